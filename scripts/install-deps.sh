@@ -1,0 +1,26 @@
+#!/bin/bash
+# Installs the Debian packages neutrino needs to build, test and run — only the missing ones,
+# so a second run costs one dpkg query.  Usage: install-deps.sh [build|test|all]
+set -euo pipefail
+what=${1:-all}
+build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih-dev
+       libsqlite3-dev uuid-dev libcmocka-dev)
+test=(clang libclang-rt-14-dev python3-openstacksdk python3-openstackclient python3-pytest
+      python3-requests curl sqlite3)
+case $what in
+    build) want=("${build[@]}") ;;
+    test|all) want=("${build[@]}" "${test[@]}") ;;
+    *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+esac
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+    echo "missing Debian packages and not root: apt-get install ${missing[*]}" >&2
+    exit 1
+fi
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,169 @@
+/* Streaming JSON writer (see jsonw.h). */
+#include "jsonw.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+void
+jsonw_init(struct jsonw *w, struct buf *out)
+{
+    w->out = out;
+    w->depth = 0;
+    w->has_items[0] = false;
+    w->after_key = false;
+}
+
+/* Emits the separator that precedes a new value or key at the current level. */
+static void
+jsonw_before_item(struct jsonw *w)
+{
+    if (w->after_key) {
+        w->after_key = false;
+        return;
+    }
+    if (w->has_items[w->depth]) {
+        buf_add_char(w->out, ',');
+    }
+    w->has_items[w->depth] = true;
+}
+
+static void
+jsonw_open(struct jsonw *w, char c)
+{
+    jsonw_before_item(w);
+    buf_add_char(w->out, c);
+    assert(w->depth + 1 < JSONW_MAX_DEPTH);
+    w->has_items[++w->depth] = false;
+}
+
+static void
+jsonw_close(struct jsonw *w, char c)
+{
+    assert(w->depth > 0);
+    w->depth--;
+    buf_add_char(w->out, c);
+}
+
+void
+jsonw_object_begin(struct jsonw *w)
+{
+    jsonw_open(w, '{');
+}
+
+void
+jsonw_object_end(struct jsonw *w)
+{
+    jsonw_close(w, '}');
+}
+
+void
+jsonw_array_begin(struct jsonw *w)
+{
+    jsonw_open(w, '[');
+}
+
+void
+jsonw_array_end(struct jsonw *w)
+{
+    jsonw_close(w, ']');
+}
+
+void
+jsonw_key(struct jsonw *w, const char *key)
+{
+    jsonw_before_item(w);
+    json_escape_string(w->out, key);
+    buf_add_char(w->out, ':');
+    w->after_key = true;
+}
+
+void
+jsonw_string(struct jsonw *w, const char *s)
+{
+    jsonw_before_item(w);
+    if (s) {
+        json_escape_string(w->out, s);
+    } else {
+        buf_add(w->out, "null", 4);
+    }
+}
+
+void
+jsonw_int(struct jsonw *w, int64_t v)
+{
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
+
+    jsonw_before_item(w);
+    buf_add(w->out, tmp, (size_t) n);
+}
+
+void
+jsonw_uint(struct jsonw *w, uint64_t v)
+{
+    char tmp[24];
+    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
+
+    jsonw_before_item(w);
+    buf_add(w->out, tmp, (size_t) n);
+}
+
+void
+jsonw_bool(struct jsonw *w, bool v)
+{
+    jsonw_before_item(w);
+    buf_add_str(w->out, v ? "true" : "false");
+}
+
+void
+jsonw_null(struct jsonw *w)
+{
+    jsonw_before_item(w);
+    buf_add(w->out, "null", 4);
+}
+
+void
+jsonw_raw(struct jsonw *w, const char *json)
+{
+    jsonw_before_item(w);
+    buf_add_str(w->out, json);
+}
+
+void
+json_escape_string(struct buf *out, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *) s;
+    const unsigned char *run = p;
+
+    buf_add_char(out, '"');
+    for (; *p; p++) {
+        const char *esc = NULL;
+        char u[7];
+
+        switch (*p) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        default:
+            if (*p < 0x20) {
+                u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
+                u[4] = hex[*p >> 4]; u[5] = hex[*p & 15]; u[6] = '\0';
+                esc = u;
+            }
+            break;
+        }
+        if (esc) {
+            buf_add(out, run, (size_t) (p - run));
+            buf_add_str(out, esc);
+            run = p + 1;
+        }
+    }
+    buf_add(out, run, (size_t) (p - run));
+    buf_add_char(out, '"');
+}

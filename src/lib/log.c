@@ -1,0 +1,83 @@
+/* Line-oriented logging to stderr with levels and per-call-site rate limiting
+ * (see log.h).  A line is written with one write() so lines from worker threads
+ * never interleave. */
+#include "log.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+enum { LOG_RL_BURST = 10, LOG_RL_WINDOW_US = 60 * 1000000 };
+
+static enum log_level log_level_ = LOG_LEVEL_INFO;
+static pthread_mutex_t log_rl_mutex = PTHREAD_MUTEX_INITIALIZER;
+
+void
+log_set_level(enum log_level level)
+{
+    log_level_ = level;
+}
+
+enum log_level
+log_get_level(void)
+{
+    return log_level_;
+}
+
+void
+log_msg(enum log_level level, const char *module, const char *fmt, ...)
+{
+    static const char *const names[] = { "ERROR", "WARNING", "INFO", "DEBUG" };
+    char line[2048];
+    struct timespec ts;
+    struct tm tm;
+    va_list ap;
+    int n, m;
+
+    if (level > log_level_) {
+        return;
+    }
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ %s %s: ",
+                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+                 tm.tm_sec, ts.tv_nsec / 1000000, names[level], module);
+    va_start(ap, fmt);
+    m = vsnprintf(line + n, sizeof line - (size_t) n - 1, fmt, ap);
+    va_end(ap);
+    if (m < 0) {
+        return;
+    }
+    n += m;
+    if ((size_t) n > sizeof line - 2) {
+        n = sizeof line - 2;    /* Truncated: keep the line whole and terminated. */
+    }
+    line[n++] = '\n';
+    (void) !write(STDERR_FILENO, line, (size_t) n);
+}
+
+bool
+log_ratelimit_pass(struct log_ratelimit *rl)
+{
+    uint64_t now = time_mono_us();
+    bool pass;
+
+    pthread_mutex_lock(&log_rl_mutex);
+    if (now - rl->window_start_us > LOG_RL_WINDOW_US) {
+        rl->window_start_us = now;
+        rl->count = 0;
+        rl->suppressed = 0;
+    }
+    pass = rl->count < LOG_RL_BURST;
+    if (pass) {
+        rl->count++;
+    } else {
+        rl->suppressed++;
+    }
+    pthread_mutex_unlock(&log_rl_mutex);
+    return pass;
+}

@@ -1,0 +1,771 @@
+/* Request-body checks driven by attribute tables (see attrs.h). */
+#include "attrs.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http/request.h"
+#include "ip.h"
+#include "mac.h"
+#include "pyfmt.h"
+#include "util.h"
+
+const struct attr_def *
+attrs_find(const struct resource_def *rd, const char *name)
+{
+    for (size_t i = 0; i < rd->n_attrs; i++) {
+        if (STREQ(rd->attrs[i].name, name)) {
+            return &rd->attrs[i];
+        }
+    }
+    return NULL;
+}
+
+/* Number of Unicode code points in a UTF-8 string (Python's len()). */
+static size_t
+utf8_len(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s; s++) {
+        n += ((unsigned char) *s & 0xc0) != 0x80;
+    }
+    return n;
+}
+
+int
+attr_convert_bool(const json_t *v, bool *ret)
+{
+    static const char *const yes[] = { "1", "t", "true", "on", "y", "yes" };
+    static const char *const no[] = { "0", "f", "false", "off", "n", "no" };
+
+    if (json_is_boolean(v)) {
+        *ret = json_is_true(v);
+        return 0;
+    }
+    if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
+        *ret = json_integer_value(v) == 1;
+        return 0;
+    }
+    if (json_is_string(v)) {
+        char s[8];
+        const char *p = json_string_value(v);
+        size_t len;
+
+        while (isspace((unsigned char) *p)) {
+            p++;
+        }
+        len = strlen(p);
+        while (len && isspace((unsigned char) p[len - 1])) {
+            len--;
+        }
+        if (len >= sizeof s) {
+            return -EINVAL;
+        }
+        memcpy(s, p, len);
+        s[len] = '\0';
+        for (size_t i = 0; i < ARRAY_SIZE(yes); i++) {
+            if (!strcasecmp(s, yes[i])) {
+                *ret = true;
+                return 0;
+            }
+            if (!strcasecmp(s, no[i])) {
+                *ret = false;
+                return 0;
+            }
+        }
+    }
+    return -EINVAL;
+}
+
+int
+attr_convert_int(const json_t *v, json_int_t *ret)
+{
+    if (json_is_integer(v)) {
+        *ret = json_integer_value(v);
+        return 0;
+    }
+    if (json_is_boolean(v)) {
+        *ret = json_is_true(v);
+        return 0;
+    }
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (d != d || d > 9e18 || d < -9e18) {
+            return -EINVAL;
+        }
+        *ret = (json_int_t) d;
+        return 0;
+    }
+    if (json_is_string(v)) {
+        const char *p = json_string_value(v);
+        char *end;
+        long long x;
+
+        while (isspace((unsigned char) *p)) {
+            p++;
+        }
+        if (!*p) {
+            return -EINVAL;
+        }
+        errno = 0;
+        x = strtoll(p, &end, 10);
+        while (isspace((unsigned char) *end)) {
+            end++;
+        }
+        if (*end || errno || (!isdigit((unsigned char) *p) && !isdigit((unsigned char) p[1]))) {
+            return -EINVAL;
+        }
+        *ret = x;
+        return 0;
+    }
+    return -EINVAL;
+}
+
+/* Validator failure: 400 HTTPBadRequest "Invalid input for <attr>. Reason: <why>." */
+static int
+invalid_attr(struct request *req, const char *attr, struct buf *why)
+{
+    int r = api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Invalid input for %s. Reason: %s.", attr,
+                     buf_cstr(why));
+    buf_done(why);
+    return r;
+}
+
+/* Builds "'<str(v)>' <text>" in 'why'. */
+static void
+why_value(struct buf *why, const json_t *v, const char *text)
+{
+    buf_add_char(why, '\'');
+    py_str(why, v);
+    buf_printf(why, "' %s", text);
+}
+
+static bool
+is_valid_ip(const json_t *v)
+{
+    struct ip_addr a;
+
+    return json_is_string(v) && ip_parse(json_string_value(v), &a) == 0;
+}
+
+static bool
+is_valid_cidr(const char *s)
+{
+    struct cidr c;
+
+    return strchr(s, '/') && cidr_parse(s, &c) == 0;
+}
+
+/* Checks that 'item' is an object with exactly the keys 'a' and 'b'; fills 'why'. */
+static bool
+check_dict_keys(const json_t *item, const char *a, const char *b, struct buf *why)
+{
+    if (!json_is_object(item)) {
+        buf_add_str(why, "Invalid input. '");
+        py_str(why, item);
+        buf_printf(why, "' must be a dictionary with keys: ['%s', '%s']", a, b);
+        return false;
+    }
+    if (json_object_size(item) != 2 || !json_object_get(item, a) || !json_object_get(item, b)) {
+        const char *key;
+        json_t *val;
+        bool first = true;
+
+        buf_printf(why, "Validation of dictionary's keys failed. Expected keys: {'%s', '%s'}"
+                   " Provided keys: {", a, b);
+        json_object_foreach ((json_t *) item, key, val) {
+            buf_printf(why, "%s'%s'", first ? "" : ", ", key);
+            first = false;
+        }
+        buf_add_char(why, '}');
+        return false;
+    }
+    return true;
+}
+
+static bool
+validate_ip_or_why(const json_t *v, struct buf *why)
+{
+    if (!is_valid_ip(v)) {
+        why_value(why, v, "is not a valid IP address");
+        return false;
+    }
+    return true;
+}
+
+static bool
+validate_pools(const json_t *v, struct buf *why)
+{
+    size_t i;
+    json_t *pool;
+
+    if (!json_is_array(v)) {
+        why_value(why, v, "");
+        buf_clear(why);
+        buf_add_str(why, "Invalid data format for IP pool: '");
+        py_str(why, v);
+        buf_add_char(why, '\'');
+        return false;
+    }
+    json_array_foreach (v, i, pool) {
+        if (!check_dict_keys(pool, "start", "end", why)
+            || !validate_ip_or_why(json_object_get(pool, "start"), why)
+            || !validate_ip_or_why(json_object_get(pool, "end"), why)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+validate_nameservers(const json_t *v, struct buf *why)
+{
+    size_t i, j;
+    json_t *host, *prev;
+
+    if (!json_is_array(v)) {
+        buf_add_str(why, "Invalid data format for nameserver: '");
+        py_str(why, v);
+        buf_add_char(why, '\'');
+        return false;
+    }
+    json_array_foreach (v, i, host) {
+        if (!is_valid_ip(host)) {
+            buf_add_char(why, '\'');
+            py_str(why, host);
+            buf_add_str(why, "' is not a valid nameserver. '");
+            py_str(why, host);
+            buf_add_str(why, "' is not a valid IP address");
+            return false;
+        }
+        json_array_foreach (v, j, prev) {
+            if (j >= i) {
+                break;
+            }
+            if (json_equal(prev, host)) {
+                buf_add_str(why, "Duplicate nameserver '");
+                py_str(why, host);
+                buf_add_char(why, '\'');
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static bool
+validate_hostroutes(const json_t *v, struct buf *why)
+{
+    size_t i, j;
+    json_t *route, *prev;
+
+    if (!json_is_array(v)) {
+        buf_add_str(why, "Invalid data format for hostroute: '");
+        py_str(why, v);
+        buf_add_char(why, '\'');
+        return false;
+    }
+    json_array_foreach (v, i, route) {
+        const json_t *dest, *hop;
+        struct cidr c;
+
+        if (!check_dict_keys(route, "destination", "nexthop", why)) {
+            return false;
+        }
+        dest = json_object_get(route, "destination");
+        hop = json_object_get(route, "nexthop");
+        if (!json_is_string(dest) || !is_valid_cidr(json_string_value(dest))) {
+            why_value(why, dest, "is not a valid CIDR");
+            return false;
+        }
+        cidr_parse(json_string_value(dest), &c);
+        if (cidr_first(&c) != c.addr.v) {
+            char norm[CIDR_STRLEN];
+            cidr_normalize(&c);
+            cidr_format(&c, norm);
+            buf_add_char(why, '\'');
+            py_str(why, dest);
+            buf_printf(why, "' is not a recognized CIDR, '%s' is recommended", norm);
+            return false;
+        }
+        if (!validate_ip_or_why(hop, why)) {
+            return false;
+        }
+        json_array_foreach (v, j, prev) {
+            if (j >= i) {
+                break;
+            }
+            if (json_equal(prev, route)) {
+                buf_add_str(why, "Duplicate hostroute '");
+                py_repr(why, route);
+                buf_add_char(why, '\'');
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+static bool
+validate_fixed_ips(const json_t *v, struct buf *why)
+{
+    size_t i, j;
+    json_t *fip, *prev;
+
+    if (!json_is_array(v)) {
+        buf_add_str(why, "Invalid data format for fixed IP: '");
+        py_str(why, v);
+        buf_add_char(why, '\'');
+        return false;
+    }
+    json_array_foreach (v, i, fip) {
+        const json_t *ip, *subnet;
+
+        if (!json_is_object(fip)) {
+            buf_add_str(why, "Invalid data format for fixed IP: '");
+            py_str(why, fip);
+            buf_add_char(why, '\'');
+            return false;
+        }
+        ip = json_object_get(fip, "ip_address");
+        subnet = json_object_get(fip, "subnet_id");
+        if (ip) {
+            json_array_foreach (v, j, prev) {
+                if (j >= i) {
+                    break;
+                }
+                if (json_is_object(prev) && json_equal(json_object_get(prev, "ip_address"), ip)) {
+                    buf_add_str(why, "Duplicate IP address '");
+                    py_str(why, ip);
+                    buf_add_char(why, '\'');
+                    return false;
+                }
+            }
+            if (!validate_ip_or_why(ip, why)) {
+                return false;
+            }
+        }
+        if (subnet && (!json_is_string(subnet) || !uuid_is_valid(json_string_value(subnet)))) {
+            why_value(why, subnet, "is not a valid UUID");
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+value_allowed(const struct attr_def *a, const json_t *v)
+{
+    char text[32];
+
+    if (json_is_integer(v)) {
+        snprintf(text, sizeof text, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    } else if (json_is_string(v)) {
+        for (const char *const *p = a->values; *p; p++) {
+            if (STREQ(*p, json_string_value(v))) {
+                return true;
+            }
+        }
+        return false;
+    } else {
+        return false;
+    }
+    for (const char *const *p = a->values; *p; p++) {
+        if (STREQ(*p, text)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Converts and validates one attribute value.  Returns the converted value (new
+ * reference) or NULL after answering 'req'. */
+static json_t *
+convert_value(struct request *req, const struct attr_def *a, json_t *v)
+{
+    struct buf why = BUF_INITIALIZER;
+    json_int_t i;
+    bool b;
+
+    switch (a->kind) {
+    case AK_ANY:
+        return json_incref(v);
+    case AK_STRING:
+        if (!json_is_string(v)) {
+            why_value(&why, v, "is not a valid string");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        if (a->max_len && utf8_len(json_string_value(v)) > (size_t) a->max_len) {
+            why_value(&why, v, "");
+            buf_clear(&why);
+            buf_add_char(&why, '\'');
+            py_str(&why, v);
+            buf_printf(&why, "' exceeds maximum length of %d", a->max_len);
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_BOOL:
+        if (attr_convert_bool(v, &b)) {
+            py_str(&why, v);
+            api_fail(req, API_ERR_INVALID_INPUT, "'%s' cannot be converted to boolean",
+                     buf_cstr(&why));
+            buf_done(&why);
+            return NULL;
+        }
+        return json_boolean(b);
+    case AK_INT:
+    case AK_NON_NEGATIVE:
+        if (attr_convert_int(v, &i)) {
+            py_str(&why, v);
+            api_fail(req, API_ERR_INVALID_INPUT, "'%s' is not an integer", buf_cstr(&why));
+            buf_done(&why);
+            return NULL;
+        }
+        if (a->kind == AK_NON_NEGATIVE && i < 0) {
+            buf_printf(&why, "'%" JSON_INTEGER_FORMAT "' should be non-negative", i);
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        if (a->values) {
+            json_t *conv = json_integer(i);
+            if (!value_allowed(a, conv)) {
+                buf_printf(&why, "%" JSON_INTEGER_FORMAT " is not in valid_values", i);
+                json_decref(conv);
+                invalid_attr(req, a->name, &why);
+                return NULL;
+            }
+            return conv;
+        }
+        return json_integer(i);
+    case AK_UUID_OR_NULL:
+        if (json_is_null(v)) {
+            return json_null();
+        }
+        /* fall through */
+    case AK_UUID:
+        if (!json_is_string(v) || !uuid_is_valid(json_string_value(v))) {
+            why_value(&why, v, "is not a valid UUID");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_MAC: {
+        struct mac m;
+        char text[MAC_STRLEN];
+        if (!json_is_string(v) || mac_parse(json_string_value(v), &m) || mac_is_reserved(&m)) {
+            why_value(&why, v, "is not a valid MAC address");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        mac_format(&m, text);
+        return json_string(text);
+    }
+    case AK_IP_OR_NULL:
+        if (json_is_null(v)) {
+            return json_null();
+        }
+        if (!validate_ip_or_why(v, &why)) {
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_CIDR: {
+        struct cidr c;
+        char text[CIDR_STRLEN], addr[IP_STRLEN];
+        if (!json_is_string(v) || cidr_parse(json_string_value(v), &c)) {
+            py_str(&why, v);
+            api_fail(req, API_ERR_INVALID_INPUT, "%s is not in a CIDR format", buf_cstr(&why));
+            buf_done(&why);
+            return NULL;
+        }
+        ip_format(&c.addr, addr);
+        snprintf(text, sizeof text, "%s/%d", addr, c.prefix);
+        return json_string(text);
+    }
+    case AK_VALUES_OR_NULL:
+        if (json_is_null(v)) {
+            return json_null();
+        }
+        /* fall through */
+    case AK_VALUES:
+        if (!value_allowed(a, v)) {
+            py_str(&why, v);
+            buf_add_str(&why, " is not in valid_values");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_DICT_OR_NULL:
+        if (!json_is_null(v) && !json_is_object(v)) {
+            why_value(&why, v, "is not a dictionary");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_is_null(v) ? json_object() : json_incref(v);
+    case AK_STRING_LIST: {
+        size_t k;
+        json_t *item;
+        if (!json_is_array(v)) {
+            why_value(&why, v, "is not a list");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        json_array_foreach (v, k, item) {
+            if (!json_is_string(item)) {
+                why_value(&why, item, "is not a valid string");
+                invalid_attr(req, a->name, &why);
+                return NULL;
+            }
+            if (a->max_len && utf8_len(json_string_value(item)) > (size_t) a->max_len) {
+                buf_add_char(&why, '\'');
+                py_str(&why, item);
+                buf_printf(&why, "' exceeds maximum length of %d", a->max_len);
+                invalid_attr(req, a->name, &why);
+                return NULL;
+            }
+        }
+        return json_incref(v);
+    }
+    case AK_POOLS:
+        if (!validate_pools(v, &why)) {
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_NAMESERVERS:
+        if (json_is_null(v)) {
+            return json_array();
+        }
+        if (!validate_nameservers(v, &why)) {
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_HOSTROUTES:
+        if (json_is_null(v)) {
+            return json_array();
+        }
+        if (!validate_hostroutes(v, &why)) {
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_FIXED_IPS:
+        if (!validate_fixed_ips(v, &why)) {
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_EMPTY_LIST:
+        if (!json_is_array(v) || json_array_size(v)) {
+            why_value(&why, v, "is not supported here (no service types are configured)");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    }
+    return NULL;
+}
+
+/* project_id and tenant_id: equal if both given; the other one filled in. */
+static int
+check_project(struct request *req, json_t *obj)
+{
+    json_t *p = json_object_get(obj, "project_id");
+    json_t *t = json_object_get(obj, "tenant_id");
+
+    if (p && t && !json_equal(p, t)) {
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'project_id' and 'tenant_id' do not match");
+    }
+    return 0;
+}
+
+int
+attrs_check(struct request *req, const struct resource_def *rd, json_t *obj, bool create,
+            json_t **ret)
+{
+    struct buf unknown = BUF_INITIALIZER;
+    const char *key;
+    json_t *val, *out;
+
+    if (check_project(req, obj)) {
+        return -1;
+    }
+    json_object_foreach (obj, key, val) {
+        if (!attrs_find(rd, key)) {
+            buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", key);
+        }
+    }
+    if (unknown.len) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unrecognized attribute(s) '%s'",
+                 buf_cstr(&unknown));
+        buf_done(&unknown);
+        return -1;
+    }
+    for (size_t i = 0; i < rd->n_attrs; i++) {
+        const struct attr_def *a = &rd->attrs[i];
+        bool given = json_object_get(obj, a->name) != NULL;
+
+        if (create && given && !a->post) {
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Attribute '%s' not allowed in POST",
+                            a->name);
+        }
+        if (create && !given && a->required) {
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST,
+                            "Failed to parse request. Required attribute '%s' not specified",
+                            a->name);
+        }
+        if (!create && given && !a->put) {
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST,
+                            "Cannot update read-only attribute %s", a->name);
+        }
+    }
+    out = json_object();
+    for (size_t i = 0; i < rd->n_attrs; i++) {
+        const struct attr_def *a = &rd->attrs[i];
+        json_t *v = json_object_get(obj, a->name);
+        json_t *conv;
+
+        if (!v) {
+            continue;
+        }
+        conv = convert_value(req, a, v);
+        if (!conv) {
+            json_decref(out);
+            return -1;
+        }
+        json_object_set_new(out, a->name, conv);
+    }
+    /* Either spelling of the owner is accepted; keep both in step. */
+    if (json_object_get(out, "tenant_id") && !json_object_get(out, "project_id")) {
+        json_object_set(out, "project_id", json_object_get(out, "tenant_id"));
+    }
+    *ret = out;
+    return 0;
+}
+
+int
+attrs_parse_body(struct request *req, const struct resource_def *rd, bool create,
+                 json_t **ret_items, bool *ret_bulk)
+{
+    json_error_t jerr;
+    json_t *body, *items, *res, *list;
+
+    if (req->body.len == 0) {
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resource body required");
+    }
+    body = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!body || !json_is_object(body)) {
+        json_decref(body);
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Body contains invalid data");
+    }
+    if (json_object_size(body) == 0) {
+        json_decref(body);
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resource body required");
+    }
+    items = json_array();
+    list = json_object_get(body, rd->plural);
+    if (create && list) {
+        size_t i;
+        json_t *item;
+
+        if (!json_is_array(list)) {
+            json_decref(items);
+            json_decref(body);
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Body contains invalid data");
+        }
+        if (json_array_size(list) == 0) {
+            json_decref(items);
+            json_decref(body);
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resources required");
+        }
+        json_array_foreach (list, i, item) {
+            json_t *obj = json_is_object(item) && json_object_get(item, rd->singular)
+                              ? json_object_get(item, rd->singular) : item;
+            json_t *checked;
+
+            if (!json_is_object(obj)) {
+                json_decref(items);
+                json_decref(body);
+                return api_fail(req, API_ERR_HTTP_BAD_REQUEST,
+                                "Object '%s' contains invalid data", rd->singular);
+            }
+            if (attrs_check(req, rd, obj, create, &checked)) {
+                json_decref(items);
+                json_decref(body);
+                return -1;
+            }
+            json_array_append_new(items, checked);
+        }
+        *ret_bulk = true;
+    } else {
+        json_t *checked;
+
+        res = json_object_get(body, rd->singular);
+        if (!res) {
+            json_decref(items);
+            json_decref(body);
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unable to find '%s' in request body",
+                            rd->singular);
+        }
+        if (!json_is_object(res)) {
+            json_decref(items);
+            json_decref(body);
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Object '%s' contains invalid data",
+                            rd->singular);
+        }
+        if (attrs_check(req, rd, res, create, &checked)) {
+            json_decref(items);
+            json_decref(body);
+            return -1;
+        }
+        json_array_append_new(items, checked);
+        *ret_bulk = false;
+    }
+    json_decref(body);
+    *ret_items = items;
+    return 0;
+}
+
+bool
+attr_has(const json_t *obj, const char *name)
+{
+    return json_object_get(obj, name) != NULL;
+}
+
+bool
+attr_is_null(const json_t *obj, const char *name)
+{
+    return json_is_null(json_object_get(obj, name));
+}
+
+const char *
+attr_str(const json_t *obj, const char *name, const char *def)
+{
+    const json_t *v = json_object_get(obj, name);
+
+    return json_is_string(v) ? json_string_value(v) : def;
+}
+
+bool
+attr_bool(const json_t *obj, const char *name, bool def)
+{
+    const json_t *v = json_object_get(obj, name);
+
+    return json_is_boolean(v) ? json_is_true(v) : def;
+}
+
+json_int_t
+attr_int(const json_t *obj, const char *name, json_int_t def)
+{
+    const json_t *v = json_object_get(obj, name);
+
+    return json_is_integer(v) ? json_integer_value(v) : def;
+}

@@ -1,0 +1,89 @@
+/* Resource attribute tables (Neutron's RESOURCE_ATTRIBUTE_MAP, in C) and the request
+ * checks they drive: which attributes exist, which may be given on POST or PUT, which
+ * are required, how each value is converted and validated, and which may filter or
+ * sort a list.  Each resource (network.c, subnet.c, port.c) declares its table; the
+ * body checks here give Neutron's exact errors in Neutron's order (api.md §1.3). */
+#ifndef NEUTRINO_API_ATTRS_H
+#define NEUTRINO_API_ATTRS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "http/errors.h"
+#include "store/store.h"
+
+struct request;
+
+enum attr_kind {
+    AK_STRING,          /* string, max_len characters */
+    AK_BOOL,            /* converted: true/false, "true"/"False"/"1"/"yes"... */
+    AK_INT,             /* converted with int() semantics */
+    AK_NON_NEGATIVE,    /* AK_INT that must be >= 0 */
+    AK_UUID,
+    AK_UUID_OR_NULL,
+    AK_MAC,             /* canonicalised to lower-case colon form */
+    AK_IP_OR_NULL,
+    AK_CIDR,            /* converted to canonical text, host bits kept */
+    AK_VALUES,          /* one of 'values' (strings), or ip_version-style ints */
+    AK_VALUES_OR_NULL,
+    AK_DICT_OR_NULL,
+    AK_STRING_LIST,     /* list of strings, max_len each (tags, AZ hints) */
+    AK_POOLS,           /* [{"start", "end"}] */
+    AK_NAMESERVERS,     /* [ip], null = [] */
+    AK_HOSTROUTES,      /* [{"destination", "nexthop"}], null = [] */
+    AK_FIXED_IPS,       /* [{"subnet_id"?, "ip_address"?}] */
+    AK_EMPTY_LIST,      /* only [] is accepted (service_types) */
+    AK_ANY,             /* read-only attributes: never converted */
+};
+
+struct attr_def {
+    const char *name;
+    enum attr_kind kind;
+    bool post;                  /* May be given on create. */
+    bool put;                   /* May be given on update. */
+    bool required;              /* Must be given on create (no default). */
+    int max_len;                /* AK_STRING / AK_STRING_LIST; 0 = no limit. */
+    const char *const *values;  /* AK_VALUES*: NULL-terminated allowed values. */
+    bool filter;                /* Usable as a list filter. */
+    bool sort;                  /* Usable as a sort key. */
+    enum store_field field;     /* Column for filter/sort. */
+    enum store_value_kind field_kind;
+};
+
+struct resource_def {
+    const char *singular;       /* "network" */
+    const char *plural;         /* "networks" */
+    const char *title;          /* "Network", for "Network <id> could not be found." */
+    enum api_err not_found;
+    const struct attr_def *attrs;
+    size_t n_attrs;
+};
+
+const struct attr_def *attrs_find(const struct resource_def *rd, const char *name);
+
+/* Checks and converts one resource object from a POST ('create') or PUT body, in
+ * Neutron's order.  On success '*ret' is a new object (owned) holding the converted
+ * values of the attributes given; defaults are not filled in.  On failure answers
+ * 'req' and returns -1. */
+int attrs_check(struct request *req, const struct resource_def *rd, json_t *obj, bool create,
+                json_t **ret);
+
+/* Parses the request body for 'rd': {"<singular>": {...}} or, on create,
+ * {"<plural>": [...]}.  '*ret_items' is an array (owned) of checked objects;
+ * '*ret_bulk' tells which form was used.  On failure answers 'req', returns -1. */
+int attrs_parse_body(struct request *req, const struct resource_def *rd, bool create,
+                     json_t **ret_items, bool *ret_bulk);
+
+/* Typed getters over a checked object: return 'def' when the attribute is absent. */
+const char *attr_str(const json_t *obj, const char *name, const char *def);
+bool attr_bool(const json_t *obj, const char *name, bool def);
+json_int_t attr_int(const json_t *obj, const char *name, json_int_t def);
+bool attr_has(const json_t *obj, const char *name);
+bool attr_is_null(const json_t *obj, const char *name);
+
+/* Converts a boolean the way Neutron does (strings, 0/1). Returns 0 or -EINVAL. */
+int attr_convert_bool(const json_t *v, bool *ret);
+/* Converts to an integer with Python int() semantics. Returns 0 or -EINVAL. */
+int attr_convert_int(const json_t *v, json_int_t *ret);
+
+#endif

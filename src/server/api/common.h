@@ -1,0 +1,47 @@
+/* Helpers every resource handler uses: starting a JSON answer, the If-Match
+ * precondition, the standard attributes' rendering, and the resource tables. */
+#ifndef NEUTRINO_API_COMMON_H
+#define NEUTRINO_API_COMMON_H
+
+#include <stdint.h>
+
+#include "attrs.h"
+#include "jsonw.h"
+#include "listing.h"
+#include "model.h"
+
+struct request;
+struct store_conn;
+
+extern const struct resource_def network_def;
+extern const struct resource_def subnet_def;
+extern const struct resource_def port_def;
+
+/* Sets the status and an empty body ready for a JSON writer over req->response. */
+void api_begin(struct request *req, int status, struct jsonw *w);
+
+/* Parses If-Match into '*ret' (-1: none given). Returns 0 or -1 after a 400. */
+int api_if_match_parse(struct request *req, int64_t *ret);
+/* 412 unless 'expected' is -1 or equals 'current'. Returns 0 or -1. */
+int api_if_match_check(struct request *req, int64_t expected, int64_t current);
+
+/* The calling thread's store connection; answers 500 and returns NULL on failure. */
+struct store_conn *api_conn(struct request *req);
+
+/* Writes the standard attributes (project, description, tags, timestamps, revision). */
+void api_render_std(struct jsonw *w, const struct std_attrs *s, const struct field_set *fs);
+/* Writes '"key": value' if the field is wanted. */
+void api_kv_str(struct jsonw *w, const struct field_set *fs, const char *key, const char *v);
+void api_kv_bool(struct jsonw *w, const struct field_set *fs, const char *key, bool v);
+void api_kv_int(struct jsonw *w, const struct field_set *fs, const char *key, int64_t v);
+/* 'json' is trusted JSON text from the store. */
+void api_kv_raw(struct jsonw *w, const struct field_set *fs, const char *key, const char *json);
+
+/* The current time as an API timestamp. */
+void api_now(char out[TIMESTAMP_LEN]);
+
+/* Fills the owner of a new resource: the body's project_id, else the caller's.
+ * A non-admin naming another project gets 400. Returns 0 or -1. */
+int api_owner(struct request *req, const json_t *item, const char **ret);
+
+#endif

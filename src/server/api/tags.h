@@ -1,0 +1,14 @@
+/* The handlers of /v2.0/{networks,subnets,ports}/{id}/tags[/{tag}] (see tags.c). */
+#ifndef NEUTRINO_API_TAGS_H
+#define NEUTRINO_API_TAGS_H
+
+#include "http/router.h"
+
+route_handler network_tags_get, network_tags_replace, network_tags_clear;
+route_handler network_tag_check, network_tag_add, network_tag_remove;
+route_handler subnet_tags_get, subnet_tags_replace, subnet_tags_clear;
+route_handler subnet_tag_check, subnet_tag_add, subnet_tag_remove;
+route_handler port_tags_get, port_tags_replace, port_tags_clear;
+route_handler port_tag_check, port_tag_add, port_tag_remove;
+
+#endif

@@ -1,0 +1,182 @@
+/* GET /, GET /v2.0/, GET /v2.0/extensions[/alias].  The extension list names exactly
+ * what this server implements: clients (Horizon, tempest, the CLI) switch features on
+ * and off by it. */
+#include "versions.h"
+
+#include "common.h"
+#include "http/request.h"
+#include "util.h"
+
+struct extension {
+    const char *alias;
+    const char *name;
+    const char *description;
+    const char *updated;
+};
+
+static const struct extension extensions[] = {
+    { "binding", "Port Binding",
+      "Expose port bindings of a virtual port to external application",
+      "2014-02-03T10:00:00-00:00" },
+    { "empty-string-filtering", "Empty String Filtering Extension",
+      "Allow filtering by attributes with empty string value", "2018-05-01T10:00:00-00:00" },
+    { "external-net", "Neutron external network",
+      "Adds external network attribute to network resource.", "2013-01-14T10:00:00-00:00" },
+    { "filter-validation", "Filter parameters validation",
+      "Provides validation on filter parameters.", "2018-07-04T10:00:00-00:00" },
+    { "net-mtu", "Network MTU", "Provides MTU attribute for a network resource.",
+      "2015-03-25T10:00:00-00:00" },
+    { "net-mtu-writable", "Network MTU (writable)",
+      "Provides a writable MTU attribute for a network resource.",
+      "2017-07-12T00:00:00-00:00" },
+    { "pagination", "Pagination support",
+      "Extension that indicates that pagination is enabled.", "2016-06-12T00:00:00-00:00" },
+    { "project-id", "project_id field enabled",
+      "Extension that indicates that project_id field is enabled.",
+      "2016-09-09T09:09:09-09:09" },
+    { "provider", "Provider Network", "Expose mapping of virtual networks to physical networks",
+      "2012-09-07T10:00:00-00:00" },
+    { "revision-if-match", "If-Match constraints based on revision_number",
+      "Extension indicating that If-Match based on revision_number is supported.",
+      "2016-12-11T00:00:00-00:00" },
+    { "sorting", "Sorting support", "Extension that indicates that sorting is enabled.",
+      "2016-06-12T00:00:00-00:00" },
+    { "standard-attr-description", "standard-attr-description",
+      "Extension to add descriptions to standard attributes", "2016-02-10T10:00:00-00:00" },
+    { "standard-attr-revisions", "Resource revision numbers",
+      "This extension will display the revision number of neutron resources.",
+      "2016-04-11T10:00:00-00:00" },
+    { "standard-attr-tag", "Tag support for resources with standard attribute: port, subnet,"
+      " network", "Enables to set tag on resources with standard attribute.",
+      "2017-01-01T00:00:00-00:00" },
+    { "standard-attr-timestamp", "Resource timestamps",
+      "Adds created_at and updated_at fields to all Neutron resources that have Neutron"
+      " standard attributes.", "2016-09-12T10:00:00-00:00" },
+};
+
+int
+versions_root(struct request *req, char *const args[])
+{
+    struct jsonw w;
+    char *href = xasprintf("%s/v2.0/", req->base_url);
+
+    api_begin(req, 200, &w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "versions");
+    jsonw_array_begin(&w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "id");
+    jsonw_string(&w, "v2.0");
+    jsonw_key(&w, "status");
+    jsonw_string(&w, "CURRENT");
+    jsonw_key(&w, "links");
+    jsonw_array_begin(&w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "rel");
+    jsonw_string(&w, "self");
+    jsonw_key(&w, "href");
+    jsonw_string(&w, href);
+    jsonw_object_end(&w);
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    free(href);
+    return 0;
+}
+
+int
+versions_v2(struct request *req, char *const args[])
+{
+    static const char *const resources[][2] = {
+        { "network", "networks" }, { "subnet", "subnets" }, { "subnetpool", "subnetpools" },
+        { "port", "ports" },
+    };
+    struct jsonw w;
+
+    api_begin(req, 200, &w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "resources");
+    jsonw_array_begin(&w);
+    for (size_t i = 0; i < ARRAY_SIZE(resources); i++) {
+        char *href = xasprintf("%s/v2.0/%s", req->base_url, resources[i][1]);
+        jsonw_object_begin(&w);
+        jsonw_key(&w, "name");
+        jsonw_string(&w, resources[i][0]);
+        jsonw_key(&w, "collection");
+        jsonw_string(&w, resources[i][1]);
+        jsonw_key(&w, "links");
+        jsonw_array_begin(&w);
+        jsonw_object_begin(&w);
+        jsonw_key(&w, "rel");
+        jsonw_string(&w, "self");
+        jsonw_key(&w, "href");
+        jsonw_string(&w, href);
+        jsonw_object_end(&w);
+        jsonw_array_end(&w);
+        jsonw_object_end(&w);
+        free(href);
+    }
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    return 0;
+}
+
+static void
+extension_render(struct jsonw *w, const struct extension *e)
+{
+    jsonw_object_begin(w);
+    jsonw_key(w, "name");
+    jsonw_string(w, e->name);
+    jsonw_key(w, "alias");
+    jsonw_string(w, e->alias);
+    jsonw_key(w, "description");
+    jsonw_string(w, e->description);
+    jsonw_key(w, "updated");
+    jsonw_string(w, e->updated);
+    jsonw_key(w, "links");
+    jsonw_array_begin(w);
+    jsonw_array_end(w);
+    jsonw_object_end(w);
+}
+
+int
+extensions_list(struct request *req, char *const args[])
+{
+    struct jsonw w;
+
+    api_begin(req, 200, &w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "extensions");
+    jsonw_array_begin(&w);
+    for (size_t i = 0; i < ARRAY_SIZE(extensions); i++) {
+        extension_render(&w, &extensions[i]);
+    }
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    return 0;
+}
+
+int
+extension_show(struct request *req, char *const args[])
+{
+    struct jsonw w;
+
+    for (size_t i = 0; i < ARRAY_SIZE(extensions); i++) {
+        if (STREQ(extensions[i].alias, args[0])) {
+            api_begin(req, 200, &w);
+            jsonw_object_begin(&w);
+            jsonw_key(&w, "extension");
+            extension_render(&w, &extensions[i]);
+            jsonw_object_end(&w);
+            return 0;
+        }
+    }
+    /* Neutron answers an unknown alias with a plain-text 404 (clients only read the
+     * status); the body here says the same in a line. */
+    req->status = 404;
+    req->content_type = "text/plain; charset=UTF-8";
+    buf_clear(&req->response);
+    buf_add_str(&req->response, "404 Not Found\n\nThe resource could not be found.\n");
+    return -1;
+}

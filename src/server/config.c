@@ -1,0 +1,126 @@
+/* The option table of neutrino-server (see config.h).  Defaults are Neutron Zed's
+ * except where a comment says why not. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define STR(sec, key, field, def) \
+    { sec, key, CONF_STR, offsetof(struct server_config, field), def, 0, 0 }
+#define INT(sec, key, field, def, lo, hi) \
+    { sec, key, CONF_INT, offsetof(struct server_config, field), def, lo, hi }
+#define BOOL(sec, key, field, def) \
+    { sec, key, CONF_BOOL, offsetof(struct server_config, field), def, 0, 0 }
+
+static const struct conf_option server_options[] = {
+    STR("DEFAULT", "core_plugin", core_plugin, "ml2"),
+    STR("DEFAULT", "service_plugins", service_plugins, ""),
+    STR("DEFAULT", "bind_host", bind_host, "0.0.0.0"),
+    INT("DEFAULT", "bind_port", bind_port, "9696", 0, 65535),
+    /* Neutron defaults to keystone; until the identity service lands, noauth. */
+    STR("DEFAULT", "auth_strategy", auth_strategy, "noauth"),
+    STR("DEFAULT", "base_mac", base_mac, "fa:16:3e:00:00:00"),
+    STR("DEFAULT", "state_path", state_path, "/var/lib/neutron"),
+    INT("DEFAULT", "api_workers", api_workers, "0", 0, 256),
+    INT("DEFAULT", "agent_down_time", agent_down_time, "75", 1, 86400),
+    INT("DEFAULT", "dhcp_agents_per_network", dhcp_agents_per_network, "1", 1, 1000),
+    INT("DEFAULT", "global_physnet_mtu", global_physnet_mtu, "1500", 68, 65535),
+    INT("DEFAULT", "max_dns_nameservers", max_dns_nameservers, "5", -1, 1000),
+    INT("DEFAULT", "max_subnet_host_routes", max_subnet_host_routes, "20", -1, 1000),
+    INT("DEFAULT", "pagination_max_limit", pagination_max_limit, "-1", -1, 1000000000),
+    BOOL("DEFAULT", "allow_bulk", allow_bulk, "true"),
+    BOOL("DEFAULT", "debug", debug, "false"),
+    STR("DEFAULT", "dns_domain", dns_domain, "openstacklocal"),
+    INT("DEFAULT", "dhcp_lease_duration", dhcp_lease_duration, "86400", -1, 1000000000),
+    BOOL("DEFAULT", "network_auto_schedule", network_auto_schedule, "true"),
+    BOOL("DEFAULT", "allow_automatic_dhcp_failover", allow_automatic_dhcp_failover, "true"),
+    BOOL("DEFAULT", "enable_new_agents", enable_new_agents, "true"),
+    STR("DEFAULT", "ipam_driver", ipam_driver, "internal"),
+    BOOL("DEFAULT", "allow_overlapping_ips", allow_overlapping_ips, "true"),
+    STR("database", "connection", connection, NULL),
+    INT("oslo_middleware", "max_request_body_size", max_request_body_size, "114688", 1024,
+        1 << 30),
+    STR("ipam", "allocation_order", allocation_order, "lowest"),
+    STR("ml2", "type_drivers", type_drivers, "local,flat,vlan,gre,vxlan,geneve"),
+    STR("ml2", "tenant_network_types", tenant_network_types, "local"),
+    STR("ml2", "mechanism_drivers", mechanism_drivers, ""),
+    STR("ml2", "extension_drivers", extension_drivers, ""),
+    INT("ml2", "path_mtu", path_mtu, "0", 0, 65535),
+    STR("ml2", "physical_network_mtus", physical_network_mtus, ""),
+    STR("ml2", "external_network_type", external_network_type, NULL),
+    INT("ml2", "overlay_ip_version", overlay_ip_version, "4", 4, 6),
+    STR("ml2_type_flat", "flat_networks", flat_networks, "*"),
+    STR("ml2_type_vlan", "network_vlan_ranges", network_vlan_ranges, ""),
+    STR("ml2_type_vxlan", "vni_ranges", vni_ranges, ""),
+    STR("ml2_type_vxlan", "vxlan_group", vxlan_group, NULL),
+    STR("ml2_type_gre", "tunnel_id_ranges", tunnel_id_ranges, ""),
+    BOOL("experimental", "linuxbridge", experimental_linuxbridge, "false"),
+    BOOL("securitygroup", "enable_security_group", enable_security_group, "true"),
+};
+
+int
+server_config_load(struct server_config *cfg, char *const *files, size_t n_files,
+                   struct buf *warnings, struct buf *error)
+{
+    int r;
+
+    memset(cfg, 0, sizeof *cfg);
+    conf_set_defaults(server_options, ARRAY_SIZE(server_options), cfg);
+    r = conf_load(server_options, ARRAY_SIZE(server_options), cfg, files, n_files, warnings,
+                  error);
+    if (r) {
+        return r;
+    }
+    if (!STREQ(cfg->allocation_order, "lowest") && !STREQ(cfg->allocation_order, "random")) {
+        buf_printf(error, "[ipam] allocation_order = '%s': expected 'lowest' or 'random'",
+                   cfg->allocation_order);
+        return -EINVAL;
+    }
+    if (!STREQ(cfg->auth_strategy, "noauth")) {
+        buf_printf(error, "[DEFAULT] auth_strategy = '%s' is not supported yet (use noauth)",
+                   cfg->auth_strategy);
+        return -EINVAL;
+    }
+    if (!STREQ(cfg->core_plugin, "ml2")
+        && !STREQ(cfg->core_plugin, "neutron.plugins.ml2.plugin.Ml2Plugin")) {
+        buf_printf(error, "[DEFAULT] core_plugin = '%s': only ml2 is provided",
+                   cfg->core_plugin);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+void
+server_config_done(struct server_config *cfg)
+{
+    conf_free(server_options, ARRAY_SIZE(server_options), cfg);
+}
+
+char *
+server_config_sqlite_path(const struct server_config *cfg, struct buf *error)
+{
+    const char *c = cfg->connection;
+
+    if (!c || !*c) {
+        return xasprintf("%s/neutrino.sqlite", cfg->state_path);
+    }
+    /* sqlite:///relative/or/absolute (SQLAlchemy: four slashes = absolute path). */
+    if (str_startswith(c, "sqlite:///") && c[10]) {
+        const char *path = c + 10;
+        const char *q = strchr(path, '?');
+        return q ? xstrndup(path, (size_t) (q - path)) : xstrdup(path);
+    }
+    if (str_startswith(c, "sqlite://")) {
+        buf_printf(error, "[database] connection: an in-memory database loses every write;"
+                          " give a file: sqlite:///PATH");
+    } else {
+        /* Never echo the URL: it may carry a password. */
+        buf_printf(error, "[database] connection: only sqlite:///PATH is supported here");
+    }
+    return NULL;
+}

@@ -1,0 +1,73 @@
+/* neutrino-server's configuration: Neutron's option names in Neutron's files
+ * (neutron.conf, ml2_conf.ini), read with the table in config.c. */
+#ifndef NEUTRINO_SERVER_CONFIG_H
+#define NEUTRINO_SERVER_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct server_config {
+    /* [DEFAULT] */
+    char *core_plugin;
+    char *service_plugins;
+    char *bind_host;
+    int bind_port;
+    char *auth_strategy;            /* "noauth" (Keystone arrives with identity). */
+    char *base_mac;
+    char *state_path;
+    int api_workers;                /* HTTP worker threads; 0 = number of CPUs. */
+    int agent_down_time;
+    int dhcp_agents_per_network;
+    int global_physnet_mtu;
+    int max_dns_nameservers;
+    int max_subnet_host_routes;
+    int pagination_max_limit;       /* -1: unlimited. */
+    bool allow_bulk;
+    bool debug;
+    char *dns_domain;
+    int dhcp_lease_duration;
+    bool network_auto_schedule;
+    bool allow_automatic_dhcp_failover;
+    bool enable_new_agents;
+    char *ipam_driver;
+    bool allow_overlapping_ips;
+    /* [database] */
+    char *connection;
+    /* [oslo_middleware] */
+    int max_request_body_size;
+    /* [ipam] (neutrino): "lowest" hands out the lowest free address; "random" is
+     * Zed's pick among the first 1,000 free ones. */
+    char *allocation_order;
+    /* [ml2] */
+    char *type_drivers;
+    char *tenant_network_types;
+    char *mechanism_drivers;
+    char *extension_drivers;
+    int path_mtu;
+    char *physical_network_mtus;
+    char *external_network_type;
+    int overlay_ip_version;
+    /* [ml2_type_flat] [ml2_type_vlan] [ml2_type_vxlan] [ml2_type_gre] */
+    char *flat_networks;
+    char *network_vlan_ranges;
+    char *vni_ranges;
+    char *vxlan_group;
+    char *tunnel_id_ranges;
+    /* [experimental] [securitygroup] */
+    bool experimental_linuxbridge;
+    bool enable_security_group;
+};
+
+/* Reads 'files' into 'cfg' (defaults first).  Unknown options go to 'warnings'.
+ * Returns 0, or a negative errno with the reason in 'error'. */
+int server_config_load(struct server_config *cfg, char *const *files, size_t n_files,
+                       struct buf *warnings, struct buf *error);
+void server_config_done(struct server_config *cfg);
+
+/* The SQLite file named by [database] connection ("sqlite:///PATH"; "sqlite://" alone
+ * means in-memory and is refused), or an error. Returns an owned string or NULL. */
+char *server_config_sqlite_path(const struct server_config *cfg, struct buf *error);
+
+#endif

@@ -1,0 +1,147 @@
+/* The one table from API error kinds to HTTP status and NeutronError type, and the
+ * rendering of error bodies (see errors.h). */
+#include "errors.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jsonw.h"
+#include "log.h"
+#include "request.h"
+#include "util.h"
+
+LOG_MODULE("api");
+
+static const struct {
+    int status;
+    const char *type;
+} api_errs[API_ERR__COUNT] = {
+    [API_ERR_HTTP_BAD_REQUEST] = { 400, "HTTPBadRequest" },
+    [API_ERR_BAD_REQUEST] = { 400, "BadRequest" },
+    [API_ERR_INVALID_INPUT] = { 400, "InvalidInput" },
+    [API_ERR_INVALID_IP_FOR_NETWORK] = { 400, "InvalidIpForNetwork" },
+    [API_ERR_INVALID_IP_FOR_SUBNET] = { 400, "InvalidIpForSubnet" },
+    [API_ERR_INVALID_ALLOCATION_POOL] = { 400, "InvalidAllocationPool" },
+    [API_ERR_OUT_OF_BOUNDS_ALLOCATION_POOL] = { 400, "OutOfBoundsAllocationPool" },
+    [API_ERR_DNS_NAMESERVERS_EXHAUSTED] = { 400, "DNSNameServersExhausted" },
+    [API_ERR_HOST_ROUTES_EXHAUSTED] = { 400, "HostRoutesExhausted" },
+    [API_ERR_ALLOCATION_ON_AUTO_ADDRESS_SUBNET] = { 400, "AllocationOnAutoAddressSubnet" },
+    [API_ERR_POLICY_NOT_AUTHORIZED] = { 403, "PolicyNotAuthorized" },
+    [API_ERR_HTTP_FORBIDDEN] = { 403, "HTTPForbidden" },
+    [API_ERR_HTTP_NOT_FOUND] = { 404, "HTTPNotFound" },
+    [API_ERR_NETWORK_NOT_FOUND] = { 404, "NetworkNotFound" },
+    [API_ERR_SUBNET_NOT_FOUND] = { 404, "SubnetNotFound" },
+    [API_ERR_PORT_NOT_FOUND] = { 404, "PortNotFound" },
+    [API_ERR_SUBNETPOOL_NOT_FOUND] = { 404, "SubnetPoolNotFound" },
+    [API_ERR_TAG_NOT_FOUND] = { 404, "TagNotFound" },
+    [API_ERR_TAG_RESOURCE_NOT_FOUND] = { 404, "TagResourceNotFound" },
+    [API_ERR_METHOD_NOT_ALLOWED] = { 405, "HTTPMethodNotAllowed" },
+    [API_ERR_NETWORK_IN_USE] = { 409, "NetworkInUse" },
+    [API_ERR_SUBNET_IN_USE] = { 409, "SubnetInUse" },
+    [API_ERR_MAC_ADDRESS_IN_USE] = { 409, "MacAddressInUse" },
+    [API_ERR_IP_ADDRESS_ALREADY_ALLOCATED] = { 409, "IpAddressAlreadyAllocated" },
+    [API_ERR_IP_ADDRESS_GENERATION_FAILURE] = { 409, "IpAddressGenerationFailure" },
+    [API_ERR_OVERLAPPING_ALLOCATION_POOLS] = { 409, "OverlappingAllocationPools" },
+    [API_ERR_GATEWAY_CONFLICT_WITH_ALLOCATION_POOLS] =
+        { 409, "GatewayConflictWithAllocationPools" },
+    [API_ERR_INVALID_SHARED_SETTING] = { 409, "InvalidSharedSetting" },
+    [API_ERR_FLAT_NETWORK_IN_USE] = { 409, "FlatNetworkInUse" },
+    [API_ERR_VLAN_ID_IN_USE] = { 409, "VlanIdInUse" },
+    [API_ERR_TUNNEL_ID_IN_USE] = { 409, "TunnelIdInUse" },
+    [API_ERR_PORT_BOUND] = { 409, "PortBound" },
+    [API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER] = { 409, "UnsupportedPortDeviceOwner" },
+    [API_ERR_OVER_QUOTA] = { 409, "OverQuota" },
+    [API_ERR_REVISION_CONSTRAINT_FAILED] = { 412, "RevisionNumberConstraintFailed" },
+    [API_ERR_REQUEST_TOO_LARGE] = { 413, "HTTPRequestEntityTooLarge" },
+    [API_ERR_INTERNAL] = { 500, "HTTPInternalServerError" },
+    [API_ERR_NO_NETWORK_AVAILABLE] = { 503, "NoNetworkAvailable" },
+};
+
+int
+api_err_status(enum api_err kind)
+{
+    return api_errs[kind].status;
+}
+
+const char *
+api_err_type(enum api_err kind)
+{
+    return api_errs[kind].type;
+}
+
+int
+api_fail(struct request *req, enum api_err kind, const char *fmt, ...)
+{
+    struct buf msg = BUF_INITIALIZER;
+    struct jsonw w;
+    va_list ap;
+
+    if (kind == API_ERR_INVALID_INPUT) {
+        buf_add_str(&msg, "Invalid input for operation: ");
+    }
+    va_start(ap, fmt);
+    buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    if (kind == API_ERR_INVALID_INPUT && (msg.len == 0 || msg.data[msg.len - 1] != '.')) {
+        buf_add_char(&msg, '.');
+    }
+    buf_clear(&req->response);
+    jsonw_init(&w, &req->response);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "NeutronError");
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "type");
+    jsonw_string(&w, api_errs[kind].type);
+    jsonw_key(&w, "message");
+    jsonw_string(&w, buf_cstr(&msg));
+    jsonw_key(&w, "detail");
+    jsonw_string(&w, "");
+    jsonw_object_end(&w);
+    jsonw_object_end(&w);
+    req->status = api_errs[kind].status;
+    buf_done(&msg);
+    return -1;
+}
+
+int
+api_fail_internal(struct request *req, int err)
+{
+    log_err("%s %s: internal error: %s", req->method, req->path, strerror(-err));
+    return api_fail(req, API_ERR_INTERNAL,
+                    "Request Failed: internal server error while processing your request.");
+}
+
+int
+api_error_set(struct api_error *err, enum api_err kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    err->kind = kind;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int
+api_error_invalid(struct api_error *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    err->kind = API_ERR_INVALID_INPUT;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int
+api_fail_with(struct request *req, const struct api_error *err)
+{
+    if (err->kind == API_ERR_INTERNAL) {
+        return api_fail_internal(req, -EIO);
+    }
+    return api_fail(req, err->kind, "%s", err->message);
+}

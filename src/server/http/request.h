@@ -1,0 +1,52 @@
+/* One HTTP request and its answer.  The HTTP layer (server.c) fills the request part
+ * — method, decoded path, query parameters, the few headers the API reads, the body
+ * (capped) and the caller's context — and hands it to the router; the handler fills
+ * the response part.  Everything a request allocates is owned here and freed when
+ * libmicrohttpd reports the request complete. */
+#ifndef NEUTRINO_HTTP_REQUEST_H
+#define NEUTRINO_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "context.h"
+
+struct app;
+
+/* Limits on what a client can make us hold. */
+#define REQUEST_MAX_PARAMS 1000         /* Query parameters. */
+#define REQUEST_MAX_QUERY_SIZE 65536    /* Bytes of query string. */
+#define REQUEST_MAX_PATH_SIZE 2048
+
+struct query_param {
+    char *key;      /* URL-decoded. */
+    char *value;    /* URL-decoded; "" when absent. */
+};
+
+struct request {
+    struct app *app;            /* Server-wide state; not owned. */
+    const char *method;         /* "GET", ...; owned by libmicrohttpd. */
+    char *path;                 /* Path without query string, ".json" suffix removed. */
+    struct query_param *params; /* In the order given. */
+    size_t n_params;
+    bool query_too_large;       /* More than the limits allow: answered with 400. */
+    char *if_match;             /* If-Match header, or NULL. */
+    char *base_url;             /* "http://host:port" for links, from Host and
+                                 * X-Forwarded-Proto. */
+    struct buf body;            /* Request body as received. */
+    bool body_too_large;        /* More than max_request_body_size arrived. */
+    struct context ctx;         /* Who is asking. */
+    char request_id[48];        /* "req-<uuid>", sent back in a header. */
+    uint64_t start_us;          /* Arrival time, for the log line. */
+
+    int status;                 /* Response status. */
+    struct buf response;        /* Response body (JSON unless 'content_type' says). */
+    const char *content_type;   /* NULL: application/json. */
+};
+
+/* Returns the value of the first query parameter named 'key', or NULL. */
+const char *request_param(const struct request *req, const char *key);
+
+#endif

@@ -1,0 +1,317 @@
+/* libmicrohttpd glue (see server.h).  libmicrohttpd calls answer() several times per
+ * request: first with the headers (we allocate the struct request), then once per
+ * body chunk (we append, up to the body cap), then with no data (we dispatch and
+ * queue the answer).  request_completed() frees the request. */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "app.h"
+#include "errors.h"
+#include "log.h"
+#include "request.h"
+#include "router.h"
+#include "util.h"
+
+LOG_MODULE("http");
+
+enum {
+    CONNECTION_TIMEOUT_S = 120,
+    CONNECTION_MEMORY_LIMIT = 128 * 1024,   /* Headers and URL of one request. */
+    MAX_CONNECTIONS = 4096,
+};
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct app *app;
+    int port;
+};
+
+const char *
+request_param(const struct request *req, const char *key)
+{
+    for (size_t i = 0; i < req->n_params; i++) {
+        if (STREQ(req->params[i].key, key)) {
+            return req->params[i].value;
+        }
+    }
+    return NULL;
+}
+
+static enum MHD_Result
+collect_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    struct request *req = cls;
+
+    if (req->n_params >= REQUEST_MAX_PARAMS) {
+        req->query_too_large = true;
+        return MHD_NO;
+    }
+    if (req->n_params % 16 == 0) {
+        req->params = xrealloc(req->params, (req->n_params + 16) * sizeof *req->params);
+    }
+    req->params[req->n_params].key = xstrdup(key);
+    req->params[req->n_params].value = xstrdup(value ? value : "");
+    req->n_params++;
+    return MHD_YES;
+}
+
+/* Copies a header value truncated to 'max' bytes, or NULL if absent. */
+static const char *
+header(struct MHD_Connection *conn, const char *name)
+{
+    return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
+static void
+context_from_headers(struct request *req, struct MHD_Connection *conn)
+{
+    const char *project = header(conn, "X-Project-Id");
+    const char *user = header(conn, "X-User-Id");
+    const char *roles = header(conn, "X-Roles");
+
+    /* auth_strategy = noauth, as Neutron: without a project the caller is an admin
+     * of "fake_project_id"; with one, roles come from X-Roles. */
+    memset(&req->ctx, 0, sizeof req->ctx);
+    if (!project || !*project) {
+        snprintf(req->ctx.project_id, sizeof req->ctx.project_id, "fake_project_id");
+        req->ctx.is_admin = true;
+    } else {
+        snprintf(req->ctx.project_id, sizeof req->ctx.project_id, "%s", project);
+        for (const char *p = roles; p && *p;) {
+            size_t len = strcspn(p, ",");
+            while (*p == ' ') {
+                p++, len--;
+            }
+            if (len == 5 && !strncmp(p, "admin", 5)) {
+                req->ctx.is_admin = true;
+            }
+            p += len + (p[len] == ',');
+        }
+    }
+    snprintf(req->ctx.user_id, sizeof req->ctx.user_id, "%s", user ? user : "");
+}
+
+static struct request *
+request_create(struct http_server *s, struct MHD_Connection *conn, const char *method,
+               const char *url)
+{
+    struct request *req = xcalloc(1, sizeof *req);
+    const char *host = header(conn, "Host");
+    const char *proto = header(conn, "X-Forwarded-Proto");
+    size_t len = strlen(url);
+    char id[37];
+
+    req->app = s->app;
+    req->method = method;
+    req->start_us = time_mono_us();
+    if (len > 5 && !strcmp(url + len - 5, ".json")) {
+        len -= 5;   /* "/v2.0/networks.json" is "/v2.0/networks". */
+    }
+    req->path = xstrndup(url, len);
+    buf_init(&req->body);
+    buf_init(&req->response);
+    uuid_new(id);
+    snprintf(req->request_id, sizeof req->request_id, "req-%s", id);
+    if (!host || !*host || strlen(host) > 255 || strpbrk(host, " \"<>\\")) {
+        host = NULL;
+    }
+    if (proto && !STREQ(proto, "http") && !STREQ(proto, "https")) {
+        proto = NULL;
+    }
+    if (host) {
+        req->base_url = xasprintf("%s://%s", proto ? proto : "http", host);
+    } else {
+        req->base_url = xasprintf("%s://127.0.0.1:%d", proto ? proto : "http", s->port);
+    }
+    const char *if_match = header(conn, "If-Match");
+    req->if_match = if_match ? xstrdup(if_match) : NULL;
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_param, req);
+    context_from_headers(req, conn);
+    return req;
+}
+
+static void
+request_destroy(struct request *req)
+{
+    if (!req) {
+        return;
+    }
+    for (size_t i = 0; i < req->n_params; i++) {
+        free(req->params[i].key);
+        free(req->params[i].value);
+    }
+    free(req->params);
+    free(req->path);
+    free(req->if_match);
+    free(req->base_url);
+    buf_done(&req->body);
+    buf_done(&req->response);
+    free(req);
+}
+
+static enum MHD_Result
+send_answer(struct MHD_Connection *conn, struct request *req)
+{
+    struct MHD_Response *resp;
+    enum MHD_Result ret;
+    size_t size = req->response.len;
+
+    if (req->status == 204) {
+        buf_clear(&req->response);
+        size = 0;
+    }
+    resp = MHD_create_response_from_buffer(size, size ? buf_steal(&req->response) : (void *) "",
+                                           size ? MHD_RESPMEM_MUST_FREE
+                                                : MHD_RESPMEM_PERSISTENT);
+    if (!resp) {
+        return MHD_NO;
+    }
+    if (req->status != 204) {
+        MHD_add_response_header(resp, "Content-Type",
+                                req->content_type ? req->content_type : "application/json");
+    }
+    MHD_add_response_header(resp, "X-Openstack-Request-Id", req->request_id);
+    ret = MHD_queue_response(conn, (unsigned int) req->status, resp);
+    MHD_destroy_response(resp);
+    log_info("%s %s status=%d duration_ms=%.3f %s", req->method, req->path, req->status,
+             (double) (time_mono_us() - req->start_us) / 1000.0, req->request_id);
+    return ret;
+}
+
+static enum MHD_Result
+answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+       const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+    struct http_server *s = cls;
+    struct request *req = *con_cls;
+
+    if (!req) {
+        req = request_create(s, conn, method, url);
+        *con_cls = req;
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        size_t cap = (size_t) s->app->cfg->max_request_body_size;
+        if (!req->body_too_large && req->body.len + *upload_data_size <= cap) {
+            buf_add(&req->body, upload_data, *upload_data_size);
+        } else {
+            req->body_too_large = true;   /* Keep reading, but drop the data. */
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (req->body_too_large) {
+        api_fail(req, API_ERR_REQUEST_TOO_LARGE, "Request is too large. Larger than %d.",
+                 s->app->cfg->max_request_body_size);
+    } else if (req->query_too_large) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Too many query parameters (limit %d).",
+                 REQUEST_MAX_PARAMS);
+    } else if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
+        api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+    } else {
+        router_dispatch(req);
+    }
+    return send_answer(conn, req);
+}
+
+static void
+request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                  enum MHD_RequestTerminationCode toe)
+{
+    request_destroy(*con_cls);
+    *con_cls = NULL;
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char msg[512];
+
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    msg[strcspn(msg, "\n")] = '\0';
+    log_warn_rl("libmicrohttpd: %s", msg);
+}
+
+/* Resolves 'host' (numeric or name) into a socket address. */
+static int
+resolve(const char *host, int port, struct sockaddr_storage *ret, struct buf *error)
+{
+    struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+                              .ai_flags = AI_PASSIVE };
+    struct addrinfo *res;
+    char service[8];
+    int rc;
+
+    snprintf(service, sizeof service, "%d", port);
+    rc = getaddrinfo(host, service, &hints, &res);
+    if (rc) {
+        buf_printf(error, "bind_host %s: %s", host, gai_strerror(rc));
+        return -EINVAL;
+    }
+    memcpy(ret, res->ai_addr, res->ai_addrlen);
+    freeaddrinfo(res);
+    return 0;
+}
+
+int
+http_server_start(struct app *app, const char *host, int port, unsigned int threads,
+                  struct http_server **ret, struct buf *error)
+{
+    struct http_server *s = xcalloc(1, sizeof *s);
+    struct sockaddr_storage addr;
+    const union MHD_DaemonInfo *info;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+
+    if (resolve(host, port, &addr, error)) {
+        free(s);
+        return -EINVAL;
+    }
+    if (addr.ss_family == AF_INET6) {
+        flags |= MHD_USE_IPv6;
+    }
+    s->app = app;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t) port, NULL, NULL, answer, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) CONNECTION_MEMORY_LIMIT,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int) MAX_CONNECTIONS,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        buf_printf(error, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+        free(s);
+        return -EADDRINUSE;
+    }
+    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : port;
+    *ret = s;
+    return 0;
+}
+
+int
+http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void
+http_server_stop(struct http_server *s)
+{
+    if (!s) {
+        return;
+    }
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,22 @@
+/* The HTTP front end: libmicrohttpd with an epoll thread pool and keep-alive.  It
+ * turns each HTTP request into a struct request (bounded: path, query, body), builds
+ * the caller's context, hands it to the router, sends the answer with the request-id
+ * header, and logs one line per request (method, path, status, duration). */
+#ifndef NEUTRINO_HTTP_SERVER_H
+#define NEUTRINO_HTTP_SERVER_H
+
+#include "buf.h"
+
+struct app;
+struct http_server;
+
+/* Starts serving on host:port with 'threads' worker threads.  'port' 0 picks a free
+ * port (see http_server_port()). Returns 0 or a negative errno with 'error' set. */
+int http_server_start(struct app *app, const char *host, int port, unsigned int threads,
+                      struct http_server **ret, struct buf *error);
+/* The port actually bound. */
+int http_server_port(const struct http_server *s);
+/* Stops accepting, finishes or drops requests in flight, joins the threads. */
+void http_server_stop(struct http_server *s);
+
+#endif

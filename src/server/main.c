@@ -1,0 +1,200 @@
+/* neutrino-server: Neutron's v2.0 networking API over SQLite.
+ *
+ * Reads the configuration (repeatable --config-file, as Neutron's programs do), opens
+ * and migrates the database, builds ML2 from the [ml2] options, starts the HTTP
+ * workers, then waits for SIGTERM/SIGINT and tears down in reverse order. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "config.h"
+#include "http/server.h"
+#include "log.h"
+#include "ml2/ml2.h"
+#include "store/store.h"
+#include "util.h"
+
+LOG_MODULE("server");
+
+#define MAX_CONFIG_FILES 32
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: neutrino-server [--config-file FILE]... [--debug]\n"
+            "Serves the Neutron v2.0 networking API.  Configuration files use Neutron's\n"
+            "format and option names (neutron.conf, ml2_conf.ini); later files override\n"
+            "earlier ones.\n");
+}
+
+/* Creates 'path' and its parents (mode 0750), like mkdir -p. */
+static int
+make_dirs(const char *path)
+{
+    char *copy = xstrdup(path);
+    int r = 0;
+
+    for (char *p = copy + 1; *p && !r; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(copy, 0750) && errno != EEXIST) {
+                r = -errno;
+            }
+            *p = '/';
+        }
+    }
+    if (!r && mkdir(copy, 0750) && errno != EEXIST) {
+        r = -errno;
+    }
+    free(copy);
+    return r;
+}
+
+static int
+parse_args(int argc, char **argv, char **files, size_t *n_files, bool *debug)
+{
+    static const struct option options[] = {
+        { "config-file", required_argument, NULL, 'c' },
+        { "debug", no_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    int opt;
+
+    while ((opt = getopt_long(argc, argv, "c:dh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            if (*n_files == MAX_CONFIG_FILES) {
+                fprintf(stderr, "neutrino-server: too many --config-file options\n");
+                return -E2BIG;
+            }
+            files[(*n_files)++] = optarg;
+            break;
+        case 'd':
+            *debug = true;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        case 'V':
+            printf("neutrino-server 0.1.0\n");
+            exit(0);
+        default:
+            usage(stderr);
+            return -EINVAL;
+        }
+    }
+    if (optind < argc) {
+        usage(stderr);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* Logs each line of 'warnings' (unknown options). */
+static void
+log_warnings(struct buf *warnings)
+{
+    const char *p = buf_cstr(warnings);
+
+    while (*p) {
+        size_t len = strcspn(p, "\n");
+        log_warn("%.*s", (int) len, p);
+        p += len + (p[len] == '\n');
+    }
+}
+
+static unsigned int
+worker_threads(const struct server_config *cfg)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (cfg->api_workers > 0) {
+        return (unsigned int) cfg->api_workers;
+    }
+    return cpus > 0 ? (unsigned int) (2 * cpus) : 4;
+}
+
+int
+main(int argc, char **argv)
+{
+    char *files[MAX_CONFIG_FILES];
+    size_t n_files = 0;
+    struct buf warnings = BUF_INITIALIZER, error = BUF_INITIALIZER;
+    struct server_config cfg;
+    struct app app = { .cfg = &cfg };
+    struct http_server *http = NULL;
+    char *db_path = NULL;
+    bool debug = false;
+    sigset_t signals;
+    int sig, status = 1;
+
+    if (parse_args(argc, argv, files, &n_files, &debug)) {
+        return 2;
+    }
+    if (server_config_load(&cfg, files, n_files, &warnings, &error)) {
+        fprintf(stderr, "neutrino-server: %s\n", buf_cstr(&error));
+        goto out_config;
+    }
+    log_set_level(debug || cfg.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+    log_warnings(&warnings);
+    if (mac_parse(cfg.base_mac, &app.base_mac)) {
+        log_err("[DEFAULT] base_mac = '%s' is not a MAC address", cfg.base_mac);
+        goto out_config;
+    }
+    app.ipam_random = STREQ(cfg.allocation_order, "random");
+    if (ml2_create(&cfg, &app.ml2, &error)) {
+        log_err("%s", buf_cstr(&error));
+        goto out_config;
+    }
+    db_path = server_config_sqlite_path(&cfg, &error);
+    if (!db_path) {
+        log_err("%s", buf_cstr(&error));
+        goto out_ml2;
+    }
+    if (make_dirs(cfg.state_path) < 0) {
+        log_warn("cannot create state_path %s: %s", cfg.state_path, strerror(errno));
+    }
+    if (store_open(db_path, &app.store, &error)) {
+        log_err("%s", buf_cstr(&error));
+        goto out_ml2;
+    }
+    log_info("database %s at schema version %d", db_path, store_schema_version(app.store));
+
+    /* Block the stop signals before threads start so only sigwait() sees them. */
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    if (http_server_start(&app, cfg.bind_host, cfg.bind_port, worker_threads(&cfg), &http,
+                          &error)) {
+        log_err("%s", buf_cstr(&error));
+        goto out_store;
+    }
+    log_info("neutrino-server listening on http://%s:%d (auth_strategy=%s, %u workers)",
+             cfg.bind_host, http_server_port(http), cfg.auth_strategy, worker_threads(&cfg));
+    sigwait(&signals, &sig);
+    log_info("signal %d: stopping", sig);
+    http_server_stop(http);
+    status = 0;
+out_store:
+    store_close(app.store);
+out_ml2:
+    ml2_destroy(app.ml2);
+out_config:
+    free(db_path);
+    server_config_done(&cfg);
+    buf_done(&warnings);
+    buf_done(&error);
+    return status;
+}

@@ -1,0 +1,64 @@
+/* Destructors for the resource structs (see model.h). */
+#include "model.h"
+
+#include <stdlib.h>
+
+void
+std_attrs_done(struct std_attrs *s)
+{
+    free(s->project_id);
+    free(s->name);
+    free(s->description);
+    free(s->tags_json);
+    s->project_id = s->name = s->description = s->tags_json = NULL;
+}
+
+void
+network_done(struct network *n)
+{
+    if (!n) {
+        return;
+    }
+    std_attrs_done(&n->std);
+    free(n->az_hints_json);
+    free(n->subnets_json);
+    n->az_hints_json = n->subnets_json = NULL;
+}
+
+void
+subnet_done(struct subnet *s)
+{
+    if (!s) {
+        return;
+    }
+    std_attrs_done(&s->std);
+    free(s->cidr);
+    free(s->gateway_ip);
+    free(s->ipv6_ra_mode);
+    free(s->ipv6_address_mode);
+    free(s->allocation_pools_json);
+    free(s->dns_nameservers_json);
+    free(s->host_routes_json);
+    s->cidr = s->gateway_ip = s->ipv6_ra_mode = s->ipv6_address_mode = NULL;
+    s->allocation_pools_json = s->dns_nameservers_json = s->host_routes_json = NULL;
+}
+
+void
+port_done(struct port *p)
+{
+    if (!p) {
+        return;
+    }
+    std_attrs_done(&p->std);
+    free(p->device_id);
+    free(p->device_owner);
+    free(p->binding_host_id);
+    free(p->binding_vnic_type);
+    free(p->binding_profile_json);
+    free(p->binding_vif_type);
+    free(p->binding_vif_details_json);
+    free(p->fixed_ips_json);
+    p->device_id = p->device_owner = p->binding_host_id = p->binding_vnic_type = NULL;
+    p->binding_profile_json = p->binding_vif_type = p->binding_vif_details_json = NULL;
+    p->fixed_ips_json = NULL;
+}

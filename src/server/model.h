@@ -1,0 +1,82 @@
+/* The server's resources as C structs: what the store reads and writes, what the API
+ * renders and what ML2 and IPAM reason about.  Strings are owned by the struct unless
+ * a function says it lends a borrowed view (the store's foreach callbacks do); the
+ * matching _done() functions free owned strings. */
+#ifndef NEUTRINO_MODEL_H
+#define NEUTRINO_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define ID_LEN 37           /* UUID string plus NUL. */
+#define TIMESTAMP_LEN 21    /* "YYYY-MM-DDTHH:MM:SSZ" plus NUL. */
+#define SEGMENTATION_ID_NONE (-1)
+
+/* A network's single ML2 segment. */
+struct segment {
+    char network_type[16];          /* "local", "flat", "vlan", "vxlan", "gre". */
+    char physical_network[65];      /* "" when the type has none. */
+    int64_t segmentation_id;        /* VLAN id / VNI / tunnel id, or SEGMENTATION_ID_NONE. */
+};
+
+/* Attributes every resource carries (Neutron's "standard attributes"). */
+struct std_attrs {
+    char id[ID_LEN];
+    char *project_id;
+    char *name;
+    char *description;
+    char created_at[TIMESTAMP_LEN];
+    char updated_at[TIMESTAMP_LEN];
+    int64_t revision_number;
+    char *tags_json;            /* JSON array of tags; filled by reads only. */
+};
+
+struct network {
+    struct std_attrs std;
+    bool admin_state_up;
+    char status[16];
+    bool shared;
+    bool external;              /* router:external */
+    int mtu;
+    struct segment segment;
+    char *az_hints_json;        /* JSON array of availability zone names. */
+    char *subnets_json;         /* JSON array of subnet ids; filled by reads only. */
+};
+
+struct subnet {
+    struct std_attrs std;
+    char network_id[ID_LEN];
+    int ip_version;
+    char *cidr;
+    char *gateway_ip;           /* NULL: no gateway. */
+    bool enable_dhcp;
+    char *ipv6_ra_mode;         /* NULL or "slaac", "dhcpv6-stateful", "dhcpv6-stateless". */
+    char *ipv6_address_mode;
+    char *allocation_pools_json;  /* [{"start": .., "end": ..}, ...] in given order. */
+    char *dns_nameservers_json;   /* ["8.8.8.8", ...] in given order. */
+    char *host_routes_json;       /* [{"destination": .., "nexthop": ..}, ...]. */
+    bool network_shared;        /* The network's "shared"; filled by reads only. */
+};
+
+struct port {
+    struct std_attrs std;
+    char network_id[ID_LEN];
+    char mac_address[18];
+    bool admin_state_up;
+    char status[16];
+    char *device_id;
+    char *device_owner;
+    char *binding_host_id;
+    char *binding_vnic_type;
+    char *binding_profile_json;
+    char *binding_vif_type;
+    char *binding_vif_details_json;
+    char *fixed_ips_json;       /* [{"subnet_id", "ip_address"}...]; filled by reads only. */
+};
+
+void std_attrs_done(struct std_attrs *s);
+void network_done(struct network *n);
+void subnet_done(struct subnet *s);
+void port_done(struct port *p);
+
+#endif

@@ -1,0 +1,73 @@
+/* Internals shared by the SQLite store's files: the connection, its statement cache
+ * and binding helpers.  Nothing outside src/server/store/ includes this. */
+#ifndef NEUTRINO_STORE_SQLITE_CONN_H
+#define NEUTRINO_STORE_SQLITE_CONN_H
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "store.h"
+
+#define STMT_CACHE_SIZE 128
+
+struct store {
+    char *path;                     /* Database file. */
+    pthread_key_t conn_key;         /* Thread-local struct store_conn. */
+    pthread_mutex_t write_mutex;    /* Serialises this process's write transactions. */
+    struct store_conn *main_conn;   /* The opening thread's connection. */
+    int version;                    /* Schema version after migration. */
+};
+
+struct stmt_cache_entry {
+    const char *sql;                /* Static SQL text, compared by address. */
+    sqlite3_stmt *stmt;
+};
+
+struct store_conn {
+    struct store *store;
+    sqlite3 *db;
+    bool in_write;                  /* Inside store_begin() .. commit/rollback. */
+    struct stmt_cache_entry cache[STMT_CACHE_SIZE];
+};
+
+/* Returns the cached prepared statement for the static string 'sql', reset and with
+ * bindings cleared; NULL on error (logged). */
+sqlite3_stmt *conn_stmt(struct store_conn *c, const char *sql);
+/* Maps a SQLite result code to a negative errno, logging unexpected failures. */
+int conn_error(struct store_conn *c, int rc, const char *what);
+/* Steps a statement expected to finish without rows (INSERT/UPDATE/DELETE). */
+int conn_exec_stmt(struct store_conn *c, sqlite3_stmt *st, const char *what);
+
+/* Returns column 'i' as text: a borrowed pointer if !copy, else an owned copy;
+ * NULL for SQL NULL. */
+char *col_text(sqlite3_stmt *st, int i, bool copy);
+/* Copies column 'i' into a fixed buffer of 'size' bytes ("" for NULL). */
+void col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
+
+#endif
+
+/* --- List engine (sqlite_list.c) ------------------------------------------------ */
+
+/* SQL column expression of a filterable/sortable field for one resource. */
+struct field_column {
+    enum store_field field;
+    const char *expr;           /* e.g. "p.device_owner"; NULL: special (fixed_ips). */
+};
+
+/* What the list engine needs to know of a resource's table. */
+struct resource_sql {
+    const char *select;         /* "SELECT <columns> FROM <table> <alias>" */
+    const char *table_alias;    /* "n", "s" or "p". */
+    /* Visibility condition; each '?' is bound to the viewing project. */
+    const char *visibility;
+    int visibility_params;
+    const struct field_column *columns;
+    size_t n_columns;
+};
+
+typedef int row_cb(sqlite3_stmt *st, void *aux);
+
+/* Runs the list query 'q' over resource 'r', calling 'cb' per row. */
+int list_run(struct store_conn *c, const struct resource_sql *r, const struct list_query *q,
+             row_cb *cb, void *aux);

@@ -1,0 +1,286 @@
+/* SQLite backend, part 2: the list engine.  Turns a struct list_query (filters, tag
+ * filters, sort keys, marker paging, visibility) into one SELECT.  Column names come
+ * only from the fixed per-resource tables; every value is bound, never spliced. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sqlite_conn.h"
+#include "util.h"
+
+LOG_MODULE("store");
+
+/* A value to bind, in placeholder order. */
+struct bind {
+    bool is_int;
+    const char *text;
+    int64_t i;
+};
+
+struct query_builder {
+    struct buf sql;
+    struct bind *binds;
+    size_t n_binds, cap_binds;
+};
+
+static void
+qb_bind_text(struct query_builder *qb, const char *text)
+{
+    if (qb->n_binds == qb->cap_binds) {
+        qb->cap_binds = qb->cap_binds ? 2 * qb->cap_binds : 16;
+        qb->binds = xrealloc(qb->binds, qb->cap_binds * sizeof *qb->binds);
+    }
+    qb->binds[qb->n_binds++] = (struct bind) { .text = text };
+}
+
+static void
+qb_bind_int(struct query_builder *qb, int64_t v)
+{
+    qb_bind_text(qb, NULL);
+    qb->binds[qb->n_binds - 1].is_int = true;
+    qb->binds[qb->n_binds - 1].i = v;
+}
+
+static const char *
+column_expr(const struct resource_sql *r, enum store_field f)
+{
+    for (size_t i = 0; i < r->n_columns; i++) {
+        if (r->columns[i].field == f) {
+            return r->columns[i].expr;
+        }
+    }
+    return NULL;
+}
+
+static void
+qb_add_filter(struct query_builder *qb, const struct resource_sql *r,
+              const struct store_filter *f)
+{
+    const char *expr = column_expr(r, f->field);
+
+    if (f->field == SF_FIXED_IP_ADDRESS || f->field == SF_FIXED_IP_SUBNET_ID) {
+        buf_printf(&qb->sql, " AND EXISTS (SELECT 1 FROM ip_allocations a WHERE a.port_id = %s.id"
+                   " AND a.%s IN (", r->table_alias,
+                   f->field == SF_FIXED_IP_ADDRESS ? "ip_address" : "subnet_id");
+    } else if (f->kind == SV_NULL) {
+        buf_printf(&qb->sql, " AND %s IS NULL", expr);
+        return;
+    } else {
+        buf_printf(&qb->sql, " AND %s IN (", expr);
+    }
+    for (size_t i = 0; i < f->n_values; i++) {
+        buf_add_str(&qb->sql, i ? ",?" : "?");
+        if (f->kind == SV_INT) {
+            qb_bind_int(qb, strtoll(f->values[i], NULL, 10));
+        } else {
+            qb_bind_text(qb, f->values[i]);
+        }
+    }
+    buf_add_str(&qb->sql, f->field == SF_FIXED_IP_ADDRESS || f->field == SF_FIXED_IP_SUBNET_ID
+                              ? "))" : ")");
+}
+
+static void
+qb_add_tag_filter(struct query_builder *qb, const struct resource_sql *r,
+                  const struct store_tag_filter *t)
+{
+    bool negate = t->match == STORE_TAGS_NOT_ALL || t->match == STORE_TAGS_NOT_ANY;
+    bool all = t->match == STORE_TAGS_ALL || t->match == STORE_TAGS_NOT_ALL;
+
+    /* all: the number of the listed tags present equals the number listed. */
+    buf_printf(&qb->sql, " AND %s(SELECT COUNT(DISTINCT tag) FROM tags t WHERE t.resource_id = "
+               "%s.id AND t.tag IN (", negate ? "NOT " : "", r->table_alias);
+    for (size_t i = 0; i < t->n_tags; i++) {
+        buf_add_str(&qb->sql, i ? ",?" : "?");
+        qb_bind_text(qb, t->tags[i]);
+    }
+    if (all) {
+        size_t distinct = 0;
+        for (size_t i = 0; i < t->n_tags; i++) {
+            bool dup = false;
+            for (size_t j = 0; j < i; j++) {
+                dup = dup || STREQ(t->tags[i], t->tags[j]);
+            }
+            distinct += !dup;
+        }
+        buf_printf(&qb->sql, ")) = %zu", distinct);
+    } else {
+        buf_add_str(&qb->sql, ")) > 0");
+    }
+}
+
+/* Sort keys with "id" appended as the final tie-breaker. */
+static size_t
+effective_sorts(const struct list_query *q, struct store_sort *out, size_t max)
+{
+    size_t n = 0;
+    bool has_id = false;
+
+    for (size_t i = 0; i < q->n_sorts && n < max - 1; i++) {
+        out[n++] = q->sorts[i];
+        has_id = has_id || q->sorts[i].field == SF_ID;
+    }
+    if (!has_id) {
+        out[n++] = (struct store_sort) { SF_ID, false };
+    }
+    return n;
+}
+
+/* Adds "(k1 > v1) OR (k1 = v1 AND k2 > v2) ..." for the marker row, reading the
+ * marker's sort values with a subquery so the marker row itself is never fetched
+ * separately. Comparison directions follow each key and page_reverse. */
+static void
+qb_add_marker(struct query_builder *qb, const struct resource_sql *r,
+              const struct store_sort *sorts, size_t n_sorts, const struct list_query *q,
+              const char *table)
+{
+    buf_add_str(&qb->sql, " AND (");
+    for (size_t i = 0; i < n_sorts; i++) {
+        buf_add_str(&qb->sql, i ? " OR (" : "(");
+        for (size_t j = 0; j <= i; j++) {
+            const char *expr = column_expr(r, sorts[j].field);
+            bool greater = sorts[j].descending == q->page_reverse;
+            const char *op = j < i ? "=" : greater ? ">" : "<";
+            /* The marker's value, read from its row under the same alias. */
+            buf_printf(&qb->sql, "%s%s %s (SELECT %s FROM %s %s WHERE %s.id = ?)",
+                       j ? " AND " : "", expr, op, expr, table, r->table_alias,
+                       r->table_alias);
+            qb_bind_text(qb, q->marker);
+        }
+        buf_add_char(&qb->sql, ')');
+    }
+    buf_add_char(&qb->sql, ')');
+}
+
+static void
+qb_add_order(struct query_builder *qb, const struct resource_sql *r,
+             const struct store_sort *sorts, size_t n_sorts, bool reverse)
+{
+    buf_add_str(&qb->sql, " ORDER BY ");
+    for (size_t i = 0; i < n_sorts; i++) {
+        bool desc = sorts[i].descending != reverse;
+        buf_printf(&qb->sql, "%s%s %s", i ? ", " : "", column_expr(r, sorts[i].field),
+                   desc ? "DESC" : "ASC");
+    }
+}
+
+/* Returns the table name from the resource's SELECT ("... FROM <table> <alias>"). */
+static const char *
+resource_table(const struct resource_sql *r, char *out, size_t size)
+{
+    const char *from = strstr(r->select, " FROM ");
+    size_t len;
+
+    from += 6;
+    len = strcspn(from, " ");
+    if (len >= size) {
+        len = size - 1;
+    }
+    memcpy(out, from, len);
+    out[len] = '\0';
+    return out;
+}
+
+static int
+marker_exists(struct store_conn *c, const char *table, const char *marker, bool *ret)
+{
+    char *sql = xasprintf("SELECT 1 FROM %s WHERE id = ?", table);
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+
+    free(sql);
+    if (rc != SQLITE_OK) {
+        return conn_error(c, rc, "marker");
+    }
+    sqlite3_bind_text(st, 1, marker, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    *ret = rc == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return 0;
+}
+
+int
+list_run(struct store_conn *c, const struct resource_sql *r, const struct list_query *q,
+         row_cb *cb, void *aux)
+{
+    struct query_builder qb = { BUF_INITIALIZER, NULL, 0, 0 };
+    struct store_sort sorts[16];
+    size_t n_sorts = effective_sorts(q, sorts, ARRAY_SIZE(sorts));
+    char table[32];
+    sqlite3_stmt *st = NULL;
+    int r_ = 0, rc;
+
+    resource_table(r, table, sizeof table);
+    if (q->marker) {
+        bool exists;
+        r_ = marker_exists(c, table, q->marker, &exists);
+        if (r_ || !exists) {
+            return r_ ? r_ : -ENOENT;
+        }
+    }
+    buf_add_str(&qb.sql, r->select);
+    buf_add_str(&qb.sql, " WHERE 1");
+    if (q->visible_to) {
+        buf_printf(&qb.sql, " AND %s", r->visibility);
+        for (int i = 0; i < r->visibility_params; i++) {
+            qb_bind_text(&qb, q->visible_to);
+        }
+    }
+    for (size_t i = 0; i < q->n_filters; i++) {
+        qb_add_filter(&qb, r, &q->filters[i]);
+    }
+    for (size_t i = 0; i < q->n_tag_filters; i++) {
+        qb_add_tag_filter(&qb, r, &q->tag_filters[i]);
+    }
+    if (q->marker) {
+        qb_add_marker(&qb, r, sorts, n_sorts, q, table);
+    }
+    qb_add_order(&qb, r, sorts, n_sorts, q->page_reverse);
+    if (q->limit > 0) {
+        buf_add_str(&qb.sql, " LIMIT ?");
+        qb_bind_int(&qb, q->limit);
+    }
+    if (q->page_reverse) {
+        /* Fetch backwards, then hand rows out in the forward order. */
+        struct buf outer = BUF_INITIALIZER;
+        buf_printf(&outer, "SELECT * FROM (%s) %s", buf_cstr(&qb.sql), r->table_alias);
+        buf_done(&qb.sql);
+        qb.sql = outer;
+        buf_add_str(&qb.sql, " ORDER BY ");
+        for (size_t i = 0; i < n_sorts; i++) {
+            const char *expr = column_expr(r, sorts[i].field);
+            const char *dot = strchr(expr, '.');
+            /* Outer query: columns are addressed by their plain names. */
+            buf_printf(&qb.sql, "%s%s %s", i ? ", " : "", dot ? dot + 1 : expr,
+                       sorts[i].descending ? "DESC" : "ASC");
+        }
+    }
+    rc = sqlite3_prepare_v2(c->db, buf_cstr(&qb.sql), -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        r_ = conn_error(c, rc, "list");
+        goto out;
+    }
+    for (size_t i = 0; i < qb.n_binds; i++) {
+        if (qb.binds[i].is_int) {
+            sqlite3_bind_int64(st, (int) i + 1, qb.binds[i].i);
+        } else {
+            sqlite3_bind_text(st, (int) i + 1, qb.binds[i].text, -1, SQLITE_STATIC);
+        }
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r_ = cb(st, aux);
+        if (r_) {
+            goto out;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        r_ = conn_error(c, rc, "list");
+    }
+out:
+    sqlite3_finalize(st);
+    buf_done(&qb.sql);
+    free(qb.binds);
+    return r_;
+}

@@ -1,0 +1,350 @@
+/* SQLite backend, part 3: networks and their segment allocations. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sqlite_conn.h"
+#include "util.h"
+
+LOG_MODULE("store");
+
+#define NETWORK_SELECT                                                                     \
+    "SELECT n.id, n.project_id, n.name, n.description, n.admin_state_up, n.status,"       \
+    " n.shared, n.router_external, n.mtu, n.network_type, n.physical_network,"             \
+    " n.segmentation_id, n.az_hints, n.created_at, n.updated_at, n.revision_number,"      \
+    " (SELECT json_group_array(id) FROM (SELECT s.id FROM subnets s"                       \
+    "   WHERE s.network_id = n.id ORDER BY s.seq)),"                                       \
+    " (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t"                        \
+    "   WHERE t.resource_id = n.id ORDER BY t.tag))"                                       \
+    " FROM networks n"
+
+static const struct field_column network_columns[] = {
+    { SF_ID, "n.id" },
+    { SF_NAME, "n.name" },
+    { SF_PROJECT_ID, "n.project_id" },
+    { SF_DESCRIPTION, "n.description" },
+    { SF_REVISION_NUMBER, "n.revision_number" },
+    { SF_ADMIN_STATE_UP, "n.admin_state_up" },
+    { SF_STATUS, "n.status" },
+    { SF_SHARED, "n.shared" },
+    { SF_MTU, "n.mtu" },
+    { SF_ROUTER_EXTERNAL, "n.router_external" },
+    { SF_NETWORK_TYPE, "n.network_type" },
+    { SF_PHYSICAL_NETWORK, "n.physical_network" },
+    { SF_SEGMENTATION_ID, "n.segmentation_id" },
+    { SF_AZ_HINTS, "n.az_hints" },
+};
+
+static const struct resource_sql network_sql = {
+    .select = NETWORK_SELECT,
+    .table_alias = "n",
+    .visibility = "(n.project_id = ? OR n.shared = 1 OR n.router_external = 1)",
+    .visibility_params = 1,
+    .columns = network_columns,
+    .n_columns = ARRAY_SIZE(network_columns),
+};
+
+/* Fills 'n' from a NETWORK_SELECT row; strings are copies if 'copy'. */
+static void
+network_from_row(sqlite3_stmt *st, struct network *n, bool copy)
+{
+    memset(n, 0, sizeof *n);
+    col_copy(st, 0, n->std.id, sizeof n->std.id);
+    n->std.project_id = col_text(st, 1, copy);
+    n->std.name = col_text(st, 2, copy);
+    n->std.description = col_text(st, 3, copy);
+    n->admin_state_up = sqlite3_column_int(st, 4);
+    col_copy(st, 5, n->status, sizeof n->status);
+    n->shared = sqlite3_column_int(st, 6);
+    n->external = sqlite3_column_int(st, 7);
+    n->mtu = sqlite3_column_int(st, 8);
+    col_copy(st, 9, n->segment.network_type, sizeof n->segment.network_type);
+    col_copy(st, 10, n->segment.physical_network, sizeof n->segment.physical_network);
+    n->segment.segmentation_id = sqlite3_column_type(st, 11) == SQLITE_NULL
+                                     ? SEGMENTATION_ID_NONE
+                                     : sqlite3_column_int64(st, 11);
+    n->az_hints_json = col_text(st, 12, copy);
+    col_copy(st, 13, n->std.created_at, sizeof n->std.created_at);
+    col_copy(st, 14, n->std.updated_at, sizeof n->std.updated_at);
+    n->std.revision_number = sqlite3_column_int64(st, 15);
+    n->subnets_json = col_text(st, 16, copy);
+    n->std.tags_json = col_text(st, 17, copy);
+}
+
+struct network_walk {
+    store_network_cb *cb;
+    void *aux;
+};
+
+static int
+network_row(sqlite3_stmt *st, void *aux)
+{
+    struct network_walk *w = aux;
+    struct network n;
+
+    network_from_row(st, &n, false);
+    return w->cb(&n, w->aux);
+}
+
+int
+store_network_foreach(struct store_conn *c, const struct list_query *q, store_network_cb *cb,
+                      void *aux)
+{
+    struct network_walk w = { cb, aux };
+
+    return list_run(c, &network_sql, q, network_row, &w);
+}
+
+static void
+bind_segment(sqlite3_stmt *st, int first, const struct segment *seg)
+{
+    sqlite3_bind_text(st, first, seg->network_type, -1, SQLITE_STATIC);
+    if (seg->physical_network[0]) {
+        sqlite3_bind_text(st, first + 1, seg->physical_network, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, first + 1);
+    }
+    if (seg->segmentation_id != SEGMENTATION_ID_NONE) {
+        sqlite3_bind_int64(st, first + 2, seg->segmentation_id);
+    } else {
+        sqlite3_bind_null(st, first + 2);
+    }
+}
+
+int
+store_network_insert(struct store_conn *c, const struct network *n)
+{
+    static const char sql[] =
+        "INSERT INTO networks (id, project_id, name, description, admin_state_up, status,"
+        " shared, router_external, mtu, network_type, physical_network, segmentation_id,"
+        " az_hints, created_at, updated_at, revision_number)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, n->std.id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, n->std.project_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, n->std.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, n->std.description, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, n->admin_state_up);
+    sqlite3_bind_text(st, 6, n->status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, n->shared);
+    sqlite3_bind_int(st, 8, n->external);
+    sqlite3_bind_int(st, 9, n->mtu);
+    bind_segment(st, 10, &n->segment);
+    sqlite3_bind_text(st, 13, n->az_hints_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, n->std.created_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, n->std.updated_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 16, n->std.revision_number);
+    return conn_exec_stmt(c, st, "insert network");
+}
+
+int
+store_network_update(struct store_conn *c, const struct network *n)
+{
+    static const char sql[] =
+        "UPDATE networks SET name = ?, description = ?, admin_state_up = ?, shared = ?,"
+        " router_external = ?, mtu = ?, network_type = ?, physical_network = ?,"
+        " segmentation_id = ?, updated_at = ?, revision_number = ? WHERE id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, n->std.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, n->std.description, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, n->admin_state_up);
+    sqlite3_bind_int(st, 4, n->shared);
+    sqlite3_bind_int(st, 5, n->external);
+    sqlite3_bind_int(st, 6, n->mtu);
+    bind_segment(st, 7, &n->segment);
+    sqlite3_bind_text(st, 10, n->std.updated_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 11, n->std.revision_number);
+    sqlite3_bind_text(st, 12, n->std.id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "update network");
+}
+
+int
+store_network_delete(struct store_conn *c, const char *id)
+{
+    static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
+    static const char sql[] = "DELETE FROM networks WHERE id = ?";
+    sqlite3_stmt *st = conn_stmt(c, tags);
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    r = conn_exec_stmt(c, st, "delete network tags");
+    if (r) {
+        return r;
+    }
+    st = conn_stmt(c, sql);
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    r = conn_exec_stmt(c, st, "delete network");
+    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+}
+
+int
+store_network_get(struct store_conn *c, const char *id, const char *visible_to,
+                  struct network *ret)
+{
+    static const char sql[] = NETWORK_SELECT " WHERE n.id = ?";
+    static const char sql_vis[] =
+        NETWORK_SELECT " WHERE n.id = ? AND (n.project_id = ? OR n.shared = 1"
+        " OR n.router_external = 1)";
+    sqlite3_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (visible_to) {
+        sqlite3_bind_text(st, 2, visible_to, -1, SQLITE_STATIC);
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        network_from_row(st, ret, true);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "get network");
+}
+
+int
+store_network_bump(struct store_conn *c, const char *id, const char *now)
+{
+    static const char sql[] =
+        "UPDATE networks SET revision_number = revision_number + 1, updated_at = ?"
+        " WHERE id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "bump network");
+}
+
+int
+store_network_count(struct store_conn *c, const char *project_id, int64_t *ret)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM networks WHERE project_id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return conn_error(c, rc, "count networks");
+    }
+    *ret = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* The allocation key of a segment: flat networks use id 0, tunnels physnet "". */
+static int64_t
+segment_key_id(const struct segment *seg)
+{
+    return seg->segmentation_id == SEGMENTATION_ID_NONE ? 0 : seg->segmentation_id;
+}
+
+int
+store_segment_reserve(struct store_conn *c, const struct segment *seg, const char *network_id)
+{
+    static const char sql[] =
+        "INSERT INTO segment_allocations (network_type, physical_network, segmentation_id,"
+        " network_id) VALUES (?,?,?,?)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, seg->network_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, seg->physical_network, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, segment_key_id(seg));
+    sqlite3_bind_text(st, 4, network_id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "reserve segment");
+}
+
+int
+store_segment_release(struct store_conn *c, const struct segment *seg)
+{
+    static const char sql[] =
+        "DELETE FROM segment_allocations WHERE network_type = ? AND physical_network = ?"
+        " AND segmentation_id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, seg->network_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, seg->physical_network, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, segment_key_id(seg));
+    return conn_exec_stmt(c, st, "release segment");
+}
+
+/* Finds the first id >= 'from' and <= 'to' not in the allocation table. */
+static int
+segment_first_gap(struct store_conn *c, const char *type, const char *physnet, int64_t from,
+                  int64_t to, int64_t *ret)
+{
+    static const char sql[] =
+        "SELECT segmentation_id FROM segment_allocations WHERE network_type = ?"
+        " AND physical_network = ? AND segmentation_id >= ? AND segmentation_id <= ?"
+        " ORDER BY segmentation_id";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int64_t want = from;
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, physnet, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, from);
+    sqlite3_bind_int64(st, 4, to);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t used = sqlite3_column_int64(st, 0);
+        if (used != want) {
+            break;      /* 'want' is free. */
+        }
+        want++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        return conn_error(c, rc, "find segment");
+    }
+    if (want > to) {
+        return -ENOSPC;
+    }
+    *ret = want;
+    return 0;
+}
+
+int
+store_segment_find_free(struct store_conn *c, const char *type, const char *physnet,
+                        int64_t lo, int64_t hi, int64_t start, int64_t *ret)
+{
+    int r = segment_first_gap(c, type, physnet, start, hi, ret);
+
+    if (r == -ENOSPC && start > lo) {
+        r = segment_first_gap(c, type, physnet, lo, start - 1, ret);
+    }
+    return r;
+}

@@ -1,0 +1,327 @@
+/* SQLite backend, part 5: ports and tags. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "model.h"
+#include "sqlite_conn.h"
+#include "util.h"
+
+LOG_MODULE("store");
+
+#define PORT_SELECT                                                                        \
+    "SELECT p.id, p.project_id, p.name, p.description, p.network_id, p.mac_address,"      \
+    " p.admin_state_up, p.status, p.device_id, p.device_owner, p.binding_host_id,"         \
+    " p.binding_vnic_type, p.binding_profile, p.binding_vif_type, p.binding_vif_details," \
+    " p.created_at, p.updated_at, p.revision_number,"                                     \
+    " (SELECT json_group_array(json_object('subnet_id', subnet_id, 'ip_address',"          \
+    "   ip_address)) FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"         \
+    "   WHERE a.port_id = p.id ORDER BY a.seq)),"                                          \
+    " (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t"                        \
+    "   WHERE t.resource_id = p.id ORDER BY t.tag))"                                       \
+    " FROM ports p"
+
+static const struct field_column port_columns[] = {
+    { SF_ID, "p.id" },
+    { SF_NAME, "p.name" },
+    { SF_PROJECT_ID, "p.project_id" },
+    { SF_DESCRIPTION, "p.description" },
+    { SF_REVISION_NUMBER, "p.revision_number" },
+    { SF_NETWORK_ID, "p.network_id" },
+    { SF_MAC_ADDRESS, "p.mac_address" },
+    { SF_ADMIN_STATE_UP, "p.admin_state_up" },
+    { SF_STATUS, "p.status" },
+    { SF_DEVICE_ID, "p.device_id" },
+    { SF_DEVICE_OWNER, "p.device_owner" },
+    { SF_BINDING_HOST_ID, "p.binding_host_id" },
+    { SF_FIXED_IP_ADDRESS, NULL },
+    { SF_FIXED_IP_SUBNET_ID, NULL },
+};
+
+static const struct resource_sql port_sql = {
+    .select = PORT_SELECT,
+    .table_alias = "p",
+    .visibility = "(p.project_id = ? OR EXISTS (SELECT 1 FROM networks n2"
+                  " WHERE n2.id = p.network_id AND n2.project_id = ?))",
+    .visibility_params = 2,
+    .columns = port_columns,
+    .n_columns = ARRAY_SIZE(port_columns),
+};
+
+static void
+port_from_row(sqlite3_stmt *st, struct port *p, bool copy)
+{
+    memset(p, 0, sizeof *p);
+    col_copy(st, 0, p->std.id, sizeof p->std.id);
+    p->std.project_id = col_text(st, 1, copy);
+    p->std.name = col_text(st, 2, copy);
+    p->std.description = col_text(st, 3, copy);
+    col_copy(st, 4, p->network_id, sizeof p->network_id);
+    col_copy(st, 5, p->mac_address, sizeof p->mac_address);
+    p->admin_state_up = sqlite3_column_int(st, 6);
+    col_copy(st, 7, p->status, sizeof p->status);
+    p->device_id = col_text(st, 8, copy);
+    p->device_owner = col_text(st, 9, copy);
+    p->binding_host_id = col_text(st, 10, copy);
+    p->binding_vnic_type = col_text(st, 11, copy);
+    p->binding_profile_json = col_text(st, 12, copy);
+    p->binding_vif_type = col_text(st, 13, copy);
+    p->binding_vif_details_json = col_text(st, 14, copy);
+    col_copy(st, 15, p->std.created_at, sizeof p->std.created_at);
+    col_copy(st, 16, p->std.updated_at, sizeof p->std.updated_at);
+    p->std.revision_number = sqlite3_column_int64(st, 17);
+    p->fixed_ips_json = col_text(st, 18, copy);
+    p->std.tags_json = col_text(st, 19, copy);
+}
+
+struct port_walk {
+    store_port_cb *cb;
+    void *aux;
+};
+
+static int
+port_row(sqlite3_stmt *st, void *aux)
+{
+    struct port_walk *w = aux;
+    struct port p;
+
+    port_from_row(st, &p, false);
+    return w->cb(&p, w->aux);
+}
+
+int
+store_port_foreach(struct store_conn *c, const struct list_query *q, store_port_cb *cb,
+                   void *aux)
+{
+    struct port_walk w = { cb, aux };
+
+    return list_run(c, &port_sql, q, port_row, &w);
+}
+
+int
+store_port_insert(struct store_conn *c, const struct port *p)
+{
+    static const char sql[] =
+        "INSERT INTO ports (id, project_id, name, description, network_id, mac_address,"
+        " admin_state_up, status, device_id, device_owner, binding_host_id,"
+        " binding_vnic_type, binding_profile, binding_vif_type, binding_vif_details,"
+        " created_at, updated_at, revision_number)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, p->std.id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->std.project_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->std.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, p->std.description, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, p->network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->mac_address, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 7, p->admin_state_up);
+    sqlite3_bind_text(st, 8, p->status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, p->device_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, p->device_owner, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, p->binding_host_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, p->binding_vnic_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, p->binding_profile_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, p->binding_vif_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, p->binding_vif_details_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 16, p->std.created_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 17, p->std.updated_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 18, p->std.revision_number);
+    return conn_exec_stmt(c, st, "insert port");
+}
+
+int
+store_port_update(struct store_conn *c, const struct port *p)
+{
+    static const char sql[] =
+        "UPDATE ports SET name = ?, description = ?, mac_address = ?, admin_state_up = ?,"
+        " status = ?, device_id = ?, device_owner = ?, binding_host_id = ?,"
+        " binding_vnic_type = ?, binding_profile = ?, binding_vif_type = ?,"
+        " binding_vif_details = ?, updated_at = ?, revision_number = ? WHERE id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, p->std.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, p->std.description, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, p->mac_address, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, p->admin_state_up);
+    sqlite3_bind_text(st, 5, p->status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, p->device_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, p->device_owner, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, p->binding_host_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, p->binding_vnic_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, p->binding_profile_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, p->binding_vif_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, p->binding_vif_details_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, p->std.updated_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 14, p->std.revision_number);
+    sqlite3_bind_text(st, 15, p->std.id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "update port");
+}
+
+int
+store_port_delete(struct store_conn *c, const char *id)
+{
+    static const char allocs[] = "DELETE FROM ip_allocations WHERE port_id = ?";
+    static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
+    static const char sql[] = "DELETE FROM ports WHERE id = ?";
+    const char *const steps[] = { allocs, tags, sql };
+    int r = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(steps) && !r; i++) {
+        sqlite3_stmt *st = conn_stmt(c, steps[i]);
+        if (!st) {
+            return -EIO;
+        }
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        r = conn_exec_stmt(c, st, "delete port");
+    }
+    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+}
+
+int
+store_port_get(struct store_conn *c, const char *id, const char *visible_to, struct port *ret)
+{
+    static const char sql[] = PORT_SELECT " WHERE p.id = ?";
+    static const char sql_vis[] =
+        PORT_SELECT " WHERE p.id = ? AND (p.project_id = ?2 OR EXISTS (SELECT 1 FROM"
+        " networks n2 WHERE n2.id = p.network_id AND n2.project_id = ?2))";
+    sqlite3_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (visible_to) {
+        sqlite3_bind_text(st, 2, visible_to, -1, SQLITE_STATIC);
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        port_from_row(st, ret, true);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "get port");
+}
+
+int
+store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac, bool *ret)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ?)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, mac, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return conn_error(c, rc, "mac in use");
+    }
+    *ret = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* --- Tags ----------------------------------------------------------------------- */
+
+int
+store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json)
+{
+    static const char sql[] =
+        "SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE resource_id = ?"
+        " ORDER BY tag)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return conn_error(c, rc, "get tags");
+    }
+    *ret_json = col_text(st, 0, true);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int
+store_tag_exists(struct store_conn *c, const char *resource_id, const char *tag, bool *ret)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM tags WHERE resource_id = ? AND tag = ?)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return conn_error(c, rc, "tag exists");
+    }
+    *ret = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+int
+store_tag_add(struct store_conn *c, const char *resource_id, const char *tag)
+{
+    static const char sql[] = "INSERT OR IGNORE INTO tags (resource_id, tag) VALUES (?, ?)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "add tag");
+}
+
+int
+store_tag_remove(struct store_conn *c, const char *resource_id, const char *tag)
+{
+    static const char sql[] = "DELETE FROM tags WHERE resource_id = ? AND tag = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+    r = conn_exec_stmt(c, st, "remove tag");
+    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+}
+
+int
+store_tags_clear(struct store_conn *c, const char *resource_id)
+{
+    static const char sql[] = "DELETE FROM tags WHERE resource_id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "clear tags");
+}

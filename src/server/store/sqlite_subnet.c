@@ -1,0 +1,794 @@
+/* SQLite backend, part 4: subnets, their free address ranges and the addresses held
+ * by ports.  A subnet's free ranges are rows (pool_index, first_key, last_key); taking
+ * the lowest free address reads one row through an index, so the cost of an
+ * allocation does not grow with the number of addresses already handed out. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sqlite_conn.h"
+#include "util.h"
+
+LOG_MODULE("store");
+
+#define SUBNET_SELECT                                                                      \
+    "SELECT s.id, s.project_id, s.name, s.description, s.network_id, s.ip_version,"       \
+    " s.cidr, s.gateway_ip, s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode,"           \
+    " s.allocation_pools, s.dns_nameservers, s.host_routes, s.created_at, s.updated_at,"  \
+    " s.revision_number,"                                                                  \
+    " (SELECT n.shared FROM networks n WHERE n.id = s.network_id),"                        \
+    " (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t"                        \
+    "   WHERE t.resource_id = s.id ORDER BY t.tag))"                                       \
+    " FROM subnets s"
+
+static const struct field_column subnet_columns[] = {
+    { SF_ID, "s.id" },
+    { SF_NAME, "s.name" },
+    { SF_PROJECT_ID, "s.project_id" },
+    { SF_DESCRIPTION, "s.description" },
+    { SF_REVISION_NUMBER, "s.revision_number" },
+    { SF_NETWORK_ID, "s.network_id" },
+    { SF_IP_VERSION, "s.ip_version" },
+    { SF_CIDR, "s.cidr" },
+    { SF_GATEWAY_IP, "s.gateway_ip" },
+    { SF_ENABLE_DHCP, "s.enable_dhcp" },
+    { SF_IPV6_RA_MODE, "s.ipv6_ra_mode" },
+    { SF_IPV6_ADDRESS_MODE, "s.ipv6_address_mode" },
+    { SF_SUBNETPOOL_ID, "NULL" },
+    { SF_SUBNET_SHARED, "(SELECT n2.shared FROM networks n2 WHERE n2.id = s.network_id)" },
+};
+
+static const struct resource_sql subnet_sql = {
+    .select = SUBNET_SELECT,
+    .table_alias = "s",
+    .visibility = "(s.project_id = ? OR EXISTS (SELECT 1 FROM networks n2"
+                  " WHERE n2.id = s.network_id AND n2.shared = 1))",
+    .visibility_params = 1,
+    .columns = subnet_columns,
+    .n_columns = ARRAY_SIZE(subnet_columns),
+};
+
+static void
+subnet_from_row(sqlite3_stmt *st, struct subnet *s, bool copy)
+{
+    memset(s, 0, sizeof *s);
+    col_copy(st, 0, s->std.id, sizeof s->std.id);
+    s->std.project_id = col_text(st, 1, copy);
+    s->std.name = col_text(st, 2, copy);
+    s->std.description = col_text(st, 3, copy);
+    col_copy(st, 4, s->network_id, sizeof s->network_id);
+    s->ip_version = sqlite3_column_int(st, 5);
+    s->cidr = col_text(st, 6, copy);
+    s->gateway_ip = col_text(st, 7, copy);
+    s->enable_dhcp = sqlite3_column_int(st, 8);
+    s->ipv6_ra_mode = col_text(st, 9, copy);
+    s->ipv6_address_mode = col_text(st, 10, copy);
+    s->allocation_pools_json = col_text(st, 11, copy);
+    s->dns_nameservers_json = col_text(st, 12, copy);
+    s->host_routes_json = col_text(st, 13, copy);
+    col_copy(st, 14, s->std.created_at, sizeof s->std.created_at);
+    col_copy(st, 15, s->std.updated_at, sizeof s->std.updated_at);
+    s->std.revision_number = sqlite3_column_int64(st, 16);
+    s->network_shared = sqlite3_column_int(st, 17);
+    s->std.tags_json = col_text(st, 18, copy);
+}
+
+struct subnet_walk {
+    store_subnet_cb *cb;
+    void *aux;
+};
+
+static int
+subnet_row(sqlite3_stmt *st, void *aux)
+{
+    struct subnet_walk *w = aux;
+    struct subnet s;
+
+    subnet_from_row(st, &s, false);
+    return w->cb(&s, w->aux);
+}
+
+int
+store_subnet_foreach(struct store_conn *c, const struct list_query *q, store_subnet_cb *cb,
+                     void *aux)
+{
+    struct subnet_walk w = { cb, aux };
+
+    return list_run(c, &subnet_sql, q, subnet_row, &w);
+}
+
+static void
+bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s) {
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}
+
+int
+store_subnet_insert(struct store_conn *c, const struct subnet *s)
+{
+    static const char sql[] =
+        "INSERT INTO subnets (id, project_id, name, description, network_id, ip_version,"
+        " cidr, gateway_ip, enable_dhcp, ipv6_ra_mode, ipv6_address_mode, allocation_pools,"
+        " dns_nameservers, host_routes, created_at, updated_at, revision_number, seq)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?5))";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, s->std.id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, s->std.project_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->std.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, s->std.description, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, s->network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, s->ip_version);
+    sqlite3_bind_text(st, 7, s->cidr, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 8, s->gateway_ip);
+    sqlite3_bind_int(st, 9, s->enable_dhcp);
+    bind_text_or_null(st, 10, s->ipv6_ra_mode);
+    bind_text_or_null(st, 11, s->ipv6_address_mode);
+    sqlite3_bind_text(st, 12, s->allocation_pools_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, s->dns_nameservers_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 14, s->host_routes_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 15, s->std.created_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 16, s->std.updated_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 17, s->std.revision_number);
+    return conn_exec_stmt(c, st, "insert subnet");
+}
+
+int
+store_subnet_update(struct store_conn *c, const struct subnet *s)
+{
+    static const char sql[] =
+        "UPDATE subnets SET name = ?, description = ?, gateway_ip = ?, enable_dhcp = ?,"
+        " allocation_pools = ?, dns_nameservers = ?, host_routes = ?, updated_at = ?,"
+        " revision_number = ? WHERE id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, s->std.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, s->std.description, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 3, s->gateway_ip);
+    sqlite3_bind_int(st, 4, s->enable_dhcp);
+    sqlite3_bind_text(st, 5, s->allocation_pools_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, s->dns_nameservers_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, s->host_routes_json, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, s->std.updated_at, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, s->std.revision_number);
+    sqlite3_bind_text(st, 10, s->std.id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "update subnet");
+}
+
+/* Runs a one-parameter statement bound to 'id'. */
+static int
+exec_with_id(struct store_conn *c, const char *sql, const char *id, const char *what)
+{
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, what);
+}
+
+int
+store_subnet_delete(struct store_conn *c, const char *id)
+{
+    static const char ranges[] = "DELETE FROM ipam_ranges WHERE subnet_id = ?";
+    static const char allocs[] = "DELETE FROM ip_allocations WHERE subnet_id = ?";
+    static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
+    static const char sql[] = "DELETE FROM subnets WHERE id = ?";
+    int r = exec_with_id(c, ranges, id, "delete subnet ranges");
+
+    if (!r) {
+        r = exec_with_id(c, allocs, id, "delete subnet allocations");
+    }
+    if (!r) {
+        r = exec_with_id(c, tags, id, "delete subnet tags");
+    }
+    if (!r) {
+        r = exec_with_id(c, sql, id, "delete subnet");
+        if (!r && !sqlite3_changes(c->db)) {
+            r = -ENOENT;
+        }
+    }
+    return r;
+}
+
+int
+store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
+                 struct subnet *ret)
+{
+    static const char sql[] = SUBNET_SELECT " WHERE s.id = ?";
+    static const char sql_vis[] =
+        SUBNET_SELECT " WHERE s.id = ? AND (s.project_id = ? OR EXISTS (SELECT 1 FROM"
+        " networks n2 WHERE n2.id = s.network_id AND n2.shared = 1))";
+    sqlite3_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    if (visible_to) {
+        sqlite3_bind_text(st, 2, visible_to, -1, SQLITE_STATIC);
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        subnet_from_row(st, ret, true);
+        sqlite3_reset(st);
+        return 0;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "get subnet");
+}
+
+int
+store_subnets_of_network(struct store_conn *c, const char *network_id, struct subnet **ret,
+                         size_t *ret_n)
+{
+    static const char sql[] = SUBNET_SELECT " WHERE s.network_id = ? ORDER BY s.seq";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct subnet *subnets = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        subnets = xrealloc(subnets, (n + 1) * sizeof *subnets);
+        subnet_from_row(st, &subnets[n++], true);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        for (size_t i = 0; i < n; i++) {
+            subnet_done(&subnets[i]);
+        }
+        free(subnets);
+        return conn_error(c, rc, "subnets of network");
+    }
+    *ret = subnets;
+    *ret_n = n;
+    return 0;
+}
+
+/* --- Free ranges ---------------------------------------------------------------- */
+
+static int
+range_insert(struct store_conn *c, const char *subnet_id, int family, int pool_index,
+             u128 first, u128 last)
+{
+    static const char sql[] =
+        "INSERT INTO ipam_ranges (subnet_id, pool_index, first_key, last_key)"
+        " VALUES (?,?,?,?)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    char fk[IP_KEYLEN], lk[IP_KEYLEN];
+
+    if (!st) {
+        return -EIO;
+    }
+    ip_key_format(family, first, fk);
+    ip_key_format(family, last, lk);
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, pool_index);
+    sqlite3_bind_text(st, 3, fk, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, lk, -1, SQLITE_TRANSIENT);
+    return conn_exec_stmt(c, st, "insert range");
+}
+
+static int
+range_delete(struct store_conn *c, const char *subnet_id, int family, u128 first)
+{
+    static const char sql[] = "DELETE FROM ipam_ranges WHERE subnet_id = ? AND first_key = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    char fk[IP_KEYLEN];
+
+    if (!st) {
+        return -EIO;
+    }
+    ip_key_format(family, first, fk);
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, fk, -1, SQLITE_TRANSIENT);
+    return conn_exec_stmt(c, st, "delete range");
+}
+
+/* Changes the range starting at 'old_first' to [first, last]. */
+static int
+range_set(struct store_conn *c, const char *subnet_id, int family, u128 old_first, u128 first,
+          u128 last)
+{
+    static const char sql[] =
+        "UPDATE ipam_ranges SET first_key = ?, last_key = ? WHERE subnet_id = ?"
+        " AND first_key = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    char ok[IP_KEYLEN], fk[IP_KEYLEN], lk[IP_KEYLEN];
+
+    if (!st) {
+        return -EIO;
+    }
+    ip_key_format(family, old_first, ok);
+    ip_key_format(family, first, fk);
+    ip_key_format(family, last, lk);
+    sqlite3_bind_text(st, 1, fk, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, lk, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, subnet_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ok, -1, SQLITE_TRANSIENT);
+    return conn_exec_stmt(c, st, "update range");
+}
+
+int
+store_ipam_set_ranges(struct store_conn *c, const char *subnet_id, int family,
+                      const struct ipam_range *ranges, size_t n)
+{
+    static const char clear[] = "DELETE FROM ipam_ranges WHERE subnet_id = ?";
+    int r = exec_with_id(c, clear, subnet_id, "clear ranges");
+
+    for (size_t i = 0; i < n && !r; i++) {
+        r = range_insert(c, subnet_id, family, ranges[i].pool_index, ranges[i].first,
+                         ranges[i].last);
+    }
+    return r;
+}
+
+/* Reads a range row (pool_index, first_key, last_key) at the statement's cursor. */
+static int
+range_from_row(sqlite3_stmt *st, struct ipam_range *ret)
+{
+    const char *fk = (const char *) sqlite3_column_text(st, 1);
+    const char *lk = (const char *) sqlite3_column_text(st, 2);
+
+    ret->pool_index = sqlite3_column_int(st, 0);
+    if (!fk || !lk || ip_key_parse(fk, &ret->first) || ip_key_parse(lk, &ret->last)) {
+        return -EIO;
+    }
+    return 0;
+}
+
+/* Removes the single address 'v' from range 'rg', which contains it. */
+static int
+range_cut(struct store_conn *c, const char *subnet_id, int family, const struct ipam_range *rg,
+          u128 v)
+{
+    if (rg->first == rg->last) {
+        return range_delete(c, subnet_id, family, rg->first);
+    }
+    if (v == rg->first) {
+        return range_set(c, subnet_id, family, rg->first, v + 1, rg->last);
+    }
+    if (v == rg->last) {
+        return range_set(c, subnet_id, family, rg->first, rg->first, v - 1);
+    }
+    int r = range_set(c, subnet_id, family, rg->first, rg->first, v - 1);
+    return r ? r : range_insert(c, subnet_id, family, rg->pool_index, v + 1, rg->last);
+}
+
+int
+store_ipam_take_lowest(struct store_conn *c, const char *subnet_id, int family, u128 *ret)
+{
+    static const char sql[] =
+        "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
+        " ORDER BY pool_index, first_key LIMIT 1";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct ipam_range rg;
+    int rc, r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? -ENOSPC : conn_error(c, rc, "take address");
+    }
+    r = range_from_row(st, &rg);
+    sqlite3_reset(st);
+    if (!r) {
+        r = range_cut(c, subnet_id, family, &rg, rg.first);
+    }
+    if (!r) {
+        *ret = rg.first;
+    }
+    return r;
+}
+
+int
+store_ipam_take_random(struct store_conn *c, const char *subnet_id, int family, u128 window,
+                       u128 *ret)
+{
+    static const char sql[] =
+        "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
+        " AND pool_index = (SELECT MIN(pool_index) FROM ipam_ranges WHERE subnet_id = ?1)"
+        " ORDER BY first_key";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct ipam_range ranges[64];
+    size_t n = 0;
+    u128 total = 0, pick;
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    /* Collect ranges until they hold 'window' addresses (or 64 fragments). */
+    while (total < window && n < ARRAY_SIZE(ranges) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r = range_from_row(st, &ranges[n]);
+        if (r) {
+            break;
+        }
+        total += ranges[n].last - ranges[n].first + 1;
+        n++;
+    }
+    sqlite3_reset(st);
+    if (r) {
+        return r;
+    }
+    if (n == 0) {
+        return -ENOSPC;
+    }
+    if (total > window) {
+        total = window;
+    }
+    pick = total > UINT64_MAX ? random_below(UINT64_MAX) : random_below((uint64_t) total);
+    for (size_t i = 0; i < n; i++) {
+        u128 size = ranges[i].last - ranges[i].first + 1;
+        if (pick < size) {
+            u128 v = ranges[i].first + pick;
+            r = range_cut(c, subnet_id, family, &ranges[i], v);
+            if (!r) {
+                *ret = v;
+            }
+            return r;
+        }
+        pick -= size;
+    }
+    return -ENOSPC;
+}
+
+int
+store_ipam_take(struct store_conn *c, const char *subnet_id, int family, u128 v,
+                bool *ret_was_free)
+{
+    static const char sql[] =
+        "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
+        " AND first_key <= ? ORDER BY first_key DESC LIMIT 1";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    char key[IP_KEYLEN];
+    struct ipam_range rg;
+    int rc, r;
+
+    if (!st) {
+        return -EIO;
+    }
+    ip_key_format(family, v, key);
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE) {
+            return conn_error(c, rc, "take address");
+        }
+        *ret_was_free = false;
+        return 0;
+    }
+    r = range_from_row(st, &rg);
+    sqlite3_reset(st);
+    if (r) {
+        return r;
+    }
+    if (v > rg.last) {
+        *ret_was_free = false;
+        return 0;
+    }
+    r = range_cut(c, subnet_id, family, &rg, v);
+    if (!r) {
+        *ret_was_free = true;
+    }
+    return r;
+}
+
+/* Finds the free range of 'pool_index' that ends at 'last' (if 'by_last') or starts
+ * at 'first'. Returns 0 with '*ret', -ENOENT if none. */
+static int
+range_find(struct store_conn *c, const char *subnet_id, int family, int pool_index, u128 v,
+           bool by_last, struct ipam_range *ret)
+{
+    static const char sql_last[] =
+        "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
+        " AND last_key = ? AND pool_index = ?";
+    static const char sql_first[] =
+        "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
+        " AND first_key = ? AND pool_index = ?";
+    sqlite3_stmt *st = conn_stmt(c, by_last ? sql_last : sql_first);
+    char key[IP_KEYLEN];
+    int rc, r;
+
+    if (!st) {
+        return -EIO;
+    }
+    ip_key_format(family, v, key);
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(st, 3, pool_index);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "find range");
+    }
+    r = range_from_row(st, ret);
+    sqlite3_reset(st);
+    return r;
+}
+
+int
+store_ipam_give_back(struct store_conn *c, const char *subnet_id, int family, int pool_index,
+                     u128 v)
+{
+    struct ipam_range before, after;
+    bool has_before = false, has_after = false;
+    int r;
+
+    if (v > 0) {
+        r = range_find(c, subnet_id, family, pool_index, v - 1, true, &before);
+        if (r && r != -ENOENT) {
+            return r;
+        }
+        has_before = !r;
+    }
+    r = range_find(c, subnet_id, family, pool_index, v + 1, false, &after);
+    if (r && r != -ENOENT) {
+        return r;
+    }
+    has_after = !r;
+    if (has_before && has_after) {
+        r = range_delete(c, subnet_id, family, after.first);
+        return r ? r : range_set(c, subnet_id, family, before.first, before.first, after.last);
+    }
+    if (has_before) {
+        return range_set(c, subnet_id, family, before.first, before.first, v);
+    }
+    if (has_after) {
+        return range_set(c, subnet_id, family, after.first, v, after.last);
+    }
+    return range_insert(c, subnet_id, family, pool_index, v, v);
+}
+
+/* --- Allocations ---------------------------------------------------------------- */
+
+int
+store_alloc_insert(struct store_conn *c, const char *subnet_id, const char *network_id,
+                   const struct ip_addr *ip, const char *port_id)
+{
+    static const char sql[] =
+        "INSERT INTO ip_allocations (subnet_id, ip_key, ip_address, port_id, network_id, seq)"
+        " VALUES (?,?,?,?,?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ip_allocations"
+        " WHERE port_id = ?4))";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    char key[IP_KEYLEN], text[IP_STRLEN];
+
+    if (!st) {
+        return -EIO;
+    }
+    ip_key_format(ip->family, ip->v, key);
+    ip_format(ip, text);
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, port_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, network_id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "insert allocation");
+}
+
+int
+store_alloc_delete(struct store_conn *c, const char *subnet_id, const struct ip_addr *ip)
+{
+    static const char sql[] = "DELETE FROM ip_allocations WHERE subnet_id = ? AND ip_key = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    char key[IP_KEYLEN];
+
+    if (!st) {
+        return -EIO;
+    }
+    ip_key_format(ip->family, ip->v, key);
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    return conn_exec_stmt(c, st, "delete allocation");
+}
+
+static int
+allocs_read(struct store_conn *c, const char *sql, const char *id, struct ip_allocation **ret,
+            size_t *ret_n)
+{
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct ip_allocation *a = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        a = xrealloc(a, (n + 1) * sizeof *a);
+        col_copy(st, 0, a[n].subnet_id, sizeof a[n].subnet_id);
+        col_copy(st, 1, a[n].ip_address, sizeof a[n].ip_address);
+        col_copy(st, 2, a[n].port_id, sizeof a[n].port_id);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(a);
+        return conn_error(c, rc, "read allocations");
+    }
+    *ret = a;
+    *ret_n = n;
+    return 0;
+}
+
+int
+store_allocs_of_port(struct store_conn *c, const char *port_id, struct ip_allocation **ret,
+                     size_t *ret_n)
+{
+    static const char sql[] =
+        "SELECT subnet_id, ip_address, port_id FROM ip_allocations WHERE port_id = ?"
+        " ORDER BY seq";
+    return allocs_read(c, sql, port_id, ret, ret_n);
+}
+
+int
+store_allocs_of_subnet(struct store_conn *c, const char *subnet_id, struct ip_allocation **ret,
+                       size_t *ret_n)
+{
+    static const char sql[] =
+        "SELECT subnet_id, ip_address, port_id FROM ip_allocations WHERE subnet_id = ?"
+        " ORDER BY ip_key";
+    return allocs_read(c, sql, subnet_id, ret, ret_n);
+}
+
+int
+store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
+{
+    static const char sql[] = "SELECT COUNT(*) FROM ip_allocations WHERE subnet_id = ?";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return conn_error(c, rc, "count allocations");
+    }
+    *ret = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}
+
+/* Device owners whose ports never block deleting a subnet or network: the network's
+ * own service ports, removed along with it. */
+#define SERVICE_OWNERS "('network:dhcp', 'network:distributed', " \
+                       "'network:floatingip_agent_gateway')"
+
+/* Collects the first column of each row as a comma-separated list. */
+static int
+collect_ids(struct store_conn *c, sqlite3_stmt *st, struct buf *ret_ids, size_t *ret_n)
+{
+    size_t n = 0;
+    int rc;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *) sqlite3_column_text(st, 0);
+        if (n++) {
+            buf_add_char(ret_ids, ',');
+        }
+        buf_add_str(ret_ids, id ? id : "");
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        return conn_error(c, rc, "collect ids");
+    }
+    *ret_n = n;
+    return 0;
+}
+
+int
+store_subnet_blocking_ports(struct store_conn *c, const char *subnet_id, struct buf *ret_ids,
+                            size_t *ret_n)
+{
+    static const char sql[] =
+        "SELECT DISTINCT p.id FROM ip_allocations a JOIN ports p ON p.id = a.port_id"
+        " WHERE a.subnet_id = ? AND p.device_owner NOT IN " SERVICE_OWNERS " ORDER BY p.id";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    return collect_ids(c, st, ret_ids, ret_n);
+}
+
+int
+store_network_blocking_ports(struct store_conn *c, const char *network_id, struct buf *ret_ids,
+                             size_t *ret_n)
+{
+    static const char sql[] =
+        "SELECT id FROM ports WHERE network_id = ? AND device_owner NOT IN " SERVICE_OWNERS
+        " ORDER BY id";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    return collect_ids(c, st, ret_ids, ret_n);
+}
+
+int
+store_network_service_ports(struct store_conn *c, const char *network_id,
+                            char (**ret)[ID_LEN], size_t *ret_n)
+{
+    static const char sql[] =
+        "SELECT id FROM ports WHERE network_id = ? AND device_owner IN " SERVICE_OWNERS;
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    char (*ids)[ID_LEN] = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        ids = xrealloc(ids, (n + 1) * sizeof *ids);
+        col_copy(st, 0, ids[n], ID_LEN);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(ids);
+        return conn_error(c, rc, "service ports");
+    }
+    *ret = ids;
+    *ret_n = n;
+    return 0;
+}
+
+int
+store_network_used_by_others(struct store_conn *c, const char *network_id,
+                             const char *project_id, bool *ret)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ?1 AND project_id != ?2"
+        "   AND device_owner NOT LIKE 'network:%')"
+        " OR EXISTS (SELECT 1 FROM subnets WHERE network_id = ?1 AND project_id != ?2)";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return conn_error(c, rc, "network users");
+    }
+    *ret = sqlite3_column_int(st, 0);
+    sqlite3_reset(st);
+    return 0;
+}

@@ -1,0 +1,236 @@
+/* The server's storage interface: the only way the rest of the server reaches the
+ * database, and the only place SQL lives (store/sqlite.c today; a PostgreSQL backend
+ * later implements the same functions over the same schema).
+ *
+ * Connections are per thread (store_conn()); each API write runs between
+ * store_begin() and store_commit()/store_rollback(), one transaction, so a request
+ * either changes everything it meant to or nothing.  Functions return 0 or a negative
+ * errno: -ENOENT (no such row), -EEXIST (a unique constraint: an address, MAC, VLAN
+ * id... is already taken), -ENOSPC (nothing free), -EIO (database failure, logged
+ * once here with the SQLite message).
+ *
+ * Reads of single rows fill structs with owned strings (free with *_done()).  The
+ * foreach functions lend each row to a callback with borrowed strings, valid only
+ * during the call: listing 10,000 ports allocates nothing per row. */
+#ifndef NEUTRINO_STORE_H
+#define NEUTRINO_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "ip.h"
+#include "model.h"
+
+struct store;
+struct store_conn;
+
+/* Opens (creating if needed) the database at 'path' and migrates its schema to the
+ * newest version.  Returns 0 or a negative errno with a message in 'error'. */
+int store_open(const char *path, struct store **ret, struct buf *error);
+void store_close(struct store *s);
+/* Schema version the database is at (for logs). */
+int store_schema_version(struct store *s);
+/* The calling thread's connection, opened on first use. NULL on failure (logged). */
+struct store_conn *store_conn(struct store *s);
+
+/* Starts a write transaction; writes from this process are serialised. */
+int store_begin(struct store_conn *c);
+int store_commit(struct store_conn *c);
+/* Rolls back the open write transaction (no-op without one). */
+void store_rollback(struct store_conn *c);
+
+/* --- Listing -------------------------------------------------------------------- */
+
+/* Columns a list may filter or sort on.  Each resource accepts its own subset. */
+enum store_field {
+    SF_ID, SF_NAME, SF_PROJECT_ID, SF_DESCRIPTION, SF_REVISION_NUMBER,
+    SF_ADMIN_STATE_UP, SF_STATUS, SF_SHARED, SF_MTU, SF_ROUTER_EXTERNAL,
+    SF_NETWORK_TYPE, SF_PHYSICAL_NETWORK, SF_SEGMENTATION_ID, SF_AZ_HINTS,
+    SF_NETWORK_ID, SF_IP_VERSION, SF_CIDR, SF_GATEWAY_IP, SF_ENABLE_DHCP,
+    SF_IPV6_RA_MODE, SF_IPV6_ADDRESS_MODE, SF_SUBNETPOOL_ID, SF_SUBNET_SHARED,
+    SF_MAC_ADDRESS, SF_DEVICE_ID, SF_DEVICE_OWNER, SF_BINDING_HOST_ID,
+    SF_FIXED_IP_ADDRESS, SF_FIXED_IP_SUBNET_ID, SF_NETWORK_NAME,
+    SF__COUNT
+};
+
+/* How a filter's values are bound. */
+enum store_value_kind {
+    SV_TEXT,    /* Compared as text. */
+    SV_INT,     /* Integers and booleans (0/1), given as decimal text. */
+    SV_NULL,    /* Matches NULL (values ignored). */
+};
+
+/* One "attribute in (values...)" condition (repeated query keys are OR'ed). */
+struct store_filter {
+    enum store_field field;
+    enum store_value_kind kind;
+    char **values;
+    size_t n_values;
+};
+
+enum store_tag_match {
+    STORE_TAGS_ALL,         /* tags=       every listed tag present */
+    STORE_TAGS_ANY,         /* tags-any=   at least one present */
+    STORE_TAGS_NOT_ALL,     /* not-tags=   not every one present */
+    STORE_TAGS_NOT_ANY,     /* not-tags-any= none present */
+};
+
+struct store_tag_filter {
+    enum store_tag_match match;
+    char **tags;
+    size_t n_tags;
+};
+
+struct store_sort {
+    enum store_field field;
+    bool descending;
+};
+
+struct list_query {
+    const char *visible_to;     /* Project whose view applies; NULL = everything (admin). */
+    struct store_filter *filters;
+    size_t n_filters;
+    struct store_tag_filter *tag_filters;
+    size_t n_tag_filters;
+    struct store_sort *sorts;   /* "id" is appended as the final tie-breaker. */
+    size_t n_sorts;
+    int64_t limit;              /* 0 = no limit. */
+    const char *marker;         /* Id of the row the page starts after, or NULL. */
+    bool page_reverse;          /* Walk backwards from the marker. */
+};
+
+typedef int store_network_cb(const struct network *, void *aux);
+typedef int store_subnet_cb(const struct subnet *, void *aux);
+typedef int store_port_cb(const struct port *, void *aux);
+
+/* Calls 'cb' for every row matching 'q', in order.  A non-zero return from 'cb' stops
+ * the walk and is returned.  -ENOENT if the marker does not exist. */
+int store_network_foreach(struct store_conn *c, const struct list_query *q,
+                          store_network_cb *cb, void *aux);
+int store_subnet_foreach(struct store_conn *c, const struct list_query *q,
+                         store_subnet_cb *cb, void *aux);
+int store_port_foreach(struct store_conn *c, const struct list_query *q,
+                       store_port_cb *cb, void *aux);
+
+/* --- Networks and segments ------------------------------------------------------ */
+
+int store_network_insert(struct store_conn *c, const struct network *n);
+/* Writes every mutable column of 'n' (name, description, admin_state_up, shared,
+ * router:external, mtu, segment, revision_number, updated_at). */
+int store_network_update(struct store_conn *c, const struct network *n);
+int store_network_delete(struct store_conn *c, const char *id);
+/* Reads network 'id' as 'visible_to' may see it (NULL: any). -ENOENT otherwise. */
+int store_network_get(struct store_conn *c, const char *id, const char *visible_to,
+                      struct network *ret);
+/* Increments a network's revision_number and sets updated_at. */
+int store_network_bump(struct store_conn *c, const char *id, const char *now);
+/* Counts networks owned by 'project_id' (quota use). */
+int store_network_count(struct store_conn *c, const char *project_id, int64_t *ret);
+
+/* Records 'seg' as used by 'network_id'. -EEXIST if it already is. */
+int store_segment_reserve(struct store_conn *c, const struct segment *seg,
+                          const char *network_id);
+int store_segment_release(struct store_conn *c, const struct segment *seg);
+/* Finds a free id of (type, physnet) in [lo, hi], searching upwards from 'start' and
+ * wrapping around.  -ENOSPC if every id is taken. */
+int store_segment_find_free(struct store_conn *c, const char *type, const char *physnet,
+                            int64_t lo, int64_t hi, int64_t start, int64_t *ret);
+
+/* --- Subnets and address management ---------------------------------------------- */
+
+int store_subnet_insert(struct store_conn *c, const struct subnet *s);
+/* Writes name, description, gateway_ip, enable_dhcp, pools, dns, routes, revision,
+ * updated_at. */
+int store_subnet_update(struct store_conn *c, const struct subnet *s);
+int store_subnet_delete(struct store_conn *c, const char *id);
+int store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
+                     struct subnet *ret);
+/* Reads every subnet of a network (no visibility filter) in creation order.
+ * '*ret' is an array of '*ret_n' subnets; free each with subnet_done() and the array. */
+int store_subnets_of_network(struct store_conn *c, const char *network_id,
+                             struct subnet **ret, size_t *ret_n);
+
+/* One free range of a subnet's pool. */
+struct ipam_range {
+    int pool_index;     /* Index of the allocation pool it belongs to. */
+    u128 first, last;
+};
+
+/* Replaces a subnet's free ranges with 'ranges'. */
+int store_ipam_set_ranges(struct store_conn *c, const char *subnet_id, int family,
+                          const struct ipam_range *ranges, size_t n);
+/* Takes the lowest free address of the first pool that has one. -ENOSPC if none. */
+int store_ipam_take_lowest(struct store_conn *c, const char *subnet_id, int family,
+                           u128 *ret);
+/* Takes one address chosen at random among the first 'window' free addresses of the
+ * first pool that has any (Neutron Zed's choice). -ENOSPC if none. */
+int store_ipam_take_random(struct store_conn *c, const char *subnet_id, int family,
+                           u128 window, u128 *ret);
+/* Removes 'v' from the free ranges if it is in one; sets '*ret_was_free'. */
+int store_ipam_take(struct store_conn *c, const char *subnet_id, int family, u128 v,
+                    bool *ret_was_free);
+/* Returns 'v' to pool 'pool_index', merging with neighbouring free ranges. */
+int store_ipam_give_back(struct store_conn *c, const char *subnet_id, int family,
+                         int pool_index, u128 v);
+
+/* An address held by a port. */
+struct ip_allocation {
+    char subnet_id[ID_LEN];
+    char ip_address[IP_STRLEN];
+    char port_id[ID_LEN];
+};
+
+/* Records that 'port_id' holds 'ip' on 'subnet_id'. -EEXIST if someone already does. */
+int store_alloc_insert(struct store_conn *c, const char *subnet_id, const char *network_id,
+                       const struct ip_addr *ip, const char *port_id);
+int store_alloc_delete(struct store_conn *c, const char *subnet_id, const struct ip_addr *ip);
+/* Reads the allocations of a port (in allocation order) or of a subnet; '*ret' is an
+ * array to free(). */
+int store_allocs_of_port(struct store_conn *c, const char *port_id,
+                         struct ip_allocation **ret, size_t *ret_n);
+int store_allocs_of_subnet(struct store_conn *c, const char *subnet_id,
+                           struct ip_allocation **ret, size_t *ret_n);
+/* Counts addresses allocated in a subnet. */
+int store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret);
+/* Lists ids of the ports holding an address in 'subnet_id' whose device_owner is
+ * not one of the network-owned kinds that never block a delete. */
+int store_subnet_blocking_ports(struct store_conn *c, const char *subnet_id, struct buf *ret_ids,
+                                size_t *ret_n);
+
+/* --- Ports ---------------------------------------------------------------------- */
+
+/* -EEXIST if the MAC address is already used on the network. */
+int store_port_insert(struct store_conn *c, const struct port *p);
+int store_port_update(struct store_conn *c, const struct port *p);
+int store_port_delete(struct store_conn *c, const char *id);
+int store_port_get(struct store_conn *c, const char *id, const char *visible_to,
+                   struct port *ret);
+/* Appends to 'ret_ids' (comma-separated) the ids of ports on 'network_id' that block
+ * its deletion (every device_owner but network:dhcp and friends); sets '*ret_n'. */
+int store_network_blocking_ports(struct store_conn *c, const char *network_id,
+                                 struct buf *ret_ids, size_t *ret_n);
+/* Ids of the ports on a network owned by network:dhcp and friends. */
+int store_network_service_ports(struct store_conn *c, const char *network_id,
+                                char (**ret)[ID_LEN], size_t *ret_n);
+/* True if 'network_id' has ports or subnets of projects other than 'project_id'
+ * (other than network:* owned ports). */
+int store_network_used_by_others(struct store_conn *c, const char *network_id,
+                                 const char *project_id, bool *ret);
+/* Whether a MAC address is taken on a network. */
+int store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac,
+                     bool *ret);
+
+/* --- Tags ----------------------------------------------------------------------- */
+
+/* Reads a resource's tags as a JSON array into 'ret_json' (owned). */
+int store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json);
+int store_tag_exists(struct store_conn *c, const char *resource_id, const char *tag,
+                     bool *ret);
+int store_tag_add(struct store_conn *c, const char *resource_id, const char *tag);
+/* -ENOENT if the tag was not there. */
+int store_tag_remove(struct store_conn *c, const char *resource_id, const char *tag);
+int store_tags_clear(struct store_conn *c, const char *resource_id);
+
+#endif
