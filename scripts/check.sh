@@ -1,0 +1,91 @@
+#!/bin/bash
+# Runs every test suite and ends with one line "N passed, N failed[, N skipped]".
+#   unit tests (cmocka)         debug build and ASan+UBSan build
+#   API tests (pytest, openstacksdk against a real neutrino-server)
+#                               debug build and ASan+UBSan build
+#   fuzzers (libFuzzer, clang)  corpus regression + a short time-boxed run
+# Exits non-zero if anything failed.  Logs of failed suites are kept in check-logs/.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+logs=$top/check-logs
+rm -rf "$logs"; mkdir -p "$logs"
+passed=0 failed=0 skipped=0
+PY=/usr/bin/python3
+
+note() { printf '== %s\n' "$*"; }
+add() { passed=$((passed + $1)); failed=$((failed + $2)); skipped=$((skipped + ${3:-0})); }
+
+# meson test: per-test results from its summary ("Ok: N", "Fail: N", "Skipped: N").
+run_unit() {
+    local dir=$1 name=$2 log=$logs/unit-$2.log
+    note "unit tests ($name)"
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        meson test -C "$dir" --print-errorlogs >"$log" 2>&1
+    local ok fail skip
+    ok=$(awk '/^Ok:/ {print $2}' "$log"); fail=$(awk '/^Fail:/ {print $2}' "$log")
+    skip=$(awk '/^Skipped:/ {print $2}' "$log")
+    local timeout; timeout=$(awk '/^Timeout:/ {print $2}' "$log")
+    ok=${ok:-0}; fail=$(( ${fail:-0} + ${timeout:-0} )); skip=${skip:-0}
+    if [ "$ok" = 0 ] && [ "$fail" = 0 ]; then fail=1; fi   # the suite did not run at all
+    echo "   $ok passed, $fail failed, $skip skipped"
+    [ "$fail" -gt 0 ] && tail -40 "$log"
+    add "$ok" "$fail" "$skip"
+}
+
+run_api() {
+    local server=$1 name=$2 log=$logs/api-$2.log
+    note "API tests ($name)"
+    NEUTRINO_SERVER=$server ASAN_OPTIONS=detect_leaks=1 \
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+        timeout 1200 $PY -m pytest -q -p no:cacheprovider tests/api >"$log" 2>&1
+    local line p f s e
+    line=$(grep -E '^(=+ )?[0-9]+ (passed|failed)|^(=+ )?(no tests ran|[0-9]+ error)' "$log" | tail -1)
+    p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+    f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+    s=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+')
+    e=$(echo "$line" | grep -oE '[0-9]+ error' | grep -oE '[0-9]+')
+    p=${p:-0}; f=$(( ${f:-0} + ${e:-0} )); s=${s:-0}
+    if [ "$p" = 0 ] && [ "$f" = 0 ]; then f=1; fi
+    echo "   $p passed, $f failed, $s skipped"
+    [ "$f" -gt 0 ] && grep -E '^(FAILED|ERROR)' "$log" | head -40
+    add "$p" "$f" "$s"
+}
+
+run_fuzz() {
+    local log=$logs/fuzz.log
+    note "fuzzers"
+    scripts/fuzz.sh "${FUZZ_SECONDS:-15}" >"$log" 2>&1
+    local line p f
+    line=$(grep -E '^fuzz: [0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    p=$(echo "$line" | awk '{print $2}'); f=$(echo "$line" | awk '{print $4}')
+    p=${p:-0}; f=${f:-1}
+    echo "   $p passed, $f failed"
+    [ "$f" -gt 0 ] && tail -20 "$log"
+    add "$p" "$f"
+}
+
+build_ok=1
+note "building (debug, asan, fuzz)"
+make -s build >"$logs/build.log" 2>&1 || { echo "   debug build failed"; tail -30 "$logs/build.log"; build_ok=0; add 0 1; }
+make -s asan >"$logs/build-asan.log" 2>&1 || { echo "   asan build failed"; tail -30 "$logs/build-asan.log"; add 0 1; }
+make -s fuzz >"$logs/build-fuzz.log" 2>&1 || { echo "   fuzz build failed"; tail -30 "$logs/build-fuzz.log"; add 0 1; }
+
+if [ "$build_ok" = 1 ]; then
+    run_unit build debug
+    run_api "$top/build/src/server/neutrino-server" debug
+fi
+if [ -x build-asan/src/server/neutrino-server ]; then
+    run_unit build-asan asan
+    run_api "$top/build-asan/src/server/neutrino-server" asan
+fi
+if [ -d build-fuzz/tests/fuzz ]; then
+    run_fuzz
+fi
+
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
