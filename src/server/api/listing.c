@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app.h"
 #include "http/request.h"
 #include "ip.h"
 #include "mac.h"
@@ -277,10 +278,9 @@ parse_paging(struct request *req, struct list_request *lr)
 {
     const char *limit = request_param(req, "limit");
     const char *reverse = request_param(req, "page_reverse");
-    int max = req->app ? 0 : 0;
+    int max = req->app ? req->app->cfg->pagination_max_limit : -1;
     long long v = 0;
 
-    (void) max;
     if (limit) {
         char *end;
         errno = 0;
@@ -289,6 +289,9 @@ parse_paging(struct request *req, struct list_request *lr)
             return api_fail(req, API_ERR_BAD_REQUEST, "Bad limit request: Limit must be an"
                             " integer 0 or greater and not '%s'.", limit);
         }
+    }
+    if (max > 0) {
+        v = v > 0 && v < max ? v : max;   /* pagination_max_limit caps every list. */
     }
     lr->limit = v;
     lr->paged = v > 0;

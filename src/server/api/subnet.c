@@ -11,6 +11,7 @@
 #include "common.h"
 #include "http/request.h"
 #include "ipam.h"
+#include "mac.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -356,6 +357,46 @@ check_overlap(struct request *req, struct store_conn *c, const char *network_id,
     return ret;
 }
 
+struct eui64_walk {
+    struct store_conn *c;
+    const struct subnet *s;
+    struct cidr prefix;
+    int error;
+};
+
+static int
+eui64_add(const struct port *p, void *aux)
+{
+    struct eui64_walk *walk = aux;
+    struct ip_addr a;
+    struct mac m;
+
+    if (str_startswith(p->device_owner, "network:router") || mac_parse(p->mac_address, &m)) {
+        return 0;
+    }
+    ipam_eui64(&walk->prefix, &m, &a);
+    walk->error = store_alloc_insert(walk->c, walk->s->std.id, p->network_id, &a, p->std.id);
+    return walk->error == -EEXIST ? 0 : walk->error;
+}
+
+/* A new SLAAC / DHCPv6-stateless subnet gives every port already on the network its
+ * EUI-64 address (router ports excepted). */
+static int
+subnet_add_auto_addresses(struct store_conn *c, const struct subnet *s)
+{
+    char *values[1] = { (char *) s->network_id };
+    struct store_filter f = { SF_NETWORK_ID, SV_TEXT, values, 1 };
+    struct list_query q = { .filters = &f, .n_filters = 1 };
+    struct eui64_walk walk = { c, s, { { 0, 0 }, 0 }, 0 };
+    const char *mode = s->ipv6_address_mode;
+
+    if (s->ip_version != 6 || !mode || (!STREQ(mode, "slaac") && !STREQ(mode, "dhcpv6-stateless"))) {
+        return 0;
+    }
+    cidr_parse(s->cidr, &walk.prefix);
+    return store_port_foreach(c, &q, eui64_add, &walk);
+}
+
 /* Builds and stores one subnet in the open transaction; '*ret' gets owned copies. */
 static int
 subnet_create_one(struct request *req, struct store_conn *c, const json_t *item,
@@ -471,6 +512,9 @@ subnet_create_one(struct request *req, struct store_conn *c, const json_t *item,
     }
     if (!r) {
         r = store_network_bump(c, s.network_id, s.std.created_at);
+    }
+    if (!r) {
+        r = subnet_add_auto_addresses(c, &s);
     }
     free(pools);
     if (r) {

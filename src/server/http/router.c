@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/port.h"
 #include "api/subnet.h"
@@ -46,6 +47,8 @@ static const struct route routes[] = {
     { "GET", "/v2.0/ports/*", port_show },
     { "PUT", "/v2.0/ports/*", port_update },
     { "DELETE", "/v2.0/ports/*", port_delete },
+    { "GET", "/v2.0/network-ip-availabilities", ip_availabilities_list },
+    { "GET", "/v2.0/network-ip-availabilities/*", ip_availability_show },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),
