@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ LOG_MODULE("http");
 
 enum {
     CONNECTION_TIMEOUT_S = 120,
-    CONNECTION_MEMORY_LIMIT = 128 * 1024,   /* Headers and URL of one request. */
+    CONNECTION_MEMORY_LIMIT = 256 * 1024,   /* Headers and URL of one request. */
     MAX_CONNECTIONS = 4096,
 };
 
@@ -186,6 +187,38 @@ send_answer(struct MHD_Connection *conn, struct request *req)
     return ret;
 }
 
+/* Marks a connection whose query string was cut short by uri_seen(). */
+static char query_cut_marker;
+
+/* libmicrohttpd keeps every query parameter as a header record in the connection's
+ * memory pool; a query with tens of thousands of parameters exhausts it, and 0.9.75
+ * then neither answers nor closes the connection.  This callback sees the raw URI
+ * before the parameters are parsed: past REQUEST_MAX_PARAMS parameters it ends the
+ * string in place (the buffer is the connection's own) and marks the request so it
+ * is answered with a 400. */
+static void *
+uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    char *p = strchr(uri, '?');
+    int params = 0;
+
+    if (p && strlen(p) > REQUEST_MAX_QUERY_SIZE) {
+        /* Keep the first parameter's start: cutting at '?' itself leaves 0.9.75's
+         * argument parser stuck (seen here), cutting at a later '&' does not. */
+        char *amp = strchr(p, '&');
+        *(amp ? amp : p) = '\0';
+        return &query_cut_marker;
+    }
+
+    for (; p; p = strchr(p + 1, '&')) {
+        if (++params > REQUEST_MAX_PARAMS) {
+            *p = '\0';
+            return &query_cut_marker;
+        }
+    }
+    return NULL;
+}
+
 static enum MHD_Result
 answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -193,8 +226,10 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
     struct http_server *s = cls;
     struct request *req = *con_cls;
 
-    if (!req) {
+    if (!req || req == (void *) &query_cut_marker) {
+        bool cut = req != NULL;
         req = request_create(s, conn, method, url);
+        req->query_too_large = req->query_too_large || cut;
         *con_cls = req;
         return MHD_YES;
     }
@@ -212,8 +247,8 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         api_fail(req, API_ERR_REQUEST_TOO_LARGE, "Request is too large. Larger than %d.",
                  s->app->cfg->max_request_body_size);
     } else if (req->query_too_large) {
-        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Too many query parameters (limit %d).",
-                 REQUEST_MAX_PARAMS);
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Query string too large (limits: %d parameters,"
+                 " %d bytes).", REQUEST_MAX_PARAMS, REQUEST_MAX_QUERY_SIZE);
     } else if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
         api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
     } else {
@@ -226,7 +261,9 @@ static void
 request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                   enum MHD_RequestTerminationCode toe)
 {
-    request_destroy(*con_cls);
+    if (*con_cls != (void *) &query_cut_marker) {
+        request_destroy(*con_cls);
+    }
     *con_cls = NULL;
 }
 
@@ -288,6 +325,7 @@ http_server_start(struct app *app, const char *host, int port, unsigned int thre
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) MAX_CONNECTIONS,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
         MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
         MHD_OPTION_END);
     if (!s->daemon) {
         buf_printf(error, "cannot listen on %s:%d: %s", host, port, strerror(errno));
