@@ -622,6 +622,10 @@ attrs_check(struct request *req, const struct resource_def *rd, json_t *obj, boo
                             "Failed to parse request. Required attribute '%s' not specified",
                             a->name);
         }
+        if (!create && STREQ(a->name, "tenant_id")) {
+            /* Neutron copies project_id into tenant_id first, then refuses it. */
+            given = given || json_object_get(obj, "project_id") != NULL;
+        }
         if (!create && given && !a->put) {
             return api_fail(req, API_ERR_HTTP_BAD_REQUEST,
                             "Cannot update read-only attribute %s", a->name);
@@ -651,87 +655,108 @@ attrs_check(struct request *req, const struct resource_def *rd, json_t *obj, boo
     return 0;
 }
 
+/* Checks one item of a bulk list ({"network": {...}} or the bare object). */
+static int
+check_bulk_item(struct request *req, const struct resource_def *rd, json_t *item, bool create,
+                json_t *items)
+{
+    json_t *obj = json_is_object(item) && json_object_get(item, rd->singular)
+                      ? json_object_get(item, rd->singular) : item;
+    json_t *checked;
+
+    if (!json_is_object(obj)) {
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Object '%s' contains invalid data",
+                        rd->singular);
+    }
+    if (attrs_check(req, rd, obj, create, &checked)) {
+        return -1;
+    }
+    json_array_append_new(items, checked);
+    return 0;
+}
+
+/* Python's truth value of a JSON value (Neutron tests "if not body[...]"). */
+static bool
+json_truthy(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return json_object_size(v) > 0;
+    case JSON_ARRAY: return json_array_size(v) > 0;
+    case JSON_STRING: return json_string_length(v) > 0;
+    case JSON_INTEGER: return json_integer_value(v) != 0;
+    case JSON_REAL: return json_real_value(v) != 0;
+    case JSON_TRUE: return true;
+    default: return false;
+    }
+}
+
 int
 attrs_parse_body(struct request *req, const struct resource_def *rd, bool create,
                  json_t **ret_items, bool *ret_bulk)
 {
     json_error_t jerr;
-    json_t *body, *items, *res, *list;
+    json_t *body = NULL, *items = json_array(), *list, *res;
+    int r = -1;
 
-    if (req->body.len == 0) {
-        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resource body required");
-    }
-    body = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, &jerr);
+    /* An empty body reads as a body without the resource (as in Zed). */
+    body = req->body.len ? json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES,
+                                      &jerr)
+                         : json_object();
     if (!body || !json_is_object(body)) {
-        json_decref(body);
-        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Body contains invalid data");
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Body contains invalid data");
+        goto out;
     }
-    if (json_object_size(body) == 0) {
-        json_decref(body);
-        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resource body required");
-    }
-    items = json_array();
     list = json_object_get(body, rd->plural);
-    if (create && list) {
+    if (list) {
         size_t i;
         json_t *item;
 
-        if (!json_is_array(list)) {
-            json_decref(items);
-            json_decref(body);
-            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Body contains invalid data");
+        if (!create) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Bulk operation not supported");
+            goto out;
         }
-        if (json_array_size(list) == 0) {
-            json_decref(items);
-            json_decref(body);
-            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resources required");
+        if (!json_truthy(list)) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resources required");
+            goto out;
+        }
+        if (!json_is_array(list)) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Object '%s' contains invalid data",
+                     rd->singular);
+            goto out;
         }
         json_array_foreach (list, i, item) {
-            json_t *obj = json_is_object(item) && json_object_get(item, rd->singular)
-                              ? json_object_get(item, rd->singular) : item;
-            json_t *checked;
-
-            if (!json_is_object(obj)) {
-                json_decref(items);
-                json_decref(body);
-                return api_fail(req, API_ERR_HTTP_BAD_REQUEST,
-                                "Object '%s' contains invalid data", rd->singular);
+            if (check_bulk_item(req, rd, item, create, items)) {
+                goto out;
             }
-            if (attrs_check(req, rd, obj, create, &checked)) {
-                json_decref(items);
-                json_decref(body);
-                return -1;
-            }
-            json_array_append_new(items, checked);
         }
         *ret_bulk = true;
     } else {
         json_t *checked;
 
         res = json_object_get(body, rd->singular);
-        if (!res) {
-            json_decref(items);
-            json_decref(body);
-            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unable to find '%s' in request body",
-                            rd->singular);
+        if (!res || json_is_null(res)) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unable to find '%s' in request body",
+                     rd->singular);
+            goto out;
         }
         if (!json_is_object(res)) {
-            json_decref(items);
-            json_decref(body);
-            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Object '%s' contains invalid data",
-                            rd->singular);
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Object '%s' contains invalid data",
+                     rd->singular);
+            goto out;
         }
         if (attrs_check(req, rd, res, create, &checked)) {
-            json_decref(items);
-            json_decref(body);
-            return -1;
+            goto out;
         }
         json_array_append_new(items, checked);
         *ret_bulk = false;
     }
-    json_decref(body);
     *ret_items = items;
-    return 0;
+    items = NULL;
+    r = 0;
+out:
+    json_decref(items);
+    json_decref(body);
+    return r;
 }
 
 bool

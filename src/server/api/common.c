@@ -50,6 +50,13 @@ api_if_match_parse(struct request *req, int64_t *ret)
         while (e > b && e[-1] == ' ') {
             e--;
         }
+        if (e - b >= 2 && *b == 'W' && b[1] == '/') {
+            b += 2;     /* A weak etag compares the same here. */
+        }
+        if (e - b >= 2 && *b == '"' && e[-1] == '"') {
+            b++;
+            e--;
+        }
         if ((size_t) (e - b) >= 16 && !strncmp(b, "revision_number=", 16)) {
             char num[24];
             char *end;
@@ -70,7 +77,7 @@ api_if_match_parse(struct request *req, int64_t *ret)
     }
     if (found > 1) {
         return api_fail(req, API_ERR_BAD_REQUEST, "Bad if-match request: Multiple"
-                        " revision_number etags are not supported.");
+                        " revision_number etags are not supported..");
     }
     *ret = found ? value : -1;
     return 0;

@@ -236,6 +236,13 @@ network_create_one(struct request *req, struct store_conn *c, const json_t *item
     if (api_owner(req, item, &owner) || network_check_admin_attrs(req, item, true)) {
         return -1;
     }
+    if (json_array_size(json_object_get(item, "availability_zone_hints"))) {
+        /* Zones are those of DHCP agents; none has reported yet. */
+        return api_fail(req, API_ERR_AVAILABILITY_ZONE_NOT_FOUND,
+                        "AvailabilityZone %s could not be found.",
+                        json_string_value(json_array_get(
+                            json_object_get(item, "availability_zone_hints"), 0)));
+    }
     memset(&n, 0, sizeof n);
     uuid_new(n.std.id);
     n.std.project_id = (char *) owner;
@@ -255,7 +262,7 @@ network_create_one(struct request *req, struct store_conn *c, const json_t *item
     max_mtu = ml2_max_mtu(app->ml2, &n.segment);
     mtu = attr_int(item, "mtu", 0);
     if (mtu > max_mtu) {
-        return api_fail(req, API_ERR_INVALID_INPUT, "Requested MTU is too big, maximum is %d.",
+        return api_fail(req, API_ERR_INVALID_INPUT, "Requested MTU is too big, maximum is %d",
                         max_mtu);
     }
     n.mtu = mtu > 0 ? (int) mtu : max_mtu;
@@ -371,7 +378,7 @@ network_apply_update(struct request *req, struct store_conn *c, const json_t *it
         json_int_t mtu = attr_int(item, "mtu", 0);
         if (mtu > max_mtu) {
             return api_fail(req, API_ERR_INVALID_INPUT,
-                            "Requested MTU is too big, maximum is %d.", max_mtu);
+                            "Requested MTU is too big, maximum is %d", max_mtu);
         }
         n->mtu = mtu > 0 ? (int) mtu : max_mtu;
     }

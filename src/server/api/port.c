@@ -81,6 +81,10 @@ port_render(struct jsonw *w, const struct port *p, const struct field_set *fs,
     api_kv_str(w, fs, "device_id", p->device_id);
     api_kv_str(w, fs, "device_owner", p->device_owner);
     api_kv_raw(w, fs, "fixed_ips", p->fixed_ips_json);
+    /* Returned as Neutron does; address pairs and extra DHCP options are not settable
+     * here (their extensions are not advertised). */
+    api_kv_raw(w, fs, "allowed_address_pairs", "[]");
+    api_kv_raw(w, fs, "extra_dhcp_opts", "[]");
     api_kv_str(w, fs, "binding:vnic_type", p->binding_vnic_type);
     if (ctx->is_admin) {
         api_kv_raw(w, fs, "binding:profile", p->binding_profile_json);

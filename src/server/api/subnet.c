@@ -458,6 +458,13 @@ subnet_create_one(struct request *req, struct store_conn *c, const json_t *item,
             gw.v &= 0xffffffffu;
         }
         gateway = &gw;
+        if (ip_version == 4 && cidr.prefix == 31 && gw.v == cidr_last(&cidr)) {
+            char g[IP_STRLEN];
+            ip_format(&gw, g);
+            cidr_format(&cidr, text);
+            return api_fail(req, API_ERR_IPAM_VALUE_INVALID,
+                            "Gateway IP %s cannot be allocated in CIDR %s", g, text);
+        }
     }
     if (attr_has(item, "allocation_pools")) {
         if (ipam_parse_pools(json_object_get(item, "allocation_pools"), ip_version, &pools,

@@ -37,6 +37,7 @@ static const struct {
     [API_ERR_SUBNETPOOL_NOT_FOUND] = { 404, "SubnetPoolNotFound" },
     [API_ERR_TAG_NOT_FOUND] = { 404, "TagNotFound" },
     [API_ERR_TAG_RESOURCE_NOT_FOUND] = { 404, "TagResourceNotFound" },
+    [API_ERR_AVAILABILITY_ZONE_NOT_FOUND] = { 404, "AvailabilityZoneNotFound" },
     [API_ERR_METHOD_NOT_ALLOWED] = { 405, "HTTPMethodNotAllowed" },
     [API_ERR_NETWORK_IN_USE] = { 409, "NetworkInUse" },
     [API_ERR_SUBNET_IN_USE] = { 409, "SubnetInUse" },
@@ -53,6 +54,7 @@ static const struct {
     [API_ERR_PORT_BOUND] = { 409, "PortBound" },
     [API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER] = { 409, "UnsupportedPortDeviceOwner" },
     [API_ERR_OVER_QUOTA] = { 409, "OverQuota" },
+    [API_ERR_IPAM_VALUE_INVALID] = { 409, "IpamValueInvalid" },
     [API_ERR_REVISION_CONSTRAINT_FAILED] = { 412, "RevisionNumberConstraintFailed" },
     [API_ERR_REQUEST_TOO_LARGE] = { 413, "HTTPRequestEntityTooLarge" },
     [API_ERR_INTERNAL] = { 500, "HTTPInternalServerError" },
@@ -84,7 +86,7 @@ api_fail(struct request *req, enum api_err kind, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&msg, fmt, ap);
     va_end(ap);
-    if (kind == API_ERR_INVALID_INPUT && (msg.len == 0 || msg.data[msg.len - 1] != '.')) {
+    if (kind == API_ERR_INVALID_INPUT) {
         buf_add_char(&msg, '.');
     }
     buf_clear(&req->response);

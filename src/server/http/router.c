@@ -115,10 +115,25 @@ router_dispatch(struct request *req)
             return;
         }
     }
-    if (STREQ(req->method, "DELETE") && STREQ(req->path, "/v2.0/networks")) {
-        /* Zed answers a collection DELETE as a lookup of network "None". */
-        api_fail(req, API_ERR_NETWORK_NOT_FOUND, "Network None could not be found.");
-    } else if (path_known) {
+    static const struct {
+        const char *path;
+        enum api_err err;
+        const char *title;
+    } collections[] = {
+        { "/v2.0/networks", API_ERR_NETWORK_NOT_FOUND, "Network" },
+        { "/v2.0/subnets", API_ERR_SUBNET_NOT_FOUND, "Subnet" },
+        { "/v2.0/ports", API_ERR_PORT_NOT_FOUND, "Port" },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(collections); i++) {
+        if ((STREQ(req->method, "DELETE") || STREQ(req->method, "PUT"))
+            && STREQ(req->path, collections[i].path)) {
+            /* Zed treats a collection PUT/DELETE as one on the item "None". */
+            api_fail(req, collections[i].err, "%s None could not be found.",
+                     collections[i].title);
+            return;
+        }
+    }
+    if (path_known) {
         api_fail(req, API_ERR_METHOD_NOT_ALLOWED, "The server could not comply with the"
                  " request since it is either malformed or otherwise incorrect.");
     } else {

@@ -58,6 +58,7 @@ struct field_column {
 /* What the list engine needs to know of a resource's table. */
 struct resource_sql {
     const char *select;         /* "SELECT <columns> FROM <table> <alias>" */
+    const char *table;          /* "networks", "subnets" or "ports". */
     const char *table_alias;    /* "n", "s" or "p". */
     /* Visibility condition; each '?' is bound to the viewing project. */
     const char *visibility;

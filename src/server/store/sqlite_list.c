@@ -166,23 +166,6 @@ qb_add_order(struct query_builder *qb, const struct resource_sql *r,
     }
 }
 
-/* Returns the table name from the resource's SELECT ("... FROM <table> <alias>"). */
-static const char *
-resource_table(const struct resource_sql *r, char *out, size_t size)
-{
-    const char *from = strstr(r->select, " FROM ");
-    size_t len;
-
-    from += 6;
-    len = strcspn(from, " ");
-    if (len >= size) {
-        len = size - 1;
-    }
-    memcpy(out, from, len);
-    out[len] = '\0';
-    return out;
-}
-
 static int
 marker_exists(struct store_conn *c, const char *table, const char *marker, bool *ret)
 {
@@ -208,11 +191,10 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
     struct query_builder qb = { BUF_INITIALIZER, NULL, 0, 0 };
     struct store_sort sorts[16];
     size_t n_sorts = effective_sorts(q, sorts, ARRAY_SIZE(sorts));
-    char table[32];
+    const char *table = r->table;
     sqlite3_stmt *st = NULL;
     int r_ = 0, rc;
 
-    resource_table(r, table, sizeof table);
     if (q->marker) {
         bool exists;
         r_ = marker_exists(c, table, q->marker, &exists);

@@ -38,6 +38,7 @@ static const struct field_column network_columns[] = {
 
 static const struct resource_sql network_sql = {
     .select = NETWORK_SELECT,
+    .table = "networks",
     .table_alias = "n",
     .visibility = "(n.project_id = ? OR n.shared = 1 OR n.router_external = 1)",
     .visibility_params = 1,

@@ -41,6 +41,7 @@ static const struct field_column port_columns[] = {
 
 static const struct resource_sql port_sql = {
     .select = PORT_SELECT,
+    .table = "ports",
     .table_alias = "p",
     .visibility = "(p.project_id = ? OR EXISTS (SELECT 1 FROM networks n2"
                   " WHERE n2.id = p.network_id AND n2.project_id = ?))",

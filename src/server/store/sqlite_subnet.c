@@ -41,6 +41,7 @@ static const struct field_column subnet_columns[] = {
 
 static const struct resource_sql subnet_sql = {
     .select = SUBNET_SELECT,
+    .table = "subnets",
     .table_alias = "s",
     .visibility = "(s.project_id = ? OR EXISTS (SELECT 1 FROM networks n2"
                   " WHERE n2.id = s.network_id AND n2.shared = 1))",
