@@ -130,6 +130,41 @@ jsonw_raw(struct jsonw *w, const char *json)
     buf_add_str(w->out, json);
 }
 
+/* Length of the valid UTF-8 sequence at 'p' (1-4), or 0 if it is not one
+ * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
+static size_t
+utf8_sequence_len(const unsigned char *p)
+{
+    unsigned int cp;
+    size_t len;
+
+    if (p[0] < 0x80) {
+        return 1;
+    } else if ((p[0] & 0xe0) == 0xc0) {
+        len = 2;
+        cp = p[0] & 0x1f;
+    } else if ((p[0] & 0xf0) == 0xe0) {
+        len = 3;
+        cp = p[0] & 0x0f;
+    } else if ((p[0] & 0xf8) == 0xf0) {
+        len = 4;
+        cp = p[0] & 0x07;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000)
+        || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+        return 0;
+    }
+    return len;
+}
+
 void
 json_escape_string(struct buf *out, const char *s)
 {
@@ -151,6 +186,19 @@ json_escape_string(struct buf *out, const char *s)
         case '\b': esc = "\\b"; break;
         case '\f': esc = "\\f"; break;
         default:
+            if (*p >= 0x80) {
+                /* Text from clients may be any bytes (query strings): keep valid UTF-8,
+                 * replace the rest so the document stays valid JSON. */
+                size_t len = utf8_sequence_len(p);
+                if (len == 0) {
+                    buf_add(out, run, (size_t) (p - run));
+                    buf_add_str(out, "\\ufffd");
+                    run = p + 1;
+                } else {
+                    p += len - 1;
+                }
+                continue;
+            }
             if (*p < 0x20) {
                 u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
                 u[4] = hex[*p >> 4]; u[5] = hex[*p & 15]; u[6] = '\0';

@@ -598,12 +598,14 @@ attrs_check(struct request *req, const struct resource_def *rd, json_t *obj, boo
     if (check_project(req, obj)) {
         return -1;
     }
+    size_t n_unknown = 0;
+
     json_object_foreach (obj, key, val) {
         if (!attrs_find(rd, key)) {
-            buf_printf(&unknown, "%s%s", unknown.len ? ", " : "", key);
+            buf_printf(&unknown, "%s%s", n_unknown++ ? ", " : "", key);
         }
     }
-    if (unknown.len) {
+    if (n_unknown) {
         api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unrecognized attribute(s) '%s'",
                  buf_cstr(&unknown));
         buf_done(&unknown);
