@@ -220,6 +220,22 @@ def pytest_runtest_makereport(item, call):
                 report.sections.append(("neutrino-server log %s" % srv.url, tail))
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def check_sanitizers(srv):
+    """Fails if the server's log holds an AddressSanitizer/LeakSanitizer/UBSan report."""
+    text = srv.log_path.read_text(errors="replace")
+    found = [m for m in SANITIZER_MARKS if m in text]
+    assert not found, "sanitizer report in the server log:\n%s" % srv.log_tail(80)
+
+
+def check_clean_exit(srv, rc):
+    """A server stopped with SIGTERM must exit 0 with no sanitizer report."""
+    check_sanitizers(srv)
+    assert rc in (0, None), "neutrino-server exited with %s\n%s" % (rc, srv.log_tail())
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     """The server every test talks to."""
@@ -233,8 +249,7 @@ def server(tmp_path_factory):
         pytest.exit(str(e), returncode=3)
     yield srv
     rc = srv.stop()
-    if rc not in (0, -signal.SIGTERM, None):
-        print("neutrino-server exited with %s\n%s" % (rc, srv.log_tail()))
+    check_clean_exit(srv, rc)
 
 
 @pytest.fixture(autouse=True)
@@ -306,5 +321,7 @@ def start_server(tmp_path_factory):
     yield start
     for srv in started:
         srv.stop()
+        if srv.log_path.exists():
+            check_sanitizers(srv)
         if srv in _SERVERS:
             _SERVERS.remove(srv)
