@@ -778,3 +778,23 @@ def test_ip_availability_unknown_network(api):
     nid = rand_uuid()
     assert_error(api.get("/v2.0/network-ip-availabilities/" + nid), 404, "NetworkNotFound",
                  "Network %s could not be found." % nid)
+
+
+@pytest.mark.neutrino_only
+def test_random_allocation_order_option(start_server):
+    """[ipam] allocation_order = random picks like Zed (not lowest-first) for instance
+    ports, while DHCP ports still take the lowest free address."""
+    from api_helpers import Api, Resources
+    srv = start_server({"neutron.conf": {"ipam": {"allocation_order": "random"}}})
+    res = Resources(Api(srv.url))
+    net = res.network()
+    sub = res.subnet(net, cidr="10.77.0.0/22")
+    dhcp = res.port(net, device_owner="network:dhcp")
+    assert only_addr(dhcp) == "10.77.0.2"
+    got = [only_addr(res.port(net)) for _ in range(8)]
+    assert all(ipaddress.ip_address(a) in ipaddress.ip_network(sub["cidr"]) for a in got)
+    assert len(set(got)) == 8
+    # Lowest-first would give exactly .3 .. .10; random among ~1,000 free addresses
+    # makes that order practically impossible.
+    assert got != ["10.77.0.%d" % i for i in range(3, 11)]
+    assert not res.cleanup()
