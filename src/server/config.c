@@ -42,6 +42,10 @@ static const struct conf_option server_options[] = {
     BOOL("DEFAULT", "enable_new_agents", enable_new_agents, "true"),
     STR("DEFAULT", "ipam_driver", ipam_driver, "internal"),
     BOOL("DEFAULT", "allow_overlapping_ips", allow_overlapping_ips, "true"),
+    /* Zed shipped false; Neutron turned the new defaults on in 2023.2, and they are
+     * what makes the reader role read-only. */
+    BOOL("oslo_policy", "enforce_new_defaults", enforce_new_defaults, "true"),
+    BOOL("oslo_policy", "enforce_scope", enforce_scope, "false"),
     STR("database", "connection", connection, NULL),
     INT("oslo_middleware", "max_request_body_size", max_request_body_size, "114688", 1024,
         1 << 30),

@@ -33,6 +33,9 @@ struct server_config {
     bool enable_new_agents;
     char *ipam_driver;
     bool allow_overlapping_ips;
+    /* [oslo_policy] */
+    bool enforce_new_defaults;      /* policy.h: which default rules apply. */
+    bool enforce_scope;             /* Accepted; scopes are not enforced (as Zed). */
     /* [database] */
     char *connection;
     /* [oslo_middleware] */

@@ -164,3 +164,20 @@ api_owner(struct request *req, const json_t *item, const char **ret)
     *ret = project ? project : req->ctx.project_id;
     return 0;
 }
+
+int
+api_authorize(struct request *req, enum policy_resource res, enum policy_action action,
+              const struct policy_target *target)
+{
+    if (policy_allows(&req->ctx, res, action, target)) {
+        return 0;
+    }
+    /* policy.md §3: a refused write answers 403 only if the caller may see the
+     * resource; otherwise it is as if the resource did not exist. */
+    if (action == POLICY_CREATE
+        || (action != POLICY_GET && policy_allows(&req->ctx, res, POLICY_GET, target))) {
+        return api_fail(req, API_ERR_POLICY_NOT_AUTHORIZED, "rule:%s is disallowed by policy",
+                        policy_rule_name(res, action));
+    }
+    return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+}

@@ -7,6 +7,7 @@
 
 #include "attrs.h"
 #include "jsonw.h"
+#include "policy.h"
 #include "listing.h"
 #include "model.h"
 
@@ -43,5 +44,11 @@ void api_now(char out[TIMESTAMP_LEN]);
 /* Fills the owner of a new resource: the body's project_id, else the caller's.
  * A non-admin naming another project gets 400. Returns 0 or -1. */
 int api_owner(struct request *req, const json_t *item, const char **ret);
+
+/* Checks the default rule for 'action' on 'target' (policy.h).  On refusal answers
+ * Neutron's way — 403 PolicyNotAuthorized for creates and for writes to resources the
+ * caller can see, 404 otherwise — and returns -1. */
+int api_authorize(struct request *req, enum policy_resource res, enum policy_action action,
+                  const struct policy_target *target);
 
 #endif

@@ -362,6 +362,7 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
         goto fail;
     }
     lr.q.visible_to = context_visible_to(&req->ctx);
+    lr.q.owned_only = req->ctx.new_defaults;
     fields_parse(req, &lr.fields);
     buf_done(&bad);
     *ret = lr;

@@ -166,6 +166,12 @@ network_show(struct request *req, char *const args[])
     if (r) {
         return api_fail_internal(req, r);
     }
+    if (api_authorize(req, POLICY_NETWORK, POLICY_GET, &(struct policy_target) {
+                          .project_id = n.std.project_id, .shared = n.shared,
+                          .external = n.external })) {
+        network_done(&n);
+        return -1;
+    }
     fields_parse(req, &fs);
     api_begin(req, 200, &w);
     jsonw_object_begin(&w);
@@ -233,7 +239,9 @@ network_create_one(struct request *req, struct store_conn *c, const json_t *item
     json_int_t mtu;
     int max_mtu, r;
 
-    if (api_owner(req, item, &owner) || network_check_admin_attrs(req, item, true)) {
+    if (api_owner(req, item, &owner) || network_check_admin_attrs(req, item, true)
+        || api_authorize(req, POLICY_NETWORK, POLICY_CREATE,
+                         &(struct policy_target) { .project_id = owner })) {
         return -1;
     }
     if (json_array_size(json_object_get(item, "availability_zone_hints"))) {
@@ -429,9 +437,9 @@ network_update(struct request *req, char *const args[])
                                        "Network %s could not be found.", args[0])
                             : api_fail_internal(req, r);
     }
-    if (!req->ctx.is_admin && !STREQ(n.std.project_id, req->ctx.project_id)) {
-        r = api_fail(req, API_ERR_POLICY_NOT_AUTHORIZED,
-                     "rule:update_network is disallowed by policy");
+    if (api_authorize(req, POLICY_NETWORK, POLICY_UPDATE, &(struct policy_target) {
+                          .project_id = n.std.project_id, .shared = n.shared,
+                          .external = n.external })) {
         goto fail;
     }
     if (network_apply_update(req, c, item, &n)
@@ -516,9 +524,9 @@ network_delete(struct request *req, char *const args[])
                                        "Network %s could not be found.", args[0])
                             : api_fail_internal(req, r);
     }
-    if (!req->ctx.is_admin && !STREQ(n.std.project_id, req->ctx.project_id)) {
-        api_fail(req, API_ERR_POLICY_NOT_AUTHORIZED,
-                 "rule:delete_network is disallowed by policy");
+    if (api_authorize(req, POLICY_NETWORK, POLICY_DELETE, &(struct policy_target) {
+                          .project_id = n.std.project_id, .shared = n.shared,
+                          .external = n.external })) {
         goto fail;
     }
     r = store_network_blocking_ports(c, n.std.id, &ids, &n_blocking);

@@ -181,6 +181,14 @@ port_show(struct request *req, char *const args[])
                                        "Port %s could not be found.", args[0])
                             : api_fail_internal(req, r);
     }
+    /* Visibility let in the ports on the caller's networks; the new defaults' get_port
+     * rule keeps only its own. */
+    if (api_authorize(req, POLICY_PORT, POLICY_GET,
+                      &(struct policy_target) { .project_id = p.std.project_id,
+                                                .net_project_id = req->ctx.project_id })) {
+        port_done(&p);
+        return -1;
+    }
     fields_parse(req, &fs);
     api_begin(req, 200, &w);
     jsonw_object_begin(&w);
@@ -604,7 +612,10 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
                         "Tenant %s not allowed to create port on this network",
                         req->ctx.project_id);
     }
-    r = port_check_policy(req, item, &net, true);
+    r = api_authorize(req, POLICY_PORT, POLICY_CREATE, &(struct policy_target) {
+                          .project_id = owner, .net_project_id = net.std.project_id,
+                          .shared = net.shared })
+        || port_check_policy(req, item, &net, true);
     network_done(&net);
     if (r) {
         return -1;
@@ -852,21 +863,28 @@ port_apply_update(struct request *req, struct store_conn *c, const json_t *item,
     return 0;
 }
 
-/* May the caller change or delete port 'p'? (its project, or the network's owner
- * for deletes). Answers and returns -1 if not. */
+/* May the caller change or delete port 'p'? (policy.h) Answers 403/404 and returns
+ * -1 if not. */
 static int
-port_check_owner(struct request *req, struct store_conn *c, const struct port *p,
-                 const char *action, bool net_owner_may)
+port_check_write(struct request *req, struct store_conn *c, const struct port *p,
+                 enum policy_action action)
 {
+    struct policy_target t = { .project_id = p->std.project_id };
     struct network net;
-    bool ok = req->ctx.is_admin || STREQ(p->std.project_id, req->ctx.project_id);
+    int r;
 
-    if (!ok && net_owner_may && store_network_get(c, p->network_id, NULL, &net) == 0) {
-        ok = STREQ(net.std.project_id, req->ctx.project_id);
-        network_done(&net);
+    if (req->ctx.is_admin) {
+        return 0;
     }
-    return ok ? 0 : api_fail(req, API_ERR_POLICY_NOT_AUTHORIZED,
-                             "rule:%s is disallowed by policy", action);
+    r = store_network_get(c, p->network_id, NULL, &net);
+    if (r) {
+        return api_fail_internal(req, r);
+    }
+    t.net_project_id = net.std.project_id;
+    t.shared = net.shared;
+    r = api_authorize(req, POLICY_PORT, action, &t);
+    network_done(&net);
+    return r;
 }
 
 int
@@ -901,7 +919,7 @@ port_update(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (port_check_owner(req, c, &p, "update_port", false)
+    if (port_check_write(req, c, &p, POLICY_UPDATE)
         || port_apply_update(req, c, item, &p)
         || api_if_match_check(req, if_match, p.std.revision_number)) {
         goto fail;
@@ -983,7 +1001,7 @@ port_delete(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (port_check_owner(req, c, &p, "delete_port", true)
+    if (port_check_write(req, c, &p, POLICY_DELETE)
         || api_if_match_check(req, if_match, p.std.revision_number)) {
         goto fail;
     }

@@ -443,7 +443,13 @@ subnet_create_one(struct request *req, struct store_conn *c, const json_t *item,
                         "Tenant %s not allowed to create subnet on this network",
                         req->ctx.project_id);
     }
+    r = api_authorize(req, POLICY_SUBNET, POLICY_CREATE, &(struct policy_target) {
+                          .project_id = owner, .net_project_id = net.std.project_id,
+                          .shared = net.shared });
     network_done(&net);
+    if (r) {
+        return -1;
+    }
     if (cidr.prefix == 0) {
         return api_fail(req, API_ERR_INVALID_INPUT, "0 is not allowed as CIDR prefix length");
     }
@@ -677,27 +683,28 @@ subnet_apply_update(struct request *req, struct store_conn *c, const json_t *ite
     return 0;
 }
 
-/* May the caller change or delete subnet 's'? (network owner, or the subnet's own
- * project.) Answers 403/404 and returns -1 if not. */
+/* May the caller change or delete subnet 's'? (policy.h). Answers 403/404 and returns
+ * -1 if not. */
 static int
 subnet_check_write(struct request *req, struct store_conn *c, const struct subnet *s,
-                   const char *action)
+                   enum policy_action action)
 {
+    struct policy_target t = { .project_id = s->std.project_id };
     struct network net;
-    bool allowed;
+    int r;
 
-    if (req->ctx.is_admin || STREQ(s->std.project_id, req->ctx.project_id)) {
+    if (req->ctx.is_admin) {
         return 0;
     }
-    allowed = store_network_get(c, s->network_id, NULL, &net) == 0
-              && STREQ(net.std.project_id, req->ctx.project_id);
-    if (allowed) {
-        network_done(&net);
-        return 0;
+    r = store_network_get(c, s->network_id, NULL, &net);
+    if (r) {
+        return api_fail_internal(req, r);
     }
+    t.net_project_id = net.std.project_id;
+    t.shared = net.shared;
+    r = api_authorize(req, POLICY_SUBNET, action, &t);
     network_done(&net);
-    return api_fail(req, API_ERR_POLICY_NOT_AUTHORIZED, "rule:%s is disallowed by policy",
-                    action);
+    return r;
 }
 
 int
@@ -733,7 +740,7 @@ subnet_update(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (subnet_check_write(req, c, &s, "update_subnet")
+    if (subnet_check_write(req, c, &s, POLICY_UPDATE)
         || subnet_apply_update(req, c, item, &s)
         || api_if_match_check(req, if_match, s.std.revision_number)) {
         goto fail;
@@ -792,7 +799,7 @@ subnet_delete(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (subnet_check_write(req, c, &s, "delete_subnet")) {
+    if (subnet_check_write(req, c, &s, POLICY_DELETE)) {
         goto fail;
     }
     r = store_subnet_blocking_ports(c, s.std.id, &ids, &n_blocking);

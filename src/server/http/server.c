@@ -91,9 +91,7 @@ context_from_headers(struct request *req, struct MHD_Connection *conn)
             while (*p == ' ') {
                 p++, len--;
             }
-            if (len == 5 && !strncmp(p, "admin", 5)) {
-                req->ctx.is_admin = true;
-            }
+            context_add_role(&req->ctx, p, len);
             p += len + (p[len] == ',');
         }
     }

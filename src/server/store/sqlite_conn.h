@@ -63,6 +63,9 @@ struct resource_sql {
     /* Visibility condition; each '?' is bound to the viewing project. */
     const char *visibility;
     int visibility_params;
+    /* With list_query.owned_only: the stricter condition (one '?'), or NULL when the
+     * resource has none. */
+    const char *visibility_owned;
     const struct field_column *columns;
     size_t n_columns;
 };

@@ -204,7 +204,10 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
     }
     buf_add_str(&qb.sql, r->select);
     buf_add_str(&qb.sql, " WHERE 1");
-    if (q->visible_to) {
+    if (q->visible_to && q->owned_only && r->visibility_owned) {
+        buf_printf(&qb.sql, " AND %s", r->visibility_owned);
+        qb_bind_text(&qb, q->visible_to);
+    } else if (q->visible_to) {
         buf_printf(&qb.sql, " AND %s", r->visibility);
         for (int i = 0; i < r->visibility_params; i++) {
             qb_bind_text(&qb, q->visible_to);

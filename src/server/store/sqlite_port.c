@@ -46,6 +46,7 @@ static const struct resource_sql port_sql = {
     .visibility = "(p.project_id = ? OR EXISTS (SELECT 1 FROM networks n2"
                   " WHERE n2.id = p.network_id AND n2.project_id = ?))",
     .visibility_params = 2,
+    .visibility_owned = "p.project_id = ?",
     .columns = port_columns,
     .n_columns = ARRAY_SIZE(port_columns),
 };

@@ -90,6 +90,8 @@ struct store_sort {
 
 struct list_query {
     const char *visible_to;     /* Project whose view applies; NULL = everything (admin). */
+    bool owned_only;            /* Of the visible rows, only 'visible_to's own (the new
+                                 * defaults' get_port). */
     struct store_filter *filters;
     size_t n_filters;
     struct store_tag_filter *tag_filters;

@@ -1,0 +1,107 @@
+/* The default rules (see policy.h), written out as the checks they boil down to.
+ * Names follow Neutron's check strings: "member_of" is 'role:member and
+ * project_id:%(project_id)s', "net_owner" is 'tenant_id:%(network:tenant_id)s' (no role
+ * needed), "owner" is the deprecated 'tenant_id:%(tenant_id)s'. */
+#include "policy.h"
+
+#include <string.h>
+
+static bool
+same(const char *a, const char *b)
+{
+    return a && b && *a && !strcmp(a, b);
+}
+
+static bool
+network_rule(const struct context *ctx, enum policy_action action, const struct policy_target *t,
+             bool owner, bool legacy)
+{
+    bool member_of = owner && (ctx->roles & ROLE_MEMBER);
+    bool reader_of = owner && (ctx->roles & ROLE_READER);
+
+    switch (action) {
+    case POLICY_CREATE:
+        return member_of || legacy;     /* Deprecated: regular_user, always true. */
+    case POLICY_GET:
+        return reader_of || t->shared || t->external || (ctx->roles & ROLE_ADVSVC)
+               || (legacy && owner);
+    case POLICY_UPDATE:
+    case POLICY_DELETE:
+        return member_of || (legacy && owner);
+    }
+    return false;
+}
+
+static bool
+subnet_rule(const struct context *ctx, enum policy_action action, const struct policy_target *t,
+            bool owner, bool legacy)
+{
+    bool member_of = owner && (ctx->roles & ROLE_MEMBER);
+    bool reader_of = owner && (ctx->roles & ROLE_READER);
+    bool net_owner = same(t->net_project_id, ctx->project_id);
+
+    switch (action) {
+    case POLICY_GET:
+        return reader_of || t->shared || (legacy && owner);
+    case POLICY_CREATE:
+    case POLICY_UPDATE:
+    case POLICY_DELETE:
+        /* Deprecated form admin_or_network_owner adds nothing to the new one. */
+        return member_of || net_owner;
+    }
+    return false;
+}
+
+static bool
+port_rule(const struct context *ctx, enum policy_action action, const struct policy_target *t,
+          bool owner, bool legacy)
+{
+    bool member_of = owner && (ctx->roles & ROLE_MEMBER);
+    bool reader_of = owner && (ctx->roles & ROLE_READER);
+    bool net_owner = same(t->net_project_id, ctx->project_id);
+    bool advsvc = ctx->roles & ROLE_ADVSVC;
+
+    switch (action) {
+    case POLICY_CREATE:
+        return member_of || legacy;     /* Deprecated: regular_user. */
+    case POLICY_GET:
+        return reader_of || advsvc || (legacy && (owner || net_owner));
+    case POLICY_UPDATE:
+        return member_of || advsvc || (legacy && owner);
+    case POLICY_DELETE:
+        return member_of || advsvc || (legacy && (owner || net_owner));
+    }
+    return false;
+}
+
+bool
+policy_allows(const struct context *ctx, enum policy_resource res, enum policy_action action,
+              const struct policy_target *target)
+{
+    bool owner = same(target->project_id, ctx->project_id);
+    bool legacy = !ctx->new_defaults;
+
+    if (ctx->is_admin) {
+        return true;
+    }
+    switch (res) {
+    case POLICY_NETWORK:
+        return network_rule(ctx, action, target, owner, legacy);
+    case POLICY_SUBNET:
+        return subnet_rule(ctx, action, target, owner, legacy);
+    case POLICY_PORT:
+        return port_rule(ctx, action, target, owner, legacy);
+    }
+    return false;
+}
+
+const char *
+policy_rule_name(enum policy_resource res, enum policy_action action)
+{
+    static const char *const names[3][4] = {
+        { "create_network", "get_network", "update_network", "delete_network" },
+        { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
+        { "create_port", "get_port", "update_port", "delete_port" },
+    };
+    return names[res][action];
+}

@@ -1,0 +1,39 @@
+/* Neutron's default authorization rules for networks, subnets and ports (see
+ * spec/policy.md §4).  Two rule sets, chosen by [oslo_policy] enforce_new_defaults:
+ *
+ *   new defaults (neutrino's default, Neutron's since 2023.2): writes need the member
+ *     role in the resource's project, reads the reader role; a reader cannot write.
+ *   Zed's defaults (enforce_new_defaults = false): each new rule OR its deprecated
+ *     form, which lets any role of the owning project write, and network owners read
+ *     and delete other projects' ports on their networks.
+ *
+ * An admin passes every check.  Attribute rules (admin-only attributes, the port
+ * rules that depend on network ownership) are the same in both sets and are checked
+ * next to the attributes in api/. */
+#ifndef NEUTRINO_POLICY_H
+#define NEUTRINO_POLICY_H
+
+#include <stdbool.h>
+
+#include "context.h"
+
+enum policy_resource { POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT };
+enum policy_action { POLICY_CREATE, POLICY_GET, POLICY_UPDATE, POLICY_DELETE };
+
+/* The resource a rule is evaluated against. */
+struct policy_target {
+    const char *project_id;         /* The resource's owner (for create: the owner asked
+                                     * for). */
+    const char *net_project_id;     /* Subnets and ports: their network's owner. */
+    bool shared;                    /* Networks: shared; subnets: network shared. */
+    bool external;                  /* Networks: router:external. */
+};
+
+/* True if 'ctx' may do 'action' on 'target'. */
+bool policy_allows(const struct context *ctx, enum policy_resource res,
+                   enum policy_action action, const struct policy_target *target);
+
+/* "create_network", "get_port", ... for messages. */
+const char *policy_rule_name(enum policy_resource res, enum policy_action action);
+
+#endif
