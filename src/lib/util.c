@@ -75,6 +75,17 @@ xasprintf(const char *fmt, ...)
     return s;
 }
 
+char *
+xvasprintf(const char *fmt, va_list ap)
+{
+    char *s;
+
+    if (vasprintf(&s, fmt, ap) < 0) {
+        xalloc_die();
+    }
+    return s;
+}
+
 bool
 str_startswith(const char *s, const char *prefix)
 {

@@ -5,6 +5,7 @@
 #ifndef NEUTRINO_UTIL_H
 #define NEUTRINO_UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t len);
 /* Like asprintf() but aborts on allocation failure. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Returns true if 's' starts with 'prefix'. */
 bool str_startswith(const char *s, const char *prefix);

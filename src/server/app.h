@@ -9,6 +9,16 @@
 
 struct store;
 struct ml2;
+struct identity;
+struct keystone_client;
+
+/* How network API requests are authenticated ([DEFAULT] auth_strategy and
+ * [keystone_authtoken] auth_url). */
+enum auth_mode {
+    AUTH_NOAUTH,        /* X-Project-Id / X-Roles headers, or admin. */
+    AUTH_BUILTIN,       /* Tokens of the built-in identity service. */
+    AUTH_EXTERNAL,      /* Tokens checked by an external Keystone. */
+};
 
 struct app {
     const struct server_config *cfg;
@@ -16,6 +26,9 @@ struct app {
     struct ml2 *ml2;
     struct mac base_mac;        /* Parsed [DEFAULT] base_mac. */
     bool ipam_random;           /* Zed's random choice instead of lowest-free. */
+    enum auth_mode auth_mode;
+    struct identity *identity;          /* Built-in identity; NULL with AUTH_EXTERNAL. */
+    struct keystone_client *keystone;   /* AUTH_EXTERNAL only. */
 };
 
 #endif

@@ -22,8 +22,7 @@ static const struct conf_option server_options[] = {
     STR("DEFAULT", "service_plugins", service_plugins, ""),
     STR("DEFAULT", "bind_host", bind_host, "0.0.0.0"),
     INT("DEFAULT", "bind_port", bind_port, "9696", 0, 65535),
-    /* Neutron defaults to keystone; until the identity service lands, noauth. */
-    STR("DEFAULT", "auth_strategy", auth_strategy, "noauth"),
+    STR("DEFAULT", "auth_strategy", auth_strategy, "keystone"),
     STR("DEFAULT", "base_mac", base_mac, "fa:16:3e:00:00:00"),
     STR("DEFAULT", "state_path", state_path, "/var/lib/neutron"),
     INT("DEFAULT", "api_workers", api_workers, "0", 0, 256),
@@ -46,6 +45,30 @@ static const struct conf_option server_options[] = {
      * what makes the reader role read-only. */
     BOOL("oslo_policy", "enforce_new_defaults", enforce_new_defaults, "true"),
     BOOL("oslo_policy", "enforce_scope", enforce_scope, "false"),
+    STR("identity", "admin_password", admin_password, NULL),
+    STR("identity", "demo_password", demo_password, NULL),
+    STR("identity", "clouds_yaml", clouds_yaml, NULL),
+    STR("identity", "public_endpoint", public_endpoint, NULL),
+    STR("identity", "region_name", region_name, "RegionOne"),
+    INT("token", "expiration", token_expiration, "3600", 60, 7 * 86400),
+    /* Keystone ships lock-out off; a server facing clients directly wants it on. */
+    INT("security_compliance", "lockout_failure_attempts", lockout_failure_attempts, "5", 0,
+        1000000),
+    INT("security_compliance", "lockout_duration", lockout_duration, "60", 1, 86400),
+    STR("keystone_authtoken", "www_authenticate_uri", ks_www_authenticate_uri, NULL),
+    STR("keystone_authtoken", "auth_url", ks_auth_url, NULL),
+    STR("keystone_authtoken", "auth_type", ks_auth_type, "password"),
+    STR("keystone_authtoken", "username", ks_username, NULL),
+    STR("keystone_authtoken", "password", ks_password, NULL),
+    STR("keystone_authtoken", "project_name", ks_project_name, NULL),
+    STR("keystone_authtoken", "user_domain_name", ks_user_domain_name, NULL),
+    STR("keystone_authtoken", "project_domain_name", ks_project_domain_name, NULL),
+    STR("keystone_authtoken", "user_domain_id", ks_user_domain_id, NULL),
+    STR("keystone_authtoken", "project_domain_id", ks_project_domain_id, NULL),
+    STR("keystone_authtoken", "memcached_servers", ks_memcached_servers, NULL),
+    STR("keystone_authtoken", "region_name", ks_region_name, NULL),
+    INT("keystone_authtoken", "token_cache_time", ks_token_cache_time, "300", -1, 86400),
+    INT("keystone_authtoken", "http_connect_timeout", ks_http_connect_timeout, "5", 1, 600),
     STR("database", "connection", connection, NULL),
     INT("oslo_middleware", "max_request_body_size", max_request_body_size, "114688", 1024,
         1 << 30),
@@ -85,10 +108,22 @@ server_config_load(struct server_config *cfg, char *const *files, size_t n_files
                    cfg->allocation_order);
         return -EINVAL;
     }
-    if (!STREQ(cfg->auth_strategy, "noauth")) {
-        buf_printf(error, "[DEFAULT] auth_strategy = '%s' is not supported yet (use noauth)",
+    if (!STREQ(cfg->auth_strategy, "noauth") && !STREQ(cfg->auth_strategy, "keystone")) {
+        buf_printf(error, "[DEFAULT] auth_strategy = '%s': expected 'keystone' or 'noauth'",
                    cfg->auth_strategy);
         return -EINVAL;
+    }
+    if (server_config_external_keystone(cfg)) {
+        if (!cfg->ks_username || !cfg->ks_password || !cfg->ks_project_name) {
+            buf_printf(error, "[keystone_authtoken] auth_url is set: username, password and"
+                              " project_name are needed to validate tokens");
+            return -EINVAL;
+        }
+        if (!STREQ(cfg->ks_auth_type, "password")) {
+            buf_printf(error, "[keystone_authtoken] auth_type = '%s': only 'password' is"
+                              " supported", cfg->ks_auth_type);
+            return -EINVAL;
+        }
     }
     if (!STREQ(cfg->core_plugin, "ml2")
         && !STREQ(cfg->core_plugin, "neutron.plugins.ml2.plugin.Ml2Plugin")) {
@@ -127,4 +162,10 @@ server_config_sqlite_path(const struct server_config *cfg, struct buf *error)
         buf_printf(error, "[database] connection: only sqlite:///PATH is supported here");
     }
     return NULL;
+}
+
+bool
+server_config_external_keystone(const struct server_config *cfg)
+{
+    return STREQ(cfg->auth_strategy, "keystone") && cfg->ks_auth_url && *cfg->ks_auth_url;
 }

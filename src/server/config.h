@@ -14,7 +14,7 @@ struct server_config {
     char *service_plugins;
     char *bind_host;
     int bind_port;
-    char *auth_strategy;            /* "noauth" (Keystone arrives with identity). */
+    char *auth_strategy;            /* "keystone" or "noauth". */
     char *base_mac;
     char *state_path;
     int api_workers;                /* HTTP worker threads; 0 = number of CPUs. */
@@ -36,6 +36,33 @@ struct server_config {
     /* [oslo_policy] */
     bool enforce_new_defaults;      /* policy.h: which default rules apply. */
     bool enforce_scope;             /* Accepted; scopes are not enforced (as Zed). */
+    /* [identity] (neutrino's built-in identity service) */
+    char *admin_password;           /* NULL: generated at bootstrap. */
+    char *demo_password;
+    char *clouds_yaml;              /* NULL: $state_path/clouds.yaml. */
+    char *public_endpoint;          /* Catalog base URL; NULL: from the request. */
+    char *region_name;
+    /* [token] */
+    int token_expiration;           /* Seconds. */
+    /* [security_compliance] */
+    int lockout_failure_attempts;   /* 0: no lock-out. */
+    int lockout_duration;           /* Seconds. */
+    /* [keystone_authtoken]: with auth_url set, tokens are checked by that Keystone
+     * and the built-in identity service is off. */
+    char *ks_www_authenticate_uri;
+    char *ks_auth_url;
+    char *ks_auth_type;
+    char *ks_username;
+    char *ks_password;
+    char *ks_project_name;
+    char *ks_user_domain_name;
+    char *ks_project_domain_name;
+    char *ks_user_domain_id;
+    char *ks_project_domain_id;
+    char *ks_memcached_servers;     /* Accepted; the cache is in-process. */
+    char *ks_region_name;
+    int ks_token_cache_time;
+    int ks_http_connect_timeout;
     /* [database] */
     char *connection;
     /* [oslo_middleware] */
@@ -72,5 +99,9 @@ void server_config_done(struct server_config *cfg);
 /* The SQLite file named by [database] connection ("sqlite:///PATH"; "sqlite://" alone
  * means in-memory and is refused), or an error. Returns an owned string or NULL. */
 char *server_config_sqlite_path(const struct server_config *cfg, struct buf *error);
+
+/* True when tokens are validated by an external Keystone ([keystone_authtoken]
+ * auth_url set with auth_strategy = keystone); the built-in identity is then off. */
+bool server_config_external_keystone(const struct server_config *cfg);
 
 #endif

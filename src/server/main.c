@@ -1,8 +1,9 @@
-/* neutrino-server: Neutron's v2.0 networking API over SQLite.
+/* neutrino-server: Neutron's v2.0 networking API and a Keystone v3 subset over SQLite.
  *
  * Reads the configuration (repeatable --config-file, as Neutron's programs do), opens
- * and migrates the database, builds ML2 from the [ml2] options, starts the HTTP
- * workers, then waits for SIGTERM/SIGINT and tears down in reverse order. */
+ * and migrates the database, builds ML2 from the [ml2] options, opens the built-in
+ * identity service (or the client of an external Keystone), starts the HTTP workers,
+ * then waits for SIGTERM/SIGINT and tears down in reverse order. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -15,6 +16,8 @@
 #include "app.h"
 #include "config.h"
 #include "http/server.h"
+#include "identity/identity.h"
+#include "identity/keystone_client.h"
 #include "log.h"
 #include "ml2/ml2.h"
 #include "store/store.h"
@@ -168,6 +171,25 @@ main(int argc, char **argv)
         goto out_ml2;
     }
     log_info("database %s at schema version %d", db_path, store_schema_version(app.store));
+    if (server_config_external_keystone(&cfg)) {
+        app.auth_mode = AUTH_EXTERNAL;
+        if (keystone_client_create(&cfg, &app.keystone, &error)) {
+            log_err("%s", buf_cstr(&error));
+            goto out_store;
+        }
+        log_info("tokens are validated by the Keystone at %s; built-in identity is off",
+                 cfg.ks_auth_url);
+    } else {
+        struct buf notice = BUF_INITIALIZER;
+        app.auth_mode = STREQ(cfg.auth_strategy, "noauth") ? AUTH_NOAUTH : AUTH_BUILTIN;
+        if (identity_open(&cfg, app.store, &app.identity, &notice, &error)) {
+            log_err("%s", buf_cstr(&error));
+            buf_done(&notice);
+            goto out_store;
+        }
+        log_info("%s", buf_cstr(&notice));
+        buf_done(&notice);
+    }
 
     /* Block the stop signals before threads start so only sigwait() sees them. */
     sigemptyset(&signals);
@@ -188,6 +210,8 @@ main(int argc, char **argv)
     http_server_stop(http);
     status = 0;
 out_store:
+    identity_close(app.identity);
+    keystone_client_destroy(app.keystone);
     store_close(app.store);
 out_ml2:
     ml2_destroy(app.ml2);

@@ -19,6 +19,7 @@ struct app;
 #define REQUEST_MAX_PARAMS 1000         /* Query parameters. */
 #define REQUEST_MAX_QUERY_SIZE 65536    /* Bytes of query string. */
 #define REQUEST_MAX_PATH_SIZE 2048
+#define REQUEST_MAX_HEADERS 4           /* Response headers a handler may add. */
 
 struct query_param {
     char *key;      /* URL-decoded. */
@@ -41,10 +42,25 @@ struct request {
     char request_id[48];        /* "req-<uuid>", sent back in a header. */
     uint64_t start_us;          /* Arrival time, for the log line. */
 
+    const char *auth_token;     /* X-Auth-Token header, or NULL; owned by
+                                 * libmicrohttpd. */
+    const char *subject_token;  /* X-Subject-Token header (identity API), or NULL. */
+    const char *api_prefix;     /* "/identity" when the identity API was reached under
+                                 * that prefix, else "". */
+
     int status;                 /* Response status. */
     struct buf response;        /* Response body (JSON unless 'content_type' says). */
     const char *content_type;   /* NULL: application/json. */
+    struct response_header {
+        const char *name;       /* Static string. */
+        char *value;            /* Owned. */
+    } headers[REQUEST_MAX_HEADERS];
+    size_t n_headers;
 };
+
+/* Adds a response header (value copied); beyond REQUEST_MAX_HEADERS it is dropped. */
+void request_add_header(struct request *req, const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Returns the value of the first query parameter named 'key', or NULL. */
 const char *request_param(const struct request *req, const char *key);

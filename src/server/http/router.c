@@ -9,7 +9,9 @@
 #include "api/subnet.h"
 #include "api/tags.h"
 #include "api/versions.h"
+#include "app.h"
 #include "errors.h"
+#include "identity/keystone_api.h"
 #include "request.h"
 #include "util.h"
 
@@ -54,6 +56,43 @@ static const struct route routes[] = {
     TAG_ROUTES("ports", port),
 };
 
+/* The built-in identity service, under /v3 (and /identity/v3). */
+static const struct route identity_routes[] = {
+    { "GET", "/v3", ks_version },
+    { "GET", "/v3/", ks_version },
+    { "POST", "/v3/auth/tokens", ks_token_create },
+    { "GET", "/v3/auth/tokens", ks_token_validate },
+    { "HEAD", "/v3/auth/tokens", ks_token_check },
+    { "DELETE", "/v3/auth/tokens", ks_token_revoke },
+    { "GET", "/v3/auth/projects", ks_auth_projects },
+    { "GET", "/v3/auth/domains", ks_auth_domains },
+    { "GET", "/v3/auth/catalog", ks_auth_catalog },
+    { "GET", "/v3/projects", ks_projects_list },
+    { "POST", "/v3/projects", ks_project_create },
+    { "GET", "/v3/projects/*", ks_project_show },
+    { "PATCH", "/v3/projects/*", ks_project_update },
+    { "DELETE", "/v3/projects/*", ks_project_delete },
+    { "GET", "/v3/projects/*/users/*/roles", ks_grants_list },
+    { "PUT", "/v3/projects/*/users/*/roles/*", ks_grant_put },
+    { "HEAD", "/v3/projects/*/users/*/roles/*", ks_grant_check },
+    { "GET", "/v3/projects/*/users/*/roles/*", ks_grant_check },
+    { "DELETE", "/v3/projects/*/users/*/roles/*", ks_grant_delete },
+    { "GET", "/v3/users", ks_users_list },
+    { "POST", "/v3/users", ks_user_create },
+    { "GET", "/v3/users/*", ks_user_show },
+    { "PATCH", "/v3/users/*", ks_user_update },
+    { "DELETE", "/v3/users/*", ks_user_delete },
+    { "GET", "/v3/users/*/projects", ks_user_projects },
+    { "POST", "/v3/users/*/password", ks_user_password },
+    { "GET", "/v3/roles", ks_roles_list },
+    { "POST", "/v3/roles", ks_role_create },
+    { "GET", "/v3/roles/*", ks_role_show },
+    { "DELETE", "/v3/roles/*", ks_role_delete },
+    { "GET", "/v3/role_assignments", ks_role_assignments },
+    { "GET", "/v3/domains", ks_domains_list },
+    { "GET", "/v3/domains/*", ks_domain_show },
+};
+
 /* Matches 'path' against 'pattern', writing '*' segments into 'args' (pointers into
  * 'scratch', a copy of the path split in place). */
 static bool
@@ -93,6 +132,54 @@ route_match(const char *pattern, const char *path, char *scratch, char *args[], 
     return *p == '\0' && *s == '\0';
 }
 
+/* Dispatches an identity API request ('path' without any /identity prefix). */
+static void
+identity_dispatch(struct request *req, const char *path)
+{
+    char scratch[REQUEST_MAX_PATH_SIZE + 1];
+    char *args[ROUTE_MAX_ARGS];
+    bool path_known = false;
+    size_t n_args;
+
+    if (!req->app->identity) {
+        /* Tokens are checked by an external Keystone: ours is off. */
+        api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+        return;
+    }
+    if (STREQ(path, "") || STREQ(path, "/")) {
+        if (STREQ(req->method, "GET") || STREQ(req->method, "HEAD")) {
+            ks_versions(req, NULL);
+        } else {
+            ks_fail(req, 405, "The method is not allowed for the requested URL.");
+        }
+        return;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(identity_routes); i++) {
+        if (!route_match(identity_routes[i].pattern, path, scratch, args, &n_args)) {
+            continue;
+        }
+        path_known = true;
+        if (STREQ(identity_routes[i].method, req->method)
+            || (STREQ(req->method, "HEAD") && STREQ(identity_routes[i].method, "GET")
+                && identity_routes[i].handler == ks_version)) {
+            identity_routes[i].handler(req, args);
+            return;
+        }
+    }
+    if (path_known) {
+        ks_fail(req, 405, "The method is not allowed for the requested URL.");
+    } else {
+        ks_fail(req, 404, "The resource could not be found.");
+    }
+}
+
+bool
+router_is_identity(const char *path)
+{
+    return (str_startswith(path, "/identity") && (path[9] == '\0' || path[9] == '/'))
+           || STREQ(path, "/v3") || str_startswith(path, "/v3/");
+}
+
 void
 router_dispatch(struct request *req)
 {
@@ -103,6 +190,15 @@ router_dispatch(struct request *req)
 
     if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
         api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+        return;
+    }
+    if (router_is_identity(req->path)) {
+        const char *path = req->path;
+        if (str_startswith(path, "/identity")) {
+            req->api_prefix = "/identity";
+            path += 9;
+        }
+        identity_dispatch(req, path);
         return;
     }
     for (size_t i = 0; i < ARRAY_SIZE(routes); i++) {

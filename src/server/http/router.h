@@ -5,6 +5,8 @@
 #ifndef NEUTRINO_HTTP_ROUTER_H
 #define NEUTRINO_HTTP_ROUTER_H
 
+#include <stdbool.h>
+
 struct request;
 
 #define ROUTE_MAX_ARGS 4
@@ -14,5 +16,9 @@ typedef int route_handler(struct request *req, char *const args[]);
 
 /* Dispatches 'req' to its handler; always leaves an answer in 'req'. */
 void router_dispatch(struct request *req);
+
+/* True for paths of the identity API (/v3..., /identity...), which authenticate
+ * their callers themselves. */
+bool router_is_identity(const char *path);
 
 #endif

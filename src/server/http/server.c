@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "app.h"
 #include "errors.h"
+#include "identity/authn.h"
 #include "log.h"
 #include "request.h"
 #include "router.h"
@@ -46,6 +48,21 @@ request_param(const struct request *req, const char *key)
     return NULL;
 }
 
+void
+request_add_header(struct request *req, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (req->n_headers == REQUEST_MAX_HEADERS) {
+        return;
+    }
+    va_start(ap, fmt);
+    req->headers[req->n_headers].name = name;
+    req->headers[req->n_headers].value = xvasprintf(fmt, ap);
+    req->n_headers++;
+    va_end(ap);
+}
+
 static enum MHD_Result
 collect_param(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -69,33 +86,6 @@ static const char *
 header(struct MHD_Connection *conn, const char *name)
 {
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
-}
-
-static void
-context_from_headers(struct request *req, struct MHD_Connection *conn)
-{
-    const char *project = header(conn, "X-Project-Id");
-    const char *user = header(conn, "X-User-Id");
-    const char *roles = header(conn, "X-Roles");
-
-    /* auth_strategy = noauth, as Neutron: without a project the caller is an admin
-     * of "fake_project_id"; with one, roles come from X-Roles. */
-    memset(&req->ctx, 0, sizeof req->ctx);
-    if (!project || !*project) {
-        snprintf(req->ctx.project_id, sizeof req->ctx.project_id, "fake_project_id");
-        req->ctx.is_admin = true;
-    } else {
-        snprintf(req->ctx.project_id, sizeof req->ctx.project_id, "%s", project);
-        for (const char *p = roles; p && *p;) {
-            size_t len = strcspn(p, ",");
-            while (*p == ' ') {
-                p++, len--;
-            }
-            context_add_role(&req->ctx, p, len);
-            p += len + (p[len] == ',');
-        }
-    }
-    snprintf(req->ctx.user_id, sizeof req->ctx.user_id, "%s", user ? user : "");
 }
 
 static struct request *
@@ -133,7 +123,9 @@ request_create(struct http_server *s, struct MHD_Connection *conn, const char *m
     const char *if_match = header(conn, "If-Match");
     req->if_match = if_match ? xstrdup(if_match) : NULL;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_param, req);
-    context_from_headers(req, conn);
+    req->auth_token = header(conn, "X-Auth-Token");
+    req->subject_token = header(conn, "X-Subject-Token");
+    req->api_prefix = "";
     return req;
 }
 
@@ -151,6 +143,9 @@ request_destroy(struct request *req)
     free(req->path);
     free(req->if_match);
     free(req->base_url);
+    for (size_t i = 0; i < req->n_headers; i++) {
+        free(req->headers[i].value);
+    }
     buf_done(&req->body);
     buf_done(&req->response);
     free(req);
@@ -178,6 +173,9 @@ send_answer(struct MHD_Connection *conn, struct request *req)
                                 req->content_type ? req->content_type : "application/json");
     }
     MHD_add_response_header(resp, "X-Openstack-Request-Id", req->request_id);
+    for (size_t i = 0; i < req->n_headers; i++) {
+        MHD_add_response_header(resp, req->headers[i].name, req->headers[i].value);
+    }
     ret = MHD_queue_response(conn, (unsigned int) req->status, resp);
     MHD_destroy_response(resp);
     log_info("%s %s status=%d duration_ms=%.3f %s", req->method, req->path, req->status,
@@ -249,7 +247,10 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
                  " %d bytes).", REQUEST_MAX_PARAMS, REQUEST_MAX_QUERY_SIZE);
     } else if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
         api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
-    } else {
+    } else if (!authn_required(req->path)
+               || !authn_request(req, &(struct noauth_headers) {
+                      header(conn, "X-Project-Id"), header(conn, "X-User-Id"),
+                      header(conn, "X-Roles") })) {
         router_dispatch(req);
     }
     return send_answer(conn, req);

@@ -9,7 +9,7 @@
 
 #include "store.h"
 
-#define STMT_CACHE_SIZE 128
+#define STMT_CACHE_SIZE 256
 
 struct store {
     char *path;                     /* Database file. */

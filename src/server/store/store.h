@@ -235,4 +235,118 @@ int store_tag_add(struct store_conn *c, const char *resource_id, const char *tag
 int store_tag_remove(struct store_conn *c, const char *resource_id, const char *tag);
 int store_tags_clear(struct store_conn *c, const char *resource_id);
 
+/* --- Identity (built-in Keystone subset) ------------------------------------------ */
+
+#define IDENTITY_ID_LEN 33          /* 32 hex digits, as Keystone's ids. */
+#define TOKEN_HASH_LEN 65           /* Hex BLAKE2b-256 of a token. */
+#define AUDIT_ID_LEN 24             /* 22 characters of URL-safe base64. */
+
+/* Projects, users and roles; strings are owned (free with identity_*_done()). */
+struct id_project {
+    char id[IDENTITY_ID_LEN];
+    char *name;
+    char *description;
+    bool enabled;
+};
+
+struct id_user {
+    char id[IDENTITY_ID_LEN];
+    char *name;
+    char *password_hash;        /* libsodium crypto_pwhash_str() form; NULL: none. */
+    char *default_project_id;   /* NULL: none. */
+    char *email;                /* NULL: none. */
+    char *description;          /* NULL: none. */
+    bool enabled;
+};
+
+struct id_role {
+    char id[IDENTITY_ID_LEN];
+    char *name;
+    char *description;          /* NULL: none. */
+};
+
+/* An issued token, known by the hash of its text only. */
+struct id_token {
+    char hash[TOKEN_HASH_LEN];
+    char user_id[IDENTITY_ID_LEN];
+    char project_id[IDENTITY_ID_LEN];   /* "" for an unscoped token. */
+    char methods[64];                   /* JSON array, e.g. ["password"]. */
+    char audit_id[AUDIT_ID_LEN];
+    char parent_audit_id[AUDIT_ID_LEN]; /* "" unless re-scoped from another token. */
+    int64_t issued_at, expires_at;      /* Unix seconds. */
+};
+
+/* A role assignment as listed (borrowed strings). */
+struct id_assignment {
+    const char *project_id, *user_id, *role_id;
+};
+
+void id_project_done(struct id_project *p);
+void id_user_done(struct id_user *u);
+void id_role_done(struct id_role *r);
+
+/* Settings the identity service keeps for itself (bootstrap state, install id).
+ * '*ret' is owned; -ENOENT if unset. */
+int store_id_meta_get(struct store_conn *c, const char *key, char **ret);
+int store_id_meta_set(struct store_conn *c, const char *key, const char *value);
+
+/* Each kind: insert (-EEXIST when the name is taken), get by id or by name
+ * (-ENOENT), update every mutable column, delete (with what hangs off it:
+ * assignments, and for users and projects their tokens), and foreach (borrowed
+ * strings, name order, 'name' filter when non-NULL). */
+int store_id_project_insert(struct store_conn *c, const struct id_project *p);
+int store_id_project_get(struct store_conn *c, const char *id, struct id_project *ret);
+int store_id_project_get_by_name(struct store_conn *c, const char *name,
+                                 struct id_project *ret);
+int store_id_project_update(struct store_conn *c, const struct id_project *p);
+int store_id_project_delete(struct store_conn *c, const char *id);
+typedef int store_id_project_cb(const struct id_project *, void *aux);
+int store_id_project_foreach(struct store_conn *c, const char *name, store_id_project_cb *cb,
+                             void *aux);
+/* Projects on which 'user_id' has at least one role. */
+int store_id_projects_of_user(struct store_conn *c, const char *user_id,
+                              store_id_project_cb *cb, void *aux);
+
+int store_id_user_insert(struct store_conn *c, const struct id_user *u);
+int store_id_user_get(struct store_conn *c, const char *id, struct id_user *ret);
+int store_id_user_get_by_name(struct store_conn *c, const char *name, struct id_user *ret);
+int store_id_user_update(struct store_conn *c, const struct id_user *u);
+int store_id_user_delete(struct store_conn *c, const char *id);
+typedef int store_id_user_cb(const struct id_user *, void *aux);
+int store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *cb,
+                          void *aux);
+
+int store_id_role_insert(struct store_conn *c, const struct id_role *r);
+int store_id_role_get(struct store_conn *c, const char *id, struct id_role *ret);
+int store_id_role_get_by_name(struct store_conn *c, const char *name, struct id_role *ret);
+int store_id_role_delete(struct store_conn *c, const char *id);
+typedef int store_id_role_cb(const struct id_role *, void *aux);
+int store_id_role_foreach(struct store_conn *c, const char *name, store_id_role_cb *cb,
+                          void *aux);
+/* Roles 'user_id' holds on 'project_id'. */
+int store_id_roles_of(struct store_conn *c, const char *user_id, const char *project_id,
+                      store_id_role_cb *cb, void *aux);
+
+/* Grants are idempotent; revoking an absent grant is -ENOENT. */
+int store_id_grant(struct store_conn *c, const char *project_id, const char *user_id,
+                   const char *role_id);
+int store_id_revoke(struct store_conn *c, const char *project_id, const char *user_id,
+                    const char *role_id);
+int store_id_grant_exists(struct store_conn *c, const char *project_id, const char *user_id,
+                          const char *role_id, bool *ret);
+typedef int store_id_assignment_cb(const struct id_assignment *, void *aux);
+/* Assignments matching the non-NULL filters. */
+int store_id_assignment_foreach(struct store_conn *c, const char *project_id,
+                                const char *user_id, const char *role_id,
+                                store_id_assignment_cb *cb, void *aux);
+
+int store_id_token_insert(struct store_conn *c, const struct id_token *t);
+/* Reads a token that has not expired at 'now'. -ENOENT otherwise. */
+int store_id_token_get(struct store_conn *c, const char *hash, int64_t now, struct id_token *ret);
+int store_id_token_delete(struct store_conn *c, const char *hash);
+/* Deletes every token that expired before 'now'. */
+int store_id_token_purge(struct store_conn *c, int64_t now);
+/* Deletes every token of a user (password change, disable). */
+int store_id_token_delete_user(struct store_conn *c, const char *user_id);
+
 #endif

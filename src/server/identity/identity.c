@@ -1,0 +1,409 @@
+/* The built-in identity service (see identity.h): password checks with lock-out,
+ * token issue, validation, revocation.  Bootstrap is in bootstrap.c. */
+#include "identity.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "identity_internal.h"
+#include "log.h"
+#include "password.h"
+#include "token_cache.h"
+#include "util.h"
+
+LOG_MODULE("identity");
+
+enum {
+    CACHE_SLOTS = 4096,
+    CACHE_SECONDS = 60,         /* Longest a validation is reused (writes clear sooner). */
+    PURGE_EVERY = 256,          /* Issues between sweeps of expired tokens. */
+};
+
+void
+identity_new_id(char out[IDENTITY_ID_LEN])
+{
+    uint8_t raw[16];
+
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(out, IDENTITY_ID_LEN, raw, sizeof raw);
+}
+
+static int64_t
+now_s(void)
+{
+    return (int64_t) time(NULL);
+}
+
+/* --- Lock-out -------------------------------------------------------------------- */
+
+static struct lockout_slot *
+lockout_slot(struct identity *id, const char *kind, const char *who, uint8_t key[16])
+{
+    crypto_generichash_state st;
+    uint32_t h;
+
+    crypto_generichash_init(&st, NULL, 0, 16);
+    crypto_generichash_update(&st, (const unsigned char *) kind, strlen(kind) + 1);
+    crypto_generichash_update(&st, (const unsigned char *) who, strlen(who));
+    crypto_generichash_final(&st, key, 16);
+    memcpy(&h, key, sizeof h);
+    return &id->lockouts[h % LOCKOUT_SLOTS];
+}
+
+/* True if 'who' is locked out now. */
+static bool
+lockout_active(struct identity *id, const char *kind, const char *who)
+{
+    uint8_t key[16];
+    bool locked;
+
+    if (!id->cfg->lockout_failure_attempts) {
+        return false;
+    }
+    pthread_mutex_lock(&id->lockout_mutex);
+    struct lockout_slot *s = lockout_slot(id, kind, who, key);
+    locked = !memcmp(s->key, key, sizeof key) && s->until > now_s();
+    pthread_mutex_unlock(&id->lockout_mutex);
+    return locked;
+}
+
+static void
+lockout_record(struct identity *id, const char *kind, const char *who, bool success)
+{
+    uint8_t key[16];
+
+    if (!id->cfg->lockout_failure_attempts) {
+        return;
+    }
+    pthread_mutex_lock(&id->lockout_mutex);
+    struct lockout_slot *s = lockout_slot(id, kind, who, key);
+    if (memcmp(s->key, key, sizeof key)) {
+        memset(s, 0, sizeof *s);
+        memcpy(s->key, key, sizeof key);
+    }
+    if (success) {
+        s->failures = 0;
+    } else if (++s->failures >= (unsigned int) id->cfg->lockout_failure_attempts) {
+        s->failures = 0;
+        s->until = now_s() + id->cfg->lockout_duration;
+        log_warn("user %s %.64s locked out for %d s after %d failed password checks", kind,
+                 who, id->cfg->lockout_duration, id->cfg->lockout_failure_attempts);
+    }
+    pthread_mutex_unlock(&id->lockout_mutex);
+}
+
+/* --- Passwords ------------------------------------------------------------------- */
+
+int
+identity_check_password(struct identity *id, struct store_conn *c, const char *user_id,
+                        const char *user_name, const char *password,
+                        char ret_user_id[IDENTITY_ID_LEN])
+{
+    const char *kind = user_id ? "id" : "name";
+    const char *who = user_id ? user_id : user_name;
+    struct id_user u;
+    bool ok;
+    int r;
+
+    if (lockout_active(id, kind, who)) {
+        return -EACCES;
+    }
+    r = user_id ? store_id_user_get(c, user_id, &u) : store_id_user_get_by_name(c, user_name, &u);
+    if (r && r != -ENOENT) {
+        return r;
+    }
+    /* An unknown user costs the same hash as a known one. */
+    ok = password_verify(r ? NULL : u.password_hash, password) && u.enabled;
+    lockout_record(id, kind, who, ok);
+    if (ok) {
+        memcpy(ret_user_id, u.id, IDENTITY_ID_LEN);
+    }
+    if (!r) {
+        id_user_done(&u);
+    }
+    return ok ? 0 : -EACCES;
+}
+
+/* --- Tokens ---------------------------------------------------------------------- */
+
+static void
+auth_add_role(struct id_auth *a, const char *rid, const char *name)
+{
+    for (size_t i = 0; i < a->n_roles; i++) {
+        if (STREQ(a->roles[i].name, name)) {
+            return;
+        }
+    }
+    if (a->n_roles == ID_AUTH_MAX_ROLES) {
+        return;
+    }
+    snprintf(a->roles[a->n_roles].id, sizeof a->roles[0].id, "%s", rid);
+    snprintf(a->roles[a->n_roles].name, sizeof a->roles[0].name, "%s", name);
+    a->n_roles++;
+}
+
+static int
+collect_role(const struct id_role *r, void *aux)
+{
+    struct id_auth *a = aux;
+
+    auth_add_role(a, r->id, r->name);
+    return 0;
+}
+
+/* Reads the user's roles on the project into 'a' with the implied ones (admin =>
+ * member => reader), listed as Keystone lists them: implied first. */
+static int
+auth_load_roles(struct identity *id, struct store_conn *c, struct id_auth *a)
+{
+    struct id_auth direct;
+    struct context ctx = { 0 };
+    int r;
+
+    direct.n_roles = 0;
+    r = store_id_roles_of(c, a->token.user_id, a->token.project_id, collect_role, &direct);
+    if (r) {
+        return r;
+    }
+    for (size_t i = 0; i < direct.n_roles; i++) {
+        context_add_role(&ctx, direct.roles[i].name, strlen(direct.roles[i].name));
+    }
+    a->n_roles = 0;
+    if (ctx.roles & ROLE_READER) {
+        auth_add_role(a, id->role_ids[BUILTIN_READER], "reader");
+    }
+    if (ctx.roles & ROLE_MEMBER) {
+        auth_add_role(a, id->role_ids[BUILTIN_MEMBER], "member");
+    }
+    for (size_t i = 0; i < direct.n_roles; i++) {
+        auth_add_role(a, direct.roles[i].id, direct.roles[i].name);
+    }
+    a->role_bits = ctx.roles;
+    return 0;
+}
+
+/* Fills names and roles of 'a' from its token; -ENOENT if the user or project is gone
+ * or disabled, or the user has no role left on the project. */
+static int
+auth_complete(struct identity *id, struct store_conn *c, struct id_auth *a)
+{
+    struct id_user u;
+    struct id_project p;
+    int r = store_id_user_get(c, a->token.user_id, &u);
+
+    if (r) {
+        return r;
+    }
+    snprintf(a->user_name, sizeof a->user_name, "%s", u.name);
+    r = u.enabled ? 0 : -ENOENT;
+    id_user_done(&u);
+    a->project_name[0] = '\0';
+    a->n_roles = 0;
+    a->role_bits = 0;
+    if (r || !a->token.project_id[0]) {
+        return r;
+    }
+    r = store_id_project_get(c, a->token.project_id, &p);
+    if (r) {
+        return r;
+    }
+    snprintf(a->project_name, sizeof a->project_name, "%s", p.name);
+    r = p.enabled ? 0 : -ENOENT;
+    id_project_done(&p);
+    if (!r) {
+        r = auth_load_roles(id, c, a);
+    }
+    return r ? r : a->n_roles ? 0 : -ENOENT;
+}
+
+static void
+new_audit_id(char out[AUDIT_ID_LEN])
+{
+    uint8_t raw[16];
+
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(out, AUDIT_ID_LEN, raw, sizeof raw, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+int
+identity_issue(struct identity *id, struct store_conn *c, const char *user_id,
+               const char *project_id, const char *methods, const struct id_token *parent,
+               char ret_text[TOKEN_TEXT_LEN + 1], struct id_auth *ret)
+{
+    uint8_t key[TOKEN_KEY_LEN];
+    struct id_token *t = &ret->token;
+    int r;
+
+    memset(ret, 0, sizeof *ret);
+    random_token_text(ret_text, TOKEN_TEXT_LEN);
+    token_key(ret_text, key);
+    sodium_bin2hex(t->hash, sizeof t->hash, key, sizeof key);
+    snprintf(t->user_id, sizeof t->user_id, "%s", user_id);
+    snprintf(t->project_id, sizeof t->project_id, "%s", project_id ? project_id : "");
+    snprintf(t->methods, sizeof t->methods, "%s", methods);
+    new_audit_id(t->audit_id);
+    t->issued_at = now_s();
+    t->expires_at = parent ? parent->expires_at : t->issued_at + id->cfg->token_expiration;
+    if (parent) {
+        snprintf(t->parent_audit_id, sizeof t->parent_audit_id, "%s", parent->audit_id);
+    }
+    r = auth_complete(id, c, ret);
+    if (r) {
+        return r == -ENOENT ? -EACCES : r;
+    }
+    r = store_begin(c);
+    if (r) {
+        return r;
+    }
+    r = store_id_token_insert(c, t);
+    if (!r && __atomic_add_fetch(&id->issued, 1, __ATOMIC_RELAXED) % PURGE_EVERY == 0) {
+        r = store_id_token_purge(c, t->issued_at);
+    }
+    if (r) {
+        store_rollback(c);
+        return r;
+    }
+    return store_commit(c);
+}
+
+int
+identity_validate(struct identity *id, struct store_conn *c, const char *token,
+                  struct id_auth *ret)
+{
+    uint8_t key[TOKEN_KEY_LEN];
+    char hash[TOKEN_HASH_LEN];
+    int r;
+
+    if (strlen(token) != TOKEN_TEXT_LEN) {
+        return -ENOENT;
+    }
+    memset(ret, 0, sizeof *ret);
+    token_key(token, key);
+    sodium_bin2hex(hash, sizeof hash, key, sizeof key);
+    r = store_id_token_get(c, hash, now_s(), &ret->token);
+    return r ? r : auth_complete(id, c, ret);
+}
+
+int
+identity_authenticate(struct identity *id, struct store_conn *c, const char *token,
+                      struct context *ctx)
+{
+    uint64_t now_us = time_mono_us();
+    uint8_t key[TOKEN_KEY_LEN];
+    struct token_verdict v;
+    struct id_auth a;
+    int r;
+
+    if (!token || strlen(token) != TOKEN_TEXT_LEN) {
+        return -EACCES;
+    }
+    token_key(token, key);
+    if (!token_cache_get(id->cache, key, now_us, &v)) {
+        uint64_t generation = token_cache_generation(id->cache);
+        int64_t left;
+
+        memset(&v, 0, sizeof v);
+        r = identity_validate(id, c, token, &a);
+        if (r && r != -ENOENT) {
+            return r;
+        }
+        v.valid = !r && a.token.project_id[0];
+        if (v.valid) {
+            snprintf(v.project_id, sizeof v.project_id, "%s", a.token.project_id);
+            snprintf(v.user_id, sizeof v.user_id, "%s", a.token.user_id);
+            v.roles = a.role_bits;
+            v.expires_at = a.token.expires_at;
+        }
+        left = v.valid ? v.expires_at - now_s() : CACHE_SECONDS;
+        left = left < CACHE_SECONDS ? left : CACHE_SECONDS;
+        if (left > 0) {
+            token_cache_put(id->cache, key, &v, now_us + (uint64_t) left * 1000000, generation);
+        }
+    }
+    if (!v.valid || v.expires_at <= now_s()) {
+        return -EACCES;
+    }
+    snprintf(ctx->project_id, sizeof ctx->project_id, "%s", v.project_id);
+    snprintf(ctx->user_id, sizeof ctx->user_id, "%s", v.user_id);
+    ctx->roles = v.roles;
+    ctx->is_admin = v.roles & ROLE_ADMIN;
+    return 0;
+}
+
+int
+identity_revoke(struct identity *id, struct store_conn *c, const char *token)
+{
+    struct id_auth a;
+    int r = identity_validate(id, c, token, &a);
+
+    if (r) {
+        return r;
+    }
+    r = store_begin(c);
+    if (r) {
+        return r;
+    }
+    r = store_id_token_delete(c, a.token.hash);
+    if (r) {
+        store_rollback(c);
+        return r;
+    }
+    r = store_commit(c);
+    identity_changed(id);
+    return r;
+}
+
+void
+identity_changed(struct identity *id)
+{
+    token_cache_clear(id->cache);
+}
+
+void
+identity_catalog_id(const struct identity *id, const char *what, char out[IDENTITY_ID_LEN])
+{
+    crypto_generichash_state st;
+    uint8_t raw[16];
+
+    crypto_generichash_init(&st, NULL, 0, sizeof raw);
+    crypto_generichash_update(&st, (const unsigned char *) id->install_id,
+                              strlen(id->install_id));
+    crypto_generichash_update(&st, (const unsigned char *) what, strlen(what));
+    crypto_generichash_final(&st, raw, sizeof raw);
+    sodium_bin2hex(out, IDENTITY_ID_LEN, raw, sizeof raw);
+}
+
+const char *
+identity_region(const struct identity *id)
+{
+    return id->cfg->region_name;
+}
+
+struct identity *
+identity_alloc(const struct server_config *cfg, struct store *store)
+{
+    struct identity *id = xcalloc(1, sizeof *id);
+
+    id->cfg = cfg;
+    id->store = store;
+    id->cache = token_cache_create(CACHE_SLOTS);
+    pthread_mutex_init(&id->lockout_mutex, NULL);
+    return id;
+}
+
+void
+identity_close(struct identity *id)
+{
+    if (!id) {
+        return;
+    }
+    token_cache_destroy(id->cache);
+    pthread_mutex_destroy(&id->lockout_mutex);
+    free(id);
+}

@@ -1,0 +1,45 @@
+/* HTTP handlers of the built-in Keystone v3 subset (spec/policy.md §5), served under
+ * /v3 and /identity/v3.  Each has the router's handler signature. */
+#ifndef NEUTRINO_IDENTITY_KEYSTONE_API_H
+#define NEUTRINO_IDENTITY_KEYSTONE_API_H
+
+struct request;
+
+/* Answers with Keystone's error shape; 401 adds WWW-Authenticate. Returns -1. */
+int ks_fail(struct request *req, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+int ks_versions(struct request *req, char *const args[]);
+int ks_version(struct request *req, char *const args[]);
+int ks_token_create(struct request *req, char *const args[]);
+int ks_token_validate(struct request *req, char *const args[]);
+int ks_token_check(struct request *req, char *const args[]);
+int ks_token_revoke(struct request *req, char *const args[]);
+int ks_auth_projects(struct request *req, char *const args[]);
+int ks_auth_domains(struct request *req, char *const args[]);
+int ks_auth_catalog(struct request *req, char *const args[]);
+int ks_projects_list(struct request *req, char *const args[]);
+int ks_project_create(struct request *req, char *const args[]);
+int ks_project_show(struct request *req, char *const args[]);
+int ks_project_update(struct request *req, char *const args[]);
+int ks_project_delete(struct request *req, char *const args[]);
+int ks_users_list(struct request *req, char *const args[]);
+int ks_user_create(struct request *req, char *const args[]);
+int ks_user_show(struct request *req, char *const args[]);
+int ks_user_update(struct request *req, char *const args[]);
+int ks_user_delete(struct request *req, char *const args[]);
+int ks_user_projects(struct request *req, char *const args[]);
+int ks_user_password(struct request *req, char *const args[]);
+int ks_roles_list(struct request *req, char *const args[]);
+int ks_role_create(struct request *req, char *const args[]);
+int ks_role_show(struct request *req, char *const args[]);
+int ks_role_delete(struct request *req, char *const args[]);
+int ks_grant_put(struct request *req, char *const args[]);
+int ks_grant_check(struct request *req, char *const args[]);
+int ks_grant_delete(struct request *req, char *const args[]);
+int ks_grants_list(struct request *req, char *const args[]);
+int ks_role_assignments(struct request *req, char *const args[]);
+int ks_domains_list(struct request *req, char *const args[]);
+int ks_domain_show(struct request *req, char *const args[]);
+
+#endif

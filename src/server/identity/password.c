@@ -1,0 +1,91 @@
+/* Password hashing (see password.h). */
+#include "password.h"
+
+#include <semaphore.h>
+#include <string.h>
+
+#include "log.h"
+
+LOG_MODULE("identity");
+
+/* Hashes allowed at once: one per core of a small controller. */
+enum { PASSWORD_GATE = 2 };
+
+static sem_t gate;
+static char dummy_hash[PASSWORD_HASH_MAX];
+
+int
+password_init(void)
+{
+    static bool done;
+    char pw[24];
+
+    if (done) {
+        return 0;
+    }
+    if (sodium_init() < 0 || sem_init(&gate, 0, PASSWORD_GATE)) {
+        return -1;
+    }
+    random_token_text(pw, sizeof pw - 1);
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE)) {
+        return -1;
+    }
+    done = true;
+    return 0;
+}
+
+int
+password_hash(const char *password, char out[PASSWORD_HASH_MAX])
+{
+    int r;
+
+    sem_wait(&gate);
+    r = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                          crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    sem_post(&gate);
+    if (r) {
+        log_err("password hashing failed (out of memory?)");
+    }
+    return r ? -1 : 0;
+}
+
+bool
+password_verify(const char *hash, const char *password)
+{
+    size_t len = strlen(password);
+    bool ok;
+
+    if (len > PASSWORD_MAX_LEN) {
+        return false;
+    }
+    sem_wait(&gate);
+    if (!hash || strnlen(hash, PASSWORD_HASH_MAX) >= PASSWORD_HASH_MAX) {
+        volatile int spent = crypto_pwhash_str_verify(dummy_hash, password, len);
+        (void) spent;
+        ok = false;
+    } else {
+        ok = crypto_pwhash_str_verify(hash, password, len) == 0;
+    }
+    sem_post(&gate);
+    return ok;
+}
+
+bool
+password_needs_rehash(const char *hash)
+{
+    return crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
+}
+
+void
+random_token_text(char *out, size_t n)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+    for (size_t i = 0; i < n; i++) {
+        out[i] = alphabet[randombytes_uniform(64)];
+    }
+    out[n] = '\0';
+}
