@@ -46,8 +46,10 @@ subnet_rule(const struct context *ctx, enum policy_action action, const struct p
     case POLICY_CREATE:
     case POLICY_UPDATE:
     case POLICY_DELETE:
-        /* Deprecated form admin_or_network_owner adds nothing to the new one. */
-        return member_of || net_owner;
+        /* Zed's new rule says "network_owner" with no role, which would let a reader
+         * write subnets; later Neutron asks the network owner for the member role
+         * (NET_OWNER_MEMBER), and so do we.  Zed's deprecated rule took any role. */
+        return member_of || (net_owner && (legacy || (ctx->roles & ROLE_MEMBER)));
     }
     return false;
 }

@@ -325,3 +325,37 @@ def start_server(tmp_path_factory):
             check_sanitizers(srv)
         if srv in _SERVERS:
             _SERVERS.remove(srv)
+
+
+def _identity_server(tmp_path_factory, extra=None):
+    from identity_helpers import Cloud, identity_overrides
+    if EXTERNAL_URL:
+        pytest.skip("needs a neutrino-server of its own (NEUTRINO_TEST_URL is set)")
+    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-ks"), identity_overrides(extra))
+    try:
+        srv.start()
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    return srv, Cloud(srv.url).setup()
+
+
+@pytest.fixture(scope="session")
+def ks_server(tmp_path_factory):
+    """A server with the built-in identity service (new policy defaults) and its Cloud:
+    admin, demo (member of demo), alt (member of alt), rdr (reader of demo)."""
+    srv, cloud = _identity_server(tmp_path_factory)
+    cloud.server = srv
+    yield cloud
+    rc = srv.stop()
+    check_clean_exit(srv, rc)
+
+
+@pytest.fixture(scope="session")
+def ks_legacy(tmp_path_factory):
+    """Like ks_server, with Zed's defaults ([oslo_policy] enforce_new_defaults = false)."""
+    srv, cloud = _identity_server(tmp_path_factory, {
+        "neutron.conf": {"oslo_policy": {"enforce_new_defaults": "false"}}})
+    cloud.server = srv
+    yield cloud
+    rc = srv.stop()
+    check_clean_exit(srv, rc)

@@ -18,6 +18,7 @@
 #include "app.h"
 #include "errors.h"
 #include "identity/authn.h"
+#include "identity/keystone_api.h"
 #include "log.h"
 #include "request.h"
 #include "router.h"
@@ -239,7 +240,10 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (req->body_too_large) {
+    if (req->body_too_large && router_is_identity(req->path)) {
+        ks_fail(req, 413, "Request is too large. Larger than %d.",
+                s->app->cfg->max_request_body_size);
+    } else if (req->body_too_large) {
         api_fail(req, API_ERR_REQUEST_TOO_LARGE, "Request is too large. Larger than %d.",
                  s->app->cfg->max_request_body_size);
     } else if (req->query_too_large) {

@@ -436,6 +436,26 @@ ks_token_create(struct request *req, char *const args[])
         return ks_fail(req, 400, "Invalid input for field 'identity/methods': one method"
                                  " (\"password\" or \"token\") is expected");
     }
+    /* The scope's shape is checked before any credential, as Keystone does. */
+    if (json_is_object(scope) && json_object_get(scope, "project")) {
+        const json_t *project = json_object_get(scope, "project");
+        if (!json_is_object(project)
+            || (!json_is_string(json_object_get(project, "id"))
+                && !(json_is_string(json_object_get(project, "name"))
+                     && json_object_get(project, "domain")))) {
+            json_decref(body);
+            return ks_fail(req, 400, "Expecting to find id or name and domain in project. The"
+                                     " server could not comply with the request since it is"
+                                     " either malformed or otherwise incorrect. The client is"
+                                     " assumed to be in error.");
+        }
+    } else if (json_is_object(scope)) {
+        json_decref(body);
+        return ks_fail(req, 400, "Only project scope is supported by this identity service.");
+    } else if (scope && !(json_is_string(scope) && STREQ(json_string_value(scope), "unscoped"))) {
+        json_decref(body);
+        return ks_fail(req, 400, "Invalid input for field 'scope'.");
+    }
     if (STREQ(json_string_value(json_array_get(methods, 0)), "password")) {
         method_json = "[\"password\"]";
         r = auth_password(req, c, identity, user_id);
@@ -458,21 +478,9 @@ ks_token_create(struct request *req, char *const args[])
         json_decref(body);
         return -1;
     }
-    if (json_is_object(scope) && json_object_get(scope, "project")) {
+    if (json_is_object(scope)) {
         r = scope_project(c, json_object_get(scope, "project"), project_id);
-        if (r == -EINVAL) {
-            json_decref(body);
-            return ks_fail(req, 400, "Expecting to find id or name and domain in project. The"
-                                     " server could not comply with the request since it is"
-                                     " either malformed or otherwise incorrect. The client is"
-                                     " assumed to be in error.");
-        }
-    } else if (json_is_object(scope)) {
-        json_decref(body);
-        return ks_fail(req, 400, "Only project scope is supported by this identity service.");
-    } else if (scope && !(json_is_string(scope) && STREQ(json_string_value(scope), "unscoped"))) {
-        json_decref(body);
-        return ks_fail(req, 400, "Invalid input for field 'scope'.");
+        r = r == -EINVAL ? -EACCES : r;
     } else if (!scope && !parent) {
         /* No scope: the user's default project if it has one, else unscoped. */
         struct id_user u;
