@@ -1,0 +1,99 @@
+"""The tutorial's CLI path through the real `openstack` client (Debian's
+python3-openstackclient), unchanged, against the built-in identity service: the only
+setup is the clouds.yaml the server writes at its first start."""
+
+import json
+import os
+import shutil
+import subprocess
+
+import pytest
+
+pytestmark = pytest.mark.own_server
+
+OPENSTACK = shutil.which("openstack", path="/usr/bin:/usr/local/bin") or "openstack"
+
+
+@pytest.fixture(scope="module")
+def cli(tmp_path_factory):
+    from conftest import EXTERNAL_URL, NeutrinoServer, check_clean_exit
+    if EXTERNAL_URL:
+        pytest.skip("needs a neutrino-server of its own")
+    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-cli"),
+                         {"neutron.conf": {"DEFAULT": {"auth_strategy": "keystone"}}})
+    srv.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["OS_CLIENT_CONFIG_FILE"] = str(srv.state / "clouds.yaml")
+    env["HOME"] = str(srv.state)     # no ~/.config/openstack of the machine's user
+
+    def run(cloud, *args, check=True):
+        p = subprocess.run([OPENSTACK, "--os-cloud", "neutrino-" + cloud] + list(args),
+                           capture_output=True, text=True, env=env, timeout=120)
+        if check:
+            assert p.returncode == 0, "openstack %s: %s%s" % (" ".join(args), p.stdout,
+                                                              p.stderr)
+        return p
+
+    def run_json(cloud, *args):
+        return json.loads(run(cloud, *args, "-f", "json").stdout)
+
+    run.json = run_json
+    yield run
+    check_clean_exit(srv, srv.stop())
+
+
+def test_tutorial_cli_path(cli):
+    net = cli.json("demo", "network", "create", "first_local_net")
+    assert net["name"] == "first_local_net" and net["status"] == "ACTIVE"
+    assert net["provider:network_type"] is None    # hidden from the member
+    sub = cli.json("demo", "subnet", "create", "--network", "first_local_net",
+                   "--subnet-range", "172.16.1.0/24",
+                   "--allocation-pool", "start=172.16.1.2,end=172.16.1.100",
+                   "subnet_172_16_1_0")
+    assert sub["gateway_ip"] == "172.16.1.1"
+    assert sub["allocation_pools"] == [{"start": "172.16.1.2", "end": "172.16.1.100"}]
+    assert sub["cidr"] == "172.16.1.0/24" and sub["enable_dhcp"] is True
+    # The admin sees the type the member got: local (tenant_network_types).
+    shown = cli.json("admin", "network", "show", net["id"])
+    assert shown["provider:network_type"] == "local"
+    assert shown["subnets"] == [sub["id"]]
+    # The admin creates a local network for project demo.
+    demo_project = cli.json("admin", "project", "show", "demo")["id"]
+    second = cli.json("admin", "network", "create", "--project", "demo",
+                      "--provider-network-type", "local", "second_local_net")
+    assert second["project_id"] == demo_project
+    assert second["provider:network_type"] == "local"
+    # demo sees both, as its own.
+    listed = cli.json("demo", "network", "list")
+    assert {n["Name"] for n in listed} >= {"first_local_net", "second_local_net"}
+    shown = cli.json("demo", "network", "show", "second_local_net")
+    assert shown["project_id"] == demo_project
+    # A port, and the port list.
+    port = cli.json("demo", "port", "create", "--network", "first_local_net", "p1")
+    assert port["fixed_ips"][0]["ip_address"] == "172.16.1.2"
+    ports = cli.json("demo", "port", "list")
+    assert [p["ID"] for p in ports] == [port["id"]]
+    assert ports[0]["Fixed IP Addresses"][0]["ip_address"] == "172.16.1.2"
+
+
+def test_member_provider_type_is_refused(cli):
+    p = cli("demo", "network", "create", "--provider-network-type", "local", "x", check=False)
+    assert p.returncode != 0
+    assert "(rule:create_network and rule:create_network:provider:network_type) is " \
+           "disallowed by policy" in p.stderr
+    assert "403" in p.stderr
+
+
+def test_operator_commands(cli):
+    cli("admin", "project", "create", "tenant2")
+    cli("admin", "user", "create", "--project", "tenant2", "--password", "t2pw", "t2user")
+    cli("admin", "role", "add", "--project", "tenant2", "--user", "t2user", "member")
+    assignments = cli.json("admin", "role", "assignment", "list", "--names",
+                           "--user", "t2user")
+    assert [(a["Role"], a["Project"]) for a in assignments] == [("member", "tenant2@Default")]
+    projects = {p["Name"] for p in cli.json("admin", "project", "list")}
+    assert projects >= {"admin", "demo", "tenant2"}
+    token = cli.json("demo", "token", "issue")
+    assert len(token["id"]) == 43
+    # A member is refused the full list; the client falls back to its own projects.
+    assert [p["Name"] for p in cli.json("demo", "project", "list")] == ["demo"]
