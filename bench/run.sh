@@ -8,6 +8,8 @@
 #   4. showing a port: latency percentiles (wrk --latency, 1 client)
 #   5. address allocation in a /8 holding 100,000 ports vs an empty /24: create+delete
 #      pairs per second (bench/churn.lua), occupancy constant during the run
+#   6. token validation cost: GET /v2.0/ports/{id} with a built-in identity token vs
+#      the same on a noauth server (two fresh servers side by side, 1 client)
 # Usage: bench/run.sh [--quick]    Results: bench/results/<date>-<commit>.txt
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +29,7 @@ cat > "$state/neutron.conf" <<CONF
 bind_host = 127.0.0.1
 bind_port = $port
 state_path = $state
+auth_strategy = noauth
 [database]
 connection = sqlite:///$state/neutrino.sqlite
 CONF
@@ -79,6 +82,43 @@ ch8=$(NETWORK=$net_c wrk -t1 -c1 -d${dur}s -s "$top/bench/churn.lua" "$url" | rp
 ch24=$(NETWORK=$net_d wrk -t1 -c1 -d${dur}s -s "$top/bench/churn.lua" "$url" | rps)
 say "create+delete req/s, /8 holding $fill8 ports: $ch8"
 say "create+delete req/s, empty /24:                  $ch24   (goal: the same)"
+
+# 6. The same small database behind noauth and behind keystone (built-in identity).
+start_small() {   # $1 = auth_strategy; sets sport, spid
+    local dir; dir=$(mktemp -d "$state/small.XXXXXX")
+    sport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    printf '[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = %s\nstate_path = %s\nauth_strategy = %s\n[identity]\nadmin_password = benchpw\n' \
+        "$sport" "$dir" "$1" > "$dir/neutron.conf"
+    "$bin" --config-file "$dir/neutron.conf" --config-file "$state/ml2_conf.ini" >"$dir/server.log" 2>&1 &
+    spid=$!
+    for _ in $(seq 50); do curl -sf "http://127.0.0.1:$sport/" >/dev/null && break; sleep 0.1; done
+}
+# Requests/s of a 1-client wrk run; $1 = url, $2 = extra header or "".
+show_rps() { wrk -t1 -c1 -d${dur}s ${2:+-H "$2"} "$1" | rps; }
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+start_small noauth; na_port=$sport; na_pid=$spid
+start_small keystone; ks_port=$sport; ks_pid=$spid
+token=$(curl -s -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d '{"auth": {"identity": {"methods": ["password"], "password": {"user": {"name": "admin", "domain": {"id": "default"}, "password": "benchpw"}}}, "scope": {"project": {"name": "admin", "domain": {"id": "default"}}}}}' \
+    "http://127.0.0.1:$ks_port/identity/v3/auth/tokens" | awk 'tolower($1)=="x-subject-token:" {print $2}' | tr -d '\r')
+mkport() {  # $1 = port, $2 = token header or ""
+    local n
+    n=$(curl -s ${2:+-H "$2"} -X POST "http://127.0.0.1:$1/v2.0/networks" -d '{"network": {"name": "auth-bench"}}' | jget "['network']['id']")
+    curl -s ${2:+-H "$2"} -X POST "http://127.0.0.1:$1/v2.0/ports" -d "{\"port\": {\"network_id\": \"$n\"}}" | jget "['port']['id']"
+}
+na_one=$(mkport "$na_port" "")
+ks_one=$(mkport "$ks_port" "X-Auth-Token: $token")
+# Alternate the two servers so drift on a shared machine hits both alike.
+na_runs=; ks_runs=
+for _ in 1 2 3; do
+    na_runs="$na_runs $(show_rps "http://127.0.0.1:$na_port/v2.0/ports/$na_one" "")"
+    ks_runs="$ks_runs $(show_rps "http://127.0.0.1:$ks_port/v2.0/ports/$ks_one" "X-Auth-Token: $token")"
+done
+na_med=$(echo $na_runs | tr ' ' '\n' | median); ks_med=$(echo $ks_runs | tr ' ' '\n' | median)
+say "show a port req/s, noauth (median of 3):      $na_med   ($na_runs )"
+say "show a port req/s, with a token (median of 3): $ks_med   ($ks_runs )"
+say "token cost: $(awk -v a="$na_med" -v b="$ks_med" 'BEGIN {printf "%.1f%%", (a-b)*100/a}') fewer req/s   (goal: within 20%)"
+kill "$na_pid" "$ks_pid"
 
 mkdir -p "$top/bench/results"
 dest=$top/bench/results/$(date -u +%F)-$(git -C "$top" rev-parse --short HEAD)$([ $quick = 1 ] && echo -quick).txt
