@@ -13,6 +13,15 @@ enum { PASSWORD_GATE = 2 };
 
 static sem_t gate;
 static char dummy_hash[PASSWORD_HASH_MAX];
+static unsigned long long ops_limit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+static size_t mem_limit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+
+void
+password_use_minimum_cost(void)
+{
+    ops_limit = crypto_pwhash_OPSLIMIT_MIN;
+    mem_limit = crypto_pwhash_MEMLIMIT_MIN;
+}
 
 int
 password_init(void)
@@ -27,8 +36,7 @@ password_init(void)
         return -1;
     }
     random_token_text(pw, sizeof pw - 1);
-    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE)) {
+    if (crypto_pwhash_str(dummy_hash, pw, strlen(pw), ops_limit, mem_limit)) {
         return -1;
     }
     done = true;
@@ -41,8 +49,7 @@ password_hash(const char *password, char out[PASSWORD_HASH_MAX])
     int r;
 
     sem_wait(&gate);
-    r = crypto_pwhash_str(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                          crypto_pwhash_MEMLIMIT_INTERACTIVE);
+    r = crypto_pwhash_str(out, password, strlen(password), ops_limit, mem_limit);
     sem_post(&gate);
     if (r) {
         log_err("password hashing failed (out of memory?)");
@@ -69,13 +76,6 @@ password_verify(const char *hash, const char *password)
     }
     sem_post(&gate);
     return ok;
-}
-
-bool
-password_needs_rehash(const char *hash)
-{
-    return crypto_pwhash_str_needs_rehash(hash, crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                                          crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0;
 }
 
 void

@@ -18,8 +18,10 @@ int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);
 /* True if 'password' matches 'hash'.  With 'hash' NULL it still spends the time a
  * check takes, then fails, so unknown user names cannot be told by timing. */
 bool password_verify(const char *hash, const char *password);
-/* True if 'hash' was made with weaker settings than today's (rehash on login). */
-bool password_needs_rehash(const char *hash);
+
+/* Switches hashing to libsodium's minimum cost, for unit tests and fuzzing only: they
+ * exercise the code around the hash, not the hash.  Call before password_init(). */
+void password_use_minimum_cost(void);
 
 /* Writes 'n' random characters of URL-safe base64 and a NUL into 'out'. */
 void random_token_text(char *out, size_t n);

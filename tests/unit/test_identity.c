@@ -1,0 +1,242 @@
+/* Unit tests for the built-in identity service and the policy rules: the validation
+ * cache, password checks and lock-out, token issue/validate/revoke against a real
+ * SQLite store, implied roles, and the default rules of policy.c in both rule sets. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "identity/identity.h"
+#include "identity/password.h"
+#include "identity/token_cache.h"
+#include "policy.h"
+#include "store/store.h"
+
+/* --- Policy ---------------------------------------------------------------------- */
+
+static struct context
+ctx_of(const char *project, const char *role, bool new_defaults)
+{
+    struct context c;
+
+    memset(&c, 0, sizeof c);
+    snprintf(c.project_id, sizeof c.project_id, "%s", project);
+    context_add_role(&c, role, strlen(role));
+    c.new_defaults = new_defaults;
+    return c;
+}
+
+static void
+test_policy_networks(void **state)
+{
+    struct policy_target own = { .project_id = "A" }, other = { .project_id = "B" };
+    struct policy_target shared = { .project_id = "B", .shared = true };
+
+    for (int nd = 0; nd < 2; nd++) {
+        struct context member = ctx_of("A", "member", nd), reader = ctx_of("A", "reader", nd);
+        struct context admin = ctx_of("X", "admin", nd);
+        assert_true(policy_allows(&member, POLICY_NETWORK, POLICY_CREATE, &own));
+        assert_true(policy_allows(&member, POLICY_NETWORK, POLICY_GET, &shared));
+        assert_false(policy_allows(&member, POLICY_NETWORK, POLICY_GET, &other));
+        assert_false(policy_allows(&member, POLICY_NETWORK, POLICY_UPDATE, &shared));
+        assert_true(policy_allows(&admin, POLICY_NETWORK, POLICY_DELETE, &other));
+        assert_true(policy_allows(&reader, POLICY_NETWORK, POLICY_GET, &own));
+        /* The reader writes only under Zed's rules. */
+        assert_int_equal(policy_allows(&reader, POLICY_NETWORK, POLICY_CREATE, &own), !nd);
+        assert_int_equal(policy_allows(&reader, POLICY_NETWORK, POLICY_UPDATE, &own), !nd);
+        assert_int_equal(policy_allows(&reader, POLICY_NETWORK, POLICY_DELETE, &own), !nd);
+    }
+}
+
+static void
+test_policy_subnets_and_ports(void **state)
+{
+    /* A port of project B on a network of project A. */
+    struct policy_target foreign = { .project_id = "B", .net_project_id = "A" };
+    struct policy_target own_sub = { .project_id = "B", .net_project_id = "X", .shared = true };
+
+    for (int nd = 0; nd < 2; nd++) {
+        struct context net_owner = ctx_of("A", "member", nd);
+        struct context net_reader = ctx_of("A", "reader", nd);
+        struct context b = ctx_of("B", "member", nd);
+        /* Zed lets the network owner see and delete others' ports; new rules do not. */
+        assert_int_equal(policy_allows(&net_owner, POLICY_PORT, POLICY_GET, &foreign), !nd);
+        assert_int_equal(policy_allows(&net_owner, POLICY_PORT, POLICY_DELETE, &foreign), !nd);
+        assert_false(policy_allows(&net_owner, POLICY_PORT, POLICY_UPDATE, &foreign));
+        assert_true(policy_allows(&b, POLICY_PORT, POLICY_UPDATE, &foreign));
+        /* Subnets: the network owner (member) or the subnet's own member. */
+        assert_true(policy_allows(&net_owner, POLICY_SUBNET, POLICY_DELETE, &foreign));
+        assert_int_equal(policy_allows(&net_reader, POLICY_SUBNET, POLICY_DELETE, &foreign),
+                         !nd);
+        assert_true(policy_allows(&b, POLICY_SUBNET, POLICY_CREATE, &own_sub));
+        assert_true(policy_allows(&net_owner, POLICY_SUBNET, POLICY_GET, &own_sub));
+    }
+    assert_string_equal(policy_rule_name(POLICY_SUBNET, POLICY_UPDATE), "update_subnet");
+}
+
+/* --- Token cache ----------------------------------------------------------------- */
+
+static void
+test_token_cache(void **state)
+{
+    struct token_cache *tc = token_cache_create(8);
+    struct token_verdict v = { .valid = true, .roles = ROLE_MEMBER, .expires_at = 1 }, got;
+    uint8_t k1[TOKEN_KEY_LEN], k2[TOKEN_KEY_LEN];
+    uint64_t g;
+
+    token_key("token-one", k1);
+    token_key("token-two", k2);
+    strcpy(v.project_id, "p1");
+    assert_false(token_cache_get(tc, k1, 100, &got));
+    g = token_cache_generation(tc);
+    token_cache_put(tc, k1, &v, 200, g);
+    assert_true(token_cache_get(tc, k1, 150, &got));
+    assert_string_equal(got.project_id, "p1");
+    assert_false(token_cache_get(tc, k1, 200, &got));      /* Past its deadline. */
+    assert_false(token_cache_get(tc, k2, 150, &got));      /* Another key. */
+    token_cache_clear(tc);
+    assert_false(token_cache_get(tc, k1, 150, &got));
+    /* A verdict reached before a clear is not stored after it. */
+    token_cache_put(tc, k1, &v, 200, g);
+    assert_false(token_cache_get(tc, k1, 150, &got));
+    token_cache_destroy(tc);
+}
+
+/* --- Identity against a real store ----------------------------------------------- */
+
+struct env {
+    char dir[64];
+    struct server_config cfg;
+    struct store *store;
+    struct store_conn *c;
+    struct identity *id;
+};
+
+static int
+env_setup(void **state)
+{
+    struct env *e = calloc(1, sizeof *e);
+    struct buf warnings = BUF_INITIALIZER, error = BUF_INITIALIZER, notice = BUF_INITIALIZER;
+    char path[128];
+
+    strcpy(e->dir, "/tmp/neutrino-test-identity-XXXXXX");
+    assert_non_null(mkdtemp(e->dir));
+    assert_int_equal(server_config_load(&e->cfg, NULL, 0, &warnings, &error), 0);
+    free(e->cfg.state_path);
+    e->cfg.state_path = strdup(e->dir);
+    e->cfg.admin_password = strdup("admin-secret");
+    e->cfg.lockout_failure_attempts = 3;
+    snprintf(path, sizeof path, "%s/db.sqlite", e->dir);
+    assert_int_equal(store_open(path, &e->store, &error), 0);
+    e->c = store_conn(e->store);
+    assert_int_equal(identity_open(&e->cfg, e->store, &e->id, &notice, &error), 0);
+    assert_non_null(strstr(buf_cstr(&notice), "clouds.yaml"));
+    buf_done(&warnings);
+    buf_done(&error);
+    buf_done(&notice);
+    *state = e;
+    return 0;
+}
+
+static int
+env_teardown(void **state)
+{
+    struct env *e = *state;
+    char cmd[96];
+
+    identity_close(e->id);
+    store_close(e->store);
+    free(e->cfg.admin_password);
+    e->cfg.admin_password = NULL;
+    server_config_done(&e->cfg);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", e->dir);
+    assert_int_equal(system(cmd), 0);
+    free(e);
+    return 0;
+}
+
+static void
+test_password_and_lockout(void **state)
+{
+    struct env *e = *state;
+    char uid[IDENTITY_ID_LEN];
+
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret", uid),
+                     0);
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "nobody", "x", uid), -EACCES);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "bad", uid),
+                         -EACCES);
+    }
+    /* Locked out: the right password is refused too. */
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret", uid),
+                     -EACCES);
+}
+
+static void
+test_tokens(void **state)
+{
+    struct env *e = *state;
+    char text[TOKEN_TEXT_LEN + 1], text2[TOKEN_TEXT_LEN + 1];
+    struct id_user admin;
+    struct id_project project;
+    struct id_auth a, v;
+    struct context ctx;
+
+    assert_int_equal(store_id_user_get_by_name(e->c, "admin", &admin), 0);
+    assert_int_equal(store_id_project_get_by_name(e->c, "admin", &project), 0);
+    assert_int_equal(identity_issue(e->id, e->c, admin.id, project.id, "[\"password\"]", NULL,
+                                    text, &a), 0);
+    assert_int_equal(strlen(text), TOKEN_TEXT_LEN);
+    assert_int_equal(a.n_roles, 3);                         /* reader, member, admin */
+    assert_string_equal(a.roles[0].name, "reader");
+    assert_int_equal(identity_validate(e->id, e->c, text, &v), 0);
+    assert_string_equal(v.project_name, "admin");
+    assert_int_equal(identity_authenticate(e->id, e->c, text, &ctx), 0);
+    assert_true(ctx.is_admin);
+    assert_string_equal(ctx.project_id, project.id);
+    /* No role on project demo: no token for it. */
+    struct id_project demo;
+    assert_int_equal(store_id_project_get_by_name(e->c, "demo", &demo), 0);
+    assert_int_equal(identity_issue(e->id, e->c, admin.id, demo.id, "[\"password\"]", NULL,
+                                    text2, &v), -EACCES);
+    /* Re-scoped from an expired parent: born expired. */
+    struct id_token old = a.token;
+    old.expires_at = 1;
+    assert_int_equal(identity_issue(e->id, e->c, admin.id, project.id, "[\"token\"]", &old,
+                                    text2, &v), 0);
+    assert_int_equal(identity_validate(e->id, e->c, text2, &v), -ENOENT);
+    /* Revocation reaches the cached fast path at once. */
+    assert_int_equal(identity_revoke(e->id, e->c, text), 0);
+    assert_int_equal(identity_authenticate(e->id, e->c, text, &ctx), -EACCES);
+    assert_int_equal(identity_validate(e->id, e->c, text, &v), -ENOENT);
+    text[0] ^= 1;
+    assert_int_equal(identity_authenticate(e->id, e->c, text, &ctx), -EACCES);
+    assert_int_equal(identity_authenticate(e->id, e->c, "short", &ctx), -EACCES);
+    id_user_done(&admin);
+    id_project_done(&project);
+    id_project_done(&demo);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_policy_networks),
+        cmocka_unit_test(test_policy_subnets_and_ports),
+        cmocka_unit_test(test_token_cache),
+        cmocka_unit_test_setup_teardown(test_password_and_lockout, env_setup, env_teardown),
+        cmocka_unit_test_setup_teardown(test_tokens, env_setup, env_teardown),
+    };
+
+    password_use_minimum_cost();
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
