@@ -181,3 +181,26 @@ api_authorize(struct request *req, enum policy_resource res, enum policy_action 
     }
     return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
 }
+
+int
+api_authorize_on_network(struct request *req, struct store_conn *c, enum policy_resource res,
+                         enum policy_action action, const char *project_id,
+                         const char *network_id)
+{
+    struct policy_target t = { .project_id = project_id };
+    struct network net;
+    int r;
+
+    if (req->ctx.is_admin) {
+        return 0;
+    }
+    r = store_network_get(c, network_id, NULL, &net);
+    if (r) {
+        return api_fail_internal(req, r);
+    }
+    t.net_project_id = net.std.project_id;
+    t.shared = net.shared;
+    r = api_authorize(req, res, action, &t);
+    network_done(&net);
+    return r;
+}

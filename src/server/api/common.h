@@ -50,5 +50,10 @@ int api_owner(struct request *req, const json_t *item, const char **ret);
  * caller can see, 404 otherwise — and returns -1. */
 int api_authorize(struct request *req, enum policy_resource res, enum policy_action action,
                   const struct policy_target *target);
+/* api_authorize() for a subnet or port of 'project_id' on network 'network_id' (the
+ * rules look at the network's owner and sharing). */
+int api_authorize_on_network(struct request *req, struct store_conn *c, enum policy_resource res,
+                             enum policy_action action, const char *project_id,
+                             const char *network_id);
 
 #endif

@@ -863,30 +863,6 @@ port_apply_update(struct request *req, struct store_conn *c, const json_t *item,
     return 0;
 }
 
-/* May the caller change or delete port 'p'? (policy.h) Answers 403/404 and returns
- * -1 if not. */
-static int
-port_check_write(struct request *req, struct store_conn *c, const struct port *p,
-                 enum policy_action action)
-{
-    struct policy_target t = { .project_id = p->std.project_id };
-    struct network net;
-    int r;
-
-    if (req->ctx.is_admin) {
-        return 0;
-    }
-    r = store_network_get(c, p->network_id, NULL, &net);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    t.net_project_id = net.std.project_id;
-    t.shared = net.shared;
-    r = api_authorize(req, POLICY_PORT, action, &t);
-    network_done(&net);
-    return r;
-}
-
 int
 port_update(struct request *req, char *const args[])
 {
@@ -919,7 +895,8 @@ port_update(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (port_check_write(req, c, &p, POLICY_UPDATE)
+    if (api_authorize_on_network(req, c, POLICY_PORT, POLICY_UPDATE, p.std.project_id,
+                                 p.network_id)
         || port_apply_update(req, c, item, &p)
         || api_if_match_check(req, if_match, p.std.revision_number)) {
         goto fail;
@@ -1001,7 +978,8 @@ port_delete(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (port_check_write(req, c, &p, POLICY_DELETE)
+    if (api_authorize_on_network(req, c, POLICY_PORT, POLICY_DELETE, p.std.project_id,
+                                 p.network_id)
         || api_if_match_check(req, if_match, p.std.revision_number)) {
         goto fail;
     }

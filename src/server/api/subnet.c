@@ -683,30 +683,6 @@ subnet_apply_update(struct request *req, struct store_conn *c, const json_t *ite
     return 0;
 }
 
-/* May the caller change or delete subnet 's'? (policy.h). Answers 403/404 and returns
- * -1 if not. */
-static int
-subnet_check_write(struct request *req, struct store_conn *c, const struct subnet *s,
-                   enum policy_action action)
-{
-    struct policy_target t = { .project_id = s->std.project_id };
-    struct network net;
-    int r;
-
-    if (req->ctx.is_admin) {
-        return 0;
-    }
-    r = store_network_get(c, s->network_id, NULL, &net);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    t.net_project_id = net.std.project_id;
-    t.shared = net.shared;
-    r = api_authorize(req, POLICY_SUBNET, action, &t);
-    network_done(&net);
-    return r;
-}
-
 int
 subnet_update(struct request *req, char *const args[])
 {
@@ -740,7 +716,8 @@ subnet_update(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (subnet_check_write(req, c, &s, POLICY_UPDATE)
+    if (api_authorize_on_network(req, c, POLICY_SUBNET, POLICY_UPDATE, s.std.project_id,
+                                 s.network_id)
         || subnet_apply_update(req, c, item, &s)
         || api_if_match_check(req, if_match, s.std.revision_number)) {
         goto fail;
@@ -799,7 +776,8 @@ subnet_delete(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
-    if (subnet_check_write(req, c, &s, POLICY_DELETE)) {
+    if (api_authorize_on_network(req, c, POLICY_SUBNET, POLICY_DELETE, s.std.project_id,
+                                 s.network_id)) {
         goto fail;
     }
     r = store_subnet_blocking_ports(c, s.std.id, &ids, &n_blocking);

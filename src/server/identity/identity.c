@@ -329,10 +329,7 @@ identity_authenticate(struct identity *id, struct store_conn *c, const char *tok
     if (!v.valid || v.expires_at <= now_s()) {
         return -EACCES;
     }
-    snprintf(ctx->project_id, sizeof ctx->project_id, "%s", v.project_id);
-    snprintf(ctx->user_id, sizeof ctx->user_id, "%s", v.user_id);
-    ctx->roles = v.roles;
-    ctx->is_admin = v.roles & ROLE_ADMIN;
+    token_verdict_apply(&v, ctx);
     return 0;
 }
 

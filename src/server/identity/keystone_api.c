@@ -192,6 +192,41 @@ ks_admin(struct request *req, struct store_conn *c, const char *action, struct c
     return ret->is_admin ? 0 : ks_forbidden(req, action);
 }
 
+/* Ends a write transaction: commits if 'r' is 0, else rolls back.  Returns the
+ * outcome. */
+static int
+end_write(struct store_conn *c, int r)
+{
+    if (r) {
+        store_rollback(c);
+        return r;
+    }
+    return store_commit(c);
+}
+
+/* Answers a lookup's failure: 404 "Could not find <kind>: <id>." or 500. */
+static int
+lookup_result(struct request *req, int r, const char *kind, const char *id)
+{
+    if (r == -ENOENT) {
+        return ks_fail(req, 404, "Could not find %s: %.64s.", kind, id);
+    }
+    return r ? ks_internal(req, r) : 0;
+}
+
+/* Answers the end of a delete: 204, or 404/500 (after forgetting cached
+ * validations, which the delete may have changed). */
+static int
+answer_delete(struct request *req, int r, const char *kind, const char *id)
+{
+    identity_changed(req->app->identity);
+    if (r) {
+        return lookup_result(req, r, kind, id);
+    }
+    ks_reply(req, 204, NULL);
+    return 0;
+}
+
 static struct store_conn *
 ks_conn(struct request *req)
 {
@@ -794,7 +829,7 @@ ks_project_create(struct request *req, char *const args[])
     p.description = (char *) (desc ? desc : "");
     r = store_begin(c);
     r = r ? r : store_id_project_insert(c, &p);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = end_write(c, r);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store project - it is not"
                               " permitted to have two projects with the same name in the same"
@@ -812,12 +847,7 @@ ks_project_create(struct request *req, char *const args[])
 static int
 project_lookup(struct request *req, struct store_conn *c, const char *pid, struct id_project *p)
 {
-    int r = store_id_project_get(c, pid, p);
-
-    if (r == -ENOENT) {
-        return ks_fail(req, 404, "Could not find project: %.64s.", pid);
-    }
-    return r ? ks_internal(req, r) : 0;
+    return lookup_result(req, store_id_project_get(c, pid, p), "project", pid);
 }
 
 int
@@ -875,7 +905,7 @@ ks_project_update(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_project_update(c, &p);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = end_write(c, r);
     identity_changed(req->app->identity);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store project - name %.64s is"
@@ -902,16 +932,7 @@ ks_project_delete(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_project_delete(c, args[0]);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
-    identity_changed(req->app->identity);
-    if (r == -ENOENT) {
-        return ks_fail(req, 404, "Could not find project: %.64s.", args[0]);
-    }
-    if (r) {
-        return ks_internal(req, r);
-    }
-    ks_reply(req, 204, NULL);
-    return 0;
+    return answer_delete(req, end_write(c, r), "project", args[0]);
 }
 
 /* --- Users ----------------------------------------------------------------------- */
@@ -1037,7 +1058,7 @@ ks_user_create(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_user_insert(c, &u);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = end_write(c, r);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store user - Duplicate entry"
                               " found with name %.64s at domain ID default.", u.name);
@@ -1054,12 +1075,7 @@ ks_user_create(struct request *req, char *const args[])
 static int
 user_lookup(struct request *req, struct store_conn *c, const char *uid, struct id_user *u)
 {
-    int r = store_id_user_get(c, uid, u);
-
-    if (r == -ENOENT) {
-        return ks_fail(req, 404, "Could not find user: %.64s.", uid);
-    }
-    return r ? ks_internal(req, r) : 0;
+    return lookup_result(req, store_id_user_get(c, uid, u), "user", uid);
 }
 
 int
@@ -1122,7 +1138,7 @@ ks_user_update(struct request *req, char *const args[])
     if (!r && (password || (was_enabled && !u.enabled))) {
         r = store_id_token_delete_user(c, u.id);  /* As Keystone: such changes revoke. */
     }
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = end_write(c, r);
     identity_changed(req->app->identity);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store user - Duplicate entry"
@@ -1149,16 +1165,7 @@ ks_user_delete(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_user_delete(c, args[0]);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
-    identity_changed(req->app->identity);
-    if (r == -ENOENT) {
-        return ks_fail(req, 404, "Could not find user: %.64s.", args[0]);
-    }
-    if (r) {
-        return ks_internal(req, r);
-    }
-    ks_reply(req, 204, NULL);
-    return 0;
+    return answer_delete(req, end_write(c, r), "user", args[0]);
 }
 
 int
@@ -1236,7 +1243,7 @@ ks_user_password(struct request *req, char *const args[])
         r = store_begin(c);
         r = r ? r : store_id_user_update(c, &u);
         r = r ? r : store_id_token_delete_user(c, u.id);
-        r ? store_rollback(c) : (void) (r = store_commit(c));
+        r = end_write(c, r);
     }
     id_user_done(&u);
     identity_changed(req->app->identity);
@@ -1311,7 +1318,7 @@ ks_role_create(struct request *req, char *const args[])
     role.description = (char *) desc;
     r = store_begin(c);
     r = r ? r : store_id_role_insert(c, &role);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = end_write(c, r);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store role - Duplicate entry"
                               " found with name %.64s.", name);
@@ -1327,12 +1334,7 @@ ks_role_create(struct request *req, char *const args[])
 static int
 role_lookup(struct request *req, struct store_conn *c, const char *rid, struct id_role *role)
 {
-    int r = store_id_role_get(c, rid, role);
-
-    if (r == -ENOENT) {
-        return ks_fail(req, 404, "Could not find role: %.64s.", rid);
-    }
-    return r ? ks_internal(req, r) : 0;
+    return lookup_result(req, store_id_role_get(c, rid, role), "role", rid);
 }
 
 int
@@ -1368,14 +1370,7 @@ ks_role_delete(struct request *req, char *const args[])
     id_role_done(&role);
     r = store_begin(c);
     r = r ? r : store_id_role_delete(c, args[0]);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
-    identity_changed(req->app->identity);
-    if (r) {
-        return r == -ENOENT ? ks_fail(req, 404, "Could not find role: %.64s.", args[0])
-                            : ks_internal(req, r);
-    }
-    ks_reply(req, 204, NULL);
-    return 0;
+    return answer_delete(req, end_write(c, r), "role", args[0]);
 }
 
 /* Checks the project, user and role of a grant route exist (404 otherwise). */
@@ -1415,7 +1410,7 @@ ks_grant_put(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_grant(c, args[0], args[1], args[2]);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = end_write(c, r);
     identity_changed(req->app->identity);
     if (r) {
         return ks_internal(req, r);
@@ -1460,7 +1455,7 @@ ks_grant_delete(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_revoke(c, args[0], args[1], args[2]);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = end_write(c, r);
     identity_changed(req->app->identity);
     if (r == -ENOENT) {
         return ks_fail(req, 404, "Could not find role assignment with role: %.64s, user or"

@@ -312,10 +312,7 @@ keystone_client_validate(struct keystone_client *kc, const char *token, struct c
     if (!v.valid || v.expires_at <= time(NULL)) {
         return -EACCES;
     }
-    snprintf(ctx->project_id, sizeof ctx->project_id, "%s", v.project_id);
-    snprintf(ctx->user_id, sizeof ctx->user_id, "%s", v.user_id);
-    ctx->roles = v.roles;
-    ctx->is_admin = v.roles & ROLE_ADMIN;
+    token_verdict_apply(&v, ctx);
     return 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <pthread.h>
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util.h"
@@ -113,4 +114,13 @@ void
 token_key(const char *token, uint8_t key[TOKEN_KEY_LEN])
 {
     crypto_generichash(key, TOKEN_KEY_LEN, (const unsigned char *) token, strlen(token), NULL, 0);
+}
+
+void
+token_verdict_apply(const struct token_verdict *v, struct context *ctx)
+{
+    snprintf(ctx->project_id, sizeof ctx->project_id, "%s", v->project_id);
+    snprintf(ctx->user_id, sizeof ctx->user_id, "%s", v->user_id);
+    ctx->roles = v->roles;
+    ctx->is_admin = v->roles & ROLE_ADMIN;
 }

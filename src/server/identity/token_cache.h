@@ -42,6 +42,9 @@ void token_cache_put(struct token_cache *tc, const uint8_t key[TOKEN_KEY_LEN],
 /* Forgets every entry. */
 void token_cache_clear(struct token_cache *tc);
 
+/* Fills the caller's identity in 'ctx' from a valid verdict. */
+void token_verdict_apply(const struct token_verdict *v, struct context *ctx);
+
 /* The token's key: BLAKE2b-256 of its text. */
 void token_key(const char *token, uint8_t key[TOKEN_KEY_LEN]);
 

@@ -80,6 +80,28 @@ exec_change(struct store_conn *c, sqlite3_stmt *st, const char *what)
     return sqlite3_changes(c->db) ? 0 : -ENOENT;
 }
 
+typedef void row_reader(sqlite3_stmt *st, void *ret);
+
+/* Runs a one-key SELECT and reads its row (owned copies) with 'read'; -ENOENT if none. */
+static int
+get_one(struct store_conn *c, const char *sql, const char *key, row_reader *read, void *ret,
+        const char *what)
+{
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        read(st, ret);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, what);
+}
+
 /* --- Settings -------------------------------------------------------------------- */
 
 int
@@ -128,34 +150,22 @@ project_from_row(sqlite3_stmt *st, struct id_project *p, bool copy)
     p->enabled = sqlite3_column_int(st, 3);
 }
 
-static int
-project_get_one(struct store_conn *c, const char *sql, const char *key, struct id_project *ret)
+static void
+project_read(sqlite3_stmt *st, void *ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
-    int rc;
-
-    if (!st) {
-        return -EIO;
-    }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        project_from_row(st, ret, true);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "project");
+    project_from_row(st, ret, true);
 }
 
 int
 store_id_project_get(struct store_conn *c, const char *id, struct id_project *ret)
 {
-    return project_get_one(c, PROJECT_SELECT " WHERE id = ?", id, ret);
+    return get_one(c, PROJECT_SELECT " WHERE id = ?", id, project_read, ret, "project");
 }
 
 int
 store_id_project_get_by_name(struct store_conn *c, const char *name, struct id_project *ret)
 {
-    return project_get_one(c, PROJECT_SELECT " WHERE name = ?", name, ret);
+    return get_one(c, PROJECT_SELECT " WHERE name = ?", name, project_read, ret, "project");
 }
 
 int
@@ -203,10 +213,22 @@ delete_where(struct store_conn *c, const char *sql, const char *key, const char 
     return conn_exec_stmt(c, st, what);
 }
 
+/* Runs a one-parameter DELETE of one row; -ENOENT if there was none. */
+static int
+delete_row(struct store_conn *c, const char *sql, const char *key, const char *what)
+{
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    return exec_change(c, st, what);
+}
+
 int
 store_id_project_delete(struct store_conn *c, const char *id)
 {
-    sqlite3_stmt *st;
     int r = delete_where(c, "DELETE FROM identity_assignments WHERE project_id = ?", id,
                          "delete project assignments");
 
@@ -217,12 +239,7 @@ store_id_project_delete(struct store_conn *c, const char *id)
     if (r) {
         return r;
     }
-    st = conn_stmt(c, "DELETE FROM identity_projects WHERE id = ?");
-    if (!st) {
-        return -EIO;
-    }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    return exec_change(c, st, "delete project");
+    return delete_row(c, "DELETE FROM identity_projects WHERE id = ?", id, "delete project");
 }
 
 static int
@@ -289,34 +306,22 @@ user_from_row(sqlite3_stmt *st, struct id_user *u, bool copy)
     u->enabled = sqlite3_column_int(st, 6);
 }
 
-static int
-user_get_one(struct store_conn *c, const char *sql, const char *key, struct id_user *ret)
+static void
+user_read(sqlite3_stmt *st, void *ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
-    int rc;
-
-    if (!st) {
-        return -EIO;
-    }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        user_from_row(st, ret, true);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "user");
+    user_from_row(st, ret, true);
 }
 
 int
 store_id_user_get(struct store_conn *c, const char *id, struct id_user *ret)
 {
-    return user_get_one(c, USER_SELECT " WHERE id = ?", id, ret);
+    return get_one(c, USER_SELECT " WHERE id = ?", id, user_read, ret, "user");
 }
 
 int
 store_id_user_get_by_name(struct store_conn *c, const char *name, struct id_user *ret)
 {
-    return user_get_one(c, USER_SELECT " WHERE name = ?", name, ret);
+    return get_one(c, USER_SELECT " WHERE name = ?", name, user_read, ret, "user");
 }
 
 static void
@@ -362,7 +367,6 @@ store_id_user_update(struct store_conn *c, const struct id_user *u)
 int
 store_id_user_delete(struct store_conn *c, const char *id)
 {
-    sqlite3_stmt *st;
     int r = delete_where(c, "DELETE FROM identity_assignments WHERE user_id = ?", id,
                          "delete user assignments");
 
@@ -372,12 +376,7 @@ store_id_user_delete(struct store_conn *c, const char *id)
     if (r) {
         return r;
     }
-    st = conn_stmt(c, "DELETE FROM identity_users WHERE id = ?");
-    if (!st) {
-        return -EIO;
-    }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    return exec_change(c, st, "delete user");
+    return delete_row(c, "DELETE FROM identity_users WHERE id = ?", id, "delete user");
 }
 
 int
@@ -415,34 +414,22 @@ role_from_row(sqlite3_stmt *st, struct id_role *r, bool copy)
     r->description = col_text(st, 2, copy);
 }
 
-static int
-role_get_one(struct store_conn *c, const char *sql, const char *key, struct id_role *ret)
+static void
+role_read(sqlite3_stmt *st, void *ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
-    int rc;
-
-    if (!st) {
-        return -EIO;
-    }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        role_from_row(st, ret, true);
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "role");
+    role_from_row(st, ret, true);
 }
 
 int
 store_id_role_get(struct store_conn *c, const char *id, struct id_role *ret)
 {
-    return role_get_one(c, ROLE_SELECT " WHERE id = ?", id, ret);
+    return get_one(c, ROLE_SELECT " WHERE id = ?", id, role_read, ret, "role");
 }
 
 int
 store_id_role_get_by_name(struct store_conn *c, const char *name, struct id_role *ret)
 {
-    return role_get_one(c, ROLE_SELECT " WHERE name = ?", name, ret);
+    return get_one(c, ROLE_SELECT " WHERE name = ?", name, role_read, ret, "role");
 }
 
 int
@@ -463,19 +450,13 @@ store_id_role_insert(struct store_conn *c, const struct id_role *r)
 int
 store_id_role_delete(struct store_conn *c, const char *id)
 {
-    sqlite3_stmt *st;
     int r = delete_where(c, "DELETE FROM identity_assignments WHERE role_id = ?", id,
                          "delete role assignments");
 
     if (r) {
         return r;
     }
-    st = conn_stmt(c, "DELETE FROM identity_roles WHERE id = ?");
-    if (!st) {
-        return -EIO;
-    }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    return exec_change(c, st, "delete role");
+    return delete_row(c, "DELETE FROM identity_roles WHERE id = ?", id, "delete role");
 }
 
 static int
