@@ -97,3 +97,20 @@ def test_operator_commands(cli):
     assert len(token["id"]) == 43
     # A member is refused the full list; the client falls back to its own projects.
     assert [p["Name"] for p in cli.json("demo", "project", "list")] == ["demo"]
+
+
+def test_openstacksdk_with_the_catalog(ks_server):
+    """openstacksdk finds the network endpoint in the token's catalog (no override)."""
+    import openstack
+    from identity_helpers import DEMO_PW
+    conn = openstack.connect(auth_type="password", auth={
+        "auth_url": ks_server.ks, "username": "demo", "password": DEMO_PW,
+        "project_name": "demo", "user_domain_name": "Default",
+        "project_domain_name": "Default"}, region_name="RegionOne")
+    net = conn.network.create_network(name="sdk-net")
+    try:
+        assert net.project_id == ks_server.project_id("demo")
+        assert net.id in [n.id for n in conn.network.networks()]
+        assert conn.current_project_id == ks_server.project_id("demo")
+    finally:
+        conn.network.delete_network(net)
