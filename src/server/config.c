@@ -22,6 +22,7 @@ static const struct conf_option server_options[] = {
     STR("DEFAULT", "service_plugins", service_plugins, ""),
     STR("DEFAULT", "bind_host", bind_host, "0.0.0.0"),
     INT("DEFAULT", "bind_port", bind_port, "9696", 0, 65535),
+    STR("DEFAULT", "bind_unix_socket", bind_unix_socket, ""),
     STR("DEFAULT", "auth_strategy", auth_strategy, "keystone"),
     STR("DEFAULT", "base_mac", base_mac, "fa:16:3e:00:00:00"),
     STR("DEFAULT", "state_path", state_path, "/var/lib/neutron"),

@@ -14,6 +14,8 @@ struct server_config {
     char *service_plugins;
     char *bind_host;
     int bind_port;
+    char *bind_unix_socket;         /* neutrino: also serve on this unix socket path
+                                     * (agents in other network namespaces). */
     char *auth_strategy;            /* "keystone" or "noauth". */
     char *base_mac;
     char *state_path;

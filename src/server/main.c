@@ -198,7 +198,8 @@ main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (http_server_start(&app, cfg.bind_host, cfg.bind_port, worker_threads(&cfg), &http,
+    if (http_server_start(&app, cfg.bind_host, cfg.bind_port, cfg.bind_unix_socket,
+                          worker_threads(&cfg), &http,
                           &error)) {
         log_err("%s", buf_cstr(&error));
         goto out_store;

@@ -62,3 +62,17 @@ port_done(struct port *p)
     p->binding_profile_json = p->binding_vif_type = p->binding_vif_details_json = NULL;
     p->fixed_ips_json = NULL;
 }
+
+void
+agent_done(struct agent *a)
+{
+    if (!a) {
+        return;
+    }
+    free(a->description);
+    free(a->availability_zone);
+    free(a->configurations_json);
+    free(a->resource_versions_json);
+    a->description = a->availability_zone = NULL;
+    a->configurations_json = a->resource_versions_json = NULL;
+}

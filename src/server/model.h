@@ -74,7 +74,37 @@ struct port {
     char *fixed_ips_json;       /* [{"subnet_id", "ip_address"}...]; filled by reads only. */
 };
 
+/* An agent as its heartbeats describe it (one per agent_type and host). */
+#define AGENT_TIME_LEN 20   /* "YYYY-MM-DD HH:MM:SS" plus NUL, as Neutron shows agents. */
+struct agent {
+    char id[ID_LEN];
+    char agent_type[64];        /* "Linux bridge agent", "DHCP agent". */
+    char binary[64];
+    char topic[64];
+    char host[256];
+    bool admin_state_up;
+    char *description;          /* NULL: none. */
+    char *availability_zone;    /* NULL: none. */
+    char *configurations_json;
+    char *resource_versions_json;   /* NULL: none. */
+    char created_at[AGENT_TIME_LEN];
+    char started_at[AGENT_TIME_LEN];
+    char heartbeat_timestamp[AGENT_TIME_LEN];
+    int64_t heartbeat_at;       /* Unix seconds of the last heartbeat. */
+};
+
+/* One entry of the change feed agents follow (store.h, "Change feed"). */
+struct change {
+    int64_t seq;
+    const char *kind;           /* "port_update", "port_delete", "network_update",
+                                 * "network_delete", "fdb". */
+    const char *object_id;
+    const char *network_id;
+    const char *host;           /* "" = every agent. */
+};
+
 void std_attrs_done(struct std_attrs *s);
+void agent_done(struct agent *a);
 void network_done(struct network *n);
 void subnet_done(struct subnet *s);
 void port_done(struct port *p);

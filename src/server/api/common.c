@@ -204,3 +204,16 @@ api_authorize_on_network(struct request *req, struct store_conn *c, enum policy_
     network_done(&net);
     return r;
 }
+
+int
+api_change(struct request *req, struct store_conn *c, const char *host, const char *kind,
+           const char *object_id, const char *network_id)
+{
+    int r = store_change_add(c, host, kind, object_id, network_id);
+
+    if (r) {
+        return api_fail_internal(req, r);
+    }
+    req->feed_changed = true;
+    return 0;
+}

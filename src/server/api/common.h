@@ -50,6 +50,12 @@ int api_owner(struct request *req, const json_t *item, const char **ret);
  * caller can see, 404 otherwise — and returns -1. */
 int api_authorize(struct request *req, enum policy_resource res, enum policy_action action,
                   const struct policy_target *target);
+/* Appends a change for the agents of 'host' ("" = all) in the open transaction; the
+ * long-polls waiting on the feed are woken once the request has committed.  Returns 0,
+ * or -1 after answering 500. */
+int api_change(struct request *req, struct store_conn *c, const char *host, const char *kind,
+               const char *object_id, const char *network_id);
+
 /* api_authorize() for a subnet or port of 'project_id' on network 'network_id' (the
  * rules look at the network's owner and sharing). */
 int api_authorize_on_network(struct request *req, struct store_conn *c, enum policy_resource res,

@@ -454,6 +454,10 @@ network_update(struct request *req, char *const args[])
             api_fail_internal(req, r);
             goto fail;
         }
+        /* Agents re-wire the network's ports (MTU, segment, admin state). */
+        if (api_change(req, c, "", "network_update", n.std.id, n.std.id)) {
+            goto fail;
+        }
     }
     r = store_commit(c);
     if (r) {
@@ -552,6 +556,10 @@ network_delete(struct request *req, char *const args[])
     }
     if (r) {
         api_fail_internal(req, r);
+        goto fail;
+    }
+    /* Every agent removes the network's bridge. */
+    if (api_change(req, c, "", "network_delete", n.std.id, n.std.id)) {
         goto fail;
     }
     r = store_commit(c);

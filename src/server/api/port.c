@@ -11,8 +11,12 @@
 #include "common.h"
 #include "http/request.h"
 #include "ipam.h"
+#include "log.h"
+#include "ml2/mech_linuxbridge.h"
 #include "store/store.h"
 #include "util.h"
+
+LOG_MODULE("api");
 
 /* Attempts at a random MAC before giving up (Neutron retries the whole create). */
 #define MAC_ATTEMPTS 20
@@ -507,6 +511,26 @@ allocate_auto_addresses(struct request *req, struct store_conn *c, const struct 
     return 0;
 }
 
+/* --- Binding ---------------------------------------------------------------------- */
+
+/* Binds a port to 'host' on a network with segment 'seg' (mech_linuxbridge.h).  A
+ * failure to bind is an outcome (binding_failed), logged with its reason; only a
+ * database error answers.  Returns 0 or -1. */
+static int
+port_bind(struct request *req, struct store_conn *c, const char *port_id, const char *host,
+          const char *vnic_type, const struct segment *seg, struct binding *ret)
+{
+    int r = linuxbridge_bind(req->app->cfg, c, host, vnic_type, seg, ret);
+
+    if (r) {
+        return api_fail_internal(req, r);
+    }
+    if (ret->reason) {
+        log_warn("port %s: binding to host %.64s failed: %s", port_id, host, ret->reason);
+    }
+    return 0;
+}
+
 /* --- Create ---------------------------------------------------------------------- */
 
 /* Policy checks that depend on the network's owner (policy.md §4, ports). */
@@ -592,6 +616,8 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
     const char *network_id = attr_str(item, "network_id", "");
     struct net_subnets ns = { NULL, 0 };
     struct network net;
+    struct segment seg;
+    struct binding b;
     struct port p;
     const char *owner;
     char *profile = NULL;
@@ -616,6 +642,7 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
                           .project_id = owner, .net_project_id = net.std.project_id,
                           .shared = net.shared })
         || port_check_policy(req, item, &net, true);
+    seg = net.segment;
     network_done(&net);
     if (r) {
         return -1;
@@ -636,10 +663,11 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
                   ? json_dumps(json_object_get(item, "binding:profile"), JSON_COMPACT)
                   : NULL;
     p.binding_profile_json = profile ? profile : (char *) "{}";
-    /* Binding to hosts arrives with the linux-bridge agent; until then ports stay
-     * unbound whatever their host. */
-    p.binding_vif_type = (char *) "unbound";
-    p.binding_vif_details_json = (char *) "{}";
+    if (port_bind(req, c, p.std.id, p.binding_host_id, p.binding_vnic_type, &seg, &b)) {
+        goto fail;
+    }
+    p.binding_vif_type = (char *) b.vif_type;
+    p.binding_vif_details_json = (char *) b.vif_details;
     api_now(p.std.created_at);
     memcpy(p.std.updated_at, p.std.created_at, sizeof p.std.updated_at);
     p.std.revision_number = 1;
@@ -668,6 +696,10 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
         }
     }
     if (r) {
+        goto fail;
+    }
+    if (*p.binding_host_id && api_change(req, c, p.binding_host_id, "port_update", p.std.id,
+                                         p.network_id)) {
         goto fail;
     }
     net_subnets_done(&ns);
@@ -797,8 +829,54 @@ port_update_fixed_ips(struct request *req, struct store_conn *c, const struct po
     return r ? -1 : 0;
 }
 
+/* After an update: binds again when a binding attribute changed (the port goes DOWN
+ * while its new host's agent wires it), or retries a failed binding on any update, as
+ * Neutron does; tells the agents of the old and new host. */
 static int
-port_apply_update(struct request *req, struct store_conn *c, const json_t *item, struct port *p)
+port_rebind(struct request *req, struct store_conn *c, const json_t *item, struct port *p,
+            const char *old_host)
+{
+    bool changed = attr_has(item, "binding:host_id") || attr_has(item, "binding:vnic_type")
+                   || attr_has(item, "binding:profile");
+    bool retry = *p->binding_host_id && (STREQ(p->binding_vif_type, "unbound")
+                                         || STREQ(p->binding_vif_type, "binding_failed"));
+    struct network net;
+    struct binding b;
+    int r;
+
+    if (changed || retry) {
+        r = store_network_get(c, p->network_id, NULL, &net);
+        if (r) {
+            return api_fail_internal(req, r);
+        }
+        r = port_bind(req, c, p->std.id, p->binding_host_id, p->binding_vnic_type,
+                      &net.segment, &b);
+        network_done(&net);
+        if (r) {
+            return -1;
+        }
+        free(p->binding_vif_type);
+        free(p->binding_vif_details_json);
+        p->binding_vif_type = xstrdup(b.vif_type);
+        p->binding_vif_details_json = xstrdup(b.vif_details);
+        if (!STREQ(old_host, p->binding_host_id) && !STREQ(p->status, "DOWN")) {
+            snprintf(p->status, sizeof p->status, "DOWN");
+        }
+    }
+    if (*old_host && !STREQ(old_host, p->binding_host_id)
+        && api_change(req, c, old_host, "port_update", p->std.id, p->network_id)) {
+        return -1;
+    }
+    if (*p->binding_host_id
+        && api_change(req, c, p->binding_host_id, "port_update", p->std.id, p->network_id)) {
+        return -1;
+    }
+    return 0;
+}
+
+static int
+port_apply_update(struct request *req, struct store_conn *c, const json_t *item, struct port *p,
+                  const char *old_host)
 {
     struct network net;
     int r = store_network_get(c, p->network_id, NULL, &net);
@@ -860,7 +938,7 @@ port_apply_update(struct request *req, struct store_conn *c, const json_t *item,
                                              JSON_COMPACT);
     }
     p->admin_state_up = attr_bool(item, "admin_state_up", p->admin_state_up);
-    return 0;
+    return port_rebind(req, c, item, p, old_host);
 }
 
 int
@@ -869,6 +947,7 @@ port_update(struct request *req, char *const args[])
     struct store_conn *c = api_conn(req);
     struct field_set all = { NULL, 0 };
     json_t *items, *item;
+    char *old_host = NULL;
     struct port p;
     int64_t if_match;
     bool bulk;
@@ -895,9 +974,10 @@ port_update(struct request *req, char *const args[])
                      : api_fail_internal(req, r);
         goto fail;
     }
+    old_host = xstrdup(p.binding_host_id);
     if (api_authorize_on_network(req, c, POLICY_PORT, POLICY_UPDATE, p.std.project_id,
                                  p.network_id)
-        || port_apply_update(req, c, item, &p)
+        || port_apply_update(req, c, item, &p, old_host)
         || api_if_match_check(req, if_match, p.std.revision_number)) {
         goto fail;
     }
@@ -924,6 +1004,7 @@ port_update(struct request *req, char *const args[])
 fail:
     store_rollback(c);
 out:
+    free(old_host);
     port_done(&p);
     json_decref(items);
     return req->status >= 400 ? -1 : 0;
@@ -986,6 +1067,12 @@ port_delete(struct request *req, char *const args[])
     r = port_release_all(c, &p);
     if (!r) {
         r = store_port_delete(c, p.std.id);
+    }
+    if (!r && *p.binding_host_id) {
+        r = api_change(req, c, p.binding_host_id, "port_delete", p.std.id, p.network_id);
+    }
+    if (!r && STREQ(p.status, "ACTIVE")) {
+        r = api_change(req, c, "", "fdb", p.network_id, p.network_id);
     }
     if (r) {
         api_fail_internal(req, r);

@@ -15,6 +15,7 @@ struct extension {
 };
 
 static const struct extension extensions[] = {
+    { "agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00" },
     { "binding", "Port Binding",
       "Expose port bindings of a virtual port to external application",
       "2014-02-03T10:00:00-00:00" },

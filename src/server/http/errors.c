@@ -38,6 +38,7 @@ static const struct {
     [API_ERR_TAG_NOT_FOUND] = { 404, "TagNotFound" },
     [API_ERR_TAG_RESOURCE_NOT_FOUND] = { 404, "TagResourceNotFound" },
     [API_ERR_AVAILABILITY_ZONE_NOT_FOUND] = { 404, "AvailabilityZoneNotFound" },
+    [API_ERR_AGENT_NOT_FOUND] = { 404, "AgentNotFound" },
     [API_ERR_METHOD_NOT_ALLOWED] = { 405, "HTTPMethodNotAllowed" },
     [API_ERR_NETWORK_IN_USE] = { 409, "NetworkInUse" },
     [API_ERR_SUBNET_IN_USE] = { 409, "SubnetInUse" },

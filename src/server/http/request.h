@@ -48,6 +48,11 @@ struct request {
     const char *api_prefix;     /* "/identity" when the identity API was reached under
                                  * that prefix, else "". */
 
+    bool feed_changed;          /* The request added to the change feed (wake agents). */
+    uint64_t wait_until_us;     /* Long-poll deadline (monotonic), 0 before any wait. */
+    bool suspended;             /* Parked by request_wait(); dispatched again on wake. */
+    const bool *server_stopping;/* Set when the server shuts down: stop waiting. */
+
     int status;                 /* Response status. */
     struct buf response;        /* Response body (JSON unless 'content_type' says). */
     const char *content_type;   /* NULL: application/json. */
@@ -61,6 +66,13 @@ struct request {
 /* Adds a response header (value copied); beyond REQUEST_MAX_HEADERS it is dropped. */
 void request_add_header(struct request *req, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* For long-polls: a handler with nothing to answer yet calls this and, if it returns
+ * true, returns without an answer; the connection is parked and the handler runs
+ * again when the change feed moves (http_server_wake()) or 'timeout_s' after the first
+ * call.  Returns false once the deadline has passed or the server is stopping: the
+ * handler must then answer with what it has. */
+bool request_wait(struct request *req, int timeout_s);
 
 /* Returns the value of the first query parameter named 'key', or NULL. */
 const char *request_param(const struct request *req, const char *key);

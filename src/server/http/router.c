@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "agentapi/agent_rpc.h"
+#include "api/agents.h"
 #include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/port.h"
@@ -49,6 +51,17 @@ static const struct route routes[] = {
     { "GET", "/v2.0/ports/*", port_show },
     { "PUT", "/v2.0/ports/*", port_update },
     { "DELETE", "/v2.0/ports/*", port_delete },
+    { "GET", "/v2.0/agents", agents_list },
+    { "POST", "/v2.0/agents", agents_create },
+    { "GET", "/v2.0/agents/*", agent_show },
+    { "PUT", "/v2.0/agents/*", agent_update },
+    { "DELETE", "/v2.0/agents/*", agent_delete },
+    { "POST", "/agent/v1/report", agent_rpc_report },
+    { "POST", "/agent/v1/devices", agent_rpc_devices },
+    { "POST", "/agent/v1/devices/status", agent_rpc_device_status },
+    { "GET", "/agent/v1/changes", agent_rpc_changes },
+    { "GET", "/agent/v1/sync", agent_rpc_sync },
+    { "GET", "/agent/v1/l2pop", agent_rpc_l2pop },
     { "GET", "/v2.0/network-ip-availabilities", ip_availabilities_list },
     { "GET", "/v2.0/network-ip-availabilities/*", ip_availability_show },
     TAG_ROUTES("networks", network),

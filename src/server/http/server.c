@@ -5,6 +5,10 @@
 #include "server.h"
 
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -32,11 +36,92 @@ enum {
     MAX_CONNECTIONS = 4096,
 };
 
+/* A parked long-poll. */
+struct waiter {
+    struct MHD_Connection *conn;
+    struct request *req;
+    struct waiter *next;
+};
+
 struct http_server {
-    struct MHD_Daemon *daemon;
+    struct MHD_Daemon *daemons[2];  /* TCP, and the unix socket if configured. */
+    size_t n_daemons;
     struct app *app;
     int port;
+    char *unix_path;                /* Unlinked at stop. */
+    bool stopping;
+    pthread_mutex_t waiters_mutex;
+    struct waiter *waiters;
+    pthread_t timer;                /* Resumes waiters whose deadline passed. */
+    pthread_mutex_t timer_mutex;
+    pthread_cond_t timer_cond;
+    bool timer_started;
 };
+
+bool
+request_wait(struct request *req, int timeout_s)
+{
+    uint64_t now = time_mono_us();
+
+    if (req->server_stopping && *req->server_stopping) {
+        return false;
+    }
+    if (!req->wait_until_us) {
+        req->wait_until_us = now + (uint64_t) timeout_s * 1000000;
+    }
+    return now < req->wait_until_us;
+}
+
+/* Resumes every parked request if 'all', else only those past their deadline. */
+static void
+resume_waiters(struct http_server *s, bool all)
+{
+    uint64_t now = time_mono_us();
+    struct waiter **pp;
+
+    pthread_mutex_lock(&s->waiters_mutex);
+    pp = &s->waiters;
+    while (*pp) {
+        struct waiter *w = *pp;
+        if (all || w->req->wait_until_us <= now) {
+            *pp = w->next;
+            MHD_resume_connection(w->conn);
+            free(w);
+        } else {
+            pp = &w->next;
+        }
+    }
+    pthread_mutex_unlock(&s->waiters_mutex);
+}
+
+void
+http_server_wake(struct http_server *s)
+{
+    resume_waiters(s, true);
+}
+
+static void *
+timer_main(void *arg)
+{
+    struct http_server *s = arg;
+
+    pthread_mutex_lock(&s->timer_mutex);
+    while (!s->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 200 * 1000000;
+        if (ts.tv_nsec >= 1000000000) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000;
+        }
+        pthread_cond_timedwait(&s->timer_cond, &s->timer_mutex, &ts);
+        pthread_mutex_unlock(&s->timer_mutex);
+        resume_waiters(s, false);
+        pthread_mutex_lock(&s->timer_mutex);
+    }
+    pthread_mutex_unlock(&s->timer_mutex);
+    return NULL;
+}
 
 const char *
 request_param(const struct request *req, const char *key)
@@ -100,6 +185,7 @@ request_create(struct http_server *s, struct MHD_Connection *conn, const char *m
     char id[37];
 
     req->app = s->app;
+    req->server_stopping = &s->stopping;
     req->method = method;
     req->start_us = time_mono_us();
     if (len > 5 && !strcmp(url + len - 5, ".json")) {
@@ -240,7 +326,12 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (req->body_too_large && router_is_identity(req->path)) {
+    if (req->suspended) {
+        /* Woken (or timed out) long-poll: ask the handler again. */
+        req->suspended = false;
+        buf_clear(&req->response);
+        router_dispatch(req);
+    } else if (req->body_too_large && router_is_identity(req->path)) {
         ks_fail(req, 413, "Request is too large. Larger than %d.",
                 s->app->cfg->max_request_body_size);
     } else if (req->body_too_large) {
@@ -256,6 +347,25 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
                       header(conn, "X-Project-Id"), header(conn, "X-User-Id"),
                       header(conn, "X-Roles") })) {
         router_dispatch(req);
+    }
+    if (req->status == 0 && req->wait_until_us) {
+        struct waiter *w = xmalloc(sizeof *w);
+        w->conn = conn;
+        w->req = req;
+        req->suspended = true;
+        pthread_mutex_lock(&s->waiters_mutex);
+        w->next = s->waiters;
+        s->waiters = w;
+        MHD_suspend_connection(conn);
+        pthread_mutex_unlock(&s->waiters_mutex);
+        return MHD_YES;
+    }
+    if (req->status == 0) {
+        api_fail(req, API_ERR_INTERNAL, "Request Failed: internal server error while"
+                 " processing your request.");
+    }
+    if (req->feed_changed && req->status < 400) {
+        http_server_wake(s);
     }
     return send_answer(conn, req);
 }
@@ -301,9 +411,57 @@ resolve(const char *host, int port, struct sockaddr_storage *ret, struct buf *er
     return 0;
 }
 
+/* Starts one MHD daemon: on 'addr' (TCP), or on the already bound and listening
+ * 'listen_fd' (unix socket). */
+static struct MHD_Daemon *
+start_daemon(struct http_server *s, unsigned int flags, int port, struct sockaddr_storage *addr,
+             int listen_fd, unsigned int threads)
+{
+    flags |= MHD_ALLOW_SUSPEND_RESUME;
+    return MHD_start_daemon(
+        flags, (uint16_t) port, NULL, NULL, answer, s,
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        listen_fd >= 0 ? MHD_OPTION_LISTEN_SOCKET : MHD_OPTION_SOCK_ADDR,
+        listen_fd >= 0 ? (intptr_t) listen_fd : (intptr_t) addr,
+        MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) CONNECTION_MEMORY_LIMIT,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int) MAX_CONNECTIONS,
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
+        MHD_OPTION_END);
+}
+
+/* Binds and listens on a unix socket at 'path' (replacing a stale one). */
+static int
+listen_unix(const char *path, struct buf *error)
+{
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    int fd;
+
+    if (strlen(path) >= sizeof sun.sun_path) {
+        buf_printf(error, "unix socket path too long: %s", path);
+        return -1;
+    }
+    strcpy(sun.sun_path, path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        buf_printf(error, "socket: %s", strerror(errno));
+        return -1;
+    }
+    unlink(path);
+    if (bind(fd, (struct sockaddr *) &sun, sizeof sun) || listen(fd, 1024)) {
+        buf_printf(error, "cannot listen on %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 int
-http_server_start(struct app *app, const char *host, int port, unsigned int threads,
-                  struct http_server **ret, struct buf *error)
+http_server_start(struct app *app, const char *host, int port, const char *unix_path,
+                  unsigned int threads, struct http_server **ret, struct buf *error)
 {
     struct http_server *s = xcalloc(1, sizeof *s);
     struct sockaddr_storage addr;
@@ -314,29 +472,40 @@ http_server_start(struct app *app, const char *host, int port, unsigned int thre
         free(s);
         return -EINVAL;
     }
-    if (addr.ss_family == AF_INET6) {
-        flags |= MHD_USE_IPv6;
-    }
     s->app = app;
-    s->daemon = MHD_start_daemon(
-        flags, (uint16_t) port, NULL, NULL, answer, s,
-        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) CONNECTION_MEMORY_LIMIT,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int) MAX_CONNECTIONS,
-        MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
-        MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
-        MHD_OPTION_END);
-    if (!s->daemon) {
+    pthread_mutex_init(&s->waiters_mutex, NULL);
+    pthread_mutex_init(&s->timer_mutex, NULL);
+    pthread_cond_init(&s->timer_cond, NULL);
+    s->daemons[0] = start_daemon(s, flags | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+                                 port, &addr, -1, threads);
+    if (!s->daemons[0]) {
         buf_printf(error, "cannot listen on %s:%d: %s", host, port, strerror(errno));
-        free(s);
+        http_server_stop(s);
         return -EADDRINUSE;
     }
-    info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->n_daemons = 1;
+    info = MHD_get_daemon_info(s->daemons[0], MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : port;
+    if (unix_path && *unix_path) {
+        /* For agents in other network namespaces: a path reaches across them. */
+        int fd = listen_unix(unix_path, error);
+        if (fd < 0) {
+            http_server_stop(s);
+            return -EADDRINUSE;
+        }
+        s->unix_path = xstrdup(unix_path);
+        s->daemons[1] = start_daemon(s, flags, 0, NULL, fd, threads > 2 ? 2 : threads);
+        if (!s->daemons[1]) {
+            buf_printf(error, "cannot serve on %s", unix_path);
+            close(fd);
+            http_server_stop(s);
+            return -EIO;
+        }
+        s->n_daemons = 2;
+    }
+    if (pthread_create(&s->timer, NULL, timer_main, s) == 0) {
+        s->timer_started = true;
+    }
     *ret = s;
     return 0;
 }
@@ -353,6 +522,28 @@ http_server_stop(struct http_server *s)
     if (!s) {
         return;
     }
-    MHD_stop_daemon(s->daemon);
+    /* Parked long-polls must be running again before their daemon stops. */
+    pthread_mutex_lock(&s->timer_mutex);
+    s->stopping = true;
+    pthread_cond_signal(&s->timer_cond);
+    pthread_mutex_unlock(&s->timer_mutex);
+    if (s->timer_started) {
+        pthread_join(s->timer, NULL);
+    }
+    resume_waiters(s, true);
+    for (size_t i = 0; i < s->n_daemons; i++) {
+        MHD_quiesce_daemon(s->daemons[i]);
+    }
+    resume_waiters(s, true);
+    for (size_t i = 0; i < s->n_daemons; i++) {
+        MHD_stop_daemon(s->daemons[i]);
+    }
+    if (s->unix_path) {
+        unlink(s->unix_path);
+        free(s->unix_path);
+    }
+    pthread_mutex_destroy(&s->waiters_mutex);
+    pthread_mutex_destroy(&s->timer_mutex);
+    pthread_cond_destroy(&s->timer_cond);
     free(s);
 }

@@ -10,12 +10,15 @@
 struct app;
 struct http_server;
 
-/* Starts serving on host:port with 'threads' worker threads.  'port' 0 picks a free
- * port (see http_server_port()). Returns 0 or a negative errno with 'error' set. */
-int http_server_start(struct app *app, const char *host, int port, unsigned int threads,
-                      struct http_server **ret, struct buf *error);
+/* Starts serving on host:port with 'threads' worker threads, and also on the unix
+ * socket 'unix_path' unless it is NULL or "".  'port' 0 picks a free port (see
+ * http_server_port()). Returns 0 or a negative errno with 'error' set. */
+int http_server_start(struct app *app, const char *host, int port, const char *unix_path,
+                      unsigned int threads, struct http_server **ret, struct buf *error);
 /* The port actually bound. */
 int http_server_port(const struct http_server *s);
+/* Wakes every parked long-poll (the change feed moved). Thread-safe. */
+void http_server_wake(struct http_server *s);
 /* Stops accepting, finishes or drops requests in flight, joins the threads. */
 void http_server_stop(struct http_server *s);
 

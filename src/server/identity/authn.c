@@ -19,7 +19,8 @@
 bool
 authn_required(const char *path)
 {
-    return str_startswith(path, "/v2.0") && (path[5] == '\0' || path[5] == '/');
+    return (str_startswith(path, "/v2.0") && (path[5] == '\0' || path[5] == '/'))
+           || str_startswith(path, "/agent/");
 }
 
 /* Neutron's noauth: without a project the caller is an admin of "fake_project_id";

@@ -137,6 +137,34 @@ const char *const schema_migrations[] = {
     "  expires_at INTEGER NOT NULL);"
     "CREATE INDEX identity_tokens_user ON identity_tokens(user_id);"
     "CREATE INDEX identity_tokens_expiry ON identity_tokens(expires_at);",
+
+    /* 3: agents, and the change feed they follow.  A change is written in the same
+     * transaction as what it describes, so an agent that follows the feed from its
+     * last sequence number misses nothing, across restarts of either side. */
+    "CREATE TABLE agents ("
+    "  id TEXT PRIMARY KEY,"
+    "  agent_type TEXT NOT NULL,"
+    "  binary TEXT NOT NULL,"
+    "  topic TEXT NOT NULL,"
+    "  host TEXT NOT NULL,"
+    "  admin_state_up INTEGER NOT NULL,"
+    "  description TEXT,"
+    "  availability_zone TEXT,"
+    "  configurations TEXT NOT NULL,"
+    "  resource_versions TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  started_at TEXT NOT NULL,"
+    "  heartbeat_timestamp TEXT NOT NULL,"
+    "  heartbeat_at INTEGER NOT NULL,"
+    "  UNIQUE (agent_type, host));"
+    "CREATE TABLE changes ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  host TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  object_id TEXT NOT NULL,"
+    "  network_id TEXT NOT NULL);"
+    "CREATE INDEX changes_host ON changes(host, seq);"
+    "CREATE INDEX ports_host ON ports(binding_host_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

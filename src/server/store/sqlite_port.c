@@ -327,3 +327,52 @@ store_tags_clear(struct store_conn *c, const char *resource_id)
     sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
     return conn_exec_stmt(c, st, "clear tags");
 }
+
+/* --- What agents ask about ports ------------------------------------------------- */
+
+int
+store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
+{
+    /* A range over the primary key: [prefix, prefix + U+007F). */
+    static const char sql[] = PORT_SELECT " WHERE p.id >= ?1 AND p.id < ?1 || char(127)"
+                                          " ORDER BY p.id LIMIT 1";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    if (!*prefix) {
+        return -ENOENT;
+    }
+    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        port_from_row(st, ret, true);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "port by prefix");
+}
+
+int
+store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux)
+{
+    static const char sql[] = PORT_SELECT " WHERE p.binding_host_id = ? ORDER BY p.id";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct port p;
+        port_from_row(st, &p, false);
+        r = cb(&p, aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "ports of host");
+}

@@ -235,6 +235,52 @@ int store_tag_add(struct store_conn *c, const char *resource_id, const char *tag
 int store_tag_remove(struct store_conn *c, const char *resource_id, const char *tag);
 int store_tags_clear(struct store_conn *c, const char *resource_id);
 
+/* --- Agents ---------------------------------------------------------------------- */
+
+/* Agents by id, or by (agent_type, host); -ENOENT if none. */
+int store_agent_get(struct store_conn *c, const char *id, struct agent *ret);
+int store_agent_get_by_host(struct store_conn *c, const char *agent_type, const char *host,
+                            struct agent *ret);
+/* -EEXIST if (agent_type, host) already has one. */
+int store_agent_insert(struct store_conn *c, const struct agent *a);
+/* Writes every mutable column (state, description, zone, configurations, versions,
+ * started_at, heartbeat). */
+int store_agent_update(struct store_conn *c, const struct agent *a);
+int store_agent_delete(struct store_conn *c, const char *id);
+typedef int store_agent_cb(const struct agent *, void *aux);
+/* Every agent, by host then type (borrowed strings). */
+int store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux);
+
+/* --- Change feed ----------------------------------------------------------------- */
+
+/* Appends a change for the agents of 'host' ("" = every agent). */
+int store_change_add(struct store_conn *c, const char *host, const char *kind,
+                     const char *object_id, const char *network_id);
+/* Changes after 'after' for 'host' (its own and the everyone ones), in order, at most
+ * 'limit'. */
+typedef int store_change_cb(const struct change *, void *aux);
+int store_change_foreach(struct store_conn *c, const char *host, int64_t after, int limit,
+                         store_change_cb *cb, void *aux);
+/* The newest sequence number (0 if none) and the oldest one kept (0 if none). */
+int store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last);
+/* Forgets changes up to and including 'seq' (agents that far behind resynchronise). */
+int store_change_prune(struct store_conn *c, int64_t seq);
+
+/* --- What agents ask about ports ------------------------------------------------- */
+
+/* The port whose id starts with 'prefix' (a tap name's 11 characters); -ENOENT. */
+int store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret);
+/* Ports bound to 'host' (borrowed strings). */
+int store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux);
+/* Calls 'cb' with each network id. */
+typedef int store_id_cb(const char *id, void *aux);
+int store_network_ids(struct store_conn *c, store_id_cb *cb, void *aux);
+/* ACTIVE ports of a network bound to hosts other than 'host' whose linux-bridge agent
+ * reports a tunneling_ip: (tunneling ip, mac, first fixed ip or "") per port. */
+typedef int store_l2pop_cb(const char *vtep, const char *mac, const char *ip, void *aux);
+int store_l2pop_entries(struct store_conn *c, const char *network_id, const char *host,
+                        store_l2pop_cb *cb, void *aux);
+
 /* --- Identity (built-in Keystone subset) ------------------------------------------ */
 
 #define IDENTITY_ID_LEN 33          /* 32 hex digits, as Keystone's ids. */

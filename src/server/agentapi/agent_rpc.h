@@ -1,0 +1,14 @@
+/* The agent API handlers (see agent_rpc.c for the calls). */
+#ifndef NEUTRINO_AGENTAPI_AGENT_RPC_H
+#define NEUTRINO_AGENTAPI_AGENT_RPC_H
+
+struct request;
+
+int agent_rpc_report(struct request *req, char *const args[]);
+int agent_rpc_devices(struct request *req, char *const args[]);
+int agent_rpc_device_status(struct request *req, char *const args[]);
+int agent_rpc_changes(struct request *req, char *const args[]);
+int agent_rpc_sync(struct request *req, char *const args[]);
+int agent_rpc_l2pop(struct request *req, char *const args[]);
+
+#endif

@@ -1,0 +1,299 @@
+/* Neutron's agent extension: GET/PUT/DELETE /v2.0/agents (api.md §11).  Agents are
+ * created by their heartbeats (agentapi/), never through this API; only admins see
+ * them (a member's list is empty, its show 404). */
+#include "agents.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "common.h"
+#include "http/request.h"
+#include "ml2/mech_linuxbridge.h"
+#include "store/store.h"
+#include "util.h"
+
+static void
+agent_render(struct jsonw *w, const struct agent *a, const struct field_set *fs,
+             const struct server_config *cfg)
+{
+    jsonw_object_begin(w);
+    api_kv_str(w, fs, "id", a->id);
+    api_kv_str(w, fs, "agent_type", a->agent_type);
+    api_kv_str(w, fs, "binary", a->binary);
+    api_kv_str(w, fs, "topic", a->topic);
+    api_kv_str(w, fs, "host", a->host);
+    api_kv_bool(w, fs, "admin_state_up", a->admin_state_up);
+    api_kv_str(w, fs, "created_at", a->created_at);
+    api_kv_str(w, fs, "started_at", a->started_at);
+    api_kv_str(w, fs, "heartbeat_timestamp", a->heartbeat_timestamp);
+    api_kv_str(w, fs, "description", a->description);
+    api_kv_bool(w, fs, "alive", agent_is_alive(cfg, a->heartbeat_at));
+    api_kv_str(w, fs, "availability_zone", a->availability_zone);
+    api_kv_raw(w, fs, "configurations", a->configurations_json ? a->configurations_json : "{}");
+    api_kv_raw(w, fs, "resources_synced", "null");
+    jsonw_object_end(w);
+}
+
+/* Matches a boolean filter value the way Neutron converts it. */
+static int
+parse_bool(const char *v)
+{
+    if (!strcasecmp(v, "true") || STREQ(v, "1")) {
+        return 1;
+    }
+    if (!strcasecmp(v, "false") || STREQ(v, "0")) {
+        return 0;
+    }
+    return -1;
+}
+
+struct agent_list {
+    struct request *req;
+    struct jsonw *w;
+    struct field_set *fs;
+};
+
+/* True if every filter of the query (repeated keys OR'ed) accepts 'a'. */
+static bool
+agent_matches(const struct request *req, const struct agent *a, bool alive)
+{
+    static const char *const keys[] = {
+        "id", "agent_type", "binary", "topic", "host", "availability_zone", "description",
+        "alive", "admin_state_up",
+    };
+
+    for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+        bool seen = false, hit = false;
+        for (size_t i = 0; i < req->n_params; i++) {
+            const char *v = req->params[i].value;
+            const char *have = NULL;
+            if (!STREQ(req->params[i].key, keys[k])) {
+                continue;
+            }
+            seen = true;
+            if (k == 7 || k == 8) {
+                hit = hit || parse_bool(v) == (k == 7 ? alive : a->admin_state_up);
+                continue;
+            }
+            switch (k) {
+            case 0: have = a->id; break;
+            case 1: have = a->agent_type; break;
+            case 2: have = a->binary; break;
+            case 3: have = a->topic; break;
+            case 4: have = a->host; break;
+            case 5: have = a->availability_zone; break;
+            default: have = a->description; break;
+            }
+            hit = hit || (have && STREQ(have, v));
+        }
+        if (seen && !hit) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static int
+agent_list_row(const struct agent *a, void *aux)
+{
+    struct agent_list *l = aux;
+
+    if (agent_matches(l->req, a, agent_is_alive(l->req->app->cfg, a->heartbeat_at))) {
+        agent_render(l->w, a, l->fs, l->req->app->cfg);
+    }
+    return 0;
+}
+
+int
+agents_list(struct request *req, char *const args[])
+{
+    struct store_conn *c = api_conn(req);
+    struct field_set fs;
+    struct jsonw w;
+    struct agent_list l = { req, &w, &fs };
+    int r = 0;
+
+    if (!c) {
+        return -1;
+    }
+    fields_parse(req, &fs);
+    api_begin(req, 200, &w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "agents");
+    jsonw_array_begin(&w);
+    if (req->ctx.is_admin) {
+        r = store_agent_foreach(c, agent_list_row, &l);
+    }
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    fields_done(&fs);
+    return r ? api_fail_internal(req, r) : 0;
+}
+
+/* Reads agent args[0] for an admin; answers 404 (HTTPNotFound for non-admins, as the
+ * policy hides agents from them) and returns -1 otherwise. */
+static int
+agent_lookup(struct request *req, struct store_conn *c, const char *id, struct agent *a)
+{
+    int r;
+
+    if (!req->ctx.is_admin) {
+        return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+    }
+    r = store_agent_get(c, id, a);
+    if (r == -ENOENT) {
+        return api_fail(req, API_ERR_AGENT_NOT_FOUND, "Agent %s could not be found.", id);
+    }
+    return r ? api_fail_internal(req, r) : 0;
+}
+
+static void
+answer_agent(struct request *req, const struct agent *a)
+{
+    struct field_set fs;
+    struct jsonw w;
+
+    fields_parse(req, &fs);
+    api_begin(req, 200, &w);
+    jsonw_object_begin(&w);
+    jsonw_key(&w, "agent");
+    agent_render(&w, a, &fs, req->app->cfg);
+    jsonw_object_end(&w);
+    fields_done(&fs);
+}
+
+int
+agent_show(struct request *req, char *const args[])
+{
+    struct store_conn *c = api_conn(req);
+    struct agent a;
+
+    if (!c || agent_lookup(req, c, args[0], &a)) {
+        return -1;
+    }
+    answer_agent(req, &a);
+    agent_done(&a);
+    return 0;
+}
+
+/* Checks a PUT body: {"agent": {...}} with only admin_state_up and description. */
+static json_t *
+agent_update_body(struct request *req)
+{
+    static const char *const read_only[] = {
+        "id", "agent_type", "binary", "topic", "host", "alive", "created_at", "started_at",
+        "heartbeat_timestamp", "availability_zone", "configurations", "resources_synced",
+    };
+    json_t *body = json_loadb(req->body.data ? (const char *) req->body.data : "",
+                              req->body.len, 0, NULL);
+    json_t *item = json_object_get(body, "agent");
+    const char *key;
+    json_t *v;
+
+    if (!body) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Malformed request body");
+        return NULL;
+    }
+    if (!json_is_object(item) || json_object_size(body) != 1) {
+        json_decref(body);
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Resource body required");
+        return NULL;
+    }
+    json_object_foreach (item, key, v) {
+        bool ro = false;
+        for (size_t i = 0; i < ARRAY_SIZE(read_only); i++) {
+            ro = ro || STREQ(key, read_only[i]);
+        }
+        if (ro) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Cannot update read-only attribute %s", key);
+        } else if (STREQ(key, "admin_state_up") && !json_is_boolean(v)) {
+            api_fail(req, API_ERR_INVALID_INPUT, "'%s' is not a valid boolean value",
+                     json_is_string(v) ? json_string_value(v) : "value");
+        } else if (STREQ(key, "description")
+                   && !(json_is_null(v) || (json_is_string(v) && json_string_length(v) <= 255))) {
+            api_fail(req, API_ERR_INVALID_INPUT, "Invalid input for description. Reason:"
+                     " it is not a string of at most 255 characters.");
+        } else if (!STREQ(key, "admin_state_up") && !STREQ(key, "description")) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unrecognized attribute(s) '%s'", key);
+        } else {
+            continue;
+        }
+        json_decref(body);
+        return NULL;
+    }
+    json_incref(item);
+    json_decref(body);
+    return item;
+}
+
+int
+agent_update(struct request *req, char *const args[])
+{
+    struct store_conn *c = api_conn(req);
+    const json_t *desc;
+    struct agent a;
+    json_t *item;
+    int r;
+
+    if (!c || agent_lookup(req, c, args[0], &a)) {
+        return -1;
+    }
+    item = agent_update_body(req);
+    if (!item) {
+        agent_done(&a);
+        return -1;
+    }
+    if (json_object_get(item, "admin_state_up")) {
+        a.admin_state_up = json_is_true(json_object_get(item, "admin_state_up"));
+    }
+    desc = json_object_get(item, "description");
+    if (desc) {
+        free(a.description);
+        a.description = json_is_string(desc) ? xstrdup(json_string_value(desc)) : NULL;
+    }
+    json_decref(item);
+    r = store_begin(c);
+    r = r ? r : store_agent_update(c, &a);
+    r ? store_rollback(c) : (void) (r = store_commit(c));
+    if (r) {
+        agent_done(&a);
+        return api_fail_internal(req, r);
+    }
+    answer_agent(req, &a);
+    agent_done(&a);
+    return 0;
+}
+
+int
+agent_delete(struct request *req, char *const args[])
+{
+    struct store_conn *c = api_conn(req);
+    struct agent a;
+    int r;
+
+    if (!c || agent_lookup(req, c, args[0], &a)) {
+        return -1;
+    }
+    agent_done(&a);
+    r = store_begin(c);
+    r = r ? r : store_agent_delete(c, args[0]);
+    r ? store_rollback(c) : (void) (r = store_commit(c));
+    if (r) {
+        return r == -ENOENT ? api_fail(req, API_ERR_AGENT_NOT_FOUND,
+                                       "Agent %s could not be found.", args[0])
+                            : api_fail_internal(req, r);
+    }
+    req->status = 204;
+    return 0;
+}
+
+int
+agents_create(struct request *req, char *const args[])
+{
+    /* Neutron adds project_id/tenant_id to every POST body, and agents have neither. */
+    return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unrecognized attribute(s) 'project_id,"
+                    " tenant_id'");
+}

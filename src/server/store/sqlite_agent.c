@@ -1,0 +1,310 @@
+/* SQLite backend, part 7: agents, the change feed, and the views agents need of the
+ * network (all network ids, l2population entries). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "model.h"
+#include "sqlite_conn.h"
+#include "util.h"
+
+LOG_MODULE("store");
+
+#define AGENT_SELECT                                                                       \
+    "SELECT id, agent_type, binary, topic, host, admin_state_up, description,"            \
+    " availability_zone, configurations, resource_versions, created_at, started_at,"      \
+    " heartbeat_timestamp, heartbeat_at FROM agents"
+
+static void
+agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy)
+{
+    memset(a, 0, sizeof *a);
+    col_copy(st, 0, a->id, sizeof a->id);
+    col_copy(st, 1, a->agent_type, sizeof a->agent_type);
+    col_copy(st, 2, a->binary, sizeof a->binary);
+    col_copy(st, 3, a->topic, sizeof a->topic);
+    col_copy(st, 4, a->host, sizeof a->host);
+    a->admin_state_up = sqlite3_column_int(st, 5);
+    a->description = col_text(st, 6, copy);
+    a->availability_zone = col_text(st, 7, copy);
+    a->configurations_json = col_text(st, 8, copy);
+    a->resource_versions_json = col_text(st, 9, copy);
+    col_copy(st, 10, a->created_at, sizeof a->created_at);
+    col_copy(st, 11, a->started_at, sizeof a->started_at);
+    col_copy(st, 12, a->heartbeat_timestamp, sizeof a->heartbeat_timestamp);
+    a->heartbeat_at = sqlite3_column_int64(st, 13);
+}
+
+static int
+agent_get_one(struct store_conn *c, sqlite3_stmt *st, struct agent *ret)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW) {
+        agent_from_row(st, ret, true);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "agent");
+}
+
+int
+store_agent_get(struct store_conn *c, const char *id, struct agent *ret)
+{
+    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE id = ?");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    return agent_get_one(c, st, ret);
+}
+
+int
+store_agent_get_by_host(struct store_conn *c, const char *agent_type, const char *host,
+                        struct agent *ret)
+{
+    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE agent_type = ? AND host = ?");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, agent_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+    return agent_get_one(c, st, ret);
+}
+
+static void
+bind_opt(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s) {
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}
+
+/* Binds every column in AGENT_SELECT's order. */
+static void
+agent_bind(sqlite3_stmt *st, const struct agent *a)
+{
+    sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, a->agent_type, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, a->binary, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, a->topic, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, a->host, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 6, a->admin_state_up);
+    bind_opt(st, 7, a->description);
+    bind_opt(st, 8, a->availability_zone);
+    sqlite3_bind_text(st, 9, a->configurations_json ? a->configurations_json : "{}", -1,
+                      SQLITE_STATIC);
+    bind_opt(st, 10, a->resource_versions_json);
+    sqlite3_bind_text(st, 11, a->created_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 12, a->started_at, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, a->heartbeat_timestamp, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 14, a->heartbeat_at);
+}
+
+int
+store_agent_insert(struct store_conn *c, const struct agent *a)
+{
+    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO agents (id, agent_type, binary, topic, host,"
+                                    " admin_state_up, description, availability_zone,"
+                                    " configurations, resource_versions, created_at, started_at,"
+                                    " heartbeat_timestamp, heartbeat_at)"
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+
+    if (!st) {
+        return -EIO;
+    }
+    agent_bind(st, a);
+    return conn_exec_stmt(c, st, "insert agent");
+}
+
+int
+store_agent_update(struct store_conn *c, const struct agent *a)
+{
+    sqlite3_stmt *st = conn_stmt(c, "UPDATE agents SET binary = ?3, topic = ?4,"
+                                    " admin_state_up = ?6, description = ?7,"
+                                    " availability_zone = ?8, configurations = ?9,"
+                                    " resource_versions = ?10, started_at = ?12,"
+                                    " heartbeat_timestamp = ?13, heartbeat_at = ?14"
+                                    " WHERE id = ?1");
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    agent_bind(st, a);
+    r = conn_exec_stmt(c, st, "update agent");
+    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+}
+
+int
+store_agent_delete(struct store_conn *c, const char *id)
+{
+    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM agents WHERE id = ?");
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    r = conn_exec_stmt(c, st, "delete agent");
+    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+}
+
+int
+store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " ORDER BY host, agent_type");
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct agent a;
+        agent_from_row(st, &a, false);
+        r = cb(&a, aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "agents");
+}
+
+/* --- Change feed ----------------------------------------------------------------- */
+
+int
+store_change_add(struct store_conn *c, const char *host, const char *kind,
+                 const char *object_id, const char *network_id)
+{
+    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO changes (host, kind, object_id, network_id)"
+                                    " VALUES (?, ?, ?, ?)");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, host ? host : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, object_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, network_id ? network_id : "", -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "add change");
+}
+
+int
+store_change_foreach(struct store_conn *c, const char *host, int64_t after, int limit,
+                     store_change_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(c, "SELECT seq, kind, object_id, network_id, host FROM changes"
+                                    " WHERE seq > ?1 AND (host = ?2 OR host = '')"
+                                    " ORDER BY seq LIMIT ?3");
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_int64(st, 1, after);
+    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, limit);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct change ch = {
+            sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1),
+            (const char *) sqlite3_column_text(st, 2), (const char *) sqlite3_column_text(st, 3),
+            (const char *) sqlite3_column_text(st, 4),
+        };
+        r = cb(&ch, aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "changes");
+}
+
+int
+store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last)
+{
+    /* sqlite_sequence keeps the last number even when every row is pruned. */
+    sqlite3_stmt *st = conn_stmt(c, "SELECT (SELECT MIN(seq) FROM changes),"
+                                    " (SELECT seq FROM sqlite_sequence WHERE name = 'changes')");
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *ret_first = sqlite3_column_int64(st, 0);
+        *ret_last = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : conn_error(c, rc, "change bounds");
+}
+
+int
+store_change_prune(struct store_conn *c, int64_t seq)
+{
+    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM changes WHERE seq <= ?");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_int64(st, 1, seq);
+    return conn_exec_stmt(c, st, "prune changes");
+}
+
+/* --- Views for agents ------------------------------------------------------------ */
+
+int
+store_network_ids(struct store_conn *c, store_id_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(c, "SELECT id FROM networks ORDER BY id");
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r = cb((const char *) sqlite3_column_text(st, 0), aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "network ids");
+}
+
+int
+store_l2pop_entries(struct store_conn *c, const char *network_id, const char *host,
+                    store_l2pop_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(
+        c, "SELECT json_extract(a.configurations, '$.tunneling_ip'), p.mac_address,"
+           " COALESCE((SELECT i.ip_address FROM ip_allocations i WHERE i.port_id = p.id"
+           "   ORDER BY i.seq LIMIT 1), '')"
+           " FROM ports p JOIN agents a ON a.host = p.binding_host_id"
+           "  AND a.agent_type = 'Linux bridge agent'"
+           " WHERE p.network_id = ?1 AND p.status = 'ACTIVE' AND p.binding_host_id <> ?2"
+           "  AND json_extract(a.configurations, '$.tunneling_ip') IS NOT NULL"
+           " ORDER BY 1, 2");
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        r = cb((const char *) sqlite3_column_text(st, 0),
+               (const char *) sqlite3_column_text(st, 1),
+               (const char *) sqlite3_column_text(st, 2), aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "l2pop");
+}
