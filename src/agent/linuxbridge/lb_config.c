@@ -1,0 +1,141 @@
+/* The linux-bridge agent's option table (see lb_config.h).  Defaults are Neutron's. */
+#include "lb_config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define STR(sec, key, field, def) \
+    { sec, key, CONF_STR, offsetof(struct lb_config, field), def, 0, 0 }
+#define INT(sec, key, field, def, lo, hi) \
+    { sec, key, CONF_INT, offsetof(struct lb_config, field), def, lo, hi }
+#define BOOL(sec, key, field, def) \
+    { sec, key, CONF_BOOL, offsetof(struct lb_config, field), def, 0, 0 }
+
+static const struct conf_option lb_options[] = {
+    STR("DEFAULT", "host", host, NULL),
+    BOOL("DEFAULT", "debug", debug, "false"),
+    STR("linux_bridge", "physical_interface_mappings", physical_interface_mappings, ""),
+    STR("linux_bridge", "bridge_mappings", bridge_mappings, ""),
+    BOOL("vxlan", "enable_vxlan", enable_vxlan, "true"),
+    STR("vxlan", "local_ip", local_ip, NULL),
+    STR("vxlan", "vxlan_group", vxlan_group, "224.0.0.1"),
+    BOOL("vxlan", "l2_population", l2_population, "false"),
+    BOOL("vxlan", "arp_responder", arp_responder, "false"),
+    INT("vxlan", "udp_dstport", udp_dstport, "0", 0, 65535),
+    INT("agent", "polling_interval", polling_interval, "2", 1, 3600),
+    INT("agent", "report_interval", report_interval, "30", 0, 3600),
+    STR("server", "url", server.url, "http://127.0.0.1:9696"),
+    STR("server", "unix_socket", server.unix_socket, NULL),
+    STR("server", "auth_url", server.auth_url, NULL),
+    STR("server", "username", server.username, NULL),
+    STR("server", "password", server.password, NULL),
+    STR("server", "project_name", server.project_name, "service"),
+    STR("server", "user_domain_name", server.user_domain_name, "Default"),
+    STR("server", "project_domain_name", server.project_domain_name, "Default"),
+    INT("server", "timeout", server.timeout, "30", 1, 600),
+};
+
+/* Parses "physnet:iface,physnet2:iface2". */
+static int
+parse_mappings(struct lb_config *cfg, struct buf *error)
+{
+    const char *p = cfg->physical_interface_mappings;
+
+    while (p && *p) {
+        size_t len = strcspn(p, ",");
+        char *item = xstrndup(p, len);
+        char *colon = strchr(item, ':');
+        char *phys = item, *iface;
+
+        p += len + (p[len] == ',');
+        while (*phys == ' ') {
+            phys++;
+        }
+        if (!*phys) {
+            free(item);
+            continue;
+        }
+        if (!colon || colon == phys || !colon[1] || strlen(colon + 1) >= 16) {
+            buf_printf(error, "[linux_bridge] physical_interface_mappings: '%s' is not"
+                              " physnet:interface", item);
+            free(item);
+            return -EINVAL;
+        }
+        *colon = '\0';
+        iface = colon + 1;
+        for (size_t i = 0; i < cfg->n_mappings; i++) {
+            if (STREQ(cfg->mappings[i].physnet, phys)) {
+                buf_printf(error, "[linux_bridge] physical_interface_mappings: physnet %s"
+                                  " is mapped twice", phys);
+                free(item);
+                return -EINVAL;
+            }
+        }
+        if (cfg->n_mappings == LB_MAX_MAPPINGS) {
+            buf_printf(error, "[linux_bridge] physical_interface_mappings: too many");
+            free(item);
+            return -EINVAL;
+        }
+        cfg->mappings[cfg->n_mappings].physnet = xstrdup(phys);
+        cfg->mappings[cfg->n_mappings].iface = xstrdup(iface);
+        cfg->n_mappings++;
+        free(item);
+    }
+    return 0;
+}
+
+int
+lb_config_load(struct lb_config *cfg, char *const *files, size_t n_files, struct buf *warnings,
+               struct buf *error)
+{
+    int r;
+
+    memset(cfg, 0, sizeof *cfg);
+    conf_set_defaults(lb_options, ARRAY_SIZE(lb_options), cfg);
+    r = conf_load(lb_options, ARRAY_SIZE(lb_options), cfg, files, n_files, warnings, error);
+    if (r) {
+        return r;
+    }
+    if (!cfg->host || !*cfg->host) {
+        char name[256];
+        if (gethostname(name, sizeof name)) {
+            snprintf(name, sizeof name, "localhost");
+        }
+        name[sizeof name - 1] = '\0';
+        free(cfg->host);
+        cfg->host = xstrdup(name);
+    }
+    if (cfg->bridge_mappings && *cfg->bridge_mappings) {
+        buf_printf(error, "[linux_bridge] bridge_mappings is not supported; map interfaces"
+                          " with physical_interface_mappings");
+        return -EINVAL;
+    }
+    return parse_mappings(cfg, error);
+}
+
+void
+lb_config_done(struct lb_config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_mappings; i++) {
+        free(cfg->mappings[i].physnet);
+        free(cfg->mappings[i].iface);
+    }
+    conf_free(lb_options, ARRAY_SIZE(lb_options), cfg);
+}
+
+const char *
+lb_config_iface(const struct lb_config *cfg, const char *physnet)
+{
+    for (size_t i = 0; i < cfg->n_mappings; i++) {
+        if (STREQ(cfg->mappings[i].physnet, physnet)) {
+            return cfg->mappings[i].iface;
+        }
+    }
+    return NULL;
+}

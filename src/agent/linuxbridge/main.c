@@ -1,0 +1,890 @@
+/* neutrino-linuxbridge-agent: wires the ports bound to this host onto Linux bridges.
+ *
+ * One thread watches the kernel (rtnetlink link events: a tap appears or goes away) and
+ * does all the work; a second one long-polls the server's change feed (a port of ours
+ * changed, a network was deleted, VTEPs moved) and hands what it hears to the first
+ * through a queue and an eventfd.  Work is batched: every tap that appeared since the
+ * last round is asked about in one request, wired, and reported up in one more.
+ *
+ * Convergence: at start, after the server comes back, when the server says the agent
+ * was dead ("revived") or the feed was lost ("resync"), and every minute as a safety
+ * net, the agent compares the kernel with the server both ways: every tap is wired
+ * again (a no-op when nothing differs), ports the server thinks are up but have no
+ * tap are reported down, bridges of deleted networks and bridges left without taps
+ * are removed. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "lb_config.h"
+#include "lb_wiring.h"
+#include "log.h"
+#include "nl.h"
+#include "server_client.h"
+#include "util.h"
+
+LOG_MODULE("agent");
+
+#define MAX_CONFIG_FILES 16
+#define AGENT_TYPE "Linux bridge agent"
+#define AGENT_BINARY "neutron-linuxbridge-agent"
+
+enum {
+    BATCH = 256,                /* Devices per request. */
+    POLL_WAIT_S = 25,           /* Long-poll wait; the HTTP timeout is longer. */
+    SCAN_EVERY_S = 60,          /* Safety-net full comparison. */
+    RETRY_MS = 1000,
+};
+
+/* A set of short strings (device or network names), insertion-ordered. */
+struct strset {
+    char (*items)[40];
+    size_t n, cap;
+};
+
+static bool
+strset_has(const struct strset *s, const char *v)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (STREQ(s->items[i], v)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+strset_add(struct strset *s, const char *v)
+{
+    if (strset_has(s, v)) {
+        return;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? 2 * s->cap : 32;
+        s->items = xrealloc(s->items, s->cap * sizeof *s->items);
+    }
+    snprintf(s->items[s->n++], sizeof s->items[0], "%s", v);
+}
+
+static void
+strset_remove(struct strset *s, const char *v)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (STREQ(s->items[i], v)) {
+            memmove(&s->items[i], &s->items[i + 1], (s->n - i - 1) * sizeof s->items[0]);
+            s->n--;
+            return;
+        }
+    }
+}
+
+/* A tap on this node and what we last learnt of its port. */
+struct tap {
+    char name[IFNAMSIZ];
+    int ifindex;
+    char network_id[40];        /* "" until details arrived. */
+    char network_type[16];
+    int64_t segmentation_id;
+};
+
+struct agent {
+    struct lb_config cfg;
+    struct nl *nl;              /* Requests (main thread). */
+    struct nl *mon;             /* Link events. */
+    struct wiring wiring;
+    struct server_client *sc;   /* Main thread's client. */
+
+    struct tap *taps;
+    size_t n_taps, cap_taps;
+    struct strset pending;      /* Taps to (re)wire. */
+    struct strset removed;      /* Taps gone: report down. */
+    struct strset check_bridges;/* Bridges that may have lost their last tap. */
+    struct strset l2pop;        /* Vxlan networks whose forwarding entries to refresh. */
+    bool l2pop_all;
+    bool need_sync;
+    bool started;               /* First report sent (start_flag). */
+
+    /* Shared with the poller thread. */
+    pthread_mutex_t mutex;
+    json_t *queue;              /* Changes heard, in order. */
+    bool resync;
+    int64_t seq;                /* Feed position the poller reads from. */
+    int efd;
+    volatile bool stopping;
+    struct server_client *poll_sc;
+    pthread_t poller;
+};
+
+static struct tap *
+tap_find(struct agent *a, const char *name)
+{
+    for (size_t i = 0; i < a->n_taps; i++) {
+        if (STREQ(a->taps[i].name, name)) {
+            return &a->taps[i];
+        }
+    }
+    return NULL;
+}
+
+static struct tap *
+tap_add(struct agent *a, const char *name, int ifindex)
+{
+    struct tap *t = tap_find(a, name);
+
+    if (!t) {
+        if (a->n_taps == a->cap_taps) {
+            a->cap_taps = a->cap_taps ? 2 * a->cap_taps : 64;
+            a->taps = xrealloc(a->taps, a->cap_taps * sizeof *a->taps);
+        }
+        t = &a->taps[a->n_taps++];
+        memset(t, 0, sizeof *t);
+        snprintf(t->name, sizeof t->name, "%s", name);
+    }
+    t->ifindex = ifindex;
+    return t;
+}
+
+static void
+tap_forget(struct agent *a, const char *name)
+{
+    struct tap *t = tap_find(a, name);
+
+    if (t) {
+        *t = a->taps[--a->n_taps];
+    }
+}
+
+static bool
+is_tap(const char *name)
+{
+    return str_startswith(name, "tap") && name[3];
+}
+
+/* --- Talking to the server ------------------------------------------------------- */
+
+static json_t *
+configurations(struct agent *a)
+{
+    json_t *mappings = json_object();
+    json_t *conf;
+
+    for (size_t i = 0; i < a->cfg.n_mappings; i++) {
+        json_object_set_new(mappings, a->cfg.mappings[i].physnet,
+                            json_string(a->cfg.mappings[i].iface));
+    }
+    conf = json_pack("{s:[],s:{},s:o,s:I}", "extensions", "bridge_mappings",
+                     "interface_mappings", mappings, "devices", (json_int_t) a->n_taps);
+    if (a->cfg.enable_vxlan) {
+        json_object_set_new(conf, "tunneling_ip", json_string(a->cfg.local_ip));
+        json_object_set_new(conf, "tunnel_types", json_pack("[s]", "vxlan"));
+        json_object_set_new(conf, "l2_population", json_boolean(a->cfg.l2_population));
+    }
+    if (a->wiring.vlan_unsupported) {
+        /* Visible to operators in `openstack network agent show`. */
+        json_object_set_new(conf, "kernel_missing", json_pack("[s]", "8021q (vlan)"));
+    }
+    return conf;
+}
+
+/* Heartbeat.  Returns 0 (and asks for a full sync if the server says we were dead), or
+ * a negative errno. */
+static int
+report(struct agent *a)
+{
+    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
+                              AGENT_BINARY, "host", a->cfg.host, "topic", "N/A",
+                              "configurations", configurations(a));
+    json_t *body, *ans = NULL;
+    int r;
+
+    if (!a->started) {
+        json_object_set_new(state, "start_flag", json_true());
+    }
+    body = json_pack("{s:o}", "agent", state);
+    r = server_call(a->sc, "POST", "/agent/v1/report", body, 0, &ans, NULL);
+    json_decref(body);
+    if (!r) {
+        const char *outcome = json_string_value(json_object_get(ans, "state"));
+        if (!a->started || (outcome && STREQ(outcome, "revived"))) {
+            a->need_sync = true;
+        }
+        a->started = true;
+    }
+    json_decref(ans);
+    return r;
+}
+
+/* Reports taps up and down in one request. */
+static int
+report_status(struct agent *a, json_t *up, json_t *down)
+{
+    json_t *body, *ans = NULL;
+    int r;
+
+    if (!json_array_size(up) && !json_array_size(down)) {
+        json_decref(up);
+        json_decref(down);
+        return 0;
+    }
+    body = json_pack("{s:s,s:o,s:o}", "host", a->cfg.host, "up", up, "down", down);
+    r = server_call(a->sc, "POST", "/agent/v1/devices/status", body, 0, &ans, NULL);
+    json_decref(body);
+    json_decref(ans);
+    return r;
+}
+
+/* --- Wiring ---------------------------------------------------------------------- */
+
+/* Wires up to BATCH pending taps. */
+static int
+process_pending(struct agent *a)
+{
+    size_t n = a->pending.n < BATCH ? a->pending.n : BATCH;
+    json_t *names = json_array(), *body, *ans = NULL, *d, *up, *down;
+    size_t i;
+    int r;
+
+    if (!n) {
+        json_decref(names);
+        return 0;
+    }
+    for (i = 0; i < n; i++) {
+        json_array_append_new(names, json_string(a->pending.items[i]));
+    }
+    body = json_pack("{s:s,s:o}", "host", a->cfg.host, "devices", names);
+    r = server_call(a->sc, "POST", "/agent/v1/devices", body, 0, &ans, NULL);
+    json_decref(body);
+    if (r) {
+        return r;
+    }
+    up = json_array();
+    down = json_array();
+    json_array_foreach (json_object_get(ans, "devices"), i, d) {
+        const char *dev = json_string_value(json_object_get(d, "device"));
+        struct tap *t = dev ? tap_find(a, dev) : NULL;
+        char reason[256];
+        if (!dev || !t) {
+            continue;   /* Gone meanwhile: the removal reports it. */
+        }
+        if (!json_object_get(d, "mac_address")) {
+            log_debug("%s: no port of this host (not bound here, or unknown)", dev);
+            continue;
+        }
+        if (wiring_plug(&a->wiring, d, reason, sizeof reason)) {
+            log_err("%s: cannot wire port %s: %s", dev,
+                    json_string_value(json_object_get(d, "port_id")), reason);
+            json_array_append_new(down, json_string(dev));
+            continue;
+        }
+        snprintf(t->network_id, sizeof t->network_id, "%s",
+                 json_string_value(json_object_get(d, "network_id")));
+        snprintf(t->network_type, sizeof t->network_type, "%s",
+                 json_string_value(json_object_get(d, "network_type")));
+        t->segmentation_id = json_integer_value(json_object_get(d, "segmentation_id"));
+        if (STREQ(t->network_type, "vxlan")) {
+            strset_add(&a->l2pop, t->network_id);
+        }
+        if (json_is_true(json_object_get(d, "admin_state_up"))) {
+            json_array_append_new(up, json_string(dev));
+            log_info("%s: port %s wired into brq%.11s (%s)", dev,
+                     json_string_value(json_object_get(d, "port_id")), t->network_id,
+                     t->network_type);
+        } else {
+            log_info("%s: port %s is administratively down", dev,
+                     json_string_value(json_object_get(d, "port_id")));
+        }
+    }
+    json_decref(ans);
+    r = report_status(a, up, down);
+    if (!r) {
+        for (i = 0; i < n; i++) {
+            strset_remove(&a->pending, a->pending.items[0]);
+        }
+    }
+    return r;
+}
+
+struct bridge_use {
+    int bridge;
+    bool has_tap;
+};
+
+static void
+note_tap_member(const struct nl_link *link, void *aux)
+{
+    struct bridge_use *u = aux;
+
+    if (link->master == u->bridge && is_tap(link->name)) {
+        u->has_tap = true;
+    }
+}
+
+/* Removes the bridge of a network when no tap is left in it. */
+static void
+remove_bridge_if_unused(struct agent *a, const char *bridge)
+{
+    struct bridge_use u = { 0, false };
+    struct nl_link link;
+
+    if (nl_link_get(a->nl, bridge, &link) || !STREQ(link.kind, "bridge")) {
+        return;
+    }
+    u.bridge = link.ifindex;
+    if (nl_link_dump(a->nl, note_tap_member, &u) == 0 && !u.has_tap) {
+        wiring_remove_bridge(&a->wiring, bridge);
+    }
+}
+
+static int
+process_removed(struct agent *a)
+{
+    json_t *down = json_array();
+    int r;
+
+    if (a->removed.n) {
+        for (size_t i = 0; i < a->removed.n; i++) {
+            json_array_append_new(down, json_string(a->removed.items[i]));
+        }
+        r = report_status(a, json_array(), down);
+        if (r) {
+            return r;
+        }
+        for (size_t i = 0; i < a->removed.n; i++) {
+            log_info("%s: gone, reported down", a->removed.items[i]);
+        }
+        a->removed.n = 0;
+    } else {
+        json_decref(down);
+    }
+    /* A network's bridge and uplink go when its last tap on this node has gone. */
+    for (size_t i = 0; i < a->check_bridges.n; i++) {
+        remove_bridge_if_unused(a, a->check_bridges.items[i]);
+    }
+    a->check_bridges.n = 0;
+    return 0;
+}
+
+static void
+refresh_l2pop(struct agent *a)
+{
+    if (!a->cfg.enable_vxlan || !a->cfg.l2_population) {
+        a->l2pop.n = 0;
+        a->l2pop_all = false;
+        return;
+    }
+    if (a->l2pop_all) {
+        for (size_t i = 0; i < a->n_taps; i++) {
+            if (STREQ(a->taps[i].network_type, "vxlan")) {
+                strset_add(&a->l2pop, a->taps[i].network_id);
+            }
+        }
+        a->l2pop_all = false;
+    }
+    while (a->l2pop.n) {
+        const char *net = a->l2pop.items[0];
+        char path[160], dev[32];
+        json_t *ans = NULL;
+        int64_t vni = -1;
+
+        for (size_t i = 0; i < a->n_taps; i++) {
+            if (STREQ(a->taps[i].network_id, net)) {
+                vni = a->taps[i].segmentation_id;
+            }
+        }
+        if (vni >= 0) {
+            snprintf(path, sizeof path, "/agent/v1/l2pop?host=%s&network_id=%s", a->cfg.host,
+                     net);
+            if (server_call(a->sc, "GET", path, NULL, 0, &ans, NULL)) {
+                a->need_sync = true;
+                return;
+            }
+            snprintf(dev, sizeof dev, "vxlan-%lld", (long long) vni);
+            int r = wiring_l2pop(&a->wiring, dev, json_object_get(ans, "vteps"));
+            if (r) {
+                log_err("%s: cannot set forwarding entries: %s", dev, strerror(-r));
+            }
+            json_decref(ans);
+        }
+        strset_remove(&a->l2pop, net);
+    }
+}
+
+/* --- Full comparison ------------------------------------------------------------- */
+
+struct scan {
+    struct agent *a;
+    struct strset present;
+    struct strset bridges;
+};
+
+static void
+scan_link(const struct nl_link *link, void *aux)
+{
+    struct scan *s = aux;
+
+    if (is_tap(link->name)) {
+        struct tap *t = tap_find(s->a, link->name);
+        if (!t || t->ifindex != link->ifindex) {
+            tap_add(s->a, link->name, link->ifindex);
+        }
+        strset_add(&s->present, link->name);
+    } else if (STREQ(link->kind, "bridge") && str_startswith(link->name, "brq")) {
+        strset_add(&s->bridges, link->name);
+    }
+}
+
+static int
+full_sync(struct agent *a)
+{
+    struct scan s = { a, { NULL, 0, 0 }, { NULL, 0, 0 } };
+    char path[320];
+    json_t *ans = NULL, *p, *n;
+    size_t i;
+    int r;
+
+    r = nl_link_dump(a->nl, scan_link, &s);
+    if (r) {
+        log_err("cannot list links: %s", strerror(-r));
+        goto out;
+    }
+    snprintf(path, sizeof path, "/agent/v1/sync?host=%s", a->cfg.host);
+    r = server_call(a->sc, "GET", path, NULL, 0, &ans, NULL);
+    if (r) {
+        goto out;
+    }
+    /* Taps known before but gone now. */
+    for (i = 0; i < a->n_taps;) {
+        if (!strset_has(&s.present, a->taps[i].name)) {
+            if (a->taps[i].network_id[0]) {
+                char bridge[IFNAMSIZ];
+                wiring_bridge_name(a->taps[i].network_id, bridge);
+                strset_add(&a->check_bridges, bridge);
+            }
+            strset_add(&a->removed, a->taps[i].name);
+            tap_forget(a, a->taps[i].name);
+        } else {
+            i++;
+        }
+    }
+    /* Every present tap is wired again: a no-op where nothing differs. */
+    for (i = 0; i < s.present.n; i++) {
+        strset_add(&a->pending, s.present.items[i]);
+    }
+    /* Ports the server has bound here whose tap is missing: down. */
+    json_array_foreach (json_object_get(ans, "ports"), i, p) {
+        const char *dev = json_string_value(json_object_get(p, "device"));
+        const char *status = json_string_value(json_object_get(p, "status"));
+        if (dev && !strset_has(&s.present, dev) && status && !STREQ(status, "DOWN")) {
+            strset_add(&a->removed, dev);
+        }
+    }
+    /* Bridges of networks that no longer exist, or with no tap left. */
+    for (i = 0; i < s.bridges.n; i++) {
+        const char *b = s.bridges.items[i];
+        bool exists = false;
+        size_t j;
+        json_array_foreach (json_object_get(ans, "networks"), j, n) {
+            const char *id = json_string_value(n);
+            exists = exists || (id && !strncmp(id, b + 3, strlen(b + 3)));
+        }
+        if (!exists) {
+            log_info("bridge %s belongs to no existing network: removing it", b);
+            wiring_remove_bridge(&a->wiring, b);
+        } else {
+            remove_bridge_if_unused(a, b);
+        }
+    }
+    pthread_mutex_lock(&a->mutex);
+    a->seq = json_integer_value(json_object_get(ans, "seq"));
+    pthread_mutex_unlock(&a->mutex);
+    a->l2pop_all = true;
+    a->need_sync = false;
+    log_info("synchronised: %zu taps, %zu bound ports", s.present.n,
+             json_array_size(json_object_get(ans, "ports")));
+out:
+    json_decref(ans);
+    free(s.present.items);
+    free(s.bridges.items);
+    return r;
+}
+
+/* --- Events ---------------------------------------------------------------------- */
+
+static void
+on_link(const struct nl_link *link, bool removed, void *aux)
+{
+    struct agent *a = aux;
+    struct tap *t;
+
+    if (!is_tap(link->name)) {
+        return;
+    }
+    t = tap_find(a, link->name);
+    if (removed) {
+        if (t && t->ifindex == link->ifindex) {
+            if (t->network_id[0]) {
+                char bridge[IFNAMSIZ];
+                wiring_bridge_name(t->network_id, bridge);
+                strset_add(&a->check_bridges, bridge);
+            }
+            strset_add(&a->removed, link->name);
+            strset_remove(&a->pending, link->name);
+            tap_forget(a, link->name);
+        }
+    } else if (!t || t->ifindex != link->ifindex) {
+        /* New (or deleted and made again between two looks). */
+        tap_add(a, link->name, link->ifindex);
+        strset_remove(&a->removed, link->name);
+        strset_add(&a->pending, link->name);
+    }
+}
+
+/* Applies what the poller heard. */
+static void
+apply_changes(struct agent *a)
+{
+    json_t *queue;
+    bool resync;
+    size_t i;
+    json_t *c;
+
+    pthread_mutex_lock(&a->mutex);
+    queue = a->queue;
+    a->queue = json_array();
+    resync = a->resync;
+    a->resync = false;
+    pthread_mutex_unlock(&a->mutex);
+    if (resync) {
+        a->need_sync = true;
+    }
+    json_array_foreach (queue, i, c) {
+        const char *kind = json_string_value(json_object_get(c, "kind"));
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *net = json_string_value(json_object_get(c, "network_id"));
+        char dev[IFNAMSIZ];
+        if (!kind || !id) {
+            continue;
+        }
+        if (STREQ(kind, "port_update") || STREQ(kind, "port_delete")) {
+            snprintf(dev, sizeof dev, "tap%.11s", id);
+            if (tap_find(a, dev)) {
+                strset_add(&a->pending, dev);
+            }
+        } else if (STREQ(kind, "network_update")) {
+            for (size_t j = 0; j < a->n_taps; j++) {
+                if (STREQ(a->taps[j].network_id, id)) {
+                    strset_add(&a->pending, a->taps[j].name);
+                }
+            }
+        } else if (STREQ(kind, "network_delete")) {
+            char bridge[IFNAMSIZ];
+            wiring_bridge_name(id, bridge);
+            wiring_remove_bridge(&a->wiring, bridge);
+            for (size_t j = 0; j < a->n_taps; j++) {
+                if (STREQ(a->taps[j].network_id, id)) {
+                    a->taps[j].network_id[0] = '\0';
+                }
+            }
+        } else if (STREQ(kind, "fdb") && net) {
+            strset_add(&a->l2pop, net);
+        } else if (STREQ(kind, "fdb_all")) {
+            a->l2pop_all = true;
+        }
+    }
+    json_decref(queue);
+}
+
+static void *
+poller_main(void *arg)
+{
+    struct agent *a = arg;
+    bool lost = false;
+
+    while (!a->stopping) {
+        char path[320];
+        json_t *ans = NULL;
+        int64_t seq;
+        int r;
+
+        pthread_mutex_lock(&a->mutex);
+        seq = a->seq;
+        pthread_mutex_unlock(&a->mutex);
+        snprintf(path, sizeof path, "/agent/v1/changes?host=%s&after=%lld&wait=%d",
+                 a->cfg.host, (long long) seq, POLL_WAIT_S);
+        r = server_call(a->poll_sc, "GET", path, NULL, POLL_WAIT_S + 15, &ans, NULL);
+        if (r == -ECANCELED) {
+            break;
+        }
+        if (r) {
+            lost = true;
+            for (int i = 0; i < 10 && !a->stopping; i++) {
+                usleep(100 * 1000);
+            }
+            continue;
+        }
+        pthread_mutex_lock(&a->mutex);
+        if (a->seq == seq) {        /* A full sync may have moved it meanwhile. */
+            size_t i;
+            json_t *c;
+            json_array_foreach (json_object_get(ans, "changes"), i, c) {
+                json_array_append(a->queue, c);
+            }
+            a->seq = json_integer_value(json_object_get(ans, "seq"));
+        }
+        if (lost || json_is_true(json_object_get(ans, "resync"))) {
+            a->resync = true;       /* We may have missed changes: compare everything. */
+            lost = false;
+        }
+        pthread_mutex_unlock(&a->mutex);
+        json_decref(ans);
+        uint64_t one = 1;
+        if (write(a->efd, &one, sizeof one) < 0) {
+            log_warn_rl("eventfd: %s", strerror(errno));
+        }
+    }
+    return NULL;
+}
+
+/* --- Start-up and the loop ------------------------------------------------------- */
+
+static int
+check_node(struct agent *a)
+{
+    struct lb_config *cfg = &a->cfg;
+    struct nl_link link;
+
+    for (size_t i = 0; i < cfg->n_mappings; i++) {
+        if (nl_link_get(a->nl, cfg->mappings[i].iface, &link)) {
+            log_err("interface %s (physical network %s) does not exist", cfg->mappings[i].iface,
+                    cfg->mappings[i].physnet);
+            return -1;
+        }
+    }
+    if (cfg->enable_vxlan) {
+        if (!cfg->local_ip || !*cfg->local_ip
+            || nl_addr_owner(a->nl, cfg->local_ip, &a->wiring.vtep_ifindex)) {
+            log_err("Tunneling cannot be enabled without the local_ip bound to an interface on"
+                    " the host ([vxlan] local_ip = %s); set [vxlan] enable_vxlan = false for a"
+                    " node without vxlan", cfg->local_ip ? cfg->local_ip : "(unset)");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int64_t
+now_ms(void)
+{
+    return (int64_t) (time_mono_us() / 1000);
+}
+
+static int
+run(struct agent *a, int sfd)
+{
+    int64_t next_report = 0, next_scan = now_ms() + SCAN_EVERY_S * 1000, retry_at = 0;
+    bool poller_started = false;
+
+    for (;;) {
+        int64_t now = now_ms();
+        bool server_ok = true;
+
+        if (now >= retry_at) {
+            if (a->cfg.report_interval && now >= next_report) {
+                if (report(a) == 0) {
+                    next_report = now + a->cfg.report_interval * 1000;
+                } else {
+                    server_ok = false;
+                }
+            } else if (!a->started && report(a)) {
+                server_ok = false;
+            }
+            if (server_ok && a->need_sync && full_sync(a)) {
+                server_ok = false;
+            }
+            if (server_ok && !poller_started && !a->need_sync) {
+                if (pthread_create(&a->poller, NULL, poller_main, a)) {
+                    log_err("cannot start the change poller");
+                    return 1;
+                }
+                poller_started = true;
+            }
+            while (server_ok && a->pending.n) {
+                server_ok = process_pending(a) == 0;
+            }
+            if (server_ok && process_removed(a)) {
+                server_ok = false;
+            }
+            if (server_ok) {
+                refresh_l2pop(a);
+            }
+            if (!server_ok) {
+                a->need_sync = true;    /* Once it is back, compare everything. */
+                retry_at = now + RETRY_MS;
+            }
+        }
+        int64_t wake = next_scan;
+        if (a->cfg.report_interval && next_report < wake) {
+            wake = next_report;
+        }
+        if (retry_at > now && retry_at < wake) {
+            wake = retry_at;
+        }
+        struct pollfd fds[3] = {
+            { nl_fd(a->mon), POLLIN, 0 }, { a->efd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+        };
+        int timeout = (int) (wake > now_ms() ? wake - now_ms() : 0);
+        if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
+            log_err("poll: %s", strerror(errno));
+            return 1;
+        }
+        if (fds[2].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) > 0) {
+                log_info("signal %u: stopping", si.ssi_signo);
+            }
+            break;
+        }
+        if (fds[0].revents && nl_monitor_read(a->mon, on_link, a) == -ENOBUFS) {
+            log_warn("link events were lost: comparing everything");
+            a->need_sync = true;
+        }
+        if (fds[1].revents) {
+            uint64_t v;
+            if (read(a->efd, &v, sizeof v) < 0) {
+                log_warn_rl("eventfd: %s", strerror(errno));
+            }
+            apply_changes(a);
+        }
+        if (now_ms() >= next_scan) {
+            a->need_sync = true;
+            next_scan = now_ms() + SCAN_EVERY_S * 1000;
+        }
+    }
+    a->stopping = true;
+    server_client_abort(a->poll_sc);
+    if (poller_started) {
+        pthread_join(a->poller, NULL);
+    }
+    return 0;
+}
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "usage: neutrino-linuxbridge-agent [--config-file FILE]... [--debug]\n"
+                 "Wires the ports bound to this host onto Linux bridges.  Reads Neutron's\n"
+                 "linuxbridge_agent.ini options and [server] (url or unix_socket, and\n"
+                 "credentials).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option options[] = {
+        { "config-file", required_argument, NULL, 'c' },
+        { "debug", no_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct buf warnings = BUF_INITIALIZER, error = BUF_INITIALIZER;
+    char *files[MAX_CONFIG_FILES];
+    struct agent a;
+    size_t n_files = 0;
+    bool debug = false;
+    sigset_t mask;
+    int opt, sfd, status = 1;
+
+    while ((opt = getopt_long(argc, argv, "c:dh", options, NULL)) != -1) {
+        switch (opt) {
+        case 'c':
+            if (n_files == MAX_CONFIG_FILES) {
+                fprintf(stderr, "too many --config-file options\n");
+                return 2;
+            }
+            files[n_files++] = optarg;
+            break;
+        case 'd':
+            debug = true;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    memset(&a, 0, sizeof a);
+    if (lb_config_load(&a.cfg, files, n_files, &warnings, &error)) {
+        fprintf(stderr, "neutrino-linuxbridge-agent: %s\n", buf_cstr(&error));
+        lb_config_done(&a.cfg);
+        return 1;
+    }
+    log_set_level(debug || a.cfg.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+    for (const char *p = buf_cstr(&warnings); *p;) {
+        size_t len = strcspn(p, "\n");
+        log_warn("%.*s", (int) len, p);
+        p += len + (p[len] == '\n');
+    }
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (sfd < 0 || nl_open(&a.nl) || nl_monitor_open(&a.mon)) {
+        log_err("cannot open netlink sockets: %s", strerror(errno));
+        goto out;
+    }
+    a.wiring.cfg = &a.cfg;
+    a.wiring.nl = a.nl;
+    if (check_node(&a)) {
+        goto out;
+    }
+    a.sc = server_client_create(&a.cfg.server);
+    a.poll_sc = server_client_create(&a.cfg.server);
+    a.queue = json_array();
+    a.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    pthread_mutex_init(&a.mutex, NULL);
+    a.need_sync = true;
+    log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s", a.cfg.host,
+             *a.cfg.physical_interface_mappings ? a.cfg.physical_interface_mappings : "none",
+             a.cfg.enable_vxlan ? "on, local_ip " : "off",
+             a.cfg.enable_vxlan ? a.cfg.local_ip : "");
+    status = run(&a, sfd);
+    server_client_destroy(a.sc);
+    server_client_destroy(a.poll_sc);
+    json_decref(a.queue);
+    close(a.efd);
+    pthread_mutex_destroy(&a.mutex);
+out:
+    nl_close(a.nl);
+    nl_close(a.mon);
+    if (sfd >= 0) {
+        close(sfd);
+    }
+    free(a.taps);
+    free(a.pending.items);
+    free(a.removed.items);
+    free(a.check_bridges.items);
+    free(a.l2pop.items);
+    lb_config_done(&a.cfg);
+    buf_done(&warnings);
+    buf_done(&error);
+    curl_global_cleanup();
+    log_info("stopped");
+    return status;
+}

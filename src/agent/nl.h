@@ -1,0 +1,77 @@
+/* rtnetlink through libmnl: the link, address and bridge-FDB operations the agents
+ * need, in whatever network namespace the process runs in.  Requests wait for the
+ * kernel's acknowledgement and return 0 or a negative errno (the kernel's answer, e.g.
+ * -EOPNOTSUPP for a device kind this kernel lacks).  One struct nl per thread. */
+#ifndef NEUTRINO_AGENT_NL_H
+#define NEUTRINO_AGENT_NL_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nl;
+
+struct nl_link {
+    int ifindex;
+    char name[IFNAMSIZ];
+    char kind[16];          /* "bridge", "vxlan", "veth", "vlan", ... or "". */
+    int master;             /* ifindex of the bridge it is in, 0 if none. */
+    int mtu;
+    bool up;                /* IFF_UP */
+    uint8_t mac[6];
+};
+
+/* A bridge forwarding entry of a vxlan device. */
+struct nl_fdb {
+    uint8_t mac[6];
+    char dst[46];           /* Remote VTEP address, "" if none. */
+};
+
+int nl_open(struct nl **ret);
+void nl_close(struct nl *nl);
+
+/* Link events: a non-blocking socket subscribed to RTNLGRP_LINK (fd for poll()). */
+int nl_monitor_open(struct nl **ret);
+int nl_fd(const struct nl *nl);
+/* Reads the queued events, calling 'cb' with each link and whether it was removed.
+ * Returns 0 when drained, -ENOBUFS if events were lost (resynchronise), or another
+ * negative errno. */
+typedef void nl_event_cb(const struct nl_link *link, bool removed, void *aux);
+int nl_monitor_read(struct nl *nl, nl_event_cb *cb, void *aux);
+
+typedef void nl_link_cb(const struct nl_link *link, void *aux);
+int nl_link_dump(struct nl *nl, nl_link_cb *cb, void *aux);
+/* -ENODEV if there is no link of that name. */
+int nl_link_get(struct nl *nl, const char *name, struct nl_link *ret);
+
+/* Creates a bridge as Neutron's agent does: STP off, forward delay 0, no multicast
+ * snooping, up.  -EEXIST if the name is taken. */
+int nl_bridge_add(struct nl *nl, const char *name);
+/* Creates a vxlan device over 'dev_ifindex' with VNI 'vni'.  'local' (source
+ * address) and 'group' (multicast group) are textual addresses or NULL; 'dstport' 0
+ * leaves the kernel's default (8472).  'learning' off for l2population. */
+int nl_vxlan_add(struct nl *nl, const char *name, uint32_t vni, int dev_ifindex,
+                 const char *local, const char *group, uint16_t dstport, bool learning,
+                 bool proxy, int mtu);
+/* Creates an 802.1Q sub-interface. -EOPNOTSUPP where the kernel has no 8021q. */
+int nl_vlan_add(struct nl *nl, const char *name, int link_ifindex, uint16_t vid);
+/* Changes a link: 'master' (ifindex, 0 = none, -1 = unchanged), 'mtu' (0 =
+ * unchanged), 'up' (1, 0, or -1 = unchanged). */
+int nl_link_set(struct nl *nl, int ifindex, int master, int mtu, int up);
+int nl_link_del(struct nl *nl, int ifindex);
+
+/* The ifindex of the interface that holds address 'ip'; -ENOENT if none. */
+int nl_addr_owner(struct nl *nl, const char *ip, int *ret_ifindex);
+
+/* Forwarding entries of one device (vxlan), and changes to them. */
+typedef void nl_fdb_cb(const struct nl_fdb *fdb, void *aux);
+int nl_fdb_dump(struct nl *nl, int ifindex, nl_fdb_cb *cb, void *aux);
+/* Adds 'mac' -> 'dst': appended (several destinations, for the flood entry) or
+ * replacing. */
+int nl_fdb_add(struct nl *nl, int ifindex, const uint8_t mac[6], const char *dst, bool append);
+int nl_fdb_del(struct nl *nl, int ifindex, const uint8_t mac[6], const char *dst);
+
+/* Parses "aa:bb:cc:dd:ee:ff". */
+bool nl_parse_mac(const char *text, uint8_t mac[6]);
+
+#endif

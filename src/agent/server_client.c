@@ -1,0 +1,251 @@
+/* The agent's HTTP client (see server_client.h). */
+#include "server_client.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "util.h"
+
+LOG_MODULE("client");
+
+enum { MAX_ANSWER = 64 << 20 };     /* A sync of a very large host fits. */
+
+struct server_client {
+    const struct server_settings *s;
+    CURL *curl;
+    char *token;
+    char base[512];                 /* URL prefix requests are made against. */
+    volatile bool aborted;
+};
+
+struct answer {
+    struct buf body;
+    char subject_token[512];
+    bool too_large;
+};
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *aux)
+{
+    struct answer *a = aux;
+
+    if (a->body.len + size * n > MAX_ANSWER) {
+        a->too_large = true;
+        return 0;
+    }
+    buf_add(&a->body, data, size * n);
+    return size * n;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *aux)
+{
+    struct answer *a = aux;
+    static const char name[] = "x-subject-token:";
+    size_t len = size * n;
+
+    if (len > sizeof name && !strncasecmp(data, name, sizeof name - 1)) {
+        const char *v = data + sizeof name - 1;
+        size_t vlen = len - (sizeof name - 1);
+        while (vlen && *v == ' ') {
+            v++, vlen--;
+        }
+        while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n')) {
+            vlen--;
+        }
+        if (vlen < sizeof a->subject_token) {
+            memcpy(a->subject_token, v, vlen);
+            a->subject_token[vlen] = '\0';
+        }
+    }
+    return len;
+}
+
+static int
+on_progress(void *aux, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+            curl_off_t ulnow)
+{
+    const struct server_client *sc = aux;
+
+    return sc->aborted;
+}
+
+struct server_client *
+server_client_create(const struct server_settings *s)
+{
+    struct server_client *sc = xcalloc(1, sizeof *sc);
+    const char *url = s->url && *s->url ? s->url : "http://127.0.0.1:9696";
+    size_t n = strlen(url);
+
+    while (n && url[n - 1] == '/') {
+        n--;
+    }
+    snprintf(sc->base, sizeof sc->base, "%.*s", (int) n, url);
+    sc->s = s;
+    sc->curl = curl_easy_init();
+    return sc;
+}
+
+void
+server_client_destroy(struct server_client *sc)
+{
+    if (sc) {
+        curl_easy_cleanup(sc->curl);
+        free(sc->token);
+        free(sc);
+    }
+}
+
+void
+server_client_abort(struct server_client *sc)
+{
+    sc->aborted = true;
+}
+
+/* One HTTP exchange.  Returns 0 with '*status' and 'a' filled, or -EAGAIN/-ECANCELED. */
+static int
+exchange(struct server_client *sc, const char *method, const char *url, const char *body,
+         const char *token, long timeout_s, long *status, struct answer *a)
+{
+    struct curl_slist *hdrs = NULL;
+    CURL *curl = sc->curl;
+    CURLcode rc;
+
+    memset(a, 0, sizeof *a);
+    buf_init(&a->body);
+    if (sc->aborted) {
+        return -ECANCELED;
+    }
+    curl_easy_reset(curl);
+    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+    hdrs = curl_slist_append(hdrs, "Accept: application/json");
+    if (token) {
+        char *h = xasprintf("X-Auth-Token: %s", token);
+        hdrs = curl_slist_append(hdrs, h);
+        free(h);
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_XFERINFODATA, sc);
+    if (sc->s->unix_socket && *sc->s->unix_socket) {
+        curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, sc->s->unix_socket);
+    }
+    if (body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+    }
+    rc = curl_easy_perform(curl);
+    curl_slist_free_all(hdrs);
+    if (rc != CURLE_OK) {
+        buf_done(&a->body);
+        if (sc->aborted) {
+            return -ECANCELED;
+        }
+        log_warn_rl("%s %s: %s", method, url, curl_easy_strerror(rc));
+        return -EAGAIN;
+    }
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    return 0;
+}
+
+/* Logs in with the configured credentials; keeps the token. */
+static int
+login(struct server_client *sc)
+{
+    const struct server_settings *s = sc->s;
+    char *url = s->auth_url && *s->auth_url ? xasprintf("%s/auth/tokens?nocatalog", s->auth_url)
+                                            : xasprintf("%s/identity/v3/auth/tokens?nocatalog",
+                                                        sc->base);
+    json_t *body = json_pack(
+        "{s:{s:{s:[s],s:{s:{s:s,s:s,s:{s:s}}}},s:{s:{s:s,s:{s:s}}}}}", "auth", "identity",
+        "methods", "password", "password", "user", "name", s->username, "password",
+        s->password ? s->password : "", "domain", "name",
+        s->user_domain_name ? s->user_domain_name : "Default", "scope", "project", "name",
+        s->project_name ? s->project_name : "service", "domain", "name",
+        s->project_domain_name ? s->project_domain_name : "Default");
+    char *text = json_dumps(body, JSON_COMPACT);
+    struct answer a;
+    long status = 0;
+    int r;
+
+    json_decref(body);
+    r = exchange(sc, "POST", url, text, NULL, sc->s->timeout, &status, &a);
+    free(text);
+    free(url);
+    if (r) {
+        return r;
+    }
+    buf_done(&a.body);
+    if (status != 201 || !a.subject_token[0]) {
+        log_warn_rl("login as %s failed: HTTP %ld", s->username, status);
+        return -EACCES;
+    }
+    free(sc->token);
+    sc->token = xstrdup(a.subject_token);
+    return 0;
+}
+
+int
+server_call(struct server_client *sc, const char *method, const char *path, const json_t *body,
+            long timeout_s, json_t **ret, long *status)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    char *url = xasprintf("%s%s", sc->base, path);
+    bool use_token = sc->s->username && *sc->s->username;
+    struct answer a;
+    long code = 0;
+    int r = 0;
+
+    *ret = NULL;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (use_token && !sc->token) {
+            r = login(sc);
+            if (r) {
+                break;
+            }
+        }
+        r = exchange(sc, method, url, text, use_token ? sc->token : NULL,
+                     timeout_s ? timeout_s : sc->s->timeout, &code, &a);
+        if (r) {
+            break;
+        }
+        if (code == 401 && use_token && attempt == 0) {
+            free(sc->token);        /* Expired or revoked: log in again. */
+            sc->token = NULL;
+            buf_done(&a.body);
+            continue;
+        }
+        if (code >= 200 && code < 300) {
+            *ret = a.body.len ? json_loadb((const char *) a.body.data, a.body.len, 0, NULL)
+                              : NULL;
+            if (a.body.len && !*ret) {
+                log_warn_rl("%s %s: the answer is not JSON", method, path);
+                r = -EPROTO;
+            }
+        } else {
+            log_warn_rl("%s %s: HTTP %ld %.300s", method, path, code, buf_cstr(&a.body));
+            r = -EPROTO;
+        }
+        buf_done(&a.body);
+        break;
+    }
+    if (status) {
+        *status = code;
+    }
+    free(text);
+    free(url);
+    return r;
+}

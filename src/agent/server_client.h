@@ -1,0 +1,43 @@
+/* How an agent talks to neutrino-server: HTTP+JSON over libcurl, by URL or through the
+ * server's unix socket (agents in other network namespaces reach it that way), with a
+ * Keystone token when credentials are configured (it logs in, keeps the token, and
+ * logs in again when the server answers 401).  One client per thread. */
+#ifndef NEUTRINO_AGENT_SERVER_CLIENT_H
+#define NEUTRINO_AGENT_SERVER_CLIENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "buf.h"
+
+/* [server] in the agent's configuration files. */
+struct server_settings {
+    char *url;                  /* e.g. http://controller:9696 */
+    char *unix_socket;          /* If set, connect here instead (URL host ignored). */
+    char *auth_url;             /* Keystone v3; default <url>/identity/v3. */
+    char *username;             /* No username: no token (auth_strategy = noauth). */
+    char *password;
+    char *project_name;
+    char *user_domain_name;
+    char *project_domain_name;
+    int timeout;                /* Seconds per ordinary call. */
+};
+
+struct server_client;
+
+struct server_client *server_client_create(const struct server_settings *s);
+void server_client_destroy(struct server_client *sc);
+
+/* Makes a call.  'body' (may be NULL) is sent as JSON; on a 2xx answer '*ret' gets
+ * the parsed body (NULL if empty) and 0 is returned.  -EPROTO for another status
+ * ('*status' says which; the body is logged), -EAGAIN when the server cannot be
+ * reached, -ECANCELED when server_client_abort() was called.  'timeout_s' 0 uses
+ * the configured one. */
+int server_call(struct server_client *sc, const char *method, const char *path,
+                const json_t *body, long timeout_s, json_t **ret, long *status);
+
+/* Makes calls in progress (and later ones) of this client fail with -ECANCELED.
+ * Safe from another thread. */
+void server_client_abort(struct server_client *sc);
+
+#endif
