@@ -3,6 +3,8 @@
 #   unit tests (cmocka)         debug build and ASan+UBSan build
 #   API tests (pytest, openstacksdk against a real neutrino-server)
 #                               debug build and ASan+UBSan build
+#   agent tests (pytest, the linux-bridge agent in network namespaces)
+#                               debug build and ASan+UBSan build
 #   fuzzers (libFuzzer, clang)  corpus regression + a short time-boxed run
 # Exits non-zero if anything failed.  Logs of failed suites are kept in check-logs/.
 set -u
@@ -33,12 +35,13 @@ run_unit() {
     add "$ok" "$fail" "$skip"
 }
 
+# pytest suites: "api" (tests/api) or "agent" (tests/agent, the namespace lab).
 run_api() {
-    local server=$1 name=$2 log=$logs/api-$2.log
-    note "API tests ($name)"
+    local server=$1 name=$2 suite=$3 log=$logs/$3-$2.log
+    [ "$suite" = api ] && note "API tests ($name)" || note "agent tests ($name)"
     NEUTRINO_SERVER=$server ASAN_OPTIONS=detect_leaks=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        timeout 1200 $PY -m pytest -q -p no:cacheprovider tests/api >"$log" 2>&1
+        timeout 1200 $PY -m pytest -q -p no:cacheprovider "tests/$suite" >"$log" 2>&1
     local line p f s e
     line=$(grep -E '^(=+ )?[0-9]+ (passed|failed)|^(=+ )?(no tests ran|[0-9]+ error)' "$log" | tail -1)
     p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
@@ -73,11 +76,13 @@ make -s fuzz >"$logs/build-fuzz.log" 2>&1 || { echo "   fuzz build failed"; tail
 
 if [ "$build_ok" = 1 ]; then
     run_unit build debug
-    run_api "$top/build/src/server/neutrino-server" debug
+    run_api "$top/build/src/server/neutrino-server" debug api
+    run_api "$top/build/src/server/neutrino-server" debug agent
 fi
 if [ -x build-asan/src/server/neutrino-server ]; then
     run_unit build-asan asan
-    run_api "$top/build-asan/src/server/neutrino-server" asan
+    run_api "$top/build-asan/src/server/neutrino-server" asan api
+    run_api "$top/build-asan/src/server/neutrino-server" asan agent
 fi
 if [ -d build-fuzz/tests/fuzz ]; then
     run_fuzz

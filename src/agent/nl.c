@@ -58,7 +58,15 @@ nl_open(struct nl **ret)
 int
 nl_monitor_open(struct nl **ret)
 {
-    return open_socket(ret, RTMGRP_LINK);
+    /* Room for the events of thousands of taps made at once; a loss is still
+     * survived (ENOBUFS: the caller compares everything). */
+    int size = 16 << 20;
+    int r = open_socket(ret, RTMGRP_LINK);
+
+    if (!r && setsockopt(nl_fd(*ret), SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size)) {
+        setsockopt(nl_fd(*ret), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    }
+    return r;
 }
 
 void
@@ -77,29 +85,50 @@ nl_fd(const struct nl *nl)
 }
 
 /* Sends 'nlh' and runs 'cb' over the answer until the kernel is done (ack or end of
- * dump). */
+ * dump).  Messages of earlier exchanges still queued (the rest of an interrupted
+ * dump) are skipped by their sequence number. */
 static int
-transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *aux)
+transact_once(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *aux)
 {
-    int r;
-
     nlh->nlmsg_seq = ++nl->seq;
     if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0) {
         return -errno;
     }
     for (;;) {
         ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, sizeof nl->buf);
+        int len = (int) n;
         if (n < 0) {
             return -errno;
         }
-        r = mnl_cb_run(nl->buf, (size_t) n, nl->seq, nl->portid, cb, aux);
-        if (r < 0) {
-            return -errno;
-        }
-        if (r == MNL_CB_STOP) {
-            return 0;
+        for (const struct nlmsghdr *m = (const struct nlmsghdr *) nl->buf; mnl_nlmsg_ok(m, len);
+             m = mnl_nlmsg_next(m, &len)) {
+            if (m->nlmsg_seq != nl->seq) {
+                continue;
+            }
+            int r = mnl_cb_run(m, m->nlmsg_len, nl->seq, nl->portid, cb, aux);
+            if (r < 0) {
+                return -errno;
+            }
+            if (r == MNL_CB_STOP) {
+                return 0;
+            }
         }
     }
+}
+
+static int
+transact(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *aux)
+{
+    int r = 0;
+
+    /* A dump the kernel marks interrupted (links changed meanwhile) is run again. */
+    for (int attempt = 0; attempt < 10; attempt++) {
+        r = transact_once(nl, nlh, cb, aux);
+        if (r != -EINTR || !(nlh->nlmsg_flags & NLM_F_DUMP)) {
+            break;
+        }
+    }
+    return r;
 }
 
 static struct nlmsghdr *

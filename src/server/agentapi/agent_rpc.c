@@ -571,7 +571,7 @@ agent_rpc_changes(struct request *req, char *const args[])
     struct store_conn *c = api_conn(req);
     struct change_list l = { NULL, 0 };
     const char *host;
-    int64_t after, wait, first, last;
+    int64_t after = 0, wait = 0, first = 0, last = 0;
     int r;
 
     if (!c || check_caller(req) || !(host = host_param(req))

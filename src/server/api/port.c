@@ -430,9 +430,9 @@ allocate_fixed(struct request *req, struct store_conn *c, const struct port *p,
     for (int pass = 0; pass < 2; pass++) {
         json_array_foreach (fixed_ips, i, entry) {
             bool names_address = json_object_get(entry, "ip_address") != NULL;
-            struct subnet *s;
+            struct subnet *s = NULL;
             struct ip_addr a;
-            bool has_addr, kept = false;
+            bool has_addr = false, kept = false;
 
             if (names_address != (pass == 0)) {
                 continue;

@@ -444,7 +444,7 @@ ks_token_create(struct request *req, char *const args[])
     const json_t *auth, *identity, *methods, *scope;
     struct id_auth parent_auth, a;
     const struct id_token *parent = NULL;
-    const char *method_json;
+    const char *method_json = NULL;
     json_t *body;
     int r;
 

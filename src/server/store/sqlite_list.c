@@ -196,7 +196,7 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
     int r_ = 0, rc;
 
     if (q->marker) {
-        bool exists;
+        bool exists = false;
         r_ = marker_exists(c, table, q->marker, &exists);
         if (r_ || !exists) {
             return r_ ? r_ : -ENOENT;
