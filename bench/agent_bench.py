@@ -18,7 +18,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "agent"))
-import conftest  # noqa: E402
+import lab as conftest  # noqa: E402
 
 
 def main():

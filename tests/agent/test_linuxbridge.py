@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import sh, wait_for
+from lab import sh, wait_for
 
 
 def brq(net):
