@@ -48,6 +48,7 @@ static const struct conf_option server_options[] = {
     BOOL("oslo_policy", "enforce_scope", enforce_scope, "false"),
     STR("identity", "admin_password", admin_password, NULL),
     STR("identity", "demo_password", demo_password, NULL),
+    STR("identity", "agent_password", agent_password, NULL),
     STR("identity", "clouds_yaml", clouds_yaml, NULL),
     STR("identity", "public_endpoint", public_endpoint, NULL),
     STR("identity", "region_name", region_name, "RegionOne"),

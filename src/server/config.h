@@ -41,6 +41,7 @@ struct server_config {
     /* [identity] (neutrino's built-in identity service) */
     char *admin_password;           /* NULL: generated at bootstrap. */
     char *demo_password;
+    char *agent_password;           /* User neutrino-agent (service role, agents). */
     char *clouds_yaml;              /* NULL: $state_path/clouds.yaml. */
     char *public_endpoint;          /* Catalog base URL; NULL: from the request. */
     char *region_name;

@@ -122,20 +122,24 @@ class Lab:
     def host(self, node):
         return "%s-%s" % (self.prefix, node)
 
-    def agent_config(self, node, vxlan=True):
+    def agent_config(self, node, vxlan=True, credentials=None):
         i = {"n1": 1, "n2": 2}[node]
         lines = ["[DEFAULT]", "host = %s" % self.host(node),
                  "[linux_bridge]", "physical_interface_mappings = physnet1:eth3",
                  "[vxlan]", "enable_vxlan = %s" % ("true" if vxlan else "false"),
                  "local_ip = 10.0.1.1%d" % i, "l2_population = true",
                  "[agent]", "report_interval = 1",
-                 "[server]", "url = http://localhost", "unix_socket = %s" % self.sock, ""]
+                 "[server]", "url = http://localhost", "unix_socket = %s" % self.sock]
+        if credentials:
+            lines += ["username = %s" % credentials[0], "password = %s" % credentials[1],
+                      "project_name = %s" % credentials[2]]
+        lines.append("")
         path = self.tmp / ("%s-agent.ini" % node)
         path.write_text("\n".join(lines))
         return path
 
-    def start_agent(self, node, vxlan=True, wait=True):
-        conf = self.agent_config(node, vxlan)
+    def start_agent(self, node, vxlan=True, wait=True, credentials=None):
+        conf = self.agent_config(node, vxlan, credentials)
         log = open(self.tmp / ("%s-agent.log" % node), "ab")
         env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
         p = subprocess.Popen(["ip", "netns", "exec", self.node_ns(node), str(agent_binary()),
@@ -170,8 +174,9 @@ class Lab:
 
     # --- API ----------------------------------------------------------------------
     def api(self, method, path, body=None, params=None):
+        headers = {"X-Auth-Token": self.token} if getattr(self, "token", None) else {}
         return requests.request(method, self.server.url + path, json=body, params=params,
-                                timeout=30)
+                                headers=headers, timeout=30)
 
     def create(self, kind, **attrs):
         r = self.api("POST", "/v2.0/%ss" % kind, {kind: attrs})

@@ -8,6 +8,7 @@ from api_helpers import Api, uname
 
 ADMIN_PW = "adminpw-test"
 DEMO_PW = "demopw-test"
+AGENT_PW = "agentpw-test"
 
 
 def password_auth(user, password, project=None, domain_key="name"):
@@ -50,7 +51,7 @@ class Cloud:
     def __init__(self, url):
         self.url = url.rstrip("/")
         self.ks = self.url + "/identity/v3"
-        self.passwords = {"admin": ADMIN_PW, "demo": DEMO_PW}
+        self.passwords = {"admin": ADMIN_PW, "demo": DEMO_PW, "neutrino-agent": AGENT_PW}
         self.projects = {}
         self.users = {}
         self._tokens = {}
@@ -64,7 +65,7 @@ class Cloud:
     def token(self, user, project=None):
         """A (cached) project-scoped token of one of the accounts."""
         project = project or {"admin": "admin", "demo": "demo", "alt": "alt",
-                              "rdr": "demo"}.get(user, user)
+                              "rdr": "demo", "neutrino-agent": "service"}.get(user, user)
         key = (user, project)
         if key not in self._tokens:
             r = self.issue(user, project=project)
@@ -124,7 +125,8 @@ def identity_overrides(extra=None):
     """Config overrides for a built-in identity server with known passwords."""
     o = {"neutron.conf": {"DEFAULT": {"auth_strategy": "keystone"},
                           "identity": {"admin_password": ADMIN_PW,
-                                       "demo_password": DEMO_PW}}}
+                                       "demo_password": DEMO_PW,
+                                       "agent_password": AGENT_PW}}}
     for fname, sections in (extra or {}).items():
         for sec, keys in sections.items():
             o.setdefault(fname, {}).setdefault(sec, {}).update(keys)

@@ -409,11 +409,13 @@ def test_l2pop_lists_remote_active_ports(srv, api_srv):
 # --- Who may call ---------------------------------------------------------------------
 
 def test_agent_api_needs_an_agent_credential(ks_server):
-    for user, code in (("none", 401), ("demo", 403), ("rdr", 403), ("admin", 200)):
+    for user, code in (("none", 401), ("demo", 403), ("rdr", 403), ("admin", 200),
+                       ("neutrino-agent", 200)):
         headers = {} if user == "none" else {"X-Auth-Token": ks_server.token(user)}
         r = requests.get(ks_server.url + "/agent/v1/sync", params={"host": "h"},
                          headers=headers, timeout=30)
         assert r.status_code == code, (user, r.text)
-    r = requests.get(ks_server.url + "/v2.0/agents", timeout=30,
-                     headers={"X-Auth-Token": ks_server.token("demo")})
-    assert r.json() == {"agents": []}
+    for user in ("demo", "neutrino-agent"):
+        r = requests.get(ks_server.url + "/v2.0/agents", timeout=30,
+                         headers={"X-Auth-Token": ks_server.token(user)})
+        assert r.json() == {"agents": []}

@@ -394,16 +394,23 @@ def test_generated_passwords_in_clouds_yaml(start_server, tmp_path):
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert str(path) in srv.log_path.read_text()
     clouds = yaml.safe_load(path.read_text())["clouds"]
-    assert set(clouds) == {"neutrino-admin", "neutrino-demo"}
-    for name in ("admin", "demo"):
-        auth = clouds["neutrino-" + name]["auth"]
+    assert set(clouds) == {"neutrino-admin", "neutrino-demo", "neutrino-agent"}
+    for cloud, user, project in (("neutrino-admin", "admin", "admin"),
+                                 ("neutrino-demo", "demo", "demo"),
+                                 ("neutrino-agent", "neutrino-agent", "service")):
+        auth = clouds[cloud]["auth"]
         assert auth["auth_url"] == srv.url + "/identity/v3"
-        assert auth["username"] == auth["project_name"] == name
+        assert auth["username"] == user and auth["project_name"] == project
         assert len(auth["password"]) >= 20
         assert auth["password"] not in srv.log_path.read_text()
         r = requests.post(auth["auth_url"] + "/auth/tokens", timeout=30,
-                          json=password_auth(name, auth["password"], name))
+                          json=password_auth(user, auth["password"], project))
         assert r.status_code == 201
+        if cloud == "neutrino-agent":
+            assert [x["name"] for x in r.json()["token"]["roles"]] == ["service"]
+    r = requests.post(clouds["neutrino-demo"]["auth"]["auth_url"] + "/auth/tokens", timeout=30,
+                      json=password_auth("demo", clouds["neutrino-demo"]["auth"]["password"],
+                                         "demo"))
     # A restart keeps identities, tokens and the file.
     before = path.read_text()
     token = r.headers["X-Subject-Token"]

@@ -19,13 +19,16 @@ LOG_MODULE("identity");
 
 enum { GENERATED_PASSWORD_LEN = 24 };
 
-static const char *const builtin_role_names[BUILTIN__COUNT] = { "admin", "member", "reader" };
+static const char *const builtin_role_names[BUILTIN__COUNT] = {
+    "admin", "member", "reader", "service",
+};
 
-/* The two accounts bootstrap makes: user = project name. */
+/* The accounts bootstrap makes, each with its project and one role. */
 struct account {
-    const char *name;
+    const char *name;               /* User name; clouds.yaml names the cloud after it. */
+    const char *project;
     const char *role;
-    const char *description;
+    const char *description;        /* Of the project. */
     const char *configured;         /* Password from neutron.conf, or NULL. */
     char password[PASSWORD_MAX_LEN + 1];
     char hash[PASSWORD_HASH_MAX];
@@ -105,11 +108,12 @@ write_clouds_yaml(const struct server_config *cfg, const char *tmp, const struct
                " neutrino-demo network list\n"
                "clouds:\n");
     for (size_t i = 0; i < n; i++) {
-        fprintf(f, "  neutrino-%s:\n"
+        fprintf(f, "  %s%s:\n"
                    "    auth:\n"
                    "      auth_url: %s/identity/v3\n"
                    "      username: %s\n"
-                   "      password: ", acc[i].name, base, acc[i].name);
+                   "      password: ", str_startswith(acc[i].name, "neutrino-") ? "" : "neutrino-",
+                acc[i].name, base, acc[i].name);
         yaml_quoted(f, acc[i].password);
         fprintf(f, "\n"
                    "      project_name: %s\n"
@@ -117,7 +121,7 @@ write_clouds_yaml(const struct server_config *cfg, const char *tmp, const struct
                    "      project_domain_name: Default\n"
                    "    region_name: %s\n"
                    "    interface: public\n"
-                   "    identity_api_version: 3\n", acc[i].name, cfg->region_name);
+                   "    identity_api_version: 3\n", acc[i].project, cfg->region_name);
     }
     if (fflush(f) || fsync(fileno(f))) {
         buf_printf(error, "cannot write %s: %s", tmp, strerror(errno));
@@ -143,11 +147,14 @@ bootstrap(struct identity *id, struct store_conn *c, const char *clouds, struct 
 {
     const struct server_config *cfg = id->cfg;
     struct account acc[] = {
-        { .name = "admin", .role = "admin",
+        { .name = "admin", .project = "admin", .role = "admin",
           .description = "Bootstrap project for initializing the cloud.",
           .configured = cfg->admin_password },
-        { .name = "demo", .role = "member", .description = "",
+        { .name = "demo", .project = "demo", .role = "member", .description = "",
           .configured = cfg->demo_password },
+        /* The agents' credential: the service role reaches the agent API only. */
+        { .name = "neutrino-agent", .project = "service", .role = "service",
+          .description = "Service accounts.", .configured = cfg->agent_password },
     };
     char *tmp = xasprintf("%s.tmp", clouds);
     int r;
@@ -174,7 +181,7 @@ bootstrap(struct identity *id, struct store_conn *c, const char *clouds, struct 
         r = make_role(c, builtin_role_names[i], id->role_ids[i]);
     }
     for (size_t i = 0; i < ARRAY_SIZE(acc) && !r; i++) {
-        struct id_project p = { .name = (char *) acc[i].name,
+        struct id_project p = { .name = (char *) acc[i].project,
                                 .description = (char *) acc[i].description, .enabled = true };
         struct id_user u = { .name = (char *) acc[i].name, .password_hash = acc[i].hash,
                              .enabled = true };
@@ -184,9 +191,11 @@ bootstrap(struct identity *id, struct store_conn *c, const char *clouds, struct 
         u.default_project_id = STREQ(acc[i].name, "demo") ? p.id : NULL;
         r = store_id_project_insert(c, &p);
         r = r ? r : store_id_user_insert(c, &u);
-        r = r ? r : store_id_grant(c, p.id, u.id,
-                                   id->role_ids[STREQ(acc[i].role, "admin") ? BUILTIN_ADMIN
-                                                                           : BUILTIN_MEMBER]);
+        for (int k = 0; k < BUILTIN__COUNT && !r; k++) {
+            if (STREQ(acc[i].role, builtin_role_names[k])) {
+                r = store_id_grant(c, p.id, u.id, id->role_ids[k]);
+            }
+        }
     }
     if (!r) {
         r = write_clouds_yaml(cfg, tmp, acc, ARRAY_SIZE(acc), error);
@@ -206,7 +215,8 @@ bootstrap(struct identity *id, struct store_conn *c, const char *clouds, struct 
         r = -errno;
         goto out;
     }
-    log_info("identity bootstrapped: projects admin and demo, users admin and demo");
+    log_info("identity bootstrapped: projects admin, demo and service; users admin, demo"
+             " and neutrino-agent");
 out:
     if (r && !error->len) {
         buf_printf(error, "identity bootstrap failed: %s", strerror(-r));
@@ -270,6 +280,7 @@ load(struct identity *id, struct store_conn *c, char *install_id)
         }
     }
     r = r ? r : sync_password(id, c, "admin", id->cfg->admin_password);
+    r = r ? r : sync_password(id, c, "neutrino-agent", id->cfg->agent_password);
     return r ? r : sync_password(id, c, "demo", id->cfg->demo_password);
 }
 
@@ -298,8 +309,9 @@ identity_open(const struct server_config *cfg, struct store *store, struct ident
     if (r == -ENOENT) {
         r = bootstrap(id, c, clouds, error);
         if (!r) {
-            buf_printf(notice, "identity: first start; passwords of users admin and demo are in"
-                               " %s (clouds neutrino-admin, neutrino-demo)", clouds);
+            buf_printf(notice, "identity: first start; passwords of users admin, demo and"
+                               " neutrino-agent are in %s (clouds neutrino-admin,"
+                               " neutrino-demo, neutrino-agent)", clouds);
         }
     } else if (!r) {
         r = load(id, c, install_id);

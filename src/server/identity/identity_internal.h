@@ -16,7 +16,9 @@ struct lockout_slot {
     int64_t until;              /* Locked until (Unix seconds). */
 };
 
-enum builtin_role { BUILTIN_ADMIN, BUILTIN_MEMBER, BUILTIN_READER, BUILTIN__COUNT };
+enum builtin_role {
+    BUILTIN_ADMIN, BUILTIN_MEMBER, BUILTIN_READER, BUILTIN_SERVICE, BUILTIN__COUNT
+};
 
 struct identity {
     const struct server_config *cfg;
