@@ -66,7 +66,8 @@ class Lab:
     eth3 on the 'physnet1' switch (flat/vlan uplink, no address)."""
 
     def __init__(self, tmp):
-        self.prefix = "nt%x" % (os.getpid() & 0xfffff) + uuid.uuid4().hex[:4]
+        # nt<pid>x<random>: the pid lets a later run tell a crashed run's leftovers.
+        self.prefix = "nt%dx%s" % (os.getpid(), uuid.uuid4().hex[:4])
         self.tmp = Path(tmp)
         self.namespaces = []
         self.agents = {}
@@ -86,7 +87,33 @@ class Lab:
     def node_ns(self, node):
         return "%s-%s" % (self.prefix, node)
 
+    @staticmethod
+    def _alive(pid):
+        """True if 'pid' runs (a zombie, never reaped here, counts as dead)."""
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+
+    @staticmethod
+    def remove_orphans():
+        """Removes namespaces of earlier runs whose process is gone (killed before it
+        could clean up).  Never touches a run that is still alive."""
+        import re
+        for name in sh("ip", "netns", "list").stdout.split():
+            m = re.match(r"^nt(\d+)x[0-9a-f]{4}-", name)
+            if not m or Lab._alive(int(m.group(1))):
+                continue
+            for pid in sh("ip", "netns", "pids", name, check=False).stdout.split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            sh("ip", "netns", "del", name, check=False)
+
     def build(self):
+        self.remove_orphans()
         sw = self.ns("sw")
         for br in ("underlay", "physnet1"):
             sh("ip", "-n", sw, "link", "add", br, "type", "bridge")
@@ -143,7 +170,8 @@ class Lab:
         log = open(self.tmp / ("%s-agent.log" % node), "ab")
         env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
         p = subprocess.Popen(["ip", "netns", "exec", self.node_ns(node), str(agent_binary()),
-                              "--config-file", str(conf)], stdout=log, stderr=log, env=env)
+                              "--config-file", str(conf)], stdout=log, stderr=log, env=env,
+                             preexec_fn=_api.die_with_parent)
         log.close()
         self.agents[node] = p
         if wait:

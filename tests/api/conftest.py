@@ -65,6 +65,14 @@ BASE_CONFIG = {
 _SERVERS = []
 
 
+def die_with_parent():
+    """In a child before exec: SIGKILL it if the test process dies (a killed test run
+    leaves no server behind)."""
+    import ctypes
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -124,7 +132,7 @@ class NeutrinoServer:
             cmd += ["--config-file", str(f)]
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                     cwd=str(self.state))
+                                     cwd=str(self.state), preexec_fn=die_with_parent)
         log.close()
         if self not in _SERVERS:
             _SERVERS.append(self)
