@@ -7,8 +7,8 @@
  * last round is asked about in one request, wired, and reported up in one more.
  *
  * Convergence: at start, after the server comes back, when the server says the agent
- * was dead ("revived") or the feed was lost ("resync"), and every minute as a safety
- * net, the agent compares the kernel with the server both ways: every tap is wired
+ * was dead ("revived") or the feed was lost ("resync"), and every 30 polling intervals
+ * (a minute by default) as a safety net, the agent compares the kernel with the server both ways: every tap is wired
  * again (a no-op when nothing differs), ports the server thinks are up but have no
  * tap are reported down, bridges of deleted networks and bridges left without taps
  * are removed. */
@@ -44,7 +44,8 @@ LOG_MODULE("agent");
 enum {
     BATCH = 256,                /* Devices per request. */
     POLL_WAIT_S = 25,           /* Long-poll wait; the HTTP timeout is longer. */
-    SCAN_EVERY_S = 60,          /* Safety-net full comparison. */
+    SCANS_PER_POLL = 30,        /* Safety-net full comparison every 30 polling
+                                 * intervals: events do the real work. */
     RETRY_MS = 1000,
 };
 
@@ -693,7 +694,8 @@ now_ms(void)
 static int
 run(struct agent *a, int sfd)
 {
-    int64_t next_report = 0, next_scan = now_ms() + SCAN_EVERY_S * 1000, retry_at = 0;
+    int64_t scan_ms = (int64_t) a->cfg.polling_interval * SCANS_PER_POLL * 1000;
+    int64_t next_report = 0, next_scan = now_ms() + scan_ms, retry_at = 0;
     bool poller_started = false;
 
     for (;;) {
@@ -769,7 +771,7 @@ run(struct agent *a, int sfd)
         }
         if (now_ms() >= next_scan) {
             a->need_sync = true;
-            next_scan = now_ms() + SCAN_EVERY_S * 1000;
+            next_scan = now_ms() + scan_ms;
         }
     }
     a->stopping = true;
