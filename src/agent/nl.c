@@ -497,6 +497,171 @@ nl_addr_owner(struct nl *nl, const char *ip, int *ret_ifindex)
     return s.ifindex ? 0 : -ENOENT;
 }
 
+/* Addresses and routes of one interface, for moving them onto a bridge. */
+struct addr_walk {
+    int ifindex;
+    nl_addr_cb *cb;
+    void *aux;
+};
+
+static int
+addr_list_msg(const struct nlmsghdr *nlh, void *data)
+{
+    struct addr_walk *w = data;
+    const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+    const struct nlattr *tb[IFA_MAX + 1] = { 0 };
+    struct nl_addr a;
+
+    if (nlh->nlmsg_type != RTM_NEWADDR || (int) ifa->ifa_index != w->ifindex
+        || ifa->ifa_scope != RT_SCOPE_UNIVERSE
+        || mnl_attr_parse(nlh, sizeof *ifa, addr_attr, tb) < 0) {
+        return MNL_CB_OK;
+    }
+    const struct nlattr *at = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
+    size_t len = ifa->ifa_family == AF_INET ? 4 : 16;
+    if (!at || mnl_attr_get_payload_len(at) != len) {
+        return MNL_CB_OK;
+    }
+    memset(&a, 0, sizeof a);
+    a.family = ifa->ifa_family;
+    memcpy(a.addr, mnl_attr_get_payload(at), len);
+    a.prefixlen = ifa->ifa_prefixlen;
+    a.scope = ifa->ifa_scope;
+    w->cb(&a, w->aux);
+    return MNL_CB_OK;
+}
+
+int
+nl_addr_list(struct nl *nl, int ifindex, nl_addr_cb *cb, void *aux)
+{
+    char buf[NL_BUF_SIZE];
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    struct rtgenmsg *rt;
+    struct addr_walk w = { ifindex, cb, aux };
+
+    nlh->nlmsg_type = RTM_GETADDR;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    rt = mnl_nlmsg_put_extra_header(nlh, sizeof *rt);
+    rt->rtgen_family = AF_UNSPEC;
+    return transact(nl, nlh, addr_list_msg, &w);
+}
+
+static int
+addr_change(struct nl *nl, uint16_t type, uint16_t flags, int ifindex, const struct nl_addr *a)
+{
+    char buf[NL_BUF_SIZE];
+    struct nlmsghdr *nlh = new_request(buf, type, flags);
+    struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof *ifa);
+    size_t len = a->family == AF_INET ? 4 : 16;
+
+    ifa->ifa_family = (unsigned char) a->family;
+    ifa->ifa_prefixlen = (unsigned char) a->prefixlen;
+    ifa->ifa_scope = (unsigned char) a->scope;
+    ifa->ifa_index = (unsigned int) ifindex;
+    mnl_attr_put(nlh, IFA_LOCAL, len, a->addr);
+    mnl_attr_put(nlh, IFA_ADDRESS, len, a->addr);
+    return transact(nl, nlh, NULL, NULL);
+}
+
+int
+nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *addr)
+{
+    return addr_change(nl, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE, ifindex, addr);
+}
+
+int
+nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *addr)
+{
+    return addr_change(nl, RTM_DELADDR, 0, ifindex, addr);
+}
+
+struct route_walk {
+    int ifindex;
+    nl_route_cb *cb;
+    void *aux;
+};
+
+static int
+route_attr(const struct nlattr *attr, void *data)
+{
+    const struct nlattr **tb = data;
+    int type = mnl_attr_get_type(attr);
+
+    if (mnl_attr_type_valid(attr, RTA_MAX) > 0) {
+        tb[type] = attr;
+    }
+    return MNL_CB_OK;
+}
+
+static int
+route_msg(const struct nlmsghdr *nlh, void *data)
+{
+    struct route_walk *w = data;
+    const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+    const struct nlattr *tb[RTA_MAX + 1] = { 0 };
+    size_t len = rtm->rtm_family == AF_INET ? 4 : 16;
+    struct nl_route r;
+
+    if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_table != RT_TABLE_MAIN
+        || mnl_attr_parse(nlh, sizeof *rtm, route_attr, tb) < 0 || !tb[RTA_OIF]
+        || (int) mnl_attr_get_u32(tb[RTA_OIF]) != w->ifindex || !tb[RTA_GATEWAY]
+        || mnl_attr_get_payload_len(tb[RTA_GATEWAY]) != len) {
+        return MNL_CB_OK;
+    }
+    memset(&r, 0, sizeof r);
+    r.family = rtm->rtm_family;
+    r.dst_len = rtm->rtm_dst_len;
+    if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == len) {
+        memcpy(r.dst, mnl_attr_get_payload(tb[RTA_DST]), len);
+    }
+    memcpy(r.gateway, mnl_attr_get_payload(tb[RTA_GATEWAY]), len);
+    if (tb[RTA_PRIORITY]) {
+        r.priority = mnl_attr_get_u32(tb[RTA_PRIORITY]);
+    }
+    w->cb(&r, w->aux);
+    return MNL_CB_OK;
+}
+
+int
+nl_route_list(struct nl *nl, int ifindex, nl_route_cb *cb, void *aux)
+{
+    char buf[NL_BUF_SIZE];
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    struct rtmsg *rtm;
+    struct route_walk w = { ifindex, cb, aux };
+
+    nlh->nlmsg_type = RTM_GETROUTE;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
+    rtm->rtm_family = AF_UNSPEC;
+    return transact(nl, nlh, route_msg, &w);
+}
+
+int
+nl_route_add(struct nl *nl, int ifindex, const struct nl_route *route)
+{
+    char buf[NL_BUF_SIZE];
+    struct nlmsghdr *nlh = new_request(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+    struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
+    size_t len = route->family == AF_INET ? 4 : 16;
+
+    rtm->rtm_family = (unsigned char) route->family;
+    rtm->rtm_dst_len = (unsigned char) route->dst_len;
+    rtm->rtm_table = RT_TABLE_MAIN;
+    rtm->rtm_protocol = RTPROT_BOOT;
+    rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+    rtm->rtm_type = RTN_UNICAST;
+    if (route->dst_len) {
+        mnl_attr_put(nlh, RTA_DST, len, route->dst);
+    }
+    mnl_attr_put(nlh, RTA_GATEWAY, len, route->gateway);
+    mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t) ifindex);
+    if (route->priority) {
+        mnl_attr_put_u32(nlh, RTA_PRIORITY, route->priority);
+    }
+    return transact(nl, nlh, NULL, NULL);
+}
+
 /* --- Bridge forwarding entries --------------------------------------------------- */
 
 struct fdb_walk {

@@ -60,6 +60,33 @@ int nl_vlan_add(struct nl *nl, const char *name, int link_ifindex, uint16_t vid)
 int nl_link_set(struct nl *nl, int ifindex, int master, int mtu, int up);
 int nl_link_del(struct nl *nl, int ifindex);
 
+/* An address of an interface. */
+struct nl_addr {
+    int family;             /* AF_INET or AF_INET6. */
+    uint8_t addr[16];
+    int prefixlen;
+    int scope;
+};
+
+/* A route through a gateway (the routes an address move must carry along). */
+struct nl_route {
+    int family;
+    uint8_t dst[16];
+    int dst_len;
+    uint8_t gateway[16];
+    uint32_t priority;
+};
+
+typedef void nl_addr_cb(const struct nl_addr *addr, void *aux);
+typedef void nl_route_cb(const struct nl_route *route, void *aux);
+/* Global-scope addresses of 'ifindex'. */
+int nl_addr_list(struct nl *nl, int ifindex, nl_addr_cb *cb, void *aux);
+int nl_addr_add(struct nl *nl, int ifindex, const struct nl_addr *addr);
+int nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *addr);
+/* Main-table routes leaving through 'ifindex' via a gateway. */
+int nl_route_list(struct nl *nl, int ifindex, nl_route_cb *cb, void *aux);
+int nl_route_add(struct nl *nl, int ifindex, const struct nl_route *route);
+
 /* The ifindex of the interface that holds address 'ip'; -ENOENT if none. */
 int nl_addr_owner(struct nl *nl, const char *ip, int *ret_ifindex);
 

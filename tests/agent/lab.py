@@ -65,7 +65,8 @@ class Lab:
     """Nodes n1 and n2: eth1 on the 'underlay' switch (10.0.1.1x/24, vxlan local_ip),
     eth3 on the 'physnet1' switch (flat/vlan uplink, no address)."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, flat_iface="eth3"):
+        self.flat_iface = flat_iface
         # nt<pid>x<random>: the pid lets a later run tell a crashed run's leftovers.
         self.prefix = "nt%dx%s" % (os.getpid(), uuid.uuid4().hex[:4])
         self.tmp = Path(tmp)
@@ -152,7 +153,8 @@ class Lab:
     def agent_config(self, node, vxlan=True, credentials=None):
         i = {"n1": 1, "n2": 2}[node]
         lines = ["[DEFAULT]", "host = %s" % self.host(node),
-                 "[linux_bridge]", "physical_interface_mappings = physnet1:eth3",
+                 "[linux_bridge]",
+                 "physical_interface_mappings = physnet1:%s" % self.flat_iface,
                  "[vxlan]", "enable_vxlan = %s" % ("true" if vxlan else "false"),
                  "local_ip = 10.0.1.1%d" % i, "l2_population = true",
                  "[agent]", "report_interval = 1",

@@ -77,6 +77,66 @@ vlan_name(const char *iface, int64_t vid, char out[IFNAMSIZ])
     out[IFNAMSIZ - 1] = '\0';
 }
 
+/* Addresses and gateway routes of an interface, as collected before a move. */
+struct ip_config {
+    struct nl_addr addrs[16];
+    size_t n_addrs;
+    struct nl_route routes[16];
+    size_t n_routes;
+};
+
+static void
+keep_addr(const struct nl_addr *a, void *aux)
+{
+    struct ip_config *ip = aux;
+
+    if (ip->n_addrs < ARRAY_SIZE(ip->addrs)) {
+        ip->addrs[ip->n_addrs++] = *a;
+    }
+}
+
+static void
+keep_route(const struct nl_route *r, void *aux)
+{
+    struct ip_config *ip = aux;
+
+    if (ip->n_routes < ARRAY_SIZE(ip->routes)) {
+        ip->routes[ip->n_routes++] = *r;
+    }
+}
+
+/* Moves the addresses of 'from' (and the gateway routes through it) to 'to', as
+ * Neutron's agent does when a physical interface that carries the node's addresses
+ * (the vxlan underlay, the management network) becomes a bridge port: the bridge must
+ * answer for them from then on. */
+static int
+move_ips(struct wiring *w, const struct nl_link *from, const struct nl_link *to)
+{
+    struct ip_config ip;
+    int r;
+
+    memset(&ip, 0, sizeof ip);
+    r = nl_addr_list(w->nl, from->ifindex, keep_addr, &ip);
+    if (!r && ip.n_addrs) {
+        r = nl_route_list(w->nl, from->ifindex, keep_route, &ip);
+    }
+    for (size_t i = 0; i < ip.n_addrs && !r; i++) {
+        r = nl_addr_add(w->nl, to->ifindex, &ip.addrs[i]);
+        if (!r) {
+            r = nl_addr_del(w->nl, from->ifindex, &ip.addrs[i]);
+        }
+    }
+    for (size_t i = 0; i < ip.n_routes && !r; i++) {
+        r = nl_route_add(w->nl, to->ifindex, &ip.routes[i]);
+        r = r == -EEXIST ? 0 : r;
+    }
+    if (!r && ip.n_addrs) {
+        log_info("moved %zu address(es) and %zu route(s) from %s to %s", ip.n_addrs,
+                 ip.n_routes, from->name, to->name);
+    }
+    return r;
+}
+
 static int
 uplink_flat(struct wiring *w, const char *physnet, const struct nl_link *bridge, char *reason,
             size_t n)
@@ -92,7 +152,11 @@ uplink_flat(struct wiring *w, const char *physnet, const struct nl_link *bridge,
     }
     r = nl_link_get(w->nl, iface, &link);
     if (!r) {
+        bool joining = link.master != bridge->ifindex;
         r = enslave(w, &link, bridge, 0, true);
+        if (!r && joining) {
+            r = move_ips(w, &link, bridge);
+        }
     }
     if (r) {
         snprintf(reason, n, "interface %s of physical network %s: %s", iface, physnet,
@@ -168,9 +232,14 @@ uplink_vxlan(struct wiring *w, int64_t vni, const struct nl_link *bridge, int mt
     snprintf(name, sizeof name, "vxlan-%lld", (long long) vni);
     r = nl_link_get(w->nl, name, &link);
     if (r == -ENODEV) {
+        /* local_ip may have moved onto a flat network's bridge since start-up. */
+        int dev = w->vtep_ifindex;
+        if (nl_addr_owner(w->nl, cfg->local_ip, &dev)) {
+            dev = w->vtep_ifindex;
+        }
         /* l2population: unicast, with the forwarding entries the server gives, and the
          * local address; otherwise multicast to vxlan_group. */
-        r = nl_vxlan_add(w->nl, name, (uint32_t) vni, w->vtep_ifindex,
+        r = nl_vxlan_add(w->nl, name, (uint32_t) vni, dev,
                          cfg->l2_population ? cfg->local_ip : NULL,
                          cfg->l2_population ? NULL : cfg->vxlan_group,
                          (uint16_t) cfg->udp_dstport, !cfg->l2_population,
@@ -277,7 +346,9 @@ wiring_remove_bridge(struct wiring *w, const char *name)
         if (STREQ(l->kind, "vxlan") || STREQ(l->kind, "vlan")) {
             r = nl_link_del(w->nl, l->ifindex);   /* Uplinks made for this network. */
         } else if (!str_startswith(l->name, "tap")) {
-            r = nl_link_set(w->nl, l->ifindex, 0, 0, -1);     /* A flat interface. */
+            /* A flat interface: its addresses come back to it, then it leaves. */
+            r = move_ips(w, &bridge, l);
+            r = r ? r : nl_link_set(w->nl, l->ifindex, 0, 0, -1);
         }
         if (r == -ENODEV) {
             r = 0;
