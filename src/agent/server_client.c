@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_capture.h"
 #include "log.h"
 #include "util.h"
 
@@ -21,49 +22,6 @@ struct server_client {
     char base[512];                 /* URL prefix requests are made against. */
     volatile bool aborted;
 };
-
-struct answer {
-    struct buf body;
-    char subject_token[512];
-    bool too_large;
-};
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *aux)
-{
-    struct answer *a = aux;
-
-    if (a->body.len + size * n > MAX_ANSWER) {
-        a->too_large = true;
-        return 0;
-    }
-    buf_add(&a->body, data, size * n);
-    return size * n;
-}
-
-static size_t
-on_header(char *data, size_t size, size_t n, void *aux)
-{
-    struct answer *a = aux;
-    static const char name[] = "x-subject-token:";
-    size_t len = size * n;
-
-    if (len > sizeof name && !strncasecmp(data, name, sizeof name - 1)) {
-        const char *v = data + sizeof name - 1;
-        size_t vlen = len - (sizeof name - 1);
-        while (vlen && *v == ' ') {
-            v++, vlen--;
-        }
-        while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n')) {
-            vlen--;
-        }
-        if (vlen < sizeof a->subject_token) {
-            memcpy(a->subject_token, v, vlen);
-            a->subject_token[vlen] = '\0';
-        }
-    }
-    return len;
-}
 
 static int
 on_progress(void *aux, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
@@ -109,14 +67,13 @@ server_client_abort(struct server_client *sc)
 /* One HTTP exchange.  Returns 0 with '*status' and 'a' filled, or -EAGAIN/-ECANCELED. */
 static int
 exchange(struct server_client *sc, const char *method, const char *url, const char *body,
-         const char *token, long timeout_s, long *status, struct answer *a)
+         const char *token, long timeout_s, long *status, struct http_capture *a)
 {
     struct curl_slist *hdrs = NULL;
     CURL *curl = sc->curl;
     CURLcode rc;
 
-    memset(a, 0, sizeof *a);
-    buf_init(&a->body);
+    http_capture_init(a, MAX_ANSWER);
     if (sc->aborted) {
         return -ECANCELED;
     }
@@ -134,9 +91,9 @@ exchange(struct server_client *sc, const char *method, const char *url, const ch
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_capture_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_capture_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -150,7 +107,7 @@ exchange(struct server_client *sc, const char *method, const char *url, const ch
     rc = curl_easy_perform(curl);
     curl_slist_free_all(hdrs);
     if (rc != CURLE_OK) {
-        buf_done(&a->body);
+        http_capture_done(a);
         if (sc->aborted) {
             return -ECANCELED;
         }
@@ -177,7 +134,7 @@ login(struct server_client *sc)
         s->project_name ? s->project_name : "service", "domain", "name",
         s->project_domain_name ? s->project_domain_name : "Default");
     char *text = json_dumps(body, JSON_COMPACT);
-    struct answer a;
+    struct http_capture a;
     long status = 0;
     int r;
 
@@ -188,7 +145,7 @@ login(struct server_client *sc)
     if (r) {
         return r;
     }
-    buf_done(&a.body);
+    http_capture_done(&a);
     if (status != 201 || !a.subject_token[0]) {
         log_warn_rl("login as %s failed: HTTP %ld", s->username, status);
         return -EACCES;
@@ -205,7 +162,7 @@ server_call(struct server_client *sc, const char *method, const char *path, cons
     char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
     char *url = xasprintf("%s%s", sc->base, path);
     bool use_token = sc->s->username && *sc->s->username;
-    struct answer a;
+    struct http_capture a;
     long code = 0;
     int r = 0;
 
@@ -225,7 +182,7 @@ server_call(struct server_client *sc, const char *method, const char *path, cons
         if (code == 401 && use_token && attempt == 0) {
             free(sc->token);        /* Expired or revoked: log in again. */
             sc->token = NULL;
-            buf_done(&a.body);
+            http_capture_done(&a);
             continue;
         }
         if (code >= 200 && code < 300) {
@@ -239,7 +196,7 @@ server_call(struct server_client *sc, const char *method, const char *path, cons
             log_warn_rl("%s %s: HTTP %ld %.300s", method, path, code, buf_cstr(&a.body));
             r = -EPROTO;
         }
-        buf_done(&a.body);
+        http_capture_done(&a);
         break;
     }
     if (status) {

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "config.h"
+#include "http_capture.h"
 #include "log.h"
 #include "token_cache.h"
 #include "util.h"
@@ -34,64 +35,19 @@ struct keystone_client {
     int64_t service_expires;
 };
 
-struct http_answer {
-    long status;
-    struct buf body;
-    char subject_token[512];
-    bool too_large;
-};
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *aux)
-{
-    struct http_answer *a = aux;
-
-    if (a->body.len + size * n > MAX_RESPONSE) {
-        a->too_large = true;
-        return 0;
-    }
-    buf_add(&a->body, data, size * n);
-    return size * n;
-}
-
-static size_t
-on_header(char *data, size_t size, size_t n, void *aux)
-{
-    struct http_answer *a = aux;
-    size_t len = size * n;
-    static const char name[] = "x-subject-token:";
-
-    if (len > sizeof name && !strncasecmp(data, name, sizeof name - 1)) {
-        const char *v = data + sizeof name - 1;
-        size_t vlen = len - (sizeof name - 1);
-        while (vlen && (*v == ' ' || *v == '\t')) {
-            v++, vlen--;
-        }
-        while (vlen && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' || v[vlen - 1] == ' ')) {
-            vlen--;
-        }
-        if (vlen < sizeof a->subject_token) {
-            memcpy(a->subject_token, v, vlen);
-            a->subject_token[vlen] = '\0';
-        }
-    }
-    return len;
-}
-
 /* One request to Keystone.  Returns 0 with 'a' filled, or -EAGAIN on transport
  * failure (logged, rate-limited). */
 static int
 http_call(struct keystone_client *kc, const char *method, const char *url,
           const char *auth_token, const char *subject_token, const char *body,
-          struct http_answer *a)
+          struct http_capture *a)
 {
     struct curl_slist *hdrs = NULL;
     char *h;
     CURL *curl = curl_easy_init();
     CURLcode rc;
 
-    memset(a, 0, sizeof *a);
-    buf_init(&a->body);
+    http_capture_init(a, MAX_RESPONSE);
     if (!curl) {
         return -EAGAIN;
     }
@@ -113,9 +69,9 @@ http_call(struct keystone_client *kc, const char *method, const char *url,
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long) kc->cfg->ks_http_connect_timeout);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long) kc->cfg->ks_http_connect_timeout * 2);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_capture_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_capture_header);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
     if (body) {
@@ -130,7 +86,7 @@ http_call(struct keystone_client *kc, const char *method, const char *url,
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(curl);
     if (rc != CURLE_OK) {
-        buf_done(&a->body);
+        http_capture_done(a);
         return -EAGAIN;
     }
     return 0;
@@ -161,7 +117,7 @@ static int
 service_login(struct keystone_client *kc, char **ret)
 {
     const struct server_config *cfg = kc->cfg;
-    struct http_answer a;
+    struct http_capture a;
     json_t *user, *project, *body;
     char *text, *url;
     int r;
@@ -188,7 +144,7 @@ service_login(struct keystone_client *kc, char **ret)
     if (a.status != 201 || !a.subject_token[0]) {
         log_warn_rl("service login to %s as %s failed: HTTP %ld", kc->v3, cfg->ks_username,
                     a.status);
-        buf_done(&a.body);
+        http_capture_done(&a);
         return -EAGAIN;
     }
     body = json_loadb((const char *) a.body.data, a.body.len, 0, NULL);
@@ -197,7 +153,7 @@ service_login(struct keystone_client *kc, char **ret)
     kc->service_expires = parse_time(json_string_value(
         json_object_get(json_object_get(body, "token"), "expires_at")));
     json_decref(body);
-    buf_done(&a.body);
+    http_capture_done(&a);
     *ret = xstrdup(kc->service_token);
     return 0;
 }
@@ -238,7 +194,7 @@ static int
 remote_validate(struct keystone_client *kc, const char *token, struct token_verdict *v)
 {
     char *url = xasprintf("%s/auth/tokens?nocatalog", kc->v3);
-    struct http_answer a;
+    struct http_capture a;
     char *service = NULL;
     int r;
 
@@ -260,7 +216,7 @@ remote_validate(struct keystone_client *kc, const char *token, struct token_verd
             pthread_mutex_lock(&kc->mutex);
             kc->service_expires = 0;
             pthread_mutex_unlock(&kc->mutex);
-            buf_done(&a.body);
+            http_capture_done(&a);
             continue;
         }
         if (a.status == 200 && !a.too_large) {
@@ -271,7 +227,7 @@ remote_validate(struct keystone_client *kc, const char *token, struct token_verd
             log_warn_rl("token validation at %s: HTTP %ld", kc->v3, a.status);
             r = -EAGAIN;
         }
-        buf_done(&a.body);
+        http_capture_done(&a);
         break;
     }
     free(url);

@@ -333,3 +333,13 @@ store_rollback(struct store_conn *c)
     c->in_write = false;
     pthread_mutex_unlock(&c->store->write_mutex);
 }
+
+void
+bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s) {
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, i);
+    }
+}

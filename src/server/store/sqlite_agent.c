@@ -74,16 +74,6 @@ store_agent_get_by_host(struct store_conn *c, const char *agent_type, const char
     return agent_get_one(c, st, ret);
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s) {
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(st, i);
-    }
-}
-
 /* Binds every column in AGENT_SELECT's order. */
 static void
 agent_bind(sqlite3_stmt *st, const struct agent *a)
@@ -94,11 +84,11 @@ agent_bind(sqlite3_stmt *st, const struct agent *a)
     sqlite3_bind_text(st, 4, a->topic, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, a->host, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 6, a->admin_state_up);
-    bind_opt(st, 7, a->description);
-    bind_opt(st, 8, a->availability_zone);
+    bind_text_or_null(st, 7, a->description);
+    bind_text_or_null(st, 8, a->availability_zone);
     sqlite3_bind_text(st, 9, a->configurations_json ? a->configurations_json : "{}", -1,
                       SQLITE_STATIC);
-    bind_opt(st, 10, a->resource_versions_json);
+    bind_text_or_null(st, 10, a->resource_versions_json);
     sqlite3_bind_text(st, 11, a->created_at, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 12, a->started_at, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 13, a->heartbeat_timestamp, -1, SQLITE_STATIC);

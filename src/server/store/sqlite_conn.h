@@ -39,6 +39,9 @@ int conn_error(struct store_conn *c, int rc, const char *what);
 /* Steps a statement expected to finish without rows (INSERT/UPDATE/DELETE). */
 int conn_exec_stmt(struct store_conn *c, sqlite3_stmt *st, const char *what);
 
+/* Binds 's' as text, or NULL when 's' is NULL. */
+void bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
 /* Returns column 'i' as text: a borrowed pointer if !copy, else an owned copy;
  * NULL for SQL NULL. */
 char *col_text(sqlite3_stmt *st, int i, bool copy);

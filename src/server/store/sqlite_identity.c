@@ -37,16 +37,6 @@ id_role_done(struct id_role *r)
     memset(r, 0, sizeof *r);
 }
 
-static void
-bind_opt(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s) {
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(st, i);
-    }
-}
-
 /* Maps a unique-constraint failure to -EEXIST quietly (a taken name is an answer,
  * not an error worth logging). */
 static int
@@ -269,7 +259,7 @@ store_id_project_foreach(struct store_conn *c, const char *name, store_id_projec
     if (!st) {
         return -EIO;
     }
-    bind_opt(st, 1, name);
+    bind_text_or_null(st, 1, name);
     return project_walk(c, st, cb, aux);
 }
 
@@ -329,10 +319,10 @@ user_bind(sqlite3_stmt *st, const struct id_user *u)
 {
     sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
-    bind_opt(st, 3, u->password_hash);
-    bind_opt(st, 4, u->default_project_id);
-    bind_opt(st, 5, u->email);
-    bind_opt(st, 6, u->description);
+    bind_text_or_null(st, 3, u->password_hash);
+    bind_text_or_null(st, 4, u->default_project_id);
+    bind_text_or_null(st, 5, u->email);
+    bind_text_or_null(st, 6, u->description);
     sqlite3_bind_int(st, 7, u->enabled);
 }
 
@@ -388,7 +378,7 @@ store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *
     if (!st) {
         return -EIO;
     }
-    bind_opt(st, 1, name);
+    bind_text_or_null(st, 1, name);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct id_user u;
         user_from_row(st, &u, false);
@@ -443,7 +433,7 @@ store_id_role_insert(struct store_conn *c, const struct id_role *r)
     }
     sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
-    bind_opt(st, 3, r->description);
+    bind_text_or_null(st, 3, r->description);
     return exec_insert(c, st, "insert role");
 }
 
@@ -484,7 +474,7 @@ store_id_role_foreach(struct store_conn *c, const char *name, store_id_role_cb *
     if (!st) {
         return -EIO;
     }
-    bind_opt(st, 1, name);
+    bind_text_or_null(st, 1, name);
     return role_walk(c, st, cb, aux);
 }
 
@@ -574,9 +564,9 @@ store_id_assignment_foreach(struct store_conn *c, const char *project_id, const 
     if (!st) {
         return -EIO;
     }
-    bind_opt(st, 1, project_id);
-    bind_opt(st, 2, user_id);
-    bind_opt(st, 3, role_id);
+    bind_text_or_null(st, 1, project_id);
+    bind_text_or_null(st, 2, user_id);
+    bind_text_or_null(st, 3, role_id);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct id_assignment a = {
             (const char *) sqlite3_column_text(st, 0),

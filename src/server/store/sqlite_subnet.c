@@ -99,16 +99,6 @@ store_subnet_foreach(struct store_conn *c, const struct list_query *q, store_sub
     return list_run(c, &subnet_sql, q, subnet_row, &w);
 }
 
-static void
-bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s) {
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(st, i);
-    }
-}
-
 int
 store_subnet_insert(struct store_conn *c, const struct subnet *s)
 {
