@@ -112,6 +112,14 @@ class Lab:
                 except (ProcessLookupError, ValueError):
                     pass
             sh("ip", "netns", "del", name, check=False)
+        import glob
+        for path in glob.glob("/tmp/nt*x*.sock"):
+            m = re.match(r"^/tmp/nt(\d+)x[0-9a-f]{4}\.sock$", path)
+            if m and not Lab._alive(int(m.group(1))):
+                try:
+                    os.unlink(path)
+                except OSError:
+                    pass
 
     def build(self):
         self.remove_orphans()
