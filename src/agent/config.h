@@ -1,8 +1,8 @@
 /* neutrino-linuxbridge-agent's configuration: Neutron's linuxbridge_agent.ini options
  * (and [DEFAULT] host from neutron.conf), plus [server], where the server is and how
  * to log in to it. */
-#ifndef NEUTRINO_LB_CONFIG_H
-#define NEUTRINO_LB_CONFIG_H
+#ifndef NEUTRINO_AGENT_CONFIG_H
+#define NEUTRINO_AGENT_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,14 +10,14 @@
 #include "buf.h"
 #include "server_client.h"
 
-#define LB_MAX_MAPPINGS 32
+#define AGENT_MAX_MAPPINGS 32
 
 struct mapping {
     char *physnet;
     char *iface;
 };
 
-struct lb_config {
+struct agent_config {
     /* [DEFAULT] */
     char *host;                     /* Default: the machine's host name. */
     bool debug;
@@ -38,17 +38,17 @@ struct lb_config {
     struct server_settings server;
 
     /* Parsed physical_interface_mappings. */
-    struct mapping mappings[LB_MAX_MAPPINGS];
+    struct mapping mappings[AGENT_MAX_MAPPINGS];
     size_t n_mappings;
 };
 
 /* Reads 'files' (defaults first) and parses the mappings.  Unknown options are
  * appended to 'warnings'.  Returns 0 or a negative errno with 'error' set. */
-int lb_config_load(struct lb_config *cfg, char *const *files, size_t n_files,
+int agent_config_load(struct agent_config *cfg, char *const *files, size_t n_files,
                    struct buf *warnings, struct buf *error);
-void lb_config_done(struct lb_config *cfg);
+void agent_config_done(struct agent_config *cfg);
 
 /* The interface mapped to 'physnet', or NULL. */
-const char *lb_config_iface(const struct lb_config *cfg, const char *physnet);
+const char *agent_config_iface(const struct agent_config *cfg, const char *physnet);
 
 #endif

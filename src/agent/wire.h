@@ -4,36 +4,36 @@
  * vxlan forwarding entries l2population asks for.  Every operation is idempotent: it
  * compares with what the kernel has and changes only the difference, so re-wiring a
  * working port (after an agent restart) never disturbs its traffic. */
-#ifndef NEUTRINO_LB_WIRING_H
-#define NEUTRINO_LB_WIRING_H
+#ifndef NEUTRINO_AGENT_WIRE_H
+#define NEUTRINO_AGENT_WIRE_H
 
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "lb_config.h"
+#include "config.h"
 #include "nl.h"
 
-struct wiring {
-    const struct lb_config *cfg;
+struct wire {
+    const struct agent_config *cfg;
     struct nl *nl;
     int vtep_ifindex;           /* Interface holding local_ip (vxlan), 0 if none. */
     bool vlan_unsupported;      /* The kernel refused an 802.1Q device. */
 };
 
 /* "brq" + the first 11 characters of a network id. */
-void wiring_bridge_name(const char *network_id, char out[IFNAMSIZ]);
+void wire_bridge_name(const char *network_id, char out[IFNAMSIZ]);
 
 /* Wires the tap named in 'details' (the server's device details): bridge, uplink, MTU,
  * membership, link state.  Returns 0, or -1 with the reason (for the log) in 'reason'. */
-int wiring_plug(struct wiring *w, const json_t *details, char *reason, size_t reason_size);
+int wire_plug(struct wire *w, const json_t *details, char *reason, size_t reason_size);
 
 /* Removes the bridge of 'bridge' and the uplink devices it created (vxlan, vlan); a
  * flat interface is only detached.  Missing devices are not an error. */
-int wiring_remove_bridge(struct wiring *w, const char *bridge);
+int wire_remove_bridge(struct wire *w, const char *bridge);
 
 /* Makes vxlan device 'dev's forwarding entries equal to 'vteps' ({ip: [[mac, ip]...]})
  * : a flood entry per remote VTEP plus one per remote port.  Returns 0 or -errno. */
-int wiring_l2pop(struct wiring *w, const char *dev, const json_t *vteps);
+int wire_l2pop(struct wire *w, const char *dev, const json_t *vteps);
 
 #endif

@@ -1,4 +1,5 @@
-/* neutrino-linuxbridge-agent: wires the ports bound to this host onto Linux bridges.
+/* The linux-bridge agent's loop (see agent.h): wires the ports bound to this host onto
+ * Linux bridges.
  *
  * One thread watches the kernel (rtnetlink link events: a tap appears or goes away) and
  * does all the work; a second one long-polls the server's change feed (a port of ours
@@ -13,7 +14,6 @@
  * tap are reported down, bridges of deleted networks and bridges left without taps
  * are removed. */
 #include <errno.h>
-#include <getopt.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -28,8 +28,9 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
-#include "lb_config.h"
-#include "lb_wiring.h"
+#include "agent.h"
+#include "config.h"
+#include "wire.h"
 #include "log.h"
 #include "nl.h"
 #include "server_client.h"
@@ -37,7 +38,6 @@
 
 LOG_MODULE("agent");
 
-#define MAX_CONFIG_FILES 16
 #define AGENT_TYPE "Linux bridge agent"
 #define AGENT_BINARY "neutron-linuxbridge-agent"
 
@@ -101,10 +101,10 @@ struct tap {
 };
 
 struct agent {
-    struct lb_config cfg;
+    const struct agent_config *cfg;
     struct nl *nl;              /* Requests (main thread). */
     struct nl *mon;             /* Link events. */
-    struct wiring wiring;
+    struct wire wire;
     struct server_client *sc;   /* Main thread's client. */
 
     struct tap *taps;
@@ -181,18 +181,18 @@ configurations(struct agent *a)
     json_t *mappings = json_object();
     json_t *conf;
 
-    for (size_t i = 0; i < a->cfg.n_mappings; i++) {
-        json_object_set_new(mappings, a->cfg.mappings[i].physnet,
-                            json_string(a->cfg.mappings[i].iface));
+    for (size_t i = 0; i < a->cfg->n_mappings; i++) {
+        json_object_set_new(mappings, a->cfg->mappings[i].physnet,
+                            json_string(a->cfg->mappings[i].iface));
     }
     conf = json_pack("{s:[],s:{},s:o,s:I}", "extensions", "bridge_mappings",
                      "interface_mappings", mappings, "devices", (json_int_t) a->n_taps);
-    if (a->cfg.enable_vxlan) {
-        json_object_set_new(conf, "tunneling_ip", json_string(a->cfg.local_ip));
+    if (a->cfg->enable_vxlan) {
+        json_object_set_new(conf, "tunneling_ip", json_string(a->cfg->local_ip));
         json_object_set_new(conf, "tunnel_types", json_pack("[s]", "vxlan"));
-        json_object_set_new(conf, "l2_population", json_boolean(a->cfg.l2_population));
+        json_object_set_new(conf, "l2_population", json_boolean(a->cfg->l2_population));
     }
-    if (a->wiring.vlan_unsupported) {
+    if (a->wire.vlan_unsupported) {
         /* Visible to operators in `openstack network agent show`. */
         json_object_set_new(conf, "kernel_missing", json_pack("[s]", "8021q (vlan)"));
     }
@@ -205,7 +205,7 @@ static int
 report(struct agent *a)
 {
     json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
-                              AGENT_BINARY, "host", a->cfg.host, "topic", "N/A",
+                              AGENT_BINARY, "host", a->cfg->host, "topic", "N/A",
                               "configurations", configurations(a));
     json_t *body, *ans = NULL;
     int r;
@@ -239,7 +239,7 @@ report_status(struct agent *a, json_t *up, json_t *down)
         json_decref(down);
         return 0;
     }
-    body = json_pack("{s:s,s:o,s:o}", "host", a->cfg.host, "up", up, "down", down);
+    body = json_pack("{s:s,s:o,s:o}", "host", a->cfg->host, "up", up, "down", down);
     r = server_call(a->sc, "POST", "/agent/v1/devices/status", body, 0, &ans, NULL);
     json_decref(body);
     json_decref(ans);
@@ -264,7 +264,7 @@ process_pending(struct agent *a)
     for (i = 0; i < n; i++) {
         json_array_append_new(names, json_string(a->pending.items[i]));
     }
-    body = json_pack("{s:s,s:o}", "host", a->cfg.host, "devices", names);
+    body = json_pack("{s:s,s:o}", "host", a->cfg->host, "devices", names);
     r = server_call(a->sc, "POST", "/agent/v1/devices", body, 0, &ans, NULL);
     json_decref(body);
     if (r) {
@@ -283,7 +283,7 @@ process_pending(struct agent *a)
             log_debug("%s: no port of this host (not bound here, or unknown)", dev);
             continue;
         }
-        if (wiring_plug(&a->wiring, d, reason, sizeof reason)) {
+        if (wire_plug(&a->wire, d, reason, sizeof reason)) {
             log_err("%s: cannot wire port %s: %s", dev,
                     json_string_value(json_object_get(d, "port_id")), reason);
             json_array_append_new(down, json_string(dev));
@@ -344,7 +344,7 @@ remove_bridge_if_unused(struct agent *a, const char *bridge)
     }
     u.bridge = link.ifindex;
     if (nl_link_dump(a->nl, note_tap_member, &u) == 0 && !u.has_tap) {
-        wiring_remove_bridge(&a->wiring, bridge);
+        wire_remove_bridge(&a->wire, bridge);
     }
 }
 
@@ -380,7 +380,7 @@ process_removed(struct agent *a)
 static void
 refresh_l2pop(struct agent *a)
 {
-    if (!a->cfg.enable_vxlan || !a->cfg.l2_population) {
+    if (!a->cfg->enable_vxlan || !a->cfg->l2_population) {
         a->l2pop.n = 0;
         a->l2pop_all = false;
         return;
@@ -405,14 +405,14 @@ refresh_l2pop(struct agent *a)
             }
         }
         if (vni >= 0) {
-            snprintf(path, sizeof path, "/agent/v1/l2pop?host=%s&network_id=%s", a->cfg.host,
+            snprintf(path, sizeof path, "/agent/v1/l2pop?host=%s&network_id=%s", a->cfg->host,
                      net);
             if (server_call(a->sc, "GET", path, NULL, 0, &ans, NULL)) {
                 a->need_sync = true;
                 return;
             }
             snprintf(dev, sizeof dev, "vxlan-%lld", (long long) vni);
-            int r = wiring_l2pop(&a->wiring, dev, json_object_get(ans, "vteps"));
+            int r = wire_l2pop(&a->wire, dev, json_object_get(ans, "vteps"));
             if (r) {
                 log_err("%s: cannot set forwarding entries: %s", dev, strerror(-r));
             }
@@ -460,7 +460,7 @@ full_sync(struct agent *a)
         log_err("cannot list links: %s", strerror(-r));
         goto out;
     }
-    snprintf(path, sizeof path, "/agent/v1/sync?host=%s", a->cfg.host);
+    snprintf(path, sizeof path, "/agent/v1/sync?host=%s", a->cfg->host);
     r = server_call(a->sc, "GET", path, NULL, 0, &ans, NULL);
     if (r) {
         goto out;
@@ -470,7 +470,7 @@ full_sync(struct agent *a)
         if (!strset_has(&s.present, a->taps[i].name)) {
             if (a->taps[i].network_id[0]) {
                 char bridge[IFNAMSIZ];
-                wiring_bridge_name(a->taps[i].network_id, bridge);
+                wire_bridge_name(a->taps[i].network_id, bridge);
                 strset_add(&a->check_bridges, bridge);
             }
             strset_add(&a->removed, a->taps[i].name);
@@ -502,7 +502,7 @@ full_sync(struct agent *a)
         }
         if (!exists) {
             log_info("bridge %s belongs to no existing network: removing it", b);
-            wiring_remove_bridge(&a->wiring, b);
+            wire_remove_bridge(&a->wire, b);
         } else {
             remove_bridge_if_unused(a, b);
         }
@@ -537,7 +537,7 @@ on_link(const struct nl_link *link, bool removed, void *aux)
         if (t && t->ifindex == link->ifindex) {
             if (t->network_id[0]) {
                 char bridge[IFNAMSIZ];
-                wiring_bridge_name(t->network_id, bridge);
+                wire_bridge_name(t->network_id, bridge);
                 strset_add(&a->check_bridges, bridge);
             }
             strset_add(&a->removed, link->name);
@@ -591,8 +591,8 @@ apply_changes(struct agent *a)
             }
         } else if (STREQ(kind, "network_delete")) {
             char bridge[IFNAMSIZ];
-            wiring_bridge_name(id, bridge);
-            wiring_remove_bridge(&a->wiring, bridge);
+            wire_bridge_name(id, bridge);
+            wire_remove_bridge(&a->wire, bridge);
             for (size_t j = 0; j < a->n_taps; j++) {
                 if (STREQ(a->taps[j].network_id, id)) {
                     a->taps[j].network_id[0] = '\0';
@@ -623,7 +623,7 @@ poller_main(void *arg)
         seq = a->seq;
         pthread_mutex_unlock(&a->mutex);
         snprintf(path, sizeof path, "/agent/v1/changes?host=%s&after=%lld&wait=%d",
-                 a->cfg.host, (long long) seq, POLL_WAIT_S);
+                 a->cfg->host, (long long) seq, POLL_WAIT_S);
         r = server_call(a->poll_sc, "GET", path, NULL, POLL_WAIT_S + 15, &ans, NULL);
         if (r == -ECANCELED) {
             break;
@@ -663,7 +663,7 @@ poller_main(void *arg)
 static int
 check_node(struct agent *a)
 {
-    struct lb_config *cfg = &a->cfg;
+    const struct agent_config *cfg = a->cfg;
     struct nl_link link;
 
     for (size_t i = 0; i < cfg->n_mappings; i++) {
@@ -675,7 +675,7 @@ check_node(struct agent *a)
     }
     if (cfg->enable_vxlan) {
         if (!cfg->local_ip || !*cfg->local_ip
-            || nl_addr_owner(a->nl, cfg->local_ip, &a->wiring.vtep_ifindex)) {
+            || nl_addr_owner(a->nl, cfg->local_ip, &a->wire.vtep_ifindex)) {
             log_err("Tunneling cannot be enabled without the local_ip bound to an interface on"
                     " the host ([vxlan] local_ip = %s); set [vxlan] enable_vxlan = false for a"
                     " node without vxlan", cfg->local_ip ? cfg->local_ip : "(unset)");
@@ -694,7 +694,7 @@ now_ms(void)
 static int
 run(struct agent *a, int sfd)
 {
-    int64_t scan_ms = (int64_t) a->cfg.polling_interval * SCANS_PER_POLL * 1000;
+    int64_t scan_ms = (int64_t) a->cfg->polling_interval * SCANS_PER_POLL * 1000;
     int64_t next_report = 0, next_scan = now_ms() + scan_ms, retry_at = 0;
     bool poller_started = false;
 
@@ -703,9 +703,9 @@ run(struct agent *a, int sfd)
         bool server_ok = true;
 
         if (now >= retry_at) {
-            if (a->cfg.report_interval && now >= next_report) {
+            if (a->cfg->report_interval && now >= next_report) {
                 if (report(a) == 0) {
-                    next_report = now + a->cfg.report_interval * 1000;
+                    next_report = now + a->cfg->report_interval * 1000;
                 } else {
                     server_ok = false;
                 }
@@ -737,7 +737,7 @@ run(struct agent *a, int sfd)
             }
         }
         int64_t wake = next_scan;
-        if (a->cfg.report_interval && next_report < wake) {
+        if (a->cfg->report_interval && next_report < wake) {
             wake = next_report;
         }
         if (retry_at > now && retry_at < wake) {
@@ -782,64 +782,15 @@ run(struct agent *a, int sfd)
     return 0;
 }
 
-static void
-usage(FILE *out)
-{
-    fprintf(out, "usage: neutrino-linuxbridge-agent [--config-file FILE]... [--debug]\n"
-                 "Wires the ports bound to this host onto Linux bridges.  Reads Neutron's\n"
-                 "linuxbridge_agent.ini options and [server] (url or unix_socket, and\n"
-                 "credentials).\n");
-}
-
 int
-main(int argc, char **argv)
+agent_run(const struct agent_config *cfg)
 {
-    static const struct option options[] = {
-        { "config-file", required_argument, NULL, 'c' },
-        { "debug", no_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
-    };
-    struct buf warnings = BUF_INITIALIZER, error = BUF_INITIALIZER;
-    char *files[MAX_CONFIG_FILES];
     struct agent a;
-    size_t n_files = 0;
-    bool debug = false;
     sigset_t mask;
-    int opt, sfd, status = 1;
+    int sfd, status = 1;
 
-    while ((opt = getopt_long(argc, argv, "c:dh", options, NULL)) != -1) {
-        switch (opt) {
-        case 'c':
-            if (n_files == MAX_CONFIG_FILES) {
-                fprintf(stderr, "too many --config-file options\n");
-                return 2;
-            }
-            files[n_files++] = optarg;
-            break;
-        case 'd':
-            debug = true;
-            break;
-        case 'h':
-            usage(stdout);
-            return 0;
-        default:
-            usage(stderr);
-            return 2;
-        }
-    }
     memset(&a, 0, sizeof a);
-    if (lb_config_load(&a.cfg, files, n_files, &warnings, &error)) {
-        fprintf(stderr, "neutrino-linuxbridge-agent: %s\n", buf_cstr(&error));
-        lb_config_done(&a.cfg);
-        return 1;
-    }
-    log_set_level(debug || a.cfg.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-    for (const char *p = buf_cstr(&warnings); *p;) {
-        size_t len = strcspn(p, "\n");
-        log_warn("%.*s", (int) len, p);
-        p += len + (p[len] == '\n');
-    }
+    a.cfg = cfg;
     sigemptyset(&mask);
     sigaddset(&mask, SIGTERM);
     sigaddset(&mask, SIGINT);
@@ -848,30 +799,30 @@ main(int argc, char **argv)
     sfd = signalfd(-1, &mask, SFD_CLOEXEC);
     /* TLS only when the server or Keystone is reached over https: initialising it
      * costs about 4 MB of resident memory for nothing otherwise. */
-    curl_global_init((a.cfg.server.url && str_startswith(a.cfg.server.url, "https:"))
-                             || (a.cfg.server.auth_url
-                                 && str_startswith(a.cfg.server.auth_url, "https:"))
+    curl_global_init((cfg->server.url && str_startswith(cfg->server.url, "https:"))
+                             || (cfg->server.auth_url
+                                 && str_startswith(cfg->server.auth_url, "https:"))
                          ? CURL_GLOBAL_DEFAULT
                          : CURL_GLOBAL_NOTHING);
     if (sfd < 0 || nl_open(&a.nl) || nl_monitor_open(&a.mon)) {
         log_err("cannot open netlink sockets: %s", strerror(errno));
         goto out;
     }
-    a.wiring.cfg = &a.cfg;
-    a.wiring.nl = a.nl;
+    a.wire.cfg = cfg;
+    a.wire.nl = a.nl;
     if (check_node(&a)) {
         goto out;
     }
-    a.sc = server_client_create(&a.cfg.server);
-    a.poll_sc = server_client_create(&a.cfg.server);
+    a.sc = server_client_create(&cfg->server);
+    a.poll_sc = server_client_create(&cfg->server);
     a.queue = json_array();
     a.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     pthread_mutex_init(&a.mutex, NULL);
     a.need_sync = true;
-    log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s", a.cfg.host,
-             *a.cfg.physical_interface_mappings ? a.cfg.physical_interface_mappings : "none",
-             a.cfg.enable_vxlan ? "on, local_ip " : "off",
-             a.cfg.enable_vxlan ? a.cfg.local_ip : "");
+    log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s", cfg->host,
+             *cfg->physical_interface_mappings ? cfg->physical_interface_mappings : "none",
+             cfg->enable_vxlan ? "on, local_ip " : "off",
+             cfg->enable_vxlan ? cfg->local_ip : "");
     status = run(&a, sfd);
     server_client_destroy(a.sc);
     server_client_destroy(a.poll_sc);
@@ -889,9 +840,6 @@ out:
     free(a.removed.items);
     free(a.check_bridges.items);
     free(a.l2pop.items);
-    lb_config_done(&a.cfg);
-    buf_done(&warnings);
-    buf_done(&error);
     curl_global_cleanup();
     log_info("stopped");
     return status;

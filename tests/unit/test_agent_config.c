@@ -11,12 +11,12 @@
 
 #include <cmocka.h>
 
-#include "linuxbridge/lb_config.h"
+#include "config.h"
 #include "nl.h"
 
-/* Loads 'text' as an ini file; returns lb_config_load()'s result. */
+/* Loads 'text' as an ini file; returns agent_config_load()'s result. */
 static int
-load(const char *text, struct lb_config *cfg, struct buf *error)
+load(const char *text, struct agent_config *cfg, struct buf *error)
 {
     char path[] = "/tmp/neutrino-test-lb-XXXXXX";
     struct buf warnings = BUF_INITIALIZER;
@@ -26,7 +26,7 @@ load(const char *text, struct lb_config *cfg, struct buf *error)
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t) strlen(text));
     close(fd);
-    r = lb_config_load(cfg, files, 1, &warnings, error);
+    r = agent_config_load(cfg, files, 1, &warnings, error);
     unlink(path);
     buf_done(&warnings);
     return r;
@@ -36,23 +36,23 @@ static void
 test_defaults_and_mappings(void **state)
 {
     struct buf error = BUF_INITIALIZER;
-    struct lb_config cfg;
+    struct agent_config cfg;
 
     assert_int_equal(load("[DEFAULT]\nhost = node1\n[linux_bridge]\n"
                           "physical_interface_mappings = provider:eth1, physnet2:eth3\n",
                           &cfg, &error), 0);
     assert_string_equal(cfg.host, "node1");
     assert_int_equal(cfg.n_mappings, 2);
-    assert_string_equal(lb_config_iface(&cfg, "provider"), "eth1");
-    assert_string_equal(lb_config_iface(&cfg, "physnet2"), "eth3");
-    assert_null(lb_config_iface(&cfg, "other"));
+    assert_string_equal(agent_config_iface(&cfg, "provider"), "eth1");
+    assert_string_equal(agent_config_iface(&cfg, "physnet2"), "eth3");
+    assert_null(agent_config_iface(&cfg, "other"));
     assert_true(cfg.enable_vxlan);          /* Neutron's default. */
     assert_false(cfg.l2_population);
     assert_string_equal(cfg.vxlan_group, "224.0.0.1");
     assert_int_equal(cfg.report_interval, 30);
     assert_int_equal(cfg.polling_interval, 2);
     assert_string_equal(cfg.server.url, "http://127.0.0.1:9696");
-    lb_config_done(&cfg);
+    agent_config_done(&cfg);
     buf_done(&error);
 }
 
@@ -71,10 +71,10 @@ test_bad_mappings(void **state)
 
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct buf error = BUF_INITIALIZER;
-        struct lb_config cfg;
+        struct agent_config cfg;
         assert_int_not_equal(load(bad[i], &cfg, &error), 0);
         assert_true(error.len > 0);
-        lb_config_done(&cfg);
+        agent_config_done(&cfg);
         buf_done(&error);
     }
 }

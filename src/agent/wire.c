@@ -1,5 +1,5 @@
 /* The linux-bridge dataplane (see lb_wiring.h). */
-#include "lb_wiring.h"
+#include "wire.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,17 +9,17 @@
 #include "log.h"
 #include "util.h"
 
-LOG_MODULE("wiring");
+LOG_MODULE("wire");
 
 void
-wiring_bridge_name(const char *network_id, char out[IFNAMSIZ])
+wire_bridge_name(const char *network_id, char out[IFNAMSIZ])
 {
     snprintf(out, IFNAMSIZ, "brq%.11s", network_id);
 }
 
 /* The bridge, created (up, STP off, forward delay 0) if missing. */
 static int
-ensure_bridge(struct wiring *w, const char *name, struct nl_link *ret)
+ensure_bridge(struct wire *w, const char *name, struct nl_link *ret)
 {
     int r = nl_link_get(w->nl, name, ret);
 
@@ -44,7 +44,7 @@ ensure_bridge(struct wiring *w, const char *name, struct nl_link *ret)
 
 /* Puts 'link' into 'bridge' at 'mtu' (0: leave) and up, changing only what differs. */
 static int
-enslave(struct wiring *w, const struct nl_link *link, const struct nl_link *bridge, int mtu,
+enslave(struct wire *w, const struct nl_link *link, const struct nl_link *bridge, int mtu,
         bool up)
 {
     int master = link->master == bridge->ifindex ? -1 : bridge->ifindex;
@@ -110,7 +110,7 @@ keep_route(const struct nl_route *r, void *aux)
  * (the vxlan underlay, the management network) becomes a bridge port: the bridge must
  * answer for them from then on. */
 static int
-move_ips(struct wiring *w, const struct nl_link *from, const struct nl_link *to)
+move_ips(struct wire *w, const struct nl_link *from, const struct nl_link *to)
 {
     struct ip_config ip;
     int r;
@@ -138,10 +138,10 @@ move_ips(struct wiring *w, const struct nl_link *from, const struct nl_link *to)
 }
 
 static int
-uplink_flat(struct wiring *w, const char *physnet, const struct nl_link *bridge, char *reason,
+uplink_flat(struct wire *w, const char *physnet, const struct nl_link *bridge, char *reason,
             size_t n)
 {
-    const char *iface = lb_config_iface(w->cfg, physnet);
+    const char *iface = agent_config_iface(w->cfg, physnet);
     struct nl_link link;
     int r;
 
@@ -167,10 +167,10 @@ uplink_flat(struct wiring *w, const char *physnet, const struct nl_link *bridge,
 }
 
 static int
-uplink_vlan(struct wiring *w, const char *physnet, int64_t vid, const struct nl_link *bridge,
+uplink_vlan(struct wire *w, const char *physnet, int64_t vid, const struct nl_link *bridge,
             int mtu, char *reason, size_t n)
 {
-    const char *iface = lb_config_iface(w->cfg, physnet);
+    const char *iface = agent_config_iface(w->cfg, physnet);
     struct nl_link parent, link;
     char name[IFNAMSIZ];
     int r;
@@ -217,10 +217,10 @@ uplink_vlan(struct wiring *w, const char *physnet, int64_t vid, const struct nl_
 }
 
 static int
-uplink_vxlan(struct wiring *w, int64_t vni, const struct nl_link *bridge, int mtu, char *reason,
+uplink_vxlan(struct wire *w, int64_t vni, const struct nl_link *bridge, int mtu, char *reason,
              size_t n)
 {
-    const struct lb_config *cfg = w->cfg;
+    const struct agent_config *cfg = w->cfg;
     struct nl_link link;
     char name[IFNAMSIZ];
     int r;
@@ -261,7 +261,7 @@ uplink_vxlan(struct wiring *w, int64_t vni, const struct nl_link *bridge, int mt
 }
 
 int
-wiring_plug(struct wiring *w, const json_t *d, char *reason, size_t n)
+wire_plug(struct wire *w, const json_t *d, char *reason, size_t n)
 {
     const char *device = json_string_value(json_object_get(d, "device"));
     const char *net = json_string_value(json_object_get(d, "network_id"));
@@ -283,7 +283,7 @@ wiring_plug(struct wiring *w, const json_t *d, char *reason, size_t n)
         snprintf(reason, n, "%s: %s", device, strerror(-r));
         return -1;
     }
-    wiring_bridge_name(net, bname);
+    wire_bridge_name(net, bname);
     r = ensure_bridge(w, bname, &bridge);
     if (r) {
         snprintf(reason, n, "bridge %s: %s", bname, strerror(-r));
@@ -327,7 +327,7 @@ collect_member(const struct nl_link *link, void *aux)
 }
 
 int
-wiring_remove_bridge(struct wiring *w, const char *name)
+wire_remove_bridge(struct wire *w, const char *name)
 {
     struct members m = { 0 };
     struct nl_link bridge;
@@ -403,7 +403,7 @@ fdb_present(const struct nl_fdb *f, void *aux)
 }
 
 int
-wiring_l2pop(struct wiring *w, const char *dev, const json_t *vteps)
+wire_l2pop(struct wire *w, const char *dev, const json_t *vteps)
 {
     static const uint8_t flood[6] = { 0 };
     struct fdb_set set = { NULL, 0, 0 };

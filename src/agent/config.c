@@ -1,5 +1,5 @@
 /* The linux-bridge agent's option table (see lb_config.h).  Defaults are Neutron's. */
-#include "lb_config.h"
+#include "config.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -11,13 +11,13 @@
 #include "util.h"
 
 #define STR(sec, key, field, def) \
-    { sec, key, CONF_STR, offsetof(struct lb_config, field), def, 0, 0 }
+    { sec, key, CONF_STR, offsetof(struct agent_config, field), def, 0, 0 }
 #define INT(sec, key, field, def, lo, hi) \
-    { sec, key, CONF_INT, offsetof(struct lb_config, field), def, lo, hi }
+    { sec, key, CONF_INT, offsetof(struct agent_config, field), def, lo, hi }
 #define BOOL(sec, key, field, def) \
-    { sec, key, CONF_BOOL, offsetof(struct lb_config, field), def, 0, 0 }
+    { sec, key, CONF_BOOL, offsetof(struct agent_config, field), def, 0, 0 }
 
-static const struct conf_option lb_options[] = {
+static const struct conf_option agent_options[] = {
     STR("DEFAULT", "host", host, NULL),
     BOOL("DEFAULT", "debug", debug, "false"),
     STR("linux_bridge", "physical_interface_mappings", physical_interface_mappings, ""),
@@ -43,7 +43,7 @@ static const struct conf_option lb_options[] = {
 
 /* Parses "physnet:iface,physnet2:iface2". */
 static int
-parse_mappings(struct lb_config *cfg, struct buf *error)
+parse_mappings(struct agent_config *cfg, struct buf *error)
 {
     const char *p = cfg->physical_interface_mappings;
 
@@ -77,7 +77,7 @@ parse_mappings(struct lb_config *cfg, struct buf *error)
                 return -EINVAL;
             }
         }
-        if (cfg->n_mappings == LB_MAX_MAPPINGS) {
+        if (cfg->n_mappings == AGENT_MAX_MAPPINGS) {
             buf_printf(error, "[linux_bridge] physical_interface_mappings: too many");
             free(item);
             return -EINVAL;
@@ -91,14 +91,14 @@ parse_mappings(struct lb_config *cfg, struct buf *error)
 }
 
 int
-lb_config_load(struct lb_config *cfg, char *const *files, size_t n_files, struct buf *warnings,
+agent_config_load(struct agent_config *cfg, char *const *files, size_t n_files, struct buf *warnings,
                struct buf *error)
 {
     int r;
 
     memset(cfg, 0, sizeof *cfg);
-    conf_set_defaults(lb_options, ARRAY_SIZE(lb_options), cfg);
-    r = conf_load(lb_options, ARRAY_SIZE(lb_options), cfg, files, n_files, warnings, error);
+    conf_set_defaults(agent_options, ARRAY_SIZE(agent_options), cfg);
+    r = conf_load(agent_options, ARRAY_SIZE(agent_options), cfg, files, n_files, warnings, error);
     if (r) {
         return r;
     }
@@ -120,17 +120,17 @@ lb_config_load(struct lb_config *cfg, char *const *files, size_t n_files, struct
 }
 
 void
-lb_config_done(struct lb_config *cfg)
+agent_config_done(struct agent_config *cfg)
 {
     for (size_t i = 0; i < cfg->n_mappings; i++) {
         free(cfg->mappings[i].physnet);
         free(cfg->mappings[i].iface);
     }
-    conf_free(lb_options, ARRAY_SIZE(lb_options), cfg);
+    conf_free(agent_options, ARRAY_SIZE(agent_options), cfg);
 }
 
 const char *
-lb_config_iface(const struct lb_config *cfg, const char *physnet)
+agent_config_iface(const struct agent_config *cfg, const char *physnet)
 {
     for (size_t i = 0; i < cfg->n_mappings; i++) {
         if (STREQ(cfg->mappings[i].physnet, physnet)) {
