@@ -9,6 +9,7 @@
  *   GET  /agent/v1/sync            everything bound to a host, and every network id
  *   GET  /agent/v1/l2pop           remote VTEPs and ports of a vxlan network */
 #include "agent_rpc.h"
+#include "rpc_util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -20,9 +21,11 @@
 #include "api/common.h"
 #include "app.h"
 #include "config.h"
+#include "dhcp/dhcp_sched.h"
 #include "http/request.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
+#include "ml2/provisioning.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -36,57 +39,9 @@ enum {
     KEEP_CHANGES = 100000,      /* Older changes are pruned; their readers resync. */
 };
 
-static const char *const known_agent_types[] = { LINUXBRIDGE_AGENT_TYPE, "DHCP agent" };
+static const char *const known_agent_types[] = { LINUXBRIDGE_AGENT_TYPE, DHCP_AGENT_TYPE };
 
 /* --- Helpers --------------------------------------------------------------------- */
-
-static int
-check_caller(struct request *req)
-{
-    if (req->app->auth_mode == AUTH_NOAUTH || req->ctx.is_admin
-        || (req->ctx.roles & ROLE_SERVICE)) {
-        return 0;
-    }
-    return api_fail(req, API_ERR_HTTP_FORBIDDEN, "The agent API is for agents: it needs the"
-                    " admin or service role.");
-}
-
-/* Parses the JSON object body; answers 400 and returns NULL if it is not one. */
-static json_t *
-object_body(struct request *req)
-{
-    json_t *body = json_loadb(req->body.data ? (const char *) req->body.data : "",
-                              req->body.len, 0, NULL);
-
-    if (!json_is_object(body)) {
-        json_decref(body);
-        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "The body must be a JSON object.");
-        return NULL;
-    }
-    return body;
-}
-
-/* A host name: a non-empty string of at most 255 characters without NUL. */
-static const char *
-host_value(const json_t *v)
-{
-    const char *s = json_string_value(v);
-
-    return s && *s && json_string_length(v) <= 255 && strlen(s) == json_string_length(v) ? s
-                                                                                      : NULL;
-}
-
-static const char *
-host_param(struct request *req)
-{
-    const char *h = request_param(req, "host");
-
-    if (!h || !*h || strlen(h) > 255) {
-        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Query parameter 'host' is required.");
-        return NULL;
-    }
-    return h;
-}
 
 static void
 agent_time(time_t t, char out[AGENT_TIME_LEN])
@@ -95,28 +50,6 @@ agent_time(time_t t, char out[AGENT_TIME_LEN])
 
     gmtime_r(&t, &tm);
     strftime(out, AGENT_TIME_LEN, "%Y-%m-%d %H:%M:%S", &tm);
-}
-
-static void
-reply_json(struct request *req, int status, json_t *body)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-
-    req->status = status;
-    buf_clear(&req->response);
-    buf_add_str(&req->response, text);
-    free(text);
-    json_decref(body);
-}
-
-static int
-end_write(struct store_conn *c, int r)
-{
-    if (r) {
-        store_rollback(c);
-        return r;
-    }
-    return store_commit(c);
 }
 
 /* --- report ---------------------------------------------------------------------- */
@@ -147,7 +80,7 @@ agent_rpc_report(struct request *req, char *const args[])
     bool vteps = false;
     int r;
 
-    if (!c || check_caller(req) || !(body = object_body(req))) {
+    if (!c || rpc_check_caller(req) || !(body = rpc_object_body(req))) {
         return -1;
     }
     state = json_object_get(body, "agent");
@@ -158,7 +91,7 @@ agent_rpc_report(struct request *req, char *const args[])
         const char *t = json_string_value(json_object_get(state, "agent_type"));
         type = t && STREQ(t, known_agent_types[i]) ? known_agent_types[i] : type;
     }
-    host = host_value(json_object_get(state, "host"));
+    host = rpc_host_value(json_object_get(state, "host"));
     binary = json_string_value(json_object_get(state, "binary"));
     topic = json_string_value(json_object_get(state, "topic"));
     if (!type || !host || !binary || strlen(binary) >= sizeof a.binary || !json_is_object(conf)
@@ -220,6 +153,10 @@ agent_rpc_report(struct request *req, char *const args[])
         agent_time(now, a.started_at);
     }
     r = STREQ(outcome, "new") ? store_agent_insert(c, &a) : store_agent_update(c, &a);
+    if (!r && STREQ(type, DHCP_AGENT_TYPE)) {
+        /* Each DHCP report is the scheduler's clock: dead agents' networks move. */
+        r = dhcp_on_report(req, c);
+    }
     if (!r && vteps && json_object_get(conf, "tunneling_ip")) {
         /* Other agents' l2population tables now miss (or have a stale) VTEP. */
         r = api_change(req, c, "", "fdb_all", a.id, "") ? -EIO : 0;
@@ -235,12 +172,12 @@ agent_rpc_report(struct request *req, char *const args[])
         a.resource_versions_json = NULL;
     }
 rollback:
-    r = end_write(c, r);
+    r = rpc_end_write(c, r);
     if (!r) {
         if (!STREQ(outcome, "alive")) {
             log_info("agent %s on host %.64s: %s", type, host, outcome);
         }
-        reply_json(req, 200, json_pack("{s:s,s:s,s:I}", "state", outcome, "agent_id", a.id,
+        rpc_reply(req, 200, json_pack("{s:s,s:s,s:I}", "state", outcome, "agent_id", a.id,
                                        "seq", (json_int_t) last));
     }
     agent_done(&a);
@@ -285,29 +222,6 @@ port_details(const char *device, const struct port *p, const struct network *n)
                                                    0, NULL));
     json_object_set_new(d, "network_admin_state_up", json_boolean(n->admin_state_up));
     return d;
-}
-
-/* Sets a port's status (revision bumped); on vxlan networks an ACTIVE port entering or
- * leaving changes what other agents flood to. */
-static int
-set_status(struct request *req, struct store_conn *c, struct port *p, const struct network *n,
-           const char *status)
-{
-    bool fdb = STREQ(n->segment.network_type, "vxlan")
-               && (STREQ(status, "ACTIVE") || STREQ(p->status, "ACTIVE"));
-    int r;
-
-    if (STREQ(p->status, status)) {
-        return 0;
-    }
-    snprintf(p->status, sizeof p->status, "%s", status);
-    p->std.revision_number++;
-    api_now(p->std.updated_at);
-    r = store_port_update(c, p);
-    if (!r && fdb) {
-        r = api_change(req, c, "", "fdb", p->network_id, p->network_id) ? -EIO : 0;
-    }
-    return r;
 }
 
 /* Retries the binding of a port that has a host but is not bound (the agent may have
@@ -365,7 +279,7 @@ device_details(struct request *req, struct store_conn *c, const char *host, cons
     }
     r = retry_binding(req, c, &p, &n);
     if (!r && STREQ(p.binding_vif_type, "bridge")) {
-        r = set_status(req, c, &p, &n, p.admin_state_up ? "BUILD" : "DOWN");
+        r = port_set_status(req, c, &p, &n, p.admin_state_up ? "BUILD" : "DOWN");
         if (!r) {
             *ret = port_details(device, &p, &n);
         }
@@ -387,7 +301,7 @@ device_list(struct request *req, const json_t *body, const char *key, const char
     size_t i;
     json_t *d;
 
-    *host = host_value(json_object_get(body, "host"));
+    *host = rpc_host_value(json_object_get(body, "host"));
     if (!*host) {
         return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'host' is required.");
     }
@@ -414,7 +328,7 @@ agent_rpc_devices(struct request *req, char *const args[])
     size_t i;
     int r;
 
-    if (!c || check_caller(req) || !(body = object_body(req))) {
+    if (!c || rpc_check_caller(req) || !(body = rpc_object_body(req))) {
         return -1;
     }
     if (device_list(req, body, "devices", &host, &devices)) {
@@ -433,13 +347,13 @@ agent_rpc_devices(struct request *req, char *const args[])
             json_array_append_new(out, detail);
         }
     }
-    r = end_write(c, r);
+    r = rpc_end_write(c, r);
     json_decref(body);
     if (r) {
         json_decref(out);
         return api_fail_internal(req, r);
     }
-    reply_json(req, 200, json_pack("{s:o}", "devices", out));
+    rpc_reply(req, 200, json_pack("{s:o}", "devices", out));
     return 0;
 }
 
@@ -464,12 +378,9 @@ device_status(struct request *req, struct store_conn *c, const char *host, const
         exists = true;
         r = store_network_get(c, p.network_id, NULL, &n);
         if (!r) {
-            /* Up counts only for a bound, admin-up port; down always lands. */
-            if (!up) {
-                r = set_status(req, c, &p, &n, "DOWN");
-            } else if (p.admin_state_up && STREQ(p.binding_vif_type, "bridge")) {
-                r = set_status(req, c, &p, &n, "ACTIVE");
-            }
+            /* Up clears the L2 block (ACTIVE if no other remains); down always lands. */
+            r = up ? provisioning_complete(req, c, &p, &n, PROVISIONING_L2)
+                   : port_set_status(req, c, &p, &n, "DOWN");
             network_done(&n);
         }
     }
@@ -490,7 +401,7 @@ agent_rpc_device_status(struct request *req, char *const args[])
     size_t i;
     int r;
 
-    if (!c || check_caller(req) || !(body = object_body(req))) {
+    if (!c || rpc_check_caller(req) || !(body = rpc_object_body(req))) {
         return -1;
     }
     if (device_list(req, body, "up", &host, &up) || device_list(req, body, "down", &host, &down)) {
@@ -514,14 +425,14 @@ agent_rpc_device_status(struct request *req, char *const args[])
             json_array_append_new(out_down, o);
         }
     }
-    r = end_write(c, r);
+    r = rpc_end_write(c, r);
     json_decref(body);
     if (r) {
         json_decref(out_up);
         json_decref(out_down);
         return api_fail_internal(req, r);
     }
-    reply_json(req, 200, json_pack("{s:o,s:o}", "up", out_up, "down", out_down));
+    rpc_reply(req, 200, json_pack("{s:o,s:o}", "up", out_up, "down", out_down));
     return 0;
 }
 
@@ -572,9 +483,12 @@ agent_rpc_changes(struct request *req, char *const args[])
     struct change_list l = { NULL, 0 };
     const char *host;
     int64_t after = 0, wait = 0, first = 0, last = 0;
+    const char *audience = request_param(req, "agent");
     int r;
 
-    if (!c || check_caller(req) || !(host = host_param(req))
+    /* Linux-bridge agents (the default) and DHCP agents follow different changes. */
+    audience = audience && STREQ(audience, "dhcp") ? "dhcp" : "l2";
+    if (!c || rpc_check_caller(req) || !(host = rpc_host_param(req))
         || int_param(req, "after", 0, INT64_MAX, &after)
         || int_param(req, "wait", DEFAULT_WAIT_S, MAX_WAIT_S, &wait)) {
         return -1;
@@ -585,13 +499,13 @@ agent_rpc_changes(struct request *req, char *const args[])
     }
     if (after > last || (first && after < first - 1)) {
         /* The agent is from another database, or too far behind: start over. */
-        reply_json(req, 200, json_pack("{s:I,s:[],s:b}", "seq", (json_int_t) last, "changes",
+        rpc_reply(req, 200, json_pack("{s:I,s:[],s:b}", "seq", (json_int_t) last, "changes",
                                        "resync", 1));
         return 0;
     }
     l.items = json_array();
     l.last = after;
-    r = store_change_foreach(c, host, after, MAX_CHANGES, add_change, &l);
+    r = store_change_foreach(c, host, audience, after, MAX_CHANGES, add_change, &l);
     if (r) {
         json_decref(l.items);
         return api_fail_internal(req, r);
@@ -603,7 +517,7 @@ agent_rpc_changes(struct request *req, char *const args[])
             return 0;       /* Parked: asked again when the feed moves. */
         }
     }
-    reply_json(req, 200, json_pack("{s:I,s:o,s:b}", "seq", (json_int_t) l.last, "changes",
+    rpc_reply(req, 200, json_pack("{s:I,s:o,s:b}", "seq", (json_int_t) l.last, "changes",
                                    l.items, "resync", 0));
     return 0;
 }
@@ -653,7 +567,7 @@ agent_rpc_sync(struct request *req, char *const args[])
     json_t *networks;
     int r;
 
-    if (!c || check_caller(req) || !(host = host_param(req))) {
+    if (!c || rpc_check_caller(req) || !(host = rpc_host_param(req))) {
         return -1;
     }
     /* One read transaction, so the sequence number matches the snapshot. */
@@ -663,13 +577,13 @@ agent_rpc_sync(struct request *req, char *const args[])
     r = r ? r : store_change_bounds(c, &first, &last);
     r = r ? r : store_ports_of_host(c, host, add_bound_port, &w);
     r = r ? r : store_network_ids(c, add_id, networks);
-    r = end_write(c, r);
+    r = rpc_end_write(c, r);
     if (r) {
         json_decref(w.ports);
         json_decref(networks);
         return api_fail_internal(req, r);
     }
-    reply_json(req, 200, json_pack("{s:I,s:o,s:o}", "seq", (json_int_t) last, "ports", w.ports,
+    rpc_reply(req, 200, json_pack("{s:I,s:o,s:o}", "seq", (json_int_t) last, "ports", w.ports,
                                    "networks", networks));
     return 0;
 }
@@ -699,7 +613,7 @@ agent_rpc_l2pop(struct request *req, char *const args[])
     json_t *vteps;
     int r;
 
-    if (!c || check_caller(req) || !(host = host_param(req))) {
+    if (!c || rpc_check_caller(req) || !(host = rpc_host_param(req))) {
         return -1;
     }
     net_id = request_param(req, "network_id");
@@ -720,7 +634,7 @@ agent_rpc_l2pop(struct request *req, char *const args[])
         network_done(&n);
         return api_fail_internal(req, r);
     }
-    reply_json(req, 200, json_pack("{s:s,s:s,s:I,s:o}", "network_id", net_id, "network_type",
+    rpc_reply(req, 200, json_pack("{s:s,s:s,s:I,s:o}", "network_id", net_id, "network_type",
                                    n.segment.network_type, "segmentation_id",
                                    (json_int_t) n.segment.segmentation_id, "vteps", vteps));
     network_done(&n);

@@ -11,4 +11,10 @@ int agent_rpc_changes(struct request *req, char *const args[]);
 int agent_rpc_sync(struct request *req, char *const args[]);
 int agent_rpc_l2pop(struct request *req, char *const args[]);
 
+/* The DHCP agent's calls (dhcp_rpc.c). */
+int dhcp_rpc_sync(struct request *req, char *const args[]);
+int dhcp_rpc_network(struct request *req, char *const args[]);
+int dhcp_rpc_ports(struct request *req, char *const args[]);
+int dhcp_rpc_ready(struct request *req, char *const args[]);
+
 #endif

@@ -15,7 +15,7 @@
 #include "store/store.h"
 #include "util.h"
 
-static void
+void
 agent_render(struct jsonw *w, const struct agent *a, const struct field_set *fs,
              const struct server_config *cfg)
 {

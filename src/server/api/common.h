@@ -55,6 +55,10 @@ int api_authorize(struct request *req, enum policy_resource res, enum policy_act
  * or -1 after answering 500. */
 int api_change(struct request *req, struct store_conn *c, const char *host, const char *kind,
                const char *object_id, const char *network_id);
+/* Tells the DHCP agents hosting 'network_id' that 'object_id' changed ("dhcp_port" for a
+ * port, "dhcp_network" for the network, its subnets or its scheduling); same errors. */
+int api_change_dhcp(struct request *req, struct store_conn *c, const char *network_id,
+                    const char *kind, const char *object_id);
 
 /* api_authorize() for a subnet or port of 'project_id' on network 'network_id' (the
  * rules look at the network's owner and sharing). */

@@ -62,7 +62,7 @@ const struct resource_def network_def = {
     .n_attrs = ARRAY_SIZE(network_attrs),
 };
 
-static void
+void
 network_render(struct jsonw *w, const struct network *n, const struct field_set *fs,
                const struct context *ctx)
 {

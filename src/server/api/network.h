@@ -11,4 +11,12 @@ route_handler networks_create;
 route_handler network_update;
 route_handler network_delete;
 
+struct jsonw;
+struct network;
+struct field_set;
+struct context;
+/* One network as the API shows it to 'ctx'. */
+void network_render(struct jsonw *w, const struct network *n, const struct field_set *fs,
+                    const struct context *ctx);
+
 #endif

@@ -13,6 +13,7 @@
 #include "ipam.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
+#include "ml2/provisioning.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -702,6 +703,14 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
                                          p.network_id)) {
         goto fail;
     }
+    r = provisioning_setup(req, c, &p, true, true);
+    if (r) {
+        api_fail_internal(req, r);
+        goto fail;
+    }
+    if (api_change_dhcp(req, c, p.network_id, "dhcp_port", p.std.id)) {
+        goto fail;
+    }
     net_subnets_done(&ns);
     free(profile);
     memcpy(ret_id, p.std.id, ID_LEN);
@@ -862,6 +871,10 @@ port_rebind(struct request *req, struct store_conn *c, const json_t *item, struc
         if (!STREQ(old_host, p->binding_host_id) && !STREQ(p->status, "DOWN")) {
             snprintf(p->status, sizeof p->status, "DOWN");
         }
+        r = provisioning_setup(req, c, p, true, false);
+        if (r) {
+            return api_fail_internal(req, r);
+        }
     }
     if (*old_host && !STREQ(old_host, p->binding_host_id)
         && api_change(req, c, old_host, "port_update", p->std.id, p->network_id)) {
@@ -938,7 +951,41 @@ port_apply_update(struct request *req, struct store_conn *c, const json_t *item,
                                              JSON_COMPACT);
     }
     p->admin_state_up = attr_bool(item, "admin_state_up", p->admin_state_up);
-    return port_rebind(req, c, item, p, old_host);
+    if (port_rebind(req, c, item, p, old_host)) {
+        return -1;
+    }
+    /* New addresses or MAC: the DHCP agents must confirm the new host entries. */
+    if (attr_has(item, "fixed_ips") || attr_has(item, "mac_address")) {
+        r = provisioning_setup(req, c, p, false, true);
+        if (r) {
+            return api_fail_internal(req, r);
+        }
+    }
+    return api_change_dhcp(req, c, p->network_id, "dhcp_port", p->std.id);
+}
+
+int
+port_create_internal(struct request *req, struct store_conn *c, const json_t *item,
+                     char ret_id[ID_LEN])
+{
+    return port_create_one(req, c, item, ret_id);
+}
+
+int
+port_update_internal(struct request *req, struct store_conn *c, struct port *p,
+                     const json_t *item)
+{
+    char *old_host = xstrdup(p->binding_host_id);
+    int r = port_apply_update(req, c, item, p, old_host);
+
+    free(old_host);
+    if (r) {
+        return -1;
+    }
+    p->std.revision_number++;
+    api_now(p->std.updated_at);
+    r = store_port_update(c, p);
+    return r ? api_fail_internal(req, r) : 0;
 }
 
 int
@@ -1037,6 +1084,28 @@ port_release_all(struct store_conn *c, const struct port *p)
 }
 
 int
+port_delete_internal(struct request *req, struct store_conn *c, const struct port *p)
+{
+    int r = port_release_all(c, p);
+
+    if (!r) {
+        r = store_port_delete(c, p->std.id);
+    }
+    if (r) {
+        return api_fail_internal(req, r);
+    }
+    if (*p->binding_host_id
+        && api_change(req, c, p->binding_host_id, "port_delete", p->std.id, p->network_id)) {
+        return -1;
+    }
+    if (STREQ(p->status, "ACTIVE") && api_change(req, c, "", "fdb", p->network_id,
+                                                 p->network_id)) {
+        return -1;
+    }
+    return api_change_dhcp(req, c, p->network_id, "dhcp_port", p->std.id);
+}
+
+int
 port_delete(struct request *req, char *const args[])
 {
     struct store_conn *c = api_conn(req);
@@ -1064,18 +1133,7 @@ port_delete(struct request *req, char *const args[])
         || api_if_match_check(req, if_match, p.std.revision_number)) {
         goto fail;
     }
-    r = port_release_all(c, &p);
-    if (!r) {
-        r = store_port_delete(c, p.std.id);
-    }
-    if (!r && *p.binding_host_id) {
-        r = api_change(req, c, p.binding_host_id, "port_delete", p.std.id, p.network_id);
-    }
-    if (!r && STREQ(p.status, "ACTIVE")) {
-        r = api_change(req, c, "", "fdb", p.network_id, p.network_id);
-    }
-    if (r) {
-        api_fail_internal(req, r);
+    if (port_delete_internal(req, c, &p)) {
         goto fail;
     }
     r = store_commit(c);

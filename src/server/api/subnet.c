@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "common.h"
+#include "dhcp/dhcp_sched.h"
 #include "http/request.h"
 #include "ipam.h"
 #include "mac.h"
@@ -381,6 +382,19 @@ eui64_add(const struct port *p, void *aux)
 
 /* A new SLAAC / DHCPv6-stateless subnet gives every port already on the network its
  * EUI-64 address (router ports excepted). */
+/* A subnet appeared, changed or went: the network may now need DHCP agents, and those
+ * hosting it must look at it again (dnsmasq's ranges and options follow subnets). */
+static int
+subnet_tell_dhcp(struct request *req, struct store_conn *c, const struct subnet *s)
+{
+    int r = s->enable_dhcp ? dhcp_schedule_network(req, c, s->network_id) : 0;
+
+    if (!r && api_change_dhcp(req, c, s->network_id, "dhcp_network", s->network_id)) {
+        r = -EIO;
+    }
+    return r;
+}
+
 static int
 subnet_add_auto_addresses(struct store_conn *c, const struct subnet *s)
 {
@@ -528,6 +542,9 @@ subnet_create_one(struct request *req, struct store_conn *c, const json_t *item,
     }
     if (!r) {
         r = subnet_add_auto_addresses(c, &s);
+    }
+    if (!r) {
+        r = subnet_tell_dhcp(req, c, &s);
     }
     free(pools);
     if (r) {
@@ -726,6 +743,9 @@ subnet_update(struct request *req, char *const args[])
         s.std.revision_number++;
         api_now(s.std.updated_at);
         r = store_subnet_update(c, &s);
+        if (!r) {
+            r = subnet_tell_dhcp(req, c, &s);
+        }
         if (r) {
             api_fail_internal(req, r);
             goto fail;
@@ -798,6 +818,9 @@ subnet_delete(struct request *req, char *const args[])
     r = store_subnet_delete(c, s.std.id);
     if (!r) {
         r = store_network_bump(c, s.network_id, now);
+    }
+    if (!r) {
+        r = subnet_tell_dhcp(req, c, &s);
     }
     if (r) {
         api_fail_internal(req, r);

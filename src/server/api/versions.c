@@ -19,6 +19,8 @@ static const struct extension extensions[] = {
     { "binding", "Port Binding",
       "Expose port bindings of a virtual port to external application",
       "2014-02-03T10:00:00-00:00" },
+    { "dhcp_agent_scheduler", "DHCP Agent Scheduler", "Schedule networks among dhcp agents",
+      "2013-02-07T10:00:00-00:00" },
     { "empty-string-filtering", "Empty String Filtering Extension",
       "Allow filtering by attributes with empty string value", "2018-05-01T10:00:00-00:00" },
     { "external-net", "Neutron external network",

@@ -165,6 +165,22 @@ const char *const schema_migrations[] = {
     "  network_id TEXT NOT NULL);"
     "CREATE INDEX changes_host ON changes(host, seq);"
     "CREATE INDEX ports_host ON ports(binding_host_id);",
+
+    /* 4: DHCP agents: which agents host which networks, the provisioning blocks that
+     * keep a port from going ACTIVE before every agent concerned is done with it, and
+     * the audience of a change ('' = every agent, 'l2' = linux-bridge agents, 'dhcp' =
+     * DHCP agents), so that an agent is woken only by what concerns it. */
+    "CREATE TABLE network_dhcp_agents ("
+    "  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
+    "  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,"
+    "  PRIMARY KEY (network_id, agent_id));"
+    "CREATE INDEX network_dhcp_agents_agent ON network_dhcp_agents(agent_id);"
+    "CREATE TABLE provisioning_blocks ("
+    "  port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,"
+    "  entity TEXT NOT NULL,"
+    "  PRIMARY KEY (port_id, entity));"
+    "CREATE INDEX ports_network ON ports(network_id);"
+    "ALTER TABLE changes ADD COLUMN audience TEXT NOT NULL DEFAULT '';",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

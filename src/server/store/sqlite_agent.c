@@ -11,12 +11,7 @@
 
 LOG_MODULE("store");
 
-#define AGENT_SELECT                                                                       \
-    "SELECT id, agent_type, binary, topic, host, admin_state_up, description,"            \
-    " availability_zone, configurations, resource_versions, created_at, started_at,"      \
-    " heartbeat_timestamp, heartbeat_at FROM agents"
-
-static void
+void
 agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy)
 {
     memset(a, 0, sizeof *a);
@@ -168,28 +163,51 @@ store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
 /* --- Change feed ----------------------------------------------------------------- */
 
 int
-store_change_add(struct store_conn *c, const char *host, const char *kind,
-                 const char *object_id, const char *network_id)
+store_change_add(struct store_conn *c, const char *host, const char *audience,
+                 const char *kind, const char *object_id, const char *network_id)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO changes (host, kind, object_id, network_id)"
-                                    " VALUES (?, ?, ?, ?)");
+    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
+                                    " network_id) VALUES (?, ?, ?, ?, ?)");
 
     if (!st) {
         return -EIO;
     }
     sqlite3_bind_text(st, 1, host ? host : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, object_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, network_id ? network_id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, audience ? audience : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, object_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, network_id ? network_id : "", -1, SQLITE_STATIC);
     return conn_exec_stmt(c, st, "add change");
 }
 
 int
-store_change_foreach(struct store_conn *c, const char *host, int64_t after, int limit,
-                     store_change_cb *cb, void *aux)
+store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *kind,
+                      const char *object_id, int *ret_n)
+{
+    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
+                                    " network_id) SELECT a.host, 'dhcp', ?2, ?3, ?1"
+                                    " FROM network_dhcp_agents b JOIN agents a"
+                                    " ON a.id = b.agent_id WHERE b.network_id = ?1");
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, object_id, -1, SQLITE_STATIC);
+    r = conn_exec_stmt(c, st, "add dhcp change");
+    *ret_n = r ? 0 : sqlite3_changes(c->db);
+    return r;
+}
+
+int
+store_change_foreach(struct store_conn *c, const char *host, const char *audience,
+                     int64_t after, int limit, store_change_cb *cb, void *aux)
 {
     sqlite3_stmt *st = conn_stmt(c, "SELECT seq, kind, object_id, network_id, host FROM changes"
                                     " WHERE seq > ?1 AND (host = ?2 OR host = '')"
+                                    " AND (audience = '' OR audience = ?4)"
                                     " ORDER BY seq LIMIT ?3");
     int rc, r = 0;
 
@@ -199,6 +217,7 @@ store_change_foreach(struct store_conn *c, const char *host, int64_t after, int 
     sqlite3_bind_int64(st, 1, after);
     sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 3, limit);
+    sqlite3_bind_text(st, 4, audience, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct change ch = {
             sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1),

@@ -48,6 +48,16 @@ char *col_text(sqlite3_stmt *st, int i, bool copy);
 /* Copies column 'i' into a fixed buffer of 'size' bytes ("" for NULL). */
 void col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
 
+/* Agents' columns, in the order agent_from_row() reads them (sqlite_agent.c). */
+#define AGENT_SELECT                                                                       \
+    "SELECT id, agent_type, binary, topic, host, admin_state_up, description,"            \
+    " availability_zone, configurations, resource_versions, created_at, started_at,"      \
+    " heartbeat_timestamp, heartbeat_at FROM agents"
+
+struct agent;
+/* Fills 'a' from a row of AGENT_SELECT; strings are copies if 'copy', else borrowed. */
+void agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy);
+
 #endif
 
 /* --- List engine (sqlite_list.c) ------------------------------------------------ */

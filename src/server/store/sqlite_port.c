@@ -376,3 +376,50 @@ store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, v
     sqlite3_reset(st);
     return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "ports of host");
 }
+
+int
+store_ports_of_network(struct store_conn *c, const char *network_id, store_port_cb *cb,
+                       void *aux)
+{
+    static const char sql[] = PORT_SELECT " WHERE p.network_id = ? ORDER BY p.id";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct port p;
+        port_from_row(st, &p, false);
+        r = cb(&p, aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
+                                                         : conn_error(c, rc, "ports of network");
+}
+
+int
+store_port_by_device(struct store_conn *c, const char *network_id, const char *device_id,
+                     struct port *ret)
+{
+    static const char sql[] = PORT_SELECT " WHERE p.device_id = ? AND p.network_id = ?"
+                                          " ORDER BY p.created_at, p.id LIMIT 1";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, device_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, network_id, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        port_from_row(st, ret, true);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "port by device");
+}

@@ -253,14 +253,18 @@ int store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux);
 
 /* --- Change feed ----------------------------------------------------------------- */
 
-/* Appends a change for the agents of 'host' ("" = every agent). */
-int store_change_add(struct store_conn *c, const char *host, const char *kind,
-                     const char *object_id, const char *network_id);
-/* Changes after 'after' for 'host' (its own and the everyone ones), in order, at most
- * 'limit'. */
+/* Appends a change for the agents of 'host' ("" = every host) of one 'audience'
+ * ("l2", "dhcp", or "" = every agent). */
+int store_change_add(struct store_conn *c, const char *host, const char *audience,
+                     const char *kind, const char *object_id, const char *network_id);
+/* Appends a change for the DHCP agents hosting 'network_id'; '*ret_n' says how many. */
+int store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *kind,
+                          const char *object_id, int *ret_n);
+/* Changes after 'after' for 'host' (its own and the everyone ones) and 'audience', in
+ * order, at most 'limit'. */
 typedef int store_change_cb(const struct change *, void *aux);
-int store_change_foreach(struct store_conn *c, const char *host, int64_t after, int limit,
-                         store_change_cb *cb, void *aux);
+int store_change_foreach(struct store_conn *c, const char *host, const char *audience,
+                         int64_t after, int limit, store_change_cb *cb, void *aux);
 /* The newest sequence number (0 if none) and the oldest one kept (0 if none). */
 int store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last);
 /* Forgets changes up to and including 'seq' (agents that far behind resynchronise). */
@@ -280,6 +284,51 @@ int store_network_ids(struct store_conn *c, store_id_cb *cb, void *aux);
 typedef int store_l2pop_cb(const char *vtep, const char *mac, const char *ip, void *aux);
 int store_l2pop_entries(struct store_conn *c, const char *network_id, const char *host,
                         store_l2pop_cb *cb, void *aux);
+
+/* --- DHCP agents: scheduling and provisioning blocks ------------------------------ */
+
+/* -EEXIST if the agent already hosts the network; -ENOENT on unbind if it did not. */
+int store_dhcp_bind(struct store_conn *c, const char *network_id, const char *agent_id);
+int store_dhcp_unbind(struct store_conn *c, const char *network_id, const char *agent_id);
+/* The agents hosting a network (borrowed strings), by host. */
+int store_dhcp_agents_of_network(struct store_conn *c, const char *network_id,
+                                 store_agent_cb *cb, void *aux);
+/* The ids of the networks an agent hosts. */
+int store_dhcp_networks_of_agent(struct store_conn *c, const char *agent_id, store_id_cb *cb,
+                                 void *aux);
+/* Alive (heartbeat at or after 'alive_since'), admin-up DHCP agents not hosting the
+ * network, least loaded (fewest networks) first (borrowed strings). */
+int store_dhcp_candidates(struct store_conn *c, const char *network_id, int64_t alive_since,
+                          store_agent_cb *cb, void *aux);
+/* Networks that have a DHCP-enabled subnet and fewer than 'per_network' DHCP agents. */
+int store_dhcp_unscheduled(struct store_conn *c, int per_network, store_id_cb *cb, void *aux);
+/* Bindings of admin-up agents whose last heartbeat is older than 'dead_before':
+ * (network id, agent id) pairs. */
+typedef int store_pair_cb(const char *a, const char *b, void *aux);
+int store_dhcp_dead_bindings(struct store_conn *c, int64_t dead_before, store_pair_cb *cb,
+                             void *aux);
+/* True if the network has a subnet with DHCP enabled. */
+int store_network_has_dhcp(struct store_conn *c, const char *network_id, bool *ret);
+/* How many networks each agent hosts is what the scheduler balances; this counts them
+ * for one agent. */
+int store_dhcp_load(struct store_conn *c, const char *agent_id, int64_t *ret);
+
+/* Provisioning blocks: "L2" (the linux-bridge agent) and "DHCP" (a DHCP agent). */
+int store_block_add(struct store_conn *c, const char *port_id, const char *entity);
+/* -ENOENT if there was none. */
+int store_block_remove(struct store_conn *c, const char *port_id, const char *entity);
+int store_block_count(struct store_conn *c, const char *port_id, int64_t *ret);
+/* True if the port has an address on a DHCP-enabled subnet and its network is hosted
+ * by a DHCP agent (so a DHCP agent must confirm it). */
+int store_port_needs_dhcp(struct store_conn *c, const char *port_id, const char *network_id,
+                          bool *ret);
+
+/* Every port of a network (borrowed strings), by id. */
+int store_ports_of_network(struct store_conn *c, const char *network_id, store_port_cb *cb,
+                           void *aux);
+/* The port of a network with this device_id; -ENOENT. */
+int store_port_by_device(struct store_conn *c, const char *network_id, const char *device_id,
+                         struct port *ret);
 
 /* --- Identity (built-in Keystone subset) ------------------------------------------ */
 

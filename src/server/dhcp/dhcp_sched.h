@@ -1,0 +1,43 @@
+/* DHCP scheduling (spec/agents.md §B.2): which DHCP agents host which networks.  A
+ * network with a DHCP-enabled subnet is hosted by up to dhcp_agents_per_network alive,
+ * admin-up DHCP agents, least loaded first, on hosts whose linux-bridge agent can carry
+ * the network's segment.  Networks are scheduled when a DHCP subnet appears, when a
+ * DHCP agent reports (auto-schedule of every network short of agents), and moved off
+ * agents dead for twice agent_down_time.  Each agent learns of a change in what it
+ * hosts through a "dhcp_network" change addressed to it. */
+#ifndef NEUTRINO_DHCP_SCHED_H
+#define NEUTRINO_DHCP_SCHED_H
+
+#include <stdbool.h>
+
+struct agent;
+struct request;
+struct store_conn;
+
+#define DHCP_AGENT_TYPE "DHCP agent"
+#define DHCP_RESERVED_DEVICE_ID "reserved_dhcp_port"
+/* "dhcp" + UUID + "-" + network id + NUL. */
+#define DHCP_DEVICE_ID_LEN (4 + 36 + 1 + 36 + 1)
+
+/* The device_id of the DHCP port 'host' serves 'network_id' with: "dhcp" + UUIDv5(DNS
+ * namespace, host name up to its first dot) + "-" + network id, as Neutron forms it. */
+void dhcp_device_id(const char *host, const char *network_id, char out[DHCP_DEVICE_ID_LEN]);
+
+/* Gives the network agents up to dhcp_agents_per_network, if it has a DHCP subnet.
+ * All functions return 0 or a negative errno. */
+int dhcp_schedule_network(struct request *req, struct store_conn *c, const char *network_id);
+
+/* Makes 'a' host the network (admin's choice or the scheduler's); -EEXIST if it does. */
+int dhcp_add_network(struct request *req, struct store_conn *c, const char *network_id,
+                     const struct agent *a);
+
+/* Stops 'a' hosting the network; its DHCP port is kept for the next agent (device_id
+ * reserved_dhcp_port).  'notify' tells the agent.  -ENOENT if it did not host it. */
+int dhcp_remove_network(struct request *req, struct store_conn *c, const char *network_id,
+                        const struct agent *a, bool notify);
+
+/* What a DHCP agent's report triggers: networks moved off dead agents, and every
+ * network short of agents scheduled. */
+int dhcp_on_report(struct request *req, struct store_conn *c);
+
+#endif

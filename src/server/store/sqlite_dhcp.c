@@ -1,0 +1,263 @@
+/* SQLite backend, part 8: which DHCP agents host which networks (the scheduler's
+ * table), and provisioning blocks. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+#include "sqlite_conn.h"
+
+/* Runs a statement whose rows are agents, calling 'cb' with borrowed strings. */
+static int
+each_agent(struct store_conn *c, sqlite3_stmt *st, store_agent_cb *cb, void *aux,
+           const char *what)
+{
+    int rc, r = 0;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct agent a;
+        agent_from_row(st, &a, false);
+        r = cb(&a, aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, what);
+}
+
+/* Runs a statement whose rows are one or two text columns. */
+static int
+each_text(struct store_conn *c, sqlite3_stmt *st, store_id_cb *cb1, store_pair_cb *cb2,
+          void *aux, const char *what)
+{
+    int rc, r = 0;
+
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *a = (const char *) sqlite3_column_text(st, 0);
+        r = cb1 ? cb1(a, aux) : cb2(a, (const char *) sqlite3_column_text(st, 1), aux);
+        if (r) {
+            break;
+        }
+    }
+    sqlite3_reset(st);
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, what);
+}
+
+int
+store_dhcp_bind(struct store_conn *c, const char *network_id, const char *agent_id)
+{
+    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO network_dhcp_agents (network_id, agent_id)"
+                                    " VALUES (?, ?)");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, agent_id, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "bind dhcp agent");
+}
+
+int
+store_dhcp_unbind(struct store_conn *c, const char *network_id, const char *agent_id)
+{
+    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM network_dhcp_agents"
+                                    " WHERE network_id = ? AND agent_id = ?");
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, agent_id, -1, SQLITE_STATIC);
+    r = conn_exec_stmt(c, st, "unbind dhcp agent");
+    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+}
+
+int
+store_dhcp_agents_of_network(struct store_conn *c, const char *network_id,
+                             store_agent_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE id IN (SELECT agent_id FROM"
+                                    " network_dhcp_agents WHERE network_id = ?) ORDER BY host");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    return each_agent(c, st, cb, aux, "dhcp agents of network");
+}
+
+int
+store_dhcp_networks_of_agent(struct store_conn *c, const char *agent_id, store_id_cb *cb,
+                             void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(c, "SELECT network_id FROM network_dhcp_agents"
+                                    " WHERE agent_id = ? ORDER BY network_id");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, agent_id, -1, SQLITE_STATIC);
+    return each_text(c, st, cb, NULL, aux, "networks of dhcp agent");
+}
+
+int
+store_dhcp_candidates(struct store_conn *c, const char *network_id, int64_t alive_since,
+                      store_agent_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(
+        c, AGENT_SELECT " WHERE agent_type = 'DHCP agent' AND admin_state_up = 1"
+                        " AND heartbeat_at >= ?2 AND id NOT IN (SELECT agent_id FROM"
+                        " network_dhcp_agents WHERE network_id = ?1)"
+                        " ORDER BY (SELECT COUNT(*) FROM network_dhcp_agents b"
+                        "  WHERE b.agent_id = agents.id), host");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, alive_since);
+    return each_agent(c, st, cb, aux, "dhcp candidates");
+}
+
+int
+store_dhcp_unscheduled(struct store_conn *c, int per_network, store_id_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(
+        c, "SELECT n.id FROM networks n WHERE EXISTS (SELECT 1 FROM subnets s"
+           "  WHERE s.network_id = n.id AND s.enable_dhcp = 1)"
+           " AND (SELECT COUNT(*) FROM network_dhcp_agents b WHERE b.network_id = n.id) < ?"
+           " ORDER BY n.id");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_int(st, 1, per_network);
+    return each_text(c, st, cb, NULL, aux, "unscheduled networks");
+}
+
+int
+store_dhcp_dead_bindings(struct store_conn *c, int64_t dead_before, store_pair_cb *cb,
+                         void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(
+        c, "SELECT b.network_id, b.agent_id FROM network_dhcp_agents b JOIN agents a"
+           " ON a.id = b.agent_id WHERE a.admin_state_up = 1 AND a.heartbeat_at < ?"
+           " ORDER BY b.network_id, b.agent_id");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_int64(st, 1, dead_before);
+    return each_text(c, st, NULL, cb, aux, "dead dhcp bindings");
+}
+
+/* Runs a one-row, one-integer query. */
+static int
+one_int(struct store_conn *c, sqlite3_stmt *st, int64_t *ret, const char *what)
+{
+    int rc = sqlite3_step(st);
+
+    if (rc == SQLITE_ROW) {
+        *ret = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : conn_error(c, rc, what);
+}
+
+int
+store_network_has_dhcp(struct store_conn *c, const char *network_id, bool *ret)
+{
+    sqlite3_stmt *st = conn_stmt(c, "SELECT EXISTS (SELECT 1 FROM subnets WHERE network_id = ?"
+                                    " AND enable_dhcp = 1)");
+    int64_t n = 0;
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    r = one_int(c, st, &n, "network has dhcp");
+    *ret = n != 0;
+    return r;
+}
+
+int
+store_dhcp_load(struct store_conn *c, const char *agent_id, int64_t *ret)
+{
+    sqlite3_stmt *st = conn_stmt(c, "SELECT COUNT(*) FROM network_dhcp_agents"
+                                    " WHERE agent_id = ?");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, agent_id, -1, SQLITE_STATIC);
+    return one_int(c, st, ret, "dhcp load");
+}
+
+/* --- Provisioning blocks --------------------------------------------------------- */
+
+int
+store_block_add(struct store_conn *c, const char *port_id, const char *entity)
+{
+    sqlite3_stmt *st = conn_stmt(c, "INSERT OR IGNORE INTO provisioning_blocks (port_id, entity)"
+                                    " VALUES (?, ?)");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, port_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+    return conn_exec_stmt(c, st, "add provisioning block");
+}
+
+int
+store_block_remove(struct store_conn *c, const char *port_id, const char *entity)
+{
+    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM provisioning_blocks WHERE port_id = ?"
+                                    " AND entity = ?");
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, port_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, entity, -1, SQLITE_STATIC);
+    r = conn_exec_stmt(c, st, "remove provisioning block");
+    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+}
+
+int
+store_block_count(struct store_conn *c, const char *port_id, int64_t *ret)
+{
+    sqlite3_stmt *st = conn_stmt(c, "SELECT COUNT(*) FROM provisioning_blocks"
+                                    " WHERE port_id = ?");
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, port_id, -1, SQLITE_STATIC);
+    return one_int(c, st, ret, "provisioning blocks");
+}
+
+int
+store_port_needs_dhcp(struct store_conn *c, const char *port_id, const char *network_id,
+                      bool *ret)
+{
+    sqlite3_stmt *st = conn_stmt(
+        c, "SELECT EXISTS (SELECT 1 FROM ip_allocations a JOIN subnets s"
+           "  ON s.id = a.subnet_id WHERE a.port_id = ?1 AND s.enable_dhcp = 1)"
+           " AND EXISTS (SELECT 1 FROM network_dhcp_agents WHERE network_id = ?2)");
+    int64_t n = 0;
+    int r;
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, port_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, network_id, -1, SQLITE_STATIC);
+    r = one_int(c, st, &n, "port needs dhcp");
+    *ret = n != 0;
+    return r;
+}
