@@ -2,7 +2,7 @@
  * Linux bridges.
  *
  * One thread watches the kernel (rtnetlink link events: a tap appears or goes away) and
- * does all the work; a second one long-polls the server's change feed (a port of ours
+ * does all the work; a second one (feed.c) long-polls the change feed (a port of ours
  * changed, a network was deleted, VTEPs moved) and hands what it hears to the first
  * through a queue and an eventfd.  Work is batched: every tap that appeared since the
  * last round is asked about in one request, wired, and reported up in one more.
@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,11 +29,12 @@
 
 #include "agent.h"
 #include "config.h"
-#include "wire.h"
+#include "feed.h"
 #include "log.h"
 #include "nl.h"
 #include "server_client.h"
 #include "util.h"
+#include "wire.h"
 
 LOG_MODULE("agent");
 
@@ -43,7 +43,6 @@ LOG_MODULE("agent");
 
 enum {
     BATCH = 256,                /* Devices per request. */
-    POLL_WAIT_S = 25,           /* Long-poll wait; the HTTP timeout is longer. */
     SCANS_PER_POLL = 30,        /* Safety-net full comparison every 30 polling
                                  * intervals: events do the real work. */
     RETRY_MS = 1000,
@@ -117,15 +116,7 @@ struct agent {
     bool need_sync;
     bool started;               /* First report sent (start_flag). */
 
-    /* Shared with the poller thread. */
-    pthread_mutex_t mutex;
-    json_t *queue;              /* Changes heard, in order. */
-    bool resync;
-    int64_t seq;                /* Feed position the poller reads from. */
-    int efd;
-    volatile bool stopping;
-    struct server_client *poll_sc;
-    pthread_t poller;
+    struct feed *feed;          /* The server's change feed. */
 };
 
 static struct tap *
@@ -507,9 +498,10 @@ full_sync(struct agent *a)
             remove_bridge_if_unused(a, b);
         }
     }
-    pthread_mutex_lock(&a->mutex);
-    a->seq = json_integer_value(json_object_get(ans, "seq"));
-    pthread_mutex_unlock(&a->mutex);
+    if (feed_start(a->feed, json_integer_value(json_object_get(ans, "seq")))) {
+        log_err("cannot start following the change feed");
+        goto out;
+    }
     a->l2pop_all = true;
     a->need_sync = false;
     log_info("synchronised: %zu taps, %zu bound ports", s.present.n,
@@ -556,17 +548,11 @@ on_link(const struct nl_link *link, bool removed, void *aux)
 static void
 apply_changes(struct agent *a)
 {
-    json_t *queue;
     bool resync;
+    json_t *queue = feed_take(a->feed, &resync);
     size_t i;
     json_t *c;
 
-    pthread_mutex_lock(&a->mutex);
-    queue = a->queue;
-    a->queue = json_array();
-    resync = a->resync;
-    a->resync = false;
-    pthread_mutex_unlock(&a->mutex);
     if (resync) {
         a->need_sync = true;
     }
@@ -607,57 +593,6 @@ apply_changes(struct agent *a)
     json_decref(queue);
 }
 
-static void *
-poller_main(void *arg)
-{
-    struct agent *a = arg;
-    bool lost = false;
-
-    while (!a->stopping) {
-        char path[320];
-        json_t *ans = NULL;
-        int64_t seq;
-        int r;
-
-        pthread_mutex_lock(&a->mutex);
-        seq = a->seq;
-        pthread_mutex_unlock(&a->mutex);
-        snprintf(path, sizeof path, "/agent/v1/changes?host=%s&after=%lld&wait=%d",
-                 a->cfg->host, (long long) seq, POLL_WAIT_S);
-        r = server_call(a->poll_sc, "GET", path, NULL, POLL_WAIT_S + 15, &ans, NULL);
-        if (r == -ECANCELED) {
-            break;
-        }
-        if (r) {
-            lost = true;
-            for (int i = 0; i < 10 && !a->stopping; i++) {
-                usleep(100 * 1000);
-            }
-            continue;
-        }
-        pthread_mutex_lock(&a->mutex);
-        if (a->seq == seq) {        /* A full sync may have moved it meanwhile. */
-            size_t i;
-            json_t *c;
-            json_array_foreach (json_object_get(ans, "changes"), i, c) {
-                json_array_append(a->queue, c);
-            }
-            a->seq = json_integer_value(json_object_get(ans, "seq"));
-        }
-        if (lost || json_is_true(json_object_get(ans, "resync"))) {
-            a->resync = true;       /* We may have missed changes: compare everything. */
-            lost = false;
-        }
-        pthread_mutex_unlock(&a->mutex);
-        json_decref(ans);
-        uint64_t one = 1;
-        if (write(a->efd, &one, sizeof one) < 0) {
-            log_warn_rl("eventfd: %s", strerror(errno));
-        }
-    }
-    return NULL;
-}
-
 /* --- Start-up and the loop ------------------------------------------------------- */
 
 static int
@@ -696,7 +631,6 @@ run(struct agent *a, int sfd)
 {
     int64_t scan_ms = (int64_t) a->cfg->polling_interval * SCANS_PER_POLL * 1000;
     int64_t next_report = 0, next_scan = now_ms() + scan_ms, retry_at = 0;
-    bool poller_started = false;
 
     for (;;) {
         int64_t now = now_ms();
@@ -714,13 +648,6 @@ run(struct agent *a, int sfd)
             }
             if (server_ok && a->need_sync && full_sync(a)) {
                 server_ok = false;
-            }
-            if (server_ok && !poller_started && !a->need_sync) {
-                if (pthread_create(&a->poller, NULL, poller_main, a)) {
-                    log_err("cannot start the change poller");
-                    return 1;
-                }
-                poller_started = true;
             }
             while (server_ok && a->pending.n) {
                 server_ok = process_pending(a) == 0;
@@ -744,7 +671,7 @@ run(struct agent *a, int sfd)
             wake = retry_at;
         }
         struct pollfd fds[3] = {
-            { nl_fd(a->mon), POLLIN, 0 }, { a->efd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+            { nl_fd(a->mon), POLLIN, 0 }, { feed_fd(a->feed), POLLIN, 0 }, { sfd, POLLIN, 0 },
         };
         int timeout = (int) (wake > now_ms() ? wake - now_ms() : 0);
         if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
@@ -763,21 +690,12 @@ run(struct agent *a, int sfd)
             a->need_sync = true;
         }
         if (fds[1].revents) {
-            uint64_t v;
-            if (read(a->efd, &v, sizeof v) < 0) {
-                log_warn_rl("eventfd: %s", strerror(errno));
-            }
             apply_changes(a);
         }
         if (now_ms() >= next_scan) {
             a->need_sync = true;
             next_scan = now_ms() + scan_ms;
         }
-    }
-    a->stopping = true;
-    server_client_abort(a->poll_sc);
-    if (poller_started) {
-        pthread_join(a->poller, NULL);
     }
     return 0;
 }
@@ -814,10 +732,7 @@ agent_run(const struct agent_config *cfg)
         goto out;
     }
     a.sc = server_client_create(&cfg->server);
-    a.poll_sc = server_client_create(&cfg->server);
-    a.queue = json_array();
-    a.efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    pthread_mutex_init(&a.mutex, NULL);
+    a.feed = feed_create(&cfg->server, cfg->host, NULL);
     a.need_sync = true;
     log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s", cfg->host,
              *cfg->physical_interface_mappings ? cfg->physical_interface_mappings : "none",
@@ -825,10 +740,7 @@ agent_run(const struct agent_config *cfg)
              cfg->enable_vxlan ? cfg->local_ip : "");
     status = run(&a, sfd);
     server_client_destroy(a.sc);
-    server_client_destroy(a.poll_sc);
-    json_decref(a.queue);
-    close(a.efd);
-    pthread_mutex_destroy(&a.mutex);
+    feed_destroy(a.feed);
 out:
     nl_close(a.nl);
     nl_close(a.mon);

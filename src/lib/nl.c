@@ -3,16 +3,20 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -53,6 +57,30 @@ int
 nl_open(struct nl **ret)
 {
     return open_socket(ret, 0);
+}
+
+int
+nl_open_netns(struct nl **ret, int netns_fd)
+{
+    int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    int r;
+
+    if (home < 0) {
+        return -errno;
+    }
+    /* A socket stays in the namespace it was made in; only this thread moves. */
+    if (setns(netns_fd, CLONE_NEWNET)) {
+        r = -errno;
+        close(home);
+        return r;
+    }
+    r = open_socket(ret, 0);
+    if (setns(home, CLONE_NEWNET)) {
+        /* Staying in the wrong namespace would misdirect every later request. */
+        abort();
+    }
+    close(home);
+    return r;
 }
 
 int
@@ -394,6 +422,51 @@ nl_link_del(struct nl *nl, int ifindex)
 
     ifm->ifi_family = AF_UNSPEC;
     ifm->ifi_index = ifindex;
+    return transact(nl, nlh, NULL, NULL);
+}
+
+int
+nl_veth_add(struct nl *nl, const char *name, const char *peer, int peer_netns_fd,
+            const uint8_t *peer_mac, int mtu)
+{
+    char buf[NL_BUF_SIZE];
+    struct nlmsghdr *nlh = new_request(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+    struct nlattr *linkinfo, *data = new_link(nlh, name, "veth", &linkinfo, IFF_UP);
+    struct nlattr *peer_info = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+    struct ifinfomsg *pifm = mnl_nlmsg_put_extra_header(nlh, sizeof *pifm);
+
+    /* The peer is not brought up here: the kernel refuses IFF_UP on a peer that is
+     * not linked yet (ENOTCONN); the caller sets it up from its namespace. */
+    pifm->ifi_family = AF_UNSPEC;
+    mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+    if (peer_netns_fd >= 0) {
+        mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t) peer_netns_fd);
+    }
+    if (peer_mac) {
+        mnl_attr_put(nlh, IFLA_ADDRESS, 6, peer_mac);
+    }
+    if (mtu > 0) {
+        mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t) mtu);
+    }
+    mnl_attr_nest_end(nlh, peer_info);
+    mnl_attr_nest_end(nlh, data);
+    mnl_attr_nest_end(nlh, linkinfo);
+    if (mtu > 0) {
+        mnl_attr_put_u32(nlh, IFLA_MTU, (uint32_t) mtu);
+    }
+    return transact(nl, nlh, NULL, NULL);
+}
+
+int
+nl_link_set_mac(struct nl *nl, int ifindex, const uint8_t mac[6])
+{
+    char buf[NL_BUF_SIZE];
+    struct nlmsghdr *nlh = new_request(buf, RTM_NEWLINK, 0);
+    struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
+
+    ifm->ifi_family = AF_UNSPEC;
+    ifm->ifi_index = ifindex;
+    mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
     return transact(nl, nlh, NULL, NULL);
 }
 

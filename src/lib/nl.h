@@ -28,6 +28,9 @@ struct nl_fdb {
 };
 
 int nl_open(struct nl **ret);
+/* A socket working in the network namespace 'netns_fd' (the caller's thread is moved
+ * there and back while it is made). */
+int nl_open_netns(struct nl **ret, int netns_fd);
 void nl_close(struct nl *nl);
 
 /* Link events: a non-blocking socket subscribed to RTNLGRP_LINK (fd for poll()). */
@@ -59,6 +62,12 @@ int nl_vlan_add(struct nl *nl, const char *name, int link_ifindex, uint16_t vid)
  * unchanged), 'up' (1, 0, or -1 = unchanged). */
 int nl_link_set(struct nl *nl, int ifindex, int master, int mtu, int up);
 int nl_link_del(struct nl *nl, int ifindex);
+/* Creates a veth pair: 'name' here (up) and 'peer' in namespace 'peer_netns_fd' (-1:
+ * here) with MAC 'peer_mac' (NULL: random), both with 'mtu' (0: default).  The peer is
+ * left down. */
+int nl_veth_add(struct nl *nl, const char *name, const char *peer, int peer_netns_fd,
+                const uint8_t *peer_mac, int mtu);
+int nl_link_set_mac(struct nl *nl, int ifindex, const uint8_t mac[6]);
 
 /* An address of an interface. */
 struct nl_addr {

@@ -22,7 +22,8 @@ network_done(struct network *n)
     std_attrs_done(&n->std);
     free(n->az_hints_json);
     free(n->subnets_json);
-    n->az_hints_json = n->subnets_json = NULL;
+    free(n->azs_json);
+    n->az_hints_json = n->subnets_json = n->azs_json = NULL;
 }
 
 void

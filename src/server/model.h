@@ -41,6 +41,8 @@ struct network {
     struct segment segment;
     char *az_hints_json;        /* JSON array of availability zone names. */
     char *subnets_json;         /* JSON array of subnet ids; filled by reads only. */
+    char *azs_json;             /* JSON array: zones of the DHCP agents hosting it;
+                                 * filled by reads only. */
 };
 
 struct subnet {

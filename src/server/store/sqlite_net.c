@@ -16,7 +16,10 @@ LOG_MODULE("store");
     " (SELECT json_group_array(id) FROM (SELECT s.id FROM subnets s"                       \
     "   WHERE s.network_id = n.id ORDER BY s.seq)),"                                       \
     " (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t"                        \
-    "   WHERE t.resource_id = n.id ORDER BY t.tag))"                                       \
+    "   WHERE t.resource_id = n.id ORDER BY t.tag)),"                                      \
+    " (SELECT json_group_array(z) FROM (SELECT DISTINCT a.availability_zone AS z"          \
+    "   FROM network_dhcp_agents b JOIN agents a ON a.id = b.agent_id"                     \
+    "   WHERE b.network_id = n.id AND a.availability_zone IS NOT NULL ORDER BY z))"       \
     " FROM networks n"
 
 static const struct field_column network_columns[] = {
@@ -71,6 +74,7 @@ network_from_row(sqlite3_stmt *st, struct network *n, bool copy)
     n->std.revision_number = sqlite3_column_int64(st, 15);
     n->subnets_json = col_text(st, 16, copy);
     n->std.tags_json = col_text(st, 17, copy);
+    n->azs_json = col_text(st, 18, copy);
 }
 
 struct network_walk {

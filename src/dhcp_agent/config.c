@@ -1,0 +1,143 @@
+/* The DHCP agent's option table (see config.h).  Defaults are Neutron's. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "ip.h"
+#include "util.h"
+
+#define STR(sec, key, field, def) \
+    { sec, key, CONF_STR, offsetof(struct dhcp_config, field), def, 0, 0 }
+#define INT(sec, key, field, def, lo, hi) \
+    { sec, key, CONF_INT, offsetof(struct dhcp_config, field), def, lo, hi }
+#define BOOL(sec, key, field, def) \
+    { sec, key, CONF_BOOL, offsetof(struct dhcp_config, field), def, 0, 0 }
+
+static const struct conf_option dhcp_options[] = {
+    STR("DEFAULT", "host", host, NULL),
+    BOOL("DEFAULT", "debug", debug, "false"),
+    STR("DEFAULT", "state_path", state_path, "/var/lib/neutrino"),
+    STR("DEFAULT", "interface_driver", interface_driver, NULL),
+    STR("DEFAULT", "dhcp_driver", dhcp_driver, "neutron.agent.linux.dhcp.Dnsmasq"),
+    STR("DEFAULT", "dhcp_confs", dhcp_confs, NULL),
+    INT("DEFAULT", "resync_interval", resync_interval, "5", 1, 3600),
+    INT("DEFAULT", "num_sync_threads", num_sync_threads, "4", 1, 1024),
+    BOOL("DEFAULT", "enable_isolated_metadata", enable_isolated_metadata, "false"),
+    BOOL("DEFAULT", "force_metadata", force_metadata, "false"),
+    BOOL("DEFAULT", "enable_metadata_network", enable_metadata_network, "false"),
+    STR("DEFAULT", "dnsmasq_config_file", dnsmasq_config_file, ""),
+    STR("DEFAULT", "dnsmasq_dns_servers", dnsmasq_dns_servers, ""),
+    BOOL("DEFAULT", "dnsmasq_local_resolv", dnsmasq_local_resolv, "false"),
+    INT("DEFAULT", "dnsmasq_lease_max", dnsmasq_lease_max, "16777216", 1, 1 << 30),
+    BOOL("DEFAULT", "dhcp_broadcast_reply", dhcp_broadcast_reply, "false"),
+    STR("DEFAULT", "dnsmasq_base_log_dir", dnsmasq_base_log_dir, ""),
+    INT("DEFAULT", "dhcp_lease_duration", dhcp_lease_duration, "86400", -1, 1 << 30),
+    STR("DEFAULT", "dns_domain", dns_domain, "openstacklocal"),
+    INT("DEFAULT", "dhcp_renewal_time", dhcp_renewal_time, "0", 0, 1 << 30),
+    INT("DEFAULT", "dhcp_rebinding_time", dhcp_rebinding_time, "0", 0, 1 << 30),
+    STR("DEFAULT", "ovs_integration_bridge", ovs_integration_bridge, "br-int"),
+    STR("AGENT", "availability_zone", availability_zone, "nova"),
+    INT("AGENT", "report_interval", report_interval, "30", 0, 3600),
+    BOOL("AGENT", "log_agent_heartbeats", log_agent_heartbeats, "false"),
+    STR("server", "url", server.url, "http://127.0.0.1:9696"),
+    STR("server", "unix_socket", server.unix_socket, NULL),
+    STR("server", "auth_url", server.auth_url, NULL),
+    STR("server", "username", server.username, NULL),
+    STR("server", "password", server.password, NULL),
+    STR("server", "project_name", server.project_name, "service"),
+    STR("server", "user_domain_name", server.user_domain_name, "Default"),
+    STR("server", "project_domain_name", server.project_domain_name, "Default"),
+    INT("server", "timeout", server.timeout, "30", 1, 600),
+};
+
+static int
+parse_dns_servers(struct dhcp_config *cfg, struct buf *error)
+{
+    const char *p = cfg->dnsmasq_dns_servers;
+
+    while (p && *p) {
+        size_t len = strcspn(p, ",");
+        char *item = xstrndup(p, len);
+        char *s = item;
+        struct ip_addr a;
+        p += len + (p[len] == ',');
+        while (*s == ' ') {
+            s++;
+        }
+        s[strcspn(s, " ")] = '\0';
+        if (!*s) {
+            free(item);
+            continue;
+        }
+        if (ip_parse(s, &a) || cfg->n_dns_servers == DHCP_MAX_DNS_SERVERS) {
+            buf_printf(error, "dnsmasq_dns_servers: '%s' is not an IP address (or too many)",
+                       s);
+            free(item);
+            return -EINVAL;
+        }
+        cfg->dns_servers[cfg->n_dns_servers++] = xstrdup(s);
+        free(item);
+    }
+    return 0;
+}
+
+int
+dhcp_config_load(struct dhcp_config *cfg, char *const *files, size_t n_files,
+                 struct buf *warnings, struct buf *error)
+{
+    int r;
+
+    memset(cfg, 0, sizeof *cfg);
+    conf_set_defaults(dhcp_options, ARRAY_SIZE(dhcp_options), cfg);
+    r = conf_load(dhcp_options, ARRAY_SIZE(dhcp_options), cfg, files, n_files, warnings, error);
+    if (r) {
+        return r;
+    }
+    if (!cfg->host || !*cfg->host) {
+        char name[256];
+        if (gethostname(name, sizeof name)) {
+            snprintf(name, sizeof name, "localhost");
+        }
+        name[sizeof name - 1] = '\0';
+        free(cfg->host);
+        cfg->host = xstrdup(name);
+    }
+    if (!cfg->interface_driver || !*cfg->interface_driver) {
+        buf_printf(error, "[DEFAULT] interface_driver must be set (linuxbridge)");
+        return -EINVAL;
+    }
+    if (!STREQ(cfg->interface_driver, "linuxbridge")
+        && !STREQ(cfg->interface_driver, "neutron.agent.linux.interface.BridgeInterfaceDriver")) {
+        buf_printf(error, "[DEFAULT] interface_driver = %s is not supported: only linuxbridge",
+                   cfg->interface_driver);
+        return -EINVAL;
+    }
+    if (!strstr(cfg->dhcp_driver, "Dnsmasq")) {
+        buf_printf(error, "[DEFAULT] dhcp_driver = %s is not supported: only dnsmasq",
+                   cfg->dhcp_driver);
+        return -EINVAL;
+    }
+    if (!cfg->dhcp_confs || !*cfg->dhcp_confs) {
+        free(cfg->dhcp_confs);
+        cfg->dhcp_confs = xasprintf("%s/dhcp", cfg->state_path);
+    }
+    if (cfg->enable_isolated_metadata || cfg->force_metadata) {
+        buf_printf(warnings, "[DEFAULT] enable_isolated_metadata/force_metadata: metadata is"
+                             " not served by neutrino; ignored\n");
+    }
+    return parse_dns_servers(cfg, error);
+}
+
+void
+dhcp_config_done(struct dhcp_config *cfg)
+{
+    for (size_t i = 0; i < cfg->n_dns_servers; i++) {
+        free(cfg->dns_servers[i]);
+    }
+    conf_free(dhcp_options, ARRAY_SIZE(dhcp_options), cfg);
+}

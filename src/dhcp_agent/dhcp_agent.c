@@ -1,0 +1,1015 @@
+/* The DHCP agent's loop (see dhcp_agent.h).
+ *
+ * Per network the agent serves: namespace qdhcp-<network id>; a veth whose node end
+ * tap<port[:11]> the linux-bridge agent plugs into the network's bridge and whose
+ * other end ns-<port[:11]> carries the DHCP port's MAC and addresses; and a dnsmasq
+ * with Neutron's command line reading files in <dhcp_confs>/<network id>/.
+ *
+ * One thread does the work; feed.c long-polls the change feed beside it.  Changes are
+ * applied in batches: everything heard since the last round is grouped by network, the
+ * changed ports of a network are fetched in one request, its files rewritten once
+ * (atomically) and dnsmasq sent one SIGHUP, then the ports are reported ready in one
+ * more request.  So a burst of port creations costs one reload per network, not one
+ * per port, and a slow reload only makes the next batch bigger.
+ *
+ * dnsmasq is watched through pidfds in the same poll(): a death is noticed at once and
+ * dnsmasq restarted (after a short back-off if it keeps dying).  At start the agent
+ * adopts the dnsmasq processes it finds (pid file + command line), then compares
+ * everything with the server: networks it should serve are set up or fixed, the rest
+ * torn down.  The same comparison runs when the server says the agent was dead, when
+ * the feed was lost, and every resync_interval after a failure. */
+#include "dhcp_agent.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
+
+#include "config.h"
+#include "dnsmasq_conf.h"
+#include "dnsmasq_proc.h"
+#include "feed.h"
+#include "ip.h"
+#include "log.h"
+#include "netns.h"
+#include "nl.h"
+#include "server_client.h"
+#include "util.h"
+
+LOG_MODULE("dhcp");
+
+#define AGENT_TYPE "DHCP agent"
+#define AGENT_BINARY "neutron-dhcp-agent"
+#define NS_PREFIX "qdhcp-"
+
+enum {
+    READY_BATCH = 1024,         /* Port ids per "ready" request. */
+    IDS_BATCH = 1024,           /* Port ids per "ports" request. */
+    STOP_GRACE_MS = 1000,
+    MAX_BACKOFF_MS = 10000,
+};
+
+/* One network this agent serves. */
+struct dnet {
+    char id[40];
+    char ns[64];                /* qdhcp-<id> */
+    char dir[PATH_MAX];         /* <dhcp_confs>/<id> */
+    json_t *info;               /* The server's description, less "ports". */
+    json_t *ports;              /* Port id -> port. */
+    struct dnsmasq_proc proc;
+    int64_t restart_at;         /* ms (monotonic) of a pending restart; 0: none. */
+    int64_t started_at;
+    int backoff_ms;
+    bool seen;                  /* Scratch for full synchronisation. */
+};
+
+struct dagent {
+    const struct dhcp_config *cfg;
+    const char *dnsmasq;        /* The binary. */
+    struct server_client *sc;
+    struct feed *feed;
+    struct nl *nl;              /* The node's namespace. */
+    struct dnet **nets;
+    size_t n_nets, cap_nets;
+    json_t *ready;              /* Port ids to report ready. */
+    bool started;               /* First report sent. */
+    bool need_sync;
+};
+
+static int64_t
+now_ms(void)
+{
+    return (int64_t) (time_mono_us() / 1000);
+}
+
+/* --- The networks table ---------------------------------------------------------- */
+
+static struct dnet *
+net_find(struct dagent *a, const char *id)
+{
+    for (size_t i = 0; i < a->n_nets; i++) {
+        if (STREQ(a->nets[i]->id, id)) {
+            return a->nets[i];
+        }
+    }
+    return NULL;
+}
+
+static struct dnet *
+net_add(struct dagent *a, const char *id)
+{
+    struct dnet *n = net_find(a, id);
+
+    if (n) {
+        return n;
+    }
+    if (a->n_nets == a->cap_nets) {
+        a->cap_nets = a->cap_nets ? 2 * a->cap_nets : 16;
+        a->nets = xrealloc(a->nets, a->cap_nets * sizeof *a->nets);
+    }
+    n = xcalloc(1, sizeof *n);
+    snprintf(n->id, sizeof n->id, "%s", id);
+    snprintf(n->ns, sizeof n->ns, NS_PREFIX "%s", id);
+    snprintf(n->dir, sizeof n->dir, "%s/%s", a->cfg->dhcp_confs, id);
+    n->proc = (struct dnsmasq_proc) DNSMASQ_PROC_INIT;
+    n->ports = json_object();
+    a->nets[a->n_nets++] = n;
+    return n;
+}
+
+static void
+net_free(struct dagent *a, struct dnet *n)
+{
+    for (size_t i = 0; i < a->n_nets; i++) {
+        if (a->nets[i] == n) {
+            a->nets[i] = a->nets[--a->n_nets];
+            break;
+        }
+    }
+    json_decref(n->info);
+    json_decref(n->ports);
+    free(n);
+}
+
+/* A valid network id for a path or a namespace name: a UUID. */
+static bool
+safe_id(const char *id)
+{
+    return id && uuid_is_valid(id);
+}
+
+/* --- Talking to the server ------------------------------------------------------- */
+
+static json_t *
+configurations(struct dagent *a)
+{
+    size_t subnets = 0, ports = 0;
+
+    for (size_t i = 0; i < a->n_nets; i++) {
+        subnets += json_array_size(json_object_get(a->nets[i]->info, "subnets"));
+        ports += json_object_size(a->nets[i]->ports);
+    }
+    return json_pack("{s:s,s:i,s:b,s:I,s:I,s:I}", "dhcp_driver", a->cfg->dhcp_driver,
+                     "dhcp_lease_duration", a->cfg->dhcp_lease_duration,
+                     "log_agent_heartbeats", a->cfg->log_agent_heartbeats, "networks",
+                     (json_int_t) a->n_nets, "subnets", (json_int_t) subnets, "ports",
+                     (json_int_t) ports);
+}
+
+static int
+report(struct dagent *a)
+{
+    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
+                              AGENT_BINARY, "host", a->cfg->host, "topic", "dhcp_agent",
+                              "availability_zone", a->cfg->availability_zone,
+                              "configurations", configurations(a));
+    json_t *body, *ans = NULL;
+    int r;
+
+    if (!a->started) {
+        json_object_set_new(state, "start_flag", json_true());
+    }
+    body = json_pack("{s:o}", "agent", state);
+    r = server_call(a->sc, "POST", "/agent/v1/report", body, 0, &ans, NULL);
+    json_decref(body);
+    if (!r) {
+        const char *outcome = json_string_value(json_object_get(ans, "state"));
+        if (!a->started || (outcome && STREQ(outcome, "revived"))) {
+            a->need_sync = true;
+        }
+        a->started = true;
+    }
+    json_decref(ans);
+    return r;
+}
+
+/* Reports the queued ports ready (dnsmasq serves them), in batches. */
+static int
+report_ready(struct dagent *a)
+{
+    while (json_array_size(a->ready)) {
+        json_t *batch = json_array(), *body, *ans = NULL;
+        size_t n = json_array_size(a->ready) < READY_BATCH ? json_array_size(a->ready)
+                                                           : READY_BATCH;
+        int r;
+
+        for (size_t i = 0; i < n; i++) {
+            json_array_append(batch, json_array_get(a->ready, i));
+        }
+        body = json_pack("{s:s,s:o}", "host", a->cfg->host, "ports", batch);
+        r = server_call(a->sc, "POST", "/agent/v1/dhcp/ready", body, 0, &ans, NULL);
+        json_decref(body);
+        json_decref(ans);
+        if (r) {
+            return r;
+        }
+        for (size_t i = 0; i < n; i++) {
+            json_array_remove(a->ready, 0);
+        }
+    }
+    return 0;
+}
+
+/* Queues the ports of 'n' that wait for this agent (service ports do not). */
+static void
+queue_ready(struct dagent *a, const json_t *port)
+{
+    const char *owner = json_string_value(json_object_get(port, "device_owner"));
+
+    if (owner && *owner && !str_startswith(owner, "network:")) {
+        json_array_append(a->ready, json_object_get(port, "id"));
+    }
+}
+
+/* --- Setting a network up -------------------------------------------------------- */
+
+/* The full description dnsmasq_conf.h takes: the network's, with its ports. */
+static json_t *
+full_info(const struct dnet *n)
+{
+    json_t *info = json_copy(n->info), *ports = json_array(), *p;
+    const char *key;
+
+    json_object_foreach (n->ports, key, p) {
+        json_array_append(ports, p);
+    }
+    json_object_set_new(info, "ports", ports);
+    return info;
+}
+
+static void
+settings_of(const struct dagent *a, const struct dnet *n, struct dnsmasq_settings *s)
+{
+    memset(s, 0, sizeof *s);
+    s->conf_dir = n->dir;
+    s->dns_domain = a->cfg->dns_domain;
+    s->lease_duration = a->cfg->dhcp_lease_duration;
+    s->dns_servers = a->cfg->dns_servers;
+    s->n_dns_servers = a->cfg->n_dns_servers;
+    s->local_resolv = a->cfg->dnsmasq_local_resolv;
+    s->lease_max = a->cfg->dnsmasq_lease_max;
+    s->broadcast_reply = a->cfg->dhcp_broadcast_reply;
+    s->config_file = a->cfg->dnsmasq_config_file;
+    s->log_dir = a->cfg->dnsmasq_base_log_dir;
+    s->renewal_time = a->cfg->dhcp_renewal_time;
+    s->rebinding_time = a->cfg->dhcp_rebinding_time;
+}
+
+static int
+write_buf(const char *dir, const char *name, const struct buf *b)
+{
+    return dnsmasq_write_file(dir, name, b->data ? (const char *) b->data : "", b->len);
+}
+
+/* Rewrites host, addn_hosts and opts (and leases, before a start). */
+static int
+write_files(struct dagent *a, struct dnet *n, bool leases)
+{
+    struct buf host = BUF_INITIALIZER, addn = BUF_INITIALIZER, opts = BUF_INITIALIZER;
+    struct dnsmasq_settings s;
+    json_t *info = full_info(n);
+    int r;
+
+    settings_of(a, n, &s);
+    dnsmasq_hosts(info, &s, &host, &addn);
+    dnsmasq_opts(info, &s, &opts);
+    r = write_buf(n->dir, "host", &host);
+    r = r ? r : write_buf(n->dir, "addn_hosts", &addn);
+    r = r ? r : write_buf(n->dir, "opts", &opts);
+    if (!r && leases) {
+        struct buf l = BUF_INITIALIZER;
+        dnsmasq_leases(info, &s, time(NULL), &l);
+        r = write_buf(n->dir, "leases", &l);
+        buf_done(&l);
+    }
+    buf_done(&host);
+    buf_done(&addn);
+    buf_done(&opts);
+    json_decref(info);
+    if (r) {
+        log_err("network %s: cannot write dnsmasq's files in %s: %s", n->id, n->dir,
+                strerror(-r));
+    }
+    return r;
+}
+
+/* dnsmasq's argv as this agent runs it: Neutron's, in the foreground (it is watched
+ * through a pidfd rather than a pid file). */
+static void
+build_argv(struct dagent *a, struct dnet *n, struct strv *argv)
+{
+    struct dnsmasq_settings s;
+    struct strv base = { NULL, 0 };
+    json_t *info = full_info(n);
+
+    settings_of(a, n, &s);
+    dnsmasq_argv(info, &s, &base);
+    strv_add(argv, a->dnsmasq);
+    strv_add(argv, "--keep-in-foreground");
+    for (size_t i = 1; i < base.n; i++) {
+        strv_add(argv, base.v[i]);
+    }
+    strv_done(&base);
+    json_decref(info);
+}
+
+/* Makes dnsmasq run with the current command line and re-read its files. */
+static int
+run_dnsmasq(struct dagent *a, struct dnet *n)
+{
+    struct strv argv = { NULL, 0 };
+    int fd, r = 0;
+
+    build_argv(a, n, &argv);
+    if (n->proc.pid && dnsmasq_same_cmdline(&n->proc, &argv)) {
+        r = dnsmasq_reload(&n->proc);
+        if (!r) {
+            strv_done(&argv);
+            return 0;
+        }
+    }
+    if (n->proc.pid) {
+        log_info("network %s: restarting dnsmasq (its command line changed)", n->id);
+        dnsmasq_stop(&n->proc, STOP_GRACE_MS);
+    }
+    /* Known clients keep their addresses across the restart. */
+    r = write_files(a, n, true);
+    fd = r ? -1 : netns_open(n->ns);
+    if (!r && fd < 0) {
+        r = fd;
+    }
+    if (!r) {
+        if (a->cfg->dnsmasq_base_log_dir && *a->cfg->dnsmasq_base_log_dir) {
+            char *logdir = xasprintf("%s/%s", a->cfg->dnsmasq_base_log_dir, n->id);
+            mkdir(a->cfg->dnsmasq_base_log_dir, 0755);
+            mkdir(logdir, 0755);
+            chmod(logdir, 0777);    /* dnsmasq writes its log as nobody. */
+            free(logdir);
+        }
+        r = dnsmasq_start(&n->proc, fd, &argv);
+        close(fd);
+    }
+    if (r) {
+        log_err("network %s: cannot start dnsmasq: %s", n->id, strerror(-r));
+    } else {
+        n->started_at = now_ms();
+        log_info("network %s: dnsmasq %d serves it", n->id, (int) n->proc.pid);
+    }
+    strv_done(&argv);
+    return r;
+}
+
+/* The DHCP port's address on each served subnet, with the subnet's prefix length. */
+static size_t
+port_addresses(const struct dnet *n, struct nl_addr *out, size_t max)
+{
+    const json_t *dp = json_object_get(n->info, "dhcp_port"), *f, *s;
+    size_t i, j, k = 0;
+
+    json_array_foreach (json_object_get(dp, "fixed_ips"), i, f) {
+        const char *sid = json_string_value(json_object_get(f, "subnet_id"));
+        const char *ip = json_string_value(json_object_get(f, "ip_address"));
+        struct ip_addr addr;
+        if (!sid || !ip || ip_parse(ip, &addr) || k == max) {
+            continue;
+        }
+        json_array_foreach (json_object_get(n->info, "subnets"), j, s) {
+            const char *id = json_string_value(json_object_get(s, "id"));
+            const char *cidr = json_string_value(json_object_get(s, "cidr"));
+            const char *slash = cidr ? strchr(cidr, '/') : NULL;
+            if (!id || !STREQ(id, sid) || !slash) {
+                continue;
+            }
+            memset(&out[k], 0, sizeof out[k]);
+            out[k].family = addr.family == 4 ? AF_INET : AF_INET6;
+            if (inet_pton(out[k].family, ip, out[k].addr) == 1) {
+                out[k].prefixlen = atoi(slash + 1);
+                k++;
+            }
+        }
+    }
+    return k;
+}
+
+struct addr_walk {
+    struct nl_addr have[16];
+    size_t n;
+};
+
+static void
+note_addr(const struct nl_addr *addr, void *aux)
+{
+    struct addr_walk *w = aux;
+
+    if (w->n < ARRAY_SIZE(w->have)) {
+        w->have[w->n++] = *addr;
+    }
+}
+
+static bool
+same_addr(const struct nl_addr *x, const struct nl_addr *y)
+{
+    return x->family == y->family && x->prefixlen == y->prefixlen
+           && !memcmp(x->addr, y->addr, x->family == AF_INET ? 4 : 16);
+}
+
+struct link_walk {
+    struct nl *nl;
+    const char *keep;
+};
+
+static void
+remove_stray(const struct nl_link *l, void *aux)
+{
+    struct link_walk *w = aux;
+
+    if (!STREQ(l->name, "lo") && !STREQ(l->name, w->keep)) {
+        log_info("removing stray device %s from the DHCP namespace", l->name);
+        nl_link_del(w->nl, l->ifindex);
+    }
+}
+
+/* Disables IPv6 on a device of the node (the DHCP tap needs none). */
+static void
+disable_ipv6(const char *dev)
+{
+    char path[128];
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/sys/net/ipv6/conf/%s/disable_ipv6", dev);
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        if (write(fd, "1", 1) < 0) {
+            log_debug("%s: %s", path, strerror(errno));
+        }
+        close(fd);
+    }
+}
+
+/* The namespace and the DHCP port's interface: veth, MAC, MTU, addresses, route. */
+static int
+setup_interface(struct dagent *a, struct dnet *n)
+{
+    const json_t *dp = json_object_get(n->info, "dhcp_port");
+    const char *port_id = json_string_value(json_object_get(dp, "id"));
+    const char *mac_text = json_string_value(json_object_get(dp, "mac_address"));
+    int mtu = (int) json_integer_value(json_object_get(json_object_get(n->info, "network"),
+                                                      "mtu"));
+    char tap[IFNAMSIZ], inner[IFNAMSIZ];
+    struct nl_addr want[16];
+    struct addr_walk have = { .n = 0 };
+    struct nl_link link;
+    struct nl *nsnl = NULL;
+    uint8_t mac[6];
+    size_t n_want;
+    int fd, r;
+
+    if (!port_id || !mac_text || !nl_parse_mac(mac_text, mac)) {
+        log_err("network %s: the server gave no usable DHCP port", n->id);
+        return -EPROTO;
+    }
+    snprintf(tap, sizeof tap, "tap%.11s", port_id);
+    snprintf(inner, sizeof inner, "ns-%.11s", port_id);
+    r = netns_create(n->ns);
+    if (r) {
+        log_err("network %s: cannot create namespace %s: %s", n->id, n->ns, strerror(-r));
+        return r;
+    }
+    fd = netns_open(n->ns);
+    if (fd < 0) {
+        return fd;
+    }
+    r = nl_open_netns(&nsnl, fd);
+    if (r) {
+        close(fd);
+        return r;
+    }
+    r = nl_link_get(nsnl, inner, &link);
+    if (r == -ENODEV) {
+        struct nl_link stale;
+        /* A tap left from an earlier pair would block the name. */
+        if (!nl_link_get(a->nl, tap, &stale)) {
+            nl_link_del(a->nl, stale.ifindex);
+        }
+        r = nl_veth_add(a->nl, tap, inner, fd, mac, mtu);
+        if (!r) {
+            disable_ipv6(tap);
+            r = nl_link_get(nsnl, inner, &link);
+        }
+    } else if (!r && memcmp(link.mac, mac, 6)) {
+        r = nl_link_set_mac(nsnl, link.ifindex, mac);
+    }
+    if (!r) {
+        r = nl_link_set(nsnl, link.ifindex, -1, mtu > 0 && link.mtu != mtu ? mtu : 0, 1);
+    }
+    if (!r) {
+        nl_link_dump(nsnl, remove_stray, &(struct link_walk) { nsnl, inner });
+        n_want = port_addresses(n, want, ARRAY_SIZE(want));
+        nl_addr_list(nsnl, link.ifindex, note_addr, &have);
+        for (size_t i = 0; i < have.n; i++) {
+            bool keep = false;
+            for (size_t j = 0; j < n_want; j++) {
+                keep = keep || same_addr(&have.have[i], &want[j]);
+            }
+            if (!keep) {
+                nl_addr_del(nsnl, link.ifindex, &have.have[i]);
+            }
+        }
+        for (size_t j = 0; j < n_want && !r; j++) {
+            bool present = false;
+            for (size_t i = 0; i < have.n; i++) {
+                present = present || same_addr(&have.have[i], &want[j]);
+            }
+            if (!present) {
+                r = nl_addr_add(nsnl, link.ifindex, &want[j]);
+                r = r == -EEXIST ? 0 : r;
+            }
+        }
+    }
+    if (!r) {
+        /* Default route through the first served IPv4 subnet's gateway. */
+        const json_t *s;
+        size_t i;
+        json_array_foreach (json_object_get(n->info, "subnets"), i, s) {
+            const char *gw = json_string_value(json_object_get(s, "gateway_ip"));
+            struct nl_route route = { .family = AF_INET };
+            if (json_integer_value(json_object_get(s, "ip_version")) != 4
+                || !json_is_true(json_object_get(s, "enable_dhcp")) || !gw) {
+                continue;
+            }
+            if (inet_pton(AF_INET, gw, route.gateway) == 1
+                && nl_route_add(nsnl, link.ifindex, &route)) {
+                log_debug("network %s: no default route via %s", n->id, gw);
+            }
+            break;
+        }
+    }
+    nl_close(nsnl);
+    close(fd);
+    if (r) {
+        log_err("network %s: cannot set up %s/%s: %s", n->id, tap, inner, strerror(-r));
+    }
+    return r;
+}
+
+/* --- Serving and stopping -------------------------------------------------------- */
+
+/* Stops serving 'n' here: dnsmasq, the interface, the namespace, the files. */
+static void
+teardown(struct dagent *a, struct dnet *n)
+{
+    DIR *d;
+
+    log_info("network %s: no longer served here", n->id);
+    dnsmasq_stop(&n->proc, STOP_GRACE_MS);
+    /* Deleting the namespace takes its end of the veth, and so the tap, with it. */
+    netns_delete(n->ns);
+    d = opendir(n->dir);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!STREQ(e->d_name, ".") && !STREQ(e->d_name, "..")) {
+                unlinkat(dirfd(d), e->d_name, 0);
+            }
+        }
+        closedir(d);
+        rmdir(n->dir);
+    }
+    net_free(a, n);
+}
+
+/* Fetches everything about network 'id' and serves it (or stops serving it). */
+static int
+refresh_network(struct dagent *a, const char *id)
+{
+    json_t *body = json_pack("{s:s,s:s}", "host", a->cfg->host, "network_id", id);
+    json_t *ans = NULL, *ports, *p;
+    struct dnet *n;
+    size_t i;
+    int r;
+
+    if (!safe_id(id)) {
+        json_decref(body);
+        return 0;
+    }
+    r = server_call(a->sc, "POST", "/agent/v1/dhcp/network", body, 0, &ans, NULL);
+    json_decref(body);
+    if (r) {
+        return r;
+    }
+    n = net_find(a, id);
+    if (!json_is_true(json_object_get(ans, "serve"))) {
+        if (n) {
+            teardown(a, n);
+        }
+        json_decref(ans);
+        return 0;
+    }
+    n = net_add(a, id);
+    ports = json_incref(json_object_get(ans, "ports"));
+    json_object_del(ans, "ports");
+    json_decref(n->info);
+    n->info = ans;
+    json_object_clear(n->ports);
+    json_array_foreach (ports, i, p) {
+        const char *pid = json_string_value(json_object_get(p, "id"));
+        if (pid) {
+            json_object_set(n->ports, pid, p);
+            queue_ready(a, p);
+        }
+    }
+    json_decref(ports);
+    if (mkdir(a->cfg->dhcp_confs, 0755) && errno != EEXIST) {
+        log_err("cannot create %s: %s", a->cfg->dhcp_confs, strerror(errno));
+    }
+    if (mkdir(n->dir, 0755) && errno != EEXIST) {
+        log_err("cannot create %s: %s", n->dir, strerror(errno));
+        return -errno;
+    }
+    chmod(n->dir, 0755);
+    r = setup_interface(a, n);
+    r = r ? r : write_files(a, n, !n->proc.pid);
+    r = r ? r : run_dnsmasq(a, n);
+    return r;
+}
+
+/* Applies changed ports of one network: one fetch, one rewrite, one SIGHUP. */
+static int
+refresh_ports(struct dagent *a, struct dnet *n, json_t *ids)
+{
+    json_t *body, *ans = NULL, *p, *id;
+    size_t i;
+    int r;
+
+    body = json_pack("{s:s,s:s,s:O}", "host", a->cfg->host, "network_id", n->id, "ids", ids);
+    r = server_call(a->sc, "POST", "/agent/v1/dhcp/ports", body, 0, &ans, NULL);
+    json_decref(body);
+    if (r) {
+        return r;
+    }
+    json_array_foreach (ids, i, id) {
+        json_object_del(n->ports, json_string_value(id));
+    }
+    json_array_foreach (json_object_get(ans, "ports"), i, p) {
+        const char *pid = json_string_value(json_object_get(p, "id"));
+        if (pid) {
+            json_object_set(n->ports, pid, p);
+            queue_ready(a, p);
+        }
+    }
+    json_decref(ans);
+    r = write_files(a, n, false);
+    if (!r && n->proc.pid) {
+        r = dnsmasq_reload(&n->proc);
+        if (r) {
+            log_warn("network %s: cannot signal dnsmasq: %s", n->id, strerror(-r));
+            r = 0;      /* Its death is seen through the pidfd; the restart reads all. */
+        }
+    }
+    return r;
+}
+
+/* --- Full synchronisation -------------------------------------------------------- */
+
+static void
+note_ns(const char *name, void *aux)
+{
+    json_array_append_new(aux, json_string(name + strlen(NS_PREFIX)));
+}
+
+/* Adopts dnsmasq processes left by an earlier run of the agent. */
+static void
+adopt_existing(struct dagent *a)
+{
+    DIR *d = opendir(a->cfg->dhcp_confs);
+    struct dirent *e;
+
+    if (!d) {
+        return;
+    }
+    while ((e = readdir(d))) {
+        struct dnsmasq_proc proc = DNSMASQ_PROC_INIT;
+        char dir[PATH_MAX];
+        if (!safe_id(e->d_name)) {
+            continue;
+        }
+        snprintf(dir, sizeof dir, "%s/%s", a->cfg->dhcp_confs, e->d_name);
+        if (dnsmasq_adopt(&proc, dir)) {
+            struct dnet *n = net_add(a, e->d_name);
+            n->proc = proc;
+            n->info = json_object();
+            log_info("network %s: adopted dnsmasq %d", n->id, (int) proc.pid);
+        } else {
+            net_add(a, e->d_name)->info = json_object();
+        }
+    }
+    closedir(d);
+}
+
+static int
+full_sync(struct dagent *a)
+{
+    json_t *body = json_pack("{s:s}", "host", a->cfg->host);
+    json_t *ans = NULL, *leftovers = json_array(), *id;
+    size_t i;
+    int r = server_call(a->sc, "POST", "/agent/v1/dhcp/sync", body, 0, &ans, NULL);
+
+    json_decref(body);
+    if (r) {
+        json_decref(leftovers);
+        return r;
+    }
+    for (i = 0; i < a->n_nets; i++) {
+        a->nets[i]->seen = false;
+    }
+    json_array_foreach (json_object_get(ans, "networks"), i, id) {
+        const char *nid = json_string_value(id);
+        struct dnet *n = nid ? net_find(a, nid) : NULL;
+        if (n) {
+            n->seen = true;
+        }
+        r = r ? r : refresh_network(a, nid);
+        n = nid ? net_find(a, nid) : NULL;
+        if (n) {
+            n->seen = true;
+        }
+    }
+    /* What is here but no longer ours: networks, and namespaces without a network. */
+    for (i = 0; i < a->n_nets;) {
+        if (!a->nets[i]->seen && !r) {
+            teardown(a, a->nets[i]);
+        } else {
+            i++;
+        }
+    }
+    netns_foreach(NS_PREFIX, note_ns, leftovers);
+    json_array_foreach (leftovers, i, id) {
+        const char *nid = json_string_value(id);
+        if (!r && !net_find(a, nid)) {
+            char ns[64];
+            snprintf(ns, sizeof ns, NS_PREFIX "%s", nid);
+            log_info("removing namespace %s: no network of this agent", ns);
+            netns_delete(ns);
+        }
+    }
+    json_decref(leftovers);
+    if (!r) {
+        r = feed_start(a->feed, json_integer_value(json_object_get(ans, "seq")));
+        a->need_sync = r != 0;
+        log_info("synchronised: serving %zu networks", a->n_nets);
+    }
+    json_decref(ans);
+    return r;
+}
+
+/* --- Changes --------------------------------------------------------------------- */
+
+/* Groups the changes heard by network and applies them. */
+static int
+apply_changes(struct dagent *a)
+{
+    bool resync;
+    json_t *queue = feed_take(a->feed, &resync);
+    json_t *whole = json_object(), *ports = json_object(), *gone = json_object(), *c, *v;
+    const char *key;
+    size_t i;
+    int r = 0;
+
+    if (resync) {
+        a->need_sync = true;
+    }
+    json_array_foreach (queue, i, c) {
+        const char *kind = json_string_value(json_object_get(c, "kind"));
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *net = json_string_value(json_object_get(c, "network_id"));
+        if (!kind || !id || !net || !safe_id(net)) {
+            continue;
+        }
+        if (STREQ(kind, "network_delete")) {
+            json_object_set_new(gone, net, json_true());
+        } else if (STREQ(kind, "dhcp_network")
+                   || (STREQ(kind, "network_update") && net_find(a, net))) {
+            json_object_set_new(whole, net, json_true());
+        } else if (STREQ(kind, "dhcp_port")) {
+            json_t *list = json_object_get(ports, net);
+            if (!list) {
+                list = json_array();
+                json_object_set_new(ports, net, list);
+            }
+            json_array_append_new(list, json_string(id));
+        }
+    }
+    json_decref(queue);
+    json_object_foreach (gone, key, v) {
+        struct dnet *n = net_find(a, key);
+        if (n) {
+            teardown(a, n);
+        }
+        json_object_del(whole, key);
+        json_object_del(ports, key);
+    }
+    json_object_foreach (whole, key, v) {
+        if (!r) {
+            r = refresh_network(a, key);
+        }
+        json_object_del(ports, key);    /* The full refresh read every port. */
+    }
+    json_object_foreach (ports, key, v) {
+        struct dnet *n = net_find(a, key);
+        if (!r && n && n->info && json_object_get(n->info, "network")) {
+            for (size_t k = 0; k < json_array_size(v) && !r; k += IDS_BATCH) {
+                json_t *ids = json_array();
+                for (size_t j = k; j < k + IDS_BATCH && j < json_array_size(v); j++) {
+                    json_array_append(ids, json_array_get(v, j));
+                }
+                r = refresh_ports(a, n, ids);
+                json_decref(ids);
+            }
+        } else if (!r && !n) {
+            r = refresh_network(a, key);    /* Not known yet: maybe just given to us. */
+        }
+    }
+    json_decref(whole);
+    json_decref(ports);
+    json_decref(gone);
+    if (r) {
+        a->need_sync = true;    /* Whatever was not applied is compared again. */
+    }
+    return r;
+}
+
+/* A dnsmasq died: restart it (at once the first time, then backing off). */
+static void
+check_dnsmasq(struct dagent *a)
+{
+    int64_t now = now_ms();
+
+    for (size_t i = 0; i < a->n_nets; i++) {
+        struct dnet *n = a->nets[i];
+        if (n->proc.pid && dnsmasq_check_exited(&n->proc)) {
+            bool quick = now - n->started_at < 5000;
+            n->backoff_ms = quick ? (n->backoff_ms ? 2 * n->backoff_ms : 100) : 0;
+            n->backoff_ms = n->backoff_ms > MAX_BACKOFF_MS ? MAX_BACKOFF_MS : n->backoff_ms;
+            log_warn("network %s: dnsmasq died; restarting it%s", n->id,
+                     n->backoff_ms ? " after a pause" : "");
+            n->restart_at = now + n->backoff_ms;
+        }
+        if (n->restart_at && now >= n->restart_at && json_object_get(n->info, "network")) {
+            n->restart_at = 0;
+            if (run_dnsmasq(a, n)) {
+                n->restart_at = now + 1000;
+            }
+        }
+    }
+}
+
+/* --- The loop -------------------------------------------------------------------- */
+
+static int
+run(struct dagent *a, int sfd)
+{
+    int64_t next_report = 0, retry_at = 0;
+
+    for (;;) {
+        int64_t now = now_ms();
+        bool server_ok = true;
+
+        if (now >= retry_at) {
+            if (a->cfg->report_interval && now >= next_report) {
+                if (report(a) == 0) {
+                    next_report = now + a->cfg->report_interval * 1000;
+                } else {
+                    server_ok = false;
+                }
+            } else if (!a->started && report(a)) {
+                server_ok = false;
+            }
+            if (server_ok && a->need_sync && full_sync(a)) {
+                server_ok = false;
+            }
+            if (server_ok && report_ready(a)) {
+                server_ok = false;
+            }
+            if (!server_ok) {
+                a->need_sync = true;
+                retry_at = now + a->cfg->resync_interval * 1000;
+            }
+        }
+        check_dnsmasq(a);
+
+        int64_t wake = now + 60000;
+        if (a->cfg->report_interval && next_report < wake) {
+            wake = next_report;
+        }
+        if (retry_at > now && retry_at < wake) {
+            wake = retry_at;
+        }
+        struct pollfd fds[2 + 1024];
+        size_t nfds = 0;
+        fds[nfds++] = (struct pollfd) { feed_fd(a->feed), POLLIN, 0 };
+        fds[nfds++] = (struct pollfd) { sfd, POLLIN, 0 };
+        for (size_t i = 0; i < a->n_nets && nfds < ARRAY_SIZE(fds); i++) {
+            if (a->nets[i]->proc.pidfd >= 0) {
+                fds[nfds++] = (struct pollfd) { a->nets[i]->proc.pidfd, POLLIN, 0 };
+            }
+            if (a->nets[i]->restart_at && a->nets[i]->restart_at < wake) {
+                wake = a->nets[i]->restart_at;
+            }
+        }
+        int timeout = (int) (wake > now_ms() ? wake - now_ms() : 0);
+        if (poll(fds, nfds, timeout) < 0 && errno != EINTR) {
+            log_err("poll: %s", strerror(errno));
+            return 1;
+        }
+        if (fds[1].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof si) > 0) {
+                log_info("signal %u: stopping (dnsmasq keeps serving)", si.ssi_signo);
+            }
+            break;
+        }
+        if (fds[0].revents && !a->need_sync && apply_changes(a) == 0) {
+            report_ready(a);
+        } else if (fds[0].revents && a->need_sync) {
+            bool resync;
+            json_decref(feed_take(a->feed, &resync));   /* The sync reads it all. */
+        }
+    }
+    return 0;
+}
+
+int
+dhcp_agent_run(const struct dhcp_config *cfg)
+{
+    struct dagent a;
+    sigset_t mask;
+    int sfd, status = 1;
+
+    memset(&a, 0, sizeof a);
+    a.cfg = cfg;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    curl_global_init((cfg->server.url && str_startswith(cfg->server.url, "https:"))
+                             || (cfg->server.auth_url
+                                 && str_startswith(cfg->server.auth_url, "https:"))
+                         ? CURL_GLOBAL_DEFAULT
+                         : CURL_GLOBAL_NOTHING);
+    a.dnsmasq = dnsmasq_binary();
+    if (!a.dnsmasq) {
+        log_err("dnsmasq is not installed (Debian: apt-get install dnsmasq-base)");
+        goto out;
+    }
+    if (sfd < 0 || nl_open(&a.nl)) {
+        log_err("cannot open netlink: %s", strerror(errno));
+        goto out;
+    }
+    if (mkdir(cfg->state_path, 0755) && errno != EEXIST) {
+        log_err("cannot create state_path %s: %s", cfg->state_path, strerror(errno));
+        goto out;
+    }
+    if (mkdir(cfg->dhcp_confs, 0755) && errno != EEXIST) {
+        log_err("cannot create dhcp_confs %s: %s", cfg->dhcp_confs, strerror(errno));
+        goto out;
+    }
+    a.sc = server_client_create(&cfg->server);
+    a.feed = feed_create(&cfg->server, cfg->host, "dhcp");
+    a.ready = json_array();
+    a.need_sync = true;
+    log_info("neutrino-dhcp-agent on host %s: configurations in %s, %s", cfg->host,
+             cfg->dhcp_confs, a.dnsmasq);
+    adopt_existing(&a);
+    status = run(&a, sfd);
+    feed_destroy(a.feed);
+    server_client_destroy(a.sc);
+    json_decref(a.ready);
+    /* dnsmasq keeps serving while the agent is away, as with Neutron. */
+    while (a.n_nets) {
+        dnsmasq_release(&a.nets[0]->proc);
+        net_free(&a, a.nets[0]);
+    }
+out:
+    free(a.nets);
+    nl_close(a.nl);
+    if (sfd >= 0) {
+        close(sfd);
+    }
+    curl_global_cleanup();
+    log_info("stopped");
+    return status;
+}

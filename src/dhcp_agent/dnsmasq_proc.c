@@ -1,0 +1,250 @@
+/* One network's dnsmasq process; see dnsmasq_proc.h. */
+#include "dnsmasq_proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dnsmasq_conf.h"
+#include "log.h"
+#include "netns.h"
+#include "util.h"
+
+LOG_MODULE("dnsmasq");
+
+static int
+pidfd_open_(pid_t pid)
+{
+    return (int) syscall(SYS_pidfd_open, pid, 0);
+}
+
+static int
+pidfd_signal(int pidfd, int sig)
+{
+    return (int) syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) ? -errno : 0;
+}
+
+int
+dnsmasq_write_file(const char *dir, const char *name, const char *content, size_t len)
+{
+    char tmp[PATH_MAX], path[PATH_MAX];
+    int fd, r = 0;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        return -errno;
+    }
+    fchmod(fd, 0644);       /* Whatever the umask: dnsmasq reads it as nobody. */
+    for (size_t done = 0; done < len;) {
+        ssize_t n = write(fd, content + done, len - done);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            r = -errno;
+            break;
+        }
+        done += (size_t) n;
+    }
+    if (close(fd) && !r) {
+        r = -errno;
+    }
+    if (!r && rename(tmp, path)) {
+        r = -errno;
+    }
+    if (r) {
+        unlink(tmp);
+    }
+    return r;
+}
+
+const char *
+dnsmasq_binary(void)
+{
+    static const char *const paths[] = { "/usr/sbin/dnsmasq", "/usr/bin/dnsmasq", "/sbin/dnsmasq" };
+
+    for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+        if (!access(paths[i], X_OK)) {
+            return paths[i];
+        }
+    }
+    return NULL;
+}
+
+/* Reads /proc/<pid>/cmdline (NUL-separated) into 'out'; its length, or -1. */
+static ssize_t
+read_cmdline(pid_t pid, char *out, size_t size)
+{
+    char path[64];
+    ssize_t n;
+    int fd;
+
+    snprintf(path, sizeof path, "/proc/%d/cmdline", (int) pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -1;
+    }
+    n = read(fd, out, size);
+    close(fd);
+    return n;
+}
+
+bool
+dnsmasq_adopt(struct dnsmasq_proc *p, const char *dir)
+{
+    char path[PATH_MAX], text[32], cmd[8192], want[PATH_MAX + 32];
+    ssize_t n;
+    long pid;
+    int fd;
+
+    snprintf(path, sizeof path, "%s/pid", dir);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0) {
+        return false;
+    }
+    text[n] = '\0';
+    pid = strtol(text, NULL, 10);
+    if (pid <= 1) {
+        return false;
+    }
+    /* Only a dnsmasq whose pid file is this directory's: pids are reused. */
+    n = read_cmdline((pid_t) pid, cmd, sizeof cmd - 1);
+    if (n <= 0) {
+        return false;
+    }
+    cmd[n] = '\0';
+    snprintf(want, sizeof want, "--pid-file=%s", path);
+    bool found = false;
+    for (char *a = cmd; a < cmd + n; a += strlen(a) + 1) {
+        found = found || STREQ(a, want);
+    }
+    if (!found || !strstr(cmd, "dnsmasq")) {
+        return false;
+    }
+    p->pidfd = pidfd_open_((pid_t) pid);
+    if (p->pidfd < 0) {
+        return false;
+    }
+    p->pid = (pid_t) pid;
+    p->child = false;
+    return true;
+}
+
+bool
+dnsmasq_same_cmdline(const struct dnsmasq_proc *p, const struct strv *argv)
+{
+    char cmd[8192];
+    ssize_t n = p->pid ? read_cmdline(p->pid, cmd, sizeof cmd) : -1;
+    size_t off = 0;
+
+    if (n <= 0) {
+        return false;
+    }
+    for (size_t i = 0; i < argv->n; i++) {
+        size_t len = strlen(argv->v[i]) + 1;
+        if (off + len > (size_t) n || memcmp(cmd + off, argv->v[i], len)) {
+            return false;
+        }
+        off += len;
+    }
+    return off == (size_t) n;
+}
+
+int
+dnsmasq_start(struct dnsmasq_proc *p, int netns_fd, const struct strv *argv)
+{
+    pid_t pid = netns_spawn(netns_fd, argv->v);
+
+    if (pid < 0) {
+        return (int) pid;
+    }
+    p->pid = pid;
+    p->child = true;
+    p->pidfd = pidfd_open_(pid);
+    if (p->pidfd < 0) {
+        int r = -errno;
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        p->pid = 0;
+        return r;
+    }
+    return 0;
+}
+
+int
+dnsmasq_reload(struct dnsmasq_proc *p)
+{
+    return p->pidfd >= 0 ? pidfd_signal(p->pidfd, SIGHUP) : -ESRCH;
+}
+
+static void
+forget(struct dnsmasq_proc *p)
+{
+    if (p->child) {
+        waitpid(p->pid, NULL, WNOHANG);
+    }
+    if (p->pidfd >= 0) {
+        close(p->pidfd);
+    }
+    *p = (struct dnsmasq_proc) DNSMASQ_PROC_INIT;
+}
+
+bool
+dnsmasq_check_exited(struct dnsmasq_proc *p)
+{
+    struct pollfd pfd = { p->pidfd, POLLIN, 0 };
+
+    if (p->pidfd < 0) {
+        return true;
+    }
+    if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP))) {
+        return false;
+    }
+    forget(p);
+    return true;
+}
+
+void
+dnsmasq_stop(struct dnsmasq_proc *p, int grace_ms)
+{
+    struct pollfd pfd = { p->pidfd, POLLIN, 0 };
+
+    if (p->pidfd < 0) {
+        return;
+    }
+    if (!pidfd_signal(p->pidfd, SIGTERM) && poll(&pfd, 1, grace_ms) == 0) {
+        log_warn("dnsmasq %d did not stop on SIGTERM: killing it", (int) p->pid);
+        pidfd_signal(p->pidfd, SIGKILL);
+        poll(&pfd, 1, 1000);
+    }
+    if (p->child) {
+        waitpid(p->pid, NULL, 0);
+        p->child = false;
+    }
+    forget(p);
+}
+
+void
+dnsmasq_release(struct dnsmasq_proc *p)
+{
+    if (p->pidfd >= 0) {
+        close(p->pidfd);
+    }
+    *p = (struct dnsmasq_proc) DNSMASQ_PROC_INIT;
+}

@@ -1,0 +1,30 @@
+/* Named network namespaces kept the way `ip netns` keeps them, so operators' tools see
+ * them: a file /run/netns/NAME onto which the namespace is bind-mounted.  The DHCP
+ * agent's qdhcp-<network id> namespaces are made and removed here, and processes are
+ * started inside them. */
+#ifndef NEUTRINO_DHCP_NETNS_H
+#define NEUTRINO_DHCP_NETNS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#define NETNS_RUN_DIR "/run/netns"
+
+/* Creates namespace 'name' (loopback up); 0 if it already exists.  0 or -errno. */
+int netns_create(const char *name);
+/* An O_RDONLY fd of the namespace, or -errno (-ENOENT if there is none). */
+int netns_open(const char *name);
+bool netns_exists(const char *name);
+/* Unmounts and removes the name; the namespace dies with its last user. */
+int netns_delete(const char *name);
+
+/* Calls 'cb' with each name in NETNS_RUN_DIR that starts with 'prefix'. */
+typedef void netns_cb(const char *name, void *aux);
+void netns_foreach(const char *prefix, netns_cb *cb, void *aux);
+
+/* Starts 'argv' (argv[0] an absolute path) inside the namespace 'netns_fd', in a new
+ * session, with no inherited descriptors but stdin/stdout/stderr on /dev/null.
+ * Returns the pid or -errno. */
+pid_t netns_spawn(int netns_fd, char *const argv[]);
+
+#endif

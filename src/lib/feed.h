@@ -1,0 +1,31 @@
+/* Following the server's change feed (GET /agent/v1/changes, a long-poll): a thread
+ * asks for the changes after the last sequence number seen, queues what it hears and
+ * signals an eventfd the agent's loop polls.  When the server was unreachable, or says
+ * the agent is too far behind, the agent is told to resynchronise (it may have missed
+ * changes). */
+#ifndef NEUTRINO_FEED_H
+#define NEUTRINO_FEED_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct server_settings;
+struct feed;
+
+/* Creates a follower for 'host' and 'audience' (NULL: the linux-bridge agent's
+ * changes; "dhcp": the DHCP agent's).  Nothing is asked until feed_start(). */
+struct feed *feed_create(const struct server_settings *s, const char *host,
+                         const char *audience);
+/* Starts the thread, from sequence number 'seq' (what a full sync returned); later
+ * calls only move the position.  0 or -errno. */
+int feed_start(struct feed *f, int64_t seq);
+/* The eventfd, readable when feed_take() has something. */
+int feed_fd(const struct feed *f);
+/* Takes the queued changes (a JSON array, owned by the caller); '*resync' says some
+ * may have been missed. */
+json_t *feed_take(struct feed *f, bool *resync);
+/* Stops the thread and frees everything. */
+void feed_destroy(struct feed *f);
+
+#endif
