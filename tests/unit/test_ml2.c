@@ -14,6 +14,8 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "dhcp/dhcp_sched.h"
+#include "ml2/provisioning.h"
 #include "ml2/ml2.h"
 #include "store/store.h"
 
@@ -209,6 +211,41 @@ tenant_types_fall_back_when_a_pool_runs_out(void **state)
     buf_done(&error);
 }
 
+/* The DHCP port's device_id, as Neutron forms it (agents.md §B.3: host "controller"). */
+static void
+dhcp_device_id_is_neutrons(void **state)
+{
+    const char *net = "bb9b6d21-c6a4-4c4e-9f0e-0123456789ab";
+    char id[DHCP_DEVICE_ID_LEN];
+
+    dhcp_device_id("controller", net, id);
+    assert_string_equal(id, "dhcpd3377d3c-a0d1-5d71-9947-f17125c357bb-"
+                            "bb9b6d21-c6a4-4c4e-9f0e-0123456789ab");
+    /* Only the short host name counts. */
+    dhcp_device_id("controller.example.org", net, id);
+    assert_string_equal(id, "dhcpd3377d3c-a0d1-5d71-9947-f17125c357bb-"
+                            "bb9b6d21-c6a4-4c4e-9f0e-0123456789ab");
+    dhcp_device_id("compute", net, id);
+    assert_string_not_equal(id, "dhcpd3377d3c-a0d1-5d71-9947-f17125c357bb-"
+                                "bb9b6d21-c6a4-4c4e-9f0e-0123456789ab");
+}
+
+/* Which device owners never wait for agents (ml2.md §6). */
+static void
+service_ports_get_no_provisioning_blocks(void **state)
+{
+    assert_true(provisioning_exempt(""));
+    assert_true(provisioning_exempt(NULL));
+    assert_true(provisioning_exempt("network:dhcp"));
+    assert_true(provisioning_exempt("network:router_interface"));
+    assert_true(provisioning_exempt("network:router_gateway"));
+    assert_true(provisioning_exempt("network:floatingip"));
+    assert_true(provisioning_exempt("network:distributed"));
+    assert_false(provisioning_exempt("compute:nova"));
+    assert_false(provisioning_exempt("compute:az1"));
+    assert_false(provisioning_exempt("baremetal:none"));
+}
+
 int
 main(void)
 {
@@ -217,6 +254,8 @@ main(void)
         cmocka_unit_test(provider_attributes_validated_per_type),
         cmocka_unit_test(segments_are_unique_and_released),
         cmocka_unit_test(tenant_types_fall_back_when_a_pool_runs_out),
+        cmocka_unit_test(dhcp_device_id_is_neutrons),
+        cmocka_unit_test(service_ports_get_no_provisioning_blocks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
