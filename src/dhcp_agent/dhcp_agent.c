@@ -70,6 +70,7 @@ struct dnet {
     json_t *ports;              /* Port id -> port. */
     struct dnsmasq_proc proc;
     int64_t restart_at;         /* ms (monotonic) of a pending restart; 0: none. */
+    int64_t reload_at;          /* ms of a pending SIGHUP (dnsmasq was starting). */
     int64_t started_at;
     int backoff_ms;
     bool seen;                  /* Scratch for full synchronisation. */
@@ -325,6 +326,21 @@ build_argv(struct dagent *a, struct dnet *n, struct strv *argv)
     json_decref(info);
 }
 
+/* Sends dnsmasq its SIGHUP, or schedules it when dnsmasq is still starting. */
+static void
+reload(struct dnet *n)
+{
+    int r = dnsmasq_reload(&n->proc);
+
+    n->reload_at = 0;
+    if (r == -EAGAIN) {
+        n->reload_at = now_ms() + 10;
+    } else if (r) {
+        /* Its death is seen through the pidfd; the restart reads everything. */
+        log_warn("network %s: cannot signal dnsmasq: %s", n->id, strerror(-r));
+    }
+}
+
 /* Makes dnsmasq run with the current command line and re-read its files. */
 static int
 run_dnsmasq(struct dagent *a, struct dnet *n)
@@ -334,11 +350,9 @@ run_dnsmasq(struct dagent *a, struct dnet *n)
 
     build_argv(a, n, &argv);
     if (n->proc.pid && dnsmasq_same_cmdline(&n->proc, &argv)) {
-        r = dnsmasq_reload(&n->proc);
-        if (!r) {
-            strv_done(&argv);
-            return 0;
-        }
+        reload(n);
+        strv_done(&argv);
+        return 0;
     }
     if (n->proc.pid) {
         log_info("network %s: restarting dnsmasq (its command line changed)", n->id);
@@ -670,13 +684,10 @@ refresh_ports(struct dagent *a, struct dnet *n, json_t *ids)
         }
     }
     json_decref(ans);
+    log_debug("network %s: %zu changed ports", n->id, json_array_size(ids));
     r = write_files(a, n, false);
     if (!r && n->proc.pid) {
-        r = dnsmasq_reload(&n->proc);
-        if (r) {
-            log_warn("network %s: cannot signal dnsmasq: %s", n->id, strerror(-r));
-            r = 0;      /* Its death is seen through the pidfd; the restart reads all. */
-        }
+        reload(n);
     }
     return r;
 }
@@ -866,6 +877,9 @@ check_dnsmasq(struct dagent *a)
                      n->backoff_ms ? " after a pause" : "");
             n->restart_at = now + n->backoff_ms;
         }
+        if (n->reload_at && now >= n->reload_at && n->proc.pid) {
+            reload(n);
+        }
         if (n->restart_at && now >= n->restart_at && json_object_get(n->info, "network")) {
             n->restart_at = 0;
             if (run_dnsmasq(a, n)) {
@@ -927,6 +941,9 @@ run(struct dagent *a, int sfd)
             if (a->nets[i]->restart_at && a->nets[i]->restart_at < wake) {
                 wake = a->nets[i]->restart_at;
             }
+            if (a->nets[i]->reload_at && a->nets[i]->reload_at < wake) {
+                wake = a->nets[i]->reload_at;
+            }
         }
         int timeout = (int) (wake > now_ms() ? wake - now_ms() : 0);
         if (poll(fds, nfds, timeout) < 0 && errno != EINTR) {
@@ -948,6 +965,31 @@ run(struct dagent *a, int sfd)
         }
     }
     return 0;
+}
+
+/* dnsmasq reads its files as nobody: every directory above them must let others pass.
+ * Otherwise it starts, cannot read its hosts, and serves nobody; say so at once. */
+static int
+check_searchable(const char *dir)
+{
+    char *path = xstrdup(dir);
+    int r = 0;
+
+    for (char *p = path + strlen(path); r == 0 && p > path; p = strrchr(path, '/')) {
+        struct stat st;
+        *p = '\0';
+        if (!*path || stat(path, &st)) {
+            continue;
+        }
+        if (!(st.st_mode & S_IXOTH)) {
+            log_err("%s is not searchable by others (mode %o): dnsmasq, which runs as"
+                    " nobody, could not read its files under %s (chmod o+x %s)", path,
+                    (unsigned) (st.st_mode & 07777), dir, path);
+            r = -EACCES;
+        }
+    }
+    free(path);
+    return r;
 }
 
 int
@@ -985,6 +1027,11 @@ dhcp_agent_run(const struct dhcp_config *cfg)
     }
     if (mkdir(cfg->dhcp_confs, 0755) && errno != EEXIST) {
         log_err("cannot create dhcp_confs %s: %s", cfg->dhcp_confs, strerror(errno));
+        goto out;
+    }
+    if (check_searchable(cfg->dhcp_confs)
+        || (cfg->dnsmasq_base_log_dir && *cfg->dnsmasq_base_log_dir
+            && check_searchable(cfg->dnsmasq_base_log_dir))) {
         goto out;
     }
     a.sc = server_client_create(&cfg->server);

@@ -187,10 +187,41 @@ dnsmasq_start(struct dnsmasq_proc *p, int netns_fd, const struct strv *argv)
     return 0;
 }
 
+/* True once the process catches SIGHUP (per /proc/<pid>/status): before dnsmasq has
+ * set its handlers, a SIGHUP would kill it. */
+static bool
+catches_hup(pid_t pid)
+{
+    char path[64], line[256];
+    bool caught = false;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/proc/%d/status", (int) pid);
+    f = fopen(path, "re");
+    if (!f) {
+        return false;
+    }
+    while (fgets(line, sizeof line, f)) {
+        if (str_startswith(line, "SigCgt:")) {
+            unsigned long long mask = strtoull(line + 7, NULL, 16);
+            caught = mask & (1ULL << (SIGHUP - 1));
+            break;
+        }
+    }
+    fclose(f);
+    return caught;
+}
+
 int
 dnsmasq_reload(struct dnsmasq_proc *p)
 {
-    return p->pidfd >= 0 ? pidfd_signal(p->pidfd, SIGHUP) : -ESRCH;
+    if (p->pidfd < 0) {
+        return -ESRCH;
+    }
+    if (!catches_hup(p->pid)) {
+        return -EAGAIN;
+    }
+    return pidfd_signal(p->pidfd, SIGHUP);
 }
 
 static void

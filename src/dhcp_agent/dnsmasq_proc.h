@@ -38,7 +38,8 @@ bool dnsmasq_same_cmdline(const struct dnsmasq_proc *p, const struct strv *argv)
 /* Starts 'argv' in namespace 'netns_fd'.  0 or -errno. */
 int dnsmasq_start(struct dnsmasq_proc *p, int netns_fd, const struct strv *argv);
 
-/* SIGHUP: dnsmasq re-reads its hosts and options files.  0 or -errno (-ESRCH: gone). */
+/* SIGHUP: dnsmasq re-reads its hosts and options files.  0 or -errno (-ESRCH: gone;
+ * -EAGAIN: it is still starting and does not handle SIGHUP yet: try again shortly). */
 int dnsmasq_reload(struct dnsmasq_proc *p);
 
 /* True once the process has exited (its pidfd is readable); reaps it. */
