@@ -326,6 +326,98 @@ build_argv(struct dagent *a, struct dnet *n, struct strv *argv)
     json_decref(info);
 }
 
+/* The DHCP port's address on the subnet holding IPv4 address 'ip', or NULL. */
+static const char *
+server_address_for(const struct dnet *n, const char *ip)
+{
+    const json_t *f, *sj;
+    struct ip_addr want;
+    size_t i, j;
+
+    if (ip_parse(ip, &want) || want.family != 4) {
+        return NULL;
+    }
+    json_array_foreach (json_object_get(n->info, "subnets"), i, sj) {
+        const char *cidr_text = json_string_value(json_object_get(sj, "cidr"));
+        const char *sid = json_string_value(json_object_get(sj, "id"));
+        struct cidr c;
+        if (!cidr_text || !sid || cidr_parse(cidr_text, &c) || !cidr_contains(&c, &want)) {
+            continue;
+        }
+        json_array_foreach (json_object_get(json_object_get(n->info, "dhcp_port"), "fixed_ips"),
+                            j, f) {
+            const char *fs = json_string_value(json_object_get(f, "subnet_id"));
+            if (fs && STREQ(fs, sid)) {
+                return json_string_value(json_object_get(f, "ip_address"));
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Releases the leases dnsmasq holds (its lease file) that no host entry backs any more
+ * (a port deleted, its address or MAC changed): otherwise dnsmasq keeps the address for
+ * the old client until the lease expires and refuses it to the port that has it now. */
+static void
+release_stale_leases(struct dagent *a, struct dnet *n)
+{
+    const json_t *dp = json_object_get(n->info, "dhcp_port"), *port, *f;
+    const char *dp_id = json_string_value(json_object_get(dp, "id"));
+    json_t *current = json_object();
+    char path[PATH_MAX + 16], line[512], iface[IFNAMSIZ];
+    const char *key;
+    int fd = -1, released = 0;
+    FILE *leases;
+
+    if (!dp_id) {
+        json_decref(current);
+        return;
+    }
+    snprintf(iface, sizeof iface, "ns-%.11s", dp_id);
+    json_object_foreach (n->ports, key, port) {
+        const char *mac = json_string_value(json_object_get(port, "mac_address"));
+        size_t i;
+        json_array_foreach (json_object_get(port, "fixed_ips"), i, f) {
+            const char *ip = json_string_value(json_object_get(f, "ip_address"));
+            if (mac && ip) {
+                char k[128];
+                snprintf(k, sizeof k, "%s %s", mac, ip);
+                json_object_set_new(current, k, json_true());
+            }
+        }
+    }
+    snprintf(path, sizeof path, "%s/leases", n->dir);
+    leases = fopen(path, "re");
+    while (leases && fgets(line, sizeof line, leases)) {
+        char mac[64], ip[64], k[128];
+        const char *server;
+        long long expiry;
+        if (sscanf(line, "%lld %63s %63s", &expiry, mac, ip) != 3 || !strchr(ip, '.')) {
+            continue;
+        }
+        snprintf(k, sizeof k, "%s %s", mac, ip);
+        if (json_object_get(current, k) || !(server = server_address_for(n, ip))) {
+            continue;
+        }
+        if (fd < 0 && (fd = netns_open(n->ns)) < 0) {
+            break;
+        }
+        if (dnsmasq_release_lease(fd, iface, server, ip, mac) == 0) {
+            released++;
+        }
+    }
+    if (leases) {
+        fclose(leases);
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+    if (released) {
+        log_debug("network %s: released %d stale leases", n->id, released);
+    }
+    json_decref(current);
+}
+
 /* Sends dnsmasq its SIGHUP, or schedules it when dnsmasq is still starting. */
 static void
 reload(struct dnet *n)
@@ -350,6 +442,7 @@ run_dnsmasq(struct dagent *a, struct dnet *n)
 
     build_argv(a, n, &argv);
     if (n->proc.pid && dnsmasq_same_cmdline(&n->proc, &argv)) {
+        release_stale_leases(a, n);
         reload(n);
         strv_done(&argv);
         return 0;
@@ -687,6 +780,7 @@ refresh_ports(struct dagent *a, struct dnet *n, json_t *ids)
     log_debug("network %s: %zu changed ports", n->id, json_array_size(ids));
     r = write_files(a, n, false);
     if (!r && n->proc.pid) {
+        release_stale_leases(a, n);
         reload(n);
     }
     return r;

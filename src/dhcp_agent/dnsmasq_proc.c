@@ -1,6 +1,7 @@
 /* One network's dnsmasq process; see dnsmasq_proc.h. */
 #include "dnsmasq_proc.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -9,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -278,4 +281,48 @@ dnsmasq_release(struct dnsmasq_proc *p)
         close(p->pidfd);
     }
     *p = (struct dnsmasq_proc) DNSMASQ_PROC_INIT;
+}
+
+int
+dnsmasq_release_lease(int netns_fd, const char *iface, const char *server_ip, const char *ip,
+                      const char *mac)
+{
+    /* A BOOTP request (RFC 2131) with options 53 (DHCPRELEASE) and 54 (server id). */
+    struct {
+        uint8_t op, htype, hlen, hops;
+        uint32_t xid;
+        uint16_t secs, flags;
+        struct in_addr ciaddr, yiaddr, siaddr, giaddr;
+        uint8_t chaddr[16];
+        uint8_t sname[64], file[128];
+        uint8_t options[16];
+    } __attribute__((packed)) pkt;
+    struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(67) };
+    struct in_addr server;
+    int fd, r = 0;
+
+    memset(&pkt, 0, sizeof pkt);
+    if (inet_pton(AF_INET, ip, &pkt.ciaddr) != 1 || inet_pton(AF_INET, server_ip, &server) != 1
+        || sscanf(mac, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &pkt.chaddr[0], &pkt.chaddr[1],
+                  &pkt.chaddr[2], &pkt.chaddr[3], &pkt.chaddr[4], &pkt.chaddr[5]) != 6) {
+        return -EINVAL;
+    }
+    pkt.op = 1;
+    pkt.htype = 1;
+    pkt.hlen = 6;
+    pkt.xid = (uint32_t) random();
+    memcpy(pkt.options, "\x63\x82\x53\x63\x35\x01\x07\x36\x04", 9);
+    memcpy(pkt.options + 9, &server, 4);
+    pkt.options[13] = 255;
+    dst.sin_addr = server;
+    fd = netns_socket(netns_fd, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+    if (fd < 0) {
+        return fd;
+    }
+    if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, iface, (socklen_t) strlen(iface) + 1)
+        || sendto(fd, &pkt, sizeof pkt, 0, (struct sockaddr *) &dst, sizeof dst) < 0) {
+        r = -errno;
+    }
+    close(fd);
+    return r;
 }

@@ -48,6 +48,13 @@ bool dnsmasq_check_exited(struct dnsmasq_proc *p);
 /* Stops it (SIGTERM, SIGKILL after 'grace_ms') and forgets it. */
 void dnsmasq_stop(struct dnsmasq_proc *p, int grace_ms);
 
+/* Tells the dnsmasq listening on 'server_ip' (an IPv4 address in namespace
+ * 'netns_fd', on interface 'iface') that the client 'mac' released 'ip', as
+ * dnsmasq's dhcp_release does: so the address can go to another client at once
+ * instead of when the lease expires.  0 or -errno. */
+int dnsmasq_release_lease(int netns_fd, const char *iface, const char *server_ip,
+                          const char *ip, const char *mac);
+
 /* Forgets it without stopping it (agent shutdown: dnsmasq keeps serving). */
 void dnsmasq_release(struct dnsmasq_proc *p);
 

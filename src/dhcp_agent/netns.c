@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -166,6 +167,31 @@ netns_foreach(const char *prefix, netns_cb *cb, void *aux)
         }
     }
     closedir(d);
+}
+
+int
+netns_socket(int netns_fd, int domain, int type, int protocol)
+{
+    int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    int fd;
+
+    if (home < 0) {
+        return -errno;
+    }
+    if (setns(netns_fd, CLONE_NEWNET)) {
+        fd = -errno;
+        close(home);
+        return fd;
+    }
+    fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+    if (fd < 0) {
+        fd = -errno;
+    }
+    if (setns(home, CLONE_NEWNET)) {
+        abort();    /* Later requests would land in the wrong namespace. */
+    }
+    close(home);
+    return fd;
 }
 
 pid_t

@@ -22,6 +22,10 @@ int netns_delete(const char *name);
 typedef void netns_cb(const char *name, void *aux);
 void netns_foreach(const char *prefix, netns_cb *cb, void *aux);
 
+/* A socket(domain, type, protocol) in namespace 'netns_fd' (the calling thread moves
+ * there and back).  The fd or -errno. */
+int netns_socket(int netns_fd, int domain, int type, int protocol);
+
 /* Starts 'argv' (argv[0] an absolute path) inside the namespace 'netns_fd', in a new
  * session, with no inherited descriptors but stdin/stdout/stderr on /dev/null.
  * Returns the pid or -errno. */
