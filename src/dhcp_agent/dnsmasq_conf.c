@@ -527,9 +527,8 @@ dnsmasq_opts(const json_t *info, const struct dnsmasq_settings *s, struct buf *r
     json_decref(no_dns);
     /* Neutron joins the lines with newlines: no newline after the last one. */
     if (lines.len) {
-        lines.len--;
+        buf_add(ret, lines.data, lines.len - 1);
     }
-    buf_add(ret, lines.data, lines.len);
     buf_done(&lines);
 }
 

@@ -79,6 +79,7 @@ class DhcpNodes:
              "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc",
              "sh", "-c", "mount -t tmpfs -o size=1m,mode=755 nodenetns /run/netns"
              " && exec sleep infinity"],
+            stderr=subprocess.DEVNULL,     # unshare's complaint when its init is killed
             preexec_fn=labmod._api.die_with_parent)
         init = None
         deadline = time.time() + 5

@@ -1,5 +1,5 @@
-/* libFuzzer target: request bodies of the agent API (report, devices, devices/status)
- * over a real SQLite store with a network, a bound port and a registered agent.
+/* libFuzzer target: request bodies of the agent API (report, devices, devices/status,
+ * and the DHCP agent's sync, network, ports and ready) over a real SQLite store with a network, a bound port and a registered agent.
  * Whatever the input, the answer is 200 with a JSON object, or a NeutronError with a
  * 4xx status — never a crash, a 5xx or malformed JSON. */
 #include <jansson.h>
@@ -88,7 +88,11 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
     if (store_open(path, &app.store, &error)) {
         abort();
     }
-    if (run(agent_rpc_report, report, sizeof report - 1, false) != 200) {
+    static const char dhcp_report[] =
+        "{\"agent\": {\"agent_type\": \"DHCP agent\", \"binary\": \"b\","
+        " \"host\": \"h1\", \"configurations\": {}}}";
+    if (run(agent_rpc_report, report, sizeof report - 1, false) != 200
+        || run(agent_rpc_report, dhcp_report, sizeof dhcp_report - 1, false) != 200) {
         abort();
     }
     buf_done(&warnings);
@@ -102,5 +106,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     run(agent_rpc_report, (const char *) data, size, true);
     run(agent_rpc_devices, (const char *) data, size, true);
     run(agent_rpc_device_status, (const char *) data, size, true);
+    run(dhcp_rpc_sync, (const char *) data, size, true);
+    run(dhcp_rpc_network, (const char *) data, size, true);
+    run(dhcp_rpc_ports, (const char *) data, size, true);
+    run(dhcp_rpc_ready, (const char *) data, size, true);
     return 0;
 }
