@@ -41,6 +41,7 @@ static const struct conf_option dhcp_options[] = {
     INT("DEFAULT", "dhcp_renewal_time", dhcp_renewal_time, "0", 0, 1 << 30),
     INT("DEFAULT", "dhcp_rebinding_time", dhcp_rebinding_time, "0", 0, 1 << 30),
     STR("DEFAULT", "ovs_integration_bridge", ovs_integration_bridge, "br-int"),
+    STR("DEFAULT", "namespace_prefix", namespace_prefix, "qdhcp-"),
     STR("AGENT", "availability_zone", availability_zone, "nova"),
     INT("AGENT", "report_interval", report_interval, "30", 0, 3600),
     BOOL("AGENT", "log_agent_heartbeats", log_agent_heartbeats, "false"),
@@ -120,6 +121,11 @@ dhcp_config_load(struct dhcp_config *cfg, char *const *files, size_t n_files,
     if (!strstr(cfg->dhcp_driver, "Dnsmasq")) {
         buf_printf(error, "[DEFAULT] dhcp_driver = %s is not supported: only dnsmasq",
                    cfg->dhcp_driver);
+        return -EINVAL;
+    }
+    if (!*cfg->namespace_prefix || strlen(cfg->namespace_prefix) > 64
+        || strchr(cfg->namespace_prefix, '/')) {
+        buf_printf(error, "[DEFAULT] namespace_prefix must be 1 to 64 characters, no '/'");
         return -EINVAL;
     }
     if (!cfg->dhcp_confs || !*cfg->dhcp_confs) {

@@ -36,6 +36,7 @@ struct dhcp_config {
     int dhcp_renewal_time;
     int dhcp_rebinding_time;
     char *ovs_integration_bridge;   /* Accepted (Neutron samples set it); unused. */
+    char *namespace_prefix;         /* neutrino: "qdhcp-" (Neutron's fixed prefix). */
     /* [AGENT] */
     char *availability_zone;
     int report_interval;

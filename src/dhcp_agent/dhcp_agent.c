@@ -52,7 +52,6 @@ LOG_MODULE("dhcp");
 
 #define AGENT_TYPE "DHCP agent"
 #define AGENT_BINARY "neutron-dhcp-agent"
-#define NS_PREFIX "qdhcp-"
 
 enum {
     READY_BATCH = 1024,         /* Port ids per "ready" request. */
@@ -64,7 +63,7 @@ enum {
 /* One network this agent serves. */
 struct dnet {
     char id[40];
-    char ns[64];                /* qdhcp-<id> */
+    char ns[128];               /* qdhcp-<id> (namespace_prefix + id) */
     char dir[PATH_MAX];         /* <dhcp_confs>/<id> */
     json_t *info;               /* The server's description, less "ports". */
     json_t *ports;              /* Port id -> port. */
@@ -122,7 +121,7 @@ net_add(struct dagent *a, const char *id)
     }
     n = xcalloc(1, sizeof *n);
     snprintf(n->id, sizeof n->id, "%s", id);
-    snprintf(n->ns, sizeof n->ns, NS_PREFIX "%s", id);
+    snprintf(n->ns, sizeof n->ns, "%s%s", a->cfg->namespace_prefix, id);
     snprintf(n->dir, sizeof n->dir, "%s/%s", a->cfg->dhcp_confs, id);
     n->proc = (struct dnsmasq_proc) DNSMASQ_PROC_INIT;
     n->ports = json_object();
@@ -788,10 +787,17 @@ refresh_ports(struct dagent *a, struct dnet *n, json_t *ids)
 
 /* --- Full synchronisation -------------------------------------------------------- */
 
+struct ns_walk {
+    size_t prefix_len;
+    json_t *ids;
+};
+
 static void
 note_ns(const char *name, void *aux)
 {
-    json_array_append_new(aux, json_string(name + strlen(NS_PREFIX)));
+    struct ns_walk *w = aux;
+
+    json_array_append_new(w->ids, json_string(name + w->prefix_len));
 }
 
 /* Adopts dnsmasq processes left by an earlier run of the agent. */
@@ -859,12 +865,13 @@ full_sync(struct dagent *a)
             i++;
         }
     }
-    netns_foreach(NS_PREFIX, note_ns, leftovers);
+    netns_foreach(a->cfg->namespace_prefix, note_ns,
+                  &(struct ns_walk) { strlen(a->cfg->namespace_prefix), leftovers });
     json_array_foreach (leftovers, i, id) {
         const char *nid = json_string_value(id);
-        if (!r && !net_find(a, nid)) {
-            char ns[64];
-            snprintf(ns, sizeof ns, NS_PREFIX "%s", nid);
+        if (!r && !net_find(a, nid) && safe_id(nid)) {
+            char ns[128];
+            snprintf(ns, sizeof ns, "%s%s", a->cfg->namespace_prefix, nid);
             log_info("removing namespace %s: no network of this agent", ns);
             netns_delete(ns);
         }
@@ -904,8 +911,7 @@ apply_changes(struct dagent *a)
         }
         if (STREQ(kind, "network_delete")) {
             json_object_set_new(gone, net, json_true());
-        } else if (STREQ(kind, "dhcp_network")
-                   || (STREQ(kind, "network_update") && net_find(a, net))) {
+        } else if (STREQ(kind, "dhcp_network")) {
             json_object_set_new(whole, net, json_true());
         } else if (STREQ(kind, "dhcp_port")) {
             json_t *list = json_object_get(ports, net);

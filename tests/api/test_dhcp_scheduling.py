@@ -372,3 +372,17 @@ def test_two_agents_per_network_and_failover(srv, tmp_path_factory):
         assert took["binding_host_id"] == new
     finally:
         check_clean_exit(s, s.stop())
+
+
+def test_network_update_reaches_hosting_agent(fresh):
+    srv = fresh
+    _, dhcp = node(srv)
+    net, _ = network_with_subnet(srv)
+    seq = dhcp.changes(0)["seq"]
+    r = api(srv, "PUT", "/v2.0/networks/" + net["id"], {"network": {"admin_state_up": False}})
+    assert r.status_code == 200, r.text
+    kinds = [(c["kind"], c["id"]) for c in dhcp.changes(seq)["changes"]]
+    assert ("dhcp_network", net["id"]) in kinds
+    # An admin-down network is not served: the agent's port goes.
+    info = dhcp.network(net["id"])
+    assert info["hosted"] and not info["serve"]

@@ -454,8 +454,10 @@ network_update(struct request *req, char *const args[])
             api_fail_internal(req, r);
             goto fail;
         }
-        /* Agents re-wire the network's ports (MTU, segment, admin state). */
-        if (api_change(req, c, "", "network_update", n.std.id, n.std.id)) {
+        /* Agents re-wire the network's ports (MTU, segment, admin state); the DHCP
+         * agents hosting it look at it again (MTU option, admin state up or down). */
+        if (api_change(req, c, "", "network_update", n.std.id, n.std.id)
+            || api_change_dhcp(req, c, n.std.id, "dhcp_network", n.std.id)) {
             goto fail;
         }
     }
