@@ -1,0 +1,507 @@
+/* neutrino port create|list|show|set|unset|delete (spec/cli.md §5). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "util.h"
+
+static const struct kind port = { "port", "ports", "Port" };
+static const struct kind network = { "network", "networks", "Network" };
+static const struct kind subnet = { "subnet", "subnets", "Subnet" };
+
+static const struct field show_fields[] = {
+    { "admin_state_up", "admin_state_up", R_UPDOWN },
+    { "allowed_address_pairs", "allowed_address_pairs", R_TEXT },
+    { "binding_host_id", "binding:host_id", R_TEXT },
+    { "binding_profile", "binding:profile", R_DICT },
+    { "binding_vif_details", "binding:vif_details", R_DICT },
+    { "binding_vif_type", "binding:vif_type", R_TEXT },
+    { "binding_vnic_type", "binding:vnic_type", R_TEXT },
+    { "created_at", "created_at", R_TEXT },
+    { "data_plane_status", "data_plane_status", R_TEXT },
+    { "description", "description", R_TEXT },
+    { "device_id", "device_id", R_TEXT },
+    { "device_owner", "device_owner", R_TEXT },
+    { "device_profile", "device_profile", R_TEXT },
+    { "dns_assignment", "dns_assignment", R_TEXT },
+    { "dns_domain", "dns_domain", R_TEXT },
+    { "dns_name", "dns_name", R_TEXT },
+    { "extra_dhcp_opts", "extra_dhcp_opts", R_TEXT },
+    { "fixed_ips", "fixed_ips", R_FIXED_IPS },
+    { "id", "id", R_TEXT },
+    { "ip_allocation", "ip_allocation", R_TEXT },
+    { "mac_address", "mac_address", R_TEXT },
+    { "name", "name", R_TEXT },
+    { "network_id", "network_id", R_TEXT },
+    { "numa_affinity_policy", "numa_affinity_policy", R_TEXT },
+    { "port_security_enabled", "port_security_enabled", R_TEXT },
+    { "project_id", "project_id", R_TEXT },
+    { "propagate_uplink_status", "propagate_uplink_status", R_TEXT },
+    { "qos_network_policy_id", "qos_network_policy_id", R_TEXT },
+    { "qos_policy_id", "qos_policy_id", R_TEXT },
+    { "resource_request", "resource_request", R_TEXT },
+    { "revision_number", "revision_number", R_TEXT },
+    { "security_group_ids", "security_groups", R_TEXT },
+    { "status", "status", R_TEXT },
+    { "tags", "tags", R_TEXT },
+    { "trunk_details", "trunk_details", R_TEXT },
+    { "updated_at", "updated_at", R_TEXT },
+};
+
+static const struct field list_cols[] = {
+    { "ID", "id", R_TEXT },
+    { "Name", "name", R_TEXT },
+    { "MAC Address", "mac_address", R_TEXT },
+    { "Fixed IP Addresses", "fixed_ips", R_FIXED_IPS },
+    { "Status", "status", R_TEXT },
+};
+
+static const struct field long_cols[] = {
+    { "ID", "id", R_TEXT },
+    { "Name", "name", R_TEXT },
+    { "MAC Address", "mac_address", R_TEXT },
+    { "Fixed IP Addresses", "fixed_ips", R_FIXED_IPS },
+    { "Status", "status", R_TEXT },
+    { "Security Groups", "security_groups", R_TEXT },
+    { "Device Owner", "device_owner", R_TEXT },
+    { "Tags", "tags", R_TEXT },
+};
+
+/* "subnet=<name or id>,ip-address=<ip>" -> {"subnet_id", "ip_address"}. */
+static json_t *
+fixed_ip_of(struct cli *c, const char *text)
+{
+    json_t *kv = arg_kv(text), *out = json_object();
+    const char *sub = json_string_value(json_object_get(kv, "subnet"));
+    const char *ip = json_string_value(json_object_get(kv, "ip-address"));
+    char id[64];
+
+    if (!kv || (!sub && !ip) || json_object_size(kv) != (size_t) (!!sub + !!ip)) {
+        json_decref(kv);
+        json_decref(out);
+        cli_fail("--fixed-ip takes subnet=<subnet>,ip-address=<ip>, not '%s'", text);
+        return NULL;
+    }
+    if (sub) {
+        if (cli_find_id(c, &subnet, sub, id)) {
+            json_decref(kv);
+            json_decref(out);
+            return NULL;
+        }
+        json_object_set_new(out, "subnet_id", json_string(id));
+    }
+    if (ip) {
+        json_object_set_new(out, "ip_address", json_string(ip));
+    }
+    json_decref(kv);
+    return out;
+}
+
+static int
+fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body)
+{
+    json_t *list = json_array(), *v;
+    size_t i;
+
+    json_array_foreach (given, i, v) {
+        json_t *f = fixed_ip_of(c, json_string_value(v));
+        if (!f) {
+            json_decref(list);
+            return 1;
+        }
+        json_array_append_new(list, f);
+    }
+    json_array_foreach (keep, i, v) {
+        json_array_append(list, v);
+    }
+    json_object_set_new(body, "fixed_ips", list);
+    return 0;
+}
+
+/* binding:profile from "k=v" or JSON items, merged over 'base'. */
+static int
+profile(const json_t *given, const json_t *base, json_t *body)
+{
+    json_t *merged = base ? json_deep_copy(base) : json_object(), *v;
+    size_t i;
+
+    json_array_foreach (given, i, v) {
+        const char *text = json_string_value(v);
+        json_t *item = text[0] == '{' ? json_loads(text, 0, NULL) : arg_kv(text);
+        if (!json_is_object(item)) {
+            json_decref(item);
+            json_decref(merged);
+            return cli_fail("--binding-profile takes key=value or a JSON object, not '%s'",
+                            text);
+        }
+        json_object_update(merged, item);
+        json_decref(item);
+    }
+    json_object_set_new(body, "binding:profile", merged);
+    return 0;
+}
+
+#define COMMON_OPTS                                                                       \
+    { "description", OPT_STR, NULL }, { "device", OPT_STR, NULL },                         \
+    { "device-owner", OPT_STR, NULL }, { "mac-address", OPT_STR, NULL },                   \
+    { "host", OPT_STR, NULL }, { "vnic-type", OPT_STR, NULL },                             \
+    { "binding-profile", OPT_LIST, NULL }, { "enable", OPT_TRUE, NULL },                   \
+    { "disable", OPT_FALSE, "enable" }, { "fixed-ip", OPT_LIST, NULL },                    \
+    { "no-fixed-ip", OPT_TRUE, NULL }, { "enable-port-security", OPT_TRUE, "port-security" }, \
+    { "disable-port-security", OPT_FALSE, "port-security" },                               \
+    { "tag", OPT_LIST, NULL }, { "no-tag", OPT_TRUE, NULL }
+
+static int
+common_attrs(const json_t *a, json_t *body)
+{
+    static const struct {
+        const char *opt, *attr;
+    } strs[] = {
+        { "description", "description" }, { "device", "device_id" },
+        { "device-owner", "device_owner" }, { "mac-address", "mac_address" },
+        { "host", "binding:host_id" }, { "vnic-type", "binding:vnic_type" },
+        { "name", "name" },
+    };
+    int b;
+
+    for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
+        if (arg_str(a, strs[i].opt)) {
+            json_object_set_new(body, strs[i].attr, json_string(arg_str(a, strs[i].opt)));
+        }
+    }
+    if ((b = arg_bool(a, "enable")) >= 0) {
+        json_object_set_new(body, "admin_state_up", json_boolean(b));
+    }
+    if ((b = arg_bool(a, "port-security")) >= 0) {
+        json_object_set_new(body, "port_security_enabled", json_boolean(b));
+    }
+    return 0;
+}
+
+static const struct opt create_opts[] = {
+    COMMON_OPTS,
+    { "network", OPT_STR, NULL }, { "project", OPT_STR, NULL },
+    { "project-domain", OPT_STR, NULL },
+    { NULL, 0, NULL },
+};
+
+static int
+port_create(struct cli *c, const json_t *a)
+{
+    json_t *body = json_object(), *ans = NULL, *wrapped, *p;
+    char net_id[64], pid[64];
+    int r;
+
+    if (arg_npos(a) != 1 || !arg_str(a, "network")) {
+        json_decref(body);
+        return cli_fail("port create takes one name and --network");
+    }
+    if (cli_find_id(c, &network, arg_str(a, "network"), net_id)) {
+        json_decref(body);
+        return 1;
+    }
+    json_object_set_new(body, "network_id", json_string(net_id));
+    json_object_set_new(body, "name", json_string(arg_pos(a, 0)));
+    json_object_set_new(body, "admin_state_up", json_true());
+    common_attrs(a, body);
+    if (arg_bool(a, "no-fixed-ip") == 1) {
+        json_object_set_new(body, "fixed_ips", json_array());
+    } else if (arg_list(a, "fixed-ip") && fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
+        json_decref(body);
+        return 1;
+    }
+    if (arg_list(a, "binding-profile") && profile(arg_list(a, "binding-profile"), NULL, body)) {
+        json_decref(body);
+        return 1;
+    }
+    if (arg_str(a, "project")) {
+        if (cli_project_id(c, arg_str(a, "project"), pid)) {
+            json_decref(body);
+            return 1;
+        }
+        json_object_set_new(body, "project_id", json_string(pid));
+    }
+    wrapped = json_pack("{s:o}", "port", body);
+    r = session_call(cli_session(c), "POST", "/v2.0/ports", wrapped, &ans);
+    json_decref(wrapped);
+    if (r) {
+        return cli_fail_call(c);
+    }
+    p = json_object_get(ans, "port");
+    if (arg_list(a, "tag")) {
+        if (cli_put_tags(c, &port, json_string_value(json_object_get(p, "id")),
+                         arg_list(a, "tag"))) {
+            json_decref(ans);
+            return 1;
+        }
+        json_object_set(p, "tags", (json_t *) arg_list(a, "tag"));
+    }
+    r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), p);
+    json_decref(ans);
+    return r;
+}
+
+static const struct opt list_opts[] = {
+    { "long", OPT_TRUE, NULL }, { "network", OPT_STR, NULL },
+    { "device-owner", OPT_STR, NULL }, { "device-id", OPT_STR, NULL },
+    { "host", OPT_STR, NULL }, { "mac-address", OPT_STR, NULL }, { "name", OPT_STR, NULL },
+    { "project", OPT_STR, NULL }, { "project-domain", OPT_STR, NULL },
+    { "fixed-ip", OPT_LIST, NULL }, { "security-group", OPT_STR, NULL },
+    { "tags", OPT_STR, NULL }, { "any-tags", OPT_STR, NULL }, { "not-tags", OPT_STR, NULL },
+    { "not-any-tags", OPT_STR, NULL },
+    { NULL, 0, NULL },
+};
+
+static int
+port_list(struct cli *c, const json_t *a)
+{
+    struct buf query = BUF_INITIALIZER;
+    const json_t *v;
+    char id[64];
+    size_t i;
+    int r;
+
+    if (arg_str(a, "network")) {
+        if (cli_find_id(c, &network, arg_str(a, "network"), id)) {
+            buf_done(&query);
+            return 1;
+        }
+        cli_q(&query, "network_id", id);
+    }
+    cli_q(&query, "device_owner", arg_str(a, "device-owner"));
+    cli_q(&query, "device_id", arg_str(a, "device-id"));
+    cli_q(&query, "binding:host_id", arg_str(a, "host"));
+    cli_q(&query, "mac_address", arg_str(a, "mac-address"));
+    cli_q(&query, "name", arg_str(a, "name"));
+    cli_q(&query, "security_groups", arg_str(a, "security-group"));
+    if (arg_str(a, "project")) {
+        if (cli_project_id(c, arg_str(a, "project"), id)) {
+            buf_done(&query);
+            return 1;
+        }
+        cli_q(&query, "project_id", id);
+    }
+    json_array_foreach (arg_list(a, "fixed-ip"), i, v) {
+        json_t *f = fixed_ip_of(c, json_string_value(v));
+        char filter[128];
+        if (!f) {
+            buf_done(&query);
+            return 1;
+        }
+        if (json_object_get(f, "subnet_id")) {
+            snprintf(filter, sizeof filter, "subnet_id=%s",
+                     json_string_value(json_object_get(f, "subnet_id")));
+            cli_q(&query, "fixed_ips", filter);
+        }
+        if (json_object_get(f, "ip_address")) {
+            snprintf(filter, sizeof filter, "ip_address=%s",
+                     json_string_value(json_object_get(f, "ip_address")));
+            cli_q(&query, "fixed_ips", filter);
+        }
+        json_decref(f);
+    }
+    cli_q(&query, "tags", arg_str(a, "tags"));
+    cli_q(&query, "tags-any", arg_str(a, "any-tags"));
+    cli_q(&query, "not-tags", arg_str(a, "not-tags"));
+    cli_q(&query, "not-tags-any", arg_str(a, "not-any-tags"));
+    r = arg_bool(a, "long") == 1
+            ? cli_list(c, &port, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
+            : cli_list(c, &port, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
+    buf_done(&query);
+    return r;
+}
+
+static int
+port_show(struct cli *c, const json_t *a)
+{
+    json_t *p;
+    int r;
+
+    if (arg_npos(a) != 1) {
+        return cli_fail("port show takes one port");
+    }
+    if (cli_find(c, &port, arg_pos(a, 0), &p)) {
+        return 1;
+    }
+    r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), p);
+    json_decref(p);
+    return r;
+}
+
+static int
+port_delete(struct cli *c, const json_t *a)
+{
+    return cli_delete(c, &port, a);
+}
+
+static int
+port_update(struct cli *c, const json_t *p, json_t *body, json_t *tags)
+{
+    const char *id = json_string_value(json_object_get(p, "id"));
+    char path[256];
+    int r = 0;
+
+    if (json_object_size(body)) {
+        json_t *wrapped = json_pack("{s:O}", "port", body), *ans = NULL;
+        snprintf(path, sizeof path, "/v2.0/ports/%s", id);
+        r = session_call(cli_session(c), "PUT", path, wrapped, &ans) ? cli_fail_call(c) : 0;
+        json_decref(wrapped);
+        json_decref(ans);
+    }
+    if (!r && tags) {
+        r = cli_put_tags(c, &port, id, tags);
+    }
+    return r;
+}
+
+static const struct opt set_opts[] = {
+    COMMON_OPTS,
+    { "name", OPT_STR, NULL }, { "no-binding-profile", OPT_TRUE, NULL },
+    { NULL, 0, NULL },
+};
+
+static int
+port_set(struct cli *c, const json_t *a)
+{
+    json_t *p, *body = json_object(), *tags = NULL;
+    int r = 1;
+
+    if (arg_npos(a) != 1) {
+        json_decref(body);
+        return cli_fail("port set takes one port");
+    }
+    if (cli_find(c, &port, arg_pos(a, 0), &p)) {
+        json_decref(body);
+        return 1;
+    }
+    common_attrs(a, body);
+    if ((arg_list(a, "fixed-ip") || arg_bool(a, "no-fixed-ip") == 1)
+        && fixed_ips(c, arg_list(a, "fixed-ip"),
+                     arg_bool(a, "no-fixed-ip") == 1 ? NULL : json_object_get(p, "fixed_ips"),
+                     body)) {
+        goto out;
+    }
+    if ((arg_list(a, "binding-profile") || arg_bool(a, "no-binding-profile") == 1)
+        && profile(arg_list(a, "binding-profile"),
+                   arg_bool(a, "no-binding-profile") == 1 ? NULL
+                                                           : json_object_get(p, "binding:profile"),
+                   body)) {
+        goto out;
+    }
+    if (arg_list(a, "tag") || arg_bool(a, "no-tag") == 1) {
+        tags = json_array();
+        if (arg_bool(a, "no-tag") != 1) {
+            json_array_extend(tags, json_object_get(p, "tags"));
+        }
+        if (arg_list(a, "tag")) {
+            json_array_extend(tags, (json_t *) arg_list(a, "tag"));
+        }
+    }
+    r = port_update(c, p, body, tags);
+out:
+    json_decref(tags);
+    json_decref(body);
+    json_decref(p);
+    return r;
+}
+
+static const struct opt unset_opts[] = {
+    { "fixed-ip", OPT_LIST, NULL }, { "host", OPT_TRUE, NULL },
+    { "binding-profile", OPT_LIST, NULL }, { "tag", OPT_LIST, NULL },
+    { "all-tag", OPT_TRUE, NULL },
+    { NULL, 0, NULL },
+};
+
+static int
+port_unset(struct cli *c, const json_t *a)
+{
+    json_t *p, *body = json_object(), *tags = NULL, *v;
+    size_t i;
+    int r = 1;
+
+    if (arg_npos(a) != 1) {
+        json_decref(body);
+        return cli_fail("port unset takes one port");
+    }
+    if (cli_find(c, &port, arg_pos(a, 0), &p)) {
+        json_decref(body);
+        return 1;
+    }
+    if (arg_bool(a, "host") == 1) {
+        json_object_set_new(body, "binding:host_id", json_null());
+    }
+    if (arg_list(a, "fixed-ip")) {
+        json_t *left = json_deep_copy(json_object_get(p, "fixed_ips"));
+        json_array_foreach (arg_list(a, "fixed-ip"), i, v) {
+            json_t *f = fixed_ip_of(c, json_string_value(v)), *have;
+            bool found = false;
+            size_t j;
+            if (!f) {
+                json_decref(left);
+                goto out;
+            }
+            json_array_foreach (left, j, have) {
+                const json_t *fs = json_object_get(f, "subnet_id");
+                const json_t *fa = json_object_get(f, "ip_address");
+                if ((!fs || json_equal(fs, json_object_get(have, "subnet_id")))
+                    && (!fa || json_equal(fa, json_object_get(have, "ip_address")))) {
+                    json_array_remove(left, j);
+                    found = true;
+                    break;
+                }
+            }
+            json_decref(f);
+            if (!found) {
+                json_decref(left);
+                r = cli_fail("Port does not contain fixed-ip %s", json_string_value(v));
+                goto out;
+            }
+        }
+        json_object_set_new(body, "fixed_ips", left);
+    }
+    if (arg_list(a, "binding-profile")) {
+        json_t *prof = json_deep_copy(json_object_get(p, "binding:profile"));
+        json_array_foreach (arg_list(a, "binding-profile"), i, v) {
+            if (json_object_del(prof, json_string_value(v))) {
+                json_decref(prof);
+                r = cli_fail("Port does not contain binding-profile %s", json_string_value(v));
+                goto out;
+            }
+        }
+        json_object_set_new(body, "binding:profile", prof);
+    }
+    if (arg_list(a, "tag") || arg_bool(a, "all-tag") == 1) {
+        tags = json_array();
+        if (arg_bool(a, "all-tag") != 1) {
+            json_t *t;
+            json_array_foreach (json_object_get(p, "tags"), i, t) {
+                bool drop = false;
+                size_t j;
+                json_t *rt;
+                json_array_foreach (arg_list(a, "tag"), j, rt) {
+                    drop = drop || json_equal(t, rt);
+                }
+                if (!drop) {
+                    json_array_append(tags, t);
+                }
+            }
+        }
+    }
+    r = port_update(c, p, body, tags);
+out:
+    json_decref(tags);
+    json_decref(body);
+    json_decref(p);
+    return r;
+}
+
+const struct command port_commands[] = {
+    { "port create", create_opts, port_create, "Create a port" },
+    { "port list", list_opts, port_list, "List ports" },
+    { "port show", NULL, port_show, "Show a port" },
+    { "port set", set_opts, port_set, "Change a port" },
+    { "port unset", unset_opts, port_unset, "Remove values from a port" },
+    { "port delete", NULL, port_delete, "Delete ports" },
+    { NULL, NULL, NULL, NULL },
+};

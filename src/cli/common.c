@@ -1,0 +1,241 @@
+/* What every command shares; see cli.h. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+struct session *
+cli_session(struct cli *c)
+{
+    if (!c->opened) {
+        if (session_open(&c->session, c->cloud, c->debug)) {
+            fprintf(stderr, "Error: %s\n", buf_cstr(&c->session.error));
+            return NULL;
+        }
+        c->opened = true;
+    }
+    return &c->session;
+}
+
+int
+cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("Error: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 1;
+}
+
+int
+cli_fail_call(struct cli *c)
+{
+    return cli_fail("%s", buf_cstr(&c->session.error));
+}
+
+int
+cli_find(struct cli *c, const struct kind *k, const char *arg, json_t **ret)
+{
+    struct session *s = cli_session(c);
+    struct buf path = BUF_INITIALIZER;
+    json_t *ans = NULL, *list, *item, *found = NULL;
+    size_t i, n = 0;
+
+    *ret = NULL;
+    if (!s) {
+        return 1;
+    }
+    if (uuid_is_valid(arg)) {
+        buf_printf(&path, "/v2.0/%s/%s", k->collection, arg);
+        if (!session_call(s, "GET", buf_cstr(&path), NULL, &ans)) {
+            *ret = json_incref(json_object_get(ans, k->singular));
+            json_decref(ans);
+            buf_done(&path);
+            return 0;
+        }
+        if (s->status != 404 && s->status != 400) {
+            buf_done(&path);
+            return cli_fail_call(c);
+        }
+        buf_clear(&path);
+    }
+    /* One filtered list: by name (and the id, should a non-UUID id exist). */
+    buf_printf(&path, "/v2.0/%s?name=", k->collection);
+    url_encode(&path, arg);
+    if (session_call(s, "GET", buf_cstr(&path), NULL, &ans)) {
+        buf_done(&path);
+        return cli_fail_call(c);
+    }
+    buf_done(&path);
+    list = json_object_get(ans, k->collection);
+    json_array_foreach (list, i, item) {
+        const char *name = json_string_value(json_object_get(item, "name"));
+        const char *id = json_string_value(json_object_get(item, "id"));
+        if ((name && STREQ(name, arg)) || (id && STREQ(id, arg))) {
+            found = found ? found : item;
+            n++;
+        }
+    }
+    if (n == 1) {
+        *ret = json_incref(found);
+    }
+    json_decref(ans);
+    if (n > 1) {
+        return cli_fail("More than one %s exists with the name '%s'.", k->title, arg);
+    }
+    return n ? 0 : cli_fail("No %s found for %s", k->title, arg);
+}
+
+int
+cli_find_id(struct cli *c, const struct kind *k, const char *arg, char id[64])
+{
+    json_t *obj;
+    int r = cli_find(c, k, arg, &obj);
+
+    if (!r) {
+        snprintf(id, 64, "%s", json_string_value(json_object_get(obj, "id")));
+        json_decref(obj);
+    }
+    return r;
+}
+
+int
+cli_project_id(struct cli *c, const char *arg, char id[64])
+{
+    struct session *s = cli_session(c);
+    struct buf path = BUF_INITIALIZER;
+    json_t *ans = NULL, *list;
+
+    if (!s) {
+        return 1;
+    }
+    buf_add_str(&path, "/projects?name=");
+    url_encode(&path, arg);
+    if (session_identity_call(s, "GET", buf_cstr(&path), &ans)) {
+        buf_done(&path);
+        /* Without an identity service, take it as an id. */
+        snprintf(id, 64, "%s", arg);
+        return 0;
+    }
+    buf_done(&path);
+    list = json_object_get(ans, "projects");
+    if (json_array_size(list) == 1) {
+        snprintf(id, 64, "%s", json_string_value(json_object_get(json_array_get(list, 0), "id")));
+    } else {
+        /* Not a name: an id (the server checks it). */
+        snprintf(id, 64, "%s", arg);
+    }
+    json_decref(ans);
+    return 0;
+}
+
+static int
+cmp_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+int
+cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *tags)
+{
+    size_t n = json_array_size(tags), i;
+    const char **sorted = xcalloc(n + 1, sizeof *sorted);
+    json_t *body = json_pack("{s:[]}", "tags"), *ans = NULL, *t;
+    char path[256];
+    int r;
+
+    json_array_foreach (tags, i, t) {
+        sorted[i] = json_string_value(t);
+    }
+    qsort(sorted, n, sizeof *sorted, cmp_strings);
+    for (i = 0; i < n; i++) {
+        if (!i || !STREQ(sorted[i], sorted[i - 1])) {
+            json_array_append_new(json_object_get(body, "tags"), json_string(sorted[i]));
+        }
+    }
+    snprintf(path, sizeof path, "/v2.0/%s/%s/tags", k->collection, id);
+    r = session_call(cli_session(c), "PUT", path, body, &ans);
+    json_decref(ans);
+    json_decref(body);
+    free(sorted);
+    return r ? cli_fail_call(c) : 0;
+}
+
+int
+cli_list(struct cli *c, const struct kind *k, const char *query, const struct field *cols,
+         size_t n)
+{
+    struct session *s = cli_session(c);
+    char *path;
+    json_t *ans = NULL;
+    int r;
+
+    if (!s) {
+        return 1;
+    }
+    path = xasprintf("/v2.0/%s%s%s", k->collection, query && *query ? "?" : "",
+                     query ? query : "");
+    r = session_call(s, "GET", path, NULL, &ans);
+    free(path);
+    if (r) {
+        return cli_fail_call(c);
+    }
+    r = out_list(&c->out, cols, n, json_object_get(ans, k->collection));
+    json_decref(ans);
+    return r;
+}
+
+int
+cli_delete(struct cli *c, const struct kind *k, const json_t *args)
+{
+    size_t n = arg_npos(args), failed = 0;
+
+    if (!n) {
+        return cli_fail("give the %s(s) to delete", k->singular);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *arg = arg_pos(args, i);
+        char id[64], path[256];
+        json_t *ans = NULL;
+        if (cli_find_id(c, k, arg, id)) {
+            failed++;
+            continue;
+        }
+        snprintf(path, sizeof path, "/v2.0/%s/%s", k->collection, id);
+        if (session_call(cli_session(c), "DELETE", path, NULL, &ans)) {
+            fprintf(stderr, "Failed to delete %s with name or ID '%s': %s\n", k->singular, arg,
+                    buf_cstr(&c->session.error));
+            failed++;
+        }
+        json_decref(ans);
+    }
+    if (failed) {
+        fprintf(stderr, "%zu of %zu %ss failed to delete.\n", failed, n, k->singular);
+        return 1;
+    }
+    return 0;
+}
+
+void
+cli_q(struct buf *b, const char *key, const char *value)
+{
+    if (value) {
+        buf_add_str(b, b->len ? "&" : "");
+        url_encode(b, key);
+        buf_add_char(b, '=');
+        url_encode(b, value);
+    }
+}
+
+const char *
+cli_py_bool(int b)
+{
+    return b < 0 ? NULL : b ? "True" : "False";
+}
