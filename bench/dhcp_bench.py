@@ -30,7 +30,6 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "agent"))
 import lab as labmod  # noqa: E402
-from dhcp_lab import DhcpNodes  # noqa: E402
 
 
 def pct(samples, p):
@@ -88,13 +87,12 @@ def reloads(log_file):
 def main():
     quick = "--quick" in sys.argv
     lab = labmod.Lab(tempfile.mkdtemp(prefix="neutrino-dhcp-bench."))
-    dhcp = DhcpNodes(lab)
     probe = None
     try:
         lab.build()
         lab.start_server(extra={"neutron.conf": {"DEFAULT": {"agent_down_time": "30"}}})
         lab.start_agent("n1", vxlan=False)
-        dhcp.start("n1")
+        lab.start_dhcp_agent("n1")
         net = lab.create("network", name="bench")
         lab.create("subnet", network_id=net["id"], cidr="10.60.0.0/16", ip_version=4)
         dport = None
@@ -116,7 +114,7 @@ def main():
         labmod.sh("ip", "-n", lab.node_ns("n1"), "link", "set", "prb0", "master", bridge, "up")
         labmod.sh("ip", "-n", pns, "link", "set", "eth0", "up")
         probe = Probe(pns)
-        log_file = dhcp.state("n1") / "log" / net["id"] / "dhcp_dns_log"
+        log_file = lab.dhcp_state_path("n1") / "dnsmasq-log" / net["id"] / "dhcp_dns_log"
 
         # 1. One port at a time.
         samples = []
@@ -183,7 +181,7 @@ def main():
               " first request; dnsmasq re-read its hosts file %d times"
               % (created, (time.monotonic() - t0) * 1000, reloads(log_file) - r0))
         # 4. With those 1,000 hosts.
-        hosts = dhcp.conf_dir("n1", net["id"]) / "host"
+        hosts = lab.dhcp_conf_dir("n1", net["id"]) / "host"
         deadline = time.time() + 30
         while time.time() < deadline and hosts.read_text().count("\n") < 1000:
             time.sleep(0.05)
@@ -194,7 +192,7 @@ def main():
             samples.append(ms if ms is not None else 5000.0)
         print("with %d hosts: port created -> served (ms):  %s   (goal <= 100)"
               % (hosts.read_text().count("\n"), summary(samples)))
-        agent_pid = dhcp.agents["n1"][1]
+        agent_pid = lab.dhcp_agent_pid("n1")
         with open("/proc/%d/status" % agent_pid) as f:
             rss = [l for l in f if l.startswith("VmRSS")][0].split()[1]
         print("DHCP agent RSS: %.1f MB (serving 1 network, %d ports)"
@@ -202,7 +200,7 @@ def main():
     finally:
         if probe:
             probe.close()
-        problems = dhcp.cleanup() + lab.cleanup()
+        problems = lab.cleanup()
         if problems:
             print("cleanup:", problems)
 

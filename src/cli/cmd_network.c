@@ -22,7 +22,7 @@ static const struct field show_fields[] = {
     { "is_vlan_transparent", "vlan_transparent", R_TEXT },
     { "mtu", "mtu", R_TEXT },
     { "name", "name", R_TEXT },
-    { "port_security_enabled", "port_security_enabled", R_TEXT },
+    { "port_security_enabled", "port_security_enabled", R_FALSE },
     { "project_id", "project_id", R_TEXT },
     { "provider:network_type", "provider:network_type", R_TEXT },
     { "provider:physical_network", "provider:physical_network", R_TEXT },

@@ -35,7 +35,7 @@ static const struct field show_fields[] = {
     { "name", "name", R_TEXT },
     { "network_id", "network_id", R_TEXT },
     { "numa_affinity_policy", "numa_affinity_policy", R_TEXT },
-    { "port_security_enabled", "port_security_enabled", R_TEXT },
+    { "port_security_enabled", "port_security_enabled", R_FALSE },
     { "project_id", "project_id", R_TEXT },
     { "propagate_uplink_status", "propagate_uplink_status", R_TEXT },
     { "qos_network_policy_id", "qos_network_policy_id", R_TEXT },

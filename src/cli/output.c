@@ -40,6 +40,20 @@ out_attr(const json_t *obj, const char *attr)
     return NULL;
 }
 
+/* The value of a field of 'obj', with the client's defaults for absent ones. */
+static const json_t *
+field_value(const json_t *obj, const struct field *f)
+{
+    const json_t *v = out_attr(obj, f->attr);
+
+    if (!v && f->render == R_FALSE) {
+        static json_t *no;
+        no = no ? no : json_false();
+        return no;
+    }
+    return v;
+}
+
 /* --- Rendering values ------------------------------------------------------------ */
 
 /* Python's repr() of a JSON value, as the client's value/shell/csv formats print. */
@@ -388,7 +402,7 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
     if (o->format == OUT_JSON || o->format == OUT_YAML) {
         json_t *out = json_object();
         for (size_t i = 0; i < k; i++) {
-            const json_t *v = out_attr(obj, f[idx[i]].attr);
+            const json_t *v = field_value(obj, &f[idx[i]]);
             json_object_set_new(out, f[idx[i]].name, v ? json_deep_copy(v) : json_null());
         }
         if (o->format == OUT_JSON) {
@@ -412,7 +426,7 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
         for (size_t i = 0; i < k; i++) {
             rows[i] = xcalloc(2, sizeof *rows[i]);
             rows[i][0] = xstrdup(f[idx[i]].name);
-            rows[i][1] = cell(out_attr(obj, f[idx[i]].attr), f[idx[i]].render, OUT_TABLE);
+            rows[i][1] = cell(field_value(obj, &f[idx[i]]), f[idx[i]].render, OUT_TABLE);
         }
         print_table(headers, 2, rows, k);
         for (size_t i = 0; i < k; i++) {
@@ -429,7 +443,7 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
         }
     }
     for (size_t i = 0; i < k; i++) {
-        char *t = cell(out_attr(obj, f[idx[i]].attr), f[idx[i]].render, o->format);
+        char *t = cell(field_value(obj, &f[idx[i]]), f[idx[i]].render, o->format);
         if (o->format == OUT_VALUE) {
             puts(t);
         } else if (o->format == OUT_CSV) {
@@ -473,7 +487,7 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
         json_array_foreach (items, r, item) {
             json_t *row_obj = json_object();
             for (size_t i = 0; i < k; i++) {
-                const json_t *v = out_attr(item, f[idx[i]].attr);
+                const json_t *v = field_value(item, &f[idx[i]]);
                 json_object_set_new(row_obj, f[idx[i]].name, v ? json_deep_copy(v) : json_null());
             }
             json_array_append_new(out, row_obj);
@@ -512,7 +526,7 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
         json_array_foreach (items, r, item) {
             rows[r] = xcalloc(k, sizeof *rows[r]);
             for (size_t i = 0; i < k; i++) {
-                rows[r][i] = cell(out_attr(item, f[idx[i]].attr), f[idx[i]].render, OUT_TABLE);
+                rows[r][i] = cell(field_value(item, &f[idx[i]]), f[idx[i]].render, OUT_TABLE);
             }
         }
         print_table(headers, k, rows, nrows);
@@ -532,7 +546,7 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
     }
     json_array_foreach (items, r, item) {
         for (size_t i = 0; i < k; i++) {
-            char *t = cell(out_attr(item, f[idx[i]].attr), f[idx[i]].render, o->format);
+            char *t = cell(field_value(item, &f[idx[i]]), f[idx[i]].render, o->format);
             if (o->format == OUT_CSV) {
                 csv_cell(t, i + 1 == k);
             } else {

@@ -21,6 +21,7 @@ enum render {
     R_ROUTES,       /* host_routes: destination='..', gateway='..' per line. */
     R_FIXED_IPS,    /* fixed_ips: ip_address='..', subnet_id='..' per line. */
     R_DICT,         /* objects: key='value', ... */
+    R_FALSE,        /* A boolean the openstack client shows as False when absent. */
 };
 
 /* A column of a list, or a row of a show table.  'attr' may be "a|b": the first

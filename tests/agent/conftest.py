@@ -1,11 +1,9 @@
 """Fixtures of the agent tests: the namespace lab of lab.py, built once per module and
 always taken down, even after failures.  Needs root."""
 
-import os
-
 import pytest
 
-from lab import Lab
+from lab import running_lab
 
 
 def pytest_configure(config):
@@ -14,20 +12,6 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    if os.geteuid() != 0:
-        pytest.skip("the agent lab needs root (network namespaces)")
-    lab = Lab(tmp_path_factory.mktemp("lab"))
-    try:
-        lab.build()
-        lab.start_server()
-        lab.start_agent("n1")
-        lab.start_agent("n2")
+    """Server + linux-bridge agents on n1 and n2 (DHCP agents: lab.start_dhcp_agent)."""
+    with running_lab(tmp_path_factory.mktemp("lab")) as lab:
         yield lab
-    finally:
-        problems = lab.cleanup()
-        for node in ("n1", "n2"):
-            text = lab.agent_log(node)
-            for mark in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
-                if mark in text:
-                    problems.append("sanitizer report in agent %s log" % node)
-        assert not problems, problems

@@ -4,16 +4,30 @@ each running its own neutrino-linuxbridge-agent.
 
 Every name carries a per-run prefix (two runs at once never collide); everything made
 is removed at the end, even after failures.  Nothing is added to the root namespace
-but the server's loopback port and its socket file.  Needs root."""
+but the server's loopback port and its socket file.  Needs root.
 
+DHCP agents (dataplane-findings.md §2, §6.3) make namespaces of their own
+(qdhcp-<network id>).  A node that runs one gets a node "init": a process in the node's
+network namespace with a private mount namespace (a tmpfs on /run/netns) and a PID
+namespace.  The agent runs inside it (nsenter -t <init> -m -n -p) under Neutron's exact
+names, so two nodes, and two runs, can both have qdhcp-<same id>; SIGKILL to the init
+ends the agent and its dnsmasq processes at once, and their namespaces vanish with the
+mount namespace.  DHCP state lives in /run/neutrino-test/<run>/<node>/ (mode 0755: dnsmasq
+reads its files as nobody, so every directory above them must be searchable, which
+pytest's 0700 tmp dirs are not)."""
+
+import contextlib
 import json
 import os
+import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -35,12 +49,113 @@ _api = _load_api_conftest()
 NeutrinoServer, check_sanitizers = _api.NeutrinoServer, _api.check_sanitizers
 
 REPO = Path(__file__).resolve().parents[2]
+RUN_ROOT = Path("/run/neutrino-test")
+RUN_RE = re.compile(r"^nt(\d+)x[0-9a-f]{4}$")
+LB_TYPE = "Linux bridge agent"
+DHCP_TYPE = "DHCP agent"
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def _build_dir():
+    server = os.environ.get("NEUTRINO_SERVER")
+    return Path(server).parents[2] if server else REPO / "build"
 
 
 def agent_binary():
-    server = os.environ.get("NEUTRINO_SERVER")
-    build = Path(server).parents[2] if server else REPO / "build"
-    return Path(os.environ.get("NEUTRINO_LB_AGENT") or build / "src/agent/neutrino-linuxbridge-agent")
+    return Path(os.environ.get("NEUTRINO_LB_AGENT")
+                or _build_dir() / "src/agent/neutrino-linuxbridge-agent")
+
+
+def dhcp_agent_binary():
+    """Beside the linux-bridge agent: same build directory (or $NEUTRINO_DHCP_AGENT)."""
+    return Path(os.environ.get("NEUTRINO_DHCP_AGENT")
+                or _build_dir() / "src/dhcp_agent/neutrino-dhcp-agent")
+
+
+# The lab's udhcpc script (findings §3, §6.6): only `ip`, and the lease file.  Never
+# Debian's default script, which would write the host's /etc/resolv.conf.  busybox
+# exports mask as a prefix length, option 121 as "staticroutes" and 249 as
+# "msstaticroutes" ("dst/len gw dst/len gw ...").
+UDHCPC_SCRIPT = r"""#!/bin/sh
+case "$1" in
+deconfig)
+    ip addr flush dev "$interface"
+    ip link set dev "$interface" up
+    ;;
+bound|renew)
+    [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
+    ip addr flush dev "$interface"
+    ip addr add "$ip/$mask" dev "$interface"
+    [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface" onlink
+    {
+        for k in ip mask router dns domain hostname mtu lease serverid; do
+            eval "v=\${$k}"
+            printf '%s=%s\n' "$k" "$v"
+        done
+        [ -n "$staticroutes" ] && printf 'staticroutes=%s\n' "$staticroutes"
+        [ -n "$msstaticroutes" ] && printf 'msstaticroutes=%s\n' "$msstaticroutes"
+    } > "$LAB_LEASE_FILE.tmp"
+    mv "$LAB_LEASE_FILE.tmp" "$LAB_LEASE_FILE"
+    ;;
+esac
+exit 0
+"""
+
+# The node init: the tmpfs goes over /run/netns before anything runs inside (the host's
+# netns mounts, copied into the new mount namespace, are detached first so that they do
+# not pin other namespaces).  A shell, not `exec sleep`, is PID 1 so that orphans
+# (daemonised dnsmasq) are reaped as systemd would: a killed dnsmasq is gone, not a
+# zombie.
+NODE_INIT_SCRIPT = ("umount -l /run/netns 2>/dev/null; "
+                    "mount -t tmpfs -o size=1m,mode=755 nodenetns /run/netns || exit 1; "
+                    "while :; do sleep 3600 & wait; done")
+
+
+def _children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(p) for p in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def _ns_inode(pid, kind):
+    try:
+        return os.stat("/proc/%d/ns/%s" % (pid, kind)).st_ino
+    except OSError:
+        return None
+
+
+def _cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return [a.decode(errors="replace") for a in f.read().split(b"\0") if a]
+    except OSError:
+        return []
+
+
+def _nspid(pid):
+    """The NSpid line of /proc/<pid>/status: pids from the root PID namespace inwards."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("NSpid:"):
+                    return [int(x) for x in line.split()[1:]]
+    except (OSError, ValueError):
+        pass
+    return []
+
+
+def _all_pids():
+    return [int(e) for e in os.listdir("/proc") if e.isdigit()]
+
+
+def _kill(pid, sig=signal.SIGKILL):
+    try:
+        os.kill(pid, sig)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
 
 
 def sh(*args, check=True, ns=None, timeout=30):
@@ -75,6 +190,10 @@ class Lab:
         self.server = None
         self.sock = "/tmp/%s.sock" % self.prefix
         self.instances = {}
+        self.run_dir = RUN_ROOT / self.prefix    # DHCP state, the udhcpc script
+        self.node_inits = {}        # node -> [unshare Popen, init pid]
+        self.dhcp_agents = {}       # node -> [nsenter Popen, agent pid]
+        self.credentials = {}       # node -> the linux-bridge agent's credentials
 
     # --- namespaces -------------------------------------------------------------
     def ns(self, name):
@@ -98,28 +217,64 @@ class Lab:
             return False
 
     @staticmethod
+    def _kill_netns_processes(name, timeout=5.0):
+        """SIGKILLs every process in the named namespace, PID-namespace inits (node
+        inits: everything inside dies with them) first, and waits until they are gone
+        (a living process keeps a deleted namespace, and its devices, alive)."""
+        try:
+            ino = os.stat("/run/netns/" + name).st_ino
+        except OSError:
+            return
+        def members():
+            return [p for p in _all_pids() if _ns_inode(p, "net") == ino and Lab._alive(p)]
+        pids = members()
+        inits = [p for p in pids if len(_nspid(p)) > 1 and _nspid(p)[-1] == 1]
+        for pid in inits + pids:
+            _kill(pid)
+        deadline = time.monotonic() + timeout
+        while members() and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    @staticmethod
     def remove_orphans():
-        """Removes namespaces of earlier runs whose process is gone (killed before it
-        could clean up).  Never touches a run that is still alive."""
-        import re
+        """Removes what earlier runs left when they were killed before they could clean
+        up: their namespaces (with the node inits and DHCP agents/dnsmasq in them), socket
+        files and DHCP state directories.  Never touches a run that is still alive."""
+        import glob
         for name in sh("ip", "netns", "list").stdout.split():
             m = re.match(r"^nt(\d+)x[0-9a-f]{4}-", name)
             if not m or Lab._alive(int(m.group(1))):
                 continue
-            for pid in sh("ip", "netns", "pids", name, check=False).stdout.split():
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
+            Lab._kill_netns_processes(name)
             sh("ip", "netns", "del", name, check=False)
-        import glob
-        for path in glob.glob("/tmp/nt*x*.sock"):
-            m = re.match(r"^/tmp/nt(\d+)x[0-9a-f]{4}\.sock$", path)
+        # Socket files; dhcp_lab.py's state directories and udhcpc scripts.
+        for path in glob.glob("/tmp/nt*x*"):
+            m = re.match(r"^/tmp/nt(\d+)x[0-9a-f]{4}(\.sock|-udhcpc\.sh|-n\d+-dhcp)$", path)
             if m and not Lab._alive(int(m.group(1))):
-                try:
-                    os.unlink(path)
-                except OSError:
-                    pass
+                if os.path.isdir(path) and not os.path.islink(path):
+                    for pid in Lab._processes_using(path):
+                        _kill(pid)
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    try:
+                        os.unlink(path)
+                    except OSError:
+                        pass
+        if RUN_ROOT.is_dir():
+            for d in RUN_ROOT.iterdir():
+                m = RUN_RE.match(d.name)
+                if m and not Lab._alive(int(m.group(1))):
+                    for pid in Lab._processes_using(d):
+                        _kill(pid)
+                    shutil.rmtree(d, ignore_errors=True)
+
+    @staticmethod
+    def _processes_using(path):
+        """Living processes whose command line names something under 'path' (dnsmasq
+        --pid-file=..., agents --config-file ...)."""
+        path = str(path) + "/"
+        return [p for p in _all_pids()
+                if any(path in a for a in _cmdline(p)) and Lab._alive(p)]
 
     def build(self):
         self.remove_orphans()
@@ -138,9 +293,12 @@ class Lab:
             sh("ip", "-n", n, "addr", "add", "10.0.1.1%d/24" % i, "dev", "eth1")
 
     # --- server and agents --------------------------------------------------------
-    def start_server(self, extra=None):
-        overrides = {"neutron.conf": {"DEFAULT": {"bind_unix_socket": self.sock,
-                                                  "agent_down_time": "4"}},
+    def start_server(self, extra=None, dhcp_agents_per_network=None, agent_down_time=4):
+        """'extra' = {file: {section: {key: value}}} over the lab's configuration."""
+        defaults = {"bind_unix_socket": self.sock, "agent_down_time": str(agent_down_time)}
+        if dhcp_agents_per_network is not None:
+            defaults["dhcp_agents_per_network"] = str(dhcp_agents_per_network)
+        overrides = {"neutron.conf": {"DEFAULT": defaults},
                      "ml2_conf.ini": {"ml2": {"type_drivers": "local,flat,vlan,vxlan",
                                               "mechanism_drivers": "linuxbridge"},
                                       "ml2_type_flat": {"flat_networks": "physnet1"},
@@ -158,6 +316,14 @@ class Lab:
     def host(self, node):
         return "%s-%s" % (self.prefix, node)
 
+    def server_section(self, credentials=None):
+        """[server] of an agent's configuration: the unix socket, maybe credentials."""
+        lines = ["[server]", "url = http://localhost", "unix_socket = %s" % self.sock]
+        if credentials:
+            lines += ["username = %s" % credentials[0], "password = %s" % credentials[1],
+                      "project_name = %s" % credentials[2]]
+        return lines
+
     def agent_config(self, node, vxlan=True, credentials=None):
         i = {"n1": 1, "n2": 2}[node]
         lines = ["[DEFAULT]", "host = %s" % self.host(node),
@@ -165,17 +331,15 @@ class Lab:
                  "physical_interface_mappings = physnet1:%s" % self.flat_iface,
                  "[vxlan]", "enable_vxlan = %s" % ("true" if vxlan else "false"),
                  "local_ip = 10.0.1.1%d" % i, "l2_population = true",
-                 "[agent]", "report_interval = 1",
-                 "[server]", "url = http://localhost", "unix_socket = %s" % self.sock]
-        if credentials:
-            lines += ["username = %s" % credentials[0], "password = %s" % credentials[1],
-                      "project_name = %s" % credentials[2]]
+                 "[agent]", "report_interval = 1"]
+        lines += self.server_section(credentials)
         lines.append("")
         path = self.tmp / ("%s-agent.ini" % node)
         path.write_text("\n".join(lines))
         return path
 
     def start_agent(self, node, vxlan=True, wait=True, credentials=None):
+        self.credentials[node] = credentials
         conf = self.agent_config(node, vxlan, credentials)
         log = open(self.tmp / ("%s-agent.log" % node), "ab")
         env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
@@ -198,17 +362,279 @@ class Lab:
         p = self.agents.pop(node, None)
         if p is None:
             return None
-        p.send_signal(sig)
+        if sig and p.poll() is None:
+            p.send_signal(sig)
         try:
             return p.wait(10)
         except subprocess.TimeoutExpired:
             p.kill()
             return p.wait(10)
 
-    def agent_record(self, node):
-        r = self.api("GET", "/v2.0/agents", params={"host": self.host(node)})
+    def agent_record(self, node, agent_type=LB_TYPE):
+        r = self.api("GET", "/v2.0/agents?agent_type=%s&host=%s"
+                     % (quote(agent_type), quote(self.host(node))))
         agents = r.json()["agents"]
         return agents[0] if agents else None
+
+    # --- node inits (for agents that make namespaces: findings §2) --------------------
+    def _run_dir(self):
+        RUN_ROOT.mkdir(mode=0o755, exist_ok=True)
+        self.run_dir.mkdir(mode=0o755, exist_ok=True)
+        for d in (RUN_ROOT, self.run_dir):
+            os.chmod(d, 0o755)
+        return self.run_dir
+
+    def node_init(self, node):
+        """The PID (root PID namespace) of the node's init, started on first use: in the
+        node's network namespace, with a private mount namespace whose /run/netns is a
+        tmpfs of its own, and a PID namespace whose PID 1 it is."""
+        entry = self.node_inits.get(node)
+        if entry and entry[1] and self._alive(entry[1]):
+            return entry[1]
+        if entry:
+            self.kill_node_init(node)
+        log = open(self.tmp / ("%s-init.log" % node), "ab")
+        p = subprocess.Popen(
+            ["nsenter", "--net=/run/netns/" + self.node_ns(node), "unshare", "--mount",
+             "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc",
+             "sh", "-c", NODE_INIT_SCRIPT],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+            preexec_fn=_api.die_with_parent)
+        log.close()
+        self.node_inits[node] = [p, None]       # recorded first: cleanup kills it anyway
+
+        def ready():
+            if p.poll() is not None:
+                raise AssertionError("node init of %s exited %s: %s" % (
+                    node, p.returncode, (self.tmp / ("%s-init.log" % node)).read_text()))
+            kids = _children(p.pid)
+            if not kids or _cmdline(p.pid)[:1] != ["unshare"]:
+                return None
+            try:
+                with open("/proc/%d/mountinfo" % kids[0]) as f:
+                    mounted = any(l.split()[4] == "/run/netns" and "nodenetns" in l
+                                  for l in f)
+            except OSError:
+                return None
+            return kids[0] if mounted else None
+        self.node_inits[node][1] = wait_for(ready, timeout=5, step=0.005,
+                                            what="node init of %s" % node)
+        return self.node_inits[node][1]
+
+    def in_node(self, node, *cmd, check=True, timeout=30):
+        """Runs 'cmd' inside the node init's network, mount and PID namespaces."""
+        full = ["nsenter", "-t", str(self.node_init(node)), "-m", "-n", "-p", "--"] + \
+            [str(c) for c in cmd]
+        p = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
+        if check and p.returncode:
+            raise RuntimeError("%s: %s%s" % (" ".join(full), p.stdout, p.stderr))
+        return p
+
+    def node_netns_list(self, node):
+        """`ip netns list` as the node's agents see it (qdhcp-<id> ...)."""
+        out = self.in_node(node, "ip", "netns", "list").stdout
+        return sorted(line.split()[0] for line in out.splitlines() if line.strip())
+
+    def node_pid(self, node, nspid):
+        """The root-namespace PID of the process that is 'nspid' in the node's PID
+        namespace (what dnsmasq writes in its pid file), or None."""
+        init = self.node_inits.get(node, [None, None])[1]
+        ino = init and _ns_inode(init, "pid")
+        if not ino:
+            return None
+        for pid in _all_pids():
+            ids = _nspid(pid)
+            if len(ids) > 1 and ids[-1] == nspid and _ns_inode(pid, "pid") == ino \
+                    and self._alive(pid):
+                return pid
+        return None
+
+    def node_processes(self, node):
+        """Living processes (root-namespace PIDs) of the node's PID namespace, init
+        included."""
+        init = self.node_inits.get(node, [None, None])[1]
+        ino = init and _ns_inode(init, "pid")
+        if not ino:
+            return []
+        return [p for p in _all_pids() if _ns_inode(p, "pid") == ino and self._alive(p)]
+
+    def kill_node_init(self, node):
+        """SIGKILL to the node's init (and the unshare above it): the DHCP agent and the
+        dnsmasq processes of that node die with it, their qdhcp namespaces vanish with
+        the mount namespace.  Returns when all of them are gone."""
+        if node not in self.node_inits:
+            return
+        members = self.node_processes(node)
+        p, init = self.node_inits.pop(node)
+        agent = self.dhcp_agents.pop(node, None)
+        if init:
+            _kill(init)
+        _kill(p.pid)
+        for proc in [p] + ([agent[0]] if agent else []):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(10)
+        wait_for(lambda: not any(self._alive(m) for m in members), timeout=10,
+                 what="the processes of %s's init to end" % node)
+
+    # --- DHCP agents ------------------------------------------------------------------
+    AGENT_SECTION = ("availability_zone", "report_interval", "log_agent_heartbeats")
+
+    def dhcp_state_path(self, node):
+        return self.run_dir / node
+
+    def dhcp_conf_dir(self, node, net_id):
+        """<dhcp_confs>/<network id>: host, addn_hosts, opts, leases, pid, interface."""
+        return self.dhcp_state_path(node) / "dhcp" / net_id
+
+    def dhcp_file(self, node, net_id, name):
+        """The text of one of dnsmasq's files of that network on that node, or None."""
+        try:
+            return (self.dhcp_conf_dir(node, net_id) / name).read_text()
+        except OSError:
+            return None
+
+    def dnsmasq_log(self, node, net_id):
+        try:
+            return (self.dhcp_state_path(node) / "dnsmasq-log" / net_id /
+                    "dhcp_dns_log").read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def dnsmasq_pid(self, node, net_id):
+        """The pid in the network's pid file (as seen in the node's PID namespace)."""
+        text = self.dhcp_file(node, net_id, "pid")
+        try:
+            return int(text.strip()) if text else None
+        except ValueError:
+            return None
+
+    def dnsmasq_processes(self, node, net_id=None):
+        """Root-namespace PIDs of the living dnsmasq processes of the node (of one
+        network: the one whose --pid-file is in that network's directory)."""
+        want = "--pid-file=%s/pid" % self.dhcp_conf_dir(node, net_id) if net_id else None
+        out = []
+        for pid in self.node_processes(node):
+            cmd = _cmdline(pid)
+            if cmd and os.path.basename(cmd[0]) == "dnsmasq" and \
+                    (want is None or want in cmd):
+                out.append(pid)
+        return sorted(out)
+
+    def dhcp_agent_config(self, node, credentials=None, **opts):
+        """dhcp_agent.ini of the node: Neutron's option names.  'opts' go to [DEFAULT]
+        (or [AGENT] for availability_zone, report_interval, log_agent_heartbeats); a
+        value None removes a default."""
+        st = self.dhcp_state_path(node)
+        default = {"host": self.host(node), "state_path": str(st),
+                   "dhcp_confs": str(st / "dhcp"),
+                   "dnsmasq_base_log_dir": str(st / "dnsmasq-log"),
+                   "interface_driver": "linuxbridge", "debug": "true"}
+        agent = {"report_interval": "1"}
+        for k, v in opts.items():
+            sec = agent if k in self.AGENT_SECTION else default
+            if v is None:
+                sec.pop(k, None)
+            else:
+                sec[k] = str(v).lower() if isinstance(v, bool) else str(v)
+        lines = ["[DEFAULT]"] + ["%s = %s" % kv for kv in default.items()]
+        lines += ["[AGENT]"] + ["%s = %s" % kv for kv in agent.items()]
+        lines += self.server_section(credentials) + [""]
+        path = self.tmp / ("%s-dhcp_agent.ini" % node)
+        path.write_text("\n".join(lines))
+        return path
+
+    def start_dhcp_agent(self, node, wait=True, credentials=None, **opts):
+        """neutrino-dhcp-agent inside the node's init (started if needed).  Credentials
+        default to those of the node's linux-bridge agent.  wait: until the server lists
+        it alive.  Returns its PID (root namespace)."""
+        binary = dhcp_agent_binary()
+        if not binary.exists():
+            pytest.fail("neutrino-dhcp-agent not found at %s (build it, or set "
+                        "NEUTRINO_DHCP_AGENT)" % binary)
+        if node in self.dhcp_agents:
+            if self.dhcp_agent_pid(node):
+                raise RuntimeError("a DHCP agent already runs on %s" % node)
+            raise RuntimeError("the DHCP agent on %s died (exit status %s): "
+                               "stop_dhcp_agent() it first"
+                               % (node, self.dhcp_agents[node][0].poll()))
+        if credentials is None:
+            credentials = self.credentials.get(node)
+        self._run_dir()
+        st = self.dhcp_state_path(node)
+        st.mkdir(mode=0o755, exist_ok=True)
+        os.chmod(st, 0o755)
+        conf = self.dhcp_agent_config(node, credentials, **opts)
+        init = self.node_init(node)
+        log = open(self.tmp / ("%s-dhcp-agent.log" % node), "ab")
+        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
+        p = subprocess.Popen(["nsenter", "-t", str(init), "-m", "-n", "-p", "--",
+                              str(binary), "--config-file", str(conf)],
+                             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                             preexec_fn=_api.die_with_parent)
+        log.close()
+        self.dhcp_agents[node] = [p, None]
+
+        def child():
+            kids = _children(p.pid)     # nsenter forks (-p) and waits for the agent
+            if kids and _cmdline(kids[0])[:1] == [str(binary)]:
+                return kids[0]
+            if p.poll() is not None:
+                raise AssertionError("DHCP agent on %s exited %s:\n%s"
+                                     % (node, p.returncode, self.dhcp_agent_log(node)[-3000:]))
+            return None
+        self.dhcp_agents[node][1] = wait_for(child, timeout=5, step=0.005,
+                                             what="DHCP agent process on %s" % node)
+        if wait:
+            def alive():
+                if p.poll() is not None:
+                    raise AssertionError("DHCP agent on %s exited %s:\n%s" % (
+                        node, p.returncode, self.dhcp_agent_log(node)[-3000:]))
+                rec = self.agent_record(node, DHCP_TYPE)
+                return rec if rec and rec["alive"] else None
+            wait_for(alive, timeout=15, what="DHCP agent of %s alive" % node)
+        return self.dhcp_agents[node][1]
+
+    def dhcp_agent_pid(self, node):
+        """PID (root namespace) of the node's running DHCP agent, or None."""
+        entry = self.dhcp_agents.get(node)
+        if entry and entry[0].poll() is None and self._alive(entry[1]):
+            return entry[1]
+        return None
+
+    def stop_dhcp_agent(self, node, sig=signal.SIGTERM):
+        """Signals the agent (its dnsmasq processes keep running) and returns its exit
+        status (-N: killed by signal N), or None if none ran.  sig=None: only waits."""
+        entry = self.dhcp_agents.pop(node, None)
+        if entry is None:
+            return None
+        p, pid = entry
+        if sig and p.poll() is None and pid:
+            _kill(pid, sig)
+        try:
+            return p.wait(10)
+        except subprocess.TimeoutExpired:
+            if pid:
+                _kill(pid)
+            p.kill()
+            p.wait(10)
+            return "timeout"
+
+    def dhcp_agent_log(self, node):
+        try:
+            return (self.tmp / ("%s-dhcp-agent.log" % node)).read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def dhcp_agent_record(self, node):
+        return self.agent_record(node, DHCP_TYPE)
+
+    def dhcp_ports(self, net_id):
+        r = self.api("GET", "/v2.0/ports?network_id=%s&device_owner=network%%3Adhcp" % net_id)
+        assert r.status_code == 200, r.text
+        return r.json()["ports"]
 
     # --- API ----------------------------------------------------------------------
     def api(self, method, path, body=None, params=None):
@@ -232,22 +658,71 @@ class Lab:
         return self.api("GET", "/v2.0/ports/" + port_id).json()["port"]["status"]
 
     # --- instances ----------------------------------------------------------------
-    def instance(self, name, node, net):
-        """A lab instance: a namespace whose eth0 is the peer of tap<port[:11]> on
-        'node', with the port's MAC and (no DHCP here) its address set statically."""
+    def instance(self, name, node, net, dhcp=False, fixed_ips=None, **port_attrs):
+        """A lab instance, as Nova and libvirt make it (agents.md §C): a port with
+        device_owner compute:nova, an instance uuid as device_id and binding:host_id =
+        the node's host; a namespace whose eth0 is the peer of tap<port[:11]> on 'node',
+        with the port's MAC.  dhcp=False: the port's address (and the network's MTU) set
+        statically; dhcp=True: eth0 is only up, waiting for dhcp_client().  fixed_ips
+        (e.g. [{"ip_address": "172.16.1.50"}]) and other port attributes go to the
+        port."""
+        attrs = {"binding:host_id": self.host(node)}
+        if fixed_ips is not None:
+            attrs["fixed_ips"] = fixed_ips
+        attrs.update(port_attrs)
         port = self.create("port", network_id=net["id"], device_owner="compute:nova",
-                           device_id=str(uuid.uuid4()),
-                           **{"binding:host_id": self.host(node)})
+                           device_id=str(uuid.uuid4()), **attrs)
         ns = self.ns("i-" + name)
         tap = "tap" + port["id"][:11]
         sh("ip", "link", "add", tap, "netns", self.node_ns(node), "type", "veth", "peer",
            "name", "eth0", "netns", ns)
-        ip = port["fixed_ips"][0]["ip_address"]
-        sh("ip", "-n", ns, "link", "set", "eth0", "address", port["mac_address"], "mtu",
-           str(net["mtu"]), "up")
-        sh("ip", "-n", ns, "addr", "add", ip + "/24", "dev", "eth0")
-        self.instances[name] = {"ns": ns, "port": port, "ip": ip, "node": node, "tap": tap}
+        ip = port["fixed_ips"][0]["ip_address"] if port["fixed_ips"] else None
+        if dhcp:
+            sh("ip", "-n", ns, "link", "set", "eth0", "address", port["mac_address"], "up")
+        else:
+            sh("ip", "-n", ns, "link", "set", "eth0", "address", port["mac_address"], "mtu",
+               str(net["mtu"]), "up")
+            sub = self.api("GET", "/v2.0/subnets/" + port["fixed_ips"][0]["subnet_id"])
+            plen = sub.json()["subnet"]["cidr"].split("/")[1] if sub.status_code == 200 \
+                else "24"
+            sh("ip", "-n", ns, "addr", "add", "%s/%s" % (ip, plen), "dev", "eth0")
+        self.instances[name] = {"ns": ns, "port": port, "ip": None if dhcp else ip,
+                                "node": node, "tap": tap, "name": name}
         return self.instances[name]
+
+    def udhcpc_script(self):
+        path = self._run_dir() / "udhcpc.sh"
+        if not path.exists():
+            path.write_text(UDHCPC_SCRIPT)
+            path.chmod(0o755)
+        return path
+
+    def dhcp_client(self, instance, timeout_tries=10, hostname=None):
+        """busybox udhcpc in the instance, as cirros runs it (findings §3), with the
+        lab's script: one DISCOVER per second, 'timeout_tries' times.  The lease as a
+        dict (ip mask router dns domain hostname mtu lease serverid, staticroutes and
+        msstaticroutes when sent) or None when no server answered.  The address, MTU
+        and default route are set on eth0.  udhcpc's output: instance["udhcpc"]."""
+        inst = self.instances[instance] if isinstance(instance, str) else instance
+        name = inst.get("name") or inst["ns"][len(self.prefix) + 3:]
+        lease_file = self.tmp / ("%s.lease" % name)
+        for f in (lease_file, Path(str(lease_file) + ".tmp")):
+            if f.exists():
+                f.unlink()
+        cmd = ["ip", "netns", "exec", inst["ns"], "env", "LAB_LEASE_FILE=%s" % lease_file,
+               "busybox", "udhcpc", "-i", "eth0", "-f", "-q", "-n",
+               "-t", str(timeout_tries), "-T", "1", "-A", "1",
+               "-O", "mtu", "-O", "staticroutes", "-O", "msstaticroutes",
+               "-x", "hostname:%s" % (hostname or name), "-s", str(self.udhcpc_script())]
+        p = subprocess.run(cmd, capture_output=True, text=True,
+                           timeout=2 * timeout_tries + 15, stdin=subprocess.DEVNULL)
+        inst["udhcpc"] = p.stdout + p.stderr
+        if p.returncode != 0 or not lease_file.exists():
+            return None
+        lease = dict(line.split("=", 1) for line in lease_file.read_text().splitlines()
+                     if "=" in line)
+        inst["ip"] = lease.get("ip")
+        return lease
 
     def remove_instance(self, name):
         inst = self.instances.pop(name)
@@ -267,10 +742,36 @@ class Lab:
         return sorted(name for name, l in self.links(node).items() if l.get("master") == bridge)
 
     # --- cleanup ------------------------------------------------------------------
+    def sanitizer_problems(self):
+        """Sanitizer reports in the agents' logs."""
+        problems = []
+        for node in ("n1", "n2"):
+            for what, text in (("agent", self.agent_log(node)),
+                               ("DHCP agent", self.dhcp_agent_log(node))):
+                if any(mark in text for mark in SANITIZER_MARKS):
+                    problems.append("sanitizer report in %s %s log" % (what, node))
+        return problems
+
     def cleanup(self):
         problems = []
+        # All agents are told at once (each takes up to a second to stop).
+        for p, pid in self.dhcp_agents.values():
+            if p.poll() is None and pid:
+                _kill(pid, signal.SIGTERM)
+        for p in self.agents.values():
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for node in list(self.dhcp_agents):
+            rc = self.stop_dhcp_agent(node, sig=None)
+            if rc not in (0, None):
+                problems.append("DHCP agent %s exited %s" % (node, rc))
+        for node in list(self.node_inits):
+            try:
+                self.kill_node_init(node)
+            except AssertionError as e:
+                problems.append(str(e))
         for node in list(self.agents):
-            rc = self.stop_agent(node)
+            rc = self.stop_agent(node, sig=None)
             if rc not in (0, None):
                 problems.append("agent %s exited %s" % (node, rc))
         for ns in reversed(self.namespaces):
@@ -284,6 +785,13 @@ class Lab:
         left = [n for n in sh("ip", "netns", "list").stdout.split() if n.startswith(self.prefix)]
         if left:
             problems.append("namespaces left: %s" % left)
+        if self.run_dir.exists():
+            stray = self._processes_using(self.run_dir)
+            if stray:
+                problems.append("processes left: %s" % [" ".join(_cmdline(p)) for p in stray])
+                for pid in stray:
+                    _kill(pid)
+            shutil.rmtree(self.run_dir, ignore_errors=True)
         if self.server:
             rc = self.server.stop()
             check_sanitizers(self.server)
@@ -292,3 +800,21 @@ class Lab:
         return problems
 
 
+
+
+@contextlib.contextmanager
+def running_lab(tmp, agents=("n1", "n2"), server_extra=None, **server_opts):
+    """A built lab with a server (start_server(server_extra, **server_opts)) and
+    linux-bridge agents on 'agents'; taken down, and checked clean, afterwards."""
+    if os.geteuid() != 0:
+        pytest.skip("the agent lab needs root (network namespaces)")
+    lab = Lab(tmp)
+    try:
+        lab.build()
+        lab.start_server(server_extra, **server_opts)
+        for node in agents:
+            lab.start_agent(node)
+        yield lab
+    finally:
+        problems = lab.cleanup() + lab.sanitizer_problems()
+        assert not problems, problems

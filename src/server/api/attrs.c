@@ -396,6 +396,9 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
     case AK_ANY:
         return json_incref(v);
     case AK_STRING:
+        if (json_is_null(v) && a->null_is_empty) {
+            return json_string("");
+        }
         if (!json_is_string(v)) {
             why_value(&why, v, "is not a valid string");
             invalid_attr(req, a->name, &why);

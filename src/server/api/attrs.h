@@ -43,6 +43,7 @@ struct attr_def {
     bool put;                   /* May be given on update. */
     bool required;              /* Must be given on create (no default). */
     int max_len;                /* AK_STRING / AK_STRING_LIST; 0 = no limit. */
+    bool null_is_empty;         /* AK_STRING: null means "" (binding:host_id: unbind). */
     const char *const *values;  /* AK_VALUES*: NULL-terminated allowed values. */
     bool filter;                /* Usable as a list filter. */
     bool sort;                  /* Usable as a sort key. */

@@ -49,7 +49,7 @@ static const struct attr_def port_attrs[] = {
       .field = SF_PROJECT_ID },
     { "status", AK_ANY, false, false, .filter = true, .sort = true, .field = SF_STATUS },
     { "binding:host_id", AK_STRING, true, true, .max_len = 255, .filter = true,
-      .field = SF_BINDING_HOST_ID },
+      .field = SF_BINDING_HOST_ID, .null_is_empty = true },
     { "binding:vnic_type", AK_VALUES, true, true, .values = vnic_types },
     { "binding:profile", AK_DICT_OR_NULL, true, true },
     { "binding:vif_type", AK_ANY, false, false },
