@@ -68,5 +68,6 @@ extern const struct command network_commands[];
 extern const struct command subnet_commands[];
 extern const struct command port_commands[];
 extern const struct command agent_commands[];
+extern const struct command lab_commands[];
 
 #endif

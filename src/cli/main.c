@@ -12,7 +12,7 @@
 #include "util.h"
 
 static const struct command *const tables[] = {
-    network_commands, subnet_commands, port_commands, agent_commands,
+    network_commands, subnet_commands, port_commands, agent_commands, lab_commands,
 };
 
 static void
@@ -68,6 +68,13 @@ main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (STREQ(a, "--")) {
+            /* What follows is another program's command line (instance exec). */
+            while (i < argc) {
+                rest[nrest++] = argv[i++];
+            }
+            break;
+        }
         if (STREQ(a, "-h") || STREQ(a, "--help") || STREQ(a, "help")) {
             usage(stdout);
             free(rest);

@@ -172,7 +172,7 @@ dnsmasq_same_cmdline(const struct dnsmasq_proc *p, const struct strv *argv)
 int
 dnsmasq_start(struct dnsmasq_proc *p, int netns_fd, const struct strv *argv)
 {
-    pid_t pid = netns_spawn(netns_fd, argv->v);
+    pid_t pid = netns_spawn(netns_fd, argv->v, NULL);
 
     if (pid < 0) {
         return (int) pid;

@@ -27,8 +27,8 @@ void netns_foreach(const char *prefix, netns_cb *cb, void *aux);
 int netns_socket(int netns_fd, int domain, int type, int protocol);
 
 /* Starts 'argv' (argv[0] an absolute path) inside the namespace 'netns_fd', in a new
- * session, with no inherited descriptors but stdin/stdout/stderr on /dev/null.
- * Returns the pid or -errno. */
-pid_t netns_spawn(int netns_fd, char *const argv[]);
+ * session, with no inherited descriptors but stdin on /dev/null and stdout/stderr on
+ * /dev/null or appended to 'log' (may be NULL).  Returns the pid or -errno. */
+pid_t netns_spawn(int netns_fd, char *const argv[], const char *log);
 
 #endif

@@ -195,7 +195,7 @@ netns_socket(int netns_fd, int domain, int type, int protocol)
 }
 
 pid_t
-netns_spawn(int netns_fd, char *const argv[])
+netns_spawn(int netns_fd, char *const argv[], const char *log)
 {
     sigset_t all;
     pid_t pid = fork();
@@ -215,10 +215,13 @@ netns_spawn(int netns_fd, char *const argv[])
     }
     setsid();
     int null = open("/dev/null", O_RDWR);
+    int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0644) : null;
     if (null >= 0) {
         dup2(null, 0);
-        dup2(null, 1);
-        dup2(null, 2);
+    }
+    if (out >= 0) {
+        dup2(out, 1);
+        dup2(out, 2);
     }
     syscall(SYS_close_range, 3, ~0U, 0);
     execv(argv[0], argv);
