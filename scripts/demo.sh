@@ -1,45 +1,222 @@
 #!/bin/bash
-# make demo: starts neutrino-server on 127.0.0.1:9696 with its SQLite database under
-# state/ (the sample configuration in etc/), and prints how to reach it.
-# Until the tutorial lands this is the whole demo; stop it with: kill $(cat state/server.pid)
-# The built-in identity service is on: clouds.yaml for users admin and demo is written at
-# the repository's root on the first start.
-set -eu
+# make demo: the user's scenario (spec/tutorial.md), for real, on this machine.
+#
+# Starts neutrino-server on 127.0.0.1:$NEUTRINO_PORT (9696) with its SQLite database and
+# clouds.yaml under $NEUTRINO_STATE_DIR (state/), builds the lab (`neutrino lab up`: nodes
+# controller and compute as network namespaces, each with its agents), then replays the
+# tutorial with the `neutrino` CLI, printing each step and checking each observable.
+# Then the flat and vxlan chapters across the two nodes.  Afterwards it stays up until
+# Ctrl-C, which removes everything it made; with ONCE=1 it exits after the replay, with
+# status 0 only if every observable matched.  Needs root (network namespaces).
+set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 state=${NEUTRINO_STATE_DIR:-$top/state}
 port=${NEUTRINO_PORT:-9696}
+export NEUTRINO_LAB=${NEUTRINO_LAB:-nlab}
+once=${ONCE:-0}
+N="$top/build/src/cli/neutrino"
+SERVER="$top/build/src/server/neutrino-server"
+ok=0 bad=0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "make demo needs root: the lab's nodes are network namespaces" >&2
+    exit 1
+fi
 mkdir -p "$state"
+chmod 755 "$state"
+export OS_CLIENT_CONFIG_FILE="$top/clouds.yaml" XDG_CACHE_HOME="$state/cache"
+
+# --- helpers ------------------------------------------------------------------------
+say()  { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() {    # prints the command as a user would type it, then runs it
+    local shown="$*"
+    case $1 in
+        admin) shown="neutrino --os-cloud neutrino-admin ${*:2}" ;;
+        demo) shown="neutrino --os-cloud neutrino-demo ${*:2}" ;;
+        in_node) shown="ip netns exec $NEUTRINO_LAB-$2 ${*:3}" ;;
+        "$N") shown="neutrino ${*:2}" ;;
+    esac
+    printf '$ %s\n' "$shown"
+    "$@"
+}
+pass() { ok=$((ok + 1)); printf '   \033[32m✓ %s\033[0m\n' "$*"; }
+fail() { bad=$((bad + 1)); printf '   \033[31m✗ %s\033[0m\n' "$*"; }
+check() {   # check "what" "expected" "actual"
+    if [ "$2" = "$3" ]; then pass "$1: $3"; else fail "$1: expected '$2', got '$3'"; fi
+}
+demo()  { "$N" --os-cloud neutrino-demo "$@"; }
+admin() { "$N" --os-cloud neutrino-admin "$@"; }
+in_node() { ip netns exec "$NEUTRINO_LAB-$1" "${@:2}"; }
+
+cleanup() {
+    trap - INT TERM EXIT
+    say "cleaning up"
+    admin lab down 2>/dev/null || "$N" lab down 2>/dev/null
+    if [ -f "$state/server.pid" ]; then
+        kill "$(cat "$state/server.pid")" 2>/dev/null
+        for _ in $(seq 50); do kill -0 "$(cat "$state/server.pid")" 2>/dev/null || break; sleep 0.1; done
+        rm -f "$state/server.pid"
+    fi
+}
+
+# --- the server -----------------------------------------------------------------------
 if [ -f "$state/server.pid" ] && kill -0 "$(cat "$state/server.pid")" 2>/dev/null; then
     echo "stopping the previous demo server (pid $(cat "$state/server.pid"))"
     kill "$(cat "$state/server.pid")"
     for _ in $(seq 50); do kill -0 "$(cat "$state/server.pid")" 2>/dev/null || break; sleep 0.1; done
 fi
-# clouds.yaml goes to the repository's root, where `openstack` looks first (the current
-# directory) when run from there.
+"$N" lab down >/dev/null 2>&1    # a lab left by an interrupted run
+rm -f "$state/neutrino.sqlite"* "$state/clouds.yaml"
 sed -e "s|^state_path = .*|state_path = $state|" -e "s|^bind_port = .*|bind_port = $port|" \
+    -e "s|^#bind_unix_socket = .*|bind_unix_socket = $state/neutrino.sock|" \
     -e "s|^clouds_yaml = .*|clouds_yaml = $top/clouds.yaml|" \
     "$top/etc/neutron.conf" > "$state/neutron.conf"
+grep -q '^bind_unix_socket' "$state/neutron.conf" ||
+    sed -i "s|^\[DEFAULT\]|[DEFAULT]\nbind_unix_socket = $state/neutrino.sock|" "$state/neutron.conf"
 cp "$top/etc/ml2_conf.ini" "$state/ml2_conf.ini"
-"$top/build/src/server/neutrino-server" --config-file "$state/neutron.conf" \
-    --config-file "$state/ml2_conf.ini" >>"$state/server.log" 2>&1 &
+"$SERVER" --config-file "$state/neutron.conf" --config-file "$state/ml2_conf.ini" \
+    >>"$state/server.log" 2>&1 &
 echo $! > "$state/server.pid"
-for _ in $(seq 50); do
-    if curl -sf "http://127.0.0.1:$port/" >/dev/null; then
-        cat <<MSG
-neutrino-server is running (pid $(cat "$state/server.pid")) on http://127.0.0.1:$port
-  database: $state/neutrino.sqlite      log: $state/server.log
-  identity: users admin and demo; their passwords are in $top/clouds.yaml
-  try (from $top, or with OS_CLIENT_CONFIG_FILE=$top/clouds.yaml):
-            openstack --os-cloud neutrino-demo network create first_local_net
-            openstack --os-cloud neutrino-demo subnet create --network first_local_net \\
-                --subnet-range 172.16.1.0/24 subnet_172_16_1_0
-            openstack --os-cloud neutrino-admin network list --long
-  stop:     kill \$(cat $state/server.pid)
-MSG
-        exit 0
-    fi
+trap cleanup INT TERM EXIT
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.05; done
+if ! curl -sf "http://127.0.0.1:$port/" >/dev/null; then
+    echo "neutrino-server did not come up; see $state/server.log" >&2
+    tail -20 "$state/server.log" >&2
+    exit 1
+fi
+echo "neutrino-server on http://127.0.0.1:$port (pid $(cat "$state/server.pid")),"\
+     "log $state/server.log, clouds.yaml $top/clouds.yaml"
+
+# --- §1-§3: the lab, the agents -------------------------------------------------------
+say "§1-3 the physical environment: nodes controller (eth0, eth1, eth2) and compute (eth0, eth1)"
+show admin lab up --server-socket "$state/neutrino.sock" || { fail "lab up"; exit 1; }
+show in_node controller ip -br addr
+show in_node compute ip -br addr
+
+say "§2, §5 agents: a linux-bridge agent on every node, the DHCP agent on the controller"
+show admin network agent list
+agents=$(admin network agent list -f value -c "Agent Type" -c Host -c Alive -c State | sort | tr '\n' ';')
+check "agent list" "DHCP agent controller True True;Linux bridge agent compute True True;Linux bridge agent controller True True;" "$agents"
+
+# --- §5: first_local_net as demo ------------------------------------------------------
+say "§5 first local network, as the project user demo"
+show demo network create first_local_net
+show demo subnet create --network first_local_net --subnet-range 172.16.1.0/24 \
+    --allocation-pool start=172.16.1.2,end=172.16.1.100 subnet_172_16_1_0
+net1=$(demo network show first_local_net -f value -c id)
+check "network type (admin's view)" "local" "$(admin network show first_local_net -f value -c provider:network_type)"
+check "gateway (left empty: the first address)" "172.16.1.1" "$(demo subnet show subnet_172_16_1_0 -f value -c gateway_ip)"
+dport=""
+for _ in $(seq 100); do
+    dport=$(demo port list --network first_local_net --device-owner network:dhcp -f value -c ID)
+    [ -n "$dport" ] && [ "$(demo port show "$dport" -f value -c status)" = ACTIVE ] && break
     sleep 0.1
 done
-echo "neutrino-server did not come up; see $state/server.log" >&2
-tail -20 "$state/server.log" >&2
-exit 1
+show demo port list --network first_local_net --long
+check "the network's one port: the DHCP port" "network:dhcp 172.16.1.2" \
+    "$(demo port show "$dport" -f value -c device_owner) $(demo port show "$dport" -f json -c fixed_ips | grep -o '"ip_address": "[^"]*"' | cut -d'"' -f4)"
+echo "   (the dashboard shows it as (${dport:0:13}))"
+say "§5 on the controller: brctl show"
+show in_node controller brctl show
+check "bridge of first_local_net" "brq${net1:0:11}" \
+    "$(in_node controller brctl show | awk -v b="brq${net1:0:11}" '$1 == b {print $1}')"
+check "DHCP tap in it" "tap${dport:0:11}" \
+    "$(in_node controller brctl show "brq${net1:0:11}" | awk 'NR > 1 {print $NF}' | grep "^tap${dport:0:11}$")"
+
+# --- §6: instances ----------------------------------------------------------------------
+say "§6 instances cirros-vm1 and cirros-vm2 on first_local_net"
+show demo instance launch cirros-vm1 --network first_local_net
+show demo instance launch cirros-vm2 --network first_local_net
+for vm in cirros-vm1:172.16.1.3 cirros-vm2:172.16.1.4; do
+    name=${vm%%:*} want=${vm#*:}
+    check "$name address by DHCP" "$want" "$(demo instance show "$name" -f value -c 'IP Address')"
+    mac=$(demo instance show "$name" -f value -c 'MAC Address')
+    inside=$("$N" instance exec "$name" -- cat /sys/class/net/eth0/address)
+    check "$name MAC inside = port MAC (fa:16:3e:…)" "$mac" "$inside"
+    case $mac in fa:16:3e:*) ;; *) fail "$name MAC $mac is not fa:16:3e:…" ;; esac
+done
+tap1="tap$(demo instance show cirros-vm1 -f value -c Port | cut -c1-11)"
+check "cirros-vm1's tap in the bridge" "$tap1" \
+    "$(in_node controller brctl show "brq${net1:0:11}" | awk 'NR > 1 {print $NF}' | grep "^$tap1$")"
+show "$N" instance exec cirros-vm2 -- busybox ping -c 2 -W 1 172.16.1.3 &&
+    pass "cirros-vm2 pings cirros-vm1" || fail "cirros-vm2 cannot ping cirros-vm1"
+for p in $(demo port list --network first_local_net -f value -c ID); do
+    check "port ${p:0:13} status" "ACTIVE" "$(demo port show "$p" -f value -c status)"
+done
+
+say "§6 the question: an instance on the compute node, on the local network"
+show demo instance launch cirros-vm4 --network first_local_net --node compute
+check "cirros-vm4 gets no address (DHCP is on the controller; local stays on its node)" \
+    "None" "$(demo instance show cirros-vm4 -f value -c 'IP Address')"
+show demo instance delete cirros-vm4
+
+# --- §7: second_local_net through the admin page ------------------------------------------
+say "§7 second local network, created by admin for project demo"
+show admin network create --project demo --provider-network-type local second_local_net
+show admin subnet create --network second_local_net --subnet-range 172.16.1.0/24 \
+    --allocation-pool start=172.16.1.101,end=172.16.1.200 subnet_second
+net2=$(admin network show second_local_net -f value -c id)
+dport2=""
+for _ in $(seq 100); do
+    dport2=$(admin port list --network second_local_net --device-owner network:dhcp -f value -c ID)
+    [ -n "$dport2" ] && [ "$(admin port show "$dport2" -f value -c status)" = ACTIVE ] && break
+    sleep 0.1
+done
+check "second_local_net belongs to demo" "$(demo network show first_local_net -f value -c project_id)" \
+    "$(admin network show second_local_net -f value -c project_id)"
+show in_node controller brctl show
+check "its bridge and DHCP tap" "brq${net2:0:11} tap${dport2:0:11}" \
+    "$(in_node controller brctl show "brq${net2:0:11}" | awk 'NR == 2 {print $1, $NF}')"
+show demo instance launch cirros-vm3 --network second_local_net
+check "cirros-vm3 address" "172.16.1.102" "$(demo instance show cirros-vm3 -f value -c 'IP Address')"
+show "$N" instance exec cirros-vm3 -- busybox ping -c 1 -W 1 172.16.1.3 &&
+    fail "cirros-vm3 reached cirros-vm1 across local networks" ||
+    pass "cirros-vm3 cannot ping cirros-vm1 (different local networks)"
+
+# --- next chapters: flat and vxlan across the two nodes ---------------------------------------
+say "next chapter: a flat network on the physical network "provider" (eth1 of each node), instances on both nodes"
+show admin network create --provider-network-type flat --provider-physical-network provider \
+    --share flat_net
+show admin subnet create --network flat_net --subnet-range 172.16.10.0/24 flat_subnet
+show admin instance launch flat-vm1 --network flat_net
+show admin instance launch flat-vm2 --network flat_net --node compute
+check "flat-vm1 address" "172.16.10.3" "$(admin instance show flat-vm1 -f value -c 'IP Address')"
+check "flat-vm2 (compute) gets its lease across the flat segment" "172.16.10.4" \
+    "$(admin instance show flat-vm2 -f value -c 'IP Address')"
+show "$N" instance exec flat-vm2 -- busybox ping -c 2 -W 1 172.16.10.3 &&
+    pass "flat-vm2 pings flat-vm1 across nodes" || fail "flat-vm2 cannot ping flat-vm1"
+
+say "next chapter: a vxlan network (unicast, l2population), instances on both nodes"
+show admin network create --provider-network-type vxlan vxlan_net
+show admin subnet create --network vxlan_net --subnet-range 172.16.20.0/24 vxlan_subnet
+vni=$(admin network show vxlan_net -f value -c provider:segmentation_id)
+show admin instance launch vx-vm1 --network vxlan_net
+show admin instance launch vx-vm2 --network vxlan_net --node compute
+check "vx-vm1 address" "172.16.20.3" "$(admin instance show vx-vm1 -f value -c 'IP Address')"
+check "vx-vm2 (compute) gets its lease over the overlay" "172.16.20.4" \
+    "$(admin instance show vx-vm2 -f value -c 'IP Address')"
+check "MTU by DHCP on vxlan" "1450" "$("$N" instance exec vx-vm2 -- cat /sys/class/net/eth0/mtu)"
+show in_node compute brctl show
+check "vxlan-$vni on compute" "vxlan-$vni" \
+    "$(in_node compute ip -br link show "vxlan-$vni" 2>/dev/null | awk '{print $1}' | cut -d@ -f1)"
+show "$N" instance exec vx-vm2 -- busybox ping -c 2 -W 1 172.16.20.3 &&
+    pass "vx-vm2 pings vx-vm1 over vxlan" || fail "vx-vm2 cannot ping vx-vm1"
+
+# --- the end ---------------------------------------------------------------------------------
+say "result: $ok observables matched, $bad did not"
+if [ "$once" = 1 ]; then
+    [ "$bad" -eq 0 ]
+    exit
+fi
+cat <<MSG
+
+neutrino is up with the tutorial's lab:
+  API and dashboard: http://127.0.0.1:$port/
+  clouds.yaml:       $top/clouds.yaml  (clouds neutrino-admin, neutrino-demo)
+  try:               $N --os-cloud neutrino-demo network list
+                     $N --os-cloud neutrino-admin network agent list
+                     $N instance exec cirros-vm1 -- ip addr
+                     ip netns exec $NEUTRINO_LAB-controller brctl show
+Ctrl-C removes the lab and stops the server.
+MSG
+while kill -0 "$(cat "$state/server.pid")" 2>/dev/null; do sleep 1; done

@@ -5,7 +5,7 @@
  * Nodes are network namespaces <P>-controller and <P>-compute joined by a lab switch
  * (<P>-switch: bridges sw-mgmt, sw-vm, sw-ext), with the tutorial's NICs: eth0 on the
  * management/API network 192.168.104.0/24, eth1 on the VM network (10.0.1.0/24, the
- * vxlan underlay and physnet1), and on the controller eth2 on the external network
+ * vxlan underlay and physical network "provider"), and on the controller eth2 on the external network
  * 10.10.10.0/24.  Addresses exist only inside the lab's namespaces.  Each node runs its
  * linux-bridge agent; the controller also runs the DHCP agent, inside a node "init"
  * (private /run/netns and PID namespace) so that it keeps Neutron's qdhcp-<id> names.
@@ -371,7 +371,7 @@ write_lb_config(const char *dir, const struct node *n, const char *sock, const s
         return NULL;
     }
     fprintf(f, "[DEFAULT]\nhost = %s\n[linux_bridge]\nphysical_interface_mappings ="
-               " physnet1:eth1\n[vxlan]\nenable_vxlan = true\nlocal_ip = %s\n"
+               " provider:eth1\n[vxlan]\nenable_vxlan = true\nlocal_ip = %s\n"
                "l2_population = true\n[agent]\nreport_interval = 5\n", n->name, n->local_ip);
     server_section(f, sock, c);
     fclose(f);
@@ -1148,9 +1148,13 @@ instance_exec(struct cli *c, const json_t *a)
         for (size_t i = 1; i < n; i++) {
             argv[i - 1] = (char *) arg_pos(a, i);
         }
-        if (setns(fd, CLONE_NEWNET)) {
+        /* As `ip netns exec`: the namespace, and a /sys that shows its devices. */
+        if (setns(fd, CLONE_NEWNET) || unshare(CLONE_NEWNS)
+            || mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL)) {
             _exit(126);
         }
+        umount2("/sys", MNT_DETACH);
+        mount("sysfs", "/sys", "sysfs", 0, NULL);
         execvp(argv[0], argv);
         fprintf(stderr, "neutrino: %s: %s\n", argv[0], strerror(errno));
         _exit(127);
