@@ -14,8 +14,10 @@ state=${NEUTRINO_STATE_DIR:-$top/state}
 port=${NEUTRINO_PORT:-9696}
 export NEUTRINO_LAB=${NEUTRINO_LAB:-nlab}
 once=${ONCE:-0}
-N="$top/build/src/cli/neutrino"
-SERVER="$top/build/src/server/neutrino-server"
+build=${NEUTRINO_BUILD:-$top/build}
+clouds=${NEUTRINO_CLOUDS_YAML:-$top/clouds.yaml}
+N="$build/src/cli/neutrino"
+SERVER="$build/src/server/neutrino-server"
 ok=0 bad=0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -24,7 +26,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 mkdir -p "$state"
 chmod 755 "$state"
-export OS_CLIENT_CONFIG_FILE="$top/clouds.yaml" XDG_CACHE_HOME="$state/cache"
+export OS_CLIENT_CONFIG_FILE="$clouds" XDG_CACHE_HOME="$state/cache"
 
 # --- helpers ------------------------------------------------------------------------
 say()  { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -66,10 +68,10 @@ if [ -f "$state/server.pid" ] && kill -0 "$(cat "$state/server.pid")" 2>/dev/nul
     for _ in $(seq 50); do kill -0 "$(cat "$state/server.pid")" 2>/dev/null || break; sleep 0.1; done
 fi
 "$N" lab down >/dev/null 2>&1    # a lab left by an interrupted run
-rm -f "$state/neutrino.sqlite"* "$state/clouds.yaml"
+rm -f "$state/neutrino.sqlite"* "$clouds"
 sed -e "s|^state_path = .*|state_path = $state|" -e "s|^bind_port = .*|bind_port = $port|" \
     -e "s|^#bind_unix_socket = .*|bind_unix_socket = $state/neutrino.sock|" \
-    -e "s|^clouds_yaml = .*|clouds_yaml = $top/clouds.yaml|" \
+    -e "s|^clouds_yaml = .*|clouds_yaml = $clouds|" \
     "$top/etc/neutron.conf" > "$state/neutron.conf"
 grep -q '^bind_unix_socket' "$state/neutron.conf" ||
     sed -i "s|^\[DEFAULT\]|[DEFAULT]\nbind_unix_socket = $state/neutrino.sock|" "$state/neutron.conf"
@@ -85,7 +87,7 @@ if ! curl -sf "http://127.0.0.1:$port/" >/dev/null; then
     exit 1
 fi
 echo "neutrino-server on http://127.0.0.1:$port (pid $(cat "$state/server.pid")),"\
-     "log $state/server.log, clouds.yaml $top/clouds.yaml"
+     "log $state/server.log, clouds.yaml $clouds"
 
 # --- §1-§3: the lab, the agents -------------------------------------------------------
 say "§1-3 the physical environment: nodes controller (eth0, eth1, eth2) and compute (eth0, eth1)"
@@ -212,7 +214,7 @@ cat <<MSG
 
 neutrino is up with the tutorial's lab:
   API and dashboard: http://127.0.0.1:$port/
-  clouds.yaml:       $top/clouds.yaml  (clouds neutrino-admin, neutrino-demo)
+  clouds.yaml:       $clouds  (clouds neutrino-admin, neutrino-demo)
   try:               $N --os-cloud neutrino-demo network list
                      $N --os-cloud neutrino-admin network agent list
                      $N instance exec cirros-vm1 -- ip addr

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -258,7 +259,13 @@ start_in_node_init(int netns_fd, char *const argv[], const char *log)
         }
         pid_t b = fork();
         if (b == 0) {
-            /* PID 1 of the node. */
+            /* PID 1 of the node: it holds none of the caller's descriptors (a caller
+             * reading our output through a pipe would wait for it forever). */
+            int null = open("/dev/null", O_RDWR);
+            dup2(null, 0);
+            dup2(null, 1);
+            dup2(null, 2);
+            syscall(SYS_close_range, 3, ~0U, 0);
             setsid();
             while (umount2("/run/netns", MNT_DETACH) == 0) {
             }
@@ -269,11 +276,11 @@ start_in_node_init(int netns_fd, char *const argv[], const char *log)
             }
             pid_t c = fork();
             if (c == 0) {
-                int null = open("/dev/null", O_RDWR);
-                int out = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-                dup2(null, 0);
-                dup2(out >= 0 ? out : null, 1);
-                dup2(out >= 0 ? out : null, 2);
+                int out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+                if (out >= 0) {
+                    dup2(out, 1);
+                    dup2(out, 2);
+                }
                 execv(argv[0], argv);
                 _exit(127);
             }

@@ -260,8 +260,12 @@ class Lab:
                         os.unlink(path)
                     except OSError:
                         pass
-        if RUN_ROOT.is_dir():
-            for d in RUN_ROOT.iterdir():
+        # RUN_ROOT: this lab's state; /run/neutrino-lab: labs of `neutrino lab up` that
+        # tests made (test_demo.py) with a run-id prefix.
+        for root in (RUN_ROOT, Path("/run/neutrino-lab")):
+            if not root.is_dir():
+                continue
+            for d in root.iterdir():
                 m = RUN_RE.match(d.name)
                 if m and not Lab._alive(int(m.group(1))):
                     for pid in Lab._processes_using(d):
