@@ -212,10 +212,11 @@ if [ "$once" = 1 ]; then
 fi
 cat <<MSG
 
-neutrino is up with the tutorial's lab:
-  API and dashboard: http://127.0.0.1:$port/
+neutrino is up with the tutorial's lab (lab $NEUTRINO_LAB):
+  API (and the dashboard's address): http://127.0.0.1:$port/
   clouds.yaml:       $clouds  (clouds neutrino-admin, neutrino-demo)
-  try:               $N --os-cloud neutrino-demo network list
+  try:               export OS_CLIENT_CONFIG_FILE=$clouds NEUTRINO_LAB=$NEUTRINO_LAB
+                     $N --os-cloud neutrino-demo network list
                      $N --os-cloud neutrino-admin network agent list
                      $N instance exec cirros-vm1 -- ip addr
                      ip netns exec $NEUTRINO_LAB-controller brctl show
