@@ -55,6 +55,22 @@ run_api() {
     add "$p" "$f" "$s"
 }
 
+# The dashboard in chromium (tests/gui, node's test runner over playwright-core).
+run_gui() {
+    local server=$1 name=$2 log=$logs/gui-$2.log
+    note "dashboard tests ($name)"
+    NEUTRINO_SERVER=$server GUI_ARTIFACTS=$logs/gui-$name ASAN_OPTIONS=detect_leaks=1 \
+        timeout 600 node --test --test-reporter=tap tests/gui/ >"$log" 2>&1
+    local p f
+    p=$(grep -E '^# pass [0-9]+' "$log" | tail -1 | awk '{print $3}')
+    f=$(grep -E '^# fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
+    p=${p:-0}; f=${f:-0}
+    if [ "$p" = 0 ] && [ "$f" = 0 ]; then f=1; fi
+    echo "   $p passed, $f failed"
+    [ "$f" -gt 0 ] && grep -E '^not ok|error:' "$log" | head -20
+    add "$p" "$f"
+}
+
 run_fuzz() {
     local log=$logs/fuzz.log
     note "fuzzers"
@@ -78,11 +94,13 @@ if [ "$build_ok" = 1 ]; then
     run_unit build debug
     run_api "$top/build/src/server/neutrino-server" debug api
     run_api "$top/build/src/server/neutrino-server" debug agent
+    run_gui "$top/build/src/server/neutrino-server" debug
 fi
 if [ -x build-asan/src/server/neutrino-server ]; then
     run_unit build-asan asan
     run_api "$top/build-asan/src/server/neutrino-server" asan api
     run_api "$top/build-asan/src/server/neutrino-server" asan agent
+    run_gui "$top/build-asan/src/server/neutrino-server" asan
 fi
 if [ -d build-fuzz/tests/fuzz ]; then
     run_fuzz

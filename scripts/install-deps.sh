@@ -7,7 +7,7 @@ build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih
        libsqlite3-dev uuid-dev libcmocka-dev libsodium-dev libcurl4-gnutls-dev libmnl-dev
        libyaml-dev dnsmasq-base busybox iproute2 bridge-utils)
 test=(clang libclang-rt-14-dev python3-openstacksdk python3-openstackclient python3-pytest
-      python3-requests python3-yaml curl sqlite3 wrk busybox iproute2)
+      python3-requests python3-yaml curl sqlite3 wrk busybox iproute2 chromium)
 case $what in
     build) want=("${build[@]}") ;;
     test|all) want=("${build[@]}" "${test[@]}") ;;
@@ -17,11 +17,22 @@ missing=()
 for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "installing: ${missing[*]}"
-if [ "$(id -u)" -ne 0 ]; then
-    echo "missing Debian packages and not root: apt-get install ${missing[*]}" >&2
-    exit 1
+# node and npm may come from elsewhere than Debian (nodesource): only the commands matter.
+if [ "$what" != build ] && ! command -v npm >/dev/null; then
+    missing+=(nodejs npm)
 fi
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing Debian packages and not root: apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The dashboard's browser tests drive chromium with playwright-core, from npm at the
+# version package-lock.json pins.
+if [ "$what" != build ] && [ ! -d "$(dirname "$0")/../tests/gui/node_modules/playwright-core" ]; then
+    echo "installing playwright-core (npm) for tests/gui"
+    (cd "$(dirname "$0")/../tests/gui" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+fi

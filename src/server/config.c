@@ -50,6 +50,8 @@ static const struct conf_option server_options[] = {
     STR("identity", "demo_password", demo_password, NULL),
     STR("identity", "agent_password", agent_password, NULL),
     STR("identity", "clouds_yaml", clouds_yaml, NULL),
+    BOOL("dashboard", "enabled", dashboard_enabled, "true"),
+    STR("dashboard", "root", dashboard_root, NULL),
     STR("identity", "public_endpoint", public_endpoint, NULL),
     STR("identity", "region_name", region_name, "RegionOne"),
     INT("token", "expiration", token_expiration, "3600", 60, 7 * 86400),

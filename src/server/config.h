@@ -43,6 +43,10 @@ struct server_config {
     char *demo_password;
     char *agent_password;           /* User neutrino-agent (service role, agents). */
     char *clouds_yaml;              /* NULL: $state_path/clouds.yaml. */
+    /* [dashboard] */
+    bool dashboard_enabled;
+    char *dashboard_root;           /* The dashboard's static files; NULL: the installed
+                                     * ones, else those of the source tree. */
     char *public_endpoint;          /* Catalog base URL; NULL: from the request. */
     char *region_name;
     /* [token] */

@@ -45,6 +45,7 @@ struct request {
     const char *auth_token;     /* X-Auth-Token header, or NULL; owned by
                                  * libmicrohttpd. */
     const char *subject_token;  /* X-Subject-Token header (identity API), or NULL. */
+    const char *accept;         /* Accept header, or NULL (browsers ask for HTML). */
     const char *api_prefix;     /* "/identity" when the identity API was reached under
                                  * that prefix, else "". */
 

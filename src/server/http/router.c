@@ -11,6 +11,7 @@
 #include "api/subnet.h"
 #include "api/tags.h"
 #include "api/versions.h"
+#include "http/static_files.h"
 #include "app.h"
 #include "errors.h"
 #include "identity/keystone_api.h"
@@ -211,6 +212,9 @@ router_dispatch(struct request *req)
 
     if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
         api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+        return;
+    }
+    if (static_dispatch(req)) {
         return;
     }
     if (router_is_identity(req->path)) {

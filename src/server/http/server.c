@@ -212,6 +212,7 @@ request_create(struct http_server *s, struct MHD_Connection *conn, const char *m
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_param, req);
     req->auth_token = header(conn, "X-Auth-Token");
     req->subject_token = header(conn, "X-Subject-Token");
+    req->accept = header(conn, "Accept");
     req->api_prefix = "";
     return req;
 }

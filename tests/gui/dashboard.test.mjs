@@ -1,0 +1,240 @@
+// The dashboard in a real browser: Playwright (playwright-core) drives Debian's
+// chromium, headless, against a neutrino-server this test starts (built-in identity,
+// known passwords).  The tutorial's GUI path (spec/tutorial.md §5, §7), validation, and
+// who sees the Admin pages.  Screenshots of each page go to $GUI_ARTIFACTS
+// (check-logs/gui by default).  Agents are played over HTTP, as tests/api does.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import net from "node:net";
+import { chromium } from "playwright-core";
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = resolve(HERE, "..", "..");
+const SERVER = process.env.NEUTRINO_SERVER || join(REPO, "build/src/server/neutrino-server");
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const ARTIFACTS = process.env.GUI_ARTIFACTS || join(REPO, "check-logs", "gui");
+const PASSWORDS = { admin: "gui-admin-pw", demo: "gui-demo-pw", agent: "gui-agent-pw" };
+
+let server, url, state, browser;
+
+function freePort() {
+  return new Promise((ok) => {
+    const s = net.createServer();
+    s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => ok(p)); });
+  });
+}
+
+async function http(method, path, body, token) {
+  const headers = { Accept: "application/json" };
+  if (token) headers["X-Auth-Token"] = token;
+  if (body) headers["Content-Type"] = "application/json";
+  const r = await fetch(url + path, { method, headers, body: body && JSON.stringify(body) });
+  const text = await r.text();
+  return { status: r.status, headers: r.headers, data: text ? JSON.parse(text) : null };
+}
+
+async function token(user, project) {
+  const r = await http("POST", "/identity/v3/auth/tokens", { auth: { identity: {
+    methods: ["password"], password: { user: { name: user, domain: { name: "Default" },
+      password: PASSWORDS[user === "neutrino-agent" ? "agent" : user] } } },
+  scope: { project: { name: project, domain: { name: "Default" } } } } });
+  assert.equal(r.status, 201);
+  return r.headers.get("x-subject-token");
+}
+
+// The agents of the tutorial's controller, played over the agent API.
+async function agentsReport(agentToken) {
+  for (const [type, binary, topic, az] of [
+    ["Linux bridge agent", "neutron-linuxbridge-agent", "N/A", null],
+    ["DHCP agent", "neutron-dhcp-agent", "dhcp_agent", "nova"]]) {
+    for (const host of type === "DHCP agent" ? ["controller"] : ["controller", "compute"]) {
+      const r = await http("POST", "/agent/v1/report", { agent: { agent_type: type, binary,
+        host, topic, availability_zone: az, configurations: {} } }, agentToken);
+      assert.equal(r.status, 200, JSON.stringify(r.data));
+    }
+  }
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(ARTIFACTS, name + ".png"), fullPage: true });
+}
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  state = mkdtempSync(join(tmpdir(), "neutrino-gui-"));
+  const port = await freePort();
+  url = "http://127.0.0.1:" + port;
+  writeFileSync(join(state, "neutron.conf"), [
+    "[DEFAULT]", "bind_host = 127.0.0.1", "bind_port = " + port, "state_path = " + state,
+    "agent_down_time = 3600", "[identity]", "admin_password = " + PASSWORDS.admin,
+    "demo_password = " + PASSWORDS.demo, "agent_password = " + PASSWORDS.agent,
+    "[ml2]", "type_drivers = local,flat,vlan,vxlan", "tenant_network_types = local",
+    "mechanism_drivers = linuxbridge", "[ml2_type_vxlan]", "vni_ranges = 1000:1999", ""].join("\n"));
+  server = spawn(SERVER, ["--config-file", join(state, "neutron.conf")],
+    { stdio: ["ignore", "ignore", "inherit"] });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url + "/")).ok) break; } catch (e) { /* not yet */ }
+    await new Promise((ok) => setTimeout(ok, 50));
+  }
+  await agentsReport(await token("neutrino-agent", "service"));
+  browser = await chromium.launch({ executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) {
+    server.kill("SIGTERM");
+    await new Promise((ok) => server.once("exit", ok));
+  }
+  if (state && existsSync(state)) rmSync(state, { recursive: true, force: true });
+});
+
+async function signIn(page, user, project) {
+  await page.goto(url + "/");      // a browser at the root is sent to the dashboard
+  await page.getByLabel("User Name").fill(user);
+  await page.getByLabel("Password").fill(PASSWORDS[user]);
+  await page.locator("#id_project").fill(project);
+  await page.getByRole("button", { name: "Sign In" }).click();
+  await page.getByRole("heading", { name: "Networks", level: 1 }).waitFor();
+}
+
+test("demo creates first_local_net with the wizard and sees the DHCP port", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "demo", "demo");
+  await shot(page, "01-project-networks-empty");
+  assert.equal(await page.getByRole("link", { name: "System Information" }).count(), 0);
+  await page.getByRole("button", { name: "+ Create Network" }).click();
+  await page.getByLabel("Network Name").fill("first_local_net");
+  await shot(page, "02-wizard-network");
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByLabel("Subnet Name").fill("subnet_172_16_1_0");
+  await page.getByLabel("Network Address").fill("172.16.1.0/24");
+  await shot(page, "03-wizard-subnet");
+  await page.getByRole("button", { name: "Next »" }).click();
+  assert.equal(await page.getByLabel("Enable DHCP").isChecked(), true);
+  await page.getByLabel("Allocation Pools").fill("172.16.1.2,172.16.1.100");
+  await shot(page, "04-wizard-subnet-details");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByText('Created network "first_local_net"').waitFor();
+  const row = page.locator("#networks tbody tr", { hasText: "first_local_net" });
+  await row.waitFor();
+  assert.match(await row.innerText(), /subnet_172_16_1_0\s+172\.16\.1\.0\/24/);
+  assert.match(await row.innerText(), /Active/);
+  assert.match(await row.innerText(), /UP/);
+
+  // The DHCP agent on the controller takes the network: its port, .2.
+  const agentToken = await token("neutrino-agent", "service");
+  const net = (await http("GET", "/v2.0/networks?name=first_local_net", null,
+    await token("admin", "admin"))).data.networks[0];
+  const r = await http("POST", "/agent/v1/dhcp/network", { host: "controller",
+    network_id: net.id }, agentToken);
+  assert.equal(r.status, 200, JSON.stringify(r.data));
+  const dhcpPort = r.data.dhcp_port;
+  assert.deepEqual(dhcpPort.fixed_ips.map((f) => f.ip_address), ["172.16.1.2"]);
+  const subnet = (await http("GET", "/v2.0/subnets?network_id=" + net.id, null,
+    await token("admin", "admin"))).data.subnets[0];
+  assert.equal(subnet.gateway_ip, "172.16.1.1");
+
+  await row.getByRole("link", { name: "first_local_net" }).click();
+  await page.getByRole("heading", { name: "first_local_net", level: 1 }).waitFor();
+  await shot(page, "05-network-overview");
+  await page.getByRole("tab", { name: "Ports" }).click();
+  const portRow = page.locator("#ports tbody tr", { hasText: "network:dhcp" });
+  await portRow.waitFor();
+  const text = await portRow.innerText();
+  assert.ok(text.includes("(" + dhcpPort.id.slice(0, 13) + ")"), text);
+  assert.ok(text.includes("172.16.1.2"), text);
+  await shot(page, "06-network-ports");
+  await page.close();
+});
+
+test("the wizard shows validation errors for a bad CIDR and a pool outside the subnet", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "demo", "demo");
+  await page.getByRole("button", { name: "+ Create Network" }).click();
+  await page.getByLabel("Network Name").fill("bad_net");
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByLabel("Network Address").fill("172.16.300.0/24");
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByText("Incorrect format for IP address.").waitFor();
+  await shot(page, "07-wizard-bad-cidr");
+  await page.getByLabel("Network Address").fill("172.16.5.0/24");
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByLabel("Allocation Pools").fill("10.0.0.2,10.0.0.9");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  // The server refuses the pool; its message is shown, and no empty network is left.
+  await page.getByText(/Failed to create subnet "172\.16\.5\.0\/24"/).first().waitFor();
+  await shot(page, "08-wizard-pool-outside");
+  const left = (await http("GET", "/v2.0/networks?name=bad_net", null,
+    await token("admin", "admin"))).data.networks;
+  assert.deepEqual(left, []);
+  await page.close();
+});
+
+test("admin creates second_local_net for project demo and sees the agents", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "admin", "admin");
+  await page.getByRole("link", { name: "Networks" }).nth(1).click();
+  await page.getByRole("heading", { name: "Networks", level: 1 }).waitFor();
+  await page.getByRole("button", { name: "+ Create Network" }).click();
+  await page.getByLabel("Network Name").fill("second_local_net");
+  await page.locator("#id_project_select").selectOption({ label: "demo" });
+  await page.getByLabel("Provider Network Type").selectOption("local");
+  assert.equal(await page.getByLabel("Physical Network").isVisible(), false);
+  await page.getByLabel("Provider Network Type").selectOption("vlan");
+  assert.equal(await page.getByLabel("Physical Network").isVisible(), true);
+  await page.getByLabel("Provider Network Type").selectOption("local");
+  await shot(page, "09-admin-create-network");
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByLabel("Network Address").fill("172.16.1.0/24");
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByLabel("Allocation Pools").fill("172.16.1.101,172.16.1.200");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByText('Created network "second_local_net"').waitFor();
+  const demoId = (await http("GET", "/identity/v3/projects?name=demo", null,
+    await token("admin", "admin"))).data.projects[0].id;
+  const net = (await http("GET", "/v2.0/networks?name=second_local_net", null,
+    await token("admin", "admin"))).data.networks[0];
+  assert.equal(net.project_id, demoId);
+  assert.equal(net["provider:network_type"], "local");
+  await shot(page, "10-admin-networks");
+
+  await page.getByRole("link", { name: "System Information" }).click();
+  const agents = page.locator("#agents tbody tr");
+  await agents.first().waitFor();
+  assert.equal(await agents.count(), 3);
+  for (const r of await agents.all()) assert.match(await r.innerText(), /Up/);
+  await shot(page, "11-network-agents");
+  await page.close();
+});
+
+test("a member never sees Admin pages, even by URL", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });   // a phone
+  await signIn(page, "demo", "demo");
+  assert.equal(await page.locator("#admin-menu").isVisible(), false);
+  await page.goto(url + "/dashboard/admin/info/");
+  await page.getByRole("heading", { name: "Not Found", level: 1 }).waitFor();
+  await page.goto(url + "/dashboard/admin/networks/");
+  await page.getByRole("heading", { name: "Not Found", level: 1 }).waitFor();
+  await shot(page, "12-member-admin-refused-phone");
+  await page.goto(url + "/dashboard/project/networks/");
+  await page.getByRole("heading", { name: "Networks", level: 1 }).waitFor();
+  await shot(page, "13-project-networks-phone");
+  await page.close();
+});
+
+test("no page pulls more than 200 KB of assets", async () => {
+  let total = 0;
+  for (const asset of ["/dashboard/", "/dashboard/app.js", "/dashboard/style.css"]) {
+    const r = await fetch(url + asset);
+    assert.equal(r.status, 200);
+    total += (await r.arrayBuffer()).byteLength;
+  }
+  assert.ok(total < 200 * 1024, "assets: " + total + " bytes");
+});
