@@ -214,6 +214,39 @@ test("admin creates second_local_net for project demo and sees the agents", asyn
   await page.close();
 });
 
+test("the topology shows both bridges and follows ports coming up", async () => {
+  const adminToken = await token("admin", "admin");
+  const agentToken = await token("neutrino-agent", "service");
+  const nets = {};
+  for (const name of ["first_local_net", "second_local_net"]) {
+    const net = (await http("GET", "/v2.0/networks?name=" + name, null, adminToken)).data.networks[0];
+    const r = await http("POST", "/agent/v1/dhcp/network", { host: "controller",
+      network_id: net.id }, agentToken);
+    assert.equal(r.status, 200, JSON.stringify(r.data));
+    nets[name] = { net, port: r.data.dhcp_port };
+  }
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "admin", "admin");
+  await page.getByRole("link", { name: "Network Topology" }).click();
+  await page.getByRole("heading", { name: "Network Topology", level: 1 }).waitFor();
+  for (const { net, port } of Object.values(nets)) {
+    const bridge = page.locator('tr[data-bridge="brq' + net.id.slice(0, 11) + '"]');
+    await bridge.waitFor();
+    assert.match(await bridge.innerText(), new RegExp("tap" + port.id.slice(0, 11)));
+    await page.locator('g[data-port="' + port.id + '"]').waitFor();
+  }
+  await shot(page, "12-topology");
+  // The linux-bridge agent reports the first DHCP tap up: the page follows, no reload.
+  const tap = "tap" + nets.first_local_net.port.id.slice(0, 11);
+  await http("POST", "/agent/v1/devices", { host: "controller", devices: [tap] }, agentToken);
+  await http("POST", "/agent/v1/devices/status", { host: "controller", up: [tap], down: [] },
+    agentToken);
+  await page.locator('g.port.active[data-port="' + nets.first_local_net.port.id + '"]')
+    .waitFor({ timeout: 10000 });
+  await shot(page, "13-topology-port-up");
+  await page.close();
+});
+
 test("a member never sees Admin pages, even by URL", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });   // a phone
   await signIn(page, "demo", "demo");
@@ -222,10 +255,10 @@ test("a member never sees Admin pages, even by URL", async () => {
   await page.getByRole("heading", { name: "Not Found", level: 1 }).waitFor();
   await page.goto(url + "/dashboard/admin/networks/");
   await page.getByRole("heading", { name: "Not Found", level: 1 }).waitFor();
-  await shot(page, "12-member-admin-refused-phone");
+  await shot(page, "14-member-admin-refused-phone");
   await page.goto(url + "/dashboard/project/networks/");
   await page.getByRole("heading", { name: "Networks", level: 1 }).waitFor();
-  await shot(page, "13-project-networks-phone");
+  await shot(page, "15-project-networks-phone");
   await page.close();
 });
 
