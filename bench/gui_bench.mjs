@@ -49,13 +49,13 @@ try {
   for (let i = 0; i < 10; i++) {
     const t0 = Date.now();
     await page.goto(url + "/dashboard/project/networks/");
-    await page.locator("#networks tbody tr").nth(999).waitFor({ state: "attached" });
+    await page.locator("#networks tbody tr").nth(19).waitFor();
     samples.push(Date.now() - t0);
   }
   samples.sort((a, b) => a - b);
   const assets = await Promise.all(["/dashboard/", "/dashboard/app.js", "/dashboard/style.css"]
     .map(async (p) => (await (await fetch(url + p)).arrayBuffer()).byteLength));
-  console.log("networks page, 1,000 networks, navigation -> all rows in the DOM (ms): p50 "
+  console.log("networks page, 1,000 networks, navigation -> first page of rows shown (ms): p50 "
     + samples[4] + "  min " + samples[0] + "  max " + samples[9] + "   (goal < 300)");
   console.log("assets: " + assets.reduce((a, b) => a + b, 0) + " bytes (goal <= 200 KB)");
   await browser.close();

@@ -209,11 +209,21 @@ function table({ title, cols, rows, actions = [], rowActions, filter, id }) {
     "aria-label": "Filter " + title, oninput: () => draw() });
   const all = h("input", { type: "checkbox", "aria-label": "Select all",
     onchange: () => checks.forEach((c) => { if (!c.row.hidden) c.box.checked = all.checked; }) });
+  let page = 0;
+  const PAGE = 20;      // Horizon's API_RESULT_PAGE_SIZE
+  const prev = h("button", { type: "button", class: "link", onclick: () => { page--; draw(); } },
+    "« Prev");
+  const nextPage = h("button", { type: "button", class: "link",
+    onclick: () => { page++; draw(); } }, "Next »");
   function draw() {
     body.replaceChildren();
     checks.length = 0;
     const q = filterBox ? filterBox.value.trim().toLowerCase() : "";
-    const shown = rows.filter((r) => !q || filter(r).toLowerCase().includes(q));
+    const matching = rows.filter((r) => !q || filter(r).toLowerCase().includes(q));
+    page = Math.max(0, Math.min(page, Math.ceil(matching.length / PAGE) - 1));
+    const shown = matching.slice(page * PAGE, page * PAGE + PAGE);
+    prev.hidden = page === 0;
+    nextPage.hidden = (page + 1) * PAGE >= matching.length;
     for (const r of shown) {
       const box = h("input", { type: "checkbox", "aria-label": "Select " + shortName(r) });
       const tr = h("tr", {}, h("td", { class: "sel" }, box),
@@ -226,9 +236,10 @@ function table({ title, cols, rows, actions = [], rowActions, filter, id }) {
       body.append(h("tr", {}, h("td", { colspan: cols.length + 2, class: "empty" },
         "No items to display.")));
     }
-    foot.textContent = "Displaying " + shown.length + " item" + (shown.length === 1 ? "" : "s");
+    count.textContent = "Displaying " + shown.length + " item" + (shown.length === 1 ? "" : "s");
   }
-  const foot = h("caption", { class: "count" });
+  const count = h("span");
+  const foot = h("caption", { class: "count" }, count, " ", prev, " ", nextPage);
   const selected = () => checks.filter((c) => c.box.checked).map((c) => c.item);
   const bar = h("div", { class: "table-actions" }, filterBox,
     actions.map((a) => h("button", { type: "button", class: a.danger ? "danger" : "primary",

@@ -262,6 +262,23 @@ test("a member never sees Admin pages, even by URL", async () => {
   await page.close();
 });
 
+test("long lists page 20 rows at a time", async () => {
+  const adminToken = await token("admin", "admin");
+  const networks = Array.from({ length: 25 }, (_, i) => ({ name: "page-" + i }));
+  assert.equal((await http("POST", "/v2.0/networks", { networks }, adminToken)).status, 201);
+  const total = (await http("GET", "/v2.0/networks", null, adminToken)).data.networks.length;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "admin", "admin");
+  await page.getByRole("link", { name: "Networks" }).nth(1).click();
+  await page.getByText("Displaying 20 items").waitFor();
+  assert.equal(await page.locator("#networks tbody tr").count(), 20);
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByText("Displaying " + (total - 20) + " item").waitFor();
+  await page.getByRole("button", { name: "« Prev" }).click();
+  await page.getByText("Displaying 20 items").waitFor();
+  await page.close();
+});
+
 test("no page pulls more than 200 KB of assets", async () => {
   let total = 0;
   for (const asset of ["/dashboard/", "/dashboard/app.js", "/dashboard/style.css"]) {
