@@ -16,7 +16,7 @@ function h(tag, attrs, ...children) {
     else if (k === "class") el.className = v;
     else el.setAttribute(k, v === true ? "" : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -338,6 +338,47 @@ $("#project-select") && $("#project-select").addEventListener("change", async (e
   }
 });
 
+
+// Row actions: the first as a button, the rest in a menu (gui.md §2).
+function rowMenu(actions) {
+  const [first, ...rest] = actions;
+  const menu = rest.length ? h("details", { class: "menu" }, h("summary", { "aria-label": "More actions" }, "▾"),
+    h("ul", { class: "plain" }, rest.map((a) => h("li", {}, h("button", { type: "button",
+      class: a.danger ? "link danger" : "link", onclick: (ev) => { ev.target.closest("details").open = false; a.run(); } }, a.label))))) : null;
+  return h("div", { class: "row-actions" }, h("button", { type: "button", onclick: first.run }, first.label), menu);
+}
+
+function editNetwork(net) {
+  const name = h("input", { id: "id_edit_name", value: net.name, maxlength: 255 });
+  const state = h("input", { id: "id_edit_admin_state", type: "checkbox", checked: net.admin_state_up });
+  const shared = h("input", { id: "id_edit_shared", type: "checkbox", checked: net.shared });
+  modal("Edit Network", h("div", { class: "body" }, field("Name", name),
+    h("div", { class: "field check" }, state, h("label", { for: state.id }, "Enable Admin State")),
+    session.isAdmin ? h("div", { class: "field check" }, shared, h("label", { for: shared.id }, "Shared")) : null),
+  (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
+    h("button", { type: "button", class: "primary", onclick: async () => {
+      const body = { name: name.value, admin_state_up: state.checked };
+      if (session.isAdmin) body.shared = shared.checked;
+      try {
+        await api("PUT", "/v2.0/networks/" + net.id, { network: body });
+        close();
+        toast("success", "Updated network \"" + (body.name || shortName(net)) + "\".");
+        render();
+      } catch (e) {
+        toast("error", "Failed to update network \"" + shortName(net) + "\".", e.message);
+      }
+    } }, "Save Changes")]);
+}
+
+function networkActions(net, admin) {
+  return [
+    { label: "Edit Network", run: () => editNetwork(net) },
+    { label: "Create Subnet", run: () => createNetwork(admin, net) },
+    { label: "Delete Network", danger: true, run: () => confirmDelete("Network", "Networks", [net],
+      (x) => api("DELETE", "/v2.0/networks/" + x.id)) },
+  ];
+}
+
 // --- networks (project and admin) --------------------------------------------------
 async function subnetNames() {
   const { data } = await api("GET", "/v2.0/subnets");
@@ -389,9 +430,7 @@ async function networksPage(main, admin) {
           run: (sel) => confirmDelete("Network", "Networks", sel,
             (n) => api("DELETE", "/v2.0/networks/" + n.id)) },
       ],
-      rowActions: (n) => h("button", { type: "button", onclick: () => confirmDelete(
-        "Network", "Networks", [n], (x) => api("DELETE", "/v2.0/networks/" + x.id)) },
-        "Delete Network") }));
+      rowActions: (n) => rowMenu(networkActions(n, admin)) }));
 }
 route("project/networks/", (main) => networksPage(main, false));
 route("admin/networks/", (main) => networksPage(main, true), { admin: true });
@@ -425,7 +464,9 @@ function field(label, input, help, required) {
   return wrap;
 }
 
-async function createNetwork(admin) {
+// The wizard of "Create Network" (gui.md §4, §11.2), and of "Create Subnet" on an
+// existing network (its two subnet steps, §6).
+async function createNetwork(admin, existing) {
   const f = {
     name: h("input", { id: "id_net_name", maxlength: 255 }),
     adminState: h("input", { id: "id_admin_state", type: "checkbox", checked: true }),
@@ -481,17 +522,17 @@ async function createNetwork(admin) {
   f.type.addEventListener("change", showProvider);
   f.noGateway.addEventListener("change", () => { w.gateway.hidden = f.noGateway.checked; });
   const steps = [
-    { title: "Network", body: h("div", {},
+    { id: "network", title: "Network", body: h("div", {},
       h("p", { class: "help" }, "Create a new network. A subnet can be created in the next steps."),
       w.name, admin ? w.project : null, admin ? w.type : null, admin ? w.physnet : null,
       admin ? w.segment : null, check(f.adminState, "Enable Admin State"),
       session.isAdmin ? check(f.shared, "Shared") : null,
       admin ? check(f.external, "External Network") : null,
       check(f.withSubnet, "Create Subnet"), w.mtu) },
-    { title: "Subnet", body: h("div", {},
+    { id: "subnet", title: "Subnet", body: h("div", {},
       h("p", { class: "help" }, "Create a subnet associated with the network. If \"Gateway IP\" is empty, the first address of the network is the gateway."),
       w.subnetName, w.cidr, w.version, w.gateway, check(f.noGateway, "Disable Gateway")) },
-    { title: "Subnet Details", body: h("div", {},
+    { id: "details", title: "Subnet Details", body: h("div", {},
       h("p", { class: "help" }, "Specify additional attributes for the subnet."),
       check(f.dhcp, "Enable DHCP"), w.pools, w.dns, w.routes) },
   ];
@@ -502,11 +543,12 @@ async function createNetwork(admin) {
   const formErr = h("p", { class: "form-error", role: "alert", hidden: true });
   const back = h("button", { type: "button", onclick: () => go(step - 1) }, "« Back");
   const next = h("button", { type: "button", class: "primary", onclick: () => {
-    if (validate(step)) go(step + 1);
+    if (validate(active()[step])) go(step + 1);
   } }, "Next »");
   const create = h("button", { type: "button", class: "primary", onclick: () => submit() },
     "Create");
-  const active = () => (f.withSubnet.checked ? steps : steps.slice(0, 1));
+  const active = () => (existing ? steps.slice(1) : f.withSubnet.checked ? steps
+    : steps.slice(0, 1));
   function go(i) {
     step = Math.max(0, Math.min(i, active().length - 1));
     tabs.replaceChildren(...active().map((s, k) => h("li", { role: "tab",
@@ -518,15 +560,15 @@ async function createNetwork(admin) {
     create.hidden = !next.hidden;
   }
   f.withSubnet.addEventListener("change", () => go(step));
-  function validate(i) {
+  function validate(st) {
     Object.values(w).forEach((x) => x.error(null));
     let ok = true;
     const bad = (x, msg) => { x.error(msg); ok = false; };
-    if (i === 0) {
+    if (st.id === "network") {
       if (f.mtu.value && Number(f.mtu.value) < 68) bad(w.mtu, "Ensure this value is greater than or equal to 68.");
       if (admin && !w.physnet.hidden && !f.physnet.value.trim()) bad(w.physnet, "This field is required.");
     }
-    if (i === 1 && f.withSubnet.checked) {
+    if (st.id === "subnet" && f.withSubnet.checked) {
       const v = Number(f.version.value);
       if (!f.cidr.value.trim()) {
         bad(w.cidr, "Specify \"Network Address\" or clear the \"Create Subnet\" checkbox in the previous step.");
@@ -539,7 +581,7 @@ async function createNetwork(admin) {
         bad(w.gateway, ipVersion(gw) ? "The gateway IP and the IP version do not agree." : "Incorrect format for IP address.");
       }
     }
-    if (i === 2 && f.withSubnet.checked) {
+    if (st.id === "details" && f.withSubnet.checked) {
       for (const l of lines(f.pools.value)) {
         const p = l.split(",").map((x) => x.trim());
         if (p.length !== 2) { bad(w.pools, "Start and end addresses must be specified (value=" + l + ")"); break; }
@@ -555,13 +597,43 @@ async function createNetwork(admin) {
         if (checkCidr(p[0], ipVersion(p[0].split("/")[0]) || 4) || !ipVersion(p[1])) { bad(w.routes, "host_routes: Invalid IP address (value=" + l + ")"); break; }
       }
     }
-    steps[i].bad = !ok;
+    st.bad = !ok;
     return ok;
+  }
+  function subnetBody(netObj) {
+    const b = { network_id: netObj.id, name: f.subnetName.value, cidr: f.cidr.value.trim(),
+      ip_version: Number(f.version.value), tenant_id: netObj.project_id,
+      enable_dhcp: f.dhcp.checked };
+    if (f.noGateway.checked) b.gateway_ip = null;
+    else if (f.gateway.value.trim()) b.gateway_ip = f.gateway.value.trim();
+    const pools = lines(f.pools.value).map((l) => { const [start, end] = l.split(",").map((x) => x.trim()); return { start, end }; });
+    if (pools.length) b.allocation_pools = pools;
+    const dns = lines(f.dns.value);
+    if (dns.length) b.dns_nameservers = dns;
+    const routes = lines(f.routes.value).map((l) => { const [destination, nexthop] = l.split(",").map((x) => x.trim()); return { destination, nexthop }; });
+    if (routes.length) b.host_routes = routes;
+    return b;
+  }
+  async function submitSubnet(netObj) {
+    const b = subnetBody(netObj);
+    if (!admin && !session.isAdmin) delete b.tenant_id;   // a member's subnet is its own
+    try {
+      await api("POST", "/v2.0/subnets", { subnet: b });
+    } catch (e) {
+      formErr.textContent = "Failed to create subnet \"" + b.cidr + "\": " + e.message;
+      formErr.hidden = false;
+      toast("error", "Failed to create subnet \"" + b.cidr + "\" for network \"" + shortName(netObj) + "\".", e.message);
+      return;
+    }
+    closeModal();
+    toast("success", "Created subnet \"" + (b.name || b.cidr) + "\".");
+    render();
   }
   async function submit() {
     for (let i = 0; i < active().length; i++) {
-      if (!validate(i)) { go(i); return; }
+      if (!validate(active()[i])) { go(i); return; }
     }
+    if (existing) return submitSubnet(existing);
     const net = { name: f.name.value, admin_state_up: f.adminState.checked };
     if (session.isAdmin) net.shared = f.shared.checked;
     if (f.mtu.value) net.mtu = Number(f.mtu.value);
@@ -581,22 +653,12 @@ async function createNetwork(admin) {
       return render();
     }
     if (f.withSubnet.checked) {
-      const s = { network_id: created.id, name: f.subnetName.value, cidr: f.cidr.value.trim(),
-        ip_version: Number(f.version.value), tenant_id: created.project_id,
-        enable_dhcp: f.dhcp.checked };
-      if (f.noGateway.checked) s.gateway_ip = null;
-      else if (f.gateway.value.trim()) s.gateway_ip = f.gateway.value.trim();
-      const pools = lines(f.pools.value).map((l) => { const [start, end] = l.split(",").map((x) => x.trim()); return { start, end }; });
-      if (pools.length) s.allocation_pools = pools;
-      const dns = lines(f.dns.value);
-      if (dns.length) s.dns_nameservers = dns;
-      const routes = lines(f.routes.value).map((l) => { const [destination, nexthop] = l.split(",").map((x) => x.trim()); return { destination, nexthop }; });
-      if (routes.length) s.host_routes = routes;
       try {
-        await api("POST", "/v2.0/subnets", { subnet: s });
+        await api("POST", "/v2.0/subnets", { subnet: subnetBody(created) });
       } catch (e) {
         // No empty network is left behind (gui.md §4.5).
-        formErr.textContent = "Failed to create subnet \"" + s.cidr + "\" for network \"" + net.name + "\": " + e.message;
+        const cidr = f.cidr.value.trim();
+        formErr.textContent = "Failed to create subnet \"" + cidr + "\" for network \"" + net.name + "\": " + e.message;
         formErr.hidden = false;
         try {
           await api("DELETE", "/v2.0/networks/" + created.id);
@@ -604,7 +666,7 @@ async function createNetwork(admin) {
         } catch (e2) {
           toast("error", "Failed to delete network \"" + shortName(created) + "\".", e2.message);
         }
-        toast("error", "Failed to create subnet \"" + s.cidr + "\" for network \"" + shortName(created) + "\".", e.message);
+        toast("error", "Failed to create subnet \"" + cidr + "\" for network \"" + shortName(created) + "\".", e.message);
         return;
       }
     }
@@ -612,7 +674,8 @@ async function createNetwork(admin) {
     toast("success", "Created network \"" + shortName(created) + "\".");
     render();
   }
-  const closeModal = modal("Create Network", h("div", { class: "wizard" }, tabs, formErr, pane),
+  const closeModal = modal(existing ? "Create Subnet" : "Create Network",
+    h("div", { class: "wizard" }, tabs, formErr, pane),
     (close) => [h("button", { type: "button", onclick: close }, "Cancel"), back, next, create]);
   go(0);
 }
@@ -628,7 +691,8 @@ async function networkDetail(main, id, admin, tabName) {
   }
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + id)).data.subnets;
   const ports = (await api("GET", "/v2.0/ports?network_id=" + id)).data.ports;
-  const base = (admin ? "admin/networks/" : "project/networks/") + id + "/detail";
+  const area = admin ? "admin/networks/" : "project/networks/";
+  const base = area + id + "/detail";
   const dl = (pairs) => h("dl", { class: "overview" }, pairs.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
   const overview = dl([
     ["Name", net.name || "-"], ["ID", net.id], ["Project ID", net.project_id],
@@ -642,13 +706,15 @@ async function networkDetail(main, id, admin, tabName) {
   ]);
   const subnetTable = table({ title: "Subnets", id: "subnets", rows: subnets,
     filter: (s) => [s.name, s.cidr].join(" "),
-    cols: [{ title: "Name", cell: (s) => shortName(s) }, { title: "Network Address", cell: (s) => s.cidr },
+    cols: [{ title: "Name", cell: (s) => link(area + "subnets/" + s.id + "/detail", shortName(s)) },
+      { title: "Network Address", cell: (s) => s.cidr },
       { title: "IP Version", cell: (s) => "IPv" + s.ip_version }, { title: "Gateway IP", cell: (s) => dash(s.gateway_ip) }],
-    actions: [{ label: "Delete Subnets", danger: true, run: (sel) => confirmDelete("Subnet", "Subnets", sel,
+    actions: [{ label: "+ Create Subnet", run: () => createNetwork(admin, net) },
+      { label: "Delete Subnets", danger: true, run: (sel) => confirmDelete("Subnet", "Subnets", sel,
       (s) => api("DELETE", "/v2.0/subnets/" + s.id)) }] });
   const portTable = table({ title: "Ports", id: "ports", rows: ports,
     filter: (p) => [p.name, p.id, p.mac_address, p.device_owner].join(" "),
-    cols: [{ title: "Name", cell: (p) => shortName(p) },
+    cols: [{ title: "Name", cell: (p) => link(area + "ports/" + p.id + "/detail", shortName(p)) },
       { title: "Fixed IPs", cell: (p) => h("ul", { class: "plain" }, (p.fixed_ips || []).map((f) => h("li", {}, f.ip_address))) },
       { title: "MAC Address", cell: (p) => p.mac_address },
       { title: "Attached Device", cell: (p) => p.device_owner || (p.device_id ? "Attached" : "Detached") },
@@ -664,7 +730,9 @@ async function networkDetail(main, id, admin, tabName) {
   main.replaceChildren(
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" },
       link(admin ? "admin/networks/" : "project/networks/", "Networks"), " › ", net.name || net.id),
-    h("h1", {}, net.name || net.id),
+    h("div", { class: "title-row" }, h("h1", {}, net.name || net.id),
+      h("div", { class: "table-actions" }, networkActions(net, admin).map((a) =>
+        h("button", { type: "button", class: a.danger ? "danger" : null, onclick: a.run }, a.label)))),
     h("div", { class: "tabs", role: "tablist" }, tabs.map(([key, title]) =>
       h("a", { href: ROOT + base + "?tab=network_tabs__" + key, "data-link": true, role: "tab",
         "aria-selected": key === chosen[0] ? "true" : "false" }, title))),
@@ -674,13 +742,79 @@ route("project/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, f
 route("admin/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, true), { admin: true });
 
 
+
+// --- subnet and port detail (gui.md §6, §7) -------------------------------------------
+function definitionList(pairs) {
+  return h("dl", { class: "overview" }, pairs.filter(Boolean).map(([k, v]) =>
+    [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+async function subnetDetail(main, id, admin) {
+  let sub;
+  try { sub = (await api("GET", "/v2.0/subnets/" + id)).data.subnet; }
+  catch (e) { if (e.status === 404) return notFound(main); throw e; }
+  const area = admin ? "admin/networks/" : "project/networks/";
+  let netName = sub.network_id;
+  try { netName = shortName((await api("GET", "/v2.0/networks/" + sub.network_id)).data.network); }
+  catch (e) { /* the id will do */ }
+  main.replaceChildren(
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(area, "Networks"), " › ",
+      link(area + sub.network_id + "/detail", netName), " › ",
+      link(area + sub.network_id + "/detail?tab=network_tabs__subnets_tab", "Subnets")),
+    h("div", { class: "title-row" }, h("h1", {}, sub.name || sub.id),
+      h("div", { class: "table-actions" }, h("button", { type: "button", class: "danger",
+        onclick: () => confirmDelete("Subnet", "Subnets", [sub],
+          (x) => api("DELETE", "/v2.0/subnets/" + x.id)) }, "Delete Subnet"))),
+    definitionList([["Name", sub.name || "-"], ["ID", sub.id], ["Project ID", sub.project_id],
+      ["Network Name", netName], ["Network ID", link(area + sub.network_id + "/detail", sub.network_id)],
+      ["Subnet Pool", sub.subnetpool_id || "None"], ["IP Version", "IPv" + sub.ip_version],
+      ["CIDR", sub.cidr],
+      ["IP Allocation Pools", h("ul", { class: "plain" }, (sub.allocation_pools || []).map((p) =>
+        h("li", {}, "Start " + p.start + " - End " + p.end)))],
+      ["Gateway IP", dash(sub.gateway_ip)], ["DHCP Enabled", yesNo(sub.enable_dhcp)],
+      sub.ip_version === 6 ? ["IPv6 Address Configuration Mode", dash(sub.ipv6_address_mode)] : null,
+      ["Additional Routes", (sub.host_routes || []).length ? h("ul", { class: "plain" },
+        sub.host_routes.map((r) => h("li", {}, "Destination " + r.destination + " : Next hop " + r.nexthop))) : "None"],
+      ["DNS Name Servers", (sub.dns_nameservers || []).length ? sub.dns_nameservers.join(", ") : "None"]]));
+}
+route("project/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, false));
+route("admin/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, true), { admin: true });
+
+async function portDetail(main, id, admin) {
+  let port;
+  try { port = (await api("GET", "/v2.0/ports/" + id)).data.port; }
+  catch (e) { if (e.status === 404) return notFound(main); throw e; }
+  const area = admin ? "admin/networks/" : "project/networks/";
+  main.replaceChildren(
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(area, "Networks"), " › ",
+      link(area + port.network_id + "/detail?tab=network_tabs__ports_tab", "Ports")),
+    h("div", { class: "title-row" }, h("h1", {}, port.name || port.id),
+      h("div", { class: "table-actions" }, h("button", { type: "button", class: "danger",
+        onclick: () => confirmDelete("Port", "Ports", [port],
+          (x) => api("DELETE", "/v2.0/ports/" + x.id)) }, "Delete Port"))),
+    definitionList([["Name", port.name || "-"], ["ID", port.id],
+      ["Network ID", link(area + port.network_id + "/detail", port.network_id)],
+      ["Project ID", port.project_id], ["MAC Address", port.mac_address],
+      ["Status", status(port.status)], ["Admin State", upDown(port.admin_state_up)],
+      ["Fixed IPs", h("ul", { class: "plain" }, (port.fixed_ips || []).map((f) =>
+        h("li", {}, "IP address: " + f.ip_address + ", Subnet ID " + f.subnet_id)))],
+      ["Device Owner", dash(port.device_owner)], ["Device ID", dash(port.device_id)],
+      port["binding:host_id"] !== undefined ? ["Binding", h("dl", { class: "inner" },
+        h("dt", {}, "Host"), h("dd", {}, dash(port["binding:host_id"])),
+        h("dt", {}, "VNIC Type"), h("dd", {}, dash(port["binding:vnic_type"])),
+        h("dt", {}, "VIF Type"), h("dd", {}, dash(port["binding:vif_type"])),
+        h("dt", {}, "VIF Details"), h("dd", {}, JSON.stringify(port["binding:vif_details"] || {})))] : null]));
+}
+route("project/networks/ports/([^/]+)/detail", (main, id) => portDetail(main, id, false));
+route("admin/networks/ports/([^/]+)/detail", (main, id) => portDetail(main, id, true), { admin: true });
+
 // --- Network Topology (gui.md §9): networks, subnets, ports, instances, and per node
 // the bridges, taps and uplinks the linux-bridge agents wire — updated live. ----------
 const SVGNS = "http://www.w3.org/2000/svg";
 function svg(tag, attrs, ...children) {
   const el = document.createElementNS(SVGNS, tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }

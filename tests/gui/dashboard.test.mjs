@@ -143,6 +143,10 @@ test("demo creates first_local_net with the wizard and sees the DHCP port", asyn
 
   await row.getByRole("link", { name: "first_local_net" }).click();
   await page.getByRole("heading", { name: "first_local_net", level: 1 }).waitFor();
+  const overview = await page.locator("dl.overview").innerText();
+  assert.match(overview, /Status\s+Active/);
+  assert.match(overview, /MTU\s+1500/);
+  assert.ok(!overview.includes("[object"), overview);
   await shot(page, "05-network-overview");
   await page.getByRole("tab", { name: "Ports" }).click();
   const portRow = page.locator("#ports tbody tr", { hasText: "network:dhcp" });
@@ -214,6 +218,54 @@ test("admin creates second_local_net for project demo and sees the agents", asyn
   await page.close();
 });
 
+test("admin: a network first, then Create Subnet on its page; edit; subnet and port pages", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "admin", "admin");
+  await page.getByRole("link", { name: "Networks" }).nth(1).click();
+  await page.getByRole("heading", { name: "Networks", level: 1 }).waitFor();
+  await page.getByRole("button", { name: "+ Create Network" }).click();
+  await page.getByLabel("Network Name").fill("third_local_net");
+  await page.locator("#id_project_select").selectOption({ label: "demo" });
+  await page.getByLabel("Create Subnet").uncheck();
+  assert.equal(await page.getByRole("button", { name: "Next »" }).isVisible(), false);
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByText('Created network "third_local_net"').waitFor();
+  await page.getByRole("link", { name: "third_local_net" }).click();
+  await page.getByRole("heading", { name: "third_local_net", level: 1 }).waitFor();
+  await page.getByRole("button", { name: "Create Subnet" }).click();
+  await page.getByRole("dialog", { name: "Create Subnet" }).waitFor();
+  await page.getByLabel("Subnet Name").fill("subnet_third");
+  await page.getByLabel("Network Address").fill("172.16.3.0/24");
+  await page.getByRole("button", { name: "Next »" }).click();
+  await page.getByLabel("Allocation Pools").fill("172.16.3.101,172.16.3.200");
+  await page.getByLabel("DNS Name Servers").fill("192.0.2.53");
+  await page.getByLabel("Host Routes").fill("10.9.0.0/16,172.16.3.254");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByText('Created subnet "subnet_third"').waitFor();
+  await page.getByRole("tab", { name: "Subnets" }).click();
+  await page.getByRole("link", { name: "subnet_third" }).click();
+  await page.getByText("Start 172.16.3.101 - End 172.16.3.200").waitFor();
+  await page.getByText("Destination 10.9.0.0/16 : Next hop 172.16.3.254").waitFor();
+  await shot(page, "12-subnet-detail");
+  // Edit the network's name.
+  await page.getByRole("link", { name: "third_local_net" }).first().click();
+  await page.getByRole("button", { name: "Edit Network" }).click();
+  await page.getByLabel("Name", { exact: true }).fill("third_renamed");
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await page.getByText('Updated network "third_renamed"').waitFor();
+  // A port on it, and its page.
+  const adminToken = await token("admin", "admin");
+  const net = (await http("GET", "/v2.0/networks?name=third_renamed", null, adminToken)).data.networks[0];
+  const port = (await http("POST", "/v2.0/ports", { port: { network_id: net.id,
+    device_owner: "compute:nova", "binding:host_id": "controller" } }, adminToken)).data.port;
+  await page.goto(url + "/dashboard/admin/networks/ports/" + port.id + "/detail");
+  await page.getByText(port.mac_address).waitFor();
+  await page.getByText("compute:nova").waitFor();
+  assert.match(await page.locator("dl.inner").innerText(), /controller/);
+  await shot(page, "13-port-detail");
+  await page.close();
+});
+
 test("the topology shows both bridges and follows ports coming up", async () => {
   const adminToken = await token("admin", "admin");
   const agentToken = await token("neutrino-agent", "service");
@@ -235,7 +287,7 @@ test("the topology shows both bridges and follows ports coming up", async () => 
     assert.match(await bridge.innerText(), new RegExp("tap" + port.id.slice(0, 11)));
     await page.locator('g[data-port="' + port.id + '"]').waitFor();
   }
-  await shot(page, "12-topology");
+  await shot(page, "14-topology");
   // The linux-bridge agent reports the first DHCP tap up: the page follows, no reload.
   const tap = "tap" + nets.first_local_net.port.id.slice(0, 11);
   await http("POST", "/agent/v1/devices", { host: "controller", devices: [tap] }, agentToken);
@@ -243,7 +295,7 @@ test("the topology shows both bridges and follows ports coming up", async () => 
     agentToken);
   await page.locator('g.port.active[data-port="' + nets.first_local_net.port.id + '"]')
     .waitFor({ timeout: 10000 });
-  await shot(page, "13-topology-port-up");
+  await shot(page, "15-topology-port-up");
   await page.close();
 });
 
@@ -255,10 +307,10 @@ test("a member never sees Admin pages, even by URL", async () => {
   await page.getByRole("heading", { name: "Not Found", level: 1 }).waitFor();
   await page.goto(url + "/dashboard/admin/networks/");
   await page.getByRole("heading", { name: "Not Found", level: 1 }).waitFor();
-  await shot(page, "14-member-admin-refused-phone");
+  await shot(page, "16-member-admin-refused-phone");
   await page.goto(url + "/dashboard/project/networks/");
   await page.getByRole("heading", { name: "Networks", level: 1 }).waitFor();
-  await shot(page, "15-project-networks-phone");
+  await shot(page, "17-project-networks-phone");
   await page.close();
 });
 
