@@ -15,7 +15,6 @@
  * are removed. */
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include <jansson.h>
 
 #include "agent.h"
+#include "agent_process.h"
 #include "config.h"
 #include "feed.h"
 #include "log.h"
@@ -198,24 +198,8 @@ report(struct agent *a)
     json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
                               AGENT_BINARY, "host", a->cfg->host, "topic", "N/A",
                               "configurations", configurations(a));
-    json_t *body, *ans = NULL;
-    int r;
 
-    if (!a->started) {
-        json_object_set_new(state, "start_flag", json_true());
-    }
-    body = json_pack("{s:o}", "agent", state);
-    r = server_call(a->sc, "POST", "/agent/v1/report", body, 0, &ans, NULL);
-    json_decref(body);
-    if (!r) {
-        const char *outcome = json_string_value(json_object_get(ans, "state"));
-        if (!a->started || (outcome && STREQ(outcome, "revived"))) {
-            a->need_sync = true;
-        }
-        a->started = true;
-    }
-    json_decref(ans);
-    return r;
+    return agent_report(a->sc, state, &a->started, &a->need_sync);
 }
 
 /* Reports taps up and down in one request. */
@@ -704,24 +688,11 @@ int
 agent_run(const struct agent_config *cfg)
 {
     struct agent a;
-    sigset_t mask;
     int sfd, status = 1;
 
     memset(&a, 0, sizeof a);
     a.cfg = cfg;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &mask, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-    /* TLS only when the server or Keystone is reached over https: initialising it
-     * costs about 4 MB of resident memory for nothing otherwise. */
-    curl_global_init((cfg->server.url && str_startswith(cfg->server.url, "https:"))
-                             || (cfg->server.auth_url
-                                 && str_startswith(cfg->server.auth_url, "https:"))
-                         ? CURL_GLOBAL_DEFAULT
-                         : CURL_GLOBAL_NOTHING);
+    sfd = agent_process_start(&cfg->server);
     if (sfd < 0 || nl_open(&a.nl) || nl_monitor_open(&a.mon)) {
         log_err("cannot open netlink sockets: %s", strerror(errno));
         goto out;

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conf.h"
 #include "util.h"
@@ -30,15 +29,7 @@ static const struct conf_option agent_options[] = {
     INT("vxlan", "udp_dstport", udp_dstport, "0", 0, 65535),
     INT("agent", "polling_interval", polling_interval, "2", 1, 3600),
     INT("agent", "report_interval", report_interval, "30", 0, 3600),
-    STR("server", "url", server.url, "http://127.0.0.1:9696"),
-    STR("server", "unix_socket", server.unix_socket, NULL),
-    STR("server", "auth_url", server.auth_url, NULL),
-    STR("server", "username", server.username, NULL),
-    STR("server", "password", server.password, NULL),
-    STR("server", "project_name", server.project_name, "service"),
-    STR("server", "user_domain_name", server.user_domain_name, "Default"),
-    STR("server", "project_domain_name", server.project_domain_name, "Default"),
-    INT("server", "timeout", server.timeout, "30", 1, 600),
+    SERVER_SETTINGS_OPTIONS(struct agent_config, server),
 };
 
 /* Parses "physnet:iface,physnet2:iface2". */
@@ -102,15 +93,7 @@ agent_config_load(struct agent_config *cfg, char *const *files, size_t n_files, 
     if (r) {
         return r;
     }
-    if (!cfg->host || !*cfg->host) {
-        char name[256];
-        if (gethostname(name, sizeof name)) {
-            snprintf(name, sizeof name, "localhost");
-        }
-        name[sizeof name - 1] = '\0';
-        free(cfg->host);
-        cfg->host = xstrdup(name);
-    }
+    conf_default_host(&cfg->host);
     if (cfg->bridge_mappings && *cfg->bridge_mappings) {
         buf_printf(error, "[linux_bridge] bridge_mappings is not supported; map interfaces"
                           " with physical_interface_mappings");

@@ -52,6 +52,23 @@ int cli_project_id(struct cli *c, const char *arg, char id[64]);
 /* Replaces the tags of a resource (sorted, as the openstack client sends them). */
 int cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *tags);
 
+/* The tags a set (--tag, --no-tag) or unset (--tag, --all-tag) leaves on 'obj', or NULL
+ * when the command gave no tag option (owned). */
+json_t *cli_new_tags(const json_t *obj, const json_t *a, bool unset);
+/* After a create: --tag on the new resource (PUT …/tags), reflected in 'obj'. */
+int cli_create_tags(struct cli *c, const struct kind *k, json_t *obj, const json_t *a);
+/* PUT {<singular>: body} when 'body' has anything, then the tags when not NULL. */
+int cli_update(struct cli *c, const struct kind *k, const json_t *obj, json_t *body,
+               const json_t *tags);
+/* The tag filters of list commands (--tags, --any-tags, --not-tags, --not-any-tags). */
+void cli_tag_filters(struct buf *query, const json_t *a);
+/* Sets body's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> values,
+ * followed by the entries of 'keep' (cmd_port.c). */
+int cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body);
+/* "<kind> show <one>": finds it and prints it with 'fields'. */
+int cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct field *fields,
+             size_t n);
+
 /* "GET /v2.0/<collection>?<query>" and print with 'cols'. */
 int cli_list(struct cli *c, const struct kind *k, const char *query, const struct field *cols,
              size_t n);

@@ -179,15 +179,7 @@ network_create(struct cli *c, const json_t *a)
         return cli_fail_call(c);
     }
     net = json_object_get(ans, "network");
-    if (arg_list(a, "tag")) {
-        if (cli_put_tags(c, &network, json_string_value(json_object_get(net, "id")),
-                         arg_list(a, "tag"))) {
-            json_decref(ans);
-            return 1;
-        }
-        json_object_set(net, "tags", (json_t *) arg_list(a, "tag"));
-    }
-    r = show(c, net);
+    r = cli_create_tags(c, &network, net, a) ? 1 : show(c, net);
     json_decref(ans);
     return r;
 }
@@ -243,10 +235,7 @@ network_list(struct cli *c, const json_t *a)
     cli_q(&query, "provider:network_type", arg_str(a, "provider-network-type"));
     cli_q(&query, "provider:physical_network", arg_str(a, "provider-physical-network"));
     cli_q(&query, "provider:segmentation_id", arg_str(a, "provider-segment"));
-    cli_q(&query, "tags", arg_str(a, "tags"));
-    cli_q(&query, "tags-any", arg_str(a, "any-tags"));
-    cli_q(&query, "not-tags", arg_str(a, "not-tags"));
-    cli_q(&query, "not-tags-any", arg_str(a, "not-any-tags"));
+    cli_tag_filters(&query, a);
     r = is_long ? cli_list(c, &network, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
                 : cli_list(c, &network, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
     buf_done(&query);
@@ -256,18 +245,7 @@ network_list(struct cli *c, const json_t *a)
 static int
 network_show(struct cli *c, const json_t *a)
 {
-    json_t *net;
-    int r;
-
-    if (arg_npos(a) != 1) {
-        return cli_fail("network show takes one network");
-    }
-    if (cli_find(c, &network, arg_pos(a, 0), &net)) {
-        return 1;
-    }
-    r = show(c, net);
-    json_decref(net);
-    return r;
+    return cli_show(c, &network, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static int
@@ -281,51 +259,6 @@ static const struct opt set_opts[] = {
     { "name", OPT_STR, NULL }, { "no-tag", OPT_TRUE, NULL },
     { NULL, 0, NULL },
 };
-
-/* PUTs 'body' (if not empty) and the tags (merged or replaced). */
-static int
-update(struct cli *c, const json_t *net, json_t *body, const json_t *add_tags, bool clear,
-       const json_t *remove_tags, bool remove_all)
-{
-    const char *id = json_string_value(json_object_get(net, "id"));
-    char path[256];
-    json_t *ans = NULL;
-
-    if (json_object_size(body)) {
-        json_t *wrapped = json_pack("{s:O}", "network", body);
-        snprintf(path, sizeof path, "/v2.0/networks/%s", id);
-        int r = session_call(cli_session(c), "PUT", path, wrapped, &ans);
-        json_decref(wrapped);
-        json_decref(ans);
-        if (r) {
-            return cli_fail_call(c);
-        }
-    }
-    if (add_tags || clear || remove_tags || remove_all) {
-        json_t *tags = json_array(), *t;
-        size_t i;
-        if (!clear && !remove_all) {
-            json_array_foreach (json_object_get(net, "tags"), i, t) {
-                bool drop = false;
-                size_t j;
-                json_t *rt;
-                json_array_foreach (remove_tags, j, rt) {
-                    drop = drop || json_equal(t, rt);
-                }
-                if (!drop) {
-                    json_array_append(tags, t);
-                }
-            }
-        }
-        json_array_foreach (add_tags, i, t) {
-            json_array_append(tags, t);
-        }
-        int r = cli_put_tags(c, &network, id, tags);
-        json_decref(tags);
-        return r;
-    }
-    return 0;
-}
 
 static int
 network_set(struct cli *c, const json_t *a)
@@ -341,7 +274,9 @@ network_set(struct cli *c, const json_t *a)
         json_decref(body);
         return 1;
     }
-    r = update(c, net, body, arg_list(a, "tag"), arg_bool(a, "no-tag") == 1, NULL, false);
+    json_t *tags = cli_new_tags(net, a, false);
+    r = cli_update(c, &network, net, body, tags);
+    json_decref(tags);
     json_decref(body);
     json_decref(net);
     return r;
@@ -366,7 +301,9 @@ network_unset(struct cli *c, const json_t *a)
         json_decref(body);
         return 1;
     }
-    r = update(c, net, body, NULL, false, arg_list(a, "tag"), arg_bool(a, "all-tag") == 1);
+    json_t *tags = cli_new_tags(net, a, true);
+    r = cli_update(c, &network, net, body, tags);
+    json_decref(tags);
     json_decref(body);
     json_decref(net);
     return r;

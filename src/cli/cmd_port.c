@@ -98,8 +98,8 @@ fixed_ip_of(struct cli *c, const char *text)
     return out;
 }
 
-static int
-fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body)
+int
+cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body)
 {
     json_t *list = json_array(), *v;
     size_t i;
@@ -207,7 +207,7 @@ port_create(struct cli *c, const json_t *a)
     common_attrs(a, body);
     if (arg_bool(a, "no-fixed-ip") == 1) {
         json_object_set_new(body, "fixed_ips", json_array());
-    } else if (arg_list(a, "fixed-ip") && fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
+    } else if (arg_list(a, "fixed-ip") && cli_fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
         json_decref(body);
         return 1;
     }
@@ -229,13 +229,9 @@ port_create(struct cli *c, const json_t *a)
         return cli_fail_call(c);
     }
     p = json_object_get(ans, "port");
-    if (arg_list(a, "tag")) {
-        if (cli_put_tags(c, &port, json_string_value(json_object_get(p, "id")),
-                         arg_list(a, "tag"))) {
-            json_decref(ans);
-            return 1;
-        }
-        json_object_set(p, "tags", (json_t *) arg_list(a, "tag"));
+    if (cli_create_tags(c, &port, p, a)) {
+        json_decref(ans);
+        return 1;
     }
     r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), p);
     json_decref(ans);
@@ -301,10 +297,7 @@ port_list(struct cli *c, const json_t *a)
         }
         json_decref(f);
     }
-    cli_q(&query, "tags", arg_str(a, "tags"));
-    cli_q(&query, "tags-any", arg_str(a, "any-tags"));
-    cli_q(&query, "not-tags", arg_str(a, "not-tags"));
-    cli_q(&query, "not-tags-any", arg_str(a, "not-any-tags"));
+    cli_tag_filters(&query, a);
     r = arg_bool(a, "long") == 1
             ? cli_list(c, &port, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
             : cli_list(c, &port, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
@@ -315,44 +308,13 @@ port_list(struct cli *c, const json_t *a)
 static int
 port_show(struct cli *c, const json_t *a)
 {
-    json_t *p;
-    int r;
-
-    if (arg_npos(a) != 1) {
-        return cli_fail("port show takes one port");
-    }
-    if (cli_find(c, &port, arg_pos(a, 0), &p)) {
-        return 1;
-    }
-    r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), p);
-    json_decref(p);
-    return r;
+    return cli_show(c, &port, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static int
 port_delete(struct cli *c, const json_t *a)
 {
     return cli_delete(c, &port, a);
-}
-
-static int
-port_update(struct cli *c, const json_t *p, json_t *body, json_t *tags)
-{
-    const char *id = json_string_value(json_object_get(p, "id"));
-    char path[256];
-    int r = 0;
-
-    if (json_object_size(body)) {
-        json_t *wrapped = json_pack("{s:O}", "port", body), *ans = NULL;
-        snprintf(path, sizeof path, "/v2.0/ports/%s", id);
-        r = session_call(cli_session(c), "PUT", path, wrapped, &ans) ? cli_fail_call(c) : 0;
-        json_decref(wrapped);
-        json_decref(ans);
-    }
-    if (!r && tags) {
-        r = cli_put_tags(c, &port, id, tags);
-    }
-    return r;
 }
 
 static const struct opt set_opts[] = {
@@ -377,7 +339,7 @@ port_set(struct cli *c, const json_t *a)
     }
     common_attrs(a, body);
     if ((arg_list(a, "fixed-ip") || arg_bool(a, "no-fixed-ip") == 1)
-        && fixed_ips(c, arg_list(a, "fixed-ip"),
+        && cli_fixed_ips(c, arg_list(a, "fixed-ip"),
                      arg_bool(a, "no-fixed-ip") == 1 ? NULL : json_object_get(p, "fixed_ips"),
                      body)) {
         goto out;
@@ -389,16 +351,8 @@ port_set(struct cli *c, const json_t *a)
                    body)) {
         goto out;
     }
-    if (arg_list(a, "tag") || arg_bool(a, "no-tag") == 1) {
-        tags = json_array();
-        if (arg_bool(a, "no-tag") != 1) {
-            json_array_extend(tags, json_object_get(p, "tags"));
-        }
-        if (arg_list(a, "tag")) {
-            json_array_extend(tags, (json_t *) arg_list(a, "tag"));
-        }
-    }
-    r = port_update(c, p, body, tags);
+    tags = cli_new_tags(p, a, false);
+    r = cli_update(c, &port, p, body, tags);
 out:
     json_decref(tags);
     json_decref(body);
@@ -471,24 +425,8 @@ port_unset(struct cli *c, const json_t *a)
         }
         json_object_set_new(body, "binding:profile", prof);
     }
-    if (arg_list(a, "tag") || arg_bool(a, "all-tag") == 1) {
-        tags = json_array();
-        if (arg_bool(a, "all-tag") != 1) {
-            json_t *t;
-            json_array_foreach (json_object_get(p, "tags"), i, t) {
-                bool drop = false;
-                size_t j;
-                json_t *rt;
-                json_array_foreach (arg_list(a, "tag"), j, rt) {
-                    drop = drop || json_equal(t, rt);
-                }
-                if (!drop) {
-                    json_array_append(tags, t);
-                }
-            }
-        }
-    }
-    r = port_update(c, p, body, tags);
+    tags = cli_new_tags(p, a, true);
+    r = cli_update(c, &port, p, body, tags);
 out:
     json_decref(tags);
     json_decref(body);

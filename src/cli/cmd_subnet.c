@@ -198,13 +198,9 @@ subnet_create(struct cli *c, const json_t *a)
         return cli_fail_call(c);
     }
     json_t *sub = json_object_get(ans, "subnet");
-    if (arg_list(a, "tag")) {
-        if (cli_put_tags(c, &subnet, json_string_value(json_object_get(sub, "id")),
-                         arg_list(a, "tag"))) {
-            json_decref(ans);
-            return 1;
-        }
-        json_object_set(sub, "tags", (json_t *) arg_list(a, "tag"));
+    if (cli_create_tags(c, &subnet, sub, a)) {
+        json_decref(ans);
+        return 1;
     }
     r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), sub);
     json_decref(ans);
@@ -249,10 +245,7 @@ subnet_list(struct cli *c, const json_t *a)
         cli_q(&query, "project_id", id);
     }
     cli_q(&query, "service_types", arg_str(a, "service-type"));
-    cli_q(&query, "tags", arg_str(a, "tags"));
-    cli_q(&query, "tags-any", arg_str(a, "any-tags"));
-    cli_q(&query, "not-tags", arg_str(a, "not-tags"));
-    cli_q(&query, "not-tags-any", arg_str(a, "not-any-tags"));
+    cli_tag_filters(&query, a);
     r = arg_bool(a, "long") == 1
             ? cli_list(c, &subnet, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
             : cli_list(c, &subnet, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
@@ -263,18 +256,7 @@ subnet_list(struct cli *c, const json_t *a)
 static int
 subnet_show(struct cli *c, const json_t *a)
 {
-    json_t *sub;
-    int r;
-
-    if (arg_npos(a) != 1) {
-        return cli_fail("subnet show takes one subnet");
-    }
-    if (cli_find(c, &subnet, arg_pos(a, 0), &sub)) {
-        return 1;
-    }
-    r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), sub);
-    json_decref(sub);
-    return r;
+    return cli_show(c, &subnet, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static int
@@ -296,27 +278,6 @@ static const struct opt unset_opts[] = {
     { "tag", OPT_LIST, NULL }, { "all-tag", OPT_TRUE, NULL },
     { NULL, 0, NULL },
 };
-
-/* PUTs 'body' and the tags; shared by set and unset. */
-static int
-subnet_update(struct cli *c, const json_t *sub, json_t *body, json_t *tags)
-{
-    const char *id = json_string_value(json_object_get(sub, "id"));
-    char path[256];
-    int r = 0;
-
-    if (json_object_size(body)) {
-        json_t *wrapped = json_pack("{s:O}", "subnet", body), *ans = NULL;
-        snprintf(path, sizeof path, "/v2.0/subnets/%s", id);
-        r = session_call(cli_session(c), "PUT", path, wrapped, &ans) ? cli_fail_call(c) : 0;
-        json_decref(wrapped);
-        json_decref(ans);
-    }
-    if (!r && tags) {
-        r = cli_put_tags(c, &subnet, id, tags);
-    }
-    return r;
-}
 
 static int
 subnet_set(struct cli *c, const json_t *a)
@@ -374,16 +335,8 @@ subnet_set(struct cli *c, const json_t *a)
                      json_object_get(sub, "service_types"))) {
         goto out;
     }
-    if (arg_list(a, "tag") || arg_bool(a, "no-tag") == 1) {
-        tags = json_array();
-        if (arg_bool(a, "no-tag") != 1) {
-            json_array_extend(tags, json_object_get(sub, "tags"));
-        }
-        if (arg_list(a, "tag")) {
-            json_array_extend(tags, (json_t *) arg_list(a, "tag"));
-        }
-    }
-    r = subnet_update(c, sub, body, tags);
+    tags = cli_new_tags(sub, a, false);
+    r = cli_update(c, &subnet, sub, body, tags);
 out:
     json_decref(tags);
     json_decref(body);
@@ -453,25 +406,8 @@ subnet_unset(struct cli *c, const json_t *a)
                               "host-route"))) {
         goto out;
     }
-    if (arg_list(a, "tag") || arg_bool(a, "all-tag") == 1) {
-        tags = json_array();
-        if (arg_bool(a, "all-tag") != 1) {
-            json_t *t;
-            size_t i;
-            json_array_foreach (json_object_get(sub, "tags"), i, t) {
-                bool drop = false;
-                size_t j;
-                json_t *rt;
-                json_array_foreach (arg_list(a, "tag"), j, rt) {
-                    drop = drop || json_equal(t, rt);
-                }
-                if (!drop) {
-                    json_array_append(tags, t);
-                }
-            }
-        }
-    }
-    r = subnet_update(c, sub, body, tags);
+    tags = cli_new_tags(sub, a, true);
+    r = cli_update(c, &subnet, sub, body, tags);
 out:
     json_decref(tags);
     json_decref(body);

@@ -239,3 +239,96 @@ cli_py_bool(int b)
 {
     return b < 0 ? NULL : b ? "True" : "False";
 }
+
+json_t *
+cli_new_tags(const json_t *obj, const json_t *a, bool unset)
+{
+    const json_t *given = arg_list(a, "tag"), *t, *rt;
+    bool clear = arg_bool(a, unset ? "all-tag" : "no-tag") == 1;
+    json_t *tags;
+    size_t i, j;
+
+    if (!given && !clear) {
+        return NULL;
+    }
+    tags = json_array();
+    if (!clear) {
+        /* set adds to what is there; unset keeps all but the given ones. */
+        json_array_foreach (json_object_get(obj, "tags"), i, t) {
+            bool drop = false;
+            json_array_foreach (unset ? given : NULL, j, rt) {
+                drop = drop || json_equal(t, rt);
+            }
+            if (!drop) {
+                json_array_append(tags, (json_t *) t);
+            }
+        }
+    }
+    if (!unset && given) {
+        json_array_extend(tags, (json_t *) given);
+    }
+    return tags;
+}
+
+int
+cli_create_tags(struct cli *c, const struct kind *k, json_t *obj, const json_t *a)
+{
+    const json_t *tags = arg_list(a, "tag");
+
+    if (!tags) {
+        return 0;
+    }
+    if (cli_put_tags(c, k, json_string_value(json_object_get(obj, "id")), tags)) {
+        return 1;
+    }
+    json_object_set(obj, "tags", (json_t *) tags);
+    return 0;
+}
+
+int
+cli_update(struct cli *c, const struct kind *k, const json_t *obj, json_t *body,
+           const json_t *tags)
+{
+    const char *id = json_string_value(json_object_get(obj, "id"));
+    char path[256];
+    int r = 0;
+
+    if (json_object_size(body)) {
+        json_t *wrapped = json_pack("{s:O}", k->singular, body), *ans = NULL;
+        snprintf(path, sizeof path, "/v2.0/%s/%s", k->collection, id);
+        r = session_call(cli_session(c), "PUT", path, wrapped, &ans) ? cli_fail_call(c) : 0;
+        json_decref(wrapped);
+        json_decref(ans);
+    }
+    if (!r && tags) {
+        r = cli_put_tags(c, k, id, tags);
+    }
+    return r;
+}
+
+void
+cli_tag_filters(struct buf *query, const json_t *a)
+{
+    cli_q(query, "tags", arg_str(a, "tags"));
+    cli_q(query, "tags-any", arg_str(a, "any-tags"));
+    cli_q(query, "not-tags", arg_str(a, "not-tags"));
+    cli_q(query, "not-tags-any", arg_str(a, "not-any-tags"));
+}
+
+int
+cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct field *fields,
+         size_t n)
+{
+    json_t *obj;
+    int r;
+
+    if (arg_npos(a) != 1) {
+        return cli_fail("%s show takes one %s", k->singular, k->singular);
+    }
+    if (cli_find(c, k, arg_pos(a, 0), &obj)) {
+        return 1;
+    }
+    r = out_show(&c->out, fields, n, obj);
+    json_decref(obj);
+    return r;
+}

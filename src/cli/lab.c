@@ -40,7 +40,6 @@
 #define LAB_RUN_DIR "/run/neutrino-lab"
 
 static const struct kind network_kind = { "network", "networks", "Network" };
-static const struct kind subnet_kind = { "subnet", "subnets", "Subnet" };
 
 /* The tutorial's physical environment. */
 struct nic {
@@ -890,12 +889,11 @@ static int
 instance_launch(struct cli *c, const json_t *a)
 {
     const char *name = arg_pos(a, 0), *node_name = arg_str(a, "node");
-    json_t *state, *jnode, *inst, *body, *ans = NULL, *port, *net = NULL, *v;
+    json_t *state, *jnode, *inst, *body, *ans = NULL, *port, *net = NULL;
     struct session *s, *as;
     struct cli admin;
     struct cloud admin_cloud;
-    char path[256], tap[IFNAMSIZ], sub_id[64];
-    size_t i;
+    char path[256], tap[IFNAMSIZ];
     int r = 1, node_fd = -1, inst_fd = -1;
 
     memset(&admin, 0, sizeof admin);
@@ -928,37 +926,9 @@ instance_launch(struct cli *c, const json_t *a)
     char device_id[37];
     uuid_new(device_id);
     json_object_set_new(body, "device_id", json_string(device_id));
-    if (arg_list(a, "fixed-ip")) {
-        json_t *ips = json_array();
-        json_array_foreach (arg_list(a, "fixed-ip"), i, v) {
-            json_t *kv = arg_kv(json_string_value(v)), *f = json_object();
-            const char *sub = json_string_value(json_object_get(kv, "subnet"));
-            const char *ip = json_string_value(json_object_get(kv, "ip-address"));
-            if (!kv || (!sub && !ip)) {
-                json_decref(kv);
-                json_decref(f);
-                json_decref(ips);
-                json_decref(body);
-                r = cli_fail("--fixed-ip takes subnet=<subnet>,ip-address=<ip>");
-                goto out;
-            }
-            if (sub) {
-                if (cli_find_id(c, &subnet_kind, sub, sub_id)) {
-                    json_decref(kv);
-                    json_decref(f);
-                    json_decref(ips);
-                    json_decref(body);
-                    goto out;
-                }
-                json_object_set_new(f, "subnet_id", json_string(sub_id));
-            }
-            if (ip) {
-                json_object_set_new(f, "ip_address", json_string(ip));
-            }
-            json_array_append_new(ips, f);
-            json_decref(kv);
-        }
-        json_object_set_new(body, "fixed_ips", ips);
+    if (arg_list(a, "fixed-ip") && cli_fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
+        json_decref(body);
+        goto out;
     }
     json_t *wrapped = json_pack("{s:o}", "port", body);
     r = session_call(s, "POST", "/v2.0/ports", wrapped, &ans);

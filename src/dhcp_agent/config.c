@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "conf.h"
 #include "ip.h"
@@ -45,15 +44,7 @@ static const struct conf_option dhcp_options[] = {
     STR("AGENT", "availability_zone", availability_zone, "nova"),
     INT("AGENT", "report_interval", report_interval, "30", 0, 3600),
     BOOL("AGENT", "log_agent_heartbeats", log_agent_heartbeats, "false"),
-    STR("server", "url", server.url, "http://127.0.0.1:9696"),
-    STR("server", "unix_socket", server.unix_socket, NULL),
-    STR("server", "auth_url", server.auth_url, NULL),
-    STR("server", "username", server.username, NULL),
-    STR("server", "password", server.password, NULL),
-    STR("server", "project_name", server.project_name, "service"),
-    STR("server", "user_domain_name", server.user_domain_name, "Default"),
-    STR("server", "project_domain_name", server.project_domain_name, "Default"),
-    INT("server", "timeout", server.timeout, "30", 1, 600),
+    SERVER_SETTINGS_OPTIONS(struct dhcp_config, server),
 };
 
 static int
@@ -99,15 +90,7 @@ dhcp_config_load(struct dhcp_config *cfg, char *const *files, size_t n_files,
     if (r) {
         return r;
     }
-    if (!cfg->host || !*cfg->host) {
-        char name[256];
-        if (gethostname(name, sizeof name)) {
-            snprintf(name, sizeof name, "localhost");
-        }
-        name[sizeof name - 1] = '\0';
-        free(cfg->host);
-        cfg->host = xstrdup(name);
-    }
+    conf_default_host(&cfg->host);
     if (!cfg->interface_driver || !*cfg->interface_driver) {
         buf_printf(error, "[DEFAULT] interface_driver must be set (linuxbridge)");
         return -EINVAL;

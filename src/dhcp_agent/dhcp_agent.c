@@ -37,6 +37,7 @@
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "agent_process.h"
 #include "config.h"
 #include "dnsmasq_conf.h"
 #include "dnsmasq_proc.h"
@@ -175,24 +176,8 @@ report(struct dagent *a)
                               AGENT_BINARY, "host", a->cfg->host, "topic", "dhcp_agent",
                               "availability_zone", a->cfg->availability_zone,
                               "configurations", configurations(a));
-    json_t *body, *ans = NULL;
-    int r;
 
-    if (!a->started) {
-        json_object_set_new(state, "start_flag", json_true());
-    }
-    body = json_pack("{s:o}", "agent", state);
-    r = server_call(a->sc, "POST", "/agent/v1/report", body, 0, &ans, NULL);
-    json_decref(body);
-    if (!r) {
-        const char *outcome = json_string_value(json_object_get(ans, "state"));
-        if (!a->started || (outcome && STREQ(outcome, "revived"))) {
-            a->need_sync = true;
-        }
-        a->started = true;
-    }
-    json_decref(ans);
-    return r;
+    return agent_report(a->sc, state, &a->started, &a->need_sync);
 }
 
 /* Reports the queued ports ready (dnsmasq serves them), in batches. */
@@ -1096,22 +1081,11 @@ int
 dhcp_agent_run(const struct dhcp_config *cfg)
 {
     struct dagent a;
-    sigset_t mask;
     int sfd, status = 1;
 
     memset(&a, 0, sizeof a);
     a.cfg = cfg;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGTERM);
-    sigaddset(&mask, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &mask, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-    curl_global_init((cfg->server.url && str_startswith(cfg->server.url, "https:"))
-                             || (cfg->server.auth_url
-                                 && str_startswith(cfg->server.auth_url, "https:"))
-                         ? CURL_GLOBAL_DEFAULT
-                         : CURL_GLOBAL_NOTHING);
+    sfd = agent_process_start(&cfg->server);
     a.dnsmasq = dnsmasq_binary();
     if (!a.dnsmasq) {
         log_err("dnsmasq is not installed (Debian: apt-get install dnsmasq-base)");

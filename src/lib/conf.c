@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -292,4 +293,20 @@ conf_free(const struct conf_option *table, size_t n, void *cfg)
             *p = NULL;
         }
     }
+}
+
+void
+conf_default_host(char **host)
+{
+    char name[256];
+
+    if (*host && **host) {
+        return;
+    }
+    if (gethostname(name, sizeof name)) {
+        snprintf(name, sizeof name, "localhost");
+    }
+    name[sizeof name - 1] = '\0';
+    free(*host);
+    *host = xstrdup(name);
 }

@@ -45,6 +45,10 @@ int conf_load(const struct conf_option *table, size_t n, void *cfg,
 /* Frees the strings 'cfg' owns. */
 void conf_free(const struct conf_option *table, size_t n, void *cfg);
 
+/* Sets '*host' (owned) to the machine's host name when it is NULL or empty: Neutron's
+ * default for [DEFAULT] host. */
+void conf_default_host(char **host);
+
 /* Parses an oslo-style boolean. Returns 0 or -EINVAL. */
 int conf_parse_bool(const char *s, bool *ret);
 

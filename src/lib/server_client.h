@@ -23,6 +23,22 @@ struct server_settings {
     int timeout;                /* Seconds per ordinary call. */
 };
 
+/* The conf.h option-table entries of [server] for a config struct 'type' whose
+ * struct server_settings is 'member' (both agents read the same section). */
+#define SERVER_SETTINGS_OPTIONS(type, member)                                            \
+    { "server", "url", CONF_STR, offsetof(type, member.url), "http://127.0.0.1:9696", 0, 0 }, \
+    { "server", "unix_socket", CONF_STR, offsetof(type, member.unix_socket), NULL, 0, 0 },   \
+    { "server", "auth_url", CONF_STR, offsetof(type, member.auth_url), NULL, 0, 0 },         \
+    { "server", "username", CONF_STR, offsetof(type, member.username), NULL, 0, 0 },         \
+    { "server", "password", CONF_STR, offsetof(type, member.password), NULL, 0, 0 },         \
+    { "server", "project_name", CONF_STR, offsetof(type, member.project_name), "service",    \
+      0, 0 },                                                                             \
+    { "server", "user_domain_name", CONF_STR, offsetof(type, member.user_domain_name),       \
+      "Default", 0, 0 },                                                                  \
+    { "server", "project_domain_name", CONF_STR, offsetof(type, member.project_domain_name), \
+      "Default", 0, 0 },                                                                  \
+    { "server", "timeout", CONF_INT, offsetof(type, member.timeout), "30", 1, 600 }
+
 struct server_client;
 
 struct server_client *server_client_create(const struct server_settings *s);

@@ -140,14 +140,11 @@ store_agent_delete(struct store_conn *c, const char *id)
 }
 
 int
-store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
+agents_each(struct store_conn *c, sqlite3_stmt *st, store_agent_cb *cb, void *aux,
+            const char *what)
 {
-    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " ORDER BY host, agent_type");
     int rc, r = 0;
 
-    if (!st) {
-        return -EIO;
-    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct agent a;
         agent_from_row(st, &a, false);
@@ -157,7 +154,15 @@ store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
         }
     }
     sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "agents");
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, what);
+}
+
+int
+store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
+{
+    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " ORDER BY host, agent_type");
+
+    return st ? agents_each(c, st, cb, aux, "agents") : -EIO;
 }
 
 /* --- Change feed ----------------------------------------------------------------- */

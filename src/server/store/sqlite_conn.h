@@ -57,6 +57,9 @@ void col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
 struct agent;
 /* Fills 'a' from a row of AGENT_SELECT; strings are copies if 'copy', else borrowed. */
 void agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy);
+/* Steps through an AGENT_SELECT statement, lending each agent to 'cb'. */
+int agents_each(struct store_conn *c, sqlite3_stmt *st, store_agent_cb *cb, void *aux,
+                const char *what);
 
 #endif
 

@@ -7,25 +7,6 @@
 #include "model.h"
 #include "sqlite_conn.h"
 
-/* Runs a statement whose rows are agents, calling 'cb' with borrowed strings. */
-static int
-each_agent(struct store_conn *c, sqlite3_stmt *st, store_agent_cb *cb, void *aux,
-           const char *what)
-{
-    int rc, r = 0;
-
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct agent a;
-        agent_from_row(st, &a, false);
-        r = cb(&a, aux);
-        if (r) {
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, what);
-}
-
 /* Runs a statement whose rows are one or two text columns. */
 static int
 each_text(struct store_conn *c, sqlite3_stmt *st, store_id_cb *cb1, store_pair_cb *cb2,
@@ -85,7 +66,7 @@ store_dhcp_agents_of_network(struct store_conn *c, const char *network_id,
         return -EIO;
     }
     sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    return each_agent(c, st, cb, aux, "dhcp agents of network");
+    return agents_each(c, st, cb, aux, "dhcp agents of network");
 }
 
 int
@@ -118,7 +99,7 @@ store_dhcp_candidates(struct store_conn *c, const char *network_id, int64_t aliv
     }
     sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, alive_since);
-    return each_agent(c, st, cb, aux, "dhcp candidates");
+    return agents_each(c, st, cb, aux, "dhcp candidates");
 }
 
 int

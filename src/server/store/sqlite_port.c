@@ -354,17 +354,12 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
     return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "port by prefix");
 }
 
-int
-store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux)
+/* Steps through a PORT_SELECT statement, lending each port to 'cb'. */
+static int
+each_port(struct store_conn *c, sqlite3_stmt *st, store_port_cb *cb, void *aux, const char *what)
 {
-    static const char sql[] = PORT_SELECT " WHERE p.binding_host_id = ? ORDER BY p.id";
-    sqlite3_stmt *st = conn_stmt(c, sql);
     int rc, r = 0;
 
-    if (!st) {
-        return -EIO;
-    }
-    sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         struct port p;
         port_from_row(st, &p, false);
@@ -374,7 +369,20 @@ store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, v
         }
     }
     sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "ports of host");
+    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, what);
+}
+
+int
+store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux)
+{
+    static const char sql[] = PORT_SELECT " WHERE p.binding_host_id = ? ORDER BY p.id";
+    sqlite3_stmt *st = conn_stmt(c, sql);
+
+    if (!st) {
+        return -EIO;
+    }
+    sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+    return each_port(c, st, cb, aux, "ports of host");
 }
 
 int
@@ -383,23 +391,12 @@ store_ports_of_network(struct store_conn *c, const char *network_id, store_port_
 {
     static const char sql[] = PORT_SELECT " WHERE p.network_id = ? ORDER BY p.id";
     sqlite3_stmt *st = conn_stmt(c, sql);
-    int rc, r = 0;
 
     if (!st) {
         return -EIO;
     }
     sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        struct port p;
-        port_from_row(st, &p, false);
-        r = cb(&p, aux);
-        if (r) {
-            break;
-        }
-    }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0
-                                                         : conn_error(c, rc, "ports of network");
+    return each_port(c, st, cb, aux, "ports of network");
 }
 
 int

@@ -1,0 +1,36 @@
+/* What both agents' processes do the same way: their command line (--config-file,
+ * --debug, --help), logging their configuration's warnings, stop signals as a
+ * signalfd, libcurl's start-up, and the heartbeat (POST /agent/v1/report). */
+#ifndef NEUTRINO_AGENT_PROCESS_H
+#define NEUTRINO_AGENT_PROCESS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buf.h"
+
+struct server_client;
+struct server_settings;
+
+#define AGENT_MAX_CONFIG_FILES 16
+
+/* Parses argv.  Returns -1 to go on (files and debug filled), else the exit status
+ * (after --help, or a usage error); 'usage' is the text of --help. */
+int agent_parse_args(int argc, char **argv, const char *usage, char **files, size_t *n_files,
+                     bool *debug);
+
+/* Logs each line of 'warnings' (the configuration's unknown options). */
+void agent_log_warnings(const struct buf *warnings);
+
+/* Blocks SIGTERM and SIGINT (for the returned signalfd) and ignores SIGPIPE; starts
+ * libcurl, with TLS only when the server or Keystone is reached over https (TLS costs
+ * about 4 MB of resident memory).  Returns the signalfd or -1. */
+int agent_process_start(const struct server_settings *server);
+
+/* Sends a heartbeat: 'state' (agent_type, binary, host, …; consumed) plus start_flag
+ * before the first success.  '*need_sync' is set on the first success and when the
+ * server answers "revived" (the agent was thought dead).  0 or a negative errno. */
+int agent_report(struct server_client *sc, json_t *state, bool *started, bool *need_sync);
+
+#endif
