@@ -20,7 +20,7 @@ def test_assets_with_their_types_and_headers(url):
         assert r.headers["Cache-Control"] == "no-cache"
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert "default-src 'self'" in r.headers["Content-Security-Policy"]
-    assert "<script src=\"/dashboard/app.js\"" in get(url, "/dashboard/").text
+    assert "<script type=\"module\" src=\"/dashboard/app.js\"" in get(url, "/dashboard/").text
 
 
 def test_pages_of_the_app_are_the_app(url):

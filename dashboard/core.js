@@ -1,0 +1,201 @@
+// The dashboard's core: DOM helpers, how values are shown (gui.md §2), toasts, the
+// API with the user's token, sign-in state, and the router that renders Horizon's paths.
+
+const ROOT = "/dashboard/";
+const KS = "/identity/v3";
+const session = JSON.parse(sessionStorage.getItem("neutrino") || "null") || {};
+
+// --- DOM helpers -------------------------------------------------------------------
+function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
+    else if (k === "class") el.className = v;
+    else el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return el;
+}
+const $ = (sel, root = document) => root.querySelector(sel);
+
+function link(path, text) {
+  return h("a", { href: ROOT + path, "data-link": true }, text);
+}
+
+// --- values as Horizon shows them (gui.md §2) ----------------------------------------
+const shortName = (o) => o.name || "(" + o.id.slice(0, 13) + ")";
+const yesNo = (b) => (b ? "Yes" : "No");
+const upDown = (b) => (b ? "UP" : "DOWN");
+const STATUS = { ACTIVE: "Active", BUILD: "Build", DOWN: "Down", ERROR: "Error" };
+const status = (s) => STATUS[s] || s || "-";
+const dash = (v) => (v === null || v === undefined || v === "" ? "-" : String(v));
+
+// --- messages -----------------------------------------------------------------------
+function toast(kind, text, details) {
+  const body = h("div", { class: "toast " + kind, role: kind === "error" ? "alert" : "status" },
+    h("strong", {}, { success: "Success: ", error: "Error: ", info: "Info: " }[kind]), text);
+  if (details) {
+    const more = h("div", { class: "details", hidden: true }, details);
+    body.append(" ", h("button", { type: "button", class: "link",
+      onclick: () => { more.hidden = !more.hidden; } }, "Details"), more);
+  }
+  body.append(h("button", { type: "button", class: "close", "aria-label": "Dismiss",
+    onclick: () => body.remove() }, "×"));
+  $("#toasts").append(body);
+  setTimeout(() => body.remove(), kind === "error" ? 20000 : 6000);
+}
+
+// --- the API ------------------------------------------------------------------------
+class ApiError extends Error {
+  constructor(status, type, message) {
+    super(message);
+    this.status = status;
+    this.type = type;
+  }
+}
+
+async function api(method, path, body) {
+  const headers = { Accept: "application/json" };
+  if (session.token) headers["X-Auth-Token"] = session.token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const r = await fetch(path, { method, headers,
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  if (r.status === 401 && session.token && !path.startsWith(KS + "/auth/tokens")) {
+    signOut("Your session has expired: please sign in again.");
+    throw new ApiError(401, "Unauthorized", "not signed in");
+  }
+  const text = await r.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!r.ok) {
+    const e = (data && (data.NeutronError || data.error)) || {};
+    throw new ApiError(r.status, e.type || e.title || "HTTP " + r.status,
+      e.message || text || r.statusText);
+  }
+  return { data, response: r };
+}
+
+async function signIn(user, password, project) {
+  const body = { auth: { identity: { methods: ["password"], password: { user: {
+    name: user, domain: { name: "Default" }, password } } } } };
+  if (project) body.auth.scope = { project: { name: project, domain: { name: "Default" } } };
+  const { data, response } = await api("POST", KS + "/auth/tokens", body);
+  const t = data.token;
+  session.token = response.headers.get("X-Subject-Token");
+  session.user = t.user.name;
+  session.userId = t.user.id;
+  session.project = t.project ? t.project.name : null;
+  session.projectId = t.project ? t.project.id : null;
+  session.roles = (t.roles || []).map((r) => r.name);
+  session.isAdmin = session.roles.includes("admin");
+  session.password = undefined;
+  sessionStorage.setItem("neutrino", JSON.stringify(session));
+}
+
+async function switchProject(name) {
+  // A token for another project, from the current one (Keystone's token method).
+  const body = { auth: { identity: { methods: ["token"], token: { id: session.token } },
+    scope: { project: { name, domain: { name: "Default" } } } } };
+  const { data, response } = await api("POST", KS + "/auth/tokens", body);
+  session.token = response.headers.get("X-Subject-Token");
+  session.project = data.token.project.name;
+  session.projectId = data.token.project.id;
+  session.roles = (data.token.roles || []).map((r) => r.name);
+  session.isAdmin = session.roles.includes("admin");
+  sessionStorage.setItem("neutrino", JSON.stringify(session));
+}
+
+function signOut(message) {
+  if (session.token) {
+    fetch(KS + "/auth/tokens", { method: "DELETE",
+      headers: { "X-Auth-Token": session.token, "X-Subject-Token": session.token } });
+  }
+  for (const k of Object.keys(session)) delete session[k];
+  sessionStorage.removeItem("neutrino");
+  navigate("auth/login/", message);
+}
+
+// --- routing ------------------------------------------------------------------------
+const routes = [];
+function route(pattern, render, opts = {}) {
+  routes.push({ re: new RegExp("^" + pattern + "$"), render, ...opts });
+}
+
+function navigate(path, message) {
+  history.pushState({}, "", ROOT + path);
+  render(message);
+}
+
+async function render(message) {
+  const rel = location.pathname.startsWith(ROOT) ? location.pathname.slice(ROOT.length) : "";
+  const main = $("#main");
+  if (!session.token && !rel.startsWith("auth/")) {
+    history.replaceState({}, "", ROOT + "auth/login/");
+    return render(message);
+  }
+  chrome();
+  for (const r of routes) {
+    const m = rel.match(r.re);
+    if (!m) continue;
+    if (r.admin && !session.isAdmin) break;     // members never see Admin pages
+    main.replaceChildren(h("p", { class: "loading" }, "Loading…"));
+    try {
+      await r.render(main, ...m.slice(1));
+    } catch (e) {
+      if (e.status !== 401) {
+        main.replaceChildren(h("p", { class: "empty" }, "This page could not be loaded."));
+        toast("error", "Unable to load the page.", e.message);
+      }
+    }
+    if (message) toast("info", message);
+    highlight(rel);
+    main.focus({ preventScroll: true });
+    return;
+  }
+  notFound(main);
+}
+
+function notFound(main) {
+  main.replaceChildren(h("h1", {}, "Not Found"),
+    h("p", {}, "The page you asked for does not exist, or you may not see it."),
+    h("p", {}, link("project/networks/", "Back to Networks")));
+}
+
+function highlight(rel) {
+  for (const a of document.querySelectorAll("#side a")) {
+    const target = a.getAttribute("href").slice(ROOT.length);
+    a.toggleAttribute("aria-current", rel.startsWith(target));
+  }
+}
+
+async function chrome() {
+  const signedIn = Boolean(session.token);
+  $("#top").hidden = !signedIn;
+  $("#side").hidden = !signedIn;
+  $("#admin-menu").hidden = !session.isAdmin;
+  if (!signedIn) return;
+  $("#user-name").textContent = session.user;
+  const sel = $("#project-select");
+  if (sel.dataset.for !== session.token) {
+    sel.dataset.for = session.token;
+    sel.replaceChildren(h("option", { value: session.project }, session.project));
+    try {
+      const { data } = await api("GET", KS + "/auth/projects");
+      sel.replaceChildren(...data.projects.map((p) =>
+        h("option", { value: p.name, selected: p.name === session.project }, p.name)));
+    } catch (e) { /* the current project stays listed */ }
+  }
+}
+
+document.addEventListener("click", (ev) => {
+  const a = ev.target.closest("a[data-link]");
+  if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+  ev.preventDefault();
+  navigate(a.getAttribute("href").slice(ROOT.length));
+});
+window.addEventListener("popstate", () => render());
+
+export { ROOT, KS, session, h, $, link, shortName, yesNo, upDown, status, dash, toast, ApiError, api, signIn, switchProject, signOut, route, navigate, render, notFound, chrome };

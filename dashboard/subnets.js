@@ -1,0 +1,34 @@
+// The subnet detail page (gui.md §6).
+import { h, link, shortName, yesNo, dash, api, route, notFound } from "./core.js";
+import { confirmDelete, definitionList } from "./widgets.js";
+
+async function subnetDetail(main, id, admin) {
+  let sub;
+  try { sub = (await api("GET", "/v2.0/subnets/" + id)).data.subnet; }
+  catch (e) { if (e.status === 404) return notFound(main); throw e; }
+  const area = admin ? "admin/networks/" : "project/networks/";
+  let netName = sub.network_id;
+  try { netName = shortName((await api("GET", "/v2.0/networks/" + sub.network_id)).data.network); }
+  catch (e) { /* the id will do */ }
+  main.replaceChildren(
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(area, "Networks"), " › ",
+      link(area + sub.network_id + "/detail", netName), " › ",
+      link(area + sub.network_id + "/detail?tab=network_tabs__subnets_tab", "Subnets")),
+    h("div", { class: "title-row" }, h("h1", {}, sub.name || sub.id),
+      h("div", { class: "table-actions" }, h("button", { type: "button", class: "danger",
+        onclick: () => confirmDelete("Subnet", "Subnets", [sub],
+          (x) => api("DELETE", "/v2.0/subnets/" + x.id)) }, "Delete Subnet"))),
+    definitionList([["Name", sub.name || "-"], ["ID", sub.id], ["Project ID", sub.project_id],
+      ["Network Name", netName], ["Network ID", link(area + sub.network_id + "/detail", sub.network_id)],
+      ["Subnet Pool", sub.subnetpool_id || "None"], ["IP Version", "IPv" + sub.ip_version],
+      ["CIDR", sub.cidr],
+      ["IP Allocation Pools", h("ul", { class: "plain" }, (sub.allocation_pools || []).map((p) =>
+        h("li", {}, "Start " + p.start + " - End " + p.end)))],
+      ["Gateway IP", dash(sub.gateway_ip)], ["DHCP Enabled", yesNo(sub.enable_dhcp)],
+      sub.ip_version === 6 ? ["IPv6 Address Configuration Mode", dash(sub.ipv6_address_mode)] : null,
+      ["Additional Routes", (sub.host_routes || []).length ? h("ul", { class: "plain" },
+        sub.host_routes.map((r) => h("li", {}, "Destination " + r.destination + " : Next hop " + r.nexthop))) : "None"],
+      ["DNS Name Servers", (sub.dns_nameservers || []).length ? sub.dns_nameservers.join(", ") : "None"]]));
+}
+route("project/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, false));
+route("admin/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, true), { admin: true });

@@ -1,0 +1,132 @@
+// Building blocks shared by the pages: tables, modals, delete confirmation, row
+// menus, form fields and definition lists (gui.md §2).
+import { h, $, shortName, toast, render } from "./core.js";
+
+// --- tables -------------------------------------------------------------------------
+// cols: [{title, cell(row) -> node|string}]; actions: table buttons; selectable rows.
+function table({ title, cols, rows, actions = [], rowActions, filter, id }) {
+  const checks = [];
+  const body = h("tbody");
+  const filterBox = filter && h("input", { type: "search", placeholder: "Filter",
+    "aria-label": "Filter " + title, oninput: () => draw() });
+  const all = h("input", { type: "checkbox", "aria-label": "Select all",
+    onchange: () => checks.forEach((c) => { if (!c.row.hidden) c.box.checked = all.checked; }) });
+  let page = 0;
+  const PAGE = 20;      // Horizon's API_RESULT_PAGE_SIZE
+  const prev = h("button", { type: "button", class: "link", onclick: () => { page--; draw(); } },
+    "« Prev");
+  const nextPage = h("button", { type: "button", class: "link",
+    onclick: () => { page++; draw(); } }, "Next »");
+  function draw() {
+    body.replaceChildren();
+    checks.length = 0;
+    const q = filterBox ? filterBox.value.trim().toLowerCase() : "";
+    const matching = rows.filter((r) => !q || filter(r).toLowerCase().includes(q));
+    page = Math.max(0, Math.min(page, Math.ceil(matching.length / PAGE) - 1));
+    const shown = matching.slice(page * PAGE, page * PAGE + PAGE);
+    prev.hidden = page === 0;
+    nextPage.hidden = (page + 1) * PAGE >= matching.length;
+    for (const r of shown) {
+      const box = h("input", { type: "checkbox", "aria-label": "Select " + shortName(r) });
+      const tr = h("tr", {}, h("td", { class: "sel" }, box),
+        cols.map((c) => h("td", { "data-title": c.title }, c.cell(r))),
+        rowActions ? h("td", { class: "actions" }, rowActions(r)) : null);
+      checks.push({ box, row: tr, item: r });
+      body.append(tr);
+    }
+    if (!shown.length) {
+      body.append(h("tr", {}, h("td", { colspan: cols.length + 2, class: "empty" },
+        "No items to display.")));
+    }
+    count.textContent = "Displaying " + shown.length + " item" + (shown.length === 1 ? "" : "s");
+  }
+  const count = h("span");
+  const foot = h("caption", { class: "count" }, count, " ", prev, " ", nextPage);
+  const selected = () => checks.filter((c) => c.box.checked).map((c) => c.item);
+  const bar = h("div", { class: "table-actions" }, filterBox,
+    actions.map((a) => h("button", { type: "button", class: a.danger ? "danger" : "primary",
+      onclick: () => a.run(selected()) }, a.label)));
+  const t = h("table", { class: "data", id }, h("thead", {}, h("tr", {},
+    h("th", { class: "sel" }, all), cols.map((c) => h("th", { scope: "col" }, c.title)),
+    rowActions ? h("th", { scope: "col" }, "Actions") : null)), body, foot);
+  draw();
+  return h("section", { class: "table-wrap", "aria-label": title },
+    h("div", { class: "table-head" }, h("h2", {}, title), bar), t);
+}
+
+// --- modals -------------------------------------------------------------------------
+function modal(title, content, buttons) {
+  const previous = document.activeElement;
+  const close = () => { overlay.remove(); if (previous) previous.focus(); };
+  const dialog = h("div", { class: "modal", role: "dialog", "aria-modal": "true",
+      "aria-label": title },
+    h("header", {}, h("h2", {}, title),
+      h("button", { type: "button", class: "close", "aria-label": "Close", onclick: close }, "×")),
+    content, h("footer", {}, buttons(close)));
+  const overlay = h("div", { class: "overlay",
+    onkeydown: (ev) => { if (ev.key === "Escape") close(); } }, dialog);
+  $("#modal-root").append(overlay);
+  const first = dialog.querySelector("input, select, textarea, button:not(.close)");
+  if (first) first.focus();
+  return close;
+}
+
+function confirmDelete(thing, things, items, run) {
+  if (!items.length) {
+    toast("info", "Select the " + things.toLowerCase() + " to delete first.");
+    return;
+  }
+  const many = items.length > 1;
+  const word = many ? things : thing;
+  modal("Confirm Delete " + word,
+    h("div", { class: "body" }, h("p", {}, "You have selected: ",
+      items.map((i) => '"' + shortName(i) + '"').join(", "), ". Please confirm your selection."),
+    h("p", {}, "This action cannot be undone.")),
+    (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
+      h("button", { type: "button", class: "danger", onclick: async () => {
+        close();
+        const ok = [];
+        for (const i of items) {
+          try {
+            await run(i);
+            ok.push(shortName(i));
+          } catch (e) {
+            toast("error", e.status === 403 || e.status === 404
+              ? "You are not allowed to delete " + thing.toLowerCase() + ": " + shortName(i)
+              : "Unable to delete " + thing.toLowerCase() + ": " + shortName(i), e.message);
+          }
+        }
+        if (ok.length) {
+          toast("success", "Deleted " + (ok.length > 1 ? things : thing) + ": " + ok.join(", "));
+        }
+        render();
+      } }, "Delete " + word)]);
+}
+
+// Row actions: the first as a button, the rest in a menu (gui.md §2).
+function rowMenu(actions) {
+  const [first, ...rest] = actions;
+  const menu = rest.length ? h("details", { class: "menu" }, h("summary", { "aria-label": "More actions" }, "▾"),
+    h("ul", { class: "plain" }, rest.map((a) => h("li", {}, h("button", { type: "button",
+      class: a.danger ? "link danger" : "link", onclick: (ev) => { ev.target.closest("details").open = false; a.run(); } }, a.label))))) : null;
+  return h("div", { class: "row-actions" }, h("button", { type: "button", onclick: first.run }, first.label), menu);
+}
+
+function field(label, input, help, required) {
+  const err = h("p", { class: "field-error", role: "alert", hidden: true });
+  const wrap = h("div", { class: "field" },
+    h("label", { for: input.id }, label, required ? h("span", { class: "req" }, " *") : null),
+    input, help ? h("p", { class: "help" }, help) : null, err);
+  wrap.error = (msg) => { err.textContent = msg || ""; err.hidden = !msg;
+    input.setAttribute("aria-invalid", msg ? "true" : "false"); };
+  return wrap;
+}
+
+// The wizard of "Create Network" (gui.md §4, §11.2), and of "Create Subnet" on an
+
+function definitionList(pairs) {
+  return h("dl", { class: "overview" }, pairs.filter(Boolean).map(([k, v]) =>
+    [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+export { table, modal, confirmDelete, rowMenu, field, definitionList };

@@ -1,0 +1,221 @@
+// The "Create Network" wizard (gui.md §4, §11.2) and "Create Subnet" on an existing
+// network (its two subnet steps, §6).
+import { KS, session, h, shortName, toast, api, render } from "./core.js";
+import { modal, field } from "./widgets.js";
+import { ipVersion, checkCidr, ipToInt, lines } from "./validate.js";
+
+async function createNetwork(admin, existing) {
+  const f = {
+    name: h("input", { id: "id_net_name", maxlength: 255 }),
+    adminState: h("input", { id: "id_admin_state", type: "checkbox", checked: true }),
+    shared: h("input", { id: "id_shared", type: "checkbox" }),
+    external: h("input", { id: "id_external", type: "checkbox" }),
+    withSubnet: h("input", { id: "id_with_subnet", type: "checkbox", checked: true }),
+    mtu: h("input", { id: "id_mtu", type: "number", min: 68 }),
+    project: h("select", { id: "id_project_select" }),
+    type: h("select", { id: "id_network_type" },
+      ["local", "flat", "vlan", "vxlan", "gre"].map((t) => h("option", { value: t }, t))),
+    physnet: h("input", { id: "id_physical_network" }),
+    segment: h("input", { id: "id_segmentation_id", type: "number", min: 1 }),
+    subnetName: h("input", { id: "id_subnet_name", maxlength: 255 }),
+    cidr: h("input", { id: "id_cidr", placeholder: "e.g. 192.168.0.0/24" }),
+    version: h("select", { id: "id_ip_version" }, h("option", { value: "4" }, "IPv4"),
+      h("option", { value: "6" }, "IPv6")),
+    gateway: h("input", { id: "id_gateway_ip" }),
+    noGateway: h("input", { id: "id_no_gateway", type: "checkbox" }),
+    dhcp: h("input", { id: "id_enable_dhcp", type: "checkbox", checked: true }),
+    pools: h("textarea", { id: "id_allocation_pools", rows: 4 }),
+    dns: h("textarea", { id: "id_dns_nameservers", rows: 3 }),
+    routes: h("textarea", { id: "id_host_routes", rows: 3 }),
+  };
+  if (admin) {
+    try {
+      const { data } = await api("GET", KS + "/projects");
+      f.project.replaceChildren(...data.projects.map((p) =>
+        h("option", { value: p.id, selected: p.name === session.project }, p.name)));
+    } catch (e) { f.project.append(h("option", { value: session.projectId }, session.project)); }
+  }
+  const w = {
+    name: field("Network Name", f.name),
+    project: field("Project", f.project, null, true),
+    type: field("Provider Network Type", f.type, "The physical mechanism of the network.", true),
+    physnet: field("Physical Network", f.physnet, "The physical network (flat, vlan).", true),
+    segment: field("Segmentation ID", f.segment, "VLAN ID or VNI (empty: allocated)."),
+    mtu: field("MTU", f.mtu, "Optional; at least 68 (IPv4) or 1280 (IPv6)."),
+    subnetName: field("Subnet Name", f.subnetName),
+    cidr: field("Network Address", f.cidr, "In CIDR form, e.g. 192.168.0.0/24 or 2001:DB8::/48.", true),
+    version: field("IP Version", f.version),
+    gateway: field("Gateway IP", f.gateway, "Empty: the network's first address (192.168.0.1 for 192.168.0.0/24). Tick \"Disable Gateway\" for none."),
+    pools: field("Allocation Pools", f.pools, "One pool per line: start,end. Empty: the whole range but the gateway."),
+    dns: field("DNS Name Servers", f.dns, "One IP address per line."),
+    routes: field("Host Routes", f.routes, "One route per line: destination_cidr,nexthop."),
+  };
+  const check = (input, label) => h("div", { class: "field check" }, input,
+    h("label", { for: input.id }, label));
+  const showProvider = () => {
+    const t = f.type.value;
+    w.physnet.hidden = !(t === "flat" || t === "vlan");
+    w.segment.hidden = !(t === "vlan" || t === "vxlan" || t === "gre");
+  };
+  f.type.addEventListener("change", showProvider);
+  f.noGateway.addEventListener("change", () => { w.gateway.hidden = f.noGateway.checked; });
+  const steps = [
+    { id: "network", title: "Network", body: h("div", {},
+      h("p", { class: "help" }, "Create a new network. A subnet can be created in the next steps."),
+      w.name, admin ? w.project : null, admin ? w.type : null, admin ? w.physnet : null,
+      admin ? w.segment : null, check(f.adminState, "Enable Admin State"),
+      session.isAdmin ? check(f.shared, "Shared") : null,
+      admin ? check(f.external, "External Network") : null,
+      check(f.withSubnet, "Create Subnet"), w.mtu) },
+    { id: "subnet", title: "Subnet", body: h("div", {},
+      h("p", { class: "help" }, "Create a subnet associated with the network. If \"Gateway IP\" is empty, the first address of the network is the gateway."),
+      w.subnetName, w.cidr, w.version, w.gateway, check(f.noGateway, "Disable Gateway")) },
+    { id: "details", title: "Subnet Details", body: h("div", {},
+      h("p", { class: "help" }, "Specify additional attributes for the subnet."),
+      check(f.dhcp, "Enable DHCP"), w.pools, w.dns, w.routes) },
+  ];
+  if (admin) showProvider();
+  let step = 0;
+  const tabs = h("ol", { class: "steps", role: "tablist" });
+  const pane = h("div", { class: "step" });
+  const formErr = h("p", { class: "form-error", role: "alert", hidden: true });
+  const back = h("button", { type: "button", onclick: () => go(step - 1) }, "« Back");
+  const next = h("button", { type: "button", class: "primary", onclick: () => {
+    if (validate(active()[step])) go(step + 1);
+  } }, "Next »");
+  const create = h("button", { type: "button", class: "primary", onclick: () => submit() },
+    "Create");
+  const active = () => (existing ? steps.slice(1) : f.withSubnet.checked ? steps
+    : steps.slice(0, 1));
+  function go(i) {
+    step = Math.max(0, Math.min(i, active().length - 1));
+    tabs.replaceChildren(...active().map((s, k) => h("li", { role: "tab",
+      "aria-selected": k === step ? "true" : "false", class: s.bad ? "bad" : null },
+      h("button", { type: "button", class: "link", onclick: () => go(k) }, s.title))));
+    pane.replaceChildren(active()[step].body);
+    back.hidden = step === 0;
+    next.hidden = step === active().length - 1;
+    create.hidden = !next.hidden;
+  }
+  f.withSubnet.addEventListener("change", () => go(step));
+  function validate(st) {
+    Object.values(w).forEach((x) => x.error(null));
+    let ok = true;
+    const bad = (x, msg) => { x.error(msg); ok = false; };
+    if (st.id === "network") {
+      if (f.mtu.value && Number(f.mtu.value) < 68) bad(w.mtu, "Ensure this value is greater than or equal to 68.");
+      if (admin && !w.physnet.hidden && !f.physnet.value.trim()) bad(w.physnet, "This field is required.");
+    }
+    if (st.id === "subnet" && f.withSubnet.checked) {
+      const v = Number(f.version.value);
+      if (!f.cidr.value.trim()) {
+        bad(w.cidr, "Specify \"Network Address\" or clear the \"Create Subnet\" checkbox in the previous step.");
+      } else {
+        const e = checkCidr(f.cidr.value.trim(), v);
+        if (e) bad(w.cidr, e);
+      }
+      const gw = f.gateway.value.trim();
+      if (gw && !f.noGateway.checked && ipVersion(gw) !== v) {
+        bad(w.gateway, ipVersion(gw) ? "The gateway IP and the IP version do not agree." : "Incorrect format for IP address.");
+      }
+    }
+    if (st.id === "details" && f.withSubnet.checked) {
+      for (const l of lines(f.pools.value)) {
+        const p = l.split(",").map((x) => x.trim());
+        if (p.length !== 2) { bad(w.pools, "Start and end addresses must be specified (value=" + l + ")"); break; }
+        if (!ipVersion(p[0]) || !ipVersion(p[1])) { bad(w.pools, "allocation_pools: Invalid IP address (value=" + l + ")"); break; }
+        if (ipVersion(p[0]) === 4 && ipToInt(p[0]) > ipToInt(p[1])) { bad(w.pools, "Start address is larger than end address (value=" + l + ")"); break; }
+      }
+      for (const l of lines(f.dns.value)) {
+        if (!ipVersion(l)) { bad(w.dns, "dns_nameservers: Invalid IP address (value=" + l + ")"); break; }
+      }
+      for (const l of lines(f.routes.value)) {
+        const p = l.split(",").map((x) => x.trim());
+        if (p.length !== 2) { bad(w.routes, "Host Routes format error: Destination CIDR and nexthop must be specified (value=" + l + ")"); break; }
+        if (checkCidr(p[0], ipVersion(p[0].split("/")[0]) || 4) || !ipVersion(p[1])) { bad(w.routes, "host_routes: Invalid IP address (value=" + l + ")"); break; }
+      }
+    }
+    st.bad = !ok;
+    return ok;
+  }
+  function subnetBody(netObj) {
+    const b = { network_id: netObj.id, name: f.subnetName.value, cidr: f.cidr.value.trim(),
+      ip_version: Number(f.version.value), tenant_id: netObj.project_id,
+      enable_dhcp: f.dhcp.checked };
+    if (f.noGateway.checked) b.gateway_ip = null;
+    else if (f.gateway.value.trim()) b.gateway_ip = f.gateway.value.trim();
+    const pools = lines(f.pools.value).map((l) => { const [start, end] = l.split(",").map((x) => x.trim()); return { start, end }; });
+    if (pools.length) b.allocation_pools = pools;
+    const dns = lines(f.dns.value);
+    if (dns.length) b.dns_nameservers = dns;
+    const routes = lines(f.routes.value).map((l) => { const [destination, nexthop] = l.split(",").map((x) => x.trim()); return { destination, nexthop }; });
+    if (routes.length) b.host_routes = routes;
+    return b;
+  }
+  async function submitSubnet(netObj) {
+    const b = subnetBody(netObj);
+    if (!admin && !session.isAdmin) delete b.tenant_id;   // a member's subnet is its own
+    try {
+      await api("POST", "/v2.0/subnets", { subnet: b });
+    } catch (e) {
+      formErr.textContent = "Failed to create subnet \"" + b.cidr + "\": " + e.message;
+      formErr.hidden = false;
+      toast("error", "Failed to create subnet \"" + b.cidr + "\" for network \"" + shortName(netObj) + "\".", e.message);
+      return;
+    }
+    closeModal();
+    toast("success", "Created subnet \"" + (b.name || b.cidr) + "\".");
+    render();
+  }
+  async function submit() {
+    for (let i = 0; i < active().length; i++) {
+      if (!validate(active()[i])) { go(i); return; }
+    }
+    if (existing) return submitSubnet(existing);
+    const net = { name: f.name.value, admin_state_up: f.adminState.checked };
+    if (session.isAdmin) net.shared = f.shared.checked;
+    if (f.mtu.value) net.mtu = Number(f.mtu.value);
+    if (admin) {
+      net.tenant_id = f.project.value;
+      net["provider:network_type"] = f.type.value;
+      if (!w.physnet.hidden) net["provider:physical_network"] = f.physnet.value.trim();
+      if (!w.segment.hidden && f.segment.value) net["provider:segmentation_id"] = Number(f.segment.value);
+      net["router:external"] = f.external.checked;
+    }
+    let created;
+    try {
+      created = (await api("POST", "/v2.0/networks", { network: net })).data.network;
+    } catch (e) {
+      closeModal();
+      toast("error", "Failed to create network \"" + net.name + "\".", e.message);
+      return render();
+    }
+    if (f.withSubnet.checked) {
+      try {
+        await api("POST", "/v2.0/subnets", { subnet: subnetBody(created) });
+      } catch (e) {
+        // No empty network is left behind (gui.md §4.5).
+        const cidr = f.cidr.value.trim();
+        formErr.textContent = "Failed to create subnet \"" + cidr + "\" for network \"" + net.name + "\": " + e.message;
+        formErr.hidden = false;
+        try {
+          await api("DELETE", "/v2.0/networks/" + created.id);
+          toast("info", "Network \"" + shortName(created) + "\" was removed because its subnet could not be created.");
+        } catch (e2) {
+          toast("error", "Failed to delete network \"" + shortName(created) + "\".", e2.message);
+        }
+        toast("error", "Failed to create subnet \"" + cidr + "\" for network \"" + shortName(created) + "\".", e.message);
+        return;
+      }
+    }
+    closeModal();
+    toast("success", "Created network \"" + shortName(created) + "\".");
+    render();
+  }
+  const closeModal = modal(existing ? "Create Subnet" : "Create Network",
+    h("div", { class: "wizard" }, tabs, formErr, pane),
+    (close) => [h("button", { type: "button", onclick: close }, "Cancel"), back, next, create]);
+  go(0);
+}
+
+export { createNetwork };
