@@ -2,6 +2,17 @@
 import { ROOT, h, dash, toast, api, route, render } from "./core.js";
 import { table } from "./widgets.js";
 
+// The admin "DHCP Agents" tab of a network's page (gui.md §11.3): the agents hosting it.
+async function dhcpAgentsTab(net) {
+  const agents = (await api("GET", "/v2.0/networks/" + net.id + "/dhcp-agents")).data.agents;
+  return table({ title: "DHCP Agents", id: "dhcp-agents", rows: agents,
+    filter: (a) => a.host,
+    cols: [{ title: "Host", cell: (a) => a.host },
+      { title: "Admin State", cell: (a) => (a.admin_state_up ? "Enabled" : "Disabled") },
+      { title: "Alive", cell: (a) => (a.alive ? "Up" : "Down") },
+      { title: "Updated At", cell: (a) => dash(a.heartbeat_timestamp) }] });
+}
+
 // --- System Information → Network Agents (gui.md §8) -------------------------------------
 route("admin/info/", async (main) => {
   const agents = (await api("GET", "/v2.0/agents")).data.agents;
@@ -23,3 +34,5 @@ route("admin/info/", async (main) => {
         render();
       } }, a.admin_state_up ? "Disable Agent" : "Enable Agent") }));
 }, { admin: true });
+
+export { dhcpAgentsTab };

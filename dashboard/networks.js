@@ -4,6 +4,9 @@ import { ROOT, session, h, link, shortName, yesNo, upDown, status, dash, toast, 
   render, notFound } from "./core.js";
 import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
+import { subnetsTab } from "./subnets.js";
+import { portsTab } from "./ports.js";
+import { dhcpAgentsTab } from "./agents.js";
 
 function editNetwork(net) {
   const name = h("input", { id: "id_edit_name", value: net.name, maxlength: 255 });
@@ -101,8 +104,6 @@ async function networkDetail(main, id, admin, tabName) {
     if (e.status === 404) return notFound(main);
     throw e;
   }
-  const subnets = (await api("GET", "/v2.0/subnets?network_id=" + id)).data.subnets;
-  const ports = (await api("GET", "/v2.0/ports?network_id=" + id)).data.ports;
   const area = admin ? "admin/networks/" : "project/networks/";
   const base = area + id + "/detail";
   const dl = (pairs) => h("dl", { class: "overview" }, pairs.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
@@ -116,29 +117,15 @@ async function networkDetail(main, id, admin, tabName) {
       ["Physical Network:", dash(net["provider:physical_network"])],
       ["Segmentation ID:", dash(net["provider:segmentation_id"])]] : []),
   ]);
-  const subnetTable = table({ title: "Subnets", id: "subnets", rows: subnets,
-    filter: (s) => [s.name, s.cidr].join(" "),
-    cols: [{ title: "Name", cell: (s) => link(area + "subnets/" + s.id + "/detail", shortName(s)) },
-      { title: "Network Address", cell: (s) => s.cidr },
-      { title: "IP Version", cell: (s) => "IPv" + s.ip_version }, { title: "Gateway IP", cell: (s) => dash(s.gateway_ip) }],
-    actions: [{ label: "+ Create Subnet", run: () => createNetwork(admin, net) },
-      { label: "Delete Subnets", danger: true, run: (sel) => confirmDelete("Subnet", "Subnets", sel,
-      (s) => api("DELETE", "/v2.0/subnets/" + s.id)) }] });
-  const portTable = table({ title: "Ports", id: "ports", rows: ports,
-    filter: (p) => [p.name, p.id, p.mac_address, p.device_owner].join(" "),
-    cols: [{ title: "Name", cell: (p) => link(area + "ports/" + p.id + "/detail", shortName(p)) },
-      { title: "Fixed IPs", cell: (p) => h("ul", { class: "plain" }, (p.fixed_ips || []).map((f) => h("li", {}, f.ip_address))) },
-      { title: "MAC Address", cell: (p) => p.mac_address },
-      { title: "Attached Device", cell: (p) => p.device_owner || (p.device_id ? "Attached" : "Detached") },
-      { title: "Status", cell: (p) => status(p.status) },
-      { title: "Admin State", cell: (p) => upDown(p.admin_state_up) }],
-    actions: [{ label: "Delete Ports", danger: true, run: (sel) => confirmDelete("Port", "Ports", sel,
-      (p) => api("DELETE", "/v2.0/ports/" + p.id)) }] });
-  const tabs = [["overview", "Overview", overview], ["subnets_tab", "Subnets", subnetTable],
-    ["ports_tab", "Ports", portTable]];
+  // Each tab loads its own rows, and only when it is shown.
+  const tabs = [["overview", "Overview", () => overview],
+    ["subnets_tab", "Subnets", () => subnetsTab(net, admin)],
+    ["ports_tab", "Ports", () => portsTab(net, admin)],
+    ...(admin ? [["agents_tab", "DHCP Agents", () => dhcpAgentsTab(net)]] : [])];
   const current = (new URLSearchParams(location.search).get("tab") || "network_tabs__overview")
     .replace("network_tabs__", "");
   const chosen = tabs.find((t) => t[0] === current) || tabs[0];
+  const tabBody = await chosen[2]();
   main.replaceChildren(
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" },
       link(admin ? "admin/networks/" : "project/networks/", "Networks"), " › ", net.name || net.id),
@@ -148,7 +135,7 @@ async function networkDetail(main, id, admin, tabName) {
     h("div", { class: "tabs", role: "tablist" }, tabs.map(([key, title]) =>
       h("a", { href: ROOT + base + "?tab=network_tabs__" + key, "data-link": true, role: "tab",
         "aria-selected": key === chosen[0] ? "true" : "false" }, title))),
-    h("div", { class: "tab-body", role: "tabpanel" }, chosen[2]));
+    h("div", { class: "tab-body", role: "tabpanel" }, tabBody));
 }
 route("project/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, false));
 route("admin/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, true), { admin: true });

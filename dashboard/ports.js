@@ -1,6 +1,22 @@
-// The port detail page (gui.md §7).
-import { h, link, status, upDown, dash, api, route, notFound } from "./core.js";
-import { confirmDelete, definitionList } from "./widgets.js";
+// Ports: the Ports tab of a network (gui.md §5) and the port detail page (§7).
+import { h, link, shortName, status, upDown, dash, api, route, notFound } from "./core.js";
+import { table, confirmDelete, definitionList } from "./widgets.js";
+
+// The "Ports" tab of a network's page.
+async function portsTab(net, admin) {
+  const area = admin ? "admin/networks/" : "project/networks/";
+  const ports = (await api("GET", "/v2.0/ports?network_id=" + net.id)).data.ports;
+  return table({ title: "Ports", id: "ports", rows: ports,
+    filter: (p) => [p.name, p.id, p.mac_address, p.device_owner].join(" "),
+    cols: [{ title: "Name", cell: (p) => link(area + "ports/" + p.id + "/detail", shortName(p)) },
+      { title: "Fixed IPs", cell: (p) => h("ul", { class: "plain" }, (p.fixed_ips || []).map((f) => h("li", {}, f.ip_address))) },
+      { title: "MAC Address", cell: (p) => p.mac_address },
+      { title: "Attached Device", cell: (p) => p.device_owner || (p.device_id ? "Attached" : "Detached") },
+      { title: "Status", cell: (p) => status(p.status) },
+      { title: "Admin State", cell: (p) => upDown(p.admin_state_up) }],
+    actions: [{ label: "Delete Ports", danger: true, run: (sel) => confirmDelete("Port", "Ports", sel,
+      (p) => api("DELETE", "/v2.0/ports/" + p.id)) }] });
+}
 
 async function portDetail(main, id, admin) {
   let port;
@@ -29,3 +45,5 @@ async function portDetail(main, id, admin) {
 }
 route("project/networks/ports/([^/]+)/detail", (main, id) => portDetail(main, id, false));
 route("admin/networks/ports/([^/]+)/detail", (main, id) => portDetail(main, id, true), { admin: true });
+
+export { portsTab };

@@ -1,6 +1,21 @@
-// The subnet detail page (gui.md §6).
+// Subnets: the Subnets tab of a network (gui.md §5) and the subnet detail page (§6).
 import { h, link, shortName, yesNo, dash, api, route, notFound } from "./core.js";
-import { confirmDelete, definitionList } from "./widgets.js";
+import { table, confirmDelete, definitionList } from "./widgets.js";
+import { createNetwork } from "./wizard.js";
+
+// The "Subnets" tab of a network's page.
+async function subnetsTab(net, admin) {
+  const area = admin ? "admin/networks/" : "project/networks/";
+  const subnets = (await api("GET", "/v2.0/subnets?network_id=" + net.id)).data.subnets;
+  return table({ title: "Subnets", id: "subnets", rows: subnets,
+    filter: (s) => [s.name, s.cidr].join(" "),
+    cols: [{ title: "Name", cell: (s) => link(area + "subnets/" + s.id + "/detail", shortName(s)) },
+      { title: "Network Address", cell: (s) => s.cidr },
+      { title: "IP Version", cell: (s) => "IPv" + s.ip_version }, { title: "Gateway IP", cell: (s) => dash(s.gateway_ip) }],
+    actions: [{ label: "+ Create Subnet", run: () => createNetwork(admin, net) },
+      { label: "Delete Subnets", danger: true, run: (sel) => confirmDelete("Subnet", "Subnets", sel,
+      (s) => api("DELETE", "/v2.0/subnets/" + s.id)) }] });
+}
 
 async function subnetDetail(main, id, admin) {
   let sub;
@@ -32,3 +47,5 @@ async function subnetDetail(main, id, admin) {
 }
 route("project/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, false));
 route("admin/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, true), { admin: true });
+
+export { subnetsTab };
