@@ -118,6 +118,24 @@ function signOut(message) {
   navigate("auth/login/", message);
 }
 
+// --- extensions (gui.md §2): columns and fields that depend on one appear only when
+// GET /v2.0/extensions lists it.  Asked once per token.
+let extensionsFor = null, extensionsSet = null;
+async function extensions() {
+  if (extensionsFor !== session.token) {
+    extensionsFor = session.token;
+    extensionsSet = api("GET", "/v2.0/extensions").then(
+      ({ data }) => new Set(data.extensions.map((e) => e.alias)),
+      (e) => {
+        toast("error", "Unable to check which extensions the network service supports.", e.message);
+        extensionsFor = null;
+        return new Set();
+      });
+  }
+  return extensionsSet;
+}
+const hasExtension = async (alias) => (await extensions()).has(alias);
+
 // --- routing ------------------------------------------------------------------------
 const routes = [];
 function route(pattern, render, opts = {}) {
@@ -198,4 +216,5 @@ document.addEventListener("click", (ev) => {
 });
 window.addEventListener("popstate", () => render());
 
-export { ROOT, KS, session, h, $, link, shortName, yesNo, upDown, status, dash, toast, ApiError, api, signIn, switchProject, signOut, route, navigate, render, notFound, chrome };
+export { ROOT, KS, session, h, $, link, shortName, yesNo, upDown, status, dash, toast, ApiError, api, signIn, switchProject, signOut, route, navigate, render, notFound, chrome,
+  extensions, hasExtension };
