@@ -58,8 +58,8 @@ class ApiError extends Error {
   }
 }
 
-async function api(method, path, body) {
-  const headers = { Accept: "application/json" };
+async function api(method, path, body, extraHeaders) {
+  const headers = { Accept: "application/json", ...extraHeaders };
   if (session.token) headers["X-Auth-Token"] = session.token;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   const r = await fetch(path, { method, headers,

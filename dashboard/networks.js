@@ -1,24 +1,33 @@
 // Networks: the project and admin lists (gui.md §3, §11.1), Edit Network (§9) and the
 // network detail page with its tabs (§5, §11.3).
-import { ROOT, session, h, link, shortName, yesNo, upDown, status, dash, toast, api, route,
-  render, notFound } from "./core.js";
+import { ROOT, KS, session, h, link, shortName, yesNo, upDown, status, dash, toast, api, route,
+  render, navigate, notFound, hasExtension } from "./core.js";
 import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
 import { subnetsTab } from "./subnets.js";
 import { portsTab } from "./ports.js";
 import { dhcpAgentsTab } from "./agents.js";
 
+// Edit Network (gui.md §9).  "Shared" is offered, and sent, only to admins: Neutron
+// answers 403 to a member even for an unchanged value.  Admins also set "External".
 function editNetwork(net) {
   const name = h("input", { id: "id_edit_name", value: net.name, maxlength: 255 });
   const state = h("input", { id: "id_edit_admin_state", type: "checkbox", checked: net.admin_state_up });
   const shared = h("input", { id: "id_edit_shared", type: "checkbox", checked: net.shared });
+  const external = h("input", { id: "id_edit_external", type: "checkbox",
+    checked: net["router:external"] });
   modal("Edit Network", h("div", { class: "body" }, field("Name", name),
     h("div", { class: "field check" }, state, h("label", { for: state.id }, "Enable Admin State")),
-    session.isAdmin ? h("div", { class: "field check" }, shared, h("label", { for: shared.id }, "Shared")) : null),
+    session.isAdmin ? h("div", { class: "field check" }, shared, h("label", { for: shared.id }, "Shared")) : null,
+    session.isAdmin ? h("div", { class: "field check" }, external,
+      h("label", { for: external.id }, "External Network")) : null),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: async () => {
       const body = { name: name.value, admin_state_up: state.checked };
-      if (session.isAdmin) body.shared = shared.checked;
+      if (session.isAdmin) {
+        body.shared = shared.checked;
+        body["router:external"] = external.checked;
+      }
       try {
         await api("PUT", "/v2.0/networks/" + net.id, { network: body });
         close();
@@ -30,13 +39,36 @@ function editNetwork(net) {
     } }, "Save Changes")]);
 }
 
-function networkActions(net, admin) {
+const deleteNetwork = (n) => api("DELETE", "/v2.0/networks/" + n.id);
+// Neutron removes a network's DHCP ports itself: a 409 means other ports remain (§10).
+const networkInUse = (n) => "Unable to delete network " + shortName(n) +
+  ": most likely ports still exist on it.";
+
+function networkActions(net, admin, done) {
   return [
     { label: "Edit Network", run: () => editNetwork(net) },
     { label: "Create Subnet", run: () => createNetwork(admin, net) },
     { label: "Delete Network", danger: true, run: () => confirmDelete("Network", "Networks", [net],
-      (x) => api("DELETE", "/v2.0/networks/" + x.id)) },
+      deleteNetwork, { conflict: networkInUse, done }) },
   ];
+}
+
+// Admin → Networks shows project names, and how many DHCP agents host each network
+// (gui.md §11.1): asked only for the rows on screen, so a page costs at most 20 calls.
+async function projectNames() {
+  try {
+    const { data } = await api("GET", KS + "/projects");
+    return Object.fromEntries(data.projects.map((p) => [p.id, p.name]));
+  } catch (e) {
+    return {};
+  }
+}
+function dhcpAgentCount(net) {
+  const cell = h("span", {}, "…");
+  api("GET", "/v2.0/networks/" + net.id + "/dhcp-agents").then(
+    ({ data }) => { cell.textContent = String(data.agents.length); },
+    () => { cell.textContent = "Unknown"; });
+  return cell;
 }
 
 // --- networks (project and admin) --------------------------------------------------
@@ -69,26 +101,30 @@ async function networksPage(main, admin) {
   }
   const subnets = await subnetNames();
   const base = admin ? "admin/networks/" : "project/networks/";
+  const projects = admin ? await projectNames() : {};
+  const scheduler = admin && await hasExtension("dhcp_agent_scheduler");
+  const zones = await hasExtension("network_availability_zone");
   const cols = [
-    ...(admin ? [{ title: "Project", cell: (n) => n.project_id }] : []),
+    ...(admin ? [{ title: "Project", cell: (n) => projects[n.project_id] || "" }] : []),
     { title: "Name", cell: (n) => link(base + n.id + "/detail", shortName(n)) },
     { title: "Subnets Associated", cell: (n) => subnetsCell(n, subnets) },
-    ...(admin ? [{ title: "DHCP Agents", cell: (n) => String((n.availability_zones || []).length) }] : []),
+    ...(scheduler ? [{ title: "DHCP Agents", cell: dhcpAgentCount }] : []),
     { title: "Shared", cell: (n) => yesNo(n.shared) },
     { title: "External", cell: (n) => yesNo(n["router:external"]) },
     { title: "Status", cell: (n) => status(n.status) },
     { title: "Admin State", cell: (n) => upDown(n.admin_state_up) },
-    { title: "Availability Zones", cell: (n) => (n.availability_zones || []).join(", ") || "-" },
+    ...(zones ? [{ title: "Availability Zones",
+      cell: (n) => (n.availability_zones || []).join(", ") || "-" }] : []),
   ];
   main.replaceChildren(
     h("h1", {}, admin ? "Networks" : "Networks"),
     table({ title: "Networks", id: "networks", cols, rows: nets,
-      filter: (n) => [n.name, n.status, n.id].join(" "),
+      filter: (n) => [n.name, n.status, n.id, projects[n.project_id]].join(" "),
       actions: [
         { label: "+ Create Network", run: () => createNetwork(admin) },
         { label: "Delete Networks", danger: true,
-          run: (sel) => confirmDelete("Network", "Networks", sel,
-            (n) => api("DELETE", "/v2.0/networks/" + n.id)) },
+          run: (sel) => confirmDelete("Network", "Networks", sel, deleteNetwork,
+            { conflict: networkInUse }) },
       ],
       rowActions: (n) => rowMenu(networkActions(n, admin)) }));
 }
@@ -101,8 +137,9 @@ async function networkDetail(main, id, admin, tabName) {
   try {
     net = (await api("GET", "/v2.0/networks/" + id)).data.network;
   } catch (e) {
-    if (e.status === 404) return notFound(main);
-    throw e;
+    if (e.status !== 404) throw e;
+    toast("error", "Unable to retrieve details for network \"" + id + "\".", e.message);
+    return notFound(main);
   }
   const area = admin ? "admin/networks/" : "project/networks/";
   const base = area + id + "/detail";
@@ -121,7 +158,8 @@ async function networkDetail(main, id, admin, tabName) {
   const tabs = [["overview", "Overview", () => overview],
     ["subnets_tab", "Subnets", () => subnetsTab(net, admin)],
     ["ports_tab", "Ports", () => portsTab(net, admin)],
-    ...(admin ? [["agents_tab", "DHCP Agents", () => dhcpAgentsTab(net)]] : [])];
+    ...(admin && await hasExtension("dhcp_agent_scheduler")
+      ? [["agents_tab", "DHCP Agents", () => dhcpAgentsTab(net)]] : [])];
   const current = (new URLSearchParams(location.search).get("tab") || "network_tabs__overview")
     .replace("network_tabs__", "");
   const chosen = tabs.find((t) => t[0] === current) || tabs[0];
@@ -130,7 +168,7 @@ async function networkDetail(main, id, admin, tabName) {
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" },
       link(admin ? "admin/networks/" : "project/networks/", "Networks"), " › ", net.name || net.id),
     h("div", { class: "title-row" }, h("h1", {}, net.name || net.id),
-      h("div", { class: "table-actions" }, networkActions(net, admin).map((a) =>
+      h("div", { class: "table-actions" }, networkActions(net, admin, () => navigate(area)).map((a) =>
         h("button", { type: "button", class: a.danger ? "danger" : null, onclick: a.run }, a.label)))),
     h("div", { class: "tabs", role: "tablist" }, tabs.map(([key, title]) =>
       h("a", { href: ROOT + base + "?tab=network_tabs__" + key, "data-link": true, role: "tab",

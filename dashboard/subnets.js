@@ -1,38 +1,77 @@
 // Subnets: the Subnets tab of a network (gui.md §5) and the subnet detail page (§6).
-import { h, link, shortName, yesNo, dash, api, route, notFound } from "./core.js";
-import { table, confirmDelete, definitionList } from "./widgets.js";
+import { h, link, shortName, yesNo, dash, toast, api, route, navigate, notFound, hasExtension }
+  from "./core.js";
+import { table, confirmDelete, definitionList, rowMenu } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
+
+const deleteSubnet = (s) => api("DELETE", "/v2.0/subnets/" + s.id);
+const inUse = (s) => "Unable to delete subnet " + shortName(s) +
+  ": most likely ports still hold addresses from it.";
+
+// "Edit Subnet" and "Delete Subnet", on a row and on the subnet's page (gui.md §6, §10).
+function subnetActions(sub, net, admin, done) {
+  return [
+    { label: "Edit Subnet", run: () => createNetwork(admin, net, sub) },
+    { label: "Delete Subnet", danger: true, run: () => confirmDelete("Subnet", "Subnets", [sub],
+      deleteSubnet, { conflict: inUse, done }) },
+  ];
+}
+
+// Admins see how full each subnet is (gui.md §11.3): one call for the whole network.
+async function usage(net) {
+  if (!(await hasExtension("network-ip-availability"))) return null;
+  try {
+    const { data } = await api("GET", "/v2.0/network-ip-availabilities/" + net.id);
+    return Object.fromEntries(data.network_ip_availability.subnet_ip_availability
+      .map((u) => [u.subnet_id, u]));
+  } catch (e) {
+    return {};
+  }
+}
+const count = (n) => (n === undefined || n === null ? "Not Available" : n > 10000 ? ">10000" : String(n));
 
 // The "Subnets" tab of a network's page.
 async function subnetsTab(net, admin) {
   const area = admin ? "admin/networks/" : "project/networks/";
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + net.id)).data.subnets;
+  const used = admin ? await usage(net) : null;
   return table({ title: "Subnets", id: "subnets", rows: subnets,
     filter: (s) => [s.name, s.cidr].join(" "),
     cols: [{ title: "Name", cell: (s) => link(area + "subnets/" + s.id + "/detail", shortName(s)) },
       { title: "Network Address", cell: (s) => s.cidr },
-      { title: "IP Version", cell: (s) => "IPv" + s.ip_version }, { title: "Gateway IP", cell: (s) => dash(s.gateway_ip) }],
+      { title: "IP Version", cell: (s) => "IPv" + s.ip_version },
+      { title: "Gateway IP", cell: (s) => dash(s.gateway_ip) },
+      ...(used ? [{ title: "Used IPs", cell: (s) => count((used[s.id] || {}).used_ips) },
+        { title: "Free IPs", cell: (s) => { const u = used[s.id];
+          return count(u ? u.total_ips - u.used_ips : undefined); } }] : [])],
     actions: [{ label: "+ Create Subnet", run: () => createNetwork(admin, net) },
       { label: "Delete Subnets", danger: true, run: (sel) => confirmDelete("Subnet", "Subnets", sel,
-      (s) => api("DELETE", "/v2.0/subnets/" + s.id)) }] });
+        deleteSubnet, { conflict: inUse }) }],
+    rowActions: (s) => rowMenu(subnetActions(s, net, admin)) });
 }
 
 async function subnetDetail(main, id, admin) {
   let sub;
   try { sub = (await api("GET", "/v2.0/subnets/" + id)).data.subnet; }
-  catch (e) { if (e.status === 404) return notFound(main); throw e; }
+  catch (e) {
+    if (e.status !== 404) throw e;
+    toast("error", "Unable to retrieve details for subnet \"" + id + "\".", e.message);
+    return notFound(main);
+  }
   const area = admin ? "admin/networks/" : "project/networks/";
-  let netName = sub.network_id;
-  try { netName = shortName((await api("GET", "/v2.0/networks/" + sub.network_id)).data.network); }
-  catch (e) { /* the id will do */ }
+  let net = { id: sub.network_id, name: "", project_id: sub.project_id };
+  try { net = (await api("GET", "/v2.0/networks/" + sub.network_id)).data.network; }
+  catch (e) { /* a shared network's subnet: the id will do */ }
+  const netName = net.name || net.id;
+  const back = () => navigate(area + net.id + "/detail?tab=network_tabs__subnets_tab");
   main.replaceChildren(
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(area, "Networks"), " › ",
       link(area + sub.network_id + "/detail", netName), " › ",
       link(area + sub.network_id + "/detail?tab=network_tabs__subnets_tab", "Subnets")),
     h("div", { class: "title-row" }, h("h1", {}, sub.name || sub.id),
-      h("div", { class: "table-actions" }, h("button", { type: "button", class: "danger",
-        onclick: () => confirmDelete("Subnet", "Subnets", [sub],
-          (x) => api("DELETE", "/v2.0/subnets/" + x.id)) }, "Delete Subnet"))),
+      h("div", { class: "table-actions" }, subnetActions(sub, net, admin, back).map((a) =>
+        h("button", { type: "button", class: a.danger ? "danger" : null, onclick: a.run },
+          a.label)))),
     definitionList([["Name", sub.name || "-"], ["ID", sub.id], ["Project ID", sub.project_id],
       ["Network Name", netName], ["Network ID", link(area + sub.network_id + "/detail", sub.network_id)],
       ["Subnet Pool", sub.subnetpool_id || "None"], ["IP Version", "IPv" + sub.ip_version],

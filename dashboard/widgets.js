@@ -71,7 +71,9 @@ function modal(title, content, buttons) {
   return close;
 }
 
-function confirmDelete(thing, things, items, run) {
+// opts.conflict(item): the message for a 409 (gui.md §10), instead of the generic one;
+// opts.done(): where to go afterwards (default: this page again).
+function confirmDelete(thing, things, items, run, opts = {}) {
   if (!items.length) {
     toast("info", "Select the " + things.toLowerCase() + " to delete first.");
     return;
@@ -91,15 +93,17 @@ function confirmDelete(thing, things, items, run) {
             await run(i);
             ok.push(shortName(i));
           } catch (e) {
-            toast("error", e.status === 403 || e.status === 404
-              ? "You are not allowed to delete " + thing.toLowerCase() + ": " + shortName(i)
-              : "Unable to delete " + thing.toLowerCase() + ": " + shortName(i), e.message);
+            toast("error", e.status === 409 && opts.conflict ? opts.conflict(i)
+              : e.status === 403 || e.status === 404
+                ? "You are not allowed to delete " + thing.toLowerCase() + ": " + shortName(i)
+                : "Unable to delete " + thing.toLowerCase() + ": " + shortName(i), e.message);
           }
         }
         if (ok.length) {
           toast("success", "Deleted " + (ok.length > 1 ? things : thing) + ": " + ok.join(", "));
         }
-        render();
+        if (ok.length && opts.done) opts.done();
+        else render();
       } }, "Delete " + word)]);
 }
 

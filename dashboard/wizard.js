@@ -1,10 +1,11 @@
-// The "Create Network" wizard (gui.md §4, §11.2) and "Create Subnet" on an existing
-// network (its two subnet steps, §6).
+// The "Create Network" wizard (gui.md §4, §11.2), and its two subnet steps on their own:
+// "Create Subnet" on an existing network and "Edit Subnet" (§6).
 import { KS, session, h, shortName, toast, api, render } from "./core.js";
 import { modal, field } from "./widgets.js";
 import { ipVersion, checkCidr, ipToInt, lines } from "./validate.js";
 
-async function createNetwork(admin, existing) {
+// existing: the network a subnet is created on; editing: the subnet being edited.
+async function createNetwork(admin, existing, editing) {
   const f = {
     name: h("input", { id: "id_net_name", maxlength: 255 }),
     adminState: h("input", { id: "id_admin_state", type: "checkbox", checked: true }),
@@ -57,6 +58,7 @@ async function createNetwork(admin, existing) {
     w.physnet.hidden = !(t === "flat" || t === "vlan");
     w.segment.hidden = !(t === "vlan" || t === "vxlan" || t === "gre");
   };
+  if (editing) prefillSubnet(f, w, editing);
   f.type.addEventListener("change", showProvider);
   f.noGateway.addEventListener("change", () => { w.gateway.hidden = f.noGateway.checked; });
   const steps = [
@@ -84,7 +86,7 @@ async function createNetwork(admin, existing) {
     if (validate(active()[step])) go(step + 1);
   } }, "Next »");
   const create = h("button", { type: "button", class: "primary", onclick: () => submit() },
-    "Create");
+    editing ? "Save" : "Create");
   const active = () => (existing ? steps.slice(1) : f.withSubnet.checked ? steps
     : steps.slice(0, 1));
   function go(i) {
@@ -115,6 +117,9 @@ async function createNetwork(admin, existing) {
         if (e) bad(w.cidr, e);
       }
       const gw = f.gateway.value.trim();
+      if (editing && !gw && !f.noGateway.checked) {
+        bad(w.gateway, "Specify a gateway address, or tick \"Disable Gateway\".");
+      }
       if (gw && !f.noGateway.checked && ipVersion(gw) !== v) {
         bad(w.gateway, ipVersion(gw) ? "The gateway IP and the IP version do not agree." : "Incorrect format for IP address.");
       }
@@ -144,11 +149,11 @@ async function createNetwork(admin, existing) {
       enable_dhcp: f.dhcp.checked };
     if (f.noGateway.checked) b.gateway_ip = null;
     else if (f.gateway.value.trim()) b.gateway_ip = f.gateway.value.trim();
-    const pools = lines(f.pools.value).map((l) => { const [start, end] = l.split(",").map((x) => x.trim()); return { start, end }; });
+    const pools = pairs(f.pools.value, "start", "end");
     if (pools.length) b.allocation_pools = pools;
     const dns = lines(f.dns.value);
     if (dns.length) b.dns_nameservers = dns;
-    const routes = lines(f.routes.value).map((l) => { const [destination, nexthop] = l.split(",").map((x) => x.trim()); return { destination, nexthop }; });
+    const routes = pairs(f.routes.value, "destination", "nexthop");
     if (routes.length) b.host_routes = routes;
     return b;
   }
@@ -171,6 +176,7 @@ async function createNetwork(admin, existing) {
     for (let i = 0; i < active().length; i++) {
       if (!validate(active()[i])) { go(i); return; }
     }
+    if (editing) return submitEdit();
     if (existing) return submitSubnet(existing);
     const net = { name: f.name.value, admin_state_up: f.adminState.checked };
     if (session.isAdmin) net.shared = f.shared.checked;
@@ -212,10 +218,62 @@ async function createNetwork(admin, existing) {
     toast("success", "Created network \"" + shortName(created) + "\".");
     render();
   }
-  const closeModal = modal(existing ? "Create Subnet" : "Create Network",
+  // Edit Subnet (gui.md §6): the gateway is sent only when it changed (Neutron refuses
+  // to move a gateway in use); routes and DNS always, so they can be cleared; and the
+  // revision read is the one edited: a concurrent change fails with 412, not silently.
+  async function submitEdit() {
+    const b = { name: f.subnetName.value, enable_dhcp: f.dhcp.checked,
+      host_routes: pairs(f.routes.value, "destination", "nexthop"),
+      dns_nameservers: lines(f.dns.value) };
+    const gateway = f.noGateway.checked ? null : f.gateway.value.trim();
+    if (gateway !== editing.gateway_ip) b.gateway_ip = gateway;
+    const pools = pairs(f.pools.value, "start", "end");
+    if (pools.length) b.allocation_pools = pools;
+    try {
+      await api("PUT", "/v2.0/subnets/" + editing.id, { subnet: b },
+        { "If-Match": "revision_number=" + editing.revision_number });
+    } catch (e) {
+      const why = e.status === 412
+        ? "The subnet was changed by someone else meanwhile: close this form and try again."
+        : e.message;
+      formErr.textContent = "Failed to update subnet \"" + editing.cidr + "\": " + why;
+      formErr.hidden = false;
+      toast("error", "Failed to update subnet \"" + editing.cidr + "\".", why);
+      return;
+    }
+    closeModal();
+    toast("success", "Updated subnet \"" + (b.name || editing.cidr) + "\".");
+    render();
+  }
+  const closeModal = modal(editing ? "Edit Subnet" : existing ? "Create Subnet" : "Create Network",
     h("div", { class: "wizard" }, tabs, formErr, pane),
     (close) => [h("button", { type: "button", onclick: close }, "Cancel"), back, next, create]);
   go(0);
 }
 
 export { createNetwork };
+
+// "a,b" lines of a text area as objects, e.g. pools {start, end}.
+function pairs(text, first, second) {
+  return lines(text).map((l) => {
+    const [a, b] = l.split(",").map((x) => x.trim());
+    return { [first]: a, [second]: b };
+  });
+}
+
+// Edit Subnet's form starts from the subnet: the address is shown but not editable,
+// the IP version is fixed, and lists become one entry per line (gui.md §6).
+function prefillSubnet(f, w, s) {
+  f.subnetName.value = s.name || "";
+  f.cidr.value = s.cidr;
+  f.cidr.readOnly = true;
+  f.version.value = String(s.ip_version);
+  w.version.hidden = true;
+  f.gateway.value = s.gateway_ip || "";
+  f.noGateway.checked = !s.gateway_ip;
+  w.gateway.hidden = !s.gateway_ip;
+  f.dhcp.checked = s.enable_dhcp;
+  f.pools.value = (s.allocation_pools || []).map((p) => p.start + "," + p.end).join("\n");
+  f.dns.value = (s.dns_nameservers || []).join("\n");
+  f.routes.value = (s.host_routes || []).map((r) => r.destination + "," + r.nexthop).join("\n");
+}
