@@ -1,6 +1,22 @@
-// Ports: the Ports tab of a network (gui.md §5) and the port detail page (§7).
-import { h, link, shortName, status, upDown, dash, api, route, notFound } from "./core.js";
-import { table, confirmDelete, definitionList } from "./widgets.js";
+// Ports: the Ports tab of a network (gui.md §5), Create Port and Edit Port, and the
+// port detail page (§7).
+import { session, h, link, shortName, status, upDown, dash, toast, api, route, render,
+  navigate, notFound, hasExtension } from "./core.js";
+import { table, modal, confirmDelete, definitionList, rowMenu, field } from "./widgets.js";
+import { ipVersion, lines } from "./validate.js";
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+const VNIC_TYPES = [["normal", "Normal"], ["direct", "Direct"], ["direct-physical", "Direct Physical"],
+  ["macvtap", "MacVTap"], ["baremetal", "Bare Metal"], ["virtio-forwarder", "Virtio Forwarder"]];
+const deletePort = (p) => api("DELETE", "/v2.0/ports/" + p.id);
+
+function portActions(port, net, admin, done) {
+  return [
+    { label: "Edit Port", run: () => editPort(port, net, admin) },
+    { label: "Delete Port", danger: true, run: () => confirmDelete("Port", "Ports", [port],
+      deletePort, { done }) },
+  ];
+}
 
 // The "Ports" tab of a network's page.
 async function portsTab(net, admin) {
@@ -14,34 +30,277 @@ async function portsTab(net, admin) {
       { title: "Attached Device", cell: (p) => p.device_owner || (p.device_id ? "Attached" : "Detached") },
       { title: "Status", cell: (p) => status(p.status) },
       { title: "Admin State", cell: (p) => upDown(p.admin_state_up) }],
-    actions: [{ label: "Delete Ports", danger: true, run: (sel) => confirmDelete("Port", "Ports", sel,
-      (p) => api("DELETE", "/v2.0/ports/" + p.id)) }] });
+    actions: [{ label: "+ Create Port", run: () => createPort(net, admin) },
+      { label: "Delete Ports", danger: true, run: (sel) => confirmDelete("Port", "Ports", sel,
+        deletePort) }],
+    rowActions: (p) => rowMenu(portActions(p, net, admin)) });
+}
+
+const checkbox = (input, label) => h("div", { class: "field check" }, input,
+  h("label", { for: input.id }, label));
+const select = (id, choices, value) => h("select", { id }, choices.map(([v, label]) =>
+  h("option", { value: v, selected: v === value }, label)));
+
+// Does address lie in subnet (CIDR)?  Both IPv4 and IPv6, as BigInts.
+function toBig(ip) {
+  if (ipVersion(ip) === 4) return [4, ip.split(".").reduce((a, b) => a * 256n + BigInt(b), 0n)];
+  const [head, tail = ""] = ip.split("::");
+  const words = (s) => (s ? s.split(":") : []);
+  const hi = words(head), lo = words(tail);
+  const all = ip.includes("::") ? [...hi, ...Array(8 - hi.length - lo.length).fill("0"), ...lo] : hi;
+  return [6, all.reduce((a, w) => a * 65536n + BigInt("0x" + (w || "0")), 0n)];
+}
+function inSubnet(ip, cidr) {
+  const [net, len] = cidr.split("/");
+  const [v, a] = toBig(ip), [w, b] = toBig(net);
+  if (v !== w) return false;
+  const shift = BigInt((v === 4 ? 32 : 128) - Number(len));
+  return a >> shift === b >> shift;
+}
+
+// Checks an address typed for a port: a valid address of one of the network's subnets.
+function fixedIpError(ip, subnets) {
+  if (!ipVersion(ip)) return "Incorrect format for IP address: " + ip;
+  if (!subnets.some((s) => inSubnet(ip, s.cidr))) {
+    return ip + " is in none of the network's subnets (" + subnets.map((s) => s.cidr).join(", ") + ").";
+  }
+  return null;
+}
+
+// Create Port (gui.md §7): "Info" only; neutrino has no security groups, so that step
+// (and "Port Security", "MAC Learning State") appear only if the extensions do.
+async function createPort(net, admin) {
+  const subnets = (await api("GET", "/v2.0/subnets?network_id=" + net.id)).data.subnets;
+  const binding = await hasExtension("binding");
+  const f = {
+    name: h("input", { id: "id_port_name", maxlength: 255 }),
+    adminState: h("input", { id: "id_port_admin_state", type: "checkbox", checked: true }),
+    deviceId: h("input", { id: "id_device_id", maxlength: 100 }),
+    deviceOwner: h("input", { id: "id_device_owner", maxlength: 100 }),
+    specify: select("id_specify_ip", [["", "Unspecified"], ["subnet_id", "Subnet"],
+      ["fixed_ip", "Fixed IP Address"]], ""),
+    subnet: h("select", { id: "id_port_subnet" }, h("option", { value: "" }, "Select a subnet"),
+      subnets.map((s) => h("option", { value: s.id }, (s.name ? s.name + " " : "") + s.cidr))),
+    fixedIp: h("input", { id: "id_fixed_ip" }),
+    mac: h("input", { id: "id_mac_address", placeholder: "fa:16:3e:00:00:01" }),
+    vnic: select("id_vnic_type", VNIC_TYPES, "normal"),
+    host: h("input", { id: "id_binding_host" }),
+  };
+  const w = {
+    name: field("Name", f.name),
+    deviceId: field("Device ID", f.deviceId, "The device (e.g. an instance) attached to the port."),
+    deviceOwner: field("Device Owner", f.deviceOwner, "The owner of that device, e.g. compute:nova."),
+    specify: field("Specify IP address or subnet", f.specify,
+      "Unspecified: an address from any subnet of the network."),
+    subnet: field("Subnet", f.subnet, null, true),
+    fixedIp: field("Fixed IP Address", f.fixedIp, null, true),
+    mac: field("MAC Address", f.mac, "Empty: one is generated."),
+    vnic: field("VNIC Type", f.vnic),
+    host: field("Binding: Host", f.host, "The node the port is bound to."),
+  };
+  const showAddress = () => {
+    w.subnet.hidden = f.specify.value !== "subnet_id";
+    w.fixedIp.hidden = f.specify.value !== "fixed_ip";
+  };
+  f.specify.addEventListener("change", showAddress);
+  showAddress();
+  const formErr = h("p", { class: "form-error", role: "alert", hidden: true });
+  const validate = () => {
+    Object.values(w).forEach((x) => x.error(null));
+    let ok = true;
+    const bad = (x, msg) => { x.error(msg); ok = false; };
+    if (f.specify.value === "subnet_id" && !f.subnet.value) bad(w.subnet, "This field is required.");
+    if (f.specify.value === "fixed_ip") {
+      const ip = f.fixedIp.value.trim();
+      if (!ip) bad(w.fixedIp, "This field is required.");
+      else if (fixedIpError(ip, subnets)) bad(w.fixedIp, fixedIpError(ip, subnets));
+    }
+    if (f.mac.value.trim() && !MAC.test(f.mac.value.trim())) {
+      bad(w.mac, "Invalid MAC address format: " + f.mac.value.trim());
+    }
+    return ok;
+  };
+  const submit = async (close) => {
+    if (!validate()) return;
+    const body = { network_id: net.id, name: f.name.value, admin_state_up: f.adminState.checked };
+    if (f.deviceId.value.trim()) body.device_id = f.deviceId.value.trim();
+    if (f.deviceOwner.value.trim()) body.device_owner = f.deviceOwner.value.trim();
+    if (f.specify.value === "subnet_id") body.fixed_ips = [{ subnet_id: f.subnet.value }];
+    if (f.specify.value === "fixed_ip") body.fixed_ips = [{ ip_address: f.fixedIp.value.trim() }];
+    if (f.mac.value.trim()) body.mac_address = f.mac.value.trim().toLowerCase();
+    if (binding) body["binding:vnic_type"] = f.vnic.value;
+    if (admin && f.host.value.trim()) body["binding:host_id"] = f.host.value.trim();
+    if (session.isAdmin && net.project_id !== session.projectId) body.tenant_id = net.project_id;
+    try {
+      const port = (await api("POST", "/v2.0/ports", { port: body })).data.port;
+      close();
+      toast("success", "Created port \"" + shortName(port) + "\".");
+      render();
+    } catch (e) {
+      formErr.textContent = e.message;
+      formErr.hidden = false;
+      toast("error", "Failed to create port \"" + (body.name || "") + "\".", e.message);
+    }
+  };
+  modal("Create Port", h("div", { class: "body" }, formErr,
+    h("p", { class: "help" }, "Create a port on network " + shortName(net) +
+      ". If a device ID is given, that device is attached to the new port."),
+    w.name, checkbox(f.adminState, "Enable Admin State"), w.deviceId, w.deviceOwner,
+    subnets.length ? [w.specify, w.subnet, w.fixedIp] : null, w.mac,
+    binding ? w.vnic : null, admin ? w.host : null),
+  (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
+    h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Create")]);
+}
+
+// Edit Port (gui.md §7).  neutrino's addition (§14.7): the fixed IPs can be changed
+// here too, one address per line; a line may also name a subnet's CIDR to take any
+// free address of it.  Only what changed is sent.
+async function editPort(port, net, admin) {
+  const subnets = (await api("GET", "/v2.0/subnets?network_id=" + port.network_id)).data.subnets;
+  const binding = await hasExtension("binding");
+  const f = {
+    name: h("input", { id: "id_edit_port_name", maxlength: 255, value: port.name }),
+    adminState: h("input", { id: "id_edit_port_admin_state", type: "checkbox",
+      checked: port.admin_state_up }),
+    vnic: select("id_edit_vnic_type", VNIC_TYPES, port["binding:vnic_type"] || "normal"),
+    fixedIps: h("textarea", { id: "id_edit_fixed_ips", rows: 3 }),
+    deviceId: h("input", { id: "id_edit_device_id", maxlength: 100, value: port.device_id }),
+    deviceOwner: h("input", { id: "id_edit_device_owner", maxlength: 100, value: port.device_owner }),
+    host: h("input", { id: "id_edit_binding_host", value: port["binding:host_id"] || "" }),
+    mac: h("input", { id: "id_edit_mac_address", value: port.mac_address }),
+  };
+  f.fixedIps.value = (port.fixed_ips || []).map((x) => x.ip_address).join("\n");
+  const w = {
+    name: field("Name", f.name),
+    vnic: field("Binding: VNIC Type", f.vnic),
+    fixedIps: field("Fixed IPs", f.fixedIps, "One per line: an address, or a subnet's CIDR for any free address of it. Subnets: " + subnets.map((s) => s.cidr).join(", ")),
+    deviceId: field("Device ID", f.deviceId),
+    deviceOwner: field("Device Owner", f.deviceOwner),
+    host: field("Binding: Host", f.host),
+    mac: field("MAC Address", f.mac),
+  };
+  const formErr = h("p", { class: "form-error", role: "alert", hidden: true });
+  const wantedIps = () => lines(f.fixedIps.value).map((l) => {
+    const s = subnets.find((x) => x.cidr === l);
+    return s ? { subnet_id: s.id } : { ip_address: l };
+  });
+  const validate = () => {
+    Object.values(w).forEach((x) => x.error(null));
+    let ok = true;
+    for (const want of wantedIps()) {
+      const e = want.ip_address && fixedIpError(want.ip_address, subnets);
+      if (e) { w.fixedIps.error(e); ok = false; break; }
+    }
+    if (admin && !MAC.test(f.mac.value.trim())) {
+      w.mac.error("Invalid MAC address format: " + f.mac.value.trim());
+      ok = false;
+    }
+    return ok;
+  };
+  const changes = () => {
+    const body = {};
+    if (f.name.value !== port.name) body.name = f.name.value;
+    if (f.adminState.checked !== port.admin_state_up) body.admin_state_up = f.adminState.checked;
+    if (binding && f.vnic.value !== (port["binding:vnic_type"] || "normal")) {
+      body["binding:vnic_type"] = f.vnic.value;
+    }
+    const before = (port.fixed_ips || []).map((x) => x.ip_address).join("\n");
+    if (lines(f.fixedIps.value).join("\n") !== before) body.fixed_ips = wantedIps();
+    if (admin) {
+      if (f.deviceId.value.trim() !== port.device_id) body.device_id = f.deviceId.value.trim();
+      if (f.deviceOwner.value.trim() !== port.device_owner) body.device_owner = f.deviceOwner.value.trim();
+      if (f.host.value.trim() !== (port["binding:host_id"] || "")) body["binding:host_id"] = f.host.value.trim();
+      if (f.mac.value.trim().toLowerCase() !== port.mac_address) body.mac_address = f.mac.value.trim().toLowerCase();
+    }
+    return body;
+  };
+  const submit = async (close) => {
+    if (!validate()) return;
+    const body = changes();
+    try {
+      if (Object.keys(body).length) await api("PUT", "/v2.0/ports/" + port.id, { port: body });
+      close();
+      toast("success", "Updated port \"" + (f.name.value || shortName(port)) + "\".");
+      render();
+    } catch (e) {
+      formErr.textContent = e.message;
+      formErr.hidden = false;
+      toast("error", "Failed to update port \"" + shortName(port) + "\".", e.message);
+    }
+  };
+  modal("Edit Port", h("div", { class: "body" }, formErr, w.name,
+    checkbox(f.adminState, "Enable Admin State"), binding ? w.vnic : null, w.fixedIps,
+    admin ? [w.deviceId, w.deviceOwner, w.host, w.mac] : null),
+  (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
+    h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Update")]);
+}
+
+const spaced = (s) => (s ? s.replace(/_/g, " ") : "-");
+const VNIC_LABEL = Object.fromEntries(VNIC_TYPES);
+
+// Binding (admins only, by policy): and where the port lives in Linux, the names the
+// tutorial looks for with `brctl show` on the node (gui.md §15, "Dataplane view").
+function bindingSection(port) {
+  if (port["binding:host_id"] === undefined) {
+    return [["VNIC Type", VNIC_LABEL[port["binding:vnic_type"]] || dash(port["binding:vnic_type"])]];
+  }
+  const details = Object.entries(port["binding:vif_details"] || {});
+  const profile = Object.entries(port["binding:profile"] || {});
+  const pairs = [["VNIC Type", VNIC_LABEL[port["binding:vnic_type"]] || dash(port["binding:vnic_type"])]];
+  if (port["binding:host_id"]) {
+    pairs.push(["Host", port["binding:host_id"]],
+      ["Profile", profile.length ? JSON.stringify(port["binding:profile"]) : "None"],
+      ["VIF Type", spaced(port["binding:vif_type"])],
+      ["VIF Details", details.length ? h("ul", { class: "plain" }, details.map(([k, v]) =>
+        h("li", {}, k + ": " + JSON.stringify(v)))) : "None"]);
+  }
+  if (port["binding:vif_type"] === "bridge") {
+    pairs.push(["Linux devices", "tap" + port.id.slice(0, 11) + " in bridge brq" +
+      port.network_id.slice(0, 11) + " on " + port["binding:host_id"]]);
+  }
+  return pairs;
 }
 
 async function portDetail(main, id, admin) {
   let port;
   try { port = (await api("GET", "/v2.0/ports/" + id)).data.port; }
-  catch (e) { if (e.status === 404) return notFound(main); throw e; }
+  catch (e) {
+    if (e.status !== 404) throw e;
+    toast("error", "Unable to retrieve details for port \"" + id + "\".", e.message);
+    return notFound(main);
+  }
   const area = admin ? "admin/networks/" : "project/networks/";
+  let net = { id: port.network_id, name: "", project_id: port.project_id };
+  try { net = (await api("GET", "/v2.0/networks/" + port.network_id)).data.network; }
+  catch (e) { /* the id will do */ }
+  const back = () => navigate(area + net.id + "/detail?tab=network_tabs__ports_tab");
+  const section = (title, pairs) => h("section", { "aria-label": title }, h("h2", {}, title),
+    pairs.length ? definitionList(pairs) : h("p", { class: "empty" }, "None"));
   main.replaceChildren(
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(area, "Networks"), " › ",
-      link(area + port.network_id + "/detail?tab=network_tabs__ports_tab", "Ports")),
+      link(area + net.id + "/detail", net.name || net.id), " › ",
+      link(area + net.id + "/detail?tab=network_tabs__ports_tab", "Ports")),
     h("div", { class: "title-row" }, h("h1", {}, port.name || port.id),
-      h("div", { class: "table-actions" }, h("button", { type: "button", class: "danger",
-        onclick: () => confirmDelete("Port", "Ports", [port],
-          (x) => api("DELETE", "/v2.0/ports/" + x.id)) }, "Delete Port"))),
+      h("div", { class: "table-actions" }, portActions(port, net, admin, back).map((a) =>
+        h("button", { type: "button", class: a.danger ? "danger" : null, onclick: a.run },
+          a.label)))),
     definitionList([["Name", port.name || "-"], ["ID", port.id],
+      ["Network Name", net.name || "-"],
       ["Network ID", link(area + port.network_id + "/detail", port.network_id)],
       ["Project ID", port.project_id], ["MAC Address", port.mac_address],
       ["Status", status(port.status)], ["Admin State", upDown(port.admin_state_up)],
-      ["Fixed IPs", h("ul", { class: "plain" }, (port.fixed_ips || []).map((f) =>
-        h("li", {}, "IP address: " + f.ip_address + ", Subnet ID " + f.subnet_id)))],
-      ["Device Owner", dash(port.device_owner)], ["Device ID", dash(port.device_id)],
-      port["binding:host_id"] !== undefined ? ["Binding", h("dl", { class: "inner" },
-        h("dt", {}, "Host"), h("dd", {}, dash(port["binding:host_id"])),
-        h("dt", {}, "VNIC Type"), h("dd", {}, dash(port["binding:vnic_type"])),
-        h("dt", {}, "VIF Type"), h("dd", {}, dash(port["binding:vif_type"])),
-        h("dt", {}, "VIF Details"), h("dd", {}, JSON.stringify(port["binding:vif_details"] || {})))] : null]));
+      port.port_security_enabled !== undefined
+        ? ["Port Security Enabled", port.port_security_enabled ? "True" : "False"] : null]),
+    h("h2", {}, "Fixed IPs"), (port.fixed_ips || []).length
+      ? h("dl", { class: "overview fixed-ips" }, port.fixed_ips.map((f) => [
+        h("dt", {}, "IP Address"), h("dd", {}, f.ip_address),
+        h("dt", {}, "Subnet ID"), h("dd", {}, link(area + "subnets/" + f.subnet_id + "/detail",
+          f.subnet_id))]))
+      : h("p", { class: "empty" }, "None"),
+    h("h2", {}, "Attached Device"), port.device_owner || port.device_id
+      ? definitionList([["Device Owner", dash(port.device_owner)], ["Device ID", dash(port.device_id)]])
+      : h("p", { class: "empty" }, "No attached device"),
+    section("Binding", bindingSection(port)));
 }
 route("project/networks/ports/([^/]+)/detail", (main, id) => portDetail(main, id, false));
 route("admin/networks/ports/([^/]+)/detail", (main, id) => portDetail(main, id, true), { admin: true });

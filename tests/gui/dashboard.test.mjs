@@ -164,7 +164,8 @@ test("admin: a network first, then Create Subnet on its page; edit; subnet and p
   await page.goto(url + "/dashboard/admin/networks/ports/" + port.id + "/detail");
   await page.getByText(port.mac_address).waitFor();
   await page.getByText("compute:nova").waitFor();
-  assert.match(await page.locator("dl.inner").innerText(), /controller/);
+  assert.match(await page.getByRole("region", { name: "Binding" }).innerText(),
+    /Host\s+controller/);
   await shot(page, "13-port-detail");
   await page.close();
 });
