@@ -153,8 +153,8 @@ async function createPort(net, admin) {
 }
 
 // Edit Port (gui.md §7).  neutrino's addition (§14.7): the fixed IPs can be changed
-// here too, one address per line; a line may also name a subnet's CIDR to take any
-// free address of it.  Only what changed is sent.
+// here too, one address per line; a line may also name a subnet's CIDR: the port keeps
+// its address there, or gets a free one (Neutron's rule).  Only what changed is sent.
 async function editPort(port, net, admin) {
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + port.network_id)).data.subnets;
   const binding = await hasExtension("binding");
@@ -173,7 +173,7 @@ async function editPort(port, net, admin) {
   const w = {
     name: field("Name", f.name),
     vnic: field("Binding: VNIC Type", f.vnic),
-    fixedIps: field("Fixed IPs", f.fixedIps, "One per line: an address, or a subnet's CIDR for any free address of it. Subnets: " + subnets.map((s) => s.cidr).join(", ")),
+    fixedIps: field("Fixed IPs", f.fixedIps, "One per line: an address, or a subnet's CIDR for an address of it (the port's own there, if it has one). Subnets: " + subnets.map((s) => s.cidr).join(", ")),
     deviceId: field("Device ID", f.deviceId),
     deviceOwner: field("Device Owner", f.deviceOwner),
     host: field("Binding: Host", f.host),
