@@ -74,7 +74,7 @@ function drawTopology(d, open) {
     && !(p.device_owner || "").startsWith("compute:"));
   const instances = instancesOf(d.ports.filter((p) => column.has(p.network_id)));
   const serviceRows = Math.max(0, ...nets.map((n) => services(n).length));
-  const instanceTop = TOP + 70 + serviceRows * ROW;
+  const instanceTop = TOP + 84 + serviceRows * ROW;     // room for the first wire's label
   const height = instanceTop + instances.length * (ROW + 10) + 20;
   const width = Math.max(640, nets.length * (W + GAP) + GAP);
   const pic = svg("svg", { viewBox: "0 0 " + width + " " + height, width, height, role: "img",
@@ -111,7 +111,7 @@ function drawTopology(d, open) {
       box.append(svg("g", { class: portClass(p), "data-port": p.id },
         svg("line", { x1: barX, y1: y + 23, x2: fromX, y2: y + 23, class: "wire" }),
         svg("circle", { cx: barX, cy: y + 23, r: 4 }),
-        svg("text", { x: barX + 8, y: y + 18, class: "small wire-ip" }, ips(p))));
+        svg("text", { x: barX + 8, y: y - 3, class: "small wire-ip" }, ips(p))));
     }
     box.append(svg("rect", { x: home + 40, y, width: W - 60, height: 46, rx: 4, class: "box" }),
       svg("text", { x: home + 48, y: y + 18 }, "instance"),

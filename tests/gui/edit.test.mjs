@@ -198,8 +198,27 @@ test("Admin → Networks names projects and counts DHCP agents; Subnets tab coun
   // 253 addresses in the pool; the DHCP port holds one of them.
   assert.equal(await sub.locator('td[data-title="Used IPs"]').innerText(), "1");
   assert.equal(await sub.locator('td[data-title="Free IPs"]').innerText(), "252");
-  await page.getByRole("tab", { name: "DHCP Agents" }).click();
-  await page.locator("#dhcp-agents tbody tr", { hasText: "controller" }).waitFor();
   await shot(page, "edit-06-admin-counts");
+
+  // DHCP Agents tab: a second DHCP agent is added, then the first removed.
+  await http("POST", "/agent/v1/report", { agent: { agent_type: "DHCP agent",
+    binary: "neutron-dhcp-agent", host: "network2", topic: "dhcp_agent",
+    availability_zone: "nova", configurations: {} } }, agentToken);
+  await page.getByRole("tab", { name: "DHCP Agents" }).click();
+  const hosts = page.locator("#dhcp-agents tbody tr");
+  await hosts.filter({ hasText: "controller" }).waitFor();
+  assert.match(await hosts.first().innerText(), /Enabled\s+Up\s+0 minutes/);
+  await page.getByRole("button", { name: "+ Add DHCP Agent" }).click();
+  await page.getByLabel("New DHCP Agent").selectOption({ label: "network2" });
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await page.getByText("Agent network2 added.").waitFor();
+  await hosts.filter({ hasText: "network2" }).waitFor();
+  await hosts.filter({ hasText: "controller" }).getByRole("button", { name: "Delete DHCP Agent" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete DHCP Agent" }).click();
+  await page.getByText("Deleted DHCP Agent: controller").waitFor();
+  const now = (await http("GET", "/v2.0/networks/" + net.id + "/dhcp-agents", null,
+    await token("admin", "admin"))).data.agents.map((a) => a.host);
+  assert.deepEqual(now, ["network2"]);
+  await shot(page, "edit-07-dhcp-agents");
   await page.close();
 });

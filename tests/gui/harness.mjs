@@ -66,7 +66,9 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(ARTIFACTS, name + ".png"), fullPage: true });
 }
 
-export function setup() {
+// agentDownTime: seconds without a report before an agent counts as down (an hour
+// by default, so that agents played once stay up for the whole file).
+export function setup({ agentDownTime = 3600 } = {}) {
 before(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   state = mkdtempSync(join(tmpdir(), "neutrino-gui-"));
@@ -74,7 +76,7 @@ before(async () => {
   url = "http://127.0.0.1:" + port;
   writeFileSync(join(state, "neutron.conf"), [
     "[DEFAULT]", "bind_host = 127.0.0.1", "bind_port = " + port, "state_path = " + state,
-    "agent_down_time = 3600", "[identity]", "admin_password = " + PASSWORDS.admin,
+    "agent_down_time = " + agentDownTime, "[identity]", "admin_password = " + PASSWORDS.admin,
     "demo_password = " + PASSWORDS.demo, "agent_password = " + PASSWORDS.agent,
     "[ml2]", "type_drivers = local,flat,vlan,vxlan", "tenant_network_types = local",
     "mechanism_drivers = linuxbridge", "[ml2_type_vxlan]", "vni_ranges = 1000:1999", ""].join("\n"));
