@@ -72,8 +72,14 @@ function dhcpAgentCount(net) {
 }
 
 // --- networks (project and admin) --------------------------------------------------
-async function subnetNames() {
-  const { data } = await api("GET", "/v2.0/subnets");
+const PAGE = 20;      // Horizon's API_RESULT_PAGE_SIZE
+
+// The subnets of the networks on screen, for "Subnets Associated": one call a page.
+async function subnetsOf(nets) {
+  const ids = [...new Set(nets.flatMap((n) => n.subnets || []))];
+  if (!ids.length) return {};
+  const q = ids.map((id) => "id=" + id).join("&");
+  const { data } = await api("GET", "/v2.0/subnets?fields=id&fields=name&fields=cidr&" + q);
   return Object.fromEntries(data.subnets.map((s) => [s.id, s]));
 }
 
@@ -85,25 +91,64 @@ function subnetsCell(net, subnets) {
   }));
 }
 
-async function networksPage(main, admin) {
-  let nets;
-  if (admin) {
-    nets = (await api("GET", "/v2.0/networks")).data.networks;
-  } else {
-    // Horizon's three calls: shared, the project's own, external ones of others.
-    const shared = (await api("GET", "/v2.0/networks?shared=True")).data.networks;
-    const own = (await api("GET", "/v2.0/networks?shared=False&tenant_id=" +
-      encodeURIComponent(session.projectId))).data.networks;
-    const ext = (await api("GET", "/v2.0/networks?router:external=True&shared=False"))
-      .data.networks;
-    const seen = new Set();
-    nets = [...shared, ...own, ...ext].filter((n) => !seen.has(n.id) && seen.add(n.id));
+// The filter's field chooser (gui.md §3, §11.1), and how a typed value becomes the
+// Neutron filter: yes/no and up/down are booleans, statuses are upper case, a project
+// is found by name.  A value that fits none is sent as typed: the server's 400 says why.
+const FILTERS = [{ label: "Name =", key: "name" }, { label: "Shared =", key: "shared" },
+  { label: "External =", key: "router:external" }, { label: "Status =", key: "status" },
+  { label: "Admin State =", key: "admin_state_up" }];
+const BOOLEAN = { yes: "True", no: "False", true: "True", false: "False", up: "True", down: "False" };
+function networkQuery(query, projects) {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (key === "project") {
+      const ids = Object.keys(projects).filter((id) => projects[id] === value);
+      for (const id of ids.length ? ids : ["(none)"]) params.append("project_id", id);
+    } else if (key === "name") {
+      params.append(key, value);
+    } else if (key === "status") {
+      params.append(key, value.toUpperCase());
+    } else {
+      params.append(key, BOOLEAN[value.toLowerCase()] || value);
+    }
   }
-  const subnets = await subnetNames();
+  return params;
+}
+
+// One page of networks from the server.  Asking for one row more than a page tells
+// whether there is another page that way.  Going back (page_reverse) Neutron returns
+// the rows before the marker, in the usual order: the extra one is then the first.
+async function networkPage({ marker, reverse, query }, projects) {
+  const params = networkQuery(query, projects);
+  params.set("limit", String(PAGE + 1));
+  if (marker) params.set("marker", marker);
+  if (reverse) params.set("page_reverse", "True");
+  const nets = (await api("GET", "/v2.0/networks?" + params)).data.networks;
+  const more = nets.length > PAGE;
+  const rows = !more ? nets : reverse ? nets.slice(1) : nets.slice(0, PAGE);
+  return { rows, subnets: await subnetsOf(rows), next: reverse ? true : more,
+    prev: reverse ? more : Boolean(marker) };
+}
+
+// An admin on the Project page must see only what the project can use, which is not
+// what the API shows an admin: Horizon's three calls (shared, the project's own,
+// external ones of others) put together, paged in the browser.
+async function projectNetworksAsAdmin() {
+  const shared = (await api("GET", "/v2.0/networks?shared=True")).data.networks;
+  const own = (await api("GET", "/v2.0/networks?shared=False&tenant_id=" +
+    encodeURIComponent(session.projectId))).data.networks;
+  const ext = (await api("GET", "/v2.0/networks?router:external=True&shared=False"))
+    .data.networks;
+  const seen = new Set();
+  return [...shared, ...own, ...ext].filter((n) => !seen.has(n.id) && seen.add(n.id));
+}
+
+async function networksPage(main, admin) {
   const base = admin ? "admin/networks/" : "project/networks/";
   const projects = admin ? await projectNames() : {};
   const scheduler = admin && await hasExtension("dhcp_agent_scheduler");
   const zones = await hasExtension("network_availability_zone");
+  let subnets = {};
   const cols = [
     ...(admin ? [{ title: "Project", cell: (n) => projects[n.project_id] || "" }] : []),
     { title: "Name", cell: (n) => link(base + n.id + "/detail", shortName(n)) },
@@ -116,17 +161,32 @@ async function networksPage(main, admin) {
     ...(zones ? [{ title: "Availability Zones",
       cell: (n) => (n.availability_zones || []).join(", ") || "-" }] : []),
   ];
-  main.replaceChildren(
-    h("h1", {}, admin ? "Networks" : "Networks"),
-    table({ title: "Networks", id: "networks", cols, rows: nets,
-      filter: (n) => [n.name, n.status, n.id, projects[n.project_id]].join(" "),
-      actions: [
-        { label: "+ Create Network", run: () => createNetwork(admin) },
-        { label: "Delete Networks", danger: true,
-          run: (sel) => confirmDelete("Network", "Networks", sel, deleteNetwork,
-            { conflict: networkInUse }) },
-      ],
-      rowActions: (n) => rowMenu(networkActions(n, admin)) }));
+  const common = { title: "Networks", id: "networks", cols,
+    actions: [
+      { label: "+ Create Network", run: () => createNetwork(admin) },
+      { label: "Delete Networks", danger: true,
+        run: (sel) => confirmDelete("Network", "Networks", sel, deleteNetwork,
+          { conflict: networkInUse }) },
+    ],
+    rowActions: (n) => rowMenu(networkActions(n, admin)) };
+  let networks;
+  if (!admin && session.isAdmin) {
+    const rows = await projectNetworksAsAdmin();
+    subnets = await subnetsOf(rows);
+    networks = table({ ...common, rows, filter: (n) => [n.name, n.status, n.id].join(" ") });
+  } else {
+    // A member's plain list is exactly what the project can use (Neutron's policy:
+    // its own, shared and external networks), so one paged call does.
+    networks = table({ ...common,
+      choices: admin ? [...FILTERS, { label: "Project =", key: "project" }] : FILTERS,
+      source: async (request) => {
+        const page = await networkPage(request, projects);
+        subnets = page.subnets;
+        return page;
+      } });
+    await networks.ready;
+  }
+  main.replaceChildren(h("h1", {}, "Networks"), networks);
 }
 route("project/networks/", (main) => networksPage(main, false));
 route("admin/networks/", (main) => networksPage(main, true), { admin: true });
@@ -178,4 +238,4 @@ async function networkDetail(main, id, admin, tabName) {
 route("project/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, false));
 route("admin/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, true), { admin: true });
 
-export { networkActions, subnetNames, subnetsCell };
+export { networkActions, subnetsCell };

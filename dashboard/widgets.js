@@ -4,28 +4,24 @@ import { h, $, shortName, toast, render } from "./core.js";
 
 // --- tables -------------------------------------------------------------------------
 // cols: [{title, cell(row) -> node|string}]; actions: table buttons; selectable rows.
-function table({ title, cols, rows, actions = [], rowActions, filter, id }) {
+// A table fills in one of two ways (gui.md §2):
+// - rows: all of them given; the filter box (filter(row) → text) and the 20-row pages
+//   work in the browser;
+// - source({marker, reverse, query}) → {rows, next, prev}: one page at a time from the
+//   server with limit/marker, as Horizon pages; choices [{label, key}] make the filter
+//   a field chooser and a text box whose query goes to the server with the page.
+function table({ title, cols, rows, actions = [], rowActions, filter, id, source, choices }) {
   const checks = [];
   const body = h("tbody");
-  const filterBox = filter && h("input", { type: "search", placeholder: "Filter",
-    "aria-label": "Filter " + title, oninput: () => draw() });
   const all = h("input", { type: "checkbox", "aria-label": "Select all",
     onchange: () => checks.forEach((c) => { if (!c.row.hidden) c.box.checked = all.checked; }) });
-  let page = 0;
-  const PAGE = 20;      // Horizon's API_RESULT_PAGE_SIZE
-  const prev = h("button", { type: "button", class: "link", onclick: () => { page--; draw(); } },
-    "« Prev");
-  const nextPage = h("button", { type: "button", class: "link",
-    onclick: () => { page++; draw(); } }, "Next »");
-  function draw() {
+  const count = h("span");
+  const prev = h("button", { type: "button", class: "link", onclick: () => turn(-1) }, "« Prev");
+  const nextPage = h("button", { type: "button", class: "link", onclick: () => turn(1) }, "Next »");
+  function show(shown) {
     body.replaceChildren();
     checks.length = 0;
-    const q = filterBox ? filterBox.value.trim().toLowerCase() : "";
-    const matching = rows.filter((r) => !q || filter(r).toLowerCase().includes(q));
-    page = Math.max(0, Math.min(page, Math.ceil(matching.length / PAGE) - 1));
-    const shown = matching.slice(page * PAGE, page * PAGE + PAGE);
-    prev.hidden = page === 0;
-    nextPage.hidden = (page + 1) * PAGE >= matching.length;
+    all.checked = false;
     for (const r of shown) {
       const box = h("input", { type: "checkbox", "aria-label": "Select " + shortName(r) });
       const tr = h("tr", {}, h("td", { class: "sel" }, box),
@@ -40,18 +36,65 @@ function table({ title, cols, rows, actions = [], rowActions, filter, id }) {
     }
     count.textContent = "Displaying " + shown.length + " item" + (shown.length === 1 ? "" : "s");
   }
-  const count = h("span");
+
+  let filterBar, turn, draw;
+  if (source) {
+    // The server's pages: the marker is the last row's id going on, the first's going back.
+    let shown = [], query = {};
+    const chooser = h("select", { "aria-label": "Filter by" },
+      (choices || []).map((c) => h("option", { value: c.key }, c.label)));
+    const text = h("input", { type: "search", placeholder: "Filter", "aria-label": "Filter " + title });
+    const load = async (marker, reverse) => {
+      let page;
+      try {
+        page = await source({ marker, reverse, query });
+      } catch (e) {
+        if (e.status === 401) return;
+        page = { rows: [], next: false, prev: false };
+        toast("error", "Unable to retrieve the " + title.toLowerCase() + " list.", e.message);
+      }
+      shown = page.rows;
+      prev.hidden = !page.prev;
+      nextPage.hidden = !page.next;
+      show(shown);
+    };
+    turn = (step) => (step > 0 ? load(shown[shown.length - 1].id, false) : load(shown[0].id, true));
+    const apply = () => {
+      query = text.value.trim() ? { [chooser.value]: text.value.trim() } : {};
+      load(null, false);
+    };
+    filterBar = choices && h("form", { class: "filter", role: "search",
+      onsubmit: (ev) => { ev.preventDefault(); apply(); } },
+    chooser, text, h("button", { type: "submit" }, "Filter"));
+    draw = () => load(null, false);
+  } else {
+    let page = 0;
+    const PAGE = 20;      // Horizon's API_RESULT_PAGE_SIZE
+    filterBar = filter && h("input", { type: "search", placeholder: "Filter",
+      "aria-label": "Filter " + title, oninput: () => draw() });
+    turn = (step) => { page += step; draw(); };
+    draw = () => {
+      const q = filterBar ? filterBar.value.trim().toLowerCase() : "";
+      const matching = rows.filter((r) => !q || filter(r).toLowerCase().includes(q));
+      page = Math.max(0, Math.min(page, Math.ceil(matching.length / PAGE) - 1));
+      prev.hidden = page === 0;
+      nextPage.hidden = (page + 1) * PAGE >= matching.length;
+      show(matching.slice(page * PAGE, page * PAGE + PAGE));
+    };
+  }
   const foot = h("caption", { class: "count" }, count, " ", prev, " ", nextPage);
   const selected = () => checks.filter((c) => c.box.checked).map((c) => c.item);
-  const bar = h("div", { class: "table-actions" }, filterBox,
+  const bar = h("div", { class: "table-actions" }, filterBar,
     actions.map((a) => h("button", { type: "button", class: a.danger ? "danger" : "primary",
-      onclick: () => a.run(selected()) }, a.label)));
+      disabled: a.disabled, onclick: () => a.run(selected()) }, a.label)));
   const t = h("table", { class: "data", id }, h("thead", {}, h("tr", {},
     h("th", { class: "sel" }, all), cols.map((c) => h("th", { scope: "col" }, c.title)),
     rowActions ? h("th", { scope: "col" }, "Actions") : null)), body, foot);
-  draw();
-  return h("section", { class: "table-wrap", "aria-label": title },
+  const ready = draw();
+  const section = h("section", { class: "table-wrap", "aria-label": title },
     h("div", { class: "table-head" }, h("h2", {}, title), bar), t);
+  section.ready = ready;      // a server-paged table: resolves when its first page is shown
+  return section;
 }
 
 // --- modals -------------------------------------------------------------------------
