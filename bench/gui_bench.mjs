@@ -53,8 +53,13 @@ try {
     samples.push(Date.now() - t0);
   }
   samples.sort((a, b) => a - b);
-  const assets = await Promise.all(["/dashboard/", "/dashboard/app.js", "/dashboard/style.css"]
-    .map(async (p) => (await (await fetch(url + p)).arrayBuffer()).byteLength));
+  // The index, and every script, module and style sheet it names (all modules are
+  // preloaded there; tests/gui checks that none is missing).
+  const index = await (await fetch(url + "/dashboard/")).text();
+  const named = [...index.matchAll(/(?:href|src)="(\/dashboard\/[^"]+\.(?:js|css))"/g)]
+    .map((m) => m[1]);
+  const assets = [Buffer.byteLength(index), ...await Promise.all([...new Set(named)]
+    .map(async (p) => (await (await fetch(url + p)).arrayBuffer()).byteLength))];
   console.log("networks page, 1,000 networks, navigation -> first page of rows shown (ms): p50 "
     + samples[4] + "  min " + samples[0] + "  max " + samples[9] + "   (goal < 300)");
   console.log("assets: " + assets.reduce((a, b) => a + b, 0) + " bytes (goal <= 200 KB)");
