@@ -3,7 +3,7 @@
 import { session, h, link, shortName, status, upDown, dash, toast, api, route, render,
   navigate, notFound, hasExtension } from "./core.js";
 import { table, modal, confirmDelete, definitionList, rowMenu, field } from "./widgets.js";
-import { ipVersion, lines } from "./validate.js";
+import { ipVersion, lines, inCidr } from "./validate.js";
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const VNIC_TYPES = [["normal", "Normal"], ["direct", "Direct"], ["direct-physical", "Direct Physical"],
@@ -41,27 +41,10 @@ const checkbox = (input, label) => h("div", { class: "field check" }, input,
 const select = (id, choices, value) => h("select", { id }, choices.map(([v, label]) =>
   h("option", { value: v, selected: v === value }, label)));
 
-// Does address lie in subnet (CIDR)?  Both IPv4 and IPv6, as BigInts.
-function toBig(ip) {
-  if (ipVersion(ip) === 4) return [4, ip.split(".").reduce((a, b) => a * 256n + BigInt(b), 0n)];
-  const [head, tail = ""] = ip.split("::");
-  const words = (s) => (s ? s.split(":") : []);
-  const hi = words(head), lo = words(tail);
-  const all = ip.includes("::") ? [...hi, ...Array(8 - hi.length - lo.length).fill("0"), ...lo] : hi;
-  return [6, all.reduce((a, w) => a * 65536n + BigInt("0x" + (w || "0")), 0n)];
-}
-function inSubnet(ip, cidr) {
-  const [net, len] = cidr.split("/");
-  const [v, a] = toBig(ip), [w, b] = toBig(net);
-  if (v !== w) return false;
-  const shift = BigInt((v === 4 ? 32 : 128) - Number(len));
-  return a >> shift === b >> shift;
-}
-
 // Checks an address typed for a port: a valid address of one of the network's subnets.
 function fixedIpError(ip, subnets) {
   if (!ipVersion(ip)) return "Incorrect format for IP address: " + ip;
-  if (!subnets.some((s) => inSubnet(ip, s.cidr))) {
+  if (!subnets.some((s) => inCidr(ip, s.cidr))) {
     return ip + " is in none of the network's subnets (" + subnets.map((s) => s.cidr).join(", ") + ").";
   }
   return null;

@@ -2,7 +2,8 @@
 // "Create Subnet" on an existing network and "Edit Subnet" (§6).
 import { KS, session, h, shortName, toast, api, render } from "./core.js";
 import { modal, field } from "./widgets.js";
-import { ipVersion, checkCidr, ipToInt, lines } from "./validate.js";
+import { ipVersion, checkCidr, lines, parseIp, inCidr, cidrRange, subnetDefaults }
+  from "./validate.js";
 
 // existing: the network a subnet is created on; editing: the subnet being edited.
 async function createNetwork(admin, existing, editing) {
@@ -100,6 +101,36 @@ async function createNetwork(admin, existing, editing) {
     create.hidden = !next.hidden;
   }
   f.withSubnet.addEventListener("change", () => go(step));
+  const cidrOk = () => !checkCidr(f.cidr.value.trim(), Number(f.version.value));
+  // The gateway the subnet will have: the one typed, none, or Neutron's default.
+  const chosenGateway = () => {
+    if (f.noGateway.checked || !cidrOk()) return null;
+    return f.gateway.value.trim() || subnetDefaults(f.cidr.value.trim()).gateway;
+  };
+  // What a blank field will become, shown as the user types (gui.md §15).
+  const hint = h("p", { class: "help computed", "aria-live": "polite" });
+  const showDefaults = () => {
+    const cidr = f.cidr.value.trim();
+    if (!cidr || !cidrOk()) { hint.textContent = ""; return; }
+    const gw = chosenGateway();
+    const d = subnetDefaults(cidr, gw && parseIp(gw) ? parseIp(gw).n : null);
+    hint.textContent = (gw ? "Gateway will be " + gw : "No gateway") + "; " +
+      (lines(f.pools.value).length ? "pools as given."
+        : "pool " + d.start + " – " + d.end + " (" + d.size + " addresses).");
+  };
+  for (const input of [f.cidr, f.gateway, f.noGateway, f.pools, f.version]) {
+    input.addEventListener("input", showDefaults);
+    input.addEventListener("change", showDefaults);
+  }
+  w.cidr.append(hint);
+  // A wrong address is said when the user leaves the field, not at every key; a fixed
+  // one clears at once (so nothing moves under the pointer on the way to "Next »").
+  const cidrError = () => {
+    const cidr = f.cidr.value.trim();
+    return cidr ? checkCidr(cidr, Number(f.version.value)) : null;
+  };
+  f.cidr.addEventListener("change", () => w.cidr.error(cidrError()));
+  f.cidr.addEventListener("input", () => { if (!cidrError()) w.cidr.error(null); });
   function validate(st) {
     Object.values(w).forEach((x) => x.error(null));
     let ok = true;
@@ -122,6 +153,9 @@ async function createNetwork(admin, existing, editing) {
       }
       if (gw && !f.noGateway.checked && ipVersion(gw) !== v) {
         bad(w.gateway, ipVersion(gw) ? "The gateway IP and the IP version do not agree." : "Incorrect format for IP address.");
+      } else if (gw && !f.noGateway.checked && cidrOk()) {
+        const gateway = gatewayProblem(gw, f.cidr.value.trim());
+        if (gateway) bad(w.gateway, gateway);
       }
     }
     if (st.id === "details" && f.withSubnet.checked) {
@@ -129,7 +163,17 @@ async function createNetwork(admin, existing, editing) {
         const p = l.split(",").map((x) => x.trim());
         if (p.length !== 2) { bad(w.pools, "Start and end addresses must be specified (value=" + l + ")"); break; }
         if (!ipVersion(p[0]) || !ipVersion(p[1])) { bad(w.pools, "allocation_pools: Invalid IP address (value=" + l + ")"); break; }
-        if (ipVersion(p[0]) === 4 && ipToInt(p[0]) > ipToInt(p[1])) { bad(w.pools, "Start address is larger than end address (value=" + l + ")"); break; }
+        if (parseIp(p[0]).n > parseIp(p[1]).n) { bad(w.pools, "Start address is larger than end address (value=" + l + ")"); break; }
+        const cidr = f.cidr.value.trim();
+        if (cidrOk() && !(inCidr(p[0], cidr) && inCidr(p[1], cidr))) {
+          bad(w.pools, "The pool " + l + " is not inside the subnet " + cidr + ".");
+          break;
+        }
+        const gw = chosenGateway();
+        if (gw && parseIp(gw) && parseIp(p[0]).n <= parseIp(gw).n && parseIp(gw).n <= parseIp(p[1]).n) {
+          bad(w.pools, "The gateway " + gw + " is inside the pool " + l + ".");
+          break;
+        }
       }
       for (const l of lines(f.dns.value)) {
         if (!ipVersion(l)) { bad(w.dns, "dns_nameservers: Invalid IP address (value=" + l + ")"); break; }
@@ -276,4 +320,15 @@ function prefillSubnet(f, w, s) {
   f.pools.value = (s.allocation_pools || []).map((p) => p.start + "," + p.end).join("\n");
   f.dns.value = (s.dns_nameservers || []).join("\n");
   f.routes.value = (s.host_routes || []).map((r) => r.destination + "," + r.nexthop).join("\n");
+}
+
+// A typed gateway must be an address of the subnet that a host can have.
+function gatewayProblem(gw, cidr) {
+  if (!inCidr(gw, cidr)) return "The gateway " + gw + " is not inside the subnet " + cidr + ".";
+  const r = cidrRange(cidr), n = parseIp(gw).n;
+  if (r.v === 4 && r.len < 31 && (n === r.first || n === r.last)) {
+    return "The gateway " + gw + " is the subnet's " + (n === r.first ? "network" : "broadcast") +
+      " address.";
+  }
+  return null;
 }

@@ -71,13 +71,25 @@ test("the wizard shows validation errors for a bad CIDR and a pool outside the s
   await page.getByRole("button", { name: "Next »" }).click();
   await page.getByText("Incorrect format for IP address.").waitFor();
   await shot(page, "07-wizard-bad-cidr");
+  await page.getByLabel("Network Address").fill("172.16.5.7/24");
+  await page.getByLabel("Network Address").press("Tab");
+  await page.getByText("'172.16.5.7/24' has host bits set: did you mean 172.16.5.0/24?").waitFor();
   await page.getByLabel("Network Address").fill("172.16.5.0/24");
+  await page.getByText("Gateway will be 172.16.5.1; pool 172.16.5.2 – 172.16.5.254 (253 addresses).")
+    .waitFor();
   await page.getByRole("button", { name: "Next »" }).click();
   await page.getByLabel("Allocation Pools").fill("10.0.0.2,10.0.0.9");
   await page.getByRole("button", { name: "Create", exact: true }).click();
-  // The server refuses the pool; its message is shown, and no empty network is left.
-  await page.getByText(/Failed to create subnet "172\.16\.5\.0\/24"/).first().waitFor();
+  // The form knows the pool is outside the subnet: said under the field, nothing sent.
+  await page.getByText("The pool 10.0.0.2,10.0.0.9 is not inside the subnet 172.16.5.0/24.").waitFor();
   await shot(page, "08-wizard-pool-outside");
+  // Overlapping pools only the server refuses: its message is shown, and the network
+  // made a moment before is removed again, so no empty network is left.
+  await page.getByLabel("Allocation Pools").fill("172.16.5.10,172.16.5.20\n172.16.5.15,172.16.5.30");
+  await page.getByRole("button", { name: "Create", exact: true }).click();
+  await page.getByText(/Failed to create subnet "172\.16\.5\.0\/24"/).first().waitFor();
+  await page.getByText(/was removed because its subnet could not be created/).waitFor();
+  await shot(page, "08b-wizard-server-refuses");
   const left = (await http("GET", "/v2.0/networks?name=bad_net", null,
     await token("admin", "admin"))).data.networks;
   assert.deepEqual(left, []);
