@@ -1,6 +1,7 @@
 // Network Topology (gui.md §8): networks, subnets, ports, instances, and per node the
 // bridges, taps and uplinks the linux-bridge agents wire — updated live.
-import { session, h, link, shortName, status, api, route } from "./core.js";
+import { ROOT, session, h, link, shortName, status, api, route } from "./core.js";
+import { graphView } from "./graph.js";
 import { confirmDelete } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
 
@@ -204,9 +205,19 @@ route("project/network_topology/", async (main) => {
     if (!pop.hidden && !pop.contains(ev.target)) closeBalloon();
   };
   document.addEventListener("click", outside);
+  // Two tabs (gui.md §8): the flat "Topology" and the force-directed "Graph".
+  const asGraph = new URLSearchParams(location.search).get("tab") === "topology_tabs__graph";
+  const tab = (key, title, on) => h("a", { href: ROOT + "project/network_topology/?tab=topology_tabs__" +
+    key, "data-link": true, role: "tab", "aria-selected": on ? "true" : "false" }, title);
+  let graph = null;
+  const openGraphNode = (n, g) => (n.kind === "network" ? open("network", n.item, g)
+    : n.kind === "instance" ? open("instance", { id: n.label, ports: n.ports }, g)
+      : open("port", n.item, g));
   main.replaceChildren(h("div", { class: "title-row" }, h("h1", {}, "Network Topology"),
     h("div", { class: "table-actions" }, h("button", { type: "button", class: "primary",
       onclick: () => createNetwork(false) }, "+ Create Network"))),
+  h("div", { class: "tabs", role: "tablist" }, tab("topology", "Topology", !asGraph),
+    tab("graph", "Graph", asGraph)),
   h("div", { class: "topology-frame" }, pictureBox, pop), nodesBox);
   // Redraw only when something changed, and never under an open balloon.
   async function refresh() {
@@ -215,16 +226,29 @@ route("project/network_topology/", async (main) => {
     if (key === last || !pop.hidden) return;
     last = key;
     data = d;
-    pictureBox.replaceChildren(d.nets.length ? drawTopology(d, open)
-      : h("p", { class: "empty" }, "There are no networks, and no instances connected to " +
-        "networks, to draw."));
+    if (!d.nets.length) {
+      pictureBox.replaceChildren(h("p", { class: "empty" }, "There are no networks, and no " +
+        "instances connected to networks, to draw."));
+      if (graph) { graph.stop(); graph = null; }
+    } else if (!asGraph) {
+      pictureBox.replaceChildren(drawTopology(d, open));
+    } else if (graph) {
+      graph.update(d);
+    } else {
+      graph = graphView(d, openGraphNode);
+      pictureBox.replaceChildren(graph.element);
+    }
     nodesBox.replaceChildren(nodesView(d) || "");
   }
   await refresh();
   // Live: ports coming up change the picture without a reload.  The page polls the
   // API every 2 s (there is no change feed for users yet), not while it is hidden.
   const timer = setInterval(async () => {
-    if (!main.contains(pictureBox)) { clearInterval(timer); return; }
+    if (!main.contains(pictureBox)) {
+      clearInterval(timer);
+      if (graph) graph.stop();
+      return;
+    }
     if (document.visibilityState === "hidden") return;
     try { await refresh(); } catch (e) { /* the next round tries again */ }
   }, 2000);

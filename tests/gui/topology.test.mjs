@@ -84,3 +84,41 @@ test("deleting a network from its balloon asks, deletes, and redraws", async () 
   assert.equal((await http("GET", "/v2.0/networks/" + net.id, null, demo)).status, 404);
   await page.close();
 });
+
+test("the Graph tab: nodes and edges, collapse shows counts, labels toggle and are remembered", async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "demo", "demo");
+  await page.goto(url + "/dashboard/project/network_topology/");
+  await page.getByRole("tab", { name: "Graph" }).click();
+  const graph = page.locator("svg.graph");
+  await graph.waitFor();
+  // From the earlier tests: topo_front and topo_back, and lab-web-1 on both.
+  await page.locator('g.gnode.instance[data-node="i:lab-web-1"]').waitFor();
+  assert.equal(await page.locator("g.gnode.network").count(), 2);
+  assert.equal(await page.locator("line.edge").count(), 2);
+  await page.locator('svg.graph[data-settled="true"]').waitFor({ timeout: 15000 });
+  await shot(page, "topology-03-graph");
+
+  await page.getByRole("button", { name: "Toggle Network Collapse" }).click();
+  await page.locator("g.gnode.instance").first().waitFor({ state: "detached" });
+  assert.equal(await page.locator("line.edge").count(), 0);
+  await page.getByText("topo_front (1 instances)").waitFor();
+  await page.getByRole("button", { name: "Toggle Labels" }).click();
+  assert.equal(await page.locator("svg.graph.no-labels").count(), 1);
+
+  // Remembered: a reload comes back collapsed and without labels.
+  await page.reload();
+  await page.locator("svg.graph.no-labels").waitFor();
+  assert.equal(await page.locator("g.gnode.instance").count(), 0);
+  await page.getByRole("button", { name: "Toggle Labels" }).click();
+  await page.getByRole("button", { name: "Toggle Network Collapse" }).click();
+  await page.locator("g.gnode.instance").waitFor();
+
+  // A node opens its balloon by keyboard, as in the flat view.
+  await page.locator('g.gnode.instance[data-node="i:lab-web-1"]').focus();
+  await page.keyboard.press("Enter");
+  await page.getByRole("dialog", { name: "Details" }).getByText("Instance lab-web-1").waitFor();
+  await page.keyboard.press("Escape");
+  await page.getByRole("button", { name: "Center Topology" }).click();
+  await page.close();
+});
