@@ -118,6 +118,31 @@ function signOut(message) {
   navigate("auth/login/", message);
 }
 
+// --- detail pages (gui.md §12) ----------------------------------------------------
+// The resource a detail page shows ("network", "subnet", "port"); a missing or foreign
+// one gets a toast and the not-found page, and null is returned.
+async function fetchDetail(main, kind, id) {
+  try {
+    return (await api("GET", "/v2.0/" + kind + "s/" + id)).data[kind];
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    toast("error", "Unable to retrieve details for " + kind + " \"" + id + "\".", e.message);
+    notFound(main);
+    return null;
+  }
+}
+
+// The network a subnet or port is on; only its id if the caller may not read it (a
+// shared network's subnet, say).
+async function networkOf(o) {
+  try {
+    return (await api("GET", "/v2.0/networks/" + o.network_id)).data.network;
+  } catch (e) {
+    if (e.status === 401) throw e;
+    return { id: o.network_id, name: "", project_id: o.project_id };
+  }
+}
+
 // --- extensions (gui.md §2): columns and fields that depend on one appear only when
 // GET /v2.0/extensions lists it.  Asked once per token.
 let extensionsFor = null, extensionsSet = null;
@@ -217,4 +242,4 @@ document.addEventListener("click", (ev) => {
 window.addEventListener("popstate", () => render());
 
 export { ROOT, KS, session, h, $, link, shortName, yesNo, upDown, status, dash, toast, ApiError, api, signIn, switchProject, signOut, route, navigate, render, notFound, chrome,
-  extensions, hasExtension };
+  extensions, hasExtension, fetchDetail, networkOf };

@@ -1,7 +1,7 @@
 // Networks: the project and admin lists (gui.md §3, §11.1), Edit Network (§9) and the
 // network detail page with its tabs (§5, §11.3).
 import { ROOT, KS, session, h, link, shortName, yesNo, upDown, status, dash, toast, api, route,
-  render, navigate, notFound, hasExtension } from "./core.js";
+  render, navigate, hasExtension, fetchDetail } from "./core.js";
 import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
 import { subnetsTab } from "./subnets.js";
@@ -193,14 +193,8 @@ route("admin/networks/", (main) => networksPage(main, true), { admin: true });
 
 // --- network detail (gui.md §5) -------------------------------------------------------
 async function networkDetail(main, id, admin, tabName) {
-  let net;
-  try {
-    net = (await api("GET", "/v2.0/networks/" + id)).data.network;
-  } catch (e) {
-    if (e.status !== 404) throw e;
-    toast("error", "Unable to retrieve details for network \"" + id + "\".", e.message);
-    return notFound(main);
-  }
+  const net = await fetchDetail(main, "network", id);
+  if (!net) return;
   const area = admin ? "admin/networks/" : "project/networks/";
   const base = area + id + "/detail";
   const dl = (pairs) => h("dl", { class: "overview" }, pairs.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));

@@ -1,7 +1,7 @@
 // Ports: the Ports tab of a network (gui.md §5), Create Port and Edit Port, and the
 // port detail page (§7).
 import { session, h, link, shortName, status, upDown, dash, toast, api, route, render,
-  navigate, notFound, hasExtension } from "./core.js";
+  navigate, hasExtension, fetchDetail, networkOf } from "./core.js";
 import { table, modal, confirmDelete, definitionList, rowMenu, field } from "./widgets.js";
 import { ipVersion, lines, inCidr } from "./validate.js";
 
@@ -245,17 +245,10 @@ function bindingSection(port) {
 }
 
 async function portDetail(main, id, admin) {
-  let port;
-  try { port = (await api("GET", "/v2.0/ports/" + id)).data.port; }
-  catch (e) {
-    if (e.status !== 404) throw e;
-    toast("error", "Unable to retrieve details for port \"" + id + "\".", e.message);
-    return notFound(main);
-  }
+  const port = await fetchDetail(main, "port", id);
+  if (!port) return;
   const area = admin ? "admin/networks/" : "project/networks/";
-  let net = { id: port.network_id, name: "", project_id: port.project_id };
-  try { net = (await api("GET", "/v2.0/networks/" + port.network_id)).data.network; }
-  catch (e) { /* the id will do */ }
+  const net = await networkOf(port);
   const back = () => navigate(area + net.id + "/detail?tab=network_tabs__ports_tab");
   const section = (title, pairs) => h("section", { "aria-label": title }, h("h2", {}, title),
     pairs.length ? definitionList(pairs) : h("p", { class: "empty" }, "None"));

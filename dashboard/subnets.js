@@ -1,6 +1,6 @@
 // Subnets: the Subnets tab of a network (gui.md §5) and the subnet detail page (§6).
-import { h, link, shortName, yesNo, dash, toast, api, route, navigate, notFound, hasExtension }
-  from "./core.js";
+import { h, link, shortName, yesNo, dash, api, route, navigate, hasExtension, fetchDetail,
+  networkOf } from "./core.js";
 import { table, confirmDelete, definitionList, rowMenu } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
 
@@ -51,17 +51,10 @@ async function subnetsTab(net, admin) {
 }
 
 async function subnetDetail(main, id, admin) {
-  let sub;
-  try { sub = (await api("GET", "/v2.0/subnets/" + id)).data.subnet; }
-  catch (e) {
-    if (e.status !== 404) throw e;
-    toast("error", "Unable to retrieve details for subnet \"" + id + "\".", e.message);
-    return notFound(main);
-  }
+  const sub = await fetchDetail(main, "subnet", id);
+  if (!sub) return;
   const area = admin ? "admin/networks/" : "project/networks/";
-  let net = { id: sub.network_id, name: "", project_id: sub.project_id };
-  try { net = (await api("GET", "/v2.0/networks/" + sub.network_id)).data.network; }
-  catch (e) { /* a shared network's subnet: the id will do */ }
+  const net = await networkOf(sub);
   const netName = net.name || net.id;
   const back = () => navigate(area + net.id + "/detail?tab=network_tabs__subnets_tab");
   main.replaceChildren(

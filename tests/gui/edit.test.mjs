@@ -3,17 +3,9 @@
 // (gui.md §6, §7, §10, §11.1, §11.3).  Every change is checked through the API.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setup, url, browser, http, token, shot, signIn } from "./harness.mjs";
+import { setup, url, browser, http, token, shot, signIn, makeNetwork } from "./harness.mjs";
 
 setup();
-
-async function makeNetwork(name, cidr, tok) {
-  const net = (await http("POST", "/v2.0/networks", { network: { name } }, tok)).data.network;
-  const r = await http("POST", "/v2.0/subnets", { subnet: { network_id: net.id, cidr,
-    ip_version: 4, name: name + "-sub" } }, tok);
-  assert.equal(r.status, 201, JSON.stringify(r.data));
-  return { net, subnet: r.data.subnet };
-}
 
 test("Edit Subnet saves name, DNS, routes and no gateway; an unchanged gateway is not sent", async () => {
   const demo = await token("demo", "demo");

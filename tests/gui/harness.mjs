@@ -109,3 +109,13 @@ export async function signIn(page, user, project) {
   await page.getByRole("button", { name: "Sign In" }).click();
   await page.getByRole("heading", { name: "Networks", level: 1 }).waitFor();
 }
+
+// A network with one IPv4 subnet named after it, made through the API as 'tok'.
+// Returns both, for the tests that need a subnet to work on.
+export async function makeNetwork(name, cidr, tok) {
+  const net = (await http("POST", "/v2.0/networks", { network: { name } }, tok)).data.network;
+  const r = await http("POST", "/v2.0/subnets", { subnet: { network_id: net.id, cidr,
+    ip_version: 4, name: name + "-sub" } }, tok);
+  assert.equal(r.status, 201, JSON.stringify(r.data));
+  return { net, subnet: r.data.subnet };
+}

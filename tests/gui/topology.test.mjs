@@ -3,17 +3,9 @@
 // and the notice of an empty project.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { setup, url, browser, http, token, shot, signIn } from "./harness.mjs";
+import { setup, url, browser, http, token, shot, signIn, makeNetwork } from "./harness.mjs";
 
 setup();
-
-async function makeNetwork(name, cidr, tok) {
-  const net = (await http("POST", "/v2.0/networks", { network: { name } }, tok)).data.network;
-  const r = await http("POST", "/v2.0/subnets", { subnet: { network_id: net.id, cidr,
-    ip_version: 4, name: name + "-sub" } }, tok);
-  assert.equal(r.status, 201, JSON.stringify(r.data));
-  return net;
-}
 
 test("an empty project gets a notice instead of a picture", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -25,8 +17,8 @@ test("an empty project gets a notice instead of a picture", async () => {
 
 test("an instance on two networks is one box wired to both, with its addresses", async () => {
   const demo = await token("demo", "demo");
-  const front = await makeNetwork("topo_front", "10.70.0.0/24", demo);
-  const back = await makeNetwork("topo_back", "10.71.0.0/24", demo);
+  const { net: front } = await makeNetwork("topo_front", "10.70.0.0/24", demo);
+  const { net: back } = await makeNetwork("topo_back", "10.71.0.0/24", demo);
   const ports = [];
   for (const [net, ip] of [[front, "10.70.0.10"], [back, "10.71.0.10"]]) {
     const r = await http("POST", "/v2.0/ports", { port: { network_id: net.id,
@@ -70,7 +62,7 @@ test("an instance on two networks is one box wired to both, with its addresses",
 
 test("deleting a network from its balloon asks, deletes, and redraws", async () => {
   const demo = await token("demo", "demo");
-  const net = await makeNetwork("topo_doomed", "10.72.0.0/24", demo);
+  const { net } = await makeNetwork("topo_doomed", "10.72.0.0/24", demo);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await signIn(page, "demo", "demo");
   await page.goto(url + "/dashboard/project/network_topology/");
