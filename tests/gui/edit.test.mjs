@@ -214,3 +214,27 @@ test("Admin → Networks names projects and counts DHCP agents; Subnets tab coun
   await shot(page, "edit-07-dhcp-agents");
   await page.close();
 });
+
+test("admin Edit Network sets External; a member is not offered Shared or External", async () => {
+  const admin = await token("admin", "admin");
+  const net = (await http("POST", "/v2.0/networks", { network: { name: "extme" } }, admin)).data.network;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(page, "admin", "admin");
+  await page.goto(url + "/dashboard/admin/networks/" + net.id + "/detail");
+  await page.getByRole("button", { name: "Edit Network" }).click();
+  await page.getByLabel("External Network").check();
+  await page.getByRole("button", { name: "Save Changes" }).click();
+  await page.getByText('Updated network "extme"').waitFor();
+  const n = (await http("GET", "/v2.0/networks/" + net.id, null, admin)).data.network;
+  assert.equal(n["router:external"], true);
+  await page.close();
+
+  const member = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await signIn(member, "demo", "demo");
+  const row = member.locator("#networks tbody tr").first();
+  await row.getByRole("button", { name: "Edit Network" }).click();
+  await member.getByRole("dialog", { name: "Edit Network" }).waitFor();
+  assert.equal(await member.getByLabel("Shared").count(), 0);
+  assert.equal(await member.getByLabel("External Network").count(), 0);
+  await member.close();
+});
