@@ -1,6 +1,6 @@
 /* The server's storage interface: the only way the rest of the server reaches the
- * database, and the only place SQL lives (store/sqlite.c today; a PostgreSQL backend
- * later implements the same functions over the same schema).
+ * database, and the only place SQL lives.  The SQL is written once, over db.h, whose
+ * backend is SQLite today (db_sqlite.c); PostgreSQL joins under the same functions.
  *
  * Connections are per thread (store_conn()); each API write runs between
  * store_begin() and store_commit()/store_rollback(), one transaction, so a request

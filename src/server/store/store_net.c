@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "sqlite_conn.h"
+#include "store_conn.h"
 #include "util.h"
 
 LOG_MODULE("store");
@@ -51,27 +51,27 @@ static const struct resource_sql network_sql = {
 
 /* Fills 'n' from a NETWORK_SELECT row; strings are copies if 'copy'. */
 static void
-network_from_row(sqlite3_stmt *st, struct network *n, bool copy)
+network_from_row(struct db_stmt *st, struct network *n, bool copy)
 {
     memset(n, 0, sizeof *n);
     col_copy(st, 0, n->std.id, sizeof n->std.id);
     n->std.project_id = col_text(st, 1, copy);
     n->std.name = col_text(st, 2, copy);
     n->std.description = col_text(st, 3, copy);
-    n->admin_state_up = sqlite3_column_int(st, 4);
+    n->admin_state_up = (int) db_col_int(st, 4);
     col_copy(st, 5, n->status, sizeof n->status);
-    n->shared = sqlite3_column_int(st, 6);
-    n->external = sqlite3_column_int(st, 7);
-    n->mtu = sqlite3_column_int(st, 8);
+    n->shared = (int) db_col_int(st, 6);
+    n->external = (int) db_col_int(st, 7);
+    n->mtu = (int) db_col_int(st, 8);
     col_copy(st, 9, n->segment.network_type, sizeof n->segment.network_type);
     col_copy(st, 10, n->segment.physical_network, sizeof n->segment.physical_network);
-    n->segment.segmentation_id = sqlite3_column_type(st, 11) == SQLITE_NULL
+    n->segment.segmentation_id = db_col_is_null(st, 11)
                                      ? SEGMENTATION_ID_NONE
-                                     : sqlite3_column_int64(st, 11);
+                                     : db_col_int(st, 11);
     n->az_hints_json = col_text(st, 12, copy);
     col_copy(st, 13, n->std.created_at, sizeof n->std.created_at);
     col_copy(st, 14, n->std.updated_at, sizeof n->std.updated_at);
-    n->std.revision_number = sqlite3_column_int64(st, 15);
+    n->std.revision_number = db_col_int(st, 15);
     n->subnets_json = col_text(st, 16, copy);
     n->std.tags_json = col_text(st, 17, copy);
     n->azs_json = col_text(st, 18, copy);
@@ -83,7 +83,7 @@ struct network_walk {
 };
 
 static int
-network_row(sqlite3_stmt *st, void *aux)
+network_row(struct db_stmt *st, void *aux)
 {
     struct network_walk *w = aux;
     struct network n;
@@ -102,18 +102,18 @@ store_network_foreach(struct store_conn *c, const struct list_query *q, store_ne
 }
 
 static void
-bind_segment(sqlite3_stmt *st, int first, const struct segment *seg)
+bind_segment(struct db_stmt *st, int first, const struct segment *seg)
 {
-    sqlite3_bind_text(st, first, seg->network_type, -1, SQLITE_STATIC);
+    db_bind_text(st, first, seg->network_type);
     if (seg->physical_network[0]) {
-        sqlite3_bind_text(st, first + 1, seg->physical_network, -1, SQLITE_STATIC);
+        db_bind_text(st, first + 1, seg->physical_network);
     } else {
-        sqlite3_bind_null(st, first + 1);
+        db_bind_null(st, first + 1);
     }
     if (seg->segmentation_id != SEGMENTATION_ID_NONE) {
-        sqlite3_bind_int64(st, first + 2, seg->segmentation_id);
+        db_bind_int(st, first + 2, seg->segmentation_id);
     } else {
-        sqlite3_bind_null(st, first + 2);
+        db_bind_null(st, first + 2);
     }
 }
 
@@ -125,25 +125,25 @@ store_network_insert(struct store_conn *c, const struct network *n)
         " shared, router_external, mtu, network_type, physical_network, segmentation_id,"
         " az_hints, created_at, updated_at, revision_number)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, n->std.id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, n->std.project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, n->std.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, n->std.description, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, n->admin_state_up);
-    sqlite3_bind_text(st, 6, n->status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, n->shared);
-    sqlite3_bind_int(st, 8, n->external);
-    sqlite3_bind_int(st, 9, n->mtu);
+    db_bind_text(st, 1, n->std.id);
+    db_bind_text(st, 2, n->std.project_id);
+    db_bind_text(st, 3, n->std.name);
+    db_bind_text(st, 4, n->std.description);
+    db_bind_int(st, 5, n->admin_state_up);
+    db_bind_text(st, 6, n->status);
+    db_bind_int(st, 7, n->shared);
+    db_bind_int(st, 8, n->external);
+    db_bind_int(st, 9, n->mtu);
     bind_segment(st, 10, &n->segment);
-    sqlite3_bind_text(st, 13, n->az_hints_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 14, n->std.created_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 15, n->std.updated_at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 16, n->std.revision_number);
+    db_bind_text(st, 13, n->az_hints_json);
+    db_bind_text(st, 14, n->std.created_at);
+    db_bind_text(st, 15, n->std.updated_at);
+    db_bind_int(st, 16, n->std.revision_number);
     return conn_exec_stmt(c, st, "insert network");
 }
 
@@ -154,21 +154,21 @@ store_network_update(struct store_conn *c, const struct network *n)
         "UPDATE networks SET name = ?, description = ?, admin_state_up = ?, shared = ?,"
         " router_external = ?, mtu = ?, network_type = ?, physical_network = ?,"
         " segmentation_id = ?, updated_at = ?, revision_number = ? WHERE id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, n->std.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, n->std.description, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, n->admin_state_up);
-    sqlite3_bind_int(st, 4, n->shared);
-    sqlite3_bind_int(st, 5, n->external);
-    sqlite3_bind_int(st, 6, n->mtu);
+    db_bind_text(st, 1, n->std.name);
+    db_bind_text(st, 2, n->std.description);
+    db_bind_int(st, 3, n->admin_state_up);
+    db_bind_int(st, 4, n->shared);
+    db_bind_int(st, 5, n->external);
+    db_bind_int(st, 6, n->mtu);
     bind_segment(st, 7, &n->segment);
-    sqlite3_bind_text(st, 10, n->std.updated_at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 11, n->std.revision_number);
-    sqlite3_bind_text(st, 12, n->std.id, -1, SQLITE_STATIC);
+    db_bind_text(st, 10, n->std.updated_at);
+    db_bind_int(st, 11, n->std.revision_number);
+    db_bind_text(st, 12, n->std.id);
     return conn_exec_stmt(c, st, "update network");
 }
 
@@ -177,13 +177,13 @@ store_network_delete(struct store_conn *c, const char *id)
 {
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM networks WHERE id = ?";
-    sqlite3_stmt *st = conn_stmt(c, tags);
+    struct db_stmt *st = conn_stmt(c, tags);
     int r;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     r = conn_exec_stmt(c, st, "delete network tags");
     if (r) {
         return r;
@@ -192,9 +192,9 @@ store_network_delete(struct store_conn *c, const char *id)
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     r = conn_exec_stmt(c, st, "delete network");
-    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
 }
 
 int
@@ -205,24 +205,24 @@ store_network_get(struct store_conn *c, const char *id, const char *visible_to,
     static const char sql_vis[] =
         NETWORK_SELECT " WHERE n.id = ? AND (n.project_id = ? OR n.shared = 1"
         " OR n.router_external = 1)";
-    sqlite3_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
+    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     if (visible_to) {
-        sqlite3_bind_text(st, 2, visible_to, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, visible_to);
     }
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         network_from_row(st, ret, true);
-        sqlite3_reset(st);
+        db_reset(st);
         return 0;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "get network");
+    db_reset(st);
+    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get network");
 }
 
 int
@@ -231,13 +231,13 @@ store_network_bump(struct store_conn *c, const char *id, const char *now)
     static const char sql[] =
         "UPDATE networks SET revision_number = revision_number + 1, updated_at = ?"
         " WHERE id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, now);
+    db_bind_text(st, 2, id);
     return conn_exec_stmt(c, st, "bump network");
 }
 
@@ -245,20 +245,20 @@ int
 store_network_count(struct store_conn *c, const char *project_id, int64_t *ret)
 {
     static const char sql[] = "SELECT COUNT(*) FROM networks WHERE project_id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_text(st, 1, project_id);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
         return conn_error(c, rc, "count networks");
     }
-    *ret = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *ret = db_col_int(st, 0);
+    db_reset(st);
     return 0;
 }
 
@@ -275,15 +275,15 @@ store_segment_reserve(struct store_conn *c, const struct segment *seg, const cha
     static const char sql[] =
         "INSERT INTO segment_allocations (network_type, physical_network, segmentation_id,"
         " network_id) VALUES (?,?,?,?)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, seg->network_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, seg->physical_network, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, segment_key_id(seg));
-    sqlite3_bind_text(st, 4, network_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, seg->network_type);
+    db_bind_text(st, 2, seg->physical_network);
+    db_bind_int(st, 3, segment_key_id(seg));
+    db_bind_text(st, 4, network_id);
     return conn_exec_stmt(c, st, "reserve segment");
 }
 
@@ -293,14 +293,14 @@ store_segment_release(struct store_conn *c, const struct segment *seg)
     static const char sql[] =
         "DELETE FROM segment_allocations WHERE network_type = ? AND physical_network = ?"
         " AND segmentation_id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, seg->network_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, seg->physical_network, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, segment_key_id(seg));
+    db_bind_text(st, 1, seg->network_type);
+    db_bind_text(st, 2, seg->physical_network);
+    db_bind_int(st, 3, segment_key_id(seg));
     return conn_exec_stmt(c, st, "release segment");
 }
 
@@ -313,26 +313,26 @@ segment_first_gap(struct store_conn *c, const char *type, const char *physnet, i
         "SELECT segmentation_id FROM segment_allocations WHERE network_type = ?"
         " AND physical_network = ? AND segmentation_id >= ? AND segmentation_id <= ?"
         " ORDER BY segmentation_id";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int64_t want = from;
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, physnet, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, from);
-    sqlite3_bind_int64(st, 4, to);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t used = sqlite3_column_int64(st, 0);
+    db_bind_text(st, 1, type);
+    db_bind_text(st, 2, physnet);
+    db_bind_int(st, 3, from);
+    db_bind_int(st, 4, to);
+    while ((rc = db_step(st)) == DB_ROW) {
+        int64_t used = db_col_int(st, 0);
         if (used != want) {
             break;      /* 'want' is free. */
         }
         want++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_ROW && rc != DB_DONE) {
         return conn_error(c, rc, "find segment");
     }
     if (want > to) {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "sqlite_conn.h"
+#include "store_conn.h"
 #include "util.h"
 
 LOG_MODULE("store");
@@ -40,15 +40,15 @@ id_role_done(struct id_role *r)
 /* Maps a unique-constraint failure to -EEXIST quietly (a taken name is an answer,
  * not an error worth logging). */
 static int
-exec_insert(struct store_conn *c, sqlite3_stmt *st, const char *what)
+exec_insert(struct store_conn *c, struct db_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
 
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE) {
+    db_reset(st);
+    if (rc == DB_DONE) {
         return 0;
     }
-    if (rc == SQLITE_CONSTRAINT) {
+    if (rc == DB_CONSTRAINT) {
         return -EEXIST;
     }
     return conn_error(c, rc, what);
@@ -56,40 +56,40 @@ exec_insert(struct store_conn *c, sqlite3_stmt *st, const char *what)
 
 /* Steps a statement that changes rows; -ENOENT if it changed none. */
 static int
-exec_change(struct store_conn *c, sqlite3_stmt *st, const char *what)
+exec_change(struct store_conn *c, struct db_stmt *st, const char *what)
 {
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
 
-    sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT) {
+    db_reset(st);
+    if (rc == DB_CONSTRAINT) {
         return -EEXIST;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != DB_DONE) {
         return conn_error(c, rc, what);
     }
-    return sqlite3_changes(c->db) ? 0 : -ENOENT;
+    return db_changes(c->db) ? 0 : -ENOENT;
 }
 
-typedef void row_reader(sqlite3_stmt *st, void *ret);
+typedef void row_reader(struct db_stmt *st, void *ret);
 
 /* Runs a one-key SELECT and reads its row (owned copies) with 'read'; -ENOENT if none. */
 static int
 get_one(struct store_conn *c, const char *sql, const char *key, row_reader *read, void *ret,
         const char *what)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_text(st, 1, key);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         read(st, ret);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, what);
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, what);
 }
 
 /* --- Settings -------------------------------------------------------------------- */
@@ -97,32 +97,32 @@ get_one(struct store_conn *c, const char *sql, const char *key, row_reader *read
 int
 store_id_meta_get(struct store_conn *c, const char *key, char **ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, "SELECT value FROM identity_meta WHERE key = ?");
+    struct db_stmt *st = conn_stmt(c, "SELECT value FROM identity_meta WHERE key = ?");
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_text(st, 1, key);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         *ret = col_text(st, 0, true);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "meta");
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "meta");
 }
 
 int
 store_id_meta_set(struct store_conn *c, const char *key, const char *value)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO identity_meta (key, value) VALUES (?, ?)"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_meta (key, value) VALUES (?, ?)"
                                     " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, key);
+    db_bind_text(st, 2, value);
     return conn_exec_stmt(c, st, "set meta");
 }
 
@@ -131,17 +131,17 @@ store_id_meta_set(struct store_conn *c, const char *key, const char *value)
 #define PROJECT_SELECT "SELECT id, name, description, enabled FROM identity_projects"
 
 static void
-project_from_row(sqlite3_stmt *st, struct id_project *p, bool copy)
+project_from_row(struct db_stmt *st, struct id_project *p, bool copy)
 {
     memset(p, 0, sizeof *p);
     col_copy(st, 0, p->id, sizeof p->id);
     p->name = col_text(st, 1, copy);
     p->description = col_text(st, 2, copy);
-    p->enabled = sqlite3_column_int(st, 3);
+    p->enabled = (int) db_col_int(st, 3);
 }
 
 static void
-project_read(sqlite3_stmt *st, void *ret)
+project_read(struct db_stmt *st, void *ret)
 {
     project_from_row(st, ret, true);
 }
@@ -161,32 +161,32 @@ store_id_project_get_by_name(struct store_conn *c, const char *name, struct id_p
 int
 store_id_project_insert(struct store_conn *c, const struct id_project *p)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO identity_projects (id, name, description,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_projects (id, name, description,"
                                     " enabled) VALUES (?, ?, ?, ?)");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, p->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->description ? p->description : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, p->enabled);
+    db_bind_text(st, 1, p->id);
+    db_bind_text(st, 2, p->name);
+    db_bind_text(st, 3, p->description ? p->description : "");
+    db_bind_int(st, 4, p->enabled);
     return exec_insert(c, st, "insert project");
 }
 
 int
 store_id_project_update(struct store_conn *c, const struct id_project *p)
 {
-    sqlite3_stmt *st = conn_stmt(c, "UPDATE identity_projects SET name = ?, description = ?,"
+    struct db_stmt *st = conn_stmt(c, "UPDATE identity_projects SET name = ?, description = ?,"
                                     " enabled = ? WHERE id = ?");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, p->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->description ? p->description : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, p->enabled);
-    sqlite3_bind_text(st, 4, p->id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, p->name);
+    db_bind_text(st, 2, p->description ? p->description : "");
+    db_bind_int(st, 3, p->enabled);
+    db_bind_text(st, 4, p->id);
     return exec_change(c, st, "update project");
 }
 
@@ -194,12 +194,12 @@ store_id_project_update(struct store_conn *c, const struct id_project *p)
 static int
 delete_where(struct store_conn *c, const char *sql, const char *key, const char *what)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, key);
     return conn_exec_stmt(c, st, what);
 }
 
@@ -207,12 +207,12 @@ delete_where(struct store_conn *c, const char *sql, const char *key, const char 
 static int
 delete_row(struct store_conn *c, const char *sql, const char *key, const char *what)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, key);
     return exec_change(c, st, what);
 }
 
@@ -233,11 +233,11 @@ store_id_project_delete(struct store_conn *c, const char *id)
 }
 
 static int
-project_walk(struct store_conn *c, sqlite3_stmt *st, store_id_project_cb *cb, void *aux)
+project_walk(struct store_conn *c, struct db_stmt *st, store_id_project_cb *cb, void *aux)
 {
     int rc, r = 0;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         struct id_project p;
         project_from_row(st, &p, false);
         r = cb(&p, aux);
@@ -245,21 +245,21 @@ project_walk(struct store_conn *c, sqlite3_stmt *st, store_id_project_cb *cb, vo
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "projects");
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "projects");
 }
 
 int
 store_id_project_foreach(struct store_conn *c, const char *name, store_id_project_cb *cb,
                          void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE ?1 IS NULL OR name = ?1"
+    struct db_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE ?1 IS NULL OR name = ?1"
                                                    " ORDER BY name");
 
     if (!st) {
         return -EIO;
     }
-    bind_text_or_null(st, 1, name);
+    db_bind_text(st, 1, name);
     return project_walk(c, st, cb, aux);
 }
 
@@ -267,13 +267,13 @@ int
 store_id_projects_of_user(struct store_conn *c, const char *user_id, store_id_project_cb *cb,
                           void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE id IN (SELECT project_id FROM"
+    struct db_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE id IN (SELECT project_id FROM"
                                     " identity_assignments WHERE user_id = ?) ORDER BY name");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, user_id);
     return project_walk(c, st, cb, aux);
 }
 
@@ -284,7 +284,7 @@ store_id_projects_of_user(struct store_conn *c, const char *user_id, store_id_pr
     " FROM identity_users"
 
 static void
-user_from_row(sqlite3_stmt *st, struct id_user *u, bool copy)
+user_from_row(struct db_stmt *st, struct id_user *u, bool copy)
 {
     memset(u, 0, sizeof *u);
     col_copy(st, 0, u->id, sizeof u->id);
@@ -293,11 +293,11 @@ user_from_row(sqlite3_stmt *st, struct id_user *u, bool copy)
     u->default_project_id = col_text(st, 3, copy);
     u->email = col_text(st, 4, copy);
     u->description = col_text(st, 5, copy);
-    u->enabled = sqlite3_column_int(st, 6);
+    u->enabled = (int) db_col_int(st, 6);
 }
 
 static void
-user_read(sqlite3_stmt *st, void *ret)
+user_read(struct db_stmt *st, void *ret)
 {
     user_from_row(st, ret, true);
 }
@@ -315,21 +315,21 @@ store_id_user_get_by_name(struct store_conn *c, const char *name, struct id_user
 }
 
 static void
-user_bind(sqlite3_stmt *st, const struct id_user *u)
+user_bind(struct db_stmt *st, const struct id_user *u)
 {
-    sqlite3_bind_text(st, 1, u->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, u->name, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 3, u->password_hash);
-    bind_text_or_null(st, 4, u->default_project_id);
-    bind_text_or_null(st, 5, u->email);
-    bind_text_or_null(st, 6, u->description);
-    sqlite3_bind_int(st, 7, u->enabled);
+    db_bind_text(st, 1, u->id);
+    db_bind_text(st, 2, u->name);
+    db_bind_text(st, 3, u->password_hash);
+    db_bind_text(st, 4, u->default_project_id);
+    db_bind_text(st, 5, u->email);
+    db_bind_text(st, 6, u->description);
+    db_bind_int(st, 7, u->enabled);
 }
 
 int
 store_id_user_insert(struct store_conn *c, const struct id_user *u)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO identity_users (id, name, password_hash,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_users (id, name, password_hash,"
                                     " default_project_id, email, description, enabled)"
                                     " VALUES (?, ?, ?, ?, ?, ?, ?)");
 
@@ -343,7 +343,7 @@ store_id_user_insert(struct store_conn *c, const struct id_user *u)
 int
 store_id_user_update(struct store_conn *c, const struct id_user *u)
 {
-    sqlite3_stmt *st = conn_stmt(c, "UPDATE identity_users SET name = ?2, password_hash = ?3,"
+    struct db_stmt *st = conn_stmt(c, "UPDATE identity_users SET name = ?2, password_hash = ?3,"
                                     " default_project_id = ?4, email = ?5, description = ?6,"
                                     " enabled = ?7 WHERE id = ?1");
 
@@ -372,14 +372,14 @@ store_id_user_delete(struct store_conn *c, const char *id)
 int
 store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, USER_SELECT " WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
+    struct db_stmt *st = conn_stmt(c, USER_SELECT " WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
     int rc, r = 0;
 
     if (!st) {
         return -EIO;
     }
-    bind_text_or_null(st, 1, name);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_text(st, 1, name);
+    while ((rc = db_step(st)) == DB_ROW) {
         struct id_user u;
         user_from_row(st, &u, false);
         r = cb(&u, aux);
@@ -387,8 +387,8 @@ store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "users");
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "users");
 }
 
 /* --- Roles ----------------------------------------------------------------------- */
@@ -396,7 +396,7 @@ store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *
 #define ROLE_SELECT "SELECT id, name, description FROM identity_roles"
 
 static void
-role_from_row(sqlite3_stmt *st, struct id_role *r, bool copy)
+role_from_row(struct db_stmt *st, struct id_role *r, bool copy)
 {
     memset(r, 0, sizeof *r);
     col_copy(st, 0, r->id, sizeof r->id);
@@ -405,7 +405,7 @@ role_from_row(sqlite3_stmt *st, struct id_role *r, bool copy)
 }
 
 static void
-role_read(sqlite3_stmt *st, void *ret)
+role_read(struct db_stmt *st, void *ret)
 {
     role_from_row(st, ret, true);
 }
@@ -425,15 +425,15 @@ store_id_role_get_by_name(struct store_conn *c, const char *name, struct id_role
 int
 store_id_role_insert(struct store_conn *c, const struct id_role *r)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO identity_roles (id, name, description)"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_roles (id, name, description)"
                                     " VALUES (?, ?, ?)");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 3, r->description);
+    db_bind_text(st, 1, r->id);
+    db_bind_text(st, 2, r->name);
+    db_bind_text(st, 3, r->description);
     return exec_insert(c, st, "insert role");
 }
 
@@ -450,11 +450,11 @@ store_id_role_delete(struct store_conn *c, const char *id)
 }
 
 static int
-role_walk(struct store_conn *c, sqlite3_stmt *st, store_id_role_cb *cb, void *aux)
+role_walk(struct store_conn *c, struct db_stmt *st, store_id_role_cb *cb, void *aux)
 {
     int rc, r = 0;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         struct id_role role;
         role_from_row(st, &role, false);
         r = cb(&role, aux);
@@ -462,19 +462,19 @@ role_walk(struct store_conn *c, sqlite3_stmt *st, store_id_role_cb *cb, void *au
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "roles");
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "roles");
 }
 
 int
 store_id_role_foreach(struct store_conn *c, const char *name, store_id_role_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
+    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
 
     if (!st) {
         return -EIO;
     }
-    bind_text_or_null(st, 1, name);
+    db_bind_text(st, 1, name);
     return role_walk(c, st, cb, aux);
 }
 
@@ -482,33 +482,33 @@ int
 store_id_roles_of(struct store_conn *c, const char *user_id, const char *project_id,
                   store_id_role_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE id IN (SELECT role_id FROM"
+    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE id IN (SELECT role_id FROM"
                                     " identity_assignments WHERE user_id = ? AND project_id = ?)"
                                     " ORDER BY name");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, project_id);
     return role_walk(c, st, cb, aux);
 }
 
 /* --- Role assignments ------------------------------------------------------------ */
 
 static void
-bind_grant(sqlite3_stmt *st, const char *project_id, const char *user_id, const char *role_id)
+bind_grant(struct db_stmt *st, const char *project_id, const char *user_id, const char *role_id)
 {
-    sqlite3_bind_text(st, 1, project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, user_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, role_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, project_id);
+    db_bind_text(st, 2, user_id);
+    db_bind_text(st, 3, role_id);
 }
 
 int
 store_id_grant(struct store_conn *c, const char *project_id, const char *user_id,
                const char *role_id)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO identity_assignments (project_id, user_id,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_assignments (project_id, user_id,"
                                     " role_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 
     if (!st) {
@@ -522,7 +522,7 @@ int
 store_id_revoke(struct store_conn *c, const char *project_id, const char *user_id,
                 const char *role_id)
 {
-    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM identity_assignments WHERE project_id = ?"
+    struct db_stmt *st = conn_stmt(c, "DELETE FROM identity_assignments WHERE project_id = ?"
                                     " AND user_id = ? AND role_id = ?");
 
     if (!st) {
@@ -536,7 +536,7 @@ int
 store_id_grant_exists(struct store_conn *c, const char *project_id, const char *user_id,
                       const char *role_id, bool *ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, "SELECT 1 FROM identity_assignments WHERE project_id = ?"
+    struct db_stmt *st = conn_stmt(c, "SELECT 1 FROM identity_assignments WHERE project_id = ?"
                                     " AND user_id = ? AND role_id = ?");
     int rc;
 
@@ -544,17 +544,17 @@ store_id_grant_exists(struct store_conn *c, const char *project_id, const char *
         return -EIO;
     }
     bind_grant(st, project_id, user_id, role_id);
-    rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    *ret = rc == SQLITE_ROW;
-    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "grant exists");
+    rc = db_step(st);
+    db_reset(st);
+    *ret = rc == DB_ROW;
+    return rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "grant exists");
 }
 
 int
 store_id_assignment_foreach(struct store_conn *c, const char *project_id, const char *user_id,
                             const char *role_id, store_id_assignment_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, "SELECT project_id, user_id, role_id FROM"
+    struct db_stmt *st = conn_stmt(c, "SELECT project_id, user_id, role_id FROM"
                                     " identity_assignments WHERE (?1 IS NULL OR project_id = ?1)"
                                     " AND (?2 IS NULL OR user_id = ?2)"
                                     " AND (?3 IS NULL OR role_id = ?3)"
@@ -564,22 +564,22 @@ store_id_assignment_foreach(struct store_conn *c, const char *project_id, const 
     if (!st) {
         return -EIO;
     }
-    bind_text_or_null(st, 1, project_id);
-    bind_text_or_null(st, 2, user_id);
-    bind_text_or_null(st, 3, role_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_text(st, 1, project_id);
+    db_bind_text(st, 2, user_id);
+    db_bind_text(st, 3, role_id);
+    while ((rc = db_step(st)) == DB_ROW) {
         struct id_assignment a = {
-            (const char *) sqlite3_column_text(st, 0),
-            (const char *) sqlite3_column_text(st, 1),
-            (const char *) sqlite3_column_text(st, 2),
+            (const char *) db_col_text(st, 0),
+            (const char *) db_col_text(st, 1),
+            (const char *) db_col_text(st, 2),
         };
         r = cb(&a, aux);
         if (r) {
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "assignments");
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "assignments");
 }
 
 /* --- Tokens ---------------------------------------------------------------------- */
@@ -587,28 +587,28 @@ store_id_assignment_foreach(struct store_conn *c, const char *project_id, const 
 int
 store_id_token_insert(struct store_conn *c, const struct id_token *t)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO identity_tokens (hash, user_id, project_id,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_tokens (hash, user_id, project_id,"
                                     " methods, audit_id, parent_audit_id, issued_at, expires_at)"
                                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, t->hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, t->user_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, t->project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, t->methods, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, t->audit_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, t->parent_audit_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, t->issued_at);
-    sqlite3_bind_int64(st, 8, t->expires_at);
+    db_bind_text(st, 1, t->hash);
+    db_bind_text(st, 2, t->user_id);
+    db_bind_text(st, 3, t->project_id);
+    db_bind_text(st, 4, t->methods);
+    db_bind_text(st, 5, t->audit_id);
+    db_bind_text(st, 6, t->parent_audit_id);
+    db_bind_int(st, 7, t->issued_at);
+    db_bind_int(st, 8, t->expires_at);
     return exec_insert(c, st, "insert token");
 }
 
 int
 store_id_token_get(struct store_conn *c, const char *hash, int64_t now, struct id_token *ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, "SELECT hash, user_id, project_id, methods, audit_id,"
+    struct db_stmt *st = conn_stmt(c, "SELECT hash, user_id, project_id, methods, audit_id,"
                                     " parent_audit_id, issued_at, expires_at FROM identity_tokens"
                                     " WHERE hash = ? AND expires_at > ?");
     int rc;
@@ -616,10 +616,10 @@ store_id_token_get(struct store_conn *c, const char *hash, int64_t now, struct i
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, now);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_text(st, 1, hash);
+    db_bind_int(st, 2, now);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         memset(ret, 0, sizeof *ret);
         col_copy(st, 0, ret->hash, sizeof ret->hash);
         col_copy(st, 1, ret->user_id, sizeof ret->user_id);
@@ -627,34 +627,34 @@ store_id_token_get(struct store_conn *c, const char *hash, int64_t now, struct i
         col_copy(st, 3, ret->methods, sizeof ret->methods);
         col_copy(st, 4, ret->audit_id, sizeof ret->audit_id);
         col_copy(st, 5, ret->parent_audit_id, sizeof ret->parent_audit_id);
-        ret->issued_at = sqlite3_column_int64(st, 6);
-        ret->expires_at = sqlite3_column_int64(st, 7);
+        ret->issued_at = db_col_int(st, 6);
+        ret->expires_at = db_col_int(st, 7);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "token");
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "token");
 }
 
 int
 store_id_token_delete(struct store_conn *c, const char *hash)
 {
-    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM identity_tokens WHERE hash = ?");
+    struct db_stmt *st = conn_stmt(c, "DELETE FROM identity_tokens WHERE hash = ?");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, hash);
     return exec_change(c, st, "delete token");
 }
 
 int
 store_id_token_purge(struct store_conn *c, int64_t now)
 {
-    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM identity_tokens WHERE expires_at <= ?");
+    struct db_stmt *st = conn_stmt(c, "DELETE FROM identity_tokens WHERE expires_at <= ?");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_int64(st, 1, now);
+    db_bind_int(st, 1, now);
     return conn_exec_stmt(c, st, "purge tokens");
 }
 

@@ -1,15 +1,13 @@
-/* Internals shared by the SQLite store's files: the connection, its statement cache
- * and binding helpers.  Nothing outside src/server/store/ includes this. */
-#ifndef NEUTRINO_STORE_SQLITE_CONN_H
-#define NEUTRINO_STORE_SQLITE_CONN_H
+/* Internals shared by the store's files: the store, its per-thread connections, and
+ * helpers over db.h.  Nothing outside src/server/store/ includes this. */
+#ifndef NEUTRINO_STORE_CONN_H
+#define NEUTRINO_STORE_CONN_H
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 
+#include "db.h"
 #include "store.h"
-
-#define STMT_CACHE_SIZE 256
 
 struct store {
     char *path;                     /* Database file. */
@@ -19,36 +17,27 @@ struct store {
     int version;                    /* Schema version after migration. */
 };
 
-struct stmt_cache_entry {
-    const char *sql;                /* Static SQL text, compared by address. */
-    sqlite3_stmt *stmt;
-};
-
 struct store_conn {
     struct store *store;
-    sqlite3 *db;
+    struct db_conn *db;
     bool in_write;                  /* Inside store_begin() .. commit/rollback. */
-    struct stmt_cache_entry cache[STMT_CACHE_SIZE];
 };
 
-/* Returns the cached prepared statement for the static string 'sql', reset and with
- * bindings cleared; NULL on error (logged). */
-sqlite3_stmt *conn_stmt(struct store_conn *c, const char *sql);
-/* Maps a SQLite result code to a negative errno, logging unexpected failures. */
-int conn_error(struct store_conn *c, int rc, const char *what);
+/* The cached prepared statement for the static string 'sql' (db_stmt()). */
+struct db_stmt *conn_stmt(struct store_conn *c, const char *sql);
+/* Maps a failed step to a negative errno, logging unexpected failures:
+ * -EEXIST for a constraint, -EBUSY for a conflict, else -EIO. */
+int conn_error(struct store_conn *c, enum db_rc rc, const char *what);
 /* Steps a statement expected to finish without rows (INSERT/UPDATE/DELETE). */
-int conn_exec_stmt(struct store_conn *c, sqlite3_stmt *st, const char *what);
-
-/* Binds 's' as text, or NULL when 's' is NULL. */
-void bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+int conn_exec_stmt(struct store_conn *c, struct db_stmt *st, const char *what);
 
 /* Returns column 'i' as text: a borrowed pointer if !copy, else an owned copy;
  * NULL for SQL NULL. */
-char *col_text(sqlite3_stmt *st, int i, bool copy);
+char *col_text(struct db_stmt *st, int i, bool copy);
 /* Copies column 'i' into a fixed buffer of 'size' bytes ("" for NULL). */
-void col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
+void col_copy(struct db_stmt *st, int i, char *out, size_t size);
 
-/* Agents' columns, in the order agent_from_row() reads them (sqlite_agent.c). */
+/* Agents' columns, in the order agent_from_row() reads them (store_agent.c). */
 #define AGENT_SELECT                                                                       \
     "SELECT id, agent_type, binary, topic, host, admin_state_up, description,"            \
     " availability_zone, configurations, resource_versions, created_at, started_at,"      \
@@ -56,14 +45,14 @@ void col_copy(sqlite3_stmt *st, int i, char *out, size_t size);
 
 struct agent;
 /* Fills 'a' from a row of AGENT_SELECT; strings are copies if 'copy', else borrowed. */
-void agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy);
+void agent_from_row(struct db_stmt *st, struct agent *a, bool copy);
 /* Steps through an AGENT_SELECT statement, lending each agent to 'cb'. */
-int agents_each(struct store_conn *c, sqlite3_stmt *st, store_agent_cb *cb, void *aux,
+int agents_each(struct store_conn *c, struct db_stmt *st, store_agent_cb *cb, void *aux,
                 const char *what);
 
 #endif
 
-/* --- List engine (sqlite_list.c) ------------------------------------------------ */
+/* --- List engine (store_list.c) ------------------------------------------------ */
 
 /* SQL column expression of a filterable/sortable field for one resource. */
 struct field_column {
@@ -86,7 +75,7 @@ struct resource_sql {
     size_t n_columns;
 };
 
-typedef int row_cb(sqlite3_stmt *st, void *aux);
+typedef int row_cb(struct db_stmt *st, void *aux);
 
 /* Runs the list query 'q' over resource 'r', calling 'cb' per row. */
 int list_run(struct store_conn *c, const struct resource_sql *r, const struct list_query *q,

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "sqlite_conn.h"
+#include "store_conn.h"
 #include "util.h"
 
 LOG_MODULE("store");
@@ -170,17 +170,17 @@ static int
 marker_exists(struct store_conn *c, const char *table, const char *marker, bool *ret)
 {
     char *sql = xasprintf("SELECT 1 FROM %s WHERE id = ?", table);
-    sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+    struct db_stmt *st = db_prepare(c->db, sql);
+    int rc;
 
     free(sql);
-    if (rc != SQLITE_OK) {
-        return conn_error(c, rc, "marker");
+    if (!st) {
+        return -EIO;
     }
-    sqlite3_bind_text(st, 1, marker, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    *ret = rc == SQLITE_ROW;
-    sqlite3_finalize(st);
+    db_bind_text(st, 1, marker);
+    rc = db_step(st);
+    *ret = rc == DB_ROW;
+    db_finalize(st);
     return 0;
 }
 
@@ -192,7 +192,7 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
     struct store_sort sorts[16];
     size_t n_sorts = effective_sorts(q, sorts, ARRAY_SIZE(sorts));
     const char *table = r->table;
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     int r_ = 0, rc;
 
     if (q->marker) {
@@ -242,29 +242,29 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
                        sorts[i].descending ? "DESC" : "ASC");
         }
     }
-    rc = sqlite3_prepare_v2(c->db, buf_cstr(&qb.sql), -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        r_ = conn_error(c, rc, "list");
+    st = db_prepare(c->db, buf_cstr(&qb.sql));
+    if (!st) {
+        r_ = -EIO;
         goto out;
     }
     for (size_t i = 0; i < qb.n_binds; i++) {
         if (qb.binds[i].is_int) {
-            sqlite3_bind_int64(st, (int) i + 1, qb.binds[i].i);
+            db_bind_int(st, (int) i + 1, qb.binds[i].i);
         } else {
-            sqlite3_bind_text(st, (int) i + 1, qb.binds[i].text, -1, SQLITE_STATIC);
+            db_bind_text(st, (int) i + 1, qb.binds[i].text);
         }
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         r_ = cb(st, aux);
         if (r_) {
             goto out;
         }
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != DB_DONE) {
         r_ = conn_error(c, rc, "list");
     }
 out:
-    sqlite3_finalize(st);
+    db_finalize(st);
     buf_done(&qb.sql);
     free(qb.binds);
     return r_;

@@ -5,7 +5,7 @@
 
 #include "log.h"
 #include "model.h"
-#include "sqlite_conn.h"
+#include "store_conn.h"
 #include "util.h"
 
 LOG_MODULE("store");
@@ -52,7 +52,7 @@ static const struct resource_sql port_sql = {
 };
 
 static void
-port_from_row(sqlite3_stmt *st, struct port *p, bool copy)
+port_from_row(struct db_stmt *st, struct port *p, bool copy)
 {
     memset(p, 0, sizeof *p);
     col_copy(st, 0, p->std.id, sizeof p->std.id);
@@ -61,7 +61,7 @@ port_from_row(sqlite3_stmt *st, struct port *p, bool copy)
     p->std.description = col_text(st, 3, copy);
     col_copy(st, 4, p->network_id, sizeof p->network_id);
     col_copy(st, 5, p->mac_address, sizeof p->mac_address);
-    p->admin_state_up = sqlite3_column_int(st, 6);
+    p->admin_state_up = (int) db_col_int(st, 6);
     col_copy(st, 7, p->status, sizeof p->status);
     p->device_id = col_text(st, 8, copy);
     p->device_owner = col_text(st, 9, copy);
@@ -72,7 +72,7 @@ port_from_row(sqlite3_stmt *st, struct port *p, bool copy)
     p->binding_vif_details_json = col_text(st, 14, copy);
     col_copy(st, 15, p->std.created_at, sizeof p->std.created_at);
     col_copy(st, 16, p->std.updated_at, sizeof p->std.updated_at);
-    p->std.revision_number = sqlite3_column_int64(st, 17);
+    p->std.revision_number = db_col_int(st, 17);
     p->fixed_ips_json = col_text(st, 18, copy);
     p->std.tags_json = col_text(st, 19, copy);
 }
@@ -83,7 +83,7 @@ struct port_walk {
 };
 
 static int
-port_row(sqlite3_stmt *st, void *aux)
+port_row(struct db_stmt *st, void *aux)
 {
     struct port_walk *w = aux;
     struct port p;
@@ -110,29 +110,29 @@ store_port_insert(struct store_conn *c, const struct port *p)
         " binding_vnic_type, binding_profile, binding_vif_type, binding_vif_details,"
         " created_at, updated_at, revision_number)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, p->std.id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->std.project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->std.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, p->std.description, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, p->network_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, p->mac_address, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 7, p->admin_state_up);
-    sqlite3_bind_text(st, 8, p->status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, p->device_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, p->device_owner, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, p->binding_host_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, p->binding_vnic_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, p->binding_profile_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 14, p->binding_vif_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 15, p->binding_vif_details_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 16, p->std.created_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 17, p->std.updated_at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 18, p->std.revision_number);
+    db_bind_text(st, 1, p->std.id);
+    db_bind_text(st, 2, p->std.project_id);
+    db_bind_text(st, 3, p->std.name);
+    db_bind_text(st, 4, p->std.description);
+    db_bind_text(st, 5, p->network_id);
+    db_bind_text(st, 6, p->mac_address);
+    db_bind_int(st, 7, p->admin_state_up);
+    db_bind_text(st, 8, p->status);
+    db_bind_text(st, 9, p->device_id);
+    db_bind_text(st, 10, p->device_owner);
+    db_bind_text(st, 11, p->binding_host_id);
+    db_bind_text(st, 12, p->binding_vnic_type);
+    db_bind_text(st, 13, p->binding_profile_json);
+    db_bind_text(st, 14, p->binding_vif_type);
+    db_bind_text(st, 15, p->binding_vif_details_json);
+    db_bind_text(st, 16, p->std.created_at);
+    db_bind_text(st, 17, p->std.updated_at);
+    db_bind_int(st, 18, p->std.revision_number);
     return conn_exec_stmt(c, st, "insert port");
 }
 
@@ -144,26 +144,26 @@ store_port_update(struct store_conn *c, const struct port *p)
         " status = ?, device_id = ?, device_owner = ?, binding_host_id = ?,"
         " binding_vnic_type = ?, binding_profile = ?, binding_vif_type = ?,"
         " binding_vif_details = ?, updated_at = ?, revision_number = ? WHERE id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, p->std.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, p->std.description, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, p->mac_address, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, p->admin_state_up);
-    sqlite3_bind_text(st, 5, p->status, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, p->device_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, p->device_owner, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, p->binding_host_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, p->binding_vnic_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, p->binding_profile_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, p->binding_vif_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, p->binding_vif_details_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, p->std.updated_at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 14, p->std.revision_number);
-    sqlite3_bind_text(st, 15, p->std.id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, p->std.name);
+    db_bind_text(st, 2, p->std.description);
+    db_bind_text(st, 3, p->mac_address);
+    db_bind_int(st, 4, p->admin_state_up);
+    db_bind_text(st, 5, p->status);
+    db_bind_text(st, 6, p->device_id);
+    db_bind_text(st, 7, p->device_owner);
+    db_bind_text(st, 8, p->binding_host_id);
+    db_bind_text(st, 9, p->binding_vnic_type);
+    db_bind_text(st, 10, p->binding_profile_json);
+    db_bind_text(st, 11, p->binding_vif_type);
+    db_bind_text(st, 12, p->binding_vif_details_json);
+    db_bind_text(st, 13, p->std.updated_at);
+    db_bind_int(st, 14, p->std.revision_number);
+    db_bind_text(st, 15, p->std.id);
     return conn_exec_stmt(c, st, "update port");
 }
 
@@ -177,14 +177,14 @@ store_port_delete(struct store_conn *c, const char *id)
     int r = 0;
 
     for (size_t i = 0; i < ARRAY_SIZE(steps) && !r; i++) {
-        sqlite3_stmt *st = conn_stmt(c, steps[i]);
+        struct db_stmt *st = conn_stmt(c, steps[i]);
         if (!st) {
             return -EIO;
         }
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        db_bind_text(st, 1, id);
         r = conn_exec_stmt(c, st, "delete port");
     }
-    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
 }
 
 int
@@ -194,24 +194,24 @@ store_port_get(struct store_conn *c, const char *id, const char *visible_to, str
     static const char sql_vis[] =
         PORT_SELECT " WHERE p.id = ? AND (p.project_id = ?2 OR EXISTS (SELECT 1 FROM"
         " networks n2 WHERE n2.id = p.network_id AND n2.project_id = ?2))";
-    sqlite3_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
+    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     if (visible_to) {
-        sqlite3_bind_text(st, 2, visible_to, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, visible_to);
     }
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         port_from_row(st, ret, true);
-        sqlite3_reset(st);
+        db_reset(st);
         return 0;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "get port");
+    db_reset(st);
+    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get port");
 }
 
 int
@@ -219,21 +219,21 @@ store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac, 
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ?)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, mac, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_text(st, 1, network_id);
+    db_bind_text(st, 2, mac);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
         return conn_error(c, rc, "mac in use");
     }
-    *ret = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
+    *ret = (int) db_col_int(st, 0);
+    db_reset(st);
     return 0;
 }
 
@@ -245,20 +245,20 @@ store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json)
     static const char sql[] =
         "SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE resource_id = ?"
         " ORDER BY tag)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_text(st, 1, resource_id);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
         return conn_error(c, rc, "get tags");
     }
     *ret_json = col_text(st, 0, true);
-    sqlite3_reset(st);
+    db_reset(st);
     return 0;
 }
 
@@ -267,21 +267,21 @@ store_tag_exists(struct store_conn *c, const char *resource_id, const char *tag,
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM tags WHERE resource_id = ? AND tag = ?)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_text(st, 1, resource_id);
+    db_bind_text(st, 2, tag);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
         return conn_error(c, rc, "tag exists");
     }
-    *ret = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
+    *ret = (int) db_col_int(st, 0);
+    db_reset(st);
     return 0;
 }
 
@@ -289,13 +289,13 @@ int
 store_tag_add(struct store_conn *c, const char *resource_id, const char *tag)
 {
     static const char sql[] = "INSERT OR IGNORE INTO tags (resource_id, tag) VALUES (?, ?)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, resource_id);
+    db_bind_text(st, 2, tag);
     return conn_exec_stmt(c, st, "add tag");
 }
 
@@ -303,28 +303,28 @@ int
 store_tag_remove(struct store_conn *c, const char *resource_id, const char *tag)
 {
     static const char sql[] = "DELETE FROM tags WHERE resource_id = ? AND tag = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int r;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, tag, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, resource_id);
+    db_bind_text(st, 2, tag);
     r = conn_exec_stmt(c, st, "remove tag");
-    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
 }
 
 int
 store_tags_clear(struct store_conn *c, const char *resource_id)
 {
     static const char sql[] = "DELETE FROM tags WHERE resource_id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, resource_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, resource_id);
     return conn_exec_stmt(c, st, "clear tags");
 }
 
@@ -336,7 +336,7 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
     /* A range over the primary key: [prefix, prefix + U+007F). */
     static const char sql[] = PORT_SELECT " WHERE p.id >= ?1 AND p.id < ?1 || char(127)"
                                           " ORDER BY p.id LIMIT 1";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
@@ -345,22 +345,22 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
     if (!*prefix) {
         return -ENOENT;
     }
-    sqlite3_bind_text(st, 1, prefix, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_text(st, 1, prefix);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         port_from_row(st, ret, true);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "port by prefix");
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "port by prefix");
 }
 
 /* Steps through a PORT_SELECT statement, lending each port to 'cb'. */
 static int
-each_port(struct store_conn *c, sqlite3_stmt *st, store_port_cb *cb, void *aux, const char *what)
+each_port(struct store_conn *c, struct db_stmt *st, store_port_cb *cb, void *aux, const char *what)
 {
     int rc, r = 0;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         struct port p;
         port_from_row(st, &p, false);
         r = cb(&p, aux);
@@ -368,20 +368,20 @@ each_port(struct store_conn *c, sqlite3_stmt *st, store_port_cb *cb, void *aux, 
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, what);
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, what);
 }
 
 int
 store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux)
 {
     static const char sql[] = PORT_SELECT " WHERE p.binding_host_id = ? ORDER BY p.id";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, host, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, host);
     return each_port(c, st, cb, aux, "ports of host");
 }
 
@@ -390,12 +390,12 @@ store_ports_of_network(struct store_conn *c, const char *network_id, store_port_
                        void *aux)
 {
     static const char sql[] = PORT_SELECT " WHERE p.network_id = ? ORDER BY p.id";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, network_id);
     return each_port(c, st, cb, aux, "ports of network");
 }
 
@@ -405,18 +405,18 @@ store_port_by_device(struct store_conn *c, const char *network_id, const char *d
 {
     static const char sql[] = PORT_SELECT " WHERE p.device_id = ? AND p.network_id = ?"
                                           " ORDER BY p.created_at, p.id LIMIT 1";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, device_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, network_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    db_bind_text(st, 1, device_id);
+    db_bind_text(st, 2, network_id);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         port_from_row(st, ret, true);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "port by device");
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "port by device");
 }

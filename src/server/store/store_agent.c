@@ -6,13 +6,13 @@
 
 #include "log.h"
 #include "model.h"
-#include "sqlite_conn.h"
+#include "store_conn.h"
 #include "util.h"
 
 LOG_MODULE("store");
 
 void
-agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy)
+agent_from_row(struct db_stmt *st, struct agent *a, bool copy)
 {
     memset(a, 0, sizeof *a);
     col_copy(st, 0, a->id, sizeof a->id);
@@ -20,7 +20,7 @@ agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy)
     col_copy(st, 2, a->binary, sizeof a->binary);
     col_copy(st, 3, a->topic, sizeof a->topic);
     col_copy(st, 4, a->host, sizeof a->host);
-    a->admin_state_up = sqlite3_column_int(st, 5);
+    a->admin_state_up = (int) db_col_int(st, 5);
     a->description = col_text(st, 6, copy);
     a->availability_zone = col_text(st, 7, copy);
     a->configurations_json = col_text(st, 8, copy);
@@ -28,30 +28,30 @@ agent_from_row(sqlite3_stmt *st, struct agent *a, bool copy)
     col_copy(st, 10, a->created_at, sizeof a->created_at);
     col_copy(st, 11, a->started_at, sizeof a->started_at);
     col_copy(st, 12, a->heartbeat_timestamp, sizeof a->heartbeat_timestamp);
-    a->heartbeat_at = sqlite3_column_int64(st, 13);
+    a->heartbeat_at = db_col_int(st, 13);
 }
 
 static int
-agent_get_one(struct store_conn *c, sqlite3_stmt *st, struct agent *ret)
+agent_get_one(struct store_conn *c, struct db_stmt *st, struct agent *ret)
 {
-    int rc = sqlite3_step(st);
+    int rc = db_step(st);
 
-    if (rc == SQLITE_ROW) {
+    if (rc == DB_ROW) {
         agent_from_row(st, ret, true);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "agent");
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "agent");
 }
 
 int
 store_agent_get(struct store_conn *c, const char *id, struct agent *ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE id = ?");
+    struct db_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE id = ?");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     return agent_get_one(c, st, ret);
 }
 
@@ -59,41 +59,40 @@ int
 store_agent_get_by_host(struct store_conn *c, const char *agent_type, const char *host,
                         struct agent *ret)
 {
-    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE agent_type = ? AND host = ?");
+    struct db_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE agent_type = ? AND host = ?");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, agent_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, agent_type);
+    db_bind_text(st, 2, host);
     return agent_get_one(c, st, ret);
 }
 
 /* Binds every column in AGENT_SELECT's order. */
 static void
-agent_bind(sqlite3_stmt *st, const struct agent *a)
+agent_bind(struct db_stmt *st, const struct agent *a)
 {
-    sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, a->agent_type, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, a->binary, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, a->topic, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, a->host, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 6, a->admin_state_up);
-    bind_text_or_null(st, 7, a->description);
-    bind_text_or_null(st, 8, a->availability_zone);
-    sqlite3_bind_text(st, 9, a->configurations_json ? a->configurations_json : "{}", -1,
-                      SQLITE_STATIC);
-    bind_text_or_null(st, 10, a->resource_versions_json);
-    sqlite3_bind_text(st, 11, a->created_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 12, a->started_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, a->heartbeat_timestamp, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 14, a->heartbeat_at);
+    db_bind_text(st, 1, a->id);
+    db_bind_text(st, 2, a->agent_type);
+    db_bind_text(st, 3, a->binary);
+    db_bind_text(st, 4, a->topic);
+    db_bind_text(st, 5, a->host);
+    db_bind_int(st, 6, a->admin_state_up);
+    db_bind_text(st, 7, a->description);
+    db_bind_text(st, 8, a->availability_zone);
+    db_bind_text(st, 9, a->configurations_json ? a->configurations_json : "{}");
+    db_bind_text(st, 10, a->resource_versions_json);
+    db_bind_text(st, 11, a->created_at);
+    db_bind_text(st, 12, a->started_at);
+    db_bind_text(st, 13, a->heartbeat_timestamp);
+    db_bind_int(st, 14, a->heartbeat_at);
 }
 
 int
 store_agent_insert(struct store_conn *c, const struct agent *a)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO agents (id, agent_type, binary, topic, host,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO agents (id, agent_type, binary, topic, host,"
                                     " admin_state_up, description, availability_zone,"
                                     " configurations, resource_versions, created_at, started_at,"
                                     " heartbeat_timestamp, heartbeat_at)"
@@ -109,7 +108,7 @@ store_agent_insert(struct store_conn *c, const struct agent *a)
 int
 store_agent_update(struct store_conn *c, const struct agent *a)
 {
-    sqlite3_stmt *st = conn_stmt(c, "UPDATE agents SET binary = ?3, topic = ?4,"
+    struct db_stmt *st = conn_stmt(c, "UPDATE agents SET binary = ?3, topic = ?4,"
                                     " admin_state_up = ?6, description = ?7,"
                                     " availability_zone = ?8, configurations = ?9,"
                                     " resource_versions = ?10, started_at = ?12,"
@@ -122,30 +121,30 @@ store_agent_update(struct store_conn *c, const struct agent *a)
     }
     agent_bind(st, a);
     r = conn_exec_stmt(c, st, "update agent");
-    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
 }
 
 int
 store_agent_delete(struct store_conn *c, const char *id)
 {
-    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM agents WHERE id = ?");
+    struct db_stmt *st = conn_stmt(c, "DELETE FROM agents WHERE id = ?");
     int r;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     r = conn_exec_stmt(c, st, "delete agent");
-    return r ? r : sqlite3_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
 }
 
 int
-agents_each(struct store_conn *c, sqlite3_stmt *st, store_agent_cb *cb, void *aux,
+agents_each(struct store_conn *c, struct db_stmt *st, store_agent_cb *cb, void *aux,
             const char *what)
 {
     int rc, r = 0;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_step(st)) == DB_ROW) {
         struct agent a;
         agent_from_row(st, &a, false);
         r = cb(&a, aux);
@@ -153,14 +152,14 @@ agents_each(struct store_conn *c, sqlite3_stmt *st, store_agent_cb *cb, void *au
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, what);
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, what);
 }
 
 int
 store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, AGENT_SELECT " ORDER BY host, agent_type");
+    struct db_stmt *st = conn_stmt(c, AGENT_SELECT " ORDER BY host, agent_type");
 
     return st ? agents_each(c, st, cb, aux, "agents") : -EIO;
 }
@@ -171,17 +170,17 @@ int
 store_change_add(struct store_conn *c, const char *host, const char *audience,
                  const char *kind, const char *object_id, const char *network_id)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
                                     " network_id) VALUES (?, ?, ?, ?, ?)");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, host ? host : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, audience ? audience : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, object_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, network_id ? network_id : "", -1, SQLITE_STATIC);
+    db_bind_text(st, 1, host ? host : "");
+    db_bind_text(st, 2, audience ? audience : "");
+    db_bind_text(st, 3, kind);
+    db_bind_text(st, 4, object_id);
+    db_bind_text(st, 5, network_id ? network_id : "");
     return conn_exec_stmt(c, st, "add change");
 }
 
@@ -189,7 +188,7 @@ int
 store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *kind,
                       const char *object_id, int *ret_n)
 {
-    sqlite3_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
                                     " network_id) SELECT a.host, 'dhcp', ?2, ?3, ?1"
                                     " FROM network_dhcp_agents b JOIN agents a"
                                     " ON a.id = b.agent_id WHERE b.network_id = ?1");
@@ -198,11 +197,11 @@ store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, object_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, network_id);
+    db_bind_text(st, 2, kind);
+    db_bind_text(st, 3, object_id);
     r = conn_exec_stmt(c, st, "add dhcp change");
-    *ret_n = r ? 0 : sqlite3_changes(c->db);
+    *ret_n = r ? 0 : db_changes(c->db);
     return r;
 }
 
@@ -210,7 +209,7 @@ int
 store_change_foreach(struct store_conn *c, const char *host, const char *audience,
                      int64_t after, int limit, store_change_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, "SELECT seq, kind, object_id, network_id, host FROM changes"
+    struct db_stmt *st = conn_stmt(c, "SELECT seq, kind, object_id, network_id, host FROM changes"
                                     " WHERE seq > ?1 AND (host = ?2 OR host = '')"
                                     " AND (audience = '' OR audience = ?4)"
                                     " ORDER BY seq LIMIT ?3");
@@ -219,54 +218,54 @@ store_change_foreach(struct store_conn *c, const char *host, const char *audienc
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_int64(st, 1, after);
-    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, limit);
-    sqlite3_bind_text(st, 4, audience, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_int(st, 1, after);
+    db_bind_text(st, 2, host);
+    db_bind_int(st, 3, limit);
+    db_bind_text(st, 4, audience);
+    while ((rc = db_step(st)) == DB_ROW) {
         struct change ch = {
-            sqlite3_column_int64(st, 0), (const char *) sqlite3_column_text(st, 1),
-            (const char *) sqlite3_column_text(st, 2), (const char *) sqlite3_column_text(st, 3),
-            (const char *) sqlite3_column_text(st, 4),
+            db_col_int(st, 0), (const char *) db_col_text(st, 1),
+            (const char *) db_col_text(st, 2), (const char *) db_col_text(st, 3),
+            (const char *) db_col_text(st, 4),
         };
         r = cb(&ch, aux);
         if (r) {
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "changes");
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "changes");
 }
 
 int
 store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last)
 {
     /* sqlite_sequence keeps the last number even when every row is pruned. */
-    sqlite3_stmt *st = conn_stmt(c, "SELECT (SELECT MIN(seq) FROM changes),"
+    struct db_stmt *st = conn_stmt(c, "SELECT (SELECT MIN(seq) FROM changes),"
                                     " (SELECT seq FROM sqlite_sequence WHERE name = 'changes')");
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *ret_first = sqlite3_column_int64(st, 0);
-        *ret_last = sqlite3_column_int64(st, 1);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *ret_first = db_col_int(st, 0);
+        *ret_last = db_col_int(st, 1);
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : conn_error(c, rc, "change bounds");
+    db_reset(st);
+    return rc == DB_ROW ? 0 : conn_error(c, rc, "change bounds");
 }
 
 int
 store_change_prune(struct store_conn *c, int64_t seq)
 {
-    sqlite3_stmt *st = conn_stmt(c, "DELETE FROM changes WHERE seq <= ?");
+    struct db_stmt *st = conn_stmt(c, "DELETE FROM changes WHERE seq <= ?");
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_int64(st, 1, seq);
+    db_bind_int(st, 1, seq);
     return conn_exec_stmt(c, st, "prune changes");
 }
 
@@ -275,27 +274,27 @@ store_change_prune(struct store_conn *c, int64_t seq)
 int
 store_network_ids(struct store_conn *c, store_id_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(c, "SELECT id FROM networks ORDER BY id");
+    struct db_stmt *st = conn_stmt(c, "SELECT id FROM networks ORDER BY id");
     int rc, r = 0;
 
     if (!st) {
         return -EIO;
     }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        r = cb((const char *) sqlite3_column_text(st, 0), aux);
+    while ((rc = db_step(st)) == DB_ROW) {
+        r = cb((const char *) db_col_text(st, 0), aux);
         if (r) {
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "network ids");
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "network ids");
 }
 
 int
 store_l2pop_entries(struct store_conn *c, const char *network_id, const char *host,
                     store_l2pop_cb *cb, void *aux)
 {
-    sqlite3_stmt *st = conn_stmt(
+    struct db_stmt *st = conn_stmt(
         c, "SELECT json_extract(a.configurations, '$.tunneling_ip'), p.mac_address,"
            " COALESCE((SELECT i.ip_address FROM ip_allocations i WHERE i.port_id = p.id"
            "   ORDER BY i.seq LIMIT 1), '')"
@@ -309,16 +308,16 @@ store_l2pop_entries(struct store_conn *c, const char *network_id, const char *ho
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, host, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        r = cb((const char *) sqlite3_column_text(st, 0),
-               (const char *) sqlite3_column_text(st, 1),
-               (const char *) sqlite3_column_text(st, 2), aux);
+    db_bind_text(st, 1, network_id);
+    db_bind_text(st, 2, host);
+    while ((rc = db_step(st)) == DB_ROW) {
+        r = cb((const char *) db_col_text(st, 0),
+               (const char *) db_col_text(st, 1),
+               (const char *) db_col_text(st, 2), aux);
         if (r) {
             break;
         }
     }
-    sqlite3_reset(st);
-    return r ? r : rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : conn_error(c, rc, "l2pop");
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "l2pop");
 }

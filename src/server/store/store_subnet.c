@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "sqlite_conn.h"
+#include "store_conn.h"
 #include "util.h"
 
 LOG_MODULE("store");
@@ -51,7 +51,7 @@ static const struct resource_sql subnet_sql = {
 };
 
 static void
-subnet_from_row(sqlite3_stmt *st, struct subnet *s, bool copy)
+subnet_from_row(struct db_stmt *st, struct subnet *s, bool copy)
 {
     memset(s, 0, sizeof *s);
     col_copy(st, 0, s->std.id, sizeof s->std.id);
@@ -59,10 +59,10 @@ subnet_from_row(sqlite3_stmt *st, struct subnet *s, bool copy)
     s->std.name = col_text(st, 2, copy);
     s->std.description = col_text(st, 3, copy);
     col_copy(st, 4, s->network_id, sizeof s->network_id);
-    s->ip_version = sqlite3_column_int(st, 5);
+    s->ip_version = (int) db_col_int(st, 5);
     s->cidr = col_text(st, 6, copy);
     s->gateway_ip = col_text(st, 7, copy);
-    s->enable_dhcp = sqlite3_column_int(st, 8);
+    s->enable_dhcp = (int) db_col_int(st, 8);
     s->ipv6_ra_mode = col_text(st, 9, copy);
     s->ipv6_address_mode = col_text(st, 10, copy);
     s->allocation_pools_json = col_text(st, 11, copy);
@@ -70,8 +70,8 @@ subnet_from_row(sqlite3_stmt *st, struct subnet *s, bool copy)
     s->host_routes_json = col_text(st, 13, copy);
     col_copy(st, 14, s->std.created_at, sizeof s->std.created_at);
     col_copy(st, 15, s->std.updated_at, sizeof s->std.updated_at);
-    s->std.revision_number = sqlite3_column_int64(st, 16);
-    s->network_shared = sqlite3_column_int(st, 17);
+    s->std.revision_number = db_col_int(st, 16);
+    s->network_shared = (int) db_col_int(st, 17);
     s->std.tags_json = col_text(st, 18, copy);
 }
 
@@ -81,7 +81,7 @@ struct subnet_walk {
 };
 
 static int
-subnet_row(sqlite3_stmt *st, void *aux)
+subnet_row(struct db_stmt *st, void *aux)
 {
     struct subnet_walk *w = aux;
     struct subnet s;
@@ -108,28 +108,28 @@ store_subnet_insert(struct store_conn *c, const struct subnet *s)
         " dns_nameservers, host_routes, created_at, updated_at, revision_number, seq)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?5))";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, s->std.id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, s->std.project_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, s->std.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, s->std.description, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, s->network_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 6, s->ip_version);
-    sqlite3_bind_text(st, 7, s->cidr, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 8, s->gateway_ip);
-    sqlite3_bind_int(st, 9, s->enable_dhcp);
-    bind_text_or_null(st, 10, s->ipv6_ra_mode);
-    bind_text_or_null(st, 11, s->ipv6_address_mode);
-    sqlite3_bind_text(st, 12, s->allocation_pools_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, s->dns_nameservers_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 14, s->host_routes_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 15, s->std.created_at, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 16, s->std.updated_at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 17, s->std.revision_number);
+    db_bind_text(st, 1, s->std.id);
+    db_bind_text(st, 2, s->std.project_id);
+    db_bind_text(st, 3, s->std.name);
+    db_bind_text(st, 4, s->std.description);
+    db_bind_text(st, 5, s->network_id);
+    db_bind_int(st, 6, s->ip_version);
+    db_bind_text(st, 7, s->cidr);
+    db_bind_text(st, 8, s->gateway_ip);
+    db_bind_int(st, 9, s->enable_dhcp);
+    db_bind_text(st, 10, s->ipv6_ra_mode);
+    db_bind_text(st, 11, s->ipv6_address_mode);
+    db_bind_text(st, 12, s->allocation_pools_json);
+    db_bind_text(st, 13, s->dns_nameservers_json);
+    db_bind_text(st, 14, s->host_routes_json);
+    db_bind_text(st, 15, s->std.created_at);
+    db_bind_text(st, 16, s->std.updated_at);
+    db_bind_int(st, 17, s->std.revision_number);
     return conn_exec_stmt(c, st, "insert subnet");
 }
 
@@ -140,21 +140,21 @@ store_subnet_update(struct store_conn *c, const struct subnet *s)
         "UPDATE subnets SET name = ?, description = ?, gateway_ip = ?, enable_dhcp = ?,"
         " allocation_pools = ?, dns_nameservers = ?, host_routes = ?, updated_at = ?,"
         " revision_number = ? WHERE id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, s->std.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, s->std.description, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 3, s->gateway_ip);
-    sqlite3_bind_int(st, 4, s->enable_dhcp);
-    sqlite3_bind_text(st, 5, s->allocation_pools_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, s->dns_nameservers_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, s->host_routes_json, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, s->std.updated_at, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, s->std.revision_number);
-    sqlite3_bind_text(st, 10, s->std.id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, s->std.name);
+    db_bind_text(st, 2, s->std.description);
+    db_bind_text(st, 3, s->gateway_ip);
+    db_bind_int(st, 4, s->enable_dhcp);
+    db_bind_text(st, 5, s->allocation_pools_json);
+    db_bind_text(st, 6, s->dns_nameservers_json);
+    db_bind_text(st, 7, s->host_routes_json);
+    db_bind_text(st, 8, s->std.updated_at);
+    db_bind_int(st, 9, s->std.revision_number);
+    db_bind_text(st, 10, s->std.id);
     return conn_exec_stmt(c, st, "update subnet");
 }
 
@@ -162,12 +162,12 @@ store_subnet_update(struct store_conn *c, const struct subnet *s)
 static int
 exec_with_id(struct store_conn *c, const char *sql, const char *id, const char *what)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     return conn_exec_stmt(c, st, what);
 }
 
@@ -188,7 +188,7 @@ store_subnet_delete(struct store_conn *c, const char *id)
     }
     if (!r) {
         r = exec_with_id(c, sql, id, "delete subnet");
-        if (!r && !sqlite3_changes(c->db)) {
+        if (!r && !db_changes(c->db)) {
             r = -ENOENT;
         }
     }
@@ -203,24 +203,24 @@ store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
     static const char sql_vis[] =
         SUBNET_SELECT " WHERE s.id = ? AND (s.project_id = ? OR EXISTS (SELECT 1 FROM"
         " networks n2 WHERE n2.id = s.network_id AND n2.shared = 1))";
-    sqlite3_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
+    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, id);
     if (visible_to) {
-        sqlite3_bind_text(st, 2, visible_to, -1, SQLITE_STATIC);
+        db_bind_text(st, 2, visible_to);
     }
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    rc = db_step(st);
+    if (rc == DB_ROW) {
         subnet_from_row(st, ret, true);
-        sqlite3_reset(st);
+        db_reset(st);
         return 0;
     }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "get subnet");
+    db_reset(st);
+    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get subnet");
 }
 
 int
@@ -228,7 +228,7 @@ store_subnets_of_network(struct store_conn *c, const char *network_id, struct su
                          size_t *ret_n)
 {
     static const char sql[] = SUBNET_SELECT " WHERE s.network_id = ? ORDER BY s.seq";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     struct subnet *subnets = NULL;
     size_t n = 0;
     int rc;
@@ -236,13 +236,13 @@ store_subnets_of_network(struct store_conn *c, const char *network_id, struct su
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_text(st, 1, network_id);
+    while ((rc = db_step(st)) == DB_ROW) {
         subnets = xrealloc(subnets, (n + 1) * sizeof *subnets);
         subnet_from_row(st, &subnets[n++], true);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         for (size_t i = 0; i < n; i++) {
             subnet_done(&subnets[i]);
         }
@@ -263,7 +263,7 @@ range_insert(struct store_conn *c, const char *subnet_id, int family, int pool_i
     static const char sql[] =
         "INSERT INTO ipam_ranges (subnet_id, pool_index, first_key, last_key)"
         " VALUES (?,?,?,?)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     char fk[IP_KEYLEN], lk[IP_KEYLEN];
 
     if (!st) {
@@ -271,10 +271,10 @@ range_insert(struct store_conn *c, const char *subnet_id, int family, int pool_i
     }
     ip_key_format(family, first, fk);
     ip_key_format(family, last, lk);
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, pool_index);
-    sqlite3_bind_text(st, 3, fk, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, lk, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, subnet_id);
+    db_bind_int(st, 2, pool_index);
+    db_bind_text_copy(st, 3, fk);
+    db_bind_text_copy(st, 4, lk);
     return conn_exec_stmt(c, st, "insert range");
 }
 
@@ -282,15 +282,15 @@ static int
 range_delete(struct store_conn *c, const char *subnet_id, int family, u128 first)
 {
     static const char sql[] = "DELETE FROM ipam_ranges WHERE subnet_id = ? AND first_key = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     char fk[IP_KEYLEN];
 
     if (!st) {
         return -EIO;
     }
     ip_key_format(family, first, fk);
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, fk, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, subnet_id);
+    db_bind_text_copy(st, 2, fk);
     return conn_exec_stmt(c, st, "delete range");
 }
 
@@ -302,7 +302,7 @@ range_set(struct store_conn *c, const char *subnet_id, int family, u128 old_firs
     static const char sql[] =
         "UPDATE ipam_ranges SET first_key = ?, last_key = ? WHERE subnet_id = ?"
         " AND first_key = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     char ok[IP_KEYLEN], fk[IP_KEYLEN], lk[IP_KEYLEN];
 
     if (!st) {
@@ -311,10 +311,10 @@ range_set(struct store_conn *c, const char *subnet_id, int family, u128 old_firs
     ip_key_format(family, old_first, ok);
     ip_key_format(family, first, fk);
     ip_key_format(family, last, lk);
-    sqlite3_bind_text(st, 1, fk, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, lk, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, subnet_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ok, -1, SQLITE_TRANSIENT);
+    db_bind_text_copy(st, 1, fk);
+    db_bind_text_copy(st, 2, lk);
+    db_bind_text(st, 3, subnet_id);
+    db_bind_text_copy(st, 4, ok);
     return conn_exec_stmt(c, st, "update range");
 }
 
@@ -334,12 +334,12 @@ store_ipam_set_ranges(struct store_conn *c, const char *subnet_id, int family,
 
 /* Reads a range row (pool_index, first_key, last_key) at the statement's cursor. */
 static int
-range_from_row(sqlite3_stmt *st, struct ipam_range *ret)
+range_from_row(struct db_stmt *st, struct ipam_range *ret)
 {
-    const char *fk = (const char *) sqlite3_column_text(st, 1);
-    const char *lk = (const char *) sqlite3_column_text(st, 2);
+    const char *fk = (const char *) db_col_text(st, 1);
+    const char *lk = (const char *) db_col_text(st, 2);
 
-    ret->pool_index = sqlite3_column_int(st, 0);
+    ret->pool_index = (int) db_col_int(st, 0);
     if (!fk || !lk || ip_key_parse(fk, &ret->first) || ip_key_parse(lk, &ret->last)) {
         return -EIO;
     }
@@ -370,21 +370,21 @@ store_ipam_take_lowest(struct store_conn *c, const char *subnet_id, int family, 
     static const char sql[] =
         "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
         " ORDER BY pool_index, first_key LIMIT 1";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     struct ipam_range rg;
     int rc, r;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? -ENOSPC : conn_error(c, rc, "take address");
+    db_bind_text(st, 1, subnet_id);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
+        return rc == DB_DONE ? -ENOSPC : conn_error(c, rc, "take address");
     }
     r = range_from_row(st, &rg);
-    sqlite3_reset(st);
+    db_reset(st);
     if (!r) {
         r = range_cut(c, subnet_id, family, &rg, rg.first);
     }
@@ -402,7 +402,7 @@ store_ipam_take_random(struct store_conn *c, const char *subnet_id, int family, 
         "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
         " AND pool_index = (SELECT MIN(pool_index) FROM ipam_ranges WHERE subnet_id = ?1)"
         " ORDER BY first_key";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     struct ipam_range ranges[64];
     size_t n = 0;
     u128 total = 0, pick;
@@ -411,9 +411,9 @@ store_ipam_take_random(struct store_conn *c, const char *subnet_id, int family, 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, subnet_id);
     /* Collect ranges until they hold 'window' addresses (or 64 fragments). */
-    while (total < window && n < ARRAY_SIZE(ranges) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (total < window && n < ARRAY_SIZE(ranges) && (rc = db_step(st)) == DB_ROW) {
         r = range_from_row(st, &ranges[n]);
         if (r) {
             break;
@@ -421,7 +421,7 @@ store_ipam_take_random(struct store_conn *c, const char *subnet_id, int family, 
         total += ranges[n].last - ranges[n].first + 1;
         n++;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     if (r) {
         return r;
     }
@@ -454,7 +454,7 @@ store_ipam_take(struct store_conn *c, const char *subnet_id, int family, u128 v,
     static const char sql[] =
         "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
         " AND first_key <= ? ORDER BY first_key DESC LIMIT 1";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     char key[IP_KEYLEN];
     struct ipam_range rg;
     int rc, r;
@@ -463,19 +463,19 @@ store_ipam_take(struct store_conn *c, const char *subnet_id, int family, u128 v,
         return -EIO;
     }
     ip_key_format(family, v, key);
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
+    db_bind_text(st, 1, subnet_id);
+    db_bind_text_copy(st, 2, key);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
+        if (rc != DB_DONE) {
             return conn_error(c, rc, "take address");
         }
         *ret_was_free = false;
         return 0;
     }
     r = range_from_row(st, &rg);
-    sqlite3_reset(st);
+    db_reset(st);
     if (r) {
         return r;
     }
@@ -502,7 +502,7 @@ range_find(struct store_conn *c, const char *subnet_id, int family, int pool_ind
     static const char sql_first[] =
         "SELECT pool_index, first_key, last_key FROM ipam_ranges WHERE subnet_id = ?"
         " AND first_key = ? AND pool_index = ?";
-    sqlite3_stmt *st = conn_stmt(c, by_last ? sql_last : sql_first);
+    struct db_stmt *st = conn_stmt(c, by_last ? sql_last : sql_first);
     char key[IP_KEYLEN];
     int rc, r;
 
@@ -510,16 +510,16 @@ range_find(struct store_conn *c, const char *subnet_id, int family, int pool_ind
         return -EIO;
     }
     ip_key_format(family, v, key);
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, pool_index);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return rc == SQLITE_DONE ? -ENOENT : conn_error(c, rc, "find range");
+    db_bind_text(st, 1, subnet_id);
+    db_bind_text_copy(st, 2, key);
+    db_bind_int(st, 3, pool_index);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
+        return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "find range");
     }
     r = range_from_row(st, ret);
-    sqlite3_reset(st);
+    db_reset(st);
     return r;
 }
 
@@ -566,7 +566,7 @@ store_alloc_insert(struct store_conn *c, const char *subnet_id, const char *netw
         "INSERT INTO ip_allocations (subnet_id, ip_key, ip_address, port_id, network_id, seq)"
         " VALUES (?,?,?,?,?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ip_allocations"
         " WHERE port_id = ?4))";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     char key[IP_KEYLEN], text[IP_STRLEN];
 
     if (!st) {
@@ -574,11 +574,11 @@ store_alloc_insert(struct store_conn *c, const char *subnet_id, const char *netw
     }
     ip_key_format(ip->family, ip->v, key);
     ip_format(ip, text);
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, text, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, port_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, network_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, subnet_id);
+    db_bind_text_copy(st, 2, key);
+    db_bind_text_copy(st, 3, text);
+    db_bind_text(st, 4, port_id);
+    db_bind_text(st, 5, network_id);
     return conn_exec_stmt(c, st, "insert allocation");
 }
 
@@ -586,15 +586,15 @@ int
 store_alloc_delete(struct store_conn *c, const char *subnet_id, const struct ip_addr *ip)
 {
     static const char sql[] = "DELETE FROM ip_allocations WHERE subnet_id = ? AND ip_key = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     char key[IP_KEYLEN];
 
     if (!st) {
         return -EIO;
     }
     ip_key_format(ip->family, ip->v, key);
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+    db_bind_text(st, 1, subnet_id);
+    db_bind_text_copy(st, 2, key);
     return conn_exec_stmt(c, st, "delete allocation");
 }
 
@@ -602,7 +602,7 @@ static int
 allocs_read(struct store_conn *c, const char *sql, const char *id, struct ip_allocation **ret,
             size_t *ret_n)
 {
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     struct ip_allocation *a = NULL;
     size_t n = 0;
     int rc;
@@ -610,16 +610,16 @@ allocs_read(struct store_conn *c, const char *sql, const char *id, struct ip_all
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_text(st, 1, id);
+    while ((rc = db_step(st)) == DB_ROW) {
         a = xrealloc(a, (n + 1) * sizeof *a);
         col_copy(st, 0, a[n].subnet_id, sizeof a[n].subnet_id);
         col_copy(st, 1, a[n].ip_address, sizeof a[n].ip_address);
         col_copy(st, 2, a[n].port_id, sizeof a[n].port_id);
         n++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         free(a);
         return conn_error(c, rc, "read allocations");
     }
@@ -652,20 +652,20 @@ int
 store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
 {
     static const char sql[] = "SELECT COUNT(*) FROM ip_allocations WHERE subnet_id = ?";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_text(st, 1, subnet_id);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
         return conn_error(c, rc, "count allocations");
     }
-    *ret = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    *ret = db_col_int(st, 0);
+    db_reset(st);
     return 0;
 }
 
@@ -676,20 +676,20 @@ store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
 
 /* Collects the first column of each row as a comma-separated list. */
 static int
-collect_ids(struct store_conn *c, sqlite3_stmt *st, struct buf *ret_ids, size_t *ret_n)
+collect_ids(struct store_conn *c, struct db_stmt *st, struct buf *ret_ids, size_t *ret_n)
 {
     size_t n = 0;
     int rc;
 
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *id = (const char *) sqlite3_column_text(st, 0);
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *id = (const char *) db_col_text(st, 0);
         if (n++) {
             buf_add_char(ret_ids, ',');
         }
         buf_add_str(ret_ids, id ? id : "");
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         return conn_error(c, rc, "collect ids");
     }
     *ret_n = n;
@@ -703,12 +703,12 @@ store_subnet_blocking_ports(struct store_conn *c, const char *subnet_id, struct 
     static const char sql[] =
         "SELECT DISTINCT p.id FROM ip_allocations a JOIN ports p ON p.id = a.port_id"
         " WHERE a.subnet_id = ? AND p.device_owner NOT IN " SERVICE_OWNERS " ORDER BY p.id";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, subnet_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, subnet_id);
     return collect_ids(c, st, ret_ids, ret_n);
 }
 
@@ -719,12 +719,12 @@ store_network_blocking_ports(struct store_conn *c, const char *network_id, struc
     static const char sql[] =
         "SELECT id FROM ports WHERE network_id = ? AND device_owner NOT IN " SERVICE_OWNERS
         " ORDER BY id";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
+    db_bind_text(st, 1, network_id);
     return collect_ids(c, st, ret_ids, ret_n);
 }
 
@@ -734,7 +734,7 @@ store_network_service_ports(struct store_conn *c, const char *network_id,
 {
     static const char sql[] =
         "SELECT id FROM ports WHERE network_id = ? AND device_owner IN " SERVICE_OWNERS;
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     char (*ids)[ID_LEN] = NULL;
     size_t n = 0;
     int rc;
@@ -742,14 +742,14 @@ store_network_service_ports(struct store_conn *c, const char *network_id,
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    db_bind_text(st, 1, network_id);
+    while ((rc = db_step(st)) == DB_ROW) {
         ids = xrealloc(ids, (n + 1) * sizeof *ids);
         col_copy(st, 0, ids[n], ID_LEN);
         n++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_reset(st);
+    if (rc != DB_DONE) {
         free(ids);
         return conn_error(c, rc, "service ports");
     }
@@ -766,20 +766,20 @@ store_network_used_by_others(struct store_conn *c, const char *network_id,
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ?1 AND project_id != ?2"
         "   AND device_owner NOT LIKE 'network:%')"
         " OR EXISTS (SELECT 1 FROM subnets WHERE network_id = ?1 AND project_id != ?2)";
-    sqlite3_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
     if (!st) {
         return -EIO;
     }
-    sqlite3_bind_text(st, 1, network_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, project_id, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(st);
+    db_bind_text(st, 1, network_id);
+    db_bind_text(st, 2, project_id);
+    rc = db_step(st);
+    if (rc != DB_ROW) {
+        db_reset(st);
         return conn_error(c, rc, "network users");
     }
-    *ret = sqlite3_column_int(st, 0);
-    sqlite3_reset(st);
+    *ret = (int) db_col_int(st, 0);
+    db_reset(st);
     return 0;
 }

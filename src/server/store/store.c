@@ -1,5 +1,5 @@
-/* SQLite backend, part 1: opening the database, migrating its schema, per-thread
- * connections with a prepared-statement cache, and write transactions.
+/* The store, part 1: opening the database, migrating its schema, per-thread
+ * connections (db.h; SQLite today), and write transactions.
  *
  * Durability: WAL with synchronous=NORMAL.  A committed transaction is in the WAL
  * file before store_commit() returns, so it survives kill -9 of the server (the
@@ -8,7 +8,7 @@
  * Concurrency: writes from this process are serialised by a mutex before
  * BEGIN IMMEDIATE, so worker threads queue instead of spinning on SQLITE_BUSY;
  * busy_timeout covers other processes. */
-#include "sqlite_conn.h"
+#include "store_conn.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,24 +32,8 @@ conn_destroy(void *p)
     if (!c) {
         return;
     }
-    for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
-        sqlite3_finalize(c->cache[i].stmt);
-    }
-    sqlite3_close_v2(c->db);
+    db_close(c->db);
     free(c);
-}
-
-static int
-conn_exec(sqlite3 *db, const char *sql, struct buf *error)
-{
-    char *msg = NULL;
-
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        buf_printf(error, "%s", msg ? msg : sqlite3_errmsg(db));
-        sqlite3_free(msg);
-        return -EIO;
-    }
-    return 0;
 }
 
 static struct store_conn *
@@ -62,42 +46,40 @@ conn_open(struct store *s, struct buf *error)
         "PRAGMA temp_store=MEMORY;"
         "PRAGMA cache_size=-8000;";
     struct store_conn *c = xcalloc(1, sizeof *c);
-    int rc;
 
     c->store = s;
-    rc = sqlite3_open_v2(s->path, &c->db,
-                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
-        buf_printf(error, "cannot open database %s: %s", s->path,
-                   c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-        conn_destroy(c);
-        return NULL;
-    }
-    sqlite3_busy_timeout(c->db, BUSY_TIMEOUT_MS);
-    if (conn_exec(c->db, pragmas, error) < 0) {
+    c->db = db_open_sqlite(s->path, BUSY_TIMEOUT_MS, error);
+    if (!c->db || db_exec(c->db, pragmas, error) != DB_OK) {
         conn_destroy(c);
         return NULL;
     }
     return c;
 }
 
+static int
+conn_exec(struct store_conn *c, const char *sql, struct buf *error)
+{
+    return db_exec(c->db, sql, error) == DB_OK ? 0 : -EIO;
+}
+
 /* Brings the schema to the newest version, one transaction per migration. */
 static int
 store_migrate(struct store *s, struct store_conn *c, struct buf *error)
 {
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st;
     int version = 0;
 
-    if (conn_exec(c->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);",
+    if (conn_exec(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);",
                   error) < 0) {
         return -EIO;
     }
-    if (sqlite3_prepare_v2(c->db, "SELECT MAX(version) FROM schema_version", -1, &st, NULL)
-            == SQLITE_OK
-        && sqlite3_step(st) == SQLITE_ROW) {
-        version = sqlite3_column_int(st, 0);
+    st = db_prepare(c->db, "SELECT MAX(version) FROM schema_version");
+    if (st && db_step(st) == DB_ROW) {
+        version = (int) db_col_int(st, 0);
     }
-    sqlite3_finalize(st);
+    if (st) {
+        db_finalize(st);
+    }
     if ((size_t) version > schema_n_migrations) {
         buf_printf(error, "database schema version %d is newer than this server (%zu)", version,
                    schema_n_migrations);
@@ -106,19 +88,19 @@ store_migrate(struct store *s, struct store_conn *c, struct buf *error)
     for (size_t v = (size_t) version; v < schema_n_migrations; v++) {
         char *bump = xasprintf("DELETE FROM schema_version;"
                                "INSERT INTO schema_version VALUES (%zu);", v + 1);
-        int r = conn_exec(c->db, "BEGIN IMMEDIATE", error);
+        int r = conn_exec(c, "BEGIN IMMEDIATE", error);
         if (!r) {
-            r = conn_exec(c->db, schema_migrations[v], error);
+            r = conn_exec(c, schema_migrations[v], error);
         }
         if (!r) {
-            r = conn_exec(c->db, bump, error);
+            r = conn_exec(c, bump, error);
         }
         if (!r) {
-            r = conn_exec(c->db, "COMMIT", error);
+            r = conn_exec(c, "COMMIT", error);
         }
         free(bump);
         if (r) {
-            (void) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+            (void) db_exec(c->db, "ROLLBACK", NULL);
             buf_printf(error, " (migration %zu)", v + 1);
             return r;
         }
@@ -204,71 +186,49 @@ store_conn(struct store *s)
     return c;
 }
 
-sqlite3_stmt *
+struct db_stmt *
 conn_stmt(struct store_conn *c, const char *sql)
 {
-    size_t h = ((uintptr_t) sql >> 4) % STMT_CACHE_SIZE;
-
-    for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
-        struct stmt_cache_entry *e = &c->cache[(h + i) % STMT_CACHE_SIZE];
-        if (e->sql == sql) {
-            sqlite3_reset(e->stmt);
-            sqlite3_clear_bindings(e->stmt);
-            return e->stmt;
-        }
-        if (!e->sql) {
-            if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, NULL)
-                != SQLITE_OK) {
-                log_err("cannot prepare statement: %s", sqlite3_errmsg(c->db));
-                e->stmt = NULL;
-                return NULL;
-            }
-            e->sql = sql;
-            return e->stmt;
-        }
-    }
-    log_err("statement cache full");
-    return NULL;
+    return db_stmt(c->db, sql);
 }
 
 int
-conn_error(struct store_conn *c, int rc, const char *what)
+conn_error(struct store_conn *c, enum db_rc rc, const char *what)
 {
-    switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT:
+    switch (rc) {
+    case DB_CONSTRAINT:
         return -EEXIST;
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
+    case DB_BUSY:
         log_warn_rl("%s: database busy", what);
         return -EBUSY;
     default:
-        log_err("%s: %s", what, sqlite3_errmsg(c->db));
+        log_err("%s: %s", what, db_errmsg(c->db));
         return -EIO;
     }
 }
 
 int
-conn_exec_stmt(struct store_conn *c, sqlite3_stmt *st, const char *what)
+conn_exec_stmt(struct store_conn *c, struct db_stmt *st, const char *what)
 {
-    int rc;
+    enum db_rc rc;
 
     if (!st) {
         return -EIO;
     }
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+    rc = db_step(st);
+    if (rc != DB_DONE && rc != DB_ROW) {
         int r = conn_error(c, rc, what);
-        sqlite3_reset(st);
+        db_reset(st);
         return r;
     }
-    sqlite3_reset(st);
+    db_reset(st);
     return 0;
 }
 
 char *
-col_text(sqlite3_stmt *st, int i, bool copy)
+col_text(struct db_stmt *st, int i, bool copy)
 {
-    const char *t = (const char *) sqlite3_column_text(st, i);
+    const char *t = db_col_text(st, i);
 
     if (!t) {
         return NULL;
@@ -277,9 +237,9 @@ col_text(sqlite3_stmt *st, int i, bool copy)
 }
 
 void
-col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
+col_copy(struct db_stmt *st, int i, char *out, size_t size)
 {
-    const char *t = (const char *) sqlite3_column_text(st, i);
+    const char *t = db_col_text(st, i);
     size_t len = t ? strlen(t) : 0;
 
     if (len >= size) {
@@ -294,12 +254,11 @@ col_copy(sqlite3_stmt *st, int i, char *out, size_t size)
 int
 store_begin(struct store_conn *c)
 {
-    static const char sql[] = "BEGIN IMMEDIATE";
-    int rc;
+    enum db_rc rc;
 
     pthread_mutex_lock(&c->store->write_mutex);
-    rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
-    if (rc != SQLITE_OK) {
+    rc = db_exec(c->db, "BEGIN IMMEDIATE", NULL);
+    if (rc != DB_OK) {
         int r = conn_error(c, rc, "begin");
         pthread_mutex_unlock(&c->store->write_mutex);
         return r;
@@ -311,12 +270,12 @@ store_begin(struct store_conn *c)
 int
 store_commit(struct store_conn *c)
 {
-    int rc = sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL);
+    enum db_rc rc = db_exec(c->db, "COMMIT", NULL);
     int r = 0;
 
-    if (rc != SQLITE_OK) {
+    if (rc != DB_OK) {
         r = conn_error(c, rc, "commit");
-        (void) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+        (void) db_exec(c->db, "ROLLBACK", NULL);
     }
     c->in_write = false;
     pthread_mutex_unlock(&c->store->write_mutex);
@@ -329,17 +288,7 @@ store_rollback(struct store_conn *c)
     if (!c->in_write) {
         return;
     }
-    (void) sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+    (void) db_exec(c->db, "ROLLBACK", NULL);
     c->in_write = false;
     pthread_mutex_unlock(&c->store->write_mutex);
-}
-
-void
-bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s) {
-        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-    } else {
-        sqlite3_bind_null(st, i);
-    }
 }
