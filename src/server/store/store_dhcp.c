@@ -182,8 +182,8 @@ store_dhcp_load(struct store_conn *c, const char *agent_id, int64_t *ret)
 int
 store_block_add(struct store_conn *c, const char *port_id, const char *entity)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT OR IGNORE INTO provisioning_blocks (port_id, entity)"
-                                    " VALUES (?, ?)");
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO provisioning_blocks (port_id, entity)"
+                                    " VALUES (?, ?) ON CONFLICT DO NOTHING");
 
     if (!st) {
         return -EIO;

@@ -288,7 +288,8 @@ store_tag_exists(struct store_conn *c, const char *resource_id, const char *tag,
 int
 store_tag_add(struct store_conn *c, const char *resource_id, const char *tag)
 {
-    static const char sql[] = "INSERT OR IGNORE INTO tags (resource_id, tag) VALUES (?, ?)";
+    static const char sql[] =
+        "INSERT INTO tags (resource_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
