@@ -1,6 +1,6 @@
 /* The database under the store: connections, prepared statements, rows and columns,
  * the same for every backend.  The store's SQL is written once against this; a backend
- * (db_sqlite.c today, libpq next — docs/ARCHITECTURE.md) supplies the operations.
+ * (db_sqlite.c, db_pg.c; see db_backend.h) supplies the operations.
  *
  * A statement comes from db_stmt() for static SQL text (prepared once per connection
  * and cached by the text's address) or db_prepare() for SQL built at run time (the
@@ -35,6 +35,9 @@ enum db_rc {
 /* Opens a connection to the database at 'path' (a file for SQLite).  NULL on failure,
  * with the reason in 'error'. */
 struct db_conn *db_open_sqlite(const char *path, int busy_timeout_ms, struct buf *error);
+/* Opens a connection to PostgreSQL; 'conninfo' is a libpq connection string or URI
+ * ("postgresql://user:pass@host/db", "host=/run/x dbname=neutrino"). */
+struct db_conn *db_open_pg(const char *conninfo, struct buf *error);
 void db_close(struct db_conn *);
 
 /* Runs SQL text of one or more statements without parameters or rows (DDL, pragmas,

@@ -1,8 +1,6 @@
-/* db.h over SQLite.  A statement is SQLite's own (struct db_stmt is never defined:
- * the pointers are SQLite's, converted at this file's edge), so the layer costs a call
- * and nothing else.  When the libpq backend joins, db.h's functions dispatch on the
- * connection's backend instead. */
-#include "db.h"
+/* The SQLite backend of db.h: a connection with its statement cache; statements are
+ * SQLite's own, wrapped. */
+#include "db_backend.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -14,20 +12,44 @@ LOG_MODULE("store");
 
 #define STMT_CACHE_SIZE 256
 
-struct stmt_cache_entry {
-    const char *sql;                /* Static SQL text, compared by address. */
-    sqlite3_stmt *stmt;
+struct lite_stmt {
+    struct db_stmt base;
+    sqlite3_stmt *st;
 };
 
-struct db_conn {
+struct stmt_cache_entry {
+    const char *sql;                /* Static SQL text, compared by address. */
+    struct lite_stmt *stmt;
+};
+
+struct lite_conn {
+    struct db_conn base;
     sqlite3 *db;
     struct stmt_cache_entry cache[STMT_CACHE_SIZE];
 };
 
+static const struct db_ops lite_ops;
+
 static sqlite3_stmt *
 lite(struct db_stmt *st)
 {
-    return (sqlite3_stmt *) st;
+    return ((struct lite_stmt *) st)->st;
+}
+
+static struct lite_conn *
+conn_of(struct db_conn *c)
+{
+    return (struct lite_conn *) c;
+}
+
+static struct lite_stmt *
+wrap(sqlite3_stmt *st)
+{
+    struct lite_stmt *w = xcalloc(1, sizeof *w);
+
+    w->base.ops = &lite_ops;
+    w->st = st;
+    return w;
 }
 
 static enum db_rc
@@ -50,10 +72,12 @@ rc_of(int rc)
     }
 }
 
+static void lite_close(struct db_conn *);
+
 struct db_conn *
 db_open_sqlite(const char *path, int busy_timeout_ms, struct buf *error)
 {
-    struct db_conn *c = xcalloc(1, sizeof *c);
+    struct lite_conn *c = xcalloc(1, sizeof *c);
     int rc = sqlite3_open_v2(path, &c->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                              NULL);
@@ -61,29 +85,39 @@ db_open_sqlite(const char *path, int busy_timeout_ms, struct buf *error)
     if (rc != SQLITE_OK) {
         buf_printf(error, "cannot open database %s: %s", path,
                    c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
-        db_close(c);
+        lite_close(&c->base);
         return NULL;
     }
+    c->base.ops = &lite_ops;
     sqlite3_busy_timeout(c->db, busy_timeout_ms);
-    return c;
+    return &c->base;
 }
 
-void
-db_close(struct db_conn *c)
+static void
+lite_finalize(struct db_stmt *st)
 {
-    if (!c) {
-        return;
-    }
+    sqlite3_finalize(lite(st));
+    free(st);
+}
+
+static void
+lite_close(struct db_conn *conn)
+{
+    struct lite_conn *c = conn_of(conn);
+
     for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
-        sqlite3_finalize(c->cache[i].stmt);
+        if (c->cache[i].stmt) {
+            lite_finalize(&c->cache[i].stmt->base);
+        }
     }
     sqlite3_close_v2(c->db);
     free(c);
 }
 
-enum db_rc
-db_exec(struct db_conn *c, const char *sql, struct buf *error)
+static enum db_rc
+lite_exec(struct db_conn *conn, const char *sql, struct buf *error)
 {
+    struct lite_conn *c = conn_of(conn);
     char *msg = NULL;
     int rc = sqlite3_exec(c->db, sql, NULL, NULL, &msg);
 
@@ -94,48 +128,52 @@ db_exec(struct db_conn *c, const char *sql, struct buf *error)
     return rc_of(rc);
 }
 
-const char *
-db_errmsg(struct db_conn *c)
+static const char *
+lite_errmsg(struct db_conn *c)
 {
-    return sqlite3_errmsg(c->db);
+    return sqlite3_errmsg(conn_of(c)->db);
 }
 
-int64_t
-db_changes(struct db_conn *c)
+static int64_t
+lite_changes(struct db_conn *c)
 {
-    return sqlite3_changes64(c->db);
+    return sqlite3_changes64(conn_of(c)->db);
 }
 
-struct db_stmt *
-db_stmt(struct db_conn *c, const char *sql)
+static struct db_stmt *
+lite_stmt(struct db_conn *conn, const char *sql)
 {
+    struct lite_conn *c = conn_of(conn);
     size_t h = ((uintptr_t) sql >> 4) % STMT_CACHE_SIZE;
 
     for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
         struct stmt_cache_entry *e = &c->cache[(h + i) % STMT_CACHE_SIZE];
         if (e->sql == sql) {
-            sqlite3_reset(e->stmt);
-            sqlite3_clear_bindings(e->stmt);
-            return (struct db_stmt *) e->stmt;
+            sqlite3_reset(e->stmt->st);
+            sqlite3_clear_bindings(e->stmt->st);
+            return &e->stmt->base;
         }
         if (!e->sql) {
-            if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &e->stmt, NULL)
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
                 != SQLITE_OK) {
                 log_err("cannot prepare statement: %s", sqlite3_errmsg(c->db));
-                e->stmt = NULL;
+                sqlite3_finalize(st);
                 return NULL;
             }
             e->sql = sql;
-            return (struct db_stmt *) e->stmt;
+            e->stmt = wrap(st);
+            return &e->stmt->base;
         }
     }
     log_err("statement cache full");
     return NULL;
 }
 
-struct db_stmt *
-db_prepare(struct db_conn *c, const char *sql)
+static struct db_stmt *
+lite_prepare(struct db_conn *conn, const char *sql)
 {
+    struct lite_conn *c = conn_of(conn);
     sqlite3_stmt *st = NULL;
 
     if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -143,73 +181,68 @@ db_prepare(struct db_conn *c, const char *sql)
         sqlite3_finalize(st);
         return NULL;
     }
-    return (struct db_stmt *) st;
+    return &wrap(st)->base;
 }
 
-void
-db_finalize(struct db_stmt *st)
-{
-    sqlite3_finalize(lite(st));
-}
-
-void
-db_bind_text(struct db_stmt *st, int i, const char *s)
+static void
+lite_bind_text(struct db_stmt *st, int i, const char *s, bool copy)
 {
     if (s) {
-        sqlite3_bind_text(lite(st), i, s, -1, SQLITE_STATIC);
+        sqlite3_bind_text(lite(st), i, s, -1, copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
     } else {
         sqlite3_bind_null(lite(st), i);
     }
 }
 
-void
-db_bind_text_copy(struct db_stmt *st, int i, const char *s)
-{
-    if (s) {
-        sqlite3_bind_text(lite(st), i, s, -1, SQLITE_TRANSIENT);
-    } else {
-        sqlite3_bind_null(lite(st), i);
-    }
-}
-
-void
-db_bind_int(struct db_stmt *st, int i, int64_t v)
+static void
+lite_bind_int(struct db_stmt *st, int i, int64_t v)
 {
     sqlite3_bind_int64(lite(st), i, v);
 }
 
-void
-db_bind_null(struct db_stmt *st, int i)
-{
-    sqlite3_bind_null(lite(st), i);
-}
-
-enum db_rc
-db_step(struct db_stmt *st)
+static enum db_rc
+lite_step(struct db_stmt *st)
 {
     return rc_of(sqlite3_step(lite(st)));
 }
 
-void
-db_reset(struct db_stmt *st)
+static void
+lite_reset(struct db_stmt *st)
 {
     sqlite3_reset(lite(st));
 }
 
-const char *
-db_col_text(struct db_stmt *st, int i)
+static const char *
+lite_col_text(struct db_stmt *st, int i)
 {
     return (const char *) sqlite3_column_text(lite(st), i);
 }
 
-int64_t
-db_col_int(struct db_stmt *st, int i)
+static int64_t
+lite_col_int(struct db_stmt *st, int i)
 {
     return sqlite3_column_int64(lite(st), i);
 }
 
-bool
-db_col_is_null(struct db_stmt *st, int i)
+static bool
+lite_col_is_null(struct db_stmt *st, int i)
 {
     return sqlite3_column_type(lite(st), i) == SQLITE_NULL;
 }
+
+static const struct db_ops lite_ops = {
+    .close = lite_close,
+    .exec = lite_exec,
+    .errmsg = lite_errmsg,
+    .changes = lite_changes,
+    .stmt = lite_stmt,
+    .prepare = lite_prepare,
+    .finalize = lite_finalize,
+    .bind_text = lite_bind_text,
+    .bind_int = lite_bind_int,
+    .step = lite_step,
+    .reset = lite_reset,
+    .col_text = lite_col_text,
+    .col_int = lite_col_int,
+    .col_is_null = lite_col_is_null,
+};

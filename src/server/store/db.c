@@ -1,0 +1,103 @@
+/* db.h's functions: each goes to the backend of its connection or statement
+ * (db_backend.h). */
+#include "db_backend.h"
+
+void
+db_close(struct db_conn *c)
+{
+    if (c) {
+        c->ops->close(c);
+    }
+}
+
+enum db_rc
+db_exec(struct db_conn *c, const char *sql, struct buf *error)
+{
+    return c->ops->exec(c, sql, error);
+}
+
+const char *
+db_errmsg(struct db_conn *c)
+{
+    return c->ops->errmsg(c);
+}
+
+int64_t
+db_changes(struct db_conn *c)
+{
+    return c->ops->changes(c);
+}
+
+struct db_stmt *
+db_stmt(struct db_conn *c, const char *sql)
+{
+    return c->ops->stmt(c, sql);
+}
+
+struct db_stmt *
+db_prepare(struct db_conn *c, const char *sql)
+{
+    return c->ops->prepare(c, sql);
+}
+
+void
+db_finalize(struct db_stmt *st)
+{
+    if (st) {
+        st->ops->finalize(st);
+    }
+}
+
+void
+db_bind_text(struct db_stmt *st, int i, const char *s)
+{
+    st->ops->bind_text(st, i, s, false);
+}
+
+void
+db_bind_text_copy(struct db_stmt *st, int i, const char *s)
+{
+    st->ops->bind_text(st, i, s, true);
+}
+
+void
+db_bind_int(struct db_stmt *st, int i, int64_t v)
+{
+    st->ops->bind_int(st, i, v);
+}
+
+void
+db_bind_null(struct db_stmt *st, int i)
+{
+    st->ops->bind_text(st, i, NULL, false);
+}
+
+enum db_rc
+db_step(struct db_stmt *st)
+{
+    return st->ops->step(st);
+}
+
+void
+db_reset(struct db_stmt *st)
+{
+    st->ops->reset(st);
+}
+
+const char *
+db_col_text(struct db_stmt *st, int i)
+{
+    return st->ops->col_text(st, i);
+}
+
+int64_t
+db_col_int(struct db_stmt *st, int i)
+{
+    return st->ops->col_int(st, i);
+}
+
+bool
+db_col_is_null(struct db_stmt *st, int i)
+{
+    return st->ops->col_is_null(st, i);
+}

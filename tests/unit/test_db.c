@@ -1,0 +1,186 @@
+/* Unit tests for src/server/store/db.h: the same checks on each backend — SQLite in a
+ * temporary file, and PostgreSQL in a private cluster this test starts and removes
+ * (scripts/pg-test-cluster.sh).  Parameters, NULLs, rows, rows changed, the error
+ * classes, statement reuse, and '?' inside a string literal left alone. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "store/db.h"
+
+#ifndef SOURCE_ROOT
+#error "SOURCE_ROOT must name the source tree"
+#endif
+
+static char pg_dir[] = "/tmp/neutrino-test-db-XXXXXX";
+static char *pg_conninfo;
+static char sqlite_path[] = "/tmp/neutrino-test-db-XXXXXX.sqlite";
+
+static int
+start_pg(void **state)
+{
+    char cmd[512], line[512];
+    FILE *f;
+
+    (void) state;
+    if (!mkdtemp(pg_dir)) {
+        return -1;
+    }
+    snprintf(cmd, sizeof cmd, "%s/scripts/pg-test-cluster.sh start %s", SOURCE_ROOT, pg_dir);
+    f = popen(cmd, "r");
+    if (!f || !fgets(line, sizeof line, f)) {
+        if (f) {
+            pclose(f);
+        }
+        return -1;
+    }
+    line[strcspn(line, "\n")] = '\0';
+    pg_conninfo = strdup(line);
+    return pclose(f) == 0 ? 0 : -1;
+}
+
+static int
+stop_pg(void **state)
+{
+    char cmd[512];
+
+    (void) state;
+    snprintf(cmd, sizeof cmd, "%s/scripts/pg-test-cluster.sh stop %s", SOURCE_ROOT, pg_dir);
+    free(pg_conninfo);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct db_conn *
+open_backend(const char *which)
+{
+    struct buf error = BUF_INITIALIZER;
+    struct db_conn *c;
+
+    if (!strcmp(which, "sqlite")) {
+        int fd = mkstemps(sqlite_path, 7);
+        assert_true(fd >= 0);
+        close(fd);
+        c = db_open_sqlite(sqlite_path, 1000, &error);
+    } else {
+        c = db_open_pg(pg_conninfo, &error);
+    }
+    if (!c) {
+        fail_msg("%s: %s", which, buf_cstr(&error));
+    }
+    buf_done(&error);
+    return c;
+}
+
+static void
+close_backend(const char *which, struct db_conn *c)
+{
+    db_close(c);
+    if (!strcmp(which, "sqlite")) {
+        unlink(sqlite_path);
+    }                               /* PostgreSQL's cluster goes with stop_pg(). */
+}
+
+static void
+the_same_on_every_backend(const char *which)
+{
+    static const char insert[] = "INSERT INTO t (id, name, n) VALUES (?, ?, ?)";
+    static const char select_one[] = "SELECT name, n, id = ? FROM t WHERE id = ?";
+    struct db_conn *c = open_backend(which);
+    struct buf error = BUF_INITIALIZER;
+    struct db_stmt *st;
+
+    assert_int_equal(db_exec(c, "CREATE TABLE t (id TEXT PRIMARY KEY, name TEXT, n BIGINT);",
+                             &error), DB_OK);
+
+    /* A statement is prepared once and reused with new values. */
+    for (int i = 0; i < 3; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "id%d", i);
+        st = db_stmt(c, insert);
+        assert_non_null(st);
+        db_bind_text_copy(st, 1, id);
+        db_bind_text(st, 2, i == 1 ? NULL : "name?");
+        db_bind_int(st, 3, INT64_C(5000000000) + i);
+        assert_int_equal(db_step(st), DB_DONE);
+        assert_int_equal(db_changes(c), 1);
+    }
+
+    /* A duplicate key is a constraint, and the statement can be used again after it. */
+    st = db_stmt(c, insert);
+    db_bind_text(st, 1, "id0");
+    db_bind_null(st, 2);
+    db_bind_int(st, 3, 0);
+    assert_int_equal(db_step(st), DB_CONSTRAINT);
+    db_reset(st);
+
+    /* Rows: text, a 64-bit integer, a comparison read as an integer, NULL. */
+    st = db_stmt(c, select_one);
+    db_bind_text(st, 1, "id2");
+    db_bind_text(st, 2, "id2");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "name?");
+    assert_true(db_col_int(st, 1) == INT64_C(5000000002));
+    assert_int_equal(db_col_int(st, 2), 1);
+    assert_int_equal(db_step(st), DB_DONE);
+    st = db_stmt(c, select_one);
+    db_bind_text(st, 1, "other");
+    db_bind_text(st, 2, "id1");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_true(db_col_is_null(st, 0));
+    assert_null(db_col_text(st, 0));
+    assert_int_equal(db_col_int(st, 2), 0);
+    db_reset(st);
+
+    /* SQL built at run time; a '?' inside quotes is text, not a parameter. */
+    st = db_prepare(c, "SELECT COUNT(*) FROM t WHERE name = 'name?' AND n > ?");
+    assert_non_null(st);
+    db_bind_int(st, 1, 5000000000);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_int_equal(db_col_int(st, 0), 1);
+    db_finalize(st);
+
+    /* Rows changed by an UPDATE; an error that is no constraint is an error. */
+    st = db_prepare(c, "UPDATE t SET n = n + 1 WHERE n >= ?");
+    db_bind_int(st, 1, 0);
+    assert_int_equal(db_step(st), DB_DONE);
+    assert_int_equal(db_changes(c), 3);
+    db_finalize(st);
+    assert_int_equal(db_exec(c, "SELECT * FROM no_such_table", NULL), DB_ERROR);
+    assert_true(strlen(db_errmsg(c)) > 0);
+
+    buf_done(&error);
+    close_backend(which, c);
+}
+
+static void
+sqlite_backend(void **state)
+{
+    (void) state;
+    the_same_on_every_backend("sqlite");
+}
+
+static void
+pg_backend(void **state)
+{
+    (void) state;
+    the_same_on_every_backend("pg");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest sqlite_tests[] = { cmocka_unit_test(sqlite_backend) };
+    const struct CMUnitTest pg_tests[] = { cmocka_unit_test(pg_backend) };
+
+    return cmocka_run_group_tests_name("db over sqlite", sqlite_tests, NULL, NULL)
+           | cmocka_run_group_tests_name("db over postgresql", pg_tests, start_pg, stop_pg);
+}
