@@ -148,6 +148,25 @@ the_same_on_every_backend(const char *which)
     assert_int_equal(db_col_int(st, 0), 1);
     db_finalize(st);
 
+    /* SQLite's numbered parameters: '?N', mixed with '?' (one more than the largest
+     * so far), and a number the text never uses. */
+    st = db_prepare(c, "SELECT COUNT(*) FROM t WHERE id = ?2 AND n > ?1 AND name = ?");
+    assert_non_null(st);
+    db_bind_int(st, 1, 5000000000);
+    db_bind_text(st, 2, "id2");
+    db_bind_text(st, 3, "name?");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_int_equal(db_col_int(st, 0), 1);
+    db_finalize(st);
+    st = db_prepare(c, "SELECT id FROM t WHERE id = ?3");
+    assert_non_null(st);
+    db_bind_text(st, 1, "unused");
+    db_bind_int(st, 2, 7);
+    db_bind_text(st, 3, "id0");
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "id0");
+    db_finalize(st);
+
     /* Rows changed by an UPDATE; an error that is no constraint is an error. */
     st = db_prepare(c, "UPDATE t SET n = n + 1 WHERE n >= ?");
     db_bind_int(st, 1, 0);

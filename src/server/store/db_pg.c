@@ -1,7 +1,9 @@
 /* The PostgreSQL backend of db.h, over libpq.
  *
- * The store's SQL writes parameters as '?'; PostgreSQL wants $1, $2, ...: the text is
- * renumbered once, when it is prepared.  Static statements become named prepared
+ * The store's SQL writes parameters as SQLite does, '?' or '?N'; PostgreSQL wants $N:
+ * the text is renumbered once, when it is prepared, by SQLite's rule (a plain '?' is
+ * one more than the largest number so far).  A parameter the text never uses gets
+ * type text, since PostgreSQL cannot prepare a parameter whose type it cannot infer.  Static statements become named prepared
  * statements of the connection (PQprepare once, PQexecPrepared after); statements
  * built at run time go through PQexecParams.  All values travel as text, so every
  * column reads back as text too: db_col_int() parses it (and reads 't'/'f', which is
@@ -22,7 +24,7 @@
 
 LOG_MODULE("store");
 
-enum { PG_STMT_CACHE_SIZE = 256, PG_MAX_PARAMS = 64 };
+enum { PG_STMT_CACHE_SIZE = 256, PG_MAX_PARAMS = 32766, PG_TEXT_OID = 25 };
 
 struct pg_stmt {
     struct db_stmt base;
@@ -30,8 +32,9 @@ struct pg_stmt {
     char *name;                     /* Prepared statement's name; NULL: run-time SQL. */
     char *sql;                      /* With $n placeholders. */
     int n_params;
-    const char *values[PG_MAX_PARAMS];
-    char *owned[PG_MAX_PARAMS];     /* Copies and numbers written out, freed on rebind. */
+    unsigned int *types;            /* 0: PostgreSQL infers it; text for unused ones. */
+    const char **values;
+    char **owned;                   /* Copies and numbers written out, freed on rebind. */
     PGresult *result;
     int row;                        /* Next row to return; -1 before the first step. */
 };
@@ -64,9 +67,11 @@ stmt_of(struct db_stmt *st)
     return (struct pg_stmt *) st;
 }
 
-/* '?' outside quotes becomes $1, $2, ...; returns the count in 'n'. */
+/* '?' and '?N' outside quotes become $N; sets '*n' to the largest number and marks
+ * in 'used' (PG_MAX_PARAMS + 1 entries) the numbers the text refers to.  -1 in '*n'
+ * for a number out of range. */
 static char *
-renumber(const char *sql, int *n)
+renumber(const char *sql, int *n, bool *used)
 {
     struct buf out = BUF_INITIALIZER;
     char quote = 0;
@@ -82,7 +87,19 @@ renumber(const char *sql, int *n)
             quote = *p;
             buf_add_char(&out, *p);
         } else if (*p == '?') {
-            buf_printf(&out, "$%d", ++*n);
+            char *end;
+            long k = strtol(p + 1, &end, 10);
+            if (end == p + 1) {
+                k = *n + 1;                 /* plain '?' */
+            }
+            if (k < 1 || k > PG_MAX_PARAMS) {
+                *n = -1;
+                break;
+            }
+            used[k] = true;
+            *n = (int) k > *n ? (int) k : *n;
+            buf_printf(&out, "$%ld", k);
+            p = end - 1;
         } else {
             buf_add_char(&out, *p);
         }
@@ -133,7 +150,7 @@ db_open_pg(const char *conninfo, struct buf *error)
 static void
 stmt_clear_values(struct pg_stmt *s)
 {
-    for (int i = 0; i < PG_MAX_PARAMS; i++) {
+    for (int i = 0; i < s->n_params; i++) {
         free(s->owned[i]);
         s->owned[i] = NULL;
         s->values[i] = NULL;
@@ -157,6 +174,9 @@ pg_finalize(struct db_stmt *st)
 
     pg_reset(st);
     stmt_clear_values(s);
+    free(s->types);
+    free(s->values);
+    free(s->owned);
     free(s->name);
     free(s->sql);
     free(s);
@@ -206,16 +226,26 @@ static struct pg_stmt *
 stmt_new(struct pg_conn *c, const char *sql)
 {
     struct pg_stmt *s = xcalloc(1, sizeof *s);
+    bool *used = xcalloc(PG_MAX_PARAMS + 1, sizeof *used);
 
     s->base.ops = &pg_ops;
     s->conn = c;
-    s->sql = renumber(sql, &s->n_params);
+    s->sql = renumber(sql, &s->n_params, used);
     s->row = -1;
-    if (s->n_params > PG_MAX_PARAMS) {
-        log_err("statement has %d parameters, more than %d", s->n_params, PG_MAX_PARAMS);
+    if (s->n_params < 0) {
+        log_err("statement has a parameter number out of 1..%d", PG_MAX_PARAMS);
+        s->n_params = 0;
+        free(used);
         pg_finalize(&s->base);
         return NULL;
     }
+    s->types = xcalloc((size_t) s->n_params + 1, sizeof *s->types);
+    s->values = xcalloc((size_t) s->n_params + 1, sizeof *s->values);
+    s->owned = xcalloc((size_t) s->n_params + 1, sizeof *s->owned);
+    for (int i = 0; i < s->n_params; i++) {
+        s->types[i] = used[i + 1] ? 0 : PG_TEXT_OID;
+    }
+    free(used);
     return s;
 }
 
@@ -241,7 +271,7 @@ pg_stmt(struct db_conn *conn, const char *sql)
                 return NULL;
             }
             s->name = xasprintf("s%u", c->n_prepared++);
-            r = PQprepare(c->pg, s->name, s->sql, s->n_params, NULL);
+            r = PQprepare(c->pg, s->name, s->sql, s->n_params, s->types);
             rc = rc_of_result(c, r);
             PQclear(r);
             if (rc != DB_OK) {
@@ -300,7 +330,7 @@ pg_step(struct db_stmt *st)
 
         s->result = s->name
             ? PQexecPrepared(c->pg, s->name, s->n_params, s->values, NULL, NULL, 0)
-            : PQexecParams(c->pg, s->sql, s->n_params, NULL, s->values, NULL, NULL, 0);
+            : PQexecParams(c->pg, s->sql, s->n_params, s->types, s->values, NULL, NULL, 0);
         rc = rc_of_result(c, s->result);
         if (rc != DB_OK) {
             return rc;
