@@ -2,7 +2,8 @@
 // ports as edges, laid out by a small force simulation.  The wheel zooms, dragging the
 // background pans, nodes can be dragged.  "Toggle Labels" and "Toggle Network Collapse"
 // are remembered in localStorage.  The simulation stops once it settles, and for good
-// when the page is left, so an idle page costs nothing.
+// when the page is left, so an idle page costs nothing.  Live updates that only change
+// a status repaint in place; a node being dragged is not disturbed by them.
 import { h, shortName } from "./core.js";
 
 const SVGNS = "http://www.w3.org/2000/svg";
@@ -75,10 +76,19 @@ function step(nodes, edges, byId, alpha) {
   return moved;
 }
 
-function graphView(d, open) {
+// A network's node in its colour (set through the CSSOM: the dashboard's CSP refuses
+// style attributes).
+function networkSquare(color) {
+  const rect = svg("rect", { x: -16, y: -16, width: 32, height: 32, rx: 6 });
+  if (color) rect.style.fill = color;
+  return rect;
+}
+
+// colorsOf(d): a Map of network id to colour, so a network looks the same in both tabs.
+function graphView(d, open, colorsOf = () => new Map()) {
   let labels = !setting("nolabels"), collapsed = setting("collapsed");
   let view = { x: 0, y: 0, k: 1 }, frame = 0, alpha = 1, stopped = false, centered = false;
-  let nodes = [], edges = [], byId = new Map();
+  let nodes = [], edges = [], byId = new Map(), shape = "", dragging = false, pending = false;
   const layer = svg("g", { class: "layer" });
   const pic = svg("svg", { class: "graph", role: "img", width: "100%", height: 520 }, layer);
   const place = () => layer.setAttribute("transform",
@@ -95,24 +105,29 @@ function graphView(d, open) {
         y: 180 * Math.sin(angle) }, { vx: 0, vy: 0 });
     });
     byId = new Map(nodes.map((n) => [n.id, n]));
+    const before = shape;
+    shape = nodes.map((n) => n.id).join() + "|" + edges.map((e) => e.port.id).join();
     pic.setAttribute("aria-label", "Graph of " + nodes.filter((n) => n.kind === "network").length +
       " networks and " + nodes.filter((n) => n.kind === "instance").length + " instances");
     pic.classList.toggle("no-labels", !labels);
     draw();
-    heat(1);
+    if (shape !== before) heat(1);      // a status change alone moves nothing
   }
 
   function draw() {
+    // A redraw keeps keyboard focus on the same node.
+    const focused = layer.contains(document.activeElement) && document.activeElement.dataset.node;
+    const colors = colorsOf(d);
     layer.replaceChildren(
       ...edges.map((e) => svg("line", { class: "edge " + (e.port.status || "").toLowerCase(),
         "data-port": e.port.id })),
       ...nodes.map((n) => {
         const g = svg("g", { class: "gnode " + n.kind, "data-node": n.id, tabindex: 0,
           role: "button", "aria-label": n.kind + " " + n.label },
-        n.kind === "network" ? svg("rect", { x: -16, y: -16, width: 32, height: 32, rx: 6 })
+        n.kind === "network" ? networkSquare(colors.get(n.item.id))
           : svg("circle", { r: n.kind === "dhcp" ? 7 : 12 }),
-        svg("text", { class: "label", x: 18, y: 4 }, n.label +
-          (n.kind === "network" && collapsed ? " (" + n.count + " instances)" : "")));
+        svg("text", { class: "label", x: 18, y: 4 }, n.label + (n.kind === "network" && collapsed
+          ? " (" + n.count + (n.count === 1 ? " instance)" : " instances)") : "")));
         g.addEventListener("pointerdown", (ev) => dragNode(ev, n));
         g.addEventListener("click", (ev) => {
           ev.stopPropagation();
@@ -125,6 +140,8 @@ function graphView(d, open) {
         return g;
       }));
     paint();
+    const again = focused && layer.querySelector('[data-node="' + CSS.escape(focused) + '"]');
+    if (again) again.focus({ preventScroll: true });
   }
 
   // Positions only: the elements stay, so focus and listeners survive every frame.
@@ -142,7 +159,7 @@ function graphView(d, open) {
   function tick() {
     frame = 0;
     if (stopped) return;
-    if (!pic.isConnected) { frame = requestAnimationFrame(tick); return; }   // not shown yet
+    if (!pic.isConnected) { stopped = true; return; }     // the page was left
     const moved = step(nodes, edges, byId, alpha);
     alpha *= 0.985;
     paint();
@@ -167,6 +184,7 @@ function graphView(d, open) {
     ev.stopPropagation();
     const start = { x: ev.clientX, y: ev.clientY };
     let moved = false;
+    dragging = true;
     const move = (e) => {
       if (Math.abs(e.clientX - start.x) + Math.abs(e.clientY - start.y) > 3) moved = true;
       if (!moved) return;
@@ -178,6 +196,8 @@ function graphView(d, open) {
       window.removeEventListener("pointerup", up);
       n.fixed = false;
       n.dragged = moved;     // the click that ends a drag opens nothing
+      dragging = false;
+      if (pending) { pending = false; build(); }
     };
     window.addEventListener("pointermove", move);
     window.addEventListener("pointerup", up);
@@ -207,7 +227,7 @@ function graphView(d, open) {
     const box = pic.getBoundingClientRect();
     const xs = nodes.map((n) => n.x), ys = nodes.map((n) => n.y);
     const w = Math.max(...xs, 1) - Math.min(...xs, 0) + 200, hgt = Math.max(...ys, 1) - Math.min(...ys, 0) + 120;
-    view.k = Math.min(2, Math.max(0.2, Math.min(box.width / w, box.height / hgt)));
+    view.k = Math.min(1.5, Math.max(0.2, Math.min(box.width / w, box.height / hgt)));
     view.x = box.width / 2 - ((Math.max(...xs) + Math.min(...xs)) / 2) * view.k;
     view.y = box.height / 2 - ((Math.max(...ys) + Math.min(...ys)) / 2) * view.k;
     place();
@@ -230,7 +250,11 @@ function graphView(d, open) {
   return {
     element,
     // New data from the live refresh: same nodes keep their places.
-    update(next) { d = next; build(); },
+    update(next) {
+      d = next;
+      if (dragging) pending = true;     // applied when the node is let go
+      else build();
+    },
     stop() { stopped = true; if (frame) cancelAnimationFrame(frame); },
   };
 }

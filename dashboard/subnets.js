@@ -5,7 +5,7 @@ import { table, confirmDelete, definitionList, rowMenu } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
 
 const deleteSubnet = (s) => api("DELETE", "/v2.0/subnets/" + s.id);
-const inUse = (s) => "Unable to delete subnet " + shortName(s) +
+const subnetInUse = (s) => "Unable to delete subnet " + shortName(s) +
   ": most likely ports still hold addresses from it.";
 
 // "Edit Subnet" and "Delete Subnet", on a row and on the subnet's page (gui.md §6, §10).
@@ -13,7 +13,7 @@ function subnetActions(sub, net, admin, done) {
   return [
     { label: "Edit Subnet", run: () => createNetwork(admin, net, sub) },
     { label: "Delete Subnet", danger: true, run: () => confirmDelete("Subnet", "Subnets", [sub],
-      deleteSubnet, { conflict: inUse, done }) },
+      deleteSubnet, { conflict: subnetInUse, done }) },
   ];
 }
 
@@ -46,7 +46,7 @@ async function subnetsTab(net, admin) {
           return count(u ? u.total_ips - u.used_ips : undefined); } }] : [])],
     actions: [{ label: "+ Create Subnet", run: () => createNetwork(admin, net) },
       { label: "Delete Subnets", danger: true, run: (sel) => confirmDelete("Subnet", "Subnets", sel,
-        deleteSubnet, { conflict: inUse }) }],
+        deleteSubnet, { conflict: subnetInUse }) }],
     rowActions: (s) => rowMenu(subnetActions(s, net, admin)) });
 }
 
@@ -80,4 +80,4 @@ async function subnetDetail(main, id, admin) {
 route("project/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, false));
 route("admin/networks/subnets/([^/]+)/detail", (main, id) => subnetDetail(main, id, true), { admin: true });
 
-export { subnetsTab };
+export { subnetsTab, subnetInUse };
