@@ -144,7 +144,7 @@ const char *const schema_migrations[] = {
     "CREATE TABLE agents ("
     "  id TEXT PRIMARY KEY,"
     "  agent_type TEXT NOT NULL,"
-    "  binary TEXT NOT NULL,"
+    "  \"binary\" TEXT NOT NULL,"
     "  topic TEXT NOT NULL,"
     "  host TEXT NOT NULL,"
     "  admin_state_up INTEGER NOT NULL,"

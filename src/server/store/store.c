@@ -225,6 +225,14 @@ conn_exec_stmt(struct store_conn *c, struct db_stmt *st, const char *what)
     return 0;
 }
 
+int
+conn_insert_stmt(struct store_conn *c, struct db_stmt *st, const char *what)
+{
+    int r = conn_exec_stmt(c, st, what);
+
+    return r ? r : db_changes(c->db) == 0 ? -EEXIST : 0;
+}
+
 char *
 col_text(struct db_stmt *st, int i, bool copy)
 {

@@ -92,23 +92,24 @@ agent_bind(struct db_stmt *st, const struct agent *a)
 int
 store_agent_insert(struct store_conn *c, const struct agent *a)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO agents (id, agent_type, binary, topic, host,"
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO agents (id, agent_type, \"binary\", topic, host,"
                                     " admin_state_up, description, availability_zone,"
                                     " configurations, resource_versions, created_at, started_at,"
                                     " heartbeat_timestamp, heartbeat_at)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                    " ON CONFLICT DO NOTHING");
 
     if (!st) {
         return -EIO;
     }
     agent_bind(st, a);
-    return conn_exec_stmt(c, st, "insert agent");
+    return conn_insert_stmt(c, st, "insert agent");
 }
 
 int
 store_agent_update(struct store_conn *c, const struct agent *a)
 {
-    struct db_stmt *st = conn_stmt(c, "UPDATE agents SET binary = ?3, topic = ?4,"
+    struct db_stmt *st = conn_stmt(c, "UPDATE agents SET \"binary\" = ?3, topic = ?4,"
                                     " admin_state_up = ?6, description = ?7,"
                                     " availability_zone = ?8, configurations = ?9,"
                                     " resource_versions = ?10, started_at = ?12,"
@@ -240,9 +241,10 @@ store_change_foreach(struct store_conn *c, const char *host, const char *audienc
 int
 store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last)
 {
-    /* sqlite_sequence keeps the last number even when every row is pruned. */
+    /* Pruning always keeps the newest rows (store_change_prune), so MAX(seq) is the
+     * last number ever given; both are index look-ups. */
     struct db_stmt *st = conn_stmt(c, "SELECT (SELECT MIN(seq) FROM changes),"
-                                    " (SELECT seq FROM sqlite_sequence WHERE name = 'changes')");
+                                    " (SELECT MAX(seq) FROM changes)");
     int rc;
 
     if (!st) {

@@ -30,6 +30,10 @@ struct db_stmt *conn_stmt(struct store_conn *c, const char *sql);
 int conn_error(struct store_conn *c, enum db_rc rc, const char *what);
 /* Steps a statement expected to finish without rows (INSERT/UPDATE/DELETE). */
 int conn_exec_stmt(struct store_conn *c, struct db_stmt *st, const char *what);
+/* Steps an "INSERT … ON CONFLICT DO NOTHING": -EEXIST if a unique key kept the row
+ * out.  Unlike a failed INSERT, this leaves a PostgreSQL transaction usable, so a
+ * caller may treat the duplicate as expected and carry on. */
+int conn_insert_stmt(struct store_conn *c, struct db_stmt *st, const char *what);
 
 /* Returns column 'i' as text: a borrowed pointer if !copy, else an owned copy;
  * NULL for SQL NULL. */
@@ -39,7 +43,7 @@ void col_copy(struct db_stmt *st, int i, char *out, size_t size);
 
 /* Agents' columns, in the order agent_from_row() reads them (store_agent.c). */
 #define AGENT_SELECT                                                                       \
-    "SELECT id, agent_type, binary, topic, host, admin_state_up, description,"            \
+    "SELECT id, agent_type, \"binary\", topic, host, admin_state_up, description,"            \
     " availability_zone, configurations, resource_versions, created_at, started_at,"      \
     " heartbeat_timestamp, heartbeat_at FROM agents"
 

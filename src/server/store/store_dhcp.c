@@ -29,14 +29,14 @@ int
 store_dhcp_bind(struct store_conn *c, const char *network_id, const char *agent_id)
 {
     struct db_stmt *st = conn_stmt(c, "INSERT INTO network_dhcp_agents (network_id, agent_id)"
-                                    " VALUES (?, ?)");
+                                    " VALUES (?, ?) ON CONFLICT DO NOTHING");
 
     if (!st) {
         return -EIO;
     }
     db_bind_text(st, 1, network_id);
     db_bind_text(st, 2, agent_id);
-    return conn_exec_stmt(c, st, "bind dhcp agent");
+    return conn_insert_stmt(c, st, "bind dhcp agent");
 }
 
 int

@@ -162,7 +162,7 @@ int
 store_id_project_insert(struct store_conn *c, const struct id_project *p)
 {
     struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_projects (id, name, description,"
-                                    " enabled) VALUES (?, ?, ?, ?)");
+                                    " enabled) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
 
     if (!st) {
         return -EIO;
@@ -171,7 +171,7 @@ store_id_project_insert(struct store_conn *c, const struct id_project *p)
     db_bind_text(st, 2, p->name);
     db_bind_text(st, 3, p->description ? p->description : "");
     db_bind_int(st, 4, p->enabled);
-    return exec_insert(c, st, "insert project");
+    return conn_insert_stmt(c, st, "insert project");
 }
 
 int
@@ -253,7 +253,7 @@ int
 store_id_project_foreach(struct store_conn *c, const char *name, store_id_project_cb *cb,
                          void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE ?1 IS NULL OR name = ?1"
+    struct db_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1"
                                                    " ORDER BY name");
 
     if (!st) {
@@ -331,13 +331,13 @@ store_id_user_insert(struct store_conn *c, const struct id_user *u)
 {
     struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_users (id, name, password_hash,"
                                     " default_project_id, email, description, enabled)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?)");
+                                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
 
     if (!st) {
         return -EIO;
     }
     user_bind(st, u);
-    return exec_insert(c, st, "insert user");
+    return conn_insert_stmt(c, st, "insert user");
 }
 
 int
@@ -372,7 +372,7 @@ store_id_user_delete(struct store_conn *c, const char *id)
 int
 store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, USER_SELECT " WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
+    struct db_stmt *st = conn_stmt(c, USER_SELECT " WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1 ORDER BY name");
     int rc, r = 0;
 
     if (!st) {
@@ -426,7 +426,7 @@ int
 store_id_role_insert(struct store_conn *c, const struct id_role *r)
 {
     struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_roles (id, name, description)"
-                                    " VALUES (?, ?, ?)");
+                                    " VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 
     if (!st) {
         return -EIO;
@@ -434,7 +434,7 @@ store_id_role_insert(struct store_conn *c, const struct id_role *r)
     db_bind_text(st, 1, r->id);
     db_bind_text(st, 2, r->name);
     db_bind_text(st, 3, r->description);
-    return exec_insert(c, st, "insert role");
+    return conn_insert_stmt(c, st, "insert role");
 }
 
 int
@@ -469,7 +469,7 @@ role_walk(struct store_conn *c, struct db_stmt *st, store_id_role_cb *cb, void *
 int
 store_id_role_foreach(struct store_conn *c, const char *name, store_id_role_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE ?1 IS NULL OR name = ?1 ORDER BY name");
+    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1 ORDER BY name");
 
     if (!st) {
         return -EIO;
@@ -555,9 +555,9 @@ store_id_assignment_foreach(struct store_conn *c, const char *project_id, const 
                             const char *role_id, store_id_assignment_cb *cb, void *aux)
 {
     struct db_stmt *st = conn_stmt(c, "SELECT project_id, user_id, role_id FROM"
-                                    " identity_assignments WHERE (?1 IS NULL OR project_id = ?1)"
-                                    " AND (?2 IS NULL OR user_id = ?2)"
-                                    " AND (?3 IS NULL OR role_id = ?3)"
+                                    " identity_assignments WHERE (CAST(?1 AS TEXT) IS NULL OR project_id = ?1)"
+                                    " AND (CAST(?2 AS TEXT) IS NULL OR user_id = ?2)"
+                                    " AND (CAST(?3 AS TEXT) IS NULL OR role_id = ?3)"
                                     " ORDER BY project_id, user_id, role_id");
     int rc, r = 0;
 

@@ -154,6 +154,14 @@ qb_add_marker(struct query_builder *qb, const struct resource_sql *r,
     buf_add_char(&qb->sql, ')');
 }
 
+/* NULL sorts before every value, as in SQLite and Neutron's MySQL; PostgreSQL would
+ * put it last in ascending order, so say it. */
+static const char *
+sort_direction(bool descending)
+{
+    return descending ? "DESC NULLS LAST" : "ASC NULLS FIRST";
+}
+
 static void
 qb_add_order(struct query_builder *qb, const struct resource_sql *r,
              const struct store_sort *sorts, size_t n_sorts, bool reverse)
@@ -162,7 +170,7 @@ qb_add_order(struct query_builder *qb, const struct resource_sql *r,
     for (size_t i = 0; i < n_sorts; i++) {
         bool desc = sorts[i].descending != reverse;
         buf_printf(&qb->sql, "%s%s %s", i ? ", " : "", column_expr(r, sorts[i].field),
-                   desc ? "DESC" : "ASC");
+                   sort_direction(desc));
     }
 }
 
@@ -203,7 +211,7 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
         }
     }
     buf_add_str(&qb.sql, r->select);
-    buf_add_str(&qb.sql, " WHERE 1");
+    buf_add_str(&qb.sql, " WHERE 1 = 1");
     if (q->visible_to && q->owned_only && r->visibility_owned) {
         buf_printf(&qb.sql, " AND %s", r->visibility_owned);
         qb_bind_text(&qb, q->visible_to);
@@ -239,7 +247,7 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
             const char *dot = strchr(expr, '.');
             /* Outer query: columns are addressed by their plain names. */
             buf_printf(&qb.sql, "%s%s %s", i ? ", " : "", dot ? dot + 1 : expr,
-                       sorts[i].descending ? "DESC" : "ASC");
+                       sort_direction(sorts[i].descending));
         }
     }
     st = db_prepare(c->db, buf_cstr(&qb.sql));

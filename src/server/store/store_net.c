@@ -14,12 +14,12 @@ LOG_MODULE("store");
     " n.shared, n.router_external, n.mtu, n.network_type, n.physical_network,"             \
     " n.segmentation_id, n.az_hints, n.created_at, n.updated_at, n.revision_number,"      \
     " (SELECT json_group_array(id) FROM (SELECT s.id FROM subnets s"                       \
-    "   WHERE s.network_id = n.id ORDER BY s.seq)),"                                       \
+    "   WHERE s.network_id = n.id ORDER BY s.seq) x),"                                       \
     " (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t"                        \
-    "   WHERE t.resource_id = n.id ORDER BY t.tag)),"                                      \
+    "   WHERE t.resource_id = n.id ORDER BY t.tag) x),"                                      \
     " (SELECT json_group_array(z) FROM (SELECT DISTINCT a.availability_zone AS z"          \
     "   FROM network_dhcp_agents b JOIN agents a ON a.id = b.agent_id"                     \
-    "   WHERE b.network_id = n.id AND a.availability_zone IS NOT NULL ORDER BY z))"       \
+    "   WHERE b.network_id = n.id AND a.availability_zone IS NOT NULL ORDER BY z) x)"       \
     " FROM networks n"
 
 static const struct field_column network_columns[] = {
@@ -274,7 +274,7 @@ store_segment_reserve(struct store_conn *c, const struct segment *seg, const cha
 {
     static const char sql[] =
         "INSERT INTO segment_allocations (network_type, physical_network, segmentation_id,"
-        " network_id) VALUES (?,?,?,?)";
+        " network_id) VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
@@ -284,7 +284,7 @@ store_segment_reserve(struct store_conn *c, const struct segment *seg, const cha
     db_bind_text(st, 2, seg->physical_network);
     db_bind_int(st, 3, segment_key_id(seg));
     db_bind_text(st, 4, network_id);
-    return conn_exec_stmt(c, st, "reserve segment");
+    return conn_insert_stmt(c, st, "reserve segment");
 }
 
 int

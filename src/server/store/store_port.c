@@ -17,9 +17,9 @@ LOG_MODULE("store");
     " p.created_at, p.updated_at, p.revision_number,"                                     \
     " (SELECT json_group_array(json_object('subnet_id', subnet_id, 'ip_address',"          \
     "   ip_address)) FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"         \
-    "   WHERE a.port_id = p.id ORDER BY a.seq)),"                                          \
+    "   WHERE a.port_id = p.id ORDER BY a.seq) x),"                                          \
     " (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t"                        \
-    "   WHERE t.resource_id = p.id ORDER BY t.tag))"                                       \
+    "   WHERE t.resource_id = p.id ORDER BY t.tag) x)"                                       \
     " FROM ports p"
 
 static const struct field_column port_columns[] = {
@@ -109,7 +109,7 @@ store_port_insert(struct store_conn *c, const struct port *p)
         " admin_state_up, status, device_id, device_owner, binding_host_id,"
         " binding_vnic_type, binding_profile, binding_vif_type, binding_vif_details,"
         " created_at, updated_at, revision_number)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
@@ -133,7 +133,7 @@ store_port_insert(struct store_conn *c, const struct port *p)
     db_bind_text(st, 16, p->std.created_at);
     db_bind_text(st, 17, p->std.updated_at);
     db_bind_int(st, 18, p->std.revision_number);
-    return conn_exec_stmt(c, st, "insert port");
+    return conn_insert_stmt(c, st, "insert port");
 }
 
 int
@@ -244,7 +244,7 @@ store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json)
 {
     static const char sql[] =
         "SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE resource_id = ?"
-        " ORDER BY tag)";
+        " ORDER BY tag) x";
     struct db_stmt *st = conn_stmt(c, sql);
     int rc;
 
@@ -335,9 +335,10 @@ int
 store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
 {
     /* A range over the primary key: [prefix, prefix + U+007F). */
-    static const char sql[] = PORT_SELECT " WHERE p.id >= ?1 AND p.id < ?1 || char(127)"
+    static const char sql[] = PORT_SELECT " WHERE p.id >= ?1 AND p.id < ?2"
                                           " ORDER BY p.id LIMIT 1";
     struct db_stmt *st = conn_stmt(c, sql);
+    char *upper;
     int rc;
 
     if (!st) {
@@ -346,7 +347,10 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
     if (!*prefix) {
         return -ENOENT;
     }
+    upper = xasprintf("%s\x7f", prefix);
     db_bind_text(st, 1, prefix);
+    db_bind_text_copy(st, 2, upper);
+    free(upper);
     rc = db_step(st);
     if (rc == DB_ROW) {
         port_from_row(st, ret, true);

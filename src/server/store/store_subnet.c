@@ -19,7 +19,7 @@ LOG_MODULE("store");
     " s.revision_number,"                                                                  \
     " (SELECT n.shared FROM networks n WHERE n.id = s.network_id),"                        \
     " (SELECT json_group_array(tag) FROM (SELECT t.tag FROM tags t"                        \
-    "   WHERE t.resource_id = s.id ORDER BY t.tag))"                                       \
+    "   WHERE t.resource_id = s.id ORDER BY t.tag) x)"                                       \
     " FROM subnets s"
 
 static const struct field_column subnet_columns[] = {
@@ -35,7 +35,7 @@ static const struct field_column subnet_columns[] = {
     { SF_ENABLE_DHCP, "s.enable_dhcp" },
     { SF_IPV6_RA_MODE, "s.ipv6_ra_mode" },
     { SF_IPV6_ADDRESS_MODE, "s.ipv6_address_mode" },
-    { SF_SUBNETPOOL_ID, "NULL" },
+    { SF_SUBNETPOOL_ID, "CAST(NULL AS TEXT)" },
     { SF_SUBNET_SHARED, "(SELECT n2.shared FROM networks n2 WHERE n2.id = s.network_id)" },
 };
 
@@ -565,7 +565,7 @@ store_alloc_insert(struct store_conn *c, const char *subnet_id, const char *netw
     static const char sql[] =
         "INSERT INTO ip_allocations (subnet_id, ip_key, ip_address, port_id, network_id, seq)"
         " VALUES (?,?,?,?,?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM ip_allocations"
-        " WHERE port_id = ?4))";
+        " WHERE port_id = ?4)) ON CONFLICT DO NOTHING";
     struct db_stmt *st = conn_stmt(c, sql);
     char key[IP_KEYLEN], text[IP_STRLEN];
 
@@ -579,7 +579,7 @@ store_alloc_insert(struct store_conn *c, const char *subnet_id, const char *netw
     db_bind_text_copy(st, 3, text);
     db_bind_text(st, 4, port_id);
     db_bind_text(st, 5, network_id);
-    return conn_exec_stmt(c, st, "insert allocation");
+    return conn_insert_stmt(c, st, "insert allocation");
 }
 
 int
@@ -764,7 +764,7 @@ store_network_used_by_others(struct store_conn *c, const char *network_id,
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ?1 AND project_id != ?2"
-        "   AND device_owner NOT LIKE 'network:%')"
+        "   AND substr(device_owner, 1, 8) <> 'network:')"
         " OR EXISTS (SELECT 1 FROM subnets WHERE network_id = ?1 AND project_id != ?2)";
     struct db_stmt *st = conn_stmt(c, sql);
     int rc;
