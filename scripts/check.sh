@@ -2,7 +2,8 @@
 # Runs every test suite and ends with one line "N passed, N failed[, N skipped]".
 #   unit tests (cmocka)         debug build and ASan+UBSan build
 #   API tests (pytest, openstacksdk against a real neutrino-server)
-#                               debug build and ASan+UBSan build
+#                               debug build and ASan+UBSan build on SQLite, and the
+#                               debug build on a private PostgreSQL
 #   agent tests (pytest, the linux-bridge agent in network namespaces)
 #                               debug build and ASan+UBSan build
 #   fuzzers (libFuzzer, clang)  corpus regression + a short time-boxed run
@@ -36,6 +37,7 @@ run_unit() {
 }
 
 # pytest suites: "api" (tests/api) or "agent" (tests/agent, the namespace lab).
+# NEUTRINO_TEST_DB in the environment picks the database (sqlite by default).
 run_api() {
     local server=$1 name=$2 suite=$3 log=$logs/$3-$2.log
     [ "$suite" = api ] && note "API tests ($name)" || note "agent tests ($name)"
@@ -93,6 +95,7 @@ make -s fuzz >"$logs/build-fuzz.log" 2>&1 || { echo "   fuzz build failed"; tail
 if [ "$build_ok" = 1 ]; then
     run_unit build debug
     run_api "$top/build/src/server/neutrino-server" debug api
+    NEUTRINO_TEST_DB=postgresql run_api "$top/build/src/server/neutrino-server" debug-postgresql api
     run_api "$top/build/src/server/neutrino-server" debug agent
     run_gui "$top/build/src/server/neutrino-server" debug
 fi

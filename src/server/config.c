@@ -145,12 +145,22 @@ server_config_done(struct server_config *cfg)
 }
 
 char *
-server_config_sqlite_path(const struct server_config *cfg, struct buf *error)
+server_config_database(const struct server_config *cfg, struct buf *error)
 {
     const char *c = cfg->connection;
 
     if (!c || !*c) {
         return xasprintf("%s/neutrino.sqlite", cfg->state_path);
+    }
+    /* SQLAlchemy's postgresql[+driver]://…: libpq takes the URL without the driver. */
+    if (str_startswith(c, "postgresql://") || str_startswith(c, "postgres://")) {
+        return xstrdup(c);
+    }
+    if (str_startswith(c, "postgresql+")) {
+        const char *rest = strstr(c, "://");
+        if (rest) {
+            return xasprintf("postgresql%s", rest);
+        }
     }
     /* sqlite:///relative/or/absolute (SQLAlchemy: four slashes = absolute path). */
     if (str_startswith(c, "sqlite:///") && c[10]) {
@@ -163,7 +173,8 @@ server_config_sqlite_path(const struct server_config *cfg, struct buf *error)
                           " give a file: sqlite:///PATH");
     } else {
         /* Never echo the URL: it may carry a password. */
-        buf_printf(error, "[database] connection: only sqlite:///PATH is supported here");
+        buf_printf(error, "[database] connection: give sqlite:///PATH or"
+                          " postgresql://USER:PASSWORD@HOST/DATABASE");
     }
     return NULL;
 }

@@ -103,9 +103,12 @@ int server_config_load(struct server_config *cfg, char *const *files, size_t n_f
                        struct buf *warnings, struct buf *error);
 void server_config_done(struct server_config *cfg);
 
-/* The SQLite file named by [database] connection ("sqlite:///PATH"; "sqlite://" alone
- * means in-memory and is refused), or an error. Returns an owned string or NULL. */
-char *server_config_sqlite_path(const struct server_config *cfg, struct buf *error);
+/* What store_open() takes for [database] connection: the SQLite file of
+ * "sqlite:///PATH" ("sqlite://" alone means in-memory and is refused), or a
+ * "postgresql://…" URL for libpq ("postgresql+driver://" loses its driver).  Returns an
+ * owned string, or NULL with the reason in 'error' (which never quotes the URL: it may
+ * carry a password). */
+char *server_config_database(const struct server_config *cfg, struct buf *error);
 
 /* True when tokens are validated by an external Keystone ([keystone_authtoken]
  * auth_url set with auth_strategy = keystone); the built-in identity is then off. */

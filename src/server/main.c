@@ -158,7 +158,7 @@ main(int argc, char **argv)
         log_err("%s", buf_cstr(&error));
         goto out_config;
     }
-    db_path = server_config_sqlite_path(&cfg, &error);
+    db_path = server_config_database(&cfg, &error);
     if (!db_path) {
         log_err("%s", buf_cstr(&error));
         goto out_ml2;
@@ -170,7 +170,13 @@ main(int argc, char **argv)
         log_err("%s", buf_cstr(&error));
         goto out_ml2;
     }
-    log_info("database %s at schema version %d", db_path, store_schema_version(app.store));
+    {
+        struct buf what = BUF_INITIALIZER;
+        store_describe(app.store, &what);
+        log_info("database: %s, schema version %d", buf_cstr(&what),
+                 store_schema_version(app.store));
+        buf_done(&what);
+    }
     if (server_config_external_keystone(&cfg)) {
         app.auth_mode = AUTH_EXTERNAL;
         if (keystone_client_create(&cfg, &app.keystone, &error)) {

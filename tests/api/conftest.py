@@ -7,6 +7,10 @@ Neutron's (shared/tools/reference-neutron).  With $NEUTRINO_TEST_URL set the tes
 talk to that server instead (e.g. the real Neutron Zed on :19696); tests that need
 a server of their own then skip, and tests of deliberate neutrino differences
 (marker neutrino_only) skip too.
+
+With NEUTRINO_TEST_DB=postgresql every server the tests start keeps its data in a
+database of its own on a private PostgreSQL the session starts (pg_cluster.py)
+instead of a SQLite file; the tests themselves are the same.
 """
 
 import os
@@ -19,6 +23,7 @@ from pathlib import Path
 import pytest
 import requests
 
+import pg_cluster
 from api_helpers import Api, Resources
 
 REPO = Path(__file__).resolve().parents[2]
@@ -89,8 +94,9 @@ class NeutrinoServer:
     'overrides' is {file: {section: {key: value}}} merged over BASE_CONFIG; a value
     of None removes the key.  restart() keeps the directory, hence the database."""
 
-    def __init__(self, state_dir, overrides=None):
+    def __init__(self, state_dir, overrides=None, database=None):
         self.state = Path(state_dir)
+        self.database = database or self._database()
         self.port = free_port()
         self.url = "http://127.0.0.1:%d" % self.port
         self.log_path = self.state / "server.log"
@@ -99,10 +105,27 @@ class NeutrinoServer:
         self.config_files = []
         self._write_config()
 
+    def _database(self):
+        """The [database] connection: a SQLite file in the state directory, or on
+        PostgreSQL a database of this state directory's own (kept in 'pgdb', so a
+        server started again on the same directory finds its data)."""
+        if pg_cluster.wanted() == "sqlite":
+            return "sqlite:///%s/neutrino.sqlite" % self.state
+        cluster = pg_cluster.cluster()
+        marker = self.state / "pgdb"
+        if marker.exists():
+            name = marker.read_text().strip()
+        else:
+            name = cluster.new_database()
+            marker.write_text(name)
+        return cluster.url(name)
+
     def _write_config(self):
         self.config_files = []
         for fname, sections in BASE_CONFIG.items():
             merged = {sec: dict(keys) for sec, keys in sections.items()}
+            if fname == "neutron.conf":
+                merged["database"]["connection"] = self.database
             for sec, keys in self.overrides.get(fname, {}).items():
                 merged.setdefault(sec, {})
                 for k, v in keys.items():

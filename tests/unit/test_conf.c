@@ -125,7 +125,7 @@ conf_interpolates_default_options(void **state)
     assert_int_equal(load("[DEFAULT]\nstate_path = /srv/n\n[database]\n"
                           "connection = sqlite:///$state_path/db.sqlite\n",
                           NULL, &cfg, &w, &e), 0);
-    path = server_config_sqlite_path(&cfg, &e);
+    path = server_config_database(&cfg, &e);
     assert_string_equal(path, "/srv/n/db.sqlite");
     free(path);
     server_config_done(&cfg);

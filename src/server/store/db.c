@@ -28,6 +28,12 @@ db_changes(struct db_conn *c)
     return c->ops->changes(c);
 }
 
+void
+db_describe(struct db_conn *c, struct buf *out)
+{
+    c->ops->describe(c, out);
+}
+
 struct db_stmt *
 db_stmt(struct db_conn *c, const char *sql)
 {

@@ -29,6 +29,9 @@ enum db_rc {
     DB_DONE,                /* db_step(): no more rows. */
     DB_CONSTRAINT,          /* A unique, foreign-key or check constraint refused. */
     DB_BUSY,                /* Locked or a serialization conflict: try again. */
+    DB_LOST,                /* The connection to the database server is gone: the
+                             * transaction, if any, is lost; the next statement
+                             * outside one reconnects. */
     DB_ERROR,               /* Anything else; db_errmsg() says what. */
 };
 
@@ -47,6 +50,9 @@ enum db_rc db_exec(struct db_conn *, const char *sql, struct buf *error);
 const char *db_errmsg(struct db_conn *);
 /* Rows changed by the last INSERT, UPDATE or DELETE. */
 int64_t db_changes(struct db_conn *);
+/* Says in 'out' which database this is, without secrets ("SQLite /var/lib/x.sqlite",
+ * "PostgreSQL neutron on /run/postgresql:5432"). */
+void db_describe(struct db_conn *, struct buf *out);
 
 /* The cached statement for static text 'sql', reset and with its bindings cleared;
  * NULL on error (logged). */

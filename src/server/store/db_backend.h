@@ -10,6 +10,7 @@ struct db_ops {
     enum db_rc (*exec)(struct db_conn *, const char *sql, struct buf *error);
     const char *(*errmsg)(struct db_conn *);
     int64_t (*changes)(struct db_conn *);
+    void (*describe)(struct db_conn *, struct buf *out);
     struct db_stmt *(*stmt)(struct db_conn *, const char *sql);
     struct db_stmt *(*prepare)(struct db_conn *, const char *sql);
     void (*finalize)(struct db_stmt *);

@@ -11,11 +11,25 @@
  * call and then walks the rows of the result.
  *
  * Errors are sorted by SQLSTATE: class 23 (integrity) is a constraint; 40001
- * (serialization failure) and 40P01 (deadlock) are a conflict worth retrying. */
+ * (serialization failure), 40P01 (deadlock) and 55P03 (lock timeout) are a conflict
+ * worth retrying; class 08 and the shutdown codes 57P01-57P03, or a connection libpq
+ * finds broken, mean the connection is lost.
+ *
+ * A lost connection is opened again before the next statement, unless a transaction
+ * was open on it: then every statement fails with DB_LOST until the store ends the
+ * transaction (ROLLBACK), so that nothing of a half-done transaction is carried on
+ * outside one.  A statement outside a transaction that finds the connection gone is
+ * run once more on the new connection (the database restarted; nothing was done).
+ * Prepared statements die with their connection, so they are prepared again lazily.
+ *
+ * PostgreSQL refuses text that is not UTF-8, where SQLite stores and compares bytes:
+ * a query with such a parameter can match nothing, so it steps to DB_DONE (an id in
+ * a URL is "not found", as on SQLite) instead of failing. */
 #include "db_backend.h"
 
 #include <libpq-fe.h>
 #include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +45,7 @@ struct pg_stmt {
     struct pg_conn *conn;
     char *name;                     /* Prepared statement's name; NULL: run-time SQL. */
     char *sql;                      /* With $n placeholders. */
+    bool prepared;                  /* Named, and prepared on the current connection. */
     int n_params;
     unsigned int *types;            /* 0: PostgreSQL infers it; text for unused ones. */
     const char **values;
@@ -47,6 +62,8 @@ struct pg_cache_entry {
 struct pg_conn {
     struct db_conn base;
     PGconn *pg;
+    bool txn_open;                  /* A transaction was open when last seen. */
+    bool broken;                    /* A statement found the connection lost. */
     int64_t changes;
     char errmsg[512];
     unsigned int n_prepared;
@@ -107,6 +124,19 @@ renumber(const char *sql, int *n, bool *used)
     return buf_steal(&out);
 }
 
+/* Copies libpq's message, without its trailing newline. */
+static void
+set_errmsg(struct pg_conn *c, const char *msg)
+{
+    size_t len;
+
+    snprintf(c->errmsg, sizeof c->errmsg, "%s", msg && *msg ? msg : "unknown error");
+    len = strlen(c->errmsg);
+    while (len && (c->errmsg[len - 1] == '\n' || c->errmsg[len - 1] == ' ')) {
+        c->errmsg[--len] = '\0';
+    }
+}
+
 static enum db_rc
 rc_of_result(struct pg_conn *c, const PGresult *r)
 {
@@ -120,31 +150,164 @@ rc_of_result(struct pg_conn *c, const PGresult *r)
     default:
         break;
     }
-    snprintf(c->errmsg, sizeof c->errmsg, "%s", PQresultErrorMessage(r));
-    state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    if (state && !strncmp(state, "23", 2)) {
+    set_errmsg(c, r ? PQresultErrorMessage(r) : PQerrorMessage(c->pg));
+    state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        c->broken = true;
+        return DB_LOST;
+    }
+    if (!state) {
+        return DB_ERROR;
+    }
+    if (!strncmp(state, "23", 2)) {
         return DB_CONSTRAINT;
     }
-    if (state && (!strcmp(state, "40001") || !strcmp(state, "40P01"))) {
+    if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")) {
         return DB_BUSY;
     }
+    if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02")
+        || !strcmp(state, "57P03")) {
+        c->broken = true;
+        return DB_LOST;
+    }
     return DB_ERROR;
+}
+
+/* Notices ("table exists, skipping") are of no use to the server's log. */
+static void
+ignore_notice(void *aux, const char *message)
+{
+    (void) aux;
+    (void) message;
+}
+
+/* Session settings, on every new connection: a lock held longer than this is a
+ * conflict to retry rather than a wait without end; a transaction left open by a
+ * stuck server must not keep its locks for ever. */
+static enum db_rc
+session_setup(struct pg_conn *c)
+{
+    PGresult *r = PQexec(c->pg, "SET lock_timeout = '10s';"
+                                "SET idle_in_transaction_session_timeout = '60s'");
+    enum db_rc rc = rc_of_result(c, r);
+
+    PQclear(r);
+    c->txn_open = false;
+    return rc;
 }
 
 struct db_conn *
 db_open_pg(const char *conninfo, struct buf *error)
 {
+    /* The URL or key=value string is expanded in place of dbname; what follows it
+     * applies unless the operator's string says otherwise. */
+    static const char *const keys[] = {
+        "dbname", "fallback_application_name", "client_encoding", "connect_timeout",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", NULL,
+    };
+    const char *values[] = { conninfo, "neutrino-server", "UTF8", "10", "30", "10", "3", NULL };
     struct pg_conn *c = xcalloc(1, sizeof *c);
 
     c->base.ops = &pg_ops;
-    c->pg = PQconnectdb(conninfo);
+    c->pg = PQconnectdbParams(keys, values, 1);
     if (PQstatus(c->pg) != CONNECTION_OK) {
-        buf_printf(error, "cannot connect to PostgreSQL: %s", PQerrorMessage(c->pg));
+        set_errmsg(c, PQerrorMessage(c->pg));
+        buf_printf(error, "cannot connect to PostgreSQL: %s", c->errmsg);
+        PQfinish(c->pg);
+        free(c);
+        return NULL;
+    }
+    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
+    if (session_setup(c) != DB_OK) {
+        buf_printf(error, "cannot set up the PostgreSQL session: %s", c->errmsg);
         PQfinish(c->pg);
         free(c);
         return NULL;
     }
     return &c->base;
+}
+
+/* Before a statement: re-opens a connection found broken, unless a transaction was
+ * open on it (see the top of the file). */
+static enum db_rc
+conn_ready(struct pg_conn *c)
+{
+    if (PQstatus(c->pg) == CONNECTION_OK && !c->broken) {
+        return DB_OK;
+    }
+    if (c->txn_open) {
+        set_errmsg(c, "the connection to PostgreSQL was lost during a transaction");
+        return DB_LOST;
+    }
+    PQreset(c->pg);
+    c->broken = PQstatus(c->pg) != CONNECTION_OK;
+    if (c->broken) {
+        set_errmsg(c, PQerrorMessage(c->pg));
+        return DB_LOST;
+    }
+    for (size_t i = 0; i < PG_STMT_CACHE_SIZE; i++) {
+        if (c->cache[i].stmt) {
+            c->cache[i].stmt->prepared = false;
+        }
+    }
+    if (session_setup(c) != DB_OK) {
+        return DB_LOST;
+    }
+    log_info("reconnected to PostgreSQL");
+    return DB_OK;
+}
+
+/* Whether the connection is inside a transaction now; a broken connection keeps
+ * what was last known. */
+static void
+note_txn(struct pg_conn *c)
+{
+    switch (PQtransactionStatus(c->pg)) {
+    case PQTRANS_INTRANS:
+    case PQTRANS_INERROR:
+    case PQTRANS_ACTIVE:
+        c->txn_open = true;
+        break;
+    case PQTRANS_IDLE:
+        c->txn_open = false;
+        break;
+    default:
+        break;
+    }
+}
+
+static bool
+utf8_valid(const unsigned char *p)
+{
+    while (*p) {
+        size_t n;
+        unsigned int cp;
+
+        if (*p < 0x80) {
+            p++;
+            continue;
+        } else if ((*p & 0xe0) == 0xc0) {
+            n = 1, cp = *p & 0x1f;
+        } else if ((*p & 0xf0) == 0xe0) {
+            n = 2, cp = *p & 0x0f;
+        } else if ((*p & 0xf8) == 0xf0) {
+            n = 3, cp = *p & 0x07;
+        } else {
+            return false;
+        }
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xc0) != 0x80) {
+                return false;
+            }
+            cp = cp << 6 | (p[i] & 0x3f);
+        }
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000)
+            || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return false;
+        }
+        p += n + 1;
+    }
+    return true;
 }
 
 static void
@@ -200,13 +363,23 @@ static enum db_rc
 pg_exec(struct db_conn *conn, const char *sql, struct buf *error)
 {
     struct pg_conn *c = conn_of(conn);
-    PGresult *r = PQexec(c->pg, sql);
-    enum db_rc rc = rc_of_result(c, r);
+    PGresult *r;
+    enum db_rc rc;
 
+    if ((PQstatus(c->pg) != CONNECTION_OK || c->broken) && !strcasecmp(sql, "ROLLBACK")) {
+        c->txn_open = false;            /* The server rolled it back when it lost us. */
+        return DB_OK;
+    }
+    rc = conn_ready(c);
+    if (rc == DB_OK) {
+        r = PQexec(c->pg, sql);
+        rc = rc_of_result(c, r);
+        PQclear(r);
+        note_txn(c);
+    }
     if (rc != DB_OK && error) {
         buf_printf(error, "%s", c->errmsg);
     }
-    PQclear(r);
     return rc;
 }
 
@@ -220,6 +393,16 @@ static int64_t
 pg_changes(struct db_conn *c)
 {
     return conn_of(c)->changes;
+}
+
+static void
+pg_describe(struct db_conn *conn, struct buf *out)
+{
+    PGconn *pg = conn_of(conn)->pg;
+    const char *host = PQhost(pg), *port = PQport(pg);
+
+    buf_printf(out, "PostgreSQL %s on %s%s%s", PQdb(pg), host && *host ? host : "localhost",
+               port && *port ? ":" : "", port ? port : "");
 }
 
 static struct pg_stmt *
@@ -264,21 +447,11 @@ pg_stmt(struct db_conn *conn, const char *sql)
         }
         if (!e->sql) {
             struct pg_stmt *s = stmt_new(c, sql);
-            PGresult *r;
-            enum db_rc rc;
 
             if (!s) {
                 return NULL;
             }
             s->name = xasprintf("s%u", c->n_prepared++);
-            r = PQprepare(c->pg, s->name, s->sql, s->n_params, s->types);
-            rc = rc_of_result(c, r);
-            PQclear(r);
-            if (rc != DB_OK) {
-                log_err("cannot prepare statement: %s", c->errmsg);
-                pg_finalize(&s->base);
-                return NULL;
-            }
             e->sql = sql;
             e->stmt = s;
             return &s->base;
@@ -319,6 +492,42 @@ pg_bind_int(struct db_stmt *st, int i, int64_t v)
     pg_bind_text(st, i, text, true);
 }
 
+/* Runs the statement: prepares it first if it is named and not yet prepared on this
+ * connection. */
+static enum db_rc
+stmt_run(struct pg_stmt *s)
+{
+    struct pg_conn *c = s->conn;
+    enum db_rc rc = conn_ready(c);
+
+    if (rc != DB_OK) {
+        return rc;
+    }
+    if (s->name && !s->prepared) {
+        PGresult *r = PQprepare(c->pg, s->name, s->sql, s->n_params, s->types);
+        rc = rc_of_result(c, r);
+        PQclear(r);
+        note_txn(c);
+        if (rc != DB_OK) {
+            if (rc == DB_ERROR) {
+                log_err("cannot prepare statement: %s", c->errmsg);
+            }
+            return rc;
+        }
+        s->prepared = true;
+    }
+    s->result = s->name
+        ? PQexecPrepared(c->pg, s->name, s->n_params, s->values, NULL, NULL, 0)
+        : PQexecParams(c->pg, s->sql, s->n_params, s->types, s->values, NULL, NULL, 0);
+    rc = rc_of_result(c, s->result);
+    note_txn(c);
+    if (rc != DB_OK) {
+        PQclear(s->result);
+        s->result = NULL;
+    }
+    return rc;
+}
+
 static enum db_rc
 pg_step(struct db_stmt *st)
 {
@@ -326,12 +535,25 @@ pg_step(struct db_stmt *st)
     struct pg_conn *c = s->conn;
 
     if (s->row < 0) {
+        bool in_txn = c->txn_open;
         enum db_rc rc;
 
-        s->result = s->name
-            ? PQexecPrepared(c->pg, s->name, s->n_params, s->values, NULL, NULL, 0)
-            : PQexecParams(c->pg, s->sql, s->n_params, s->types, s->values, NULL, NULL, 0);
-        rc = rc_of_result(c, s->result);
+        for (int i = 0; i < s->n_params; i++) {
+            if (s->values[i] && !utf8_valid((const unsigned char *) s->values[i])) {
+                if (!strncmp(s->sql, "INSERT", 6)) {
+                    set_errmsg(c, "text to store is not valid UTF-8");
+                    return DB_ERROR;
+                }
+                c->changes = 0;
+                s->row = 0;
+                return DB_DONE;
+            }
+        }
+        rc = stmt_run(s);
+        if (rc == DB_LOST && !in_txn && !strncmp(s->sql, "SELECT", 6)) {
+            /* A read outside a transaction changed nothing: run it on a new connection. */
+            rc = stmt_run(s);
+        }
         if (rc != DB_OK) {
             return rc;
         }
@@ -384,6 +606,7 @@ static const struct db_ops pg_ops = {
     .exec = pg_exec,
     .errmsg = pg_errmsg,
     .changes = pg_changes,
+    .describe = pg_describe,
     .stmt = pg_stmt,
     .prepare = pg_prepare,
     .finalize = pg_finalize,

@@ -140,6 +140,14 @@ lite_changes(struct db_conn *c)
     return sqlite3_changes64(conn_of(c)->db);
 }
 
+static void
+lite_describe(struct db_conn *c, struct buf *out)
+{
+    const char *file = sqlite3_db_filename(conn_of(c)->db, "main");
+
+    buf_printf(out, "SQLite %s", file && *file ? file : "(in memory)");
+}
+
 static struct db_stmt *
 lite_stmt(struct db_conn *conn, const char *sql)
 {
@@ -235,6 +243,7 @@ static const struct db_ops lite_ops = {
     .exec = lite_exec,
     .errmsg = lite_errmsg,
     .changes = lite_changes,
+    .describe = lite_describe,
     .stmt = lite_stmt,
     .prepare = lite_prepare,
     .finalize = lite_finalize,

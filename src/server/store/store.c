@@ -1,13 +1,21 @@
-/* The store, part 1: opening the database, migrating its schema, per-thread
- * connections (db.h; SQLite today), and write transactions.
+/* The store, part 1: opening the database (SQLite or PostgreSQL, db.h), migrating its
+ * schema, per-thread connections, and write transactions.
  *
- * Durability: WAL with synchronous=NORMAL.  A committed transaction is in the WAL
- * file before store_commit() returns, so it survives kill -9 of the server (the
- * process, not the machine; synchronous=FULL would add an fsync per write for power
- * loss, and is one PRAGMA away if an operator wants it).
- * Concurrency: writes from this process are serialised by a mutex before
- * BEGIN IMMEDIATE, so worker threads queue instead of spinning on SQLITE_BUSY;
- * busy_timeout covers other processes. */
+ * Durability: on SQLite, WAL with synchronous=NORMAL.  A committed transaction is in
+ * the WAL file before store_commit() returns, so it survives kill -9 of the server
+ * (the process, not the machine; synchronous=FULL would add an fsync per write for
+ * power loss, and is one PRAGMA away if an operator wants it).  On PostgreSQL, what
+ * the server's synchronous_commit says.
+ *
+ * Concurrency: one writer at a time in the whole database, readers in parallel.
+ * Writes from this process are serialised by a mutex first, so worker threads queue
+ * instead of spinning.  Then SQLite's BEGIN IMMEDIATE takes the database's write
+ * lock; on PostgreSQL, where several servers may share the database, a transaction
+ * takes one advisory lock (WRITE_LOCK_KEY) right after BEGIN.  Under READ COMMITTED
+ * each statement then sees everything committed before the lock was granted, so the
+ * read-then-write allocations (addresses, MACs, segments) behave as on SQLite, and
+ * the change feed's sequence numbers are committed in the order they are taken,
+ * which the agents' "everything after N" relies on. */
 #include "store_conn.h"
 
 #include <errno.h>
@@ -23,6 +31,9 @@
 LOG_MODULE("store");
 
 enum { BUSY_TIMEOUT_MS = 10000 };
+
+/* The advisory lock every write transaction holds on PostgreSQL ("neut"). */
+#define WRITE_LOCK_KEY "1852143988"
 
 static void
 conn_destroy(void *p)
@@ -48,8 +59,12 @@ conn_open(struct store *s, struct buf *error)
     struct store_conn *c = xcalloc(1, sizeof *c);
 
     c->store = s;
-    c->db = db_open_sqlite(s->path, BUSY_TIMEOUT_MS, error);
-    if (!c->db || db_exec(c->db, pragmas, error) != DB_OK) {
+    if (s->pg) {
+        c->db = db_open_pg(s->path, error);
+    } else {
+        c->db = db_open_sqlite(s->path, BUSY_TIMEOUT_MS, error);
+    }
+    if (!c->db || (!s->pg && db_exec(c->db, pragmas, error) != DB_OK)) {
         conn_destroy(c);
         return NULL;
     }
@@ -62,49 +77,73 @@ conn_exec(struct store_conn *c, const char *sql, struct buf *error)
     return db_exec(c->db, sql, error) == DB_OK ? 0 : -EIO;
 }
 
-/* Brings the schema to the newest version, one transaction per migration. */
+/* BEGIN, holding the database's one write lock (see the top of the file). */
+static const char *
+begin_sql(const struct store *s)
+{
+    return s->pg ? "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")" : "BEGIN IMMEDIATE";
+}
+
+/* The schema version, read inside the write transaction. */
+static int
+read_version(struct store_conn *c, int *ret)
+{
+    struct db_stmt *st = db_prepare(c->db, "SELECT MAX(version) FROM schema_version");
+    enum db_rc rc = st ? db_step(st) : DB_ERROR;
+
+    *ret = rc == DB_ROW ? (int) db_col_int(st, 0) : 0;
+    db_finalize(st);
+    return rc == DB_ROW ? 0 : -EIO;
+}
+
+/* Brings the schema to the newest version, one transaction per migration.  Each
+ * transaction holds the write lock and reads the version afresh, so servers started
+ * together on one database migrate it once between them. */
 static int
 store_migrate(struct store *s, struct store_conn *c, struct buf *error)
 {
-    struct db_stmt *st;
-    int version = 0;
+    for (;;) {
+        int version = 0, r = conn_exec(c, begin_sql(s), error);
+        char *sql = NULL, *bump = NULL;
 
-    if (conn_exec(c, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);",
-                  error) < 0) {
-        return -EIO;
-    }
-    st = db_prepare(c->db, "SELECT MAX(version) FROM schema_version");
-    if (st && db_step(st) == DB_ROW) {
-        version = (int) db_col_int(st, 0);
-    }
-    if (st) {
-        db_finalize(st);
-    }
-    if ((size_t) version > schema_n_migrations) {
-        buf_printf(error, "database schema version %d is newer than this server (%zu)", version,
-                   schema_n_migrations);
-        return -EPROTO;
-    }
-    for (size_t v = (size_t) version; v < schema_n_migrations; v++) {
-        char *bump = xasprintf("DELETE FROM schema_version;"
-                               "INSERT INTO schema_version VALUES (%zu);", v + 1);
-        int r = conn_exec(c, "BEGIN IMMEDIATE", error);
         if (!r) {
-            r = conn_exec(c, schema_migrations[v], error);
+            r = conn_exec(c, schema_version_table, error);
         }
         if (!r) {
-            r = conn_exec(c, bump, error);
+            r = read_version(c, &version);
         }
-        if (!r) {
+        if (!r && (size_t) version >= schema_n_migrations) {
             r = conn_exec(c, "COMMIT", error);
+            if (!r && (size_t) version > schema_n_migrations) {
+                buf_printf(error, "database schema version %d is newer than this server (%zu)",
+                           version, schema_n_migrations);
+                return -EPROTO;
+            }
+            if (!r) {
+                break;
+            }
+        } else if (!r) {
+            sql = s->pg ? schema_migration_pg((size_t) version)
+                        : xstrdup(schema_migrations[version]);
+            bump = xasprintf("DELETE FROM schema_version;"
+                             "INSERT INTO schema_version VALUES (%d);", version + 1);
+            r = conn_exec(c, sql, error);
+            if (!r) {
+                r = conn_exec(c, bump, error);
+            }
+            if (!r) {
+                r = conn_exec(c, "COMMIT", error);
+            }
+            free(sql);
+            free(bump);
+            if (!r) {
+                log_info("database migrated to schema version %d", version + 1);
+                continue;
+            }
         }
-        free(bump);
-        if (r) {
-            (void) db_exec(c->db, "ROLLBACK", NULL);
-            buf_printf(error, " (migration %zu)", v + 1);
-            return r;
-        }
-        log_info("database migrated to schema version %zu", v + 1);
+        (void) db_exec(c->db, "ROLLBACK", NULL);
+        buf_printf(error, " (migration %d)", version + 1);
+        return r;
     }
     s->version = (int) schema_n_migrations;
     return 0;
@@ -117,6 +156,7 @@ store_open(const char *path, struct store **ret, struct buf *error)
     int r;
 
     s->path = xstrdup(path);
+    s->pg = str_startswith(path, "postgresql://") || str_startswith(path, "postgres://");
     pthread_mutex_init(&s->write_mutex, NULL);
     if (pthread_key_create(&s->conn_key, conn_destroy)) {
         buf_printf(error, "cannot create thread key");
@@ -168,6 +208,12 @@ store_schema_version(struct store *s)
     return s->version;
 }
 
+void
+store_describe(struct store *s, struct buf *out)
+{
+    db_describe(s->main_conn->db, out);
+}
+
 struct store_conn *
 store_conn(struct store *s)
 {
@@ -201,6 +247,9 @@ conn_error(struct store_conn *c, enum db_rc rc, const char *what)
     case DB_BUSY:
         log_warn_rl("%s: database busy", what);
         return -EBUSY;
+    case DB_LOST:
+        log_warn_rl("%s: %s", what, db_errmsg(c->db));
+        return -ENOTCONN;
     default:
         log_err("%s: %s", what, db_errmsg(c->db));
         return -EIO;
@@ -265,7 +314,7 @@ store_begin(struct store_conn *c)
     enum db_rc rc;
 
     pthread_mutex_lock(&c->store->write_mutex);
-    rc = db_exec(c->db, "BEGIN IMMEDIATE", NULL);
+    rc = db_exec(c->db, begin_sql(c->store), NULL);
     if (rc != DB_OK) {
         int r = conn_error(c, rc, "begin");
         pthread_mutex_unlock(&c->store->write_mutex);

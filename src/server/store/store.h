@@ -26,10 +26,13 @@
 struct store;
 struct store_conn;
 
-/* Opens (creating if needed) the database at 'path' and migrates its schema to the
- * newest version.  Returns 0 or a negative errno with a message in 'error'. */
+/* Opens (creating if needed) the database at 'path' — a SQLite file, or a
+ * "postgresql://" URL — and migrates its schema to the newest version.  Returns 0 or
+ * a negative errno with a message in 'error'. */
 int store_open(const char *path, struct store **ret, struct buf *error);
 void store_close(struct store *s);
+/* Which database this is, for the log (never a password). */
+void store_describe(struct store *s, struct buf *out);
 /* Schema version the database is at (for logs). */
 int store_schema_version(struct store *s);
 /* The calling thread's connection, opened on first use. NULL on failure (logged). */

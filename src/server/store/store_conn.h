@@ -10,7 +10,8 @@
 #include "store.h"
 
 struct store {
-    char *path;                     /* Database file. */
+    char *path;                     /* SQLite's file, or PostgreSQL's URL. */
+    bool pg;                        /* PostgreSQL (else SQLite). */
     pthread_key_t conn_key;         /* Thread-local struct store_conn. */
     pthread_mutex_t write_mutex;    /* Serialises this process's write transactions. */
     struct store_conn *main_conn;   /* The opening thread's connection. */
