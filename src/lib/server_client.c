@@ -13,13 +13,18 @@
 
 LOG_MODULE("client");
 
-enum { MAX_ANSWER = 64 << 20 };     /* A sync of a very large host fits. */
+enum {
+    MAX_ANSWER = 64 << 20,          /* A sync of a very large host fits. */
+    MAX_SERVERS = 8,                /* URLs in [server] url. */
+};
 
 struct server_client {
     const struct server_settings *s;
     CURL *curl;
     char *token;
-    char base[512];                 /* URL prefix requests are made against. */
+    char bases[MAX_SERVERS][512];   /* The servers' URL prefixes. */
+    size_t n_bases;
+    size_t current;                 /* The one requests go to now. */
     volatile bool aborted;
 };
 
@@ -37,12 +42,27 @@ server_client_create(const struct server_settings *s)
 {
     struct server_client *sc = xcalloc(1, sizeof *sc);
     const char *url = s->url && *s->url ? s->url : "http://127.0.0.1:9696";
-    size_t n = strlen(url);
 
-    while (n && url[n - 1] == '/') {
-        n--;
+    /* "http://a:9696, http://b:9696": several servers on one database. */
+    for (const char *p = url; *p && sc->n_bases < MAX_SERVERS;) {
+        size_t n;
+        p += strspn(p, " ,");
+        n = strcspn(p, ",");
+        if (!n) {
+            break;
+        }
+        const char *next = p + n;
+        while (n && (p[n - 1] == '/' || p[n - 1] == ' ')) {
+            n--;
+        }
+        if (n) {
+            snprintf(sc->bases[sc->n_bases++], sizeof sc->bases[0], "%.*s", (int) n, p);
+        }
+        p = next;
     }
-    snprintf(sc->base, sizeof sc->base, "%.*s", (int) n, url);
+    if (!sc->n_bases) {
+        snprintf(sc->bases[sc->n_bases++], sizeof sc->bases[0], "http://127.0.0.1:9696");
+    }
     sc->s = s;
     sc->curl = curl_easy_init();
     return sc;
@@ -125,7 +145,7 @@ login(struct server_client *sc)
     const struct server_settings *s = sc->s;
     char *url = s->auth_url && *s->auth_url ? xasprintf("%s/auth/tokens?nocatalog", s->auth_url)
                                             : xasprintf("%s/identity/v3/auth/tokens?nocatalog",
-                                                        sc->base);
+                                                        sc->bases[sc->current]);
     json_t *body = json_pack(
         "{s:{s:{s:[s],s:{s:{s:s,s:s,s:{s:s}}}},s:{s:{s:s,s:{s:s}}}}}", "auth", "identity",
         "methods", "password", "password", "user", "name", s->username, "password",
@@ -155,12 +175,12 @@ login(struct server_client *sc)
     return 0;
 }
 
-int
-server_call(struct server_client *sc, const char *method, const char *path, const json_t *body,
-            long timeout_s, json_t **ret, long *status)
+/* One call to the current server. */
+static int
+call_one(struct server_client *sc, const char *method, const char *path, const char *text,
+         long timeout_s, json_t **ret, long *status)
 {
-    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
-    char *url = xasprintf("%s%s", sc->base, path);
+    char *url = xasprintf("%s%s", sc->bases[sc->current], path);
     bool use_token = sc->s->username && *sc->s->username;
     struct http_capture a;
     long code = 0;
@@ -199,10 +219,34 @@ server_call(struct server_client *sc, const char *method, const char *path, cons
         http_capture_done(&a);
         break;
     }
+    *status = code;
+    free(url);
+    return r;
+}
+
+int
+server_call(struct server_client *sc, const char *method, const char *path, const json_t *body,
+            long timeout_s, json_t **ret, long *status)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+    long code = 0;
+    int r = 0;
+
+    /* A server that cannot be reached, or that answers it cannot serve (502, 503: its
+     * database is away, or a proxy's backend is), is passed over for the next one;
+     * the next call starts from the server that answered. */
+    for (size_t tried = 0; tried < sc->n_bases; tried++) {
+        r = call_one(sc, method, path, text, timeout_s, ret, &code);
+        bool unavailable = r == -EAGAIN || (r == -EPROTO && (code == 502 || code == 503));
+        if (!unavailable || sc->aborted || sc->n_bases == 1) {
+            break;
+        }
+        sc->current = (sc->current + 1) % sc->n_bases;
+        log_warn_rl("server unavailable; trying %s", sc->bases[sc->current]);
+    }
     if (status) {
         *status = code;
     }
     free(text);
-    free(url);
     return r;
 }

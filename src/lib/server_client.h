@@ -12,7 +12,9 @@
 
 /* [server] in the agent's configuration files. */
 struct server_settings {
-    char *url;                  /* e.g. http://controller:9696 */
+    char *url;                  /* e.g. http://controller:9696; several servers on one
+                                 * database: a comma-separated list, tried in turn
+                                 * when one cannot be reached or answers 502/503. */
     char *unix_socket;          /* If set, connect here instead (URL host ignored). */
     char *auth_url;             /* Keystone v3; default <url>/identity/v3. */
     char *username;             /* No username: no token (auth_strategy = noauth). */

@@ -74,6 +74,9 @@ static const struct conf_option server_options[] = {
     INT("keystone_authtoken", "token_cache_time", ks_token_cache_time, "300", -1, 86400),
     INT("keystone_authtoken", "http_connect_timeout", ks_http_connect_timeout, "5", 1, 600),
     STR("database", "connection", connection, NULL),
+    /* oslo.db's names for how long start-up waits for the database to answer. */
+    INT("database", "max_retries", db_max_retries, "10", -1, 1000000),
+    INT("database", "retry_interval", db_retry_interval, "10", 0, 3600),
     INT("oslo_middleware", "max_request_body_size", max_request_body_size, "114688", 1024,
         1 << 30),
     STR("ipam", "allocation_order", allocation_order, "lowest"),

@@ -72,6 +72,8 @@ struct server_config {
     int ks_http_connect_timeout;
     /* [database] */
     char *connection;
+    int db_max_retries;             /* Start-up: connection attempts (-1: for ever). */
+    int db_retry_interval;          /* Seconds between them. */
     /* [oslo_middleware] */
     int max_request_body_size;
     /* [ipam] (neutrino): "lowest" hands out the lowest free address; "random" is

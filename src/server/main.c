@@ -115,6 +115,26 @@ log_warnings(struct buf *warnings)
     }
 }
 
+/* What other servers on the same database tell this one (store_watch()). */
+struct watch_targets {
+    struct http_server *http;
+    struct identity *identity;
+};
+
+static void
+heard_changes(void *aux)
+{
+    http_server_wake(((struct watch_targets *) aux)->http);
+}
+
+static void
+heard_identity(void *aux)
+{
+    identity_changed_elsewhere(((struct watch_targets *) aux)->identity);
+}
+
+static const struct store_watch_ops watch_ops = { heard_changes, heard_identity };
+
 static unsigned int
 worker_threads(const struct server_config *cfg)
 {
@@ -135,6 +155,7 @@ main(int argc, char **argv)
     struct server_config cfg;
     struct app app = { .cfg = &cfg };
     struct http_server *http = NULL;
+    struct watch_targets targets;
     char *db_path = NULL;
     bool debug = false;
     sigset_t signals;
@@ -166,9 +187,19 @@ main(int argc, char **argv)
     if (make_dirs(cfg.state_path) < 0) {
         log_warn("cannot create state_path %s: %s", cfg.state_path, strerror(errno));
     }
-    if (store_open(db_path, &app.store, &error)) {
-        log_err("%s", buf_cstr(&error));
-        goto out_ml2;
+    for (int attempt = 1;; attempt++) {
+        int r = store_open(db_path, &app.store, &error);
+        if (!r) {
+            break;
+        }
+        /* A database server that is not up yet is waited for, as oslo.db does. */
+        if (r != -ENOTCONN || (cfg.db_max_retries >= 0 && attempt > cfg.db_max_retries)) {
+            log_err("%s", buf_cstr(&error));
+            goto out_ml2;
+        }
+        log_warn("%s; trying again in %d s", buf_cstr(&error), cfg.db_retry_interval);
+        buf_clear(&error);
+        sleep((unsigned int) cfg.db_retry_interval);
     }
     {
         struct buf what = BUF_INITIALIZER;
@@ -212,8 +243,15 @@ main(int argc, char **argv)
     }
     log_info("neutrino-server listening on http://%s:%d (auth_strategy=%s, %u workers)",
              cfg.bind_host, http_server_port(http), cfg.auth_strategy, worker_threads(&cfg));
+    targets = (struct watch_targets) { http, app.identity };
+    if (store_watch(app.store, &watch_ops, &targets, &error)) {
+        log_err("%s", buf_cstr(&error));
+        http_server_stop(http);
+        goto out_store;
+    }
     sigwait(&signals, &sig);
     log_info("signal %d: stopping", sig);
+    store_unwatch(app.store);
     http_server_stop(http);
     status = 0;
 out_store:

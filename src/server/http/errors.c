@@ -63,6 +63,7 @@ static const struct {
     [API_ERR_REQUEST_TOO_LARGE] = { 413, "HTTPRequestEntityTooLarge" },
     [API_ERR_INTERNAL] = { 500, "HTTPInternalServerError" },
     [API_ERR_NO_NETWORK_AVAILABLE] = { 503, "NoNetworkAvailable" },
+    [API_ERR_SERVICE_UNAVAILABLE] = { 503, "HTTPServiceUnavailable" },
 };
 
 int

@@ -59,6 +59,7 @@ enum api_err {
     /* 500, 503 */
     API_ERR_INTERNAL,
     API_ERR_NO_NETWORK_AVAILABLE,
+    API_ERR_SERVICE_UNAVAILABLE,
     API_ERR__COUNT
 };
 

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "request.h"
 #include "router.h"
+#include "store/store.h"
 #include "util.h"
 
 LOG_MODULE("http");
@@ -303,6 +304,78 @@ uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
     return NULL;
 }
 
+/* Forgets an answer, so that the request can be handled again from the start. */
+static void
+request_reset_answer(struct request *req)
+{
+    req->status = 0;
+    buf_clear(&req->response);
+    req->content_type = NULL;
+    for (size_t i = 0; i < req->n_headers; i++) {
+        free(req->headers[i].value);
+    }
+    req->n_headers = 0;
+    req->feed_changed = false;
+}
+
+static void
+fail_unavailable(struct request *req, const char *message)
+{
+    request_reset_answer(req);
+    if (router_is_identity(req->path)) {
+        ks_fail(req, 503, "%s", message);
+    } else {
+        api_fail(req, API_ERR_SERVICE_UNAVAILABLE, "%s", message);
+    }
+}
+
+/* Authenticates and dispatches a request, and runs it again while the database says
+ * its work came to nothing through no fault of its own: a lock waited for too long,
+ * a deadlock, a connection lost (the database restarted, or failed over).  The
+ * request's whole transaction is what runs again, so a retry sees the database as it
+ * is then; Neutron retries its API calls the same way.  Only failed answers are run
+ * again: a handler that answered 2xx has committed. */
+static void
+handle(struct http_server *s, struct MHD_Connection *conn, struct request *req, bool resumed)
+{
+    /* Neutron's API retry: up to 20 more attempts, 0.1 s doubling up to 0.5 s. */
+    enum { MAX_RETRIES = 20, FIRST_DELAY_US = 100000, MAX_DELAY_US = 500000 };
+    uint64_t delay = FIRST_DELAY_US;
+
+    (void) store_take_outcome(s->app->store);
+    for (int attempt = 0;; attempt++) {
+        enum store_outcome outcome;
+
+        if (resumed || !authn_required(req->path)
+            || !authn_request(req, &(struct noauth_headers) {
+                   header(conn, "X-Project-Id"), header(conn, "X-User-Id"),
+                   header(conn, "X-Roles") })) {
+            router_dispatch(req);
+        }
+        outcome = store_take_outcome(s->app->store);
+        if (outcome == STORE_OK || (req->status > 0 && req->status < 500)
+            || (req->status == 0 && req->wait_until_us)) {
+            return;
+        }
+        if (outcome == STORE_IN_DOUBT) {
+            log_warn("%s %s: the database connection was lost during commit; whether it"
+                     " took effect is unknown", req->method, req->path);
+            fail_unavailable(req, "The database connection was lost while committing this"
+                             " request; it may or may not have taken effect.");
+            return;
+        }
+        if (attempt == MAX_RETRIES) {
+            log_err("%s %s: the database is unavailable after %d attempts", req->method,
+                    req->path, attempt + 1);
+            fail_unavailable(req, "The database is unavailable; try again later.");
+            return;
+        }
+        request_reset_answer(req);
+        usleep((useconds_t) (delay / 2 + random_below(delay / 2 + 1)));
+        delay = delay * 2 > MAX_DELAY_US ? MAX_DELAY_US : delay * 2;
+    }
+}
+
 static enum MHD_Result
 answer(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
        const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -331,7 +404,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         /* Woken (or timed out) long-poll: ask the handler again. */
         req->suspended = false;
         buf_clear(&req->response);
-        router_dispatch(req);
+        handle(s, conn, req, true);
     } else if (req->body_too_large && router_is_identity(req->path)) {
         ks_fail(req, 413, "Request is too large. Larger than %d.",
                 s->app->cfg->max_request_body_size);
@@ -343,11 +416,8 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
                  " %d bytes).", REQUEST_MAX_PARAMS, REQUEST_MAX_QUERY_SIZE);
     } else if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
         api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
-    } else if (!authn_required(req->path)
-               || !authn_request(req, &(struct noauth_headers) {
-                      header(conn, "X-Project-Id"), header(conn, "X-User-Id"),
-                      header(conn, "X-Roles") })) {
-        router_dispatch(req);
+    } else {
+        handle(s, conn, req, false);
     }
     if (req->status == 0 && req->wait_until_us) {
         struct waiter *w = xmalloc(sizeof *w);

@@ -176,6 +176,18 @@ bootstrap(struct identity *id, struct store_conn *c, const char *clouds, struct 
     if (r) {
         goto out;
     }
+    {
+        /* Another server on the same database may have bootstrapped since we looked;
+         * now that we hold the write lock, look again. */
+        char *other = NULL;
+        r = store_id_meta_get(c, "install_id", &other);
+        free(other);
+        if (r != -ENOENT) {
+            store_rollback(c);
+            r = r ? r : -EALREADY;
+            goto out;
+        }
+    }
     r = store_id_meta_set(c, "install_id", id->install_id);
     for (int i = 0; i < BUILTIN__COUNT && !r; i++) {
         r = make_role(c, builtin_role_names[i], id->role_ids[i]);
@@ -218,7 +230,7 @@ bootstrap(struct identity *id, struct store_conn *c, const char *clouds, struct 
     log_info("identity bootstrapped: projects admin, demo and service; users admin, demo"
              " and neutrino-agent");
 out:
-    if (r && !error->len) {
+    if (r && r != -EALREADY && !error->len) {
         buf_printf(error, "identity bootstrap failed: %s", strerror(-r));
     }
     sodium_memzero(acc, sizeof acc);
@@ -312,8 +324,13 @@ identity_open(const struct server_config *cfg, struct store *store, struct ident
             buf_printf(notice, "identity: first start; passwords of users admin, demo and"
                                " neutrino-agent are in %s (clouds neutrino-admin,"
                                " neutrino-demo, neutrino-agent)", clouds);
+        } else if (r == -EALREADY) {
+            /* Another server bootstrapped the shared database meanwhile: its
+             * clouds.yaml has the generated passwords. */
+            r = store_id_meta_get(c, "install_id", &install_id);
         }
-    } else if (!r) {
+    }
+    if (!r && install_id) {
         r = load(id, c, install_id);
         if (!r) {
             buf_printf(notice, "identity: clouds.yaml for users admin and demo: %s", clouds);

@@ -360,6 +360,15 @@ void
 identity_changed(struct identity *id)
 {
     token_cache_clear(id->cache);
+    store_notify_identity(id->store);
+}
+
+void
+identity_changed_elsewhere(struct identity *id)
+{
+    if (id) {
+        token_cache_clear(id->cache);
+    }
 }
 
 void

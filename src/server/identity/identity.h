@@ -84,6 +84,9 @@ int identity_revoke(struct identity *id, struct store_conn *c, const char *token
 /* To be called after any change to users, projects, roles or assignments: forgets
  * cached validations. */
 void identity_changed(struct identity *id);
+/* Another server sharing the database changed users, roles or tokens: drop what this
+ * one has cached (NULL 'id': nothing to do). */
+void identity_changed_elsewhere(struct identity *id);
 
 /* Stable ids for the service catalog (derived from this installation's id). */
 void identity_catalog_id(const struct identity *id, const char *what, char out[IDENTITY_ID_LEN]);

@@ -43,6 +43,17 @@ struct db_conn *db_open_sqlite(const char *path, int busy_timeout_ms, struct buf
 struct db_conn *db_open_pg(const char *conninfo, struct buf *error);
 void db_close(struct db_conn *);
 
+/* PostgreSQL's LISTEN: a thread with a connection of its own calls 'cb' with the
+ * channel's name for each notification on 'channels' (a NULL-terminated list) whose
+ * payload is not 'self' (what this process sends, so it skips its own).  After a lost
+ * connection it connects again, backing off up to 5 s, and then calls 'cb' once per
+ * channel, since notifications may have been missed meanwhile. */
+typedef void db_notify_cb(const char *channel, void *aux);
+struct db_listener *db_listen_pg(const char *conninfo, const char *const *channels,
+                                 const char *self, db_notify_cb *cb, void *aux,
+                                 struct buf *error);
+void db_listener_stop(struct db_listener *);
+
 /* Runs SQL text of one or more statements without parameters or rows (DDL, pragmas,
  * BEGIN/COMMIT).  On failure the message is appended to 'error' if it is not NULL. */
 enum db_rc db_exec(struct db_conn *, const char *sql, struct buf *error);

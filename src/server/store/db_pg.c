@@ -28,7 +28,11 @@
 #include "db_backend.h"
 
 #include <libpq-fe.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -618,3 +622,166 @@ static const struct db_ops pg_ops = {
     .col_int = pg_col_int,
     .col_is_null = pg_col_is_null,
 };
+
+/* --- Notifications ---------------------------------------------------------------- */
+
+struct db_listener {
+    char *conninfo;
+    char **channels;
+    size_t n_channels;
+    char *self;                     /* Our payload: notifications carrying it are ours. */
+    db_notify_cb *cb;
+    void *aux;
+    int stop_fd;                    /* An eventfd: readable when the thread must end. */
+    pthread_t thread;
+};
+
+static PGconn *
+listener_connect(struct db_listener *l)
+{
+    static const char *const keys[] = { "dbname", "fallback_application_name",
+                                        "client_encoding", "connect_timeout",
+                                        "keepalives_idle", "keepalives_interval",
+                                        "keepalives_count", NULL };
+    const char *values[] = { l->conninfo, "neutrino-server-listener", "UTF8", "10", "30", "10",
+                             "3", NULL };
+    PGconn *pg = PQconnectdbParams(keys, values, 1);
+
+    if (PQstatus(pg) != CONNECTION_OK) {
+        log_warn_rl("notifications: cannot connect to PostgreSQL: %s", PQerrorMessage(pg));
+        PQfinish(pg);
+        return NULL;
+    }
+    PQsetNoticeProcessor(pg, ignore_notice, NULL);
+    for (size_t i = 0; i < l->n_channels; i++) {
+        char *sql = xasprintf("LISTEN %s", l->channels[i]);
+        PGresult *r = PQexec(pg, sql);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        free(sql);
+        PQclear(r);
+        if (!ok) {
+            log_warn_rl("notifications: LISTEN failed: %s", PQerrorMessage(pg));
+            PQfinish(pg);
+            return NULL;
+        }
+    }
+    return pg;
+}
+
+/* Waits up to 'ms' for the stop signal; true if it came. */
+static bool
+listener_stopped(struct db_listener *l, int ms)
+{
+    struct pollfd p = { .fd = l->stop_fd, .events = POLLIN };
+
+    return poll(&p, 1, ms) > 0;
+}
+
+static void *
+listener_main(void *arg)
+{
+    struct db_listener *l = arg;
+    PGconn *pg = NULL;
+    int backoff_ms = 100;
+    bool connected_before = false;
+
+    for (;;) {
+        struct pollfd p[2];
+        PGnotify *n;
+
+        if (!pg) {
+            pg = listener_connect(l);
+            if (!pg) {
+                if (listener_stopped(l, backoff_ms)) {
+                    break;
+                }
+                backoff_ms = backoff_ms * 2 > 5000 ? 5000 : backoff_ms * 2;
+                continue;
+            }
+            backoff_ms = 100;
+            if (connected_before) {
+                /* Whatever was sent while we were away is lost: act as if all came. */
+                log_info("notifications: listening again");
+                for (size_t i = 0; i < l->n_channels; i++) {
+                    l->cb(l->channels[i], l->aux);
+                }
+            }
+            connected_before = true;
+        }
+        p[0] = (struct pollfd) { .fd = PQsocket(pg), .events = POLLIN };
+        p[1] = (struct pollfd) { .fd = l->stop_fd, .events = POLLIN };
+        if (poll(p, 2, -1) < 0) {
+            continue;
+        }
+        if (p[1].revents) {
+            break;
+        }
+        if (!PQconsumeInput(pg)) {
+            log_warn("notifications: connection to PostgreSQL lost: %s", PQerrorMessage(pg));
+            PQfinish(pg);
+            pg = NULL;
+            continue;
+        }
+        while ((n = PQnotifies(pg))) {
+            if (strcmp(n->extra, l->self)) {
+                l->cb(n->relname, l->aux);
+            }
+            PQfreemem(n);
+        }
+    }
+    PQfinish(pg);
+    return NULL;
+}
+
+struct db_listener *
+db_listen_pg(const char *conninfo, const char *const *channels, const char *self,
+             db_notify_cb *cb, void *aux, struct buf *error)
+{
+    struct db_listener *l = xcalloc(1, sizeof *l);
+
+    l->conninfo = xstrdup(conninfo);
+    for (const char *const *c = channels; *c; c++) {
+        l->n_channels++;
+    }
+    l->channels = xcalloc(l->n_channels + 1, sizeof *l->channels);
+    for (size_t i = 0; i < l->n_channels; i++) {
+        l->channels[i] = xstrdup(channels[i]);
+    }
+    l->self = xstrdup(self);
+    l->cb = cb;
+    l->aux = aux;
+    l->stop_fd = eventfd(0, EFD_CLOEXEC);
+    if (l->stop_fd < 0 || pthread_create(&l->thread, NULL, listener_main, l)) {
+        buf_printf(error, "cannot start the notification listener");
+        if (l->stop_fd >= 0) {
+            close(l->stop_fd);
+        }
+        l->stop_fd = -1;
+        db_listener_stop(l);
+        return NULL;
+    }
+    return l;
+}
+
+void
+db_listener_stop(struct db_listener *l)
+{
+    if (!l) {
+        return;
+    }
+    if (l->stop_fd >= 0) {
+        uint64_t one = 1;
+        if (write(l->stop_fd, &one, sizeof one) < 0) {
+            log_warn("cannot stop the notification listener");
+        }
+        pthread_join(l->thread, NULL);
+        close(l->stop_fd);
+    }
+    for (size_t i = 0; i < l->n_channels; i++) {
+        free(l->channels[i]);
+    }
+    free(l->channels);
+    free(l->conninfo);
+    free(l->self);
+    free(l);
+}

@@ -157,6 +157,13 @@ store_open(const char *path, struct store **ret, struct buf *error)
 
     s->path = xstrdup(path);
     s->pg = str_startswith(path, "postgresql://") || str_startswith(path, "postgres://");
+    {
+        uint8_t raw[16];
+        random_bytes(raw, sizeof raw);
+        for (size_t i = 0; i < sizeof raw; i++) {
+            snprintf(s->instance + 2 * i, 3, "%02x", raw[i]);
+        }
+    }
     pthread_mutex_init(&s->write_mutex, NULL);
     if (pthread_key_create(&s->conn_key, conn_destroy)) {
         buf_printf(error, "cannot create thread key");
@@ -165,7 +172,7 @@ store_open(const char *path, struct store **ret, struct buf *error)
     }
     s->main_conn = conn_open(s, error);
     if (!s->main_conn) {
-        r = -EIO;
+        r = s->pg ? -ENOTCONN : -EIO;
         goto fail_key;
     }
     pthread_setspecific(s->conn_key, s->main_conn);
@@ -193,6 +200,7 @@ store_close(struct store *s)
     if (!s) {
         return;
     }
+    store_unwatch(s);
     /* Worker threads' connections were closed by the key destructor when they exited. */
     pthread_setspecific(s->conn_key, NULL);
     conn_destroy(s->main_conn);
@@ -232,6 +240,18 @@ store_conn(struct store *s)
     return c;
 }
 
+enum store_outcome
+store_take_outcome(struct store *s)
+{
+    struct store_conn *c = pthread_getspecific(s->conn_key);
+    enum store_outcome o = c ? c->outcome : STORE_OK;
+
+    if (c) {
+        c->outcome = STORE_OK;
+    }
+    return o;
+}
+
 struct db_stmt *
 conn_stmt(struct store_conn *c, const char *sql)
 {
@@ -246,9 +266,15 @@ conn_error(struct store_conn *c, enum db_rc rc, const char *what)
         return -EEXIST;
     case DB_BUSY:
         log_warn_rl("%s: database busy", what);
+        if (c->outcome == STORE_OK) {
+            c->outcome = STORE_RETRY;
+        }
         return -EBUSY;
     case DB_LOST:
         log_warn_rl("%s: %s", what, db_errmsg(c->db));
+        if (c->outcome == STORE_OK) {
+            c->outcome = STORE_RETRY;
+        }
         return -ENOTCONN;
     default:
         log_err("%s: %s", what, db_errmsg(c->db));
@@ -327,10 +353,25 @@ store_begin(struct store_conn *c)
 int
 store_commit(struct store_conn *c)
 {
-    enum db_rc rc = db_exec(c->db, "COMMIT", NULL);
+    enum db_rc rc;
     int r = 0;
 
+    if (c->store->pg && c->notify_changes) {
+        /* Delivered to the listeners when, and only if, the transaction commits. */
+        char *sql = xasprintf("NOTIFY neutrino_changes, '%s'; COMMIT", c->store->instance);
+        rc = db_exec(c->db, sql, NULL);
+        free(sql);
+    } else {
+        rc = db_exec(c->db, "COMMIT", NULL);
+    }
+    c->notify_changes = false;
+
     if (rc != DB_OK) {
+        /* Lost while committing: the transaction may or may not have been committed,
+         * and only a new read can tell.  The request must not be run again. */
+        if (rc == DB_LOST) {
+            c->outcome = STORE_IN_DOUBT;
+        }
         r = conn_error(c, rc, "commit");
         (void) db_exec(c->db, "ROLLBACK", NULL);
     }
@@ -347,5 +388,56 @@ store_rollback(struct store_conn *c)
     }
     (void) db_exec(c->db, "ROLLBACK", NULL);
     c->in_write = false;
+    c->notify_changes = false;
     pthread_mutex_unlock(&c->store->write_mutex);
+}
+
+static void
+heard(const char *channel, void *aux)
+{
+    struct store *s = aux;
+
+    if (!strcmp(channel, "neutrino_changes")) {
+        s->watch_ops->changes(s->watch_aux);
+    } else if (!strcmp(channel, "neutrino_identity")) {
+        s->watch_ops->identity(s->watch_aux);
+    }
+}
+
+int
+store_watch(struct store *s, const struct store_watch_ops *ops, void *aux, struct buf *error)
+{
+    static const char *const channels[] = { "neutrino_changes", "neutrino_identity", NULL };
+
+    if (!s->pg) {
+        return 0;
+    }
+    s->watch_ops = ops;
+    s->watch_aux = aux;
+    s->listener = db_listen_pg(s->path, channels, s->instance, heard, s, error);
+    return s->listener ? 0 : -EIO;
+}
+
+void
+store_unwatch(struct store *s)
+{
+    db_listener_stop(s->listener);
+    s->listener = NULL;
+}
+
+void
+store_notify_identity(struct store *s)
+{
+    struct store_conn *c;
+    char *sql;
+
+    if (!s->pg || !(c = store_conn(s))) {
+        return;
+    }
+    sql = xasprintf("NOTIFY neutrino_identity, '%s'", s->instance);
+    if (db_exec(c->db, sql, NULL) != DB_OK) {
+        log_warn_rl("cannot tell the other servers of an identity change: %s",
+                    db_errmsg(c->db));
+    }
+    free(sql);
 }

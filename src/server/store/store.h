@@ -33,6 +33,33 @@ int store_open(const char *path, struct store **ret, struct buf *error);
 void store_close(struct store *s);
 /* Which database this is, for the log (never a password). */
 void store_describe(struct store *s, struct buf *out);
+
+/* Whether the database work of a request may be run again.  A conflict (a lock
+ * waited for too long, a deadlock) or a connection lost outside COMMIT leaves nothing
+ * done: the request can run again from the start.  A connection lost during COMMIT
+ * leaves the outcome unknown, so the request must not run again. */
+enum store_outcome {
+    STORE_OK,
+    STORE_RETRY,
+    STORE_IN_DOUBT,
+};
+/* The outcome on this thread's connection since the last call, which clears it. */
+enum store_outcome store_take_outcome(struct store *s);
+
+/* Several servers on one PostgreSQL database hear of each other's writes: a write
+ * transaction that adds to the change feed tells the others when it commits, and so
+ * does identity_changed() (store_notify_identity()).  store_watch() calls 'ops' for
+ * what the other servers did (never for this process's own writes), and for both
+ * after a lost notification connection comes back.  On SQLite, with one server, both
+ * do nothing. */
+struct store_watch_ops {
+    void (*changes)(void *aux);     /* The change feed moved: wake long-polls. */
+    void (*identity)(void *aux);    /* Users, roles or tokens changed: drop caches. */
+};
+int store_watch(struct store *s, const struct store_watch_ops *ops, void *aux,
+                struct buf *error);
+void store_unwatch(struct store *s);
+void store_notify_identity(struct store *s);
 /* Schema version the database is at (for logs). */
 int store_schema_version(struct store *s);
 /* The calling thread's connection, opened on first use. NULL on failure (logged). */

@@ -182,6 +182,7 @@ store_change_add(struct store_conn *c, const char *host, const char *audience,
     db_bind_text(st, 3, kind);
     db_bind_text(st, 4, object_id);
     db_bind_text(st, 5, network_id ? network_id : "");
+    c->notify_changes = true;
     return conn_exec_stmt(c, st, "add change");
 }
 
@@ -201,6 +202,7 @@ store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *
     db_bind_text(st, 1, network_id);
     db_bind_text(st, 2, kind);
     db_bind_text(st, 3, object_id);
+    c->notify_changes = true;
     r = conn_exec_stmt(c, st, "add dhcp change");
     *ret_n = r ? 0 : db_changes(c->db);
     return r;

@@ -15,6 +15,10 @@ struct store {
     pthread_key_t conn_key;         /* Thread-local struct store_conn. */
     pthread_mutex_t write_mutex;    /* Serialises this process's write transactions. */
     struct store_conn *main_conn;   /* The opening thread's connection. */
+    char instance[33];              /* This process, in the notifications it sends. */
+    struct db_listener *listener;   /* store_watch(); NULL on SQLite. */
+    const struct store_watch_ops *watch_ops;
+    void *watch_aux;
     int version;                    /* Schema version after migration. */
 };
 
@@ -22,6 +26,8 @@ struct store_conn {
     struct store *store;
     struct db_conn *db;
     bool in_write;                  /* Inside store_begin() .. commit/rollback. */
+    enum store_outcome outcome;     /* For store_take_outcome(). */
+    bool notify_changes;            /* The write transaction added to the change feed. */
 };
 
 /* The cached prepared statement for the static string 'sql' (db_stmt()). */
