@@ -146,6 +146,12 @@ class NeutrinoServer:
             self.config_files.append(path)
 
     def start(self):
+        self.spawn()
+        return self.wait_ready()
+
+    def spawn(self):
+        """Starts the process without waiting for it to answer.  Call it from the
+        thread that will outlive the server: the death signal follows the thread."""
         binary = server_binary()
         if not binary.exists():
             pytest.fail("neutrino-server binary not found at %s (build it or set "
@@ -159,6 +165,8 @@ class NeutrinoServer:
         log.close()
         if self not in _SERVERS:
             _SERVERS.append(self)
+
+    def wait_ready(self):
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -1,0 +1,338 @@
+"""Several neutrino-servers on one PostgreSQL database (NEUTRINO_TEST_DB=postgresql;
+skipped on SQLite, which has one server by design).
+
+Two servers share a database.  Clients spread their requests over both, as behind a
+load balancer: concurrent allocations never hand out an address, MAC or VLAN twice
+and never fail where one server would have succeeded; an agent's long-poll on one
+server wakes when the other commits; a token revoked on one is refused by the other
+at once; killing one server loses nothing it acknowledged; a restart of the database
+costs clients a short wait, not an error."""
+
+import concurrent.futures
+import itertools
+import threading
+import time
+
+import pytest
+import requests
+
+import pg_cluster
+from api_helpers import Api, uname
+from test_agents import FakeAgent
+
+pytestmark = [
+    pytest.mark.own_server,
+    pytest.mark.skipif(pg_cluster.wanted() != "postgresql",
+                       reason="several servers need PostgreSQL (NEUTRINO_TEST_DB=postgresql)"),
+]
+
+THREADS_PER_SERVER = 16
+
+
+def start_pair(tmp_path_factory, overrides=None):
+    from conftest import EXTERNAL_URL, NeutrinoServer
+    if EXTERNAL_URL:
+        pytest.skip("needs neutrino-servers of its own")
+    cluster = pg_cluster.cluster()
+    url = cluster.url(cluster.new_database())
+    servers = [NeutrinoServer(tmp_path_factory.mktemp("neutrino-multi-" + name), overrides,
+                              database=url) for name in ("a", "b")]
+    # Started together, as after a power cut: they race to migrate and bootstrap.
+    try:
+        for srv in servers:
+            srv.spawn()
+        for srv in servers:
+            srv.wait_ready()
+    except Exception:
+        for srv in servers:
+            srv.stop()
+        raise
+    return servers
+
+
+def stop_pair(servers):
+    from conftest import check_clean_exit
+    for srv in servers:
+        if srv.alive():
+            check_clean_exit(srv, srv.stop())
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    servers = start_pair(tmp_path_factory)
+    yield servers
+    stop_pair(servers)
+
+
+@pytest.fixture
+def apis(pair):
+    return [Api(s.url) for s in pair]
+
+
+def make_network(api, **attrs):
+    attrs.setdefault("name", uname("mn"))
+    r = api.post("/v2.0/networks", {"network": attrs})
+    assert r.status_code == 201, r.text
+    return r.json()["network"]
+
+
+def make_subnet(api, net_id, cidr, **attrs):
+    attrs.update(network_id=net_id, cidr=cidr, ip_version=4)
+    r = api.post("/v2.0/subnets", {"subnet": attrs})
+    assert r.status_code == 201, r.text
+    return r.json()["subnet"]
+
+
+def run_workers(apis, work):
+    """Runs work(api, index) on THREADS_PER_SERVER threads per server; returns the
+    results in a list."""
+    jobs = [(api, i) for i, api in enumerate(apis * THREADS_PER_SERVER)]
+    with concurrent.futures.ThreadPoolExecutor(len(jobs)) as pool:
+        return list(pool.map(lambda job: work(*job), jobs))
+
+
+def test_schema_and_identity_made_once(pair, apis):
+    """Both servers started on an empty database: one migrated and bootstrapped it,
+    the other found it done."""
+    logs = [s.log_path.read_text() for s in pair]
+    assert sum("migrated to schema version 1" in text for text in logs) == 1
+    assert sum("identity bootstrapped" in text for text in logs) == 1
+    for api in apis:
+        assert api.get("/v2.0/networks").status_code == 200
+
+
+def test_concurrent_port_creates_share_one_subnet(apis):
+    """32 clients over two servers fill a /26: exactly its 61 addresses are handed out,
+    each once, with distinct MACs; the rest are told the subnet is full; no 5xx."""
+    net = make_network(apis[0])
+    sub = make_subnet(apis[0], net["id"], "10.77.0.0/26", enable_dhcp=False)
+    lock = threading.Lock()
+    created, refusals, unexpected = [], [], []
+
+    def work(api, index):
+        while True:
+            r = api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                                  "name": "w%d" % index}})
+            with lock:
+                if r.status_code == 201:
+                    created.append(r.json()["port"])
+                    continue
+                if r.status_code == 409:
+                    refusals.append(r.json()["NeutronError"]["type"])
+                else:
+                    unexpected.append((r.status_code, r.text))
+                return
+
+    run_workers(apis, work)
+    assert not unexpected, unexpected[:5]
+    assert set(refusals) == {"IpAddressGenerationFailure"}, refusals
+    ips = [p["fixed_ips"][0]["ip_address"] for p in created]
+    macs = [p["mac_address"] for p in created]
+    assert len(created) == 61
+    assert len(set(ips)) == 61 and len(set(macs)) == 61
+    assert all(p["fixed_ips"][0]["subnet_id"] == sub["id"] for p in created)
+    # Both servers see the same 61 ports.
+    for api in apis:
+        listed = api.get("/v2.0/ports", params={"network_id": net["id"]}).json()["ports"]
+        assert sorted(p["id"] for p in listed) == sorted(p["id"] for p in created)
+
+
+def test_concurrent_vlan_networks_get_distinct_ids(apis):
+    """The 100 VLAN ids of provider:100:199, taken by 32 clients over both servers:
+    every network gets one, none twice; then the pool is empty on either server."""
+    lock = threading.Lock()
+    made, unexpected = [], []
+    counter = itertools.count()
+
+    def work(api, index):
+        while True:
+            n = next(counter)
+            if n >= 100:
+                return
+            r = api.post("/v2.0/networks", {"network": {
+                "name": uname("vl"), "provider:network_type": "vlan",
+                "provider:physical_network": "provider"}})
+            with lock:
+                if r.status_code == 201:
+                    made.append(r.json()["network"])
+                else:
+                    unexpected.append((r.status_code, r.text))
+
+    try:
+        run_workers(apis, work)
+        assert not unexpected, unexpected[:5]
+        ids = sorted(n["provider:segmentation_id"] for n in made)
+        assert ids == list(range(100, 200))
+        for api in apis:
+            r = api.post("/v2.0/networks", {"network": {
+                "name": uname("vl"), "provider:network_type": "vlan",
+                "provider:physical_network": "provider"}})
+            assert r.status_code == 503, r.text
+            assert r.json()["NeutronError"]["type"] == "NoNetworkAvailable"
+    finally:
+        for i, n in enumerate(made):
+            apis[i % 2].delete("/v2.0/networks/" + n["id"])
+
+
+def test_concurrent_vxlan_networks_get_distinct_vnis(apis):
+    lock = threading.Lock()
+    made, unexpected = [], []
+
+    def work(api, index):
+        for _ in range(3):
+            r = api.post("/v2.0/networks", {"network": {
+                "name": uname("vx"), "provider:network_type": "vxlan"}})
+            with lock:
+                if r.status_code == 201:
+                    made.append(r.json()["network"])
+                else:
+                    unexpected.append((r.status_code, r.text))
+
+    try:
+        run_workers(apis, work)
+        assert not unexpected, unexpected[:5]
+        vnis = [n["provider:segmentation_id"] for n in made]
+        assert len(vnis) == 2 * THREADS_PER_SERVER * 3 == len(set(vnis))
+    finally:
+        for i, n in enumerate(made):
+            apis[i % 2].delete("/v2.0/networks/" + n["id"])
+
+
+def test_long_poll_on_one_server_wakes_on_a_change_on_the_other(pair, apis):
+    """The agent waits on server b; the port is bound through server a.  Without the
+    notification b would answer only when the 20 s wait ran out."""
+    agent = FakeAgent(pair[1].url, uname("host"))
+    seq = agent.report(start=True)["seq"]
+    net = make_network(apis[0])
+    make_subnet(apis[0], net["id"], "10.78.0.0/24", enable_dhcp=False)
+    seq = agent.changes(seq)["seq"]
+    box = {}
+
+    def poll():
+        t0 = time.monotonic()
+        box["answer"] = agent.changes(seq, wait=20)
+        box["took"] = time.monotonic() - t0
+
+    t = threading.Thread(target=poll)
+    t.start()
+    time.sleep(0.5)
+    assert "answer" not in box
+    r = apis[0].post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                              "binding:host_id": agent.host}})
+    assert r.status_code == 201, r.text
+    t.join(30)
+    assert box["took"] < 5, box
+    assert ("port_update", r.json()["port"]["id"]) in [
+        (c["kind"], c["id"]) for c in box["answer"]["changes"]]
+
+
+def test_token_revoked_on_one_server_is_refused_by_the_other(tmp_path_factory):
+    from identity_helpers import Cloud, identity_overrides
+    servers = start_pair(tmp_path_factory, identity_overrides())
+    try:
+        a, b = (Cloud(s.url) for s in servers)
+        token = a.token("demo")
+        on_b = {"X-Auth-Token": token}
+        # b validates the token and keeps the validation in its cache.
+        for _ in range(2):
+            assert requests.get(b.url + "/v2.0/networks", headers=on_b,
+                                timeout=30).status_code == 200
+        r = requests.delete(a.ks + "/auth/tokens", timeout=30,
+                            headers={"X-Auth-Token": a.token("admin"), "X-Subject-Token": token})
+        assert r.status_code == 204, r.text
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            status = requests.get(b.url + "/v2.0/networks", headers=on_b,
+                                  timeout=30).status_code
+            if status == 401:
+                break
+            time.sleep(0.05)
+        assert status == 401
+    finally:
+        stop_pair(servers)
+
+
+def test_killing_one_server_loses_nothing_acknowledged(tmp_path_factory):
+    """Clients create networks through whichever server answers (a load balancer's
+    job); one server is killed with SIGKILL midway.  Every network a server
+    acknowledged is there, on the survivor."""
+    servers = start_pair(tmp_path_factory)
+    try:
+        urls = [s.url for s in servers]
+        acked, lock, stop = [], threading.Lock(), threading.Event()
+        failures = []
+
+        def client(index):
+            prefer = index % 2
+            while not stop.is_set():
+                name = uname("k")
+                for url in (urls[prefer], urls[1 - prefer]):
+                    try:
+                        r = requests.post(url + "/v2.0/networks", timeout=30,
+                                          json={"network": {"name": name}})
+                    except requests.ConnectionError:
+                        prefer = 1 - prefer
+                        continue
+                    if r.status_code == 201:
+                        with lock:
+                            acked.append(r.json()["network"]["id"])
+                    elif r.status_code >= 500:
+                        with lock:
+                            failures.append((r.status_code, r.text))
+                    break
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0)
+        servers[0].kill9()
+        time.sleep(1.0)
+        stop.set()
+        for t in threads:
+            t.join(60)
+        assert not failures, failures[:5]
+        assert len(acked) > 20
+        listed = {n["id"] for n in requests.get(urls[1] + "/v2.0/networks", timeout=60)
+                  .json()["networks"]}
+        assert set(acked) <= listed
+    finally:
+        stop_pair(servers[1:])
+
+
+def test_database_restart_costs_a_wait_not_an_error(pair, apis):
+    """PostgreSQL is restarted while clients create ports: every answer is a 201 or a
+    503 (never a 500, never a lost acknowledgement), and once it is back every
+    request succeeds again, on both servers."""
+    net = make_network(apis[0])
+    make_subnet(apis[0], net["id"], "10.79.0.0/20", enable_dhcp=False)
+    lock, stop = threading.Lock(), threading.Event()
+    statuses, acked = [], []
+
+    def client(index):
+        api = apis[index % 2]
+        while not stop.is_set():
+            r = api.post("/v2.0/ports", {"port": {"network_id": net["id"]}})
+            with lock:
+                statuses.append(r.status_code)
+                if r.status_code == 201:
+                    acked.append(r.json()["port"]["id"])
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    pg_cluster.cluster().restart("fast")
+    time.sleep(1.0)
+    stop.set()
+    for t in threads:
+        t.join(60)
+    assert set(statuses) <= {201, 503}, sorted(set(statuses))
+    for api in apis:
+        r = api.post("/v2.0/ports", {"port": {"network_id": net["id"]}})
+        assert r.status_code == 201, r.text
+        acked.append(r.json()["port"]["id"])
+    listed = {p["id"] for p in apis[1].get("/v2.0/ports", params={"network_id": net["id"]})
+              .json()["ports"]}
+    assert set(acked) <= listed
+    for srv in [s for s in apis]:
+        assert srv.get("/v2.0/networks/" + net["id"]).status_code == 200
