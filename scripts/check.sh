@@ -2,8 +2,8 @@
 # Runs every test suite and ends with one line "N passed, N failed[, N skipped]".
 #   unit tests (cmocka)         debug build and ASan+UBSan build
 #   API tests (pytest, openstacksdk against a real neutrino-server)
-#                               debug build and ASan+UBSan build on SQLite, and the
-#                               debug build on a private PostgreSQL
+#                               debug build and ASan+UBSan build, each on SQLite and
+#                               on a private PostgreSQL (with two servers sharing it)
 #   agent tests (pytest, the linux-bridge agent in network namespaces)
 #                               debug build and ASan+UBSan build
 #   fuzzers (libFuzzer, clang)  corpus regression + a short time-boxed run
@@ -102,6 +102,7 @@ fi
 if [ -x build-asan/src/server/neutrino-server ]; then
     run_unit build-asan asan
     run_api "$top/build-asan/src/server/neutrino-server" asan api
+    NEUTRINO_TEST_DB=postgresql run_api "$top/build-asan/src/server/neutrino-server" asan-postgresql api
     run_api "$top/build-asan/src/server/neutrino-server" asan agent
     run_gui "$top/build-asan/src/server/neutrino-server" asan
 fi
