@@ -222,6 +222,10 @@ store_describe(struct store *s, struct buf *out)
     db_describe(s->main_conn->db, out);
 }
 
+/* This thread could not open its connection (the database server is away): the
+ * request may be run again, as for a connection lost later (store_take_outcome()). */
+static __thread bool conn_open_failed;
+
 struct store_conn *
 store_conn(struct store *s)
 {
@@ -231,7 +235,8 @@ store_conn(struct store *s)
         struct buf error = BUF_INITIALIZER;
         c = conn_open(s, &error);
         if (!c) {
-            log_err("%s", buf_cstr(&error));
+            log_warn_rl("%s", buf_cstr(&error));
+            conn_open_failed = s->pg;
         } else {
             pthread_setspecific(s->conn_key, c);
         }
@@ -248,6 +253,10 @@ store_take_outcome(struct store *s)
 
     if (c) {
         c->outcome = STORE_OK;
+    }
+    if (conn_open_failed) {
+        conn_open_failed = false;
+        o = o == STORE_OK ? STORE_RETRY : o;
     }
     return o;
 }

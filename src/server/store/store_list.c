@@ -236,19 +236,14 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
         qb_bind_int(&qb, q->limit);
     }
     if (q->page_reverse) {
-        /* Fetch backwards, then hand rows out in the forward order. */
+        /* Fetch backwards, then hand rows out in the forward order.  The outer query
+         * names the inner one with the table's alias, so every sort expression (a
+         * column, or a sub-select over the row's columns) reads the same there. */
         struct buf outer = BUF_INITIALIZER;
         buf_printf(&outer, "SELECT * FROM (%s) %s", buf_cstr(&qb.sql), r->table_alias);
         buf_done(&qb.sql);
         qb.sql = outer;
-        buf_add_str(&qb.sql, " ORDER BY ");
-        for (size_t i = 0; i < n_sorts; i++) {
-            const char *expr = column_expr(r, sorts[i].field);
-            const char *dot = strchr(expr, '.');
-            /* Outer query: columns are addressed by their plain names. */
-            buf_printf(&qb.sql, "%s%s %s", i ? ", " : "", dot ? dot + 1 : expr,
-                       sort_direction(sorts[i].descending));
-        }
+        qb_add_order(&qb, r, sorts, n_sorts, false);
     }
     st = db_prepare(c->db, buf_cstr(&qb.sql));
     if (!st) {
