@@ -269,3 +269,16 @@ def test_mac_update_of_dhcp_port_refused(api, res, net):
     port = res.port(net, device_owner="network:dhcp")
     resp = api.put("/v2.0/ports/" + port["id"], {"port": {"mac_address": "fa:16:3e:00:77:08"}})
     assert_error(resp, 409, "UnsupportedPortDeviceOwner")
+
+
+def test_lists_inside_a_port_are_written_alike_on_every_database(api, res):
+    """fixed_ips and tags come out of the database as JSON text: the same compact
+    bytes on SQLite and on PostgreSQL."""
+    net = res.network()
+    sub = res.subnet(net, "10.93.0.0/24")
+    port = res.port(net, fixed_ips=[{"ip_address": "10.93.0.20"}, {"ip_address": "10.93.0.21"}])
+    api.ok(api.put("/v2.0/ports/%s/tags" % port["id"], {"tags": ["b", "a\"q"]}), 200)
+    text = api.get("/v2.0/ports/" + port["id"]).text
+    assert ('"fixed_ips":[{"subnet_id":"%s","ip_address":"10.93.0.20"},'
+            '{"subnet_id":"%s","ip_address":"10.93.0.21"}]' % (sub["id"], sub["id"])) in text
+    assert '"tags":["a\\"q","b"]' in text

@@ -3,8 +3,9 @@
  * The store's SQL writes parameters as SQLite does, '?' or '?N'; PostgreSQL wants $N:
  * the text is renumbered once, when it is prepared, by SQLite's rule (a plain '?' is
  * one more than the largest number so far).  A parameter the text never uses gets
- * type text, since PostgreSQL cannot prepare a parameter whose type it cannot infer.  Static statements become named prepared
- * statements of the connection (PQprepare once, PQexecPrepared after); statements
+ * type text, since PostgreSQL cannot prepare a parameter whose type it cannot infer.
+ * Static statements become named prepared statements of the connection (prepared on
+ * first use, PQexecPrepared after); statements
  * built at run time go through PQexecParams.  All values travel as text, so every
  * column reads back as text too: db_col_int() parses it (and reads 't'/'f', which is
  * how PostgreSQL writes a boolean expression).  A step runs the statement on its first

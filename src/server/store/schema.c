@@ -1,7 +1,8 @@
 /* Numbered schema migrations (see schema.h).  Portable SQL: the same statements run
- * on SQLite and PostgreSQL, where schema_migration_pg() adjusts the types.  Addresses are kept twice: as text for output and
- * as a fixed-width hex key (ip.h) whose text order is numeric order, so ranges can be
- * compared and ordered in SQL for both IPv4 and IPv6. */
+ * on SQLite and PostgreSQL, where schema_migration_pg() adjusts the types.  Addresses
+ * are kept twice: as text for output and as a fixed-width hex key (ip.h) whose text
+ * order is numeric order, so ranges can be compared and ordered in SQL for both IPv4
+ * and IPv6. */
 #include "schema.h"
 
 #include <ctype.h>
@@ -193,20 +194,19 @@ const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migr
 const char schema_version_table[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
 
-/* SQLite's JSON functions the store uses, for PostgreSQL.  json_group_array is
- * PostgreSQL's own json_agg (its C functions: a list of 10,000 ports costs half what
- * an aggregate written in SQL does), which keeps the order of its input rows as
- * SQLite's does; unlike SQLite's it gives NULL for no rows, so the store's SQL asks
- * for COALESCE(…, '[]'), and it writes ", " between elements where SQLite writes
- * ",": the same JSON.  json_object is inlined into the query; to_json quotes as
- * SQLite does. */
+/* SQLite's functions the store uses that PostgreSQL lacks under those names, each
+ * giving the same text.  group_concat is string_agg's C functions (keeping the order
+ * of its input rows, as SQLite's does); json_quote and json_object are single
+ * expressions that PostgreSQL inlines into the query; to_json quotes as SQLite does. */
 static const char pg_prelude[] =
-    "CREATE AGGREGATE json_group_array(anyelement) (sfunc = json_agg_transfn,"
-    "  stype = internal, finalfunc = json_agg_finalfn);"
-    "CREATE OR REPLACE FUNCTION json_object(text, text, text, text) RETURNS json"
+    "CREATE AGGREGATE group_concat(text, text) (sfunc = string_agg_transfn,"
+    "  stype = internal, finalfunc = string_agg_finalfn);"
+    "CREATE OR REPLACE FUNCTION json_quote(text) RETURNS text LANGUAGE sql IMMUTABLE"
+    "  AS $$ SELECT to_json($1)::text $$;"
+    "CREATE OR REPLACE FUNCTION json_object(text, text, text, text) RETURNS text"
     "  LANGUAGE sql IMMUTABLE AS"
     "  $$ SELECT format('{%s:%s,%s:%s}', to_json($1), to_json($2), to_json($3),"
-    "  to_json($4))::json $$;"
+    "  to_json($4)) $$;"
     "CREATE OR REPLACE FUNCTION json_extract(text, text) RETURNS text"
     "  LANGUAGE sql IMMUTABLE AS"
     "  $$ SELECT ($1::json) #>> string_to_array(substr($2, 3), '.') $$;";

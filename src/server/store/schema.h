@@ -15,7 +15,7 @@ extern const size_t schema_n_migrations;
  * SQLite (COLLATE "C", whatever the database's locale), and the change feed's
  * AUTOINCREMENT key becomes an identity column.  Before migration 1 come the
  * functions the store's SQL uses that PostgreSQL lacks under those names
- * (json_group_array, json_object, json_extract), giving the same JSON as SQLite. */
+ * (group_concat, json_quote, json_object, json_extract), giving the same text. */
 char *schema_migration_pg(size_t v);
 
 /* The version table, created before any migration. */

@@ -48,6 +48,12 @@ char *col_text(struct db_stmt *st, int i, bool copy);
 /* Copies column 'i' into a fixed buffer of 'size' bytes ("" for NULL). */
 void col_copy(struct db_stmt *st, int i, char *out, size_t size);
 
+/* SQL for a JSON array of 'elem' (an expression giving JSON text, json_quote(col) for
+ * a string) over the rows of the FROM that follows, in their order; "[]" for none.
+ * Written with group_concat and json_quote, not json_group_array, so that both
+ * engines write the same bytes (schema.c gives PostgreSQL both functions). */
+#define SQL_JSON_ARRAY(elem) "'[' || COALESCE(group_concat(" elem ", ','), '') || ']'"
+
 /* Agents' columns, in the order agent_from_row() reads them (store_agent.c). */
 #define AGENT_SELECT                                                                       \
     "SELECT id, agent_type, \"binary\", topic, host, admin_state_up, description,"            \

@@ -372,7 +372,8 @@ store_id_user_delete(struct store_conn *c, const char *id)
 int
 store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, USER_SELECT " WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1 ORDER BY name");
+    struct db_stmt *st = conn_stmt(c, USER_SELECT " WHERE CAST(?1 AS TEXT) IS NULL"
+                                    " OR name = ?1 ORDER BY name");
     int rc, r = 0;
 
     if (!st) {
@@ -469,7 +470,8 @@ role_walk(struct store_conn *c, struct db_stmt *st, store_id_role_cb *cb, void *
 int
 store_id_role_foreach(struct store_conn *c, const char *name, store_id_role_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1 ORDER BY name");
+    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE CAST(?1 AS TEXT) IS NULL"
+                                    " OR name = ?1 ORDER BY name");
 
     if (!st) {
         return -EIO;
@@ -555,7 +557,8 @@ store_id_assignment_foreach(struct store_conn *c, const char *project_id, const 
                             const char *role_id, store_id_assignment_cb *cb, void *aux)
 {
     struct db_stmt *st = conn_stmt(c, "SELECT project_id, user_id, role_id FROM"
-                                    " identity_assignments WHERE (CAST(?1 AS TEXT) IS NULL OR project_id = ?1)"
+                                    " identity_assignments"
+                                    " WHERE (CAST(?1 AS TEXT) IS NULL OR project_id = ?1)"
                                     " AND (CAST(?2 AS TEXT) IS NULL OR user_id = ?2)"
                                     " AND (CAST(?3 AS TEXT) IS NULL OR role_id = ?3)"
                                     " ORDER BY project_id, user_id, role_id");

@@ -13,11 +13,12 @@ LOG_MODULE("store");
     "SELECT n.id, n.project_id, n.name, n.description, n.admin_state_up, n.status,"       \
     " n.shared, n.router_external, n.mtu, n.network_type, n.physical_network,"             \
     " n.segmentation_id, n.az_hints, n.created_at, n.updated_at, n.revision_number,"      \
-    " (SELECT COALESCE(json_group_array(id), '[]') FROM (SELECT s.id FROM subnets s"       \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(id)") " FROM (SELECT s.id FROM subnets s"       \
     "   WHERE s.network_id = n.id ORDER BY s.seq) x),"                                     \
-    " (SELECT COALESCE(json_group_array(tag), '[]') FROM (SELECT t.tag FROM tags t"        \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
     "   WHERE t.resource_id = n.id ORDER BY t.tag) x),"                                    \
-    " (SELECT COALESCE(json_group_array(z), '[]') FROM (SELECT DISTINCT a.availability_zone AS z" \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(z)")                                            \
+    "   FROM (SELECT DISTINCT a.availability_zone AS z"                                    \
     "   FROM network_dhcp_agents b JOIN agents a ON a.id = b.agent_id"                     \
     "   WHERE b.network_id = n.id AND a.availability_zone IS NOT NULL ORDER BY z) x)"      \
     " FROM networks n"

@@ -15,11 +15,11 @@ LOG_MODULE("store");
     " p.admin_state_up, p.status, p.device_id, p.device_owner, p.binding_host_id,"         \
     " p.binding_vnic_type, p.binding_profile, p.binding_vif_type, p.binding_vif_details," \
     " p.created_at, p.updated_at, p.revision_number,"                                     \
-    " (SELECT COALESCE(json_group_array(json_object('subnet_id', subnet_id,"               \
-    "   'ip_address', ip_address)), '[]')"                                                 \
+    " (SELECT "                                                                            \
+    SQL_JSON_ARRAY("json_object('subnet_id', subnet_id, 'ip_address', ip_address)")       \
     "   FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"                      \
     "   WHERE a.port_id = p.id ORDER BY a.seq) x),"                                        \
-    " (SELECT COALESCE(json_group_array(tag), '[]') FROM (SELECT t.tag FROM tags t"        \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
     "   WHERE t.resource_id = p.id ORDER BY t.tag) x)"                                     \
     " FROM ports p"
 
@@ -244,7 +244,7 @@ int
 store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json)
 {
     static const char sql[] =
-        "SELECT COALESCE(json_group_array(tag), '[]')"
+        "SELECT " SQL_JSON_ARRAY("json_quote(tag)")
         " FROM (SELECT tag FROM tags WHERE resource_id = ? ORDER BY tag) x";
     struct db_stmt *st = conn_stmt(c, sql);
     int rc;

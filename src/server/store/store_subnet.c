@@ -18,7 +18,7 @@ LOG_MODULE("store");
     " s.allocation_pools, s.dns_nameservers, s.host_routes, s.created_at, s.updated_at,"  \
     " s.revision_number,"                                                                  \
     " (SELECT n.shared FROM networks n WHERE n.id = s.network_id),"                        \
-    " (SELECT COALESCE(json_group_array(tag), '[]') FROM (SELECT t.tag FROM tags t"        \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
     "   WHERE t.resource_id = s.id ORDER BY t.tag) x)"                                     \
     " FROM subnets s"
 
