@@ -129,9 +129,10 @@ class Cluster:
                 self.proc.kill()
                 self.proc.wait(10)
 
-    def new_database(self):
-        self.next_db += 1
-        name = "n%d" % self.next_db
+    def new_database(self, name=None):
+        if name is None:
+            self.next_db += 1
+            name = "n%d" % self.next_db
         self.run("createdb", "-h", self.dir, "-U", "neutrino", name)
         return name
 

@@ -336,3 +336,28 @@ def test_database_restart_costs_a_wait_not_an_error(pair, apis):
     assert set(acked) <= listed
     for srv in [s for s in apis]:
         assert srv.get("/v2.0/networks/" + net["id"]).status_code == 200
+
+
+def test_server_waits_for_a_database_that_is_not_up_yet(tmp_path_factory):
+    """[database] max_retries and retry_interval: a server started before its
+    PostgreSQL says why it waits, and serves once the database is there."""
+    from conftest import NeutrinoServer, check_clean_exit
+    late = pg_cluster.Cluster()
+    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-late"), {
+        "neutron.conf": {"database": {"max_retries": "30", "retry_interval": "1"}}},
+        database=late.url("late"))
+    try:
+        srv.spawn()
+        deadline = time.monotonic() + 10
+        while "trying again in 1 s" not in srv.log_path.read_text():
+            assert time.monotonic() < deadline and srv.alive(), srv.log_tail()
+            time.sleep(0.1)
+        assert "cannot connect to PostgreSQL" in srv.log_path.read_text()
+        late.start()
+        late.new_database("late")
+        srv.wait_ready()
+        assert Api(srv.url).get("/v2.0/networks").status_code == 200
+        check_clean_exit(srv, srv.stop())
+    finally:
+        srv.stop()
+        late.destroy()
