@@ -138,7 +138,7 @@ def test_agent_restart_converges(lab):
     wait_for(lambda: brq(gone) not in lab.links("n1"), what="stale bridge removed")
     # The bridge of the kept network was not re-created: traffic was not disturbed.
     assert lab.links("n1")[brq(keep)]["ifindex"] == before
-    assert lab.port_status(a["port"]["id"]) == "ACTIVE"
+    active(lab, a)                          # through BUILD again by the convergence
     assert lab.ping("ka", b["ip"]) and lab.ping("kc", a["ip"])
     for name in ("ka", "kb", "kc"):
         lab.remove_instance(name)
