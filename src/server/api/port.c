@@ -575,40 +575,31 @@ port_check_policy(struct request *req, const json_t *item, const struct network 
     return 0;
 }
 
-/* Picks the port's MAC: the given one if free on the network, else a random one. */
+/* Inserts the new port with the given MAC, or with random ones until one is free on
+ * the network: the unique key on (network, MAC) is the check, so a create costs no
+ * separate look-up (a collision is rare: 2^24 MACs under the base). */
 static int
-port_choose_mac(struct request *req, struct store_conn *c, const json_t *item, struct port *p)
+port_insert_with_mac(struct request *req, struct store_conn *c, const json_t *item,
+                     struct port *p)
 {
     const char *given = attr_str(item, "mac_address", NULL);
-    bool used;
-    int r;
+    int r = -EEXIST;
 
-    if (given) {
-        r = store_mac_in_use(c, p->network_id, given, &used);
-        if (r) {
-            return api_fail_internal(req, r);
+    for (int attempt = 0; r == -EEXIST && attempt < (given ? 1 : MAC_ATTEMPTS); attempt++) {
+        if (given) {
+            snprintf(p->mac_address, sizeof p->mac_address, "%s", given);
+        } else {
+            struct mac m;
+            mac_generate(&req->app->base_mac, &m);
+            mac_format(&m, p->mac_address);
         }
-        if (used) {
-            return api_fail(req, API_ERR_MAC_ADDRESS_IN_USE, "Unable to complete operation for"
-                            " network %s. The mac address %s is in use.", p->network_id,
-                            given);
-        }
-        snprintf(p->mac_address, sizeof p->mac_address, "%s", given);
-        return 0;
+        r = store_port_insert(c, p);
     }
-    for (int attempt = 0; attempt < MAC_ATTEMPTS; attempt++) {
-        struct mac m;
-        mac_generate(&req->app->base_mac, &m);
-        mac_format(&m, p->mac_address);
-        r = store_mac_in_use(c, p->network_id, p->mac_address, &used);
-        if (r) {
-            return api_fail_internal(req, r);
-        }
-        if (!used) {
-            return 0;
-        }
+    if (r == -EEXIST && given) {
+        return api_fail(req, API_ERR_MAC_ADDRESS_IN_USE, "Unable to complete operation for"
+                        " network %s. The mac address %s is in use.", p->network_id, given);
     }
-    return api_fail_internal(req, -EEXIST);
+    return r ? api_fail_internal(req, r) : 0;
 }
 
 static int
@@ -672,15 +663,7 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
     api_now(p.std.created_at);
     memcpy(p.std.updated_at, p.std.created_at, sizeof p.std.updated_at);
     p.std.revision_number = 1;
-    if (port_choose_mac(req, c, item, &p)) {
-        goto fail;
-    }
-    r = store_port_insert(c, &p);
-    if (r) {
-        r == -EEXIST ? api_fail(req, API_ERR_MAC_ADDRESS_IN_USE, "Unable to complete operation"
-                                " for network %s. The mac address %s is in use.", network_id,
-                                p.mac_address)
-                     : api_fail_internal(req, r);
+    if (port_insert_with_mac(req, c, item, &p)) {
         goto fail;
     }
     r = store_subnets_of_network(c, network_id, &ns.items, &ns.n);
