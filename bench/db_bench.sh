@@ -122,6 +122,6 @@ bench_setup pg2 "$url_a" "$url_b"
 stop_servers
 
 mkdir -p "$top/bench/results"
-dest=$top/bench/results/$(date -u +%F)-$(git -C "$top" rev-parse --short HEAD)-db$([ $async = 1 ] && echo -async)$([ $quick = 1 ] && echo -quick).txt
+dest=$top/bench/results/$(date -u +%F)-$(git -C "$top" rev-parse --short HEAD)-db$([ $async = 1 ] && echo -async || true)$([ $quick = 1 ] && echo -quick || true).txt
 cp "$out" "$dest"
 echo "results: $dest"

@@ -121,6 +121,6 @@ say "token cost: $(awk -v a="$na_med" -v b="$ks_med" 'BEGIN {printf "%.1f%%", (a
 kill "$na_pid" "$ks_pid"
 
 mkdir -p "$top/bench/results"
-dest=$top/bench/results/$(date -u +%F)-$(git -C "$top" rev-parse --short HEAD)$([ $quick = 1 ] && echo -quick).txt
+dest=$top/bench/results/$(date -u +%F)-$(git -C "$top" rev-parse --short HEAD)$([ $quick = 1 ] && echo -quick || true).txt
 cp "$out" "$dest"
 echo "results: $dest"
