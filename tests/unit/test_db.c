@@ -1,7 +1,8 @@
 /* Unit tests for src/server/store/db.h: the same checks on each backend — SQLite in a
  * temporary file, and PostgreSQL in a private cluster this test starts and removes
  * (scripts/pg-test-cluster.sh).  Parameters, NULLs, rows, rows changed, the error
- * classes, statement reuse, and '?' inside a string literal left alone. */
+ * classes, statement reuse, and '?' inside a string literal left alone; on PostgreSQL
+ * also lost connections and text that is not UTF-8. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -194,6 +195,92 @@ pg_backend(void **state)
     the_same_on_every_backend("pg");
 }
 
+/* Ends the server session of 'victim' from another connection, as a database restart
+ * or a failover would. */
+static void
+terminate_session(struct db_conn *victim)
+{
+    struct db_conn *killer = open_backend("pg");
+    struct db_stmt *st = db_stmt(victim, "SELECT pg_backend_pid()");
+    char sql[96];
+
+    assert_int_equal(db_step(st), DB_ROW);
+    snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long) db_col_int(st, 0));
+    db_reset(st);
+    assert_int_equal(db_exec(killer, sql, NULL), DB_OK);
+    db_close(killer);
+    usleep(100000);                 /* The session is gone once the backend has exited. */
+}
+
+/* A read outside a transaction rides over a lost connection (it is run again on a new
+ * one); inside a transaction every statement fails as lost until ROLLBACK, and nothing
+ * of it runs on a new connection by accident; prepared statements come back. */
+static void
+pg_lost_connection(void **state)
+{
+    static const char count[] = "SELECT COUNT(*) FROM lost";
+    static const char insert[] = "INSERT INTO lost VALUES (?)";
+    struct db_conn *c = open_backend("pg");
+    struct db_stmt *st;
+
+    (void) state;
+    assert_int_equal(db_exec(c, "CREATE TABLE lost (n BIGINT)", NULL), DB_OK);
+    st = db_stmt(c, count);
+    assert_int_equal(db_step(st), DB_ROW);
+    db_reset(st);
+
+    terminate_session(c);
+    st = db_stmt(c, count);
+    assert_int_equal(db_step(st), DB_ROW);          /* prepared again, on a new session */
+    assert_int_equal(db_col_int(st, 0), 0);
+    db_reset(st);
+
+    assert_int_equal(db_exec(c, "BEGIN", NULL), DB_OK);
+    st = db_stmt(c, insert);
+    db_bind_int(st, 1, 1);
+    assert_int_equal(db_step(st), DB_DONE);
+    db_reset(st);
+    terminate_session(c);
+    st = db_stmt(c, insert);
+    db_bind_int(st, 1, 2);
+    assert_int_equal(db_step(st), DB_LOST);
+    db_reset(st);
+    st = db_stmt(c, count);
+    assert_int_equal(db_step(st), DB_LOST);         /* still inside the lost transaction */
+    db_reset(st);
+    assert_int_equal(db_exec(c, "COMMIT", NULL), DB_LOST);
+    assert_int_equal(db_exec(c, "ROLLBACK", NULL), DB_OK);
+    st = db_stmt(c, count);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_int_equal(db_col_int(st, 0), 0);         /* neither row was kept */
+    db_reset(st);
+    db_close(c);
+}
+
+/* PostgreSQL refuses text that is not UTF-8, where SQLite compares bytes: a look-up
+ * with such a value finds nothing (as on SQLite), storing one is an error. */
+static void
+pg_text_that_is_not_utf8(void **state)
+{
+    struct db_conn *c = open_backend("pg");
+    struct db_stmt *st;
+
+    (void) state;
+    assert_int_equal(db_exec(c, "CREATE TABLE u (s TEXT)", NULL), DB_OK);
+    st = db_prepare(c, "SELECT COUNT(*) FROM u WHERE s = ?");
+    db_bind_text(st, 1, "\xff\xfe");
+    assert_int_equal(db_step(st), DB_DONE);
+    db_finalize(st);
+    st = db_prepare(c, "INSERT INTO u VALUES (?)");
+    db_bind_text(st, 1, "caf\xc3");
+    assert_int_equal(db_step(st), DB_ERROR);
+    db_reset(st);
+    db_bind_text(st, 1, "caf\xc3\xa9");
+    assert_int_equal(db_step(st), DB_DONE);
+    db_finalize(st);
+    db_close(c);
+}
+
 int
 main(void)
 {
@@ -202,6 +289,8 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sqlite_backend),
         cmocka_unit_test(pg_backend),
+        cmocka_unit_test(pg_lost_connection),
+        cmocka_unit_test(pg_text_that_is_not_utf8),
     };
 
     return cmocka_run_group_tests_name("db", tests, start_pg, stop_pg);
