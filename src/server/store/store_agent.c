@@ -1,5 +1,6 @@
 /* SQLite backend, part 7: agents, the change feed, and the views agents need of the
  * network (all network ids, l2population entries). */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,6 +175,10 @@ store_change_add(struct store_conn *c, const char *host, const char *audience,
     struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
                                     " network_id) VALUES (?, ?, ?, ?, ?)");
 
+    /* Sequence numbers are committed in order only because every change is written
+     * under the write lock (store.c); agents rely on that order. */
+    assert(c->in_write);
+
     if (!st) {
         return -EIO;
     }
@@ -194,6 +199,8 @@ store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *
                                     " network_id) SELECT a.host, 'dhcp', ?2, ?3, ?1"
                                     " FROM network_dhcp_agents b JOIN agents a"
                                     " ON a.id = b.agent_id WHERE b.network_id = ?1");
+
+    assert(c->in_write);            /* as in store_change_add() */
     int r;
 
     if (!st) {
