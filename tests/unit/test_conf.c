@@ -133,6 +133,48 @@ conf_interpolates_default_options(void **state)
     buf_done(&e);
 }
 
+/* [database] connection: SQLite paths, PostgreSQL URLs (SQLAlchemy's driver name
+ * dropped), and refusals that never quote the URL, which may hold a password. */
+static void
+conf_database_connections(void **state)
+{
+    static const struct {
+        const char *connection, *want;
+    } cases[] = {
+        { "sqlite:////var/lib/n/db.sqlite?timeout=5", "/var/lib/n/db.sqlite" },
+        { "postgresql://u:secret@db/neutron", "postgresql://u:secret@db/neutron" },
+        { "postgresql+psycopg2://u:secret@db:5433/neutron",
+          "postgresql://u:secret@db:5433/neutron" },
+        { "postgres:///n?host=/run/pg", "postgres:///n?host=/run/pg" },
+        { "mysql+pymysql://u:secret@db/neutron", NULL },
+        { "sqlite://", NULL },
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf w = BUF_INITIALIZER, e = BUF_INITIALIZER;
+        struct server_config cfg;
+        char text[300];
+        char *got;
+
+        snprintf(text, sizeof text, "[database]\nconnection = %s\n", cases[i].connection);
+        assert_int_equal(load(text, NULL, &cfg, &w, &e), 0);
+        got = server_config_database(&cfg, &e);
+        if (cases[i].want) {
+            assert_non_null(got);
+            assert_string_equal(got, cases[i].want);
+        } else {
+            assert_null(got);
+            assert_null(strstr(buf_cstr(&e), "secret"));
+            assert_non_null(strstr(buf_cstr(&e), "[database] connection"));
+        }
+        free(got);
+        server_config_done(&cfg);
+        buf_done(&w);
+        buf_done(&e);
+    }
+}
+
 int
 main(void)
 {
@@ -143,6 +185,7 @@ main(void)
         cmocka_unit_test(conf_bad_values_are_errors),
         cmocka_unit_test(conf_long_line_refused_not_truncated),
         cmocka_unit_test(conf_interpolates_default_options),
+        cmocka_unit_test(conf_database_connections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
