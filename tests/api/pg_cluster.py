@@ -58,14 +58,11 @@ class Cluster:
             os.chown(self.dir, self.uid, self.gid)
 
     def _drop_privileges(self):
+        """preexec_fn for the cluster's commands: run as the cluster's owner."""
         if self.uid is not None:
             os.setgroups([])
             os.setgid(self.gid)
             os.setuid(self.uid)
-
-    def _as_owner(self):
-        """preexec_fn for the cluster's commands."""
-        self._drop_privileges()
 
     def _as_child(self):
         """preexec_fn for the server: drop privileges, then ask to die with us (a change
@@ -76,11 +73,17 @@ class Cluster:
     def run(self, *cmd):
         subprocess.run([os.path.join(self.bin, cmd[0])] + list(cmd[1:]), check=True,
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, preexec_fn=self._as_owner, cwd=self.dir)
+                       stderr=subprocess.STDOUT, preexec_fn=self._drop_privileges,
+                       cwd=self.dir)
 
     def start(self):
         self.run("initdb", "-D", self.data, "-A", "trust", "-U", "neutrino", "--no-sync",
                  "--locale=C", "-E", "UTF8")
+        self._run_postgres()
+        return self
+
+    def _run_postgres(self):
+        """Runs the server on the data directory, in the foreground, as our child."""
         log = open(os.path.join(self.dir, "server.log"), "ab")
         self.proc = subprocess.Popen(
             [os.path.join(self.bin, "postgres"), "-D", self.data, "-k", self.dir,
@@ -90,7 +93,6 @@ class Cluster:
             cwd=self.dir)
         log.close()
         self.wait_ready()
-        return self
 
     def wait_ready(self, timeout=30):
         deadline = time.monotonic() + timeout
@@ -109,16 +111,7 @@ class Cluster:
         """Stops the server (fast: ends sessions, checkpoint) and starts it again on the
         same data; what was committed stays."""
         self.stop_server(signal.SIGINT if mode == "fast" else signal.SIGQUIT)
-        self.proc = None
-        log = open(os.path.join(self.dir, "server.log"), "ab")
-        self.proc = subprocess.Popen(
-            [os.path.join(self.bin, "postgres"), "-D", self.data, "-k", self.dir,
-             "-c", "listen_addresses=", "-c", "fsync=off", "-c", "max_connections=200",
-             "-c", "shared_buffers=64MB"],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, preexec_fn=self._as_child,
-            cwd=self.dir)
-        log.close()
-        self.wait_ready()
+        self._run_postgres()
 
     def stop_server(self, sig=signal.SIGINT):
         if self.proc and self.proc.poll() is None:
@@ -143,7 +136,7 @@ class Cluster:
         r = subprocess.run([os.path.join(self.bin, "psql"), "-h", self.dir, "-U", "neutrino",
                             "-d", name, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
                            check=True, capture_output=True, text=True,
-                           preexec_fn=self._as_owner)
+                           preexec_fn=self._drop_privileges)
         return r.stdout
 
     def log_tail(self, lines=30):

@@ -137,65 +137,59 @@ def test_concurrent_port_creates_share_one_subnet(apis):
         assert sorted(p["id"] for p in listed) == sorted(p["id"] for p in created)
 
 
-def test_concurrent_vlan_networks_get_distinct_ids(apis):
-    """The 100 VLAN ids of provider:100:199, taken by 32 clients over both servers:
-    every network gets one, none twice; then the pool is empty on either server."""
+def create_networks(apis, total, attrs):
+    """Creates 'total' networks with provider 'attrs' from all the workers at once;
+    returns the networks made and the answers that were not 201."""
     lock = threading.Lock()
     made, unexpected = [], []
     counter = itertools.count()
 
     def work(api, index):
-        while True:
-            n = next(counter)
-            if n >= 100:
-                return
-            r = api.post("/v2.0/networks", {"network": {
-                "name": uname("vl"), "provider:network_type": "vlan",
-                "provider:physical_network": "provider"}})
+        while next(counter) < total:
+            r = api.post("/v2.0/networks", {"network": dict(attrs, name=uname("sg"))})
             with lock:
                 if r.status_code == 201:
                     made.append(r.json()["network"])
                 else:
                     unexpected.append((r.status_code, r.text))
 
+    run_workers(apis, work)
+    return made, unexpected
+
+
+def delete_networks(apis, networks):
+    for i, n in enumerate(networks):
+        apis[i % 2].delete("/v2.0/networks/" + n["id"])
+
+
+VLAN = {"provider:network_type": "vlan", "provider:physical_network": "provider"}
+
+
+def test_concurrent_vlan_networks_get_distinct_ids(apis):
+    """The 100 VLAN ids of provider:100:199, taken by 32 clients over both servers:
+    every network gets one, none twice; then the pool is empty on either server."""
+    made, unexpected = create_networks(apis, 100, VLAN)
     try:
-        run_workers(apis, work)
         assert not unexpected, unexpected[:5]
         ids = sorted(n["provider:segmentation_id"] for n in made)
         assert ids == list(range(100, 200))
         for api in apis:
-            r = api.post("/v2.0/networks", {"network": {
-                "name": uname("vl"), "provider:network_type": "vlan",
-                "provider:physical_network": "provider"}})
+            r = api.post("/v2.0/networks", {"network": dict(VLAN, name=uname("vl"))})
             assert r.status_code == 503, r.text
             assert r.json()["NeutronError"]["type"] == "NoNetworkAvailable"
     finally:
-        for i, n in enumerate(made):
-            apis[i % 2].delete("/v2.0/networks/" + n["id"])
+        delete_networks(apis, made)
 
 
 def test_concurrent_vxlan_networks_get_distinct_vnis(apis):
-    lock = threading.Lock()
-    made, unexpected = [], []
-
-    def work(api, index):
-        for _ in range(3):
-            r = api.post("/v2.0/networks", {"network": {
-                "name": uname("vx"), "provider:network_type": "vxlan"}})
-            with lock:
-                if r.status_code == 201:
-                    made.append(r.json()["network"])
-                else:
-                    unexpected.append((r.status_code, r.text))
-
+    made, unexpected = create_networks(apis, 2 * THREADS_PER_SERVER * 3,
+                                       {"provider:network_type": "vxlan"})
     try:
-        run_workers(apis, work)
         assert not unexpected, unexpected[:5]
         vnis = [n["provider:segmentation_id"] for n in made]
         assert len(vnis) == 2 * THREADS_PER_SERVER * 3 == len(set(vnis))
     finally:
-        for i, n in enumerate(made):
-            apis[i % 2].delete("/v2.0/networks/" + n["id"])
+        delete_networks(apis, made)
 
 
 def test_long_poll_on_one_server_wakes_on_a_change_on_the_other(pair, apis):

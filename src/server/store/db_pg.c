@@ -204,20 +204,30 @@ session_setup(struct pg_conn *c)
     return rc;
 }
 
-struct db_conn *
-db_open_pg(const char *conninfo, struct buf *error)
+/* Connects as 'application' (for pg_stat_activity).  The URL or key=value string is
+ * expanded in place of dbname; what follows it applies unless the operator's string
+ * says otherwise.  The caller checks PQstatus(). */
+static PGconn *
+pg_connect(const char *conninfo, const char *application)
 {
-    /* The URL or key=value string is expanded in place of dbname; what follows it
-     * applies unless the operator's string says otherwise. */
     static const char *const keys[] = {
         "dbname", "fallback_application_name", "client_encoding", "connect_timeout",
         "keepalives_idle", "keepalives_interval", "keepalives_count", NULL,
     };
-    const char *values[] = { conninfo, "neutrino-server", "UTF8", "10", "30", "10", "3", NULL };
+    const char *values[] = { conninfo, application, "UTF8", "10", "30", "10", "3", NULL };
+    PGconn *pg = PQconnectdbParams(keys, values, 1);
+
+    PQsetNoticeProcessor(pg, ignore_notice, NULL);
+    return pg;
+}
+
+struct db_conn *
+db_open_pg(const char *conninfo, struct buf *error)
+{
     struct pg_conn *c = xcalloc(1, sizeof *c);
 
     c->base.ops = &pg_ops;
-    c->pg = PQconnectdbParams(keys, values, 1);
+    c->pg = pg_connect(conninfo, "neutrino-server");
     if (PQstatus(c->pg) != CONNECTION_OK) {
         set_errmsg(c, PQerrorMessage(c->pg));
         buf_printf(error, "cannot connect to PostgreSQL: %s", c->errmsg);
@@ -225,7 +235,6 @@ db_open_pg(const char *conninfo, struct buf *error)
         free(c);
         return NULL;
     }
-    PQsetNoticeProcessor(c->pg, ignore_notice, NULL);
     if (session_setup(c) != DB_OK) {
         buf_printf(error, "cannot set up the PostgreSQL session: %s", c->errmsg);
         PQfinish(c->pg);
@@ -643,20 +652,13 @@ struct db_listener {
 static PGconn *
 listener_connect(struct db_listener *l)
 {
-    static const char *const keys[] = { "dbname", "fallback_application_name",
-                                        "client_encoding", "connect_timeout",
-                                        "keepalives_idle", "keepalives_interval",
-                                        "keepalives_count", NULL };
-    const char *values[] = { l->conninfo, "neutrino-server-listener", "UTF8", "10", "30", "10",
-                             "3", NULL };
-    PGconn *pg = PQconnectdbParams(keys, values, 1);
+    PGconn *pg = pg_connect(l->conninfo, "neutrino-server-listener");
 
     if (PQstatus(pg) != CONNECTION_OK) {
         log_warn_rl("notifications: cannot connect to PostgreSQL: %s", PQerrorMessage(pg));
         PQfinish(pg);
         return NULL;
     }
-    PQsetNoticeProcessor(pg, ignore_notice, NULL);
     for (size_t i = 0; i < l->n_channels; i++) {
         char *sql = xasprintf("LISTEN %s", l->channels[i]);
         PGresult *r = PQexec(pg, sql);

@@ -96,54 +96,56 @@ read_version(struct store_conn *c, int *ret)
     return rc == DB_ROW ? 0 : -EIO;
 }
 
-/* Brings the schema to the newest version, one transaction per migration.  Each
- * transaction holds the write lock and reads the version afresh, so servers started
- * together on one database migrate it once between them. */
+/* One write transaction of the migration: reads the version under the write lock and
+ * applies the next migration, or sets '*done' when there is none.  Servers started
+ * together on one database thus migrate it once between them. */
 static int
-store_migrate(struct store *s, struct store_conn *c, struct buf *error)
+migrate_one(struct store *s, struct store_conn *c, bool *done, struct buf *error)
 {
-    for (;;) {
-        int version = 0, r = conn_exec(c, begin_sql(s), error);
-        char *sql = NULL, *bump = NULL;
+    int version = 0, r = conn_exec(c, begin_sql(s), error);
 
-        if (!r) {
-            r = conn_exec(c, schema_version_table, error);
-        }
-        if (!r) {
-            r = read_version(c, &version);
-        }
-        if (!r && (size_t) version >= schema_n_migrations) {
-            r = conn_exec(c, "COMMIT", error);
-            if (!r && (size_t) version > schema_n_migrations) {
-                buf_printf(error, "database schema version %d is newer than this server (%zu)",
-                           version, schema_n_migrations);
-                return -EPROTO;
-            }
-            if (!r) {
-                break;
-            }
-        } else if (!r) {
-            sql = s->pg ? schema_migration_pg((size_t) version)
-                        : xstrdup(schema_migrations[version]);
-            bump = xasprintf("DELETE FROM schema_version;"
-                             "INSERT INTO schema_version VALUES (%d);", version + 1);
-            r = conn_exec(c, sql, error);
-            if (!r) {
-                r = conn_exec(c, bump, error);
-            }
-            if (!r) {
-                r = conn_exec(c, "COMMIT", error);
-            }
-            free(sql);
-            free(bump);
-            if (!r) {
-                log_info("database migrated to schema version %d", version + 1);
-                continue;
-            }
-        }
+    r = r ? r : conn_exec(c, schema_version_table, error);
+    r = r ? r : read_version(c, &version);
+    if (!r && (size_t) version > schema_n_migrations) {
+        buf_printf(error, "database schema version %d is newer than this server (%zu)",
+                   version, schema_n_migrations);
+        (void) db_exec(c->db, "ROLLBACK", NULL);
+        return -EPROTO;
+    }
+    *done = !r && (size_t) version == schema_n_migrations;
+    if (!r && !*done) {
+        char *sql = s->pg ? schema_migration_pg((size_t) version)
+                          : xstrdup(schema_migrations[version]);
+        char *bump = xasprintf("DELETE FROM schema_version;"
+                               "INSERT INTO schema_version VALUES (%d);", version + 1);
+        r = conn_exec(c, sql, error);
+        r = r ? r : conn_exec(c, bump, error);
+        free(sql);
+        free(bump);
+    }
+    r = r ? r : conn_exec(c, "COMMIT", error);
+    if (r) {
         (void) db_exec(c->db, "ROLLBACK", NULL);
         buf_printf(error, " (migration %d)", version + 1);
         return r;
+    }
+    if (!*done) {
+        log_info("database migrated to schema version %d", version + 1);
+    }
+    return 0;
+}
+
+/* Brings the schema to the newest version, one transaction per migration. */
+static int
+store_migrate(struct store *s, struct store_conn *c, struct buf *error)
+{
+    bool done = false;
+
+    while (!done) {
+        int r = migrate_one(s, c, &done, error);
+        if (r) {
+            return r;
+        }
     }
     s->version = (int) schema_n_migrations;
     return 0;
@@ -157,13 +159,7 @@ store_open(const char *path, struct store **ret, struct buf *error)
 
     s->path = xstrdup(path);
     s->pg = str_startswith(path, "postgresql://") || str_startswith(path, "postgres://");
-    {
-        uint8_t raw[16];
-        random_bytes(raw, sizeof raw);
-        for (size_t i = 0; i < sizeof raw; i++) {
-            snprintf(s->instance + 2 * i, 3, "%02x", raw[i]);
-        }
-    }
+    uuid_new(s->instance);
     pthread_mutex_init(&s->write_mutex, NULL);
     if (pthread_key_create(&s->conn_key, conn_destroy)) {
         buf_printf(error, "cannot create thread key");
@@ -275,15 +271,11 @@ conn_error(struct store_conn *c, enum db_rc rc, const char *what)
         return -EEXIST;
     case DB_BUSY:
         log_warn_rl("%s: database busy", what);
-        if (c->outcome == STORE_OK) {
-            c->outcome = STORE_RETRY;
-        }
+        c->outcome = c->outcome == STORE_OK ? STORE_RETRY : c->outcome;
         return -EBUSY;
     case DB_LOST:
         log_warn_rl("%s: %s", what, db_errmsg(c->db));
-        if (c->outcome == STORE_OK) {
-            c->outcome = STORE_RETRY;
-        }
+        c->outcome = c->outcome == STORE_OK ? STORE_RETRY : c->outcome;
         return -ENOTCONN;
     default:
         log_err("%s: %s", what, db_errmsg(c->db));

@@ -15,7 +15,8 @@ struct store {
     pthread_key_t conn_key;         /* Thread-local struct store_conn. */
     pthread_mutex_t write_mutex;    /* Serialises this process's write transactions. */
     struct store_conn *main_conn;   /* The opening thread's connection. */
-    char instance[33];              /* This process, in the notifications it sends. */
+    char instance[37];              /* This process (a UUID), in the notifications it
+                                     * sends. */
     struct db_listener *listener;   /* store_watch(); NULL on SQLite. */
     const struct store_watch_ops *watch_ops;
     void *watch_aux;
