@@ -1,0 +1,65 @@
+/* The agent protocol's tables: one row per change kind. */
+#include "agent_proto.h"
+
+#include <string.h>
+
+#include "util.h"
+
+static const struct {
+    const char *name;
+    enum agent_audience audience;
+} kinds[CHANGE_KIND_COUNT] = {
+    [CHANGE_UNKNOWN] = { "", AUDIENCE_ALL },
+    [CHANGE_PORT_UPDATE] = { "port_update", AUDIENCE_L2 },
+    [CHANGE_PORT_DELETE] = { "port_delete", AUDIENCE_L2 },
+    [CHANGE_NETWORK_UPDATE] = { "network_update", AUDIENCE_ALL },
+    [CHANGE_NETWORK_DELETE] = { "network_delete", AUDIENCE_ALL },
+    [CHANGE_FDB] = { "fdb", AUDIENCE_L2 },
+    [CHANGE_FDB_ALL] = { "fdb_all", AUDIENCE_L2 },
+    [CHANGE_DHCP_NETWORK] = { "dhcp_network", AUDIENCE_DHCP },
+    [CHANGE_DHCP_PORT] = { "dhcp_port", AUDIENCE_DHCP },
+};
+
+static const char *const audience_names[] = {
+    [AUDIENCE_ALL] = "",
+    [AUDIENCE_L2] = "l2",
+    [AUDIENCE_DHCP] = "dhcp",
+};
+
+const char *
+change_kind_name(enum change_kind kind)
+{
+    return (unsigned) kind < CHANGE_KIND_COUNT ? kinds[kind].name : "";
+}
+
+enum change_kind
+change_kind_parse(const char *name)
+{
+    if (!name || !*name) {
+        return CHANGE_UNKNOWN;
+    }
+    for (int k = CHANGE_UNKNOWN + 1; k < CHANGE_KIND_COUNT; k++) {
+        if (STREQ(name, kinds[k].name)) {
+            return (enum change_kind) k;
+        }
+    }
+    return CHANGE_UNKNOWN;
+}
+
+enum agent_audience
+change_kind_audience(enum change_kind kind)
+{
+    return (unsigned) kind < CHANGE_KIND_COUNT ? kinds[kind].audience : AUDIENCE_ALL;
+}
+
+const char *
+agent_audience_name(enum agent_audience a)
+{
+    return (unsigned) a < ARRAY_SIZE(audience_names) ? audience_names[a] : "";
+}
+
+enum agent_audience
+agent_audience_parse(const char *name)
+{
+    return name && STREQ(name, "dhcp") ? AUDIENCE_DHCP : AUDIENCE_L2;
+}

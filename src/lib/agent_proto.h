@@ -1,0 +1,81 @@
+/* The agent protocol: what neutrino-server and its agents say to each other over
+ * /agent/v1.  Both sides include this header and nothing else decides the paths, the
+ * change kinds, who hears each kind, or the field names of a change; a new kind is a
+ * new enum value and one row in agent_proto.c.
+ *
+ * The change feed is a log of (seq, kind, id, network_id) rows addressed to a host
+ * ("" = every host) and an audience.  A change says only *what* moved; the agent asks
+ * the server for the current state, so a change read twice or out of date is harmless. */
+#ifndef NEUTRINO_AGENT_PROTO_H
+#define NEUTRINO_AGENT_PROTO_H
+
+#include <stdbool.h>
+
+/* --- Paths ------------------------------------------------------------------------ */
+#define AGENT_PATH_PREFIX "/agent/v1"
+#define AGENT_PATH_REPORT AGENT_PATH_PREFIX "/report"                 /* POST heartbeat */
+#define AGENT_PATH_DEVICES AGENT_PATH_PREFIX "/devices"               /* POST tap details */
+#define AGENT_PATH_DEVICES_STATUS AGENT_PATH_PREFIX "/devices/status" /* POST up/down */
+#define AGENT_PATH_CHANGES AGENT_PATH_PREFIX "/changes"               /* GET long-poll */
+#define AGENT_PATH_SYNC AGENT_PATH_PREFIX "/sync"                     /* GET full state */
+#define AGENT_PATH_L2POP AGENT_PATH_PREFIX "/l2pop"                   /* GET vxlan peers */
+#define AGENT_PATH_DHCP_SYNC AGENT_PATH_PREFIX "/dhcp/sync"           /* POST networks */
+#define AGENT_PATH_DHCP_NETWORK AGENT_PATH_PREFIX "/dhcp/network"     /* POST one network */
+#define AGENT_PATH_DHCP_PORTS AGENT_PATH_PREFIX "/dhcp/ports"         /* POST some ports */
+#define AGENT_PATH_DHCP_READY AGENT_PATH_PREFIX "/dhcp/ready"         /* POST served ports */
+
+/* Query parameters of GET AGENT_PATH_CHANGES. */
+#define AGENT_PARAM_HOST "host"
+#define AGENT_PARAM_AFTER "after"       /* Sequence number already seen. */
+#define AGENT_PARAM_WAIT "wait"         /* Seconds to park when nothing is new. */
+#define AGENT_PARAM_AUDIENCE "agent"    /* Audience name; absent: AUDIENCE_L2. */
+
+/* Fields of the answer to GET AGENT_PATH_CHANGES: {seq, changes: [change...], resync}. */
+#define AGENT_FIELD_SEQ "seq"
+#define AGENT_FIELD_CHANGES "changes"
+#define AGENT_FIELD_RESYNC "resync"
+/* Fields of one change. */
+#define AGENT_FIELD_KIND "kind"
+#define AGENT_FIELD_ID "id"
+#define AGENT_FIELD_NETWORK_ID "network_id"
+
+/* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */
+#define AGENT_TYPE_LINUXBRIDGE "Linux bridge agent"
+#define AGENT_TYPE_DHCP "DHCP agent"
+
+/* --- Audiences -------------------------------------------------------------------- */
+enum agent_audience {
+    AUDIENCE_ALL,       /* Every agent ("" on the wire and in the store). */
+    AUDIENCE_L2,        /* Linux-bridge agents ("l2"). */
+    AUDIENCE_DHCP,      /* DHCP agents ("dhcp"). */
+};
+
+/* --- Change kinds ----------------------------------------------------------------- */
+enum change_kind {
+    CHANGE_UNKNOWN = 0,     /* A name this build does not know: ignored (newer server). */
+    CHANGE_PORT_UPDATE,     /* L2: a port bound to the host changed; id = port. */
+    CHANGE_PORT_DELETE,     /* L2: a port bound to the host went; id = port. */
+    CHANGE_NETWORK_UPDATE,  /* All: a network's attributes changed; id = network. */
+    CHANGE_NETWORK_DELETE,  /* All: a network went; id = network. */
+    CHANGE_FDB,             /* L2: a vxlan network's remote ports moved; id = network. */
+    CHANGE_FDB_ALL,         /* L2: a VTEP appeared or moved; id = agent. */
+    CHANGE_DHCP_NETWORK,    /* DHCP: a served network, its subnets or its scheduling
+                             * changed; id = network. */
+    CHANGE_DHCP_PORT,       /* DHCP: a port of a served network changed; id = port. */
+    CHANGE_KIND_COUNT
+};
+
+/* The kind's name on the wire and in the store ("port_update", …). */
+const char *change_kind_name(enum change_kind kind);
+/* The kind named 'name', or CHANGE_UNKNOWN (also for NULL). */
+enum change_kind change_kind_parse(const char *name);
+/* Which agents hear changes of 'kind'. */
+enum agent_audience change_kind_audience(enum change_kind kind);
+
+/* The audience's name on the wire and in the store ("", "l2", "dhcp"). */
+const char *agent_audience_name(enum agent_audience a);
+/* The audience named by the query parameter 'name' (NULL: AUDIENCE_L2, the default
+ * follower); unknown names are AUDIENCE_L2 too, as before there were names. */
+enum agent_audience agent_audience_parse(const char *name);
+
+#endif
