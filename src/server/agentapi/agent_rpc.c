@@ -172,7 +172,7 @@ agent_rpc_report(struct request *req, char *const args[])
         a.resource_versions_json = NULL;
     }
 rollback:
-    r = rpc_end_write(c, r);
+    r = store_end(c, r);
     if (!r) {
         if (!STREQ(outcome, "alive")) {
             log_info("agent %s on host %.64s: %s", type, host, outcome);
@@ -347,7 +347,7 @@ agent_rpc_devices(struct request *req, char *const args[])
             json_array_append_new(out, detail);
         }
     }
-    r = rpc_end_write(c, r);
+    r = store_end(c, r);
     json_decref(body);
     if (r) {
         json_decref(out);
@@ -425,7 +425,7 @@ agent_rpc_device_status(struct request *req, char *const args[])
             json_array_append_new(out_down, o);
         }
     }
-    r = rpc_end_write(c, r);
+    r = store_end(c, r);
     json_decref(body);
     if (r) {
         json_decref(out_up);
@@ -577,7 +577,7 @@ agent_rpc_sync(struct request *req, char *const args[])
     r = r ? r : store_change_bounds(c, &first, &last);
     r = r ? r : store_ports_of_host(c, host, add_bound_port, &w);
     r = r ? r : store_network_ids(c, add_id, networks);
-    r = rpc_end_write(c, r);
+    r = store_end(c, r);
     if (r) {
         json_decref(w.ports);
         json_decref(networks);

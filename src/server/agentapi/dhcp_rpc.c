@@ -150,7 +150,7 @@ dhcp_rpc_sync(struct request *req, char *const args[])
     r = dhcp_on_report(req, c);
     r = r ? r : store_dhcp_networks_of_agent(c, a.id, add_id, networks);
     r = r ? r : store_change_bounds(c, &first, &last);
-    r = rpc_end_write(c, r);
+    r = store_end(c, r);
     agent_done(&a);
     json_decref(body);
     if (r) {
@@ -490,7 +490,7 @@ dhcp_rpc_ports(struct request *req, char *const args[])
         }
         r = g == -ENOENT ? 0 : g;
     }
-    r = rpc_end_write(c, r);
+    r = store_end(c, r);
     json_decref(body);
     if (r) {
         json_decref(out);
@@ -539,7 +539,7 @@ dhcp_rpc_ready(struct request *req, char *const args[])
         }
         port_done(&p);
     }
-    r = rpc_end_write(c, r);
+    r = store_end(c, r);
     json_decref(body);
     if (r) {
         return api_fail_internal(req, r);

@@ -70,13 +70,4 @@ rpc_reply(struct request *req, int status, json_t *body)
     json_decref(body);
 }
 
-int
-rpc_end_write(struct store_conn *c, int r)
-{
-    if (r) {
-        store_rollback(c);
-        return r;
-    }
-    return store_commit(c);
-}
 

@@ -1,5 +1,5 @@
 /* What the agent API's handlers share: who may call, reading bodies and parameters,
- * answering, ending a write. */
+ * answering. */
 #ifndef NEUTRINO_AGENTAPI_RPC_UTIL_H
 #define NEUTRINO_AGENTAPI_RPC_UTIL_H
 
@@ -19,7 +19,5 @@ const char *rpc_host_value(const json_t *v);
 const char *rpc_host_param(struct request *req);
 /* Answers 'status' with 'body' (consumed). */
 void rpc_reply(struct request *req, int status, json_t *body);
-/* Commits if 'r' is 0, else rolls back; returns 'r' or the commit's error. */
-int rpc_end_write(struct store_conn *c, int r);
 
 #endif

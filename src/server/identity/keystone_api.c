@@ -192,18 +192,6 @@ ks_admin(struct request *req, struct store_conn *c, const char *action, struct c
     return ret->is_admin ? 0 : ks_forbidden(req, action);
 }
 
-/* Ends a write transaction: commits if 'r' is 0, else rolls back.  Returns the
- * outcome. */
-static int
-end_write(struct store_conn *c, int r)
-{
-    if (r) {
-        store_rollback(c);
-        return r;
-    }
-    return store_commit(c);
-}
-
 /* Answers a lookup's failure: 404 "Could not find <kind>: <id>." or 500. */
 static int
 lookup_result(struct request *req, int r, const char *kind, const char *id)
@@ -829,7 +817,7 @@ ks_project_create(struct request *req, char *const args[])
     p.description = (char *) (desc ? desc : "");
     r = store_begin(c);
     r = r ? r : store_id_project_insert(c, &p);
-    r = end_write(c, r);
+    r = store_end(c, r);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store project - it is not"
                               " permitted to have two projects with the same name in the same"
@@ -905,7 +893,7 @@ ks_project_update(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_project_update(c, &p);
-    r = end_write(c, r);
+    r = store_end(c, r);
     identity_changed(req->app->identity);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store project - name %.64s is"
@@ -932,7 +920,7 @@ ks_project_delete(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_project_delete(c, args[0]);
-    return answer_delete(req, end_write(c, r), "project", args[0]);
+    return answer_delete(req, store_end(c, r), "project", args[0]);
 }
 
 /* --- Users ----------------------------------------------------------------------- */
@@ -1058,7 +1046,7 @@ ks_user_create(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_user_insert(c, &u);
-    r = end_write(c, r);
+    r = store_end(c, r);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store user - Duplicate entry"
                               " found with name %.64s at domain ID default.", u.name);
@@ -1138,7 +1126,7 @@ ks_user_update(struct request *req, char *const args[])
     if (!r && (password || (was_enabled && !u.enabled))) {
         r = store_id_token_delete_user(c, u.id);  /* As Keystone: such changes revoke. */
     }
-    r = end_write(c, r);
+    r = store_end(c, r);
     identity_changed(req->app->identity);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store user - Duplicate entry"
@@ -1165,7 +1153,7 @@ ks_user_delete(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_user_delete(c, args[0]);
-    return answer_delete(req, end_write(c, r), "user", args[0]);
+    return answer_delete(req, store_end(c, r), "user", args[0]);
 }
 
 int
@@ -1243,7 +1231,7 @@ ks_user_password(struct request *req, char *const args[])
         r = store_begin(c);
         r = r ? r : store_id_user_update(c, &u);
         r = r ? r : store_id_token_delete_user(c, u.id);
-        r = end_write(c, r);
+        r = store_end(c, r);
     }
     id_user_done(&u);
     identity_changed(req->app->identity);
@@ -1318,7 +1306,7 @@ ks_role_create(struct request *req, char *const args[])
     role.description = (char *) desc;
     r = store_begin(c);
     r = r ? r : store_id_role_insert(c, &role);
-    r = end_write(c, r);
+    r = store_end(c, r);
     if (r == -EEXIST) {
         r = ks_fail(req, 409, "Conflict occurred attempting to store role - Duplicate entry"
                               " found with name %.64s.", name);
@@ -1370,7 +1358,7 @@ ks_role_delete(struct request *req, char *const args[])
     id_role_done(&role);
     r = store_begin(c);
     r = r ? r : store_id_role_delete(c, args[0]);
-    return answer_delete(req, end_write(c, r), "role", args[0]);
+    return answer_delete(req, store_end(c, r), "role", args[0]);
 }
 
 /* Checks the project, user and role of a grant route exist (404 otherwise). */
@@ -1410,7 +1398,7 @@ ks_grant_put(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_grant(c, args[0], args[1], args[2]);
-    r = end_write(c, r);
+    r = store_end(c, r);
     identity_changed(req->app->identity);
     if (r) {
         return ks_internal(req, r);
@@ -1455,7 +1443,7 @@ ks_grant_delete(struct request *req, char *const args[])
     }
     r = store_begin(c);
     r = r ? r : store_id_revoke(c, args[0], args[1], args[2]);
-    r = end_write(c, r);
+    r = store_end(c, r);
     identity_changed(req->app->identity);
     if (r == -ENOENT) {
         return ks_fail(req, 404, "Could not find role assignment with role: %.64s, user or"

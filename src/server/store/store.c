@@ -393,6 +393,16 @@ store_rollback(struct store_conn *c)
     pthread_mutex_unlock(&c->store->write_mutex);
 }
 
+int
+store_end(struct store_conn *c, int r)
+{
+    if (r) {
+        store_rollback(c);
+        return r;
+    }
+    return store_commit(c);
+}
+
 static void
 heard(const char *channel, void *aux)
 {

@@ -70,6 +70,9 @@ int store_begin(struct store_conn *c);
 int store_commit(struct store_conn *c);
 /* Rolls back the open write transaction (no-op without one). */
 void store_rollback(struct store_conn *c);
+/* Ends the open write transaction by the work's outcome 'r': commits when 'r' is 0,
+ * else rolls back.  Returns 'r', or the commit's error.  Every writer ends this way. */
+int store_end(struct store_conn *c, int r);
 
 /* --- Listing -------------------------------------------------------------------- */
 
