@@ -115,7 +115,8 @@ log_warnings(struct buf *warnings)
     }
 }
 
-/* What other servers on the same database tell this one (store_watch()). */
+/* What other servers on the same database tell this one (store_watch()), and this
+ * server's own commits to the change feed (store_on_feed_commit()). */
 struct watch_targets {
     struct http_server *http;
     struct identity *identity;
@@ -241,9 +242,10 @@ main(int argc, char **argv)
         log_err("%s", buf_cstr(&error));
         goto out_store;
     }
+    targets = (struct watch_targets) { http, app.identity };
+    store_on_feed_commit(app.store, heard_changes, &targets);
     log_info("neutrino-server listening on http://%s:%d (auth_strategy=%s, %u workers)",
              cfg.bind_host, http_server_port(http), cfg.auth_strategy, worker_threads(&cfg));
-    targets = (struct watch_targets) { http, app.identity };
     if (store_watch(app.store, &watch_ops, &targets, &error)) {
         log_err("%s", buf_cstr(&error));
         http_server_stop(http);

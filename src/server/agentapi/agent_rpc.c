@@ -21,6 +21,7 @@
 #include "api/common.h"
 #include "app.h"
 #include "config.h"
+#include "core/changes.h"
 #include "dhcp/dhcp_sched.h"
 #include "http/request.h"
 #include "log.h"
@@ -155,11 +156,11 @@ agent_rpc_report(struct request *req, char *const args[])
     r = STREQ(outcome, "new") ? store_agent_insert(c, &a) : store_agent_update(c, &a);
     if (!r && STREQ(type, DHCP_AGENT_TYPE)) {
         /* Each DHCP report is the scheduler's clock: dead agents' networks move. */
-        r = dhcp_on_report(req, c);
+        r = dhcp_on_report(req->app->cfg, c);
     }
     if (!r && vteps && json_object_get(conf, "tunneling_ip")) {
         /* Other agents' l2population tables now miss (or have a stale) VTEP. */
-        r = api_change(req, c, "", "fdb_all", a.id, "") ? -EIO : 0;
+        r = changes_record(c, "", CHANGE_FDB_ALL, a.id, "");
     }
     if (!r) {
         r = store_change_bounds(c, &first, &last);
@@ -279,7 +280,7 @@ device_details(struct request *req, struct store_conn *c, const char *host, cons
     }
     r = retry_binding(req, c, &p, &n);
     if (!r && STREQ(p.binding_vif_type, "bridge")) {
-        r = port_set_status(req, c, &p, &n, p.admin_state_up ? "BUILD" : "DOWN");
+        r = port_set_status(c, &p, &n, p.admin_state_up ? "BUILD" : "DOWN");
         if (!r) {
             *ret = port_details(device, &p, &n);
         }
@@ -379,8 +380,8 @@ device_status(struct request *req, struct store_conn *c, const char *host, const
         r = store_network_get(c, p.network_id, NULL, &n);
         if (!r) {
             /* Up clears the L2 block (ACTIVE if no other remains); down always lands. */
-            r = up ? provisioning_complete(req, c, &p, &n, PROVISIONING_L2)
-                   : port_set_status(req, c, &p, &n, "DOWN");
+            r = up ? provisioning_complete(c, &p, &n, PROVISIONING_L2)
+                   : port_set_status(c, &p, &n, "DOWN");
             network_done(&n);
         }
     }
@@ -483,11 +484,11 @@ agent_rpc_changes(struct request *req, char *const args[])
     struct change_list l = { NULL, 0 };
     const char *host;
     int64_t after = 0, wait = 0, first = 0, last = 0;
-    const char *audience = request_param(req, "agent");
+    /* Linux-bridge agents (the default) and DHCP agents follow different changes. */
+    const char *audience = agent_audience_name(
+        agent_audience_parse(request_param(req, AGENT_PARAM_AUDIENCE)));
     int r;
 
-    /* Linux-bridge agents (the default) and DHCP agents follow different changes. */
-    audience = audience && STREQ(audience, "dhcp") ? "dhcp" : "l2";
     if (!c || rpc_check_caller(req) || !(host = rpc_host_param(req))
         || int_param(req, "after", 0, INT64_MAX, &after)
         || int_param(req, "wait", DEFAULT_WAIT_S, MAX_WAIT_S, &wait)) {

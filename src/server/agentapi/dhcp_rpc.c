@@ -147,7 +147,7 @@ dhcp_rpc_sync(struct request *req, char *const args[])
         return -1;
     }
     networks = json_array();
-    r = dhcp_on_report(req, c);
+    r = dhcp_on_report(req->app->cfg, c);
     r = r ? r : store_dhcp_networks_of_agent(c, a.id, add_id, networks);
     r = r ? r : store_change_bounds(c, &first, &last);
     r = store_end(c, r);
@@ -533,7 +533,7 @@ dhcp_rpc_ready(struct request *req, char *const args[])
         }
         r = store_network_get(c, p.network_id, NULL, &n);
         if (!r) {
-            r = provisioning_complete(req, c, &p, &n, PROVISIONING_DHCP);
+            r = provisioning_complete(c, &p, &n, PROVISIONING_DHCP);
             network_done(&n);
             n_ready++;
         }

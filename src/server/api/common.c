@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "core/changes.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "util.h"
@@ -209,27 +210,16 @@ int
 api_change(struct request *req, struct store_conn *c, const char *host, const char *kind,
            const char *object_id, const char *network_id)
 {
-    /* Network changes concern every agent; the rest, only linux-bridge agents. */
-    const char *audience = str_startswith(kind, "network_") ? "" : "l2";
-    int r = store_change_add(c, host, audience, kind, object_id, network_id);
+    int r = changes_record(c, host, change_kind_parse(kind), object_id, network_id);
 
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    req->feed_changed = true;
-    return 0;
+    return r ? api_fail_internal(req, r) : 0;
 }
 
 int
 api_change_dhcp(struct request *req, struct store_conn *c, const char *network_id,
                 const char *kind, const char *object_id)
 {
-    int n = 0;
-    int r = store_change_add_dhcp(c, network_id, kind, object_id, &n);
+    int r = changes_record_dhcp(c, network_id, change_kind_parse(kind), object_id);
 
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    req->feed_changed = req->feed_changed || n > 0;
-    return 0;
+    return r ? api_fail_internal(req, r) : 0;
 }

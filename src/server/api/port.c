@@ -686,7 +686,7 @@ port_create_one(struct request *req, struct store_conn *c, const json_t *item, c
                                          p.network_id)) {
         goto fail;
     }
-    r = provisioning_setup(req, c, &p, true, true);
+    r = provisioning_setup(c, &p, true, true);
     if (r) {
         api_fail_internal(req, r);
         goto fail;
@@ -854,7 +854,7 @@ port_rebind(struct request *req, struct store_conn *c, const json_t *item, struc
         if (!STREQ(old_host, p->binding_host_id) && !STREQ(p->status, "DOWN")) {
             snprintf(p->status, sizeof p->status, "DOWN");
         }
-        r = provisioning_setup(req, c, p, true, false);
+        r = provisioning_setup(c, p, true, false);
         if (r) {
             return api_fail_internal(req, r);
         }
@@ -939,7 +939,7 @@ port_apply_update(struct request *req, struct store_conn *c, const json_t *item,
     }
     /* New addresses or MAC: the DHCP agents must confirm the new host entries. */
     if (attr_has(item, "fixed_ips") || attr_has(item, "mac_address")) {
-        r = provisioning_setup(req, c, p, false, true);
+        r = provisioning_setup(c, p, false, true);
         if (r) {
             return api_fail_internal(req, r);
         }

@@ -387,7 +387,7 @@ eui64_add(const struct port *p, void *aux)
 static int
 subnet_tell_dhcp(struct request *req, struct store_conn *c, const struct subnet *s)
 {
-    int r = s->enable_dhcp ? dhcp_schedule_network(req, c, s->network_id) : 0;
+    int r = s->enable_dhcp ? dhcp_schedule_network(req->app->cfg, c, s->network_id) : 0;
 
     if (!r && api_change_dhcp(req, c, s->network_id, "dhcp_network", s->network_id)) {
         r = -EIO;

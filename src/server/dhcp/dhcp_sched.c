@@ -9,10 +9,9 @@
 #include <jansson.h>
 #include <uuid/uuid.h>
 
-#include "api/common.h"
 #include "app.h"
 #include "config.h"
-#include "http/request.h"
+#include "core/changes.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
 #include "store/store.h"
@@ -34,32 +33,26 @@ dhcp_device_id(const char *host, const char *network_id, char out[DHCP_DEVICE_ID
 
 /* The "dhcp_network" change that makes one agent look at a network again. */
 static int
-tell_agent(struct request *req, struct store_conn *c, const struct agent *a,
-           const char *network_id)
+tell_agent(struct store_conn *c, const struct agent *a, const char *network_id)
 {
-    int r = store_change_add(c, a->host, "dhcp", "dhcp_network", network_id, network_id);
-
-    if (!r) {
-        req->feed_changed = true;
-    }
-    return r;
+    return changes_record(c, a->host, CHANGE_DHCP_NETWORK, network_id, network_id);
 }
 
 int
-dhcp_add_network(struct request *req, struct store_conn *c, const char *network_id,
+dhcp_add_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
                  const struct agent *a)
 {
     int r = store_dhcp_bind(c, network_id, a->id);
 
     if (!r) {
         log_info("network %s scheduled to the DHCP agent on %.64s", network_id, a->host);
-        r = tell_agent(req, c, a, network_id);
+        r = tell_agent(c, a, network_id);
     }
     return r;
 }
 
 int
-dhcp_remove_network(struct request *req, struct store_conn *c, const char *network_id,
+dhcp_remove_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
                     const struct agent *a, bool notify)
 {
     char device_id[DHCP_DEVICE_ID_LEN];
@@ -76,13 +69,13 @@ dhcp_remove_network(struct request *req, struct store_conn *c, const char *netwo
         free(p.device_id);
         p.device_id = xstrdup(DHCP_RESERVED_DEVICE_ID);
         p.std.revision_number++;
-        api_now(p.std.updated_at);
+        time_iso8601_now(p.std.updated_at);
         r = store_port_update(c, &p);
         port_done(&p);
     }
     r = r == -ENOENT ? 0 : r;
     if (!r && notify) {
-        r = tell_agent(req, c, a, network_id);
+        r = tell_agent(c, a, network_id);
     }
     return r;
 }
@@ -118,9 +111,8 @@ collect_pair(const char *a, const char *b, void *aux)
 }
 
 int
-dhcp_schedule_network(struct request *req, struct store_conn *c, const char *network_id)
+dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c, const char *network_id)
 {
-    const struct server_config *cfg = req->app->cfg;
     json_t *candidates = json_array(), *row;
     struct network n;
     bool has_dhcp = false;
@@ -155,7 +147,7 @@ dhcp_schedule_network(struct request *req, struct store_conn *c, const char *net
         snprintf(a.host, sizeof a.host, "%s", json_string_value(json_array_get(row, 1)));
         r = linuxbridge_bind(cfg, c, a.host, "normal", &n.segment, &b);
         if (!r && STREQ(b.vif_type, "bridge")) {
-            r = dhcp_add_network(req, c, network_id, &a);
+            r = dhcp_add_network(cfg, c, network_id, &a);
             wanted--;
         }
     }
@@ -165,9 +157,8 @@ dhcp_schedule_network(struct request *req, struct store_conn *c, const char *net
 }
 
 int
-dhcp_on_report(struct request *req, struct store_conn *c)
+dhcp_on_report(const struct server_config *cfg, struct store_conn *c)
 {
-    const struct server_config *cfg = req->app->cfg;
     json_t *rows = json_array(), *row;
     size_t i;
     int r = 0;
@@ -186,7 +177,7 @@ dhcp_on_report(struct request *req, struct store_conn *c)
         log_warn("moving network %s off the DHCP agent on %.64s: it has not reported for"
                  " %d s", network_id, a.host, 2 * cfg->agent_down_time);
         /* The dead agent is not told: when it returns it resynchronises anyway. */
-        r = dhcp_remove_network(req, c, network_id, &a, false);
+        r = dhcp_remove_network(cfg, c, network_id, &a, false);
         agent_done(&a);
     }
     json_array_clear(rows);
@@ -194,7 +185,7 @@ dhcp_on_report(struct request *req, struct store_conn *c)
         /* Networks short of agents: just moved, or none could carry them before. */
         r = store_dhcp_unscheduled(c, cfg->dhcp_agents_per_network, collect_id, rows);
         json_array_foreach (rows, i, row) {
-            r = r ? r : dhcp_schedule_network(req, c, json_string_value(row));
+            r = r ? r : dhcp_schedule_network(cfg, c, json_string_value(row));
         }
     }
     json_decref(rows);

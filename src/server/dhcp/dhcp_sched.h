@@ -10,11 +10,13 @@
 
 #include <stdbool.h>
 
+#include "agent_proto.h"
+
 struct agent;
-struct request;
+struct server_config;
 struct store_conn;
 
-#define DHCP_AGENT_TYPE "DHCP agent"
+#define DHCP_AGENT_TYPE AGENT_TYPE_DHCP
 #define DHCP_RESERVED_DEVICE_ID "reserved_dhcp_port"
 /* "dhcp" + UUID + "-" + network id + NUL. */
 #define DHCP_DEVICE_ID_LEN (4 + 36 + 1 + 36 + 1)
@@ -25,19 +27,19 @@ void dhcp_device_id(const char *host, const char *network_id, char out[DHCP_DEVI
 
 /* Gives the network agents up to dhcp_agents_per_network, if it has a DHCP subnet.
  * All functions return 0 or a negative errno. */
-int dhcp_schedule_network(struct request *req, struct store_conn *c, const char *network_id);
+int dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c, const char *network_id);
 
 /* Makes 'a' host the network (admin's choice or the scheduler's); -EEXIST if it does. */
-int dhcp_add_network(struct request *req, struct store_conn *c, const char *network_id,
+int dhcp_add_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
                      const struct agent *a);
 
 /* Stops 'a' hosting the network; its DHCP port is kept for the next agent (device_id
  * reserved_dhcp_port).  'notify' tells the agent.  -ENOENT if it did not host it. */
-int dhcp_remove_network(struct request *req, struct store_conn *c, const char *network_id,
+int dhcp_remove_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
                         const struct agent *a, bool notify);
 
 /* What a DHCP agent's report triggers: networks moved off dead agents, and every
  * network short of agents scheduled. */
-int dhcp_on_report(struct request *req, struct store_conn *c);
+int dhcp_on_report(const struct server_config *cfg, struct store_conn *c);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/common.h"
+#include "core/changes.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -30,7 +30,7 @@ provisioning_exempt(const char *device_owner)
 }
 
 int
-provisioning_setup(struct request *req, struct store_conn *c, const struct port *p, bool l2,
+provisioning_setup(struct store_conn *c, const struct port *p, bool l2,
                    bool dhcp)
 {
     bool needs_dhcp = false;
@@ -57,7 +57,7 @@ provisioning_setup(struct request *req, struct store_conn *c, const struct port 
 }
 
 int
-provisioning_complete(struct request *req, struct store_conn *c, struct port *p,
+provisioning_complete(struct store_conn *c, struct port *p,
                       const struct network *n, const char *entity)
 {
     int64_t left = 0;
@@ -76,13 +76,13 @@ provisioning_complete(struct request *req, struct store_conn *c, struct port *p,
         return r;
     }
     if (p->admin_state_up && STREQ(p->binding_vif_type, "bridge")) {
-        r = port_set_status(req, c, p, n, "ACTIVE");
+        r = port_set_status(c, p, n, "ACTIVE");
     }
     return r;
 }
 
 int
-port_set_status(struct request *req, struct store_conn *c, struct port *p,
+port_set_status(struct store_conn *c, struct port *p,
                 const struct network *n, const char *status)
 {
     bool fdb = STREQ(n->segment.network_type, "vxlan")
@@ -94,10 +94,10 @@ port_set_status(struct request *req, struct store_conn *c, struct port *p,
     }
     snprintf(p->status, sizeof p->status, "%s", status);
     p->std.revision_number++;
-    api_now(p->std.updated_at);
+    time_iso8601_now(p->std.updated_at);
     r = store_port_update(c, p);
     if (!r && fdb) {
-        r = api_change(req, c, "", "fdb", p->network_id, p->network_id) ? -EIO : 0;
+        r = changes_record(c, "", CHANGE_FDB, p->network_id, p->network_id);
     }
     return r;
 }

@@ -12,7 +12,6 @@
 
 #include "model.h"
 
-struct request;
 struct store_conn;
 
 #define PROVISIONING_L2 "L2"
@@ -23,18 +22,18 @@ bool provisioning_exempt(const char *device_owner);
 
 /* Records the blocks of a port: 'l2' after its binding changed, 'dhcp' after its
  * addresses or MAC changed.  Returns 0 or a negative errno. */
-int provisioning_setup(struct request *req, struct store_conn *c, const struct port *p,
+int provisioning_setup(struct store_conn *c, const struct port *p,
                        bool l2, bool dhcp);
 
 /* 'entity' is done with 'p' (on network 'n'): clears its block and, when none remains,
  * turns a bound, admin-up port ACTIVE.  Returns 0 or a negative errno. */
-int provisioning_complete(struct request *req, struct store_conn *c, struct port *p,
+int provisioning_complete(struct store_conn *c, struct port *p,
                           const struct network *n, const char *entity);
 
 /* Sets and stores a port's status (revision bumped).  On vxlan networks an ACTIVE port
  * entering or leaving changes what other agents flood to, so it writes an "fdb"
  * change.  Returns 0 or a negative errno. */
-int port_set_status(struct request *req, struct store_conn *c, struct port *p,
+int port_set_status(struct store_conn *c, struct port *p,
                     const struct network *n, const char *status);
 
 #endif

@@ -365,6 +365,7 @@ store_commit(struct store_conn *c)
     } else {
         rc = db_exec(c->db, "COMMIT", NULL);
     }
+    bool feed_moved = c->notify_changes;
     c->notify_changes = false;
 
     if (rc != DB_OK) {
@@ -378,7 +379,17 @@ store_commit(struct store_conn *c)
     }
     c->in_write = false;
     pthread_mutex_unlock(&c->store->write_mutex);
+    if (!r && feed_moved && c->store->feed_hook) {
+        c->store->feed_hook(c->store->feed_hook_aux);
+    }
     return r;
+}
+
+void
+store_on_feed_commit(struct store *s, void (*fn)(void *aux), void *aux)
+{
+    s->feed_hook = fn;
+    s->feed_hook_aux = aux;
 }
 
 void

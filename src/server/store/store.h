@@ -60,6 +60,10 @@ int store_watch(struct store *s, const struct store_watch_ops *ops, void *aux,
                 struct buf *error);
 void store_unwatch(struct store *s);
 void store_notify_identity(struct store *s);
+/* Calls 'fn(aux)' after each commit of this process that added to the change feed, so
+ * long-polls parked on the feed wake at once (store_watch() covers the other servers).
+ * Set once, before serving. */
+void store_on_feed_commit(struct store *s, void (*fn)(void *aux), void *aux);
 /* Schema version the database is at (for logs). */
 int store_schema_version(struct store *s);
 /* The calling thread's connection, opened on first use. NULL on failure (logged). */
@@ -290,9 +294,10 @@ int store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux);
  * ("l2", "dhcp", or "" = every agent). */
 int store_change_add(struct store_conn *c, const char *host, const char *audience,
                      const char *kind, const char *object_id, const char *network_id);
-/* Appends a change for the DHCP agents hosting 'network_id'; '*ret_n' says how many. */
-int store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *kind,
-                          const char *object_id, int *ret_n);
+/* Appends a change of 'audience' for the hosts of the DHCP agents hosting
+ * 'network_id'. */
+int store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *audience,
+                          const char *kind, const char *object_id);
 /* Changes after 'after' for 'host' (its own and the everyone ones) and 'audience', in
  * order, at most 'limit'. */
 typedef int store_change_cb(const struct change *, void *aux);

@@ -20,6 +20,8 @@ struct store {
     struct db_listener *listener;   /* store_watch(); NULL on SQLite. */
     const struct store_watch_ops *watch_ops;
     void *watch_aux;
+    void (*feed_hook)(void *aux);   /* store_on_feed_commit(). */
+    void *feed_hook_aux;
     int version;                    /* Schema version after migration. */
 };
 

@@ -1,0 +1,118 @@
+/* The change feed agents follow: rows appended inside write transactions, read by
+ * sequence number, pruned from the oldest end.  What the rows mean is the agent
+ * protocol's (agent_proto.h); this file only stores them. */
+#include <assert.h>
+#include <errno.h>
+
+#include "model.h"
+#include "store_conn.h"
+
+int
+store_change_add(struct store_conn *c, const char *host, const char *audience,
+                 const char *kind, const char *object_id, const char *network_id)
+{
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
+                                    " network_id) VALUES (?, ?, ?, ?, ?)");
+
+    /* Sequence numbers are committed in order only because every change is written
+     * under the write lock (store.c); agents rely on that order. */
+    assert(c->in_write);
+
+    if (!st) {
+        return -EIO;
+    }
+    db_bind_text(st, 1, host ? host : "");
+    db_bind_text(st, 2, audience ? audience : "");
+    db_bind_text(st, 3, kind);
+    db_bind_text(st, 4, object_id);
+    db_bind_text(st, 5, network_id ? network_id : "");
+    c->notify_changes = true;
+    return conn_exec_stmt(c, st, "add change");
+}
+
+int
+store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *audience,
+                      const char *kind, const char *object_id)
+{
+    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
+                                    " network_id) SELECT a.host, ?4, ?2, ?3, ?1"
+                                    " FROM network_dhcp_agents b JOIN agents a"
+                                    " ON a.id = b.agent_id WHERE b.network_id = ?1");
+
+    assert(c->in_write);            /* as in store_change_add() */
+
+    if (!st) {
+        return -EIO;
+    }
+    db_bind_text(st, 1, network_id);
+    db_bind_text(st, 2, kind);
+    db_bind_text(st, 3, object_id);
+    db_bind_text(st, 4, audience);
+    c->notify_changes = true;
+    return conn_exec_stmt(c, st, "add dhcp change");
+}
+
+int
+store_change_foreach(struct store_conn *c, const char *host, const char *audience,
+                     int64_t after, int limit, store_change_cb *cb, void *aux)
+{
+    struct db_stmt *st = conn_stmt(c, "SELECT seq, kind, object_id, network_id, host FROM changes"
+                                    " WHERE seq > ?1 AND (host = ?2 OR host = '')"
+                                    " AND (audience = '' OR audience = ?4)"
+                                    " ORDER BY seq LIMIT ?3");
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    db_bind_int(st, 1, after);
+    db_bind_text(st, 2, host);
+    db_bind_int(st, 3, limit);
+    db_bind_text(st, 4, audience);
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct change ch = {
+            db_col_int(st, 0), (const char *) db_col_text(st, 1),
+            (const char *) db_col_text(st, 2), (const char *) db_col_text(st, 3),
+            (const char *) db_col_text(st, 4),
+        };
+        r = cb(&ch, aux);
+        if (r) {
+            break;
+        }
+    }
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "changes");
+}
+
+int
+store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last)
+{
+    /* Pruning always keeps the newest rows (store_change_prune), so MAX(seq) is the
+     * last number ever given; both are index look-ups. */
+    struct db_stmt *st = conn_stmt(c, "SELECT (SELECT MIN(seq) FROM changes),"
+                                    " (SELECT MAX(seq) FROM changes)");
+    int rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *ret_first = db_col_int(st, 0);
+        *ret_last = db_col_int(st, 1);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? 0 : conn_error(c, rc, "change bounds");
+}
+
+int
+store_change_prune(struct store_conn *c, int64_t seq)
+{
+    struct db_stmt *st = conn_stmt(c, "DELETE FROM changes WHERE seq <= ?");
+
+    if (!st) {
+        return -EIO;
+    }
+    db_bind_int(st, 1, seq);
+    return conn_exec_stmt(c, st, "prune changes");
+}
