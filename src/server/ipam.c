@@ -328,3 +328,50 @@ ipam_release(struct store_conn *c, const struct subnet *s, const struct ip_addr 
     free(pools);
     return r;
 }
+
+int
+ipam_allocate_any(struct store_conn *c, const struct subnet *s, const struct port *p,
+                  bool random)
+{
+    /* DHCP ports always take the lowest free address (Zed's prefer-next), so a
+     * network's DHCP server sits at a predictable address whatever the order. */
+    bool dhcp = STREQ(p->device_owner, "network:dhcp")
+                || STREQ(p->device_owner, "network:distributed");
+    struct ip_addr a;
+    int r = ipam_take_any(c, s, random && !dhcp, &a);
+
+    return r ? r : store_alloc_insert(c, s->std.id, p->network_id, &a, p->std.id);
+}
+
+int
+ipam_allocate(struct store_conn *c, const struct subnet *s, const struct port *p,
+              const struct ip_addr *a)
+{
+    /* The allocation row is the guard against two holders; take the range after. */
+    int r = store_alloc_insert(c, s->std.id, p->network_id, a, p->std.id);
+
+    return r ? r : ipam_take_address(c, s, a);
+}
+
+int
+ipam_allocate_eui64(struct store_conn *c, const struct subnet *s, const struct port *p,
+                    struct ip_addr *ret)
+{
+    struct cidr prefix;
+    struct mac m;
+
+    if (cidr_parse(s->cidr, &prefix) || mac_parse(p->mac_address, &m)) {
+        return -EINVAL;
+    }
+    ipam_eui64(&prefix, &m, ret);
+    return ipam_allocate(c, s, p, ret);
+}
+
+bool
+ipam_subnet_is_auto_address(const struct subnet *s)
+{
+    const char *mode = s->ipv6_address_mode;
+
+    return s->ip_version == 6 && mode
+           && (STREQ(mode, "slaac") || STREQ(mode, "dhcpv6-stateless"));
+}

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/errors.h"
+#include "core/error.h"
 #include "ip.h"
 #include "mac.h"
 #include "model.h"
@@ -71,5 +71,21 @@ int ipam_take_any(struct store_conn *c, const struct subnet *s, bool random,
 int ipam_take_address(struct store_conn *c, const struct subnet *s, const struct ip_addr *a);
 /* Releases 'a' of 'subnet' (allocation row and free range). */
 int ipam_release(struct store_conn *c, const struct subnet *s, const struct ip_addr *a);
+
+/* Port addresses: the allocation row and the free range taken together. */
+/* Gives port 'p' an address of 's' chosen here: the lowest free one, or a random one
+ * when 'random' ([ipam] allocation_order) — but DHCP ports always the lowest.
+ * -ENOSPC when 's' is full. */
+int ipam_allocate_any(struct store_conn *c, const struct subnet *s, const struct port *p,
+                      bool random);
+/* Gives port 'p' the address 'a' of 's'; -EEXIST if another port holds it. */
+int ipam_allocate(struct store_conn *c, const struct subnet *s, const struct port *p,
+                  const struct ip_addr *a);
+/* Gives port 'p' its EUI-64 address on the automatic-address subnet 's' ('*ret': the
+ * address, also when another port holds it: -EEXIST). */
+int ipam_allocate_eui64(struct store_conn *c, const struct subnet *s, const struct port *p,
+                        struct ip_addr *ret);
+/* True for IPv6 subnets whose ports get EUI-64 addresses (SLAAC, DHCPv6-stateless). */
+bool ipam_subnet_is_auto_address(const struct subnet *s);
 
 #endif

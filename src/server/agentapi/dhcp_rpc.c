@@ -20,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/common.h"
-#include "api/port.h"
 #include "app.h"
+#include "core/dhcp_port.h"
 #include "dhcp/dhcp_sched.h"
+#include "http/errors.h"
 #include "http/request.h"
 #include "log.h"
 #include "ml2/provisioning.h"
@@ -108,12 +108,6 @@ subnet_json(const struct subnet *s)
                      json_text_or_null(s->ipv6_ra_mode));
 }
 
-static bool
-subnet_served(const struct subnet *s)
-{
-    return s->enable_dhcp && !(s->ipv6_address_mode && STREQ(s->ipv6_address_mode, "slaac"));
-}
-
 /* --- sync ------------------------------------------------------------------------ */
 
 static int
@@ -126,7 +120,7 @@ add_id(const char *id, void *aux)
 int
 dhcp_rpc_sync(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     const char *host, *unused;
     int64_t first = 0, last = 0;
     json_t *body, *networks;
@@ -176,145 +170,6 @@ add_port(const struct port *p, void *aux)
     return 0;
 }
 
-/* True if 'fixed_ips' (JSON) has an address on subnet 'id'. */
-static bool
-has_subnet(const json_t *fixed_ips, const char *id)
-{
-    const json_t *f;
-    size_t i;
-
-    json_array_foreach (fixed_ips, i, f) {
-        const char *s = json_string_value(json_object_get(f, "subnet_id"));
-        if (s && STREQ(s, id)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* The fixed_ips the DHCP port should have: its current address on every served subnet,
- * a new one where it has none; NULL when nothing needs to change. */
-static json_t *
-wanted_fixed_ips(const struct port *p, const struct net_view *v)
-{
-    json_t *now = fixed_ips_of(p), *want = json_array(), *f;
-    bool change = false;
-    size_t i;
-
-    json_array_foreach (now, i, f) {
-        const char *s = json_string_value(json_object_get(f, "subnet_id"));
-        bool keep = false;
-        for (size_t k = 0; s && k < v->n_subnets; k++) {
-            keep = keep || (STREQ(v->subnets[k].std.id, s) && subnet_served(&v->subnets[k]));
-        }
-        if (keep) {
-            json_array_append(want, f);
-        }
-        change = change || !keep;
-    }
-    for (size_t k = 0; k < v->n_subnets; k++) {
-        if (subnet_served(&v->subnets[k]) && !has_subnet(now, v->subnets[k].std.id)) {
-            json_array_append_new(want, json_pack("{s:s}", "subnet_id", v->subnets[k].std.id));
-            change = true;
-        }
-    }
-    json_decref(now);
-    if (!change) {
-        json_decref(want);
-        return NULL;
-    }
-    return want;
-}
-
-/* Makes sure 'host' has its DHCP port on the network, bound to it, with an address on
- * every served subnet: its own port, else a reserved one taken over, else a new one.
- * Returns 0 with 'ret' filled, or -1 after answering. */
-static int
-ensure_dhcp_port(struct request *req, struct store_conn *c, const char *host,
-                 const struct network *n, const struct net_view *v, struct port *ret)
-{
-    char device_id[DHCP_DEVICE_ID_LEN], id[ID_LEN];
-    json_t *item = NULL, *fixed;
-    int r;
-
-    dhcp_device_id(host, n->std.id, device_id);
-    r = store_port_by_device(c, n->std.id, device_id, ret);
-    if (r == -ENOENT) {
-        r = store_port_by_device(c, n->std.id, DHCP_RESERVED_DEVICE_ID, ret);
-        if (!r) {
-            log_info("DHCP agent on %.64s takes over the reserved DHCP port %s", host,
-                     ret->std.id);
-            item = json_pack("{s:s,s:s}", "device_id", device_id, "binding:host_id", host);
-        }
-    }
-    if (r == -ENOENT) {
-        json_t *ips = json_array();
-        for (size_t k = 0; k < v->n_subnets; k++) {
-            if (subnet_served(&v->subnets[k])) {
-                json_array_append_new(ips, json_pack("{s:s}", "subnet_id",
-                                                     v->subnets[k].std.id));
-            }
-        }
-        item = json_pack("{s:s,s:s,s:s,s:b,s:s,s:s,s:s,s:o}", "network_id", n->std.id,
-                         "project_id", n->std.project_id, "name", "", "admin_state_up", 1,
-                         "device_id", device_id, "device_owner", "network:dhcp",
-                         "binding:host_id", host, "fixed_ips", ips);
-        r = port_create_internal(req, c, item, id);
-        json_decref(item);
-        if (r) {
-            return -1;
-        }
-        r = store_port_get(c, id, NULL, ret);
-        return r ? api_fail_internal(req, r) : 0;
-    }
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    if (!item && !STREQ(ret->binding_host_id, host)) {
-        item = json_pack("{s:s}", "binding:host_id", host);
-    }
-    fixed = wanted_fixed_ips(ret, v);
-    if (fixed) {
-        item = item ? item : json_object();
-        json_object_set_new(item, "fixed_ips", fixed);
-    }
-    if (item) {
-        r = port_update_internal(req, c, ret, item);
-        json_decref(item);
-        if (r) {
-            port_done(ret);
-            return -1;
-        }
-        port_done(ret);
-        r = store_port_by_device(c, n->std.id, device_id, ret);
-        return r ? api_fail_internal(req, r) : 0;
-    }
-    return 0;
-}
-
-/* Deletes the host's DHCP port of the network, if it has one. */
-static int
-release_dhcp_port(struct request *req, struct store_conn *c, const char *host,
-                  const char *network_id)
-{
-    char device_id[DHCP_DEVICE_ID_LEN];
-    struct port p;
-    int r;
-
-    dhcp_device_id(host, network_id, device_id);
-    r = store_port_by_device(c, network_id, device_id, &p);
-    if (r == -ENOENT) {
-        return 0;
-    }
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    log_info("releasing DHCP port %s of network %s on %.64s", p.std.id, network_id, host);
-    r = port_delete_internal(req, c, &p);
-    port_done(&p);
-    return r;
-}
-
 static int
 is_me(const struct agent *a, void *aux)
 {
@@ -329,8 +184,11 @@ is_me(const struct agent *a, void *aux)
 int
 dhcp_rpc_network(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     struct net_view v = { NULL, 0, NULL };
+    struct context service;
+    struct api_error err;
+    struct op op = { req->app, &service, c, &err };
     const char *host, *network_id, *me;
     bool serve = false;
     json_t *body, *out = NULL;
@@ -342,6 +200,7 @@ dhcp_rpc_network(struct request *req, char *const args[])
     if (!c || !(body = dhcp_body(req, &host, &network_id))) {
         return -1;
     }
+    context_service(&service);
     if (!network_id) {
         json_decref(body);
         return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'network_id' is required.");
@@ -371,16 +230,18 @@ dhcp_rpc_network(struct request *req, char *const args[])
         goto fail_net;
     }
     for (size_t k = 0; k < v.n_subnets; k++) {
-        serve = serve || subnet_served(&v.subnets[k]);
+        serve = serve || dhcp_subnet_served(&v.subnets[k]);
     }
     serve = serve && n.admin_state_up && !me;
     if (!serve) {
         /* Not (or no longer) for this agent: its port goes, the agent tears down. */
-        if (release_dhcp_port(req, c, host, network_id)) {
+        if (core_dhcp_port_release(&op, host, network_id)) {
+            api_fail_with(req, &err);
             goto fail_net;
         }
         out = json_pack("{s:s,s:b,s:b}", "network_id", network_id, "hosted", !me, "serve", 0);
-    } else if (ensure_dhcp_port(req, c, host, &n, &v, &dp)) {
+    } else if (core_dhcp_port_ensure(&op, host, &n, v.subnets, v.n_subnets, &dp)) {
+        api_fail_with(req, &err);
         goto fail_net;
     } else {
         json_t *subnets = json_array();
@@ -458,7 +319,7 @@ id_list(struct request *req, const json_t *body, const char *key)
 int
 dhcp_rpc_ports(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     const char *host, *network_id;
     const json_t *ids, *id;
     json_t *body, *out;
@@ -503,7 +364,7 @@ dhcp_rpc_ports(struct request *req, char *const args[])
 int
 dhcp_rpc_ready(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     const char *host, *unused;
     const json_t *ids, *id;
     json_t *body;

@@ -121,34 +121,10 @@ api_fail_internal(struct request *req, int err)
 }
 
 int
-api_error_set(struct api_error *err, enum api_err kind, const char *fmt, ...)
-{
-    va_list ap;
-
-    err->kind = kind;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-int
-api_error_invalid(struct api_error *err, const char *fmt, ...)
-{
-    va_list ap;
-
-    err->kind = API_ERR_INVALID_INPUT;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-int
 api_fail_with(struct request *req, const struct api_error *err)
 {
     if (err->kind == API_ERR_INTERNAL) {
-        return api_fail_internal(req, -EIO);
+        return api_fail_internal(req, err->errnum ? err->errnum : -EIO);
     }
     return api_fail(req, err->kind, "%s", err->message);
 }

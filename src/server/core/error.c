@@ -1,0 +1,41 @@
+/* Filling domain errors; see error.h. */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int
+api_error_set(struct api_error *err, enum api_err kind, const char *fmt, ...)
+{
+    va_list ap;
+
+    err->kind = kind;
+    err->errnum = 0;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int
+api_error_invalid(struct api_error *err, const char *fmt, ...)
+{
+    va_list ap;
+
+    err->kind = API_ERR_INVALID_INPUT;
+    err->errnum = 0;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int
+api_error_internal(struct api_error *err, int errnum)
+{
+    err->kind = API_ERR_INTERNAL;
+    err->errnum = errnum;
+    snprintf(err->message, sizeof err->message, "%s", strerror(-errnum));
+    return -1;
+}

@@ -1,0 +1,829 @@
+/* Ports in the domain core; see port.h.  The checks run in Neutron's order, which
+ * decides which of several errors a client sees: ownership, network, policy, binding,
+ * MAC, then addresses. */
+#include "port.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "core/changes.h"
+#include "ipam.h"
+#include "log.h"
+#include "ml2/mech_linuxbridge.h"
+#include "ml2/provisioning.h"
+#include "store/store.h"
+#include "util.h"
+
+LOG_MODULE("core");
+
+/* Attempts at a random MAC before giving up (Neutron retries the whole create). */
+#define MAC_ATTEMPTS 20
+
+bool
+port_spec_empty(const struct port_spec *spec)
+{
+    return !spec->project_id && !spec->network_id && !spec->name && !spec->description
+           && !spec->mac_address && !spec->device_id && !spec->device_owner
+           && !spec->binding_host_id && !spec->binding_vnic_type
+           && !spec->binding_profile_json && !spec->has_admin_state_up && !spec->has_fixed_ips;
+}
+
+/* --- Address allocation --------------------------------------------------------- */
+
+/* The network's subnets, read once per port. */
+struct net_subnets {
+    struct subnet *items;
+    size_t n;
+};
+
+static void
+net_subnets_done(struct net_subnets *ns)
+{
+    for (size_t i = 0; i < ns->n; i++) {
+        subnet_done(&ns->items[i]);
+    }
+    free(ns->items);
+}
+
+static struct subnet *
+subnet_by_id(struct net_subnets *ns, const char *id)
+{
+    for (size_t i = 0; i < ns->n; i++) {
+        if (STREQ(ns->items[i].std.id, id)) {
+            return &ns->items[i];
+        }
+    }
+    return NULL;
+}
+
+/* The subnet of the network where 'a' is a valid port address, or NULL. */
+static struct subnet *
+subnet_for_address(struct net_subnets *ns, const struct ip_addr *a)
+{
+    for (size_t i = 0; i < ns->n; i++) {
+        struct cidr c;
+        if (!cidr_parse(ns->items[i].cidr, &c) && ipam_address_valid(&c, a)) {
+            return &ns->items[i];
+        }
+    }
+    return NULL;
+}
+
+/* The outcome 'r' of allocating 'a' on 's'. */
+static int
+held_or_taken(const struct op *op, int r, const struct subnet *s, const struct ip_addr *a)
+{
+    char text[IP_STRLEN];
+
+    if (r == -EEXIST) {
+        ip_format(a, text);
+        return api_error_set(op->err, API_ERR_IP_ADDRESS_ALREADY_ALLOCATED,
+                             "IP address %s already allocated in subnet %s", text, s->std.id);
+    }
+    return r ? core_internal(op, r) : 0;
+}
+
+/* Records 'a' on subnet 's' for the port. */
+static int
+hold_address(const struct op *op, const struct port *p, const struct subnet *s,
+             const struct ip_addr *a)
+{
+    return held_or_taken(op, ipam_allocate(op->c, s, p, a), s, a);
+}
+
+static int
+hold_eui64(const struct op *op, const struct port *p, const struct subnet *s)
+{
+    struct ip_addr a;
+    int r = ipam_allocate_eui64(op->c, s, p, &a);
+
+    return held_or_taken(op, r, s, &a);
+}
+
+static int
+no_more_addresses(const struct op *op, const char *network_id)
+{
+    return api_error_set(op->err, API_ERR_IP_ADDRESS_GENERATION_FAILURE,
+                         "No more IP addresses available on network %s.", network_id);
+}
+
+/* Any free address of 's': 0, -ENOSPC (full), or -1 with the error set. */
+static int
+hold_any(const struct op *op, const struct port *p, const struct subnet *s)
+{
+    int r = ipam_allocate_any(op->c, s, p, op->app->ipam_random);
+
+    if (r == -ENOSPC) {
+        return r;
+    }
+    return r ? core_internal(op, r) : 0;
+}
+
+/* No fixed_ips given: one IPv4 address, one stateful IPv6 address, and an EUI-64
+ * address on every auto-address subnet. */
+static int
+allocate_default(const struct op *op, const struct port *p, struct net_subnets *ns)
+{
+    for (int family = 4; family <= 6; family += 2) {
+        bool candidates = false, got = false;
+
+        for (size_t i = 0; i < ns->n && !got; i++) {
+            const struct subnet *s = &ns->items[i];
+            if (s->ip_version != family || ipam_subnet_is_auto_address(s)) {
+                continue;
+            }
+            candidates = true;
+            int r = hold_any(op, p, s);
+            if (r == -1) {
+                return -1;
+            }
+            got = r == 0;
+        }
+        if (candidates && !got) {
+            return no_more_addresses(op, p->network_id);
+        }
+    }
+    for (size_t i = 0; i < ns->n; i++) {
+        if (ipam_subnet_is_auto_address(&ns->items[i]) && hold_eui64(op, p, &ns->items[i])) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Resolves one fixed_ips entry to its subnet (and address, if it names one). */
+static int
+resolve_fixed_ip(const struct op *op, struct net_subnets *ns, const struct fixed_ip_spec *e,
+                 const char *network_id, struct subnet **ret_subnet, struct ip_addr *ret_addr)
+{
+    struct subnet *s = NULL;
+    struct ip_addr a;
+
+    if (!e->subnet_id && !e->ip_address) {
+        return api_error_invalid(op->err, "IP allocation requires subnet_id or ip_address");
+    }
+    if (ns->n == 0) {
+        return api_error_invalid(op->err, "IP allocation requires subnets for network");
+    }
+    if (e->subnet_id) {
+        s = subnet_by_id(ns, e->subnet_id);
+        if (!s) {
+            struct subnet other;
+            if (store_subnet_get(op->c, e->subnet_id, NULL, &other) == 0) {
+                subnet_done(&other);
+                return api_error_invalid(op->err, "Failed to create port on network %s,"
+                                         " because fixed_ips included invalid subnet %s",
+                                         network_id, e->subnet_id);
+            }
+            return api_error_set(op->err, API_ERR_SUBNET_NOT_FOUND,
+                                 "Subnet %s could not be found.", e->subnet_id);
+        }
+    }
+    if (e->ip_address) {
+        struct cidr cidr;
+        ip_parse(e->ip_address, &a);
+        if (s) {
+            cidr_parse(s->cidr, &cidr);
+            if (!ipam_address_valid(&cidr, &a)) {
+                return api_error_set(op->err, API_ERR_INVALID_IP_FOR_SUBNET, "IP address %s"
+                                     " is not a valid IP for the specified subnet.",
+                                     e->ip_address);
+            }
+        } else {
+            s = subnet_for_address(ns, &a);
+            if (!s) {
+                return api_error_set(op->err, API_ERR_INVALID_IP_FOR_NETWORK, "IP address %s"
+                                     " is not a valid IP for any of the subnets on the"
+                                     " specified network.", e->ip_address);
+            }
+        }
+        if (ipam_subnet_is_auto_address(s)) {
+            return api_error_set(op->err, API_ERR_ALLOCATION_ON_AUTO_ADDRESS_SUBNET,
+                                 "IPv6 address %s cannot be directly assigned to a port on"
+                                 " subnet %s as the subnet is configured for automatic"
+                                 " addresses", e->ip_address, s->std.id);
+        }
+        *ret_addr = a;
+    }
+    *ret_subnet = s;
+    return 0;
+}
+
+/* An address the port holds, and whether the new fixed_ips keep it. */
+struct held {
+    struct ip_allocation alloc;
+    struct ip_addr addr;
+    bool kept;
+};
+
+/* Allocates the asked fixed_ips for port 'p', which currently holds 'held' (empty on
+ * create).  Entries naming an address go first, so "any address" entries cannot take
+ * an address another entry names. */
+static int
+allocate_fixed(const struct op *op, const struct port *p, struct net_subnets *ns,
+               const struct port_spec *spec, struct held *held, size_t n_held)
+{
+    /* One EUI-64 address per auto-address subnet, however many entries name it. */
+    bool *auto_listed = xcalloc(ns->n ? ns->n : 1, sizeof *auto_listed);
+    int r = 0;
+
+    for (int pass = 0; pass < 2 && !r; pass++) {
+        for (size_t i = 0; i < spec->n_fixed_ips && !r; i++) {
+            const struct fixed_ip_spec *e = &spec->fixed_ips[i];
+            struct subnet *s = NULL;
+            struct ip_addr a;
+            bool kept = false;
+
+            if ((e->ip_address != NULL) != (pass == 0)) {
+                continue;
+            }
+            r = resolve_fixed_ip(op, ns, e, p->network_id, &s, &a);
+            if (r) {
+                break;
+            }
+            for (size_t k = 0; k < n_held && !kept; k++) {
+                if (held[k].kept || !STREQ(held[k].alloc.subnet_id, s->std.id)) {
+                    continue;
+                }
+                if (!e->ip_address || ip_equal(&held[k].addr, &a)) {
+                    held[k].kept = kept = true;
+                }
+            }
+            if (kept) {
+                continue;
+            }
+            if (ipam_subnet_is_auto_address(s)) {
+                size_t idx = (size_t) (s - ns->items);
+                if (!auto_listed[idx]) {
+                    auto_listed[idx] = true;
+                    r = hold_eui64(op, p, s);
+                }
+            } else if (e->ip_address) {
+                r = hold_address(op, p, s, &a);
+            } else {
+                r = hold_any(op, p, s);
+                if (r == -ENOSPC) {
+                    r = no_more_addresses(op, p->network_id);
+                }
+            }
+        }
+    }
+    free(auto_listed);
+    return r ? -1 : 0;
+}
+
+/* Auto-address subnets always give the port its EUI-64 address. */
+static int
+allocate_auto_addresses(const struct op *op, const struct port *p, struct net_subnets *ns,
+                        const struct held *held, size_t n_held)
+{
+    for (size_t i = 0; i < ns->n; i++) {
+        bool has = false;
+        if (!ipam_subnet_is_auto_address(&ns->items[i])) {
+            continue;
+        }
+        for (size_t k = 0; k < n_held; k++) {
+            has = has || STREQ(held[k].alloc.subnet_id, ns->items[i].std.id);
+        }
+        if (!has) {
+            struct ip_allocation *now = NULL;
+            size_t n_now = 0;
+            int r = store_allocs_of_port(op->c, p->std.id, &now, &n_now);
+            for (size_t k = 0; k < n_now && !r; k++) {
+                has = has || STREQ(now[k].subnet_id, ns->items[i].std.id);
+            }
+            free(now);
+            if (r) {
+                return core_internal(op, r);
+            }
+        }
+        if (!has && hold_eui64(op, p, &ns->items[i])) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Replaces the port's addresses with those of an update. */
+static int
+update_fixed_ips(const struct op *op, const struct port *p, const struct port_spec *spec)
+{
+    struct net_subnets ns = { NULL, 0 };
+    struct ip_allocation *allocs = NULL;
+    struct held *held = NULL;
+    size_t n = 0;
+    int r = store_allocs_of_port(op->c, p->std.id, &allocs, &n);
+
+    if (!r) {
+        r = store_subnets_of_network(op->c, p->network_id, &ns.items, &ns.n);
+    }
+    if (r) {
+        free(allocs);
+        return core_internal(op, r);
+    }
+    held = xcalloc(n ? n : 1, sizeof *held);
+    for (size_t i = 0; i < n; i++) {
+        const struct subnet *s = subnet_by_id(&ns, allocs[i].subnet_id);
+        held[i].alloc = allocs[i];
+        ip_parse(allocs[i].ip_address, &held[i].addr);
+        /* Automatic addresses stay unless asked to go ({"subnet_id", "delete_subnet"}). */
+        held[i].kept = s && ipam_subnet_is_auto_address(s);
+        for (size_t k = 0; k < spec->n_fixed_ips; k++) {
+            const struct fixed_ip_spec *e = &spec->fixed_ips[k];
+            if (held[i].kept && e->subnet_id && e->delete_subnet
+                && STREQ(e->subnet_id, held[i].alloc.subnet_id)) {
+                held[i].kept = false;
+            }
+        }
+    }
+    r = allocate_fixed(op, p, &ns, spec, held, n);
+    /* Then release what is no longer wanted. */
+    for (size_t i = 0; i < n && !r; i++) {
+        const struct subnet *s = subnet_by_id(&ns, held[i].alloc.subnet_id);
+        if (!held[i].kept && s) {
+            int e = ipam_release(op->c, s, &held[i].addr);
+            r = e ? core_internal(op, e) : 0;
+        }
+    }
+    free(held);
+    free(allocs);
+    net_subnets_done(&ns);
+    return r ? -1 : 0;
+}
+
+/* Frees every address of a port back to its subnets' pools. Returns 0 or -errno. */
+static int
+release_all(struct store_conn *c, const struct port *p)
+{
+    struct net_subnets ns = { NULL, 0 };
+    struct ip_allocation *allocs = NULL;
+    size_t n = 0;
+    int r = store_allocs_of_port(c, p->std.id, &allocs, &n);
+
+    if (!r && n) {
+        r = store_subnets_of_network(c, p->network_id, &ns.items, &ns.n);
+    }
+    for (size_t i = 0; i < n && !r; i++) {
+        const struct subnet *s = subnet_by_id(&ns, allocs[i].subnet_id);
+        struct ip_addr a;
+        if (s && !ip_parse(allocs[i].ip_address, &a)) {
+            r = ipam_release(c, s, &a);
+        }
+    }
+    free(allocs);
+    net_subnets_done(&ns);
+    return r;
+}
+
+/* --- Binding and policy ----------------------------------------------------------- */
+
+/* Binds a port to 'host' on a network with segment 'seg'.  A failure to bind is an
+ * outcome (binding_failed), logged with its reason; only a store failure fails. */
+static int
+bind_port(const struct op *op, const char *port_id, const char *host, const char *vnic_type,
+          const struct segment *seg, struct binding *ret)
+{
+    int r = linuxbridge_bind(op->app->cfg, op->c, host, vnic_type, seg, ret);
+
+    if (r) {
+        return core_internal(op, r);
+    }
+    if (ret->reason) {
+        log_warn("port %s: binding to host %.64s failed: %s", port_id, host, ret->reason);
+    }
+    return 0;
+}
+
+/* The attribute rules that depend on the network's owner. */
+static int
+check_port_policy(const struct op *op, const struct port_spec *spec, const struct network *net,
+                  bool create)
+{
+    const struct context *ctx = op->caller;
+    bool net_owner = ctx->is_admin || STREQ(net->std.project_id, ctx->project_id);
+    const char *action = create ? "create_port" : "update_port";
+
+    if (ctx->is_admin) {
+        return 0;
+    }
+    if (spec->binding_host_id || spec->binding_profile_json) {
+        return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and rule:%s:%s)"
+                             " is disallowed by policy", action, action,
+                             spec->binding_host_id ? "binding:host_id" : "binding:profile");
+    }
+    if (spec->device_owner && str_startswith(spec->device_owner, "network:") && !net_owner) {
+        return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and rule:%s:"
+                             "device_owner) is disallowed by policy", action, action);
+    }
+    if (spec->mac_address && (!create || !net_owner)) {
+        return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and rule:%s:"
+                             "mac_address) is disallowed by policy", action, action);
+    }
+    if (spec->has_fixed_ips && !net_owner) {
+        for (size_t i = 0; i < spec->n_fixed_ips; i++) {
+            if (spec->fixed_ips[i].ip_address || !net->shared) {
+                return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and"
+                                     " (rule:%s:fixed_ips and (rule:%s:fixed_ips:ip_address)))"
+                                     " is disallowed by policy", action, action, action);
+            }
+        }
+    }
+    return 0;
+}
+
+static int
+mac_in_use(const struct op *op, const char *network_id, const char *mac)
+{
+    return api_error_set(op->err, API_ERR_MAC_ADDRESS_IN_USE, "Unable to complete operation"
+                         " for network %s. The mac address %s is in use.", network_id, mac);
+}
+
+/* Inserts the new port with the given MAC, or with random ones until one is free on
+ * the network: the unique key on (network, MAC) is the check, so a create costs no
+ * separate look-up (a collision is rare: 2^24 MACs under the base). */
+static int
+insert_with_mac(const struct op *op, const char *given, struct port *p)
+{
+    int r = -EEXIST;
+
+    for (int attempt = 0; r == -EEXIST && attempt < (given ? 1 : MAC_ATTEMPTS); attempt++) {
+        if (given) {
+            snprintf(p->mac_address, sizeof p->mac_address, "%s", given);
+        } else {
+            struct mac m;
+            mac_generate(&op->app->base_mac, &m);
+            mac_format(&m, p->mac_address);
+        }
+        r = store_port_insert(op->c, p);
+    }
+    if (r == -EEXIST && given) {
+        return mac_in_use(op, p->network_id, given);
+    }
+    return r ? core_internal(op, r) : 0;
+}
+
+/* --- Create ---------------------------------------------------------------------- */
+
+/* The network a new port goes on, as the caller may use it. */
+static int
+network_for_port(const struct op *op, const struct port_spec *spec, const char *owner,
+                 struct segment *ret)
+{
+    const struct context *ctx = op->caller;
+    struct network net;
+    int r = store_network_get(op->c, spec->network_id, context_visible_to(ctx), &net);
+
+    if (r) {
+        return r == -ENOENT ? api_error_set(op->err, API_ERR_NETWORK_NOT_FOUND,
+                                            "Network %s could not be found.", spec->network_id)
+                            : core_internal(op, r);
+    }
+    if (!ctx->is_admin && !net.shared && !STREQ(net.std.project_id, ctx->project_id)) {
+        network_done(&net);
+        return api_error_set(op->err, API_ERR_HTTP_FORBIDDEN,
+                             "Tenant %s not allowed to create port on this network",
+                             ctx->project_id);
+    }
+    r = core_authorize(op, POLICY_PORT, POLICY_CREATE, &(struct policy_target) {
+                           .project_id = owner, .net_project_id = net.std.project_id,
+                           .shared = net.shared })
+        || check_port_policy(op, spec, &net, true);
+    *ret = net.segment;
+    network_done(&net);
+    return r ? -1 : 0;
+}
+
+int
+core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[ID_LEN])
+{
+    struct net_subnets ns = { NULL, 0 };
+    struct segment seg;
+    struct binding b;
+    struct port p;
+    const char *owner;
+    int r;
+
+    if (core_owner(op, spec->project_id, &owner) || network_for_port(op, spec, owner, &seg)) {
+        return -1;
+    }
+    memset(&p, 0, sizeof p);
+    uuid_new(p.std.id);
+    p.std.project_id = (char *) owner;
+    p.std.name = (char *) (spec->name ? spec->name : "");
+    p.std.description = (char *) (spec->description ? spec->description : "");
+    snprintf(p.network_id, sizeof p.network_id, "%s", spec->network_id);
+    p.admin_state_up = spec->has_admin_state_up ? spec->admin_state_up : true;
+    strcpy(p.status, "DOWN");
+    p.device_id = (char *) (spec->device_id ? spec->device_id : "");
+    p.device_owner = (char *) (spec->device_owner ? spec->device_owner : "");
+    p.binding_host_id = (char *) (spec->binding_host_id ? spec->binding_host_id : "");
+    p.binding_vnic_type = (char *) (spec->binding_vnic_type ? spec->binding_vnic_type
+                                                            : "normal");
+    p.binding_profile_json = (char *) (spec->binding_profile_json ? spec->binding_profile_json
+                                                                  : "{}");
+    if (bind_port(op, p.std.id, p.binding_host_id, p.binding_vnic_type, &seg, &b)) {
+        return -1;
+    }
+    p.binding_vif_type = (char *) b.vif_type;
+    p.binding_vif_details_json = (char *) b.vif_details;
+    time_iso8601_now(p.std.created_at);
+    memcpy(p.std.updated_at, p.std.created_at, sizeof p.std.updated_at);
+    p.std.revision_number = 1;
+    if (insert_with_mac(op, spec->mac_address, &p)) {
+        return -1;
+    }
+    r = store_subnets_of_network(op->c, p.network_id, &ns.items, &ns.n);
+    if (r) {
+        return core_internal(op, r);
+    }
+    if (!spec->has_fixed_ips) {
+        r = allocate_default(op, &p, &ns);
+    } else {
+        r = allocate_fixed(op, &p, &ns, spec, NULL, 0)
+            || allocate_auto_addresses(op, &p, &ns, NULL, 0);
+    }
+    net_subnets_done(&ns);
+    if (r) {
+        return -1;
+    }
+    if (*p.binding_host_id
+        && (r = changes_record(op->c, p.binding_host_id, CHANGE_PORT_UPDATE, p.std.id,
+                               p.network_id))) {
+        return core_internal(op, r);
+    }
+    r = provisioning_setup(op->c, &p, true, true);
+    if (!r) {
+        r = changes_record_dhcp(op->c, p.network_id, CHANGE_DHCP_PORT, p.std.id);
+    }
+    if (r) {
+        return core_internal(op, r);
+    }
+    memcpy(ret_id, p.std.id, ID_LEN);
+    return 0;
+}
+
+/* --- Update ---------------------------------------------------------------------- */
+
+/* After an update: binds again when a binding attribute changed (the port goes DOWN
+ * while its new host's agent wires it), or retries a failed binding on any update, as
+ * Neutron does; tells the agents of the old and new host. */
+static int
+rebind(const struct op *op, const struct port_spec *spec, struct port *p, const char *old_host)
+{
+    bool changed = spec->binding_host_id || spec->binding_vnic_type
+                   || spec->binding_profile_json;
+    bool retry = *p->binding_host_id && (STREQ(p->binding_vif_type, "unbound")
+                                         || STREQ(p->binding_vif_type, "binding_failed"));
+    struct network net;
+    struct binding b;
+    int r;
+
+    if (changed || retry) {
+        r = store_network_get(op->c, p->network_id, NULL, &net);
+        if (r) {
+            return core_internal(op, r);
+        }
+        r = bind_port(op, p->std.id, p->binding_host_id, p->binding_vnic_type, &net.segment,
+                      &b);
+        network_done(&net);
+        if (r) {
+            return -1;
+        }
+        free(p->binding_vif_type);
+        free(p->binding_vif_details_json);
+        p->binding_vif_type = xstrdup(b.vif_type);
+        p->binding_vif_details_json = xstrdup(b.vif_details);
+        if (!STREQ(old_host, p->binding_host_id) && !STREQ(p->status, "DOWN")) {
+            snprintf(p->status, sizeof p->status, "DOWN");
+        }
+        r = provisioning_setup(op->c, p, true, false);
+        if (r) {
+            return core_internal(op, r);
+        }
+    }
+    if (*old_host && !STREQ(old_host, p->binding_host_id)
+        && (r = changes_record(op->c, old_host, CHANGE_PORT_UPDATE, p->std.id,
+                               p->network_id))) {
+        return core_internal(op, r);
+    }
+    if (*p->binding_host_id
+        && (r = changes_record(op->c, p->binding_host_id, CHANGE_PORT_UPDATE, p->std.id,
+                               p->network_id))) {
+        return core_internal(op, r);
+    }
+    return 0;
+}
+
+/* A new MAC for 'p': only while unbound, never for service ports, unique per network. */
+static int
+change_mac(const struct op *op, struct port *p, const char *mac)
+{
+    bool used;
+    int r;
+
+    if (STREQ(mac, p->mac_address)) {
+        return 0;
+    }
+    if (!STREQ(p->binding_vif_type, "unbound") && !STREQ(p->binding_vif_type, "binding_failed")) {
+        return api_error_set(op->err, API_ERR_PORT_BOUND, "Unable to complete operation on"
+                             " port %s, port is already bound, port type: %s, old_mac %s,"
+                             " new_mac %s.", p->std.id, p->binding_vif_type, p->mac_address,
+                             mac);
+    }
+    if (str_startswith(p->device_owner, "network:")) {
+        return api_error_set(op->err, API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER, "Operation"
+                             " mac_address update is not supported for port %s with"
+                             " device_owner %s.", p->std.id, p->device_owner);
+    }
+    r = store_mac_in_use(op->c, p->network_id, mac, &used);
+    if (r) {
+        return core_internal(op, r);
+    }
+    if (used) {
+        return mac_in_use(op, p->network_id, mac);
+    }
+    snprintf(p->mac_address, sizeof p->mac_address, "%s", mac);
+    return 0;
+}
+
+static void
+take_str(char **field, const char *given)
+{
+    if (given) {
+        free(*field);
+        *field = xstrdup(given);
+    }
+}
+
+/* Applies 'spec' to 'p' in memory and in the store's side tables (addresses, blocks,
+ * changes); the port row itself is written by the caller. */
+static int
+apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
+{
+    char *old_host = xstrdup(p->binding_host_id);
+    struct network net;
+    int r = store_network_get(op->c, p->network_id, NULL, &net);
+
+    if (r) {
+        free(old_host);
+        return core_internal(op, r);
+    }
+    r = check_port_policy(op, spec, &net, false);
+    network_done(&net);
+    if (!r && spec->mac_address) {
+        r = change_mac(op, p, spec->mac_address);
+    }
+    if (!r && spec->has_fixed_ips) {
+        r = update_fixed_ips(op, p, spec);
+    }
+    if (r) {
+        free(old_host);
+        return -1;
+    }
+    take_str(&p->std.name, spec->name);
+    take_str(&p->std.description, spec->description);
+    take_str(&p->device_id, spec->device_id);
+    take_str(&p->device_owner, spec->device_owner);
+    take_str(&p->binding_host_id, spec->binding_host_id);
+    take_str(&p->binding_vnic_type, spec->binding_vnic_type);
+    take_str(&p->binding_profile_json, spec->binding_profile_json);
+    if (spec->has_admin_state_up) {
+        p->admin_state_up = spec->admin_state_up;
+    }
+    r = rebind(op, spec, p, old_host);
+    free(old_host);
+    if (r) {
+        return -1;
+    }
+    /* New addresses or MAC: the DHCP agents must confirm the new host entries. */
+    if (spec->has_fixed_ips || spec->mac_address) {
+        r = provisioning_setup(op->c, p, false, true);
+    }
+    if (!r) {
+        r = changes_record_dhcp(op->c, p->network_id, CHANGE_DHCP_PORT, p->std.id);
+    }
+    return r ? core_internal(op, r) : 0;
+}
+
+/* Writes the updated row (revision bumped) and reads it back as stored. */
+static int
+store_updated(const struct op *op, struct port *p)
+{
+    int r;
+
+    p->std.revision_number++;
+    time_iso8601_now(p->std.updated_at);
+    r = store_port_update(op->c, p);
+    if (r == -EEXIST) {
+        return mac_in_use(op, p->network_id, p->mac_address);
+    }
+    return r ? core_internal(op, r) : 0;
+}
+
+static int
+reread(const struct op *op, struct port *p)
+{
+    char id[ID_LEN];
+    int r;
+
+    memcpy(id, p->std.id, ID_LEN);
+    port_done(p);
+    r = store_port_get(op->c, id, NULL, p);
+    if (r) {
+        memset(p, 0, sizeof *p);
+        return core_internal(op, r);
+    }
+    return 0;
+}
+
+int
+core_port_update_read(const struct op *op, struct port *p, const struct port_spec *spec)
+{
+    if (apply_update(op, spec, p) || store_updated(op, p)) {
+        return -1;
+    }
+    return reread(op, p);
+}
+
+/* The port 'id' as the caller sees it. */
+static int
+port_visible(const struct op *op, const char *id, struct port *ret)
+{
+    int r = store_port_get(op->c, id, context_visible_to(op->caller), ret);
+
+    if (r) {
+        memset(ret, 0, sizeof *ret);
+        return r == -ENOENT ? api_error_set(op->err, API_ERR_PORT_NOT_FOUND,
+                                            "Port %s could not be found.", id)
+                            : core_internal(op, r);
+    }
+    return 0;
+}
+
+int
+core_port_update(const struct op *op, const char *id, const struct port_spec *spec,
+                 int64_t expected_revision, struct port *ret)
+{
+    struct port p;
+    int r = port_visible(op, id, &p);
+
+    if (!r) {
+        r = core_authorize_on_network(op, POLICY_PORT, POLICY_UPDATE, p.std.project_id,
+                                      p.network_id)
+            || apply_update(op, spec, &p)
+            || core_check_revision(op, expected_revision, p.std.revision_number);
+    }
+    if (!r && !port_spec_empty(spec)) {
+        r = store_updated(op, &p);
+    }
+    if (!r && ret) {
+        r = reread(op, &p);
+        *ret = p;
+        return r;
+    }
+    port_done(&p);
+    return r ? -1 : 0;
+}
+
+/* --- Delete ---------------------------------------------------------------------- */
+
+int
+core_port_delete_read(const struct op *op, const struct port *p)
+{
+    int r = release_all(op->c, p);
+
+    if (!r) {
+        r = store_port_delete(op->c, p->std.id);
+    }
+    if (!r && *p->binding_host_id) {
+        r = changes_record(op->c, p->binding_host_id, CHANGE_PORT_DELETE, p->std.id,
+                           p->network_id);
+    }
+    /* An ACTIVE port leaving changes what the other hosts flood to. */
+    if (!r && STREQ(p->status, "ACTIVE")) {
+        r = changes_record(op->c, "", CHANGE_FDB, p->network_id, p->network_id);
+    }
+    if (!r) {
+        r = changes_record_dhcp(op->c, p->network_id, CHANGE_DHCP_PORT, p->std.id);
+    }
+    return r ? core_internal(op, r) : 0;
+}
+
+int
+core_port_delete(const struct op *op, const char *id, int64_t expected_revision)
+{
+    struct port p;
+    int r = port_visible(op, id, &p);
+
+    if (!r) {
+        r = core_authorize_on_network(op, POLICY_PORT, POLICY_DELETE, p.std.project_id,
+                                      p.network_id)
+            || core_check_revision(op, expected_revision, p.std.revision_number)
+            || core_port_delete_read(op, &p);
+    }
+    port_done(&p);
+    return r ? -1 : 0;
+}

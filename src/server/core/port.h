@@ -1,0 +1,60 @@
+/* Ports in the domain core: create, update and delete, with MAC choice, address
+ * allocation (through IPAM), binding (ML2's linux-bridge driver), provisioning blocks,
+ * and the agents' work.  See core.h for the calling convention. */
+#ifndef NEUTRINO_CORE_PORT_H
+#define NEUTRINO_CORE_PORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/core.h"
+
+/* One fixed_ips entry as asked: a subnet, an address, or both. */
+struct fixed_ip_spec {
+    const char *subnet_id;      /* NULL: the subnet holding ip_address. */
+    const char *ip_address;     /* NULL: any free address of subnet_id. */
+    bool delete_subnet;         /* Update: let go of subnet_id's automatic address. */
+};
+
+/* What a create sets or an update changes; strings are borrowed.  A NULL string, or
+ * a false has_* flag, means "not given": a create takes the default, an update keeps
+ * the current value. */
+struct port_spec {
+    const char *project_id;         /* Create only: the owner (NULL: the caller's). */
+    const char *network_id;         /* Create only. */
+    const char *name;
+    const char *description;
+    const char *mac_address;
+    const char *device_id;
+    const char *device_owner;
+    const char *binding_host_id;
+    const char *binding_vnic_type;
+    const char *binding_profile_json;   /* JSON text. */
+    bool has_admin_state_up;
+    bool admin_state_up;
+    bool has_fixed_ips;
+    const struct fixed_ip_spec *fixed_ips;
+    size_t n_fixed_ips;
+};
+
+/* True if 'spec' changes nothing. */
+bool port_spec_empty(const struct port_spec *spec);
+
+/* Creates a port; its id goes to 'ret_id'. */
+int core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[ID_LEN]);
+
+/* Applies 'spec' to the port 'id' as the caller sees it ('expected_revision': the
+ * If-Match precondition, -1 for none).  'ret' (may be NULL) gets the port as stored. */
+int core_port_update(const struct op *op, const char *id, const struct port_spec *spec,
+                     int64_t expected_revision, struct port *ret);
+/* Applies 'spec' to the port 'p' already read in this transaction, for the server's
+ * own ports (no policy, no precondition); 'p' becomes the port as stored. */
+int core_port_update_read(const struct op *op, struct port *p, const struct port_spec *spec);
+
+/* Deletes the port 'id' as the caller sees it. */
+int core_port_delete(const struct op *op, const char *id, int64_t expected_revision);
+/* Deletes the port 'p' read in this transaction (no policy, no precondition). */
+int core_port_delete_read(const struct op *op, const struct port *p);
+
+#endif
