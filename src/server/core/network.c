@@ -1,0 +1,279 @@
+/* Networks in the domain core; see network.h. */
+#include "network.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "buf.h"
+#include "core/changes.h"
+#include "store/store.h"
+#include "util.h"
+
+bool
+network_spec_empty(const struct network_spec *spec)
+{
+    const struct provider_request *p = &spec->provider;
+
+    return !spec->project_id && !spec->name && !spec->description && !spec->has_admin_state_up
+           && !spec->has_shared && !spec->has_external && !spec->has_mtu && !p->has_type
+           && !p->has_physnet && !p->has_segid && !spec->az_hints_json;
+}
+
+/* Attributes only admins may set: on create when different from the default, on
+ * update whenever given.  Checked in Neutron's order. */
+static int
+check_admin_attrs(const struct op *op, const struct network_spec *spec, bool create)
+{
+    const char *action = create ? "create_network" : "update_network";
+    const struct provider_request *p = &spec->provider;
+    const char *refused = NULL;
+
+    if (op->caller->is_admin) {
+        return 0;
+    }
+    if (spec->has_shared && (!create || spec->shared)) {
+        refused = "shared";
+    } else if (spec->has_external && (!create || spec->external)) {
+        refused = "router:external";
+    } else if (p->has_type) {
+        refused = "provider:network_type";
+    } else if (p->has_physnet) {
+        refused = "provider:physical_network";
+    } else if (p->has_segid) {
+        refused = "provider:segmentation_id";
+    }
+    if (refused) {
+        return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED,
+                             "(rule:%s and rule:%s:%s) is disallowed by policy", action, action,
+                             refused);
+    }
+    return 0;
+}
+
+/* The MTU asked for on 'seg' (0: the largest), or MTU-too-big. */
+static int
+choose_mtu(const struct op *op, const struct segment *seg, int64_t asked, int *ret)
+{
+    int max_mtu = ml2_max_mtu(op->app->ml2, seg);
+
+    if (asked > max_mtu) {
+        return api_error_invalid(op->err, "Requested MTU is too big, maximum is %d", max_mtu);
+    }
+    *ret = asked > 0 ? (int) asked : max_mtu;
+    return 0;
+}
+
+int
+core_network_create(const struct op *op, const struct network_spec *spec,
+                    struct network *ret)
+{
+    struct network n;
+    const char *owner;
+    int r;
+
+    if (core_owner(op, spec->project_id, &owner) || check_admin_attrs(op, spec, true)
+        || core_authorize(op, POLICY_NETWORK, POLICY_CREATE,
+                          &(struct policy_target) { .project_id = owner })) {
+        return -1;
+    }
+    if (spec->first_az_hint) {
+        /* Zones are those of DHCP agents; none has reported yet. */
+        return api_error_set(op->err, API_ERR_AVAILABILITY_ZONE_NOT_FOUND,
+                             "AvailabilityZone %s could not be found.", spec->first_az_hint);
+    }
+    memset(&n, 0, sizeof n);
+    uuid_new(n.std.id);
+    n.admin_state_up = spec->has_admin_state_up ? spec->admin_state_up : true;
+    strcpy(n.status, "ACTIVE");
+    n.shared = spec->has_shared && spec->shared;
+    n.external = spec->has_external && spec->external;
+    time_iso8601_now(n.std.created_at);
+    memcpy(n.std.updated_at, n.std.created_at, sizeof n.std.updated_at);
+    n.std.revision_number = 1;
+    if (ml2_segment_create(op->app->ml2, op->c, &spec->provider, n.external, n.std.id,
+                           &n.segment, op->err)
+        || choose_mtu(op, &n.segment, spec->has_mtu ? spec->mtu : 0, &n.mtu)) {
+        return -1;
+    }
+    n.std.project_id = xstrdup(owner);
+    n.std.name = xstrdup(spec->name ? spec->name : "");
+    n.std.description = xstrdup(spec->description ? spec->description : "");
+    n.az_hints_json = xstrdup(spec->az_hints_json ? spec->az_hints_json : "[]");
+    r = store_network_insert(op->c, &n);
+    if (r) {
+        network_done(&n);
+        return core_internal(op, r);
+    }
+    n.std.tags_json = xstrdup("[]");
+    n.subnets_json = xstrdup("[]");
+    *ret = n;
+    return 0;
+}
+
+/* The network 'id' as the caller sees it, and the caller may do 'action' on it. */
+static int
+network_for(const struct op *op, const char *id, enum policy_action action,
+            struct network *ret)
+{
+    int r = store_network_get(op->c, id, context_visible_to(op->caller), ret);
+
+    if (r) {
+        memset(ret, 0, sizeof *ret);
+        return r == -ENOENT ? api_error_set(op->err, API_ERR_NETWORK_NOT_FOUND,
+                                            "Network %s could not be found.", id)
+                            : core_internal(op, r);
+    }
+    return core_authorize(op, POLICY_NETWORK, action, &(struct policy_target) {
+                              .project_id = ret->std.project_id, .shared = ret->shared,
+                              .external = ret->external });
+}
+
+static void
+take_str(char **field, const char *given)
+{
+    if (given) {
+        free(*field);
+        *field = xstrdup(given);
+    }
+}
+
+/* Applies 'spec' to 'n' in memory (and ML2's segment in the store). */
+static int
+apply_update(const struct op *op, const struct network_spec *spec, struct network *n)
+{
+    const struct provider_request *p = &spec->provider;
+    int r;
+
+    if (check_admin_attrs(op, spec, false)) {
+        return -1;
+    }
+    if (spec->has_shared && n->shared && !spec->shared) {
+        bool used;
+        r = store_network_used_by_others(op->c, n->std.id, n->std.project_id, &used);
+        if (r) {
+            return core_internal(op, r);
+        }
+        if (used) {
+            return api_error_set(op->err, API_ERR_INVALID_SHARED_SETTING, "Unable to"
+                                 " reconfigure sharing settings for network %s. Multiple"
+                                 " tenants are using it.", n->std.name);
+        }
+    }
+    /* Ports are bound only once agents exist; none is bound yet. */
+    if ((p->has_type || p->has_physnet || p->has_segid)
+        && ml2_segment_update(op->app->ml2, op->c, p, false, n->std.id, &n->segment,
+                              op->err)) {
+        return -1;
+    }
+    if (spec->has_mtu && choose_mtu(op, &n->segment, spec->mtu, &n->mtu)) {
+        return -1;
+    }
+    take_str(&n->std.name, spec->name);
+    take_str(&n->std.description, spec->description);
+    if (spec->has_admin_state_up) {
+        n->admin_state_up = spec->admin_state_up;
+    }
+    if (spec->has_shared) {
+        n->shared = spec->shared;
+    }
+    if (spec->has_external) {
+        n->external = spec->external;
+    }
+    return 0;
+}
+
+int
+core_network_update(const struct op *op, const char *id, const struct network_spec *spec,
+                    int64_t expected_revision, struct network *ret)
+{
+    int r = network_for(op, id, POLICY_UPDATE, ret)
+            || apply_update(op, spec, ret)
+            || core_check_revision(op, expected_revision, ret->std.revision_number);
+
+    if (!r && !network_spec_empty(spec)) {
+        ret->std.revision_number++;
+        time_iso8601_now(ret->std.updated_at);
+        r = store_network_update(op->c, ret);
+        /* Agents re-wire the network's ports (MTU, segment, admin state); the DHCP
+         * agents hosting it look at it again (MTU option, admin state up or down). */
+        if (!r) {
+            r = changes_record(op->c, "", CHANGE_NETWORK_UPDATE, ret->std.id, ret->std.id);
+        }
+        if (!r) {
+            r = changes_record_dhcp(op->c, ret->std.id, CHANGE_DHCP_NETWORK, ret->std.id);
+        }
+        r = r ? core_internal(op, r) : 0;
+    }
+    if (r) {
+        network_done(ret);
+        return -1;
+    }
+    return 0;
+}
+
+/* Deletes a network's service (DHCP) ports and every subnet. Returns 0 or -errno. */
+static int
+delete_contents(struct store_conn *c, const char *network_id)
+{
+    char (*ports)[ID_LEN] = NULL;
+    struct subnet *subnets = NULL;
+    size_t n_ports = 0, n_subnets = 0;
+    int r = store_network_service_ports(c, network_id, &ports, &n_ports);
+
+    for (size_t i = 0; i < n_ports && !r; i++) {
+        r = store_port_delete(c, ports[i]);
+    }
+    free(ports);
+    if (!r) {
+        r = store_subnets_of_network(c, network_id, &subnets, &n_subnets);
+    }
+    for (size_t i = 0; i < n_subnets; i++) {
+        if (!r) {
+            r = store_subnet_delete(c, subnets[i].std.id);
+        }
+        subnet_done(&subnets[i]);
+    }
+    free(subnets);
+    return r;
+}
+
+/* Refuses to delete a network that ports other than the server's own still use. */
+static int
+check_unused(const struct op *op, const struct network *n)
+{
+    struct buf ids = BUF_INITIALIZER;
+    size_t n_blocking = 0;
+    int r = store_network_blocking_ports(op->c, n->std.id, &ids, &n_blocking);
+
+    if (r) {
+        r = core_internal(op, r);
+    } else if (n_blocking) {
+        r = api_error_set(op->err, API_ERR_NETWORK_IN_USE, "Unable to complete operation on"
+                          " network %s. There are one or more ports still in use on the"
+                          " network, id for these ports is: %s.", n->std.id, buf_cstr(&ids));
+    }
+    buf_done(&ids);
+    return r;
+}
+
+int
+core_network_delete(const struct op *op, const char *id, int64_t expected_revision)
+{
+    struct network n;
+    int r = network_for(op, id, POLICY_DELETE, &n)
+            || check_unused(op, &n)
+            || core_check_revision(op, expected_revision, n.std.revision_number);
+
+    if (!r) {
+        r = delete_contents(op->c, n.std.id);
+        r = r ? r : ml2_segment_release(op->app->ml2, op->c, &n.segment);
+        r = r ? r : store_network_delete(op->c, n.std.id);
+        /* Every agent removes the network's bridge. */
+        r = r ? r : changes_record(op->c, "", CHANGE_NETWORK_DELETE, n.std.id, n.std.id);
+        r = r ? core_internal(op, r) : 0;
+    }
+    network_done(&n);
+    return r ? -1 : 0;
+}
