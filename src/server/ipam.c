@@ -60,16 +60,13 @@ format_value(int family, u128 v, char out[IP_STRLEN])
 }
 
 int
-ipam_parse_pools(const json_t *pools, int family, struct ipam_pool **ret, size_t *ret_n,
-                 struct api_error *err)
+ipam_parse_pool_specs(const struct pool_spec *specs, size_t n, int family,
+                      struct ipam_pool **ret, size_t *ret_n, struct api_error *err)
 {
-    size_t n = json_array_size(pools), i;
     struct ipam_pool *out = xcalloc(n ? n : 1, sizeof *out);
-    json_t *item;
 
-    json_array_foreach (pools, i, item) {
-        const char *start = json_string_value(json_object_get(item, "start"));
-        const char *end = json_string_value(json_object_get(item, "end"));
+    for (size_t i = 0; i < n; i++) {
+        const char *start = specs[i].start, *end = specs[i].end;
         struct ip_addr a, b;
 
         if (!start || !end || ip_parse(start, &a) || ip_parse(end, &b) || a.family != family
@@ -85,6 +82,24 @@ ipam_parse_pools(const json_t *pools, int family, struct ipam_pool **ret, size_t
     *ret = out;
     *ret_n = n;
     return 0;
+}
+
+int
+ipam_parse_pools(const json_t *pools, int family, struct ipam_pool **ret, size_t *ret_n,
+                 struct api_error *err)
+{
+    size_t n = json_array_size(pools), i;
+    struct pool_spec *specs = xcalloc(n ? n : 1, sizeof *specs);
+    json_t *item;
+    int r;
+
+    json_array_foreach (pools, i, item) {
+        specs[i].start = json_string_value(json_object_get(item, "start"));
+        specs[i].end = json_string_value(json_object_get(item, "end"));
+    }
+    r = ipam_parse_pool_specs(specs, n, family, ret, ret_n, err);
+    free(specs);
+    return r;
 }
 
 int

@@ -32,9 +32,16 @@ void ipam_usable_range(const struct cidr *c, u128 *ret_first, u128 *ret_last);
 size_t ipam_default_pools(const struct cidr *c, const struct ip_addr *gateway,
                           struct ipam_pool out[2]);
 
-/* Parses pools given as [{"start","end"}] (already validated as addresses) for a
- * subnet of 'family': start <= end and same family, else InvalidAllocationPool.
- * '*ret' is an array to free(). Returns 0 or -1 with 'err'. */
+/* A pool as asked for: two address texts (already validated as addresses). */
+struct pool_spec {
+    const char *start, *end;
+};
+
+/* Parses pools asked for a subnet of 'family': start <= end and same family, else
+ * InvalidAllocationPool.  '*ret' is an array to free(). Returns 0 or -1 with 'err'. */
+int ipam_parse_pool_specs(const struct pool_spec *specs, size_t n, int family,
+                          struct ipam_pool **ret, size_t *ret_n, struct api_error *err);
+/* The same over a JSON array [{"start","end"}]. */
 int ipam_parse_pools(const json_t *pools, int family, struct ipam_pool **ret, size_t *ret_n,
                      struct api_error *err);
 /* Checks pools against their subnet: inside the usable range (OutOfBounds) and not
