@@ -98,8 +98,7 @@ struct agent {
 /* One entry of the change feed agents follow (store.h, "Change feed"). */
 struct change {
     int64_t seq;
-    const char *kind;           /* "port_update", "port_delete", "network_update",
-                                 * "network_delete", "fdb". */
+    const char *kind;           /* A change kind's wire name (agent_proto.h). */
     const char *object_id;
     const char *network_id;
     const char *host;           /* "" = every agent. */

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "app.h"
-#include "core/changes.h"
+#include "core/core.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "util.h"
@@ -87,17 +87,6 @@ bad:
                     " be in the format of revision_number=<int>.");
 }
 
-int
-api_if_match_check(struct request *req, int64_t expected, int64_t current)
-{
-    if (expected >= 0 && expected != current) {
-        return api_fail(req, API_ERR_REVISION_CONSTRAINT_FAILED,
-                        "Constrained to %lld, but current revision is %lld",
-                        (long long) expected, (long long) current);
-    }
-    return 0;
-}
-
 void
 api_kv_str(struct jsonw *w, const struct field_set *fs, const char *key, const char *v)
 {
@@ -153,73 +142,11 @@ api_now(char out[TIMESTAMP_LEN])
 }
 
 int
-api_owner(struct request *req, const json_t *item, const char **ret)
-{
-    const char *project = attr_str(item, "project_id", NULL);
-
-    if (project && !req->ctx.is_admin && !STREQ(project, req->ctx.project_id)) {
-        return api_fail(req, API_ERR_HTTP_BAD_REQUEST,
-                        "Specifying 'project_id' or 'tenant_id' other than the authenticated"
-                        " project in request requires admin or advsvc privileges");
-    }
-    *ret = project ? project : req->ctx.project_id;
-    return 0;
-}
-
-int
 api_authorize(struct request *req, enum policy_resource res, enum policy_action action,
               const struct policy_target *target)
 {
-    if (policy_allows(&req->ctx, res, action, target)) {
-        return 0;
-    }
-    /* policy.md §3: a refused write answers 403 only if the caller may see the
-     * resource; otherwise it is as if the resource did not exist. */
-    if (action == POLICY_CREATE
-        || (action != POLICY_GET && policy_allows(&req->ctx, res, POLICY_GET, target))) {
-        return api_fail(req, API_ERR_POLICY_NOT_AUTHORIZED, "rule:%s is disallowed by policy",
-                        policy_rule_name(res, action));
-    }
-    return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
-}
+    struct api_error err;
+    struct op op = { req->app, &req->ctx, NULL, &err };
 
-int
-api_authorize_on_network(struct request *req, struct store_conn *c, enum policy_resource res,
-                         enum policy_action action, const char *project_id,
-                         const char *network_id)
-{
-    struct policy_target t = { .project_id = project_id };
-    struct network net;
-    int r;
-
-    if (req->ctx.is_admin) {
-        return 0;
-    }
-    r = store_network_get(c, network_id, NULL, &net);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    t.net_project_id = net.std.project_id;
-    t.shared = net.shared;
-    r = api_authorize(req, res, action, &t);
-    network_done(&net);
-    return r;
-}
-
-int
-api_change(struct request *req, struct store_conn *c, const char *host, const char *kind,
-           const char *object_id, const char *network_id)
-{
-    int r = changes_record(c, host, change_kind_parse(kind), object_id, network_id);
-
-    return r ? api_fail_internal(req, r) : 0;
-}
-
-int
-api_change_dhcp(struct request *req, struct store_conn *c, const char *network_id,
-                const char *kind, const char *object_id)
-{
-    int r = changes_record_dhcp(c, network_id, change_kind_parse(kind), object_id);
-
-    return r ? api_fail_internal(req, r) : 0;
+    return core_authorize(&op, res, action, target) ? api_fail_with(req, &err) : 0;
 }
