@@ -9,10 +9,11 @@
  *   POST /agent/v1/dhcp/ready    {host, ports}: dnsmasq serves these ports (clears
  *                                their DHCP provisioning block)
  *
- * The agent follows GET /agent/v1/changes?agent=dhcp: "dhcp_port" (a port of a network
- * it hosts changed) and "dhcp_network" (the network, its subnets or its hosting did),
- * plus network_update/network_delete.  These calls act for the agent with the admin's
- * rights, as Neutron's RPC handlers use an elevated context. */
+ * The agent follows GET /agent/v1/changes?agent=dhcp: CHANGE_DHCP_PORT (a port of a
+ * network it hosts changed) and CHANGE_DHCP_NETWORK (the network, its subnets or its
+ * hosting did), plus CHANGE_NETWORK_UPDATE and CHANGE_NETWORK_DELETE.  These calls act
+ * for the agent with the admin's rights, as Neutron's RPC handlers use an elevated
+ * context; the DHCP port is managed by the core acting as the service. */
 #include "agent_rpc.h"
 
 #include <errno.h>
@@ -261,7 +262,7 @@ dhcp_rpc_network(struct request *req, char *const args[])
                         network_id, "hosted", 1, "serve", 1, "network", "id", n.std.id,
                         "admin_state_up", n.admin_state_up, "mtu", n.mtu, "project_id",
                         n.std.project_id, "network_type", n.segment.network_type, "subnets",
-                        subnets, "ports", v.ports, "dhcp_port", dhcp_port_json(&dp));
+                        subnets, "ports", v.ports, AGENT_FIELD_DHCP_PORT, dhcp_port_json(&dp));
         port_done(&dp);
     }
     for (size_t k = 0; k < v.n_subnets; k++) {

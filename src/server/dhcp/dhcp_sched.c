@@ -31,7 +31,7 @@ dhcp_device_id(const char *host, const char *network_id, char out[DHCP_DEVICE_ID
     snprintf(out, DHCP_DEVICE_ID_LEN, "dhcp%s-%.36s", text, network_id);
 }
 
-/* The "dhcp_network" change that makes one agent look at a network again. */
+/* The CHANGE_DHCP_NETWORK change that makes one agent look at a network again. */
 static int
 tell_agent(struct store_conn *c, const struct agent *a, const char *network_id)
 {

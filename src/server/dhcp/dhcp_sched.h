@@ -4,7 +4,7 @@
  * the network's segment.  Networks are scheduled when a DHCP subnet appears, when a
  * DHCP agent reports (auto-schedule of every network short of agents), and moved off
  * agents dead for twice agent_down_time.  Each agent learns of a change in what it
- * hosts through a "dhcp_network" change addressed to it. */
+ * hosts through a CHANGE_DHCP_NETWORK change addressed to it. */
 #ifndef NEUTRINO_DHCP_SCHED_H
 #define NEUTRINO_DHCP_SCHED_H
 

@@ -31,7 +31,7 @@ int provisioning_complete(struct store_conn *c, struct port *p,
                           const struct network *n, const char *entity);
 
 /* Sets and stores a port's status (revision bumped).  On vxlan networks an ACTIVE port
- * entering or leaving changes what other agents flood to, so it writes an "fdb"
+ * entering or leaving changes what other agents flood to, so it writes a CHANGE_FDB
  * change.  Returns 0 or a negative errno. */
 int port_set_status(struct store_conn *c, struct port *p,
                     const struct network *n, const char *status);
