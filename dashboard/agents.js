@@ -1,7 +1,7 @@
-// Agents: Admin → System → System Information → "Network Agents" (gui.md §11.4, §15),
-// and the admin "DHCP Agents" tab of a network with "Add DHCP Agent" (§11.3).
-// One vocabulary on both: "Admin State" is Enabled/Disabled (admin_state_up), "State"
-// is Up/Down (alive) — Horizon swaps them on one page (§14.6).
+// Agents: Admin → System → System Information → "Network Agents"
+// (docs/behaviour/dashboard.md §11.4, §15), and the admin "DHCP Agents" tab of a network
+// with "Add DHCP Agent" (§11.3). One vocabulary on both: "Admin State" is Enabled/Disabled
+// (admin_state_up), "State" is Up/Down (alive) — Horizon swaps them on one page (§14.6).
 import { ROOT, h, toast, api, route, render } from "./core.js";
 import { table, modal, confirmDelete, field } from "./widgets.js";
 

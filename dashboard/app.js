@@ -1,5 +1,5 @@
-// neutrino's dashboard: a static app over the same public API the CLI uses, with the
-// user's token (spec/gui.md).  No build step, no framework, nothing fetched from
+// neutrino's dashboard: a static app over the same public API the CLI uses, with the user's
+// token (docs/behaviour/dashboard.md).  No build step, no framework, nothing fetched from
 // elsewhere: ES modules served as they are.  Each page module registers its routes
 // (Horizon's paths, rendered in the browser under /dashboard/); this one starts it.
 import { render } from "./core.js";

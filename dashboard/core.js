@@ -1,5 +1,6 @@
-// The dashboard's core: DOM helpers, how values are shown (gui.md §2), toasts, the
-// API with the user's token, sign-in state, and the router that renders Horizon's paths.
+// The dashboard's core: DOM helpers, how values are shown (docs/behaviour/dashboard.md §2),
+// toasts, the API with the user's token, sign-in state, and the router that renders
+// Horizon's paths.
 
 const ROOT = "/dashboard/";
 const KS = "/identity/v3";
@@ -26,7 +27,7 @@ function link(path, text) {
   return h("a", { href: ROOT + path, "data-link": true }, text);
 }
 
-// --- values as Horizon shows them (gui.md §2) ----------------------------------------
+// --- values as Horizon shows them (docs/behaviour/dashboard.md §2) -----------------------
 const shortName = (o) => o.name || "(" + o.id.slice(0, 13) + ")";
 const yesNo = (b) => (b ? "Yes" : "No");
 const upDown = (b) => (b ? "UP" : "DOWN");
@@ -118,7 +119,7 @@ function signOut(message) {
   navigate("auth/login/", message);
 }
 
-// --- detail pages (gui.md §12) ----------------------------------------------------
+// --- detail pages (docs/behaviour/dashboard.md §12) --------------------------------------
 // The resource a detail page shows ("network", "subnet", "port"); a missing or foreign
 // one gets a toast and the not-found page, and null is returned.
 async function fetchDetail(main, kind, id) {
@@ -143,8 +144,8 @@ async function networkOf(o) {
   }
 }
 
-// --- extensions (gui.md §2): columns and fields that depend on one appear only when
-// GET /v2.0/extensions lists it.  Asked once per token.
+// --- extensions (docs/behaviour/dashboard.md §2): columns and fields that depend on one
+// appear only when GET /v2.0/extensions lists it.  Asked once per token.
 let extensionsFor = null, extensionsSet = null;
 async function extensions() {
   if (extensionsFor !== session.token) {

@@ -1,8 +1,8 @@
-// The topology's "Graph" tab (gui.md §8): networks, instances and DHCP ports as nodes,
-// ports as edges, laid out by a small force simulation.  The wheel zooms, dragging the
-// background pans, nodes can be dragged.  "Toggle Labels" and "Toggle Network Collapse"
-// are remembered in localStorage.  The simulation stops once it settles, and for good
-// when the page is left, so an idle page costs nothing.  Live updates that only change
+// The topology's "Graph" tab (docs/behaviour/dashboard.md §8): networks, instances and DHCP
+// ports as nodes, ports as edges, laid out by a small force simulation.  The wheel zooms,
+// dragging the background pans, nodes can be dragged.  "Toggle Labels" and "Toggle Network
+// Collapse" are remembered in localStorage.  The simulation stops once it settles, and for
+// good when the page is left, so an idle page costs nothing.  Live updates that only change
 // a status repaint in place; a node being dragged is not disturbed by them.
 import { h, shortName } from "./core.js";
 

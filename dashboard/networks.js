@@ -1,5 +1,5 @@
-// Networks: the project and admin lists (gui.md §3, §11.1), Edit Network (§9) and the
-// network detail page with its tabs (§5, §11.3).
+// Networks: the project and admin lists (docs/behaviour/dashboard.md §3, §11.1), Edit
+// Network (§9) and the network detail page with its tabs (§5, §11.3).
 import { ROOT, KS, session, h, link, shortName, yesNo, upDown, status, dash, toast, api, route,
   render, navigate, hasExtension, fetchDetail } from "./core.js";
 import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
@@ -8,8 +8,9 @@ import { subnetsTab } from "./subnets.js";
 import { portsTab } from "./ports.js";
 import { dhcpAgentsTab } from "./agents.js";
 
-// Edit Network (gui.md §9).  "Shared" is offered, and sent, only to admins: Neutron
-// answers 403 to a member even for an unchanged value.  Admins also set "External".
+// Edit Network (docs/behaviour/dashboard.md §9).  "Shared" is offered, and sent, only to
+// admins: Neutron answers 403 to a member even for an unchanged value.  Admins also set
+// "External".
 function editNetwork(net) {
   const name = h("input", { id: "id_edit_name", value: net.name, maxlength: 255 });
   const state = h("input", { id: "id_edit_admin_state", type: "checkbox", checked: net.admin_state_up });
@@ -54,7 +55,8 @@ function networkActions(net, admin, done) {
 }
 
 // Admin → Networks shows project names, and how many DHCP agents host each network
-// (gui.md §11.1): asked only for the rows on screen, so a page costs at most 20 calls.
+// (docs/behaviour/dashboard.md §11.1): asked only for the rows on screen, so a page costs
+// at most 20 calls.
 async function projectNames() {
   try {
     const { data } = await api("GET", KS + "/projects");
@@ -91,9 +93,10 @@ function subnetsCell(net, subnets) {
   }));
 }
 
-// The filter's field chooser (gui.md §3, §11.1), and how a typed value becomes the
-// Neutron filter: yes/no and up/down are booleans, statuses are upper case, a project
-// is found by name.  A value that fits none is sent as typed: the server's 400 says why.
+// The filter's field chooser (docs/behaviour/dashboard.md §3, §11.1), and how a typed value
+// becomes the Neutron filter: yes/no and up/down are booleans, statuses are upper case, a
+// project is found by name.  A value that fits none is sent as typed: the server's 400 says
+// why.
 const FILTERS = [{ label: "Name =", key: "name" }, { label: "Shared =", key: "shared" },
   { label: "External =", key: "router:external" }, { label: "Status =", key: "status" },
   { label: "Admin State =", key: "admin_state_up" }];
@@ -191,7 +194,7 @@ async function networksPage(main, admin) {
 route("project/networks/", (main) => networksPage(main, false));
 route("admin/networks/", (main) => networksPage(main, true), { admin: true });
 
-// --- network detail (gui.md §5) -------------------------------------------------------
+// --- network detail (docs/behaviour/dashboard.md §5) -------------------------------------
 async function networkDetail(main, id, admin, tabName) {
   const net = await fetchDetail(main, "network", id);
   if (!net) return;

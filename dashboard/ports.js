@@ -1,5 +1,5 @@
-// Ports: the Ports tab of a network (gui.md §5), Create Port and Edit Port, and the
-// port detail page (§7).
+// Ports: the Ports tab of a network (docs/behaviour/dashboard.md §5), Create Port and Edit
+// Port, and the port detail page (§7).
 import { session, h, link, shortName, status, upDown, dash, toast, api, route, render,
   navigate, hasExtension, fetchDetail, networkOf } from "./core.js";
 import { table, modal, confirmDelete, definitionList, rowMenu, field } from "./widgets.js";
@@ -50,8 +50,9 @@ function fixedIpError(ip, subnets) {
   return null;
 }
 
-// Create Port (gui.md §7): "Info" only; neutrino has no security groups, so that step
-// (and "Port Security", "MAC Learning State") appear only if the extensions do.
+// Create Port (docs/behaviour/dashboard.md §7): "Info" only; neutrino has no security
+// groups, so that step (and "Port Security", "MAC Learning State") appear only if the
+// extensions do.
 async function createPort(net, admin) {
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + net.id)).data.subnets;
   const binding = await hasExtension("binding");
@@ -135,9 +136,10 @@ async function createPort(net, admin) {
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Create")]);
 }
 
-// Edit Port (gui.md §7).  neutrino's addition (§14.7): the fixed IPs can be changed
-// here too, one address per line; a line may also name a subnet's CIDR: the port keeps
-// its address there, or gets a free one (Neutron's rule).  Only what changed is sent.
+// Edit Port (docs/behaviour/dashboard.md §7).  neutrino's addition (§14.7): the fixed IPs
+// can be changed here too, one address per line; a line may also name a subnet's CIDR: the
+// port keeps its address there, or gets a free one (Neutron's rule).  Only what changed is
+// sent.
 async function editPort(port, net, admin) {
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + port.network_id)).data.subnets;
   const binding = await hasExtension("binding");
@@ -222,7 +224,8 @@ const spaced = (s) => (s ? s.replace(/_/g, " ") : "-");
 const VNIC_LABEL = Object.fromEntries(VNIC_TYPES);
 
 // Binding (admins only, by policy): and where the port lives in Linux, the names the
-// tutorial looks for with `brctl show` on the node (gui.md §15, "Dataplane view").
+// tutorial looks for with `brctl show` on the node (docs/behaviour/dashboard.md §15,
+// "Dataplane view").
 function bindingSection(port) {
   if (port["binding:host_id"] === undefined) {
     return [["VNIC Type", VNIC_LABEL[port["binding:vnic_type"]] || dash(port["binding:vnic_type"])]];

@@ -1,4 +1,5 @@
-// Subnets: the Subnets tab of a network (gui.md §5) and the subnet detail page (§6).
+// Subnets: the Subnets tab of a network (docs/behaviour/dashboard.md §5) and the subnet
+// detail page (§6).
 import { h, link, shortName, yesNo, dash, api, route, navigate, hasExtension, fetchDetail,
   networkOf } from "./core.js";
 import { table, confirmDelete, definitionList, rowMenu } from "./widgets.js";
@@ -8,7 +9,8 @@ const deleteSubnet = (s) => api("DELETE", "/v2.0/subnets/" + s.id);
 const subnetInUse = (s) => "Unable to delete subnet " + shortName(s) +
   ": most likely ports still hold addresses from it.";
 
-// "Edit Subnet" and "Delete Subnet", on a row and on the subnet's page (gui.md §6, §10).
+// "Edit Subnet" and "Delete Subnet", on a row and on the subnet's page
+// (docs/behaviour/dashboard.md §6, §10).
 function subnetActions(sub, net, admin, done) {
   return [
     { label: "Edit Subnet", run: () => createNetwork(admin, net, sub) },
@@ -17,7 +19,8 @@ function subnetActions(sub, net, admin, done) {
   ];
 }
 
-// Admins see how full each subnet is (gui.md §11.3): one call for the whole network.
+// Admins see how full each subnet is (docs/behaviour/dashboard.md §11.3): one call for the
+// whole network.
 async function usage(net) {
   if (!(await hasExtension("network-ip-availability"))) return null;
   try {

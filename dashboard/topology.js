@@ -1,7 +1,8 @@
-// Network Topology (gui.md §8): networks as coloured bars, lab instances as boxes wired
-// to them with their addresses, DHCP ports as small nodes; balloons to act on them; a
-// force-directed "Graph" tab (graph.js); and for admins, per node, the bridges, taps,
-// uplinks and namespaces the agents made (§15 "Dataplane view") — updated live.
+// Network Topology (docs/behaviour/dashboard.md §8): networks as coloured bars, lab
+// instances as boxes wired to them with their addresses, DHCP ports as small nodes;
+// balloons to act on them; a force-directed "Graph" tab (graph.js); and for admins, per
+// node, the bridges, taps, uplinks and namespaces the agents made (§15 "Dataplane view") —
+// updated live.
 import { ROOT, session, h, link, shortName, status, api, route } from "./core.js";
 import { graphView } from "./graph.js";
 import { confirmDelete } from "./widgets.js";
@@ -23,9 +24,9 @@ const COLORS = ["#2366a8", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4"
 const POLL_MS = 2000;
 
 // --- the data ------------------------------------------------------------------------
-// Four list calls, whatever the size of the project: no per-network fan-out (gui.md §14
-// item 4).  Which node serves DHCP comes from the DHCP ports' binding:host_id, not
-// from one dhcp-agents call per network.
+// Four list calls, whatever the size of the project: no per-network fan-out
+// (docs/behaviour/dashboard.md §14 item 4).  Which node serves DHCP comes from the DHCP
+// ports' binding:host_id, not from one dhcp-agents call per network.
 async function topologyData() {
   const [nets, subnets, ports, agents] = await Promise.all([
     api("GET", "/v2.0/networks"), api("GET", "/v2.0/subnets"), api("GET", "/v2.0/ports"),
@@ -43,7 +44,7 @@ const netName = (d, id) => shortName(d.nets.find((n) => n.id === id) || { id, na
 const canChange = (n) => session.isAdmin || (n.project_id || n.tenant_id) === session.projectId;
 
 // Ports of lab instances (device_owner compute:*) are grouped by device_id: one box
-// per instance, however many networks it is on (gui.md §8, §13).
+// per instance, however many networks it is on (docs/behaviour/dashboard.md §8, §13).
 function instancesOf(ports) {
   const byDevice = new Map();
   for (const p of ports.filter(isInstancePort)) {
@@ -60,8 +61,8 @@ function instanceStatus(inst) {
   return ["ERROR", "BUILD", "DOWN"].find((s) => all.includes(s)) || all[0] || "DOWN";
 }
 
-// Networks left to right: external ones first (gui.md §8), then oldest first, so a new
-// network joins at the right and the others stay where the user saw them.
+// Networks left to right: external ones first (docs/behaviour/dashboard.md §8), then oldest
+// first, so a new network joins at the right and the others stay where the user saw them.
 function networkOrder(a, b) {
   return Number(b["router:external"]) - Number(a["router:external"]) ||
     String(a.created_at || "").localeCompare(String(b.created_at || "")) || a.id.localeCompare(b.id);
@@ -104,8 +105,8 @@ function uplinkOf(net, agent) {
 }
 
 // --- the flat view ---------------------------------------------------------------------
-// Two sizes (gui.md §8).  Between two bars there is room for an address on each side of
-// an instance box, so labels never run into boxes.
+// Two sizes (docs/behaviour/dashboard.md §8).  Between two bars there is room for an
+// address on each side of an instance box, so labels never run into boxes.
 const SIZES = {
   normal: { bar: 28, label: 80, box: 124, boxH: 42, row: 58, svc: 46, svcH: 20, svcRow: 28,
     font: 13, pad: 16 },
@@ -255,7 +256,7 @@ function describe(d) {
       inst.ports.map((p) => portText(p) + " on " + netName(d, p.network_id)).join("; "))))];
 }
 
-// --- balloons (gui.md §8) --------------------------------------------------------------
+// --- balloons (docs/behaviour/dashboard.md §8) -------------------------------------------
 const deleteNetwork = (n) => api("DELETE", "/v2.0/networks/" + n.id);
 const deleteSubnet = (s) => api("DELETE", "/v2.0/subnets/" + s.id);
 
@@ -307,7 +308,7 @@ function balloonContent(kind, item, d, close) {
   return portBalloon(item);
 }
 
-// --- the dataplane per node (admin; gui.md §15) ------------------------------------------
+// --- the dataplane per node (admin; docs/behaviour/dashboard.md §15) ---------------------
 // What `brctl show` and `ip netns` list on each node, from the ports the agents wired:
 // bridge brq<net[:11]>, its taps tap<port[:11]> and uplink, and the DHCP namespace.
 function nodesView(d) {
@@ -384,9 +385,9 @@ function bridgeRow(d, n, host, agent) {
         (ips(p).length ? " · " + ips(p).join(", ") : "")))])));
 }
 
-// The tutorial's lesson (spec/tutorial.md §4, §6, §8): a local network is an island on
-// each node it is wired on; two local networks never meet, even on one node; and no
-// DHCP answer crosses from another node.
+// The tutorial's lesson (docs/behaviour/tutorial.md §4, §6, §8): a local network is an
+// island on each node it is wired on; two local networks never meet, even on one node; and
+// no DHCP answer crosses from another node.
 function isolationNotes(d, host) {
   const notes = [];
   const localHere = [...d.nets].sort(networkOrder).filter((n) => n["provider:network_type"] === "local" &&
@@ -431,8 +432,9 @@ function redrawKeepingFocus(box, redraw) {
   if (again) again.focus({ preventScroll: true });
 }
 
-// A balloon over the picture (gui.md §8): one at a time; Escape, a click elsewhere or ×
-// closes it and gives the focus back to its node.  onClose: the page may redraw then.
+// A balloon over the picture (docs/behaviour/dashboard.md §8): one at a time; Escape, a
+// click elsewhere or × closes it and gives the focus back to its node.  onClose: the page
+// may redraw then.
 function balloonHost(frame, onClose) {
   const pop = h("div", { class: "balloon", role: "dialog", "aria-label": "Details", hidden: true });
   let opener = null;
@@ -466,8 +468,8 @@ function balloonHost(frame, onClose) {
     leave: () => document.removeEventListener("click", outside) };
 }
 
-// "Small" / "Normal" (gui.md §8): the user's choice is remembered; without one, small
-// when normal does not fit the page.
+// "Small" / "Normal" (docs/behaviour/dashboard.md §8): the user's choice is remembered;
+// without one, small when normal does not fit the page.
 function sizeControl(box, onChange) {
   const buttons = ["Small", "Normal"].map((label) => h("button", { type: "button",
     "data-size": label.toLowerCase(), onclick: () => {
@@ -486,8 +488,8 @@ function sizeControl(box, onChange) {
   };
 }
 
-// Search and highlight (gui.md §15 "Topology that scales"): nodes whose description does
-// not match are dimmed, in either tab.
+// Search and highlight (docs/behaviour/dashboard.md §15 "Topology that scales"): nodes
+// whose description does not match are dimmed, in either tab.
 function highlighter(box) {
   const input = h("input", { type: "search", placeholder: "Highlight name or address",
     "aria-label": "Highlight", oninput: () => apply() });
@@ -548,7 +550,8 @@ route("project/network_topology/", async (main) => {
     if (!balloon.isOpen()) redraw();
   }
 
-  // Two tabs (gui.md §8): the flat "Topology" and the force-directed "Graph".
+  // Two tabs (docs/behaviour/dashboard.md §8): the flat "Topology" and the force-directed
+  // "Graph".
   const tab = (key, title, on) => h("a", { href: ROOT + "project/network_topology/?tab=topology_tabs__" +
     key, "data-link": true, role: "tab", "aria-selected": on ? "true" : "false" }, title);
   main.replaceChildren(h("div", { class: "title-row" }, h("h1", {}, "Network Topology"),
@@ -566,10 +569,11 @@ route("project/network_topology/", async (main) => {
   poll(pictureBox, refresh, () => { if (graph) graph.stop(); balloon.leave(); });
 });
 
-// Live updates (gui.md §15).  The server offers users neither ETag/If-None-Match on
-// lists nor a change feed (GET /agent/v1/changes is for agents), so the page asks every
-// 2 s — one round at a time, not while the tab is hidden (and at once when it shows
-// again), and redraws only when the answer changed.  It stops when the page is left.
+// Live updates (docs/behaviour/dashboard.md §15).  The server offers users neither
+// ETag/If-None-Match on lists nor a change feed (GET /agent/v1/changes is for agents), so
+// the page asks every 2 s — one round at a time, not while the tab is hidden (and at once
+// when it shows again), and redraws only when the answer changed.  It stops when the page
+// is left.
 function poll(anchor, refresh, leave) {
   let busy = false;
   async function tick() {

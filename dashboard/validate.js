@@ -1,5 +1,6 @@
-// Checks the forms make before anything is sent, with Neutron's rules (gui.md §4, §15).
-// Pure functions: tests/gui/validate.test.mjs runs them in node.
+// Checks the forms make before anything is sent, with Neutron's rules
+// (docs/behaviour/dashboard.md §4, §15). Pure functions: tests/gui/validate.test.mjs runs
+// them in node.
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 function ipVersion(text) {

@@ -1,10 +1,10 @@
 // Building blocks shared by the pages: tables, modals, delete confirmation, row
-// menus, form fields and definition lists (gui.md §2).
+// menus, form fields and definition lists (docs/behaviour/dashboard.md §2).
 import { h, $, shortName, toast, render } from "./core.js";
 
 // --- tables -------------------------------------------------------------------------
 // cols: [{title, cell(row) -> node|string}]; actions: table buttons; selectable rows.
-// A table fills in one of two ways (gui.md §2):
+// A table fills in one of two ways (docs/behaviour/dashboard.md §2):
 // - rows: all of them given; the filter box (filter(row) → text) and the 20-row pages
 //   work in the browser;
 // - source({marker, reverse, query}) → {rows, next, prev}: one page at a time from the
@@ -114,8 +114,8 @@ function modal(title, content, buttons) {
   return close;
 }
 
-// opts.conflict(item): the message for a 409 (gui.md §10), instead of the generic one;
-// opts.done(): where to go afterwards (default: this page again).
+// opts.conflict(item): the message for a 409 (docs/behaviour/dashboard.md §10), instead of
+// the generic one; opts.done(): where to go afterwards (default: this page again).
 function confirmDelete(thing, things, items, run, opts = {}) {
   if (!items.length) {
     toast("info", "Select the " + things.toLowerCase() + " to delete first.");
@@ -150,7 +150,7 @@ function confirmDelete(thing, things, items, run, opts = {}) {
       } }, "Delete " + word)]);
 }
 
-// Row actions: the first as a button, the rest in a menu (gui.md §2).
+// Row actions: the first as a button, the rest in a menu (docs/behaviour/dashboard.md §2).
 function rowMenu(actions) {
   const [first, ...rest] = actions;
   const menu = rest.length ? h("details", { class: "menu" }, h("summary", { "aria-label": "More actions" }, "▾"),
@@ -168,8 +168,6 @@ function field(label, input, help, required) {
     input.setAttribute("aria-invalid", msg ? "true" : "false"); };
   return wrap;
 }
-
-// The wizard of "Create Network" (gui.md §4, §11.2), and of "Create Subnet" on an
 
 function definitionList(pairs) {
   return h("dl", { class: "overview" }, pairs.filter(Boolean).map(([k, v]) =>

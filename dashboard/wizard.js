@@ -1,5 +1,5 @@
-// The "Create Network" wizard (gui.md §4, §11.2), and its two subnet steps on their own:
-// "Create Subnet" on an existing network and "Edit Subnet" (§6).
+// The "Create Network" wizard (docs/behaviour/dashboard.md §4, §11.2), and its two subnet
+// steps on their own: "Create Subnet" on an existing network and "Edit Subnet" (§6).
 import { KS, session, h, shortName, toast, api, render } from "./core.js";
 import { modal, field } from "./widgets.js";
 import { ipVersion, checkCidr, lines, parseIp, inCidr, cidrRange, subnetDefaults }
@@ -107,7 +107,8 @@ async function createNetwork(admin, existing, editing) {
     if (f.noGateway.checked || !cidrOk()) return null;
     return f.gateway.value.trim() || subnetDefaults(f.cidr.value.trim()).gateway;
   };
-  // What a blank field will become, shown as the user types (gui.md §15).
+  // What a blank field will become, shown as the user types (docs/behaviour/dashboard.md
+  // §15).
   const hint = h("p", { class: "help computed", "aria-live": "polite" });
   const showDefaults = () => {
     const cidr = f.cidr.value.trim();
@@ -244,7 +245,7 @@ async function createNetwork(admin, existing, editing) {
       try {
         await api("POST", "/v2.0/subnets", { subnet: subnetBody(created) });
       } catch (e) {
-        // No empty network is left behind (gui.md §4.5).
+        // No empty network is left behind (docs/behaviour/dashboard.md §4.5).
         const cidr = f.cidr.value.trim();
         formErr.textContent = "Failed to create subnet \"" + cidr + "\" for network \"" + net.name + "\": " + e.message;
         formErr.hidden = false;
@@ -262,9 +263,10 @@ async function createNetwork(admin, existing, editing) {
     toast("success", "Created network \"" + shortName(created) + "\".");
     render();
   }
-  // Edit Subnet (gui.md §6): the gateway is sent only when it changed (Neutron refuses
-  // to move a gateway in use); routes and DNS always, so they can be cleared; and the
-  // revision read is the one edited: a concurrent change fails with 412, not silently.
+  // Edit Subnet (docs/behaviour/dashboard.md §6): the gateway is sent only when it changed
+  // (Neutron refuses to move a gateway in use); routes and DNS always, so they can be
+  // cleared; and the revision read is the one edited: a concurrent change fails with 412,
+  // not silently.
   async function submitEdit() {
     const b = { name: f.subnetName.value, enable_dhcp: f.dhcp.checked,
       host_routes: pairs(f.routes.value, "destination", "nexthop"),
@@ -305,8 +307,8 @@ function pairs(text, first, second) {
   });
 }
 
-// Edit Subnet's form starts from the subnet: the address is shown but not editable,
-// the IP version is fixed, and lists become one entry per line (gui.md §6).
+// Edit Subnet's form starts from the subnet: the address is shown but not editable, the IP
+// version is fixed, and lists become one entry per line (docs/behaviour/dashboard.md §6).
 function prefillSubnet(f, w, s) {
   f.subnetName.value = s.name || "";
   f.cidr.value = s.cidr;

@@ -111,12 +111,12 @@ def assert_error(resp, status, type_=None, message=None, contains=None):
 
 
 def invalid_input(text):
-    """Message of an InvalidInput error (api.md §1.2)."""
+    """Message of an InvalidInput error (docs/behaviour/api.md §1.2)."""
     return "Invalid input for operation: %s." % text
 
 
 def bad_attr(attr, reason):
-    """Message of a failed attribute validator (api.md §1.2)."""
+    """Message of a failed attribute validator (docs/behaviour/api.md §1.2)."""
     return "Invalid input for %s. Reason: %s." % (attr, reason)
 
 

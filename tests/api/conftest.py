@@ -2,11 +2,11 @@
 
 By default a neutrino-server is started for the whole session (binary from
 $NEUTRINO_SERVER, else <repo>/build/src/server/neutrino-server) on a free port of
-127.0.0.1, with a neutron.conf and ml2_conf.ini equivalent to the reference
-Neutron's (shared/tools/reference-neutron).  With $NEUTRINO_TEST_URL set the tests
-talk to that server instead (e.g. the real Neutron Zed on :19696); tests that need
-a server of their own then skip, and tests of deliberate neutrino differences
-(marker neutrino_only) skip too.
+127.0.0.1, with the reference neutron.conf and ml2_conf.ini (BASE_CONFIG below, the
+configuration the real Neutron Zed is compared under; see README.md).  With
+$NEUTRINO_TEST_URL set the tests talk to that server instead (e.g. the real Neutron
+Zed on :19696); tests that need a server of their own then skip, and tests of
+deliberate neutrino differences (marker neutrino_only) skip too.
 
 With NEUTRINO_TEST_DB=postgresql every server the tests start keeps its data in a
 database of its own on a private PostgreSQL the session starts (pg_cluster.py)
@@ -31,8 +31,8 @@ DEFAULT_BINARY = REPO / "build" / "src" / "server" / "neutrino-server"
 EXTERNAL_URL = os.environ.get("NEUTRINO_TEST_URL", "").rstrip("/")
 START_TIMEOUT_S = 10.0
 
-# The reference Neutron's configuration (shared/tools/reference-neutron), as
-# {file: {section: {key: value}}}; STATE, PORT are filled in per server.
+# The reference configuration, which the real Neutron Zed is compared under too (README.md),
+# as {file: {section: {key: value}}}; STATE, PORT are filled in per server.
 BASE_CONFIG = {
     "neutron.conf": {
         "DEFAULT": {

@@ -1,6 +1,7 @@
 """Agents from the server's side: heartbeats create and refresh agent records,
-/v2.0/agents (api.md §11), port binding by the linux-bridge mechanism driver (ml2.md §5),
-port status driven by the agent (ml2.md §6), and the change feed agents long-poll.
+/v2.0/agents (docs/behaviour/api.md §11), port binding by the linux-bridge mechanism
+driver and port status driven by the agent (docs/behaviour/ml2.md §5, §6), and the
+change feed agents long-poll.
 The agents here are played by HTTP calls; tests/agent/ runs the real one."""
 
 import threading

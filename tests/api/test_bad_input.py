@@ -1,6 +1,6 @@
-"""Bad input: the body-processing table of api.md §1.3, wrong types, oversized bodies and
-absurd query strings.  Every answer must be a 4xx, never a 5xx or a hang, and the
-server must keep answering afterwards."""
+"""Bad input: the body-processing table of docs/behaviour/api.md §1.3, wrong types,
+oversized bodies and absurd query strings.  Every answer must be a 4xx, never a 5xx or a
+hang, and the server must keep answering afterwards."""
 
 import json
 import socket
@@ -18,7 +18,7 @@ def assert_alive(api):
     assert api.get("/").status_code == 200
 
 
-# --- api.md §1.3, step by step ---
+# --- docs/behaviour/api.md §1.3, step by step ---
 
 @pytest.mark.parametrize("raw", ['{"network": {"name": ', "not json", "[]", '"x"', "5",
                                  "null", "{'network': {}}", '{"network": {}}}'],
@@ -41,8 +41,8 @@ def test_body_not_utf8(api):
 
 @pytest.mark.parametrize("raw", ["", "{}"], ids=["empty", "empty-object"])
 def test_empty_body_on_post(api, raw):
-    # api.md: "Resource body required" for an empty body; Zed answers as for a body
-    # without the resource key, and so does this test.
+    # An empty body is answered as a body without the resource key, as Zed does (not
+    # "Resource body required").
     resp = api.post(NETS, data=raw)
     assert_error(resp, 400, "HTTPBadRequest", "Unable to find 'network' in request body")
 
@@ -128,7 +128,7 @@ def test_extra_top_level_keys_are_ignored(res):
     res.track("networks", resp.json()["network"]["id"])
 
 
-# --- wrong types (api.md §1.2) ---
+# --- wrong types (docs/behaviour/api.md §1.2) ---
 
 NETWORK_TYPE_ERRORS = [
     ("name-int", {"name": 5}, "HTTPBadRequest", bad_attr("name", "'5' is not a valid string")),

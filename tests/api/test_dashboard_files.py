@@ -1,6 +1,6 @@
-"""The dashboard's files as neutrino-server serves them (spec/gui.md §1): under
-/dashboard/, assets by name and every other path the app itself (it routes in the
-browser), browsers sent there from /, API clients untouched, nothing outside the
+"""The dashboard's files as neutrino-server serves them (docs/behaviour/dashboard.md
+§1): under /dashboard/, assets by name and every other path the app itself (it routes in
+the browser), browsers sent there from /, API clients untouched, nothing outside the
 dashboard's directory reachable."""
 
 import requests

@@ -1,8 +1,9 @@
-"""DHCP agents from the server's side (agents.md §B.2-B.3, api.md §11, ml2.md §6):
-scheduling of networks with DHCP subnets, the dhcp_agent_scheduler extension, the
-DHCP port the server makes for an agent, provisioning blocks, failover off dead
-agents, and the DHCP agent's change feed.  Agents are played by HTTP calls here;
-tests/agent/test_dhcp.py runs the real neutrino-dhcp-agent with dnsmasq."""
+"""DHCP agents from the server's side (docs/behaviour/agents.md §B.2-B.3,
+docs/behaviour/api.md §11, docs/behaviour/ml2.md §6): scheduling of networks with DHCP
+subnets, the dhcp_agent_scheduler extension, the DHCP port the server makes for an
+agent, provisioning blocks, failover off dead agents, and the DHCP agent's change feed.
+Agents are played by HTTP calls here; tests/agent/test_dhcp.py runs the real
+neutrino-dhcp-agent with dnsmasq."""
 
 import time
 import uuid

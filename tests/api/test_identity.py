@@ -1,7 +1,7 @@
-"""The built-in identity service: the Keystone v3 calls clients make (spec/policy.md §5),
-tokens (issue, validate, revoke, re-scope, expiry of rights), admin CRUD, bootstrap and
-clouds.yaml, and bad input: malformed or huge bodies, brute force, tampering — always a
-clear 4xx and nothing leaked."""
+"""The built-in identity service: the Keystone v3 calls clients make
+(docs/behaviour/policy.md §5), tokens (issue, validate, revoke, re-scope, expiry of
+rights), admin CRUD, bootstrap and clouds.yaml, and bad input: malformed or huge bodies,
+brute force, tampering — always a clear 4xx and nothing leaked."""
 
 import os
 import re

@@ -1,5 +1,6 @@
 """IPAM: subnet validation and defaults, allocation pools, subnet updates, address
-allocation for ports, release, EUI-64, IP availability (ipam.md §1-9, api.md §12)."""
+allocation for ports, release, EUI-64, IP availability (docs/behaviour/ipam.md §1-9,
+docs/behaviour/api.md §12)."""
 
 import ipaddress
 
@@ -23,7 +24,7 @@ def only_addr(port):
     return fip["ip_address"]
 
 
-# --- 1. subnet create: every error row, in ipam.md's order ---
+# --- 1. subnet create: every error row, in docs/behaviour/ipam.md's order ---
 
 SUBNET_ERRORS = [
     # (id, body attrs, status, type, message)
@@ -219,7 +220,7 @@ def test_v4_slash_31_with_default_gateway(res):
 # --- 2. allocation pools ---
 
 POOL_ERRORS = [
-    # api.md lists "Invalid data format for IP pool: '...'"; Zed words it as below.
+    # Zed's wording for a pool that is not a dictionary (docs/behaviour/ipam.md §2).
     ("not-a-dict", "10.26.0.0/24", None, ["10.26.0.5"], 400, "HTTPBadRequest",
      bad_attr("allocation_pools",
               "Invalid input. '10.26.0.5' must be a dictionary with keys: ['start', 'end']")),
@@ -732,7 +733,7 @@ def test_update_keeps_slaac_address(api, res):
     assert by_subnet[s6["id"]] == eui64("2001:db8:86::/64", port["mac_address"])
 
 
-# --- network-ip-availabilities (api.md §12, ipam.md §9) ---
+# --- network-ip-availabilities (docs/behaviour/api.md §12, docs/behaviour/ipam.md §9) ---
 
 def test_ip_availability_show(api, res):
     net = res.network()

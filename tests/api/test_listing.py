@@ -1,4 +1,4 @@
-"""Listing: filters, fields, sorting, pagination and links (api.md §4)."""
+"""Listing: filters, fields, sorting, pagination and links (docs/behaviour/api.md §4)."""
 
 from urllib.parse import parse_qsl, urlparse
 

@@ -1,5 +1,5 @@
 """ML2: provider-attribute validation per type, segment reservation and release, MTUs,
-provider updates, tenant network types with fall-back (ml2.md §2-4)."""
+provider updates, tenant network types with fall-back (docs/behaviour/ml2.md §2-4)."""
 
 import random
 
@@ -69,7 +69,7 @@ def test_segmentation_id_given_as_string_is_converted(res):
     assert provider(net) == ("vlan", "provider", vlan)
 
 
-# --- segments of each type, MTUs (ml2.md §2, §4) ---
+# --- segments of each type, MTUs (docs/behaviour/ml2.md §2, §4) ---
 
 def test_default_tenant_network_is_local(res):
     net = res.network()
@@ -184,7 +184,7 @@ def test_vxlan_id_beyond_24_bits_refused(res):
                  invalid_input("segmentation_id out of range (1 through 16777215)"))
 
 
-# --- MTU (ml2.md §4) ---
+# --- MTU (docs/behaviour/ml2.md §4) ---
 
 @pytest.mark.parametrize("attrs,maximum", [
     ({}, 1500), ({PT: "vlan", PN: "provider"}, 1500), ({PT: "vxlan"}, 1450), ({PT: "gre"}, 1458),
@@ -217,7 +217,7 @@ def test_mtu_must_be_an_integer(res):
     assert resp.status_code == 400
 
 
-# --- provider updates (ml2.md §3.4) ---
+# --- provider updates (docs/behaviour/ml2.md §3.4) ---
 
 def test_update_vlan_segmentation_id(api, res):
     old, new = rand_vlan(), rand_vlan()

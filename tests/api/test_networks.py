@@ -1,5 +1,5 @@
 """Networks: attributes and defaults, CRUD through openstacksdk, revision numbers,
-timestamps, delete rules, bulk create (api.md §5, §6, §10)."""
+timestamps, delete rules, bulk create (docs/behaviour/api.md §5, §6, §10)."""
 
 import time
 
@@ -165,7 +165,7 @@ def test_unicode_name_round_trips(api, res):
     assert api.show("networks", net["id"])["name"] == name
 
 
-# --- revision_number and timestamps (api.md §5) ---
+# --- revision_number and timestamps (docs/behaviour/api.md §5) ---
 
 def test_put_bumps_revision_even_without_change(api, res):
     net = res.network()
@@ -255,7 +255,7 @@ def test_sdk_not_found(conn):
         conn.network.delete_network(rand_uuid(), ignore_missing=False)
 
 
-# --- delete rules (api.md §6) ---
+# --- delete rules (docs/behaviour/api.md §6) ---
 
 def test_delete_removes_subnets_and_dhcp_ports(api, res):
     net = res.network()
@@ -338,7 +338,7 @@ def test_delete_twice(api, res):
                  "Network %s could not be found." % net["id"])
 
 
-# --- If-Match (api.md §5) ---
+# --- If-Match (docs/behaviour/api.md §5) ---
 
 def test_if_match_matching_revision(api, res):
     net = res.network()
@@ -396,7 +396,8 @@ def test_if_match_two_revision_etags(api, res):
     resp = api.put("/v2.0/networks/" + net["id"], {"network": {"name": "m"}},
                    headers={"If-Match": '"revision_number=1", "revision_number=1"'})
     err = assert_error(resp, 400, "BadRequest")
-    # Zed's message ends with two periods ("...not supported.."); api.md has one.
+    # Zed's message ends with two periods ("...not supported.."), so only its start is
+    # compared.
     assert err["message"].startswith(
         "Bad if-match request: Multiple revision_number etags are not supported."), err
 
@@ -426,7 +427,7 @@ def test_if_match_after_in_use_check(api, res):
     assert port["id"] in err["message"]
 
 
-# --- bulk create (api.md §10) ---
+# --- bulk create (docs/behaviour/api.md §10) ---
 
 def test_bulk_create_networks(api, res):
     names = [uname("bulk") for _ in range(3)]

@@ -1,6 +1,7 @@
-"""neutrino's own command-line client (spec/cli.md §11) against a real server with the
-built-in identity service: every command, and the same resources through `neutrino …
--f json` and the real `openstack … -f json`, which must agree field for field."""
+"""neutrino's own command-line client (docs/behaviour/cli.md §11) against a real server
+with the built-in identity service: every command, and the same resources through
+`neutrino … -f json` and the real `openstack … -f json`, which must agree field for
+field."""
 
 import json
 import os

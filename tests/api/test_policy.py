@@ -2,7 +2,8 @@
 x (create/list/show/update/delete of networks, subnets and ports, and each admin-only
 attribute), against a server with the built-in identity service, under the new
 defaults (neutrino's default: reader is read-only) and under Zed's defaults
-([oslo_policy] enforce_new_defaults = false).  Expected codes follow spec/policy.md."""
+([oslo_policy] enforce_new_defaults = false).  Expected codes follow
+docs/behaviour/policy.md."""
 
 import pytest
 
@@ -295,7 +296,8 @@ def test_subnet_show_update_delete(ks_server, op, actor):
 
 
 def test_member_adds_subnet_to_shared_network(ks_server):
-    """policy.md §4: a member may add a subnet (its own) to an admin's shared network."""
+    """A member may add a subnet (its own) to an admin's shared network
+    (docs/behaviour/policy.md §4)."""
     net = make_net(ks_server, "admin", shared=True)
     try:
         status, body = code(ks_server.api("alt"), "POST", "/v2.0/subnets", {"subnet": {

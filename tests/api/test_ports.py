@@ -1,5 +1,6 @@
 """Ports: attributes and defaults, CRUD through openstacksdk, updates, MAC addresses
-(api.md §8, ipam.md §7).  Address allocation is in test_ipam.py."""
+(docs/behaviour/api.md §8, docs/behaviour/ipam.md §7).  Address allocation is in
+test_ipam.py."""
 
 import openstack.exceptions as osexc
 import pytest
@@ -184,7 +185,7 @@ def test_ports_with_names_and_descriptions(res, net):
     assert len(port["name"]) == 255 and len(port["description"]) == 255
 
 
-# --- MAC addresses (ipam.md §7) ---
+# --- MAC addresses (docs/behaviour/ipam.md §7) ---
 
 def test_generated_macs_use_base_mac_prefix(res, net):
     macs = [res.port(net)["mac_address"] for _ in range(4)]

@@ -1,5 +1,6 @@
 """Subnets: attributes and defaults, CRUD through openstacksdk, updates, delete rules
-(api.md §7, ipam.md §3-4).  Address-validation errors are in test_ipam.py."""
+(docs/behaviour/api.md §7, docs/behaviour/ipam.md §3-4).  Address-validation errors are in
+test_ipam.py."""
 
 import openstack.exceptions as osexc
 import pytest
@@ -199,7 +200,7 @@ def test_network_id_must_be_a_uuid(api):
                  "Invalid input for network_id. Reason: 'abc' is not a valid UUID.")
 
 
-# --- delete rules (ipam.md §4) ---
+# --- delete rules (docs/behaviour/ipam.md §4) ---
 
 def test_subnet_in_use(api, res):
     net = res.network()

@@ -1,4 +1,4 @@
-"""Tags sub-resource and tag filters (api.md §9)."""
+"""Tags sub-resource and tag filters (docs/behaviour/api.md §9)."""
 
 import pytest
 
@@ -36,7 +36,7 @@ def test_replace_and_get_tags(api, parent):
 def test_add_check_and_remove_one_tag(api, parent):
     resp = api.put(tags_path(parent, "red"))
     assert resp.status_code == 201
-    # api.md says "empty body"; Zed sends the JSON literal null.  Clients ignore it.
+    # Zed's body here is the JSON literal null; clients ignore it.
     assert resp.content in (b"", b"null")
     # Idempotent.
     assert api.put(tags_path(parent, "red")).status_code == 201

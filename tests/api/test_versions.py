@@ -1,4 +1,4 @@
-"""Version documents, extensions, request ids, routing (api.md §1-3)."""
+"""Version documents, extensions, request ids, routing (docs/behaviour/api.md §1-3)."""
 
 from urllib.parse import urlparse
 
@@ -6,7 +6,7 @@ import pytest
 
 from api_helpers import REQUEST_ID_RE, assert_error, rand_uuid
 
-# api.md §3's minimum set, less what belongs to agents and quotas (agent,
+# The core set of docs/behaviour/api.md §3, less what belongs to agents and quotas (agent,
 # availability_zone, dhcp_agent_scheduler, network_availability_zone, quotas,
 # quota_details): those are advertised only once implemented, and checked below only
 # when advertised.
@@ -55,8 +55,7 @@ def test_v2_document_without_slash_is_404(api):
 
 
 # Note: Zed's version document at "/" carries no request id (it is served outside
-# the request-id middleware), although api.md §1 says "every answer"; so "/" is
-# not in this list.
+# the request-id middleware), so "/" is not in this list (docs/behaviour/api.md §1).
 @pytest.mark.parametrize("path", ["/v2.0/", "/v2.0/networks", "/v2.0/bogus",
                                   "/v2.0/networks/" + "0" * 8])
 def test_every_answer_has_a_request_id(api, path):
@@ -194,5 +193,5 @@ def test_links_follow_the_host_header(api):
 
 
 
-# Not tested: api.md says X-Forwarded-Proto is honoured in these hrefs, but Zed with the
-# reference configuration ignores it (oslo's enable_proxy_headers_parsing is off).
+# Not tested: X-Forwarded-Proto in these hrefs (neutrino honours it; Zed with its
+# default configuration ignores it, since oslo's enable_proxy_headers_parsing is off).

@@ -1,5 +1,6 @@
-// The Network Agents page with an agent that has stopped reporting (gui.md §11.4, §15):
-// this file's server counts an agent down after 6 s without a report.
+// The Network Agents page with an agent that has stopped reporting
+// (docs/behaviour/dashboard.md §11.4, §15): this file's server counts an agent down after
+// 6 s without a report.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setup, url, browser, http, token, shot, signIn } from "./harness.mjs";

@@ -1,6 +1,6 @@
 // The dashboard in a real browser (harness.mjs): the tutorial's GUI path
-// (spec/tutorial.md §5, §7), validation, the admin pages, the topology, who sees the
-// Admin pages, paging and the asset budget.
+// (docs/behaviour/tutorial.md §5, §7), validation, the admin pages, the topology, who sees
+// the Admin pages, paging and the asset budget.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setup, url, browser, http, token, shot, signIn } from "./harness.mjs";

@@ -1,6 +1,7 @@
-// Editing through the dashboard (harness.mjs): Edit Subnet, Create Port and Edit Port,
-// the messages of a refused delete, and the admin columns that count things
-// (gui.md §6, §7, §10, §11.1, §11.3).  Every change is checked through the API.
+// Editing through the dashboard (harness.mjs): Edit Subnet, Create Port and Edit Port, the
+// messages of a refused delete, and the admin columns that count things
+// (docs/behaviour/dashboard.md §6, §7, §10, §11.1, §11.3).  Every change is checked through
+// the API.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setup, url, browser, http, token, shot, signIn, makeNetwork } from "./harness.mjs";

@@ -1,6 +1,6 @@
-// The networks lists page on the server (gui.md §2, §3, §11.1; harness.mjs): 20 rows a
-// page with limit/marker, back with page_reverse, and the field-chooser filter sent to
-// the server as Neutron filters.
+// The networks lists page on the server (docs/behaviour/dashboard.md §2, §3, §11.1;
+// harness.mjs): 20 rows a page with limit/marker, back with page_reverse, and the
+// field-chooser filter sent to the server as Neutron filters.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setup, browser, http, token, shot, signIn } from "./harness.mjs";

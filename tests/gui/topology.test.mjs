@@ -1,7 +1,7 @@
-// The Network Topology page (gui.md §8, §15; harness.mjs): networks as bars and lab
-// instances as one box wired to every network they are on, balloons by mouse and
-// keyboard, creating and deleting from the page, the sizes, the Graph tab, the text
-// for screen readers, and for admins the dataplane per node, followed live.
+// The Network Topology page (docs/behaviour/dashboard.md §8, §15; harness.mjs): networks as
+// bars and lab instances as one box wired to every network they are on, balloons by mouse
+// and keyboard, creating and deleting from the page, the sizes, the Graph tab, the text for
+// screen readers, and for admins the dataplane per node, followed live.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { setup, url, browser, http, token, shot, signIn, makeNetwork } from "./harness.mjs";
@@ -16,7 +16,8 @@ const topologyPage = async (user, project, viewport = { width: 1280, height: 800
   return page;
 };
 
-// A lab instance's port, as `neutrino instance launch` makes it (README, gui.md §13).
+// A lab instance's port, as `neutrino instance launch` makes it (README,
+// docs/behaviour/dashboard.md §13).
 async function instancePort(tok, net, device, ip, extra = {}) {
   const r = await http("POST", "/v2.0/ports", { port: { network_id: net.id,
     device_owner: "compute:nova", device_id: device, fixed_ips: [{ ip_address: ip }], ...extra } }, tok);
