@@ -136,12 +136,16 @@ become_init(void)
     _exit(127);
 }
 
-pid_t
-node_init_start(int netns_fd)
+/* Forks a child that calls 'enter' (which moves it into namespaces) then forks 'run',
+ * which outlives it (its parent becomes the caller's reaper; in a new PID namespace,
+ * that namespace's PID 1).  Returns run's pid once run has exec'd (or closed its
+ * descriptors), or -errno. */
+static pid_t
+fork_detached(int (*enter)(const void *), void (*run)(const void *), const void *arg)
 {
     int pfd[2];
-    pid_t a, init = -1;
-    char ready;
+    pid_t a, pid = -1;
+    char c;
 
     if (pipe2(pfd, O_CLOEXEC)) {
         return -errno;
@@ -153,32 +157,53 @@ node_init_start(int netns_fd)
         return -errno;
     }
     if (a == 0) {
-        /* The PID namespace applies to our children: the next one is its PID 1, and it
-         * outlives us (its parent becomes the caller's reaper). */
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
         close(pfd[0]);
-        if (setns(netns_fd, CLONE_NEWNET) || unshare(CLONE_NEWNS | CLONE_NEWPID)
-            || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+        if (enter(arg)) {
             _exit(126);
         }
         pid_t b = fork();
         if (b == 0) {
-            become_init();
+            run(arg);
+            _exit(127);
         }
         _exit(b > 0 && write(pfd[1], &b, sizeof b) == sizeof b ? 0 : 1);
     }
     close(pfd[1]);
-    /* Its pid, then end of file once it runs the shell (or died on the way). */
-    if (read(pfd[0], &init, sizeof init) != sizeof init) {
-        init = -EIO;
+    /* Its pid, then end of file once it is ready (or died on the way). */
+    if (read(pfd[0], &pid, sizeof pid) != sizeof pid) {
+        pid = -EIO;
     }
-    while (init > 0 && read(pfd[0], &ready, 1) > 0) {
+    while (pid > 0 && read(pfd[0], &c, 1) > 0) {
     }
     close(pfd[0]);
     waitpid(a, NULL, 0);
-    return init > 0 && proc_alive(init) ? init : init > 0 ? -ECHILD : init;
+    return pid;
+}
+
+/* A new PID namespace (for our children) and a private mount namespace, in the node's
+ * network namespace. */
+static int
+enter_new_init(const void *netns_fd)
+{
+    return setns(*(const int *) netns_fd, CLONE_NEWNET) || unshare(CLONE_NEWNS | CLONE_NEWPID)
+           || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+}
+
+static void
+run_init(const void *unused)
+{
+    become_init();
+}
+
+pid_t
+node_init_start(int netns_fd)
+{
+    pid_t init = fork_detached(enter_new_init, run_init, &netns_fd);
+
+    return init > 0 && !proc_alive(init) ? -ECHILD : init;
 }
 
 /* In a child: joins the network, mount and PID namespaces of 'init' (the PID namespace
@@ -201,44 +226,36 @@ enter_init(pid_t init)
     return 0;
 }
 
+struct spawn {
+    pid_t init;
+    char *const *argv;
+    const char *log;
+};
+
+static int
+enter_spawn(const void *aux)
+{
+    return enter_init(((const struct spawn *) aux)->init);
+}
+
+static void
+run_spawn(const void *aux)
+{
+    const struct spawn *sp = aux;
+
+    redirect(sp->log);
+    syscall(SYS_close_range, 3, ~0U, 0);
+    setsid();
+    execv(sp->argv[0], sp->argv);
+    _exit(127);
+}
+
 pid_t
 node_init_spawn(pid_t init, char *const argv[], const char *log)
 {
-    int pfd[2];
-    pid_t a, pid = -1;
+    struct spawn sp = { init, argv, log };
 
-    if (pipe2(pfd, O_CLOEXEC)) {
-        return -errno;
-    }
-    a = fork();
-    if (a < 0) {
-        close(pfd[0]);
-        close(pfd[1]);
-        return -errno;
-    }
-    if (a == 0) {
-        close(pfd[0]);
-        if (enter_init(init)) {
-            _exit(126);
-        }
-        pid_t b = fork();
-        if (b == 0) {
-            /* Ours ends at once: the init's shell becomes its parent. */
-            redirect(log);
-            syscall(SYS_close_range, 3, ~0U, 0);
-            setsid();
-            execv(argv[0], argv);
-            _exit(127);
-        }
-        _exit(b > 0 && write(pfd[1], &b, sizeof b) == sizeof b ? 0 : 1);
-    }
-    close(pfd[1]);
-    if (read(pfd[0], &pid, sizeof pid) != sizeof pid) {
-        pid = -EIO;
-    }
-    close(pfd[0]);
-    waitpid(a, NULL, 0);
-    return pid;
+    return fork_detached(enter_spawn, run_spawn, &sp);
 }
 
 int

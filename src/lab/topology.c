@@ -168,23 +168,47 @@ add_address(struct nl *nl, int ifindex, const char *cidr)
     return r == -EEXIST ? 0 : r;
 }
 
-/* The switch namespace and its bridges (up). */
+/* A namespace of the lab with an rtnetlink socket in it. */
+struct ns_nl {
+    int fd;
+    struct nl *nl;
+};
+
+/* Opens namespace 'name' (made first if 'create') and rtnetlink in it.  0, or 1 after
+ * printing why not; 'h' is to be closed either way. */
 static int
-build_switch(const struct topology *t, const char *name, int *ret_fd, struct nl **ret_nl)
+ns_nl_open(const char *name, bool create, struct ns_nl *h)
 {
-    if (lab_ns_create(name, ret_fd)) {
-        return 1;
+    h->nl = NULL;
+    h->fd = -1;
+    if (create ? lab_ns_create(name, &h->fd) : (h->fd = netns_open(name)) < 0) {
+        return create ? 1 : cli_fail("no namespace %s", name);
     }
-    if (nl_open_netns(ret_nl, *ret_fd)) {
-        return cli_fail("lab switch: cannot open rtnetlink");
+    return nl_open_netns(&h->nl, h->fd) ? cli_fail("%s: cannot open rtnetlink", name) : 0;
+}
+
+static void
+ns_nl_close(struct ns_nl *h)
+{
+    if (h->nl) {
+        nl_close(h->nl);
     }
+    if (h->fd >= 0) {
+        close(h->fd);
+    }
+}
+
+/* The switch's bridges (up). */
+static int
+build_switch(const struct topology *t, struct nl *nl)
+{
     for (size_t i = 0; i < t->n_bridges; i++) {
         struct nl_link l;
-        int e = nl_bridge_add(*ret_nl, t->bridges[i]);
-        if ((e && e != -EEXIST) || nl_link_get(*ret_nl, t->bridges[i], &l)) {
+        int e = nl_bridge_add(nl, t->bridges[i]);
+        if ((e && e != -EEXIST) || nl_link_get(nl, t->bridges[i], &l)) {
             return cli_fail("lab switch: cannot create %s: %s", t->bridges[i], strerror(-e));
         }
-        nl_link_set(*ret_nl, l.ifindex, -1, 0, 1);
+        nl_link_set(nl, l.ifindex, -1, 0, 1);
     }
     return 0;
 }
@@ -213,31 +237,23 @@ build_nic(const struct node *n, const struct nic *nic, struct nl *nl, int sw_fd,
 }
 
 static int
-build_node(const struct topology *t, const struct node *n, json_t *state, int sw_fd,
-           struct nl *sw_nl)
+build_node(const struct topology *t, const struct node *n, json_t *state,
+           const struct ns_nl *sw)
 {
     const char *prefix = json_string_value(json_object_get(state, "prefix"));
     char *name = lab_ns(state, n->name);
     char *host = t->host_prefixed ? xasprintf("%s-%s", prefix, n->name) : xstrdup(n->name);
-    struct nl *nl = NULL;
-    int fd = -1, r;
+    struct ns_nl h;
+    int r;
 
     json_object_set_new(json_object_get(state, "nodes"), n->name,
                         json_pack("{s:s,s:s}", "netns", name, "host", host));
     lab_save(state);
-    r = lab_ns_create(name, &fd);
-    if (!r && nl_open_netns(&nl, fd)) {
-        r = cli_fail("node %s: cannot open rtnetlink", n->name);
-    }
+    r = ns_nl_open(name, true, &h);
     for (size_t k = 0; !r && k < n->n_nics; k++) {
-        r = build_nic(n, &n->nics[k], nl, sw_fd, sw_nl);
+        r = build_nic(n, &n->nics[k], h.nl, sw->fd, sw->nl);
     }
-    if (nl) {
-        nl_close(nl);
-    }
-    if (fd >= 0) {
-        close(fd);
-    }
+    ns_nl_close(&h);
     free(name);
     free(host);
     return r;
@@ -247,8 +263,8 @@ int
 topology_build(const struct topology *t, json_t *state)
 {
     char *sw_name = lab_ns(state, "switch");
-    struct nl *sw_nl = NULL;
-    int sw_fd = -1, r;
+    struct ns_nl sw;
+    int r;
 
     json_object_set_new(state, "topology", json_string(t->name));
     json_object_set_new(state, "switch", json_string(sw_name));
@@ -256,16 +272,11 @@ topology_build(const struct topology *t, json_t *state)
         json_object_set_new(state, "nodes", json_object());
     }
     lab_save(state);
-    r = build_switch(t, sw_name, &sw_fd, &sw_nl);
+    r = ns_nl_open(sw_name, true, &sw) || build_switch(t, sw.nl);
     for (size_t i = 0; !r && i < t->n_nodes; i++) {
-        r = build_node(t, &t->nodes[i], state, sw_fd, sw_nl);
+        r = build_node(t, &t->nodes[i], state, &sw);
     }
-    if (sw_nl) {
-        nl_close(sw_nl);
-    }
-    if (sw_fd >= 0) {
-        close(sw_fd);
-    }
+    ns_nl_close(&sw);
     free(sw_name);
     return r;
 }
@@ -274,38 +285,23 @@ int
 lab_plug(const char *node_ns, const char *tap, const char *inst_ns, const char *mac, int mtu,
          const char *cidr)
 {
-    struct nl *nl = NULL, *inl = NULL;
+    struct ns_nl node = { -1, NULL }, inst = { -1, NULL };
     struct nl_link l;
     uint8_t mac_bytes[6];
-    int node_fd = -1, inst_fd = -1, r;
+    int r;
 
     if (mac && !nl_parse_mac(mac, mac_bytes)) {
         return cli_fail("bad MAC address %s", mac);
     }
-    r = lab_ns_create(inst_ns, &inst_fd);
-    if (!r && (node_fd = netns_open(node_ns)) < 0) {
-        r = cli_fail("no namespace %s", node_ns);
-    }
-    if (!r && (nl_open_netns(&nl, node_fd)
-               || nl_veth_add(nl, tap, "eth0", inst_fd, mac ? mac_bytes : NULL, mtu)
-               || nl_open_netns(&inl, inst_fd) || nl_link_get(inl, "eth0", &l)
-               || nl_link_set(inl, l.ifindex, -1, 0, 1))) {
+    r = ns_nl_open(inst_ns, true, &inst) || ns_nl_open(node_ns, false, &node);
+    if (!r && (nl_veth_add(node.nl, tap, "eth0", inst.fd, mac ? mac_bytes : NULL, mtu)
+               || nl_link_get(inst.nl, "eth0", &l) || nl_link_set(inst.nl, l.ifindex, -1, 0, 1))) {
         r = cli_fail("cannot plug %s into %s", tap, node_ns);
     }
-    if (!r && cidr && add_address(inl, l.ifindex, cidr)) {
+    if (!r && cidr && add_address(inst.nl, l.ifindex, cidr)) {
         r = cli_fail("cannot give eth0 of %s the address %s", inst_ns, cidr);
     }
-    if (nl) {
-        nl_close(nl);
-    }
-    if (inl) {
-        nl_close(inl);
-    }
-    if (node_fd >= 0) {
-        close(node_fd);
-    }
-    if (inst_fd >= 0) {
-        close(inst_fd);
-    }
+    ns_nl_close(&node);
+    ns_nl_close(&inst);
     return r;
 }
