@@ -1,8 +1,9 @@
 #!/bin/bash
-# make demo: the user's scenario (spec/tutorial.md), for real, on this machine.
+# make demo: the user's scenario (the tutorial), for real, on this machine.
 #
 # Starts neutrino-server on 127.0.0.1:$NEUTRINO_PORT (9696) with its SQLite database and
-# clouds.yaml under $NEUTRINO_STATE_DIR (state/), builds the lab (`neutrino lab up`: nodes
+# clouds.yaml under $NEUTRINO_STATE_DIR (state/), builds the lab (`neutrino lab up`, which
+# runs neutrino-lab: nodes
 # controller and compute as network namespaces, each with its agents), then replays the
 # tutorial with the `neutrino` CLI, printing each step and checking each observable.
 # Then the flat and vxlan chapters across the two nodes.  Afterwards it stays up until

@@ -18,14 +18,30 @@ struct cli {
     bool debug;
 };
 
+/* A program of this project that runs some commands for the client. */
+struct program {
+    const char *subdir;         /* Its directory under src/ in a build tree: "lab". */
+    const char *name;           /* "neutrino-lab" */
+};
+
 /* A command: words ("network", "create"), its options, and its handler (argc/argv are
- * what follows the words).  Returns the exit status. */
+ * what follows the words).  Returns the exit status.  With 'program', the command is
+ * that program's: it gets the whole command line instead. */
 struct command {
     const char *words;          /* "network create" */
     const struct opt *opts;
     int (*run)(struct cli *c, const json_t *args);
     const char *help;           /* One line. */
+    const struct program *program;
 };
+
+/* The main() of neutrino and neutrino-lab: global options, then the longest command of
+ * 'tables' that matches.  'program' names the caller in messages.  The exit status. */
+int cli_main(int argc, char **argv, const char *program, const struct command *const *tables,
+             size_t n_tables);
+/* Where another program of the project is: beside this one (an installation), else
+ * ../<subdir>/<name> (a build tree), else 'name' for PATH.  Owned by the caller. */
+char *cli_sibling_binary(const char *subdir, const char *name);
 
 /* The session, signing in on first use; NULL after printing why not. */
 struct session *cli_session(struct cli *c);
@@ -85,6 +101,5 @@ extern const struct command network_commands[];
 extern const struct command subnet_commands[];
 extern const struct command port_commands[];
 extern const struct command agent_commands[];
-extern const struct command lab_commands[];
 
 #endif

@@ -2,19 +2,25 @@
 through its unix socket) and nodes that are network namespaces, joined by a lab switch,
 each running its own neutrino-linuxbridge-agent.
 
+The lab itself is neutrino-lab's (src/lab), the program behind `neutrino lab` and
+`make demo`: this module drives its steps (`lab build --topology pair`, `lab exec`,
+`lab init`, `lab enter`, `lab plug`, `lab dhcp-client`, `lab down`) and keeps the test
+side: the server, the agents' configurations and processes, the API calls, and what the
+tests observe.
+
 Every name carries a per-run prefix (two runs at once never collide); everything made
 is removed at the end, even after failures.  Nothing is added to the root namespace
 but the server's loopback port and its socket file.  Needs root.
 
-DHCP agents (dataplane-findings.md §2, §6.3) make namespaces of their own
-(qdhcp-<network id>).  A node that runs one gets a node "init": a process in the node's
-network namespace with a private mount namespace (a tmpfs on /run/netns) and a PID
-namespace.  The agent runs inside it (nsenter -t <init> -m -n -p) under Neutron's exact
-names, so two nodes, and two runs, can both have qdhcp-<same id>; SIGKILL to the init
-ends the agent and its dnsmasq processes at once, and their namespaces vanish with the
-mount namespace.  DHCP state lives in /run/neutrino-test/<run>/<node>/ (mode 0755: dnsmasq
-reads its files as nobody, so every directory above them must be searchable, which
-pytest's 0700 tmp dirs are not)."""
+DHCP agents make namespaces of their own (qdhcp-<network id>).  A node that runs one
+gets a node "init" (`neutrino-lab lab init`): a PID 1 in the node's network namespace
+with a private mount namespace (a tmpfs on /run/netns) and a PID namespace.  The agent
+runs inside it (`lab enter`) under Neutron's exact names, so two nodes, and two runs, can
+both have qdhcp-<same id>; SIGKILL to the init ends the agent and its dnsmasq processes
+at once, and their namespaces vanish with the mount namespace.  DHCP state lives in the
+lab's directory /run/neutrino-lab/<run>/<node>/ (mode 0755: dnsmasq reads its files as
+nobody, so every directory above them must be searchable, which pytest's 0700 tmp dirs
+are not)."""
 
 import contextlib
 import json
@@ -49,7 +55,7 @@ _api = _load_api_conftest()
 NeutrinoServer, check_sanitizers = _api.NeutrinoServer, _api.check_sanitizers
 
 REPO = Path(__file__).resolve().parents[2]
-RUN_ROOT = Path("/run/neutrino-test")
+LAB_ROOT = Path("/run/neutrino-lab")     # neutrino-lab's directories, one per lab
 RUN_RE = re.compile(r"^nt(\d+)x[0-9a-f]{4}$")
 LB_TYPE = "Linux bridge agent"
 DHCP_TYPE = "DHCP agent"
@@ -72,43 +78,26 @@ def dhcp_agent_binary():
                 or _build_dir() / "src/dhcp_agent/neutrino-dhcp-agent")
 
 
-# The lab's udhcpc script (findings §3, §6.6): only `ip`, and the lease file.  Never
-# Debian's default script, which would write the host's /etc/resolv.conf.  busybox
-# exports mask as a prefix length, option 121 as "staticroutes" and 249 as
-# "msstaticroutes" ("dst/len gw dst/len gw ...").
-UDHCPC_SCRIPT = r"""#!/bin/sh
-case "$1" in
-deconfig)
-    ip addr flush dev "$interface"
-    ip link set dev "$interface" up
-    ;;
-bound|renew)
-    [ -n "$mtu" ] && ip link set dev "$interface" mtu "$mtu"
-    ip addr flush dev "$interface"
-    ip addr add "$ip/$mask" dev "$interface"
-    [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface" onlink
-    {
-        for k in ip mask router dns domain hostname mtu lease serverid; do
-            eval "v=\${$k}"
-            printf '%s=%s\n' "$k" "$v"
-        done
-        [ -n "$staticroutes" ] && printf 'staticroutes=%s\n' "$staticroutes"
-        [ -n "$msstaticroutes" ] && printf 'msstaticroutes=%s\n' "$msstaticroutes"
-    } > "$LAB_LEASE_FILE.tmp"
-    mv "$LAB_LEASE_FILE.tmp" "$LAB_LEASE_FILE"
-    ;;
-esac
-exit 0
-"""
+def lab_binary():
+    """neutrino-lab of the same build directory (or $NEUTRINO_LAB_BINARY)."""
+    return Path(os.environ.get("NEUTRINO_LAB_BINARY") or _build_dir() / "src/lab/neutrino-lab")
 
-# The node init: the tmpfs goes over /run/netns before anything runs inside (the host's
-# netns mounts, copied into the new mount namespace, are detached first so that they do
-# not pin other namespaces).  A shell, not `exec sleep`, is PID 1 so that orphans
-# (daemonised dnsmasq) are reaped as systemd would: a killed dnsmasq is gone, not a
-# zombie.
-NODE_INIT_SCRIPT = ("umount -l /run/netns 2>/dev/null; "
-                    "mount -t tmpfs -o size=1m,mode=755 nodenetns /run/netns || exit 1; "
-                    "while :; do sleep 3600 & wait; done")
+
+def lab_command(prefix, *args):
+    """The command line and environment of `neutrino-lab <args>` for lab 'prefix'."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env.update(NEUTRINO_LAB=prefix, ASAN_OPTIONS="detect_leaks=1")
+    return [str(lab_binary())] + [str(a) for a in args], env
+
+
+def run_lab(prefix, *args, check=True, timeout=60):
+    """Runs `neutrino-lab <args>` for lab 'prefix' and waits; its CompletedProcess."""
+    cmd, env = lab_command(prefix, *args)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env,
+                       stdin=subprocess.DEVNULL)
+    if check and p.returncode:
+        raise RuntimeError("%s: %s%s" % (" ".join(cmd), p.stdout, p.stderr))
+    return p
 
 
 def _children(pid):
@@ -190,18 +179,20 @@ class Lab:
         self.server = None
         self.sock = "/tmp/%s.sock" % self.prefix
         self.instances = {}
-        self.run_dir = RUN_ROOT / self.prefix    # DHCP state, the udhcpc script
-        self.node_inits = {}        # node -> [unshare Popen, init pid]
-        self.dhcp_agents = {}       # node -> [nsenter Popen, agent pid]
+        self.run_dir = LAB_ROOT / self.prefix    # neutrino-lab's: DHCP state, udhcpc script
+        self.node_inits = {}        # node -> init pid
+        self.dhcp_agents = {}       # node -> [`lab enter` Popen, agent pid]
         self.credentials = {}       # node -> the linux-bridge agent's credentials
 
     # --- namespaces -------------------------------------------------------------
+    def lab(self, *args, **kw):
+        """`neutrino-lab <args>` for this lab (run_lab)."""
+        return run_lab(self.prefix, *args, **kw)
+
     def ns(self, name):
-        full = "%s-%s" % (self.prefix, name)
-        sh("ip", "netns", "add", full)
+        """A namespace <prefix>-<name> of the lab (loopback up, IPv6 off)."""
+        full = self.lab("lab", "namespace", "add", name).stdout.strip()
         self.namespaces.append(full)
-        sh("ip", "-n", full, "link", "set", "lo", "up")
-        sh("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1", ns=full)
         return full
 
     def node_ns(self, node):
@@ -217,36 +208,21 @@ class Lab:
             return False
 
     @staticmethod
-    def _kill_netns_processes(name, timeout=5.0):
-        """SIGKILLs every process in the named namespace, PID-namespace inits (node
-        inits: everything inside dies with them) first, and waits until they are gone
-        (a living process keeps a deleted namespace, and its devices, alive)."""
-        try:
-            ino = os.stat("/run/netns/" + name).st_ino
-        except OSError:
-            return
-        def members():
-            return [p for p in _all_pids() if _ns_inode(p, "net") == ino and Lab._alive(p)]
-        pids = members()
-        inits = [p for p in pids if len(_nspid(p)) > 1 and _nspid(p)[-1] == 1]
-        for pid in inits + pids:
-            _kill(pid)
-        deadline = time.monotonic() + timeout
-        while members() and time.monotonic() < deadline:
-            time.sleep(0.02)
-
-    @staticmethod
     def remove_orphans():
         """Removes what earlier runs left when they were killed before they could clean
-        up: their namespaces (with the node inits and DHCP agents/dnsmasq in them), socket
-        files and DHCP state directories.  Never touches a run that is still alive."""
+        up: their labs (`lab down`: namespaces with the node inits, agents and dnsmasq in
+        them, the lab's directory) and socket files.  Never touches a run that is still
+        alive."""
         import glob
-        for name in sh("ip", "netns", "list").stdout.split():
-            m = re.match(r"^nt(\d+)x[0-9a-f]{4}-", name)
-            if not m or Lab._alive(int(m.group(1))):
-                continue
-            Lab._kill_netns_processes(name)
-            sh("ip", "netns", "del", name, check=False)
+        dead = set()
+        names = sh("ip", "netns", "list").stdout.split()
+        dirs = [d.name for d in LAB_ROOT.iterdir()] if LAB_ROOT.is_dir() else []
+        for name in names + dirs:
+            m = re.match(r"^(nt(\d+)x[0-9a-f]{4})(-|$)", name)
+            if m and not Lab._alive(int(m.group(2))):
+                dead.add(m.group(1))
+        for prefix in sorted(dead):
+            run_lab(prefix, "lab", "down", check=False)
         # Socket files; dhcp_lab.py's state directories and udhcpc scripts.
         for path in glob.glob("/tmp/nt*x*"):
             m = re.match(r"^/tmp/nt(\d+)x[0-9a-f]{4}(\.sock|-udhcpc\.sh|-n\d+-dhcp)$", path)
@@ -260,17 +236,6 @@ class Lab:
                         os.unlink(path)
                     except OSError:
                         pass
-        # RUN_ROOT: this lab's state; /run/neutrino-lab: labs of `neutrino lab up` that
-        # tests made (test_demo.py) with a run-id prefix.
-        for root in (RUN_ROOT, Path("/run/neutrino-lab")):
-            if not root.is_dir():
-                continue
-            for d in root.iterdir():
-                m = RUN_RE.match(d.name)
-                if m and not Lab._alive(int(m.group(1))):
-                    for pid in Lab._processes_using(d):
-                        _kill(pid)
-                    shutil.rmtree(d, ignore_errors=True)
 
     @staticmethod
     def _processes_using(path):
@@ -281,20 +246,14 @@ class Lab:
                 if any(path in a for a in _cmdline(p)) and Lab._alive(p)]
 
     def build(self):
+        """The switch and nodes n1, n2 (neutrino-lab's topology "pair")."""
         self.remove_orphans()
-        sw = self.ns("sw")
-        for br in ("underlay", "physnet1"):
-            sh("ip", "-n", sw, "link", "add", br, "type", "bridge")
-            sh("ip", "-n", sw, "link", "set", br, "up")
-        for i, node in enumerate(("n1", "n2"), start=1):
-            n = self.ns(node)
-            for ifname, br in (("eth1", "underlay"), ("eth3", "physnet1")):
-                peer = "%s-%s" % (node, ifname)
-                sh("ip", "link", "add", ifname, "netns", n, "type", "veth", "peer", "name",
-                   peer, "netns", sw)
-                sh("ip", "-n", sw, "link", "set", peer, "master", br, "up")
-                sh("ip", "-n", n, "link", "set", ifname, "up")
-            sh("ip", "-n", n, "addr", "add", "10.0.1.1%d/24" % i, "dev", "eth1")
+        binary = lab_binary()
+        if not binary.exists():
+            pytest.fail("neutrino-lab not found at %s (build it, or set NEUTRINO_LAB_BINARY)"
+                        % binary)
+        state = json.loads(self.lab("lab", "build", "--topology", "pair").stdout)
+        self.namespaces += [state["switch"]] + [n["netns"] for n in state["nodes"].values()]
 
     # --- server and agents --------------------------------------------------------
     def start_server(self, extra=None, dhcp_agents_per_network=None, agent_down_time=4):
@@ -346,9 +305,10 @@ class Lab:
         self.credentials[node] = credentials
         conf = self.agent_config(node, vxlan, credentials)
         log = open(self.tmp / ("%s-agent.log" % node), "ab")
-        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
-        p = subprocess.Popen(["ip", "netns", "exec", self.node_ns(node), str(agent_binary()),
-                              "--config-file", str(conf)], stdout=log, stderr=log, env=env,
+        cmd, env = lab_command(self.prefix, "lab", "exec", node, "--", agent_binary(),
+                               "--config-file", conf)
+        # `lab exec` becomes the agent: p is the agent's process.
+        p = subprocess.Popen(cmd, stdout=log, stderr=log, env=env,
                              preexec_fn=_api.die_with_parent)
         log.close()
         self.agents[node] = p
@@ -380,59 +340,25 @@ class Lab:
         agents = r.json()["agents"]
         return agents[0] if agents else None
 
-    # --- node inits (for agents that make namespaces: findings §2) --------------------
+    # --- node inits (for agents that make namespaces) ----------------------------------
     def _run_dir(self):
-        RUN_ROOT.mkdir(mode=0o755, exist_ok=True)
-        self.run_dir.mkdir(mode=0o755, exist_ok=True)
-        for d in (RUN_ROOT, self.run_dir):
-            os.chmod(d, 0o755)
+        """The lab's directory (neutrino-lab's, mode 0755)."""
         return self.run_dir
 
     def node_init(self, node):
         """The PID (root PID namespace) of the node's init, started on first use: in the
         node's network namespace, with a private mount namespace whose /run/netns is a
         tmpfs of its own, and a PID namespace whose PID 1 it is."""
-        entry = self.node_inits.get(node)
-        if entry and entry[1] and self._alive(entry[1]):
-            return entry[1]
-        if entry:
-            self.kill_node_init(node)
-        log = open(self.tmp / ("%s-init.log" % node), "ab")
-        p = subprocess.Popen(
-            ["nsenter", "--net=/run/netns/" + self.node_ns(node), "unshare", "--mount",
-             "--propagation", "private", "--pid", "--fork", "--kill-child", "--mount-proc",
-             "sh", "-c", NODE_INIT_SCRIPT],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-            preexec_fn=_api.die_with_parent)
-        log.close()
-        self.node_inits[node] = [p, None]       # recorded first: cleanup kills it anyway
-
-        def ready():
-            if p.poll() is not None:
-                raise AssertionError("node init of %s exited %s: %s" % (
-                    node, p.returncode, (self.tmp / ("%s-init.log" % node)).read_text()))
-            kids = _children(p.pid)
-            if not kids or _cmdline(p.pid)[:1] != ["unshare"]:
-                return None
-            try:
-                with open("/proc/%d/mountinfo" % kids[0]) as f:
-                    mounted = any(l.split()[4] == "/run/netns" and "nodenetns" in l
-                                  for l in f)
-            except OSError:
-                return None
-            return kids[0] if mounted else None
-        self.node_inits[node][1] = wait_for(ready, timeout=5, step=0.005,
-                                            what="node init of %s" % node)
-        return self.node_inits[node][1]
+        init = self.node_inits.get(node)
+        if init and self._alive(init):
+            return init
+        self.node_inits[node] = int(self.lab("lab", "init", node).stdout.strip())
+        return self.node_inits[node]
 
     def in_node(self, node, *cmd, check=True, timeout=30):
         """Runs 'cmd' inside the node init's network, mount and PID namespaces."""
-        full = ["nsenter", "-t", str(self.node_init(node)), "-m", "-n", "-p", "--"] + \
-            [str(c) for c in cmd]
-        p = subprocess.run(full, capture_output=True, text=True, timeout=timeout)
-        if check and p.returncode:
-            raise RuntimeError("%s: %s%s" % (" ".join(full), p.stdout, p.stderr))
-        return p
+        self.node_init(node)
+        return self.lab("lab", "enter", node, "--", *cmd, check=check, timeout=timeout)
 
     def node_netns_list(self, node):
         """`ip netns list` as the node's agents see it (qdhcp-<id> ...)."""
@@ -442,7 +368,7 @@ class Lab:
     def node_pid(self, node, nspid):
         """The root-namespace PID of the process that is 'nspid' in the node's PID
         namespace (what dnsmasq writes in its pid file), or None."""
-        init = self.node_inits.get(node, [None, None])[1]
+        init = self.node_inits.get(node)
         ino = init and _ns_inode(init, "pid")
         if not ino:
             return None
@@ -456,30 +382,30 @@ class Lab:
     def node_processes(self, node):
         """Living processes (root-namespace PIDs) of the node's PID namespace, init
         included."""
-        init = self.node_inits.get(node, [None, None])[1]
+        init = self.node_inits.get(node)
         ino = init and _ns_inode(init, "pid")
         if not ino:
             return []
         return [p for p in _all_pids() if _ns_inode(p, "pid") == ino and self._alive(p)]
 
     def kill_node_init(self, node):
-        """SIGKILL to the node's init (and the unshare above it): the DHCP agent and the
-        dnsmasq processes of that node die with it, their qdhcp namespaces vanish with
-        the mount namespace.  Returns when all of them are gone."""
+        """SIGKILL to the node's init: the DHCP agent and the dnsmasq processes of that
+        node die with it, their qdhcp namespaces vanish with the mount namespace.
+        Returns when all of them are gone."""
         if node not in self.node_inits:
             return
         members = self.node_processes(node)
-        p, init = self.node_inits.pop(node)
+        del self.node_inits[node]
         agent = self.dhcp_agents.pop(node, None)
-        if init:
-            _kill(init)
-        _kill(p.pid)
-        for proc in [p] + ([agent[0]] if agent else []):
+        p = self.lab("lab", "kill-init", node, check=False)
+        if agent:
             try:
-                proc.wait(10)
+                agent[0].wait(10)
             except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(10)
+                agent[0].kill()
+                agent[0].wait(10)
+        if p.returncode:
+            raise AssertionError(p.stderr)
         wait_for(lambda: not any(self._alive(m) for m in members), timeout=10,
                  what="the processes of %s's init to end" % node)
 
@@ -566,23 +492,21 @@ class Lab:
                                % (node, self.dhcp_agents[node][0].poll()))
         if credentials is None:
             credentials = self.credentials.get(node)
-        self._run_dir()
         st = self.dhcp_state_path(node)
         st.mkdir(mode=0o755, exist_ok=True)
         os.chmod(st, 0o755)
         conf = self.dhcp_agent_config(node, credentials, **opts)
-        init = self.node_init(node)
+        self.node_init(node)
         log = open(self.tmp / ("%s-dhcp-agent.log" % node), "ab")
-        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1")
-        p = subprocess.Popen(["nsenter", "-t", str(init), "-m", "-n", "-p", "--",
-                              str(binary), "--config-file", str(conf)],
-                             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+        cmd, env = lab_command(self.prefix, "lab", "enter", node, "--", binary,
+                               "--config-file", conf)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
                              preexec_fn=_api.die_with_parent)
         log.close()
         self.dhcp_agents[node] = [p, None]
 
         def child():
-            kids = _children(p.pid)     # nsenter forks (-p) and waits for the agent
+            kids = _children(p.pid)     # `lab enter` forks (PID namespace) and waits
             if kids and _cmdline(kids[0])[:1] == [str(binary)]:
                 return kids[0]
             if p.poll() is not None:
@@ -663,7 +587,7 @@ class Lab:
 
     # --- instances ----------------------------------------------------------------
     def instance(self, name, node, net, dhcp=False, fixed_ips=None, **port_attrs):
-        """A lab instance, as Nova and libvirt make it (agents.md §C): a port with
+        """A lab instance, as Nova and libvirt make it: a port with
         device_owner compute:nova, an instance uuid as device_id and binding:host_id =
         the node's host; a namespace whose eth0 is the peer of tap<port[:11]> on 'node',
         with the port's MAC.  dhcp=False: the port's address (and the network's MTU) set
@@ -676,33 +600,23 @@ class Lab:
         attrs.update(port_attrs)
         port = self.create("port", network_id=net["id"], device_owner="compute:nova",
                            device_id=str(uuid.uuid4()), **attrs)
-        ns = self.ns("i-" + name)
         tap = "tap" + port["id"][:11]
-        sh("ip", "link", "add", tap, "netns", self.node_ns(node), "type", "veth", "peer",
-           "name", "eth0", "netns", ns)
         ip = port["fixed_ips"][0]["ip_address"] if port["fixed_ips"] else None
-        if dhcp:
-            sh("ip", "-n", ns, "link", "set", "eth0", "address", port["mac_address"], "up")
-        else:
-            sh("ip", "-n", ns, "link", "set", "eth0", "address", port["mac_address"], "mtu",
-               str(net["mtu"]), "up")
+        static = []
+        if not dhcp:
             sub = self.api("GET", "/v2.0/subnets/" + port["fixed_ips"][0]["subnet_id"])
             plen = sub.json()["subnet"]["cidr"].split("/")[1] if sub.status_code == 200 \
                 else "24"
-            sh("ip", "-n", ns, "addr", "add", "%s/%s" % (ip, plen), "dev", "eth0")
+            static = ["--mtu", net["mtu"], "--address", "%s/%s" % (ip, plen)]
+        ns = self.lab("lab", "plug", node, tap, "i-" + name, "--mac", port["mac_address"],
+                      *static).stdout.strip()
+        self.namespaces.append(ns)
         self.instances[name] = {"ns": ns, "port": port, "ip": None if dhcp else ip,
                                 "node": node, "tap": tap, "name": name}
         return self.instances[name]
 
-    def udhcpc_script(self):
-        path = self._run_dir() / "udhcpc.sh"
-        if not path.exists():
-            path.write_text(UDHCPC_SCRIPT)
-            path.chmod(0o755)
-        return path
-
     def dhcp_client(self, instance, timeout_tries=10, hostname=None):
-        """busybox udhcpc in the instance, as cirros runs it (findings §3), with the
+        """busybox udhcpc in the instance, as cirros runs it (`lab dhcp-client`), with the
         lab's script: one DISCOVER per second, 'timeout_tries' times.  The lease as a
         dict (ip mask router dns domain hostname mtu lease serverid, staticroutes and
         msstaticroutes when sent) or None when no server answered.  The address, MTU
@@ -710,16 +624,9 @@ class Lab:
         inst = self.instances[instance] if isinstance(instance, str) else instance
         name = inst.get("name") or inst["ns"][len(self.prefix) + 3:]
         lease_file = self.tmp / ("%s.lease" % name)
-        for f in (lease_file, Path(str(lease_file) + ".tmp")):
-            if f.exists():
-                f.unlink()
-        cmd = ["ip", "netns", "exec", inst["ns"], "env", "LAB_LEASE_FILE=%s" % lease_file,
-               "busybox", "udhcpc", "-i", "eth0", "-f", "-q", "-n",
-               "-t", str(timeout_tries), "-T", "1", "-A", "1",
-               "-O", "mtu", "-O", "staticroutes", "-O", "msstaticroutes",
-               "-x", "hostname:%s" % (hostname or name), "-s", str(self.udhcpc_script())]
-        p = subprocess.run(cmd, capture_output=True, text=True,
-                           timeout=2 * timeout_tries + 15, stdin=subprocess.DEVNULL)
+        p = self.lab("lab", "dhcp-client", inst["ns"], "--lease-file", lease_file,
+                     "--tries", timeout_tries, "--hostname", hostname or name, check=False,
+                     timeout=2 * timeout_tries + 15)
         inst["udhcpc"] = p.stdout + p.stderr
         if p.returncode != 0 or not lease_file.exists():
             return None
@@ -730,7 +637,7 @@ class Lab:
 
     def remove_instance(self, name):
         inst = self.instances.pop(name)
-        sh("ip", "netns", "del", inst["ns"])
+        self.lab("lab", "namespace", "delete", inst["ns"])
         self.namespaces.remove(inst["ns"])
 
     def ping(self, src, dst_ip, count=1):
@@ -778,24 +685,18 @@ class Lab:
             rc = self.stop_agent(node, sig=None)
             if rc not in (0, None):
                 problems.append("agent %s exited %s" % (node, rc))
-        for ns in reversed(self.namespaces):
-            pids = sh("ip", "netns", "pids", ns, check=False).stdout.split()
-            for pid in pids:
-                try:
-                    os.kill(int(pid), signal.SIGKILL)
-                except (ProcessLookupError, ValueError):
-                    pass
-            sh("ip", "netns", "del", ns, check=False)
+        # The rest is neutrino-lab's: node inits, namespaces, the lab's directory.
+        down = self.lab("lab", "down", check=False)
+        if down.returncode and "no lab" not in down.stderr:      # none if build() failed
+            problems.append("lab down: %s" % down.stderr)
         left = [n for n in sh("ip", "netns", "list").stdout.split() if n.startswith(self.prefix)]
         if left:
             problems.append("namespaces left: %s" % left)
-        if self.run_dir.exists():
-            stray = self._processes_using(self.run_dir)
-            if stray:
-                problems.append("processes left: %s" % [" ".join(_cmdline(p)) for p in stray])
-                for pid in stray:
-                    _kill(pid)
-            shutil.rmtree(self.run_dir, ignore_errors=True)
+        stray = self._processes_using(self.run_dir)
+        if stray:
+            problems.append("processes left: %s" % [" ".join(_cmdline(p)) for p in stray])
+            for pid in stray:
+                _kill(pid)
         if self.server:
             rc = self.server.stop()
             check_sanitizers(self.server)

@@ -1,0 +1,25 @@
+/* The agents of `lab up`: on every node a linux-bridge agent (vxlan with l2population
+ * on the node's underlay address, physical network "provider" on eth1), and on the
+ * nodes that have it the DHCP agent inside a node init.  They reach the server through
+ * its unix socket ([DEFAULT] bind_unix_socket): the one clean path from another network
+ * namespace to a server on the host's loopback.  Their configurations and logs are in
+ * the lab's directory, their pids in lab.json. */
+#ifndef NEUTRINO_LAB_AGENTS_H
+#define NEUTRINO_LAB_AGENTS_H
+
+#include <jansson.h>
+
+#include "cloud.h"
+#include "topology.h"
+
+/* Starts the agents of node 'n' (recorded in 'jnode': "linuxbridge_agent", and "init"
+ * and "dhcp_agent" for a DHCP node), with the neutrino-agent account of the clouds.yaml
+ * of 'user' when it has one.  0, or 1 after printing why not. */
+int agents_start(const char *prefix, const struct node *n, json_t *jnode, const char *sock,
+                 const struct cloud *user);
+
+/* Stops every agent and node init of 'state' at once (SIGTERM to the agents, SIGKILL to
+ * the inits, which ends their DHCP agent and dnsmasq), waiting up to a second each. */
+void agents_stop_all(const json_t *state);
+
+#endif
