@@ -27,6 +27,7 @@
 #include <jansson.h>
 
 #include "agent.h"
+#include "agent_proto.h"
 #include "agent_process.h"
 #include "config.h"
 #include "feed.h"
@@ -38,7 +39,6 @@
 
 LOG_MODULE("agent");
 
-#define AGENT_TYPE "Linux bridge agent"
 #define AGENT_BINARY "neutron-linuxbridge-agent"
 
 enum {
@@ -195,7 +195,7 @@ configurations(struct agent *a)
 static int
 report(struct agent *a)
 {
-    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
+    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE_LINUXBRIDGE, "binary",
                               AGENT_BINARY, "host", a->cfg->host, "topic", "N/A",
                               "configurations", configurations(a));
 
@@ -215,7 +215,7 @@ report_status(struct agent *a, json_t *up, json_t *down)
         return 0;
     }
     body = json_pack("{s:s,s:o,s:o}", "host", a->cfg->host, "up", up, "down", down);
-    r = server_call(a->sc, "POST", "/agent/v1/devices/status", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DEVICES_STATUS, body, 0, &ans, NULL);
     json_decref(body);
     json_decref(ans);
     return r;
@@ -240,7 +240,7 @@ process_pending(struct agent *a)
         json_array_append_new(names, json_string(a->pending.items[i]));
     }
     body = json_pack("{s:s,s:o}", "host", a->cfg->host, "devices", names);
-    r = server_call(a->sc, "POST", "/agent/v1/devices", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DEVICES, body, 0, &ans, NULL);
     json_decref(body);
     if (r) {
         return r;
@@ -380,8 +380,9 @@ refresh_l2pop(struct agent *a)
             }
         }
         if (vni >= 0) {
-            snprintf(path, sizeof path, "/agent/v1/l2pop?host=%s&network_id=%s", a->cfg->host,
-                     net);
+            snprintf(path, sizeof path,
+                     AGENT_PATH_L2POP "?" AGENT_PARAM_HOST "=%s&" AGENT_FIELD_NETWORK_ID "=%s",
+                     a->cfg->host, net);
             if (server_call(a->sc, "GET", path, NULL, 0, &ans, NULL)) {
                 a->need_sync = true;
                 return;
@@ -435,7 +436,7 @@ full_sync(struct agent *a)
         log_err("cannot list links: %s", strerror(-r));
         goto out;
     }
-    snprintf(path, sizeof path, "/agent/v1/sync?host=%s", a->cfg->host);
+    snprintf(path, sizeof path, AGENT_PATH_SYNC "?" AGENT_PARAM_HOST "=%s", a->cfg->host);
     r = server_call(a->sc, "GET", path, NULL, 0, &ans, NULL);
     if (r) {
         goto out;
@@ -482,7 +483,7 @@ full_sync(struct agent *a)
             remove_bridge_if_unused(a, b);
         }
     }
-    if (feed_start(a->feed, json_integer_value(json_object_get(ans, "seq")))) {
+    if (feed_start(a->feed, json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ)))) {
         log_err("cannot start following the change feed");
         goto out;
     }
@@ -541,26 +542,30 @@ apply_changes(struct agent *a)
         a->need_sync = true;
     }
     json_array_foreach (queue, i, c) {
-        const char *kind = json_string_value(json_object_get(c, "kind"));
-        const char *id = json_string_value(json_object_get(c, "id"));
-        const char *net = json_string_value(json_object_get(c, "network_id"));
-        char dev[IFNAMSIZ];
-        if (!kind || !id) {
+        enum change_kind kind =
+            change_kind_parse(json_string_value(json_object_get(c, AGENT_FIELD_KIND)));
+        const char *id = json_string_value(json_object_get(c, AGENT_FIELD_ID));
+        const char *net = json_string_value(json_object_get(c, AGENT_FIELD_NETWORK_ID));
+        char dev[IFNAMSIZ], bridge[IFNAMSIZ];
+        if (!id) {
             continue;
         }
-        if (STREQ(kind, "port_update") || STREQ(kind, "port_delete")) {
+        switch (kind) {
+        case CHANGE_PORT_UPDATE:
+        case CHANGE_PORT_DELETE:
             snprintf(dev, sizeof dev, "tap%.11s", id);
             if (tap_find(a, dev)) {
                 strset_add(&a->pending, dev);
             }
-        } else if (STREQ(kind, "network_update")) {
+            break;
+        case CHANGE_NETWORK_UPDATE:
             for (size_t j = 0; j < a->n_taps; j++) {
                 if (STREQ(a->taps[j].network_id, id)) {
                     strset_add(&a->pending, a->taps[j].name);
                 }
             }
-        } else if (STREQ(kind, "network_delete")) {
-            char bridge[IFNAMSIZ];
+            break;
+        case CHANGE_NETWORK_DELETE:
             wire_bridge_name(id, bridge);
             wire_remove_bridge(&a->wire, bridge);
             for (size_t j = 0; j < a->n_taps; j++) {
@@ -568,10 +573,20 @@ apply_changes(struct agent *a)
                     a->taps[j].network_id[0] = '\0';
                 }
             }
-        } else if (STREQ(kind, "fdb") && net) {
-            strset_add(&a->l2pop, net);
-        } else if (STREQ(kind, "fdb_all")) {
+            break;
+        case CHANGE_FDB:
+            if (net) {
+                strset_add(&a->l2pop, net);
+            }
+            break;
+        case CHANGE_FDB_ALL:
             a->l2pop_all = true;
+            break;
+        case CHANGE_DHCP_NETWORK:   /* The DHCP agents' audience. */
+        case CHANGE_DHCP_PORT:
+        case CHANGE_UNKNOWN:        /* A newer server's kind. */
+        case CHANGE_KIND_COUNT:
+            break;
         }
     }
     json_decref(queue);
@@ -703,7 +718,7 @@ agent_run(const struct agent_config *cfg)
         goto out;
     }
     a.sc = server_client_create(&cfg->server);
-    a.feed = feed_create(&cfg->server, cfg->host, NULL);
+    a.feed = feed_create(&cfg->server, cfg->host, AUDIENCE_L2);
     a.need_sync = true;
     log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s", cfg->host,
              *cfg->physical_interface_mappings ? cfg->physical_interface_mappings : "none",

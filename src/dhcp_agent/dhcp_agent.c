@@ -38,6 +38,7 @@
 #include <jansson.h>
 
 #include "agent_process.h"
+#include "agent_proto.h"
 #include "config.h"
 #include "dnsmasq_conf.h"
 #include "dnsmasq_proc.h"
@@ -51,7 +52,6 @@
 
 LOG_MODULE("dhcp");
 
-#define AGENT_TYPE "DHCP agent"
 #define AGENT_BINARY "neutron-dhcp-agent"
 
 enum {
@@ -172,7 +172,7 @@ configurations(struct dagent *a)
 static int
 report(struct dagent *a)
 {
-    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
+    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE_DHCP, "binary",
                               AGENT_BINARY, "host", a->cfg->host, "topic", "dhcp_agent",
                               "availability_zone", a->cfg->availability_zone,
                               "configurations", configurations(a));
@@ -194,7 +194,7 @@ report_ready(struct dagent *a)
             json_array_append(batch, json_array_get(a->ready, i));
         }
         body = json_pack("{s:s,s:o}", "host", a->cfg->host, "ports", batch);
-        r = server_call(a->sc, "POST", "/agent/v1/dhcp/ready", body, 0, &ans, NULL);
+        r = server_call(a->sc, "POST", AGENT_PATH_DHCP_READY, body, 0, &ans, NULL);
         json_decref(body);
         json_decref(ans);
         if (r) {
@@ -328,7 +328,7 @@ server_address_for(const struct dnet *n, const char *ip)
         if (!cidr_text || !sid || cidr_parse(cidr_text, &c) || !cidr_contains(&c, &want)) {
             continue;
         }
-        json_array_foreach (json_object_get(json_object_get(n->info, "dhcp_port"), "fixed_ips"),
+        json_array_foreach (json_object_get(json_object_get(n->info, AGENT_FIELD_DHCP_PORT), "fixed_ips"),
                             j, f) {
             const char *fs = json_string_value(json_object_get(f, "subnet_id"));
             if (fs && STREQ(fs, sid)) {
@@ -345,7 +345,7 @@ server_address_for(const struct dnet *n, const char *ip)
 static void
 release_stale_leases(struct dagent *a, struct dnet *n)
 {
-    const json_t *dp = json_object_get(n->info, "dhcp_port"), *port, *f;
+    const json_t *dp = json_object_get(n->info, AGENT_FIELD_DHCP_PORT), *port, *f;
     const char *dp_id = json_string_value(json_object_get(dp, "id"));
     json_t *current = json_object();
     char path[PATH_MAX + 16], line[512], iface[IFNAMSIZ];
@@ -466,7 +466,7 @@ run_dnsmasq(struct dagent *a, struct dnet *n)
 static size_t
 port_addresses(const struct dnet *n, struct nl_addr *out, size_t max)
 {
-    const json_t *dp = json_object_get(n->info, "dhcp_port"), *f, *s;
+    const json_t *dp = json_object_get(n->info, AGENT_FIELD_DHCP_PORT), *f, *s;
     size_t i, j, k = 0;
 
     json_array_foreach (json_object_get(dp, "fixed_ips"), i, f) {
@@ -553,7 +553,7 @@ disable_ipv6(const char *dev)
 static int
 setup_interface(struct dagent *a, struct dnet *n)
 {
-    const json_t *dp = json_object_get(n->info, "dhcp_port");
+    const json_t *dp = json_object_get(n->info, AGENT_FIELD_DHCP_PORT);
     const char *port_id = json_string_value(json_object_get(dp, "id"));
     const char *mac_text = json_string_value(json_object_get(dp, "mac_address"));
     int mtu = (int) json_integer_value(json_object_get(json_object_get(n->info, "network"),
@@ -695,7 +695,7 @@ refresh_network(struct dagent *a, const char *id)
         json_decref(body);
         return 0;
     }
-    r = server_call(a->sc, "POST", "/agent/v1/dhcp/network", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DHCP_NETWORK, body, 0, &ans, NULL);
     json_decref(body);
     if (r) {
         return r;
@@ -745,7 +745,7 @@ refresh_ports(struct dagent *a, struct dnet *n, json_t *ids)
     int r;
 
     body = json_pack("{s:s,s:s,s:O}", "host", a->cfg->host, "network_id", n->id, "ids", ids);
-    r = server_call(a->sc, "POST", "/agent/v1/dhcp/ports", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DHCP_PORTS, body, 0, &ans, NULL);
     json_decref(body);
     if (r) {
         return r;
@@ -820,7 +820,7 @@ full_sync(struct dagent *a)
     json_t *body = json_pack("{s:s}", "host", a->cfg->host);
     json_t *ans = NULL, *leftovers = json_array(), *id;
     size_t i;
-    int r = server_call(a->sc, "POST", "/agent/v1/dhcp/sync", body, 0, &ans, NULL);
+    int r = server_call(a->sc, "POST", AGENT_PATH_DHCP_SYNC, body, 0, &ans, NULL);
 
     json_decref(body);
     if (r) {
@@ -863,7 +863,7 @@ full_sync(struct dagent *a)
     }
     json_decref(leftovers);
     if (!r) {
-        r = feed_start(a->feed, json_integer_value(json_object_get(ans, "seq")));
+        r = feed_start(a->feed, json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ)));
         a->need_sync = r != 0;
         log_info("synchronised: serving %zu networks", a->n_nets);
     }
@@ -888,23 +888,37 @@ apply_changes(struct dagent *a)
         a->need_sync = true;
     }
     json_array_foreach (queue, i, c) {
-        const char *kind = json_string_value(json_object_get(c, "kind"));
-        const char *id = json_string_value(json_object_get(c, "id"));
-        const char *net = json_string_value(json_object_get(c, "network_id"));
-        if (!kind || !id || !net || !safe_id(net)) {
+        enum change_kind kind =
+            change_kind_parse(json_string_value(json_object_get(c, AGENT_FIELD_KIND)));
+        const char *id = json_string_value(json_object_get(c, AGENT_FIELD_ID));
+        const char *net = json_string_value(json_object_get(c, AGENT_FIELD_NETWORK_ID));
+        json_t *list;
+        if (!id || !net || !safe_id(net)) {
             continue;
         }
-        if (STREQ(kind, "network_delete")) {
+        switch (kind) {
+        case CHANGE_NETWORK_DELETE:
             json_object_set_new(gone, net, json_true());
-        } else if (STREQ(kind, "dhcp_network")) {
+            break;
+        case CHANGE_DHCP_NETWORK:
             json_object_set_new(whole, net, json_true());
-        } else if (STREQ(kind, "dhcp_port")) {
-            json_t *list = json_object_get(ports, net);
+            break;
+        case CHANGE_DHCP_PORT:
+            list = json_object_get(ports, net);
             if (!list) {
                 list = json_array();
                 json_object_set_new(ports, net, list);
             }
             json_array_append_new(list, json_string(id));
+            break;
+        case CHANGE_NETWORK_UPDATE:     /* Not acted upon by this agent. */
+        case CHANGE_PORT_UPDATE:        /* The linux-bridge agents' audience. */
+        case CHANGE_PORT_DELETE:
+        case CHANGE_FDB:
+        case CHANGE_FDB_ALL:
+        case CHANGE_UNKNOWN:            /* A newer server's kind. */
+        case CHANGE_KIND_COUNT:
+            break;
         }
     }
     json_decref(queue);
@@ -1109,7 +1123,7 @@ dhcp_agent_run(const struct dhcp_config *cfg)
         goto out;
     }
     a.sc = server_client_create(&cfg->server);
-    a.feed = feed_create(&cfg->server, cfg->host, "dhcp");
+    a.feed = feed_create(&cfg->server, cfg->host, AUDIENCE_DHCP);
     a.ready = json_array();
     a.need_sync = true;
     log_info("neutrino-dhcp-agent on host %s: configurations in %s, %s", cfg->host,

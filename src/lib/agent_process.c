@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 
+#include "agent_proto.h"
 #include "log.h"
 #include "server_client.h"
 #include "util.h"
@@ -89,7 +90,7 @@ agent_report(struct server_client *sc, json_t *state, bool *started, bool *need_
         json_object_set_new(state, "start_flag", json_true());
     }
     body = json_pack("{s:o}", "agent", state);
-    r = server_call(sc, "POST", "/agent/v1/report", body, 0, &ans, NULL);
+    r = server_call(sc, "POST", AGENT_PATH_REPORT, body, 0, &ans, NULL);
     json_decref(body);
     if (!r) {
         const char *outcome = json_string_value(json_object_get(ans, "state"));

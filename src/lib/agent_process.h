@@ -1,6 +1,6 @@
 /* What both agents' processes do the same way: their command line (--config-file,
  * --debug, --help), logging their configuration's warnings, stop signals as a
- * signalfd, libcurl's start-up, and the heartbeat (POST /agent/v1/report). */
+ * signalfd, libcurl's start-up, and the heartbeat (POST AGENT_PATH_REPORT). */
 #ifndef NEUTRINO_AGENT_PROCESS_H
 #define NEUTRINO_AGENT_PROCESS_H
 

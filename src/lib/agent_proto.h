@@ -38,6 +38,9 @@
 #define AGENT_FIELD_KIND "kind"
 #define AGENT_FIELD_ID "id"
 #define AGENT_FIELD_NETWORK_ID "network_id"
+/* The DHCP port of a network in the answer to POST AGENT_PATH_DHCP_NETWORK (a field,
+ * not the change kind of the same name). */
+#define AGENT_FIELD_DHCP_PORT "dhcp_port"
 
 /* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */
 #define AGENT_TYPE_LINUXBRIDGE "Linux bridge agent"
