@@ -25,24 +25,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
-#include "agent_process.h"
+#include "agent_loop.h"
 #include "agent_proto.h"
 #include "config.h"
 #include "dnsmasq_conf.h"
 #include "dnsmasq_proc.h"
-#include "feed.h"
 #include "ip.h"
 #include "log.h"
 #include "netns.h"
@@ -79,21 +74,13 @@ struct dnet {
 struct dagent {
     const struct dhcp_config *cfg;
     const char *dnsmasq;        /* The binary. */
-    struct server_client *sc;
-    struct feed *feed;
+    struct agent_loop *loop;    /* Heartbeats, the change feed, retries, signals. */
+    struct server_client *sc;   /* The loop's client. */
     struct nl *nl;              /* The node's namespace. */
     struct dnet **nets;
     size_t n_nets, cap_nets;
     json_t *ready;              /* Port ids to report ready. */
-    bool started;               /* First report sent. */
-    bool need_sync;
 };
-
-static int64_t
-now_ms(void)
-{
-    return (int64_t) (time_mono_us() / 1000);
-}
 
 /* --- The networks table ---------------------------------------------------------- */
 
@@ -169,21 +156,24 @@ configurations(struct dagent *a)
                      (json_int_t) ports);
 }
 
-static int
-report(struct dagent *a)
+/* The heartbeat's state. */
+static json_t *
+report_state(void *agent)
 {
-    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE_DHCP, "binary",
-                              AGENT_BINARY, "host", a->cfg->host, "topic", "dhcp_agent",
-                              "availability_zone", a->cfg->availability_zone,
-                              "configurations", configurations(a));
+    struct dagent *a = agent;
 
-    return agent_report(a->sc, state, &a->started, &a->need_sync);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE_DHCP, "binary",
+                     AGENT_BINARY, "host", a->cfg->host, "topic", "dhcp_agent",
+                     "availability_zone", a->cfg->availability_zone, "configurations",
+                     configurations(a));
 }
 
 /* Reports the queued ports ready (dnsmasq serves them), in batches. */
 static int
-report_ready(struct dagent *a)
+report_ready(void *agent)
 {
+    struct dagent *a = agent;
+
     while (json_array_size(a->ready)) {
         json_t *batch = json_array(), *body, *ans = NULL;
         size_t n = json_array_size(a->ready) < READY_BATCH ? json_array_size(a->ready)
@@ -410,7 +400,7 @@ reload(struct dnet *n)
 
     n->reload_at = 0;
     if (r == -EAGAIN) {
-        n->reload_at = now_ms() + 10;
+        n->reload_at = agent_loop_now_ms() + 10;
     } else if (r) {
         /* Its death is seen through the pidfd; the restart reads everything. */
         log_warn("network %s: cannot signal dnsmasq: %s", n->id, strerror(-r));
@@ -455,7 +445,7 @@ run_dnsmasq(struct dagent *a, struct dnet *n)
     if (r) {
         log_err("network %s: cannot start dnsmasq: %s", n->id, strerror(-r));
     } else {
-        n->started_at = now_ms();
+        n->started_at = agent_loop_now_ms();
         log_info("network %s: dnsmasq %d serves it", n->id, (int) n->proc.pid);
     }
     strv_done(&argv);
@@ -815,8 +805,9 @@ adopt_existing(struct dagent *a)
 }
 
 static int
-full_sync(struct dagent *a)
+full_sync(void *agent, int64_t *seq)
 {
+    struct dagent *a = agent;
     json_t *body = json_pack("{s:s}", "host", a->cfg->host);
     json_t *ans = NULL, *leftovers = json_array(), *id;
     size_t i;
@@ -863,8 +854,7 @@ full_sync(struct dagent *a)
     }
     json_decref(leftovers);
     if (!r) {
-        r = feed_start(a->feed, json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ)));
-        a->need_sync = r != 0;
+        *seq = json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ));
         log_info("synchronised: serving %zu networks", a->n_nets);
     }
     json_decref(ans);
@@ -875,18 +865,13 @@ full_sync(struct dagent *a)
 
 /* Groups the changes heard by network and applies them. */
 static int
-apply_changes(struct dagent *a)
+apply_changes(struct dagent *a, const json_t *queue)
 {
-    bool resync;
-    json_t *queue = feed_take(a->feed, &resync);
     json_t *whole = json_object(), *ports = json_object(), *gone = json_object(), *c, *v;
     const char *key;
     size_t i;
     int r = 0;
 
-    if (resync) {
-        a->need_sync = true;
-    }
     json_array_foreach (queue, i, c) {
         enum change_kind kind =
             change_kind_parse(json_string_value(json_object_get(c, AGENT_FIELD_KIND)));
@@ -921,7 +906,6 @@ apply_changes(struct dagent *a)
             break;
         }
     }
-    json_decref(queue);
     json_object_foreach (gone, key, v) {
         struct dnet *n = net_find(a, key);
         if (n) {
@@ -955,16 +939,30 @@ apply_changes(struct dagent *a)
     json_decref(ports);
     json_decref(gone);
     if (r) {
-        a->need_sync = true;    /* Whatever was not applied is compared again. */
+        agent_loop_resync(a->loop);     /* Whatever was not applied is compared again. */
     }
     return r;
 }
 
-/* A dnsmasq died: restart it (at once the first time, then backing off). */
+/* Changes are applied, unless a full comparison is due (it reads everything). */
 static void
-check_dnsmasq(struct dagent *a)
+on_changes(void *agent, const json_t *changes, bool sync_pending)
 {
-    int64_t now = now_ms();
+    struct dagent *a = agent;
+
+    if (!sync_pending && apply_changes(a, changes) == 0) {
+        report_ready(a);
+    }
+}
+
+/* A dnsmasq died: restart it (at once the first time, then backing off); a reload
+ * put off while dnsmasq was starting is due.  Returns when the next one is due. */
+static int64_t
+check_dnsmasq(void *agent)
+{
+    struct dagent *a = agent;
+    int64_t wake = INT64_MAX;
+    int64_t now = agent_loop_now_ms();
 
     for (size_t i = 0; i < a->n_nets; i++) {
         struct dnet *n = a->nets[i];
@@ -985,86 +983,37 @@ check_dnsmasq(struct dagent *a)
                 n->restart_at = now + 1000;
             }
         }
+        if (n->restart_at && n->restart_at < wake) {
+            wake = n->restart_at;
+        }
+        if (n->reload_at && n->reload_at < wake) {
+            wake = n->reload_at;
+        }
     }
+    return wake;
 }
 
-/* --- The loop -------------------------------------------------------------------- */
-
-static int
-run(struct dagent *a, int sfd)
+/* dnsmasq's pidfds: a death starts a round, whose check_dnsmasq() sees it. */
+static void
+watch_dnsmasq(void *agent, struct agent_loop *loop)
 {
-    int64_t next_report = 0, retry_at = 0;
+    struct dagent *a = agent;
 
-    for (;;) {
-        int64_t now = now_ms();
-        bool server_ok = true;
-
-        if (now >= retry_at) {
-            if (a->cfg->report_interval && now >= next_report) {
-                if (report(a) == 0) {
-                    next_report = now + a->cfg->report_interval * 1000;
-                } else {
-                    server_ok = false;
-                }
-            } else if (!a->started && report(a)) {
-                server_ok = false;
-            }
-            if (server_ok && a->need_sync && full_sync(a)) {
-                server_ok = false;
-            }
-            if (server_ok && report_ready(a)) {
-                server_ok = false;
-            }
-            if (!server_ok) {
-                a->need_sync = true;
-                retry_at = now + a->cfg->resync_interval * 1000;
-            }
-        }
-        check_dnsmasq(a);
-
-        int64_t wake = now + 60000;
-        if (a->cfg->report_interval && next_report < wake) {
-            wake = next_report;
-        }
-        if (retry_at > now && retry_at < wake) {
-            wake = retry_at;
-        }
-        struct pollfd fds[2 + 1024];
-        size_t nfds = 0;
-        fds[nfds++] = (struct pollfd) { feed_fd(a->feed), POLLIN, 0 };
-        fds[nfds++] = (struct pollfd) { sfd, POLLIN, 0 };
-        for (size_t i = 0; i < a->n_nets && nfds < ARRAY_SIZE(fds); i++) {
-            if (a->nets[i]->proc.pidfd >= 0) {
-                fds[nfds++] = (struct pollfd) { a->nets[i]->proc.pidfd, POLLIN, 0 };
-            }
-            if (a->nets[i]->restart_at && a->nets[i]->restart_at < wake) {
-                wake = a->nets[i]->restart_at;
-            }
-            if (a->nets[i]->reload_at && a->nets[i]->reload_at < wake) {
-                wake = a->nets[i]->reload_at;
-            }
-        }
-        int timeout = (int) (wake > now_ms() ? wake - now_ms() : 0);
-        if (poll(fds, nfds, timeout) < 0 && errno != EINTR) {
-            log_err("poll: %s", strerror(errno));
-            return 1;
-        }
-        if (fds[1].revents) {
-            struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof si) > 0) {
-                log_info("signal %u: stopping (dnsmasq keeps serving)", si.ssi_signo);
-            }
-            break;
-        }
-        if (fds[0].revents && !a->need_sync && apply_changes(a) == 0) {
-            report_ready(a);
-        } else if (fds[0].revents && a->need_sync) {
-            bool resync;
-            json_decref(feed_take(a->feed, &resync));   /* The sync reads it all. */
+    for (size_t i = 0; i < a->n_nets; i++) {
+        if (a->nets[i]->proc.pidfd >= 0) {
+            agent_loop_watch(loop, a->nets[i]->proc.pidfd);
         }
     }
-    return 0;
 }
+
+static const struct agent_loop_ops loop_ops = {
+    .report_state = report_state,
+    .full_sync = full_sync,
+    .flush = report_ready,
+    .on_changes = on_changes,
+    .tick = check_dnsmasq,
+    .watch = watch_dnsmasq,
+};
 
 /* dnsmasq reads its files as nobody: every directory above them must let others pass.
  * Otherwise it starts, cannot read its hosts, and serves nobody; say so at once. */
@@ -1094,18 +1043,28 @@ check_searchable(const char *dir)
 int
 dhcp_agent_run(const struct dhcp_config *cfg)
 {
+    const struct agent_loop_config loop_cfg = {
+        .log_module = log_module_,
+        .server = &cfg->server,
+        .host = cfg->host,
+        .audience = AUDIENCE_DHCP,
+        .report_interval = cfg->report_interval,
+        .retry_ms = (int64_t) cfg->resync_interval * 1000,
+        .sync_every_ms = 0,
+        .stop_note = " (dnsmasq keeps serving)",
+    };
     struct dagent a;
-    int sfd, status = 1;
+    int status = 1;
 
     memset(&a, 0, sizeof a);
     a.cfg = cfg;
-    sfd = agent_process_start(&cfg->server);
+    a.loop = agent_loop_create(&loop_cfg, &loop_ops, &a);
     a.dnsmasq = dnsmasq_binary();
     if (!a.dnsmasq) {
         log_err("dnsmasq is not installed (Debian: apt-get install dnsmasq-base)");
         goto out;
     }
-    if (sfd < 0 || nl_open(&a.nl)) {
+    if (!a.loop || nl_open(&a.nl)) {
         log_err("cannot open netlink: %s", strerror(errno));
         goto out;
     }
@@ -1122,16 +1081,12 @@ dhcp_agent_run(const struct dhcp_config *cfg)
             && check_searchable(cfg->dnsmasq_base_log_dir))) {
         goto out;
     }
-    a.sc = server_client_create(&cfg->server);
-    a.feed = feed_create(&cfg->server, cfg->host, AUDIENCE_DHCP);
+    a.sc = agent_loop_client(a.loop);
     a.ready = json_array();
-    a.need_sync = true;
     log_info("neutrino-dhcp-agent on host %s: configurations in %s, %s", cfg->host,
              cfg->dhcp_confs, a.dnsmasq);
     adopt_existing(&a);
-    status = run(&a, sfd);
-    feed_destroy(a.feed);
-    server_client_destroy(a.sc);
+    status = agent_loop_run(a.loop);
     json_decref(a.ready);
     /* dnsmasq keeps serving while the agent is away, as with Neutron. */
     while (a.n_nets) {
@@ -1139,12 +1094,9 @@ dhcp_agent_run(const struct dhcp_config *cfg)
         net_free(&a, a.nets[0]);
     }
 out:
+    agent_loop_destroy(a.loop);
     free(a.nets);
     nl_close(a.nl);
-    if (sfd >= 0) {
-        close(sfd);
-    }
-    curl_global_cleanup();
     log_info("stopped");
     return status;
 }
