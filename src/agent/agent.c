@@ -9,10 +9,10 @@
  *
  * Convergence: at start, after the server comes back, when the server says the agent
  * was dead ("revived") or the feed was lost ("resync"), and every 30 polling intervals
- * (a minute by default) as a safety net, the agent compares the kernel with the server both ways: every tap is wired
- * again (a no-op when nothing differs), ports the server thinks are up but have no
- * tap are reported down, bridges of deleted networks and bridges left without taps
- * are removed. */
+ * (a minute by default) as a safety net, the agent compares the kernel with the server
+ * both ways (agent_loop.h decides when): every tap is wired again (a no-op when
+ * nothing differs), ports the server thinks are up but have no tap are reported down,
+ * bridges of deleted networks and bridges left without taps are removed. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -360,7 +360,7 @@ refresh_l2pop(struct agent *a)
     }
     while (a->l2pop.n) {
         const char *net = a->l2pop.items[0];
-        char path[160], dev[32];
+        char dev[IFNAMSIZ];
         json_t *ans = NULL;
         int64_t vni = -1;
 
@@ -370,15 +370,16 @@ refresh_l2pop(struct agent *a)
             }
         }
         if (vni >= 0) {
-            snprintf(path, sizeof path,
-                     AGENT_PATH_L2POP "?" AGENT_PARAM_HOST "=%s&" AGENT_FIELD_NETWORK_ID "=%s",
-                     a->cfg->host, net);
-            if (server_call(a->sc, "GET", path, NULL, 0, &ans, NULL)) {
+            char *path = xasprintf(AGENT_PATH_L2POP "?" AGENT_PARAM_HOST "=%s&"
+                                   AGENT_FIELD_NETWORK_ID "=%s", a->cfg->host, net);
+            int r = server_call(a->sc, "GET", path, NULL, 0, &ans, NULL);
+            free(path);
+            if (r) {
                 agent_loop_resync(a->loop);
                 return;
             }
-            snprintf(dev, sizeof dev, "vxlan-%lld", (long long) vni);
-            int r = wire_l2pop(&a->wire, dev, json_object_get(ans, "vteps"));
+            wire_vxlan_name(vni, dev);
+            r = wire_l2pop(&a->wire, dev, json_object_get(ans, "vteps"));
             if (r) {
                 log_err("%s: cannot set forwarding entries: %s", dev, strerror(-r));
             }
@@ -417,7 +418,7 @@ full_sync(void *agent, int64_t *seq)
 {
     struct agent *a = agent;
     struct scan s = { a, { NULL, 0, 0 }, { NULL, 0, 0 } };
-    char path[320];
+    char *path = xasprintf(AGENT_PATH_SYNC "?" AGENT_PARAM_HOST "=%s", a->cfg->host);
     json_t *ans = NULL, *p, *n;
     size_t i;
     int r;
@@ -427,7 +428,6 @@ full_sync(void *agent, int64_t *seq)
         log_err("cannot list links: %s", strerror(-r));
         goto out;
     }
-    snprintf(path, sizeof path, AGENT_PATH_SYNC "?" AGENT_PARAM_HOST "=%s", a->cfg->host);
     r = server_call(a->sc, "GET", path, NULL, 0, &ans, NULL);
     if (r) {
         goto out;
@@ -479,6 +479,7 @@ full_sync(void *agent, int64_t *seq)
     log_info("synchronised: %zu taps, %zu bound ports", s.present.n,
              json_array_size(json_object_get(ans, "ports")));
 out:
+    free(path);
     json_decref(ans);
     free(s.present.items);
     free(s.bridges.items);

@@ -452,18 +452,35 @@ run_dnsmasq(struct dagent *a, struct dnet *n)
     return r;
 }
 
+/* A list of addresses (as many as the port or the interface has). */
+struct addr_list {
+    struct nl_addr *v;
+    size_t n, cap;
+};
+
+static struct nl_addr *
+addr_push(struct addr_list *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 4;
+        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    memset(&l->v[l->n], 0, sizeof l->v[0]);
+    return &l->v[l->n++];
+}
+
 /* The DHCP port's address on each served subnet, with the subnet's prefix length. */
-static size_t
-port_addresses(const struct dnet *n, struct nl_addr *out, size_t max)
+static void
+port_addresses(const struct dnet *n, struct addr_list *out)
 {
     const json_t *dp = json_object_get(n->info, AGENT_FIELD_DHCP_PORT), *f, *s;
-    size_t i, j, k = 0;
+    size_t i, j;
 
     json_array_foreach (json_object_get(dp, "fixed_ips"), i, f) {
         const char *sid = json_string_value(json_object_get(f, "subnet_id"));
         const char *ip = json_string_value(json_object_get(f, "ip_address"));
         struct ip_addr addr;
-        if (!sid || !ip || ip_parse(ip, &addr) || k == max) {
+        if (!sid || !ip || ip_parse(ip, &addr)) {
             continue;
         }
         json_array_foreach (json_object_get(n->info, "subnets"), j, s) {
@@ -473,30 +490,21 @@ port_addresses(const struct dnet *n, struct nl_addr *out, size_t max)
             if (!id || !STREQ(id, sid) || !slash) {
                 continue;
             }
-            memset(&out[k], 0, sizeof out[k]);
-            out[k].family = addr.family == 4 ? AF_INET : AF_INET6;
-            if (inet_pton(out[k].family, ip, out[k].addr) == 1) {
-                out[k].prefixlen = atoi(slash + 1);
-                k++;
+            struct nl_addr *a = addr_push(out);
+            a->family = addr.family == 4 ? AF_INET : AF_INET6;
+            if (inet_pton(a->family, ip, a->addr) == 1) {
+                a->prefixlen = atoi(slash + 1);
+            } else {
+                out->n--;
             }
         }
     }
-    return k;
 }
-
-struct addr_walk {
-    struct nl_addr have[16];
-    size_t n;
-};
 
 static void
 note_addr(const struct nl_addr *addr, void *aux)
 {
-    struct addr_walk *w = aux;
-
-    if (w->n < ARRAY_SIZE(w->have)) {
-        w->have[w->n++] = *addr;
-    }
+    *addr_push(aux) = *addr;
 }
 
 static bool
@@ -549,12 +557,10 @@ setup_interface(struct dagent *a, struct dnet *n)
     int mtu = (int) json_integer_value(json_object_get(json_object_get(n->info, "network"),
                                                       "mtu"));
     char tap[IFNAMSIZ], inner[IFNAMSIZ];
-    struct nl_addr want[16];
-    struct addr_walk have = { .n = 0 };
+    struct addr_list want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
     struct nl_link link;
     struct nl *nsnl = NULL;
     uint8_t mac[6];
-    size_t n_want;
     int fd, r;
 
     if (!port_id || !mac_text || !nl_parse_mac(mac_text, mac)) {
@@ -597,24 +603,24 @@ setup_interface(struct dagent *a, struct dnet *n)
     }
     if (!r) {
         nl_link_dump(nsnl, remove_stray, &(struct link_walk) { nsnl, inner });
-        n_want = port_addresses(n, want, ARRAY_SIZE(want));
+        port_addresses(n, &want);
         nl_addr_list(nsnl, link.ifindex, note_addr, &have);
         for (size_t i = 0; i < have.n; i++) {
             bool keep = false;
-            for (size_t j = 0; j < n_want; j++) {
-                keep = keep || same_addr(&have.have[i], &want[j]);
+            for (size_t j = 0; j < want.n; j++) {
+                keep = keep || same_addr(&have.v[i], &want.v[j]);
             }
             if (!keep) {
-                nl_addr_del(nsnl, link.ifindex, &have.have[i]);
+                nl_addr_del(nsnl, link.ifindex, &have.v[i]);
             }
         }
-        for (size_t j = 0; j < n_want && !r; j++) {
+        for (size_t j = 0; j < want.n && !r; j++) {
             bool present = false;
             for (size_t i = 0; i < have.n; i++) {
-                present = present || same_addr(&have.have[i], &want[j]);
+                present = present || same_addr(&have.v[i], &want.v[j]);
             }
             if (!present) {
-                r = nl_addr_add(nsnl, link.ifindex, &want[j]);
+                r = nl_addr_add(nsnl, link.ifindex, &want.v[j]);
                 r = r == -EEXIST ? 0 : r;
             }
         }
@@ -637,6 +643,8 @@ setup_interface(struct dagent *a, struct dnet *n)
             break;
         }
     }
+    free(want.v);
+    free(have.v);
     nl_close(nsnl);
     close(fd);
     if (r) {

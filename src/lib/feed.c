@@ -66,7 +66,7 @@ feed_main(void *arg)
     bool lost = false;
 
     while (!f->stopping) {
-        char path[400];
+        char *path;
         json_t *ans = NULL;
         int64_t seq;
         int r;
@@ -75,12 +75,13 @@ feed_main(void *arg)
         seq = f->seq;
         pthread_mutex_unlock(&f->mutex);
         /* The linux-bridge agents' audience is the default: no parameter. */
-        snprintf(path, sizeof path,
-                 AGENT_PATH_CHANGES "?" AGENT_PARAM_HOST "=%s&" AGENT_PARAM_AFTER "=%lld&"
-                 AGENT_PARAM_WAIT "=%d%s%s", f->host, (long long) seq, POLL_WAIT_S,
-                 f->audience != AUDIENCE_L2 ? "&" AGENT_PARAM_AUDIENCE "=" : "",
-                 f->audience != AUDIENCE_L2 ? agent_audience_name(f->audience) : "");
+        path = xasprintf(AGENT_PATH_CHANGES "?" AGENT_PARAM_HOST "=%s&" AGENT_PARAM_AFTER
+                         "=%lld&" AGENT_PARAM_WAIT "=%d%s%s", f->host, (long long) seq,
+                         POLL_WAIT_S,
+                         f->audience != AUDIENCE_L2 ? "&" AGENT_PARAM_AUDIENCE "=" : "",
+                         f->audience != AUDIENCE_L2 ? agent_audience_name(f->audience) : "");
         r = server_call(f->sc, "GET", path, NULL, POLL_WAIT_S + 15, &ans, NULL);
+        free(path);
         if (r == -ECANCELED) {
             break;
         }
