@@ -154,6 +154,20 @@ assert_step(const struct wire_plan *plan, size_t i, enum wire_step_kind kind, co
     assert_string_equal(plan->steps[i].name, name);
 }
 
+/* A node with eth1 (physnet1) and the port's tap, nothing wired yet: the plan for 'p'
+ * has 'n' steps, making the bridge first. */
+static void
+plan_fresh_node(const struct wire_port *p, bool vxlan, struct wire_kernel *k,
+                struct wire_plan *plan, size_t n)
+{
+    setup_config(vxlan);
+    link_add(k, "eth1", "", 0, 1500, true);
+    link_add(k, TAP, "tun", 0, 1500, false);
+    plan_plug(p, k, plan);
+    assert_int_equal(plan->n, n);
+    assert_step(plan, 0, WIRE_CREATE_BRIDGE, BRIDGE);
+}
+
 static void
 test_flat(void **state)
 {
@@ -162,12 +176,7 @@ test_flat(void **state)
     struct wire_port p = port(WIRE_NET_FLAT, 0, 1500);
 
     (void) state;
-    setup_config(false);
-    link_add(&k, "eth1", "", 0, 1500, true);
-    link_add(&k, TAP, "tun", 0, 1500, false);
-    plan_plug(&p, &k, &plan);
-    assert_int_equal(plan.n, 4);
-    assert_step(&plan, 0, WIRE_CREATE_BRIDGE, BRIDGE);
+    plan_fresh_node(&p, false, &k, &plan, 4);
     assert_step(&plan, 1, WIRE_SET_LINK, "eth1");
     assert_int_equal(plan.steps[1].master, WIRE_MASTER_PEER);
     assert_string_equal(plan.steps[1].peer, BRIDGE);
@@ -199,12 +208,7 @@ test_vlan(void **state)
     struct wire_port p = port(WIRE_NET_VLAN, 100, 1450);
 
     (void) state;
-    setup_config(false);
-    link_add(&k, "eth1", "", 0, 1500, true);
-    link_add(&k, TAP, "tun", 0, 1500, false);
-    plan_plug(&p, &k, &plan);
-    assert_int_equal(plan.n, 4);
-    assert_step(&plan, 0, WIRE_CREATE_BRIDGE, BRIDGE);
+    plan_fresh_node(&p, false, &k, &plan, 4);
     assert_step(&plan, 1, WIRE_CREATE_VLAN, "eth1.100");
     assert_string_equal(plan.steps[1].peer, "eth1");
     assert_int_equal(plan.steps[1].id, 100);
@@ -237,11 +241,7 @@ test_vxlan(void **state)
     char reason[256] = "";
 
     (void) state;
-    setup_config(true);
-    link_add(&k, TAP, "tun", 0, 1500, false);
-    plan_plug(&p, &k, &plan);
-    assert_int_equal(plan.n, 4);
-    assert_step(&plan, 0, WIRE_CREATE_BRIDGE, BRIDGE);
+    plan_fresh_node(&p, true, &k, &plan, 4);
     assert_step(&plan, 1, WIRE_CREATE_VXLAN, "vxlan-1001");
     assert_int_equal(plan.steps[1].id, 1001);
     assert_int_equal(plan.steps[1].mtu, 1450);
