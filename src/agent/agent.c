@@ -22,6 +22,7 @@
 
 #include "agent.h"
 #include "agent_proto.h"
+#include "array.h"
 #include "agent_loop.h"
 #include "config.h"
 #include "log.h"
@@ -64,10 +65,7 @@ strset_add(struct strset *s, const char *v)
     if (strset_has(s, v)) {
         return;
     }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 32;
-        s->items = xrealloc(s->items, s->cap * sizeof *s->items);
-    }
+    s->items = array_grow(s->items, s->n, &s->cap, sizeof *s->items);
     snprintf(s->items[s->n++], sizeof s->items[0], "%s", v);
 }
 
@@ -127,10 +125,7 @@ tap_add(struct agent *a, const char *name, int ifindex)
     struct tap *t = tap_find(a, name);
 
     if (!t) {
-        if (a->n_taps == a->cap_taps) {
-            a->cap_taps = a->cap_taps ? 2 * a->cap_taps : 64;
-            a->taps = xrealloc(a->taps, a->cap_taps * sizeof *a->taps);
-        }
+        a->taps = array_grow(a->taps, a->n_taps, &a->cap_taps, sizeof *a->taps);
         t = &a->taps[a->n_taps++];
         memset(t, 0, sizeof *t);
         snprintf(t->name, sizeof t->name, "%s", name);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 #include "util.h"
 
@@ -26,10 +27,7 @@ keep_addr(const struct nl_addr *a, void *aux)
 {
     struct ip_config *ip = aux;
 
-    if (ip->n_addrs == ip->cap_addrs) {
-        ip->cap_addrs = ip->cap_addrs ? 2 * ip->cap_addrs : 4;
-        ip->addrs = xrealloc(ip->addrs, ip->cap_addrs * sizeof *ip->addrs);
-    }
+    ip->addrs = array_grow(ip->addrs, ip->n_addrs, &ip->cap_addrs, sizeof *ip->addrs);
     ip->addrs[ip->n_addrs++] = *a;
 }
 
@@ -38,10 +36,7 @@ keep_route(const struct nl_route *r, void *aux)
 {
     struct ip_config *ip = aux;
 
-    if (ip->n_routes == ip->cap_routes) {
-        ip->cap_routes = ip->cap_routes ? 2 * ip->cap_routes : 4;
-        ip->routes = xrealloc(ip->routes, ip->cap_routes * sizeof *ip->routes);
-    }
+    ip->routes = array_grow(ip->routes, ip->n_routes, &ip->cap_routes, sizeof *ip->routes);
     ip->routes[ip->n_routes++] = *r;
 }
 
@@ -298,10 +293,7 @@ fdb_present(const struct nl_fdb *f, void *aux)
 {
     struct fdb_list *l = aux;
 
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 16;
-        l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-    }
+    l->items = array_grow(l->items, l->n, &l->cap, sizeof *l->items);
     l->items[l->n++] = *f;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "util.h"
 
 /* --- What is wanted ---------------------------------------------------------------- */
@@ -90,10 +91,7 @@ wire_vxlan_name(int64_t vni, char out[IFNAMSIZ])
 void
 wire_kernel_add(struct wire_kernel *k, const struct nl_link *link)
 {
-    if (k->n == k->cap) {
-        k->cap = k->cap ? 2 * k->cap : 16;
-        k->links = xrealloc(k->links, k->cap * sizeof *k->links);
-    }
+    k->links = array_grow(k->links, k->n, &k->cap, sizeof *k->links);
     k->links[k->n++] = *link;
 }
 
@@ -155,10 +153,7 @@ add_step(struct wire_plan *p, enum wire_step_kind kind, const char *name)
 {
     struct wire_step *s;
 
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 8;
-        p->steps = xrealloc(p->steps, p->cap * sizeof *p->steps);
-    }
+    p->steps = array_grow(p->steps, p->n, &p->cap, sizeof *p->steps);
     s = &p->steps[p->n++];
     memset(s, 0, sizeof *s);
     s->kind = kind;
@@ -347,10 +342,7 @@ wire_plan_remove_bridge(const char *bname, const struct wire_kernel *k, struct w
 static void
 fdb_push(struct nl_fdb **v, size_t *n, size_t *cap, const uint8_t mac[6], const char *dst)
 {
-    if (*n == *cap) {
-        *cap = *cap ? 2 * *cap : 16;
-        *v = xrealloc(*v, *cap * sizeof **v);
-    }
+    *v = array_grow(*v, *n, cap, sizeof **v);
     memset(&(*v)[*n], 0, sizeof **v);
     memcpy((*v)[*n].mac, mac, 6);
     snprintf((*v)[*n].dst, sizeof (*v)[*n].dst, "%s", dst);

@@ -35,6 +35,7 @@
 
 #include "agent_loop.h"
 #include "agent_proto.h"
+#include "array.h"
 #include "config.h"
 #include "dnsmasq_conf.h"
 #include "dnsmasq_proc.h"
@@ -103,10 +104,7 @@ net_add(struct dagent *a, const char *id)
     if (n) {
         return n;
     }
-    if (a->n_nets == a->cap_nets) {
-        a->cap_nets = a->cap_nets ? 2 * a->cap_nets : 16;
-        a->nets = xrealloc(a->nets, a->cap_nets * sizeof *a->nets);
-    }
+    a->nets = array_grow(a->nets, a->n_nets, &a->cap_nets, sizeof *a->nets);
     n = xcalloc(1, sizeof *n);
     snprintf(n->id, sizeof n->id, "%s", id);
     snprintf(n->ns, sizeof n->ns, "%s%s", a->cfg->namespace_prefix, id);
@@ -461,10 +459,7 @@ struct addr_list {
 static struct nl_addr *
 addr_push(struct addr_list *l)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 4;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
+    l->v = array_grow(l->v, l->n, &l->cap, sizeof *l->v);
     memset(&l->v[l->n], 0, sizeof l->v[0]);
     return &l->v[l->n++];
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "agent_process.h"
+#include "array.h"
 #include "feed.h"
 #include "log.h"
 #include "server_client.h"
@@ -76,10 +77,7 @@ agent_loop_resync(struct agent_loop *l)
 void
 agent_loop_watch(struct agent_loop *l, int fd)
 {
-    if (l->n_fds == l->cap_fds) {
-        l->cap_fds = l->cap_fds ? 2 * l->cap_fds : 8;
-        l->fds = xrealloc(l->fds, l->cap_fds * sizeof *l->fds);
-    }
+    l->fds = array_grow(l->fds, l->n_fds, &l->cap_fds, sizeof *l->fds);
     l->fds[l->n_fds++] = (struct pollfd) { fd, POLLIN, 0 };
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "http_capture.h"
 #include "log.h"
 #include "util.h"
@@ -22,7 +23,7 @@ struct server_client {
     CURL *curl;
     char *token;
     char **bases;                   /* The servers' URL prefixes, every one listed. */
-    size_t n_bases;
+    size_t n_bases, cap_bases;
     size_t current;                 /* The one requests go to now. */
     volatile bool aborted;
 };
@@ -55,13 +56,13 @@ server_client_create(const struct server_settings *s)
             n--;
         }
         if (n) {
-            sc->bases = xrealloc(sc->bases, (sc->n_bases + 1) * sizeof *sc->bases);
+            sc->bases = array_grow(sc->bases, sc->n_bases, &sc->cap_bases, sizeof *sc->bases);
             sc->bases[sc->n_bases++] = xstrndup(p, n);
         }
         p = next;
     }
     if (!sc->n_bases) {
-        sc->bases = xrealloc(sc->bases, sizeof *sc->bases);
+        sc->bases = array_grow(sc->bases, sc->n_bases, &sc->cap_bases, sizeof *sc->bases);
         sc->bases[sc->n_bases++] = xstrdup("http://127.0.0.1:9696");
     }
     sc->s = s;
