@@ -148,8 +148,9 @@ wire_plan_done(struct wire_plan *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Appends a step on link 'name'; 'what' names it in an error. */
 static struct wire_step *
-add_step(struct wire_plan *p, enum wire_step_kind kind, const char *name)
+add_step(struct wire_plan *p, enum wire_step_kind kind, const char *name, const char *what)
 {
     struct wire_step *s;
 
@@ -159,6 +160,7 @@ add_step(struct wire_plan *p, enum wire_step_kind kind, const char *name)
     s->kind = kind;
     s->up = -1;
     snprintf(s->name, sizeof s->name, "%s", name);
+    snprintf(s->what, sizeof s->what, "%s", what);
     return s;
 }
 
@@ -177,12 +179,11 @@ enslave(struct wire_plan *p, const char *name, const struct nl_link *link, const
     if (!join && !new_mtu && state < 0) {
         return;
     }
-    s = add_step(p, WIRE_SET_LINK, name);
+    s = add_step(p, WIRE_SET_LINK, name, what);
     s->master = join ? WIRE_MASTER_PEER : WIRE_MASTER_KEEP;
     snprintf(s->peer, sizeof s->peer, "%s", bname);
     s->mtu = new_mtu;
     s->up = state;
-    snprintf(s->what, sizeof s->what, "%s", what);
 }
 
 static int
@@ -236,12 +237,10 @@ wire_plan_plug(const struct wire_port *port, const struct wire_node *node,
     }
     snprintf(what, sizeof what, "bridge %s", bname);
     if (!bridge) {
-        s = add_step(p, WIRE_CREATE_BRIDGE, bname);
-        snprintf(s->what, sizeof s->what, "%s", what);
+        add_step(p, WIRE_CREATE_BRIDGE, bname, what);
     } else if (!bridge->up) {
-        s = add_step(p, WIRE_SET_LINK, bname);
+        s = add_step(p, WIRE_SET_LINK, bname, what);
         s->up = 1;
-        snprintf(s->what, sizeof s->what, "%s", what);
     }
     switch (port->type) {
     case WIRE_NET_LOCAL:
@@ -259,9 +258,8 @@ wire_plan_plug(const struct wire_port *port, const struct wire_node *node,
         enslave(p, iface, link, bname, bridge, 0, true, what);
         if (!bridge || link->master != bridge->ifindex) {
             /* The bridge answers for the interface's addresses from now on. */
-            s = add_step(p, WIRE_MOVE_IPS, iface);
+            s = add_step(p, WIRE_MOVE_IPS, iface, what);
             snprintf(s->peer, sizeof s->peer, "%s", bname);
-            snprintf(s->what, sizeof s->what, "%s", what);
         }
         break;
     case WIRE_NET_VLAN:
@@ -278,10 +276,9 @@ wire_plan_plug(const struct wire_port *port, const struct wire_node *node,
                 return fail(p, start, reason, n, "interface %s of physical network %s: %s",
                             iface, physnet, strerror(ENODEV));
             }
-            s = add_step(p, WIRE_CREATE_VLAN, name);
+            s = add_step(p, WIRE_CREATE_VLAN, name, what);
             snprintf(s->peer, sizeof s->peer, "%s", iface);
             s->id = port->segmentation_id;
-            snprintf(s->what, sizeof s->what, "%s", what);
         }
         enslave(p, name, link, bname, bridge, port->mtu, true, what);
         break;
@@ -292,10 +289,9 @@ wire_plan_plug(const struct wire_port *port, const struct wire_node *node,
         wire_vxlan_name(port->segmentation_id, name);
         link = wire_kernel_find(k, name);
         if (!link) {
-            s = add_step(p, WIRE_CREATE_VXLAN, name);
+            s = add_step(p, WIRE_CREATE_VXLAN, name, name);
             s->id = port->segmentation_id;
             s->mtu = port->mtu;
-            snprintf(s->what, sizeof s->what, "%s", name);
         }
         enslave(p, name, link, bname, bridge, port->mtu, true, name);
         break;
@@ -309,6 +305,7 @@ void
 wire_plan_remove_bridge(const char *bname, const struct wire_kernel *k, struct wire_plan *p)
 {
     const struct nl_link *bridge = wire_kernel_find(k, bname);
+    char what[IFNAMSIZ + 8];
     struct wire_step *s;
 
     if (!bridge || !STREQ(bridge->kind, "bridge")) {
@@ -321,20 +318,17 @@ wire_plan_remove_bridge(const char *bname, const struct wire_kernel *k, struct w
         }
         if (STREQ(l->kind, "vxlan") || STREQ(l->kind, "vlan")) {
             /* Uplinks made for this network. */
-            s = add_step(p, WIRE_DELETE_LINK, l->name);
-            snprintf(s->what, sizeof s->what, "%s", l->name);
+            add_step(p, WIRE_DELETE_LINK, l->name, l->name);
         } else if (!str_startswith(l->name, "tap")) {
             /* A flat interface: its addresses come back to it, then it leaves. */
-            s = add_step(p, WIRE_MOVE_IPS, bname);
+            s = add_step(p, WIRE_MOVE_IPS, bname, l->name);
             snprintf(s->peer, sizeof s->peer, "%s", l->name);
-            snprintf(s->what, sizeof s->what, "%s", l->name);
-            s = add_step(p, WIRE_SET_LINK, l->name);
+            s = add_step(p, WIRE_SET_LINK, l->name, l->name);
             s->master = WIRE_MASTER_NONE;
-            snprintf(s->what, sizeof s->what, "%s", l->name);
         }
     }
-    s = add_step(p, WIRE_DELETE_LINK, bname);
-    snprintf(s->what, sizeof s->what, "bridge %s", bname);
+    snprintf(what, sizeof what, "bridge %s", bname);
+    add_step(p, WIRE_DELETE_LINK, bname, what);
 }
 
 /* --- l2population ------------------------------------------------------------------ */
@@ -390,10 +384,7 @@ fdb_has(const struct nl_fdb *v, size_t n, const struct nl_fdb *e)
 static void
 fdb_step(struct wire_plan *p, enum wire_step_kind kind, const char *dev, const struct nl_fdb *e)
 {
-    struct wire_step *s = add_step(p, kind, dev);
-
-    s->fdb = *e;
-    snprintf(s->what, sizeof s->what, "%s", dev);
+    add_step(p, kind, dev, dev)->fdb = *e;
 }
 
 void
