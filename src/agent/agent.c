@@ -9,27 +9,22 @@
  *
  * Convergence: at start, after the server comes back, when the server says the agent
  * was dead ("revived") or the feed was lost ("resync"), and every 30 polling intervals
- * (a minute by default) as a safety net, the agent compares the kernel with the server both ways: every tap is wired
- * again (a no-op when nothing differs), ports the server thinks are up but have no
- * tap are reported down, bridges of deleted networks and bridges left without taps
- * are removed. */
+ * (a minute by default) as a safety net, the agent compares the kernel with the server
+ * both ways (agent_loop.h decides when): every tap is wired again (a no-op when
+ * nothing differs), ports the server thinks are up but have no tap are reported down,
+ * bridges of deleted networks and bridges left without taps are removed. */
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
 #include "agent.h"
-#include "agent_process.h"
+#include "agent_proto.h"
+#include "array.h"
+#include "agent_loop.h"
 #include "config.h"
-#include "feed.h"
 #include "log.h"
 #include "nl.h"
 #include "server_client.h"
@@ -38,7 +33,6 @@
 
 LOG_MODULE("agent");
 
-#define AGENT_TYPE "Linux bridge agent"
 #define AGENT_BINARY "neutron-linuxbridge-agent"
 
 enum {
@@ -71,10 +65,7 @@ strset_add(struct strset *s, const char *v)
     if (strset_has(s, v)) {
         return;
     }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 32;
-        s->items = xrealloc(s->items, s->cap * sizeof *s->items);
-    }
+    s->items = array_grow(s->items, s->n, &s->cap, sizeof *s->items);
     snprintf(s->items[s->n++], sizeof s->items[0], "%s", v);
 }
 
@@ -104,7 +95,7 @@ struct agent {
     struct nl *nl;              /* Requests (main thread). */
     struct nl *mon;             /* Link events. */
     struct wire wire;
-    struct server_client *sc;   /* Main thread's client. */
+    struct server_client *sc;   /* The loop's client. */
 
     struct tap *taps;
     size_t n_taps, cap_taps;
@@ -113,10 +104,8 @@ struct agent {
     struct strset check_bridges;/* Bridges that may have lost their last tap. */
     struct strset l2pop;        /* Vxlan networks whose forwarding entries to refresh. */
     bool l2pop_all;
-    bool need_sync;
-    bool started;               /* First report sent (start_flag). */
 
-    struct feed *feed;          /* The server's change feed. */
+    struct agent_loop *loop;    /* Heartbeats, the change feed, retries, signals. */
 };
 
 static struct tap *
@@ -136,10 +125,7 @@ tap_add(struct agent *a, const char *name, int ifindex)
     struct tap *t = tap_find(a, name);
 
     if (!t) {
-        if (a->n_taps == a->cap_taps) {
-            a->cap_taps = a->cap_taps ? 2 * a->cap_taps : 64;
-            a->taps = xrealloc(a->taps, a->cap_taps * sizeof *a->taps);
-        }
+        a->taps = array_grow(a->taps, a->n_taps, &a->cap_taps, sizeof *a->taps);
         t = &a->taps[a->n_taps++];
         memset(t, 0, sizeof *t);
         snprintf(t->name, sizeof t->name, "%s", name);
@@ -190,16 +176,15 @@ configurations(struct agent *a)
     return conf;
 }
 
-/* Heartbeat.  Returns 0 (and asks for a full sync if the server says we were dead), or
- * a negative errno. */
-static int
-report(struct agent *a)
+/* The heartbeat's state. */
+static json_t *
+report_state(void *agent)
 {
-    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
-                              AGENT_BINARY, "host", a->cfg->host, "topic", "N/A",
-                              "configurations", configurations(a));
+    struct agent *a = agent;
 
-    return agent_report(a->sc, state, &a->started, &a->need_sync);
+    return json_pack("{s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE_LINUXBRIDGE, "binary",
+                     AGENT_BINARY, "host", a->cfg->host, "topic", "N/A", "configurations",
+                     configurations(a));
 }
 
 /* Reports taps up and down in one request. */
@@ -215,7 +200,7 @@ report_status(struct agent *a, json_t *up, json_t *down)
         return 0;
     }
     body = json_pack("{s:s,s:o,s:o}", "host", a->cfg->host, "up", up, "down", down);
-    r = server_call(a->sc, "POST", "/agent/v1/devices/status", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DEVICES_STATUS, body, 0, &ans, NULL);
     json_decref(body);
     json_decref(ans);
     return r;
@@ -240,7 +225,7 @@ process_pending(struct agent *a)
         json_array_append_new(names, json_string(a->pending.items[i]));
     }
     body = json_pack("{s:s,s:o}", "host", a->cfg->host, "devices", names);
-    r = server_call(a->sc, "POST", "/agent/v1/devices", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DEVICES, body, 0, &ans, NULL);
     json_decref(body);
     if (r) {
         return r;
@@ -370,7 +355,7 @@ refresh_l2pop(struct agent *a)
     }
     while (a->l2pop.n) {
         const char *net = a->l2pop.items[0];
-        char path[160], dev[32];
+        char dev[IFNAMSIZ];
         json_t *ans = NULL;
         int64_t vni = -1;
 
@@ -380,14 +365,16 @@ refresh_l2pop(struct agent *a)
             }
         }
         if (vni >= 0) {
-            snprintf(path, sizeof path, "/agent/v1/l2pop?host=%s&network_id=%s", a->cfg->host,
-                     net);
-            if (server_call(a->sc, "GET", path, NULL, 0, &ans, NULL)) {
-                a->need_sync = true;
+            char *path = xasprintf(AGENT_PATH_L2POP "?" AGENT_PARAM_HOST "=%s&"
+                                   AGENT_FIELD_NETWORK_ID "=%s", a->cfg->host, net);
+            int r = server_call(a->sc, "GET", path, NULL, 0, &ans, NULL);
+            free(path);
+            if (r) {
+                agent_loop_resync(a->loop);
                 return;
             }
-            snprintf(dev, sizeof dev, "vxlan-%lld", (long long) vni);
-            int r = wire_l2pop(&a->wire, dev, json_object_get(ans, "vteps"));
+            wire_vxlan_name(vni, dev);
+            r = wire_l2pop(&a->wire, dev, json_object_get(ans, "vteps"));
             if (r) {
                 log_err("%s: cannot set forwarding entries: %s", dev, strerror(-r));
             }
@@ -422,10 +409,11 @@ scan_link(const struct nl_link *link, void *aux)
 }
 
 static int
-full_sync(struct agent *a)
+full_sync(void *agent, int64_t *seq)
 {
+    struct agent *a = agent;
     struct scan s = { a, { NULL, 0, 0 }, { NULL, 0, 0 } };
-    char path[320];
+    char *path = xasprintf(AGENT_PATH_SYNC "?" AGENT_PARAM_HOST "=%s", a->cfg->host);
     json_t *ans = NULL, *p, *n;
     size_t i;
     int r;
@@ -435,7 +423,6 @@ full_sync(struct agent *a)
         log_err("cannot list links: %s", strerror(-r));
         goto out;
     }
-    snprintf(path, sizeof path, "/agent/v1/sync?host=%s", a->cfg->host);
     r = server_call(a->sc, "GET", path, NULL, 0, &ans, NULL);
     if (r) {
         goto out;
@@ -482,15 +469,12 @@ full_sync(struct agent *a)
             remove_bridge_if_unused(a, b);
         }
     }
-    if (feed_start(a->feed, json_integer_value(json_object_get(ans, "seq")))) {
-        log_err("cannot start following the change feed");
-        goto out;
-    }
+    *seq = json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ));
     a->l2pop_all = true;
-    a->need_sync = false;
     log_info("synchronised: %zu taps, %zu bound ports", s.present.n,
              json_array_size(json_object_get(ans, "ports")));
 out:
+    free(path);
     json_decref(ans);
     free(s.present.items);
     free(s.bridges.items);
@@ -528,39 +512,40 @@ on_link(const struct nl_link *link, bool removed, void *aux)
     }
 }
 
-/* Applies what the poller heard. */
+/* Applies what the feed heard (a pending comparison would re-wire the same taps). */
 static void
-apply_changes(struct agent *a)
+apply_changes(void *agent, const json_t *changes, bool sync_pending)
 {
-    bool resync;
-    json_t *queue = feed_take(a->feed, &resync);
+    struct agent *a = agent;
     size_t i;
     json_t *c;
 
-    if (resync) {
-        a->need_sync = true;
-    }
-    json_array_foreach (queue, i, c) {
-        const char *kind = json_string_value(json_object_get(c, "kind"));
-        const char *id = json_string_value(json_object_get(c, "id"));
-        const char *net = json_string_value(json_object_get(c, "network_id"));
-        char dev[IFNAMSIZ];
-        if (!kind || !id) {
+    (void) sync_pending;
+    json_array_foreach (changes, i, c) {
+        enum change_kind kind =
+            change_kind_parse(json_string_value(json_object_get(c, AGENT_FIELD_KIND)));
+        const char *id = json_string_value(json_object_get(c, AGENT_FIELD_ID));
+        const char *net = json_string_value(json_object_get(c, AGENT_FIELD_NETWORK_ID));
+        char dev[IFNAMSIZ], bridge[IFNAMSIZ];
+        if (!id) {
             continue;
         }
-        if (STREQ(kind, "port_update") || STREQ(kind, "port_delete")) {
+        switch (kind) {
+        case CHANGE_PORT_UPDATE:
+        case CHANGE_PORT_DELETE:
             snprintf(dev, sizeof dev, "tap%.11s", id);
             if (tap_find(a, dev)) {
                 strset_add(&a->pending, dev);
             }
-        } else if (STREQ(kind, "network_update")) {
+            break;
+        case CHANGE_NETWORK_UPDATE:
             for (size_t j = 0; j < a->n_taps; j++) {
                 if (STREQ(a->taps[j].network_id, id)) {
                     strset_add(&a->pending, a->taps[j].name);
                 }
             }
-        } else if (STREQ(kind, "network_delete")) {
-            char bridge[IFNAMSIZ];
+            break;
+        case CHANGE_NETWORK_DELETE:
             wire_bridge_name(id, bridge);
             wire_remove_bridge(&a->wire, bridge);
             for (size_t j = 0; j < a->n_taps; j++) {
@@ -568,13 +553,22 @@ apply_changes(struct agent *a)
                     a->taps[j].network_id[0] = '\0';
                 }
             }
-        } else if (STREQ(kind, "fdb") && net) {
-            strset_add(&a->l2pop, net);
-        } else if (STREQ(kind, "fdb_all")) {
+            break;
+        case CHANGE_FDB:
+            if (net) {
+                strset_add(&a->l2pop, net);
+            }
+            break;
+        case CHANGE_FDB_ALL:
             a->l2pop_all = true;
+            break;
+        case CHANGE_DHCP_NETWORK:   /* The DHCP agents' audience. */
+        case CHANGE_DHCP_PORT:
+        case CHANGE_UNKNOWN:        /* A newer server's kind. */
+        case CHANGE_KIND_COUNT:
+            break;
         }
     }
-    json_decref(queue);
 }
 
 /* --- Start-up and the loop ------------------------------------------------------- */
@@ -604,96 +598,71 @@ check_node(struct agent *a)
     return 0;
 }
 
-static int64_t
-now_ms(void)
-{
-    return (int64_t) (time_mono_us() / 1000);
-}
-
+/* Everything queued for the server: taps to wire, taps gone, forwarding entries. */
 static int
-run(struct agent *a, int sfd)
+flush(void *agent)
 {
-    int64_t scan_ms = (int64_t) a->cfg->polling_interval * SCANS_PER_POLL * 1000;
-    int64_t next_report = 0, next_scan = now_ms() + scan_ms, retry_at = 0;
+    struct agent *a = agent;
+    int r = 0;
 
-    for (;;) {
-        int64_t now = now_ms();
-        bool server_ok = true;
-
-        if (now >= retry_at) {
-            if (a->cfg->report_interval && now >= next_report) {
-                if (report(a) == 0) {
-                    next_report = now + a->cfg->report_interval * 1000;
-                } else {
-                    server_ok = false;
-                }
-            } else if (!a->started && report(a)) {
-                server_ok = false;
-            }
-            if (server_ok && a->need_sync && full_sync(a)) {
-                server_ok = false;
-            }
-            while (server_ok && a->pending.n) {
-                server_ok = process_pending(a) == 0;
-            }
-            if (server_ok && process_removed(a)) {
-                server_ok = false;
-            }
-            if (server_ok) {
-                refresh_l2pop(a);
-            }
-            if (!server_ok) {
-                a->need_sync = true;    /* Once it is back, compare everything. */
-                retry_at = now + RETRY_MS;
-            }
-        }
-        int64_t wake = next_scan;
-        if (a->cfg->report_interval && next_report < wake) {
-            wake = next_report;
-        }
-        if (retry_at > now && retry_at < wake) {
-            wake = retry_at;
-        }
-        struct pollfd fds[3] = {
-            { nl_fd(a->mon), POLLIN, 0 }, { feed_fd(a->feed), POLLIN, 0 }, { sfd, POLLIN, 0 },
-        };
-        int timeout = (int) (wake > now_ms() ? wake - now_ms() : 0);
-        if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
-            log_err("poll: %s", strerror(errno));
-            return 1;
-        }
-        if (fds[2].revents) {
-            struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof si) > 0) {
-                log_info("signal %u: stopping", si.ssi_signo);
-            }
-            break;
-        }
-        if (fds[0].revents && nl_monitor_read(a->mon, on_link, a) == -ENOBUFS) {
-            log_warn("link events were lost: comparing everything");
-            a->need_sync = true;
-        }
-        if (fds[1].revents) {
-            apply_changes(a);
-        }
-        if (now_ms() >= next_scan) {
-            a->need_sync = true;
-            next_scan = now_ms() + scan_ms;
-        }
+    while (!r && a->pending.n) {
+        r = process_pending(a);
     }
-    return 0;
+    r = r ? r : process_removed(a);
+    if (!r) {
+        refresh_l2pop(a);
+    }
+    return r;
 }
+
+static void
+watch(void *agent, struct agent_loop *loop)
+{
+    agent_loop_watch(loop, nl_fd(((struct agent *) agent)->mon));
+}
+
+/* Link events (the only descriptor this agent adds). */
+static void
+on_fd(void *agent, int fd)
+{
+    struct agent *a = agent;
+
+    (void) fd;
+    if (nl_monitor_read(a->mon, on_link, a) == -ENOBUFS) {
+        log_warn("link events were lost: comparing everything");
+        agent_loop_resync(a->loop);
+    }
+}
+
+static const struct agent_loop_ops loop_ops = {
+    .report_state = report_state,
+    .full_sync = full_sync,
+    .flush = flush,
+    .on_changes = apply_changes,
+    .watch = watch,
+    .on_fd = on_fd,
+};
 
 int
 agent_run(const struct agent_config *cfg)
 {
+    const struct agent_loop_config loop_cfg = {
+        .log_module = log_module_,
+        .server = &cfg->server,
+        .host = cfg->host,
+        .audience = AUDIENCE_L2,
+        .report_interval = cfg->report_interval,
+        .retry_ms = RETRY_MS,
+        .sync_every_ms = (int64_t) cfg->polling_interval * SCANS_PER_POLL * 1000,
+        .stop_note = NULL,
+    };
     struct agent a;
-    int sfd, status = 1;
+    int status = 1;
 
     memset(&a, 0, sizeof a);
     a.cfg = cfg;
-    sfd = agent_process_start(&cfg->server);
-    if (sfd < 0 || nl_open(&a.nl) || nl_monitor_open(&a.mon)) {
+    a.loop = agent_loop_create(&loop_cfg, &loop_ops, &a);
+    if (!a.loop || nl_open(&a.nl) || nl_monitor_open(&a.mon)) {
         log_err("cannot open netlink sockets: %s", strerror(errno));
         goto out;
     }
@@ -702,28 +671,21 @@ agent_run(const struct agent_config *cfg)
     if (check_node(&a)) {
         goto out;
     }
-    a.sc = server_client_create(&cfg->server);
-    a.feed = feed_create(&cfg->server, cfg->host, NULL);
-    a.need_sync = true;
+    a.sc = agent_loop_client(a.loop);
     log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s", cfg->host,
              *cfg->physical_interface_mappings ? cfg->physical_interface_mappings : "none",
              cfg->enable_vxlan ? "on, local_ip " : "off",
              cfg->enable_vxlan ? cfg->local_ip : "");
-    status = run(&a, sfd);
-    server_client_destroy(a.sc);
-    feed_destroy(a.feed);
+    status = agent_loop_run(a.loop);
 out:
+    agent_loop_destroy(a.loop);
     nl_close(a.nl);
     nl_close(a.mon);
-    if (sfd >= 0) {
-        close(sfd);
-    }
     free(a.taps);
     free(a.pending.items);
     free(a.removed.items);
     free(a.check_bridges.items);
     free(a.l2pop.items);
-    curl_global_cleanup();
     log_info("stopped");
     return status;
 }

@@ -1,4 +1,5 @@
-/* The linux-bridge dataplane (see lb_wiring.h). */
+/* The linux-bridge dataplane (see wire.h): takes the snapshot, asks wire_plan.c what
+ * to change, and changes it through nl.c. */
 #include "wire.h"
 
 #include <errno.h>
@@ -6,83 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 #include "util.h"
 
 LOG_MODULE("wire");
 
-void
-wire_bridge_name(const char *network_id, char out[IFNAMSIZ])
-{
-    snprintf(out, IFNAMSIZ, "brq%.11s", network_id);
-}
-
-/* The bridge, created (up, STP off, forward delay 0) if missing. */
-static int
-ensure_bridge(struct wire *w, const char *name, struct nl_link *ret)
-{
-    int r = nl_link_get(w->nl, name, ret);
-
-    if (r == -ENODEV) {
-        r = nl_bridge_add(w->nl, name);
-        if (r && r != -EEXIST) {
-            return r;
-        }
-        if (!r) {
-            log_info("created bridge %s", name);
-        }
-        r = nl_link_get(w->nl, name, ret);
-    }
-    if (!r && !STREQ(ret->kind, "bridge")) {
-        return -EEXIST;     /* Something else holds the name. */
-    }
-    if (!r && !ret->up) {
-        r = nl_link_set(w->nl, ret->ifindex, -1, 0, 1);
-    }
-    return r;
-}
-
-/* Puts 'link' into 'bridge' at 'mtu' (0: leave) and up, changing only what differs. */
-static int
-enslave(struct wire *w, const struct nl_link *link, const struct nl_link *bridge, int mtu,
-        bool up)
-{
-    int master = link->master == bridge->ifindex ? -1 : bridge->ifindex;
-    int new_mtu = mtu > 0 && link->mtu != mtu ? mtu : 0;
-    int state = link->up == up ? -1 : up;
-
-    if (master < 0 && !new_mtu && state < 0) {
-        return 0;
-    }
-    return nl_link_set(w->nl, link->ifindex, master, new_mtu, state);
-}
-
-/* A vlan sub-interface name: <iface>.<vid>, shortened as Neutron does when too long. */
-static void
-vlan_name(const char *iface, int64_t vid, char out[IFNAMSIZ])
-{
-    char full[64];
-    uint32_t h = 2166136261u;
-
-    snprintf(full, sizeof full, "%s.%lld", iface, (long long) vid);
-    if (strlen(full) < IFNAMSIZ) {
-        memcpy(out, full, strlen(full) + 1);
-        return;
-    }
-    for (const char *p = iface; *p; p++) {
-        h = (h ^ (unsigned char) *p) * 16777619u;
-    }
-    snprintf(full, sizeof full, "%.4s%06x.%u", iface, h & 0xffffff, (unsigned) vid & 0xfff);
-    memcpy(out, full, IFNAMSIZ - 1);
-    out[IFNAMSIZ - 1] = '\0';
-}
-
-/* Addresses and gateway routes of an interface, as collected before a move. */
+/* Addresses and gateway routes of an interface, as collected before a move (all of
+ * them: one left behind would be lost with the bridge). */
 struct ip_config {
-    struct nl_addr addrs[16];
-    size_t n_addrs;
-    struct nl_route routes[16];
-    size_t n_routes;
+    struct nl_addr *addrs;
+    size_t n_addrs, cap_addrs;
+    struct nl_route *routes;
+    size_t n_routes, cap_routes;
 };
 
 static void
@@ -90,9 +27,8 @@ keep_addr(const struct nl_addr *a, void *aux)
 {
     struct ip_config *ip = aux;
 
-    if (ip->n_addrs < ARRAY_SIZE(ip->addrs)) {
-        ip->addrs[ip->n_addrs++] = *a;
-    }
+    ip->addrs = array_grow(ip->addrs, ip->n_addrs, &ip->cap_addrs, sizeof *ip->addrs);
+    ip->addrs[ip->n_addrs++] = *a;
 }
 
 static void
@@ -100,9 +36,8 @@ keep_route(const struct nl_route *r, void *aux)
 {
     struct ip_config *ip = aux;
 
-    if (ip->n_routes < ARRAY_SIZE(ip->routes)) {
-        ip->routes[ip->n_routes++] = *r;
-    }
+    ip->routes = array_grow(ip->routes, ip->n_routes, &ip->cap_routes, sizeof *ip->routes);
+    ip->routes[ip->n_routes++] = *r;
 }
 
 /* Moves the addresses of 'from' (and the gateway routes through it) to 'to', as
@@ -110,152 +45,179 @@ keep_route(const struct nl_route *r, void *aux)
  * (the vxlan underlay, the management network) becomes a bridge port: the bridge must
  * answer for them from then on. */
 static int
-move_ips(struct wire *w, const struct nl_link *from, const struct nl_link *to)
+move_ips(struct wire *w, int from, int to, const char *from_name, const char *to_name)
 {
     struct ip_config ip;
     int r;
 
     memset(&ip, 0, sizeof ip);
-    r = nl_addr_list(w->nl, from->ifindex, keep_addr, &ip);
+    r = nl_addr_list(w->nl, from, keep_addr, &ip);
     if (!r && ip.n_addrs) {
-        r = nl_route_list(w->nl, from->ifindex, keep_route, &ip);
+        r = nl_route_list(w->nl, from, keep_route, &ip);
     }
     for (size_t i = 0; i < ip.n_addrs && !r; i++) {
-        r = nl_addr_add(w->nl, to->ifindex, &ip.addrs[i]);
+        r = nl_addr_add(w->nl, to, &ip.addrs[i]);
         if (!r) {
-            r = nl_addr_del(w->nl, from->ifindex, &ip.addrs[i]);
+            r = nl_addr_del(w->nl, from, &ip.addrs[i]);
         }
     }
     for (size_t i = 0; i < ip.n_routes && !r; i++) {
-        r = nl_route_add(w->nl, to->ifindex, &ip.routes[i]);
+        r = nl_route_add(w->nl, to, &ip.routes[i]);
         r = r == -EEXIST ? 0 : r;
     }
     if (!r && ip.n_addrs) {
         log_info("moved %zu address(es) and %zu route(s) from %s to %s", ip.n_addrs,
-                 ip.n_routes, from->name, to->name);
+                 ip.n_routes, from_name, to_name);
+    }
+    free(ip.addrs);
+    free(ip.routes);
+    return r;
+}
+
+/* The ifindex of 'name': from the snapshot, else (made by the plan) asked and added. */
+static int
+resolve(struct wire *w, struct wire_kernel *k, const char *name, int *ifindex)
+{
+    const struct nl_link *known = wire_kernel_find(k, name);
+    struct nl_link link;
+    int r;
+
+    if (known) {
+        *ifindex = known->ifindex;
+        return 0;
+    }
+    r = nl_link_get(w->nl, name, &link);
+    if (!r) {
+        wire_kernel_add(k, &link);
+        *ifindex = link.ifindex;
     }
     return r;
 }
 
 static int
-uplink_flat(struct wire *w, const char *physnet, const struct nl_link *bridge, char *reason,
-            size_t n)
+create_bridge(struct wire *w, const char *name)
 {
-    const char *iface = agent_config_iface(w->cfg, physnet);
     struct nl_link link;
-    int r;
+    int r = nl_bridge_add(w->nl, name);
 
-    if (!iface) {
-        snprintf(reason, n, "physical network %s is not in physical_interface_mappings",
-                 physnet);
-        return -1;
-    }
-    r = nl_link_get(w->nl, iface, &link);
     if (!r) {
-        bool joining = link.master != bridge->ifindex;
-        r = enslave(w, &link, bridge, 0, true);
-        if (!r && joining) {
-            r = move_ips(w, &link, bridge);
-        }
+        log_info("created bridge %s", name);
+    } else if (r == -EEXIST) {
+        /* Made meanwhile: fine if it is a bridge. */
+        r = nl_link_get(w->nl, name, &link);
+        r = r ? r : STREQ(link.kind, "bridge") ? 0 : -EEXIST;
     }
-    if (r) {
-        snprintf(reason, n, "interface %s of physical network %s: %s", iface, physnet,
-                 strerror(-r));
-        return -1;
-    }
-    return 0;
+    return r;
 }
 
 static int
-uplink_vlan(struct wire *w, const char *physnet, int64_t vid, const struct nl_link *bridge,
-            int mtu, char *reason, size_t n)
+create_vlan(struct wire *w, struct wire_kernel *k, const struct wire_step *s)
 {
-    const char *iface = agent_config_iface(w->cfg, physnet);
-    struct nl_link parent, link;
-    char name[IFNAMSIZ];
-    int r;
+    int parent, r = resolve(w, k, s->peer, &parent);
 
-    if (!iface) {
-        snprintf(reason, n, "physical network %s is not in physical_interface_mappings",
-                 physnet);
-        return -1;
+    r = r ? r : nl_vlan_add(w->nl, s->name, parent, (uint16_t) s->id);
+    if (r == -EOPNOTSUPP && !w->vlan_unsupported) {
+        log_err("this kernel has no 802.1Q VLAN support (CONFIG_VLAN_8021Q, module"
+                " 8021q): ports on vlan networks cannot be wired on this node");
     }
-    vlan_name(iface, vid, name);
-    /* An existing device of that name is used as it is (as Neutron's agent does). */
-    r = nl_link_get(w->nl, name, &link);
-    if (r == -ENODEV) {
-        r = nl_link_get(w->nl, iface, &parent);
-        if (r) {
-            snprintf(reason, n, "interface %s of physical network %s: %s", iface, physnet,
-                     strerror(-r));
-            return -1;
-        }
-        r = nl_vlan_add(w->nl, name, parent.ifindex, (uint16_t) vid);
-        if (r == -EOPNOTSUPP) {
-            if (!w->vlan_unsupported) {
-                log_err("this kernel has no 802.1Q VLAN support (CONFIG_VLAN_8021Q, module"
-                        " 8021q): ports on vlan networks cannot be wired on this node");
-            }
-            w->vlan_unsupported = true;
-            snprintf(reason, n, "the kernel lacks 802.1Q VLAN support: cannot create %s",
-                     name);
-            return -1;
-        }
-        if (!r) {
-            log_info("created vlan interface %s", name);
-            r = nl_link_get(w->nl, name, &link);
-        }
+    if (r == -EOPNOTSUPP) {
+        w->vlan_unsupported = true;
+    } else if (!r) {
+        log_info("created vlan interface %s", s->name);
     }
-    if (!r) {
-        r = enslave(w, &link, bridge, mtu, true);
-    }
-    if (r) {
-        snprintf(reason, n, "vlan interface %s: %s", name, strerror(-r));
-        return -1;
-    }
-    return 0;
+    return r;
 }
 
 static int
-uplink_vxlan(struct wire *w, int64_t vni, const struct nl_link *bridge, int mtu, char *reason,
-             size_t n)
+create_vxlan(struct wire *w, const struct wire_step *s)
 {
     const struct agent_config *cfg = w->cfg;
-    struct nl_link link;
-    char name[IFNAMSIZ];
-    int r;
+    /* local_ip may have moved onto a flat network's bridge since start-up. */
+    int dev = w->vtep_ifindex, r;
 
-    if (!cfg->enable_vxlan || !w->vtep_ifindex) {
-        snprintf(reason, n, "vxlan is not enabled on this node");
-        return -1;
+    if (nl_addr_owner(w->nl, cfg->local_ip, &dev)) {
+        dev = w->vtep_ifindex;
     }
-    snprintf(name, sizeof name, "vxlan-%lld", (long long) vni);
-    r = nl_link_get(w->nl, name, &link);
-    if (r == -ENODEV) {
-        /* local_ip may have moved onto a flat network's bridge since start-up. */
-        int dev = w->vtep_ifindex;
-        if (nl_addr_owner(w->nl, cfg->local_ip, &dev)) {
-            dev = w->vtep_ifindex;
-        }
-        /* l2population: unicast, with the forwarding entries the server gives, and the
-         * local address; otherwise multicast to vxlan_group. */
-        r = nl_vxlan_add(w->nl, name, (uint32_t) vni, dev,
-                         cfg->l2_population ? cfg->local_ip : NULL,
-                         cfg->l2_population ? NULL : cfg->vxlan_group,
-                         (uint16_t) cfg->udp_dstport, !cfg->l2_population,
-                         cfg->l2_population && cfg->arp_responder, mtu);
-        if (!r) {
-            log_info("created %s (%s)", name, cfg->l2_population ? "unicast, l2population"
-                                                                  : "multicast");
-            r = nl_link_get(w->nl, name, &link);
-        }
-    }
+    /* l2population: unicast, with the forwarding entries the server gives, and the
+     * local address; otherwise multicast to vxlan_group. */
+    r = nl_vxlan_add(w->nl, s->name, (uint32_t) s->id, dev,
+                     cfg->l2_population ? cfg->local_ip : NULL,
+                     cfg->l2_population ? NULL : cfg->vxlan_group, (uint16_t) cfg->udp_dstport,
+                     !cfg->l2_population, cfg->l2_population && cfg->arp_responder, s->mtu);
     if (!r) {
-        r = enslave(w, &link, bridge, mtu, true);
+        log_info("created %s (%s)", s->name,
+                 cfg->l2_population ? "unicast, l2population" : "multicast");
     }
-    if (r) {
-        snprintf(reason, n, "%s: %s", name, strerror(-r));
-        return -1;
+    return r;
+}
+
+static int
+set_link(struct wire *w, struct wire_kernel *k, const struct wire_step *s)
+{
+    int ifindex, master = -1, r = resolve(w, k, s->name, &ifindex);
+
+    if (!r && s->master == WIRE_MASTER_NONE) {
+        master = 0;
+    } else if (!r && s->master == WIRE_MASTER_PEER) {
+        r = resolve(w, k, s->peer, &master);
+    }
+    return r ? r : nl_link_set(w->nl, ifindex, master, s->mtu, s->up);
+}
+
+static int
+run_step(struct wire *w, struct wire_kernel *k, const struct wire_step *s)
+{
+    int ifindex, peer, r;
+
+    switch (s->kind) {
+    case WIRE_CREATE_BRIDGE:
+        return create_bridge(w, s->name);
+    case WIRE_CREATE_VLAN:
+        return create_vlan(w, k, s);
+    case WIRE_CREATE_VXLAN:
+        return create_vxlan(w, s);
+    case WIRE_SET_LINK:
+        return set_link(w, k, s);
+    case WIRE_MOVE_IPS:
+        r = resolve(w, k, s->name, &ifindex);
+        r = r ? r : resolve(w, k, s->peer, &peer);
+        return r ? r : move_ips(w, ifindex, peer, s->name, s->peer);
+    case WIRE_DELETE_LINK:
+        r = resolve(w, k, s->name, &ifindex);
+        return r ? r : nl_link_del(w->nl, ifindex);
+    case WIRE_FDB_ADD:
+        r = resolve(w, k, s->name, &ifindex);
+        return r ? r : nl_fdb_add(w->nl, ifindex, s->fdb.mac, s->fdb.dst,
+                                  wire_fdb_is_flood(&s->fdb));
+    case WIRE_FDB_DEL:
+        r = resolve(w, k, s->name, &ifindex);
+        r = r ? r : nl_fdb_del(w->nl, ifindex, s->fdb.mac, s->fdb.dst);
+        return r == -ENOENT ? 0 : r;
+    }
+    return -EINVAL;
+}
+
+/* Carries out 'p' in order, stopping at the first failure (described in 'reason' if
+ * not NULL).  'gone_ok': a link that went meanwhile is not a failure (tearing down). */
+static int
+execute(struct wire *w, struct wire_kernel *k, const struct wire_plan *p, bool gone_ok,
+        char *reason, size_t n)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const struct wire_step *s = &p->steps[i];
+        int r = run_step(w, k, s);
+        if (r == -ENODEV && (gone_ok || s->kind == WIRE_DELETE_LINK)) {
+            r = 0;
+        }
+        if (r && reason && s->kind == WIRE_CREATE_VLAN && r == -EOPNOTSUPP) {
+            snprintf(reason, n, "the kernel lacks 802.1Q VLAN support: cannot create %s",
+                     s->name);
+        } else if (r && reason) {
+            snprintf(reason, n, "%s: %s", s->what, strerror(-r));
+        }
+        if (r) {
+            return r;
+        }
     }
     return 0;
 }
@@ -263,183 +225,101 @@ uplink_vxlan(struct wire *w, int64_t vni, const struct nl_link *bridge, int mtu,
 int
 wire_plug(struct wire *w, const json_t *d, char *reason, size_t n)
 {
-    const char *device = json_string_value(json_object_get(d, "device"));
-    const char *net = json_string_value(json_object_get(d, "network_id"));
-    const char *type = json_string_value(json_object_get(d, "network_type"));
-    const char *physnet = json_string_value(json_object_get(d, "physical_network"));
-    int64_t segid = json_integer_value(json_object_get(d, "segmentation_id"));
-    int mtu = (int) json_integer_value(json_object_get(d, "mtu"));
-    bool up = json_is_true(json_object_get(d, "admin_state_up"));
-    struct nl_link bridge, tap;
-    char bname[IFNAMSIZ];
+    const struct wire_node node = { w->cfg, w->vtep_ifindex != 0 };
+    struct wire_kernel k = { NULL, 0, 0 };
+    struct wire_plan plan = { NULL, 0, 0 };
+    char names[4][IFNAMSIZ];
+    struct wire_port port;
+    size_t n_names;
     int r;
 
-    if (!device || !net || !type) {
-        snprintf(reason, n, "incomplete device details");
+    if (wire_port_parse(d, &port, reason, n)) {
         return -1;
     }
-    r = nl_link_get(w->nl, device, &tap);
-    if (r) {
-        snprintf(reason, n, "%s: %s", device, strerror(-r));
-        return -1;
+    /* The snapshot: only the links this port's wiring looks at. */
+    n_names = wire_plug_links(&port, &node, names);
+    for (size_t i = 0; i < n_names; i++) {
+        struct nl_link link;
+        r = nl_link_get(w->nl, names[i], &link);
+        if (!r) {
+            wire_kernel_add(&k, &link);
+        } else if (r != -ENODEV) {
+            snprintf(reason, n, "%s: %s", names[i], strerror(-r));
+            goto out;
+        }
     }
-    wire_bridge_name(net, bname);
-    r = ensure_bridge(w, bname, &bridge);
-    if (r) {
-        snprintf(reason, n, "bridge %s: %s", bname, strerror(-r));
-        return -1;
-    }
-    if (STREQ(type, "flat")) {
-        r = uplink_flat(w, physnet ? physnet : "", &bridge, reason, n);
-    } else if (STREQ(type, "vlan")) {
-        r = uplink_vlan(w, physnet ? physnet : "", segid, &bridge, mtu, reason, n);
-    } else if (STREQ(type, "vxlan")) {
-        r = uplink_vxlan(w, segid, &bridge, mtu, reason, n);
-    } else if (!STREQ(type, "local")) {
-        snprintf(reason, n, "network type %s is not supported by the linux-bridge agent", type);
-        r = -1;
-    }
-    if (r) {
-        return -1;
-    }
-    r = enslave(w, &tap, &bridge, mtu, up);
-    if (r) {
-        snprintf(reason, n, "%s into %s: %s", device, bname, strerror(-r));
-        return -1;
-    }
-    return 0;
+    r = wire_plan_plug(&port, &node, &k, &plan, reason, n);
+    r = r ? r : execute(w, &k, &plan, false, reason, n);
+out:
+    wire_plan_done(&plan);
+    wire_kernel_done(&k);
+    return r ? -1 : 0;
 }
 
-struct members {
-    int bridge;
-    struct nl_link links[64];
-    size_t n;
-};
-
 static void
-collect_member(const struct nl_link *link, void *aux)
+snapshot_link(const struct nl_link *link, void *aux)
 {
-    struct members *m = aux;
-
-    if (link->master == m->bridge && m->n < ARRAY_SIZE(m->links)) {
-        m->links[m->n++] = *link;
-    }
+    wire_kernel_add(aux, link);
 }
 
 int
 wire_remove_bridge(struct wire *w, const char *name)
 {
-    struct members m = { 0 };
-    struct nl_link bridge;
-    int r = nl_link_get(w->nl, name, &bridge);
+    struct wire_kernel k = { NULL, 0, 0 };
+    struct wire_plan plan = { NULL, 0, 0 };
+    int r = nl_link_dump(w->nl, snapshot_link, &k);
 
-    if (r == -ENODEV) {
-        return 0;
-    }
-    if (r || !STREQ(bridge.kind, "bridge")) {
-        return r;
-    }
-    m.bridge = bridge.ifindex;
-    r = nl_link_dump(w->nl, collect_member, &m);
-    for (size_t i = 0; i < m.n && !r; i++) {
-        const struct nl_link *l = &m.links[i];
-        if (STREQ(l->kind, "vxlan") || STREQ(l->kind, "vlan")) {
-            r = nl_link_del(w->nl, l->ifindex);   /* Uplinks made for this network. */
-        } else if (!str_startswith(l->name, "tap")) {
-            /* A flat interface: its addresses come back to it, then it leaves. */
-            r = move_ips(w, &bridge, l);
-            r = r ? r : nl_link_set(w->nl, l->ifindex, 0, 0, -1);
-        }
-        if (r == -ENODEV) {
-            r = 0;
-        }
-    }
     if (!r) {
-        r = nl_link_del(w->nl, bridge.ifindex);
+        wire_plan_remove_bridge(name, &k, &plan);
+        r = execute(w, &k, &plan, true, NULL, 0);
     }
-    if (!r) {
+    if (!r && plan.n) {
         log_info("removed bridge %s", name);
     }
-    return r == -ENODEV ? 0 : r;
+    wire_plan_done(&plan);
+    wire_kernel_done(&k);
+    return r;
 }
 
 /* --- l2population ---------------------------------------------------------------- */
 
-struct fdb_entry {
-    uint8_t mac[6];
-    char dst[46];
-    bool wanted, present;
-};
-
-struct fdb_set {
-    struct fdb_entry *items;
+struct fdb_list {
+    struct nl_fdb *items;
     size_t n, cap;
 };
-
-static struct fdb_entry *
-fdb_find(struct fdb_set *s, const uint8_t mac[6], const char *dst)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        if (!memcmp(s->items[i].mac, mac, 6) && STREQ(s->items[i].dst, dst)) {
-            return &s->items[i];
-        }
-    }
-    if (s->n == s->cap) {
-        s->cap = s->cap ? 2 * s->cap : 16;
-        s->items = xrealloc(s->items, s->cap * sizeof *s->items);
-    }
-    memset(&s->items[s->n], 0, sizeof s->items[0]);
-    memcpy(s->items[s->n].mac, mac, 6);
-    snprintf(s->items[s->n].dst, sizeof s->items[0].dst, "%s", dst);
-    return &s->items[s->n++];
-}
 
 static void
 fdb_present(const struct nl_fdb *f, void *aux)
 {
-    if (f->dst[0]) {
-        fdb_find(aux, f->mac, f->dst)->present = true;
-    }
+    struct fdb_list *l = aux;
+
+    l->items = array_grow(l->items, l->n, &l->cap, sizeof *l->items);
+    l->items[l->n++] = *f;
 }
 
 int
 wire_l2pop(struct wire *w, const char *dev, const json_t *vteps)
 {
-    static const uint8_t flood[6] = { 0 };
-    struct fdb_set set = { NULL, 0, 0 };
+    struct wire_kernel k = { NULL, 0, 0 };
+    struct wire_plan plan = { NULL, 0, 0 };
+    struct fdb_list have = { NULL, 0, 0 };
+    struct nl_fdb *want = NULL;
     struct nl_link link;
-    const char *vtep;
-    json_t *ports;
     int r = nl_link_get(w->nl, dev, &link);
 
     if (r) {
         return r == -ENODEV ? 0 : r;
     }
-    r = nl_fdb_dump(w->nl, link.ifindex, fdb_present, &set);
-    json_object_foreach ((json_t *) vteps, vtep, ports) {
-        size_t i;
-        json_t *p;
-        if (w->cfg->local_ip && STREQ(vtep, w->cfg->local_ip)) {
-            continue;
-        }
-        fdb_find(&set, flood, vtep)->wanted = true;
-        json_array_foreach (ports, i, p) {
-            uint8_t mac[6];
-            if (nl_parse_mac(json_string_value(json_array_get(p, 0)) ?: "", mac)) {
-                fdb_find(&set, mac, vtep)->wanted = true;
-            }
-        }
+    wire_kernel_add(&k, &link);
+    r = nl_fdb_dump(w->nl, link.ifindex, fdb_present, &have);
+    if (!r) {
+        size_t n_want = wire_fdb_parse(vteps, w->cfg->local_ip, &want);
+        wire_plan_fdb(dev, want, n_want, have.items, have.n, &plan);
+        r = execute(w, &k, &plan, false, NULL, 0);
     }
-    for (size_t i = 0; i < set.n && !r; i++) {
-        struct fdb_entry *e = &set.items[i];
-        bool is_flood = !memcmp(e->mac, flood, 6);
-        if (e->wanted && !e->present) {
-            r = nl_fdb_add(w->nl, link.ifindex, e->mac, e->dst, is_flood);
-        } else if (!e->wanted && e->present) {
-            r = nl_fdb_del(w->nl, link.ifindex, e->mac, e->dst);
-            r = r == -ENOENT ? 0 : r;
-        }
-    }
-    free(set.items);
+    free(want);
+    free(have.items);
+    wire_plan_done(&plan);
+    wire_kernel_done(&k);
     return r;
 }

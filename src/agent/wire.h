@@ -1,9 +1,10 @@
-/* The linux-bridge dataplane of one node (agents.md §A.4, §A.6, §A.7): a bridge
+/* The linux-bridge dataplane of one node: a bridge
  * brq<net[:11]> per network, its uplink (the mapped interface for flat, <iface>.<vid>
  * for vlan, vxlan-<vni> for vxlan, none for local), taps enslaved into it, and the
  * vxlan forwarding entries l2population asks for.  Every operation is idempotent: it
- * compares with what the kernel has and changes only the difference, so re-wiring a
- * working port (after an agent restart) never disturbs its traffic. */
+ * compares with what the kernel has and changes only the difference (wire_plan.h
+ * decides what differs), so re-wiring a working port (after an agent restart) never
+ * disturbs its traffic. */
 #ifndef NEUTRINO_AGENT_WIRE_H
 #define NEUTRINO_AGENT_WIRE_H
 
@@ -13,6 +14,7 @@
 
 #include "config.h"
 #include "nl.h"
+#include "wire_plan.h"
 
 struct wire {
     const struct agent_config *cfg;
@@ -20,9 +22,6 @@ struct wire {
     int vtep_ifindex;           /* Interface holding local_ip (vxlan), 0 if none. */
     bool vlan_unsupported;      /* The kernel refused an 802.1Q device. */
 };
-
-/* "brq" + the first 11 characters of a network id. */
-void wire_bridge_name(const char *network_id, char out[IFNAMSIZ]);
 
 /* Wires the tap named in 'details' (the server's device details): bridge, uplink, MTU,
  * membership, link state.  Returns 0, or -1 with the reason (for the log) in 'reason'. */

@@ -25,23 +25,20 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 
-#include "agent_process.h"
+#include "agent_loop.h"
+#include "agent_proto.h"
+#include "array.h"
 #include "config.h"
 #include "dnsmasq_conf.h"
 #include "dnsmasq_proc.h"
-#include "feed.h"
 #include "ip.h"
 #include "log.h"
 #include "netns.h"
@@ -51,7 +48,6 @@
 
 LOG_MODULE("dhcp");
 
-#define AGENT_TYPE "DHCP agent"
 #define AGENT_BINARY "neutron-dhcp-agent"
 
 enum {
@@ -79,21 +75,13 @@ struct dnet {
 struct dagent {
     const struct dhcp_config *cfg;
     const char *dnsmasq;        /* The binary. */
-    struct server_client *sc;
-    struct feed *feed;
+    struct agent_loop *loop;    /* Heartbeats, the change feed, retries, signals. */
+    struct server_client *sc;   /* The loop's client. */
     struct nl *nl;              /* The node's namespace. */
     struct dnet **nets;
     size_t n_nets, cap_nets;
     json_t *ready;              /* Port ids to report ready. */
-    bool started;               /* First report sent. */
-    bool need_sync;
 };
-
-static int64_t
-now_ms(void)
-{
-    return (int64_t) (time_mono_us() / 1000);
-}
 
 /* --- The networks table ---------------------------------------------------------- */
 
@@ -116,10 +104,7 @@ net_add(struct dagent *a, const char *id)
     if (n) {
         return n;
     }
-    if (a->n_nets == a->cap_nets) {
-        a->cap_nets = a->cap_nets ? 2 * a->cap_nets : 16;
-        a->nets = xrealloc(a->nets, a->cap_nets * sizeof *a->nets);
-    }
+    a->nets = array_grow(a->nets, a->n_nets, &a->cap_nets, sizeof *a->nets);
     n = xcalloc(1, sizeof *n);
     snprintf(n->id, sizeof n->id, "%s", id);
     snprintf(n->ns, sizeof n->ns, "%s%s", a->cfg->namespace_prefix, id);
@@ -169,21 +154,24 @@ configurations(struct dagent *a)
                      (json_int_t) ports);
 }
 
-static int
-report(struct dagent *a)
+/* The heartbeat's state. */
+static json_t *
+report_state(void *agent)
 {
-    json_t *state = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE, "binary",
-                              AGENT_BINARY, "host", a->cfg->host, "topic", "dhcp_agent",
-                              "availability_zone", a->cfg->availability_zone,
-                              "configurations", configurations(a));
+    struct dagent *a = agent;
 
-    return agent_report(a->sc, state, &a->started, &a->need_sync);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "agent_type", AGENT_TYPE_DHCP, "binary",
+                     AGENT_BINARY, "host", a->cfg->host, "topic", "dhcp_agent",
+                     "availability_zone", a->cfg->availability_zone, "configurations",
+                     configurations(a));
 }
 
 /* Reports the queued ports ready (dnsmasq serves them), in batches. */
 static int
-report_ready(struct dagent *a)
+report_ready(void *agent)
 {
+    struct dagent *a = agent;
+
     while (json_array_size(a->ready)) {
         json_t *batch = json_array(), *body, *ans = NULL;
         size_t n = json_array_size(a->ready) < READY_BATCH ? json_array_size(a->ready)
@@ -194,7 +182,7 @@ report_ready(struct dagent *a)
             json_array_append(batch, json_array_get(a->ready, i));
         }
         body = json_pack("{s:s,s:o}", "host", a->cfg->host, "ports", batch);
-        r = server_call(a->sc, "POST", "/agent/v1/dhcp/ready", body, 0, &ans, NULL);
+        r = server_call(a->sc, "POST", AGENT_PATH_DHCP_READY, body, 0, &ans, NULL);
         json_decref(body);
         json_decref(ans);
         if (r) {
@@ -328,7 +316,7 @@ server_address_for(const struct dnet *n, const char *ip)
         if (!cidr_text || !sid || cidr_parse(cidr_text, &c) || !cidr_contains(&c, &want)) {
             continue;
         }
-        json_array_foreach (json_object_get(json_object_get(n->info, "dhcp_port"), "fixed_ips"),
+        json_array_foreach (json_object_get(json_object_get(n->info, AGENT_FIELD_DHCP_PORT), "fixed_ips"),
                             j, f) {
             const char *fs = json_string_value(json_object_get(f, "subnet_id"));
             if (fs && STREQ(fs, sid)) {
@@ -345,7 +333,7 @@ server_address_for(const struct dnet *n, const char *ip)
 static void
 release_stale_leases(struct dagent *a, struct dnet *n)
 {
-    const json_t *dp = json_object_get(n->info, "dhcp_port"), *port, *f;
+    const json_t *dp = json_object_get(n->info, AGENT_FIELD_DHCP_PORT), *port, *f;
     const char *dp_id = json_string_value(json_object_get(dp, "id"));
     json_t *current = json_object();
     char path[PATH_MAX + 16], line[512], iface[IFNAMSIZ];
@@ -410,7 +398,7 @@ reload(struct dnet *n)
 
     n->reload_at = 0;
     if (r == -EAGAIN) {
-        n->reload_at = now_ms() + 10;
+        n->reload_at = agent_loop_now_ms() + 10;
     } else if (r) {
         /* Its death is seen through the pidfd; the restart reads everything. */
         log_warn("network %s: cannot signal dnsmasq: %s", n->id, strerror(-r));
@@ -455,25 +443,39 @@ run_dnsmasq(struct dagent *a, struct dnet *n)
     if (r) {
         log_err("network %s: cannot start dnsmasq: %s", n->id, strerror(-r));
     } else {
-        n->started_at = now_ms();
+        n->started_at = agent_loop_now_ms();
         log_info("network %s: dnsmasq %d serves it", n->id, (int) n->proc.pid);
     }
     strv_done(&argv);
     return r;
 }
 
-/* The DHCP port's address on each served subnet, with the subnet's prefix length. */
-static size_t
-port_addresses(const struct dnet *n, struct nl_addr *out, size_t max)
+/* A list of addresses (as many as the port or the interface has). */
+struct addr_list {
+    struct nl_addr *v;
+    size_t n, cap;
+};
+
+static struct nl_addr *
+addr_push(struct addr_list *l)
 {
-    const json_t *dp = json_object_get(n->info, "dhcp_port"), *f, *s;
-    size_t i, j, k = 0;
+    l->v = array_grow(l->v, l->n, &l->cap, sizeof *l->v);
+    memset(&l->v[l->n], 0, sizeof l->v[0]);
+    return &l->v[l->n++];
+}
+
+/* The DHCP port's address on each served subnet, with the subnet's prefix length. */
+static void
+port_addresses(const struct dnet *n, struct addr_list *out)
+{
+    const json_t *dp = json_object_get(n->info, AGENT_FIELD_DHCP_PORT), *f, *s;
+    size_t i, j;
 
     json_array_foreach (json_object_get(dp, "fixed_ips"), i, f) {
         const char *sid = json_string_value(json_object_get(f, "subnet_id"));
         const char *ip = json_string_value(json_object_get(f, "ip_address"));
         struct ip_addr addr;
-        if (!sid || !ip || ip_parse(ip, &addr) || k == max) {
+        if (!sid || !ip || ip_parse(ip, &addr)) {
             continue;
         }
         json_array_foreach (json_object_get(n->info, "subnets"), j, s) {
@@ -483,30 +485,21 @@ port_addresses(const struct dnet *n, struct nl_addr *out, size_t max)
             if (!id || !STREQ(id, sid) || !slash) {
                 continue;
             }
-            memset(&out[k], 0, sizeof out[k]);
-            out[k].family = addr.family == 4 ? AF_INET : AF_INET6;
-            if (inet_pton(out[k].family, ip, out[k].addr) == 1) {
-                out[k].prefixlen = atoi(slash + 1);
-                k++;
+            struct nl_addr *a = addr_push(out);
+            a->family = addr.family == 4 ? AF_INET : AF_INET6;
+            if (inet_pton(a->family, ip, a->addr) == 1) {
+                a->prefixlen = atoi(slash + 1);
+            } else {
+                out->n--;
             }
         }
     }
-    return k;
 }
-
-struct addr_walk {
-    struct nl_addr have[16];
-    size_t n;
-};
 
 static void
 note_addr(const struct nl_addr *addr, void *aux)
 {
-    struct addr_walk *w = aux;
-
-    if (w->n < ARRAY_SIZE(w->have)) {
-        w->have[w->n++] = *addr;
-    }
+    *addr_push(aux) = *addr;
 }
 
 static bool
@@ -553,18 +546,16 @@ disable_ipv6(const char *dev)
 static int
 setup_interface(struct dagent *a, struct dnet *n)
 {
-    const json_t *dp = json_object_get(n->info, "dhcp_port");
+    const json_t *dp = json_object_get(n->info, AGENT_FIELD_DHCP_PORT);
     const char *port_id = json_string_value(json_object_get(dp, "id"));
     const char *mac_text = json_string_value(json_object_get(dp, "mac_address"));
     int mtu = (int) json_integer_value(json_object_get(json_object_get(n->info, "network"),
                                                       "mtu"));
     char tap[IFNAMSIZ], inner[IFNAMSIZ];
-    struct nl_addr want[16];
-    struct addr_walk have = { .n = 0 };
+    struct addr_list want = { NULL, 0, 0 }, have = { NULL, 0, 0 };
     struct nl_link link;
     struct nl *nsnl = NULL;
     uint8_t mac[6];
-    size_t n_want;
     int fd, r;
 
     if (!port_id || !mac_text || !nl_parse_mac(mac_text, mac)) {
@@ -607,24 +598,24 @@ setup_interface(struct dagent *a, struct dnet *n)
     }
     if (!r) {
         nl_link_dump(nsnl, remove_stray, &(struct link_walk) { nsnl, inner });
-        n_want = port_addresses(n, want, ARRAY_SIZE(want));
+        port_addresses(n, &want);
         nl_addr_list(nsnl, link.ifindex, note_addr, &have);
         for (size_t i = 0; i < have.n; i++) {
             bool keep = false;
-            for (size_t j = 0; j < n_want; j++) {
-                keep = keep || same_addr(&have.have[i], &want[j]);
+            for (size_t j = 0; j < want.n; j++) {
+                keep = keep || same_addr(&have.v[i], &want.v[j]);
             }
             if (!keep) {
-                nl_addr_del(nsnl, link.ifindex, &have.have[i]);
+                nl_addr_del(nsnl, link.ifindex, &have.v[i]);
             }
         }
-        for (size_t j = 0; j < n_want && !r; j++) {
+        for (size_t j = 0; j < want.n && !r; j++) {
             bool present = false;
             for (size_t i = 0; i < have.n; i++) {
-                present = present || same_addr(&have.have[i], &want[j]);
+                present = present || same_addr(&have.v[i], &want.v[j]);
             }
             if (!present) {
-                r = nl_addr_add(nsnl, link.ifindex, &want[j]);
+                r = nl_addr_add(nsnl, link.ifindex, &want.v[j]);
                 r = r == -EEXIST ? 0 : r;
             }
         }
@@ -647,6 +638,8 @@ setup_interface(struct dagent *a, struct dnet *n)
             break;
         }
     }
+    free(want.v);
+    free(have.v);
     nl_close(nsnl);
     close(fd);
     if (r) {
@@ -695,7 +688,7 @@ refresh_network(struct dagent *a, const char *id)
         json_decref(body);
         return 0;
     }
-    r = server_call(a->sc, "POST", "/agent/v1/dhcp/network", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DHCP_NETWORK, body, 0, &ans, NULL);
     json_decref(body);
     if (r) {
         return r;
@@ -745,7 +738,7 @@ refresh_ports(struct dagent *a, struct dnet *n, json_t *ids)
     int r;
 
     body = json_pack("{s:s,s:s,s:O}", "host", a->cfg->host, "network_id", n->id, "ids", ids);
-    r = server_call(a->sc, "POST", "/agent/v1/dhcp/ports", body, 0, &ans, NULL);
+    r = server_call(a->sc, "POST", AGENT_PATH_DHCP_PORTS, body, 0, &ans, NULL);
     json_decref(body);
     if (r) {
         return r;
@@ -815,12 +808,13 @@ adopt_existing(struct dagent *a)
 }
 
 static int
-full_sync(struct dagent *a)
+full_sync(void *agent, int64_t *seq)
 {
+    struct dagent *a = agent;
     json_t *body = json_pack("{s:s}", "host", a->cfg->host);
     json_t *ans = NULL, *leftovers = json_array(), *id;
     size_t i;
-    int r = server_call(a->sc, "POST", "/agent/v1/dhcp/sync", body, 0, &ans, NULL);
+    int r = server_call(a->sc, "POST", AGENT_PATH_DHCP_SYNC, body, 0, &ans, NULL);
 
     json_decref(body);
     if (r) {
@@ -863,8 +857,7 @@ full_sync(struct dagent *a)
     }
     json_decref(leftovers);
     if (!r) {
-        r = feed_start(a->feed, json_integer_value(json_object_get(ans, "seq")));
-        a->need_sync = r != 0;
+        *seq = json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ));
         log_info("synchronised: serving %zu networks", a->n_nets);
     }
     json_decref(ans);
@@ -875,39 +868,47 @@ full_sync(struct dagent *a)
 
 /* Groups the changes heard by network and applies them. */
 static int
-apply_changes(struct dagent *a)
+apply_changes(struct dagent *a, const json_t *queue)
 {
-    bool resync;
-    json_t *queue = feed_take(a->feed, &resync);
     json_t *whole = json_object(), *ports = json_object(), *gone = json_object(), *c, *v;
     const char *key;
     size_t i;
     int r = 0;
 
-    if (resync) {
-        a->need_sync = true;
-    }
     json_array_foreach (queue, i, c) {
-        const char *kind = json_string_value(json_object_get(c, "kind"));
-        const char *id = json_string_value(json_object_get(c, "id"));
-        const char *net = json_string_value(json_object_get(c, "network_id"));
-        if (!kind || !id || !net || !safe_id(net)) {
+        enum change_kind kind =
+            change_kind_parse(json_string_value(json_object_get(c, AGENT_FIELD_KIND)));
+        const char *id = json_string_value(json_object_get(c, AGENT_FIELD_ID));
+        const char *net = json_string_value(json_object_get(c, AGENT_FIELD_NETWORK_ID));
+        json_t *list;
+        if (!id || !net || !safe_id(net)) {
             continue;
         }
-        if (STREQ(kind, "network_delete")) {
+        switch (kind) {
+        case CHANGE_NETWORK_DELETE:
             json_object_set_new(gone, net, json_true());
-        } else if (STREQ(kind, "dhcp_network")) {
+            break;
+        case CHANGE_DHCP_NETWORK:
             json_object_set_new(whole, net, json_true());
-        } else if (STREQ(kind, "dhcp_port")) {
-            json_t *list = json_object_get(ports, net);
+            break;
+        case CHANGE_DHCP_PORT:
+            list = json_object_get(ports, net);
             if (!list) {
                 list = json_array();
                 json_object_set_new(ports, net, list);
             }
             json_array_append_new(list, json_string(id));
+            break;
+        case CHANGE_NETWORK_UPDATE:     /* Not acted upon by this agent. */
+        case CHANGE_PORT_UPDATE:        /* The linux-bridge agents' audience. */
+        case CHANGE_PORT_DELETE:
+        case CHANGE_FDB:
+        case CHANGE_FDB_ALL:
+        case CHANGE_UNKNOWN:            /* A newer server's kind. */
+        case CHANGE_KIND_COUNT:
+            break;
         }
     }
-    json_decref(queue);
     json_object_foreach (gone, key, v) {
         struct dnet *n = net_find(a, key);
         if (n) {
@@ -941,16 +942,30 @@ apply_changes(struct dagent *a)
     json_decref(ports);
     json_decref(gone);
     if (r) {
-        a->need_sync = true;    /* Whatever was not applied is compared again. */
+        agent_loop_resync(a->loop);     /* Whatever was not applied is compared again. */
     }
     return r;
 }
 
-/* A dnsmasq died: restart it (at once the first time, then backing off). */
+/* Changes are applied, unless a full comparison is due (it reads everything). */
 static void
-check_dnsmasq(struct dagent *a)
+on_changes(void *agent, const json_t *changes, bool sync_pending)
 {
-    int64_t now = now_ms();
+    struct dagent *a = agent;
+
+    if (!sync_pending && apply_changes(a, changes) == 0) {
+        report_ready(a);
+    }
+}
+
+/* A dnsmasq died: restart it (at once the first time, then backing off); a reload
+ * put off while dnsmasq was starting is due.  Returns when the next one is due. */
+static int64_t
+check_dnsmasq(void *agent)
+{
+    struct dagent *a = agent;
+    int64_t wake = INT64_MAX;
+    int64_t now = agent_loop_now_ms();
 
     for (size_t i = 0; i < a->n_nets; i++) {
         struct dnet *n = a->nets[i];
@@ -971,86 +986,37 @@ check_dnsmasq(struct dagent *a)
                 n->restart_at = now + 1000;
             }
         }
+        if (n->restart_at && n->restart_at < wake) {
+            wake = n->restart_at;
+        }
+        if (n->reload_at && n->reload_at < wake) {
+            wake = n->reload_at;
+        }
     }
+    return wake;
 }
 
-/* --- The loop -------------------------------------------------------------------- */
-
-static int
-run(struct dagent *a, int sfd)
+/* dnsmasq's pidfds: a death starts a round, whose check_dnsmasq() sees it. */
+static void
+watch_dnsmasq(void *agent, struct agent_loop *loop)
 {
-    int64_t next_report = 0, retry_at = 0;
+    struct dagent *a = agent;
 
-    for (;;) {
-        int64_t now = now_ms();
-        bool server_ok = true;
-
-        if (now >= retry_at) {
-            if (a->cfg->report_interval && now >= next_report) {
-                if (report(a) == 0) {
-                    next_report = now + a->cfg->report_interval * 1000;
-                } else {
-                    server_ok = false;
-                }
-            } else if (!a->started && report(a)) {
-                server_ok = false;
-            }
-            if (server_ok && a->need_sync && full_sync(a)) {
-                server_ok = false;
-            }
-            if (server_ok && report_ready(a)) {
-                server_ok = false;
-            }
-            if (!server_ok) {
-                a->need_sync = true;
-                retry_at = now + a->cfg->resync_interval * 1000;
-            }
-        }
-        check_dnsmasq(a);
-
-        int64_t wake = now + 60000;
-        if (a->cfg->report_interval && next_report < wake) {
-            wake = next_report;
-        }
-        if (retry_at > now && retry_at < wake) {
-            wake = retry_at;
-        }
-        struct pollfd fds[2 + 1024];
-        size_t nfds = 0;
-        fds[nfds++] = (struct pollfd) { feed_fd(a->feed), POLLIN, 0 };
-        fds[nfds++] = (struct pollfd) { sfd, POLLIN, 0 };
-        for (size_t i = 0; i < a->n_nets && nfds < ARRAY_SIZE(fds); i++) {
-            if (a->nets[i]->proc.pidfd >= 0) {
-                fds[nfds++] = (struct pollfd) { a->nets[i]->proc.pidfd, POLLIN, 0 };
-            }
-            if (a->nets[i]->restart_at && a->nets[i]->restart_at < wake) {
-                wake = a->nets[i]->restart_at;
-            }
-            if (a->nets[i]->reload_at && a->nets[i]->reload_at < wake) {
-                wake = a->nets[i]->reload_at;
-            }
-        }
-        int timeout = (int) (wake > now_ms() ? wake - now_ms() : 0);
-        if (poll(fds, nfds, timeout) < 0 && errno != EINTR) {
-            log_err("poll: %s", strerror(errno));
-            return 1;
-        }
-        if (fds[1].revents) {
-            struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof si) > 0) {
-                log_info("signal %u: stopping (dnsmasq keeps serving)", si.ssi_signo);
-            }
-            break;
-        }
-        if (fds[0].revents && !a->need_sync && apply_changes(a) == 0) {
-            report_ready(a);
-        } else if (fds[0].revents && a->need_sync) {
-            bool resync;
-            json_decref(feed_take(a->feed, &resync));   /* The sync reads it all. */
+    for (size_t i = 0; i < a->n_nets; i++) {
+        if (a->nets[i]->proc.pidfd >= 0) {
+            agent_loop_watch(loop, a->nets[i]->proc.pidfd);
         }
     }
-    return 0;
 }
+
+static const struct agent_loop_ops loop_ops = {
+    .report_state = report_state,
+    .full_sync = full_sync,
+    .flush = report_ready,
+    .on_changes = on_changes,
+    .tick = check_dnsmasq,
+    .watch = watch_dnsmasq,
+};
 
 /* dnsmasq reads its files as nobody: every directory above them must let others pass.
  * Otherwise it starts, cannot read its hosts, and serves nobody; say so at once. */
@@ -1080,18 +1046,28 @@ check_searchable(const char *dir)
 int
 dhcp_agent_run(const struct dhcp_config *cfg)
 {
+    const struct agent_loop_config loop_cfg = {
+        .log_module = log_module_,
+        .server = &cfg->server,
+        .host = cfg->host,
+        .audience = AUDIENCE_DHCP,
+        .report_interval = cfg->report_interval,
+        .retry_ms = (int64_t) cfg->resync_interval * 1000,
+        .sync_every_ms = 0,
+        .stop_note = " (dnsmasq keeps serving)",
+    };
     struct dagent a;
-    int sfd, status = 1;
+    int status = 1;
 
     memset(&a, 0, sizeof a);
     a.cfg = cfg;
-    sfd = agent_process_start(&cfg->server);
+    a.loop = agent_loop_create(&loop_cfg, &loop_ops, &a);
     a.dnsmasq = dnsmasq_binary();
     if (!a.dnsmasq) {
         log_err("dnsmasq is not installed (Debian: apt-get install dnsmasq-base)");
         goto out;
     }
-    if (sfd < 0 || nl_open(&a.nl)) {
+    if (!a.loop || nl_open(&a.nl)) {
         log_err("cannot open netlink: %s", strerror(errno));
         goto out;
     }
@@ -1108,16 +1084,12 @@ dhcp_agent_run(const struct dhcp_config *cfg)
             && check_searchable(cfg->dnsmasq_base_log_dir))) {
         goto out;
     }
-    a.sc = server_client_create(&cfg->server);
-    a.feed = feed_create(&cfg->server, cfg->host, "dhcp");
+    a.sc = agent_loop_client(a.loop);
     a.ready = json_array();
-    a.need_sync = true;
     log_info("neutrino-dhcp-agent on host %s: configurations in %s, %s", cfg->host,
              cfg->dhcp_confs, a.dnsmasq);
     adopt_existing(&a);
-    status = run(&a, sfd);
-    feed_destroy(a.feed);
-    server_client_destroy(a.sc);
+    status = agent_loop_run(a.loop);
     json_decref(a.ready);
     /* dnsmasq keeps serving while the agent is away, as with Neutron. */
     while (a.n_nets) {
@@ -1125,12 +1097,9 @@ dhcp_agent_run(const struct dhcp_config *cfg)
         net_free(&a, a.nets[0]);
     }
 out:
+    agent_loop_destroy(a.loop);
     free(a.nets);
     nl_close(a.nl);
-    if (sfd >= 0) {
-        close(sfd);
-    }
-    curl_global_cleanup();
     log_info("stopped");
     return status;
 }

@@ -3,7 +3,7 @@
  * network as the server describes it.  Pure functions: no I/O, so they are unit tested
  * and fuzzed; the agent writes the results atomically (dnsmasq.c).
  *
- * 'info' is the server's answer to POST /agent/v1/dhcp/network:
+ * 'info' is the server's answer to POST AGENT_PATH_DHCP_NETWORK:
  *   {"network": {"id", "admin_state_up", "mtu", "project_id"},
  *    "subnets": [{"id", "cidr", "ip_version", "gateway_ip" (string or null), "enable_dhcp",
  *                 "dns_nameservers": [..], "host_routes": [{"destination", "nexthop"}],

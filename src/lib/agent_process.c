@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 
+#include "agent_proto.h"
 #include "log.h"
 #include "server_client.h"
 #include "util.h"
@@ -63,6 +64,32 @@ agent_log_warnings(const struct buf *warnings)
 }
 
 int
+agent_main(int argc, char **argv, const struct agent_program *program)
+{
+    struct buf warnings = BUF_INITIALIZER, error = BUF_INITIALIZER;
+    char *files[AGENT_MAX_CONFIG_FILES];
+    size_t n_files;
+    bool debug;
+    int status = agent_parse_args(argc, argv, program->usage, files, &n_files, &debug);
+
+    if (status >= 0) {
+        return status;
+    }
+    status = 1;
+    if (program->load(files, n_files, &warnings, &error)) {
+        fprintf(stderr, "%s: %s\n", program->name, buf_cstr(&error));
+    } else {
+        log_set_level(debug || *program->debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
+        agent_log_warnings(&warnings);
+        status = program->run();
+    }
+    program->done();
+    buf_done(&warnings);
+    buf_done(&error);
+    return status;
+}
+
+int
 agent_process_start(const struct server_settings *server)
 {
     sigset_t mask;
@@ -89,7 +116,7 @@ agent_report(struct server_client *sc, json_t *state, bool *started, bool *need_
         json_object_set_new(state, "start_flag", json_true());
     }
     body = json_pack("{s:o}", "agent", state);
-    r = server_call(sc, "POST", "/agent/v1/report", body, 0, &ans, NULL);
+    r = server_call(sc, "POST", AGENT_PATH_REPORT, body, 0, &ans, NULL);
     json_decref(body);
     if (!r) {
         const char *outcome = json_string_value(json_object_get(ans, "state"));

@@ -38,7 +38,8 @@
 #define AGENT_FIELD_KIND "kind"
 #define AGENT_FIELD_ID "id"
 #define AGENT_FIELD_NETWORK_ID "network_id"
-/* The agent's own port in the answer to POST AGENT_PATH_DHCP_NETWORK. */
+/* The DHCP port of a network in the answer to POST AGENT_PATH_DHCP_NETWORK (a field,
+ * not the change kind of the same name). */
 #define AGENT_FIELD_DHCP_PORT "dhcp_port"
 
 /* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */

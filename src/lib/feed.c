@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "agent_proto.h"
 #include "log.h"
 #include "server_client.h"
 #include "util.h"
@@ -22,7 +23,7 @@ enum {
 struct feed {
     struct server_client *sc;
     char *host;
-    char *audience;
+    enum agent_audience audience;
     pthread_t thread;
     bool started;
     volatile bool stopping;
@@ -35,13 +36,13 @@ struct feed {
 };
 
 struct feed *
-feed_create(const struct server_settings *s, const char *host, const char *audience)
+feed_create(const struct server_settings *s, const char *host, enum agent_audience audience)
 {
     struct feed *f = xcalloc(1, sizeof *f);
 
     f->sc = server_client_create(s);
     f->host = xstrdup(host);
-    f->audience = audience ? xstrdup(audience) : NULL;
+    f->audience = audience;
     f->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     f->queue = json_array();
     pthread_mutex_init(&f->mutex, NULL);
@@ -65,7 +66,7 @@ feed_main(void *arg)
     bool lost = false;
 
     while (!f->stopping) {
-        char path[400];
+        char *path;
         json_t *ans = NULL;
         int64_t seq;
         int r;
@@ -73,10 +74,14 @@ feed_main(void *arg)
         pthread_mutex_lock(&f->mutex);
         seq = f->seq;
         pthread_mutex_unlock(&f->mutex);
-        snprintf(path, sizeof path, "/agent/v1/changes?host=%s&after=%lld&wait=%d%s%s", f->host,
-                 (long long) seq, POLL_WAIT_S, f->audience ? "&agent=" : "",
-                 f->audience ? f->audience : "");
+        /* The linux-bridge agents' audience is the default: no parameter. */
+        path = xasprintf(AGENT_PATH_CHANGES "?" AGENT_PARAM_HOST "=%s&" AGENT_PARAM_AFTER
+                         "=%lld&" AGENT_PARAM_WAIT "=%d%s%s", f->host, (long long) seq,
+                         POLL_WAIT_S,
+                         f->audience != AUDIENCE_L2 ? "&" AGENT_PARAM_AUDIENCE "=" : "",
+                         f->audience != AUDIENCE_L2 ? agent_audience_name(f->audience) : "");
         r = server_call(f->sc, "GET", path, NULL, POLL_WAIT_S + 15, &ans, NULL);
+        free(path);
         if (r == -ECANCELED) {
             break;
         }
@@ -91,12 +96,12 @@ feed_main(void *arg)
         if (f->seq == seq) {        /* A full sync may have moved it meanwhile. */
             size_t i;
             json_t *c;
-            json_array_foreach (json_object_get(ans, "changes"), i, c) {
+            json_array_foreach (json_object_get(ans, AGENT_FIELD_CHANGES), i, c) {
                 json_array_append(f->queue, c);
             }
-            f->seq = json_integer_value(json_object_get(ans, "seq"));
+            f->seq = json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ));
         }
-        if (lost || json_is_true(json_object_get(ans, "resync"))) {
+        if (lost || json_is_true(json_object_get(ans, AGENT_FIELD_RESYNC))) {
             f->resync = true;       /* Changes may have been missed: compare everything. */
             lost = false;
         }
@@ -163,6 +168,5 @@ feed_destroy(struct feed *f)
     close(f->efd);
     pthread_mutex_destroy(&f->mutex);
     free(f->host);
-    free(f->audience);
     free(f);
 }

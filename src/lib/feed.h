@@ -1,4 +1,4 @@
-/* Following the server's change feed (GET /agent/v1/changes, a long-poll): a thread
+/* Following the server's change feed (GET AGENT_PATH_CHANGES, a long-poll): a thread
  * asks for the changes after the last sequence number seen, queues what it hears and
  * signals an eventfd the agent's loop polls.  When the server was unreachable, or says
  * the agent is too far behind, the agent is told to resynchronise (it may have missed
@@ -10,13 +10,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "agent_proto.h"
+
 struct server_settings;
 struct feed;
 
-/* Creates a follower for 'host' and 'audience' (NULL: the linux-bridge agent's
- * changes; "dhcp": the DHCP agent's).  Nothing is asked until feed_start(). */
+/* Creates a follower of the changes for 'host' and 'audience' (AUDIENCE_L2: the
+ * linux-bridge agent's; AUDIENCE_DHCP: the DHCP agent's).  Nothing is asked until
+ * feed_start(). */
 struct feed *feed_create(const struct server_settings *s, const char *host,
-                         const char *audience);
+                         enum agent_audience audience);
 /* Starts the thread, from sequence number 'seq' (what a full sync returned); later
  * calls only move the position.  0 or -errno. */
 int feed_start(struct feed *f, int64_t seq);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "http_capture.h"
 #include "log.h"
 #include "util.h"
@@ -15,15 +16,14 @@ LOG_MODULE("client");
 
 enum {
     MAX_ANSWER = 64 << 20,          /* A sync of a very large host fits. */
-    MAX_SERVERS = 8,                /* URLs in [server] url. */
 };
 
 struct server_client {
     const struct server_settings *s;
     CURL *curl;
     char *token;
-    char bases[MAX_SERVERS][512];   /* The servers' URL prefixes. */
-    size_t n_bases;
+    char **bases;                   /* The servers' URL prefixes, every one listed. */
+    size_t n_bases, cap_bases;
     size_t current;                 /* The one requests go to now. */
     volatile bool aborted;
 };
@@ -44,7 +44,7 @@ server_client_create(const struct server_settings *s)
     const char *url = s->url && *s->url ? s->url : "http://127.0.0.1:9696";
 
     /* "http://a:9696, http://b:9696": several servers on one database. */
-    for (const char *p = url; *p && sc->n_bases < MAX_SERVERS;) {
+    for (const char *p = url; *p;) {
         size_t n;
         p += strspn(p, " ,");
         n = strcspn(p, ",");
@@ -56,12 +56,14 @@ server_client_create(const struct server_settings *s)
             n--;
         }
         if (n) {
-            snprintf(sc->bases[sc->n_bases++], sizeof sc->bases[0], "%.*s", (int) n, p);
+            sc->bases = array_grow(sc->bases, sc->n_bases, &sc->cap_bases, sizeof *sc->bases);
+            sc->bases[sc->n_bases++] = xstrndup(p, n);
         }
         p = next;
     }
     if (!sc->n_bases) {
-        snprintf(sc->bases[sc->n_bases++], sizeof sc->bases[0], "http://127.0.0.1:9696");
+        sc->bases = array_grow(sc->bases, sc->n_bases, &sc->cap_bases, sizeof *sc->bases);
+        sc->bases[sc->n_bases++] = xstrdup("http://127.0.0.1:9696");
     }
     sc->s = s;
     sc->curl = curl_easy_init();
@@ -74,6 +76,10 @@ server_client_destroy(struct server_client *sc)
     if (sc) {
         curl_easy_cleanup(sc->curl);
         free(sc->token);
+        for (size_t i = 0; i < sc->n_bases; i++) {
+            free(sc->bases[i]);
+        }
+        free(sc->bases);
         free(sc);
     }
 }
