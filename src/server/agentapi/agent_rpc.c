@@ -22,7 +22,7 @@
 #include "app.h"
 #include "config.h"
 #include "dhcp/dhcp_sched.h"
-#include "http/request.h"
+#include "request.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
 #include "ml2/provisioning.h"

@@ -24,7 +24,7 @@
 #include "api/port.h"
 #include "app.h"
 #include "dhcp/dhcp_sched.h"
-#include "http/request.h"
+#include "request.h"
 #include "log.h"
 #include "ml2/provisioning.h"
 #include "rpc_util.h"

@@ -6,7 +6,7 @@
 
 #include "api/common.h"
 #include "app.h"
-#include "http/request.h"
+#include "request.h"
 #include "store/store.h"
 #include "util.h"
 

@@ -9,7 +9,7 @@
 
 #include "app.h"
 #include "common.h"
-#include "http/request.h"
+#include "request.h"
 #include "ml2/ml2.h"
 #include "store/store.h"
 #include "util.h"

@@ -9,7 +9,7 @@
 
 #include "app.h"
 #include "common.h"
-#include "http/request.h"
+#include "request.h"
 #include "ipam.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"

@@ -10,7 +10,7 @@
 #include "app.h"
 #include "common.h"
 #include "dhcp/dhcp_sched.h"
-#include "http/request.h"
+#include "request.h"
 #include "ipam.h"
 #include "mac.h"
 #include "store/store.h"

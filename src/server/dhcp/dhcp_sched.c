@@ -12,7 +12,7 @@
 #include "api/common.h"
 #include "app.h"
 #include "config.h"
-#include "http/request.h"
+#include "request.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
 #include "store/store.h"

@@ -13,10 +13,10 @@
 
 #include "app.h"
 #include "config.h"
-#include "http/request.h"
 #include "identity.h"
 #include "log.h"
 #include "password.h"
+#include "request.h"
 #include "util.h"
 
 LOG_MODULE("identity");
@@ -1611,4 +1611,73 @@ ks_domain_show(struct request *req, char *const args[])
     }
     ks_reply(req, 200, json_pack("{s:o}", "domain", domain_json(req)));
     return 0;
+}
+
+/* --- The family ------------------------------------------------------------------ */
+
+static void
+ks_render_error(struct request *req, int status, const char *message)
+{
+    if (message) {
+        ks_fail(req, status, "%s", message);
+    } else if (status == 405) {
+        ks_fail(req, status, "The method is not allowed for the requested URL.");
+    } else {
+        ks_fail(req, status, "The resource could not be found.");
+    }
+}
+
+static const struct route identity_routes[] = {
+    /* Under /identity, its root: where the versions are. */
+    { "GET", "", ks_versions },
+    { "HEAD", "", ks_versions },
+    { "GET", "/", ks_versions },
+    { "HEAD", "/", ks_versions },
+    { "GET", "/v3", ks_version },
+    { "HEAD", "/v3", ks_version },
+    { "GET", "/v3/", ks_version },
+    { "HEAD", "/v3/", ks_version },
+    { "POST", "/v3/auth/tokens", ks_token_create },
+    { "GET", "/v3/auth/tokens", ks_token_validate },
+    { "HEAD", "/v3/auth/tokens", ks_token_check },
+    { "DELETE", "/v3/auth/tokens", ks_token_revoke },
+    { "GET", "/v3/auth/projects", ks_auth_projects },
+    { "GET", "/v3/auth/domains", ks_auth_domains },
+    { "GET", "/v3/auth/catalog", ks_auth_catalog },
+    { "GET", "/v3/projects", ks_projects_list },
+    { "POST", "/v3/projects", ks_project_create },
+    { "GET", "/v3/projects/*", ks_project_show },
+    { "PATCH", "/v3/projects/*", ks_project_update },
+    { "DELETE", "/v3/projects/*", ks_project_delete },
+    { "GET", "/v3/projects/*/users/*/roles", ks_grants_list },
+    { "PUT", "/v3/projects/*/users/*/roles/*", ks_grant_put },
+    { "HEAD", "/v3/projects/*/users/*/roles/*", ks_grant_check },
+    { "GET", "/v3/projects/*/users/*/roles/*", ks_grant_check },
+    { "DELETE", "/v3/projects/*/users/*/roles/*", ks_grant_delete },
+    { "GET", "/v3/users", ks_users_list },
+    { "POST", "/v3/users", ks_user_create },
+    { "GET", "/v3/users/*", ks_user_show },
+    { "PATCH", "/v3/users/*", ks_user_update },
+    { "DELETE", "/v3/users/*", ks_user_delete },
+    { "GET", "/v3/users/*/projects", ks_user_projects },
+    { "POST", "/v3/users/*/password", ks_user_password },
+    { "GET", "/v3/roles", ks_roles_list },
+    { "POST", "/v3/roles", ks_role_create },
+    { "GET", "/v3/roles/*", ks_role_show },
+    { "DELETE", "/v3/roles/*", ks_role_delete },
+    { "GET", "/v3/role_assignments", ks_role_assignments },
+    { "GET", "/v3/domains", ks_domains_list },
+    { "GET", "/v3/domains/*", ks_domain_show },
+};
+
+static const struct api_family family = {
+    .routes = identity_routes,
+    .n_routes = ARRAY_SIZE(identity_routes),
+    .render_error = ks_render_error,
+};
+
+const struct api_family *
+identity_api_family(void)
+{
+    return &family;
 }
