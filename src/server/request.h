@@ -74,8 +74,9 @@ void request_add_header(struct request *req, const char *name, const char *fmt, 
 
 /* For long-polls: a handler with nothing to answer yet calls this and, if it returns
  * true, returns without an answer; the HTTP layer parks the connection and runs the
- * handler again when the change feed moves or 'timeout_s' after the first call.  Returns false once the deadline has passed or the server is stopping: the
- * handler must then answer with what it has. */
+ * handler again when the change feed moves or 'timeout_s' after the first call.
+ * Returns false once the deadline has passed or the server is stopping: the handler
+ * must then answer with what it has. */
 bool request_wait(struct request *req, int timeout_s);
 
 /* Returns the value of the first query parameter named 'key', or NULL. */

@@ -79,11 +79,10 @@ ks_project_create(struct request *req, char *const args[])
     const char *name, *desc;
     struct ks_caller caller;
     struct store_conn *c;
-    json_t *e;
+    json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize(req, KS_CREATE_PROJECT, NULL, &caller))
-        || !(e = ks_entity_body(req, "project"))) {
+    if (!(c = ks_authorize_write(req, KS_CREATE_PROJECT, NULL, "project", &e, &caller))) {
         return -1;
     }
     if (ks_string_field(req, e, "name", true, 64, &name)
@@ -127,11 +126,10 @@ ks_project_update(struct request *req, char *const args[])
     struct ks_caller caller;
     struct store_conn *c;
     struct id_project p;
-    json_t *e;
+    json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize(req, KS_UPDATE_PROJECT, NULL, &caller))
-        || !(e = ks_entity_body(req, "project"))) {
+    if (!(c = ks_authorize_write(req, KS_UPDATE_PROJECT, NULL, "project", &e, &caller))) {
         return -1;
     }
     if (ks_string_field(req, e, "name", false, 64, &name)

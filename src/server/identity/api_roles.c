@@ -60,11 +60,10 @@ ks_role_create(struct request *req, char *const args[])
     const char *name, *desc;
     struct ks_caller caller;
     struct store_conn *c;
-    json_t *e;
+    json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize(req, KS_CREATE_ROLE, NULL, &caller))
-        || !(e = ks_entity_body(req, "role"))) {
+    if (!(c = ks_authorize_write(req, KS_CREATE_ROLE, NULL, "role", &e, &caller))) {
         return -1;
     }
     if (ks_string_field(req, e, "name", true, 255, &name)

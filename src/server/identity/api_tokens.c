@@ -104,7 +104,8 @@ domain_is_default(const json_t *domain)
     if (!json_is_object(domain) || (!id && !name)) {
         return false;
     }
-    return (!id || STREQ(id, KS_DEFAULT_DOMAIN_ID)) && (!name || STREQ(name, KS_DEFAULT_DOMAIN_NAME));
+    return (!id || STREQ(id, KS_DEFAULT_DOMAIN_ID))
+           && (!name || STREQ(name, KS_DEFAULT_DOMAIN_NAME));
 }
 
 /* Finds the project a "scope" names; -EACCES when it does not exist (Keystone answers

@@ -125,11 +125,10 @@ ks_user_create(struct request *req, char *const args[])
     struct ks_caller caller;
     struct store_conn *c;
     bool password_set;
-    json_t *e;
+    json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize(req, KS_CREATE_USER, NULL, &caller))
-        || !(e = ks_entity_body(req, "user"))) {
+    if (!(c = ks_authorize_write(req, KS_CREATE_USER, NULL, "user", &e, &caller))) {
         return -1;
     }
     if (user_fields(req, c, e, true, &u, &password_set)) {
@@ -169,11 +168,10 @@ ks_user_update(struct request *req, char *const args[])
     struct store_conn *c;
     struct id_user u;
     bool was_enabled, password_set;
-    json_t *e;
+    json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize(req, KS_UPDATE_USER, NULL, &caller))
-        || !(e = ks_entity_body(req, "user"))) {
+    if (!(c = ks_authorize_write(req, KS_UPDATE_USER, NULL, "user", &e, &caller))) {
         return -1;
     }
     if (ks_user_lookup(req, c, args[0], &u)) {
@@ -239,11 +237,10 @@ ks_user_password(struct request *req, char *const args[])
     struct ks_caller caller;
     struct store_conn *c;
     struct id_user u;
-    json_t *e;
+    json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize(req, KS_CHANGE_PASSWORD, args[0], &caller))
-        || !(e = ks_entity_body(req, "user"))) {
+    if (!(c = ks_authorize_write(req, KS_CHANGE_PASSWORD, args[0], "user", &e, &caller))) {
         return -1;
     }
     if (ks_string_field(req, e, "original_password", true, PASSWORD_MAX_LEN, &original)

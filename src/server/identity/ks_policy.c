@@ -102,3 +102,12 @@ ks_authorize(struct request *req, enum ks_action action, const char *target,
     }
     return c;
 }
+
+struct store_conn *
+ks_authorize_write(struct request *req, enum ks_action action, const char *target,
+                   const char *key, json_t **ret_entity, struct ks_caller *ret)
+{
+    struct store_conn *c = ks_authorize(req, action, target, ret);
+
+    return c && (*ret_entity = ks_entity_body(req, key)) ? c : NULL;
+}

@@ -6,6 +6,7 @@
 #ifndef NEUTRINO_IDENTITY_KS_POLICY_H
 #define NEUTRINO_IDENTITY_KS_POLICY_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "identity.h"
@@ -65,5 +66,12 @@ int ks_permit(struct request *req, const struct ks_caller *caller, enum ks_actio
  * answering otherwise. */
 struct store_conn *ks_authorize(struct request *req, enum ks_action action,
                                 const char *target, struct ks_caller *ret);
+
+/* The start of a handler that writes an entity: ks_authorize(), then the body's
+ * object 'key' ({"user": {...}}) into 'ret_entity' (to be json_decref()ed).  NULL
+ * after answering otherwise. */
+struct store_conn *ks_authorize_write(struct request *req, enum ks_action action,
+                                      const char *target, const char *key,
+                                      json_t **ret_entity, struct ks_caller *ret);
 
 #endif
