@@ -69,6 +69,13 @@ ks_caller(struct request *req, struct store_conn *c, struct ks_caller *ret)
     return 0;
 }
 
+/* True if 'target' names 'own' (an unscoped token's "" project names nothing). */
+static bool
+same(const char *target, const char *own)
+{
+    return target && *target && STREQ(target, own);
+}
+
 static bool
 allowed(const struct ks_caller *caller, unsigned int who, const char *target)
 {
@@ -76,8 +83,8 @@ allowed(const struct ks_caller *caller, unsigned int who, const char *target)
 
     return (who & ANYONE) || ((who & ADMIN) && caller->is_admin)
            || ((who & SERVICE) && (caller->auth.role_bits & ROLE_SERVICE))
-           || ((who & OWN_USER) && target && STREQ(target, t->user_id))
-           || ((who & OWN_PROJECT) && target && STREQ(target, t->project_id));
+           || ((who & OWN_USER) && same(target, t->user_id))
+           || ((who & OWN_PROJECT) && same(target, t->project_id));
 }
 
 int
