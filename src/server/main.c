@@ -15,8 +15,12 @@
 
 #include "app.h"
 #include "config.h"
+#include "families.h"
+#include "http/router.h"
 #include "http/server.h"
+#include "http/static_files.h"
 #include "identity/identity.h"
+#include "identity/keystone_api.h"
 #include "identity/keystone_client.h"
 #include "log.h"
 #include "ml2/ml2.h"
@@ -136,6 +140,23 @@ heard_identity(void *aux)
 
 static const struct store_watch_ops watch_ops = { heard_changes, heard_identity };
 
+/* Which API family serves which paths.  The built-in identity API is only there when
+ * it is on: with an external Keystone, /v3 and /identity are Neutron's 404s. */
+static void
+register_families(const struct app *app, struct http_router *router)
+{
+    http_register_family(router, "", false, &versions_family);
+    http_register_family(router, "/v2.0", false, &network_api_family);
+    http_register_family(router, "/agent/", false, &agent_api_family);
+    if (app->identity) {
+        http_register_family(router, "/v3", false, identity_api_family());
+        http_register_family(router, "/identity", true, identity_api_family());
+    }
+    if (app->cfg->dashboard_enabled) {
+        http_register_family(router, DASHBOARD_PREFIX, false, &dashboard_family);
+    }
+}
+
 static unsigned int
 worker_threads(const struct server_config *cfg)
 {
@@ -155,6 +176,7 @@ main(int argc, char **argv)
     struct buf warnings = BUF_INITIALIZER, error = BUF_INITIALIZER;
     struct server_config cfg;
     struct app app = { .cfg = &cfg };
+    struct http_router router = { .n_mounts = 0 };
     struct http_server *http = NULL;
     struct watch_targets targets;
     char *db_path = NULL;
@@ -236,9 +258,9 @@ main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    if (http_server_start(&app, cfg.bind_host, cfg.bind_port, cfg.bind_unix_socket,
-                          worker_threads(&cfg), &http,
-                          &error)) {
+    register_families(&app, &router);
+    if (http_server_start(&app, &router, cfg.bind_host, cfg.bind_port, cfg.bind_unix_socket,
+                          worker_threads(&cfg), &http, &error)) {
         log_err("%s", buf_cstr(&error));
         goto out_store;
     }

@@ -11,7 +11,7 @@
 #include "agentapi/agent_rpc.h"
 #include "app.h"
 #include "config.h"
-#include "http/request.h"
+#include "request.h"
 #include "http/router.h"
 #include "store/store.h"
 

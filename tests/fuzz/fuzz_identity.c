@@ -9,13 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api_family.h"
 #include "app.h"
 #include "config.h"
-#include "http/request.h"
-#include "http/router.h"
 #include "identity/identity.h"
 #include "identity/keystone_api.h"
 #include "identity/password.h"
+#include "request.h"
 #include "store/store.h"
 
 static struct server_config cfg;

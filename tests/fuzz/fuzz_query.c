@@ -7,7 +7,7 @@
 
 #include "api/common.h"
 #include "api/listing.h"
-#include "http/request.h"
+#include "request.h"
 #include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -8,7 +8,7 @@
 
 #include "api/attrs.h"
 #include "api/common.h"
-#include "http/request.h"
+#include "request.h"
 
 static void
 check_error_body(const struct request *req)

@@ -23,7 +23,7 @@
 #include "config.h"
 #include "core/changes.h"
 #include "dhcp/dhcp_sched.h"
-#include "http/request.h"
+#include "request.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
 #include "ml2/provisioning.h"

@@ -25,7 +25,7 @@
 #include "core/dhcp_port.h"
 #include "dhcp/dhcp_sched.h"
 #include "http/errors.h"
-#include "http/request.h"
+#include "request.h"
 #include "log.h"
 #include "ml2/provisioning.h"
 #include "rpc_util.h"

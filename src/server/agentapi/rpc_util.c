@@ -8,7 +8,7 @@
 
 #include "http/errors.h"
 #include "app.h"
-#include "http/request.h"
+#include "request.h"
 #include "store/store.h"
 #include "util.h"
 

@@ -10,7 +10,7 @@
 
 #include "app.h"
 #include "common.h"
-#include "http/request.h"
+#include "request.h"
 #include "ml2/mech_linuxbridge.h"
 #include "store/store.h"
 #include "util.h"

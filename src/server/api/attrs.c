@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/request.h"
+#include "request.h"
 #include "ip.h"
 #include "mac.h"
 #include "pyfmt.h"

@@ -7,7 +7,7 @@
 
 #include "app.h"
 #include "core/core.h"
-#include "http/request.h"
+#include "request.h"
 #include "store/store.h"
 #include "util.h"
 

@@ -13,7 +13,7 @@
 #include "app.h"
 #include "common.h"
 #include "dhcp/dhcp_sched.h"
-#include "http/request.h"
+#include "request.h"
 #include "jsonw.h"
 #include "listing.h"
 #include "network.h"

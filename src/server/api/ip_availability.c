@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "http/request.h"
+#include "request.h"
 #include "ipam.h"
 #include "store/store.h"
 #include "util.h"

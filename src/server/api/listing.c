@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "app.h"
-#include "http/request.h"
+#include "request.h"
 #include "ip.h"
 #include "mac.h"
 #include "pyfmt.h"

@@ -9,7 +9,7 @@
 #include "app.h"
 #include "common.h"
 #include "core/network.h"
-#include "http/request.h"
+#include "request.h"
 #include "store/store.h"
 #include "util.h"
 

@@ -9,8 +9,8 @@
 
 #include "app.h"
 #include "common.h"
-#include "http/request.h"
 #include "core/port.h"
+#include "request.h"
 #include "store/store.h"
 #include "util.h"
 

@@ -10,7 +10,7 @@
 #include "app.h"
 #include "common.h"
 #include "core/subnet.h"
-#include "http/request.h"
+#include "request.h"
 #include "store/store.h"
 #include "util.h"
 

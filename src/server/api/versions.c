@@ -4,7 +4,7 @@
 #include "versions.h"
 
 #include "common.h"
-#include "http/request.h"
+#include "request.h"
 #include "util.h"
 
 struct extension {

@@ -1,24 +1,45 @@
-/* The route table: (method, path pattern) -> handler, like redis's command table.
- * Patterns are '/'-separated segments where "*" matches any one segment; the matched
- * segments are passed to the handler in order.  A path that matches some route with
- * another method answers 405; no match answers 404. */
+/* Which API family answers a path, and which of its routes: families are registered
+ * under path prefixes (the longest matching prefix wins; "" catches every path no
+ * other prefix does), then the family's route table maps (method, rest of the path)
+ * to a handler.  A path that some route has with another method answers 405; no
+ * match answers 404; both in the family's error format. */
 #ifndef NEUTRINO_HTTP_ROUTER_H
 #define NEUTRINO_HTTP_ROUTER_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "api_family.h"
 
 struct request;
 
-#define ROUTE_MAX_ARGS 4
+#define HTTP_MAX_MOUNTS 8
 
-/* A handler answers 'req' (status + response) and returns 0, or -1 after api_fail(). */
-typedef int route_handler(struct request *req, char *const args[]);
+/* A family registered under a prefix. */
+struct http_mount {
+    const char *prefix;     /* The path itself or a parent of it: "/v2.0" serves "/v2.0"
+                             * and "/v2.0/..."; a prefix ending in '/' only what is
+                             * below it. */
+    bool strip_prefix;      /* Routes are matched without the prefix, which is kept in
+                             * req->api_prefix (the identity API under "/identity"). */
+    const struct api_family *family;
+};
 
-/* Dispatches 'req' to its handler; always leaves an answer in 'req'. */
-void router_dispatch(struct request *req);
+struct http_router {
+    struct http_mount mounts[HTTP_MAX_MOUNTS];
+    size_t n_mounts;
+};
 
-/* True for paths of the identity API (/v3..., /identity...), which authenticate
- * their callers themselves. */
-bool router_is_identity(const char *path);
+/* Serves 'family' under 'prefix'.  Aborts past HTTP_MAX_MOUNTS (a programming
+ * error). */
+void http_register_family(struct http_router *r, const char *prefix, bool strip_prefix,
+                          const struct api_family *family);
+
+/* The mount that serves 'path', or NULL if none does (no family under ""). */
+const struct http_mount *http_router_find(const struct http_router *r, const char *path);
+
+/* Dispatches 'req' to the handler of the matching route of 'm' (http_router_find()
+ * of its path); always leaves an answer in 'req' (or a parked long-poll). */
+void http_router_dispatch(const struct http_mount *m, struct request *req);
 
 #endif

@@ -1,7 +1,8 @@
 /* libmicrohttpd glue (see server.h).  libmicrohttpd calls answer() several times per
  * request: first with the headers (we allocate the struct request), then once per
- * body chunk (we append, up to the body cap), then with no data (we dispatch and
- * queue the answer).  request_completed() frees the request. */
+ * body chunk (we append, up to the body cap), then with no data (we authenticate and
+ * dispatch through the path's API family, and queue the answer).  request_completed()
+ * frees the request. */
 #include "server.h"
 
 #include <arpa/inet.h>
@@ -20,9 +21,6 @@
 #include <sys/socket.h>
 
 #include "app.h"
-#include "errors.h"
-#include "identity/authn.h"
-#include "identity/keystone_api.h"
 #include "log.h"
 #include "request.h"
 #include "router.h"
@@ -48,6 +46,9 @@ struct http_server {
     struct MHD_Daemon *daemons[2];  /* TCP, and the unix socket if configured. */
     size_t n_daemons;
     struct app *app;
+    const struct http_router *router;
+    const struct http_mount *fallback;  /* The family under "": it answers refusals
+                                         * made before a path is looked at. */
     int port;
     char *unix_path;                /* Unlinked at stop. */
     bool stopping;
@@ -58,20 +59,6 @@ struct http_server {
     pthread_cond_t timer_cond;
     bool timer_started;
 };
-
-bool
-request_wait(struct request *req, int timeout_s)
-{
-    uint64_t now = time_mono_us();
-
-    if (req->server_stopping && *req->server_stopping) {
-        return false;
-    }
-    if (!req->wait_until_us) {
-        req->wait_until_us = now + (uint64_t) timeout_s * 1000000;
-    }
-    return now < req->wait_until_us;
-}
 
 /* Resumes every parked request if 'all', else only those past their deadline. */
 static void
@@ -122,32 +109,6 @@ timer_main(void *arg)
     }
     pthread_mutex_unlock(&s->timer_mutex);
     return NULL;
-}
-
-const char *
-request_param(const struct request *req, const char *key)
-{
-    for (size_t i = 0; i < req->n_params; i++) {
-        if (STREQ(req->params[i].key, key)) {
-            return req->params[i].value;
-        }
-    }
-    return NULL;
-}
-
-void
-request_add_header(struct request *req, const char *name, const char *fmt, ...)
-{
-    va_list ap;
-
-    if (req->n_headers == REQUEST_MAX_HEADERS) {
-        return;
-    }
-    va_start(ap, fmt);
-    req->headers[req->n_headers].name = name;
-    req->headers[req->n_headers].value = xvasprintf(fmt, ap);
-    req->n_headers++;
-    va_end(ap);
 }
 
 static enum MHD_Result
@@ -214,6 +175,9 @@ request_create(struct http_server *s, struct MHD_Connection *conn, const char *m
     req->auth_token = header(conn, "X-Auth-Token");
     req->subject_token = header(conn, "X-Subject-Token");
     req->accept = header(conn, "Accept");
+    req->noauth_project_id = header(conn, "X-Project-Id");
+    req->noauth_user_id = header(conn, "X-User-Id");
+    req->noauth_roles = header(conn, "X-Roles");
     req->api_prefix = "";
     return req;
 }
@@ -315,18 +279,13 @@ request_reset_answer(struct request *req)
         free(req->headers[i].value);
     }
     req->n_headers = 0;
-    req->feed_changed = false;
 }
 
 static void
-fail_unavailable(struct request *req, const char *message)
+fail_unavailable(const struct http_mount *m, struct request *req, const char *message)
 {
     request_reset_answer(req);
-    if (router_is_identity(req->path)) {
-        ks_fail(req, 503, "%s", message);
-    } else {
-        api_fail(req, API_ERR_SERVICE_UNAVAILABLE, "%s", message);
-    }
+    m->family->render_error(req, 503, message);
 }
 
 /* Authenticates and dispatches a request, and runs it again while the database says
@@ -336,8 +295,10 @@ fail_unavailable(struct request *req, const char *message)
  * is then; Neutron retries its API calls the same way.  Only failed answers are run
  * again: a handler that answered 2xx has committed. */
 static void
-handle(struct http_server *s, struct MHD_Connection *conn, struct request *req, bool resumed)
+handle(struct http_server *s, struct request *req, bool resumed)
 {
+    const struct http_mount *m = http_router_find(s->router, req->path);
+    api_authenticator *authenticate = m->family->authenticate;
     /* Neutron's API retry: up to 20 more attempts, 0.1 s doubling up to 0.5 s. */
     enum { MAX_RETRIES = 20, FIRST_DELAY_US = 100000, MAX_DELAY_US = 500000 };
     uint64_t delay = FIRST_DELAY_US;
@@ -346,11 +307,8 @@ handle(struct http_server *s, struct MHD_Connection *conn, struct request *req, 
     for (int attempt = 0;; attempt++) {
         enum store_outcome outcome;
 
-        if (resumed || !authn_required(req->path)
-            || !authn_request(req, &(struct noauth_headers) {
-                   header(conn, "X-Project-Id"), header(conn, "X-User-Id"),
-                   header(conn, "X-Roles") })) {
-            router_dispatch(req);
+        if (resumed || !authenticate || !authenticate(req)) {
+            http_router_dispatch(m, req);
         }
         outcome = store_take_outcome(s->app->store);
         if (outcome == STORE_OK || (req->status > 0 && req->status < 500)
@@ -360,14 +318,14 @@ handle(struct http_server *s, struct MHD_Connection *conn, struct request *req, 
         if (outcome == STORE_IN_DOUBT) {
             log_warn("%s %s: the database connection was lost during commit; whether it"
                      " took effect is unknown", req->method, req->path);
-            fail_unavailable(req, "The database connection was lost while committing this"
-                             " request; it may or may not have taken effect.");
+            fail_unavailable(m, req, "The database connection was lost while committing"
+                             " this request; it may or may not have taken effect.");
             return;
         }
         if (attempt == MAX_RETRIES) {
             log_err("%s %s: the database is unavailable after %d attempts", req->method,
                     req->path, attempt + 1);
-            fail_unavailable(req, "The database is unavailable; try again later.");
+            fail_unavailable(m, req, "The database is unavailable; try again later.");
             return;
         }
         request_reset_answer(req);
@@ -404,20 +362,21 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         /* Woken (or timed out) long-poll: ask the handler again. */
         req->suspended = false;
         buf_clear(&req->response);
-        handle(s, conn, req, true);
-    } else if (req->body_too_large && router_is_identity(req->path)) {
-        ks_fail(req, 413, "Request is too large. Larger than %d.",
-                s->app->cfg->max_request_body_size);
+        handle(s, req, true);
     } else if (req->body_too_large) {
-        api_fail(req, API_ERR_REQUEST_TOO_LARGE, "Request is too large. Larger than %d.",
+        char message[64];
+        snprintf(message, sizeof message, "Request is too large. Larger than %d.",
                  s->app->cfg->max_request_body_size);
+        http_router_find(s->router, req->path)->family->render_error(req, 413, message);
     } else if (req->query_too_large) {
-        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Query string too large (limits: %d parameters,"
+        char message[96];
+        snprintf(message, sizeof message, "Query string too large (limits: %d parameters,"
                  " %d bytes).", REQUEST_MAX_PARAMS, REQUEST_MAX_QUERY_SIZE);
+        s->fallback->family->render_error(req, 400, message);
     } else if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
-        api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+        s->fallback->family->render_error(req, 404, NULL);
     } else {
-        handle(s, conn, req, false);
+        handle(s, req, false);
     }
     if (req->status == 0 && req->wait_until_us) {
         struct waiter *w = xmalloc(sizeof *w);
@@ -432,11 +391,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         return MHD_YES;
     }
     if (req->status == 0) {
-        api_fail(req, API_ERR_INTERNAL, "Request Failed: internal server error while"
-                 " processing your request.");
-    }
-    if (req->feed_changed && req->status < 400) {
-        http_server_wake(s);
+        s->fallback->family->render_error(req, 500, NULL);
     }
     return send_answer(conn, req);
 }
@@ -531,19 +486,27 @@ listen_unix(const char *path, struct buf *error)
 }
 
 int
-http_server_start(struct app *app, const char *host, int port, const char *unix_path,
-                  unsigned int threads, struct http_server **ret, struct buf *error)
+http_server_start(struct app *app, const struct http_router *router, const char *host,
+                  int port, const char *unix_path, unsigned int threads,
+                  struct http_server **ret, struct buf *error)
 {
     struct http_server *s = xcalloc(1, sizeof *s);
     struct sockaddr_storage addr;
     const union MHD_DaemonInfo *info;
     unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 
+    s->fallback = http_router_find(router, "");
+    if (!s->fallback) {
+        buf_printf(error, "no API family is registered under \"\" to answer unknown paths");
+        free(s);
+        return -EINVAL;
+    }
     if (resolve(host, port, &addr, error)) {
         free(s);
         return -EINVAL;
     }
     s->app = app;
+    s->router = router;
     pthread_mutex_init(&s->waiters_mutex, NULL);
     pthread_mutex_init(&s->timer_mutex, NULL);
     pthread_cond_init(&s->timer_cond, NULL);

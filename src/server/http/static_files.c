@@ -14,8 +14,6 @@
 #include "request.h"
 #include "util.h"
 
-#define PREFIX "/dashboard"
-
 enum { MAX_FILE = 4 << 20 };
 
 static const struct {
@@ -127,45 +125,44 @@ wants_html(const struct request *req)
 }
 
 bool
-static_dispatch(struct request *req)
+dashboard_redirect(struct request *req)
+{
+    if (!req->app->cfg->dashboard_enabled || !wants_html(req)) {
+        return false;
+    }
+    req->status = 302;
+    req->content_type = "text/plain; charset=utf-8";
+    request_add_header(req, "Location", "%s/", DASHBOARD_PREFIX);
+    buf_add_str(&req->response, "The dashboard is at " DASHBOARD_PREFIX "/\n");
+    return true;
+}
+
+int
+dashboard_serve(struct request *req, char *const args[])
 {
     const char *root;
     const char *rel;
 
-    if (!req->app->cfg->dashboard_enabled) {
-        return false;
-    }
-    if (STREQ(req->path, "/") && wants_html(req) && STREQ(req->method, "GET")) {
-        req->status = 302;
-        req->content_type = "text/plain; charset=utf-8";
-        request_add_header(req, "Location", "%s/", PREFIX);
-        buf_add_str(&req->response, "The dashboard is at " PREFIX "/\n");
-        return true;
-    }
-    if (!str_startswith(req->path, PREFIX)
-        || (req->path[strlen(PREFIX)] != '\0' && req->path[strlen(PREFIX)] != '/')) {
-        return false;
-    }
     if (!STREQ(req->method, "GET") && !STREQ(req->method, "HEAD")) {
         plain(req, 405, "Method Not Allowed\n");
         request_add_header(req, "Allow", "GET, HEAD");
-        return true;
+        return 0;
     }
-    if (STREQ(req->path, PREFIX)) {
+    if (STREQ(req->path, DASHBOARD_PREFIX)) {
         req->status = 301;
         req->content_type = "text/plain; charset=utf-8";
-        request_add_header(req, "Location", "%s/", PREFIX);
-        return true;
+        request_add_header(req, "Location", "%s/", DASHBOARD_PREFIX);
+        return 0;
     }
     root = dashboard_root(req->app->cfg);
-    rel = req->path + strlen(PREFIX) + 1;
+    rel = req->path + strlen(DASHBOARD_PREFIX) + 1;
     const char *last = strrchr(req->path, '/') + 1;
     if (*rel && strchr(last, '.')) {
         /* An asset: the file, or 404. */
         if (!safe_path(rel) || !send_file(req, root, rel)) {
             plain(req, 404, "Not Found\n");
         }
-        return true;
+        return 0;
     }
     /* A page of the app (project/networks/ …): the app itself, which routes it. */
     if (*rel && !safe_path(rel)) {
@@ -173,5 +170,5 @@ static_dispatch(struct request *req)
     } else if (!send_file(req, root, "index.html")) {
         plain(req, 503, "The dashboard's files are not installed ([dashboard] root).\n");
     }
-    return true;
+    return 0;
 }

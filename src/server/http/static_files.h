@@ -1,8 +1,8 @@
-/* The dashboard's static files (spec/gui.md §1), served under /dashboard/: an asset if
- * the path names one (a last segment with a dot), else index.html, since the app
- * routes its pages (project/networks/, admin/info/ …) in the browser.  A browser
- * asking for / (Accept: text/html) is sent to /dashboard/; API clients keep the
- * version document there. */
+/* The dashboard's static files, served under DASHBOARD_PREFIX (with [dashboard]
+ * enabled): an asset if the path names one (a last segment with a dot), else
+ * index.html, since the app routes its pages (project/networks/, admin/info/ …) in
+ * the browser.  A browser asking for / (Accept: text/html) is sent to /dashboard/;
+ * API clients keep the version document there. */
 #ifndef NEUTRINO_HTTP_STATIC_FILES_H
 #define NEUTRINO_HTTP_STATIC_FILES_H
 
@@ -10,7 +10,15 @@
 
 struct request;
 
-/* Answers the request if it is the dashboard's; returns false otherwise. */
-bool static_dispatch(struct request *req);
+#define DASHBOARD_PREFIX "/dashboard"
+
+/* Answers any request under DASHBOARD_PREFIX (a route handler, 'args' unused):
+ * the file, the app's page, 301 to add the '/', 404, or 405 for other methods than
+ * GET and HEAD. */
+int dashboard_serve(struct request *req, char *const args[]);
+
+/* For GET /: sends a browser (and only a browser, when the dashboard is enabled) to
+ * the dashboard with 302.  Returns false, having answered nothing, otherwise. */
+bool dashboard_redirect(struct request *req);
 
 #endif

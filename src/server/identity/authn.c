@@ -10,32 +10,25 @@
 
 #include "app.h"
 #include "config.h"
-#include "http/request.h"
 #include "identity.h"
 #include "keystone_client.h"
+#include "request.h"
 #include "store/store.h"
 #include "util.h"
-
-bool
-authn_required(const char *path)
-{
-    return (str_startswith(path, "/v2.0") && (path[5] == '\0' || path[5] == '/'))
-           || str_startswith(path, "/agent/");
-}
 
 /* Neutron's noauth: without a project the caller is an admin of "fake_project_id";
  * with one, roles come from X-Roles. */
 static void
-noauth_context(struct request *req, const struct noauth_headers *h)
+noauth_context(struct request *req)
 {
     struct context *ctx = &req->ctx;
 
-    if (!h->project_id || !*h->project_id) {
+    if (!req->noauth_project_id || !*req->noauth_project_id) {
         snprintf(ctx->project_id, sizeof ctx->project_id, "fake_project_id");
         context_add_role(ctx, "admin", 5);
     } else {
-        snprintf(ctx->project_id, sizeof ctx->project_id, "%s", h->project_id);
-        for (const char *p = h->roles; p && *p;) {
+        snprintf(ctx->project_id, sizeof ctx->project_id, "%s", req->noauth_project_id);
+        for (const char *p = req->noauth_roles; p && *p;) {
             size_t len = strcspn(p, ",");
             const char *name = p;
             size_t n = len;
@@ -49,7 +42,8 @@ noauth_context(struct request *req, const struct noauth_headers *h)
             p += len + (p[len] == ',');
         }
     }
-    snprintf(ctx->user_id, sizeof ctx->user_id, "%s", h->user_id ? h->user_id : "");
+    snprintf(ctx->user_id, sizeof ctx->user_id, "%s",
+             req->noauth_user_id ? req->noauth_user_id : "");
 }
 
 static int
@@ -87,7 +81,7 @@ unavailable(struct request *req)
 }
 
 int
-authn_request(struct request *req, const struct noauth_headers *h)
+authn_request(struct request *req)
 {
     struct app *app = req->app;
     int r;
@@ -96,7 +90,7 @@ authn_request(struct request *req, const struct noauth_headers *h)
     req->ctx.new_defaults = app->cfg->enforce_new_defaults;
     switch (app->auth_mode) {
     case AUTH_NOAUTH:
-        noauth_context(req, h);
+        noauth_context(req);
         return 0;
     case AUTH_BUILTIN: {
         struct store_conn *c = store_conn(app->store);

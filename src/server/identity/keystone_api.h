@@ -1,14 +1,22 @@
-/* HTTP handlers of the built-in Keystone v3 subset (spec/policy.md §5), served under
- * /v3 and /identity/v3.  Each has the router's handler signature. */
+/* The built-in Keystone v3 subset over HTTP, as an API family (api_family.h) that the
+ * composition root serves under /v3 and, prefix removed, under /identity (where the
+ * version list is).  Its handlers authenticate their callers themselves: a token in
+ * X-Auth-Token, checked against the permission table (ks_policy.h).  Answers have
+ * Keystone's shapes (ks_common.h): what keystoneauth (the `openstack` CLI,
+ * openstacksdk, tempest) and Horizon-style dashboards expect. */
 #ifndef NEUTRINO_IDENTITY_KEYSTONE_API_H
 #define NEUTRINO_IDENTITY_KEYSTONE_API_H
 
+#include "api_family.h"
+
 struct request;
 
-/* Answers with Keystone's error shape; 401 adds WWW-Authenticate. Returns -1. */
-int ks_fail(struct request *req, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* The identity API's routes, error format ({"error": {"code", "title", "message"}})
+ * and authentication. */
+const struct api_family *identity_api_family(void);
 
+/* The handlers (route_handler), one file per entity: api_tokens.c, api_projects.c,
+ * api_users.c, api_roles.c; version discovery and domains in keystone_api.c. */
 int ks_versions(struct request *req, char *const args[]);
 int ks_version(struct request *req, char *const args[]);
 int ks_token_create(struct request *req, char *const args[]);

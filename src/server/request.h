@@ -1,10 +1,11 @@
-/* One HTTP request and its answer.  The HTTP layer (server.c) fills the request part
- * — method, decoded path, query parameters, the few headers the API reads, the body
- * (capped) and the caller's context — and hands it to the router; the handler fills
- * the response part.  Everything a request allocates is owned here and freed when
- * libmicrohttpd reports the request complete. */
-#ifndef NEUTRINO_HTTP_REQUEST_H
-#define NEUTRINO_HTTP_REQUEST_H
+/* One HTTP request and its answer, the one type the HTTP layer (http/) and the APIs it
+ * serves (api/, agentapi/, identity/) share, so that neither includes the other.  The
+ * HTTP layer fills the request part — method, decoded path, query parameters, the few
+ * headers the APIs read, the body (capped) — and the API family's authentication fills
+ * the caller's context; the handler fills the response part.  Everything a request
+ * allocates is owned here and freed when libmicrohttpd reports the request complete. */
+#ifndef NEUTRINO_REQUEST_H
+#define NEUTRINO_REQUEST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -46,10 +47,12 @@ struct request {
                                  * libmicrohttpd. */
     const char *subject_token;  /* X-Subject-Token header (identity API), or NULL. */
     const char *accept;         /* Accept header, or NULL (browsers ask for HTML). */
-    const char *api_prefix;     /* "/identity" when the identity API was reached under
-                                 * that prefix, else "". */
+    const char *noauth_project_id;  /* X-Project-Id, X-User-Id and X-Roles headers, or */
+    const char *noauth_user_id;     /* NULL: who the caller says it is, believed with */
+    const char *noauth_roles;       /* auth_strategy = noauth. */
+    const char *api_prefix;     /* The prefix the router removed before matching routes
+                                 * ("/identity" for /identity/v3/...), else "". */
 
-    bool feed_changed;          /* The request added to the change feed (wake agents). */
     uint64_t wait_until_us;     /* Long-poll deadline (monotonic), 0 before any wait. */
     bool suspended;             /* Parked by request_wait(); dispatched again on wake. */
     const bool *server_stopping;/* Set when the server shuts down: stop waiting. */
@@ -69,10 +72,10 @@ void request_add_header(struct request *req, const char *name, const char *fmt, 
     __attribute__((format(printf, 3, 4)));
 
 /* For long-polls: a handler with nothing to answer yet calls this and, if it returns
- * true, returns without an answer; the connection is parked and the handler runs
- * again when the change feed moves (http_server_wake()) or 'timeout_s' after the first
- * call.  Returns false once the deadline has passed or the server is stopping: the
- * handler must then answer with what it has. */
+ * true, returns without an answer; the HTTP layer parks the connection and runs the
+ * handler again when the change feed moves or 'timeout_s' after the first call.
+ * Returns false once the deadline has passed or the server is stopping: the handler
+ * must then answer with what it has. */
 bool request_wait(struct request *req, int timeout_s);
 
 /* Returns the value of the first query parameter named 'key', or NULL. */

@@ -1,0 +1,160 @@
+/* The route tables of the network server's API families (see families.h).  The v2.0
+ * API and the agents' API authenticate every caller through identity/authn.h; their
+ * errors, and those of the paths nobody serves, have Neutron's NeutronError shape. */
+#include "families.h"
+
+#include "agentapi/agent_rpc.h"
+#include "api/agents.h"
+#include "api/ip_availability.h"
+#include "api/network.h"
+#include "api/port.h"
+#include "api/subnet.h"
+#include "api/tags.h"
+#include "api/versions.h"
+#include "http/errors.h"
+#include "http/static_files.h"
+#include "identity/authn.h"
+#include "request.h"
+#include "util.h"
+
+/* Neutron's rendering of the errors the HTTP layer and the router answer. */
+static void
+neutron_render_error(struct request *req, int status, const char *message)
+{
+    enum api_err kind = API_ERR_INTERNAL;
+    const char *usual = "Request Failed: internal server error while processing your request.";
+
+    switch (status) {
+    case 400:
+        kind = API_ERR_HTTP_BAD_REQUEST;
+        usual = "The request is malformed.";
+        break;
+    case 404:
+        kind = API_ERR_HTTP_NOT_FOUND;
+        usual = "The resource could not be found.";
+        break;
+    case 405:
+        kind = API_ERR_METHOD_NOT_ALLOWED;
+        usual = "The server could not comply with the request since it is either malformed"
+                " or otherwise incorrect.";
+        break;
+    case 413:
+        kind = API_ERR_REQUEST_TOO_LARGE;
+        usual = "Request is too large.";
+        break;
+    case 503:
+        kind = API_ERR_SERVICE_UNAVAILABLE;
+        usual = "The service is unavailable; try again later.";
+        break;
+    }
+    api_fail(req, kind, "%s", message ? message : usual);
+}
+
+/* GET /: a browser goes to the dashboard, an API client gets the version document. */
+static int
+root_get(struct request *req, char *const args[])
+{
+    return dashboard_redirect(req) ? 0 : versions_root(req, args);
+}
+
+static const struct route version_routes[] = {
+    { "GET", "/", root_get },
+};
+
+const struct api_family versions_family = {
+    .routes = version_routes,
+    .n_routes = ARRAY_SIZE(version_routes),
+    .render_error = neutron_render_error,
+};
+
+/* Zed treats a PUT or DELETE of a whole collection as one on the item "None". */
+#define COLLECTION_NONE(plural, title, kind)                                            \
+    static int plural##_none(struct request *req, char *const args[])                  \
+    {                                                                                   \
+        return api_fail(req, kind, title " None could not be found.");                  \
+    }
+COLLECTION_NONE(networks, "Network", API_ERR_NETWORK_NOT_FOUND)
+COLLECTION_NONE(subnets, "Subnet", API_ERR_SUBNET_NOT_FOUND)
+COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
+#undef COLLECTION_NONE
+
+#define TAG_ROUTES(plural, prefix)                                                      \
+    { "GET", "/v2.0/" plural "/*/tags", prefix##_tags_get },                            \
+    { "PUT", "/v2.0/" plural "/*/tags", prefix##_tags_replace },                        \
+    { "DELETE", "/v2.0/" plural "/*/tags", prefix##_tags_clear },                       \
+    { "GET", "/v2.0/" plural "/*/tags/*", prefix##_tag_check },                         \
+    { "PUT", "/v2.0/" plural "/*/tags/*", prefix##_tag_add },                           \
+    { "DELETE", "/v2.0/" plural "/*/tags/*", prefix##_tag_remove }
+
+static const struct route network_routes[] = {
+    { "GET", "/v2.0/", versions_v2 },
+    { "GET", "/v2.0/extensions", extensions_list },
+    { "GET", "/v2.0/extensions/*", extension_show },
+    { "GET", "/v2.0/networks", networks_list },
+    { "POST", "/v2.0/networks", networks_create },
+    { "PUT", "/v2.0/networks", networks_none },
+    { "DELETE", "/v2.0/networks", networks_none },
+    { "GET", "/v2.0/networks/*", network_show },
+    { "PUT", "/v2.0/networks/*", network_update },
+    { "DELETE", "/v2.0/networks/*", network_delete },
+    { "GET", "/v2.0/subnets", subnets_list },
+    { "POST", "/v2.0/subnets", subnets_create },
+    { "PUT", "/v2.0/subnets", subnets_none },
+    { "DELETE", "/v2.0/subnets", subnets_none },
+    { "GET", "/v2.0/subnets/*", subnet_show },
+    { "PUT", "/v2.0/subnets/*", subnet_update },
+    { "DELETE", "/v2.0/subnets/*", subnet_delete },
+    { "GET", "/v2.0/ports", ports_list },
+    { "POST", "/v2.0/ports", ports_create },
+    { "PUT", "/v2.0/ports", ports_none },
+    { "DELETE", "/v2.0/ports", ports_none },
+    { "GET", "/v2.0/ports/*", port_show },
+    { "PUT", "/v2.0/ports/*", port_update },
+    { "DELETE", "/v2.0/ports/*", port_delete },
+    { "GET", "/v2.0/agents", agents_list },
+    { "POST", "/v2.0/agents", agents_create },
+    { "GET", "/v2.0/agents/*", agent_show },
+    { "GET", "/v2.0/agents/*/dhcp-networks", agent_dhcp_networks_list },
+    { "POST", "/v2.0/agents/*/dhcp-networks", agent_dhcp_network_add },
+    { "DELETE", "/v2.0/agents/*/dhcp-networks/*", agent_dhcp_network_remove },
+    { "GET", "/v2.0/networks/*/dhcp-agents", network_dhcp_agents_list },
+    { "PUT", "/v2.0/agents/*", agent_update },
+    { "DELETE", "/v2.0/agents/*", agent_delete },
+    { "GET", "/v2.0/network-ip-availabilities", ip_availabilities_list },
+    { "GET", "/v2.0/network-ip-availabilities/*", ip_availability_show },
+    TAG_ROUTES("networks", network),
+    TAG_ROUTES("subnets", subnet),
+    TAG_ROUTES("ports", port),
+};
+
+const struct api_family network_api_family = {
+    .routes = network_routes,
+    .n_routes = ARRAY_SIZE(network_routes),
+    .render_error = neutron_render_error,
+    .authenticate = authn_request,
+};
+
+static const struct route agent_routes[] = {
+    { "POST", "/agent/v1/report", agent_rpc_report },
+    { "POST", "/agent/v1/devices", agent_rpc_devices },
+    { "POST", "/agent/v1/devices/status", agent_rpc_device_status },
+    { "GET", "/agent/v1/changes", agent_rpc_changes },
+    { "GET", "/agent/v1/sync", agent_rpc_sync },
+    { "GET", "/agent/v1/l2pop", agent_rpc_l2pop },
+    { "POST", "/agent/v1/dhcp/sync", dhcp_rpc_sync },
+    { "POST", "/agent/v1/dhcp/network", dhcp_rpc_network },
+    { "POST", "/agent/v1/dhcp/ports", dhcp_rpc_ports },
+    { "POST", "/agent/v1/dhcp/ready", dhcp_rpc_ready },
+};
+
+const struct api_family agent_api_family = {
+    .routes = agent_routes,
+    .n_routes = ARRAY_SIZE(agent_routes),
+    .render_error = neutron_render_error,
+    .authenticate = authn_request,
+};
+
+const struct api_family dashboard_family = {
+    .fallback = dashboard_serve,
+    .render_error = neutron_render_error,
+};
