@@ -15,6 +15,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "core/housekeeping.h"
 #include "families.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -178,6 +179,7 @@ main(int argc, char **argv)
     struct app app = { .cfg = &cfg };
     struct http_router router = { .n_mounts = 0 };
     struct http_server *http = NULL;
+    struct housekeeping *housekeeping = NULL;
     struct watch_targets targets;
     char *db_path = NULL;
     bool debug = false;
@@ -268,13 +270,16 @@ main(int argc, char **argv)
     store_on_feed_commit(app.store, heard_changes, &targets);
     log_info("neutrino-server listening on http://%s:%d (auth_strategy=%s, %u workers)",
              cfg.bind_host, http_server_port(http), cfg.auth_strategy, worker_threads(&cfg));
-    if (store_watch(app.store, &watch_ops, &targets, &error)) {
+    if (store_watch(app.store, &watch_ops, &targets, &error)
+        || housekeeping_start(&cfg, app.store, &housekeeping, &error)) {
         log_err("%s", buf_cstr(&error));
+        store_unwatch(app.store);
         http_server_stop(http);
         goto out_store;
     }
     sigwait(&signals, &sig);
     log_info("signal %d: stopping", sig);
+    housekeeping_stop(housekeeping);
     store_unwatch(app.store);
     http_server_stop(http);
     status = 0;

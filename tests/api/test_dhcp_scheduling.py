@@ -379,6 +379,25 @@ def test_two_agents_per_network_and_failover(srv, tmp_path_factory):
         check_clean_exit(s, s.stop())
 
 
+def test_failover_needs_no_report_and_a_report_brings_the_network_back(fresh):
+    """Failover runs on the server's own timer: the network leaves an agent silent for
+    twice agent_down_time though no agent reports at all.  The agent reporting again
+    is what schedules it back (networks short of agents go to an agent that reports)."""
+    srv = fresh
+    lb, dhcp = node(srv)
+    net, _ = network_with_subnet(srv)
+    assert hosts_of(srv, net["id"]) == [dhcp.host]
+    deadline = time.time() + 15
+    while time.time() < deadline and hosts_of(srv, net["id"]):
+        time.sleep(0.3)
+    assert hosts_of(srv, net["id"]) == []
+    log = srv.log_path.read_text(errors="replace")
+    assert ("moving network %s off the DHCP agent on %s" % (net["id"], dhcp.host)) in log
+    lb.report()
+    dhcp.report()
+    assert hosts_of(srv, net["id"]) == [dhcp.host]
+
+
 def test_network_update_reaches_hosting_agent(fresh):
     srv = fresh
     _, dhcp = node(srv)

@@ -1,8 +1,10 @@
-/* The agent API: what Neutron's agents do over RPC, as HTTP+JSON (ml2.md §7,
- * DESIGN.md "Agent <-> server").  Only callers with the admin or service role reach it
- * (any caller with auth_strategy = noauth).
+/* The agent API: what Neutron's agents do over RPC, as HTTP+JSON (paths and field
+ * names in agent_proto.h).  Only callers with the admin or service role reach it (any
+ * caller with auth_strategy = noauth).
  *
- *   POST /agent/v1/report          heartbeat; creates/updates the agent record
+ *   POST /agent/v1/report          heartbeat; creates/updates the agent record (what
+ *                                  only time brings, a dead agent's networks moving and
+ *                                  the feed's pruning, is housekeeping.h's)
  *   POST /agent/v1/devices         details of tap devices (binds, sets BUILD)
  *   POST /agent/v1/devices/status  devices up (-> ACTIVE) and down (-> DOWN)
  *   GET  /agent/v1/changes         the change feed after a sequence number (long-poll)
@@ -18,11 +20,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/common.h"
+#include "agent_proto.h"
 #include "app.h"
 #include "config.h"
 #include "core/changes.h"
 #include "dhcp/dhcp_sched.h"
+#include "http/errors.h"
 #include "request.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
@@ -37,10 +40,9 @@ enum {
     MAX_CHANGES = 512,          /* Per answer. */
     DEFAULT_WAIT_S = 30,
     MAX_WAIT_S = 60,
-    KEEP_CHANGES = 100000,      /* Older changes are pruned; their readers resync. */
 };
 
-static const char *const known_agent_types[] = { LINUXBRIDGE_AGENT_TYPE, DHCP_AGENT_TYPE };
+static const char *const known_agent_types[] = { AGENT_TYPE_LINUXBRIDGE, AGENT_TYPE_DHCP };
 
 /* --- Helpers --------------------------------------------------------------------- */
 
@@ -70,7 +72,7 @@ vtep_changed(const char *old_conf, const json_t *new_conf)
 int
 agent_rpc_report(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     const json_t *state, *conf, *versions, *zone;
     const char *type = NULL, *host, *binary, *topic;
     char *conf_text, *versions_text = NULL;
@@ -154,9 +156,9 @@ agent_rpc_report(struct request *req, char *const args[])
         agent_time(now, a.started_at);
     }
     r = STREQ(outcome, "new") ? store_agent_insert(c, &a) : store_agent_update(c, &a);
-    if (!r && STREQ(type, DHCP_AGENT_TYPE)) {
-        /* Each DHCP report is the scheduler's clock: dead agents' networks move. */
-        r = dhcp_on_report(req->app->cfg, c);
+    if (!r && STREQ(type, AGENT_TYPE_DHCP)) {
+        /* This agent may be the one that networks short of agents were waiting for. */
+        r = dhcp_auto_schedule(req->app->cfg, c);
     }
     if (!r && vteps && json_object_get(conf, "tunneling_ip")) {
         /* Other agents' l2population tables now miss (or have a stale) VTEP. */
@@ -164,9 +166,6 @@ agent_rpc_report(struct request *req, char *const args[])
     }
     if (!r) {
         r = store_change_bounds(c, &first, &last);
-    }
-    if (!r && last - first > KEEP_CHANGES + KEEP_CHANGES / 10) {
-        r = store_change_prune(c, last - KEEP_CHANGES);
     }
     a.configurations_json = NULL;       /* Owned by conf_text / versions_text. */
     if (versions) {
@@ -179,7 +178,7 @@ rollback:
             log_info("agent %s on host %.64s: %s", type, host, outcome);
         }
         rpc_reply(req, 200, json_pack("{s:s,s:s,s:I}", "state", outcome, "agent_id", a.id,
-                                       "seq", (json_int_t) last));
+                                       AGENT_FIELD_SEQ, (json_int_t) last));
     }
     agent_done(&a);
 out:
@@ -201,7 +200,7 @@ port_of_device(struct store_conn *c, const char *device, struct port *ret)
     return store_port_by_prefix(c, device + 3, ret);
 }
 
-/* Details of a bound port, as the agent needs them (ml2.md §7). */
+/* Details of a bound port, as the agent needs them (Neutron's get_device_details). */
 static json_t *
 port_details(const char *device, const struct port *p, const struct network *n)
 {
@@ -246,7 +245,7 @@ retry_binding(struct request *req, struct store_conn *c, struct port *p, const s
     p->binding_vif_type = xstrdup(b.vif_type);
     p->binding_vif_details_json = xstrdup(b.vif_details);
     p->std.revision_number++;
-    api_now(p->std.updated_at);
+    time_iso8601_now(p->std.updated_at);
     return store_port_update(c, p);
 }
 
@@ -322,7 +321,7 @@ device_list(struct request *req, const json_t *body, const char *key, const char
 int
 agent_rpc_devices(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     const json_t *devices;
     const char *host;
     json_t *body, *out, *d;
@@ -395,7 +394,7 @@ device_status(struct request *req, struct store_conn *c, const char *host, const
 int
 agent_rpc_device_status(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     const json_t *up, *down;
     const char *host;
     json_t *body, *out_up, *out_down, *d;
@@ -449,9 +448,10 @@ add_change(const struct change *ch, void *aux)
 {
     struct change_list *l = aux;
 
-    json_array_append_new(l->items, json_pack("{s:I,s:s,s:s,s:s}", "seq", (json_int_t) ch->seq,
-                                              "kind", ch->kind, "id", ch->object_id,
-                                              "network_id", ch->network_id));
+    json_array_append_new(l->items, json_pack("{s:I,s:s,s:s,s:s}", AGENT_FIELD_SEQ,
+                                              (json_int_t) ch->seq, AGENT_FIELD_KIND, ch->kind,
+                                              AGENT_FIELD_ID, ch->object_id,
+                                              AGENT_FIELD_NETWORK_ID, ch->network_id));
     l->last = ch->seq;
     return 0;
 }
@@ -480,7 +480,7 @@ int_param(struct request *req, const char *key, int64_t def, int64_t max, int64_
 int
 agent_rpc_changes(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     struct change_list l = { NULL, 0 };
     const char *host;
     int64_t after = 0, wait = 0, first = 0, last = 0;
@@ -490,8 +490,8 @@ agent_rpc_changes(struct request *req, char *const args[])
     int r;
 
     if (!c || rpc_check_caller(req) || !(host = rpc_host_param(req))
-        || int_param(req, "after", 0, INT64_MAX, &after)
-        || int_param(req, "wait", DEFAULT_WAIT_S, MAX_WAIT_S, &wait)) {
+        || int_param(req, AGENT_PARAM_AFTER, 0, INT64_MAX, &after)
+        || int_param(req, AGENT_PARAM_WAIT, DEFAULT_WAIT_S, MAX_WAIT_S, &wait)) {
         return -1;
     }
     r = store_change_bounds(c, &first, &last);
@@ -500,8 +500,8 @@ agent_rpc_changes(struct request *req, char *const args[])
     }
     if (after > last || (first && after < first - 1)) {
         /* The agent is from another database, or too far behind: start over. */
-        rpc_reply(req, 200, json_pack("{s:I,s:[],s:b}", "seq", (json_int_t) last, "changes",
-                                       "resync", 1));
+        rpc_reply(req, 200, json_pack("{s:I,s:[],s:b}", AGENT_FIELD_SEQ, (json_int_t) last,
+                                       AGENT_FIELD_CHANGES, AGENT_FIELD_RESYNC, 1));
         return 0;
     }
     l.items = json_array();
@@ -518,8 +518,8 @@ agent_rpc_changes(struct request *req, char *const args[])
             return 0;       /* Parked: asked again when the feed moves. */
         }
     }
-    rpc_reply(req, 200, json_pack("{s:I,s:o,s:b}", "seq", (json_int_t) l.last, "changes",
-                                   l.items, "resync", 0));
+    rpc_reply(req, 200, json_pack("{s:I,s:o,s:b}", AGENT_FIELD_SEQ, (json_int_t) l.last,
+                                   AGENT_FIELD_CHANGES, l.items, AGENT_FIELD_RESYNC, 0));
     return 0;
 }
 
@@ -561,7 +561,7 @@ add_id(const char *id, void *aux)
 int
 agent_rpc_sync(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     struct sync_walk w;
     int64_t first, last;
     const char *host;
@@ -584,8 +584,8 @@ agent_rpc_sync(struct request *req, char *const args[])
         json_decref(networks);
         return api_fail_internal(req, r);
     }
-    rpc_reply(req, 200, json_pack("{s:I,s:o,s:o}", "seq", (json_int_t) last, "ports", w.ports,
-                                   "networks", networks));
+    rpc_reply(req, 200, json_pack("{s:I,s:o,s:o}", AGENT_FIELD_SEQ, (json_int_t) last, "ports",
+                                   w.ports, "networks", networks));
     return 0;
 }
 
@@ -608,7 +608,7 @@ add_l2pop(const char *vtep, const char *mac, const char *ip, void *aux)
 int
 agent_rpc_l2pop(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = rpc_conn(req);
     const char *host, *net_id;
     struct network n;
     json_t *vteps;

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 
+#include "agent_proto.h"
 #include "http/errors.h"
 #include "app.h"
 #include "request.h"
@@ -62,7 +63,7 @@ rpc_host_value(const json_t *v)
 const char *
 rpc_host_param(struct request *req)
 {
-    const char *h = request_param(req, "host");
+    const char *h = request_param(req, AGENT_PARAM_HOST);
 
     if (!h || !*h || strlen(h) > 255) {
         api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Query parameter 'host' is required.");

@@ -157,7 +157,7 @@ dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c, con
 }
 
 int
-dhcp_on_report(const struct server_config *cfg, struct store_conn *c)
+dhcp_failover(const struct server_config *cfg, struct store_conn *c)
 {
     json_t *rows = json_array(), *row;
     size_t i;
@@ -178,16 +178,28 @@ dhcp_on_report(const struct server_config *cfg, struct store_conn *c)
                  " %d s", network_id, a.host, 2 * cfg->agent_down_time);
         /* The dead agent is not told: when it returns it resynchronises anyway. */
         r = dhcp_remove_network(cfg, c, network_id, &a, false);
+        /* Then to whoever can take it now, as Neutron's failover does. */
+        r = r ? r : dhcp_schedule_network(cfg, c, network_id);
         agent_done(&a);
     }
-    json_array_clear(rows);
-    if (!r && cfg->network_auto_schedule) {
-        /* Networks short of agents: just moved, or none could carry them before. */
-        r = store_dhcp_unscheduled(c, cfg->dhcp_agents_per_network, collect_id, rows);
-        json_array_foreach (rows, i, row) {
-            r = r ? r : dhcp_schedule_network(cfg, c, json_string_value(row));
+    json_decref(rows);
+    return r;
+}
+
+int
+dhcp_auto_schedule(const struct server_config *cfg, struct store_conn *c)
+{
+    json_t *ids = json_array(), *id;
+    size_t i;
+    int r = 0;
+
+    if (cfg->network_auto_schedule) {
+        /* Networks short of agents: none could carry them before, or one was removed. */
+        r = store_dhcp_unscheduled(c, cfg->dhcp_agents_per_network, collect_id, ids);
+        json_array_foreach (ids, i, id) {
+            r = r ? r : dhcp_schedule_network(cfg, c, json_string_value(id));
         }
     }
-    json_decref(rows);
+    json_decref(ids);
     return r;
 }

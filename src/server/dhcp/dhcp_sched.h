@@ -1,10 +1,11 @@
-/* DHCP scheduling (spec/agents.md §B.2): which DHCP agents host which networks.  A
- * network with a DHCP-enabled subnet is hosted by up to dhcp_agents_per_network alive,
- * admin-up DHCP agents, least loaded first, on hosts whose linux-bridge agent can carry
- * the network's segment.  Networks are scheduled when a DHCP subnet appears, when a
- * DHCP agent reports (auto-schedule of every network short of agents), and moved off
- * agents dead for twice agent_down_time.  Each agent learns of a change in what it
- * hosts through a CHANGE_DHCP_NETWORK change addressed to it. */
+/* DHCP scheduling: which DHCP agents host which networks.  A network with a
+ * DHCP-enabled subnet is hosted by up to dhcp_agents_per_network alive, admin-up DHCP
+ * agents, least loaded first, on hosts whose linux-bridge agent can carry the
+ * network's segment.  Networks are scheduled when a DHCP subnet appears and when a
+ * DHCP agent reports (auto-schedule of every network short of agents); the
+ * housekeeping timer (housekeeping.h) moves them off agents dead for twice
+ * agent_down_time.  Each agent learns of a change in what it hosts through a
+ * CHANGE_DHCP_NETWORK addressed to it. */
 #ifndef NEUTRINO_DHCP_SCHED_H
 #define NEUTRINO_DHCP_SCHED_H
 
@@ -38,8 +39,18 @@ int dhcp_add_network(const struct server_config *cfg, struct store_conn *c, cons
 int dhcp_remove_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
                         const struct agent *a, bool notify);
 
-/* What a DHCP agent's report triggers: networks moved off dead agents, and every
- * network short of agents scheduled. */
-int dhcp_on_report(const struct server_config *cfg, struct store_conn *c);
+/* Failover, run by the housekeeping timer: moves every network off the admin-up DHCP
+ * agents silent for twice agent_down_time (if allow_automatic_dhcp_failover) and
+ * schedules it again.  Idempotent: a second run finds nothing left to move. */
+int dhcp_failover(const struct server_config *cfg, struct store_conn *c);
+
+/* What a DHCP agent reporting in (or syncing) triggers: every network short of agents
+ * is scheduled (if network_auto_schedule), as the agent may be the one that can take
+ * it. */
+int dhcp_auto_schedule(const struct server_config *cfg, struct store_conn *c);
+
+/* The DHCP agent's sync handler (dhcp_rpc.c) still calls this name; it goes once that
+ * call is dhcp_auto_schedule(). */
+#define dhcp_on_report dhcp_auto_schedule
 
 #endif
