@@ -2,8 +2,9 @@
  *
  * Reads the configuration (repeatable --config-file, as Neutron's programs do), opens
  * and migrates the database, builds ML2 from the [ml2] options, opens the built-in
- * identity service (or the client of an external Keystone), starts the HTTP workers,
- * then waits for SIGTERM/SIGINT and tears down in reverse order. */
+ * identity service (or the client of an external Keystone), starts the HTTP workers
+ * and the housekeeping timer, then waits for SIGTERM/SIGINT and tears down in reverse
+ * order. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
