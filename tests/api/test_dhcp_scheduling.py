@@ -381,8 +381,9 @@ def test_two_agents_per_network_and_failover(srv, tmp_path_factory):
 
 def test_failover_needs_no_report_and_a_report_brings_the_network_back(fresh):
     """Failover runs on the server's own timer: the network leaves an agent silent for
-    twice agent_down_time though no agent reports at all.  The agent reporting again
-    is what schedules it back (networks short of agents go to an agent that reports)."""
+    twice agent_down_time though no agent reports at all, and the agent going down is
+    logged.  The agent reporting again is what schedules it back (networks short of
+    agents go to an agent that reports)."""
     srv = fresh
     lb, dhcp = node(srv)
     net, _ = network_with_subnet(srv)
@@ -393,6 +394,7 @@ def test_failover_needs_no_report_and_a_report_brings_the_network_back(fresh):
     assert hosts_of(srv, net["id"]) == []
     log = srv.log_path.read_text(errors="replace")
     assert ("moving network %s off the DHCP agent on %s" % (net["id"], dhcp.host)) in log
+    assert ("agent DHCP agent on host %s is down" % dhcp.host) in log
     lb.report()
     dhcp.report()
     assert hosts_of(srv, net["id"]) == [dhcp.host]

@@ -21,6 +21,7 @@ struct housekeeping {
     const struct server_config *cfg;
     struct store *store;
     struct timespec started;    /* CLOCK_MONOTONIC. */
+    int64_t liveness_checked;   /* Unix seconds of the last liveness run. */
     pthread_t thread;
     pthread_mutex_t mutex;
     pthread_cond_t cond;        /* Signalled to stop; waits use CLOCK_MONOTONIC. */
@@ -80,9 +81,45 @@ dhcp_failover_job(struct housekeeping *h, struct store_conn *c)
     return dhcp_failover(h->cfg, c);
 }
 
+/* The agents whose last report became too old between two liveness runs. */
+struct liveness_walk {
+    int64_t after, until;
+    int down_time;
+};
+
+static int
+log_newly_down(const struct agent *a, void *aux)
+{
+    const struct liveness_walk *w = aux;
+    /* Down from heartbeat_at + agent_down_time on (agent_is_alive()). */
+    int64_t down_at = a->heartbeat_at + w->down_time;
+
+    if (down_at > w->after && down_at <= w->until) {
+        log_warn("agent %s on host %.64s is down: it has not reported for %d s",
+                 a->agent_type, a->host, w->down_time);
+    }
+    return 0;
+}
+
+/* Liveness is computed when read (agent_is_alive()), so nothing records the moment an
+ * agent dies: this logs it, once per server, as Neutron's agent health check does. */
+static int
+log_liveness(struct housekeeping *h, struct store_conn *c)
+{
+    struct liveness_walk w = { h->liveness_checked, (int64_t) time(NULL),
+                               h->cfg->agent_down_time };
+    int r = store_agent_foreach(c, log_newly_down, &w);
+
+    if (!r) {
+        h->liveness_checked = w.until;
+    }
+    return r;
+}
+
 static const struct job jobs[] = {
     { "pruning the change feed", prune_feed },
     { "DHCP failover", dhcp_failover_job },
+    { "agent liveness", log_liveness },
 };
 
 /* Runs each job in a transaction of its own.  A failure is logged and left to the
@@ -158,6 +195,7 @@ housekeeping_start(const struct server_config *cfg, struct store *store,
     h->cfg = cfg;
     h->store = store;
     clock_gettime(CLOCK_MONOTONIC, &h->started);
+    h->liveness_checked = (int64_t) time(NULL);
     pthread_mutex_init(&h->mutex, NULL);
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);

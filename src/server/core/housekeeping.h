@@ -5,11 +5,11 @@
  *
  *   - the change feed is pruned to its newest rows (agents further behind resync);
  *   - networks move off DHCP agents silent for twice agent_down_time
- *     (dhcp_failover()).
+ *     (dhcp_failover());
+ *   - an agent that has just gone down is logged.  Liveness itself is computed from
+ *     heartbeat_at when read (agent_is_alive()): nothing stores it.
  *
- * Agent liveness needs no job: it is computed from heartbeat_at when read
- * (agent_is_alive()).  Each job is one write transaction, so one failing leaves the
- * others done.  Servers sharing a PostgreSQL database each run the timer; the jobs
+ * Each job is one write transaction, so one failing leaves the others done.  Servers sharing a PostgreSQL database each run the timer; the jobs
  * read what to do inside their transaction, under the store's write lock, so the
  * second server to get there finds nothing left and two runs never both act.  A job
  * that fails (a conflict, a lost connection) is not retried at once: the jobs are
