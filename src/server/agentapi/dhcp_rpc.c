@@ -142,7 +142,7 @@ dhcp_rpc_sync(struct request *req, char *const args[])
         return -1;
     }
     networks = json_array();
-    r = dhcp_on_report(req->app->cfg, c);
+    r = dhcp_auto_schedule(req->app->cfg, c);
     r = r ? r : store_dhcp_networks_of_agent(c, a.id, add_id, networks);
     r = r ? r : store_change_bounds(c, &first, &last);
     r = store_end(c, r);

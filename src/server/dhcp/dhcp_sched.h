@@ -49,8 +49,4 @@ int dhcp_failover(const struct server_config *cfg, struct store_conn *c);
  * it. */
 int dhcp_auto_schedule(const struct server_config *cfg, struct store_conn *c);
 
-/* The DHCP agent's sync handler (dhcp_rpc.c) still calls this name; it goes once that
- * call is dhcp_auto_schedule(). */
-#define dhcp_on_report dhcp_auto_schedule
-
 #endif
