@@ -6,7 +6,7 @@ address for it (or a timeout), then prints "<mac> <ms> <offered ip|none>".
 
 It measures what the issue asks: the time until dnsmasq *serves* a host entry,
 independent of a DHCP client's own delays (busybox udhcpc spends ~100 ms in socket
-set-up per lease, dataplane-findings.md §5).  One AF_PACKET socket is bound once."""
+set-up per lease, docs/behaviour/dataplane.md §5).  One AF_PACKET socket is bound once."""
 
 import os
 import select

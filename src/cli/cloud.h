@@ -1,5 +1,5 @@
 /* Where the `neutrino` client finds its cloud, as the `openstack` client does
- * (spec/cli.md §8): clouds.yaml (OS_CLIENT_CONFIG_FILE, then ./, ~/.config/openstack/,
+ * (docs/behaviour/cli.md §8): clouds.yaml (OS_CLIENT_CONFIG_FILE, then ./, ~/.config/openstack/,
  * /etc/openstack/), the OS_* environment, and --os-* flags — flag over environment over
  * file. */
 #ifndef NEUTRINO_CLI_CLOUD_H

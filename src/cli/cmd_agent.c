@@ -1,5 +1,5 @@
 /* neutrino network agent list|show|set|delete|add network|remove network
- * (spec/cli.md §6); also reachable as "neutrino agent ...". */
+ * (docs/behaviour/cli.md §6); also reachable as "neutrino agent ...". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* neutrino network create|list|show|set|unset|delete (spec/cli.md §3). */
+/* neutrino network create|list|show|set|unset|delete (docs/behaviour/cli.md §3). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,7 +82,7 @@ put_int(json_t *body, const char *attr, const char *text, const char *option)
     return true;
 }
 
-/* The attributes create and set share (spec/cli.md §3.1, §3.4). */
+/* The attributes create and set share (docs/behaviour/cli.md §3.1, §3.4). */
 static int
 common_attrs(struct cli *c, const json_t *a, json_t *body)
 {

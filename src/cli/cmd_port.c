@@ -1,4 +1,4 @@
-/* neutrino port create|list|show|set|unset|delete (spec/cli.md §5). */
+/* neutrino port create|list|show|set|unset|delete (docs/behaviour/cli.md §5). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

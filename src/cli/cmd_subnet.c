@@ -1,4 +1,4 @@
-/* neutrino subnet create|list|show|set|unset|delete (spec/cli.md §4). */
+/* neutrino subnet create|list|show|set|unset|delete (docs/behaviour/cli.md §4). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

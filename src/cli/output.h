@@ -1,4 +1,4 @@
-/* Printing results as the `openstack` client does (spec/cli.md §1): show tables
+/* Printing results as the `openstack` client does (docs/behaviour/cli.md §1): show tables
  * ("Field | Value", one row per field of the resource, None for what the server did not
  * send) and list tables (fixed column headers), as table, json, value, yaml, csv or
  * shell, with -c choosing columns. */

@@ -1,4 +1,4 @@
-/* What dnsmasq is told about one network (spec/agents.md §B.4–B.5): its command line
+/* What dnsmasq is told about one network (docs/behaviour/agents.md §B.4–B.5): its command line
  * and the contents of its hosts, addn_hosts, opts and leases files, computed from the
  * network as the server describes it.  Pure functions: no I/O, so they are unit tested
  * and fuzzed; the agent writes the results atomically (dnsmasq.c).

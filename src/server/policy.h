@@ -1,5 +1,5 @@
 /* Neutron's default authorization rules for networks, subnets and ports (see
- * spec/policy.md §4).  Two rule sets, chosen by [oslo_policy] enforce_new_defaults:
+ * docs/behaviour/policy.md §4).  Two rule sets, chosen by [oslo_policy] enforce_new_defaults:
  *
  *   new defaults (neutrino's default, Neutron's since 2023.2): writes need the member
  *     role in the resource's project, reads the reader role; a reader cannot write.

@@ -1,5 +1,5 @@
 """The project's main job, end to end: `make demo`'s replay of the tutorial
-(scripts/demo.sh with ONCE=1) asserts every observable of spec/tutorial.md in the lab of
+(scripts/demo.sh with ONCE=1) asserts every observable of docs/behaviour/tutorial.md in the lab of
 `neutrino lab up`; and the lab comes and goes without leaving anything behind.  Both
 use a run-id prefix (nt<pid>x<hex>) so that parallel runs never meet and the janitor
 can clear a crashed run."""

@@ -1,5 +1,5 @@
-"""neutrino-dhcp-agent with dnsmasq in the namespace lab (agents.md §B, ml2.md §6,
-dataplane-findings.md §2, §3, §6).
+"""neutrino-dhcp-agent with dnsmasq in the namespace lab (docs/behaviour/agents.md §B,
+docs/behaviour/ml2.md §6, docs/behaviour/dataplane.md §2, §3, §6).
 
 Instances get exactly their port's address, prefix, gateway, DNS servers, host routes
 and MTU by DHCP (busybox udhcpc, as cirros runs it, with the lab's own script); the DHCP
@@ -38,7 +38,8 @@ def tap(port):
 
 
 def dhcp_device_id(host, net_id):
-    """agents.md §B.3: dhcp + uuid5(DNS namespace, short host name) + - + network id."""
+    """dhcp + uuid5(DNS namespace, short host name) + - + network id
+    (docs/behaviour/agents.md §B.3)."""
     return "dhcp%s-%s" % (uuid.uuid5(uuid.NAMESPACE_DNS, host.split(".")[0]), net_id)
 
 
@@ -83,7 +84,7 @@ def diagnostics(lab, net_id, inst=None, nodes=("n1", "n2")):
 
 def lease_of(lab, inst, net_id, tries=10):
     """A positive DHCP check: -t 10 -T 1, since the agent may still be writing the host
-    entry (findings §6.5)."""
+    entry (docs/behaviour/dataplane.md §6.5)."""
     lease = lab.dhcp_client(inst, tries)
     assert lease, "no lease for %s\n%s" % (inst["name"], diagnostics(lab, net_id, inst))
     return lease
@@ -185,7 +186,7 @@ def test_lab_node_init_is_private_and_leaves_nothing(lab):
 
 def test_lab_client_against_neutrons_dnsmasq_line(lab):
     """The lab's udhcpc client and script against dnsmasq started by hand with Neutron
-    Zed's command line (findings §3): what the DHCP tests rely on works."""
+    Zed's command line (docs/behaviour/dataplane.md §3): what the DHCP tests rely on works."""
     srv, cli = lab.ns("dsrv"), lab.ns("dcli")
     d = lab._run_dir() / "hand"
     d.mkdir(mode=0o755)
@@ -257,7 +258,7 @@ def test_instances_get_their_port_address_and_options(dlab):
                             host_routes=[{"destination": "10.99.0.0/16",
                                           "nexthop": "172.16.1.254"}])
     [dport] = wait_dhcp_ports(lab, net["id"])
-    # The DHCP port, as Neutron's agent makes it (agents.md §B.3).
+    # The DHCP port, as Neutron's agent makes it (docs/behaviour/agents.md §B.3).
     assert dport["device_owner"] == "network:dhcp"
     assert dport["device_id"] == dhcp_device_id(lab.host("n1"), net["id"])
     assert dport["binding:host_id"] == lab.host("n1")
@@ -407,7 +408,7 @@ def test_restarted_agent_keeps_one_dnsmasq(dlab):
     assert lab.dnsmasq_processes("n1", net["id"]) == [pid]
     assert lease_of(lab, first, net["id"], tries=3)["ip"] == "172.16.7.3"
     # ...and a new instance's port waits for the DHCP agent: the linux-bridge agent
-    # alone does not make it ACTIVE (ml2.md §6, DHCP provisioning block).
+    # alone does not make it ACTIVE (docs/behaviour/ml2.md §6, DHCP provisioning block).
     late = lab.instance("late", "n1", net, dhcp=True)
     wait_for(lambda: late["tap"] in lab.bridge_members("n1", brq(net)), what="late wired")
     wait_for(lambda: lab.port_status(late["port"]["id"]) == "BUILD", what="late BUILD")

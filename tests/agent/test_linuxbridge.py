@@ -2,7 +2,7 @@
 bridges and reported ACTIVE, traffic on local, flat and vxlan networks (and not across
 nodes on a local one), vlan on a kernel without 802.1Q, convergence after agent and
 server restarts, dead agents, clean shutdown.  The tap and instance play Nova and
-libvirt (agents.md §C)."""
+libvirt (docs/behaviour/agents.md §C)."""
 
 import signal
 import time

@@ -1,5 +1,5 @@
 /* Unit tests for the neutrino client's pure parts: option parsing, "k=v" lists,
- * clouds.yaml and OS_* merging, and the output formats (spec/cli.md §1). */
+ * clouds.yaml and OS_* merging, and the output formats (docs/behaviour/cli.md §1). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
-/* Unit tests for src/server/ipam.c: pool arithmetic and checks (ipam.md §2), EUI-64,
- * and allocation over a real SQLite store (lowest-free order, release and reuse,
- * specific addresses, exhaustion, and a free-range table that stays small). */
+/* Unit tests for src/server/ipam.c: pool arithmetic and checks (docs/behaviour/ipam.md
+ * §2), EUI-64, and allocation over a real SQLite store (lowest-free order, release and
+ * reuse, specific addresses, exhaustion, and a free-range table that stays small). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* Unit tests for src/server/ml2/: configuration checks, provider validation per type
- * (ml2.md §3.2), tenant allocation with fall-back, MTUs, and segment reservation
+ * (docs/behaviour/ml2.md §3.2), tenant allocation with fall-back, MTUs, and segment reservation
  * against a real SQLite store. */
 #include <errno.h>
 #include <setjmp.h>
@@ -211,7 +211,8 @@ tenant_types_fall_back_when_a_pool_runs_out(void **state)
     buf_done(&error);
 }
 
-/* The DHCP port's device_id, as Neutron forms it (agents.md §B.3: host "controller"). */
+/* The DHCP port's device_id, as Neutron forms it (docs/behaviour/agents.md §B.3), for
+ * host "controller". */
 static void
 dhcp_device_id_is_neutrons(void **state)
 {
@@ -230,7 +231,7 @@ dhcp_device_id_is_neutrons(void **state)
                                 "bb9b6d21-c6a4-4c4e-9f0e-0123456789ab");
 }
 
-/* Which device owners never wait for agents (ml2.md §6). */
+/* Which device owners never wait for agents (docs/behaviour/ml2.md §6). */
 static void
 service_ports_get_no_provisioning_blocks(void **state)
 {

@@ -1,4 +1,4 @@
-/* The DHCP agent's part of the agent API (spec/agents.md §B; Neutron's dhcp_rpc):
+/* The DHCP agent's part of the agent API (docs/behaviour/agents.md §B; Neutron's dhcp_rpc):
  *
  *   POST /agent/v1/dhcp/sync     {host}: failover and auto-scheduling, then the ids of
  *                                the networks the host's DHCP agent serves

@@ -1,4 +1,4 @@
-/* Neutron's agent extension: GET/PUT/DELETE /v2.0/agents (api.md §11).  Agents are
+/* Neutron's agent extension: GET/PUT/DELETE /v2.0/agents (docs/behaviour/api.md §11).  Agents are
  * created by their heartbeats (agentapi/), never through this API; only admins see
  * them (a member's list is empty, its show 404). */
 #include "agents.h"

@@ -2,7 +2,7 @@
  * checks they drive: which attributes exist, which may be given on POST or PUT, which
  * are required, how each value is converted and validated, and which may filter or
  * sort a list.  Each resource (network.c, subnet.c, port.c) declares its table; the
- * body checks here give Neutron's exact errors in Neutron's order (api.md §1.3). */
+ * body checks here give Neutron's exact errors in Neutron's order (docs/behaviour/api.md §1.3). */
 #ifndef NEUTRINO_API_ATTRS_H
 #define NEUTRINO_API_ATTRS_H
 

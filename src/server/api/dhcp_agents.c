@@ -1,4 +1,4 @@
-/* Neutron's dhcp_agent_scheduler extension (api.md §11), admin only:
+/* Neutron's dhcp_agent_scheduler extension (docs/behaviour/api.md §11), admin only:
  *   GET    /v2.0/networks/{net}/dhcp-agents        agents hosting a network
  *   GET    /v2.0/agents/{agent}/dhcp-networks      networks a DHCP agent hosts
  *   POST   /v2.0/agents/{agent}/dhcp-networks      {"network_id": net}: host it there

@@ -1,7 +1,7 @@
-/* Network IP availability (api.md §12, admin only): per network and subnet, how many
- * addresses the allocation pools hold (total_ips) and how many are allocated to ports
- * (used_ips, including addresses outside the pools).  IPv6 totals can exceed 64 bits
- * and are printed from 128-bit sums. */
+/* Network IP availability (docs/behaviour/api.md §12, admin only): per network and
+ * subnet, how many addresses the allocation pools hold (total_ips) and how many are
+ * allocated to ports (used_ips, including addresses outside the pools).  IPv6 totals
+ * can exceed 64 bits and are printed from 128-bit sums. */
 #include "ip_availability.h"
 
 #include <errno.h>

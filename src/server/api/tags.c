@@ -1,6 +1,6 @@
-/* Resource tags (api.md §9).  The parent must be visible to the caller; changing tags
- * needs the right to update the parent (stricter than Zed, which checks nothing), and
- * each change bumps the parent's revision_number. */
+/* Resource tags (docs/behaviour/api.md §9).  The parent must be visible to the caller;
+ * changing tags needs the right to update the parent (stricter than Zed, which checks
+ * nothing), and each change bumps the parent's revision_number. */
 #include "tags.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* The linux-bridge mechanism driver: port binding (spec/ml2.md §5).  A port with a
+/* The linux-bridge mechanism driver: port binding (docs/behaviour/ml2.md §5).  A port with a
  * binding:host_id binds if that host has an alive linux-bridge agent that can carry the
  * network's segment — local always; flat and vlan if the agent maps the physnet; vxlan
  * if the agent reports it among its tunnel types; gre and geneve never. */

@@ -1,4 +1,4 @@
-/* Port status and provisioning blocks (spec/ml2.md §6).  When a port is created or
+/* Port status and provisioning blocks (docs/behaviour/ml2.md §6).  When a port is created or
  * re-bound, the server notes which components must confirm it before it turns ACTIVE:
  * the linux-bridge agent on its host ("L2": the tap is wired) and, if the port has an
  * address on a DHCP-enabled subnet of a network a DHCP agent hosts, that agent ("DHCP":
