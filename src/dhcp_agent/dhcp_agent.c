@@ -316,8 +316,8 @@ server_address_for(const struct dnet *n, const char *ip)
         if (!cidr_text || !sid || cidr_parse(cidr_text, &c) || !cidr_contains(&c, &want)) {
             continue;
         }
-        json_array_foreach (json_object_get(json_object_get(n->info, AGENT_FIELD_DHCP_PORT), "fixed_ips"),
-                            j, f) {
+        const json_t *dhcp_port = json_object_get(n->info, AGENT_FIELD_DHCP_PORT);
+        json_array_foreach (json_object_get(dhcp_port, "fixed_ips"), j, f) {
             const char *fs = json_string_value(json_object_get(f, "subnet_id"));
             if (fs && STREQ(fs, sid)) {
                 return json_string_value(json_object_get(f, "ip_address"));

@@ -9,7 +9,8 @@
  *   - an agent that has just gone down is logged.  Liveness itself is computed from
  *     heartbeat_at when read (agent_is_alive()): nothing stores it.
  *
- * Each job is one write transaction, so one failing leaves the others done.  Servers sharing a PostgreSQL database each run the timer; the jobs
+ * Each job is one write transaction, so one failing leaves the others done.  Servers
+ * sharing a PostgreSQL database each run the timer; the jobs
  * read what to do inside their transaction, under the store's write lock, so the
  * second server to get there finds nothing left and two runs never both act.  A job
  * that fails (a conflict, a lost connection) is not retried at once: the jobs are

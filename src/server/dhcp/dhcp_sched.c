@@ -39,8 +39,8 @@ tell_agent(struct store_conn *c, const struct agent *a, const char *network_id)
 }
 
 int
-dhcp_add_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
-                 const struct agent *a)
+dhcp_add_network(const struct server_config *cfg, struct store_conn *c,
+                 const char *network_id, const struct agent *a)
 {
     int r = store_dhcp_bind(c, network_id, a->id);
 
@@ -52,8 +52,8 @@ dhcp_add_network(const struct server_config *cfg, struct store_conn *c, const ch
 }
 
 int
-dhcp_remove_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
-                    const struct agent *a, bool notify)
+dhcp_remove_network(const struct server_config *cfg, struct store_conn *c,
+                    const char *network_id, const struct agent *a, bool notify)
 {
     char device_id[DHCP_DEVICE_ID_LEN];
     struct port p;
@@ -111,7 +111,8 @@ collect_pair(const char *a, const char *b, void *aux)
 }
 
 int
-dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c, const char *network_id)
+dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c,
+                      const char *network_id)
 {
     json_t *candidates = json_array(), *row;
     struct network n;

@@ -28,16 +28,17 @@ void dhcp_device_id(const char *host, const char *network_id, char out[DHCP_DEVI
 
 /* Gives the network agents up to dhcp_agents_per_network, if it has a DHCP subnet.
  * All functions return 0 or a negative errno. */
-int dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c, const char *network_id);
+int dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c,
+                          const char *network_id);
 
 /* Makes 'a' host the network (admin's choice or the scheduler's); -EEXIST if it does. */
-int dhcp_add_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
-                     const struct agent *a);
+int dhcp_add_network(const struct server_config *cfg, struct store_conn *c,
+                     const char *network_id, const struct agent *a);
 
 /* Stops 'a' hosting the network; its DHCP port is kept for the next agent (device_id
  * reserved_dhcp_port).  'notify' tells the agent.  -ENOENT if it did not host it. */
-int dhcp_remove_network(const struct server_config *cfg, struct store_conn *c, const char *network_id,
-                        const struct agent *a, bool notify);
+int dhcp_remove_network(const struct server_config *cfg, struct store_conn *c,
+                        const char *network_id, const struct agent *a, bool notify);
 
 /* Failover, run by the housekeeping timer: moves every network off the admin-up DHCP
  * agents silent for twice agent_down_time (if allow_automatic_dhcp_failover) and
