@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "common.h"
+#include "resource.h"
 #include "core/network.h"
 #include "request.h"
 #include "store/store.h"
@@ -96,92 +97,6 @@ network_render(struct jsonw *w, const struct network *n, const struct field_set 
     jsonw_object_end(w);
 }
 
-struct network_list_walk {
-    struct jsonw *w;
-    struct list_request *lr;
-    const struct context *ctx;
-};
-
-static int
-network_list_row(const struct network *n, void *aux)
-{
-    struct network_list_walk *walk = aux;
-
-    network_render(walk->w, n, &walk->lr->fields, walk->ctx);
-    listing_note_item(walk->lr, n->std.id);
-    return 0;
-}
-
-int
-networks_list(struct request *req, char *const args[])
-{
-    struct list_request lr;
-    struct store_conn *c = api_conn(req);
-    struct jsonw w;
-    int r;
-
-    if (!c || listing_parse(req, &network_def, &lr)) {
-        return -1;
-    }
-    api_begin(req, 200, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "networks");
-    jsonw_array_begin(&w);
-    struct network_list_walk walk = { &w, &lr, &req->ctx };
-    r = store_network_foreach(c, &lr.q, network_list_row, &walk);
-    if (r == -ENOENT) {
-        api_fail(req, API_ERR_NETWORK_NOT_FOUND, "Network %s could not be found.", lr.q.marker);
-        listing_done(&lr);
-        return -1;
-    }
-    if (r) {
-        listing_done(&lr);
-        return api_fail_internal(req, r);
-    }
-    jsonw_array_end(&w);
-    listing_render_links(&w, req, &network_def, &lr);
-    jsonw_object_end(&w);
-    listing_done(&lr);
-    return 0;
-}
-
-int
-network_show(struct request *req, char *const args[])
-{
-    struct store_conn *c = api_conn(req);
-    struct network n;
-    struct field_set fs;
-    struct jsonw w;
-    int r;
-
-    if (!c) {
-        return -1;
-    }
-    r = store_network_get(c, args[0], context_visible_to(&req->ctx), &n);
-    if (r == -ENOENT) {
-        return api_fail(req, API_ERR_NETWORK_NOT_FOUND, "Network %s could not be found.",
-                        args[0]);
-    }
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    if (api_authorize(req, POLICY_NETWORK, POLICY_GET, &(struct policy_target) {
-                          .project_id = n.std.project_id, .shared = n.shared,
-                          .external = n.external })) {
-        network_done(&n);
-        return -1;
-    }
-    fields_parse(req, &fs);
-    api_begin(req, 200, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "network");
-    network_render(&w, &n, &fs, &req->ctx);
-    jsonw_object_end(&w);
-    fields_done(&fs);
-    network_done(&n);
-    return 0;
-}
-
 /* A checked body item as a network_spec (strings stay the item's; '*ret_hints' is the
  * dumped availability_zone_hints, to free()). */
 static void
@@ -214,145 +129,99 @@ spec_from_item(const json_t *item, struct network_spec *spec, char **ret_hints)
     spec->first_az_hint = json_string_value(json_array_get(hints, 0));
 }
 
+/* --- The resource's operations ---------------------------------------------------- */
+
 static int
-network_create_item(const struct op *op, const json_t *item, struct network *ret)
+network_row(const struct network *n, void *aux)
 {
+    struct list_walk *walk = aux;
+
+    network_render(walk->w, n, &walk->lr->fields, walk->ctx);
+    list_walk_row(walk, n->std.id);
+    return 0;
+}
+
+static int
+network_list(struct store_conn *c, struct list_walk *walk)
+{
+    return store_network_foreach(c, &walk->lr->q, network_row, walk);
+}
+
+static int
+network_show_one(const struct op *op, const char *id, const struct field_set *fs,
+                 struct jsonw *w)
+{
+    struct network n;
+
+    if (core_network_get(op, id, &n)) {
+        return -1;
+    }
+    network_render(w, &n, fs, op->caller);
+    network_done(&n);
+    return 0;
+}
+
+/* Runs a create (id NULL) or an update of 'id' and renders the network. */
+static int
+network_write(const struct op *op, const char *id, const json_t *item,
+              int64_t expected_revision, struct jsonw *w)
+{
+    struct field_set all = { NULL, 0 };
     struct network_spec spec;
+    struct network n;
     char *hints;
     int r;
 
     spec_from_item(item, &spec, &hints);
-    r = core_network_create(op, &spec, ret);
+    r = id ? core_network_update(op, id, &spec, expected_revision, &n)
+           : core_network_create(op, &spec, &n);
     free(hints);
+    if (!r) {
+        network_render(w, &n, &all, op->caller);
+        network_done(&n);
+    }
     return r;
 }
 
-/* Answers {"<key>": network} or {"<key>s": [networks]} with 'status'. */
-static void
-networks_answer(struct request *req, int status, const struct network *nets, size_t n,
-                bool bulk)
+static int
+network_create_one(const struct op *op, const json_t *item, struct jsonw *w)
 {
-    struct field_set all = { NULL, 0 };
-    struct jsonw w;
+    return network_write(op, NULL, item, -1, w);
+}
 
-    api_begin(req, status, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, bulk ? "networks" : "network");
-    if (bulk) {
-        jsonw_array_begin(&w);
-    }
-    for (size_t i = 0; i < n; i++) {
-        network_render(&w, &nets[i], &all, &req->ctx);
-    }
-    if (bulk) {
-        jsonw_array_end(&w);
-    }
-    jsonw_object_end(&w);
+static const struct resource_ops network_ops = {
+    &network_def, network_list, network_show_one, network_create_one, network_write,
+    core_network_delete,
+};
+
+/* --- Handlers ---------------------------------------------------------------------- */
+
+int
+networks_list(struct request *req, char *const args[])
+{
+    return api_resource_list(req, &network_ops);
+}
+
+int
+network_show(struct request *req, char *const args[])
+{
+    return api_resource_show(req, &network_ops, args[0]);
 }
 
 int
 networks_create(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    struct network *made;
-    json_t *items, *item;
-    size_t n_made = 0, i;
-    bool bulk;
-    int r;
-
-    if (!c || attrs_parse_body(req, &network_def, true, &items, &bulk)) {
-        return -1;
-    }
-    made = xcalloc(json_array_size(items), sizeof *made);
-    r = store_begin(c);
-    json_array_foreach (items, i, item) {
-        if (r || network_create_item(&op, item, &made[n_made])) {
-            break;
-        }
-        n_made++;
-    }
-    if (r) {
-        api_fail_internal(req, r);
-    } else if (n_made < json_array_size(items)) {
-        store_rollback(c);
-        api_fail_with(req, &err);
-    } else if ((r = store_commit(c))) {
-        api_fail_internal(req, r);
-    } else {
-        networks_answer(req, 201, made, n_made, bulk);
-    }
-    for (i = 0; i < n_made; i++) {
-        network_done(&made[i]);
-    }
-    free(made);
-    json_decref(items);
-    return req->status >= 400 ? -1 : 0;
+    return api_resource_create(req, &network_ops);
 }
 
 int
 network_update(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    struct network_spec spec;
-    struct network n;
-    char *hints;
-    json_t *items;
-    int64_t if_match;
-    bool bulk;
-    int r;
-
-    if (!c || attrs_parse_body(req, &network_def, false, &items, &bulk)) {
-        return -1;
-    }
-    if (api_if_match_parse(req, &if_match)) {
-        json_decref(items);
-        return -1;
-    }
-    spec_from_item(json_array_get(items, 0), &spec, &hints);
-    r = store_begin(c);
-    if (r) {
-        api_fail_internal(req, r);
-    } else if (core_network_update(&op, args[0], &spec, if_match, &n)) {
-        store_rollback(c);
-        api_fail_with(req, &err);
-    } else {
-        r = store_commit(c);
-        r ? api_fail_internal(req, r) : networks_answer(req, 200, &n, 1, false);
-        network_done(&n);
-    }
-    free(hints);
-    json_decref(items);
-    return req->status >= 400 ? -1 : 0;
+    return api_resource_update(req, &network_ops, args[0]);
 }
 
 int
 network_delete(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    int64_t if_match;
-    int r;
-
-    if (!c || api_if_match_parse(req, &if_match)) {
-        return -1;
-    }
-    r = store_begin(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    if (core_network_delete(&op, args[0], if_match)) {
-        store_rollback(c);
-        return api_fail_with(req, &err);
-    }
-    r = store_commit(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    req->status = 204;
-    return 0;
+    return api_resource_delete(req, &network_ops, args[0]);
 }

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "common.h"
+#include "resource.h"
 #include "core/port.h"
 #include "request.h"
 #include "store/store.h"
@@ -93,90 +94,6 @@ port_render(struct jsonw *w, const struct port *p, const struct field_set *fs,
     jsonw_object_end(w);
 }
 
-struct port_list_walk {
-    struct jsonw *w;
-    struct list_request *lr;
-    const struct context *ctx;
-};
-
-static int
-port_list_row(const struct port *p, void *aux)
-{
-    struct port_list_walk *walk = aux;
-
-    port_render(walk->w, p, &walk->lr->fields, walk->ctx);
-    listing_note_item(walk->lr, p->std.id);
-    return 0;
-}
-
-int
-ports_list(struct request *req, char *const args[])
-{
-    struct store_conn *c = api_conn(req);
-    struct list_request lr;
-    struct jsonw w;
-    int r;
-
-    if (!c || listing_parse(req, &port_def, &lr)) {
-        return -1;
-    }
-    api_begin(req, 200, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "ports");
-    jsonw_array_begin(&w);
-    struct port_list_walk walk = { &w, &lr, &req->ctx };
-    r = store_port_foreach(c, &lr.q, port_list_row, &walk);
-    if (r) {
-        r == -ENOENT ? api_fail(req, API_ERR_PORT_NOT_FOUND, "Port %s could not be found.",
-                                lr.q.marker)
-                     : api_fail_internal(req, r);
-        listing_done(&lr);
-        return -1;
-    }
-    jsonw_array_end(&w);
-    listing_render_links(&w, req, &port_def, &lr);
-    jsonw_object_end(&w);
-    listing_done(&lr);
-    return 0;
-}
-
-int
-port_show(struct request *req, char *const args[])
-{
-    struct store_conn *c = api_conn(req);
-    struct field_set fs;
-    struct port p;
-    struct jsonw w;
-    int r;
-
-    if (!c) {
-        return -1;
-    }
-    r = store_port_get(c, args[0], context_visible_to(&req->ctx), &p);
-    if (r) {
-        return r == -ENOENT ? api_fail(req, API_ERR_PORT_NOT_FOUND,
-                                       "Port %s could not be found.", args[0])
-                            : api_fail_internal(req, r);
-    }
-    /* Visibility let in the ports on the caller's networks; the new defaults' get_port
-     * rule keeps only its own. */
-    if (api_authorize(req, POLICY_PORT, POLICY_GET,
-                      &(struct policy_target) { .project_id = p.std.project_id,
-                                                .net_project_id = req->ctx.project_id })) {
-        port_done(&p);
-        return -1;
-    }
-    fields_parse(req, &fs);
-    api_begin(req, 200, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "port");
-    port_render(&w, &p, &fs, &req->ctx);
-    jsonw_object_end(&w);
-    fields_done(&fs);
-    port_done(&p);
-    return 0;
-}
-
 /* --- From a request body to a port_spec ------------------------------------------ */
 
 /* A checked body item as a port_spec; the strings stay the item's, the entries of
@@ -215,163 +132,104 @@ spec_from_item(const json_t *item, struct port_spec *spec, struct fixed_ip_spec 
     spec->n_fixed_ips = json_array_size(fixed);
 }
 
-/* --- Create ---------------------------------------------------------------------- */
+/* --- The resource's operations ---------------------------------------------------- */
 
 static int
-port_create_item(const struct op *op, const json_t *item, char ret_id[ID_LEN])
+port_row(const struct port *p, void *aux)
 {
+    struct list_walk *walk = aux;
+
+    port_render(walk->w, p, &walk->lr->fields, walk->ctx);
+    list_walk_row(walk, p->std.id);
+    return 0;
+}
+
+static int
+port_list(struct store_conn *c, struct list_walk *walk)
+{
+    return store_port_foreach(c, &walk->lr->q, port_row, walk);
+}
+
+static int
+port_show_one(const struct op *op, const char *id, const struct field_set *fs,
+              struct jsonw *w)
+{
+    struct port p;
+
+    if (core_port_get(op, id, &p)) {
+        return -1;
+    }
+    port_render(w, &p, fs, op->caller);
+    port_done(&p);
+    return 0;
+}
+
+/* Runs a create (id NULL) or an update of 'id' and renders the port as stored (its
+ * fixed_ips in allocation order). */
+static int
+port_write(const struct op *op, const char *id, const json_t *item, int64_t expected_revision,
+           struct jsonw *w)
+{
+    struct field_set all = { NULL, 0 };
     struct fixed_ip_spec *ips;
     struct port_spec spec;
-    char *profile;
+    char *profile, new_id[ID_LEN];
+    struct port p;
     int r;
 
     spec_from_item(item, &spec, &ips, &profile);
-    r = core_port_create(op, &spec, ret_id);
+    r = id ? core_port_update(op, id, &spec, expected_revision, &p)
+           : core_port_create(op, &spec, new_id);
     free(ips);
     free(profile);
+    if (!r && !id && (r = store_port_get(op->c, new_id, NULL, &p))) {
+        return core_internal(op, r);
+    }
+    if (!r) {
+        port_render(w, &p, &all, op->caller);
+        port_done(&p);
+    }
     return r;
+}
+
+static int
+port_create_one(const struct op *op, const json_t *item, struct jsonw *w)
+{
+    return port_write(op, NULL, item, -1, w);
+}
+
+static const struct resource_ops port_ops = {
+    &port_def, port_list, port_show_one, port_create_one, port_write, core_port_delete,
+};
+
+/* --- Handlers ---------------------------------------------------------------------- */
+
+int
+ports_list(struct request *req, char *const args[])
+{
+    return api_resource_list(req, &port_ops);
+}
+
+int
+port_show(struct request *req, char *const args[])
+{
+    return api_resource_show(req, &port_ops, args[0]);
 }
 
 int
 ports_create(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct field_set all = { NULL, 0 };
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    char (*ids)[ID_LEN];
-    json_t *items, *item;
-    struct jsonw w;
-    size_t n_made = 0, i;
-    bool bulk;
-    int r;
-
-    if (!c || attrs_parse_body(req, &port_def, true, &items, &bulk)) {
-        return -1;
-    }
-    ids = xcalloc(json_array_size(items), sizeof *ids);
-    r = store_begin(c);
-    if (r) {
-        api_fail_internal(req, r);
-        goto out;
-    }
-    json_array_foreach (items, i, item) {
-        if (port_create_item(&op, item, ids[n_made])) {
-            store_rollback(c);
-            api_fail_with(req, &err);
-            goto out;
-        }
-        n_made++;
-    }
-    /* Render from the rows just written, before commit, so the answer is exactly what
-     * was stored (fixed_ips in allocation order). */
-    api_begin(req, 201, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, bulk ? "ports" : "port");
-    if (bulk) {
-        jsonw_array_begin(&w);
-    }
-    for (i = 0; i < n_made; i++) {
-        struct port p;
-        r = store_port_get(c, ids[i], NULL, &p);
-        if (r) {
-            store_rollback(c);
-            api_fail_internal(req, r);
-            goto out;
-        }
-        port_render(&w, &p, &all, &req->ctx);
-        port_done(&p);
-    }
-    if (bulk) {
-        jsonw_array_end(&w);
-    }
-    jsonw_object_end(&w);
-    r = store_commit(c);
-    if (r) {
-        api_fail_internal(req, r);
-    }
-out:
-    free(ids);
-    json_decref(items);
-    return req->status >= 400 ? -1 : 0;
+    return api_resource_create(req, &port_ops);
 }
-
-/* --- Update and delete ------------------------------------------------------------- */
 
 int
 port_update(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct field_set all = { NULL, 0 };
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    struct fixed_ip_spec *ips = NULL;
-    struct port_spec spec;
-    char *profile = NULL;
-    json_t *items;
-    struct port p;
-    struct jsonw w;
-    int64_t if_match;
-    bool bulk;
-    int r;
-
-    if (!c || attrs_parse_body(req, &port_def, false, &items, &bulk)) {
-        return -1;
-    }
-    if (api_if_match_parse(req, &if_match)) {
-        json_decref(items);
-        return -1;
-    }
-    spec_from_item(json_array_get(items, 0), &spec, &ips, &profile);
-    r = store_begin(c);
-    if (r) {
-        api_fail_internal(req, r);
-    } else if (core_port_update(&op, args[0], &spec, if_match, &p)) {
-        store_rollback(c);
-        api_fail_with(req, &err);
-    } else {
-        /* Rendered before commit: the answer is the row as written. */
-        api_begin(req, 200, &w);
-        jsonw_object_begin(&w);
-        jsonw_key(&w, "port");
-        port_render(&w, &p, &all, &req->ctx);
-        jsonw_object_end(&w);
-        port_done(&p);
-        r = store_commit(c);
-        if (r) {
-            api_fail_internal(req, r);
-        }
-    }
-    free(ips);
-    free(profile);
-    json_decref(items);
-    return req->status >= 400 ? -1 : 0;
+    return api_resource_update(req, &port_ops, args[0]);
 }
 
 int
 port_delete(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    int64_t if_match;
-    int r;
-
-    if (!c || api_if_match_parse(req, &if_match)) {
-        return -1;
-    }
-    r = store_begin(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    if (core_port_delete(&op, args[0], if_match)) {
-        store_rollback(c);
-        return api_fail_with(req, &err);
-    }
-    r = store_commit(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    req->status = 204;
-    return 0;
+    return api_resource_delete(req, &port_ops, args[0]);
 }

@@ -9,6 +9,7 @@
 
 #include "app.h"
 #include "common.h"
+#include "resource.h"
 #include "core/subnet.h"
 #include "request.h"
 #include "store/store.h"
@@ -86,81 +87,6 @@ subnet_render(struct jsonw *w, const struct subnet *s, const struct field_set *f
     jsonw_object_end(w);
 }
 
-struct subnet_list_walk {
-    struct jsonw *w;
-    struct list_request *lr;
-};
-
-static int
-subnet_list_row(const struct subnet *s, void *aux)
-{
-    struct subnet_list_walk *walk = aux;
-
-    subnet_render(walk->w, s, &walk->lr->fields);
-    listing_note_item(walk->lr, s->std.id);
-    return 0;
-}
-
-int
-subnets_list(struct request *req, char *const args[])
-{
-    struct store_conn *c = api_conn(req);
-    struct list_request lr;
-    struct jsonw w;
-    int r;
-
-    if (!c || listing_parse(req, &subnet_def, &lr)) {
-        return -1;
-    }
-    api_begin(req, 200, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "subnets");
-    jsonw_array_begin(&w);
-    struct subnet_list_walk walk = { &w, &lr };
-    r = store_subnet_foreach(c, &lr.q, subnet_list_row, &walk);
-    if (r) {
-        r == -ENOENT ? api_fail(req, API_ERR_SUBNET_NOT_FOUND, "Subnet %s could not be found.",
-                                lr.q.marker)
-                     : api_fail_internal(req, r);
-        listing_done(&lr);
-        return -1;
-    }
-    jsonw_array_end(&w);
-    listing_render_links(&w, req, &subnet_def, &lr);
-    jsonw_object_end(&w);
-    listing_done(&lr);
-    return 0;
-}
-
-int
-subnet_show(struct request *req, char *const args[])
-{
-    struct store_conn *c = api_conn(req);
-    struct field_set fs;
-    struct subnet s;
-    struct jsonw w;
-    int r;
-
-    if (!c) {
-        return -1;
-    }
-    r = store_subnet_get(c, args[0], context_visible_to(&req->ctx), &s);
-    if (r) {
-        return r == -ENOENT ? api_fail(req, API_ERR_SUBNET_NOT_FOUND,
-                                       "Subnet %s could not be found.", args[0])
-                            : api_fail_internal(req, r);
-    }
-    fields_parse(req, &fs);
-    api_begin(req, 200, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, "subnet");
-    subnet_render(&w, &s, &fs);
-    jsonw_object_end(&w);
-    fields_done(&fs);
-    subnet_done(&s);
-    return 0;
-}
-
 /* --- From a request body to a subnet_spec ----------------------------------------- */
 
 /* What spec_from_item() allocates. */
@@ -231,145 +157,99 @@ spec_from_item(const json_t *item, struct subnet_spec *spec, struct spec_arrays 
     spec->n_routes = json_array_size(routes);
 }
 
+/* --- The resource's operations ---------------------------------------------------- */
+
 static int
-subnet_create_item(const struct op *op, const json_t *item, struct subnet *ret)
+subnet_row(const struct subnet *sn, void *aux)
 {
+    struct list_walk *walk = aux;
+
+    subnet_render(walk->w, sn, &walk->lr->fields);
+    list_walk_row(walk, sn->std.id);
+    return 0;
+}
+
+static int
+subnet_list(struct store_conn *c, struct list_walk *walk)
+{
+    return store_subnet_foreach(c, &walk->lr->q, subnet_row, walk);
+}
+
+static int
+subnet_show_one(const struct op *op, const char *id, const struct field_set *fs,
+                struct jsonw *w)
+{
+    struct subnet sn;
+
+    if (core_subnet_get(op, id, &sn)) {
+        return -1;
+    }
+    subnet_render(w, &sn, fs);
+    subnet_done(&sn);
+    return 0;
+}
+
+/* Runs a create (id NULL) or an update of 'id' and renders the subnet. */
+static int
+subnet_write(const struct op *op, const char *id, const json_t *item,
+             int64_t expected_revision, struct jsonw *w)
+{
+    struct field_set all = { NULL, 0 };
     struct spec_arrays arrays;
     struct subnet_spec spec;
+    struct subnet sn;
     int r;
 
     spec_from_item(item, &spec, &arrays);
-    r = core_subnet_create(op, &spec, ret);
+    r = id ? core_subnet_update(op, id, &spec, expected_revision, &sn)
+           : core_subnet_create(op, &spec, &sn);
     spec_arrays_done(&arrays);
+    if (!r) {
+        subnet_render(w, &sn, &all);
+        subnet_done(&sn);
+    }
     return r;
 }
 
-/* Answers {"subnet": s} or {"subnets": [s...]} with 'status'. */
-static void
-subnets_answer(struct request *req, int status, const struct subnet *subnets, size_t n,
-               bool bulk)
+static int
+subnet_create_one(const struct op *op, const json_t *item, struct jsonw *w)
 {
-    struct field_set all = { NULL, 0 };
-    struct jsonw w;
+    return subnet_write(op, NULL, item, -1, w);
+}
 
-    api_begin(req, status, &w);
-    jsonw_object_begin(&w);
-    jsonw_key(&w, bulk ? "subnets" : "subnet");
-    if (bulk) {
-        jsonw_array_begin(&w);
-    }
-    for (size_t i = 0; i < n; i++) {
-        subnet_render(&w, &subnets[i], &all);
-    }
-    if (bulk) {
-        jsonw_array_end(&w);
-    }
-    jsonw_object_end(&w);
+static const struct resource_ops subnet_ops = {
+    &subnet_def, subnet_list, subnet_show_one, subnet_create_one, subnet_write,
+    core_subnet_delete,
+};
+
+/* --- Handlers ---------------------------------------------------------------------- */
+
+int
+subnets_list(struct request *req, char *const args[])
+{
+    return api_resource_list(req, &subnet_ops);
+}
+
+int
+subnet_show(struct request *req, char *const args[])
+{
+    return api_resource_show(req, &subnet_ops, args[0]);
 }
 
 int
 subnets_create(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    struct subnet *made;
-    json_t *items, *item;
-    size_t n_made = 0, i;
-    bool bulk;
-    int r;
-
-    if (!c || attrs_parse_body(req, &subnet_def, true, &items, &bulk)) {
-        return -1;
-    }
-    made = xcalloc(json_array_size(items), sizeof *made);
-    r = store_begin(c);
-    json_array_foreach (items, i, item) {
-        if (r || subnet_create_item(&op, item, &made[n_made])) {
-            break;
-        }
-        n_made++;
-    }
-    if (r) {
-        api_fail_internal(req, r);
-    } else if (n_made < json_array_size(items)) {
-        store_rollback(c);
-        api_fail_with(req, &err);
-    } else if ((r = store_commit(c))) {
-        api_fail_internal(req, r);
-    } else {
-        subnets_answer(req, 201, made, n_made, bulk);
-    }
-    for (i = 0; i < n_made; i++) {
-        subnet_done(&made[i]);
-    }
-    free(made);
-    json_decref(items);
-    return req->status >= 400 ? -1 : 0;
+    return api_resource_create(req, &subnet_ops);
 }
 
 int
 subnet_update(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    struct spec_arrays arrays;
-    struct subnet_spec spec;
-    struct subnet s;
-    json_t *items;
-    int64_t if_match;
-    bool bulk;
-    int r;
-
-    if (!c || attrs_parse_body(req, &subnet_def, false, &items, &bulk)) {
-        return -1;
-    }
-    if (api_if_match_parse(req, &if_match)) {
-        json_decref(items);
-        return -1;
-    }
-    spec_from_item(json_array_get(items, 0), &spec, &arrays);
-    r = store_begin(c);
-    if (r) {
-        api_fail_internal(req, r);
-    } else if (core_subnet_update(&op, args[0], &spec, if_match, &s)) {
-        store_rollback(c);
-        api_fail_with(req, &err);
-    } else {
-        r = store_commit(c);
-        r ? api_fail_internal(req, r) : subnets_answer(req, 200, &s, 1, false);
-        subnet_done(&s);
-    }
-    spec_arrays_done(&arrays);
-    json_decref(items);
-    return req->status >= 400 ? -1 : 0;
+    return api_resource_update(req, &subnet_ops, args[0]);
 }
 
 int
 subnet_delete(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    int64_t if_match;
-    int r;
-
-    if (!c || api_if_match_parse(req, &if_match)) {
-        return -1;
-    }
-    r = store_begin(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    if (core_subnet_delete(&op, args[0], if_match)) {
-        store_rollback(c);
-        return api_fail_with(req, &err);
-    }
-    r = store_commit(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    req->status = 204;
-    return 0;
+    return api_resource_delete(req, &subnet_ops, args[0]);
 }

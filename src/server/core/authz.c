@@ -1,6 +1,7 @@
 /* Authorization and ownership checks shared by the core's resources; see core.h. */
 #include "core.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store.h"
@@ -18,6 +19,15 @@ int
 core_internal(const struct op *op, int r)
 {
     return api_error_internal(op->err, r);
+}
+
+void
+core_take_str(char **field, const char *given)
+{
+    if (given) {
+        free(*field);
+        *field = xstrdup(given);
+    }
 }
 
 int

@@ -34,6 +34,9 @@ void context_service(struct context *ctx);
 
 /* Fills 'op->err' for a store failure 'r' (negative errno). Returns -1. */
 int core_internal(const struct op *op, int r);
+/* Replaces the owned string '*field' with a copy of 'given', unless 'given' is NULL
+ * (an update that does not name the attribute). */
+void core_take_str(char **field, const char *given);
 
 /* --- Authorization ---------------------------------------------------------------- */
 

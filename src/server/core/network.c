@@ -130,13 +130,14 @@ network_for(const struct op *op, const char *id, enum policy_action action,
                               .external = ret->external });
 }
 
-static void
-take_str(char **field, const char *given)
+int
+core_network_get(const struct op *op, const char *id, struct network *ret)
 {
-    if (given) {
-        free(*field);
-        *field = xstrdup(given);
+    if (network_for(op, id, POLICY_GET, ret)) {
+        network_done(ret);
+        return -1;
     }
+    return 0;
 }
 
 /* Applies 'spec' to 'n' in memory (and ML2's segment in the store). */
@@ -170,8 +171,8 @@ apply_update(const struct op *op, const struct network_spec *spec, struct networ
     if (spec->has_mtu && choose_mtu(op, &n->segment, spec->mtu, &n->mtu)) {
         return -1;
     }
-    take_str(&n->std.name, spec->name);
-    take_str(&n->std.description, spec->description);
+    core_take_str(&n->std.name, spec->name);
+    core_take_str(&n->std.description, spec->description);
     if (spec->has_admin_state_up) {
         n->admin_state_up = spec->admin_state_up;
     }

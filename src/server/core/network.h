@@ -28,6 +28,8 @@ struct network_spec {
 /* True if 'spec' changes nothing. */
 bool network_spec_empty(const struct network_spec *spec);
 
+/* Reads the network 'id' as the caller may see it. */
+int core_network_get(const struct op *op, const char *id, struct network *ret);
 /* Creates a network; '*ret' gets it as rendered after a create. */
 int core_network_create(const struct op *op, const struct network_spec *spec,
                         struct network *ret);

@@ -649,15 +649,6 @@ change_mac(const struct op *op, struct port *p, const char *mac)
     return 0;
 }
 
-static void
-take_str(char **field, const char *given)
-{
-    if (given) {
-        free(*field);
-        *field = xstrdup(given);
-    }
-}
-
 /* Applies 'spec' to 'p' in memory and in the store's side tables (addresses, blocks,
  * changes); the port row itself is written by the caller. */
 static int
@@ -683,13 +674,13 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
         free(old_host);
         return -1;
     }
-    take_str(&p->std.name, spec->name);
-    take_str(&p->std.description, spec->description);
-    take_str(&p->device_id, spec->device_id);
-    take_str(&p->device_owner, spec->device_owner);
-    take_str(&p->binding_host_id, spec->binding_host_id);
-    take_str(&p->binding_vnic_type, spec->binding_vnic_type);
-    take_str(&p->binding_profile_json, spec->binding_profile_json);
+    core_take_str(&p->std.name, spec->name);
+    core_take_str(&p->std.description, spec->description);
+    core_take_str(&p->device_id, spec->device_id);
+    core_take_str(&p->device_owner, spec->device_owner);
+    core_take_str(&p->binding_host_id, spec->binding_host_id);
+    core_take_str(&p->binding_vnic_type, spec->binding_vnic_type);
+    core_take_str(&p->binding_profile_json, spec->binding_profile_json);
     if (spec->has_admin_state_up) {
         p->admin_state_up = spec->admin_state_up;
     }
@@ -759,6 +750,23 @@ port_visible(const struct op *op, const char *id, struct port *ret)
         return r == -ENOENT ? api_error_set(op->err, API_ERR_PORT_NOT_FOUND,
                                             "Port %s could not be found.", id)
                             : core_internal(op, r);
+    }
+    return 0;
+}
+
+int
+core_port_get(const struct op *op, const char *id, struct port *ret)
+{
+    /* Visibility let in the ports on the caller's networks; the new defaults'
+     * get_port rule keeps only its own. */
+    int r = port_visible(op, id, ret)
+            || core_authorize(op, POLICY_PORT, POLICY_GET, &(struct policy_target) {
+                                  .project_id = ret->std.project_id,
+                                  .net_project_id = op->caller->project_id });
+
+    if (r) {
+        port_done(ret);
+        return -1;
     }
     return 0;
 }

@@ -41,6 +41,8 @@ struct port_spec {
 /* True if 'spec' changes nothing. */
 bool port_spec_empty(const struct port_spec *spec);
 
+/* Reads the port 'id' as the caller may see it. */
+int core_port_get(const struct op *op, const char *id, struct port *ret);
 /* Creates a port; its id goes to 'ret_id'. */
 int core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[ID_LEN]);
 

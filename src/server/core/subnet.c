@@ -483,15 +483,6 @@ update_pools(const struct op *op, const struct subnet_spec *spec, const struct s
     return 0;
 }
 
-static void
-take_str(char **field, const char *given)
-{
-    if (given) {
-        free(*field);
-        *field = xstrdup(given);
-    }
-}
-
 /* Applies 'spec' to 's' (read in this transaction) and to its free ranges. */
 static int
 apply_update(const struct op *op, const struct subnet_spec *spec, struct subnet *s)
@@ -555,17 +546,16 @@ apply_update(const struct op *op, const struct subnet_spec *spec, struct subnet 
         free(s->host_routes_json);
         s->host_routes_json = routes_json(spec);
     }
-    take_str(&s->std.name, spec->name);
-    take_str(&s->std.description, spec->description);
+    core_take_str(&s->std.name, spec->name);
+    core_take_str(&s->std.description, spec->description);
     if (spec->has_enable_dhcp) {
         s->enable_dhcp = spec->enable_dhcp;
     }
     return 0;
 }
 
-/* The subnet 'id' as the caller sees it, and the caller may do 'action' on it. */
-static int
-subnet_for(const struct op *op, const char *id, enum policy_action action, struct subnet *ret)
+int
+core_subnet_get(const struct op *op, const char *id, struct subnet *ret)
 {
     int r = store_subnet_get(op->c, id, context_visible_to(op->caller), ret);
 
@@ -575,8 +565,16 @@ subnet_for(const struct op *op, const char *id, enum policy_action action, struc
                                             "Subnet %s could not be found.", id)
                             : core_internal(op, r);
     }
-    return core_authorize_on_network(op, POLICY_SUBNET, action, ret->std.project_id,
-                                     ret->network_id);
+    return 0;
+}
+
+/* The subnet 'id' as the caller sees it, and the caller may do 'action' on it. */
+static int
+subnet_for(const struct op *op, const char *id, enum policy_action action, struct subnet *ret)
+{
+    return core_subnet_get(op, id, ret)
+           || core_authorize_on_network(op, POLICY_SUBNET, action, ret->std.project_id,
+                                        ret->network_id);
 }
 
 int

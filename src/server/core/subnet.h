@@ -47,6 +47,8 @@ struct subnet_spec {
 /* True if 'spec' changes nothing. */
 bool subnet_spec_empty(const struct subnet_spec *spec);
 
+/* Reads the subnet 'id' as the caller may see it. */
+int core_subnet_get(const struct op *op, const char *id, struct subnet *ret);
 /* Creates a subnet; '*ret' gets it as rendered after a create. */
 int core_subnet_create(const struct op *op, const struct subnet_spec *spec,
                        struct subnet *ret);
