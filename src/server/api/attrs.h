@@ -60,6 +60,22 @@ struct resource_def {
     size_t n_attrs;
 };
 
+/* The entries every resource's table shares, in Neutron's order: the owner (where the
+ * resource has one), and the standard attributes that end each table. */
+#define ATTR_OWNER                                                                      \
+    { "tenant_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true, \
+      .field = SF_PROJECT_ID },                                                         \
+    { "project_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true, \
+      .field = SF_PROJECT_ID }
+#define ATTRS_STANDARD                                                                  \
+    { "description", AK_STRING, true, true, .max_len = 255, .filter = true,             \
+      .field = SF_DESCRIPTION },                                                        \
+    { "tags", AK_ANY, false, false },                                                   \
+    { "created_at", AK_ANY, false, false },                                             \
+    { "updated_at", AK_ANY, false, false },                                             \
+    { "revision_number", AK_ANY, false, false, .filter = true,                          \
+      .field = SF_REVISION_NUMBER, .field_kind = SV_INT }
+
 const struct attr_def *attrs_find(const struct resource_def *rd, const char *name);
 
 /* Checks and converts one resource object from a POST ('create') or PUT body, in

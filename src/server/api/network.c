@@ -23,10 +23,7 @@ static const struct attr_def network_attrs[] = {
     { "admin_state_up", AK_BOOL, true, true, .filter = true, .sort = true,
       .field = SF_ADMIN_STATE_UP, .field_kind = SV_INT },
     { "status", AK_ANY, false, false, .filter = true, .sort = true, .field = SF_STATUS },
-    { "tenant_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true,
-      .field = SF_PROJECT_ID },
-    { "project_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true,
-      .field = SF_PROJECT_ID },
+    ATTR_OWNER,
     { "shared", AK_BOOL, true, true, .filter = true, .field = SF_SHARED,
       .field_kind = SV_INT },
     { "mtu", AK_NON_NEGATIVE, true, true, .filter = true, .sort = true, .field = SF_MTU,
@@ -44,13 +41,7 @@ static const struct attr_def network_attrs[] = {
     { "availability_zones", AK_ANY, false, false },
     { "ipv4_address_scope", AK_ANY, false, false },
     { "ipv6_address_scope", AK_ANY, false, false },
-    { "description", AK_STRING, true, true, .max_len = 255, .filter = true,
-      .field = SF_DESCRIPTION },
-    { "tags", AK_ANY, false, false },
-    { "created_at", AK_ANY, false, false },
-    { "updated_at", AK_ANY, false, false },
-    { "revision_number", AK_ANY, false, false, .filter = true, .field = SF_REVISION_NUMBER,
-      .field_kind = SV_INT },
+    ATTRS_STANDARD,
 };
 
 const struct resource_def network_def = {
@@ -132,96 +123,21 @@ spec_from_item(const json_t *item, struct network_spec *spec, char **ret_hints)
 /* --- The resource's operations ---------------------------------------------------- */
 
 static int
-network_row(const struct network *n, void *aux)
-{
-    struct list_walk *walk = aux;
-
-    network_render(walk->w, n, &walk->lr->fields, walk->ctx);
-    list_walk_row(walk, n->std.id);
-    return 0;
-}
-
-static int
-network_list(struct store_conn *c, struct list_walk *walk)
-{
-    return store_network_foreach(c, &walk->lr->q, network_row, walk);
-}
-
-static int
-network_show_one(const struct op *op, const char *id, const struct field_set *fs,
-                 struct jsonw *w)
-{
-    struct network n;
-
-    if (core_network_get(op, id, &n)) {
-        return -1;
-    }
-    network_render(w, &n, fs, op->caller);
-    network_done(&n);
-    return 0;
-}
-
-/* Runs a create (id NULL) or an update of 'id' and renders the network. */
-static int
 network_write(const struct op *op, const char *id, const json_t *item,
-              int64_t expected_revision, struct jsonw *w)
+              int64_t expected_revision, void *ret)
 {
-    struct field_set all = { NULL, 0 };
     struct network_spec spec;
-    struct network n;
     char *hints;
     int r;
 
     spec_from_item(item, &spec, &hints);
-    r = id ? core_network_update(op, id, &spec, expected_revision, &n)
-           : core_network_create(op, &spec, &n);
+    r = id ? core_network_update(op, id, &spec, expected_revision, ret)
+           : core_network_create(op, &spec, ret);
     free(hints);
-    if (!r) {
-        network_render(w, &n, &all, op->caller);
-        network_done(&n);
-    }
     return r;
 }
 
-static int
-network_create_one(const struct op *op, const json_t *item, struct jsonw *w)
-{
-    return network_write(op, NULL, item, -1, w);
-}
+RESOURCE_OPS(network, struct network, network_def, store_network_foreach, core_network_get,
+             network_write, core_network_delete, network_render, network_done)
 
-static const struct resource_ops network_ops = {
-    &network_def, network_list, network_show_one, network_create_one, network_write,
-    core_network_delete,
-};
-
-/* --- Handlers ---------------------------------------------------------------------- */
-
-int
-networks_list(struct request *req, char *const args[])
-{
-    return api_resource_list(req, &network_ops);
-}
-
-int
-network_show(struct request *req, char *const args[])
-{
-    return api_resource_show(req, &network_ops, args[0]);
-}
-
-int
-networks_create(struct request *req, char *const args[])
-{
-    return api_resource_create(req, &network_ops);
-}
-
-int
-network_update(struct request *req, char *const args[])
-{
-    return api_resource_update(req, &network_ops, args[0]);
-}
-
-int
-network_delete(struct request *req, char *const args[])
-{
-    return api_resource_delete(req, &network_ops, args[0]);
-}
+RESOURCE_HANDLERS(networks, network, &network_ops)

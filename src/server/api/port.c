@@ -36,10 +36,7 @@ static const struct attr_def port_attrs[] = {
       .field = SF_DEVICE_ID },
     { "device_owner", AK_STRING, true, true, .max_len = 255, .filter = true, .sort = true,
       .field = SF_DEVICE_OWNER },
-    { "tenant_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true,
-      .field = SF_PROJECT_ID },
-    { "project_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true,
-      .field = SF_PROJECT_ID },
+    ATTR_OWNER,
     { "status", AK_ANY, false, false, .filter = true, .sort = true, .field = SF_STATUS },
     { "binding:host_id", AK_STRING, true, true, .max_len = 255, .filter = true,
       .field = SF_BINDING_HOST_ID, .null_is_empty = true },
@@ -47,13 +44,7 @@ static const struct attr_def port_attrs[] = {
     { "binding:profile", AK_DICT_OR_NULL, true, true },
     { "binding:vif_type", AK_ANY, false, false },
     { "binding:vif_details", AK_ANY, false, false },
-    { "description", AK_STRING, true, true, .max_len = 255, .filter = true,
-      .field = SF_DESCRIPTION },
-    { "tags", AK_ANY, false, false },
-    { "created_at", AK_ANY, false, false },
-    { "updated_at", AK_ANY, false, false },
-    { "revision_number", AK_ANY, false, false, .filter = true, .field = SF_REVISION_NUMBER,
-      .field_kind = SV_INT },
+    ATTRS_STANDARD,
 };
 
 const struct resource_def port_def = {
@@ -134,102 +125,28 @@ spec_from_item(const json_t *item, struct port_spec *spec, struct fixed_ip_spec 
 
 /* --- The resource's operations ---------------------------------------------------- */
 
-static int
-port_row(const struct port *p, void *aux)
-{
-    struct list_walk *walk = aux;
-
-    port_render(walk->w, p, &walk->lr->fields, walk->ctx);
-    list_walk_row(walk, p->std.id);
-    return 0;
-}
-
-static int
-port_list(struct store_conn *c, struct list_walk *walk)
-{
-    return store_port_foreach(c, &walk->lr->q, port_row, walk);
-}
-
-static int
-port_show_one(const struct op *op, const char *id, const struct field_set *fs,
-              struct jsonw *w)
-{
-    struct port p;
-
-    if (core_port_get(op, id, &p)) {
-        return -1;
-    }
-    port_render(w, &p, fs, op->caller);
-    port_done(&p);
-    return 0;
-}
-
-/* Runs a create (id NULL) or an update of 'id' and renders the port as stored (its
- * fixed_ips in allocation order). */
+/* The port is read back as stored: its fixed_ips in allocation order. */
 static int
 port_write(const struct op *op, const char *id, const json_t *item, int64_t expected_revision,
-           struct jsonw *w)
+           void *ret)
 {
-    struct field_set all = { NULL, 0 };
     struct fixed_ip_spec *ips;
     struct port_spec spec;
     char *profile, new_id[ID_LEN];
-    struct port p;
     int r;
 
     spec_from_item(item, &spec, &ips, &profile);
-    r = id ? core_port_update(op, id, &spec, expected_revision, &p)
+    r = id ? core_port_update(op, id, &spec, expected_revision, ret)
            : core_port_create(op, &spec, new_id);
     free(ips);
     free(profile);
-    if (!r && !id && (r = store_port_get(op->c, new_id, NULL, &p))) {
+    if (!r && !id && (r = store_port_get(op->c, new_id, NULL, ret))) {
         return core_internal(op, r);
-    }
-    if (!r) {
-        port_render(w, &p, &all, op->caller);
-        port_done(&p);
     }
     return r;
 }
 
-static int
-port_create_one(const struct op *op, const json_t *item, struct jsonw *w)
-{
-    return port_write(op, NULL, item, -1, w);
-}
+RESOURCE_OPS(port, struct port, port_def, store_port_foreach, core_port_get,
+             port_write, core_port_delete, port_render, port_done)
 
-static const struct resource_ops port_ops = {
-    &port_def, port_list, port_show_one, port_create_one, port_write, core_port_delete,
-};
-
-/* --- Handlers ---------------------------------------------------------------------- */
-
-int
-ports_list(struct request *req, char *const args[])
-{
-    return api_resource_list(req, &port_ops);
-}
-
-int
-port_show(struct request *req, char *const args[])
-{
-    return api_resource_show(req, &port_ops, args[0]);
-}
-
-int
-ports_create(struct request *req, char *const args[])
-{
-    return api_resource_create(req, &port_ops);
-}
-
-int
-port_update(struct request *req, char *const args[])
-{
-    return api_resource_update(req, &port_ops, args[0]);
-}
-
-int
-port_delete(struct request *req, char *const args[])
-{
-    return api_resource_delete(req, &port_ops, args[0]);
-}
+RESOURCE_HANDLERS(ports, port, &port_ops)

@@ -9,10 +9,12 @@
 #include "store/store.h"
 #include "util.h"
 
-void
-list_walk_row(struct list_walk *walk, const char *id)
+int
+list_walk_row(struct list_walk *walk, const void *obj, const char *id)
 {
+    walk->ops->render(walk->w, obj, &walk->lr->fields, walk->ctx);
     listing_note_item(walk->lr, id);
+    return 0;
 }
 
 void
@@ -22,13 +24,6 @@ api_begin_list(struct request *req, struct jsonw *w, const char *key)
     jsonw_object_begin(w);
     jsonw_key(w, key);
     jsonw_array_begin(w);
-}
-
-void
-api_end_list(struct jsonw *w)
-{
-    jsonw_array_end(w);
-    jsonw_object_end(w);
 }
 
 /* "<Title> <id> could not be found." */
@@ -51,7 +46,7 @@ api_resource_list(struct request *req, const struct resource_ops *ops)
         return -1;
     }
     api_begin_list(req, &w, def->plural);
-    struct list_walk walk = { &w, &lr, &req->ctx };
+    struct list_walk walk = { ops, &w, &lr, &req->ctx };
     r = ops->list(c, &walk);
     if (r) {
         r == -ENOENT ? not_found(req, def, lr.q.marker) : api_fail_internal(req, r);
@@ -63,6 +58,22 @@ api_resource_list(struct request *req, const struct resource_ops *ops)
     jsonw_object_end(&w);
     listing_done(&lr);
     return 0;
+}
+
+/* Reads (id, no item) or writes one resource with 'ops' and renders it with 'fs'. */
+static int
+one(const struct op *op, const struct resource_ops *ops, const char *id, const json_t *item,
+    int64_t expected_revision, const struct field_set *fs, struct jsonw *w)
+{
+    void *obj = xcalloc(1, ops->size);
+    int r = item ? ops->write(op, id, item, expected_revision, obj) : ops->get(op, id, obj);
+
+    if (!r) {
+        ops->render(w, obj, fs, op->caller);
+        ops->done(obj);
+    }
+    free(obj);
+    return r;
 }
 
 int
@@ -82,7 +93,7 @@ api_resource_show(struct request *req, const struct resource_ops *ops, const cha
     api_begin(req, 200, &w);
     jsonw_object_begin(&w);
     jsonw_key(&w, ops->def->singular);
-    r = ops->show(&op, id, &fs, &w);
+    r = one(&op, ops, id, NULL, -1, &fs, &w);
     jsonw_object_end(&w);
     fields_done(&fs);
     return r ? api_fail_with(req, &err) : 0;
@@ -107,6 +118,7 @@ api_resource_create(struct request *req, const struct resource_ops *ops)
     struct store_conn *c = api_conn(req);
     struct api_error err;
     struct op op = { req->app, &req->ctx, c, &err };
+    struct field_set all = { NULL, 0 };
     json_t *items, *item;
     struct jsonw w;
     size_t i;
@@ -130,7 +142,7 @@ api_resource_create(struct request *req, const struct resource_ops *ops)
         jsonw_array_begin(&w);
     }
     json_array_foreach (items, i, item) {
-        r = ops->create(&op, item, &w);
+        r = one(&op, ops, NULL, item, -1, &all, &w);
         if (r) {
             break;
         }
@@ -149,6 +161,7 @@ api_resource_update(struct request *req, const struct resource_ops *ops, const c
     struct store_conn *c = api_conn(req);
     struct api_error err;
     struct op op = { req->app, &req->ctx, c, &err };
+    struct field_set all = { NULL, 0 };
     json_t *items;
     struct jsonw w;
     int64_t if_match;
@@ -170,7 +183,7 @@ api_resource_update(struct request *req, const struct resource_ops *ops, const c
     api_begin(req, 200, &w);
     jsonw_object_begin(&w);
     jsonw_key(&w, ops->def->singular);
-    r = ops->update(&op, id, json_array_get(items, 0), if_match, &w);
+    r = one(&op, ops, id, json_array_get(items, 0), if_match, &all, &w);
     jsonw_object_end(&w);
     json_decref(items);
     return finish(req, c, r, &err);

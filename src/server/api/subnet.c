@@ -34,10 +34,7 @@ static const struct attr_def subnet_attrs[] = {
     { "allocation_pools", AK_POOLS, true, true },
     { "dns_nameservers", AK_NAMESERVERS, true, true },
     { "host_routes", AK_HOSTROUTES, true, true },
-    { "tenant_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true,
-      .field = SF_PROJECT_ID },
-    { "project_id", AK_STRING, true, false, .max_len = 255, .filter = true, .sort = true,
-      .field = SF_PROJECT_ID },
+    ATTR_OWNER,
     { "enable_dhcp", AK_BOOL, true, true, .filter = true, .sort = true,
       .field = SF_ENABLE_DHCP, .field_kind = SV_INT },
     { "ipv6_ra_mode", AK_VALUES_OR_NULL, true, false, .values = ipv6_modes, .filter = true,
@@ -47,13 +44,7 @@ static const struct attr_def subnet_attrs[] = {
     { "shared", AK_ANY, false, false, .filter = true, .field = SF_SUBNET_SHARED,
       .field_kind = SV_INT },
     { "service_types", AK_EMPTY_LIST, true, true },
-    { "description", AK_STRING, true, true, .max_len = 255, .filter = true,
-      .field = SF_DESCRIPTION },
-    { "tags", AK_ANY, false, false },
-    { "created_at", AK_ANY, false, false },
-    { "updated_at", AK_ANY, false, false },
-    { "revision_number", AK_ANY, false, false, .filter = true, .field = SF_REVISION_NUMBER,
-      .field_kind = SV_INT },
+    ATTRS_STANDARD,
 };
 
 const struct resource_def subnet_def = {
@@ -66,7 +57,8 @@ const struct resource_def subnet_def = {
 };
 
 static void
-subnet_render(struct jsonw *w, const struct subnet *s, const struct field_set *fs)
+subnet_render(struct jsonw *w, const struct subnet *s, const struct field_set *fs,
+              const struct context *ctx)
 {
     jsonw_object_begin(w);
     api_kv_str(w, fs, "id", s->std.id);
@@ -160,96 +152,21 @@ spec_from_item(const json_t *item, struct subnet_spec *spec, struct spec_arrays 
 /* --- The resource's operations ---------------------------------------------------- */
 
 static int
-subnet_row(const struct subnet *sn, void *aux)
-{
-    struct list_walk *walk = aux;
-
-    subnet_render(walk->w, sn, &walk->lr->fields);
-    list_walk_row(walk, sn->std.id);
-    return 0;
-}
-
-static int
-subnet_list(struct store_conn *c, struct list_walk *walk)
-{
-    return store_subnet_foreach(c, &walk->lr->q, subnet_row, walk);
-}
-
-static int
-subnet_show_one(const struct op *op, const char *id, const struct field_set *fs,
-                struct jsonw *w)
-{
-    struct subnet sn;
-
-    if (core_subnet_get(op, id, &sn)) {
-        return -1;
-    }
-    subnet_render(w, &sn, fs);
-    subnet_done(&sn);
-    return 0;
-}
-
-/* Runs a create (id NULL) or an update of 'id' and renders the subnet. */
-static int
 subnet_write(const struct op *op, const char *id, const json_t *item,
-             int64_t expected_revision, struct jsonw *w)
+             int64_t expected_revision, void *ret)
 {
-    struct field_set all = { NULL, 0 };
     struct spec_arrays arrays;
     struct subnet_spec spec;
-    struct subnet sn;
     int r;
 
     spec_from_item(item, &spec, &arrays);
-    r = id ? core_subnet_update(op, id, &spec, expected_revision, &sn)
-           : core_subnet_create(op, &spec, &sn);
+    r = id ? core_subnet_update(op, id, &spec, expected_revision, ret)
+           : core_subnet_create(op, &spec, ret);
     spec_arrays_done(&arrays);
-    if (!r) {
-        subnet_render(w, &sn, &all);
-        subnet_done(&sn);
-    }
     return r;
 }
 
-static int
-subnet_create_one(const struct op *op, const json_t *item, struct jsonw *w)
-{
-    return subnet_write(op, NULL, item, -1, w);
-}
+RESOURCE_OPS(subnet, struct subnet, subnet_def, store_subnet_foreach, core_subnet_get,
+             subnet_write, core_subnet_delete, subnet_render, subnet_done)
 
-static const struct resource_ops subnet_ops = {
-    &subnet_def, subnet_list, subnet_show_one, subnet_create_one, subnet_write,
-    core_subnet_delete,
-};
-
-/* --- Handlers ---------------------------------------------------------------------- */
-
-int
-subnets_list(struct request *req, char *const args[])
-{
-    return api_resource_list(req, &subnet_ops);
-}
-
-int
-subnet_show(struct request *req, char *const args[])
-{
-    return api_resource_show(req, &subnet_ops, args[0]);
-}
-
-int
-subnets_create(struct request *req, char *const args[])
-{
-    return api_resource_create(req, &subnet_ops);
-}
-
-int
-subnet_update(struct request *req, char *const args[])
-{
-    return api_resource_update(req, &subnet_ops, args[0]);
-}
-
-int
-subnet_delete(struct request *req, char *const args[])
-{
-    return api_resource_delete(req, &subnet_ops, args[0]);
-}
+RESOURCE_HANDLERS(subnets, subnet, &subnet_ops)

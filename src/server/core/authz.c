@@ -1,6 +1,7 @@
 /* Authorization and ownership checks shared by the core's resources; see core.h. */
 #include "core.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,33 @@ core_authorize_on_network(const struct op *op, enum policy_resource res,
     t.shared = net.shared;
     r = core_authorize(op, res, action, &t);
     network_done(&net);
+    return r;
+}
+
+int
+core_network_for_child(const struct op *op, enum policy_resource res, const char *network_id,
+                       const char *owner, struct network *ret)
+{
+    const struct context *ctx = op->caller;
+    int r = store_network_get(op->c, network_id, context_visible_to(ctx), ret);
+
+    if (r) {
+        return r == -ENOENT ? api_error_set(op->err, API_ERR_NETWORK_NOT_FOUND,
+                                            "Network %s could not be found.", network_id)
+                            : core_internal(op, r);
+    }
+    if (!ctx->is_admin && !ret->shared && !STREQ(ret->std.project_id, ctx->project_id)) {
+        r = api_error_set(op->err, API_ERR_HTTP_FORBIDDEN,
+                          "Tenant %s not allowed to create %s on this network",
+                          ctx->project_id, res == POLICY_PORT ? "port" : "subnet");
+    } else {
+        r = core_authorize(op, res, POLICY_CREATE, &(struct policy_target) {
+                               .project_id = owner, .net_project_id = ret->std.project_id,
+                               .shared = ret->shared });
+    }
+    if (r) {
+        network_done(ret);
+    }
     return r;
 }
 

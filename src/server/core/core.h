@@ -50,6 +50,11 @@ int core_authorize(const struct op *op, enum policy_resource res, enum policy_ac
 int core_authorize_on_network(const struct op *op, enum policy_resource res,
                               enum policy_action action, const char *project_id,
                               const char *network_id);
+/* The network 'network_id' that a new subnet or port ('res') of 'owner' goes on, as the
+ * caller may use it: visible, the caller's or shared (else HTTPForbidden), and the
+ * create rule allows it.  '*ret' is filled on success only. */
+int core_network_for_child(const struct op *op, enum policy_resource res,
+                           const char *network_id, const char *owner, struct network *ret);
 /* The owner of a new resource: 'asked' (may be NULL), else the caller's project.  Only
  * admins may name another project. */
 int core_owner(const struct op *op, const char *asked, const char **ret);

@@ -5,15 +5,22 @@
 #include <stdio.h>
 #include <string.h>
 
+static int
+error_vset(struct api_error *err, enum api_err kind, const char *fmt, va_list ap)
+{
+    err->kind = kind;
+    err->errnum = 0;
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    return -1;
+}
+
 int
 api_error_set(struct api_error *err, enum api_err kind, const char *fmt, ...)
 {
     va_list ap;
 
-    err->kind = kind;
-    err->errnum = 0;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    error_vset(err, kind, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -23,10 +30,8 @@ api_error_invalid(struct api_error *err, const char *fmt, ...)
 {
     va_list ap;
 
-    err->kind = API_ERR_INVALID_INPUT;
-    err->errnum = 0;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    error_vset(err, API_ERR_INVALID_INPUT, fmt, ap);
     va_end(ap);
     return -1;
 }

@@ -467,33 +467,21 @@ insert_with_mac(const struct op *op, const char *given, struct port *p)
 
 /* --- Create ---------------------------------------------------------------------- */
 
-/* The network a new port goes on, as the caller may use it. */
+/* The network a new port goes on, as the caller may use it, and its segment. */
 static int
 network_for_port(const struct op *op, const struct port_spec *spec, const char *owner,
                  struct segment *ret)
 {
-    const struct context *ctx = op->caller;
     struct network net;
-    int r = store_network_get(op->c, spec->network_id, context_visible_to(ctx), &net);
+    int r;
 
-    if (r) {
-        return r == -ENOENT ? api_error_set(op->err, API_ERR_NETWORK_NOT_FOUND,
-                                            "Network %s could not be found.", spec->network_id)
-                            : core_internal(op, r);
+    if (core_network_for_child(op, POLICY_PORT, spec->network_id, owner, &net)) {
+        return -1;
     }
-    if (!ctx->is_admin && !net.shared && !STREQ(net.std.project_id, ctx->project_id)) {
-        network_done(&net);
-        return api_error_set(op->err, API_ERR_HTTP_FORBIDDEN,
-                             "Tenant %s not allowed to create port on this network",
-                             ctx->project_id);
-    }
-    r = core_authorize(op, POLICY_PORT, POLICY_CREATE, &(struct policy_target) {
-                           .project_id = owner, .net_project_id = net.std.project_id,
-                           .shared = net.shared })
-        || check_port_policy(op, spec, &net, true);
+    r = check_port_policy(op, spec, &net, true);
     *ret = net.segment;
     network_done(&net);
-    return r ? -1 : 0;
+    return r;
 }
 
 int

@@ -215,26 +215,13 @@ check_overlap(const struct op *op, const char *network_id, const struct cidr *ci
 static int
 check_network(const struct op *op, const struct subnet_spec *spec, const char *owner)
 {
-    const struct context *ctx = op->caller;
     struct network net;
-    int r = store_network_get(op->c, spec->network_id, context_visible_to(ctx), &net);
 
-    if (r) {
-        return r == -ENOENT ? api_error_set(op->err, API_ERR_NETWORK_NOT_FOUND,
-                                            "Network %s could not be found.", spec->network_id)
-                            : core_internal(op, r);
+    if (core_network_for_child(op, POLICY_SUBNET, spec->network_id, owner, &net)) {
+        return -1;
     }
-    if (!ctx->is_admin && !net.shared && !STREQ(net.std.project_id, ctx->project_id)) {
-        network_done(&net);
-        return api_error_set(op->err, API_ERR_HTTP_FORBIDDEN,
-                             "Tenant %s not allowed to create subnet on this network",
-                             ctx->project_id);
-    }
-    r = core_authorize(op, POLICY_SUBNET, POLICY_CREATE, &(struct policy_target) {
-                           .project_id = owner, .net_project_id = net.std.project_id,
-                           .shared = net.shared });
     network_done(&net);
-    return r;
+    return 0;
 }
 
 /* --- Side effects ------------------------------------------------------------------ */
