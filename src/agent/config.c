@@ -34,17 +34,12 @@ static int
 parse_mappings(struct agent_config *cfg, struct buf *error)
 {
     const char *p = cfg->physical_interface_mappings;
+    char *item;
 
-    while (p && *p) {
-        size_t len = strcspn(p, ",");
-        char *item = xstrndup(p, len);
+    while ((item = conf_list_next(&p))) {
         char *colon = strchr(item, ':');
-        char *phys = item, *iface;
+        char *phys = item + strspn(item, " "), *iface;
 
-        p += len + (p[len] == ',');
-        while (*phys == ' ') {
-            phys++;
-        }
         if (!*phys) {
             free(item);
             continue;

@@ -48,16 +48,12 @@ static int
 parse_dns_servers(struct dhcp_config *cfg, struct buf *error)
 {
     const char *p = cfg->dnsmasq_dns_servers;
+    char *item;
 
-    while (p && *p) {
-        size_t len = strcspn(p, ",");
-        char *item = xstrndup(p, len);
-        char *s = item;
+    while ((item = conf_list_next(&p))) {
+        char *s = item + strspn(item, " ");
         struct ip_addr a;
-        p += len + (p[len] == ',');
-        while (*s == ' ') {
-            s++;
-        }
+
         s[strcspn(s, " ")] = '\0';
         if (!*s) {
             free(item);

@@ -297,6 +297,21 @@ conf_free(const struct conf_option *table, size_t n, void *cfg)
     }
 }
 
+char *
+conf_list_next(const char **p)
+{
+    size_t len;
+    char *item;
+
+    if (!*p || !**p) {
+        return NULL;
+    }
+    len = strcspn(*p, ",");
+    item = xstrndup(*p, len);
+    *p += len + ((*p)[len] == ',');
+    return item;
+}
+
 void
 conf_default_host(char **host)
 {

@@ -57,6 +57,10 @@ void conf_free(const struct conf_option *table, size_t n, void *cfg);
  * default for [DEFAULT] host. */
 void conf_default_host(char **host);
 
+/* The next item of the comma-separated list at '*p' (an owned copy, blanks and all),
+ * with '*p' moved past it; NULL at the end of the list (or when '*p' is NULL). */
+char *conf_list_next(const char **p);
+
 /* Parses an oslo-style boolean. Returns 0 or -EINVAL. */
 int conf_parse_bool(const char *s, bool *ret);
 
