@@ -9,12 +9,9 @@
 #include "conf.h"
 #include "util.h"
 
-#define STR(sec, key, field, def) \
-    { sec, key, CONF_STR, offsetof(struct agent_config, field), def, 0, 0 }
-#define INT(sec, key, field, def, lo, hi) \
-    { sec, key, CONF_INT, offsetof(struct agent_config, field), def, lo, hi }
-#define BOOL(sec, key, field, def) \
-    { sec, key, CONF_BOOL, offsetof(struct agent_config, field), def, 0, 0 }
+#define STR(...) CONF_OPT_STR(struct agent_config, __VA_ARGS__)
+#define INT(...) CONF_OPT_INT(struct agent_config, __VA_ARGS__)
+#define BOOL(...) CONF_OPT_BOOL(struct agent_config, __VA_ARGS__)
 
 static const struct conf_option agent_options[] = {
     STR("DEFAULT", "host", host, NULL),
@@ -37,17 +34,12 @@ static int
 parse_mappings(struct agent_config *cfg, struct buf *error)
 {
     const char *p = cfg->physical_interface_mappings;
+    char *item;
 
-    while (p && *p) {
-        size_t len = strcspn(p, ",");
-        char *item = xstrndup(p, len);
+    while ((item = conf_list_next(&p))) {
         char *colon = strchr(item, ':');
-        char *phys = item, *iface;
+        char *phys = item + strspn(item, " "), *iface;
 
-        p += len + (p[len] == ',');
-        while (*phys == ' ') {
-            phys++;
-        }
         if (!*phys) {
             free(item);
             continue;
@@ -87,9 +79,8 @@ agent_config_load(struct agent_config *cfg, char *const *files, size_t n_files, 
 {
     int r;
 
-    memset(cfg, 0, sizeof *cfg);
-    conf_set_defaults(agent_options, ARRAY_SIZE(agent_options), cfg);
-    r = conf_load(agent_options, ARRAY_SIZE(agent_options), cfg, files, n_files, warnings, error);
+    r = conf_load(agent_options, ARRAY_SIZE(agent_options), cfg, sizeof *cfg, files, n_files,
+                  warnings, error);
     if (r) {
         return r;
     }

@@ -27,8 +27,7 @@ keep_addr(const struct nl_addr *a, void *aux)
 {
     struct ip_config *ip = aux;
 
-    ip->addrs = array_grow(ip->addrs, ip->n_addrs, &ip->cap_addrs, sizeof *ip->addrs);
-    ip->addrs[ip->n_addrs++] = *a;
+    ip->addrs = array_append(ip->addrs, &ip->n_addrs, &ip->cap_addrs, a, sizeof *a);
 }
 
 static void
@@ -36,8 +35,7 @@ keep_route(const struct nl_route *r, void *aux)
 {
     struct ip_config *ip = aux;
 
-    ip->routes = array_grow(ip->routes, ip->n_routes, &ip->cap_routes, sizeof *ip->routes);
-    ip->routes[ip->n_routes++] = *r;
+    ip->routes = array_append(ip->routes, &ip->n_routes, &ip->cap_routes, r, sizeof *r);
 }
 
 /* Moves the addresses of 'from' (and the gateway routes through it) to 'to', as
@@ -293,8 +291,7 @@ fdb_present(const struct nl_fdb *f, void *aux)
 {
     struct fdb_list *l = aux;
 
-    l->items = array_grow(l->items, l->n, &l->cap, sizeof *l->items);
-    l->items[l->n++] = *f;
+    l->items = array_append(l->items, &l->n, &l->cap, f, sizeof *f);
 }
 
 int

@@ -91,8 +91,7 @@ wire_vxlan_name(int64_t vni, char out[IFNAMSIZ])
 void
 wire_kernel_add(struct wire_kernel *k, const struct nl_link *link)
 {
-    k->links = array_grow(k->links, k->n, &k->cap, sizeof *k->links);
-    k->links[k->n++] = *link;
+    k->links = array_append(k->links, &k->n, &k->cap, link, sizeof *link);
 }
 
 const struct nl_link *

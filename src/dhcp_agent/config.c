@@ -10,12 +10,9 @@
 #include "ip.h"
 #include "util.h"
 
-#define STR(sec, key, field, def) \
-    { sec, key, CONF_STR, offsetof(struct dhcp_config, field), def, 0, 0 }
-#define INT(sec, key, field, def, lo, hi) \
-    { sec, key, CONF_INT, offsetof(struct dhcp_config, field), def, lo, hi }
-#define BOOL(sec, key, field, def) \
-    { sec, key, CONF_BOOL, offsetof(struct dhcp_config, field), def, 0, 0 }
+#define STR(...) CONF_OPT_STR(struct dhcp_config, __VA_ARGS__)
+#define INT(...) CONF_OPT_INT(struct dhcp_config, __VA_ARGS__)
+#define BOOL(...) CONF_OPT_BOOL(struct dhcp_config, __VA_ARGS__)
 
 static const struct conf_option dhcp_options[] = {
     STR("DEFAULT", "host", host, NULL),
@@ -51,16 +48,12 @@ static int
 parse_dns_servers(struct dhcp_config *cfg, struct buf *error)
 {
     const char *p = cfg->dnsmasq_dns_servers;
+    char *item;
 
-    while (p && *p) {
-        size_t len = strcspn(p, ",");
-        char *item = xstrndup(p, len);
-        char *s = item;
+    while ((item = conf_list_next(&p))) {
+        char *s = item + strspn(item, " ");
         struct ip_addr a;
-        p += len + (p[len] == ',');
-        while (*s == ' ') {
-            s++;
-        }
+
         s[strcspn(s, " ")] = '\0';
         if (!*s) {
             free(item);
@@ -84,9 +77,8 @@ dhcp_config_load(struct dhcp_config *cfg, char *const *files, size_t n_files,
 {
     int r;
 
-    memset(cfg, 0, sizeof *cfg);
-    conf_set_defaults(dhcp_options, ARRAY_SIZE(dhcp_options), cfg);
-    r = conf_load(dhcp_options, ARRAY_SIZE(dhcp_options), cfg, files, n_files, warnings, error);
+    r = conf_load(dhcp_options, ARRAY_SIZE(dhcp_options), cfg, sizeof *cfg, files, n_files,
+                  warnings, error);
     if (r) {
         return r;
     }

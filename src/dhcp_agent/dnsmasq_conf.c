@@ -309,42 +309,73 @@ dnsmasq_argv(const json_t *info, const struct dnsmasq_settings *s, struct strv *
 
 /* --- hosts and addn_hosts -------------------------------------------------------- */
 
-void
-dnsmasq_hosts(const json_t *info, const struct dnsmasq_settings *s, struct buf *host,
-              struct buf *addn_hosts)
+/* A fixed IP of a port DHCP serves (port_wanted(), a well-formed MAC): a line of the
+ * hosts, addn_hosts and leases files. */
+struct port_ip {
+    const char *mac;
+    struct sub sub;             /* ok=false: the subnet is not in 'info'. */
+    struct ip_addr addr;
+    char ip[IP_STRLEN];         /* 'addr', canonical. */
+};
+
+/* Calls 'fn' for each fixed IP, in order, of the ports of 'info' that DHCP serves
+ * (addresses that do not parse are skipped). */
+static void
+each_port_ip(const json_t *info, void (*fn)(const struct port_ip *, void *aux), void *aux)
 {
     const json_t *port, *f;
     size_t i, j;
 
     json_array_foreach (json_object_get(info, "ports"), i, port) {
-        const char *mac = mac_of(port);
-        if (!mac || !port_wanted(port)) {
+        struct port_ip pi = { .mac = mac_of(port) };
+        if (!pi.mac || !port_wanted(port)) {
             continue;
         }
         json_array_foreach (json_object_get(port, "fixed_ips"), j, f) {
-            struct sub sub = find_sub(info, str_of(f, "subnet_id"));
-            char ip[IP_STRLEN], name[64], fqdn[320];
-            struct ip_addr a;
-            if (!addr_text(str_of(f, "ip_address"), &a, ip)) {
-                continue;
-            }
-            host_names(ip, s, name, sizeof name, fqdn, sizeof fqdn);
-            buf_printf(addn_hosts, "%s\t%s %s\n", ip, fqdn, name);
-            if (!sub.ok || !sub.dhcp || sub.ip_version != (a.family == 4 ? 4 : 6)) {
-                continue;
-            }
-            if (a.family == 6) {
-                /* SLAAC and stateless addresses are not handed out by DHCP. */
-                if (sub.addr_mode && (STREQ(sub.addr_mode, "slaac")
-                                      || STREQ(sub.addr_mode, "dhcpv6-stateless"))) {
-                    continue;
-                }
-                buf_printf(host, "%s,tag:dhcpv6,%s,[%s]\n", mac, fqdn, ip);
-            } else {
-                buf_printf(host, "%s,%s,%s\n", mac, fqdn, ip);
+            if (addr_text(str_of(f, "ip_address"), &pi.addr, pi.ip)) {
+                pi.sub = find_sub(info, str_of(f, "subnet_id"));
+                fn(&pi, aux);
             }
         }
     }
+}
+
+struct hosts_files {
+    const struct dnsmasq_settings *s;
+    struct buf *host, *addn_hosts;
+};
+
+static void
+hosts_lines(const struct port_ip *pi, void *files_)
+{
+    const struct hosts_files *files = files_;
+    const struct sub *sub = &pi->sub;
+    char name[64], fqdn[320];
+
+    host_names(pi->ip, files->s, name, sizeof name, fqdn, sizeof fqdn);
+    buf_printf(files->addn_hosts, "%s\t%s %s\n", pi->ip, fqdn, name);
+    if (!sub->ok || !sub->dhcp || sub->ip_version != (pi->addr.family == 4 ? 4 : 6)) {
+        return;
+    }
+    if (pi->addr.family == 6) {
+        /* SLAAC and stateless addresses are not handed out by DHCP. */
+        if (sub->addr_mode && (STREQ(sub->addr_mode, "slaac")
+                               || STREQ(sub->addr_mode, "dhcpv6-stateless"))) {
+            return;
+        }
+        buf_printf(files->host, "%s,tag:dhcpv6,%s,[%s]\n", pi->mac, fqdn, pi->ip);
+    } else {
+        buf_printf(files->host, "%s,%s,%s\n", pi->mac, fqdn, pi->ip);
+    }
+}
+
+void
+dnsmasq_hosts(const json_t *info, const struct dnsmasq_settings *s, struct buf *host,
+              struct buf *addn_hosts)
+{
+    struct hosts_files files = { s, host, addn_hosts };
+
+    each_port_ip(info, hosts_lines, &files);
 }
 
 /* --- opts ------------------------------------------------------------------------ */
@@ -534,28 +565,29 @@ dnsmasq_opts(const json_t *info, const struct dnsmasq_settings *s, struct buf *r
 
 /* --- leases ---------------------------------------------------------------------- */
 
+struct leases_file {
+    long long expiry;           /* 0: infinite. */
+    struct buf *out;
+};
+
+static void
+lease_line(const struct port_ip *pi, void *file_)
+{
+    const struct leases_file *file = file_;
+
+    if (pi->addr.family == 4 && pi->sub.ok && pi->sub.dhcp && pi->sub.ip_version == 4) {
+        buf_printf(file->out, "%lld %s %s * *\n", file->expiry, pi->mac, pi->ip);
+    }
+}
+
 void
 dnsmasq_leases(const json_t *info, const struct dnsmasq_settings *s, time_t now,
                struct buf *ret)
 {
-    long long expiry = s->lease_duration == -1 ? 0 : (long long) now + s->lease_duration;
-    const json_t *port, *f;
-    size_t i, j;
+    struct leases_file file = {
+        .expiry = s->lease_duration == -1 ? 0 : (long long) now + s->lease_duration,
+        .out = ret,
+    };
 
-    json_array_foreach (json_object_get(info, "ports"), i, port) {
-        const char *mac = mac_of(port);
-        if (!mac || !port_wanted(port)) {
-            continue;
-        }
-        json_array_foreach (json_object_get(port, "fixed_ips"), j, f) {
-            struct sub sub = find_sub(info, str_of(f, "subnet_id"));
-            char ip[IP_STRLEN];
-            struct ip_addr a;
-            if (!addr_text(str_of(f, "ip_address"), &a, ip) || a.family != 4 || !sub.ok
-                || !sub.dhcp || sub.ip_version != 4) {
-                continue;
-            }
-            buf_printf(ret, "%lld %s %s * *\n", expiry, mac, ip);
-        }
-    }
+    each_port_ip(info, lease_line, &file);
 }

@@ -6,7 +6,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
-#include <string.h>
 #include <sys/signalfd.h>
 
 #include "agent_proto.h"
@@ -53,16 +52,6 @@ agent_parse_args(int argc, char **argv, const char *usage, char **files, size_t 
     return -1;
 }
 
-void
-agent_log_warnings(const struct buf *warnings)
-{
-    for (const char *p = warnings->data ? (const char *) warnings->data : ""; *p;) {
-        size_t len = strcspn(p, "\n");
-        log_warn("%.*s", (int) len, p);
-        p += len + (p[len] == '\n');
-    }
-}
-
 int
 agent_main(int argc, char **argv, const struct agent_program *program)
 {
@@ -80,7 +69,7 @@ agent_main(int argc, char **argv, const struct agent_program *program)
         fprintf(stderr, "%s: %s\n", program->name, buf_cstr(&error));
     } else {
         log_set_level(debug || *program->debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-        agent_log_warnings(&warnings);
+        log_warn_lines(buf_cstr(&warnings));
         status = program->run();
     }
     program->done();

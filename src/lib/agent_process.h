@@ -36,9 +36,6 @@ int agent_main(int argc, char **argv, const struct agent_program *program);
 int agent_parse_args(int argc, char **argv, const char *usage, char **files, size_t *n_files,
                      bool *debug);
 
-/* Logs each line of 'warnings' (the configuration's unknown options). */
-void agent_log_warnings(const struct buf *warnings);
-
 /* Blocks SIGTERM and SIGINT (for the returned signalfd) and ignores SIGPIPE; starts
  * libcurl, with TLS only when the server or Keystone is reached over https (TLS costs
  * about 4 MB of resident memory).  Returns the signalfd or -1. */

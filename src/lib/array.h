@@ -5,6 +5,7 @@
 #define NEUTRINO_ARRAY_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "util.h"
 
@@ -17,6 +18,17 @@ array_grow(void *items, size_t n, size_t *cap, size_t size)
         *cap = *cap ? 2 * *cap : 8;
         items = xrealloc(items, *cap * size);
     }
+    return items;
+}
+
+/* Appends a copy of 'elem' ('size' bytes) to the '*n' elements of 'items' and counts
+ * it; returns 'items', reallocated when it was full. */
+static inline void *
+array_append(void *items, size_t *n, size_t *cap, const void *elem, size_t size)
+{
+    items = array_grow(items, *n, cap, size);
+    memcpy((char *) items + *n * size, elem, size);
+    (*n)++;
     return items;
 }
 

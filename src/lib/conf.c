@@ -98,7 +98,7 @@ conf_store(const struct conf_option *o, void *cfg, const char *text, struct buf 
     return -EINVAL;
 }
 
-void
+static void
 conf_set_defaults(const struct conf_option *table, size_t n, void *cfg)
 {
     struct buf ignored = BUF_INITIALIZER;
@@ -224,12 +224,14 @@ conf_interpolate(const struct conf_reader *r, const struct conf_option *table, s
 }
 
 int
-conf_load(const struct conf_option *table, size_t n, void *cfg, char *const *files,
-          size_t n_files, struct buf *warnings, struct buf *error)
+conf_load(const struct conf_option *table, size_t n, void *cfg, size_t size,
+          char *const *files, size_t n_files, struct buf *warnings, struct buf *error)
 {
     struct conf_reader r = { .table = table, .n = n, .warnings = warnings };
     int ret = 0;
 
+    memset(cfg, 0, size);
+    conf_set_defaults(table, n, cfg);
     for (size_t f = 0; f < n_files && !ret; f++) {
         int line;
 
@@ -293,6 +295,21 @@ conf_free(const struct conf_option *table, size_t n, void *cfg)
             *p = NULL;
         }
     }
+}
+
+char *
+conf_list_next(const char **p)
+{
+    size_t len;
+    char *item;
+
+    if (!*p || !**p) {
+        return NULL;
+    }
+    len = strcspn(*p, ",");
+    item = xstrndup(*p, len);
+    *p += len + ((*p)[len] == ',');
+    return item;
 }
 
 void

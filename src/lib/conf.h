@@ -33,13 +33,21 @@ struct conf_option {
 /* The longest line Debian 12's inih reads whole; longer lines are refused. */
 #define CONF_MAX_LINE 199
 
-/* Sets every option of 'table' in 'cfg' to its default. */
-void conf_set_defaults(const struct conf_option *table, size_t n, void *cfg);
+/* Entries of a table for the config struct 'type', one per option, the value landing
+ * in its member 'field'.  A program's table names its struct once:
+ * #define STR(...) CONF_OPT_STR(struct my_config, __VA_ARGS__) */
+#define CONF_OPT_STR(type, sec, key, field, def) \
+    { sec, key, CONF_STR, offsetof(type, field), def, 0, 0 }
+#define CONF_OPT_INT(type, sec, key, field, def, lo, hi) \
+    { sec, key, CONF_INT, offsetof(type, field), def, lo, hi }
+#define CONF_OPT_BOOL(type, sec, key, field, def) \
+    { sec, key, CONF_BOOL, offsetof(type, field), def, 0, 0 }
 
-/* Reads 'files' in order into 'cfg' (which conf_set_defaults() prepared).  Warnings
- * (unknown options) are appended to 'warnings', one per line.  Returns 0, or a
- * negative errno with a message in 'error'. */
-int conf_load(const struct conf_option *table, size_t n, void *cfg,
+/* Fills 'cfg' (a struct of 'size' bytes): everything zero, every option of 'table' at
+ * its default, then 'files' read in order.  Warnings (unknown options) are appended to
+ * 'warnings', one per line.  Returns 0, or a negative errno with a message in 'error'
+ * (conf_free() 'cfg' either way). */
+int conf_load(const struct conf_option *table, size_t n, void *cfg, size_t size,
               char *const *files, size_t n_files, struct buf *warnings, struct buf *error);
 
 /* Frees the strings 'cfg' owns. */
@@ -48,6 +56,10 @@ void conf_free(const struct conf_option *table, size_t n, void *cfg);
 /* Sets '*host' (owned) to the machine's host name when it is NULL or empty: Neutron's
  * default for [DEFAULT] host. */
 void conf_default_host(char **host);
+
+/* The next item of the comma-separated list at '*p' (an owned copy, blanks and all),
+ * with '*p' moved past it; NULL at the end of the list (or when '*p' is NULL). */
+char *conf_list_next(const char **p);
 
 /* Parses an oslo-style boolean. Returns 0 or -EINVAL. */
 int conf_parse_bool(const char *s, bool *ret);

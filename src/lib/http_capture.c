@@ -1,8 +1,12 @@
 /* HTTP answer collection for libcurl (see http_capture.h). */
 #include "http_capture.h"
 
+#include <curl/curl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "util.h"
 
 void
 http_capture_init(struct http_capture *c, size_t max_body)
@@ -53,4 +57,41 @@ http_capture_header(char *data, size_t size, size_t n, void *capture)
         }
     }
     return len;
+}
+
+/* Adds "name: value" to 'hdrs' when 'value' is set. */
+static struct curl_slist *
+add_header(struct curl_slist *hdrs, const char *name, const char *value)
+{
+    if (value) {
+        char *h = xasprintf("%s: %s", name, value);
+        hdrs = curl_slist_append(hdrs, h);
+        free(h);
+    }
+    return hdrs;
+}
+
+struct curl_slist *
+http_capture_json_call(void *curl, const struct http_json_call *call, struct http_capture *c)
+{
+    struct curl_slist *hdrs = NULL;
+
+    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
+    hdrs = curl_slist_append(hdrs, "Accept: application/json");
+    hdrs = add_header(hdrs, "X-Auth-Token", call->auth_token);
+    hdrs = add_header(hdrs, "X-Subject-Token", call->subject_token);
+    curl_easy_setopt(curl, CURLOPT_URL, call->url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, call->method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, call->connect_timeout);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, call->timeout);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_capture_body);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, c);
+    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_capture_header);
+    curl_easy_setopt(curl, CURLOPT_HEADERDATA, c);
+    if (call->body) {
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, call->body);
+    }
+    return hdrs;
 }

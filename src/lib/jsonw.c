@@ -3,7 +3,6 @@
 
 #include <assert.h>
 #include <inttypes.h>
-#include <stdio.h>
 
 void
 jsonw_init(struct jsonw *w, struct buf *out)
@@ -92,21 +91,15 @@ jsonw_string(struct jsonw *w, const char *s)
 void
 jsonw_int(struct jsonw *w, int64_t v)
 {
-    char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
-
     jsonw_before_item(w);
-    buf_add(w->out, tmp, (size_t) n);
+    buf_printf(w->out, "%" PRId64, v);
 }
 
 void
 jsonw_uint(struct jsonw *w, uint64_t v)
 {
-    char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%" PRIu64, v);
-
     jsonw_before_item(w);
-    buf_add(w->out, tmp, (size_t) n);
+    buf_printf(w->out, "%" PRIu64, v);
 }
 
 void

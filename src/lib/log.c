@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -58,6 +59,16 @@ log_msg(enum log_level level, const char *module, const char *fmt, ...)
     }
     line[n++] = '\n';
     (void) !write(STDERR_FILENO, line, (size_t) n);
+}
+
+void
+log_lines(enum log_level level, const char *module, const char *text)
+{
+    for (const char *p = text; *p;) {
+        size_t len = strcspn(p, "\n");
+        log_msg(level, module, "%.*s", (int) len, p);
+        p += len + (p[len] == '\n');
+    }
 }
 
 bool

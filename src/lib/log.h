@@ -31,10 +31,13 @@ void log_msg(enum log_level level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Returns true if a line may be logged now at this call site. */
 bool log_ratelimit_pass(struct log_ratelimit *rl);
+/* Logs each line of 'text' (e.g. a configuration's warnings) as a line of its own. */
+void log_lines(enum log_level level, const char *module, const char *text);
 
 #define log_err(...) log_msg(LOG_LEVEL_ERR, log_module_, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_LEVEL_WARN, log_module_, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_LEVEL_INFO, log_module_, __VA_ARGS__)
+#define log_warn_lines(text) log_lines(LOG_LEVEL_WARN, log_module_, text)
 #define log_debug(...)                                                     \
     do {                                                                   \
         if (log_get_level() >= LOG_LEVEL_DEBUG) {                          \

@@ -111,13 +111,11 @@ netns_create(const char *name)
     /* Only this thread enters the new namespace, long enough to pin it by a mount. */
     if (unshare(CLONE_NEWNET)) {
         r = -errno;
+        close(home);
     } else {
         r = mount("/proc/thread-self/ns/net", path, "none", MS_BIND, NULL) ? -errno : 0;
-        if (setns(home, CLONE_NEWNET)) {
-            abort();    /* Later requests would land in the wrong namespace. */
-        }
+        netns_leave(home);
     }
-    close(home);
     if (r) {
         unlink(path);
         return r;
@@ -170,27 +168,44 @@ netns_foreach(const char *prefix, netns_cb *cb, void *aux)
 }
 
 int
-netns_socket(int netns_fd, int domain, int type, int protocol)
+netns_enter(int netns_fd)
 {
     int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    int fd;
 
     if (home < 0) {
         return -errno;
     }
     if (setns(netns_fd, CLONE_NEWNET)) {
-        fd = -errno;
+        int r = -errno;
         close(home);
-        return fd;
+        return r;
+    }
+    return home;
+}
+
+void
+netns_leave(int home)
+{
+    if (setns(home, CLONE_NEWNET)) {
+        abort();
+    }
+    close(home);
+}
+
+int
+netns_socket(int netns_fd, int domain, int type, int protocol)
+{
+    int home = netns_enter(netns_fd);
+    int fd;
+
+    if (home < 0) {
+        return home;
     }
     fd = socket(domain, type | SOCK_CLOEXEC, protocol);
     if (fd < 0) {
         fd = -errno;
     }
-    if (setns(home, CLONE_NEWNET)) {
-        abort();    /* Later requests would land in the wrong namespace. */
-    }
-    close(home);
+    netns_leave(home);
     return fd;
 }
 

@@ -22,6 +22,13 @@ int netns_delete(const char *name);
 typedef void netns_cb(const char *name, void *aux);
 void netns_foreach(const char *prefix, netns_cb *cb, void *aux);
 
+/* Moves the calling thread (only it) into the namespace 'netns_fd'.  Returns an fd of
+ * the namespace it was in, for netns_leave(), or -errno. */
+int netns_enter(int netns_fd);
+/* Moves the calling thread back into 'home' and closes it.  Aborts if it cannot: a
+ * thread left in the wrong namespace would misdirect every later request. */
+void netns_leave(int home);
+
 /* A socket(domain, type, protocol) in namespace 'netns_fd' (the calling thread moves
  * there and back).  The fd or -errno. */
 int netns_socket(int netns_fd, int domain, int type, int protocol);

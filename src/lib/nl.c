@@ -3,14 +3,12 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "netns.h"
 #include "util.h"
 
 /* Requests are small; answers of dumps come in chunks of this size at most. */
@@ -62,24 +61,15 @@ nl_open(struct nl **ret)
 int
 nl_open_netns(struct nl **ret, int netns_fd)
 {
-    int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    /* A socket stays in the namespace it was made in; only this thread moves. */
+    int home = netns_enter(netns_fd);
     int r;
 
     if (home < 0) {
-        return -errno;
-    }
-    /* A socket stays in the namespace it was made in; only this thread moves. */
-    if (setns(netns_fd, CLONE_NEWNET)) {
-        r = -errno;
-        close(home);
-        return r;
+        return home;
     }
     r = open_socket(ret, 0);
-    if (setns(home, CLONE_NEWNET)) {
-        /* Staying in the wrong namespace would misdirect every later request. */
-        abort();
-    }
-    close(home);
+    netns_leave(home);
     return r;
 }
 
@@ -169,31 +159,61 @@ new_request(char *buf, uint16_t type, uint16_t flags)
     return nlh;
 }
 
+/* A dump request of 'type' (every object, answered by 'cb') with a 'header_size'-byte
+ * header that starts, as those of links, addresses, routes and neighbours all do, with
+ * its address family. */
+static int
+dump(struct nl *nl, uint16_t type, size_t header_size, unsigned char family, mnl_cb_t cb,
+     void *aux)
+{
+    char buf[NL_BUF_SIZE];
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    unsigned char *header;
+
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    header = mnl_nlmsg_put_extra_header(nlh, header_size);
+    header[0] = family;
+    return transact(nl, nlh, cb, aux);
+}
+
+/* A message's attributes by type, as mnl_attr_parse() finds them; types above 'max'
+ * (a newer kernel's) are left out. */
+struct attr_table {
+    const struct nlattr **tb;
+    uint16_t max;
+};
+
+static int
+attr_into_table(const struct nlattr *attr, void *table_)
+{
+    const struct attr_table *table = table_;
+
+    if (mnl_attr_type_valid(attr, table->max) > 0) {
+        table->tb[mnl_attr_get_type(attr)] = attr;
+    }
+    return MNL_CB_OK;
+}
+
+/* Fills tb[0..max] with the attributes of 'nlh' that follow its 'header' bytes. */
+static bool
+parse_attrs(const struct nlmsghdr *nlh, size_t header, const struct nlattr **tb, uint16_t max)
+{
+    struct attr_table table = { tb, max };
+
+    return mnl_attr_parse(nlh, (unsigned int) header, attr_into_table, &table) >= 0;
+}
+
+/* Fills tb[0..max] with the attributes nested in 'nest'. */
+static bool
+parse_nested(const struct nlattr *nest, const struct nlattr **tb, uint16_t max)
+{
+    struct attr_table table = { tb, max };
+
+    return mnl_attr_parse_nested(nest, attr_into_table, &table) >= 0;
+}
+
 /* --- Links ----------------------------------------------------------------------- */
-
-static int
-link_attr(const struct nlattr *attr, void *data)
-{
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-
-    if (mnl_attr_type_valid(attr, IFLA_MAX) > 0) {
-        tb[type] = attr;
-    }
-    return MNL_CB_OK;
-}
-
-static int
-info_attr(const struct nlattr *attr, void *data)
-{
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-
-    if (mnl_attr_type_valid(attr, IFLA_INFO_MAX) > 0) {
-        tb[type] = attr;
-    }
-    return MNL_CB_OK;
-}
 
 static bool
 parse_link(const struct nlmsghdr *nlh, struct nl_link *ret)
@@ -202,7 +222,7 @@ parse_link(const struct nlmsghdr *nlh, struct nl_link *ret)
     const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
 
     memset(ret, 0, sizeof *ret);
-    if (mnl_attr_parse(nlh, sizeof *ifm, link_attr, tb) < 0 || !tb[IFLA_IFNAME]) {
+    if (!parse_attrs(nlh, sizeof *ifm, tb, IFLA_MAX) || !tb[IFLA_IFNAME]) {
         return false;
     }
     ret->ifindex = ifm->ifi_index;
@@ -219,7 +239,7 @@ parse_link(const struct nlmsghdr *nlh, struct nl_link *ret)
     }
     if (tb[IFLA_LINKINFO]) {
         const struct nlattr *info[IFLA_INFO_MAX + 1] = { 0 };
-        if (mnl_attr_parse_nested(tb[IFLA_LINKINFO], info_attr, info) >= 0
+        if (parse_nested(tb[IFLA_LINKINFO], info, IFLA_INFO_MAX)
             && info[IFLA_INFO_KIND]) {
             snprintf(ret->kind, sizeof ret->kind, "%s", mnl_attr_get_str(info[IFLA_INFO_KIND]));
         }
@@ -247,16 +267,9 @@ link_msg(const struct nlmsghdr *nlh, void *data)
 int
 nl_link_dump(struct nl *nl, nl_link_cb *cb, void *aux)
 {
-    char buf[NL_BUF_SIZE];
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    struct ifinfomsg *ifm;
     struct link_walk w = { cb, aux };
 
-    nlh->nlmsg_type = RTM_GETLINK;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    ifm = mnl_nlmsg_put_extra_header(nlh, sizeof *ifm);
-    ifm->ifi_family = AF_UNSPEC;
-    return transact(nl, nlh, link_msg, &w);
+    return dump(nl, RTM_GETLINK, sizeof(struct ifinfomsg), AF_UNSPEC, link_msg, &w);
 }
 
 static void
@@ -513,18 +526,6 @@ struct addr_search {
 };
 
 static int
-addr_attr(const struct nlattr *attr, void *data)
-{
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-
-    if (mnl_attr_type_valid(attr, IFA_MAX) > 0) {
-        tb[type] = attr;
-    }
-    return MNL_CB_OK;
-}
-
-static int
 addr_msg(const struct nlmsghdr *nlh, void *data)
 {
     struct addr_search *s = data;
@@ -533,7 +534,7 @@ addr_msg(const struct nlmsghdr *nlh, void *data)
     size_t len = s->family == AF_INET ? 4 : 16;
 
     if (nlh->nlmsg_type != RTM_NEWADDR || ifa->ifa_family != s->family
-        || mnl_attr_parse(nlh, sizeof *ifa, addr_attr, tb) < 0) {
+        || !parse_attrs(nlh, sizeof *ifa, tb, IFA_MAX)) {
         return MNL_CB_OK;
     }
     const struct nlattr *a = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
@@ -546,9 +547,6 @@ addr_msg(const struct nlmsghdr *nlh, void *data)
 int
 nl_addr_owner(struct nl *nl, const char *ip, int *ret_ifindex)
 {
-    char buf[NL_BUF_SIZE];
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    struct rtgenmsg *rt;
     struct addr_search s = { AF_INET, { 0 }, 0 };
     int r;
 
@@ -558,11 +556,7 @@ nl_addr_owner(struct nl *nl, const char *ip, int *ret_ifindex)
             return -EINVAL;
         }
     }
-    nlh->nlmsg_type = RTM_GETADDR;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    rt = mnl_nlmsg_put_extra_header(nlh, sizeof *rt);
-    rt->rtgen_family = (unsigned char) s.family;
-    r = transact(nl, nlh, addr_msg, &s);
+    r = dump(nl, RTM_GETADDR, sizeof(struct rtgenmsg), (unsigned char) s.family, addr_msg, &s);
     if (r) {
         return r;
     }
@@ -587,7 +581,7 @@ addr_list_msg(const struct nlmsghdr *nlh, void *data)
 
     if (nlh->nlmsg_type != RTM_NEWADDR || (int) ifa->ifa_index != w->ifindex
         || ifa->ifa_scope != RT_SCOPE_UNIVERSE
-        || mnl_attr_parse(nlh, sizeof *ifa, addr_attr, tb) < 0) {
+        || !parse_attrs(nlh, sizeof *ifa, tb, IFA_MAX)) {
         return MNL_CB_OK;
     }
     const struct nlattr *at = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
@@ -607,16 +601,9 @@ addr_list_msg(const struct nlmsghdr *nlh, void *data)
 int
 nl_addr_list(struct nl *nl, int ifindex, nl_addr_cb *cb, void *aux)
 {
-    char buf[NL_BUF_SIZE];
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    struct rtgenmsg *rt;
     struct addr_walk w = { ifindex, cb, aux };
 
-    nlh->nlmsg_type = RTM_GETADDR;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    rt = mnl_nlmsg_put_extra_header(nlh, sizeof *rt);
-    rt->rtgen_family = AF_UNSPEC;
-    return transact(nl, nlh, addr_list_msg, &w);
+    return dump(nl, RTM_GETADDR, sizeof(struct rtgenmsg), AF_UNSPEC, addr_list_msg, &w);
 }
 
 static int
@@ -655,18 +642,6 @@ struct route_walk {
 };
 
 static int
-route_attr(const struct nlattr *attr, void *data)
-{
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-
-    if (mnl_attr_type_valid(attr, RTA_MAX) > 0) {
-        tb[type] = attr;
-    }
-    return MNL_CB_OK;
-}
-
-static int
 route_msg(const struct nlmsghdr *nlh, void *data)
 {
     struct route_walk *w = data;
@@ -676,7 +651,7 @@ route_msg(const struct nlmsghdr *nlh, void *data)
     struct nl_route r;
 
     if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_table != RT_TABLE_MAIN
-        || mnl_attr_parse(nlh, sizeof *rtm, route_attr, tb) < 0 || !tb[RTA_OIF]
+        || !parse_attrs(nlh, sizeof *rtm, tb, RTA_MAX) || !tb[RTA_OIF]
         || (int) mnl_attr_get_u32(tb[RTA_OIF]) != w->ifindex || !tb[RTA_GATEWAY]
         || mnl_attr_get_payload_len(tb[RTA_GATEWAY]) != len) {
         return MNL_CB_OK;
@@ -698,16 +673,9 @@ route_msg(const struct nlmsghdr *nlh, void *data)
 int
 nl_route_list(struct nl *nl, int ifindex, nl_route_cb *cb, void *aux)
 {
-    char buf[NL_BUF_SIZE];
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    struct rtmsg *rtm;
     struct route_walk w = { ifindex, cb, aux };
 
-    nlh->nlmsg_type = RTM_GETROUTE;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
-    rtm->rtm_family = AF_UNSPEC;
-    return transact(nl, nlh, route_msg, &w);
+    return dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_UNSPEC, route_msg, &w);
 }
 
 int
@@ -744,18 +712,6 @@ struct fdb_walk {
 };
 
 static int
-neigh_attr(const struct nlattr *attr, void *data)
-{
-    const struct nlattr **tb = data;
-    int type = mnl_attr_get_type(attr);
-
-    if (mnl_attr_type_valid(attr, NDA_MAX) > 0) {
-        tb[type] = attr;
-    }
-    return MNL_CB_OK;
-}
-
-static int
 fdb_msg(const struct nlmsghdr *nlh, void *data)
 {
     struct fdb_walk *w = data;
@@ -764,7 +720,7 @@ fdb_msg(const struct nlmsghdr *nlh, void *data)
     struct nl_fdb fdb;
 
     if (nlh->nlmsg_type != RTM_NEWNEIGH || ndm->ndm_ifindex != w->ifindex
-        || mnl_attr_parse(nlh, sizeof *ndm, neigh_attr, tb) < 0 || !tb[NDA_LLADDR]
+        || !parse_attrs(nlh, sizeof *ndm, tb, NDA_MAX) || !tb[NDA_LLADDR]
         || mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6) {
         return MNL_CB_OK;
     }
@@ -782,16 +738,9 @@ fdb_msg(const struct nlmsghdr *nlh, void *data)
 int
 nl_fdb_dump(struct nl *nl, int ifindex, nl_fdb_cb *cb, void *aux)
 {
-    char buf[NL_BUF_SIZE];
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    struct ndmsg *ndm;
     struct fdb_walk w = { ifindex, cb, aux };
 
-    nlh->nlmsg_type = RTM_GETNEIGH;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    ndm = mnl_nlmsg_put_extra_header(nlh, sizeof *ndm);
-    ndm->ndm_family = PF_BRIDGE;
-    return transact(nl, nlh, fdb_msg, &w);
+    return dump(nl, RTM_GETNEIGH, sizeof(struct ndmsg), PF_BRIDGE, fdb_msg, &w);
 }
 
 static int

@@ -95,7 +95,11 @@ static int
 exchange(struct server_client *sc, const char *method, const char *url, const char *body,
          const char *token, long timeout_s, long *status, struct http_capture *a)
 {
-    struct curl_slist *hdrs = NULL;
+    const struct http_json_call call = {
+        .method = method, .url = url, .body = body, .auth_token = token,
+        .connect_timeout = 5, .timeout = timeout_s,
+    };
+    struct curl_slist *hdrs;
     CURL *curl = sc->curl;
     CURLcode rc;
 
@@ -104,31 +108,12 @@ exchange(struct server_client *sc, const char *method, const char *url, const ch
         return -ECANCELED;
     }
     curl_easy_reset(curl);
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    hdrs = curl_slist_append(hdrs, "Accept: application/json");
-    if (token) {
-        char *h = xasprintf("X-Auth-Token: %s", token);
-        hdrs = curl_slist_append(hdrs, h);
-        free(h);
-    }
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_capture_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_capture_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
+    hdrs = http_capture_json_call(curl, &call, a);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(curl, CURLOPT_XFERINFODATA, sc);
     if (sc->s->unix_socket && *sc->s->unix_socket) {
         curl_easy_setopt(curl, CURLOPT_UNIX_SOCKET_PATH, sc->s->unix_socket);
-    }
-    if (body) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
     }
     rc = curl_easy_perform(curl);
     curl_slist_free_all(hdrs);

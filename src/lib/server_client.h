@@ -27,19 +27,17 @@ struct server_settings {
 
 /* The conf.h option-table entries of [server] for a config struct 'type' whose
  * struct server_settings is 'member' (both agents read the same section). */
-#define SERVER_SETTINGS_OPTIONS(type, member)                                            \
-    { "server", "url", CONF_STR, offsetof(type, member.url), "http://127.0.0.1:9696", 0, 0 }, \
-    { "server", "unix_socket", CONF_STR, offsetof(type, member.unix_socket), NULL, 0, 0 },   \
-    { "server", "auth_url", CONF_STR, offsetof(type, member.auth_url), NULL, 0, 0 },         \
-    { "server", "username", CONF_STR, offsetof(type, member.username), NULL, 0, 0 },         \
-    { "server", "password", CONF_STR, offsetof(type, member.password), NULL, 0, 0 },         \
-    { "server", "project_name", CONF_STR, offsetof(type, member.project_name), "service",    \
-      0, 0 },                                                                             \
-    { "server", "user_domain_name", CONF_STR, offsetof(type, member.user_domain_name),       \
-      "Default", 0, 0 },                                                                  \
-    { "server", "project_domain_name", CONF_STR, offsetof(type, member.project_domain_name), \
-      "Default", 0, 0 },                                                                  \
-    { "server", "timeout", CONF_INT, offsetof(type, member.timeout), "30", 1, 600 }
+#define SERVER_SETTINGS_OPTIONS(type, member)                                         \
+    CONF_OPT_STR(type, "server", "url", member.url, "http://127.0.0.1:9696"),           \
+    CONF_OPT_STR(type, "server", "unix_socket", member.unix_socket, NULL),              \
+    CONF_OPT_STR(type, "server", "auth_url", member.auth_url, NULL),                    \
+    CONF_OPT_STR(type, "server", "username", member.username, NULL),                    \
+    CONF_OPT_STR(type, "server", "password", member.password, NULL),                    \
+    CONF_OPT_STR(type, "server", "project_name", member.project_name, "service"),       \
+    CONF_OPT_STR(type, "server", "user_domain_name", member.user_domain_name, "Default"), \
+    CONF_OPT_STR(type, "server", "project_domain_name", member.project_domain_name,     \
+                 "Default"),                                                            \
+    CONF_OPT_INT(type, "server", "timeout", member.timeout, "30", 1, 600)
 
 struct server_client;
 

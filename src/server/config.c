@@ -10,12 +10,9 @@
 #include "conf.h"
 #include "util.h"
 
-#define STR(sec, key, field, def) \
-    { sec, key, CONF_STR, offsetof(struct server_config, field), def, 0, 0 }
-#define INT(sec, key, field, def, lo, hi) \
-    { sec, key, CONF_INT, offsetof(struct server_config, field), def, lo, hi }
-#define BOOL(sec, key, field, def) \
-    { sec, key, CONF_BOOL, offsetof(struct server_config, field), def, 0, 0 }
+#define STR(...) CONF_OPT_STR(struct server_config, __VA_ARGS__)
+#define INT(...) CONF_OPT_INT(struct server_config, __VA_ARGS__)
+#define BOOL(...) CONF_OPT_BOOL(struct server_config, __VA_ARGS__)
 
 static const struct conf_option server_options[] = {
     STR("DEFAULT", "core_plugin", core_plugin, "ml2"),
@@ -103,10 +100,8 @@ server_config_load(struct server_config *cfg, char *const *files, size_t n_files
 {
     int r;
 
-    memset(cfg, 0, sizeof *cfg);
-    conf_set_defaults(server_options, ARRAY_SIZE(server_options), cfg);
-    r = conf_load(server_options, ARRAY_SIZE(server_options), cfg, files, n_files, warnings,
-                  error);
+    r = conf_load(server_options, ARRAY_SIZE(server_options), cfg, sizeof *cfg, files, n_files,
+                  warnings, error);
     if (r) {
         return r;
     }

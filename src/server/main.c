@@ -108,19 +108,6 @@ parse_args(int argc, char **argv, char **files, size_t *n_files, bool *debug)
     return 0;
 }
 
-/* Logs each line of 'warnings' (unknown options). */
-static void
-log_warnings(struct buf *warnings)
-{
-    const char *p = buf_cstr(warnings);
-
-    while (*p) {
-        size_t len = strcspn(p, "\n");
-        log_warn("%.*s", (int) len, p);
-        p += len + (p[len] == '\n');
-    }
-}
-
 /* What other servers on the same database tell this one (store_watch()), and this
  * server's own commits to the change feed (store_on_feed_commit()). */
 struct watch_targets {
@@ -195,7 +182,7 @@ main(int argc, char **argv)
         goto out_config;
     }
     log_set_level(debug || cfg.debug ? LOG_LEVEL_DEBUG : LOG_LEVEL_INFO);
-    log_warnings(&warnings);
+    log_warn_lines(buf_cstr(&warnings));
     if (mac_parse(cfg.base_mac, &app.base_mac)) {
         log_err("[DEFAULT] base_mac = '%s' is not a MAC address", cfg.base_mac);
         goto out_config;

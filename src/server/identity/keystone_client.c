@@ -42,8 +42,13 @@ http_call(struct keystone_client *kc, const char *method, const char *url,
           const char *auth_token, const char *subject_token, const char *body,
           struct http_capture *a)
 {
-    struct curl_slist *hdrs = NULL;
-    char *h;
+    const struct http_json_call call = {
+        .method = method, .url = url, .body = body,
+        .auth_token = auth_token, .subject_token = subject_token,
+        .connect_timeout = kc->cfg->ks_http_connect_timeout,
+        .timeout = (long) kc->cfg->ks_http_connect_timeout * 2,
+    };
+    struct curl_slist *hdrs;
     CURL *curl = curl_easy_init();
     CURLcode rc;
 
@@ -51,32 +56,8 @@ http_call(struct keystone_client *kc, const char *method, const char *url,
     if (!curl) {
         return -EAGAIN;
     }
-    hdrs = curl_slist_append(hdrs, "Content-Type: application/json");
-    hdrs = curl_slist_append(hdrs, "Accept: application/json");
-    if (auth_token) {
-        h = xasprintf("X-Auth-Token: %s", auth_token);
-        hdrs = curl_slist_append(hdrs, h);
-        free(h);
-    }
-    if (subject_token) {
-        h = xasprintf("X-Subject-Token: %s", subject_token);
-        hdrs = curl_slist_append(hdrs, h);
-        free(h);
-    }
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, (long) kc->cfg->ks_http_connect_timeout);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long) kc->cfg->ks_http_connect_timeout * 2);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, http_capture_body);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, a);
-    curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, http_capture_header);
-    curl_easy_setopt(curl, CURLOPT_HEADERDATA, a);
+    hdrs = http_capture_json_call(curl, &call, a);
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-    if (body) {
-        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
-    }
     rc = curl_easy_perform(curl);
     if (rc == CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &a->status);

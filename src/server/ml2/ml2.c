@@ -332,6 +332,66 @@ ml2_physnet_mtu(const struct ml2_types_config *cfg, const char *physnet)
 }
 
 int
+ml2_segment_physnet_mtu(const struct ml2_types_config *cfg, const struct segment *seg)
+{
+    return ml2_physnet_mtu(cfg, seg->physical_network);
+}
+
+int
+ml2_segment_release_stored(const struct ml2_types_config *cfg, struct store_conn *c,
+                           const struct segment *seg)
+{
+    return store_segment_release(c, seg);
+}
+
+void
+ml2_segment_init(struct segment *seg, const char *type, const char *physnet, int64_t id)
+{
+    memset(seg, 0, sizeof *seg);
+    snprintf(seg->network_type, sizeof seg->network_type, "%s", type);
+    snprintf(seg->physical_network, sizeof seg->physical_network, "%s", physnet);
+    seg->segmentation_id = id;
+}
+
+int
+ml2_segment_store(struct store_conn *c, const struct segment *seg, const char *network_id,
+                  struct segment *ret)
+{
+    int r = store_segment_reserve(c, seg, network_id);
+
+    if (!r) {
+        *ret = *seg;
+    }
+    return r;
+}
+
+int
+ml2_segment_reserve(struct store_conn *c, const struct segment *seg, const char *network_id,
+                    struct segment *ret, ml2_segment_in_use_fn *in_use, struct api_error *err)
+{
+    int r = ml2_segment_store(c, seg, network_id, ret);
+
+    if (r == -EEXIST) {
+        return in_use(seg, err);
+    }
+    if (r) {
+        return api_error_set(err, API_ERR_INTERNAL, "segment reservation failed");
+    }
+    return 0;
+}
+
+int
+ml2_no_free_segment(int r, struct api_error *err)
+{
+    if (r == -ENOSPC) {
+        return api_error_set(err, API_ERR_NO_NETWORK_AVAILABLE,
+                        "Unable to create the network. No tenant network is available for"
+                        " allocation.");
+    }
+    return api_error_set(err, API_ERR_INTERNAL, "segment allocation failed");
+}
+
+int
 ml2_pick_free_id(struct store_conn *c, const char *type, const char *physnet,
                  const struct id_range *ranges, size_t n, int64_t *ret)
 {
@@ -411,18 +471,12 @@ ml2_segment_create(struct ml2 *m, struct store_conn *c, const struct provider_re
         order = &m->external;
         n = 1;
     }
-    for (size_t i = 0; i < n; i++) {
-        int r = order[i]->allocate(&m->types, c, network_id, ret);
-        if (r == 0) {
-            return 0;
-        }
-        if (r != -ENOSPC) {
-            return api_error_set(err, API_ERR_INTERNAL, "segment allocation failed");
-        }
+    /* Tenant types in order: the first with a free segment gives it. */
+    int r = -ENOSPC;
+    for (size_t i = 0; i < n && r == -ENOSPC; i++) {
+        r = order[i]->allocate(&m->types, c, network_id, ret);
     }
-    return api_error_set(err, API_ERR_NO_NETWORK_AVAILABLE,
-                    "Unable to create the network. No tenant network is available for"
-                    " allocation.");
+    return r ? ml2_no_free_segment(r, err) : 0;
 }
 
 int

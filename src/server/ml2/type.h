@@ -72,4 +72,27 @@ int ml2_pick_free_id(struct store_conn *c, const char *type, const char *physnet
  * override, whichever is smaller. */
 int ml2_physnet_mtu(const struct ml2_types_config *cfg, const char *physnet);
 
+/* Fills 'seg' with a segment of 'type' on 'physnet' ("" for none) with id 'id'. */
+void ml2_segment_init(struct segment *seg, const char *type, const char *physnet, int64_t id);
+/* Reserves 'seg' in the store for 'network_id' and copies it to 'ret'.  0, -EEXIST
+ * when the segment is taken, or another negative errno. */
+int ml2_segment_store(struct store_conn *c, const struct segment *seg, const char *network_id,
+                      struct segment *ret);
+/* Sets 'err' to a type's own refusal of a segment someone else holds. Returns -1. */
+typedef int ml2_segment_in_use_fn(const struct segment *seg, struct api_error *err);
+/* A driver's reserve: ml2_segment_store(), with 'in_use' rendering -EEXIST and any
+ * other failure internal.  0, or -1 with 'err' set. */
+int ml2_segment_reserve(struct store_conn *c, const struct segment *seg, const char *network_id,
+                        struct segment *ret, ml2_segment_in_use_fn *in_use,
+                        struct api_error *err);
+/* Renders a failed search for a free segment: -ENOSPC is Neutron's "no tenant network
+ * is available", anything else an internal failure. Returns -1. */
+int ml2_no_free_segment(int r, struct api_error *err);
+
+/* The driver operations of the types whose segments are rows in the store and whose
+ * MTU is their physical network's. */
+int ml2_segment_release_stored(const struct ml2_types_config *cfg, struct store_conn *c,
+                               const struct segment *seg);
+int ml2_segment_physnet_mtu(const struct ml2_types_config *cfg, const struct segment *seg);
+
 #endif

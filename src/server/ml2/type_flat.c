@@ -2,10 +2,7 @@
  * one flat network per physical network (its allocation row is the guard); never
  * allocated to tenants automatically. */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
-#include "store/store.h"
 #include "type.h"
 #include "util.h"
 
@@ -44,28 +41,22 @@ flat_validate(const struct ml2_types_config *cfg, const struct provider_request 
 }
 
 static int
+flat_in_use(const struct segment *seg, struct api_error *err)
+{
+    return api_error_set(err, API_ERR_FLAT_NETWORK_IN_USE,
+                    "Unable to create the flat network. Physical network %s is in use.",
+                    seg->physical_network);
+}
+
+static int
 flat_reserve(const struct ml2_types_config *cfg, struct store_conn *c,
              const struct provider_request *req, const char *network_id, struct segment *ret,
              struct api_error *err)
 {
     struct segment seg;
-    int r;
 
-    memset(&seg, 0, sizeof seg);
-    strcpy(seg.network_type, "flat");
-    snprintf(seg.physical_network, sizeof seg.physical_network, "%s", req->physical_network);
-    seg.segmentation_id = SEGMENTATION_ID_NONE;
-    r = store_segment_reserve(c, &seg, network_id);
-    if (r == -EEXIST) {
-        return api_error_set(err, API_ERR_FLAT_NETWORK_IN_USE,
-                        "Unable to create the flat network. Physical network %s is in use.",
-                        seg.physical_network);
-    }
-    if (r) {
-        return api_error_set(err, API_ERR_INTERNAL, "segment reservation failed");
-    }
-    *ret = seg;
-    return 0;
+    ml2_segment_init(&seg, "flat", req->physical_network, SEGMENTATION_ID_NONE);
+    return ml2_segment_reserve(c, &seg, network_id, ret, flat_in_use, err);
 }
 
 static int
@@ -75,23 +66,11 @@ flat_allocate(const struct ml2_types_config *cfg, struct store_conn *c, const ch
     return -ENOSPC;
 }
 
-static int
-flat_release(const struct ml2_types_config *cfg, struct store_conn *c, const struct segment *seg)
-{
-    return store_segment_release(c, seg);
-}
-
-static int
-flat_max_mtu(const struct ml2_types_config *cfg, const struct segment *seg)
-{
-    return ml2_physnet_mtu(cfg, seg->physical_network);
-}
-
 const struct type_driver type_flat = {
     .name = "flat",
     .validate = flat_validate,
     .reserve = flat_reserve,
     .allocate = flat_allocate,
-    .release = flat_release,
-    .max_mtu = flat_max_mtu,
+    .release = ml2_segment_release_stored,
+    .max_mtu = ml2_segment_physnet_mtu,
 };

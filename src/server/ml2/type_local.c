@@ -1,7 +1,5 @@
 /* The "local" type: a network confined to one host's bridge.  No physical network,
  * no id, nothing to allocate; always available to tenants. */
-#include <string.h>
-
 #include "type.h"
 
 static int
@@ -20,9 +18,7 @@ local_validate(const struct ml2_types_config *cfg, const struct provider_request
 static void
 local_segment(struct segment *ret)
 {
-    memset(ret, 0, sizeof *ret);
-    strcpy(ret->network_type, "local");
-    ret->segmentation_id = SEGMENTATION_ID_NONE;
+    ml2_segment_init(ret, "local", "", SEGMENTATION_ID_NONE);
 }
 
 static int

@@ -3,10 +3,7 @@
  * tunnel_id_ranges; any free id in the type's valid span may be asked for
  * explicitly.  The MTU is the underlay's minus the encapsulation. */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
-#include "store/store.h"
 #include "type.h"
 #include "util.h"
 
@@ -64,14 +61,6 @@ tunnel_validate(const struct ml2_types_config *cfg, const struct provider_reques
     return 0;
 }
 
-static void
-tunnel_segment(const char *type, int64_t id, struct segment *ret)
-{
-    memset(ret, 0, sizeof *ret);
-    snprintf(ret->network_type, sizeof ret->network_type, "%s", type);
-    ret->segmentation_id = id;
-}
-
 static int
 tunnel_pick(const struct ml2_types_config *cfg, struct store_conn *c, const char *type,
             int64_t *ret)
@@ -84,39 +73,31 @@ tunnel_pick(const struct ml2_types_config *cfg, struct store_conn *c, const char
 }
 
 static int
+tunnel_in_use(const struct segment *seg, struct api_error *err)
+{
+    return api_error_set(err, API_ERR_TUNNEL_ID_IN_USE,
+                    "Unable to create the network. The tunnel ID %lld is in use.",
+                    (long long) seg->segmentation_id);
+}
+
+static int
 tunnel_reserve(const struct ml2_types_config *cfg, struct store_conn *c,
                const struct provider_request *req, const char *network_id,
                struct segment *ret, struct api_error *err)
 {
     struct segment seg;
     int64_t id;
-    int r;
 
     if (req->has_segid && !req->segid_null) {
         id = req->segmentation_id;
     } else {
-        r = tunnel_pick(cfg, c, req->network_type, &id);
-        if (r == -ENOSPC) {
-            return api_error_set(err, API_ERR_NO_NETWORK_AVAILABLE,
-                            "Unable to create the network. No tenant network is available"
-                            " for allocation.");
-        }
+        int r = tunnel_pick(cfg, c, req->network_type, &id);
         if (r) {
-            return api_error_set(err, API_ERR_INTERNAL, "segment allocation failed");
+            return ml2_no_free_segment(r, err);
         }
     }
-    tunnel_segment(req->network_type, id, &seg);
-    r = store_segment_reserve(c, &seg, network_id);
-    if (r == -EEXIST) {
-        return api_error_set(err, API_ERR_TUNNEL_ID_IN_USE,
-                        "Unable to create the network. The tunnel ID %lld is in use.",
-                        (long long) id);
-    }
-    if (r) {
-        return api_error_set(err, API_ERR_INTERNAL, "segment reservation failed");
-    }
-    *ret = seg;
-    return 0;
+    ml2_segment_init(&seg, req->network_type, "", id);
+    return ml2_segment_reserve(c, &seg, network_id, ret, tunnel_in_use, err);
 }
 
 static int
@@ -130,12 +111,8 @@ tunnel_allocate_type(const struct ml2_types_config *cfg, struct store_conn *c, c
     if (r) {
         return r;
     }
-    tunnel_segment(type, id, &seg);
-    r = store_segment_reserve(c, &seg, network_id);
-    if (!r) {
-        *ret = seg;
-    }
-    return r;
+    ml2_segment_init(&seg, type, "", id);
+    return ml2_segment_store(c, &seg, network_id, ret);
 }
 
 static int
@@ -160,13 +137,6 @@ geneve_allocate(const struct ml2_types_config *cfg, struct store_conn *c,
 }
 
 static int
-tunnel_release(const struct ml2_types_config *cfg, struct store_conn *c,
-               const struct segment *seg)
-{
-    return store_segment_release(c, seg);
-}
-
-static int
 tunnel_max_mtu(const struct ml2_types_config *cfg, const struct segment *seg)
 {
     int mtu = cfg->global_physnet_mtu;
@@ -182,7 +152,7 @@ const struct type_driver type_vxlan = {
     .validate = tunnel_validate,
     .reserve = tunnel_reserve,
     .allocate = vxlan_allocate,
-    .release = tunnel_release,
+    .release = ml2_segment_release_stored,
     .max_mtu = tunnel_max_mtu,
 };
 
@@ -191,7 +161,7 @@ const struct type_driver type_gre = {
     .validate = tunnel_validate,
     .reserve = tunnel_reserve,
     .allocate = gre_allocate,
-    .release = tunnel_release,
+    .release = ml2_segment_release_stored,
     .max_mtu = tunnel_max_mtu,
 };
 
@@ -200,6 +170,6 @@ const struct type_driver type_geneve = {
     .validate = tunnel_validate,
     .reserve = tunnel_reserve,
     .allocate = geneve_allocate,
-    .release = tunnel_release,
+    .release = ml2_segment_release_stored,
     .max_mtu = tunnel_max_mtu,
 };

@@ -3,10 +3,7 @@
  * physnet listed without a range offers all of 1-4094.  Any free id of a known
  * physnet may be asked for explicitly. */
 #include <errno.h>
-#include <stdio.h>
-#include <string.h>
 
-#include "store/store.h"
 #include "type.h"
 #include "util.h"
 
@@ -56,10 +53,7 @@ vlan_pick(const struct ml2_types_config *cfg, struct store_conn *c,
         int r = ml2_pick_free_id(c, "vlan", p->name, p->ranges, p->n_ranges, &id);
 
         if (r == 0) {
-            memset(ret, 0, sizeof *ret);
-            strcpy(ret->network_type, "vlan");
-            snprintf(ret->physical_network, sizeof ret->physical_network, "%s", p->name);
-            ret->segmentation_id = id;
+            ml2_segment_init(ret, "vlan", p->name, id);
             return 0;
         }
         if (r != -ENOSPC || pn) {
@@ -70,45 +64,33 @@ vlan_pick(const struct ml2_types_config *cfg, struct store_conn *c,
 }
 
 static int
+vlan_in_use(const struct segment *seg, struct api_error *err)
+{
+    return api_error_set(err, API_ERR_VLAN_ID_IN_USE,
+                    "Unable to create the network. The VLAN %lld on physical network %s"
+                    " is in use.", (long long) seg->segmentation_id, seg->physical_network);
+}
+
+static int
 vlan_reserve(const struct ml2_types_config *cfg, struct store_conn *c,
              const struct provider_request *req, const char *network_id, struct segment *ret,
              struct api_error *err)
 {
     struct segment seg;
-    int r;
 
     if (req->has_segid && !req->segid_null) {
-        memset(&seg, 0, sizeof seg);
-        strcpy(seg.network_type, "vlan");
-        snprintf(seg.physical_network, sizeof seg.physical_network, "%s",
-                 req->physical_network);
-        seg.segmentation_id = req->segmentation_id;
+        ml2_segment_init(&seg, "vlan", req->physical_network, req->segmentation_id);
     } else {
         const struct vlan_physnet *pn = NULL;
         if (req->physical_network && *req->physical_network) {
             pn = vlan_find(cfg, req->physical_network);
         }
-        r = vlan_pick(cfg, c, pn, &seg);
-        if (r == -ENOSPC) {
-            return api_error_set(err, API_ERR_NO_NETWORK_AVAILABLE,
-                            "Unable to create the network. No tenant network is available"
-                            " for allocation.");
-        }
+        int r = vlan_pick(cfg, c, pn, &seg);
         if (r) {
-            return api_error_set(err, API_ERR_INTERNAL, "segment allocation failed");
+            return ml2_no_free_segment(r, err);
         }
     }
-    r = store_segment_reserve(c, &seg, network_id);
-    if (r == -EEXIST) {
-        return api_error_set(err, API_ERR_VLAN_ID_IN_USE,
-                        "Unable to create the network. The VLAN %lld on physical network %s"
-                        " is in use.", (long long) seg.segmentation_id, seg.physical_network);
-    }
-    if (r) {
-        return api_error_set(err, API_ERR_INTERNAL, "segment reservation failed");
-    }
-    *ret = seg;
-    return 0;
+    return ml2_segment_reserve(c, &seg, network_id, ret, vlan_in_use, err);
 }
 
 static int
@@ -118,25 +100,7 @@ vlan_allocate(const struct ml2_types_config *cfg, struct store_conn *c, const ch
     struct segment seg;
     int r = vlan_pick(cfg, c, NULL, &seg);
 
-    if (!r) {
-        r = store_segment_reserve(c, &seg, network_id);
-    }
-    if (!r) {
-        *ret = seg;
-    }
-    return r;
-}
-
-static int
-vlan_release(const struct ml2_types_config *cfg, struct store_conn *c, const struct segment *seg)
-{
-    return store_segment_release(c, seg);
-}
-
-static int
-vlan_max_mtu(const struct ml2_types_config *cfg, const struct segment *seg)
-{
-    return ml2_physnet_mtu(cfg, seg->physical_network);
+    return r ? r : ml2_segment_store(c, &seg, network_id, ret);
 }
 
 const struct type_driver type_vlan = {
@@ -144,6 +108,6 @@ const struct type_driver type_vlan = {
     .validate = vlan_validate,
     .reserve = vlan_reserve,
     .allocate = vlan_allocate,
-    .release = vlan_release,
-    .max_mtu = vlan_max_mtu,
+    .release = ml2_segment_release_stored,
+    .max_mtu = ml2_segment_physnet_mtu,
 };
