@@ -57,6 +57,11 @@ struct kind {
     const char *title;          /* "Network" (messages) */
 };
 
+/* The kinds several commands name (a port's network, an instance's network...). */
+extern const struct kind kind_network;
+extern const struct kind kind_subnet;
+extern const struct kind kind_port;
+
 /* Finds 'arg' (an id, else an exact name) among 'k'; '*ret' the resource (owned).
  * Returns 0, or 1 after printing "No Network found for x" / "More than one ...". */
 int cli_find(struct cli *c, const struct kind *k, const char *arg, json_t **ret);
@@ -76,8 +81,26 @@ int cli_create_tags(struct cli *c, const struct kind *k, json_t *obj, const json
 /* PUT {<singular>: body} when 'body' has anything, then the tags when not NULL. */
 int cli_update(struct cli *c, const struct kind *k, const json_t *obj, json_t *body,
                const json_t *tags);
-/* The tag filters of list commands (--tags, --any-tags, --not-tags, --not-any-tags). */
-void cli_tag_filters(struct buf *query, const json_t *a);
+/* "<kind> set|unset <one>": finds it, sends what 'before' (which needs no lookup, and
+ * may fail before it) and then 'after' (given the resource) put in the body, and the
+ * tags.  Either may be NULL; they return 1 after a message. */
+int cli_change(struct cli *c, const struct kind *k, const json_t *a, bool unset,
+               int (*before)(struct cli *c, const json_t *a, json_t *body),
+               int (*after)(struct cli *c, const json_t *a, const json_t *obj, json_t *body));
+
+/* An option whose value goes into a request body as given: --<opt> X (or the key of a
+ * paired boolean option) sets <attr>. */
+struct opt_attr {
+    const char *opt;
+    const char *attr;
+};
+/* Copies into 'body' each option of 'map' the command gave, in the order of 'map'. */
+void cli_put_opts(json_t *body, const json_t *a, const struct opt_attr *map, size_t n);
+/* Sets body's project_id from --project (a name or an id), if given; 1 after a message. */
+int cli_put_project(struct cli *c, const json_t *a, json_t *body);
+/* POST {<singular>: body} (taken over), --tag on the new resource, and prints it. */
+int cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *a,
+               const struct field *fields, size_t n);
 /* Sets body's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> values,
  * followed by the entries of 'keep' (cmd_port.c). */
 int cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body);
@@ -85,9 +108,19 @@ int cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t
 int cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct field *fields,
              size_t n);
 
-/* "GET /v2.0/<collection>?<query>" and print with 'cols'. */
-int cli_list(struct cli *c, const struct kind *k, const char *query, const struct field *cols,
-             size_t n);
+/* GET 'path' (under the network API) and print its list 'key' with 'cols'. */
+int cli_get_list(struct cli *c, const char *path, const char *key, const struct field *cols,
+                 size_t n);
+/* The end of a list command: the tag filters join 'query' (which is freed), then the list
+ * with 'cols', or with --long 'long_cols'. */
+int cli_list_tagged(struct cli *c, const struct kind *k, const json_t *a, struct buf *query,
+                    const struct field *cols, size_t n, const struct field *long_cols,
+                    size_t n_long);
+/* Adds "<key>=<id>" for the 'k' that 'arg' names (nothing when NULL); 1 after a message. */
+int cli_q_find(struct cli *c, struct buf *query, const char *key, const struct kind *k,
+               const char *arg);
+/* Adds "project_id=<id>" for --project, if given; 1 after a message. */
+int cli_q_project(struct cli *c, struct buf *query, const json_t *a);
 /* Deletes each positional argument; aggregates failures as the openstack client. */
 int cli_delete(struct cli *c, const struct kind *k, const json_t *args);
 

@@ -6,9 +6,6 @@
 #include "cli.h"
 #include "util.h"
 
-static const struct kind subnet = { "subnet", "subnets", "Subnet" };
-static const struct kind network = { "network", "networks", "Network" };
-
 static const struct field show_fields[] = {
     { "allocation_pools", "allocation_pools", R_POOLS },
     { "cidr", "cidr", R_TEXT },
@@ -34,14 +31,8 @@ static const struct field show_fields[] = {
     { "updated_at", "updated_at", R_TEXT },
 };
 
+/* The columns of "subnet list --long"; without --long, the first N_SHORT_COLS. */
 static const struct field list_cols[] = {
-    { "ID", "id", R_TEXT },
-    { "Name", "name", R_TEXT },
-    { "Network", "network_id", R_TEXT },
-    { "Subnet", "cidr", R_TEXT },
-};
-
-static const struct field long_cols[] = {
     { "ID", "id", R_TEXT },
     { "Name", "name", R_TEXT },
     { "Network", "network_id", R_TEXT },
@@ -56,6 +47,7 @@ static const struct field long_cols[] = {
     { "Service Types", "service_types", R_TEXT },
     { "Tags", "tags", R_TEXT },
 };
+enum { N_SHORT_COLS = 4 };
 
 /* "start=..,end=.." -> {"start", "end"}; "destination=..,gateway=.." -> {"destination",
  * "nexthop"}.  NULL after a message if malformed. */
@@ -119,6 +111,33 @@ list_attr(json_t *body, const char *attr, const json_t *given, json_t *(*conv)(c
     return 0;
 }
 
+/* The list attributes create and set take from repeatable options; set adds to what
+ * the subnet has, or replaces it with --no-<...> ('clear'). */
+static const struct {
+    const char *opt, *clear, *attr;
+    json_t *(*conv)(const char *);
+} lists[] = {
+    { "allocation-pool", "no-allocation-pool", "allocation_pools", pool_of },
+    { "dns-nameserver", "no-dns-nameservers", "dns_nameservers", NULL },
+    { "host-route", "no-host-route", "host_routes", route_of },
+    { "service-type", NULL, "service_types", NULL },
+};
+
+/* The 'lists' a create or set gives, after what the subnet 'sub' has (NULL: none). */
+static int
+put_lists(struct cli *c, const json_t *a, const json_t *sub, json_t *body)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+        bool clear = lists[i].clear && arg_bool(a, lists[i].clear) == 1;
+        if ((arg_list(a, lists[i].opt) || clear)
+            && list_attr(body, lists[i].attr, arg_list(a, lists[i].opt), lists[i].conv,
+                         clear ? NULL : json_object_get(sub, lists[i].attr))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 #define COMMON_OPTS                                                                       \
     { "description", OPT_STR, NULL }, { "dhcp", OPT_TRUE, NULL },                          \
     { "no-dhcp", OPT_FALSE, "dhcp" }, { "gateway", OPT_STR, NULL },                        \
@@ -138,16 +157,21 @@ static const struct opt create_opts[] = {
 static int
 subnet_create(struct cli *c, const json_t *a)
 {
+    static const struct opt_attr given[] = {
+        { "dhcp", "enable_dhcp" },
+        { "description", "description" },
+        { "ipv6-ra-mode", "ipv6_ra_mode" },
+        { "ipv6-address-mode", "ipv6_address_mode" },
+    };
     const char *gw = arg_str(a, "gateway"), *v;
-    json_t *body = json_object(), *ans = NULL, *wrapped;
-    char net_id[64], pid[64];
-    int r, b;
+    json_t *body = json_object();
+    char net_id[64];
 
     if (arg_npos(a) != 1 || !arg_str(a, "network")) {
         json_decref(body);
         return cli_fail("subnet create takes one name and --network");
     }
-    if (cli_find_id(c, &network, arg_str(a, "network"), net_id)) {
+    if (cli_find_id(c, &kind_network, arg_str(a, "network"), net_id)) {
         json_decref(body);
         return 1;
     }
@@ -161,50 +185,12 @@ subnet_create(struct cli *c, const json_t *a)
     if (gw && !STREQ(gw, "auto")) {
         json_object_set_new(body, "gateway_ip", STREQ(gw, "none") ? json_null() : json_string(gw));
     }
-    if ((b = arg_bool(a, "dhcp")) >= 0) {
-        json_object_set_new(body, "enable_dhcp", json_boolean(b));
-    }
-    if ((v = arg_str(a, "description")) != NULL) {
-        json_object_set_new(body, "description", json_string(v));
-    }
-    if ((v = arg_str(a, "ipv6-ra-mode")) != NULL) {
-        json_object_set_new(body, "ipv6_ra_mode", json_string(v));
-    }
-    if ((v = arg_str(a, "ipv6-address-mode")) != NULL) {
-        json_object_set_new(body, "ipv6_address_mode", json_string(v));
-    }
-    if ((arg_list(a, "allocation-pool")
-         && list_attr(body, "allocation_pools", arg_list(a, "allocation-pool"), pool_of, NULL))
-        || (arg_list(a, "dns-nameserver")
-            && list_attr(body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL, NULL))
-        || (arg_list(a, "host-route")
-            && list_attr(body, "host_routes", arg_list(a, "host-route"), route_of, NULL))
-        || (arg_list(a, "service-type")
-            && list_attr(body, "service_types", arg_list(a, "service-type"), NULL, NULL))) {
+    cli_put_opts(body, a, given, ARRAY_SIZE(given));
+    if (put_lists(c, a, NULL, body) || cli_put_project(c, a, body)) {
         json_decref(body);
         return 1;
     }
-    if ((v = arg_str(a, "project")) != NULL) {
-        if (cli_project_id(c, v, pid)) {
-            json_decref(body);
-            return 1;
-        }
-        json_object_set_new(body, "project_id", json_string(pid));
-    }
-    wrapped = json_pack("{s:o}", "subnet", body);
-    r = session_call(cli_session(c), "POST", "/v2.0/subnets", wrapped, &ans);
-    json_decref(wrapped);
-    if (r) {
-        return cli_fail_call(c);
-    }
-    json_t *sub = json_object_get(ans, "subnet");
-    if (cli_create_tags(c, &subnet, sub, a)) {
-        json_decref(ans);
-        return 1;
-    }
-    r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), sub);
-    json_decref(ans);
-    return r;
+    return cli_create(c, &kind_subnet, body, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static const struct opt list_opts[] = {
@@ -222,47 +208,35 @@ static int
 subnet_list(struct cli *c, const json_t *a)
 {
     struct buf query = BUF_INITIALIZER;
-    char id[64];
-    int r;
 
     cli_q(&query, "name", arg_str(a, "name"));
-    if (arg_str(a, "network")) {
-        if (cli_find_id(c, &network, arg_str(a, "network"), id)) {
-            buf_done(&query);
-            return 1;
-        }
-        cli_q(&query, "network_id", id);
+    if (cli_q_find(c, &query, "network_id", &kind_network, arg_str(a, "network"))) {
+        buf_done(&query);
+        return 1;
     }
     cli_q(&query, "cidr", arg_str(a, "subnet-range"));
     cli_q(&query, "gateway_ip", arg_str(a, "gateway"));
     cli_q(&query, "ip_version", arg_str(a, "ip-version"));
     cli_q(&query, "enable_dhcp", cli_py_bool(arg_bool(a, "dhcp")));
-    if (arg_str(a, "project")) {
-        if (cli_project_id(c, arg_str(a, "project"), id)) {
-            buf_done(&query);
-            return 1;
-        }
-        cli_q(&query, "project_id", id);
+    if (cli_q_project(c, &query, a)) {
+        buf_done(&query);
+        return 1;
     }
     cli_q(&query, "service_types", arg_str(a, "service-type"));
-    cli_tag_filters(&query, a);
-    r = arg_bool(a, "long") == 1
-            ? cli_list(c, &subnet, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
-            : cli_list(c, &subnet, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
-    buf_done(&query);
-    return r;
+    return cli_list_tagged(c, &kind_subnet, a, &query, list_cols, N_SHORT_COLS, list_cols,
+                           ARRAY_SIZE(list_cols));
 }
 
 static int
 subnet_show(struct cli *c, const json_t *a)
 {
-    return cli_show(c, &subnet, a, show_fields, ARRAY_SIZE(show_fields));
+    return cli_show(c, &kind_subnet, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static int
 subnet_delete(struct cli *c, const json_t *a)
 {
-    return cli_delete(c, &subnet, a);
+    return cli_delete(c, &kind_subnet, a);
 }
 
 static const struct opt set_opts[] = {
@@ -279,69 +253,31 @@ static const struct opt unset_opts[] = {
     { NULL, 0, NULL },
 };
 
+/* What set changes that needs no lookup ("auto" is for create only). */
 static int
-subnet_set(struct cli *c, const json_t *a)
+set_attrs(struct cli *c, const json_t *a, json_t *body)
 {
-    json_t *sub, *body = json_object(), *tags = NULL;
-    const char *v, *gw = arg_str(a, "gateway");
-    int r = 1, b;
+    static const struct opt_attr given[] = {
+        { "name", "name" },
+        { "description", "description" },
+        { "dhcp", "enable_dhcp" },
+    };
+    const char *gw = arg_str(a, "gateway");
 
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("subnet set takes one subnet");
-    }
     if (gw && STREQ(gw, "auto")) {
-        json_decref(body);
         return cli_fail("--gateway takes an IP address or 'none' when changing a subnet");
     }
-    if (cli_find(c, &subnet, arg_pos(a, 0), &sub)) {
-        json_decref(body);
-        return 1;
-    }
-    if ((v = arg_str(a, "name")) != NULL) {
-        json_object_set_new(body, "name", json_string(v));
-    }
-    if ((v = arg_str(a, "description")) != NULL) {
-        json_object_set_new(body, "description", json_string(v));
-    }
-    if ((b = arg_bool(a, "dhcp")) >= 0) {
-        json_object_set_new(body, "enable_dhcp", json_boolean(b));
-    }
+    cli_put_opts(body, a, given, ARRAY_SIZE(given));
     if (gw) {
         json_object_set_new(body, "gateway_ip", STREQ(gw, "none") ? json_null() : json_string(gw));
     }
-    if ((arg_list(a, "allocation-pool") || arg_bool(a, "no-allocation-pool") == 1)
-        && list_attr(body, "allocation_pools", arg_list(a, "allocation-pool"), pool_of,
-                     arg_bool(a, "no-allocation-pool") == 1
-                         ? NULL
-                         : json_object_get(sub, "allocation_pools"))) {
-        goto out;
-    }
-    if ((arg_list(a, "dns-nameserver") || arg_bool(a, "no-dns-nameservers") == 1)
-        && list_attr(body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL,
-                     arg_bool(a, "no-dns-nameservers") == 1
-                         ? NULL
-                         : json_object_get(sub, "dns_nameservers"))) {
-        goto out;
-    }
-    if ((arg_list(a, "host-route") || arg_bool(a, "no-host-route") == 1)
-        && list_attr(body, "host_routes", arg_list(a, "host-route"), route_of,
-                     arg_bool(a, "no-host-route") == 1 ? NULL
-                                                       : json_object_get(sub, "host_routes"))) {
-        goto out;
-    }
-    if (arg_list(a, "service-type")
-        && list_attr(body, "service_types", arg_list(a, "service-type"), NULL,
-                     json_object_get(sub, "service_types"))) {
-        goto out;
-    }
-    tags = cli_new_tags(sub, a, false);
-    r = cli_update(c, &subnet, sub, body, tags);
-out:
-    json_decref(tags);
-    json_decref(body);
-    json_decref(sub);
-    return r;
+    return 0;
+}
+
+static int
+subnet_set(struct cli *c, const json_t *a)
+{
+    return cli_change(c, &kind_subnet, a, false, set_attrs, put_lists);
 }
 
 /* Removes the entries of 'remove' (converted with 'conv') from the subnet's 'attr'. */
@@ -379,40 +315,32 @@ remove_entries(const json_t *sub, json_t *body, const char *attr, const json_t *
 }
 
 static int
-subnet_unset(struct cli *c, const json_t *a)
+unset_gateway(struct cli *c, const json_t *a, json_t *body)
 {
-    json_t *sub, *body = json_object(), *tags = NULL;
-    int r = 1;
-
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("subnet unset takes one subnet");
-    }
-    if (cli_find(c, &subnet, arg_pos(a, 0), &sub)) {
-        json_decref(body);
-        return 1;
-    }
     if (arg_bool(a, "gateway") == 1) {
         json_object_set_new(body, "gateway_ip", json_null());
     }
-    if ((arg_list(a, "dns-nameserver")
-         && remove_entries(sub, body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL,
-                           "dns-nameserver"))
-        || (arg_list(a, "allocation-pool")
-            && remove_entries(sub, body, "allocation_pools", arg_list(a, "allocation-pool"),
-                              pool_of, "allocation-pool"))
-        || (arg_list(a, "host-route")
-            && remove_entries(sub, body, "host_routes", arg_list(a, "host-route"), route_of,
-                              "host-route"))) {
-        goto out;
-    }
-    tags = cli_new_tags(sub, a, true);
-    r = cli_update(c, &subnet, sub, body, tags);
-out:
-    json_decref(tags);
-    json_decref(body);
-    json_decref(sub);
-    return r;
+    return 0;
+}
+
+static int
+unset_lists(struct cli *c, const json_t *a, const json_t *sub, json_t *body)
+{
+    return (arg_list(a, "dns-nameserver")
+            && remove_entries(sub, body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL,
+                              "dns-nameserver"))
+           || (arg_list(a, "allocation-pool")
+               && remove_entries(sub, body, "allocation_pools", arg_list(a, "allocation-pool"),
+                                 pool_of, "allocation-pool"))
+           || (arg_list(a, "host-route")
+               && remove_entries(sub, body, "host_routes", arg_list(a, "host-route"), route_of,
+                                 "host-route"));
+}
+
+static int
+subnet_unset(struct cli *c, const json_t *a)
+{
+    return cli_change(c, &kind_subnet, a, true, unset_gateway, unset_lists);
 }
 
 const struct command subnet_commands[] = {

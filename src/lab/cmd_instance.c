@@ -17,8 +17,6 @@
 #include "topology.h"
 #include "util.h"
 
-static const struct kind network_kind = { "network", "networks", "Network" };
-
 static const struct field instance_fields[] = {
     { "Name", "name", R_TEXT },
     { "Node", "node", R_TEXT },
@@ -160,7 +158,7 @@ instance_launch(struct cli *c, const json_t *a)
         json_decref(state);
         return cli_fail("instance %s exists", name);
     }
-    if (!cli_session(c) || cli_find(c, &network_kind, arg_str(a, "network"), &net)
+    if (!cli_session(c) || cli_find(c, &kind_network, arg_str(a, "network"), &net)
         || !(port = nova_port(c, a, net, jnode))) {
         json_decref(net);
         json_decref(state);
