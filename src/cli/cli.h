@@ -116,11 +116,19 @@ int cli_get_list(struct cli *c, const char *path, const char *key, const struct 
 int cli_list_tagged(struct cli *c, const struct kind *k, const json_t *a, struct buf *query,
                     const struct field *cols, size_t n, const struct field *long_cols,
                     size_t n_long);
-/* Adds "<key>=<id>" for the 'k' that 'arg' names (nothing when NULL); 1 after a message. */
-int cli_q_find(struct cli *c, struct buf *query, const char *key, const struct kind *k,
-               const char *arg);
-/* Adds "project_id=<id>" for --project, if given; 1 after a message. */
-int cli_q_project(struct cli *c, struct buf *query, const json_t *a);
+/* A filter of a list command: --<opt> X adds "<key>=X" to the query (a boolean option
+ * as the openstack client sends it: True or False).  With 'find', X is the name or id of
+ * a resource of that kind, with 'project' of a project: the id found is sent. */
+struct list_filter {
+    const char *key;
+    const char *opt;
+    const struct kind *find;
+    bool project;
+};
+/* Adds to 'query' each filter of 'filters' the command gave, in that order; 1 after a
+ * message. */
+int cli_q_filters(struct cli *c, struct buf *query, const json_t *a,
+                  const struct list_filter *filters, size_t n);
 /* Deletes each positional argument; aggregates failures as the openstack client. */
 int cli_delete(struct cli *c, const struct kind *k, const json_t *args);
 

@@ -155,6 +155,17 @@ static const struct opt list_opts[] = {
 static int
 network_list(struct cli *c, const json_t *a)
 {
+    static const struct list_filter filters[] = {
+        { "name", "name" },
+        { "admin_state_up", "enable" },
+        { "shared", "share" },
+        { "router:external", "external" },
+        { "project_id", "project", .project = true },
+        { "status", "status" },
+        { "provider:network_type", "provider-network-type" },
+        { "provider:physical_network", "provider-physical-network" },
+        { "provider:segmentation_id", "provider-segment" },
+    };
     struct buf query = BUF_INITIALIZER;
 
     if (arg_str(a, "agent")) {
@@ -164,18 +175,10 @@ network_list(struct cli *c, const json_t *a)
         free(path);
         return r;
     }
-    cli_q(&query, "name", arg_str(a, "name"));
-    cli_q(&query, "admin_state_up", cli_py_bool(arg_bool(a, "enable")));
-    cli_q(&query, "shared", cli_py_bool(arg_bool(a, "share")));
-    cli_q(&query, "router:external", cli_py_bool(arg_bool(a, "external")));
-    if (cli_q_project(c, &query, a)) {
+    if (cli_q_filters(c, &query, a, filters, ARRAY_SIZE(filters))) {
         buf_done(&query);
         return 1;
     }
-    cli_q(&query, "status", arg_str(a, "status"));
-    cli_q(&query, "provider:network_type", arg_str(a, "provider-network-type"));
-    cli_q(&query, "provider:physical_network", arg_str(a, "provider-physical-network"));
-    cli_q(&query, "provider:segmentation_id", arg_str(a, "provider-segment"));
     return cli_list_tagged(c, &kind_network, a, &query, list_cols, ARRAY_SIZE(list_cols),
                            long_cols, ARRAY_SIZE(long_cols));
 }

@@ -210,21 +210,21 @@ static const struct opt list_opts[] = {
 static int
 port_list(struct cli *c, const json_t *a)
 {
+    static const struct list_filter filters[] = {
+        { "network_id", "network", &kind_network },
+        { "device_owner", "device-owner" },
+        { "device_id", "device-id" },
+        { "binding:host_id", "host" },
+        { "mac_address", "mac-address" },
+        { "name", "name" },
+        { "security_groups", "security-group" },
+        { "project_id", "project", .project = true },
+    };
     struct buf query = BUF_INITIALIZER;
     const json_t *v;
     size_t i;
 
-    if (cli_q_find(c, &query, "network_id", &kind_network, arg_str(a, "network"))) {
-        buf_done(&query);
-        return 1;
-    }
-    cli_q(&query, "device_owner", arg_str(a, "device-owner"));
-    cli_q(&query, "device_id", arg_str(a, "device-id"));
-    cli_q(&query, "binding:host_id", arg_str(a, "host"));
-    cli_q(&query, "mac_address", arg_str(a, "mac-address"));
-    cli_q(&query, "name", arg_str(a, "name"));
-    cli_q(&query, "security_groups", arg_str(a, "security-group"));
-    if (cli_q_project(c, &query, a)) {
+    if (cli_q_filters(c, &query, a, filters, ARRAY_SIZE(filters))) {
         buf_done(&query);
         return 1;
     }

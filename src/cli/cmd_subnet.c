@@ -49,42 +49,41 @@ static const struct field list_cols[] = {
 };
 enum { N_SHORT_COLS = 4 };
 
-/* "start=..,end=.." -> {"start", "end"}; "destination=..,gateway=.." -> {"destination",
- * "nexthop"}.  NULL after a message if malformed. */
+/* "<k1>=..,<k2>=.." (k2 may also be spelt 'k2_alias') -> {<k1>, <k2_attr>}; NULL after a
+ * message naming 'option' and its 'form' if the text has anything else. */
 static json_t *
-pool_of(const char *text)
+kv_pair(const char *text, const char *k1, const char *k2, const char *k2_alias,
+        const char *k2_attr, const char *option, const char *form)
 {
-    json_t *kv = arg_kv(text);
-    const char *start = json_string_value(json_object_get(kv, "start"));
-    const char *end = json_string_value(json_object_get(kv, "end"));
-    json_t *r = start && end && json_object_size(kv) == 2
-                    ? json_pack("{s:s,s:s}", "start", start, "end", end)
-                    : NULL;
+    json_t *kv = arg_kv(text), *r;
+    const char *v1 = json_string_value(json_object_get(kv, k1));
+    const char *v2 = json_string_value(json_object_get(kv, k2));
 
+    if (!v2 && k2_alias) {
+        v2 = json_string_value(json_object_get(kv, k2_alias));
+    }
+    r = v1 && v2 && json_object_size(kv) == 2 ? json_pack("{s:s,s:s}", k1, v1, k2_attr, v2)
+                                               : NULL;
     json_decref(kv);
     if (!r) {
-        cli_fail("--allocation-pool takes start=<ip>,end=<ip>, not '%s'", text);
+        cli_fail("--%s takes %s, not '%s'", option, form, text);
     }
     return r;
 }
 
+/* "start=..,end=.." -> {"start", "end"}. */
+static json_t *
+pool_of(const char *text)
+{
+    return kv_pair(text, "start", "end", NULL, "end", "allocation-pool", "start=<ip>,end=<ip>");
+}
+
+/* "destination=..,gateway=.." -> {"destination", "nexthop"}. */
 static json_t *
 route_of(const char *text)
 {
-    json_t *kv = arg_kv(text);
-    const char *dst = json_string_value(json_object_get(kv, "destination"));
-    const char *gw = json_string_value(json_object_get(kv, "gateway"));
-    json_t *r;
-
-    gw = gw ? gw : json_string_value(json_object_get(kv, "nexthop"));
-    r = dst && gw && json_object_size(kv) == 2
-            ? json_pack("{s:s,s:s}", "destination", dst, "nexthop", gw)
-            : NULL;
-    json_decref(kv);
-    if (!r) {
-        cli_fail("--host-route takes destination=<cidr>,gateway=<ip>, not '%s'", text);
-    }
-    return r;
+    return kv_pair(text, "destination", "gateway", "nexthop", "nexthop", "host-route",
+                   "destination=<cidr>,gateway=<ip>");
 }
 
 /* Builds a list attribute from a repeatable option with 'conv'; 'prefix' entries (the
@@ -207,22 +206,22 @@ static const struct opt list_opts[] = {
 static int
 subnet_list(struct cli *c, const json_t *a)
 {
+    static const struct list_filter filters[] = {
+        { "name", "name" },
+        { "network_id", "network", &kind_network },
+        { "cidr", "subnet-range" },
+        { "gateway_ip", "gateway" },
+        { "ip_version", "ip-version" },
+        { "enable_dhcp", "dhcp" },
+        { "project_id", "project", .project = true },
+        { "service_types", "service-type" },
+    };
     struct buf query = BUF_INITIALIZER;
 
-    cli_q(&query, "name", arg_str(a, "name"));
-    if (cli_q_find(c, &query, "network_id", &kind_network, arg_str(a, "network"))) {
+    if (cli_q_filters(c, &query, a, filters, ARRAY_SIZE(filters))) {
         buf_done(&query);
         return 1;
     }
-    cli_q(&query, "cidr", arg_str(a, "subnet-range"));
-    cli_q(&query, "gateway_ip", arg_str(a, "gateway"));
-    cli_q(&query, "ip_version", arg_str(a, "ip-version"));
-    cli_q(&query, "enable_dhcp", cli_py_bool(arg_bool(a, "dhcp")));
-    if (cli_q_project(c, &query, a)) {
-        buf_done(&query);
-        return 1;
-    }
-    cli_q(&query, "service_types", arg_str(a, "service-type"));
     return cli_list_tagged(c, &kind_subnet, a, &query, list_cols, N_SHORT_COLS, list_cols,
                            ARRAY_SIZE(list_cols));
 }

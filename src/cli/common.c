@@ -229,30 +229,22 @@ cli_list_tagged(struct cli *c, const struct kind *k, const json_t *a, struct buf
 }
 
 int
-cli_q_find(struct cli *c, struct buf *query, const char *key, const struct kind *k,
-           const char *arg)
+cli_q_filters(struct cli *c, struct buf *query, const json_t *a,
+              const struct list_filter *filters, size_t n)
 {
-    char id[64];
-
-    if (arg) {
-        if (cli_find_id(c, k, arg, id)) {
-            return 1;
+    for (size_t i = 0; i < n; i++) {
+        const struct list_filter *f = &filters[i];
+        const char *value = arg_str(a, f->opt);
+        char id[64];
+        if (!value) {
+            value = cli_py_bool(arg_bool(a, f->opt));
+        } else if (f->find || f->project) {
+            if (f->find ? cli_find_id(c, f->find, value, id) : cli_project_id(c, value, id)) {
+                return 1;
+            }
+            value = id;
         }
-        cli_q(query, key, id);
-    }
-    return 0;
-}
-
-int
-cli_q_project(struct cli *c, struct buf *query, const json_t *a)
-{
-    char id[64];
-
-    if (arg_str(a, "project")) {
-        if (cli_project_id(c, arg_str(a, "project"), id)) {
-            return 1;
-        }
-        cli_q(query, "project_id", id);
+        cli_q(query, f->key, value);
     }
     return 0;
 }
