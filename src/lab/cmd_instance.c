@@ -311,15 +311,7 @@ instance_exec(struct cli *c, const json_t *a)
     if (fd < 0) {
         return cli_fail("instance %s has no namespace", arg_pos(a, 0));
     }
-    char **argv = xcalloc(n, sizeof *argv);
-    for (size_t i = 1; i < n; i++) {
-        argv[i - 1] = (char *) arg_pos(a, i);
-    }
-    fflush(NULL);
-    int r = exec_in_netns(fd, argv);
-    free(argv);
-    close(fd);
-    return r;
+    return lab_exec_rest(fd, a);
 }
 
 const struct command instance_commands[] = {

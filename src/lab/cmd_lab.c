@@ -32,20 +32,6 @@ ns_arg(const char *arg)
                                                       : xasprintf("%s-%s", prefix, arg);
 }
 
-/* The command line after "--" (or after the first 'skip' positionals), NULL-terminated
- * and owned by the caller (the strings are args'). */
-static char **
-command_argv(const json_t *a, size_t skip)
-{
-    size_t n = arg_npos(a);
-    char **argv = xcalloc(n + 1, sizeof *argv);
-
-    for (size_t i = skip; i < n; i++) {
-        argv[i - skip] = (char *) arg_pos(a, i);
-    }
-    return argv;
-}
-
 /* A new lab's state and directory (with the udhcpc script), or NULL after printing why
  * not (a lab of that prefix is up already). */
 static json_t *
@@ -351,7 +337,7 @@ lab_namespace_delete(struct cli *c, const json_t *a)
 static int
 lab_exec(struct cli *c, const json_t *a)
 {
-    char *name, **argv;
+    char *name;
     int fd, r;
 
     if (arg_npos(a) < 2) {
@@ -368,11 +354,19 @@ lab_exec(struct cli *c, const json_t *a)
         return r;
     }
     free(name);
+    return lab_exec_rest(fd, a);
+}
+
+int
+lab_exec_rest(int netns_fd, const json_t *a)
+{
+    char **argv = arg_argv(a, 1);
+    int r;
+
     fflush(NULL);
-    argv = command_argv(a, 1);
-    r = exec_in_netns(fd, argv);
+    r = exec_in_netns(netns_fd, argv);
     free(argv);
-    close(fd);
+    close(netns_fd);
     return r;
 }
 
@@ -447,7 +441,7 @@ lab_enter(struct cli *c, const json_t *a)
         return cli_fail("usage: lab enter NODE -- COMMAND [ARG]...");
     }
     fflush(NULL);
-    argv = command_argv(a, 1);
+    argv = arg_argv(a, 1);
     r = node_init_run(init, argv);
     free(argv);
     return r;
