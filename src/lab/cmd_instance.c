@@ -193,10 +193,6 @@ instance_launch(struct cli *c, const json_t *a)
     return r;
 }
 
-static const struct opt no_opts[] = {
-    { NULL, 0, NULL },
-};
-
 static int
 instance_list(struct cli *c, const json_t *a)
 {
@@ -317,9 +313,9 @@ instance_exec(struct cli *c, const json_t *a)
 const struct command instance_commands[] = {
     { "instance launch", launch_opts, instance_launch, "Start a lab instance on a network" },
     { "instance create", launch_opts, instance_launch, "Start a lab instance on a network" },
-    { "instance list", no_opts, instance_list, "List lab instances" },
-    { "instance show", no_opts, instance_show, "Show a lab instance" },
-    { "instance delete", no_opts, instance_delete, "Delete lab instances" },
-    { "instance exec", no_opts, instance_exec, "Run a command inside a lab instance" },
+    { "instance list", NULL, instance_list, "List lab instances" },
+    { "instance show", NULL, instance_show, "Show a lab instance" },
+    { "instance delete", NULL, instance_delete, "Delete lab instances" },
+    { "instance exec", NULL, instance_exec, "Run a command inside a lab instance" },
     { NULL, NULL, NULL, NULL, NULL },
 };

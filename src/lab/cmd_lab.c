@@ -295,10 +295,6 @@ lab_status(struct cli *c, const json_t *a)
 
 /* --- The steps ---------------------------------------------------------------------------- */
 
-static const struct opt no_opts[] = {
-    { NULL, 0, NULL },
-};
-
 static int
 lab_namespace_add(struct cli *c, const json_t *a)
 {
@@ -528,17 +524,17 @@ lab_dhcp_client(struct cli *c, const json_t *a)
 
 const struct command lab_commands[] = {
     { "lab up", up_opts, lab_up, "Build the tutorial's lab: nodes controller and compute" },
-    { "lab down", no_opts, lab_down, "Remove the lab and everything it made" },
-    { "lab status", no_opts, lab_status, "Show the lab's nodes, agents and instances" },
+    { "lab down", NULL, lab_down, "Remove the lab and everything it made" },
+    { "lab status", NULL, lab_status, "Show the lab's nodes, agents and instances" },
     { "lab build", build_opts, lab_build,
       "Build a lab's switch and nodes, no agents (--topology tutorial|pair); its state" },
-    { "lab namespace add", no_opts, lab_namespace_add, "Add a namespace to the lab" },
-    { "lab namespace delete", no_opts, lab_namespace_delete,
+    { "lab namespace add", NULL, lab_namespace_add, "Add a namespace to the lab" },
+    { "lab namespace delete", NULL, lab_namespace_delete,
       "Remove lab namespaces and what runs in them" },
-    { "lab exec", no_opts, lab_exec, "Run a command in a lab namespace (as ip netns exec)" },
-    { "lab init", no_opts, lab_init, "Start a node's init (if needed); its pid" },
-    { "lab enter", no_opts, lab_enter, "Run a command inside a node's init" },
-    { "lab kill-init", no_opts, lab_kill_init,
+    { "lab exec", NULL, lab_exec, "Run a command in a lab namespace (as ip netns exec)" },
+    { "lab init", NULL, lab_init, "Start a node's init (if needed); its pid" },
+    { "lab enter", NULL, lab_enter, "Run a command inside a node's init" },
+    { "lab kill-init", NULL, lab_kill_init,
       "End a node's init and everything in it (DHCP agent, dnsmasq)" },
     { "lab plug", plug_opts, lab_plug_cmd,
       "Plug a namespace into a node: its eth0 is the peer of TAP" },
