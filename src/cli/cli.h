@@ -16,6 +16,7 @@ struct cli {
     bool opened;                /* session_open() done (lazily, on first use). */
     const struct cloud *cloud;
     bool debug;
+    const struct command *command;  /* The one being run. */
 };
 
 /* A program of this project that runs some commands for the client. */
@@ -33,6 +34,11 @@ struct command {
     int (*run)(struct cli *c, const json_t *args);
     const char *help;           /* One line. */
     const struct program *program;
+    /* For the commands that work alike on every kind (cli_show, cli_delete): the kind,
+     * and the fields a show prints. */
+    const struct kind *kind;
+    const struct field *fields;
+    size_t n_fields;
 };
 
 /* The main() of neutrino and neutrino-lab: global options, then the longest command of
@@ -104,9 +110,8 @@ int cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *
 /* Sets body's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> values,
  * followed by the entries of 'keep' (cmd_port.c). */
 int cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body);
-/* "<kind> show <one>": finds it and prints it with 'fields'. */
-int cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct field *fields,
-             size_t n);
+/* "<kind> show <one>" of the command's kind: finds it and prints its fields. */
+int cli_show(struct cli *c, const json_t *a);
 
 /* GET 'path' (under the network API) and print its list 'key' with 'cols'. */
 int cli_get_list(struct cli *c, const char *path, const char *key, const struct field *cols,
@@ -129,8 +134,9 @@ struct list_filter {
  * message. */
 int cli_q_filters(struct cli *c, struct buf *query, const json_t *a,
                   const struct list_filter *filters, size_t n);
-/* Deletes each positional argument; aggregates failures as the openstack client. */
-int cli_delete(struct cli *c, const struct kind *k, const json_t *args);
+/* "<kind> delete <one>...": deletes each positional argument of the command's kind;
+ * aggregates failures as the openstack client. */
+int cli_delete(struct cli *c, const json_t *args);
 
 /* Appends "key=value" (encoded) to a query string when 'value' is not NULL. */
 void cli_q(struct buf *b, const char *key, const char *value);

@@ -183,18 +183,6 @@ network_list(struct cli *c, const json_t *a)
                            long_cols, ARRAY_SIZE(long_cols));
 }
 
-static int
-network_show(struct cli *c, const json_t *a)
-{
-    return cli_show(c, &kind_network, a, show_fields, ARRAY_SIZE(show_fields));
-}
-
-static int
-network_delete(struct cli *c, const json_t *a)
-{
-    return cli_delete(c, &kind_network, a);
-}
-
 static const struct opt set_opts[] = {
     COMMON_OPTS,
     { "name", OPT_STR, NULL }, { "no-tag", OPT_TRUE, NULL },
@@ -221,9 +209,10 @@ network_unset(struct cli *c, const json_t *a)
 const struct command network_commands[] = {
     { "network create", create_opts, network_create, "Create a network" },
     { "network list", list_opts, network_list, "List networks" },
-    { "network show", NULL, network_show, "Show a network" },
+    { "network show", NULL, cli_show, "Show a network", .kind = &kind_network, .fields = show_fields,
+      .n_fields = ARRAY_SIZE(show_fields) },
     { "network set", set_opts, network_set, "Change a network" },
     { "network unset", unset_opts, network_unset, "Remove tags of a network" },
-    { "network delete", NULL, network_delete, "Delete networks" },
+    { "network delete", NULL, cli_delete, "Delete networks", .kind = &kind_network },
     { NULL, NULL, NULL, NULL },
 };

@@ -251,18 +251,6 @@ port_list(struct cli *c, const json_t *a)
                            ARRAY_SIZE(list_cols));
 }
 
-static int
-port_show(struct cli *c, const json_t *a)
-{
-    return cli_show(c, &kind_port, a, show_fields, ARRAY_SIZE(show_fields));
-}
-
-static int
-port_delete(struct cli *c, const json_t *a)
-{
-    return cli_delete(c, &kind_port, a);
-}
-
 static const struct opt set_opts[] = {
     COMMON_OPTS,
     { "name", OPT_STR, NULL }, { "no-binding-profile", OPT_TRUE, NULL },
@@ -380,9 +368,10 @@ port_unset(struct cli *c, const json_t *a)
 const struct command port_commands[] = {
     { "port create", create_opts, port_create, "Create a port" },
     { "port list", list_opts, port_list, "List ports" },
-    { "port show", NULL, port_show, "Show a port" },
+    { "port show", NULL, cli_show, "Show a port", .kind = &kind_port, .fields = show_fields,
+      .n_fields = ARRAY_SIZE(show_fields) },
     { "port set", set_opts, port_set, "Change a port" },
     { "port unset", unset_opts, port_unset, "Remove values from a port" },
-    { "port delete", NULL, port_delete, "Delete ports" },
+    { "port delete", NULL, cli_delete, "Delete ports", .kind = &kind_port },
     { NULL, NULL, NULL, NULL },
 };

@@ -226,18 +226,6 @@ subnet_list(struct cli *c, const json_t *a)
                            ARRAY_SIZE(list_cols));
 }
 
-static int
-subnet_show(struct cli *c, const json_t *a)
-{
-    return cli_show(c, &kind_subnet, a, show_fields, ARRAY_SIZE(show_fields));
-}
-
-static int
-subnet_delete(struct cli *c, const json_t *a)
-{
-    return cli_delete(c, &kind_subnet, a);
-}
-
 static const struct opt set_opts[] = {
     COMMON_OPTS,
     { "name", OPT_STR, NULL }, { "no-allocation-pool", OPT_TRUE, NULL },
@@ -345,9 +333,10 @@ subnet_unset(struct cli *c, const json_t *a)
 const struct command subnet_commands[] = {
     { "subnet create", create_opts, subnet_create, "Create a subnet" },
     { "subnet list", list_opts, subnet_list, "List subnets" },
-    { "subnet show", NULL, subnet_show, "Show a subnet" },
+    { "subnet show", NULL, cli_show, "Show a subnet", .kind = &kind_subnet, .fields = show_fields,
+      .n_fields = ARRAY_SIZE(show_fields) },
     { "subnet set", set_opts, subnet_set, "Change a subnet" },
     { "subnet unset", unset_opts, subnet_unset, "Remove values from a subnet" },
-    { "subnet delete", NULL, subnet_delete, "Delete subnets" },
+    { "subnet delete", NULL, cli_delete, "Delete subnets", .kind = &kind_subnet },
     { NULL, NULL, NULL, NULL },
 };

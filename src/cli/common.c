@@ -250,8 +250,9 @@ cli_q_filters(struct cli *c, struct buf *query, const json_t *a,
 }
 
 int
-cli_delete(struct cli *c, const struct kind *k, const json_t *args)
+cli_delete(struct cli *c, const json_t *args)
 {
+    const struct kind *k = c->command->kind;
     size_t n = arg_npos(args), failed = 0;
 
     if (!n) {
@@ -440,9 +441,9 @@ cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *a,
 }
 
 int
-cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct field *fields,
-         size_t n)
+cli_show(struct cli *c, const json_t *a)
 {
+    const struct kind *k = c->command->kind;
     json_t *obj;
     int r;
 
@@ -452,7 +453,7 @@ cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct fiel
     if (cli_find(c, k, arg_pos(a, 0), &obj)) {
         return 1;
     }
-    r = out_show(&c->out, fields, n, obj);
+    r = out_show(&c->out, c->command->fields, c->command->n_fields, obj);
     json_decref(obj);
     return r;
 }
