@@ -155,9 +155,9 @@ agent_set(struct cli *c, const json_t *a)
         { "description", "description" },
         { "enable", "admin_state_up" },
     };
-    json_t *agent, *body = json_object(), *wrapped, *ans = NULL;
-    char path[128];
-    int r = 0;
+    static const struct kind agents = { "agent", "agents", "Agent" };
+    json_t *agent, *body = json_object();
+    int r;
 
     if (arg_npos(a) != 1) {
         json_decref(body);
@@ -168,14 +168,7 @@ agent_set(struct cli *c, const json_t *a)
         return 1;
     }
     cli_put_opts(body, a, given, ARRAY_SIZE(given));
-    if (json_object_size(body)) {
-        snprintf(path, sizeof path, "/v2.0/agents/%s",
-                 json_string_value(json_object_get(agent, "id")));
-        wrapped = json_pack("{s:O}", "agent", body);
-        r = session_call(cli_session(c), "PUT", path, wrapped, &ans) ? cli_fail_call(c) : 0;
-        json_decref(wrapped);
-        json_decref(ans);
-    }
+    r = cli_update(c, &agents, agent, body, NULL);
     json_decref(body);
     json_decref(agent);
     return r;
