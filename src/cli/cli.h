@@ -107,9 +107,26 @@ int cli_put_project(struct cli *c, const json_t *a, json_t *body);
 /* POST {<singular>: body} (taken over), --tag on the new resource, and prints it. */
 int cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *a,
                const struct field *fields, size_t n);
-/* Sets body's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> values,
- * followed by the entries of 'keep' (cmd_port.c). */
-int cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body);
+/* A list attribute that a repeatable option changes entry by entry. */
+struct list_attr {
+    const char *attr;           /* "host_routes" */
+    const char *option;         /* "host-route": one entry a time. */
+    /* An option's text as an entry, or NULL after a message; NULL: the text itself. */
+    json_t *(*conv)(struct cli *c, const char *text);
+    /* Whether 'item' (an unset's) names 'entry'; NULL: when they are equal. */
+    bool (*match)(const json_t *entry, const json_t *item);
+};
+/* Sets body's attribute to the entries the option's texts 'given' make, followed by
+ * those of 'keep' (what set leaves); 1 after a message. */
+int cli_put_list(struct cli *c, const struct list_attr *l, const json_t *given,
+                 const json_t *keep, json_t *body);
+/* Sets body's attribute to that of 'obj' (a 'k') less one entry for each of the texts
+ * 'remove'; 1 after a message, "<Kind> does not contain <option> <text>" when one
+ * names no entry. */
+int cli_remove_entries(struct cli *c, const struct kind *k, const struct list_attr *l,
+                       const json_t *obj, const json_t *remove, json_t *body);
+/* The port's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> (cmd_port.c). */
+extern const struct list_attr cli_fixed_ips;
 /* "<kind> show <one>" of the command's kind: finds it and prints its fields. */
 int cli_show(struct cli *c, const json_t *a);
 

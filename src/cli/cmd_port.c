@@ -88,26 +88,19 @@ fixed_ip_of(struct cli *c, const char *text)
     return out;
 }
 
-int
-cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body)
+/* Whether an unset's --fixed-ip names 'entry': the subnet and the address it gives. */
+static bool
+fixed_ip_matches(const json_t *entry, const json_t *item)
 {
-    json_t *list = json_array(), *v;
-    size_t i;
+    const json_t *fs = json_object_get(item, "subnet_id");
+    const json_t *fa = json_object_get(item, "ip_address");
 
-    json_array_foreach (given, i, v) {
-        json_t *f = fixed_ip_of(c, json_string_value(v));
-        if (!f) {
-            json_decref(list);
-            return 1;
-        }
-        json_array_append_new(list, f);
-    }
-    json_array_foreach (keep, i, v) {
-        json_array_append(list, v);
-    }
-    json_object_set_new(body, "fixed_ips", list);
-    return 0;
+    return (!fs || json_equal(fs, json_object_get(entry, "subnet_id")))
+           && (!fa || json_equal(fa, json_object_get(entry, "ip_address")));
 }
+
+const struct list_attr cli_fixed_ips = { "fixed_ips", "fixed-ip", fixed_ip_of,
+                                         fixed_ip_matches };
 
 /* binding:profile from "k=v" or JSON items, merged over 'base'. */
 static int
@@ -184,7 +177,8 @@ port_create(struct cli *c, const json_t *a)
     common_attrs(c, a, body);
     if (arg_bool(a, "no-fixed-ip") == 1) {
         json_object_set_new(body, "fixed_ips", json_array());
-    } else if (arg_list(a, "fixed-ip") && cli_fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
+    } else if (arg_list(a, "fixed-ip")
+               && cli_put_list(c, &cli_fixed_ips, arg_list(a, "fixed-ip"), NULL, body)) {
         json_decref(body);
         return 1;
     }
@@ -263,9 +257,9 @@ static int
 set_lists(struct cli *c, const json_t *a, const json_t *p, json_t *body)
 {
     if ((arg_list(a, "fixed-ip") || arg_bool(a, "no-fixed-ip") == 1)
-        && cli_fixed_ips(c, arg_list(a, "fixed-ip"),
-                         arg_bool(a, "no-fixed-ip") == 1 ? NULL : json_object_get(p, "fixed_ips"),
-                         body)) {
+        && cli_put_list(c, &cli_fixed_ips, arg_list(a, "fixed-ip"),
+                        arg_bool(a, "no-fixed-ip") == 1 ? NULL : json_object_get(p, "fixed_ips"),
+                        body)) {
         return 1;
     }
     if ((arg_list(a, "binding-profile") || arg_bool(a, "no-binding-profile") == 1)
@@ -300,41 +294,6 @@ unset_host(struct cli *c, const json_t *a, json_t *body)
     return 0;
 }
 
-/* The port's fixed IPs but those --fixed-ip names (each must match one). */
-static int
-unset_fixed_ips(struct cli *c, const json_t *a, const json_t *p, json_t *body)
-{
-    json_t *left = json_deep_copy(json_object_get(p, "fixed_ips")), *v;
-    size_t i;
-
-    json_array_foreach (arg_list(a, "fixed-ip"), i, v) {
-        json_t *f = fixed_ip_of(c, json_string_value(v)), *have;
-        bool found = false;
-        size_t j;
-        if (!f) {
-            json_decref(left);
-            return 1;
-        }
-        json_array_foreach (left, j, have) {
-            const json_t *fs = json_object_get(f, "subnet_id");
-            const json_t *fa = json_object_get(f, "ip_address");
-            if ((!fs || json_equal(fs, json_object_get(have, "subnet_id")))
-                && (!fa || json_equal(fa, json_object_get(have, "ip_address")))) {
-                json_array_remove(left, j);
-                found = true;
-                break;
-            }
-        }
-        json_decref(f);
-        if (!found) {
-            json_decref(left);
-            return cli_fail("Port does not contain fixed-ip %s", json_string_value(v));
-        }
-    }
-    json_object_set_new(body, "fixed_ips", left);
-    return 0;
-}
-
 /* The port's binding profile but the keys --binding-profile names. */
 static int
 unset_profile(const json_t *a, const json_t *p, json_t *body)
@@ -355,7 +314,8 @@ unset_profile(const json_t *a, const json_t *p, json_t *body)
 static int
 unset_lists(struct cli *c, const json_t *a, const json_t *p, json_t *body)
 {
-    return (arg_list(a, "fixed-ip") && unset_fixed_ips(c, a, p, body))
+    return (arg_list(a, "fixed-ip")
+            && cli_remove_entries(c, &kind_port, &cli_fixed_ips, p, arg_list(a, "fixed-ip"), body))
            || (arg_list(a, "binding-profile") && unset_profile(a, p, body));
 }
 

@@ -73,53 +73,34 @@ kv_pair(const char *text, const char *k1, const char *k2, const char *k2_alias,
 
 /* "start=..,end=.." -> {"start", "end"}. */
 static json_t *
-pool_of(const char *text)
+pool_of(struct cli *c, const char *text)
 {
     return kv_pair(text, "start", "end", NULL, "end", "allocation-pool", "start=<ip>,end=<ip>");
 }
 
 /* "destination=..,gateway=.." -> {"destination", "nexthop"}. */
 static json_t *
-route_of(const char *text)
+route_of(struct cli *c, const char *text)
 {
     return kv_pair(text, "destination", "gateway", "nexthop", "nexthop", "host-route",
                    "destination=<cidr>,gateway=<ip>");
 }
 
-/* Builds a list attribute from a repeatable option with 'conv'; 'prefix' entries (the
- * current value, for set) go after the new ones, as the openstack client sends them. */
-static int
-list_attr(json_t *body, const char *attr, const json_t *given, json_t *(*conv)(const char *),
-          const json_t *keep)
-{
-    json_t *list = json_array(), *v;
-    size_t i;
-
-    json_array_foreach (given, i, v) {
-        json_t *item = conv ? conv(json_string_value(v)) : json_incref(v);
-        if (!item) {
-            json_decref(list);
-            return 1;
-        }
-        json_array_append_new(list, item);
-    }
-    json_array_foreach (keep, i, v) {
-        json_array_append(list, v);
-    }
-    json_object_set_new(body, attr, list);
-    return 0;
-}
+static const struct list_attr pools = { "allocation_pools", "allocation-pool", pool_of };
+static const struct list_attr nameservers = { "dns_nameservers", "dns-nameserver" };
+static const struct list_attr routes = { "host_routes", "host-route", route_of };
+static const struct list_attr service_types = { "service_types", "service-type" };
 
 /* The list attributes create and set take from repeatable options; set adds to what
  * the subnet has, or replaces it with --no-<...> ('clear'). */
 static const struct {
-    const char *opt, *clear, *attr;
-    json_t *(*conv)(const char *);
+    const struct list_attr *list;
+    const char *clear;
 } lists[] = {
-    { "allocation-pool", "no-allocation-pool", "allocation_pools", pool_of },
-    { "dns-nameserver", "no-dns-nameservers", "dns_nameservers", NULL },
-    { "host-route", "no-host-route", "host_routes", route_of },
-    { "service-type", NULL, "service_types", NULL },
+    { &pools, "no-allocation-pool" },
+    { &nameservers, "no-dns-nameservers" },
+    { &routes, "no-host-route" },
+    { &service_types, NULL },
 };
 
 /* The 'lists' a create or set gives, after what the subnet 'sub' has (NULL: none). */
@@ -127,10 +108,11 @@ static int
 put_lists(struct cli *c, const json_t *a, const json_t *sub, json_t *body)
 {
     for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+        const struct list_attr *l = lists[i].list;
         bool clear = lists[i].clear && arg_bool(a, lists[i].clear) == 1;
-        if ((arg_list(a, lists[i].opt) || clear)
-            && list_attr(body, lists[i].attr, arg_list(a, lists[i].opt), lists[i].conv,
-                         clear ? NULL : json_object_get(sub, lists[i].attr))) {
+        if ((arg_list(a, l->option) || clear)
+            && cli_put_list(c, l, arg_list(a, l->option),
+                            clear ? NULL : json_object_get(sub, l->attr), body)) {
             return 1;
         }
     }
@@ -267,40 +249,6 @@ subnet_set(struct cli *c, const json_t *a)
     return cli_change(c, &kind_subnet, a, false, set_attrs, put_lists);
 }
 
-/* Removes the entries of 'remove' (converted with 'conv') from the subnet's 'attr'. */
-static int
-remove_entries(const json_t *sub, json_t *body, const char *attr, const json_t *remove,
-               json_t *(*conv)(const char *), const char *option)
-{
-    json_t *left = json_deep_copy(json_object_get(sub, attr)), *v;
-    size_t i;
-
-    json_array_foreach (remove, i, v) {
-        json_t *item = conv ? conv(json_string_value(v)) : json_incref(v);
-        bool found = false;
-        size_t j;
-        json_t *have;
-        if (!item) {
-            json_decref(left);
-            return 1;
-        }
-        json_array_foreach (left, j, have) {
-            if (json_equal(have, item)) {
-                json_array_remove(left, j);
-                found = true;
-                break;
-            }
-        }
-        json_decref(item);
-        if (!found) {
-            json_decref(left);
-            return cli_fail("Subnet does not contain %s %s", option, json_string_value(v));
-        }
-    }
-    json_object_set_new(body, attr, left);
-    return 0;
-}
-
 static int
 unset_gateway(struct cli *c, const json_t *a, json_t *body)
 {
@@ -310,18 +258,19 @@ unset_gateway(struct cli *c, const json_t *a, json_t *body)
     return 0;
 }
 
+/* What unset removes, checked in this order (the first that fails is reported). */
 static int
 unset_lists(struct cli *c, const json_t *a, const json_t *sub, json_t *body)
 {
-    return (arg_list(a, "dns-nameserver")
-            && remove_entries(sub, body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL,
-                              "dns-nameserver"))
-           || (arg_list(a, "allocation-pool")
-               && remove_entries(sub, body, "allocation_pools", arg_list(a, "allocation-pool"),
-                                 pool_of, "allocation-pool"))
-           || (arg_list(a, "host-route")
-               && remove_entries(sub, body, "host_routes", arg_list(a, "host-route"), route_of,
-                                 "host-route"));
+    static const struct list_attr *const removable[] = { &nameservers, &pools, &routes };
+
+    for (size_t i = 0; i < ARRAY_SIZE(removable); i++) {
+        const json_t *remove = arg_list(a, removable[i]->option);
+        if (remove && cli_remove_entries(c, &kind_subnet, removable[i], sub, remove, body)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 static int

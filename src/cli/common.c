@@ -440,6 +440,68 @@ cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *a,
     return r;
 }
 
+/* The entry of an option's text 'v'. */
+static json_t *
+entry_of(struct cli *c, const struct list_attr *l, const json_t *v)
+{
+    return l->conv ? l->conv(c, json_string_value(v)) : json_incref((json_t *) v);
+}
+
+int
+cli_put_list(struct cli *c, const struct list_attr *l, const json_t *given,
+             const json_t *keep, json_t *body)
+{
+    json_t *list = json_array(), *v;
+    size_t i;
+
+    json_array_foreach (given, i, v) {
+        json_t *item = entry_of(c, l, v);
+        if (!item) {
+            json_decref(list);
+            return 1;
+        }
+        json_array_append_new(list, item);
+    }
+    json_array_foreach (keep, i, v) {
+        json_array_append(list, v);
+    }
+    json_object_set_new(body, l->attr, list);
+    return 0;
+}
+
+int
+cli_remove_entries(struct cli *c, const struct kind *k, const struct list_attr *l,
+                   const json_t *obj, const json_t *remove, json_t *body)
+{
+    json_t *left = json_deep_copy(json_object_get(obj, l->attr)), *v;
+    size_t i;
+
+    json_array_foreach (remove, i, v) {
+        json_t *item = entry_of(c, l, v), *have;
+        bool found = false;
+        size_t j;
+        if (!item) {
+            json_decref(left);
+            return 1;
+        }
+        json_array_foreach (left, j, have) {
+            if (l->match ? l->match(have, item) : json_equal(have, item)) {
+                json_array_remove(left, j);
+                found = true;
+                break;
+            }
+        }
+        json_decref(item);
+        if (!found) {
+            json_decref(left);
+            return cli_fail("%s does not contain %s %s", k->title, l->option,
+                            json_string_value(v));
+        }
+    }
+    json_object_set_new(body, l->attr, left);
+    return 0;
+}
+
 int
 cli_show(struct cli *c, const json_t *a)
 {

@@ -96,7 +96,8 @@ nova_port(struct cli *c, const json_t *a, const json_t *net, const json_t *jnode
                      "compute:nova", "name", "", "admin_state_up", 1);
     uuid_new(device_id);
     json_object_set_new(body, "device_id", json_string(device_id));
-    if (arg_list(a, "fixed-ip") && cli_fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
+    if (arg_list(a, "fixed-ip")
+        && cli_put_list(c, &cli_fixed_ips, arg_list(a, "fixed-ip"), NULL, body)) {
         json_decref(body);
         return NULL;
     }
