@@ -295,16 +295,24 @@ lab_status(struct cli *c, const json_t *a)
 
 /* --- The steps ---------------------------------------------------------------------------- */
 
+/* What a step checks first: its arguments ('ok', else its 'usage' is printed), then that
+ * we are root.  0, or 1 after a message. */
+static int
+step_ready(bool ok, const char *usage)
+{
+    if (!ok) {
+        return cli_fail("usage: %s", usage);
+    }
+    return lab_is_root() ? 0 : 1;
+}
+
 static int
 lab_namespace_add(struct cli *c, const json_t *a)
 {
     char *name;
     int r;
 
-    if (arg_npos(a) != 1) {
-        return cli_fail("usage: lab namespace add NAME");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) == 1, "lab namespace add NAME")) {
         return 1;
     }
     name = ns_arg(arg_pos(a, 0));
@@ -336,10 +344,7 @@ lab_exec(struct cli *c, const json_t *a)
     char *name;
     int fd, r;
 
-    if (arg_npos(a) < 2) {
-        return cli_fail("usage: lab exec NAMESPACE -- COMMAND [ARG]...");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) >= 2, "lab exec NAMESPACE -- COMMAND [ARG]...")) {
         return 1;
     }
     name = ns_arg(arg_pos(a, 0));
@@ -474,11 +479,8 @@ lab_plug_cmd(struct cli *c, const json_t *a)
     char *node, *inst;
     int r;
 
-    if (arg_npos(a) != 3) {
-        return cli_fail("usage: lab plug NODE TAP NAMESPACE [--mac MAC] [--mtu MTU]"
-                        " [--address CIDR]");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) == 3,
+                   "lab plug NODE TAP NAMESPACE [--mac MAC] [--mtu MTU] [--address CIDR]")) {
         return 1;
     }
     node = ns_arg(arg_pos(a, 0));
@@ -505,11 +507,8 @@ lab_dhcp_client(struct cli *c, const json_t *a)
     char *name, *dir;
     int r;
 
-    if (arg_npos(a) != 1 || !lease) {
-        return cli_fail("usage: lab dhcp-client NAMESPACE --lease-file FILE [--tries N]"
-                        " [--hostname NAME]");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) == 1 && lease,
+                   "lab dhcp-client NAMESPACE --lease-file FILE [--tries N] [--hostname NAME]")) {
         return 1;
     }
     name = ns_arg(arg_pos(a, 0));
