@@ -1,5 +1,6 @@
 /* What every command of the `neutrino` client shares: the session, the output options,
- * name-or-id resolution, error reporting. */
+ * name-or-id resolution, error reporting, and the ways of creating, listing, showing,
+ * changing and deleting that every kind of resource goes through alike. */
 #ifndef NEUTRINO_CLI_CLI_H
 #define NEUTRINO_CLI_CLI_H
 
@@ -93,7 +94,6 @@ int cli_update(struct cli *c, const struct kind *k, const json_t *obj, json_t *b
 int cli_change(struct cli *c, const struct kind *k, const json_t *a, bool unset,
                int (*before)(struct cli *c, const json_t *a, json_t *body),
                int (*after)(struct cli *c, const json_t *a, const json_t *obj, json_t *body));
-
 /* An option whose value goes into a request body as given: --<opt> X (or the key of a
  * paired boolean option) sets <attr>. */
 struct opt_attr {
@@ -107,10 +107,11 @@ int cli_put_project(struct cli *c, const json_t *a, json_t *body);
 /* POST {<singular>: body} (taken over), --tag on the new resource, and prints it. */
 int cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *a,
                const struct field *fields, size_t n);
+
 /* A list attribute that a repeatable option changes entry by entry. */
 struct list_attr {
     const char *attr;           /* "host_routes" */
-    const char *option;         /* "host-route": one entry a time. */
+    const char *option;         /* "host-route": one entry each. */
     /* An option's text as an entry, or NULL after a message; NULL: the text itself. */
     json_t *(*conv)(struct cli *c, const char *text);
     /* Whether 'item' (an unset's) names 'entry'; NULL: when they are equal. */
@@ -127,9 +128,9 @@ int cli_remove_entries(struct cli *c, const struct kind *k, const struct list_at
                        const json_t *obj, const json_t *remove, json_t *body);
 /* The port's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> (cmd_port.c). */
 extern const struct list_attr cli_fixed_ips;
+
 /* "<kind> show <one>" of the command's kind: finds it and prints its fields. */
 int cli_show(struct cli *c, const json_t *a);
-
 /* GET 'path' (under the network API) and print its list 'key' with 'cols'. */
 int cli_get_list(struct cli *c, const char *path, const char *key, const struct field *cols,
                  size_t n);
