@@ -114,6 +114,18 @@ arg_npos(const json_t *a)
     return json_array_size(json_object_get(a, "_args"));
 }
 
+char **
+arg_argv(const json_t *a, size_t skip)
+{
+    size_t n = arg_npos(a);
+    char **argv = xcalloc(n > skip ? n - skip + 1 : 1, sizeof *argv);
+
+    for (size_t i = skip; i < n; i++) {
+        argv[i - skip] = (char *) arg_pos(a, i);
+    }
+    return argv;
+}
+
 json_t *
 arg_kv(const char *text)
 {

@@ -30,6 +30,9 @@ const json_t *arg_list(const json_t *a, const char *key);
 /* The i-th positional argument, or NULL. */
 const char *arg_pos(const json_t *a, size_t i);
 size_t arg_npos(const json_t *a);
+/* The positional arguments from the 'skip'th on as a NULL-terminated argv (a command
+ * line given after "--"); the array is the caller's, the strings stay the args'. */
+char **arg_argv(const json_t *a, size_t skip);
 
 /* Parses "k=v,k2=v2" into an object (values are strings); NULL if malformed. */
 json_t *arg_kv(const char *text);

@@ -1,5 +1,6 @@
 /* What every command of the `neutrino` client shares: the session, the output options,
- * name-or-id resolution, error reporting. */
+ * name-or-id resolution, error reporting, and the ways of creating, listing, showing,
+ * changing and deleting that every kind of resource goes through alike. */
 #ifndef NEUTRINO_CLI_CLI_H
 #define NEUTRINO_CLI_CLI_H
 
@@ -16,6 +17,7 @@ struct cli {
     bool opened;                /* session_open() done (lazily, on first use). */
     const struct cloud *cloud;
     bool debug;
+    const struct command *command;  /* The one being run. */
 };
 
 /* A program of this project that runs some commands for the client. */
@@ -33,6 +35,11 @@ struct command {
     int (*run)(struct cli *c, const json_t *args);
     const char *help;           /* One line. */
     const struct program *program;
+    /* For the commands that work alike on every kind (cli_show, cli_delete): the kind,
+     * and the fields a show prints. */
+    const struct kind *kind;
+    const struct field *fields;
+    size_t n_fields;
 };
 
 /* The main() of neutrino and neutrino-lab: global options, then the longest command of
@@ -57,6 +64,11 @@ struct kind {
     const char *title;          /* "Network" (messages) */
 };
 
+/* The kinds several commands name (a port's network, an instance's network...). */
+extern const struct kind kind_network;
+extern const struct kind kind_subnet;
+extern const struct kind kind_port;
+
 /* Finds 'arg' (an id, else an exact name) among 'k'; '*ret' the resource (owned).
  * Returns 0, or 1 after printing "No Network found for x" / "More than one ...". */
 int cli_find(struct cli *c, const struct kind *k, const char *arg, json_t **ret);
@@ -76,20 +88,73 @@ int cli_create_tags(struct cli *c, const struct kind *k, json_t *obj, const json
 /* PUT {<singular>: body} when 'body' has anything, then the tags when not NULL. */
 int cli_update(struct cli *c, const struct kind *k, const json_t *obj, json_t *body,
                const json_t *tags);
-/* The tag filters of list commands (--tags, --any-tags, --not-tags, --not-any-tags). */
-void cli_tag_filters(struct buf *query, const json_t *a);
-/* Sets body's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> values,
- * followed by the entries of 'keep' (cmd_port.c). */
-int cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body);
-/* "<kind> show <one>": finds it and prints it with 'fields'. */
-int cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct field *fields,
-             size_t n);
+/* "<kind> set|unset <one>": finds it, sends what 'before' (which needs no lookup, and
+ * may fail before it) and then 'after' (given the resource) put in the body, and the
+ * tags.  Either may be NULL; they return 1 after a message. */
+int cli_change(struct cli *c, const struct kind *k, const json_t *a, bool unset,
+               int (*before)(struct cli *c, const json_t *a, json_t *body),
+               int (*after)(struct cli *c, const json_t *a, const json_t *obj, json_t *body));
+/* An option whose value goes into a request body as given: --<opt> X (or the key of a
+ * paired boolean option) sets <attr>. */
+struct opt_attr {
+    const char *opt;
+    const char *attr;
+};
+/* Copies into 'body' each option of 'map' the command gave, in the order of 'map'. */
+void cli_put_opts(json_t *body, const json_t *a, const struct opt_attr *map, size_t n);
+/* Sets body's project_id from --project (a name or an id), if given; 1 after a message. */
+int cli_put_project(struct cli *c, const json_t *a, json_t *body);
+/* POST {<singular>: body} (taken over), --tag on the new resource, and prints it. */
+int cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *a,
+               const struct field *fields, size_t n);
 
-/* "GET /v2.0/<collection>?<query>" and print with 'cols'. */
-int cli_list(struct cli *c, const struct kind *k, const char *query, const struct field *cols,
-             size_t n);
-/* Deletes each positional argument; aggregates failures as the openstack client. */
-int cli_delete(struct cli *c, const struct kind *k, const json_t *args);
+/* A list attribute that a repeatable option changes entry by entry. */
+struct list_attr {
+    const char *attr;           /* "host_routes" */
+    const char *option;         /* "host-route": one entry each. */
+    /* An option's text as an entry, or NULL after a message; NULL: the text itself. */
+    json_t *(*conv)(struct cli *c, const char *text);
+    /* Whether 'item' (an unset's) names 'entry'; NULL: when they are equal. */
+    bool (*match)(const json_t *entry, const json_t *item);
+};
+/* Sets body's attribute to the entries the option's texts 'given' make, followed by
+ * those of 'keep' (what set leaves); 1 after a message. */
+int cli_put_list(struct cli *c, const struct list_attr *l, const json_t *given,
+                 const json_t *keep, json_t *body);
+/* Sets body's attribute to that of 'obj' (a 'k') less one entry for each of the texts
+ * 'remove'; 1 after a message, "<Kind> does not contain <option> <text>" when one
+ * names no entry. */
+int cli_remove_entries(struct cli *c, const struct kind *k, const struct list_attr *l,
+                       const json_t *obj, const json_t *remove, json_t *body);
+/* The port's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> (cmd_port.c). */
+extern const struct list_attr cli_fixed_ips;
+
+/* "<kind> show <one>" of the command's kind: finds it and prints its fields. */
+int cli_show(struct cli *c, const json_t *a);
+/* GET 'path' (under the network API) and print its list 'key' with 'cols'. */
+int cli_get_list(struct cli *c, const char *path, const char *key, const struct field *cols,
+                 size_t n);
+/* The end of a list command: the tag filters join 'query' (which is freed), then the list
+ * with 'cols', or with --long 'long_cols'. */
+int cli_list_tagged(struct cli *c, const struct kind *k, const json_t *a, struct buf *query,
+                    const struct field *cols, size_t n, const struct field *long_cols,
+                    size_t n_long);
+/* A filter of a list command: --<opt> X adds "<key>=X" to the query (a boolean option
+ * as the openstack client sends it: True or False).  With 'find', X is the name or id of
+ * a resource of that kind, with 'project' of a project: the id found is sent. */
+struct list_filter {
+    const char *key;
+    const char *opt;
+    const struct kind *find;
+    bool project;
+};
+/* Adds to 'query' each filter of 'filters' the command gave, in that order; 1 after a
+ * message. */
+int cli_q_filters(struct cli *c, struct buf *query, const json_t *a,
+                  const struct list_filter *filters, size_t n);
+/* "<kind> delete <one>...": deletes each positional argument of the command's kind;
+ * aggregates failures as the openstack client. */
+int cli_delete(struct cli *c, const json_t *args);
 
 /* Appends "key=value" (encoded) to a query string when 'value' is not NULL. */
 void cli_q(struct buf *b, const char *key, const char *value);

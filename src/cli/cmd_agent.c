@@ -7,8 +7,6 @@
 #include "cli.h"
 #include "util.h"
 
-static const struct kind network = { "network", "networks", "Network" };
-
 static const struct field show_fields[] = {
     { "admin_state_up", "admin_state_up", R_UPDOWN },
     { "agent_type", "agent_type", R_TEXT },
@@ -67,12 +65,10 @@ static const struct opt list_opts[] = {
 static int
 agent_list(struct cli *c, const json_t *a)
 {
-    struct session *s = cli_session(c);
     struct buf path = BUF_INITIALIZER;
-    json_t *ans = NULL;
     int r;
 
-    if (!s) {
+    if (!cli_session(c)) {
         return 1;
     }
     if (arg_str(a, "router")) {
@@ -80,7 +76,7 @@ agent_list(struct cli *c, const json_t *a)
     }
     if (arg_str(a, "network")) {
         char id[64];
-        if (cli_find_id(c, &network, arg_str(a, "network"), id)) {
+        if (cli_find_id(c, &kind_network, arg_str(a, "network"), id)) {
             return 1;
         }
         buf_printf(&path, "/v2.0/networks/%s/dhcp-agents", id);
@@ -99,13 +95,8 @@ agent_list(struct cli *c, const json_t *a)
         buf_printf(&path, "/v2.0/agents%s%s", query.len ? "?" : "", buf_cstr(&query));
         buf_done(&query);
     }
-    r = session_call(s, "GET", buf_cstr(&path), NULL, &ans);
+    r = cli_get_list(c, buf_cstr(&path), "agents", list_cols, ARRAY_SIZE(list_cols));
     buf_done(&path);
-    if (r) {
-        return cli_fail_call(c);
-    }
-    r = out_list(&c->out, list_cols, ARRAY_SIZE(list_cols), json_object_get(ans, "agents"));
-    json_decref(ans);
     return r;
 }
 
@@ -160,9 +151,13 @@ static const struct opt set_opts[] = {
 static int
 agent_set(struct cli *c, const json_t *a)
 {
-    json_t *agent, *body = json_object(), *wrapped, *ans = NULL;
-    char path[128];
-    int r = 0, b;
+    static const struct opt_attr given[] = {
+        { "description", "description" },
+        { "enable", "admin_state_up" },
+    };
+    static const struct kind agents = { "agent", "agents", "Agent" };
+    json_t *agent, *body = json_object();
+    int r;
 
     if (arg_npos(a) != 1) {
         json_decref(body);
@@ -172,20 +167,8 @@ agent_set(struct cli *c, const json_t *a)
         json_decref(body);
         return 1;
     }
-    if (arg_str(a, "description")) {
-        json_object_set_new(body, "description", json_string(arg_str(a, "description")));
-    }
-    if ((b = arg_bool(a, "enable")) >= 0) {
-        json_object_set_new(body, "admin_state_up", json_boolean(b));
-    }
-    if (json_object_size(body)) {
-        snprintf(path, sizeof path, "/v2.0/agents/%s",
-                 json_string_value(json_object_get(agent, "id")));
-        wrapped = json_pack("{s:O}", "agent", body);
-        r = session_call(cli_session(c), "PUT", path, wrapped, &ans) ? cli_fail_call(c) : 0;
-        json_decref(wrapped);
-        json_decref(ans);
-    }
+    cli_put_opts(body, a, given, ARRAY_SIZE(given));
+    r = cli_update(c, &agents, agent, body, NULL);
     json_decref(body);
     json_decref(agent);
     return r;
@@ -241,7 +224,7 @@ dhcp_network(struct cli *c, const json_t *a, bool add)
         return 1;
     }
     json_decref(agent);
-    if (cli_find_id(c, &network, arg_pos(a, 1), net_id)) {
+    if (cli_find_id(c, &kind_network, arg_pos(a, 1), net_id)) {
         return 1;
     }
     if (add) {

@@ -6,8 +6,6 @@
 #include "cli.h"
 #include "util.h"
 
-static const struct kind network = { "network", "networks", "Network" };
-
 static const struct field show_fields[] = {
     { "admin_state_up", "admin_state_up", R_UPDOWN },
     { "availability_zone_hints", "availability_zone_hints", R_TEXT },
@@ -58,12 +56,6 @@ static const struct field long_cols[] = {
     { "Tags", "tags", R_TEXT },
 };
 
-static int
-show(struct cli *c, const json_t *net)
-{
-    return out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), net);
-}
-
 /* An integer option sent as a JSON number; false (after a message) if not one. */
 static bool
 put_int(json_t *body, const char *attr, const char *text, const char *option)
@@ -86,36 +78,19 @@ put_int(json_t *body, const char *attr, const char *text, const char *option)
 static int
 common_attrs(struct cli *c, const json_t *a, json_t *body)
 {
-    const char *v;
-    int b;
+    static const struct opt_attr given[] = {
+        { "name", "name" },
+        { "enable", "admin_state_up" },
+        { "share", "shared" },
+        { "external", "router:external" },
+        { "port-security", "port_security_enabled" },
+        { "description", "description" },
+        { "provider-network-type", "provider:network_type" },
+        { "provider-physical-network", "provider:physical_network" },
+        { "dns-domain", "dns_domain" },
+    };
 
-    if ((v = arg_str(a, "name")) != NULL) {
-        json_object_set_new(body, "name", json_string(v));
-    }
-    if ((b = arg_bool(a, "enable")) >= 0) {
-        json_object_set_new(body, "admin_state_up", json_boolean(b));
-    }
-    if ((b = arg_bool(a, "share")) >= 0) {
-        json_object_set_new(body, "shared", json_boolean(b));
-    }
-    if ((b = arg_bool(a, "external")) >= 0) {
-        json_object_set_new(body, "router:external", json_boolean(b));
-    }
-    if ((b = arg_bool(a, "port-security")) >= 0) {
-        json_object_set_new(body, "port_security_enabled", json_boolean(b));
-    }
-    if ((v = arg_str(a, "description")) != NULL) {
-        json_object_set_new(body, "description", json_string(v));
-    }
-    if ((v = arg_str(a, "provider-network-type")) != NULL) {
-        json_object_set_new(body, "provider:network_type", json_string(v));
-    }
-    if ((v = arg_str(a, "provider-physical-network")) != NULL) {
-        json_object_set_new(body, "provider:physical_network", json_string(v));
-    }
-    if ((v = arg_str(a, "dns-domain")) != NULL) {
-        json_object_set_new(body, "dns_domain", json_string(v));
-    }
+    cli_put_opts(body, a, given, ARRAY_SIZE(given));
     if (!put_int(body, "mtu", arg_str(a, "mtu"), "mtu")
         || !put_int(body, "provider:segmentation_id", arg_str(a, "provider-segment"),
                     "provider-segment")) {
@@ -145,43 +120,23 @@ static const struct opt create_opts[] = {
 static int
 network_create(struct cli *c, const json_t *a)
 {
-    json_t *body = json_object(), *ans = NULL, *net;
-    const char *name = arg_pos(a, 0), *project = arg_str(a, "project");
-    struct session *s;
-    char pid[64];
-    int r;
+    json_t *body = json_object();
 
     if (arg_npos(a) != 1) {
         json_decref(body);
         return cli_fail("network create takes one name");
     }
-    json_object_set_new(body, "name", json_string(name));
+    json_object_set_new(body, "name", json_string(arg_pos(a, 0)));
     json_object_set_new(body, "admin_state_up", json_true());
-    if (common_attrs(c, a, body) || !(s = cli_session(c))) {
+    if (common_attrs(c, a, body) || !cli_session(c) || cli_put_project(c, a, body)) {
         json_decref(body);
         return 1;
-    }
-    if (project) {
-        if (cli_project_id(c, project, pid)) {
-            json_decref(body);
-            return 1;
-        }
-        json_object_set_new(body, "project_id", json_string(pid));
     }
     if (arg_list(a, "availability-zone-hint")) {
         json_object_set(body, "availability_zone_hints", (json_t *) arg_list(a,
                                                                "availability-zone-hint"));
     }
-    net = json_pack("{s:o}", "network", body);
-    r = session_call(s, "POST", "/v2.0/networks", net, &ans);
-    json_decref(net);
-    if (r) {
-        return cli_fail_call(c);
-    }
-    net = json_object_get(ans, "network");
-    r = cli_create_tags(c, &network, net, a) ? 1 : show(c, net);
-    json_decref(ans);
-    return r;
+    return cli_create(c, &kind_network, body, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static const struct opt list_opts[] = {
@@ -200,58 +155,32 @@ static const struct opt list_opts[] = {
 static int
 network_list(struct cli *c, const json_t *a)
 {
+    static const struct list_filter filters[] = {
+        { "name", "name" },
+        { "admin_state_up", "enable" },
+        { "shared", "share" },
+        { "router:external", "external" },
+        { "project_id", "project", .project = true },
+        { "status", "status" },
+        { "provider:network_type", "provider-network-type" },
+        { "provider:physical_network", "provider-physical-network" },
+        { "provider:segmentation_id", "provider-segment" },
+    };
     struct buf query = BUF_INITIALIZER;
-    bool is_long = arg_bool(a, "long") == 1;
-    char pid[64];
-    int r;
 
     if (arg_str(a, "agent")) {
         /* The networks a DHCP agent hosts. */
-        struct session *s = cli_session(c);
         char *path = xasprintf("/v2.0/agents/%s/dhcp-networks", arg_str(a, "agent"));
-        json_t *ans = NULL;
-        if (!s || session_call(s, "GET", path, NULL, &ans)) {
-            free(path);
-            return s ? cli_fail_call(c) : 1;
-        }
+        int r = cli_get_list(c, path, "networks", list_cols, ARRAY_SIZE(list_cols));
         free(path);
-        r = out_list(&c->out, list_cols, ARRAY_SIZE(list_cols), json_object_get(ans,
-                                                                                "networks"));
-        json_decref(ans);
         return r;
     }
-    cli_q(&query, "name", arg_str(a, "name"));
-    cli_q(&query, "admin_state_up", cli_py_bool(arg_bool(a, "enable")));
-    cli_q(&query, "shared", cli_py_bool(arg_bool(a, "share")));
-    cli_q(&query, "router:external", cli_py_bool(arg_bool(a, "external")));
-    if (arg_str(a, "project")) {
-        if (cli_project_id(c, arg_str(a, "project"), pid)) {
-            buf_done(&query);
-            return 1;
-        }
-        cli_q(&query, "project_id", pid);
+    if (cli_q_filters(c, &query, a, filters, ARRAY_SIZE(filters))) {
+        buf_done(&query);
+        return 1;
     }
-    cli_q(&query, "status", arg_str(a, "status"));
-    cli_q(&query, "provider:network_type", arg_str(a, "provider-network-type"));
-    cli_q(&query, "provider:physical_network", arg_str(a, "provider-physical-network"));
-    cli_q(&query, "provider:segmentation_id", arg_str(a, "provider-segment"));
-    cli_tag_filters(&query, a);
-    r = is_long ? cli_list(c, &network, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
-                : cli_list(c, &network, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
-    buf_done(&query);
-    return r;
-}
-
-static int
-network_show(struct cli *c, const json_t *a)
-{
-    return cli_show(c, &network, a, show_fields, ARRAY_SIZE(show_fields));
-}
-
-static int
-network_delete(struct cli *c, const json_t *a)
-{
-    return cli_delete(c, &network, a);
+    return cli_list_tagged(c, &kind_network, a, &query, list_cols, ARRAY_SIZE(list_cols),
+                           long_cols, ARRAY_SIZE(long_cols));
 }
 
 static const struct opt set_opts[] = {
@@ -263,23 +192,7 @@ static const struct opt set_opts[] = {
 static int
 network_set(struct cli *c, const json_t *a)
 {
-    json_t *net, *body = json_object();
-    int r;
-
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("network set takes one network");
-    }
-    if (common_attrs(c, a, body) || cli_find(c, &network, arg_pos(a, 0), &net)) {
-        json_decref(body);
-        return 1;
-    }
-    json_t *tags = cli_new_tags(net, a, false);
-    r = cli_update(c, &network, net, body, tags);
-    json_decref(tags);
-    json_decref(body);
-    json_decref(net);
-    return r;
+    return cli_change(c, &kind_network, a, false, common_attrs, NULL);
 }
 
 static const struct opt unset_opts[] = {
@@ -290,31 +203,16 @@ static const struct opt unset_opts[] = {
 static int
 network_unset(struct cli *c, const json_t *a)
 {
-    json_t *net, *body = json_object();
-    int r;
-
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("network unset takes one network");
-    }
-    if (cli_find(c, &network, arg_pos(a, 0), &net)) {
-        json_decref(body);
-        return 1;
-    }
-    json_t *tags = cli_new_tags(net, a, true);
-    r = cli_update(c, &network, net, body, tags);
-    json_decref(tags);
-    json_decref(body);
-    json_decref(net);
-    return r;
+    return cli_change(c, &kind_network, a, true, NULL, NULL);
 }
 
 const struct command network_commands[] = {
     { "network create", create_opts, network_create, "Create a network" },
     { "network list", list_opts, network_list, "List networks" },
-    { "network show", NULL, network_show, "Show a network" },
+    { "network show", NULL, cli_show, "Show a network", .kind = &kind_network, .fields = show_fields,
+      .n_fields = ARRAY_SIZE(show_fields) },
     { "network set", set_opts, network_set, "Change a network" },
     { "network unset", unset_opts, network_unset, "Remove tags of a network" },
-    { "network delete", NULL, network_delete, "Delete networks" },
+    { "network delete", NULL, cli_delete, "Delete networks", .kind = &kind_network },
     { NULL, NULL, NULL, NULL },
 };

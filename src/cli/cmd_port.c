@@ -6,10 +6,6 @@
 #include "cli.h"
 #include "util.h"
 
-static const struct kind port = { "port", "ports", "Port" };
-static const struct kind network = { "network", "networks", "Network" };
-static const struct kind subnet = { "subnet", "subnets", "Subnet" };
-
 static const struct field show_fields[] = {
     { "admin_state_up", "admin_state_up", R_UPDOWN },
     { "allowed_address_pairs", "allowed_address_pairs", R_TEXT },
@@ -49,15 +45,8 @@ static const struct field show_fields[] = {
     { "updated_at", "updated_at", R_TEXT },
 };
 
+/* The columns of "port list --long"; without --long, the first N_SHORT_COLS. */
 static const struct field list_cols[] = {
-    { "ID", "id", R_TEXT },
-    { "Name", "name", R_TEXT },
-    { "MAC Address", "mac_address", R_TEXT },
-    { "Fixed IP Addresses", "fixed_ips", R_FIXED_IPS },
-    { "Status", "status", R_TEXT },
-};
-
-static const struct field long_cols[] = {
     { "ID", "id", R_TEXT },
     { "Name", "name", R_TEXT },
     { "MAC Address", "mac_address", R_TEXT },
@@ -67,6 +56,7 @@ static const struct field long_cols[] = {
     { "Device Owner", "device_owner", R_TEXT },
     { "Tags", "tags", R_TEXT },
 };
+enum { N_SHORT_COLS = 5 };
 
 /* "subnet=<name or id>,ip-address=<ip>" -> {"subnet_id", "ip_address"}. */
 static json_t *
@@ -84,7 +74,7 @@ fixed_ip_of(struct cli *c, const char *text)
         return NULL;
     }
     if (sub) {
-        if (cli_find_id(c, &subnet, sub, id)) {
+        if (cli_find_id(c, &kind_subnet, sub, id)) {
             json_decref(kv);
             json_decref(out);
             return NULL;
@@ -98,26 +88,19 @@ fixed_ip_of(struct cli *c, const char *text)
     return out;
 }
 
-int
-cli_fixed_ips(struct cli *c, const json_t *given, const json_t *keep, json_t *body)
+/* Whether an unset's --fixed-ip names 'entry': the subnet and the address it gives. */
+static bool
+fixed_ip_matches(const json_t *entry, const json_t *item)
 {
-    json_t *list = json_array(), *v;
-    size_t i;
+    const json_t *fs = json_object_get(item, "subnet_id");
+    const json_t *fa = json_object_get(item, "ip_address");
 
-    json_array_foreach (given, i, v) {
-        json_t *f = fixed_ip_of(c, json_string_value(v));
-        if (!f) {
-            json_decref(list);
-            return 1;
-        }
-        json_array_append_new(list, f);
-    }
-    json_array_foreach (keep, i, v) {
-        json_array_append(list, v);
-    }
-    json_object_set_new(body, "fixed_ips", list);
-    return 0;
+    return (!fs || json_equal(fs, json_object_get(entry, "subnet_id")))
+           && (!fa || json_equal(fa, json_object_get(entry, "ip_address")));
 }
+
+const struct list_attr cli_fixed_ips = { "fixed_ips", "fixed-ip", fixed_ip_of,
+                                         fixed_ip_matches };
 
 /* binding:profile from "k=v" or JSON items, merged over 'base'. */
 static int
@@ -153,29 +136,17 @@ profile(const json_t *given, const json_t *base, json_t *body)
     { "tag", OPT_LIST, NULL }, { "no-tag", OPT_TRUE, NULL }
 
 static int
-common_attrs(const json_t *a, json_t *body)
+common_attrs(struct cli *c, const json_t *a, json_t *body)
 {
-    static const struct {
-        const char *opt, *attr;
-    } strs[] = {
+    static const struct opt_attr given[] = {
         { "description", "description" }, { "device", "device_id" },
         { "device-owner", "device_owner" }, { "mac-address", "mac_address" },
         { "host", "binding:host_id" }, { "vnic-type", "binding:vnic_type" },
-        { "name", "name" },
+        { "name", "name" }, { "enable", "admin_state_up" },
+        { "port-security", "port_security_enabled" },
     };
-    int b;
 
-    for (size_t i = 0; i < ARRAY_SIZE(strs); i++) {
-        if (arg_str(a, strs[i].opt)) {
-            json_object_set_new(body, strs[i].attr, json_string(arg_str(a, strs[i].opt)));
-        }
-    }
-    if ((b = arg_bool(a, "enable")) >= 0) {
-        json_object_set_new(body, "admin_state_up", json_boolean(b));
-    }
-    if ((b = arg_bool(a, "port-security")) >= 0) {
-        json_object_set_new(body, "port_security_enabled", json_boolean(b));
-    }
+    cli_put_opts(body, a, given, ARRAY_SIZE(given));
     return 0;
 }
 
@@ -189,53 +160,34 @@ static const struct opt create_opts[] = {
 static int
 port_create(struct cli *c, const json_t *a)
 {
-    json_t *body = json_object(), *ans = NULL, *wrapped, *p;
-    char net_id[64], pid[64];
-    int r;
+    json_t *body = json_object();
+    char net_id[64];
 
     if (arg_npos(a) != 1 || !arg_str(a, "network")) {
         json_decref(body);
         return cli_fail("port create takes one name and --network");
     }
-    if (cli_find_id(c, &network, arg_str(a, "network"), net_id)) {
+    if (cli_find_id(c, &kind_network, arg_str(a, "network"), net_id)) {
         json_decref(body);
         return 1;
     }
     json_object_set_new(body, "network_id", json_string(net_id));
     json_object_set_new(body, "name", json_string(arg_pos(a, 0)));
     json_object_set_new(body, "admin_state_up", json_true());
-    common_attrs(a, body);
+    common_attrs(c, a, body);
     if (arg_bool(a, "no-fixed-ip") == 1) {
         json_object_set_new(body, "fixed_ips", json_array());
-    } else if (arg_list(a, "fixed-ip") && cli_fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
+    } else if (arg_list(a, "fixed-ip")
+               && cli_put_list(c, &cli_fixed_ips, arg_list(a, "fixed-ip"), NULL, body)) {
         json_decref(body);
         return 1;
     }
-    if (arg_list(a, "binding-profile") && profile(arg_list(a, "binding-profile"), NULL, body)) {
+    if ((arg_list(a, "binding-profile") && profile(arg_list(a, "binding-profile"), NULL, body))
+        || cli_put_project(c, a, body)) {
         json_decref(body);
         return 1;
     }
-    if (arg_str(a, "project")) {
-        if (cli_project_id(c, arg_str(a, "project"), pid)) {
-            json_decref(body);
-            return 1;
-        }
-        json_object_set_new(body, "project_id", json_string(pid));
-    }
-    wrapped = json_pack("{s:o}", "port", body);
-    r = session_call(cli_session(c), "POST", "/v2.0/ports", wrapped, &ans);
-    json_decref(wrapped);
-    if (r) {
-        return cli_fail_call(c);
-    }
-    p = json_object_get(ans, "port");
-    if (cli_create_tags(c, &port, p, a)) {
-        json_decref(ans);
-        return 1;
-    }
-    r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), p);
-    json_decref(ans);
-    return r;
+    return cli_create(c, &kind_port, body, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static const struct opt list_opts[] = {
@@ -252,31 +204,23 @@ static const struct opt list_opts[] = {
 static int
 port_list(struct cli *c, const json_t *a)
 {
+    static const struct list_filter filters[] = {
+        { "network_id", "network", &kind_network },
+        { "device_owner", "device-owner" },
+        { "device_id", "device-id" },
+        { "binding:host_id", "host" },
+        { "mac_address", "mac-address" },
+        { "name", "name" },
+        { "security_groups", "security-group" },
+        { "project_id", "project", .project = true },
+    };
     struct buf query = BUF_INITIALIZER;
     const json_t *v;
-    char id[64];
     size_t i;
-    int r;
 
-    if (arg_str(a, "network")) {
-        if (cli_find_id(c, &network, arg_str(a, "network"), id)) {
-            buf_done(&query);
-            return 1;
-        }
-        cli_q(&query, "network_id", id);
-    }
-    cli_q(&query, "device_owner", arg_str(a, "device-owner"));
-    cli_q(&query, "device_id", arg_str(a, "device-id"));
-    cli_q(&query, "binding:host_id", arg_str(a, "host"));
-    cli_q(&query, "mac_address", arg_str(a, "mac-address"));
-    cli_q(&query, "name", arg_str(a, "name"));
-    cli_q(&query, "security_groups", arg_str(a, "security-group"));
-    if (arg_str(a, "project")) {
-        if (cli_project_id(c, arg_str(a, "project"), id)) {
-            buf_done(&query);
-            return 1;
-        }
-        cli_q(&query, "project_id", id);
+    if (cli_q_filters(c, &query, a, filters, ARRAY_SIZE(filters))) {
+        buf_done(&query);
+        return 1;
     }
     json_array_foreach (arg_list(a, "fixed-ip"), i, v) {
         json_t *f = fixed_ip_of(c, json_string_value(v));
@@ -297,24 +241,8 @@ port_list(struct cli *c, const json_t *a)
         }
         json_decref(f);
     }
-    cli_tag_filters(&query, a);
-    r = arg_bool(a, "long") == 1
-            ? cli_list(c, &port, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
-            : cli_list(c, &port, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
-    buf_done(&query);
-    return r;
-}
-
-static int
-port_show(struct cli *c, const json_t *a)
-{
-    return cli_show(c, &port, a, show_fields, ARRAY_SIZE(show_fields));
-}
-
-static int
-port_delete(struct cli *c, const json_t *a)
-{
-    return cli_delete(c, &port, a);
+    return cli_list_tagged(c, &kind_port, a, &query, list_cols, N_SHORT_COLS, list_cols,
+                           ARRAY_SIZE(list_cols));
 }
 
 static const struct opt set_opts[] = {
@@ -323,41 +251,31 @@ static const struct opt set_opts[] = {
     { NULL, 0, NULL },
 };
 
+/* --fixed-ip and --binding-profile add to what the port has; --no-fixed-ip and
+ * --no-binding-profile replace it. */
 static int
-port_set(struct cli *c, const json_t *a)
+set_lists(struct cli *c, const json_t *a, const json_t *p, json_t *body)
 {
-    json_t *p, *body = json_object(), *tags = NULL;
-    int r = 1;
-
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("port set takes one port");
-    }
-    if (cli_find(c, &port, arg_pos(a, 0), &p)) {
-        json_decref(body);
-        return 1;
-    }
-    common_attrs(a, body);
     if ((arg_list(a, "fixed-ip") || arg_bool(a, "no-fixed-ip") == 1)
-        && cli_fixed_ips(c, arg_list(a, "fixed-ip"),
-                     arg_bool(a, "no-fixed-ip") == 1 ? NULL : json_object_get(p, "fixed_ips"),
-                     body)) {
-        goto out;
+        && cli_put_list(c, &cli_fixed_ips, arg_list(a, "fixed-ip"),
+                        arg_bool(a, "no-fixed-ip") == 1 ? NULL : json_object_get(p, "fixed_ips"),
+                        body)) {
+        return 1;
     }
     if ((arg_list(a, "binding-profile") || arg_bool(a, "no-binding-profile") == 1)
         && profile(arg_list(a, "binding-profile"),
                    arg_bool(a, "no-binding-profile") == 1 ? NULL
                                                            : json_object_get(p, "binding:profile"),
                    body)) {
-        goto out;
+        return 1;
     }
-    tags = cli_new_tags(p, a, false);
-    r = cli_update(c, &port, p, body, tags);
-out:
-    json_decref(tags);
-    json_decref(body);
-    json_decref(p);
-    return r;
+    return 0;
+}
+
+static int
+port_set(struct cli *c, const json_t *a)
+{
+    return cli_change(c, &kind_port, a, false, common_attrs, set_lists);
 }
 
 static const struct opt unset_opts[] = {
@@ -368,78 +286,52 @@ static const struct opt unset_opts[] = {
 };
 
 static int
-port_unset(struct cli *c, const json_t *a)
+unset_host(struct cli *c, const json_t *a, json_t *body)
 {
-    json_t *p, *body = json_object(), *tags = NULL, *v;
-    size_t i;
-    int r = 1;
-
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("port unset takes one port");
-    }
-    if (cli_find(c, &port, arg_pos(a, 0), &p)) {
-        json_decref(body);
-        return 1;
-    }
     if (arg_bool(a, "host") == 1) {
         json_object_set_new(body, "binding:host_id", json_null());
     }
-    if (arg_list(a, "fixed-ip")) {
-        json_t *left = json_deep_copy(json_object_get(p, "fixed_ips"));
-        json_array_foreach (arg_list(a, "fixed-ip"), i, v) {
-            json_t *f = fixed_ip_of(c, json_string_value(v)), *have;
-            bool found = false;
-            size_t j;
-            if (!f) {
-                json_decref(left);
-                goto out;
-            }
-            json_array_foreach (left, j, have) {
-                const json_t *fs = json_object_get(f, "subnet_id");
-                const json_t *fa = json_object_get(f, "ip_address");
-                if ((!fs || json_equal(fs, json_object_get(have, "subnet_id")))
-                    && (!fa || json_equal(fa, json_object_get(have, "ip_address")))) {
-                    json_array_remove(left, j);
-                    found = true;
-                    break;
-                }
-            }
-            json_decref(f);
-            if (!found) {
-                json_decref(left);
-                r = cli_fail("Port does not contain fixed-ip %s", json_string_value(v));
-                goto out;
-            }
+    return 0;
+}
+
+/* The port's binding profile but the keys --binding-profile names. */
+static int
+unset_profile(const json_t *a, const json_t *p, json_t *body)
+{
+    json_t *prof = json_deep_copy(json_object_get(p, "binding:profile")), *v;
+    size_t i;
+
+    json_array_foreach (arg_list(a, "binding-profile"), i, v) {
+        if (json_object_del(prof, json_string_value(v))) {
+            json_decref(prof);
+            return cli_fail("Port does not contain binding-profile %s", json_string_value(v));
         }
-        json_object_set_new(body, "fixed_ips", left);
     }
-    if (arg_list(a, "binding-profile")) {
-        json_t *prof = json_deep_copy(json_object_get(p, "binding:profile"));
-        json_array_foreach (arg_list(a, "binding-profile"), i, v) {
-            if (json_object_del(prof, json_string_value(v))) {
-                json_decref(prof);
-                r = cli_fail("Port does not contain binding-profile %s", json_string_value(v));
-                goto out;
-            }
-        }
-        json_object_set_new(body, "binding:profile", prof);
-    }
-    tags = cli_new_tags(p, a, true);
-    r = cli_update(c, &port, p, body, tags);
-out:
-    json_decref(tags);
-    json_decref(body);
-    json_decref(p);
-    return r;
+    json_object_set_new(body, "binding:profile", prof);
+    return 0;
+}
+
+static int
+unset_lists(struct cli *c, const json_t *a, const json_t *p, json_t *body)
+{
+    return (arg_list(a, "fixed-ip")
+            && cli_remove_entries(c, &kind_port, &cli_fixed_ips, p, arg_list(a, "fixed-ip"), body))
+           || (arg_list(a, "binding-profile") && unset_profile(a, p, body));
+}
+
+static int
+port_unset(struct cli *c, const json_t *a)
+{
+    return cli_change(c, &kind_port, a, true, unset_host, unset_lists);
 }
 
 const struct command port_commands[] = {
     { "port create", create_opts, port_create, "Create a port" },
     { "port list", list_opts, port_list, "List ports" },
-    { "port show", NULL, port_show, "Show a port" },
+    { "port show", NULL, cli_show, "Show a port", .kind = &kind_port, .fields = show_fields,
+      .n_fields = ARRAY_SIZE(show_fields) },
     { "port set", set_opts, port_set, "Change a port" },
     { "port unset", unset_opts, port_unset, "Remove values from a port" },
-    { "port delete", NULL, port_delete, "Delete ports" },
+    { "port delete", NULL, cli_delete, "Delete ports", .kind = &kind_port },
     { NULL, NULL, NULL, NULL },
 };

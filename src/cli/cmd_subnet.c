@@ -6,9 +6,6 @@
 #include "cli.h"
 #include "util.h"
 
-static const struct kind subnet = { "subnet", "subnets", "Subnet" };
-static const struct kind network = { "network", "networks", "Network" };
-
 static const struct field show_fields[] = {
     { "allocation_pools", "allocation_pools", R_POOLS },
     { "cidr", "cidr", R_TEXT },
@@ -34,14 +31,8 @@ static const struct field show_fields[] = {
     { "updated_at", "updated_at", R_TEXT },
 };
 
+/* The columns of "subnet list --long"; without --long, the first N_SHORT_COLS. */
 static const struct field list_cols[] = {
-    { "ID", "id", R_TEXT },
-    { "Name", "name", R_TEXT },
-    { "Network", "network_id", R_TEXT },
-    { "Subnet", "cidr", R_TEXT },
-};
-
-static const struct field long_cols[] = {
     { "ID", "id", R_TEXT },
     { "Name", "name", R_TEXT },
     { "Network", "network_id", R_TEXT },
@@ -56,66 +47,75 @@ static const struct field long_cols[] = {
     { "Service Types", "service_types", R_TEXT },
     { "Tags", "tags", R_TEXT },
 };
+enum { N_SHORT_COLS = 4 };
 
-/* "start=..,end=.." -> {"start", "end"}; "destination=..,gateway=.." -> {"destination",
- * "nexthop"}.  NULL after a message if malformed. */
+/* "<k1>=..,<k2>=.." (k2 may also be spelt 'k2_alias') -> {<k1>, <k2_attr>}; NULL after a
+ * message naming 'option' and its 'form' if the text has anything else. */
 static json_t *
-pool_of(const char *text)
+kv_pair(const char *text, const char *k1, const char *k2, const char *k2_alias,
+        const char *k2_attr, const char *option, const char *form)
 {
-    json_t *kv = arg_kv(text);
-    const char *start = json_string_value(json_object_get(kv, "start"));
-    const char *end = json_string_value(json_object_get(kv, "end"));
-    json_t *r = start && end && json_object_size(kv) == 2
-                    ? json_pack("{s:s,s:s}", "start", start, "end", end)
-                    : NULL;
+    json_t *kv = arg_kv(text), *r;
+    const char *v1 = json_string_value(json_object_get(kv, k1));
+    const char *v2 = json_string_value(json_object_get(kv, k2));
 
+    if (!v2 && k2_alias) {
+        v2 = json_string_value(json_object_get(kv, k2_alias));
+    }
+    r = v1 && v2 && json_object_size(kv) == 2 ? json_pack("{s:s,s:s}", k1, v1, k2_attr, v2)
+                                               : NULL;
     json_decref(kv);
     if (!r) {
-        cli_fail("--allocation-pool takes start=<ip>,end=<ip>, not '%s'", text);
+        cli_fail("--%s takes %s, not '%s'", option, form, text);
     }
     return r;
 }
 
+/* "start=..,end=.." -> {"start", "end"}. */
 static json_t *
-route_of(const char *text)
+pool_of(struct cli *c, const char *text)
 {
-    json_t *kv = arg_kv(text);
-    const char *dst = json_string_value(json_object_get(kv, "destination"));
-    const char *gw = json_string_value(json_object_get(kv, "gateway"));
-    json_t *r;
-
-    gw = gw ? gw : json_string_value(json_object_get(kv, "nexthop"));
-    r = dst && gw && json_object_size(kv) == 2
-            ? json_pack("{s:s,s:s}", "destination", dst, "nexthop", gw)
-            : NULL;
-    json_decref(kv);
-    if (!r) {
-        cli_fail("--host-route takes destination=<cidr>,gateway=<ip>, not '%s'", text);
-    }
-    return r;
+    return kv_pair(text, "start", "end", NULL, "end", "allocation-pool", "start=<ip>,end=<ip>");
 }
 
-/* Builds a list attribute from a repeatable option with 'conv'; 'prefix' entries (the
- * current value, for set) go after the new ones, as the openstack client sends them. */
+/* "destination=..,gateway=.." -> {"destination", "nexthop"}. */
+static json_t *
+route_of(struct cli *c, const char *text)
+{
+    return kv_pair(text, "destination", "gateway", "nexthop", "nexthop", "host-route",
+                   "destination=<cidr>,gateway=<ip>");
+}
+
+static const struct list_attr pools = { "allocation_pools", "allocation-pool", pool_of };
+static const struct list_attr nameservers = { "dns_nameservers", "dns-nameserver" };
+static const struct list_attr routes = { "host_routes", "host-route", route_of };
+static const struct list_attr service_types = { "service_types", "service-type" };
+
+/* The list attributes create and set take from repeatable options; set adds to what
+ * the subnet has, or replaces it with --no-<...> ('clear'). */
+static const struct {
+    const struct list_attr *list;
+    const char *clear;
+} lists[] = {
+    { &pools, "no-allocation-pool" },
+    { &nameservers, "no-dns-nameservers" },
+    { &routes, "no-host-route" },
+    { &service_types, NULL },
+};
+
+/* The 'lists' a create or set gives, after what the subnet 'sub' has (NULL: none). */
 static int
-list_attr(json_t *body, const char *attr, const json_t *given, json_t *(*conv)(const char *),
-          const json_t *keep)
+put_lists(struct cli *c, const json_t *a, const json_t *sub, json_t *body)
 {
-    json_t *list = json_array(), *v;
-    size_t i;
-
-    json_array_foreach (given, i, v) {
-        json_t *item = conv ? conv(json_string_value(v)) : json_incref(v);
-        if (!item) {
-            json_decref(list);
+    for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
+        const struct list_attr *l = lists[i].list;
+        bool clear = lists[i].clear && arg_bool(a, lists[i].clear) == 1;
+        if ((arg_list(a, l->option) || clear)
+            && cli_put_list(c, l, arg_list(a, l->option),
+                            clear ? NULL : json_object_get(sub, l->attr), body)) {
             return 1;
         }
-        json_array_append_new(list, item);
     }
-    json_array_foreach (keep, i, v) {
-        json_array_append(list, v);
-    }
-    json_object_set_new(body, attr, list);
     return 0;
 }
 
@@ -138,16 +138,21 @@ static const struct opt create_opts[] = {
 static int
 subnet_create(struct cli *c, const json_t *a)
 {
+    static const struct opt_attr given[] = {
+        { "dhcp", "enable_dhcp" },
+        { "description", "description" },
+        { "ipv6-ra-mode", "ipv6_ra_mode" },
+        { "ipv6-address-mode", "ipv6_address_mode" },
+    };
     const char *gw = arg_str(a, "gateway"), *v;
-    json_t *body = json_object(), *ans = NULL, *wrapped;
-    char net_id[64], pid[64];
-    int r, b;
+    json_t *body = json_object();
+    char net_id[64];
 
     if (arg_npos(a) != 1 || !arg_str(a, "network")) {
         json_decref(body);
         return cli_fail("subnet create takes one name and --network");
     }
-    if (cli_find_id(c, &network, arg_str(a, "network"), net_id)) {
+    if (cli_find_id(c, &kind_network, arg_str(a, "network"), net_id)) {
         json_decref(body);
         return 1;
     }
@@ -161,50 +166,12 @@ subnet_create(struct cli *c, const json_t *a)
     if (gw && !STREQ(gw, "auto")) {
         json_object_set_new(body, "gateway_ip", STREQ(gw, "none") ? json_null() : json_string(gw));
     }
-    if ((b = arg_bool(a, "dhcp")) >= 0) {
-        json_object_set_new(body, "enable_dhcp", json_boolean(b));
-    }
-    if ((v = arg_str(a, "description")) != NULL) {
-        json_object_set_new(body, "description", json_string(v));
-    }
-    if ((v = arg_str(a, "ipv6-ra-mode")) != NULL) {
-        json_object_set_new(body, "ipv6_ra_mode", json_string(v));
-    }
-    if ((v = arg_str(a, "ipv6-address-mode")) != NULL) {
-        json_object_set_new(body, "ipv6_address_mode", json_string(v));
-    }
-    if ((arg_list(a, "allocation-pool")
-         && list_attr(body, "allocation_pools", arg_list(a, "allocation-pool"), pool_of, NULL))
-        || (arg_list(a, "dns-nameserver")
-            && list_attr(body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL, NULL))
-        || (arg_list(a, "host-route")
-            && list_attr(body, "host_routes", arg_list(a, "host-route"), route_of, NULL))
-        || (arg_list(a, "service-type")
-            && list_attr(body, "service_types", arg_list(a, "service-type"), NULL, NULL))) {
+    cli_put_opts(body, a, given, ARRAY_SIZE(given));
+    if (put_lists(c, a, NULL, body) || cli_put_project(c, a, body)) {
         json_decref(body);
         return 1;
     }
-    if ((v = arg_str(a, "project")) != NULL) {
-        if (cli_project_id(c, v, pid)) {
-            json_decref(body);
-            return 1;
-        }
-        json_object_set_new(body, "project_id", json_string(pid));
-    }
-    wrapped = json_pack("{s:o}", "subnet", body);
-    r = session_call(cli_session(c), "POST", "/v2.0/subnets", wrapped, &ans);
-    json_decref(wrapped);
-    if (r) {
-        return cli_fail_call(c);
-    }
-    json_t *sub = json_object_get(ans, "subnet");
-    if (cli_create_tags(c, &subnet, sub, a)) {
-        json_decref(ans);
-        return 1;
-    }
-    r = out_show(&c->out, show_fields, ARRAY_SIZE(show_fields), sub);
-    json_decref(ans);
-    return r;
+    return cli_create(c, &kind_subnet, body, a, show_fields, ARRAY_SIZE(show_fields));
 }
 
 static const struct opt list_opts[] = {
@@ -221,48 +188,24 @@ static const struct opt list_opts[] = {
 static int
 subnet_list(struct cli *c, const json_t *a)
 {
+    static const struct list_filter filters[] = {
+        { "name", "name" },
+        { "network_id", "network", &kind_network },
+        { "cidr", "subnet-range" },
+        { "gateway_ip", "gateway" },
+        { "ip_version", "ip-version" },
+        { "enable_dhcp", "dhcp" },
+        { "project_id", "project", .project = true },
+        { "service_types", "service-type" },
+    };
     struct buf query = BUF_INITIALIZER;
-    char id[64];
-    int r;
 
-    cli_q(&query, "name", arg_str(a, "name"));
-    if (arg_str(a, "network")) {
-        if (cli_find_id(c, &network, arg_str(a, "network"), id)) {
-            buf_done(&query);
-            return 1;
-        }
-        cli_q(&query, "network_id", id);
+    if (cli_q_filters(c, &query, a, filters, ARRAY_SIZE(filters))) {
+        buf_done(&query);
+        return 1;
     }
-    cli_q(&query, "cidr", arg_str(a, "subnet-range"));
-    cli_q(&query, "gateway_ip", arg_str(a, "gateway"));
-    cli_q(&query, "ip_version", arg_str(a, "ip-version"));
-    cli_q(&query, "enable_dhcp", cli_py_bool(arg_bool(a, "dhcp")));
-    if (arg_str(a, "project")) {
-        if (cli_project_id(c, arg_str(a, "project"), id)) {
-            buf_done(&query);
-            return 1;
-        }
-        cli_q(&query, "project_id", id);
-    }
-    cli_q(&query, "service_types", arg_str(a, "service-type"));
-    cli_tag_filters(&query, a);
-    r = arg_bool(a, "long") == 1
-            ? cli_list(c, &subnet, buf_cstr(&query), long_cols, ARRAY_SIZE(long_cols))
-            : cli_list(c, &subnet, buf_cstr(&query), list_cols, ARRAY_SIZE(list_cols));
-    buf_done(&query);
-    return r;
-}
-
-static int
-subnet_show(struct cli *c, const json_t *a)
-{
-    return cli_show(c, &subnet, a, show_fields, ARRAY_SIZE(show_fields));
-}
-
-static int
-subnet_delete(struct cli *c, const json_t *a)
-{
-    return cli_delete(c, &subnet, a);
+    return cli_list_tagged(c, &kind_subnet, a, &query, list_cols, N_SHORT_COLS, list_cols,
+                           ARRAY_SIZE(list_cols));
 }
 
 static const struct opt set_opts[] = {
@@ -279,148 +222,70 @@ static const struct opt unset_opts[] = {
     { NULL, 0, NULL },
 };
 
+/* What set changes that needs no lookup ("auto" is for create only). */
 static int
-subnet_set(struct cli *c, const json_t *a)
+set_attrs(struct cli *c, const json_t *a, json_t *body)
 {
-    json_t *sub, *body = json_object(), *tags = NULL;
-    const char *v, *gw = arg_str(a, "gateway");
-    int r = 1, b;
+    static const struct opt_attr given[] = {
+        { "name", "name" },
+        { "description", "description" },
+        { "dhcp", "enable_dhcp" },
+    };
+    const char *gw = arg_str(a, "gateway");
 
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("subnet set takes one subnet");
-    }
     if (gw && STREQ(gw, "auto")) {
-        json_decref(body);
         return cli_fail("--gateway takes an IP address or 'none' when changing a subnet");
     }
-    if (cli_find(c, &subnet, arg_pos(a, 0), &sub)) {
-        json_decref(body);
-        return 1;
-    }
-    if ((v = arg_str(a, "name")) != NULL) {
-        json_object_set_new(body, "name", json_string(v));
-    }
-    if ((v = arg_str(a, "description")) != NULL) {
-        json_object_set_new(body, "description", json_string(v));
-    }
-    if ((b = arg_bool(a, "dhcp")) >= 0) {
-        json_object_set_new(body, "enable_dhcp", json_boolean(b));
-    }
+    cli_put_opts(body, a, given, ARRAY_SIZE(given));
     if (gw) {
         json_object_set_new(body, "gateway_ip", STREQ(gw, "none") ? json_null() : json_string(gw));
     }
-    if ((arg_list(a, "allocation-pool") || arg_bool(a, "no-allocation-pool") == 1)
-        && list_attr(body, "allocation_pools", arg_list(a, "allocation-pool"), pool_of,
-                     arg_bool(a, "no-allocation-pool") == 1
-                         ? NULL
-                         : json_object_get(sub, "allocation_pools"))) {
-        goto out;
-    }
-    if ((arg_list(a, "dns-nameserver") || arg_bool(a, "no-dns-nameservers") == 1)
-        && list_attr(body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL,
-                     arg_bool(a, "no-dns-nameservers") == 1
-                         ? NULL
-                         : json_object_get(sub, "dns_nameservers"))) {
-        goto out;
-    }
-    if ((arg_list(a, "host-route") || arg_bool(a, "no-host-route") == 1)
-        && list_attr(body, "host_routes", arg_list(a, "host-route"), route_of,
-                     arg_bool(a, "no-host-route") == 1 ? NULL
-                                                       : json_object_get(sub, "host_routes"))) {
-        goto out;
-    }
-    if (arg_list(a, "service-type")
-        && list_attr(body, "service_types", arg_list(a, "service-type"), NULL,
-                     json_object_get(sub, "service_types"))) {
-        goto out;
-    }
-    tags = cli_new_tags(sub, a, false);
-    r = cli_update(c, &subnet, sub, body, tags);
-out:
-    json_decref(tags);
-    json_decref(body);
-    json_decref(sub);
-    return r;
+    return 0;
 }
 
-/* Removes the entries of 'remove' (converted with 'conv') from the subnet's 'attr'. */
 static int
-remove_entries(const json_t *sub, json_t *body, const char *attr, const json_t *remove,
-               json_t *(*conv)(const char *), const char *option)
+subnet_set(struct cli *c, const json_t *a)
 {
-    json_t *left = json_deep_copy(json_object_get(sub, attr)), *v;
-    size_t i;
+    return cli_change(c, &kind_subnet, a, false, set_attrs, put_lists);
+}
 
-    json_array_foreach (remove, i, v) {
-        json_t *item = conv ? conv(json_string_value(v)) : json_incref(v);
-        bool found = false;
-        size_t j;
-        json_t *have;
-        if (!item) {
-            json_decref(left);
+static int
+unset_gateway(struct cli *c, const json_t *a, json_t *body)
+{
+    if (arg_bool(a, "gateway") == 1) {
+        json_object_set_new(body, "gateway_ip", json_null());
+    }
+    return 0;
+}
+
+/* What unset removes, checked in this order (the first that fails is reported). */
+static int
+unset_lists(struct cli *c, const json_t *a, const json_t *sub, json_t *body)
+{
+    static const struct list_attr *const removable[] = { &nameservers, &pools, &routes };
+
+    for (size_t i = 0; i < ARRAY_SIZE(removable); i++) {
+        const json_t *remove = arg_list(a, removable[i]->option);
+        if (remove && cli_remove_entries(c, &kind_subnet, removable[i], sub, remove, body)) {
             return 1;
         }
-        json_array_foreach (left, j, have) {
-            if (json_equal(have, item)) {
-                json_array_remove(left, j);
-                found = true;
-                break;
-            }
-        }
-        json_decref(item);
-        if (!found) {
-            json_decref(left);
-            return cli_fail("Subnet does not contain %s %s", option, json_string_value(v));
-        }
     }
-    json_object_set_new(body, attr, left);
     return 0;
 }
 
 static int
 subnet_unset(struct cli *c, const json_t *a)
 {
-    json_t *sub, *body = json_object(), *tags = NULL;
-    int r = 1;
-
-    if (arg_npos(a) != 1) {
-        json_decref(body);
-        return cli_fail("subnet unset takes one subnet");
-    }
-    if (cli_find(c, &subnet, arg_pos(a, 0), &sub)) {
-        json_decref(body);
-        return 1;
-    }
-    if (arg_bool(a, "gateway") == 1) {
-        json_object_set_new(body, "gateway_ip", json_null());
-    }
-    if ((arg_list(a, "dns-nameserver")
-         && remove_entries(sub, body, "dns_nameservers", arg_list(a, "dns-nameserver"), NULL,
-                           "dns-nameserver"))
-        || (arg_list(a, "allocation-pool")
-            && remove_entries(sub, body, "allocation_pools", arg_list(a, "allocation-pool"),
-                              pool_of, "allocation-pool"))
-        || (arg_list(a, "host-route")
-            && remove_entries(sub, body, "host_routes", arg_list(a, "host-route"), route_of,
-                              "host-route"))) {
-        goto out;
-    }
-    tags = cli_new_tags(sub, a, true);
-    r = cli_update(c, &subnet, sub, body, tags);
-out:
-    json_decref(tags);
-    json_decref(body);
-    json_decref(sub);
-    return r;
+    return cli_change(c, &kind_subnet, a, true, unset_gateway, unset_lists);
 }
 
 const struct command subnet_commands[] = {
     { "subnet create", create_opts, subnet_create, "Create a subnet" },
     { "subnet list", list_opts, subnet_list, "List subnets" },
-    { "subnet show", NULL, subnet_show, "Show a subnet" },
+    { "subnet show", NULL, cli_show, "Show a subnet", .kind = &kind_subnet, .fields = show_fields,
+      .n_fields = ARRAY_SIZE(show_fields) },
     { "subnet set", set_opts, subnet_set, "Change a subnet" },
     { "subnet unset", unset_opts, subnet_unset, "Remove values from a subnet" },
-    { "subnet delete", NULL, subnet_delete, "Delete subnets" },
+    { "subnet delete", NULL, cli_delete, "Delete subnets", .kind = &kind_subnet },
     { NULL, NULL, NULL, NULL },
 };

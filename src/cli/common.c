@@ -8,6 +8,10 @@
 
 #include "util.h"
 
+const struct kind kind_network = { "network", "networks", "Network" };
+const struct kind kind_subnet = { "subnet", "subnets", "Subnet" };
+const struct kind kind_port = { "port", "ports", "Port" };
+
 struct session *
 cli_session(struct cli *c)
 {
@@ -169,32 +173,86 @@ cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *
 }
 
 int
-cli_list(struct cli *c, const struct kind *k, const char *query, const struct field *cols,
-         size_t n)
+cli_get_list(struct cli *c, const char *path, const char *key, const struct field *cols,
+             size_t n)
 {
     struct session *s = cli_session(c);
-    char *path;
     json_t *ans = NULL;
     int r;
 
     if (!s) {
         return 1;
     }
-    path = xasprintf("/v2.0/%s%s%s", k->collection, query && *query ? "?" : "",
-                     query ? query : "");
-    r = session_call(s, "GET", path, NULL, &ans);
-    free(path);
-    if (r) {
+    if (session_call(s, "GET", path, NULL, &ans)) {
         return cli_fail_call(c);
     }
-    r = out_list(&c->out, cols, n, json_object_get(ans, k->collection));
+    r = out_list(&c->out, cols, n, json_object_get(ans, key));
     json_decref(ans);
     return r;
 }
 
-int
-cli_delete(struct cli *c, const struct kind *k, const json_t *args)
+/* "GET /v2.0/<collection>?<query>" and print with 'cols'. */
+static int
+cli_list(struct cli *c, const struct kind *k, const char *query, const struct field *cols,
+         size_t n)
 {
+    char *path = xasprintf("/v2.0/%s%s%s", k->collection, query && *query ? "?" : "",
+                           query ? query : "");
+    int r = cli_get_list(c, path, k->collection, cols, n);
+
+    free(path);
+    return r;
+}
+
+/* The tag filters of list commands (--tags, --any-tags, --not-tags, --not-any-tags). */
+static void
+cli_tag_filters(struct buf *query, const json_t *a)
+{
+    cli_q(query, "tags", arg_str(a, "tags"));
+    cli_q(query, "tags-any", arg_str(a, "any-tags"));
+    cli_q(query, "not-tags", arg_str(a, "not-tags"));
+    cli_q(query, "not-tags-any", arg_str(a, "not-any-tags"));
+}
+
+int
+cli_list_tagged(struct cli *c, const struct kind *k, const json_t *a, struct buf *query,
+                const struct field *cols, size_t n, const struct field *long_cols,
+                size_t n_long)
+{
+    bool is_long = arg_bool(a, "long") == 1;
+    int r;
+
+    cli_tag_filters(query, a);
+    r = cli_list(c, k, buf_cstr(query), is_long ? long_cols : cols, is_long ? n_long : n);
+    buf_done(query);
+    return r;
+}
+
+int
+cli_q_filters(struct cli *c, struct buf *query, const json_t *a,
+              const struct list_filter *filters, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct list_filter *f = &filters[i];
+        const char *value = arg_str(a, f->opt);
+        char id[64];
+        if (!value) {
+            value = cli_py_bool(arg_bool(a, f->opt));
+        } else if (f->find || f->project) {
+            if (f->find ? cli_find_id(c, f->find, value, id) : cli_project_id(c, value, id)) {
+                return 1;
+            }
+            value = id;
+        }
+        cli_q(query, f->key, value);
+    }
+    return 0;
+}
+
+int
+cli_delete(struct cli *c, const json_t *args)
+{
+    const struct kind *k = c->command->kind;
     size_t n = arg_npos(args), failed = 0;
 
     if (!n) {
@@ -306,19 +364,148 @@ cli_update(struct cli *c, const struct kind *k, const json_t *obj, json_t *body,
     return r;
 }
 
-void
-cli_tag_filters(struct buf *query, const json_t *a)
+int
+cli_change(struct cli *c, const struct kind *k, const json_t *a, bool unset,
+           int (*before)(struct cli *c, const json_t *a, json_t *body),
+           int (*after)(struct cli *c, const json_t *a, const json_t *obj, json_t *body))
 {
-    cli_q(query, "tags", arg_str(a, "tags"));
-    cli_q(query, "tags-any", arg_str(a, "any-tags"));
-    cli_q(query, "not-tags", arg_str(a, "not-tags"));
-    cli_q(query, "not-tags-any", arg_str(a, "not-any-tags"));
+    const char *verb = unset ? "unset" : "set";
+    json_t *obj = NULL, *body = json_object(), *tags = NULL;
+    int r = 1;
+
+    if (arg_npos(a) != 1) {
+        json_decref(body);
+        return cli_fail("%s %s takes one %s", k->singular, verb, k->singular);
+    }
+    if ((before && before(c, a, body)) || cli_find(c, k, arg_pos(a, 0), &obj)
+        || (after && after(c, a, obj, body))) {
+        goto out;
+    }
+    tags = cli_new_tags(obj, a, unset);
+    r = cli_update(c, k, obj, body, tags);
+out:
+    json_decref(tags);
+    json_decref(body);
+    json_decref(obj);
+    return r;
+}
+
+void
+cli_put_opts(json_t *body, const json_t *a, const struct opt_attr *map, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(a, map[i].opt);
+        if (v) {
+            json_object_set(body, map[i].attr, v);
+        }
+    }
 }
 
 int
-cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct field *fields,
-         size_t n)
+cli_put_project(struct cli *c, const json_t *a, json_t *body)
 {
+    char id[64];
+
+    if (arg_str(a, "project")) {
+        if (cli_project_id(c, arg_str(a, "project"), id)) {
+            return 1;
+        }
+        json_object_set_new(body, "project_id", json_string(id));
+    }
+    return 0;
+}
+
+int
+cli_create(struct cli *c, const struct kind *k, json_t *body, const json_t *a,
+           const struct field *fields, size_t n)
+{
+    struct session *s = cli_session(c);
+    json_t *wrapped = json_pack("{s:o}", k->singular, body), *ans = NULL, *obj;
+    char path[128];
+    int r;
+
+    if (!s) {
+        json_decref(wrapped);
+        return 1;
+    }
+    snprintf(path, sizeof path, "/v2.0/%s", k->collection);
+    r = session_call(s, "POST", path, wrapped, &ans);
+    json_decref(wrapped);
+    if (r) {
+        return cli_fail_call(c);
+    }
+    obj = json_object_get(ans, k->singular);
+    r = cli_create_tags(c, k, obj, a) ? 1 : out_show(&c->out, fields, n, obj);
+    json_decref(ans);
+    return r;
+}
+
+/* The entry of an option's text 'v'. */
+static json_t *
+entry_of(struct cli *c, const struct list_attr *l, const json_t *v)
+{
+    return l->conv ? l->conv(c, json_string_value(v)) : json_incref((json_t *) v);
+}
+
+int
+cli_put_list(struct cli *c, const struct list_attr *l, const json_t *given,
+             const json_t *keep, json_t *body)
+{
+    json_t *list = json_array(), *v;
+    size_t i;
+
+    json_array_foreach (given, i, v) {
+        json_t *item = entry_of(c, l, v);
+        if (!item) {
+            json_decref(list);
+            return 1;
+        }
+        json_array_append_new(list, item);
+    }
+    json_array_foreach (keep, i, v) {
+        json_array_append(list, v);
+    }
+    json_object_set_new(body, l->attr, list);
+    return 0;
+}
+
+int
+cli_remove_entries(struct cli *c, const struct kind *k, const struct list_attr *l,
+                   const json_t *obj, const json_t *remove, json_t *body)
+{
+    json_t *left = json_deep_copy(json_object_get(obj, l->attr)), *v;
+    size_t i;
+
+    json_array_foreach (remove, i, v) {
+        json_t *item = entry_of(c, l, v), *have;
+        bool found = false;
+        size_t j;
+        if (!item) {
+            json_decref(left);
+            return 1;
+        }
+        json_array_foreach (left, j, have) {
+            if (l->match ? l->match(have, item) : json_equal(have, item)) {
+                json_array_remove(left, j);
+                found = true;
+                break;
+            }
+        }
+        json_decref(item);
+        if (!found) {
+            json_decref(left);
+            return cli_fail("%s does not contain %s %s", k->title, l->option,
+                            json_string_value(v));
+        }
+    }
+    json_object_set_new(body, l->attr, left);
+    return 0;
+}
+
+int
+cli_show(struct cli *c, const json_t *a)
+{
+    const struct kind *k = c->command->kind;
     json_t *obj;
     int r;
 
@@ -328,7 +515,7 @@ cli_show(struct cli *c, const struct kind *k, const json_t *a, const struct fiel
     if (cli_find(c, k, arg_pos(a, 0), &obj)) {
         return 1;
     }
-    r = out_show(&c->out, fields, n, obj);
+    r = out_show(&c->out, c->command->fields, c->command->n_fields, obj);
     json_decref(obj);
     return r;
 }

@@ -238,6 +238,7 @@ row(char **cells, const size_t *w, size_t n)
     }
 }
 
+/* Prints a table of 'nrows' rows of 'ncols' cells each, then frees the rows. */
 static void
 print_table(const char **headers, size_t ncols, char ***rows, size_t nrows)
 {
@@ -257,6 +258,13 @@ print_table(const char **headers, size_t ncols, char ***rows, size_t nrows)
         row(rows[r], w, ncols);
     }
     rule(w, ncols);
+    for (size_t r = 0; r < nrows; r++) {
+        for (size_t c = 0; c < ncols; c++) {
+            free(rows[r][c]);
+        }
+        free(rows[r]);
+    }
+    free(rows);
 }
 
 /* --- Selecting columns ------------------------------------------------------------ */
@@ -391,6 +399,37 @@ cell(const json_t *v, enum render r, enum out_format fmt)
     return buf_steal(&b);
 }
 
+/* The fields 'idx' of 'obj' as an object named as printed (null for what is absent). */
+static json_t *
+selected(const json_t *obj, const struct field *f, const size_t *idx, size_t k)
+{
+    json_t *out = json_object();
+
+    for (size_t i = 0; i < k; i++) {
+        const json_t *v = field_value(obj, &f[idx[i]]);
+        json_object_set_new(out, f[idx[i]].name, v ? json_deep_copy(v) : json_null());
+    }
+    return out;
+}
+
+static void
+print_json(const struct out_opts *o, const json_t *out)
+{
+    char *t = json_dumps(out, o->noindent ? JSON_COMPACT : JSON_INDENT(2));
+
+    puts(t);
+    free(t);
+}
+
+/* The header line of -f csv: the names of fields 'idx'. */
+static void
+csv_header(const struct field *f, const size_t *idx, size_t k)
+{
+    for (size_t i = 0; i < k; i++) {
+        csv_cell(f[idx[i]].name, i + 1 == k);
+    }
+}
+
 int
 out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t *obj)
 {
@@ -400,15 +439,9 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
         return 1;
     }
     if (o->format == OUT_JSON || o->format == OUT_YAML) {
-        json_t *out = json_object();
-        for (size_t i = 0; i < k; i++) {
-            const json_t *v = field_value(obj, &f[idx[i]]);
-            json_object_set_new(out, f[idx[i]].name, v ? json_deep_copy(v) : json_null());
-        }
+        json_t *out = selected(obj, f, idx, k);
         if (o->format == OUT_JSON) {
-            char *t = json_dumps(out, o->noindent ? JSON_COMPACT : JSON_INDENT(2));
-            puts(t);
-            free(t);
+            print_json(o, out);
         } else {
             const char *key;
             json_t *v;
@@ -429,18 +462,10 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
             rows[i][1] = cell(field_value(obj, &f[idx[i]]), f[idx[i]].render, OUT_TABLE);
         }
         print_table(headers, 2, rows, k);
-        for (size_t i = 0; i < k; i++) {
-            free(rows[i][0]);
-            free(rows[i][1]);
-            free(rows[i]);
-        }
-        free(rows);
         return 0;
     }
     if (o->format == OUT_CSV) {
-        for (size_t i = 0; i < k; i++) {
-            csv_cell(f[idx[i]].name, i + 1 == k);
-        }
+        csv_header(f, idx, k);
     }
     for (size_t i = 0; i < k; i++) {
         char *t = cell(field_value(obj, &f[idx[i]]), f[idx[i]].render, o->format);
@@ -485,17 +510,10 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
     if (o->format == OUT_JSON || o->format == OUT_YAML) {
         json_t *out = json_array();
         json_array_foreach (items, r, item) {
-            json_t *row_obj = json_object();
-            for (size_t i = 0; i < k; i++) {
-                const json_t *v = field_value(item, &f[idx[i]]);
-                json_object_set_new(row_obj, f[idx[i]].name, v ? json_deep_copy(v) : json_null());
-            }
-            json_array_append_new(out, row_obj);
+            json_array_append_new(out, selected(item, f, idx, k));
         }
         if (o->format == OUT_JSON) {
-            char *t = json_dumps(out, o->noindent ? JSON_COMPACT : JSON_INDENT(2));
-            puts(t);
-            free(t);
+            print_json(o, out);
         } else if (!json_array_size(out)) {
             puts("[]");
         } else {
@@ -530,19 +548,10 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
             }
         }
         print_table(headers, k, rows, nrows);
-        for (r = 0; r < nrows; r++) {
-            for (size_t i = 0; i < k; i++) {
-                free(rows[r][i]);
-            }
-            free(rows[r]);
-        }
-        free(rows);
         return 0;
     }
     if (o->format == OUT_CSV) {
-        for (size_t i = 0; i < k; i++) {
-            csv_cell(f[idx[i]].name, i + 1 == k);
-        }
+        csv_header(f, idx, k);
     }
     json_array_foreach (items, r, item) {
         for (size_t i = 0; i < k; i++) {

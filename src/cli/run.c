@@ -211,6 +211,7 @@ cli_main(int argc, char **argv, const char *program, const struct command *const
         fprintf(stderr, "Error: %s\n", buf_cstr(&error));
     } else {
         c.cloud = &cloud;
+        c.command = cmd;
         status = cmd->run(&c, args);
         cloud_done(&cloud);
     }

@@ -17,8 +17,6 @@
 #include "topology.h"
 #include "util.h"
 
-static const struct kind network_kind = { "network", "networks", "Network" };
-
 static const struct field instance_fields[] = {
     { "Name", "name", R_TEXT },
     { "Node", "node", R_TEXT },
@@ -98,7 +96,8 @@ nova_port(struct cli *c, const json_t *a, const json_t *net, const json_t *jnode
                      "compute:nova", "name", "", "admin_state_up", 1);
     uuid_new(device_id);
     json_object_set_new(body, "device_id", json_string(device_id));
-    if (arg_list(a, "fixed-ip") && cli_fixed_ips(c, arg_list(a, "fixed-ip"), NULL, body)) {
+    if (arg_list(a, "fixed-ip")
+        && cli_put_list(c, &cli_fixed_ips, arg_list(a, "fixed-ip"), NULL, body)) {
         json_decref(body);
         return NULL;
     }
@@ -160,7 +159,7 @@ instance_launch(struct cli *c, const json_t *a)
         json_decref(state);
         return cli_fail("instance %s exists", name);
     }
-    if (!cli_session(c) || cli_find(c, &network_kind, arg_str(a, "network"), &net)
+    if (!cli_session(c) || cli_find(c, &kind_network, arg_str(a, "network"), &net)
         || !(port = nova_port(c, a, net, jnode))) {
         json_decref(net);
         json_decref(state);
@@ -194,10 +193,6 @@ instance_launch(struct cli *c, const json_t *a)
     json_decref(state);
     return r;
 }
-
-static const struct opt no_opts[] = {
-    { NULL, 0, NULL },
-};
 
 static int
 instance_list(struct cli *c, const json_t *a)
@@ -313,23 +308,15 @@ instance_exec(struct cli *c, const json_t *a)
     if (fd < 0) {
         return cli_fail("instance %s has no namespace", arg_pos(a, 0));
     }
-    char **argv = xcalloc(n, sizeof *argv);
-    for (size_t i = 1; i < n; i++) {
-        argv[i - 1] = (char *) arg_pos(a, i);
-    }
-    fflush(NULL);
-    int r = exec_in_netns(fd, argv);
-    free(argv);
-    close(fd);
-    return r;
+    return lab_exec_rest(fd, a);
 }
 
 const struct command instance_commands[] = {
     { "instance launch", launch_opts, instance_launch, "Start a lab instance on a network" },
     { "instance create", launch_opts, instance_launch, "Start a lab instance on a network" },
-    { "instance list", no_opts, instance_list, "List lab instances" },
-    { "instance show", no_opts, instance_show, "Show a lab instance" },
-    { "instance delete", no_opts, instance_delete, "Delete lab instances" },
-    { "instance exec", no_opts, instance_exec, "Run a command inside a lab instance" },
+    { "instance list", NULL, instance_list, "List lab instances" },
+    { "instance show", NULL, instance_show, "Show a lab instance" },
+    { "instance delete", NULL, instance_delete, "Delete lab instances" },
+    { "instance exec", NULL, instance_exec, "Run a command inside a lab instance" },
     { NULL, NULL, NULL, NULL, NULL },
 };

@@ -32,20 +32,6 @@ ns_arg(const char *arg)
                                                       : xasprintf("%s-%s", prefix, arg);
 }
 
-/* The command line after "--" (or after the first 'skip' positionals), NULL-terminated
- * and owned by the caller (the strings are args'). */
-static char **
-command_argv(const json_t *a, size_t skip)
-{
-    size_t n = arg_npos(a);
-    char **argv = xcalloc(n + 1, sizeof *argv);
-
-    for (size_t i = skip; i < n; i++) {
-        argv[i - skip] = (char *) arg_pos(a, i);
-    }
-    return argv;
-}
-
 /* A new lab's state and directory (with the udhcpc script), or NULL after printing why
  * not (a lab of that prefix is up already). */
 static json_t *
@@ -309,9 +295,16 @@ lab_status(struct cli *c, const json_t *a)
 
 /* --- The steps ---------------------------------------------------------------------------- */
 
-static const struct opt no_opts[] = {
-    { NULL, 0, NULL },
-};
+/* What a step checks first: its arguments ('ok', else its 'usage' is printed), then that
+ * we are root.  0, or 1 after a message. */
+static int
+step_ready(bool ok, const char *usage)
+{
+    if (!ok) {
+        return cli_fail("usage: %s", usage);
+    }
+    return lab_is_root() ? 0 : 1;
+}
 
 static int
 lab_namespace_add(struct cli *c, const json_t *a)
@@ -319,10 +312,7 @@ lab_namespace_add(struct cli *c, const json_t *a)
     char *name;
     int r;
 
-    if (arg_npos(a) != 1) {
-        return cli_fail("usage: lab namespace add NAME");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) == 1, "lab namespace add NAME")) {
         return 1;
     }
     name = ns_arg(arg_pos(a, 0));
@@ -351,13 +341,10 @@ lab_namespace_delete(struct cli *c, const json_t *a)
 static int
 lab_exec(struct cli *c, const json_t *a)
 {
-    char *name, **argv;
+    char *name;
     int fd, r;
 
-    if (arg_npos(a) < 2) {
-        return cli_fail("usage: lab exec NAMESPACE -- COMMAND [ARG]...");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) >= 2, "lab exec NAMESPACE -- COMMAND [ARG]...")) {
         return 1;
     }
     name = ns_arg(arg_pos(a, 0));
@@ -368,11 +355,19 @@ lab_exec(struct cli *c, const json_t *a)
         return r;
     }
     free(name);
+    return lab_exec_rest(fd, a);
+}
+
+int
+lab_exec_rest(int netns_fd, const json_t *a)
+{
+    char **argv = arg_argv(a, 1);
+    int r;
+
     fflush(NULL);
-    argv = command_argv(a, 1);
-    r = exec_in_netns(fd, argv);
+    r = exec_in_netns(netns_fd, argv);
     free(argv);
-    close(fd);
+    close(netns_fd);
     return r;
 }
 
@@ -447,7 +442,7 @@ lab_enter(struct cli *c, const json_t *a)
         return cli_fail("usage: lab enter NODE -- COMMAND [ARG]...");
     }
     fflush(NULL);
-    argv = command_argv(a, 1);
+    argv = arg_argv(a, 1);
     r = node_init_run(init, argv);
     free(argv);
     return r;
@@ -484,11 +479,8 @@ lab_plug_cmd(struct cli *c, const json_t *a)
     char *node, *inst;
     int r;
 
-    if (arg_npos(a) != 3) {
-        return cli_fail("usage: lab plug NODE TAP NAMESPACE [--mac MAC] [--mtu MTU]"
-                        " [--address CIDR]");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) == 3,
+                   "lab plug NODE TAP NAMESPACE [--mac MAC] [--mtu MTU] [--address CIDR]")) {
         return 1;
     }
     node = ns_arg(arg_pos(a, 0));
@@ -515,11 +507,8 @@ lab_dhcp_client(struct cli *c, const json_t *a)
     char *name, *dir;
     int r;
 
-    if (arg_npos(a) != 1 || !lease) {
-        return cli_fail("usage: lab dhcp-client NAMESPACE --lease-file FILE [--tries N]"
-                        " [--hostname NAME]");
-    }
-    if (!lab_is_root()) {
+    if (step_ready(arg_npos(a) == 1 && lease,
+                   "lab dhcp-client NAMESPACE --lease-file FILE [--tries N] [--hostname NAME]")) {
         return 1;
     }
     name = ns_arg(arg_pos(a, 0));
@@ -534,17 +523,17 @@ lab_dhcp_client(struct cli *c, const json_t *a)
 
 const struct command lab_commands[] = {
     { "lab up", up_opts, lab_up, "Build the tutorial's lab: nodes controller and compute" },
-    { "lab down", no_opts, lab_down, "Remove the lab and everything it made" },
-    { "lab status", no_opts, lab_status, "Show the lab's nodes, agents and instances" },
+    { "lab down", NULL, lab_down, "Remove the lab and everything it made" },
+    { "lab status", NULL, lab_status, "Show the lab's nodes, agents and instances" },
     { "lab build", build_opts, lab_build,
       "Build a lab's switch and nodes, no agents (--topology tutorial|pair); its state" },
-    { "lab namespace add", no_opts, lab_namespace_add, "Add a namespace to the lab" },
-    { "lab namespace delete", no_opts, lab_namespace_delete,
+    { "lab namespace add", NULL, lab_namespace_add, "Add a namespace to the lab" },
+    { "lab namespace delete", NULL, lab_namespace_delete,
       "Remove lab namespaces and what runs in them" },
-    { "lab exec", no_opts, lab_exec, "Run a command in a lab namespace (as ip netns exec)" },
-    { "lab init", no_opts, lab_init, "Start a node's init (if needed); its pid" },
-    { "lab enter", no_opts, lab_enter, "Run a command inside a node's init" },
-    { "lab kill-init", no_opts, lab_kill_init,
+    { "lab exec", NULL, lab_exec, "Run a command in a lab namespace (as ip netns exec)" },
+    { "lab init", NULL, lab_init, "Start a node's init (if needed); its pid" },
+    { "lab enter", NULL, lab_enter, "Run a command inside a node's init" },
+    { "lab kill-init", NULL, lab_kill_init,
       "End a node's init and everything in it (DHCP agent, dnsmasq)" },
     { "lab plug", plug_opts, lab_plug_cmd,
       "Plug a namespace into a node: its eth0 is the peer of TAP" },
