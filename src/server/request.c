@@ -4,7 +4,25 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "api_family.h"
+#include "app.h"
+#include "log.h"
+#include "store/store.h"
 #include "util.h"
+
+LOG_MODULE("http");
+
+struct store_conn *
+request_conn(struct request *req)
+{
+    struct store_conn *c = store_conn(req->app->store);
+
+    if (!c) {
+        log_err("%s %s: no database connection", req->method, req->path);
+        req->family->render_error(req, 500, NULL);
+    }
+    return c;
+}
 
 const char *
 request_param(const struct request *req, const char *key)

@@ -15,6 +15,8 @@
 #include "context.h"
 
 struct app;
+struct api_family;
+struct store_conn;
 
 /* Limits on what a client can make us hold. */
 #define REQUEST_MAX_PARAMS 1000         /* Query parameters. */
@@ -50,6 +52,7 @@ struct request {
     const char *noauth_project_id;  /* X-Project-Id, X-User-Id and X-Roles headers, or */
     const char *noauth_user_id;     /* NULL: who the caller says it is, believed with */
     const char *noauth_roles;       /* auth_strategy = noauth. */
+    const struct api_family *family;    /* What the router dispatched it to. */
     const char *api_prefix;     /* The prefix the router removed before matching routes
                                  * ("/identity" for /identity/v3/...), else "". */
 
@@ -77,6 +80,10 @@ void request_add_header(struct request *req, const char *name, const char *fmt, 
  * Returns false once the deadline has passed or the server is stopping: the handler
  * must then answer with what it has. */
 bool request_wait(struct request *req, int timeout_s);
+
+/* The calling thread's store connection; on failure answers 500 in the request's
+ * family's format and returns NULL. */
+struct store_conn *request_conn(struct request *req);
 
 /* Returns the value of the first query parameter named 'key', or NULL. */
 const char *request_param(const struct request *req, const char *key);

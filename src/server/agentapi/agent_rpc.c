@@ -72,7 +72,7 @@ vtep_changed(const char *old_conf, const json_t *new_conf)
 int
 agent_rpc_report(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     const json_t *state, *conf, *versions, *zone;
     const char *type = NULL, *host, *binary, *topic;
     char *conf_text, *versions_text = NULL;
@@ -321,7 +321,7 @@ device_list(struct request *req, const json_t *body, const char *key, const char
 int
 agent_rpc_devices(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     const json_t *devices;
     const char *host;
     json_t *body, *out, *d;
@@ -394,7 +394,7 @@ device_status(struct request *req, struct store_conn *c, const char *host, const
 int
 agent_rpc_device_status(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     const json_t *up, *down;
     const char *host;
     json_t *body, *out_up, *out_down, *d;
@@ -480,7 +480,7 @@ int_param(struct request *req, const char *key, int64_t def, int64_t max, int64_
 int
 agent_rpc_changes(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     struct change_list l = { NULL, 0 };
     const char *host;
     int64_t after = 0, wait = 0, first = 0, last = 0;
@@ -561,7 +561,7 @@ add_id(const char *id, void *aux)
 int
 agent_rpc_sync(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     struct sync_walk w;
     int64_t first, last;
     const char *host;
@@ -608,7 +608,7 @@ add_l2pop(const char *vtep, const char *mac, const char *ip, void *aux)
 int
 agent_rpc_l2pop(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     const char *host, *net_id;
     struct network n;
     json_t *vteps;

@@ -121,7 +121,7 @@ add_id(const char *id, void *aux)
 int
 dhcp_rpc_sync(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     const char *host, *unused;
     int64_t first = 0, last = 0;
     json_t *body, *networks;
@@ -185,7 +185,7 @@ is_me(const struct agent *a, void *aux)
 int
 dhcp_rpc_network(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     struct net_view v = { NULL, 0, NULL };
     struct context service;
     struct api_error err;
@@ -320,7 +320,7 @@ id_list(struct request *req, const json_t *body, const char *key)
 int
 dhcp_rpc_ports(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     const char *host, *network_id;
     const json_t *ids, *id;
     json_t *body, *out;
@@ -365,7 +365,7 @@ dhcp_rpc_ports(struct request *req, char *const args[])
 int
 dhcp_rpc_ready(struct request *req, char *const args[])
 {
-    struct store_conn *c = rpc_conn(req);
+    struct store_conn *c = request_conn(req);
     const char *host, *unused;
     const json_t *ids, *id;
     json_t *body;

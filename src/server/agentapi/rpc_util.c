@@ -13,17 +13,6 @@
 #include "store/store.h"
 #include "util.h"
 
-struct store_conn *
-rpc_conn(struct request *req)
-{
-    struct store_conn *c = store_conn(req->app->store);
-
-    if (!c) {
-        api_fail_internal(req, -EIO);
-    }
-    return c;
-}
-
 int
 rpc_check_caller(struct request *req)
 {

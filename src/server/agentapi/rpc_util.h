@@ -11,8 +11,6 @@ struct store_conn;
 /* 0 if the caller may use the agent API (admin or service role, or noauth); otherwise
  * answers 403 and returns -1. */
 int rpc_check_caller(struct request *req);
-/* The calling thread's store connection; answers 500 and returns NULL on failure. */
-struct store_conn *rpc_conn(struct request *req);
 /* The body as a JSON object (owned), or NULL after answering 400. */
 json_t *rpc_object_body(struct request *req);
 /* A host name: a non-empty string of at most 255 characters without NUL; else NULL. */

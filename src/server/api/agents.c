@@ -110,7 +110,7 @@ agent_list_row(const struct agent *a, void *aux)
 int
 agents_list(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct field_set fs;
     struct jsonw w;
     struct agent_list l = { req, &w, &fs };
@@ -168,7 +168,7 @@ answer_agent(struct request *req, const struct agent *a)
 int
 agent_show(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct agent a;
 
     if (!c || agent_lookup(req, c, args[0], &a)) {
@@ -232,7 +232,7 @@ agent_update_body(struct request *req)
 int
 agent_update(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     const json_t *desc;
     struct agent a;
     json_t *item;
@@ -270,7 +270,7 @@ agent_update(struct request *req, char *const args[])
 int
 agent_delete(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct agent a;
     int r;
 

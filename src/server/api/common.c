@@ -19,17 +19,6 @@ api_begin(struct request *req, int status, struct jsonw *w)
     jsonw_init(w, &req->response);
 }
 
-struct store_conn *
-api_conn(struct request *req)
-{
-    struct store_conn *c = store_conn(req->app->store);
-
-    if (!c) {
-        api_fail_internal(req, -EIO);
-    }
-    return c;
-}
-
 int
 api_if_match_parse(struct request *req, int64_t *ret)
 {

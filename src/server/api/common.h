@@ -24,8 +24,6 @@ void api_begin(struct request *req, int status, struct jsonw *w);
 /* Parses If-Match into '*ret' (-1: none given). Returns 0 or -1 after a 400. */
 int api_if_match_parse(struct request *req, int64_t *ret);
 
-/* The calling thread's store connection; answers 500 and returns NULL on failure. */
-struct store_conn *api_conn(struct request *req);
 
 /* Writes the standard attributes (project, description, tags, timestamps, revision). */
 void api_render_std(struct jsonw *w, const struct std_attrs *s, const struct field_set *fs);

@@ -44,7 +44,7 @@ render_agent(const struct agent *a, void *aux)
 int
 network_dhcp_agents_list(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct field_set fs;
     struct network n;
     struct jsonw w;
@@ -102,7 +102,7 @@ collect_id(const char *id, void *aux)
 int
 agent_dhcp_networks_list(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     json_t *ids, *id;
     struct field_set fs;
     struct agent a;
@@ -159,7 +159,7 @@ check_network(struct request *req, struct store_conn *c, const char *id)
 int
 agent_dhcp_network_add(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     const char *network_id;
     struct agent a;
     json_t *body;
@@ -220,7 +220,7 @@ fail:
 int
 agent_dhcp_network_remove(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct agent a;
     int r;
 

@@ -140,7 +140,7 @@ take_ip_version(struct list_request *lr)
 int
 ip_availabilities_list(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct list_request lr;
     struct jsonw w;
     int r = 0;
@@ -165,7 +165,7 @@ ip_availabilities_list(struct request *req, char *const args[])
 int
 ip_availability_show(struct request *req, char *const args[])
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct network n;
     struct jsonw w;
     int r;

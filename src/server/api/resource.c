@@ -37,7 +37,7 @@ int
 api_resource_list(struct request *req, const struct resource_ops *ops)
 {
     const struct resource_def *def = ops->def;
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct list_request lr;
     struct jsonw w;
     int r;
@@ -79,7 +79,7 @@ one(const struct op *op, const struct resource_ops *ops, const char *id, const j
 int
 api_resource_show(struct request *req, const struct resource_ops *ops, const char *id)
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct api_error err;
     struct op op = { req->app, &req->ctx, c, &err };
     struct field_set fs;
@@ -115,7 +115,7 @@ int
 api_resource_create(struct request *req, const struct resource_ops *ops)
 {
     const struct resource_def *def = ops->def;
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct api_error err;
     struct op op = { req->app, &req->ctx, c, &err };
     struct field_set all = { NULL, 0 };
@@ -158,7 +158,7 @@ api_resource_create(struct request *req, const struct resource_ops *ops)
 int
 api_resource_update(struct request *req, const struct resource_ops *ops, const char *id)
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct api_error err;
     struct op op = { req->app, &req->ctx, c, &err };
     struct field_set all = { NULL, 0 };
@@ -192,7 +192,7 @@ api_resource_update(struct request *req, const struct resource_ops *ops, const c
 int
 api_resource_delete(struct request *req, const struct resource_ops *ops, const char *id)
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct api_error err;
     struct op op = { req->app, &req->ctx, c, &err };
     int64_t if_match;

@@ -140,7 +140,7 @@ answer_tags(struct request *req, struct store_conn *c, const char *id, int statu
 static int
 tags_get(struct request *req, const struct resource_def *rd, const char *id)
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct tag_parent p;
 
     if (!c || parent_load(req, c, rd, id, &p)) {
@@ -201,7 +201,7 @@ static int
 tags_change(struct request *req, const struct resource_def *rd, const char *id,
             enum tag_op op, const char *tag)
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     json_t *tags = NULL;
     struct tag_parent p;
     size_t i;
@@ -271,7 +271,7 @@ fail:
 static int
 tag_check(struct request *req, const struct resource_def *rd, const char *id, const char *tag)
 {
-    struct store_conn *c = api_conn(req);
+    struct store_conn *c = request_conn(req);
     struct tag_parent p;
     bool found;
     int r;

@@ -91,6 +91,7 @@ http_router_dispatch(const struct http_mount *m, struct request *req)
     bool path_known = false;
     size_t n_args;
 
+    req->family = f;
     if (strlen(path) > REQUEST_MAX_PATH_SIZE) {
         f->render_error(req, 404, NULL);
         return;

@@ -170,7 +170,7 @@ int
 ks_token_create(struct request *req, char *const args[])
 {
     struct identity *id = req->app->identity;
-    struct store_conn *c = ks_conn(req);
+    struct store_conn *c = request_conn(req);
     char user_id[IDENTITY_ID_LEN], project_id[IDENTITY_ID_LEN] = "";
     char text[TOKEN_TEXT_LEN + 1];
     const json_t *auth, *identity, *methods, *scope;
@@ -271,7 +271,7 @@ ks_token_create(struct request *req, char *const args[])
 static struct store_conn *
 subject_token(struct request *req, struct id_auth *ret)
 {
-    struct store_conn *c = ks_conn(req);
+    struct store_conn *c = request_conn(req);
     struct ks_caller caller;
     int r;
 

@@ -98,6 +98,9 @@ ks_render_error(struct request *req, int status, const char *message)
         ks_fail(req, status, "%s", message);
     } else if (status == 405) {
         ks_fail(req, status, "The method is not allowed for the requested URL.");
+    } else if (status >= 500) {
+        ks_fail(req, status, "An unexpected error prevented the server from fulfilling your"
+                             " request.");
     } else {
         ks_fail(req, status, "The resource could not be found.");
     }

@@ -225,17 +225,6 @@ ks_format_time(int64_t t, char out[32])
 
 /* --- Requests -------------------------------------------------------------------- */
 
-struct store_conn *
-ks_conn(struct request *req)
-{
-    struct store_conn *c = store_conn(req->app->store);
-
-    if (!c) {
-        ks_internal(req, -EIO);
-    }
-    return c;
-}
-
 json_t *
 ks_body(struct request *req)
 {

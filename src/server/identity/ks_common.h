@@ -68,8 +68,6 @@ void ks_format_time(int64_t t, char out[32]);
 
 /* --- Requests --- */
 
-/* The database connection, or NULL after answering 500. */
-struct store_conn *ks_conn(struct request *req);
 /* The request body as JSON, or NULL after answering 400. */
 json_t *ks_body(struct request *req);
 /* The body's object 'key' ({"project": {...}}), or NULL after answering 400. */

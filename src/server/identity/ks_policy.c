@@ -102,7 +102,7 @@ struct store_conn *
 ks_authorize(struct request *req, enum ks_action action, const char *target,
              struct ks_caller *ret)
 {
-    struct store_conn *c = ks_conn(req);
+    struct store_conn *c = request_conn(req);
 
     if (!c || ks_caller(req, c, ret) || ks_permit(req, ret, action, target)) {
         return NULL;
