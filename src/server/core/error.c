@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+static int error_vset(struct api_error *err, enum api_err kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
 static int
 error_vset(struct api_error *err, enum api_err kind, const char *fmt, va_list ap)
 {
