@@ -1,4 +1,4 @@
-/* The linux-bridge agent's option table (see lb_config.h).  Defaults are Neutron's. */
+/* The linux-bridge agent's option table (see config.h).  Defaults are Neutron's. */
 #include "config.h"
 
 #include <errno.h>
