@@ -309,6 +309,132 @@ conn_insert_stmt(struct store_conn *c, struct db_stmt *st, const char *what)
     return r ? r : db_changes(c->db) == 0 ? -EEXIST : 0;
 }
 
+int
+conn_exec_change(struct store_conn *c, struct db_stmt *st, const char *what)
+{
+    int r = conn_exec_stmt(c, st, what);
+
+    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+}
+
+struct db_stmt *
+conn_stmt_text(struct store_conn *c, const char *sql, const char *a)
+{
+    struct db_stmt *st = conn_stmt(c, sql);
+
+    if (st) {
+        db_bind_text(st, 1, a);
+    }
+    return st;
+}
+
+struct db_stmt *
+conn_stmt_text2(struct store_conn *c, const char *sql, const char *a, const char *b)
+{
+    struct db_stmt *st = conn_stmt_text(c, sql, a);
+
+    if (st) {
+        db_bind_text(st, 2, b);
+    }
+    return st;
+}
+
+int
+conn_each_row(struct store_conn *c, struct db_stmt *st, row_cb *cb, void *aux,
+              const char *what)
+{
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    while ((rc = db_step(st)) == DB_ROW) {
+        r = cb(st, aux);
+        if (r) {
+            break;
+        }
+    }
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, what);
+}
+
+/* conn_each_id() and conn_each_pair(): one of the callbacks is set. */
+struct text_walk {
+    store_id_cb *id_cb;
+    store_pair_cb *pair_cb;
+    void *aux;
+};
+
+static int
+text_row(struct db_stmt *st, void *aux)
+{
+    struct text_walk *w = aux;
+    const char *a = db_col_text(st, 0);
+
+    return w->id_cb ? w->id_cb(a, w->aux) : w->pair_cb(a, db_col_text(st, 1), w->aux);
+}
+
+int
+conn_each_id(struct store_conn *c, struct db_stmt *st, store_id_cb *cb, void *aux,
+             const char *what)
+{
+    struct text_walk w = { cb, NULL, aux };
+
+    return conn_each_row(c, st, text_row, &w, what);
+}
+
+int
+conn_each_pair(struct store_conn *c, struct db_stmt *st, store_pair_cb *cb, void *aux,
+               const char *what)
+{
+    struct text_walk w = { NULL, cb, aux };
+
+    return conn_each_row(c, st, text_row, &w, what);
+}
+
+int
+conn_read_row(struct store_conn *c, struct db_stmt *st, row_reader *read, void *ret,
+              const char *what)
+{
+    enum db_rc rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        read(st, ret);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, what);
+}
+
+int
+conn_one_int(struct store_conn *c, struct db_stmt *st, int64_t *ret, const char *what)
+{
+    enum db_rc rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *ret = db_col_int(st, 0);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? 0 : conn_error(c, rc, what);
+}
+
+int
+conn_one_bool(struct store_conn *c, struct db_stmt *st, bool *ret, const char *what)
+{
+    int64_t n = 0;
+    int r = conn_one_int(c, st, &n, what);
+
+    *ret = n != 0;
+    return r;
+}
+
 char *
 col_text(struct db_stmt *st, int i, bool copy)
 {
@@ -318,6 +444,12 @@ col_text(struct db_stmt *st, int i, bool copy)
         return NULL;
     }
     return copy ? xstrdup(t) : (char *) t;
+}
+
+void
+col_text_read(struct db_stmt *st, void *ret)
+{
+    *(char **) ret = col_text(st, 0, true);
 }
 
 void

@@ -44,10 +44,42 @@ int conn_exec_stmt(struct store_conn *c, struct db_stmt *st, const char *what);
  * out.  Unlike a failed INSERT, this leaves a PostgreSQL transaction usable, so a
  * caller may treat the duplicate as expected and carry on. */
 int conn_insert_stmt(struct store_conn *c, struct db_stmt *st, const char *what);
+/* conn_exec_stmt() for an UPDATE or DELETE by key: -ENOENT if it changed no row. */
+int conn_exec_change(struct store_conn *c, struct db_stmt *st, const char *what);
+
+/* The cached statement for 'sql' with its first parameter bound to the text 'a', or
+ * its first two to 'a' and 'b' (NULL binds NULL); NULL on error.  Every conn_*() that
+ * takes a statement answers -EIO for NULL, so a caller may hand the result straight
+ * on. */
+struct db_stmt *conn_stmt_text(struct store_conn *c, const char *sql, const char *a);
+struct db_stmt *conn_stmt_text2(struct store_conn *c, const char *sql, const char *a,
+                                const char *b);
+
+/* Called on each row of a statement; nonzero stops the walk and is its result. */
+typedef int row_cb(struct db_stmt *st, void *aux);
+/* Steps through 'st', calling 'cb' on each row, then resets it. */
+int conn_each_row(struct store_conn *c, struct db_stmt *st, row_cb *cb, void *aux,
+                  const char *what);
+/* conn_each_row() over rows of one text column, or of two. */
+int conn_each_id(struct store_conn *c, struct db_stmt *st, store_id_cb *cb, void *aux,
+                 const char *what);
+int conn_each_pair(struct store_conn *c, struct db_stmt *st, store_pair_cb *cb, void *aux,
+                   const char *what);
+/* Reads the current row into 'ret' (owned copies). */
+typedef void row_reader(struct db_stmt *st, void *ret);
+/* Steps 'st' once and reads its row with 'read': 0, or -ENOENT if there is none. */
+int conn_read_row(struct store_conn *c, struct db_stmt *st, row_reader *read, void *ret,
+                  const char *what);
+/* Steps a query of one row whose first column is an integer (a COUNT, an EXISTS). */
+int conn_one_int(struct store_conn *c, struct db_stmt *st, int64_t *ret, const char *what);
+/* conn_one_int() for an EXISTS: '*ret' is whether it is true (false on error). */
+int conn_one_bool(struct store_conn *c, struct db_stmt *st, bool *ret, const char *what);
 
 /* Returns column 'i' as text: a borrowed pointer if !copy, else an owned copy;
  * NULL for SQL NULL. */
 char *col_text(struct db_stmt *st, int i, bool copy);
+/* A row_reader: column 0 as an owned string (NULL for SQL NULL) into *(char **) ret. */
+void col_text_read(struct db_stmt *st, void *ret);
 /* Copies column 'i' into a fixed buffer of 'size' bytes ("" for NULL). */
 void col_copy(struct db_stmt *st, int i, char *out, size_t size);
 
@@ -94,8 +126,6 @@ struct resource_sql {
     const struct field_column *columns;
     size_t n_columns;
 };
-
-typedef int row_cb(struct db_stmt *st, void *aux);
 
 /* Runs the list query 'q' over resource 'r', calling 'cb' per row. */
 int list_run(struct store_conn *c, const struct resource_sql *r, const struct list_query *q,

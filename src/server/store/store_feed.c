@@ -52,6 +52,23 @@ store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *
     return conn_exec_stmt(c, st, "add dhcp change");
 }
 
+struct change_walk {
+    store_change_cb *cb;
+    void *aux;
+};
+
+static int
+change_row(struct db_stmt *st, void *aux)
+{
+    struct change_walk *w = aux;
+    struct change ch = {
+        db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+        db_col_text(st, 4),
+    };
+
+    return w->cb(&ch, w->aux);
+}
+
 int
 store_change_foreach(struct store_conn *c, const char *host, const char *audience,
                      int64_t after, int limit, store_change_cb *cb, void *aux)
@@ -60,28 +77,15 @@ store_change_foreach(struct store_conn *c, const char *host, const char *audienc
                                     " WHERE seq > ?1 AND (host = ?2 OR host = '')"
                                     " AND (audience = '' OR audience = ?4)"
                                     " ORDER BY seq LIMIT ?3");
-    int rc, r = 0;
+    struct change_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_int(st, 1, after);
+        db_bind_text(st, 2, host);
+        db_bind_int(st, 3, limit);
+        db_bind_text(st, 4, audience);
     }
-    db_bind_int(st, 1, after);
-    db_bind_text(st, 2, host);
-    db_bind_int(st, 3, limit);
-    db_bind_text(st, 4, audience);
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct change ch = {
-            db_col_int(st, 0), (const char *) db_col_text(st, 1),
-            (const char *) db_col_text(st, 2), (const char *) db_col_text(st, 3),
-            (const char *) db_col_text(st, 4),
-        };
-        r = cb(&ch, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "changes");
+    return conn_each_row(c, st, change_row, &w, "changes");
 }
 
 int

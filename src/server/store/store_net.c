@@ -78,6 +78,12 @@ network_from_row(struct db_stmt *st, struct network *n, bool copy)
     n->azs_json = col_text(st, 18, copy);
 }
 
+static void
+network_read(struct db_stmt *st, void *ret)
+{
+    network_from_row(st, ret, true);
+}
+
 struct network_walk {
     store_network_cb *cb;
     void *aux;
@@ -178,24 +184,9 @@ store_network_delete(struct store_conn *c, const char *id)
 {
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM networks WHERE id = ?";
-    struct db_stmt *st = conn_stmt(c, tags);
-    int r;
+    int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete network tags");
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    r = conn_exec_stmt(c, st, "delete network tags");
-    if (r) {
-        return r;
-    }
-    st = conn_stmt(c, sql);
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    r = conn_exec_stmt(c, st, "delete network");
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete network");
 }
 
 int
@@ -206,24 +197,10 @@ store_network_get(struct store_conn *c, const char *id, const char *visible_to,
     static const char sql_vis[] =
         NETWORK_SELECT " WHERE n.id = ? AND (n.project_id = ? OR n.shared = 1"
         " OR n.router_external = 1)";
-    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
-    int rc;
+    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
+                                    : conn_stmt_text(c, sql, id);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    if (visible_to) {
-        db_bind_text(st, 2, visible_to);
-    }
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        network_from_row(st, ret, true);
-        db_reset(st);
-        return 0;
-    }
-    db_reset(st);
-    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get network");
+    return conn_read_row(c, st, network_read, ret, "get network");
 }
 
 int
@@ -232,35 +209,16 @@ store_network_bump(struct store_conn *c, const char *id, const char *now)
     static const char sql[] =
         "UPDATE networks SET revision_number = revision_number + 1, updated_at = ?"
         " WHERE id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, now);
-    db_bind_text(st, 2, id);
-    return conn_exec_stmt(c, st, "bump network");
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, now, id), "bump network");
 }
 
 int
 store_network_count(struct store_conn *c, const char *project_id, int64_t *ret)
 {
     static const char sql[] = "SELECT COUNT(*) FROM networks WHERE project_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, project_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "count networks");
-    }
-    *ret = db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_int(c, conn_stmt_text(c, sql, project_id), ret, "count networks");
 }
 
 /* The allocation key of a segment: flat networks use id 0, tunnels physnet "". */

@@ -78,6 +78,12 @@ port_from_row(struct db_stmt *st, struct port *p, bool copy)
     p->std.tags_json = col_text(st, 19, copy);
 }
 
+static void
+port_read(struct db_stmt *st, void *ret)
+{
+    port_from_row(st, ret, true);
+}
+
 struct port_walk {
     store_port_cb *cb;
     void *aux;
@@ -174,18 +180,13 @@ store_port_delete(struct store_conn *c, const char *id)
     static const char allocs[] = "DELETE FROM ip_allocations WHERE port_id = ?";
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM ports WHERE id = ?";
-    const char *const steps[] = { allocs, tags, sql };
+    const char *const steps[] = { allocs, tags };
     int r = 0;
 
     for (size_t i = 0; i < ARRAY_SIZE(steps) && !r; i++) {
-        struct db_stmt *st = conn_stmt(c, steps[i]);
-        if (!st) {
-            return -EIO;
-        }
-        db_bind_text(st, 1, id);
-        r = conn_exec_stmt(c, st, "delete port");
+        r = conn_exec_stmt(c, conn_stmt_text(c, steps[i], id), "delete port");
     }
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete port");
 }
 
 int
@@ -195,24 +196,10 @@ store_port_get(struct store_conn *c, const char *id, const char *visible_to, str
     static const char sql_vis[] =
         PORT_SELECT " WHERE p.id = ? AND (p.project_id = ?2 OR EXISTS (SELECT 1 FROM"
         " networks n2 WHERE n2.id = p.network_id AND n2.project_id = ?2))";
-    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
-    int rc;
+    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
+                                    : conn_stmt_text(c, sql, id);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    if (visible_to) {
-        db_bind_text(st, 2, visible_to);
-    }
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        port_from_row(st, ret, true);
-        db_reset(st);
-        return 0;
-    }
-    db_reset(st);
-    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get port");
+    return conn_read_row(c, st, port_read, ret, "get port");
 }
 
 int
@@ -220,22 +207,8 @@ store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac, 
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ?)";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    db_bind_text(st, 2, mac);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "mac in use");
-    }
-    *ret = (int) db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, mac), ret, "mac in use");
 }
 
 /* --- Tags ----------------------------------------------------------------------- */
@@ -246,21 +219,11 @@ store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json)
     static const char sql[] =
         "SELECT " SQL_JSON_ARRAY("json_quote(tag)")
         " FROM (SELECT tag FROM tags WHERE resource_id = ? ORDER BY tag) x";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
+    /* An aggregate: there is always one row. */
+    int r = conn_read_row(c, conn_stmt_text(c, sql, resource_id), col_text_read, ret_json,
+                          "get tags");
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "get tags");
-    }
-    *ret_json = col_text(st, 0, true);
-    db_reset(st);
-    return 0;
+    return r == -ENOENT ? conn_error(c, DB_DONE, "get tags") : r;
 }
 
 int
@@ -268,22 +231,8 @@ store_tag_exists(struct store_conn *c, const char *resource_id, const char *tag,
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM tags WHERE resource_id = ? AND tag = ?)";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    db_bind_text(st, 2, tag);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "tag exists");
-    }
-    *ret = (int) db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_bool(c, conn_stmt_text2(c, sql, resource_id, tag), ret, "tag exists");
 }
 
 int
@@ -291,43 +240,24 @@ store_tag_add(struct store_conn *c, const char *resource_id, const char *tag)
 {
     static const char sql[] =
         "INSERT INTO tags (resource_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    db_bind_text(st, 2, tag);
-    return conn_exec_stmt(c, st, "add tag");
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, resource_id, tag), "add tag");
 }
 
 int
 store_tag_remove(struct store_conn *c, const char *resource_id, const char *tag)
 {
     static const char sql[] = "DELETE FROM tags WHERE resource_id = ? AND tag = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int r;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    db_bind_text(st, 2, tag);
-    r = conn_exec_stmt(c, st, "remove tag");
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+    return conn_exec_change(c, conn_stmt_text2(c, sql, resource_id, tag), "remove tag");
 }
 
 int
 store_tags_clear(struct store_conn *c, const char *resource_id)
 {
     static const char sql[] = "DELETE FROM tags WHERE resource_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    return conn_exec_stmt(c, st, "clear tags");
+    return conn_exec_stmt(c, conn_stmt_text(c, sql, resource_id), "clear tags");
 }
 
 /* --- What agents ask about ports ------------------------------------------------- */
@@ -340,7 +270,6 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
                                           " ORDER BY p.id LIMIT 1";
     struct db_stmt *st = conn_stmt(c, sql);
     char *upper;
-    int rc;
 
     if (!st) {
         return -EIO;
@@ -352,43 +281,16 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
     db_bind_text(st, 1, prefix);
     db_bind_text_copy(st, 2, upper);
     free(upper);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        port_from_row(st, ret, true);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "port by prefix");
-}
-
-/* Steps through a PORT_SELECT statement, lending each port to 'cb'. */
-static int
-each_port(struct store_conn *c, struct db_stmt *st, store_port_cb *cb, void *aux, const char *what)
-{
-    int rc, r = 0;
-
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct port p;
-        port_from_row(st, &p, false);
-        r = cb(&p, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, what);
+    return conn_read_row(c, st, port_read, ret, "port by prefix");
 }
 
 int
 store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux)
 {
     static const char sql[] = PORT_SELECT " WHERE p.binding_host_id = ? ORDER BY p.id";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct port_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, host);
-    return each_port(c, st, cb, aux, "ports of host");
+    return conn_each_row(c, conn_stmt_text(c, sql, host), port_row, &w, "ports of host");
 }
 
 int
@@ -396,13 +298,10 @@ store_ports_of_network(struct store_conn *c, const char *network_id, store_port_
                        void *aux)
 {
     static const char sql[] = PORT_SELECT " WHERE p.network_id = ? ORDER BY p.id";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct port_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    return each_port(c, st, cb, aux, "ports of network");
+    return conn_each_row(c, conn_stmt_text(c, sql, network_id), port_row, &w,
+                         "ports of network");
 }
 
 int
@@ -411,18 +310,7 @@ store_port_by_device(struct store_conn *c, const char *network_id, const char *d
 {
     static const char sql[] = PORT_SELECT " WHERE p.device_id = ? AND p.network_id = ?"
                                           " ORDER BY p.created_at, p.id LIMIT 1";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, device_id);
-    db_bind_text(st, 2, network_id);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        port_from_row(st, ret, true);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "port by device");
+    return conn_read_row(c, conn_stmt_text2(c, sql, device_id, network_id), port_read, ret,
+                         "port by device");
 }

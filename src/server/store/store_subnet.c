@@ -75,6 +75,12 @@ subnet_from_row(struct db_stmt *st, struct subnet *s, bool copy)
     s->std.tags_json = col_text(st, 18, copy);
 }
 
+static void
+subnet_read(struct db_stmt *st, void *ret)
+{
+    subnet_from_row(st, ret, true);
+}
+
 struct subnet_walk {
     store_subnet_cb *cb;
     void *aux;
@@ -158,19 +164,6 @@ store_subnet_update(struct store_conn *c, const struct subnet *s)
     return conn_exec_stmt(c, st, "update subnet");
 }
 
-/* Runs a one-parameter statement bound to 'id'. */
-static int
-exec_with_id(struct store_conn *c, const char *sql, const char *id, const char *what)
-{
-    struct db_stmt *st = conn_stmt(c, sql);
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    return conn_exec_stmt(c, st, what);
-}
-
 int
 store_subnet_delete(struct store_conn *c, const char *id)
 {
@@ -178,21 +171,15 @@ store_subnet_delete(struct store_conn *c, const char *id)
     static const char allocs[] = "DELETE FROM ip_allocations WHERE subnet_id = ?";
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM subnets WHERE id = ?";
-    int r = exec_with_id(c, ranges, id, "delete subnet ranges");
+    int r = conn_exec_stmt(c, conn_stmt_text(c, ranges, id), "delete subnet ranges");
 
     if (!r) {
-        r = exec_with_id(c, allocs, id, "delete subnet allocations");
+        r = conn_exec_stmt(c, conn_stmt_text(c, allocs, id), "delete subnet allocations");
     }
     if (!r) {
-        r = exec_with_id(c, tags, id, "delete subnet tags");
+        r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete subnet tags");
     }
-    if (!r) {
-        r = exec_with_id(c, sql, id, "delete subnet");
-        if (!r && !db_changes(c->db)) {
-            r = -ENOENT;
-        }
-    }
-    return r;
+    return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete subnet");
 }
 
 int
@@ -203,24 +190,10 @@ store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
     static const char sql_vis[] =
         SUBNET_SELECT " WHERE s.id = ? AND (s.project_id = ? OR EXISTS (SELECT 1 FROM"
         " networks n2 WHERE n2.id = s.network_id AND n2.shared = 1))";
-    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
-    int rc;
+    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
+                                    : conn_stmt_text(c, sql, id);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    if (visible_to) {
-        db_bind_text(st, 2, visible_to);
-    }
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        subnet_from_row(st, ret, true);
-        db_reset(st);
-        return 0;
-    }
-    db_reset(st);
-    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get subnet");
+    return conn_read_row(c, st, subnet_read, ret, "get subnet");
 }
 
 int
@@ -323,7 +296,7 @@ store_ipam_set_ranges(struct store_conn *c, const char *subnet_id, int family,
                       const struct ipam_range *ranges, size_t n)
 {
     static const char clear[] = "DELETE FROM ipam_ranges WHERE subnet_id = ?";
-    int r = exec_with_id(c, clear, subnet_id, "clear ranges");
+    int r = conn_exec_stmt(c, conn_stmt_text(c, clear, subnet_id), "clear ranges");
 
     for (size_t i = 0; i < n && !r; i++) {
         r = range_insert(c, subnet_id, family, ranges[i].pool_index, ranges[i].first,
@@ -652,21 +625,8 @@ int
 store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
 {
     static const char sql[] = "SELECT COUNT(*) FROM ip_allocations WHERE subnet_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, subnet_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "count allocations");
-    }
-    *ret = db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_int(c, conn_stmt_text(c, sql, subnet_id), ret, "count allocations");
 }
 
 /* Device owners whose ports never block deleting a subnet or network: the network's
@@ -674,26 +634,35 @@ store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
 #define SERVICE_OWNERS "('network:dhcp', 'network:distributed', " \
                        "'network:floatingip_agent_gateway')"
 
-/* Collects the first column of each row as a comma-separated list. */
+/* The first column of each row, as a comma-separated list. */
+struct id_list {
+    struct buf *ids;
+    size_t n;
+};
+
+static int
+id_list_add(struct db_stmt *st, void *aux)
+{
+    struct id_list *l = aux;
+    const char *id = db_col_text(st, 0);
+
+    if (l->n++) {
+        buf_add_char(l->ids, ',');
+    }
+    buf_add_str(l->ids, id ? id : "");
+    return 0;
+}
+
 static int
 collect_ids(struct store_conn *c, struct db_stmt *st, struct buf *ret_ids, size_t *ret_n)
 {
-    size_t n = 0;
-    int rc;
+    struct id_list l = { ret_ids, 0 };
+    int r = conn_each_row(c, st, id_list_add, &l, "collect ids");
 
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char *id = (const char *) db_col_text(st, 0);
-        if (n++) {
-            buf_add_char(ret_ids, ',');
-        }
-        buf_add_str(ret_ids, id ? id : "");
+    if (!r) {
+        *ret_n = l.n;
     }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        return conn_error(c, rc, "collect ids");
-    }
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 int
@@ -703,13 +672,8 @@ store_subnet_blocking_ports(struct store_conn *c, const char *subnet_id, struct 
     static const char sql[] =
         "SELECT DISTINCT p.id FROM ip_allocations a JOIN ports p ON p.id = a.port_id"
         " WHERE a.subnet_id = ? AND p.device_owner NOT IN " SERVICE_OWNERS " ORDER BY p.id";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, subnet_id);
-    return collect_ids(c, st, ret_ids, ret_n);
+    return collect_ids(c, conn_stmt_text(c, sql, subnet_id), ret_ids, ret_n);
 }
 
 int
@@ -719,13 +683,8 @@ store_network_blocking_ports(struct store_conn *c, const char *network_id, struc
     static const char sql[] =
         "SELECT id FROM ports WHERE network_id = ? AND device_owner NOT IN " SERVICE_OWNERS
         " ORDER BY id";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    return collect_ids(c, st, ret_ids, ret_n);
+    return collect_ids(c, conn_stmt_text(c, sql, network_id), ret_ids, ret_n);
 }
 
 int
@@ -766,20 +725,7 @@ store_network_used_by_others(struct store_conn *c, const char *network_id,
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ?1 AND project_id != ?2"
         "   AND substr(device_owner, 1, 8) <> 'network:')"
         " OR EXISTS (SELECT 1 FROM subnets WHERE network_id = ?1 AND project_id != ?2)";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    db_bind_text(st, 2, project_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "network users");
-    }
-    *ret = (int) db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, project_id), ret,
+                         "network users");
 }
