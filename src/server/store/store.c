@@ -467,6 +467,31 @@ col_copy(struct db_stmt *st, int i, char *out, size_t size)
     out[len] = '\0';
 }
 
+void
+std_from_row(struct db_stmt *st, struct std_attrs *std, bool copy)
+{
+    col_copy(st, 0, std->id, sizeof std->id);
+    std->project_id = col_text(st, 1, copy);
+    std->name = col_text(st, 2, copy);
+    std->description = col_text(st, 3, copy);
+    col_copy(st, 4, std->created_at, sizeof std->created_at);
+    col_copy(st, 5, std->updated_at, sizeof std->updated_at);
+    std->revision_number = db_col_int(st, 6);
+    std->tags_json = col_text(st, 7, copy);
+}
+
+void
+std_bind(struct db_stmt *st, const struct std_attrs *std)
+{
+    db_bind_text(st, 1, std->id);
+    db_bind_text(st, 2, std->project_id);
+    db_bind_text(st, 3, std->name);
+    db_bind_text(st, 4, std->description);
+    db_bind_text(st, 5, std->created_at);
+    db_bind_text(st, 6, std->updated_at);
+    db_bind_int(st, 7, std->revision_number);
+}
+
 int
 store_begin(struct store_conn *c)
 {

@@ -89,6 +89,28 @@ void col_copy(struct db_stmt *st, int i, char *out, size_t size);
  * engines write the same bytes (schema.c gives PostgreSQL both functions). */
 #define SQL_JSON_ARRAY(elem) "'[' || COALESCE(group_concat(" elem ", ','), '') || ']'"
 
+/* The attributes every Neutron resource has (struct std_attrs) as the first columns of
+ * its SELECT, for the table aliased 'a': id, project_id, name, description,
+ * created_at, updated_at, revision_number, then its tags as a JSON array.  The
+ * resource's own columns follow, from STD_NCOLS. */
+#define SQL_STD_COLUMNS(a)                                                                 \
+    a ".id, " a ".project_id, " a ".name, " a ".description, " a ".created_at, "           \
+    a ".updated_at, " a ".revision_number,"                                                \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
+    "   WHERE t.resource_id = " a ".id ORDER BY t.tag) x)"
+enum { STD_NCOLS = 8 };
+/* The same attributes as parameters ?1 to ?7 (std_bind()): the first columns of an
+ * INSERT, or what an UPDATE of the row whose id is ?1 may change. */
+#define SQL_STD_INSERT_COLUMNS                                                             \
+    "id, project_id, name, description, created_at, updated_at, revision_number"
+#define SQL_STD_UPDATE_SET                                                                 \
+    "name = ?3, description = ?4, updated_at = ?6, revision_number = ?7"
+
+/* Fills 'std' from the SQL_STD_COLUMNS() of a row; strings are copies if 'copy'. */
+void std_from_row(struct db_stmt *st, struct std_attrs *std, bool copy);
+/* Binds ?1 to ?7 as SQL_STD_INSERT_COLUMNS lists them. */
+void std_bind(struct db_stmt *st, const struct std_attrs *std);
+
 /* Agents' columns, in the order agent_from_row() reads them (store_agent.c). */
 #define AGENT_SELECT                                                                       \
     "SELECT id, agent_type, \"binary\", topic, host, admin_state_up, description,"            \

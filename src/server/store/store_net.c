@@ -10,13 +10,11 @@
 LOG_MODULE("store");
 
 #define NETWORK_SELECT                                                                     \
-    "SELECT n.id, n.project_id, n.name, n.description, n.admin_state_up, n.status,"       \
-    " n.shared, n.router_external, n.mtu, n.network_type, n.physical_network,"             \
-    " n.segmentation_id, n.az_hints, n.created_at, n.updated_at, n.revision_number,"      \
+    "SELECT " SQL_STD_COLUMNS("n") ", n.admin_state_up, n.status, n.shared,"               \
+    " n.router_external, n.mtu, n.network_type, n.physical_network, n.segmentation_id,"    \
+    " n.az_hints,"                                                                         \
     " (SELECT " SQL_JSON_ARRAY("json_quote(id)") " FROM (SELECT s.id FROM subnets s"       \
     "   WHERE s.network_id = n.id ORDER BY s.seq) x),"                                     \
-    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
-    "   WHERE t.resource_id = n.id ORDER BY t.tag) x),"                                    \
     " (SELECT " SQL_JSON_ARRAY("json_quote(z)")                                            \
     "   FROM (SELECT DISTINCT a.availability_zone AS z"                                    \
     "   FROM network_dhcp_agents b JOIN agents a ON a.id = b.agent_id"                     \
@@ -55,27 +53,21 @@ static void
 network_from_row(struct db_stmt *st, struct network *n, bool copy)
 {
     memset(n, 0, sizeof *n);
-    col_copy(st, 0, n->std.id, sizeof n->std.id);
-    n->std.project_id = col_text(st, 1, copy);
-    n->std.name = col_text(st, 2, copy);
-    n->std.description = col_text(st, 3, copy);
-    n->admin_state_up = (int) db_col_int(st, 4);
-    col_copy(st, 5, n->status, sizeof n->status);
-    n->shared = (int) db_col_int(st, 6);
-    n->external = (int) db_col_int(st, 7);
-    n->mtu = (int) db_col_int(st, 8);
-    col_copy(st, 9, n->segment.network_type, sizeof n->segment.network_type);
-    col_copy(st, 10, n->segment.physical_network, sizeof n->segment.physical_network);
-    n->segment.segmentation_id = db_col_is_null(st, 11)
+    std_from_row(st, &n->std, copy);
+    n->admin_state_up = (int) db_col_int(st, STD_NCOLS);
+    col_copy(st, STD_NCOLS + 1, n->status, sizeof n->status);
+    n->shared = (int) db_col_int(st, STD_NCOLS + 2);
+    n->external = (int) db_col_int(st, STD_NCOLS + 3);
+    n->mtu = (int) db_col_int(st, STD_NCOLS + 4);
+    col_copy(st, STD_NCOLS + 5, n->segment.network_type, sizeof n->segment.network_type);
+    col_copy(st, STD_NCOLS + 6, n->segment.physical_network,
+             sizeof n->segment.physical_network);
+    n->segment.segmentation_id = db_col_is_null(st, STD_NCOLS + 7)
                                      ? SEGMENTATION_ID_NONE
-                                     : db_col_int(st, 11);
-    n->az_hints_json = col_text(st, 12, copy);
-    col_copy(st, 13, n->std.created_at, sizeof n->std.created_at);
-    col_copy(st, 14, n->std.updated_at, sizeof n->std.updated_at);
-    n->std.revision_number = db_col_int(st, 15);
-    n->subnets_json = col_text(st, 16, copy);
-    n->std.tags_json = col_text(st, 17, copy);
-    n->azs_json = col_text(st, 18, copy);
+                                     : db_col_int(st, STD_NCOLS + 7);
+    n->az_hints_json = col_text(st, STD_NCOLS + 8, copy);
+    n->subnets_json = col_text(st, STD_NCOLS + 9, copy);
+    n->azs_json = col_text(st, STD_NCOLS + 10, copy);
 }
 
 static void
@@ -124,33 +116,33 @@ bind_segment(struct db_stmt *st, int first, const struct segment *seg)
     }
 }
 
+/* Binds what an insert and an update share: std_bind(), then ?8 to ?14. */
+static void
+network_bind(struct db_stmt *st, const struct network *n)
+{
+    std_bind(st, &n->std);
+    db_bind_int(st, 8, n->admin_state_up);
+    db_bind_int(st, 9, n->shared);
+    db_bind_int(st, 10, n->external);
+    db_bind_int(st, 11, n->mtu);
+    bind_segment(st, 12, &n->segment);
+}
+
 int
 store_network_insert(struct store_conn *c, const struct network *n)
 {
     static const char sql[] =
-        "INSERT INTO networks (id, project_id, name, description, admin_state_up, status,"
-        " shared, router_external, mtu, network_type, physical_network, segmentation_id,"
-        " az_hints, created_at, updated_at, revision_number)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        "INSERT INTO networks (" SQL_STD_INSERT_COLUMNS ", admin_state_up, shared,"
+        " router_external, mtu, network_type, physical_network, segmentation_id, status,"
+        " az_hints) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, n->std.id);
-    db_bind_text(st, 2, n->std.project_id);
-    db_bind_text(st, 3, n->std.name);
-    db_bind_text(st, 4, n->std.description);
-    db_bind_int(st, 5, n->admin_state_up);
-    db_bind_text(st, 6, n->status);
-    db_bind_int(st, 7, n->shared);
-    db_bind_int(st, 8, n->external);
-    db_bind_int(st, 9, n->mtu);
-    bind_segment(st, 10, &n->segment);
-    db_bind_text(st, 13, n->az_hints_json);
-    db_bind_text(st, 14, n->std.created_at);
-    db_bind_text(st, 15, n->std.updated_at);
-    db_bind_int(st, 16, n->std.revision_number);
+    network_bind(st, n);
+    db_bind_text(st, 15, n->status);
+    db_bind_text(st, 16, n->az_hints_json);
     return conn_exec_stmt(c, st, "insert network");
 }
 
@@ -158,24 +150,15 @@ int
 store_network_update(struct store_conn *c, const struct network *n)
 {
     static const char sql[] =
-        "UPDATE networks SET name = ?, description = ?, admin_state_up = ?, shared = ?,"
-        " router_external = ?, mtu = ?, network_type = ?, physical_network = ?,"
-        " segmentation_id = ?, updated_at = ?, revision_number = ? WHERE id = ?";
+        "UPDATE networks SET " SQL_STD_UPDATE_SET ", admin_state_up = ?8, shared = ?9,"
+        " router_external = ?10, mtu = ?11, network_type = ?12, physical_network = ?13,"
+        " segmentation_id = ?14 WHERE id = ?1";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, n->std.name);
-    db_bind_text(st, 2, n->std.description);
-    db_bind_int(st, 3, n->admin_state_up);
-    db_bind_int(st, 4, n->shared);
-    db_bind_int(st, 5, n->external);
-    db_bind_int(st, 6, n->mtu);
-    bind_segment(st, 7, &n->segment);
-    db_bind_text(st, 10, n->std.updated_at);
-    db_bind_int(st, 11, n->std.revision_number);
-    db_bind_text(st, 12, n->std.id);
+    network_bind(st, n);
     return conn_exec_stmt(c, st, "update network");
 }
 

@@ -11,16 +11,13 @@
 LOG_MODULE("store");
 
 #define PORT_SELECT                                                                        \
-    "SELECT p.id, p.project_id, p.name, p.description, p.network_id, p.mac_address,"      \
-    " p.admin_state_up, p.status, p.device_id, p.device_owner, p.binding_host_id,"         \
-    " p.binding_vnic_type, p.binding_profile, p.binding_vif_type, p.binding_vif_details," \
-    " p.created_at, p.updated_at, p.revision_number,"                                     \
+    "SELECT " SQL_STD_COLUMNS("p") ", p.network_id, p.mac_address, p.admin_state_up,"      \
+    " p.status, p.device_id, p.device_owner, p.binding_host_id, p.binding_vnic_type,"     \
+    " p.binding_profile, p.binding_vif_type, p.binding_vif_details,"                       \
     " (SELECT "                                                                            \
     SQL_JSON_ARRAY("json_object('subnet_id', subnet_id, 'ip_address', ip_address)")       \
     "   FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"                      \
-    "   WHERE a.port_id = p.id ORDER BY a.seq) x),"                                        \
-    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
-    "   WHERE t.resource_id = p.id ORDER BY t.tag) x)"                                     \
+    "   WHERE a.port_id = p.id ORDER BY a.seq) x)"                                         \
     " FROM ports p"
 
 static const struct field_column port_columns[] = {
@@ -56,26 +53,19 @@ static void
 port_from_row(struct db_stmt *st, struct port *p, bool copy)
 {
     memset(p, 0, sizeof *p);
-    col_copy(st, 0, p->std.id, sizeof p->std.id);
-    p->std.project_id = col_text(st, 1, copy);
-    p->std.name = col_text(st, 2, copy);
-    p->std.description = col_text(st, 3, copy);
-    col_copy(st, 4, p->network_id, sizeof p->network_id);
-    col_copy(st, 5, p->mac_address, sizeof p->mac_address);
-    p->admin_state_up = (int) db_col_int(st, 6);
-    col_copy(st, 7, p->status, sizeof p->status);
-    p->device_id = col_text(st, 8, copy);
-    p->device_owner = col_text(st, 9, copy);
-    p->binding_host_id = col_text(st, 10, copy);
-    p->binding_vnic_type = col_text(st, 11, copy);
-    p->binding_profile_json = col_text(st, 12, copy);
-    p->binding_vif_type = col_text(st, 13, copy);
-    p->binding_vif_details_json = col_text(st, 14, copy);
-    col_copy(st, 15, p->std.created_at, sizeof p->std.created_at);
-    col_copy(st, 16, p->std.updated_at, sizeof p->std.updated_at);
-    p->std.revision_number = db_col_int(st, 17);
-    p->fixed_ips_json = col_text(st, 18, copy);
-    p->std.tags_json = col_text(st, 19, copy);
+    std_from_row(st, &p->std, copy);
+    col_copy(st, STD_NCOLS, p->network_id, sizeof p->network_id);
+    col_copy(st, STD_NCOLS + 1, p->mac_address, sizeof p->mac_address);
+    p->admin_state_up = (int) db_col_int(st, STD_NCOLS + 2);
+    col_copy(st, STD_NCOLS + 3, p->status, sizeof p->status);
+    p->device_id = col_text(st, STD_NCOLS + 4, copy);
+    p->device_owner = col_text(st, STD_NCOLS + 5, copy);
+    p->binding_host_id = col_text(st, STD_NCOLS + 6, copy);
+    p->binding_vnic_type = col_text(st, STD_NCOLS + 7, copy);
+    p->binding_profile_json = col_text(st, STD_NCOLS + 8, copy);
+    p->binding_vif_type = col_text(st, STD_NCOLS + 9, copy);
+    p->binding_vif_details_json = col_text(st, STD_NCOLS + 10, copy);
+    p->fixed_ips_json = col_text(st, STD_NCOLS + 11, copy);
 }
 
 static void
@@ -108,38 +98,38 @@ store_port_foreach(struct store_conn *c, const struct list_query *q, store_port_
     return list_run(c, &port_sql, q, port_row, &w);
 }
 
+/* Binds what an insert and an update share: std_bind(), then ?8 to ?17. */
+static void
+port_bind(struct db_stmt *st, const struct port *p)
+{
+    std_bind(st, &p->std);
+    db_bind_text(st, 8, p->mac_address);
+    db_bind_int(st, 9, p->admin_state_up);
+    db_bind_text(st, 10, p->status);
+    db_bind_text(st, 11, p->device_id);
+    db_bind_text(st, 12, p->device_owner);
+    db_bind_text(st, 13, p->binding_host_id);
+    db_bind_text(st, 14, p->binding_vnic_type);
+    db_bind_text(st, 15, p->binding_profile_json);
+    db_bind_text(st, 16, p->binding_vif_type);
+    db_bind_text(st, 17, p->binding_vif_details_json);
+}
+
 int
 store_port_insert(struct store_conn *c, const struct port *p)
 {
     static const char sql[] =
-        "INSERT INTO ports (id, project_id, name, description, network_id, mac_address,"
-        " admin_state_up, status, device_id, device_owner, binding_host_id,"
-        " binding_vnic_type, binding_profile, binding_vif_type, binding_vif_details,"
-        " created_at, updated_at, revision_number)"
+        "INSERT INTO ports (" SQL_STD_INSERT_COLUMNS ", mac_address, admin_state_up, status,"
+        " device_id, device_owner, binding_host_id, binding_vnic_type, binding_profile,"
+        " binding_vif_type, binding_vif_details, network_id)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, p->std.id);
-    db_bind_text(st, 2, p->std.project_id);
-    db_bind_text(st, 3, p->std.name);
-    db_bind_text(st, 4, p->std.description);
-    db_bind_text(st, 5, p->network_id);
-    db_bind_text(st, 6, p->mac_address);
-    db_bind_int(st, 7, p->admin_state_up);
-    db_bind_text(st, 8, p->status);
-    db_bind_text(st, 9, p->device_id);
-    db_bind_text(st, 10, p->device_owner);
-    db_bind_text(st, 11, p->binding_host_id);
-    db_bind_text(st, 12, p->binding_vnic_type);
-    db_bind_text(st, 13, p->binding_profile_json);
-    db_bind_text(st, 14, p->binding_vif_type);
-    db_bind_text(st, 15, p->binding_vif_details_json);
-    db_bind_text(st, 16, p->std.created_at);
-    db_bind_text(st, 17, p->std.updated_at);
-    db_bind_int(st, 18, p->std.revision_number);
+    port_bind(st, p);
+    db_bind_text(st, 18, p->network_id);
     return conn_insert_stmt(c, st, "insert port");
 }
 
@@ -147,30 +137,16 @@ int
 store_port_update(struct store_conn *c, const struct port *p)
 {
     static const char sql[] =
-        "UPDATE ports SET name = ?, description = ?, mac_address = ?, admin_state_up = ?,"
-        " status = ?, device_id = ?, device_owner = ?, binding_host_id = ?,"
-        " binding_vnic_type = ?, binding_profile = ?, binding_vif_type = ?,"
-        " binding_vif_details = ?, updated_at = ?, revision_number = ? WHERE id = ?";
+        "UPDATE ports SET " SQL_STD_UPDATE_SET ", mac_address = ?8, admin_state_up = ?9,"
+        " status = ?10, device_id = ?11, device_owner = ?12, binding_host_id = ?13,"
+        " binding_vnic_type = ?14, binding_profile = ?15, binding_vif_type = ?16,"
+        " binding_vif_details = ?17 WHERE id = ?1";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, p->std.name);
-    db_bind_text(st, 2, p->std.description);
-    db_bind_text(st, 3, p->mac_address);
-    db_bind_int(st, 4, p->admin_state_up);
-    db_bind_text(st, 5, p->status);
-    db_bind_text(st, 6, p->device_id);
-    db_bind_text(st, 7, p->device_owner);
-    db_bind_text(st, 8, p->binding_host_id);
-    db_bind_text(st, 9, p->binding_vnic_type);
-    db_bind_text(st, 10, p->binding_profile_json);
-    db_bind_text(st, 11, p->binding_vif_type);
-    db_bind_text(st, 12, p->binding_vif_details_json);
-    db_bind_text(st, 13, p->std.updated_at);
-    db_bind_int(st, 14, p->std.revision_number);
-    db_bind_text(st, 15, p->std.id);
+    port_bind(st, p);
     return conn_exec_stmt(c, st, "update port");
 }
 

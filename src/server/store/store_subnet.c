@@ -13,13 +13,10 @@
 LOG_MODULE("store");
 
 #define SUBNET_SELECT                                                                      \
-    "SELECT s.id, s.project_id, s.name, s.description, s.network_id, s.ip_version,"       \
-    " s.cidr, s.gateway_ip, s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode,"           \
-    " s.allocation_pools, s.dns_nameservers, s.host_routes, s.created_at, s.updated_at,"  \
-    " s.revision_number,"                                                                  \
-    " (SELECT n.shared FROM networks n WHERE n.id = s.network_id),"                        \
-    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
-    "   WHERE t.resource_id = s.id ORDER BY t.tag) x)"                                     \
+    "SELECT " SQL_STD_COLUMNS("s") ", s.network_id, s.ip_version, s.cidr, s.gateway_ip,"   \
+    " s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode, s.allocation_pools,"             \
+    " s.dns_nameservers, s.host_routes,"                                                   \
+    " (SELECT n.shared FROM networks n WHERE n.id = s.network_id)"                         \
     " FROM subnets s"
 
 static const struct field_column subnet_columns[] = {
@@ -54,25 +51,18 @@ static void
 subnet_from_row(struct db_stmt *st, struct subnet *s, bool copy)
 {
     memset(s, 0, sizeof *s);
-    col_copy(st, 0, s->std.id, sizeof s->std.id);
-    s->std.project_id = col_text(st, 1, copy);
-    s->std.name = col_text(st, 2, copy);
-    s->std.description = col_text(st, 3, copy);
-    col_copy(st, 4, s->network_id, sizeof s->network_id);
-    s->ip_version = (int) db_col_int(st, 5);
-    s->cidr = col_text(st, 6, copy);
-    s->gateway_ip = col_text(st, 7, copy);
-    s->enable_dhcp = (int) db_col_int(st, 8);
-    s->ipv6_ra_mode = col_text(st, 9, copy);
-    s->ipv6_address_mode = col_text(st, 10, copy);
-    s->allocation_pools_json = col_text(st, 11, copy);
-    s->dns_nameservers_json = col_text(st, 12, copy);
-    s->host_routes_json = col_text(st, 13, copy);
-    col_copy(st, 14, s->std.created_at, sizeof s->std.created_at);
-    col_copy(st, 15, s->std.updated_at, sizeof s->std.updated_at);
-    s->std.revision_number = db_col_int(st, 16);
-    s->network_shared = (int) db_col_int(st, 17);
-    s->std.tags_json = col_text(st, 18, copy);
+    std_from_row(st, &s->std, copy);
+    col_copy(st, STD_NCOLS, s->network_id, sizeof s->network_id);
+    s->ip_version = (int) db_col_int(st, STD_NCOLS + 1);
+    s->cidr = col_text(st, STD_NCOLS + 2, copy);
+    s->gateway_ip = col_text(st, STD_NCOLS + 3, copy);
+    s->enable_dhcp = (int) db_col_int(st, STD_NCOLS + 4);
+    s->ipv6_ra_mode = col_text(st, STD_NCOLS + 5, copy);
+    s->ipv6_address_mode = col_text(st, STD_NCOLS + 6, copy);
+    s->allocation_pools_json = col_text(st, STD_NCOLS + 7, copy);
+    s->dns_nameservers_json = col_text(st, STD_NCOLS + 8, copy);
+    s->host_routes_json = col_text(st, STD_NCOLS + 9, copy);
+    s->network_shared = (int) db_col_int(st, STD_NCOLS + 10);
 }
 
 static void
@@ -105,37 +95,37 @@ store_subnet_foreach(struct store_conn *c, const struct list_query *q, store_sub
     return list_run(c, &subnet_sql, q, subnet_row, &w);
 }
 
+/* Binds what an insert and an update share: std_bind(), then ?8 to ?12. */
+static void
+subnet_bind(struct db_stmt *st, const struct subnet *s)
+{
+    std_bind(st, &s->std);
+    db_bind_text(st, 8, s->gateway_ip);
+    db_bind_int(st, 9, s->enable_dhcp);
+    db_bind_text(st, 10, s->allocation_pools_json);
+    db_bind_text(st, 11, s->dns_nameservers_json);
+    db_bind_text(st, 12, s->host_routes_json);
+}
+
 int
 store_subnet_insert(struct store_conn *c, const struct subnet *s)
 {
     static const char sql[] =
-        "INSERT INTO subnets (id, project_id, name, description, network_id, ip_version,"
-        " cidr, gateway_ip, enable_dhcp, ipv6_ra_mode, ipv6_address_mode, allocation_pools,"
-        " dns_nameservers, host_routes, created_at, updated_at, revision_number, seq)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?5))";
+        "INSERT INTO subnets (" SQL_STD_INSERT_COLUMNS ", gateway_ip, enable_dhcp,"
+        " allocation_pools, dns_nameservers, host_routes, network_id, ip_version, cidr,"
+        " ipv6_ra_mode, ipv6_address_mode, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?13))";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, s->std.id);
-    db_bind_text(st, 2, s->std.project_id);
-    db_bind_text(st, 3, s->std.name);
-    db_bind_text(st, 4, s->std.description);
-    db_bind_text(st, 5, s->network_id);
-    db_bind_int(st, 6, s->ip_version);
-    db_bind_text(st, 7, s->cidr);
-    db_bind_text(st, 8, s->gateway_ip);
-    db_bind_int(st, 9, s->enable_dhcp);
-    db_bind_text(st, 10, s->ipv6_ra_mode);
-    db_bind_text(st, 11, s->ipv6_address_mode);
-    db_bind_text(st, 12, s->allocation_pools_json);
-    db_bind_text(st, 13, s->dns_nameservers_json);
-    db_bind_text(st, 14, s->host_routes_json);
-    db_bind_text(st, 15, s->std.created_at);
-    db_bind_text(st, 16, s->std.updated_at);
-    db_bind_int(st, 17, s->std.revision_number);
+    subnet_bind(st, s);
+    db_bind_text(st, 13, s->network_id);
+    db_bind_int(st, 14, s->ip_version);
+    db_bind_text(st, 15, s->cidr);
+    db_bind_text(st, 16, s->ipv6_ra_mode);
+    db_bind_text(st, 17, s->ipv6_address_mode);
     return conn_exec_stmt(c, st, "insert subnet");
 }
 
@@ -143,24 +133,14 @@ int
 store_subnet_update(struct store_conn *c, const struct subnet *s)
 {
     static const char sql[] =
-        "UPDATE subnets SET name = ?, description = ?, gateway_ip = ?, enable_dhcp = ?,"
-        " allocation_pools = ?, dns_nameservers = ?, host_routes = ?, updated_at = ?,"
-        " revision_number = ? WHERE id = ?";
+        "UPDATE subnets SET " SQL_STD_UPDATE_SET ", gateway_ip = ?8, enable_dhcp = ?9,"
+        " allocation_pools = ?10, dns_nameservers = ?11, host_routes = ?12 WHERE id = ?1";
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, s->std.name);
-    db_bind_text(st, 2, s->std.description);
-    db_bind_text(st, 3, s->gateway_ip);
-    db_bind_int(st, 4, s->enable_dhcp);
-    db_bind_text(st, 5, s->allocation_pools_json);
-    db_bind_text(st, 6, s->dns_nameservers_json);
-    db_bind_text(st, 7, s->host_routes_json);
-    db_bind_text(st, 8, s->std.updated_at);
-    db_bind_int(st, 9, s->std.revision_number);
-    db_bind_text(st, 10, s->std.id);
+    subnet_bind(st, s);
     return conn_exec_stmt(c, st, "update subnet");
 }
 
