@@ -317,13 +317,49 @@ conn_exec_change(struct store_conn *c, struct db_stmt *st, const char *what)
     return r ? r : db_changes(c->db) ? 0 : -ENOENT;
 }
 
+void
+bind_texts(struct db_stmt *st, int first, const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        db_bind_text(st, first + (int) i, values[i]);
+    }
+}
+
 struct db_stmt *
-conn_stmt_text(struct store_conn *c, const char *sql, const char *a)
+conn_stmt_texts(struct store_conn *c, const char *sql, const char *const *values, size_t n)
 {
     struct db_stmt *st = conn_stmt(c, sql);
 
     if (st) {
-        db_bind_text(st, 1, a);
+        bind_texts(st, 1, values, n);
+    }
+    return st;
+}
+
+struct db_stmt *
+conn_stmt_int(struct store_conn *c, const char *sql, int64_t i)
+{
+    struct db_stmt *st = conn_stmt(c, sql);
+
+    if (st) {
+        db_bind_int(st, 1, i);
+    }
+    return st;
+}
+
+struct db_stmt *
+conn_stmt_text(struct store_conn *c, const char *sql, const char *a)
+{
+    return conn_stmt_texts(c, sql, &a, 1);
+}
+
+struct db_stmt *
+conn_stmt_text_int(struct store_conn *c, const char *sql, const char *a, int64_t i)
+{
+    struct db_stmt *st = conn_stmt_text(c, sql, a);
+
+    if (st) {
+        db_bind_int(st, 2, i);
     }
     return st;
 }
@@ -331,12 +367,9 @@ conn_stmt_text(struct store_conn *c, const char *sql, const char *a)
 struct db_stmt *
 conn_stmt_text2(struct store_conn *c, const char *sql, const char *a, const char *b)
 {
-    struct db_stmt *st = conn_stmt_text(c, sql, a);
+    const char *const values[] = { a, b };
 
-    if (st) {
-        db_bind_text(st, 2, b);
-    }
-    return st;
+    return conn_stmt_texts(c, sql, values, ARRAY_SIZE(values));
 }
 
 int
@@ -407,6 +440,43 @@ conn_read_row(struct store_conn *c, struct db_stmt *st, row_reader *read, void *
     }
     db_reset(st);
     return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, what);
+}
+
+/* conn_read_rows()'s growing array. */
+struct row_array {
+    row_reader *read;
+    size_t size;
+    char *items;
+    size_t n;
+};
+
+static int
+row_array_add(struct db_stmt *st, void *aux)
+{
+    struct row_array *a = aux;
+
+    a->items = xrealloc(a->items, (a->n + 1) * a->size);
+    a->read(st, a->items + a->n++ * a->size);
+    return 0;
+}
+
+int
+conn_read_rows(struct store_conn *c, struct db_stmt *st, row_reader *read, size_t size,
+               void (*done)(void *item), void **ret, size_t *ret_n, const char *what)
+{
+    struct row_array a = { read, size, NULL, 0 };
+    int r = conn_each_row(c, st, row_array_add, &a, what);
+
+    if (r) {
+        for (size_t i = 0; done && i < a.n; i++) {
+            done(a.items + i * size);
+        }
+        free(a.items);
+        return r;
+    }
+    *ret = a.items;
+    *ret_n = a.n;
+    return 0;
 }
 
 int
@@ -480,16 +550,19 @@ std_from_row(struct db_stmt *st, struct std_attrs *std, bool copy)
     std->tags_json = col_text(st, 7, copy);
 }
 
-void
-std_bind(struct db_stmt *st, const struct std_attrs *std)
+struct db_stmt *
+conn_stmt_std(struct store_conn *c, const char *sql, const struct std_attrs *std)
 {
-    db_bind_text(st, 1, std->id);
-    db_bind_text(st, 2, std->project_id);
-    db_bind_text(st, 3, std->name);
-    db_bind_text(st, 4, std->description);
-    db_bind_text(st, 5, std->created_at);
-    db_bind_text(st, 6, std->updated_at);
-    db_bind_int(st, 7, std->revision_number);
+    const char *const texts[] = {
+        std->id, std->project_id, std->name, std->description, std->created_at,
+        std->updated_at,
+    };
+    struct db_stmt *st = conn_stmt_texts(c, sql, texts, ARRAY_SIZE(texts));
+
+    if (st) {
+        db_bind_int(st, 7, std->revision_number);
+    }
+    return st;
 }
 
 int

@@ -54,58 +54,48 @@ store_agent_get_by_host(struct store_conn *c, const char *agent_type, const char
     return conn_read_row(c, st, agent_read, ret, "agent");
 }
 
-/* Binds every column in AGENT_SELECT's order. */
-static void
-agent_bind(struct db_stmt *st, const struct agent *a)
+/* The cached statement for 'sql' with every column bound in AGENT_SELECT's order. */
+static struct db_stmt *
+agent_stmt(struct store_conn *c, const char *sql, const struct agent *a)
 {
-    db_bind_text(st, 1, a->id);
-    db_bind_text(st, 2, a->agent_type);
-    db_bind_text(st, 3, a->binary);
-    db_bind_text(st, 4, a->topic);
-    db_bind_text(st, 5, a->host);
-    db_bind_int(st, 6, a->admin_state_up);
-    db_bind_text(st, 7, a->description);
-    db_bind_text(st, 8, a->availability_zone);
-    db_bind_text(st, 9, a->configurations_json ? a->configurations_json : "{}");
-    db_bind_text(st, 10, a->resource_versions_json);
-    db_bind_text(st, 11, a->created_at);
-    db_bind_text(st, 12, a->started_at);
-    db_bind_text(st, 13, a->heartbeat_timestamp);
-    db_bind_int(st, 14, a->heartbeat_at);
+    const char *const names[] = { a->id, a->agent_type, a->binary, a->topic, a->host };
+    const char *const texts[] = {
+        a->description, a->availability_zone,
+        a->configurations_json ? a->configurations_json : "{}",
+        a->resource_versions_json, a->created_at, a->started_at, a->heartbeat_timestamp,
+    };
+    struct db_stmt *st = conn_stmt_texts(c, sql, names, ARRAY_SIZE(names));
+
+    if (st) {
+        db_bind_int(st, 6, a->admin_state_up);
+        bind_texts(st, 7, texts, ARRAY_SIZE(texts));
+        db_bind_int(st, 14, a->heartbeat_at);
+    }
+    return st;
 }
 
 int
 store_agent_insert(struct store_conn *c, const struct agent *a)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO agents (id, agent_type, \"binary\", topic, host,"
-                                    " admin_state_up, description, availability_zone,"
-                                    " configurations, resource_versions, created_at, started_at,"
-                                    " heartbeat_timestamp, heartbeat_at)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                    " ON CONFLICT DO NOTHING");
+    static const char sql[] =
+        "INSERT INTO agents (id, agent_type, \"binary\", topic, host, admin_state_up,"
+        " description, availability_zone, configurations, resource_versions, created_at,"
+        " started_at, heartbeat_timestamp, heartbeat_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
-    if (!st) {
-        return -EIO;
-    }
-    agent_bind(st, a);
-    return conn_insert_stmt(c, st, "insert agent");
+    return conn_insert_stmt(c, agent_stmt(c, sql, a), "insert agent");
 }
 
 int
 store_agent_update(struct store_conn *c, const struct agent *a)
 {
-    struct db_stmt *st = conn_stmt(c, "UPDATE agents SET \"binary\" = ?3, topic = ?4,"
-                                    " admin_state_up = ?6, description = ?7,"
-                                    " availability_zone = ?8, configurations = ?9,"
-                                    " resource_versions = ?10, started_at = ?12,"
-                                    " heartbeat_timestamp = ?13, heartbeat_at = ?14"
-                                    " WHERE id = ?1");
+    static const char sql[] =
+        "UPDATE agents SET \"binary\" = ?3, topic = ?4, admin_state_up = ?6,"
+        " description = ?7, availability_zone = ?8, configurations = ?9,"
+        " resource_versions = ?10, started_at = ?12, heartbeat_timestamp = ?13,"
+        " heartbeat_at = ?14 WHERE id = ?1";
 
-    if (!st) {
-        return -EIO;
-    }
-    agent_bind(st, a);
-    return conn_exec_change(c, st, "update agent");
+    return conn_exec_change(c, agent_stmt(c, sql, a), "update agent");
 }
 
 int

@@ -47,11 +47,23 @@ int conn_insert_stmt(struct store_conn *c, struct db_stmt *st, const char *what)
 /* conn_exec_stmt() for an UPDATE or DELETE by key: -ENOENT if it changed no row. */
 int conn_exec_change(struct store_conn *c, struct db_stmt *st, const char *what);
 
+/* Binds the texts values[0] to values[n - 1] to the parameters from 'first' on (NULL
+ * binds NULL), for a statement that takes many in a row. */
+void bind_texts(struct db_stmt *st, int first, const char *const *values, size_t n);
+
 /* The cached statement for 'sql' with its first parameter bound to the text 'a', or
  * its first two to 'a' and 'b' (NULL binds NULL); NULL on error.  Every conn_*() that
  * takes a statement answers -EIO for NULL, so a caller may hand the result straight
  * on. */
 struct db_stmt *conn_stmt_text(struct store_conn *c, const char *sql, const char *a);
+/* The cached statement for 'sql' with its one parameter bound to the integer 'i'. */
+struct db_stmt *conn_stmt_int(struct store_conn *c, const char *sql, int64_t i);
+/* The cached statement for 'sql' with ?1 bound to the text 'a', ?2 to the integer 'i'. */
+struct db_stmt *conn_stmt_text_int(struct store_conn *c, const char *sql, const char *a,
+                                   int64_t i);
+/* The same with its first 'n' parameters bound to 'values'. */
+struct db_stmt *conn_stmt_texts(struct store_conn *c, const char *sql,
+                                const char *const *values, size_t n);
 struct db_stmt *conn_stmt_text2(struct store_conn *c, const char *sql, const char *a,
                                 const char *b);
 
@@ -70,6 +82,11 @@ typedef void row_reader(struct db_stmt *st, void *ret);
 /* Steps 'st' once and reads its row with 'read': 0, or -ENOENT if there is none. */
 int conn_read_row(struct store_conn *c, struct db_stmt *st, row_reader *read, void *ret,
                   const char *what);
+/* Reads every row of 'st' with 'read' into a new array of 'size'-byte items: '*ret'
+ * (NULL for none) and '*ret_n'.  On failure the array is freed, after 'done' (if not
+ * NULL) has cleared each item read. */
+int conn_read_rows(struct store_conn *c, struct db_stmt *st, row_reader *read, size_t size,
+                   void (*done)(void *item), void **ret, size_t *ret_n, const char *what);
 /* Steps a query of one row whose first column is an integer (a COUNT, an EXISTS). */
 int conn_one_int(struct store_conn *c, struct db_stmt *st, int64_t *ret, const char *what);
 /* conn_one_int() for an EXISTS: '*ret' is whether it is true (false on error). */
@@ -99,7 +116,7 @@ void col_copy(struct db_stmt *st, int i, char *out, size_t size);
     " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
     "   WHERE t.resource_id = " a ".id ORDER BY t.tag) x)"
 enum { STD_NCOLS = 8 };
-/* The same attributes as parameters ?1 to ?7 (std_bind()): the first columns of an
+/* The same attributes as parameters ?1 to ?7 (conn_stmt_std()): the first columns of an
  * INSERT, or what an UPDATE of the row whose id is ?1 may change. */
 #define SQL_STD_INSERT_COLUMNS                                                             \
     "id, project_id, name, description, created_at, updated_at, revision_number"
@@ -108,8 +125,10 @@ enum { STD_NCOLS = 8 };
 
 /* Fills 'std' from the SQL_STD_COLUMNS() of a row; strings are copies if 'copy'. */
 void std_from_row(struct db_stmt *st, struct std_attrs *std, bool copy);
-/* Binds ?1 to ?7 as SQL_STD_INSERT_COLUMNS lists them. */
-void std_bind(struct db_stmt *st, const struct std_attrs *std);
+/* The cached statement for 'sql' with ?1 to ?7 bound as SQL_STD_INSERT_COLUMNS lists
+ * them; NULL on error. */
+struct db_stmt *conn_stmt_std(struct store_conn *c, const char *sql,
+                              const struct std_attrs *std);
 
 /* Agents' columns, in the order agent_from_row() reads them (store_agent.c). */
 #define AGENT_SELECT                                                                       \

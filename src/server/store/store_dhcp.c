@@ -53,48 +53,41 @@ int
 store_dhcp_candidates(struct store_conn *c, const char *network_id, int64_t alive_since,
                       store_agent_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(
-        c, AGENT_SELECT " WHERE agent_type = 'DHCP agent' AND admin_state_up = 1"
-                        " AND heartbeat_at >= ?2 AND id NOT IN (SELECT agent_id FROM"
-                        " network_dhcp_agents WHERE network_id = ?1)"
-                        " ORDER BY (SELECT COUNT(*) FROM network_dhcp_agents b"
-                        "  WHERE b.agent_id = agents.id), host");
+    static const char sql[] =
+        AGENT_SELECT " WHERE agent_type = 'DHCP agent' AND admin_state_up = 1"
+                     " AND heartbeat_at >= ?2 AND id NOT IN (SELECT agent_id FROM"
+                     " network_dhcp_agents WHERE network_id = ?1)"
+                     " ORDER BY (SELECT COUNT(*) FROM network_dhcp_agents b"
+                     "  WHERE b.agent_id = agents.id), host";
 
-    if (st) {
-        db_bind_text(st, 1, network_id);
-        db_bind_int(st, 2, alive_since);
-    }
-    return agents_each(c, st, cb, aux, "dhcp candidates");
+    return agents_each(c, conn_stmt_text_int(c, sql, network_id, alive_since), cb, aux,
+                       "dhcp candidates");
 }
 
 int
 store_dhcp_unscheduled(struct store_conn *c, int per_network, store_id_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(
-        c, "SELECT n.id FROM networks n WHERE EXISTS (SELECT 1 FROM subnets s"
-           "  WHERE s.network_id = n.id AND s.enable_dhcp = 1)"
-           " AND (SELECT COUNT(*) FROM network_dhcp_agents b WHERE b.network_id = n.id) < ?"
-           " ORDER BY n.id");
+    static const char sql[] =
+        "SELECT n.id FROM networks n WHERE EXISTS (SELECT 1 FROM subnets s"
+        "  WHERE s.network_id = n.id AND s.enable_dhcp = 1)"
+        " AND (SELECT COUNT(*) FROM network_dhcp_agents b WHERE b.network_id = n.id) < ?"
+        " ORDER BY n.id";
 
-    if (st) {
-        db_bind_int(st, 1, per_network);
-    }
-    return conn_each_id(c, st, cb, aux, "unscheduled networks");
+    return conn_each_id(c, conn_stmt_int(c, sql, per_network), cb, aux,
+                        "unscheduled networks");
 }
 
 int
 store_dhcp_dead_bindings(struct store_conn *c, int64_t dead_before, store_pair_cb *cb,
                          void *aux)
 {
-    struct db_stmt *st = conn_stmt(
-        c, "SELECT b.network_id, b.agent_id FROM network_dhcp_agents b JOIN agents a"
-           " ON a.id = b.agent_id WHERE a.admin_state_up = 1 AND a.heartbeat_at < ?"
-           " ORDER BY b.network_id, b.agent_id");
+    static const char sql[] =
+        "SELECT b.network_id, b.agent_id FROM network_dhcp_agents b JOIN agents a"
+        " ON a.id = b.agent_id WHERE a.admin_state_up = 1 AND a.heartbeat_at < ?"
+        " ORDER BY b.network_id, b.agent_id";
 
-    if (st) {
-        db_bind_int(st, 1, dead_before);
-    }
-    return conn_each_pair(c, st, cb, aux, "dead dhcp bindings");
+    return conn_each_pair(c, conn_stmt_int(c, sql, dead_before), cb, aux,
+                          "dead dhcp bindings");
 }
 
 int

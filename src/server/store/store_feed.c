@@ -6,13 +6,14 @@
 
 #include "model.h"
 #include "store_conn.h"
+#include "util.h"
 
-int
-store_change_add(struct store_conn *c, const char *host, const char *audience,
-                 const char *kind, const char *object_id, const char *network_id)
+/* Appends to the feed with the INSERT 'sql', its parameters bound to 'values'. */
+static int
+change_insert(struct store_conn *c, const char *sql, const char *const *values, size_t n,
+              const char *what)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
-                                    " network_id) VALUES (?, ?, ?, ?, ?)");
+    struct db_stmt *st = conn_stmt_texts(c, sql, values, n);
 
     /* Sequence numbers are committed in order only because every change is written
      * under the write lock (store.c); agents rely on that order. */
@@ -21,35 +22,35 @@ store_change_add(struct store_conn *c, const char *host, const char *audience,
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, host ? host : "");
-    db_bind_text(st, 2, audience ? audience : "");
-    db_bind_text(st, 3, kind);
-    db_bind_text(st, 4, object_id);
-    db_bind_text(st, 5, network_id ? network_id : "");
     c->notify_changes = true;
-    return conn_exec_stmt(c, st, "add change");
+    return conn_exec_stmt(c, st, what);
+}
+
+int
+store_change_add(struct store_conn *c, const char *host, const char *audience,
+                 const char *kind, const char *object_id, const char *network_id)
+{
+    static const char sql[] = "INSERT INTO changes (host, audience, kind, object_id,"
+                              " network_id) VALUES (?, ?, ?, ?, ?)";
+    const char *const values[] = {
+        host ? host : "", audience ? audience : "", kind, object_id,
+        network_id ? network_id : "",
+    };
+
+    return change_insert(c, sql, values, ARRAY_SIZE(values), "add change");
 }
 
 int
 store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *audience,
                       const char *kind, const char *object_id)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
-                                    " network_id) SELECT a.host, ?4, ?2, ?3, ?1"
-                                    " FROM network_dhcp_agents b JOIN agents a"
-                                    " ON a.id = b.agent_id WHERE b.network_id = ?1");
+    static const char sql[] = "INSERT INTO changes (host, audience, kind, object_id,"
+                              " network_id) SELECT a.host, ?4, ?2, ?3, ?1"
+                              " FROM network_dhcp_agents b JOIN agents a"
+                              " ON a.id = b.agent_id WHERE b.network_id = ?1";
+    const char *const values[] = { network_id, kind, object_id, audience };
 
-    assert(c->in_write);            /* as in store_change_add() */
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    db_bind_text(st, 2, kind);
-    db_bind_text(st, 3, object_id);
-    db_bind_text(st, 4, audience);
-    c->notify_changes = true;
-    return conn_exec_stmt(c, st, "add dhcp change");
+    return change_insert(c, sql, values, ARRAY_SIZE(values), "add dhcp change");
 }
 
 struct change_walk {
@@ -112,11 +113,6 @@ store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last)
 int
 store_change_prune(struct store_conn *c, int64_t seq)
 {
-    struct db_stmt *st = conn_stmt(c, "DELETE FROM changes WHERE seq <= ?");
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_int(st, 1, seq);
-    return conn_exec_stmt(c, st, "prune changes");
+    return conn_exec_stmt(c, conn_stmt_int(c, "DELETE FROM changes WHERE seq <= ?", seq),
+                          "prune changes");
 }

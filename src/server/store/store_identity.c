@@ -231,44 +231,40 @@ store_id_user_get_by_name(struct store_conn *c, const char *name, struct id_user
     return get_one(c, USER_SELECT " WHERE name = ?", name, user_read, ret, "user");
 }
 
-static void
-user_bind(struct db_stmt *st, const struct id_user *u)
+/* The cached statement for 'sql' with ?1 to ?7 bound to the user's columns in
+ * USER_SELECT's order. */
+static struct db_stmt *
+user_stmt(struct store_conn *c, const char *sql, const struct id_user *u)
 {
-    db_bind_text(st, 1, u->id);
-    db_bind_text(st, 2, u->name);
-    db_bind_text(st, 3, u->password_hash);
-    db_bind_text(st, 4, u->default_project_id);
-    db_bind_text(st, 5, u->email);
-    db_bind_text(st, 6, u->description);
-    db_bind_int(st, 7, u->enabled);
+    const char *const texts[] = {
+        u->id, u->name, u->password_hash, u->default_project_id, u->email, u->description,
+    };
+    struct db_stmt *st = conn_stmt_texts(c, sql, texts, ARRAY_SIZE(texts));
+
+    if (st) {
+        db_bind_int(st, 7, u->enabled);
+    }
+    return st;
 }
 
 int
 store_id_user_insert(struct store_conn *c, const struct id_user *u)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_users (id, name, password_hash,"
-                                    " default_project_id, email, description, enabled)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    static const char sql[] =
+        "INSERT INTO identity_users (id, name, password_hash, default_project_id, email,"
+        " description, enabled) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
-    if (!st) {
-        return -EIO;
-    }
-    user_bind(st, u);
-    return conn_insert_stmt(c, st, "insert user");
+    return conn_insert_stmt(c, user_stmt(c, sql, u), "insert user");
 }
 
 int
 store_id_user_update(struct store_conn *c, const struct id_user *u)
 {
-    struct db_stmt *st = conn_stmt(c, "UPDATE identity_users SET name = ?2, password_hash = ?3,"
-                                    " default_project_id = ?4, email = ?5, description = ?6,"
-                                    " enabled = ?7 WHERE id = ?1");
+    static const char sql[] =
+        "UPDATE identity_users SET name = ?2, password_hash = ?3, default_project_id = ?4,"
+        " email = ?5, description = ?6, enabled = ?7 WHERE id = ?1";
 
-    if (!st) {
-        return -EIO;
-    }
-    user_bind(st, u);
-    return conn_exec_change(c, st, "update user");
+    return conn_exec_change(c, user_stmt(c, sql, u), "update user");
 }
 
 int
@@ -503,16 +499,14 @@ store_id_token_insert(struct store_conn *c, const struct id_token *t)
     struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_tokens (hash, user_id, project_id,"
                                     " methods, audit_id, parent_audit_id, issued_at, expires_at)"
                                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const char *const texts[] = {
+        t->hash, t->user_id, t->project_id, t->methods, t->audit_id, t->parent_audit_id,
+    };
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, t->hash);
-    db_bind_text(st, 2, t->user_id);
-    db_bind_text(st, 3, t->project_id);
-    db_bind_text(st, 4, t->methods);
-    db_bind_text(st, 5, t->audit_id);
-    db_bind_text(st, 6, t->parent_audit_id);
+    bind_texts(st, 1, texts, ARRAY_SIZE(texts));
     db_bind_int(st, 7, t->issued_at);
     db_bind_int(st, 8, t->expires_at);
     return conn_exec_stmt(c, st, "insert token");
@@ -537,15 +531,11 @@ token_read(struct db_stmt *st, void *ret)
 int
 store_id_token_get(struct store_conn *c, const char *hash, int64_t now, struct id_token *ret)
 {
-    struct db_stmt *st = conn_stmt(c, "SELECT hash, user_id, project_id, methods, audit_id,"
-                                    " parent_audit_id, issued_at, expires_at FROM identity_tokens"
-                                    " WHERE hash = ? AND expires_at > ?");
+    static const char sql[] =
+        "SELECT hash, user_id, project_id, methods, audit_id, parent_audit_id, issued_at,"
+        " expires_at FROM identity_tokens WHERE hash = ? AND expires_at > ?";
 
-    if (st) {
-        db_bind_text(st, 1, hash);
-        db_bind_int(st, 2, now);
-    }
-    return conn_read_row(c, st, token_read, ret, "token");
+    return conn_read_row(c, conn_stmt_text_int(c, sql, hash, now), token_read, ret, "token");
 }
 
 int
@@ -557,13 +547,8 @@ store_id_token_delete(struct store_conn *c, const char *hash)
 int
 store_id_token_purge(struct store_conn *c, int64_t now)
 {
-    struct db_stmt *st = conn_stmt(c, "DELETE FROM identity_tokens WHERE expires_at <= ?");
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_int(st, 1, now);
-    return conn_exec_stmt(c, st, "purge tokens");
+    return conn_exec_stmt(c, conn_stmt_int(c, "DELETE FROM identity_tokens WHERE expires_at <= ?",
+                                           now), "purge tokens");
 }
 
 int

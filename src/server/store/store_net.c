@@ -116,16 +116,21 @@ bind_segment(struct db_stmt *st, int first, const struct segment *seg)
     }
 }
 
-/* Binds what an insert and an update share: std_bind(), then ?8 to ?14. */
-static void
-network_bind(struct db_stmt *st, const struct network *n)
+/* The cached statement for 'sql' with what an insert and an update share bound:
+ * conn_stmt_std(), then ?8 to ?14. */
+static struct db_stmt *
+network_stmt(struct store_conn *c, const char *sql, const struct network *n)
 {
-    std_bind(st, &n->std);
-    db_bind_int(st, 8, n->admin_state_up);
-    db_bind_int(st, 9, n->shared);
-    db_bind_int(st, 10, n->external);
-    db_bind_int(st, 11, n->mtu);
-    bind_segment(st, 12, &n->segment);
+    struct db_stmt *st = conn_stmt_std(c, sql, &n->std);
+
+    if (st) {
+        db_bind_int(st, 8, n->admin_state_up);
+        db_bind_int(st, 9, n->shared);
+        db_bind_int(st, 10, n->external);
+        db_bind_int(st, 11, n->mtu);
+        bind_segment(st, 12, &n->segment);
+    }
+    return st;
 }
 
 int
@@ -135,14 +140,12 @@ store_network_insert(struct store_conn *c, const struct network *n)
         "INSERT INTO networks (" SQL_STD_INSERT_COLUMNS ", admin_state_up, shared,"
         " router_external, mtu, network_type, physical_network, segmentation_id, status,"
         " az_hints) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = network_stmt(c, sql, n);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 15, n->status);
+        db_bind_text(st, 16, n->az_hints_json);
     }
-    network_bind(st, n);
-    db_bind_text(st, 15, n->status);
-    db_bind_text(st, 16, n->az_hints_json);
     return conn_exec_stmt(c, st, "insert network");
 }
 
@@ -153,13 +156,8 @@ store_network_update(struct store_conn *c, const struct network *n)
         "UPDATE networks SET " SQL_STD_UPDATE_SET ", admin_state_up = ?8, shared = ?9,"
         " router_external = ?10, mtu = ?11, network_type = ?12, physical_network = ?13,"
         " segmentation_id = ?14 WHERE id = ?1";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    network_bind(st, n);
-    return conn_exec_stmt(c, st, "update network");
+    return conn_exec_stmt(c, network_stmt(c, sql, n), "update network");
 }
 
 int
@@ -204,11 +202,18 @@ store_network_count(struct store_conn *c, const char *project_id, int64_t *ret)
     return conn_one_int(c, conn_stmt_text(c, sql, project_id), ret, "count networks");
 }
 
-/* The allocation key of a segment: flat networks use id 0, tunnels physnet "". */
-static int64_t
-segment_key_id(const struct segment *seg)
+/* The cached statement for 'sql' with ?1 to ?3 bound to the segment's allocation key:
+ * flat networks use id 0, tunnels physnet "". */
+static struct db_stmt *
+segment_key_stmt(struct store_conn *c, const char *sql, const struct segment *seg)
 {
-    return seg->segmentation_id == SEGMENTATION_ID_NONE ? 0 : seg->segmentation_id;
+    struct db_stmt *st = conn_stmt_text2(c, sql, seg->network_type, seg->physical_network);
+
+    if (st) {
+        db_bind_int(st, 3, seg->segmentation_id == SEGMENTATION_ID_NONE
+                               ? 0 : seg->segmentation_id);
+    }
+    return st;
 }
 
 int
@@ -217,15 +222,11 @@ store_segment_reserve(struct store_conn *c, const struct segment *seg, const cha
     static const char sql[] =
         "INSERT INTO segment_allocations (network_type, physical_network, segmentation_id,"
         " network_id) VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = segment_key_stmt(c, sql, seg);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 4, network_id);
     }
-    db_bind_text(st, 1, seg->network_type);
-    db_bind_text(st, 2, seg->physical_network);
-    db_bind_int(st, 3, segment_key_id(seg));
-    db_bind_text(st, 4, network_id);
     return conn_insert_stmt(c, st, "reserve segment");
 }
 
@@ -235,15 +236,8 @@ store_segment_release(struct store_conn *c, const struct segment *seg)
     static const char sql[] =
         "DELETE FROM segment_allocations WHERE network_type = ? AND physical_network = ?"
         " AND segmentation_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, seg->network_type);
-    db_bind_text(st, 2, seg->physical_network);
-    db_bind_int(st, 3, segment_key_id(seg));
-    return conn_exec_stmt(c, st, "release segment");
+    return conn_exec_stmt(c, segment_key_stmt(c, sql, seg), "release segment");
 }
 
 /* Finds the first id >= 'from' and <= 'to' not in the allocation table. */

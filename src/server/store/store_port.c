@@ -98,21 +98,23 @@ store_port_foreach(struct store_conn *c, const struct list_query *q, store_port_
     return list_run(c, &port_sql, q, port_row, &w);
 }
 
-/* Binds what an insert and an update share: std_bind(), then ?8 to ?17. */
-static void
-port_bind(struct db_stmt *st, const struct port *p)
+/* The cached statement for 'sql' with what an insert and an update share bound:
+ * conn_stmt_std(), then ?8 to ?17. */
+static struct db_stmt *
+port_stmt(struct store_conn *c, const char *sql, const struct port *p)
 {
-    std_bind(st, &p->std);
-    db_bind_text(st, 8, p->mac_address);
-    db_bind_int(st, 9, p->admin_state_up);
-    db_bind_text(st, 10, p->status);
-    db_bind_text(st, 11, p->device_id);
-    db_bind_text(st, 12, p->device_owner);
-    db_bind_text(st, 13, p->binding_host_id);
-    db_bind_text(st, 14, p->binding_vnic_type);
-    db_bind_text(st, 15, p->binding_profile_json);
-    db_bind_text(st, 16, p->binding_vif_type);
-    db_bind_text(st, 17, p->binding_vif_details_json);
+    const char *const texts[] = {
+        p->status, p->device_id, p->device_owner, p->binding_host_id, p->binding_vnic_type,
+        p->binding_profile_json, p->binding_vif_type, p->binding_vif_details_json,
+    };
+    struct db_stmt *st = conn_stmt_std(c, sql, &p->std);
+
+    if (st) {
+        db_bind_text(st, 8, p->mac_address);
+        db_bind_int(st, 9, p->admin_state_up);
+        bind_texts(st, 10, texts, ARRAY_SIZE(texts));
+    }
+    return st;
 }
 
 int
@@ -123,13 +125,11 @@ store_port_insert(struct store_conn *c, const struct port *p)
         " device_id, device_owner, binding_host_id, binding_vnic_type, binding_profile,"
         " binding_vif_type, binding_vif_details, network_id)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = port_stmt(c, sql, p);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 18, p->network_id);
     }
-    port_bind(st, p);
-    db_bind_text(st, 18, p->network_id);
     return conn_insert_stmt(c, st, "insert port");
 }
 
@@ -141,13 +141,8 @@ store_port_update(struct store_conn *c, const struct port *p)
         " status = ?10, device_id = ?11, device_owner = ?12, binding_host_id = ?13,"
         " binding_vnic_type = ?14, binding_profile = ?15, binding_vif_type = ?16,"
         " binding_vif_details = ?17 WHERE id = ?1";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    port_bind(st, p);
-    return conn_exec_stmt(c, st, "update port");
+    return conn_exec_stmt(c, port_stmt(c, sql, p), "update port");
 }
 
 int
@@ -195,7 +190,7 @@ store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json)
     static const char sql[] =
         "SELECT " SQL_JSON_ARRAY("json_quote(tag)")
         " FROM (SELECT tag FROM tags WHERE resource_id = ? ORDER BY tag) x";
-    /* An aggregate: there is always one row. */
+    /* An aggregate gives one row; none is a failure, as in conn_one_int(). */
     int r = conn_read_row(c, conn_stmt_text(c, sql, resource_id), col_text_read, ret_json,
                           "get tags");
 

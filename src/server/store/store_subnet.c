@@ -71,6 +71,12 @@ subnet_read(struct db_stmt *st, void *ret)
     subnet_from_row(st, ret, true);
 }
 
+static void
+subnet_clear(void *s)
+{
+    subnet_done(s);
+}
+
 struct subnet_walk {
     store_subnet_cb *cb;
     void *aux;
@@ -95,16 +101,22 @@ store_subnet_foreach(struct store_conn *c, const struct list_query *q, store_sub
     return list_run(c, &subnet_sql, q, subnet_row, &w);
 }
 
-/* Binds what an insert and an update share: std_bind(), then ?8 to ?12. */
-static void
-subnet_bind(struct db_stmt *st, const struct subnet *s)
+/* The cached statement for 'sql' with what an insert and an update share bound:
+ * conn_stmt_std(), then ?8 to ?12. */
+static struct db_stmt *
+subnet_stmt(struct store_conn *c, const char *sql, const struct subnet *s)
 {
-    std_bind(st, &s->std);
-    db_bind_text(st, 8, s->gateway_ip);
-    db_bind_int(st, 9, s->enable_dhcp);
-    db_bind_text(st, 10, s->allocation_pools_json);
-    db_bind_text(st, 11, s->dns_nameservers_json);
-    db_bind_text(st, 12, s->host_routes_json);
+    const char *const json[] = {
+        s->allocation_pools_json, s->dns_nameservers_json, s->host_routes_json,
+    };
+    struct db_stmt *st = conn_stmt_std(c, sql, &s->std);
+
+    if (st) {
+        db_bind_text(st, 8, s->gateway_ip);
+        db_bind_int(st, 9, s->enable_dhcp);
+        bind_texts(st, 10, json, ARRAY_SIZE(json));
+    }
+    return st;
 }
 
 int
@@ -115,17 +127,15 @@ store_subnet_insert(struct store_conn *c, const struct subnet *s)
         " allocation_pools, dns_nameservers, host_routes, network_id, ip_version, cidr,"
         " ipv6_ra_mode, ipv6_address_mode, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?13))";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = subnet_stmt(c, sql, s);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 13, s->network_id);
+        db_bind_int(st, 14, s->ip_version);
+        db_bind_text(st, 15, s->cidr);
+        db_bind_text(st, 16, s->ipv6_ra_mode);
+        db_bind_text(st, 17, s->ipv6_address_mode);
     }
-    subnet_bind(st, s);
-    db_bind_text(st, 13, s->network_id);
-    db_bind_int(st, 14, s->ip_version);
-    db_bind_text(st, 15, s->cidr);
-    db_bind_text(st, 16, s->ipv6_ra_mode);
-    db_bind_text(st, 17, s->ipv6_address_mode);
     return conn_exec_stmt(c, st, "insert subnet");
 }
 
@@ -135,13 +145,8 @@ store_subnet_update(struct store_conn *c, const struct subnet *s)
     static const char sql[] =
         "UPDATE subnets SET " SQL_STD_UPDATE_SET ", gateway_ip = ?8, enable_dhcp = ?9,"
         " allocation_pools = ?10, dns_nameservers = ?11, host_routes = ?12 WHERE id = ?1";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    subnet_bind(st, s);
-    return conn_exec_stmt(c, st, "update subnet");
+    return conn_exec_stmt(c, subnet_stmt(c, sql, s), "update subnet");
 }
 
 int
@@ -181,30 +186,14 @@ store_subnets_of_network(struct store_conn *c, const char *network_id, struct su
                          size_t *ret_n)
 {
     static const char sql[] = SUBNET_SELECT " WHERE s.network_id = ? ORDER BY s.seq";
-    struct db_stmt *st = conn_stmt(c, sql);
-    struct subnet *subnets = NULL;
-    size_t n = 0;
-    int rc;
+    void *subnets;
+    int r = conn_read_rows(c, conn_stmt_text(c, sql, network_id), subnet_read, sizeof **ret,
+                           subnet_clear, &subnets, ret_n, "subnets of network");
 
-    if (!st) {
-        return -EIO;
+    if (!r) {
+        *ret = subnets;
     }
-    db_bind_text(st, 1, network_id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        subnets = xrealloc(subnets, (n + 1) * sizeof *subnets);
-        subnet_from_row(st, &subnets[n++], true);
-    }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        for (size_t i = 0; i < n; i++) {
-            subnet_done(&subnets[i]);
-        }
-        free(subnets);
-        return conn_error(c, rc, "subnets of network");
-    }
-    *ret = subnets;
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 /* --- Free ranges ---------------------------------------------------------------- */
@@ -551,34 +540,28 @@ store_alloc_delete(struct store_conn *c, const char *subnet_id, const struct ip_
     return conn_exec_stmt(c, st, "delete allocation");
 }
 
+static void
+alloc_read(struct db_stmt *st, void *ret)
+{
+    struct ip_allocation *a = ret;
+
+    col_copy(st, 0, a->subnet_id, sizeof a->subnet_id);
+    col_copy(st, 1, a->ip_address, sizeof a->ip_address);
+    col_copy(st, 2, a->port_id, sizeof a->port_id);
+}
+
 static int
 allocs_read(struct store_conn *c, const char *sql, const char *id, struct ip_allocation **ret,
             size_t *ret_n)
 {
-    struct db_stmt *st = conn_stmt(c, sql);
-    struct ip_allocation *a = NULL;
-    size_t n = 0;
-    int rc;
+    void *allocs;
+    int r = conn_read_rows(c, conn_stmt_text(c, sql, id), alloc_read, sizeof **ret, NULL,
+                           &allocs, ret_n, "read allocations");
 
-    if (!st) {
-        return -EIO;
+    if (!r) {
+        *ret = allocs;
     }
-    db_bind_text(st, 1, id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        a = xrealloc(a, (n + 1) * sizeof *a);
-        col_copy(st, 0, a[n].subnet_id, sizeof a[n].subnet_id);
-        col_copy(st, 1, a[n].ip_address, sizeof a[n].ip_address);
-        col_copy(st, 2, a[n].port_id, sizeof a[n].port_id);
-        n++;
-    }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        free(a);
-        return conn_error(c, rc, "read allocations");
-    }
-    *ret = a;
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 int
@@ -667,34 +650,26 @@ store_network_blocking_ports(struct store_conn *c, const char *network_id, struc
     return collect_ids(c, conn_stmt_text(c, sql, network_id), ret_ids, ret_n);
 }
 
+static void
+id_read(struct db_stmt *st, void *ret)
+{
+    col_copy(st, 0, ret, ID_LEN);
+}
+
 int
 store_network_service_ports(struct store_conn *c, const char *network_id,
                             char (**ret)[ID_LEN], size_t *ret_n)
 {
     static const char sql[] =
         "SELECT id FROM ports WHERE network_id = ? AND device_owner IN " SERVICE_OWNERS;
-    struct db_stmt *st = conn_stmt(c, sql);
-    char (*ids)[ID_LEN] = NULL;
-    size_t n = 0;
-    int rc;
+    void *ids;
+    int r = conn_read_rows(c, conn_stmt_text(c, sql, network_id), id_read, sizeof **ret,
+                           NULL, &ids, ret_n, "service ports");
 
-    if (!st) {
-        return -EIO;
+    if (!r) {
+        *ret = ids;
     }
-    db_bind_text(st, 1, network_id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        ids = xrealloc(ids, (n + 1) * sizeof *ids);
-        col_copy(st, 0, ids[n], ID_LEN);
-        n++;
-    }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        free(ids);
-        return conn_error(c, rc, "service ports");
-    }
-    *ret = ids;
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 int
