@@ -51,21 +51,20 @@ int conn_exec_change(struct store_conn *c, struct db_stmt *st, const char *what)
  * binds NULL), for a statement that takes many in a row. */
 void bind_texts(struct db_stmt *st, int first, const char *const *values, size_t n);
 
-/* The cached statement for 'sql' with its first parameter bound to the text 'a', or
- * its first two to 'a' and 'b' (NULL binds NULL); NULL on error.  Every conn_*() that
- * takes a statement answers -EIO for NULL, so a caller may hand the result straight
- * on. */
+/* The cached statement for 'sql' with its first parameter bound to the text 'a', its
+ * first two to 'a' and 'b', or its first 'n' to 'values' (NULL binds NULL); NULL on
+ * error.  Every conn_*() that takes a statement answers -EIO for NULL, so a caller may
+ * hand the result straight on. */
 struct db_stmt *conn_stmt_text(struct store_conn *c, const char *sql, const char *a);
-/* The cached statement for 'sql' with its one parameter bound to the integer 'i'. */
-struct db_stmt *conn_stmt_int(struct store_conn *c, const char *sql, int64_t i);
-/* The cached statement for 'sql' with ?1 bound to the text 'a', ?2 to the integer 'i'. */
-struct db_stmt *conn_stmt_text_int(struct store_conn *c, const char *sql, const char *a,
-                                   int64_t i);
-/* The same with its first 'n' parameters bound to 'values'. */
-struct db_stmt *conn_stmt_texts(struct store_conn *c, const char *sql,
-                                const char *const *values, size_t n);
 struct db_stmt *conn_stmt_text2(struct store_conn *c, const char *sql, const char *a,
                                 const char *b);
+struct db_stmt *conn_stmt_texts(struct store_conn *c, const char *sql,
+                                const char *const *values, size_t n);
+/* The same with its one parameter bound to the integer 'i', or ?1 to the text 'a' and
+ * ?2 to the integer 'i'. */
+struct db_stmt *conn_stmt_int(struct store_conn *c, const char *sql, int64_t i);
+struct db_stmt *conn_stmt_text_int(struct store_conn *c, const char *sql, const char *a,
+                                   int64_t i);
 
 /* Called on each row of a statement; nonzero stops the walk and is its result. */
 typedef int row_cb(struct db_stmt *st, void *aux);
