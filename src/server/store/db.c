@@ -1,6 +1,40 @@
 /* db.h's functions: each goes to the backend of its connection or statement
- * (db_backend.h). */
+ * (db_backend.h).  Also the statement cache both backends keep. */
 #include "db_backend.h"
+
+#include <stdint.h>
+
+#include "log.h"
+
+LOG_MODULE("store");
+
+struct db_stmt *
+db_cache_find(struct db_stmt_cache *cache, const char *sql, struct db_cache_entry **ret_free)
+{
+    size_t h = ((uintptr_t) sql >> 4) % DB_STMT_CACHE_SIZE;
+
+    for (size_t i = 0; i < DB_STMT_CACHE_SIZE; i++) {
+        struct db_cache_entry *e = &cache->entries[(h + i) % DB_STMT_CACHE_SIZE];
+        if (e->sql == sql) {
+            return e->stmt;
+        }
+        if (!e->sql) {
+            *ret_free = e;
+            return NULL;
+        }
+    }
+    log_err("statement cache full");
+    *ret_free = NULL;
+    return NULL;
+}
+
+void
+db_cache_clear(struct db_stmt_cache *cache)
+{
+    for (size_t i = 0; i < DB_STMT_CACHE_SIZE; i++) {
+        db_finalize(cache->entries[i].stmt);
+    }
+}
 
 void
 db_close(struct db_conn *c)

@@ -31,4 +31,24 @@ struct db_stmt {
     const struct db_ops *ops;
 };
 
+/* A connection's prepared statements for static SQL text (db_stmt()), found by the
+ * text's address in a fixed table. */
+enum { DB_STMT_CACHE_SIZE = 256 };
+
+struct db_cache_entry {
+    const char *sql;                /* Static SQL text, compared by address. */
+    struct db_stmt *stmt;
+};
+
+struct db_stmt_cache {
+    struct db_cache_entry entries[DB_STMT_CACHE_SIZE];
+};
+
+/* The cached statement for 'sql'; if there is none, NULL with '*ret_free' the entry
+ * where the backend files the one it prepares, or NULL (logged) if the cache is full. */
+struct db_stmt *db_cache_find(struct db_stmt_cache *, const char *sql,
+                              struct db_cache_entry **ret_free);
+/* Finalizes every cached statement (closing the connection). */
+void db_cache_clear(struct db_stmt_cache *);
+
 #endif

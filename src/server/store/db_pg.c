@@ -43,7 +43,7 @@
 
 LOG_MODULE("store");
 
-enum { PG_STMT_CACHE_SIZE = 256, PG_MAX_PARAMS = 32766, PG_TEXT_OID = 25 };
+enum { PG_MAX_PARAMS = 32766, PG_TEXT_OID = 25 };
 
 struct pg_stmt {
     struct db_stmt base;
@@ -59,11 +59,6 @@ struct pg_stmt {
     int row;                        /* Next row to return; -1 before the first step. */
 };
 
-struct pg_cache_entry {
-    const char *sql;                /* Static SQL text, compared by address. */
-    struct pg_stmt *stmt;
-};
-
 struct pg_conn {
     struct db_conn base;
     PGconn *pg;
@@ -72,7 +67,7 @@ struct pg_conn {
     int64_t changes;
     char errmsg[512];
     unsigned int n_prepared;
-    struct pg_cache_entry cache[PG_STMT_CACHE_SIZE];
+    struct db_stmt_cache cache;
 };
 
 static const struct db_ops pg_ops;
@@ -262,9 +257,9 @@ conn_ready(struct pg_conn *c)
         set_errmsg(c, PQerrorMessage(c->pg));
         return DB_LOST;
     }
-    for (size_t i = 0; i < PG_STMT_CACHE_SIZE; i++) {
-        if (c->cache[i].stmt) {
-            c->cache[i].stmt->prepared = false;
+    for (size_t i = 0; i < DB_STMT_CACHE_SIZE; i++) {
+        if (c->cache.entries[i].stmt) {
+            stmt_of(c->cache.entries[i].stmt)->prepared = false;
         }
     }
     if (session_setup(c) != DB_OK) {
@@ -367,11 +362,7 @@ pg_close(struct db_conn *conn)
 {
     struct pg_conn *c = conn_of(conn);
 
-    for (size_t i = 0; i < PG_STMT_CACHE_SIZE; i++) {
-        if (c->cache[i].stmt) {
-            pg_finalize(&c->cache[i].stmt->base);
-        }
-    }
+    db_cache_clear(&c->cache);
     PQfinish(c->pg);
     free(c);
 }
@@ -453,29 +444,22 @@ static struct db_stmt *
 pg_stmt(struct db_conn *conn, const char *sql)
 {
     struct pg_conn *c = conn_of(conn);
-    size_t h = ((uintptr_t) sql >> 4) % PG_STMT_CACHE_SIZE;
+    struct db_cache_entry *e;
+    struct db_stmt *cached = db_cache_find(&c->cache, sql, &e);
+    struct pg_stmt *s;
 
-    for (size_t i = 0; i < PG_STMT_CACHE_SIZE; i++) {
-        struct pg_cache_entry *e = &c->cache[(h + i) % PG_STMT_CACHE_SIZE];
-        if (e->sql == sql) {
-            pg_reset(&e->stmt->base);
-            stmt_clear_values(e->stmt);
-            return &e->stmt->base;
-        }
-        if (!e->sql) {
-            struct pg_stmt *s = stmt_new(c, sql);
-
-            if (!s) {
-                return NULL;
-            }
-            s->name = xasprintf("s%u", c->n_prepared++);
-            e->sql = sql;
-            e->stmt = s;
-            return &s->base;
-        }
+    if (cached) {
+        pg_reset(cached);
+        stmt_clear_values(stmt_of(cached));
+        return cached;
     }
-    log_err("statement cache full");
-    return NULL;
+    if (!e || !(s = stmt_new(c, sql))) {
+        return NULL;
+    }
+    s->name = xasprintf("s%u", c->n_prepared++);
+    e->sql = sql;
+    e->stmt = &s->base;
+    return e->stmt;
 }
 
 static struct db_stmt *

@@ -10,22 +10,15 @@
 
 LOG_MODULE("store");
 
-#define STMT_CACHE_SIZE 256
-
 struct lite_stmt {
     struct db_stmt base;
     sqlite3_stmt *st;
 };
 
-struct stmt_cache_entry {
-    const char *sql;                /* Static SQL text, compared by address. */
-    struct lite_stmt *stmt;
-};
-
 struct lite_conn {
     struct db_conn base;
     sqlite3 *db;
-    struct stmt_cache_entry cache[STMT_CACHE_SIZE];
+    struct db_stmt_cache cache;
 };
 
 static const struct db_ops lite_ops;
@@ -105,11 +98,7 @@ lite_close(struct db_conn *conn)
 {
     struct lite_conn *c = conn_of(conn);
 
-    for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
-        if (c->cache[i].stmt) {
-            lite_finalize(&c->cache[i].stmt->base);
-        }
-    }
+    db_cache_clear(&c->cache);
     sqlite3_close_v2(c->db);
     free(c);
 }
@@ -152,30 +141,27 @@ static struct db_stmt *
 lite_stmt(struct db_conn *conn, const char *sql)
 {
     struct lite_conn *c = conn_of(conn);
-    size_t h = ((uintptr_t) sql >> 4) % STMT_CACHE_SIZE;
+    struct db_cache_entry *e;
+    struct db_stmt *cached = db_cache_find(&c->cache, sql, &e);
+    sqlite3_stmt *st = NULL;
 
-    for (size_t i = 0; i < STMT_CACHE_SIZE; i++) {
-        struct stmt_cache_entry *e = &c->cache[(h + i) % STMT_CACHE_SIZE];
-        if (e->sql == sql) {
-            sqlite3_reset(e->stmt->st);
-            sqlite3_clear_bindings(e->stmt->st);
-            return &e->stmt->base;
-        }
-        if (!e->sql) {
-            sqlite3_stmt *st = NULL;
-            if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
-                != SQLITE_OK) {
-                log_err("cannot prepare statement: %s", sqlite3_errmsg(c->db));
-                sqlite3_finalize(st);
-                return NULL;
-            }
-            e->sql = sql;
-            e->stmt = wrap(st);
-            return &e->stmt->base;
-        }
+    if (cached) {
+        sqlite3_reset(lite(cached));
+        sqlite3_clear_bindings(lite(cached));
+        return cached;
     }
-    log_err("statement cache full");
-    return NULL;
+    if (!e) {
+        return NULL;
+    }
+    if (sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
+        != SQLITE_OK) {
+        log_err("cannot prepare statement: %s", sqlite3_errmsg(c->db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    e->sql = sql;
+    e->stmt = &wrap(st)->base;
+    return e->stmt;
 }
 
 static struct db_stmt *

@@ -309,6 +309,202 @@ conn_insert_stmt(struct store_conn *c, struct db_stmt *st, const char *what)
     return r ? r : db_changes(c->db) == 0 ? -EEXIST : 0;
 }
 
+int
+conn_exec_change(struct store_conn *c, struct db_stmt *st, const char *what)
+{
+    int r = conn_exec_stmt(c, st, what);
+
+    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+}
+
+void
+bind_texts(struct db_stmt *st, int first, const char *const *values, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        db_bind_text(st, first + (int) i, values[i]);
+    }
+}
+
+struct db_stmt *
+conn_stmt_texts(struct store_conn *c, const char *sql, const char *const *values, size_t n)
+{
+    struct db_stmt *st = conn_stmt(c, sql);
+
+    if (st) {
+        bind_texts(st, 1, values, n);
+    }
+    return st;
+}
+
+struct db_stmt *
+conn_stmt_int(struct store_conn *c, const char *sql, int64_t i)
+{
+    struct db_stmt *st = conn_stmt(c, sql);
+
+    if (st) {
+        db_bind_int(st, 1, i);
+    }
+    return st;
+}
+
+struct db_stmt *
+conn_stmt_text(struct store_conn *c, const char *sql, const char *a)
+{
+    return conn_stmt_texts(c, sql, &a, 1);
+}
+
+struct db_stmt *
+conn_stmt_text_int(struct store_conn *c, const char *sql, const char *a, int64_t i)
+{
+    struct db_stmt *st = conn_stmt_text(c, sql, a);
+
+    if (st) {
+        db_bind_int(st, 2, i);
+    }
+    return st;
+}
+
+struct db_stmt *
+conn_stmt_text2(struct store_conn *c, const char *sql, const char *a, const char *b)
+{
+    const char *const values[] = { a, b };
+
+    return conn_stmt_texts(c, sql, values, ARRAY_SIZE(values));
+}
+
+int
+conn_each_row(struct store_conn *c, struct db_stmt *st, row_cb *cb, void *aux,
+              const char *what)
+{
+    int rc, r = 0;
+
+    if (!st) {
+        return -EIO;
+    }
+    while ((rc = db_step(st)) == DB_ROW) {
+        r = cb(st, aux);
+        if (r) {
+            break;
+        }
+    }
+    db_reset(st);
+    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, what);
+}
+
+/* conn_each_id() and conn_each_pair(): one of the callbacks is set. */
+struct text_walk {
+    store_id_cb *id_cb;
+    store_pair_cb *pair_cb;
+    void *aux;
+};
+
+static int
+text_row(struct db_stmt *st, void *aux)
+{
+    struct text_walk *w = aux;
+    const char *a = db_col_text(st, 0);
+
+    return w->id_cb ? w->id_cb(a, w->aux) : w->pair_cb(a, db_col_text(st, 1), w->aux);
+}
+
+int
+conn_each_id(struct store_conn *c, struct db_stmt *st, store_id_cb *cb, void *aux,
+             const char *what)
+{
+    struct text_walk w = { cb, NULL, aux };
+
+    return conn_each_row(c, st, text_row, &w, what);
+}
+
+int
+conn_each_pair(struct store_conn *c, struct db_stmt *st, store_pair_cb *cb, void *aux,
+               const char *what)
+{
+    struct text_walk w = { NULL, cb, aux };
+
+    return conn_each_row(c, st, text_row, &w, what);
+}
+
+int
+conn_read_row(struct store_conn *c, struct db_stmt *st, row_reader *read, void *ret,
+              const char *what)
+{
+    enum db_rc rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        read(st, ret);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, what);
+}
+
+/* conn_read_rows()'s growing array. */
+struct row_array {
+    row_reader *read;
+    size_t size;
+    char *items;
+    size_t n;
+};
+
+static int
+row_array_add(struct db_stmt *st, void *aux)
+{
+    struct row_array *a = aux;
+
+    a->items = xrealloc(a->items, (a->n + 1) * a->size);
+    a->read(st, a->items + a->n++ * a->size);
+    return 0;
+}
+
+int
+conn_read_rows(struct store_conn *c, struct db_stmt *st, row_reader *read, size_t size,
+               void (*done)(void *item), void **ret, size_t *ret_n, const char *what)
+{
+    struct row_array a = { read, size, NULL, 0 };
+    int r = conn_each_row(c, st, row_array_add, &a, what);
+
+    if (r) {
+        for (size_t i = 0; done && i < a.n; i++) {
+            done(a.items + i * size);
+        }
+        free(a.items);
+        return r;
+    }
+    *ret = a.items;
+    *ret_n = a.n;
+    return 0;
+}
+
+int
+conn_one_int(struct store_conn *c, struct db_stmt *st, int64_t *ret, const char *what)
+{
+    enum db_rc rc;
+
+    if (!st) {
+        return -EIO;
+    }
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        *ret = db_col_int(st, 0);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? 0 : conn_error(c, rc, what);
+}
+
+int
+conn_one_bool(struct store_conn *c, struct db_stmt *st, bool *ret, const char *what)
+{
+    int64_t n = 0;
+    int r = conn_one_int(c, st, &n, what);
+
+    *ret = n != 0;
+    return r;
+}
+
 char *
 col_text(struct db_stmt *st, int i, bool copy)
 {
@@ -318,6 +514,12 @@ col_text(struct db_stmt *st, int i, bool copy)
         return NULL;
     }
     return copy ? xstrdup(t) : (char *) t;
+}
+
+void
+col_text_read(struct db_stmt *st, void *ret)
+{
+    *(char **) ret = col_text(st, 0, true);
 }
 
 void
@@ -333,6 +535,34 @@ col_copy(struct db_stmt *st, int i, char *out, size_t size)
         memcpy(out, t, len);
     }
     out[len] = '\0';
+}
+
+void
+std_from_row(struct db_stmt *st, struct std_attrs *std, bool copy)
+{
+    col_copy(st, 0, std->id, sizeof std->id);
+    std->project_id = col_text(st, 1, copy);
+    std->name = col_text(st, 2, copy);
+    std->description = col_text(st, 3, copy);
+    col_copy(st, 4, std->created_at, sizeof std->created_at);
+    col_copy(st, 5, std->updated_at, sizeof std->updated_at);
+    std->revision_number = db_col_int(st, 6);
+    std->tags_json = col_text(st, 7, copy);
+}
+
+struct db_stmt *
+conn_stmt_std(struct store_conn *c, const char *sql, const struct std_attrs *std)
+{
+    const char *const texts[] = {
+        std->id, std->project_id, std->name, std->description, std->created_at,
+        std->updated_at,
+    };
+    struct db_stmt *st = conn_stmt_texts(c, sql, texts, ARRAY_SIZE(texts));
+
+    if (st) {
+        db_bind_int(st, 7, std->revision_number);
+    }
+    return st;
 }
 
 int

@@ -31,138 +31,109 @@ agent_from_row(struct db_stmt *st, struct agent *a, bool copy)
     a->heartbeat_at = db_col_int(st, 13);
 }
 
-static int
-agent_get_one(struct store_conn *c, struct db_stmt *st, struct agent *ret)
+static void
+agent_read(struct db_stmt *st, void *ret)
 {
-    int rc = db_step(st);
-
-    if (rc == DB_ROW) {
-        agent_from_row(st, ret, true);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "agent");
+    agent_from_row(st, ret, true);
 }
 
 int
 store_agent_get(struct store_conn *c, const char *id, struct agent *ret)
 {
-    struct db_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE id = ?");
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    return agent_get_one(c, st, ret);
+    return conn_read_row(c, conn_stmt_text(c, AGENT_SELECT " WHERE id = ?", id), agent_read,
+                         ret, "agent");
 }
 
 int
 store_agent_get_by_host(struct store_conn *c, const char *agent_type, const char *host,
                         struct agent *ret)
 {
-    struct db_stmt *st = conn_stmt(c, AGENT_SELECT " WHERE agent_type = ? AND host = ?");
+    struct db_stmt *st = conn_stmt_text2(c, AGENT_SELECT " WHERE agent_type = ? AND host = ?",
+                                         agent_type, host);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, agent_type);
-    db_bind_text(st, 2, host);
-    return agent_get_one(c, st, ret);
+    return conn_read_row(c, st, agent_read, ret, "agent");
 }
 
-/* Binds every column in AGENT_SELECT's order. */
-static void
-agent_bind(struct db_stmt *st, const struct agent *a)
+/* The cached statement for 'sql' with every column bound in AGENT_SELECT's order. */
+static struct db_stmt *
+agent_stmt(struct store_conn *c, const char *sql, const struct agent *a)
 {
-    db_bind_text(st, 1, a->id);
-    db_bind_text(st, 2, a->agent_type);
-    db_bind_text(st, 3, a->binary);
-    db_bind_text(st, 4, a->topic);
-    db_bind_text(st, 5, a->host);
-    db_bind_int(st, 6, a->admin_state_up);
-    db_bind_text(st, 7, a->description);
-    db_bind_text(st, 8, a->availability_zone);
-    db_bind_text(st, 9, a->configurations_json ? a->configurations_json : "{}");
-    db_bind_text(st, 10, a->resource_versions_json);
-    db_bind_text(st, 11, a->created_at);
-    db_bind_text(st, 12, a->started_at);
-    db_bind_text(st, 13, a->heartbeat_timestamp);
-    db_bind_int(st, 14, a->heartbeat_at);
+    const char *const names[] = { a->id, a->agent_type, a->binary, a->topic, a->host };
+    const char *const texts[] = {
+        a->description, a->availability_zone,
+        a->configurations_json ? a->configurations_json : "{}",
+        a->resource_versions_json, a->created_at, a->started_at, a->heartbeat_timestamp,
+    };
+    struct db_stmt *st = conn_stmt_texts(c, sql, names, ARRAY_SIZE(names));
+
+    if (st) {
+        db_bind_int(st, 6, a->admin_state_up);
+        bind_texts(st, 7, texts, ARRAY_SIZE(texts));
+        db_bind_int(st, 14, a->heartbeat_at);
+    }
+    return st;
 }
 
 int
 store_agent_insert(struct store_conn *c, const struct agent *a)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO agents (id, agent_type, \"binary\", topic, host,"
-                                    " admin_state_up, description, availability_zone,"
-                                    " configurations, resource_versions, created_at, started_at,"
-                                    " heartbeat_timestamp, heartbeat_at)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                                    " ON CONFLICT DO NOTHING");
+    static const char sql[] =
+        "INSERT INTO agents (id, agent_type, \"binary\", topic, host, admin_state_up,"
+        " description, availability_zone, configurations, resource_versions, created_at,"
+        " started_at, heartbeat_timestamp, heartbeat_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
-    if (!st) {
-        return -EIO;
-    }
-    agent_bind(st, a);
-    return conn_insert_stmt(c, st, "insert agent");
+    return conn_insert_stmt(c, agent_stmt(c, sql, a), "insert agent");
 }
 
 int
 store_agent_update(struct store_conn *c, const struct agent *a)
 {
-    struct db_stmt *st = conn_stmt(c, "UPDATE agents SET \"binary\" = ?3, topic = ?4,"
-                                    " admin_state_up = ?6, description = ?7,"
-                                    " availability_zone = ?8, configurations = ?9,"
-                                    " resource_versions = ?10, started_at = ?12,"
-                                    " heartbeat_timestamp = ?13, heartbeat_at = ?14"
-                                    " WHERE id = ?1");
-    int r;
+    static const char sql[] =
+        "UPDATE agents SET \"binary\" = ?3, topic = ?4, admin_state_up = ?6,"
+        " description = ?7, availability_zone = ?8, configurations = ?9,"
+        " resource_versions = ?10, started_at = ?12, heartbeat_timestamp = ?13,"
+        " heartbeat_at = ?14 WHERE id = ?1";
 
-    if (!st) {
-        return -EIO;
-    }
-    agent_bind(st, a);
-    r = conn_exec_stmt(c, st, "update agent");
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+    return conn_exec_change(c, agent_stmt(c, sql, a), "update agent");
 }
 
 int
 store_agent_delete(struct store_conn *c, const char *id)
 {
-    struct db_stmt *st = conn_stmt(c, "DELETE FROM agents WHERE id = ?");
-    int r;
+    return conn_exec_change(c, conn_stmt_text(c, "DELETE FROM agents WHERE id = ?", id),
+                            "delete agent");
+}
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    r = conn_exec_stmt(c, st, "delete agent");
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+struct agent_walk {
+    store_agent_cb *cb;
+    void *aux;
+};
+
+static int
+agent_row(struct db_stmt *st, void *aux)
+{
+    struct agent_walk *w = aux;
+    struct agent a;
+
+    agent_from_row(st, &a, false);
+    return w->cb(&a, w->aux);
 }
 
 int
 agents_each(struct store_conn *c, struct db_stmt *st, store_agent_cb *cb, void *aux,
             const char *what)
 {
-    int rc, r = 0;
+    struct agent_walk w = { cb, aux };
 
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct agent a;
-        agent_from_row(st, &a, false);
-        r = cb(&a, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, what);
+    return conn_each_row(c, st, agent_row, &w, what);
 }
 
 int
 store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, AGENT_SELECT " ORDER BY host, agent_type");
-
-    return st ? agents_each(c, st, cb, aux, "agents") : -EIO;
+    return agents_each(c, conn_stmt(c, AGENT_SELECT " ORDER BY host, agent_type"), cb, aux,
+                       "agents");
 }
 
 /* --- Views for agents ------------------------------------------------------------ */
@@ -170,50 +141,38 @@ store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
 int
 store_network_ids(struct store_conn *c, store_id_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, "SELECT id FROM networks ORDER BY id");
-    int rc, r = 0;
+    return conn_each_id(c, conn_stmt(c, "SELECT id FROM networks ORDER BY id"), cb, aux,
+                        "network ids");
+}
 
-    if (!st) {
-        return -EIO;
-    }
-    while ((rc = db_step(st)) == DB_ROW) {
-        r = cb((const char *) db_col_text(st, 0), aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "network ids");
+struct l2pop_walk {
+    store_l2pop_cb *cb;
+    void *aux;
+};
+
+static int
+l2pop_row(struct db_stmt *st, void *aux)
+{
+    struct l2pop_walk *w = aux;
+
+    return w->cb(db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2), w->aux);
 }
 
 int
 store_l2pop_entries(struct store_conn *c, const char *network_id, const char *host,
                     store_l2pop_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(
-        c, "SELECT json_extract(a.configurations, '$.tunneling_ip'), p.mac_address,"
-           " COALESCE((SELECT i.ip_address FROM ip_allocations i WHERE i.port_id = p.id"
-           "   ORDER BY i.seq LIMIT 1), '')"
-           " FROM ports p JOIN agents a ON a.host = p.binding_host_id"
-           "  AND a.agent_type = 'Linux bridge agent'"
-           " WHERE p.network_id = ?1 AND p.status = 'ACTIVE' AND p.binding_host_id <> ?2"
-           "  AND json_extract(a.configurations, '$.tunneling_ip') IS NOT NULL"
-           " ORDER BY 1, 2");
-    int rc, r = 0;
+    static const char sql[] =
+        "SELECT json_extract(a.configurations, '$.tunneling_ip'), p.mac_address,"
+        " COALESCE((SELECT i.ip_address FROM ip_allocations i WHERE i.port_id = p.id"
+        "   ORDER BY i.seq LIMIT 1), '')"
+        " FROM ports p JOIN agents a ON a.host = p.binding_host_id"
+        "  AND a.agent_type = 'Linux bridge agent'"
+        " WHERE p.network_id = ?1 AND p.status = 'ACTIVE' AND p.binding_host_id <> ?2"
+        "  AND json_extract(a.configurations, '$.tunneling_ip') IS NOT NULL"
+        " ORDER BY 1, 2";
+    struct l2pop_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    db_bind_text(st, 2, host);
-    while ((rc = db_step(st)) == DB_ROW) {
-        r = cb((const char *) db_col_text(st, 0),
-               (const char *) db_col_text(st, 1),
-               (const char *) db_col_text(st, 2), aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "l2pop");
+    return conn_each_row(c, conn_stmt_text2(c, sql, network_id, host), l2pop_row, &w,
+                         "l2pop");
 }

@@ -6,13 +6,14 @@
 
 #include "model.h"
 #include "store_conn.h"
+#include "util.h"
 
-int
-store_change_add(struct store_conn *c, const char *host, const char *audience,
-                 const char *kind, const char *object_id, const char *network_id)
+/* Appends to the feed with the INSERT 'sql', its parameters bound to 'values'. */
+static int
+change_insert(struct store_conn *c, const char *sql, const char *const *values, size_t n,
+              const char *what)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
-                                    " network_id) VALUES (?, ?, ?, ?, ?)");
+    struct db_stmt *st = conn_stmt_texts(c, sql, values, n);
 
     /* Sequence numbers are committed in order only because every change is written
      * under the write lock (store.c); agents rely on that order. */
@@ -21,35 +22,52 @@ store_change_add(struct store_conn *c, const char *host, const char *audience,
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, host ? host : "");
-    db_bind_text(st, 2, audience ? audience : "");
-    db_bind_text(st, 3, kind);
-    db_bind_text(st, 4, object_id);
-    db_bind_text(st, 5, network_id ? network_id : "");
     c->notify_changes = true;
-    return conn_exec_stmt(c, st, "add change");
+    return conn_exec_stmt(c, st, what);
+}
+
+int
+store_change_add(struct store_conn *c, const char *host, const char *audience,
+                 const char *kind, const char *object_id, const char *network_id)
+{
+    static const char sql[] = "INSERT INTO changes (host, audience, kind, object_id,"
+                              " network_id) VALUES (?, ?, ?, ?, ?)";
+    const char *const values[] = {
+        host ? host : "", audience ? audience : "", kind, object_id,
+        network_id ? network_id : "",
+    };
+
+    return change_insert(c, sql, values, ARRAY_SIZE(values), "add change");
 }
 
 int
 store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *audience,
                       const char *kind, const char *object_id)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO changes (host, audience, kind, object_id,"
-                                    " network_id) SELECT a.host, ?4, ?2, ?3, ?1"
-                                    " FROM network_dhcp_agents b JOIN agents a"
-                                    " ON a.id = b.agent_id WHERE b.network_id = ?1");
+    static const char sql[] = "INSERT INTO changes (host, audience, kind, object_id,"
+                              " network_id) SELECT a.host, ?4, ?2, ?3, ?1"
+                              " FROM network_dhcp_agents b JOIN agents a"
+                              " ON a.id = b.agent_id WHERE b.network_id = ?1";
+    const char *const values[] = { network_id, kind, object_id, audience };
 
-    assert(c->in_write);            /* as in store_change_add() */
+    return change_insert(c, sql, values, ARRAY_SIZE(values), "add dhcp change");
+}
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    db_bind_text(st, 2, kind);
-    db_bind_text(st, 3, object_id);
-    db_bind_text(st, 4, audience);
-    c->notify_changes = true;
-    return conn_exec_stmt(c, st, "add dhcp change");
+struct change_walk {
+    store_change_cb *cb;
+    void *aux;
+};
+
+static int
+change_row(struct db_stmt *st, void *aux)
+{
+    struct change_walk *w = aux;
+    struct change ch = {
+        db_col_int(st, 0), db_col_text(st, 1), db_col_text(st, 2), db_col_text(st, 3),
+        db_col_text(st, 4),
+    };
+
+    return w->cb(&ch, w->aux);
 }
 
 int
@@ -60,28 +78,15 @@ store_change_foreach(struct store_conn *c, const char *host, const char *audienc
                                     " WHERE seq > ?1 AND (host = ?2 OR host = '')"
                                     " AND (audience = '' OR audience = ?4)"
                                     " ORDER BY seq LIMIT ?3");
-    int rc, r = 0;
+    struct change_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_int(st, 1, after);
+        db_bind_text(st, 2, host);
+        db_bind_int(st, 3, limit);
+        db_bind_text(st, 4, audience);
     }
-    db_bind_int(st, 1, after);
-    db_bind_text(st, 2, host);
-    db_bind_int(st, 3, limit);
-    db_bind_text(st, 4, audience);
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct change ch = {
-            db_col_int(st, 0), (const char *) db_col_text(st, 1),
-            (const char *) db_col_text(st, 2), (const char *) db_col_text(st, 3),
-            (const char *) db_col_text(st, 4),
-        };
-        r = cb(&ch, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "changes");
+    return conn_each_row(c, st, change_row, &w, "changes");
 }
 
 int
@@ -108,11 +113,6 @@ store_change_bounds(struct store_conn *c, int64_t *ret_first, int64_t *ret_last)
 int
 store_change_prune(struct store_conn *c, int64_t seq)
 {
-    struct db_stmt *st = conn_stmt(c, "DELETE FROM changes WHERE seq <= ?");
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_int(st, 1, seq);
-    return conn_exec_stmt(c, st, "prune changes");
+    return conn_exec_stmt(c, conn_stmt_int(c, "DELETE FROM changes WHERE seq <= ?", seq),
+                          "prune changes");
 }

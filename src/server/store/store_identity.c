@@ -37,59 +37,12 @@ id_role_done(struct id_role *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Maps a unique-constraint failure to -EEXIST quietly (a taken name is an answer,
- * not an error worth logging). */
-static int
-exec_insert(struct store_conn *c, struct db_stmt *st, const char *what)
-{
-    int rc = db_step(st);
-
-    db_reset(st);
-    if (rc == DB_DONE) {
-        return 0;
-    }
-    if (rc == DB_CONSTRAINT) {
-        return -EEXIST;
-    }
-    return conn_error(c, rc, what);
-}
-
-/* Steps a statement that changes rows; -ENOENT if it changed none. */
-static int
-exec_change(struct store_conn *c, struct db_stmt *st, const char *what)
-{
-    int rc = db_step(st);
-
-    db_reset(st);
-    if (rc == DB_CONSTRAINT) {
-        return -EEXIST;
-    }
-    if (rc != DB_DONE) {
-        return conn_error(c, rc, what);
-    }
-    return db_changes(c->db) ? 0 : -ENOENT;
-}
-
-typedef void row_reader(struct db_stmt *st, void *ret);
-
 /* Runs a one-key SELECT and reads its row (owned copies) with 'read'; -ENOENT if none. */
 static int
 get_one(struct store_conn *c, const char *sql, const char *key, row_reader *read, void *ret,
         const char *what)
 {
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, key);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        read(st, ret);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, what);
+    return conn_read_row(c, conn_stmt_text(c, sql, key), read, ret, what);
 }
 
 /* --- Settings -------------------------------------------------------------------- */
@@ -97,33 +50,17 @@ get_one(struct store_conn *c, const char *sql, const char *key, row_reader *read
 int
 store_id_meta_get(struct store_conn *c, const char *key, char **ret)
 {
-    struct db_stmt *st = conn_stmt(c, "SELECT value FROM identity_meta WHERE key = ?");
-    int rc;
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, key);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        *ret = col_text(st, 0, true);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "meta");
+    return get_one(c, "SELECT value FROM identity_meta WHERE key = ?", key, col_text_read, ret,
+                   "meta");
 }
 
 int
 store_id_meta_set(struct store_conn *c, const char *key, const char *value)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_meta (key, value) VALUES (?, ?)"
-                                    " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    static const char sql[] = "INSERT INTO identity_meta (key, value) VALUES (?, ?)"
+                              " ON CONFLICT (key) DO UPDATE SET value = excluded.value";
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, key);
-    db_bind_text(st, 2, value);
-    return conn_exec_stmt(c, st, "set meta");
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, key, value), "set meta");
 }
 
 /* --- Projects -------------------------------------------------------------------- */
@@ -187,33 +124,21 @@ store_id_project_update(struct store_conn *c, const struct id_project *p)
     db_bind_text(st, 2, p->description ? p->description : "");
     db_bind_int(st, 3, p->enabled);
     db_bind_text(st, 4, p->id);
-    return exec_change(c, st, "update project");
+    return conn_exec_change(c, st, "update project");
 }
 
 /* Runs a one-parameter DELETE. */
 static int
 delete_where(struct store_conn *c, const char *sql, const char *key, const char *what)
 {
-    struct db_stmt *st = conn_stmt(c, sql);
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, key);
-    return conn_exec_stmt(c, st, what);
+    return conn_exec_stmt(c, conn_stmt_text(c, sql, key), what);
 }
 
 /* Runs a one-parameter DELETE of one row; -ENOENT if there was none. */
 static int
 delete_row(struct store_conn *c, const char *sql, const char *key, const char *what)
 {
-    struct db_stmt *st = conn_stmt(c, sql);
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, key);
-    return exec_change(c, st, what);
+    return conn_exec_change(c, conn_stmt_text(c, sql, key), what);
 }
 
 int
@@ -232,49 +157,41 @@ store_id_project_delete(struct store_conn *c, const char *id)
     return delete_row(c, "DELETE FROM identity_projects WHERE id = ?", id, "delete project");
 }
 
-static int
-project_walk(struct store_conn *c, struct db_stmt *st, store_id_project_cb *cb, void *aux)
-{
-    int rc, r = 0;
+struct project_walk {
+    store_id_project_cb *cb;
+    void *aux;
+};
 
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct id_project p;
-        project_from_row(st, &p, false);
-        r = cb(&p, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "projects");
+static int
+project_row(struct db_stmt *st, void *aux)
+{
+    struct project_walk *w = aux;
+    struct id_project p;
+
+    project_from_row(st, &p, false);
+    return w->cb(&p, w->aux);
 }
 
 int
 store_id_project_foreach(struct store_conn *c, const char *name, store_id_project_cb *cb,
                          void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1"
-                                                   " ORDER BY name");
+    static const char sql[] = PROJECT_SELECT " WHERE CAST(?1 AS TEXT) IS NULL OR name = ?1"
+                                             " ORDER BY name";
+    struct project_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, name);
-    return project_walk(c, st, cb, aux);
+    return conn_each_row(c, conn_stmt_text(c, sql, name), project_row, &w, "projects");
 }
 
 int
 store_id_projects_of_user(struct store_conn *c, const char *user_id, store_id_project_cb *cb,
                           void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, PROJECT_SELECT " WHERE id IN (SELECT project_id FROM"
-                                    " identity_assignments WHERE user_id = ?) ORDER BY name");
+    static const char sql[] = PROJECT_SELECT " WHERE id IN (SELECT project_id FROM"
+                              " identity_assignments WHERE user_id = ?) ORDER BY name";
+    struct project_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, user_id);
-    return project_walk(c, st, cb, aux);
+    return conn_each_row(c, conn_stmt_text(c, sql, user_id), project_row, &w, "projects");
 }
 
 /* --- Users ----------------------------------------------------------------------- */
@@ -314,44 +231,40 @@ store_id_user_get_by_name(struct store_conn *c, const char *name, struct id_user
     return get_one(c, USER_SELECT " WHERE name = ?", name, user_read, ret, "user");
 }
 
-static void
-user_bind(struct db_stmt *st, const struct id_user *u)
+/* The cached statement for 'sql' with ?1 to ?7 bound to the user's columns in
+ * USER_SELECT's order. */
+static struct db_stmt *
+user_stmt(struct store_conn *c, const char *sql, const struct id_user *u)
 {
-    db_bind_text(st, 1, u->id);
-    db_bind_text(st, 2, u->name);
-    db_bind_text(st, 3, u->password_hash);
-    db_bind_text(st, 4, u->default_project_id);
-    db_bind_text(st, 5, u->email);
-    db_bind_text(st, 6, u->description);
-    db_bind_int(st, 7, u->enabled);
+    const char *const texts[] = {
+        u->id, u->name, u->password_hash, u->default_project_id, u->email, u->description,
+    };
+    struct db_stmt *st = conn_stmt_texts(c, sql, texts, ARRAY_SIZE(texts));
+
+    if (st) {
+        db_bind_int(st, 7, u->enabled);
+    }
+    return st;
 }
 
 int
 store_id_user_insert(struct store_conn *c, const struct id_user *u)
 {
-    struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_users (id, name, password_hash,"
-                                    " default_project_id, email, description, enabled)"
-                                    " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    static const char sql[] =
+        "INSERT INTO identity_users (id, name, password_hash, default_project_id, email,"
+        " description, enabled) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
-    if (!st) {
-        return -EIO;
-    }
-    user_bind(st, u);
-    return conn_insert_stmt(c, st, "insert user");
+    return conn_insert_stmt(c, user_stmt(c, sql, u), "insert user");
 }
 
 int
 store_id_user_update(struct store_conn *c, const struct id_user *u)
 {
-    struct db_stmt *st = conn_stmt(c, "UPDATE identity_users SET name = ?2, password_hash = ?3,"
-                                    " default_project_id = ?4, email = ?5, description = ?6,"
-                                    " enabled = ?7 WHERE id = ?1");
+    static const char sql[] =
+        "UPDATE identity_users SET name = ?2, password_hash = ?3, default_project_id = ?4,"
+        " email = ?5, description = ?6, enabled = ?7 WHERE id = ?1";
 
-    if (!st) {
-        return -EIO;
-    }
-    user_bind(st, u);
-    return exec_change(c, st, "update user");
+    return conn_exec_change(c, user_stmt(c, sql, u), "update user");
 }
 
 int
@@ -369,27 +282,29 @@ store_id_user_delete(struct store_conn *c, const char *id)
     return delete_row(c, "DELETE FROM identity_users WHERE id = ?", id, "delete user");
 }
 
+struct user_walk {
+    store_id_user_cb *cb;
+    void *aux;
+};
+
+static int
+user_row(struct db_stmt *st, void *aux)
+{
+    struct user_walk *w = aux;
+    struct id_user u;
+
+    user_from_row(st, &u, false);
+    return w->cb(&u, w->aux);
+}
+
 int
 store_id_user_foreach(struct store_conn *c, const char *name, store_id_user_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, USER_SELECT " WHERE CAST(?1 AS TEXT) IS NULL"
-                                    " OR name = ?1 ORDER BY name");
-    int rc, r = 0;
+    static const char sql[] = USER_SELECT " WHERE CAST(?1 AS TEXT) IS NULL"
+                                          " OR name = ?1 ORDER BY name";
+    struct user_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, name);
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct id_user u;
-        user_from_row(st, &u, false);
-        r = cb(&u, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "users");
+    return conn_each_row(c, conn_stmt_text(c, sql, name), user_row, &w, "users");
 }
 
 /* --- Roles ----------------------------------------------------------------------- */
@@ -450,50 +365,42 @@ store_id_role_delete(struct store_conn *c, const char *id)
     return delete_row(c, "DELETE FROM identity_roles WHERE id = ?", id, "delete role");
 }
 
-static int
-role_walk(struct store_conn *c, struct db_stmt *st, store_id_role_cb *cb, void *aux)
-{
-    int rc, r = 0;
+struct role_walk {
+    store_id_role_cb *cb;
+    void *aux;
+};
 
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct id_role role;
-        role_from_row(st, &role, false);
-        r = cb(&role, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "roles");
+static int
+role_row(struct db_stmt *st, void *aux)
+{
+    struct role_walk *w = aux;
+    struct id_role role;
+
+    role_from_row(st, &role, false);
+    return w->cb(&role, w->aux);
 }
 
 int
 store_id_role_foreach(struct store_conn *c, const char *name, store_id_role_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE CAST(?1 AS TEXT) IS NULL"
-                                    " OR name = ?1 ORDER BY name");
+    static const char sql[] = ROLE_SELECT " WHERE CAST(?1 AS TEXT) IS NULL"
+                                          " OR name = ?1 ORDER BY name";
+    struct role_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, name);
-    return role_walk(c, st, cb, aux);
+    return conn_each_row(c, conn_stmt_text(c, sql, name), role_row, &w, "roles");
 }
 
 int
 store_id_roles_of(struct store_conn *c, const char *user_id, const char *project_id,
                   store_id_role_cb *cb, void *aux)
 {
-    struct db_stmt *st = conn_stmt(c, ROLE_SELECT " WHERE id IN (SELECT role_id FROM"
-                                    " identity_assignments WHERE user_id = ? AND project_id = ?)"
-                                    " ORDER BY name");
+    static const char sql[] = ROLE_SELECT " WHERE id IN (SELECT role_id FROM"
+                              " identity_assignments WHERE user_id = ? AND project_id = ?)"
+                              " ORDER BY name";
+    struct role_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, user_id);
-    db_bind_text(st, 2, project_id);
-    return role_walk(c, st, cb, aux);
+    return conn_each_row(c, conn_stmt_text2(c, sql, user_id, project_id), role_row, &w,
+                         "roles");
 }
 
 /* --- Role assignments ------------------------------------------------------------ */
@@ -531,7 +438,7 @@ store_id_revoke(struct store_conn *c, const char *project_id, const char *user_i
         return -EIO;
     }
     bind_grant(st, project_id, user_id, role_id);
-    return exec_change(c, st, "revoke");
+    return conn_exec_change(c, st, "revoke");
 }
 
 int
@@ -552,6 +459,20 @@ store_id_grant_exists(struct store_conn *c, const char *project_id, const char *
     return rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "grant exists");
 }
 
+struct assignment_walk {
+    store_id_assignment_cb *cb;
+    void *aux;
+};
+
+static int
+assignment_row(struct db_stmt *st, void *aux)
+{
+    struct assignment_walk *w = aux;
+    struct id_assignment a = { db_col_text(st, 0), db_col_text(st, 1), db_col_text(st, 2) };
+
+    return w->cb(&a, w->aux);
+}
+
 int
 store_id_assignment_foreach(struct store_conn *c, const char *project_id, const char *user_id,
                             const char *role_id, store_id_assignment_cb *cb, void *aux)
@@ -562,27 +483,12 @@ store_id_assignment_foreach(struct store_conn *c, const char *project_id, const 
                                     " AND (CAST(?2 AS TEXT) IS NULL OR user_id = ?2)"
                                     " AND (CAST(?3 AS TEXT) IS NULL OR role_id = ?3)"
                                     " ORDER BY project_id, user_id, role_id");
-    int rc, r = 0;
+    struct assignment_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        bind_grant(st, project_id, user_id, role_id);
     }
-    db_bind_text(st, 1, project_id);
-    db_bind_text(st, 2, user_id);
-    db_bind_text(st, 3, role_id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct id_assignment a = {
-            (const char *) db_col_text(st, 0),
-            (const char *) db_col_text(st, 1),
-            (const char *) db_col_text(st, 2),
-        };
-        r = cb(&a, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "assignments");
+    return conn_each_row(c, st, assignment_row, &w, "assignments");
 }
 
 /* --- Tokens ---------------------------------------------------------------------- */
@@ -593,72 +499,56 @@ store_id_token_insert(struct store_conn *c, const struct id_token *t)
     struct db_stmt *st = conn_stmt(c, "INSERT INTO identity_tokens (hash, user_id, project_id,"
                                     " methods, audit_id, parent_audit_id, issued_at, expires_at)"
                                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    const char *const texts[] = {
+        t->hash, t->user_id, t->project_id, t->methods, t->audit_id, t->parent_audit_id,
+    };
 
     if (!st) {
         return -EIO;
     }
-    db_bind_text(st, 1, t->hash);
-    db_bind_text(st, 2, t->user_id);
-    db_bind_text(st, 3, t->project_id);
-    db_bind_text(st, 4, t->methods);
-    db_bind_text(st, 5, t->audit_id);
-    db_bind_text(st, 6, t->parent_audit_id);
+    bind_texts(st, 1, texts, ARRAY_SIZE(texts));
     db_bind_int(st, 7, t->issued_at);
     db_bind_int(st, 8, t->expires_at);
-    return exec_insert(c, st, "insert token");
+    return conn_exec_stmt(c, st, "insert token");
+}
+
+static void
+token_read(struct db_stmt *st, void *ret)
+{
+    struct id_token *t = ret;
+
+    memset(t, 0, sizeof *t);
+    col_copy(st, 0, t->hash, sizeof t->hash);
+    col_copy(st, 1, t->user_id, sizeof t->user_id);
+    col_copy(st, 2, t->project_id, sizeof t->project_id);
+    col_copy(st, 3, t->methods, sizeof t->methods);
+    col_copy(st, 4, t->audit_id, sizeof t->audit_id);
+    col_copy(st, 5, t->parent_audit_id, sizeof t->parent_audit_id);
+    t->issued_at = db_col_int(st, 6);
+    t->expires_at = db_col_int(st, 7);
 }
 
 int
 store_id_token_get(struct store_conn *c, const char *hash, int64_t now, struct id_token *ret)
 {
-    struct db_stmt *st = conn_stmt(c, "SELECT hash, user_id, project_id, methods, audit_id,"
-                                    " parent_audit_id, issued_at, expires_at FROM identity_tokens"
-                                    " WHERE hash = ? AND expires_at > ?");
-    int rc;
+    static const char sql[] =
+        "SELECT hash, user_id, project_id, methods, audit_id, parent_audit_id, issued_at,"
+        " expires_at FROM identity_tokens WHERE hash = ? AND expires_at > ?";
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, hash);
-    db_bind_int(st, 2, now);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(ret, 0, sizeof *ret);
-        col_copy(st, 0, ret->hash, sizeof ret->hash);
-        col_copy(st, 1, ret->user_id, sizeof ret->user_id);
-        col_copy(st, 2, ret->project_id, sizeof ret->project_id);
-        col_copy(st, 3, ret->methods, sizeof ret->methods);
-        col_copy(st, 4, ret->audit_id, sizeof ret->audit_id);
-        col_copy(st, 5, ret->parent_audit_id, sizeof ret->parent_audit_id);
-        ret->issued_at = db_col_int(st, 6);
-        ret->expires_at = db_col_int(st, 7);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "token");
+    return conn_read_row(c, conn_stmt_text_int(c, sql, hash, now), token_read, ret, "token");
 }
 
 int
 store_id_token_delete(struct store_conn *c, const char *hash)
 {
-    struct db_stmt *st = conn_stmt(c, "DELETE FROM identity_tokens WHERE hash = ?");
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, hash);
-    return exec_change(c, st, "delete token");
+    return delete_row(c, "DELETE FROM identity_tokens WHERE hash = ?", hash, "delete token");
 }
 
 int
 store_id_token_purge(struct store_conn *c, int64_t now)
 {
-    struct db_stmt *st = conn_stmt(c, "DELETE FROM identity_tokens WHERE expires_at <= ?");
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_int(st, 1, now);
-    return conn_exec_stmt(c, st, "purge tokens");
+    return conn_exec_stmt(c, conn_stmt_int(c, "DELETE FROM identity_tokens WHERE expires_at <= ?",
+                                           now), "purge tokens");
 }
 
 int

@@ -201,7 +201,7 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
     size_t n_sorts = effective_sorts(q, sorts, ARRAY_SIZE(sorts));
     const char *table = r->table;
     struct db_stmt *st = NULL;
-    int r_ = 0, rc;
+    int r_ = 0;
 
     if (q->marker) {
         bool exists = false;
@@ -257,15 +257,7 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
             db_bind_text(st, (int) i + 1, qb.binds[i].text);
         }
     }
-    while ((rc = db_step(st)) == DB_ROW) {
-        r_ = cb(st, aux);
-        if (r_) {
-            goto out;
-        }
-    }
-    if (rc != DB_DONE) {
-        r_ = conn_error(c, rc, "list");
-    }
+    r_ = conn_each_row(c, st, cb, aux, "list");
 out:
     db_finalize(st);
     buf_done(&qb.sql);

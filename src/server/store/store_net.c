@@ -10,13 +10,11 @@
 LOG_MODULE("store");
 
 #define NETWORK_SELECT                                                                     \
-    "SELECT n.id, n.project_id, n.name, n.description, n.admin_state_up, n.status,"       \
-    " n.shared, n.router_external, n.mtu, n.network_type, n.physical_network,"             \
-    " n.segmentation_id, n.az_hints, n.created_at, n.updated_at, n.revision_number,"      \
+    "SELECT " SQL_STD_COLUMNS("n") ", n.admin_state_up, n.status, n.shared,"               \
+    " n.router_external, n.mtu, n.network_type, n.physical_network, n.segmentation_id,"    \
+    " n.az_hints,"                                                                         \
     " (SELECT " SQL_JSON_ARRAY("json_quote(id)") " FROM (SELECT s.id FROM subnets s"       \
     "   WHERE s.network_id = n.id ORDER BY s.seq) x),"                                     \
-    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
-    "   WHERE t.resource_id = n.id ORDER BY t.tag) x),"                                    \
     " (SELECT " SQL_JSON_ARRAY("json_quote(z)")                                            \
     "   FROM (SELECT DISTINCT a.availability_zone AS z"                                    \
     "   FROM network_dhcp_agents b JOIN agents a ON a.id = b.agent_id"                     \
@@ -55,27 +53,27 @@ static void
 network_from_row(struct db_stmt *st, struct network *n, bool copy)
 {
     memset(n, 0, sizeof *n);
-    col_copy(st, 0, n->std.id, sizeof n->std.id);
-    n->std.project_id = col_text(st, 1, copy);
-    n->std.name = col_text(st, 2, copy);
-    n->std.description = col_text(st, 3, copy);
-    n->admin_state_up = (int) db_col_int(st, 4);
-    col_copy(st, 5, n->status, sizeof n->status);
-    n->shared = (int) db_col_int(st, 6);
-    n->external = (int) db_col_int(st, 7);
-    n->mtu = (int) db_col_int(st, 8);
-    col_copy(st, 9, n->segment.network_type, sizeof n->segment.network_type);
-    col_copy(st, 10, n->segment.physical_network, sizeof n->segment.physical_network);
-    n->segment.segmentation_id = db_col_is_null(st, 11)
+    std_from_row(st, &n->std, copy);
+    n->admin_state_up = (int) db_col_int(st, STD_NCOLS);
+    col_copy(st, STD_NCOLS + 1, n->status, sizeof n->status);
+    n->shared = (int) db_col_int(st, STD_NCOLS + 2);
+    n->external = (int) db_col_int(st, STD_NCOLS + 3);
+    n->mtu = (int) db_col_int(st, STD_NCOLS + 4);
+    col_copy(st, STD_NCOLS + 5, n->segment.network_type, sizeof n->segment.network_type);
+    col_copy(st, STD_NCOLS + 6, n->segment.physical_network,
+             sizeof n->segment.physical_network);
+    n->segment.segmentation_id = db_col_is_null(st, STD_NCOLS + 7)
                                      ? SEGMENTATION_ID_NONE
-                                     : db_col_int(st, 11);
-    n->az_hints_json = col_text(st, 12, copy);
-    col_copy(st, 13, n->std.created_at, sizeof n->std.created_at);
-    col_copy(st, 14, n->std.updated_at, sizeof n->std.updated_at);
-    n->std.revision_number = db_col_int(st, 15);
-    n->subnets_json = col_text(st, 16, copy);
-    n->std.tags_json = col_text(st, 17, copy);
-    n->azs_json = col_text(st, 18, copy);
+                                     : db_col_int(st, STD_NCOLS + 7);
+    n->az_hints_json = col_text(st, STD_NCOLS + 8, copy);
+    n->subnets_json = col_text(st, STD_NCOLS + 9, copy);
+    n->azs_json = col_text(st, STD_NCOLS + 10, copy);
+}
+
+static void
+network_read(struct db_stmt *st, void *ret)
+{
+    network_from_row(st, ret, true);
 }
 
 struct network_walk {
@@ -118,33 +116,36 @@ bind_segment(struct db_stmt *st, int first, const struct segment *seg)
     }
 }
 
+/* The cached statement for 'sql' with what an insert and an update share bound:
+ * conn_stmt_std(), then ?8 to ?14. */
+static struct db_stmt *
+network_stmt(struct store_conn *c, const char *sql, const struct network *n)
+{
+    struct db_stmt *st = conn_stmt_std(c, sql, &n->std);
+
+    if (st) {
+        db_bind_int(st, 8, n->admin_state_up);
+        db_bind_int(st, 9, n->shared);
+        db_bind_int(st, 10, n->external);
+        db_bind_int(st, 11, n->mtu);
+        bind_segment(st, 12, &n->segment);
+    }
+    return st;
+}
+
 int
 store_network_insert(struct store_conn *c, const struct network *n)
 {
     static const char sql[] =
-        "INSERT INTO networks (id, project_id, name, description, admin_state_up, status,"
-        " shared, router_external, mtu, network_type, physical_network, segmentation_id,"
-        " az_hints, created_at, updated_at, revision_number)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-    struct db_stmt *st = conn_stmt(c, sql);
+        "INSERT INTO networks (" SQL_STD_INSERT_COLUMNS ", admin_state_up, shared,"
+        " router_external, mtu, network_type, physical_network, segmentation_id, status,"
+        " az_hints) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+    struct db_stmt *st = network_stmt(c, sql, n);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 15, n->status);
+        db_bind_text(st, 16, n->az_hints_json);
     }
-    db_bind_text(st, 1, n->std.id);
-    db_bind_text(st, 2, n->std.project_id);
-    db_bind_text(st, 3, n->std.name);
-    db_bind_text(st, 4, n->std.description);
-    db_bind_int(st, 5, n->admin_state_up);
-    db_bind_text(st, 6, n->status);
-    db_bind_int(st, 7, n->shared);
-    db_bind_int(st, 8, n->external);
-    db_bind_int(st, 9, n->mtu);
-    bind_segment(st, 10, &n->segment);
-    db_bind_text(st, 13, n->az_hints_json);
-    db_bind_text(st, 14, n->std.created_at);
-    db_bind_text(st, 15, n->std.updated_at);
-    db_bind_int(st, 16, n->std.revision_number);
     return conn_exec_stmt(c, st, "insert network");
 }
 
@@ -152,25 +153,11 @@ int
 store_network_update(struct store_conn *c, const struct network *n)
 {
     static const char sql[] =
-        "UPDATE networks SET name = ?, description = ?, admin_state_up = ?, shared = ?,"
-        " router_external = ?, mtu = ?, network_type = ?, physical_network = ?,"
-        " segmentation_id = ?, updated_at = ?, revision_number = ? WHERE id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
+        "UPDATE networks SET " SQL_STD_UPDATE_SET ", admin_state_up = ?8, shared = ?9,"
+        " router_external = ?10, mtu = ?11, network_type = ?12, physical_network = ?13,"
+        " segmentation_id = ?14 WHERE id = ?1";
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, n->std.name);
-    db_bind_text(st, 2, n->std.description);
-    db_bind_int(st, 3, n->admin_state_up);
-    db_bind_int(st, 4, n->shared);
-    db_bind_int(st, 5, n->external);
-    db_bind_int(st, 6, n->mtu);
-    bind_segment(st, 7, &n->segment);
-    db_bind_text(st, 10, n->std.updated_at);
-    db_bind_int(st, 11, n->std.revision_number);
-    db_bind_text(st, 12, n->std.id);
-    return conn_exec_stmt(c, st, "update network");
+    return conn_exec_stmt(c, network_stmt(c, sql, n), "update network");
 }
 
 int
@@ -178,24 +165,9 @@ store_network_delete(struct store_conn *c, const char *id)
 {
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM networks WHERE id = ?";
-    struct db_stmt *st = conn_stmt(c, tags);
-    int r;
+    int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete network tags");
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    r = conn_exec_stmt(c, st, "delete network tags");
-    if (r) {
-        return r;
-    }
-    st = conn_stmt(c, sql);
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    r = conn_exec_stmt(c, st, "delete network");
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete network");
 }
 
 int
@@ -206,24 +178,10 @@ store_network_get(struct store_conn *c, const char *id, const char *visible_to,
     static const char sql_vis[] =
         NETWORK_SELECT " WHERE n.id = ? AND (n.project_id = ? OR n.shared = 1"
         " OR n.router_external = 1)";
-    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
-    int rc;
+    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
+                                    : conn_stmt_text(c, sql, id);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    if (visible_to) {
-        db_bind_text(st, 2, visible_to);
-    }
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        network_from_row(st, ret, true);
-        db_reset(st);
-        return 0;
-    }
-    db_reset(st);
-    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get network");
+    return conn_read_row(c, st, network_read, ret, "get network");
 }
 
 int
@@ -232,42 +190,30 @@ store_network_bump(struct store_conn *c, const char *id, const char *now)
     static const char sql[] =
         "UPDATE networks SET revision_number = revision_number + 1, updated_at = ?"
         " WHERE id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, now);
-    db_bind_text(st, 2, id);
-    return conn_exec_stmt(c, st, "bump network");
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, now, id), "bump network");
 }
 
 int
 store_network_count(struct store_conn *c, const char *project_id, int64_t *ret)
 {
     static const char sql[] = "SELECT COUNT(*) FROM networks WHERE project_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, project_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "count networks");
-    }
-    *ret = db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_int(c, conn_stmt_text(c, sql, project_id), ret, "count networks");
 }
 
-/* The allocation key of a segment: flat networks use id 0, tunnels physnet "". */
-static int64_t
-segment_key_id(const struct segment *seg)
+/* The cached statement for 'sql' with ?1 to ?3 bound to the segment's allocation key:
+ * flat networks use id 0, tunnels physnet "". */
+static struct db_stmt *
+segment_key_stmt(struct store_conn *c, const char *sql, const struct segment *seg)
 {
-    return seg->segmentation_id == SEGMENTATION_ID_NONE ? 0 : seg->segmentation_id;
+    struct db_stmt *st = conn_stmt_text2(c, sql, seg->network_type, seg->physical_network);
+
+    if (st) {
+        db_bind_int(st, 3, seg->segmentation_id == SEGMENTATION_ID_NONE
+                               ? 0 : seg->segmentation_id);
+    }
+    return st;
 }
 
 int
@@ -276,15 +222,11 @@ store_segment_reserve(struct store_conn *c, const struct segment *seg, const cha
     static const char sql[] =
         "INSERT INTO segment_allocations (network_type, physical_network, segmentation_id,"
         " network_id) VALUES (?,?,?,?) ON CONFLICT DO NOTHING";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = segment_key_stmt(c, sql, seg);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 4, network_id);
     }
-    db_bind_text(st, 1, seg->network_type);
-    db_bind_text(st, 2, seg->physical_network);
-    db_bind_int(st, 3, segment_key_id(seg));
-    db_bind_text(st, 4, network_id);
     return conn_insert_stmt(c, st, "reserve segment");
 }
 
@@ -294,15 +236,8 @@ store_segment_release(struct store_conn *c, const struct segment *seg)
     static const char sql[] =
         "DELETE FROM segment_allocations WHERE network_type = ? AND physical_network = ?"
         " AND segmentation_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, seg->network_type);
-    db_bind_text(st, 2, seg->physical_network);
-    db_bind_int(st, 3, segment_key_id(seg));
-    return conn_exec_stmt(c, st, "release segment");
+    return conn_exec_stmt(c, segment_key_stmt(c, sql, seg), "release segment");
 }
 
 /* Finds the first id >= 'from' and <= 'to' not in the allocation table. */

@@ -11,16 +11,13 @@
 LOG_MODULE("store");
 
 #define PORT_SELECT                                                                        \
-    "SELECT p.id, p.project_id, p.name, p.description, p.network_id, p.mac_address,"      \
-    " p.admin_state_up, p.status, p.device_id, p.device_owner, p.binding_host_id,"         \
-    " p.binding_vnic_type, p.binding_profile, p.binding_vif_type, p.binding_vif_details," \
-    " p.created_at, p.updated_at, p.revision_number,"                                     \
+    "SELECT " SQL_STD_COLUMNS("p") ", p.network_id, p.mac_address, p.admin_state_up,"      \
+    " p.status, p.device_id, p.device_owner, p.binding_host_id, p.binding_vnic_type,"     \
+    " p.binding_profile, p.binding_vif_type, p.binding_vif_details,"                       \
     " (SELECT "                                                                            \
     SQL_JSON_ARRAY("json_object('subnet_id', subnet_id, 'ip_address', ip_address)")       \
     "   FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"                      \
-    "   WHERE a.port_id = p.id ORDER BY a.seq) x),"                                        \
-    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
-    "   WHERE t.resource_id = p.id ORDER BY t.tag) x)"                                     \
+    "   WHERE a.port_id = p.id ORDER BY a.seq) x)"                                         \
     " FROM ports p"
 
 static const struct field_column port_columns[] = {
@@ -56,26 +53,25 @@ static void
 port_from_row(struct db_stmt *st, struct port *p, bool copy)
 {
     memset(p, 0, sizeof *p);
-    col_copy(st, 0, p->std.id, sizeof p->std.id);
-    p->std.project_id = col_text(st, 1, copy);
-    p->std.name = col_text(st, 2, copy);
-    p->std.description = col_text(st, 3, copy);
-    col_copy(st, 4, p->network_id, sizeof p->network_id);
-    col_copy(st, 5, p->mac_address, sizeof p->mac_address);
-    p->admin_state_up = (int) db_col_int(st, 6);
-    col_copy(st, 7, p->status, sizeof p->status);
-    p->device_id = col_text(st, 8, copy);
-    p->device_owner = col_text(st, 9, copy);
-    p->binding_host_id = col_text(st, 10, copy);
-    p->binding_vnic_type = col_text(st, 11, copy);
-    p->binding_profile_json = col_text(st, 12, copy);
-    p->binding_vif_type = col_text(st, 13, copy);
-    p->binding_vif_details_json = col_text(st, 14, copy);
-    col_copy(st, 15, p->std.created_at, sizeof p->std.created_at);
-    col_copy(st, 16, p->std.updated_at, sizeof p->std.updated_at);
-    p->std.revision_number = db_col_int(st, 17);
-    p->fixed_ips_json = col_text(st, 18, copy);
-    p->std.tags_json = col_text(st, 19, copy);
+    std_from_row(st, &p->std, copy);
+    col_copy(st, STD_NCOLS, p->network_id, sizeof p->network_id);
+    col_copy(st, STD_NCOLS + 1, p->mac_address, sizeof p->mac_address);
+    p->admin_state_up = (int) db_col_int(st, STD_NCOLS + 2);
+    col_copy(st, STD_NCOLS + 3, p->status, sizeof p->status);
+    p->device_id = col_text(st, STD_NCOLS + 4, copy);
+    p->device_owner = col_text(st, STD_NCOLS + 5, copy);
+    p->binding_host_id = col_text(st, STD_NCOLS + 6, copy);
+    p->binding_vnic_type = col_text(st, STD_NCOLS + 7, copy);
+    p->binding_profile_json = col_text(st, STD_NCOLS + 8, copy);
+    p->binding_vif_type = col_text(st, STD_NCOLS + 9, copy);
+    p->binding_vif_details_json = col_text(st, STD_NCOLS + 10, copy);
+    p->fixed_ips_json = col_text(st, STD_NCOLS + 11, copy);
+}
+
+static void
+port_read(struct db_stmt *st, void *ret)
+{
+    port_from_row(st, ret, true);
 }
 
 struct port_walk {
@@ -102,38 +98,38 @@ store_port_foreach(struct store_conn *c, const struct list_query *q, store_port_
     return list_run(c, &port_sql, q, port_row, &w);
 }
 
+/* The cached statement for 'sql' with what an insert and an update share bound:
+ * conn_stmt_std(), then ?8 to ?17. */
+static struct db_stmt *
+port_stmt(struct store_conn *c, const char *sql, const struct port *p)
+{
+    const char *const texts[] = {
+        p->status, p->device_id, p->device_owner, p->binding_host_id, p->binding_vnic_type,
+        p->binding_profile_json, p->binding_vif_type, p->binding_vif_details_json,
+    };
+    struct db_stmt *st = conn_stmt_std(c, sql, &p->std);
+
+    if (st) {
+        db_bind_text(st, 8, p->mac_address);
+        db_bind_int(st, 9, p->admin_state_up);
+        bind_texts(st, 10, texts, ARRAY_SIZE(texts));
+    }
+    return st;
+}
+
 int
 store_port_insert(struct store_conn *c, const struct port *p)
 {
     static const char sql[] =
-        "INSERT INTO ports (id, project_id, name, description, network_id, mac_address,"
-        " admin_state_up, status, device_id, device_owner, binding_host_id,"
-        " binding_vnic_type, binding_profile, binding_vif_type, binding_vif_details,"
-        " created_at, updated_at, revision_number)"
+        "INSERT INTO ports (" SQL_STD_INSERT_COLUMNS ", mac_address, admin_state_up, status,"
+        " device_id, device_owner, binding_host_id, binding_vnic_type, binding_profile,"
+        " binding_vif_type, binding_vif_details, network_id)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct db_stmt *st = port_stmt(c, sql, p);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 18, p->network_id);
     }
-    db_bind_text(st, 1, p->std.id);
-    db_bind_text(st, 2, p->std.project_id);
-    db_bind_text(st, 3, p->std.name);
-    db_bind_text(st, 4, p->std.description);
-    db_bind_text(st, 5, p->network_id);
-    db_bind_text(st, 6, p->mac_address);
-    db_bind_int(st, 7, p->admin_state_up);
-    db_bind_text(st, 8, p->status);
-    db_bind_text(st, 9, p->device_id);
-    db_bind_text(st, 10, p->device_owner);
-    db_bind_text(st, 11, p->binding_host_id);
-    db_bind_text(st, 12, p->binding_vnic_type);
-    db_bind_text(st, 13, p->binding_profile_json);
-    db_bind_text(st, 14, p->binding_vif_type);
-    db_bind_text(st, 15, p->binding_vif_details_json);
-    db_bind_text(st, 16, p->std.created_at);
-    db_bind_text(st, 17, p->std.updated_at);
-    db_bind_int(st, 18, p->std.revision_number);
     return conn_insert_stmt(c, st, "insert port");
 }
 
@@ -141,31 +137,12 @@ int
 store_port_update(struct store_conn *c, const struct port *p)
 {
     static const char sql[] =
-        "UPDATE ports SET name = ?, description = ?, mac_address = ?, admin_state_up = ?,"
-        " status = ?, device_id = ?, device_owner = ?, binding_host_id = ?,"
-        " binding_vnic_type = ?, binding_profile = ?, binding_vif_type = ?,"
-        " binding_vif_details = ?, updated_at = ?, revision_number = ? WHERE id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
+        "UPDATE ports SET " SQL_STD_UPDATE_SET ", mac_address = ?8, admin_state_up = ?9,"
+        " status = ?10, device_id = ?11, device_owner = ?12, binding_host_id = ?13,"
+        " binding_vnic_type = ?14, binding_profile = ?15, binding_vif_type = ?16,"
+        " binding_vif_details = ?17 WHERE id = ?1";
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, p->std.name);
-    db_bind_text(st, 2, p->std.description);
-    db_bind_text(st, 3, p->mac_address);
-    db_bind_int(st, 4, p->admin_state_up);
-    db_bind_text(st, 5, p->status);
-    db_bind_text(st, 6, p->device_id);
-    db_bind_text(st, 7, p->device_owner);
-    db_bind_text(st, 8, p->binding_host_id);
-    db_bind_text(st, 9, p->binding_vnic_type);
-    db_bind_text(st, 10, p->binding_profile_json);
-    db_bind_text(st, 11, p->binding_vif_type);
-    db_bind_text(st, 12, p->binding_vif_details_json);
-    db_bind_text(st, 13, p->std.updated_at);
-    db_bind_int(st, 14, p->std.revision_number);
-    db_bind_text(st, 15, p->std.id);
-    return conn_exec_stmt(c, st, "update port");
+    return conn_exec_stmt(c, port_stmt(c, sql, p), "update port");
 }
 
 int
@@ -174,18 +151,13 @@ store_port_delete(struct store_conn *c, const char *id)
     static const char allocs[] = "DELETE FROM ip_allocations WHERE port_id = ?";
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM ports WHERE id = ?";
-    const char *const steps[] = { allocs, tags, sql };
+    const char *const steps[] = { allocs, tags };
     int r = 0;
 
     for (size_t i = 0; i < ARRAY_SIZE(steps) && !r; i++) {
-        struct db_stmt *st = conn_stmt(c, steps[i]);
-        if (!st) {
-            return -EIO;
-        }
-        db_bind_text(st, 1, id);
-        r = conn_exec_stmt(c, st, "delete port");
+        r = conn_exec_stmt(c, conn_stmt_text(c, steps[i], id), "delete port");
     }
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+    return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete port");
 }
 
 int
@@ -195,24 +167,10 @@ store_port_get(struct store_conn *c, const char *id, const char *visible_to, str
     static const char sql_vis[] =
         PORT_SELECT " WHERE p.id = ? AND (p.project_id = ?2 OR EXISTS (SELECT 1 FROM"
         " networks n2 WHERE n2.id = p.network_id AND n2.project_id = ?2))";
-    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
-    int rc;
+    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
+                                    : conn_stmt_text(c, sql, id);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    if (visible_to) {
-        db_bind_text(st, 2, visible_to);
-    }
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        port_from_row(st, ret, true);
-        db_reset(st);
-        return 0;
-    }
-    db_reset(st);
-    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get port");
+    return conn_read_row(c, st, port_read, ret, "get port");
 }
 
 int
@@ -220,22 +178,8 @@ store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac, 
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ?)";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    db_bind_text(st, 2, mac);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "mac in use");
-    }
-    *ret = (int) db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, mac), ret, "mac in use");
 }
 
 /* --- Tags ----------------------------------------------------------------------- */
@@ -246,21 +190,11 @@ store_tags_get(struct store_conn *c, const char *resource_id, char **ret_json)
     static const char sql[] =
         "SELECT " SQL_JSON_ARRAY("json_quote(tag)")
         " FROM (SELECT tag FROM tags WHERE resource_id = ? ORDER BY tag) x";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
+    /* An aggregate gives one row; none is a failure, as in conn_one_int(). */
+    int r = conn_read_row(c, conn_stmt_text(c, sql, resource_id), col_text_read, ret_json,
+                          "get tags");
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "get tags");
-    }
-    *ret_json = col_text(st, 0, true);
-    db_reset(st);
-    return 0;
+    return r == -ENOENT ? conn_error(c, DB_DONE, "get tags") : r;
 }
 
 int
@@ -268,22 +202,8 @@ store_tag_exists(struct store_conn *c, const char *resource_id, const char *tag,
 {
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM tags WHERE resource_id = ? AND tag = ?)";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    db_bind_text(st, 2, tag);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "tag exists");
-    }
-    *ret = (int) db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_bool(c, conn_stmt_text2(c, sql, resource_id, tag), ret, "tag exists");
 }
 
 int
@@ -291,43 +211,24 @@ store_tag_add(struct store_conn *c, const char *resource_id, const char *tag)
 {
     static const char sql[] =
         "INSERT INTO tags (resource_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    db_bind_text(st, 2, tag);
-    return conn_exec_stmt(c, st, "add tag");
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, resource_id, tag), "add tag");
 }
 
 int
 store_tag_remove(struct store_conn *c, const char *resource_id, const char *tag)
 {
     static const char sql[] = "DELETE FROM tags WHERE resource_id = ? AND tag = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int r;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    db_bind_text(st, 2, tag);
-    r = conn_exec_stmt(c, st, "remove tag");
-    return r ? r : db_changes(c->db) ? 0 : -ENOENT;
+    return conn_exec_change(c, conn_stmt_text2(c, sql, resource_id, tag), "remove tag");
 }
 
 int
 store_tags_clear(struct store_conn *c, const char *resource_id)
 {
     static const char sql[] = "DELETE FROM tags WHERE resource_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, resource_id);
-    return conn_exec_stmt(c, st, "clear tags");
+    return conn_exec_stmt(c, conn_stmt_text(c, sql, resource_id), "clear tags");
 }
 
 /* --- What agents ask about ports ------------------------------------------------- */
@@ -340,7 +241,6 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
                                           " ORDER BY p.id LIMIT 1";
     struct db_stmt *st = conn_stmt(c, sql);
     char *upper;
-    int rc;
 
     if (!st) {
         return -EIO;
@@ -352,43 +252,16 @@ store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *ret)
     db_bind_text(st, 1, prefix);
     db_bind_text_copy(st, 2, upper);
     free(upper);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        port_from_row(st, ret, true);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "port by prefix");
-}
-
-/* Steps through a PORT_SELECT statement, lending each port to 'cb'. */
-static int
-each_port(struct store_conn *c, struct db_stmt *st, store_port_cb *cb, void *aux, const char *what)
-{
-    int rc, r = 0;
-
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct port p;
-        port_from_row(st, &p, false);
-        r = cb(&p, aux);
-        if (r) {
-            break;
-        }
-    }
-    db_reset(st);
-    return r ? r : rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, what);
+    return conn_read_row(c, st, port_read, ret, "port by prefix");
 }
 
 int
 store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux)
 {
     static const char sql[] = PORT_SELECT " WHERE p.binding_host_id = ? ORDER BY p.id";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct port_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, host);
-    return each_port(c, st, cb, aux, "ports of host");
+    return conn_each_row(c, conn_stmt_text(c, sql, host), port_row, &w, "ports of host");
 }
 
 int
@@ -396,13 +269,10 @@ store_ports_of_network(struct store_conn *c, const char *network_id, store_port_
                        void *aux)
 {
     static const char sql[] = PORT_SELECT " WHERE p.network_id = ? ORDER BY p.id";
-    struct db_stmt *st = conn_stmt(c, sql);
+    struct port_walk w = { cb, aux };
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    return each_port(c, st, cb, aux, "ports of network");
+    return conn_each_row(c, conn_stmt_text(c, sql, network_id), port_row, &w,
+                         "ports of network");
 }
 
 int
@@ -411,18 +281,7 @@ store_port_by_device(struct store_conn *c, const char *network_id, const char *d
 {
     static const char sql[] = PORT_SELECT " WHERE p.device_id = ? AND p.network_id = ?"
                                           " ORDER BY p.created_at, p.id LIMIT 1";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, device_id);
-    db_bind_text(st, 2, network_id);
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        port_from_row(st, ret, true);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? 0 : rc == DB_DONE ? -ENOENT : conn_error(c, rc, "port by device");
+    return conn_read_row(c, conn_stmt_text2(c, sql, device_id, network_id), port_read, ret,
+                         "port by device");
 }

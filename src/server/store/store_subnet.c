@@ -13,13 +13,10 @@
 LOG_MODULE("store");
 
 #define SUBNET_SELECT                                                                      \
-    "SELECT s.id, s.project_id, s.name, s.description, s.network_id, s.ip_version,"       \
-    " s.cidr, s.gateway_ip, s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode,"           \
-    " s.allocation_pools, s.dns_nameservers, s.host_routes, s.created_at, s.updated_at,"  \
-    " s.revision_number,"                                                                  \
-    " (SELECT n.shared FROM networks n WHERE n.id = s.network_id),"                        \
-    " (SELECT " SQL_JSON_ARRAY("json_quote(tag)") " FROM (SELECT t.tag FROM tags t"        \
-    "   WHERE t.resource_id = s.id ORDER BY t.tag) x)"                                     \
+    "SELECT " SQL_STD_COLUMNS("s") ", s.network_id, s.ip_version, s.cidr, s.gateway_ip,"   \
+    " s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode, s.allocation_pools,"             \
+    " s.dns_nameservers, s.host_routes,"                                                   \
+    " (SELECT n.shared FROM networks n WHERE n.id = s.network_id)"                         \
     " FROM subnets s"
 
 static const struct field_column subnet_columns[] = {
@@ -54,25 +51,30 @@ static void
 subnet_from_row(struct db_stmt *st, struct subnet *s, bool copy)
 {
     memset(s, 0, sizeof *s);
-    col_copy(st, 0, s->std.id, sizeof s->std.id);
-    s->std.project_id = col_text(st, 1, copy);
-    s->std.name = col_text(st, 2, copy);
-    s->std.description = col_text(st, 3, copy);
-    col_copy(st, 4, s->network_id, sizeof s->network_id);
-    s->ip_version = (int) db_col_int(st, 5);
-    s->cidr = col_text(st, 6, copy);
-    s->gateway_ip = col_text(st, 7, copy);
-    s->enable_dhcp = (int) db_col_int(st, 8);
-    s->ipv6_ra_mode = col_text(st, 9, copy);
-    s->ipv6_address_mode = col_text(st, 10, copy);
-    s->allocation_pools_json = col_text(st, 11, copy);
-    s->dns_nameservers_json = col_text(st, 12, copy);
-    s->host_routes_json = col_text(st, 13, copy);
-    col_copy(st, 14, s->std.created_at, sizeof s->std.created_at);
-    col_copy(st, 15, s->std.updated_at, sizeof s->std.updated_at);
-    s->std.revision_number = db_col_int(st, 16);
-    s->network_shared = (int) db_col_int(st, 17);
-    s->std.tags_json = col_text(st, 18, copy);
+    std_from_row(st, &s->std, copy);
+    col_copy(st, STD_NCOLS, s->network_id, sizeof s->network_id);
+    s->ip_version = (int) db_col_int(st, STD_NCOLS + 1);
+    s->cidr = col_text(st, STD_NCOLS + 2, copy);
+    s->gateway_ip = col_text(st, STD_NCOLS + 3, copy);
+    s->enable_dhcp = (int) db_col_int(st, STD_NCOLS + 4);
+    s->ipv6_ra_mode = col_text(st, STD_NCOLS + 5, copy);
+    s->ipv6_address_mode = col_text(st, STD_NCOLS + 6, copy);
+    s->allocation_pools_json = col_text(st, STD_NCOLS + 7, copy);
+    s->dns_nameservers_json = col_text(st, STD_NCOLS + 8, copy);
+    s->host_routes_json = col_text(st, STD_NCOLS + 9, copy);
+    s->network_shared = (int) db_col_int(st, STD_NCOLS + 10);
+}
+
+static void
+subnet_read(struct db_stmt *st, void *ret)
+{
+    subnet_from_row(st, ret, true);
+}
+
+static void
+subnet_clear(void *s)
+{
+    subnet_done(s);
 }
 
 struct subnet_walk {
@@ -99,37 +101,41 @@ store_subnet_foreach(struct store_conn *c, const struct list_query *q, store_sub
     return list_run(c, &subnet_sql, q, subnet_row, &w);
 }
 
+/* The cached statement for 'sql' with what an insert and an update share bound:
+ * conn_stmt_std(), then ?8 to ?12. */
+static struct db_stmt *
+subnet_stmt(struct store_conn *c, const char *sql, const struct subnet *s)
+{
+    const char *const json[] = {
+        s->allocation_pools_json, s->dns_nameservers_json, s->host_routes_json,
+    };
+    struct db_stmt *st = conn_stmt_std(c, sql, &s->std);
+
+    if (st) {
+        db_bind_text(st, 8, s->gateway_ip);
+        db_bind_int(st, 9, s->enable_dhcp);
+        bind_texts(st, 10, json, ARRAY_SIZE(json));
+    }
+    return st;
+}
+
 int
 store_subnet_insert(struct store_conn *c, const struct subnet *s)
 {
     static const char sql[] =
-        "INSERT INTO subnets (id, project_id, name, description, network_id, ip_version,"
-        " cidr, gateway_ip, enable_dhcp, ipv6_ra_mode, ipv6_address_mode, allocation_pools,"
-        " dns_nameservers, host_routes, created_at, updated_at, revision_number, seq)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?5))";
-    struct db_stmt *st = conn_stmt(c, sql);
+        "INSERT INTO subnets (" SQL_STD_INSERT_COLUMNS ", gateway_ip, enable_dhcp,"
+        " allocation_pools, dns_nameservers, host_routes, network_id, ip_version, cidr,"
+        " ipv6_ra_mode, ipv6_address_mode, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?13))";
+    struct db_stmt *st = subnet_stmt(c, sql, s);
 
-    if (!st) {
-        return -EIO;
+    if (st) {
+        db_bind_text(st, 13, s->network_id);
+        db_bind_int(st, 14, s->ip_version);
+        db_bind_text(st, 15, s->cidr);
+        db_bind_text(st, 16, s->ipv6_ra_mode);
+        db_bind_text(st, 17, s->ipv6_address_mode);
     }
-    db_bind_text(st, 1, s->std.id);
-    db_bind_text(st, 2, s->std.project_id);
-    db_bind_text(st, 3, s->std.name);
-    db_bind_text(st, 4, s->std.description);
-    db_bind_text(st, 5, s->network_id);
-    db_bind_int(st, 6, s->ip_version);
-    db_bind_text(st, 7, s->cidr);
-    db_bind_text(st, 8, s->gateway_ip);
-    db_bind_int(st, 9, s->enable_dhcp);
-    db_bind_text(st, 10, s->ipv6_ra_mode);
-    db_bind_text(st, 11, s->ipv6_address_mode);
-    db_bind_text(st, 12, s->allocation_pools_json);
-    db_bind_text(st, 13, s->dns_nameservers_json);
-    db_bind_text(st, 14, s->host_routes_json);
-    db_bind_text(st, 15, s->std.created_at);
-    db_bind_text(st, 16, s->std.updated_at);
-    db_bind_int(st, 17, s->std.revision_number);
     return conn_exec_stmt(c, st, "insert subnet");
 }
 
@@ -137,38 +143,10 @@ int
 store_subnet_update(struct store_conn *c, const struct subnet *s)
 {
     static const char sql[] =
-        "UPDATE subnets SET name = ?, description = ?, gateway_ip = ?, enable_dhcp = ?,"
-        " allocation_pools = ?, dns_nameservers = ?, host_routes = ?, updated_at = ?,"
-        " revision_number = ? WHERE id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
+        "UPDATE subnets SET " SQL_STD_UPDATE_SET ", gateway_ip = ?8, enable_dhcp = ?9,"
+        " allocation_pools = ?10, dns_nameservers = ?11, host_routes = ?12 WHERE id = ?1";
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, s->std.name);
-    db_bind_text(st, 2, s->std.description);
-    db_bind_text(st, 3, s->gateway_ip);
-    db_bind_int(st, 4, s->enable_dhcp);
-    db_bind_text(st, 5, s->allocation_pools_json);
-    db_bind_text(st, 6, s->dns_nameservers_json);
-    db_bind_text(st, 7, s->host_routes_json);
-    db_bind_text(st, 8, s->std.updated_at);
-    db_bind_int(st, 9, s->std.revision_number);
-    db_bind_text(st, 10, s->std.id);
-    return conn_exec_stmt(c, st, "update subnet");
-}
-
-/* Runs a one-parameter statement bound to 'id'. */
-static int
-exec_with_id(struct store_conn *c, const char *sql, const char *id, const char *what)
-{
-    struct db_stmt *st = conn_stmt(c, sql);
-
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    return conn_exec_stmt(c, st, what);
+    return conn_exec_stmt(c, subnet_stmt(c, sql, s), "update subnet");
 }
 
 int
@@ -178,21 +156,15 @@ store_subnet_delete(struct store_conn *c, const char *id)
     static const char allocs[] = "DELETE FROM ip_allocations WHERE subnet_id = ?";
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM subnets WHERE id = ?";
-    int r = exec_with_id(c, ranges, id, "delete subnet ranges");
+    int r = conn_exec_stmt(c, conn_stmt_text(c, ranges, id), "delete subnet ranges");
 
     if (!r) {
-        r = exec_with_id(c, allocs, id, "delete subnet allocations");
+        r = conn_exec_stmt(c, conn_stmt_text(c, allocs, id), "delete subnet allocations");
     }
     if (!r) {
-        r = exec_with_id(c, tags, id, "delete subnet tags");
+        r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete subnet tags");
     }
-    if (!r) {
-        r = exec_with_id(c, sql, id, "delete subnet");
-        if (!r && !db_changes(c->db)) {
-            r = -ENOENT;
-        }
-    }
-    return r;
+    return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete subnet");
 }
 
 int
@@ -203,24 +175,10 @@ store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
     static const char sql_vis[] =
         SUBNET_SELECT " WHERE s.id = ? AND (s.project_id = ? OR EXISTS (SELECT 1 FROM"
         " networks n2 WHERE n2.id = s.network_id AND n2.shared = 1))";
-    struct db_stmt *st = conn_stmt(c, visible_to ? sql_vis : sql);
-    int rc;
+    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
+                                    : conn_stmt_text(c, sql, id);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, id);
-    if (visible_to) {
-        db_bind_text(st, 2, visible_to);
-    }
-    rc = db_step(st);
-    if (rc == DB_ROW) {
-        subnet_from_row(st, ret, true);
-        db_reset(st);
-        return 0;
-    }
-    db_reset(st);
-    return rc == DB_DONE ? -ENOENT : conn_error(c, rc, "get subnet");
+    return conn_read_row(c, st, subnet_read, ret, "get subnet");
 }
 
 int
@@ -228,30 +186,14 @@ store_subnets_of_network(struct store_conn *c, const char *network_id, struct su
                          size_t *ret_n)
 {
     static const char sql[] = SUBNET_SELECT " WHERE s.network_id = ? ORDER BY s.seq";
-    struct db_stmt *st = conn_stmt(c, sql);
-    struct subnet *subnets = NULL;
-    size_t n = 0;
-    int rc;
+    void *subnets;
+    int r = conn_read_rows(c, conn_stmt_text(c, sql, network_id), subnet_read, sizeof **ret,
+                           subnet_clear, &subnets, ret_n, "subnets of network");
 
-    if (!st) {
-        return -EIO;
+    if (!r) {
+        *ret = subnets;
     }
-    db_bind_text(st, 1, network_id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        subnets = xrealloc(subnets, (n + 1) * sizeof *subnets);
-        subnet_from_row(st, &subnets[n++], true);
-    }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        for (size_t i = 0; i < n; i++) {
-            subnet_done(&subnets[i]);
-        }
-        free(subnets);
-        return conn_error(c, rc, "subnets of network");
-    }
-    *ret = subnets;
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 /* --- Free ranges ---------------------------------------------------------------- */
@@ -323,7 +265,7 @@ store_ipam_set_ranges(struct store_conn *c, const char *subnet_id, int family,
                       const struct ipam_range *ranges, size_t n)
 {
     static const char clear[] = "DELETE FROM ipam_ranges WHERE subnet_id = ?";
-    int r = exec_with_id(c, clear, subnet_id, "clear ranges");
+    int r = conn_exec_stmt(c, conn_stmt_text(c, clear, subnet_id), "clear ranges");
 
     for (size_t i = 0; i < n && !r; i++) {
         r = range_insert(c, subnet_id, family, ranges[i].pool_index, ranges[i].first,
@@ -598,34 +540,28 @@ store_alloc_delete(struct store_conn *c, const char *subnet_id, const struct ip_
     return conn_exec_stmt(c, st, "delete allocation");
 }
 
+static void
+alloc_read(struct db_stmt *st, void *ret)
+{
+    struct ip_allocation *a = ret;
+
+    col_copy(st, 0, a->subnet_id, sizeof a->subnet_id);
+    col_copy(st, 1, a->ip_address, sizeof a->ip_address);
+    col_copy(st, 2, a->port_id, sizeof a->port_id);
+}
+
 static int
 allocs_read(struct store_conn *c, const char *sql, const char *id, struct ip_allocation **ret,
             size_t *ret_n)
 {
-    struct db_stmt *st = conn_stmt(c, sql);
-    struct ip_allocation *a = NULL;
-    size_t n = 0;
-    int rc;
+    void *allocs;
+    int r = conn_read_rows(c, conn_stmt_text(c, sql, id), alloc_read, sizeof **ret, NULL,
+                           &allocs, ret_n, "read allocations");
 
-    if (!st) {
-        return -EIO;
+    if (!r) {
+        *ret = allocs;
     }
-    db_bind_text(st, 1, id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        a = xrealloc(a, (n + 1) * sizeof *a);
-        col_copy(st, 0, a[n].subnet_id, sizeof a[n].subnet_id);
-        col_copy(st, 1, a[n].ip_address, sizeof a[n].ip_address);
-        col_copy(st, 2, a[n].port_id, sizeof a[n].port_id);
-        n++;
-    }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        free(a);
-        return conn_error(c, rc, "read allocations");
-    }
-    *ret = a;
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 int
@@ -652,21 +588,8 @@ int
 store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
 {
     static const char sql[] = "SELECT COUNT(*) FROM ip_allocations WHERE subnet_id = ?";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, subnet_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "count allocations");
-    }
-    *ret = db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_int(c, conn_stmt_text(c, sql, subnet_id), ret, "count allocations");
 }
 
 /* Device owners whose ports never block deleting a subnet or network: the network's
@@ -674,26 +597,35 @@ store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
 #define SERVICE_OWNERS "('network:dhcp', 'network:distributed', " \
                        "'network:floatingip_agent_gateway')"
 
-/* Collects the first column of each row as a comma-separated list. */
+/* The first column of each row, as a comma-separated list. */
+struct id_list {
+    struct buf *ids;
+    size_t n;
+};
+
+static int
+id_list_add(struct db_stmt *st, void *aux)
+{
+    struct id_list *l = aux;
+    const char *id = db_col_text(st, 0);
+
+    if (l->n++) {
+        buf_add_char(l->ids, ',');
+    }
+    buf_add_str(l->ids, id ? id : "");
+    return 0;
+}
+
 static int
 collect_ids(struct store_conn *c, struct db_stmt *st, struct buf *ret_ids, size_t *ret_n)
 {
-    size_t n = 0;
-    int rc;
+    struct id_list l = { ret_ids, 0 };
+    int r = conn_each_row(c, st, id_list_add, &l, "collect ids");
 
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char *id = (const char *) db_col_text(st, 0);
-        if (n++) {
-            buf_add_char(ret_ids, ',');
-        }
-        buf_add_str(ret_ids, id ? id : "");
+    if (!r) {
+        *ret_n = l.n;
     }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        return conn_error(c, rc, "collect ids");
-    }
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 int
@@ -703,13 +635,8 @@ store_subnet_blocking_ports(struct store_conn *c, const char *subnet_id, struct 
     static const char sql[] =
         "SELECT DISTINCT p.id FROM ip_allocations a JOIN ports p ON p.id = a.port_id"
         " WHERE a.subnet_id = ? AND p.device_owner NOT IN " SERVICE_OWNERS " ORDER BY p.id";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, subnet_id);
-    return collect_ids(c, st, ret_ids, ret_n);
+    return collect_ids(c, conn_stmt_text(c, sql, subnet_id), ret_ids, ret_n);
 }
 
 int
@@ -719,13 +646,14 @@ store_network_blocking_ports(struct store_conn *c, const char *network_id, struc
     static const char sql[] =
         "SELECT id FROM ports WHERE network_id = ? AND device_owner NOT IN " SERVICE_OWNERS
         " ORDER BY id";
-    struct db_stmt *st = conn_stmt(c, sql);
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    return collect_ids(c, st, ret_ids, ret_n);
+    return collect_ids(c, conn_stmt_text(c, sql, network_id), ret_ids, ret_n);
+}
+
+static void
+id_read(struct db_stmt *st, void *ret)
+{
+    col_copy(st, 0, ret, ID_LEN);
 }
 
 int
@@ -734,28 +662,14 @@ store_network_service_ports(struct store_conn *c, const char *network_id,
 {
     static const char sql[] =
         "SELECT id FROM ports WHERE network_id = ? AND device_owner IN " SERVICE_OWNERS;
-    struct db_stmt *st = conn_stmt(c, sql);
-    char (*ids)[ID_LEN] = NULL;
-    size_t n = 0;
-    int rc;
+    void *ids;
+    int r = conn_read_rows(c, conn_stmt_text(c, sql, network_id), id_read, sizeof **ret,
+                           NULL, &ids, ret_n, "service ports");
 
-    if (!st) {
-        return -EIO;
+    if (!r) {
+        *ret = ids;
     }
-    db_bind_text(st, 1, network_id);
-    while ((rc = db_step(st)) == DB_ROW) {
-        ids = xrealloc(ids, (n + 1) * sizeof *ids);
-        col_copy(st, 0, ids[n], ID_LEN);
-        n++;
-    }
-    db_reset(st);
-    if (rc != DB_DONE) {
-        free(ids);
-        return conn_error(c, rc, "service ports");
-    }
-    *ret = ids;
-    *ret_n = n;
-    return 0;
+    return r;
 }
 
 int
@@ -766,20 +680,7 @@ store_network_used_by_others(struct store_conn *c, const char *network_id,
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ?1 AND project_id != ?2"
         "   AND substr(device_owner, 1, 8) <> 'network:')"
         " OR EXISTS (SELECT 1 FROM subnets WHERE network_id = ?1 AND project_id != ?2)";
-    struct db_stmt *st = conn_stmt(c, sql);
-    int rc;
 
-    if (!st) {
-        return -EIO;
-    }
-    db_bind_text(st, 1, network_id);
-    db_bind_text(st, 2, project_id);
-    rc = db_step(st);
-    if (rc != DB_ROW) {
-        db_reset(st);
-        return conn_error(c, rc, "network users");
-    }
-    *ret = (int) db_col_int(st, 0);
-    db_reset(st);
-    return 0;
+    return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, project_id), ret,
+                         "network users");
 }
