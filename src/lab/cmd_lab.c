@@ -428,7 +428,6 @@ lab_enter(struct cli *c, const json_t *a)
     json_t *node, *state = state_and_node(a, &node);
     pid_t init;
     char **argv;
-    int r;
 
     if (!state) {
         return 1;
@@ -443,9 +442,7 @@ lab_enter(struct cli *c, const json_t *a)
     }
     fflush(NULL);
     argv = arg_argv(a, 1);
-    r = node_init_run(init, argv);
-    free(argv);
-    return r;
+    node_init_run(init, argv);
 }
 
 static int

@@ -258,14 +258,14 @@ node_init_spawn(pid_t init, char *const argv[], const char *log)
     return fork_detached(enter_spawn, run_spawn, &sp);
 }
 
-int
+void
 node_init_run(pid_t init, char *const argv[])
 {
     int status;
 
     if (enter_init(init)) {
         fprintf(stderr, "cannot enter the node init %d: %s\n", (int) init, strerror(errno));
-        return 126;
+        _exit(126);
     }
     pid_t pid = fork();
     if (pid == 0) {
@@ -274,21 +274,24 @@ node_init_run(pid_t init, char *const argv[])
         _exit(127);
     }
     if (pid < 0) {
-        return 126;
+        _exit(126);
     }
     /* As nsenter: what ends the command ends us the same way, so a caller's wait sees
-     * the command's own status. */
+     * the command's own status.  This process now sits in the node's PID namespace
+     * (for its children), where nothing may run at exit: the sanitizers' leak check
+     * would fork its helper there and hang.  Hence _exit(). */
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
-            return 126;
+            _exit(126);
         }
     }
+    fflush(NULL);
     if (WIFSIGNALED(status)) {
         signal(WTERMSIG(status), SIG_DFL);
         kill(getpid(), WTERMSIG(status));
-        return 128 + WTERMSIG(status);
+        _exit(128 + WTERMSIG(status));
     }
-    return WEXITSTATUS(status);
+    _exit(WEXITSTATUS(status));
 }
 
 int

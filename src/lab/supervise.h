@@ -24,9 +24,9 @@ pid_t node_init_start(int netns_fd);
 /* Starts 'argv' inside node init 'init' (its network, mount and PID namespaces) in the
  * background, stdout and stderr appended to 'log'.  The pid, or -errno. */
 pid_t node_init_spawn(pid_t init, char *const argv[], const char *log);
-/* Runs 'argv' inside node init 'init' and waits, as `nsenter -t INIT -m -n -p`: the
- * exit status, or 128 + signal. */
-int node_init_run(pid_t init, char *const argv[]);
+/* Runs 'argv' inside node init 'init', waits, and ends this process the way the
+ * command ended, as `nsenter -t INIT -m -n -p` does (exit status, or the same signal). */
+__attribute__((noreturn)) void node_init_run(pid_t init, char *const argv[]);
 /* SIGKILL to node init 'init', and waits until every process of its PID namespace is
  * gone.  0, or -ETIMEDOUT. */
 int node_init_kill(pid_t init);
