@@ -3,6 +3,8 @@
  * errors, and those of the paths nobody serves, have Neutron's NeutronError shape. */
 #include "families.h"
 
+#include "agent_proto.h"
+
 #include "agentapi/agent_rpc.h"
 #include "api/agents.h"
 #include "api/ip_availability.h"
@@ -135,16 +137,16 @@ const struct api_family network_api_family = {
 };
 
 static const struct route agent_routes[] = {
-    { "POST", "/agent/v1/report", agent_rpc_report },
-    { "POST", "/agent/v1/devices", agent_rpc_devices },
-    { "POST", "/agent/v1/devices/status", agent_rpc_device_status },
-    { "GET", "/agent/v1/changes", agent_rpc_changes },
-    { "GET", "/agent/v1/sync", agent_rpc_sync },
-    { "GET", "/agent/v1/l2pop", agent_rpc_l2pop },
-    { "POST", "/agent/v1/dhcp/sync", dhcp_rpc_sync },
-    { "POST", "/agent/v1/dhcp/network", dhcp_rpc_network },
-    { "POST", "/agent/v1/dhcp/ports", dhcp_rpc_ports },
-    { "POST", "/agent/v1/dhcp/ready", dhcp_rpc_ready },
+    { "POST", AGENT_PATH_REPORT, agent_rpc_report },
+    { "POST", AGENT_PATH_DEVICES, agent_rpc_devices },
+    { "POST", AGENT_PATH_DEVICES_STATUS, agent_rpc_device_status },
+    { "GET", AGENT_PATH_CHANGES, agent_rpc_changes },
+    { "GET", AGENT_PATH_SYNC, agent_rpc_sync },
+    { "GET", AGENT_PATH_L2POP, agent_rpc_l2pop },
+    { "POST", AGENT_PATH_DHCP_SYNC, dhcp_rpc_sync },
+    { "POST", AGENT_PATH_DHCP_NETWORK, dhcp_rpc_network },
+    { "POST", AGENT_PATH_DHCP_PORTS, dhcp_rpc_ports },
+    { "POST", AGENT_PATH_DHCP_READY, dhcp_rpc_ready },
 };
 
 const struct api_family agent_api_family = {
