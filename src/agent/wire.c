@@ -101,9 +101,12 @@ create_bridge(struct wire *w, const char *name)
     if (!r) {
         log_info("created bridge %s", name);
     } else if (r == -EEXIST) {
-        /* Made meanwhile: fine if it is a bridge. */
+        /* Made meanwhile: fine if it is a bridge, which must be up as one we made. */
         r = nl_link_get(w->nl, name, &link);
         r = r ? r : STREQ(link.kind, "bridge") ? 0 : -EEXIST;
+        if (!r && !link.up) {
+            r = nl_link_set(w->nl, link.ifindex, -1, 0, 1);
+        }
     }
     return r;
 }
@@ -265,8 +268,18 @@ wire_remove_bridge(struct wire *w, const char *name)
 {
     struct wire_kernel k = { NULL, 0, 0 };
     struct wire_plan plan = { NULL, 0, 0 };
-    int r = nl_link_dump(w->nl, snapshot_link, &k);
+    struct nl_link bridge;
+    int r = nl_link_get(w->nl, name, &bridge);
 
+    /* Every agent hears of every network deleted anywhere: one look-up by name, and a
+     * snapshot of the links only when the bridge is here to be taken apart. */
+    if (r == -ENODEV) {
+        return 0;
+    }
+    if (r || !STREQ(bridge.kind, "bridge")) {
+        return r;
+    }
+    r = nl_link_dump(w->nl, snapshot_link, &k);
     if (!r) {
         wire_plan_remove_bridge(name, &k, &plan);
         r = execute(w, &k, &plan, true, NULL, 0);

@@ -103,25 +103,13 @@ proc_stop(pid_t pid, int sig)
     }
 }
 
-/* In a child: stdin, stdout and stderr on /dev/null, or the latter two on 'log'. */
-static void
-redirect(const char *log)
-{
-    int null = open("/dev/null", O_RDWR);
-    int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644) : -1;
-
-    dup2(null, 0);
-    dup2(out >= 0 ? out : null, 1);
-    dup2(out >= 0 ? out : null, 2);
-}
-
 /* In the init's PID 1: its own /run/netns and /proc, then the reaping shell.  The host's
  * netns mounts, copied into the new mount namespace, are detached first so that they do
  * not pin other namespaces. */
 static void __attribute__((noreturn))
 become_init(void)
 {
-    redirect(NULL);
+    netns_child_stdio(NULL);
     setsid();
     while (umount2(NETNS_RUN_DIR, MNT_DETACH) == 0) {
     }
@@ -243,11 +231,7 @@ run_spawn(const void *aux)
 {
     const struct spawn *sp = aux;
 
-    redirect(sp->log);
-    syscall(SYS_close_range, 3, ~0U, 0);
-    setsid();
-    execv(sp->argv[0], sp->argv);
-    _exit(127);
+    netns_child_exec(sp->argv, sp->log);
 }
 
 pid_t

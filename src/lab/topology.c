@@ -72,12 +72,9 @@ topology_node(const struct topology *t, const char *name)
 static void
 sysctl_in(int fd, const char *path, const char *value)
 {
-    int home = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    int home = netns_enter(fd);
 
-    if (home < 0 || setns(fd, CLONE_NEWNET)) {
-        if (home >= 0) {
-            close(home);
-        }
+    if (home < 0) {
         return;
     }
     int f = open(path, O_WRONLY | O_CLOEXEC);
@@ -87,10 +84,7 @@ sysctl_in(int fd, const char *path, const char *value)
         }
         close(f);
     }
-    if (setns(home, CLONE_NEWNET)) {
-        abort();
-    }
-    close(home);
+    netns_leave(home);
 }
 
 int

@@ -15,7 +15,9 @@
 
 LOG_MODULE("agent");
 
-int
+/* Parses argv.  Returns -1 to go on (files and debug filled), else the exit status
+ * (after --help, or a usage error); 'usage' is the text of --help. */
+static int
 agent_parse_args(int argc, char **argv, const char *usage, char **files, size_t *n_files,
                  bool *debug)
 {

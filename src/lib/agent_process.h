@@ -31,11 +31,6 @@ struct agent_program {
  * stderr, its warnings logged), the log level, then the agent.  The exit status. */
 int agent_main(int argc, char **argv, const struct agent_program *program);
 
-/* Parses argv.  Returns -1 to go on (files and debug filled), else the exit status
- * (after --help, or a usage error); 'usage' is the text of --help. */
-int agent_parse_args(int argc, char **argv, const char *usage, char **files, size_t *n_files,
-                     bool *debug);
-
 /* Blocks SIGTERM and SIGINT (for the returned signalfd) and ignores SIGPIPE; starts
  * libcurl, with TLS only when the server or Keystone is reached over https (TLS costs
  * about 4 MB of resident memory).  Returns the signalfd or -1. */

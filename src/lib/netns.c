@@ -209,36 +209,53 @@ netns_socket(int netns_fd, int domain, int type, int protocol)
     return fd;
 }
 
-pid_t
-netns_spawn(int netns_fd, char *const argv[], const char *log)
+void
+netns_child_stdio(const char *log)
 {
-    sigset_t all;
-    pid_t pid = fork();
-
-    if (pid < 0) {
-        return -errno;
-    }
-    if (pid > 0) {
-        return pid;
-    }
-    /* Child: a clean slate (the agent blocks its stop signals for its signalfd). */
-    sigemptyset(&all);
-    sigprocmask(SIG_SETMASK, &all, NULL);
-    signal(SIGPIPE, SIG_DFL);
-    if (setns(netns_fd, CLONE_NEWNET)) {
-        _exit(126);
-    }
-    setsid();
     int null = open("/dev/null", O_RDWR);
-    int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0644) : null;
+    int out = log ? open(log, O_WRONLY | O_CREAT | O_APPEND, 0644) : -1;
+
     if (null >= 0) {
         dup2(null, 0);
+    }
+    if (out < 0) {
+        out = null;
     }
     if (out >= 0) {
         dup2(out, 1);
         dup2(out, 2);
     }
+}
+
+void
+netns_child_exec(char *const argv[], const char *log)
+{
+    sigset_t all;
+
+    /* A clean slate (the agent blocks its stop signals for its signalfd). */
+    sigemptyset(&all);
+    sigprocmask(SIG_SETMASK, &all, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    setsid();
+    netns_child_stdio(log);
     syscall(SYS_close_range, 3, ~0U, 0);
     execv(argv[0], argv);
     _exit(127);
+}
+
+pid_t
+netns_spawn(int netns_fd, char *const argv[], const char *log)
+{
+    pid_t pid = fork();
+
+    if (pid < 0) {
+        return -errno;
+    }
+    if (pid == 0) {
+        if (setns(netns_fd, CLONE_NEWNET)) {
+            _exit(126);
+        }
+        netns_child_exec(argv, log);
+    }
+    return pid;
 }

@@ -38,4 +38,11 @@ int netns_socket(int netns_fd, int domain, int type, int protocol);
  * /dev/null or appended to 'log' (may be NULL).  Returns the pid or -errno. */
 pid_t netns_spawn(int netns_fd, char *const argv[], const char *log);
 
+/* In a freshly forked child: stdin on /dev/null, stdout and stderr appended to 'log',
+ * or on /dev/null when 'log' is NULL or cannot be opened. */
+void netns_child_stdio(const char *log);
+/* In a freshly forked child: signals reset, a new session, netns_child_stdio(log), no
+ * other descriptors, then execv(argv).  Does not return. */
+__attribute__((noreturn)) void netns_child_exec(char *const argv[], const char *log);
+
 #endif
