@@ -257,7 +257,7 @@ agent_update(struct request *req, char *const args[])
     json_decref(item);
     r = store_begin(c);
     r = r ? r : store_agent_update(c, &a);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = store_end(c, r);
     if (r) {
         agent_done(&a);
         return api_fail_internal(req, r);
@@ -280,7 +280,7 @@ agent_delete(struct request *req, char *const args[])
     agent_done(&a);
     r = store_begin(c);
     r = r ? r : store_agent_delete(c, args[0]);
-    r ? store_rollback(c) : (void) (r = store_commit(c));
+    r = store_end(c, r);
     if (r) {
         return r == -ENOENT ? api_fail(req, API_ERR_AGENT_NOT_FOUND,
                                        "Agent %s could not be found.", args[0])

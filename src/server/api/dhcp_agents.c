@@ -193,7 +193,7 @@ agent_dhcp_network_add(struct request *req, char *const args[])
         agent_done(&a);
         goto fail;
     }
-    r = dhcp_add_network(req->app->cfg, c, network_id, &a);
+    r = dhcp_add_network(c, network_id, &a);
     if (r == -EEXIST) {
         api_fail(req, API_ERR_NETWORK_HOSTED_BY_DHCP_AGENT, "The network %s has been already"
                  " hosted by the DHCP Agent %s.", network_id, a.id);
@@ -235,7 +235,7 @@ agent_dhcp_network_remove(struct request *req, char *const args[])
         store_rollback(c);
         return -1;
     }
-    r = dhcp_remove_network(req->app->cfg, c, args[1], &a, true);
+    r = dhcp_remove_network(c, args[1], &a, true);
     if (r == -ENOENT) {
         api_fail(req, API_ERR_NETWORK_NOT_HOSTED_BY_DHCP_AGENT, "The network %s is not hosted"
                  " by the DHCP Agent %s.", args[1], a.id);

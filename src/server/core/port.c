@@ -775,13 +775,13 @@ core_port_update(const struct op *op, const char *id, const struct port_spec *sp
     if (!r && !port_spec_empty(spec)) {
         r = store_updated(op, &p);
     }
-    if (!r && ret) {
-        r = reread(op, &p);
-        *ret = p;
-        return r;
+    if (r) {
+        port_done(&p);
+        return -1;
     }
-    port_done(&p);
-    return r ? -1 : 0;
+    r = reread(op, &p);
+    *ret = p;
+    return r;
 }
 
 /* --- Delete ---------------------------------------------------------------------- */

@@ -47,7 +47,7 @@ int core_port_get(const struct op *op, const char *id, struct port *ret);
 int core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[ID_LEN]);
 
 /* Applies 'spec' to the port 'id' as the caller sees it ('expected_revision': the
- * If-Match precondition, -1 for none).  'ret' (may be NULL) gets the port as stored. */
+ * If-Match precondition, -1 for none).  '*ret' gets the port as stored. */
 int core_port_update(const struct op *op, const char *id, const struct port_spec *spec,
                      int64_t expected_revision, struct port *ret);
 /* Applies 'spec' to the port 'p' already read in this transaction, for the server's

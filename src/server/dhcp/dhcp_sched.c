@@ -39,8 +39,7 @@ tell_agent(struct store_conn *c, const struct agent *a, const char *network_id)
 }
 
 int
-dhcp_add_network(const struct server_config *cfg, struct store_conn *c,
-                 const char *network_id, const struct agent *a)
+dhcp_add_network(struct store_conn *c, const char *network_id, const struct agent *a)
 {
     int r = store_dhcp_bind(c, network_id, a->id);
 
@@ -52,8 +51,8 @@ dhcp_add_network(const struct server_config *cfg, struct store_conn *c,
 }
 
 int
-dhcp_remove_network(const struct server_config *cfg, struct store_conn *c,
-                    const char *network_id, const struct agent *a, bool notify)
+dhcp_remove_network(struct store_conn *c, const char *network_id, const struct agent *a,
+                    bool notify)
 {
     char device_id[DHCP_DEVICE_ID_LEN];
     struct port p;
@@ -148,7 +147,7 @@ dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c,
         snprintf(a.host, sizeof a.host, "%s", json_string_value(json_array_get(row, 1)));
         r = linuxbridge_bind(cfg, c, a.host, "normal", &n.segment, &b);
         if (!r && STREQ(b.vif_type, "bridge")) {
-            r = dhcp_add_network(cfg, c, network_id, &a);
+            r = dhcp_add_network(c, network_id, &a);
             wanted--;
         }
     }
@@ -178,9 +177,12 @@ dhcp_failover(const struct server_config *cfg, struct store_conn *c)
         log_warn("moving network %s off the DHCP agent on %.64s: it has not reported for"
                  " %d s", network_id, a.host, 2 * cfg->agent_down_time);
         /* The dead agent is not told: when it returns it resynchronises anyway. */
-        r = dhcp_remove_network(cfg, c, network_id, &a, false);
-        /* Then to whoever can take it now, as Neutron's failover does. */
-        r = r ? r : dhcp_schedule_network(cfg, c, network_id);
+        r = dhcp_remove_network(c, network_id, &a, false);
+        /* Then to whoever can take it now, when networks are scheduled automatically
+         * (as they were when agents reported: failover only ever moved them). */
+        if (!r && cfg->network_auto_schedule) {
+            r = dhcp_schedule_network(cfg, c, network_id);
+        }
         agent_done(&a);
     }
     json_decref(rows);

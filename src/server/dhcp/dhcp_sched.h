@@ -32,17 +32,17 @@ int dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c,
                           const char *network_id);
 
 /* Makes 'a' host the network (admin's choice or the scheduler's); -EEXIST if it does. */
-int dhcp_add_network(const struct server_config *cfg, struct store_conn *c,
-                     const char *network_id, const struct agent *a);
+int dhcp_add_network(struct store_conn *c, const char *network_id, const struct agent *a);
 
 /* Stops 'a' hosting the network; its DHCP port is kept for the next agent (device_id
  * reserved_dhcp_port).  'notify' tells the agent.  -ENOENT if it did not host it. */
-int dhcp_remove_network(const struct server_config *cfg, struct store_conn *c,
-                        const char *network_id, const struct agent *a, bool notify);
+int dhcp_remove_network(struct store_conn *c, const char *network_id, const struct agent *a,
+                        bool notify);
 
 /* Failover, run by the housekeeping timer: moves every network off the admin-up DHCP
- * agents silent for twice agent_down_time (if allow_automatic_dhcp_failover) and
- * schedules it again.  Idempotent: a second run finds nothing left to move. */
+ * agents silent for twice agent_down_time (if allow_automatic_dhcp_failover) and,
+ * with network_auto_schedule, schedules it again.  Idempotent: a second run finds
+ * nothing left to move. */
 int dhcp_failover(const struct server_config *cfg, struct store_conn *c);
 
 /* What a DHCP agent reporting in (or syncing) triggers: every network short of agents

@@ -58,8 +58,7 @@ int
 ks_projects_list(struct request *req, char *const args[])
 {
     struct ks_list l = { req, NULL };
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_LIST_PROJECTS, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, KS_LIST_PROJECTS, NULL, NULL);
     int r = 0;
 
     if (!c) {
@@ -77,12 +76,11 @@ ks_project_create(struct request *req, char *const args[])
 {
     struct id_project p = { .enabled = true };
     const char *name, *desc;
-    struct ks_caller caller;
     struct store_conn *c;
     json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize_write(req, KS_CREATE_PROJECT, NULL, "project", &e, &caller))) {
+    if (!(c = ks_authorize_write(req, KS_CREATE_PROJECT, NULL, "project", &e))) {
         return -1;
     }
     if (ks_string_field(req, e, "name", true, 64, &name)
@@ -107,8 +105,7 @@ ks_project_create(struct request *req, char *const args[])
 int
 ks_project_show(struct request *req, char *const args[])
 {
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_GET_PROJECT, args[0], &caller);
+    struct store_conn *c = ks_authorize(req, KS_GET_PROJECT, args[0], NULL);
     struct id_project p;
 
     if (!c || ks_project_lookup(req, c, args[0], &p)) {
@@ -123,13 +120,12 @@ int
 ks_project_update(struct request *req, char *const args[])
 {
     const char *name, *desc;
-    struct ks_caller caller;
     struct store_conn *c;
     struct id_project p;
     json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize_write(req, KS_UPDATE_PROJECT, NULL, "project", &e, &caller))) {
+    if (!(c = ks_authorize_write(req, KS_UPDATE_PROJECT, NULL, "project", &e))) {
         return -1;
     }
     if (ks_string_field(req, e, "name", false, 64, &name)
@@ -166,8 +162,7 @@ ks_project_update(struct request *req, char *const args[])
 int
 ks_project_delete(struct request *req, char *const args[])
 {
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_DELETE_PROJECT, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, KS_DELETE_PROJECT, NULL, NULL);
 
     return c ? ks_delete(req, c, store_id_project_delete, "project", args[0]) : -1;
 }

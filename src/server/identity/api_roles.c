@@ -41,8 +41,7 @@ int
 ks_roles_list(struct request *req, char *const args[])
 {
     struct ks_list l = { req, NULL };
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_LIST_ROLES, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, KS_LIST_ROLES, NULL, NULL);
 
     if (!c) {
         return -1;
@@ -58,12 +57,11 @@ ks_role_create(struct request *req, char *const args[])
 {
     struct id_role role = { 0 };
     const char *name, *desc;
-    struct ks_caller caller;
     struct store_conn *c;
     json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize_write(req, KS_CREATE_ROLE, NULL, "role", &e, &caller))) {
+    if (!(c = ks_authorize_write(req, KS_CREATE_ROLE, NULL, "role", &e))) {
         return -1;
     }
     if (ks_string_field(req, e, "name", true, 255, &name)
@@ -86,8 +84,7 @@ ks_role_create(struct request *req, char *const args[])
 int
 ks_role_show(struct request *req, char *const args[])
 {
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_GET_ROLE, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, KS_GET_ROLE, NULL, NULL);
     struct id_role role;
 
     if (!c || ks_role_lookup(req, c, args[0], &role)) {
@@ -101,8 +98,7 @@ ks_role_show(struct request *req, char *const args[])
 int
 ks_role_delete(struct request *req, char *const args[])
 {
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_DELETE_ROLE, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, KS_DELETE_ROLE, NULL, NULL);
     struct id_role role;
     bool immutable;
 
@@ -125,8 +121,7 @@ ks_role_delete(struct request *req, char *const args[])
 static struct store_conn *
 grant_targets(struct request *req, enum ks_action action, char *const args[], bool with_role)
 {
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, action, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, action, NULL, NULL);
     struct id_project p;
     struct id_user u;
     struct id_role role;
@@ -295,8 +290,7 @@ int
 ks_role_assignments(struct request *req, char *const args[])
 {
     const char *user = request_param(req, "user.id");
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_LIST_ROLE_ASSIGNMENTS, user, &caller);
+    struct store_conn *c = ks_authorize(req, KS_LIST_ROLE_ASSIGNMENTS, user, NULL);
     struct assignment_list l = { req, c, request_param(req, "include_names") != NULL, NULL };
     int r = 0;
 

@@ -56,8 +56,7 @@ int
 ks_users_list(struct request *req, char *const args[])
 {
     struct ks_list l = { req, NULL };
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_LIST_USERS, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, KS_LIST_USERS, NULL, NULL);
     int r = 0;
 
     if (!c) {
@@ -122,13 +121,12 @@ int
 ks_user_create(struct request *req, char *const args[])
 {
     struct id_user u = { .enabled = true };
-    struct ks_caller caller;
     struct store_conn *c;
     bool password_set;
     json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize_write(req, KS_CREATE_USER, NULL, "user", &e, &caller))) {
+    if (!(c = ks_authorize_write(req, KS_CREATE_USER, NULL, "user", &e))) {
         return -1;
     }
     if (user_fields(req, c, e, true, &u, &password_set)) {
@@ -149,8 +147,7 @@ ks_user_create(struct request *req, char *const args[])
 int
 ks_user_show(struct request *req, char *const args[])
 {
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_GET_USER, args[0], &caller);
+    struct store_conn *c = ks_authorize(req, KS_GET_USER, args[0], NULL);
     struct id_user u;
 
     if (!c || ks_user_lookup(req, c, args[0], &u)) {
@@ -164,14 +161,13 @@ ks_user_show(struct request *req, char *const args[])
 int
 ks_user_update(struct request *req, char *const args[])
 {
-    struct ks_caller caller;
     struct store_conn *c;
     struct id_user u;
     bool was_enabled, password_set;
     json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize_write(req, KS_UPDATE_USER, NULL, "user", &e, &caller))) {
+    if (!(c = ks_authorize_write(req, KS_UPDATE_USER, NULL, "user", &e))) {
         return -1;
     }
     if (ks_user_lookup(req, c, args[0], &u)) {
@@ -200,8 +196,7 @@ ks_user_update(struct request *req, char *const args[])
 int
 ks_user_delete(struct request *req, char *const args[])
 {
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_DELETE_USER, NULL, &caller);
+    struct store_conn *c = ks_authorize(req, KS_DELETE_USER, NULL, NULL);
 
     return c ? ks_delete(req, c, store_id_user_delete, "user", args[0]) : -1;
 }
@@ -210,8 +205,7 @@ int
 ks_user_projects(struct request *req, char *const args[])
 {
     struct ks_list l = { req, NULL };
-    struct ks_caller caller;
-    struct store_conn *c = ks_authorize(req, KS_LIST_USER_PROJECTS, args[0], &caller);
+    struct store_conn *c = ks_authorize(req, KS_LIST_USER_PROJECTS, args[0], NULL);
     struct id_user u;
     char *path;
     int r;
@@ -234,13 +228,12 @@ ks_user_password(struct request *req, char *const args[])
 {
     char hash[PASSWORD_HASH_MAX], uid[IDENTITY_ID_LEN];
     const char *original, *password;
-    struct ks_caller caller;
     struct store_conn *c;
     struct id_user u;
     json_t *e = NULL;
     int r;
 
-    if (!(c = ks_authorize_write(req, KS_CHANGE_PASSWORD, args[0], "user", &e, &caller))) {
+    if (!(c = ks_authorize_write(req, KS_CHANGE_PASSWORD, args[0], "user", &e))) {
         return -1;
     }
     if (ks_string_field(req, e, "original_password", true, PASSWORD_MAX_LEN, &original)

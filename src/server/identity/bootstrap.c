@@ -263,7 +263,7 @@ sync_password(struct identity *id, struct store_conn *c, const char *name, const
         u.password_hash = xstrdup(hash);
         r = store_id_user_update(c, &u);
         r = r ? r : store_id_token_delete_user(c, u.id);
-        r ? store_rollback(c) : (void) (r = store_commit(c));
+        r = store_end(c, r);
     }
     if (!r) {
         log_info("password of user %s set from the configuration", name);
@@ -288,7 +288,7 @@ load(struct identity *id, struct store_conn *c, char *install_id)
         } else if (r == -ENOENT) {
             r = store_begin(c);
             r = r ? r : make_role(c, builtin_role_names[i], id->role_ids[i]);
-            r ? store_rollback(c) : (void) (r = store_commit(c));
+            r = store_end(c, r);
         }
     }
     r = r ? r : sync_password(id, c, "admin", id->cfg->admin_password);

@@ -265,11 +265,7 @@ identity_issue(struct identity *id, struct store_conn *c, const char *user_id,
     if (!r && __atomic_add_fetch(&id->issued, 1, __ATOMIC_RELAXED) % PURGE_EVERY == 0) {
         r = store_id_token_purge(c, t->issued_at);
     }
-    if (r) {
-        store_rollback(c);
-        return r;
-    }
-    return store_commit(c);
+    return store_end(c, r);
 }
 
 int
@@ -346,13 +342,10 @@ identity_revoke(struct identity *id, struct store_conn *c, const char *token)
     if (r) {
         return r;
     }
-    r = store_id_token_delete(c, a.token.hash);
-    if (r) {
-        store_rollback(c);
-        return r;
+    r = store_end(c, store_id_token_delete(c, a.token.hash));
+    if (!r) {
+        identity_changed(id);
     }
-    r = store_commit(c);
-    identity_changed(id);
     return r;
 }
 

@@ -103,7 +103,9 @@ ks_authorize(struct request *req, enum ks_action action, const char *target,
              struct ks_caller *ret)
 {
     struct store_conn *c = request_conn(req);
+    struct ks_caller unused;
 
+    ret = ret ? ret : &unused;
     if (!c || ks_caller(req, c, ret) || ks_permit(req, ret, action, target)) {
         return NULL;
     }
@@ -112,9 +114,9 @@ ks_authorize(struct request *req, enum ks_action action, const char *target,
 
 struct store_conn *
 ks_authorize_write(struct request *req, enum ks_action action, const char *target,
-                   const char *key, json_t **ret_entity, struct ks_caller *ret)
+                   const char *key, json_t **ret_entity)
 {
-    struct store_conn *c = ks_authorize(req, action, target, ret);
+    struct store_conn *c = ks_authorize(req, action, target, NULL);
 
     return c && (*ret_entity = ks_entity_body(req, key)) ? c : NULL;
 }

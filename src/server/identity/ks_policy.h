@@ -62,8 +62,8 @@ int ks_permit(struct request *req, const struct ks_caller *caller, enum ks_actio
               const char *target);
 
 /* The start of a handler: the database connection, once the caller's token is valid
- * (ks_caller()) and it may do 'action' on 'target' (ks_permit()).  NULL after
- * answering otherwise. */
+ * (ks_caller()) and it may do 'action' on 'target' (ks_permit()); the caller goes to
+ * '*ret' unless 'ret' is NULL.  NULL after answering otherwise. */
 struct store_conn *ks_authorize(struct request *req, enum ks_action action,
                                 const char *target, struct ks_caller *ret);
 
@@ -72,6 +72,6 @@ struct store_conn *ks_authorize(struct request *req, enum ks_action action,
  * after answering otherwise. */
 struct store_conn *ks_authorize_write(struct request *req, enum ks_action action,
                                       const char *target, const char *key,
-                                      json_t **ret_entity, struct ks_caller *ret);
+                                      json_t **ret_entity);
 
 #endif

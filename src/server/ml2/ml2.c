@@ -374,10 +374,7 @@ ml2_segment_reserve(struct store_conn *c, const struct segment *seg, const char 
     if (r == -EEXIST) {
         return in_use(seg, err);
     }
-    if (r) {
-        return api_error_set(err, API_ERR_INTERNAL, "segment reservation failed");
-    }
-    return 0;
+    return r ? api_error_internal(err, r) : 0;
 }
 
 int
@@ -388,7 +385,7 @@ ml2_no_free_segment(int r, struct api_error *err)
                         "Unable to create the network. No tenant network is available for"
                         " allocation.");
     }
-    return api_error_set(err, API_ERR_INTERNAL, "segment allocation failed");
+    return api_error_internal(err, r);
 }
 
 int
@@ -540,8 +537,9 @@ ml2_segment_update(struct ml2 *m, struct store_conn *c, const struct provider_re
     if (r) {
         return r;
     }
-    if (d->release(&m->types, c, seg)) {
-        return api_error_set(err, API_ERR_INTERNAL, "segment release failed");
+    r = d->release(&m->types, c, seg);
+    if (r) {
+        return api_error_internal(err, r);
     }
     *seg = fresh;
     return 0;

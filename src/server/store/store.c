@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "log.h"
 #include "schema.h"
 #include "util.h"
@@ -447,7 +448,7 @@ struct row_array {
     row_reader *read;
     size_t size;
     char *items;
-    size_t n;
+    size_t n, cap;
 };
 
 static int
@@ -455,7 +456,7 @@ row_array_add(struct db_stmt *st, void *aux)
 {
     struct row_array *a = aux;
 
-    a->items = xrealloc(a->items, (a->n + 1) * a->size);
+    a->items = array_grow(a->items, a->n, &a->cap, a->size);
     a->read(st, a->items + a->n++ * a->size);
     return 0;
 }
@@ -464,7 +465,7 @@ int
 conn_read_rows(struct store_conn *c, struct db_stmt *st, row_reader *read, size_t size,
                void (*done)(void *item), void **ret, size_t *ret_n, const char *what)
 {
-    struct row_array a = { read, size, NULL, 0 };
+    struct row_array a = { read, size, NULL, 0, 0 };
     int r = conn_each_row(c, st, row_array_add, &a, what);
 
     if (r) {

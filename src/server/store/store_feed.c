@@ -22,8 +22,12 @@ change_insert(struct store_conn *c, const char *sql, const char *const *values, 
     if (!st) {
         return -EIO;
     }
-    c->notify_changes = true;
-    return conn_exec_stmt(c, st, what);
+    int r = conn_exec_stmt(c, st, what);
+    /* Only rows written wake the long-polls (a network no DHCP agent hosts adds none). */
+    if (!r && db_changes(c->db) > 0) {
+        c->notify_changes = true;
+    }
+    return r;
 }
 
 int
