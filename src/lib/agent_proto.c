@@ -58,8 +58,15 @@ agent_audience_name(enum agent_audience a)
     return (unsigned) a < ARRAY_SIZE(audience_names) ? audience_names[a] : "";
 }
 
-enum agent_audience
-agent_audience_parse(const char *name)
+int
+agent_audience_parse(const char *name, enum agent_audience *ret)
 {
-    return name && STREQ(name, "dhcp") ? AUDIENCE_DHCP : AUDIENCE_L2;
+    if (!name || STREQ(name, audience_names[AUDIENCE_L2])) {
+        *ret = AUDIENCE_L2;
+    } else if (STREQ(name, audience_names[AUDIENCE_DHCP])) {
+        *ret = AUDIENCE_DHCP;
+    } else {
+        return -1;
+    }
+    return 0;
 }

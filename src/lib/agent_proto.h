@@ -77,8 +77,8 @@ enum agent_audience change_kind_audience(enum change_kind kind);
 
 /* The audience's name on the wire and in the store ("", "l2", "dhcp"). */
 const char *agent_audience_name(enum agent_audience a);
-/* The audience named by the query parameter 'name' (NULL: AUDIENCE_L2, the default
- * follower); unknown names are AUDIENCE_L2 too, as before there were names. */
-enum agent_audience agent_audience_parse(const char *name);
+/* The audience named by the query parameter 'name' into '*ret' (NULL: AUDIENCE_L2,
+ * the default follower).  -1 for a name that is no follower's ("" included). */
+int agent_audience_parse(const char *name, enum agent_audience *ret);
 
 #endif

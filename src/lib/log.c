@@ -29,11 +29,46 @@ log_get_level(void)
     return log_level_;
 }
 
+size_t
+log_escape(char *out, size_t size, const char *in, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        unsigned char ch = (unsigned char) in[i];
+        char esc[4];
+        size_t w = 1;
+
+        esc[0] = (char) ch;
+        if (ch == '\n' || ch == '\r' || ch == '\t') {
+            esc[0] = '\\';
+            esc[1] = ch == '\n' ? 'n' : ch == '\r' ? 'r' : 't';
+            w = 2;
+        } else if (ch < 0x20 || ch == 0x7f) {
+            esc[0] = '\\';
+            esc[1] = 'x';
+            esc[2] = hex[ch >> 4];
+            esc[3] = hex[ch & 15];
+            w = 4;
+        }
+        if (n + w >= size) {
+            break;              /* Never cut an escape in half. */
+        }
+        memcpy(out + n, esc, w);
+        n += w;
+    }
+    if (size) {
+        out[n] = '\0';
+    }
+    return n;
+}
+
 void
 log_msg(enum log_level level, const char *module, const char *fmt, ...)
 {
     static const char *const names[] = { "ERROR", "WARNING", "INFO", "DEBUG" };
-    char line[2048];
+    char text[2048], line[2048];
     struct timespec ts;
     struct tm tm;
     va_list ap;
@@ -48,15 +83,15 @@ log_msg(enum log_level level, const char *module, const char *fmt, ...)
                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
                  tm.tm_sec, ts.tv_nsec / 1000000, names[level], module);
     va_start(ap, fmt);
-    m = vsnprintf(line + n, sizeof line - (size_t) n - 1, fmt, ap);
+    m = vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     if (m < 0) {
         return;
     }
-    n += m;
-    if ((size_t) n > sizeof line - 2) {
-        n = sizeof line - 2;    /* Truncated: keep the line whole and terminated. */
-    }
+    /* Messages quote what clients send (paths, user names): a control character must
+     * not start a forged line or move a terminal's cursor, so every one is escaped. */
+    n += (int) log_escape(line + n, sizeof line - (size_t) n - 1, text,
+                          strnlen(text, sizeof text));
     line[n++] = '\n';
     (void) !write(STDERR_FILENO, line, (size_t) n);
 }

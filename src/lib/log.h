@@ -7,6 +7,7 @@
 #define NEUTRINO_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum log_level {
@@ -27,6 +28,10 @@ struct log_ratelimit {
 
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
+/* Copies 'len' bytes of 'in' to 'out' (of 'size' bytes, NUL-terminated), writing
+ * newline, carriage return and tab as \n, \r, \t and other control bytes as \xNN;
+ * stops before an escape that would not fit.  Returns the bytes written. */
+size_t log_escape(char *out, size_t size, const char *in, size_t len);
 void log_msg(enum log_level level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Returns true if a line may be logged now at this call site. */

@@ -46,10 +46,15 @@ subnet_rule(const struct context *ctx, enum policy_action action, const struct p
     case POLICY_CREATE:
     case POLICY_UPDATE:
     case POLICY_DELETE:
-        /* Zed's new rule says "network_owner" with no role, which would let a reader
-         * write subnets; later Neutron asks the network owner for the member role
-         * (NET_OWNER_MEMBER), and so do we.  Zed's deprecated rule took any role. */
-        return member_of || (net_owner && (legacy || (ctx->roles & ROLE_MEMBER)));
+        /* A subnet decides the gateway, DNS servers and routes of every port on its
+         * network, so later Neutron lets only the network's owner (a member) write
+         * one.  Zed let a member of the subnet's own project do it too, even on
+         * another project's shared network, and its deprecated rule let the network
+         * owner in with any role: both kept under Zed's defaults. */
+        if (legacy) {
+            return member_of || net_owner;
+        }
+        return net_owner && (ctx->roles & ROLE_MEMBER);
     }
     return false;
 }

@@ -295,18 +295,49 @@ def test_subnet_show_update_delete(ks_server, op, actor):
         delete_as_admin(ks_server, "networks", net["id"])
 
 
-def test_member_adds_subnet_to_shared_network(ks_server):
-    """A member may add a subnet (its own) to an admin's shared network
-    (docs/behaviour/policy.md §4)."""
-    net = make_net(ks_server, "admin", shared=True)
-    try:
-        status, body = code(ks_server.api("alt"), "POST", "/v2.0/subnets", {"subnet": {
-            "network_id": net["id"], "cidr": "10.79.0.0/24", "ip_version": 4}})
-        assert status == 201, body
-        assert body["subnet"]["project_id"] == ks_server.project_id("alt")
-        ks_server.api("alt").delete("/v2.0/subnets/" + body["subnet"]["id"])
-    finally:
-        delete_as_admin(ks_server, "networks", net["id"])
+def test_member_cannot_plant_subnet_on_shared_network(ks_server, ks_legacy):
+    """Only the network's owner (a member) may add a subnet to it: a subnet on an
+    admin's shared network would hand out the admin's own ports' addresses, gateway
+    and DNS.  Zed's defaults still allow it (docs/behaviour/policy.md §4)."""
+    for cloud, want in ((ks_server, 403), (ks_legacy, 201)):
+        net = make_net(cloud, "admin", shared=True)
+        try:
+            status, body = code(cloud.api("alt"), "POST", "/v2.0/subnets", {"subnet": {
+                "network_id": net["id"], "cidr": "10.79.0.0/24", "ip_version": 4}})
+            assert status == want, body
+            if want == 403:
+                assert body["NeutronError"] == {
+                    "type": "PolicyNotAuthorized", "detail": "",
+                    "message": "rule:create_subnet is disallowed by policy"}
+                # The admin's own port takes no address the member chose.
+                port = make_port(cloud, net, owner="admin")
+                assert port["fixed_ips"] == []
+            else:
+                assert body["subnet"]["project_id"] == cloud.project_id("alt")
+        finally:
+            delete_as_admin(cloud, "networks", net["id"])
+
+
+def test_subnet_owner_cannot_rewrite_subnet_on_admins_network(ks_server, ks_legacy):
+    """A subnet the admin made for another project on the admin's network: that
+    project may read it but, under the new defaults, not change its DNS servers or delete
+    it; under Zed's defaults it may."""
+    for cloud, want in ((ks_server, 403), (ks_legacy, 200)):
+        net = make_net(cloud, "admin", shared=True)
+        try:
+            r = cloud.api("admin").post("/v2.0/subnets", {"subnet": {
+                "network_id": net["id"], "cidr": "10.81.0.0/24", "ip_version": 4,
+                "project_id": cloud.project_id("demo")}})
+            assert r.status_code == 201, r.text
+            sid = r.json()["subnet"]["id"]
+            assert cloud.api("demo").get("/v2.0/subnets/" + sid).status_code == 200
+            status, body = code(cloud.api("demo"), "PUT", "/v2.0/subnets/" + sid,
+                                {"subnet": {"dns_nameservers": ["10.81.0.53"]}})
+            assert status == want, body
+            status, body = code(cloud.api("demo"), "DELETE", "/v2.0/subnets/" + sid)
+            assert status == (403 if want == 403 else 204), body
+        finally:
+            delete_as_admin(cloud, "networks", net["id"])
 
 
 def test_subnet_on_visible_unshared_network_of_another_project(ks_server):

@@ -72,11 +72,14 @@ test_policy_subnets_and_ports(void **state)
         assert_int_equal(policy_allows(&net_owner, POLICY_PORT, POLICY_DELETE, &foreign), !nd);
         assert_false(policy_allows(&net_owner, POLICY_PORT, POLICY_UPDATE, &foreign));
         assert_true(policy_allows(&b, POLICY_PORT, POLICY_UPDATE, &foreign));
-        /* Subnets: the network owner (member) or the subnet's own member. */
+        /* Subnets: the network owner (member; Zed: any role), and under Zed also the
+         * subnet's own member, even on another project's shared network. */
         assert_true(policy_allows(&net_owner, POLICY_SUBNET, POLICY_DELETE, &foreign));
         assert_int_equal(policy_allows(&net_reader, POLICY_SUBNET, POLICY_DELETE, &foreign),
                          !nd);
-        assert_true(policy_allows(&b, POLICY_SUBNET, POLICY_CREATE, &own_sub));
+        assert_int_equal(policy_allows(&b, POLICY_SUBNET, POLICY_CREATE, &own_sub), !nd);
+        assert_int_equal(policy_allows(&b, POLICY_SUBNET, POLICY_UPDATE, &foreign), !nd);
+        assert_int_equal(policy_allows(&b, POLICY_SUBNET, POLICY_DELETE, &foreign), !nd);
         assert_true(policy_allows(&net_owner, POLICY_SUBNET, POLICY_GET, &own_sub));
     }
     assert_string_equal(policy_rule_name(POLICY_SUBNET, POLICY_UPDATE), "update_subnet");

@@ -456,6 +456,41 @@ add_change(const struct change *ch, void *aux)
     return 0;
 }
 
+/* Refuses a query parameter the changes feed does not take: a misspelt "after"
+ * would otherwise read the feed from the start, a silent full resync. */
+static int
+known_params_only(struct request *req)
+{
+    static const char *const known[] = {
+        AGENT_PARAM_HOST, AGENT_PARAM_AFTER, AGENT_PARAM_WAIT, AGENT_PARAM_AUDIENCE,
+    };
+
+    for (size_t i = 0; i < req->n_params; i++) {
+        bool ok = false;
+        for (size_t k = 0; k < ARRAY_SIZE(known); k++) {
+            ok = ok || STREQ(req->params[i].key, known[k]);
+        }
+        if (!ok) {
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unknown query parameter '%s'.",
+                            req->params[i].key);
+        }
+    }
+    return 0;
+}
+
+static int
+audience_param(struct request *req, enum agent_audience *ret)
+{
+    const char *name = request_param(req, AGENT_PARAM_AUDIENCE);
+
+    if (agent_audience_parse(name, ret)) {
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Query parameter '%s' must be '%s' or"
+                        " '%s'.", AGENT_PARAM_AUDIENCE, agent_audience_name(AUDIENCE_L2),
+                        agent_audience_name(AUDIENCE_DHCP));
+    }
+    return 0;
+}
+
 /* Parses a non-negative integer query parameter; 'def' when absent. */
 static int
 int_param(struct request *req, const char *key, int64_t def, int64_t max, int64_t *ret)
@@ -485,15 +520,17 @@ agent_rpc_changes(struct request *req, char *const args[])
     const char *host;
     int64_t after = 0, wait = 0, first = 0, last = 0;
     /* Linux-bridge agents (the default) and DHCP agents follow different changes. */
-    const char *audience = agent_audience_name(
-        agent_audience_parse(request_param(req, AGENT_PARAM_AUDIENCE)));
+    enum agent_audience follower;
+    const char *audience;
     int r;
 
-    if (!c || rpc_check_caller(req) || !(host = rpc_host_param(req))
+    if (!c || rpc_check_caller(req) || known_params_only(req) || !(host = rpc_host_param(req))
         || int_param(req, AGENT_PARAM_AFTER, 0, INT64_MAX, &after)
-        || int_param(req, AGENT_PARAM_WAIT, DEFAULT_WAIT_S, MAX_WAIT_S, &wait)) {
+        || int_param(req, AGENT_PARAM_WAIT, DEFAULT_WAIT_S, MAX_WAIT_S, &wait)
+        || audience_param(req, &follower)) {
         return -1;
     }
+    audience = agent_audience_name(follower);
     r = store_change_bounds(c, &first, &last);
     if (r) {
         return api_fail_internal(req, r);

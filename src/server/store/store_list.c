@@ -174,22 +174,62 @@ qb_add_order(struct query_builder *qb, const struct resource_sql *r,
     }
 }
 
-static int
-marker_exists(struct store_conn *c, const char *table, const char *marker, bool *ret)
+/* Adds the caller's visibility condition: which rows of the table the caller may see
+ * at all (the query's own filters come on top). */
+static void
+qb_add_visibility(struct query_builder *qb, const struct resource_sql *r,
+                  const struct list_query *q)
 {
-    char *sql = xasprintf("SELECT 1 FROM %s WHERE id = ?", table);
-    struct db_stmt *st = db_prepare(c->db, sql);
-    int rc;
+    if (q->visible_to && q->owned_only && r->visibility_owned) {
+        buf_printf(&qb->sql, " AND %s", r->visibility_owned);
+        qb_bind_text(qb, q->visible_to);
+    } else if (q->visible_to) {
+        buf_printf(&qb->sql, " AND %s", r->visibility);
+        for (int i = 0; i < r->visibility_params; i++) {
+            qb_bind_text(qb, q->visible_to);
+        }
+    }
+}
 
-    free(sql);
+static void
+bind_all(struct db_stmt *st, const struct query_builder *qb)
+{
+    for (size_t i = 0; i < qb->n_binds; i++) {
+        if (qb->binds[i].is_int) {
+            db_bind_int(st, (int) i + 1, qb->binds[i].i);
+        } else {
+            db_bind_text(st, (int) i + 1, qb->binds[i].text);
+        }
+    }
+}
+
+/* Whether the marker names a row the caller may see.  A row it may not see answers
+ * exactly as a missing one: otherwise an id from another project would page (and,
+ * sorted by name, let the caller bisect that row's hidden name). */
+static int
+marker_visible(struct store_conn *c, const struct resource_sql *r, const struct list_query *q,
+               bool *ret)
+{
+    struct query_builder qb = { BUF_INITIALIZER, NULL, 0, 0 };
+    struct db_stmt *st;
+    enum db_rc rc;
+
+    buf_printf(&qb.sql, "SELECT 1 FROM %s %s WHERE %s.id = ?", r->table, r->table_alias,
+               r->table_alias);
+    qb_bind_text(&qb, q->marker);
+    qb_add_visibility(&qb, r, q);
+    st = db_prepare(c->db, buf_cstr(&qb.sql));
+    buf_done(&qb.sql);
     if (!st) {
+        free(qb.binds);
         return -EIO;
     }
-    db_bind_text(st, 1, marker);
+    bind_all(st, &qb);
     rc = db_step(st);
     *ret = rc == DB_ROW;
     db_finalize(st);
-    return 0;
+    free(qb.binds);
+    return rc == DB_ROW || rc == DB_DONE ? 0 : conn_error(c, rc, "list marker");
 }
 
 int
@@ -204,23 +244,15 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
     int r_ = 0;
 
     if (q->marker) {
-        bool exists = false;
-        r_ = marker_exists(c, table, q->marker, &exists);
-        if (r_ || !exists) {
+        bool visible = false;
+        r_ = marker_visible(c, r, q, &visible);
+        if (r_ || !visible) {
             return r_ ? r_ : -ENOENT;
         }
     }
     buf_add_str(&qb.sql, r->select);
     buf_add_str(&qb.sql, " WHERE 1 = 1");
-    if (q->visible_to && q->owned_only && r->visibility_owned) {
-        buf_printf(&qb.sql, " AND %s", r->visibility_owned);
-        qb_bind_text(&qb, q->visible_to);
-    } else if (q->visible_to) {
-        buf_printf(&qb.sql, " AND %s", r->visibility);
-        for (int i = 0; i < r->visibility_params; i++) {
-            qb_bind_text(&qb, q->visible_to);
-        }
-    }
+    qb_add_visibility(&qb, r, q);
     for (size_t i = 0; i < q->n_filters; i++) {
         qb_add_filter(&qb, r, &q->filters[i]);
     }
@@ -250,13 +282,7 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
         r_ = -EIO;
         goto out;
     }
-    for (size_t i = 0; i < qb.n_binds; i++) {
-        if (qb.binds[i].is_int) {
-            db_bind_int(st, (int) i + 1, qb.binds[i].i);
-        } else {
-            db_bind_text(st, (int) i + 1, qb.binds[i].text);
-        }
-    }
+    bind_all(st, &qb);
     r_ = conn_each_row(c, st, cb, aux, "list");
 out:
     db_finalize(st);
