@@ -102,6 +102,11 @@ def test_connections_beyond_the_per_client_limit_are_closed(start_server):
         socks.append(extra)
         assert ask(extra) is None, "a 7th connection from one address was served"
         assert ask(socks[0]) == "HTTP/1.1 200 OK", "a client within the limit lost service"
+        # Another address (all of 127/8 is loopback) has a limit of its own.
+        other = socket.create_connection(("127.0.0.1", srv.port), timeout=5,
+                                         source_address=("127.0.0.2", 0))
+        socks.append(other)
+        assert ask(other) == "HTTP/1.1 200 OK", "another client address was refused"
         for s in socks[:3]:
             s.close()
         # The server forgets closed connections as its threads see them go.
@@ -287,3 +292,33 @@ def test_dashboard_follows_no_symbolic_link(start_server, linked_dashboard):
         assert "root:" not in r.text
     r = requests.get(srv.url + "/dashboard/app.js", timeout=10)
     assert r.status_code == 200 and r.text == (linked_dashboard / "app.js").read_text()
+
+
+# --- links: public_endpoint, else the client's Host -------------------------------------
+
+def next_link(srv, host):
+    r = requests.get(srv.url + "/v2.0/networks", params={"limit": 1},
+                     headers={"Host": host}, timeout=10)
+    assert r.status_code == 200, r.text
+    return [link["href"] for link in r.json()["networks_links"] if link["rel"] == "next"][0]
+
+
+def test_links_follow_public_endpoint_not_the_host_header(start_server):
+    public = "http://neutron.example:9696"
+    srv = start_server({"neutron.conf": {"identity": {"public_endpoint": public + "/"}}})
+    for name in ("a", "b"):
+        r = requests.post(srv.url + "/v2.0/networks", json={"network": {"name": uname(name)}},
+                          timeout=10)
+        assert r.status_code == 201, r.text
+    assert next_link(srv, "evil.example").startswith(public + "/v2.0/networks?")
+    versions = requests.get(srv.url + "/", headers={"Host": "evil.example"}, timeout=10).json()
+    assert all(link["href"].startswith(public + "/")
+               for v in versions["versions"] for link in v["links"])
+
+
+def test_without_public_endpoint_links_follow_the_host_header(start_server):
+    srv = start_server()
+    for name in ("a", "b"):
+        requests.post(srv.url + "/v2.0/networks", json={"network": {"name": uname(name)}},
+                      timeout=10)
+    assert next_link(srv, "client.example:1234").startswith("http://client.example:1234/")

@@ -137,13 +137,40 @@ header(struct MHD_Connection *conn, const char *name)
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
+/* The base URL of the links an answer carries: [identity] public_endpoint when set,
+ * else what the client says it asked for (Host, X-Forwarded-Proto), as Neutron and
+ * Keystone do — which lets any client choose the links it is given. */
+static char *
+base_url_of(const struct http_server *s, struct MHD_Connection *conn)
+{
+    const char *public_endpoint = s->app->cfg->public_endpoint;
+    const char *host = header(conn, "Host");
+    const char *proto = header(conn, "X-Forwarded-Proto");
+
+    if (public_endpoint && *public_endpoint) {
+        size_t n = strlen(public_endpoint);
+        while (n && public_endpoint[n - 1] == '/') {
+            n--;
+        }
+        return xstrndup(public_endpoint, n);
+    }
+    if (!host || !*host || strlen(host) > 255 || strpbrk(host, " \"<>\\")) {
+        host = NULL;
+    }
+    if (proto && !STREQ(proto, "http") && !STREQ(proto, "https")) {
+        proto = NULL;
+    }
+    if (host) {
+        return xasprintf("%s://%s", proto ? proto : "http", host);
+    }
+    return xasprintf("%s://127.0.0.1:%d", proto ? proto : "http", s->port);
+}
+
 static struct request *
 request_create(struct http_server *s, struct MHD_Connection *conn, const char *method,
                const char *url)
 {
     struct request *req = xcalloc(1, sizeof *req);
-    const char *host = header(conn, "Host");
-    const char *proto = header(conn, "X-Forwarded-Proto");
     size_t len = strlen(url);
     char id[37];
 
@@ -159,17 +186,7 @@ request_create(struct http_server *s, struct MHD_Connection *conn, const char *m
     buf_init(&req->response);
     uuid_new(id);
     snprintf(req->request_id, sizeof req->request_id, "req-%s", id);
-    if (!host || !*host || strlen(host) > 255 || strpbrk(host, " \"<>\\")) {
-        host = NULL;
-    }
-    if (proto && !STREQ(proto, "http") && !STREQ(proto, "https")) {
-        proto = NULL;
-    }
-    if (host) {
-        req->base_url = xasprintf("%s://%s", proto ? proto : "http", host);
-    } else {
-        req->base_url = xasprintf("%s://127.0.0.1:%d", proto ? proto : "http", s->port);
-    }
+    req->base_url = base_url_of(s, conn);
     const char *if_match = header(conn, "If-Match");
     req->if_match = if_match ? xstrdup(if_match) : NULL;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_param, req);
