@@ -73,7 +73,12 @@ rm -f "$state/neutrino.sqlite"* "$clouds"
 sed -e "s|^state_path = .*|state_path = $state|" -e "s|^bind_port = .*|bind_port = $port|" \
     -e "s|^#bind_unix_socket = .*|bind_unix_socket = $state/neutrino.sock|" \
     -e "s|^clouds_yaml = .*|clouds_yaml = $clouds|" \
+    -e "s|^#public_endpoint = .*|public_endpoint = http://127.0.0.1:$port|" \
     "$top/etc/neutron.conf" > "$state/neutron.conf"
+# The URLs clients are told come from public_endpoint, not from their Host header.
+grep -q '^public_endpoint' "$state/neutron.conf" ||
+    sed -i "s|^\[identity\]|[identity]\npublic_endpoint = http://127.0.0.1:$port|" \
+        "$state/neutron.conf"
 grep -q '^bind_unix_socket' "$state/neutron.conf" ||
     sed -i "s|^\[DEFAULT\]|[DEFAULT]\nbind_unix_socket = $state/neutrino.sock|" "$state/neutron.conf"
 cp "$top/etc/ml2_conf.ini" "$state/ml2_conf.ini"

@@ -24,6 +24,13 @@ static const struct conf_option server_options[] = {
     STR("DEFAULT", "base_mac", base_mac, "fa:16:3e:00:00:00"),
     STR("DEFAULT", "state_path", state_path, "/var/lib/neutron"),
     INT("DEFAULT", "api_workers", api_workers, "0", 0, 256),
+    /* What one client can make the HTTP front hold (README, "Limits"). */
+    INT("DEFAULT", "max_connections_per_client", max_connections_per_client, "256", 0, 1000000),
+    INT("DEFAULT", "max_header_size", max_header_size, "65536", 8192, 16 << 20),
+    INT("DEFAULT", "max_header_line", max_header_line, "16384", 1024, 16 << 20),
+    /* Neutron's default is 900; a connection that has sent no complete request in a
+     * minute is a stalled client or a slow-header attack. */
+    INT("DEFAULT", "client_socket_timeout", client_socket_timeout, "60", 0, 86400),
     INT("DEFAULT", "agent_down_time", agent_down_time, "75", 1, 86400),
     INT("DEFAULT", "dhcp_agents_per_network", dhcp_agents_per_network, "1", 1, 1000),
     INT("DEFAULT", "global_physnet_mtu", global_physnet_mtu, "1500", 68, 65535),

@@ -20,6 +20,12 @@ struct server_config {
     char *base_mac;
     char *state_path;
     int api_workers;                /* HTTP worker threads; 0 = number of CPUs. */
+    int max_connections_per_client; /* Open TCP connections from one address; 0: no
+                                     * limit (the unix socket has none). */
+    int max_header_size;            /* Bytes of request line and headers of a request. */
+    int max_header_line;            /* Bytes of one header line (Neutron's option). */
+    int client_socket_timeout;      /* Seconds a connection may wait for a complete
+                                     * request, or stay inactive; 0: for ever. */
     int agent_down_time;
     int dhcp_agents_per_network;
     int global_physnet_mtu;

@@ -21,6 +21,8 @@
 #include <sys/socket.h>
 
 #include "app.h"
+#include "config.h"
+#include "conn_guard.h"
 #include "log.h"
 #include "request.h"
 #include "router.h"
@@ -30,8 +32,6 @@
 LOG_MODULE("http");
 
 enum {
-    CONNECTION_TIMEOUT_S = 120,
-    CONNECTION_MEMORY_LIMIT = 256 * 1024,   /* Headers and URL of one request. */
     MAX_CONNECTIONS = 4096,
 };
 
@@ -58,6 +58,7 @@ struct http_server {
     pthread_mutex_t timer_mutex;
     pthread_cond_t timer_cond;
     bool timer_started;
+    struct conn_guard *guard;       /* Deadline for a connection's next request. */
 };
 
 /* Resumes every parked request if 'all', else only those past their deadline. */
@@ -136,13 +137,40 @@ header(struct MHD_Connection *conn, const char *name)
     return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
 }
 
+/* The base URL of the links an answer carries: [identity] public_endpoint when set,
+ * else what the client says it asked for (Host, X-Forwarded-Proto), as Neutron and
+ * Keystone do — which lets any client choose the links it is given. */
+static char *
+base_url_of(const struct http_server *s, struct MHD_Connection *conn)
+{
+    const char *public_endpoint = s->app->cfg->public_endpoint;
+    const char *host = header(conn, "Host");
+    const char *proto = header(conn, "X-Forwarded-Proto");
+
+    if (public_endpoint && *public_endpoint) {
+        size_t n = strlen(public_endpoint);
+        while (n && public_endpoint[n - 1] == '/') {
+            n--;
+        }
+        return xstrndup(public_endpoint, n);
+    }
+    if (!host || !*host || strlen(host) > 255 || strpbrk(host, " \"<>\\")) {
+        host = NULL;
+    }
+    if (proto && !STREQ(proto, "http") && !STREQ(proto, "https")) {
+        proto = NULL;
+    }
+    if (host) {
+        return xasprintf("%s://%s", proto ? proto : "http", host);
+    }
+    return xasprintf("%s://127.0.0.1:%d", proto ? proto : "http", s->port);
+}
+
 static struct request *
 request_create(struct http_server *s, struct MHD_Connection *conn, const char *method,
                const char *url)
 {
     struct request *req = xcalloc(1, sizeof *req);
-    const char *host = header(conn, "Host");
-    const char *proto = header(conn, "X-Forwarded-Proto");
     size_t len = strlen(url);
     char id[37];
 
@@ -158,17 +186,7 @@ request_create(struct http_server *s, struct MHD_Connection *conn, const char *m
     buf_init(&req->response);
     uuid_new(id);
     snprintf(req->request_id, sizeof req->request_id, "req-%s", id);
-    if (!host || !*host || strlen(host) > 255 || strpbrk(host, " \"<>\\")) {
-        host = NULL;
-    }
-    if (proto && !STREQ(proto, "http") && !STREQ(proto, "https")) {
-        proto = NULL;
-    }
-    if (host) {
-        req->base_url = xasprintf("%s://%s", proto ? proto : "http", host);
-    } else {
-        req->base_url = xasprintf("%s://127.0.0.1:%d", proto ? proto : "http", s->port);
-    }
+    req->base_url = base_url_of(s, conn);
     const char *if_match = header(conn, "If-Match");
     req->if_match = if_match ? xstrdup(if_match) : NULL;
     MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_param, req);
@@ -226,6 +244,9 @@ send_answer(struct MHD_Connection *conn, struct request *req)
                                 req->content_type ? req->content_type : "application/json");
     }
     MHD_add_response_header(resp, "X-Openstack-Request-Id", req->request_id);
+    /* Every answer's type is the one it declares: a browser must not guess one (and run
+     * an error message or a name a client chose as HTML or script). */
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     for (size_t i = 0; i < req->n_headers; i++) {
         MHD_add_response_header(resp, req->headers[i].name, req->headers[i].value);
     }
@@ -266,6 +287,27 @@ uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
         }
     }
     return NULL;
+}
+
+static enum MHD_Result
+measure_header_line(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    size_t *longest = cls;
+    size_t len = strlen(key) + 2 + (value ? strlen(value) : 0);     /* "Name: value" */
+
+    *longest = len > *longest ? len : *longest;
+    return MHD_YES;
+}
+
+/* True if a header line of the request on 'conn' is longer than [DEFAULT]
+ * max_header_line (Neutron's per-line limit, which large tokens may need raised). */
+static bool
+header_line_too_long(const struct http_server *s, struct MHD_Connection *conn)
+{
+    size_t longest = 0;
+
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, measure_header_line, &longest);
+    return longest > (size_t) s->app->cfg->max_header_line;
 }
 
 /* Forgets an answer, so that the request can be handled again from the start. */
@@ -346,6 +388,7 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         req = request_create(s, conn, method, url);
         req->query_too_large = req->query_too_large || cut;
         *con_cls = req;
+        conn_guard_request_begun(s->guard, conn);
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -373,6 +416,11 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         snprintf(message, sizeof message, "Query string too large (limits: %d parameters,"
                  " %d bytes).", REQUEST_MAX_PARAMS, REQUEST_MAX_QUERY_SIZE);
         s->fallback->family->render_error(req, 400, message);
+    } else if (header_line_too_long(s, conn)) {
+        char message[64];
+        snprintf(message, sizeof message, "Header line too long (limit: %d bytes).",
+                 s->app->cfg->max_header_line);
+        http_router_find(s->router, req->path)->family->render_error(req, 400, message);
     } else if (strlen(req->path) > REQUEST_MAX_PATH_SIZE) {
         s->fallback->family->render_error(req, 404, NULL);
     } else {
@@ -400,6 +448,9 @@ static void
 request_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                   enum MHD_RequestTerminationCode toe)
 {
+    struct http_server *s = cls;
+
+    conn_guard_request_ended(s->guard, conn);
     if (*con_cls != (void *) &query_cut_marker) {
         request_destroy(*con_cls);
     }
@@ -438,11 +489,16 @@ resolve(const char *host, int port, struct sockaddr_storage *ret, struct buf *er
 }
 
 /* Starts one MHD daemon: on 'addr' (TCP), or on the already bound and listening
- * 'listen_fd' (unix socket). */
+ * 'listen_fd' (unix socket).  The limits on what one client may hold come from the
+ * configuration; the per-address limit applies to TCP only, since every agent using
+ * the unix socket comes from the same (empty) address. */
 static struct MHD_Daemon *
 start_daemon(struct http_server *s, unsigned int flags, int port, struct sockaddr_storage *addr,
              int listen_fd, unsigned int threads)
 {
+    const struct server_config *cfg = s->app->cfg;
+    unsigned int per_client = listen_fd >= 0 ? 0 : (unsigned int) cfg->max_connections_per_client;
+
     flags |= MHD_ALLOW_SUSPEND_RESUME;
     return MHD_start_daemon(
         flags, (uint16_t) port, NULL, NULL, answer, s,
@@ -450,11 +506,15 @@ start_daemon(struct http_server *s, unsigned int flags, int port, struct sockadd
         listen_fd >= 0 ? MHD_OPTION_LISTEN_SOCKET : MHD_OPTION_SOCK_ADDR,
         listen_fd >= 0 ? (intptr_t) listen_fd : (intptr_t) addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) CONNECTION_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) CONNECTION_MEMORY_LIMIT,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int) cfg->client_socket_timeout,
+        /* The memory of one connection: its request's line and headers, which
+         * libmicrohttpd parses in place (beyond it: 431, or 414 within the line). */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t) cfg->max_header_size,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned int) MAX_CONNECTIONS,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_client,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
-        MHD_OPTION_NOTIFY_COMPLETED, request_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, conn_guard_notify, s->guard,
+        MHD_OPTION_NOTIFY_COMPLETED, request_completed, s,
         MHD_OPTION_URI_LOG_CALLBACK, uri_seen, NULL,
         MHD_OPTION_END);
 }
@@ -510,6 +570,12 @@ http_server_start(struct app *app, const struct http_router *router, const char 
     pthread_mutex_init(&s->waiters_mutex, NULL);
     pthread_mutex_init(&s->timer_mutex, NULL);
     pthread_cond_init(&s->timer_cond, NULL);
+    s->guard = conn_guard_create((unsigned int) app->cfg->client_socket_timeout);
+    if (!s->guard) {
+        buf_printf(error, "cannot start the connection guard's thread");
+        http_server_stop(s);
+        return -EAGAIN;
+    }
     s->daemons[0] = start_daemon(s, flags | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
                                  port, &addr, -1, threads);
     if (!s->daemons[0]) {
@@ -572,6 +638,7 @@ http_server_stop(struct http_server *s)
     for (size_t i = 0; i < s->n_daemons; i++) {
         MHD_stop_daemon(s->daemons[i]);
     }
+    conn_guard_destroy(s->guard);
     if (s->unix_path) {
         unlink(s->unix_path);
         free(s->unix_path);
