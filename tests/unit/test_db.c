@@ -168,6 +168,17 @@ the_same_on_every_backend(const char *which)
     assert_string_equal(db_col_text(st, 0), "id0");
     db_finalize(st);
 
+    /* SQLite's group_concat(x, sep) in the order of its input rows (string_agg on
+     * PostgreSQL, which a role owning only its database can use); the name inside a
+     * string is left alone. */
+    st = db_prepare(c, "SELECT group_concat(id, ','), 'group_concat(' FROM"
+                       " (SELECT id FROM t ORDER BY id DESC) AS ordered");
+    assert_non_null(st);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "id2,id1,id0");
+    assert_string_equal(db_col_text(st, 1), "group_concat(");
+    db_finalize(st);
+
     /* Rows changed by an UPDATE; an error that is no constraint is an error. */
     st = db_prepare(c, "UPDATE t SET n = n + 1 WHERE n >= ?");
     db_bind_int(st, 1, 0);
@@ -281,6 +292,54 @@ pg_text_that_is_not_utf8(void **state)
     db_close(c);
 }
 
+/* A malformed PostgreSQL URL is refused before any connection with a reason that
+ * names the part at fault and never contains the password, whatever libpq would have
+ * quoted; good URLs pass. */
+static void
+pg_url_checked_without_its_password(void **state)
+{
+    static const struct {
+        const char *url;
+        const char *reason;         /* In the error; NULL: the URL is accepted. */
+    } cases[] = {
+        { "postgresql://user:s3cretpw@host:badport/db", "port \"badport\"" },
+        { "postgresql://user:s3cretpw@host:99999/db", "port \"99999\"" },
+        { "postgresql://user:s3cretpw@h1:5432,h2:x/db", "port \"x\"" },
+        { "postgresql://user:s3cret%zzpw@host/db", "password has a '%'" },
+        { "postgresql://user:s3cretpw%@host/db", "password has a '%'" },
+        { "postgresql://user:s3cret%00pw@host/db", "password contains %00" },
+        { "postgresql://user:s3c/retpw@host/db", "has a '/'" },
+        { "postgresql://user@x:s3cretpw@host/db", "more than one '@'" },
+        { "postgresql://user:s3cretpw@[::1/db", "IPv6 host address" },
+        { "postgresql://user:s3cretpw@host/db?foo=bar", "invalid URI query parameter" },
+        { "postgresql://host/db?password=s3cret%zzpw", "password has a '%'" },
+        { "postgresql://user:s3cretpw@host/db?password=s3cretpw&bad", "separator" },
+        { "postgres://user:s3cretpw@host:5432/db", NULL },
+        { "postgresql://user:s3c%2Fret%40pw@host/db?sslmode=require", NULL },
+        { "postgresql://user:s3cretpw@h1:5432,h2/db", NULL },
+        { "postgresql:///db?host=/run/postgresql&user=u&password=s3cretpw", NULL },
+        { "postgresql://user:s3cret pw@[::1]:5433/db", NULL },
+        { "host=/tmp user=u password=s3cretpw", NULL },
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf error = BUF_INITIALIZER;
+        int r = db_pg_check_url(cases[i].url, &error);
+
+        if (!cases[i].reason) {
+            if (r) {
+                fail_msg("%s: refused: %s", cases[i].url, buf_cstr(&error));
+            }
+        } else if (r != -EINVAL || !strstr(buf_cstr(&error), cases[i].reason)
+                   || strstr(buf_cstr(&error), "s3cret")) {
+            fail_msg("%s: %d \"%s\", expected \"%s\" without the password", cases[i].url, r,
+                     buf_cstr(&error), cases[i].reason);
+        }
+        buf_done(&error);
+    }
+}
+
 int
 main(void)
 {
@@ -291,6 +350,7 @@ main(void)
         cmocka_unit_test(pg_backend),
         cmocka_unit_test(pg_lost_connection),
         cmocka_unit_test(pg_text_that_is_not_utf8),
+        cmocka_unit_test(pg_url_checked_without_its_password),
     };
 
     return cmocka_run_group_tests_name("db", tests, start_pg, stop_pg);
