@@ -8,6 +8,7 @@ PostgreSQL at all), so the file runs the same under NEUTRINO_TEST_DB=postgresql.
 
 import contextlib
 import errno
+import itertools
 import os
 import stat
 import subprocess
@@ -214,6 +215,22 @@ def write_until_refused(write, limit=400):
     pytest.fail("%d writes acknowledged on a full disk" % limit)
 
 
+def assert_storage_full(r):
+    assert r.status_code == 503, r.text
+    err = r.json()["NeutronError"]
+    assert err["type"] == "ServiceUnavailable"
+    assert "cannot write" in err["message"] and "disk" in err["message"]
+    assert r.headers.get("Retry-After") == "60"
+
+
+def assert_keystone_storage_full(r):
+    assert r.status_code == 503, r.text
+    err = r.json()["error"]
+    assert (err["code"], err["title"]) == (503, "Service Unavailable")
+    assert "cannot write" in err["message"]
+    assert r.headers.get("Retry-After") == "60"
+
+
 def test_full_disk_refuses_writes_with_503_and_keeps_reads(tmp_path):
     """Writes on a full disk answer 503 ServiceUnavailable (Retry-After) in the network
     API and Keystone's shape in the identity API; reads answer 200; once space is freed
@@ -228,12 +245,15 @@ def test_full_disk_refuses_writes_with_503_and_keeps_reads(tmp_path):
             filler = fill(mnt)
 
             acked, refused = write_until_refused(lambda: make_network(api))
-            assert refused.status_code == 503, refused.text
-            err = refused.json()["NeutronError"]
-            assert err["type"] == "ServiceUnavailable"
-            assert "cannot write" in err["message"] and "disk" in err["message"]
-            assert refused.headers.get("Retry-After") == "60"
+            assert_storage_full(refused)
             assert "the database's disk is full" in srv.log_path.read_text()
+            cidrs = ("10.%d.%d.0/24" % (i // 256, i % 256) for i in itertools.count(1))
+            _, refused = write_until_refused(lambda: api.post("/v2.0/subnets", {"subnet": {
+                "network_id": first["id"], "ip_version": 4, "cidr": next(cidrs)}}))
+            assert_storage_full(refused)
+            _, refused = write_until_refused(lambda: api.post("/v2.0/ports", {"port": {
+                "network_id": first["id"]}}))
+            assert_storage_full(refused)
 
             ids = {first["id"]} | {a["network"]["id"] for a in acked}
             r = api.get("/v2.0/networks")
@@ -241,13 +261,11 @@ def test_full_disk_refuses_writes_with_503_and_keeps_reads(tmp_path):
             assert ids <= {n["id"] for n in r.json()["networks"]}
             assert api.get("/v2.0/networks/" + first["id"]).status_code == 200
 
-            projects, refused = write_until_refused(lambda: cloud.admin_call(
+            _, refused = write_until_refused(lambda: cloud.admin_call(
                 "POST", "/projects", {"project": {"name": uname("stp")}}))
-            assert refused.status_code == 503, refused.text
-            assert refused.json()["error"]["code"] == 503
-            assert refused.json()["error"]["title"] == "Service Unavailable"
-            assert "cannot write" in refused.json()["error"]["message"]
-            assert refused.headers.get("Retry-After") == "60"
+            assert_keystone_storage_full(refused)
+            _, refused = write_until_refused(lambda: cloud.issue("demo"))
+            assert_keystone_storage_full(refused)
             assert cloud.admin_call("GET", "/projects").status_code == 200
 
             filler.unlink()
