@@ -282,3 +282,31 @@ def test_full_disk_refuses_writes_with_503_and_keeps_reads(tmp_path):
             check_clean_exit(srv, srv.stop())
         finally:
             srv.stop()
+
+
+def test_full_disk_on_postgresql_refuses_writes_with_503(tmp_path):
+    """PostgreSQL's disk_full (SQLSTATE 53100, "could not extend file") is the same 503
+    as SQLite's full disk.  A full disk under a test cluster would crash it (its WAL
+    cannot grow either), so a trigger raises that SQLSTATE where the insert would."""
+    import pg_cluster
+    if pg_cluster.wanted() != "postgresql":
+        pytest.skip("PostgreSQL's disk_full needs NEUTRINO_TEST_DB=postgresql")
+    srv = NeutrinoServer(tmp_path)
+    cluster = pg_cluster.cluster()
+    db = (tmp_path / "pgdb").read_text().strip()
+    try:
+        srv.start()
+        api = Api(srv.url)
+        first = make_network(api).json()["network"]
+        cluster.psql(db, "CREATE FUNCTION no_space() RETURNS trigger LANGUAGE plpgsql AS"
+                         " $$ BEGIN RAISE EXCEPTION 'could not extend file'"
+                         " USING ERRCODE = 'disk_full'; END $$;"
+                         "CREATE TRIGGER networks_full BEFORE INSERT ON networks"
+                         " FOR EACH ROW EXECUTE FUNCTION no_space()")
+        assert_storage_full(make_network(api))
+        assert api.get("/v2.0/networks/" + first["id"]).status_code == 200
+        cluster.psql(db, "DROP TRIGGER networks_full ON networks")
+        assert make_network(api).status_code == 201
+        check_clean_exit(srv, srv.stop())
+    finally:
+        srv.stop()

@@ -67,7 +67,9 @@ open_backend(const char *which)
     struct db_conn *c;
 
     if (!strcmp(which, "sqlite")) {
-        int fd = mkstemps(sqlite_path, 7);
+        int fd;
+        snprintf(sqlite_path, sizeof sqlite_path, "/tmp/neutrino-test-db-XXXXXX.sqlite");
+        fd = mkstemps(sqlite_path, 7);
         assert_true(fd >= 0);
         close(fd);
         c = db_open_sqlite(sqlite_path, 1000, &error);
@@ -292,6 +294,59 @@ pg_text_that_is_not_utf8(void **state)
     db_close(c);
 }
 
+/* A database that cannot grow is DB_FULL, and reads go on.  SQLite: a page limit
+ * gives the SQLITE_FULL a full disk gives; PostgreSQL: its disk_full SQLSTATE (53100),
+ * raised here by a trigger as "could not extend file" raises it. */
+static void
+full_disk(const char *which)
+{
+    static const char insert[] = "INSERT INTO f VALUES (?)";
+    struct db_conn *c = open_backend(which);
+    enum db_rc rc = DB_DONE;
+    struct db_stmt *st;
+    char row[1024];
+
+    assert_int_equal(db_exec(c, "CREATE TABLE f (s TEXT)", NULL), DB_OK);
+    if (!strcmp(which, "sqlite")) {
+        assert_int_equal(db_exec(c, "INSERT INTO f VALUES ('first');"
+                                    "PRAGMA max_page_count = 3", NULL), DB_OK);
+    } else {
+        assert_int_equal(db_exec(c, "INSERT INTO f VALUES ('first');"
+                                    "CREATE FUNCTION no_space() RETURNS trigger LANGUAGE plpgsql"
+                                    " AS $$ BEGIN RAISE EXCEPTION 'could not extend file'"
+                                    " USING ERRCODE = 'disk_full'; END $$;"
+                                    "CREATE TRIGGER f_full BEFORE INSERT ON f"
+                                    " FOR EACH ROW EXECUTE FUNCTION no_space()", NULL), DB_OK);
+    }
+    memset(row, 'x', sizeof row - 1);
+    row[sizeof row - 1] = '\0';
+    for (int i = 0; i < 100 && rc == DB_DONE; i++) {
+        st = db_stmt(c, insert);
+        db_bind_text(st, 1, row);
+        rc = db_step(st);
+        db_reset(st);
+    }
+    assert_int_equal(rc, DB_FULL);
+    st = db_stmt(c, "SELECT s FROM f WHERE s = 'first'");
+    assert_int_equal(db_step(st), DB_ROW);
+    db_reset(st);
+    close_backend(which, c);
+}
+
+static void
+sqlite_full_disk(void **state)
+{
+    (void) state;
+    full_disk("sqlite");
+}
+
+static void
+pg_full_disk(void **state)
+{
+    (void) state;
+    full_disk("pg");
+}
+
 /* A malformed PostgreSQL URL is refused before any connection with a reason that
  * names the part at fault and never contains the password, whatever libpq would have
  * quoted; good URLs pass. */
@@ -351,6 +406,8 @@ main(void)
         cmocka_unit_test(pg_lost_connection),
         cmocka_unit_test(pg_text_that_is_not_utf8),
         cmocka_unit_test(pg_url_checked_without_its_password),
+        cmocka_unit_test(sqlite_full_disk),
+        cmocka_unit_test(pg_full_disk),
     };
 
     return cmocka_run_group_tests_name("db", tests, start_pg, stop_pg);
