@@ -140,7 +140,7 @@ def exits_at_start(srv, timeout=8):
     ("postgresql://user:%s@host:badport/db" % SECRET, 'port "badport" is not a number'),
     ("postgresql://user:%s@host:99999/db" % SECRET, 'port "99999" is not a number'),
     ("postgresql://user:s3c%%zz%s@host/db" % SECRET, "password has a '%'"),
-    ("postgresql://user:%s/x@host/db" % SECRET, "has a '/'"),
+    ("postgresql://user:%s/x@host/db" % SECRET, "an '@' after a '/'"),
     ("postgresql://user@x:%s@host/db" % SECRET, "more than one '@'"),
     ("postgresql://user:%s@[::1/db" % SECRET, "IPv6 host address"),
     ("postgresql://user:%s@host/db?colour=blue" % SECRET, "invalid URI query parameter"),

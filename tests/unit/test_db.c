@@ -363,7 +363,7 @@ pg_url_checked_without_its_password(void **state)
         { "postgresql://user:s3cret%zzpw@host/db", "password has a '%'" },
         { "postgresql://user:s3cretpw%@host/db", "password has a '%'" },
         { "postgresql://user:s3cret%00pw@host/db", "password contains %00" },
-        { "postgresql://user:s3c/retpw@host/db", "has a '/'" },
+        { "postgresql://user:s3c/retpw@host/db", "an '@' after a '/'" },
         { "postgresql://user@x:s3cretpw@host/db", "more than one '@'" },
         { "postgresql://user:s3cretpw@[::1/db", "IPv6 host address" },
         { "postgresql://user:s3cretpw@host/db?foo=bar", "invalid URI query parameter" },

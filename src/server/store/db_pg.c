@@ -4,8 +4,9 @@
  * '?' or '?N' become PostgreSQL's $N by SQLite's rule (a plain '?' is one more than the
  * largest number so far), and the aggregate group_concat(x, sep) becomes PostgreSQL's
  * string_agg(x, sep), the same C functions under their own name (defining an
- * aggregate over them would need a superuser; see schema.c).  A parameter the text never uses gets
- * type text, since PostgreSQL cannot prepare a parameter whose type it cannot infer.
+ * aggregate over them would need a superuser; see schema.c).  A parameter the text
+ * never uses gets type text, since PostgreSQL cannot prepare a parameter whose type it
+ * cannot infer.
  * Static statements become named prepared statements of the connection (prepared on
  * first use, PQexecPrepared after); statements
  * built at run time go through PQexecParams.  All values travel as text, so every
@@ -15,8 +16,8 @@
  *
  * Errors are sorted by SQLSTATE: class 23 (integrity) is a constraint; 40001
  * (serialization failure), 40P01 (deadlock) and 55P03 (lock timeout) are a conflict
- * worth retrying; 53100 (disk_full) is a full disk; class 08 and the shutdown codes 57P01-57P03, or a connection libpq
- * finds broken, mean the connection is lost.
+ * worth retrying; 53100 (disk_full) is a full disk; class 08 and the shutdown codes
+ * 57P01-57P03, or a connection libpq finds broken, mean the connection is lost.
  *
  * A lost connection is opened again before the next statement, unless a transaction
  * was open on it: then every statement fails with DB_LOST until the store ends the
@@ -356,8 +357,9 @@ mask_url_password(const char *url, const char *rest, struct buf *out, struct buf
         return -EINVAL;
     }
     if (at && memchr(rest, '/', (size_t) (at - rest))) {
-        buf_printf(error, "[database] connection: the user name or password in the URL has"
-                          " a '/'; write it as %%2F");
+        buf_printf(error, "[database] connection: the URL has an '@' after a '/'; in the"
+                          " user name or password write '/' as %%2F, elsewhere write '@'"
+                          " as %%40");
         return -EINVAL;
     }
     buf_add(out, url, (size_t) (rest - url));
