@@ -1,11 +1,15 @@
 """A private PostgreSQL for one test session (NEUTRINO_TEST_DB=postgresql).
 
 The cluster lives in a fresh directory under /tmp, listens only on a unix socket
-there, trusts local connections, and runs in the foreground as a child of the test
-process, which it does not outlive (PR_SET_PDEATHSIG).  PostgreSQL refuses to run
-as root, so under root it runs as 'nobody'.  Each neutrino-server of the session
-gets a database of its own ("n1", "n2", ...), or shares one when a test asks for
-several servers on one database.
+there, and runs in the foreground as a child of the test process, which it does not
+outlive (PR_SET_PDEATHSIG).  PostgreSQL refuses to run as root, so under root it runs
+as 'nobody'.  Each neutrino-server of the session gets a database of its own ("n1",
+"n2", ...), or shares one when a test asks for several servers on one database.
+
+The servers connect as the README's operators do: as "neutrino", an ordinary role
+(NOSUPERUSER, no CREATEDB or CREATEROLE) that signs in with a password and owns the
+databases it uses, and nothing else.  The cluster's superuser "postgres" is trusted
+on the socket and only makes roles and databases.
 
 synchronous_commit stays on: the durability tests kill servers and the database,
 and an acknowledged commit must survive that.  fsync is off: only a machine crash
@@ -24,6 +28,9 @@ import tempfile
 import time
 
 _cluster = None
+
+SUPERUSER = "postgres"
+ROLE = "neutrino"
 
 
 def wanted():
@@ -51,6 +58,7 @@ class Cluster:
         self.data = os.path.join(self.dir, "data")
         self.proc = None
         self.next_db = 0
+        self.password = "pw-" + os.urandom(8).hex()
         self.uid = self.gid = None
         if os.getuid() == 0:
             nobody = pwd.getpwnam("nobody")
@@ -77,9 +85,13 @@ class Cluster:
                        cwd=self.dir)
 
     def start(self):
-        self.run("initdb", "-D", self.data, "-A", "trust", "-U", "neutrino", "--no-sync",
-                 "--locale=C", "-E", "UTF8")
+        self.run("initdb", "-D", self.data, "-U", SUPERUSER, "--no-sync", "--locale=C",
+                 "-E", "UTF8")
+        with open(os.path.join(self.data, "pg_hba.conf"), "w") as f:
+            f.write("local all %s trust\nlocal all all scram-sha-256\n" % SUPERUSER)
         self._run_postgres()
+        self.psql("postgres", "CREATE ROLE %s LOGIN PASSWORD '%s' NOSUPERUSER NOCREATEDB "
+                  "NOCREATEROLE" % (ROLE, self.password))
         return self
 
     def _run_postgres(self):
@@ -126,14 +138,16 @@ class Cluster:
         if name is None:
             self.next_db += 1
             name = "n%d" % self.next_db
-        self.run("createdb", "-h", self.dir, "-U", "neutrino", name)
+        self.run("createdb", "-h", self.dir, "-U", SUPERUSER, "-O", ROLE, name)
         return name
 
     def url(self, name):
-        return "postgresql:///%s?host=%s&user=neutrino" % (name, self.dir)
+        """The servers' [database] connection: the ordinary role, with its password."""
+        return "postgresql://%s:%s@/%s?host=%s" % (ROLE, self.password, name, self.dir)
 
     def psql(self, name, sql):
-        r = subprocess.run([os.path.join(self.bin, "psql"), "-h", self.dir, "-U", "neutrino",
+        """Runs 'sql' in database 'name' as the cluster's superuser."""
+        r = subprocess.run([os.path.join(self.bin, "psql"), "-h", self.dir, "-U", SUPERUSER,
                             "-d", name, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
                            check=True, capture_output=True, text=True,
                            preexec_fn=self._drop_privileges)

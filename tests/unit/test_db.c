@@ -67,7 +67,9 @@ open_backend(const char *which)
     struct db_conn *c;
 
     if (!strcmp(which, "sqlite")) {
-        int fd = mkstemps(sqlite_path, 7);
+        int fd;
+        snprintf(sqlite_path, sizeof sqlite_path, "/tmp/neutrino-test-db-XXXXXX.sqlite");
+        fd = mkstemps(sqlite_path, 7);
         assert_true(fd >= 0);
         close(fd);
         c = db_open_sqlite(sqlite_path, 1000, &error);
@@ -166,6 +168,17 @@ the_same_on_every_backend(const char *which)
     db_bind_text(st, 3, "id0");
     assert_int_equal(db_step(st), DB_ROW);
     assert_string_equal(db_col_text(st, 0), "id0");
+    db_finalize(st);
+
+    /* SQLite's group_concat(x, sep) in the order of its input rows (string_agg on
+     * PostgreSQL, which a role owning only its database can use); the name inside a
+     * string is left alone. */
+    st = db_prepare(c, "SELECT group_concat(id, ','), 'group_concat(' FROM"
+                       " (SELECT id FROM t ORDER BY id DESC) AS ordered");
+    assert_non_null(st);
+    assert_int_equal(db_step(st), DB_ROW);
+    assert_string_equal(db_col_text(st, 0), "id2,id1,id0");
+    assert_string_equal(db_col_text(st, 1), "group_concat(");
     db_finalize(st);
 
     /* Rows changed by an UPDATE; an error that is no constraint is an error. */
@@ -281,6 +294,107 @@ pg_text_that_is_not_utf8(void **state)
     db_close(c);
 }
 
+/* A database that cannot grow is DB_FULL, and reads go on.  SQLite: a page limit
+ * gives the SQLITE_FULL a full disk gives; PostgreSQL: its disk_full SQLSTATE (53100),
+ * raised here by a trigger as "could not extend file" raises it. */
+static void
+full_disk(const char *which)
+{
+    static const char insert[] = "INSERT INTO f VALUES (?)";
+    struct db_conn *c = open_backend(which);
+    enum db_rc rc = DB_DONE;
+    struct db_stmt *st;
+    char row[1024];
+
+    assert_int_equal(db_exec(c, "CREATE TABLE f (s TEXT)", NULL), DB_OK);
+    if (!strcmp(which, "sqlite")) {
+        assert_int_equal(db_exec(c, "INSERT INTO f VALUES ('first');"
+                                    "PRAGMA max_page_count = 3", NULL), DB_OK);
+    } else {
+        assert_int_equal(db_exec(c, "INSERT INTO f VALUES ('first');"
+                                    "CREATE FUNCTION no_space() RETURNS trigger LANGUAGE plpgsql"
+                                    " AS $$ BEGIN RAISE EXCEPTION 'could not extend file'"
+                                    " USING ERRCODE = 'disk_full'; END $$;"
+                                    "CREATE TRIGGER f_full BEFORE INSERT ON f"
+                                    " FOR EACH ROW EXECUTE FUNCTION no_space()", NULL), DB_OK);
+    }
+    memset(row, 'x', sizeof row - 1);
+    row[sizeof row - 1] = '\0';
+    for (int i = 0; i < 100 && rc == DB_DONE; i++) {
+        st = db_stmt(c, insert);
+        db_bind_text(st, 1, row);
+        rc = db_step(st);
+        db_reset(st);
+    }
+    assert_int_equal(rc, DB_FULL);
+    st = db_stmt(c, "SELECT s FROM f WHERE s = 'first'");
+    assert_int_equal(db_step(st), DB_ROW);
+    db_reset(st);
+    close_backend(which, c);
+}
+
+static void
+sqlite_full_disk(void **state)
+{
+    (void) state;
+    full_disk("sqlite");
+}
+
+static void
+pg_full_disk(void **state)
+{
+    (void) state;
+    full_disk("pg");
+}
+
+/* A malformed PostgreSQL URL is refused before any connection with a reason that
+ * names the part at fault and never contains the password, whatever libpq would have
+ * quoted; good URLs pass. */
+static void
+pg_url_checked_without_its_password(void **state)
+{
+    static const struct {
+        const char *url;
+        const char *reason;         /* In the error; NULL: the URL is accepted. */
+    } cases[] = {
+        { "postgresql://user:s3cretpw@host:badport/db", "port \"badport\"" },
+        { "postgresql://user:s3cretpw@host:99999/db", "port \"99999\"" },
+        { "postgresql://user:s3cretpw@h1:5432,h2:x/db", "port \"x\"" },
+        { "postgresql://user:s3cret%zzpw@host/db", "password has a '%'" },
+        { "postgresql://user:s3cretpw%@host/db", "password has a '%'" },
+        { "postgresql://user:s3cret%00pw@host/db", "password contains %00" },
+        { "postgresql://user:s3c/retpw@host/db", "an '@' after a '/'" },
+        { "postgresql://user@x:s3cretpw@host/db", "more than one '@'" },
+        { "postgresql://user:s3cretpw@[::1/db", "IPv6 host address" },
+        { "postgresql://user:s3cretpw@host/db?foo=bar", "invalid URI query parameter" },
+        { "postgresql://host/db?password=s3cret%zzpw", "password has a '%'" },
+        { "postgresql://user:s3cretpw@host/db?password=s3cretpw&bad", "separator" },
+        { "postgres://user:s3cretpw@host:5432/db", NULL },
+        { "postgresql://user:s3c%2Fret%40pw@host/db?sslmode=require", NULL },
+        { "postgresql://user:s3cretpw@h1:5432,h2/db", NULL },
+        { "postgresql:///db?host=/run/postgresql&user=u&password=s3cretpw", NULL },
+        { "postgresql://user:s3cret pw@[::1]:5433/db", NULL },
+        { "host=/tmp user=u password=s3cretpw", NULL },
+    };
+
+    (void) state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf error = BUF_INITIALIZER;
+        int r = db_pg_check_url(cases[i].url, &error);
+
+        if (!cases[i].reason) {
+            if (r) {
+                fail_msg("%s: refused: %s", cases[i].url, buf_cstr(&error));
+            }
+        } else if (r != -EINVAL || !strstr(buf_cstr(&error), cases[i].reason)
+                   || strstr(buf_cstr(&error), "s3cret")) {
+            fail_msg("%s: %d \"%s\", expected \"%s\" without the password", cases[i].url, r,
+                     buf_cstr(&error), cases[i].reason);
+        }
+        buf_done(&error);
+    }
+}
+
 int
 main(void)
 {
@@ -291,6 +405,9 @@ main(void)
         cmocka_unit_test(pg_backend),
         cmocka_unit_test(pg_lost_connection),
         cmocka_unit_test(pg_text_that_is_not_utf8),
+        cmocka_unit_test(pg_url_checked_without_its_password),
+        cmocka_unit_test(sqlite_full_disk),
+        cmocka_unit_test(pg_full_disk),
     };
 
     return cmocka_run_group_tests_name("db", tests, start_pg, stop_pg);

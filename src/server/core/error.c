@@ -1,6 +1,7 @@
 /* Filling domain errors; see error.h. */
 #include "error.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -42,6 +43,12 @@ api_error_invalid(struct api_error *err, const char *fmt, ...)
 int
 api_error_internal(struct api_error *err, int errnum)
 {
+    if (errnum == -ENOSPC) {
+        /* Reads go on; writes wait for the operator to free space. */
+        return api_error_set(err, API_ERR_STORAGE_FULL, "The server cannot write: the disk"
+                             " holding its database is full. Reads still work; try the"
+                             " request again later.");
+    }
     err->kind = API_ERR_INTERNAL;
     err->errnum = errnum;
     snprintf(err->message, sizeof err->message, "%s", strerror(-errnum));

@@ -63,8 +63,14 @@ enum api_err {
     API_ERR_INTERNAL,
     API_ERR_NO_NETWORK_AVAILABLE,
     API_ERR_SERVICE_UNAVAILABLE,
+    API_ERR_STORAGE_FULL,               /* ServiceUnavailable: the database's disk is full */
     API_ERR__COUNT
 };
+
+/* The Retry-After, in seconds, of an answer refusing a write because the database's
+ * disk is full (API_ERR_STORAGE_FULL): space comes back only when an operator frees
+ * it, so clients are asked not to hammer the server meanwhile. */
+enum { API_STORAGE_FULL_RETRY_AFTER_S = 60 };
 
 /* A refusal with its reason, as the domain reports it.  The message is the text a
  * user reads (InvalidInput's prefix and final period are the renderer's).  'errnum'
@@ -82,7 +88,9 @@ int api_error_set(struct api_error *err, enum api_err kind, const char *fmt, ...
 int api_error_invalid(struct api_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Sets 'err' to an internal failure caused by the negative errno 'errnum' (a store or
- * system failure, logged where it is rendered). Returns -1. */
+ * system failure, logged where it is rendered), or, for -ENOSPC (the database's disk
+ * is full), to API_ERR_STORAGE_FULL with a message saying the server cannot write.
+ * Returns -1. */
 int api_error_internal(struct api_error *err, int errnum);
 
 #endif

@@ -64,6 +64,10 @@ static const struct {
     [API_ERR_INTERNAL] = { 500, "HTTPInternalServerError" },
     [API_ERR_NO_NETWORK_AVAILABLE] = { 503, "NoNetworkAvailable" },
     [API_ERR_SERVICE_UNAVAILABLE] = { 503, "HTTPServiceUnavailable" },
+    /* neutron_lib's ServiceUnavailable, which Neutron answers with 503: a full disk
+     * passes when space is freed, and Neutron's 500 for it would say the request
+     * itself is at fault. */
+    [API_ERR_STORAGE_FULL] = { 503, "ServiceUnavailable" },
 };
 
 int
@@ -108,6 +112,9 @@ api_fail(struct request *req, enum api_err kind, const char *fmt, ...)
     jsonw_object_end(&w);
     jsonw_object_end(&w);
     req->status = api_errs[kind].status;
+    if (kind == API_ERR_STORAGE_FULL) {
+        request_add_header(req, "Retry-After", "%d", API_STORAGE_FULL_RETRY_AFTER_S);
+    }
     buf_done(&msg);
     return -1;
 }
@@ -115,6 +122,11 @@ api_fail(struct request *req, enum api_err kind, const char *fmt, ...)
 int
 api_fail_internal(struct request *req, int err)
 {
+    if (err == -ENOSPC) {
+        struct api_error full;
+        api_error_internal(&full, err);
+        return api_fail(req, full.kind, "%s", full.message);
+    }
     log_err("%s %s: internal error: %s", req->method, req->path, strerror(-err));
     return api_fail(req, API_ERR_INTERNAL,
                     "Request Failed: internal server error while processing your request.");

@@ -18,7 +18,8 @@ int api_fail_with(struct request *req, const struct api_error *err);
 int api_fail(struct request *req, enum api_err kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Answers with a 500 for an unexpected store failure 'err' (negative errno). */
+/* Answers with a 500 for an unexpected store failure 'err' (negative errno), or a 503
+ * ServiceUnavailable with Retry-After for -ENOSPC (the database's disk is full). */
 int api_fail_internal(struct request *req, int err);
 
 /* The HTTP status and Neutron type of 'kind' (for tests). */

@@ -85,13 +85,16 @@ yaml_quoted(FILE *f, const char *s)
     fputc('"', f);
 }
 
-/* Writes clouds.yaml into 'tmp' (mode 0600), to be renamed into place. */
+/* Writes clouds.yaml into 'tmp' (mode 0600), to be renamed into place.  'tmp' is made
+ * afresh: a file left there (by a start that died, or by someone else) would keep its
+ * own mode and owner through O_TRUNC and the rename. */
 static int
 write_clouds_yaml(const struct server_config *cfg, const char *tmp, const struct account *acc,
                   size_t n, struct buf *error)
 {
     char *base = public_base(cfg);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int fd = unlink(tmp) && errno != ENOENT
+        ? -1 : open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     int r = 0;
 

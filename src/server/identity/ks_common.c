@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "core/error.h"
 #include "identity.h"
 #include "log.h"
 #include "request.h"
@@ -76,6 +77,7 @@ status_title(int code)
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Request Entity Too Large";
+    case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }
 }
@@ -120,6 +122,14 @@ ks_unauthorized(struct request *req)
 int
 ks_internal(struct request *req, int r)
 {
+    if (r == -ENOSPC) {
+        /* Keystone has no answer for it; ours is the network API's (core/error.h). */
+        struct api_error full;
+        api_error_internal(&full, r);
+        ks_fail(req, 503, "%s", full.message);
+        request_add_header(req, "Retry-After", "%d", API_STORAGE_FULL_RETRY_AFTER_S);
+        return -1;
+    }
     log_err("identity request failed: %s", strerror(-r));
     return ks_fail(req, 500, "An unexpected error prevented the server from fulfilling your"
                              " request.");

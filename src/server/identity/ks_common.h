@@ -36,7 +36,8 @@ int ks_reply_list(struct request *req, int r, const char *key, json_t *items,
 int ks_fail(struct request *req, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int ks_unauthorized(struct request *req);
-/* A 500 for the unexpected failure 'r' (negative errno), logged. Returns -1. */
+/* A 500 for the unexpected failure 'r' (negative errno), logged; for -ENOSPC (the
+ * database's disk is full) a 503 with Retry-After. Returns -1. */
 int ks_internal(struct request *req, int r);
 /* Answers a lookup's failure 'r': 404 "Could not find <kind>: <id>." or 500.  Returns
  * 0 if 'r' is 0. */

@@ -22,13 +22,16 @@ struct db_stmt;
 
 /* What a step or an execution came to.  Errors are sorted by what the caller does
  * about them: a constraint is the caller's answer (a duplicate, say), a conflict is
- * worth retrying the whole transaction, anything else is a failure. */
+ * worth retrying the whole transaction, a full disk is the operator's to fix, anything
+ * else is a failure. */
 enum db_rc {
     DB_OK,
     DB_ROW,                 /* db_step(): a row is ready to read. */
     DB_DONE,                /* db_step(): no more rows. */
     DB_CONSTRAINT,          /* A unique, foreign-key or check constraint refused. */
     DB_BUSY,                /* Locked or a serialization conflict: try again. */
+    DB_FULL,                /* The database's disk is full: nothing can be written,
+                             * reads still work. */
     DB_LOST,                /* The connection to the database server is gone: the
                              * transaction, if any, is lost; the next statement
                              * outside one reconnects. */
@@ -38,10 +41,20 @@ enum db_rc {
 /* Opens a connection to the database at 'path' (a file for SQLite).  NULL on failure,
  * with the reason in 'error'. */
 struct db_conn *db_open_sqlite(const char *path, int busy_timeout_ms, struct buf *error);
+/* Before SQLite opens 'path': creates the file 0600 if it is missing, whatever the
+ * umask (SQLite gives its -wal and -shm files the same mode), and closes an existing
+ * database file, -wal, -shm or -journal to group and others if it is this process's,
+ * with a warning logged (a warning only if it is not).  Warns too if the directory is
+ * open to others.  0, or a negative errno with the reason in 'error'. */
+int db_sqlite_private_files(const char *path, struct buf *error);
 /* Opens a connection to PostgreSQL; 'conninfo' is a libpq connection string or URI
  * ("postgresql://user:pass@host/db", "host=/run/x dbname=neutrino"). */
 struct db_conn *db_open_pg(const char *conninfo, struct buf *error);
 void db_close(struct db_conn *);
+/* Checks a PostgreSQL URL ("postgresql://" or "postgres://") before any connection:
+ * 0, or -EINVAL with the problem in 'error' (prefixed "[database] connection: "), which
+ * never contains the URL's password.  key=value strings are not checked (0). */
+int db_pg_check_url(const char *url, struct buf *error);
 
 /* PostgreSQL's LISTEN: a thread with a connection of its own calls 'cb' with the
  * channel's name for each notification on 'channels' (a NULL-terminated list) whose

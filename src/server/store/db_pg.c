@@ -1,9 +1,12 @@
 /* The PostgreSQL backend of db.h, over libpq.
  *
- * The store's SQL writes parameters as SQLite does, '?' or '?N'; PostgreSQL wants $N:
- * the text is renumbered once, when it is prepared, by SQLite's rule (a plain '?' is
- * one more than the largest number so far).  A parameter the text never uses gets
- * type text, since PostgreSQL cannot prepare a parameter whose type it cannot infer.
+ * The store's SQL is SQLite's, and is translated once, when it is prepared: parameters
+ * '?' or '?N' become PostgreSQL's $N by SQLite's rule (a plain '?' is one more than the
+ * largest number so far), and the aggregate group_concat(x, sep) becomes PostgreSQL's
+ * string_agg(x, sep), the same C functions under their own name (defining an
+ * aggregate over them would need a superuser; see schema.c).  A parameter the text
+ * never uses gets type text, since PostgreSQL cannot prepare a parameter whose type it
+ * cannot infer.
  * Static statements become named prepared statements of the connection (prepared on
  * first use, PQexecPrepared after); statements
  * built at run time go through PQexecParams.  All values travel as text, so every
@@ -13,8 +16,8 @@
  *
  * Errors are sorted by SQLSTATE: class 23 (integrity) is a constraint; 40001
  * (serialization failure), 40P01 (deadlock) and 55P03 (lock timeout) are a conflict
- * worth retrying; class 08 and the shutdown codes 57P01-57P03, or a connection libpq
- * finds broken, mean the connection is lost.
+ * worth retrying; 53100 (disk_full) is a full disk; class 08 and the shutdown codes
+ * 57P01-57P03, or a connection libpq finds broken, mean the connection is lost.
  *
  * A lost connection is opened again before the next statement, unless a transaction
  * was open on it: then every statement fails with DB_LOST until the store ends the
@@ -28,6 +31,8 @@
  * a URL is "not found", as on SQLite) instead of failing. */
 #include "db_backend.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
@@ -84,11 +89,42 @@ stmt_of(struct db_stmt *st)
     return (struct pg_stmt *) st;
 }
 
-/* '?' and '?N' outside quotes become $N; sets '*n' to the largest number and marks
- * in 'used' (PG_MAX_PARAMS + 1 entries) the numbers the text refers to.  -1 in '*n'
- * for a number out of range. */
+/* SQLite's functions that PostgreSQL has under another name; what the store's SQL
+ * uses of them takes the same arguments in both. */
+static const struct {
+    const char *sqlite;
+    const char *pg;
+} renamed_functions[] = {
+    { "group_concat", "string_agg" },
+};
+
+/* Copies the identifier at 'p' (letters, digits, '_') into 'out', renamed if it is
+ * one of renamed_functions[] called as a function; returns its length. */
+static size_t
+translate_identifier(const char *p, struct buf *out)
+{
+    size_t len = 0;
+
+    while (isalnum((unsigned char) p[len]) || p[len] == '_') {
+        len++;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(renamed_functions); i++) {
+        const char *name = renamed_functions[i].sqlite;
+        if (strlen(name) == len && !strncasecmp(p, name, len) && p[len] == '(') {
+            buf_add_str(out, renamed_functions[i].pg);
+            return len;
+        }
+    }
+    buf_add(out, p, len);
+    return len;
+}
+
+/* SQLite's text as PostgreSQL takes it (see the top of the file): outside quotes, '?'
+ * and '?N' become $N and renamed_functions[] get PostgreSQL's names.  Sets '*n' to
+ * the largest parameter number and marks in 'used' (PG_MAX_PARAMS + 1 entries) the
+ * numbers the text refers to; -1 in '*n' for a number out of range. */
 static char *
-renumber(const char *sql, int *n, bool *used)
+translate(const char *sql, int *n, bool *used)
 {
     struct buf out = BUF_INITIALIZER;
     char quote = 0;
@@ -117,6 +153,8 @@ renumber(const char *sql, int *n, bool *used)
             *n = (int) k > *n ? (int) k : *n;
             buf_printf(&out, "$%ld", k);
             p = end - 1;
+        } else if (isalpha((unsigned char) *p) || *p == '_') {
+            p += translate_identifier(p, &out) - 1;
         } else {
             buf_add_char(&out, *p);
         }
@@ -164,6 +202,9 @@ rc_of_result(struct pg_conn *c, const PGresult *r)
     }
     if (!strcmp(state, "40001") || !strcmp(state, "40P01") || !strcmp(state, "55P03")) {
         return DB_BUSY;
+    }
+    if (!strcmp(state, "53100")) {
+        return DB_FULL;
     }
     if (!strncmp(state, "08", 2) || !strcmp(state, "57P01") || !strcmp(state, "57P02")
         || !strcmp(state, "57P03")) {
@@ -237,6 +278,160 @@ db_open_pg(const char *conninfo, struct buf *error)
         return NULL;
     }
     return &c->base;
+}
+
+/* --- Checking a URL without showing its password ------------------------------ */
+
+/* libpq's messages about a URL it cannot read quote the URL, or the part it could not
+ * decode, whole: the password with it.  And a '/' or a second '@' before the host
+ * makes libpq read the password's tail as the host, port or database name, which its
+ * connection errors then quote.  So a URL is checked here first: the credentials must
+ * be unambiguous, the password's own escapes are checked without showing it, and the
+ * rest is checked by libpq on a copy whose password is replaced, so that nothing libpq
+ * says can contain it. */
+
+static const char url_password_mask[] = "xxxxx";
+
+/* 0 if the 'len' bytes at 'p' are valid percent-encoding for libpq (each '%' starts
+ * two hexadecimal digits, not %00); else -EINVAL with the reason in 'error', naming
+ * the part 'what' and never showing its text. */
+static int
+check_escapes(const char *p, size_t len, const char *what, struct buf *error)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (p[i] != '%') {
+            continue;
+        }
+        if (i + 2 >= len || !isxdigit((unsigned char) p[i + 1])
+            || !isxdigit((unsigned char) p[i + 2])) {
+            buf_printf(error, "[database] connection: the %s has a '%%' that does not start"
+                              " a %%XX escape (write '%%' itself as %%25)", what);
+            return -EINVAL;
+        }
+        if (p[i + 1] == '0' && p[i + 2] == '0') {
+            buf_printf(error, "[database] connection: the %s contains %%00, which"
+                              " PostgreSQL does not take", what);
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+/* Appends the URL's query ('q' after the '?') to 'out' with the value of any
+ * "password" parameter checked (check_escapes()) and replaced by the mask. */
+static int
+mask_query_password(const char *q, struct buf *out, struct buf *error)
+{
+    while (*q) {
+        size_t len = strcspn(q, "&");
+        const char *eq = memchr(q, '=', len);
+
+        if (eq && eq - q == 8 && !strncmp(q, "password", 8)) {
+            size_t value_len = len - 9;
+            if (check_escapes(eq + 1, value_len, "password", error)) {
+                return -EINVAL;
+            }
+            buf_printf(out, "password=%s", url_password_mask);
+        } else {
+            buf_add(out, q, len);
+        }
+        q += len;
+        if (*q == '&') {
+            buf_add_char(out, *q++);
+        }
+    }
+    return 0;
+}
+
+/* Writes into 'out' the URL 'url' (after its "scheme://", at 'rest') with its password
+ * replaced by the mask, once the credentials are found unambiguous: at most one '@',
+ * with no '/' before it (else libpq does not read USER:PASSWORD as such). */
+static int
+mask_url_password(const char *url, const char *rest, struct buf *out, struct buf *error)
+{
+    const char *at = strchr(rest, '@'), *q;
+
+    if (at && strchr(at + 1, '@')) {
+        buf_printf(error, "[database] connection: the URL has more than one '@'; in the user"
+                          " name, the password or the database name write '@' as %%40");
+        return -EINVAL;
+    }
+    if (at && memchr(rest, '/', (size_t) (at - rest))) {
+        buf_printf(error, "[database] connection: the URL has an '@' after a '/'; in the"
+                          " user name or password write '/' as %%2F, elsewhere write '@'"
+                          " as %%40");
+        return -EINVAL;
+    }
+    buf_add(out, url, (size_t) (rest - url));
+    if (at) {
+        const char *colon = memchr(rest, ':', (size_t) (at - rest));
+        if (colon) {
+            if (check_escapes(colon + 1, (size_t) (at - colon - 1), "password", error)) {
+                return -EINVAL;
+            }
+            buf_add(out, rest, (size_t) (colon + 1 - rest));
+            buf_add_str(out, url_password_mask);
+            rest = at;
+        }
+    }
+    q = strchr(rest, '?');
+    buf_add(out, rest, q ? (size_t) (q + 1 - rest) : strlen(rest));
+    return q ? mask_query_password(q + 1, out, error) : 0;
+}
+
+/* 0 if every port in 'ports' (libpq's comma-separated list, one per host) is empty or
+ * a number from 1 to 65535; libpq would refuse it only when connecting, and a server
+ * waiting for the database would retry it for ever. */
+static int
+check_ports(const char *ports, struct buf *error)
+{
+    while (ports && *ports) {
+        size_t len = strcspn(ports, ",");
+        char *end;
+        long port = strtol(ports, &end, 10);
+
+        if (len && (!isdigit((unsigned char) *ports) || end != ports + len || port < 1
+                    || port > 65535)) {
+            buf_printf(error, "[database] connection: port \"%.*s\" is not a number from 1"
+                              " to 65535", (int) (len > 64 ? 64 : len), ports);
+            return -EINVAL;
+        }
+        ports += len + (ports[len] == ',');
+    }
+    return 0;
+}
+
+int
+db_pg_check_url(const char *url, struct buf *error)
+{
+    const char *rest = strstr(url, "://");
+    struct buf masked = BUF_INITIALIZER;
+    PQconninfoOption *options = NULL;
+    char *message = NULL;
+    int r;
+
+    if (!rest || (strncmp(url, "postgresql://", 13) && strncmp(url, "postgres://", 11))) {
+        return 0;                   /* key=value strings are libpq's to check */
+    }
+    r = mask_url_password(url, rest + 3, &masked, error);
+    if (!r) {
+        options = PQconninfoParse(buf_cstr(&masked), &message);
+        if (!options) {
+            size_t len = message ? strcspn(message, "\n") : 0;
+            buf_printf(error, "[database] connection: %.*s", (int) len,
+                       message ? message : "cannot read the URL");
+            r = -EINVAL;
+        }
+    }
+    for (PQconninfoOption *o = options; !r && o && o->keyword; o++) {
+        if (!strcmp(o->keyword, "port")) {
+            r = check_ports(o->val, error);
+        }
+    }
+    PQconninfoFree(options);
+    PQfreemem(message);
+    buf_done(&masked);
+    return r;
 }
 
 /* Before a statement: re-opens a connection found broken, unless a transaction was
@@ -421,7 +616,7 @@ stmt_new(struct pg_conn *c, const char *sql)
 
     s->base.ops = &pg_ops;
     s->conn = c;
-    s->sql = renumber(sql, &s->n_params, used);
+    s->sql = translate(sql, &s->n_params, used);
     s->row = -1;
     if (s->n_params < 0) {
         log_err("statement has a parameter number out of 1..%d", PG_MAX_PARAMS);

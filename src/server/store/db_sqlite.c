@@ -1,9 +1,14 @@
 /* The SQLite backend of db.h: a connection with its statement cache; statements are
- * SQLite's own, wrapped. */
+ * SQLite's own, wrapped.  Also the database files' modes (db_sqlite_private_files()). */
 #include "db_backend.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
@@ -45,9 +50,21 @@ wrap(sqlite3_stmt *st)
     return w;
 }
 
-static enum db_rc
-rc_of(int rc)
+/* A full disk: SQLITE_FULL, or an I/O error whose cause was ENOSPC (growing the
+ * -shm file, say). */
+static bool
+disk_full(sqlite3 *db, int rc)
 {
+    return (rc & 0xff) == SQLITE_FULL
+        || ((rc & 0xff) == SQLITE_IOERR && db && sqlite3_system_errno(db) == ENOSPC);
+}
+
+static enum db_rc
+rc_of(sqlite3 *db, int rc)
+{
+    if (disk_full(db, rc)) {
+        return DB_FULL;
+    }
     switch (rc & 0xff) {
     case SQLITE_OK:
         return DB_OK;
@@ -66,6 +83,85 @@ rc_of(int rc)
 }
 
 static void lite_close(struct db_conn *);
+
+/* --- The files' modes ------------------------------------------------------------ */
+
+/* The database holds password and token hashes, so its files are the server's alone.
+ * SQLite creates a new database 0644 less the umask, and its -wal, -shm and -journal
+ * files with the database file's mode; so the database file is made 0600 before SQLite
+ * sees it, and a file found open to group or others is closed to them (if it is
+ * ours) with a warning, as is a -wal or -shm left by an earlier run. */
+static void
+restrict_mode(int fd, const char *path)
+{
+    struct stat st;
+    mode_t open_bits;
+
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+        return;
+    }
+    open_bits = st.st_mode & (S_IRWXG | S_IRWXO);
+    if (!open_bits) {
+        return;
+    }
+    if (st.st_uid != geteuid()) {
+        log_warn("%s is open to group or others (mode %04o) and belongs to uid %u, not to"
+                 " this server: it holds password hashes, make it 0600",
+                 path, (unsigned int) (st.st_mode & 07777), (unsigned int) st.st_uid);
+    } else if (fchmod(fd, st.st_mode & S_IRWXU)) {
+        log_warn("%s is open to group or others (mode %04o) and cannot be made 0600: %s",
+                 path, (unsigned int) (st.st_mode & 07777), strerror(errno));
+    } else {
+        log_warn("%s was open to group or others (mode %04o); it holds password hashes:"
+                 " mode set to %04o", path, (unsigned int) (st.st_mode & 07777),
+                 (unsigned int) (st.st_mode & S_IRWXU));
+    }
+}
+
+/* A warning when the database's directory lets others in: the files are 0600, but
+ * others could still see their names and sizes.  Group access is left alone: the
+ * directory the server makes is 0750. */
+static void
+check_directory(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? xstrndup(path, slash == path ? 1 : (size_t) (slash - path))
+                      : xstrdup(".");
+    struct stat st;
+
+    if (!stat(dir, &st) && (st.st_mode & S_IRWXO)) {
+        log_warn("the database's directory %s is open to others (mode %04o); the database"
+                 " files in it are kept 0600, but 'chmod o-rwx %s' would hide them",
+                 dir, (unsigned int) (st.st_mode & 07777), dir);
+    }
+    free(dir);
+}
+
+int
+db_sqlite_private_files(const char *path, struct buf *error)
+{
+    static const char *const suffixes[] = { "-wal", "-shm", "-journal" };
+    int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        int r = -errno;
+        buf_printf(error, "cannot open database %s: %s", path, strerror(errno));
+        return r;
+    }
+    restrict_mode(fd, path);
+    close(fd);
+    for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+        char *side = xasprintf("%s%s", path, suffixes[i]);
+        fd = open(side, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd >= 0) {
+            restrict_mode(fd, side);
+            close(fd);
+        }
+        free(side);
+    }
+    check_directory(path);
+    return 0;
+}
 
 struct db_conn *
 db_open_sqlite(const char *path, int busy_timeout_ms, struct buf *error)
@@ -114,7 +210,7 @@ lite_exec(struct db_conn *conn, const char *sql, struct buf *error)
         buf_printf(error, "%s", msg ? msg : sqlite3_errmsg(c->db));
     }
     sqlite3_free(msg);
-    return rc_of(rc);
+    return rc_of(c->db, rc);
 }
 
 static const char *
@@ -197,7 +293,7 @@ lite_bind_int(struct db_stmt *st, int i, int64_t v)
 static enum db_rc
 lite_step(struct db_stmt *st)
 {
-    return rc_of(sqlite3_step(lite(st)));
+    return rc_of(sqlite3_db_handle(lite(st)), sqlite3_step(lite(st)));
 }
 
 static void

@@ -195,12 +195,13 @@ const char schema_version_table[] =
     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)";
 
 /* SQLite's functions the store uses that PostgreSQL lacks under those names, each
- * giving the same text.  group_concat is string_agg's C functions (keeping the order
- * of its input rows, as SQLite's does); json_quote and json_object are single
- * expressions that PostgreSQL inlines into the query; to_json quotes as SQLite does. */
+ * giving the same text: json_quote and json_object are single expressions that
+ * PostgreSQL inlines into the query; to_json quotes as SQLite does.  All are plain SQL
+ * functions, which a role that owns only its database may create.  group_concat is
+ * not here: the PostgreSQL backend writes it as string_agg (db_pg.c), since an
+ * aggregate over string_agg's C functions (internal state) needs a superuser.
+ * Databases made before that keep the aggregate they were given, unused. */
 static const char pg_prelude[] =
-    "CREATE AGGREGATE group_concat(text, text) (sfunc = string_agg_transfn,"
-    "  stype = internal, finalfunc = string_agg_finalfn);"
     "CREATE OR REPLACE FUNCTION json_quote(text) RETURNS text LANGUAGE sql IMMUTABLE"
     "  AS $$ SELECT to_json($1)::text $$;"
     "CREATE OR REPLACE FUNCTION json_object(text, text, text, text) RETURNS text"

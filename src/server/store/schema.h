@@ -15,7 +15,8 @@ extern const size_t schema_n_migrations;
  * SQLite (COLLATE "C", whatever the database's locale), and the change feed's
  * AUTOINCREMENT key becomes an identity column.  Before migration 1 come the
  * functions the store's SQL uses that PostgreSQL lacks under those names
- * (group_concat, json_quote, json_object, json_extract), giving the same text. */
+ * (json_quote, json_object, json_extract), giving the same text, as SQL functions a
+ * database's owner may create (group_concat is string_agg there; see db_pg.c). */
 char *schema_migration_pg(size_t v);
 
 /* The version table, created before any migration. */

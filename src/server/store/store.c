@@ -167,6 +167,10 @@ store_open(const char *path, struct store **ret, struct buf *error)
         r = -ENOMEM;
         goto fail;
     }
+    r = s->pg ? db_pg_check_url(path, error) : db_sqlite_private_files(path, error);
+    if (r) {
+        goto fail_key;
+    }
     s->main_conn = conn_open(s, error);
     if (!s->main_conn) {
         r = s->pg ? -ENOTCONN : -EIO;
@@ -274,6 +278,10 @@ conn_error(struct store_conn *c, enum db_rc rc, const char *what)
         log_warn_rl("%s: database busy", what);
         c->outcome = c->outcome == STORE_OK ? STORE_RETRY : c->outcome;
         return -EBUSY;
+    case DB_FULL:
+        log_warn_rl("%s: the database's disk is full, writes fail until space is freed: %s",
+                    what, db_errmsg(c->db));
+        return -ENOSPC;
     case DB_LOST:
         log_warn_rl("%s: %s", what, db_errmsg(c->db));
         c->outcome = c->outcome == STORE_OK ? STORE_RETRY : c->outcome;

@@ -28,7 +28,9 @@ struct store_conn;
 
 /* Opens (creating if needed) the database at 'path' — a SQLite file, or a
  * "postgresql://" URL — and migrates its schema to the newest version.  Returns 0 or
- * a negative errno with a message in 'error'. */
+ * a negative errno with a message in 'error': -EINVAL for a URL that cannot be right
+ * (the message never shows its password), -ENOTCONN when PostgreSQL cannot be reached
+ * now (worth waiting for). */
 int store_open(const char *path, struct store **ret, struct buf *error);
 void store_close(struct store *s);
 /* Which database this is, for the log (never a password). */

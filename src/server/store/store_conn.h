@@ -36,7 +36,8 @@ struct store_conn {
 /* The cached prepared statement for the static string 'sql' (db_stmt()). */
 struct db_stmt *conn_stmt(struct store_conn *c, const char *sql);
 /* Maps a failed step to a negative errno, logging unexpected failures:
- * -EEXIST for a constraint, -EBUSY for a conflict, else -EIO. */
+ * -EEXIST for a constraint, -EBUSY for a conflict and -ENOTCONN for a lost connection
+ * (both mark the request to run again), -ENOSPC for a full disk, else -EIO. */
 int conn_error(struct store_conn *c, enum db_rc rc, const char *what);
 /* Steps a statement expected to finish without rows (INSERT/UPDATE/DELETE). */
 int conn_exec_stmt(struct store_conn *c, struct db_stmt *st, const char *what);
@@ -102,7 +103,8 @@ void col_copy(struct db_stmt *st, int i, char *out, size_t size);
 /* SQL for a JSON array of 'elem' (an expression giving JSON text, json_quote(col) for
  * a string) over the rows of the FROM that follows, in their order; "[]" for none.
  * Written with group_concat and json_quote, not json_group_array, so that both
- * engines write the same bytes (schema.c gives PostgreSQL both functions). */
+ * engines write the same bytes (on PostgreSQL group_concat is string_agg, db_pg.c,
+ * and schema.c defines json_quote). */
 #define SQL_JSON_ARRAY(elem) "'[' || COALESCE(group_concat(" elem ", ','), '') || ']'"
 
 /* The attributes every Neutron resource has (struct std_attrs) as the first columns of
