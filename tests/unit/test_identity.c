@@ -15,6 +15,8 @@
 
 #include "config.h"
 #include "identity/identity.h"
+#include "identity/identity_internal.h"
+#include "identity/lockout.h"
 #include "identity/password.h"
 #include "identity/token_cache.h"
 #include "policy.h"
@@ -181,6 +183,138 @@ test_password_and_lockout(void **state)
                      -EACCES);
 }
 
+/* The lock-out is the user's, by id: locked by name, refused by id. */
+static void
+test_lockout_holds_for_name_and_id(void **state)
+{
+    struct env *e = *state;
+    char uid[IDENTITY_ID_LEN], admin_id[IDENTITY_ID_LEN];
+
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret",
+                                             admin_id), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "bad", uid),
+                         -EACCES);
+    }
+    assert_int_equal(identity_check_password(e->id, e->c, admin_id, NULL, "admin-secret", uid),
+                     -EACCES);
+    /* Unknown names and ids lock nothing and are refused alike. */
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, "0123456789abcdef0123456789abcdef",
+                                                 NULL, "x", uid), -EACCES);
+    }
+}
+
+/* Exact entries: thousands of users failing never disturb another's count or lock, and
+ * a success resets only its own. */
+static void
+test_lockout_table(void **state)
+{
+    struct lockout *l = lockout_create(3, 60);
+    char id[IDENTITY_ID_LEN];
+
+    (void) state;
+    lockout_failed(l, "victim");
+    lockout_failed(l, "victim");
+    for (int i = 0; i < 5000; i++) {
+        snprintf(id, sizeof id, "user-%d", i);
+        lockout_failed(l, id);
+        lockout_failed(l, id);
+        if (i % 2) {
+            lockout_succeeded(l, id);
+        }
+    }
+    assert_false(lockout_is_locked(l, "victim"));
+    lockout_failed(l, "victim");
+    assert_true(lockout_is_locked(l, "victim"));
+    lockout_succeeded(l, "user-7");
+    lockout_failed(l, "user-7");
+    lockout_failed(l, "user-8");
+    assert_false(lockout_is_locked(l, "user-7"));    /* Reset by its success. */
+    assert_true(lockout_is_locked(l, "user-8"));
+    assert_false(lockout_is_locked(l, "user-9"));
+    assert_false(lockout_is_locked(l, "nobody"));
+    lockout_destroy(l);
+
+    l = lockout_create(0, 60);                         /* 0: never locks. */
+    for (int i = 0; i < 10; i++) {
+        lockout_failed(l, "victim");
+    }
+    assert_false(lockout_is_locked(l, "victim"));
+    lockout_destroy(l);
+}
+
+/* A lock lasts lockout_duration after the last counted failure, then is forgotten. */
+static void
+test_lockout_runs_out(void **state)
+{
+    struct lockout *l = lockout_create(2, 1);
+
+    (void) state;
+    lockout_failed(l, "u");
+    lockout_failed(l, "u");
+    assert_true(lockout_is_locked(l, "u"));
+    usleep(1100 * 1000);
+    assert_false(lockout_is_locked(l, "u"));
+    lockout_failed(l, "u");                            /* Counting starts again. */
+    assert_false(lockout_is_locked(l, "u"));
+    lockout_destroy(l);
+}
+
+/* [security_compliance] password_regex: matched from the first character (Python's
+ * re.match), refused at start when it is not POSIX. */
+static void
+test_password_policy(void **state)
+{
+    static const struct {
+        const char *regex, *password;
+        bool allowed;
+    } cases[] = {
+        { "[a-z]{4,}[0-9]", "abcd1", true },
+        { "[a-z]{4,}[0-9]", "abcd1XYZ", true },         /* The end is free... */
+        { "[a-z]{4,}[0-9]$", "abcd1XYZ", false },       /* ...unless anchored. */
+        { "[a-z]{4,}[0-9]", "Xabcd1", false },          /* The start is not. */
+        { "[a-z]{4,}[0-9]", "abc1", false },
+        { "[[:upper:]].*[[:digit:]]", "Pass1", true },
+        { "[[:upper:]].*[[:digit:]]", "pass1", false },
+    };
+    struct buf error = BUF_INITIALIZER;
+    struct server_config cfg;
+
+    (void) state;
+    assert_int_equal(server_config_load(&cfg, NULL, 0, &error, &error), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cfg.password_regex = (char *) cases[i].regex;
+        cfg.password_regex_description = (char *) "the rule";
+        struct identity *id = identity_alloc(&cfg, NULL);
+        assert_int_equal(identity_password_policy_init(id, &error), 0);
+        const char *why = identity_password_refusal(id, cases[i].password);
+        if (cases[i].allowed) {
+            assert_null(why);
+        } else {
+            assert_string_equal(why, "the rule");
+        }
+        identity_close(id);
+    }
+    static const char *const bad[] = { "[a-z", "(?=.*[0-9])", "\\d+", "a{2,1}" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cfg.password_regex = (char *) bad[i];
+        struct identity *id = identity_alloc(&cfg, NULL);
+        buf_clear(&error);
+        assert_int_equal(identity_password_policy_init(id, &error), -EINVAL);
+        assert_non_null(strstr(buf_cstr(&error), "[security_compliance] password_regex"));
+        identity_close(id);
+    }
+    cfg.password_regex = NULL;
+    cfg.password_regex_description = NULL;
+    struct identity *id = identity_alloc(&cfg, NULL);
+    assert_int_equal(identity_password_policy_init(id, &error), 0);
+    assert_null(identity_password_refusal(id, ""));    /* Unset: anything goes. */
+    identity_close(id);
+    server_config_done(&cfg);
+    buf_done(&error);
+}
+
 static void
 test_tokens(void **state)
 {
@@ -235,6 +369,11 @@ main(void)
         cmocka_unit_test(test_token_cache),
         cmocka_unit_test_setup_teardown(test_password_and_lockout, env_setup, env_teardown),
         cmocka_unit_test_setup_teardown(test_tokens, env_setup, env_teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_holds_for_name_and_id, env_setup,
+                                        env_teardown),
+        cmocka_unit_test(test_lockout_table),
+        cmocka_unit_test(test_lockout_runs_out),
+        cmocka_unit_test(test_password_policy),
     };
 
     password_use_minimum_cost();
