@@ -11,9 +11,12 @@
 
 #include "util.h"
 
-/* How much less CPU the workers ask for (nice 10: about a tenth of a normal thread's
- * share when both want a CPU). */
-enum { WORKER_NICE = 10 };
+/* How much less CPU the workers ask for when the CPUs are busy: nice 5 weighs about a
+ * third of a normal thread.  Measured (bench/login_flood_bench.py, two cores): with 0
+ * a login flood doubled the API's p95, with 10 logins slowed to a quarter of their
+ * rate under API load; 5 keeps the API's p50 and p95 close to idle and logins at
+ * about half their rate. */
+enum { WORKER_NICE = 5 };
 
 struct job {
     workpool_fn *fn;
