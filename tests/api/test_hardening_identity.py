@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+import pg_cluster
 from api_helpers import uname
 from identity_helpers import ADMIN_PW, Cloud, identity_overrides, password_auth
 
@@ -57,6 +58,36 @@ def test_lockout_by_name_holds_for_login_by_id_and_back(start_server):
 
     # Other users are untouched.
     assert cloud.issue("demo", project="demo").status_code == 201
+
+
+def test_lockout_outlives_a_restart(start_server):
+    srv = start_server(identity_overrides(LOCKOUT))
+    cloud = Cloud(srv.url)
+    name = uname("restart")
+    uid = cloud.make_user(name, "right-" + name, "demo", "member")
+    for _ in range(3):
+        assert cloud.issue(name, "wrong", "demo").status_code == 401
+    srv.restart()
+    ks_error(login_by_id(cloud, uid, "right-" + name), 401)
+
+
+@pytest.mark.skipif(pg_cluster.wanted() != "postgresql",
+                    reason="several servers need PostgreSQL (NEUTRINO_TEST_DB=postgresql)")
+def test_lockout_is_shared_by_servers_on_one_database(tmp_path_factory):
+    from test_multi_server import start_pair, stop_pair
+    servers = start_pair(tmp_path_factory, identity_overrides(LOCKOUT))
+    try:
+        a, b = Cloud(servers[0].url), Cloud(servers[1].url)
+        name = uname("shared")
+        uid = a.make_user(name, "right-" + name, "demo", "member")
+        # Failures spread over both servers count together.
+        assert a.issue(name, "wrong", "demo").status_code == 401
+        assert b.issue(name, "wrong", "demo").status_code == 401
+        assert a.issue(name, "wrong", "demo").status_code == 401
+        ks_error(login_by_id(b, uid, "right-" + name), 401)
+        ks_error(a.issue(name, "right-" + name, "demo"), 401)
+    finally:
+        stop_pair(servers)
 
 
 def old_slot(name):

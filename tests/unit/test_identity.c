@@ -16,7 +16,6 @@
 #include "config.h"
 #include "identity/identity.h"
 #include "identity/identity_internal.h"
-#include "identity/lockout.h"
 #include "identity/password.h"
 #include "identity/token_cache.h"
 #include "policy.h"
@@ -205,60 +204,89 @@ test_lockout_holds_for_name_and_id(void **state)
     }
 }
 
-/* Exact entries: thousands of users failing never disturb another's count or lock, and
- * a success resets only its own. */
+/* Makes user 'name' with password 'password'; writes its id into 'ret_id'. */
 static void
-test_lockout_table(void **state)
+make_user(struct env *e, const char *name, const char *password, char ret_id[IDENTITY_ID_LEN])
 {
-    struct lockout *l = lockout_create(3, 60);
-    char id[IDENTITY_ID_LEN];
+    char hash[PASSWORD_HASH_MAX];
+    struct id_user u = { .name = (char *) name, .password_hash = hash, .enabled = true };
 
-    (void) state;
-    lockout_failed(l, "victim");
-    lockout_failed(l, "victim");
-    for (int i = 0; i < 5000; i++) {
-        snprintf(id, sizeof id, "user-%d", i);
-        lockout_failed(l, id);
-        lockout_failed(l, id);
-        if (i % 2) {
-            lockout_succeeded(l, id);
+    assert_int_equal(password_hash(password, hash), 0);
+    identity_new_id(u.id);
+    assert_int_equal(store_begin(e->c), 0);
+    assert_int_equal(store_end(e->c, store_id_user_insert(e->c, &u)), 0);
+    memcpy(ret_id, u.id, IDENTITY_ID_LEN);
+}
+
+static unsigned int
+failures_of(struct env *e, const char *user_id)
+{
+    struct id_login_failures f;
+
+    assert_int_equal(store_id_login_failures_get(e->c, user_id, &f), 0);
+    return f.count;
+}
+
+/* Each user counts alone: many others failing never touch the victim's count or lock,
+ * a success resets only its own count, unknown names count nothing. */
+static void
+test_lockout_is_per_user(void **state)
+{
+    struct env *e = *state;
+    char victim[IDENTITY_ID_LEN], ids[100][IDENTITY_ID_LEN], uid[IDENTITY_ID_LEN];
+    char name[32];
+
+    make_user(e, "victim", "victim-pw", victim);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, "victim", "bad", uid),
+                         -EACCES);
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "user-%d", i);
+        make_user(e, name, "pw", ids[i]);
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(identity_check_password(e->id, e->c, NULL, name, "bad", uid),
+                             -EACCES);
         }
+        if (i % 2) {
+            assert_int_equal(identity_check_password(e->id, e->c, ids[i], NULL, "pw", uid), 0);
+        }
+        snprintf(name, sizeof name, "nobody-%d", i);
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, name, "bad", uid),
+                         -EACCES);
     }
-    assert_false(lockout_is_locked(l, "victim"));
-    lockout_failed(l, "victim");
-    assert_true(lockout_is_locked(l, "victim"));
-    lockout_succeeded(l, "user-7");
-    lockout_failed(l, "user-7");
-    lockout_failed(l, "user-8");
-    assert_false(lockout_is_locked(l, "user-7"));    /* Reset by its success. */
-    assert_true(lockout_is_locked(l, "user-8"));
-    assert_false(lockout_is_locked(l, "user-9"));
-    assert_false(lockout_is_locked(l, "nobody"));
-    lockout_destroy(l);
-
-    l = lockout_create(0, 60);                         /* 0: never locks. */
-    for (int i = 0; i < 10; i++) {
-        lockout_failed(l, "victim");
-    }
-    assert_false(lockout_is_locked(l, "victim"));
-    lockout_destroy(l);
+    assert_int_equal(failures_of(e, victim), 2);
+    assert_int_equal(failures_of(e, ids[6]), 2);
+    assert_int_equal(failures_of(e, ids[7]), 0);
+    /* The third failure, by id, locks the name too; locked attempts do not count. */
+    assert_int_equal(identity_check_password(e->id, e->c, victim, NULL, "bad", uid), -EACCES);
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "victim", "victim-pw", uid),
+                     -EACCES);
+    assert_int_equal(failures_of(e, victim), 3);
+    /* Deleting the user deletes its count. */
+    assert_int_equal(store_begin(e->c), 0);
+    assert_int_equal(store_end(e->c, store_id_user_delete(e->c, ids[6])), 0);
+    assert_int_equal(failures_of(e, ids[6]), 0);
 }
 
 /* A lock lasts lockout_duration after the last counted failure, then is forgotten. */
 static void
 test_lockout_runs_out(void **state)
 {
-    struct lockout *l = lockout_create(2, 1);
+    struct env *e = *state;
+    char uid[IDENTITY_ID_LEN];
 
-    (void) state;
-    lockout_failed(l, "u");
-    lockout_failed(l, "u");
-    assert_true(lockout_is_locked(l, "u"));
+    e->cfg.lockout_duration = 1;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "bad", uid),
+                         -EACCES);
+    }
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret", uid),
+                     -EACCES);
     usleep(1100 * 1000);
-    assert_false(lockout_is_locked(l, "u"));
-    lockout_failed(l, "u");                            /* Counting starts again. */
-    assert_false(lockout_is_locked(l, "u"));
-    lockout_destroy(l);
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret", uid),
+                     0);
+    assert_int_equal(failures_of(e, uid), 0);
 }
 
 /* [security_compliance] password_regex: matched from the first character (Python's
@@ -371,8 +399,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_tokens, env_setup, env_teardown),
         cmocka_unit_test_setup_teardown(test_lockout_holds_for_name_and_id, env_setup,
                                         env_teardown),
-        cmocka_unit_test(test_lockout_table),
-        cmocka_unit_test(test_lockout_runs_out),
+        cmocka_unit_test_setup_teardown(test_lockout_is_per_user, env_setup, env_teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_runs_out, env_setup, env_teardown),
         cmocka_unit_test(test_password_policy),
     };
 

@@ -12,6 +12,7 @@
 
 #include "config.h"
 #include "identity_internal.h"
+#include "lockout.h"
 #include "log.h"
 #include "password.h"
 #include "token_cache.h"
@@ -47,8 +48,9 @@ identity_check_password(struct identity *id, struct store_conn *c, const char *u
                         const char *user_name, const char *password,
                         char ret_user_id[IDENTITY_ID_LEN])
 {
+    struct lockout_state lock;
     struct id_user u;
-    bool locked, ok;
+    bool ok;
     int r;
 
     r = user_id ? store_id_user_get(c, user_id, &u) : store_id_user_get_by_name(c, user_name, &u);
@@ -57,29 +59,30 @@ identity_check_password(struct identity *id, struct store_conn *c, const char *u
         (void) password_verify(NULL, password);
         return -EACCES;
     }
+    r = r ? r : lockout_check(id->cfg, c, u.id, &lock);
     if (r) {
+        id_user_done(&u);
         return r;
     }
     /* Keyed by the id the store found, however the client named the user.  A locked
      * account is refused even with the right password (as Keystone), yet its password
      * is still hashed: the refusal then takes the time of any wrong password, so a
      * lock does not tell which names exist. */
-    locked = lockout_is_locked(id->lockout, u.id);
     ok = password_verify(u.password_hash, password);
-    if (locked) {
+    if (lock.locked) {
         log_warn_rl("user %s is locked out: login refused", u.id);
         ok = false;
     } else if (!ok) {
-        lockout_failed(id->lockout, u.id);
+        r = lockout_failed(id->cfg, c, u.id, &lock);
     } else if (u.enabled) {
-        lockout_succeeded(id->lockout, u.id);
+        r = lockout_succeeded(id->cfg, c, u.id, &lock);
     }
     ok = ok && u.enabled;
-    if (ok) {
+    if (ok && !r) {
         memcpy(ret_user_id, u.id, IDENTITY_ID_LEN);
     }
     id_user_done(&u);
-    return ok ? 0 : -EACCES;
+    return r ? r : ok ? 0 : -EACCES;
 }
 
 /* --- Password policy ------------------------------------------------------------- */
@@ -413,7 +416,6 @@ identity_alloc(const struct server_config *cfg, struct store *store)
     id->cfg = cfg;
     id->store = store;
     id->cache = token_cache_create(CACHE_SLOTS);
-    id->lockout = lockout_create(cfg->lockout_failure_attempts, cfg->lockout_duration);
     return id;
 }
 
@@ -424,7 +426,6 @@ identity_close(struct identity *id)
         return;
     }
     token_cache_destroy(id->cache);
-    lockout_destroy(id->lockout);
     if (id->has_password_regex) {
         regfree(&id->password_regex);
     }

@@ -6,7 +6,6 @@
 #include <stdint.h>
 
 #include "identity.h"
-#include "lockout.h"
 
 enum builtin_role {
     BUILTIN_ADMIN, BUILTIN_MEMBER, BUILTIN_READER, BUILTIN_SERVICE, BUILTIN__COUNT
@@ -19,7 +18,6 @@ struct identity {
     char install_id[IDENTITY_ID_LEN];               /* Seeds the catalog's ids. */
     char role_ids[BUILTIN__COUNT][IDENTITY_ID_LEN];
     uint64_t issued;                                /* Tokens issued (purge pacing). */
-    struct lockout *lockout;                        /* Failed logins by user id. */
     regex_t password_regex;                         /* [security_compliance] */
     bool has_password_regex;
 };

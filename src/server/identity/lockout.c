@@ -1,175 +1,93 @@
-/* The lock-out table (see lockout.h): open addressing with linear probing over a
- * power-of-two array, keyed by SipHash of the user id under a per-process random key,
- * doubled when half full.  Entries are never removed (a success only zeroes the
- * count), so probing needs no tombstones; there is at most one per user. */
+/* The lock-out rule over the store's failed-login rows (see lockout.h).  Times are
+ * wall-clock seconds, as servers sharing the database must agree on them (keep their
+ * clocks in step, as Keystone's servers must). */
 #include "lockout.h"
 
-#include <pthread.h>
-#include <sodium.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <time.h>
 
+#include "config.h"
 #include "log.h"
 #include "store/store.h"
-#include "util.h"
 
 LOG_MODULE("identity");
 
-struct lockout_entry {
-    char user_id[IDENTITY_ID_LEN];  /* "" : free slot. */
-    unsigned int failures;          /* Consecutive wrong passwords. */
-    uint64_t last_failure_us;       /* Monotonic time of the last one. */
-};
-
-struct lockout {
-    int attempts;                   /* 0: never lock. */
-    uint64_t duration_us;
-    pthread_mutex_t mutex;
-    uint8_t hash_key[crypto_shorthash_KEYBYTES];
-    struct lockout_entry *slots;
-    size_t n_slots;                 /* A power of two. */
-    size_t n_used;
-};
-
-enum { FIRST_SLOTS = 64 };
-
-struct lockout *
-lockout_create(int attempts, int duration_s)
+/* Runs 'write' for 'user_id' in a transaction of its own. */
+static int
+write_alone(struct store_conn *c, const char *user_id, int64_t now,
+            int (*write)(struct store_conn *, const char *, int64_t))
 {
-    struct lockout *l = xcalloc(1, sizeof *l);
+    int r = store_begin(c);
 
-    l->attempts = attempts;
-    l->duration_us = (uint64_t) duration_s * 1000000;
-    pthread_mutex_init(&l->mutex, NULL);
-    crypto_shorthash_keygen(l->hash_key);
-    l->n_slots = FIRST_SLOTS;
-    l->slots = xcalloc(l->n_slots, sizeof *l->slots);
-    return l;
+    return store_end(c, r ? r : write(c, user_id, now));
 }
 
-void
-lockout_destroy(struct lockout *l)
+static int
+add_failure(struct store_conn *c, const char *user_id, int64_t now)
 {
-    if (!l) {
-        return;
+    return store_id_login_failure_add(c, user_id, now);
+}
+
+static int
+clear_failures(struct store_conn *c, const char *user_id, int64_t now)
+{
+    (void) now;
+    return store_id_login_failures_clear(c, user_id);
+}
+
+int
+lockout_check(const struct server_config *cfg, struct store_conn *c, const char *user_id,
+              struct lockout_state *ret)
+{
+    struct id_login_failures f;
+    int64_t now = (int64_t) time(NULL);
+    int r;
+
+    *ret = (struct lockout_state) { 0 };
+    if (!cfg->lockout_failure_attempts) {
+        return 0;
     }
-    pthread_mutex_destroy(&l->mutex);
-    free(l->slots);
-    free(l);
-}
-
-/* The slot holding 'user_id' in 'slots', or the free slot where it would go. */
-static struct lockout_entry *
-probe(const struct lockout *l, struct lockout_entry *slots, size_t n_slots,
-      const char *user_id)
-{
-    uint64_t h;
-    size_t i;
-
-    crypto_shorthash((unsigned char *) &h, (const unsigned char *) user_id, strlen(user_id),
-                     l->hash_key);
-    for (i = (size_t) h & (n_slots - 1);; i = (i + 1) & (n_slots - 1)) {
-        if (!slots[i].user_id[0] || STREQ(slots[i].user_id, user_id)) {
-            return &slots[i];
+    r = store_id_login_failures_get(c, user_id, &f);
+    if (r) {
+        return r;
+    }
+    if (f.count >= (unsigned int) cfg->lockout_failure_attempts) {
+        if (now < f.last_at + cfg->lockout_duration) {
+            ret->locked = true;
+            ret->failures = f.count;
+            return 0;
         }
+        /* The lock ran out: a fresh start. */
+        r = write_alone(c, user_id, now, clear_failures);
+        f.count = 0;
     }
+    ret->has_failures = f.count > 0;
+    ret->failures = f.count;
+    return r;
 }
 
-static void
-grow(struct lockout *l)
+int
+lockout_failed(const struct server_config *cfg, struct store_conn *c, const char *user_id,
+               const struct lockout_state *st)
 {
-    size_t n_slots = l->n_slots * 2;
-    struct lockout_entry *slots = xcalloc(n_slots, sizeof *slots);
+    int r;
 
-    for (size_t i = 0; i < l->n_slots; i++) {
-        if (l->slots[i].user_id[0]) {
-            *probe(l, slots, n_slots, l->slots[i].user_id) = l->slots[i];
-        }
+    if (!cfg->lockout_failure_attempts || st->locked) {
+        return 0;
     }
-    free(l->slots);
-    l->slots = slots;
-    l->n_slots = n_slots;
-}
-
-/* The entry of 'user_id', or NULL if it has none. */
-static struct lockout_entry *
-find(struct lockout *l, const char *user_id)
-{
-    struct lockout_entry *e = probe(l, l->slots, l->n_slots, user_id);
-
-    return e->user_id[0] ? e : NULL;
-}
-
-static struct lockout_entry *
-find_or_add(struct lockout *l, const char *user_id)
-{
-    struct lockout_entry *e = find(l, user_id);
-
-    if (e) {
-        return e;
-    }
-    if (2 * (l->n_used + 1) > l->n_slots) {
-        grow(l);
-    }
-    e = probe(l, l->slots, l->n_slots, user_id);
-    snprintf(e->user_id, sizeof e->user_id, "%s", user_id);
-    l->n_used++;
-    return e;
-}
-
-bool
-lockout_is_locked(struct lockout *l, const char *user_id)
-{
-    struct lockout_entry *e;
-    bool locked = false;
-
-    if (!l->attempts) {
-        return false;
-    }
-    pthread_mutex_lock(&l->mutex);
-    e = find(l, user_id);
-    if (e && e->failures >= (unsigned int) l->attempts) {
-        locked = time_mono_us() < e->last_failure_us + l->duration_us;
-        if (!locked) {
-            e->failures = 0;    /* The lock ran out: a fresh start. */
-        }
-    }
-    pthread_mutex_unlock(&l->mutex);
-    return locked;
-}
-
-void
-lockout_failed(struct lockout *l, const char *user_id)
-{
-    struct lockout_entry *e;
-
-    if (!l->attempts || !*user_id) {
-        return;
-    }
-    pthread_mutex_lock(&l->mutex);
-    e = find_or_add(l, user_id);
-    e->last_failure_us = time_mono_us();
-    if (++e->failures == (unsigned int) l->attempts) {
+    r = write_alone(c, user_id, (int64_t) time(NULL), add_failure);
+    if (!r && st->failures + 1 == (unsigned int) cfg->lockout_failure_attempts) {
         log_warn("user %s locked out for %d s after %d failed password checks", user_id,
-                 (int) (l->duration_us / 1000000), l->attempts);
+                 cfg->lockout_duration, cfg->lockout_failure_attempts);
     }
-    pthread_mutex_unlock(&l->mutex);
+    return r;
 }
 
-void
-lockout_succeeded(struct lockout *l, const char *user_id)
+int
+lockout_succeeded(const struct server_config *cfg, struct store_conn *c, const char *user_id,
+                  const struct lockout_state *st)
 {
-    struct lockout_entry *e;
-
-    if (!l->attempts) {
-        return;
+    if (!cfg->lockout_failure_attempts || !st->has_failures) {
+        return 0;
     }
-    pthread_mutex_lock(&l->mutex);
-    e = find(l, user_id);
-    if (e) {
-        e->failures = 0;
-    }
-    pthread_mutex_unlock(&l->mutex);
+    return write_alone(c, user_id, 0, clear_failures);
 }

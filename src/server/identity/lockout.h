@@ -2,33 +2,42 @@
  * lockout_failure_attempts, lockout_duration), by Keystone's rule: a user's
  * consecutive wrong passwords are counted; at the limit the account is locked until
  * lockout_duration seconds after the last counted failure, and while locked every
- * login is refused, the right password included, without counting; a success resets
- * the count.
+ * login is refused, the right password included, without counting; a lock that has
+ * run out is forgotten, count included; a success resets the count.
  *
- * Counters are keyed by the user's id as the store resolved it, whether the client
- * named the user by name or by id, in an exact table: one entry per user that failed
- * since its last success, never shared with another user, so no failure of one name
- * can clear another's count or lock.  Unknown names have no entry (their logins
- * cannot lock anything), so memory is bounded by the number of users.  The table is
- * this process's own: servers sharing a database count apart (see README). */
+ * The count is the user's own row in the store (identity_login_failures), keyed by
+ * the user's id as the store resolved it, whether the client named the user by name
+ * or by id: no failure of another name can touch it, unknown names have none (they
+ * lock nothing and cost nothing), and every server sharing the database sees the
+ * same count.  Writes happen only when a count changes: at most
+ * lockout_failure_attempts per user and lockout_duration, plus the reset after a
+ * success that follows failures; a successful login of a user without failures, and
+ * any attempt while locked, write nothing. */
 #ifndef NEUTRINO_IDENTITY_LOCKOUT_H
 #define NEUTRINO_IDENTITY_LOCKOUT_H
 
 #include <stdbool.h>
 
-struct lockout;
+struct server_config;
+struct store_conn;
 
-/* A table for at most 'attempts' consecutive failures (0: never lock) and locks of
- * 'duration_s' seconds. */
-struct lockout *lockout_create(int attempts, int duration_s);
-void lockout_destroy(struct lockout *l);
+/* What lockout_check() found. */
+struct lockout_state {
+    bool locked;            /* Refuse the login, whatever the password. */
+    bool has_failures;      /* A success must reset the count. */
+    unsigned int failures;  /* Counted so far (after a run-out lock is forgotten). */
+};
 
-/* True if the user with id 'user_id' is locked out now.  A lock that has run out is
- * forgotten here, count included (as Keystone does). */
-bool lockout_is_locked(struct lockout *l, const char *user_id);
-/* Counts a wrong password for 'user_id'; locks it at the limit. */
-void lockout_failed(struct lockout *l, const char *user_id);
-/* Resets the count of 'user_id' after a successful login. */
-void lockout_succeeded(struct lockout *l, const char *user_id);
+/* Reads the lock-out state of the user with id 'user_id' into 'ret' (nothing is
+ * locked when 'cfg' sets no limit).  Returns 0 or a negative errno. */
+int lockout_check(const struct server_config *cfg, struct store_conn *c, const char *user_id,
+                  struct lockout_state *ret);
+/* Counts a wrong password for 'user_id', whose state 'st' lockout_check() read; logs
+ * the lock when this failure reaches the limit.  Returns 0 or a negative errno. */
+int lockout_failed(const struct server_config *cfg, struct store_conn *c, const char *user_id,
+                   const struct lockout_state *st);
+/* Resets the count after a successful login (no write when there was none). */
+int lockout_succeeded(const struct server_config *cfg, struct store_conn *c,
+                      const char *user_id, const struct lockout_state *st);
 
 #endif
