@@ -387,9 +387,10 @@ defer_request(struct http_server *s, struct MHD_Connection *conn, struct request
         free(d);
         request_reset_answer(req);
         http_router_find(s->router, req->path)->family->render_error(
-            req, 429, "Too many requests are waiting for password checks; try again later.");
+            req, 429, "Too many requests are waiting for the server's workers; try again"
+                      " later.");
         request_add_header(req, "Retry-After", "%d", DEFER_RETRY_AFTER_S);
-        log_warn_rl("%s %s: the password workers' queue is full, answering 429", req->method,
+        log_warn_rl("%s %s: the worker pool's queue is full, answering 429", req->method,
                     req->path);
     }
     return queued;
