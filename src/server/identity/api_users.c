@@ -137,6 +137,18 @@ user_set_password(struct request *req, struct id_user *u, const char *password)
     return 0;
 }
 
+/* Takes a body's new password (NULL: none) into 'u'.  Hashing runs on the worker pool:
+ * on the HTTP thread this returns 1 and the handler returns at once, to be dispatched
+ * again there.  Else 0, or -1 after answering. */
+static int
+user_take_password(struct request *req, struct id_user *u, const char *password)
+{
+    if (!password) {
+        return 0;
+    }
+    return request_defer(req) ? 1 : user_set_password(req, u, password);
+}
+
 int
 ks_user_create(struct request *req, char *const args[])
 {
@@ -150,11 +162,7 @@ ks_user_create(struct request *req, char *const args[])
         return -1;
     }
     r = user_fields(req, c, e, true, &u, &password);
-    /* Hashing runs on the worker pool: this request is dispatched again there. */
-    if (!r && password && request_defer(req)) {
-        r = 1;
-    }
-    r = r ? r : password ? user_set_password(req, &u, password) : 0;
+    r = r ? r : user_take_password(req, &u, password);
     if (r) {
         id_user_done(&u);
         json_decref(e);
@@ -203,11 +211,7 @@ ks_user_update(struct request *req, char *const args[])
     }
     was_enabled = u.enabled;
     r = user_fields(req, c, e, false, &u, &password);
-    /* Hashing runs on the worker pool: this request is dispatched again there. */
-    if (!r && password && request_defer(req)) {
-        r = 1;
-    }
-    r = r ? r : password ? user_set_password(req, &u, password) : 0;
+    r = r ? r : user_take_password(req, &u, password);
     if (r) {
         id_user_done(&u);
         json_decref(e);
