@@ -187,7 +187,8 @@ conf_default_value(const struct conf_reader *r, const char *name, size_t len)
     return NULL;
 }
 
-/* Expands $name and ${name} references to [DEFAULT] options; "$$" is a literal '$'. */
+/* Expands $name and ${name} references to [DEFAULT] options; "$$", and a '$' that no
+ * name follows, are a literal '$'. */
 static char *
 conf_interpolate(const struct conf_reader *r, const struct conf_option *table, size_t n,
                  void *cfg, const char *value)
@@ -207,6 +208,12 @@ conf_interpolate(const struct conf_reader *r, const struct conf_option *table, s
         bool braced = p[1] == '{';
         const char *name = p + 1 + braced;
         size_t len = strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
+        if (!len && !braced) {
+            /* No name follows: a literal '$', as oslo.config leaves it (a regular
+             * expression's end anchor, say). */
+            buf_add_char(&out, *p++);
+            continue;
+        }
         const char *v = conf_default_value(r, name, len);
         if (!v) {
             /* Fall back to a [DEFAULT] string option's default, e.g. state_path. */

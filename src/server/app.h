@@ -11,6 +11,7 @@ struct store;
 struct ml2;
 struct identity;
 struct keystone_client;
+struct workpool;
 
 /* How network API requests are authenticated ([DEFAULT] auth_strategy and
  * [keystone_authtoken] auth_url). */
@@ -29,6 +30,8 @@ struct app {
     enum auth_mode auth_mode;
     struct identity *identity;          /* Built-in identity; NULL with AUTH_EXTERNAL. */
     struct keystone_client *keystone;   /* AUTH_EXTERNAL only. */
+    struct workpool *workpool;          /* Runs requests deferred by request_defer()
+                                         * (password hashing); NULL: they run inline. */
 };
 
 #endif

@@ -58,11 +58,17 @@ static const struct conf_option server_options[] = {
     STR("dashboard", "root", dashboard_root, NULL),
     STR("identity", "public_endpoint", public_endpoint, NULL),
     STR("identity", "region_name", region_name, "RegionOne"),
+    /* neutrino: password hashing runs on its own threads (0: one per CPU, at most 4),
+     * with this many requests waiting at most; see README. */
+    INT("identity", "password_hash_workers", password_hash_workers, "0", 0, 64),
+    INT("identity", "password_hash_queue", password_hash_queue, "32", 1, 10000),
     INT("token", "expiration", token_expiration, "3600", 60, 7 * 86400),
     /* Keystone ships lock-out off; a server facing clients directly wants it on. */
     INT("security_compliance", "lockout_failure_attempts", lockout_failure_attempts, "5", 0,
         1000000),
     INT("security_compliance", "lockout_duration", lockout_duration, "60", 1, 86400),
+    STR("security_compliance", "password_regex", password_regex, NULL),
+    STR("security_compliance", "password_regex_description", password_regex_description, NULL),
     STR("keystone_authtoken", "www_authenticate_uri", ks_www_authenticate_uri, NULL),
     STR("keystone_authtoken", "auth_url", ks_auth_url, NULL),
     STR("keystone_authtoken", "auth_type", ks_auth_type, "password"),

@@ -55,11 +55,16 @@ struct server_config {
                                      * ones, else those of the source tree. */
     char *public_endpoint;          /* Catalog base URL; NULL: from the request. */
     char *region_name;
+    int password_hash_workers;      /* Threads hashing passwords; 0: CPUs, at most 4. */
+    int password_hash_queue;        /* Requests waiting for them at most (then 429). */
     /* [token] */
     int token_expiration;           /* Seconds. */
     /* [security_compliance] */
     int lockout_failure_attempts;   /* 0: no lock-out. */
     int lockout_duration;           /* Seconds. */
+    char *password_regex;           /* NULL: any password; else POSIX ERE it must match
+                                     * from its first character. */
+    char *password_regex_description;   /* Told to clients whose password fails it. */
     /* [keystone_authtoken]: with auth_url set, tokens are checked by that Keystone
      * and the built-in identity service is off. */
     char *ks_www_authenticate_uri;

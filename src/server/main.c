@@ -28,6 +28,7 @@
 #include "ml2/ml2.h"
 #include "store/store.h"
 #include "util.h"
+#include "workpool.h"
 
 LOG_MODULE("server");
 
@@ -146,6 +147,19 @@ register_families(const struct app *app, struct http_router *router)
     }
 }
 
+/* Threads hashing passwords: [identity] password_hash_workers, or one per CPU up to
+ * four (each hash holds 64 MiB while it runs). */
+static unsigned int
+password_threads(const struct server_config *cfg)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+    if (cfg->password_hash_workers > 0) {
+        return (unsigned int) cfg->password_hash_workers;
+    }
+    return cpus < 1 ? 1 : cpus > 4 ? 4 : (unsigned int) cpus;
+}
+
 static unsigned int
 worker_threads(const struct server_config *cfg)
 {
@@ -239,6 +253,12 @@ main(int argc, char **argv)
         }
         log_info("%s", buf_cstr(&notice));
         buf_done(&notice);
+        app.workpool = workpool_create(password_threads(&cfg),
+                                       (unsigned int) cfg.password_hash_queue);
+        if (!app.workpool) {
+            log_err("cannot start the password hashing threads");
+            goto out_store;
+        }
     }
 
     /* Block the stop signals before threads start so only sigwait() sees them. */
@@ -262,6 +282,7 @@ main(int argc, char **argv)
         || housekeeping_start(&cfg, app.store, &housekeeping, &error)) {
         log_err("%s", buf_cstr(&error));
         store_unwatch(app.store);
+        workpool_stop(app.workpool);
         http_server_stop(http);
         goto out_store;
     }
@@ -269,9 +290,13 @@ main(int argc, char **argv)
     log_info("signal %d: stopping", sig);
     housekeeping_stop(housekeeping);
     store_unwatch(app.store);
+    /* Logins in hand finish and are answered, those queued get 503, before the HTTP
+     * server stops (it must not stop with a connection parked for them). */
+    workpool_stop(app.workpool);
     http_server_stop(http);
     status = 0;
 out_store:
+    workpool_destroy(app.workpool);
     identity_close(app.identity);
     keystone_client_destroy(app.keystone);
     store_close(app.store);

@@ -63,3 +63,13 @@ request_wait(struct request *req, int timeout_s)
     }
     return now < req->wait_until_us;
 }
+
+bool
+request_defer(struct request *req)
+{
+    if (req->deferred || !req->app->workpool) {
+        return false;
+    }
+    req->defer_wanted = true;
+    return true;
+}

@@ -59,6 +59,8 @@ struct request {
     uint64_t wait_until_us;     /* Long-poll deadline (monotonic), 0 before any wait. */
     bool suspended;             /* Parked by request_wait(); dispatched again on wake. */
     const bool *server_stopping;/* Set when the server shuts down: stop waiting. */
+    bool defer_wanted;          /* The handler asked to run on the worker pool. */
+    bool deferred;              /* Parked for (or run on) the worker pool. */
 
     int status;                 /* Response status. */
     struct buf response;        /* Response body (JSON unless 'content_type' says). */
@@ -80,6 +82,15 @@ void request_add_header(struct request *req, const char *name, const char *fmt, 
  * Returns false once the deadline has passed or the server is stopping: the handler
  * must then answer with what it has. */
 bool request_wait(struct request *req, int timeout_s);
+
+/* For handlers whose work holds a CPU for long (password hashing), so that it never
+ * occupies the threads serving other requests.  Returns true when the request is to
+ * run on the server's worker pool (app->workpool): the handler then returns at once
+ * without answering, having released what it holds; the HTTP layer parks the
+ * connection and dispatches the request again on a worker, where this returns false
+ * and the handler does its work.  A full queue is answered 429 with Retry-After by
+ * the HTTP layer.  Without a pool (unit tests, fuzzers) returns false: work here. */
+bool request_defer(struct request *req);
 
 /* The calling thread's store connection; on failure answers 500 in the request's
  * family's format and returns NULL. */

@@ -133,6 +133,25 @@ conf_interpolates_default_options(void **state)
     buf_done(&e);
 }
 
+/* A '$' that no option name follows stays (a regular expression's end anchor), as
+ * does "$$" written for one. */
+static void
+conf_keeps_a_lone_dollar(void **state)
+{
+    struct buf w = BUF_INITIALIZER, e = BUF_INITIALIZER;
+    struct server_config cfg;
+
+    (void) state;
+    assert_int_equal(load("[security_compliance]\npassword_regex = ^[a-z]+$\n"
+                          "password_regex_description = costs $$5 or $state_path\n",
+                          NULL, &cfg, &w, &e), 0);
+    assert_string_equal(cfg.password_regex, "^[a-z]+$");
+    assert_string_equal(cfg.password_regex_description, "costs $5 or /var/lib/neutron");
+    server_config_done(&cfg);
+    buf_done(&w);
+    buf_done(&e);
+}
+
 /* [database] connection: SQLite paths, PostgreSQL URLs (SQLAlchemy's driver name
  * dropped), and refusals that never quote the URL, which may hold a password. */
 static void
@@ -185,6 +204,7 @@ main(void)
         cmocka_unit_test(conf_bad_values_are_errors),
         cmocka_unit_test(conf_long_line_refused_not_truncated),
         cmocka_unit_test(conf_interpolates_default_options),
+        cmocka_unit_test(conf_keeps_a_lone_dollar),
         cmocka_unit_test(conf_database_connections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

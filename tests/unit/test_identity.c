@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "identity/identity.h"
+#include "identity/identity_internal.h"
 #include "identity/password.h"
 #include "identity/token_cache.h"
 #include "policy.h"
@@ -184,6 +185,167 @@ test_password_and_lockout(void **state)
                      -EACCES);
 }
 
+/* The lock-out is the user's, by id: locked by name, refused by id. */
+static void
+test_lockout_holds_for_name_and_id(void **state)
+{
+    struct env *e = *state;
+    char uid[IDENTITY_ID_LEN], admin_id[IDENTITY_ID_LEN];
+
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret",
+                                             admin_id), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "bad", uid),
+                         -EACCES);
+    }
+    assert_int_equal(identity_check_password(e->id, e->c, admin_id, NULL, "admin-secret", uid),
+                     -EACCES);
+    /* Unknown names and ids lock nothing and are refused alike. */
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, "0123456789abcdef0123456789abcdef",
+                                                 NULL, "x", uid), -EACCES);
+    }
+}
+
+/* Makes user 'name' with password 'password'; writes its id into 'ret_id'. */
+static void
+make_user(struct env *e, const char *name, const char *password, char ret_id[IDENTITY_ID_LEN])
+{
+    char hash[PASSWORD_HASH_MAX];
+    struct id_user u = { .name = (char *) name, .password_hash = hash, .enabled = true };
+
+    assert_int_equal(password_hash(password, hash), 0);
+    identity_new_id(u.id);
+    assert_int_equal(store_begin(e->c), 0);
+    assert_int_equal(store_end(e->c, store_id_user_insert(e->c, &u)), 0);
+    memcpy(ret_id, u.id, IDENTITY_ID_LEN);
+}
+
+static unsigned int
+failures_of(struct env *e, const char *user_id)
+{
+    struct id_login_failures f;
+
+    assert_int_equal(store_id_login_failures_get(e->c, user_id, &f), 0);
+    return f.count;
+}
+
+/* Each user counts alone: many others failing never touch the victim's count or lock,
+ * a success resets only its own count, unknown names count nothing. */
+static void
+test_lockout_is_per_user(void **state)
+{
+    struct env *e = *state;
+    char victim[IDENTITY_ID_LEN], ids[100][IDENTITY_ID_LEN], uid[IDENTITY_ID_LEN];
+    char name[32];
+
+    make_user(e, "victim", "victim-pw", victim);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, "victim", "bad", uid),
+                         -EACCES);
+    }
+    for (int i = 0; i < 100; i++) {
+        snprintf(name, sizeof name, "user-%d", i);
+        make_user(e, name, "pw", ids[i]);
+        for (int k = 0; k < 2; k++) {
+            assert_int_equal(identity_check_password(e->id, e->c, NULL, name, "bad", uid),
+                             -EACCES);
+        }
+        if (i % 2) {
+            assert_int_equal(identity_check_password(e->id, e->c, ids[i], NULL, "pw", uid), 0);
+        }
+        snprintf(name, sizeof name, "nobody-%d", i);
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, name, "bad", uid),
+                         -EACCES);
+    }
+    assert_int_equal(failures_of(e, victim), 2);
+    assert_int_equal(failures_of(e, ids[6]), 2);
+    assert_int_equal(failures_of(e, ids[7]), 0);
+    /* The third failure, by id, locks the name too; locked attempts do not count. */
+    assert_int_equal(identity_check_password(e->id, e->c, victim, NULL, "bad", uid), -EACCES);
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "victim", "victim-pw", uid),
+                     -EACCES);
+    assert_int_equal(failures_of(e, victim), 3);
+    /* Deleting the user deletes its count. */
+    assert_int_equal(store_begin(e->c), 0);
+    assert_int_equal(store_end(e->c, store_id_user_delete(e->c, ids[6])), 0);
+    assert_int_equal(failures_of(e, ids[6]), 0);
+}
+
+/* A lock lasts lockout_duration after the last counted failure, then is forgotten. */
+static void
+test_lockout_runs_out(void **state)
+{
+    struct env *e = *state;
+    char uid[IDENTITY_ID_LEN];
+
+    e->cfg.lockout_duration = 1;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "bad", uid),
+                         -EACCES);
+    }
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret", uid),
+                     -EACCES);
+    usleep(1100 * 1000);
+    assert_int_equal(identity_check_password(e->id, e->c, NULL, "admin", "admin-secret", uid),
+                     0);
+    assert_int_equal(failures_of(e, uid), 0);
+}
+
+/* [security_compliance] password_regex: matched from the first character (Python's
+ * re.match), refused at start when it is not POSIX. */
+static void
+test_password_policy(void **state)
+{
+    static const struct {
+        const char *regex, *password;
+        bool allowed;
+    } cases[] = {
+        { "[a-z]{4,}[0-9]", "abcd1", true },
+        { "[a-z]{4,}[0-9]", "abcd1XYZ", true },         /* The end is free... */
+        { "[a-z]{4,}[0-9]$", "abcd1XYZ", false },       /* ...unless anchored. */
+        { "[a-z]{4,}[0-9]", "Xabcd1", false },          /* The start is not. */
+        { "[a-z]{4,}[0-9]", "abc1", false },
+        { "[[:upper:]].*[[:digit:]]", "Pass1", true },
+        { "[[:upper:]].*[[:digit:]]", "pass1", false },
+    };
+    struct buf error = BUF_INITIALIZER;
+    struct server_config cfg;
+
+    (void) state;
+    assert_int_equal(server_config_load(&cfg, NULL, 0, &error, &error), 0);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cfg.password_regex = (char *) cases[i].regex;
+        cfg.password_regex_description = (char *) "the rule";
+        struct identity *id = identity_alloc(&cfg, NULL);
+        assert_int_equal(identity_password_policy_init(id, &error), 0);
+        const char *why = identity_password_refusal(id, cases[i].password);
+        if (cases[i].allowed) {
+            assert_null(why);
+        } else {
+            assert_string_equal(why, "the rule");
+        }
+        identity_close(id);
+    }
+    static const char *const bad[] = { "[a-z", "(?=.*[0-9])", "\\d+", "a{2,1}" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cfg.password_regex = (char *) bad[i];
+        struct identity *id = identity_alloc(&cfg, NULL);
+        buf_clear(&error);
+        assert_int_equal(identity_password_policy_init(id, &error), -EINVAL);
+        assert_non_null(strstr(buf_cstr(&error), "[security_compliance] password_regex"));
+        identity_close(id);
+    }
+    cfg.password_regex = NULL;
+    cfg.password_regex_description = NULL;
+    struct identity *id = identity_alloc(&cfg, NULL);
+    assert_int_equal(identity_password_policy_init(id, &error), 0);
+    assert_null(identity_password_refusal(id, ""));    /* Unset: anything goes. */
+    identity_close(id);
+    server_config_done(&cfg);
+    buf_done(&error);
+}
+
 static void
 test_tokens(void **state)
 {
@@ -238,6 +400,11 @@ main(void)
         cmocka_unit_test(test_token_cache),
         cmocka_unit_test_setup_teardown(test_password_and_lockout, env_setup, env_teardown),
         cmocka_unit_test_setup_teardown(test_tokens, env_setup, env_teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_holds_for_name_and_id, env_setup,
+                                        env_teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_is_per_user, env_setup, env_teardown),
+        cmocka_unit_test_setup_teardown(test_lockout_runs_out, env_setup, env_teardown),
+        cmocka_unit_test(test_password_policy),
     };
 
     password_use_minimum_cost();

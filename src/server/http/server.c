@@ -28,6 +28,7 @@
 #include "router.h"
 #include "store/store.h"
 #include "util.h"
+#include "workpool.h"
 
 LOG_MODULE("http");
 
@@ -354,7 +355,7 @@ handle(struct http_server *s, struct request *req, bool resumed)
         }
         outcome = store_take_outcome(s->app->store);
         if (outcome == STORE_OK || (req->status > 0 && req->status < 500)
-            || (req->status == 0 && req->wait_until_us)) {
+            || (req->status == 0 && (req->wait_until_us || req->defer_wanted))) {
             return;
         }
         if (outcome == STORE_IN_DOUBT) {
@@ -374,6 +375,67 @@ handle(struct http_server *s, struct request *req, bool resumed)
         usleep((useconds_t) (delay / 2 + random_below(delay / 2 + 1)));
         delay = delay * 2 > MAX_DELAY_US ? MAX_DELAY_US : delay * 2;
     }
+}
+
+/* --- Requests deferred to the worker pool (request_defer()) ----------------------
+ * The connection is suspended while a worker runs the request's handler again, then
+ * resumed: libmicrohttpd calls answer() once more and the answer is sent from there.
+ * The waiters' mutex orders the suspend before the worker's resume. */
+
+enum { DEFER_RETRY_AFTER_S = 1 };    /* Retry-After of a refusal: a queue drains fast. */
+
+struct deferred {
+    struct http_server *server;
+    struct MHD_Connection *conn;
+    struct request *req;
+};
+
+static void
+run_deferred(void *arg, bool cancelled)
+{
+    struct deferred *d = arg;
+
+    if (cancelled) {
+        fail_unavailable(http_router_find(d->server->router, d->req->path), d->req,
+                         "The server is stopping.");
+    } else {
+        handle(d->server, d->req, true);
+    }
+    pthread_mutex_lock(&d->server->waiters_mutex);
+    MHD_resume_connection(d->conn);
+    pthread_mutex_unlock(&d->server->waiters_mutex);
+    free(d);
+}
+
+/* Parks the request's connection and queues the request on the worker pool; true if
+ * queued.  Otherwise answers 429 (the queue is full): a refusal a client retries,
+ * which a load balancer does not count against this server as a 5xx would. */
+static bool
+defer_request(struct http_server *s, struct MHD_Connection *conn, struct request *req)
+{
+    struct deferred *d = xmalloc(sizeof *d);
+    bool queued;
+
+    *d = (struct deferred) { s, conn, req };
+    req->defer_wanted = false;
+    req->deferred = true;
+    pthread_mutex_lock(&s->waiters_mutex);
+    queued = workpool_submit(s->app->workpool, run_deferred, d) == 0;
+    if (queued) {
+        MHD_suspend_connection(conn);
+    }
+    pthread_mutex_unlock(&s->waiters_mutex);
+    if (!queued) {
+        free(d);
+        request_reset_answer(req);
+        http_router_find(s->router, req->path)->family->render_error(
+            req, 429, "Too many requests are waiting for the server's workers; try again"
+                      " later.");
+        request_add_header(req, "Retry-After", "%d", DEFER_RETRY_AFTER_S);
+        log_warn_rl("%s %s: the worker pool's queue is full, answering 429", req->method,
+                    req->path);
+    }
+    return queued;
 }
 
 static enum MHD_Result
@@ -401,7 +463,9 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (req->suspended) {
+    if (req->deferred) {
+        /* Back from the worker pool (or refused by it) with the answer. */
+    } else if (req->suspended) {
         /* Woken (or timed out) long-poll: ask the handler again. */
         req->suspended = false;
         buf_clear(&req->response);
@@ -425,6 +489,9 @@ answer(void *cls, struct MHD_Connection *conn, const char *url, const char *meth
         s->fallback->family->render_error(req, 404, NULL);
     } else {
         handle(s, req, false);
+    }
+    if (req->defer_wanted && defer_request(s, conn, req)) {
+        return MHD_YES;
     }
     if (req->status == 0 && req->wait_until_us) {
         struct waiter *w = xmalloc(sizeof *w);

@@ -215,6 +215,12 @@ ks_token_create(struct request *req, char *const args[])
         json_decref(body);
         return ks_fail(req, 400, "Invalid input for field 'scope'.");
     }
+    if (STREQ(json_string_value(json_array_get(methods, 0)), "password")
+        && request_defer(req)) {
+        /* Hashing runs on the worker pool: this request is dispatched again there. */
+        json_decref(body);
+        return 0;
+    }
     if (STREQ(json_string_value(json_array_get(methods, 0)), "password")) {
         method_json = "[\"password\"]";
         r = auth_password(req, c, identity, user_id);

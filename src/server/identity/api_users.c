@@ -69,15 +69,25 @@ ks_users_list(struct request *req, char *const args[])
     return ks_reply_list(req, r, "users", l.items, "users");
 }
 
-/* Reads the fields of a user body into 'u' and, hashed, its new password into
- * u->password_hash (strings copied; 'password_set' tells whether there was one).
- * Returns 0, or -1 after answering. */
+/* Answers 400 as Keystone does when 'password' misses [security_compliance]
+ * password_regex.  Returns 0, or -1 after answering. */
+static int
+check_password_policy(struct request *req, const char *password)
+{
+    const char *why = identity_password_refusal(req->app->identity, password);
+
+    return why ? ks_fail(req, 400, "The password does not meet the requirements: %s.", why) : 0;
+}
+
+/* Reads the fields of a user body into 'u' (strings copied) and checks them; a new
+ * password, checked against the policy but not yet hashed, is left in 'ret_password'
+ * (borrowed from 'e'; NULL when the body has none).  Returns 0, or -1 after
+ * answering. */
 static int
 user_fields(struct request *req, struct store_conn *c, const json_t *e, bool create,
-            struct id_user *u, bool *password_set)
+            struct id_user *u, const char **ret_password)
 {
     const char *name, *password, *project, *email, *desc;
-    char hash[PASSWORD_HASH_MAX];
 
     if (ks_string_field(req, e, "name", create, 255, &name)
         || ks_string_field(req, e, "password", false, PASSWORD_MAX_LEN, &password)
@@ -85,6 +95,9 @@ user_fields(struct request *req, struct store_conn *c, const json_t *e, bool cre
         || ks_string_field(req, e, "email", false, 255, &email)
         || ks_string_field(req, e, "description", false, 65535, &desc)
         || ks_bool_field(req, e, "enabled", &u->enabled) || ks_check_domain_field(req, e)) {
+        return -1;
+    }
+    if (password && check_password_policy(req, password)) {
         return -1;
     }
     if (project) {
@@ -96,10 +109,6 @@ user_fields(struct request *req, struct store_conn *c, const json_t *e, bool cre
         }
         id_project_done(&p);
     }
-    *password_set = password != NULL;
-    if (password && password_hash(password, hash)) {
-        return ks_internal(req, -ENOMEM);
-    }
 #define SET(field, value)                                                                  \
     if (value) {                                                                           \
         free(u->field);                                                                    \
@@ -110,29 +119,54 @@ user_fields(struct request *req, struct store_conn *c, const json_t *e, bool cre
     SET(email, email);
     SET(description, desc);
 #undef SET
-    if (password) {
-        free(u->password_hash);
-        u->password_hash = xstrdup(hash);
-    }
+    *ret_password = password;
     return 0;
+}
+
+/* Hashes 'password' into u->password_hash.  Returns 0, or -1 after answering. */
+static int
+user_set_password(struct request *req, struct id_user *u, const char *password)
+{
+    char hash[PASSWORD_HASH_MAX];
+
+    if (password_hash(password, hash)) {
+        return ks_internal(req, -ENOMEM);
+    }
+    free(u->password_hash);
+    u->password_hash = xstrdup(hash);
+    return 0;
+}
+
+/* Takes a body's new password (NULL: none) into 'u'.  Hashing runs on the worker pool:
+ * on the HTTP thread this returns 1 and the handler returns at once, to be dispatched
+ * again there.  Else 0, or -1 after answering. */
+static int
+user_take_password(struct request *req, struct id_user *u, const char *password)
+{
+    if (!password) {
+        return 0;
+    }
+    return request_defer(req) ? 1 : user_set_password(req, u, password);
 }
 
 int
 ks_user_create(struct request *req, char *const args[])
 {
     struct id_user u = { .enabled = true };
+    const char *password;
     struct store_conn *c;
-    bool password_set;
     json_t *e = NULL;
     int r;
 
     if (!(c = ks_authorize_write(req, KS_CREATE_USER, NULL, "user", &e))) {
         return -1;
     }
-    if (user_fields(req, c, e, true, &u, &password_set)) {
+    r = user_fields(req, c, e, true, &u, &password);
+    r = r ? r : user_take_password(req, &u, password);
+    if (r) {
         id_user_done(&u);
         json_decref(e);
-        return -1;
+        return r < 0 ? -1 : 0;
     }
     identity_new_id(u.id);
     r = store_begin(c);
@@ -161,9 +195,10 @@ ks_user_show(struct request *req, char *const args[])
 int
 ks_user_update(struct request *req, char *const args[])
 {
+    const char *password;
     struct store_conn *c;
     struct id_user u;
-    bool was_enabled, password_set;
+    bool was_enabled;
     json_t *e = NULL;
     int r;
 
@@ -175,14 +210,16 @@ ks_user_update(struct request *req, char *const args[])
         return -1;
     }
     was_enabled = u.enabled;
-    if (user_fields(req, c, e, false, &u, &password_set)) {
+    r = user_fields(req, c, e, false, &u, &password);
+    r = r ? r : user_take_password(req, &u, password);
+    if (r) {
         id_user_done(&u);
         json_decref(e);
-        return -1;
+        return r < 0 ? -1 : 0;
     }
     r = store_begin(c);
     r = r ? r : store_id_user_update(c, &u);
-    if (!r && (password_set || (was_enabled && !u.enabled))) {
+    if (!r && (password || (was_enabled && !u.enabled))) {
         r = store_id_token_delete_user(c, u.id);  /* As Keystone: such changes revoke. */
     }
     r = store_end(c, r);
@@ -226,7 +263,7 @@ ks_user_projects(struct request *req, char *const args[])
 int
 ks_user_password(struct request *req, char *const args[])
 {
-    char hash[PASSWORD_HASH_MAX], uid[IDENTITY_ID_LEN];
+    char uid[IDENTITY_ID_LEN];
     const char *original, *password;
     struct store_conn *c;
     struct id_user u;
@@ -241,20 +278,24 @@ ks_user_password(struct request *req, char *const args[])
         json_decref(e);
         return -1;
     }
+    /* Two hashes: both on the worker pool, where this request is dispatched again. */
+    if (request_defer(req)) {
+        json_decref(e);
+        return 0;
+    }
     r = identity_check_password(req->app->identity, c, args[0], NULL, original, uid);
     if (r) {
         json_decref(e);
         return r == -EACCES ? ks_unauthorized(req) : ks_internal(req, r);
     }
-    if (ks_user_lookup(req, c, args[0], &u)) {
+    /* As Keystone: the original password is checked first, then the new one's form. */
+    if (check_password_policy(req, password) || ks_user_lookup(req, c, args[0], &u)) {
         json_decref(e);
         return -1;
     }
-    r = password_hash(password, hash) ? -ENOMEM : 0;
+    r = user_set_password(req, &u, password);
     json_decref(e);
     if (!r) {
-        free(u.password_hash);
-        u.password_hash = xstrdup(hash);
         r = store_begin(c);
         r = r ? r : store_id_user_update(c, &u);
         r = r ? r : store_id_token_delete_user(c, u.id);
@@ -263,7 +304,7 @@ ks_user_password(struct request *req, char *const args[])
     id_user_done(&u);
     identity_changed(req->app->identity);
     if (r) {
-        return ks_internal(req, r);
+        return req->status ? -1 : ks_internal(req, r);
     }
     ks_reply(req, 204, NULL);
     return 0;

@@ -299,6 +299,29 @@ load(struct identity *id, struct store_conn *c, char *install_id)
     return r ? r : sync_password(id, c, "demo", id->cfg->demo_password);
 }
 
+/* The operator's own passwords for the bootstrap accounts are taken even when they
+ * miss [security_compliance] password_regex (refusing them could leave no way in);
+ * the operator is told.  Generated ones are random and long, and not checked. */
+static void
+warn_configured_passwords(const struct identity *id)
+{
+    const struct {
+        const char *option, *value;
+    } configured[] = {
+        { "admin_password", id->cfg->admin_password },
+        { "demo_password", id->cfg->demo_password },
+        { "agent_password", id->cfg->agent_password },
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(configured); i++) {
+        if (configured[i].value && *configured[i].value
+            && identity_password_refusal(id, configured[i].value)) {
+            log_warn("[identity] %s does not match [security_compliance] password_regex;"
+                     " using it all the same", configured[i].option);
+        }
+    }
+}
+
 int
 identity_open(const struct server_config *cfg, struct store *store, struct identity **ret,
               struct buf *notice, struct buf *error)
@@ -320,6 +343,13 @@ identity_open(const struct server_config *cfg, struct store *store, struct ident
         return -EIO;
     }
     id = identity_alloc(cfg, store);
+    r = identity_password_policy_init(id, error);
+    if (r) {
+        identity_close(id);
+        free(clouds);
+        return r;
+    }
+    warn_configured_passwords(id);
     r = store_id_meta_get(c, "install_id", &install_id);
     if (r == -ENOENT) {
         r = bootstrap(id, c, clouds, error);

@@ -3,7 +3,6 @@
 #include "identity.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "config.h"
 #include "identity_internal.h"
+#include "lockout.h"
 #include "log.h"
 #include "password.h"
 #include "token_cache.h"
@@ -40,64 +40,6 @@ now_s(void)
     return (int64_t) time(NULL);
 }
 
-/* --- Lock-out -------------------------------------------------------------------- */
-
-static struct lockout_slot *
-lockout_slot(struct identity *id, const char *kind, const char *who, uint8_t key[16])
-{
-    crypto_generichash_state st;
-    uint32_t h;
-
-    crypto_generichash_init(&st, NULL, 0, 16);
-    crypto_generichash_update(&st, (const unsigned char *) kind, strlen(kind) + 1);
-    crypto_generichash_update(&st, (const unsigned char *) who, strlen(who));
-    crypto_generichash_final(&st, key, 16);
-    memcpy(&h, key, sizeof h);
-    return &id->lockouts[h % LOCKOUT_SLOTS];
-}
-
-/* True if 'who' is locked out now. */
-static bool
-lockout_active(struct identity *id, const char *kind, const char *who)
-{
-    uint8_t key[16];
-    bool locked;
-
-    if (!id->cfg->lockout_failure_attempts) {
-        return false;
-    }
-    pthread_mutex_lock(&id->lockout_mutex);
-    struct lockout_slot *s = lockout_slot(id, kind, who, key);
-    locked = !memcmp(s->key, key, sizeof key) && s->until > now_s();
-    pthread_mutex_unlock(&id->lockout_mutex);
-    return locked;
-}
-
-static void
-lockout_record(struct identity *id, const char *kind, const char *who, bool success)
-{
-    uint8_t key[16];
-
-    if (!id->cfg->lockout_failure_attempts) {
-        return;
-    }
-    pthread_mutex_lock(&id->lockout_mutex);
-    struct lockout_slot *s = lockout_slot(id, kind, who, key);
-    if (memcmp(s->key, key, sizeof key)) {
-        memset(s, 0, sizeof *s);
-        memcpy(s->key, key, sizeof key);
-    }
-    if (success) {
-        s->failures = 0;
-    } else if (++s->failures >= (unsigned int) id->cfg->lockout_failure_attempts) {
-        s->failures = 0;
-        s->until = now_s() + id->cfg->lockout_duration;
-        log_warn("user %s %.64s locked out for %d s after %d failed password checks", kind,
-                 who, id->cfg->lockout_duration, id->cfg->lockout_failure_attempts);
-    }
-    pthread_mutex_unlock(&id->lockout_mutex);
-}
-
 /* --- Passwords ------------------------------------------------------------------- */
 
 int
@@ -105,29 +47,110 @@ identity_check_password(struct identity *id, struct store_conn *c, const char *u
                         const char *user_name, const char *password,
                         char ret_user_id[IDENTITY_ID_LEN])
 {
-    const char *kind = user_id ? "id" : "name";
-    const char *who = user_id ? user_id : user_name;
+    struct lockout_state lock;
     struct id_user u;
     bool ok;
     int r;
 
-    if (lockout_active(id, kind, who)) {
+    r = user_id ? store_id_user_get(c, user_id, &u) : store_id_user_get_by_name(c, user_name, &u);
+    if (r == -ENOENT) {
+        /* An unknown user costs the same hash as a known one. */
+        (void) password_verify(NULL, password);
         return -EACCES;
     }
-    r = user_id ? store_id_user_get(c, user_id, &u) : store_id_user_get_by_name(c, user_name, &u);
-    if (r && r != -ENOENT) {
+    r = r ? r : lockout_check(id->cfg, c, u.id, &lock);
+    if (r) {
+        id_user_done(&u);
         return r;
     }
-    /* An unknown user costs the same hash as a known one. */
-    ok = password_verify(r ? NULL : u.password_hash, password) && u.enabled;
-    lockout_record(id, kind, who, ok);
-    if (ok) {
+    /* Keyed by the id the store found, however the client named the user.  A locked
+     * account is refused even with the right password (as Keystone), yet its password
+     * is still hashed: the refusal then takes the time of any wrong password, so a
+     * lock does not tell which names exist. */
+    ok = password_verify(u.password_hash, password);
+    if (lock.locked) {
+        log_warn_rl("user %s is locked out: login refused", u.id);
+        ok = false;
+    } else if (!ok) {
+        r = lockout_failed(id->cfg, c, u.id, &lock);
+    } else if (u.enabled) {
+        r = lockout_succeeded(id->cfg, c, u.id, &lock);
+    }
+    ok = ok && u.enabled;
+    if (ok && !r) {
         memcpy(ret_user_id, u.id, IDENTITY_ID_LEN);
     }
-    if (!r) {
-        id_user_done(&u);
+    id_user_done(&u);
+    return r ? r : ok ? 0 : -EACCES;
+}
+
+/* --- Password policy ------------------------------------------------------------- */
+
+/* True if 'regex' uses \d or \D: Python's digit classes, which POSIX regcomp() would
+ * silently read as the letters d and D. */
+static bool
+uses_python_digit_class(const char *regex)
+{
+    for (const char *p = regex; *p; p++) {
+        if (*p == '\\') {
+            if (p[1] == 'd' || p[1] == 'D') {
+                return true;
+            }
+            if (p[1]) {
+                p++;
+            }
+        }
     }
-    return ok ? 0 : -EACCES;
+    return false;
+}
+
+int
+identity_password_policy_init(struct identity *id, struct buf *error)
+{
+    const char *regex = id->cfg->password_regex;
+    int rc;
+
+    if (!regex || !*regex) {
+        return 0;
+    }
+    if (uses_python_digit_class(regex)) {
+        buf_printf(error, "[security_compliance] password_regex: \\d and \\D are not POSIX;"
+                          " write [0-9] or [[:digit:]] (and [^0-9])");
+        return -EINVAL;
+    }
+    rc = regcomp(&id->password_regex, regex, REG_EXTENDED);
+    if (rc) {
+        char why[128];
+        regerror(rc, &id->password_regex, why, sizeof why);
+        buf_printf(error, "[security_compliance] password_regex is not a POSIX extended"
+                          " regular expression: %s", why);
+        return -EINVAL;
+    }
+    id->has_password_regex = true;
+    if (!id->cfg->password_regex_description || !*id->cfg->password_regex_description) {
+        log_warn("[security_compliance] password_regex is set without"
+                 " password_regex_description: refused passwords get no explanation");
+    }
+    return 0;
+}
+
+const char *
+identity_password_refusal(const struct identity *id, const char *password)
+{
+    regmatch_t m;
+
+    if (!id->has_password_regex) {
+        return NULL;
+    }
+    /* Python's re.match(): a match must start at the first character (the leftmost
+     * match does if any does), and may end before the last. */
+    if (regexec(&id->password_regex, password, 1, &m, 0) == 0 && m.rm_so == 0) {
+        return NULL;
+    }
+    if (id->cfg->password_regex_description && *id->cfg->password_regex_description) {
+        return id->cfg->password_regex_description;
+    }
+    return "it does not match the pattern the administrator set";
 }
 
 /* --- Tokens ---------------------------------------------------------------------- */
@@ -392,7 +415,6 @@ identity_alloc(const struct server_config *cfg, struct store *store)
     id->cfg = cfg;
     id->store = store;
     id->cache = token_cache_create(CACHE_SLOTS);
-    pthread_mutex_init(&id->lockout_mutex, NULL);
     return id;
 }
 
@@ -403,6 +425,8 @@ identity_close(struct identity *id)
         return;
     }
     token_cache_destroy(id->cache);
-    pthread_mutex_destroy(&id->lockout_mutex);
+    if (id->has_password_regex) {
+        regfree(&id->password_regex);
+    }
     free(id);
 }

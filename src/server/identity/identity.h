@@ -4,8 +4,9 @@
  * Tokens are 43 random URL-safe characters; only their BLAKE2b hash is stored, so a
  * copy of the database holds no usable token.  A token names a user and, unless
  * unscoped, a project; its roles are read when it is validated, so revoking a role
- * takes effect at once.  Passwords are argon2id hashes (password.h).  A user name
- * that keeps failing is locked out for a while ([security_compliance]).
+ * takes effect at once.  Passwords are argon2id hashes (password.h).  A user whose
+ * logins keep failing is locked out for a while (lockout.h), and new passwords may
+ * have to match a pattern ([security_compliance] password_regex).
  *
  * Validations are cached (token_cache.h); every change made here that could alter a
  * validation clears the cache, so within one server a revoked token or role is
@@ -53,11 +54,16 @@ void identity_close(struct identity *id);
 
 /* Checks a password for the user named 'user_name' (or with id 'user_id' when
  * non-NULL).  On success copies the user's id into 'ret_user_id' and returns 0;
- * -EACCES for a wrong password, an unknown or disabled user, or a locked-out name;
+ * -EACCES for a wrong password, an unknown or disabled user, or a locked-out user
+ * (however it is named: the lock-out is keyed by the user's id);
  * -EIO on database failure. */
 int identity_check_password(struct identity *id, struct store_conn *c, const char *user_id,
                             const char *user_name, const char *password,
                             char ret_user_id[IDENTITY_ID_LEN]);
+
+/* Why 'password' may not be set as a user's password ([security_compliance]
+ * password_regex_description, or a generic reason), or NULL if it may. */
+const char *identity_password_refusal(const struct identity *id, const char *password);
 
 /* Issues a token for 'user_id', scoped to 'project_id' (NULL or "": unscoped).
  * 'methods' is a JSON array; 'parent' is the token it re-scopes, or NULL; the new

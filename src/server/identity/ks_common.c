@@ -77,6 +77,7 @@ status_title(int code)
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 413: return "Request Entity Too Large";
+    case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     default: return "Internal Server Error";
     }

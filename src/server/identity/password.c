@@ -1,17 +1,12 @@
 /* Password hashing (see password.h). */
 #include "password.h"
 
-#include <semaphore.h>
 #include <string.h>
 
 #include "log.h"
 
 LOG_MODULE("identity");
 
-/* Hashes allowed at once: one per core of a small controller. */
-enum { PASSWORD_GATE = 2 };
-
-static sem_t gate;
 static char dummy_hash[PASSWORD_HASH_MAX];
 static unsigned long long ops_limit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 static size_t mem_limit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
@@ -32,7 +27,7 @@ password_init(void)
     if (done) {
         return 0;
     }
-    if (sodium_init() < 0 || sem_init(&gate, 0, PASSWORD_GATE)) {
+    if (sodium_init() < 0) {
         return -1;
     }
     random_token_text(pw, sizeof pw - 1);
@@ -48,9 +43,7 @@ password_hash(const char *password, char out[PASSWORD_HASH_MAX])
 {
     int r;
 
-    sem_wait(&gate);
     r = crypto_pwhash_str(out, password, strlen(password), ops_limit, mem_limit);
-    sem_post(&gate);
     if (r) {
         log_err("password hashing failed (out of memory?)");
     }
@@ -66,7 +59,6 @@ password_verify(const char *hash, const char *password)
     if (len > PASSWORD_MAX_LEN) {
         return false;
     }
-    sem_wait(&gate);
     if (!hash || strnlen(hash, PASSWORD_HASH_MAX) >= PASSWORD_HASH_MAX) {
         volatile int spent = crypto_pwhash_str_verify(dummy_hash, password, len);
         (void) spent;
@@ -74,7 +66,6 @@ password_verify(const char *hash, const char *password)
     } else {
         ok = crypto_pwhash_str_verify(hash, password, len) == 0;
     }
-    sem_post(&gate);
     return ok;
 }
 

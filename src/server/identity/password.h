@@ -1,6 +1,9 @@
-/* Password hashing with libsodium's argon2id (crypto_pwhash_str), behind a gate that
- * lets only a few hashes run at once: each one costs tens of milliseconds and 64 MiB,
- * so a flood of logins must queue, not exhaust the machine. */
+/* Password hashing with libsodium's argon2id (crypto_pwhash_str).  Each hash costs
+ * tens of milliseconds and 64 MiB, so a flood of logins must queue, not exhaust the
+ * machine nor hold the threads serving other requests: while serving, the handlers
+ * that hash run on the worker pool (request_defer(), workpool.h), whose thread count
+ * bounds the hashes running at once; at start-up, bootstrap hashes on the main
+ * thread. */
 #ifndef NEUTRINO_IDENTITY_PASSWORD_H
 #define NEUTRINO_IDENTITY_PASSWORD_H
 
@@ -11,7 +14,7 @@
 #define PASSWORD_HASH_MAX crypto_pwhash_STRBYTES
 #define PASSWORD_MAX_LEN 4096   /* Longer passwords are refused unhashed (Keystone's cap). */
 
-/* Initialises libsodium and the gate. Returns 0 or -1. */
+/* Initialises libsodium and the dummy hash. Returns 0 or -1. */
 int password_init(void);
 /* Hashes 'password' into 'out'. Returns 0 or -1 (out of memory). */
 int password_hash(const char *password, char out[PASSWORD_HASH_MAX]);

@@ -187,6 +187,14 @@ const char *const schema_migrations[] = {
     "  PRIMARY KEY (port_id, entity));"
     "CREATE INDEX ports_network ON ports(network_id);"
     "ALTER TABLE changes ADD COLUMN audience TEXT NOT NULL DEFAULT '';",
+
+    /* 5: the built-in identity's failed logins per user (Keystone's failed_auth_count
+     * and failed_auth_at), kept here so that every server sharing the database counts
+     * the same failures towards a lock-out.  Only users who failed have a row. */
+    "CREATE TABLE identity_login_failures ("
+    "  user_id TEXT PRIMARY KEY REFERENCES identity_users(id) ON DELETE CASCADE,"
+    "  failures INTEGER NOT NULL,"
+    "  last_failure_at INTEGER NOT NULL);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -484,4 +484,17 @@ int store_id_token_purge(struct store_conn *c, int64_t now);
 /* Deletes every token of a user (password change, disable). */
 int store_id_token_delete_user(struct store_conn *c, const char *user_id);
 
+/* A user's failed logins, for the lock-out: consecutive wrong passwords and when the
+ * last was (Unix seconds); both 0 when there is none. */
+struct id_login_failures {
+    unsigned int count;
+    int64_t last_at;
+};
+int store_id_login_failures_get(struct store_conn *c, const char *user_id,
+                                struct id_login_failures *ret);
+/* Counts one more failure at 'now' (an atomic increment: servers may count at once). */
+int store_id_login_failure_add(struct store_conn *c, const char *user_id, int64_t now);
+/* Forgets the user's failures. */
+int store_id_login_failures_clear(struct store_conn *c, const char *user_id);
+
 #endif

@@ -557,3 +557,50 @@ store_id_token_delete_user(struct store_conn *c, const char *user_id)
     return delete_where(c, "DELETE FROM identity_tokens WHERE user_id = ?", user_id,
                         "delete user tokens");
 }
+
+/* --- Failed logins --------------------------------------------------------------- */
+
+static void
+login_failures_read(struct db_stmt *st, void *ret)
+{
+    struct id_login_failures *f = ret;
+
+    f->count = (unsigned int) db_col_int(st, 0);
+    f->last_at = db_col_int(st, 1);
+}
+
+int
+store_id_login_failures_get(struct store_conn *c, const char *user_id,
+                            struct id_login_failures *ret)
+{
+    struct id_login_failures f = { 0, 0 };
+    int r = get_one(c, "SELECT failures, last_failure_at FROM identity_login_failures"
+                       " WHERE user_id = ?", user_id, login_failures_read, &f,
+                    "login failures");
+
+    if (r && r != -ENOENT) {
+        return r;
+    }
+    *ret = f;
+    return 0;
+}
+
+int
+store_id_login_failure_add(struct store_conn *c, const char *user_id, int64_t now)
+{
+    static const char sql[] =
+        "INSERT INTO identity_login_failures (user_id, failures, last_failure_at)"
+        " VALUES (?1, 1, ?2) ON CONFLICT (user_id) DO UPDATE SET"
+        " failures = identity_login_failures.failures + 1,"
+        " last_failure_at = excluded.last_failure_at";
+
+    return conn_exec_stmt(c, conn_stmt_text_int(c, sql, user_id, now), "count login failure");
+}
+
+int
+store_id_login_failures_clear(struct store_conn *c, const char *user_id)
+{
+    return conn_exec_stmt(c, conn_stmt_text(c, "DELETE FROM identity_login_failures"
+                                               " WHERE user_id = ?", user_id),
+                          "clear login failures");
+}
