@@ -10,6 +10,7 @@
 #include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/port.h"
+#include "api/security_group.h"
 #include "api/subnet.h"
 #include "api/tags.h"
 #include "api/versions.h"
@@ -124,9 +125,20 @@ static const struct route network_routes[] = {
     { "DELETE", "/v2.0/agents/*", agent_delete },
     { "GET", "/v2.0/network-ip-availabilities", ip_availabilities_list },
     { "GET", "/v2.0/network-ip-availabilities/*", ip_availability_show },
+    { "GET", "/v2.0/security-groups", security_groups_list },
+    { "POST", "/v2.0/security-groups", security_groups_create },
+    { "GET", "/v2.0/security-groups/*", security_group_show },
+    { "PUT", "/v2.0/security-groups/*", security_group_update },
+    { "DELETE", "/v2.0/security-groups/*", security_group_delete },
+    { "GET", "/v2.0/security-group-rules", security_group_rules_list },
+    { "POST", "/v2.0/security-group-rules", security_group_rules_create },
+    { "GET", "/v2.0/security-group-rules/*", security_group_rule_show },
+    { "PUT", "/v2.0/security-group-rules/*", security_group_rule_update },
+    { "DELETE", "/v2.0/security-group-rules/*", security_group_rule_delete },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),
+    TAG_ROUTES("security-groups", security_group),
 };
 
 const struct api_family network_api_family = {

@@ -33,6 +33,10 @@ enum attr_kind {
     AK_HOSTROUTES,      /* [{"destination", "nexthop"}], null = [] */
     AK_FIXED_IPS,       /* [{"subnet_id"?, "ip_address"?}] */
     AK_EMPTY_LIST,      /* only [] is accepted (service_types) */
+    AK_SG_PROTOCOL,     /* a rule's protocol: a known name (lower-cased) or 0..255, text */
+    AK_SG_PORT,         /* a rule's port (or ICMP type/code): 0..65535 or null */
+    AK_SG_ETHERTYPE,    /* "IPv4" or "IPv6", any case */
+    AK_SG_PREFIX,       /* a rule's remote_ip_prefix: address[/length], canonical text */
     AK_ANY,             /* read-only attributes: never converted */
 };
 
@@ -44,6 +48,8 @@ struct attr_def {
     bool required;              /* Must be given on create (no default). */
     int max_len;                /* AK_STRING / AK_STRING_LIST; 0 = no limit. */
     bool null_is_empty;         /* AK_STRING: null means "" (binding:host_id: unbind). */
+    bool not_default;           /* AK_STRING: "default" in any case is refused (a security
+                                 * group's name). */
     const char *const *values;  /* AK_VALUES*: NULL-terminated allowed values. */
     bool filter;                /* Usable as a list filter. */
     bool sort;                  /* Usable as a sort key. */
