@@ -81,6 +81,19 @@ COLLECTION_NONE(subnets, "Subnet", API_ERR_SUBNET_NOT_FOUND)
 COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
 #undef COLLECTION_NONE
 
+/* The same for the security group resources, in their exceptions' words. */
+static int
+security_groups_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_SG_NOT_FOUND, "Security group None does not exist");
+}
+
+static int
+security_group_rules_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_SG_RULE_NOT_FOUND, "Security group rule None does not exist");
+}
+
 #define TAG_ROUTES(plural, prefix)                                                      \
     { "GET", "/v2.0/" plural "/*/tags", prefix##_tags_get },                            \
     { "PUT", "/v2.0/" plural "/*/tags", prefix##_tags_replace },                        \
@@ -127,11 +140,15 @@ static const struct route network_routes[] = {
     { "GET", "/v2.0/network-ip-availabilities/*", ip_availability_show },
     { "GET", "/v2.0/security-groups", security_groups_list },
     { "POST", "/v2.0/security-groups", security_groups_create },
+    { "PUT", "/v2.0/security-groups", security_groups_none },
+    { "DELETE", "/v2.0/security-groups", security_groups_none },
     { "GET", "/v2.0/security-groups/*", security_group_show },
     { "PUT", "/v2.0/security-groups/*", security_group_update },
     { "DELETE", "/v2.0/security-groups/*", security_group_delete },
     { "GET", "/v2.0/security-group-rules", security_group_rules_list },
     { "POST", "/v2.0/security-group-rules", security_group_rules_create },
+    { "PUT", "/v2.0/security-group-rules", security_group_rules_none },
+    { "DELETE", "/v2.0/security-group-rules", security_group_rules_none },
     { "GET", "/v2.0/security-group-rules/*", security_group_rule_show },
     { "PUT", "/v2.0/security-group-rules/*", security_group_rule_update },
     { "DELETE", "/v2.0/security-group-rules/*", security_group_rule_delete },

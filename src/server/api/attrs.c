@@ -389,8 +389,8 @@ static const char sg_protocols_text[] =
     " 'ipv6-encap', 'ipv6-frag', 'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts',"
     " 'ipv6-route', 'ospf', 'pgm', 'rsvp', 'sctp', 'tcp', 'udp', 'udplite', 'vrrp']";
 
-/* A rule's protocol: null; a number 0..255 (kept as the text given, as Neutron keeps
- * it); or a known name in any case, lower-cased. */
+/* A rule's protocol: null; a number 0..255 (as decimal text); or a known name in any
+ * case, lower-cased. */
 static json_t *
 convert_sg_protocol(struct request *req, json_t *v)
 {
@@ -408,8 +408,9 @@ convert_sg_protocol(struct request *req, json_t *v)
     if (json_is_integer(v) || json_is_string(v)) {
         if (!attr_convert_int(v, &n)) {
             if (n >= 0 && n <= 255) {
+                /* Written as decimal, so that "06" and 6 name the same protocol. */
                 buf_printf(&text, "%" JSON_INTEGER_FORMAT, n);
-                json_t *out = json_is_string(v) ? json_incref(v) : json_string(buf_cstr(&text));
+                json_t *out = json_string(buf_cstr(&text));
                 buf_done(&text);
                 return out;
             }

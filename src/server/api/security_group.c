@@ -22,7 +22,8 @@ static const struct attr_def security_group_attrs[] = {
       .sort = true, .field = SF_NAME },
     ATTR_OWNER,
     { "security_group_rules", AK_ANY, false, false },
-    { "stateful", AK_BOOL, true, true, .filter = true, .sort = true, .field = SF_STATEFUL,
+    /* Zed does not filter on stateful. */
+    { "stateful", AK_BOOL, true, true, .sort = true, .field = SF_STATEFUL,
       .field_kind = SV_INT },
     { "shared", AK_BOOL, false, false, .filter = true, .field = SF_SHARED,
       .field_kind = SV_INT },
@@ -61,9 +62,9 @@ static const struct attr_def sg_rule_attrs[] = {
     ATTR_OWNER,
     { "description", AK_STRING, true, true, .max_len = 255, .filter = true,
       .field = SF_DESCRIPTION },
-    { "remote_address_group_id", AK_UUID_OR_NULL, true, false, .filter = true,
-      .field = SF_REMOTE_ADDRESS_GROUP_ID },
-    { "normalized_cidr", AK_ANY, false, false },
+    { "remote_address_group_id", AK_STRING, true, false, .null_is_empty = true,
+      .filter = true, .field = SF_REMOTE_ADDRESS_GROUP_ID },
+    { "normalized_cidr", AK_ANY, false, false, .filter = true, .field = SF_NORMALIZED_CIDR },
     { "created_at", AK_ANY, false, false },
     { "updated_at", AK_ANY, false, false },
     { "revision_number", AK_ANY, false, false, .filter = true, .field = SF_REVISION_NUMBER,
@@ -164,6 +165,7 @@ sg_rule_write(const struct op *op, const char *id, const json_t *item,
               int64_t expected_revision, void *ret)
 {
     const char *remote_group = attr_str(item, "remote_group_id", NULL);
+    const char *address_group = attr_str(item, "remote_address_group_id", NULL);
     struct sg_rule_spec spec = {
         .project_id = attr_str(item, "project_id", NULL),
         .security_group_id = attr_str(item, "security_group_id", NULL),
@@ -174,7 +176,7 @@ sg_rule_write(const struct op *op, const char *id, const json_t *item,
         .port_range_min = port_attr(item, "port_range_min"),
         .port_range_max = port_attr(item, "port_range_max"),
         .remote_ip_prefix = attr_str(item, "remote_ip_prefix", NULL),
-        .remote_address_group_id = attr_str(item, "remote_address_group_id", NULL),
+        .remote_address_group_id = address_group && *address_group ? address_group : NULL,
         .has_description = attr_has(item, "description"),
         .description = attr_str(item, "description", NULL),
     };

@@ -86,6 +86,7 @@ static const struct field_column sg_rule_columns[] = {
     { SF_PORT_RANGE_MIN, "r.port_range_min" },
     { SF_PORT_RANGE_MAX, "r.port_range_max" },
     { SF_REMOTE_IP_PREFIX, "r.remote_ip_prefix" },
+    { SF_NORMALIZED_CIDR, "r.normalized_cidr" },
     { SF_REMOTE_ADDRESS_GROUP_ID, "NULL" },     /* Address groups do not exist here. */
 };
 
