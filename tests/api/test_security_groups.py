@@ -899,3 +899,17 @@ def test_two_servers_race_to_make_one_default_group(tmp_path_factory):
             assert len(listed) == 1 and listed[0]["name"] == "default"
     finally:
         stop_pair(servers)
+
+
+def test_extensions_are_listed(api):
+    exts = {e["alias"]: e for e in api.get("/v2.0/extensions").json()["extensions"]}
+    assert exts["security-group"] == {
+        "name": "security-group", "alias": "security-group",
+        "description": "The security groups extension.",
+        "updated": "2012-10-05T10:00:00-00:00", "links": []}
+    assert exts["stateful-security-group"] == {
+        "name": "Stateful security group", "alias": "stateful-security-group",
+        "description": "Indicates if the security group is stateful or not",
+        "updated": "2019-11-26T09:00:00-00:00", "links": []}
+    # Ports' security groups come with port security, in a later part.
+    assert "port-security" not in exts
