@@ -1,7 +1,7 @@
 /* /v2.0/security-groups and /v2.0/security-group-rules: the attribute tables, rendering,
  * and the handlers; the work is the core's (core/security_group.h).  A list of either
  * first makes the default group of the project it is about, as Neutron does
- * (docs/behaviour/api.md §11). */
+ * (docs/behaviour/api.md §13). */
 #include "security_group.h"
 
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* Security groups and their rules in the domain core (docs/behaviour/api.md §11):
+/* Security groups and their rules in the domain core (docs/behaviour/api.md §13):
  * create, update and delete of groups, each project's default group, and the checks a
  * new rule goes through, in Neutron's order.  See core.h for the calling convention. */
 #ifndef NEUTRINO_CORE_SECURITY_GROUP_H
