@@ -191,24 +191,35 @@ def test_member_list_of_another_project_makes_nothing(api, groups):
     assert api.ok(r, 200)["security_groups"] == []
     r = api.get(RULES, params={"tenant_id": other}, headers=member(p))
     assert api.ok(r, 200)["security_group_rules"] == []
-    # Neither that project's default group nor the caller's was made (an admin's list
-    # without a project filter makes only the admin's own).
-    owners = {g["project_id"] for g in sg_list(api, {"name": "default"})}
+    # Neither that project's default group nor the caller's was made.
+    owners = default_group_owners(api)
     assert other not in owners and p not in owners
 
 
 def test_creating_a_group_makes_the_projects_default_first(api, groups):
     p = groups.project()
+    assert p not in default_group_owners(api)
     g = groups.create(project_id=p)
+    assert default_group_owners(api).count(p) == 1
     names = sorted(x["name"] for x in sg_list(api, {"project_id": p}))
     assert names == sorted(["default", g["name"]])
 
 
+def default_group_owners(api):
+    """Projects that have a default group, found without making one for any project
+    (an admin's list without a project filter makes only the admin's own)."""
+    return [g["project_id"] for g in sg_list(api, {"name": "default"})]
+
+
 def test_creating_a_network_makes_the_projects_default_group(api, groups, res):
-    p = groups.project()
+    p, q = groups.project(), groups.project()
     res.network(project_id=p)
-    found = sg_list(api, {"name": "default", "project_id": p})
-    assert len(found) == 1
+    res.network(project_id=p)
+    # A network that fails makes none.
+    r = res.network(expect=None, project_id=q, mtu=100000)
+    assert_error(r, 400, "InvalidInput")
+    owners = default_group_owners(api)
+    assert owners.count(p) == 1 and q not in owners
 
 
 @project_headers

@@ -218,7 +218,7 @@ ensure_default_for_list(struct request *req)
     if (r) {
         return api_fail_internal(req, r);
     }
-    if (core_security_group_ensure_for_list(&op, asked)) {
+    if (core_security_group_ensure_for_caller(&op, asked)) {
         store_rollback(c);
         return api_fail_with(req, &err);
     }

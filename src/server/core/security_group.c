@@ -153,9 +153,10 @@ core_security_group_ensure_default(const struct op *op, const char *project_id,
     return r ? core_internal(op, r) : 0;
 }
 
-/* The project a list makes the default group of, or NULL when it makes none. */
+/* The project whose default group the caller's request makes, or NULL when it makes
+ * none. */
 static const char *
-list_project(const struct op *op, const char *asked)
+project_for_default(const struct op *op, const char *asked)
 {
     const char *project = asked && *asked ? asked : op->caller->project_id;
 
@@ -168,7 +169,7 @@ list_project(const struct op *op, const char *asked)
 int
 core_security_group_list_needs_default(const struct op *op, const char *asked, bool *ret)
 {
-    const char *project = list_project(op, asked);
+    const char *project = project_for_default(op, asked);
     char id[ID_LEN];
     int r;
 
@@ -185,9 +186,9 @@ core_security_group_list_needs_default(const struct op *op, const char *asked, b
 }
 
 int
-core_security_group_ensure_for_list(const struct op *op, const char *asked)
+core_security_group_ensure_for_caller(const struct op *op, const char *asked)
 {
-    const char *project = list_project(op, asked);
+    const char *project = project_for_default(op, asked);
     char id[ID_LEN];
 
     return project ? core_security_group_ensure_default(op, project, id) : 0;
@@ -231,7 +232,7 @@ core_security_group_create(const struct op *op, const struct security_group_spec
     if (core_owner(op, spec->project_id, &owner)
         || core_authorize(op, POLICY_SECURITY_GROUP, POLICY_CREATE,
                           &(struct policy_target) { .project_id = owner })
-        || core_security_group_ensure_for_list(op, owner)) {
+        || core_security_group_ensure_for_caller(op, owner)) {
         return -1;
     }
     new_group(&g, owner, spec->name ? spec->name : "",

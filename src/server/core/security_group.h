@@ -40,13 +40,14 @@ struct sg_rule_spec {
  * that loses reads the winner's.  Needs an open write transaction. */
 int core_security_group_ensure_default(const struct op *op, const char *project_id,
                                        char ret_id[ID_LEN]);
-/* What a list of groups or rules does first, as Neutron does: makes the default group of
- * the project the list asks about ('asked', the first project_id filter, or NULL: the
- * caller's), if the caller may (it is its own project, or the caller is an admin).
- * Needs an open write transaction. */
-int core_security_group_ensure_for_list(const struct op *op, const char *asked);
-/* True if a list by the caller would call core_security_group_ensure_for_list() for
- * 'asked' and that project has no default group yet (a read: no transaction needed). */
+/* What a list of groups or rules, a new group and a new network do first, as Neutron
+ * does: makes the default group of the project they are about ('project': a list's
+ * first project_id filter, the new resource's owner; NULL or "": the caller's), if the
+ * caller may (it is its own project, or the caller is an admin).  Needs an open write
+ * transaction. */
+int core_security_group_ensure_for_caller(const struct op *op, const char *project);
+/* True if core_security_group_ensure_for_caller() would make a default group for
+ * 'asked' (a read: no transaction needed). */
 int core_security_group_list_needs_default(const struct op *op, const char *asked,
                                            bool *ret);
 
