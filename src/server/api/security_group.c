@@ -160,9 +160,9 @@ port_attr(const json_t *item, const char *name)
                                                               : SG_PORT_NONE;
 }
 
-static int
-sg_rule_write(const struct op *op, const char *id, const json_t *item,
-              int64_t expected_revision, void *ret)
+/* A checked body item as a sg_rule_spec (strings stay the item's). */
+static void
+rule_spec_from_item(const json_t *item, struct sg_rule_spec *ret)
 {
     const char *remote_group = attr_str(item, "remote_group_id", NULL);
     const char *address_group = attr_str(item, "remote_address_group_id", NULL);
@@ -181,8 +181,33 @@ sg_rule_write(const struct op *op, const char *id, const json_t *item,
         .description = attr_str(item, "description", NULL),
     };
 
+    *ret = spec;
+}
+
+static int
+sg_rule_write(const struct op *op, const char *id, const json_t *item,
+              int64_t expected_revision, void *ret)
+{
+    struct sg_rule_spec spec;
+
+    rule_spec_from_item(item, &spec);
     return id ? core_sg_rule_update(op, id, &spec, expected_revision, ret)
               : core_sg_rule_create(op, &spec, ret);
+}
+
+static int
+sg_rules_check_bulk(const struct op *op, const json_t *items)
+{
+    size_t n = json_array_size(items);
+    struct sg_rule_spec *specs = xcalloc(n ? n : 1, sizeof *specs);
+    int r;
+
+    for (size_t i = 0; i < n; i++) {
+        rule_spec_from_item(json_array_get(items, i), &specs[i]);
+    }
+    r = core_sg_rules_check_bulk(op, specs, n);
+    free(specs);
+    return r;
 }
 
 RESOURCE_OPS(security_group, struct security_group, security_group_def, store_sg_foreach,
@@ -190,7 +215,8 @@ RESOURCE_OPS(security_group, struct security_group, security_group_def, store_sg
              security_group_render, security_group_done)
 
 RESOURCE_OPS(sg_rule, struct sg_rule, sg_rule_def, store_sg_rule_foreach, core_sg_rule_get,
-             sg_rule_write, core_sg_rule_delete, sg_rule_render, sg_rule_done)
+             sg_rule_write, core_sg_rule_delete, sg_rule_render, sg_rule_done,
+             sg_rules_check_bulk)
 
 /* Makes the default group a list is about, in a transaction of its own, before the
  * list reads.  Returns 0, or -1 after answering. */

@@ -628,6 +628,81 @@ check_new_rule(const struct op *op, const struct sg_rule_spec *spec, struct rule
     return check_group(op, spec->security_group_id, ret_group);
 }
 
+/* The owner of a new rule ('*ret'), which the caller may create. */
+static int
+rule_owner(const struct op *op, const struct sg_rule_spec *spec, const char **ret)
+{
+    return core_owner(op, spec->project_id, ret)
+           || core_authorize(op, POLICY_SECURITY_GROUP_RULE, POLICY_CREATE,
+                             &(struct policy_target) { .project_id = *ret });
+}
+
+/* One group and one project for every rule of a bulk create. */
+static int
+check_bulk_single(const struct op *op, const struct sg_rule_spec *specs, const char **owners,
+                  size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        if (!STREQ(specs[i].security_group_id, specs[0].security_group_id)) {
+            return api_error_set(op->err, API_ERR_SG_NOT_SINGLE_GROUP_RULES,
+                                 "Only allowed to update rules for one security profile at a"
+                                 " time");
+        }
+        if (!STREQ(owners[i], owners[0])) {
+            return api_error_set(op->err, API_ERR_SG_RULES_NOT_SINGLE_TENANT, "Multiple"
+                                 " tenant_ids in bulk security group rule create not allowed");
+        }
+    }
+    return 0;
+}
+
+/* Each rule's own checks, then no two equal rules in the request. */
+static int
+check_bulk_rules(const struct op *op, const struct sg_rule_spec *specs, const char **owners,
+                 size_t n)
+{
+    struct rule_draft *d = xcalloc(n, sizeof *d);
+    struct sg_rule *rules = xcalloc(n, sizeof *rules);
+    char (*normalized)[CIDR_STRLEN] = xcalloc(n, sizeof *normalized);
+    int r = 0;
+
+    for (size_t i = 0; i < n && !r; i++) {
+        struct security_group g;
+        memset(&g, 0, sizeof g);
+        r = check_new_rule(op, &specs[i], &d[i], &g);
+        security_group_done(&g);
+        if (!r) {
+            draft_rule(&specs[i], owners[i], &d[i], normalized[i], &rules[i]);
+        }
+    }
+    for (size_t i = 1; i < n && !r; i++) {
+        for (size_t j = 0; j < i && !r; j++) {
+            if (same_rule(&rules[i], &rules[j])) {
+                r = api_error_set(op->err, API_ERR_SG_DUPLICATE_RULE_IN_POST,
+                                  "Duplicate Security Group Rule in POST.");
+            }
+        }
+    }
+    free(normalized);
+    free(rules);
+    free(d);
+    return r;
+}
+
+int
+core_sg_rules_check_bulk(const struct op *op, const struct sg_rule_spec *specs, size_t n)
+{
+    const char **owners = xcalloc(n ? n : 1, sizeof *owners);
+    int r = 0;
+
+    for (size_t i = 0; i < n && !r; i++) {
+        r = rule_owner(op, &specs[i], &owners[i]);
+    }
+    r = r || check_bulk_single(op, specs, owners, n) || check_bulk_rules(op, specs, owners, n);
+    free(owners);
+    return r ? -1 : 0;
+}
+
 int
 core_sg_rule_create(const struct op *op, const struct sg_rule_spec *spec, struct sg_rule *ret)
 {
@@ -640,9 +715,7 @@ core_sg_rule_create(const struct op *op, const struct sg_rule_spec *spec, struct
 
     memset(&d, 0, sizeof d);
     memset(&group, 0, sizeof group);
-    if (core_owner(op, spec->project_id, &owner)
-        || core_authorize(op, POLICY_SECURITY_GROUP_RULE, POLICY_CREATE,
-                          &(struct policy_target) { .project_id = owner })) {
+    if (rule_owner(op, spec, &owner)) {
         return -1;
     }
     if (check_new_rule(op, spec, &d, &group)) {

@@ -5,6 +5,7 @@
 #define NEUTRINO_CORE_SECURITY_GROUP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/core.h"
@@ -65,6 +66,11 @@ int core_sg_rule_get(const struct op *op, const char *id, struct sg_rule *ret);
 /* Checks and adds a rule; the group's revision_number goes up by one. */
 int core_sg_rule_create(const struct op *op, const struct sg_rule_spec *spec,
                         struct sg_rule *ret);
+/* The checks of a bulk create before any rule is written, in Neutron's order: each
+ * rule's owner and policy; every rule for one group and one project
+ * (SecurityGroupNotSingleGroupRules, SecurityGroupRulesNotSingleTenant); each rule's
+ * own checks; no rule twice in the request (DuplicateSecurityGroupRuleInPost). */
+int core_sg_rules_check_bulk(const struct op *op, const struct sg_rule_spec *specs, size_t n);
 /* Changes a rule's description (the only attribute that may change). */
 int core_sg_rule_update(const struct op *op, const char *id, const struct sg_rule_spec *spec,
                         int64_t expected_revision, struct sg_rule *ret);

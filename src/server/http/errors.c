@@ -42,6 +42,8 @@ static const struct {
         { 400, "SecurityGroupEthertypeConflictWithProtocol" },
     /* Neutron's exception name, spelling included. */
     [API_ERR_SG_MULTIPLE_REMOTE_ENTITIES] = { 400, "SecurityGroupMultipleRemoteEntites" },
+    [API_ERR_SG_NOT_SINGLE_GROUP_RULES] = { 400, "SecurityGroupNotSingleGroupRules" },
+    [API_ERR_SG_RULES_NOT_SINGLE_TENANT] = { 400, "SecurityGroupRulesNotSingleTenant" },
     [API_ERR_POLICY_NOT_AUTHORIZED] = { 403, "PolicyNotAuthorized" },
     [API_ERR_HTTP_FORBIDDEN] = { 403, "HTTPForbidden" },
     [API_ERR_HTTP_NOT_FOUND] = { 404, "HTTPNotFound" },
@@ -81,6 +83,7 @@ static const struct {
     [API_ERR_SG_CANNOT_UPDATE_DEFAULT] = { 409, "SecurityGroupCannotUpdateDefault" },
     [API_ERR_SG_DEFAULT_ALREADY_EXISTS] = { 409, "SecurityGroupDefaultAlreadyExists" },
     [API_ERR_SG_RULE_EXISTS] = { 409, "SecurityGroupRuleExists" },
+    [API_ERR_SG_DUPLICATE_RULE_IN_POST] = { 409, "DuplicateSecurityGroupRuleInPost" },
     [API_ERR_REVISION_CONSTRAINT_FAILED] = { 412, "RevisionNumberConstraintFailed" },
     [API_ERR_REQUEST_TOO_LARGE] = { 413, "HTTPRequestEntityTooLarge" },
     [API_ERR_INTERNAL] = { 500, "HTTPInternalServerError" },
