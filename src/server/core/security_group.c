@@ -41,25 +41,20 @@ protocol_number(const char *protocol)
     return (int) strtol(protocol, NULL, 10);
 }
 
-/* The name a protocol number stands for in Neutron's reverse map (its first name, but
- * "ip" for 0), or NULL. */
+/* The name a protocol number stands for in Neutron's reverse map, or NULL: every
+ * name's number, where 0 is "ip" (not "hopopt") and 58 "ipv6-icmp" (not "icmpv6"). */
 static const char *
 protocol_name_of(const char *number)
 {
-    static const char *const names[] = {
-        "ah", "dccp", "egp", "esp", "gre", "ip", "icmp", "igmp", "ipip", "ipv6-encap",
-        "ipv6-frag", "ipv6-icmp", "ipv6-nonxt", "ipv6-opts", "ipv6-route", "ospf", "pgm",
-        "rsvp", "sctp", "tcp", "udp", "udplite", "vrrp",
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-        for (size_t j = 0; j < ARRAY_SIZE(protocols); j++) {
-            if (STREQ(protocols[j].name, names[i])) {
-                char text[8];
-                snprintf(text, sizeof text, "%d", protocols[j].number);
-                if (STREQ(text, number)) {
-                    return names[i];
-                }
-            }
+    for (size_t i = 0; i < ARRAY_SIZE(protocols); i++) {
+        char text[8];
+
+        if (STREQ(protocols[i].name, "hopopt") || STREQ(protocols[i].name, "icmpv6")) {
+            continue;
+        }
+        snprintf(text, sizeof text, "%d", protocols[i].number);
+        if (STREQ(text, number)) {
+            return protocols[i].name;
         }
     }
     return NULL;
