@@ -377,6 +377,8 @@ def test_list_groups_sorting_paging_and_filters(api, groups):
     assert len(sg_list(api, {"project_id": p, "shared": "false"})) == 4
     assert_error(api.get(SG, params={"stateful": "false"}), 400, "HTTPBadRequest",
                  "['stateful'] is invalid attribute for filtering")
+    assert_error(api.get(SG, params={"sort_key": "stateful", "sort_dir": "asc"}), 400,
+                 "HTTPBadRequest", "['stateful'] is invalid attribute for sort_keys")
 
 
 def test_show_unknown_group(api):
@@ -711,6 +713,29 @@ def test_list_rules_filtered(api, groups):
     page = api.ok(api.get(RULES, params={"security_group_id": g["id"], "limit": 3,
                                          "sort_key": "id", "sort_dir": "asc"}), 200)
     assert len(page["security_group_rules"]) == 3 and "security_group_rules_links" in page
+    # Filter values are converted as a body's values are.
+    found = rule_list(api, {"security_group_id": g["id"], "protocol": "TCP",
+                            "ethertype": "ipv4"})
+    assert [(r["protocol"], r["ethertype"]) for r in found] == [("tcp", "IPv4")]
+    assert [r["protocol"] for r in rule_list(api, {
+        "security_group_id": g["id"], "remote_ip_prefix": "192.0.2.0/24"})] == ["icmp"]
+    assert_error(api.get(RULES, params={"port_range_min": "x"}), 400,
+                 "SecurityGroupInvalidPortValue", "Invalid value for port x")
+    assert_error(api.get(RULES, params={"protocol": "any"}), 400,
+                 "SecurityGroupRuleInvalidProtocol")
+    # Rules have no tags to filter on.
+    assert_error(api.get(RULES, params={"tags": "a"}), 400, "HTTPBadRequest",
+                 "['tags'] is invalid attribute for filtering")
+    # Sorting on the always-empty remote address group still pages by id.
+    first = api.ok(api.get(RULES, params={"security_group_id": g["id"], "limit": 2,
+                                          "sort_key": "remote_address_group_id",
+                                          "sort_dir": "asc"}), 200)["security_group_rules"]
+    rest = api.ok(api.get(RULES, params={"security_group_id": g["id"], "marker": first[-1]["id"],
+                                         "limit": 10, "sort_key": "remote_address_group_id",
+                                         "sort_dir": "asc"}), 200)["security_group_rules"]
+    assert len(first) == 2 and len(rest) == 2
+    assert sorted(r["id"] for r in first + rest) == sorted(
+        r["id"] for r in rule_list(api, {"security_group_id": g["id"]}))
 
 
 @pytest.mark.neutrino_only

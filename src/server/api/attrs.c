@@ -697,6 +697,12 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
     return NULL;
 }
 
+json_t *
+attrs_convert_value(struct request *req, const struct attr_def *a, json_t *v)
+{
+    return convert_value(req, a, v);
+}
+
 /* project_id and tenant_id: equal if both given; the other one filled in. */
 static int
 check_project(struct request *req, json_t *obj)

@@ -97,6 +97,10 @@ int attrs_check(struct request *req, const struct resource_def *rd, json_t *obj,
 int attrs_parse_body(struct request *req, const struct resource_def *rd, bool create,
                      json_t **ret_items, bool *ret_bulk);
 
+/* Converts and validates one value of attribute 'a' as a body's would be (list filters
+ * use it too).  Returns a new reference, or NULL after answering 'req'. */
+json_t *attrs_convert_value(struct request *req, const struct attr_def *a, json_t *v);
+
 /* Typed getters over a checked object: return 'def' when the attribute is absent. */
 const char *attr_str(const json_t *obj, const char *name, const char *def);
 bool attr_bool(const json_t *obj, const char *name, bool def);

@@ -22,9 +22,8 @@ static const struct attr_def security_group_attrs[] = {
       .sort = true, .field = SF_NAME },
     ATTR_OWNER,
     { "security_group_rules", AK_ANY, false, false },
-    /* Zed does not filter on stateful. */
-    { "stateful", AK_BOOL, true, true, .sort = true, .field = SF_STATEFUL,
-      .field_kind = SV_INT },
+    /* Zed neither filters nor sorts on stateful. */
+    { "stateful", AK_BOOL, true, true },
     { "shared", AK_BOOL, false, false, .filter = true, .field = SF_SHARED,
       .field_kind = SV_INT },
     ATTRS_STANDARD,
@@ -63,7 +62,7 @@ static const struct attr_def sg_rule_attrs[] = {
     { "description", AK_STRING, true, true, .max_len = 255, .filter = true,
       .field = SF_DESCRIPTION },
     { "remote_address_group_id", AK_STRING, true, false, .null_is_empty = true,
-      .filter = true, .field = SF_REMOTE_ADDRESS_GROUP_ID },
+      .filter = true, .sort = true, .field = SF_REMOTE_ADDRESS_GROUP_ID },
     { "normalized_cidr", AK_ANY, false, false, .filter = true, .field = SF_NORMALIZED_CIDR },
     { "created_at", AK_ANY, false, false },
     { "updated_at", AK_ANY, false, false },

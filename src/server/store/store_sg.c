@@ -52,7 +52,6 @@ static const struct field_column sg_columns[] = {
     { SF_PROJECT_ID, "g.project_id" },
     { SF_DESCRIPTION, "g.description" },
     { SF_REVISION_NUMBER, "g.revision_number" },
-    { SF_STATEFUL, "g.stateful" },
     { SF_SHARED, "0" },         /* No group is shared until RBAC policies exist. */
 };
 
@@ -87,7 +86,9 @@ static const struct field_column sg_rule_columns[] = {
     { SF_PORT_RANGE_MAX, "r.port_range_max" },
     { SF_REMOTE_IP_PREFIX, "r.remote_ip_prefix" },
     { SF_NORMALIZED_CIDR, "r.normalized_cidr" },
-    { SF_REMOTE_ADDRESS_GROUP_ID, "NULL" },     /* Address groups do not exist here. */
+    /* Address groups do not exist here: no rule names one.  '' rather than NULL, so
+     * that sorting on it pages (NULL compares to nothing). */
+    { SF_REMOTE_ADDRESS_GROUP_ID, "''" },
 };
 
 /* A project sees the rules it owns and every rule of its own groups (an admin may
