@@ -87,8 +87,9 @@ static const struct field_column sg_rule_columns[] = {
     { SF_REMOTE_IP_PREFIX, "r.remote_ip_prefix" },
     { SF_NORMALIZED_CIDR, "r.normalized_cidr" },
     /* Address groups do not exist here: no rule names one.  '' rather than NULL, so
-     * that sorting on it pages (NULL compares to nothing). */
-    { SF_REMOTE_ADDRESS_GROUP_ID, "''" },
+     * that sorting on it pages (NULL compares to nothing), and cast, as PostgreSQL
+     * refuses a bare string constant in ORDER BY. */
+    { SF_REMOTE_ADDRESS_GROUP_ID, "CAST('' AS TEXT)" },
 };
 
 /* A project sees the rules it owns and every rule of its own groups (an admin may
