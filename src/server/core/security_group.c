@@ -337,14 +337,15 @@ core_security_group_delete(const struct op *op, const char *id, int64_t expected
 
 /* --- Rules ------------------------------------------------------------------------ */
 
-/* A new rule's attributes after Neutron's rewriting (strings borrowed or in 'buf'). */
+/* A new rule's attributes after Neutron's rewriting (strings borrowed from the spec or
+ * static). */
 struct rule_draft {
-    const char *protocol;
-    int64_t min, max;
+    const char *protocol;           /* NULL: any. */
+    int64_t min, max;               /* The port range, SG_PORT_NONE when not given. */
     const char *ethertype;
-    struct cidr prefix;
+    struct cidr prefix;             /* remote_ip_prefix, parsed, if 'has_prefix'. */
     bool has_prefix;
-    char prefix_text[CIDR_STRLEN];
+    char prefix_text[CIDR_STRLEN];  /* Written by draft_rule(). */
 };
 
 /* IPv6 rules name ICMP "ipv6-icmp" (58), whatever legacy name or number was given; and
