@@ -10,6 +10,7 @@
 #include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/port.h"
+#include "api/security_group.h"
 #include "api/subnet.h"
 #include "api/tags.h"
 #include "api/versions.h"
@@ -80,6 +81,19 @@ COLLECTION_NONE(subnets, "Subnet", API_ERR_SUBNET_NOT_FOUND)
 COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
 #undef COLLECTION_NONE
 
+/* The same for the security group resources, in their exceptions' words. */
+static int
+security_groups_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_SG_NOT_FOUND, "Security group None does not exist");
+}
+
+static int
+security_group_rules_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_SG_RULE_NOT_FOUND, "Security group rule None does not exist");
+}
+
 #define TAG_ROUTES(plural, prefix)                                                      \
     { "GET", "/v2.0/" plural "/*/tags", prefix##_tags_get },                            \
     { "PUT", "/v2.0/" plural "/*/tags", prefix##_tags_replace },                        \
@@ -124,9 +138,24 @@ static const struct route network_routes[] = {
     { "DELETE", "/v2.0/agents/*", agent_delete },
     { "GET", "/v2.0/network-ip-availabilities", ip_availabilities_list },
     { "GET", "/v2.0/network-ip-availabilities/*", ip_availability_show },
+    { "GET", "/v2.0/security-groups", security_groups_list },
+    { "POST", "/v2.0/security-groups", security_groups_create },
+    { "PUT", "/v2.0/security-groups", security_groups_none },
+    { "DELETE", "/v2.0/security-groups", security_groups_none },
+    { "GET", "/v2.0/security-groups/*", security_group_show },
+    { "PUT", "/v2.0/security-groups/*", security_group_update },
+    { "DELETE", "/v2.0/security-groups/*", security_group_delete },
+    { "GET", "/v2.0/security-group-rules", security_group_rules_list },
+    { "POST", "/v2.0/security-group-rules", security_group_rules_create },
+    { "PUT", "/v2.0/security-group-rules", security_group_rules_none },
+    { "DELETE", "/v2.0/security-group-rules", security_group_rules_none },
+    { "GET", "/v2.0/security-group-rules/*", security_group_rule_show },
+    { "PUT", "/v2.0/security-group-rules/*", security_group_rule_update },
+    { "DELETE", "/v2.0/security-group-rules/*", security_group_rule_delete },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),
+    TAG_ROUTES("security-groups", security_group),
 };
 
 const struct api_family network_api_family = {

@@ -77,3 +77,28 @@ agent_done(struct agent *a)
     a->description = a->availability_zone = NULL;
     a->configurations_json = a->resource_versions_json = NULL;
 }
+
+void
+security_group_done(struct security_group *g)
+{
+    if (!g) {
+        return;
+    }
+    std_attrs_done(&g->std);
+    free(g->rules_json);
+    g->rules_json = NULL;
+}
+
+void
+sg_rule_done(struct sg_rule *r)
+{
+    if (!r) {
+        return;
+    }
+    std_attrs_done(&r->std);
+    free(r->protocol);
+    free(r->remote_ip_prefix);
+    free(r->normalized_cidr);
+    free(r->sg_project_id);
+    r->protocol = r->remote_ip_prefix = r->normalized_cidr = r->sg_project_id = NULL;
+}

@@ -76,6 +76,33 @@ struct port {
     char *fixed_ips_json;       /* [{"subnet_id", "ip_address"}...]; filled by reads only. */
 };
 
+/* A security group.  Its rules are rendered inside it as JSON the store builds. */
+struct security_group {
+    struct std_attrs std;
+    bool stateful;
+    char *rules_json;           /* JSON array of its rules, in the order they were added,
+                                 * as shown inside a group; filled by reads only. */
+};
+
+#define SG_PORT_NONE (-1)   /* A rule's port_range_min/max when not given. */
+
+/* A security group rule (std.name is unused: rules have none). */
+struct sg_rule {
+    struct std_attrs std;       /* description may be NULL (the rules a group starts
+                                 * with have none). */
+    char security_group_id[ID_LEN];
+    char remote_group_id[ID_LEN];   /* "" when none. */
+    char direction[8];          /* "ingress" or "egress". */
+    char ethertype[8];          /* "IPv4" or "IPv6". */
+    char *protocol;             /* NULL: any; a name or a number as text. */
+    int64_t port_range_min;     /* SG_PORT_NONE when not given. */
+    int64_t port_range_max;
+    char *remote_ip_prefix;     /* NULL: anywhere; as given, with its prefix length. */
+    char *normalized_cidr;      /* remote_ip_prefix with the host bits cleared. */
+    int64_t seq;                /* Order of creation; shown as standard_attr_id. */
+    char *sg_project_id;        /* The group's owner; filled by reads only. */
+};
+
 /* An agent as its heartbeats describe it (one per agent_type and host). */
 #define AGENT_TIME_LEN 20   /* "YYYY-MM-DD HH:MM:SS" plus NUL, as Neutron shows agents. */
 struct agent {
@@ -109,5 +136,7 @@ void agent_done(struct agent *a);
 void network_done(struct network *n);
 void subnet_done(struct subnet *s);
 void port_done(struct port *p);
+void security_group_done(struct security_group *g);
+void sg_rule_done(struct sg_rule *r);
 
 #endif

@@ -81,6 +81,47 @@ port_rule(const struct context *ctx, enum policy_action action, const struct pol
     return false;
 }
 
+/* Zed's deprecated rules let the owner in with any role, and anyone read a group
+ * (what a caller may see is still only its own project's groups). */
+static bool
+security_group_rule(const struct context *ctx, enum policy_action action, bool owner,
+                    bool legacy)
+{
+    bool member_of = owner && (ctx->roles & ROLE_MEMBER);
+    bool reader_of = owner && (ctx->roles & ROLE_READER);
+
+    switch (action) {
+    case POLICY_GET:
+        return reader_of || legacy;
+    case POLICY_CREATE:
+    case POLICY_UPDATE:
+    case POLICY_DELETE:
+        return member_of || (legacy && owner);
+    }
+    return false;
+}
+
+/* A rule belongs to the project that made it, which is its group's project unless an
+ * admin made it; the group's owner may always read it ('sg_owner', no role needed). */
+static bool
+sg_rule_rule(const struct context *ctx, enum policy_action action,
+             const struct policy_target *t, bool owner, bool legacy)
+{
+    bool member_of = owner && (ctx->roles & ROLE_MEMBER);
+    bool reader_of = owner && (ctx->roles & ROLE_READER);
+    bool sg_owner = same(t->sg_project_id, ctx->project_id);
+
+    switch (action) {
+    case POLICY_GET:
+        return reader_of || sg_owner || (legacy && owner);
+    case POLICY_CREATE:
+    case POLICY_UPDATE:
+    case POLICY_DELETE:
+        return member_of || (legacy && owner);
+    }
+    return false;
+}
+
 bool
 policy_allows(const struct context *ctx, enum policy_resource res, enum policy_action action,
               const struct policy_target *target)
@@ -98,6 +139,10 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
         return subnet_rule(ctx, action, target, owner, legacy);
     case POLICY_PORT:
         return port_rule(ctx, action, target, owner, legacy);
+    case POLICY_SECURITY_GROUP:
+        return security_group_rule(ctx, action, owner, legacy);
+    case POLICY_SECURITY_GROUP_RULE:
+        return sg_rule_rule(ctx, action, target, owner, legacy);
     }
     return false;
 }
@@ -105,10 +150,14 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[3][4] = {
+    static const char *const names[5][4] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
+        { "create_security_group", "get_security_group", "update_security_group",
+          "delete_security_group" },
+        { "create_security_group_rule", "get_security_group_rule",
+          "update_security_group_rule", "delete_security_group_rule" },
     };
     return names[res][action];
 }

@@ -1,4 +1,5 @@
-/* Neutron's default authorization rules for networks, subnets and ports (see
+/* Neutron's default authorization rules for networks, subnets, ports, security groups
+ * and their rules (see
  * docs/behaviour/policy.md §4).  Two rule sets, chosen by [oslo_policy] enforce_new_defaults:
  *
  *   new defaults (neutrino's default, Neutron's since 2023.2): writes need the member
@@ -17,7 +18,10 @@
 
 #include "context.h"
 
-enum policy_resource { POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT };
+enum policy_resource {
+    POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT, POLICY_SECURITY_GROUP,
+    POLICY_SECURITY_GROUP_RULE,
+};
 enum policy_action { POLICY_CREATE, POLICY_GET, POLICY_UPDATE, POLICY_DELETE };
 
 /* The resource a rule is evaluated against. */
@@ -27,6 +31,7 @@ struct policy_target {
     const char *net_project_id;     /* Subnets and ports: their network's owner. */
     bool shared;                    /* Networks: shared; subnets: network shared. */
     bool external;                  /* Networks: router:external. */
+    const char *sg_project_id;      /* Security group rules: their group's owner. */
 };
 
 /* True if 'ctx' may do 'action' on 'target'. */

@@ -114,3 +114,33 @@ def test_openstacksdk_with_the_catalog(ks_server):
         assert conn.current_project_id == ks_server.project_id("demo")
     finally:
         conn.network.delete_network(net)
+
+
+def test_security_group_commands(cli):
+    """The usual security group commands of the real client, as a member."""
+    groups = cli.json("demo", "security", "group", "list")
+    assert [g["Name"] for g in groups] == ["default"]
+    sg = cli.json("demo", "security", "group", "create", "--description", "web servers",
+                  "web")
+    assert sg["name"] == "web" and sg["stateful"] is True
+    rule = cli.json("demo", "security", "group", "rule", "create", "--protocol", "tcp",
+                    "--dst-port", "22", "--remote-ip", "0.0.0.0/0", "web")
+    assert rule["port_range_min"] == 22 and rule["port_range_max"] == 22
+    assert rule["remote_ip_prefix"] == "0.0.0.0/0" and rule["protocol"] == "tcp"
+    icmp = cli.json("demo", "security", "group", "rule", "create", "--protocol", "icmp",
+                    "--ingress", "--remote-group", "default", "web")
+    assert icmp["remote_group_id"] == groups[0]["ID"]
+    again = cli("demo", "security", "group", "rule", "create", "--protocol", "tcp",
+                "--dst-port", "22", "--remote-ip", "0.0.0.0/0", "web", check=False)
+    assert again.returncode != 0 and "already exists" in again.stderr + again.stdout
+    rules = cli.json("demo", "security", "group", "rule", "list", "web")
+    assert len(rules) == 4
+    shown = cli.json("demo", "security", "group", "show", "web")
+    assert shown["revision_number"] == 3
+    cli("demo", "security", "group", "rule", "delete", rule["id"])
+    cli("demo", "security", "group", "set", "--name", "web2", "--stateless", "web")
+    assert cli.json("demo", "security", "group", "show", "web2")["stateful"] is False
+    refused = cli("demo", "security", "group", "delete", "default", check=False)
+    assert refused.returncode != 0
+    cli("demo", "security", "group", "delete", "web2")
+    assert [g["Name"] for g in cli.json("demo", "security", "group", "list")] == ["default"]

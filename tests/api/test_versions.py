@@ -15,6 +15,7 @@ CORE_EXTENSIONS = [
     "net-mtu-writable", "network-ip-availability", "pagination", "sorting", "binding",
     "project-id", "provider", "revision-if-match", "standard-attr-revisions",
     "standard-attr-description", "standard-attr-tag", "standard-attr-timestamp",
+    "security-group", "stateful-security-group",
 ]
 LATER_EXTENSIONS = ["agent", "availability_zone", "dhcp_agent_scheduler",
                     "network_availability_zone", "quotas", "quota_details"]

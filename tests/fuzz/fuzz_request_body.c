@@ -8,6 +8,7 @@
 
 #include "api/attrs.h"
 #include "api/common.h"
+#include "api/security_group.h"
 #include "request.h"
 
 static void
@@ -28,9 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const struct resource_def *defs[] = { &network_def, &subnet_def, &port_def };
+    const struct resource_def *defs[] = {
+        &network_def, &subnet_def, &port_def, &security_group_def, &sg_rule_def,
+    };
 
-    for (size_t d = 0; d < 3; d++) {
+    for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++) {
         for (int create = 0; create < 2; create++) {
             struct request req;
             json_t *items = NULL;

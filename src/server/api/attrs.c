@@ -383,6 +383,113 @@ value_allowed(const struct attr_def *a, const json_t *v)
     return false;
 }
 
+/* The protocols a security group rule may name, as Neutron's error lists them. */
+static const char sg_protocols_text[] =
+    "[None, 'ah', 'dccp', 'egp', 'esp', 'gre', 'hopopt', 'icmp', 'igmp', 'ip', 'ipip',"
+    " 'ipv6-encap', 'ipv6-frag', 'ipv6-icmp', 'icmpv6', 'ipv6-nonxt', 'ipv6-opts',"
+    " 'ipv6-route', 'ospf', 'pgm', 'rsvp', 'sctp', 'tcp', 'udp', 'udplite', 'vrrp']";
+
+/* A rule's protocol: null; a number 0..255 (as decimal text); or a known name in any
+ * case, lower-cased. */
+static json_t *
+convert_sg_protocol(struct request *req, json_t *v)
+{
+    static const char *const names[] = {
+        "ah", "dccp", "egp", "esp", "gre", "hopopt", "icmp", "igmp", "ip", "ipip",
+        "ipv6-encap", "ipv6-frag", "ipv6-icmp", "icmpv6", "ipv6-nonxt", "ipv6-opts",
+        "ipv6-route", "ospf", "pgm", "rsvp", "sctp", "tcp", "udp", "udplite", "vrrp",
+    };
+    struct buf text = BUF_INITIALIZER;
+    json_int_t n;
+
+    if (json_is_null(v)) {
+        return json_null();
+    }
+    if (json_is_integer(v) || json_is_string(v)) {
+        if (!attr_convert_int(v, &n)) {
+            if (n >= 0 && n <= 255) {
+                /* Written as decimal, so that "06" and 6 name the same protocol. */
+                buf_printf(&text, "%" JSON_INTEGER_FORMAT, n);
+                json_t *out = json_string(buf_cstr(&text));
+                buf_done(&text);
+                return out;
+            }
+        } else {
+            for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+                if (!strcasecmp(json_string_value(v), names[i])) {
+                    return json_string(names[i]);
+                }
+            }
+        }
+    }
+    py_str(&text, v);
+    api_fail(req, API_ERR_SG_RULE_INVALID_PROTOCOL, "Security group rule protocol %s not"
+             " supported. Only protocol values %s and integer representations [0 to 255] are"
+             " supported.", buf_cstr(&text), sg_protocols_text);
+    buf_done(&text);
+    return NULL;
+}
+
+/* A rule's port: null, or an integer 0..65535 in any form int() takes. */
+static json_t *
+convert_sg_port(struct request *req, json_t *v)
+{
+    struct buf text = BUF_INITIALIZER;
+    json_int_t n;
+
+    if (json_is_null(v)) {
+        return json_null();
+    }
+    if (!attr_convert_int(v, &n) && n >= 0 && n <= 65535) {
+        return json_integer(n);
+    }
+    py_str(&text, v);
+    api_fail(req, API_ERR_SG_INVALID_PORT_VALUE, "Invalid value for port %s", buf_cstr(&text));
+    buf_done(&text);
+    return NULL;
+}
+
+static json_t *
+convert_sg_ethertype(struct request *req, json_t *v)
+{
+    struct buf text = BUF_INITIALIZER;
+
+    if (json_is_string(v) && !strcasecmp(json_string_value(v), "IPv4")) {
+        return json_string("IPv4");
+    }
+    if (json_is_string(v) && !strcasecmp(json_string_value(v), "IPv6")) {
+        return json_string("IPv6");
+    }
+    py_str(&text, v);
+    api_fail(req, API_ERR_SG_RULE_INVALID_ETHERTYPE, "Security group rule for ethertype '%s'"
+             " not supported. Allowed values are ['IPv4', 'IPv6'].", buf_cstr(&text));
+    buf_done(&text);
+    return NULL;
+}
+
+/* A rule's remote_ip_prefix: empty means none; an address gets its full length; the
+ * address is written canonically, its host bits kept. */
+static json_t *
+convert_sg_prefix(struct request *req, json_t *v)
+{
+    struct buf text = BUF_INITIALIZER;
+    char out[CIDR_STRLEN];
+    struct cidr c;
+
+    if (json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
+        return json_null();
+    }
+    if (json_is_string(v) && !cidr_parse(json_string_value(v), &c)) {
+        cidr_format(&c, out);
+        return json_string(out);
+    }
+    py_str(&text, v);
+    api_fail(req, API_ERR_INVALID_CIDR, "Invalid CIDR %s given as IP prefix.",
+             buf_cstr(&text));
+    buf_done(&text);
+    return NULL;
+}
+
 /* Converts and validates one attribute value.  Returns the converted value (new
  * reference) or NULL after answering 'req'. */
 static json_t *
@@ -411,6 +518,11 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
             py_str(&why, v);
             buf_printf(&why, "' exceeds maximum length of %d", a->max_len);
             invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        if (a->not_default && !strcasecmp(json_string_value(v), "default")) {
+            api_fail(req, API_ERR_SG_DEFAULT_ALREADY_EXISTS,
+                     "Default security group already exists.");
             return NULL;
         }
         return json_incref(v);
@@ -566,6 +678,14 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
             return NULL;
         }
         return json_incref(v);
+    case AK_SG_PROTOCOL:
+        return convert_sg_protocol(req, v);
+    case AK_SG_PORT:
+        return convert_sg_port(req, v);
+    case AK_SG_ETHERTYPE:
+        return convert_sg_ethertype(req, v);
+    case AK_SG_PREFIX:
+        return convert_sg_prefix(req, v);
     case AK_EMPTY_LIST:
         if (!json_is_array(v) || json_array_size(v)) {
             why_value(&why, v, "is not supported here (no service types are configured)");
@@ -575,6 +695,12 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         return json_incref(v);
     }
     return NULL;
+}
+
+json_t *
+attrs_convert_value(struct request *req, const struct attr_def *a, json_t *v)
+{
+    return convert_value(req, a, v);
 }
 
 /* project_id and tenant_id: equal if both given; the other one filled in. */

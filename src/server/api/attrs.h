@@ -33,6 +33,10 @@ enum attr_kind {
     AK_HOSTROUTES,      /* [{"destination", "nexthop"}], null = [] */
     AK_FIXED_IPS,       /* [{"subnet_id"?, "ip_address"?}] */
     AK_EMPTY_LIST,      /* only [] is accepted (service_types) */
+    AK_SG_PROTOCOL,     /* a rule's protocol: a known name (lower-cased) or 0..255, text */
+    AK_SG_PORT,         /* a rule's port (or ICMP type/code): 0..65535 or null */
+    AK_SG_ETHERTYPE,    /* "IPv4" or "IPv6", any case */
+    AK_SG_PREFIX,       /* a rule's remote_ip_prefix: address[/length], canonical text */
     AK_ANY,             /* read-only attributes: never converted */
 };
 
@@ -44,6 +48,8 @@ struct attr_def {
     bool required;              /* Must be given on create (no default). */
     int max_len;                /* AK_STRING / AK_STRING_LIST; 0 = no limit. */
     bool null_is_empty;         /* AK_STRING: null means "" (binding:host_id: unbind). */
+    bool not_default;           /* AK_STRING: "default" in any case is refused (a security
+                                 * group's name). */
     const char *const *values;  /* AK_VALUES*: NULL-terminated allowed values. */
     bool filter;                /* Usable as a list filter. */
     bool sort;                  /* Usable as a sort key. */
@@ -90,6 +96,10 @@ int attrs_check(struct request *req, const struct resource_def *rd, json_t *obj,
  * '*ret_bulk' tells which form was used.  On failure answers 'req', returns -1. */
 int attrs_parse_body(struct request *req, const struct resource_def *rd, bool create,
                      json_t **ret_items, bool *ret_bulk);
+
+/* Converts and validates one value of attribute 'a' as a body's would be (list filters
+ * use it too).  Returns a new reference, or NULL after answering 'req'. */
+json_t *attrs_convert_value(struct request *req, const struct attr_def *a, json_t *v);
 
 /* Typed getters over a checked object: return 'def' when the attribute is absent. */
 const char *attr_str(const json_t *obj, const char *name, const char *def);

@@ -95,7 +95,17 @@ convert_filter_value(struct request *req, const struct attr_def *a, const char *
         api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Invalid filter value for %s", a->name);
         return NULL;
     }
-    if (a->field_kind == SV_INT && (a->kind == AK_BOOL)) {
+    if (a->kind == AK_SG_PROTOCOL || a->kind == AK_SG_ETHERTYPE || a->kind == AK_SG_PORT
+        || a->kind == AK_SG_PREFIX) {
+        /* Converted as in a body: "TCP" finds "tcp", "ipv4" "IPv4". */
+        json_t *conv = attrs_convert_value(req, a, v);
+        if (conv) {
+            out = json_is_integer(conv)
+                      ? xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(conv))
+                      : xstrdup(json_is_string(conv) ? json_string_value(conv) : value);
+            json_decref(conv);
+        }
+    } else if (a->field_kind == SV_INT && (a->kind == AK_BOOL)) {
         bool b;
         if (attr_convert_bool(v, &b)) {
             api_fail(req, API_ERR_INVALID_INPUT, "'%s' cannot be converted to boolean", value);
@@ -322,7 +332,10 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
         const struct attr_def *a;
 
         if (is_reserved(key)) {
-            if (str_startswith(key, "tags") || str_startswith(key, "not-tags")) {
+            bool tag_filter = str_startswith(key, "tags") || str_startswith(key, "not-tags");
+            if (tag_filter && !attrs_find(rd, "tags")) {
+                buf_printf(&bad, "%s'%s'", n_bad++ ? ", " : "", key);   /* Rules. */
+            } else if (tag_filter) {
                 parse_tag_filter(req, &lr, st, key, value);
             }
             continue;

@@ -141,11 +141,12 @@ api_resource_create(struct request *req, const struct resource_ops *ops)
     if (bulk) {
         jsonw_array_begin(&w);
     }
+    r = bulk && ops->check_bulk ? ops->check_bulk(&op, items) : 0;
     json_array_foreach (items, i, item) {
-        r = one(&op, ops, NULL, item, -1, &all, &w);
         if (r) {
             break;
         }
+        r = one(&op, ops, NULL, item, -1, &all, &w);
     }
     if (bulk) {
         jsonw_array_end(&w);

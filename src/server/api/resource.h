@@ -40,6 +40,9 @@ struct resource_ops {
     void (*render)(struct jsonw *w, const void *obj, const struct field_set *fs,
                    const struct context *ctx);
     void (*done)(void *obj);
+    /* Optional: checks a bulk create's checked items as a whole, before any is written
+     * (rules that must all be for one group).  0, or -1 with 'op->err' filled. */
+    int (*check_bulk)(const struct op *op, const json_t *items);
 };
 
 /* Renders one listed row, 'obj' with id 'id'.  Returns 0 (the store's callbacks
@@ -79,8 +82,8 @@ int api_resource_delete(struct request *req, const struct resource_ops *ops, con
 /* Defines '<name>_ops', the resource_ops of a resource whose C struct is 'type' (with
  * 'std.id'), from its table 'def', the store's typed listing 'foreach', the core's
  * typed read 'get', and 'write', 'delete', 'render' and 'done': the adapters between
- * the typed functions and resource_ops' void pointers. */
-#define RESOURCE_OPS(name, type, def, foreach, get, write, delete, render, done)       \
+ * the typed functions and resource_ops' void pointers.  A 'check_bulk' may follow. */
+#define RESOURCE_OPS(name, type, def, foreach, get, write, delete, render, done, ...)  \
     static int name##_row(const type *obj, void *walk)                                  \
     {                                                                                   \
         return list_walk_row(walk, obj, obj->std.id);                                   \
@@ -104,7 +107,7 @@ int api_resource_delete(struct request *req, const struct resource_ops *ops, con
     }                                                                                   \
     static const struct resource_ops name##_ops = {                                     \
         &(def), sizeof(type), name##_list, name##_get, (write), (delete),              \
-        name##_render_any, name##_done_any,                                             \
+        name##_render_any, name##_done_any, __VA_ARGS__                                 \
     };
 
 /* Starts {"<key>": [ … as the answer (status 200). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common.h"
+#include "security_group.h"
 #include "request.h"
 #include "store/store.h"
 #include "util.h"
@@ -46,6 +47,14 @@ parent_load(struct request *req, struct store_conn *c, const struct resource_def
             snprintf(ret->owner, sizeof ret->owner, "%s", s.std.project_id);
             ret->revision = s.std.revision_number;
             subnet_done(&s);
+        }
+    } else if (rd == &security_group_def) {
+        struct security_group g;
+        r = store_sg_get(c, id, vis, &g);
+        if (!r) {
+            snprintf(ret->owner, sizeof ret->owner, "%s", g.std.project_id);
+            ret->revision = g.std.revision_number;
+            security_group_done(&g);
         }
     } else {
         struct port p;
@@ -86,6 +95,9 @@ parent_bump(struct store_conn *c, const struct tag_parent *p)
     api_now(now);
     if (p->rd == &network_def) {
         return store_network_bump(c, p->id, now);
+    }
+    if (p->rd == &security_group_def) {
+        return store_sg_bump(c, p->id, now);
     }
     if (p->rd == &subnet_def) {
         struct subnet s;
@@ -307,3 +319,4 @@ tag_check(struct request *req, const struct resource_def *rd, const char *id, co
 TAG_HANDLERS(network, network_def)
 TAG_HANDLERS(subnet, subnet_def)
 TAG_HANDLERS(port, port_def)
+TAG_HANDLERS(security_group, security_group_def)

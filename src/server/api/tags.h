@@ -1,4 +1,4 @@
-/* The handlers of /v2.0/{networks,subnets,ports}/{id}/tags[/{tag}] (see tags.c). */
+/* The handlers of /v2.0/{networks,subnets,ports,security-groups}/{id}/tags[/{tag}] (see tags.c). */
 #ifndef NEUTRINO_API_TAGS_H
 #define NEUTRINO_API_TAGS_H
 
@@ -10,5 +10,7 @@ route_handler subnet_tags_get, subnet_tags_replace, subnet_tags_clear;
 route_handler subnet_tag_check, subnet_tag_add, subnet_tag_remove;
 route_handler port_tags_get, port_tags_replace, port_tags_clear;
 route_handler port_tag_check, port_tag_add, port_tag_remove;
+route_handler security_group_tags_get, security_group_tags_replace, security_group_tags_clear;
+route_handler security_group_tag_check, security_group_tag_add, security_group_tag_remove;
 
 #endif

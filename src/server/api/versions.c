@@ -45,6 +45,8 @@ static const struct extension extensions[] = {
     { "revision-if-match", "If-Match constraints based on revision_number",
       "Extension indicating that If-Match based on revision_number is supported.",
       "2016-12-11T00:00:00-00:00" },
+    { "security-group", "security-group", "The security groups extension.",
+      "2012-10-05T10:00:00-00:00" },
     { "sorting", "Sorting support", "Extension that indicates that sorting is enabled.",
       "2016-06-12T00:00:00-00:00" },
     { "standard-attr-description", "standard-attr-description",
@@ -53,11 +55,13 @@ static const struct extension extensions[] = {
       "This extension will display the revision number of neutron resources.",
       "2016-04-11T10:00:00-00:00" },
     { "standard-attr-tag", "Tag support for resources with standard attribute: port, subnet,"
-      " network", "Enables to set tag on resources with standard attribute.",
+      " network, security_group", "Enables to set tag on resources with standard attribute.",
       "2017-01-01T00:00:00-00:00" },
     { "standard-attr-timestamp", "Resource timestamps",
       "Adds created_at and updated_at fields to all Neutron resources that have Neutron"
       " standard attributes.", "2016-09-12T10:00:00-00:00" },
+    { "stateful-security-group", "Stateful security group",
+      "Indicates if the security group is stateful or not", "2019-11-26T09:00:00-00:00" },
 };
 
 int

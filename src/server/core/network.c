@@ -8,6 +8,7 @@
 #include "app.h"
 #include "buf.h"
 #include "core/changes.h"
+#include "core/security_group.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -76,6 +77,11 @@ core_network_create(const struct op *op, const struct network_spec *spec,
     if (core_owner(op, spec->project_id, &owner) || check_admin_attrs(op, spec, true)
         || core_authorize(op, POLICY_NETWORK, POLICY_CREATE,
                           &(struct policy_target) { .project_id = owner })) {
+        return -1;
+    }
+    /* As in Neutron, a project's first network makes its default security group (in
+     * this transaction: a network that fails makes none). */
+    if (core_security_group_ensure_for_caller(op, owner)) {
         return -1;
     }
     if (spec->first_az_hint) {

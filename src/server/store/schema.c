@@ -195,6 +195,53 @@ const char *const schema_migrations[] = {
     "  user_id TEXT PRIMARY KEY REFERENCES identity_users(id) ON DELETE CASCADE,"
     "  failures INTEGER NOT NULL,"
     "  last_failure_at INTEGER NOT NULL);",
+    /* 6: security groups and their rules.  default_security_group holds each
+     * project's one default group: its primary key is what keeps two servers that
+     * race to make it from making two.  A rule's seq orders a group's rules as they
+     * were added and is shown as its standard_attr_id.  A rule whose remote group
+     * goes, goes with it, as in Neutron.  port_security_group_bindings says which
+     * groups a port uses; a group still bound cannot be deleted. */
+    "CREATE TABLE security_groups ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  stateful INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX security_groups_project ON security_groups(project_id);"
+    "CREATE TABLE default_security_group ("
+    "  project_id TEXT PRIMARY KEY,"
+    "  security_group_id TEXT NOT NULL REFERENCES security_groups(id) ON DELETE CASCADE);"
+    "CREATE INDEX default_security_group_group ON default_security_group(security_group_id);"
+    "CREATE TABLE security_group_rules ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT,"
+    "  security_group_id TEXT NOT NULL REFERENCES security_groups(id) ON DELETE CASCADE,"
+    "  remote_group_id TEXT REFERENCES security_groups(id) ON DELETE CASCADE,"
+    "  direction TEXT NOT NULL,"
+    "  ethertype TEXT NOT NULL,"
+    "  protocol TEXT,"
+    "  port_range_min INTEGER,"
+    "  port_range_max INTEGER,"
+    "  remote_ip_prefix TEXT,"
+    "  normalized_cidr TEXT,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL,"
+    "  seq INTEGER NOT NULL UNIQUE);"
+    "CREATE INDEX security_group_rules_group ON security_group_rules(security_group_id, seq);"
+    "CREATE INDEX security_group_rules_remote ON security_group_rules(remote_group_id);"
+    "CREATE INDEX security_group_rules_project ON security_group_rules(project_id);"
+    "CREATE TABLE port_security_group_bindings ("
+    "  port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,"
+    "  security_group_id TEXT NOT NULL REFERENCES security_groups(id),"
+    "  PRIMARY KEY (port_id, security_group_id));"
+    "CREATE INDEX port_security_group_bindings_group"
+    "  ON port_security_group_bindings(security_group_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -91,6 +91,9 @@ enum store_field {
     SF_IPV6_RA_MODE, SF_IPV6_ADDRESS_MODE, SF_SUBNETPOOL_ID, SF_SUBNET_SHARED,
     SF_MAC_ADDRESS, SF_DEVICE_ID, SF_DEVICE_OWNER, SF_BINDING_HOST_ID,
     SF_FIXED_IP_ADDRESS, SF_FIXED_IP_SUBNET_ID, SF_NETWORK_NAME,
+    SF_SECURITY_GROUP_ID, SF_REMOTE_GROUP_ID, SF_DIRECTION, SF_ETHERTYPE,
+    SF_PROTOCOL, SF_PORT_RANGE_MIN, SF_PORT_RANGE_MAX, SF_REMOTE_IP_PREFIX,
+    SF_REMOTE_ADDRESS_GROUP_ID, SF_NORMALIZED_CIDR,
     SF__COUNT
 };
 
@@ -262,6 +265,49 @@ int store_network_used_by_others(struct store_conn *c, const char *network_id,
 /* Whether a MAC address is taken on a network. */
 int store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac,
                      bool *ret);
+
+/* --- Security groups -------------------------------------------------------------- */
+
+typedef int store_sg_cb(const struct security_group *, void *aux);
+typedef int store_sg_rule_cb(const struct sg_rule *, void *aux);
+/* Groups as a list query selects them (borrowed strings), each with its rules. */
+int store_sg_foreach(struct store_conn *c, const struct list_query *q, store_sg_cb *cb,
+                     void *aux);
+/* The group 'id' (with its rules) if 'visible_to' (NULL: anyone) owns it; -ENOENT. */
+int store_sg_get(struct store_conn *c, const char *id, const char *visible_to,
+                 struct security_group *ret);
+int store_sg_insert(struct store_conn *c, const struct security_group *g);
+/* Writes name, description, stateful, updated_at and revision_number. */
+int store_sg_update(struct store_conn *c, const struct security_group *g);
+/* Deletes a group with its tags, its rules, the rules of other groups that name it as
+ * their remote group, and its place as its project's default.  -ENOENT if none. */
+int store_sg_delete(struct store_conn *c, const char *id);
+/* Adds one to a group's revision_number and sets its updated_at to 'now'. */
+int store_sg_bump(struct store_conn *c, const char *id, const char *now);
+/* Whether a port is bound to the group. */
+int store_sg_in_use(struct store_conn *c, const char *id, bool *ret);
+/* The id of a project's default group; -ENOENT if it has none. */
+int store_sg_default_get(struct store_conn *c, const char *project_id, char ret[ID_LEN]);
+/* Makes 'sg_id' the project's default group: -EEXIST if it already has one (the
+ * transaction stays usable). */
+int store_sg_default_set(struct store_conn *c, const char *project_id, const char *sg_id);
+/* Whether 'sg_id' is some project's default group. */
+int store_sg_is_default(struct store_conn *c, const char *sg_id, bool *ret);
+
+/* Rules as a list query selects them (borrowed strings). */
+int store_sg_rule_foreach(struct store_conn *c, const struct list_query *q,
+                          store_sg_rule_cb *cb, void *aux);
+/* A group's rules in the order they were added (borrowed strings). */
+int store_sg_rules_of_group(struct store_conn *c, const char *sg_id, store_sg_rule_cb *cb,
+                            void *aux);
+/* The rule 'id' if 'visible_to' (NULL: anyone) owns it or its group; -ENOENT. */
+int store_sg_rule_get(struct store_conn *c, const char *id, const char *visible_to,
+                      struct sg_rule *ret);
+/* Inserts a rule; its seq is chosen here (after every other rule's). */
+int store_sg_rule_insert(struct store_conn *c, const struct sg_rule *r);
+/* Writes description, updated_at and revision_number. */
+int store_sg_rule_update(struct store_conn *c, const struct sg_rule *r);
+int store_sg_rule_delete(struct store_conn *c, const char *id);
 
 /* --- Tags ----------------------------------------------------------------------- */
 
