@@ -33,7 +33,9 @@ struct firewall_stats {
     bool read_kernel;           /* The state was read, not taken from the last apply. */
     bool changed;               /* Anything was run. */
     double read_ms, plan_ms, apply_ms;
-    size_t chains_written, lines_changed, ct_deletes;
+    size_t chains_written, lines_changed;
+    size_t ct_deletes;          /* Connection filters the plan named... */
+    size_t ct_deleted;          /* ...and the source/destination pairs that matched. */
 };
 
 struct firewall {

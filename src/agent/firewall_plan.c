@@ -72,6 +72,7 @@ fw_state_done(struct fw_state *s)
             lines_free(ts->chains[i].lines, ts->chains[i].n_lines);
         }
         free(ts->chains);
+        free(ts->slots);
     }
     for (size_t i = 0; i < s->n_sets; i++) {
         lines_free(s->sets[i].members, s->sets[i].n_members);
@@ -121,28 +122,65 @@ chain_kind(enum fw_table t, const char *name, bool *has_tail)
     return FW_CHAIN_WHOLE;
 }
 
-static struct fw_chain *
-chain_find(struct fw_table_state *ts, const char *name)
+static size_t
+name_hash(const char *name)
 {
-    for (size_t i = ts->n_chains; i-- > 0;) {
-        if (STREQ(ts->chains[i].name, name)) {
-            return &ts->chains[i];
-        }
+    size_t h = 14695981039346656037u;
+
+    for (; *name; name++) {
+        h = (h ^ (unsigned char) *name) * 1099511628211u;
     }
-    return NULL;
+    return h;
 }
 
+/* The slot of 'name' in the hash: where it is, or the empty one where it would go. */
+static size_t *
+chain_slot(const struct fw_table_state *ts, const char *name)
+{
+    size_t i = name_hash(name) & (ts->n_slots - 1);
+
+    while (ts->slots[i] && !STREQ(ts->chains[ts->slots[i] - 1].name, name)) {
+        i = (i + 1) & (ts->n_slots - 1);
+    }
+    return &ts->slots[i];
+}
+
+/* Keeps the hash at most half full, so that building a state of thousands of chains
+ * stays linear. */
+static void
+chain_index_grow(struct fw_table_state *ts)
+{
+    if (ts->n_slots && 2 * (ts->n_chains + 1) <= ts->n_slots) {
+        return;
+    }
+    free(ts->slots);
+    ts->n_slots = ts->n_slots ? 2 * ts->n_slots : 64;
+    while (ts->n_slots < 2 * (ts->n_chains + 1)) {
+        ts->n_slots *= 2;
+    }
+    ts->slots = xcalloc(ts->n_slots, sizeof *ts->slots);
+    for (size_t i = 0; i < ts->n_chains; i++) {
+        *chain_slot(ts, ts->chains[i].name) = i + 1;
+    }
+}
+
+/* The chain 'name' of table 't', made empty if there is none.  The pointer is valid
+ * until the next chain_add() of the table. */
 static struct fw_chain *
 chain_add(struct fw_state *s, enum fw_table t, const char *name)
 {
     struct fw_table_state *ts = &s->tables[t];
-    struct fw_chain *c = chain_find(ts, name);
+    struct fw_chain *c;
+    size_t *slot;
 
-    if (c) {
-        return c;
+    chain_index_grow(ts);
+    slot = chain_slot(ts, name);
+    if (*slot) {
+        return &ts->chains[*slot - 1];
     }
     ts->chains = array_grow(ts->chains, ts->n_chains, &ts->cap_chains, sizeof *ts->chains);
     c = &ts->chains[ts->n_chains++];
+    *slot = ts->n_chains;
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
     c->kind = chain_kind(t, name, &c->has_tail);
@@ -159,7 +197,7 @@ chain_add_line(struct fw_chain *c, const char *line)
 }
 
 /* Appends a line unless the chain has it already (rules of several groups may be the
- * same). */
+ * same; see lines_unique() for the shared chains). */
 static void
 chain_printf(struct fw_chain *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -172,7 +210,8 @@ chain_printf(struct fw_chain *c, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    for (size_t i = 0; i < c->n_lines; i++) {
+    /* Shared chains grow with every port: they are made unique once, at the end. */
+    for (size_t i = 0; c->kind == FW_CHAIN_WHOLE && i < c->n_lines; i++) {
         if (STREQ(c->lines[i], buf_cstr(&b))) {
             buf_done(&b);
             return;
@@ -209,6 +248,9 @@ state_sort(struct fw_state *s)
         if (ts->n_chains) {
             qsort(ts->chains, ts->n_chains, sizeof *ts->chains, cmp_chain);
         }
+        free(ts->slots);        /* Sorted, it is searched by bisection. */
+        ts->slots = NULL;
+        ts->n_slots = 0;
     }
     if (s->n_sets) {
         qsort(s->sets, s->n_sets, sizeof *s->sets, cmp_set);
@@ -837,6 +879,7 @@ add_eb_chains(const struct port_ctx *pc, struct fw_state *s)
     if (arp_open) {
         return;
     }
+    pre = chain_add(s, FW_EB_NAT, CHAIN_PREROUTING);   /* (moved by the additions) */
     chain_printf(pre, "-p ARP -i %s -j %s", p->device, arp_chain);
     struct fw_chain *ac = chain_add(s, FW_EB_NAT, arp_chain);
     for (size_t i = 0; i < p->n_fixed_ips; i++) {
@@ -995,6 +1038,31 @@ sets_unique(struct fw_state *s)
     }
 }
 
+/* Sorts the lines of the shared and built-in chains and drops repeated ones (every port
+ * of a network adds the network's zone line); their order does not matter. */
+static void
+lines_unique(struct fw_state *s)
+{
+    for (int t = 0; t < FW_N_TABLES; t++) {
+        for (size_t i = 0; i < s->tables[t].n_chains; i++) {
+            struct fw_chain *c = &s->tables[t].chains[i];
+            size_t out = 0;
+            if (c->kind == FW_CHAIN_WHOLE || !c->n_lines) {
+                continue;
+            }
+            qsort(c->lines, c->n_lines, sizeof *c->lines, cmp_str);
+            for (size_t k = 0; k < c->n_lines; k++) {
+                if (out && STREQ(c->lines[out - 1], c->lines[k])) {
+                    free(c->lines[k]);
+                    continue;
+                }
+                c->lines[out++] = c->lines[k];
+            }
+            c->n_lines = out;
+        }
+    }
+}
+
 void
 fw_state_desired(const struct fw_model *m, const struct fw_state *have, struct fw_state *want)
 {
@@ -1030,7 +1098,8 @@ fw_state_desired(const struct fw_model *m, const struct fw_state *have, struct f
             add_sets(&pc, want);
         }
     }
-    chain_printf(chain_add(want, FW_V4_FILTER, CHAIN_SG), "-j ACCEPT");
+    lines_unique(want);
+    chain_printf(chain_add(want, FW_V4_FILTER, CHAIN_SG), "-j ACCEPT");     /* Its tail. */
     chain_printf(chain_add(want, FW_V6_FILTER, CHAIN_SG), "-j ACCEPT");
     free(zones);
     state_sort(want);
@@ -1178,8 +1247,8 @@ sorted_copy(char **lines, size_t n)
 {
     char **copy = xmalloc((n ? n : 1) * sizeof *copy);
 
-    memcpy(copy, lines, n * sizeof *copy);
     if (n) {
+        memcpy(copy, lines, n * sizeof *copy);
         qsort(copy, n, sizeof *copy, cmp_str);
     }
     return copy;
@@ -1402,6 +1471,99 @@ fw_plan_diff(const struct fw_model *m, const struct fw_state *want, const struct
         const struct fw_set *h = c >= 0 ? &have->sets[k++] : NULL;
         diff_set(m, want, w, h, p);
     }
+}
+
+/* One connection of a listing: its family, protocol, original addresses and zone. */
+struct ct_entry {
+    int family;
+    char proto[16];
+    struct ip_addr src, dst;
+    char src_text[IP_STRLEN], dst_text[IP_STRLEN];
+    int zone;
+};
+
+/* "ipv4 2 tcp 6 431999 ESTABLISHED src=A dst=B sport=... src=B ... zone=4097 use=1" */
+static bool
+ct_entry_parse(const char *line, struct ct_entry *e)
+{
+    char fam[8], tok[128];
+    const char *p = line;
+    int off, n = 0;
+
+    memset(e, 0, sizeof *e);
+    if (sscanf(line, "%7s %*d %15s %n", fam, e->proto, &off) != 2) {
+        return false;
+    }
+    e->family = STREQ(fam, "ipv4") ? 4 : STREQ(fam, "ipv6") ? 6 : 0;
+    for (p = line + off; sscanf(p, "%127s%n", tok, &off) == 1; p += off) {
+        if (!strncmp(tok, "src=", 4) && !e->src_text[0] && strlen(tok + 4) < IP_STRLEN) {
+            n += !ip_parse(tok + 4, &e->src);
+            snprintf(e->src_text, sizeof e->src_text, "%s", tok + 4);
+        } else if (!strncmp(tok, "dst=", 4) && !e->dst_text[0] && strlen(tok + 4) < IP_STRLEN) {
+            n += !ip_parse(tok + 4, &e->dst);
+            snprintf(e->dst_text, sizeof e->dst_text, "%s", tok + 4);
+        } else if (!strncmp(tok, "zone=", 5)) {
+            e->zone = atoi(tok + 5);
+        }
+    }
+    return e->family && n == 2;
+}
+
+static bool
+ct_addr_matches(const char *filter, const struct ip_addr *a)
+{
+    struct cidr c;
+
+    return !filter[0] || (!cidr_parse(filter, &c) && c.addr.family == a->family
+                          && cidr_contains(&c, a));
+}
+
+static bool
+ct_matches(const struct fw_ct_delete *d, const struct ct_entry *e)
+{
+    return d->family == e->family && d->zone == e->zone
+           && (!d->proto[0] || STREQ(d->proto, e->proto))
+           && ct_addr_matches(d->src, &e->src) && ct_addr_matches(d->dst, &e->dst);
+}
+
+size_t
+fw_ct_select(const struct fw_plan *p, const char *listing, struct buf *out)
+{
+    struct buf seen = BUF_INITIALIZER, line = BUF_INITIALIZER;
+    size_t n = 0;
+
+    for (const char *l = listing; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = nl ? (size_t) (nl - l) : strlen(l);
+        char *text = xstrndup(l, len);
+        struct ct_entry e;
+        l += len + (nl ? 1 : 0);
+        if (!ct_entry_parse(text, &e)) {
+            free(text);
+            continue;
+        }
+        free(text);
+        for (size_t i = 0; i < p->n_ct; i++) {
+            if (!ct_matches(&p->ct[i], &e)) {
+                continue;
+            }
+            buf_clear(&line);
+            buf_printf(&line, "-D -f ipv%d -w %d", e.family, e.zone);
+            if (!STREQ(e.proto, "unknown")) {
+                buf_printf(&line, " -p %s", e.proto);
+            }
+            buf_printf(&line, " -s %s -d %s\n", e.src_text, e.dst_text);
+            if (!strstr(buf_cstr(&seen), buf_cstr(&line))) {
+                buf_add_str(&seen, buf_cstr(&line));
+                n++;
+            }
+            break;
+        }
+    }
+    buf_add_str(out, buf_cstr(&seen));
+    buf_done(&seen);
+    buf_done(&line);
+    return n;
 }
 
 void

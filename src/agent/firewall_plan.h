@@ -77,6 +77,8 @@ struct fw_chain {
 struct fw_table_state {
     struct fw_chain *chains;
     size_t n_chains, cap_chains;
+    size_t *slots;              /* While a state is built: a hash of names to index + 1. */
+    size_t n_slots;
 };
 
 struct fw_set {
@@ -142,6 +144,14 @@ void fw_plan_make(const struct fw_model *m, const struct fw_state *have, struct 
  * the ports' addresses for conntrack deletions. */
 void fw_plan_diff(const struct fw_model *m, const struct fw_state *want,
                   const struct fw_state *have, struct fw_plan *p);
+
+/* Picks out of `conntrack -L -o extended` output ('listing', any families) the
+ * connections the plan's deletions name, and appends to 'out' one `conntrack -R` line
+ * ("-D -f ipv4 -w 4097 -p tcp -s A -d B") per family, zone, protocol, source and
+ * destination among them: deleting by those costs one table walk each, where deleting by
+ * the plan's filters would cost one per filter even when nothing matches.  Returns the
+ * number of lines. */
+size_t fw_ct_select(const struct fw_plan *p, const char *listing, struct buf *out);
 
 /* Names, as above. */
 void fw_port_chain_name(char dir, const char *port_id, char out[FW_NAME_SIZE]);

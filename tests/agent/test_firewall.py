@@ -332,7 +332,7 @@ def test_removing_a_rule_ends_its_established_connections(fw):
         client.stdin.flush()
         assert client.stdout.readline().strip() == "ok"     # established, still allowed
         answer = fw.cmd("apply", base_model())
-        assert answer["ct_deletes"] >= 1, answer
+        assert answer["ct_deletes"] >= 1 and answer["ct_deleted"] >= 1, answer
         client.stdin.write("\n")
         client.stdin.flush()
         assert client.stdout.readline().strip() == "timeout"
@@ -356,7 +356,7 @@ def test_removing_a_member_ends_its_established_connections(fw):
                                   text=True)
         assert client.stdout.readline().strip() == "ok"
         answer = fw.cmd("apply", base_model())
-        assert answer["ct_deletes"] >= 1, answer
+        assert answer["ct_deletes"] >= 1 and answer["ct_deleted"] >= 1, answer
         client.stdin.write("\n")
         client.stdin.flush()
         assert client.stdout.readline().strip() == "timeout"

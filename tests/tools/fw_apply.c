@@ -45,11 +45,11 @@ plan_json(const struct fw_plan *p)
 static json_t *
 stats_json(const struct firewall_stats *st)
 {
-    return json_pack("{sb sb sb sf sf sf si si si}", "ok", 1, "read_kernel", st->read_kernel,
+    return json_pack("{sb sb sb sf sf sf si si si si}", "ok", 1, "read_kernel", st->read_kernel,
                      "changed", st->changed, "read_ms", st->read_ms, "plan_ms", st->plan_ms,
                      "apply_ms", st->apply_ms, "chains_written", (int) st->chains_written,
                      "lines_changed", (int) st->lines_changed, "ct_deletes",
-                     (int) st->ct_deletes);
+                     (int) st->ct_deletes, "ct_deleted", (int) st->ct_deleted);
 }
 
 static json_t *

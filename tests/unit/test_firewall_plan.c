@@ -585,6 +585,47 @@ test_bad_models_are_refused_with_a_reason(void **state)
     }
 }
 
+/* Out of a conntrack listing, only what a deletion names, once per address pair. */
+static void
+test_connections_to_delete_are_picked_from_the_listing(void **state)
+{
+    static const char listing[] =
+        "ipv4     2 tcp      6 431999 ESTABLISHED src=10.10.0.30 dst=10.10.0.11 sport=40000 "
+        "dport=80 src=10.10.0.11 dst=10.10.0.30 sport=80 dport=40000 [ASSURED] mark=0 "
+        "zone=4097 use=1\n"
+        "ipv4     2 tcp      6 431999 ESTABLISHED src=10.10.0.30 dst=10.10.0.11 sport=40001 "
+        "dport=80 src=10.10.0.11 dst=10.10.0.30 sport=80 dport=40001 mark=0 zone=4097 use=1\n"
+        "ipv4     2 udp      17 20 src=10.10.0.30 dst=10.10.0.11 sport=5 dport=53 "
+        "src=10.10.0.11 dst=10.10.0.30 sport=53 dport=5 mark=0 zone=4097 use=1\n"
+        "ipv4     2 tcp      6 431999 ESTABLISHED src=10.10.0.30 dst=10.10.0.11 sport=4 "
+        "dport=80 src=10.10.0.11 dst=10.10.0.30 sport=80 dport=4 mark=0 zone=4098 use=1\n"
+        "ipv4     2 icmp     1 29 src=10.20.0.7 dst=10.10.0.12 type=8 code=0 id=5 "
+        "src=10.10.0.12 dst=10.20.0.7 type=0 code=0 id=5 mark=0 zone=4097 use=1\n"
+        "ipv4     2 icmp     1 29 src=10.30.0.7 dst=10.10.0.12 type=8 code=0 id=5 "
+        "src=10.10.0.12 dst=10.30.0.7 type=0 code=0 id=5 mark=0 zone=4097 use=1\n"
+        "conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.\n";
+    struct fw_plan p;
+    struct fw_ct_delete d = { .family = 4, .zone = 4097 };
+    struct buf out = BUF_INITIALIZER;
+
+    (void) state;
+    fw_plan_init(&p);
+    snprintf(d.proto, sizeof d.proto, "tcp");
+    snprintf(d.dst, sizeof d.dst, "10.10.0.11");
+    p.ct = malloc(2 * sizeof d);
+    p.ct[0] = d;
+    memset(&d.proto, 0, sizeof d.proto);
+    snprintf(d.src, sizeof d.src, "10.20.0.0/24");
+    snprintf(d.dst, sizeof d.dst, "10.10.0.12");
+    p.ct[1] = d;
+    p.n_ct = p.cap_ct = 2;
+    assert_int_equal(fw_ct_select(&p, listing, &out), 2);
+    assert_string_equal(out.data, "-D -f ipv4 -w 4097 -p tcp -s 10.10.0.30 -d 10.10.0.11\n"
+                        "-D -f ipv4 -w 4097 -p icmp -s 10.20.0.7 -d 10.10.0.12\n");
+    buf_done(&out);
+    fw_plan_done(&p);
+}
+
 static void
 test_protocol_names(void **state)
 {
@@ -619,6 +660,7 @@ main(void)
         cmocka_unit_test(test_port_without_port_security_is_accepted),
         cmocka_unit_test(test_address_pairs_may_send_and_arp),
         cmocka_unit_test(test_bad_models_are_refused_with_a_reason),
+        cmocka_unit_test(test_connections_to_delete_are_picked_from_the_listing),
         cmocka_unit_test(test_protocol_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
