@@ -477,7 +477,8 @@ def test_no_window_while_a_port_changes(fw):
     flood = subprocess.Popen(["ip", "netns", "exec", vm3.ns, "busybox", "ping", "-i", "0.01",
                               "-w", "3", vm1.ip], stdout=subprocess.PIPE, text=True)
     allowed = subprocess.Popen(["ip", "netns", "exec", vm2.ns, "busybox", "ping", "-i", "0.02",
-                                "-w", "3", vm1.ip], stdout=subprocess.PIPE, text=True)
+                                "-c", "100", "-W", "2", vm1.ip], stdout=subprocess.PIPE,
+                               text=True)
     try:
         deadline = time.monotonic() + 2.5
         n = 0
