@@ -531,7 +531,9 @@ protocol_text(int proto, char out[16])
             return;
         }
     }
-    if (!getprotobynumber_r(proto, &pe, buf, sizeof buf, &res) && res && strlen(res->p_name) < 16) {
+    /* What iptables-save prints for the rest comes from /etc/protocols too. */
+    if (!getprotobynumber_r(proto, &pe, buf, sizeof buf, &res) && res
+        && strlen(res->p_name) < 16) {
         snprintf(out, 16, "%s", res->p_name);
         return;
     }
@@ -842,18 +844,14 @@ cmp_mac(const void *a, const void *b)
 
 /* ebtables: the port's frames must carry its MAC (or a pair's); its ARP must name one
  * of its IPv4 addresses (fixed or pairs) as the sender, unless a pair is 0.0.0.0/0. */
+/* The port's MAC and its pairs' MACs, sorted, as ebtables' --among-src prints them. */
 static void
-add_eb_chains(const struct port_ctx *pc, struct fw_state *s)
+among_text(const struct fw_port *p, struct buf *out)
 {
-    const struct fw_port *p = pc->p;
-    char mac_chain[FW_NAME_SIZE], arp_chain[FW_NAME_SIZE], m[MAC_STRLEN];
     struct mac *macs = xmalloc((p->n_pairs + 1) * sizeof *macs);
     size_t n_macs = 0;
-    bool arp_open = false;
-    struct buf among = BUF_INITIALIZER;
+    char m[MAC_STRLEN];
 
-    snprintf(mac_chain, sizeof mac_chain, FW_PREFIX "-m%s", p->device);
-    snprintf(arp_chain, sizeof arp_chain, FW_PREFIX "-a%s", p->device);
     macs[n_macs++] = p->mac;
     for (size_t i = 0; i < p->n_pairs; i++) {
         size_t k;
@@ -862,14 +860,29 @@ add_eb_chains(const struct port_ctx *pc, struct fw_state *s)
         if (k == n_macs) {
             macs[n_macs++] = p->pairs[i].mac;
         }
-        arp_open |= p->pairs[i].ip.addr.family == 4 && p->pairs[i].ip.prefix == 0;
     }
     qsort(macs, n_macs, sizeof *macs, cmp_mac);
     for (size_t i = 0; i < n_macs; i++) {
         mac_text_eb(&macs[i], m);
-        buf_printf(&among, "%s%s", i ? "," : "", m);
+        buf_printf(out, "%s%s", i ? "," : "", m);
     }
     free(macs);
+}
+
+static void
+add_eb_chains(const struct port_ctx *pc, struct fw_state *s)
+{
+    const struct fw_port *p = pc->p;
+    char mac_chain[FW_NAME_SIZE], arp_chain[FW_NAME_SIZE];
+    bool arp_open = false;
+    struct buf among = BUF_INITIALIZER;
+
+    snprintf(mac_chain, sizeof mac_chain, FW_PREFIX "-m%s", p->device);
+    snprintf(arp_chain, sizeof arp_chain, FW_PREFIX "-a%s", p->device);
+    among_text(p, &among);
+    for (size_t i = 0; i < p->n_pairs; i++) {
+        arp_open |= p->pairs[i].ip.addr.family == 4 && p->pairs[i].ip.prefix == 0;
+    }
     struct fw_chain *pre = chain_add(s, FW_EB_NAT, CHAIN_PREROUTING);
     chain_printf(pre, "-i %s -j %s", p->device, mac_chain);
     struct fw_chain *mc = chain_add(s, FW_EB_NAT, mac_chain);

@@ -64,7 +64,8 @@ port_json(const char *id, const char *dev, const char *net, const char *mac, con
 #define GROUPS(web_rules) \
     "\"security_groups\": {\"" DEFAULT "\": {\"rules\": [" \
     "{\"direction\": \"egress\", \"ethertype\": \"IPv4\"}," \
-    "{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", \"remote_group_id\": \"" DEFAULT "\"}]}," \
+    "{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", " \
+    "\"remote_group_id\": \"" DEFAULT "\"}]}," \
     "\"" WEB "\": {\"rules\": [" web_rules "]}}"
 
 #define TCP80 "{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", \"protocol\": \"tcp\", " \
