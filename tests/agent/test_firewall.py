@@ -244,14 +244,47 @@ def test_rules_decide_what_reaches_a_port(fw):
     assert "src=%s dst=%s" % (vm1.ip, vm2.ip) in zone.stdout, zone
 
 
+def rich_model():
+    """Every form a rule, a port and a group can take, so that reading the kernel back
+    is checked against each of them."""
+    m = base_model([
+        rule("ingress", protocol="icmp", port_range_min=8, port_range_max=0,
+             remote_ip_prefix="198.51.100.0/24"),
+        rule("ingress", protocol="icmp", port_range_min=3),
+        rule("ingress", protocol="udp", port_range_min=5000, port_range_max=5010),
+        rule("egress", protocol="tcp", port_range_min=443, port_range_max=443,
+             remote_ip_prefix="192.0.2.7"),
+        rule("ingress", protocol="sctp", port_range_min=7, port_range_max=9),
+        rule("ingress", protocol="dccp", port_range_min=7, port_range_max=7),
+        rule("ingress", protocol="udplite", port_range_min=5, port_range_max=6),
+        rule("ingress", protocol="gre"), rule("ingress", protocol="112"),
+        rule("ingress", protocol="esp"), rule("ingress", protocol=41),
+        rule("ingress", "IPv6", protocol="ipv6-icmp", port_range_min=128, port_range_max=0),
+        rule("ingress", "IPv6", protocol="icmp", port_range_min=1),
+        rule("ingress", "IPv6", protocol="tcp", remote_ip_prefix="2001:db8::/64"),
+        rule("egress", "IPv6", protocol="udp", port_range_min=53, port_range_max=53,
+             remote_group_id=WEB),
+    ])
+    m["ports"][0]["fixed_ips"].append("2001:db8::11")
+    m["ports"][1]["allowed_address_pairs"] = [
+        {"ip_address": "10.10.0.100"}, {"ip_address": "10.20.0.0/24",
+                                        "mac_address": "fa:16:3e:00:00:aa"},
+        {"ip_address": "2001:db8:1::/64"}]
+    m["ports"][2] = port(VMS[2], [STATELESS])
+    m["security_groups"][STATELESS] = {"stateful": False, "rules": [
+        rule("ingress", protocol="icmp"), rule("egress", "IPv6")]}
+    m["sg_member_ips"][WEB] = {"IPv4": [], "IPv6": ["2001:db8::11", "2001:db8:1::/64"]}
+    return m
+
+
 def test_applying_again_changes_nothing(fw, node):
-    fw.cmd("apply", base_model())
-    plan = fw.cmd("plan", base_model())
+    fw.cmd("apply", rich_model())
+    plan = fw.cmd("plan", rich_model())
     assert plan["empty"], plan
     # A new process (the agent restarted) reads the kernel and finds nothing to do.
     other = FwApply(node)
     try:
-        answer = other.cmd("resync", base_model())
+        answer = other.cmd("resync", rich_model())
         assert answer["read_kernel"] and not answer["changed"], answer
     finally:
         other.close()
