@@ -400,6 +400,42 @@ def test_removing_a_member_ends_its_established_connections(fw):
                 p.wait()
 
 
+UDP_RECEIVE = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1]))); s.settimeout(1.5); print("ready", flush=True)
+try:
+    print(s.recvfrom(100)[0].decode(), flush=True)
+except OSError:
+    print("timeout", flush=True)
+"""
+
+UDP_SEND = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2]))); s.sendto(b"hello", (sys.argv[3], int(sys.argv[4])))
+"""
+
+
+def udp_arrives(src, sport, dst, dport):
+    rx = subprocess.Popen(["ip", "netns", "exec", dst.ns, PY, "-c", UDP_RECEIVE, str(dport)],
+                          stdout=subprocess.PIPE, text=True)
+    try:
+        assert rx.stdout.readline().strip() == "ready"
+        in_ns(src.ns, PY, "-c", UDP_SEND, src.ip, str(sport), dst.ip, str(dport))
+        return rx.stdout.readline().strip() == "hello"
+    finally:
+        rx.kill()
+        rx.wait()
+
+
+def test_a_port_cannot_answer_as_a_dhcp_server(fw):
+    vm1, vm2, _ = VMS
+    fw.cmd("apply", base_model())
+    assert udp_arrives(vm2, 1067, vm1, 68)      # vm2 is in vm1's default group
+    assert not udp_arrives(vm2, 67, vm1, 68)    # but a DHCP server's reply from it is not
+
+
 def test_stateless_group_needs_both_directions(fw):
     vm1, vm2, _ = VMS
     both = {"stateful": False, "rules": [rule("ingress", protocol="icmp"),
