@@ -50,33 +50,36 @@ now_ms(void)
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* Runs a tool; a non-zero exit is a failure whose message (its standard error, first
- * line) goes into 'reason'. */
+/* The first two lines of a tool's complaint, on one line: the tools print their name
+ * and version first, sometimes with the reason after it, sometimes on the next line. */
+static void
+complaint(const char *msg, struct buf *out)
+{
+    for (int lines = 0; lines < 2 && *msg; lines++) {
+        size_t len = strcspn(msg, "\n");
+        buf_printf(out, "%s%.*s", lines ? " " : "", (int) len, msg);
+        msg += len + (msg[len] == '\n');
+    }
+}
+
+/* Runs a tool; a non-zero exit is a failure whose message goes into 'reason'. */
 static int
 run(struct firewall *fw, char *const argv[], const struct buf *input, struct buf *out,
     char *reason, size_t n)
 {
-    struct buf err = BUF_INITIALIZER;
+    struct buf err = BUF_INITIALIZER, why = BUF_INITIALIZER;
     int r = command_run(fw->netns_fd, argv, input ? input->data : NULL, input ? input->len : 0,
                         out, &err);
 
-    if (r != 0) {
-        const char *msg = buf_cstr(&err);
-        size_t len = strcspn(msg, "\n");
-        if (r < 0) {
-            snprintf(reason, n, "%s: %s", argv[0], strerror(-r));
-        } else {
-            /* The tools print their name and version first; the line after says why. */
-            if (msg[len] == '\n' && strncmp(msg + len + 1, "", 1)) {
-                msg += len + 1;
-                len = strcspn(msg, "\n");
-            }
-            snprintf(reason, n, "%s exited with %d: %.*s", argv[0], r, (int) len, msg);
-        }
-        r = -1;
+    if (r < 0) {
+        snprintf(reason, n, "%s: %s", argv[0], strerror(-r));
+    } else if (r > 0) {
+        complaint(buf_cstr(&err), &why);
+        snprintf(reason, n, "%s exited with %d: %s", argv[0], r, buf_cstr(&why));
     }
     buf_done(&err);
-    return r;
+    buf_done(&why);
+    return r ? -1 : 0;
 }
 
 int
