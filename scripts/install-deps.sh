@@ -5,7 +5,8 @@ set -euo pipefail
 what=${1:-all}
 build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih-dev
        libsqlite3-dev uuid-dev libcmocka-dev libsodium-dev libcurl4-gnutls-dev libmnl-dev
-       libyaml-dev libpq-dev dnsmasq-base busybox iproute2 bridge-utils)
+       libyaml-dev libpq-dev dnsmasq-base busybox iproute2 bridge-utils
+       iptables ebtables ipset conntrack)
 test=(clang libclang-rt-14-dev python3-openstacksdk python3-openstackclient python3-pytest
       python3-requests python3-yaml curl sqlite3 wrk busybox iproute2 chromium postgresql)
 case $what in

@@ -1,0 +1,241 @@
+/* The node's firewall: reading neutrino's rules and sets from the kernel, planning,
+ * applying (see firewall.h). */
+#include "firewall.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "command.h"
+#include "log.h"
+#include "util.h"
+
+LOG_MODULE("firewall");
+
+static const struct firewall_tools debian_tools = {
+    .iptables_save = "/usr/sbin/iptables-save",
+    .iptables_restore = "/usr/sbin/iptables-restore",
+    .ip6tables_save = "/usr/sbin/ip6tables-save",
+    .ip6tables_restore = "/usr/sbin/ip6tables-restore",
+    .ebtables_save = "/usr/sbin/ebtables-save",
+    .ebtables_restore = "/usr/sbin/ebtables-restore",
+    .ipset = "/usr/sbin/ipset",
+    .conntrack = "/usr/sbin/conntrack",
+};
+
+void
+firewall_init(struct firewall *fw, int netns_fd)
+{
+    memset(fw, 0, sizeof *fw);
+    fw->netns_fd = netns_fd;
+    fw->tools = debian_tools;
+    fw_state_init(&fw->have);
+}
+
+void
+firewall_done(struct firewall *fw)
+{
+    fw_state_done(&fw->have);
+    fw->have_valid = false;
+}
+
+static double
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The first two lines of a tool's complaint, on one line: the tools print their name
+ * and version first, sometimes with the reason after it, sometimes on the next line. */
+static void
+complaint(const char *msg, struct buf *out)
+{
+    for (int lines = 0; lines < 2 && *msg; lines++) {
+        size_t len = strcspn(msg, "\n");
+        buf_printf(out, "%s%.*s", lines ? " " : "", (int) len, msg);
+        msg += len + (msg[len] == '\n');
+    }
+}
+
+/* Runs a tool; a non-zero exit is a failure whose message goes into 'reason'. */
+static int
+run(struct firewall *fw, char *const argv[], const struct buf *input, struct buf *out,
+    char *reason, size_t n)
+{
+    struct buf err = BUF_INITIALIZER, why = BUF_INITIALIZER;
+    int r = command_run(fw->netns_fd, argv, input ? input->data : NULL, input ? input->len : 0,
+                        out, &err);
+
+    if (r < 0) {
+        snprintf(reason, n, "%s: %s", argv[0], strerror(-r));
+    } else if (r > 0) {
+        complaint(buf_cstr(&err), &why);
+        snprintf(reason, n, "%s exited with %d: %s", argv[0], r, buf_cstr(&why));
+    }
+    buf_done(&err);
+    buf_done(&why);
+    return r ? -1 : 0;
+}
+
+int
+firewall_read(struct firewall *fw, struct fw_state *have, char *reason, size_t n)
+{
+    char *v4[] = { (char *) fw->tools.iptables_save, NULL };
+    char *v6[] = { (char *) fw->tools.ip6tables_save, NULL };
+    char *eb[] = { (char *) fw->tools.ebtables_save, (char *) "-t", (char *) "nat", NULL };
+    char *sets[] = { (char *) fw->tools.ipset, (char *) "save", NULL };
+    struct buf out = BUF_INITIALIZER;
+    int r;
+
+    fw_state_init(have);
+    r = run(fw, v4, NULL, &out, reason, n);
+    r = r ? r : fw_state_parse_iptables(have, 4, buf_cstr(&out));
+    buf_clear(&out);
+    r = r ? r : run(fw, v6, NULL, &out, reason, n);
+    r = r ? r : fw_state_parse_iptables(have, 6, buf_cstr(&out));
+    buf_clear(&out);
+    r = r ? r : run(fw, eb, NULL, &out, reason, n);
+    r = r ? r : fw_state_parse_ebtables(have, buf_cstr(&out));
+    buf_clear(&out);
+    r = r ? r : run(fw, sets, NULL, &out, reason, n);
+    r = r ? r : fw_state_parse_ipset(have, buf_cstr(&out));
+    buf_done(&out);
+    if (r) {
+        fw_state_done(have);
+        if (r != -1) {
+            snprintf(reason, n, "the kernel's rules could not be read: %s", strerror(-r));
+        }
+        return -1;
+    }
+    return 0;
+}
+
+int
+firewall_plan(struct firewall *fw, const struct fw_model *m, struct fw_plan *plan,
+              char *reason, size_t n)
+{
+    struct fw_state have;
+
+    if (firewall_read(fw, &have, reason, n)) {
+        return -1;
+    }
+    fw_plan_make(m, &have, plan);
+    fw_state_done(&have);
+    return 0;
+}
+
+/* Deletes the connections the plan names: one listing per family, the matches picked
+ * out here, one `conntrack -R -` for them all (a `conntrack -D` per filter walks the
+ * whole table each time, some 10 ms: seconds when a rule of a group on a thousand ports
+ * goes).  A failure is logged, not returned: the rules are right already, and a
+ * connection left over ends with its timeout.  Returns how many deletions were asked. */
+static size_t
+delete_connections(struct firewall *fw, const struct fw_plan *p)
+{
+    char *load[] = { (char *) fw->tools.conntrack, (char *) "-R", (char *) "-", NULL };
+    struct buf listing = BUF_INITIALIZER, lines = BUF_INITIALIZER, err = BUF_INITIALIZER;
+    bool family[7] = { false };
+    size_t n;
+    int r = 0;
+
+    for (size_t i = 0; i < p->n_ct; i++) {
+        family[p->ct[i].family] = true;
+    }
+    for (int f = 4; f <= 6 && r == 0; f += 2) {
+        char *list[] = { (char *) fw->tools.conntrack, (char *) "-L", (char *) "-f",
+                         (char *) (f == 4 ? "ipv4" : "ipv6"), (char *) "-o",
+                         (char *) "extended", NULL };
+        if (family[f]) {
+            buf_clear(&err);
+            r = command_run(fw->netns_fd, list, NULL, 0, &listing, &err);
+        }
+    }
+    n = r == 0 ? fw_ct_select(p, buf_cstr(&listing), &lines) : 0;
+    if (n) {
+        buf_clear(&err);
+        r = command_run(fw->netns_fd, load, lines.data, lines.len, NULL, &err);
+    }
+    if (r != 0) {
+        log_warn("deleting connections failed (%d): %s, ignoring", r, buf_cstr(&err));
+    }
+    buf_done(&listing);
+    buf_done(&lines);
+    buf_done(&err);
+    return n;
+}
+
+/* Carries out a plan in its order (see firewall.h). */
+static int
+apply_plan(struct firewall *fw, const struct fw_plan *p, size_t *ret_ct_deleted, char *reason,
+           size_t n)
+{
+    char *ipset[] = { (char *) fw->tools.ipset, (char *) "restore", (char *) "-exist", NULL };
+    char *restore[FW_N_TOOLS][4] = {
+        { (char *) fw->tools.iptables_restore, (char *) "-w", (char *) "--noflush", NULL },
+        { (char *) fw->tools.ip6tables_restore, (char *) "-w", (char *) "--noflush", NULL },
+        { (char *) fw->tools.ebtables_restore, (char *) "--noflush", NULL, NULL },
+    };
+
+    if (p->ipset_pre.len && run(fw, ipset, &p->ipset_pre, NULL, reason, n)) {
+        return -1;
+    }
+    for (int t = 0; t < FW_N_TOOLS; t++) {
+        if (p->restore[t].len && run(fw, restore[t], &p->restore[t], NULL, reason, n)) {
+            return -1;
+        }
+    }
+    if (p->ipset_post.len && run(fw, ipset, &p->ipset_post, NULL, reason, n)) {
+        return -1;
+    }
+    if (p->n_ct) {
+        *ret_ct_deleted = delete_connections(fw, p);
+    }
+    return 0;
+}
+
+int
+firewall_apply(struct firewall *fw, const struct fw_model *m, int flags,
+               struct firewall_stats *stats, char *reason, size_t n)
+{
+    struct firewall_stats st = { .read_kernel = !fw->have_valid || (flags & FIREWALL_RESYNC) };
+    struct fw_state want;
+    struct fw_plan plan;
+    double t0 = now_ms();
+    int r = 0;
+
+    if (st.read_kernel) {
+        fw_state_done(&fw->have);
+        fw->have_valid = false;
+        if (firewall_read(fw, &fw->have, reason, n)) {
+            return -1;
+        }
+    }
+    double t1 = now_ms();
+    fw_state_desired(m, &fw->have, &want);
+    fw_plan_init(&plan);
+    fw_plan_diff(m, &want, &fw->have, &plan);
+    double t2 = now_ms();
+    st.changed = !fw_plan_empty(&plan);
+    if (st.changed) {
+        r = apply_plan(fw, &plan, &st.ct_deleted, reason, n);
+    }
+    fw_state_done(&fw->have);
+    fw->have = want;            /* What the kernel holds now, if all went well. */
+    fw->have_valid = r == 0;
+    st.read_ms = t1 - t0;
+    st.plan_ms = t2 - t1;
+    st.apply_ms = now_ms() - t2;
+    st.chains_written = plan.n_chains_written;
+    st.lines_changed = plan.n_lines_changed;
+    st.ct_deletes = plan.n_ct;
+    fw_plan_done(&plan);
+    if (stats) {
+        *stats = st;
+    }
+    return r;
+}
