@@ -496,3 +496,109 @@ def test_extensions_are_listed(api, alias, name):
     assert ext["name"] == name and ext["alias"] == alias
     listed = api.ok(api.get("/v2.0/extensions"), 200)["extensions"]
     assert [e["alias"] for e in listed].count(alias) == 1
+
+
+# --- Policy with tokens: admin, demo (member of demo), alt (member of alt), rdr (reader of
+# demo), under the new defaults and under Zed's ---------------------------------------------
+
+ACTORS = ("admin", "demo", "alt", "rdr")
+
+
+def _cloud_net(cloud, owner, **attrs):
+    r = cloud.api(owner).post(NETS, {"network": dict(name=uname("pol"), **attrs)})
+    assert r.status_code == 201, r.text
+    return r.json()["network"]
+
+
+def _policy_case(cloud, actor, case):
+    """Runs one case as 'actor'; returns the answer.  Cleans up as the admin."""
+    admin = cloud.api("admin")
+    shared = case.startswith("shared")
+    net = _cloud_net(cloud, "admin" if shared else "demo", shared=shared)
+    made = []
+    try:
+        api = cloud.api(actor)
+        if case.endswith("create_ps"):
+            r = api.post(PORTS, {"port": {"network_id": net["id"],
+                                          "port_security_enabled": False}})
+        elif case.endswith("create_pairs"):
+            r = api.post(PORTS, {"port": {"network_id": net["id"], "allowed_address_pairs": [
+                {"ip_address": "10.0.0.9"}, {"ip_address": "10.0.0.10",
+                                             "mac_address": "fa:16:3e:00:00:07"}]}})
+        else:
+            owner = "demo" if actor in ("rdr", "alt") else actor
+            r0 = cloud.api(owner).post(PORTS, {"port": {"network_id": net["id"]}})
+            assert r0.status_code == 201, r0.text
+            pid = r0.json()["port"]["id"]
+            made.append(pid)
+            attrs = ({"port_security_enabled": True} if case.endswith("update_ps")
+                     else {"allowed_address_pairs": []})
+            r = api.put("%s/%s" % (PORTS, pid), {"port": attrs})
+        if r.status_code == 201:
+            made.append(r.json()["port"]["id"])
+        return r
+    finally:
+        for pid in made:
+            admin.delete("%s/%s" % (PORTS, pid))
+        admin.delete("%s/%s" % (NETS, net["id"]))
+
+
+def _attr_rule(action, attr):
+    return "(rule:%s and rule:%s:%s) is disallowed by policy" % (action, action, attr)
+
+
+PAIRS_RULE = ("(rule:create_port and (rule:create_port:allowed_address_pairs and"
+              " (rule:create_port:allowed_address_pairs:ip_address and"
+              " rule:create_port:allowed_address_pairs:ip_address and"
+              " rule:create_port:allowed_address_pairs:mac_address))) is disallowed by policy")
+CREATE = "rule:create_port is disallowed by policy"
+UPDATE = "rule:update_port is disallowed by policy"
+# Per case: what each actor gets under the new defaults, then under Zed's (where any role
+# of the network's project is its owner).  A code alone: success or a not-found.
+POLICY = {
+    "own_create_ps": ({"admin": 201, "demo": 201, "alt": 404, "rdr": (403, CREATE)},
+                      {"admin": 201, "demo": 201, "alt": 404, "rdr": 201}),
+    "own_create_pairs": ({"admin": 201, "demo": 201, "alt": 404, "rdr": (403, CREATE)},
+                         {"admin": 201, "demo": 201, "alt": 404, "rdr": 201}),
+    "own_update_ps": ({"admin": 200, "demo": 200, "alt": 404, "rdr": (403, UPDATE)},
+                      {"admin": 200, "demo": 200, "alt": 404, "rdr": 200}),
+    "own_update_pairs": ({"admin": 200, "demo": 200, "alt": 404, "rdr": (403, UPDATE)},
+                         {"admin": 200, "demo": 200, "alt": 404, "rdr": 200}),
+    "shared_create_ps": (
+        {"admin": 201, "demo": (403, _attr_rule("create_port", "port_security_enabled")),
+         "alt": (403, _attr_rule("create_port", "port_security_enabled")),
+         "rdr": (403, CREATE)},
+        {"admin": 201, "demo": (403, _attr_rule("create_port", "port_security_enabled")),
+         "alt": (403, _attr_rule("create_port", "port_security_enabled")),
+         "rdr": (403, _attr_rule("create_port", "port_security_enabled"))}),
+    "shared_create_pairs": (
+        {"admin": 201, "demo": (403, PAIRS_RULE), "alt": (403, PAIRS_RULE),
+         "rdr": (403, CREATE)},
+        {"admin": 201, "demo": (403, PAIRS_RULE), "alt": (403, PAIRS_RULE),
+         "rdr": (403, PAIRS_RULE)}),
+    "shared_update_ps": (
+        {"admin": 200, "demo": (403, _attr_rule("update_port", "port_security_enabled")),
+         "alt": 404, "rdr": (403, UPDATE)},
+        {"admin": 200, "demo": (403, _attr_rule("update_port", "port_security_enabled")),
+         "alt": 404, "rdr": (403, _attr_rule("update_port", "port_security_enabled"))}),
+    "shared_update_pairs": (
+        {"admin": 200, "demo": (403, _attr_rule("update_port", "allowed_address_pairs")),
+         "alt": 404, "rdr": (403, UPDATE)},
+        {"admin": 200, "demo": (403, _attr_rule("update_port", "allowed_address_pairs")),
+         "alt": 404, "rdr": (403, _attr_rule("update_port", "allowed_address_pairs"))}),
+}
+
+
+@pytest.mark.own_server
+@pytest.mark.parametrize("case", sorted(POLICY))
+def test_policy_of_port_security_attributes(ks_server, ks_legacy, case):
+    """port_security_enabled and allowed_address_pairs: the network's owner (or an admin)
+    only; on an admin's shared network a member's port may have neither."""
+    for cloud, want in zip((ks_server, ks_legacy), POLICY[case]):
+        for actor in ACTORS:
+            r = _policy_case(cloud, actor, case)
+            expected = want[actor]
+            if isinstance(expected, tuple):
+                assert_error(r, expected[0], "PolicyNotAuthorized", expected[1])
+            else:
+                assert r.status_code == expected, (case, actor, cloud is ks_legacy, r.text)
