@@ -602,3 +602,33 @@ def test_policy_of_port_security_attributes(ks_server, ks_legacy, case):
                 assert_error(r, expected[0], "PolicyNotAuthorized", expected[1])
             else:
                 assert r.status_code == expected, (case, actor, cloud is ks_legacy, r.text)
+
+
+# --- A database made before port security ------------------------------------------------
+
+def test_ports_made_before_port_security_get_it_except_network_ports(start_server):
+    """Schema 7 adds port security to a database of schema 6: the ports already there
+    have it, the network's own ports do not."""
+    from test_security_groups import run_sql
+    srv = start_server()
+    api = Api(srv.url)
+    n = api.ok(api.post(NETS, {"network": {"name": uname("old")}}), 201)["network"]
+    vm = api.ok(api.post(PORTS, {"port": {"network_id": n["id"]}}), 201)["port"]
+    dhcp = api.ok(api.post(PORTS, {"port": {"network_id": n["id"],
+                                            "device_owner": "network:dhcp"}}), 201)["port"]
+    srv.stop()
+    # Back to schema 6, with every port as it would have been: no column, no pairs.
+    for sql in ("ALTER TABLE ports DROP COLUMN port_security_enabled",
+                "ALTER TABLE networks DROP COLUMN port_security_enabled",
+                "DROP TABLE port_allowed_address_pairs",
+                "UPDATE schema_version SET version = 6"):
+        run_sql(srv, sql)
+    again = start_server(state_dir=srv.state)
+    api = Api(again.url)
+    assert api.show("networks", n["id"])["port_security_enabled"] is True
+    got = api.show("ports", vm["id"])
+    assert got["port_security_enabled"] is True
+    assert got["security_groups"] == vm["security_groups"] and len(vm["security_groups"]) == 1
+    assert api.show("ports", dhcp["id"])["port_security_enabled"] is False
+    upd = api.update("ports", vm["id"], {"allowed_address_pairs": [{"ip_address": "10.0.0.1"}]})
+    assert len(upd["allowed_address_pairs"]) == 1
