@@ -195,6 +195,11 @@ def test_explicit_groups_and_their_errors(api, env):
     assert_error(env.port(n, expect=None, security_groups=[web["id"], web["id"]]), 400,
                  "HTTPBadRequest",
                  bad_attr("security_groups", "Duplicate items in the list: '%s'" % web["id"]))
+    other = env.group()
+    assert_error(env.port(n, expect=None,
+                          security_groups=[other["id"], web["id"], other["id"], web["id"]]),
+                 400, "HTTPBadRequest", bad_attr("security_groups", "Duplicate items in the"
+                                                 " list: '%s, %s'" % (other["id"], web["id"])))
     assert_error(env.port(n, expect=None, security_groups=["nope"]), 400, "HTTPBadRequest",
                  bad_attr("security_groups", "'nope' is not a valid UUID"))
     # null is [], which, with port security on, is no group at all.
