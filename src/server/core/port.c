@@ -34,7 +34,7 @@ port_spec_empty(const struct port_spec *spec)
            && !spec->has_address_pairs;
 }
 
-/* --- Port security: groups and allowed address pairs (api.md §13.3) --------------- */
+/* --- Port security: groups and allowed address pairs (api.md §13.5) --------------- */
 
 /* The network's own ports (DHCP, routers: device_owner "network:...") are trusted:
  * they never have port security, so no group nor address pair. */
@@ -87,9 +87,7 @@ check_groups(const struct op *op, const char *const *ids, size_t n)
         int e = store_sg_get(op->c, ids[i], op->caller->is_admin ? NULL
                                                                  : op->caller->project_id, &g);
         if (e == -ENOENT) {
-            if (!strstr(buf_cstr(&missing), ids[i])) {
-                buf_printf(&missing, "%s%s", missing.len ? ", " : "", ids[i]);
-            }
+            buf_printf(&missing, "%s%s", missing.len ? ", " : "", ids[i]);
             continue;
         }
         if (e) {
@@ -151,39 +149,41 @@ set_address_pairs(const struct op *op, const struct port *p, const struct port_s
     return r ? -1 : 0;
 }
 
+/* A port with port security and no groups asked gets its project's default group,
+ * made now if the project has none; but only when the caller could make it (its own
+ * project, or an admin): otherwise, as in Neutron, the port has no group. */
+static int
+bind_default_group(const struct op *op, const struct port *p)
+{
+    const char *owner = p->std.project_id;
+    char id[ID_LEN];
+    const char *ids[] = { id };
+    int r;
+
+    if (!*owner || (!op->caller->is_admin && !STREQ(owner, op->caller->project_id))) {
+        return 0;
+    }
+    if (core_security_group_ensure_default(op, owner, id)) {
+        return -1;
+    }
+    r = store_port_set_security_groups(op->c, p->std.id, ids, 1);
+    return r ? core_internal(op, r) : 0;
+}
+
 /* A new port's groups and pairs, once it is written with its addresses (Neutron's
- * order): pairs and groups need port security; without groups asked, a port with port
- * security gets its project's default group, made now if the project has none (and
- * the caller may make it). */
+ * order).  Without port security (always so for a trusted port) it may have neither. */
 static int
 create_port_security(const struct op *op, const struct port *p, const struct port_spec *spec)
 {
-    bool trusted = port_is_trusted(p->device_owner);
-    char default_id[ID_LEN];
-
-    if (spec->n_address_pairs && !p->port_security_enabled) {
-        return pairs_need_port_security(op);
-    }
     if (!p->port_security_enabled) {
+        if (spec->n_address_pairs) {
+            return pairs_need_port_security(op);
+        }
         return spec->n_security_groups ? groups_need_port_security(op) : 0;
     }
-    if (!spec->has_security_groups && !trusted) {
-        const char *owner = p->std.project_id;
-        const char *ids[] = { default_id };
-        int r;
-        if (!*owner || (!op->caller->is_admin && !STREQ(owner, op->caller->project_id))) {
-            /* Nobody makes another project's default group: the port has none. */
-            return spec->n_address_pairs ? set_address_pairs(op, p, spec) : 0;
-        }
-        if (core_security_group_ensure_default(op, owner, default_id)) {
-            return -1;
-        }
-        r = store_port_set_security_groups(op->c, p->std.id, ids, 1);
-        if (r) {
-            return core_internal(op, r);
-        }
-    } else if (spec->n_security_groups && !trusted
-               && set_groups(op, p->std.id, spec->security_groups, spec->n_security_groups)) {
+    if (!spec->has_security_groups ? bind_default_group(op, p)
+                                   : set_groups(op, p->std.id, spec->security_groups,
+                                                spec->n_security_groups)) {
         return -1;
     }
     return spec->n_address_pairs ? set_address_pairs(op, p, spec) : 0;
@@ -589,7 +589,6 @@ bind_port(const struct op *op, const char *port_id, const char *host, const char
     return 0;
 }
 
-/* The attribute rules that depend on the network's owner. */
 /* Neutron's rule for allowed_address_pairs names the attribute, then each key of each
  * pair (ip_address first: neutrino does not keep a pair's key order). */
 static int
@@ -617,6 +616,7 @@ address_pairs_refused(const struct op *op, const struct port_spec *spec, const c
     return r;
 }
 
+/* The attribute rules that depend on the network's owner. */
 static int
 check_port_policy(const struct op *op, const struct port_spec *spec, const struct network *net,
                   bool create)
