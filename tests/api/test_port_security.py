@@ -400,6 +400,21 @@ def test_address_pair_errors(api, env):
                  409, "AddressPairAndPortSecurityRequired", NEEDS_PS_FOR_PAIRS)
 
 
+def test_body_checks_follow_zeds_attribute_order(api, env):
+    """Zed checks allowed_address_pairs before the binding attributes, and
+    port_security_enabled, then security_groups, after them."""
+    n = env.network()
+    bad = {"allowed_address_pairs": "z", "binding:vnic_type": "bogus",
+           "port_security_enabled": "x", "security_groups": "y"}
+    for message in ("Allowed address pairs must be a list.",
+                    bad_attr("binding:vnic_type", "bogus is not in valid_values"),
+                    "Invalid input for operation: 'x' cannot be converted to boolean.",
+                    bad_attr("security_groups", "'y' is not a list")):
+        r = env.port(n, expect=None, **bad)
+        assert_error(r, 400, message=message)
+        del bad[next(iter(bad))]
+
+
 def test_max_allowed_address_pair_is_an_option(start_server):
     srv = start_server({"neutron.conf": {"DEFAULT": {"max_allowed_address_pair": "2"}}})
     api = Api(srv.url)

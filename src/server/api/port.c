@@ -38,6 +38,9 @@ static const struct attr_def port_attrs[] = {
       .field = SF_DEVICE_OWNER },
     ATTR_OWNER,
     { "status", AK_ANY, false, false, .filter = true, .sort = true, .field = SF_STATUS },
+    /* Zed checks a body's attributes in this order: the address pairs before the
+     * binding, port security and groups after it. */
+    { "allowed_address_pairs", AK_ADDRESS_PAIRS, true, true },
     { "binding:host_id", AK_STRING, true, true, .max_len = 255, .filter = true,
       .field = SF_BINDING_HOST_ID, .null_is_empty = true },
     { "binding:vnic_type", AK_VALUES, true, true, .values = vnic_types },
@@ -47,7 +50,6 @@ static const struct attr_def port_attrs[] = {
     { "port_security_enabled", AK_BOOL, true, true },
     { "security_groups", AK_UUID_LIST, true, true, .filter = true,
       .field = SF_PORT_SECURITY_GROUP },
-    { "allowed_address_pairs", AK_ADDRESS_PAIRS, true, true },
     ATTRS_STANDARD,
 };
 
