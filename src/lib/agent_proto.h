@@ -41,6 +41,13 @@
 /* The DHCP port of a network in the answer to POST AGENT_PATH_DHCP_NETWORK (a field,
  * not the change kind of the same name). */
 #define AGENT_FIELD_DHCP_PORT "dhcp_port"
+/* Fields of a port's details in the answer to POST AGENT_PATH_DEVICES that the
+ * firewall needs: whether port security is on (off: no filtering at all), the ids of
+ * the port's security groups, and its allowed address pairs
+ * ([{"mac_address", "ip_address"}], the address maybe a CIDR) besides its fixed_ips. */
+#define AGENT_FIELD_PORT_SECURITY_ENABLED "port_security_enabled"
+#define AGENT_FIELD_SECURITY_GROUPS "security_groups"
+#define AGENT_FIELD_ALLOWED_ADDRESS_PAIRS "allowed_address_pairs"
 
 /* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */
 #define AGENT_TYPE_LINUXBRIDGE "Linux bridge agent"

@@ -36,6 +36,7 @@ static const struct conf_option server_options[] = {
     INT("DEFAULT", "global_physnet_mtu", global_physnet_mtu, "1500", 68, 65535),
     INT("DEFAULT", "max_dns_nameservers", max_dns_nameservers, "5", -1, 1000),
     INT("DEFAULT", "max_subnet_host_routes", max_subnet_host_routes, "20", -1, 1000),
+    INT("DEFAULT", "max_allowed_address_pair", max_allowed_address_pair, "10", 0, 1000),
     INT("DEFAULT", "pagination_max_limit", pagination_max_limit, "-1", -1, 1000000000),
     BOOL("DEFAULT", "allow_bulk", allow_bulk, "true"),
     BOOL("DEFAULT", "debug", debug, "false"),

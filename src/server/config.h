@@ -31,6 +31,7 @@ struct server_config {
     int global_physnet_mtu;
     int max_dns_nameservers;
     int max_subnet_host_routes;
+    int max_allowed_address_pair;   /* Allowed address pairs one port may have. */
     int pagination_max_limit;       /* -1: unlimited. */
     bool allow_bulk;
     bool debug;

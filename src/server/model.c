@@ -59,9 +59,11 @@ port_done(struct port *p)
     free(p->binding_vif_type);
     free(p->binding_vif_details_json);
     free(p->fixed_ips_json);
+    free(p->security_groups_json);
+    free(p->address_pairs_json);
     p->device_id = p->device_owner = p->binding_host_id = p->binding_vnic_type = NULL;
     p->binding_profile_json = p->binding_vif_type = p->binding_vif_details_json = NULL;
-    p->fixed_ips_json = NULL;
+    p->fixed_ips_json = p->security_groups_json = p->address_pairs_json = NULL;
 }
 
 void

@@ -43,6 +43,7 @@ struct network {
     char *subnets_json;         /* JSON array of subnet ids; filled by reads only. */
     char *azs_json;             /* JSON array: zones of the DHCP agents hosting it;
                                  * filled by reads only. */
+    bool port_security_enabled; /* What its new ports inherit. */
 };
 
 struct subnet {
@@ -74,6 +75,11 @@ struct port {
     char *binding_vif_type;
     char *binding_vif_details_json;
     char *fixed_ips_json;       /* [{"subnet_id", "ip_address"}...]; filled by reads only. */
+    bool port_security_enabled;
+    char *security_groups_json; /* JSON array of the ids of its groups, in id order;
+                                 * filled by reads only. */
+    char *address_pairs_json;   /* [{"mac_address", "ip_address"}...] in (MAC, address)
+                                 * order; filled by reads only. */
 };
 
 /* A security group.  Its rules are rendered inside it as JSON the store builds. */

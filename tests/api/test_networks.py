@@ -11,13 +11,14 @@ from api_helpers import (TIMESTAMP_RE, UUID_RE, assert_error, bad_attr, invalid_
 
 NETWORK_KEYS = {
     "id", "name", "tenant_id", "project_id", "admin_state_up", "mtu", "status", "subnets",
-    "shared", "router:external", "provider:network_type", "provider:physical_network",
+    "shared", "port_security_enabled", "router:external", "provider:network_type",
+    "provider:physical_network",
     "provider:segmentation_id", "availability_zone_hints", "availability_zones",
     "ipv4_address_scope", "ipv6_address_scope", "description", "tags", "created_at",
     "updated_at", "revision_number",
 }
 # Attributes whose presence depends on extensions neutrino may not implement.
-OPTIONAL_NETWORK_KEYS = {"port_security_enabled", "dns_domain", "qos_policy_id",
+OPTIONAL_NETWORK_KEYS = {"dns_domain", "qos_policy_id",
                          "is_default", "l2_adjacency", "segments"}
 
 

@@ -111,9 +111,18 @@ def test_ports_agree_with_openstack(cl):
     assert port["fixed_ips"][0]["ip_address"] == "10.30.0.9"
     assert port["binding_host_id"] == "somehost"
     same(port, cl.oj("admin", "port", "show", port["id"]))
-    for what in (["port", "list", "--network", "pnet"],
-                 ["port", "list", "--long", "--network", "pnet"]):
-        assert cl.nj("admin", *what) == cl.oj("admin", *what), what
+    assert cl.nj("admin", "port", "list", "--network", "pnet") == cl.oj(
+        "admin", "port", "list", "--network", "pnet")
+    # --long: the same, but for the port's groups, which the openstack client asks for
+    # as the field "security_group_ids", unknown to the server (Neutron's too), and so
+    # never shows; neutrino shows them.
+    long_n = cl.nj("admin", "port", "list", "--long", "--network", "pnet")
+    long_o = cl.oj("admin", "port", "list", "--long", "--network", "pnet")
+    assert [r["Security Groups"] for r in long_n] == [port["security_group_ids"]]
+    assert [r["Security Groups"] for r in long_o] == [None]
+    for row in long_n + long_o:
+        del row["Security Groups"]
+    assert long_n == long_o
     cl.n("admin", "port", "set", "--no-fixed-ip", "--fixed-ip", "ip-address=10.30.0.10",
          "--name", "renamed", "vm1-port")
     shown = cl.nj("admin", "port", "show", "renamed")

@@ -13,10 +13,10 @@ PORT_KEYS = {
     "status", "device_id", "device_owner", "fixed_ips", "allowed_address_pairs",
     "extra_dhcp_opts", "description", "binding:vnic_type", "binding:profile",
     "binding:host_id", "binding:vif_type", "binding:vif_details", "tags", "created_at",
-    "updated_at", "revision_number",
+    "updated_at", "revision_number", "security_groups", "port_security_enabled",
 }
-# Present or not depending on extensions (security groups, port security, ...).
-OPTIONAL_PORT_KEYS = {"security_groups", "port_security_enabled", "ip_allocation",
+# Present or not depending on extensions.
+OPTIONAL_PORT_KEYS = {"ip_allocation",
                       "dns_name", "dns_assignment", "qos_policy_id", "qos_network_policy_id",
                       "propagate_uplink_status", "resource_request", "numa_affinity_policy",
                       "device_profile", "mac_learning_enabled", "hints"}

@@ -9,7 +9,13 @@
 #include "api/attrs.h"
 #include "api/common.h"
 #include "api/security_group.h"
+#include "app.h"
+#include "config.h"
 #include "request.h"
+
+/* The server's defaults: some checks read options (max_allowed_address_pair). */
+static struct server_config cfg;
+static struct app app;
 
 static void
 check_error_body(const struct request *req)
@@ -24,7 +30,24 @@ check_error_body(const struct request *req)
     json_decref(body);
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    struct buf warnings = BUF_INITIALIZER, error = BUF_INITIALIZER;
+
+    (void) argc;
+    (void) argv;
+    if (server_config_load(&cfg, NULL, 0, &warnings, &error)) {
+        abort();
+    }
+    app.cfg = &cfg;
+    buf_done(&warnings);
+    buf_done(&error);
+    return 0;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -40,6 +63,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             bool bulk;
 
             memset(&req, 0, sizeof req);
+            req.app = &app;
             req.ctx.is_admin = true;
             strcpy(req.ctx.project_id, "p");
             buf_add(&req.body, data, size);

@@ -200,6 +200,15 @@ port_of_device(struct store_conn *c, const char *device, struct port *ret)
     return store_port_by_prefix(c, device + 3, ret);
 }
 
+/* The JSON array 'text' (the store built it), or [] without one. */
+static json_t *
+json_array_or_empty(const char *text)
+{
+    json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+
+    return v ? v : json_array();
+}
+
 /* Details of a bound port, as the agent needs them (Neutron's get_device_details). */
 static json_t *
 port_details(const char *device, const struct port *p, const struct network *n)
@@ -221,6 +230,12 @@ port_details(const char *device, const struct port *p, const struct network *n)
     json_object_set_new(d, "fixed_ips", json_loads(p->fixed_ips_json ? p->fixed_ips_json : "[]",
                                                    0, NULL));
     json_object_set_new(d, "network_admin_state_up", json_boolean(n->admin_state_up));
+    json_object_set_new(d, AGENT_FIELD_PORT_SECURITY_ENABLED,
+                        json_boolean(p->port_security_enabled));
+    json_object_set_new(d, AGENT_FIELD_SECURITY_GROUPS,
+                        json_array_or_empty(p->security_groups_json));
+    json_object_set_new(d, AGENT_FIELD_ALLOWED_ADDRESS_PAIRS,
+                        json_array_or_empty(p->address_pairs_json));
     return d;
 }
 

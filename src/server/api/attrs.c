@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app.h"
+#include "config.h"
 #include "request.h"
 #include "ip.h"
 #include "mac.h"
@@ -358,6 +360,225 @@ validate_fixed_ips(const json_t *v, struct buf *why)
     return true;
 }
 
+/* A list of UUIDs (a port's security_groups): a list, no item twice, each a UUID. */
+static bool
+validate_uuid_list(const json_t *v, struct buf *why)
+{
+    size_t i, j;
+    json_t *item, *prev;
+    bool first = true;
+
+    if (!json_is_array(v)) {
+        why_value(why, v, "is not a list");
+        return false;
+    }
+    /* Every value seen more than once, each named once, in the order of their
+     * second appearance. */
+    json_array_foreach (v, i, item) {
+        bool seen = false, named = false;
+        json_array_foreach (v, j, prev) {
+            if (j >= i) {
+                break;
+            }
+            if (json_equal(prev, item)) {
+                named = named || seen;
+                seen = true;
+            }
+        }
+        if (seen && !named) {
+            buf_add_str(why, first ? "Duplicate items in the list: '" : ", ");
+            py_str(why, item);
+            first = false;
+        }
+    }
+    if (!first) {
+        buf_add_char(why, '\'');
+        return false;
+    }
+    json_array_foreach (v, i, item) {
+        if (!json_is_string(item) || !uuid_is_valid(json_string_value(item))) {
+            why_value(why, item, "is not a valid UUID");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* 'text' ("a.b.c.d" or "a.b.c.d/n", decimal) without the leading zeros netaddr reads
+ * past, into 'out'.  False if it is not of that form. */
+static bool
+ipv4_without_leading_zeros(const char *text, char out[CIDR_STRLEN])
+{
+    size_t o = 0;
+    int parts = 0;
+
+    for (const char *p = text; *p; parts++) {
+        size_t n = strspn(p, "0123456789");
+        char sep = p[n];
+        if (n == 0 || n > 8 || (sep && sep != '.' && sep != '/') || o + n + 1 >= CIDR_STRLEN) {
+            return false;
+        }
+        while (n > 1 && *p == '0') {
+            p++, n--;
+        }
+        memcpy(out + o, p, n);
+        o += n;
+        p += n;
+        if (sep) {
+            out[o++] = *p++;
+        }
+    }
+    out[o] = '\0';
+    return parts >= 4;
+}
+
+/* An allowed address pair's ip_address: an address, or a network with '/'.  Answers
+ * 'req' (400 HTTPBadRequest) and returns false when it is neither. */
+static bool
+check_pair_address(struct request *req, const json_t *ip)
+{
+    struct buf text = BUF_INITIALIZER;
+    const char *s = json_string_value(ip);
+    bool ok = true;
+
+    py_str(&text, ip);
+    if (s && strchr(s, '/')) {
+        char stripped[CIDR_STRLEN];
+        struct cidr c;
+        if (cidr_parse(s, &c) && ipv4_without_leading_zeros(s, stripped)
+            && !cidr_parse(stripped, &c)) {
+            cidr_normalize(&c);
+            cidr_format(&c, stripped);
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'%s' isn't a recognized IP subnet cidr,"
+                     " '%s' is recommended", s, stripped);
+            ok = false;
+        } else if (cidr_parse(s, &c)) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'%s' is not a valid IP subnet",
+                     buf_cstr(&text));
+            ok = false;
+        } else if (!strchr(s, ':')) {
+            /* An IPv4 network must be written as netaddr writes it. */
+            char canon[CIDR_STRLEN];
+            cidr_format(&c, canon);
+            if (!STREQ(canon, s)) {
+                cidr_normalize(&c);
+                cidr_format(&c, canon);
+                api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'%s' isn't a recognized IP subnet"
+                         " cidr, '%s' is recommended", s, canon);
+                ok = false;
+            }
+        }
+    } else if (!is_valid_ip(ip)) {
+        char stripped[CIDR_STRLEN];
+        struct ip_addr a;
+        if (s && ipv4_without_leading_zeros(s, stripped) && !strchr(stripped, '/')
+            && !ip_parse(stripped, &a)) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'%s' is not an accepted IP address,"
+                     " '%s' is recommended", s, stripped);
+        } else {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'%s' is not a valid IP address",
+                     buf_cstr(&text));
+        }
+        ok = false;
+    }
+    buf_done(&text);
+    return ok;
+}
+
+/* One allowed address pair, at index 'i' of 'pairs', in neutron-lib's order of checks:
+ * a dictionary, a valid MAC if one is given, an ip_address, not the same (MAC as given,
+ * address) as an earlier pair, no other key, a valid address.  Returns false after
+ * answering 'req'. */
+static bool
+check_address_pair(struct request *req, const json_t *pairs, size_t i)
+{
+    const json_t *pair = json_array_get(pairs, i), *mac, *ip, *prev, *val;
+    struct buf why = BUF_INITIALIZER;
+    const char *key;
+    struct mac m;
+    size_t j;
+
+    if (!json_is_object(pair)) {
+        why_value(&why, pair, "is not a dictionary");
+        invalid_attr(req, "allowed_address_pairs", &why);
+        return false;
+    }
+    mac = json_object_get(pair, "mac_address");
+    ip = json_object_get(pair, "ip_address");
+    if (mac && (!json_is_string(mac) || mac_parse(json_string_value(mac), &m)
+                || mac_is_reserved(&m))) {
+        py_str(&why, mac);
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'%s' is not a valid MAC address",
+                 buf_cstr(&why));
+        buf_done(&why);
+        return false;
+    }
+    if (!ip) {
+        api_fail(req, API_ERR_ADDRESS_PAIRS_MISSING_IP,
+                 "AllowedAddressPair must contain ip_address");
+        return false;
+    }
+    json_array_foreach (pairs, j, prev) {
+        if (j >= i) {
+            break;
+        }
+        if (json_equal(json_object_get(prev, "ip_address"), ip)
+            && (mac ? json_equal(json_object_get(prev, "mac_address"), mac)
+                    : !json_object_get(prev, "mac_address"))) {
+            if (mac) {
+                py_str(&why, mac);
+            } else {
+                buf_add_str(&why, "None");
+            }
+            buf_add_str(&why, " ip_address ");
+            py_str(&why, ip);
+            api_fail(req, API_ERR_ADDRESS_PAIR_DUPLICATE, "Request contains duplicate address"
+                     " pair: mac_address %s.", buf_cstr(&why));
+            buf_done(&why);
+            return false;
+        }
+    }
+    json_object_foreach ((json_t *) pair, key, val) {
+        if (!STREQ(key, "mac_address") && !STREQ(key, "ip_address")) {
+            buf_printf(&why, "%s%s", why.len ? ", " : "", key);
+        }
+    }
+    if (why.len) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unrecognized attribute(s) '%s'",
+                 buf_cstr(&why));
+        buf_done(&why);
+        return false;
+    }
+    return check_pair_address(req, ip);
+}
+
+/* allowed_address_pairs: null is [], else a list of at most max_allowed_address_pair
+ * pairs.  The pairs are kept as given: Neutron stores and shows their text. */
+static json_t *
+convert_address_pairs(struct request *req, json_t *v)
+{
+    int max = req->app->cfg->max_allowed_address_pair;
+
+    if (json_is_null(v)) {
+        return json_array();
+    }
+    if (!json_is_array(v)) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Allowed address pairs must be a list.");
+        return NULL;
+    }
+    if (json_array_size(v) > (size_t) max) {
+        api_fail(req, API_ERR_ADDRESS_PAIRS_EXHAUSTED, "The number of allowed address pair"
+                 " exceeds the maximum %d.", max);
+        return NULL;
+    }
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        if (!check_address_pair(req, v, i)) {
+            return NULL;
+        }
+    }
+    return json_incref(v);
+}
+
 static bool
 value_allowed(const struct attr_def *a, const json_t *v)
 {
@@ -678,6 +899,17 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
             return NULL;
         }
         return json_incref(v);
+    case AK_UUID_LIST:
+        if (json_is_null(v)) {
+            return json_array();
+        }
+        if (!validate_uuid_list(v, &why)) {
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
+    case AK_ADDRESS_PAIRS:
+        return convert_address_pairs(req, v);
     case AK_SG_PROTOCOL:
         return convert_sg_protocol(req, v);
     case AK_SG_PORT:

@@ -33,6 +33,9 @@ enum attr_kind {
     AK_HOSTROUTES,      /* [{"destination", "nexthop"}], null = [] */
     AK_FIXED_IPS,       /* [{"subnet_id"?, "ip_address"?}] */
     AK_EMPTY_LIST,      /* only [] is accepted (service_types) */
+    AK_UUID_LIST,       /* [uuid], no duplicates; null = [] (a port's security_groups) */
+    AK_ADDRESS_PAIRS,   /* [{"ip_address", "mac_address"?}], at most
+                         * max_allowed_address_pair; null = [] */
     AK_SG_PROTOCOL,     /* a rule's protocol: a known name (lower-cased) or 0..255, text */
     AK_SG_PORT,         /* a rule's port (or ICMP type/code): 0..65535 or null */
     AK_SG_ETHERTYPE,    /* "IPv4" or "IPv6", any case */

@@ -39,6 +39,7 @@ static const struct attr_def network_attrs[] = {
     { "availability_zone_hints", AK_STRING_LIST, true, false, .max_len = 255, .sort = true,
       .field = SF_AZ_HINTS },
     { "availability_zones", AK_ANY, false, false },
+    { "port_security_enabled", AK_BOOL, true, true },
     { "ipv4_address_scope", AK_ANY, false, false },
     { "ipv6_address_scope", AK_ANY, false, false },
     ATTRS_STANDARD,
@@ -65,6 +66,7 @@ network_render(struct jsonw *w, const struct network *n, const struct field_set 
     api_kv_str(w, fs, "status", n->status);
     api_kv_raw(w, fs, "subnets", n->subnets_json);
     api_kv_bool(w, fs, "shared", n->shared);
+    api_kv_bool(w, fs, "port_security_enabled", n->port_security_enabled);
     api_kv_bool(w, fs, "router:external", n->external);
     if (ctx->is_admin) {
         /* Provider attributes are for admins only (Neutron's policy hides them). */
@@ -106,6 +108,8 @@ spec_from_item(const json_t *item, struct network_spec *spec, char **ret_hints)
     spec->shared = attr_bool(item, "shared", false);
     spec->has_external = attr_has(item, "router:external");
     spec->external = attr_bool(item, "router:external", false);
+    spec->has_port_security = attr_has(item, "port_security_enabled");
+    spec->port_security = attr_bool(item, "port_security_enabled", true);
     spec->has_mtu = attr_has(item, "mtu");
     spec->mtu = attr_int(item, "mtu", 0);
     p->has_type = attr_has(item, "provider:network_type");

@@ -38,12 +38,18 @@ static const struct attr_def port_attrs[] = {
       .field = SF_DEVICE_OWNER },
     ATTR_OWNER,
     { "status", AK_ANY, false, false, .filter = true, .sort = true, .field = SF_STATUS },
+    /* Zed checks a body's attributes in this order: the address pairs before the
+     * binding, port security and groups after it. */
+    { "allowed_address_pairs", AK_ADDRESS_PAIRS, true, true },
     { "binding:host_id", AK_STRING, true, true, .max_len = 255, .filter = true,
       .field = SF_BINDING_HOST_ID, .null_is_empty = true },
     { "binding:vnic_type", AK_VALUES, true, true, .values = vnic_types },
     { "binding:profile", AK_DICT_OR_NULL, true, true },
     { "binding:vif_type", AK_ANY, false, false },
     { "binding:vif_details", AK_ANY, false, false },
+    { "port_security_enabled", AK_BOOL, true, true },
+    { "security_groups", AK_UUID_LIST, true, true, .filter = true,
+      .field = SF_PORT_SECURITY_GROUP },
     ATTRS_STANDARD,
 };
 
@@ -70,9 +76,11 @@ port_render(struct jsonw *w, const struct port *p, const struct field_set *fs,
     api_kv_str(w, fs, "device_id", p->device_id);
     api_kv_str(w, fs, "device_owner", p->device_owner);
     api_kv_raw(w, fs, "fixed_ips", p->fixed_ips_json);
-    /* Returned as Neutron does; address pairs and extra DHCP options are not settable
-     * here (their extensions are not advertised). */
-    api_kv_raw(w, fs, "allowed_address_pairs", "[]");
+    api_kv_bool(w, fs, "port_security_enabled", p->port_security_enabled);
+    api_kv_raw(w, fs, "security_groups", p->security_groups_json);
+    api_kv_raw(w, fs, "allowed_address_pairs", p->address_pairs_json);
+    /* Returned as Neutron does; extra DHCP options are not settable here (their
+     * extension is not advertised). */
     api_kv_raw(w, fs, "extra_dhcp_opts", "[]");
     api_kv_str(w, fs, "binding:vnic_type", p->binding_vnic_type);
     if (ctx->is_admin) {
@@ -87,13 +95,57 @@ port_render(struct jsonw *w, const struct port *p, const struct field_set *fs,
 
 /* --- From a request body to a port_spec ------------------------------------------ */
 
-/* A checked body item as a port_spec; the strings stay the item's, the entries of
- * fixed_ips go to '*ret_ips' (free()), the dumped binding:profile to '*ret_profile'. */
+/* What spec_from_item() allocates for a port_spec (free with spec_storage_done()). */
+struct spec_storage {
+    struct fixed_ip_spec *ips;
+    char *profile;
+    const char **groups;
+    struct address_pair *pairs;
+};
+
 static void
-spec_from_item(const json_t *item, struct port_spec *spec, struct fixed_ip_spec **ret_ips,
-               char **ret_profile)
+spec_storage_done(struct spec_storage *st)
+{
+    free(st->ips);
+    free(st->profile);
+    free(st->groups);
+    free(st->pairs);
+}
+
+/* security_groups and allowed_address_pairs of a checked item. */
+static void
+spec_security(const json_t *item, struct port_spec *spec, struct spec_storage *st)
+{
+    const json_t *groups = json_object_get(item, "security_groups");
+    const json_t *pairs = json_object_get(item, "allowed_address_pairs"), *e;
+    size_t i;
+
+    spec->has_port_security = attr_has(item, "port_security_enabled");
+    spec->port_security = attr_bool(item, "port_security_enabled", true);
+    spec->has_security_groups = groups != NULL;
+    st->groups = xcalloc(json_array_size(groups) + 1, sizeof *st->groups);
+    json_array_foreach (groups, i, e) {
+        st->groups[i] = json_string_value(e);
+    }
+    spec->security_groups = st->groups;
+    spec->n_security_groups = json_array_size(groups);
+    spec->has_address_pairs = pairs != NULL;
+    st->pairs = xcalloc(json_array_size(pairs) + 1, sizeof *st->pairs);
+    json_array_foreach (pairs, i, e) {
+        st->pairs[i].ip_address = json_string_value(json_object_get(e, "ip_address"));
+        st->pairs[i].mac_address = json_string_value(json_object_get(e, "mac_address"));
+    }
+    spec->address_pairs = st->pairs;
+    spec->n_address_pairs = json_array_size(pairs);
+}
+
+/* A checked body item as a port_spec; the strings stay the item's, what it needs
+ * beyond them goes to '*st'. */
+static void
+spec_from_item(const json_t *item, struct port_spec *spec, struct spec_storage *st)
 {
     const json_t *fixed = json_object_get(item, "fixed_ips"), *e;
+    struct fixed_ip_spec *ips;
     size_t i;
 
     memset(spec, 0, sizeof *spec);
@@ -106,21 +158,23 @@ spec_from_item(const json_t *item, struct port_spec *spec, struct fixed_ip_spec 
     spec->device_owner = attr_str(item, "device_owner", NULL);
     spec->binding_host_id = attr_str(item, "binding:host_id", NULL);
     spec->binding_vnic_type = attr_str(item, "binding:vnic_type", NULL);
-    *ret_profile = attr_has(item, "binding:profile")
-                       ? json_dumps(json_object_get(item, "binding:profile"), JSON_COMPACT)
-                       : NULL;
-    spec->binding_profile_json = *ret_profile;
+    memset(st, 0, sizeof *st);
+    st->profile = attr_has(item, "binding:profile")
+                      ? json_dumps(json_object_get(item, "binding:profile"), JSON_COMPACT)
+                      : NULL;
+    spec->binding_profile_json = st->profile;
     spec->has_admin_state_up = attr_has(item, "admin_state_up");
     spec->admin_state_up = attr_bool(item, "admin_state_up", true);
     spec->has_fixed_ips = fixed != NULL;
-    *ret_ips = xcalloc(json_array_size(fixed) + 1, sizeof **ret_ips);
+    ips = st->ips = xcalloc(json_array_size(fixed) + 1, sizeof *ips);
     json_array_foreach (fixed, i, e) {
-        (*ret_ips)[i].subnet_id = json_string_value(json_object_get(e, "subnet_id"));
-        (*ret_ips)[i].ip_address = json_string_value(json_object_get(e, "ip_address"));
-        (*ret_ips)[i].delete_subnet = json_is_true(json_object_get(e, "delete_subnet"));
+        ips[i].subnet_id = json_string_value(json_object_get(e, "subnet_id"));
+        ips[i].ip_address = json_string_value(json_object_get(e, "ip_address"));
+        ips[i].delete_subnet = json_is_true(json_object_get(e, "delete_subnet"));
     }
-    spec->fixed_ips = *ret_ips;
+    spec->fixed_ips = ips;
     spec->n_fixed_ips = json_array_size(fixed);
+    spec_security(item, spec, st);
 }
 
 /* --- The resource's operations ---------------------------------------------------- */
@@ -130,16 +184,15 @@ static int
 port_write(const struct op *op, const char *id, const json_t *item, int64_t expected_revision,
            void *ret)
 {
-    struct fixed_ip_spec *ips;
+    struct spec_storage st;
     struct port_spec spec;
-    char *profile, new_id[ID_LEN];
+    char new_id[ID_LEN];
     int r;
 
-    spec_from_item(item, &spec, &ips, &profile);
+    spec_from_item(item, &spec, &st);
     r = id ? core_port_update(op, id, &spec, expected_revision, ret)
            : core_port_create(op, &spec, new_id);
-    free(ips);
-    free(profile);
+    spec_storage_done(&st);
     if (!r && !id && (r = store_port_get(op->c, new_id, NULL, ret))) {
         return core_internal(op, r);
     }

@@ -16,6 +16,8 @@ struct extension {
 
 static const struct extension extensions[] = {
     { "agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00" },
+    { "allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs",
+      "2013-07-23T10:00:00-00:00" },
     { "binding", "Port Binding",
       "Expose port bindings of a virtual port to external application",
       "2014-02-03T10:00:00-00:00" },
@@ -37,6 +39,10 @@ static const struct extension extensions[] = {
       "2015-09-24T00:00:00-00:00" },
     { "pagination", "Pagination support",
       "Extension that indicates that pagination is enabled.", "2016-06-12T00:00:00-00:00" },
+    { "port-security", "Port Security", "Provides port security",
+      "2012-07-23T10:00:00-00:00" },
+    { "port-security-groups-filtering", "Port filtering on security groups",
+      "Provides security groups filtering when listing ports", "2018-01-09T09:00:00-00:00" },
     { "project-id", "project_id field enabled",
       "Extension that indicates that project_id field is enabled.",
       "2016-09-09T09:09:09-09:09" },

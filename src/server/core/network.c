@@ -19,6 +19,7 @@ network_spec_empty(const struct network_spec *spec)
 
     return !spec->project_id && !spec->name && !spec->description && !spec->has_admin_state_up
            && !spec->has_shared && !spec->has_external && !spec->has_mtu && !p->has_type
+           && !spec->has_port_security
            && !p->has_physnet && !p->has_segid && !spec->az_hints_json;
 }
 
@@ -95,6 +96,7 @@ core_network_create(const struct op *op, const struct network_spec *spec,
     strcpy(n.status, "ACTIVE");
     n.shared = spec->has_shared && spec->shared;
     n.external = spec->has_external && spec->external;
+    n.port_security_enabled = spec->has_port_security ? spec->port_security : true;
     time_iso8601_now(n.std.created_at);
     memcpy(n.std.updated_at, n.std.created_at, sizeof n.std.updated_at);
     n.std.revision_number = 1;
@@ -187,6 +189,10 @@ apply_update(const struct op *op, const struct network_spec *spec, struct networ
     }
     if (spec->has_external) {
         n->external = spec->external;
+    }
+    /* Only new ports inherit it; those there keep theirs, as in Neutron. */
+    if (spec->has_port_security) {
+        n->port_security_enabled = spec->port_security;
     }
     return 0;
 }

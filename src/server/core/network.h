@@ -18,6 +18,7 @@ struct network_spec {
     bool has_admin_state_up, admin_state_up;
     bool has_shared, shared;
     bool has_external, external;    /* router:external */
+    bool has_port_security, port_security;  /* port_security_enabled (create: true). */
     bool has_mtu;
     int64_t mtu;                    /* 0: the largest the segment allows. */
     struct provider_request provider;

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "core/changes.h"
+#include "core/security_group.h"
 #include "ipam.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
@@ -28,7 +29,198 @@ port_spec_empty(const struct port_spec *spec)
     return !spec->project_id && !spec->network_id && !spec->name && !spec->description
            && !spec->mac_address && !spec->device_id && !spec->device_owner
            && !spec->binding_host_id && !spec->binding_vnic_type
-           && !spec->binding_profile_json && !spec->has_admin_state_up && !spec->has_fixed_ips;
+           && !spec->binding_profile_json && !spec->has_admin_state_up && !spec->has_fixed_ips
+           && !spec->has_port_security && !spec->has_security_groups
+           && !spec->has_address_pairs;
+}
+
+/* --- Port security: groups and allowed address pairs (api.md §13.5) --------------- */
+
+/* The network's own ports (DHCP, routers: device_owner "network:...") are trusted:
+ * they never have port security, so no group nor address pair. */
+static bool
+port_is_trusted(const char *device_owner)
+{
+    return device_owner && str_startswith(device_owner, "network:");
+}
+
+/* Whether a new port has port security: never for a trusted port, else as asked, else
+ * as its network says. */
+static bool
+new_port_security(const struct port_spec *spec, bool network_default)
+{
+    if (port_is_trusted(spec->device_owner)) {
+        return false;
+    }
+    return spec->has_port_security ? spec->port_security : network_default;
+}
+
+static int
+pairs_need_port_security(const struct op *op)
+{
+    return api_error_set(op->err, API_ERR_ADDRESS_PAIR_NEEDS_PORT_SECURITY, "Port Security"
+                         " must be enabled in order to have allowed address pairs on a"
+                         " port.");
+}
+
+static int
+groups_need_port_security(const struct op *op)
+{
+    return api_error_set(op->err, API_ERR_PORT_SECURITY_REQUIRED_FOR_SG, "Port security must"
+                         " be enabled and port must have an IP address in order to use"
+                         " security groups.");
+}
+
+/* The groups a port is given, checked: each exists and the caller may use it (an
+ * admin any group; anyone else only its own project's, as Neutron's view of groups
+ * gives), and they are all stateful or all stateless. */
+static int
+check_groups(const struct op *op, const char *const *ids, size_t n)
+{
+    struct buf missing = BUF_INITIALIZER;
+    int stateful = -1;
+    bool mixed = false;
+    int r = 0;
+
+    for (size_t i = 0; i < n && !r; i++) {
+        struct security_group g;
+        int e = store_sg_get(op->c, ids[i], op->caller->is_admin ? NULL
+                                                                 : op->caller->project_id, &g);
+        if (e == -ENOENT) {
+            buf_printf(&missing, "%s%s", missing.len ? ", " : "", ids[i]);
+            continue;
+        }
+        if (e) {
+            r = core_internal(op, e);
+            break;
+        }
+        mixed = mixed || (stateful >= 0 && stateful != g.stateful);
+        stateful = g.stateful;
+        security_group_done(&g);
+    }
+    if (!r && missing.len) {
+        r = api_error_set(op->err, API_ERR_SG_NOT_FOUND, "Security group %s does not exist",
+                          buf_cstr(&missing));
+    } else if (!r && mixed) {
+        r = api_error_set(op->err, API_ERR_SG_CONFLICT, "Error Cannot apply both stateful and"
+                          " stateless security groups on the same port at the same time"
+                          " while attempting the operation.");
+    }
+    buf_done(&missing);
+    return r ? -1 : 0;
+}
+
+/* Binds the port to 'ids' after checking them. */
+static int
+set_groups(const struct op *op, const char *port_id, const char *const *ids, size_t n)
+{
+    int r;
+
+    if (check_groups(op, ids, n)) {
+        return -1;
+    }
+    r = store_port_set_security_groups(op->c, port_id, ids, n);
+    return r ? core_internal(op, r) : 0;
+}
+
+/* Gives 'p' the asked address pairs; a pair without a MAC takes the port's. */
+static int
+set_address_pairs(const struct op *op, const struct port *p, const struct port_spec *spec)
+{
+    struct address_pair *pairs = xcalloc(spec->n_address_pairs + 1, sizeof *pairs);
+    size_t dup = 0;
+    int r;
+
+    for (size_t i = 0; i < spec->n_address_pairs; i++) {
+        pairs[i] = spec->address_pairs[i];
+        if (!pairs[i].mac_address) {
+            pairs[i].mac_address = p->mac_address;
+        }
+    }
+    r = store_port_set_address_pairs(op->c, p->std.id, pairs, spec->n_address_pairs, &dup);
+    if (r == -EEXIST) {
+        r = api_error_set(op->err, API_ERR_ADDRESS_PAIR_DUPLICATE, "Request contains duplicate"
+                          " address pair: mac_address %s ip_address %s.",
+                          pairs[dup].mac_address, pairs[dup].ip_address);
+    } else if (r) {
+        r = core_internal(op, r);
+    }
+    free(pairs);
+    return r ? -1 : 0;
+}
+
+/* A port with port security and no groups asked gets its project's default group,
+ * made now if the project has none; but only when the caller could make it (its own
+ * project, or an admin): otherwise, as in Neutron, the port has no group. */
+static int
+bind_default_group(const struct op *op, const struct port *p)
+{
+    const char *owner = p->std.project_id;
+    char id[ID_LEN];
+    const char *ids[] = { id };
+    int r;
+
+    if (!*owner || (!op->caller->is_admin && !STREQ(owner, op->caller->project_id))) {
+        return 0;
+    }
+    if (core_security_group_ensure_default(op, owner, id)) {
+        return -1;
+    }
+    r = store_port_set_security_groups(op->c, p->std.id, ids, 1);
+    return r ? core_internal(op, r) : 0;
+}
+
+/* A new port's groups and pairs, once it is written with its addresses (Neutron's
+ * order).  Without port security (always so for a trusted port) it may have neither. */
+static int
+create_port_security(const struct op *op, const struct port *p, const struct port_spec *spec)
+{
+    if (!p->port_security_enabled) {
+        if (spec->n_address_pairs) {
+            return pairs_need_port_security(op);
+        }
+        return spec->n_security_groups ? groups_need_port_security(op) : 0;
+    }
+    if (!spec->has_security_groups ? bind_default_group(op, p)
+                                   : set_groups(op, p->std.id, spec->security_groups,
+                                                spec->n_security_groups)) {
+        return -1;
+    }
+    return spec->n_address_pairs ? set_address_pairs(op, p, spec) : 0;
+}
+
+/* An update's port security, groups and pairs, in Neutron's order: with port security
+ * off (now or after this update) the port may keep neither pairs nor groups; then the
+ * pairs, then the groups, each replaced when given. */
+static int
+update_port_security(const struct op *op, struct port *p, const struct port_spec *spec)
+{
+    if (spec->has_port_security) {
+        p->port_security_enabled = spec->port_security;
+    }
+    if (!p->port_security_enabled) {
+        bool has_pairs = p->address_pairs_json && !STREQ(p->address_pairs_json, "[]");
+        bool has_groups = p->security_groups_json && !STREQ(p->security_groups_json, "[]");
+        if (spec->n_address_pairs || (!spec->has_address_pairs && has_pairs)) {
+            return pairs_need_port_security(op);
+        }
+        if (spec->n_security_groups) {
+            return groups_need_port_security(op);
+        }
+        if (!spec->has_security_groups && has_groups) {
+            return api_error_set(op->err, API_ERR_PORT_SECURITY_PORT_HAS_SG, "Port has security"
+                                 " group associated. Cannot disable port security or IP"
+                                 " address until security group is removed.");
+        }
+    }
+    if (spec->has_address_pairs && set_address_pairs(op, p, spec)) {
+        return -1;
+    }
+    if (spec->has_security_groups
+        && set_groups(op, p->std.id, spec->security_groups, spec->n_security_groups)) {
+        return -1;
+    }
+    return 0;
 }
 
 /* --- Address allocation --------------------------------------------------------- */
@@ -397,6 +589,33 @@ bind_port(const struct op *op, const char *port_id, const char *host, const char
     return 0;
 }
 
+/* Neutron's rule for allowed_address_pairs names the attribute, then each key of each
+ * pair (ip_address first: neutrino does not keep a pair's key order). */
+static int
+address_pairs_refused(const struct op *op, const struct port_spec *spec, const char *action)
+{
+    struct buf rule = BUF_INITIALIZER;
+    int r;
+
+    buf_printf(&rule, "rule:%s:allowed_address_pairs", action);
+    if (spec->n_address_pairs) {
+        buf_add_str(&rule, " and (");
+        for (size_t i = 0; i < spec->n_address_pairs; i++) {
+            buf_printf(&rule, "%srule:%s:allowed_address_pairs:ip_address", i ? " and " : "",
+                       action);
+            if (spec->address_pairs[i].mac_address) {
+                buf_printf(&rule, " and rule:%s:allowed_address_pairs:mac_address", action);
+            }
+        }
+        buf_add_char(&rule, ')');
+    }
+    r = api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and %s%s%s) is"
+                      " disallowed by policy", action, spec->n_address_pairs ? "(" : "",
+                      buf_cstr(&rule), spec->n_address_pairs ? ")" : "");
+    buf_done(&rule);
+    return r;
+}
+
 /* The attribute rules that depend on the network's owner. */
 static int
 check_port_policy(const struct op *op, const struct port_spec *spec, const struct network *net,
@@ -430,6 +649,13 @@ check_port_policy(const struct op *op, const struct port_spec *spec, const struc
                                      " is disallowed by policy", action, action, action);
             }
         }
+    }
+    if (spec->has_port_security && !net_owner) {
+        return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and rule:%s:"
+                             "port_security_enabled) is disallowed by policy", action, action);
+    }
+    if (spec->has_address_pairs && !net_owner) {
+        return address_pairs_refused(op, spec, action);
     }
     return 0;
 }
@@ -470,7 +696,7 @@ insert_with_mac(const struct op *op, const char *given, struct port *p)
 /* The network a new port goes on, as the caller may use it, and its segment. */
 static int
 network_for_port(const struct op *op, const struct port_spec *spec, const char *owner,
-                 struct segment *ret)
+                 struct segment *ret, bool *ret_port_security)
 {
     struct network net;
     int r;
@@ -480,6 +706,7 @@ network_for_port(const struct op *op, const struct port_spec *spec, const char *
     }
     r = check_port_policy(op, spec, &net, true);
     *ret = net.segment;
+    *ret_port_security = net.port_security_enabled;
     network_done(&net);
     return r;
 }
@@ -492,9 +719,13 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     struct binding b;
     struct port p;
     const char *owner;
+    bool net_port_security;
     int r;
 
-    if (core_owner(op, spec->project_id, &owner) || network_for_port(op, spec, owner, &seg)) {
+    /* Neutron makes the project's default group before anything else of a port. */
+    if (core_owner(op, spec->project_id, &owner)
+        || network_for_port(op, spec, owner, &seg, &net_port_security)
+        || core_security_group_ensure_for_caller(op, owner)) {
         return -1;
     }
     memset(&p, 0, sizeof p);
@@ -504,6 +735,7 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     p.std.description = (char *) (spec->description ? spec->description : "");
     snprintf(p.network_id, sizeof p.network_id, "%s", spec->network_id);
     p.admin_state_up = spec->has_admin_state_up ? spec->admin_state_up : true;
+    p.port_security_enabled = new_port_security(spec, net_port_security);
     strcpy(p.status, "DOWN");
     p.device_id = (char *) (spec->device_id ? spec->device_id : "");
     p.device_owner = (char *) (spec->device_owner ? spec->device_owner : "");
@@ -534,7 +766,7 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
             || allocate_auto_addresses(op, &p, &ns, NULL, 0);
     }
     net_subnets_done(&ns);
-    if (r) {
+    if (r || create_port_security(op, &p, spec)) {
         return -1;
     }
     if (*p.binding_host_id
@@ -658,6 +890,9 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
     if (!r && spec->has_fixed_ips) {
         r = update_fixed_ips(op, p, spec);
     }
+    if (!r) {
+        r = update_port_security(op, p, spec);
+    }
     if (r) {
         free(old_host);
         return -1;
@@ -769,6 +1004,7 @@ core_port_update(const struct op *op, const char *id, const struct port_spec *sp
     if (!r) {
         r = core_authorize_on_network(op, POLICY_PORT, POLICY_UPDATE, p.std.project_id,
                                       p.network_id)
+            || core_security_group_ensure_for_caller(op, p.std.project_id)
             || apply_update(op, spec, &p)
             || core_check_revision(op, expected_revision, p.std.revision_number);
     }

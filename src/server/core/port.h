@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/core.h"
+#include "store/store.h"
 
 /* One fixed_ips entry as asked: a subnet, an address, or both. */
 struct fixed_ip_spec {
@@ -36,6 +37,15 @@ struct port_spec {
     bool has_fixed_ips;
     const struct fixed_ip_spec *fixed_ips;
     size_t n_fixed_ips;
+    bool has_port_security;         /* Create: absent inherits the network's. */
+    bool port_security;
+    bool has_security_groups;       /* Create: absent means the project's default group
+                                     * when port security is on. */
+    const char *const *security_groups;     /* Group ids, each once. */
+    size_t n_security_groups;
+    bool has_address_pairs;
+    const struct address_pair *address_pairs;   /* A NULL mac_address: the port's MAC. */
+    size_t n_address_pairs;
 };
 
 /* True if 'spec' changes nothing. */

@@ -242,6 +242,20 @@ const char *const schema_migrations[] = {
     "  PRIMARY KEY (port_id, security_group_id));"
     "CREATE INDEX port_security_group_bindings_group"
     "  ON port_security_group_bindings(security_group_id);",
+    /* 7: port security.  A network's port_security_enabled is what its new ports
+     * inherit; a port's says whether its groups and address pairs apply.  Ports made
+     * before keep it on, except the network's own (device_owner "network:..."), which
+     * never have it.  A port's allowed address pairs keep the text the client gave
+     * (Neutron shows them as given); the primary key is what refuses the same pair
+     * twice on one port. */
+    "ALTER TABLE networks ADD COLUMN port_security_enabled INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE ports ADD COLUMN port_security_enabled INTEGER NOT NULL DEFAULT 1;"
+    "UPDATE ports SET port_security_enabled = 0 WHERE device_owner LIKE 'network:%';"
+    "CREATE TABLE port_allowed_address_pairs ("
+    "  port_id TEXT NOT NULL REFERENCES ports(id) ON DELETE CASCADE,"
+    "  mac_address TEXT NOT NULL,"
+    "  ip_address TEXT NOT NULL,"
+    "  PRIMARY KEY (port_id, mac_address, ip_address));",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -94,6 +94,7 @@ enum store_field {
     SF_SECURITY_GROUP_ID, SF_REMOTE_GROUP_ID, SF_DIRECTION, SF_ETHERTYPE,
     SF_PROTOCOL, SF_PORT_RANGE_MIN, SF_PORT_RANGE_MAX, SF_REMOTE_IP_PREFIX,
     SF_REMOTE_ADDRESS_GROUP_ID, SF_NORMALIZED_CIDR,
+    SF_PORT_SECURITY_GROUP,     /* A port bound to one of the groups. */
     SF__COUNT
 };
 
@@ -265,6 +266,19 @@ int store_network_used_by_others(struct store_conn *c, const char *network_id,
 /* Whether a MAC address is taken on a network. */
 int store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac,
                      bool *ret);
+/* Replaces the security groups a port is bound to with 'sg_ids' (each named once). */
+int store_port_set_security_groups(struct store_conn *c, const char *port_id,
+                                   const char *const *sg_ids, size_t n);
+/* One allowed address pair of a port: text as the client gave it. */
+struct address_pair {
+    const char *mac_address;
+    const char *ip_address;     /* An address or a CIDR. */
+};
+/* Replaces a port's allowed address pairs with 'pairs'.  -EEXIST if two are the same
+ * ('*ret_dup': the index of the second one; the transaction stays usable). */
+int store_port_set_address_pairs(struct store_conn *c, const char *port_id,
+                                 const struct address_pair *pairs, size_t n,
+                                 size_t *ret_dup);
 
 /* --- Security groups -------------------------------------------------------------- */
 

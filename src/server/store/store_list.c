@@ -64,6 +64,9 @@ qb_add_filter(struct query_builder *qb, const struct resource_sql *r,
         buf_printf(&qb->sql, " AND EXISTS (SELECT 1 FROM ip_allocations a WHERE a.port_id = %s.id"
                    " AND a.%s IN (", r->table_alias,
                    f->field == SF_FIXED_IP_ADDRESS ? "ip_address" : "subnet_id");
+    } else if (f->field == SF_PORT_SECURITY_GROUP) {
+        buf_printf(&qb->sql, " AND EXISTS (SELECT 1 FROM port_security_group_bindings sgb"
+                   " WHERE sgb.port_id = %s.id AND sgb.security_group_id IN (", r->table_alias);
     } else if (f->kind == SV_NULL) {
         buf_printf(&qb->sql, " AND %s IS NULL", expr);
         return;
@@ -79,6 +82,7 @@ qb_add_filter(struct query_builder *qb, const struct resource_sql *r,
         }
     }
     buf_add_str(&qb->sql, f->field == SF_FIXED_IP_ADDRESS || f->field == SF_FIXED_IP_SUBNET_ID
+                                  || f->field == SF_PORT_SECURITY_GROUP
                               ? "))" : ")");
 }
 

@@ -12,7 +12,7 @@ LOG_MODULE("store");
 #define NETWORK_SELECT                                                                     \
     "SELECT " SQL_STD_COLUMNS("n") ", n.admin_state_up, n.status, n.shared,"               \
     " n.router_external, n.mtu, n.network_type, n.physical_network, n.segmentation_id,"    \
-    " n.az_hints,"                                                                         \
+    " n.az_hints, n.port_security_enabled,"                                                \
     " (SELECT " SQL_JSON_ARRAY("json_quote(id)") " FROM (SELECT s.id FROM subnets s"       \
     "   WHERE s.network_id = n.id ORDER BY s.seq) x),"                                     \
     " (SELECT " SQL_JSON_ARRAY("json_quote(z)")                                            \
@@ -66,8 +66,9 @@ network_from_row(struct db_stmt *st, struct network *n, bool copy)
                                      ? SEGMENTATION_ID_NONE
                                      : db_col_int(st, STD_NCOLS + 7);
     n->az_hints_json = col_text(st, STD_NCOLS + 8, copy);
-    n->subnets_json = col_text(st, STD_NCOLS + 9, copy);
-    n->azs_json = col_text(st, STD_NCOLS + 10, copy);
+    n->port_security_enabled = (int) db_col_int(st, STD_NCOLS + 9);
+    n->subnets_json = col_text(st, STD_NCOLS + 10, copy);
+    n->azs_json = col_text(st, STD_NCOLS + 11, copy);
 }
 
 static void
@@ -117,7 +118,7 @@ bind_segment(struct db_stmt *st, int first, const struct segment *seg)
 }
 
 /* The cached statement for 'sql' with what an insert and an update share bound:
- * conn_stmt_std(), then ?8 to ?14. */
+ * conn_stmt_std(), then ?8 to ?15. */
 static struct db_stmt *
 network_stmt(struct store_conn *c, const char *sql, const struct network *n)
 {
@@ -129,6 +130,7 @@ network_stmt(struct store_conn *c, const char *sql, const struct network *n)
         db_bind_int(st, 10, n->external);
         db_bind_int(st, 11, n->mtu);
         bind_segment(st, 12, &n->segment);
+        db_bind_int(st, 15, n->port_security_enabled);
     }
     return st;
 }
@@ -138,13 +140,14 @@ store_network_insert(struct store_conn *c, const struct network *n)
 {
     static const char sql[] =
         "INSERT INTO networks (" SQL_STD_INSERT_COLUMNS ", admin_state_up, shared,"
-        " router_external, mtu, network_type, physical_network, segmentation_id, status,"
-        " az_hints) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " router_external, mtu, network_type, physical_network, segmentation_id,"
+        " port_security_enabled, status, az_hints)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = network_stmt(c, sql, n);
 
     if (st) {
-        db_bind_text(st, 15, n->status);
-        db_bind_text(st, 16, n->az_hints_json);
+        db_bind_text(st, 16, n->status);
+        db_bind_text(st, 17, n->az_hints_json);
     }
     return conn_exec_stmt(c, st, "insert network");
 }
@@ -155,7 +158,7 @@ store_network_update(struct store_conn *c, const struct network *n)
     static const char sql[] =
         "UPDATE networks SET " SQL_STD_UPDATE_SET ", admin_state_up = ?8, shared = ?9,"
         " router_external = ?10, mtu = ?11, network_type = ?12, physical_network = ?13,"
-        " segmentation_id = ?14 WHERE id = ?1";
+        " segmentation_id = ?14, port_security_enabled = ?15 WHERE id = ?1";
 
     return conn_exec_stmt(c, network_stmt(c, sql, n), "update network");
 }

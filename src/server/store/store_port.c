@@ -17,7 +17,15 @@ LOG_MODULE("store");
     " (SELECT "                                                                            \
     SQL_JSON_ARRAY("json_object('subnet_id', subnet_id, 'ip_address', ip_address)")       \
     "   FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"                      \
-    "   WHERE a.port_id = p.id ORDER BY a.seq) x)"                                         \
+    "   WHERE a.port_id = p.id ORDER BY a.seq) x),"                                        \
+    " p.port_security_enabled,"                                                            \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(security_group_id)")                            \
+    "   FROM (SELECT b.security_group_id FROM port_security_group_bindings b"              \
+    "   WHERE b.port_id = p.id ORDER BY b.security_group_id) x),"                          \
+    " (SELECT "                                                                            \
+    SQL_JSON_ARRAY("json_object('mac_address', mac_address, 'ip_address', ip_address)")   \
+    "   FROM (SELECT e.mac_address, e.ip_address FROM port_allowed_address_pairs e"        \
+    "   WHERE e.port_id = p.id ORDER BY e.mac_address, e.ip_address) x)"                   \
     " FROM ports p"
 
 static const struct field_column port_columns[] = {
@@ -35,6 +43,7 @@ static const struct field_column port_columns[] = {
     { SF_BINDING_HOST_ID, "p.binding_host_id" },
     { SF_FIXED_IP_ADDRESS, NULL },
     { SF_FIXED_IP_SUBNET_ID, NULL },
+    { SF_PORT_SECURITY_GROUP, NULL },
 };
 
 static const struct resource_sql port_sql = {
@@ -66,6 +75,9 @@ port_from_row(struct db_stmt *st, struct port *p, bool copy)
     p->binding_vif_type = col_text(st, STD_NCOLS + 9, copy);
     p->binding_vif_details_json = col_text(st, STD_NCOLS + 10, copy);
     p->fixed_ips_json = col_text(st, STD_NCOLS + 11, copy);
+    p->port_security_enabled = (int) db_col_int(st, STD_NCOLS + 12);
+    p->security_groups_json = col_text(st, STD_NCOLS + 13, copy);
+    p->address_pairs_json = col_text(st, STD_NCOLS + 14, copy);
 }
 
 static void
@@ -99,7 +111,7 @@ store_port_foreach(struct store_conn *c, const struct list_query *q, store_port_
 }
 
 /* The cached statement for 'sql' with what an insert and an update share bound:
- * conn_stmt_std(), then ?8 to ?17. */
+ * conn_stmt_std(), then ?8 to ?18. */
 static struct db_stmt *
 port_stmt(struct store_conn *c, const char *sql, const struct port *p)
 {
@@ -113,6 +125,7 @@ port_stmt(struct store_conn *c, const char *sql, const struct port *p)
         db_bind_text(st, 8, p->mac_address);
         db_bind_int(st, 9, p->admin_state_up);
         bind_texts(st, 10, texts, ARRAY_SIZE(texts));
+        db_bind_int(st, 18, p->port_security_enabled);
     }
     return st;
 }
@@ -123,12 +136,12 @@ store_port_insert(struct store_conn *c, const struct port *p)
     static const char sql[] =
         "INSERT INTO ports (" SQL_STD_INSERT_COLUMNS ", mac_address, admin_state_up, status,"
         " device_id, device_owner, binding_host_id, binding_vnic_type, binding_profile,"
-        " binding_vif_type, binding_vif_details, network_id)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+        " binding_vif_type, binding_vif_details, port_security_enabled, network_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
     struct db_stmt *st = port_stmt(c, sql, p);
 
     if (st) {
-        db_bind_text(st, 18, p->network_id);
+        db_bind_text(st, 19, p->network_id);
     }
     return conn_insert_stmt(c, st, "insert port");
 }
@@ -140,7 +153,7 @@ store_port_update(struct store_conn *c, const struct port *p)
         "UPDATE ports SET " SQL_STD_UPDATE_SET ", mac_address = ?8, admin_state_up = ?9,"
         " status = ?10, device_id = ?11, device_owner = ?12, binding_host_id = ?13,"
         " binding_vnic_type = ?14, binding_profile = ?15, binding_vif_type = ?16,"
-        " binding_vif_details = ?17 WHERE id = ?1";
+        " binding_vif_details = ?17, port_security_enabled = ?18 WHERE id = ?1";
 
     return conn_exec_stmt(c, port_stmt(c, sql, p), "update port");
 }
@@ -150,8 +163,10 @@ store_port_delete(struct store_conn *c, const char *id)
 {
     static const char allocs[] = "DELETE FROM ip_allocations WHERE port_id = ?";
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
+    static const char groups[] = "DELETE FROM port_security_group_bindings WHERE port_id = ?";
+    static const char pairs[] = "DELETE FROM port_allowed_address_pairs WHERE port_id = ?";
     static const char sql[] = "DELETE FROM ports WHERE id = ?";
-    const char *const steps[] = { allocs, tags };
+    const char *const steps[] = { allocs, tags, groups, pairs };
     int r = 0;
 
     for (size_t i = 0; i < ARRAY_SIZE(steps) && !r; i++) {
@@ -180,6 +195,44 @@ store_mac_in_use(struct store_conn *c, const char *network_id, const char *mac, 
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ? AND mac_address = ?)";
 
     return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, mac), ret, "mac in use");
+}
+
+/* --- Security groups and address pairs of a port ---------------------------------- */
+
+int
+store_port_set_security_groups(struct store_conn *c, const char *port_id,
+                               const char *const *sg_ids, size_t n)
+{
+    static const char clear[] = "DELETE FROM port_security_group_bindings WHERE port_id = ?";
+    static const char add[] =
+        "INSERT INTO port_security_group_bindings (port_id, security_group_id) VALUES (?, ?)";
+    int r = conn_exec_stmt(c, conn_stmt_text(c, clear, port_id), "clear port groups");
+
+    for (size_t i = 0; i < n && !r; i++) {
+        r = conn_exec_stmt(c, conn_stmt_text2(c, add, port_id, sg_ids[i]), "bind port group");
+    }
+    return r;
+}
+
+int
+store_port_set_address_pairs(struct store_conn *c, const char *port_id,
+                             const struct address_pair *pairs, size_t n, size_t *ret_dup)
+{
+    static const char clear[] = "DELETE FROM port_allowed_address_pairs WHERE port_id = ?";
+    static const char add[] =
+        "INSERT INTO port_allowed_address_pairs (port_id, mac_address, ip_address)"
+        " VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+    int r = conn_exec_stmt(c, conn_stmt_text(c, clear, port_id), "clear address pairs");
+
+    for (size_t i = 0; i < n && !r; i++) {
+        const char *const values[] = { port_id, pairs[i].mac_address, pairs[i].ip_address };
+        r = conn_insert_stmt(c, conn_stmt_texts(c, add, values, ARRAY_SIZE(values)),
+                             "add address pair");
+        if (r == -EEXIST) {
+            *ret_dup = i;
+        }
+    }
+    return r;
 }
 
 /* --- Tags ----------------------------------------------------------------------- */
