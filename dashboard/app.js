@@ -9,5 +9,6 @@ import "./subnets.js";
 import "./ports.js";
 import "./topology.js";
 import "./agents.js";
+import "./security_groups.js";
 
 render();

@@ -4,6 +4,7 @@ import { session, h, link, shortName, status, upDown, dash, toast, api, route, r
   navigate, hasExtension, fetchDetail, networkOf } from "./core.js";
 import { table, modal, confirmDelete, definitionList, rowMenu, field } from "./widgets.js";
 import { ipVersion, lines, inCidr } from "./validate.js";
+import { groupsFor, groupChooser, portGroupsSection } from "./security_groups.js";
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 const VNIC_TYPES = [["normal", "Normal"], ["direct", "Direct"], ["direct-physical", "Direct Physical"],
@@ -50,9 +51,8 @@ function fixedIpError(ip, subnets) {
   return null;
 }
 
-// Create Port (docs/behaviour/dashboard.md §7): "Info" only; neutrino has no security
-// groups, so that step (and "Port Security", "MAC Learning State") appear only if the
-// extensions do.
+// Create Port (docs/behaviour/dashboard.md §7): "Info" only.  A new port gets its
+// project's default group; its groups and port security are chosen in Edit Port (§16.4).
 async function createPort(net, admin) {
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + net.id)).data.subnets;
   const binding = await hasExtension("binding");
@@ -140,9 +140,28 @@ async function createPort(net, admin) {
 // can be changed here too, one address per line; a line may also name a subnet's CIDR: the
 // port keeps its address there, or gets a free one (Neutron's rule).  Only what changed is
 // sent.
+// With the extensions, Horizon's two more things: "Port Security" in "Info", and a
+// "Security Groups" step choosing the port's groups; turning port security off hides that
+// step and clears the groups (Neutron refuses groups on a port without port security).
 async function editPort(port, net, admin) {
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + port.network_id)).data.subnets;
   const binding = await hasExtension("binding");
+  const portSecurity = port.port_security_enabled !== undefined && await hasExtension("port-security");
+  let chooser = null;
+  if (port.security_groups !== undefined && await hasExtension("security-group")) {
+    let all = [];
+    try {
+      all = await groupsFor(port.project_id);
+    } catch (e) {
+      if (e.status === 401) throw e;
+      toast("error", "Unable to retrieve security group list. Please try again later.", e.message);
+    }
+    // A group of the port that the list lacks still counts as chosen.
+    for (const id of port.security_groups) {
+      if (!all.some((g) => g.id === id)) all.push({ id, name: id });
+    }
+    chooser = groupChooser(all, port.security_groups);
+  }
   const f = {
     name: h("input", { id: "id_edit_port_name", maxlength: 255, value: port.name }),
     adminState: h("input", { id: "id_edit_port_admin_state", type: "checkbox",
@@ -153,6 +172,8 @@ async function editPort(port, net, admin) {
     deviceOwner: h("input", { id: "id_edit_device_owner", maxlength: 100, value: port.device_owner }),
     host: h("input", { id: "id_edit_binding_host", value: port["binding:host_id"] || "" }),
     mac: h("input", { id: "id_edit_mac_address", value: port.mac_address }),
+    portSecurity: h("input", { id: "id_edit_port_security", type: "checkbox",
+      checked: port.port_security_enabled }),
   };
   f.fixedIps.value = (port.fixed_ips || []).map((x) => x.ip_address).join("\n");
   const w = {
@@ -197,6 +218,13 @@ async function editPort(port, net, admin) {
       if (f.host.value.trim() !== (port["binding:host_id"] || "")) body["binding:host_id"] = f.host.value.trim();
       if (f.mac.value.trim().toLowerCase() !== port.mac_address) body.mac_address = f.mac.value.trim().toLowerCase();
     }
+    const secured = portSecurity ? f.portSecurity.checked : port.port_security_enabled !== false;
+    if (portSecurity && secured !== port.port_security_enabled) body.port_security_enabled = secured;
+    const groups = !secured ? [] : chooser ? chooser.chosen() : port.security_groups;
+    if (groups && (groups.length !== port.security_groups.length ||
+        groups.some((id) => !port.security_groups.includes(id)))) {
+      body.security_groups = groups;
+    }
     return body;
   };
   const submit = async (close) => {
@@ -213,9 +241,29 @@ async function editPort(port, net, admin) {
       toast("error", "Failed to update port \"" + shortName(port) + "\".", e.message);
     }
   };
-  modal("Edit Port", h("div", { class: "body" }, formErr, w.name,
+  const info = h("div", { role: "tabpanel", "aria-label": "Info" }, w.name,
     checkbox(f.adminState, "Enable Admin State"), binding ? w.vnic : null, w.fixedIps,
-    admin ? [w.deviceId, w.deviceOwner, w.host, w.mac] : null),
+    admin ? [w.deviceId, w.deviceOwner, w.host, w.mac] : null,
+    portSecurity ? checkbox(f.portSecurity, "Port Security") : null,
+    portSecurity ? h("p", { class: "help" }, "Enable anti-spoofing rules for the port. " +
+      "Without it the port has no security groups.") : null);
+  const steps = [["Info", info]];
+  if (chooser) {
+    steps.push(["Security Groups", h("div", { role: "tabpanel", "aria-label": "Security Groups" },
+      chooser.pane)]);
+  }
+  const stepBar = h("ol", { class: "steps", role: "tablist" });
+  const showStep = (k) => {
+    steps.forEach(([, pane], i) => { pane.hidden = i !== k; });
+    stepBar.replaceChildren(...steps.map(([title], i) => h("li", { role: "tab",
+      "aria-selected": i === k ? "true" : "false",
+      hidden: i > 0 && portSecurity && !f.portSecurity.checked },
+    h("button", { type: "button", class: "link", onclick: () => showStep(i) }, title))));
+  };
+  f.portSecurity.addEventListener("change", () => showStep(0));
+  showStep(0);
+  modal("Edit Port", h("div", { class: "wizard" }, steps.length > 1 ? stepBar : null, formErr,
+    steps.map(([, pane]) => pane)),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Update")]);
 }
@@ -279,6 +327,7 @@ async function portDetail(main, id, admin) {
     h("h2", {}, "Attached Device"), port.device_owner || port.device_id
       ? definitionList([["Device Owner", dash(port.device_owner)], ["Device ID", dash(port.device_id)]])
       : h("p", { class: "empty" }, "No attached device"),
+    port.security_groups !== undefined ? await portGroupsSection(port) : null,
     section("Binding", bindingSection(port)));
 }
 route("project/networks/ports/([^/]+)/detail", (main, id) => portDetail(main, id, false));

@@ -114,7 +114,7 @@ function modal(title, content, buttons) {
   return close;
 }
 
-// opts.conflict(item): the message for a 409 (docs/behaviour/dashboard.md §10), instead of
+// opts.conflict(item, error): the message for a 409 (docs/behaviour/dashboard.md §10), instead of
 // the generic one; opts.done(): where to go afterwards (default: this page again).
 function confirmDelete(thing, things, items, run, opts = {}) {
   if (!items.length) {
@@ -136,7 +136,7 @@ function confirmDelete(thing, things, items, run, opts = {}) {
             await run(i);
             ok.push(shortName(i));
           } catch (e) {
-            toast("error", e.status === 409 && opts.conflict ? opts.conflict(i)
+            toast("error", e.status === 409 && opts.conflict ? opts.conflict(i, e)
               : e.status === 403 || e.status === 404
                 ? "You are not allowed to delete " + thing.toLowerCase() + ": " + shortName(i)
                 : "Unable to delete " + thing.toLowerCase() + ": " + shortName(i), e.message);

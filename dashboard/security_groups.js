@@ -1,0 +1,411 @@
+// Project → Network → Security Groups (docs/behaviour/dashboard.md §16): the list, Create
+// and Edit Security Group, the rules page ("Manage Rules") with Add Rule and its rule
+// templates, and what the port pages use to show and choose a port's groups.
+import { session, h, link, toast, api, route, render, navigate, notFound } from "./core.js";
+import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
+import { ipVersion } from "./validate.js";
+
+const LIST = "project/security_groups/";
+const rulesPath = (g) => LIST + g.id + "/";
+
+// --- how rules read ----------------------------------------------------------------------
+// Horizon's rule templates: the three "All …" of its defaults, then the well-known
+// services of its sample settings, offered after the custom kinds, sorted by key.
+const TEMPLATES = {
+  all_icmp: { name: "All ICMP", protocol: "icmp", min: -1, max: -1 },
+  all_tcp: { name: "All TCP", protocol: "tcp", min: 1, max: 65535 },
+  all_udp: { name: "All UDP", protocol: "udp", min: 1, max: 65535 },
+  dns: { name: "DNS", protocol: "tcp", min: 53, max: 53 },
+  http: { name: "HTTP", protocol: "tcp", min: 80, max: 80 },
+  https: { name: "HTTPS", protocol: "tcp", min: 443, max: 443 },
+  imap: { name: "IMAP", protocol: "tcp", min: 143, max: 143 },
+  imaps: { name: "IMAPS", protocol: "tcp", min: 993, max: 993 },
+  ldap: { name: "LDAP", protocol: "tcp", min: 389, max: 389 },
+  ms_sql: { name: "MS SQL", protocol: "tcp", min: 1433, max: 1433 },
+  mysql: { name: "MYSQL", protocol: "tcp", min: 3306, max: 3306 },
+  pop3: { name: "POP3", protocol: "tcp", min: 110, max: 110 },
+  pop3s: { name: "POP3S", protocol: "tcp", min: 995, max: 995 },
+  rdp: { name: "RDP", protocol: "tcp", min: 3389, max: 3389 },
+  smtp: { name: "SMTP", protocol: "tcp", min: 25, max: 25 },
+  smtps: { name: "SMTPS", protocol: "tcp", min: 465, max: 465 },
+  ssh: { name: "SSH", protocol: "tcp", min: 22, max: 22 },
+};
+const CUSTOM = [["tcp", "Custom TCP Rule"], ["udp", "Custom UDP Rule"],
+  ["icmp", "Custom ICMP Rule"], ["custom", "Other Protocol"]];
+
+// A port with the service it is known for, as Horizon writes it: "22 (SSH)".
+function portLabel(port, protocol) {
+  const t = Object.values(TEMPLATES).find((x) => x.min === port && x.max === port &&
+    x.protocol === protocol);
+  return t ? port + " (" + t.name + ")" : String(port);
+}
+
+function portRange(r) {
+  if (r.port_range_min === null || r.port_range_min === undefined) return "Any";
+  if (r.port_range_min === r.port_range_max) return portLabel(r.port_range_min, r.protocol);
+  return portLabel(r.port_range_min, r.protocol) + " - " + portLabel(r.port_range_max, r.protocol);
+}
+
+// A rule with neither a prefix nor a group admits every address of its family.
+function remotePrefix(r) {
+  if (r.remote_group_id) return null;
+  return r.remote_ip_prefix || (r.ethertype === "IPv6" ? "::/0" : "0.0.0.0/0");
+}
+
+const groupName = (id, groups) => {
+  const g = groups.find((x) => x.id === id);
+  return g ? g.name || g.id : id;
+};
+
+// One line per rule, the way Horizon names a rule in its messages and on the port page:
+// "ALLOW IPv4 22/tcp from 0.0.0.0/0".
+function ruleText(r, groups) {
+  const remote = r.remote_group_id ? groupName(r.remote_group_id, groups) : remotePrefix(r);
+  let what = "";
+  if (r.port_range_min !== null && r.port_range_min !== undefined) {
+    what = (r.port_range_min === r.port_range_max ? String(r.port_range_min)
+      : r.port_range_min + "-" + r.port_range_max) + "/" + String(r.protocol).toLowerCase();
+  } else if (r.protocol) {
+    what = /^\d+$/.test(r.protocol) ? "ip_proto=" + r.protocol : r.protocol;
+  }
+  return ["ALLOW", r.ethertype, what, r.direction === "egress" ? "to" : "from", remote]
+    .filter(Boolean).join(" ");
+}
+
+// --- the list ---------------------------------------------------------------------------
+const deleteGroup = (g) => api("DELETE", "/v2.0/security-groups/" + g.id);
+// A refused delete says why in the toast itself: a port uses the group, or it is the
+// project's default group.
+const groupNotDeleted = (g, e) => "Unable to delete Security Group: " + (g.name || g.id) +
+  ". " + e.message;
+
+function groupActions(g, done) {
+  const actions = [{ label: "Manage Rules", run: () => navigate(rulesPath(g)) }];
+  if (g.name !== "default") {       // Horizon neither edits nor deletes the default group
+    actions.push({ label: "Edit Security Group", run: () => groupForm(g) },
+      { label: "Delete Security Group", danger: true, run: () => confirmDelete("Security Group",
+        "Security Groups", [g], deleteGroup, { conflict: groupNotDeleted, done }) });
+  }
+  return actions;
+}
+
+// The project's groups; listing them makes its default group if it has none.
+async function projectGroups() {
+  const q = session.projectId ? "?project_id=" + encodeURIComponent(session.projectId) : "";
+  return (await api("GET", "/v2.0/security-groups" + q)).data.security_groups;
+}
+
+async function groupsPage(main) {
+  let groups = [];
+  try {
+    groups = await projectGroups();
+  } catch (e) {
+    if (e.status === 401) return;
+    toast("error", "Unable to retrieve security groups.", e.message);
+  }
+  main.replaceChildren(h("h1", {}, "Security Groups"), table({ title: "Security Groups",
+    id: "security_groups", rows: groups, filter: (g) => g.name,
+    cols: [{ title: "Name", cell: (g) => g.name },
+      { title: "Security Group ID", cell: (g) => g.id },
+      { title: "Description", cell: (g) => g.description || "-" }],
+    actions: [{ label: "+ Create Security Group", run: () => groupForm(null) },
+      { label: "Delete Security Groups", danger: true, run: (sel) => confirmDelete(
+        "Security Group", "Security Groups", sel, deleteGroup, { conflict: groupNotDeleted }) }],
+    rowActions: (g) => rowMenu(groupActions(g)) }));
+}
+route(LIST, groupsPage);
+
+// Create Security Group (group null) and Edit Security Group: a name and a description.
+// A new group opens on its rules, as in Horizon.
+function groupForm(group) {
+  const title = group ? "Edit Security Group" : "Create Security Group";
+  const name = h("input", { id: "id_sg_name", maxlength: 255, value: group ? group.name : "" });
+  const description = h("textarea", { id: "id_sg_description", rows: 4 });
+  description.value = group ? group.description || "" : "";
+  const nameField = field("Name", name, null, true);
+  const formErr = h("p", { class: "form-error", role: "alert", hidden: true });
+  const submit = async (close) => {
+    nameField.error(null);
+    if (!name.value.trim()) { nameField.error("This field is required."); return; }
+    const body = { name: name.value, description: description.value };
+    try {
+      const sg = group
+        ? (await api("PUT", "/v2.0/security-groups/" + group.id, { security_group: body })).data.security_group
+        : (await api("POST", "/v2.0/security-groups", { security_group: body })).data.security_group;
+      close();
+      toast("success", "Successfully " + (group ? "updated" : "created") + " security group: " + sg.name);
+      if (group) render();
+      else navigate(rulesPath(sg));
+    } catch (e) {
+      formErr.textContent = e.message;
+      formErr.hidden = false;
+      toast("error", "Unable to " + (group ? "update" : "create") + " security group: " + e.message);
+    }
+  };
+  modal(title, h("div", { class: "body" }, formErr,
+    h("p", { class: "help" }, "A security group is a set of IP filter rules applied to the " +
+      "ports that use it. Rules are added once the group exists; a new group lets all " +
+      "outgoing traffic out and nothing in."),
+    nameField, field("Description", description)),
+  (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
+    h("button", { type: "button", class: "primary", onclick: () => submit(close) }, title)]);
+}
+
+// --- Manage Rules ---------------------------------------------------------------------------
+// The group the page is about; a missing or foreign one gets Horizon's message and the
+// not-found page.
+async function fetchGroup(main, id) {
+  try {
+    return (await api("GET", "/v2.0/security-groups/" + id)).data.security_group;
+  } catch (e) {
+    if (e.status !== 404) throw e;
+    toast("error", "Unable to retrieve security group.", e.message);
+    notFound(main);
+    return null;
+  }
+}
+
+async function rulesPage(main, id) {
+  const group = await fetchGroup(main, id);
+  if (!group) return;
+  let groups = [group];
+  try { groups = await projectGroups(); } catch (e) { if (e.status === 401) return; }
+  const rules = (group.security_group_rules || []).map((r) => ({ ...r, name: ruleText(r, groups) }));
+  const deleteRule = (r) => api("DELETE", "/v2.0/security-group-rules/" + r.id);
+  main.replaceChildren(
+    h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(LIST, "Security Groups"),
+      " › ", group.name || group.id),
+    h("h1", {}, "Manage Security Group Rules: " + group.name + " (" + group.id + ")"),
+    table({ title: "Security Group Rules", id: "rules", rows: rules,
+      cols: [{ title: "Direction", cell: (r) => (r.direction === "egress" ? "Egress" : "Ingress") },
+        { title: "Ether Type", cell: (r) => r.ethertype },
+        { title: "IP Protocol", cell: (r) => (r.protocol ? String(r.protocol).toUpperCase() : "Any") },
+        { title: "Port Range", cell: portRange },
+        { title: "Remote IP Prefix", cell: (r) => remotePrefix(r) || "-" },
+        { title: "Remote Security Group", cell: (r) => (r.remote_group_id ? groupName(r.remote_group_id, groups) : "-") },
+        { title: "Description", cell: (r) => r.description || "-" }],
+      actions: [{ label: "+ Add Rule", run: () => addRule(group, groups) },
+        { label: "Delete Rules", danger: true, run: (sel) => confirmDelete("Rule", "Rules", sel, deleteRule) }],
+      rowActions: (r) => rowMenu([{ label: "Delete Rule", danger: true,
+        run: () => confirmDelete("Rule", "Rules", [r], deleteRule) }]) }));
+}
+route(LIST + "([^/]+)/", rulesPage);
+
+// --- Add Rule -------------------------------------------------------------------------------
+const select = (id, choices, value) => h("select", { id }, choices.map(([v, label]) =>
+  h("option", { value: v, selected: v === value }, label)));
+
+// An integer typed in a field, or NaN; an empty field is null.
+function integer(input) {
+  const t = input.value.trim();
+  if (!t) return null;
+  return /^-?\d+$/.test(t) ? Number(t) : NaN;
+}
+const inRange = (n, lo, hi) => Number.isInteger(n) && n >= lo && n <= hi;
+
+// A CIDR as Horizon's field takes it: an address, with or without a prefix length.
+function cidrError(text) {
+  if (!text) return "CIDR must be specified.";
+  const [addr, len, extra] = text.split("/");
+  const v = ipVersion(addr);
+  if (!v || extra !== undefined || (len !== undefined &&
+      !(/^\d{1,3}$/.test(len) && Number(len) <= (v === 4 ? 32 : 128)))) {
+    return "Incorrect format for IP address: " + text;
+  }
+  return null;
+}
+
+function addRule(group, groups) {
+  const f = {
+    rule: select("id_rule_menu", [...CUSTOM, ...Object.entries(TEMPLATES).map(([k, t]) => [k, t.name])], "tcp"),
+    description: h("textarea", { id: "id_rule_description", rows: 2, maxlength: 255 }),
+    direction: select("id_direction", [["ingress", "Ingress"], ["egress", "Egress"]], "ingress"),
+    protocol: h("input", { id: "id_ip_protocol" }),
+    openPort: select("id_port_or_range", [["port", "Port"], ["range", "Port Range"], ["all", "All ports"]], "port"),
+    port: h("input", { id: "id_port" }),
+    from: h("input", { id: "id_from_port" }),
+    to: h("input", { id: "id_to_port" }),
+    icmpType: h("input", { id: "id_icmp_type" }),
+    icmpCode: h("input", { id: "id_icmp_code" }),
+    remote: select("id_remote", [["cidr", "CIDR"], ["sg", "Security Group"]], "cidr"),
+    cidr: h("input", { id: "id_cidr", value: "0.0.0.0/0" }),
+    group: h("select", { id: "id_security_group" }, groups.length
+      ? groups.map((g) => h("option", { value: g.id, selected: g.id === group.id }, g.name || g.id))
+      : h("option", { value: "" }, "No security groups available")),
+    ethertype: select("id_ethertype", [["IPv4", "IPv4"], ["IPv6", "IPv6"]], "IPv4"),
+  };
+  const PORTS = "Enter an integer value between 1 and 65535.";
+  const w = {
+    rule: field("Rule", f.rule),
+    description: field("Description", f.description, "A brief description of the security group rule you are adding"),
+    direction: field("Direction", f.direction),
+    protocol: field("IP Protocol", f.protocol, "Enter an integer value between -1 and 255 (-1 means wild card)."),
+    openPort: field("Open Port", f.openPort),
+    port: field("Port", f.port, PORTS, true),
+    from: field("From Port", f.from, PORTS, true),
+    to: field("To Port", f.to, PORTS, true),
+    icmpType: field("Type", f.icmpType, "Enter a value for ICMP type in the range (-1: 255)"),
+    icmpCode: field("Code", f.icmpCode, "Enter a value for ICMP code in the range (-1: 255)"),
+    remote: field("Remote", f.remote, "To specify an allowed IP range, select \"CIDR\". To allow " +
+      "access from all members of another security group select \"Security Group\"."),
+    cidr: field("CIDR", f.cidr, "Classless Inter-Domain Routing (e.g. 192.168.0.0/24, or 2001:db8::/128)", true),
+    group: field("Security Group", f.group, null, true),
+    ethertype: field("Ether Type", f.ethertype),
+  };
+  // Which fields the chosen rule and remote use, as Horizon switches them.
+  const show = () => {
+    const kind = f.rule.value, tcpUdp = kind === "tcp" || kind === "udp";
+    w.direction.hidden = !(CUSTOM.some(([k]) => k === kind) || kind.startsWith("all_"));
+    w.protocol.hidden = kind !== "custom";
+    w.openPort.hidden = !tcpUdp;
+    w.port.hidden = !tcpUdp || f.openPort.value !== "port";
+    w.from.hidden = w.to.hidden = !tcpUdp || f.openPort.value !== "range";
+    w.icmpType.hidden = w.icmpCode.hidden = kind !== "icmp";
+    w.cidr.hidden = f.remote.value !== "cidr";
+    w.group.hidden = w.ethertype.hidden = f.remote.value !== "sg";
+  };
+  for (const s of [f.rule, f.openPort, f.remote]) s.addEventListener("change", show);
+  show();
+  const formErr = h("p", { class: "form-error", role: "alert", hidden: true });
+
+  // The rule to send, or null after marking what is wrong (Horizon's checks and messages).
+  const build = () => {
+    Object.values(w).forEach((x) => x.error(null));
+    let ok = true;
+    const bad = (x, msg) => { x.error(msg); ok = false; };
+    const kind = f.rule.value;
+    const rule = { security_group_id: group.id, direction: f.direction.value };
+    if (kind === "tcp" || kind === "udp") {
+      rule.protocol = kind;
+      if (f.openPort.value === "port") {
+        const p = integer(f.port);
+        if (!inRange(p, 1, 65535)) bad(w.port, p === null ? "The specified port is invalid." : PORTS);
+        rule.port_range_min = rule.port_range_max = p;
+      } else if (f.openPort.value === "range") {
+        const a = integer(f.from), b = integer(f.to);
+        if (!inRange(a, 1, 65535)) bad(w.from, a === null ? "The \"from\" port number is invalid." : PORTS);
+        if (!inRange(b, 1, 65535)) bad(w.to, b === null ? "The \"to\" port number is invalid." : PORTS);
+        else if (inRange(a, 1, 65535) && b < a) {
+          bad(w.to, "The \"to\" port number must be greater than or equal to the \"from\" port number.");
+        }
+        rule.port_range_min = a;
+        rule.port_range_max = b;
+      } else {
+        rule.port_range_min = rule.port_range_max = null;
+      }
+    } else if (kind === "icmp") {
+      rule.protocol = "icmp";
+      const t = integer(f.icmpType), c = integer(f.icmpCode);
+      if (t !== null && !inRange(t, -1, 255)) bad(w.icmpType, "The ICMP type not in range (-1, 255)");
+      if (c !== null && !inRange(c, -1, 255)) bad(w.icmpCode, "The ICMP code not in range (-1, 255)");
+      if ((t === null || t === -1) && c !== null && c !== -1) {
+        bad(w.icmpCode, "ICMP code is provided but ICMP type is missing.");
+      }
+      rule.port_range_min = t === null || t < 0 ? null : t;
+      rule.port_range_max = c === null || c < 0 ? null : c;
+    } else if (kind === "custom") {
+      const p = integer(f.protocol);
+      if (!inRange(p, -1, 255)) bad(w.protocol, "Enter an integer value between -1 and 255 (-1 means wild card).");
+      rule.protocol = p === null || p < 0 ? null : String(p);
+    } else {
+      const t = TEMPLATES[kind];
+      rule.protocol = t.protocol;
+      rule.port_range_min = t.min < 0 ? null : t.min;
+      rule.port_range_max = t.max < 0 ? null : t.max;
+      if (!kind.startsWith("all_")) rule.direction = "ingress";
+    }
+    if (f.remote.value === "cidr") {
+      const cidr = f.cidr.value.trim();
+      const err = cidrError(cidr);
+      if (err) bad(w.cidr, err);
+      else {
+        rule.remote_ip_prefix = cidr;
+        rule.ethertype = ipVersion(cidr.split("/")[0]) === 6 ? "IPv6" : "IPv4";
+      }
+    } else {
+      if (!f.group.value) bad(w.group, "This field is required.");
+      rule.remote_group_id = f.group.value;
+      rule.ethertype = f.ethertype.value;
+    }
+    // One "ICMP" entry serves both families: IPv6 calls it ipv6-icmp.
+    if (rule.ethertype === "IPv6" && rule.protocol === "icmp") rule.protocol = "ipv6-icmp";
+    if (rule.ethertype === "IPv6" && rule.protocol === "1") {
+      bad(w.protocol, "58 (ipv6-icmp) should be specified for IPv6 instead of 1.");
+    }
+    if (rule.ethertype === "IPv4" && rule.protocol === "58") {
+      bad(w.protocol, "1 (icmp) should be specified for IPv4 instead of 58.");
+    }
+    if (f.description.value) rule.description = f.description.value;
+    return ok ? rule : null;
+  };
+  const submit = async (close) => {
+    const body = build();
+    if (!body) return;
+    try {
+      const rule = (await api("POST", "/v2.0/security-group-rules", { security_group_rule: body })).data.security_group_rule;
+      close();
+      toast("success", "Successfully added rule: " + ruleText(rule, groups));
+      render();
+    } catch (e) {
+      formErr.textContent = e.message;
+      formErr.hidden = false;
+      toast("error", "Unable to add rule to security group: " + e.message);
+    }
+  };
+  modal("Add Rule", h("div", { class: "body" }, formErr,
+    h("p", { class: "help" }, "Rules say which traffic may reach (ingress) or leave (egress) " +
+      "the ports in the group: a rule template or a custom protocol; the port or ports it " +
+      "opens (for ICMP, a type and code); and where the traffic may come from — an address " +
+      "block (CIDR), or the members of a security group."),
+    Object.values(w)),
+  (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
+    h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Add")]);
+}
+
+// --- for the port pages ------------------------------------------------------------------------
+// The groups a port could use: its project's (an admin editing another project's port
+// sees that project's).
+async function groupsFor(projectId) {
+  return (await api("GET", "/v2.0/security-groups?project_id=" + encodeURIComponent(projectId))).data.security_groups;
+}
+
+// Edit Port's "Security Groups" step: every group on the left, the port's on the right,
+// each moved across with its button.  Returns the pane and a reader of the chosen ids.
+function groupChooser(all, chosenIds) {
+  const chosen = new Set(chosenIds);
+  const available = h("ul", { class: "plain members", "aria-label": "All Security Groups" });
+  const members = h("ul", { class: "plain members", "aria-label": "Port Security Groups" });
+  const draw = () => {
+    const item = (g, on) => h("li", {}, h("span", {}, g.name || g.id), " ",
+      h("button", { type: "button", class: "link", "aria-label": (on ? "Remove " : "Add ") + (g.name || g.id),
+        onclick: () => { if (on) chosen.delete(g.id); else chosen.add(g.id); draw(); } }, on ? "−" : "+"));
+    const off = all.filter((g) => !chosen.has(g.id)), on = all.filter((g) => chosen.has(g.id));
+    available.replaceChildren(...(off.length ? off.map((g) => item(g, false))
+      : [h("li", { class: "empty" }, "No security groups found.")]));
+    members.replaceChildren(...(on.length ? on.map((g) => item(g, true))
+      : [h("li", { class: "empty" }, "No security groups enabled.")]));
+  };
+  draw();
+  // Groups of the port that the list does not show (not readable here) stay chosen.
+  const pane = h("div", { class: "membership" },
+    h("p", { class: "help" }, "Add or remove security groups to this port from the list of available security groups."),
+    h("div", { class: "columns" },
+      h("section", {}, h("h3", {}, "All Security Groups"), available),
+      h("section", {}, h("h3", {}, "Port Security Groups"), members)));
+  return { pane, chosen: () => [...chosen] };
+}
+
+// The port page's "Security Groups" section: each group with its rules.
+async function portGroupsSection(port) {
+  const ids = port.security_groups || [];
+  const groups = await Promise.all(ids.map((id) => api("GET", "/v2.0/security-groups/" + id)
+    .then(({ data }) => data.security_group, () => ({ id, name: "", security_group_rules: [] }))));
+  return h("section", { "aria-label": "Security Groups" }, h("h2", {}, "Security Groups"),
+    groups.length ? h("dl", { class: "overview port-groups" }, groups.map((g) => [
+      h("dt", {}, link(rulesPath(g), g.name || g.id)),
+      h("dd", {}, h("ul", { class: "plain" }, (g.security_group_rules || []).map((r) =>
+        h("li", {}, ruleText(r, groups)))))]))
+      : h("p", { class: "empty" }, "No security group is associated"));
+}
+
+export { ruleText, portRange, groupsFor, groupChooser, portGroupsSection, TEMPLATES };
