@@ -3,74 +3,11 @@
 // templates, and what the port pages use to show and choose a port's groups.
 import { session, h, link, toast, api, route, render, navigate, notFound } from "./core.js";
 import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
-import { ipVersion } from "./validate.js";
+import { CUSTOM, RULE_CHOICES, PORT_HELP, PROTOCOL_HELP, portRange, remotePrefix, groupName,
+  ruleText, ruleFromForm } from "./sg_rules.js";
 
 const LIST = "project/security_groups/";
 const rulesPath = (g) => LIST + g.id + "/";
-
-// --- how rules read ----------------------------------------------------------------------
-// Horizon's rule templates: the three "All …" of its defaults, then the well-known
-// services of its sample settings, offered after the custom kinds, sorted by key.
-const TEMPLATES = {
-  all_icmp: { name: "All ICMP", protocol: "icmp", min: -1, max: -1 },
-  all_tcp: { name: "All TCP", protocol: "tcp", min: 1, max: 65535 },
-  all_udp: { name: "All UDP", protocol: "udp", min: 1, max: 65535 },
-  dns: { name: "DNS", protocol: "tcp", min: 53, max: 53 },
-  http: { name: "HTTP", protocol: "tcp", min: 80, max: 80 },
-  https: { name: "HTTPS", protocol: "tcp", min: 443, max: 443 },
-  imap: { name: "IMAP", protocol: "tcp", min: 143, max: 143 },
-  imaps: { name: "IMAPS", protocol: "tcp", min: 993, max: 993 },
-  ldap: { name: "LDAP", protocol: "tcp", min: 389, max: 389 },
-  ms_sql: { name: "MS SQL", protocol: "tcp", min: 1433, max: 1433 },
-  mysql: { name: "MYSQL", protocol: "tcp", min: 3306, max: 3306 },
-  pop3: { name: "POP3", protocol: "tcp", min: 110, max: 110 },
-  pop3s: { name: "POP3S", protocol: "tcp", min: 995, max: 995 },
-  rdp: { name: "RDP", protocol: "tcp", min: 3389, max: 3389 },
-  smtp: { name: "SMTP", protocol: "tcp", min: 25, max: 25 },
-  smtps: { name: "SMTPS", protocol: "tcp", min: 465, max: 465 },
-  ssh: { name: "SSH", protocol: "tcp", min: 22, max: 22 },
-};
-const CUSTOM = [["tcp", "Custom TCP Rule"], ["udp", "Custom UDP Rule"],
-  ["icmp", "Custom ICMP Rule"], ["custom", "Other Protocol"]];
-
-// A port with the service it is known for, as Horizon writes it: "22 (SSH)".
-function portLabel(port, protocol) {
-  const t = Object.values(TEMPLATES).find((x) => x.min === port && x.max === port &&
-    x.protocol === protocol);
-  return t ? port + " (" + t.name + ")" : String(port);
-}
-
-function portRange(r) {
-  if (r.port_range_min === null || r.port_range_min === undefined) return "Any";
-  if (r.port_range_min === r.port_range_max) return portLabel(r.port_range_min, r.protocol);
-  return portLabel(r.port_range_min, r.protocol) + " - " + portLabel(r.port_range_max, r.protocol);
-}
-
-// A rule with neither a prefix nor a group admits every address of its family.
-function remotePrefix(r) {
-  if (r.remote_group_id) return null;
-  return r.remote_ip_prefix || (r.ethertype === "IPv6" ? "::/0" : "0.0.0.0/0");
-}
-
-const groupName = (id, groups) => {
-  const g = groups.find((x) => x.id === id);
-  return g ? g.name || g.id : id;
-};
-
-// One line per rule, the way Horizon names a rule in its messages and on the port page:
-// "ALLOW IPv4 22/tcp from 0.0.0.0/0".
-function ruleText(r, groups) {
-  const remote = r.remote_group_id ? groupName(r.remote_group_id, groups) : remotePrefix(r);
-  let what = "";
-  if (r.port_range_min !== null && r.port_range_min !== undefined) {
-    what = (r.port_range_min === r.port_range_max ? String(r.port_range_min)
-      : r.port_range_min + "-" + r.port_range_max) + "/" + String(r.protocol).toLowerCase();
-  } else if (r.protocol) {
-    what = /^\d+$/.test(r.protocol) ? "ip_proto=" + r.protocol : r.protocol;
-  }
-  return ["ALLOW", r.ethertype, what, r.direction === "egress" ? "to" : "from", remote]
-    .filter(Boolean).join(" ");
-}
 
 // --- the list ---------------------------------------------------------------------------
 const deleteGroup = (g) => api("DELETE", "/v2.0/security-groups/" + g.id);
@@ -195,29 +132,9 @@ route(LIST + "([^/]+)/", rulesPage);
 const select = (id, choices, value) => h("select", { id }, choices.map(([v, label]) =>
   h("option", { value: v, selected: v === value }, label)));
 
-// An integer typed in a field, or NaN; an empty field is null.
-function integer(input) {
-  const t = input.value.trim();
-  if (!t) return null;
-  return /^-?\d+$/.test(t) ? Number(t) : NaN;
-}
-const inRange = (n, lo, hi) => Number.isInteger(n) && n >= lo && n <= hi;
-
-// A CIDR as Horizon's field takes it: an address, with or without a prefix length.
-function cidrError(text) {
-  if (!text) return "CIDR must be specified.";
-  const [addr, len, extra] = text.split("/");
-  const v = ipVersion(addr);
-  if (!v || extra !== undefined || (len !== undefined &&
-      !(/^\d{1,3}$/.test(len) && Number(len) <= (v === 4 ? 32 : 128)))) {
-    return "Incorrect format for IP address: " + text;
-  }
-  return null;
-}
-
 function addRule(group, groups) {
   const f = {
-    rule: select("id_rule_menu", [...CUSTOM, ...Object.entries(TEMPLATES).map(([k, t]) => [k, t.name])], "tcp"),
+    rule: select("id_rule_menu", RULE_CHOICES, "tcp"),
     description: h("textarea", { id: "id_rule_description", rows: 2, maxlength: 255 }),
     direction: select("id_direction", [["ingress", "Ingress"], ["egress", "Egress"]], "ingress"),
     protocol: h("input", { id: "id_ip_protocol" }),
@@ -234,16 +151,15 @@ function addRule(group, groups) {
       : h("option", { value: "" }, "No security groups available")),
     ethertype: select("id_ethertype", [["IPv4", "IPv4"], ["IPv6", "IPv6"]], "IPv4"),
   };
-  const PORTS = "Enter an integer value between 1 and 65535.";
   const w = {
     rule: field("Rule", f.rule),
     description: field("Description", f.description, "A brief description of the security group rule you are adding"),
     direction: field("Direction", f.direction),
-    protocol: field("IP Protocol", f.protocol, "Enter an integer value between -1 and 255 (-1 means wild card)."),
+    protocol: field("IP Protocol", f.protocol, PROTOCOL_HELP),
     openPort: field("Open Port", f.openPort),
-    port: field("Port", f.port, PORTS, true),
-    from: field("From Port", f.from, PORTS, true),
-    to: field("To Port", f.to, PORTS, true),
+    port: field("Port", f.port, PORT_HELP, true),
+    from: field("From Port", f.from, PORT_HELP, true),
+    to: field("To Port", f.to, PORT_HELP, true),
     icmpType: field("Type", f.icmpType, "Enter a value for ICMP type in the range (-1: 255)"),
     icmpCode: field("Code", f.icmpCode, "Enter a value for ICMP code in the range (-1: 255)"),
     remote: field("Remote", f.remote, "To specify an allowed IP range, select \"CIDR\". To allow " +
@@ -270,73 +186,10 @@ function addRule(group, groups) {
 
   // The rule to send, or null after marking what is wrong (Horizon's checks and messages).
   const build = () => {
-    Object.values(w).forEach((x) => x.error(null));
-    let ok = true;
-    const bad = (x, msg) => { x.error(msg); ok = false; };
-    const kind = f.rule.value;
-    const rule = { security_group_id: group.id, direction: f.direction.value };
-    if (kind === "tcp" || kind === "udp") {
-      rule.protocol = kind;
-      if (f.openPort.value === "port") {
-        const p = integer(f.port);
-        if (!inRange(p, 1, 65535)) bad(w.port, p === null ? "The specified port is invalid." : PORTS);
-        rule.port_range_min = rule.port_range_max = p;
-      } else if (f.openPort.value === "range") {
-        const a = integer(f.from), b = integer(f.to);
-        if (!inRange(a, 1, 65535)) bad(w.from, a === null ? "The \"from\" port number is invalid." : PORTS);
-        if (!inRange(b, 1, 65535)) bad(w.to, b === null ? "The \"to\" port number is invalid." : PORTS);
-        else if (inRange(a, 1, 65535) && b < a) {
-          bad(w.to, "The \"to\" port number must be greater than or equal to the \"from\" port number.");
-        }
-        rule.port_range_min = a;
-        rule.port_range_max = b;
-      } else {
-        rule.port_range_min = rule.port_range_max = null;
-      }
-    } else if (kind === "icmp") {
-      rule.protocol = "icmp";
-      const t = integer(f.icmpType), c = integer(f.icmpCode);
-      if (t !== null && !inRange(t, -1, 255)) bad(w.icmpType, "The ICMP type not in range (-1, 255)");
-      if (c !== null && !inRange(c, -1, 255)) bad(w.icmpCode, "The ICMP code not in range (-1, 255)");
-      if ((t === null || t === -1) && c !== null && c !== -1) {
-        bad(w.icmpCode, "ICMP code is provided but ICMP type is missing.");
-      }
-      rule.port_range_min = t === null || t < 0 ? null : t;
-      rule.port_range_max = c === null || c < 0 ? null : c;
-    } else if (kind === "custom") {
-      const p = integer(f.protocol);
-      if (!inRange(p, -1, 255)) bad(w.protocol, "Enter an integer value between -1 and 255 (-1 means wild card).");
-      rule.protocol = p === null || p < 0 ? null : String(p);
-    } else {
-      const t = TEMPLATES[kind];
-      rule.protocol = t.protocol;
-      rule.port_range_min = t.min < 0 ? null : t.min;
-      rule.port_range_max = t.max < 0 ? null : t.max;
-      if (!kind.startsWith("all_")) rule.direction = "ingress";
-    }
-    if (f.remote.value === "cidr") {
-      const cidr = f.cidr.value.trim();
-      const err = cidrError(cidr);
-      if (err) bad(w.cidr, err);
-      else {
-        rule.remote_ip_prefix = cidr;
-        rule.ethertype = ipVersion(cidr.split("/")[0]) === 6 ? "IPv6" : "IPv4";
-      }
-    } else {
-      if (!f.group.value) bad(w.group, "This field is required.");
-      rule.remote_group_id = f.group.value;
-      rule.ethertype = f.ethertype.value;
-    }
-    // One "ICMP" entry serves both families: IPv6 calls it ipv6-icmp.
-    if (rule.ethertype === "IPv6" && rule.protocol === "icmp") rule.protocol = "ipv6-icmp";
-    if (rule.ethertype === "IPv6" && rule.protocol === "1") {
-      bad(w.protocol, "58 (ipv6-icmp) should be specified for IPv6 instead of 1.");
-    }
-    if (rule.ethertype === "IPv4" && rule.protocol === "58") {
-      bad(w.protocol, "1 (icmp) should be specified for IPv4 instead of 58.");
-    }
-    if (f.description.value) rule.description = f.description.value;
-    return ok ? rule : null;
+    const values = Object.fromEntries(Object.entries(f).map(([k, input]) => [k, input.value]));
+    const { rule, errors } = ruleFromForm(values, group.id);
+    for (const [k, x] of Object.entries(w)) x.error(errors[k] || null);
+    return rule;
   };
   const submit = async (close) => {
     const body = build();
@@ -408,4 +261,4 @@ async function portGroupsSection(port) {
       : h("p", { class: "empty" }, "No security group is associated"));
 }
 
-export { ruleText, portRange, groupsFor, groupChooser, portGroupsSection, TEMPLATES };
+export { groupsFor, groupChooser, portGroupsSection };
