@@ -248,16 +248,29 @@ function groupChooser(all, chosenIds) {
   return { pane, chosen: () => [...chosen] };
 }
 
-// The port page's "Security Groups" section: each group with its rules.
+// Groups by id, in one list call (a repeated filter ORs its values); the ones the
+// caller may not read are left out.
+async function groupsById(ids) {
+  if (!ids.length) return [];
+  const q = ids.map((id) => "id=" + encodeURIComponent(id)).join("&");
+  return (await api("GET", "/v2.0/security-groups?" + q)).data.security_groups;
+}
+
+// The port page's "Security Groups" section: each group with its rules, remote groups by
+// name (two list calls at most, whatever the number of groups).
 async function portGroupsSection(port) {
   const ids = port.security_groups || [];
-  const groups = await Promise.all(ids.map((id) => api("GET", "/v2.0/security-groups/" + id)
-    .then(({ data }) => data.security_group, () => ({ id, name: "", security_group_rules: [] }))));
+  const found = await groupsById(ids);
+  const groups = ids.map((id) => found.find((g) => g.id === id) ||
+    { id, name: "", security_group_rules: [] });
+  const remote = [...new Set(groups.flatMap((g) => (g.security_group_rules || [])
+    .map((r) => r.remote_group_id).filter((id) => id && !ids.includes(id))))];
+  const named = groups.concat(await groupsById(remote));
   return h("section", { "aria-label": "Security Groups" }, h("h2", {}, "Security Groups"),
     groups.length ? h("dl", { class: "overview port-groups" }, groups.map((g) => [
       h("dt", {}, link(rulesPath(g), g.name || g.id)),
       h("dd", {}, h("ul", { class: "plain" }, (g.security_group_rules || []).map((r) =>
-        h("li", {}, ruleText(r, groups)))))]))
+        h("li", {}, ruleText(r, named)))))]))
       : h("p", { class: "empty" }, "No security group is associated"));
 }
 

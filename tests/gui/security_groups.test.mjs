@@ -130,7 +130,7 @@ test("security groups: create, rules, edit, assign to a port, refused and accept
   got = (await http("GET", "/v2.0/security-groups/" + web.id, null, demo)).data.security_group;
   assert.deepEqual([got.name, got.description], ["web2", "front end"]);
 
-  // Edit Port, "Security Groups": the port has its project's default group; add web2.
+  // Edit Port, "Security Groups": the port has its project's default group; swap it for web2.
   await page.goto(url + "/dashboard/project/networks/ports/" + port.id + "/detail");
   await page.getByRole("button", { name: "Edit Port" }).click();
   dialog = page.getByRole("dialog", { name: "Edit Port" });
@@ -139,15 +139,18 @@ test("security groups: create, rules, edit, assign to a port, refused and accept
   await chosen.getByText("default").waitFor();
   await dialog.getByRole("list", { name: "All Security Groups" }).getByRole("button", { name: "Add web2" }).click();
   await chosen.getByText("web2").waitFor();
+  await chosen.getByRole("button", { name: "Remove default" }).click();
+  await dialog.getByRole("list", { name: "All Security Groups" }).getByText("default").waitFor();
   await shot(page, "sg-02-edit-port-groups");
   await dialog.getByRole("button", { name: "Update" }).click();
   await page.getByText('Updated port "sg-port"').waitFor();
   let p = (await http("GET", "/v2.0/ports/" + port.id, null, demo)).data.port;
-  assert.deepEqual([...p.security_groups].sort(), [def.id, web.id].sort());
+  assert.deepEqual(p.security_groups, [web.id]);
   const section = page.getByRole("region", { name: "Security Groups" });
   await section.getByRole("link", { name: "web2" }).waitFor();
   await section.getByText("ALLOW IPv4 22/tcp from 0.0.0.0/0").waitFor();
-  await section.getByText("ALLOW IPv4 8000-8080/tcp from default").waitFor();
+  await section.getByText("ALLOW IPv4 8000-8080/tcp from default").waitFor();   // the remote by name
+  assert.equal(await section.getByRole("link", { name: "default" }).count(), 0);
   await shot(page, "sg-03-port-detail");
 
   // Deleting a group in use: refused, with Neutron's reason in the toast.
@@ -161,11 +164,12 @@ test("security groups: create, rules, edit, assign to a port, refused and accept
     web.id + " in use.").waitFor();
   assert.equal((await http("GET", "/v2.0/security-groups/" + web.id, null, demo)).status, 200);
 
-  // Off the port again, then the delete goes through.
+  // Off the port again (the default group back), then the delete goes through.
   await page.goto(url + "/dashboard/project/networks/ports/" + port.id + "/detail");
   await page.getByRole("button", { name: "Edit Port" }).click();
   await dialog.getByRole("button", { name: "Security Groups" }).click();
   await chosen.getByRole("button", { name: "Remove web2" }).click();
+  await dialog.getByRole("list", { name: "All Security Groups" }).getByRole("button", { name: "Add default" }).click();
   await dialog.getByRole("list", { name: "All Security Groups" }).getByText("web2").waitFor();
   await dialog.getByRole("button", { name: "Update" }).click();
   await page.getByText('Updated port "sg-port"').waitFor();
