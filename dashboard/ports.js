@@ -51,12 +51,63 @@ function fixedIpError(ip, subnets) {
   return null;
 }
 
-// Create Port (docs/behaviour/dashboard.md §7): "Info" only.  A new port gets its
-// project's default group; its groups and port security are chosen in Edit Port (§16.4).
+// The "Security Groups" step of Create and Edit Port (docs/behaviour/dashboard.md §16.4),
+// or null without the extension: the groups of the port's project, the chosen ones
+// first ticked.  A chosen group the list lacks still counts.
+async function securityGroupStep(projectId, chosenIds) {
+  if (!await hasExtension("security-group")) return null;
+  let all = [];
+  try {
+    all = await groupsFor(projectId);
+  } catch (e) {
+    if (e.status === 401) throw e;
+    toast("error", "Unable to retrieve security group list. Please try again later.", e.message);
+  }
+  const chosen = typeof chosenIds === "function" ? chosenIds(all) : chosenIds;
+  for (const id of chosen) {
+    if (!all.some((g) => g.id === id)) all.push({ id, name: id });
+  }
+  return groupChooser(all, chosen);
+}
+
+// A port form's steps, "Info" and (with a chooser) "Security Groups", as tabs; the second
+// is hidden while "Port Security" is off.  Returns what goes in the modal.
+function portSteps(info, chooser, securityBox) {
+  const steps = [["Info", info]];
+  if (chooser) {
+    steps.push(["Security Groups", h("div", { role: "tabpanel", "aria-label": "Security Groups" },
+      chooser.pane)]);
+  }
+  const bar = h("ol", { class: "steps", role: "tablist" });
+  const show = (k) => {
+    steps.forEach(([, pane], i) => { pane.hidden = i !== k; });
+    bar.replaceChildren(...steps.map(([title], i) => h("li", { role: "tab",
+      "aria-selected": i === k ? "true" : "false",
+      hidden: i > 0 && securityBox !== null && !securityBox.checked },
+    h("button", { type: "button", class: "link", onclick: () => show(i) }, title))));
+  };
+  if (securityBox) securityBox.addEventListener("change", () => show(0));
+  show(0);
+  return [steps.length > 1 ? bar : null, steps.map(([, pane]) => pane)];
+}
+
+const portSecurityHelp = () => h("p", { class: "help" }, "Enable anti-spoofing rules for the " +
+  "port. Without it the port has no security groups.");
+
+// Create Port (docs/behaviour/dashboard.md §7): "Info", and with the extensions "Port
+// Security" and the "Security Groups" step, where the project's default group starts
+// chosen, as in Horizon.
 async function createPort(net, admin) {
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + net.id)).data.subnets;
   const binding = await hasExtension("binding");
+  const portSecurity = await hasExtension("port-security");
+  const projectId = session.isAdmin && net.project_id !== session.projectId
+    ? net.project_id : session.projectId;
+  const chooser = await securityGroupStep(projectId,
+    (all) => all.filter((g) => g.name === "default").map((g) => g.id));
   const f = {
+    portSecurity: h("input", { id: "id_port_security", type: "checkbox",
+      checked: net.port_security_enabled !== false }),
     name: h("input", { id: "id_port_name", maxlength: 255 }),
     adminState: h("input", { id: "id_port_admin_state", type: "checkbox", checked: true }),
     deviceId: h("input", { id: "id_device_id", maxlength: 100 }),
@@ -115,6 +166,9 @@ async function createPort(net, admin) {
     if (binding) body["binding:vnic_type"] = f.vnic.value;
     if (admin && f.host.value.trim()) body["binding:host_id"] = f.host.value.trim();
     if (session.isAdmin && net.project_id !== session.projectId) body.tenant_id = net.project_id;
+    if (portSecurity) body.port_security_enabled = f.portSecurity.checked;
+    if (portSecurity && !f.portSecurity.checked) body.security_groups = [];
+    else if (chooser) body.security_groups = chooser.chosen();
     try {
       const port = (await api("POST", "/v2.0/ports", { port: body })).data.port;
       close();
@@ -126,12 +180,15 @@ async function createPort(net, admin) {
       toast("error", "Failed to create port \"" + (body.name || "") + "\".", e.message);
     }
   };
-  modal("Create Port", h("div", { class: "body" }, formErr,
+  const info = h("div", { role: "tabpanel", "aria-label": "Info" },
     h("p", { class: "help" }, "Create a port on network " + shortName(net) +
       ". If a device ID is given, that device is attached to the new port."),
     w.name, checkbox(f.adminState, "Enable Admin State"), w.deviceId, w.deviceOwner,
     subnets.length ? [w.specify, w.subnet, w.fixedIp] : null, w.mac,
-    binding ? w.vnic : null, admin ? w.host : null),
+    portSecurity ? [checkbox(f.portSecurity, "Port Security"), portSecurityHelp()] : null,
+    binding ? w.vnic : null, admin ? w.host : null);
+  const [bar, panes] = portSteps(info, chooser, portSecurity ? f.portSecurity : null);
+  modal("Create Port", h("div", { class: "wizard" }, bar, formErr, panes),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Create")]);
 }
@@ -147,21 +204,8 @@ async function editPort(port, net, admin) {
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + port.network_id)).data.subnets;
   const binding = await hasExtension("binding");
   const portSecurity = port.port_security_enabled !== undefined && await hasExtension("port-security");
-  let chooser = null;
-  if (port.security_groups !== undefined && await hasExtension("security-group")) {
-    let all = [];
-    try {
-      all = await groupsFor(port.project_id);
-    } catch (e) {
-      if (e.status === 401) throw e;
-      toast("error", "Unable to retrieve security group list. Please try again later.", e.message);
-    }
-    // A group of the port that the list lacks still counts as chosen.
-    for (const id of port.security_groups) {
-      if (!all.some((g) => g.id === id)) all.push({ id, name: id });
-    }
-    chooser = groupChooser(all, port.security_groups);
-  }
+  const chooser = port.security_groups === undefined ? null
+    : await securityGroupStep(port.project_id, port.security_groups);
   const f = {
     name: h("input", { id: "id_edit_port_name", maxlength: 255, value: port.name }),
     adminState: h("input", { id: "id_edit_port_admin_state", type: "checkbox",
@@ -244,26 +288,9 @@ async function editPort(port, net, admin) {
   const info = h("div", { role: "tabpanel", "aria-label": "Info" }, w.name,
     checkbox(f.adminState, "Enable Admin State"), binding ? w.vnic : null, w.fixedIps,
     admin ? [w.deviceId, w.deviceOwner, w.host, w.mac] : null,
-    portSecurity ? checkbox(f.portSecurity, "Port Security") : null,
-    portSecurity ? h("p", { class: "help" }, "Enable anti-spoofing rules for the port. " +
-      "Without it the port has no security groups.") : null);
-  const steps = [["Info", info]];
-  if (chooser) {
-    steps.push(["Security Groups", h("div", { role: "tabpanel", "aria-label": "Security Groups" },
-      chooser.pane)]);
-  }
-  const stepBar = h("ol", { class: "steps", role: "tablist" });
-  const showStep = (k) => {
-    steps.forEach(([, pane], i) => { pane.hidden = i !== k; });
-    stepBar.replaceChildren(...steps.map(([title], i) => h("li", { role: "tab",
-      "aria-selected": i === k ? "true" : "false",
-      hidden: i > 0 && portSecurity && !f.portSecurity.checked },
-    h("button", { type: "button", class: "link", onclick: () => showStep(i) }, title))));
-  };
-  f.portSecurity.addEventListener("change", () => showStep(0));
-  showStep(0);
-  modal("Edit Port", h("div", { class: "wizard" }, steps.length > 1 ? stepBar : null, formErr,
-    steps.map(([, pane]) => pane)),
+    portSecurity ? [checkbox(f.portSecurity, "Port Security"), portSecurityHelp()] : null);
+  const [bar, panes] = portSteps(info, chooser, portSecurity ? f.portSecurity : null);
+  modal("Edit Port", h("div", { class: "wizard" }, bar, formErr, panes),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Update")]);
 }

@@ -9,6 +9,13 @@ import { setup, url, browser, http, token, shot, signIn, makeNetwork } from "./h
 
 setup();
 
+// Toasts sit over the top right of the page, where the table buttons are: closed before
+// those buttons are clicked.
+async function dismissToasts(page) {
+  const close = page.locator("#toasts").getByRole("button", { name: "Dismiss" });
+  while (await close.count()) await close.first().click();
+}
+
 const groupsOf = async (tok, name) => (await http("GET", "/v2.0/security-groups?name=" + name,
   null, tok)).data.security_groups;
 
@@ -70,6 +77,7 @@ test("security groups: create, rules, edit, assign to a port, refused and accept
   await icmpRow.getByText("10.0.0.0/8").waitFor();
 
   // A port range from the members of the default group; the range is checked first.
+  await dismissToasts(page);
   await page.getByRole("button", { name: "+ Add Rule" }).click();
   await dialog.getByLabel("Rule").selectOption({ label: "Custom TCP Rule" });
   await dialog.getByLabel("Open Port").selectOption({ label: "Port Range" });
@@ -220,5 +228,40 @@ test("Edit Port: turning Port Security off hides the groups and clears them", as
   const q = (await http("GET", "/v2.0/ports/" + port.id, null, demo)).data.port;
   assert.equal(q.port_security_enabled, true);
   assert.equal(q.security_groups.length, 1);
+  await page.close();
+});
+
+test("Create Port: the default group starts chosen, others can be; no port security, no groups", async () => {
+  const demo = await token("demo", "demo");
+  const { net } = await makeNetwork("cport_net", "10.62.0.0/24", demo);
+  const db = (await http("POST", "/v2.0/security-groups", { security_group: { name: "db" } }, demo))
+    .data.security_group;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, "demo", "demo");
+  await page.goto(url + "/dashboard/project/networks/" + net.id + "/detail?tab=network_tabs__ports_tab");
+  await page.getByRole("button", { name: "+ Create Port" }).click();
+  const dialog = page.getByRole("dialog", { name: "Create Port" });
+  await dialog.getByLabel("Name").fill("db-port");
+  await dialog.getByRole("button", { name: "Security Groups" }).click();
+  const chosen = dialog.getByRole("list", { name: "Port Security Groups" });
+  await chosen.getByRole("button", { name: "Remove default" }).click();
+  await dialog.getByRole("list", { name: "All Security Groups" }).getByRole("button", { name: "Add db" }).click();
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await page.getByText('Created port "db-port"').waitFor();
+  let ports = (await http("GET", "/v2.0/ports?name=db-port", null, demo)).data.ports;
+  assert.deepEqual(ports[0].security_groups, [db.id]);
+
+  await page.getByRole("button", { name: "+ Create Port" }).click();
+  await dialog.getByLabel("Name").fill("open-port");
+  await dialog.getByRole("button", { name: "Security Groups" }).click();
+  await chosen.getByText("default").waitFor();                         // chosen at first
+  await dialog.getByRole("button", { name: "Info" }).click();
+  await dialog.getByRole("checkbox", { name: "Port Security" }).uncheck();
+  await dialog.getByRole("button", { name: "Security Groups" }).waitFor({ state: "hidden" });
+  await dialog.getByRole("button", { name: "Create" }).click();
+  await page.getByText('Created port "open-port"').waitFor();
+  ports = (await http("GET", "/v2.0/ports?name=open-port", null, demo)).data.ports;
+  assert.equal(ports[0].port_security_enabled, false);
+  assert.deepEqual(ports[0].security_groups, []);
   await page.close();
 });
