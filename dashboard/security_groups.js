@@ -66,9 +66,10 @@ function groupForm(group) {
     if (!name.value.trim()) { nameField.error("This field is required."); return; }
     const body = { name: name.value, description: description.value };
     try {
-      const sg = group
-        ? (await api("PUT", "/v2.0/security-groups/" + group.id, { security_group: body })).data.security_group
-        : (await api("POST", "/v2.0/security-groups", { security_group: body })).data.security_group;
+      const { data } = group
+        ? await api("PUT", "/v2.0/security-groups/" + group.id, { security_group: body })
+        : await api("POST", "/v2.0/security-groups", { security_group: body });
+      const sg = data.security_group;
       close();
       toast("success", "Successfully " + (group ? "updated" : "created") + " security group: " + sg.name);
       if (group) render();
@@ -119,10 +120,12 @@ async function rulesPage(main, id) {
         { title: "IP Protocol", cell: (r) => (r.protocol ? String(r.protocol).toUpperCase() : "Any") },
         { title: "Port Range", cell: portRange },
         { title: "Remote IP Prefix", cell: (r) => remotePrefix(r) || "-" },
-        { title: "Remote Security Group", cell: (r) => (r.remote_group_id ? groupName(r.remote_group_id, groups) : "-") },
+        { title: "Remote Security Group",
+          cell: (r) => (r.remote_group_id ? groupName(r.remote_group_id, groups) : "-") },
         { title: "Description", cell: (r) => r.description || "-" }],
       actions: [{ label: "+ Add Rule", run: () => addRule(group, groups) },
-        { label: "Delete Rules", danger: true, run: (sel) => confirmDelete("Rule", "Rules", sel, deleteRule) }],
+        { label: "Delete Rules", danger: true,
+          run: (sel) => confirmDelete("Rule", "Rules", sel, deleteRule) }],
       rowActions: (r) => rowMenu([{ label: "Delete Rule", danger: true,
         run: () => confirmDelete("Rule", "Rules", [r], deleteRule) }]) }));
 }
@@ -195,7 +198,8 @@ function addRule(group, groups) {
     const body = build();
     if (!body) return;
     try {
-      const rule = (await api("POST", "/v2.0/security-group-rules", { security_group_rule: body })).data.security_group_rule;
+      const { data } = await api("POST", "/v2.0/security-group-rules", { security_group_rule: body });
+      const rule = data.security_group_rule;
       close();
       toast("success", "Successfully added rule: " + ruleText(rule, groups));
       render();
@@ -219,7 +223,8 @@ function addRule(group, groups) {
 // The groups a port could use: its project's (an admin editing another project's port
 // sees that project's).
 async function groupsFor(projectId) {
-  return (await api("GET", "/v2.0/security-groups?project_id=" + encodeURIComponent(projectId))).data.security_groups;
+  const q = "?project_id=" + encodeURIComponent(projectId);
+  return (await api("GET", "/v2.0/security-groups" + q)).data.security_groups;
 }
 
 // Edit Port's "Security Groups" step: every group on the left, the port's on the right,
@@ -229,9 +234,10 @@ function groupChooser(all, chosenIds) {
   const available = h("ul", { class: "plain members", "aria-label": "All Security Groups" });
   const members = h("ul", { class: "plain members", "aria-label": "Port Security Groups" });
   const draw = () => {
+    const toggle = (g, on) => { if (on) chosen.delete(g.id); else chosen.add(g.id); draw(); };
     const item = (g, on) => h("li", {}, h("span", {}, g.name || g.id), " ",
-      h("button", { type: "button", class: "link", "aria-label": (on ? "Remove " : "Add ") + (g.name || g.id),
-        onclick: () => { if (on) chosen.delete(g.id); else chosen.add(g.id); draw(); } }, on ? "−" : "+"));
+      h("button", { type: "button", class: "link", onclick: () => toggle(g, on),
+        "aria-label": (on ? "Remove " : "Add ") + (g.name || g.id) }, on ? "−" : "+"));
     const off = all.filter((g) => !chosen.has(g.id)), on = all.filter((g) => chosen.has(g.id));
     available.replaceChildren(...(off.length ? off.map((g) => item(g, false))
       : [h("li", { class: "empty" }, "No security groups found.")]));
@@ -239,7 +245,6 @@ function groupChooser(all, chosenIds) {
       : [h("li", { class: "empty" }, "No security groups enabled.")]));
   };
   draw();
-  // Groups of the port that the list does not show (not readable here) stay chosen.
   const pane = h("div", { class: "membership" },
     h("p", { class: "help" }, "Add or remove security groups to this port from the list of available security groups."),
     h("div", { class: "columns" },
