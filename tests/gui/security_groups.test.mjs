@@ -120,6 +120,7 @@ test("security groups: create, rules, edit, assign to a port, refused and accept
   await page.getByText("Deleted Rule: ALLOW IPv4 icmp from 10.0.0.0/8").waitFor();
   await rules.filter({ hasText: "22 (SSH)" }).waitFor();
   assert.equal(await rules.filter({ hasText: "ICMP" }).count(), 0);
+  await shot(page, "sg-04-rules");
   got = (await http("GET", "/v2.0/security-groups/" + web.id, null, demo)).data.security_group;
   assert.equal(got.security_group_rules.some((r) => r.protocol === "icmp"), false);
   assert.equal(got.security_group_rules.length, 4);
