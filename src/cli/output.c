@@ -51,6 +51,12 @@ field_value(const json_t *obj, const struct field *f)
         no = no ? no : json_false();
         return no;
     }
+    if (!v && f->render == R_PYLIST) {
+        /* The client's resources start with no tags rather than None. */
+        static json_t *empty;
+        empty = empty ? empty : json_array();
+        return empty;
+    }
     return v;
 }
 
@@ -136,6 +142,52 @@ dict_text(struct buf *b, const json_t *obj, const char *rename_from, const char 
     }
 }
 
+/* Whether Python takes 'v' for false: null, false, 0, "", [] or {}. */
+static bool
+py_falsy(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+    case JSON_FALSE:
+        return true;
+    case JSON_INTEGER:
+        return json_integer_value(v) == 0;
+    case JSON_REAL:
+        return json_real_value(v) == 0;
+    case JSON_STRING:
+        return !json_string_length(v);
+    case JSON_ARRAY:
+        return !json_array_size(v);
+    case JSON_OBJECT:
+        return !json_object_size(v);
+    default:
+        return false;
+    }
+}
+
+/* One rule of a group's table row: its non-empty keys but those the group gives
+ * (security_group_id, tenant_id, project_id), sorted, each value quoted as the client's
+ * format_dict does (str() of numbers and booleans too). */
+static void
+sg_rule_text(struct buf *b, const json_t *rule)
+{
+    json_t *kept = json_object();
+    const char *k;
+    json_t *x;
+
+    json_object_foreach ((json_t *) rule, k, x) {
+        if (!py_falsy(x) && !STREQ(k, "security_group_id") && !STREQ(k, "tenant_id")
+            && !STREQ(k, "project_id")) {
+            struct buf text = BUF_INITIALIZER;
+            py_repr(&text, x, true);
+            json_object_set_new(kept, k, json_string(buf_cstr(&text)));
+            buf_done(&text);
+        }
+    }
+    dict_text(b, kept, NULL, NULL);
+    json_decref(kept);
+}
+
 static void
 table_text(struct buf *b, const json_t *v, enum render r)
 {
@@ -154,9 +206,16 @@ table_text(struct buf *b, const json_t *v, enum render r)
                                          : (t ? "True" : "False"));
         return;
     }
+    if (json_is_array(v) && r == R_PYLIST) {
+        py_repr(b, v, true);
+        return;
+    }
     if (json_is_array(v)) {
         json_array_foreach (v, i, x) {
-            if (r == R_POOLS) {
+            if (r == R_SG_RULES && json_is_object(x)) {
+                buf_add_str(b, i ? "\n" : "");
+                sg_rule_text(b, x);
+            } else if (r == R_POOLS) {
                 buf_printf(b, "%s%s-%s", i ? "," : "",
                            json_string_value(json_object_get(x, "start")),
                            json_string_value(json_object_get(x, "end")));

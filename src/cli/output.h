@@ -22,6 +22,9 @@ enum render {
     R_FIXED_IPS,    /* fixed_ips: ip_address='..', subnet_id='..' per line. */
     R_DICT,         /* objects: key='value', ... */
     R_FALSE,        /* A boolean the openstack client shows as False when absent. */
+    R_PYLIST,       /* A list the client leaves unformatted: Python's ['a', 'b']. */
+    R_SG_RULES,     /* A group's rules: key='value', ... per line, empty values and the
+                     * keys the group already tells (its id, the project) left out. */
 };
 
 /* A column of a list, or a row of a show table.  'attr' may be "a|b": the first
