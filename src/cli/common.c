@@ -168,14 +168,13 @@ cmp_strings(const void *a, const void *b)
     return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-int
-cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *tags)
+/* 'tags' sorted, each once: what the openstack client sends and then shows. */
+static json_t *
+sorted_tags(const json_t *tags)
 {
     size_t n = json_array_size(tags), i;
     const char **sorted = xcalloc(n + 1, sizeof *sorted);
-    json_t *body = json_pack("{s:[]}", "tags"), *ans = NULL, *t;
-    char path[256];
-    int r;
+    json_t *out = json_array(), *t;
 
     json_array_foreach (tags, i, t) {
         sorted[i] = json_string_value(t);
@@ -183,14 +182,24 @@ cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *
     qsort(sorted, n, sizeof *sorted, cmp_strings);
     for (i = 0; i < n; i++) {
         if (!i || !STREQ(sorted[i], sorted[i - 1])) {
-            json_array_append_new(json_object_get(body, "tags"), json_string(sorted[i]));
+            json_array_append_new(out, json_string(sorted[i]));
         }
     }
+    free(sorted);
+    return out;
+}
+
+int
+cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *tags)
+{
+    json_t *body = json_pack("{s:o}", "tags", sorted_tags(tags)), *ans = NULL;
+    char path[256];
+    int r;
+
     snprintf(path, sizeof path, "/v2.0/%s/%s/tags", k->collection, id);
     r = session_call(cli_session(c), "PUT", path, body, &ans);
     json_decref(ans);
     json_decref(body);
-    free(sorted);
     return r ? cli_fail_call(c) : 0;
 }
 
@@ -370,7 +379,7 @@ cli_create_tags(struct cli *c, const struct kind *k, json_t *obj, const json_t *
     if (cli_put_tags(c, k, json_string_value(json_object_get(obj, "id")), tags)) {
         return 1;
     }
-    json_object_set(obj, "tags", (json_t *) tags);
+    json_object_set_new(obj, "tags", sorted_tags(tags));
     return 0;
 }
 
