@@ -450,6 +450,8 @@ cell(const json_t *v, enum render r, enum out_format fmt)
 
     if (fmt == OUT_TABLE) {
         table_text(&b, v, r);
+    } else if (!v && r == R_DICT_OR_EMPTY) {
+        buf_add_str(&b, "{}");
     } else if (!v) {
         buf_add_str(&b, fmt == OUT_CSV ? "" : "None");
     } else {
@@ -466,7 +468,10 @@ selected(const json_t *obj, const struct field *f, const size_t *idx, size_t k)
 
     for (size_t i = 0; i < k; i++) {
         const json_t *v = field_value(obj, &f[idx[i]]);
-        json_object_set_new(out, f[idx[i]].name, v ? json_deep_copy(v) : json_null());
+        json_t *shown = v                                           ? json_deep_copy(v)
+                        : f[idx[i]].render == R_DICT_OR_EMPTY ? json_object()
+                                                              : json_null();
+        json_object_set_new(out, f[idx[i]].name, shown);
     }
     return out;
 }
