@@ -80,6 +80,20 @@ def test_groups_agree_with_openstack(cl):
     assert cl.n("demo", "security", "group", "show", group["id"], check=False).returncode == 1
 
 
+def test_yaml_agrees_with_openstack(cl):
+    """YAML as PyYAML prints it: keys sorted, lists at their key's indentation, strings
+    quoted only when they would read back as something else, long ones folded."""
+    name = unique("yaml")
+    cl.nj("demo", "security", "group", "create", name)
+    cl.n("demo", "security", "group", "rule", "create", name, "--protocol", "47",
+         "--description", "it's a: rule " + "long " * 16)
+    for what in (["security", "group", "show", name], ["security", "group", "list"],
+                 ["security", "group", "rule", "list", name]):
+        assert table(cl, "neutrino", *what, "-f", "yaml") == \
+            table(cl, "openstack", *what, "-f", "yaml"), what
+    cl.n("demo", "security", "group", "delete", name)
+
+
 RULES = [
     ["--protocol", "tcp", "--dst-port", "22"],
     ["--protocol", "UDP", "--dst-port", "1000:2000", "--remote-ip", "10.0.0.0/8",

@@ -296,6 +296,42 @@ group_renders(void **state)
     json_decref(sample);
 }
 
+/* -f yaml as PyYAML's safe_dump() prints what the client gives it (this expectation is
+ * PyYAML's own output for the same data). */
+static void
+yaml_as_pyyaml(void **state)
+{
+    char *out;
+
+    (void) state;
+    sample = json_loads(
+        "{\"security_group_rules\": [{\"id\": \"r1\", \"port_range_min\": 22,"
+        " \"description\": \"a: b\", \"protocol\": \"47\", \"remote_ip_prefix\": \"::/0\","
+        " \"created_at\": \"2026-12-06T07:35:34Z\", \"tags\": [\"yes\", \"it's\"],"
+        " \"name\": \"h\u00e9\", \"normalized_cidr\": null}],"
+        " \"tags\": [\"word word word word word word word word word word word word word word "
+        "word word word word\"]}", 0, NULL);
+    out = capture(do_group_show, &(struct show_args) { OUT_YAML, NULL, 0 });
+    assert_string_equal(out,
+        "rules:\n"
+        "- created_at: '2026-12-06T07:35:34Z'\n"
+        "  description: 'a: b'\n"
+        "  id: r1\n"
+        "  name: \"h\\xE9\"\n"
+        "  normalized_cidr: null\n"
+        "  port_range_min: 22\n"
+        "  protocol: '47'\n"
+        "  remote_ip_prefix: ::/0\n"
+        "  tags:\n"
+        "  - 'yes'\n"
+        "  - it's\n"
+        "tags:\n"
+        "- word word word word word word word word word word word word word word word word\n"
+        "  word word\n");
+    free(out);
+    json_decref(sample);
+}
+
 /* The body "security group rule create" makes from 'argv' (NULL after a usage error or
  * a refusal), and the status sg_rule_attrs() returned. */
 static json_t *
@@ -398,6 +434,7 @@ main(void)
         cmocka_unit_test(show_formats),
         cmocka_unit_test(list_formats),
         cmocka_unit_test(group_renders),
+        cmocka_unit_test(yaml_as_pyyaml),
         cmocka_unit_test(rule_defaults_as_the_openstack_client),
         cmocka_unit_test(rule_option_errors),
     };
