@@ -16,6 +16,9 @@ const struct kind kind_security_group = { "security_group", "security-groups", "
 static const struct kind kind_rule = { "security_group_rule", "security-group-rules",
                                        "SecurityGroupRule", "rule",
                                        "security_group_rules", true };
+#define RULE_CREATE "security group rule create"
+#define RULE_LIST "security group rule list"
+
 static const struct kind kind_address_group = { "address_group", "address-groups",
                                                 "AddressGroup", NULL, "address_groups" };
 
@@ -235,15 +238,16 @@ ethertype_case(const char *text)
 }
 
 static int
-usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+usage_error(const char *words, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* An error of the command line, as argparse reports it: exit status 2. */
+/* An error in the command line of "neutrino <words>", as argparse reports it: exit
+ * status 2. */
 static int
-usage_error(const char *fmt, ...)
+usage_error(const char *words, const char *fmt, ...)
 {
     va_list ap;
 
-    fputs("neutrino security group rule create: error: ", stderr);
+    fprintf(stderr, "neutrino %s: error: ", words);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -275,20 +279,21 @@ static int
 parse_port_range(const char *text, int ret[2])
 {
     const char *colon = strchr(text, ':');
+    size_t first_len = colon ? (size_t) (colon - text) : strlen(text);
     char first[32];
     int lo, hi;
 
     if (colon && strchr(colon + 1, ':')) {
-        return usage_error("argument --dst-port: Invalid range, too many values");
+        return usage_error(RULE_CREATE, "argument --dst-port: Invalid range, too many values");
     }
-    snprintf(first, sizeof first, "%.*s", (int) (colon ? (size_t) (colon - text)
-                                                       : strlen(text)), text);
-    if (!parse_int(first, &lo) || !parse_int(colon ? colon + 1 : text, &hi)) {
+    snprintf(first, sizeof first, "%.*s", (int) first_len, text);
+    if (first_len >= sizeof first || !parse_int(first, &lo)
+        || !parse_int(colon ? colon + 1 : text, &hi)) {
         return cli_fail("argument --dst-port: invalid port range '%s'", text);
     }
     if (lo > hi) {
-        return usage_error("argument --dst-port: Invalid range, %d is not less than %d", lo,
-                           hi);
+        return usage_error(RULE_CREATE, "argument --dst-port: Invalid range, %s is not less "
+                           "than %s", first, colon + 1);
     }
     ret[0] = lo;
     ret[1] = hi;
@@ -303,7 +308,7 @@ icmp_option(const json_t *a, const char *name, int *ret, bool *ret_given)
 
     *ret_given = text != NULL;
     if (text && !parse_int(text, ret)) {
-        return usage_error("argument --%s: invalid int value: '%s'", name, text);
+        return usage_error(RULE_CREATE, "argument --%s: invalid int value: '%s'", name, text);
     }
     return 0;
 }
@@ -384,8 +389,8 @@ exclusive(const json_t *a, const char *const *names, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (json_object_get(a, names[i])) {
             if (seen) {
-                return usage_error("argument --%s: not allowed with argument --%s", names[i],
-                                   seen);
+                return usage_error(RULE_CREATE, "argument --%s: not allowed with argument --%s",
+                                   names[i], seen);
             }
             seen = names[i];
         }
@@ -409,8 +414,8 @@ sg_rule_attrs(const json_t *a, json_t *body)
     if (ethertype) {
         ethertype = ethertype_case(ethertype);
         if (!STREQ(ethertype, "IPv4") && !STREQ(ethertype, "IPv6")) {
-            return usage_error("argument --ethertype: invalid choice: '%s' (choose from "
-                               "'IPv4', 'IPv6')", ethertype);
+            return usage_error(RULE_CREATE, "argument --ethertype: invalid choice: '%s' "
+                               "(choose from 'IPv4', 'IPv6')", ethertype);
         }
     }
     proto = rule_protocol(a);
@@ -468,7 +473,7 @@ rule_create(struct cli *c, const json_t *a)
     int r;
 
     if (arg_npos(a) != 1) {
-        return usage_error("security group rule create takes one group");
+        return usage_error(RULE_CREATE, "takes one group");
     }
     body = json_object();
     if ((r = sg_rule_attrs(a, body)) || (r = rule_references(c, a, body))) {
@@ -535,10 +540,10 @@ rule_list_query(struct cli *c, const json_t *a, struct buf *query)
     char id[64], *protocol;
 
     if (arg_npos(a) > 1) {
-        return usage_error("security group rule list takes at most one group");
+        return usage_error(RULE_LIST, "takes at most one group");
     }
     if (arg_bool(a, "ingress") == 1 && arg_bool(a, "egress") == 1) {
-        return usage_error("argument --egress: not allowed with argument --ingress");
+        return usage_error(RULE_LIST, "argument --egress: not allowed with argument --ingress");
     }
     if (arg_npos(a) == 1) {
         if (cli_find_id(c, &kind_security_group, arg_pos(a, 0), id)) {

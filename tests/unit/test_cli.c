@@ -399,6 +399,8 @@ rule_option_errors(void **state)
     char *remotes[] = { "g", "--remote-ip", "10.0.0.0/8", "--remote-group", "x" };
     char *protos[] = { "g", "--protocol", "tcp", "--proto", "udp" };
     char *type_word[] = { "g", "--icmp-type", "echo" };
+    /* Longer than the client reads a bound: refused, not cut to 0. */
+    char *long_bound[] = { "g", "--dst-port", "000000000000000000000000000000001234:5" };
     int status;
 
     (void) state;
@@ -422,6 +424,8 @@ rule_option_errors(void **state)
     assert_int_equal(status, 2);
     assert_null(rule_body(3, type_word, &status));
     assert_int_equal(status, 2);
+    assert_null(rule_body(3, long_bound, &status));
+    assert_int_equal(status, 1);
 }
 
 int
