@@ -62,12 +62,18 @@ struct kind {
     const char *singular;       /* "network" (body key) */
     const char *collection;     /* "networks" */
     const char *title;          /* "Network" (messages) */
+    const char *noun;           /* "group": what delete's messages call one; NULL: singular. */
+    const char *list_key;       /* "security_groups": a list's key; NULL: the collection. */
+    bool id_only;               /* Found by id only (rules): no lookup by name. */
 };
+/* The key of a kind's list in an answer. */
+#define KIND_LIST_KEY(k) ((k)->list_key ? (k)->list_key : (k)->collection)
 
 /* The kinds several commands name (a port's network, an instance's network...). */
 extern const struct kind kind_network;
 extern const struct kind kind_subnet;
 extern const struct kind kind_port;
+extern const struct kind kind_security_group;
 
 /* Finds 'arg' (an id, else an exact name) among 'k'; '*ret' the resource (owned).
  * Returns 0, or 1 after printing "No Network found for x" / "More than one ...". */
@@ -126,6 +132,8 @@ int cli_put_list(struct cli *c, const struct list_attr *l, const json_t *given,
  * names no entry. */
 int cli_remove_entries(struct cli *c, const struct kind *k, const struct list_attr *l,
                        const json_t *obj, const json_t *remove, json_t *body);
+/* The port's "security_groups" from --security-group <name or id> (cmd_security_group.c). */
+extern const struct list_attr cli_security_groups;
 /* The port's "fixed_ips" from --fixed-ip subnet=<name or id>,ip-address=<ip> (cmd_port.c). */
 extern const struct list_attr cli_fixed_ips;
 
@@ -166,5 +174,12 @@ extern const struct command network_commands[];
 extern const struct command subnet_commands[];
 extern const struct command port_commands[];
 extern const struct command agent_commands[];
+extern const struct command security_group_commands[];
+
+/* The options of "security group rule create", and the body they make without asking the
+ * server (protocol, direction, ethertype, ports, ICMP type and code, the default remote
+ * prefix): 0, 1 after a message, or 2 after a usage error (exit status 2). */
+extern const struct opt sg_rule_create_opts[];
+int sg_rule_attrs(const json_t *a, json_t *body);
 
 #endif

@@ -10,8 +10,8 @@ static const struct field show_fields[] = {
     { "admin_state_up", "admin_state_up", R_UPDOWN },
     { "allowed_address_pairs", "allowed_address_pairs", R_TEXT },
     { "binding_host_id", "binding:host_id", R_TEXT },
-    { "binding_profile", "binding:profile", R_DICT },
-    { "binding_vif_details", "binding:vif_details", R_DICT },
+    { "binding_profile", "binding:profile", R_DICT_OR_EMPTY },
+    { "binding_vif_details", "binding:vif_details", R_DICT_OR_EMPTY },
     { "binding_vif_type", "binding:vif_type", R_TEXT },
     { "binding_vnic_type", "binding:vnic_type", R_TEXT },
     { "created_at", "created_at", R_TEXT },
@@ -102,6 +102,62 @@ fixed_ip_matches(const json_t *entry, const json_t *item)
 const struct list_attr cli_fixed_ips = { "fixed_ips", "fixed-ip", fixed_ip_of,
                                          fixed_ip_matches };
 
+/* "ip-address=<ip>[,mac-address=<mac>]" -> {"ip_address", "mac_address"}. */
+static json_t *
+address_pair_of(struct cli *c, const char *text)
+{
+    json_t *kv = arg_kv(text), *out;
+    const char *ip = json_string_value(json_object_get(kv, "ip-address"));
+    const char *mac = json_string_value(json_object_get(kv, "mac-address"));
+
+    (void) c;
+    if (!kv || !ip || json_object_size(kv) != (size_t) (1 + !!mac)) {
+        json_decref(kv);
+        cli_fail("--allowed-address takes ip-address=<ip-address>[,mac-address=<mac-address>], "
+                 "not '%s'", text);
+        return NULL;
+    }
+    out = json_pack("{s:s}", "ip_address", ip);
+    if (mac) {
+        json_object_set_new(out, "mac_address", json_string(mac));
+    }
+    json_decref(kv);
+    return out;
+}
+
+/* Whether an unset's --allowed-address names 'entry': its address, and its MAC when one
+ * is given (the server fills in the port's MAC for a pair given without one). */
+static bool
+address_pair_matches(const json_t *entry, const json_t *item)
+{
+    const json_t *mac = json_object_get(item, "mac_address");
+
+    return json_equal(json_object_get(item, "ip_address"), json_object_get(entry, "ip_address"))
+           && (!mac || json_equal(mac, json_object_get(entry, "mac_address")));
+}
+
+static const struct list_attr address_pairs = { "allowed_address_pairs", "allowed-address-pair",
+                                                address_pair_of, address_pair_matches };
+
+/* body's attribute of 'l': what 'keep' has, then one entry for each text 'given' (set
+ * appends, as the openstack client does); 1 after a message. */
+static int
+put_appended(struct cli *c, const struct list_attr *l, const json_t *given, const json_t *keep,
+             json_t *body)
+{
+    json_t *added = json_object(), *list = json_array();
+    int r = cli_put_list(c, l, given, NULL, added);
+
+    if (!r) {
+        json_array_extend(list, (json_t *) keep);
+        json_array_extend(list, json_object_get(added, l->attr));
+        json_object_set(body, l->attr, list);
+    }
+    json_decref(list);
+    json_decref(added);
+    return r;
+}
+
 /* binding:profile from "k=v" or JSON items, merged over 'base'. */
 static int
 profile(const json_t *given, const json_t *base, json_t *body)
@@ -133,7 +189,9 @@ profile(const json_t *given, const json_t *base, json_t *body)
     { "disable", OPT_FALSE, "enable" }, { "fixed-ip", OPT_LIST, NULL },                    \
     { "no-fixed-ip", OPT_TRUE, NULL }, { "enable-port-security", OPT_TRUE, "port-security" }, \
     { "disable-port-security", OPT_FALSE, "port-security" },                               \
-    { "tag", OPT_LIST, NULL }, { "no-tag", OPT_TRUE, NULL }
+    { "tag", OPT_LIST, NULL }, { "no-tag", OPT_TRUE, NULL },                               \
+    { "security-group", OPT_LIST, NULL }, { "no-security-group", OPT_TRUE, NULL },         \
+    { "allowed-address", OPT_LIST, NULL }
 
 static int
 common_attrs(struct cli *c, const json_t *a, json_t *body)
@@ -182,7 +240,18 @@ port_create(struct cli *c, const json_t *a)
         json_decref(body);
         return 1;
     }
-    if ((arg_list(a, "binding-profile") && profile(arg_list(a, "binding-profile"), NULL, body))
+    /* --security-group wins over --no-security-group. */
+    if (arg_list(a, "security-group")) {
+        if (cli_put_list(c, &cli_security_groups, arg_list(a, "security-group"), NULL, body)) {
+            json_decref(body);
+            return 1;
+        }
+    } else if (arg_bool(a, "no-security-group") == 1) {
+        json_object_set_new(body, "security_groups", json_array());
+    }
+    if ((arg_list(a, "allowed-address")
+         && cli_put_list(c, &address_pairs, arg_list(a, "allowed-address"), NULL, body))
+        || (arg_list(a, "binding-profile") && profile(arg_list(a, "binding-profile"), NULL, body))
         || cli_put_project(c, a, body)) {
         json_decref(body);
         return 1;
@@ -248,8 +317,27 @@ port_list(struct cli *c, const json_t *a)
 static const struct opt set_opts[] = {
     COMMON_OPTS,
     { "name", OPT_STR, NULL }, { "no-binding-profile", OPT_TRUE, NULL },
+    { "no-allowed-address", OPT_TRUE, NULL },
     { NULL, 0, NULL },
 };
+
+/* A list option of set: --<option> adds to what the port has, --no-<option> empties it
+ * first. */
+static int
+set_list(struct cli *c, const json_t *a, const json_t *p, const struct list_attr *l,
+         const char *option, const char *clear, json_t *body)
+{
+    bool cleared = arg_bool(a, clear) == 1;
+
+    if (arg_list(a, option)) {
+        return put_appended(c, l, arg_list(a, option),
+                            cleared ? NULL : json_object_get(p, l->attr), body);
+    }
+    if (cleared) {
+        json_object_set_new(body, l->attr, json_array());
+    }
+    return 0;
+}
 
 /* --fixed-ip and --binding-profile add to what the port has; --no-fixed-ip and
  * --no-binding-profile replace it. */
@@ -269,7 +357,8 @@ set_lists(struct cli *c, const json_t *a, const json_t *p, json_t *body)
                    body)) {
         return 1;
     }
-    return 0;
+    return set_list(c, a, p, &cli_security_groups, "security-group", "no-security-group", body)
+           || set_list(c, a, p, &address_pairs, "allowed-address", "no-allowed-address", body);
 }
 
 static int
@@ -281,7 +370,8 @@ port_set(struct cli *c, const json_t *a)
 static const struct opt unset_opts[] = {
     { "fixed-ip", OPT_LIST, NULL }, { "host", OPT_TRUE, NULL },
     { "binding-profile", OPT_LIST, NULL }, { "tag", OPT_LIST, NULL },
-    { "all-tag", OPT_TRUE, NULL },
+    { "all-tag", OPT_TRUE, NULL }, { "security-group", OPT_LIST, NULL },
+    { "allowed-address", OPT_LIST, NULL },
     { NULL, 0, NULL },
 };
 
@@ -316,7 +406,13 @@ unset_lists(struct cli *c, const json_t *a, const json_t *p, json_t *body)
 {
     return (arg_list(a, "fixed-ip")
             && cli_remove_entries(c, &kind_port, &cli_fixed_ips, p, arg_list(a, "fixed-ip"), body))
-           || (arg_list(a, "binding-profile") && unset_profile(a, p, body));
+           || (arg_list(a, "binding-profile") && unset_profile(a, p, body))
+           || (arg_list(a, "security-group")
+               && cli_remove_entries(c, &kind_port, &cli_security_groups, p,
+                                     arg_list(a, "security-group"), body))
+           || (arg_list(a, "allowed-address")
+               && cli_remove_entries(c, &kind_port, &address_pairs, p,
+                                     arg_list(a, "allowed-address"), body));
 }
 
 static int

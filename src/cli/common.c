@@ -44,8 +44,9 @@ cli_fail_call(struct cli *c)
     return cli_fail("%s", buf_cstr(&c->session.error));
 }
 
-int
-cli_find(struct cli *c, const struct kind *k, const char *arg, json_t **ret)
+/* cli_find(), the reason for a failure written to 'why' rather than printed. */
+static int
+find(struct cli *c, const struct kind *k, const char *arg, json_t **ret, struct buf *why)
 {
     struct session *s = cli_session(c);
     struct buf path = BUF_INITIALIZER;
@@ -54,31 +55,37 @@ cli_find(struct cli *c, const struct kind *k, const char *arg, json_t **ret)
 
     *ret = NULL;
     if (!s) {
-        return 1;
+        return 1;       /* cli_session() said why. */
     }
-    if (uuid_is_valid(arg)) {
-        buf_printf(&path, "/v2.0/%s/%s", k->collection, arg);
+    if (uuid_is_valid(arg) || k->id_only) {
+        buf_printf(&path, "/v2.0/%s/", k->collection);
+        url_encode(&path, arg);
         if (!session_call(s, "GET", buf_cstr(&path), NULL, &ans)) {
             *ret = json_incref(json_object_get(ans, k->singular));
             json_decref(ans);
             buf_done(&path);
             return 0;
         }
+        buf_done(&path);
         if (s->status != 404 && s->status != 400) {
-            buf_done(&path);
-            return cli_fail_call(c);
+            buf_add_str(why, buf_cstr(&s->error));
+            return 1;
         }
-        buf_clear(&path);
+        if (k->id_only) {
+            buf_printf(why, "No %s found for %s", k->title, arg);
+            return 1;
+        }
     }
     /* One filtered list: by name (and the id, should a non-UUID id exist). */
     buf_printf(&path, "/v2.0/%s?name=", k->collection);
     url_encode(&path, arg);
     if (session_call(s, "GET", buf_cstr(&path), NULL, &ans)) {
         buf_done(&path);
-        return cli_fail_call(c);
+        buf_add_str(why, buf_cstr(&s->error));
+        return 1;
     }
     buf_done(&path);
-    list = json_object_get(ans, k->collection);
+    list = json_object_get(ans, KIND_LIST_KEY(k));
     json_array_foreach (list, i, item) {
         const char *name = json_string_value(json_object_get(item, "name"));
         const char *id = json_string_value(json_object_get(item, "id"));
@@ -92,9 +99,24 @@ cli_find(struct cli *c, const struct kind *k, const char *arg, json_t **ret)
     }
     json_decref(ans);
     if (n > 1) {
-        return cli_fail("More than one %s exists with the name '%s'.", k->title, arg);
+        buf_printf(why, "More than one %s exists with the name '%s'.", k->title, arg);
+    } else if (!n) {
+        buf_printf(why, "No %s found for %s", k->title, arg);
     }
-    return n ? 0 : cli_fail("No %s found for %s", k->title, arg);
+    return n != 1;
+}
+
+int
+cli_find(struct cli *c, const struct kind *k, const char *arg, json_t **ret)
+{
+    struct buf why = BUF_INITIALIZER;
+    int r = find(c, k, arg, ret, &why);
+
+    if (r && why.len) {
+        cli_fail("%s", buf_cstr(&why));
+    }
+    buf_done(&why);
+    return r;
 }
 
 int
@@ -146,14 +168,13 @@ cmp_strings(const void *a, const void *b)
     return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-int
-cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *tags)
+/* 'tags' sorted, each once: what the openstack client sends and then shows. */
+static json_t *
+sorted_tags(const json_t *tags)
 {
     size_t n = json_array_size(tags), i;
     const char **sorted = xcalloc(n + 1, sizeof *sorted);
-    json_t *body = json_pack("{s:[]}", "tags"), *ans = NULL, *t;
-    char path[256];
-    int r;
+    json_t *out = json_array(), *t;
 
     json_array_foreach (tags, i, t) {
         sorted[i] = json_string_value(t);
@@ -161,14 +182,24 @@ cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *
     qsort(sorted, n, sizeof *sorted, cmp_strings);
     for (i = 0; i < n; i++) {
         if (!i || !STREQ(sorted[i], sorted[i - 1])) {
-            json_array_append_new(json_object_get(body, "tags"), json_string(sorted[i]));
+            json_array_append_new(out, json_string(sorted[i]));
         }
     }
+    free(sorted);
+    return out;
+}
+
+int
+cli_put_tags(struct cli *c, const struct kind *k, const char *id, const json_t *tags)
+{
+    json_t *body = json_pack("{s:o}", "tags", sorted_tags(tags)), *ans = NULL;
+    char path[256];
+    int r;
+
     snprintf(path, sizeof path, "/v2.0/%s/%s/tags", k->collection, id);
     r = session_call(cli_session(c), "PUT", path, body, &ans);
     json_decref(ans);
     json_decref(body);
-    free(sorted);
     return r ? cli_fail_call(c) : 0;
 }
 
@@ -198,7 +229,7 @@ cli_list(struct cli *c, const struct kind *k, const char *query, const struct fi
 {
     char *path = xasprintf("/v2.0/%s%s%s", k->collection, query && *query ? "?" : "",
                            query ? query : "");
-    int r = cli_get_list(c, path, k->collection, cols, n);
+    int r = cli_get_list(c, path, KIND_LIST_KEY(k), cols, n);
 
     free(path);
     return r;
@@ -253,29 +284,38 @@ int
 cli_delete(struct cli *c, const json_t *args)
 {
     const struct kind *k = c->command->kind;
+    const char *noun = k->noun ? k->noun : k->singular;
     size_t n = arg_npos(args), failed = 0;
 
     if (!n) {
         return cli_fail("give the %s(s) to delete", k->singular);
     }
+    if (!cli_session(c)) {
+        return 1;
+    }
     for (size_t i = 0; i < n; i++) {
         const char *arg = arg_pos(args, i);
-        char id[64], path[256];
-        json_t *ans = NULL;
-        if (cli_find_id(c, k, arg, id)) {
-            failed++;
-            continue;
+        struct buf why = BUF_INITIALIZER;
+        json_t *obj = NULL, *ans = NULL;
+        char path[256];
+        if (!find(c, k, arg, &obj, &why)) {
+            snprintf(path, sizeof path, "/v2.0/%s/%s", k->collection,
+                     json_string_value(json_object_get(obj, "id")));
+            if (session_call(cli_session(c), "DELETE", path, NULL, &ans)) {
+                buf_add_str(&why, buf_cstr(&c->session.error));
+            }
         }
-        snprintf(path, sizeof path, "/v2.0/%s/%s", k->collection, id);
-        if (session_call(cli_session(c), "DELETE", path, NULL, &ans)) {
-            fprintf(stderr, "Failed to delete %s with name or ID '%s': %s\n", k->singular, arg,
-                    buf_cstr(&c->session.error));
+        if (why.len) {
+            fprintf(stderr, "Failed to delete %s with name or ID '%s': %s\n", noun, arg,
+                    buf_cstr(&why));
             failed++;
         }
+        buf_done(&why);
+        json_decref(obj);
         json_decref(ans);
     }
     if (failed) {
-        fprintf(stderr, "%zu of %zu %ss failed to delete.\n", failed, n, k->singular);
+        fprintf(stderr, "%zu of %zu %ss failed to delete.\n", failed, n, noun);
         return 1;
     }
     return 0;
@@ -339,7 +379,7 @@ cli_create_tags(struct cli *c, const struct kind *k, json_t *obj, const json_t *
     if (cli_put_tags(c, k, json_string_value(json_object_get(obj, "id")), tags)) {
         return 1;
     }
-    json_object_set(obj, "tags", (json_t *) tags);
+    json_object_set_new(obj, "tags", sorted_tags(tags));
     return 0;
 }
 

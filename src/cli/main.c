@@ -16,7 +16,8 @@ static const struct command lab_commands[] = {
 };
 
 static const struct command *const tables[] = {
-    network_commands, subnet_commands, port_commands, agent_commands, lab_commands,
+    network_commands, subnet_commands, port_commands, security_group_commands, agent_commands,
+    lab_commands,
 };
 
 int

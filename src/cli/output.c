@@ -1,6 +1,7 @@
 /* Printing results; see output.h. */
 #include "output.h"
 
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,12 @@ field_value(const json_t *obj, const struct field *f)
         static json_t *no;
         no = no ? no : json_false();
         return no;
+    }
+    if (!v && f->render == R_PYLIST) {
+        /* The client's resources start with no tags rather than None. */
+        static json_t *empty;
+        empty = empty ? empty : json_array();
+        return empty;
     }
     return v;
 }
@@ -136,6 +143,52 @@ dict_text(struct buf *b, const json_t *obj, const char *rename_from, const char 
     }
 }
 
+/* Whether Python takes 'v' for false: null, false, 0, "", [] or {}. */
+static bool
+py_falsy(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_NULL:
+    case JSON_FALSE:
+        return true;
+    case JSON_INTEGER:
+        return json_integer_value(v) == 0;
+    case JSON_REAL:
+        return json_real_value(v) == 0;
+    case JSON_STRING:
+        return !json_string_length(v);
+    case JSON_ARRAY:
+        return !json_array_size(v);
+    case JSON_OBJECT:
+        return !json_object_size(v);
+    default:
+        return false;
+    }
+}
+
+/* One rule of a group's table row: its non-empty keys but those the group gives
+ * (security_group_id, tenant_id, project_id), sorted, each value quoted as the client's
+ * format_dict does (str() of numbers and booleans too). */
+static void
+sg_rule_text(struct buf *b, const json_t *rule)
+{
+    json_t *kept = json_object();
+    const char *k;
+    json_t *x;
+
+    json_object_foreach ((json_t *) rule, k, x) {
+        if (!py_falsy(x) && !STREQ(k, "security_group_id") && !STREQ(k, "tenant_id")
+            && !STREQ(k, "project_id")) {
+            struct buf text = BUF_INITIALIZER;
+            py_repr(&text, x, true);
+            json_object_set_new(kept, k, json_string(buf_cstr(&text)));
+            buf_done(&text);
+        }
+    }
+    dict_text(b, kept, NULL, NULL);
+    json_decref(kept);
+}
+
 static void
 table_text(struct buf *b, const json_t *v, enum render r)
 {
@@ -154,9 +207,16 @@ table_text(struct buf *b, const json_t *v, enum render r)
                                          : (t ? "True" : "False"));
         return;
     }
+    if (json_is_array(v) && r == R_PYLIST) {
+        py_repr(b, v, true);
+        return;
+    }
     if (json_is_array(v)) {
         json_array_foreach (v, i, x) {
-            if (r == R_POOLS) {
+            if (r == R_SG_RULES && json_is_object(x)) {
+                buf_add_str(b, i ? "\n" : "");
+                sg_rule_text(b, x);
+            } else if (r == R_POOLS) {
                 buf_printf(b, "%s%s-%s", i ? "," : "",
                            json_string_value(json_object_get(x, "start")),
                            json_string_value(json_object_get(x, "end")));
@@ -304,16 +364,164 @@ select_fields(const struct out_opts *o, const struct field *f, size_t n, size_t 
     return k;
 }
 
-/* --- YAML (the little the client prints) ----------------------------------------- */
+/* --- YAML ------------------------------------------------------------------------ */
+/* As the client prints it: PyYAML's safe_dump() in block style — mapping keys sorted, a
+ * list's items at its key's indentation, and a string left plain only when it would read
+ * back as the same string (YAML 1.1's implicit types) and has nothing YAML would take for
+ * syntax; otherwise single-quoted, or double-quoted with escapes when it holds a line
+ * break, a control character or a non-ASCII one (safe_dump does not allow unicode). */
+
+/* Whether all of 's' matches the extended regular expression 'pattern'. */
+static bool
+matches(const char *s, const char *pattern)
+{
+    regex_t re;
+    bool m;
+
+    if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB)) {
+        return false;
+    }
+    m = regexec(&re, s, 0, NULL, 0) == 0;
+    regfree(&re);
+    return m;
+}
+
+/* Whether a plain 's' would be read as a boolean, number, null or time stamp. */
+static bool
+yaml_implicit(const char *s)
+{
+    static const char *const patterns[] = {
+        "^(yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$",
+        "^[-+]?(0b[0-1_]+|0[0-7_]+|(0|[1-9][0-9_]*)|0x[0-9a-fA-F_]+|[1-9][0-9_]*(:[0-5]?[0-9])+)$",
+        "^([-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?"
+        "|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(inf|Inf|INF)|\\.(nan|NaN|NAN))$",
+        "^(~|null|Null|NULL|<<|=)$",
+        "^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \t]+)[0-9]{1,2}:"
+        "[0-9]{2}:[0-9]{2}(\\.[0-9]*)?([ \t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?)$",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(patterns); i++) {
+        if (matches(s, patterns[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether 's' needs double quotes: a byte outside printable ASCII. */
+static bool
+yaml_special(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+        if (*p < 0x20 || *p >= 0x7f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Whether 's' can be written plain in block context (PyYAML's analysis). */
+static bool
+yaml_plain(const char *s)
+{
+    size_t len = strlen(s);
+
+    if (!len || s[0] == ' ' || s[len - 1] == ' ' || str_startswith(s, "---")
+        || str_startswith(s, "...") || strchr("#,[]{}&*!|>'\"%@`", s[0])
+        || (strchr("?:-", s[0]) && (s[1] == ' ' || !s[1]))) {
+        return false;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] == ':' && (s[i + 1] == ' ' || !s[i + 1])) || (s[i] == '#' && s[i - 1] == ' ')) {
+            return false;
+        }
+    }
+    return !yaml_special(s) && !yaml_implicit(s);
+}
+
+/* A double-quoted scalar with YAML's escapes (code points from UTF-8). */
+static void
+yaml_double_quoted(const char *s)
+{
+    const unsigned char *p = (const unsigned char *) s;
+
+    fputc('"', stdout);
+    while (*p) {
+        unsigned cp = *p;
+        int extra = cp >= 0xf0 ? 3 : cp >= 0xe0 ? 2 : cp >= 0xc0 ? 1 : 0;
+        cp = extra ? cp & (0x3f >> extra) : cp;
+        p++;
+        for (int i = 0; i < extra && (*p & 0xc0) == 0x80; i++) {
+            cp = (cp << 6) | (*p++ & 0x3f);
+        }
+        const char *named = cp == '"' ? "\\\"" : cp == '\\' ? "\\\\" : cp == '\n' ? "\\n"
+                            : cp == '\t' ? "\\t" : cp == '\r' ? "\\r" : cp == 0 ? "\\0"
+                            : NULL;
+        if (named) {
+            fputs(named, stdout);
+        } else if (cp >= 0x20 && cp < 0x7f) {
+            fputc((int) cp, stdout);
+        } else if (cp <= 0xff) {
+            printf("\\x%02X", cp);
+        } else if (cp <= 0xffff) {
+            printf("\\u%04X", cp);
+        } else {
+            printf("\\U%08X", cp);
+        }
+    }
+    fputc('"', stdout);
+}
+
+/* A plain or single-quoted scalar that starts at 'column', folded as PyYAML folds it:
+ * a lone space (not the first or last character) past column 80 becomes a line break
+ * and the indentation 'indent'.  Returns the column after it. */
+static int
+yaml_folded(const char *s, bool quoted, int column, int indent)
+{
+    size_t len = strlen(s);
+
+    if (quoted) {
+        fputc('\'', stdout);
+        column++;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == ' ' && i && i + 1 < len && s[i - 1] != ' ' && s[i + 1] != ' '
+            && column > 80 && indent >= 0) {
+            printf("\n%*s", indent, "");
+            column = indent;
+            continue;
+        }
+        fputs(quoted && s[i] == '\'' ? "''" : (char[]) { s[i], '\0' }, stdout);
+        column += quoted && s[i] == '\'' ? 2 : 1;
+    }
+    if (quoted) {
+        fputc('\'', stdout);
+        column++;
+    }
+    return column;
+}
+
+/* A string starting at 'column'; 'indent' its continuation lines' (-1: a key, never
+ * folded).  Returns the column after it. */
+static int
+yaml_string(const char *s, int column, int indent)
+{
+    if (yaml_special(s)) {
+        yaml_double_quoted(s);
+        return column + 2 + (int) strlen(s);    /* Only keys use it, and they are short. */
+    }
+    return yaml_folded(s, !yaml_plain(s), column, indent);
+}
 
 static void
-yaml_scalar(const json_t *v)
+yaml_scalar(const json_t *v, int column, int indent)
 {
     if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        bool plain = *s && !strpbrk(s, ":#{}[],&*!|>'\"%@`\n") && s[0] != ' '
-                     && !STREQ(s, "true") && !STREQ(s, "false") && !STREQ(s, "null");
-        printf(plain ? "%s" : "'%s'", s);
+        (void) yaml_string(json_string_value(v), column, indent);
+    } else if (json_is_array(v)) {
+        fputs("[]", stdout);        /* Only empty ones are scalars here. */
+    } else if (json_is_object(v)) {
+        fputs("{}", stdout);
     } else {
         char *t = json_dumps(v, JSON_ENCODE_ANY);
         fputs(t, stdout);
@@ -321,48 +529,88 @@ yaml_scalar(const json_t *v)
     }
 }
 
-static void
-yaml_value(const json_t *v, int indent)
+static bool
+yaml_is_block(const json_t *v)
 {
-    size_t i;
+    return (json_is_array(v) && json_array_size(v)) || (json_is_object(v) && json_object_size(v));
+}
+
+static void yaml_node(const json_t *v, int indent, bool inline_first);
+
+static int
+cmp_keys(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* A mapping at 'indent', keys sorted; with 'inline_first' its first key goes on the line
+ * already begun (after a list item's "- "). */
+static void
+yaml_mapping(const json_t *obj, int indent, bool inline_first)
+{
+    size_t n = json_object_size(obj), i = 0;
+    const char **keys = xcalloc(n, sizeof *keys);
     const char *k;
     json_t *x;
 
+    json_object_foreach ((json_t *) obj, k, x) {
+        keys[i++] = k;
+    }
+    qsort(keys, n, sizeof *keys, cmp_keys);
+    for (i = 0; i < n; i++) {
+        const json_t *v = json_object_get(obj, keys[i]);
+        int column;
+        printf("%*s", i || !inline_first ? indent : 0, "");
+        column = yaml_string(keys[i], indent, -1);
+        fputc(':', stdout);
+        if (yaml_is_block(v)) {
+            fputc('\n', stdout);
+            yaml_node(v, json_is_array(v) ? indent : indent + 2, false);
+        } else {
+            fputc(' ', stdout);
+            yaml_scalar(v, column + 2, indent + 2);
+            fputc('\n', stdout);
+        }
+    }
+    free(keys);
+}
+
+/* A list's items at 'indent', each after "- ". */
+static void
+yaml_sequence(const json_t *list, int indent, bool inline_first)
+{
+    const json_t *x;
+    size_t i;
+
+    json_array_foreach (list, i, x) {
+        printf("%*s- ", i || !inline_first ? indent : 0, "");
+        if (yaml_is_block(x)) {
+            yaml_node(x, indent + 2, true);
+        } else {
+            yaml_scalar(x, indent + 2, indent + 2);
+            fputc('\n', stdout);
+        }
+    }
+}
+
+static void
+yaml_node(const json_t *v, int indent, bool inline_first)
+{
     if (json_is_array(v)) {
-        if (!json_array_size(v)) {
-            fputs(" []\n", stdout);
-            return;
-        }
-        fputc('\n', stdout);
-        json_array_foreach (v, i, x) {
-            if (json_is_object(x) && json_object_size(x)) {
-                const char *kk;
-                json_t *vv;
-                bool first = true;
-                json_object_foreach (x, kk, vv) {
-                    printf("%*s%s%s:", indent, "", first ? "- " : "  ", kk);
-                    first = false;
-                    yaml_value(vv, indent + 4);
-                }
-            } else {
-                printf("%*s- ", indent, "");
-                yaml_scalar(x);
-                fputc('\n', stdout);
-            }
-        }
-    } else if (json_is_object(v)) {
-        if (!json_object_size(v)) {
-            fputs(" {}\n", stdout);
-            return;
-        }
-        fputc('\n', stdout);
-        json_object_foreach ((json_t *) v, k, x) {
-            printf("%*s%s:", indent, "", k);
-            yaml_value(x, indent + 2);
-        }
+        yaml_sequence(v, indent, inline_first);
     } else {
-        fputc(' ', stdout);
-        yaml_scalar(v);
+        yaml_mapping(v, indent, inline_first);
+    }
+}
+
+/* A whole document: a show's mapping or a list's sequence. */
+static void
+yaml_document(const json_t *v)
+{
+    if (yaml_is_block(v)) {
+        yaml_node(v, 0, false);
+    } else {
+        yaml_scalar(v, 0, 0);
         fputc('\n', stdout);
     }
 }
@@ -391,6 +639,8 @@ cell(const json_t *v, enum render r, enum out_format fmt)
 
     if (fmt == OUT_TABLE) {
         table_text(&b, v, r);
+    } else if (!v && r == R_DICT_OR_EMPTY) {
+        buf_add_str(&b, "{}");
     } else if (!v) {
         buf_add_str(&b, fmt == OUT_CSV ? "" : "None");
     } else {
@@ -407,7 +657,10 @@ selected(const json_t *obj, const struct field *f, const size_t *idx, size_t k)
 
     for (size_t i = 0; i < k; i++) {
         const json_t *v = field_value(obj, &f[idx[i]]);
-        json_object_set_new(out, f[idx[i]].name, v ? json_deep_copy(v) : json_null());
+        json_t *shown = v                                           ? json_deep_copy(v)
+                        : f[idx[i]].render == R_DICT_OR_EMPTY ? json_object()
+                                                              : json_null();
+        json_object_set_new(out, f[idx[i]].name, shown);
     }
     return out;
 }
@@ -443,12 +696,7 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
         if (o->format == OUT_JSON) {
             print_json(o, out);
         } else {
-            const char *key;
-            json_t *v;
-            json_object_foreach (out, key, v) {
-                printf("%s:", key);
-                yaml_value(v, 2);
-            }
+            yaml_document(out);
         }
         json_decref(out);
         return 0;
@@ -514,19 +762,8 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
         }
         if (o->format == OUT_JSON) {
             print_json(o, out);
-        } else if (!json_array_size(out)) {
-            puts("[]");
         } else {
-            json_array_foreach (out, r, item) {
-                const char *key;
-                json_t *v;
-                bool first = true;
-                json_object_foreach ((json_t *) item, key, v) {
-                    printf(first ? "- %s:" : "  %s:", key);
-                    first = false;
-                    yaml_value(v, 4);
-                }
-            }
+            yaml_document(out);
         }
         json_decref(out);
         return 0;

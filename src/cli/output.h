@@ -21,7 +21,12 @@ enum render {
     R_ROUTES,       /* host_routes: destination='..', gateway='..' per line. */
     R_FIXED_IPS,    /* fixed_ips: ip_address='..', subnet_id='..' per line. */
     R_DICT,         /* objects: key='value', ... */
+    R_DICT_OR_EMPTY, /* The same, but absent: None in tables, {} in the other formats
+                      * (the client's dict columns, as a port's binding dicts). */
     R_FALSE,        /* A boolean the openstack client shows as False when absent. */
+    R_PYLIST,       /* A list the client leaves unformatted: Python's ['a', 'b']. */
+    R_SG_RULES,     /* A group's rules: key='value', ... per line, empty values and the
+                     * keys the group already tells (its id, the project) left out. */
 };
 
 /* A column of a list, or a row of a show table.  'attr' may be "a|b": the first

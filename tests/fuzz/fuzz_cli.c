@@ -1,6 +1,8 @@
 /* libFuzzer target: what the neutrino client parses — clouds.yaml (through libyaml,
- * merged with OS_* and flags), "k=v,k2=v2" option values, and command options.  No
- * crash or leak whatever the input; a malformed clouds.yaml is an error message. */
+ * merged with OS_* and flags), "k=v,k2=v2" option values, command options, and the
+ * options of "security group rule create" made into a rule (port ranges, ICMP type and
+ * code, protocol, ethertype).  No crash or leak whatever the input; a malformed
+ * clouds.yaml is an error message. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "cli.h"
 #include "cloud.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -56,6 +59,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cloud_done(&c);
         cloud_done(&flags);
         buf_done(&error);
+    } else if (size && data[0] == 'R') {
+        /* "security group rule create" options, one word a line after the 'R'. */
+        char *argv[64];
+        int argc = 0;
+        for (char *p = text + 1; *p && argc < 64;) {
+            argv[argc++] = p;
+            p += strcspn(p, "\n");
+            if (*p) {
+                *p++ = '\0';
+            }
+        }
+        json_t *a = args_parse(sg_rule_create_opts, argc, argv);
+        if (a) {
+            json_t *body = json_object();
+            (void) sg_rule_attrs(a, body);
+            json_decref(body);
+        }
+        json_decref(a);
     } else {
         /* Options: words split at NUL or newline. */
         char *argv[64];

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "args.h"
+#include "cli.h"
 #include "cloud.h"
 #include "output.h"
 
@@ -249,6 +250,184 @@ list_formats(void **state)
     json_decref(sample);
 }
 
+static const struct field group_fields[] = {
+    { "rules", "security_group_rules", R_SG_RULES },
+    { "tags", "tags", R_PYLIST },
+};
+
+static void
+do_group_show(void *aux)
+{
+    const struct show_args *s = aux;
+    struct out_opts o = { .format = s->fmt };
+
+    out_show(&o, group_fields, 2, sample);
+}
+
+/* A group's rules one per line without their empty values and the group's own keys, every
+ * value quoted; tags as a Python list, [] when absent. */
+static void
+group_renders(void **state)
+{
+    char *out;
+
+    (void) state;
+    sample = json_loads(
+        "{\"security_group_rules\": [{\"id\": \"r1\", \"security_group_id\": \"g\","
+        " \"project_id\": \"p\", \"tenant_id\": \"p\", \"protocol\": null,"
+        " \"port_range_min\": 0, \"port_range_max\": 22, \"description\": \"\","
+        " \"tags\": [], \"direction\": \"egress\"},"
+        " {\"id\": \"r2\", \"ethertype\": \"IPv6\"}]}", 0, NULL);
+    out = capture(do_group_show, &(struct show_args) { OUT_TABLE, NULL, 0 });
+    assert_string_equal(out,
+        "+-------+--------------------------------------------------+\n"
+        "| Field | Value                                            |\n"
+        "+-------+--------------------------------------------------+\n"
+        "| rules | direction='egress', id='r1', port_range_max='22' |\n"
+        "|       | ethertype='IPv6', id='r2'                        |\n"
+        "| tags  | []                                               |\n"
+        "+-------+--------------------------------------------------+\n");
+    free(out);
+    json_decref(sample);
+    sample = json_loads("{\"tags\": [\"a\", \"b\"]}", 0, NULL);
+    out = capture(do_group_show, &(struct show_args) { OUT_TABLE, NULL, 0 });
+    assert_non_null(strstr(out, "| tags  | ['a', 'b'] |"));
+    free(out);
+    json_decref(sample);
+}
+
+/* -f yaml as PyYAML's safe_dump() prints what the client gives it (this expectation is
+ * PyYAML's own output for the same data). */
+static void
+yaml_as_pyyaml(void **state)
+{
+    char *out;
+
+    (void) state;
+    sample = json_loads(
+        "{\"security_group_rules\": [{\"id\": \"r1\", \"port_range_min\": 22,"
+        " \"description\": \"a: b\", \"protocol\": \"47\", \"remote_ip_prefix\": \"::/0\","
+        " \"created_at\": \"2026-12-06T07:35:34Z\", \"tags\": [\"yes\", \"it's\"],"
+        " \"name\": \"h\u00e9\", \"normalized_cidr\": null}],"
+        " \"tags\": [\"word word word word word word word word word word word word word word "
+        "word word word word\"]}", 0, NULL);
+    out = capture(do_group_show, &(struct show_args) { OUT_YAML, NULL, 0 });
+    assert_string_equal(out,
+        "rules:\n"
+        "- created_at: '2026-12-06T07:35:34Z'\n"
+        "  description: 'a: b'\n"
+        "  id: r1\n"
+        "  name: \"h\\xE9\"\n"
+        "  normalized_cidr: null\n"
+        "  port_range_min: 22\n"
+        "  protocol: '47'\n"
+        "  remote_ip_prefix: ::/0\n"
+        "  tags:\n"
+        "  - 'yes'\n"
+        "  - it's\n"
+        "tags:\n"
+        "- word word word word word word word word word word word word word word word word\n"
+        "  word word\n");
+    free(out);
+    json_decref(sample);
+}
+
+/* The body "security group rule create" makes from 'argv' (NULL after a usage error or
+ * a refusal), and the status sg_rule_attrs() returned. */
+static json_t *
+rule_body(int argc, char **argv, int *ret_status)
+{
+    json_t *a = args_parse(sg_rule_create_opts, argc, argv), *body = json_object();
+
+    assert_non_null(a);
+    *ret_status = sg_rule_attrs(a, body);
+    json_decref(a);
+    if (*ret_status) {
+        json_decref(body);
+        return NULL;
+    }
+    return body;
+}
+
+static void
+rule_defaults_as_the_openstack_client(void **state)
+{
+    char *tcp[] = { "g", "--protocol", "TCP", "--dst-port", "22" };
+    char *icmp6[] = { "g", "--proto", "ipv6-icmp", "--icmp-type", "128", "--egress" };
+    char *any[] = { "g", "--remote-group", "other" };
+    char *code0[] = { "g", "--protocol", "icmp", "--icmp-type", "8", "--icmp-code", "0" };
+    int status;
+    json_t *b;
+    char *text;
+
+    (void) state;
+    b = rule_body(5, tcp, &status);
+    text = json_dumps(b, JSON_SORT_KEYS | JSON_COMPACT);
+    assert_string_equal(text, "{\"direction\":\"ingress\",\"ethertype\":\"IPv4\","
+                        "\"port_range_max\":22,\"port_range_min\":22,\"protocol\":\"tcp\","
+                        "\"remote_ip_prefix\":\"0.0.0.0/0\"}");
+    free(text);
+    json_decref(b);
+    /* An IPv6-only protocol makes the rule IPv6, with its whole range. */
+    b = rule_body(6, icmp6, &status);
+    text = json_dumps(b, JSON_SORT_KEYS | JSON_COMPACT);
+    assert_string_equal(text, "{\"direction\":\"egress\",\"ethertype\":\"IPv6\","
+                        "\"port_range_min\":128,\"protocol\":\"ipv6-icmp\","
+                        "\"remote_ip_prefix\":\"::/0\"}");
+    free(text);
+    json_decref(b);
+    /* "any" protocol is sent as null; a remote group sends no prefix. */
+    b = rule_body(3, any, &status);
+    assert_true(json_is_null(json_object_get(b, "protocol")));
+    assert_null(json_object_get(b, "remote_ip_prefix"));
+    json_decref(b);
+    b = rule_body(7, code0, &status);
+    assert_int_equal(json_integer_value(json_object_get(b, "port_range_max")), 0);
+    json_decref(b);
+}
+
+static void
+rule_option_errors(void **state)
+{
+    char *reversed[] = { "g", "--dst-port", "30:20" };
+    char *three[] = { "g", "--dst-port", "1:2:3" };
+    char *words[] = { "g", "--dst-port", "ssh" };
+    char *both[] = { "g", "--dst-port", "22", "--protocol", "icmp", "--icmp-type", "3" };
+    char *code_only[] = { "g", "--protocol", "icmp", "--icmp-code", "3" };
+    char *not_icmp[] = { "g", "--protocol", "tcp", "--icmp-type", "3" };
+    char *ether[] = { "g", "--ethertype", "IPv5" };
+    char *remotes[] = { "g", "--remote-ip", "10.0.0.0/8", "--remote-group", "x" };
+    char *protos[] = { "g", "--protocol", "tcp", "--proto", "udp" };
+    char *type_word[] = { "g", "--icmp-type", "echo" };
+    /* Longer than the client reads a bound: refused, not cut to 0. */
+    char *long_bound[] = { "g", "--dst-port", "000000000000000000000000000000001234:5" };
+    int status;
+
+    (void) state;
+    assert_null(rule_body(3, reversed, &status));
+    assert_int_equal(status, 2);
+    assert_null(rule_body(3, three, &status));
+    assert_int_equal(status, 2);
+    assert_null(rule_body(3, words, &status));
+    assert_int_equal(status, 1);
+    assert_null(rule_body(7, both, &status));
+    assert_int_equal(status, 1);
+    assert_null(rule_body(5, code_only, &status));
+    assert_int_equal(status, 1);
+    assert_null(rule_body(5, not_icmp, &status));
+    assert_int_equal(status, 1);
+    assert_null(rule_body(3, ether, &status));
+    assert_int_equal(status, 2);
+    assert_null(rule_body(5, remotes, &status));
+    assert_int_equal(status, 2);
+    assert_null(rule_body(5, protos, &status));
+    assert_int_equal(status, 2);
+    assert_null(rule_body(3, type_word, &status));
+    assert_int_equal(status, 2);
+    assert_null(rule_body(3, long_bound, &status));
+    assert_int_equal(status, 1);
+}
+
 int
 main(void)
 {
@@ -258,6 +437,10 @@ main(void)
         cmocka_unit_test(clouds_yaml_then_environment_then_flags),
         cmocka_unit_test(show_formats),
         cmocka_unit_test(list_formats),
+        cmocka_unit_test(group_renders),
+        cmocka_unit_test(yaml_as_pyyaml),
+        cmocka_unit_test(rule_defaults_as_the_openstack_client),
+        cmocka_unit_test(rule_option_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
