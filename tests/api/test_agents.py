@@ -529,3 +529,20 @@ def test_bad_security_group_calls_are_400(srv, body):
     r = requests.post(srv.url + "/agent/v1/security-groups", json=body, timeout=30)
     assert r.status_code == 400, r.text
     assert r.json()["NeutronError"]["type"] == "HTTPBadRequest"
+
+
+def test_slaac_subnet_gives_members_an_address_and_tells_their_agents(srv, api_srv, net):
+    a = agent_for(srv)
+    seq = a.report(start=True)["seq"]
+    g = make_group(api_srv)
+    port = make_port(api_srv, net["id"], security_groups=[g["id"]],
+                     **{"binding:host_id": a.host})
+    seq = a.changes(seq)["seq"]
+    api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "cidr": "fd00:79::/64", "ip_version": 6,
+        "ipv6_address_mode": "slaac", "ipv6_ra_mode": "slaac"}}), 201)
+    kinds = [(c["kind"], c["id"]) for c in a.changes(seq)["changes"]]
+    assert ("port_update", port["id"]) in kinds
+    assert ("sg_members", g["id"]) in kinds
+    api_srv.ok(api_srv.delete("/v2.0/ports/" + port["id"]), 204)
+    api_srv.ok(api_srv.delete("/v2.0/security-groups/" + g["id"]), 204)
