@@ -672,7 +672,9 @@ flush(void *agent)
         json_t *up = json_array();
         if (enforce_then_up(a, up)) {
             json_decref(up);
-            return -EAGAIN;
+            /* A kernel lacking br_netfilter stays so: retrying (and comparing
+             * everything) every second would change nothing. */
+            return a->firewall.missing[0] ? 0 : -EAGAIN;
         }
         r = report_status(a, up, json_array());
     }

@@ -208,13 +208,21 @@ enforce(struct node_firewall *nf, const json_t *j)
 {
     struct firewall_stats st;
     struct fw_model m;
+    char reason[sizeof nf->error] = "";
     int r;
 
     fw_model_init(&m);
-    r = fw_model_from_json(j, &m, nf->error, sizeof nf->error);
+    r = fw_model_from_json(j, &m, reason, sizeof reason);
     if (!r) {
-        r = firewall_apply(&nf->fw, &m, nf->resync ? FIREWALL_RESYNC : 0, &st, nf->error,
-                           sizeof nf->error);
+        r = firewall_apply(&nf->fw, &m, nf->resync ? FIREWALL_RESYNC : 0, &st, reason,
+                           sizeof reason);
+    }
+    if (r) {
+        /* Said once per reason: the agent retries every second. */
+        if (!STREQ(reason, nf->error)) {
+            log_err("cannot apply the security groups: %s", reason);
+        }
+        snprintf(nf->error, sizeof nf->error, "%s", reason);
     }
     if (!r && st.changed) {
         log_info("%zu ports filtered: %zu chains written, %zu lines changed, %zu connections"
@@ -245,9 +253,11 @@ node_firewall_apply(struct node_firewall *nf, struct server_client *sc, const ch
     r = enforce(nf, model);
     json_decref(model);
     if (r) {
-        log_err("cannot apply the security groups: %s", nf->error);
         nf->resync = true;
         return -1;
+    }
+    if (nf->error[0]) {
+        log_info("security groups applied again");
     }
     nf->error[0] = '\0';
     nf->dirty = false;

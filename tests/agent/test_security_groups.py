@@ -243,3 +243,28 @@ def test_noop_driver_filters_nothing(lab):
         lab.start_agent("n2")
     wait_for(lambda: lab.agent_record("n2")["configurations"]["firewall_driver"] == "iptables",
              what="n2's agent filtering again")
+
+
+def test_a_failing_firewall_holds_ports_back_and_says_why(lab):
+    """A set of neutrino's name but another type makes `ipset restore` fail: the port is
+    wired but not reported up, the agent shows the error; once the obstacle goes, the
+    next retry enforces the rules and the port goes ACTIVE."""
+    net = lab.network("172.16.46.0/24")
+    g = group(lab)
+    rule(lab, g["id"], direction="ingress", ethertype="IPv4", remote_group_id=g["id"])
+    set_name = "neutrino-fw4-" + g["id"][:18]
+    sh("ipset", "create", set_name, "hash:ip", "family", "inet6", ns=lab.node_ns("n1"))
+    vms = Instances(lab)
+    try:
+        vm = vms.add("n1", net, security_groups=[g["id"]])
+        wait_for(lambda: "firewall_error" in lab.agent_record("n1")["configurations"],
+                 what="the agent reporting its firewall's failure")
+        assert lab.port_status(vm["port"]["id"]) != "ACTIVE"
+        sh("ipset", "destroy", set_name, ns=lab.node_ns("n1"))
+        active(lab, vm)
+        wait_for(lambda: "firewall_error" not in lab.agent_record("n1")["configurations"],
+                 what="the error cleared")
+    finally:
+        sh("ipset", "destroy", set_name, ns=lab.node_ns("n1"), check=False)
+        vms.close()
+        delete(lab, "/v2.0/security-groups/" + g["id"])
