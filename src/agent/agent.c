@@ -6,13 +6,17 @@
  * changed, a network was deleted, VTEPs moved) and hands what it hears to the first
  * through a queue and an eventfd.  Work is batched: every tap that appeared since the
  * last round is asked about in one request, wired, and reported up in one more.
+ * Between the two, the node's firewall is brought up to date (node_firewall.h): a port
+ * is reported up only once its security groups are enforced; the feed's changes to the
+ * groups the node uses re-apply it the same way.
  *
  * Convergence: at start, after the server comes back, when the server says the agent
  * was dead ("revived") or the feed was lost ("resync"), and every 30 polling intervals
  * (a minute by default) as a safety net, the agent compares the kernel with the server
  * both ways (agent_loop.h decides when): every tap is wired again (a no-op when
  * nothing differs), ports the server thinks are up but have no tap are reported down,
- * bridges of deleted networks and bridges left without taps are removed. */
+ * bridges of deleted networks and bridges left without taps are removed, and the
+ * firewall re-reads the kernel. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

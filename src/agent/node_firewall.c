@@ -240,7 +240,7 @@ node_firewall_apply(struct node_firewall *nf, struct server_client *sc, const ch
     int r;
 
     if (!nf->enabled) {
-        nf->dirty = false;
+        nf->dirty = nf->resync = false;
         return 0;
     }
     if (nf->missing[0]) {
