@@ -193,10 +193,13 @@ fetch_model(struct node_firewall *nf, struct server_client *sc, const char *host
     json_object_foreach (nf->ports, device, p) {
         json_array_append(ports, p);
     }
-    *ret = json_pack("{s:o,s:O,s:O}", "ports", ports, "security_groups",
-                     ans ? json_object_get(ans, AGENT_FIELD_SG) : json_object(),
-                     AGENT_FIELD_SG_MEMBER_IPS,
-                     ans ? json_object_get(ans, AGENT_FIELD_SG_MEMBER_IPS) : json_object());
+    /* No group asked (no port filtered): no answer, and the model has no group. */
+    *ret = json_pack("{s:o}", "ports", ports);
+    if (ans) {
+        json_object_set(*ret, AGENT_FIELD_SG, json_object_get(ans, AGENT_FIELD_SG));
+        json_object_set(*ret, AGENT_FIELD_SG_MEMBER_IPS,
+                        json_object_get(ans, AGENT_FIELD_SG_MEMBER_IPS));
+    }
     json_decref(ans);
     json_decref(ids);
     return 0;
