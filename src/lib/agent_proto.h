@@ -83,10 +83,12 @@ enum change_kind {
                              * changed; id = network. */
     CHANGE_DHCP_PORT,       /* DHCP: a port of a served network changed; id = port. */
     CHANGE_SG_RULES,        /* L2: a security group's rules or statefulness changed, or
-                             * the group went; id = group. */
+                             * the group went; id = group.  To hosts with a bound port
+                             * in the group or in a group naming it as remote group. */
     CHANGE_SG_MEMBERS,      /* L2: the addresses of a group's member ports changed (a
                              * port joined, left, went, or changed its fixed IPs or
-                             * address pairs); id = group. */
+                             * address pairs); id = group.  To hosts with a bound port
+                             * in a group naming it as remote group. */
     CHANGE_KIND_COUNT
 };
 

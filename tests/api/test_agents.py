@@ -443,14 +443,19 @@ def sg_changes(agent, after):
 
 
 def test_security_group_changes_on_the_feed(srv, api_srv, net):
-    """Every host's linux-bridge agent hears which group's rules or members moved."""
-    a = agent_for(srv)
+    """A group's changes reach the hosts whose bound ports use it, directly or through a
+    rule naming it as remote group; an agent with no such port hears nothing."""
+    a, bystander = agent_for(srv), agent_for(srv)
     seq = a.report(start=True)["seq"]
+    other_seq = bystander.report(start=True)["seq"]
     api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
         "network_id": net["id"], "cidr": "10.77.0.0/24", "ip_version": 4}}), 201)
-    g1, g2 = make_group(api_srv), make_group(api_srv)
+    g1, g2, watcher = make_group(api_srv), make_group(api_srv), make_group(api_srv)
+    for g in (g1, g2):
+        make_rule(api_srv, watcher["id"], direction="ingress", remote_group_id=g["id"])
+    observer = make_port(api_srv, net["id"], security_groups=[watcher["id"]],
+                         **{"binding:host_id": a.host})
     seq, kinds = sg_changes(a, seq)
-    assert kinds == []      # New groups have no member yet.
     port = make_port(api_srv, net["id"], security_groups=[g1["id"]])
     seq, kinds = sg_changes(a, seq)
     assert kinds == [("sg_members", g1["id"])]
@@ -478,10 +483,18 @@ def test_security_group_changes_on_the_feed(srv, api_srv, net):
                            {"security_group": {"stateful": False}}), 200)
     seq, kinds = sg_changes(a, seq)
     assert kinds == [("sg_rules", g1["id"])]
+    # Deleting a group takes the watcher's rules naming it: its host is told.
     for g in (g1, g2):
         api_srv.ok(api_srv.delete("/v2.0/security-groups/" + g["id"]), 204)
     seq, kinds = sg_changes(a, seq)
     assert kinds == [("sg_rules", g1["id"]), ("sg_rules", g2["id"])]
+    # The watcher's own rules: its host hears of them.
+    make_rule(api_srv, watcher["id"], direction="egress", protocol="udp")
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", watcher["id"])]
+    assert sg_changes(bystander, other_seq)[1] == []
+    api_srv.ok(api_srv.delete("/v2.0/ports/" + observer["id"]), 204)
+    api_srv.ok(api_srv.delete("/v2.0/security-groups/" + watcher["id"]), 204)
 
 
 def test_security_groups_for_an_agent(srv, api_srv, net):
@@ -535,6 +548,7 @@ def test_slaac_subnet_gives_members_an_address_and_tells_their_agents(srv, api_s
     a = agent_for(srv)
     seq = a.report(start=True)["seq"]
     g = make_group(api_srv)
+    make_rule(api_srv, g["id"], direction="ingress", remote_group_id=g["id"])
     port = make_port(api_srv, net["id"], security_groups=[g["id"]],
                      **{"binding:host_id": a.host})
     seq = a.changes(seq)["seq"]

@@ -28,7 +28,9 @@ int
 changes_record_sg(struct store_conn *c, enum change_kind kind, const char *group_id)
 {
     assert(kind == CHANGE_SG_RULES || kind == CHANGE_SG_MEMBERS);
-    return changes_record(c, "", kind, group_id, "");
+    return store_change_add_sg(c, group_id, kind == CHANGE_SG_RULES,
+                               agent_audience_name(change_kind_audience(kind)),
+                               change_kind_name(kind));
 }
 
 int

@@ -331,9 +331,10 @@ core_security_group_delete(const struct op *op, const char *id, int64_t expected
     }
     r = r || core_check_revision(op, expected_revision, g.std.revision_number);
     if (!r) {
-        r = store_sg_delete(op->c, g.std.id);
-        /* Rules of other groups naming it as their remote group went with it. */
-        r = r ? r : changes_record_sg(op->c, CHANGE_SG_RULES, g.std.id);
+        /* Rules of other groups naming it as their remote group go with it: their
+         * hosts are found while those rules still exist. */
+        r = changes_record_sg(op->c, CHANGE_SG_RULES, g.std.id);
+        r = r ? r : store_sg_delete(op->c, g.std.id);
         r = r ? core_internal(op, r) : 0;
     }
     security_group_done(&g);

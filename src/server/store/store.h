@@ -366,6 +366,11 @@ int store_change_add(struct store_conn *c, const char *host, const char *audienc
  * 'network_id'. */
 int store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *audience,
                           const char *kind, const char *object_id);
+/* Appends a change of 'audience' about security group 'group_id' for each host with a
+ * bound port whose groups' rules name the group as remote group, and, when
+ * 'with_members', each host with a bound port in the group itself. */
+int store_change_add_sg(struct store_conn *c, const char *group_id, bool with_members,
+                        const char *audience, const char *kind);
 /* Changes after 'after' for 'host' (its own and the everyone ones) and 'audience', in
  * order, at most 'limit'. */
 typedef int store_change_cb(const struct change *, void *aux);
