@@ -268,3 +268,38 @@ def test_a_failing_firewall_holds_ports_back_and_says_why(lab):
         sh("ipset", "destroy", set_name, ns=lab.node_ns("n1"), check=False)
         vms.close()
         delete(lab, "/v2.0/security-groups/" + g["id"])
+
+
+def neutrino_lines(text):
+    return sorted(line for line in text.splitlines()
+                  if "neutrino-fw" in line and not line.startswith("#"))
+
+
+def test_agent_restart_reads_the_kernel_and_keeps_the_rules(lab):
+    net = lab.network("172.16.47.0/24")
+    other = group(lab)
+    vms = Instances(lab)
+    try:
+        a = vms.add("n1", net)
+        b = vms.add("n1", net)
+        active(lab, a)
+        active(lab, b)
+        before = neutrino_lines(iptables(lab, "n1"))
+        lab.stop_agent("n1")
+        log_size = len(lab.agent_log("n1"))
+        lab.start_agent("n1")
+        # The new agent wires every tap again and applies after reading the kernel:
+        # nothing to write.  A port of another group (no member of a group the others
+        # use), wired afterwards by the same thread, is the only change it logs.
+        c = vms.add("n1", net, security_groups=[other["id"]])
+        active(lab, c)
+        applied = [line for line in lab.agent_log("n1")[log_size:].splitlines()
+                   if "ports filtered" in line]
+        assert len(applied) == 1 and "3 ports filtered" in applied[0], applied
+        after = neutrino_lines(iptables(lab, "n1"))
+        assert [line for line in after if c["port"]["id"][:15] not in line
+                and c["tap"] not in line] == before
+        assert lab.ping(a["name"], b["ip"])
+    finally:
+        vms.close()
+        delete(lab, "/v2.0/security-groups/" + other["id"])
