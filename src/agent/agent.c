@@ -6,13 +6,17 @@
  * changed, a network was deleted, VTEPs moved) and hands what it hears to the first
  * through a queue and an eventfd.  Work is batched: every tap that appeared since the
  * last round is asked about in one request, wired, and reported up in one more.
+ * Between the two, the node's firewall is brought up to date (node_firewall.h): a port
+ * is reported up only once its security groups are enforced; the feed's changes to the
+ * groups the node uses re-apply it the same way.
  *
  * Convergence: at start, after the server comes back, when the server says the agent
  * was dead ("revived") or the feed was lost ("resync"), and every 30 polling intervals
  * (a minute by default) as a safety net, the agent compares the kernel with the server
  * both ways (agent_loop.h decides when): every tap is wired again (a no-op when
  * nothing differs), ports the server thinks are up but have no tap are reported down,
- * bridges of deleted networks and bridges left without taps are removed. */
+ * bridges of deleted networks and bridges left without taps are removed, and the
+ * firewall re-reads the kernel. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +31,7 @@
 #include "config.h"
 #include "log.h"
 #include "nl.h"
+#include "node_firewall.h"
 #include "server_client.h"
 #include "util.h"
 #include "wire.h"
@@ -103,7 +108,10 @@ struct agent {
     struct strset removed;      /* Taps gone: report down. */
     struct strset check_bridges;/* Bridges that may have lost their last tap. */
     struct strset l2pop;        /* Vxlan networks whose forwarding entries to refresh. */
+    struct strset held;         /* Wired, but the firewall failed: not reported up yet. */
     bool l2pop_all;
+
+    struct node_firewall firewall;  /* Security groups on this node's ports. */
 
     struct agent_loop *loop;    /* Heartbeats, the change feed, retries, signals. */
 };
@@ -140,6 +148,7 @@ tap_forget(struct agent *a, const char *name)
     struct tap *t = tap_find(a, name);
 
     if (t) {
+        node_firewall_set_port(&a->firewall, name, NULL);
         *t = a->taps[--a->n_taps];
     }
 }
@@ -169,10 +178,18 @@ configurations(struct agent *a)
         json_object_set_new(conf, "tunnel_types", json_pack("[s]", "vxlan"));
         json_object_set_new(conf, "l2_population", json_boolean(a->cfg->l2_population));
     }
-    if (a->wire.vlan_unsupported) {
+    if (a->wire.vlan_unsupported || a->firewall.missing[0]) {
         /* Visible to operators in `openstack network agent show`. */
-        json_object_set_new(conf, "kernel_missing", json_pack("[s]", "8021q (vlan)"));
+        json_t *missing = json_array();
+        if (a->wire.vlan_unsupported) {
+            json_array_append_new(missing, json_string("8021q (vlan)"));
+        }
+        if (a->firewall.missing[0]) {
+            json_array_append_new(missing, json_string(a->firewall.missing));
+        }
+        json_object_set_new(conf, "kernel_missing", missing);
     }
+    node_firewall_describe(&a->firewall, conf);
     return conf;
 }
 
@@ -208,6 +225,35 @@ report_status(struct agent *a, json_t *up, json_t *down)
 
 /* --- Wiring ---------------------------------------------------------------------- */
 
+/* Brings the firewall up to date if needed, then lets 'up' (taps wired) and the taps
+ * held back before be reported up; if it fails, they are all held back instead (a
+ * port is ACTIVE only once its rules are in the kernel).  Returns the apply's result. */
+static int
+enforce_then_up(struct agent *a, json_t *up)
+{
+    json_t *name;
+    size_t i;
+    int r = 0;
+
+    if (a->firewall.dirty || a->firewall.resync) {
+        r = node_firewall_apply(&a->firewall, a->sc, a->cfg->host);
+    }
+    if (r) {
+        json_array_foreach (up, i, name) {
+            strset_add(&a->held, json_string_value(name));
+        }
+        json_array_clear(up);
+        return r;
+    }
+    for (i = 0; i < a->held.n; i++) {
+        if (tap_find(a, a->held.items[i])) {
+            json_array_append_new(up, json_string(a->held.items[i]));
+        }
+    }
+    a->held.n = 0;
+    return 0;
+}
+
 /* Wires up to BATCH pending taps. */
 static int
 process_pending(struct agent *a)
@@ -241,14 +287,17 @@ process_pending(struct agent *a)
         }
         if (!json_object_get(d, "mac_address")) {
             log_debug("%s: no port of this host (not bound here, or unknown)", dev);
+            node_firewall_set_port(&a->firewall, dev, NULL);
             continue;
         }
         if (wire_plug(&a->wire, d, reason, sizeof reason)) {
             log_err("%s: cannot wire port %s: %s", dev,
                     json_string_value(json_object_get(d, "port_id")), reason);
+            node_firewall_set_port(&a->firewall, dev, NULL);
             json_array_append_new(down, json_string(dev));
             continue;
         }
+        node_firewall_set_port(&a->firewall, dev, d);
         snprintf(t->network_id, sizeof t->network_id, "%s",
                  json_string_value(json_object_get(d, "network_id")));
         snprintf(t->network_type, sizeof t->network_type, "%s",
@@ -268,6 +317,7 @@ process_pending(struct agent *a)
         }
     }
     json_decref(ans);
+    enforce_then_up(a, up);
     r = report_status(a, up, down);
     if (!r) {
         for (i = 0; i < n; i++) {
@@ -471,6 +521,8 @@ full_sync(void *agent, int64_t *seq)
     }
     *seq = json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ));
     a->l2pop_all = true;
+    /* The firewall compares with the kernel too, even with no port left. */
+    a->firewall.resync = true;
     log_info("synchronised: %zu taps, %zu bound ports", s.present.n,
              json_array_size(json_object_get(ans, "ports")));
 out:
@@ -562,6 +614,12 @@ apply_changes(void *agent, const json_t *changes, bool sync_pending)
         case CHANGE_FDB_ALL:
             a->l2pop_all = true;
             break;
+        case CHANGE_SG_RULES:
+        case CHANGE_SG_MEMBERS:
+            if (node_firewall_watches(&a->firewall, id)) {
+                a->firewall.dirty = true;
+            }
+            break;
         case CHANGE_DHCP_NETWORK:   /* The DHCP agents' audience. */
         case CHANGE_DHCP_PORT:
         case CHANGE_UNKNOWN:        /* A newer server's kind. */
@@ -612,6 +670,18 @@ flush(void *agent)
     if (!r) {
         refresh_l2pop(a);
     }
+    /* Rules and members that changed, taps that went, a full comparison, a failure to
+     * try again (the loop retries while this fails). */
+    if (!r && (a->firewall.dirty || a->firewall.resync || a->held.n)) {
+        json_t *up = json_array();
+        if (enforce_then_up(a, up)) {
+            json_decref(up);
+            /* A kernel lacking br_netfilter stays so: retrying (and comparing
+             * everything) every second would change nothing. */
+            return a->firewall.missing[0] ? 0 : -EAGAIN;
+        }
+        r = report_status(a, up, json_array());
+    }
     return r;
 }
 
@@ -661,6 +731,7 @@ agent_run(const struct agent_config *cfg)
 
     memset(&a, 0, sizeof a);
     a.cfg = cfg;
+    node_firewall_init(&a.firewall, cfg->firewall);
     a.loop = agent_loop_create(&loop_cfg, &loop_ops, &a);
     if (!a.loop || nl_open(&a.nl) || nl_monitor_open(&a.mon)) {
         log_err("cannot open netlink sockets: %s", strerror(errno));
@@ -671,11 +742,13 @@ agent_run(const struct agent_config *cfg)
     if (check_node(&a)) {
         goto out;
     }
+    node_firewall_check_kernel(&a.firewall);
     a.sc = agent_loop_client(a.loop);
-    log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s", cfg->host,
+    log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s, security groups"
+             " %s", cfg->host,
              *cfg->physical_interface_mappings ? cfg->physical_interface_mappings : "none",
              cfg->enable_vxlan ? "on, local_ip " : "off",
-             cfg->enable_vxlan ? cfg->local_ip : "");
+             cfg->enable_vxlan ? cfg->local_ip : "", cfg->firewall ? "on" : "off");
     status = agent_loop_run(a.loop);
 out:
     agent_loop_destroy(a.loop);
@@ -686,6 +759,8 @@ out:
     free(a.removed.items);
     free(a.check_bridges.items);
     free(a.l2pop.items);
+    free(a.held.items);
+    node_firewall_done(&a.firewall);
     log_info("stopped");
     return status;
 }

@@ -26,8 +26,40 @@ static const struct conf_option agent_options[] = {
     INT("vxlan", "udp_dstport", udp_dstport, "0", 0, 65535),
     INT("agent", "polling_interval", polling_interval, "2", 1, 3600),
     INT("agent", "report_interval", report_interval, "30", 0, 3600),
+    BOOL("securitygroup", "enable_security_group", enable_security_group, "true"),
+    STR("securitygroup", "firewall_driver", firewall_driver, "iptables"),
     SERVER_SETTINGS_OPTIONS(struct agent_config, server),
 };
+
+/* The drivers Neutron's linux-bridge agent takes, by alias or class path: the iptables
+ * ones filter (the hybrid one is the same rules for a linux bridge), noop does not. */
+static const struct {
+    const char *name;
+    bool filters;
+} firewall_drivers[] = {
+    { "iptables", true },
+    { "iptables_hybrid", true },
+    { "neutron.agent.linux.iptables_firewall.IptablesFirewallDriver", true },
+    { "neutron.agent.linux.iptables_firewall.OVSHybridIptablesFirewallDriver", true },
+    { "noop", false },
+    { "neutron.agent.firewall.NoopFirewallDriver", false },
+};
+
+static int
+parse_firewall(struct agent_config *cfg, struct buf *error)
+{
+    const char *driver = cfg->firewall_driver ? cfg->firewall_driver : "";
+
+    for (size_t i = 0; i < ARRAY_SIZE(firewall_drivers); i++) {
+        if (STREQ(driver, firewall_drivers[i].name)) {
+            cfg->firewall = cfg->enable_security_group && firewall_drivers[i].filters;
+            return 0;
+        }
+    }
+    buf_printf(error, "[securitygroup] firewall_driver: '%s' is not a driver of this agent"
+                      " (iptables, iptables_hybrid or noop)", driver);
+    return -EINVAL;
+}
 
 /* Parses "physnet:iface,physnet2:iface2". */
 static int
@@ -90,7 +122,8 @@ agent_config_load(struct agent_config *cfg, char *const *files, size_t n_files, 
                           " with physical_interface_mappings");
         return -EINVAL;
     }
-    return parse_mappings(cfg, error);
+    r = parse_firewall(cfg, error);
+    return r ? r : parse_mappings(cfg, error);
 }
 
 void

@@ -34,9 +34,15 @@ struct agent_config {
     /* [agent] */
     int polling_interval;           /* Seconds between safety-net scans' units. */
     int report_interval;
+    /* [securitygroup] */
+    bool enable_security_group;
+    char *firewall_driver;          /* iptables, iptables_hybrid, noop (or Neutron's
+                                     * class paths of those). */
     /* [server] */
     struct server_settings server;
 
+    /* Whether ports are filtered: security groups on and an iptables driver. */
+    bool firewall;
     /* Parsed physical_interface_mappings. */
     struct mapping mappings[AGENT_MAX_MAPPINGS];
     size_t n_mappings;

@@ -34,6 +34,7 @@
 #define C_ND_IN "-m comment --comment \"neighbour discovery and multicast listeners\" "
 #define C_ND_OUT "-m comment --comment \"address configuration of the port\" "
 #define C_RA "-m comment --comment \"no router advertisement from a port\" "
+#define C_RA_IN "-m comment --comment \"router advertisement to the port\" "
 #define C_ICMP6 "-m comment --comment \"ICMPv6 from the port\" "
 #define C_SOURCE_OK "-m comment --comment \"a source the port may use\" "
 #define C_SOURCE_BAD "-m comment --comment \"a source the port may not use\" "
@@ -668,6 +669,17 @@ add_known(const struct port_ctx *pc, struct fw_chain *c)
     }
 }
 
+static bool
+has_family(const struct fw_port *p, int family)
+{
+    for (size_t i = 0; i < p->n_fixed_ips; i++) {
+        if (p->fixed_ips[i].family == family) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void
 add_ingress_chain(const struct port_ctx *pc, struct fw_state *s, int family)
 {
@@ -696,6 +708,11 @@ add_ingress_chain(const struct port_ctx *pc, struct fw_state *s, int family)
         add_known(pc, c);
         chain_printf(c, "-d fe80::/64 -p udp -m udp --sport 547 --dport 546 " C_DHCP_REPLY
                      "-j RETURN");
+        /* Neutron's server adds this rule to every port with an IPv6 address, so that
+         * SLAAC and the default route work whatever the groups say. */
+        if (has_family(pc->p, 6)) {
+            chain_printf(c, "-p ipv6-icmp -m icmp6 --icmpv6-type 134 " C_RA_IN "-j RETURN");
+        }
     }
     add_group_rules(pc, c, FW_INGRESS, family);
 }

@@ -904,6 +904,8 @@ apply_changes(struct dagent *a, const json_t *queue)
         case CHANGE_PORT_DELETE:
         case CHANGE_FDB:
         case CHANGE_FDB_ALL:
+        case CHANGE_SG_RULES:
+        case CHANGE_SG_MEMBERS:
         case CHANGE_UNKNOWN:            /* A newer server's kind. */
         case CHANGE_KIND_COUNT:
             break;

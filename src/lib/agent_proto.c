@@ -18,6 +18,8 @@ static const struct {
     [CHANGE_FDB_ALL] = { "fdb_all", AUDIENCE_L2 },
     [CHANGE_DHCP_NETWORK] = { "dhcp_network", AUDIENCE_DHCP },
     [CHANGE_DHCP_PORT] = { "dhcp_port", AUDIENCE_DHCP },
+    [CHANGE_SG_RULES] = { "sg_rules", AUDIENCE_L2 },
+    [CHANGE_SG_MEMBERS] = { "sg_members", AUDIENCE_L2 },
 };
 
 static const char *const audience_names[] = {

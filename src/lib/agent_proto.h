@@ -23,6 +23,7 @@
 #define AGENT_PATH_DHCP_NETWORK AGENT_PATH_PREFIX "/dhcp/network"     /* POST one network */
 #define AGENT_PATH_DHCP_PORTS AGENT_PATH_PREFIX "/dhcp/ports"         /* POST some ports */
 #define AGENT_PATH_DHCP_READY AGENT_PATH_PREFIX "/dhcp/ready"         /* POST served ports */
+#define AGENT_PATH_SECURITY_GROUPS AGENT_PATH_PREFIX "/security-groups" /* POST groups */
 
 /* Query parameters of GET AGENT_PATH_CHANGES. */
 #define AGENT_PARAM_HOST "host"
@@ -48,6 +49,15 @@
 #define AGENT_FIELD_PORT_SECURITY_ENABLED "port_security_enabled"
 #define AGENT_FIELD_SECURITY_GROUPS "security_groups"
 #define AGENT_FIELD_ALLOWED_ADDRESS_PAIRS "allowed_address_pairs"
+/* POST AGENT_PATH_SECURITY_GROUPS: the body is {"host", AGENT_FIELD_IDS: [group id...]};
+ * the answer {AGENT_FIELD_SG: {id: {"stateful", "rules": [rule as the API shows it]}},
+ * AGENT_FIELD_SG_MEMBER_IPS: {remote group id: {"IPv4": [...], "IPv6": [...]}}} names
+ * every asked group that exists and, for every group their rules name as remote group,
+ * its members' fixed IPs and allowed address pair addresses (the firewall model's JSON,
+ * firewall_model.h). */
+#define AGENT_FIELD_IDS "ids"
+#define AGENT_FIELD_SG "security_groups"
+#define AGENT_FIELD_SG_MEMBER_IPS "sg_member_ips"
 
 /* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */
 #define AGENT_TYPE_LINUXBRIDGE "Linux bridge agent"
@@ -72,6 +82,13 @@ enum change_kind {
     CHANGE_DHCP_NETWORK,    /* DHCP: a served network, its subnets or its scheduling
                              * changed; id = network. */
     CHANGE_DHCP_PORT,       /* DHCP: a port of a served network changed; id = port. */
+    CHANGE_SG_RULES,        /* L2: a security group's rules or statefulness changed, or
+                             * the group went; id = group.  To hosts with a bound port
+                             * in the group or in a group naming it as remote group. */
+    CHANGE_SG_MEMBERS,      /* L2: the addresses of a group's member ports changed (a
+                             * port joined, left, went, or changed its fixed IPs or
+                             * address pairs); id = group.  To hosts with a bound port
+                             * in a group naming it as remote group. */
     CHANGE_KIND_COUNT
 };
 

@@ -287,7 +287,7 @@ class Lab:
                       "project_name = %s" % credentials[2]]
         return lines
 
-    def agent_config(self, node, vxlan=True, credentials=None):
+    def agent_config(self, node, vxlan=True, credentials=None, extra=()):
         i = {"n1": 1, "n2": 2}[node]
         lines = ["[DEFAULT]", "host = %s" % self.host(node),
                  "[linux_bridge]",
@@ -296,14 +296,16 @@ class Lab:
                  "local_ip = 10.0.1.1%d" % i, "l2_population = true",
                  "[agent]", "report_interval = 1"]
         lines += self.server_section(credentials)
+        lines += list(extra)
         lines.append("")
         path = self.tmp / ("%s-agent.ini" % node)
         path.write_text("\n".join(lines))
         return path
 
-    def start_agent(self, node, vxlan=True, wait=True, credentials=None):
+    def start_agent(self, node, vxlan=True, wait=True, credentials=None, extra=()):
+        """'extra': more lines for the agent's ini file (sections included)."""
         self.credentials[node] = credentials
-        conf = self.agent_config(node, vxlan, credentials)
+        conf = self.agent_config(node, vxlan, credentials, extra)
         log = open(self.tmp / ("%s-agent.log" % node), "ab")
         cmd, env = lab_command(self.prefix, "lab", "exec", node, "--", agent_binary(),
                                "--config-file", conf)

@@ -522,6 +522,8 @@ def test_ipv6_members_and_sources(fw):
             p["fixed_ips"].append(ips[vm])
         m["sg_member_ips"][DEFAULT]["IPv6"] = [ips[vm1], ips[vm2]]
         fw.cmd("apply", m)
+        # Read back as written (router advertisements let in included).
+        assert fw.cmd("plan", m)["empty"]
         assert in_ns(vm2.ns, "busybox", "ping6", "-c", "1", "-W", "2", ips[vm1],
                      check=False).returncode == 0
         m["sg_member_ips"][DEFAULT]["IPv6"] = [ips[vm1]]

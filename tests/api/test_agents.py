@@ -420,3 +420,143 @@ def test_agent_api_needs_an_agent_credential(ks_server):
         r = requests.get(ks_server.url + "/v2.0/agents", timeout=30,
                          headers={"X-Auth-Token": ks_server.token(user)})
         assert r.json() == {"agents": []}
+
+
+# --- Security groups ------------------------------------------------------------------
+
+def make_group(api, **attrs):
+    attrs.setdefault("name", uname("sg"))
+    return api.ok(api.post("/v2.0/security-groups", {"security_group": attrs}),
+                  201)["security_group"]
+
+
+def make_rule(api, group_id, **attrs):
+    attrs["security_group_id"] = group_id
+    return api.ok(api.post("/v2.0/security-group-rules", {"security_group_rule": attrs}),
+                  201)["security_group_rule"]
+
+
+def sg_changes(agent, after):
+    got = agent.changes(after)
+    return got["seq"], [(c["kind"], c["id"]) for c in got["changes"]
+                        if c["kind"].startswith("sg_")]
+
+
+def test_security_group_changes_on_the_feed(srv, api_srv, net):
+    """A group's changes reach the hosts whose bound ports use it, directly or through a
+    rule naming it as remote group; an agent with no such port hears nothing."""
+    a, bystander = agent_for(srv), agent_for(srv)
+    seq = a.report(start=True)["seq"]
+    other_seq = bystander.report(start=True)["seq"]
+    api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "cidr": "10.77.0.0/24", "ip_version": 4}}), 201)
+    g1, g2, watcher = make_group(api_srv), make_group(api_srv), make_group(api_srv)
+    for g in (g1, g2):
+        make_rule(api_srv, watcher["id"], direction="ingress", remote_group_id=g["id"])
+    observer = make_port(api_srv, net["id"], security_groups=[watcher["id"]],
+                         **{"binding:host_id": a.host})
+    seq, kinds = sg_changes(a, seq)
+    port = make_port(api_srv, net["id"], security_groups=[g1["id"]])
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_members", g1["id"])]
+    rule = make_rule(api_srv, g1["id"], direction="ingress", protocol="tcp")
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", g1["id"])]
+    api_srv.ok(api_srv.delete("/v2.0/security-group-rules/" + rule["id"]), 204)
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", g1["id"])]
+    # A rename moves no address; new pairs or groups do (the old group and the new).
+    api_srv.update("ports", port["id"], {"name": "renamed"})
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == []
+    api_srv.update("ports", port["id"], {"allowed_address_pairs": [
+        {"ip_address": "10.9.9.0/24"}]})
+    seq, kinds = sg_changes(a, seq)
+    assert set(kinds) == {("sg_members", g1["id"])}
+    api_srv.update("ports", port["id"], {"security_groups": [g2["id"]]})
+    seq, kinds = sg_changes(a, seq)
+    assert set(kinds) == {("sg_members", g1["id"]), ("sg_members", g2["id"])}
+    api_srv.ok(api_srv.delete("/v2.0/ports/" + port["id"]), 204)
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_members", g2["id"])]
+    api_srv.ok(api_srv.put("/v2.0/security-groups/" + g1["id"],
+                           {"security_group": {"stateful": False}}), 200)
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", g1["id"])]
+    # Deleting a group takes the watcher's rules naming it: its host is told.
+    for g in (g1, g2):
+        api_srv.ok(api_srv.delete("/v2.0/security-groups/" + g["id"]), 204)
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", g1["id"]), ("sg_rules", g2["id"])]
+    # The watcher's own rules: its host hears of them.
+    make_rule(api_srv, watcher["id"], direction="egress", protocol="udp")
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", watcher["id"])]
+    assert sg_changes(bystander, other_seq)[1] == []
+    api_srv.ok(api_srv.delete("/v2.0/ports/" + observer["id"]), 204)
+    api_srv.ok(api_srv.delete("/v2.0/security-groups/" + watcher["id"]), 204)
+
+
+def test_security_groups_for_an_agent(srv, api_srv, net):
+    """Rules of the asked groups, and members of their remote groups by family."""
+    a = agent_for(srv)
+    a.report(start=True)
+    for cidr, version in (("10.78.0.0/24", 4), ("fd00:78::/64", 6)):
+        api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
+            "network_id": net["id"], "cidr": cidr, "ip_version": version}}), 201)
+    remote, g = make_group(api_srv), make_group(api_srv, stateful=False)
+    rule = make_rule(api_srv, g["id"], direction="ingress", protocol="tcp", port_range_min=22,
+                     port_range_max=22, remote_group_id=remote["id"])
+    member = make_port(api_srv, net["id"], security_groups=[remote["id"]],
+                       allowed_address_pairs=[{"ip_address": "10.9.9.0/24"}])
+    missing = "00000000-0000-4000-8000-000000000000"
+    r = a.call("POST", "security-groups", json={"host": a.host, "ids": [g["id"], missing]})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert list(body["security_groups"]) == [g["id"]]
+    got = body["security_groups"][g["id"]]
+    assert got["stateful"] is False
+    shown = [x for x in got["rules"] if x["id"] == rule["id"]]
+    assert shown and shown[0]["remote_group_id"] == remote["id"]
+    assert shown[0]["port_range_min"] == 22 and shown[0]["protocol"] == "tcp"
+    fixed = {ip["ip_address"] for ip in member["fixed_ips"]}
+    members = body["sg_member_ips"]
+    assert list(members) == [remote["id"]]
+    assert set(members[remote["id"]]["IPv4"]) == {ip for ip in fixed if ":" not in ip} | {
+        "10.9.9.0/24"}
+    assert set(members[remote["id"]]["IPv6"]) == {ip for ip in fixed if ":" in ip}
+    assert len(members[remote["id"]]["IPv6"]) == 1
+    api_srv.ok(api_srv.delete("/v2.0/ports/" + member["id"]), 204)
+    for grp in (g, remote):
+        api_srv.ok(api_srv.delete("/v2.0/security-groups/" + grp["id"]), 204)
+
+
+@pytest.mark.parametrize("body", [
+    {"ids": []},
+    {"host": "h"},
+    {"host": "h", "ids": "x"},
+    {"host": "h", "ids": [1]},
+    {"host": "h", "ids": ["x" * 100]},
+])
+def test_bad_security_group_calls_are_400(srv, body):
+    r = requests.post(srv.url + "/agent/v1/security-groups", json=body, timeout=30)
+    assert r.status_code == 400, r.text
+    assert r.json()["NeutronError"]["type"] == "HTTPBadRequest"
+
+
+def test_slaac_subnet_gives_members_an_address_and_tells_their_agents(srv, api_srv, net):
+    a = agent_for(srv)
+    seq = a.report(start=True)["seq"]
+    g = make_group(api_srv)
+    make_rule(api_srv, g["id"], direction="ingress", remote_group_id=g["id"])
+    port = make_port(api_srv, net["id"], security_groups=[g["id"]],
+                     **{"binding:host_id": a.host})
+    seq = a.changes(seq)["seq"]
+    api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "cidr": "fd00:79::/64", "ip_version": 6,
+        "ipv6_address_mode": "slaac", "ipv6_ra_mode": "slaac"}}), 201)
+    kinds = [(c["kind"], c["id"]) for c in a.changes(seq)["changes"]]
+    assert ("port_update", port["id"]) in kinds
+    assert ("sg_members", g["id"]) in kinds
+    api_srv.ok(api_srv.delete("/v2.0/ports/" + port["id"]), 204)
+    api_srv.ok(api_srv.delete("/v2.0/security-groups/" + g["id"]), 204)

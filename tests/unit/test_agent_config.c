@@ -1,7 +1,9 @@
 /* Unit tests for the linux-bridge agent's configuration (mappings, defaults, errors)
  * and MAC parsing. */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -93,12 +95,48 @@ test_parse_mac(void **state)
     assert_false(nl_parse_mac("", mac));
 }
 
+/* [securitygroup]: the firewall is on by default, off with noop (alias or Neutron's
+ * class path) or enable_security_group = false; other drivers are refused. */
+static void
+test_firewall_driver(void **state)
+{
+    static const struct {
+        const char *text;
+        int result;
+        bool firewall;
+    } cases[] = {
+        { "", 0, true },
+        { "[securitygroup]\nfirewall_driver = iptables_hybrid\n", 0, true },
+        { "[securitygroup]\nfirewall_driver = "
+          "neutron.agent.linux.iptables_firewall.IptablesFirewallDriver\n", 0, true },
+        { "[securitygroup]\nfirewall_driver = noop\n", 0, false },
+        { "[securitygroup]\nfirewall_driver = neutron.agent.firewall.NoopFirewallDriver\n", 0,
+          false },
+        { "[securitygroup]\nenable_security_group = false\n", 0, false },
+        { "[securitygroup]\nfirewall_driver = openvswitch\n", -EINVAL, false },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf error = BUF_INITIALIZER;
+        struct agent_config cfg;
+        assert_int_equal(load(cases[i].text, &cfg, &error), cases[i].result);
+        if (!cases[i].result) {
+            assert_int_equal(cfg.firewall, cases[i].firewall);
+        } else {
+            assert_non_null(strstr(buf_cstr(&error), "firewall_driver"));
+        }
+        agent_config_done(&cfg);
+        buf_done(&error);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_and_mappings),
         cmocka_unit_test(test_bad_mappings),
+        cmocka_unit_test(test_firewall_driver),
         cmocka_unit_test(test_parse_mac),
     };
 

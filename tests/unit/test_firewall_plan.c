@@ -156,6 +156,8 @@ test_a_port_gets_neutrons_chains(void **state)
     assert_true(has(v6, "-A " IN1 " -p ipv6-icmp -m icmp6 --icmpv6-type 135 "));
     assert_true(has(v6, "-A " OUT1 " -p ipv6-icmp -m icmp6 --icmpv6-type 134 "));
     assert_true(has(v6, "-A neutrino-fw-s20bef4fa-e5aa-4 -s fe80::f816:3eff:fee1:76ef/128 "));
+    /* No IPv6 address: no router advertisement let in (see test_ipv6_port_hears_...). */
+    assert_false(has(v6, "-A " IN1 " -p ipv6-icmp -m icmp6 --icmpv6-type 134 "));
     /* ebtables: the MAC and the ARP sender. */
     const struct buf *eb = &p.restore[FW_TOOL_EBTABLES];
     assert_true(has(eb, "-A neutrino-fw-mtap20bef4fa-e5 -i tap20bef4fa-e5 --among-src "
@@ -165,6 +167,29 @@ test_a_port_gets_neutrons_chains(void **state)
     assert_true(has(&p.ipset_pre, "create " SET4 " hash:net family inet "));
     assert_true(has(&p.ipset_pre, "add " SET4 " 10.10.0.12\n"));
     assert_int_equal(p.n_ct, 0);
+    fw_plan_done(&p);
+    fw_model_done(&m);
+    fw_model_done(&none);
+}
+
+/* A port with an IPv6 address hears router advertisements whatever its groups say (the
+ * rule Neutron's server adds for such ports). */
+static void
+test_ipv6_port_hears_router_advertisements(void **state)
+{
+    struct fw_model m, none;
+    struct fw_plan p;
+    char text[2048];
+
+    (void) state;
+    snprintf(text, sizeof text, "{\"ports\": [%s], \"security_groups\": {}}",
+             port_json(PORT1, "tap20bef4fa-e5", NET_A, "fa:16:3e:e1:76:ef", "fd00::11", ""));
+    model_from(text, &m);
+    model_from("{}", &none);
+    plan_between(&none, &m, &p);
+    assert_true(has(&p.restore[FW_TOOL_IP6TABLES], "-A " IN1 " -p ipv6-icmp -m icmp6 "
+                    "--icmpv6-type 134 -m comment --comment \"router advertisement to the port\""
+                    " -j RETURN\n"));
     fw_plan_done(&p);
     fw_model_done(&m);
     fw_model_done(&none);
@@ -647,6 +672,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_ports_no_rules),
         cmocka_unit_test(test_a_port_gets_neutrons_chains),
+        cmocka_unit_test(test_ipv6_port_hears_router_advertisements),
         cmocka_unit_test(test_rule_forms),
         cmocka_unit_test(test_same_model_plans_nothing),
         cmocka_unit_test(test_member_change_is_only_a_set_change),

@@ -10,6 +10,8 @@ int agent_rpc_device_status(struct request *req, char *const args[]);
 int agent_rpc_changes(struct request *req, char *const args[]);
 int agent_rpc_sync(struct request *req, char *const args[]);
 int agent_rpc_l2pop(struct request *req, char *const args[]);
+/* The security groups of its ports, for a linux-bridge agent (sg_rpc.c). */
+int agent_rpc_security_groups(struct request *req, char *const args[]);
 
 /* The DHCP agent's calls (dhcp_rpc.c). */
 int dhcp_rpc_sync(struct request *req, char *const args[]);

@@ -223,6 +223,28 @@ update_port_security(const struct op *op, struct port *p, const struct port_spec
     return 0;
 }
 
+/* CHANGE_SG_MEMBERS for the groups port 'port_id' is in now, as stored. */
+static int
+record_current_members(const struct op *op, const char *port_id)
+{
+    struct port now;
+    int r = store_port_get(op->c, port_id, NULL, &now);
+
+    if (!r) {
+        r = changes_record_sg_members(op->c, now.security_groups_json);
+        port_done(&now);
+    }
+    return r;
+}
+
+/* Whether an update moves the port's addresses as its groups' members see them. */
+static bool
+changes_members(const struct port_spec *spec)
+{
+    return spec->has_fixed_ips || spec->has_address_pairs || spec->has_security_groups
+           || spec->has_port_security;
+}
+
 /* --- Address allocation --------------------------------------------------------- */
 
 /* The network's subnets, read once per port. */
@@ -769,6 +791,10 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     if (r || create_port_security(op, &p, spec)) {
         return -1;
     }
+    r = record_current_members(op, p.std.id);
+    if (r) {
+        return core_internal(op, r);
+    }
     if (*p.binding_host_id
         && (r = changes_record(op->c, p.binding_host_id, CHANGE_PORT_UPDATE, p.std.id,
                                p.network_id))) {
@@ -892,6 +918,12 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
     }
     if (!r) {
         r = update_port_security(op, p, spec);
+    }
+    /* The groups it leaves and the groups it is in now. */
+    if (!r && changes_members(spec)) {
+        int e = changes_record_sg_members(op->c, p->security_groups_json);
+        e = e ? e : record_current_members(op, p->std.id);
+        r = e ? core_internal(op, e) : 0;
     }
     if (r) {
         free(old_host);
@@ -1029,6 +1061,9 @@ core_port_delete_read(const struct op *op, const struct port *p)
 
     if (!r) {
         r = store_port_delete(op->c, p->std.id);
+    }
+    if (!r) {
+        r = changes_record_sg_members(op->c, p->security_groups_json);
     }
     if (!r && *p->binding_host_id) {
         r = changes_record(op->c, p->binding_host_id, CHANGE_PORT_DELETE, p->std.id,

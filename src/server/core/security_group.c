@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/changes.h"
 #include "ip.h"
 #include "store/store.h"
 #include "util.h"
@@ -307,6 +308,8 @@ core_security_group_update(const struct op *op, const char *id,
         ret->std.revision_number++;
         time_iso8601_now(ret->std.updated_at);
         r = store_sg_update(op->c, ret);
+        /* Statefulness decides the firewall of the group's ports. */
+        r = r || !spec->has_stateful ? r : changes_record_sg(op->c, CHANGE_SG_RULES, id);
         r = r ? core_internal(op, r) : 0;
     }
     if (r) {
@@ -328,7 +331,10 @@ core_security_group_delete(const struct op *op, const char *id, int64_t expected
     }
     r = r || core_check_revision(op, expected_revision, g.std.revision_number);
     if (!r) {
-        r = store_sg_delete(op->c, g.std.id);
+        /* Rules of other groups naming it as their remote group go with it: their
+         * hosts are found while those rules still exist. */
+        r = changes_record_sg(op->c, CHANGE_SG_RULES, g.std.id);
+        r = r ? r : store_sg_delete(op->c, g.std.id);
         r = r ? core_internal(op, r) : 0;
     }
     security_group_done(&g);
@@ -722,6 +728,7 @@ core_sg_rule_create(const struct op *op, const struct sg_rule_spec *spec, struct
     if (!rc) {
         rc = store_sg_rule_insert(op->c, &r);
         rc = rc ? rc : store_sg_bump(op->c, group.std.id, r.std.created_at);
+        rc = rc ? rc : changes_record_sg(op->c, CHANGE_SG_RULES, group.std.id);
         rc = rc ? rc : store_sg_rule_get(op->c, r.std.id, NULL, ret);
         rc = rc ? core_internal(op, rc) : 0;
     }
@@ -791,6 +798,7 @@ core_sg_rule_delete(const struct op *op, const char *id, int64_t expected_revisi
         time_iso8601_now(now);
         r = store_sg_rule_delete(op->c, rule.std.id);
         r = r ? r : store_sg_bump(op->c, rule.security_group_id, now);
+        r = r ? r : changes_record_sg(op->c, CHANGE_SG_RULES, rule.security_group_id);
         r = r ? core_internal(op, r) : 0;
     }
     sg_rule_done(&rule);

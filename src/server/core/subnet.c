@@ -245,7 +245,18 @@ eui64_add(const struct port *p, void *aux)
     }
     ipam_eui64(&walk->prefix, &m, &a);
     walk->error = store_alloc_insert(walk->c, walk->s->std.id, p->network_id, &a, p->std.id);
-    return walk->error == -EEXIST ? 0 : walk->error;
+    if (walk->error == -EEXIST) {
+        return 0;
+    }
+    /* A new address: its host's agent filters by it, its groups' members include it. */
+    if (!walk->error && *p->binding_host_id) {
+        walk->error = changes_record(walk->c, p->binding_host_id, CHANGE_PORT_UPDATE,
+                                     p->std.id, p->network_id);
+    }
+    if (!walk->error) {
+        walk->error = changes_record_sg_members(walk->c, p->security_groups_json);
+    }
+    return walk->error;
 }
 
 /* A new SLAAC / DHCPv6-stateless subnet gives every port already on the network its

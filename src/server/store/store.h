@@ -282,6 +282,8 @@ int store_port_set_address_pairs(struct store_conn *c, const char *port_id,
 
 /* --- Security groups -------------------------------------------------------------- */
 
+/* Called with each id (or other text) of a walk; nonzero stops it. */
+typedef int store_id_cb(const char *id, void *aux);
 typedef int store_sg_cb(const struct security_group *, void *aux);
 typedef int store_sg_rule_cb(const struct sg_rule *, void *aux);
 /* Groups as a list query selects them (borrowed strings), each with its rules. */
@@ -298,6 +300,10 @@ int store_sg_update(struct store_conn *c, const struct security_group *g);
 int store_sg_delete(struct store_conn *c, const char *id);
 /* Adds one to a group's revision_number and sets its updated_at to 'now'. */
 int store_sg_bump(struct store_conn *c, const char *id, const char *now);
+/* The addresses of the ports bound to group 'sg_id': their fixed IPs and their allowed
+ * address pairs' addresses (maybe prefixes), each once, in no promised order. */
+int store_sg_member_addresses(struct store_conn *c, const char *sg_id, store_id_cb *cb,
+                              void *aux);
 /* Whether a port is bound to the group. */
 int store_sg_in_use(struct store_conn *c, const char *id, bool *ret);
 /* The id of a project's default group; -ENOENT if it has none. */
@@ -360,6 +366,11 @@ int store_change_add(struct store_conn *c, const char *host, const char *audienc
  * 'network_id'. */
 int store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *audience,
                           const char *kind, const char *object_id);
+/* Appends a change of 'audience' about security group 'group_id' for each host with a
+ * bound port whose groups' rules name the group as remote group, and, when
+ * 'with_members', each host with a bound port in the group itself. */
+int store_change_add_sg(struct store_conn *c, const char *group_id, bool with_members,
+                        const char *audience, const char *kind);
 /* Changes after 'after' for 'host' (its own and the everyone ones) and 'audience', in
  * order, at most 'limit'. */
 typedef int store_change_cb(const struct change *, void *aux);
@@ -377,7 +388,6 @@ int store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *
 /* Ports bound to 'host' (borrowed strings). */
 int store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux);
 /* Calls 'cb' with each network id. */
-typedef int store_id_cb(const char *id, void *aux);
 int store_network_ids(struct store_conn *c, store_id_cb *cb, void *aux);
 /* ACTIVE ports of a network bound to hosts other than 'host' whose linux-bridge agent
  * reports a tunneling_ip: (tunneling ip, mac, first fixed ip or "") per port. */

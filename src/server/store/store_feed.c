@@ -57,6 +57,31 @@ store_change_add_dhcp(struct store_conn *c, const char *network_id, const char *
     return change_insert(c, sql, values, ARRAY_SIZE(values), "add dhcp change");
 }
 
+int
+store_change_add_sg(struct store_conn *c, const char *group_id, bool with_members,
+                    const char *audience, const char *kind)
+{
+    /* The hosts are picked apart from the constants, so DISTINCT never compares a
+     * parameter whose type PostgreSQL would have to guess. */
+#define SG_CHANGE_HOSTS(cond)                                                             \
+    "INSERT INTO changes (host, audience, kind, object_id, network_id)"                   \
+    " SELECT x.host, ?2, ?3, ?1, '' FROM (SELECT DISTINCT p.binding_host_id AS host"      \
+    " FROM ports p JOIN port_security_group_bindings b ON b.port_id = p.id"               \
+    " WHERE p.binding_host_id <> '' AND (" cond ")) x"
+#define SG_REMOTE_USERS                                                                   \
+    "b.security_group_id IN (SELECT r.security_group_id FROM security_group_rules r"      \
+    " WHERE r.remote_group_id = ?1)"
+    static const char sql_remote[] = SG_CHANGE_HOSTS(SG_REMOTE_USERS);
+    static const char sql_both[] =
+        SG_CHANGE_HOSTS("b.security_group_id = ?1 OR " SG_REMOTE_USERS);
+#undef SG_CHANGE_HOSTS
+#undef SG_REMOTE_USERS
+    const char *const values[] = { group_id, audience, kind };
+
+    return change_insert(c, with_members ? sql_both : sql_remote, values, ARRAY_SIZE(values),
+                         "add security group change");
+}
+
 struct change_walk {
     store_change_cb *cb;
     void *aux;

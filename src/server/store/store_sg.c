@@ -207,6 +207,20 @@ store_sg_bump(struct store_conn *c, const char *id, const char *now)
 }
 
 int
+store_sg_member_addresses(struct store_conn *c, const char *sg_id, store_id_cb *cb, void *aux)
+{
+    static const char sql[] =
+        "SELECT a.ip_address FROM ip_allocations a JOIN port_security_group_bindings b"
+        " ON b.port_id = a.port_id WHERE b.security_group_id = ?1"
+        " UNION SELECT e.ip_address FROM port_allowed_address_pairs e"
+        " JOIN port_security_group_bindings b ON b.port_id = e.port_id"
+        " WHERE b.security_group_id = ?1";
+
+    return conn_each_id(c, conn_stmt_text(c, sql, sg_id), cb, aux,
+                        "member addresses of security group");
+}
+
+int
 store_sg_in_use(struct store_conn *c, const char *id, bool *ret)
 {
     static const char sql[] =

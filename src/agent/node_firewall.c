@@ -1,0 +1,279 @@
+/* The agent's security groups: the node's model and its application (node_firewall.h). */
+#include "node_firewall.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent_proto.h"
+#include "log.h"
+#include "server_client.h"
+#include "util.h"
+
+LOG_MODULE("firewall");
+
+/* Where the bridge tells whether bridged IPv4 and IPv6 go through iptables. */
+static const char *const bridge_nf_calls[] = {
+    "/proc/sys/net/bridge/bridge-nf-call-iptables",
+    "/proc/sys/net/bridge/bridge-nf-call-ip6tables",
+};
+
+void
+node_firewall_init(struct node_firewall *nf, bool enabled)
+{
+    memset(nf, 0, sizeof *nf);
+    nf->enabled = enabled;
+    firewall_init(&nf->fw, -1);
+    nf->ports = json_object();
+    nf->watched = json_object();
+    nf->dirty = true;
+    nf->resync = true;
+}
+
+void
+node_firewall_done(struct node_firewall *nf)
+{
+    firewall_done(&nf->fw);
+    json_decref(nf->ports);
+    json_decref(nf->watched);
+}
+
+/* Sets a bridge-nf-call switch to 1; -errno when it cannot be read or written. */
+static int
+enable_bridge_call(const char *path)
+{
+    char now = 0;
+    int fd = open(path, O_RDWR | O_CLOEXEC), r = 0;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    if (read(fd, &now, 1) != 1) {
+        r = -EIO;
+    } else if (now != '1' && (lseek(fd, 0, SEEK_SET) < 0 || write(fd, "1\n", 2) != 2)) {
+        r = -errno;
+    }
+    close(fd);
+    return r;
+}
+
+int
+node_firewall_check_kernel(struct node_firewall *nf)
+{
+    if (!nf->enabled) {
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(bridge_nf_calls); i++) {
+        int r = enable_bridge_call(bridge_nf_calls[i]);
+        if (r) {
+            snprintf(nf->missing, sizeof nf->missing, "br_netfilter");
+            snprintf(nf->error, sizeof nf->error, "%s: %s: bridged traffic would bypass"
+                     " the security group rules", bridge_nf_calls[i], strerror(-r));
+            log_err("security groups cannot be enforced on this node: %s (load the"
+                    " br_netfilter module, or set [securitygroup] firewall_driver = noop);"
+                    " ports stay down", nf->error);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The model's form of a port from its device details (firewall_model.h). */
+static json_t *
+model_port(const char *device, const json_t *d)
+{
+    json_t *p = json_object();
+    static const char *const copied[] = {
+        "network_id", "mac_address", "fixed_ips", AGENT_FIELD_ALLOWED_ADDRESS_PAIRS,
+        AGENT_FIELD_PORT_SECURITY_ENABLED, AGENT_FIELD_SECURITY_GROUPS,
+    };
+
+    json_object_set_new(p, "id", json_deep_copy(json_object_get(d, "port_id")));
+    json_object_set_new(p, "device", json_string(device));
+    for (size_t i = 0; i < ARRAY_SIZE(copied); i++) {
+        json_t *v = json_object_get(d, copied[i]);
+        if (v) {
+            json_object_set_new(p, copied[i], json_deep_copy(v));
+        }
+    }
+    return p;
+}
+
+void
+node_firewall_set_port(struct node_firewall *nf, const char *device, const json_t *details)
+{
+    json_t *old = json_object_get(nf->ports, device);
+    json_t *now = details ? model_port(device, details) : NULL;
+
+    if (!now) {
+        if (old) {
+            json_object_del(nf->ports, device);
+            nf->dirty = true;
+        }
+        return;
+    }
+    if (!old || !json_equal(old, now)) {
+        json_object_set(nf->ports, device, now);
+        nf->dirty = true;
+    }
+    json_decref(now);
+}
+
+bool
+node_firewall_watches(const struct node_firewall *nf, const char *id)
+{
+    return id && json_object_get(nf->watched, id);
+}
+
+/* The ids of the groups of the node's filtered ports, each once. */
+static json_t *
+used_groups(const struct node_firewall *nf)
+{
+    json_t *seen = json_object(), *ids = json_array(), *p, *g;
+    const char *device, *id;
+    size_t i;
+
+    json_object_foreach (nf->ports, device, p) {
+        if (json_is_false(json_object_get(p, AGENT_FIELD_PORT_SECURITY_ENABLED))) {
+            continue;
+        }
+        json_array_foreach (json_object_get(p, AGENT_FIELD_SECURITY_GROUPS), i, g) {
+            id = json_string_value(g);
+            if (id && !json_object_get(seen, id)) {
+                json_object_set_new(seen, id, json_true());
+                json_array_append_new(ids, json_string(id));
+            }
+        }
+    }
+    json_decref(seen);
+    return ids;
+}
+
+/* Remembers which group ids the model now depends on: the asked ones (even if gone:
+ * one coming back is news) and the remote groups of their rules. */
+static void
+watch_groups(struct node_firewall *nf, const json_t *asked, const json_t *members)
+{
+    const char *id;
+    json_t *v;
+    size_t i;
+
+    json_object_clear(nf->watched);
+    json_array_foreach (asked, i, v) {
+        json_object_set_new(nf->watched, json_string_value(v), json_true());
+    }
+    json_object_foreach ((json_t *) members, id, v) {
+        json_object_set_new(nf->watched, id, json_true());
+    }
+}
+
+/* Fetches the groups and fills the model's JSON: {"ports", "security_groups",
+ * "sg_member_ips"}.  0 or a negative errno. */
+static int
+fetch_model(struct node_firewall *nf, struct server_client *sc, const char *host,
+            json_t **ret)
+{
+    json_t *ids = used_groups(nf), *ports = json_array(), *ans = NULL, *body, *p;
+    const char *device;
+    int r = 0;
+
+    if (json_array_size(ids)) {
+        body = json_pack("{s:s,s:O}", "host", host, AGENT_FIELD_IDS, ids);
+        r = server_call(sc, "POST", AGENT_PATH_SECURITY_GROUPS, body, 0, &ans, NULL);
+        json_decref(body);
+    }
+    if (r) {
+        json_decref(ids);
+        json_decref(ports);
+        return r;
+    }
+    watch_groups(nf, ids, json_object_get(ans, AGENT_FIELD_SG_MEMBER_IPS));
+    json_object_foreach (nf->ports, device, p) {
+        json_array_append(ports, p);
+    }
+    /* No group asked (no port filtered): no answer, and the model has no group. */
+    *ret = json_pack("{s:o}", "ports", ports);
+    if (ans) {
+        json_object_set(*ret, AGENT_FIELD_SG, json_object_get(ans, AGENT_FIELD_SG));
+        json_object_set(*ret, AGENT_FIELD_SG_MEMBER_IPS,
+                        json_object_get(ans, AGENT_FIELD_SG_MEMBER_IPS));
+    }
+    json_decref(ans);
+    json_decref(ids);
+    return 0;
+}
+
+/* Plans and applies 'j'; 0, or -1 with the reason in nf->error. */
+static int
+enforce(struct node_firewall *nf, const json_t *j)
+{
+    struct firewall_stats st;
+    struct fw_model m;
+    char reason[sizeof nf->error] = "";
+    int r;
+
+    fw_model_init(&m);
+    r = fw_model_from_json(j, &m, reason, sizeof reason);
+    if (!r) {
+        r = firewall_apply(&nf->fw, &m, nf->resync ? FIREWALL_RESYNC : 0, &st, reason,
+                           sizeof reason);
+    }
+    if (r) {
+        /* Said once per reason: the agent retries every second. */
+        if (!STREQ(reason, nf->error)) {
+            log_err("cannot apply the security groups: %s", reason);
+        }
+        snprintf(nf->error, sizeof nf->error, "%s", reason);
+    }
+    if (!r && st.changed) {
+        log_info("%zu ports filtered: %zu chains written, %zu lines changed, %zu connections"
+                 " ended (%.1f ms)", m.n_ports, st.chains_written, st.lines_changed,
+                 st.ct_deleted, st.read_ms + st.plan_ms + st.apply_ms);
+    }
+    fw_model_done(&m);
+    return r;
+}
+
+int
+node_firewall_apply(struct node_firewall *nf, struct server_client *sc, const char *host)
+{
+    json_t *model = NULL;
+    int r;
+
+    if (!nf->enabled) {
+        nf->dirty = nf->resync = false;
+        return 0;
+    }
+    if (nf->missing[0]) {
+        return -1;
+    }
+    r = fetch_model(nf, sc, host, &model);
+    if (r) {
+        return -1;      /* The server is unreachable: the loop retries. */
+    }
+    r = enforce(nf, model);
+    json_decref(model);
+    if (r) {
+        nf->resync = true;
+        return -1;
+    }
+    if (nf->error[0]) {
+        log_info("security groups applied again");
+    }
+    nf->error[0] = '\0';
+    nf->dirty = false;
+    nf->resync = false;
+    return 0;
+}
+
+void
+node_firewall_describe(const struct node_firewall *nf, json_t *conf)
+{
+    json_object_set_new(conf, "firewall_driver", json_string(nf->enabled ? "iptables"
+                                                                         : "noop"));
+    if (nf->error[0]) {
+        json_object_set_new(conf, "firewall_error", json_string(nf->error));
+    }
+}

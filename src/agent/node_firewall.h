@@ -1,0 +1,58 @@
+/* The linux-bridge agent's side of security groups: what its node's firewall must
+ * enforce, kept up to date from what the agent hears, and handed to firewall.h.
+ *
+ * The ports come from the device details the agent reads while wiring (port security,
+ * groups, addresses, allowed address pairs); the groups they use, with their rules and
+ * the member addresses of every remote group, come from one POST
+ * AGENT_PATH_SECURITY_GROUPS per apply.  Every apply hands the firewall the whole
+ * model, and the firewall changes only what differs (firewall.h), so one change set
+ * of the feed becomes one atomic batch per table.
+ *
+ * Not applying is never silent: a failure (a tool missing, the kernel lacking
+ * br_netfilter) is logged, kept for the agent's reported configurations, and the
+ * caller holds back the ports it would report up. */
+#ifndef NEUTRINO_AGENT_NODE_FIREWALL_H
+#define NEUTRINO_AGENT_NODE_FIREWALL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "firewall.h"
+
+struct server_client;
+
+struct node_firewall {
+    bool enabled;               /* [securitygroup]: filtering asked for. */
+    struct firewall fw;
+    json_t *ports;              /* Device name -> the port as the model reads it. */
+    json_t *watched;            /* Group ids the model uses (its ports' and remote ones). */
+    bool dirty;                 /* The model changed since the last apply. */
+    bool resync;                /* The next apply reads the kernel. */
+    char missing[64];           /* What the kernel lacks ("" when nothing). */
+    char error[256];            /* Why the last apply failed ("" after a success). */
+};
+
+void node_firewall_init(struct node_firewall *nf, bool enabled);
+void node_firewall_done(struct node_firewall *nf);
+
+/* Checks that bridged traffic reaches iptables (br_netfilter), turning the bridge's
+ * calls into iptables on as Neutron's driver does.  Returns 0, or -1 after logging
+ * (the firewall then refuses to apply, and says why in its configurations). */
+int node_firewall_check_kernel(struct node_firewall *nf);
+
+/* The port behind tap 'device' per its device details 'details', or none (NULL: not a
+ * port of this host any more, or the tap went). */
+void node_firewall_set_port(struct node_firewall *nf, const char *device,
+                            const json_t *details);
+
+/* Whether a change to security group 'id' concerns this node. */
+bool node_firewall_watches(const struct node_firewall *nf, const char *id);
+
+/* Asks the server for the groups of the node's ports and makes the kernel match.
+ * A no-op when filtering is off.  Returns 0, or -1 (logged; 'error' says why). */
+int node_firewall_apply(struct node_firewall *nf, struct server_client *sc, const char *host);
+
+/* Adds the firewall's driver and any trouble to the agent's configurations. */
+void node_firewall_describe(const struct node_firewall *nf, json_t *conf);
+
+#endif
