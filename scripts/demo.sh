@@ -53,6 +53,7 @@ in_node() { ip netns exec "$NEUTRINO_LAB-$1" "${@:2}"; }
 
 cleanup() {
     trap - INT TERM EXIT
+    [ -n "${pinger:-}" ] && kill "$pinger" 2>/dev/null
     say "cleaning up"
     admin lab down 2>/dev/null || "$N" lab down 2>/dev/null
     if [ -f "$state/server.pid" ]; then
@@ -209,6 +210,121 @@ check "vxlan-$vni on compute" "vxlan-$vni" \
     "$(in_node compute ip -br link show "vxlan-$vni" 2>/dev/null | awk '{print $1}' | cut -d@ -f1)"
 show "$N" instance exec vx-vm2 -- busybox ping -c 2 -W 1 172.16.20.3 &&
     pass "vx-vm2 pings vx-vm1 over vxlan" || fail "vx-vm2 cannot ping vx-vm1"
+
+# --- security groups on first_local_net ------------------------------------------------------
+# Waits (polling, bounded) until a command succeeds (want 0) or fails (want 1); prints the
+# seconds it took.
+until_rc() {
+    local want=$1 bound=$2 start=$EPOCHREALTIME rc
+    shift 2
+    while :; do
+        "$@" >/dev/null 2>&1; rc=$?
+        [ $((rc != 0)) -eq "$want" ] && break
+        awk -v s="$start" -v n="$EPOCHREALTIME" -v b="$bound" 'BEGIN { exit !(n - s > b) }' && break
+        sleep 0.05
+    done
+    printf '   (waited %s s)\n' "$(awk -v s="$start" -v n="$EPOCHREALTIME" 'BEGIN { printf "%.2f", n - s }')"
+    [ $((rc != 0)) -eq "$want" ]
+}
+replies() { grep -c 'bytes from' "$1" 2>/dev/null; }
+ms_since() { awk -v s="$1" -v n="$EPOCHREALTIME" 'BEGIN { printf "%d", (n - s) * 1000 }'; }
+
+say "next chapter: security groups — cirros-vm1 and cirros-vm2 are in the project's group default"
+sgdefault=$(demo security group list -f value -c ID -c Name | awk '$2 == "default" {print $1}')
+show demo security group rule list default
+port1=$(demo instance show cirros-vm1 -f value -c Port)
+check "cirros-vm1's port is in group default" "['$sgdefault']" "$(demo port show "$port1" -f value -c security_group_ids)"
+check "default admits its own members (ingress, remote group default)" "IPv4 ingress $sgdefault" \
+    "$(demo security group rule list default --ingress -f value -c Direction -c Ethertype -c 'Remote Security Group' | grep IPv4)"
+show "$N" instance exec cirros-vm1 -- busybox ping -c 1 -W 1 172.16.1.4 &&
+    pass "cirros-vm1 pings cirros-vm2 (both members of default)" || fail "cirros-vm1 cannot ping cirros-vm2"
+
+say "security groups: cirros-vm5 in a group of its own, with no ingress rule"
+show demo security group create --description "no ingress rules" closed
+show demo security group rule list closed
+show demo instance launch cirros-vm5 --network first_local_net
+ip5=$(demo instance show cirros-vm5 -f value -c 'IP Address')
+port5=$(demo instance show cirros-vm5 -f value -c Port)
+show demo port set "$port5" --no-security-group --security-group closed
+check "cirros-vm5's port is only in closed" "['$(demo security group show closed -f value -c id)']" \
+    "$(demo port show "$port5" -f value -c security_group_ids)"
+echo "   (waiting for the agent to move cirros-vm5 into closed)"
+until_rc 1 10 "$N" instance exec cirros-vm1 -- busybox ping -c 1 -W 1 "$ip5"
+show "$N" instance exec cirros-vm1 -- busybox ping -c 1 -W 1 "$ip5" &&
+    fail "cirros-vm1 reached cirros-vm5 through closed" ||
+    pass "cirros-vm1 cannot ping cirros-vm5 (closed admits nothing)"
+show "$N" instance exec cirros-vm5 -- busybox ping -c 1 -W 1 172.16.1.3 &&
+    fail "cirros-vm5 reached cirros-vm1 from outside default" ||
+    pass "cirros-vm5 cannot ping cirros-vm1 (default admits only its members)"
+
+say "security groups: an ICMP rule from 172.16.1.0/24 opens cirros-vm5 (a ping is running meanwhile)"
+pinglog="$state/sg-ping.log"
+echo "\$ neutrino instance exec cirros-vm1 -- busybox ping -i 0.1 $ip5 &    # in the background"
+"$N" instance exec cirros-vm1 -- stdbuf -oL busybox ping -i 0.1 -w 60 "$ip5" >"$pinglog" 2>&1 &
+pinger=$!
+for _ in $(seq 200); do grep -q '^PING' "$pinglog" && break; sleep 0.05; done
+sleep 0.3    # a few requests go out before the rule: none is answered
+check "replies before the rule" "0" "$(replies "$pinglog")"
+start=$EPOCHREALTIME
+created=$(show demo security group rule create closed --protocol icmp --remote-ip 172.16.1.0/24 \
+    -f value -c id)
+echo "$created"
+rule=$(echo "$created" | tail -n 1)
+deadline=$(awk -v n="$EPOCHREALTIME" 'BEGIN { printf "%.6f", n + 1 }')
+while [ "$(replies "$pinglog")" = 0 ] &&
+      awk -v d="$deadline" -v n="$EPOCHREALTIME" 'BEGIN { exit !(n < d) }'; do
+    sleep 0.01
+done
+opened=$(ms_since "$start")
+if [ "$(replies "$pinglog")" != 0 ]; then
+    pass "cirros-vm1's ping gets replies ${opened} ms after the rule create command started"
+else
+    fail "no reply within a second of the rule"
+fi
+
+say "security groups: deleting the rule ends the ping already running"
+for _ in $(seq 100); do [ "$(replies "$pinglog")" -ge 5 ] && break; sleep 0.05; done
+before=$(replies "$pinglog")
+start=$EPOCHREALTIME
+show demo security group rule delete "$rule"
+# Replies stop: none new for a second (bounded), while the ping keeps sending.
+last=$(replies "$pinglog") quiet_since=$EPOCHREALTIME
+for _ in $(seq 160); do
+    now=$(replies "$pinglog")
+    [ "$now" != "$last" ] && last=$now quiet_since=$EPOCHREALTIME
+    awk -v s="$quiet_since" -v n="$EPOCHREALTIME" 'BEGIN { exit !(n - s > 1) }' && break
+    sleep 0.05
+done
+stopped=$(awk -v s="$start" -v q="$quiet_since" 'BEGIN { printf "%d", (q - s) * 1000 }')
+tail -n 3 "$pinglog" | sed 's/^/   /'
+if kill -0 "$pinger" 2>/dev/null && awk -v s="$quiet_since" -v n="$EPOCHREALTIME" 'BEGIN { exit !(n - s > 1) }'; then
+    pass "replies stopped (${before} before the delete, $(replies "$pinglog") in all, last ${stopped} ms after it) while the ping kept sending"
+else
+    fail "the running ping still gets replies after the rule's delete"
+fi
+kill "$pinger" 2>/dev/null
+wait "$pinger" 2>/dev/null
+
+say "security groups: cirros-vm5 takes an address that is not its port's"
+show "$N" instance exec cirros-vm5 -- busybox ping -c 1 -W 1 172.16.1.2 &&
+    pass "cirros-vm5 pings the DHCP port from its own address" || fail "cirros-vm5 cannot ping the DHCP port"
+show "$N" instance exec cirros-vm5 -- ip address add 172.16.1.250/24 dev eth0
+show "$N" instance exec cirros-vm5 -- busybox ping -c 1 -W 1 -I 172.16.1.250 172.16.1.2 &&
+    fail "cirros-vm5 sent from 172.16.1.250" ||
+    pass "cirros-vm5 cannot send from 172.16.1.250 (port security)"
+
+say "security groups: port security off on cirros-vm5's port (its groups cleared first)"
+show demo port set "$port5" --disable-port-security &&
+    fail "port security went off while the port had groups" ||
+    pass "the API refuses port security off while the port is in a group"
+show demo port set "$port5" --no-security-group --disable-port-security
+check "cirros-vm5's port: no groups, port security off" "[] False" \
+    "$(demo port show "$port5" -f value -c security_group_ids) $(demo port show "$port5" -f value -c port_security_enabled)"
+echo "   (waiting for the agent to take cirros-vm5's filter away)"
+until_rc 0 10 "$N" instance exec cirros-vm5 -- busybox ping -c 1 -W 1 -I 172.16.1.250 172.16.1.2
+show "$N" instance exec cirros-vm5 -- busybox ping -c 1 -W 1 -I 172.16.1.250 172.16.1.2 &&
+    pass "cirros-vm5 sends from 172.16.1.250 without port security" ||
+    fail "cirros-vm5 cannot send from 172.16.1.250 without port security"
 
 # --- the end ---------------------------------------------------------------------------------
 say "result: $ok observables matched, $bad did not"
