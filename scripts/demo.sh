@@ -6,7 +6,8 @@
 # runs neutrino-lab: nodes
 # controller and compute as network namespaces, each with its agents), then replays the
 # tutorial with the `neutrino` CLI, printing each step and checking each observable.
-# Then the flat and vxlan chapters across the two nodes.  Afterwards it stays up until
+# Then the flat and vxlan chapters across the two nodes, and security groups on the first
+# network (docs/behaviour/tutorial.md §8a).  Afterwards it stays up until
 # Ctrl-C, which removes everything it made; with ONCE=1 it exits after the replay, with
 # status 0 only if every observable matched.  Needs root (network namespaces).
 set -u
@@ -50,6 +51,17 @@ check() {   # check "what" "expected" "actual"
 demo()  { "$N" --os-cloud neutrino-demo "$@"; }
 admin() { "$N" --os-cloud neutrino-admin "$@"; }
 in_node() { ip netns exec "$NEUTRINO_LAB-$1" "${@:2}"; }
+# Waits (bounded) for the DHCP agent's port on network $2 (as cloud function $1) to be
+# ACTIVE, so that it holds the subnet's first address before any instance asks for one.
+dhcp_port_ready() {
+    local p
+    for _ in $(seq 100); do
+        p=$("$1" port list --network "$2" --device-owner network:dhcp -f value -c ID)
+        [ -n "$p" ] && [ "$("$1" port show "$p" -f value -c status)" = ACTIVE ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
 
 cleanup() {
     trap - INT TERM EXIT
@@ -187,6 +199,7 @@ say "next chapter: a flat network on the physical network "provider" (eth1 of ea
 show admin network create --provider-network-type flat --provider-physical-network provider \
     --share flat_net
 show admin subnet create --network flat_net --subnet-range 172.16.10.0/24 flat_subnet
+dhcp_port_ready admin flat_net
 show admin instance launch flat-vm1 --network flat_net
 show admin instance launch flat-vm2 --network flat_net --node compute
 check "flat-vm1 address" "172.16.10.3" "$(admin instance show flat-vm1 -f value -c 'IP Address')"
@@ -199,6 +212,7 @@ say "next chapter: a vxlan network (unicast, l2population), instances on both no
 show admin network create --provider-network-type vxlan vxlan_net
 show admin subnet create --network vxlan_net --subnet-range 172.16.20.0/24 vxlan_subnet
 vni=$(admin network show vxlan_net -f value -c provider:segmentation_id)
+dhcp_port_ready admin vxlan_net
 show admin instance launch vx-vm1 --network vxlan_net
 show admin instance launch vx-vm2 --network vxlan_net --node compute
 check "vx-vm1 address" "172.16.20.3" "$(admin instance show vx-vm1 -f value -c 'IP Address')"
