@@ -11,7 +11,7 @@ tests/agent (release build, root needed):
   - with iptables: the number of iptables rules and ipset entries on the node.
 
     make release && NEUTRINO_SERVER=$PWD/build-release/src/server/neutrino-server \\
-        /usr/bin/python3 bench/agent_scale_bench.py [--ports 1000] [--runs 1]
+        /usr/bin/python3 bench/agent_scale_bench.py [--ports 1000] [--runs 1] [--drivers iptables,noop]
 """
 
 import argparse
@@ -60,7 +60,7 @@ def active_count(lab, net):
     return len(r.json()["ports"])
 
 
-def one_run(driver, n):
+def one_run(driver, n, keep_log=None):
     lab = conftest.Lab(tempfile.mkdtemp(prefix="neutrino-agent-scale."))
     try:
         lab.build()
@@ -89,6 +89,8 @@ def one_run(driver, n):
         return {"took": took, "rss": rss, "hwm": hwm, "rss5": rss5, "hwm5": hwm5,
                 "rules": rules, "members": members}
     finally:
+        if keep_log:
+            Path(keep_log).write_text(lab.agent_log("n1"))
         problems = lab.cleanup()
         if problems:
             print("cleanup problems:", problems)
@@ -98,10 +100,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ports", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--drivers", default="iptables,noop")
+    ap.add_argument("--keep-log", help="copy the last run's agent log here")
     args = ap.parse_args()
     n = args.ports
-    for driver in ("iptables", "noop"):
-        runs = [one_run(driver, n) for _ in range(args.runs)]
+    for driver in args.drivers.split(","):
+        runs = [one_run(driver, n, args.keep_log) for _ in range(args.runs)]
         took = [r["took"] for r in runs]
         last = runs[-1]
         print("%-8s agent start -> %d ports ACTIVE: %.2f s%s   (goal <= 2 s with iptables)"

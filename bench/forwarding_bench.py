@@ -10,7 +10,9 @@ the real server and linux-bridge agent programming the firewall.  For each setti
 
 it prints the echo round trip from one instance to the other (a raw-socket prober:
 1,000 requests, one per millisecond, each waiting for its reply) and the TCP throughput
-of one connection (python sockets, 3 runs of 3 s, median), and the number of iptables
+of one connection (python sockets, 3 runs of 3 s, median), the new TCP connections per
+second one client opens and closes for 3 s (the SYN of each walks the rules; an
+established connection's packets stop at the conntrack rule), and the number of iptables
 rules on the node (a check that the setting took).
 
 Runs in the namespace lab (root needed), with the release build:
@@ -31,6 +33,7 @@ PINGS = 1000
 TCP_PORT = 5100
 TCP_RUNS = 3
 TCP_SECONDS = 3.0
+CONNECT_SECONDS = 3.0
 
 # Echo requests from a raw socket, one per millisecond, each waiting (up to 1 s) for its
 # reply; prints one round trip in microseconds per line ("lost" for none).
@@ -92,6 +95,31 @@ for _ in range(int(sys.argv[2])):
     c.close()
 """
 
+# Accepts and closes connections until killed.
+ACCEPTOR = r"""
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+s.listen(512)
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    c.close()
+"""
+
+# Opens and closes connections, one after another, for the given seconds; prints how many.
+CONNECTOR = r"""
+import socket, struct, sys, time
+n, end = 0, time.perf_counter() + float(sys.argv[3])
+while time.perf_counter() < end:
+    c = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    n += 1
+print(n)
+"""
+
 # Sender: one connection, writes 256 KiB blocks for the given seconds.
 SOURCE = r"""
 import socket, sys, time
@@ -140,6 +168,22 @@ def throughput(src, dst):
             sink.wait()
 
 
+def connection_rate(src, dst):
+    """New TCP connections per second: each one's SYN walks the group's rules, where an
+    established connection's packets stop at the conntrack rule."""
+    acceptor = subprocess.Popen(in_ns(dst["ns"], ACCEPTOR, TCP_PORT), stdout=subprocess.PIPE,
+                                text=True)
+    try:
+        assert acceptor.stdout.readline().strip() == "ready"
+        p = subprocess.run(in_ns(src["ns"], CONNECTOR, dst["ip"], TCP_PORT, CONNECT_SECONDS),
+                           capture_output=True, text=True, check=True,
+                           timeout=CONNECT_SECONDS + 30)
+        return int(p.stdout) / CONNECT_SECONDS
+    finally:
+        acceptor.kill()
+        acceptor.wait()
+
+
 def rule_lines(lab):
     """The number of iptables rules on the node (all tables): the group rules live in
     chains of their own that do not name the taps."""
@@ -166,7 +210,9 @@ def measure(name, lab, a, b, lines):
     median, runs = throughput(a, b)
     print("%-34s TCP: %.2f Gbit/s  (runs %s)  iptables rules on the node: %d"
           % ("", median, " ".join("%.2f" % r for r in runs), lines), flush=True)
-    return median
+    rate = connection_rate(a, b)
+    print("%-34s new TCP connections: %.0f/s" % ("", rate), flush=True)
+    return median, rate
 
 
 def main():
@@ -191,20 +237,22 @@ def main():
         assert r.status_code == 201, r.text
 
         default_lines = settle(lab, lambda n: n > 0)
-        tput = {}
-        tput["b"] = measure("(b) default group", lab, a, b, default_lines)
+        tput, rate = {}, {}
+        tput["b"], rate["b"] = measure("(b) default group", lab, a, b, default_lines)
 
         set_ports(lab, insts, security_groups=[group["id"]])
         lines = settle(lab, lambda n: n >= default_lines + 100)
-        tput["c"] = measure("(c) 100 TCP rules + ICMP", lab, a, b, lines)
+        tput["c"], rate["c"] = measure("(c) 100 TCP rules + ICMP", lab, a, b, lines)
 
         set_ports(lab, insts, security_groups=[], port_security_enabled=False)
         lines = settle(lab, lambda n: n < default_lines)
-        tput["a"] = measure("(a) no port security", lab, a, b, lines)
+        tput["a"], rate["a"] = measure("(a) no port security", lab, a, b, lines)
 
         print("TCP throughput, 100 rules vs none: %+.0f%%   vs default group: %+.0f%%   "
               "(goal: no more than 20%% slower)"
               % ((tput["c"] / tput["a"] - 1) * 100, (tput["c"] / tput["b"] - 1) * 100))
+        print("new TCP connections/s, 100 rules vs none: %+.0f%%   vs default group: %+.0f%%"
+              % ((rate["c"] / rate["a"] - 1) * 100, (rate["c"] / rate["b"] - 1) * 100))
     finally:
         problems = lab.cleanup()
         if problems:
