@@ -7,7 +7,7 @@ tests/agent (release build, root needed):
     on node n1 (veth pairs, one `ip -batch`) before the agent runs;
   - the agent started: seconds until the API reports every one of the ports ACTIVE (the
     agent reports a port up only once its rules are in the kernel), polled every 50 ms;
-  - the agent's VmRSS and VmHWM (/proc) then, and again 5 s later;
+  - the agent's VmRSS and VmHWM (/proc) then, and again 5 s later; RssAnon and RssFile;
   - with iptables: the number of iptables rules and ipset entries on the node.
 
     make release && NEUTRINO_SERVER=$PWD/build-release/src/server/neutrino-server \\
@@ -79,6 +79,7 @@ def one_run(driver, n, keep_log=None):
             time.sleep(0.05)
         took = time.monotonic() - t0
         rss, hwm = proc_kb(agent.pid, "VmRSS"), proc_kb(agent.pid, "VmHWM")
+        anon, files = proc_kb(agent.pid, "RssAnon"), proc_kb(agent.pid, "RssFile")
         time.sleep(5)
         rss5, hwm5 = proc_kb(agent.pid, "VmRSS"), proc_kb(agent.pid, "VmHWM")
         node = lab.node_ns("n1")
@@ -86,7 +87,7 @@ def one_run(driver, n, keep_log=None):
                     if line.startswith("-A "))
         members = sum(1 for line in conftest.sh("ipset", "save", ns=node).stdout.splitlines()
                       if line.startswith("add "))
-        return {"took": took, "rss": rss, "hwm": hwm, "rss5": rss5, "hwm5": hwm5,
+        return {"took": took, "rss": rss, "hwm": hwm, "rss5": rss5, "hwm5": hwm5, "anon": anon, "files": files,
                 "rules": rules, "members": members}
     finally:
         if keep_log:
@@ -114,6 +115,8 @@ def main():
         print("%-8s agent VmRSS %.1f MB, VmHWM %.1f MB; 5 s later VmRSS %.1f MB, VmHWM %.1f MB"
               "   (goal < 20 MB)" % (driver, last["rss"] / 1024, last["hwm"] / 1024,
                                      last["rss5"] / 1024, last["hwm5"] / 1024))
+        print("%-8s of the VmRSS: %.1f MB anonymous (the agent's own heap), %.1f MB file pages "
+              "(shared libraries)" % (driver, last["anon"] / 1024, last["files"] / 1024))
         print("%-8s iptables rules on the node %d, ipset entries %d"
               % (driver, last["rules"], last["members"]), flush=True)
 
