@@ -108,7 +108,9 @@ struct agent {
     struct strset removed;      /* Taps gone: report down. */
     struct strset check_bridges;/* Bridges that may have lost their last tap. */
     struct strset l2pop;        /* Vxlan networks whose forwarding entries to refresh. */
-    struct strset held;         /* Wired, but the firewall failed: not reported up yet. */
+    struct strset held;         /* Wired, not reported up yet: waiting for the firewall
+                                 * (applied once all pending taps are wired), or its
+                                 * apply failed. */
     bool l2pop_all;
 
     struct node_firewall firewall;  /* Security groups on this node's ports. */
@@ -254,12 +256,16 @@ enforce_then_up(struct agent *a, json_t *up)
     return 0;
 }
 
-/* Wires up to BATCH pending taps. */
+/* Wires up to BATCH pending taps.  Those to report up wait in 'held' for the firewall:
+ * flush() applies it once for every batch (each apply costs a pass over the whole
+ * model and the kernel's tables, so one per batch made a start with a thousand taps
+ * four times slower) and only then reports them up.  Taps that failed are reported
+ * down now. */
 static int
 process_pending(struct agent *a)
 {
     size_t n = a->pending.n < BATCH ? a->pending.n : BATCH;
-    json_t *names = json_array(), *body, *ans = NULL, *d, *up, *down;
+    json_t *names = json_array(), *body, *ans = NULL, *d, *down;
     size_t i;
     int r;
 
@@ -276,7 +282,6 @@ process_pending(struct agent *a)
     if (r) {
         return r;
     }
-    up = json_array();
     down = json_array();
     json_array_foreach (json_object_get(ans, "devices"), i, d) {
         const char *dev = json_string_value(json_object_get(d, "device"));
@@ -285,6 +290,7 @@ process_pending(struct agent *a)
         if (!dev || !t) {
             continue;   /* Gone meanwhile: the removal reports it. */
         }
+        strset_remove(&a->held, dev);  /* Up again below if it still should be. */
         if (!json_object_get(d, "mac_address")) {
             log_debug("%s: no port of this host (not bound here, or unknown)", dev);
             node_firewall_set_port(&a->firewall, dev, NULL);
@@ -307,7 +313,7 @@ process_pending(struct agent *a)
             strset_add(&a->l2pop, t->network_id);
         }
         if (json_is_true(json_object_get(d, "admin_state_up"))) {
-            json_array_append_new(up, json_string(dev));
+            strset_add(&a->held, dev);
             log_info("%s: port %s wired into brq%.11s (%s)", dev,
                      json_string_value(json_object_get(d, "port_id")), t->network_id,
                      t->network_type);
@@ -317,8 +323,7 @@ process_pending(struct agent *a)
         }
     }
     json_decref(ans);
-    enforce_then_up(a, up);
-    r = report_status(a, up, down);
+    r = report_status(a, json_array(), down);
     if (!r) {
         for (i = 0; i < n; i++) {
             strset_remove(&a->pending, a->pending.items[0]);
@@ -665,13 +670,17 @@ flush(void *agent)
 
     while (!r && a->pending.n) {
         r = process_pending(a);
+        /* A start wires a thousand taps and applies their rules in seconds: without
+         * heartbeats meanwhile the server would think the agent dead, and its answer
+         * "revived" would ask for a second full comparison of the same work. */
+        agent_loop_keepalive(a->loop);
     }
     r = r ? r : process_removed(a);
     if (!r) {
         refresh_l2pop(a);
     }
-    /* Rules and members that changed, taps that went, a full comparison, a failure to
-     * try again (the loop retries while this fails). */
+    /* Taps just wired, rules and members that changed, taps that went, a full
+     * comparison, a failure to try again (the loop retries while this fails). */
     if (!r && (a->firewall.dirty || a->firewall.resync || a->held.n)) {
         json_t *up = json_array();
         if (enforce_then_up(a, up)) {
@@ -681,6 +690,7 @@ flush(void *agent)
             return a->firewall.missing[0] ? 0 : -EAGAIN;
         }
         r = report_status(a, up, json_array());
+        agent_loop_keepalive(a->loop);
     }
     return r;
 }

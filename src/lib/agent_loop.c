@@ -31,6 +31,7 @@ struct agent_loop {
     struct feed *feed;
     bool started;               /* First heartbeat answered (start_flag sent). */
     bool need_sync;
+    int64_t next_report;        /* When the next heartbeat is due. */
     struct pollfd *fds;         /* This round's: the feed, the signals, the agent's. */
     size_t n_fds, cap_fds;
 };
@@ -107,16 +108,40 @@ full_sync(struct agent_loop *l)
     return 0;
 }
 
+/* The heartbeat if it is due.  0, or the failed call's result. */
+static int
+report_if_due(struct agent_loop *l, int64_t now)
+{
+    int r;
+
+    if (!l->cfg.report_interval || now < l->next_report) {
+        return 0;
+    }
+    r = report(l);
+    if (!r) {
+        l->next_report = now + l->cfg.report_interval * 1000;
+    }
+    return r;
+}
+
+void
+agent_loop_keepalive(struct agent_loop *l)
+{
+    /* A failure is the round's to notice: the next call, or the next round, retries. */
+    if (l->started) {
+        (void) report_if_due(l, agent_loop_now_ms());
+    }
+}
+
 /* The server's part of a round: heartbeat if due, comparison if needed, then what the
  * agent has queued.  False when the server failed us somewhere. */
 static bool
-server_round(struct agent_loop *l, int64_t now, int64_t *next_report)
+server_round(struct agent_loop *l, int64_t now)
 {
-    if (l->cfg.report_interval && now >= *next_report) {
-        if (report(l)) {
+    if (l->cfg.report_interval && now >= l->next_report) {
+        if (report_if_due(l, now)) {
             return false;
         }
-        *next_report = now + l->cfg.report_interval * 1000;
     } else if (!l->started && report(l)) {
         return false;
     }
@@ -143,13 +168,13 @@ int
 agent_loop_run(struct agent_loop *l)
 {
     int64_t every = l->cfg.sync_every_ms;
-    int64_t next_report = 0, next_sync = agent_loop_now_ms() + every, retry_at = 0;
+    int64_t next_sync = agent_loop_now_ms() + every, retry_at = 0;
 
     for (;;) {
         int64_t now = agent_loop_now_ms();
         int64_t wake = every ? next_sync : now + IDLE_WAKE_MS;
 
-        if (now >= retry_at && !server_round(l, now, &next_report)) {
+        if (now >= retry_at && !server_round(l, now)) {
             l->need_sync = true;        /* Once it is back, compare everything. */
             retry_at = now + l->cfg.retry_ms;
         }
@@ -157,8 +182,8 @@ agent_loop_run(struct agent_loop *l)
             int64_t t = l->ops->tick(l->agent);
             wake = t < wake ? t : wake;
         }
-        if (l->cfg.report_interval && next_report < wake) {
-            wake = next_report;
+        if (l->cfg.report_interval && l->next_report < wake) {
+            wake = l->next_report;
         }
         if (retry_at > now && retry_at < wake) {
             wake = retry_at;

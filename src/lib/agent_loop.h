@@ -66,6 +66,12 @@ struct agent_loop *agent_loop_create(const struct agent_loop_config *cfg,
 struct server_client *agent_loop_client(struct agent_loop *loop);
 /* Asks for a full comparison before anything else is sent. */
 void agent_loop_resync(struct agent_loop *loop);
+/* Sends the heartbeat if it is due, from inside a long piece of the agent's work (a
+ * start-up wiring a thousand taps): the server would otherwise think the agent dead
+ * and, once the heartbeat comes back, answer "revived", asking for a second full
+ * comparison of work just done.  Only once the agent has started; failures are left to
+ * the loop's next round. */
+void agent_loop_keepalive(struct agent_loop *loop);
 /* Watches 'fd' for input during this round (from ops->watch). */
 void agent_loop_watch(struct agent_loop *loop, int fd);
 /* Runs until a stop signal (0) or a failed poll() (1): the process exit status. */
