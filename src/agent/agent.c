@@ -696,6 +696,12 @@ flush(void *agent)
 }
 
 static void
+keep_alive(void *loop)
+{
+    agent_loop_keepalive(loop);
+}
+
+static void
 watch(void *agent, struct agent_loop *loop)
 {
     agent_loop_watch(loop, nl_fd(((struct agent *) agent)->mon));
@@ -754,6 +760,9 @@ agent_run(const struct agent_config *cfg)
     }
     node_firewall_check_kernel(&a.firewall);
     a.sc = agent_loop_client(a.loop);
+    /* Heartbeats go on while a long apply runs (a start with a thousand ports). */
+    a.firewall.while_waiting = keep_alive;
+    a.firewall.while_waiting_aux = a.loop;
     log_info("neutrino-linuxbridge-agent on host %s: mappings %s, vxlan %s%s, security groups"
              " %s", cfg->host,
              *cfg->physical_interface_mappings ? cfg->physical_interface_mappings : "none",

@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent_proto.h"
@@ -206,6 +209,51 @@ fetch_model(struct node_firewall *nf, struct server_client *sc, const char *host
     return 0;
 }
 
+/* One firewall_apply() on a thread of its own (see run_apply()). */
+struct apply_job {
+    struct firewall *fw;
+    const struct fw_model *m;
+    int flags;
+    struct firewall_stats *st;
+    char *reason;
+    size_t reason_size;
+    int r;
+    atomic_bool done;
+};
+
+static void *
+apply_job_run(void *aux)
+{
+    struct apply_job *j = aux;
+
+    j->r = firewall_apply(j->fw, j->m, j->flags, j->st, j->reason, j->reason_size);
+    atomic_store(&j->done, true);
+    return NULL;
+}
+
+/* firewall_apply(), calling nf->while_waiting every WAIT_STEP_MS until it is done: a
+ * thousand ports' rules keep the restore programs busy for seconds, during which the
+ * agent's heartbeats must go on.  The thread touches nothing but 'fw' and the model. */
+static int
+run_apply(struct node_firewall *nf, const struct fw_model *m, int flags,
+          struct firewall_stats *st, char *reason, size_t n)
+{
+    enum { WAIT_STEP_MS = 50 };
+    struct apply_job j = { &nf->fw, m, flags, st, reason, n, 0, false };
+    pthread_t thread;
+
+    if (!nf->while_waiting || pthread_create(&thread, NULL, apply_job_run, &j)) {
+        apply_job_run(&j);      /* No hook, or no thread to spare: here, then. */
+        return j.r;
+    }
+    while (!atomic_load(&j.done)) {
+        nf->while_waiting(nf->while_waiting_aux);
+        nanosleep(&(struct timespec) { 0, WAIT_STEP_MS * 1000000L }, NULL);
+    }
+    pthread_join(thread, NULL);
+    return j.r;
+}
+
 /* Plans and applies 'j'; 0, or -1 with the reason in nf->error. */
 static int
 enforce(struct node_firewall *nf, const json_t *j)
@@ -218,8 +266,7 @@ enforce(struct node_firewall *nf, const json_t *j)
     fw_model_init(&m);
     r = fw_model_from_json(j, &m, reason, sizeof reason);
     if (!r) {
-        r = firewall_apply(&nf->fw, &m, nf->resync ? FIREWALL_RESYNC : 0, &st, reason,
-                           sizeof reason);
+        r = run_apply(nf, &m, nf->resync ? FIREWALL_RESYNC : 0, &st, reason, sizeof reason);
     }
     if (r) {
         /* Said once per reason: the agent retries every second. */

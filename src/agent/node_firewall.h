@@ -30,6 +30,10 @@ struct node_firewall {
     bool resync;                /* The next apply reads the kernel. */
     char missing[64];           /* What the kernel lacks ("" when nothing). */
     char error[256];            /* Why the last apply failed ("" after a success). */
+    /* Called now and then while an apply runs (on a thread of its own), from the
+     * caller's thread: the agent's heartbeat.  NULL: the apply runs in the caller. */
+    void (*while_waiting)(void *aux);
+    void *while_waiting_aux;
 };
 
 void node_firewall_init(struct node_firewall *nf, bool enabled);
