@@ -41,7 +41,7 @@ static const struct attr_def subnet_attrs[] = {
       .sort = true, .field = SF_IPV6_RA_MODE },
     { "ipv6_address_mode", AK_VALUES_OR_NULL, true, false, .values = ipv6_modes,
       .filter = true, .sort = true, .field = SF_IPV6_ADDRESS_MODE },
-    { "shared", AK_ANY, false, false, .filter = true, .field = SF_SUBNET_SHARED,
+    { "shared", AK_BOOL, false, false, .filter = true, .field = SF_SUBNET_SHARED,
       .field_kind = SV_INT },
     { "service_types", AK_EMPTY_LIST, true, true },
     ATTRS_STANDARD,
