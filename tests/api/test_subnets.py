@@ -256,3 +256,19 @@ def test_subnet_with_explicit_project(res):
     net = res.network()
     sub = res.subnet(net, "10.123.0.0/24", project_id="pj-" + uname())
     assert sub["project_id"].startswith("pj-") and sub["tenant_id"] == sub["project_id"]
+
+
+@pytest.mark.parametrize("mode", ["slaac", "dhcpv6-stateless"])
+def test_auto_address_subnet_deleted_from_under_its_ports(api, res, mode):
+    # Ports hold EUI-64 addresses of a SLAAC/DHCPv6-stateless subnet without asking for
+    # them; Zed deletes such a subnet anyway and the ports lose those addresses.
+    net = res.network()
+    v4 = res.subnet(net, "10.120.0.0/24")
+    v6 = res.subnet(net, "2001:db8:120::/64", ipv6_ra_mode=mode, ipv6_address_mode=mode)
+    port = res.port(net)
+    assert {ip["subnet_id"] for ip in port["fixed_ips"]} == {v4["id"], v6["id"]}
+    api.ok(api.delete("/v2.0/subnets/" + v6["id"]), 204)
+    after = api.show("ports", port["id"])
+    assert [ip["subnet_id"] for ip in after["fixed_ips"]] == [v4["id"]]
+    assert after["revision_number"] > port["revision_number"]
+    assert api.get("/v2.0/subnets/" + v6["id"]).status_code == 404

@@ -618,19 +618,71 @@ check_unused(const struct op *op, const struct subnet *s)
     return r;
 }
 
+/* A port loses its automatic (EUI-64) address of a subnet being deleted: its host's
+ * agent and its groups' members must drop the address, and the port changed. */
+struct auto_address_walk {
+    struct store_conn *c;
+    const char *now;
+    bool router_port_found;
+};
+
+static int
+auto_address_drop(const struct port *p, void *aux)
+{
+    struct auto_address_walk *walk = aux;
+    int r;
+
+    if (str_startswith(p->device_owner, "network:router")) {
+        walk->router_port_found = true;
+        return 0;
+    }
+    r = store_port_bump(walk->c, p->std.id, walk->now);
+    if (!r && *p->binding_host_id) {
+        r = changes_record(walk->c, p->binding_host_id, CHANGE_PORT_UPDATE, p->std.id,
+                           p->network_id);
+    }
+    return r ? r : changes_record_sg_members(walk->c, p->security_groups_json);
+}
+
+/* An automatic-address (SLAAC, DHCPv6-stateless) subnet is deleted from under the
+ * ports that hold its addresses, as Neutron does: they got them without asking, and
+ * lose them the same way.  A router interface on it still blocks the delete. */
+static int
+drop_auto_addresses(const struct op *op, const struct subnet *s, const char *now)
+{
+    char *values[1] = { (char *) s->std.id };
+    struct store_filter f = { SF_FIXED_IP_SUBNET_ID, SV_TEXT, values, 1 };
+    struct list_query q = { .filters = &f, .n_filters = 1 };
+    struct auto_address_walk walk = { op->c, now, false };
+    int r = store_port_foreach(op->c, &q, auto_address_drop, &walk);
+
+    if (r) {
+        return core_internal(op, r);
+    }
+    if (walk.router_port_found) {
+        return api_error_set(op->err, API_ERR_SUBNET_IN_USE, "Unable to complete operation on"
+                             " subnet %s: One or more ports have an IP allocation from this"
+                             " subnet.", s->std.id);
+    }
+    return 0;
+}
+
 int
 core_subnet_delete(const struct op *op, const char *id, int64_t expected_revision)
 {
     struct subnet s;
     char now[TIMESTAMP_LEN];
     int r = subnet_for(op, id, POLICY_DELETE, &s)
-            || check_unused(op, &s)
             || core_check_revision(op, expected_revision, s.std.revision_number);
 
+    time_iso8601_now(now);
     if (!r) {
-        /* DHCP ports lose their address here; their allocation rows go with the
-         * subnet. */
-        time_iso8601_now(now);
+        r = ipam_subnet_is_auto_address(&s) ? drop_auto_addresses(op, &s, now)
+                                            : check_unused(op, &s);
+    }
+    if (!r) {
+        /* DHCP ports and the ports of an automatic-address subnet lose their address
+         * here; their allocation rows go with the subnet. */
         r = store_subnet_delete(op->c, s.std.id);
         r = r ? r : store_network_bump(op->c, s.network_id, now);
         r = r ? r : tell_dhcp(op, &s);
