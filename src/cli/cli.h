@@ -65,6 +65,8 @@ struct kind {
     const char *noun;           /* "group": what delete's messages call one; NULL: singular. */
     const char *list_key;       /* "security_groups": a list's key; NULL: the collection. */
     bool id_only;               /* Found by id only (rules): no lookup by name. */
+    const char *name_attr;      /* What stands for a name (a floating IP's address);
+                                 * NULL: "name". */
 };
 /* The key of a kind's list in an answer. */
 #define KIND_LIST_KEY(k) ((k)->list_key ? (k)->list_key : (k)->collection)
@@ -175,6 +177,8 @@ extern const struct command subnet_commands[];
 extern const struct command port_commands[];
 extern const struct command agent_commands[];
 extern const struct command security_group_commands[];
+extern const struct command router_commands[];
+extern const struct command floating_ip_commands[];
 
 /* The options of "security group rule create", and the body they make without asking the
  * server (protocol, direction, ethertype, ports, ICMP type and code, the default remote

@@ -50,6 +50,7 @@ find(struct cli *c, const struct kind *k, const char *arg, json_t **ret, struct 
 {
     struct session *s = cli_session(c);
     struct buf path = BUF_INITIALIZER;
+    const char *name_attr = k->name_attr ? k->name_attr : "name";
     json_t *ans = NULL, *list, *item, *found = NULL;
     size_t i, n = 0;
 
@@ -77,7 +78,7 @@ find(struct cli *c, const struct kind *k, const char *arg, json_t **ret, struct 
         }
     }
     /* One filtered list: by name (and the id, should a non-UUID id exist). */
-    buf_printf(&path, "/v2.0/%s?name=", k->collection);
+    buf_printf(&path, "/v2.0/%s?%s=", k->collection, name_attr);
     url_encode(&path, arg);
     if (session_call(s, "GET", buf_cstr(&path), NULL, &ans)) {
         buf_done(&path);
@@ -87,7 +88,7 @@ find(struct cli *c, const struct kind *k, const char *arg, json_t **ret, struct 
     buf_done(&path);
     list = json_object_get(ans, KIND_LIST_KEY(k));
     json_array_foreach (list, i, item) {
-        const char *name = json_string_value(json_object_get(item, "name"));
+        const char *name = json_string_value(json_object_get(item, name_attr));
         const char *id = json_string_value(json_object_get(item, "id"));
         if ((name && STREQ(name, arg)) || (id && STREQ(id, arg))) {
             found = found ? found : item;

@@ -233,6 +233,20 @@ table_text(struct buf *b, const json_t *v, enum render r)
         }
         return;
     }
+    if (json_is_object(v) && r == R_QDICT) {
+        json_t *quoted = json_object();
+        const char *k;
+        json_t *value;
+        json_object_foreach ((json_t *) v, k, value) {
+            struct buf text = BUF_INITIALIZER;
+            py_repr(&text, value, true);
+            json_object_set_new(quoted, k, json_string(buf_cstr(&text)));
+            buf_done(&text);
+        }
+        dict_text(b, quoted, NULL, NULL);
+        json_decref(quoted);
+        return;
+    }
     if (json_is_object(v)) {
         dict_text(b, v, NULL, NULL);
         return;
@@ -637,7 +651,12 @@ cell(const json_t *v, enum render r, enum out_format fmt)
 {
     struct buf b = BUF_INITIALIZER;
 
-    if (fmt == OUT_TABLE) {
+    if (fmt == OUT_TABLE && r == R_JSON) {
+        /* Python's json.dumps: ", " and ": " between items, non-ASCII escaped. */
+        char *t = json_dumps(v ? v : json_null(), JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+        buf_add_str(&b, t ? t : "null");
+        free(t);
+    } else if (fmt == OUT_TABLE) {
         table_text(&b, v, r);
     } else if (!v && r == R_DICT_OR_EMPTY) {
         buf_add_str(&b, "{}");

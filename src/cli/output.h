@@ -25,6 +25,8 @@ enum render {
                       * (the client's dict columns, as a port's binding dicts). */
     R_FALSE,        /* A boolean the openstack client shows as False when absent. */
     R_PYLIST,       /* A list the client leaves unformatted: Python's ['a', 'b']. */
+    R_QDICT,        /* An object as osc-lib's format_dict: key='str(value)', ... sorted. */
+    R_JSON,         /* JSON text, as the client's router columns (null too). */
     R_SG_RULES,     /* A group's rules: key='value', ... per line, empty values and the
                      * keys the group already tells (its id, the project) left out. */
 };
