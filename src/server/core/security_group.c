@@ -44,6 +44,15 @@ protocol_name_of(const char *number)
 
 /* --- Groups ----------------------------------------------------------------------- */
 
+/* An update that changed a group or a rule, before it is stored: one revision more, and
+ * now as its update time (a rule's time also becomes its group's, store_sg_bump). */
+static void
+mark_changed(struct std_attrs *std)
+{
+    std->revision_number++;
+    time_iso8601_now(std->updated_at);
+}
+
 /* A rule a new group starts with: no description, revision 0, the group's owner. */
 static int
 insert_initial_rule(const struct op *op, const struct security_group *g, const char *direction,
@@ -287,8 +296,7 @@ core_security_group_update(const struct op *op, const char *id,
             || core_check_revision(op, expected_revision, ret->std.revision_number);
 
     if (!r && !sg_spec_empty(spec)) {
-        ret->std.revision_number++;
-        time_iso8601_now(ret->std.updated_at);
+        mark_changed(&ret->std);
         r = store_sg_update(op->c, ret);
         /* Statefulness decides the firewall of the group's ports. */
         r = r || !spec->has_stateful ? r : changes_record_sg(op->c, CHANGE_SG_RULES, id);
@@ -753,8 +761,7 @@ core_sg_rule_update(const struct op *op, const char *id, const struct sg_rule_sp
     if (!r && spec->has_description) {
         free(ret->std.description);
         ret->std.description = spec->description ? xstrdup(spec->description) : NULL;
-        ret->std.revision_number++;
-        time_iso8601_now(ret->std.updated_at);
+        mark_changed(&ret->std);
         r = store_sg_rule_update(op->c, ret);
         r = r ? r : store_sg_bump(op->c, ret->security_group_id, ret->std.updated_at);
         r = r ? core_internal(op, r) : 0;
