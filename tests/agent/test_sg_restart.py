@@ -130,6 +130,28 @@ def firewall_state(lab, node):
     return [re.sub(r"\[\d+:\d+\]", "", line) for line in neutrino_lines(text)]
 
 
+class ConnectionCounts:
+    """The packets the node's kernel has counted on each tracked TCP connection to
+    dst_ip:port (its original direction).  The same entry only counts up; one flushed
+    and made again by the next packet starts again from 1.  Counting is turned on in
+    the node while this lives (entries made meanwhile are counted)."""
+
+    SYSCTL = "net.netfilter.nf_conntrack_acct"
+
+    def __init__(self, lab, node):
+        self.ns = lab.node_ns(node)
+        self.was = sh("sysctl", "-n", self.SYSCTL, ns=self.ns).stdout.strip()
+        sh("sysctl", "-qw", "%s=1" % self.SYSCTL, ns=self.ns)
+
+    def of(self, dst_ip, port):
+        out = sh("conntrack", "-L", "-p", "tcp", "-d", dst_ip, "--dport", port,
+                 ns=self.ns, check=False).stdout
+        return [int(m.group(1)) for m in re.finditer(r"\bpackets=(\d+)\b.*", out)]
+
+    def close(self):
+        sh("sysctl", "-qw", "%s=%s" % (self.SYSCTL, self.was), ns=self.ns, check=False)
+
+
 def new_log(lab, node, since):
     return lab.agent_log(node)[since:]
 
@@ -190,88 +212,81 @@ def assert_only_the_new_rule_written(lab, served, a, c, before, since):
         and "--dport 5001" in added[0], added
 
 
-def test_server_restart_under_traffic_changes_nothing_on_the_node(lab):
+def restart_under_traffic(lab, cidr, restart):
+    """flow_setup() on 'cidr', then restart(traffic, since) stops and starts the program
+    under test (and checks the traffic meanwhile), 'since' being where the agent's log
+    stood.  Afterwards: the flow and the ping go on with at most 2 pings lost, the
+    node's firewall and the flow's connection entry are those of before, the agent
+    compared everything once and wrote nothing, and a rule added now is enforced."""
     vms, groups, traffic = None, (), None
+    counts = ConnectionCounts(lab, "n1")
     try:
-        vms, groups, a, c = flow_setup(lab, "172.16.51.0/24")
-        served = groups[0]
+        vms, groups, a, c = flow_setup(lab, cidr)
         traffic = Traffic(lab, c, a, 5000)
         wait_for(lambda: traffic.replies() >= 3, what="replies to the running ping")
-        assert traffic.exchange() == "ok"
         before = firewall_state(lab, "n1")
+        for _ in range(10):     # more packets than an entry made afterwards could count
+            assert traffic.exchange() == "ok"
+        flows = counts.of(a["ip"], 5000)
+        assert len(flows) == 1 and flows[0] >= 10, flows
         since = len(lab.agent_log("n1"))
 
-        lab.server.stop()           # SIGTERM to its PID; the database stays
-        # The agent finds the server gone (its heartbeat, every second, fails)...
-        wait_for(lambda: "WARNING client:" in new_log(lab, "n1", since), timeout=10,
-                 what="the agent noticing the server gone")
-        pings_while_down = traffic.replies()
-        assert traffic.exchange() == "ok"
-        wait_for(lambda: traffic.replies() >= pings_while_down + 3, timeout=5,
-                 what="pings answered while the server is down")
-
-        lab.server.start()          # same state directory, same database, same port
-        # ...and once it is back compares everything with it: the comparison is logged.
+        restart(traffic, since)
+        # The comparison is logged before the firewall's apply: the pings give it time
+        # to write, and assert_only_the_new_rule_written() makes sure afterwards.
         wait_for(lambda: "synchronised" in new_log(lab, "n1", since), timeout=15,
-                 what="the agent's full comparison after the server came back")
-        after_restart = traffic.replies()
-        wait_for(lambda: traffic.replies() >= after_restart + 3, timeout=5,
+                 what="the agent's full comparison")
+        replies = traffic.replies()
+        wait_for(lambda: traffic.replies() >= replies + 3, timeout=5,
                  what="pings answered after the restart")
         assert traffic.exchange() == "ok"
         assert firewall_state(lab, "n1") == before
+        # The same entry, still counting: neither flushed nor made again.
+        now = counts.of(a["ip"], 5000)
+        assert len(now) == 1 and now[0] > flows[0], (flows, now)
         assert firewall_writes(new_log(lab, "n1", since)) == []
         lost = traffic.lost()
         assert lost is not None and lost <= 2, "%s pings lost" % lost
 
-        assert_only_the_new_rule_written(lab, served, a, c, before, since)
+        assert_only_the_new_rule_written(lab, groups[0], a, c, before, since)
         assert traffic.exchange() == "ok"
-        # One full comparison covered the outage: the feed, back too, does not ask for
-        # a second one (which had come with the first change after the restart).
+        # One full comparison was enough: after a server restart, the feed (which lost
+        # the server too) does not ask for a second one with the first change.
         assert full_comparisons(new_log(lab, "n1", since)) == 1, new_log(lab, "n1", since)
     finally:
+        counts.close()
         if traffic:
             traffic.close()
         if vms:
             vms.close()
         drop_groups(lab, groups)
+
+
+def test_server_restart_under_traffic_changes_nothing_on_the_node(lab):
+    def restart(traffic, since):
+        lab.server.stop()           # SIGTERM to its PID; the database stays
+        # The agent's heartbeat (every second) fails: it will compare everything with
+        # the server once it is back.
+        wait_for(lambda: re.search(r"WARNING client: POST \S*/agent/v1/report: ",
+                                   new_log(lab, "n1", since)), timeout=10,
+                 what="the agent's heartbeat failing")
+        replies = traffic.replies()
+        assert traffic.exchange() == "ok"
+        wait_for(lambda: traffic.replies() >= replies + 3, timeout=5,
+                 what="pings answered while the server is down")
+        lab.server.start()          # same state directory, same database, same port
+    restart_under_traffic(lab, "172.16.51.0/24", restart)
 
 
 def test_agent_restart_under_traffic_changes_nothing_on_the_node(lab):
-    vms, groups, traffic = None, (), None
-    try:
-        vms, groups, a, c = flow_setup(lab, "172.16.52.0/24")
-        served = groups[0]
-        traffic = Traffic(lab, c, a, 5000)
-        wait_for(lambda: traffic.replies() >= 3, what="replies to the running ping")
-        before = firewall_state(lab, "n1")
-        since = len(lab.agent_log("n1"))
-
+    def restart(traffic, since):
         assert lab.stop_agent("n1") == 0
-        stopped = traffic.replies()
+        replies = traffic.replies()
         assert traffic.exchange() == "ok"
-        wait_for(lambda: traffic.replies() >= stopped + 3, timeout=5,
+        wait_for(lambda: traffic.replies() >= replies + 3, timeout=5,
                  what="pings answered with no agent running")
-
         lab.start_agent("n1")
-        wait_for(lambda: "synchronised" in new_log(lab, "n1", since), timeout=15,
-                 what="the new agent's first full comparison")
-        started = traffic.replies()
-        wait_for(lambda: traffic.replies() >= started + 3, timeout=5,
-                 what="pings answered after the agent's start")
-        assert traffic.exchange() == "ok"
-        assert firewall_state(lab, "n1") == before
-        assert firewall_writes(new_log(lab, "n1", since)) == []
-        lost = traffic.lost()
-        assert lost is not None and lost <= 2, "%s pings lost" % lost
-
-        assert_only_the_new_rule_written(lab, served, a, c, before, since)
-        assert traffic.exchange() == "ok"
-    finally:
-        if traffic:
-            traffic.close()
-        if vms:
-            vms.close()
-        drop_groups(lab, groups)
+    restart_under_traffic(lab, "172.16.52.0/24", restart)
 
 
 def sg_rules(lab, group_id, **match):
