@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "ip_protocol.h"
 #include "util.h"
 
 void
@@ -137,19 +138,6 @@ fw_rule_init(struct fw_rule *r, enum fw_direction direction, int ethertype)
     r->port_max = -1;
 }
 
-/* The names Neutron's API accepts for protocols (neutron_lib's IP_PROTOCOL_MAP). */
-static const struct {
-    const char *name;
-    int number;
-} protocol_names[] = {
-    { "ah", 51 }, { "dccp", 33 }, { "egp", 8 }, { "esp", 50 }, { "gre", 47 },
-    { "hopopt", 0 }, { "icmp", 1 }, { "igmp", 2 }, { "ip", 0 }, { "ipip", 4 },
-    { "ipv6-encap", 41 }, { "ipv6-frag", 44 }, { "ipv6-icmp", 58 }, { "icmpv6", 58 },
-    { "ipv6-nonxt", 59 }, { "ipv6-opts", 60 }, { "ipv6-route", 43 }, { "ospf", 89 },
-    { "pgm", 113 }, { "rsvp", 46 }, { "sctp", 132 }, { "tcp", 6 }, { "udp", 17 },
-    { "udplite", 136 }, { "vrrp", 112 },
-};
-
 int
 fw_protocol_parse(const char *s, int ethertype)
 {
@@ -159,18 +147,14 @@ fw_protocol_parse(const char *s, int ethertype)
     if (!s || !*s || STREQ(s, "any")) {
         return -1;
     }
-    for (size_t i = 0; i < ARRAY_SIZE(protocol_names); i++) {
-        if (STREQ(s, protocol_names[i].name)) {
-            v = protocol_names[i].number;
-            goto found;
+    v = ip_protocol_number(s);
+    if (v < 0) {
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno || *end || end == s || v < 0 || v > 255) {
+            return -EINVAL;
         }
     }
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || *end || end == s || v < 0 || v > 255) {
-        return -EINVAL;
-    }
-found:
     if (v == 0) {
         return -1;              /* Neutron: protocol 0 needs no match at all. */
     }

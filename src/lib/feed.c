@@ -33,6 +33,9 @@ struct feed {
     json_t *queue;
     bool resync;
     int64_t seq;
+    /* feed_start() calls: one made after the feed lost the server means a full sync
+     * has covered whatever the loss may have hidden. */
+    uint64_t starts;
 };
 
 struct feed *
@@ -64,6 +67,7 @@ feed_main(void *arg)
 {
     struct feed *f = arg;
     bool lost = false;
+    uint64_t starts_when_lost = 0;
 
     while (!f->stopping) {
         char *path;
@@ -87,6 +91,9 @@ feed_main(void *arg)
         }
         if (r) {
             lost = true;
+            pthread_mutex_lock(&f->mutex);
+            starts_when_lost = f->starts;
+            pthread_mutex_unlock(&f->mutex);
             for (int i = 0; i < 10 && !f->stopping; i++) {
                 usleep(100 * 1000);
             }
@@ -101,10 +108,14 @@ feed_main(void *arg)
             }
             f->seq = json_integer_value(json_object_get(ans, AGENT_FIELD_SEQ));
         }
-        if (lost || json_is_true(json_object_get(ans, AGENT_FIELD_RESYNC))) {
-            f->resync = true;       /* Changes may have been missed: compare everything. */
-            lost = false;
+        /* Changes may have been missed: compare everything.  Not when the agent has
+         * done so since the loss (it starts over after the server comes back): a
+         * second comparison would find nothing the first did not. */
+        if ((lost && f->starts == starts_when_lost)
+            || json_is_true(json_object_get(ans, AGENT_FIELD_RESYNC))) {
+            f->resync = true;
         }
+        lost = false;
         pthread_mutex_unlock(&f->mutex);
         json_decref(ans);
         wake(f);
@@ -117,6 +128,7 @@ feed_start(struct feed *f, int64_t seq)
 {
     pthread_mutex_lock(&f->mutex);
     f->seq = seq;
+    f->starts++;
     pthread_mutex_unlock(&f->mutex);
     if (f->started) {
         return 0;

@@ -1,7 +1,8 @@
 /* Following the server's change feed (GET AGENT_PATH_CHANGES, a long-poll): a thread
  * asks for the changes after the last sequence number seen, queues what it hears and
- * signals an eventfd the agent's loop polls.  When the server was unreachable, or says
- * the agent is too far behind, the agent is told to resynchronise (it may have missed
+ * signals an eventfd the agent's loop polls.  When the server was unreachable (and the
+ * agent has not compared everything since: no feed_start() after the loss), or says the
+ * agent is too far behind, the agent is told to resynchronise (it may have missed
  * changes). */
 #ifndef NEUTRINO_FEED_H
 #define NEUTRINO_FEED_H

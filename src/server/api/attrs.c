@@ -12,6 +12,7 @@
 #include "config.h"
 #include "request.h"
 #include "ip.h"
+#include "ip_protocol.h"
 #include "mac.h"
 #include "pyfmt.h"
 #include "util.h"
@@ -615,11 +616,6 @@ static const char sg_protocols_text[] =
 static json_t *
 convert_sg_protocol(struct request *req, json_t *v)
 {
-    static const char *const names[] = {
-        "ah", "dccp", "egp", "esp", "gre", "hopopt", "icmp", "igmp", "ip", "ipip",
-        "ipv6-encap", "ipv6-frag", "ipv6-icmp", "icmpv6", "ipv6-nonxt", "ipv6-opts",
-        "ipv6-route", "ospf", "pgm", "rsvp", "sctp", "tcp", "udp", "udplite", "vrrp",
-    };
     struct buf text = BUF_INITIALIZER;
     json_int_t n;
 
@@ -635,12 +631,8 @@ convert_sg_protocol(struct request *req, json_t *v)
                 buf_done(&text);
                 return out;
             }
-        } else {
-            for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
-                if (!strcasecmp(json_string_value(v), names[i])) {
-                    return json_string(names[i]);
-                }
-            }
+        } else if (ip_protocol_canonical(json_string_value(v))) {
+            return json_string(ip_protocol_canonical(json_string_value(v)));
         }
     }
     py_str(&text, v);

@@ -8,24 +8,12 @@
 
 #include "core/changes.h"
 #include "ip.h"
+#include "ip_protocol.h"
 #include "store/store.h"
 #include "util.h"
 
 #define DEFAULT_SG_NAME "default"
 #define DEFAULT_SG_DESCRIPTION "Default security group"
-
-/* The protocols a rule may name, with their numbers (Neutron's IP_PROTOCOL_MAP). */
-static const struct {
-    const char *name;
-    int number;
-} protocols[] = {
-    { "ah", 51 }, { "dccp", 33 }, { "egp", 8 }, { "esp", 50 }, { "gre", 47 },
-    { "hopopt", 0 }, { "icmp", 1 }, { "igmp", 2 }, { "ip", 0 }, { "ipip", 4 },
-    { "ipv6-encap", 41 }, { "ipv6-frag", 44 }, { "ipv6-icmp", 58 }, { "icmpv6", 58 },
-    { "ipv6-nonxt", 59 }, { "ipv6-opts", 60 }, { "ipv6-route", 43 }, { "ospf", 89 },
-    { "pgm", 113 }, { "rsvp", 46 }, { "sctp", 132 }, { "tcp", 6 }, { "udp", 17 },
-    { "udplite", 136 }, { "vrrp", 112 },
-};
 
 enum { PROTO_ICMP = 1, PROTO_IPV6_ICMP = 58 };
 
@@ -33,34 +21,37 @@ enum { PROTO_ICMP = 1, PROTO_IPV6_ICMP = 58 };
 static int
 protocol_number(const char *protocol)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(protocols); i++) {
-        if (STREQ(protocols[i].name, protocol)) {
-            return protocols[i].number;
-        }
-    }
-    return (int) strtol(protocol, NULL, 10);
+    int number = ip_protocol_number(protocol);
+
+    return number >= 0 ? number : (int) strtol(protocol, NULL, 10);
 }
 
-/* The name a protocol number stands for in Neutron's reverse map, or NULL: every
- * name's number, where 0 is "ip" (not "hopopt") and 58 "ipv6-icmp" (not "icmpv6"). */
+/* The name a protocol number, as the API writes it (decimal text), stands for in
+ * Neutron's reverse map, or NULL. */
 static const char *
 protocol_name_of(const char *number)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(protocols); i++) {
-        char text[8];
+    char *end;
+    long n = strtol(number, &end, 10);
+    char text[8];
 
-        if (STREQ(protocols[i].name, "hopopt") || STREQ(protocols[i].name, "icmpv6")) {
-            continue;
-        }
-        snprintf(text, sizeof text, "%d", protocols[i].number);
-        if (STREQ(text, number)) {
-            return protocols[i].name;
-        }
+    if (end == number || *end || n < 0 || n > 255) {
+        return NULL;
     }
-    return NULL;
+    snprintf(text, sizeof text, "%ld", n);
+    return STREQ(text, number) ? ip_protocol_name((int) n) : NULL;
 }
 
 /* --- Groups ----------------------------------------------------------------------- */
+
+/* An update that changed a group or a rule, before it is stored: one revision more, and
+ * now as its update time (a rule's time also becomes its group's, store_sg_bump). */
+static void
+mark_changed(struct std_attrs *std)
+{
+    std->revision_number++;
+    time_iso8601_now(std->updated_at);
+}
 
 /* A rule a new group starts with: no description, revision 0, the group's owner. */
 static int
@@ -305,8 +296,7 @@ core_security_group_update(const struct op *op, const char *id,
             || core_check_revision(op, expected_revision, ret->std.revision_number);
 
     if (!r && !sg_spec_empty(spec)) {
-        ret->std.revision_number++;
-        time_iso8601_now(ret->std.updated_at);
+        mark_changed(&ret->std);
         r = store_sg_update(op->c, ret);
         /* Statefulness decides the firewall of the group's ports. */
         r = r || !spec->has_stateful ? r : changes_record_sg(op->c, CHANGE_SG_RULES, id);
@@ -510,11 +500,9 @@ protocol_key(const char *protocol, const char *ethertype, char *out, size_t size
     } else if (STREQ(ethertype, "IPv6") && STREQ(p, "1")) {
         p = "58";
     }
-    for (size_t i = 0; i < ARRAY_SIZE(protocols); i++) {
-        if (STREQ(protocols[i].name, p)) {
-            snprintf(out, size, "%s/%d", p, protocols[i].number);
-            return;
-        }
+    if (ip_protocol_number(p) >= 0) {
+        snprintf(out, size, "%s/%d", p, ip_protocol_number(p));
+        return;
     }
     name = protocol_name_of(p);
     snprintf(out, size, "%s/%s", name ? name : p, p);
@@ -773,8 +761,7 @@ core_sg_rule_update(const struct op *op, const char *id, const struct sg_rule_sp
     if (!r && spec->has_description) {
         free(ret->std.description);
         ret->std.description = spec->description ? xstrdup(spec->description) : NULL;
-        ret->std.revision_number++;
-        time_iso8601_now(ret->std.updated_at);
+        mark_changed(&ret->std);
         r = store_sg_rule_update(op->c, ret);
         r = r ? r : store_sg_bump(op->c, ret->security_group_id, ret->std.updated_at);
         r = r ? core_internal(op, r) : 0;
