@@ -243,7 +243,7 @@ def lab(tmp_path_factory):
                "forward_delay", "0")
             sh("ip", "-n", NODE, "link", "set", bridge, "up")
         add_host(VM, INT_BRIDGE, "vmport", VM_IP, "10.10.0.1")
-        add_host(HOP, INT_BRIDGE, "hopport", HOP_IP, None)
+        add_host(HOP, INT_BRIDGE, "hopport", HOP_IP, "10.10.0.1")
         sh("ip", "-n", HOP, "addr", "add", BEHIND_HOP + "/32", "dev", "lo")
         in_ns(HOP, "sysctl", "-qw", "net.ipv4.ip_forward=1")
         add_host(OUT, EXT_BRIDGE, "outport", OUT_IP, None)
@@ -401,3 +401,17 @@ def test_bad_model_is_refused_with_its_reason(l3):
     l3.proc.stdin.flush()
     answer = json.loads(l3.proc.stdout.readline())
     assert not answer["ok"] and "mac_address" in answer["error"], answer
+
+
+def test_floating_ip_is_reached_from_its_own_network_through_the_router(l3):
+    l3.apply(router(snat=False, fips=[VM_IP]))
+    with Server(VM, TCP_ECHO, "8082") as srv:
+        r = in_ns(HOP, PY, "-c", CONVERSE, FIP, "8082", input="")
+        assert r.stdout.split() == ["ok"]
+        # Translated to the gateway address on the way in, so the answer goes back
+        # through the router to be untranslated (even with SNAT off).
+        assert readline(srv.proc) == GW_IP
+        # The instance itself reaching its floating IP leaves as the floating IP.
+        r = in_ns(VM, PY, "-c", CONVERSE, FIP, "8082", input="")
+        assert r.stdout.split() == ["ok"]
+        assert readline(srv.proc) == FIP
