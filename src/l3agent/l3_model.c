@@ -230,10 +230,10 @@ interfaces_from_json(struct reader *rd, const json_t *j, struct l3_router *r)
     }
     r->interfaces = xcalloc(json_array_size(list) + 1, sizeof *r->interfaces);
     json_array_foreach(list, i, v) {
-        if (port_from_json(rd, v, &r->interfaces[r->n_interfaces])) {
+        r->n_interfaces++;      /* Counted at once, so router_done() frees its addresses. */
+        if (port_from_json(rd, v, &r->interfaces[r->n_interfaces - 1])) {
             return -1;
         }
-        r->n_interfaces++;
     }
     return 0;
 }
