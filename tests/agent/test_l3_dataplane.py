@@ -343,10 +343,16 @@ def test_disassociating_a_floating_ip_ends_its_connections(l3):
             assert readline(conv) == "ok"
             listed = in_ns(ROUTER_NS, "conntrack", "-L", "-d", FIP, check=False).stdout
             assert "dport=8081" in listed
+            # The instance's own flow out, translated from the floating IP.
+            in_ns(VM, PY, "-c", UDP_SEND, OUT_IP, "7009")
+            listed = in_ns(ROUTER_NS, "conntrack", "-L", "-q", FIP, check=False).stdout
+            assert "dport=7009" in listed
             answer = l3.apply(router(snat=True))
             assert answer["kinds"].get("ct-delete") == 1, answer
             listed = in_ns(ROUTER_NS, "conntrack", "-L", "-d", FIP, check=False).stdout
             assert "dport=8081" not in listed
+            listed = in_ns(ROUTER_NS, "conntrack", "-L", "-q", FIP, check=False).stdout
+            assert "dport=7009" not in listed
             conv.stdin.write("again\n")
             conv.stdin.flush()
             assert readline(conv, 4) == "timeout"

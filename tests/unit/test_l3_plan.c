@@ -402,6 +402,34 @@ test_routes_follow_the_ports_that_reach_their_next_hop(void **state)
 }
 
 static void
+test_ipv6_ports_get_addresses_and_a_default_route_but_no_nat(void **state)
+{
+    const char *json =
+        "{\"routers\": [{\"id\": \"" ROUTER "\","
+        " \"gateway\": {\"port_id\": \"a3ca8528-5700-4000-8000-000000000001\","
+        "   \"mac_address\": \"fa:16:3e:83:ce:80\","
+        "   \"fixed_ips\": [{\"ip_address\": \"2001:db8::83\", \"prefixlen\": 64}],"
+        "   \"gateway_ips\": [\"2001:db8::1\"]},"
+        " \"interfaces\": [{\"port_id\": \"dbdeed35-cb00-4000-8000-000000000002\","
+        "   \"mac_address\": \"fa:16:3e:29:62:42\","
+        "   \"fixed_ips\": [{\"ip_address\": \"2001:db8:1::1\", \"cidr\": \"2001:db8:1::/64\"}]}]}]}";
+    struct l3_state s;
+
+    l3_state_init(&s);
+    char *text = step(&s, json);
+    assert_non_null(strstr(text, "addr-add " NS " " QG " 2001:db8::83/64\n"));
+    assert_non_null(strstr(text, "addr-add " NS " " QR " 2001:db8:1::1/64\n"));
+    assert_non_null(strstr(text, "route-add " NS " " QG " ::/0 via 2001:db8::1\n"));
+    assert_null(strstr(text, "garp"));                     /* ARP is IPv4's */
+    free(text);
+    struct l3_router_state *r = find_router(&s, NS);
+    assert_null(strstr(buf_cstr(&r->rules), "SNAT"));      /* no IPv4 gateway address */
+    assert_non_null(strstr(buf_cstr(&r->rules), "-A POSTROUTING -j neutrino-l3-snat\n"));
+    assert_step(&s, json, "");
+    l3_state_done(&s);
+}
+
+static void
 test_removed_extra_route_is_deleted(void **state)
 {
     struct l3_state s;
@@ -557,6 +585,7 @@ main(void)
         cmocka_unit_test(test_changed_port_details_are_mended_in_place),
         cmocka_unit_test(test_left_over_tap_is_replaced),
         cmocka_unit_test(test_routes_follow_the_ports_that_reach_their_next_hop),
+        cmocka_unit_test(test_ipv6_ports_get_addresses_and_a_default_route_but_no_nat),
         cmocka_unit_test(test_removed_extra_route_is_deleted),
         cmocka_unit_test(test_only_our_rules_are_read),
         cmocka_unit_test(test_chains_of_ours_no_longer_made_are_removed),
