@@ -232,6 +232,7 @@ read_router(struct l3_engine *e, struct l3_router_state *r, char *reason, size_t
 
 struct ns_walk {
     const char *prefix;
+    const struct l3_scope *scope;
     struct l3_state *s;
 };
 
@@ -241,7 +242,7 @@ note_ns(const char *name, void *aux)
     struct ns_walk *w = aux;
     const char *id = name + strlen(w->prefix);
 
-    if (uuid_is_valid(id)) {
+    if (uuid_is_valid(id) && l3_scope_has(w->scope, id)) {
         l3_state_add_router(w->s, id, name);
     }
 }
@@ -267,9 +268,10 @@ open_node_nl(struct l3_engine *e, struct nl **ret)
 }
 
 int
-l3_read(struct l3_engine *e, struct l3_state *s, char *reason, size_t n)
+l3_read(struct l3_engine *e, const struct l3_scope *scope, struct l3_state *s, char *reason,
+        size_t n)
 {
-    struct ns_walk w = { e->ns_prefix, s };
+    struct ns_walk w = { e->ns_prefix, scope, s };
     struct nl *nl = NULL;
     int r;
 
@@ -294,15 +296,15 @@ fail:
 }
 
 int
-l3_plan(struct l3_engine *e, const struct l3_model *m, struct l3_plan *p, char *reason,
-        size_t n)
+l3_plan(struct l3_engine *e, const struct l3_model *m, const struct l3_scope *scope,
+        struct l3_plan *p, char *reason, size_t n)
 {
     struct l3_state have;
 
-    if (l3_read(e, &have, reason, n)) {
+    if (l3_read(e, scope, &have, reason, n)) {
         return -1;
     }
-    l3_plan_make(m, &have, e->ns_prefix, p);
+    l3_plan_make(m, &have, e->ns_prefix, scope, p);
     l3_state_done(&have);
     return 0;
 }
@@ -664,8 +666,8 @@ apply_plan(struct l3_engine *e, const struct l3_plan *p, struct l3_stats *st, ch
 }
 
 int
-l3_apply(struct l3_engine *e, const struct l3_model *m, struct l3_stats *stats, char *reason,
-         size_t n)
+l3_apply(struct l3_engine *e, const struct l3_model *m, const struct l3_scope *scope,
+         struct l3_stats *stats, char *reason, size_t n)
 {
     struct l3_stats st = { 0 };
     struct l3_state have;
@@ -673,12 +675,12 @@ l3_apply(struct l3_engine *e, const struct l3_model *m, struct l3_stats *stats, 
     double t0 = now_ms();
     int r;
 
-    if (l3_read(e, &have, reason, n)) {
+    if (l3_read(e, scope, &have, reason, n)) {
         return -1;
     }
     double t1 = now_ms();
     l3_plan_init(&plan);
-    l3_plan_make(m, &have, e->ns_prefix, &plan);
+    l3_plan_make(m, &have, e->ns_prefix, scope, &plan);
     double t2 = now_ms();
     st.changed = !l3_plan_empty(&plan);
     st.n_unroutable = plan.n_unroutable;

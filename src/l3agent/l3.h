@@ -39,19 +39,21 @@ struct l3_stats {
  * named 'ns_prefix' + router id (NULL: "qrouter-"), with Debian's tools. */
 void l3_engine_init(struct l3_engine *e, int node_netns_fd, const char *ns_prefix);
 
-/* Reads the node's routers from the kernel into 's' (initialised here).  0, or -1 with
- * the reason. */
-int l3_read(struct l3_engine *e, struct l3_state *s, char *reason, size_t reason_size);
+/* Reads the node's routers in 'scope' (NULL: all) from the kernel into 's'
+ * (initialised here).  0, or -1 with the reason. */
+int l3_read(struct l3_engine *e, const struct l3_scope *scope, struct l3_state *s,
+            char *reason, size_t reason_size);
 
 /* The plan l3_apply() would carry out now ('p' initialised by the caller).  0 or -1. */
-int l3_plan(struct l3_engine *e, const struct l3_model *m, struct l3_plan *p, char *reason,
-            size_t reason_size);
+int l3_plan(struct l3_engine *e, const struct l3_model *m, const struct l3_scope *scope,
+            struct l3_plan *p, char *reason, size_t reason_size);
 
-/* Makes the kernel match 'm'.  'stats' may be NULL.  Returns 0, or -1 with the failing
- * action and the kernel's or the tool's answer in 'reason' (the actions before it were
- * done; the next apply reads the kernel again and finishes the work). */
-int l3_apply(struct l3_engine *e, const struct l3_model *m, struct l3_stats *stats,
-             char *reason, size_t reason_size);
+/* Makes the kernel match 'm' for the routers in 'scope' (NULL: all, removing the
+ * namespaces of routers 'm' lacks).  'stats' may be NULL.  Returns 0, or -1 with the
+ * failing action and the kernel's or the tool's answer in 'reason' (the actions before
+ * it were done; the next apply reads the kernel again and finishes the work). */
+int l3_apply(struct l3_engine *e, const struct l3_model *m, const struct l3_scope *scope,
+             struct l3_stats *stats, char *reason, size_t reason_size);
 
 /* Sends one round of gratuitous ARP for 'ip' (IPv4) from device 'dev' of namespace
  * 'netns_fd' with MAC 'mac': a request and a reply, both announcing ip is at mac, as

@@ -771,12 +771,23 @@ hosted(const struct l3_model *m, const char *id)
     return NULL;
 }
 
+bool
+l3_scope_has(const struct l3_scope *scope, const char *id)
+{
+    for (size_t i = 0; scope && i < scope->n_ids; i++) {
+        if (!strcmp(scope->ids[i], id)) {
+            return true;
+        }
+    }
+    return !scope;
+}
+
 void
 l3_plan_make(const struct l3_model *m, const struct l3_state *have, const char *ns_prefix,
-             struct l3_plan *p)
+             const struct l3_scope *scope, struct l3_plan *p)
 {
     for (size_t i = 0; i < have->n_routers; i++) {
-        if (!hosted(m, have->routers[i].id)) {
+        if (l3_scope_has(scope, have->routers[i].id) && !hosted(m, have->routers[i].id)) {
             struct router_plan rp = { p, NULL, &have->routers[i], have, "" };
             snprintf(rp.ns, sizeof rp.ns, "%s", have->routers[i].ns);
             plan_removal(&rp);
@@ -784,7 +795,7 @@ l3_plan_make(const struct l3_model *m, const struct l3_state *have, const char *
     }
     for (size_t i = 0; i < m->n_routers; i++) {
         const struct l3_router *r = &m->routers[i];
-        if (!r->admin_state_up) {
+        if (!r->admin_state_up || !l3_scope_has(scope, r->id)) {
             continue;
         }
         struct router_plan rp = { p, r, NULL, have, "" };

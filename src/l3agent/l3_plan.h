@@ -153,10 +153,19 @@ void l3_plan_init(struct l3_plan *p);
 void l3_plan_done(struct l3_plan *p);
 bool l3_plan_empty(const struct l3_plan *p);
 
-/* Plans what makes 'have' (read under namespace prefix 'ns_prefix') match model 'm'.
- * 'p' is initialised by the caller. */
+/* Which routers an apply looks at: all (NULL), or only those named (an update of a few
+ * routers then costs reading only their namespaces; the others are left as they are,
+ * whatever the model says of them). */
+struct l3_scope {
+    const char *const *ids;
+    size_t n_ids;
+};
+bool l3_scope_has(const struct l3_scope *scope, const char *id);
+
+/* Plans what makes 'have' (read under namespace prefix 'ns_prefix') match model 'm' for
+ * the routers in 'scope' (NULL: all).  'p' is initialised by the caller. */
 void l3_plan_make(const struct l3_model *m, const struct l3_state *have, const char *ns_prefix,
-                  struct l3_plan *p);
+                  const struct l3_scope *scope, struct l3_plan *p);
 
 /* The rules router 'r' wants, as l3_rules_ours() would read them back (tests, tools). */
 void l3_rules_desired(const struct l3_router *r, struct buf *out);

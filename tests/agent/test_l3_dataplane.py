@@ -179,19 +179,20 @@ class L3Apply:
         self.proc = subprocess.Popen([str(L3_APPLY), NODE, ROUTER_NS_PREFIX],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
-    def cmd(self, verb, model):
+    def cmd(self, verb, model, only=()):
         self.n += 1
         path = self.tmp / ("model%d.json" % self.n)
         path.write_text(json.dumps(model))
-        self.proc.stdin.write("%s %s\n" % (verb, path))
+        self.proc.stdin.write("%s %s %s\n" % (verb, path, ",".join(only)))
         self.proc.stdin.flush()
         answer = json.loads(self.proc.stdout.readline())
         assert answer["ok"], answer
         return answer
 
-    def apply(self, model):
-        """Applies, then plugs the router's taps as the linux-bridge agent would."""
-        answer = self.cmd("apply", model)
+    def apply(self, model, only=()):
+        """Applies (to the routers in 'only', if given), then plugs the router's taps as
+        the linux-bridge agent would."""
+        answer = self.cmd("apply", model, only)
         links = sh("ip", "-n", NODE, "-o", "link", "show").stdout
         for tap, bridge in (("tap" + GW_PORT[:11], EXT_BRIDGE), ("tap" + IF_PORT[:11], INT_BRIDGE)):
             if tap + "@" in links:
@@ -421,3 +422,23 @@ def test_floating_ip_is_reached_from_its_own_network_through_the_router(l3):
         r = in_ns(VM, PY, "-c", CONVERSE, FIP, "8082", input="")
         assert r.stdout.split() == ["ok"]
         assert readline(srv.proc) == FIP
+
+
+def test_an_apply_limited_to_some_routers_leaves_the_others(l3):
+    other = "0e0e0e0e-0000-4000-8000-000000000020"
+    other_router = {"id": other, "gateway": None, "routes": [], "floating_ips": [],
+                    "interfaces": [{"port_id": "0e0e0e0e-0000-4000-8000-000000000021",
+                                    "mac_address": "fa:16:3e:00:00:21", "fixed_ips": [
+                                        {"ip_address": "10.20.0.1", "prefixlen": 24}]}]}
+    both = {"routers": router()["routers"] + [other_router]}
+    l3.apply(both)
+    namespaces = sh("ip", "netns", "list").stdout
+    assert ROUTER_NS in namespaces and ROUTER_NS_PREFIX + other in namespaces
+    # Only ROUTER is looked at: the other router is kept though the model lacks it.
+    answer = l3.apply(router(snat=False), only=[ROUTER])
+    assert answer["kinds"] == {"rules": 1}, answer
+    assert ROUTER_NS_PREFIX + other in sh("ip", "netns", "list").stdout
+    answer = l3.apply(NO_ROUTERS, only=[other])
+    assert answer["kinds"] == {"link-del": 1, "ns-del": 1}, answer
+    namespaces = sh("ip", "netns", "list").stdout
+    assert ROUTER_NS in namespaces and ROUTER_NS_PREFIX + other not in namespaces

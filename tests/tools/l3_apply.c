@@ -3,8 +3,9 @@
  *
  *   l3-apply NODE_NETNS NS_PREFIX   (NODE_NETNS a name under /run/netns, or "-" for our
  *                                    own; NS_PREFIX the routers' namespace prefix)
- *   apply MODEL.json       make the kernel match the model
- *   plan MODEL.json        print what apply would do now
+ *   apply MODEL.json [IDS] make the kernel match the model
+ *   plan MODEL.json [IDS]  print what apply would do now
+ * IDS, a comma-separated list of router ids, limits the command to those routers.
  * Each command answers one JSON line: {"ok": true, ...figures or the plan's actions} or
  * {"ok": false, "error": "..."}. */
 #include <errno.h>
@@ -51,8 +52,25 @@ stats_json(const struct l3_stats *st)
                      "read_ms", st->read_ms, "plan_ms", st->plan_ms, "apply_ms", st->apply_ms);
 }
 
+/* The scope of the comma-separated router ids in 'ids' ("" : NULL, all); 'ids' is cut
+ * into them. */
+static const struct l3_scope *
+scope_parse(char *ids, struct l3_scope *scope, const char **v, size_t max)
+{
+    if (!*ids) {
+        return NULL;
+    }
+    scope->ids = v;
+    scope->n_ids = 0;
+    for (char *save = NULL, *id = strtok_r(ids, ",", &save); id && scope->n_ids < max;
+         id = strtok_r(NULL, ",", &save)) {
+        v[scope->n_ids++] = id;
+    }
+    return scope;
+}
+
 static json_t *
-command(struct l3_engine *e, const char *verb, const char *path)
+command(struct l3_engine *e, const char *verb, const char *path, const struct l3_scope *scope)
 {
     char reason[1024];
     json_error_t jerr;
@@ -70,13 +88,13 @@ command(struct l3_engine *e, const char *verb, const char *path)
     if (!strcmp(verb, "plan")) {
         struct l3_plan p;
         l3_plan_init(&p);
-        if (!l3_plan(e, &m, &p, reason, sizeof reason)) {
+        if (!l3_plan(e, &m, scope, &p, reason, sizeof reason)) {
             answer = plan_json(&p);
         }
         l3_plan_done(&p);
     } else if (!strcmp(verb, "apply")) {
         struct l3_stats st;
-        if (!l3_apply(e, &m, &st, reason, sizeof reason)) {
+        if (!l3_apply(e, &m, scope, &st, reason, sizeof reason)) {
             answer = stats_json(&st);
         }
     } else {
@@ -114,11 +132,13 @@ main(int argc, char **argv)
     }
     l3_engine_init(&e, netns_fd, argv[2]);
     while (fgets(line, sizeof line, stdin)) {
-        char verb[16], path[4000];
-        if (sscanf(line, "%15s %3999s", verb, path) != 2) {
+        char verb[16], path[2000], ids[2000] = "";
+        const char *v[64];
+        struct l3_scope scope;
+        if (sscanf(line, "%15s %1999s %1999s", verb, path, ids) < 2) {
             continue;
         }
-        json_t *answer = command(&e, verb, path);
+        json_t *answer = command(&e, verb, path, scope_parse(ids, &scope, v, 64));
         char *text = json_dumps(answer, JSON_COMPACT);
         printf("%s\n", text);
         fflush(stdout);

@@ -208,7 +208,7 @@ step(struct l3_state *s, const char *json)
 
     model_from(json, &m);
     l3_plan_init(&p);
-    l3_plan_make(&m, s, L3_NS_PREFIX, &p);
+    l3_plan_make(&m, s, L3_NS_PREFIX, NULL, &p);
     char *text = plan_text(&p);
     apply_plan(s, &m, &p);
     l3_plan_done(&p);
@@ -274,7 +274,7 @@ test_snat_off_changes_only_the_rules(void **state)
     free(step(&s, router_json("true", "", "", GW)));
     model_from(router_json("false", "", "", GW), &m);
     l3_plan_init(&p);
-    l3_plan_make(&m, &s, L3_NS_PREFIX, &p);
+    l3_plan_make(&m, &s, L3_NS_PREFIX, NULL, &p);
     assert_int_equal(p.n_actions, 1);
     assert_int_equal(p.actions[0].kind, L3_RULES);
     const char *text = p.actions[0].text;
@@ -386,7 +386,7 @@ test_routes_follow_the_ports_that_reach_their_next_hop(void **state)
     l3_state_init(&s);
     model_from(router_json("true", "", routes, "\"198.51.100.1\""), &m);
     l3_plan_init(&p);
-    l3_plan_make(&m, &s, L3_NS_PREFIX, &p);
+    l3_plan_make(&m, &s, L3_NS_PREFIX, NULL, &p);
     char *text = plan_text(&p);
     /* A gateway outside the port's subnets is reached on-link first. */
     assert_non_null(strstr(text, "route-add " NS " " QG " 198.51.100.1/32\n"
@@ -497,7 +497,7 @@ test_chains_of_ours_no_longer_made_are_removed(void **state)
                            "-A neutrino-l3-old -j ACCEPT\nCOMMIT\n");
     model_from(router_json("true", "", "", GW), &m);
     l3_plan_init(&p);
-    l3_plan_make(&m, &s, L3_NS_PREFIX, &p);
+    l3_plan_make(&m, &s, L3_NS_PREFIX, NULL, &p);
     assert_int_equal(p.n_actions, 1);
     const char *text = p.actions[0].text;
     const char *del = strstr(text, "-D POSTROUTING -j neutrino-l3-old\n");
@@ -526,6 +526,39 @@ test_other_routers_are_planned_apart(void **state)
     assert_step(&s, two, "");
     assert_step(&s, "{\"routers\": [{\"id\": \"" ROUTER "\"}]}",
                 "ns-del qrouter-11111111-2222-4333-8444-555555555555\n");
+    l3_state_done(&s);
+}
+
+static void
+test_scope_limits_the_plan_to_the_named_routers(void **state)
+{
+    const char *other = "11111111-2222-4333-8444-555555555555";
+    const char *const only_router[] = { ROUTER }, *const only_other[] = { other };
+    struct l3_scope scope_router = { only_router, 1 }, scope_other = { only_other, 1 };
+    struct l3_state s;
+    struct l3_model m;
+    struct l3_plan p;
+
+    l3_state_init(&s);
+    free(step(&s, "{\"routers\": [{\"id\": \"" ROUTER "\"},"
+                  "             {\"id\": \"11111111-2222-4333-8444-555555555555\"}]}"));
+    /* A model naming only ROUTER, changed: with ROUTER in scope the other stays. */
+    model_from(router_json("true", "", "", GW), &m);
+    l3_plan_init(&p);
+    l3_plan_make(&m, &s, L3_NS_PREFIX, &scope_router, &p);
+    char *text = plan_text(&p);
+    assert_null(strstr(text, other));
+    assert_non_null(strstr(text, "veth-add " NS " " QG));
+    free(text);
+    l3_plan_done(&p);
+    /* With the other in scope, only it is planned: it goes, ROUTER is left as it is. */
+    l3_plan_init(&p);
+    l3_plan_make(&m, &s, L3_NS_PREFIX, &scope_other, &p);
+    text = plan_text(&p);
+    assert_string_equal(text, "ns-del qrouter-11111111-2222-4333-8444-555555555555\n");
+    free(text);
+    l3_plan_done(&p);
+    l3_model_done(&m);
     l3_state_done(&s);
 }
 
@@ -590,6 +623,7 @@ main(void)
         cmocka_unit_test(test_only_our_rules_are_read),
         cmocka_unit_test(test_chains_of_ours_no_longer_made_are_removed),
         cmocka_unit_test(test_other_routers_are_planned_apart),
+        cmocka_unit_test(test_scope_limits_the_plan_to_the_named_routers),
         cmocka_unit_test(test_bad_models_are_refused_with_a_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
