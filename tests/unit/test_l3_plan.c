@@ -157,7 +157,8 @@ apply_action(struct l3_state *s, const struct l3_model *m, const struct l3_actio
         break;
     case L3_ADDR_DEL:
         for (size_t i = 0; i < d->n_addrs; i++) {
-            if (d->addrs[i].prefix == a->cidr.prefix && ip_equal(&d->addrs[i].addr, &a->cidr.addr)) {
+            if (d->addrs[i].prefix == a->cidr.prefix
+                && ip_equal(&d->addrs[i].addr, &a->cidr.addr)) {
                 d->addrs[i] = d->addrs[--d->n_addrs];
             }
         }
@@ -412,7 +413,8 @@ test_ipv6_ports_get_addresses_and_a_default_route_but_no_nat(void **state)
         "   \"gateway_ips\": [\"2001:db8::1\"]},"
         " \"interfaces\": [{\"port_id\": \"dbdeed35-cb00-4000-8000-000000000002\","
         "   \"mac_address\": \"fa:16:3e:29:62:42\","
-        "   \"fixed_ips\": [{\"ip_address\": \"2001:db8:1::1\", \"cidr\": \"2001:db8:1::/64\"}]}]}]}";
+        "   \"fixed_ips\": [{\"ip_address\": \"2001:db8:1::1\","
+        "                  \"cidr\": \"2001:db8:1::/64\"}]}]}]}";
     struct l3_state s;
 
     l3_state_init(&s);
