@@ -442,3 +442,22 @@ def test_an_apply_limited_to_some_routers_leaves_the_others(l3):
     assert answer["kinds"] == {"link-del": 1, "ns-del": 1}, answer
     namespaces = sh("ip", "netns", "list").stdout
     assert ROUTER_NS in namespaces and ROUTER_NS_PREFIX + other not in namespaces
+
+
+def test_changed_mac_and_mtu_are_mended_in_place(l3):
+    l3.apply(router())
+    qr = "qr-" + IF_PORT[:11]
+    model = router()
+    model["routers"][0]["interfaces"][0]["mac_address"] = "fa:16:3e:29:62:43"
+    model["routers"][0]["interfaces"][0]["mtu"] = 1400
+    answer = l3.apply(model)
+    assert answer["kinds"] == {"link-set": 1, "tap-set": 1}, answer
+    link = in_ns(ROUTER_NS, "ip", "-o", "link", "show", qr).stdout
+    assert "fa:16:3e:29:62:43" in link and "mtu 1400" in link
+    tap = sh("ip", "-n", NODE, "-o", "link", "show", "tap" + IF_PORT[:11]).stdout
+    assert "mtu 1400" in tap
+    assert "10.10.0.1/24" in in_ns(ROUTER_NS, "ip", "-o", "addr", "show", qr).stdout
+    # Someone else's change is undone too.
+    in_ns(ROUTER_NS, "ip", "link", "set", qr, "down")
+    assert l3.apply(model)["kinds"] == {"link-set": 1}
+    assert "<BROADCAST,MULTICAST,UP" in in_ns(ROUTER_NS, "ip", "-o", "link", "show", qr).stdout
