@@ -266,8 +266,21 @@ def l3(lab):
     tool.close()
 
 
+SYSCTLS = {"net.ipv4.ip_forward": "1", "net.ipv6.conf.all.forwarding": "1",
+           "net.ipv4.conf.all.arp_ignore": "1", "net.ipv4.conf.all.arp_announce": "2"}
+
+
+def sysctls(ns=None):
+    args = ["sysctl", "-n"] + list(SYSCTLS)
+    out = in_ns(ns, *args).stdout if ns else sh(*args).stdout
+    return dict(zip(SYSCTLS, out.split()))
+
+
 def test_router_namespace_is_laid_out_as_neutrons(l3):
+    root_before = sysctls()
     l3.apply(router(fips=[VM_IP], routes=[("192.168.50.0/24", HOP_IP)]))
+    assert sysctls(ROUTER_NS) == SYSCTLS
+    assert sysctls() == root_before
     addrs = in_ns(ROUTER_NS, "ip", "-o", "addr", "show").stdout
     qg, qr = "qg-" + GW_PORT[:11], "qr-" + IF_PORT[:11]
     assert "%s    inet %s/24" % (qg, GW_IP) in addrs
@@ -278,7 +291,6 @@ def test_router_namespace_is_laid_out_as_neutrons(l3):
     routes = in_ns(ROUTER_NS, "ip", "route", "show", "proto", "static").stdout
     assert "default via %s dev %s" % (OUT_IP, qg) in routes
     assert "192.168.50.0/24 via %s dev %s" % (HOP_IP, qr) in routes
-    assert in_ns(ROUTER_NS, "sysctl", "-n", "net.ipv4.ip_forward").stdout.strip() == "1"
     node_links = sh("ip", "-n", NODE, "-o", "link", "show").stdout
     assert "tap" + GW_PORT[:11] in node_links and "tap" + IF_PORT[:11] in node_links
     # Nothing in the root namespace.
@@ -461,3 +473,17 @@ def test_changed_mac_and_mtu_are_mended_in_place(l3):
     in_ns(ROUTER_NS, "ip", "link", "set", qr, "down")
     assert l3.apply(model)["kinds"] == {"link-set": 1}
     assert "<BROADCAST,MULTICAST,UP" in in_ns(ROUTER_NS, "ip", "-o", "link", "show", qr).stdout
+
+
+def test_clearing_the_gateway_removes_qg_and_its_nat(l3):
+    l3.apply(router(fips=[VM_IP]))
+    answer = l3.apply(router(gateway=False))
+    assert answer["kinds"].get("link-del") == 1 and answer["kinds"].get("rules") == 1, answer
+    qg = "qg-" + GW_PORT[:11]
+    assert qg not in in_ns(ROUTER_NS, "ip", "-o", "link", "show").stdout
+    assert "tap" + GW_PORT[:11] not in sh("ip", "-n", NODE, "-o", "link", "show").stdout
+    nat = in_ns(ROUTER_NS, "iptables-save", "-t", "nat").stdout
+    assert "SNAT" not in nat and "DNAT" not in nat and "-j neutrino-l3-snat" in nat
+    assert "default" not in in_ns(ROUTER_NS, "ip", "route").stdout
+    assert not ping(VM, OUT_IP)
+    assert not l3.cmd("apply", router(gateway=False))["changed"]
