@@ -267,6 +267,21 @@ open_node_nl(struct l3_engine *e, struct nl **ret)
     return e->node_netns_fd >= 0 ? nl_open_netns(ret, e->node_netns_fd) : nl_open(ret);
 }
 
+/* Reads a router; one that cannot be read is marked so, and the first reason kept. */
+static void
+read_router_or_mark(struct l3_engine *e, struct l3_state *s, struct l3_router_state *r)
+{
+    char why[256];
+
+    if (read_router(e, r, why, sizeof why)) {
+        log_warn("router=%s cannot be read, leaving it: %s", r->id, why);
+        r->unreadable = true;
+        if (!s->n_unreadable++) {
+            snprintf(s->unreadable_reason, sizeof s->unreadable_reason, "%s", why);
+        }
+    }
+}
+
 int
 l3_read(struct l3_engine *e, const struct l3_scope *scope, struct l3_state *s, char *reason,
         size_t n)
@@ -285,9 +300,7 @@ l3_read(struct l3_engine *e, const struct l3_scope *scope, struct l3_state *s, c
         goto fail;
     }
     for (size_t i = 0; i < s->n_routers; i++) {
-        if (read_router(e, &s->routers[i], reason, n)) {
-            goto fail;
-        }
+        read_router_or_mark(e, s, &s->routers[i]);
     }
     return 0;
 fail:
@@ -633,36 +646,47 @@ apply_action(struct applier *ap, const struct l3_action *a, char *reason, size_t
     }
 }
 
-static int
+/* Runs the plan's actions in order; when one fails, the rest of its router's are
+ * skipped and the other routers' run.  Returns how many routers failed; the first
+ * failure is described in 'reason'. */
+static size_t
 apply_plan(struct l3_engine *e, const struct l3_plan *p, struct l3_stats *st, char *reason,
            size_t n)
 {
     struct applier ap = { .e = e, .fd = -1 };
+    char failed_router[L3_ID_SIZE] = "";
+    size_t n_failed = 0;
     int r = open_node_nl(e, &ap.node_nl);
 
     if (r) {
         snprintf(reason, n, "netlink in the node's namespace: %s", strerror(-r));
-        return -1;
+        return 1;
     }
-    for (size_t i = 0; i < p->n_actions && r == 0; i++) {
+    for (size_t i = 0; i < p->n_actions; i++) {
         const struct l3_action *a = &p->actions[i];
-        reason[0] = '\0';
-        r = apply_action(&ap, a, reason, n);
+        char why[512] = "";
+        if (!strcmp(a->router_id, failed_router)) {
+            continue;
+        }
+        r = apply_action(&ap, a, why, sizeof why);
         if (r) {
             struct buf what = BUF_INITIALIZER;
             l3_action_format(a, &what);
-            char why[512];
-            snprintf(why, sizeof why, "%s", reason[0] ? reason : strerror(-r));
-            snprintf(reason, n, "%s: %s", buf_cstr(&what), why);
+            log_warn("router=%s %s failed: %s", a->router_id, buf_cstr(&what),
+                     why[0] ? why : strerror(-r));
+            if (!n_failed++) {
+                snprintf(reason, n, "%s: %s", buf_cstr(&what), why[0] ? why : strerror(-r));
+            }
+            snprintf(failed_router, sizeof failed_router, "%s", a->router_id);
             buf_done(&what);
-            break;
+            continue;
         }
         st->by_kind[a->kind]++;
         st->n_actions++;
     }
     applier_close_ns(&ap);
     nl_close(ap.node_nl);
-    return r ? -1 : 0;
+    return n_failed;
 }
 
 int
@@ -684,7 +708,12 @@ l3_apply(struct l3_engine *e, const struct l3_model *m, const struct l3_scope *s
     double t2 = now_ms();
     st.changed = !l3_plan_empty(&plan);
     st.n_unroutable = plan.n_unroutable;
-    r = apply_plan(e, &plan, &st, reason, n);
+    reason[0] = '\0';
+    st.n_failed_routers = apply_plan(e, &plan, &st, reason, n) + have.n_unreadable;
+    if (have.n_unreadable && !reason[0]) {
+        snprintf(reason, n, "%s", have.unreadable_reason);
+    }
+    r = st.n_failed_routers ? -1 : 0;
     st.read_ms = t1 - t0;
     st.plan_ms = t2 - t1;
     st.apply_ms = now_ms() - t2;

@@ -32,6 +32,7 @@ struct l3_stats {
     size_t n_actions;
     size_t by_kind[L3_N_ACTIONS];
     size_t n_unroutable;        /* Extra routes skipped: no port reaches their next hop. */
+    size_t n_failed_routers;    /* Unreadable, or a step failed. */
     double read_ms, plan_ms, apply_ms;
 };
 
@@ -40,7 +41,9 @@ struct l3_stats {
 void l3_engine_init(struct l3_engine *e, int node_netns_fd, const char *ns_prefix);
 
 /* Reads the node's routers in 'scope' (NULL: all) from the kernel into 's'
- * (initialised here).  0, or -1 with the reason. */
+ * (initialised here).  A router whose namespace cannot be read is marked unreadable
+ * (the planner leaves it alone) and the others are read; -1 with the reason only when
+ * the node's own links cannot be read. */
 int l3_read(struct l3_engine *e, const struct l3_scope *scope, struct l3_state *s,
             char *reason, size_t reason_size);
 
@@ -49,9 +52,11 @@ int l3_plan(struct l3_engine *e, const struct l3_model *m, const struct l3_scope
             struct l3_plan *p, char *reason, size_t reason_size);
 
 /* Makes the kernel match 'm' for the routers in 'scope' (NULL: all, removing the
- * namespaces of routers 'm' lacks).  'stats' may be NULL.  Returns 0, or -1 with the
- * failing action and the kernel's or the tool's answer in 'reason' (the actions before
- * it were done; the next apply reads the kernel again and finishes the work). */
+ * namespaces of routers 'm' lacks).  Routers are independent, as in Neutron: one whose
+ * namespace cannot be read, or whose step fails, is left there (its later steps not
+ * run) and the others are done.  'stats' may be NULL.  Returns 0, or -1 with the first
+ * failure in 'reason' (the failing step or namespace and the kernel's or the tool's
+ * answer); the next apply reads the kernel again and finishes the work. */
 int l3_apply(struct l3_engine *e, const struct l3_model *m, const struct l3_scope *scope,
              struct l3_stats *stats, char *reason, size_t reason_size);
 

@@ -787,6 +787,9 @@ l3_plan_make(const struct l3_model *m, const struct l3_state *have, const char *
              const struct l3_scope *scope, struct l3_plan *p)
 {
     for (size_t i = 0; i < have->n_routers; i++) {
+        if (have->routers[i].unreadable) {
+            continue;           /* Nothing is known of it: left for a later apply. */
+        }
         if (l3_scope_has(scope, have->routers[i].id) && !hosted(m, have->routers[i].id)) {
             struct router_plan rp = { p, NULL, &have->routers[i], have, "" };
             snprintf(rp.ns, sizeof rp.ns, "%s", have->routers[i].ns);
@@ -803,7 +806,9 @@ l3_plan_make(const struct l3_model *m, const struct l3_state *have, const char *
         for (size_t k = 0; k < have->n_routers && !rp.have; k++) {
             rp.have = strcmp(have->routers[k].id, r->id) ? NULL : &have->routers[k];
         }
-        plan_router(&rp);
+        if (!rp.have || !rp.have->unreadable) {
+            plan_router(&rp);
+        }
     }
 }
 

@@ -79,6 +79,7 @@ struct l3_router_state {
     struct l3_route_state *routes;  /* Only "proto static" ones. */
     size_t n_routes;
     bool sysctls_ok;            /* All of l3_sysctls hold their values. */
+    bool unreadable;            /* Its namespace could not be read: planned no action. */
     struct buf rules;           /* Our lines of iptables-save (l3_rules_ours()). */
 };
 
@@ -86,6 +87,8 @@ struct l3_router_state {
 struct l3_state {
     struct l3_router_state *routers;
     size_t n_routers;
+    size_t n_unreadable;        /* Routers marked unreadable... */
+    char unreadable_reason[256];    /* ...and why the first one was. */
     struct l3_tap_state {
         char name[IFNAMSIZ];
         int mtu;

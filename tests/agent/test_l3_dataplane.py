@@ -487,3 +487,22 @@ def test_clearing_the_gateway_removes_qg_and_its_nat(l3):
     assert "default" not in in_ns(ROUTER_NS, "ip", "route").stdout
     assert not ping(VM, OUT_IP)
     assert not l3.cmd("apply", router(gateway=False))["changed"]
+
+
+def test_a_namespace_that_cannot_be_entered_is_reported_and_the_others_done(l3):
+    l3.apply(NO_ROUTERS)
+    broken = ROUTER_NS_PREFIX + "b0b0b0b0-0000-4000-8000-000000000030"
+    path = Path("/run/netns") / broken
+    path.write_text("")                     # a name with no namespace behind it
+    try:
+        model_path = l3.tmp / "broken.json"
+        model_path.write_text(json.dumps(router()))
+        l3.proc.stdin.write("apply %s\n" % model_path)
+        l3.proc.stdin.flush()
+        answer = json.loads(l3.proc.stdout.readline())
+        assert not answer["ok"] and broken in answer["error"], answer
+        # The router that could be done was.
+        assert ROUTER_NS in sh("ip", "netns", "list").stdout
+    finally:
+        path.unlink()
+    assert not l3.cmd("apply", router())["changed"]

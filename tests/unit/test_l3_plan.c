@@ -565,6 +565,20 @@ test_scope_limits_the_plan_to_the_named_routers(void **state)
 }
 
 static void
+test_unreadable_router_is_left_alone(void **state)
+{
+    struct l3_state s;
+
+    l3_state_init(&s);
+    free(step(&s, router_json("true", "", "", GW)));
+    struct l3_router_state *r = find_router(&s, NS);
+    r->unreadable = true;
+    assert_step(&s, router_json("false", FIP_TO("10.10.0.11"), "", GW), "");
+    assert_step(&s, "{\"routers\": []}", "");
+    l3_state_done(&s);
+}
+
+static void
 test_bad_models_are_refused_with_a_reason(void **state)
 {
     static const struct {
@@ -626,6 +640,7 @@ main(void)
         cmocka_unit_test(test_chains_of_ours_no_longer_made_are_removed),
         cmocka_unit_test(test_other_routers_are_planned_apart),
         cmocka_unit_test(test_scope_limits_the_plan_to_the_named_routers),
+        cmocka_unit_test(test_unreadable_router_is_left_alone),
         cmocka_unit_test(test_bad_models_are_refused_with_a_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
