@@ -241,15 +241,15 @@ table_section(const char *text, const char *table, size_t *ret_len)
 
     snprintf(head, sizeof head, "\n*%s\n", table);
     if (str_startswith(text, head + 1)) {
-        p = text - 1;
+        p = text + strlen(head + 1);
     } else {
         p = strstr(text, head);
+        p = p ? p + strlen(head) : NULL;
     }
     if (!p) {
         *ret_len = 0;
         return "";
     }
-    p += strlen(head);      /* 'p' points at the newline before the table's name. */
     const char *end = strstr(p, "COMMIT\n");
     *ret_len = end ? (size_t) (end - p) : strlen(p);
     return p;
