@@ -637,6 +637,7 @@ nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *addr)
 
 struct route_walk {
     int ifindex;
+    int protocol;           /* 0: routes via a gateway, whatever their protocol. */
     nl_route_cb *cb;
     void *aux;
 };
@@ -651,18 +652,24 @@ route_msg(const struct nlmsghdr *nlh, void *data)
     struct nl_route r;
 
     if (nlh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_table != RT_TABLE_MAIN
+        || (w->protocol && rtm->rtm_protocol != w->protocol)
         || !parse_attrs(nlh, sizeof *rtm, tb, RTA_MAX) || !tb[RTA_OIF]
-        || (int) mnl_attr_get_u32(tb[RTA_OIF]) != w->ifindex || !tb[RTA_GATEWAY]
-        || mnl_attr_get_payload_len(tb[RTA_GATEWAY]) != len) {
+        || (int) mnl_attr_get_u32(tb[RTA_OIF]) != w->ifindex
+        || (tb[RTA_GATEWAY] && mnl_attr_get_payload_len(tb[RTA_GATEWAY]) != len)
+        || (!tb[RTA_GATEWAY] && !w->protocol)) {
         return MNL_CB_OK;
     }
     memset(&r, 0, sizeof r);
     r.family = rtm->rtm_family;
+    r.protocol = rtm->rtm_protocol;
+    r.onlink = !tb[RTA_GATEWAY];
     r.dst_len = rtm->rtm_dst_len;
     if (tb[RTA_DST] && mnl_attr_get_payload_len(tb[RTA_DST]) == len) {
         memcpy(r.dst, mnl_attr_get_payload(tb[RTA_DST]), len);
     }
-    memcpy(r.gateway, mnl_attr_get_payload(tb[RTA_GATEWAY]), len);
+    if (tb[RTA_GATEWAY]) {
+        memcpy(r.gateway, mnl_attr_get_payload(tb[RTA_GATEWAY]), len);
+    }
     if (tb[RTA_PRIORITY]) {
         r.priority = mnl_attr_get_u32(tb[RTA_PRIORITY]);
     }
@@ -673,34 +680,63 @@ route_msg(const struct nlmsghdr *nlh, void *data)
 int
 nl_route_list(struct nl *nl, int ifindex, nl_route_cb *cb, void *aux)
 {
-    struct route_walk w = { ifindex, cb, aux };
+    struct route_walk w = { ifindex, 0, cb, aux };
 
     return dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_UNSPEC, route_msg, &w);
 }
 
 int
-nl_route_add(struct nl *nl, int ifindex, const struct nl_route *route)
+nl_route_list_proto(struct nl *nl, int ifindex, int protocol, nl_route_cb *cb, void *aux)
+{
+    struct route_walk w = { ifindex, protocol, cb, aux };
+
+    return dump(nl, RTM_GETROUTE, sizeof(struct rtmsg), AF_UNSPEC, route_msg, &w);
+}
+
+static int
+route_change(struct nl *nl, uint16_t type, uint16_t flags, int ifindex,
+             const struct nl_route *route)
 {
     char buf[NL_BUF_SIZE];
-    struct nlmsghdr *nlh = new_request(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+    struct nlmsghdr *nlh = new_request(buf, type, flags);
     struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof *rtm);
     size_t len = route->family == AF_INET ? 4 : 16;
 
     rtm->rtm_family = (unsigned char) route->family;
     rtm->rtm_dst_len = (unsigned char) route->dst_len;
     rtm->rtm_table = RT_TABLE_MAIN;
-    rtm->rtm_protocol = RTPROT_BOOT;
-    rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+    if (type == RTM_DELROUTE) {
+        /* Any protocol and scope match, as `ip route del` asks. */
+        rtm->rtm_protocol = (unsigned char) route->protocol;
+        rtm->rtm_scope = RT_SCOPE_NOWHERE;
+    } else {
+        rtm->rtm_protocol = (unsigned char) (route->protocol ? route->protocol : RTPROT_BOOT);
+        rtm->rtm_scope = route->onlink ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+    }
     rtm->rtm_type = RTN_UNICAST;
     if (route->dst_len) {
         mnl_attr_put(nlh, RTA_DST, len, route->dst);
     }
-    mnl_attr_put(nlh, RTA_GATEWAY, len, route->gateway);
+    if (!route->onlink) {
+        mnl_attr_put(nlh, RTA_GATEWAY, len, route->gateway);
+    }
     mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t) ifindex);
     if (route->priority) {
         mnl_attr_put_u32(nlh, RTA_PRIORITY, route->priority);
     }
     return transact(nl, nlh, NULL, NULL);
+}
+
+int
+nl_route_add(struct nl *nl, int ifindex, const struct nl_route *route)
+{
+    return route_change(nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, ifindex, route);
+}
+
+int
+nl_route_del(struct nl *nl, int ifindex, const struct nl_route *route)
+{
+    return route_change(nl, RTM_DELROUTE, 0, ifindex, route);
 }
 
 /* --- Bridge forwarding entries --------------------------------------------------- */

@@ -77,13 +77,16 @@ struct nl_addr {
     int scope;
 };
 
-/* A route through a gateway (the routes an address move must carry along). */
+/* A route through a gateway (the routes an address move must carry along), or, with
+ * 'onlink', a route to a directly attached destination (no gateway). */
 struct nl_route {
     int family;
     uint8_t dst[16];
     int dst_len;
     uint8_t gateway[16];
     uint32_t priority;
+    bool onlink;            /* No gateway: scope link. */
+    int protocol;           /* RTPROT_*; 0 means RTPROT_BOOT when adding. */
 };
 
 typedef void nl_addr_cb(const struct nl_addr *addr, void *aux);
@@ -95,6 +98,10 @@ int nl_addr_del(struct nl *nl, int ifindex, const struct nl_addr *addr);
 /* Main-table routes leaving through 'ifindex' via a gateway. */
 int nl_route_list(struct nl *nl, int ifindex, nl_route_cb *cb, void *aux);
 int nl_route_add(struct nl *nl, int ifindex, const struct nl_route *route);
+int nl_route_del(struct nl *nl, int ifindex, const struct nl_route *route);
+/* Main-table routes leaving through 'ifindex' that were added with 'protocol'
+ * (RTPROT_STATIC: the L3 agent's), with or without a gateway. */
+int nl_route_list_proto(struct nl *nl, int ifindex, int protocol, nl_route_cb *cb, void *aux);
 
 /* The ifindex of the interface that holds address 'ip'; -ENOENT if none. */
 int nl_addr_owner(struct nl *nl, const char *ip, int *ret_ifindex);
