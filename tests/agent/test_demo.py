@@ -32,8 +32,10 @@ def free_port():
     return port
 
 
-# A namespace made by a test run: "nt<pid>x<hex>..." (prefix() and lab.py).
-OTHER_RUN = re.compile(r"^nt\d+x[0-9a-f]{4}")
+# A namespace made by another test or bench run meanwhile: a lab's "nt<pid>x<hex>..."
+# (prefix() and lab.py), the firewall and L3 tests' "nfw<pid>…", "nl3<pid>…", and the
+# routers the L3 tests build ("qrouter-<uuid>").
+OTHER_RUN = re.compile(r"^(nt\d+x[0-9a-f]{4}|nfw(bench)?\d+|nl3b?\d+|qrouter-[0-9a-f-]{36}$)")
 
 
 def prefix():
@@ -148,8 +150,8 @@ def test_lab_up_and_down_twice_leaves_nothing(tmp_path):
                                   env=env, capture_output=True, text=True, timeout=60)
             assert down.returncode == 0, down.stdout + down.stderr
             assert leftovers(p) == []
-            # Nothing new is left; other test runs' namespaces (their own "nt<pid>x"
-            # prefixes) may come and go meanwhile.
+            # Nothing new is left; other test runs' namespaces (OTHER_RUN) may come and
+            # go meanwhile.
             new = set(sh("ip", "netns", "list").stdout.split()) - set(before)
             assert {n for n in new if not OTHER_RUN.match(n) or n.startswith(p)} == set()
         gone = subprocess.run([neutrino, "lab", "down"], env=env, capture_output=True,
