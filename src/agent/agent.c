@@ -627,6 +627,8 @@ apply_changes(void *agent, const json_t *changes, bool sync_pending)
             break;
         case CHANGE_DHCP_NETWORK:   /* The DHCP agents' audience. */
         case CHANGE_DHCP_PORT:
+        case CHANGE_ROUTER_UPDATE:  /* The L3 agents'. */
+        case CHANGE_ROUTER_DELETE:
         case CHANGE_UNKNOWN:        /* A newer server's kind. */
         case CHANGE_KIND_COUNT:
             break;

@@ -906,6 +906,8 @@ apply_changes(struct dagent *a, const json_t *queue)
         case CHANGE_FDB_ALL:
         case CHANGE_SG_RULES:
         case CHANGE_SG_MEMBERS:
+        case CHANGE_ROUTER_UPDATE:
+        case CHANGE_ROUTER_DELETE:
         case CHANGE_UNKNOWN:            /* A newer server's kind. */
         case CHANGE_KIND_COUNT:
             break;

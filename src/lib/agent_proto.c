@@ -20,12 +20,15 @@ static const struct {
     [CHANGE_DHCP_PORT] = { "dhcp_port", AUDIENCE_DHCP },
     [CHANGE_SG_RULES] = { "sg_rules", AUDIENCE_L2 },
     [CHANGE_SG_MEMBERS] = { "sg_members", AUDIENCE_L2 },
+    [CHANGE_ROUTER_UPDATE] = { "router_update", AUDIENCE_L3 },
+    [CHANGE_ROUTER_DELETE] = { "router_delete", AUDIENCE_L3 },
 };
 
 static const char *const audience_names[] = {
     [AUDIENCE_ALL] = "",
     [AUDIENCE_L2] = "l2",
     [AUDIENCE_DHCP] = "dhcp",
+    [AUDIENCE_L3] = "l3",
 };
 
 const char *
@@ -67,6 +70,8 @@ agent_audience_parse(const char *name, enum agent_audience *ret)
         *ret = AUDIENCE_L2;
     } else if (STREQ(name, audience_names[AUDIENCE_DHCP])) {
         *ret = AUDIENCE_DHCP;
+    } else if (STREQ(name, audience_names[AUDIENCE_L3])) {
+        *ret = AUDIENCE_L3;
     } else {
         return -1;
     }

@@ -24,6 +24,7 @@
 #define AGENT_PATH_DHCP_PORTS AGENT_PATH_PREFIX "/dhcp/ports"         /* POST some ports */
 #define AGENT_PATH_DHCP_READY AGENT_PATH_PREFIX "/dhcp/ready"         /* POST served ports */
 #define AGENT_PATH_SECURITY_GROUPS AGENT_PATH_PREFIX "/security-groups" /* POST groups */
+#define AGENT_PATH_L3_ROUTERS AGENT_PATH_PREFIX "/l3/routers"         /* POST routers */
 
 /* Query parameters of GET AGENT_PATH_CHANGES. */
 #define AGENT_PARAM_HOST "host"
@@ -58,16 +59,26 @@
 #define AGENT_FIELD_IDS "ids"
 #define AGENT_FIELD_SG "security_groups"
 #define AGENT_FIELD_SG_MEMBER_IPS "sg_member_ips"
+/* POST AGENT_PATH_L3_ROUTERS: the body is {"host"[, AGENT_FIELD_IDS: [router id...]]};
+ * the answer {AGENT_FIELD_ROUTERS: [ROUTER...]} holds, in the L3 engine's model shape
+ * (src/l3agent/l3_model.h), the routers scheduled to the L3 agent of "host" that are
+ * administratively up: all of them without "ids", else those of the asked ones (an
+ * asked router missing from the answer is no longer the host's: its namespace goes).
+ * The server schedules routers that no agent hosts yet to this agent on a call without
+ * "ids" when [DEFAULT] router_auto_schedule is on. */
+#define AGENT_FIELD_ROUTERS "routers"
 
 /* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */
 #define AGENT_TYPE_LINUXBRIDGE "Linux bridge agent"
 #define AGENT_TYPE_DHCP "DHCP agent"
+#define AGENT_TYPE_L3 "L3 agent"
 
 /* --- Audiences -------------------------------------------------------------------- */
 enum agent_audience {
     AUDIENCE_ALL,       /* Every agent ("" on the wire and in the store). */
     AUDIENCE_L2,        /* Linux-bridge agents ("l2"). */
     AUDIENCE_DHCP,      /* DHCP agents ("dhcp"). */
+    AUDIENCE_L3,        /* L3 agents ("l3"). */
 };
 
 /* --- Change kinds ----------------------------------------------------------------- */
@@ -89,6 +100,10 @@ enum change_kind {
                              * port joined, left, went, or changed its fixed IPs or
                              * address pairs); id = group.  To hosts with a bound port
                              * in a group naming it as remote group. */
+    CHANGE_ROUTER_UPDATE,   /* L3: a router the host's L3 agent hosts changed (its
+                             * attributes, gateway, interfaces, routes or floating IPs,
+                             * or it was scheduled to the agent); id = router. */
+    CHANGE_ROUTER_DELETE,   /* L3: a router went, or left the host's agent; id = router. */
     CHANGE_KIND_COUNT
 };
 
@@ -99,7 +114,7 @@ enum change_kind change_kind_parse(const char *name);
 /* Which agents hear changes of 'kind'. */
 enum agent_audience change_kind_audience(enum change_kind kind);
 
-/* The audience's name on the wire and in the store ("", "l2", "dhcp"). */
+/* The audience's name on the wire and in the store ("", "l2", "dhcp", "l3"). */
 const char *agent_audience_name(enum agent_audience a);
 /* The audience named by the query parameter 'name' into '*ret' (NULL: AUDIENCE_L2,
  * the default follower).  -1 for a name that is no follower's ("" included). */
