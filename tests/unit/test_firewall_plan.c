@@ -141,11 +141,16 @@ test_a_port_gets_neutrons_chains(void **state)
     const struct buf *v4 = &p.restore[FW_TOOL_IPTABLES];
     assert_true(has(v4, ":" IN1 " - [0:0]"));
     assert_true(has(v4, "-A " IN1 " -m conntrack --ctstate RELATED,ESTABLISHED"));
-    assert_true(has(v4, "-A " IN1 " -d 10.10.0.11/32 -p udp -m udp --sport 67 --dport 68 "));
+    assert_true(has(v4, "-A " IN1 " -d 10.10.0.11/32 -p udp -m multiport --sports 67 "
+                    "-m multiport --dports 68 "));
     assert_true(has(v4, "-A " IN1 " -p tcp -m tcp --dport 80 -j RETURN\n"));
     assert_true(has(v4, "-A " IN1 " -m set --match-set " SET4 " src -j RETURN\n"));
     assert_true(has(v4, "-A " OUT1 " -j neutrino-fw-s20bef4fa-e5aa-4\n"));
-    assert_true(has(v4, "-A " OUT1 " -p udp -m udp --sport 67 --dport 68 "));
+    assert_true(has(v4, "-A " OUT1 " -p udp -m multiport --sports 67 -m multiport --dports 68 "));
+    /* No udp --sport/--dport anywhere: iptables resolves those through getaddrinfo(),
+     * an address dump of the whole namespace per port number. */
+    assert_false(has(v4, "-m udp --"));
+    assert_false(has(&p.restore[FW_TOOL_IP6TABLES], "-m udp --"));
     assert_true(has(v4, "-A neutrino-fw-s20bef4fa-e5aa-4 -s 10.10.0.11/32 -m mac "
                     "--mac-source fa:16:3e:e1:76:ef "));
     assert_true(has(v4, "-A neutrino-fw-sg-chain -j ACCEPT\n"));
@@ -205,6 +210,8 @@ test_rule_forms(void **state)
     } cases[] = {
         { "\"protocol\": \"tcp\", \"port_range_min\": 22, \"port_range_max\": 22",
           "-p tcp -m tcp --dport 22 -j RETURN" },
+        { "\"protocol\": \"udp\", \"port_range_min\": 53, \"port_range_max\": 53",
+          "-p udp -m udp -m multiport --dports 53 -j RETURN" },
         { "\"protocol\": \"udp\", \"port_range_min\": 5000, \"port_range_max\": 5010",
           "-p udp -m udp -m multiport --dports 5000:5010 -j RETURN" },
         { "\"protocol\": \"icmp\", \"port_range_min\": 8, \"port_range_max\": 0",
