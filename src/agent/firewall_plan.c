@@ -857,11 +857,14 @@ add_port_jumps(const struct port_ctx *pc, struct fw_state *s, int family, int zo
         chain_printf(chain_add(s, r, CHAIN_NOTRACK), "-m physdev --physdev-in %s "
                      "-j CT --notrack", dev);
     } else {
+        /* One line per network (lines_unique() drops the repeats): a bridged packet
+         * meets the raw table with the bridge as its input device, whichever tap it
+         * came in on, so Neutron's further `--physdev-in tap…` line per port would
+         * set the same zone again, at the cost of a physdev match and a CT target per
+         * port and family in every restore. */
         char bridge[IFNAMSIZ];
         wire_bridge_name(pc->p->network_id, bridge);
         chain_printf(chain_add(s, r, CHAIN_ZONES), "-i %s -j CT --zone %d", bridge, zone);
-        chain_printf(chain_add(s, r, CHAIN_ZONES), "-m physdev --physdev-in %s "
-                     "-j CT --zone %d", dev, zone);
     }
 }
 
