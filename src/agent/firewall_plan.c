@@ -23,22 +23,17 @@
 #define CHAIN_NOTRACK FW_PREFIX "-notrack"
 #define CHAIN_ZONES FW_PREFIX "-zones"
 
-/* Comments on the fixed rules.  Rules made from security group rules carry none: that
- * is how a removed one is told apart (its connections are deleted). */
-#define C_KNOWN "-m comment --comment \"part of a known connection\" "
-#define C_INVALID "-m comment --comment \"not a valid packet of a known connection\" "
+/* Comments: only on the fixed lines that a security group rule could also have written
+ * (ICMPv6 types a group may allow too), because a line made from a rule is told apart by
+ * having none (its removal ends its connections, see rule_made_line()), and on the rare
+ * lines of unfiltered ports.  Neutron comments more lines; a comment is parsed and
+ * stored per rule by iptables-nft, a fifth of a restore's time at a thousand ports, and
+ * it changes nothing a packet meets. */
 #define C_UNMATCHED "-m comment --comment \"no rule allowed this\" "
-#define C_DHCP_REPLY "-m comment --comment \"DHCP reply to the port\" "
-#define C_DHCP_REQUEST "-m comment --comment \"DHCP request from the port\" "
-#define C_DHCP_SERVER "-m comment --comment \"no DHCP server behind a port\" "
 #define C_ND_IN "-m comment --comment \"neighbour discovery and multicast listeners\" "
 #define C_ND_OUT "-m comment --comment \"address configuration of the port\" "
-#define C_RA "-m comment --comment \"no router advertisement from a port\" "
 #define C_RA_IN "-m comment --comment \"router advertisement to the port\" "
 #define C_ICMP6 "-m comment --comment \"ICMPv6 from the port\" "
-#define C_SOURCE_OK "-m comment --comment \"a source the port may use\" "
-#define C_SOURCE_BAD "-m comment --comment \"a source the port may not use\" "
-#define C_TO_SG "-m comment --comment \"to the security group chains\" "
 #define C_UNFILTERED "-m comment --comment \"port security disabled\" "
 
 /* A UDP source and destination port match.  Written with multiport, not the udp match's
@@ -668,16 +663,16 @@ add_group_rules(const struct port_ctx *pc, struct fw_chain *c, enum fw_direction
     }
     buf_done(&line);
     if (pc->stateful) {
-        chain_printf(c, "-m conntrack --ctstate INVALID " C_INVALID "-j DROP");
+        chain_printf(c, "-m conntrack --ctstate INVALID -j DROP");
     }
-    chain_printf(c, C_UNMATCHED "-j " CHAIN_FALLBACK);
+    chain_printf(c, "-j " CHAIN_FALLBACK);
 }
 
 static void
 add_known(const struct port_ctx *pc, struct fw_chain *c)
 {
     if (pc->stateful) {
-        chain_printf(c, "-m conntrack --ctstate RELATED,ESTABLISHED " C_KNOWN "-j RETURN");
+        chain_printf(c, "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
     }
 }
 
@@ -705,12 +700,10 @@ add_ingress_chain(const struct port_ctx *pc, struct fw_state *s, int family)
             char a[IP_STRLEN];
             if (pc->p->fixed_ips[i].family == 4) {
                 ip_format(&pc->p->fixed_ips[i], a);
-                chain_printf(c, "-d %s/32 " UDP_PORTS("67", "68") C_DHCP_REPLY
-                             "-j RETURN", a);
+                chain_printf(c, "-d %s/32 " UDP_PORTS("67", "68") "-j RETURN", a);
             }
         }
-        chain_printf(c, "-d 255.255.255.255/32 " UDP_PORTS("67", "68")
-                     C_DHCP_REPLY "-j RETURN");
+        chain_printf(c, "-d 255.255.255.255/32 " UDP_PORTS("67", "68") "-j RETURN");
     } else {
         static const int types[] = { 130, 135, 136 };
         for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
@@ -718,8 +711,7 @@ add_ingress_chain(const struct port_ctx *pc, struct fw_state *s, int family)
                          types[i]);
         }
         add_known(pc, c);
-        chain_printf(c, "-d fe80::/64 " UDP_PORTS("547", "546") C_DHCP_REPLY
-                     "-j RETURN");
+        chain_printf(c, "-d fe80::/64 " UDP_PORTS("547", "546") "-j RETURN");
         /* Neutron's server adds this rule to every port with an IPv6 address, so that
          * SLAAC and the default route work whatever the groups say. */
         if (has_family(pc->p, 6)) {
@@ -736,11 +728,11 @@ add_spoof_line(struct fw_chain *c, const struct cidr *ip, const struct mac *mac)
 
     mac_text(mac, m);
     if (!ip) {
-        chain_printf(c, "-m mac --mac-source %s " C_SOURCE_OK "-j RETURN", m);
+        chain_printf(c, "-m mac --mac-source %s -j RETURN", m);
         return;
     }
     cidr_text(ip, a);
-    chain_printf(c, "-s %s -m mac --mac-source %s " C_SOURCE_OK "-j RETURN", a, m);
+    chain_printf(c, "-s %s -m mac --mac-source %s -j RETURN", a, m);
 }
 
 /* The sources the port may send from: its allowed address pairs, then its fixed IPs,
@@ -776,7 +768,7 @@ add_spoof_chain(const struct port_ctx *pc, struct fw_state *s, int family)
         link_local(&p->mac, &ll);
         add_spoof_line(c, &ll, &p->mac);
     }
-    chain_printf(c, C_SOURCE_BAD "-j DROP");
+    chain_printf(c, "-j DROP");
 }
 
 static void
@@ -788,10 +780,10 @@ add_egress_chain(const struct port_ctx *pc, struct fw_state *s, int family)
     c->dir = 'o';
     if (family == 4) {
         chain_printf(c, "-s 0.0.0.0/32 -d 255.255.255.255/32 " UDP_PORTS("68", "67")
-                     C_DHCP_REQUEST "-j RETURN");
+                     "-j RETURN");
         chain_printf(c, "-j %s", pc->spoof);
-        chain_printf(c, UDP_PORTS("68", "67") C_DHCP_REQUEST "-j RETURN");
-        chain_printf(c, UDP_PORTS("67", "68") C_DHCP_SERVER "-j DROP");
+        chain_printf(c, UDP_PORTS("68", "67") "-j RETURN");
+        chain_printf(c, UDP_PORTS("67", "68") "-j DROP");
     } else {
         static const int types[] = { 131, 135, 143 };
         for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
@@ -799,10 +791,10 @@ add_egress_chain(const struct port_ctx *pc, struct fw_state *s, int family)
                          C_ND_OUT "-j RETURN", types[i]);
         }
         chain_printf(c, "-j %s", pc->spoof);
-        chain_printf(c, "-p ipv6-icmp -m icmp6 --icmpv6-type 134 " C_RA "-j DROP");
+        chain_printf(c, "-p ipv6-icmp -m icmp6 --icmpv6-type 134 -j DROP");
         chain_printf(c, "-p ipv6-icmp " C_ICMP6 "-j RETURN");
-        chain_printf(c, UDP_PORTS("546", "547") C_DHCP_REQUEST "-j RETURN");
-        chain_printf(c, UDP_PORTS("547", "546") C_DHCP_SERVER "-j DROP");
+        chain_printf(c, UDP_PORTS("546", "547") "-j RETURN");
+        chain_printf(c, UDP_PORTS("547", "546") "-j DROP");
     }
     add_known(pc, c);
     add_group_rules(pc, c, FW_EGRESS, family);
@@ -844,9 +836,9 @@ add_port_jumps(const struct port_ctx *pc, struct fw_state *s, int family, int zo
         return;
     }
     chain_printf(chain_add(s, f, CHAIN_FORWARD), "-m physdev --physdev-out %s "
-                 "--physdev-is-bridged " C_TO_SG "-j " CHAIN_SG, dev);
+                 "--physdev-is-bridged -j " CHAIN_SG, dev);
     chain_printf(chain_add(s, f, CHAIN_FORWARD), "-m physdev --physdev-in %s "
-                 "--physdev-is-bridged " C_TO_SG "-j " CHAIN_SG, dev);
+                 "--physdev-is-bridged -j " CHAIN_SG, dev);
     chain_printf(chain_add(s, f, CHAIN_SG), "-m physdev --physdev-out %s "
                  "--physdev-is-bridged -j %s", dev, pc->in);
     chain_printf(chain_add(s, f, CHAIN_SG), "-m physdev --physdev-in %s "
@@ -1226,13 +1218,17 @@ line_proto(const char *line, char out[16])
     }
 }
 
-/* Whether a line of a port chain came from a security group rule (see C_KNOWN). */
+/* Whether a line of a port's i or o chain came from a security group rule: it lets
+ * packets through (RETURN) and is none of the fixed lines, which either carry a
+ * comment (see C_ND_IN), follow the state (--ctstate) or are DHCP's (--sports: the
+ * only source port match written; a rule's ports are destination ports). */
 static bool
 rule_made_line(const char *line)
 {
     size_t len = strlen(line);
 
-    return !strstr(line, "--comment") && len > 9 && STREQ(line + len - 9, "-j RETURN");
+    return len > 9 && STREQ(line + len - 9, "-j RETURN") && !strstr(line, "--comment")
+           && !strstr(line, "--ctstate") && !strstr(line, "--sports");
 }
 
 struct ct_port {

@@ -318,6 +318,36 @@ test_removed_rule_rewrites_its_ports_and_deletes_connections(void **state)
     fw_model_done(&after);
 }
 
+/* The fixed lines carry no comment (but for the ICMPv6 ones a rule could write too), yet
+ * a fixed line that goes ends no connections: only a rule's line does. */
+static void
+test_fixed_lines_going_end_no_connections(void **state)
+{
+    struct fw_model before, after;
+    struct fw_plan p;
+    char text[4096];
+
+    (void) state;
+    two_ports(GROUPS(TCP80) MEMBERS("\"10.10.0.11\""), &before);
+    snprintf(text, sizeof text, "{\"ports\": [%s, %s], " GROUPS(TCP80)
+             MEMBERS("\"10.10.0.11\"") "}",
+             port_json(PORT1, "tap20bef4fa-e5", NET_A, "fa:16:3e:e1:76:ef", "10.10.0.21",
+                       "\"" DEFAULT "\", \"" WEB "\""), P2);
+    model_from(text, &after);
+    plan_between(&before, &after, &p);
+    const struct buf *v4 = &p.restore[FW_TOOL_IPTABLES];
+    assert_true(has(v4, "-A " IN1 " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n"));
+    assert_true(has(v4, "-A " IN1 " -d 10.10.0.21/32 -p udp -m multiport --sports 67 "
+                    "-m multiport --dports 68 -j RETURN\n"));
+    assert_true(has(v4, "-A " IN1 " -m conntrack --ctstate INVALID -j DROP\n"));
+    assert_true(has(v4, "-A " IN1 " -j neutrino-fw-fallback\n"));
+    assert_false(has(v4, "-A " IN1 " -m comment"));
+    assert_int_equal(p.n_ct, 0);
+    fw_plan_done(&p);
+    fw_model_done(&before);
+    fw_model_done(&after);
+}
+
 static void
 test_new_port_leaves_other_ports_alone(void **state)
 {
@@ -688,6 +718,7 @@ main(void)
         cmocka_unit_test(test_same_model_plans_nothing),
         cmocka_unit_test(test_member_change_is_only_a_set_change),
         cmocka_unit_test(test_removed_rule_rewrites_its_ports_and_deletes_connections),
+        cmocka_unit_test(test_fixed_lines_going_end_no_connections),
         cmocka_unit_test(test_new_port_leaves_other_ports_alone),
         cmocka_unit_test(test_removed_port_goes_whole_and_unused_sets_after_the_rules),
         cmocka_unit_test(test_last_port_takes_everything),
