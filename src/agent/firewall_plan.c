@@ -59,31 +59,33 @@ fw_state_init(struct fw_state *s)
     memset(s, 0, sizeof *s);
 }
 
-static void
-lines_free(char **lines, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(lines[i]);
-    }
-    free(lines);
-}
-
 void
 fw_state_done(struct fw_state *s)
 {
     for (int t = 0; t < FW_N_TABLES; t++) {
         struct fw_table_state *ts = &s->tables[t];
         for (size_t i = 0; i < ts->n_chains; i++) {
-            lines_free(ts->chains[i].lines, ts->chains[i].n_lines);
+            free(ts->chains[i].lines);
         }
         free(ts->chains);
         free(ts->slots);
     }
     for (size_t i = 0; i < s->n_sets; i++) {
-        lines_free(s->sets[i].members, s->sets[i].n_members);
+        free(s->sets[i].members);
     }
     free(s->sets);
+    string_pool_destroy(s->strings);
     memset(s, 0, sizeof *s);
+}
+
+/* The pool of the state's text, made on first use (a state is zeroed memory). */
+static struct string_pool *
+state_strings(struct fw_state *s)
+{
+    if (!s->strings) {
+        s->strings = string_pool_create();
+    }
+    return s->strings;
 }
 
 static bool
@@ -188,6 +190,7 @@ chain_add(struct fw_state *s, enum fw_table t, const char *name)
     *slot = ts->n_chains;
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
+    c->strings = state_strings(s);
     c->kind = chain_kind(t, name, &c->has_tail);
     c->port = -1;
     return c;
@@ -196,7 +199,7 @@ chain_add(struct fw_state *s, enum fw_table t, const char *name)
 static void
 chain_add_line(struct fw_chain *c, const char *line)
 {
-    char *copy = xstrdup(line);
+    const char *copy = string_pool_add(c->strings, line, strlen(line));
 
     c->lines = array_append(c->lines, &c->n_lines, &c->cap_lines, &copy, sizeof copy);
 }
@@ -235,7 +238,7 @@ cmp_chain(const void *a, const void *b)
 static int
 cmp_str(const void *a, const void *b)
 {
-    return strcmp(*(char *const *) a, *(char *const *) b);
+    return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
 static int
@@ -262,7 +265,7 @@ state_sort(struct fw_state *s)
     }
     for (size_t i = 0; i < s->n_sets; i++) {
         if (s->sets[i].n_members) {
-            qsort(s->sets[i].members, s->sets[i].n_members, sizeof(char *), cmp_str);
+            qsort(s->sets[i].members, s->sets[i].n_members, sizeof(const char *), cmp_str);
         }
     }
 }
@@ -305,13 +308,14 @@ set_add(struct fw_state *s, const char *name, int family)
     memset(set, 0, sizeof *set);
     snprintf(set->name, sizeof set->name, "%s", name);
     set->family = family;
+    set->strings = state_strings(s);
     return set;
 }
 
 static void
 set_add_member(struct fw_set *set, const char *member)
 {
-    char *copy = xstrdup(member);
+    const char *copy = string_pool_add(set->strings, member, strlen(member));
 
     set->members = array_append(set->members, &set->n_members, &set->cap_members, &copy,
                                 sizeof copy);
@@ -1066,8 +1070,7 @@ sets_unique(struct fw_state *s)
         size_t out = 0;
         for (size_t k = 0; k < set->n_members; k++) {
             if (out && STREQ(set->members[out - 1], set->members[k])) {
-                free(set->members[k]);
-                continue;
+                continue;       /* (The text stays in the pool.) */
             }
             set->members[out++] = set->members[k];
         }
@@ -1090,8 +1093,7 @@ lines_unique(struct fw_state *s)
             qsort(c->lines, c->n_lines, sizeof *c->lines, cmp_str);
             for (size_t k = 0; k < c->n_lines; k++) {
                 if (out && STREQ(c->lines[out - 1], c->lines[k])) {
-                    free(c->lines[k]);
-                    continue;
+                    continue;   /* (The text stays in the pool.) */
                 }
                 c->lines[out++] = c->lines[k];
             }
@@ -1278,15 +1280,15 @@ ct_for_removed_line(const struct ct_port *cp, char dir, const char *line, struct
 
 /* Whether sorted 'lines' holds 'line'. */
 static bool
-has_line(char **sorted, size_t n, const char *line)
+has_line(const char **sorted, size_t n, const char *line)
 {
     return n && bsearch(&line, sorted, n, sizeof *sorted, cmp_str);
 }
 
-static char **
-sorted_copy(char **lines, size_t n)
+static const char **
+sorted_copy(const char **lines, size_t n)
 {
-    char **copy = xmalloc((n ? n : 1) * sizeof *copy);
+    const char **copy = xmalloc((n ? n : 1) * sizeof *copy);
 
     if (n) {
         memcpy(copy, lines, n * sizeof *copy);
@@ -1322,8 +1324,8 @@ edit_lines(const struct fw_chain *want, const struct fw_chain *have, struct tabl
 {
     size_t n_want = want ? want->n_lines - (want->has_tail ? 1 : 0) : 0;
     size_t n_have = have ? have->n_lines - (want && want->has_tail ? 1 : 0) : 0;
-    char **w = sorted_copy(want ? want->lines : NULL, n_want);
-    char **h = sorted_copy(have ? have->lines : NULL, n_have);
+    const char **w = sorted_copy(want ? want->lines : NULL, n_want);
+    const char **h = sorted_copy(have ? have->lines : NULL, n_have);
     const char *name = want ? want->name : have->name;
 
     for (size_t i = 0; i < n_have; i++) {
@@ -1373,7 +1375,7 @@ diff_whole(const struct fw_model *m, const struct fw_state *want, enum fw_table 
         return;
     }
     if (ct_port_of(m, want, w, t, &cp)) {
-        char **sorted = sorted_copy(w->lines, w->n_lines);
+        const char **sorted = sorted_copy(w->lines, w->n_lines);
         for (size_t i = 0; i < h->n_lines; i++) {
             if (!has_line(sorted, w->n_lines, h->lines[i])) {
                 ct_for_removed_line(&cp, w->dir, h->lines[i], p);

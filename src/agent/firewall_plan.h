@@ -36,6 +36,7 @@
 
 #include "buf.h"
 #include "firewall_model.h"
+#include "string_pool.h"
 
 #define FW_PREFIX "neutrino-fw"
 #define FW_NAME_SIZE 32         /* Chain and set names: at most 31 characters. */
@@ -70,7 +71,8 @@ struct fw_chain {
     bool has_tail;              /* FW_CHAIN_SET: the last line stays last (sg-chain). */
     int port;                   /* Desired port chains: index in the model; else -1. */
     char dir;                   /* 'i', 'o', 's' for port chains, else 0. */
-    char **lines;               /* Rules without "-A <chain> ", in order. */
+    const char **lines;         /* Rules without "-A <chain> ", in order... */
+    struct string_pool *strings;        /* ...their text: the state's pool. */
     size_t n_lines, cap_lines;
 };
 
@@ -84,7 +86,8 @@ struct fw_table_state {
 struct fw_set {
     char name[FW_NAME_SIZE];
     int family;                 /* 4 or 6. */
-    char **members;             /* As ipset prints them: "10.0.0.5", "10.0.1.0/24". */
+    const char **members;       /* As ipset prints them: "10.0.0.5", "10.0.1.0/24"... */
+    struct string_pool *strings;        /* ...their text: the state's pool. */
     size_t n_members, cap_members;
 };
 
@@ -92,6 +95,7 @@ struct fw_state {
     struct fw_table_state tables[FW_N_TABLES];
     struct fw_set *sets;
     size_t n_sets, cap_sets;
+    struct string_pool *strings;        /* The lines' and members' text, each once. */
 };
 
 void fw_state_init(struct fw_state *s);

@@ -348,6 +348,33 @@ test_fixed_lines_going_end_no_connections(void **state)
     fw_model_done(&after);
 }
 
+/* A state holds each distinct line once: the ports' chains share their fixed lines. */
+static void
+test_a_state_stores_each_line_once(void **state)
+{
+    struct fw_model m;
+    struct fw_state want, none;
+
+    (void) state;
+    two_ports(GROUPS(TCP80) MEMBERS("\"10.10.0.11\""), &m);
+    fw_state_init(&none);
+    fw_state_desired(&m, &none, &want);
+    const struct fw_chain *in1 = fw_state_chain(&want, FW_V4_FILTER, IN1);
+    const struct fw_chain *in2 = fw_state_chain(&want, FW_V4_FILTER, IN2);
+    assert_string_equal(in1->lines[0], "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
+    assert_ptr_equal(in1->lines[0], in2->lines[0]);
+    assert_ptr_equal(in1->lines[in1->n_lines - 1], in2->lines[in2->n_lines - 1]);
+    size_t n_lines = 0;
+    for (int t = 0; t < FW_N_TABLES; t++) {
+        for (size_t i = 0; i < want.tables[t].n_chains; i++) {
+            n_lines += want.tables[t].chains[i].n_lines;
+        }
+    }
+    assert_true(string_pool_count(want.strings) < n_lines);
+    fw_state_done(&want);
+    fw_model_done(&m);
+}
+
 static void
 test_new_port_leaves_other_ports_alone(void **state)
 {
@@ -719,6 +746,7 @@ main(void)
         cmocka_unit_test(test_member_change_is_only_a_set_change),
         cmocka_unit_test(test_removed_rule_rewrites_its_ports_and_deletes_connections),
         cmocka_unit_test(test_fixed_lines_going_end_no_connections),
+        cmocka_unit_test(test_a_state_stores_each_line_once),
         cmocka_unit_test(test_new_port_leaves_other_ports_alone),
         cmocka_unit_test(test_removed_port_goes_whole_and_unused_sets_after_the_rules),
         cmocka_unit_test(test_last_port_takes_everything),
