@@ -210,6 +210,45 @@ cmp_set(const void *a, const void *b)
     return strcmp(((const struct fw_set *) a)->name, ((const struct fw_set *) b)->name);
 }
 
+/* Shrinks an array of 'n' elements of 'size' bytes to its count ('*cap' = 'n'). */
+static void *
+array_trim(void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n == *cap || !items) {
+        return items;
+    }
+    *cap = n;
+    if (!n) {
+        free(items);
+        return NULL;
+    }
+    return xrealloc(items, n * size);
+}
+
+/* Gives back what a complete state kept for growing: the arrays' spare room and its
+ * pool's index (an agent keeps the state it wrote last for as long as it runs: at a
+ * thousand ports that was a megabyte).  Adding to the state again still works. */
+static void
+state_trim(struct fw_state *s)
+{
+    for (int t = 0; t < FW_N_TABLES; t++) {
+        struct fw_table_state *ts = &s->tables[t];
+        for (size_t i = 0; i < ts->n_chains; i++) {
+            struct fw_chain *c = &ts->chains[i];
+            c->lines = array_trim(c->lines, c->n_lines, &c->cap_lines, sizeof *c->lines);
+        }
+        ts->chains = array_trim(ts->chains, ts->n_chains, &ts->cap_chains,
+                                sizeof *ts->chains);
+    }
+    for (size_t i = 0; i < s->n_sets; i++) {
+        struct fw_set *set = &s->sets[i];
+        set->members = array_trim(set->members, set->n_members, &set->cap_members,
+                                  sizeof *set->members);
+    }
+    s->sets = array_trim(s->sets, s->n_sets, &s->cap_sets, sizeof *s->sets);
+    string_pool_seal(s->strings);
+}
+
 /* Sorts chains and sets by name (and set members), for lookups and the diff. */
 void
 fw_state_sort(struct fw_state *s)
@@ -231,6 +270,7 @@ fw_state_sort(struct fw_state *s)
             qsort(s->sets[i].members, s->sets[i].n_members, sizeof(const char *), fw_cmp_str);
         }
     }
+    state_trim(s);
 }
 
 const struct fw_chain *

@@ -99,7 +99,8 @@ void fw_chain_printf(struct fw_chain *c, const char *fmt, ...)
 /* The set 'name', made empty if there is none. */
 struct fw_set *fw_set_add(struct fw_state *s, const char *name, int family);
 void fw_set_add_member(struct fw_set *set, const char *member);
-/* Sorts chains and sets by name (and set members), for lookups and the diff. */
+/* Sorts chains and sets by name (and set members), for lookups and the diff, once the
+ * state is complete: the room kept for growing is given back. */
 void fw_state_sort(struct fw_state *s);
 /* strcmp() of two lines through pointers to them, for qsort() and bsearch(). */
 int fw_cmp_str(const void *a, const void *b);

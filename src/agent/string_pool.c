@@ -1,6 +1,7 @@
 /* Shared, immutable strings (see string_pool.h): an open-addressing hash over the
  * strings, kept at most half full, and the text itself in blocks of BLOCK_SIZE bytes
- * (a longer string gets a block of its own). */
+ * (a longer string gets a block of its own), one NUL-terminated string after the other,
+ * so that the index can be built again from the blocks alone. */
 #include "string_pool.h"
 
 #include <stdint.h>
@@ -70,20 +71,32 @@ slot_of(const struct string_pool *pool, const char *s, size_t len)
     return &pool->slots[i];
 }
 
+/* An index of at least 'n_slots' slots, at most half full, over the blocks' strings. */
 static void
-grow_slots(struct string_pool *pool)
+build_index(struct string_pool *pool, size_t n_slots)
 {
-    const char **old = pool->slots;
-    size_t n_old = pool->n_slots;
-
-    pool->n_slots = n_old ? 2 * n_old : 1024;
+    free(pool->slots);
+    pool->n_slots = 1024;
+    while (pool->n_slots < n_slots || pool->n_slots < 2 * (pool->n_strings + 1)) {
+        pool->n_slots *= 2;
+    }
     pool->slots = xcalloc(pool->n_slots, sizeof *pool->slots);
-    for (size_t i = 0; i < n_old; i++) {
-        if (old[i]) {
-            *slot_of(pool, old[i], strlen(old[i])) = old[i];
+    for (const struct block *b = pool->blocks; b; b = b->next) {
+        for (size_t at = 0; at < b->used; at += strlen(b->text + at) + 1) {
+            const char *s = b->text + at;
+            *slot_of(pool, s, strlen(s)) = s;
         }
     }
-    free(old);
+}
+
+void
+string_pool_seal(struct string_pool *pool)
+{
+    if (pool) {
+        free(pool->slots);
+        pool->slots = NULL;
+        pool->n_slots = 0;
+    }
 }
 
 /* Room for 'size' bytes of text. */
@@ -118,7 +131,7 @@ string_pool_add(struct string_pool *pool, const char *s, size_t len)
     char *copy;
 
     if (2 * (pool->n_strings + 1) > pool->n_slots) {
-        grow_slots(pool);
+        build_index(pool, 2 * pool->n_slots);
     }
     slot = slot_of(pool, s, len);
     if (*slot) {

@@ -20,6 +20,11 @@ void string_pool_destroy(struct string_pool *pool);
  * none; valid until the pool is destroyed. */
 const char *string_pool_add(struct string_pool *pool, const char *s, size_t len);
 
+/* Frees the index that finds a text's copy (half of a pool's memory beside the text
+ * when its strings are short), for a pool that is done growing; a later
+ * string_pool_add() builds it again from the text. */
+void string_pool_seal(struct string_pool *pool);
+
 /* How many distinct strings the pool holds, and the bytes of their text. */
 size_t string_pool_count(const struct string_pool *pool);
 size_t string_pool_text_size(const struct string_pool *pool);

@@ -84,6 +84,31 @@ test_many_and_long_strings_keep_their_place(void **state)
     string_pool_destroy(NULL);
 }
 
+/* A sealed pool has no index; adding to it again finds the strings it holds. */
+static void
+test_a_sealed_pool_still_finds_its_strings(void **state)
+{
+    struct string_pool *pool = string_pool_create();
+    const char *kept[3000];
+    char text[64];
+
+    (void) state;
+    for (int i = 0; i < 3000; i++) {
+        int len = snprintf(text, sizeof text, "-d 10.0.%d.%d/32 -j RETURN", i >> 8, i & 255);
+        kept[i] = string_pool_add(pool, text, (size_t) len);
+    }
+    string_pool_seal(pool);
+    string_pool_seal(pool);
+    for (int i = 0; i < 3000; i++) {
+        int len = snprintf(text, sizeof text, "-d 10.0.%d.%d/32 -j RETURN", i >> 8, i & 255);
+        assert_ptr_equal(string_pool_add(pool, text, (size_t) len), kept[i]);
+    }
+    assert_int_equal(string_pool_count(pool), 3000);
+    assert_string_equal(string_pool_add(pool, "-j DROP", 7), "-j DROP");
+    assert_int_equal(string_pool_count(pool), 3001);
+    string_pool_destroy(pool);
+}
+
 int
 main(void)
 {
@@ -91,6 +116,7 @@ main(void)
         cmocka_unit_test(test_same_text_is_stored_once),
         cmocka_unit_test(test_prefixes_are_other_strings),
         cmocka_unit_test(test_many_and_long_strings_keep_their_place),
+        cmocka_unit_test(test_a_sealed_pool_still_finds_its_strings),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
