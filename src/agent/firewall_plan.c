@@ -230,6 +230,24 @@ same_lines(const struct fw_chain *a, const struct fw_chain *b)
     return true;
 }
 
+/* A rule's line as an older agent wrote it, in today's form: a UDP port was
+ * "-m udp --dport N" before it went through multiport (UDP_PORTS, firewall_rules.c).
+ * Such a line rewritten is the same rule, not one removed: its connections stay. */
+static void
+line_today(const char *line, struct buf *out)
+{
+    static const char old[] = "-p udp -m udp --dport ";
+    const char *at = strstr(line, old);
+
+    buf_clear(out);
+    if (!at) {
+        buf_add_str(out, line);
+        return;
+    }
+    buf_add(out, line, (size_t) (at - line));
+    buf_printf(out, "-p udp -m udp -m multiport --dports %s", at + strlen(old));
+}
+
 /* A port chain that differs is rewritten; the rule lines it loses take their
  * connections with them. */
 static void
@@ -248,11 +266,15 @@ diff_whole(const struct fw_model *m, const struct fw_state *want, enum fw_table 
     }
     if (ct_port_of(m, want, w, t, &cp)) {
         const char **sorted = sorted_copy(w->lines, w->n_lines);
+        struct buf today = BUF_INITIALIZER;
         for (size_t i = 0; i < h->n_lines; i++) {
-            if (!has_line(sorted, w->n_lines, h->lines[i])) {
+            line_today(h->lines[i], &today);
+            if (!has_line(sorted, w->n_lines, h->lines[i])
+                && !has_line(sorted, w->n_lines, buf_cstr(&today))) {
                 ct_for_removed_line(&cp, w->dir, h->lines[i], p);
             }
         }
+        buf_done(&today);
         free(sorted);
     }
 }

@@ -348,6 +348,39 @@ test_fixed_lines_going_end_no_connections(void **state)
     fw_model_done(&after);
 }
 
+/* An older agent wrote a UDP port as "-m udp --dport": the line comes back in today's
+ * form, and that is no rule removed (its connections stay); a rule really gone still
+ * takes its connections. */
+static void
+test_rules_in_an_older_form_keep_their_connections(void **state)
+{
+    struct fw_model m;
+    struct fw_state have;
+    struct fw_plan p;
+
+    (void) state;
+    two_ports(GROUPS("{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", "
+                     "\"protocol\": \"udp\", \"port_range_min\": 53, "
+                     "\"port_range_max\": 53}") MEMBERS("\"10.10.0.11\""), &m);
+    fw_state_init(&have);
+    assert_int_equal(fw_state_parse_iptables(&have, 4,
+        "*filter\n"
+        ":" IN1 " - [0:0]\n"
+        "-A " IN1 " -p udp -m udp --dport 53 -j RETURN\n"
+        "-A " IN1 " -p tcp -m tcp --dport 80 -j RETURN\n"
+        "COMMIT\n"), 0);
+    fw_plan_init(&p);
+    fw_plan_make(&m, &have, &p);
+    assert_true(has(&p.restore[FW_TOOL_IPTABLES],
+                    "-A " IN1 " -p udp -m udp -m multiport --dports 53 -j RETURN\n"));
+    assert_int_equal(p.n_ct, 1);
+    assert_string_equal(p.ct[0].proto, "tcp");
+    assert_string_equal(p.ct[0].dst, "10.10.0.11");
+    fw_plan_done(&p);
+    fw_state_done(&have);
+    fw_model_done(&m);
+}
+
 /* A state holds each distinct line once: the ports' chains share their fixed lines. */
 static void
 test_a_state_stores_each_line_once(void **state)
@@ -746,6 +779,7 @@ main(void)
         cmocka_unit_test(test_member_change_is_only_a_set_change),
         cmocka_unit_test(test_removed_rule_rewrites_its_ports_and_deletes_connections),
         cmocka_unit_test(test_fixed_lines_going_end_no_connections),
+        cmocka_unit_test(test_rules_in_an_older_form_keep_their_connections),
         cmocka_unit_test(test_a_state_stores_each_line_once),
         cmocka_unit_test(test_new_port_leaves_other_ports_alone),
         cmocka_unit_test(test_removed_port_goes_whole_and_unused_sets_after_the_rules),
