@@ -11,8 +11,8 @@ tests/agent (release build, root needed):
   - with iptables: the number of iptables rules and ipset entries on the node.
 
     make release && NEUTRINO_SERVER=$PWD/build-release/src/server/neutrino-server \\
-        /usr/bin/python3 bench/agent_scale_bench.py [--ports 1000] [--runs 1] [--drivers iptables,noop]
-            [--keep-log FILE] [--maps]
+        /usr/bin/python3 bench/agent_scale_bench.py [--ports 1000] [--runs 1] \\
+        [--drivers iptables,noop] [--keep-log FILE] [--maps]
 """
 
 import argparse

@@ -1,12 +1,12 @@
 /* The firewall's decisions as pure functions: what the kernel should hold for a model
  * (firewall_model.h) and what to change to get there from what it holds now.
  *
- * The kernel's side is a struct fw_state: the chains neutrino owns in iptables' raw and
- * filter tables (IPv4 and IPv6) and ebtables' nat table, the jumps into them from the
- * built-in chains, and neutrino's ipsets.  It is read from iptables-save,
- * ip6tables-save, ebtables-save and `ipset save` (fw_state_parse_*()), which print
- * every rule in one canonical form; the desired state is written in that same form, so
- * comparing the two is comparing text.  Nothing else in those tables is read or
+ * The kernel's side is a struct fw_state (firewall_state.h): the chains neutrino owns in
+ * iptables' raw and filter tables (IPv4 and IPv6) and ebtables' nat table, the jumps
+ * into them from the built-in chains, and neutrino's ipsets.  It is read from
+ * iptables-save, ip6tables-save, ebtables-save and `ipset save` (fw_state_parse_*()),
+ * which print every rule in one canonical form; the desired state is written in that
+ * same form, so comparing the two is comparing text.  Nothing else in those tables is read or
  * touched: every name neutrino makes starts with FW_PREFIX.
  *
  * The answer (struct fw_plan) is the input of one `ipset restore` run before the
@@ -27,7 +27,10 @@
  *   ipsets: neutrino-fw4-<group id[:18]>, neutrino-fw6-<group id[:18]> (hash:net)
  * A port's chains are rewritten whole when they differ (atomically: the table's part of
  * a restore is one transaction); the shared chains change line by line, so adding a
- * port never rewrites the other ports' rules. */
+ * port never rewrites the other ports' rules.
+ *
+ * The code: firewall_state.c (a state, reading the tools' output), firewall_rules.c (the
+ * desired state), firewall_plan.c (the difference and the connections). */
 #ifndef NEUTRINO_AGENT_FIREWALL_PLAN_H
 #define NEUTRINO_AGENT_FIREWALL_PLAN_H
 
@@ -48,8 +51,8 @@ enum fw_tool {
     FW_N_TOOLS,
 };
 
-/* What the kernel should hold for 'm' (firewall_rules.c).  Conntrack zones already given to networks in
- * 'have' are kept.  'want' is initialised here. */
+/* What the kernel should hold for 'm' (firewall_rules.c).  Conntrack zones already
+ * given to networks in 'have' are kept.  'want' is initialised here. */
 void fw_state_desired(const struct fw_model *m, const struct fw_state *have,
                       struct fw_state *want);
 
