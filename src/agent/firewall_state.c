@@ -167,11 +167,6 @@ chain_add_line(struct fw_chain *c, const char *line)
     c->lines = array_append(c->lines, &c->n_lines, &c->cap_lines, &copy, sizeof copy);
 }
 
-/* Appends a line unless the chain has it already (rules of several groups may be the
- * same; see lines_unique() for the shared chains). */
-void
-fw_chain_printf(struct fw_chain *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 void
 fw_chain_printf(struct fw_chain *c, const char *fmt, ...)
 {
@@ -181,7 +176,8 @@ fw_chain_printf(struct fw_chain *c, const char *fmt, ...)
     va_start(ap, fmt);
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    /* Shared chains grow with every port: they are made unique once, at the end. */
+    /* Shared chains grow with every port: they are made unique once, at the end
+     * (lines_unique(), firewall_rules.c). */
     for (size_t i = 0; c->kind == FW_CHAIN_WHOLE && i < c->n_lines; i++) {
         if (STREQ(c->lines[i], buf_cstr(&b))) {
             buf_done(&b);
