@@ -11,7 +11,8 @@ tests/agent (release build, root needed):
   - with iptables: the number of iptables rules and ipset entries on the node.
 
     make release && NEUTRINO_SERVER=$PWD/build-release/src/server/neutrino-server \\
-        /usr/bin/python3 bench/agent_scale_bench.py [--ports 1000] [--runs 1] [--drivers iptables,noop]
+        /usr/bin/python3 bench/agent_scale_bench.py [--ports 1000] [--runs 1] \\
+        [--drivers iptables,noop] [--keep-log FILE] [--maps]
 """
 
 import argparse
@@ -60,7 +61,19 @@ def active_count(lab, net):
     return len(r.json()["ports"])
 
 
-def one_run(driver, n, keep_log=None):
+def file_rss_kb(pid):
+    """Resident kB per mapped file (shared libraries), largest first."""
+    per, name = {}, None
+    for line in open("/proc/%d/smaps" % pid):
+        fields = line.split()
+        if "-" in fields[0] and len(fields) >= 5 and ":" in fields[3]:
+            name = fields[5] if len(fields) > 5 and fields[5].startswith("/") else None
+        elif fields[0] == "Rss:" and name:
+            per[name] = per.get(name, 0) + int(fields[1])
+    return sorted(per.items(), key=lambda kv: -kv[1])
+
+
+def one_run(driver, n, keep_log=None, maps=False):
     lab = conftest.Lab(tempfile.mkdtemp(prefix="neutrino-agent-scale."))
     try:
         lab.build()
@@ -80,6 +93,9 @@ def one_run(driver, n, keep_log=None):
         took = time.monotonic() - t0
         rss, hwm = proc_kb(agent.pid, "VmRSS"), proc_kb(agent.pid, "VmHWM")
         anon, files = proc_kb(agent.pid, "RssAnon"), proc_kb(agent.pid, "RssFile")
+        if maps:
+            for path, kb in file_rss_kb(agent.pid):
+                print("%-8s %6d kB  %s" % (driver, kb, path))
         time.sleep(5)
         rss5, hwm5 = proc_kb(agent.pid, "VmRSS"), proc_kb(agent.pid, "VmHWM")
         node = lab.node_ns("n1")
@@ -103,10 +119,12 @@ def main():
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--drivers", default="iptables,noop")
     ap.add_argument("--keep-log", help="copy the last run's agent log here")
+    ap.add_argument("--maps", action="store_true",
+                    help="print the agent's resident kB per mapped file (shared libraries)")
     args = ap.parse_args()
     n = args.ports
     for driver in args.drivers.split(","):
-        runs = [one_run(driver, n, args.keep_log) for _ in range(args.runs)]
+        runs = [one_run(driver, n, args.keep_log, args.maps) for _ in range(args.runs)]
         took = [r["took"] for r in runs]
         last = runs[-1]
         print("%-8s agent start -> %d ports ACTIVE: %.2f s%s   (goal <= 2 s with iptables)"

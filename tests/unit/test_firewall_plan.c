@@ -141,11 +141,16 @@ test_a_port_gets_neutrons_chains(void **state)
     const struct buf *v4 = &p.restore[FW_TOOL_IPTABLES];
     assert_true(has(v4, ":" IN1 " - [0:0]"));
     assert_true(has(v4, "-A " IN1 " -m conntrack --ctstate RELATED,ESTABLISHED"));
-    assert_true(has(v4, "-A " IN1 " -d 10.10.0.11/32 -p udp -m udp --sport 67 --dport 68 "));
+    assert_true(has(v4, "-A " IN1 " -d 10.10.0.11/32 -p udp -m multiport --sports 67 "
+                    "-m multiport --dports 68 "));
     assert_true(has(v4, "-A " IN1 " -p tcp -m tcp --dport 80 -j RETURN\n"));
     assert_true(has(v4, "-A " IN1 " -m set --match-set " SET4 " src -j RETURN\n"));
     assert_true(has(v4, "-A " OUT1 " -j neutrino-fw-s20bef4fa-e5aa-4\n"));
-    assert_true(has(v4, "-A " OUT1 " -p udp -m udp --sport 67 --dport 68 "));
+    assert_true(has(v4, "-A " OUT1 " -p udp -m multiport --sports 67 -m multiport --dports 68 "));
+    /* No udp --sport/--dport anywhere: iptables resolves those through getaddrinfo(),
+     * an address dump of the whole namespace per port number. */
+    assert_false(has(v4, "-m udp --"));
+    assert_false(has(&p.restore[FW_TOOL_IP6TABLES], "-m udp --"));
     assert_true(has(v4, "-A neutrino-fw-s20bef4fa-e5aa-4 -s 10.10.0.11/32 -m mac "
                     "--mac-source fa:16:3e:e1:76:ef "));
     assert_true(has(v4, "-A neutrino-fw-sg-chain -j ACCEPT\n"));
@@ -205,6 +210,8 @@ test_rule_forms(void **state)
     } cases[] = {
         { "\"protocol\": \"tcp\", \"port_range_min\": 22, \"port_range_max\": 22",
           "-p tcp -m tcp --dport 22 -j RETURN" },
+        { "\"protocol\": \"udp\", \"port_range_min\": 53, \"port_range_max\": 53",
+          "-p udp -m udp -m multiport --dports 53 -j RETURN" },
         { "\"protocol\": \"udp\", \"port_range_min\": 5000, \"port_range_max\": 5010",
           "-p udp -m udp -m multiport --dports 5000:5010 -j RETURN" },
         { "\"protocol\": \"icmp\", \"port_range_min\": 8, \"port_range_max\": 0",
@@ -311,6 +318,96 @@ test_removed_rule_rewrites_its_ports_and_deletes_connections(void **state)
     fw_model_done(&after);
 }
 
+/* The fixed lines carry no comment (but for the ICMPv6 ones a rule could write too), yet
+ * a fixed line that goes ends no connections: only a rule's line does. */
+static void
+test_fixed_lines_going_end_no_connections(void **state)
+{
+    struct fw_model before, after;
+    struct fw_plan p;
+    char text[4096];
+
+    (void) state;
+    two_ports(GROUPS(TCP80) MEMBERS("\"10.10.0.11\""), &before);
+    snprintf(text, sizeof text, "{\"ports\": [%s, %s], " GROUPS(TCP80)
+             MEMBERS("\"10.10.0.11\"") "}",
+             port_json(PORT1, "tap20bef4fa-e5", NET_A, "fa:16:3e:e1:76:ef", "10.10.0.21",
+                       "\"" DEFAULT "\", \"" WEB "\""), P2);
+    model_from(text, &after);
+    plan_between(&before, &after, &p);
+    const struct buf *v4 = &p.restore[FW_TOOL_IPTABLES];
+    assert_true(has(v4, "-A " IN1 " -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN\n"));
+    assert_true(has(v4, "-A " IN1 " -d 10.10.0.21/32 -p udp -m multiport --sports 67 "
+                    "-m multiport --dports 68 -j RETURN\n"));
+    assert_true(has(v4, "-A " IN1 " -m conntrack --ctstate INVALID -j DROP\n"));
+    assert_true(has(v4, "-A " IN1 " -j neutrino-fw-fallback\n"));
+    assert_false(has(v4, "-A " IN1 " -m comment"));
+    assert_int_equal(p.n_ct, 0);
+    fw_plan_done(&p);
+    fw_model_done(&before);
+    fw_model_done(&after);
+}
+
+/* An older agent wrote a UDP port as "-m udp --dport": the line comes back in today's
+ * form, and that is no rule removed (its connections stay); a rule really gone still
+ * takes its connections. */
+static void
+test_rules_in_an_older_form_keep_their_connections(void **state)
+{
+    struct fw_model m;
+    struct fw_state have;
+    struct fw_plan p;
+
+    (void) state;
+    two_ports(GROUPS("{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", "
+                     "\"protocol\": \"udp\", \"port_range_min\": 53, "
+                     "\"port_range_max\": 53}") MEMBERS("\"10.10.0.11\""), &m);
+    fw_state_init(&have);
+    assert_int_equal(fw_state_parse_iptables(&have, 4,
+        "*filter\n"
+        ":" IN1 " - [0:0]\n"
+        "-A " IN1 " -p udp -m udp --dport 53 -j RETURN\n"
+        "-A " IN1 " -p tcp -m tcp --dport 80 -j RETURN\n"
+        "COMMIT\n"), 0);
+    fw_plan_init(&p);
+    fw_plan_make(&m, &have, &p);
+    assert_true(has(&p.restore[FW_TOOL_IPTABLES],
+                    "-A " IN1 " -p udp -m udp -m multiport --dports 53 -j RETURN\n"));
+    assert_int_equal(p.n_ct, 1);
+    assert_string_equal(p.ct[0].proto, "tcp");
+    assert_string_equal(p.ct[0].dst, "10.10.0.11");
+    fw_plan_done(&p);
+    fw_state_done(&have);
+    fw_model_done(&m);
+}
+
+/* A state holds each distinct line once: the ports' chains share their fixed lines. */
+static void
+test_a_state_stores_each_line_once(void **state)
+{
+    struct fw_model m;
+    struct fw_state want, none;
+
+    (void) state;
+    two_ports(GROUPS(TCP80) MEMBERS("\"10.10.0.11\""), &m);
+    fw_state_init(&none);
+    fw_state_desired(&m, &none, &want);
+    const struct fw_chain *in1 = fw_state_chain(&want, FW_V4_FILTER, IN1);
+    const struct fw_chain *in2 = fw_state_chain(&want, FW_V4_FILTER, IN2);
+    assert_string_equal(in1->lines[0], "-m conntrack --ctstate RELATED,ESTABLISHED -j RETURN");
+    assert_ptr_equal(in1->lines[0], in2->lines[0]);
+    assert_ptr_equal(in1->lines[in1->n_lines - 1], in2->lines[in2->n_lines - 1]);
+    size_t n_lines = 0;
+    for (int t = 0; t < FW_N_TABLES; t++) {
+        for (size_t i = 0; i < want.tables[t].n_chains; i++) {
+            n_lines += want.tables[t].chains[i].n_lines;
+        }
+    }
+    assert_true(string_pool_count(want.strings) < n_lines);
+    fw_state_done(&want);
+    fw_model_done(&m);
+}
+
 static void
 test_new_port_leaves_other_ports_alone(void **state)
 {
@@ -401,6 +498,7 @@ static const char *const saved_v4 =
     "-A PREROUTING -j neutrino-fw-PREROUTING\n"
     "-A PREROUTING -s 192.0.2.1/32 -j ACCEPT\n"
     "-A neutrino-fw-zones -i brq673540ec-ed -j CT --zone 4100\n"
+    "-A neutrino-fw-zones -m physdev --physdev-in tap20bef4fa-e5 -j CT --zone 4100\n"
     "COMMIT\n"
     "*filter\n"
     ":INPUT ACCEPT [0:0]\n"
@@ -457,7 +555,10 @@ test_restart_keeps_zones_and_touches_nothing_foreign(void **state)
     fw_plan_init(&p);
     fw_plan_make(&m, &have, &p);
     const struct buf *v4 = &p.restore[FW_TOOL_IPTABLES];
-    assert_true(has(v4, "-I neutrino-fw-zones 1 -m physdev --physdev-in tap20bef4fa-e5 "
+    /* One zone line per network, none per tap (the bridge's line catches its taps):
+     * an older agent's line per tap goes. */
+    assert_false(has(v4, "-I neutrino-fw-zones 1 -m physdev"));
+    assert_true(has(v4, "-D neutrino-fw-zones -m physdev --physdev-in tap20bef4fa-e5 "
                     "-j CT --zone 4100\n"));
     assert_true(has(v4, "-I neutrino-fw-zones 1 -i brqb00000ec-ed -j CT --zone 4097\n"));
     assert_false(has(v4, "-i brq673540ec-ed -j CT --zone 4100"));   /* Already there. */
@@ -677,6 +778,9 @@ main(void)
         cmocka_unit_test(test_same_model_plans_nothing),
         cmocka_unit_test(test_member_change_is_only_a_set_change),
         cmocka_unit_test(test_removed_rule_rewrites_its_ports_and_deletes_connections),
+        cmocka_unit_test(test_fixed_lines_going_end_no_connections),
+        cmocka_unit_test(test_rules_in_an_older_form_keep_their_connections),
+        cmocka_unit_test(test_a_state_stores_each_line_once),
         cmocka_unit_test(test_new_port_leaves_other_ports_alone),
         cmocka_unit_test(test_removed_port_goes_whole_and_unused_sets_after_the_rules),
         cmocka_unit_test(test_last_port_takes_everything),
