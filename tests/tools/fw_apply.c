@@ -62,7 +62,7 @@ command(struct firewall *fw, const char *verb, const char *path)
 
     fw_model_init(&m);
     if (!j) {
-        snprintf(reason, sizeof reason, "%s: %s", path, jerr.text);
+        snprintf(reason, sizeof reason, "%.300s: %.160s", path, jerr.text);
         goto fail;
     }
     if (fw_model_from_json(j, &m, reason, sizeof reason)) {

@@ -79,7 +79,7 @@ command(struct l3_engine *e, const char *verb, const char *path, const struct l3
 
     l3_model_init(&m);
     if (!j) {
-        snprintf(reason, sizeof reason, "%s: %s", path, jerr.text);
+        snprintf(reason, sizeof reason, "%.300s: %.160s", path, jerr.text);
         goto fail;
     }
     if (l3_model_from_json(j, &m, reason, sizeof reason)) {
