@@ -297,7 +297,6 @@ reply_done(struct ctnetlink_reply *r, const uint8_t *payload, size_t size)
         memcpy(&error, payload, sizeof error);
     }
     if (error < 0) {
-        r->n_errors++;
         r->first_error = r->first_error ? r->first_error : error;
     }
     r->done = true;

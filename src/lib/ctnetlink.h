@@ -66,9 +66,10 @@ struct ctnetlink_reply {
     size_t n_skipped;           /* Conntrack messages that could not be parsed. */
     size_t n_acks;              /* Acknowledgements (NLMSG_ERROR) seen... */
     size_t n_errors;            /* ...of which carried an error other than ENOENT... */
-    int first_error;            /* ...the first of them (negative errno), else 0. */
-    size_t n_gone;              /* Acknowledgements saying ENOENT (entry already gone). */
-    bool done;                  /* NLMSG_DONE seen: the dump is complete. */
+    size_t n_gone;              /* ...of which said ENOENT (the entry was already gone). */
+    bool done;                  /* NLMSG_DONE seen: the dump is over... */
+    int first_error;            /* The first error of an acknowledgement or of the dump's
+                                 * end (negative errno), else 0. */
 };
 
 /* Walks the netlink messages of one datagram ('size' bytes), counting into 'r' those
