@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "ctnetlink.h"
 #include "util.h"
 #include "wire_plan.h"
 

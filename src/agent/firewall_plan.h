@@ -35,7 +35,6 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "ctnetlink.h"
 #include "firewall_model.h"
 
 #define FW_PREFIX "neutrino-fw"
@@ -150,6 +149,7 @@ void fw_plan_diff(const struct fw_model *m, const struct fw_state *want,
 /* The plan's connection deletions made ready to compare with the kernel's conntrack
  * entries (the addresses parsed, the protocols as numbers, sorted by zone). */
 struct fw_ct_match;
+struct ctnetlink_entry;
 struct fw_ct_match *fw_ct_match_create(const struct fw_plan *p);
 void fw_ct_match_destroy(struct fw_ct_match *m);
 /* Whether one of the deletions names entry 'e': same family and zone, the protocol if

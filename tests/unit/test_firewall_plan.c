@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "ctnetlink.h"
 #include "firewall_plan.h"
 #include "util.h"
 
