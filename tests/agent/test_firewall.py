@@ -119,7 +119,9 @@ for _ in sys.stdin:
 # fw-apply runs in a mount namespace of its own where the conntrack program is /bin/false:
 # the firewall ends connections over ctnetlink, never by running `conntrack`.
 WITHOUT_CONNTRACK = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
-                     'mount --bind /bin/false /usr/sbin/conntrack && exec "$0" "$@"']
+                     "if [ -e /usr/sbin/conntrack ]; then"
+                     " mount --bind /bin/false /usr/sbin/conntrack || exit 1; fi;"
+                     ' exec "$0" "$@"']
 
 
 class FwApply:
