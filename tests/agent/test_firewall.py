@@ -459,6 +459,36 @@ def test_removing_an_ipv6_rule_ends_its_established_connections(fw):
             in_ns(vm.ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
 
 
+def test_hundreds_of_connections_end_in_one_apply(fw):
+    """300 UDP connections to vm1's port 53 (made directly in the node's table), more
+    than one batch of deletions: all end with the rule that allowed them, in one apply,
+    and the node's other connections (another protocol, another port's address, another
+    network's zone) stay."""
+    vm1, vm2, vm3 = VMS
+    udp_53 = [rule("ingress", protocol="udp", port_range_min=53, port_range_max=53)]
+    fw.cmd("apply", base_model(udp_53))
+    lines = ["-I -s %s -d %s -p udp --sport %d --dport 53 -t 120 -w 4097"
+             % (vm3.ip, vm1.ip, 10000 + i) for i in range(300)]
+    kept = ["-I -s %s -d %s -p tcp --sport 40000 --dport 80 --state ESTABLISHED -t 120 -w 4097"
+            % (vm3.ip, vm1.ip),
+            "-I -s %s -d %s -p udp --sport 10000 --dport 53 -t 120 -w 4097" % (vm3.ip, vm2.ip),
+            "-I -s %s -d %s -p udp --sport 10000 --dport 53 -t 120 -w 4098" % (vm3.ip, vm1.ip)]
+    try:
+        in_ns(NODE, "conntrack", "-R", "-", input="\n".join(lines + kept) + "\n")
+        assert count_connections() == 303
+        answer = fw.cmd("apply", base_model())
+        assert answer["ct_deleted"] == 300, answer
+        assert count_connections() == 3
+        assert count_connections("-p", "udp", "-d", vm1.ip, "-w", "4097") == 0
+    finally:
+        in_ns(NODE, "conntrack", "-F", check=False)
+
+
+def count_connections(*filters):
+    listing = in_ns(NODE, "conntrack", "-L", *filters, check=False).stdout
+    return sum(1 for line in listing.splitlines() if "src=" in line)
+
+
 UDP_RECEIVE = """
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
