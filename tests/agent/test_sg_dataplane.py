@@ -208,11 +208,11 @@ def test_a_member_leaving_the_group_ends_its_tcp_connection(lab):
         b = vms.add("n1", net)
         active(lab, a)
         active(lab, b)
-        server = subprocess.Popen(["ip", "netns", "exec", a["ns"], "/usr/bin/python3", "-c", ECHO_ONCE,
-                                   "5003"], stdout=subprocess.PIPE, text=True)
+        server = subprocess.Popen(["ip", "netns", "exec", a["ns"], "/usr/bin/python3", "-c",
+                                   ECHO_ONCE, "5003"], stdout=subprocess.PIPE, text=True)
         assert server.stdout.readline().strip() == "ready"
-        client = subprocess.Popen(["ip", "netns", "exec", b["ns"], "/usr/bin/python3", "-c", EXCHANGE,
-                                   a["ip"], "5003"], stdin=subprocess.PIPE,
+        client = subprocess.Popen(["ip", "netns", "exec", b["ns"], "/usr/bin/python3", "-c",
+                                   EXCHANGE, a["ip"], "5003"], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True)
         assert client.stdout.readline().strip() == "ok"
 
