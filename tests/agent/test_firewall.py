@@ -473,15 +473,21 @@ def test_hundreds_of_connections_end_in_one_apply(fw):
             % (vm3.ip, vm1.ip),
             "-I -s %s -d %s -p udp --sport 10000 --dport 53 -t 120 -w 4097" % (vm3.ip, vm2.ip),
             "-I -s %s -d %s -p udp --sport 10000 --dport 53 -t 120 -w 4098" % (vm3.ip, vm1.ip)]
+    mine = ("-p", "udp", "-d", vm1.ip, "-w", "4097")
+    survivors = [("-p", "tcp", "-d", vm1.ip, "--sport", "40000", "-w", "4097"),
+                 ("-p", "udp", "-d", vm2.ip, "--sport", "10000", "-w", "4097"),
+                 ("-p", "udp", "-d", vm1.ip, "--sport", "10000", "-w", "4098")]
     try:
+        earlier = count_connections(*mine)     # (UDP of earlier tests, gone all the same)
         in_ns(NODE, "conntrack", "-R", "-", input="\n".join(lines + kept) + "\n")
-        assert count_connections() == 303
+        assert count_connections(*mine) == earlier + 300
         answer = fw.cmd("apply", base_model())
-        assert answer["ct_deleted"] == 300, answer
-        assert count_connections() == 3
-        assert count_connections("-p", "udp", "-d", vm1.ip, "-w", "4097") == 0
+        assert answer["ct_deleted"] == earlier + 300, answer
+        assert count_connections(*mine) == 0
+        assert [count_connections(*f) for f in survivors] == [1, 1, 1]
     finally:
-        in_ns(NODE, "conntrack", "-F", check=False)
+        for f in [mine] + survivors:
+            in_ns(NODE, "conntrack", "-D", *f, check=False)
 
 
 def count_connections(*filters):
