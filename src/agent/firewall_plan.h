@@ -114,8 +114,7 @@ const struct fw_chain *fw_state_chain(const struct fw_state *s, enum fw_table t,
                                       const char *name);
 const struct fw_set *fw_state_set(const struct fw_state *s, const char *name);
 
-/* Connections to delete: those of a family in a zone, of a protocol (conntrack's name)
- * if one is given, from a source and to a destination if given. */
+/* A conntrack entry filter: `conntrack -D -f <family> -w <zone> [-p proto] [-s] [-d]`. */
 struct fw_ct_delete {
     int family;
     int zone;
