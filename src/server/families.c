@@ -10,6 +10,7 @@
 #include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/port.h"
+#include "api/router.h"
 #include "api/security_group.h"
 #include "api/subnet.h"
 #include "api/tags.h"
@@ -79,6 +80,13 @@ const struct api_family versions_family = {
 COLLECTION_NONE(networks, "Network", API_ERR_NETWORK_NOT_FOUND)
 COLLECTION_NONE(subnets, "Subnet", API_ERR_SUBNET_NOT_FOUND)
 COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
+
+/* RouterNotFound's text has no full stop. */
+static int
+routers_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_ROUTER_NOT_FOUND, "Router None could not be found");
+}
 #undef COLLECTION_NONE
 
 /* The same for the security group resources, in their exceptions' words. */
@@ -152,6 +160,17 @@ static const struct route network_routes[] = {
     { "GET", "/v2.0/security-group-rules/*", security_group_rule_show },
     { "PUT", "/v2.0/security-group-rules/*", security_group_rule_update },
     { "DELETE", "/v2.0/security-group-rules/*", security_group_rule_delete },
+    { "GET", "/v2.0/routers", routers_list },
+    { "POST", "/v2.0/routers", routers_create },
+    { "PUT", "/v2.0/routers", routers_none },
+    { "DELETE", "/v2.0/routers", routers_none },
+    { "GET", "/v2.0/routers/*", router_show },
+    { "PUT", "/v2.0/routers/*", router_update },
+    { "DELETE", "/v2.0/routers/*", router_delete },
+    { "PUT", "/v2.0/routers/*/add_router_interface", router_add_interface },
+    { "PUT", "/v2.0/routers/*/remove_router_interface", router_remove_interface },
+    { "PUT", "/v2.0/routers/*/add_extraroutes", router_add_extraroutes },
+    { "PUT", "/v2.0/routers/*/remove_extraroutes", router_remove_extraroutes },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),

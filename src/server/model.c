@@ -104,3 +104,15 @@ sg_rule_done(struct sg_rule *r)
     free(r->sg_project_id);
     r->protocol = r->remote_ip_prefix = r->normalized_cidr = r->sg_project_id = NULL;
 }
+
+void
+router_done(struct router *r)
+{
+    if (!r) {
+        return;
+    }
+    std_attrs_done(&r->std);
+    free(r->routes_json);
+    free(r->gw_fixed_ips_json);
+    r->routes_json = r->gw_fixed_ips_json = NULL;
+}

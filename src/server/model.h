@@ -109,6 +109,19 @@ struct sg_rule {
     char *sg_project_id;        /* The group's owner; filled by reads only. */
 };
 
+/* A router.  Its gateway is the router's port of type network:router_gateway; the
+ * gw_* members are filled by reads only. */
+struct router {
+    struct std_attrs std;
+    bool admin_state_up;
+    char status[16];
+    bool enable_snat;           /* Kept while there is no gateway, shown only with one. */
+    char *routes_json;          /* [{"destination", "nexthop"}...] in the core's order. */
+    char gw_port_id[ID_LEN];    /* "" when the router has no gateway. */
+    char gw_network_id[ID_LEN];
+    char *gw_fixed_ips_json;    /* The gateway port's [{"subnet_id", "ip_address"}...]. */
+};
+
 /* An agent as its heartbeats describe it (one per agent_type and host). */
 #define AGENT_TIME_LEN 20   /* "YYYY-MM-DD HH:MM:SS" plus NUL, as Neutron shows agents. */
 struct agent {
@@ -144,5 +157,6 @@ void subnet_done(struct subnet *s);
 void port_done(struct port *p);
 void security_group_done(struct security_group *g);
 void sg_rule_done(struct sg_rule *r);
+void router_done(struct router *r);
 
 #endif

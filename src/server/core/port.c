@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "core/changes.h"
+#include "core/router.h"
 #include "core/security_group.h"
 #include "ipam.h"
 #include "log.h"
@@ -1089,6 +1090,7 @@ core_port_delete(const struct op *op, const char *id, int64_t expected_revision)
         r = core_authorize_on_network(op, POLICY_PORT, POLICY_DELETE, p.std.project_id,
                                       p.network_id)
             || core_check_revision(op, expected_revision, p.std.revision_number)
+            || core_router_check_port_delete(op, &p)
             || core_port_delete_read(op, &p);
     }
     port_done(&p);

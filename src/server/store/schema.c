@@ -256,6 +256,29 @@ const char *const schema_migrations[] = {
     "  mac_address TEXT NOT NULL,"
     "  ip_address TEXT NOT NULL,"
     "  PRIMARY KEY (port_id, mac_address, ip_address));",
+    /* 8: routers.  A router's extra routes are JSON text ([{"destination", "nexthop"}],
+     * in the order kept by the core).  router_ports says which ports a router owns (its
+     * gateway and its interfaces): a port made a router's interface through the port
+     * API alone is not one, as in Neutron.  The port's row going takes the link with
+     * it; a router cannot go while a link names it. */
+    "CREATE TABLE routers ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  admin_state_up INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  enable_snat INTEGER NOT NULL,"
+    "  routes TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX routers_project ON routers(project_id);"
+    "CREATE TABLE router_ports ("
+    "  port_id TEXT PRIMARY KEY REFERENCES ports(id) ON DELETE CASCADE,"
+    "  router_id TEXT NOT NULL REFERENCES routers(id),"
+    "  port_type TEXT NOT NULL);"
+    "CREATE INDEX router_ports_router ON router_ports(router_id, port_type);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -329,6 +329,31 @@ int store_sg_rule_insert(struct store_conn *c, const struct sg_rule *r);
 int store_sg_rule_update(struct store_conn *c, const struct sg_rule *r);
 int store_sg_rule_delete(struct store_conn *c, const char *id);
 
+/* --- Routers (store_router.c) ----------------------------------------------------- */
+
+typedef int store_router_cb(const struct router *, void *aux);
+
+int store_router_foreach(struct store_conn *c, const struct list_query *q,
+                         store_router_cb *cb, void *aux);
+/* Reads a router (with its gateway) as 'visible_to' may see it (NULL: any). */
+int store_router_get(struct store_conn *c, const char *id, const char *visible_to,
+                     struct router *ret);
+int store_router_insert(struct store_conn *c, const struct router *r);
+/* Writes name, description, admin_state_up, enable_snat, routes, updated_at and
+ * revision_number. */
+int store_router_update(struct store_conn *c, const struct router *r);
+/* Deletes the router and its tags; -ENOENT if it is not there. */
+int store_router_delete(struct store_conn *c, const char *id);
+int store_router_bump(struct store_conn *c, const char *id, const char *now);
+/* Links the port 'port_id' to the router as 'port_type' (its device_owner). */
+int store_router_port_add(struct store_conn *c, const char *router_id, const char *port_id,
+                          const char *port_type);
+/* The ids of the router's ports of 'port_type', in id order. */
+int store_router_ports(struct store_conn *c, const char *router_id, const char *port_type,
+                       store_id_cb *cb, void *aux);
+/* The router that owns the port 'port_id' ("" if none) into 'ret'. */
+int store_port_router(struct store_conn *c, const char *port_id, char ret[ID_LEN]);
+
 /* --- Tags ----------------------------------------------------------------------- */
 
 /* Reads a resource's tags as a JSON array into 'ret_json' (owned). */
