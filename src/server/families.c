@@ -175,6 +175,7 @@ static const struct route network_routes[] = {
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),
     TAG_ROUTES("security-groups", security_group),
+    TAG_ROUTES("routers", router),
 };
 
 const struct api_family network_api_family = {

@@ -461,7 +461,8 @@ def test_list_filters_fields_sort_and_pages(api, routers):
     assert [r["id"] for r in down] == [made[1]["id"]]
     only = api.list("routers", {"name": "%s-0" % tag, "fields": ["id", "name"]})
     assert only == [{"id": made[0]["id"], "name": "%s-0" % tag}]
-    page = api.ok(api.get(R, params={"tags": tag, "limit": 2, "sort_key": "name"}), 200)
+    page = api.ok(api.get(R, params={"tags": tag, "limit": 2, "sort_key": "name",
+                                     "sort_dir": "asc"}), 200)
     assert [r["name"] for r in page["routers"]] == ["%s-0" % tag, "%s-1" % tag]
     assert any(link["rel"] == "next" for link in page["routers_links"])
     assert api.show("routers", made[0]["id"])["revision_number"] == 2

@@ -178,7 +178,8 @@ router_write(const struct op *op, const char *id, const json_t *item,
 }
 
 RESOURCE_OPS(router, struct router, router_def, store_router_foreach, core_router_get,
-             router_write, core_router_delete, router_render, router_done)
+             router_write, core_router_delete, router_render, router_done,
+             .bump = store_router_bump)
 
 RESOURCE_HANDLERS(routers, router, &router_ops)
 

@@ -189,6 +189,8 @@ int store_subnet_insert(struct store_conn *c, const struct subnet *s);
 /* Writes name, description, gateway_ip, enable_dhcp, pools, dns, routes, revision,
  * updated_at. */
 int store_subnet_update(struct store_conn *c, const struct subnet *s);
+/* Bumps a subnet's revision, updated at 'now' (a change of its tags). */
+int store_subnet_bump(struct store_conn *c, const char *id, const char *now);
 int store_subnet_delete(struct store_conn *c, const char *id);
 int store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
                      struct subnet *ret);
@@ -249,6 +251,8 @@ int store_subnet_blocking_ports(struct store_conn *c, const char *subnet_id, str
 /* -EEXIST if the MAC address is already used on the network. */
 int store_port_insert(struct store_conn *c, const struct port *p);
 int store_port_update(struct store_conn *c, const struct port *p);
+/* Bumps a port's revision, updated at 'now' (a change of its tags). */
+int store_port_bump(struct store_conn *c, const char *id, const char *now);
 int store_port_delete(struct store_conn *c, const char *id);
 int store_port_get(struct store_conn *c, const char *id, const char *visible_to,
                    struct port *ret);

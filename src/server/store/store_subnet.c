@@ -684,3 +684,13 @@ store_network_used_by_others(struct store_conn *c, const char *network_id,
     return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, project_id), ret,
                          "network users");
 }
+
+int
+store_subnet_bump(struct store_conn *c, const char *id, const char *now)
+{
+    static const char sql[] =
+        "UPDATE subnets SET revision_number = revision_number + 1, updated_at = ?"
+        " WHERE id = ?";
+
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, now, id), "bump subnet");
+}
