@@ -27,10 +27,11 @@ static const struct attr_def router_attrs[] = {
     ATTR_OWNER,
     { "external_gateway_info", AK_GATEWAY_INFO, true, true },
     { "routes", AK_HOSTROUTES, false, true },
-    /* Shown as Zed's router plugin shows them; neither distributed nor HA routers,
-     * availability zones nor flavors exist here, so none may be set. */
-    { "distributed", AK_ANY, false, false },
-    { "ha", AK_ANY, false, false },
+    /* Shown as Zed's router plugin shows them.  Neither distributed nor HA routers,
+     * availability zones nor flavors exist here: distributed and ha take only false
+     * (core/router.c), the others nothing. */
+    { "distributed", AK_BOOL, true, true },
+    { "ha", AK_BOOL, true, true },
     { "availability_zone_hints", AK_ANY, false, false },
     { "availability_zones", AK_ANY, false, false },
     { "flavor_id", AK_ANY, false, false },
@@ -155,6 +156,10 @@ router_write(const struct op *op, const char *id, const json_t *item,
         .admin_state_up = attr_bool(item, "admin_state_up", true),
         .has_gateway = gw != NULL,
         .has_routes = attr_has(item, "routes"),
+        .has_distributed = attr_has(item, "distributed"),
+        .distributed = attr_bool(item, "distributed", false),
+        .has_ha = attr_has(item, "ha"),
+        .ha = attr_bool(item, "ha", false),
     };
     int r;
 
@@ -357,7 +362,31 @@ routes_answer(struct request *req, void *aux)
     router_done(&call->result);
 }
 
-/* {"router": {"routes": [...]}}, the routes checked as an update's would be. */
+/* 'list' without repeated items, if it is a list (a new reference). */
+static json_t *
+without_repeats(json_t *list)
+{
+    json_t *out, *item, *seen;
+    size_t i, j;
+
+    if (!json_is_array(list)) {
+        return json_incref(list);
+    }
+    out = json_array();
+    json_array_foreach (list, i, item) {
+        bool repeat = false;
+        json_array_foreach (out, j, seen) {
+            repeat = repeat || json_equal(item, seen);
+        }
+        if (!repeat) {
+            json_array_append(out, item);
+        }
+    }
+    return out;
+}
+
+/* {"router": {"routes": [...]}}, the routes checked as an update's would be, except
+ * that a route given twice counts once (Zed merges them). */
 static int
 routes_action(struct request *req, const char *router_id, bool add)
 {
@@ -376,7 +405,9 @@ routes_action(struct request *req, const char *router_id, bool add)
         return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Invalid input for routes. Reason: a"
                         " body {\"router\": {\"routes\": [...]}} is required.");
     }
+    routes = without_repeats(routes);
     checked = attrs_convert_value(req, a, routes);
+    json_decref(routes);
     if (!checked) {
         json_decref(body);
         return -1;

@@ -145,6 +145,27 @@ check_gateway_policy(const struct op *op, const struct router_spec *spec, bool c
     return r;
 }
 
+/* distributed and ha are admins' to give; neither kind of router exists here. */
+static int
+check_router_kind(const struct op *op, const struct router_spec *spec, bool create)
+{
+    const char *action = create ? "create_router" : "update_router";
+    const char *given = spec->has_distributed ? "distributed" : spec->has_ha ? "ha" : NULL;
+
+    if (!given) {
+        return 0;
+    }
+    if (!op->caller->is_admin) {
+        return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and rule:%s:%s)"
+                             " is disallowed by policy", action, action, given);
+    }
+    if ((spec->has_distributed && spec->distributed) || (spec->has_ha && spec->ha)) {
+        return bad_router(op, "distributed and HA routers are not supported; only false is"
+                          " accepted for distributed and ha");
+    }
+    return 0;
+}
+
 /* --- Extra routes ------------------------------------------------------------------ */
 
 /* Every subnet CIDR and address of the router's ports (gateway and interfaces), which
@@ -189,12 +210,14 @@ add_port_addresses(const struct op *op, const char *port_id, struct router_addre
     return r ? core_internal(op, r) : 0;
 }
 
+/* The addresses of the router's interfaces, and of its gateway port if 'gateway'. */
 static int
-router_addresses(const struct op *op, const char *router_id, struct router_addresses *ret)
+router_addresses(const struct op *op, const char *router_id, bool gateway,
+                 struct router_addresses *ret)
 {
     struct id_set ports = { NULL, 0 };
     int r = router_ports(op, router_id, ROUTER_INTERFACE_OWNER, &ports)
-            || router_ports(op, router_id, ROUTER_GATEWAY_OWNER, &ports);
+            || (gateway && router_ports(op, router_id, ROUTER_GATEWAY_OWNER, &ports));
 
     memset(ret, 0, sizeof *ret);
     for (size_t i = 0; i < ports.n && !r; i++) {
@@ -233,23 +256,14 @@ invalid_routes(const struct op *op, const struct route_spec *routes, size_t n,
     return r;
 }
 
-/* Neutron's checks of a router's new set of routes: at most max_routes, and each next
- * hop on one of the router's subnets but not one of its own addresses. */
+/* Each route's next hop must be on one of the subnets of 'ra' and not one of its
+ * addresses. */
 static int
-validate_routes(const struct op *op, const struct router *rt, const struct route_spec *routes,
-                size_t n)
+check_next_hops(const struct op *op, const struct router_addresses *ra,
+                const struct route_spec *routes, size_t n)
 {
-    struct router_addresses ra;
     int r = 0;
 
-    if (n > (size_t) op->app->cfg->max_routes) {
-        return api_error_set(op->err, API_ERR_ROUTES_EXHAUSTED, "Unable to complete"
-                             " operation for %s. The number of routes exceeds the maximum"
-                             " %d.", rt->std.id, op->app->cfg->max_routes);
-    }
-    if (router_addresses(op, rt->std.id, &ra)) {
-        return -1;
-    }
     for (size_t i = 0; i < n && !r; i++) {
         struct ip_addr hop;
         bool connected = false, used = false;
@@ -258,11 +272,11 @@ validate_routes(const struct op *op, const struct router *rt, const struct route
             r = invalid_routes(op, routes, n, "the nexthop is not connected with router");
             break;
         }
-        for (size_t k = 0; k < ra.n_cidrs && !connected; k++) {
-            connected = cidr_contains(&ra.cidrs[k], &hop);
+        for (size_t k = 0; k < ra->n_cidrs && !connected; k++) {
+            connected = cidr_contains(&ra->cidrs[k], &hop);
         }
-        for (size_t k = 0; k < ra.n_ips && !used; k++) {
-            used = ip_equal(&ra.ips[k], &hop);
+        for (size_t k = 0; k < ra->n_ips && !used; k++) {
+            used = ip_equal(&ra->ips[k], &hop);
         }
         if (!connected) {
             r = invalid_routes(op, routes, n, "the nexthop is not connected with router");
@@ -270,6 +284,27 @@ validate_routes(const struct op *op, const struct router *rt, const struct route
             r = invalid_routes(op, routes, n, "the nexthop is used by router");
         }
     }
+    return r;
+}
+
+/* Neutron's checks of a router's new set of routes: at most max_routes, and each next
+ * hop on one of the router's subnets but not one of its own addresses. */
+static int
+validate_routes(const struct op *op, const struct router *rt, const struct route_spec *routes,
+                size_t n)
+{
+    struct router_addresses ra;
+    int r;
+
+    if (n > (size_t) op->app->cfg->max_routes) {
+        return api_error_set(op->err, API_ERR_ROUTES_EXHAUSTED, "Unable to complete"
+                             " operation for %s. The number of routes exceeds the maximum"
+                             " %d.", rt->std.id, op->app->cfg->max_routes);
+    }
+    if (router_addresses(op, rt->std.id, true, &ra)) {
+        return -1;
+    }
+    r = check_next_hops(op, &ra, routes, n);
     router_addresses_done(&ra);
     return r;
 }
@@ -515,6 +550,42 @@ check_gateway_network(const struct op *op, const struct gateway_spec *g)
     return r;
 }
 
+/* The router's routes must still reach their next hops through its interfaces and the
+ * subnets of the gateway's new network 'network_id' (as Neutron checks, the gateway
+ * port's own addresses left out). */
+static int
+check_routes_with_gateway(const struct op *op, const struct router *rt, const char *network_id)
+{
+    struct route_spec *routes = NULL;
+    struct router_addresses ra;
+    struct subnet *subnets = NULL;
+    json_t *json = NULL;
+    size_t n = 0, n_subnets = 0;
+    int r;
+
+    if (!rt->routes_json || STREQ(rt->routes_json, "[]")) {
+        return 0;
+    }
+    if (router_addresses(op, rt->std.id, false, &ra)) {
+        return -1;
+    }
+    r = store_subnets_of_network(op->c, network_id, &subnets, &n_subnets);
+    r = r ? core_internal(op, r) : 0;
+    for (size_t k = 0; k < n_subnets; k++) {
+        ra.cidrs = xrealloc(ra.cidrs, (ra.n_cidrs + 1) * sizeof *ra.cidrs);
+        if (!cidr_parse(subnets[k].cidr, &ra.cidrs[ra.n_cidrs])) {
+            ra.n_cidrs++;
+        }
+        subnet_done(&subnets[k]);
+    }
+    free(subnets);
+    r = r ? r : current_routes(op, rt, &json, &routes, &n) || check_next_hops(op, &ra, routes, n);
+    free(routes);
+    json_decref(json);
+    router_addresses_done(&ra);
+    return r;
+}
+
 /* Sets, changes or clears the gateway of 'rt' (in memory and its port); '*bumps' gets
  * the revisions Zed's router takes for it. */
 static int
@@ -530,7 +601,7 @@ set_gateway(const struct op *op, struct router *rt, const struct gateway_spec *g
         *bumps = 3;
         return remove_gateway_port(op, rt);
     }
-    if (check_gateway_network(op, g)) {
+    if (check_gateway_network(op, g) || check_routes_with_gateway(op, rt, g->network_id)) {
         return -1;
     }
     if (*rt->gw_port_id && STREQ(rt->gw_network_id, g->network_id)) {
@@ -561,6 +632,7 @@ core_router_create(const struct op *op, const struct router_spec *spec, struct r
     int r;
 
     if (core_owner(op, spec->project_id, &owner) || check_gateway_policy(op, spec, true)
+        || check_router_kind(op, spec, true)
         || core_authorize(op, POLICY_ROUTER, POLICY_CREATE,
                           &(struct policy_target) { .project_id = owner })) {
         return -1;
@@ -603,7 +675,8 @@ static bool
 router_spec_empty(const struct router_spec *spec)
 {
     return !spec->name && !spec->description && !spec->has_admin_state_up
-           && !spec->has_gateway && !spec->has_routes;
+           && !spec->has_gateway && !spec->has_routes && !spec->has_distributed
+           && !spec->has_ha;
 }
 
 int
@@ -614,6 +687,7 @@ core_router_update(const struct op *op, const char *id, const struct router_spec
     int bumps = 0;
     int r = router_for(op, id, POLICY_UPDATE, &rt)
             || check_gateway_policy(op, spec, false)
+            || check_router_kind(op, spec, false)
             || core_check_revision(op, expected_revision, rt.std.revision_number)
             || (spec->has_routes && set_routes(op, &rt, spec->routes, spec->n_routes))
             || (spec->has_gateway && set_gateway(op, &rt, &spec->gateway, &bumps));

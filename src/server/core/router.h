@@ -46,6 +46,10 @@ struct router_spec {
     bool has_routes;
     const struct route_spec *routes;    /* Each once (the API refuses duplicates). */
     size_t n_routes;
+    bool has_distributed;               /* Admin only; only false exists here. */
+    bool distributed;
+    bool has_ha;                        /* Admin only; only false exists here. */
+    bool ha;
 };
 
 /* What add_router_interface and remove_router_interface answer. */
