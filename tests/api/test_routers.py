@@ -664,3 +664,32 @@ def test_distributed_or_ha_router_refused(api, routers):
     assert_error(routers.create(expect=None, headers=member(uuid.uuid4().hex), ha=False), 403,
                  "PolicyNotAuthorized",
                  "(rule:create_router and rule:create_router:ha) is disallowed by policy")
+
+
+@pytest.mark.own_server
+def test_zed_rules_let_any_role_of_the_owner_write(start_server):
+    srv = start_server({"neutron.conf": {"oslo_policy": {"enforce_new_defaults": "false"},
+                                         "DEFAULT": {"enable_snat_by_default": "false",
+                                                     "max_routes": "1"}}})
+    api = Api(srv.url)
+    project = uuid.uuid4().hex
+    reader = member(project, "reader")
+    r = api.ok(api.post(R, {"router": {"name": uname()}}, headers=reader), 201)["router"]
+    renamed = api.ok(api.put("%s/%s" % (R, r["id"]), {"router": {"name": "x"}},
+                             headers=reader), 200)["router"]
+    assert renamed["name"] == "x"
+    other = member(uuid.uuid4().hex, "reader")
+    assert_error(api.get("%s/%s" % (R, r["id"]), headers=other), 404, "RouterNotFound")
+    # The options: no SNAT unless asked, and one route at most.
+    ext = api.ok(api.post("/v2.0/networks", {"network": {"name": uname(),
+                                                         "router:external": True}}), 201)
+    net_id = ext["network"]["id"]
+    api.ok(api.post("/v2.0/subnets", {"subnet": {"network_id": net_id, "ip_version": 4,
+                                                 "cidr": "192.0.2.0/24"}}), 201)
+    gw = api.ok(api.put("%s/%s" % (R, r["id"]), {"router": {"external_gateway_info": {
+        "network_id": net_id}}}), 200)["router"]["external_gateway_info"]
+    assert gw["enable_snat"] is False
+    routes = [{"destination": "10.%d.0.0/16" % i, "nexthop": "192.0.2.9"} for i in range(2)]
+    assert_error(api.put("%s/%s" % (R, r["id"]), {"router": {"routes": routes}}), 400,
+                 "RoutesExhausted")
+    assert api.delete("%s/%s" % (R, r["id"]), headers=reader).status_code == 204
