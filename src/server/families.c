@@ -9,6 +9,7 @@
 #include "api/agents.h"
 #include "api/ip_availability.h"
 #include "api/network.h"
+#include "api/floatingip.h"
 #include "api/port.h"
 #include "api/router.h"
 #include "api/security_group.h"
@@ -171,11 +172,17 @@ static const struct route network_routes[] = {
     { "PUT", "/v2.0/routers/*/remove_router_interface", router_remove_interface },
     { "PUT", "/v2.0/routers/*/add_extraroutes", router_add_extraroutes },
     { "PUT", "/v2.0/routers/*/remove_extraroutes", router_remove_extraroutes },
+    { "GET", "/v2.0/floatingips", floatingips_list },
+    { "POST", "/v2.0/floatingips", floatingips_create },
+    { "GET", "/v2.0/floatingips/*", floatingip_show },
+    { "PUT", "/v2.0/floatingips/*", floatingip_update },
+    { "DELETE", "/v2.0/floatingips/*", floatingip_delete },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),
     TAG_ROUTES("security-groups", security_group),
     TAG_ROUTES("routers", router),
+    TAG_ROUTES("floatingips", floatingip),
 };
 
 const struct api_family network_api_family = {

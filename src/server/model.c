@@ -116,3 +116,16 @@ router_done(struct router *r)
     free(r->gw_fixed_ips_json);
     r->routes_json = r->gw_fixed_ips_json = NULL;
 }
+
+void
+floatingip_done(struct floatingip *f)
+{
+    if (!f) {
+        return;
+    }
+    std_attrs_done(&f->std);
+    free(f->port_name);
+    free(f->port_device_id);
+    free(f->port_device_owner);
+    f->port_name = f->port_device_id = f->port_device_owner = NULL;
+}

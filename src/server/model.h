@@ -122,6 +122,26 @@ struct router {
     char *gw_fixed_ips_json;    /* The gateway port's [{"subnet_id", "ip_address"}...]. */
 };
 
+/* A floating IP (std.name is unused: floating IPs have none).  The port_* members
+ * describe the associated port (port_details) and are filled by reads only. */
+struct floatingip {
+    struct std_attrs std;
+    char floating_network_id[ID_LEN];
+    char floating_port_id[ID_LEN];
+    char floating_ip_address[46];
+    char fixed_port_id[ID_LEN];     /* "" when not associated. */
+    char fixed_ip_address[46];      /* "" when not associated. */
+    char router_id[ID_LEN];         /* "" when not associated. */
+    char status[16];
+    char *port_name;
+    char port_network_id[ID_LEN];
+    char port_mac_address[18];
+    bool port_admin_state_up;
+    char port_status[16];
+    char *port_device_id;
+    char *port_device_owner;
+};
+
 /* An agent as its heartbeats describe it (one per agent_type and host). */
 #define AGENT_TIME_LEN 20   /* "YYYY-MM-DD HH:MM:SS" plus NUL, as Neutron shows agents. */
 struct agent {
@@ -158,5 +178,6 @@ void port_done(struct port *p);
 void security_group_done(struct security_group *g);
 void sg_rule_done(struct sg_rule *r);
 void router_done(struct router *r);
+void floatingip_done(struct floatingip *f);
 
 #endif

@@ -172,6 +172,8 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
     case POLICY_SECURITY_GROUP_RULE:
         return sg_rule_rule(ctx, action, target, owner, legacy);
     case POLICY_ROUTER:
+    case POLICY_FLOATINGIP:
+        /* A floating IP's rules are a router's, as in Zed. */
         return router_rule(ctx, action, owner, legacy);
     default:
         break;
@@ -182,7 +184,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[6][8] = {
+    static const char *const names[7][8] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -193,6 +195,7 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
         { "create_router", "get_router", "update_router", "delete_router",
           "add_router_interface", "remove_router_interface", "add_extraroutes",
           "remove_extraroutes" },
+        { "create_floatingip", "get_floatingip", "update_floatingip", "delete_floatingip" },
     };
     const char *name = names[res][action];
 

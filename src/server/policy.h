@@ -20,7 +20,7 @@
 
 enum policy_resource {
     POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT, POLICY_SECURITY_GROUP,
-    POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER,
+    POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER, POLICY_FLOATINGIP,
 };
 /* The last four are a router's own actions (add_router_interface, ...). */
 enum policy_action {

@@ -37,6 +37,8 @@ static const struct extension extensions[] = {
       " routes", "2019-07-10T00:00:00+00:00" },
     { "filter-validation", "Filter parameters validation",
       "Provides validation on filter parameters.", "2018-07-04T10:00:00-00:00" },
+    { "fip-port-details", "Floating IP Port Details Extension",
+      "Add port_details attribute to Floating IP resource", "2018-04-09T10:00:00-00:00" },
     { "net-mtu", "Network MTU", "Provides MTU attribute for a network resource.",
       "2015-03-25T10:00:00-00:00" },
     { "net-mtu-writable", "Network MTU (writable)",
@@ -72,7 +74,7 @@ static const struct extension extensions[] = {
       "This extension will display the revision number of neutron resources.",
       "2016-04-11T10:00:00-00:00" },
     { "standard-attr-tag", "Tag support for resources with standard attribute: port, subnet,"
-      " network, security_group, router", "Enables to set tag on resources with standard attribute.",
+      " network, security_group, router, floatingip", "Enables to set tag on resources with standard attribute.",
       "2017-01-01T00:00:00-00:00" },
     { "standard-attr-timestamp", "Resource timestamps",
       "Adds created_at and updated_at fields to all Neutron resources that have Neutron"

@@ -226,14 +226,17 @@ core_network_update(const struct op *op, const char *id, const struct network_sp
     return 0;
 }
 
-/* Deletes a network's service (DHCP) ports and every subnet. Returns 0 or -errno. */
+/* Deletes a network's floating IPs, its service ports (DHCP, floating IPs') and every
+ * subnet. Returns 0 or -errno. */
 static int
 delete_contents(struct store_conn *c, const char *network_id)
 {
     char (*ports)[ID_LEN] = NULL;
     struct subnet *subnets = NULL;
     size_t n_ports = 0, n_subnets = 0;
-    int r = store_network_service_ports(c, network_id, &ports, &n_ports);
+    int r = store_floatingips_of_network_delete(c, network_id);
+
+    r = r ? r : store_network_service_ports(c, network_id, &ports, &n_ports);
 
     for (size_t i = 0; i < n_ports && !r; i++) {
         r = store_port_delete(c, ports[i]);

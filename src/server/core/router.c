@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,13 +409,22 @@ set_routes(const struct op *op, struct router *rt, const struct route_spec *want
 
 /* --- The gateway -------------------------------------------------------------------- */
 
-/* Deletes the router's gateway port (its link to the router goes with it). */
+/* Deletes the router's gateway port (its link to the router goes with it), unless
+ * floating IPs are associated through the router. */
 static int
 remove_gateway_port(const struct op *op, struct router *rt)
 {
     struct port p;
-    int r = store_port_get(op->c, rt->gw_port_id, NULL, &p);
+    bool used;
+    int r = store_floatingip_on_router(op->c, rt->std.id, &used);
 
+    if (!r && used) {
+        return api_error_set(op->err, API_ERR_ROUTER_GATEWAY_IN_USE_BY_FIP, "Gateway cannot be"
+                             " updated for router %s, since a gateway to external network %s"
+                             " is required by one or more floating IPs.", rt->std.id,
+                             rt->gw_network_id);
+    }
+    r = r ? r : store_port_get(op->c, rt->gw_port_id, NULL, &p);
     if (r) {
         return core_internal(op, r);
     }
@@ -1074,15 +1084,49 @@ core_router_add_interface(const struct op *op, const char *router_id, const char
     return r ? -1 : 0;
 }
 
-/* Refuses to take away a subnet that a route's next hop is on. */
+/* A floating IP's fixed address inside the subnet being taken away. */
+struct fip_in_subnet {
+    struct cidr cidr;
+    bool found;
+};
+
+static int
+fip_in_subnet(const char *fixed_ip, const char *port_id, void *aux)
+{
+    struct fip_in_subnet *f = aux;
+    struct ip_addr a;
+
+    if (fixed_ip && !ip_parse(fixed_ip, &a) && cidr_contains(&f->cidr, &a)) {
+        f->found = true;
+    }
+    return 0;
+}
+
+/* Refuses to take away a subnet that a floating IP through the router, or a route's
+ * next hop, is on (Neutron checks in that order). */
 static int
 check_subnet_not_routed(const struct op *op, const struct router *rt, const struct subnet *s)
 {
+    struct fip_in_subnet fips = { .found = false };
     struct route_spec *routes = NULL;
     json_t *json = NULL;
     struct cidr c;
     size_t n = 0;
-    int r = current_routes(op, rt, &json, &routes, &n);
+    int r;
+
+    if (!cidr_parse(s->cidr, &fips.cidr)) {
+        r = store_floatingip_fixed_of_router(op->c, rt->std.id, fip_in_subnet, &fips);
+        if (r) {
+            return core_internal(op, r);
+        }
+        if (fips.found) {
+            return api_error_set(op->err, API_ERR_ROUTER_INTERFACE_IN_USE_BY_FIP, "Router"
+                                 " interface for subnet %s on router %s cannot be deleted, as"
+                                 " it is required by one or more floating IPs.", s->std.id,
+                                 rt->std.id);
+        }
+    }
+    r = current_routes(op, rt, &json, &routes, &n);
 
     for (size_t i = 0; i < n && !r; i++) {
         struct ip_addr hop;
@@ -1319,14 +1363,22 @@ core_router_check_port_delete(const struct op *op, const struct port *p)
         || STREQ(p->fixed_ips_json, "[]") || !*p->device_id) {
         return 0;
     }
-    r = store_router_get(op->c, p->device_id, NULL, &rt);
+    if (STREQ(p->device_owner, "network:floatingip")) {
+        bool exists;
+        r = store_floatingip_exists(op->c, p->device_id, &exists);
+        r = r ? r : exists ? 0 : -ENOENT;
+    } else {
+        r = store_router_get(op->c, p->device_id, NULL, &rt);
+        if (!r) {
+            router_done(&rt);
+        }
+    }
     if (r == -ENOENT) {
         return 0;
     }
     if (r) {
         return core_internal(op, r);
     }
-    router_done(&rt);
     return api_error_set(op->err, API_ERR_SERVICE_PORT_IN_USE, "Port %s cannot be deleted"
                          " directly via the port API: has device owner %s.", p->std.id,
                          p->device_owner);

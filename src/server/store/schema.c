@@ -278,7 +278,29 @@ const char *const schema_migrations[] = {
     "  port_id TEXT PRIMARY KEY REFERENCES ports(id) ON DELETE CASCADE,"
     "  router_id TEXT NOT NULL REFERENCES routers(id),"
     "  port_type TEXT NOT NULL);"
-    "CREATE INDEX router_ports_router ON router_ports(router_id, port_type);",
+    "CREATE INDEX router_ports_router ON router_ports(router_id, port_type);"
+    /* Floating IPs: the address is held by a network:floatingip port on the external
+     * network; an association names the internal port, its address and the router
+     * that reaches it.  A port or router in use by one cannot go until the core has
+     * let go of it. */
+    "CREATE TABLE floatingips ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  floating_network_id TEXT NOT NULL REFERENCES networks(id),"
+    "  floating_port_id TEXT NOT NULL REFERENCES ports(id),"
+    "  floating_ip_address TEXT NOT NULL,"
+    "  fixed_port_id TEXT REFERENCES ports(id),"
+    "  fixed_ip_address TEXT,"
+    "  router_id TEXT REFERENCES routers(id),"
+    "  status TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX floatingips_project ON floatingips(project_id);"
+    "CREATE INDEX floatingips_fixed_port ON floatingips(fixed_port_id);"
+    "CREATE INDEX floatingips_router ON floatingips(router_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
