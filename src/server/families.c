@@ -82,11 +82,17 @@ COLLECTION_NONE(networks, "Network", API_ERR_NETWORK_NOT_FOUND)
 COLLECTION_NONE(subnets, "Subnet", API_ERR_SUBNET_NOT_FOUND)
 COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
 
-/* RouterNotFound's text has no full stop. */
+/* RouterNotFound's and FloatingIPNotFound's texts have no full stop. */
 static int
 routers_none(struct request *req, char *const args[])
 {
     return api_fail(req, API_ERR_ROUTER_NOT_FOUND, "Router None could not be found");
+}
+
+static int
+floatingips_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_FLOATINGIP_NOT_FOUND, "Floating IP None could not be found");
 }
 #undef COLLECTION_NONE
 
@@ -174,6 +180,8 @@ static const struct route network_routes[] = {
     { "PUT", "/v2.0/routers/*/remove_extraroutes", router_remove_extraroutes },
     { "GET", "/v2.0/floatingips", floatingips_list },
     { "POST", "/v2.0/floatingips", floatingips_create },
+    { "PUT", "/v2.0/floatingips", floatingips_none },
+    { "DELETE", "/v2.0/floatingips", floatingips_none },
     { "GET", "/v2.0/floatingips/*", floatingip_show },
     { "PUT", "/v2.0/floatingips/*", floatingip_update },
     { "DELETE", "/v2.0/floatingips/*", floatingip_delete },

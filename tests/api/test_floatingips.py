@@ -186,6 +186,37 @@ def test_associate_and_disassociate(api, fips, topo, res):
     assert_error(fips.update(f["id"], {"fixed_ip_address": "10.1.0.22"}, expect=None), 400,
                  "BadRequest", "Bad floatingip request: fixed_ip_address cannot be specified"
                  " without a port_id.")
+    # Every update counts, even one that changes nothing (as in Zed).
+    before = api.show("floatingips", f["id"])["revision_number"]
+    assert fips.update(f["id"], {})["revision_number"] == before + 1
+    assert fips.update(f["id"], {"description": "d"})["description"] == "d"
+
+
+def test_association_body_checks(api, fips, topo, res):
+    f = fips.create(floating_network_id=topo["ext"]["id"])
+    sub6 = res.subnet(topo["net"], "fd00:77::/64")
+    p6 = res.port(topo["net"], fixed_ips=[{"subnet_id": sub6["id"]}])
+    assert_error(fips.update(f["id"], {"port_id": p6["id"]}, expect=None), 400, "BadRequest",
+                 "Bad floatingip request: Cannot add floating IP to port %s that has no fixed"
+                 " IPv4 addresses." % p6["id"])
+    v6 = p6["fixed_ips"][0]["ip_address"]
+    assert_error(fips.update(f["id"], {"port_id": p6["id"], "fixed_ip_address": v6},
+                             expect=None), 400, "BadRequest",
+                 "Bad floatingip request: Cannot process floating IP association with %s,"
+                 " since that is not an IPv4 address." % v6)
+    dhcp = res.port(topo["net"], device_owner="network:dhcp")
+    assert_error(fips.update(f["id"], {"port_id": dhcp["id"]}, expect=None), 400, "BadRequest",
+                 "Bad floatingip request: Port %(id)s is unable to be assigned a floating IP.")
+    assert_error(fips.update(f["id"], {"port_id": "x"}, expect=None), 400, "HTTPBadRequest",
+                 "Invalid input for port_id. Reason: 'x' is not a valid UUID.")
+    assert_error(fips.update(f["id"], {"floating_network_id": topo["ext"]["id"]}, expect=None),
+                 400, "HTTPBadRequest", "Cannot update read-only attribute floating_network_id")
+    r = fips.create(expect=None, floating_network_id=topo["ext"]["id"],
+                    floating_ip_address="10.0.0.1")
+    assert_error(r, 400, "InvalidIpForNetwork", "IP address 10.0.0.1 is not a valid IP for any"
+                 " of the subnets on the specified network.")
+    assert_error(api.put(FIP, {"floatingip": {}}), 404, "FloatingIPNotFound",
+                 "Floating IP None could not be found")
 
 
 def test_list_filters_and_tags(api, fips, topo):

@@ -358,12 +358,6 @@ core_floatingip_create(const struct op *op, const struct floatingip_spec *spec,
     return r ? -1 : reread(op, f.std.id, ret);
 }
 
-static bool
-spec_empty(const struct floatingip_spec *spec)
-{
-    return !spec->description && !spec->has_port_id && !spec->fixed_ip_address;
-}
-
 int
 core_floatingip_update(const struct op *op, const char *id,
                        const struct floatingip_spec *spec, int64_t expected_revision,
@@ -374,7 +368,8 @@ core_floatingip_update(const struct op *op, const char *id,
             || core_check_revision(op, expected_revision, f.std.revision_number)
             || apply_association(op, spec, &f);
 
-    if (!r && !spec_empty(spec)) {
+    /* Zed bumps the revision on every update, even one that changes nothing. */
+    if (!r) {
         int e;
         core_take_str(&f.std.description, spec->description);
         f.std.revision_number++;
