@@ -625,6 +625,9 @@ def test_interface_body_checks(api, routers, res, inner, ext):
                  "Bad router request: Either subnet_id or port_id must be specified.")
     (gw,) = ports_of(api, r["id"])
     assert_error(routers.add(r["id"], expect=None, port_id=gw["id"]), 409, "PortInUse")
+    assert_error(routers.remove(r["id"], expect=None, port_id=gw["id"]), 404,
+                 "RouterInterfaceNotFound", "Router %s does not have an interface with id %s"
+                 % (r["id"], gw["id"]))
     info = routers.add(r["id"], subnet_id=sub["id"])
     assert routers.remove(r["id"], port_id=info["port_id"], subnet_id=sub["id"]) == info
     for bad, why in (([1], "'[1]' is not a dictionary"), ("x", "'x' is not a dictionary")):

@@ -1157,7 +1157,9 @@ remove_by_port(const struct op *op, const struct router *rt, const char *port_id
     if (r) {
         return core_internal(op, r);
     }
-    if (!STREQ(owner, rt->std.id) || store_port_get(op->c, port_id, NULL, &p)) {
+    /* Only an interface: the gateway port is no interface. */
+    if (!STREQ(owner, rt->std.id) || STREQ(port_id, rt->gw_port_id)
+        || store_port_get(op->c, port_id, NULL, &p)) {
         return api_error_set(op->err, API_ERR_ROUTER_INTERFACE_NOT_FOUND, "Router %s does not"
                              " have an interface with id %s", rt->std.id, port_id);
     }
