@@ -388,6 +388,9 @@ def test_external_network_with_gateway_cannot_go(api, routers, ext):
     net, _ = ext
     r = routers.create(external_gateway_info={"network_id": net["id"]})
     (gw,) = ports_of(api, r["id"])
+    resp = api.put("/v2.0/networks/" + net["id"], {"network": {"router:external": False}})
+    assert_error(resp, 409, "ExternalNetworkInUse", "External network %s cannot be updated to"
+                 " be made non-external, since it has existing gateway ports." % net["id"])
     assert_error(api.delete("/v2.0/networks/" + net["id"]), 409, "NetworkInUse",
                  "Unable to complete operation on network %s. There are one or more ports"
                  " still in use on the network, id for these ports is: %s."

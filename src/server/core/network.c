@@ -158,6 +158,19 @@ apply_update(const struct op *op, const struct network_spec *spec, struct networ
     if (check_admin_attrs(op, spec, false)) {
         return -1;
     }
+    /* Routers' gateways (and so floating IPs) need the network to stay external. */
+    if (spec->has_external && n->external && !spec->external) {
+        bool used;
+        r = store_network_has_gateways(op->c, n->std.id, &used);
+        if (r) {
+            return core_internal(op, r);
+        }
+        if (used) {
+            return api_error_set(op->err, API_ERR_EXTERNAL_NETWORK_IN_USE, "External network"
+                                 " %s cannot be updated to be made non-external, since it has"
+                                 " existing gateway ports.", n->std.id);
+        }
+    }
     if (spec->has_shared && n->shared && !spec->shared) {
         bool used;
         r = store_network_used_by_others(op->c, n->std.id, n->std.project_id, &used);

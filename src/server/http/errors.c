@@ -78,6 +78,7 @@ static const struct {
     [API_ERR_METHOD_NOT_ALLOWED] = { 405, "HTTPMethodNotAllowed" },
     [API_ERR_NETWORK_IN_USE] = { 409, "NetworkInUse" },
     [API_ERR_PORT_IN_USE] = { 409, "PortInUse" },
+    [API_ERR_EXTERNAL_NETWORK_IN_USE] = { 409, "ExternalNetworkInUse" },
     [API_ERR_SERVICE_PORT_IN_USE] = { 409, "ServicePortInUse" },
     [API_ERR_ROUTER_IN_USE] = { 409, "RouterInUse" },
     [API_ERR_ROUTER_INTERFACE_IN_USE_BY_ROUTE] = { 409, "RouterInterfaceInUseByRoute" },

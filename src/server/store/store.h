@@ -357,6 +357,8 @@ int store_router_port_add(struct store_conn *c, const char *router_id, const cha
 /* The ids of the router's ports of 'port_type', in id order. */
 int store_router_ports(struct store_conn *c, const char *router_id, const char *port_type,
                        store_id_cb *cb, void *aux);
+/* Whether a router's gateway port is on the network 'network_id'. */
+int store_network_has_gateways(struct store_conn *c, const char *network_id, bool *ret);
 /* The router that owns the port 'port_id' ("" if none) into 'ret'. */
 int store_port_router(struct store_conn *c, const char *port_id, char ret[ID_LEN]);
 

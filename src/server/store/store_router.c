@@ -201,3 +201,13 @@ store_port_router(struct store_conn *c, const char *port_id, char ret[ID_LEN])
     }
     return r;
 }
+
+int
+store_network_has_gateways(struct store_conn *c, const char *network_id, bool *ret)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ?"
+        " AND device_owner = 'network:router_gateway')";
+
+    return conn_one_bool(c, conn_stmt_text(c, sql, network_id), ret, "network gateways");
+}
