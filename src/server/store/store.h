@@ -253,9 +253,10 @@ int store_subnet_blocking_ports(struct store_conn *c, const char *subnet_id, str
 /* -EEXIST if the MAC address is already used on the network. */
 int store_port_insert(struct store_conn *c, const struct port *p);
 int store_port_update(struct store_conn *c, const struct port *p);
-/* Bumps a port's revision, updated at 'now' (a change of its tags). */
-int store_port_bump(struct store_conn *c, const char *id, const char *now);
 int store_port_delete(struct store_conn *c, const char *id);
+/* A port changed through something else (an address it lost with its subnet): its
+ * revision goes up by one and updated_at becomes 'now'. */
+int store_port_bump(struct store_conn *c, const char *id, const char *now);
 int store_port_get(struct store_conn *c, const char *id, const char *visible_to,
                    struct port *ret);
 /* Appends to 'ret_ids' (comma-separated) the ids of ports on 'network_id' that block

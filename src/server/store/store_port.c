@@ -159,6 +159,15 @@ store_port_update(struct store_conn *c, const struct port *p)
 }
 
 int
+store_port_bump(struct store_conn *c, const char *id, const char *now)
+{
+    static const char sql[] =
+        "UPDATE ports SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?";
+
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, now, id), "bump port");
+}
+
+int
 store_port_delete(struct store_conn *c, const char *id)
 {
     static const char allocs[] = "DELETE FROM ip_allocations WHERE port_id = ?";
@@ -337,14 +346,4 @@ store_port_by_device(struct store_conn *c, const char *network_id, const char *d
 
     return conn_read_row(c, conn_stmt_text2(c, sql, device_id, network_id), port_read, ret,
                          "port by device");
-}
-
-int
-store_port_bump(struct store_conn *c, const char *id, const char *now)
-{
-    static const char sql[] =
-        "UPDATE ports SET revision_number = revision_number + 1, updated_at = ?"
-        " WHERE id = ?";
-
-    return conn_exec_stmt(c, conn_stmt_text2(c, sql, now, id), "bump port");
 }
