@@ -74,7 +74,8 @@ static const struct extension extensions[] = {
       "This extension will display the revision number of neutron resources.",
       "2016-04-11T10:00:00-00:00" },
     { "standard-attr-tag", "Tag support for resources with standard attribute: port, subnet,"
-      " network, security_group, router, floatingip", "Enables to set tag on resources with standard attribute.",
+      " network, security_group, router, floatingip",
+      "Enables to set tag on resources with standard attribute.",
       "2017-01-01T00:00:00-00:00" },
     { "standard-attr-timestamp", "Resource timestamps",
       "Adds created_at and updated_at fields to all Neutron resources that have Neutron"
