@@ -25,7 +25,7 @@ static const struct field fip_fields[] = {
     { "floating_network_id", "floating_network_id", R_TEXT },
     { "id", "id", R_TEXT },
     { "name", "floating_ip_address", R_TEXT },
-    { "port_details", "port_details", R_QDICT },
+    { "port_details", "port_details", R_PYREPR },
     { "port_id", "port_id", R_TEXT },
     { "project_id", "project_id|tenant_id", R_TEXT },
     { "qos_policy_id", "qos_policy_id", R_TEXT },
@@ -170,6 +170,31 @@ fip_list(struct cli *c, const json_t *a)
                            long_cols, ARRAY_SIZE(long_cols));
 }
 
+/* The client formats port_details with format_dict on show (in every output format),
+ * and leaves it as the server sent it on create. */
+static int
+fip_show(struct cli *c, const json_t *a)
+{
+    json_t *fip;
+    char *details;
+    int r;
+
+    if (arg_npos(a) != 1) {
+        return cli_fail("floating ip show takes one floating IP");
+    }
+    if (cli_find(c, &kind_floating_ip, arg_pos(a, 0), &fip)) {
+        return 1;
+    }
+    details = out_format_dict(json_object_get(fip, "port_details"));
+    if (details) {
+        json_object_set_new(fip, "port_details", json_string(details));
+        free(details);
+    }
+    r = out_show(&c->out, fip_fields, ARRAY_SIZE(fip_fields), fip);
+    json_decref(fip);
+    return r;
+}
+
 static const struct opt set_opts[] = {
     { "port", OPT_STR, NULL }, { "fixed-ip-address", OPT_STR, NULL },
     { "description", OPT_STR, NULL }, { "tag", OPT_LIST, NULL }, { "no-tag", OPT_TRUE, NULL },
@@ -219,8 +244,7 @@ fip_unset(struct cli *c, const json_t *a)
 const struct command floating_ip_commands[] = {
     { "floating ip create", create_opts, fip_create, "Create a floating IP" },
     { "floating ip list", list_opts, fip_list, "List floating IPs" },
-    { "floating ip show", NULL, cli_show, "Show a floating IP", .kind = &kind_floating_ip,
-      .fields = fip_fields, .n_fields = ARRAY_SIZE(fip_fields) },
+    { "floating ip show", NULL, fip_show, "Show a floating IP" },
     { "floating ip set", set_opts, fip_set, "Change a floating IP" },
     { "floating ip unset", unset_opts, fip_unset, "Dissociate a floating IP or remove tags" },
     { "floating ip delete", NULL, cli_delete, "Delete floating IPs",

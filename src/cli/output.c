@@ -166,6 +166,56 @@ py_falsy(const json_t *v)
     }
 }
 
+/* format_dict's text of 'obj' under 'prefix' (NULL at the top), appended to 'b'. */
+static void
+format_dict_into(struct buf *b, const json_t *obj, const char *prefix)
+{
+    const char *keys[64];
+    size_t n = 0;
+    const char *k;
+    json_t *x;
+
+    json_object_foreach ((json_t *) obj, k, x) {
+        if (n < ARRAY_SIZE(keys)) {
+            keys[n++] = k;
+        }
+    }
+    for (size_t i = 1; i < n; i++) {
+        for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+            const char *t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_object_get(obj, keys[i]);
+        char *key = prefix ? xasprintf("%s.%s", prefix, keys[i]) : xstrdup(keys[i]);
+        buf_add_str(b, i ? ", " : "");
+        if (json_is_object(v)) {
+            format_dict_into(b, v, key);
+        } else if (json_is_null(v)) {
+            buf_printf(b, "%s=", key);
+        } else {
+            buf_printf(b, "%s='", key);
+            py_repr(b, v, true);
+            buf_add_char(b, '\'');
+        }
+        free(key);
+    }
+}
+
+char *
+out_format_dict(const json_t *obj)
+{
+    struct buf b = BUF_INITIALIZER;
+
+    if (!json_is_object(obj)) {
+        return NULL;
+    }
+    format_dict_into(&b, obj, NULL);
+    return buf_steal(&b);
+}
+
 /* One rule of a group's table row: its non-empty keys but those the group gives
  * (security_group_id, tenant_id, project_id), sorted, each value quoted as the client's
  * format_dict does (str() of numbers and booleans too). */
@@ -233,18 +283,8 @@ table_text(struct buf *b, const json_t *v, enum render r)
         }
         return;
     }
-    if (json_is_object(v) && r == R_QDICT) {
-        json_t *quoted = json_object();
-        const char *k;
-        json_t *value;
-        json_object_foreach ((json_t *) v, k, value) {
-            struct buf text = BUF_INITIALIZER;
-            py_repr(&text, value, true);
-            json_object_set_new(quoted, k, json_string(buf_cstr(&text)));
-            buf_done(&text);
-        }
-        dict_text(b, quoted, NULL, NULL);
-        json_decref(quoted);
+    if (r == R_PYREPR) {
+        py_repr(b, v, true);
         return;
     }
     if (json_is_object(v)) {

@@ -25,7 +25,7 @@ enum render {
                       * (the client's dict columns, as a port's binding dicts). */
     R_FALSE,        /* A boolean the openstack client shows as False when absent. */
     R_PYLIST,       /* A list the client leaves unformatted: Python's ['a', 'b']. */
-    R_QDICT,        /* An object as osc-lib's format_dict: key='str(value)', ... sorted. */
+    R_PYREPR,       /* Any value as Python's repr() (a dict the client left as it is). */
     R_JSON,         /* JSON text, as the client's router columns (null too). */
     R_SG_RULES,     /* A group's rules: key='value', ... per line, empty values and the
                      * keys the group already tells (its id, the project) left out. */
@@ -56,6 +56,10 @@ int out_show(const struct out_opts *o, const struct field *fields, size_t n,
 /* Prints a list of resources. */
 int out_list(const struct out_opts *o, const struct field *cols, size_t n,
              const json_t *items);
+
+/* osc-lib's format_dict of an object: "key='value', ..." sorted by key, nested objects
+ * as "outer.inner='value'", null values as "key=" (owned; NULL for a non-object). */
+char *out_format_dict(const json_t *obj);
 
 /* The value of 'attr' ("a|b" tries each) in 'obj', or NULL. */
 const json_t *out_attr(const json_t *obj, const char *attr);
