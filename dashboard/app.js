@@ -10,5 +10,7 @@ import "./ports.js";
 import "./topology.js";
 import "./agents.js";
 import "./security_groups.js";
+import "./routers.js";
+import "./floating_ips.js";
 
 render();

@@ -93,7 +93,27 @@ function subnetDefaults(cidr, gateway) {
   return { gateway: gw === null ? null : formatIp(r.v, gw), start: formatIp(r.v, start),
     end: formatIp(r.v, last), size: last - start + 1n - (split ? 1n : 0n) };
 }
+// A static route typed in Add Static Route (docs/behaviour/dashboard.md §17.4), checked as
+// Neutron checks a route: the destination a CIDR without host bits, the next hop an
+// address of the same family.  Returns the message for each field at fault ({} if none).
+function routeErrors(destination, nexthop) {
+  const errors = {};
+  const dest = destination.trim(), hop = nexthop.trim();
+  const r = dest && cidrRange(dest);
+  if (!dest) errors.destination = "This field is required.";
+  else if (!r) errors.destination = "Incorrect format for IP address: " + dest;
+  else if (r.n !== r.first) {
+    errors.destination = "'" + dest + "' has host bits set: did you mean " +
+      formatIp(r.v, r.first) + "/" + r.len + "?";
+  }
+  const ip = hop && parseIp(hop);
+  if (!hop) errors.nexthop = "This field is required.";
+  else if (!ip) errors.nexthop = "Incorrect format for IP address: " + hop;
+  else if (r && ip.v !== r.v) errors.nexthop = "The next hop " + hop + " is not of the destination's IP version (IPv" + r.v + ").";
+  return errors;
+}
+
 function lines(text) { return text.split("\n").map((l) => l.trim()).filter(Boolean); }
 
 export { IPV4, ipVersion, checkCidr, ipToInt, lines, parseIp, formatIp, cidrRange, inCidr,
-  subnetDefaults };
+  subnetDefaults, routeErrors };

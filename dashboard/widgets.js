@@ -150,6 +150,36 @@ function confirmDelete(thing, things, items, run, opts = {}) {
       } }, "Delete " + word)]);
 }
 
+// A confirmed batch action that is not a delete (Horizon's batch actions: Clear Gateway,
+// Disassociate, Release Floating IP): "Confirm <action>" naming the items, then one call
+// per item, summed up as "<past>: a, b"; a failure says "<failed>: <item>" and the API's
+// reason.  after(): where to go afterwards (default: this page again).
+function confirmAction({ action, actions, past, failed, items, run, after }) {
+  if (!items.length) return;
+  const word = items.length > 1 ? actions : action;
+  modal("Confirm " + word,
+    h("div", { class: "body" }, h("p", {}, "You have selected: ",
+      items.map((i) => '"' + shortName(i) + '"').join(", "), ". Please confirm your selection."),
+    h("p", {}, "This action cannot be undone.")),
+    (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
+      h("button", { type: "button", class: "danger", onclick: async () => {
+        close();
+        const ok = [];
+        for (const i of items) {
+          try {
+            await run(i);
+            ok.push(shortName(i));
+          } catch (e) {
+            if (e.status === 401) return;
+            toast("error", failed + ": " + shortName(i) + ". " + e.message, e.message);
+          }
+        }
+        if (ok.length) toast("success", past + ": " + ok.join(", "));
+        if (ok.length && after) after();
+        else render();
+      } }, word)]);
+}
+
 // Row actions: the first as a button, the rest in a menu (docs/behaviour/dashboard.md §2).
 function rowMenu(actions) {
   const [first, ...rest] = actions;
@@ -174,4 +204,4 @@ function definitionList(pairs) {
     [h("dt", {}, k), h("dd", {}, v)]));
 }
 
-export { table, modal, confirmDelete, rowMenu, field, definitionList };
+export { table, modal, confirmDelete, confirmAction, rowMenu, field, definitionList };

@@ -1,7 +1,8 @@
 // The dashboard's form checks (dashboard/validate.js), run in node: no browser needed.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ipVersion, checkCidr, parseIp, formatIp, cidrRange, inCidr, subnetDefaults, lines }
+import { ipVersion, checkCidr, parseIp, formatIp, cidrRange, inCidr, subnetDefaults, lines,
+  routeErrors }
   from "../../dashboard/validate.js";
 
 test("IPv4 addresses", () => {
@@ -86,4 +87,19 @@ test("what blank fields become: the first address as gateway, the rest as pool",
 
 test("text areas: one entry a line, blanks dropped", () => {
   assert.deepEqual(lines(" a \n\n b\n  "), ["a", "b"]);
+});
+
+test("static routes: a destination CIDR and a next hop of its family", () => {
+  assert.deepEqual(routeErrors("192.168.101.0/24", "10.200.0.10"), {});
+  assert.deepEqual(routeErrors(" 2001:db8:1::/64 ", "2001:db8::5"), {});
+  assert.deepEqual(routeErrors("", ""), { destination: "This field is required.",
+    nexthop: "This field is required." });
+  assert.equal(routeErrors("192.168.101.0/33", "10.0.0.1").destination,
+    "Incorrect format for IP address: 192.168.101.0/33");
+  assert.equal(routeErrors("192.168.101.7/24", "10.0.0.1").destination,
+    "'192.168.101.7/24' has host bits set: did you mean 192.168.101.0/24?");
+  assert.equal(routeErrors("10.0.0.0/8", "10.0.0.300").nexthop,
+    "Incorrect format for IP address: 10.0.0.300");
+  assert.equal(routeErrors("10.0.0.0/8", "2001:db8::1").nexthop,
+    "The next hop 2001:db8::1 is not of the destination's IP version (IPv4).");
 });
