@@ -1,5 +1,5 @@
-// The topology's "Graph" tab (docs/behaviour/dashboard.md §8): networks, instances and DHCP
-// ports as nodes, ports as edges, laid out by a small force simulation.  The wheel zooms,
+// The topology's "Graph" tab (docs/behaviour/dashboard.md §8): networks, instances, routers
+// and DHCP ports as nodes, ports (and routers' gateways) as edges, laid out by a small force simulation.  The wheel zooms,
 // dragging the background pans, nodes can be dragged.  "Toggle Labels" and "Toggle Network
 // Collapse" are remembered in localStorage.  The simulation stops once it settles, and for
 // good when the page is left, so an idle page costs nothing.  Live updates that only change
@@ -18,6 +18,27 @@ function svg(tag, attrs, ...children) {
 
 const setting = (key) => localStorage.getItem("neutrino.graph." + key) === "1";
 const remember = (key, on) => localStorage.setItem("neutrino.graph." + key, on ? "1" : "0");
+
+// Ports a router (or a floating IP) owns: drawn as the router's wires, not as nodes.
+const isRouterPort = (p) => (p.device_owner || "").startsWith("network:router_") ||
+  p.device_owner === "network:floatingip";
+const isGatewayPort = (p) => p.device_owner === "network:router_gateway";
+
+// Routers, for both tabs (docs/behaviour/dashboard.md §8): each with its interface ports,
+// and its gateway as one more port on the external network, with the gateway's addresses
+// from the router (a member cannot read the gateway port: it belongs to no project).
+function routersOf(d) {
+  return (d.routers || []).map((r) => {
+    const ports = d.ports.filter((p) => p.device_id === r.id && isRouterPort(p) && !isGatewayPort(p));
+    const gw = r.external_gateway_info;
+    if (gw) {
+      const real = d.ports.find((p) => p.device_id === r.id && isGatewayPort(p));
+      ports.push({ ...(real || {}), id: real ? real.id : "gateway-" + r.id, network_id: gw.network_id,
+        fixed_ips: gw.external_fixed_ips || [], status: real ? real.status : r.status, gateway: true });
+    }
+    return { id: r.id, router: r, ports };
+  });
+}
 
 // Nodes and edges of the picture.  Collapsed, a network's instances fold into it and
 // it shows how many there are.
@@ -42,6 +63,13 @@ function graphOf(d, collapsed) {
       nodes.set(id, { id, kind: "dhcp", label: "dhcp", item: p });
       edges.push({ from: id, to: net.id, port: p });
     }
+  }
+  for (const r of routersOf(d)) {
+    const wired = r.ports.filter((p) => nodes.has("n:" + p.network_id));
+    if (!wired.length) continue;
+    const id = "r:" + r.id;
+    nodes.set(id, { id, kind: "router", label: shortName(r.router), item: { ...r, ports: wired } });
+    for (const p of wired) edges.push({ from: id, to: "n:" + p.network_id, port: p });
   }
   return { nodes: [...nodes.values()], edges };
 }
@@ -108,7 +136,8 @@ function graphView(d, open, colorsOf = () => new Map()) {
     const before = shape;
     shape = nodes.map((n) => n.id).join() + "|" + edges.map((e) => e.port.id).join();
     pic.setAttribute("aria-label", "Graph of " + nodes.filter((n) => n.kind === "network").length +
-      " networks and " + nodes.filter((n) => n.kind === "instance").length + " instances");
+      " networks, " + nodes.filter((n) => n.kind === "router").length + " routers and " +
+      nodes.filter((n) => n.kind === "instance").length + " instances");
     pic.classList.toggle("no-labels", !labels);
     draw();
     if (shape !== before) heat(1);      // a status change alone moves nothing
@@ -125,7 +154,8 @@ function graphView(d, open, colorsOf = () => new Map()) {
         const g = svg("g", { class: "gnode " + n.kind, "data-node": n.id, tabindex: 0,
           role: "button", "aria-label": n.kind + " " + n.label },
         n.kind === "network" ? networkSquare(colors.get(n.item.id))
-          : svg("circle", { r: n.kind === "dhcp" ? 7 : 12 }),
+          : n.kind === "router" ? svg("rect", { x: -14, y: -10, width: 28, height: 20, rx: 10 })
+            : svg("circle", { r: n.kind === "dhcp" ? 7 : 12 }),
         svg("text", { class: "label", x: 18, y: 4 }, n.label + (n.kind === "network" && collapsed
           ? " (" + n.count + (n.count === 1 ? " instance)" : " instances)") : "")));
         g.addEventListener("pointerdown", (ev) => dragNode(ev, n));
@@ -259,4 +289,4 @@ function graphView(d, open, colorsOf = () => new Map()) {
   };
 }
 
-export { graphView, graphOf };
+export { graphView, graphOf, routersOf, isRouterPort };

@@ -1,10 +1,11 @@
 // Network Topology (docs/behaviour/dashboard.md §8): networks as coloured bars, lab
-// instances as boxes wired to them with their addresses, DHCP ports as small nodes;
+// instances and routers as boxes wired to them with their addresses, DHCP ports as small
+// nodes;
 // balloons to act on them; a force-directed "Graph" tab (graph.js); and for admins, per
 // node, the bridges, taps, uplinks and namespaces the agents made (§15 "Dataplane view") —
 // updated live.
 import { ROOT, session, h, link, shortName, status, api, route } from "./core.js";
-import { graphView } from "./graph.js";
+import { graphView, routersOf, isRouterPort } from "./graph.js";
 import { confirmDelete } from "./widgets.js";
 import { networkInUse } from "./networks.js";
 import { subnetInUse } from "./subnets.js";
@@ -24,19 +25,28 @@ const COLORS = ["#2366a8", "#1a7f37", "#9a6700", "#8250df", "#bf3989", "#0a7ea4"
 const POLL_MS = 2000;
 
 // --- the data ------------------------------------------------------------------------
-// Four list calls, whatever the size of the project: no per-network fan-out
+// Five list calls, whatever the size of the project: no per-network fan-out
 // (docs/behaviour/dashboard.md §14 item 4).  Which node serves DHCP comes from the DHCP
-// ports' binding:host_id, not from one dhcp-agents call per network.
+// ports' binding:host_id, not from one dhcp-agents call per network.  A router's
+// interfaces are its ports; its gateway comes from the router itself, since a member cannot
+// read the gateway port (it belongs to no project).
 async function topologyData() {
-  const [nets, subnets, ports, agents] = await Promise.all([
+  const [nets, subnets, ports, agents, routers] = await Promise.all([
     api("GET", "/v2.0/networks"), api("GET", "/v2.0/subnets"), api("GET", "/v2.0/ports"),
-    session.isAdmin ? api("GET", "/v2.0/agents") : { data: { agents: [] } }]);
+    session.isAdmin ? api("GET", "/v2.0/agents") : { data: { agents: [] } },
+    api("GET", "/v2.0/routers").catch((e) => {
+      if (e.status === 401) throw e;
+      return { data: { routers: [] } };
+    })]);
+  const mine = session.isAdmin ? routers.data.routers
+    : routers.data.routers.filter((r) => r.project_id === session.projectId);
   return { nets: nets.data.networks, subnets: subnets.data.subnets, ports: ports.data.ports,
-    agents: agents.data.agents };
+    agents: agents.data.agents, routers: mine };
 }
 
 const isInstancePort = (p) => (p.device_owner || "").startsWith("compute:") && Boolean(p.device_id);
 const isDhcp = (p) => p.device_owner === "network:dhcp";
+
 const ips = (p) => (p.fixed_ips || []).map((f) => f.ip_address);
 const portClass = (p) => "port " + (isDhcp(p) ? "dhcp " : "") + (p.status || "").toLowerCase();
 const short11 = (id) => id.slice(0, 11);
@@ -80,8 +90,11 @@ function sceneOf(d) {
   const column = new Map(nets.map((n, i) => [n.id, i]));
   const onShown = d.ports.filter((p) => column.has(p.network_id));
   const cidrs = (n) => d.subnets.filter((s) => s.network_id === n.id).map((s) => s.cidr);
-  return { nets, column, cidrs, instances: instancesOf(onShown),
-    services: onShown.filter((p) => !isInstancePort(p)) };
+  // A router with no wire to a network on screen has nowhere to stand.
+  const routers = routersOf(d).map((r) => ({ ...r, ports: r.ports.filter((p) => column.has(p.network_id)) }))
+    .filter((r) => r.ports.length);
+  return { nets, column, cidrs, instances: instancesOf(onShown), routers,
+    services: onShown.filter((p) => !isInstancePort(p) && !isRouterPort(p)) };
 }
 
 function networkType(n) {
@@ -146,7 +159,8 @@ function drawTopology(d, size, open) {
     scene.services.filter((p) => p.network_id === n.id).length));
   const instanceTop = S.pad + 8 + svcRows * S.svcRow + (svcRows ? 12 : 0);
   const longestLabel = Math.max(0, ...scene.nets.map((n) => barText(n, scene).length));
-  const height = Math.max(instanceTop + scene.instances.length * S.row + S.pad,
+  const boxes = scene.routers.length + scene.instances.length;
+  const height = Math.max(instanceTop + boxes * S.row + S.pad,
     longestLabel * S.font * 0.62 + 2 * S.pad + 24, 160);
   const width = widthOf(S, scene.nets.length);
   const pic = svg("svg", { viewBox: "0 0 " + width + " " + height, width, height, role: "img",
@@ -157,8 +171,10 @@ function drawTopology(d, size, open) {
     scene.services.filter((p) => p.network_id === n.id).forEach((p, k) =>
       pic.append(drawService(p, S, barX(scene.column.get(n.id)), S.pad + 8 + k * S.svcRow, open)));
   }
+  scene.routers.forEach((r, k) =>
+    pic.append(drawRouter(r, scene, S, barX, instanceTop + k * S.row, open)));
   scene.instances.forEach((inst, k) =>
-    pic.append(drawInstance(inst, scene, S, barX, instanceTop + k * S.row, open)));
+    pic.append(drawInstance(inst, scene, S, barX, instanceTop + (scene.routers.length + k) * S.row, open)));
   return pic;
 }
 
@@ -202,11 +218,41 @@ function drawService(p, S, x, y, open) {
 // An instance: a box in the gap right of its leftmost network, a wire to every network
 // it has a port on, broken where it passes behind another bar, the address near the bar.
 function drawInstance(inst, scene, S, barX, y, open) {
-  const ports = [...inst.ports].sort((a, b) => scene.column.get(a.network_id) - scene.column.get(b.network_id));
-  const home = scene.column.get(ports[0].network_id);
-  const boxX = barX(home) + S.bar + S.label, boxR = boxX + S.box;
   const st = instanceStatus(inst);
   const g = svg("g", { class: "instance " + st.toLowerCase(), "data-instance": inst.id });
+  const boxX = drawWires(g, inst.ports, scene, S, barX, y);
+  const host = inst.ports[0]["binding:host_id"];
+  g.append(svg("title", {}, "Instance " + inst.id),
+    svg("rect", { x: boxX, y, width: S.box, height: S.boxH, rx: 4, class: "box" }),
+    svg("text", { x: boxX + 6, y: y + S.font + 3, class: "box-name" }, fitText(inst.id, S.box - 12, S.font)),
+    svg("text", { x: boxX + 6, y: y + 2 * S.font + 8, class: "small" },
+      fitText(status(st) + (host ? " · " + host : ""), S.box - 12, S.font * 0.85)));
+  return focusable(g, "Instance " + inst.id + ", " + inst.ports.map((p) => ips(p).join(", ")).join("; ") +
+    ", " + status(st), (el) => open("instance", inst, el));
+}
+
+// A router: the same box between its networks, marked as a router, named after it.
+function drawRouter(r, scene, S, barX, y, open) {
+  const st = r.router.status || "ACTIVE";
+  const g = svg("g", { class: "router " + st.toLowerCase(), "data-router": r.id });
+  const boxX = drawWires(g, r.ports, scene, S, barX, y);
+  const label = "Router " + shortName(r.router);
+  g.append(svg("title", {}, label),
+    svg("rect", { x: boxX, y, width: S.box, height: S.boxH, rx: S.boxH / 2, class: "box" }),
+    svg("text", { x: boxX + 8, y: y + S.font + 3, class: "box-name" }, fitText(shortName(r.router), S.box - 16, S.font)),
+    svg("text", { x: boxX + 8, y: y + 2 * S.font + 8, class: "small" },
+      fitText("router · " + status(st), S.box - 16, S.font * 0.85)));
+  return focusable(g, label + ", " + r.ports.map((p) => (p.gateway ? "gateway " : "") +
+    (ips(p).join(", ") || "no address") + " on " + shortName(scene.nets.find((n) => n.id === p.network_id)))
+    .join("; ") + ", " + status(st), (el) => open("router", r, el));
+}
+
+// The wires of a box (an instance or a router) to each network it has a port on, broken
+// where they pass behind another bar, the address near the bar.  Returns the box's x.
+function drawWires(g, boxPorts, scene, S, barX, y) {
+  const ports = [...boxPorts].sort((a, b) => scene.column.get(a.network_id) - scene.column.get(b.network_id));
+  const home = scene.column.get(ports[0].network_id);
+  const boxX = barX(home) + S.bar + S.label, boxR = boxX + S.box;
   ports.forEach((p, k) => {
     const wy = y + ((k + 1) * S.boxH) / (ports.length + 1);
     const col = scene.column.get(p.network_id);
@@ -220,14 +266,7 @@ function drawInstance(inst, scene, S, barX, y, open) {
       svg("text", { x: left ? edge + 6 : edge - 6, y: wy - 4, class: "small wire-ip",
         "text-anchor": left ? "start" : "end" }, wireLabel(p))));
   });
-  const host = inst.ports[0]["binding:host_id"];
-  g.append(svg("title", {}, "Instance " + inst.id),
-    svg("rect", { x: boxX, y, width: S.box, height: S.boxH, rx: 4, class: "box" }),
-    svg("text", { x: boxX + 6, y: y + S.font + 3, class: "box-name" }, fitText(inst.id, S.box - 12, S.font)),
-    svg("text", { x: boxX + 6, y: y + 2 * S.font + 8, class: "small" },
-      fitText(status(st) + (host ? " · " + host : ""), S.box - 12, S.font * 0.85)));
-  return focusable(g, "Instance " + inst.id + ", " + inst.ports.map((p) => ips(p).join(", ")).join("; ") +
-    ", " + status(st), (el) => open("instance", inst, el));
+  return boxX;
 }
 
 function wirePath(from, to, y, skips, bar) {
@@ -240,6 +279,7 @@ function wirePath(from, to, y, skips, bar) {
 function summary(d, scene) {
   const count = (n, one) => n + " " + one + (n === 1 ? "" : "s");
   return "Network topology: " + count(scene.nets.length, "network") + ", " +
+    (scene.routers.length ? count(scene.routers.length, "router") + ", " : "") +
     count(scene.instances.length, "instance") + ", " +
     count(scene.services.filter(isDhcp).length, "DHCP port");
 }
@@ -252,6 +292,9 @@ function describe(d) {
       (n["router:external"] ? " (external)" : "") + ": " + (scene.cidrs(n).join(", ") || "no subnet") +
       scene.services.filter((p) => p.network_id === n.id).map((p) =>
         "; " + (isDhcp(p) ? "DHCP port " : "port ") + portText(p)).join(""))),
+    scene.routers.map((r) => h("li", {}, "Router " + shortName(r.router) + ": " +
+      r.ports.map((p) => (p.gateway ? "gateway " : "interface ") + (ips(p).join(", ") || "no address") +
+        " on " + netName(d, p.network_id)).join("; "))),
     scene.instances.map((inst) => h("li", {}, "Instance " + inst.id + ": " +
       inst.ports.map((p) => portText(p) + " on " + netName(d, p.network_id)).join("; "))))];
 }
@@ -302,8 +345,20 @@ function portBalloon(p) {
       link("project/networks/ports/" + p.id + "/detail", "View Port Details"))];
 }
 
+// A router's balloon: its interfaces and gateway, and its page.
+function routerBalloon(r, d) {
+  return [h("h3", {}, "Router " + shortName(r.router)),
+    h("h4", {}, "Interfaces"), h("ul", { class: "plain" }, r.ports.map((p) =>
+      h("li", {}, (p.gateway ? "Gateway " : "") + (ips(p).join(", ") || "no address") + " on " +
+        netName(d, p.network_id)))),
+    h("p", {}, "Status: " + status(r.router.status)),
+    h("div", { class: "balloon-actions" },
+      link("project/routers/" + r.id + "/", "View Router Details"))];
+}
+
 function balloonContent(kind, item, d, close) {
   if (kind === "network") return networkBalloon(item, d, close);
+  if (kind === "router") return routerBalloon(item, d);
   if (kind === "instance") return instanceBalloon(item, d);
   return portBalloon(item);
 }
@@ -339,6 +394,7 @@ function nodeCard(d, host) {
   const bridgeAgent = d.agents.find((a) => a.host === host && a.agent_type === "Linux bridge agent");
   const rows = [...d.nets].sort(networkOrder).map((n) => bridgeRow(d, n, host, bridgeAgent)).filter(Boolean);
   const dhcpHere = d.ports.filter((p) => isDhcp(p) && p["binding:host_id"] === host);
+  const routersHere = routerNamespaces(d, host);
   const states = [agentState(d, host, "Linux bridge agent", "Linux bridge agent"),
     agentState(d, host, "DHCP agent", "DHCP agent")].filter(Boolean);
   return h("div", { class: "node", "data-host": host },
@@ -348,12 +404,34 @@ function nodeCard(d, host) {
       h("th", { scope: "col" }, "bridge name"), h("th", { scope: "col" }, "network"),
       h("th", { scope: "col" }, "interfaces"))), h("tbody", {}, rows))
       : h("p", { class: "empty" }, "No bridges."),
-    dhcpHere.length ? h("div", { class: "namespaces" }, h("h4", {}, "Namespaces"),
+    dhcpHere.length || routersHere.length ? h("div", { class: "namespaces" }, h("h4", {}, "Namespaces"),
       h("ul", { class: "plain" }, dhcpHere.map((p) => h("li", { "data-namespace": "qdhcp-" + p.network_id },
         h("code", {}, "qdhcp-" + p.network_id), " — dnsmasq of ", netName(d, p.network_id), " on ",
         h("code", {}, "ns-" + short11(p.id)), " " + ips(p).join(", ") + ", the other end of ",
-        h("code", {}, "tap" + short11(p.id)))))) : null,
+        h("code", {}, "tap" + short11(p.id)))), routersHere)) : null,
     unwired(d, host), isolationNotes(d, host));
+}
+
+// The routers this node hosts (docs/behaviour/dataplane.md §8): per router the namespace
+// qrouter-<router id> with qr-<port[:11]> for each interface and qg-<port[:11]> for the
+// gateway, each the other end of the tap of that name in the network's bridge.  Derived
+// from the router ports bound to this node, as the DHCP namespace is from the DHCP port:
+// a router whose ports no node hosts shows nowhere.
+function routerNamespaces(d, host) {
+  const bound = d.ports.filter((p) => isRouterPort(p) && p.device_owner !== "network:floatingip" &&
+    p["binding:host_id"] === host);
+  const ids = [...new Set(bound.map((p) => p.device_id))].sort();
+  return ids.map((id) => {
+    const r = (d.routers || []).find((x) => x.id === id);
+    const devices = bound.filter((p) => p.device_id === id).sort((a, b) =>
+      Number(a.device_owner === "network:router_gateway") - Number(b.device_owner === "network:router_gateway"));
+    return h("li", { "data-namespace": "qrouter-" + id }, h("code", {}, "qrouter-" + id),
+      " — router " + (r ? shortName(r) : id) + ": ", h("ul", { class: "plain" }, devices.map((p) => {
+        const dev = (p.device_owner === "network:router_gateway" ? "qg-" : "qr-") + short11(p.id);
+        return h("li", { "data-device": dev }, h("code", {}, dev), " " + (ips(p).join(", ") || "no address") +
+          " on " + netName(d, p.network_id) + ", the other end of ", h("code", {}, "tap" + short11(p.id)));
+      })));
+  });
 }
 
 // Ports bound to this node that no agent could wire (no live linux-bridge agent here,
@@ -420,7 +498,7 @@ const SIZE_KEY = "neutrino.topology.size";
 function focusKey(box) {
   const el = document.activeElement;
   if (!el || !box.contains(el)) return null;
-  for (const attr of ["data-network", "data-instance", "data-port", "data-node"]) {
+  for (const attr of ["data-network", "data-instance", "data-router", "data-port", "data-node"]) {
     if (el.hasAttribute(attr)) return "[" + attr + '="' + CSS.escape(el.getAttribute(attr)) + '"]';
   }
   return null;
@@ -517,7 +595,8 @@ route("project/network_topology/", async (main) => {
   const tools = h("div", { class: "topology-tools" }, asGraph ? null : size.element, highlight.element);
   const open = (kind, item, g) => balloon.open(balloonContent(kind, item, data, balloon.close), g);
   const openGraphNode = (n, g) => (n.kind === "network" ? open("network", n.item, g)
-    : n.kind === "instance" ? open("instance", { id: n.label, ports: n.ports }, g) : open("port", n.item, g));
+    : n.kind === "instance" ? open("instance", { id: n.label, ports: n.ports }, g)
+      : n.kind === "router" ? open("router", n.item, g) : open("port", n.item, g));
 
   function redraw() {
     if (!data) return;

@@ -262,3 +262,72 @@ test("admin: the dataplane per node, and a port coming up, followed without a re
   await shot(page, "topology-06-port-up");
   await page.close();
 });
+
+test("routers: a box between the networks they join, in both tabs; their namespace per node", async () => {
+  const demo = await token("demo", "demo");
+  const admin = await token("admin", "admin");
+  const ext = (await http("POST", "/v2.0/networks", { network: { name: "topo_public",
+    "router:external": true, "provider:network_type": "local" } }, admin)).data.network;
+  assert.equal((await http("POST", "/v2.0/subnets", { subnet: { network_id: ext.id,
+    cidr: "198.51.100.0/24", ip_version: 4 } }, admin)).status, 201);
+  const { net: inner, subnet } = await makeNetwork("topo_inner", "10.80.0.0/24", demo);
+  const r = (await http("POST", "/v2.0/routers", { router: { name: "topo-r1",
+    external_gateway_info: { network_id: ext.id } } }, demo)).data.router;
+  const gatewayIp = r.external_gateway_info.external_fixed_ips[0].ip_address;
+  const added = await http("PUT", "/v2.0/routers/" + r.id + "/add_router_interface",
+    { subnet_id: subnet.id }, demo);
+  assert.equal(added.status, 200, JSON.stringify(added.data));
+  const ifPort = added.data.port_id;
+
+  // The member's picture: one router box, a wire to the inner network with the interface's
+  // address and one to the external network with the gateway's; the interface port is no
+  // node of its own.
+  const page = await topologyPage("demo", "demo");
+  const box = page.locator('g.router[data-router="' + r.id + '"]');
+  await box.waitFor();
+  assert.equal(await box.locator('g[data-port="' + ifPort + '"] path.wire').count(), 1);
+  assert.equal(await box.locator("path.wire").count(), 2);
+  const text = await box.textContent();
+  assert.ok(text.includes("10.80.0.1") && text.includes(gatewayIp) && text.includes("topo-r1"), text);
+  assert.equal(await page.locator('svg.flat > g.port[data-port="' + ifPort + '"]').count(), 0);
+  assert.match(await page.locator(".topology-text").innerText(),
+    new RegExp("Router topo-r1: interface 10\\.80\\.0\\.1 on topo_inner; gateway " + gatewayIp.replace(/\./g, "\\.") + " on topo_public"));
+  const pop = page.getByRole("dialog", { name: "Details" });
+  await box.locator("rect.box").click();
+  await pop.getByText("Router topo-r1").waitFor();
+  await pop.getByText("Gateway " + gatewayIp + " on topo_public").waitFor();
+  await shot(page, "topology-07-router");
+  await pop.getByRole("link", { name: "View Router Details" }).click();
+  await page.getByRole("heading", { name: "topo-r1", level: 1 }).waitFor();
+
+  // The Graph tab: the router a node, its interface and gateway edges to both networks.
+  await page.goto(url + "/dashboard/project/network_topology/?tab=topology_tabs__graph");
+  const node = page.locator('g.gnode.router[data-node="r:' + r.id + '"]');
+  await node.waitFor();
+  assert.equal(await page.locator('line.edge[data-port="' + ifPort + '"]').count(), 1);
+  assert.equal(await page.locator('line.edge[data-port="gateway-' + r.id + '"]').count(), 1);
+  await page.close();
+
+  // The admin's dataplane: once the router's ports are bound to a node, that node shows
+  // the qrouter- namespace with its qr- and qg- devices.
+  const gwPort = (await http("GET", "/v2.0/ports?device_owner=network:router_gateway&device_id=" + r.id,
+    null, admin)).data.ports[0];
+  for (const id of [ifPort, gwPort.id]) {
+    const bound = await http("PUT", "/v2.0/ports/" + id, { port: { "binding:host_id": "controller" } }, admin);
+    assert.equal(bound.status, 200, JSON.stringify(bound.data));
+  }
+  const adminPage = await topologyPage("admin", "admin");
+  const ns = adminPage.locator('.node[data-host="controller"] [data-namespace="qrouter-' + r.id + '"]');
+  await ns.waitFor();
+  assert.match(await ns.locator('[data-device="qr-' + ifPort.slice(0, 11) + '"]').innerText(),
+    /10\.80\.0\.1 on topo_inner, the other end of tap/);
+  assert.match(await ns.locator('[data-device="qg-' + gwPort.id.slice(0, 11) + '"]').innerText(),
+    new RegExp(gatewayIp.replace(/\./g, "\\.") + " on topo_public"));
+  await shot(adminPage, "topology-08-qrouter");
+  await adminPage.close();
+
+  await http("PUT", "/v2.0/routers/" + r.id + "/remove_router_interface", { subnet_id: subnet.id }, demo);
+  assert.equal((await http("DELETE", "/v2.0/routers/" + r.id, null, demo)).status, 204);
+  await http("DELETE", "/v2.0/networks/" + inner.id, null, demo);
+  await http("DELETE", "/v2.0/networks/" + ext.id, null, admin);
+});
