@@ -1,6 +1,5 @@
-// Project → Network → Floating IPs (docs/behaviour/dashboard.md §18): the list, Allocate IP
-// To Project, Associate (a port and fixed IP of the project), Disassociate and Release.
-// The API is docs/behaviour/api.md §15.
+// Project → Network → Floating IPs (docs/behaviour/dashboard.md §18; API api.md §15): the
+// list, Allocate IP To Project, Associate, Disassociate and Release.
 import { session, h, shortName, status, toast, api, route, render } from "./core.js";
 import { table, modal, confirmAction, rowMenu, field } from "./widgets.js";
 import { parseIp } from "./validate.js";
@@ -63,9 +62,7 @@ function allocate(nets) {
     }
   };
   modal("Allocate Floating IP", h("div", { class: "body" }, err,
-    h("p", { class: "help" }, "Take an address from an external network's pool for this " +
-      "project. It can then be associated with a port, whose fixed address the router " +
-      "translates to it."),
+    h("p", { class: "help" }, "Take an address of an external network for the project."),
     w.pool, w.description, session.isAdmin ? w.address : null),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Allocate IP")]);
@@ -113,21 +110,21 @@ async function associate(fip, all) {
     }
   };
   modal("Manage Floating IP Associations", h("div", { class: "body" }, err,
-    h("p", { class: "help" }, "Select the IP address you wish to associate with the selected " +
-      "port. A router must join the port's subnet to the floating IP's network."),
+    h("p", { class: "help" }, "A router must join the port's subnet to the floating IP's network."),
     w.ip, w.port),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Associate")]);
 }
 
 const disassociate = (items) => confirmAction({ action: "Disassociate",
-  actions: "Disassociate", past: "Successfully disassociated Floating IP",
-  failed: "Unable to disassociate floating IP", items: items.filter((f) => f.port_id).map(named),
-  run: (f) => api("PUT", fipUrl(f), { floatingip: { port_id: null } }) });
-const release = (items) => confirmAction({ action: "Release Floating IP",
-  actions: "Release Floating IPs", past: "Released Floating IP",
-  failed: "Unable to release Floating IP", items: items.map(named),
-  run: (f) => api("DELETE", fipUrl(f)) });
+  actions: "Disassociate", past: () => "Successfully disassociated Floating IP",
+  failed: (f, e) => "Unable to disassociate floating IP " + f.name + ". " + e.message,
+  items: items.map(named), run: (f) => api("PUT", fipUrl(f), { floatingip: { port_id: null } }) });
+const release = (items) => (items.length ? confirmAction({ action: "Release Floating IP",
+  actions: "Release Floating IPs", past: (n) => "Released Floating IP" + (n > 1 ? "s" : ""),
+  failed: (f, e) => "Unable to release Floating IP " + f.name + ". " + e.message,
+  items: items.map(named), run: (f) => api("DELETE", fipUrl(f)) })
+  : toast("info", "Select the floating IPs to release first."));
 
 route("project/floating_ips/", async (main) => {
   let fips = [], nets = [];

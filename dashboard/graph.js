@@ -24,9 +24,8 @@ const isRouterPort = (p) => (p.device_owner || "").startsWith("network:router_")
   p.device_owner === "network:floatingip";
 const isGatewayPort = (p) => p.device_owner === "network:router_gateway";
 
-// Routers, for both tabs (docs/behaviour/dashboard.md §8): each with its interface ports,
-// and its gateway as one more port on the external network, with the gateway's addresses
-// from the router (a member cannot read the gateway port: it belongs to no project).
+// Routers, for both tabs (docs/behaviour/dashboard.md §8): their interface ports, and the
+// gateway from the router (a member cannot read the gateway port).
 function routersOf(d) {
   return (d.routers || []).map((r) => {
     const ports = d.ports.filter((p) => p.device_id === r.id && isRouterPort(p) && !isGatewayPort(p));

@@ -235,4 +235,4 @@ async function networkDetail(main, id, admin, tabName) {
 route("project/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, false));
 route("admin/networks/([^/]+)/detail", (main, id) => networkDetail(main, id, true), { admin: true });
 
-export { networkActions, subnetsCell, networkInUse };
+export { networkActions, subnetsCell, networkInUse, projectNames };

@@ -1,12 +1,11 @@
-// Routers: Project → Network → Routers and Admin → Network → Routers
-// (docs/behaviour/dashboard.md §17): the list, Create Router, Set and Clear Gateway, Edit
-// Router, Delete Router, and the router's page with its tabs Overview, Interfaces (Add and
-// Delete Interface) and Static Routes (Add and Delete Static Route).  The API is
-// docs/behaviour/api.md §14.
-import { ROOT, KS, session, h, link, shortName, status, upDown, dash, toast, api, route,
+// Project and Admin → Network → Routers (docs/behaviour/dashboard.md §17; API api.md §14):
+// the list, Create, Edit, Delete Router, Set and Clear Gateway, and the router's page with
+// its tabs Overview, Interfaces and Static Routes.
+import { ROOT, session, h, link, shortName, status, upDown, dash, toast, api, route,
   render, navigate, fetchDetail } from "./core.js";
 import { table, modal, confirmDelete, confirmAction, rowMenu, field, definitionList } from "./widgets.js";
 import { inCidr, parseIp, routeErrors } from "./validate.js";
+import { projectNames } from "./networks.js";
 
 const areaOf = (admin) => (admin ? "admin/routers/" : "project/routers/");
 const routerPath = (r, admin) => areaOf(admin) + r.id + "/";
@@ -16,7 +15,7 @@ const isGateway = (p) => p.device_owner === "network:router_gateway";
 const checkbox = (input, label) => h("div", { class: "field check" }, input,
   h("label", { for: input.id }, label));
 
-// The networks a gateway may be on: the external ones (the "pool" of Horizon's forms).
+// The networks a gateway may be on.
 async function externalNetworks() {
   return (await api("GET", "/v2.0/networks?router:external=True")).data.networks;
 }
@@ -30,7 +29,7 @@ function formError() {
   return p;
 }
 
-// --- actions, on a row and on the router's page ---------------------------------------
+// --- actions, on a row and on the router's page ---
 const deleteRouter = (r) => api("DELETE", routerUrl(r));
 // A router with interfaces is refused (409 RouterInUse); the toast gives Neutron's reason,
 // which names the ports still attached.
@@ -45,8 +44,7 @@ function routerActions(r, admin, extNets, done) {
       deleteRouter, { conflict: routerInUse, done }) }];
 }
 
-// Set Gateway: an external network, and for admins SNAT on or off (ext-gw-mode's
-// enable_snat is admin only by policy).
+// Set Gateway: an external network, and SNAT for admins (enable_snat is admin only).
 function setGateway(r, extNets) {
   const net = networkChoice("id_gateway_network", extNets, null, "Select network");
   const snat = h("input", { id: "id_gateway_snat", type: "checkbox", checked: true });
@@ -69,9 +67,8 @@ function setGateway(r, extNets) {
     }
   };
   modal("Set Gateway", h("div", { class: "body" }, err,
-    h("p", { class: "help" }, "Connect the router to an external network: it gets an address " +
-      "there, its default route goes through that network's gateway and, with SNAT, the " +
-      "networks behind it reach the outside with that address."),
+    h("p", { class: "help" }, "Connect the router to an external network; with SNAT the " +
+      "networks behind it reach the outside with the router's address there."),
     netField, session.isAdmin ? checkbox(snat, "Enable SNAT") : null,
     field("Router Name", h("input", { id: "id_gateway_router_name", readonly: true, value: shortName(r) })),
     field("Router ID", h("input", { id: "id_gateway_router_id", readonly: true, value: r.id }))),
@@ -80,9 +77,9 @@ function setGateway(r, extNets) {
 }
 
 function clearGateway(routers) {
-  confirmAction({ action: "Clear Gateway", actions: "Clear Gateways", past: "Cleared Gateway",
-    failed: "Unable to clear gateway for router", items: routers.filter((r) => r.external_gateway_info),
-    run: (r) => api("PUT", routerUrl(r), { router: { external_gateway_info: {} } }) });
+  confirmAction({ action: "Clear Gateway", actions: "Clear Gateways", past: () => "Cleared Gateway",
+    failed: (r, e) => "Unable to clear gateway for router: " + shortName(r) + ". " + e.message,
+    items: routers, run: (r) => api("PUT", routerUrl(r), { router: { external_gateway_info: {} } }) });
 }
 
 // Create Router (router null) and Edit Router.  Create: name, admin state, an optional
@@ -121,12 +118,9 @@ async function routerForm(router) {
   };
   modal(title, h("div", { class: "body" }, err,
     h("p", { class: "help" }, router ? "Change the router's name and administrative state."
-      : "A router joins the networks given to it as interfaces; with a gateway on an " +
-        "external network it also takes them outside."),
+      : "A router joins its interfaces' networks; a gateway takes them outside."),
     field(router ? "Name" : "Router Name", name), checkbox(adminState, "Enable Admin State"),
-    router ? null : [field("External Network", net, extNets.length ? null
-      : "No external network: the gateway can be set later."),
-    session.isAdmin ? snatBox : null]),
+    router ? null : [field("External Network", net), session.isAdmin ? snatBox : null]),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) },
       router ? "Save Changes" : "Create Router")]);
@@ -134,17 +128,7 @@ async function routerForm(router) {
 const createRouter = () => routerForm(null);
 const editRouter = (r) => routerForm(r);
 
-// --- the lists ----------------------------------------------------------------------------
-// Project names for the admin list, from the identity service.
-async function projectNames() {
-  try {
-    const { data } = await api("GET", KS + "/projects");
-    return Object.fromEntries(data.projects.map((p) => [p.id, p.name]));
-  } catch (e) {
-    return {};
-  }
-}
-
+// --- the lists ---
 const gatewayNet = (r, nets) => {
   const info = r.external_gateway_info;
   if (!info) return "-";
@@ -186,8 +170,8 @@ async function routersPage(main, admin) {
 route("project/routers/", (main) => routersPage(main, false));
 route("admin/routers/", (main) => routersPage(main, true), { admin: true });
 
-// --- the router's page ----------------------------------------------------------------------
-function overviewTab(r, extNets, subnets) {
+// --- the router's page ---
+function overviewTab(r, extNets) {
   const info = r.external_gateway_info;
   const gw = info ? definitionList([
     ["Network Name", gatewayNet(r, extNets)], ["Network ID", info.network_id],
@@ -198,15 +182,11 @@ function overviewTab(r, extNets, subnets) {
   return [definitionList([["Name", r.name || "-"], ["ID", r.id],
     ["Description", dash(r.description)], ["Project ID", r.project_id],
     ["Status", status(r.status)], ["Admin State", upDown(r.admin_state_up)],
-    r.availability_zones ? ["Availability Zones", r.availability_zones.join(", ") || "-"] : null,
-    r.distributed !== undefined ? ["Distributed", r.distributed ? "Yes" : "No"] : null,
-    r.ha !== undefined ? ["High Availability Mode", r.ha ? "Yes" : "No"] : null]),
-  h("h2", {}, "External Gateway"), gw,
-  subnets.length ? [h("h2", {}, "Connected Subnets"), h("ul", { class: "plain" }, subnets.map((s) =>
-    h("li", {}, shortName(s) + " " + s.cidr)))] : null];
+    r.availability_zones ? ["Availability Zones", r.availability_zones.join(", ") || "-"] : null]),
+  h("h2", {}, "External Gateway"), gw];
 }
 
-// The router's ports (interfaces, and the gateway when the caller may see it).
+// The router's ports (the gateway's only where the caller may read it).
 async function routerPorts(r) {
   return (await api("GET", "/v2.0/ports?device_id=" + encodeURIComponent(r.id))).data.ports
     .filter((p) => (p.device_owner || "").startsWith("network:router_"));
@@ -301,8 +281,8 @@ async function addInterface(r, ports) {
     }
   };
   modal("Add Interface", h("div", { class: "body" }, err,
-    h("p", { class: "help" }, "Connect a subnet to the router. By default the router takes " +
-      "the subnet's gateway address; another address can be given instead."),
+    h("p", { class: "help" }, "Connect a subnet to the router, by default at the subnet's " +
+      "gateway address."),
     w.subnet, w.ip,
     field("Router Name", h("input", { id: "id_interface_router_name", readonly: true, value: shortName(r) })),
     field("Router ID", h("input", { id: "id_interface_router_id", readonly: true, value: r.id }))),
@@ -359,8 +339,7 @@ function addStaticRoute(r, subnets) {
     }
   };
   modal("Add Static Route", h("div", { class: "body" }, err,
-    h("p", { class: "help" }, "Traffic the router gets for the destination is sent to the " +
-      "next hop, which must be on one of the router's subnets."),
+    h("p", { class: "help" }, "The router sends traffic for the destination to the next hop."),
     w.destination, w.nexthop),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Add Static Route")]);
@@ -383,7 +362,7 @@ async function routerDetail(main, id, admin) {
   const chosen = TABS.find((t) => t[0] === current) || TABS[0];
   const body = chosen[0] === "interfaces" ? interfacesTab(r, ports, admin)
     : chosen[0] === "extra_routes" ? staticRoutesTab(r, routeSubnets)
-      : overviewTab(r, extNets, subnets.filter((s) => !extNets.some((n) => n.id === s.network_id)));
+      : overviewTab(r, extNets);
   const back = () => navigate(areaOf(admin));
   main.replaceChildren(
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(areaOf(admin), "Routers"),

@@ -412,11 +412,8 @@ function nodeCard(d, host) {
     unwired(d, host), isolationNotes(d, host));
 }
 
-// The routers this node hosts (docs/behaviour/dataplane.md §8): per router the namespace
-// qrouter-<router id> with qr-<port[:11]> for each interface and qg-<port[:11]> for the
-// gateway, each the other end of the tap of that name in the network's bridge.  Derived
-// from the router ports bound to this node, as the DHCP namespace is from the DHCP port:
-// a router whose ports no node hosts shows nowhere.
+// The routers this node hosts (docs/behaviour/dataplane.md §8): qrouter-<router> with a
+// qr- (interface) or qg- (gateway) device per port, from the router ports bound here.
 function routerNamespaces(d, host) {
   const bound = d.ports.filter((p) => isRouterPort(p) && p.device_owner !== "network:floatingip" &&
     p["binding:host_id"] === host);

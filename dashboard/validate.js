@@ -93,9 +93,8 @@ function subnetDefaults(cidr, gateway) {
   return { gateway: gw === null ? null : formatIp(r.v, gw), start: formatIp(r.v, start),
     end: formatIp(r.v, last), size: last - start + 1n - (split ? 1n : 0n) };
 }
-// A static route typed in Add Static Route (docs/behaviour/dashboard.md §17.4), checked as
-// Neutron checks a route: the destination a CIDR without host bits, the next hop an
-// address of the same family.  Returns the message for each field at fault ({} if none).
+// Add Static Route (docs/behaviour/dashboard.md §17.4), as Neutron checks a route: a CIDR
+// without host bits, a next hop of its family.  The message for each field at fault.
 function routeErrors(destination, nexthop) {
   const errors = {};
   const dest = destination.trim(), hop = nexthop.trim();

@@ -114,48 +114,10 @@ function modal(title, content, buttons) {
   return close;
 }
 
-// opts.conflict(item, error): the message for a 409 (docs/behaviour/dashboard.md §10), instead of
-// the generic one; opts.done(): where to go afterwards (default: this page again).
-function confirmDelete(thing, things, items, run, opts = {}) {
-  if (!items.length) {
-    toast("info", "Select the " + things.toLowerCase() + " to delete first.");
-    return;
-  }
-  const many = items.length > 1;
-  const word = many ? things : thing;
-  modal("Confirm Delete " + word,
-    h("div", { class: "body" }, h("p", {}, "You have selected: ",
-      items.map((i) => '"' + shortName(i) + '"').join(", "), ". Please confirm your selection."),
-    h("p", {}, "This action cannot be undone.")),
-    (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
-      h("button", { type: "button", class: "danger", onclick: async () => {
-        close();
-        const ok = [];
-        for (const i of items) {
-          try {
-            await run(i);
-            ok.push(shortName(i));
-          } catch (e) {
-            toast("error", e.status === 409 && opts.conflict ? opts.conflict(i, e)
-              : e.status === 403 || e.status === 404
-                ? "You are not allowed to delete " + thing.toLowerCase() + ": " + shortName(i)
-                : "Unable to delete " + thing.toLowerCase() + ": " + shortName(i), e.message);
-          }
-        }
-        if (ok.length) {
-          toast("success", "Deleted " + (ok.length > 1 ? things : thing) + ": " + ok.join(", "));
-        }
-        if (ok.length && opts.done) opts.done();
-        else render();
-      } }, "Delete " + word)]);
-}
-
-// A confirmed batch action that is not a delete (Horizon's batch actions: Clear Gateway,
-// Disassociate, Release Floating IP): "Confirm <action>" naming the items, then one call
-// per item, summed up as "<past>: a, b"; a failure says "<failed>: <item>" and the API's
-// reason.  after(): where to go afterwards (default: this page again).
+// A confirmed batch action (Delete, Clear Gateway, Release…): "Confirm <action>", one call
+// per item, summed up as past(count) + ": a, b"; a failure says failed(item, error), the
+// API's message under Details.  after(): where to go then (default: this page again).
 function confirmAction({ action, actions, past, failed, items, run, after }) {
-  if (!items.length) return;
   const word = items.length > 1 ? actions : action;
   modal("Confirm " + word,
     h("div", { class: "body" }, h("p", {}, "You have selected: ",
@@ -170,14 +132,28 @@ function confirmAction({ action, actions, past, failed, items, run, after }) {
             await run(i);
             ok.push(shortName(i));
           } catch (e) {
-            if (e.status === 401) return;
-            toast("error", failed + ": " + shortName(i) + ". " + e.message, e.message);
+            toast("error", failed(i, e), e.message);
           }
         }
-        if (ok.length) toast("success", past + ": " + ok.join(", "));
+        if (ok.length) toast("success", past(ok.length) + ": " + ok.join(", "));
         if (ok.length && after) after();
         else render();
       } }, word)]);
+}
+
+// opts.conflict(item, error): the message for a 409 (docs/behaviour/dashboard.md §10), instead of
+// the generic one; opts.done(): where to go afterwards (default: this page again).
+function confirmDelete(thing, things, items, run, opts = {}) {
+  if (!items.length) {
+    toast("info", "Select the " + things.toLowerCase() + " to delete first.");
+    return;
+  }
+  confirmAction({ action: "Delete " + thing, actions: "Delete " + things, items, run,
+    past: (n) => "Deleted " + (n > 1 ? things : thing), after: opts.done,
+    failed: (i, e) => (e.status === 409 && opts.conflict ? opts.conflict(i, e)
+      : e.status === 403 || e.status === 404
+        ? "You are not allowed to delete " + thing.toLowerCase() + ": " + shortName(i)
+        : "Unable to delete " + thing.toLowerCase() + ": " + shortName(i)) });
 }
 
 // Row actions: the first as a button, the rest in a menu (docs/behaviour/dashboard.md §2).
