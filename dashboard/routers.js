@@ -35,7 +35,7 @@ const deleteRouter = (r) => api("DELETE", routerUrl(r));
 // which names the ports still attached.
 const routerInUse = (r, e) => "Unable to delete router \"" + shortName(r) + "\": " + e.message;
 
-function routerActions(r, admin, extNets, done) {
+function routerActions(r, extNets, done) {
   const gateway = r.external_gateway_info
     ? { label: "Clear Gateway", danger: true, run: () => clearGateway([r]) }
     : { label: "Set Gateway", run: () => setGateway(r, extNets) };
@@ -165,7 +165,7 @@ async function routersPage(main, admin) {
       ...(admin ? [] : [{ label: "+ Create Router", run: createRouter }]),
       { label: "Delete Routers", danger: true, run: (sel) => confirmDelete("Router", "Routers",
         sel, deleteRouter, { conflict: routerInUse }) }],
-    rowActions: (r) => rowMenu(routerActions(r, admin, extNets)) }));
+    rowActions: (r) => rowMenu(routerActions(r, extNets)) }));
 }
 route("project/routers/", (main) => routersPage(main, false));
 route("admin/routers/", (main) => routersPage(main, true), { admin: true });
@@ -368,7 +368,7 @@ async function routerDetail(main, id, admin) {
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(areaOf(admin), "Routers"),
       " › ", shortName(r)),
     h("div", { class: "title-row" }, h("h1", {}, r.name || r.id),
-      h("div", { class: "table-actions" }, routerActions(r, admin, extNets, back).map((a) =>
+      h("div", { class: "table-actions" }, routerActions(r, extNets, back).map((a) =>
         h("button", { type: "button", class: a.danger ? "danger" : null, onclick: a.run }, a.label)))),
     h("div", { class: "tabs", role: "tablist" }, TABS.map(([key, title]) =>
       h("a", { href: ROOT + routerPath(r, admin) + "?tab=router_details__" + key, "data-link": true,
