@@ -23,6 +23,11 @@ const networkChoice = (id, nets, chosen, empty) => h("select", { id },
   h("option", { value: "" }, empty), nets.map((n) =>
     h("option", { value: n.id, selected: n.id === chosen }, shortName(n))));
 
+// The router a dialog is about, read-only, as Horizon's forms show it.
+const routerFields = (r, form) => [["Router Name", "name", shortName(r)], ["Router ID", "id", r.id]]
+  .map(([label, key, value]) => field(label, h("input", { id: "id_" + form + "_router_" + key,
+    readonly: true, value })));
+
 function formError() {
   const p = h("p", { class: "form-error", role: "alert", hidden: true });
   p.show = (msg) => { p.textContent = msg; p.hidden = false; };
@@ -30,10 +35,16 @@ function formError() {
 }
 
 // --- actions, on a row and on the router's page ---
-const deleteRouter = (r) => api("DELETE", routerUrl(r));
-// A router with interfaces is refused (409 RouterInUse); the toast gives Neutron's reason,
-// which names the ports still attached.
-const routerInUse = (r, e) => "Unable to delete router \"" + shortName(r) + "\": " + e.message;
+// As Horizon, the interfaces the user sees are removed first; what remains (one the user
+// cannot see: 409 RouterInUse) or refuses to go is reported with Neutron's reason.
+async function deleteRouter(r) {
+  const q = "?device_owner=network:router_interface&device_id=" + r.id;
+  for (const p of (await api("GET", "/v2.0/ports" + q)).data.ports) {
+    await api("PUT", routerUrl(r) + "/remove_router_interface", { port_id: p.id });
+  }
+  await api("DELETE", routerUrl(r));
+}
+const routerInUse = (r, e) => "Unable to delete router " + shortName(r) + ": " + e.message;
 
 function routerActions(r, extNets, done) {
   const gateway = r.external_gateway_info
@@ -63,15 +74,13 @@ function setGateway(r, extNets) {
       render();
     } catch (e) {
       err.show(e.message);
-      toast("error", "Failed to set gateway " + e.message, e.message);
+      toast("error", "Failed to set gateway. " + e.message, e.message);
     }
   };
   modal("Set Gateway", h("div", { class: "body" }, err,
     h("p", { class: "help" }, "Connect the router to an external network; with SNAT the " +
       "networks behind it reach the outside with the router's address there."),
-    netField, session.isAdmin ? checkbox(snat, "Enable SNAT") : null,
-    field("Router Name", h("input", { id: "id_gateway_router_name", readonly: true, value: shortName(r) })),
-    field("Router ID", h("input", { id: "id_gateway_router_id", readonly: true, value: r.id }))),
+    netField, session.isAdmin ? checkbox(snat, "Enable SNAT") : null, routerFields(r, "gateway")),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Submit")]);
 }
@@ -206,7 +215,6 @@ function interfacesTab(r, ports, admin) {
     (p) => api("PUT", routerUrl(r) + "/remove_router_interface", { port_id: p.id }),
     { conflict: (p, e) => "Failed to delete interface " + shortName(p) + ": " + e.message });
   return table({ title: "Interfaces", id: "interfaces", rows: ports,
-    filter: (p) => [p.name, p.id, ...(p.fixed_ips || []).map((f) => f.ip_address)].join(" "),
     cols: [{ title: "Name", cell: (p) => link(net + "ports/" + p.id + "/detail", shortName(p)) },
       { title: "Fixed IPs", cell: (p) => h("ul", { class: "plain" },
         (p.fixed_ips || []).map((f) => h("li", {}, f.ip_address))) },
@@ -231,11 +239,11 @@ async function addInterface(r, ports) {
   const used = new Set(ports.flatMap((p) => (p.fixed_ips || []).map((f) => f.subnet_id)));
   const free = subnets.filter((s) => !used.has(s.id));
   const netName = (s) => shortName(nets.find((n) => n.id === s.network_id) || { id: s.network_id, name: "" });
-  const subnet = h("select", { id: "id_interface_subnet" }, h("option", { value: "" }, "Select Subnet"),
+  const subnet = h("select", { id: "id_interface_subnet" },
+    h("option", { value: "" }, free.length ? "Select Subnet" : "No subnets available"),
     free.map((s) => h("option", { value: s.id }, netName(s) + ": " + s.cidr + (s.name ? " (" + s.name + ")" : ""))));
   const ip = h("input", { id: "id_interface_ip", placeholder: "e.g. 192.168.0.254" });
-  const w = { subnet: field("Subnet", subnet, free.length ? null
-    : "Every subnet of the project is on this router already.", true),
+  const w = { subnet: field("Subnet", subnet, null, true),
   ip: field("IP Address (optional)", ip, "Specify an IP address for the interface created " +
     "(e.g. 192.168.0.254). Empty: the subnet's gateway address.") };
   const err = formError();
@@ -283,9 +291,7 @@ async function addInterface(r, ports) {
   modal("Add Interface", h("div", { class: "body" }, err,
     h("p", { class: "help" }, "Connect a subnet to the router, by default at the subnet's " +
       "gateway address."),
-    w.subnet, w.ip,
-    field("Router Name", h("input", { id: "id_interface_router_name", readonly: true, value: shortName(r) })),
-    field("Router ID", h("input", { id: "id_interface_router_id", readonly: true, value: r.id }))),
+    w.subnet, w.ip, routerFields(r, "interface")),
   (close) => [h("button", { type: "button", onclick: close }, "Cancel"),
     h("button", { type: "button", class: "primary", onclick: () => submit(close) }, "Submit")]);
 }
@@ -301,7 +307,6 @@ function staticRoutesTab(r, subnets) {
   const remove = (items) => confirmDelete("Static Route", "Static Routes", items,
     (x) => api("PUT", routerUrl(r) + "/remove_extraroutes", routeBody(x)));
   return table({ title: "Static Routes", id: "static_routes", rows: routeRows(r),
-    filter: (x) => x.name,
     cols: [{ title: "Destination CIDR", cell: (x) => x.destination },
       { title: "Next Hop", cell: (x) => x.nexthop }],
     actions: [{ label: "+ Add Static Route", run: () => addStaticRoute(r, subnets) },

@@ -15,6 +15,7 @@ async function dismissToasts(page) {
   while (await close.count()) await close.first().click();
 }
 
+const ok = (r, status) => { assert.equal(r.status, status, JSON.stringify(r.data)); return r.data; };
 const routerNamed = async (tok, name) => (await http("GET", "/v2.0/routers?name=" + name,
   null, tok)).data.routers[0];
 const portsOf = async (tok, routerId) => (await http("GET", "/v2.0/ports?device_id=" + routerId,
@@ -191,38 +192,66 @@ test("routers: gateway, interfaces, static routes, edit, refused and accepted de
   r = (await http("GET", "/v2.0/routers/" + r.id, null, demo)).data.router;
   assert.deepEqual([r.name, r.admin_state_up], ["router-main", false]);
 
-  // Delete Router while interfaces remain: Neutron's RouterInUse, naming the ports.
-  await page.getByRole("heading", { name: "router-main", level: 1 }).waitFor();
+  // Delete Interface, from its row.
+  await page.getByRole("tab", { name: "Interfaces" }).click();
+  await interfaces.filter({ hasText: "172.16.20.254" }).waitFor();
+  await dismissToasts(page);
+  await interfaces.filter({ hasText: "172.16.20.254" }).getByRole("button", { name: "Delete Interface" }).click();
+  await page.getByRole("dialog", { name: "Confirm Delete Interface" })
+    .getByRole("button", { name: "Delete Interface" }).click();
+  await page.getByText(/Deleted Interface: /).waitFor();
+  ports = (await portsOf(demo, r.id)).filter((p) => p.device_owner === "network:router_interface");
+  assert.deepEqual(ports.map((p) => p.fixed_ips[0].ip_address), ["172.16.10.1"]);
+
+  // Delete Router removes the interfaces the member sees first, as Horizon does; one the
+  // admin attached with a port of its own stays, and Neutron's RouterInUse names it.
+  const admin = await token("admin", "admin");
+  const hidden = ok(await http("POST", "/v2.0/ports", { port: { network_id: sub2.network_id,
+    fixed_ips: [{ subnet_id: sub2.id, ip_address: "172.16.20.100" }] } }, admin), 201).port;
+  ok(await http("PUT", "/v2.0/routers/" + r.id + "/add_router_interface", { port_id: hidden.id },
+    admin), 200);
   await dismissToasts(page);
   await page.getByRole("button", { name: "Delete Router" }).click();
   await page.getByRole("dialog", { name: "Confirm Delete Router" })
     .getByRole("button", { name: "Delete Router" }).click();
-  await page.locator("#toasts").getByText(new RegExp("Unable to delete router \"router-main\": Router " +
-    r.id + " has ports still attached: ")).waitFor();
+  await page.locator("#toasts").getByText("Unable to delete router router-main: Router " + r.id +
+    " has ports still attached: " + hidden.id).waitFor();
   assert.equal((await http("GET", "/v2.0/routers/" + r.id, null, demo)).status, 200);
+  ports = (await portsOf(admin, r.id)).filter((p) => p.device_owner === "network:router_interface");
+  assert.deepEqual(ports.map((p) => p.id), [hidden.id]);
 
-  // Delete Interfaces (all of them), then the router goes, its gateway with it.
-  await page.getByRole("tab", { name: "Interfaces" }).click();
-  await interfaces.filter({ hasText: "172.16.20.254" }).waitFor();
+  // Once the admin's interface is gone, the router goes, its gateway with it.
+  ok(await http("PUT", "/v2.0/routers/" + r.id + "/remove_router_interface", { port_id: hidden.id },
+    admin), 200);
   await dismissToasts(page);
-  await page.locator("#interfaces thead").getByLabel("Select all").check();
-  await page.getByRole("button", { name: "Delete Interfaces" }).click();
-  await page.getByRole("dialog", { name: /Confirm Delete Interface/ })
-    .getByRole("button", { name: /Delete Interface/ }).click();
-  await page.getByText(/Deleted Interfaces: /).waitFor();
-  await dismissToasts(page);
-  ports = (await portsOf(demo, r.id)).filter((p) => p.device_owner === "network:router_interface");
-  assert.deepEqual(ports, []);
   await page.getByRole("button", { name: "Delete Router" }).click();
   await page.getByRole("dialog", { name: "Confirm Delete Router" })
     .getByRole("button", { name: "Delete Router" }).click();
   await page.getByText("Deleted Router: router-main").waitFor();
   await page.getByRole("heading", { name: "Routers", level: 1 }).waitFor();
   assert.equal((await http("GET", "/v2.0/routers/" + r.id, null, demo)).status, 404);
-  const admin = await token("admin", "admin");
-  const gw = (await http("GET", "/v2.0/ports?device_owner=network:router_gateway&device_id=" + r.id,
-    null, admin)).data.ports;
+  const gw = (await http("GET", "/v2.0/ports?device_id=" + r.id, null, admin)).data.ports;
   assert.deepEqual(gw, []);
+  await page.close();
+});
+
+test("Delete Router with interfaces: they go first, then the router", async () => {
+  const demo = await token("demo", "demo");
+  const { subnet } = await makeNetwork("del_net", "172.16.40.0/24", demo);
+  const r = ok(await http("POST", "/v2.0/routers", { router: { name: "del-router" } }, demo), 201).router;
+  ok(await http("PUT", "/v2.0/routers/" + r.id + "/add_router_interface", { subnet_id: subnet.id },
+    demo), 200);
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(page, "demo", "demo");
+  await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Routers" }).click();
+  const row = page.locator("#routers tbody tr", { hasText: "del-router" });
+  await row.locator("summary").click();
+  await row.getByRole("button", { name: "Delete Router" }).click();
+  await page.getByRole("dialog", { name: "Confirm Delete Router" })
+    .getByRole("button", { name: "Delete Router" }).click();
+  await page.getByText("Deleted Router: del-router").waitFor();
+  assert.equal((await http("GET", "/v2.0/routers/" + r.id, null, demo)).status, 404);
+  assert.deepEqual((await portsOf(demo, r.id)), []);
   await page.close();
 });
 
