@@ -2,7 +2,7 @@
 // the list, Create, Edit, Delete Router, Set and Clear Gateway, and the router's page with
 // its tabs Overview, Interfaces and Static Routes.
 import { ROOT, session, h, link, shortName, status, upDown, dash, toast, api, route,
-  render, navigate, fetchDetail } from "./core.js";
+  render, navigate, fetchDetail, hasExtension } from "./core.js";
 import { table, modal, confirmDelete, confirmAction, rowMenu, field, definitionList } from "./widgets.js";
 import { inCidr, parseIp, routeErrors } from "./validate.js";
 import { projectNames } from "./networks.js";
@@ -159,7 +159,7 @@ async function routersPage(main, admin) {
     if (e.status === 401) return;
     toast("error", "Unable to retrieve router list.", e.message);
   }
-  const zones = routers.some((r) => r.availability_zones !== undefined);
+  const zones = await hasExtension("router_availability_zone");
   main.replaceChildren(h("h1", {}, "Routers"), table({ title: "Routers", id: "routers",
     rows: routers, filter: (r) => [r.name, r.id, projects[r.project_id] || ""].join(" "),
     cols: [
