@@ -655,6 +655,20 @@ sets_unique(struct fw_state *s)
     }
 }
 
+/* Each set's size: the kernel's set keeps the size it has while its members fit (a set an
+ * older agent made with ipset's default included); a set made, or one outgrown, gets
+ * fw_set_capacity(), which the planner meets by swapping a new set in. */
+static void
+sets_size(struct fw_state *want, const struct fw_state *have)
+{
+    for (size_t i = 0; i < want->n_sets; i++) {
+        struct fw_set *w = &want->sets[i];
+        const struct fw_set *h = fw_state_set(have, w->name);
+        w->maxelem = h && h->maxelem >= w->n_members ? h->maxelem
+                     : fw_set_capacity(w->n_members);
+    }
+}
+
 /* Sorts the lines of the shared and built-in chains and drops repeated ones (every port
  * of a network adds the network's zone line); their order does not matter. */
 static void
@@ -720,4 +734,5 @@ fw_state_desired(const struct fw_model *m, const struct fw_state *have, struct f
     free(zones);
     fw_state_sort(want);
     sets_unique(want);
+    sets_size(want, have);
 }
