@@ -389,6 +389,20 @@ def test_a_group_outgrowing_ipsets_default_size(fw):
     assert "neutrino-fw4n" not in in_ns(NODE, "ipset", "list", "-n").stdout
 
 
+def test_a_member_pair_of_any_address_lets_every_source_in(fw):
+    """A member whose allowed address pair is 0.0.0.0/0: the group's set holds both
+    halves of the address space (ipset takes no /0), so vm3, no member, gets in; the
+    kernel's set reads back as written."""
+    vm1, _, vm3 = VMS
+    m = base_model()
+    fw.cmd("apply", m)
+    assert not ping(vm3, vm1.ip)
+    m["sg_member_ips"][DEFAULT]["IPv4"].append("0.0.0.0/0")
+    fw.cmd("apply", m)
+    assert ping(vm3, vm1.ip)
+    assert fw.cmd("plan", m)["empty"]
+
+
 def test_removing_a_rule_ends_its_established_connections(fw):
     vm1, _, vm3 = VMS
     tcp_5000 = [rule("ingress", protocol="tcp", port_range_min=5000, port_range_max=5000)]

@@ -703,6 +703,41 @@ test_an_outgrown_set_is_swapped_for_a_larger_one(void **state)
     fw_model_done(&big);
 }
 
+/* A member's pair of "any address" matches every source: its two halves, as ipset
+ * prints them (hash:net takes no /0). */
+static void
+test_a_member_allowing_any_address_is_two_halves(void **state)
+{
+    struct fw_model m;
+    struct fw_state none, want;
+    char text[4096];
+
+    (void) state;
+    snprintf(text, sizeof text, "{\"ports\": [%s], \"security_groups\": {\"" DEFAULT "\": "
+             "{\"rules\": [{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", "
+             "\"remote_group_id\": \"" DEFAULT "\"}, {\"direction\": \"ingress\", "
+             "\"ethertype\": \"IPv6\", \"remote_group_id\": \"" DEFAULT "\"}]}}, "
+             "\"sg_member_ips\": {\"" DEFAULT "\": {\"IPv4\": [\"10.10.0.12\", "
+             "\"0.0.0.0/0\"], \"IPv6\": [\"::/0\"]}}}", P2);
+    model_from(text, &m);
+    fw_state_init(&none);
+    fw_state_desired(&m, &none, &want);
+    const struct fw_set *s4 = fw_state_set(&want, SET4);
+    const struct fw_set *s6 = fw_state_set(&want, "neutrino-fw6-9de54099-f667-453a");
+    assert_non_null(s4);
+    assert_non_null(s6);
+    assert_int_equal(s4->n_members, 3);
+    assert_string_equal(s4->members[0], "0.0.0.0/1");
+    assert_string_equal(s4->members[1], "10.10.0.12");
+    assert_string_equal(s4->members[2], "128.0.0.0/1");
+    assert_int_equal(s6->n_members, 2);
+    assert_string_equal(s6->members[0], "8000::/1");
+    assert_string_equal(s6->members[1], "::/1");
+    fw_state_done(&want);
+    fw_state_done(&none);
+    fw_model_done(&m);
+}
+
 /* A set's size as `ipset save` prints it is what the planner compares. */
 static void
 test_reading_a_sets_size(void **state)
@@ -967,6 +1002,7 @@ main(void)
         cmocka_unit_test(test_a_group_larger_than_ipsets_default_gets_a_larger_set),
         cmocka_unit_test(test_an_outgrown_set_is_swapped_for_a_larger_one),
         cmocka_unit_test(test_reading_a_sets_size),
+        cmocka_unit_test(test_a_member_allowing_any_address_is_two_halves),
         cmocka_unit_test(test_stateless_port_is_not_tracked),
         cmocka_unit_test(test_port_without_port_security_is_accepted),
         cmocka_unit_test(test_address_pairs_may_send_and_arp),
