@@ -43,7 +43,8 @@ while True:
         print("none", flush=True)
         break
     data, addr = s.recvfrom(2048)
-    if len(data) >= 16 and data[0] == 134 and struct.unpack("!I", data[8:12])[0] == int(sys.argv[1]):
+    mark = struct.unpack("!I", data[8:12])[0] if len(data) >= 16 else None
+    if data[0] == 134 and mark == int(sys.argv[1]):
         print("got", addr[0], flush=True)
         break
 """
