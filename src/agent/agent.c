@@ -621,9 +621,7 @@ apply_changes(void *agent, const json_t *changes, bool sync_pending)
             break;
         case CHANGE_SG_RULES:
         case CHANGE_SG_MEMBERS:
-            if (node_firewall_watches(&a->firewall, id)) {
-                a->firewall.dirty = true;
-            }
+            node_firewall_group_changed(&a->firewall, kind, id);
             break;
         case CHANGE_DHCP_NETWORK:   /* The DHCP agents' audience. */
         case CHANGE_DHCP_PORT:

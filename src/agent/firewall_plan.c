@@ -49,15 +49,51 @@ fw_plan_empty(const struct fw_plan *p)
     return !p->ipset_pre.len && !p->ipset_post.len && !p->n_ct;
 }
 
+/* Repeats are dropped once the plan is made (ct_unique()): a search here made a
+ * group's 70,000 members leaving quadratic. */
 static void
 ct_add(struct fw_plan *p, const struct fw_ct_delete *d)
 {
+    p->ct = array_append(p->ct, &p->n_ct, &p->cap_ct, d, sizeof *d);
+}
+
+static int
+cmp_ct_index(const void *a, const void *b, void *aux)
+{
+    const struct fw_ct_delete *ct = aux;
+    size_t i = *(const size_t *) a, k = *(const size_t *) b;
+    int c = memcmp(&ct[i], &ct[k], sizeof *ct);
+
+    return c ? c : (i > k) - (i < k);
+}
+
+/* Drops repeated deletions, keeping each first one where it was. */
+static void
+ct_unique(struct fw_plan *p)
+{
+    size_t *order, out = 0;
+    bool *repeat;
+
+    if (p->n_ct < 2) {
+        return;
+    }
+    order = xmalloc(p->n_ct * sizeof *order);
+    repeat = xcalloc(p->n_ct, sizeof *repeat);
     for (size_t i = 0; i < p->n_ct; i++) {
-        if (!memcmp(&p->ct[i], d, sizeof *d)) {
-            return;
+        order[i] = i;
+    }
+    qsort_r(order, p->n_ct, sizeof *order, cmp_ct_index, p->ct);
+    for (size_t i = 1; i < p->n_ct; i++) {
+        repeat[order[i]] = !memcmp(&p->ct[order[i - 1]], &p->ct[order[i]], sizeof *p->ct);
+    }
+    for (size_t i = 0; i < p->n_ct; i++) {
+        if (!repeat[i]) {
+            p->ct[out++] = p->ct[i];
         }
     }
-    p->ct = array_append(p->ct, &p->n_ct, &p->cap_ct, d, sizeof *d);
+    p->n_ct = out;
+    free(order);
+    free(repeat);
 }
 
 static void
@@ -334,11 +370,12 @@ diff_table(const struct fw_model *m, const struct fw_state *want, const struct f
     buf_done(&tt.remove);
 }
 
-/* The connections member 'member' of set 'set' allowed: from it to each port whose
- * ingress rules name the set, and from each port whose egress rules do to it. */
+/* The connections the members 'gone' of set 'set' allowed: from each to each port whose
+ * ingress rules name the set, and from each port whose egress rules do to each.  The
+ * chains are searched once for the set, whatever the number of members gone. */
 static void
-ct_for_removed_member(const struct fw_model *m, const struct fw_state *want, int family,
-                      const char *set, const char *member, struct fw_plan *p)
+ct_for_removed_members(const struct fw_model *m, const struct fw_state *want, int family,
+                       const char *set, const char **gone, size_t n_gone, struct fw_plan *p)
 {
     enum fw_table t = fw_filter_table(family);
     const struct fw_table_state *ts = &want->tables[t];
@@ -346,7 +383,7 @@ ct_for_removed_member(const struct fw_model *m, const struct fw_state *want, int
 
     snprintf(src, sizeof src, "--match-set %s src ", set);
     snprintf(dst, sizeof dst, "--match-set %s dst ", set);
-    for (size_t i = 0; i < ts->n_chains; i++) {
+    for (size_t i = 0; n_gone && i < ts->n_chains; i++) {
         const struct fw_chain *c = &ts->chains[i];
         struct ct_port cp;
         bool uses = false;
@@ -356,39 +393,82 @@ ct_for_removed_member(const struct fw_model *m, const struct fw_state *want, int
         for (size_t k = 0; k < c->n_lines && !uses; k++) {
             uses = strstr(c->lines[k], c->dir == 'i' ? src : dst) != NULL;
         }
-        for (size_t k = 0; uses && k < cp.p->n_fixed_ips; k++) {
-            struct fw_ct_delete d;
-            if (cp.p->fixed_ips[k].family != family) {
-                continue;
+        for (size_t g = 0; uses && g < n_gone; g++) {
+            for (size_t k = 0; k < cp.p->n_fixed_ips; k++) {
+                struct fw_ct_delete d;
+                if (cp.p->fixed_ips[k].family != family) {
+                    continue;
+                }
+                ct_init(&d, family, cp.zone);
+                snprintf(c->dir == 'i' ? d.src : d.dst, CIDR_STRLEN, "%s", gone[g]);
+                ip_format(&cp.p->fixed_ips[k], c->dir == 'i' ? d.dst : d.src);
+                ct_add(p, &d);
             }
-            ct_init(&d, family, cp.zone);
-            snprintf(c->dir == 'i' ? d.src : d.dst, CIDR_STRLEN, "%s", member);
-            ip_format(&cp.p->fixed_ips[k], c->dir == 'i' ? d.dst : d.src);
-            ct_add(p, &d);
         }
     }
 }
 
 static void
+create_set(const char *name, const struct fw_set *w, struct fw_plan *p)
+{
+    buf_printf(&p->ipset_pre, "create %s hash:net family %s hashsize 1024 maxelem %lu\n",
+               name, w->family == 4 ? "inet" : "inet6", w->maxelem);
+}
+
+/* A set too small for its members: a new one of the wanted size is filled under a name
+ * of its own and swapped in (`ipset swap` exchanges two sets at once, and the rules,
+ * which name the set, see the new members from then on); the old one, now under the
+ * other name, goes.  The new set's name differs from every set's name in its 13th
+ * character ("neutrino-fw4n..."); one left over by a failed run is destroyed first
+ * (a destroy of no set is no error under -exist). */
+static void
+replace_set(const struct fw_set *w, struct fw_plan *p)
+{
+    char swap[FW_NAME_SIZE];
+
+    snprintf(swap, sizeof swap, "%s", w->name);
+    swap[strlen(FW_PREFIX) + 1] = 'n';
+    buf_printf(&p->ipset_pre, "destroy %s\n", swap);
+    create_set(swap, w, p);
+    for (size_t i = 0; i < w->n_members; i++) {
+        buf_printf(&p->ipset_pre, "add %s %s\n", swap, w->members[i]);
+    }
+    buf_printf(&p->ipset_pre, "swap %s %s\ndestroy %s\n", swap, w->name, swap);
+}
+
+/* Members leave before others join, so that a set never holds more than the larger of
+ * its old and new members (its size, fw_set.maxelem, is meant for those). */
+static void
 diff_set(const struct fw_model *m, const struct fw_state *want, const struct fw_set *w,
          const struct fw_set *h, struct fw_plan *p)
 {
+    bool replace = h && w && h->maxelem != w->maxelem;
+    const char **gone = NULL;
+    size_t n_gone = 0, cap_gone = 0;
+
     if (!h) {
-        buf_printf(&p->ipset_pre, "create %s hash:net family %s hashsize 1024 maxelem 65536\n",
-                   w->name, w->family == 4 ? "inet" : "inet6");
+        create_set(w->name, w, p);
     } else if (!w) {
         buf_printf(&p->ipset_post, "destroy %s\n", h->name);
+        return;
+    }
+    for (size_t i = 0; h && i < h->n_members; i++) {
+        if (!has_line(w->members, w->n_members, h->members[i])) {
+            if (!replace) {
+                buf_printf(&p->ipset_pre, "del %s %s\n", h->name, h->members[i]);
+            }
+            gone = array_append(gone, &n_gone, &cap_gone, &h->members[i], sizeof *gone);
+        }
+    }
+    ct_for_removed_members(m, want, w->family, w->name, gone, n_gone, p);
+    free(gone);
+    if (replace) {
+        replace_set(w, p);
         return;
     }
     for (size_t i = 0; i < w->n_members; i++) {
         if (!h || !has_line(h->members, h->n_members, w->members[i])) {
             buf_printf(&p->ipset_pre, "add %s %s\n", w->name, w->members[i]);
-        }
-    }
-    for (size_t i = 0; h && i < h->n_members; i++) {
-        if (!has_line(w->members, w->n_members, h->members[i])) {
-            buf_printf(&p->ipset_pre, "del %s %s\n", h->name, h->members[i]);
-            ct_for_removed_member(m, want, w->family, w->name, h->members[i], p);
         }
     }
 }
@@ -409,6 +489,7 @@ fw_plan_diff(const struct fw_model *m, const struct fw_state *want, const struct
         const struct fw_set *h = c >= 0 ? &have->sets[k++] : NULL;
         diff_set(m, want, w, h, p);
     }
+    ct_unique(p);
 }
 
 /* A deletion in the form entries are compared with. */

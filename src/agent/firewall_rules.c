@@ -605,6 +605,28 @@ zone_of(const struct zone *zones, size_t n, const char *network_id)
 
 /* --- Remote groups as ipsets -------------------------------------------------------- */
 
+/* A member address into its set.  hash:net holds prefixes of 1 bit and more, so "any
+ * address" (a member's allowed address pair of 0.0.0.0/0 or ::/0) goes in as its two
+ * halves, as Neutron's agent writes it: the set then matches every source, as the
+ * pair says. */
+static void
+add_member(struct fw_set *set, const struct cidr *c)
+{
+    char a[CIDR_STRLEN];
+
+    if (c->prefix > 0) {
+        member_text(c, a);
+        fw_set_add_member(set, a);
+        return;
+    }
+    for (int half = 0; half < 2; half++) {
+        struct cidr h = { .addr = { .family = c->addr.family }, .prefix = 1 };
+        h.addr.v = (u128) half << (ip_bits(c->addr.family) - 1);
+        member_text(&h, a);
+        fw_set_add_member(set, a);
+    }
+}
+
 static void
 add_sets(const struct port_ctx *pc, struct fw_state *s)
 {
@@ -627,11 +649,8 @@ add_sets(const struct port_ctx *pc, struct fw_state *s)
             struct fw_set *set = fw_set_add(s, name, r->ethertype);
             const struct fw_members *ms = fw_model_members(pc->m, r->remote_group);
             for (size_t j = 0; ms && j < ms->n_addrs; j++) {
-                char a[CIDR_STRLEN];
-                /* hash:net holds prefixes of 1 bit and more. */
-                if (ms->addrs[j].addr.family == r->ethertype && ms->addrs[j].prefix > 0) {
-                    member_text(&ms->addrs[j], a);
-                    fw_set_add_member(set, a);
+                if (ms->addrs[j].addr.family == r->ethertype) {
+                    add_member(set, &ms->addrs[j]);
                 }
             }
         }
@@ -652,6 +671,20 @@ sets_unique(struct fw_state *s)
             set->members[out++] = set->members[k];
         }
         set->n_members = out;
+    }
+}
+
+/* Each set's size: the kernel's set keeps the size it has while its members fit (a set an
+ * older agent made with ipset's default included); a set made, or one outgrown, gets
+ * fw_set_capacity(), which the planner meets by swapping a new set in. */
+static void
+sets_size(struct fw_state *want, const struct fw_state *have)
+{
+    for (size_t i = 0; i < want->n_sets; i++) {
+        struct fw_set *w = &want->sets[i];
+        const struct fw_set *h = fw_state_set(have, w->name);
+        w->maxelem = h && h->maxelem >= w->n_members ? h->maxelem
+                     : fw_set_capacity(w->n_members);
     }
 }
 
@@ -720,4 +753,5 @@ fw_state_desired(const struct fw_model *m, const struct fw_state *have, struct f
     free(zones);
     fw_state_sort(want);
     sets_unique(want);
+    sets_size(want, have);
 }

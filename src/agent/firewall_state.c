@@ -294,6 +294,17 @@ fw_state_set(const struct fw_state *s, const char *name)
     return bsearch(&key, s->sets, s->n_sets, sizeof key, cmp_set);
 }
 
+unsigned long
+fw_set_capacity(size_t n_members)
+{
+    unsigned long size = FW_SET_MAXELEM_DEFAULT;
+
+    while (size < n_members) {
+        size *= 2;
+    }
+    return size;
+}
+
 struct fw_set *
 fw_set_add(struct fw_state *s, const char *name, int family)
 {
@@ -307,6 +318,7 @@ fw_set_add(struct fw_state *s, const char *name, int family)
     memset(set, 0, sizeof *set);
     snprintf(set->name, sizeof set->name, "%s", name);
     set->family = family;
+    set->maxelem = FW_SET_MAXELEM_DEFAULT;
     set->strings = state_strings(s);
     return set;
 }
@@ -422,7 +434,11 @@ fw_state_parse_ipset(struct fw_state *s, const char *text)
 
         if (sscanf(line, "create %63s %*s family %63s", name, arg) == 2 && owned(name)
             && strlen(name) < FW_NAME_SIZE) {
-            fw_set_add(s, name, STREQ(arg, "inet6") ? 6 : 4);
+            struct fw_set *set = fw_set_add(s, name, STREQ(arg, "inet6") ? 6 : 4);
+            const char *max = strstr(line, " maxelem ");
+            if (max) {
+                set->maxelem = strtoul(max + strlen(" maxelem "), NULL, 10);
+            }
         } else if (sscanf(line, "add %63s %63s", name, arg) == 2 && owned(name)
                    && strlen(name) < FW_NAME_SIZE) {
             fw_set_add_member(fw_set_add(s, name, strchr(arg, ':') ? 6 : 4), arg);

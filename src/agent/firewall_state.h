@@ -57,9 +57,14 @@ struct fw_table_state {
     size_t n_slots;
 };
 
+/* ipset's default for the most members a hash set holds; a set is made larger only for
+ * a group with more member addresses (fw_set_capacity()). */
+#define FW_SET_MAXELEM_DEFAULT 65536UL
+
 struct fw_set {
     char name[FW_NAME_SIZE];
     int family;                 /* 4 or 6. */
+    unsigned long maxelem;      /* The most members the kernel's set can hold. */
     const char **members;       /* As ipset prints them: "10.0.0.5", "10.0.1.0/24"... */
     struct string_pool *strings;        /* ...their text: the state's pool. */
     size_t n_members, cap_members;
@@ -71,6 +76,10 @@ struct fw_state {
     size_t n_sets, cap_sets;
     struct string_pool *strings;        /* The lines' and members' text, each once. */
 };
+
+/* The size a set of 'n_members' is made with: ipset's default, or for more members the
+ * next power of two, so that a growing group is rarely moved to a larger set. */
+unsigned long fw_set_capacity(size_t n_members);
 
 void fw_state_init(struct fw_state *s);
 void fw_state_done(struct fw_state *s);

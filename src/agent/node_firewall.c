@@ -31,6 +31,8 @@ node_firewall_init(struct node_firewall *nf, bool enabled)
     firewall_init(&nf->fw, -1);
     nf->ports = json_object();
     nf->watched = json_object();
+    nf->groups = json_object();
+    nf->members = json_object();
     nf->dirty = true;
     nf->resync = true;
 }
@@ -41,6 +43,8 @@ node_firewall_done(struct node_firewall *nf)
     firewall_done(&nf->fw);
     json_decref(nf->ports);
     json_decref(nf->watched);
+    json_decref(nf->groups);
+    json_decref(nf->members);
 }
 
 /* Sets a bridge-nf-call switch to 1; -errno when it cannot be read or written. */
@@ -130,6 +134,42 @@ node_firewall_watches(const struct node_firewall *nf, const char *id)
     return id && json_object_get(nf->watched, id);
 }
 
+/* Whether one of group 'g''s rules names 'remote' as its remote group. */
+static bool
+names_remote(const json_t *g, const char *remote)
+{
+    json_t *rule;
+    size_t i;
+
+    json_array_foreach (json_object_get(g, "rules"), i, rule) {
+        const char *id = json_string_value(json_object_get(rule, "remote_group_id"));
+        if (id && STREQ(id, remote)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void
+node_firewall_group_changed(struct node_firewall *nf, enum change_kind kind, const char *id)
+{
+    const char *gid;
+    json_t *g;
+    void *tmp;
+
+    json_object_del(nf->members, id);
+    if (kind == CHANGE_SG_RULES) {
+        json_object_foreach_safe (nf->groups, tmp, gid, g) {
+            if (STREQ(gid, id) || names_remote(g, id)) {
+                json_object_del(nf->groups, gid);
+            }
+        }
+    }
+    if (node_firewall_watches(nf, id)) {
+        nf->dirty = true;
+    }
+}
+
 /* The ids of the groups of the node's filtered ports, each once. */
 static json_t *
 used_groups(const struct node_firewall *nf)
@@ -172,38 +212,136 @@ watch_groups(struct node_firewall *nf, const json_t *asked, const json_t *member
     }
 }
 
-/* Fetches the groups and fills the model's JSON: {"ports", "security_groups",
+/* Whether the held group 'g' can be used as it is: every remote group its rules name
+ * has its members held too. */
+static bool
+group_complete(const struct node_firewall *nf, const json_t *g)
+{
+    json_t *rule;
+    size_t i;
+
+    json_array_foreach (json_object_get(g, "rules"), i, rule) {
+        const char *id = json_string_value(json_object_get(rule, "remote_group_id"));
+        if (id && !json_object_get(nf->members, id)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The ids of 'ids' to ask the server for: those not held, or held without all their
+ * remote groups' members (the server answers those for the groups naming them). */
+static json_t *
+groups_to_fetch(const struct node_firewall *nf, const json_t *ids)
+{
+    json_t *ask = json_array(), *v, *g;
+    size_t i;
+
+    json_array_foreach (ids, i, v) {
+        g = json_object_get(nf->groups, json_string_value(v));
+        if (!g || !group_complete(nf, g)) {
+            json_array_append(ask, v);
+        }
+    }
+    return ask;
+}
+
+/* Keeps what the server answered for the groups 'asked'.  An asked group missing from
+ * the answer (deleted meanwhile) is not held, so it is asked for again; a remote group
+ * missing from it has no members. */
+static void
+hold_answer(struct node_firewall *nf, const json_t *asked, const json_t *ans)
+{
+    const json_t *groups = json_object_get(ans, AGENT_FIELD_SG);
+    json_t *v, *g, *rule;
+    const char *id;
+    size_t i, k;
+
+    json_object_foreach ((json_t *) json_object_get(ans, AGENT_FIELD_SG_MEMBER_IPS), id, v) {
+        json_object_set(nf->members, id, v);
+    }
+    json_array_foreach (asked, i, v) {
+        g = json_object_get(groups, json_string_value(v));
+        if (!g) {
+            json_object_del(nf->groups, json_string_value(v));
+            continue;
+        }
+        json_object_set(nf->groups, json_string_value(v), g);
+        json_array_foreach (json_object_get(g, "rules"), k, rule) {
+            id = json_string_value(json_object_get(rule, "remote_group_id"));
+            if (id && !json_object_get(nf->members, id)) {
+                json_object_set_new(nf->members, id, json_pack("{s:[],s:[]}", "IPv4", "IPv6"));
+            }
+        }
+    }
+}
+
+/* The held groups 'ids' use and their remote groups' members, as the model reads them
+ * (AGENT_FIELD_SG, AGENT_FIELD_SG_MEMBER_IPS); whatever else is held goes, since the
+ * feed no longer speaks of it to this host. */
+static void
+model_groups(struct node_firewall *nf, const json_t *ids, json_t *model)
+{
+    json_t *groups = json_object(), *members = json_object(), *v, *g, *rule;
+    const char *id;
+    size_t i, k;
+
+    json_array_foreach (ids, i, v) {
+        g = json_object_get(nf->groups, json_string_value(v));
+        if (!g) {
+            continue;
+        }
+        json_object_set(groups, json_string_value(v), g);
+        json_array_foreach (json_object_get(g, "rules"), k, rule) {
+            id = json_string_value(json_object_get(rule, "remote_group_id"));
+            if (id && json_object_get(nf->members, id)) {
+                json_object_set(members, id, json_object_get(nf->members, id));
+            }
+        }
+    }
+    json_object_clear(nf->groups);
+    json_object_update(nf->groups, groups);
+    json_object_clear(nf->members);
+    json_object_update(nf->members, members);
+    json_object_set_new(model, AGENT_FIELD_SG, groups);
+    json_object_set_new(model, AGENT_FIELD_SG_MEMBER_IPS, members);
+}
+
+/* Fetches the groups not held and fills the model's JSON: {"ports", "security_groups",
  * "sg_member_ips"}.  0 or a negative errno. */
 static int
 fetch_model(struct node_firewall *nf, struct server_client *sc, const char *host,
             json_t **ret)
 {
-    json_t *ids = used_groups(nf), *ports = json_array(), *ans = NULL, *body, *p;
+    json_t *ids = used_groups(nf), *ask = groups_to_fetch(nf, ids), *ans = NULL, *body, *p;
+    json_t *ports = json_array();
     const char *device;
     int r = 0;
 
-    if (json_array_size(ids)) {
-        body = json_pack("{s:s,s:O}", "host", host, AGENT_FIELD_IDS, ids);
+    if (json_array_size(ask)) {
+        body = json_pack("{s:s,s:O}", "host", host, AGENT_FIELD_IDS, ask);
         r = server_call(sc, "POST", AGENT_PATH_SECURITY_GROUPS, body, 0, &ans, NULL);
         json_decref(body);
+        if (!r) {
+            log_info("asked the server for %zu of the %zu security groups in use",
+                     json_array_size(ask), json_array_size(ids));
+            hold_answer(nf, ask, ans);
+        }
     }
     if (r) {
         json_decref(ids);
+        json_decref(ask);
         json_decref(ports);
         return r;
     }
-    watch_groups(nf, ids, json_object_get(ans, AGENT_FIELD_SG_MEMBER_IPS));
     json_object_foreach (nf->ports, device, p) {
         json_array_append(ports, p);
     }
-    /* No group asked (no port filtered): no answer, and the model has no group. */
     *ret = json_pack("{s:o}", "ports", ports);
-    if (ans) {
-        json_object_set(*ret, AGENT_FIELD_SG, json_object_get(ans, AGENT_FIELD_SG));
-        json_object_set(*ret, AGENT_FIELD_SG_MEMBER_IPS,
-                        json_object_get(ans, AGENT_FIELD_SG_MEMBER_IPS));
-    }
+    model_groups(nf, ids, *ret);
+    watch_groups(nf, ids, json_object_get(*ret, AGENT_FIELD_SG_MEMBER_IPS));
     json_decref(ans);
+    json_decref(ask);
     json_decref(ids);
     return 0;
 }
@@ -335,6 +473,12 @@ node_firewall_apply(struct node_firewall *nf, struct server_client *sc, const ch
     }
     if (nf->missing[0]) {
         return -1;
+    }
+    if (nf->resync) {
+        /* A full comparison starts from the server's word too: a change the feed lost
+         * (the reason for most full syncs) may concern a held group. */
+        json_object_clear(nf->groups);
+        json_object_clear(nf->members);
     }
     r = fetch_model(nf, sc, host, &model);
     if (r) {

@@ -3,8 +3,13 @@
  *
  * The ports come from the device details the agent reads while wiring (port security,
  * groups, addresses, allowed address pairs); the groups they use, with their rules and
- * the member addresses of every remote group, come from one POST
- * AGENT_PATH_SECURITY_GROUPS per apply.  Every apply hands the firewall the whole
+ * the member addresses of every remote group, come from POST AGENT_PATH_SECURITY_GROUPS
+ * and are kept between applies: an apply asks only for the groups it does not hold, or
+ * whose rules or remote groups' members the feed said changed (CHANGE_SG_RULES,
+ * CHANGE_SG_MEMBERS: node_firewall_group_changed()).  What no port of the node uses is
+ * dropped at every apply (the server stops telling this host of its changes), and
+ * everything on a full comparison (start, a full sync, a failed apply), so nothing
+ * held outlives the feed that keeps it true.  Every apply hands the firewall the whole
  * model, and the firewall changes only what differs (firewall.h), so one change set
  * of the feed becomes one atomic batch per table.
  *
@@ -17,6 +22,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "agent_proto.h"
 #include "firewall.h"
 
 struct server_client;
@@ -26,6 +32,8 @@ struct node_firewall {
     struct firewall fw;
     json_t *ports;              /* Device name -> the port as the model reads it. */
     json_t *watched;            /* Group ids the model uses (its ports' and remote ones). */
+    json_t *groups;             /* Group id -> the server's group, held between applies. */
+    json_t *members;            /* Remote group id -> its members' addresses, the same. */
     bool dirty;                 /* The model changed since the last apply. */
     bool resync;                /* The next apply reads the kernel. */
     char missing[64];           /* What the kernel lacks ("" when nothing). */
@@ -51,6 +59,13 @@ void node_firewall_set_port(struct node_firewall *nf, const char *device,
 
 /* Whether a change to security group 'id' concerns this node. */
 bool node_firewall_watches(const struct node_firewall *nf, const char *id);
+
+/* The feed said group 'id' changed ('kind': CHANGE_SG_RULES or CHANGE_SG_MEMBERS): what
+ * is held of it is forgotten (for its rules, also every held group naming it as remote
+ * group: the group's deletion takes those rules with it), and the model is marked
+ * dirty if it uses the group. */
+void node_firewall_group_changed(struct node_firewall *nf, enum change_kind kind,
+                                 const char *id);
 
 /* Asks the server for the groups of the node's ports and makes the kernel match.
  * A no-op when filtering is off.  Returns 0, or -1 (logged; 'error' says why). */

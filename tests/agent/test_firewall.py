@@ -356,6 +356,53 @@ def test_remote_group_membership_is_one_set_change(fw):
     assert not ping(vm3, vm1.ip)
 
 
+def set_header(name):
+    """`ipset list -t` of a set: its header fields and number of entries."""
+    out = in_ns(NODE, "ipset", "list", "-t", name).stdout
+    header = next(line for line in out.splitlines() if line.startswith("Header:")).split()
+    entries = next(line for line in out.splitlines() if line.startswith("Number of entries:"))
+    return dict(zip(header[1::2], header[2::2])), int(entries.split(":")[1])
+
+
+def test_a_group_outgrowing_ipsets_default_size(fw):
+    """A remote group of 70,000 member addresses, more than ipset's default 65,536: the
+    set the default group had (made as an older agent made it, with ipset's defaults) is
+    swapped for a larger one holding every member, the rules keep using it (vm3, a late
+    member, gets in), and applying again finds nothing to do."""
+    vm1, _, vm3 = VMS
+    name = "neutrino-fw4-" + DEFAULT[:18]
+    in_ns(NODE, "ipset", "create", name, "hash:net", "family", "inet")
+    assert set_header(name)[0]["maxelem"] == "65536"
+    fw.cmd("resync", base_model())          # the kernel read first: the set is kept
+    header, entries = set_header(name)
+    assert header["maxelem"] == "65536" and entries == 2, (header, entries)
+    assert not ping(vm3, vm1.ip)
+    members = [vm.ip for vm in VMS] + ["10.%d.%d.%d" % (128 + (i >> 16), (i >> 8) & 255, i & 255)
+                                        for i in range(70000 - len(VMS))]
+    m = base_model()
+    m["sg_member_ips"][DEFAULT]["IPv4"] = members
+    fw.cmd("apply", m)
+    header, entries = set_header(name)
+    assert header["maxelem"] == "131072" and entries == 70000, (header, entries)
+    assert ping(vm3, vm1.ip)
+    assert fw.cmd("plan", m)["empty"]
+    assert "neutrino-fw4n" not in in_ns(NODE, "ipset", "list", "-n").stdout
+
+
+def test_a_member_pair_of_any_address_lets_every_source_in(fw):
+    """A member whose allowed address pair is 0.0.0.0/0: the group's set holds both
+    halves of the address space (ipset takes no /0), so vm3, no member, gets in; the
+    kernel's set reads back as written."""
+    vm1, _, vm3 = VMS
+    m = base_model()
+    fw.cmd("apply", m)
+    assert not ping(vm3, vm1.ip)
+    m["sg_member_ips"][DEFAULT]["IPv4"].append("0.0.0.0/0")
+    fw.cmd("apply", m)
+    assert ping(vm3, vm1.ip)
+    assert fw.cmd("plan", m)["empty"]
+
+
 def test_removing_a_rule_ends_its_established_connections(fw):
     vm1, _, vm3 = VMS
     tcp_5000 = [rule("ingress", protocol="tcp", port_range_min=5000, port_range_max=5000)]

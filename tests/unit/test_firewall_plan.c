@@ -281,8 +281,9 @@ test_member_change_is_only_a_set_change(void **state)
     for (int t = 0; t < FW_N_TOOLS; t++) {
         assert_int_equal(p.restore[t].len, 0);
     }
-    assert_string_equal(p.ipset_pre.data, "add " SET4 " 10.10.0.20\n"
-                        "del " SET4 " 10.10.0.99\n");
+    /* The leaving member first: the set never holds more than either list. */
+    assert_string_equal(p.ipset_pre.data, "del " SET4 " 10.10.0.99\n"
+                        "add " SET4 " 10.10.0.20\n");
     /* The leaving member's connections to both ports (their ingress rules name it). */
     assert_int_equal(p.n_ct, 2);
     assert_string_equal(p.ct[0].src, "10.10.0.99");
@@ -597,6 +598,179 @@ test_reading_sets(void **state)
     fw_state_done(&have);
 }
 
+#define SWAP4 "neutrino-fw4n9de54099-f667-453a"
+#define BIG_GROUP 70000         /* More members than ipset's default set size, 65,536. */
+
+/* Two ports whose default group has 'n' member addresses: the ports' own and then
+ * 10.128.0.0 onwards. */
+static void
+two_ports_with_members(size_t n, struct fw_model *m)
+{
+    struct buf text = BUF_INITIALIZER;
+
+    buf_printf(&text, "{\"ports\": [%s, %s], " GROUPS(TCP80) ", \"sg_member_ips\": {\""
+               DEFAULT "\": {\"IPv4\": [\"10.10.0.11\", \"10.10.0.12\"", P1, P2);
+    for (size_t i = 2; i < n; i++) {
+        buf_printf(&text, ", \"10.%zu.%zu.%zu\"", 128 + (i >> 16), (i >> 8) & 255, i & 255);
+    }
+    buf_add_str(&text, "]}}}");
+    model_from(buf_cstr(&text), m);
+    buf_done(&text);
+}
+
+/* The lines of 'b' that start with 'prefix'.  (Line by line with memchr: ASan's strstr
+ * measures the whole rest of the text on every call.) */
+static size_t
+count(const struct buf *b, const char *prefix)
+{
+    size_t n = 0, len = strlen(prefix);
+    const char *s = b->data, *end = b->data ? b->data + b->len : NULL;
+
+    while (s && s < end) {
+        const char *nl = memchr(s, '\n', (size_t) (end - s));
+        n += (size_t) (end - s) >= len && !memcmp(s, prefix, len);
+        s = nl ? nl + 1 : end;
+    }
+    return n;
+}
+
+static void
+test_a_group_larger_than_ipsets_default_gets_a_larger_set(void **state)
+{
+    struct fw_model m;
+    struct fw_state none;
+    struct fw_plan p;
+
+    (void) state;
+    two_ports_with_members(BIG_GROUP, &m);
+    fw_state_init(&none);
+    fw_plan_init(&p);
+    fw_plan_make(&m, &none, &p);
+    assert_true(has(&p.ipset_pre, "create " SET4 " hash:net family inet hashsize 1024 "
+                    "maxelem 131072\n"));
+    assert_int_equal(count(&p.ipset_pre, "add " SET4 " "), BIG_GROUP);
+    assert_false(has(&p.ipset_pre, "swap"));
+    fw_plan_done(&p);
+    fw_state_done(&none);
+    fw_model_done(&m);
+}
+
+/* A set of ipset's default size (as an older agent made it) whose group outgrows it: a
+ * larger set is filled and swapped in, the old one destroyed; then nothing to do. */
+static void
+test_an_outgrown_set_is_swapped_for_a_larger_one(void **state)
+{
+    struct fw_model small, big;
+    struct fw_state have, want;
+    struct fw_plan p;
+
+    (void) state;
+    two_ports(GROUPS(TCP80) MEMBERS("\"10.10.0.11\", \"10.10.0.12\", \"10.10.0.99\""), &small);
+    two_ports_with_members(BIG_GROUP, &big);
+    applied(&small, &have);
+    assert_int_equal(fw_state_set(&have, SET4)->maxelem, 65536);
+    fw_plan_init(&p);
+    fw_plan_make(&big, &have, &p);
+    const char *pre = buf_cstr(&p.ipset_pre);
+    assert_true(!strncmp(pre, "destroy " SWAP4 "\ncreate " SWAP4 " hash:net family inet "
+                         "hashsize 1024 maxelem 131072\n", strlen("destroy " SWAP4 "\ncreate "
+                         SWAP4 " hash:net family inet hashsize 1024 maxelem 131072\n")));
+    assert_int_equal(count(&p.ipset_pre, "add " SWAP4 " "), BIG_GROUP);
+    assert_int_equal(count(&p.ipset_pre, "add " SET4 " "), 0);
+    assert_int_equal(count(&p.ipset_pre, "del "), 0);
+    assert_true(has(&p.ipset_pre, "add " SWAP4 " 10.10.0.11\n"));
+    const char *tail = "swap " SWAP4 " " SET4 "\ndestroy " SWAP4 "\n";
+    assert_string_equal(pre + strlen(pre) - strlen(tail), tail);
+    /* The member that went still takes its connections. */
+    assert_int_equal(p.n_ct, 2);
+    assert_string_equal(p.ct[0].src, "10.10.0.99");
+    fw_plan_done(&p);
+
+    /* Applied: the set keeps its new size, nothing more to do. */
+    fw_state_desired(&big, &have, &want);
+    assert_int_equal(fw_state_set(&want, SET4)->maxelem, 131072);
+    fw_plan_init(&p);
+    fw_plan_diff(&big, &want, &want, &p);
+    assert_true(fw_plan_empty(&p));
+    fw_plan_done(&p);
+
+    /* Back to three members: the larger set stays (no swap to shrink it). */
+    fw_plan_init(&p);
+    fw_plan_make(&small, &want, &p);
+    assert_false(has(&p.ipset_pre, "swap"));
+    assert_false(has(&p.ipset_pre, "create"));
+    assert_int_equal(count(&p.ipset_pre, "del " SET4 " "), BIG_GROUP - 2);
+    assert_true(has(&p.ipset_pre, "add " SET4 " 10.10.0.99\n"));
+    fw_plan_done(&p);
+    fw_state_done(&want);
+    fw_state_done(&have);
+    fw_model_done(&small);
+    fw_model_done(&big);
+}
+
+/* A member's pair of "any address" matches every source: its two halves, as ipset
+ * prints them (hash:net takes no /0). */
+static void
+test_a_member_allowing_any_address_is_two_halves(void **state)
+{
+    struct fw_model m;
+    struct fw_state none, want;
+    char text[4096];
+
+    (void) state;
+    snprintf(text, sizeof text, "{\"ports\": [%s], \"security_groups\": {\"" DEFAULT "\": "
+             "{\"rules\": [{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", "
+             "\"remote_group_id\": \"" DEFAULT "\"}, {\"direction\": \"ingress\", "
+             "\"ethertype\": \"IPv6\", \"remote_group_id\": \"" DEFAULT "\"}]}}, "
+             "\"sg_member_ips\": {\"" DEFAULT "\": {\"IPv4\": [\"10.10.0.12\", "
+             "\"0.0.0.0/0\"], \"IPv6\": [\"::/0\"]}}}", P2);
+    model_from(text, &m);
+    fw_state_init(&none);
+    fw_state_desired(&m, &none, &want);
+    const struct fw_set *s4 = fw_state_set(&want, SET4);
+    const struct fw_set *s6 = fw_state_set(&want, "neutrino-fw6-9de54099-f667-453a");
+    assert_non_null(s4);
+    assert_non_null(s6);
+    assert_int_equal(s4->n_members, 3);
+    assert_string_equal(s4->members[0], "0.0.0.0/1");
+    assert_string_equal(s4->members[1], "10.10.0.12");
+    assert_string_equal(s4->members[2], "128.0.0.0/1");
+    assert_int_equal(s6->n_members, 2);
+    assert_string_equal(s6->members[0], "8000::/1");
+    assert_string_equal(s6->members[1], "::/1");
+    fw_state_done(&want);
+    fw_state_done(&none);
+    fw_model_done(&m);
+}
+
+/* A set's size as `ipset save` prints it is what the planner compares. */
+static void
+test_reading_a_sets_size(void **state)
+{
+    struct fw_model m;
+    struct fw_state have, want;
+    struct fw_plan p;
+
+    (void) state;
+    two_ports(GROUPS(TCP80) MEMBERS("\"10.10.0.11\", \"10.10.0.12\""), &m);
+    applied(&m, &have);
+    fw_state_done(&have);
+    fw_state_init(&have);
+    assert_int_equal(fw_state_parse_ipset(&have,
+        "create " SET4 " hash:net family inet hashsize 1024 maxelem 262144 bucketsize 12 "
+        "initval 0x1\nadd " SET4 " 10.10.0.11\nadd " SET4 " 10.10.0.12\n"), 0);
+    assert_int_equal(fw_state_set(&have, SET4)->maxelem, 262144);
+    fw_state_desired(&m, &have, &want);
+    assert_int_equal(fw_state_set(&want, SET4)->maxelem, 262144);
+    fw_plan_init(&p);
+    fw_plan_diff(&m, &want, &have, &p);
+    assert_int_equal(p.ipset_pre.len, 0);
+    fw_plan_done(&p);
+    fw_state_done(&want);
+    fw_state_done(&have);
+    fw_model_done(&m);
+}
+
 static void
 test_stateless_port_is_not_tracked(void **state)
 {
@@ -830,6 +1004,10 @@ main(void)
         cmocka_unit_test(test_reading_saved_rules_keeps_only_ours),
         cmocka_unit_test(test_restart_keeps_zones_and_touches_nothing_foreign),
         cmocka_unit_test(test_reading_sets),
+        cmocka_unit_test(test_a_group_larger_than_ipsets_default_gets_a_larger_set),
+        cmocka_unit_test(test_an_outgrown_set_is_swapped_for_a_larger_one),
+        cmocka_unit_test(test_reading_a_sets_size),
+        cmocka_unit_test(test_a_member_allowing_any_address_is_two_halves),
         cmocka_unit_test(test_stateless_port_is_not_tracked),
         cmocka_unit_test(test_port_without_port_security_is_accepted),
         cmocka_unit_test(test_address_pairs_may_send_and_arp),
