@@ -448,6 +448,7 @@ def test_scheduler_api_and_errors(srv, topo):
     assert hosts_of(srv, rt["id"]) == []
     r = api(srv, "POST", "/v2.0/agents/%s/l3-routers" % other_id, {"router_id": rt["id"]})
     assert r.status_code == 201, r.text
+    assert r.json() is None
     assert hosts_of(srv, rt["id"]) == [other.host]
     assert ("router_update", rt["id"]) in feed(other, seq)
     r = api(srv, "GET", "/v2.0/agents/%s/l3-routers" % other_id)
@@ -474,8 +475,8 @@ def test_scheduler_api_and_errors(srv, topo):
     assert_error(api(srv, "POST", "/v2.0/agents/%s/l3-routers" % missing,
                      {"router_id": rt["id"]}),
                  404, "AgentNotFound", "Agent %s could not be found." % missing)
-    r = api(srv, "GET", "/v2.0/routers/%s/l3-agents" % missing)
-    assert r.status_code == 200 and r.json() == {"agents": []}
+    assert_error(api(srv, "GET", "/v2.0/routers/%s/l3-agents" % missing),
+                 404, "RouterNotFound", "Router %s could not be found" % missing)
     r = api(srv, "POST", "/v2.0/agents/%s/l3-routers" % first_id, {"bogus": 1})
     assert r.status_code == 400
     # Admin only: members see none of it.
