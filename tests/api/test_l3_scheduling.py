@@ -583,3 +583,38 @@ def test_failover_off_a_dead_agent(tmp_path_factory, failover):
     finally:
         t.cleanup()
         check_clean_exit(s, s.stop())
+
+
+def test_two_servers_schedule_each_router_once(tmp_path_factory):
+    """Two servers on one PostgreSQL database; two L3 agents' full syncs race through
+    both: every router ends on exactly one agent, its ports bound to that agent's host."""
+    import concurrent.futures
+    import pg_cluster
+    from test_multi_server import start_pair, stop_pair
+    if pg_cluster.wanted() != "postgresql":
+        pytest.skip("several servers need PostgreSQL (NEUTRINO_TEST_DB=postgresql)")
+    servers = start_pair(tmp_path_factory)
+    t = Topology(servers[0])
+    try:
+        routers = []
+        for i in range(8):
+            _, sub = t.network("10.40.%d.0/24" % i)
+            rt = t.router()
+            t.add_interface(rt["id"], sub["id"])
+            routers.append(rt["id"])
+        agents = [node(s)[1] for s in servers]      # One L3 agent reporting to each.
+        calls = [(FakeL3Agent(servers[(i // 2) % 2].url, agents[i % 2].host), i)
+                 for i in range(16)]
+        with concurrent.futures.ThreadPoolExecutor(len(calls)) as pool:
+            answers = list(pool.map(lambda c: c[0].routers(), calls))
+        assert all(isinstance(a, list) for a in answers)
+        hosted = {a.host: {x["id"] for x in a.routers()} for a in agents}
+        assert hosted[agents[0].host].isdisjoint(hosted[agents[1].host])
+        assert hosted[agents[0].host] | hosted[agents[1].host] == set(routers)
+        for rid in routers:
+            [host] = hosts_of(servers[1], rid)
+            assert rid in hosted[host]
+            assert {p["binding:host_id"] for p in router_ports(servers[1], rid)} == {host}
+    finally:
+        t.cleanup()
+        stop_pair(servers)
