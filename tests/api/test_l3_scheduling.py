@@ -513,6 +513,19 @@ def test_full_answer_carries_the_feed_position(srv, topo):
     assert "seq" not in r.json()
 
 
+def test_deleting_the_agent_frees_its_routers(srv, topo):
+    lb, l3 = node(srv)
+    ext, _ = topo.network("100.64.60.0/24", external=True)
+    rt = topo.router(ext["id"])
+    assert hosts_of(srv, rt["id"]) == [l3.host]
+    seq = l3.changes(0)["seq"]
+    r = api(srv, "DELETE", "/v2.0/agents/" + agent_id(srv, l3.host))
+    assert r.status_code == 204, r.text
+    assert hosts_of(srv, rt["id"]) == []
+    assert ("router_delete", rt["id"]) in feed(l3, seq)
+    assert {p["binding:host_id"] for p in router_ports(srv, rt["id"])} == {""}
+
+
 def test_agent_call_validates_its_body(srv):
     for body in [{}, {"host": ""}, {"host": "h", "ids": "x"}, {"host": "h", "ids": [1]}]:
         r = requests.post(srv.url + "/agent/v1/l3/routers", json=body, timeout=10)

@@ -12,6 +12,8 @@
 #include "common.h"
 #include "request.h"
 #include "ml2/mech_linuxbridge.h"
+#include "core/core.h"
+#include "l3/l3_sched.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -271,14 +273,25 @@ int
 agent_delete(struct request *req, char *const args[])
 {
     struct store_conn *c = request_conn(req);
+    struct api_error err;
+    struct context svc;
     struct agent a;
+    struct op op;
     int r;
 
     if (!c || agent_lookup(req, c, args[0], &a)) {
         return -1;
     }
-    agent_done(&a);
+    context_service(&svc);
+    op = (struct op) { req->app, &svc, c, &err };
     r = store_begin(c);
+    /* An L3 agent's routers leave it first: their ports unbound, the agent told. */
+    if (!r && l3_agent_deleting(&op, &a)) {
+        store_rollback(c);
+        agent_done(&a);
+        return api_fail_with(req, &err);
+    }
+    agent_done(&a);
     r = r ? r : store_agent_delete(c, args[0]);
     r = store_end(c, r);
     if (r) {

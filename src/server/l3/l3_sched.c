@@ -181,6 +181,21 @@ l3_remove_router(const struct op *op, const char *router_id, const struct agent 
            || record(op, a->host, CHANGE_ROUTER_DELETE, router_id);
 }
 
+int
+l3_agent_deleting(const struct op *op, const struct agent *a)
+{
+    json_t *ids = json_array(), *id;
+    size_t i;
+    int r = store_l3_routers_of_agent(op->c, a->id, collect_id, ids);
+
+    r = r ? core_internal(op, r) : 0;
+    json_array_foreach (ids, i, id) {
+        r = r ? r : l3_remove_router(op, json_string_value(id), a);
+    }
+    json_decref(ids);
+    return r;
+}
+
 /* --- The scheduler ------------------------------------------------------------------ */
 
 struct pick {

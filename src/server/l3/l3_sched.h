@@ -52,6 +52,10 @@ int l3_add_router(const struct op *op, const char *router_id, const struct agent
  * (CHANGE_ROUTER_DELETE).  Nothing happens if 'a' did not host it. */
 int l3_remove_router(const struct op *op, const char *router_id, const struct agent *a);
 
+/* The agent 'a' is about to be deleted: each router it hosts leaves it, as by
+ * l3_remove_router(), free for the next change or full sync to schedule. */
+int l3_agent_deleting(const struct op *op, const struct agent *a);
+
 /* What an L3 agent's full sync triggers with router_auto_schedule: every router no
  * agent hosts that 'a' can host goes to 'a' (if 'a' is alive and admin up). */
 int l3_auto_schedule(const struct op *op, const struct agent *a);
