@@ -316,6 +316,10 @@ def test_feed_follows_what_the_agent_must_do(srv, topo):
     assert moved(lambda: api(srv, "DELETE", "/v2.0/ports/" + vm["id"]))
     assert moved(lambda: api(srv, "PUT", "/v2.0/subnets/" + ext_sub["id"],
                              {"subnet": {"gateway_ip": None}}).status_code == 200)
+    extra = {}
+    assert moved(lambda: extra.update(topo.post("/v2.0/subnets", "subnet", {
+        "network_id": ext["id"], "ip_version": 4, "cidr": "100.64.11.0/24"})))
+    assert moved(lambda: api(srv, "DELETE", "/v2.0/subnets/" + extra["id"]))
     assert moved(lambda: api(srv, "PUT", "/v2.0/routers/" + rt["id"],
                              {"router": {"routes": []}}))
     before = l3.changes(0)["seq"]

@@ -456,6 +456,11 @@ core_subnet_create(const struct op *op, const struct subnet_spec *spec, struct s
         subnet_done(&s);
         return core_internal(op, r);
     }
+    /* Routers with their gateway on this network reach the new subnet on-link. */
+    if (l3_notify_gateway_network(op, s.network_id)) {
+        subnet_done(&s);
+        return -1;
+    }
     *ret = s;
     return 0;
 }
@@ -691,7 +696,7 @@ core_subnet_delete(const struct op *op, const char *id, int64_t expected_revisio
         r = store_subnet_delete(op->c, s.std.id);
         r = r ? r : store_network_bump(op->c, s.network_id, now);
         r = r ? r : tell_dhcp(op, &s);
-        r = r ? core_internal(op, r) : 0;
+        r = r ? core_internal(op, r) : l3_notify_gateway_network(op, s.network_id);
     }
     subnet_done(&s);
     return r ? -1 : 0;

@@ -32,8 +32,8 @@ struct port;
 int l3_router_changed(const struct op *op, const char *router_id, bool schedule);
 /* Tells the agent hosting the router, if any, to read it again; nothing else. */
 int l3_notify_router(const struct op *op, const char *router_id);
-/* Tells every agent hosting a router whose gateway is on 'network_id' (its subnets'
- * gateways or addresses changed). */
+/* Tells every agent hosting a router whose gateway is on 'network_id' (a subnet of it
+ * came, went, or changed its gateway). */
 int l3_notify_gateway_network(const struct op *op, const char *network_id);
 /* A port changed its addresses, or is about to go: the agents hosting the router that
  * owns it, or the routers of the floating IPs associated with it, are told. */
