@@ -530,6 +530,24 @@ def test_deleting_the_agent_frees_its_routers(srv, topo):
     assert {p["binding:host_id"] for p in router_ports(srv, rt["id"])} == {""}
 
 
+def test_admin_down_agent_serves_nothing(srv, topo):
+    lb, l3 = node(srv)
+    ext, _ = topo.network("100.64.70.0/24", external=True)
+    rt = topo.router(ext["id"])
+    aid = agent_id(srv, l3.host)
+    seq = l3.changes(0)["seq"]
+    api(srv, "PUT", "/v2.0/agents/" + aid, {"agent": {"admin_state_up": False}})
+    assert ("router_delete", rt["id"]) in feed(l3, seq)
+    assert l3.routers() == []
+    assert hosts_of(srv, rt["id"]) == [l3.host]       # Still bound, as in Neutron.
+    seq = l3.changes(0)["seq"]
+    api(srv, "PUT", "/v2.0/agents/" + aid, {"agent": {"description": "only this"}})
+    assert feed(l3, seq) == []
+    api(srv, "PUT", "/v2.0/agents/" + aid, {"agent": {"admin_state_up": True}})
+    assert ("router_update", rt["id"]) in feed(l3, seq)
+    assert [x["id"] for x in l3.routers()] == [rt["id"]]
+
+
 def test_agent_call_validates_its_body(srv):
     for body in [{}, {"host": ""}, {"host": "h", "ids": "x"}, {"host": "h", "ids": [1]}]:
         r = requests.post(srv.url + "/agent/v1/l3/routers", json=body, timeout=10)

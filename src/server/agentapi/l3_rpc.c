@@ -5,7 +5,8 @@
  * A call without "ids" is the agent's full sync: with router_auto_schedule the routers
  * no agent hosts go to this agent first (l3_sched.h), and the answer carries the change
  * feed's position ("seq").  Only routers that are
- * administratively up are answered; an asked router left out is no longer the host's.
+ * administratively up are answered, and none to an agent that is administratively down
+ * (Neutron's); an asked router left out is no longer the host's.
  * Everything is read in the transaction that scheduled, so the answer matches it. */
 #include "agent_rpc.h"
 #include "rpc_util.h"
@@ -293,6 +294,13 @@ agent_routers(const struct op *op, const struct agent *a, const json_t *asked, j
     size_t i;
     int r;
 
+    /* An admin-down agent is given nothing to serve, as Neutron's: its routers stay
+     * bound to it but its namespaces go until it is set up again. */
+    if (!a->admin_state_up) {
+        json_decref(ids);
+        json_decref(wanted);
+        return 0;
+    }
     if (!asked && l3_auto_schedule(op, a)) {
         json_decref(ids);
         json_decref(wanted);

@@ -238,6 +238,7 @@ agent_update(struct request *req, char *const args[])
     const json_t *desc;
     struct agent a;
     json_t *item;
+    bool was_up;
     int r;
 
     if (!c || agent_lookup(req, c, args[0], &a)) {
@@ -248,6 +249,7 @@ agent_update(struct request *req, char *const args[])
         agent_done(&a);
         return -1;
     }
+    was_up = a.admin_state_up;
     if (json_object_get(item, "admin_state_up")) {
         a.admin_state_up = json_is_true(json_object_get(item, "admin_state_up"));
     }
@@ -259,6 +261,9 @@ agent_update(struct request *req, char *const args[])
     json_decref(item);
     r = store_begin(c);
     r = r ? r : store_agent_update(c, &a);
+    if (!r && was_up != a.admin_state_up) {
+        r = l3_agent_admin_changed(c, &a);
+    }
     r = store_end(c, r);
     if (r) {
         agent_done(&a);

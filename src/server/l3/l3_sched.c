@@ -196,6 +196,24 @@ l3_agent_deleting(const struct op *op, const struct agent *a)
     return r;
 }
 
+int
+l3_agent_admin_changed(struct store_conn *c, const struct agent *a)
+{
+    enum change_kind kind = a->admin_state_up ? CHANGE_ROUTER_UPDATE : CHANGE_ROUTER_DELETE;
+    json_t *ids = json_array(), *id;
+    size_t i;
+    int r = 0;
+
+    if (STREQ(a->agent_type, AGENT_TYPE_L3)) {
+        r = store_l3_routers_of_agent(c, a->id, collect_id, ids);
+    }
+    json_array_foreach (ids, i, id) {
+        r = r ? r : changes_record(c, a->host, kind, json_string_value(id), "");
+    }
+    json_decref(ids);
+    return r;
+}
+
 /* --- The scheduler ------------------------------------------------------------------ */
 
 struct pick {

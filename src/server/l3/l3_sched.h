@@ -25,6 +25,7 @@
 
 struct agent;
 struct port;
+struct store_conn;
 
 /* A router changed: when no agent hosts it and 'schedule', it is scheduled; if hosted,
  * its ports are bound to the host, its floating IPs' status follows the agent's
@@ -55,6 +56,11 @@ int l3_remove_router(const struct op *op, const char *router_id, const struct ag
 /* The agent 'a' is about to be deleted: each router it hosts leaves it, as by
  * l3_remove_router(), free for the next change or full sync to schedule. */
 int l3_agent_deleting(const struct op *op, const struct agent *a);
+
+/* The admin state of agent 'a' (as now stored) changed: an L3 agent set down serves no
+ * routers (Neutron's), so it hears router_delete for each it hosts; set up again,
+ * router_update.  Returns 0 or a negative errno (only the feed is written). */
+int l3_agent_admin_changed(struct store_conn *c, const struct agent *a);
 
 /* What an L3 agent's full sync triggers with router_auto_schedule: every router no
  * agent hosts that 'a' can host goes to 'a' (if 'a' is alive and admin up). */
