@@ -12,6 +12,8 @@
 #include "common.h"
 #include "request.h"
 #include "ml2/mech_linuxbridge.h"
+#include "core/core.h"
+#include "l3/l3_sched.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -236,6 +238,7 @@ agent_update(struct request *req, char *const args[])
     const json_t *desc;
     struct agent a;
     json_t *item;
+    bool was_up;
     int r;
 
     if (!c || agent_lookup(req, c, args[0], &a)) {
@@ -246,6 +249,7 @@ agent_update(struct request *req, char *const args[])
         agent_done(&a);
         return -1;
     }
+    was_up = a.admin_state_up;
     if (json_object_get(item, "admin_state_up")) {
         a.admin_state_up = json_is_true(json_object_get(item, "admin_state_up"));
     }
@@ -257,6 +261,9 @@ agent_update(struct request *req, char *const args[])
     json_decref(item);
     r = store_begin(c);
     r = r ? r : store_agent_update(c, &a);
+    if (!r && was_up != a.admin_state_up) {
+        r = l3_agent_admin_changed(c, &a);
+    }
     r = store_end(c, r);
     if (r) {
         agent_done(&a);
@@ -271,14 +278,25 @@ int
 agent_delete(struct request *req, char *const args[])
 {
     struct store_conn *c = request_conn(req);
+    struct api_error err;
+    struct context svc;
     struct agent a;
+    struct op op;
     int r;
 
     if (!c || agent_lookup(req, c, args[0], &a)) {
         return -1;
     }
-    agent_done(&a);
+    context_service(&svc);
+    op = (struct op) { req->app, &svc, c, &err };
     r = store_begin(c);
+    /* An L3 agent's routers leave it first: their ports unbound, the agent told. */
+    if (!r && l3_agent_deleting(&op, &a)) {
+        store_rollback(c);
+        agent_done(&a);
+        return api_fail_with(req, &err);
+    }
+    agent_done(&a);
     r = r ? r : store_agent_delete(c, args[0]);
     r = store_end(c, r);
     if (r) {

@@ -12,6 +12,7 @@
 #include "core/changes.h"
 #include "dhcp/dhcp_sched.h"
 #include "mac.h"
+#include "l3/l3_sched.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -455,6 +456,11 @@ core_subnet_create(const struct op *op, const struct subnet_spec *spec, struct s
         subnet_done(&s);
         return core_internal(op, r);
     }
+    /* Routers with their gateway on this network reach the new subnet on-link. */
+    if (l3_notify_gateway_network(op, s.network_id)) {
+        subnet_done(&s);
+        return -1;
+    }
     *ret = s;
     return 0;
 }
@@ -590,6 +596,10 @@ core_subnet_update(const struct op *op, const char *id, const struct subnet_spec
         r = r ? r : tell_dhcp(op, ret);
         r = r ? core_internal(op, r) : 0;
     }
+    /* Routers with their gateway on this network route through its gateway. */
+    if (!r && spec->has_gateway_ip) {
+        r = l3_notify_gateway_network(op, ret->network_id);
+    }
     if (r) {
         subnet_done(ret);
         return -1;
@@ -686,7 +696,7 @@ core_subnet_delete(const struct op *op, const char *id, int64_t expected_revisio
         r = store_subnet_delete(op->c, s.std.id);
         r = r ? r : store_network_bump(op->c, s.network_id, now);
         r = r ? r : tell_dhcp(op, &s);
-        r = r ? core_internal(op, r) : 0;
+        r = r ? core_internal(op, r) : l3_notify_gateway_network(op, s.network_id);
     }
     subnet_done(&s);
     return r ? -1 : 0;
