@@ -1,4 +1,4 @@
-/* The L3 agent's loop (see l3_agent.h; docs/behaviour/agents.md §C).
+/* The L3 agent's loop (see l3_agent.h; docs/behaviour/agents.md §E).
  *
  * The routers this host's L3 agent hosts come from the server in the engine's model
  * shape (POST AGENT_PATH_L3_ROUTERS); the engine (l3.h) reads the kernel, plans the

@@ -65,7 +65,10 @@
  * administratively up: all of them without "ids", else those of the asked ones (an
  * asked router missing from the answer is no longer the host's: its namespace goes).
  * The server schedules routers that no agent hosts yet to this agent on a call without
- * "ids" when [DEFAULT] router_auto_schedule is on. */
+ * "ids" when [DEFAULT] router_auto_schedule is on.  The answer to a call without "ids"
+ * also carries AGENT_FIELD_SEQ, the change feed's position read with the routers (the
+ * agent follows the feed from there; an agent given none reads it from the feed first,
+ * asking GET AGENT_PATH_CHANGES for a position past the end). */
 #define AGENT_FIELD_ROUTERS "routers"
 
 /* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */

@@ -1,5 +1,5 @@
 """neutrino-l3-agent with a real server and linux-bridge agents, real packets
-(docs/behaviour/agents.md §C, docs/behaviour/dataplane.md §8).
+(docs/behaviour/agents.md §E, docs/behaviour/dataplane.md §8).
 
 The lab's n1 is the network node (linux-bridge agent, L3 agent) and n2 the compute node.
 Through the API: an external flat network on physnet1 (whose switch also holds an

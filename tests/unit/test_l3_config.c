@@ -183,6 +183,24 @@ unknown_options_are_warned_about(void **state)
     buf_done(&warnings);
 }
 
+/* The sample file in etc/ is read without an error or a warning, with its values. */
+static void
+the_sample_file_is_read_cleanly(void **state)
+{
+    struct buf error = BUF_INITIALIZER, warnings = BUF_INITIALIZER;
+    char *files[1] = { SOURCE_ROOT "/etc/l3_agent.ini" };
+    struct l3_config cfg;
+
+    assert_int_equal(l3_config_load(&cfg, files, 1, &warnings, &error), 0);
+    assert_string_equal(warnings.data ? (char *) warnings.data : "", "");
+    assert_string_equal(cfg.interface_driver, "linuxbridge");
+    assert_string_equal(cfg.agent_mode, "legacy");
+    assert_string_equal(cfg.server.username, "neutrino-agent");
+    l3_config_done(&cfg);
+    buf_done(&error);
+    buf_done(&warnings);
+}
+
 int
 main(void)
 {
@@ -192,6 +210,7 @@ main(void)
         cmocka_unit_test(host_defaults_to_the_machines_name),
         cmocka_unit_test(bad_settings_are_refused_with_a_clear_message),
         cmocka_unit_test(unknown_options_are_warned_about),
+        cmocka_unit_test(the_sample_file_is_read_cleanly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
