@@ -331,8 +331,7 @@ out:
 
 /* Asks for up to IDS_BATCH pending routers and applies them, limited to those (an
  * asked router missing from the answer is no longer this host's: its namespace goes;
- * one the model refuses is left as it is).  0, or the failed call's result (they stay
- * pending). */
+ * one the model refuses is left as it is).  0, or the failed call's result. */
 static int
 refresh_batch(struct l3agent *a)
 {
@@ -396,7 +395,8 @@ out:
 }
 
 /* Asks for every pending router, in batches, and applies them.  When the server fails
- * us they stay pending, the pause starts and a full comparison is asked for. */
+ * us a full comparison is asked for instead: once the server answers again (the loop
+ * waits periodic_interval between tries) it reads every router, these included. */
 static void
 process_pending(struct l3agent *a)
 {
@@ -408,7 +408,9 @@ process_pending(struct l3agent *a)
         agent_loop_keepalive(a->loop);
     }
     if (r) {
-        a->retry_at = agent_loop_now_ms() + a->retry_pause_ms;
+        log_warn("the server could not give the changed routers (%s); comparing everything"
+                 " once it can", strerror(-r));
+        json_object_clear(a->pending);
         agent_loop_resync(a->loop);
     }
     schedule_retries(a);
