@@ -26,7 +26,7 @@ struct firewall_tools {
     const char *iptables_save, *iptables_restore;
     const char *ip6tables_save, *ip6tables_restore;
     const char *ebtables_save, *ebtables_restore;
-    const char *ipset, *conntrack;
+    const char *ipset;
 };
 
 struct firewall_stats {
@@ -35,7 +35,7 @@ struct firewall_stats {
     double read_ms, plan_ms, apply_ms;
     size_t chains_written, lines_changed;
     size_t ct_deletes;          /* Connection filters the plan named... */
-    size_t ct_deleted;          /* ...and the source/destination pairs that matched. */
+    size_t ct_deleted;          /* ...and the conntrack entries deleted. */
 };
 
 struct firewall {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "ctnetlink.h"
 #include "util.h"
 #include "wire_plan.h"
 
@@ -410,97 +411,99 @@ fw_plan_diff(const struct fw_model *m, const struct fw_state *want, const struct
     }
 }
 
-/* One connection of a listing: its family, protocol, original addresses and zone. */
-struct ct_entry {
+/* A deletion in the form entries are compared with. */
+struct ct_filter {
     int family;
-    char proto[16];
-    struct ip_addr src, dst;
-    char src_text[IP_STRLEN], dst_text[IP_STRLEN];
     int zone;
+    int proto;                  /* IPPROTO_*; -1 for any. */
+    bool any_src, any_dst;
+    struct cidr src, dst;
 };
 
-/* "ipv4 2 tcp 6 431999 ESTABLISHED src=A dst=B sport=... src=B ... zone=4097 use=1" */
-static bool
-ct_entry_parse(const char *line, struct ct_entry *e)
-{
-    char fam[8], tok[128];
-    const char *p = line;
-    int off, n = 0;
+struct fw_ct_match {
+    struct ct_filter *filters;  /* Sorted by family and zone. */
+    size_t n_filters;
+};
 
-    memset(e, 0, sizeof *e);
-    if (sscanf(line, "%7s %*d %15s %n", fam, e->proto, &off) != 2) {
-        return false;
+static int
+cmp_ct_filter(const void *a, const void *b)
+{
+    const struct ct_filter *x = a, *y = b;
+
+    return x->family != y->family ? x->family - y->family : x->zone - y->zone;
+}
+
+/* An address filter: "" for any, else a CIDR of the deletion's family. */
+static bool
+ct_addr_filter(const char *text, int family, bool *ret_any, struct cidr *ret)
+{
+    *ret_any = !text[0];
+    return *ret_any || (!cidr_parse(text, ret) && ret->addr.family == family);
+}
+
+/* The deletion as a filter; false for one that cannot name any entry. */
+static bool
+ct_filter_of(const struct fw_ct_delete *d, struct ct_filter *ret)
+{
+    ret->family = d->family;
+    ret->zone = d->zone;
+    ret->proto = fw_protocol_parse(d->proto[0] ? d->proto : NULL, d->family);
+    return ret->proto >= -1 && ct_addr_filter(d->src, d->family, &ret->any_src, &ret->src)
+           && ct_addr_filter(d->dst, d->family, &ret->any_dst, &ret->dst);
+}
+
+struct fw_ct_match *
+fw_ct_match_create(const struct fw_plan *p)
+{
+    struct fw_ct_match *m = xcalloc(1, sizeof *m);
+
+    m->filters = xcalloc(p->n_ct ? p->n_ct : 1, sizeof *m->filters);
+    for (size_t i = 0; i < p->n_ct; i++) {
+        m->n_filters += ct_filter_of(&p->ct[i], &m->filters[m->n_filters]);
     }
-    e->family = STREQ(fam, "ipv4") ? 4 : STREQ(fam, "ipv6") ? 6 : 0;
-    for (p = line + off; sscanf(p, "%127s%n", tok, &off) == 1; p += off) {
-        if (!strncmp(tok, "src=", 4) && !e->src_text[0] && strlen(tok + 4) < IP_STRLEN) {
-            n += !ip_parse(tok + 4, &e->src);
-            snprintf(e->src_text, sizeof e->src_text, "%s", tok + 4);
-        } else if (!strncmp(tok, "dst=", 4) && !e->dst_text[0] && strlen(tok + 4) < IP_STRLEN) {
-            n += !ip_parse(tok + 4, &e->dst);
-            snprintf(e->dst_text, sizeof e->dst_text, "%s", tok + 4);
-        } else if (!strncmp(tok, "zone=", 5)) {
-            e->zone = atoi(tok + 5);
-        }
+    qsort(m->filters, m->n_filters, sizeof *m->filters, cmp_ct_filter);
+    return m;
+}
+
+void
+fw_ct_match_destroy(struct fw_ct_match *m)
+{
+    if (m) {
+        free(m->filters);
+        free(m);
     }
-    return e->family && n == 2;
 }
 
 static bool
-ct_addr_matches(const char *filter, const struct ip_addr *a)
+ct_filter_matches(const struct ct_filter *f, const struct ctnetlink_entry *e)
 {
-    struct cidr c;
-
-    return !filter[0] || (!cidr_parse(filter, &c) && c.addr.family == a->family
-                          && cidr_contains(&c, a));
+    return f->family == e->family && f->zone == e->zone && (f->proto < 0 || f->proto == e->proto)
+           && (f->any_src || cidr_contains(&f->src, &e->src))
+           && (f->any_dst || cidr_contains(&f->dst, &e->dst));
 }
 
-static bool
-ct_matches(const struct fw_ct_delete *d, const struct ct_entry *e)
+bool
+fw_ct_match_entry(const struct fw_ct_match *m, const struct ctnetlink_entry *e)
 {
-    return d->family == e->family && d->zone == e->zone
-           && (!d->proto[0] || STREQ(d->proto, e->proto))
-           && ct_addr_matches(d->src, &e->src) && ct_addr_matches(d->dst, &e->dst);
-}
+    struct ct_filter key = { .family = e->family, .zone = e->zone };
+    size_t lo = 0, hi = m->n_filters;
 
-size_t
-fw_ct_select(const struct fw_plan *p, const char *listing, struct buf *out)
-{
-    struct buf seen = BUF_INITIALIZER, line = BUF_INITIALIZER;
-    size_t n = 0;
-
-    for (const char *l = listing; *l;) {
-        const char *nl = strchr(l, '\n');
-        size_t len = nl ? (size_t) (nl - l) : strlen(l);
-        char *text = xstrndup(l, len);
-        struct ct_entry e;
-        l += len + (nl ? 1 : 0);
-        if (!ct_entry_parse(text, &e)) {
-            free(text);
-            continue;
-        }
-        free(text);
-        for (size_t i = 0; i < p->n_ct; i++) {
-            if (!ct_matches(&p->ct[i], &e)) {
-                continue;
-            }
-            buf_clear(&line);
-            buf_printf(&line, "-D -f ipv%d -w %d", e.family, e.zone);
-            if (!STREQ(e.proto, "unknown")) {
-                buf_printf(&line, " -p %s", e.proto);
-            }
-            buf_printf(&line, " -s %s -d %s\n", e.src_text, e.dst_text);
-            if (!strstr(buf_cstr(&seen), buf_cstr(&line))) {
-                buf_add_str(&seen, buf_cstr(&line));
-                n++;
-            }
-            break;
+    /* The first filter of the entry's family and zone; a table walk meets thousands of
+     * entries of zones no deletion names. */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cmp_ct_filter(&m->filters[mid], &key) < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
         }
     }
-    buf_add_str(out, buf_cstr(&seen));
-    buf_done(&seen);
-    buf_done(&line);
-    return n;
+    for (size_t i = lo; i < m->n_filters && !cmp_ct_filter(&m->filters[i], &key); i++) {
+        if (ct_filter_matches(&m->filters[i], e)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void

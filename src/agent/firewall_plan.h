@@ -87,13 +87,16 @@ void fw_plan_make(const struct fw_model *m, const struct fw_state *have, struct 
 void fw_plan_diff(const struct fw_model *m, const struct fw_state *want,
                   const struct fw_state *have, struct fw_plan *p);
 
-/* Picks out of `conntrack -L -o extended` output ('listing', any families) the
- * connections the plan's deletions name, and appends to 'out' one `conntrack -R` line
- * ("-D -f ipv4 -w 4097 -p tcp -s A -d B") per family, zone, protocol, source and
- * destination among them: deleting by those costs one table walk each, where deleting by
- * the plan's filters would cost one per filter even when nothing matches.  Returns the
- * number of lines. */
-size_t fw_ct_select(const struct fw_plan *p, const char *listing, struct buf *out);
+/* The plan's connection deletions made ready to compare with the kernel's conntrack
+ * entries (the addresses parsed, the protocols as numbers, sorted by zone). */
+struct fw_ct_match;
+struct ctnetlink_entry;
+struct fw_ct_match *fw_ct_match_create(const struct fw_plan *p);
+void fw_ct_match_destroy(struct fw_ct_match *m);
+/* Whether one of the deletions names entry 'e': same family and zone, the protocol if
+ * the deletion names one, the original source and destination within the deletion's
+ * (when it names them). */
+bool fw_ct_match_entry(const struct fw_ct_match *m, const struct ctnetlink_entry *e);
 
 /* Whether the port's connections are tracked: a port is stateless when its first group
  * is (Neutron refuses a port mixing both). */

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -218,7 +217,9 @@ struct apply_job {
     char *reason;
     size_t reason_size;
     int r;
-    atomic_bool done;
+    pthread_mutex_t lock;       /* Guards 'done'... */
+    pthread_cond_t finished;    /* ...signalled when it becomes true. */
+    bool done;
 };
 
 static void *
@@ -227,30 +228,67 @@ apply_job_run(void *aux)
     struct apply_job *j = aux;
 
     j->r = firewall_apply(j->fw, j->m, j->flags, j->st, j->reason, j->reason_size);
-    atomic_store(&j->done, true);
+    pthread_mutex_lock(&j->lock);
+    j->done = true;
+    pthread_cond_signal(&j->finished);
+    pthread_mutex_unlock(&j->lock);
     return NULL;
+}
+
+/* Waits until the job is done or 'step_ms' pass; whether it is done. */
+static bool
+apply_job_wait(struct apply_job *j, long step_ms)
+{
+    struct timespec until;
+    bool done;
+    int r = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_nsec += step_ms * 1000000L;
+    until.tv_sec += until.tv_nsec / 1000000000L;
+    until.tv_nsec %= 1000000000L;
+    pthread_mutex_lock(&j->lock);
+    while (!j->done && r == 0) {
+        r = pthread_cond_timedwait(&j->finished, &j->lock, &until);     /* ETIMEDOUT ends it. */
+    }
+    done = j->done;
+    pthread_mutex_unlock(&j->lock);
+    return done;
 }
 
 /* firewall_apply(), calling nf->while_waiting every WAIT_STEP_MS until it is done: a
  * thousand ports' rules keep the restore programs busy for seconds, during which the
- * agent's heartbeats must go on.  The thread touches nothing but 'fw' and the model. */
+ * agent's heartbeats must go on.  The end of the apply is waited for, not polled: a
+ * rule's removal is usually one restore of 20 ms, and sleeping out the rest of a step
+ * after it held up the changes queued behind it.  The thread touches nothing but 'fw'
+ * and the model. */
 static int
 run_apply(struct node_firewall *nf, const struct fw_model *m, int flags,
           struct firewall_stats *st, char *reason, size_t n)
 {
     enum { WAIT_STEP_MS = 50 };
-    struct apply_job j = { &nf->fw, m, flags, st, reason, n, 0, false };
+    struct apply_job j = { .fw = &nf->fw, .m = m, .flags = flags, .st = st, .reason = reason,
+                           .reason_size = n };
+    pthread_condattr_t attr;
     pthread_t thread;
+    bool threaded;
 
-    if (!nf->while_waiting || pthread_create(&thread, NULL, apply_job_run, &j)) {
+    pthread_mutex_init(&j.lock, NULL);
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&j.finished, &attr);
+    pthread_condattr_destroy(&attr);
+    threaded = nf->while_waiting && !pthread_create(&thread, NULL, apply_job_run, &j);
+    if (!threaded) {
         apply_job_run(&j);      /* No hook, or no thread to spare: here, then. */
-        return j.r;
+    } else {
+        do {
+            nf->while_waiting(nf->while_waiting_aux);
+        } while (!apply_job_wait(&j, WAIT_STEP_MS));
+        pthread_join(thread, NULL);
     }
-    while (!atomic_load(&j.done)) {
-        nf->while_waiting(nf->while_waiting_aux);
-        nanosleep(&(struct timespec) { 0, WAIT_STEP_MS * 1000000L }, NULL);
-    }
-    pthread_join(thread, NULL);
+    pthread_cond_destroy(&j.finished);
+    pthread_mutex_destroy(&j.lock);
     return j.r;
 }
 

@@ -1,5 +1,5 @@
-/* Running a helper program to completion, as the agents run iptables-restore, ipset
- * and conntrack: its standard input fed from memory, its output collected, optionally
+/* Running a helper program to completion, as the agents run iptables-restore and
+ * ipset: its standard input fed from memory, its output collected, optionally
  * inside a network namespace (the calling thread moves there for the spawn and back, so
  * the child starts there).  No shell is involved: arguments go as they are. */
 #ifndef NEUTRINO_COMMAND_H

@@ -47,6 +47,8 @@ static const struct conf_option server_options[] = {
     BOOL("DEFAULT", "enable_new_agents", enable_new_agents, "true"),
     STR("DEFAULT", "ipam_driver", ipam_driver, "internal"),
     BOOL("DEFAULT", "allow_overlapping_ips", allow_overlapping_ips, "true"),
+    BOOL("DEFAULT", "enable_snat_by_default", enable_snat_by_default, "true"),
+    INT("DEFAULT", "max_routes", max_routes, "30", 0, 10000),
     /* Zed shipped false; Neutron turned the new defaults on in 2023.2, and they are
      * what makes the reader role read-only. */
     BOOL("oslo_policy", "enforce_new_defaults", enforce_new_defaults, "true"),

@@ -42,6 +42,8 @@ struct server_config {
     bool enable_new_agents;
     char *ipam_driver;
     bool allow_overlapping_ips;
+    bool enable_snat_by_default;    /* A router gateway's enable_snat when not given. */
+    int max_routes;                 /* Extra routes one router may have. */
     /* [oslo_policy] */
     bool enforce_new_defaults;      /* policy.h: which default rules apply. */
     bool enforce_scope;             /* Accepted; scopes are not enforced (as Zed). */

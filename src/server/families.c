@@ -9,7 +9,9 @@
 #include "api/agents.h"
 #include "api/ip_availability.h"
 #include "api/network.h"
+#include "api/floatingip.h"
 #include "api/port.h"
+#include "api/router.h"
 #include "api/security_group.h"
 #include "api/subnet.h"
 #include "api/tags.h"
@@ -79,6 +81,19 @@ const struct api_family versions_family = {
 COLLECTION_NONE(networks, "Network", API_ERR_NETWORK_NOT_FOUND)
 COLLECTION_NONE(subnets, "Subnet", API_ERR_SUBNET_NOT_FOUND)
 COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
+
+/* RouterNotFound's and FloatingIPNotFound's texts have no full stop. */
+static int
+routers_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_ROUTER_NOT_FOUND, "Router None could not be found");
+}
+
+static int
+floatingips_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_FLOATINGIP_NOT_FOUND, "Floating IP None could not be found");
+}
 #undef COLLECTION_NONE
 
 /* The same for the security group resources, in their exceptions' words. */
@@ -152,10 +167,30 @@ static const struct route network_routes[] = {
     { "GET", "/v2.0/security-group-rules/*", security_group_rule_show },
     { "PUT", "/v2.0/security-group-rules/*", security_group_rule_update },
     { "DELETE", "/v2.0/security-group-rules/*", security_group_rule_delete },
+    { "GET", "/v2.0/routers", routers_list },
+    { "POST", "/v2.0/routers", routers_create },
+    { "PUT", "/v2.0/routers", routers_none },
+    { "DELETE", "/v2.0/routers", routers_none },
+    { "GET", "/v2.0/routers/*", router_show },
+    { "PUT", "/v2.0/routers/*", router_update },
+    { "DELETE", "/v2.0/routers/*", router_delete },
+    { "PUT", "/v2.0/routers/*/add_router_interface", router_add_interface },
+    { "PUT", "/v2.0/routers/*/remove_router_interface", router_remove_interface },
+    { "PUT", "/v2.0/routers/*/add_extraroutes", router_add_extraroutes },
+    { "PUT", "/v2.0/routers/*/remove_extraroutes", router_remove_extraroutes },
+    { "GET", "/v2.0/floatingips", floatingips_list },
+    { "POST", "/v2.0/floatingips", floatingips_create },
+    { "PUT", "/v2.0/floatingips", floatingips_none },
+    { "DELETE", "/v2.0/floatingips", floatingips_none },
+    { "GET", "/v2.0/floatingips/*", floatingip_show },
+    { "PUT", "/v2.0/floatingips/*", floatingip_update },
+    { "DELETE", "/v2.0/floatingips/*", floatingip_delete },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),
     TAG_ROUTES("security-groups", security_group),
+    TAG_ROUTES("routers", router),
+    TAG_ROUTES("floatingips", floatingip),
 };
 
 const struct api_family network_api_family = {

@@ -104,3 +104,28 @@ sg_rule_done(struct sg_rule *r)
     free(r->sg_project_id);
     r->protocol = r->remote_ip_prefix = r->normalized_cidr = r->sg_project_id = NULL;
 }
+
+void
+router_done(struct router *r)
+{
+    if (!r) {
+        return;
+    }
+    std_attrs_done(&r->std);
+    free(r->routes_json);
+    free(r->gw_fixed_ips_json);
+    r->routes_json = r->gw_fixed_ips_json = NULL;
+}
+
+void
+floatingip_done(struct floatingip *f)
+{
+    if (!f) {
+        return;
+    }
+    std_attrs_done(&f->std);
+    free(f->port_name);
+    free(f->port_device_id);
+    free(f->port_device_owner);
+    f->port_name = f->port_device_id = f->port_device_owner = NULL;
+}

@@ -109,6 +109,39 @@ struct sg_rule {
     char *sg_project_id;        /* The group's owner; filled by reads only. */
 };
 
+/* A router.  Its gateway is the router's port of type network:router_gateway; the
+ * gw_* members are filled by reads only. */
+struct router {
+    struct std_attrs std;
+    bool admin_state_up;
+    char status[16];
+    bool enable_snat;           /* Kept while there is no gateway, shown only with one. */
+    char *routes_json;          /* [{"destination", "nexthop"}...] in the core's order. */
+    char gw_port_id[ID_LEN];    /* "" when the router has no gateway. */
+    char gw_network_id[ID_LEN];
+    char *gw_fixed_ips_json;    /* The gateway port's [{"subnet_id", "ip_address"}...]. */
+};
+
+/* A floating IP (std.name is unused: floating IPs have none).  The port_* members
+ * describe the associated port (port_details) and are filled by reads only. */
+struct floatingip {
+    struct std_attrs std;
+    char floating_network_id[ID_LEN];
+    char floating_port_id[ID_LEN];
+    char floating_ip_address[46];
+    char fixed_port_id[ID_LEN];     /* "" when not associated. */
+    char fixed_ip_address[46];      /* "" when not associated. */
+    char router_id[ID_LEN];         /* "" when not associated. */
+    char status[16];
+    char *port_name;
+    char port_network_id[ID_LEN];
+    char port_mac_address[18];
+    bool port_admin_state_up;
+    char port_status[16];
+    char *port_device_id;
+    char *port_device_owner;
+};
+
 /* An agent as its heartbeats describe it (one per agent_type and host). */
 #define AGENT_TIME_LEN 20   /* "YYYY-MM-DD HH:MM:SS" plus NUL, as Neutron shows agents. */
 struct agent {
@@ -144,5 +177,7 @@ void subnet_done(struct subnet *s);
 void port_done(struct port *p);
 void security_group_done(struct security_group *g);
 void sg_rule_done(struct sg_rule *r);
+void router_done(struct router *r);
+void floatingip_done(struct floatingip *f);
 
 #endif

@@ -28,6 +28,8 @@ network_rule(const struct context *ctx, enum policy_action action, const struct 
     case POLICY_UPDATE:
     case POLICY_DELETE:
         return member_of || (legacy && owner);
+    default:
+        break;
     }
     return false;
 }
@@ -55,6 +57,8 @@ subnet_rule(const struct context *ctx, enum policy_action action, const struct p
             return member_of || net_owner;
         }
         return net_owner && (ctx->roles & ROLE_MEMBER);
+    default:
+        break;
     }
     return false;
 }
@@ -77,6 +81,8 @@ port_rule(const struct context *ctx, enum policy_action action, const struct pol
         return member_of || advsvc || (legacy && owner);
     case POLICY_DELETE:
         return member_of || advsvc || (legacy && (owner || net_owner));
+    default:
+        break;
     }
     return false;
 }
@@ -97,6 +103,8 @@ security_group_rule(const struct context *ctx, enum policy_action action, bool o
     case POLICY_UPDATE:
     case POLICY_DELETE:
         return member_of || (legacy && owner);
+    default:
+        break;
     }
     return false;
 }
@@ -118,8 +126,28 @@ sg_rule_rule(const struct context *ctx, enum policy_action action,
     case POLICY_UPDATE:
     case POLICY_DELETE:
         return member_of || (legacy && owner);
+    default:
+        break;
     }
     return false;
+}
+
+/* Zed's deprecated rules let the owner in with any role (admin_or_owner), and anyone
+ * create (regular_user).  Every action but a read needs a member in the new defaults. */
+static bool
+router_rule(const struct context *ctx, enum policy_action action, bool owner, bool legacy)
+{
+    bool member_of = owner && (ctx->roles & ROLE_MEMBER);
+    bool reader_of = owner && (ctx->roles & ROLE_READER);
+
+    switch (action) {
+    case POLICY_CREATE:
+        return member_of || legacy;
+    case POLICY_GET:
+        return reader_of || (legacy && owner);
+    default:
+        return member_of || (legacy && owner);
+    }
 }
 
 bool
@@ -143,6 +171,12 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
         return security_group_rule(ctx, action, owner, legacy);
     case POLICY_SECURITY_GROUP_RULE:
         return sg_rule_rule(ctx, action, target, owner, legacy);
+    case POLICY_ROUTER:
+    case POLICY_FLOATINGIP:
+        /* A floating IP's rules are a router's, as in Zed. */
+        return router_rule(ctx, action, owner, legacy);
+    default:
+        break;
     }
     return false;
 }
@@ -150,7 +184,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[5][4] = {
+    static const char *const names[7][8] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -158,6 +192,12 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
           "delete_security_group" },
         { "create_security_group_rule", "get_security_group_rule",
           "update_security_group_rule", "delete_security_group_rule" },
+        { "create_router", "get_router", "update_router", "delete_router",
+          "add_router_interface", "remove_router_interface", "add_extraroutes",
+          "remove_extraroutes" },
+        { "create_floatingip", "get_floatingip", "update_floatingip", "delete_floatingip" },
     };
-    return names[res][action];
+    const char *name = names[res][action];
+
+    return name ? name : "unknown";
 }

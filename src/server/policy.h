@@ -1,5 +1,5 @@
 /* Neutron's default authorization rules for networks, subnets, ports, security groups
- * and their rules (see
+ * and their rules, and routers (see
  * docs/behaviour/policy.md §4).  Two rule sets, chosen by [oslo_policy] enforce_new_defaults:
  *
  *   new defaults (neutrino's default, Neutron's since 2023.2): writes need the member
@@ -20,9 +20,13 @@
 
 enum policy_resource {
     POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT, POLICY_SECURITY_GROUP,
-    POLICY_SECURITY_GROUP_RULE,
+    POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER, POLICY_FLOATINGIP,
 };
-enum policy_action { POLICY_CREATE, POLICY_GET, POLICY_UPDATE, POLICY_DELETE };
+/* The last four are a router's own actions (add_router_interface, ...). */
+enum policy_action {
+    POLICY_CREATE, POLICY_GET, POLICY_UPDATE, POLICY_DELETE,
+    POLICY_ADD_INTERFACE, POLICY_REMOVE_INTERFACE, POLICY_ADD_ROUTES, POLICY_REMOVE_ROUTES,
+};
 
 /* The resource a rule is evaluated against. */
 struct policy_target {

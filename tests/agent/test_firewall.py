@@ -116,6 +116,14 @@ for _ in sys.stdin:
 """
 
 
+# fw-apply runs in a mount namespace of its own where the conntrack program is /bin/false:
+# the firewall ends connections over ctnetlink, never by running `conntrack`.
+WITHOUT_CONNTRACK = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                     "if [ -e /usr/sbin/conntrack ]; then"
+                     " mount --bind /bin/false /usr/sbin/conntrack || exit 1; fi;"
+                     ' exec "$0" "$@"']
+
+
 class FwApply:
     """One fw-apply process in the node: it keeps the state between commands, as the
     agent keeps it between changes."""
@@ -123,8 +131,8 @@ class FwApply:
     def __init__(self, tmp):
         self.tmp = tmp
         self.n = 0
-        self.proc = subprocess.Popen([str(FW_APPLY), NODE], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(WITHOUT_CONNTRACK + [str(FW_APPLY), NODE],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def cmd(self, verb, model):
         self.n += 1
@@ -398,6 +406,93 @@ def test_removing_a_member_ends_its_established_connections(fw):
             if p:
                 p.kill()
                 p.wait()
+
+
+ACCEPT_ONCE_V6 = ACCEPT_ONCE.replace("socket.socket()", "socket.socket(socket.AF_INET6)") \
+    .replace('"0.0.0.0"', '"::"')
+
+
+def test_removing_an_ipv6_rule_ends_its_established_connections(fw):
+    """An IPv6 TCP connection allowed by an IPv6 rule ends with the rule (its conntrack
+    entry, of family IPv6 in the network's zone, is deleted)."""
+    vm1, _, vm3 = VMS
+    ips = {vm1: "2001:db8::11", vm3: "2001:db8::13"}
+    tcp_5004 = [rule("ingress", "IPv6", protocol="tcp", port_range_min=5004,
+                     port_range_max=5004)]
+    server = client = None
+
+    def v6_model(extra):
+        m = base_model(extra)
+        for p in m["ports"]:
+            for vm, ip in ips.items():
+                if p["id"] == vm.port:
+                    p["fixed_ips"].append(ip)
+        m["security_groups"][OPEN]["rules"].append(rule("egress", "IPv6"))
+        return m
+
+    try:
+        for vm, ip in ips.items():
+            in_ns(vm.ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=0")
+            in_ns(vm.ns, "ip", "addr", "add", ip + "/64", "dev", "eth0", "nodad")
+        fw.cmd("apply", v6_model(tcp_5004))
+        server = subprocess.Popen(["ip", "netns", "exec", vm1.ns, PY, "-c", ACCEPT_ONCE_V6,
+                                   "5004"], stdout=subprocess.PIPE, text=True)
+        assert server.stdout.readline().strip() == "ready"
+        client = subprocess.Popen(["ip", "netns", "exec", vm3.ns, PY, "-c", CONVERSE, ips[vm1],
+                                   "5004"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True)
+        assert client.stdout.readline().strip() == "ok"
+        entries = in_ns(NODE, "conntrack", "-L", "-f", "ipv6", "-p", "tcp", "--dport", "5004",
+                        check=False).stdout
+        assert "zone=4097" in entries, entries
+        answer = fw.cmd("apply", v6_model(()))
+        assert answer["ct_deletes"] >= 1 and answer["ct_deleted"] >= 1, answer
+        client.stdin.write("\n")
+        client.stdin.flush()
+        assert client.stdout.readline().strip() == "timeout"
+    finally:
+        for p in (client, server):
+            if p:
+                p.kill()
+                p.wait()
+        for vm in ips:
+            in_ns(vm.ns, "sysctl", "-qw", "net.ipv6.conf.all.disable_ipv6=1")
+
+
+def test_hundreds_of_connections_end_in_one_apply(fw):
+    """300 UDP connections to vm1's port 53 (made directly in the node's table), more
+    than one batch of deletions: all end with the rule that allowed them, in one apply,
+    and the node's other connections (another protocol, another port's address, another
+    network's zone) stay."""
+    vm1, vm2, vm3 = VMS
+    udp_53 = [rule("ingress", protocol="udp", port_range_min=53, port_range_max=53)]
+    fw.cmd("apply", base_model(udp_53))
+    lines = ["-I -s %s -d %s -p udp --sport %d --dport 53 -t 120 -w 4097"
+             % (vm3.ip, vm1.ip, 10000 + i) for i in range(300)]
+    kept = ["-I -s %s -d %s -p tcp --sport 40000 --dport 80 --state ESTABLISHED -t 120 -w 4097"
+            % (vm3.ip, vm1.ip),
+            "-I -s %s -d %s -p udp --sport 10000 --dport 53 -t 120 -w 4097" % (vm3.ip, vm2.ip),
+            "-I -s %s -d %s -p udp --sport 10000 --dport 53 -t 120 -w 4098" % (vm3.ip, vm1.ip)]
+    mine = ("-p", "udp", "-d", vm1.ip, "-w", "4097")
+    survivors = [("-p", "tcp", "-d", vm1.ip, "--sport", "40000", "-w", "4097"),
+                 ("-p", "udp", "-d", vm2.ip, "--sport", "10000", "-w", "4097"),
+                 ("-p", "udp", "-d", vm1.ip, "--sport", "10000", "-w", "4098")]
+    try:
+        earlier = count_connections(*mine)     # (UDP of earlier tests, gone all the same)
+        in_ns(NODE, "conntrack", "-R", "-", input="\n".join(lines + kept) + "\n")
+        assert count_connections(*mine) == earlier + 300
+        answer = fw.cmd("apply", base_model())
+        assert answer["ct_deleted"] == earlier + 300, answer
+        assert count_connections(*mine) == 0
+        assert [count_connections(*f) for f in survivors] == [1, 1, 1]
+    finally:
+        for f in [mine] + survivors:
+            in_ns(NODE, "conntrack", "-D", *f, check=False)
+
+
+def count_connections(*filters):
+    listing = in_ns(NODE, "conntrack", "-L", *filters, check=False).stdout
+    return sum(1 for line in listing.splitlines() if "src=" in line)
 
 
 UDP_RECEIVE = """

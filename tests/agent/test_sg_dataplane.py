@@ -164,6 +164,79 @@ def test_deleting_a_rule_stops_a_ping_already_running(lab):
         delete(lab, "/v2.0/security-groups/" + other["id"])
 
 
+# In an instance: accepts one TCP connection on port argv[1] and echoes what it reads.
+ECHO_ONCE = """
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(1); print("ready", flush=True)
+c, _ = s.accept()
+while True:
+    d = c.recv(100)
+    if not d:
+        break
+    c.sendall(d)
+"""
+
+# In an instance: connects to argv[1]:argv[2] and, once at the start and then for each
+# line read, sends a byte and prints "ok" if it comes back within a second, else "timeout".
+EXCHANGE = """
+import socket, sys
+s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=1.0)
+def once():
+    try:
+        s.sendall(b"x"); print("ok" if s.recv(10) == b"x" else "bad", flush=True)
+    except OSError:
+        print("timeout", flush=True)
+once()
+for _ in sys.stdin:
+    once()
+"""
+
+
+def test_a_member_leaving_the_group_ends_its_tcp_connection(lab):
+    """b's TCP connection to a is allowed only by the default group's ingress rule naming
+    the group itself; when b's port moves to another group, a's node takes b's address
+    out of the group's set and ends the established connection with it (b's chains,
+    rewritten too, never allowed a connection b started: only the member's removal
+    names it)."""
+    net = lab.network("172.16.48.0/24")
+    other = group(lab)
+    vms = Instances(lab)
+    server = client = None
+    try:
+        a = vms.add("n1", net)
+        b = vms.add("n1", net)
+        active(lab, a)
+        active(lab, b)
+        server = subprocess.Popen(["ip", "netns", "exec", a["ns"], "/usr/bin/python3", "-c",
+                                   ECHO_ONCE, "5003"], stdout=subprocess.PIPE, text=True)
+        assert server.stdout.readline().strip() == "ready"
+        client = subprocess.Popen(["ip", "netns", "exec", b["ns"], "/usr/bin/python3", "-c",
+                                   EXCHANGE, a["ip"], "5003"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        assert client.stdout.readline().strip() == "ok"
+
+        def exchange():
+            client.stdin.write("\n")
+            client.stdin.flush()
+            return client.stdout.readline().strip()
+
+        assert exchange() == "ok"
+        r = lab.api("PUT", "/v2.0/ports/" + b["port"]["id"],
+                    {"port": {"security_groups": [other["id"]]}})
+        assert r.status_code == 200, r.text
+        # Each exchange of a connection cut takes a second (its timeout).
+        wait_for(lambda: exchange() == "timeout", timeout=10, step=0.05,
+                 what="b's established connection to a ended")
+    finally:
+        for p in (client, server):
+            if p:
+                p.kill()
+                p.wait()
+        vms.close()
+        delete(lab, "/v2.0/security-groups/" + other["id"])
+
+
 def test_foreign_source_address_only_without_port_security(lab):
     net = lab.network("172.16.43.0/24")
     vms = Instances(lab)

@@ -205,3 +205,39 @@ def test_port_security_commands(cli):
         cli("admin", "subnet", "delete", "ps-sub", check=False)
         for nid in made_nets:
             cli("admin", "network", "delete", nid, check=False)
+
+
+def test_router_and_floating_ip_cli_path(cli):
+    """The openstack client's router and floating IP commands, as the demo user, on an
+    external network the admin made."""
+    ext = cli.json("admin", "network", "create", "--external", "cli_public")
+    cli("admin", "subnet", "create", "--network", "cli_public", "--subnet-range",
+        "203.0.113.0/24", "--no-dhcp", "cli_public_subnet")
+    net = cli.json("demo", "network", "create", "cli_private")
+    sub = cli.json("demo", "subnet", "create", "--network", "cli_private", "--subnet-range",
+                   "10.9.0.0/24", "cli_private_subnet")
+    router = cli.json("demo", "router", "create", "cli_router")
+    assert router["status"] == "ACTIVE" and router["external_gateway_info"] is None
+    cli("demo", "router", "set", "--external-gateway", "cli_public", "cli_router")
+    cli("demo", "router", "add", "subnet", "cli_router", "cli_private_subnet")
+    shown = cli.json("demo", "router", "show", "cli_router")
+    assert shown["external_gateway_info"]["network_id"] == ext["id"]
+    assert shown["external_gateway_info"]["enable_snat"] is True
+    port = cli.json("demo", "port", "create", "--network", "cli_private", "cli_vm_port")
+    fip = cli.json("demo", "floating", "ip", "create", "--port", port["id"], "cli_public")
+    assert fip["router_id"] == router["id"] and fip["port_id"] == port["id"]
+    assert fip["fixed_ip_address"] == port["fixed_ips"][0]["ip_address"]
+    listed = cli.json("demo", "floating", "ip", "list")
+    assert [f["ID"] for f in listed] == [fip["id"]]
+    # A member may not choose the gateway's SNAT (admin only).
+    p = cli("demo", "router", "set", "--external-gateway", "cli_public", "--disable-snat",
+            "cli_router", check=False)
+    assert p.returncode != 0 and "disallowed by policy" in p.stderr
+    cli("demo", "floating", "ip", "delete", fip["id"])
+    cli("demo", "port", "delete", "cli_vm_port")
+    cli("demo", "router", "remove", "subnet", "cli_router", "cli_private_subnet")
+    cli("demo", "router", "unset", "--external-gateway", "cli_router")
+    cli("demo", "router", "delete", "cli_router")
+    cli("demo", "network", "delete", net["id"])
+    cli("admin", "network", "delete", ext["id"])
+    assert sub["gateway_ip"] == "10.9.0.1"

@@ -13,7 +13,9 @@
 
 #include <cmocka.h>
 
+#include "ctnetlink.h"
 #include "firewall_plan.h"
+#include "util.h"
 
 #define NET_A "673540ec-ed00-4000-8000-000000000001"
 #define NET_B "b00000ec-ed00-4000-8000-000000000002"
@@ -712,44 +714,85 @@ test_bad_models_are_refused_with_a_reason(void **state)
     }
 }
 
-/* Out of a conntrack listing, only what a deletion names, once per address pair. */
-static void
-test_connections_to_delete_are_picked_from_the_listing(void **state)
+/* A conntrack entry as a dump gives it (only what the matching reads). */
+static struct ctnetlink_entry
+ct_entry(int zone, int proto, const char *src, const char *dst)
 {
-    static const char listing[] =
-        "ipv4     2 tcp      6 431999 ESTABLISHED src=10.10.0.30 dst=10.10.0.11 sport=40000 "
-        "dport=80 src=10.10.0.11 dst=10.10.0.30 sport=80 dport=40000 [ASSURED] mark=0 "
-        "zone=4097 use=1\n"
-        "ipv4     2 tcp      6 431999 ESTABLISHED src=10.10.0.30 dst=10.10.0.11 sport=40001 "
-        "dport=80 src=10.10.0.11 dst=10.10.0.30 sport=80 dport=40001 mark=0 zone=4097 use=1\n"
-        "ipv4     2 udp      17 20 src=10.10.0.30 dst=10.10.0.11 sport=5 dport=53 "
-        "src=10.10.0.11 dst=10.10.0.30 sport=53 dport=5 mark=0 zone=4097 use=1\n"
-        "ipv4     2 tcp      6 431999 ESTABLISHED src=10.10.0.30 dst=10.10.0.11 sport=4 "
-        "dport=80 src=10.10.0.11 dst=10.10.0.30 sport=80 dport=4 mark=0 zone=4098 use=1\n"
-        "ipv4     2 icmp     1 29 src=10.20.0.7 dst=10.10.0.12 type=8 code=0 id=5 "
-        "src=10.10.0.12 dst=10.20.0.7 type=0 code=0 id=5 mark=0 zone=4097 use=1\n"
-        "ipv4     2 icmp     1 29 src=10.30.0.7 dst=10.10.0.12 type=8 code=0 id=5 "
-        "src=10.10.0.12 dst=10.30.0.7 type=0 code=0 id=5 mark=0 zone=4097 use=1\n"
-        "conntrack v1.4.7 (conntrack-tools): 6 flow entries have been shown.\n";
+    struct ctnetlink_entry e = { .zone = (uint16_t) zone, .proto = (uint8_t) proto };
+
+    assert_int_equal(ip_parse(src, &e.src), 0);
+    assert_int_equal(ip_parse(dst, &e.dst), 0);
+    e.family = e.src.family;
+    return e;
+}
+
+/* Of the kernel's entries, only those a deletion names: its family, zone, protocol (if
+ * named), source and destination (if named, as an address or a CIDR). */
+static void
+test_connections_to_delete_are_picked_from_the_table(void **state)
+{
+    static const struct {
+        int zone, proto;
+        const char *src, *dst;
+        bool deleted;
+    } cases[] = {
+        { 4097, 6, "10.10.0.30", "10.10.0.11", true },      /* tcp to the port */
+        { 4097, 17, "10.10.0.30", "10.10.0.11", false },    /* udp: another rule's */
+        { 4098, 6, "10.10.0.30", "10.10.0.11", false },     /* another network's zone */
+        { 0, 6, "10.10.0.30", "10.10.0.11", false },        /* no zone */
+        { 4097, 6, "10.10.0.11", "10.10.0.30", false },     /* from the port */
+        { 4097, 1, "10.20.0.7", "10.10.0.12", true },       /* any protocol, source in CIDR */
+        { 4097, 1, "10.30.0.7", "10.10.0.12", false },      /* source outside it */
+        { 4097, 58, "2001:db8::7", "2001:db8::12", true },  /* icmpv6 to the v6 port */
+        { 4097, 1, "2001:db8::7", "2001:db8::12", false },  /* not icmpv6 */
+        { 4098, 58, "2001:db8::7", "2001:db8::12", false },
+    };
+    struct fw_ct_delete d[] = {
+        { .family = 4, .zone = 4097, .proto = "tcp", .dst = "10.10.0.11" },
+        { .family = 4, .zone = 4097, .src = "10.20.0.0/24", .dst = "10.10.0.12" },
+        { .family = 6, .zone = 4097, .proto = "icmpv6", .dst = "2001:db8::12" },
+        { .family = 4, .zone = 4099, .proto = "nonsense", .dst = "10.10.0.11" },
+        { .family = 4, .zone = 4099, .src = "2001:db8::/64" },
+    };
     struct fw_plan p;
-    struct fw_ct_delete d = { .family = 4, .zone = 4097 };
-    struct buf out = BUF_INITIALIZER;
+    struct fw_ct_match *m;
 
     (void) state;
     fw_plan_init(&p);
-    snprintf(d.proto, sizeof d.proto, "tcp");
-    snprintf(d.dst, sizeof d.dst, "10.10.0.11");
-    p.ct = malloc(2 * sizeof d);
-    p.ct[0] = d;
-    memset(&d.proto, 0, sizeof d.proto);
-    snprintf(d.src, sizeof d.src, "10.20.0.0/24");
-    snprintf(d.dst, sizeof d.dst, "10.10.0.12");
-    p.ct[1] = d;
-    p.n_ct = p.cap_ct = 2;
-    assert_int_equal(fw_ct_select(&p, listing, &out), 2);
-    assert_string_equal(out.data, "-D -f ipv4 -w 4097 -p tcp -s 10.10.0.30 -d 10.10.0.11\n"
-                        "-D -f ipv4 -w 4097 -p icmp -s 10.20.0.7 -d 10.10.0.12\n");
-    buf_done(&out);
+    p.ct = d;
+    p.n_ct = ARRAY_SIZE(d);
+    m = fw_ct_match_create(&p);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct ctnetlink_entry e = ct_entry(cases[i].zone, cases[i].proto, cases[i].src,
+                                            cases[i].dst);
+        if (fw_ct_match_entry(m, &e) != cases[i].deleted) {
+            fail_msg("case %zu: %s -> %s zone %d proto %d", i, cases[i].src, cases[i].dst,
+                     cases[i].zone, cases[i].proto);
+        }
+    }
+    /* Filters that cannot name anything (an unknown protocol, an address of the other
+     * family) name nothing rather than everything. */
+    struct ctnetlink_entry e = ct_entry(4099, 6, "10.10.0.30", "10.10.0.11");
+    assert_false(fw_ct_match_entry(m, &e));
+    fw_ct_match_destroy(m);
+    p.ct = NULL;
+    p.n_ct = 0;
+    fw_plan_done(&p);
+}
+
+/* A plan that deletes nothing matches nothing. */
+static void
+test_no_deletions_match_nothing(void **state)
+{
+    struct fw_plan p;
+    struct fw_ct_match *m;
+    struct ctnetlink_entry e = ct_entry(4097, 6, "10.10.0.30", "10.10.0.11");
+
+    (void) state;
+    fw_plan_init(&p);
+    m = fw_ct_match_create(&p);
+    assert_false(fw_ct_match_entry(m, &e));
+    fw_ct_match_destroy(m);
     fw_plan_done(&p);
 }
 
@@ -791,7 +834,8 @@ main(void)
         cmocka_unit_test(test_port_without_port_security_is_accepted),
         cmocka_unit_test(test_address_pairs_may_send_and_arp),
         cmocka_unit_test(test_bad_models_are_refused_with_a_reason),
-        cmocka_unit_test(test_connections_to_delete_are_picked_from_the_listing),
+        cmocka_unit_test(test_connections_to_delete_are_picked_from_the_table),
+        cmocka_unit_test(test_no_deletions_match_nothing),
         cmocka_unit_test(test_protocol_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

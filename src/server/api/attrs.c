@@ -361,6 +361,98 @@ validate_fixed_ips(const json_t *v, struct buf *why)
     return true;
 }
 
+static bool json_truthy(const json_t *v);
+
+/* external_gateway_info's keys, in the order Neutron's table lists them. */
+static const char *const gateway_keys[] = { "network_id", "external_fixed_ips", "enable_snat" };
+
+/* Neutron's dict validator over a gateway: the required key, no unknown key, then each
+ * value; enable_snat is converted to a boolean in '*ret_snat' (-1: not given).  Returns
+ * 0, 1 (a reason in 'why'), or -1 (enable_snat is no boolean: InvalidInput answered). */
+static int
+check_gateway_info(struct request *req, const json_t *v, struct buf *why, int *ret_snat)
+{
+    const json_t *net = json_object_get(v, "network_id");
+    const json_t *ips = json_object_get(v, "external_fixed_ips");
+    const json_t *snat = json_object_get(v, "enable_snat");
+    const char *key;
+    json_t *val;
+    bool first = true, b;
+
+    *ret_snat = -1;
+    if (!json_is_object(v)) {
+        why_value(why, v, "is not a dictionary");
+        return 1;
+    }
+    if (!net) {
+        buf_add_str(why, "Validation of dictionary's keys failed. Expected keys:"
+                    " {'network_id'} Provided keys: {");
+        json_object_foreach ((json_t *) v, key, val) {
+            buf_printf(why, "%s'%s'", first ? "" : ", ", key);
+            first = false;
+        }
+        buf_add_char(why, '}');
+        return 1;
+    }
+    json_object_foreach ((json_t *) v, key, val) {
+        bool known = false;
+        for (size_t i = 0; i < ARRAY_SIZE(gateway_keys) && !known; i++) {
+            known = STREQ(key, gateway_keys[i]);
+        }
+        if (!known) {
+            buf_printf(why, "%s%s", first ? "Unexpected keys supplied: " : ", ", key);
+            first = false;
+        }
+    }
+    if (!first) {
+        return 1;
+    }
+    if (!json_is_string(net) || !uuid_is_valid(json_string_value(net))) {
+        why_value(why, net, "is not a valid UUID");
+        return 1;
+    }
+    if (ips && !validate_fixed_ips(ips, why)) {
+        return 1;
+    }
+    if (snat) {
+        if (attr_convert_bool(snat, &b)) {
+            py_str(why, snat);
+            api_fail(req, API_ERR_INVALID_INPUT, "'%s' cannot be converted to boolean",
+                     buf_cstr(why));
+            buf_done(why);
+            return -1;
+        }
+        *ret_snat = b;
+    }
+    return 0;
+}
+
+static json_t *
+convert_gateway_info(struct request *req, const struct attr_def *a, json_t *v)
+{
+    struct buf why = BUF_INITIALIZER;
+    json_t *out;
+    int snat;
+    int r;
+
+    /* "dict_or_nodata": a value Python finds false is no gateway. */
+    if (!json_truthy(v)) {
+        return json_object();
+    }
+    r = check_gateway_info(req, v, &why, &snat);
+    if (r) {
+        if (r > 0) {
+            invalid_attr(req, a->name, &why);
+        }
+        return NULL;
+    }
+    out = json_deep_copy(v);
+    if (snat >= 0) {
+        json_object_set_new(out, "enable_snat", json_boolean(snat));
+    }
+    return out;
+}
+
 /* A list of UUIDs (a port's security_groups): a list, no item twice, each a UUID. */
 static bool
 validate_uuid_list(const json_t *v, struct buf *why)
@@ -902,6 +994,8 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         return json_incref(v);
     case AK_ADDRESS_PAIRS:
         return convert_address_pairs(req, v);
+    case AK_GATEWAY_INFO:
+        return convert_gateway_info(req, a, v);
     case AK_SG_PROTOCOL:
         return convert_sg_protocol(req, v);
     case AK_SG_PORT:

@@ -40,6 +40,8 @@ enum attr_kind {
     AK_SG_PORT,         /* a rule's port (or ICMP type/code): 0..65535 or null */
     AK_SG_ETHERTYPE,    /* "IPv4" or "IPv6", any case */
     AK_SG_PREFIX,       /* a rule's remote_ip_prefix: address[/length], canonical text */
+    AK_GATEWAY_INFO,    /* a router's external_gateway_info: {"network_id", "enable_snat"?,
+                         * "external_fixed_ips"?}; null or empty: {} (no gateway) */
     AK_ANY,             /* read-only attributes: never converted */
 };
 

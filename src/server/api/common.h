@@ -17,6 +17,8 @@ struct store_conn;
 extern const struct resource_def network_def;
 extern const struct resource_def subnet_def;
 extern const struct resource_def port_def;
+extern const struct resource_def router_def;
+extern const struct resource_def floatingip_def;
 
 /* Sets the status and an empty body ready for a JSON writer over req->response. */
 void api_begin(struct request *req, int status, struct jsonw *w);

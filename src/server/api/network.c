@@ -142,6 +142,7 @@ network_write(const struct op *op, const char *id, const json_t *item,
 }
 
 RESOURCE_OPS(network, struct network, network_def, store_network_foreach, core_network_get,
-             network_write, core_network_delete, network_render, network_done)
+             network_write, core_network_delete, network_render, network_done,
+             .bump = store_network_bump)
 
 RESOURCE_HANDLERS(networks, network, &network_ops)

@@ -200,6 +200,6 @@ port_write(const struct op *op, const char *id, const json_t *item, int64_t expe
 }
 
 RESOURCE_OPS(port, struct port, port_def, store_port_foreach, core_port_get,
-             port_write, core_port_delete, port_render, port_done)
+             port_write, core_port_delete, port_render, port_done, .bump = store_port_bump)
 
 RESOURCE_HANDLERS(ports, port, &port_ops)

@@ -43,7 +43,15 @@ struct resource_ops {
     /* Optional: checks a bulk create's checked items as a whole, before any is written
      * (rules that must all be for one group).  0, or -1 with 'op->err' filled. */
     int (*check_bulk)(const struct op *op, const json_t *items);
+    /* For a resource that has tags (api/tags.c): bumps the revision of 'id' as a
+     * change of its tags does, updated at 'now'.  0 or -errno. */
+    int (*bump)(struct store_conn *c, const char *id, const char *now);
 };
+
+/* The resources' operations, for what handles them all alike (tags).  The C struct of
+ * each starts with its struct std_attrs. */
+extern const struct resource_ops network_ops, subnet_ops, port_ops, security_group_ops,
+    sg_rule_ops, router_ops, floatingip_ops;
 
 /* Renders one listed row, 'obj' with id 'id'.  Returns 0 (the store's callbacks
  * return it). */
@@ -82,32 +90,34 @@ int api_resource_delete(struct request *req, const struct resource_ops *ops, con
 /* Defines '<name>_ops', the resource_ops of a resource whose C struct is 'type' (with
  * 'std.id'), from its table 'def', the store's typed listing 'foreach', the core's
  * typed read 'get', and 'write', 'delete', 'render' and 'done': the adapters between
- * the typed functions and resource_ops' void pointers.  A 'check_bulk' may follow. */
-#define RESOURCE_OPS(name, type, def, foreach, get, write, delete, render, done, ...)  \
+ * the typed functions and resource_ops' void pointers.  The optional members follow as
+ * designated initializers (.check_bulk = ..., .bump = ...). */
+#define RESOURCE_OPS(name, type, def_, foreach_, get_, write_, delete_, render_, done_, ...) \
     static int name##_row(const type *obj, void *walk)                                  \
     {                                                                                   \
         return list_walk_row(walk, obj, obj->std.id);                                   \
     }                                                                                   \
     static int name##_list(struct store_conn *c, struct list_walk *walk)                \
     {                                                                                   \
-        return foreach(c, &walk->lr->q, name##_row, walk);                              \
+        return foreach_(c, &walk->lr->q, name##_row, walk);                             \
     }                                                                                   \
     static int name##_get(const struct op *op, const char *id, void *ret)               \
     {                                                                                   \
-        return get(op, id, ret);                                                        \
+        return get_(op, id, ret);                                                       \
     }                                                                                   \
     static void name##_render_any(struct jsonw *w, const void *obj,                     \
                                   const struct field_set *fs, const struct context *ctx) \
     {                                                                                   \
-        render(w, obj, fs, ctx);                                                        \
+        render_(w, obj, fs, ctx);                                                       \
     }                                                                                   \
     static void name##_done_any(void *obj)                                              \
     {                                                                                   \
-        done(obj);                                                                      \
+        done_(obj);                                                                     \
     }                                                                                   \
-    static const struct resource_ops name##_ops = {                                     \
-        &(def), sizeof(type), name##_list, name##_get, (write), (delete),              \
-        name##_render_any, name##_done_any, __VA_ARGS__                                 \
+    const struct resource_ops name##_ops = {                                            \
+        .def = &(def_), .size = sizeof(type), .list = name##_list, .get = name##_get,   \
+        .write = (write_), .delete = (delete_), .render = name##_render_any,            \
+        .done = name##_done_any, __VA_ARGS__                                            \
     };
 
 /* Starts {"<key>": [ … as the answer (status 200). */

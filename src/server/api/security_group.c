@@ -211,11 +211,11 @@ sg_rules_check_bulk(const struct op *op, const json_t *items)
 
 RESOURCE_OPS(security_group, struct security_group, security_group_def, store_sg_foreach,
              core_security_group_get, security_group_write, core_security_group_delete,
-             security_group_render, security_group_done)
+             security_group_render, security_group_done, .bump = store_sg_bump)
 
 RESOURCE_OPS(sg_rule, struct sg_rule, sg_rule_def, store_sg_rule_foreach, core_sg_rule_get,
              sg_rule_write, core_sg_rule_delete, sg_rule_render, sg_rule_done,
-             sg_rules_check_bulk)
+             .check_bulk = sg_rules_check_bulk)
 
 /* Makes the default group a list is about, in a transaction of its own, before the
  * list reads.  Returns 0, or -1 after answering. */

@@ -167,6 +167,7 @@ subnet_write(const struct op *op, const char *id, const json_t *item,
 }
 
 RESOURCE_OPS(subnet, struct subnet, subnet_def, store_subnet_foreach, core_subnet_get,
-             subnet_write, core_subnet_delete, subnet_render, subnet_done)
+             subnet_write, core_subnet_delete, subnet_render, subnet_done,
+             .bump = store_subnet_bump)
 
 RESOURCE_HANDLERS(subnets, subnet, &subnet_ops)

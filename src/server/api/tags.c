@@ -1,4 +1,6 @@
-/* Resource tags (docs/behaviour/api.md §9).  The parent must be visible to the caller;
+/* Resource tags (docs/behaviour/api.md §9), for every resource whose resource_ops has a
+ * 'bump' (resource.h): the parent is read and bumped through those operations, so
+ * this file knows no resource by name.  The parent must be visible to the caller;
  * changing tags needs the right to update the parent (stricter than Zed, which checks
  * nothing), and each change bumps the parent's revision_number. */
 #include "tags.h"
@@ -9,7 +11,7 @@
 #include <string.h>
 
 #include "common.h"
-#include "security_group.h"
+#include "resource.h"
 #include "request.h"
 #include "store/store.h"
 #include "util.h"
@@ -18,62 +20,40 @@ enum { TAG_MAX_LEN = 255, TAGS_MAX = 100 };
 
 /* A parent resource's identity and owner, read in the open transaction. */
 struct tag_parent {
-    const struct resource_def *rd;
+    const struct resource_ops *ops;
     char id[ID_LEN];
     char owner[256];
     int64_t revision;
 };
 
+/* Reads the parent as its show would (visibility and the get rule), through its
+ * resource's operations: what the caller may not see is TagResourceNotFound. */
 static int
-parent_load(struct request *req, struct store_conn *c, const struct resource_def *rd,
+parent_load(struct request *req, struct store_conn *c, const struct resource_ops *ops,
             const char *id, struct tag_parent *ret)
 {
-    const char *vis = context_visible_to(&req->ctx);
-    int r;
+    struct api_error err;
+    struct op op = { req->app, &req->ctx, c, &err };
+    void *obj = xcalloc(1, ops->size);
+    const struct std_attrs *std = obj;
+    int r = ops->get(&op, id, obj);
 
-    ret->rd = rd;
-    if (rd == &network_def) {
-        struct network n;
-        r = store_network_get(c, id, vis, &n);
-        if (!r) {
-            snprintf(ret->owner, sizeof ret->owner, "%s", n.std.project_id);
-            ret->revision = n.std.revision_number;
-            network_done(&n);
-        }
-    } else if (rd == &subnet_def) {
-        struct subnet s;
-        r = store_subnet_get(c, id, vis, &s);
-        if (!r) {
-            snprintf(ret->owner, sizeof ret->owner, "%s", s.std.project_id);
-            ret->revision = s.std.revision_number;
-            subnet_done(&s);
-        }
-    } else if (rd == &security_group_def) {
-        struct security_group g;
-        r = store_sg_get(c, id, vis, &g);
-        if (!r) {
-            snprintf(ret->owner, sizeof ret->owner, "%s", g.std.project_id);
-            ret->revision = g.std.revision_number;
-            security_group_done(&g);
-        }
-    } else {
-        struct port p;
-        r = store_port_get(c, id, vis, &p);
-        if (!r) {
-            snprintf(ret->owner, sizeof ret->owner, "%s", p.std.project_id);
-            ret->revision = p.std.revision_number;
-            port_done(&p);
-        }
+    if (!r) {
+        ret->ops = ops;
+        snprintf(ret->id, sizeof ret->id, "%s", id);
+        snprintf(ret->owner, sizeof ret->owner, "%s", std->project_id);
+        ret->revision = std->revision_number;
+        ops->done(obj);
     }
-    if (r == -ENOENT) {
+    free(obj);
+    if (!r) {
+        return 0;
+    }
+    if (err.kind == ops->def->not_found || err.kind == API_ERR_HTTP_NOT_FOUND) {
         return api_fail(req, API_ERR_TAG_RESOURCE_NOT_FOUND,
-                        "Resource %s %s could not be found.", rd->plural, id);
+                        "Resource %s %s could not be found.", ops->def->plural, id);
     }
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    snprintf(ret->id, sizeof ret->id, "%s", id);
-    return 0;
+    return api_fail_with(req, &err);
 }
 
 static int
@@ -83,7 +63,7 @@ parent_check_write(struct request *req, const struct tag_parent *p)
         return 0;
     }
     return api_fail(req, API_ERR_POLICY_NOT_AUTHORIZED, "rule:update_%s is disallowed by policy",
-                    p->rd->singular);
+                    p->ops->def->singular);
 }
 
 /* Bumps the parent's revision, as any change of its tags does. */
@@ -93,32 +73,7 @@ parent_bump(struct store_conn *c, const struct tag_parent *p)
     char now[TIMESTAMP_LEN];
 
     api_now(now);
-    if (p->rd == &network_def) {
-        return store_network_bump(c, p->id, now);
-    }
-    if (p->rd == &security_group_def) {
-        return store_sg_bump(c, p->id, now);
-    }
-    if (p->rd == &subnet_def) {
-        struct subnet s;
-        int r = store_subnet_get(c, p->id, NULL, &s);
-        if (!r) {
-            s.std.revision_number++;
-            memcpy(s.std.updated_at, now, sizeof now);
-            r = store_subnet_update(c, &s);
-            subnet_done(&s);
-        }
-        return r;
-    }
-    struct port pt;
-    int r = store_port_get(c, p->id, NULL, &pt);
-    if (!r) {
-        pt.std.revision_number++;
-        memcpy(pt.std.updated_at, now, sizeof now);
-        r = store_port_update(c, &pt);
-        port_done(&pt);
-    }
-    return r;
+    return p->ops->bump(c, p->id, now);
 }
 
 static int
@@ -150,12 +105,12 @@ answer_tags(struct request *req, struct store_conn *c, const char *id, int statu
 }
 
 static int
-tags_get(struct request *req, const struct resource_def *rd, const char *id)
+tags_get(struct request *req, const struct resource_ops *ops, const char *id)
 {
     struct store_conn *c = request_conn(req);
     struct tag_parent p;
 
-    if (!c || parent_load(req, c, rd, id, &p)) {
+    if (!c || parent_load(req, c, ops, id, &p)) {
         return -1;
     }
     answer_tags(req, c, id, 200);
@@ -210,7 +165,7 @@ parse_tags_body(struct request *req, json_t **ret)
 enum tag_op { TAG_REPLACE, TAG_CLEAR, TAG_ADD, TAG_REMOVE };
 
 static int
-tags_change(struct request *req, const struct resource_def *rd, const char *id,
+tags_change(struct request *req, const struct resource_ops *ops, const char *id,
             enum tag_op op, const char *tag)
 {
     struct store_conn *c = request_conn(req);
@@ -229,7 +184,7 @@ tags_change(struct request *req, const struct resource_def *rd, const char *id,
         json_decref(tags);
         return api_fail_internal(req, r);
     }
-    if (parent_load(req, c, rd, id, &p) || parent_check_write(req, &p)) {
+    if (parent_load(req, c, ops, id, &p) || parent_check_write(req, &p)) {
         goto fail;
     }
     switch (op) {
@@ -281,14 +236,14 @@ fail:
 }
 
 static int
-tag_check(struct request *req, const struct resource_def *rd, const char *id, const char *tag)
+tag_check(struct request *req, const struct resource_ops *ops, const char *id, const char *tag)
 {
     struct store_conn *c = request_conn(req);
     struct tag_parent p;
     bool found;
     int r;
 
-    if (!c || parent_load(req, c, rd, id, &p)) {
+    if (!c || parent_load(req, c, ops, id, &p)) {
         return -1;
     }
     r = store_tag_exists(c, id, tag, &found);
@@ -302,21 +257,23 @@ tag_check(struct request *req, const struct resource_def *rd, const char *id, co
     return 0;
 }
 
-#define TAG_HANDLERS(prefix, def)                                                        \
+#define TAG_HANDLERS(prefix, ops)                                                        \
     int prefix##_tags_get(struct request *req, char *const args[])                       \
-    { return tags_get(req, &def, args[0]); }                                             \
+    { return tags_get(req, &ops, args[0]); }                                             \
     int prefix##_tags_replace(struct request *req, char *const args[])                   \
-    { return tags_change(req, &def, args[0], TAG_REPLACE, NULL); }                       \
+    { return tags_change(req, &ops, args[0], TAG_REPLACE, NULL); }                       \
     int prefix##_tags_clear(struct request *req, char *const args[])                     \
-    { return tags_change(req, &def, args[0], TAG_CLEAR, NULL); }                         \
+    { return tags_change(req, &ops, args[0], TAG_CLEAR, NULL); }                         \
     int prefix##_tag_check(struct request *req, char *const args[])                      \
-    { return tag_check(req, &def, args[0], args[1]); }                                   \
+    { return tag_check(req, &ops, args[0], args[1]); }                                   \
     int prefix##_tag_add(struct request *req, char *const args[])                        \
-    { return tags_change(req, &def, args[0], TAG_ADD, args[1]); }                        \
+    { return tags_change(req, &ops, args[0], TAG_ADD, args[1]); }                        \
     int prefix##_tag_remove(struct request *req, char *const args[])                     \
-    { return tags_change(req, &def, args[0], TAG_REMOVE, args[1]); }
+    { return tags_change(req, &ops, args[0], TAG_REMOVE, args[1]); }
 
-TAG_HANDLERS(network, network_def)
-TAG_HANDLERS(subnet, subnet_def)
-TAG_HANDLERS(port, port_def)
-TAG_HANDLERS(security_group, security_group_def)
+TAG_HANDLERS(network, network_ops)
+TAG_HANDLERS(subnet, subnet_ops)
+TAG_HANDLERS(port, port_ops)
+TAG_HANDLERS(security_group, security_group_ops)
+TAG_HANDLERS(router, router_ops)
+TAG_HANDLERS(floatingip, floatingip_ops)

@@ -12,5 +12,9 @@ route_handler port_tags_get, port_tags_replace, port_tags_clear;
 route_handler port_tag_check, port_tag_add, port_tag_remove;
 route_handler security_group_tags_get, security_group_tags_replace, security_group_tags_clear;
 route_handler security_group_tag_check, security_group_tag_add, security_group_tag_remove;
+route_handler router_tags_get, router_tags_replace, router_tags_clear;
+route_handler router_tag_check, router_tag_add, router_tag_remove;
+route_handler floatingip_tags_get, floatingip_tags_replace, floatingip_tags_clear;
+route_handler floatingip_tag_check, floatingip_tag_add, floatingip_tag_remove;
 
 #endif

@@ -25,10 +25,20 @@ static const struct extension extensions[] = {
       "2013-02-07T10:00:00-00:00" },
     { "empty-string-filtering", "Empty String Filtering Extension",
       "Allow filtering by attributes with empty string value", "2018-05-01T10:00:00-00:00" },
+    { "ext-gw-mode", "Neutron L3 Configurable external gateway mode",
+      "Extension of the router abstraction for specifying whether SNAT should occur on the"
+      " external gateway", "2013-03-28T10:00:00-00:00" },
     { "external-net", "Neutron external network",
       "Adds external network attribute to network resource.", "2013-01-14T10:00:00-00:00" },
+    { "extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router",
+      "2013-02-01T10:00:00-00:00" },
+    { "extraroute-atomic", "Atomically add/remove extra routes",
+      "Edit extra routes of a router on server side by atomically adding/removing extra"
+      " routes", "2019-07-10T00:00:00+00:00" },
     { "filter-validation", "Filter parameters validation",
       "Provides validation on filter parameters.", "2018-07-04T10:00:00-00:00" },
+    { "fip-port-details", "Floating IP Port Details Extension",
+      "Add port_details attribute to Floating IP resource", "2018-04-09T10:00:00-00:00" },
     { "net-mtu", "Network MTU", "Provides MTU attribute for a network resource.",
       "2015-03-25T10:00:00-00:00" },
     { "net-mtu-writable", "Network MTU (writable)",
@@ -51,6 +61,9 @@ static const struct extension extensions[] = {
     { "revision-if-match", "If-Match constraints based on revision_number",
       "Extension indicating that If-Match based on revision_number is supported.",
       "2016-12-11T00:00:00-00:00" },
+    { "router", "Neutron L3 Router",
+      "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to"
+      " external networks via a NAT gateway.", "2012-07-20T10:00:00-00:00" },
     { "security-group", "security-group", "The security groups extension.",
       "2012-10-05T10:00:00-00:00" },
     { "sorting", "Sorting support", "Extension that indicates that sorting is enabled.",
@@ -61,7 +74,8 @@ static const struct extension extensions[] = {
       "This extension will display the revision number of neutron resources.",
       "2016-04-11T10:00:00-00:00" },
     { "standard-attr-tag", "Tag support for resources with standard attribute: port, subnet,"
-      " network, security_group", "Enables to set tag on resources with standard attribute.",
+      " network, security_group, router, floatingip",
+      "Enables to set tag on resources with standard attribute.",
       "2017-01-01T00:00:00-00:00" },
     { "standard-attr-timestamp", "Resource timestamps",
       "Adds created_at and updated_at fields to all Neutron resources that have Neutron"

@@ -158,6 +158,19 @@ apply_update(const struct op *op, const struct network_spec *spec, struct networ
     if (check_admin_attrs(op, spec, false)) {
         return -1;
     }
+    /* Routers' gateways (and so floating IPs) need the network to stay external. */
+    if (spec->has_external && n->external && !spec->external) {
+        bool used;
+        r = store_network_has_gateways(op->c, n->std.id, &used);
+        if (r) {
+            return core_internal(op, r);
+        }
+        if (used) {
+            return api_error_set(op->err, API_ERR_EXTERNAL_NETWORK_IN_USE, "External network"
+                                 " %s cannot be updated to be made non-external, since it has"
+                                 " existing gateway ports.", n->std.id);
+        }
+    }
     if (spec->has_shared && n->shared && !spec->shared) {
         bool used;
         r = store_network_used_by_others(op->c, n->std.id, n->std.project_id, &used);
@@ -226,14 +239,17 @@ core_network_update(const struct op *op, const char *id, const struct network_sp
     return 0;
 }
 
-/* Deletes a network's service (DHCP) ports and every subnet. Returns 0 or -errno. */
+/* Deletes a network's floating IPs, its service ports (DHCP, floating IPs') and every
+ * subnet. Returns 0 or -errno. */
 static int
 delete_contents(struct store_conn *c, const char *network_id)
 {
     char (*ports)[ID_LEN] = NULL;
     struct subnet *subnets = NULL;
     size_t n_ports = 0, n_subnets = 0;
-    int r = store_network_service_ports(c, network_id, &ports, &n_ports);
+    int r = store_floatingips_of_network_delete(c, network_id);
+
+    r = r ? r : store_network_service_ports(c, network_id, &ports, &n_ports);
 
     for (size_t i = 0; i < n_ports && !r; i++) {
         r = store_port_delete(c, ports[i]);

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "core/changes.h"
+#include "core/router.h"
 #include "core/security_group.h"
 #include "ipam.h"
 #include "log.h"
@@ -758,7 +759,7 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     snprintf(p.network_id, sizeof p.network_id, "%s", spec->network_id);
     p.admin_state_up = spec->has_admin_state_up ? spec->admin_state_up : true;
     p.port_security_enabled = new_port_security(spec, net_port_security);
-    strcpy(p.status, "DOWN");
+    snprintf(p.status, sizeof p.status, "%s", spec->status ? spec->status : "DOWN");
     p.device_id = (char *) (spec->device_id ? spec->device_id : "");
     p.device_owner = (char *) (spec->device_owner ? spec->device_owner : "");
     p.binding_host_id = (char *) (spec->binding_host_id ? spec->binding_host_id : "");
@@ -1057,7 +1058,13 @@ core_port_update(const struct op *op, const char *id, const struct port_spec *sp
 int
 core_port_delete_read(const struct op *op, const struct port *p)
 {
-    int r = release_all(op->c, p);
+    char now[TIMESTAMP_LEN];
+    int r;
+
+    /* Its floating IPs stay, no longer associated (as in Neutron). */
+    time_iso8601_now(now);
+    r = store_floatingip_disassociate_port(op->c, p->std.id, now);
+    r = r ? r : release_all(op->c, p);
 
     if (!r) {
         r = store_port_delete(op->c, p->std.id);
@@ -1089,6 +1096,7 @@ core_port_delete(const struct op *op, const char *id, int64_t expected_revision)
         r = core_authorize_on_network(op, POLICY_PORT, POLICY_DELETE, p.std.project_id,
                                       p.network_id)
             || core_check_revision(op, expected_revision, p.std.revision_number)
+            || core_router_check_port_delete(op, &p)
             || core_port_delete_read(op, &p);
     }
     port_done(&p);

@@ -29,6 +29,8 @@ struct port_spec {
     const char *mac_address;
     const char *device_id;
     const char *device_owner;
+    const char *status;             /* Create only, the server's own ports: NULL is DOWN
+                                     * (a floating IP's port is N/A). */
     const char *binding_host_id;
     const char *binding_vnic_type;
     const char *binding_profile_json;   /* JSON text. */

@@ -256,6 +256,51 @@ const char *const schema_migrations[] = {
     "  mac_address TEXT NOT NULL,"
     "  ip_address TEXT NOT NULL,"
     "  PRIMARY KEY (port_id, mac_address, ip_address));",
+    /* 8: routers.  A router's extra routes are JSON text ([{"destination", "nexthop"}],
+     * in the order kept by the core).  router_ports says which ports a router owns (its
+     * gateway and its interfaces): a port made a router's interface through the port
+     * API alone is not one, as in Neutron.  The port's row going takes the link with
+     * it; a router cannot go while a link names it. */
+    "CREATE TABLE routers ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  admin_state_up INTEGER NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  enable_snat INTEGER NOT NULL,"
+    "  routes TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX routers_project ON routers(project_id);"
+    "CREATE TABLE router_ports ("
+    "  port_id TEXT PRIMARY KEY REFERENCES ports(id) ON DELETE CASCADE,"
+    "  router_id TEXT NOT NULL REFERENCES routers(id),"
+    "  port_type TEXT NOT NULL);"
+    "CREATE INDEX router_ports_router ON router_ports(router_id, port_type);"
+    /* Floating IPs: the address is held by a network:floatingip port on the external
+     * network; an association names the internal port, its address and the router
+     * that reaches it.  A port or router in use by one cannot go until the core has
+     * let go of it. */
+    "CREATE TABLE floatingips ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  floating_network_id TEXT NOT NULL REFERENCES networks(id),"
+    "  floating_port_id TEXT NOT NULL REFERENCES ports(id),"
+    "  floating_ip_address TEXT NOT NULL,"
+    "  fixed_port_id TEXT REFERENCES ports(id),"
+    "  fixed_ip_address TEXT,"
+    "  router_id TEXT REFERENCES routers(id),"
+    "  status TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX floatingips_project ON floatingips(project_id);"
+    "CREATE INDEX floatingips_fixed_port ON floatingips(fixed_port_id);"
+    "CREATE INDEX floatingips_router ON floatingips(router_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

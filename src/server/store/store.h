@@ -95,6 +95,8 @@ enum store_field {
     SF_PROTOCOL, SF_PORT_RANGE_MIN, SF_PORT_RANGE_MAX, SF_REMOTE_IP_PREFIX,
     SF_REMOTE_ADDRESS_GROUP_ID, SF_NORMALIZED_CIDR,
     SF_PORT_SECURITY_GROUP,     /* A port bound to one of the groups. */
+    SF_FLOATING_IP_ADDRESS, SF_FLOATING_NETWORK_ID, SF_ROUTER_ID, SF_PORT_ID,
+    SF_FIP_FIXED_IP_ADDRESS,    /* A floating IP's fixed_ip_address (a plain column). */
     SF__COUNT
 };
 
@@ -189,6 +191,8 @@ int store_subnet_insert(struct store_conn *c, const struct subnet *s);
 /* Writes name, description, gateway_ip, enable_dhcp, pools, dns, routes, revision,
  * updated_at. */
 int store_subnet_update(struct store_conn *c, const struct subnet *s);
+/* Bumps a subnet's revision, updated at 'now' (a change of its tags). */
+int store_subnet_bump(struct store_conn *c, const char *id, const char *now);
 int store_subnet_delete(struct store_conn *c, const char *id);
 int store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
                      struct subnet *ret);
@@ -331,6 +335,68 @@ int store_sg_rule_insert(struct store_conn *c, const struct sg_rule *r);
 /* Writes description, updated_at and revision_number. */
 int store_sg_rule_update(struct store_conn *c, const struct sg_rule *r);
 int store_sg_rule_delete(struct store_conn *c, const char *id);
+
+/* --- Routers (store_router.c) ----------------------------------------------------- */
+
+typedef int store_router_cb(const struct router *, void *aux);
+
+int store_router_foreach(struct store_conn *c, const struct list_query *q,
+                         store_router_cb *cb, void *aux);
+/* Reads a router (with its gateway) as 'visible_to' may see it (NULL: any). */
+int store_router_get(struct store_conn *c, const char *id, const char *visible_to,
+                     struct router *ret);
+int store_router_insert(struct store_conn *c, const struct router *r);
+/* Writes name, description, admin_state_up, enable_snat, routes, updated_at and
+ * revision_number. */
+int store_router_update(struct store_conn *c, const struct router *r);
+/* Deletes the router and its tags; -ENOENT if it is not there. */
+int store_router_delete(struct store_conn *c, const char *id);
+int store_router_bump(struct store_conn *c, const char *id, const char *now);
+/* Links the port 'port_id' to the router as 'port_type' (its device_owner). */
+int store_router_port_add(struct store_conn *c, const char *router_id, const char *port_id,
+                          const char *port_type);
+/* The ids of the router's ports of 'port_type', in id order. */
+int store_router_ports(struct store_conn *c, const char *router_id, const char *port_type,
+                       store_id_cb *cb, void *aux);
+/* Whether a router's gateway port is on the network 'network_id'. */
+int store_network_has_gateways(struct store_conn *c, const char *network_id, bool *ret);
+/* The router that owns the port 'port_id' ("" if none) into 'ret'. */
+int store_port_router(struct store_conn *c, const char *port_id, char ret[ID_LEN]);
+
+/* --- Floating IPs (store_floatingip.c) ------------------------------------------ */
+
+typedef int store_floatingip_cb(const struct floatingip *, void *aux);
+typedef int store_pair_cb(const char *a, const char *b, void *aux);
+
+int store_floatingip_foreach(struct store_conn *c, const struct list_query *q,
+                             store_floatingip_cb *cb, void *aux);
+int store_floatingip_get(struct store_conn *c, const char *id, const char *visible_to,
+                         struct floatingip *ret);
+int store_floatingip_insert(struct store_conn *c, const struct floatingip *f);
+/* Writes description, the association, status, updated_at and revision_number. */
+int store_floatingip_update(struct store_conn *c, const struct floatingip *f);
+int store_floatingip_delete(struct store_conn *c, const char *id);
+/* Deletes the floating IPs of the external network 'network_id' (not their ports). */
+int store_floatingips_of_network_delete(struct store_conn *c, const char *network_id);
+int store_floatingip_bump(struct store_conn *c, const char *id, const char *now);
+/* Ends every association with the port 'port_id' (its floating IPs' revisions bumped,
+ * updated at 'now'). */
+int store_floatingip_disassociate_port(struct store_conn *c, const char *port_id,
+                                       const char *now);
+/* Whether a floating IP 'id' exists / one is associated through router 'router_id'. */
+int store_floatingip_exists(struct store_conn *c, const char *id, bool *ret);
+int store_floatingip_on_router(struct store_conn *c, const char *router_id, bool *ret);
+/* Whether a floating IP of 'network_id' is associated with 'fixed_ip' of 'port_id'. */
+int store_floatingip_fixed_taken(struct store_conn *c, const char *network_id,
+                                 const char *port_id, const char *fixed_ip, bool *ret);
+/* The routers whose gateway is on 'external_network_id' and which have an interface on
+ * 'subnet_id', each with that interface's address, lent to 'cb' (router id, address). */
+int store_routers_between(struct store_conn *c, const char *subnet_id,
+                          const char *external_network_id, store_pair_cb *cb, void *aux);
+/* The associated addresses (fixed_ip_address, fixed_port_id) of floating IPs through
+ * router 'router_id', lent to 'cb'. */
+int store_floatingip_fixed_of_router(struct store_conn *c, const char *router_id,
+                                     store_pair_cb *cb, void *aux);
 
 /* --- Tags ----------------------------------------------------------------------- */
 

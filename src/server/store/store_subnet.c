@@ -596,6 +596,10 @@ store_alloc_count(struct store_conn *c, const char *subnet_id, int64_t *ret)
  * own service ports, removed along with it. */
 #define SERVICE_OWNERS "('network:dhcp', 'network:distributed', " \
                        "'network:floatingip_agent_gateway')"
+/* The same for the network alone: its floating IPs' ports do not keep it either (its
+ * floating IPs go with it, as in Neutron), though they keep their subnet. */
+#define NETWORK_OWNERS "('network:dhcp', 'network:distributed', " \
+                       "'network:floatingip_agent_gateway', 'network:floatingip')"
 
 /* The first column of each row, as a comma-separated list. */
 struct id_list {
@@ -644,7 +648,7 @@ store_network_blocking_ports(struct store_conn *c, const char *network_id, struc
                              size_t *ret_n)
 {
     static const char sql[] =
-        "SELECT id FROM ports WHERE network_id = ? AND device_owner NOT IN " SERVICE_OWNERS
+        "SELECT id FROM ports WHERE network_id = ? AND device_owner NOT IN " NETWORK_OWNERS
         " ORDER BY id";
 
     return collect_ids(c, conn_stmt_text(c, sql, network_id), ret_ids, ret_n);
@@ -661,7 +665,7 @@ store_network_service_ports(struct store_conn *c, const char *network_id,
                             char (**ret)[ID_LEN], size_t *ret_n)
 {
     static const char sql[] =
-        "SELECT id FROM ports WHERE network_id = ? AND device_owner IN " SERVICE_OWNERS;
+        "SELECT id FROM ports WHERE network_id = ? AND device_owner IN " NETWORK_OWNERS;
     void *ids;
     int r = conn_read_rows(c, conn_stmt_text(c, sql, network_id), id_read, sizeof **ret,
                            NULL, &ids, ret_n, "service ports");
@@ -683,4 +687,14 @@ store_network_used_by_others(struct store_conn *c, const char *network_id,
 
     return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, project_id), ret,
                          "network users");
+}
+
+int
+store_subnet_bump(struct store_conn *c, const char *id, const char *now)
+{
+    static const char sql[] =
+        "UPDATE subnets SET revision_number = revision_number + 1, updated_at = ?"
+        " WHERE id = ?";
+
+    return conn_exec_stmt(c, conn_stmt_text2(c, sql, now, id), "bump subnet");
 }
