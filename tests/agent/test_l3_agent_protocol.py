@@ -4,13 +4,14 @@ feed's long-poll, POST /agent/v1/l3/routers) answers with routers this test writ
 the engine's model shape, so every path of the agent is driven without neutrino-server's
 routers: the heartbeat's content, the full apply at start, a router_update applied to
 that router alone, a router_delete, a router the model refuses (the others are done), a
-router whose namespace cannot be entered (retried after a pause until it works), handle_internal_only_routers
-= false, and a restart that changes nothing.  test_l3_agent.py does the same through the
-real server with packets.
+router whose namespace cannot be entered (retried after a pause until it works),
+handle_internal_only_routers = false, a restart that changes nothing, a server that
+does not send the feed's position, a failed call, cleanup_on_shutdown.
+test_l3_agent.py does the same through the real server, with packets.
 
 The agent runs in a node namespace of this run (<prefix>-node; it reaches the stand-in
-through a unix socket) with namespace_prefix <prefix>-qrouter-, so nothing outside this run is touched;
-everything is removed at the end, even after a failure.  Needs root."""
+through a unix socket) with namespace_prefix <prefix>-qrouter-, so nothing outside this
+run is touched; everything is removed at the end, even after a failure.  Needs root."""
 
 import json
 import os
