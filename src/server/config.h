@@ -39,6 +39,8 @@ struct server_config {
     int dhcp_lease_duration;
     bool network_auto_schedule;
     bool allow_automatic_dhcp_failover;
+    bool router_auto_schedule;      /* An L3 agent's full sync takes unhosted routers. */
+    bool allow_automatic_l3agent_failover;  /* Routers move off dead L3 agents. */
     bool enable_new_agents;
     char *ipam_driver;
     bool allow_overlapping_ips;

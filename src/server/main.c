@@ -279,7 +279,7 @@ main(int argc, char **argv)
     log_info("neutrino-server listening on http://%s:%d (auth_strategy=%s, %u workers)",
              cfg.bind_host, http_server_port(http), cfg.auth_strategy, worker_threads(&cfg));
     if (store_watch(app.store, &watch_ops, &targets, &error)
-        || housekeeping_start(&cfg, app.store, &housekeeping, &error)) {
+        || housekeeping_start(&cfg, app.store, &app, &housekeeping, &error)) {
         log_err("%s", buf_cstr(&error));
         store_unwatch(app.store);
         workpool_stop(app.workpool);

@@ -129,7 +129,7 @@ timer_prunes_a_full_feed(void **state)
 
     add_changes(e, HOUSEKEEPING_KEEP_CHANGES + HOUSEKEEPING_KEEP_CHANGES / 10 + 2);
     e->cfg.agent_down_time = 1;     /* A run every 500 ms. */
-    assert_int_equal(housekeeping_start(&e->cfg, e->store, &h, &error), 0);
+    assert_int_equal(housekeeping_start(&e->cfg, e->store, NULL, &h, &error), 0);
     deadline = now_ms() + 10000;
     while (oldest_change(e) == 1 && now_ms() < deadline) {
         usleep(50000);
@@ -148,7 +148,7 @@ stop_does_not_wait_for_the_period(void **state)
     int64_t start;
 
     e->cfg.agent_down_time = 86400;     /* A run every 30 s. */
-    assert_int_equal(housekeeping_start(&e->cfg, e->store, &h, &error), 0);
+    assert_int_equal(housekeeping_start(&e->cfg, e->store, NULL, &h, &error), 0);
     usleep(20000);
     start = now_ms();
     housekeeping_stop(h);

@@ -42,7 +42,9 @@ enum {
     MAX_WAIT_S = 60,
 };
 
-static const char *const known_agent_types[] = { AGENT_TYPE_LINUXBRIDGE, AGENT_TYPE_DHCP };
+static const char *const known_agent_types[] = {
+    AGENT_TYPE_LINUXBRIDGE, AGENT_TYPE_DHCP, AGENT_TYPE_L3,
+};
 
 /* --- Helpers --------------------------------------------------------------------- */
 
@@ -499,9 +501,10 @@ audience_param(struct request *req, enum agent_audience *ret)
     const char *name = request_param(req, AGENT_PARAM_AUDIENCE);
 
     if (agent_audience_parse(name, ret)) {
-        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Query parameter '%s' must be '%s' or"
-                        " '%s'.", AGENT_PARAM_AUDIENCE, agent_audience_name(AUDIENCE_L2),
-                        agent_audience_name(AUDIENCE_DHCP));
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Query parameter '%s' must be '%s',"
+                        " '%s' or '%s'.", AGENT_PARAM_AUDIENCE,
+                        agent_audience_name(AUDIENCE_L2), agent_audience_name(AUDIENCE_DHCP),
+                        agent_audience_name(AUDIENCE_L3));
     }
     return 0;
 }

@@ -19,4 +19,7 @@ int dhcp_rpc_network(struct request *req, char *const args[]);
 int dhcp_rpc_ports(struct request *req, char *const args[]);
 int dhcp_rpc_ready(struct request *req, char *const args[]);
 
+/* The L3 agent's call (l3_rpc.c): the routers it hosts. */
+int l3_rpc_routers(struct request *req, char *const args[]);
+
 #endif

@@ -26,4 +26,10 @@ int agent_dhcp_networks_list(struct request *req, char *const args[]);
 int agent_dhcp_network_add(struct request *req, char *const args[]);
 int agent_dhcp_network_remove(struct request *req, char *const args[]);
 
+/* The l3_agent_scheduler extension (l3_agents.c). */
+int router_l3_agents_list(struct request *req, char *const args[]);
+int agent_l3_routers_list(struct request *req, char *const args[]);
+int agent_l3_router_add(struct request *req, char *const args[]);
+int agent_l3_router_remove(struct request *req, char *const args[]);
+
 #endif

@@ -99,7 +99,7 @@ render(struct jsonw *w, const struct router *r, const struct field_set *fs,
     jsonw_object_end(w);
 }
 
-static void
+void
 router_render(struct jsonw *w, const struct router *r, const struct field_set *fs,
               const struct context *ctx)
 {

@@ -4,6 +4,15 @@
 
 #include "http/router.h"
 
+struct context;
+struct field_set;
+struct jsonw;
+struct router;
+
+/* One router as the API shows it to 'ctx'. */
+void router_render(struct jsonw *w, const struct router *r, const struct field_set *fs,
+                   const struct context *ctx);
+
 route_handler routers_list;
 route_handler router_show;
 route_handler routers_create;

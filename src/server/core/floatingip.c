@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "core/port.h"
 #include "ip.h"
+#include "l3/l3_sched.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -355,6 +356,10 @@ core_floatingip_create(const struct op *op, const struct floatingip_spec *spec,
         int e = store_floatingip_insert(op->c, &f);
         r = e ? core_internal(op, e) : 0;
     }
+    /* The router's agent sets the address up; its status follows that agent. */
+    if (!r && *f.router_id) {
+        r = l3_router_changed(op, f.router_id, true);
+    }
     return r ? -1 : reread(op, f.std.id, ret);
 }
 
@@ -363,19 +368,33 @@ core_floatingip_update(const struct op *op, const char *id,
                        const struct floatingip_spec *spec, int64_t expected_revision,
                        struct floatingip *ret)
 {
+    char old_router[ID_LEN] = "";
     struct floatingip f;
     int r = fip_for(op, id, POLICY_UPDATE, &f)
-            || core_check_revision(op, expected_revision, f.std.revision_number)
-            || apply_association(op, spec, &f);
+            || core_check_revision(op, expected_revision, f.std.revision_number);
 
+    if (!r) {
+        memcpy(old_router, f.router_id, sizeof old_router);
+        r = apply_association(op, spec, &f);
+    }
     /* Zed bumps the revision on every update, even one that changes nothing. */
     if (!r) {
         int e;
         core_take_str(&f.std.description, spec->description);
         f.std.revision_number++;
         time_iso8601_now(f.std.updated_at);
+        if (!*f.router_id) {
+            strcpy(f.status, "DOWN");
+        }
         e = store_floatingip_update(op->c, &f);
         r = e ? core_internal(op, e) : 0;
+    }
+    /* The agents of the router it left and of the router it joined. */
+    if (!r && *old_router && !STREQ(old_router, f.router_id)) {
+        r = l3_notify_router(op, old_router);
+    }
+    if (!r && *f.router_id) {
+        r = l3_router_changed(op, f.router_id, true);
     }
     floatingip_done(&f);
     return r ? -1 : reread(op, id, ret);
@@ -389,6 +408,9 @@ core_floatingip_delete(const struct op *op, const char *id, int64_t expected_rev
     int r = fip_for(op, id, POLICY_DELETE, &f)
             || core_check_revision(op, expected_revision, f.std.revision_number);
 
+    if (!r && *f.router_id) {
+        r = l3_notify_router(op, f.router_id);
+    }
     if (!r) {
         int e = store_floatingip_delete(op->c, f.std.id);
         e = e ? e : store_port_get(op->c, f.floating_port_id, NULL, &p);

@@ -7,8 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "app.h"
 #include "config.h"
+#include "core/error.h"
 #include "dhcp/dhcp_sched.h"
+#include "l3/l3_sched.h"
 #include "log.h"
 #include "store/store.h"
 #include "util.h"
@@ -19,6 +22,7 @@ enum { MAX_PERIOD_MS = 30000 };
 
 struct housekeeping {
     const struct server_config *cfg;
+    const struct app *app;      /* NULL: no job that changes ports (L3 failover). */
     struct store *store;
     struct timespec started;    /* CLOCK_MONOTONIC. */
     int64_t liveness_checked;   /* Unix seconds of the last liveness run. */
@@ -81,6 +85,28 @@ dhcp_failover_job(struct housekeeping *h, struct store_conn *c)
     return dhcp_failover(h->cfg, c);
 }
 
+static int
+l3_failover_job(struct housekeeping *h, struct store_conn *c)
+{
+    struct api_error err = { .errnum = 0 };
+    struct context svc;
+    struct op op;
+    int r;
+
+    /* As for DHCP: every agent looks silent for a while after a restart. */
+    if (!h->app || elapsed_ms(&h->started) < (int64_t) 2000 * h->cfg->agent_down_time) {
+        return 0;
+    }
+    context_service(&svc);
+    op = (struct op) { h->app, &svc, c, &err };
+    r = l3_failover(&op);
+    if (r) {
+        log_warn("L3 failover: %s", err.message);
+        r = err.errnum ? err.errnum : -EIO;
+    }
+    return r;
+}
+
 /* The agents whose last report became too old between two liveness runs. */
 struct liveness_walk {
     int64_t after, until;
@@ -119,6 +145,7 @@ log_liveness(struct housekeeping *h, struct store_conn *c)
 static const struct job jobs[] = {
     { "pruning the change feed", prune_feed },
     { "DHCP failover", dhcp_failover_job },
+    { "L3 failover", l3_failover_job },
     { "agent liveness", log_liveness },
 };
 
@@ -186,13 +213,14 @@ housekeeping_main(void *arg)
 
 int
 housekeeping_start(const struct server_config *cfg, struct store *store,
-                   struct housekeeping **ret, struct buf *error)
+                   const struct app *app, struct housekeeping **ret, struct buf *error)
 {
     struct housekeeping *h = xcalloc(1, sizeof *h);
     pthread_condattr_t attr;
     int err;
 
     h->cfg = cfg;
+    h->app = app;
     h->store = store;
     clock_gettime(CLOCK_MONOTONIC, &h->started);
     h->liveness_checked = (int64_t) time(NULL);

@@ -5,7 +5,7 @@
  *
  *   - the change feed is pruned to its newest rows (agents further behind resync);
  *   - networks move off DHCP agents silent for twice agent_down_time
- *     (dhcp_failover());
+ *     (dhcp_failover()), and routers off such L3 agents (l3_failover());
  *   - an agent that has just gone down is logged.  Liveness itself is computed from
  *     heartbeat_at when read (agent_is_alive()): nothing stores it.
  *
@@ -22,6 +22,7 @@
 
 #include "buf.h"
 
+struct app;
 struct housekeeping;
 struct server_config;
 struct store;
@@ -31,10 +32,11 @@ struct store_conn;
 #define HOUSEKEEPING_KEEP_CHANGES 100000
 
 /* Starts the timer.  Its jobs commit through 'store', so store_on_feed_commit() must
- * be set first for their changes to wake long-polls.  Returns 0 or a negative errno
+ * be set first for their changes to wake long-polls.  'app' (NULL: none) is what the
+ * jobs that change ports through the core need (L3 failover).  Returns 0 or a negative errno
  * with 'error' set. */
 int housekeeping_start(const struct server_config *cfg, struct store *store,
-                       struct housekeeping **ret, struct buf *error);
+                       const struct app *app, struct housekeeping **ret, struct buf *error);
 /* Stops the timer at once (a job under way finishes first) and joins its thread,
  * which closes its store connection: call it before store_close(). NULL is a no-op. */
 void housekeeping_stop(struct housekeeping *h);

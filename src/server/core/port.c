@@ -16,6 +16,7 @@
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
 #include "ml2/provisioning.h"
+#include "l3/l3_sched.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -915,7 +916,7 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
         r = change_mac(op, p, spec->mac_address);
     }
     if (!r && spec->has_fixed_ips) {
-        r = update_fixed_ips(op, p, spec);
+        r = update_fixed_ips(op, p, spec) || l3_port_changed(op, p);
     }
     if (!r) {
         r = update_port_security(op, p, spec);
@@ -1061,7 +1062,11 @@ core_port_delete_read(const struct op *op, const struct port *p)
     char now[TIMESTAMP_LEN];
     int r;
 
-    /* Its floating IPs stay, no longer associated (as in Neutron). */
+    /* Its floating IPs stay, no longer associated (as in Neutron); their routers'
+     * agents let the addresses go. */
+    if (l3_port_changed(op, p)) {
+        return -1;
+    }
     time_iso8601_now(now);
     r = store_floatingip_disassociate_port(op->c, p->std.id, now);
     r = r ? r : release_all(op->c, p);

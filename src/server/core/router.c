@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "config.h"
 #include "ip.h"
+#include "l3/l3_sched.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -671,6 +672,10 @@ core_router_create(const struct op *op, const struct router_spec *spec, struct r
         r = store_router_update(op->c, &rt);
         r = r ? core_internal(op, r) : 0;
     }
+    /* Neutron's create notifies the L3 agents, and so schedules, only with a gateway. */
+    if (!r && *rt.gw_port_id) {
+        r = l3_router_changed(op, rt.std.id, true);
+    }
     if (!r) {
         char id[ID_LEN];
         memcpy(id, rt.std.id, ID_LEN);
@@ -711,7 +716,7 @@ core_router_update(const struct op *op, const char *id, const struct router_spec
         rt.std.revision_number += bumps ? bumps : 1;
         time_iso8601_now(rt.std.updated_at);
         r = store_router_update(op->c, &rt);
-        r = r ? core_internal(op, r) : 0;
+        r = r ? core_internal(op, r) : l3_router_changed(op, rt.std.id, true);
     }
     if (r) {
         router_done(&rt);
@@ -749,6 +754,7 @@ core_router_delete(const struct op *op, const char *id, int64_t expected_revisio
     int r = router_for(op, id, POLICY_DELETE, &rt)
             || core_check_revision(op, expected_revision, rt.std.revision_number)
             || check_no_interfaces(op, &rt)
+            || l3_router_deleting(op, rt.std.id)
             || (*rt.gw_port_id && remove_gateway_port(op, &rt));
 
     if (!r) {
@@ -1075,7 +1081,7 @@ core_router_add_interface(const struct op *op, const char *router_id, const char
     if (!r) {
         r = port_id ? add_by_port(op, &rt, port_id, ret) : add_by_subnet(op, &rt, subnet_id,
                                                                           ret);
-        if (!r && bump(op, rt.std.id)) {
+        if (!r && (bump(op, rt.std.id) || l3_router_changed(op, rt.std.id, true))) {
             router_interface_done(ret);
             r = -1;
         }
@@ -1274,7 +1280,7 @@ core_router_remove_interface(const struct op *op, const char *router_id,
     if (!r) {
         r = port_id ? remove_by_port(op, &rt, port_id, subnet_id, ret)
                     : remove_by_subnet(op, &rt, subnet_id, ret);
-        if (!r && bump(op, rt.std.id)) {
+        if (!r && (bump(op, rt.std.id) || l3_router_changed(op, rt.std.id, true))) {
             router_interface_done(ret);
             r = -1;
         }
@@ -1326,7 +1332,7 @@ core_router_change_routes(const struct op *op, const char *router_id, bool add,
         rt.std.revision_number++;
         time_iso8601_now(rt.std.updated_at);
         r = store_router_update(op->c, &rt);
-        r = r ? core_internal(op, r) : 0;
+        r = r ? core_internal(op, r) : l3_router_changed(op, rt.std.id, true);
     }
     free(want);
     free(now);

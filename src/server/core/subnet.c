@@ -12,6 +12,7 @@
 #include "core/changes.h"
 #include "dhcp/dhcp_sched.h"
 #include "mac.h"
+#include "l3/l3_sched.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -589,6 +590,10 @@ core_subnet_update(const struct op *op, const char *id, const struct subnet_spec
         r = store_subnet_update(op->c, ret);
         r = r ? r : tell_dhcp(op, ret);
         r = r ? core_internal(op, r) : 0;
+    }
+    /* Routers with their gateway on this network route through its gateway. */
+    if (!r && spec->has_gateway_ip) {
+        r = l3_notify_gateway_network(op, ret->network_id);
     }
     if (r) {
         subnet_done(ret);

@@ -301,6 +301,14 @@ const char *const schema_migrations[] = {
     "CREATE INDEX floatingips_project ON floatingips(project_id);"
     "CREATE INDEX floatingips_fixed_port ON floatingips(fixed_port_id);"
     "CREATE INDEX floatingips_router ON floatingips(router_id);",
+    /* 9: L3 agents: which agent hosts each router (Neutron's
+     * routerl3agentbindings, legacy routers only).  The router's id is the primary key:
+     * a router has at most one agent, so two servers scheduling it at once leave one
+     * binding, the second insert finding the first. */
+    "CREATE TABLE router_l3_agent_bindings ("
+    "  router_id TEXT PRIMARY KEY REFERENCES routers(id) ON DELETE CASCADE,"
+    "  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE);"
+    "CREATE INDEX router_l3_agent_bindings_agent ON router_l3_agent_bindings(agent_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

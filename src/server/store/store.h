@@ -492,6 +492,44 @@ int store_network_has_dhcp(struct store_conn *c, const char *network_id, bool *r
  * for one agent. */
 int store_dhcp_load(struct store_conn *c, const char *agent_id, int64_t *ret);
 
+/* --- L3 agents: router scheduling (store_l3.c) ------------------------------------ */
+
+/* Makes agent 'agent_id' host router 'router_id': -EEXIST if some agent already hosts
+ * it (the primary key keeps one binding per router, whoever races). */
+int store_l3_bind(struct store_conn *c, const char *router_id, const char *agent_id);
+/* -ENOENT if that agent did not host the router. */
+int store_l3_unbind(struct store_conn *c, const char *router_id, const char *agent_id);
+/* The agent hosting the router (owned copies): -ENOENT if none. */
+int store_l3_agent_of_router(struct store_conn *c, const char *router_id, struct agent *ret);
+/* The ids of the routers an agent hosts, in id order. */
+int store_l3_routers_of_agent(struct store_conn *c, const char *agent_id, store_id_cb *cb,
+                              void *aux);
+/* Alive (heartbeat at or after 'alive_since'), admin-up L3 agents, fewest routers
+ * first, then by host (borrowed strings). */
+int store_l3_candidates(struct store_conn *c, int64_t alive_since, store_agent_cb *cb,
+                        void *aux);
+/* The ids of the routers no agent hosts, in id order. */
+int store_l3_unscheduled(struct store_conn *c, store_id_cb *cb, void *aux);
+/* Bindings of admin-up L3 agents whose last heartbeat is older than 'dead_before':
+ * (router id, agent id) pairs. */
+int store_l3_dead_bindings(struct store_conn *c, int64_t dead_before, store_pair_cb *cb,
+                           void *aux);
+/* Sets the status of every floating IP associated through 'router_id'. */
+int store_floatingips_of_router_status(struct store_conn *c, const char *router_id,
+                                       const char *status);
+/* The floating IPs associated through router 'router_id', by id: (id, floating address,
+ * fixed address, fixed port id), borrowed. */
+typedef int store_fip_assoc_cb(const char *id, const char *floating_ip, const char *fixed_ip,
+                               const char *port_id, void *aux);
+int store_l3_floatingips_of_router(struct store_conn *c, const char *router_id,
+                                   store_fip_assoc_cb *cb, void *aux);
+/* The ids of the routers the floating IPs associated with port 'port_id' go through. */
+int store_routers_of_port_floatingips(struct store_conn *c, const char *port_id,
+                                      store_id_cb *cb, void *aux);
+/* The ids of the routers whose gateway port is on 'network_id'. */
+int store_routers_with_gateway_on(struct store_conn *c, const char *network_id,
+                                  store_id_cb *cb, void *aux);
+
 /* Provisioning blocks: "L2" (the linux-bridge agent) and "DHCP" (a DHCP agent). */
 int store_block_add(struct store_conn *c, const char *port_id, const char *entity);
 /* -ENOENT if there was none. */

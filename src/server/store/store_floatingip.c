@@ -195,7 +195,7 @@ store_floatingip_disassociate_port(struct store_conn *c, const char *port_id, co
 {
     static const char sql[] =
         "UPDATE floatingips SET fixed_port_id = NULL, fixed_ip_address = NULL,"
-        " router_id = NULL, revision_number = revision_number + 1, updated_at = ?1"
+        " router_id = NULL, status = 'DOWN', revision_number = revision_number + 1, updated_at = ?1"
         " WHERE fixed_port_id = ?2";
 
     return conn_exec_stmt(c, conn_stmt_text2(c, sql, now, port_id),

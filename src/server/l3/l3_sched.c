@@ -1,0 +1,399 @@
+/* Router scheduling; see l3_sched.h. */
+#include "l3_sched.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "app.h"
+#include "config.h"
+#include "core/changes.h"
+#include "core/port.h"
+#include "core/router.h"
+#include "log.h"
+#include "ml2/mech_linuxbridge.h"
+#include "store/store.h"
+#include "util.h"
+
+LOG_MODULE("l3");
+
+/* The same store connection and error, acting as the server. */
+static struct op
+service_op(const struct op *op, struct context *svc)
+{
+    context_service(svc);
+    return (struct op) { op->app, svc, op->c, op->err };
+}
+
+/* The agent hosting the router into '*ret': 1 if there is one, 0 if none, -1 (op->err
+ * filled) on a store failure. */
+static int
+hosting_agent(const struct op *op, const char *router_id, struct agent *ret)
+{
+    int r = store_l3_agent_of_router(op->c, router_id, ret);
+
+    if (r == -ENOENT) {
+        memset(ret, 0, sizeof *ret);
+        return 0;
+    }
+    return r ? core_internal(op, r) : 1;
+}
+
+static int
+record(const struct op *op, const char *host, enum change_kind kind, const char *router_id)
+{
+    int r = changes_record(op->c, host, kind, router_id, "");
+
+    return r ? core_internal(op, r) : 0;
+}
+
+/* --- Which agent may host a router ------------------------------------------------- */
+
+bool
+l3_agent_can_host(const struct agent *a, const char *router_id, bool has_gateway)
+{
+    json_t *conf = json_loads(a->configurations_json ? a->configurations_json : "{}", 0, NULL);
+    const char *mode = json_string_value(json_object_get(conf, "agent_mode"));
+    const char *pinned = json_string_value(json_object_get(conf, "router_id"));
+    const json_t *internal = json_object_get(conf, "handle_internal_only_routers");
+    bool ok = STREQ(a->agent_type, AGENT_TYPE_L3) && (!mode || STREQ(mode, "legacy"))
+              && (!pinned || !*pinned || STREQ(pinned, router_id))
+              && (has_gateway || !json_is_false(internal));
+
+    json_decref(conf);
+    return ok;
+}
+
+/* Whether the router has a gateway port. */
+static int
+router_has_gateway(const struct op *op, const char *router_id, bool *ret)
+{
+    struct router rt;
+    int r = store_router_get(op->c, router_id, NULL, &rt);
+
+    if (r) {
+        return core_internal(op, r);
+    }
+    *ret = *rt.gw_port_id != '\0';
+    router_done(&rt);
+    return 0;
+}
+
+/* --- The router's ports and floating IPs follow the binding ------------------------- */
+
+static int
+collect_id(const char *id, void *aux)
+{
+    json_array_append_new(aux, json_string(id));
+    return 0;
+}
+
+/* Sets binding:host_id of the router's port 'port_id' to 'host' ("" unbinds), through
+ * the port core, which rebinds it and tells the L2 agents of the old and new host. */
+static int
+bind_port_to(const struct op *op, const char *port_id, const char *host)
+{
+    struct context svc;
+    struct op sop = service_op(op, &svc);
+    struct port_spec spec = { .binding_host_id = host };
+    struct port p;
+    int r = store_port_get(op->c, port_id, NULL, &p);
+
+    if (r == -ENOENT) {
+        return 0;
+    }
+    if (r) {
+        return core_internal(op, r);
+    }
+    r = STREQ(p.binding_host_id, host) ? 0 : core_port_update_read(&sop, &p, &spec);
+    port_done(&p);
+    return r;
+}
+
+/* Binds every port of the router (gateway and interfaces) to 'host'. */
+static int
+bind_router_ports(const struct op *op, const char *router_id, const char *host)
+{
+    static const char *const types[] = { ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER };
+    json_t *ids = json_array(), *id;
+    size_t i;
+    int r = 0;
+
+    for (size_t t = 0; t < ARRAY_SIZE(types) && !r; t++) {
+        r = store_router_ports(op->c, router_id, types[t], collect_id, ids);
+    }
+    r = r ? core_internal(op, r) : 0;
+    json_array_foreach (ids, i, id) {
+        if (!r) {
+            r = bind_port_to(op, json_string_value(id), host);
+        }
+    }
+    json_decref(ids);
+    return r;
+}
+
+/* Floating IPs through the router are ACTIVE while an alive agent hosts it (what
+ * Neutron's agent reports once it has set them up), DOWN otherwise. */
+static int
+set_floatingip_status(const struct op *op, const char *router_id, const struct agent *a)
+{
+    bool up = a && agent_is_alive(op->app->cfg, a->heartbeat_at);
+    int r = store_floatingips_of_router_status(op->c, router_id, up ? "ACTIVE" : "DOWN");
+
+    return r ? core_internal(op, r) : 0;
+}
+
+/* --- Binding and unbinding ---------------------------------------------------------- */
+
+int
+l3_add_router(const struct op *op, const char *router_id, const struct agent *a)
+{
+    int r = store_l3_bind(op->c, router_id, a->id);
+
+    if (r == -EEXIST) {
+        return 0;       /* Another server scheduled it first: its binding stands. */
+    }
+    if (r) {
+        return core_internal(op, r);
+    }
+    log_info("router %s scheduled to the L3 agent on %.64s", router_id, a->host);
+    return bind_router_ports(op, router_id, a->host) || set_floatingip_status(op, router_id, a)
+           || record(op, a->host, CHANGE_ROUTER_UPDATE, router_id);
+}
+
+int
+l3_remove_router(const struct op *op, const char *router_id, const struct agent *a)
+{
+    int r = store_l3_unbind(op->c, router_id, a->id);
+
+    if (r == -ENOENT) {
+        return 0;
+    }
+    if (r) {
+        return core_internal(op, r);
+    }
+    log_info("router %s removed from the L3 agent on %.64s", router_id, a->host);
+    return bind_router_ports(op, router_id, "") || set_floatingip_status(op, router_id, NULL)
+           || record(op, a->host, CHANGE_ROUTER_DELETE, router_id);
+}
+
+/* --- The scheduler ------------------------------------------------------------------ */
+
+struct pick {
+    const char *router_id;
+    bool has_gateway;
+    bool found;
+    struct agent chosen;        /* id and host only. */
+};
+
+/* Candidates come fewest routers first: the first that can host it wins. */
+static int
+consider_agent(const struct agent *a, void *aux)
+{
+    struct pick *p = aux;
+
+    if (!p->found && l3_agent_can_host(a, p->router_id, p->has_gateway)) {
+        p->found = true;
+        snprintf(p->chosen.id, sizeof p->chosen.id, "%s", a->id);
+        snprintf(p->chosen.host, sizeof p->chosen.host, "%s", a->host);
+        p->chosen.heartbeat_at = a->heartbeat_at;
+        snprintf(p->chosen.agent_type, sizeof p->chosen.agent_type, "%s", a->agent_type);
+    }
+    return 0;
+}
+
+/* Picks the least loaded agent for the router, if any can take it. */
+static int
+pick_agent(const struct op *op, const char *router_id, struct pick *p)
+{
+    int64_t alive_since = (int64_t) time(NULL) - op->app->cfg->agent_down_time;
+    int r;
+
+    memset(p, 0, sizeof *p);
+    p->router_id = router_id;
+    if (router_has_gateway(op, router_id, &p->has_gateway)) {
+        return -1;
+    }
+    r = store_l3_candidates(op->c, alive_since, consider_agent, p);
+    return r ? core_internal(op, r) : 0;
+}
+
+static int
+schedule_router(const struct op *op, const char *router_id)
+{
+    struct pick p;
+
+    if (pick_agent(op, router_id, &p)) {
+        return -1;
+    }
+    if (!p.found) {
+        log_debug("router %s: no L3 agent can host it", router_id);
+        return 0;
+    }
+    return l3_add_router(op, router_id, &p.chosen);
+}
+
+int
+l3_router_changed(const struct op *op, const char *router_id, bool schedule)
+{
+    struct agent a;
+    int r = hosting_agent(op, router_id, &a);
+
+    if (r < 0) {
+        return -1;
+    }
+    if (!r) {
+        return schedule ? schedule_router(op, router_id) : 0;
+    }
+    r = bind_router_ports(op, router_id, a.host) || set_floatingip_status(op, router_id, &a)
+        || record(op, a.host, CHANGE_ROUTER_UPDATE, router_id);
+    agent_done(&a);
+    return r;
+}
+
+int
+l3_notify_router(const struct op *op, const char *router_id)
+{
+    struct agent a;
+    int r = hosting_agent(op, router_id, &a);
+
+    if (r <= 0) {
+        return r;
+    }
+    r = record(op, a.host, CHANGE_ROUTER_UPDATE, router_id);
+    agent_done(&a);
+    return r;
+}
+
+int
+l3_notify_gateway_network(const struct op *op, const char *network_id)
+{
+    json_t *ids = json_array(), *id;
+    size_t i;
+    int r = store_routers_with_gateway_on(op->c, network_id, collect_id, ids);
+
+    r = r ? core_internal(op, r) : 0;
+    json_array_foreach (ids, i, id) {
+        r = r ? r : l3_notify_router(op, json_string_value(id));
+    }
+    json_decref(ids);
+    return r;
+}
+
+int
+l3_port_changed(const struct op *op, const struct port *p)
+{
+    json_t *ids = json_array(), *id;
+    size_t i;
+    int r = 0;
+
+    if (p->device_owner && (STREQ(p->device_owner, ROUTER_GATEWAY_OWNER)
+                            || STREQ(p->device_owner, ROUTER_INTERFACE_OWNER))
+        && p->device_id && *p->device_id) {
+        json_array_append_new(ids, json_string(p->device_id));
+    }
+    r = store_routers_of_port_floatingips(op->c, p->std.id, collect_id, ids);
+    r = r ? core_internal(op, r) : 0;
+    json_array_foreach (ids, i, id) {
+        r = r ? r : l3_notify_router(op, json_string_value(id));
+    }
+    json_decref(ids);
+    return r;
+}
+
+int
+l3_router_deleting(const struct op *op, const char *router_id)
+{
+    struct agent a;
+    int r = hosting_agent(op, router_id, &a);
+
+    if (r <= 0) {
+        return r;
+    }
+    r = store_l3_unbind(op->c, router_id, a.id);
+    r = r ? core_internal(op, r) : record(op, a.host, CHANGE_ROUTER_DELETE, router_id);
+    agent_done(&a);
+    return r;
+}
+
+int
+l3_auto_schedule(const struct op *op, const struct agent *a)
+{
+    json_t *ids = json_array(), *id;
+    size_t i;
+    int r = 0;
+
+    if (!op->app->cfg->router_auto_schedule || !a->admin_state_up
+        || !agent_is_alive(op->app->cfg, a->heartbeat_at)) {
+        json_decref(ids);
+        return 0;
+    }
+    r = store_l3_unscheduled(op->c, collect_id, ids);
+    r = r ? core_internal(op, r) : 0;
+    json_array_foreach (ids, i, id) {
+        const char *router_id = json_string_value(id);
+        bool gw = false;
+        if (r || (r = router_has_gateway(op, router_id, &gw))) {
+            break;
+        }
+        if (l3_agent_can_host(a, router_id, gw)) {
+            r = l3_add_router(op, router_id, a);
+        }
+    }
+    json_decref(ids);
+    return r;
+}
+
+static int
+collect_pair(const char *a, const char *b, void *aux)
+{
+    json_array_append_new(aux, json_pack("[s,s]", a, b));
+    return 0;
+}
+
+/* Moves one router off its dead agent 'dead_id', when another agent can take it. */
+static int
+move_router(const struct op *op, const char *router_id, const char *dead_id)
+{
+    struct pick p;
+    struct agent dead;
+    int r = store_agent_get(op->c, dead_id, &dead);
+
+    if (r) {
+        return core_internal(op, r);
+    }
+    r = pick_agent(op, router_id, &p);
+    if (!r && p.found) {
+        log_warn("moving router %s off the L3 agent on %.64s: it has not reported for %d s",
+                 router_id, dead.host, 2 * op->app->cfg->agent_down_time);
+        r = l3_remove_router(op, router_id, &dead) || l3_add_router(op, router_id, &p.chosen);
+    }
+    agent_done(&dead);
+    return r;
+}
+
+int
+l3_failover(const struct op *op)
+{
+    json_t *rows = json_array(), *row;
+    size_t i;
+    int r = 0;
+
+    if (op->app->cfg->allow_automatic_l3agent_failover) {
+        /* Twice agent_down_time, as Neutron: an agent only late is not yet dead. */
+        r = store_l3_dead_bindings(op->c, (int64_t) time(NULL)
+                                              - 2 * op->app->cfg->agent_down_time,
+                                   collect_pair, rows);
+        r = r ? core_internal(op, r) : 0;
+    }
+    json_array_foreach (rows, i, row) {
+        r = r ? r : move_router(op, json_string_value(json_array_get(row, 0)),
+                                json_string_value(json_array_get(row, 1)));
+    }
+    json_decref(rows);
+    return r;
+}

@@ -1,0 +1,64 @@
+/* Router scheduling (docs/behaviour/api.md §16): which L3 agent hosts each router, as
+ * Neutron's LeastRoutersScheduler decides it for legacy routers.  A router is hosted by
+ * at most one alive, admin-up L3 agent in agent_mode legacy, the one hosting the fewest
+ * routers; an agent whose configurations say handle_internal_only_routers = false takes
+ * only routers with a gateway.  Routers are scheduled when they change (a gateway set,
+ * an interface added, any update, as Neutron's notifications schedule them), when the
+ * hosting agent's full sync finds routers no agent hosts (router_auto_schedule), and by
+ * hand (the l3_agent_scheduler API).  The housekeeping timer moves routers off agents
+ * dead for twice agent_down_time when allow_automatic_l3agent_failover is on.
+ *
+ * While a router is hosted its ports (gateway and interfaces) are bound to the agent's
+ * host, so the linux-bridge agent there plugs the taps the L3 agent makes; its floating
+ * IPs are ACTIVE while the host's agent is alive.  Every change the agent must act on
+ * reaches it as CHANGE_ROUTER_UPDATE, and a router that goes or leaves the agent as
+ * CHANGE_ROUTER_DELETE, recorded in the writer's transaction.
+ *
+ * Functions follow core.h's convention: 0, or -1 with op->err filled. */
+#ifndef NEUTRINO_L3_SCHED_H
+#define NEUTRINO_L3_SCHED_H
+
+#include <stdbool.h>
+
+#include "agent_proto.h"
+#include "core/core.h"
+
+struct agent;
+struct port;
+
+/* A router changed: when no agent hosts it and 'schedule', it is scheduled; if hosted,
+ * its ports are bound to the host, its floating IPs' status follows the agent's
+ * liveness, and the agent is told (CHANGE_ROUTER_UPDATE). */
+int l3_router_changed(const struct op *op, const char *router_id, bool schedule);
+/* Tells the agent hosting the router, if any, to read it again; nothing else. */
+int l3_notify_router(const struct op *op, const char *router_id);
+/* Tells every agent hosting a router whose gateway is on 'network_id' (its subnets'
+ * gateways or addresses changed). */
+int l3_notify_gateway_network(const struct op *op, const char *network_id);
+/* A port changed its addresses, or is about to go: the agents hosting the router that
+ * owns it, or the routers of the floating IPs associated with it, are told. */
+int l3_port_changed(const struct op *op, const struct port *p);
+/* The router is about to be deleted: its agent is told (CHANGE_ROUTER_DELETE). */
+int l3_router_deleting(const struct op *op, const char *router_id);
+
+/* Whether agent 'a' may host a router with ('has_gateway') or without a gateway: an L3
+ * agent in legacy mode, not pinned to another router, taking internal-only routers if
+ * the router has no gateway.  Admin state and liveness are the caller's to check. */
+bool l3_agent_can_host(const struct agent *a, const char *router_id, bool has_gateway);
+/* Makes 'a' host the router (admin's choice or the scheduler's): binds its ports,
+ * tells the agent.  The caller has checked that no agent hosts it. */
+int l3_add_router(const struct op *op, const char *router_id, const struct agent *a);
+/* Stops 'a' hosting the router: its ports are unbound, the agent is told
+ * (CHANGE_ROUTER_DELETE).  Nothing happens if 'a' did not host it. */
+int l3_remove_router(const struct op *op, const char *router_id, const struct agent *a);
+
+/* What an L3 agent's full sync triggers with router_auto_schedule: every router no
+ * agent hosts that 'a' can host goes to 'a' (if 'a' is alive and admin up). */
+int l3_auto_schedule(const struct op *op, const struct agent *a);
+
+/* Failover, run by the housekeeping timer: moves the routers of admin-up L3 agents
+ * silent for twice agent_down_time to another candidate (if
+ * allow_automatic_l3agent_failover); a router with nowhere to go stays.  Idempotent. */
+int l3_failover(const struct op *op);
+
+#endif
