@@ -229,11 +229,14 @@ router_model(struct store_conn *c, const char *id, json_t **ret)
     r = r ? r : interfaces_model(c, id, &interfaces);
     r = r ? r : store_l3_floatingips_of_router(c, id, add_floatingip, fips);
     routes = json_loads(rt.routes_json ? rt.routes_json : "[]", 0, NULL);
+    if (!routes) {
+        routes = json_array();
+    }
     if (!r) {
-        *ret = json_pack("{s:s,s:b,s:b,s:O,s:O,s:o,s:O}", "id", rt.std.id, "admin_state_up",
+        *ret = json_pack("{s:s,s:b,s:b,s:O,s:O,s:O,s:O}", "id", rt.std.id, "admin_state_up",
                          rt.admin_state_up, "enable_snat", rt.enable_snat, "gateway", gw,
-                         "interfaces", interfaces, "routes", routes ? routes : json_array(),
-                         "floating_ips", fips);
+                         "interfaces", interfaces, "routes", routes, "floating_ips", fips);
+        r = *ret ? 0 : -ENOMEM;
     }
     json_decref(gw);
     json_decref(interfaces);
