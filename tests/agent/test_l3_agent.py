@@ -230,7 +230,13 @@ def topo(l3lab):
     api_ok(lab, "PUT", "/v2.0/routers/%s/add_router_interface" % router["id"],
            {"subnet_id": sub["id"]})
     out = outside_host(lab)
-    vm = lab.instance("l3vm", "n2", net)
+    # A group that lets ICMP in (pings to the floating IP); a new group lets all out.
+    sg = api_ok(lab, "POST", "/v2.0/security-groups", {"security_group": {
+        "name": "l3sg-" + uuid.uuid4().hex[:6]}})["security_group"]
+    api_ok(lab, "POST", "/v2.0/security-group-rules", {"security_group_rule": {
+        "security_group_id": sg["id"], "direction": "ingress", "ethertype": "IPv4",
+        "protocol": "icmp"}})
+    vm = lab.instance("l3vm", "n2", net, security_groups=[sg["id"]])
     in_ns(vm["ns"], "ip", "route", "add", "default", "via", INT_GW)
     wait_for(lambda: lab.port_status(vm["port"]["id"]) == "ACTIVE", timeout=20,
              what="the instance's port ACTIVE")
@@ -285,10 +291,13 @@ def test_a_floating_ip_reaches_the_instance_and_is_its_source(l3lab, topo):
     assert r.status_code == 201, r.text
     fip = r.json()["floatingip"]
     try:
-        wait_for(lambda: sh("busybox", "ping", "-c", "1", "-W", "1",
-                            fip["floating_ip_address"], ns=topo["out"],
-                            check=False).returncode == 0,
-                 timeout=15, what="the outside host pinging the floating IP")
+        try:
+            wait_for(lambda: sh("busybox", "ping", "-c", "1", "-W", "1",
+                                fip["floating_ip_address"], ns=topo["out"],
+                                check=False).returncode == 0,
+                     timeout=15, what="the outside host pinging the floating IP")
+        except AssertionError as e:
+            raise AssertionError("%s\n%s" % (e, diagnostics(l3lab, topo["router"]["id"])))
         assert source_seen_outside(l3lab, topo, topo["vm"], 40002) == \
             fip["floating_ip_address"]
     finally:
