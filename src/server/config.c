@@ -45,6 +45,7 @@ static const struct conf_option server_options[] = {
     BOOL("DEFAULT", "network_auto_schedule", network_auto_schedule, "true"),
     BOOL("DEFAULT", "allow_automatic_dhcp_failover", allow_automatic_dhcp_failover, "true"),
     BOOL("DEFAULT", "router_auto_schedule", router_auto_schedule, "true"),
+    STR("DEFAULT", "router_scheduler_driver", router_scheduler_driver, ROUTER_SCHEDULER_LEAST),
     BOOL("DEFAULT", "allow_automatic_l3agent_failover", allow_automatic_l3agent_failover,
          "false"),
     BOOL("DEFAULT", "enable_new_agents", enable_new_agents, "true"),
@@ -145,6 +146,11 @@ server_config_load(struct server_config *cfg, char *const *files, size_t n_files
                               " supported", cfg->ks_auth_type);
             return -EINVAL;
         }
+    }
+    if (!STREQ(cfg->router_scheduler_driver, ROUTER_SCHEDULER_LEAST)) {
+        buf_printf(error, "[DEFAULT] router_scheduler_driver = '%s': only %s is provided",
+                   cfg->router_scheduler_driver, ROUTER_SCHEDULER_LEAST);
+        return -EINVAL;
     }
     if (!STREQ(cfg->core_plugin, "ml2")
         && !STREQ(cfg->core_plugin, "neutron.plugins.ml2.plugin.Ml2Plugin")) {

@@ -8,6 +8,9 @@
 
 #include "buf.h"
 
+/* Neutron's default router scheduler, the one neutrino provides (l3/l3_sched.h). */
+#define ROUTER_SCHEDULER_LEAST "neutron.scheduler.l3_agent_scheduler.LeastRoutersScheduler"
+
 struct server_config {
     /* [DEFAULT] */
     char *core_plugin;
@@ -40,6 +43,7 @@ struct server_config {
     bool network_auto_schedule;
     bool allow_automatic_dhcp_failover;
     bool router_auto_schedule;      /* An L3 agent's full sync takes unhosted routers. */
+    char *router_scheduler_driver;  /* ROUTER_SCHEDULER_LEAST, the only one. */
     bool allow_automatic_l3agent_failover;  /* Routers move off dead L3 agents. */
     bool enable_new_agents;
     char *ipam_driver;

@@ -448,6 +448,7 @@ def test_scheduler_api_and_errors(srv, topo):
     assert hosts_of(srv, rt["id"]) == []
     r = api(srv, "POST", "/v2.0/agents/%s/l3-routers" % other_id, {"router_id": rt["id"]})
     assert r.status_code == 201, r.text
+    assert r.json() is None
     assert hosts_of(srv, rt["id"]) == [other.host]
     assert ("router_update", rt["id"]) in feed(other, seq)
     r = api(srv, "GET", "/v2.0/agents/%s/l3-routers" % other_id)
@@ -474,8 +475,8 @@ def test_scheduler_api_and_errors(srv, topo):
     assert_error(api(srv, "POST", "/v2.0/agents/%s/l3-routers" % missing,
                      {"router_id": rt["id"]}),
                  404, "AgentNotFound", "Agent %s could not be found." % missing)
-    r = api(srv, "GET", "/v2.0/routers/%s/l3-agents" % missing)
-    assert r.status_code == 200 and r.json() == {"agents": []}
+    assert_error(api(srv, "GET", "/v2.0/routers/%s/l3-agents" % missing),
+                 404, "RouterNotFound", "Router %s could not be found" % missing)
     r = api(srv, "POST", "/v2.0/agents/%s/l3-routers" % first_id, {"bogus": 1})
     assert r.status_code == 400
     # Admin only: members see none of it.
@@ -489,13 +490,36 @@ def test_scheduler_api_and_errors(srv, topo):
         assert r.status_code == 404, (method, path, r.text)
 
 
+def test_full_answer_carries_the_feed_position(srv, topo):
+    lb, l3 = node(srv)
+    _, inner = topo.network("10.37.0.0/24")
+    # Unhosted until the agent's full sync takes it; the answer's position is past the
+    # router_update that scheduling wrote, so the agent does not read it again.
+    for a in api(srv, "GET", "/v2.0/agents", params={"agent_type": L3}).json()["agents"]:
+        api(srv, "PUT", "/v2.0/agents/" + a["id"], {"agent": {"admin_state_up": False}})
+    rt = topo.router()
+    topo.add_interface(rt["id"], inner["id"])
+    before = l3.changes(0)["seq"]
+    api(srv, "PUT", "/v2.0/agents/" + agent_id(srv, l3.host), {"agent": {"admin_state_up": True}})
+    r = l3.call("POST", "l3/routers", json={"host": l3.host})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert [x["id"] for x in body["routers"]] == [rt["id"]]
+    assert body["seq"] > before
+    assert ("router_update", rt["id"]) in feed(l3, before)
+    assert l3.changes(body["seq"])["changes"] == []
+    # Asked by id: no position.
+    r = l3.call("POST", "l3/routers", json={"host": l3.host, "ids": [rt["id"]]})
+    assert "seq" not in r.json()
+
+
 def test_agent_call_validates_its_body(srv):
     for body in [{}, {"host": ""}, {"host": "h", "ids": "x"}, {"host": "h", "ids": [1]}]:
         r = requests.post(srv.url + "/agent/v1/l3/routers", json=body, timeout=10)
         assert r.status_code == 400, (body, r.text)
     r = requests.post(srv.url + "/agent/v1/l3/routers", json={"host": uname("nobody")},
                       timeout=10)
-    assert r.status_code == 200 and r.json() == {"routers": []}
+    assert r.status_code == 200 and r.json()["routers"] == []
     r = requests.get(srv.url + "/agent/v1/changes", params={"host": "h", "agent": "l3"},
                      timeout=10)
     assert r.status_code == 200

@@ -1,4 +1,5 @@
 /* Unit tests for src/lib/conf.c and the server's option table (src/server/config.c). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,28 @@ conf_defaults_are_neutrons(void **state)
     assert_string_equal(cfg.base_mac, "fa:16:3e:00:00:00");
     assert_string_equal(cfg.tenant_network_types, "local");
     assert_int_equal(cfg.global_physnet_mtu, 1500);
+    server_config_done(&cfg);
+    buf_done(&w);
+    buf_done(&e);
+}
+
+static void
+conf_router_scheduler_is_least_routers(void **state)
+{
+    struct buf w = BUF_INITIALIZER, e = BUF_INITIALIZER;
+    struct server_config cfg;
+
+    assert_int_equal(load("[DEFAULT]\n", NULL, &cfg, &w, &e), 0);
+    assert_true(cfg.router_auto_schedule);
+    assert_false(cfg.allow_automatic_l3agent_failover);
+    server_config_done(&cfg);
+    assert_int_equal(load("[DEFAULT]\nrouter_scheduler_driver = neutron.scheduler."
+                          "l3_agent_scheduler.LeastRoutersScheduler\n", NULL, &cfg, &w, &e), 0);
+    server_config_done(&cfg);
+    assert_int_equal(load("[DEFAULT]\nrouter_scheduler_driver = neutron.scheduler."
+                          "l3_agent_scheduler.ChanceScheduler\n", NULL, &cfg, &w, &e), -EINVAL);
+    assert_non_null(strstr(buf_cstr(&e), "only neutron.scheduler.l3_agent_scheduler."
+                                         "LeastRoutersScheduler is provided"));
     server_config_done(&cfg);
     buf_done(&w);
     buf_done(&e);
@@ -206,6 +229,7 @@ main(void)
         cmocka_unit_test(conf_interpolates_default_options),
         cmocka_unit_test(conf_keeps_a_lone_dollar),
         cmocka_unit_test(conf_database_connections),
+        cmocka_unit_test(conf_router_scheduler_is_least_routers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

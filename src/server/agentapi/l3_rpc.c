@@ -3,7 +3,8 @@
  * sync_routers for a legacy agent.
  *
  * A call without "ids" is the agent's full sync: with router_auto_schedule the routers
- * no agent hosts go to this agent first (l3_sched.h).  Only routers that are
+ * no agent hosts go to this agent first (l3_sched.h), and the answer carries the change
+ * feed's position ("seq").  Only routers that are
  * administratively up are answered; an asked router left out is no longer the host's.
  * Everything is read in the transaction that scheduled, so the answer matches it. */
 #include "agent_rpc.h"
@@ -318,7 +319,8 @@ l3_rpc_routers(struct request *req, char *const args[])
     struct op op;
     const json_t *asked;
     const char *host;
-    json_t *body, *out;
+    json_t *body, *out, *reply;
+    int64_t first = 0, last = 0;
     struct agent a;
     int r;
 
@@ -354,12 +356,21 @@ l3_rpc_routers(struct request *req, char *const args[])
         }
         agent_done(&a);
     }
+    /* A full answer says where in the feed it stands, read in its transaction: the
+     * agent follows the feed from there and misses nothing in between. */
+    if (!r && !asked) {
+        r = store_change_bounds(c, &first, &last);
+    }
     r = store_end(c, r);
     if (r) {
         goto internal;
     }
     json_decref(body);
-    rpc_reply(req, 200, json_pack("{s:o}", AGENT_FIELD_ROUTERS, out));
+    reply = json_pack("{s:o}", AGENT_FIELD_ROUTERS, out);
+    if (!asked) {
+        json_object_set_new(reply, AGENT_FIELD_SEQ, json_integer(last));
+    }
+    rpc_reply(req, 200, reply);
     return 0;
 internal:
     json_decref(out);

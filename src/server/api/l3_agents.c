@@ -32,6 +32,7 @@ router_l3_agents_list(struct request *req, char *const args[])
 {
     struct store_conn *c = request_conn(req);
     struct field_set fs;
+    struct router rt;
     struct jsonw w;
     struct agent a;
     int r;
@@ -42,7 +43,13 @@ router_l3_agents_list(struct request *req, char *const args[])
     if (!req->ctx.is_admin) {
         return not_admin(req);
     }
-    /* Neutron answers an empty list for a router it does not know. */
+    r = store_router_get(c, args[0], NULL, &rt);
+    if (r) {
+        return r == -ENOENT ? api_fail(req, API_ERR_ROUTER_NOT_FOUND, "Router %s could not be"
+                                       " found", args[0])
+                            : api_fail_internal(req, r);
+    }
+    router_done(&rt);
     r = store_l3_agent_of_router(c, args[0], &a);
     if (r && r != -ENOENT) {
         return api_fail_internal(req, r);
@@ -193,6 +200,7 @@ agent_l3_router_add(struct request *req, char *const args[])
     struct store_conn *c = request_conn(req);
     struct api_error err;
     struct context svc;
+    struct jsonw w;
     struct op op;
     const char *router_id;
     bool has_gateway = false;
@@ -236,7 +244,9 @@ agent_l3_router_add(struct request *req, char *const args[])
     if (r) {
         return api_fail_internal(req, r);
     }
-    req->status = 201;
+    /* Zed answers the add with the JSON null. */
+    api_begin(req, 201, &w);
+    jsonw_null(&w);
     return 0;
 fail:
     store_rollback(c);
