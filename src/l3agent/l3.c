@@ -631,6 +631,9 @@ apply_action(struct applier *ap, const struct l3_action *a, char *reason, size_t
     case L3_RULES:
         return run(ap->fd, restore, a->text, NULL, reason, n) ? -EPROTO : 0;
     case L3_GARP:
+        if (ap->e->garp_count <= 0) {
+            return 0;           /* send_arp_for_ha = 0: Neutron sends none. */
+        }
         r = l3_garp_send(ap->fd, a->dev, a->mac, &a->cidr.addr);
         if (r) {
             log_warn("ns=%s dev=%s gratuitous ARP failed: %s, ignoring", a->ns, a->dev,
@@ -677,6 +680,12 @@ apply_plan(struct l3_engine *e, const struct l3_plan *p, struct l3_stats *st, ch
             if (!n_failed++) {
                 snprintf(reason, n, "%s: %s", buf_cstr(&what), why[0] ? why : strerror(-r));
             }
+            if (e->router_failed) {
+                struct buf told = BUF_INITIALIZER;
+                buf_printf(&told, "%s: %s", buf_cstr(&what), why[0] ? why : strerror(-r));
+                e->router_failed(e->router_failed_aux, a->router_id, buf_cstr(&told));
+                buf_done(&told);
+            }
             snprintf(failed_router, sizeof failed_router, "%s", a->router_id);
             buf_done(&what);
             continue;
@@ -710,6 +719,12 @@ l3_apply(struct l3_engine *e, const struct l3_model *m, const struct l3_scope *s
     st.n_unroutable = plan.n_unroutable;
     reason[0] = '\0';
     st.n_failed_routers = apply_plan(e, &plan, &st, reason, n) + have.n_unreadable;
+    for (size_t i = 0; e->router_failed && i < have.n_routers; i++) {
+        if (have.routers[i].unreadable) {
+            e->router_failed(e->router_failed_aux, have.routers[i].id,
+                             "its namespace could not be read");
+        }
+    }
     if (have.n_unreadable && !reason[0]) {
         snprintf(reason, n, "%s", have.unreadable_reason);
     }

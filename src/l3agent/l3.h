@@ -23,8 +23,14 @@ struct l3_tools {
 struct l3_engine {
     int node_netns_fd;          /* Where the taps live; -1: ours.  Not owned. */
     char ns_prefix[64];         /* "qrouter-" */
-    int garp_count;             /* Gratuitous ARP rounds per new address (send_arp_for_ha). */
+    int garp_count;             /* Gratuitous ARP rounds per new address (send_arp_for_ha;
+                                 * 0: none). */
     struct l3_tools tools;
+    /* Told, during l3_apply(), of each router it could not finish (its namespace
+     * unreadable, or a step failed) with why, so that a caller can retry just those;
+     * NULL: they are only logged. */
+    void (*router_failed)(void *aux, const char *router_id, const char *reason);
+    void *router_failed_aux;
 };
 
 struct l3_stats {

@@ -59,6 +59,7 @@ LAB_ROOT = Path("/run/neutrino-lab")     # neutrino-lab's directories, one per l
 RUN_RE = re.compile(r"^nt(\d+)x[0-9a-f]{4}$")
 LB_TYPE = "Linux bridge agent"
 DHCP_TYPE = "DHCP agent"
+L3_TYPE = "L3 agent"
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
@@ -76,6 +77,12 @@ def dhcp_agent_binary():
     """Beside the linux-bridge agent: same build directory (or $NEUTRINO_DHCP_AGENT)."""
     return Path(os.environ.get("NEUTRINO_DHCP_AGENT")
                 or _build_dir() / "src/dhcp_agent/neutrino-dhcp-agent")
+
+
+def l3_agent_binary():
+    """Beside the linux-bridge agent: same build directory (or $NEUTRINO_L3_AGENT)."""
+    return Path(os.environ.get("NEUTRINO_L3_AGENT")
+                or _build_dir() / "src/l3agent/neutrino-l3-agent")
 
 
 def lab_binary():
@@ -183,6 +190,7 @@ class Lab:
         self.node_inits = {}        # node -> init pid
         self.dhcp_agents = {}       # node -> [`lab enter` Popen, agent pid]
         self.credentials = {}       # node -> the linux-bridge agent's credentials
+        self.l3_agents = {}         # node -> [`lab enter` Popen, agent pid]
 
     # --- namespaces -------------------------------------------------------------
     def lab(self, *args, **kw):
@@ -253,6 +261,7 @@ class Lab:
             pytest.fail("neutrino-lab not found at %s (build it, or set NEUTRINO_LAB_BINARY)"
                         % binary)
         state = json.loads(self.lab("lab", "build", "--topology", "pair").stdout)
+        self.switch = state["switch"]   # its bridges: "underlay", "physnet1"
         self.namespaces += [state["switch"]] + [n["netns"] for n in state["nodes"].values()]
 
     # --- server and agents --------------------------------------------------------
@@ -391,16 +400,18 @@ class Lab:
         return [p for p in _all_pids() if _ns_inode(p, "pid") == ino and self._alive(p)]
 
     def kill_node_init(self, node):
-        """SIGKILL to the node's init: the DHCP agent and the dnsmasq processes of that
-        node die with it, their qdhcp namespaces vanish with the mount namespace.
+        """SIGKILL to the node's init: the DHCP and L3 agents and the dnsmasq processes of
+        that node die with it, their qdhcp and qrouter namespaces vanish with the mount
+        namespace.
         Returns when all of them are gone."""
         if node not in self.node_inits:
             return
         members = self.node_processes(node)
         del self.node_inits[node]
-        agent = self.dhcp_agents.pop(node, None)
+        agents = [a for a in (self.dhcp_agents.pop(node, None), self.l3_agents.pop(node, None))
+                  if a]
         p = self.lab("lab", "kill-init", node, check=False)
-        if agent:
+        for agent in agents:
             try:
                 agent[0].wait(10)
             except subprocess.TimeoutExpired:
@@ -566,6 +577,106 @@ class Lab:
         assert r.status_code == 200, r.text
         return r.json()["ports"]
 
+    # --- L3 agents --------------------------------------------------------------------
+    def l3_agent_config(self, node, credentials=None, **opts):
+        """l3_agent.ini of the node: Neutron's option names.  'opts' go to [DEFAULT] (or
+        [AGENT] for availability_zone, report_interval, log_agent_heartbeats); a value
+        None removes a default."""
+        default = {"host": self.host(node), "state_path": str(self.run_dir / node),
+                   "interface_driver": "linuxbridge", "debug": "true",
+                   "periodic_interval": "2"}
+        agent = {"report_interval": "1"}
+        for k, v in opts.items():
+            sec = agent if k in self.AGENT_SECTION else default
+            if v is None:
+                sec.pop(k, None)
+            else:
+                sec[k] = str(v).lower() if isinstance(v, bool) else str(v)
+        lines = ["[DEFAULT]"] + ["%s = %s" % kv for kv in default.items()]
+        lines += ["[AGENT]"] + ["%s = %s" % kv for kv in agent.items()]
+        lines += self.server_section(credentials) + [""]
+        path = self.tmp / ("%s-l3_agent.ini" % node)
+        path.write_text("\n".join(lines))
+        return path
+
+    def start_l3_agent(self, node, wait=True, credentials=None, **opts):
+        """neutrino-l3-agent inside the node's init (started if needed), so that its
+        qrouter-<id> namespaces are the node's own.  Credentials default to those of
+        the node's linux-bridge agent.  wait: until the server lists it alive.  Returns
+        its PID (root namespace)."""
+        binary = l3_agent_binary()
+        if not binary.exists():
+            pytest.fail("neutrino-l3-agent not found at %s (build it, or set "
+                        "NEUTRINO_L3_AGENT)" % binary)
+        if node in self.l3_agents:
+            raise RuntimeError("an L3 agent was started on %s: stop_l3_agent() it first"
+                               % node)
+        if credentials is None:
+            credentials = self.credentials.get(node)
+        conf = self.l3_agent_config(node, credentials, **opts)
+        self.node_init(node)
+        log = open(self.tmp / ("%s-l3-agent.log" % node), "ab")
+        cmd, env = lab_command(self.prefix, "lab", "enter", node, "--", binary,
+                               "--config-file", conf)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
+                             preexec_fn=_api.die_with_parent)
+        log.close()
+        self.l3_agents[node] = [p, None]
+
+        def child():
+            kids = _children(p.pid)     # `lab enter` forks (PID namespace) and waits
+            if kids and _cmdline(kids[0])[:1] == [str(binary)]:
+                return kids[0]
+            if p.poll() is not None:
+                raise AssertionError("L3 agent on %s exited %s:\n%s"
+                                     % (node, p.returncode, self.l3_agent_log(node)[-3000:]))
+            return None
+        self.l3_agents[node][1] = wait_for(child, timeout=5, step=0.005,
+                                           what="L3 agent process on %s" % node)
+        if wait:
+            def alive():
+                if p.poll() is not None:
+                    raise AssertionError("L3 agent on %s exited %s:\n%s" % (
+                        node, p.returncode, self.l3_agent_log(node)[-3000:]))
+                rec = self.agent_record(node, L3_TYPE)
+                return rec if rec and rec["alive"] else None
+            wait_for(alive, timeout=15, what="L3 agent of %s alive" % node)
+        return self.l3_agents[node][1]
+
+    def l3_agent_pid(self, node):
+        """PID (root namespace) of the node's running L3 agent, or None."""
+        entry = self.l3_agents.get(node)
+        if entry and entry[0].poll() is None and self._alive(entry[1]):
+            return entry[1]
+        return None
+
+    def stop_l3_agent(self, node, sig=signal.SIGTERM):
+        """Signals the agent (its routers stay) and returns its exit status (-N: killed
+        by signal N), or None if none ran.  sig=None: only waits."""
+        entry = self.l3_agents.pop(node, None)
+        if entry is None:
+            return None
+        p, pid = entry
+        if sig and p.poll() is None and pid:
+            _kill(pid, sig)
+        try:
+            return p.wait(10)
+        except subprocess.TimeoutExpired:
+            if pid:
+                _kill(pid)
+            p.kill()
+            p.wait(10)
+            return "timeout"
+
+    def l3_agent_log(self, node):
+        try:
+            return (self.tmp / ("%s-l3-agent.log" % node)).read_text(errors="replace")
+        except OSError:
+            return ""
+
+    def l3_agent_record(self, node):
+        return self.agent_record(node, L3_TYPE)
+
     # --- API ----------------------------------------------------------------------
     def api(self, method, path, body=None, params=None):
         headers = {"X-Auth-Token": self.token} if getattr(self, "token", None) else {}
@@ -660,7 +771,8 @@ class Lab:
         problems = []
         for node in ("n1", "n2"):
             for what, text in (("agent", self.agent_log(node)),
-                               ("DHCP agent", self.dhcp_agent_log(node))):
+                               ("DHCP agent", self.dhcp_agent_log(node)),
+                               ("L3 agent", self.l3_agent_log(node))):
                 if any(mark in text for mark in SANITIZER_MARKS):
                     problems.append("sanitizer report in %s %s log" % (what, node))
         return problems
@@ -668,7 +780,7 @@ class Lab:
     def cleanup(self):
         problems = []
         # All agents are told at once (each takes up to a second to stop).
-        for p, pid in self.dhcp_agents.values():
+        for p, pid in list(self.dhcp_agents.values()) + list(self.l3_agents.values()):
             if p.poll() is None and pid:
                 _kill(pid, signal.SIGTERM)
         for p in self.agents.values():
@@ -678,6 +790,10 @@ class Lab:
             rc = self.stop_dhcp_agent(node, sig=None)
             if rc not in (0, None):
                 problems.append("DHCP agent %s exited %s" % (node, rc))
+        for node in list(self.l3_agents):
+            rc = self.stop_l3_agent(node, sig=None)
+            if rc not in (0, None):
+                problems.append("L3 agent %s exited %s" % (node, rc))
         for node in list(self.node_inits):
             try:
                 self.kill_node_init(node)

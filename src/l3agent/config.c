@@ -1,0 +1,99 @@
+/* The L3 agent's option table (see config.h).  Defaults are Neutron's. */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "conf.h"
+#include "util.h"
+
+#define STR(...) CONF_OPT_STR(struct l3_config, __VA_ARGS__)
+#define INT(...) CONF_OPT_INT(struct l3_config, __VA_ARGS__)
+#define BOOL(...) CONF_OPT_BOOL(struct l3_config, __VA_ARGS__)
+
+static const struct conf_option l3_options[] = {
+    STR("DEFAULT", "host", host, NULL),
+    BOOL("DEFAULT", "debug", debug, "false"),
+    STR("DEFAULT", "state_path", state_path, "/var/lib/neutrino"),
+    STR("DEFAULT", "interface_driver", interface_driver, NULL),
+    STR("DEFAULT", "agent_mode", agent_mode, "legacy"),
+    INT("DEFAULT", "send_arp_for_ha", send_arp_for_ha, "3", 0, 100),
+    BOOL("DEFAULT", "handle_internal_only_routers", handle_internal_only_routers, "true"),
+    INT("DEFAULT", "periodic_interval", periodic_interval, "40", 1, 3600),
+    BOOL("DEFAULT", "cleanup_on_shutdown", cleanup_on_shutdown, "false"),
+    STR("DEFAULT", "namespace_prefix", namespace_prefix, "qrouter-"),
+    STR("AGENT", "availability_zone", availability_zone, "nova"),
+    INT("AGENT", "report_interval", report_interval, "30", 0, 3600),
+    BOOL("AGENT", "log_agent_heartbeats", log_agent_heartbeats, "false"),
+    SERVER_SETTINGS_OPTIONS(struct l3_config, server),
+};
+
+/* Neutron's names of the linux-bridge interface driver: the alias and the class. */
+static bool
+is_linuxbridge_driver(const char *name)
+{
+    return STREQ(name, "linuxbridge")
+           || STREQ(name, "neutron.agent.linux.interface.BridgeInterfaceDriver");
+}
+
+/* agent_mode: legacy is what neutrino does; Neutron's other modes are named so that
+ * the operator knows the value was understood but cannot be served. */
+static int
+check_agent_mode(const char *mode, struct buf *error)
+{
+    static const char *const neutron_modes[] = { "dvr", "dvr_snat", "dvr_no_external" };
+
+    if (STREQ(mode, "legacy")) {
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(neutron_modes); i++) {
+        if (STREQ(mode, neutron_modes[i])) {
+            buf_printf(error, "[DEFAULT] agent_mode = %s is not supported: only legacy"
+                              " (neutrino has no distributed routers)", mode);
+            return -EINVAL;
+        }
+    }
+    buf_printf(error, "[DEFAULT] agent_mode = %s is not a mode (legacy, dvr, dvr_snat,"
+                      " dvr_no_external); only legacy is supported", mode);
+    return -EINVAL;
+}
+
+int
+l3_config_load(struct l3_config *cfg, char *const *files, size_t n_files,
+               struct buf *warnings, struct buf *error)
+{
+    int r;
+
+    r = conf_load(l3_options, ARRAY_SIZE(l3_options), cfg, sizeof *cfg, files, n_files,
+                  warnings, error);
+    if (r) {
+        return r;
+    }
+    conf_default_host(&cfg->host);
+    if (!cfg->interface_driver || !*cfg->interface_driver) {
+        buf_printf(error, "[DEFAULT] interface_driver must be set (linuxbridge)");
+        return -EINVAL;
+    }
+    if (!is_linuxbridge_driver(cfg->interface_driver)) {
+        buf_printf(error, "[DEFAULT] interface_driver = %s is not supported: only linuxbridge",
+                   cfg->interface_driver);
+        return -EINVAL;
+    }
+    r = check_agent_mode(cfg->agent_mode, error);
+    if (r) {
+        return r;
+    }
+    /* The engine's prefix holds at most 63 characters; a '/' would leave /run/netns. */
+    if (!*cfg->namespace_prefix || strlen(cfg->namespace_prefix) > 63
+        || strchr(cfg->namespace_prefix, '/')) {
+        buf_printf(error, "[DEFAULT] namespace_prefix must be 1 to 63 characters, no '/'");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+void
+l3_config_done(struct l3_config *cfg)
+{
+    conf_free(l3_options, ARRAY_SIZE(l3_options), cfg);
+}
