@@ -110,17 +110,16 @@ py_repr(struct buf *b, const json_t *v, bool top)
     }
 }
 
-/* "key='value', ..." with the keys sorted, as cliff's format_dict. */
-static void
-dict_text(struct buf *b, const json_t *obj, const char *rename_from, const char *rename_to)
+/* The keys of 'obj' (at most 'max') sorted as Python's sorted() does; their number. */
+static size_t
+sorted_keys(const json_t *obj, const char **keys, size_t max)
 {
-    const char *keys[64];
     size_t n = 0;
     const char *k;
     json_t *x;
 
     json_object_foreach ((json_t *) obj, k, x) {
-        if (n < ARRAY_SIZE(keys)) {
+        if (n < max) {
             keys[n++] = k;
         }
     }
@@ -131,6 +130,16 @@ dict_text(struct buf *b, const json_t *obj, const char *rename_from, const char 
             keys[j - 1] = t;
         }
     }
+    return n;
+}
+
+/* "key='value', ..." with the keys sorted, as cliff's format_dict. */
+static void
+dict_text(struct buf *b, const json_t *obj, const char *rename_from, const char *rename_to)
+{
+    const char *keys[64];
+    size_t n = sorted_keys(obj, keys, ARRAY_SIZE(keys));
+
     for (size_t i = 0; i < n; i++) {
         const json_t *v = json_object_get(obj, keys[i]);
         const char *shown = rename_from && STREQ(keys[i], rename_from) ? rename_to : keys[i];
@@ -171,22 +180,8 @@ static void
 format_dict_into(struct buf *b, const json_t *obj, const char *prefix)
 {
     const char *keys[64];
-    size_t n = 0;
-    const char *k;
-    json_t *x;
+    size_t n = sorted_keys(obj, keys, ARRAY_SIZE(keys));
 
-    json_object_foreach ((json_t *) obj, k, x) {
-        if (n < ARRAY_SIZE(keys)) {
-            keys[n++] = k;
-        }
-    }
-    for (size_t i = 1; i < n; i++) {
-        for (size_t j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
-            const char *t = keys[j];
-            keys[j] = keys[j - 1];
-            keys[j - 1] = t;
-        }
-    }
     for (size_t i = 0; i < n; i++) {
         const json_t *v = json_object_get(obj, keys[i]);
         char *key = prefix ? xasprintf("%s.%s", prefix, keys[i]) : xstrdup(keys[i]);
