@@ -135,15 +135,13 @@ agents_list(struct request *req, char *const args[])
     return r ? api_fail_internal(req, r) : 0;
 }
 
-/* Reads agent args[0] for an admin; answers 404 (HTTPNotFound for non-admins, as the
- * policy hides agents from them) and returns -1 otherwise. */
-static int
+int
 agent_lookup(struct request *req, struct store_conn *c, const char *id, struct agent *a)
 {
     int r;
 
     if (!req->ctx.is_admin) {
-        return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+        return agent_scheduler_not_admin(req);
     }
     r = store_agent_get(c, id, a);
     if (r == -ENOENT) {
@@ -314,4 +312,19 @@ agents_create(struct request *req, char *const args[])
     /* Neutron adds project_id/tenant_id to every POST body, and agents have neither. */
     return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unrecognized attribute(s) 'project_id,"
                     " tenant_id'");
+}
+
+/* --- Shared by the agent scheduler extensions (dhcp_agents.c, l3_agents.c) --------- */
+
+int
+agent_scheduler_not_admin(struct request *req)
+{
+    return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
+}
+
+int
+agent_scheduler_collect_id(const char *id, void *aux)
+{
+    json_array_append_new(aux, json_string(id));
+    return 0;
 }

@@ -9,6 +9,7 @@ struct server_config;
 struct agent;
 struct network;
 struct context;
+struct store_conn;
 
 /* One agent as the API shows it. */
 void agent_render(struct jsonw *w, const struct agent *a, const struct field_set *fs,
@@ -19,6 +20,15 @@ int agents_create(struct request *req, char *const args[]);
 int agent_show(struct request *req, char *const args[]);
 int agent_update(struct request *req, char *const args[]);
 int agent_delete(struct request *req, char *const args[]);
+
+/* Agent 'id' read for an admin into 'a'; answers 404 (HTTPNotFound for non-admins,
+ * as the policy hides agents from them; AgentNotFound when there is none) and returns
+ * -1 otherwise. */
+int agent_lookup(struct request *req, struct store_conn *c, const char *id, struct agent *a);
+/* What the two scheduler extensions share: non-admins get the 404 that hides them (as
+ * in Neutron); a store callback appending each id to the JSON array 'aux'. */
+int agent_scheduler_not_admin(struct request *req);
+int agent_scheduler_collect_id(const char *id, void *aux);
 
 /* The dhcp_agent_scheduler extension (dhcp_agents.c). */
 int network_dhcp_agents_list(struct request *req, char *const args[]);

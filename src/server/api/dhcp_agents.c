@@ -20,12 +20,6 @@
 #include "store/store.h"
 #include "util.h"
 
-static int
-not_admin(struct request *req)
-{
-    return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
-}
-
 struct agent_walk {
     struct jsonw *w;
     struct field_set *fs;
@@ -54,7 +48,7 @@ network_dhcp_agents_list(struct request *req, char *const args[])
         return -1;
     }
     if (!req->ctx.is_admin) {
-        return not_admin(req);
+        return agent_scheduler_not_admin(req);
     }
     r = store_network_get(c, args[0], NULL, &n);
     if (r) {
@@ -76,29 +70,6 @@ network_dhcp_agents_list(struct request *req, char *const args[])
     return r ? api_fail_internal(req, r) : 0;
 }
 
-/* Reads agent 'id' for an admin; answers 404 otherwise. */
-static int
-lookup_agent(struct request *req, struct store_conn *c, const char *id, struct agent *a)
-{
-    int r;
-
-    if (!req->ctx.is_admin) {
-        return not_admin(req);
-    }
-    r = store_agent_get(c, id, a);
-    if (r == -ENOENT) {
-        return api_fail(req, API_ERR_AGENT_NOT_FOUND, "Agent %s could not be found.", id);
-    }
-    return r ? api_fail_internal(req, r) : 0;
-}
-
-static int
-collect_id(const char *id, void *aux)
-{
-    json_array_append_new(aux, json_string(id));
-    return 0;
-}
-
 int
 agent_dhcp_networks_list(struct request *req, char *const args[])
 {
@@ -110,12 +81,12 @@ agent_dhcp_networks_list(struct request *req, char *const args[])
     size_t i;
     int r;
 
-    if (!c || lookup_agent(req, c, args[0], &a)) {
+    if (!c || agent_lookup(req, c, args[0], &a)) {
         return -1;
     }
     agent_done(&a);
     ids = json_array();
-    r = store_dhcp_networks_of_agent(c, args[0], collect_id, ids);
+    r = store_dhcp_networks_of_agent(c, args[0], agent_scheduler_collect_id, ids);
     if (r) {
         json_decref(ids);
         return api_fail_internal(req, r);
@@ -169,7 +140,7 @@ agent_dhcp_network_add(struct request *req, char *const args[])
         return -1;
     }
     if (!req->ctx.is_admin) {
-        return not_admin(req);
+        return agent_scheduler_not_admin(req);
     }
     body = json_loadb(req->body.data ? (const char *) req->body.data : "", req->body.len, 0,
                       NULL);
@@ -184,7 +155,7 @@ agent_dhcp_network_add(struct request *req, char *const args[])
         json_decref(body);
         return api_fail_internal(req, r);
     }
-    if (check_network(req, c, network_id) || lookup_agent(req, c, args[0], &a)) {
+    if (check_network(req, c, network_id) || agent_lookup(req, c, args[0], &a)) {
         goto fail;
     }
     if (!STREQ(a.agent_type, DHCP_AGENT_TYPE) || !a.admin_state_up) {
@@ -231,7 +202,7 @@ agent_dhcp_network_remove(struct request *req, char *const args[])
     if (r) {
         return api_fail_internal(req, r);
     }
-    if (lookup_agent(req, c, args[0], &a)) {
+    if (agent_lookup(req, c, args[0], &a)) {
         store_rollback(c);
         return -1;
     }

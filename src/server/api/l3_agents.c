@@ -21,12 +21,6 @@
 #include "store/store.h"
 #include "util.h"
 
-static int
-not_admin(struct request *req)
-{
-    return api_fail(req, API_ERR_HTTP_NOT_FOUND, "The resource could not be found.");
-}
-
 int
 router_l3_agents_list(struct request *req, char *const args[])
 {
@@ -41,7 +35,7 @@ router_l3_agents_list(struct request *req, char *const args[])
         return -1;
     }
     if (!req->ctx.is_admin) {
-        return not_admin(req);
+        return agent_scheduler_not_admin(req);
     }
     r = store_router_get(c, args[0], NULL, &rt);
     if (r) {
@@ -69,29 +63,6 @@ router_l3_agents_list(struct request *req, char *const args[])
     return 0;
 }
 
-/* Reads agent 'id' for an admin; answers 404 otherwise. */
-static int
-lookup_agent(struct request *req, struct store_conn *c, const char *id, struct agent *a)
-{
-    int r;
-
-    if (!req->ctx.is_admin) {
-        return not_admin(req);
-    }
-    r = store_agent_get(c, id, a);
-    if (r == -ENOENT) {
-        return api_fail(req, API_ERR_AGENT_NOT_FOUND, "Agent %s could not be found.", id);
-    }
-    return r ? api_fail_internal(req, r) : 0;
-}
-
-static int
-collect_id(const char *id, void *aux)
-{
-    json_array_append_new(aux, json_string(id));
-    return 0;
-}
-
 int
 agent_l3_routers_list(struct request *req, char *const args[])
 {
@@ -103,12 +74,12 @@ agent_l3_routers_list(struct request *req, char *const args[])
     size_t i;
     int r;
 
-    if (!c || lookup_agent(req, c, args[0], &a)) {
+    if (!c || agent_lookup(req, c, args[0], &a)) {
         return -1;
     }
     agent_done(&a);
     ids = json_array();
-    r = store_l3_routers_of_agent(c, args[0], collect_id, ids);
+    r = store_l3_routers_of_agent(c, args[0], agent_scheduler_collect_id, ids);
     if (r) {
         json_decref(ids);
         return api_fail_internal(req, r);
@@ -212,7 +183,7 @@ agent_l3_router_add(struct request *req, char *const args[])
         return -1;
     }
     if (!req->ctx.is_admin) {
-        return not_admin(req);
+        return agent_scheduler_not_admin(req);
     }
     if (!(router_id = body_router_id(req, &body))) {
         json_decref(body);
@@ -223,7 +194,7 @@ agent_l3_router_add(struct request *req, char *const args[])
         json_decref(body);
         return api_fail_internal(req, r);
     }
-    if (check_router(req, c, router_id, &has_gateway) || lookup_agent(req, c, args[0], &a)) {
+    if (check_router(req, c, router_id, &has_gateway) || agent_lookup(req, c, args[0], &a)) {
         goto fail;
     }
     r = check_add(req, c, &a, router_id, has_gateway);
@@ -269,13 +240,13 @@ agent_l3_router_remove(struct request *req, char *const args[])
         return -1;
     }
     if (!req->ctx.is_admin) {
-        return not_admin(req);
+        return agent_scheduler_not_admin(req);
     }
     r = store_begin(c);
     if (r) {
         return api_fail_internal(req, r);
     }
-    if (lookup_agent(req, c, args[0], &a)) {
+    if (agent_lookup(req, c, args[0], &a)) {
         store_rollback(c);
         return -1;
     }
