@@ -83,15 +83,9 @@ dhcp_config_load(struct dhcp_config *cfg, char *const *files, size_t n_files,
         return r;
     }
     conf_default_host(&cfg->host);
-    if (!cfg->interface_driver || !*cfg->interface_driver) {
-        buf_printf(error, "[DEFAULT] interface_driver must be set (linuxbridge)");
-        return -EINVAL;
-    }
-    if (!STREQ(cfg->interface_driver, "linuxbridge")
-        && !STREQ(cfg->interface_driver, "neutron.agent.linux.interface.BridgeInterfaceDriver")) {
-        buf_printf(error, "[DEFAULT] interface_driver = %s is not supported: only linuxbridge",
-                   cfg->interface_driver);
-        return -EINVAL;
+    r = conf_check_interface_driver(cfg->interface_driver, error);
+    if (r) {
+        return r;
     }
     if (!strstr(cfg->dhcp_driver, "Dnsmasq")) {
         buf_printf(error, "[DEFAULT] dhcp_driver = %s is not supported: only dnsmasq",

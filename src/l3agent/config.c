@@ -28,14 +28,6 @@ static const struct conf_option l3_options[] = {
     SERVER_SETTINGS_OPTIONS(struct l3_config, server),
 };
 
-/* Neutron's names of the linux-bridge interface driver: the alias and the class. */
-static bool
-is_linuxbridge_driver(const char *name)
-{
-    return STREQ(name, "linuxbridge")
-           || STREQ(name, "neutron.agent.linux.interface.BridgeInterfaceDriver");
-}
-
 /* agent_mode: legacy is what neutrino does; Neutron's other modes are named so that
  * the operator knows the value was understood but cannot be served. */
 static int
@@ -70,14 +62,9 @@ l3_config_load(struct l3_config *cfg, char *const *files, size_t n_files,
         return r;
     }
     conf_default_host(&cfg->host);
-    if (!cfg->interface_driver || !*cfg->interface_driver) {
-        buf_printf(error, "[DEFAULT] interface_driver must be set (linuxbridge)");
-        return -EINVAL;
-    }
-    if (!is_linuxbridge_driver(cfg->interface_driver)) {
-        buf_printf(error, "[DEFAULT] interface_driver = %s is not supported: only linuxbridge",
-                   cfg->interface_driver);
-        return -EINVAL;
+    r = conf_check_interface_driver(cfg->interface_driver, error);
+    if (r) {
+        return r;
     }
     r = check_agent_mode(cfg->agent_mode, error);
     if (r) {

@@ -334,3 +334,19 @@ conf_default_host(char **host)
     free(*host);
     *host = xstrdup(name);
 }
+
+int
+conf_check_interface_driver(const char *driver, struct buf *error)
+{
+    if (!driver || !*driver) {
+        buf_printf(error, "[DEFAULT] interface_driver must be set (linuxbridge)");
+        return -EINVAL;
+    }
+    if (!STREQ(driver, "linuxbridge")
+        && !STREQ(driver, "neutron.agent.linux.interface.BridgeInterfaceDriver")) {
+        buf_printf(error, "[DEFAULT] interface_driver = %s is not supported: only linuxbridge",
+                   driver);
+        return -EINVAL;
+    }
+    return 0;
+}

@@ -57,6 +57,11 @@ void conf_free(const struct conf_option *table, size_t n, void *cfg);
  * default for [DEFAULT] host. */
 void conf_default_host(char **host);
 
+/* An agent's [DEFAULT] interface_driver: it must be set, to Neutron's linux-bridge
+ * driver (the alias "linuxbridge" or its class name), the only one neutrino has.
+ * Returns 0, or -EINVAL with the reason in 'error'. */
+int conf_check_interface_driver(const char *driver, struct buf *error);
+
 /* The next item of the comma-separated list at '*p' (an owned copy, blanks and all),
  * with '*p' moved past it; NULL at the end of the list (or when '*p' is NULL). */
 char *conf_list_next(const char **p);
