@@ -1,6 +1,7 @@
 /* The agents of `lab up`: their configuration files and processes. */
 #include "agents.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,14 +75,56 @@ start_agent(const char *prefix, const struct node *n, const char *subdir, const 
     return pid;
 }
 
+/* An agent that makes namespaces of its own, so runs inside the node's init. */
+struct init_agent {
+    const char *kind;       /* Its .ini is <node>-<kind>.ini, its pid "kind" in lab.json. */
+    const char *subdir;     /* src/<subdir>/<binary> in a build tree. */
+    const char *binary;
+    const char *log;        /* <node>-<log>.log */
+};
+
+static const struct init_agent dhcp_agent = {
+    "dhcp_agent", "dhcp_agent", "neutrino-dhcp-agent", "dhcp-agent",
+};
+static const struct init_agent l3_agent = {
+    "l3_agent", "l3agent", "neutrino-l3-agent", "l3-agent",
+};
+
+/* Starts 'a' with configuration 'body' inside the init of node 'n' (namespace 'fd'),
+ * starting the init first when the node has none yet. */
+static int
+start_in_init(const char *prefix, const struct node *n, json_t *jnode, int fd,
+              const struct init_agent *a, const char *body, const char *sock,
+              const struct cloud *user)
+{
+    char *conf = write_config(prefix, n, a->kind, body, sock, user);
+    pid_t init = (pid_t) json_integer_value(json_object_get(jnode, "init")), pid;
+
+    if (!proc_alive(init)) {
+        init = node_init_start(fd);
+        json_object_set_new(jnode, "init", json_integer(init));
+    }
+    if (!conf || init < 0) {
+        free(conf);
+        return conf ? cli_fail("node %s: cannot start its init", n->name) : 1;
+    }
+    pid = start_agent(prefix, n, a->subdir, a->binary, conf, a->log, -1, init);
+    free(conf);
+    json_object_set_new(jnode, a->kind, json_integer(pid));
+    return pid < 0 ? cli_fail("node %s: cannot start %s: %s", n->name, a->binary,
+                              strerror(-pid))
+                   : 0;
+}
+
 int
 agents_start(const char *prefix, const struct node *n, json_t *jnode, const char *sock,
              const struct cloud *user)
 {
     char *lb_body = xasprintf("[DEFAULT]\nhost = %s\n[linux_bridge]\n"
-                              "physical_interface_mappings = provider:eth1\n[vxlan]\n"
+                              "physical_interface_mappings = %s\n[vxlan]\n"
                               "enable_vxlan = true\nlocal_ip = %s\nl2_population = true\n"
-                              "[agent]\nreport_interval = 5\n", n->name, n->local_ip);
+                              "[agent]\nreport_interval = 5\n", n->name, n->physnets,
+                              n->local_ip);
     char *dir = lab_dir(prefix);
     char *conf = write_config(prefix, n, "linuxbridge_agent", lb_body, sock, user);
     int fd = netns_open(json_string_value(json_object_get(jnode, "netns"))), r = 0;
@@ -95,24 +138,19 @@ agents_start(const char *prefix, const struct node *n, json_t *jnode, const char
                                                  "neutrino-linuxbridge-agent", conf,
                                                  "linuxbridge-agent", fd, 0)));
     if (n->dhcp) {
-        char *d_body = xasprintf("[DEFAULT]\nhost = %s\nstate_path = %s/%s-dhcp\n"
-                                 "interface_driver = linuxbridge\n"
-                                 "dnsmasq_base_log_dir = %s/%s-dhcp/log\n[AGENT]\n"
-                                 "report_interval = 5\n", n->name, dir, n->name, dir,
-                                 n->name);
-        char *d_conf = write_config(prefix, n, "dhcp_agent", d_body, sock, user);
-        pid_t init = node_init_start(fd);
-        json_object_set_new(jnode, "init", json_integer(init));
-        if (!d_conf || init < 0) {
-            r = d_conf ? cli_fail("node %s: cannot start its init", n->name) : 1;
-        } else {
-            json_object_set_new(jnode, "dhcp_agent",
-                                json_integer(start_agent(prefix, n, "dhcp_agent",
-                                                         "neutrino-dhcp-agent", d_conf,
-                                                         "dhcp-agent", -1, init)));
-        }
-        free(d_body);
-        free(d_conf);
+        char *body = xasprintf("[DEFAULT]\nhost = %s\nstate_path = %s/%s-dhcp\n"
+                               "interface_driver = linuxbridge\n"
+                               "dnsmasq_base_log_dir = %s/%s-dhcp/log\n[AGENT]\n"
+                               "report_interval = 5\n", n->name, dir, n->name, dir, n->name);
+        r = start_in_init(prefix, n, jnode, fd, &dhcp_agent, body, sock, user);
+        free(body);
+    }
+    if (!r && n->l3) {
+        char *body = xasprintf("[DEFAULT]\nhost = %s\nstate_path = %s/%s-l3\n"
+                               "interface_driver = linuxbridge\n[AGENT]\n"
+                               "report_interval = 5\n", n->name, dir, n->name);
+        r = start_in_init(prefix, n, jnode, fd, &l3_agent, body, sock, user);
+        free(body);
     }
 out:
     if (fd >= 0) {

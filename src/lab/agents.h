@@ -1,6 +1,7 @@
 /* The agents of `lab up`: on every node a linux-bridge agent (vxlan with l2population
- * on the node's underlay address, physical network "provider" on eth1), and on the
- * nodes that have it the DHCP agent inside a node init.  They reach the server through
+ * on the node's underlay address, the node's physical networks: "provider" on eth1, and
+ * "external" on the controller's eth2), and on the nodes that have them the DHCP agent
+ * and the L3 agent inside the node's init (both make namespaces of their own).  They reach the server through
  * its unix socket ([DEFAULT] bind_unix_socket): the one clean path from another network
  * namespace to a server on the host's loopback.  Their configurations and logs are in
  * the lab's directory, their pids in lab.json. */
@@ -12,8 +13,8 @@
 #include "cloud.h"
 #include "topology.h"
 
-/* Starts the agents of node 'n' (recorded in 'jnode': "linuxbridge_agent", and "init"
- * and "dhcp_agent" for a DHCP node), with the neutrino-agent account of the clouds.yaml
+/* Starts the agents of node 'n' (recorded in 'jnode': "linuxbridge_agent", and "init",
+ * "dhcp_agent" and "l3_agent" on a node that runs them), with the neutrino-agent account of the clouds.yaml
  * of 'user' when it has one.  0, or 1 after printing why not. */
 int agents_start(const char *prefix, const struct node *n, json_t *jnode, const char *sock,
                  const struct cloud *user);

@@ -85,6 +85,18 @@ count_alive_agents(struct cli *c, const json_t *state)
     return n;
 }
 
+/* How many agents `lab up` starts in topology 't'. */
+static size_t
+expected_agents(const struct topology *t)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < t->n_nodes; i++) {
+        n += 1 + t->nodes[i].dhcp + t->nodes[i].l3;
+    }
+    return n;
+}
+
 static int
 lab_up(struct cli *c, const json_t *a)
 {
@@ -112,10 +124,11 @@ lab_up(struct cli *c, const json_t *a)
     }
     if (!r) {
         char *dir = lab_dir(lab_prefix());
-        printf("lab %s: nodes controller and compute, switch %s; state in %s\n", lab_prefix(),
+        printf("lab %s: nodes controller and compute, host outside (10.10.10.1 on the"
+               " external network), switch %s; state in %s\n", lab_prefix(),
                json_string_value(json_object_get(state, "switch")), dir);
         if (arg_bool(a, "no-wait") != 1) {
-            size_t want = 3, have = 0;
+            size_t want = expected_agents(t), have = 0;
             for (int i = 0; i < 300 && (have = count_alive_agents(c, state)) < want; i++) {
                 usleep(50000);
             }
@@ -123,8 +136,8 @@ lab_up(struct cli *c, const json_t *a)
                 fprintf(stderr, "warning: %zu of %zu agents alive so far (an admin cloud sees"
                                 " them; logs in %s)\n", have, want, dir);
             } else {
-                printf("agents alive: linux-bridge on controller and compute, DHCP on"
-                       " controller\n");
+                printf("agents alive: linux-bridge on controller and compute, DHCP and L3"
+                       " on controller\n");
             }
         }
         free(dir);
@@ -235,6 +248,9 @@ lab_down(struct cli *c, const json_t *a)
     json_object_foreach (json_object_get(state, "nodes"), key, n) {
         lab_ns_remove(json_string_value(json_object_get(n, "netns")));
     }
+    json_object_foreach (json_object_get(state, "hosts"), key, n) {
+        lab_ns_remove(json_string_value(json_object_get(n, "netns")));
+    }
     if (json_object_get(state, "switch")) {
         lab_ns_remove(json_string_value(json_object_get(state, "switch")));
     }
@@ -265,7 +281,7 @@ lab_status(struct cli *c, const json_t *a)
     static const struct field cols[] = {
         { "Node", "node", R_TEXT }, { "Namespace", "netns", R_TEXT },
         { "Linux bridge agent", "lb", R_TEXT }, { "DHCP agent", "dhcp", R_TEXT },
-        { "Instances", "instances", R_TEXT },
+        { "L3 agent", "l3", R_TEXT }, { "Instances", "instances", R_TEXT },
     };
     int r;
 
@@ -283,9 +299,9 @@ lab_status(struct cli *c, const json_t *a)
             }
         }
         json_array_append_new(rows, json_pack(
-            "{s:s,s:O,s:s,s:s,s:o}", "node", key, "netns", json_object_get(n, "netns"),
+            "{s:s,s:O,s:s,s:s,s:s,s:o}", "node", key, "netns", json_object_get(n, "netns"),
             "lb", running(n, "linuxbridge_agent"), "dhcp", running(n, "dhcp_agent"),
-            "instances", names));
+            "l3", running(n, "l3_agent"), "instances", names));
     }
     r = out_list(&c->out, cols, ARRAY_SIZE(cols), rows);
     json_decref(rows);
@@ -460,6 +476,7 @@ lab_kill_init(struct cli *c, const json_t *a)
     }
     json_object_del(node, "init");
     json_object_del(node, "dhcp_agent");
+    json_object_del(node, "l3_agent");
     lab_save(state);
     json_decref(state);
     return r;
@@ -519,7 +536,8 @@ lab_dhcp_client(struct cli *c, const json_t *a)
 }
 
 const struct command lab_commands[] = {
-    { "lab up", up_opts, lab_up, "Build the tutorial's lab: nodes controller and compute" },
+    { "lab up", up_opts, lab_up,
+      "Build the tutorial's lab: nodes controller and compute, host outside" },
     { "lab down", NULL, lab_down, "Remove the lab and everything it made" },
     { "lab status", NULL, lab_status, "Show the lab's nodes, agents and instances" },
     { "lab build", build_opts, lab_build,
@@ -531,7 +549,7 @@ const struct command lab_commands[] = {
     { "lab init", NULL, lab_init, "Start a node's init (if needed); its pid" },
     { "lab enter", NULL, lab_enter, "Run a command inside a node's init" },
     { "lab kill-init", NULL, lab_kill_init,
-      "End a node's init and everything in it (DHCP agent, dnsmasq)" },
+      "End a node's init and everything in it (DHCP and L3 agents, dnsmasq, routers)" },
     { "lab plug", plug_opts, lab_plug_cmd,
       "Plug a namespace into a node: its eth0 is the peer of TAP" },
     { "lab dhcp-client", dhcp_client_opts, lab_dhcp_client,

@@ -18,30 +18,43 @@
 #include "supervise.h"
 #include "util.h"
 
+/* The external network's upstream router, the external subnet's gateway. */
+#define OUTSIDE_ADDRESS "10.10.10.1/24"
+
 static const char *const tutorial_bridges[] = { "sw-mgmt", "sw-vm", "sw-ext" };
 static const struct node tutorial_nodes[] = {
     { "controller", "con",
       { { "eth0", "sw-mgmt", "192.168.104.10/24" }, { "eth1", "sw-vm", "10.0.1.10/24" },
         { "eth2", "sw-ext", "10.10.10.10/24" } },
-      3, "10.0.1.10", true },
+      3, "10.0.1.10", "provider:eth1,external:eth2", true, true },
     { "compute", "com",
       { { "eth0", "sw-mgmt", "192.168.104.20/24" }, { "eth1", "sw-vm", "10.0.1.20/24" } },
-      2, "10.0.1.20", false },
+      2, "10.0.1.20", "provider:eth1", false, false },
+};
+static const struct node tutorial_hosts[] = {
+    { "outside", "out", { { "eth0", "sw-ext", OUTSIDE_ADDRESS } }, 1, NULL, NULL, false,
+      false },
 };
 
-static const char *const pair_bridges[] = { "underlay", "physnet1" };
+static const char *const pair_bridges[] = { "underlay", "physnet1", "external" };
 static const struct node pair_nodes[] = {
-    { "n1", "n1", { { "eth1", "underlay", "10.0.1.11/24" }, { "eth3", "physnet1", NULL } },
-      2, "10.0.1.11", false },
+    { "n1", "n1",
+      { { "eth1", "underlay", "10.0.1.11/24" }, { "eth3", "physnet1", NULL },
+        { "eth2", "external", NULL } },
+      3, "10.0.1.11", "physnet1:eth3,external:eth2", false, false },
     { "n2", "n2", { { "eth1", "underlay", "10.0.1.12/24" }, { "eth3", "physnet1", NULL } },
-      2, "10.0.1.12", false },
+      2, "10.0.1.12", "physnet1:eth3", false, false },
+};
+static const struct node pair_hosts[] = {
+    { "outside", "out", { { "eth0", "external", OUTSIDE_ADDRESS } }, 1, NULL, NULL, false,
+      false },
 };
 
 static const struct topology topologies[] = {
     { "tutorial", tutorial_bridges, ARRAY_SIZE(tutorial_bridges), tutorial_nodes,
-      ARRAY_SIZE(tutorial_nodes), false },
+      ARRAY_SIZE(tutorial_nodes), tutorial_hosts, ARRAY_SIZE(tutorial_hosts), false },
     { "pair", pair_bridges, ARRAY_SIZE(pair_bridges), pair_nodes, ARRAY_SIZE(pair_nodes),
-      true },
+      pair_hosts, ARRAY_SIZE(pair_hosts), true },
 };
 
 const struct topology *
@@ -230,18 +243,26 @@ build_nic(const struct node *n, const struct nic *nic, struct nl *nl, int sw_fd,
     return 0;
 }
 
+/* A node or a host ('group': "nodes" or "hosts" of the state): its namespace and NICs. */
 static int
-build_node(const struct topology *t, const struct node *n, json_t *state,
-           const struct ns_nl *sw)
+build_member(const struct topology *t, const struct node *n, const char *group, json_t *state,
+             const struct ns_nl *sw)
 {
     const char *prefix = json_string_value(json_object_get(state, "prefix"));
     char *name = lab_ns(state, n->name);
-    char *host = t->host_prefixed ? xasprintf("%s-%s", prefix, n->name) : xstrdup(n->name);
+    json_t *member = json_pack("{s:s}", "netns", name);
     struct ns_nl h;
     int r;
 
-    json_object_set_new(json_object_get(state, "nodes"), n->name,
-                        json_pack("{s:s,s:s}", "netns", name, "host", host));
+    if (n->local_ip) {
+        char *host = t->host_prefixed ? xasprintf("%s-%s", prefix, n->name) : xstrdup(n->name);
+        json_object_set_new(member, "host", json_string(host));
+        free(host);
+    }
+    if (!json_object_get(state, group)) {
+        json_object_set_new(state, group, json_object());
+    }
+    json_object_set_new(json_object_get(state, group), n->name, member);
     lab_save(state);
     r = ns_nl_open(name, true, &h);
     for (size_t k = 0; !r && k < n->n_nics; k++) {
@@ -249,7 +270,6 @@ build_node(const struct topology *t, const struct node *n, json_t *state,
     }
     ns_nl_close(&h);
     free(name);
-    free(host);
     return r;
 }
 
@@ -268,7 +288,10 @@ topology_build(const struct topology *t, json_t *state)
     lab_save(state);
     r = ns_nl_open(sw_name, true, &sw) || build_switch(t, sw.nl);
     for (size_t i = 0; !r && i < t->n_nodes; i++) {
-        r = build_node(t, &t->nodes[i], state, &sw);
+        r = build_member(t, &t->nodes[i], "nodes", state, &sw);
+    }
+    for (size_t i = 0; !r && i < t->n_hosts; i++) {
+        r = build_member(t, &t->hosts[i], "hosts", state, &sw);
     }
     ns_nl_close(&sw);
     free(sw_name);

@@ -5,8 +5,12 @@
  *
  * Two topologies: "tutorial" (nodes controller and compute: eth0 on the management
  * network, eth1 on the VM network that is also the vxlan underlay and physical network
- * "provider", eth2 of the controller on the external network) and "pair" (the agent
- * tests' nodes n1 and n2: eth1 on the underlay 10.0.1.0/24, eth3 on physnet1). */
+ * "provider", eth2 of the controller on the external network, physical network
+ * "external") and "pair" (the agent tests' nodes n1 and n2: eth1 on the underlay
+ * 10.0.1.0/24, eth3 on physnet1, and n1's eth2 on the external network).  Both have an
+ * "outside" host on the external network at 10.10.10.1/24: the upstream router that
+ * the external subnet names as its gateway, so that SNAT and floating IPs can be seen
+ * from beyond the routers.  A host is a namespace with NICs and no agents. */
 #ifndef NEUTRINO_LAB_TOPOLOGY_H
 #define NEUTRINO_LAB_TOPOLOGY_H
 
@@ -25,8 +29,10 @@ struct node {
     const char *short_name;     /* Prefix of its switch-side veth ends. */
     struct nic nics[3];
     size_t n_nics;
-    const char *local_ip;       /* vxlan underlay. */
+    const char *local_ip;       /* vxlan underlay; NULL for a host. */
+    const char *physnets;       /* `lab up`'s physical_interface_mappings here. */
     bool dhcp;                  /* `lab up` runs the DHCP agent here. */
+    bool l3;                    /* `lab up` runs the L3 agent here. */
 };
 
 struct topology {
@@ -35,6 +41,8 @@ struct topology {
     size_t n_bridges;
     const struct node *nodes;
     size_t n_nodes;
+    const struct node *hosts;   /* Namespaces without agents ("outside"). */
+    size_t n_hosts;
     bool host_prefixed;         /* Agents' host = <prefix>-<node> (runs never meet). */
 };
 
@@ -42,9 +50,9 @@ struct topology {
 const struct topology *topology_find(const char *name);
 const struct node *topology_node(const struct topology *t, const char *name);
 
-/* Builds the switch and the nodes of 't' for the lab of 'state', recording in it
- * "switch", "topology" and "nodes" ({netns, host}) as they come (lab.json is saved after
- * each).  0, or 1 after printing why not. */
+/* Builds the switch, the nodes and the hosts of 't' for the lab of 'state', recording in
+ * it "switch", "topology", "nodes" ({netns, host}) and "hosts" ({netns}) as they come
+ * (lab.json is saved after each).  0, or 1 after printing why not. */
 int topology_build(const struct topology *t, json_t *state);
 
 /* Creates the namespace 'name' (loopback up, IPv6 off); '*ret_fd' its fd if not NULL.

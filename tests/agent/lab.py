@@ -172,9 +172,15 @@ def wait_for(pred, timeout=10.0, step=0.02, what="condition"):
     raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
 
 
+EXT_CIDR, EXT_GW = "10.10.10.0/24", "10.10.10.1"     # the lab's external network
+EXT_POOL = {"start": "10.10.10.100", "end": "10.10.10.199"}   # neither .1 nor .10
+
+
 class Lab:
     """Nodes n1 and n2: eth1 on the 'underlay' switch (10.0.1.1x/24, vxlan local_ip),
-    eth3 on the 'physnet1' switch (flat/vlan uplink, no address)."""
+    eth3 on the 'physnet1' switch (flat/vlan uplink, no address); n1's eth2 on the
+    'external' switch, physical network "external" of n1's agent, where the lab's host
+    "outside" (10.10.10.1/24) stands for the upstream router (ext_net())."""
 
     def __init__(self, tmp, flat_iface="eth3"):
         self.flat_iface = flat_iface
@@ -191,6 +197,8 @@ class Lab:
         self.dhcp_agents = {}       # node -> [`lab enter` Popen, agent pid]
         self.credentials = {}       # node -> the linux-bridge agent's credentials
         self.l3_agents = {}         # node -> [`lab enter` Popen, agent pid]
+        self.outside = None         # the namespace of the lab's host "outside"
+        self._ext_net = None
 
     # --- namespaces -------------------------------------------------------------
     def lab(self, *args, **kw):
@@ -261,8 +269,10 @@ class Lab:
             pytest.fail("neutrino-lab not found at %s (build it, or set NEUTRINO_LAB_BINARY)"
                         % binary)
         state = json.loads(self.lab("lab", "build", "--topology", "pair").stdout)
-        self.switch = state["switch"]   # its bridges: "underlay", "physnet1"
-        self.namespaces += [state["switch"]] + [n["netns"] for n in state["nodes"].values()]
+        self.switch = state["switch"]   # its bridges: "underlay", "physnet1", "external"
+        self.outside = state["hosts"]["outside"]["netns"]
+        self.namespaces += [state["switch"], self.outside] + \
+            [n["netns"] for n in state["nodes"].values()]
 
     # --- server and agents --------------------------------------------------------
     def start_server(self, extra=None, dhcp_agents_per_network=None, agent_down_time=4):
@@ -273,7 +283,8 @@ class Lab:
         overrides = {"neutron.conf": {"DEFAULT": defaults},
                      "ml2_conf.ini": {"ml2": {"type_drivers": "local,flat,vlan,vxlan",
                                               "mechanism_drivers": "linuxbridge"},
-                                      "ml2_type_flat": {"flat_networks": "physnet1"},
+                                      "ml2_type_flat": {"flat_networks":
+                                                        "physnet1,external"},
                                       "ml2_type_vlan": {"network_vlan_ranges":
                                                         "physnet1:100:199"}}}
         for f, secs in (extra or {}).items():
@@ -298,9 +309,10 @@ class Lab:
 
     def agent_config(self, node, vxlan=True, credentials=None, extra=()):
         i = {"n1": 1, "n2": 2}[node]
+        mappings = "physnet1:%s" % self.flat_iface + (",external:eth2" if node == "n1" else "")
         lines = ["[DEFAULT]", "host = %s" % self.host(node),
                  "[linux_bridge]",
-                 "physical_interface_mappings = physnet1:%s" % self.flat_iface,
+                 "physical_interface_mappings = %s" % mappings,
                  "[vxlan]", "enable_vxlan = %s" % ("true" if vxlan else "false"),
                  "local_ip = 10.0.1.1%d" % i, "l2_population = true",
                  "[agent]", "report_interval = 1"]
@@ -471,103 +483,37 @@ class Lab:
         (or [AGENT] for availability_zone, report_interval, log_agent_heartbeats); a
         value None removes a default."""
         st = self.dhcp_state_path(node)
-        default = {"host": self.host(node), "state_path": str(st),
-                   "dhcp_confs": str(st / "dhcp"),
-                   "dnsmasq_base_log_dir": str(st / "dnsmasq-log"),
-                   "interface_driver": "linuxbridge", "debug": "true"}
-        agent = {"report_interval": "1"}
-        for k, v in opts.items():
-            sec = agent if k in self.AGENT_SECTION else default
-            if v is None:
-                sec.pop(k, None)
-            else:
-                sec[k] = str(v).lower() if isinstance(v, bool) else str(v)
-        lines = ["[DEFAULT]"] + ["%s = %s" % kv for kv in default.items()]
-        lines += ["[AGENT]"] + ["%s = %s" % kv for kv in agent.items()]
-        lines += self.server_section(credentials) + [""]
-        path = self.tmp / ("%s-dhcp_agent.ini" % node)
-        path.write_text("\n".join(lines))
-        return path
+        return self._init_agent_config(node, "dhcp", {
+            "host": self.host(node), "state_path": str(st), "dhcp_confs": str(st / "dhcp"),
+            "dnsmasq_base_log_dir": str(st / "dnsmasq-log"),
+            "interface_driver": "linuxbridge", "debug": "true"}, credentials, opts)
 
     def start_dhcp_agent(self, node, wait=True, credentials=None, **opts):
         """neutrino-dhcp-agent inside the node's init (started if needed).  Credentials
         default to those of the node's linux-bridge agent.  wait: until the server lists
         it alive.  Returns its PID (root namespace)."""
-        binary = dhcp_agent_binary()
-        if not binary.exists():
-            pytest.fail("neutrino-dhcp-agent not found at %s (build it, or set "
-                        "NEUTRINO_DHCP_AGENT)" % binary)
         if node in self.dhcp_agents:
             if self.dhcp_agent_pid(node):
                 raise RuntimeError("a DHCP agent already runs on %s" % node)
             raise RuntimeError("the DHCP agent on %s died (exit status %s): "
                                "stop_dhcp_agent() it first"
                                % (node, self.dhcp_agents[node][0].poll()))
-        if credentials is None:
-            credentials = self.credentials.get(node)
         st = self.dhcp_state_path(node)
         st.mkdir(mode=0o755, exist_ok=True)
         os.chmod(st, 0o755)
-        conf = self.dhcp_agent_config(node, credentials, **opts)
-        self.node_init(node)
-        log = open(self.tmp / ("%s-dhcp-agent.log" % node), "ab")
-        cmd, env = lab_command(self.prefix, "lab", "enter", node, "--", binary,
-                               "--config-file", conf)
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                             preexec_fn=_api.die_with_parent)
-        log.close()
-        self.dhcp_agents[node] = [p, None]
-
-        def child():
-            kids = _children(p.pid)     # `lab enter` forks (PID namespace) and waits
-            if kids and _cmdline(kids[0])[:1] == [str(binary)]:
-                return kids[0]
-            if p.poll() is not None:
-                raise AssertionError("DHCP agent on %s exited %s:\n%s"
-                                     % (node, p.returncode, self.dhcp_agent_log(node)[-3000:]))
-            return None
-        self.dhcp_agents[node][1] = wait_for(child, timeout=5, step=0.005,
-                                             what="DHCP agent process on %s" % node)
-        if wait:
-            def alive():
-                if p.poll() is not None:
-                    raise AssertionError("DHCP agent on %s exited %s:\n%s" % (
-                        node, p.returncode, self.dhcp_agent_log(node)[-3000:]))
-                rec = self.agent_record(node, DHCP_TYPE)
-                return rec if rec and rec["alive"] else None
-            wait_for(alive, timeout=15, what="DHCP agent of %s alive" % node)
-        return self.dhcp_agents[node][1]
+        return self._start_in_init("dhcp", node, wait, credentials, opts)
 
     def dhcp_agent_pid(self, node):
         """PID (root namespace) of the node's running DHCP agent, or None."""
-        entry = self.dhcp_agents.get(node)
-        if entry and entry[0].poll() is None and self._alive(entry[1]):
-            return entry[1]
-        return None
+        return self._init_agent_pid("dhcp", node)
 
     def stop_dhcp_agent(self, node, sig=signal.SIGTERM):
         """Signals the agent (its dnsmasq processes keep running) and returns its exit
         status (-N: killed by signal N), or None if none ran.  sig=None: only waits."""
-        entry = self.dhcp_agents.pop(node, None)
-        if entry is None:
-            return None
-        p, pid = entry
-        if sig and p.poll() is None and pid:
-            _kill(pid, sig)
-        try:
-            return p.wait(10)
-        except subprocess.TimeoutExpired:
-            if pid:
-                _kill(pid)
-            p.kill()
-            p.wait(10)
-            return "timeout"
+        return self._stop_in_init("dhcp", node, sig)
 
     def dhcp_agent_log(self, node):
-        try:
-            return (self.tmp / ("%s-dhcp-agent.log" % node)).read_text(errors="replace")
-        except OSError:
-            return ""
+        return self._init_agent_log("dhcp", node)
 
     def dhcp_agent_record(self, node):
         return self.agent_record(node, DHCP_TYPE)
@@ -582,9 +528,49 @@ class Lab:
         """l3_agent.ini of the node: Neutron's option names.  'opts' go to [DEFAULT] (or
         [AGENT] for availability_zone, report_interval, log_agent_heartbeats); a value
         None removes a default."""
-        default = {"host": self.host(node), "state_path": str(self.run_dir / node),
-                   "interface_driver": "linuxbridge", "debug": "true",
-                   "periodic_interval": "2"}
+        return self._init_agent_config(node, "l3", {
+            "host": self.host(node), "state_path": str(self.run_dir / node),
+            "interface_driver": "linuxbridge", "debug": "true", "periodic_interval": "2"},
+            credentials, opts)
+
+    def start_l3_agent(self, node, wait=True, credentials=None, **opts):
+        """neutrino-l3-agent inside the node's init (started if needed), so that its
+        qrouter-<id> namespaces are the node's own.  Credentials default to those of
+        the node's linux-bridge agent.  wait: until the server lists it alive.  Returns
+        its PID (root namespace)."""
+        if node in self.l3_agents:
+            raise RuntimeError("an L3 agent was started on %s: stop_l3_agent() it first"
+                               % node)
+        return self._start_in_init("l3", node, wait, credentials, opts)
+
+    def l3_agent_pid(self, node):
+        """PID (root namespace) of the node's running L3 agent, or None."""
+        return self._init_agent_pid("l3", node)
+
+    def stop_l3_agent(self, node, sig=signal.SIGTERM):
+        """Signals the agent (its routers stay) and returns its exit status (-N: killed
+        by signal N), or None if none ran.  sig=None: only waits."""
+        return self._stop_in_init("l3", node, sig)
+
+    def l3_agent_log(self, node):
+        return self._init_agent_log("l3", node)
+
+    def l3_agent_record(self, node):
+        return self.agent_record(node, L3_TYPE)
+
+    # --- what the DHCP and L3 agents share: they run inside the node's init ------------
+    # kind -> (what the messages call it, its binary, the server's agent_type)
+    INIT_AGENTS = {"dhcp": ("DHCP agent", dhcp_agent_binary, DHCP_TYPE),
+                   "l3": ("L3 agent", l3_agent_binary, L3_TYPE)}
+
+    def _init_agents(self, kind):
+        """node -> [`lab enter` Popen, agent pid] of the agents of 'kind'."""
+        return {"dhcp": self.dhcp_agents, "l3": self.l3_agents}[kind]
+
+    def _init_agent_config(self, node, kind, default, credentials, opts):
+        """<node>-<kind>_agent.ini: 'default' in [DEFAULT], report_interval 1 in [AGENT],
+        'opts' over both (AGENT_SECTION's names go to [AGENT]; None removes a value),
+        then [server]."""
         agent = {"report_interval": "1"}
         for k, v in opts.items():
             sec = agent if k in self.AGENT_SECTION else default
@@ -595,65 +581,62 @@ class Lab:
         lines = ["[DEFAULT]"] + ["%s = %s" % kv for kv in default.items()]
         lines += ["[AGENT]"] + ["%s = %s" % kv for kv in agent.items()]
         lines += self.server_section(credentials) + [""]
-        path = self.tmp / ("%s-l3_agent.ini" % node)
+        path = self.tmp / ("%s-%s_agent.ini" % (node, kind))
         path.write_text("\n".join(lines))
         return path
 
-    def start_l3_agent(self, node, wait=True, credentials=None, **opts):
-        """neutrino-l3-agent inside the node's init (started if needed), so that its
-        qrouter-<id> namespaces are the node's own.  Credentials default to those of
-        the node's linux-bridge agent.  wait: until the server lists it alive.  Returns
-        its PID (root namespace)."""
-        binary = l3_agent_binary()
+    def _start_in_init(self, kind, node, wait, credentials, opts):
+        """The agent of 'kind' with its configuration (opts) inside the node's init:
+        its PID (root namespace), once it runs (and, with 'wait', once the server lists
+        it alive)."""
+        label, binary_of, agent_type = self.INIT_AGENTS[kind]
+        binary = binary_of()
         if not binary.exists():
-            pytest.fail("neutrino-l3-agent not found at %s (build it, or set "
-                        "NEUTRINO_L3_AGENT)" % binary)
-        if node in self.l3_agents:
-            raise RuntimeError("an L3 agent was started on %s: stop_l3_agent() it first"
-                               % node)
+            pytest.fail("%s not found at %s (build it, or set NEUTRINO_%s_AGENT)"
+                        % (binary.name, binary, kind.upper()))
         if credentials is None:
             credentials = self.credentials.get(node)
-        conf = self.l3_agent_config(node, credentials, **opts)
+        config = {"dhcp": self.dhcp_agent_config, "l3": self.l3_agent_config}[kind]
+        conf = config(node, credentials, **opts)
         self.node_init(node)
-        log = open(self.tmp / ("%s-l3-agent.log" % node), "ab")
+        log = open(self.tmp / ("%s-%s-agent.log" % (node, kind)), "ab")
         cmd, env = lab_command(self.prefix, "lab", "enter", node, "--", binary,
                                "--config-file", conf)
         p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
                              preexec_fn=_api.die_with_parent)
         log.close()
-        self.l3_agents[node] = [p, None]
+        agents = self._init_agents(kind)
+        agents[node] = [p, None]
+
+        def exited():
+            if p.poll() is not None:
+                raise AssertionError("%s on %s exited %s:\n%s" % (
+                    label, node, p.returncode, self._init_agent_log(kind, node)[-3000:]))
 
         def child():
             kids = _children(p.pid)     # `lab enter` forks (PID namespace) and waits
             if kids and _cmdline(kids[0])[:1] == [str(binary)]:
                 return kids[0]
-            if p.poll() is not None:
-                raise AssertionError("L3 agent on %s exited %s:\n%s"
-                                     % (node, p.returncode, self.l3_agent_log(node)[-3000:]))
+            exited()
             return None
-        self.l3_agents[node][1] = wait_for(child, timeout=5, step=0.005,
-                                           what="L3 agent process on %s" % node)
+        agents[node][1] = wait_for(child, timeout=5, step=0.005,
+                                   what="%s process on %s" % (label, node))
         if wait:
             def alive():
-                if p.poll() is not None:
-                    raise AssertionError("L3 agent on %s exited %s:\n%s" % (
-                        node, p.returncode, self.l3_agent_log(node)[-3000:]))
-                rec = self.agent_record(node, L3_TYPE)
+                exited()
+                rec = self.agent_record(node, agent_type)
                 return rec if rec and rec["alive"] else None
-            wait_for(alive, timeout=15, what="L3 agent of %s alive" % node)
-        return self.l3_agents[node][1]
+            wait_for(alive, timeout=15, what="%s of %s alive" % (label, node))
+        return agents[node][1]
 
-    def l3_agent_pid(self, node):
-        """PID (root namespace) of the node's running L3 agent, or None."""
-        entry = self.l3_agents.get(node)
+    def _init_agent_pid(self, kind, node):
+        entry = self._init_agents(kind).get(node)
         if entry and entry[0].poll() is None and self._alive(entry[1]):
             return entry[1]
         return None
 
-    def stop_l3_agent(self, node, sig=signal.SIGTERM):
-        """Signals the agent (its routers stay) and returns its exit status (-N: killed
-        by signal N), or None if none ran.  sig=None: only waits."""
-        entry = self.l3_agents.pop(node, None)
+    def _stop_in_init(self, kind, node, sig):
+        entry = self._init_agents(kind).pop(node, None)
         if entry is None:
             return None
         p, pid = entry
@@ -668,14 +651,27 @@ class Lab:
             p.wait(10)
             return "timeout"
 
-    def l3_agent_log(self, node):
+    def _init_agent_log(self, kind, node):
         try:
-            return (self.tmp / ("%s-l3-agent.log" % node)).read_text(errors="replace")
+            return (self.tmp / ("%s-%s-agent.log" % (node, kind))).read_text(errors="replace")
         except OSError:
             return ""
 
-    def l3_agent_record(self, node):
-        return self.agent_record(node, L3_TYPE)
+    # --- the external network ------------------------------------------------------------
+    def ext_net(self):
+        """The lab's external network, made on first use (admin): "ext-net", flat on
+        physical network "external" (n1's eth2), router:external, with subnet
+        10.10.10.0/24 (no DHCP, gateway 10.10.10.1 = the host "outside", a pool that
+        leaves out .1 and .10, the tutorial controller's address).  {"net", "subnet"}."""
+        if self._ext_net is None:
+            net = self.create("network", name="ext-net", **{
+                "router:external": True, "provider:network_type": "flat",
+                "provider:physical_network": "external"})
+            sub = self.create("subnet", network_id=net["id"], name="ext-subnet",
+                              cidr=EXT_CIDR, ip_version=4, gateway_ip=EXT_GW,
+                              enable_dhcp=False, allocation_pools=[EXT_POOL])
+            self._ext_net = {"net": net, "subnet": sub}
+        return self._ext_net
 
     # --- API ----------------------------------------------------------------------
     def api(self, method, path, body=None, params=None):

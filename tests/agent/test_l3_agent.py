@@ -2,9 +2,10 @@
 (docs/behaviour/agents.md §E, docs/behaviour/dataplane.md §8).
 
 The lab's n1 is the network node (linux-bridge agent, L3 agent) and n2 the compute node.
-Through the API: an external flat network on physnet1 (whose switch also holds an
-"outside" host, 203.0.113.1, the external subnet's gateway), a tenant vxlan network, a
-router with its gateway there and an interface on the tenant subnet, an instance on n2.
+Through the API: the lab's external network (lab.ext_net(): flat on physical network
+"external", n1's eth2, whose switch also holds the lab's "outside" host, 10.10.10.1,
+the external subnet's gateway), a tenant vxlan network, a router with its gateway there
+and an interface on the tenant subnet, an instance on n2.
 Then: the instance reaches the outside through SNAT (the outside sees the router's
 gateway address); a floating IP makes the instance reachable from outside and is its
 source address; an established connection survives the agent's stop and restart; a
@@ -22,12 +23,11 @@ import uuid
 
 import pytest
 
-from lab import l3_agent_binary, running_lab, sh, wait_for
+from lab import EXT_GW, l3_agent_binary, running_lab, sh, wait_for
 
 pytestmark = pytest.mark.own_server
 
 PY = "/usr/bin/python3"
-EXT_CIDR, EXT_GW = "203.0.113.0/24", "203.0.113.1"
 INT_CIDR, INT_GW = "10.77.0.0/24", "10.77.0.1"
 
 # Prints "ready", then the source address of each UDP datagram it gets.
@@ -156,19 +156,6 @@ class Reader:
         self.p.wait(5)
 
 
-def outside_host(lab):
-    """A namespace on the physnet1 switch holding the external subnet's gateway
-    (203.0.113.1): the Internet, as the router sees it."""
-    ns = lab.ns("out")
-    peer = "out-" + uuid.uuid4().hex[:6]
-    in_ns(ns, "ip", "link", "add", "eth0", "type", "veth", "peer", "name", peer, "netns",
-          lab.switch)
-    in_ns(lab.switch, "ip", "link", "set", peer, "master", "physnet1", "up")
-    in_ns(ns, "ip", "addr", "add", EXT_GW + "/24", "dev", "eth0")
-    in_ns(ns, "ip", "link", "set", "eth0", "up")
-    return ns
-
-
 def source_seen_outside(lab, topo, inst, port):
     """The source address the outside host sees on UDP from the instance."""
     rep = Reader(topo["out"], UDP_REPORTER, port)
@@ -215,12 +202,7 @@ def topo(l3lab):
     """External network, tenant network, router (gateway + interface), an instance on
     n2 with its default route through the router, and the outside host."""
     lab = l3lab
-    ext = lab.create("network", name="ext-" + uuid.uuid4().hex[:6], **{
-        "router:external": True, "provider:network_type": "flat",
-        "provider:physical_network": "physnet1"})
-    lab.create("subnet", network_id=ext["id"], cidr=EXT_CIDR, ip_version=4,
-               gateway_ip=EXT_GW, enable_dhcp=False,
-               allocation_pools=[{"start": "203.0.113.10", "end": "203.0.113.99"}])
+    ext = lab.ext_net()["net"]
     net = lab.create("network", name="int-" + uuid.uuid4().hex[:6],
                      **{"provider:network_type": "vxlan"})
     sub = lab.create("subnet", network_id=net["id"], cidr=INT_CIDR, ip_version=4,
@@ -229,7 +211,7 @@ def topo(l3lab):
                         external_gateway_info={"network_id": ext["id"]})
     api_ok(lab, "PUT", "/v2.0/routers/%s/add_router_interface" % router["id"],
            {"subnet_id": sub["id"]})
-    out = outside_host(lab)
+    out = lab.outside
     # A group that lets ICMP in (pings to the floating IP); a new group lets all out.
     sg = api_ok(lab, "POST", "/v2.0/security-groups", {"security_group": {
         "name": "l3sg-" + uuid.uuid4().hex[:6]}})["security_group"]
