@@ -176,6 +176,66 @@ EXT_CIDR, EXT_GW = "10.10.10.0/24", "10.10.10.1"     # the lab's external networ
 EXT_POOL = {"start": "10.10.10.100", "end": "10.10.10.199"}   # neither .1 nor .10
 
 
+PY = "/usr/bin/python3"
+
+# Prints "ready", then the source address of each UDP datagram it gets.
+UDP_REPORTER = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", int(sys.argv[1])))
+print("ready", flush=True)
+while True:
+    data, peer = s.recvfrom(100)
+    print(peer[0], flush=True)
+"""
+
+UDP_SEND = """
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for _ in range(3):
+    s.sendto(b"x", (sys.argv[1], int(sys.argv[2])))
+"""
+
+
+class Reader:
+    """A python script in a namespace whose output lines are read one by one."""
+
+    def __init__(self, ns, script, *args, stdin=False):
+        self.p = subprocess.Popen(["ip", "netns", "exec", ns, PY, "-c", script] +
+                                  [str(a) for a in args], stdout=subprocess.PIPE,
+                                  stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, text=True)
+
+    def line(self, timeout=5):
+        import select
+        ready, _, _ = select.select([self.p.stdout], [], [], timeout)
+        return self.p.stdout.readline().strip() if ready else None
+
+    def send(self, text):
+        self.p.stdin.write(text + "\n")
+        self.p.stdin.flush()
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait(5)
+
+
+def udp_source_seen(listener_ns, sender_ns, dst_ip, port):
+    """The source address a UDP listener on 'port' in 'listener_ns' sees on datagrams
+    sent from 'sender_ns' to 'dst_ip' (tried ten times), or None."""
+    rep = Reader(listener_ns, UDP_REPORTER, port)
+    try:
+        assert rep.line() == "ready"
+        for _ in range(10):
+            sh(PY, "-c", UDP_SEND, dst_ip, port, ns=sender_ns)
+            seen = rep.line(timeout=0.5)
+            if seen:
+                return seen
+        return None
+    finally:
+        rep.stop()
+
+
 class Lab:
     """Nodes n1 and n2: eth1 on the 'underlay' switch (10.0.1.1x/24, vxlan local_ip),
     eth3 on the 'physnet1' switch (flat/vlan uplink, no address); n1's eth2 on the

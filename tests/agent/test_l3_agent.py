@@ -16,36 +16,17 @@ The L3 agent runs inside n1's node init (lab.start_l3_agent), so its qrouter-<id
 namespaces are the node's own.  The configuration errors at the top need neither root
 nor a server."""
 
-import json
 import subprocess
-import time
 import uuid
 
 import pytest
 
-from lab import EXT_GW, l3_agent_binary, running_lab, sh, wait_for
+from lab import (EXT_GW, Reader, l3_agent_binary, running_lab, sh, udp_source_seen,
+                 wait_for)
 
 pytestmark = pytest.mark.own_server
 
-PY = "/usr/bin/python3"
 INT_CIDR, INT_GW = "10.77.0.0/24", "10.77.0.1"
-
-# Prints "ready", then the source address of each UDP datagram it gets.
-UDP_REPORTER = """
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", int(sys.argv[1])))
-print("ready", flush=True)
-while True:
-    data, peer = s.recvfrom(100)
-    print(peer[0], flush=True)
-"""
-
-UDP_SEND = """
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-for _ in range(3):
-    s.sendto(b"x", (sys.argv[1], int(sys.argv[2])))
-"""
 
 # Accepts connections; prints each peer's address, then echoes.
 TCP_ECHO = """
@@ -132,44 +113,9 @@ def in_ns(ns, *args, **kw):
     return sh(*args, ns=ns, **kw)
 
 
-class Reader:
-    """A process in a namespace whose output lines are read one by one."""
-
-    def __init__(self, ns, script, *args, stdin=False):
-        self.p = subprocess.Popen(["ip", "netns", "exec", ns, PY, "-c", script] +
-                                  [str(a) for a in args], stdout=subprocess.PIPE,
-                                  stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL, text=True)
-
-    def line(self, timeout=5):
-        import select
-        ready, _, _ = select.select([self.p.stdout], [], [], timeout)
-        return self.p.stdout.readline().strip() if ready else None
-
-    def send(self, text):
-        self.p.stdin.write(text + "\n")
-        self.p.stdin.flush()
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.kill()
-        self.p.wait(5)
-
-
 def source_seen_outside(lab, topo, inst, port):
     """The source address the outside host sees on UDP from the instance."""
-    rep = Reader(topo["out"], UDP_REPORTER, port)
-    try:
-        assert rep.line() == "ready"
-        seen = None
-        for _ in range(10):
-            in_ns(inst["ns"], PY, "-c", UDP_SEND, EXT_GW, port)
-            seen = rep.line(timeout=0.5)
-            if seen:
-                return seen
-        return seen
-    finally:
-        rep.stop()
+    return udp_source_seen(topo["out"], inst["ns"], EXT_GW, port)
 
 
 def gateway_ip(router):
