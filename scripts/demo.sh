@@ -6,8 +6,10 @@
 # runs neutrino-lab: nodes
 # controller and compute as network namespaces, each with its agents), then replays the
 # tutorial with the `neutrino` CLI, printing each step and checking each observable.
-# Then the flat and vxlan chapters across the two nodes, and security groups on the first
-# network (docs/behaviour/tutorial.md §8a).  Afterwards it stays up until
+# Then the flat and vxlan chapters across the two nodes, security groups on the first
+# network (docs/behaviour/tutorial.md §8a), and routing: the external network on the
+# controller's eth2, a router, SNAT and a floating IP seen from the lab's outside host
+# (§8b).  Afterwards it stays up until
 # Ctrl-C, which removes everything it made; with ONCE=1 it exits after the replay, with
 # status 0 only if every observable matched.  Needs root (network namespaces).
 set -u
@@ -94,7 +96,10 @@ grep -q '^public_endpoint' "$state/neutron.conf" ||
         "$state/neutron.conf"
 grep -q '^bind_unix_socket' "$state/neutron.conf" ||
     sed -i "s|^\[DEFAULT\]|[DEFAULT]\nbind_unix_socket = $state/neutrino.sock|" "$state/neutron.conf"
-cp "$top/etc/ml2_conf.ini" "$state/ml2_conf.ini"
+# The sample's flat physical network "provider", and "external": the controller's eth2,
+# the routing chapter's external network.
+sed -e "s|^flat_networks = provider$|flat_networks = provider,external|" \
+    "$top/etc/ml2_conf.ini" > "$state/ml2_conf.ini"
 "$SERVER" --config-file "$state/neutron.conf" --config-file "$state/ml2_conf.ini" \
     >>"$state/server.log" 2>&1 &
 echo $! > "$state/server.pid"
@@ -113,11 +118,13 @@ say "§1-3 the physical environment: nodes controller (eth0, eth1, eth2) and com
 show admin lab up --server-socket "$state/neutrino.sock" || { fail "lab up"; exit 1; }
 show in_node controller ip -br addr
 show in_node compute ip -br addr
+echo "   (and the upstream router of the external network, the lab's host outside:)"
+show in_node outside ip -br addr
 
-say "§2, §5 agents: a linux-bridge agent on every node, the DHCP agent on the controller"
+say "§2, §5 agents: a linux-bridge agent on every node, the DHCP and L3 agents on the controller"
 show admin network agent list
 agents=$(admin network agent list -f value -c "Agent Type" -c Host -c Alive -c State | sort | tr '\n' ';')
-check "agent list" "DHCP agent controller True True;Linux bridge agent compute True True;Linux bridge agent controller True True;" "$agents"
+check "agent list" "DHCP agent controller True True;L3 agent controller True True;Linux bridge agent compute True True;Linux bridge agent controller True True;" "$agents"
 
 # --- §5: first_local_net as demo ------------------------------------------------------
 say "§5 first local network, as the project user demo"
@@ -340,6 +347,121 @@ show "$N" instance exec cirros-vm5 -- busybox ping -c 1 -W 1 -I 172.16.1.250 172
     pass "cirros-vm5 sends from 172.16.1.250 without port security" ||
     fail "cirros-vm5 cannot send from 172.16.1.250 without port security"
 
+# --- routing: the external network, a router, SNAT, a floating IP ------------------------------
+# Counts, in the outside host, the echo requests that come from address $1 (accepted, as
+# the chain's policy would: the rule is there for its counter).
+count_from() { in_node outside iptables -A INPUT -p icmp --icmp-type echo-request -s "$1" -j ACCEPT; }
+counted_from() {
+    in_node outside iptables -nvx -L INPUT | awk -v s="$1" '$8 == s {print $1; exit}'
+}
+
+say "next chapter: routing — the external network ext-net on the controller's eth2 (physical network external)"
+show admin network create --external --provider-network-type flat \
+    --provider-physical-network external ext-net
+show admin subnet create --network ext-net --subnet-range 10.10.10.0/24 --no-dhcp \
+    --gateway 10.10.10.1 --allocation-pool start=10.10.10.100,end=10.10.10.200 ext-subnet
+check "ext-net is external (router:external)" "True" "$(admin network show ext-net -f value -c router:external)"
+check "its gateway: the outside host" "10.10.10.1" "$(admin subnet show ext-subnet -f value -c gateway_ip)"
+
+say "routing: a vxlan network of project demo behind router1, whose gateway is on ext-net"
+show admin network create --project demo --provider-network-type vxlan routed_net
+show demo subnet create --network routed_net --subnet-range 192.168.30.0/24 routed_subnet
+show demo router create router1
+show demo router set router1 --external-gateway ext-net
+show demo router add subnet router1 routed_subnet
+router1=$(demo router show router1 -f value -c id)
+gwip=$(demo router show router1 -f json -c external_gateway_info | grep -o '"ip_address": "[^"]*"' | cut -d'"' -f4)
+case $gwip in 10.10.10.1[0-9][0-9]|10.10.10.200) pass "router1's gateway address from ext-net's pool: $gwip" ;;
+    *) fail "router1's gateway address '$gwip' is not from ext-net's pool" ;; esac
+dhcp_port_ready admin routed_net
+show demo instance launch r-vm1 --network routed_net --node compute
+check "r-vm1 (compute) address" "192.168.30.3" "$(demo instance show r-vm1 -f value -c 'IP Address')"
+check "r-vm1's default route: router1's interface (the subnet's gateway)" "192.168.30.1" \
+    "$("$N" instance exec r-vm1 -- ip route show default | awk '{print $3}')"
+echo "   (the L3 agent builds router1 in the controller: its namespace qrouter-<id>)"
+for _ in $(seq 100); do
+    "$N" lab enter controller -- ip netns | grep -q "qrouter-$router1" && break
+    sleep 0.1
+done
+show "$N" lab enter controller -- ip netns
+check "router1's namespace on the controller" "qrouter-$router1" \
+    "$("$N" lab enter controller -- ip netns | awk -v n="qrouter-$router1" '$1 == n {print $1}')"
+show "$N" lab enter controller -- ip netns exec "qrouter-$router1" ip -br addr
+
+say "routing: r-vm1 reaches the outside host, which sees router1's gateway address (SNAT)"
+ip1=$(demo instance show r-vm1 -f value -c 'IP Address')
+count_from "$gwip"
+count_from "$ip1"
+until_rc 0 10 "$N" instance exec r-vm1 -- busybox ping -c 1 -W 1 10.10.10.1
+show "$N" instance exec r-vm1 -- busybox ping -c 2 -W 1 10.10.10.1 &&
+    pass "r-vm1 pings the outside host 10.10.10.1" || fail "r-vm1 cannot ping the outside host"
+show in_node outside iptables -nvx -L INPUT
+snat=$(counted_from "$gwip") direct=$(counted_from "$ip1")
+if [ "${snat:-0}" -ge 2 ] && [ "${direct:-0}" -eq 0 ]; then
+    pass "the outside host saw r-vm1's pings from $gwip ($snat), none from $ip1 (SNAT)"
+else
+    fail "the outside host saw ${snat:-0} pings from $gwip and ${direct:-0} from $ip1"
+fi
+
+say "routing: a floating IP for r-vm1, reached from the outside host"
+show demo security group rule create default --protocol icmp
+show demo floating ip create ext-net
+fipid=$(demo floating ip list --network ext-net -f value -c ID | head -n 1)
+fip=$(demo floating ip show "$fipid" -f value -c floating_ip_address)
+show demo floating ip set --port "$(demo instance show r-vm1 -f value -c Port)" "$fipid"
+check "the floating IP is r-vm1's" "$ip1" "$(demo floating ip show "$fipid" -f value -c fixed_ip_address)"
+until_rc 0 10 in_node outside busybox ping -c 1 -W 1 "$fip"
+show in_node outside busybox ping -c 2 -W 1 "$fip" &&
+    pass "the outside host pings r-vm1 at its floating IP $fip" ||
+    fail "the outside host cannot ping the floating IP $fip"
+
+say "routing: dissociating the floating IP cuts the outside host's running ping"
+fiplog="$state/fip-ping.log"
+echo "\$ ip netns exec $NEUTRINO_LAB-outside busybox ping -i 0.1 $fip &    # in the background"
+in_node outside stdbuf -oL busybox ping -i 0.1 -w 60 "$fip" >"$fiplog" 2>&1 &
+pinger=$!
+for _ in $(seq 100); do [ "$(replies "$fiplog")" -ge 5 ] && break; sleep 0.05; done
+before=$(replies "$fiplog")
+start=$EPOCHREALTIME
+show demo floating ip unset --port "$fipid"
+last=$(replies "$fiplog") quiet_since=$EPOCHREALTIME
+for _ in $(seq 160); do
+    now=$(replies "$fiplog")
+    [ "$now" != "$last" ] && last=$now quiet_since=$EPOCHREALTIME
+    awk -v s="$quiet_since" -v n="$EPOCHREALTIME" 'BEGIN { exit !(n - s > 1) }' && break
+    sleep 0.05
+done
+stopped=$(awk -v s="$start" -v q="$quiet_since" 'BEGIN { printf "%d", (q - s) * 1000 }')
+tail -n 3 "$fiplog" | sed 's/^/   /'
+if [ "$before" -ge 5 ] && kill -0 "$pinger" 2>/dev/null &&
+   awk -v s="$quiet_since" -v n="$EPOCHREALTIME" 'BEGIN { exit !(n - s > 1) }'; then
+    pass "the outside host's replies stopped (${before} before, $(replies "$fiplog") in all, last ${stopped} ms after the unset) while its ping kept sending"
+else
+    fail "the outside host's ping of $fip was not cut (${before} replies before the unset, $(replies "$fiplog") in all)"
+fi
+kill "$pinger" 2>/dev/null
+wait "$pinger" 2>/dev/null
+pinger=""
+check "the floating IP is no one's" "None" "$(demo floating ip show "$fipid" -f value -c port_id)"
+
+say "routing: first_local_net leaves through router1 too (its interface takes the subnet's gateway 172.16.1.1)"
+show demo router add subnet router1 subnet_172_16_1_0
+check "router1's interface on first_local_net" "172.16.1.1" \
+    "$(demo port list --device-id "$router1" --network first_local_net -f json -c 'Fixed IP Addresses' | grep -o '"ip_address": "[^"]*"' | cut -d'"' -f4)"
+check "cirros-vm1's default route (by DHCP): the subnet's gateway" "172.16.1.1" \
+    "$("$N" instance exec cirros-vm1 -- ip route show default | awk '{print $3}')"
+until_rc 0 10 "$N" instance exec cirros-vm1 -- busybox ping -c 1 -W 1 10.10.10.1
+show "$N" instance exec cirros-vm1 -- busybox ping -c 2 -W 1 10.10.10.1 &&
+    pass "cirros-vm1 (first_local_net, controller) pings the outside host through router1" ||
+    fail "cirros-vm1 cannot reach the outside host"
+extnet=$(admin network show ext-net -f value -c id)
+gwport=$(admin port list --device-id "$router1" --device-owner network:router_gateway -f value -c ID)
+show in_node controller brctl show "brq${extnet:0:11}"
+check "ext-net's bridge on the controller: eth2 and router1's gateway tap" "eth2 tap${gwport:0:11}" \
+    "$(in_node controller brctl show "brq${extnet:0:11}" | awk 'NR > 1 {print $NF}' | sort | xargs)"
+check "the controller's 10.10.10.10 moved from eth2 to that bridge" "brq${extnet:0:11} 10.10.10.10/24" \
+    "$(in_node controller ip -br -4 addr show to 10.10.10.0/24 | awk '{print $1, $3}')"
+
 # --- the end ---------------------------------------------------------------------------------
 say "result: $ok observables matched, $bad did not"
 if [ "$once" = 1 ]; then
@@ -356,6 +478,8 @@ neutrino is up with the tutorial's lab (lab $NEUTRINO_LAB):
                      $N --os-cloud neutrino-admin network agent list
                      $N instance exec cirros-vm1 -- ip addr
                      ip netns exec $NEUTRINO_LAB-controller brctl show
+                     $N lab enter controller -- ip netns    # the routers
+                     ip netns exec $NEUTRINO_LAB-outside busybox ping $fip
 Ctrl-C removes the lab and stops the server.
 MSG
 while kill -0 "$(cat "$state/server.pid")" 2>/dev/null; do sleep 1; done

@@ -58,7 +58,7 @@ def leftovers(p):
         if str(state).encode() in cmd:
             found.append("process %s: %s" % (entry, cmd.replace(b"\0", b" ")[:120]))
     root_links = sh("ip", "-o", "link").stdout
-    for name in ("con-eth0", "com-eth0", "sw-mgmt"):
+    for name in ("con-eth0", "com-eth0", "out-eth0", "sw-mgmt", "sw-ext"):
         if re.search(r"\b%s\b" % name, root_links):
             found.append("link %s in the root namespace" % name)
     return found
@@ -89,7 +89,7 @@ def test_demo_replays_the_tutorial(tmp_path):
     assert run.returncode == 0, out[-6000:] + run.stderr[-2000:]
     assert "✗" not in out, out
     verdict = re.search(r"result: (\d+) observables matched, (\d+) did not", out)
-    assert verdict and verdict.group(2) == "0" and int(verdict.group(1)) >= 42, out[-3000:]
+    assert verdict and verdict.group(2) == "0" and int(verdict.group(1)) >= 59, out[-3000:]
     # The observables the tutorial names, as the replay printed them.
     for seen in ("✓ the network's one port: the DHCP port: network:dhcp 172.16.1.2",
                  "✓ cirros-vm1 address by DHCP: 172.16.1.3",
@@ -109,8 +109,35 @@ def test_demo_replays_the_tutorial(tmp_path):
                  "✓ cirros-vm5 cannot send from 172.16.1.250 (port security)",
                  "✓ the API refuses port security off while the port is in a group",
                  "✓ cirros-vm5 sends from 172.16.1.250 without port security",
-                 "Linux bridge agent controller True True"):
+                 "Linux bridge agent controller True True",
+                 # Routing (docs/behaviour/tutorial.md §8b).
+                 "L3 agent controller True True",
+                 "✓ ext-net is external (router:external): True",
+                 "✓ its gateway: the outside host: 10.10.10.1",
+                 "✓ r-vm1's default route: router1's interface (the subnet's gateway): "
+                 "192.168.30.1",
+                 "✓ r-vm1 pings the outside host 10.10.10.1",
+                 "✓ the floating IP is no one's: None",
+                 "✓ router1's interface on first_local_net: 172.16.1.1",
+                 "✓ cirros-vm1 (first_local_net, controller) pings the outside host through "
+                 "router1",
+                 "✓ the controller's 10.10.10.10 moved from eth2 to that bridge"):
         assert seen in out, seen
+    # The eth2 of the tutorial's controller in the lab; the outside host at .1.
+    assert re.search(r"eth2@\S+\s+UP\s+10\.10\.10\.10/24", out), "controller's eth2"
+    assert re.search(r"eth0@\S+\s+UP\s+10\.10\.10\.1/24", out), "the outside host"
+    # router1 gets its gateway address from ext-net's pool (never .1 or .10); the outside
+    # host counts r-vm1's pings from that address and none from the instance's own.
+    gw = re.search(r"✓ router1's gateway address from ext-net's pool: (10\.10\.10\.\d+)", out)
+    assert gw and gw.group(1) not in ("10.10.10.1", "10.10.10.10"), out
+    assert re.search(r"✓ the outside host saw r-vm1's pings from %s \([1-9]\d*\), none from "
+                     r"192\.168\.30\.3 \(SNAT\)" % re.escape(gw.group(1)), out)
+    assert re.search(r"qg-[0-9a-f]{8}-[0-9a-f]{2}@\S+\s+UP\s+%s/24" % re.escape(gw.group(1)),
+                     out), "router1's qg- device"
+    fip = re.search(r"✓ the outside host pings r-vm1 at its floating IP (10\.10\.10\.\d+)", out)
+    assert fip and fip.group(1) != gw.group(1), out
+    cut = re.search(r"✓ the outside host's replies stopped \((\d+) before, (\d+) in all", out)
+    assert cut and int(cut.group(1)) >= 5, out
     assert re.search(r"brq[0-9a-f]{8}-[0-9a-f]{2}\s+8000\.", out), "brctl show output"
     assert leftovers(p) == []
     assert not (state / "server.pid").exists()
@@ -137,11 +164,21 @@ def test_lab_up_and_down_twice_leaves_nothing(tmp_path):
                                  "--server-socket", sock], env=env, capture_output=True,
                                 text=True, timeout=120)
             assert up.returncode == 0, up.stdout + up.stderr
-            assert "agents alive" in up.stdout, up.stdout + up.stderr
+            assert "agents alive: linux-bridge on controller and compute, DHCP and L3 on" \
+                " controller" in up.stdout, up.stdout + up.stderr
             status = subprocess.run([neutrino, "lab", "status", "-f", "value"], env=env,
                                     capture_output=True, text=True, timeout=30)
-            assert "controller %s-controller running running" % p in status.stdout
-            assert "compute %s-compute running -" % p in status.stdout
+            assert "controller %s-controller running running running" % p in status.stdout
+            assert "compute %s-compute running - -" % p in status.stdout
+            # The external network's side of the lab: the controller's agent maps the
+            # physical network "external" to eth2, and the outside host is up at .1.
+            ini = Path("/run/neutrino-lab") / p / "controller-linuxbridge_agent.ini"
+            assert "physical_interface_mappings = provider:eth1,external:eth2" in \
+                ini.read_text()
+            assert "inet 10.10.10.1/24" in sh("ip", "-4", "addr", "show", "eth0",
+                                              ns="%s-outside" % p).stdout
+            assert sh("busybox", "ping", "-c", "1", "-W", "1", "10.10.10.1",
+                      ns="%s-controller" % p, check=False).returncode == 0
             again = subprocess.run([neutrino, "--os-cloud", "neutrino-admin", "lab", "up",
                                     "--server-socket", sock], env=env, capture_output=True,
                                    text=True, timeout=60)
