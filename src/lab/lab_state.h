@@ -1,7 +1,8 @@
 /* The state of one lab: its name prefix (NEUTRINO_LAB, "nlab" by default: every
  * namespace of the lab is <prefix>-<name>), its directory /run/neutrino-lab/<prefix>/
  * (agents' configurations and logs, DHCP state, leases, the udhcpc script) and lab.json
- * there: the nodes with their namespaces and processes, the switch, the instances.
+ * there: the nodes with their namespaces and processes, the hosts (namespaces without
+ * agents), the switch, the instances.
  * Written after every step, so that `lab down` can undo a lab that failed half way. */
 #ifndef NEUTRINO_LAB_LAB_STATE_H
 #define NEUTRINO_LAB_LAB_STATE_H

@@ -1,9 +1,9 @@
 /* The lab's processes: agents run inside a node's network namespace; a node that runs a
- * DHCP agent gets a node "init" first — a PID 1 in the node's network namespace with a
- * private mount namespace whose /run/netns is a tmpfs of its own — and the agent runs
- * inside it, so that its qdhcp-<network id> namespaces keep Neutron's names without
- * meeting another node's (or another lab's), and SIGKILL to the init ends the agent, its
- * dnsmasq processes and their namespaces at once.  PIDs here are the root namespace's. */
+ * DHCP or L3 agent gets a node "init" first — a PID 1 in the node's network namespace
+ * with a private mount namespace whose /run/netns is a tmpfs of its own — and the agents
+ * run inside it, so that their qdhcp-<network id> and qrouter-<router id> namespaces
+ * keep Neutron's names without meeting another node's (or another lab's), and SIGKILL
+ * to the init ends the agents, the dnsmasq processes and their namespaces at once.  PIDs here are the root namespace's. */
 #ifndef NEUTRINO_LAB_SUPERVISE_H
 #define NEUTRINO_LAB_SUPERVISE_H
 
