@@ -30,7 +30,7 @@ struct node {
     struct nic nics[3];
     size_t n_nics;
     const char *local_ip;       /* vxlan underlay; NULL for a host. */
-    const char *physnets;       /* `lab up`'s physical_interface_mappings here. */
+    const char *physnets;       /* Its linux-bridge agent's physical_interface_mappings. */
     bool dhcp;                  /* `lab up` runs the DHCP agent here. */
     bool l3;                    /* `lab up` runs the L3 agent here. */
 };
