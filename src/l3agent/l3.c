@@ -19,6 +19,7 @@
 
 #include "array.h"
 #include "command.h"
+#include "ctnetlink.h"
 #include "log.h"
 #include "netns.h"
 #include "nl.h"
@@ -29,7 +30,6 @@ LOG_MODULE("l3");
 static const struct l3_tools debian_tools = {
     .iptables_save = "/usr/sbin/iptables-save",
     .iptables_restore = "/usr/sbin/iptables-restore",
-    .conntrack = "/usr/sbin/conntrack",
 };
 
 void
@@ -565,27 +565,89 @@ do_route(struct applier *ap, const struct l3_action *a)
     return r == -ESRCH ? 0 : r;
 }
 
-/* Deletes the connections of a floating IP: those to it (translated towards the
- * instance) and those answered to it (the instance's own, translated from it).
- * conntrack exits 1 when there was none; a failure is logged, not returned (the rules
- * are right already and a left-over connection ends with its timeout). */
+/* --- A floating IP's connections ---------------------------------------------------- */
+
+/* The longest wait for the kernel during a deletion. */
+#define CT_TIMEOUT_MS 5000
+/* Entries picked per walk of the table (each about 260 bytes), and walks per floating
+ * IP: a floating IP with more connections than this leaves the rest to their timeouts. */
+#define CT_BATCH_MAX 4096
+#define CT_WALKS_MAX 16
+
+/* The entries of one floating IP one walk of the table picked out. */
+struct fip_connections {
+    struct ip_addr fip;
+    struct ctnetlink_entry *entries;
+    size_t n_entries, cap_entries;
+    bool more;                  /* Some matched beyond CT_BATCH_MAX. */
+};
+
+/* Picks the connections to the floating IP (original destination: translated towards
+ * the instance) and those answered to it (reply destination: the instance's own,
+ * translated from it) -- Neutron's `conntrack -D -d FIP` and `-D -q FIP`. */
+static void
+pick_fip_connection(const struct ctnetlink_entry *e, void *aux)
+{
+    struct fip_connections *c = aux;
+    bool to_fip = ip_equal(&e->dst, &c->fip);
+    bool answered_to_fip = e->has_reply && ip_equal(&e->reply_dst, &c->fip);
+
+    if (!to_fip && !answered_to_fip) {
+        return;
+    }
+    if (c->n_entries == CT_BATCH_MAX) {
+        c->more = true;
+        return;
+    }
+    c->entries = array_append(c->entries, &c->n_entries, &c->cap_entries, e, sizeof *e);
+}
+
+/* One walk of the table and the deletion of what it picked; adds to '*deleted'. */
+static int
+fip_delete_walk(struct ctnetlink *ct, struct fip_connections *c, size_t *deleted)
+{
+    size_t n = 0;
+    int r;
+
+    c->n_entries = 0;
+    c->more = false;
+    r = ctnetlink_dump(ct, c->fip.family, pick_fip_connection, c);
+    if (!r && c->n_entries) {
+        r = ctnetlink_delete(ct, c->entries, c->n_entries, &n);
+        *deleted += n;
+    }
+    return r;
+}
+
+/* Deletes the connections of a floating IP in the router's namespace, in process over
+ * ctnetlink (the socket opened inside the namespace): the namespace's table walked
+ * once, the entries picked here and deleted by their original tuple and id, many to a
+ * message.  A failure is logged, not returned: the rules are right already and a
+ * left-over connection ends with its timeout. */
 static void
 do_ct_delete(struct applier *ap, const struct l3_action *a)
 {
+    struct fip_connections c = { .fip = a->cidr.addr };
+    struct ctnetlink *ct = NULL;
     char ip[IP_STRLEN];
+    size_t deleted = 0;
+    int r = ctnetlink_open(ap->fd, CT_TIMEOUT_MS, &ct);
 
-    ip_format(&a->cidr.addr, ip);
-    for (int i = 0; i < 2; i++) {
-        char *argv[] = { (char *) ap->e->tools.conntrack, (char *) "-D", (char *) "-f",
-                         (char *) "ipv4", (char *) (i ? "-q" : "-d"), ip, NULL };
-        struct buf err = BUF_INITIALIZER;
-        int r = command_run(ap->fd, argv, NULL, 0, NULL, &err);
-        if (r < 0 || r > 1) {
-            log_warn("ns=%s deleting connections of %s failed (%d): %s, ignoring", ap->ns, ip,
-                     r, buf_cstr(&err));
-        }
-        buf_done(&err);
+    for (int walk = 0; !r && walk < CT_WALKS_MAX && (walk == 0 || c.more); walk++) {
+        r = fip_delete_walk(ct, &c, &deleted);
     }
+    ip_format(&c.fip, ip);
+    if (r) {
+        log_warn("ns=%s deleting the connections of %s failed after %zu: %s, ignoring",
+                 ap->ns, ip, deleted, strerror(-r));
+    } else if (c.more) {
+        log_warn("ns=%s %s has more than %d connections; %zu deleted, the rest left to "
+                 "their timeouts", ap->ns, ip, CT_BATCH_MAX * CT_WALKS_MAX, deleted);
+    } else {
+        log_debug("ns=%s deleted %zu connections of %s", ap->ns, deleted, ip);
+    }
+    ctnetlink_close(ct);
+    free(c.entries);
 }
 
 static int

@@ -170,13 +170,26 @@ def source_seen_outside(port):
         return readline(srv.proc, 2.0)
 
 
+# l3-apply runs in a mount namespace of its own where the conntrack program is /bin/false:
+# the engine ends a floating IP's connections over ctnetlink, never by running
+# `conntrack` (the test itself lists them with it).  Mounts keep their propagation, so
+# the routers' namespaces it mounts under /run/netns are seen here; the mount holding
+# the program is made private first, so the bind mount over it stays in there.
+WITHOUT_CONNTRACK = ["unshare", "--mount", "--propagation", "unchanged", "sh", "-c",
+                     "if [ -e /usr/sbin/conntrack ]; then"
+                     " m=$(findmnt -n -o TARGET -T /usr/sbin/conntrack)"
+                     ' && mount --make-private "$m"'
+                     " && mount --bind /bin/false /usr/sbin/conntrack || exit 1; fi;"
+                     ' exec "$0" "$@"']
+
+
 class L3Apply:
     """One l3-apply process working on the node."""
 
     def __init__(self, tmp):
         self.tmp = tmp
         self.n = 0
-        self.proc = subprocess.Popen([str(L3_APPLY), NODE, ROUTER_NS_PREFIX],
+        self.proc = subprocess.Popen(WITHOUT_CONNTRACK + [str(L3_APPLY), NODE, ROUTER_NS_PREFIX],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
 
     def cmd(self, verb, model, only=()):
