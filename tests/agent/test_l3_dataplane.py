@@ -360,6 +360,22 @@ def test_gratuitous_arp_announces_a_new_floating_ip(l3):
     assert GW_MAC in neigh, neigh
 
 
+def test_gratuitous_arp_is_sent_again_two_seconds_later(l3):
+    """The later rounds go out from a thread that keeps the first round's socket (and
+    closes it off the apply's path): the outside host, having forgotten the first
+    round, learns the address again from the second."""
+    l3.apply(router(snat=True))
+    l3.apply(router(snat=True, fips=[VM_IP]))
+    sh("ip", "-n", OUT, "neigh", "flush", "dev", "eth0")
+    assert GW_MAC not in sh("ip", "-n", OUT, "neigh", "show", FIP).stdout
+    deadline = time.monotonic() + 4
+    neigh = ""
+    while time.monotonic() < deadline and GW_MAC not in neigh:
+        neigh = sh("ip", "-n", OUT, "neigh", "show", FIP).stdout
+        time.sleep(0.1)
+    assert GW_MAC in neigh, neigh
+
+
 def test_disassociating_a_floating_ip_ends_its_connections(l3):
     l3.apply(router(snat=True, fips=[VM_IP]))
     with Server(VM, TCP_ECHO, "8081"):
