@@ -7,8 +7,8 @@ build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih
        libsqlite3-dev uuid-dev libcmocka-dev libsodium-dev libcurl4-gnutls-dev libmnl-dev
        libyaml-dev libpq-dev dnsmasq-base busybox iproute2 bridge-utils
        iptables ebtables ipset)
-# conntrack: the firewall tests read the kernel's connections with it (the agent does
-# not need it: it ends connections over ctnetlink).
+# conntrack: the firewall and L3 tests read the kernel's connections with it (the agents
+# do not need it: they end connections over ctnetlink).
 test=(conntrack clang libclang-rt-14-dev python3-openstacksdk python3-openstackclient python3-pytest
       python3-requests python3-yaml curl sqlite3 wrk busybox iproute2 chromium postgresql)
 case $what in

@@ -19,6 +19,7 @@
 
 #include "array.h"
 #include "command.h"
+#include "ctnetlink.h"
 #include "log.h"
 #include "netns.h"
 #include "nl.h"
@@ -29,7 +30,6 @@ LOG_MODULE("l3");
 static const struct l3_tools debian_tools = {
     .iptables_save = "/usr/sbin/iptables-save",
     .iptables_restore = "/usr/sbin/iptables-restore",
-    .conntrack = "/usr/sbin/conntrack",
 };
 
 void
@@ -351,12 +351,29 @@ arp_frame(struct arp_frame *f, const uint8_t mac[6], const uint8_t ip[4], int op
     memcpy(f->arp.arp_tpa, ip, 4);
 }
 
+/* Sends one round from packet socket 'fd' through device 'ifindex'.  0 or -errno. */
+static int
+garp_round(int fd, int ifindex, const uint8_t mac[6], const struct ip_addr *ip)
+{
+    struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
+                              .sll_ifindex = ifindex, .sll_halen = 6 };
+    uint8_t addr[16];
+
+    memset(to.sll_addr, 0xff, 6);
+    ip_to_bytes(ip, addr);
+    for (int op = ARPOP_REQUEST; op <= ARPOP_REPLY; op++) {
+        struct arp_frame f;
+        arp_frame(&f, mac, addr, op);
+        if (sendto(fd, &f, sizeof f, 0, (struct sockaddr *) &to, sizeof to) < 0) {
+            return -errno;
+        }
+    }
+    return 0;
+}
+
 int
 l3_garp_send(int netns_fd, const char *dev, const uint8_t mac[6], const struct ip_addr *ip)
 {
-    struct sockaddr_ll to = { .sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ARP),
-                              .sll_halen = 6 };
-    uint8_t addr[16];
     struct nl *nl = NULL;
     struct nl_link link;
     int fd, r;
@@ -367,29 +384,23 @@ l3_garp_send(int netns_fd, const char *dev, const uint8_t mac[6], const struct i
     if (r) {
         return r;
     }
-    fd = netns_socket(netns_fd, AF_PACKET, SOCK_RAW, htons(ETH_P_ARP));
+    fd = netns_socket(netns_fd, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP));
     if (fd < 0) {
         return fd;
     }
-    to.sll_ifindex = link.ifindex;
-    memset(to.sll_addr, 0xff, 6);
-    ip_to_bytes(ip, addr);
-    for (int op = ARPOP_REQUEST; op <= ARPOP_REPLY && r == 0; op++) {
-        struct arp_frame f;
-        arp_frame(&f, mac, addr, op);
-        if (sendto(fd, &f, sizeof f, 0, (struct sockaddr *) &to, sizeof to) < 0) {
-            r = -errno;
-        }
-    }
+    r = garp_round(fd, link.ifindex, mac, ip);
     close(fd);
     return r;
 }
 
-/* The later rounds, two seconds apart as Neutron spaces them (a neighbour ignores a
- * second update within its locktime), on a thread of their own so the apply goes on. */
+/* The rounds after the first, two seconds apart as Neutron spaces them (a neighbour
+ * ignores a second update within its locktime), on a thread of their own so the apply
+ * goes on.  The thread also closes the packet socket: closing one waits for an RCU
+ * grace period in the kernel (packet_release(), some 15 ms here), which, paid on the
+ * apply's path for each new address, was most of the time to build 100 routers. */
 struct garp_job {
-    int netns_fd;               /* Owned. */
-    char dev[IFNAMSIZ];
+    int fd;                     /* The packet socket in the router's namespace; owned. */
+    int ifindex;                /* The device's index there. */
     uint8_t mac[6];
     struct ip_addr ip;
     int rounds;
@@ -403,37 +414,32 @@ garp_rounds(void *arg)
     for (int i = 0; i < j->rounds; i++) {
         struct timespec two = { 2, 0 };
         nanosleep(&two, NULL);
-        if (l3_garp_send(j->netns_fd, j->dev, j->mac, &j->ip)) {
-            break;              /* The address or device went meanwhile. */
+        if (garp_round(j->fd, j->ifindex, j->mac, &j->ip)) {
+            break;              /* The device went meanwhile. */
         }
     }
-    close(j->netns_fd);
+    close(j->fd);
     free(j);
     return NULL;
 }
 
+/* Sends 'rounds' more rounds later and closes 'fd' (taken) off the caller's path. */
 static void
-garp_later(int netns_fd, const struct l3_action *a, int rounds)
+garp_later(int fd, int ifindex, const struct l3_action *a, int rounds)
 {
-    struct garp_job *j;
+    struct garp_job *j = xcalloc(1, sizeof *j);
     pthread_attr_t attr;
     pthread_t t;
 
-    if (rounds <= 0) {
-        return;
-    }
-    j = xcalloc(1, sizeof *j);
-    j->netns_fd = fcntl(netns_fd, F_DUPFD_CLOEXEC, 0);
-    snprintf(j->dev, sizeof j->dev, "%s", a->dev);
+    j->fd = fd;
+    j->ifindex = ifindex;
     memcpy(j->mac, a->mac, 6);
     j->ip = a->cidr.addr;
-    j->rounds = rounds;
+    j->rounds = rounds > 0 ? rounds : 0;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (j->netns_fd < 0 || pthread_create(&t, &attr, garp_rounds, j)) {
-        if (j->netns_fd >= 0) {
-            close(j->netns_fd);
-        }
+    if (pthread_create(&t, &attr, garp_rounds, j)) {
+        close(fd);
         free(j);
     }
     pthread_attr_destroy(&attr);
@@ -565,27 +571,112 @@ do_route(struct applier *ap, const struct l3_action *a)
     return r == -ESRCH ? 0 : r;
 }
 
-/* Deletes the connections of a floating IP: those to it (translated towards the
- * instance) and those answered to it (the instance's own, translated from it).
- * conntrack exits 1 when there was none; a failure is logged, not returned (the rules
- * are right already and a left-over connection ends with its timeout). */
+/* The first round of gratuitous ARP for a new address, now; the others from a thread
+ * (garp_later).  A failure is logged, not returned: the address is in place. */
+static void
+do_garp(struct applier *ap, const struct l3_action *a)
+{
+    int ifindex, fd, r;
+
+    if (ap->e->garp_count <= 0) {
+        return;                 /* send_arp_for_ha = 0: Neutron sends none. */
+    }
+    ifindex = ifindex_of(ap->nl, a->dev);
+    fd = ifindex < 0 ? ifindex
+                     : netns_socket(ap->fd, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ARP));
+    r = fd < 0 ? fd : garp_round(fd, ifindex, a->mac, &a->cidr.addr);
+    if (r) {
+        log_warn("ns=%s dev=%s gratuitous ARP failed: %s, ignoring", a->ns, a->dev,
+                 strerror(-r));
+    }
+    if (fd >= 0) {
+        garp_later(fd, ifindex, a, r ? 0 : ap->e->garp_count - 1);
+    }
+}
+
+/* --- A floating IP's connections ---------------------------------------------------- */
+
+/* The longest wait for the kernel during a deletion. */
+#define CT_TIMEOUT_MS 5000
+/* Entries picked per walk of the table (each about 260 bytes), and walks per floating
+ * IP: a floating IP with more connections than this leaves the rest to their timeouts. */
+#define CT_BATCH_MAX 4096
+#define CT_WALKS_MAX 16
+
+/* The entries of one floating IP one walk of the table picked out. */
+struct fip_connections {
+    struct ip_addr fip;
+    struct ctnetlink_entry *entries;
+    size_t n_entries, cap_entries;
+    bool more;                  /* Some matched beyond CT_BATCH_MAX. */
+};
+
+/* Picks the connections to the floating IP (original destination: translated towards
+ * the instance) and those answered to it (reply destination: the instance's own,
+ * translated from it) -- Neutron's `conntrack -D -d FIP` and `-D -q FIP`. */
+static void
+pick_fip_connection(const struct ctnetlink_entry *e, void *aux)
+{
+    struct fip_connections *c = aux;
+    bool to_fip = ip_equal(&e->dst, &c->fip);
+    bool answered_to_fip = e->has_reply && ip_equal(&e->reply_dst, &c->fip);
+
+    if (!to_fip && !answered_to_fip) {
+        return;
+    }
+    if (c->n_entries == CT_BATCH_MAX) {
+        c->more = true;
+        return;
+    }
+    c->entries = array_append(c->entries, &c->n_entries, &c->cap_entries, e, sizeof *e);
+}
+
+/* One walk of the table and the deletion of what it picked; adds to '*deleted'. */
+static int
+fip_delete_walk(struct ctnetlink *ct, struct fip_connections *c, size_t *deleted)
+{
+    size_t n = 0;
+    int r;
+
+    c->n_entries = 0;
+    c->more = false;
+    r = ctnetlink_dump(ct, c->fip.family, pick_fip_connection, c);
+    if (!r && c->n_entries) {
+        r = ctnetlink_delete(ct, c->entries, c->n_entries, &n);
+        *deleted += n;
+    }
+    return r;
+}
+
+/* Deletes the connections of a floating IP in the router's namespace, in process over
+ * ctnetlink (the socket opened inside the namespace): the namespace's table walked
+ * once, the entries picked here and deleted by their original tuple and id, many to a
+ * message.  A failure is logged, not returned: the rules are right already and a
+ * left-over connection ends with its timeout. */
 static void
 do_ct_delete(struct applier *ap, const struct l3_action *a)
 {
+    struct fip_connections c = { .fip = a->cidr.addr };
+    struct ctnetlink *ct = NULL;
     char ip[IP_STRLEN];
+    size_t deleted = 0;
+    int r = ctnetlink_open(ap->fd, CT_TIMEOUT_MS, &ct);
 
-    ip_format(&a->cidr.addr, ip);
-    for (int i = 0; i < 2; i++) {
-        char *argv[] = { (char *) ap->e->tools.conntrack, (char *) "-D", (char *) "-f",
-                         (char *) "ipv4", (char *) (i ? "-q" : "-d"), ip, NULL };
-        struct buf err = BUF_INITIALIZER;
-        int r = command_run(ap->fd, argv, NULL, 0, NULL, &err);
-        if (r < 0 || r > 1) {
-            log_warn("ns=%s deleting connections of %s failed (%d): %s, ignoring", ap->ns, ip,
-                     r, buf_cstr(&err));
-        }
-        buf_done(&err);
+    for (int walk = 0; !r && walk < CT_WALKS_MAX && (walk == 0 || c.more); walk++) {
+        r = fip_delete_walk(ct, &c, &deleted);
     }
+    ip_format(&c.fip, ip);
+    if (r) {
+        log_warn("ns=%s deleting the connections of %s failed after %zu: %s, ignoring",
+                 ap->ns, ip, deleted, strerror(-r));
+    } else if (c.more) {
+        log_warn("ns=%s %s has more than %d connections; %zu deleted, the rest left to "
+                 "their timeouts", ap->ns, ip, CT_BATCH_MAX * CT_WALKS_MAX, deleted);
+    } else {
+        log_debug("ns=%s deleted %zu connections of %s", ap->ns, deleted, ip);
+    }
+    ctnetlink_close(ct);
+    free(c.entries);
 }
 
 static int
@@ -631,15 +722,7 @@ apply_action(struct applier *ap, const struct l3_action *a, char *reason, size_t
     case L3_RULES:
         return run(ap->fd, restore, a->text, NULL, reason, n) ? -EPROTO : 0;
     case L3_GARP:
-        if (ap->e->garp_count <= 0) {
-            return 0;           /* send_arp_for_ha = 0: Neutron sends none. */
-        }
-        r = l3_garp_send(ap->fd, a->dev, a->mac, &a->cidr.addr);
-        if (r) {
-            log_warn("ns=%s dev=%s gratuitous ARP failed: %s, ignoring", a->ns, a->dev,
-                     strerror(-r));
-        }
-        garp_later(ap->fd, a, ap->e->garp_count - 1);
+        do_garp(ap, a);
         return 0;
     case L3_CT_DELETE:
         do_ct_delete(ap, a);

@@ -4,8 +4,9 @@
  * -- the namespaces with the prefix, their qr-/qg- devices with addresses and static
  * routes, sysctls, our iptables chains, the taps in the node's namespace -- plans the
  * difference and carries it out in order, one iptables-restore per router whose rules
- * changed.  Nothing that is right is redone, so a second apply of the same model runs
- * nothing.  Runs as root. */
+ * changed, and the connections of a floating IP that goes deleted over ctnetlink.
+ * Nothing that is right is redone, so a second apply of the same model runs nothing.
+ * Runs as root. */
 #ifndef NEUTRINO_L3_H
 #define NEUTRINO_L3_H
 
@@ -17,7 +18,7 @@
 
 /* The programs, by absolute path (the defaults are Debian's). */
 struct l3_tools {
-    const char *iptables_save, *iptables_restore, *conntrack;
+    const char *iptables_save, *iptables_restore;
 };
 
 struct l3_engine {

@@ -452,8 +452,9 @@ static const struct agent_loop_ops loop_ops = {
 
 /* --- Start and stop ------------------------------------------------------------- */
 
-/* iptables-save and -restore are needed for every router with a gateway; conntrack
- * only when a floating IP goes.  0, or -ENOENT after saying what is missing. */
+/* iptables-save and -restore are needed for every router with a gateway (connections
+ * are deleted over ctnetlink, without a program).  0, or -ENOENT after saying what is
+ * missing. */
 static int
 check_tools(const struct l3_tools *t)
 {
@@ -461,10 +462,6 @@ check_tools(const struct l3_tools *t)
         log_err("%s and %s are needed (Debian: apt-get install iptables)", t->iptables_save,
                 t->iptables_restore);
         return -ENOENT;
-    }
-    if (access(t->conntrack, X_OK)) {
-        log_warn("%s is missing (Debian: apt-get install conntrack): a floating IP that"
-                 " goes will keep its connections", t->conntrack);
     }
     return 0;
 }

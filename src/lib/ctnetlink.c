@@ -91,23 +91,52 @@ addr_parse(const struct attr *a, int family, struct ip_addr *ret)
     return 0;
 }
 
+/* A tuple's addresses (of 'family') into 'ret_src' and 'ret_dst', and its nested
+ * attributes into 't'. */
+static int
+tuple_addrs_parse(const struct attr *tuple, int family, struct attr *t, struct ip_addr *ret_src,
+                  struct ip_addr *ret_dst)
+{
+    struct attr ip[CTA_IP_MAX + 1];
+    int src = family == 4 ? CTA_IP_V4_SRC : CTA_IP_V6_SRC;
+    int dst = family == 4 ? CTA_IP_V4_DST : CTA_IP_V6_DST;
+
+    if (attrs_parse(tuple->data, tuple->size, t, CTA_TUPLE_MAX) || !t[CTA_TUPLE_IP].data
+        || attrs_parse(t[CTA_TUPLE_IP].data, t[CTA_TUPLE_IP].size, ip, CTA_IP_MAX)
+        || addr_parse(&ip[src], family, ret_src) || addr_parse(&ip[dst], family, ret_dst)) {
+        return -EINVAL;
+    }
+    return 0;
+}
+
 /* The original tuple's addresses and protocol into 'e'. */
 static int
 tuple_parse(const struct attr *tuple, struct ctnetlink_entry *e)
 {
-    struct attr t[CTA_TUPLE_MAX + 1], ip[CTA_IP_MAX + 1], proto[CTA_PROTO_MAX + 1];
-    int src = e->family == 4 ? CTA_IP_V4_SRC : CTA_IP_V6_SRC;
-    int dst = e->family == 4 ? CTA_IP_V4_DST : CTA_IP_V6_DST;
+    struct attr t[CTA_TUPLE_MAX + 1], proto[CTA_PROTO_MAX + 1];
 
-    if (attrs_parse(tuple->data, tuple->size, t, CTA_TUPLE_MAX)
-        || !t[CTA_TUPLE_IP].data || !t[CTA_TUPLE_PROTO].data
-        || attrs_parse(t[CTA_TUPLE_IP].data, t[CTA_TUPLE_IP].size, ip, CTA_IP_MAX)
+    if (tuple_addrs_parse(tuple, e->family, t, &e->src, &e->dst) || !t[CTA_TUPLE_PROTO].data
         || attrs_parse(t[CTA_TUPLE_PROTO].data, t[CTA_TUPLE_PROTO].size, proto, CTA_PROTO_MAX)
-        || addr_parse(&ip[src], e->family, &e->src) || addr_parse(&ip[dst], e->family, &e->dst)
         || !proto[CTA_PROTO_NUM].data || proto[CTA_PROTO_NUM].size < 1) {
         return -EINVAL;
     }
     e->proto = proto[CTA_PROTO_NUM].data[0];
+    return 0;
+}
+
+/* The reply tuple's addresses into 'e', when the kernel gave it (a dump always does). */
+static int
+reply_parse(const struct attr *tuple, struct ctnetlink_entry *e)
+{
+    struct attr t[CTA_TUPLE_MAX + 1];
+
+    if (!tuple->data) {
+        return 0;
+    }
+    if (tuple_addrs_parse(tuple, e->family, t, &e->reply_src, &e->reply_dst)) {
+        return -EINVAL;
+    }
+    e->has_reply = true;
     return 0;
 }
 
@@ -138,6 +167,7 @@ ctnetlink_entry_parse(const void *payload, size_t size, struct ctnetlink_entry *
     }
     e.family = gen.nfgen_family == AF_INET ? 4 : 6;
     r = tuple_parse(&tb[CTA_TUPLE_ORIG], &e);
+    r = r ? r : reply_parse(&tb[CTA_TUPLE_REPLY], &e);
     if (!r && tb[CTA_ZONE].data) {
         r = tb[CTA_ZONE].size == 2 ? 0 : -EINVAL;
         e.zone = (uint16_t) (!r ? tb[CTA_ZONE].data[0] << 8 | tb[CTA_ZONE].data[1] : 0);

@@ -9,7 +9,9 @@
  * bounded, for unit tests and the fuzzer; the socket part runs it against a namespace's
  * kernel.  An entry keeps its original tuple exactly as the kernel sent it, so a
  * deletion names it in the kernel's own terms whatever the protocol (ports, ICMP ids,
- * GRE keys) without this module knowing each protocol's attributes. */
+ * GRE keys) without this module knowing each protocol's attributes.  The reply tuple's
+ * addresses are kept too: NAT shows there, and the L3 agent picks a floating IP's
+ * connections by them. */
 #ifndef NEUTRINO_CTNETLINK_H
 #define NEUTRINO_CTNETLINK_H
 
@@ -31,6 +33,8 @@ struct ctnetlink_entry {
     uint16_t zone;              /* Conntrack zone; 0 when the kernel gave none. */
     uint8_t proto;              /* IPPROTO_* of the original direction. */
     struct ip_addr src, dst;    /* Original direction's addresses. */
+    bool has_reply;             /* The kernel gave the reply direction's tuple... */
+    struct ip_addr reply_src, reply_dst; /* ...whose addresses (NAT shows here) are these. */
     bool has_id;                /* The kernel gave the entry's id (CTA_ID)... */
     uint32_t id;                /* ...so a deletion spares a new entry with the same tuple. */
     uint16_t tuple_size;        /* Bytes of 'tuple'. */
@@ -49,10 +53,10 @@ size_t ctnetlink_delete_request(const struct ctnetlink_entry *e, uint32_t seq, v
                                 size_t size);
 
 /* Parses one conntrack message's payload (the nfgenmsg header and the attributes after
- * it, as in a dump's answer).  Returns 0, -EINVAL if it is malformed or lacks the
- * original tuple's addresses or protocol, -EAFNOSUPPORT for a family other than IPv4
- * and IPv6, -EMSGSIZE for a tuple over CTNETLINK_TUPLE_MAX.  '*ret' is written only on
- * success. */
+ * it, as in a dump's answer).  Returns 0, -EINVAL if it is malformed, lacks the
+ * original tuple's addresses or protocol, or has a reply tuple without addresses,
+ * -EAFNOSUPPORT for a family other than IPv4 and IPv6, -EMSGSIZE for a tuple over
+ * CTNETLINK_TUPLE_MAX.  '*ret' is written only on success. */
 int ctnetlink_entry_parse(const void *payload, size_t size, struct ctnetlink_entry *ret);
 
 /* What a datagram from the kernel said about the exchange with sequence number 'seq'.

@@ -116,17 +116,18 @@ w_tuple(struct w *w, uint16_t type, const char *src, const char *dst, uint8_t pr
     w_end(w);
 }
 
-/* A whole entry message as a dump carries it: both tuples, status, zone, id, use. */
+/* A whole entry message as a dump carries it: both tuples (the reply's addresses
+ * 'reply_src' and 'reply_dst', as NAT made them), status, zone, id, use. */
 static void
-w_entry(struct w *w, uint32_t seq, const char *src, const char *dst, uint8_t proto,
-        uint16_t zone, uint32_t id)
+w_nat_entry(struct w *w, uint32_t seq, const char *src, const char *dst, const char *reply_src,
+            const char *reply_dst, uint8_t proto, uint16_t zone, uint32_t id)
 {
     uint32_t status = htonl(0x18e), be_id = htonl(id), use = htonl(1);
     uint16_t be_zone = htons(zone);
 
     w_msg_start(w, CT_NEW, seq, strchr(src, ':') ? AF_INET6 : AF_INET);
     w_tuple(w, CTA_TUPLE_ORIG, src, dst, proto, 40000, 80);
-    w_tuple(w, CTA_TUPLE_REPLY, dst, src, proto, 80, 40000);
+    w_tuple(w, CTA_TUPLE_REPLY, reply_src, reply_dst, proto, 80, 40000);
     w_attr(w, CTA_STATUS, &status, 4);
     if (zone) {
         w_attr(w, CTA_ZONE, &be_zone, 2);
@@ -134,6 +135,14 @@ w_entry(struct w *w, uint32_t seq, const char *src, const char *dst, uint8_t pro
     w_attr(w, CTA_ID, &be_id, 4);
     w_attr(w, CTA_USE, &use, 4);
     w_msg_end(w);
+}
+
+/* An entry without NAT: the reply tuple is the original one reversed. */
+static void
+w_entry(struct w *w, uint32_t seq, const char *src, const char *dst, uint8_t proto,
+        uint16_t zone, uint32_t id)
+{
+    w_nat_entry(w, seq, src, dst, dst, src, proto, zone, id);
 }
 
 static void
@@ -284,6 +293,32 @@ test_entry_of_each_family(void **state)
     assert_int_equal(e.zone, 0);
     assert_true(ip_equal(&e.src, &(struct ip_addr) { 6, addr("2001:db8::7").v }));
     assert_addr(&e.dst, "2001:db8::12");
+    assert_true(e.has_reply);
+    assert_addr(&e.reply_src, "2001:db8::12");
+    assert_addr(&e.reply_dst, "2001:db8::7");
+}
+
+/* Translated connections show NAT in the reply tuple: one to a floating IP (DNAT: the
+ * instance answers) and one of the instance's own (SNAT: answered to the floating IP). */
+static void
+test_reply_tuple_shows_the_translation(void **state)
+{
+    struct w in = { .len = 0 }, out = { .len = 0 };
+    struct ctnetlink_entry e;
+
+    (void) state;
+    w_nat_entry(&in, 1, "198.51.100.7", "203.0.113.62", "10.10.0.11", "198.51.100.7", 6, 0, 3);
+    assert_int_equal(ctnetlink_entry_parse(in.b + NLMSG_HDRLEN, in.len - NLMSG_HDRLEN, &e), 0);
+    assert_addr(&e.dst, "203.0.113.62");
+    assert_true(e.has_reply);
+    assert_addr(&e.reply_src, "10.10.0.11");
+    assert_addr(&e.reply_dst, "198.51.100.7");
+
+    w_nat_entry(&out, 1, "10.10.0.11", "198.51.100.7", "198.51.100.7", "203.0.113.62", 17, 0, 4);
+    assert_int_equal(ctnetlink_entry_parse(out.b + NLMSG_HDRLEN, out.len - NLMSG_HDRLEN, &e), 0);
+    assert_addr(&e.src, "10.10.0.11");
+    assert_addr(&e.reply_src, "198.51.100.7");
+    assert_addr(&e.reply_dst, "203.0.113.62");
 }
 
 /* One IPv4 TCP entry in zone 4097, the payload of a dump's message exactly as a 6.18
@@ -334,6 +369,9 @@ test_entry_as_the_kernel_sends_it(void **state)
     assert_int_equal(e.id, 0xc0dd130c);
     assert_addr(&e.src, "10.10.0.30");
     assert_addr(&e.dst, "10.10.0.11");
+    assert_true(e.has_reply);
+    assert_addr(&e.reply_src, "10.10.0.11");
+    assert_addr(&e.reply_dst, "10.10.0.30");
     assert_int_equal(e.tuple_size, 0x34 - NLA_HDRLEN);
     assert_memory_equal(e.tuple, kernel_entry + 8, e.tuple_size);
 }
@@ -372,6 +410,7 @@ test_malformed_entries_are_refused(void **state)
         assert_int_equal(got.family, r == 0 ? 4 : 99);     /* Untouched on failure. */
         assert_int_equal(got.zone, r == 0 && cut >= 114 ? 4097 : 0);
         assert_int_equal(got.has_id, r == 0 && cut >= 140);
+        assert_int_equal(got.has_reply, r == 0 && cut >= 108);
     }
 
     memcpy(copy, kernel_entry, sizeof copy);
@@ -392,6 +431,10 @@ test_malformed_entries_are_refused(void **state)
 
     memcpy(copy, kernel_entry, sizeof copy);
     copy[34] = 0x09;                    /* CTA_PROTO_NUM renamed: no protocol */
+    assert_int_equal(ctnetlink_entry_parse(copy, sizeof copy, &e), -EINVAL);
+
+    memcpy(copy, kernel_entry, sizeof copy);
+    copy[64] = 0x07;                    /* a 3-byte source in the reply tuple */
     assert_int_equal(ctnetlink_entry_parse(copy, sizeof copy, &e), -EINVAL);
 
     memcpy(copy, kernel_entry, sizeof copy);
@@ -536,6 +579,7 @@ main(void)
         cmocka_unit_test(test_deletion_names_the_entry_as_the_kernel_gave_it),
         cmocka_unit_test(test_deletion_without_zone_or_id),
         cmocka_unit_test(test_entry_of_each_family),
+        cmocka_unit_test(test_reply_tuple_shows_the_translation),
         cmocka_unit_test(test_entry_as_the_kernel_sends_it),
         cmocka_unit_test(test_malformed_entries_are_refused),
         cmocka_unit_test(test_oversized_tuple_is_refused),
