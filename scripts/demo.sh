@@ -96,11 +96,7 @@ grep -q '^public_endpoint' "$state/neutron.conf" ||
         "$state/neutron.conf"
 grep -q '^bind_unix_socket' "$state/neutron.conf" ||
     sed -i "s|^\[DEFAULT\]|[DEFAULT]\nbind_unix_socket = $state/neutrino.sock|" "$state/neutron.conf"
-# The sample's flat physical network "provider", and "external": the controller's eth2,
-# the routing chapter's external network.
-sed -e "s|^flat_networks = provider$|flat_networks = provider,external|" \
-    "$top/etc/ml2_conf.ini" > "$state/ml2_conf.ini"
-"$SERVER" --config-file "$state/neutron.conf" --config-file "$state/ml2_conf.ini" \
+"$SERVER" --config-file "$state/neutron.conf" --config-file "$top/etc/ml2_conf.ini" \
     >>"$state/server.log" 2>&1 &
 echo $! > "$state/server.pid"
 trap cleanup INT TERM EXIT
