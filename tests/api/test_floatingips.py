@@ -192,6 +192,19 @@ def test_associate_and_disassociate(api, fips, topo, res):
     assert fips.update(f["id"], {"description": "d"})["description"] == "d"
 
 
+def test_blank_update_disassociates_and_other_updates_do_not(api, fips, topo, res):
+    """An update naming no attribute clears the association (the API's first form of
+    disassociation, which Zed keeps); one naming only a description leaves it."""
+    port = res.port(topo["net"])
+    f = fips.create(floating_network_id=topo["ext"]["id"], port_id=port["id"])
+    got = fips.update(f["id"], {"description": "kept"})
+    assert (got["port_id"], got["description"]) == (port["id"], "kept")
+    got = fips.update(f["id"], {})
+    assert (got["port_id"], got["fixed_ip_address"], got["router_id"]) == (None, None, None)
+    assert got["description"] == "kept"
+    assert api.show("floatingips", f["id"])["port_id"] is None
+
+
 def test_association_body_checks(api, fips, topo, res):
     f = fips.create(floating_network_id=topo["ext"]["id"])
     sub6 = res.subnet(topo["net"], "fd00:77::/64")
@@ -281,3 +294,36 @@ def test_floating_ip_policy(api, fips, topo):
     assert_error(api.delete("%s/%s" % (FIP, f["id"]), headers=reader), 403,
                  "PolicyNotAuthorized", "rule:delete_floatingip is disallowed by policy")
     assert api.delete("%s/%s" % (FIP, f["id"]), headers=mine).status_code == 204
+
+
+def test_port_of_another_project_on_the_callers_network(api, fips, routers, res):
+    """A member's own network holds a port that an admin made for another project: the
+    member sees it (it owns the network), and associating a floating IP with it is
+    refused as Zed refuses it, a 400 naming the other tenant."""
+    project = uuid.uuid4().hex
+    mine = member(project)
+    ext = res.network(**{"router:external": True})
+    res.subnet(ext, "203.0.113.0/24", enable_dhcp=False)
+    r = api.post("/v2.0/networks", {"network": {"name": uname("own")}}, headers=mine)
+    net = api.ok(r, 201)["network"]
+    try:
+        r = api.post("/v2.0/subnets", {"subnet": {"network_id": net["id"], "ip_version": 4,
+                                                  "cidr": "10.9.0.0/24"}}, headers=mine)
+        sub = api.ok(r, 201)["subnet"]
+        router = routers.create(project_id=project,
+                                external_gateway_info={"network_id": ext["id"]})
+        routers.add(router["id"], subnet_id=sub["id"])
+        port = res.port(net, project_id=uuid.uuid4().hex)
+        f = fips.create(headers=mine, floating_network_id=ext["id"])
+        r = api.put("%s/%s" % (FIP, f["id"]), {"floatingip": {"port_id": port["id"]}},
+                    headers=mine)
+        assert_error(r, 400, "BadRequest", "Bad floatingip request: Cannot process floating"
+                     " IP association with Port %s, since that port is owned by a different"
+                     " tenant." % port["id"])
+    finally:
+        fips.cleanup()
+        fips.ids = []
+        routers.cleanup()
+        for p in api.list("ports", {"network_id": net["id"]}):
+            api.delete("/v2.0/ports/" + p["id"])
+        api.delete("/v2.0/networks/" + net["id"])

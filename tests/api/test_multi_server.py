@@ -137,6 +137,121 @@ def test_concurrent_port_creates_share_one_subnet(apis):
         assert sorted(p["id"] for p in listed) == sorted(p["id"] for p in created)
 
 
+def race(apis, request):
+    """Every worker of both servers sends 'request(api, index)' once, all at the same
+    moment; returns the answers as (status, body) pairs."""
+    gate = threading.Barrier(len(apis) * THREADS_PER_SERVER)
+
+    def work(api, index):
+        gate.wait(30)
+        r = request(api, index)
+        return r.status_code, r.json() if r.content else None
+
+    return run_workers(apis, work)
+
+
+def floating_ip_topology(api, pool_start, pool_end):
+    """An external network whose subnet has the allocation pool given, and an inner
+    network joined to it by a router; returns (external network, inner network)."""
+    ext = make_network(api, **{"router:external": True})
+    make_subnet(api, ext["id"], "198.51.100.0/24", enable_dhcp=False,
+                allocation_pools=[{"start": pool_start, "end": pool_end}])
+    inner = make_network(api)
+    sub = make_subnet(api, inner["id"], "10.78.0.0/24", enable_dhcp=False)
+    r = api.post("/v2.0/routers", {"router": {
+        "name": uname("mr"), "external_gateway_info": {"network_id": ext["id"]}}})
+    assert r.status_code == 201, r.text
+    router = r.json()["router"]
+    r = api.put("/v2.0/routers/%s/add_router_interface" % router["id"],
+                {"subnet_id": sub["id"]})
+    assert r.status_code == 200, r.text
+    return ext, inner, router
+
+
+def remove_floating_ip_topology(api, ext, inner, router):
+    for fip in api.get("/v2.0/floatingips",
+                       params={"floating_network_id": ext["id"]}).json()["floatingips"]:
+        api.delete("/v2.0/floatingips/" + fip["id"])
+    for port in api.get("/v2.0/ports", params={"network_id": inner["id"]}).json()["ports"]:
+        if port["device_owner"] != "network:router_interface":
+            api.delete("/v2.0/ports/" + port["id"])
+    api.put("/v2.0/routers/%s/remove_router_interface" % router["id"],
+            {"subnet_id": api.get("/v2.0/subnets", params={"network_id": inner["id"]})
+             .json()["subnets"][0]["id"]})
+    api.delete("/v2.0/routers/" + router["id"])
+    api.delete("/v2.0/networks/" + inner["id"])
+    api.delete("/v2.0/networks/" + ext["id"])
+
+
+def test_concurrent_floating_ips_race_for_the_last_address(apis):
+    """The external subnet's pool has two addresses; the router's gateway takes one.
+    32 clients over both servers ask for a floating IP at once: exactly one gets the
+    last address, every other is told the network is full; no 5xx."""
+    ext, inner, router = floating_ip_topology(apis[0], "198.51.100.10", "198.51.100.11")
+    try:
+        answers = race(apis, lambda api, i: api.post(
+            "/v2.0/floatingips", {"floatingip": {"floating_network_id": ext["id"]}}))
+        won = [body["floatingip"] for status, body in answers if status == 201]
+        lost = [(status, body) for status, body in answers if status != 201]
+        assert len(won) == 1, answers[:3]
+        assert all(status == 409 and body["NeutronError"]["type"]
+                   == "IpAddressGenerationFailure" for status, body in lost), lost[:3]
+        gateway_ip = router["external_gateway_info"]["external_fixed_ips"][0]["ip_address"]
+        assert {won[0]["floating_ip_address"], gateway_ip} == {"198.51.100.10",
+                                                               "198.51.100.11"}
+        for api in apis:
+            listed = api.get("/v2.0/floatingips",
+                             params={"floating_network_id": ext["id"]}).json()["floatingips"]
+            assert [f["id"] for f in listed] == [won[0]["id"]]
+    finally:
+        remove_floating_ip_topology(apis[0], ext, inner, router)
+
+
+def test_concurrent_floating_ips_race_for_one_chosen_address(apis):
+    """32 clients over both servers ask for the same floating_ip_address at once:
+    one gets it, the others are told it is taken."""
+    ext, inner, router = floating_ip_topology(apis[0], "198.51.100.10", "198.51.100.60")
+    try:
+        answers = race(apis, lambda api, i: api.post(
+            "/v2.0/floatingips", {"floatingip": {"floating_network_id": ext["id"],
+                                                 "floating_ip_address": "198.51.100.42"}}))
+        won = [body for status, body in answers if status == 201]
+        lost = [(status, body) for status, body in answers if status != 201]
+        assert len(won) == 1, answers[:3]
+        assert all(status == 409 and body["NeutronError"]["type"]
+                   == "IpAddressAlreadyAllocated" for status, body in lost), lost[:3]
+    finally:
+        remove_floating_ip_topology(apis[0], ext, inner, router)
+
+
+def test_concurrent_associations_of_one_port(apis):
+    """32 floating IPs are associated with one port at once, through both servers:
+    exactly one association holds; the others are refused as Neutron refuses a port
+    that already has a floating IP."""
+    ext, inner, router = floating_ip_topology(apis[0], "198.51.100.10", "198.51.100.60")
+    try:
+        r = apis[0].post("/v2.0/ports", {"port": {"network_id": inner["id"]}})
+        assert r.status_code == 201, r.text
+        port = r.json()["port"]
+        fips = []
+        for _ in range(len(apis) * THREADS_PER_SERVER):
+            r = apis[0].post("/v2.0/floatingips",
+                             {"floatingip": {"floating_network_id": ext["id"]}})
+            assert r.status_code == 201, r.text
+            fips.append(r.json()["floatingip"])
+        answers = race(apis, lambda api, i: api.put(
+            "/v2.0/floatingips/" + fips[i]["id"], {"floatingip": {"port_id": port["id"]}}))
+        assert sum(status == 200 for status, _ in answers) == 1, answers[:3]
+        lost = [(status, body) for status, body in answers if status != 200]
+        assert all(status == 409 and body["NeutronError"]["type"]
+                   == "FloatingIPPortAlreadyAssociated" for status, body in lost), lost[:3]
+        associated = apis[1].get("/v2.0/floatingips", params={
+            "port_id": port["id"]}).json()["floatingips"]
+        assert len(associated) == 1
+    finally:
+        remove_floating_ip_topology(apis[0], ext, inner, router)
+
+
 def create_networks(apis, total, attrs):
     """Creates 'total' networks with provider 'attrs' from all the workers at once;
     returns the networks made and the answers that were not 201."""

@@ -181,7 +181,7 @@ associate(const struct op *op, struct floatingip *f, const char *port_id, const 
     char ip[46], subnet_id[ID_LEN], router_id[ID_LEN];
     struct port p;
     bool taken = false;
-    int r = core_port_get(op, port_id, &p);
+    int r = core_port_visible(op, port_id, &p);
 
     if (r) {
         return -1;
@@ -238,6 +238,15 @@ apply_association(const struct op *op, const struct floatingip_spec *spec,
         disassociate(f);
     }
     return 0;
+}
+
+/* An update body with no attribute at all: the floating IP API's oldest form of
+ * disassociation, from when the association was all there was to change.  Neutron
+ * keeps it; a body naming anything else (a description) leaves the association be. */
+static bool
+blank_update(const struct floatingip_spec *spec)
+{
+    return !spec->description && !spec->has_port_id && !spec->fixed_ip_address;
 }
 
 /* --- Create, update, delete ------------------------------------------------------------ */
@@ -375,7 +384,7 @@ core_floatingip_update(const struct op *op, const char *id,
 
     if (!r) {
         memcpy(old_router, f.router_id, sizeof old_router);
-        r = apply_association(op, spec, &f);
+        r = blank_update(spec) ? (disassociate(&f), 0) : apply_association(op, spec, &f);
     }
     /* Zed bumps the revision on every update, even one that changes nothing. */
     if (!r) {

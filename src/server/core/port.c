@@ -996,9 +996,9 @@ core_port_update_read(const struct op *op, struct port *p, const struct port_spe
     return reread(op, p);
 }
 
-/* The port 'id' as the caller sees it. */
-static int
-port_visible(const struct op *op, const char *id, struct port *ret)
+/* See port.h. */
+int
+core_port_visible(const struct op *op, const char *id, struct port *ret)
 {
     int r = store_port_get(op->c, id, context_visible_to(op->caller), ret);
 
@@ -1016,7 +1016,7 @@ core_port_get(const struct op *op, const char *id, struct port *ret)
 {
     /* Visibility let in the ports on the caller's networks; the new defaults'
      * get_port rule keeps only its own. */
-    int r = port_visible(op, id, ret)
+    int r = core_port_visible(op, id, ret)
             || core_authorize(op, POLICY_PORT, POLICY_GET, &(struct policy_target) {
                                   .project_id = ret->std.project_id,
                                   .net_project_id = op->caller->project_id });
@@ -1033,7 +1033,7 @@ core_port_update(const struct op *op, const char *id, const struct port_spec *sp
                  int64_t expected_revision, struct port *ret)
 {
     struct port p;
-    int r = port_visible(op, id, &p);
+    int r = core_port_visible(op, id, &p);
 
     if (!r) {
         r = core_authorize_on_network(op, POLICY_PORT, POLICY_UPDATE, p.std.project_id,
@@ -1095,7 +1095,7 @@ int
 core_port_delete(const struct op *op, const char *id, int64_t expected_revision)
 {
     struct port p;
-    int r = port_visible(op, id, &p);
+    int r = core_port_visible(op, id, &p);
 
     if (!r) {
         r = core_authorize_on_network(op, POLICY_PORT, POLICY_DELETE, p.std.project_id,

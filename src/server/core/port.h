@@ -55,6 +55,10 @@ bool port_spec_empty(const struct port_spec *spec);
 
 /* Reads the port 'id' as the caller may see it. */
 int core_port_get(const struct op *op, const char *id, struct port *ret);
+/* Reads the port 'id' if it is in the caller's view (its own ports and those on its
+ * networks), without the get_port policy: what the core consults when another
+ * resource names a port, as Neutron's plugin reads it, whose rules then decide. */
+int core_port_visible(const struct op *op, const char *id, struct port *ret);
 /* Creates a port; its id goes to 'ret_id'. */
 int core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[ID_LEN]);
 

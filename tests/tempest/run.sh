@@ -1,0 +1,135 @@
+#!/bin/bash
+# OpenStack's conformance suite against a neutrino-server of its own: tempest's network
+# API tests and neutron-tempest-plugin's API tests (Debian's packages), with dynamic
+# credentials through the built-in identity, on a private SQLite database.
+#
+#   tests/tempest/run.sh            (make tempest)
+#
+# Starts the server on a free loopback port with a fresh state directory, makes the
+# external network "public" that tempest's router and floating IP tests use, tells
+# tempest exactly the extensions the server lists (tests of others are skipped), runs
+# tempest, and compares the result with expected_passing.txt: the tests neutrino is
+# known to pass.  Ends with one line "N passed, N failed, N skipped" in which only a
+# regression (a listed test that did not pass) is a failure; exits 1 if there is one.
+# Env: NEUTRINO_SERVER (default build/src/server/neutrino-server), TEMPEST_CONCURRENCY
+# (default 4), TEMPEST_REGEX, RESULTS_DIR (default build/tempest-results).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+server=${NEUTRINO_SERVER:-$top/build/src/server/neutrino-server}
+regex=${TEMPEST_REGEX:-'^(tempest\.api\.network|neutron_tempest_plugin\.api)\.'}
+concurrency=${TEMPEST_CONCURRENCY:-4}
+results=${RESULTS_DIR:-$top/build/tempest-results}
+PY=/usr/bin/python3
+
+die() { echo "tempest: $*" >&2; echo "0 passed, 1 failed"; exit 2; }
+
+[ -x "$server" ] || die "no server binary at $server (make build)"
+command -v tempest >/dev/null && $PY -c 'import neutron_tempest_plugin, subunit' 2>/dev/null \
+    || die "tempest is not installed (scripts/install-deps.sh tempest)"
+
+work=$(mktemp -d /tmp/neutrino-tempest.XXXXXX)
+pid=
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill "$pid"; wait "$pid" 2>/dev/null
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port=$($PY -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+url=http://127.0.0.1:$port
+mkdir -p "$work/state" "$results"
+cat >"$work/neutron.conf" <<CONF
+[DEFAULT]
+core_plugin = ml2
+bind_host = 127.0.0.1
+bind_port = $port
+auth_strategy = keystone
+state_path = $work/state
+[database]
+connection = sqlite:///$work/state/neutrino.sqlite
+[identity]
+admin_password = $password
+public_endpoint = $url
+CONF
+# The tenant type is vxlan as on the tutorial's nodes; "public" is the flat external
+# network tempest routes to.
+cat >"$work/ml2_conf.ini" <<CONF
+[ml2]
+type_drivers = local,flat,vlan,gre,vxlan
+tenant_network_types = vxlan
+mechanism_drivers = linuxbridge
+[ml2_type_flat]
+flat_networks = provider,public
+[ml2_type_vlan]
+network_vlan_ranges = provider:100:199
+[ml2_type_vxlan]
+vni_ranges = 1000:1999
+CONF
+
+"$server" --config-file "$work/neutron.conf" --config-file "$work/ml2_conf.ini" \
+    >"$results/server.log" 2>&1 &
+pid=$!
+
+# Waits for the server, makes the public network, and prints the values the
+# configuration needs, as shell assignments.
+settings=$($PY - "$url" "$password" <<'PY'
+import json, sys, time, urllib.error, urllib.request
+url, password = sys.argv[1], sys.argv[2]
+
+def call(method, path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["X-Auth-Token"] = token
+    req = urllib.request.Request(url + path, json.dumps(body).encode() if body else None,
+                                 headers, method=method)
+    return urllib.request.urlopen(req, timeout=30)
+
+deadline = time.time() + 30
+while True:
+    try:
+        call("GET", "/")
+        break
+    except (urllib.error.URLError, ConnectionError):
+        if time.time() > deadline:
+            sys.exit("the server did not answer in 30 s")
+        time.sleep(0.1)
+scope = {"project": {"name": "admin", "domain": {"name": "Default"}}}
+auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+    "name": "admin", "domain": {"name": "Default"}, "password": password}}}, "scope": scope}}
+token = call("POST", "/identity/v3/auth/tokens", auth).headers["X-Subject-Token"]
+net = json.load(call("POST", "/v2.0/networks", {"network": {
+    "name": "public", "router:external": True, "provider:network_type": "flat",
+    "provider:physical_network": "public"}}, token))["network"]
+call("POST", "/v2.0/subnets", {"subnet": {
+    "network_id": net["id"], "name": "public-subnet", "ip_version": 4,
+    "cidr": "172.24.4.0/24", "enable_dhcp": False}}, token)
+aliases = sorted(e["alias"] for e in json.load(call("GET", "/v2.0/extensions", None, token))["extensions"])
+print("PUBLIC_NETWORK_ID=%s" % net["id"])
+print("API_EXTENSIONS=%s" % ",".join(aliases))
+print("PORT_SECURITY=%s" % ("true" if "port-security" in aliases else "false"))
+PY
+) || die "could not prepare the server (log: $results/server.log)"
+eval "$settings"
+
+ws=$work/workspace
+(cd "$work" && tempest init --workspace-path "$work/registry.yaml" "$ws") >"$work/init.log" 2>&1 \
+    || die "tempest init failed: $(tail -1 "$work/init.log")"
+sed -e "s|@WORKSPACE@|$ws|" -e "s|@ADMIN_PASSWORD@|$password|" \
+    -e "s|@IDENTITY_URL@|$url/identity/v3|" -e "s|@PUBLIC_NETWORK_ID@|$PUBLIC_NETWORK_ID|" \
+    -e "s|@PUBLIC_NETWORK_NAME@|public|" -e "s|@PORT_SECURITY@|$PORT_SECURITY|" \
+    -e "s|@API_EXTENSIONS@|$API_EXTENSIONS|" "$here/tempest.conf.in" >"$ws/etc/tempest.conf"
+cp "$ws/etc/tempest.conf" "$results/tempest.conf"
+
+echo "tempest against $url: $(echo "$API_EXTENSIONS" | tr ',' '\n' | wc -l) extensions," \
+     "concurrency $concurrency (log: $results/run.log)"
+start=$(date +%s)
+(cd "$ws" && tempest run --regex "$regex" --concurrency "$concurrency") >"$results/run.log" 2>&1
+echo "tempest finished in $(( $(date +%s) - start )) s"
+(cd "$ws" && stestr last --subunit) >"$results/run.subunit" 2>/dev/null \
+    || die "tempest left no results (see $results/run.log)"
+$PY "$here/results.py" "$results/run.subunit" "$results" "$here/expected_passing.txt"
