@@ -1,6 +1,6 @@
 #!/bin/bash
 # Installs the Debian packages neutrino needs to build, test and run — only the missing ones,
-# so a second run costs one dpkg query.  Usage: install-deps.sh [build|test|all]
+# so a second run costs one dpkg query.  Usage: install-deps.sh [build|test|tempest|all]
 set -euo pipefail
 what=${1:-all}
 build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih-dev
@@ -11,17 +11,21 @@ build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih
 # do not need it: they end connections over ctnetlink).
 test=(conntrack clang libclang-rt-14-dev python3-openstacksdk python3-openstackclient python3-pytest
       python3-requests python3-yaml curl sqlite3 wrk busybox iproute2 chromium postgresql)
+# tempest: OpenStack's conformance suite and its network plugin (make tempest).
+tempest=(tempest neutron-tempest-plugin python3-subunit)
 case $what in
     build) want=("${build[@]}") ;;
-    test|all) want=("${build[@]}" "${test[@]}") ;;
-    *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+    test) want=("${build[@]}" "${test[@]}") ;;
+    tempest) want=("${build[@]}" "${tempest[@]}") ;;
+    all) want=("${build[@]}" "${test[@]}" "${tempest[@]}") ;;
+    *) echo "usage: $0 [build|test|tempest|all]" >&2; exit 2 ;;
 esac
 missing=()
 for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 # node and npm may come from elsewhere than Debian (nodesource): only the commands matter.
-if [ "$what" != build ] && ! command -v npm >/dev/null; then
+if [ "$what" != build ] && [ "$what" != tempest ] && ! command -v npm >/dev/null; then
     missing+=(nodejs npm)
 fi
 if [ ${#missing[@]} -gt 0 ]; then
@@ -35,7 +39,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 # The dashboard's browser tests drive chromium with playwright-core, from npm at the
 # version package-lock.json pins.
-if [ "$what" != build ] && [ ! -d "$(dirname "$0")/../tests/gui/node_modules/playwright-core" ]; then
+if [ "$what" != build ] && [ "$what" != tempest ] && [ ! -d "$(dirname "$0")/../tests/gui/node_modules/playwright-core" ]; then
     echo "installing playwright-core (npm) for tests/gui"
     (cd "$(dirname "$0")/../tests/gui" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
