@@ -5,18 +5,27 @@
 #
 #   tests/tempest/run.sh            (make tempest)
 #
-# Starts the server on a free loopback port with a fresh state directory, makes the
-# external network "public" that tempest's router and floating IP tests use, tells
+# Starts the server on a free loopback port with a fresh state directory; as root, the
+# tutorial's lab beside it (`neutrino-lab lab up`: linux-bridge agents on a controller
+# and a compute node, the DHCP and L3 agents on the controller, all in network
+# namespaces of their own), so that the tests of agents, scheduling and port status
+# meet real agents; makes the external network "public" (flat, on the controller's
+# eth2) that tempest's router and floating IP tests use, tells
 # tempest exactly the extensions the server lists (tests of others are skipped), runs
 # tempest, and compares the result with expected_passing.txt: the tests neutrino is
 # known to pass.  Ends with one line "N passed, N failed, N skipped" in which only a
 # regression (a listed test that did not pass) is a failure; exits 1 if there is one.
-# Env: NEUTRINO_SERVER (default build/src/server/neutrino-server), TEMPEST_CONCURRENCY
-# (default 4), TEMPEST_REGEX, RESULTS_DIR (default build/tempest-results).
+# Env: NEUTRINO_BUILD (default build), TEMPEST_CONCURRENCY (default 4), TEMPEST_REGEX,
+# TEMPEST_AGENTS=0 (no lab, no agents: what a non-root run gets), RESULTS_DIR (default
+# build/tempest-results).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-server=${NEUTRINO_SERVER:-$top/build/src/server/neutrino-server}
+build=${NEUTRINO_BUILD:-$top/build}
+server=$build/src/server/neutrino-server
+lab=$build/src/lab/neutrino-lab
+agents=${TEMPEST_AGENTS:-1}
+[ "$(id -u)" -eq 0 ] || agents=0
 regex=${TEMPEST_REGEX:-'^(tempest\.api\.network|neutron_tempest_plugin\.api)\.'}
 concurrency=${TEMPEST_CONCURRENCY:-4}
 results=${RESULTS_DIR:-$top/build/tempest-results}
@@ -29,8 +38,13 @@ command -v tempest >/dev/null && $PY -c 'import neutron_tempest_plugin, subunit'
     || die "tempest is not installed (scripts/install-deps.sh tempest)"
 
 work=$(mktemp -d /tmp/neutrino-tempest.XXXXXX)
-pid=
+chmod 755 "$work"
+export NEUTRINO_LAB=ntmp$$
+pid= lab_up=0
 cleanup() {
+    if [ "$lab_up" = 1 ]; then
+        "$lab" lab down >/dev/null 2>&1 || echo "tempest: lab down failed (lab $NEUTRINO_LAB)" >&2
+    fi
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill "$pid"; wait "$pid" 2>/dev/null
     fi
@@ -52,19 +66,20 @@ auth_strategy = keystone
 state_path = $work/state
 [database]
 connection = sqlite:///$work/state/neutrino.sqlite
+bind_unix_socket = $work/neutrino.sock
 [identity]
 admin_password = $password
 public_endpoint = $url
 CONF
 # The tenant type is vxlan as on the tutorial's nodes; "public" is the flat external
-# network tempest routes to.
+# network tempest routes to, on the physical network "external".
 cat >"$work/ml2_conf.ini" <<CONF
 [ml2]
 type_drivers = local,flat,vlan,gre,vxlan
 tenant_network_types = vxlan
 mechanism_drivers = linuxbridge
 [ml2_type_flat]
-flat_networks = provider,public
+flat_networks = provider,external
 [ml2_type_vlan]
 network_vlan_ranges = provider:100:199
 [ml2_type_vxlan]
@@ -77,8 +92,33 @@ pid=$!
 
 # Waits for the server, makes the public network, and prints the values the
 # configuration needs, as shell assignments.
+# Waits for the server to answer.
+$PY - "$url" <<'PY' || die "the server did not start (log: $results/server.log)"
+import sys, time, urllib.error, urllib.request
+deadline = time.time() + 30
+while True:
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/", timeout=5)
+        break
+    except (urllib.error.URLError, ConnectionError):
+        if time.time() > deadline:
+            sys.exit("the server did not answer in 30 s")
+        time.sleep(0.1)
+PY
+
+if [ "$agents" = 1 ]; then
+    echo "lab $NEUTRINO_LAB: nodes and agents (log: $results/lab.log)"
+    lab_up=1
+    "$lab" --os-auth-url "$url/identity/v3" --os-username admin --os-password "$password" \
+        --os-project-name admin --os-user-domain-name Default --os-project-domain-name Default \
+        lab up --server-socket "$work/neutrino.sock" >"$results/lab.log" 2>&1 \
+        || die "the lab did not come up (log: $results/lab.log)"
+fi
+
+# Makes the public network and prints the values the configuration needs, as shell
+# assignments.
 settings=$($PY - "$url" "$password" <<'PY'
-import json, sys, time, urllib.error, urllib.request
+import json, sys, urllib.request
 url, password = sys.argv[1], sys.argv[2]
 
 def call(method, path, body=None, token=None):
@@ -89,25 +129,18 @@ def call(method, path, body=None, token=None):
                                  headers, method=method)
     return urllib.request.urlopen(req, timeout=30)
 
-deadline = time.time() + 30
-while True:
-    try:
-        call("GET", "/")
-        break
-    except (urllib.error.URLError, ConnectionError):
-        if time.time() > deadline:
-            sys.exit("the server did not answer in 30 s")
-        time.sleep(0.1)
 scope = {"project": {"name": "admin", "domain": {"name": "Default"}}}
 auth = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
     "name": "admin", "domain": {"name": "Default"}, "password": password}}}, "scope": scope}}
 token = call("POST", "/identity/v3/auth/tokens", auth).headers["X-Subject-Token"]
 net = json.load(call("POST", "/v2.0/networks", {"network": {
     "name": "public", "router:external": True, "provider:network_type": "flat",
-    "provider:physical_network": "public"}}, token))["network"]
+    "provider:physical_network": "external"}}, token))["network"]
+# The lab's external segment: its outside host is 10.10.10.1, the controller .10.
 call("POST", "/v2.0/subnets", {"subnet": {
     "network_id": net["id"], "name": "public-subnet", "ip_version": 4,
-    "cidr": "172.24.4.0/24", "enable_dhcp": False}}, token)
+    "cidr": "10.10.10.0/24", "gateway_ip": "10.10.10.1", "enable_dhcp": False,
+    "allocation_pools": [{"start": "10.10.10.100", "end": "10.10.10.250"}]}}, token)
 aliases = sorted(e["alias"] for e in json.load(call("GET", "/v2.0/extensions", None, token))["extensions"])
 print("PUBLIC_NETWORK_ID=%s" % net["id"])
 print("API_EXTENSIONS=%s" % ",".join(aliases))
@@ -126,6 +159,7 @@ sed -e "s|@WORKSPACE@|$ws|" -e "s|@ADMIN_PASSWORD@|$password|" \
 cp "$ws/etc/tempest.conf" "$results/tempest.conf"
 
 echo "tempest against $url: $(echo "$API_EXTENSIONS" | tr ',' '\n' | wc -l) extensions," \
+     "agents $([ "$agents" = 1 ] && echo "in lab $NEUTRINO_LAB" || echo none)," \
      "concurrency $concurrency (log: $results/run.log)"
 start=$(date +%s)
 (cd "$ws" && tempest run --regex "$regex" --concurrency "$concurrency") >"$results/run.log" 2>&1
