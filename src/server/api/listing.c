@@ -371,10 +371,11 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
     lr.q.filters = st->filters;
     lr.q.n_filters = n_filters;
     lr.q.tag_filters = st->tag_filters;
-    if (parse_sorting(req, rd, &lr, st) || parse_paging(req, &lr)) {
+    if (parse_sorting(req, rd, &lr, st) || (!rd->no_paging && parse_paging(req, &lr))) {
         goto fail;
     }
     lr.q.visible_to = context_visible_to(&req->ctx);
+    lr.q.viewer = req->ctx.project_id;
     lr.q.owned_only = req->ctx.new_defaults;
     fields_parse(req, &lr.fields);
     buf_done(&bad);

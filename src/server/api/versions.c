@@ -60,6 +60,11 @@ static const struct extension extensions[] = {
       "2016-09-09T09:09:09-09:09" },
     { "provider", "Provider Network", "Expose mapping of virtual networks to physical networks",
       "2012-09-07T10:00:00-00:00" },
+    { "rbac-policies", "RBAC Policies",
+      "Allows creation and modification of policies that control tenant access to"
+      " resources.", "2015-06-17T12:15:12-00:00" },
+    { "rbac-security-groups", "Add security_group type to network RBAC",
+      "Add security_group type to network RBAC", "2019-02-14T00:00:00-00:00" },
     { "revision-if-match", "If-Match constraints based on revision_number",
       "Extension indicating that If-Match based on revision_number is supported.",
       "2016-12-11T00:00:00-00:00" },
