@@ -96,8 +96,9 @@ convert_filter_value(struct request *req, const struct attr_def *a, const char *
         return NULL;
     }
     if (a->kind == AK_SG_PROTOCOL || a->kind == AK_SG_ETHERTYPE || a->kind == AK_SG_PORT
-        || a->kind == AK_SG_PREFIX) {
-        /* Converted as in a body: "TCP" finds "tcp", "ipv4" "IPv4". */
+        || a->kind == AK_SG_PREFIX || a->kind == AK_RBAC_OBJECT_TYPE) {
+        /* Converted as in a body: "TCP" finds "tcp", "ipv4" "IPv4", " Network "
+         * "network". */
         json_t *conv = attrs_convert_value(req, a, v);
         if (conv) {
             out = json_is_integer(conv)
