@@ -193,7 +193,7 @@ rbac_list(struct cli *c, const json_t *a)
         { "ID", "id", R_TEXT }, { "Object Type", "object_type", R_TEXT },
         { "Object ID", "object_id", R_TEXT }, { "Action", "action", R_TEXT },
     };
-    struct buf query = BUF_INITIALIZER;
+    struct buf query = BUF_INITIALIZER, path = BUF_INITIALIZER;
     int r;
 
     if ((arg_str(a, "type") && choice(LIST, "type", arg_str(a, "type"), types) < 0)
@@ -203,12 +203,13 @@ rbac_list(struct cli *c, const json_t *a)
     if (arg_npos(a)) {
         return usage_error(LIST, "unrecognized arguments: %s", arg_pos(a, 0));
     }
-    buf_add_str(&query, "/v2.0/rbac-policies?");
     cli_q(&query, "object_type", arg_str(a, "type"));
     cli_q(&query, "action", arg_str(a, "action"));
-    r = cli_get_list(c, buf_cstr(&query), "rbac_policies", cols,
+    buf_printf(&path, "/v2.0/rbac-policies%s%s", query.len ? "?" : "", buf_cstr(&query));
+    r = cli_get_list(c, buf_cstr(&path), "rbac_policies", cols,
                      arg_bool(a, "long") == 1 ? 4 : 3);
     buf_done(&query);
+    buf_done(&path);
     return r;
 }
 
