@@ -380,6 +380,32 @@ def test_network_policy_in_use_by_the_targets_port(api, pol):
     assert api.delete("%s/%s" % (RBAC, star["id"])).status_code == 204
 
 
+def test_external_policy_in_use_by_the_targets_router(api, pol):
+    owner, user = new_project(), new_project()
+    net = pol.network(tenant_id=owner, **{"router:external": True})
+    pol.subnet(net, "10.79.0.0/24", tenant_id=owner)
+    (star,) = policies_of(api, net["id"])
+    router = pol._post("/v2.0/routers", "router", {
+        "name": uname("rbac-r"), "tenant_id": user,
+        "external_gateway_info": {"network_id": net["id"]}})
+    head, details = in_use(net["id"], "There are routers attached to this network that"
+                           " depend on this policy for access.")
+    err = assert_error(api.delete("%s/%s" % (RBAC, star["id"])), 409, "RbacPolicyInUse")
+    assert err["message"].startswith(head) and details in err["message"], err
+    # The router's project gets a policy of its own: '*' may go, the network stays
+    # external (it still has an access_as_external policy).
+    own = pol.policy(net, user, action="access_as_external")
+    assert api.delete("%s/%s" % (RBAC, star["id"])).status_code == 204
+    assert net_show(api, net["id"])["router:external"] is True
+    for r in (api.delete("%s/%s" % (RBAC, own["id"])),
+              api.put("%s/%s" % (RBAC, own["id"]), {"rbac_policy": {"target_tenant": "x"}})):
+        err = assert_error(r, 409, "RbacPolicyInUse")
+        assert details in err["message"], err
+    api.put("/v2.0/routers/%s" % router["id"], {"router": {"external_gateway_info": {}}})
+    assert api.delete("%s/%s" % (RBAC, own["id"])).status_code == 204
+    assert net_show(api, net["id"])["router:external"] is False
+
+
 def test_unsharing_keeps_projects_with_their_own_policy(api, pol):
     owner, user = new_project(), new_project()
     net = pol.network(tenant_id=owner, shared=True)
