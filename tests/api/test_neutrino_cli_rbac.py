@@ -63,28 +63,51 @@ def rows(listing):
     return sorted(json.dumps(r, sort_keys=True) for r in listing)
 
 
-def test_create_show_list_set_delete_agree(cl):
+@pytest.fixture(scope="module")
+def policies(cl):
+    """A network of demo's, shared with alt by demo and external for everyone by the
+    admin (both made with neutrino)."""
     net = unique("rbac-net")
     cl.nj("demo", "network", "create", net)
     pol = cl.nj("demo", "network", "rbac", "create", "--type", "network", "--action",
                 "access_as_shared", "--target-project", "alt", net)
+    ext = cl.nj("admin", "network", "rbac", "create", "--type", "network", "--action",
+                "access_as_external", "--target-all-projects", net)
+    yield net, pol, ext
+    cl.run("neutrino", "admin", "network", "rbac", "delete", pol["id"], ext["id"],
+           check=False)
+    cl.run("neutrino", "admin", "network", "delete", net, check=False)
+
+
+def test_create_and_show_agree(cl, policies):
+    net, pol, ext = policies
     assert sorted(pol) == ["action", "id", "object_id", "object_type", "project_id",
                            "target_project_id"]
     assert pol["object_type"] == "network" and pol["action"] == "access_as_shared"
+    assert ext["target_project_id"] == "*"
     same(pol, cl.oj("demo", "network", "rbac", "show", pol["id"]))
     tables_agree(cl, "demo", "network", "rbac", "show", pol["id"])
     # The same policy again: the server's refusal, word for word.
     msg = agree_on_failure(cl, "demo", "network", "rbac", "create", "--type", "network",
                            "--action", "access_as_shared", "--target-project", "alt", net)
     assert "An RBAC policy already exists with those values." in msg
-    ext = cl.nj("admin", "network", "rbac", "create", "--type", "network", "--action",
-                "access_as_external", "--target-all-projects", net)
-    assert ext["target_project_id"] == "*"
-    for args in ((), ("--long",), ("--type", "network"), ("--action", "access_as_external"),
-                 ("--type", "security_group")):
-        assert rows(cl.nj("admin", "network", "rbac", "list", *args)) == \
-            rows(cl.oj("admin", "network", "rbac", "list", *args))
+    agree_on_failure(cl, "demo", "network", "rbac", "show", str(uuid.uuid4()))
+
+
+@pytest.mark.parametrize("args", [(), ("--long",), ("--type", "network"),
+                                  ("--action", "access_as_external"),
+                                  ("--type", "security_group")])
+def test_lists_agree(cl, policies, args):
+    assert rows(cl.nj("admin", "network", "rbac", "list", *args)) == \
+        rows(cl.oj("admin", "network", "rbac", "list", *args))
+
+
+def test_list_table_agrees(cl, policies):
     tables_agree(cl, "demo", "network", "rbac", "list", "--long")
+
+
+def test_set_and_delete_agree(cl, policies):
+    net, pol, ext = policies
     # set moves the target as the openstack client would (the same project id for the
     # same words); both clients print nothing.
     targets = []
@@ -95,7 +118,6 @@ def test_create_show_list_set_delete_agree(cl):
         targets.append(cl.oj("demo", "network", "rbac", "show", pol["id"])["target_project_id"])
     assert targets[0] == targets[1]
     missing = str(uuid.uuid4())
-    agree_on_failure(cl, "demo", "network", "rbac", "show", missing)
     n = cl.run("neutrino", "demo", "network", "rbac", "delete", missing, pol["id"],
                check=False)
     assert n.returncode == 1
@@ -103,8 +125,6 @@ def test_create_show_list_set_delete_agree(cl):
         "Failed to delete RBAC policy with ID '%s': No RBACPolicy found for %s"
         % (missing, missing), "1 of 2 RBAC policies failed to delete."]
     agree_on_failure(cl, "demo", "network", "rbac", "show", pol["id"])
-    cl.n("admin", "network", "rbac", "delete", ext["id"])
-    cl.n("demo", "network", "delete", net)
 
 
 def test_security_group_policy_and_refusals_agree(cl):
