@@ -115,6 +115,9 @@ def test_extensions_listed(api):
         "updated": "2015-06-17T12:15:12-00:00", "links": []}
     assert got["rbac-security-groups"]["name"] == "Add security_group type to network RBAC"
     assert got["rbac-security-groups"]["updated"] == "2019-02-14T00:00:00-00:00"
+    # Groups' "shared" now means something, and filters.
+    assert got["security-groups-shared-filtering"]["description"] == \
+        "Support filtering security groups on the shared field"
 
 
 def test_policy_create_show_list_update_delete(api, pol):

@@ -73,6 +73,8 @@ static const struct extension extensions[] = {
       " external networks via a NAT gateway.", "2012-07-20T10:00:00-00:00" },
     { "security-group", "security-group", "The security groups extension.",
       "2012-10-05T10:00:00-00:00" },
+    { "security-groups-shared-filtering", "Security group filtering on the shared field",
+      "Support filtering security groups on the shared field", "2021-10-05T09:00:00-00:00" },
     { "sorting", "Sorting support", "Extension that indicates that sorting is enabled.",
       "2016-06-12T00:00:00-00:00" },
     { "standard-attr-description", "standard-attr-description",
