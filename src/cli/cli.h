@@ -173,6 +173,7 @@ const char *cli_py_bool(int b);
 
 /* The command tables of each resource. */
 extern const struct command network_commands[];
+extern const struct command network_rbac_commands[];
 extern const struct command subnet_commands[];
 extern const struct command port_commands[];
 extern const struct command agent_commands[];

@@ -12,6 +12,7 @@
 #include "api/floatingip.h"
 #include "api/port.h"
 #include "api/router.h"
+#include "api/rbac.h"
 #include "api/security_group.h"
 #include "api/subnet.h"
 #include "api/tags.h"
@@ -96,6 +97,14 @@ floatingips_none(struct request *req, char *const args[])
 }
 #undef COLLECTION_NONE
 
+/* The collection's PUT and DELETE, as Neutron answers them (a policy of id None). */
+static int
+rbac_policies_none(struct request *req, char *const args[])
+{
+    return api_fail(req, API_ERR_RBAC_POLICY_NOT_FOUND,
+                    "RBAC policy of type unknown with ID None not found");
+}
+
 /* The same for the security group resources, in their exceptions' words. */
 static int
 security_groups_none(struct request *req, char *const args[])
@@ -157,6 +166,13 @@ static const struct route network_routes[] = {
     { "DELETE", "/v2.0/agents/*", agent_delete },
     { "GET", "/v2.0/network-ip-availabilities", ip_availabilities_list },
     { "GET", "/v2.0/network-ip-availabilities/*", ip_availability_show },
+    { "GET", "/v2.0/rbac-policies", rbac_policies_list },
+    { "POST", "/v2.0/rbac-policies", rbac_policies_create },
+    { "PUT", "/v2.0/rbac-policies", rbac_policies_none },
+    { "DELETE", "/v2.0/rbac-policies", rbac_policies_none },
+    { "GET", "/v2.0/rbac-policies/*", rbac_policy_show },
+    { "PUT", "/v2.0/rbac-policies/*", rbac_policy_update },
+    { "DELETE", "/v2.0/rbac-policies/*", rbac_policy_delete },
     { "GET", "/v2.0/security-groups", security_groups_list },
     { "POST", "/v2.0/security-groups", security_groups_create },
     { "PUT", "/v2.0/security-groups", security_groups_none },

@@ -129,3 +129,14 @@ floatingip_done(struct floatingip *f)
     free(f->port_device_owner);
     f->port_name = f->port_device_id = f->port_device_owner = NULL;
 }
+
+void
+rbac_policy_done(struct rbac_policy *p)
+{
+    if (!p) {
+        return;
+    }
+    std_attrs_done(&p->std);
+    free(p->target_project);
+    p->target_project = NULL;
+}

@@ -88,6 +88,8 @@ struct security_group {
     bool stateful;
     char *rules_json;           /* JSON array of its rules, in the order they were added,
                                  * as shown inside a group; filled by reads only. */
+    bool shared;                /* Shared with its reader's project (RBAC); filled by
+                                 * reads only. */
 };
 
 #define SG_PORT_NONE (-1)   /* A rule's port_range_min/max when not given. */
@@ -170,6 +172,17 @@ struct change {
     const char *host;           /* "" = every agent. */
 };
 
+/* An RBAC policy (Neutron's rbac_policy): 'target_project' may do 'action' on the
+ * object 'object_type'/'object_id'.  std.id and std.project_id are used; the other
+ * standard attributes are not (policies have none). */
+struct rbac_policy {
+    struct std_attrs std;
+    char object_type[32];       /* "network", "security_group" (core/rbac.h). */
+    char object_id[ID_LEN];
+    char action[32];            /* "access_as_shared", "access_as_external". */
+    char *target_project;       /* A project id, or "*" for every project. */
+};
+
 void std_attrs_done(struct std_attrs *s);
 void agent_done(struct agent *a);
 void network_done(struct network *n);
@@ -179,5 +192,6 @@ void security_group_done(struct security_group *g);
 void sg_rule_done(struct sg_rule *r);
 void router_done(struct router *r);
 void floatingip_done(struct floatingip *f);
+void rbac_policy_done(struct rbac_policy *p);
 
 #endif

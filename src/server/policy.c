@@ -88,17 +88,19 @@ port_rule(const struct context *ctx, enum policy_action action, const struct pol
 }
 
 /* Zed's deprecated rules let the owner in with any role, and anyone read a group
- * (what a caller may see is still only its own project's groups). */
+ * (what a caller may see is still only its own project's groups and those shared with
+ * it).  A group shared with the caller's project (an RBAC policy) may be read in both
+ * sets, as later Neutron's shared_security_group rule says. */
 static bool
-security_group_rule(const struct context *ctx, enum policy_action action, bool owner,
-                    bool legacy)
+security_group_rule(const struct context *ctx, enum policy_action action,
+                    const struct policy_target *t, bool owner, bool legacy)
 {
     bool member_of = owner && (ctx->roles & ROLE_MEMBER);
     bool reader_of = owner && (ctx->roles & ROLE_READER);
 
     switch (action) {
     case POLICY_GET:
-        return reader_of || legacy;
+        return reader_of || t->shared || legacy;
     case POLICY_CREATE:
     case POLICY_UPDATE:
     case POLICY_DELETE:
@@ -168,12 +170,14 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
     case POLICY_PORT:
         return port_rule(ctx, action, target, owner, legacy);
     case POLICY_SECURITY_GROUP:
-        return security_group_rule(ctx, action, owner, legacy);
+        return security_group_rule(ctx, action, target, owner, legacy);
     case POLICY_SECURITY_GROUP_RULE:
         return sg_rule_rule(ctx, action, target, owner, legacy);
     case POLICY_ROUTER:
     case POLICY_FLOATINGIP:
-        /* A floating IP's rules are a router's, as in Zed. */
+    case POLICY_RBAC_POLICY:
+        /* A floating IP's rules are a router's, as in Zed, and so are an RBAC
+         * policy's (the wildcard target's rule is checked in core/rbac.c). */
         return router_rule(ctx, action, owner, legacy);
     default:
         break;
@@ -184,7 +188,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[7][8] = {
+    static const char *const names[8][8] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -196,6 +200,7 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
           "add_router_interface", "remove_router_interface", "add_extraroutes",
           "remove_extraroutes" },
         { "create_floatingip", "get_floatingip", "update_floatingip", "delete_floatingip" },
+        { "create_rbac_policy", "get_rbac_policy", "update_rbac_policy", "delete_rbac_policy" },
     };
     const char *name = names[res][action];
 

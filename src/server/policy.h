@@ -20,7 +20,7 @@
 
 enum policy_resource {
     POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT, POLICY_SECURITY_GROUP,
-    POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER, POLICY_FLOATINGIP,
+    POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER, POLICY_FLOATINGIP, POLICY_RBAC_POLICY,
 };
 /* The last four are a router's own actions (add_router_interface, ...). */
 enum policy_action {
@@ -33,7 +33,8 @@ struct policy_target {
     const char *project_id;         /* The resource's owner (for create: the owner asked
                                      * for). */
     const char *net_project_id;     /* Subnets and ports: their network's owner. */
-    bool shared;                    /* Networks: shared; subnets: network shared. */
+    bool shared;                    /* Networks, groups: shared with the caller (RBAC);
+                                     * subnets: their network is. */
     bool external;                  /* Networks: router:external. */
     const char *sg_project_id;      /* Security group rules: their group's owner. */
 };

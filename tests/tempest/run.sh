@@ -40,10 +40,14 @@ command -v tempest >/dev/null && $PY -c 'import neutron_tempest_plugin, subunit'
 work=$(mktemp -d /tmp/neutrino-tempest.XXXXXX)
 chmod 755 "$work"
 export NEUTRINO_LAB=ntmp$$
-pid= lab_up=0
+pid= lab_up=0 runner=
 cleanup() {
+    if [ -n "$runner" ] && kill -0 "$runner" 2>/dev/null; then
+        kill -TERM -- "-$runner" 2>/dev/null; wait "$runner" 2>/dev/null
+    fi
     if [ "$lab_up" = 1 ]; then
-        "$lab" lab down >/dev/null 2>&1 || echo "tempest: lab down failed (lab $NEUTRINO_LAB)" >&2
+        OS_CLIENT_CONFIG_FILE=$work/state/clouds.yaml "$lab" --os-cloud neutrino-admin \
+            lab down >/dev/null 2>&1 || echo "tempest: lab down failed (lab $NEUTRINO_LAB)" >&2
     fi
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
         kill "$pid"; wait "$pid" 2>/dev/null
@@ -64,9 +68,9 @@ bind_host = 127.0.0.1
 bind_port = $port
 auth_strategy = keystone
 state_path = $work/state
+bind_unix_socket = $work/neutrino.sock
 [database]
 connection = sqlite:///$work/state/neutrino.sqlite
-bind_unix_socket = $work/neutrino.sock
 [identity]
 admin_password = $password
 public_endpoint = $url
@@ -109,8 +113,8 @@ PY
 if [ "$agents" = 1 ]; then
     echo "lab $NEUTRINO_LAB: nodes and agents (log: $results/lab.log)"
     lab_up=1
-    "$lab" --os-auth-url "$url/identity/v3" --os-username admin --os-password "$password" \
-        --os-project-name admin --os-user-domain-name Default --os-project-domain-name Default \
+    # The server's clouds.yaml holds the admin's and the agents' accounts.
+    OS_CLIENT_CONFIG_FILE=$work/state/clouds.yaml "$lab" --os-cloud neutrino-admin \
         lab up --server-socket "$work/neutrino.sock" >"$results/lab.log" 2>&1 \
         || die "the lab did not come up (log: $results/lab.log)"
 fi
@@ -162,7 +166,13 @@ echo "tempest against $url: $(echo "$API_EXTENSIONS" | tr ',' '\n' | wc -l) exte
      "agents $([ "$agents" = 1 ] && echo "in lab $NEUTRINO_LAB" || echo none)," \
      "concurrency $concurrency (log: $results/run.log)"
 start=$(date +%s)
-(cd "$ws" && tempest run --regex "$regex" --concurrency "$concurrency") >"$results/run.log" 2>&1
+# In the background and in a process group of its own (tempest and its workers), so
+# that an interrupt reaches the cleanup at once and the cleanup can end them all.
+(cd "$ws" && exec setsid tempest run --regex "$regex" --concurrency "$concurrency") \
+    >"$results/run.log" 2>&1 &
+runner=$!
+wait "$runner"
+runner=
 echo "tempest finished in $(( $(date +%s) - start )) s"
 (cd "$ws" && stestr last --subunit) >"$results/run.subunit" 2>/dev/null \
     || die "tempest left no results (see $results/run.log)"

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "core/rbac.h"
 #include "request.h"
 #include "ip.h"
 #include "ip_protocol.h"
@@ -795,6 +796,23 @@ convert_sg_prefix(struct request *req, json_t *v)
     return NULL;
 }
 
+/* An RBAC policy's object_type, as Neutron's convert_valid_object_type() takes it. */
+static json_t *
+convert_rbac_object_type(struct request *req, json_t *v)
+{
+    struct buf text = BUF_INITIALIZER;
+    char type[RBAC_TYPE_LEN];
+
+    if (json_is_string(v) && rbac_object_type_normalize(json_string_value(v), type)) {
+        return json_string(type);
+    }
+    py_str(&text, v);
+    api_fail(req, API_ERR_INVALID_INPUT, "'%s' is not a valid RBAC object type",
+             buf_cstr(&text));
+    buf_done(&text);
+    return NULL;
+}
+
 /* Converts and validates one attribute value.  Returns the converted value (new
  * reference) or NULL after answering 'req'. */
 static json_t *
@@ -1002,6 +1020,8 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         return convert_sg_port(req, v);
     case AK_SG_ETHERTYPE:
         return convert_sg_ethertype(req, v);
+    case AK_RBAC_OBJECT_TYPE:
+        return convert_rbac_object_type(req, v);
     case AK_SG_PREFIX:
         return convert_sg_prefix(req, v);
     case AK_EMPTY_LIST:

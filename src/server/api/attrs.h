@@ -42,6 +42,8 @@ enum attr_kind {
     AK_SG_PREFIX,       /* a rule's remote_ip_prefix: address[/length], canonical text */
     AK_GATEWAY_INFO,    /* a router's external_gateway_info: {"network_id", "enable_snat"?,
                          * "external_fixed_ips"?}; null or empty: {} (no gateway) */
+    AK_RBAC_OBJECT_TYPE,    /* an RBAC policy's object_type: a known kind, white space
+                             * dropped, lower-cased (core/rbac.h) */
     AK_ANY,             /* read-only attributes: never converted */
 };
 
@@ -69,6 +71,8 @@ struct resource_def {
     enum api_err not_found;
     const struct attr_def *attrs;
     size_t n_attrs;
+    bool no_paging;             /* limit, marker and page_reverse are ignored (Neutron's
+                                 * allow_pagination=False). */
 };
 
 /* The entries every resource's table shares, in Neutron's order: the owner (where the

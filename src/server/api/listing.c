@@ -96,8 +96,9 @@ convert_filter_value(struct request *req, const struct attr_def *a, const char *
         return NULL;
     }
     if (a->kind == AK_SG_PROTOCOL || a->kind == AK_SG_ETHERTYPE || a->kind == AK_SG_PORT
-        || a->kind == AK_SG_PREFIX) {
-        /* Converted as in a body: "TCP" finds "tcp", "ipv4" "IPv4". */
+        || a->kind == AK_SG_PREFIX || a->kind == AK_RBAC_OBJECT_TYPE) {
+        /* Converted as in a body: "TCP" finds "tcp", "ipv4" "IPv4", " Network "
+         * "network". */
         json_t *conv = attrs_convert_value(req, a, v);
         if (conv) {
             out = json_is_integer(conv)
@@ -371,10 +372,11 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
     lr.q.filters = st->filters;
     lr.q.n_filters = n_filters;
     lr.q.tag_filters = st->tag_filters;
-    if (parse_sorting(req, rd, &lr, st) || parse_paging(req, &lr)) {
+    if (parse_sorting(req, rd, &lr, st) || (!rd->no_paging && parse_paging(req, &lr))) {
         goto fail;
     }
     lr.q.visible_to = context_visible_to(&req->ctx);
+    lr.q.viewer = req->ctx.project_id;
     lr.q.owned_only = req->ctx.new_defaults;
     fields_parse(req, &lr.fields);
     buf_done(&bad);

@@ -88,7 +88,7 @@ security_group_render(struct jsonw *w, const struct security_group *g,
     api_kv_str(w, fs, "id", g->std.id);
     api_kv_str(w, fs, "name", g->std.name);
     api_kv_bool(w, fs, "stateful", g->stateful);
-    api_kv_bool(w, fs, "shared", false);
+    api_kv_bool(w, fs, "shared", g->shared);
     api_kv_raw(w, fs, "security_group_rules", g->rules_json);
     api_render_std(w, &g->std, fs);
     jsonw_object_end(w);

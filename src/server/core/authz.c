@@ -62,7 +62,7 @@ core_authorize_on_network(const struct op *op, enum policy_resource res,
     if (op->caller->is_admin) {
         return 0;
     }
-    r = store_network_get(op->c, network_id, NULL, &net);
+    r = store_network_get_as(op->c, network_id, NULL, op->caller->project_id, &net);
     if (r) {
         return core_internal(op, r);
     }
@@ -78,7 +78,9 @@ core_network_for_child(const struct op *op, enum policy_resource res, const char
                        const char *owner, struct network *ret)
 {
     const struct context *ctx = op->caller;
-    int r = store_network_get(op->c, network_id, context_visible_to(ctx), ret);
+    /* Shared with the caller: through a '*' policy or one naming its project. */
+    int r = store_network_get_as(op->c, network_id, context_visible_to(ctx), ctx->project_id,
+                                 ret);
 
     if (r) {
         return r == -ENOENT ? api_error_set(op->err, API_ERR_NETWORK_NOT_FOUND,

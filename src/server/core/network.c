@@ -8,6 +8,7 @@
 #include "app.h"
 #include "buf.h"
 #include "core/changes.h"
+#include "core/rbac.h"
 #include "core/security_group.h"
 #include "store/store.h"
 #include "util.h"
@@ -114,6 +115,12 @@ core_network_create(const struct op *op, const struct network_spec *spec,
         network_done(&n);
         return core_internal(op, r);
     }
+    /* "shared" and "router:external" are '*' policies (core/rbac.h). */
+    if ((n.shared && core_rbac_network_flag(op, &n, RBAC_ACCESS_SHARED, true))
+        || (n.external && core_rbac_network_flag(op, &n, RBAC_ACCESS_EXTERNAL, true))) {
+        network_done(&n);
+        return -1;
+    }
     n.std.tags_json = xstrdup("[]");
     n.subnets_json = xstrdup("[]");
     *ret = n;
@@ -125,7 +132,8 @@ static int
 network_for(const struct op *op, const char *id, enum policy_action action,
             struct network *ret)
 {
-    int r = store_network_get(op->c, id, context_visible_to(op->caller), ret);
+    int r = store_network_get_as(op->c, id, context_visible_to(op->caller),
+                                 op->caller->project_id, ret);
 
     if (r) {
         memset(ret, 0, sizeof *ret);
@@ -171,9 +179,14 @@ apply_update(const struct op *op, const struct network_spec *spec, struct networ
                                  " existing gateway ports.", n->std.id);
         }
     }
-    if (spec->has_shared && n->shared && !spec->shared) {
-        bool used;
-        r = store_network_used_by_others(op->c, n->std.id, n->std.project_id, &used);
+    if (spec->has_shared && !spec->shared) {
+        /* 'n->shared' is the caller's view; what goes is the '*' policy, if any. */
+        bool wildcard, used = false;
+        r = store_rbac_exists(op->c, "network", n->std.id, RBAC_ACCESS_SHARED,
+                              RBAC_ANY_PROJECT, &wildcard);
+        if (!r && wildcard) {
+            r = store_network_used_by_others(op->c, n->std.id, n->std.project_id, &used);
+        }
         if (r) {
             return core_internal(op, r);
         }
@@ -197,15 +210,32 @@ apply_update(const struct op *op, const struct network_spec *spec, struct networ
     if (spec->has_admin_state_up) {
         n->admin_state_up = spec->admin_state_up;
     }
-    if (spec->has_shared) {
-        n->shared = spec->shared;
-    }
-    if (spec->has_external) {
-        n->external = spec->external;
-    }
     /* Only new ports inherit it; those there keep theirs, as in Neutron. */
     if (spec->has_port_security) {
         n->port_security_enabled = spec->port_security;
+    }
+    return 0;
+}
+
+/* Makes or removes the policies that "shared" and "router:external" stand for, and
+ * reads the network back as the caller now sees it.  0, or -1 with 'op->err' set. */
+static int
+sharing_update(const struct op *op, const struct network_spec *spec, struct network *n)
+{
+    if ((spec->has_shared
+         && core_rbac_network_flag(op, n, RBAC_ACCESS_SHARED, spec->shared))
+        || (spec->has_external
+            && core_rbac_network_flag(op, n, RBAC_ACCESS_EXTERNAL, spec->external))) {
+        return -1;
+    }
+    if (spec->has_shared || spec->has_external) {
+        struct network now;
+        int r = store_network_get_as(op->c, n->std.id, NULL, op->caller->project_id, &now);
+        if (r) {
+            return core_internal(op, r);
+        }
+        network_done(n);
+        *n = now;
     }
     return 0;
 }
@@ -221,16 +251,16 @@ core_network_update(const struct op *op, const char *id, const struct network_sp
     if (!r && !network_spec_empty(spec)) {
         ret->std.revision_number++;
         time_iso8601_now(ret->std.updated_at);
-        r = store_network_update(op->c, ret);
+        int e = store_network_update(op->c, ret);
         /* Agents re-wire the network's ports (MTU, segment, admin state); the DHCP
          * agents hosting it look at it again (MTU option, admin state up or down). */
-        if (!r) {
-            r = changes_record(op->c, "", CHANGE_NETWORK_UPDATE, ret->std.id, ret->std.id);
+        if (!e) {
+            e = changes_record(op->c, "", CHANGE_NETWORK_UPDATE, ret->std.id, ret->std.id);
         }
-        if (!r) {
-            r = changes_record_dhcp(op->c, ret->std.id, CHANGE_DHCP_NETWORK, ret->std.id);
+        if (!e) {
+            e = changes_record_dhcp(op->c, ret->std.id, CHANGE_DHCP_NETWORK, ret->std.id);
         }
-        r = r ? core_internal(op, r) : 0;
+        r = e ? core_internal(op, e) : sharing_update(op, spec, ret);
     }
     if (r) {
         network_done(ret);

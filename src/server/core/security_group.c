@@ -185,7 +185,8 @@ static int
 group_for(const struct op *op, const char *id, enum policy_action action,
           struct security_group *ret)
 {
-    int r = store_sg_get(op->c, id, context_visible_to(op->caller), ret);
+    int r = store_sg_get_as(op->c, id, context_visible_to(op->caller),
+                            op->caller->project_id, ret);
 
     if (r) {
         memset(ret, 0, sizeof *ret);
@@ -193,8 +194,8 @@ group_for(const struct op *op, const char *id, enum policy_action action,
                                             "Security group %s does not exist", id)
                             : core_internal(op, r);
     }
-    return core_authorize(op, POLICY_SECURITY_GROUP, action,
-                          &(struct policy_target) { .project_id = ret->std.project_id });
+    return core_authorize(op, POLICY_SECURITY_GROUP, action, &(struct policy_target) {
+                              .project_id = ret->std.project_id, .shared = ret->shared });
 }
 
 int

@@ -70,6 +70,10 @@ static const struct {
     [API_ERR_SG_RULE_NOT_FOUND] = { 404, "SecurityGroupRuleNotFound" },
     [API_ERR_ADDRESS_GROUP_NOT_FOUND] = { 404, "AddressGroupNotFound" },
     [API_ERR_ROUTER_NOT_FOUND] = { 404, "RouterNotFound" },
+    [API_ERR_RBAC_POLICY_NOT_FOUND] = { 404, "RbacPolicyNotFound" },
+    [API_ERR_RBAC_POLICY_IN_USE] = { 409, "RbacPolicyInUse" },
+    [API_ERR_DUPLICATE_RBAC_POLICY] = { 409, "DuplicateRbacPolicy" },
+    [API_ERR_INVALID_ACTION_FOR_TYPE] = { 400, "InvalidActionForType" },
     [API_ERR_ROUTER_INTERFACE_NOT_FOUND] = { 404, "RouterInterfaceNotFound" },
     [API_ERR_ROUTER_INTERFACE_NOT_FOUND_FOR_SUBNET] =
         { 404, "RouterInterfaceNotFoundForSubnet" },

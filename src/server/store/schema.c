@@ -309,6 +309,36 @@ const char *const schema_migrations[] = {
     "  router_id TEXT PRIMARY KEY REFERENCES routers(id) ON DELETE CASCADE,"
     "  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE);"
     "CREATE INDEX router_l3_agent_bindings_agent ON router_l3_agent_bindings(agent_id);",
+    /* 10: RBAC policies (Neutron's networkrbacs, securitygrouprbacs, … in one table:
+     * object_type says which).  The unique key is Neutron's: the same access cannot be
+     * given twice.  The target index serves the visibility of lists (which objects a
+     * project may see: target '*' or the project).  A network's "shared" and
+     * "router:external" columns stay, kept in step with its policies by the store
+     * (store_network_rbac_sync()).  Existing shared and external networks get the '*'
+     * policies that now stand for those flags; their ids are the network's id with the
+     * UUID version digit set to 8 (RFC 9562's custom UUIDs, which no random id has)
+     * and the variant digit to 8 (shared) or 9 (external), so the migration needs no
+     * random function, which the two engines spell differently. */
+    "CREATE TABLE rbac_policies ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  object_type TEXT NOT NULL,"
+    "  object_id TEXT NOT NULL,"
+    "  action TEXT NOT NULL,"
+    "  target_project TEXT NOT NULL,"
+    "  UNIQUE (object_type, object_id, action, target_project));"
+    "CREATE INDEX rbac_policies_target ON rbac_policies(target_project, object_type,"
+    "  object_id, action);"
+    "CREATE INDEX rbac_policies_project ON rbac_policies(project_id);"
+    "INSERT INTO rbac_policies (id, project_id, object_type, object_id, action,"
+    "  target_project)"
+    "  SELECT substr(id, 1, 14) || '8' || substr(id, 16, 4) || '8' || substr(id, 21),"
+    "  project_id, 'network', id, 'access_as_shared', '*' FROM networks WHERE shared = 1;"
+    "INSERT INTO rbac_policies (id, project_id, object_type, object_id, action,"
+    "  target_project)"
+    "  SELECT substr(id, 1, 14) || '8' || substr(id, 16, 4) || '9' || substr(id, 21),"
+    "  project_id, 'network', id, 'access_as_external', '*' FROM networks"
+    "  WHERE router_external = 1;",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

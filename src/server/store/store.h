@@ -97,6 +97,7 @@ enum store_field {
     SF_PORT_SECURITY_GROUP,     /* A port bound to one of the groups. */
     SF_FLOATING_IP_ADDRESS, SF_FLOATING_NETWORK_ID, SF_ROUTER_ID, SF_PORT_ID,
     SF_FIP_FIXED_IP_ADDRESS,    /* A floating IP's fixed_ip_address (a plain column). */
+    SF_OBJECT_TYPE, SF_OBJECT_ID, SF_ACTION, SF_TARGET_PROJECT,     /* RBAC policies. */
     SF__COUNT
 };
 
@@ -135,6 +136,8 @@ struct store_sort {
 
 struct list_query {
     const char *visible_to;     /* Project whose view applies; NULL = everything (admin). */
+    const char *viewer;         /* The caller's project, admin or not (NULL: none): what
+                                 * a network's "shared" says depends on it. */
     bool owned_only;            /* Of the visible rows, only 'visible_to's own (the new
                                  * defaults' get_port). */
     struct store_filter *filters;
@@ -168,9 +171,13 @@ int store_network_insert(struct store_conn *c, const struct network *n);
  * router:external, mtu, segment, revision_number, updated_at). */
 int store_network_update(struct store_conn *c, const struct network *n);
 int store_network_delete(struct store_conn *c, const char *id);
-/* Reads network 'id' as 'visible_to' may see it (NULL: any). -ENOENT otherwise. */
+/* Reads network 'id' as 'visible_to' may see it (NULL: any). -ENOENT otherwise.  Its
+ * "shared" is as 'visible_to' sees it (NULL: shared with every project). */
 int store_network_get(struct store_conn *c, const char *id, const char *visible_to,
                       struct network *ret);
+/* The same, with "shared" as project 'viewer' sees it (an admin's own project). */
+int store_network_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                         const char *viewer, struct network *ret);
 /* Increments a network's revision_number and sets updated_at. */
 int store_network_bump(struct store_conn *c, const char *id, const char *now);
 /* Counts networks owned by 'project_id' (quota use). */
@@ -267,7 +274,7 @@ int store_network_blocking_ports(struct store_conn *c, const char *network_id,
 int store_network_service_ports(struct store_conn *c, const char *network_id,
                                 char (**ret)[ID_LEN], size_t *ret_n);
 /* True if 'network_id' has ports or subnets of projects other than 'project_id'
- * (other than network:* owned ports). */
+ * (other than network:* owned ports) that no access_as_shared policy names. */
 int store_network_used_by_others(struct store_conn *c, const char *network_id,
                                  const char *project_id, bool *ret);
 /* Whether a MAC address is taken on a network. */
@@ -296,9 +303,14 @@ typedef int store_sg_rule_cb(const struct sg_rule *, void *aux);
 /* Groups as a list query selects them (borrowed strings), each with its rules. */
 int store_sg_foreach(struct store_conn *c, const struct list_query *q, store_sg_cb *cb,
                      void *aux);
-/* The group 'id' (with its rules) if 'visible_to' (NULL: anyone) owns it; -ENOENT. */
+/* The group 'id' (with its rules) if 'visible_to' (NULL: anyone) owns it or an
+ * access_as_shared policy gives it to that project or '*'; -ENOENT otherwise.  Its
+ * "shared" is as 'visible_to' sees it. */
 int store_sg_get(struct store_conn *c, const char *id, const char *visible_to,
                  struct security_group *ret);
+/* The same, with "shared" as project 'viewer' sees it (an admin's own project). */
+int store_sg_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                    const char *viewer, struct security_group *ret);
 int store_sg_insert(struct store_conn *c, const struct security_group *g);
 /* Writes name, description, stateful, updated_at and revision_number. */
 int store_sg_update(struct store_conn *c, const struct security_group *g);
@@ -335,6 +347,50 @@ int store_sg_rule_insert(struct store_conn *c, const struct sg_rule *r);
 /* Writes description, updated_at and revision_number. */
 int store_sg_rule_update(struct store_conn *c, const struct sg_rule *r);
 int store_sg_rule_delete(struct store_conn *c, const char *id);
+
+/* --- RBAC policies (store_rbac.c) ------------------------------------------------- */
+
+typedef int store_rbac_cb(const struct rbac_policy *, void *aux);
+/* Policies as a list query selects them (borrowed strings); 'visible_to' sees the
+ * policies its project made. */
+int store_rbac_foreach(struct store_conn *c, const struct list_query *q, store_rbac_cb *cb,
+                       void *aux);
+/* The policy 'id' if 'visible_to' (NULL: anyone) made it; -ENOENT otherwise. */
+int store_rbac_get(struct store_conn *c, const char *id, const char *visible_to,
+                   struct rbac_policy *ret);
+/* -EEXIST if the same access is already given (the transaction stays usable). */
+int store_rbac_insert(struct store_conn *c, const struct rbac_policy *p);
+/* Gives policy 'id' the target 'target': -EEXIST if that access is already given. */
+int store_rbac_set_target(struct store_conn *c, const char *id, const char *target);
+/* -ENOENT if there is no such policy. */
+int store_rbac_delete(struct store_conn *c, const char *id);
+/* Deletes the policies of an object matching 'action' and 'target' (NULL: any). */
+int store_rbac_delete_matching(struct store_conn *c, const char *object_type,
+                               const char *object_id, const char *action,
+                               const char *target);
+/* Whether a policy gives 'action' on the object to 'target' (NULL: to anyone). */
+int store_rbac_exists(struct store_conn *c, const char *object_type, const char *object_id,
+                      const char *action, const char *target, bool *ret);
+/* Sets a network's "shared" (a '*' access_as_shared policy exists) and
+ * "router:external" (some access_as_external policy exists) from its policies. */
+int store_network_rbac_sync(struct store_conn *c, const char *network_id);
+/* Whether ports on the network belong to projects that neither own it ('owner') nor
+ * have an access_as_shared policy of their own on it: the ports that losing the '*'
+ * policy would strand. */
+int store_rbac_network_foreign_ports(struct store_conn *c, const char *network_id,
+                                     const char *owner, bool *ret);
+/* Whether project 'project' has ports on the network. */
+int store_rbac_network_project_ports(struct store_conn *c, const char *network_id,
+                                     const char *project, bool *ret);
+/* Whether routers with their gateway on the network belong to 'project' (NULL: to
+ * projects other than those with an access_as_external policy of their own, and other
+ * than 'also_allowed', which may be NULL). */
+int store_rbac_network_gateways(struct store_conn *c, const char *network_id,
+                                const char *project, const char *also_allowed, bool *ret);
+/* Whether ports using group 'sg_id' belong to 'project' (NULL: to projects without an
+ * access_as_shared policy of their own on the group). */
+int store_rbac_sg_ports(struct store_conn *c, const char *sg_id, const char *project,
+                        bool *ret);
 
 /* --- Routers (store_router.c) ----------------------------------------------------- */
 

@@ -165,6 +165,9 @@ struct resource_sql {
     /* With list_query.owned_only: the stricter condition (one '?'), or NULL when the
      * resource has none. */
     const char *visibility_owned;
+    /* The SELECT (or a column's expression) names the viewer's project as ?1
+     * (list_query.viewer; "" when none), which is then bound before anything else. */
+    bool names_viewer;
     const struct field_column *columns;
     size_t n_columns;
 };

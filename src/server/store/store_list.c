@@ -179,7 +179,9 @@ qb_add_order(struct query_builder *qb, const struct resource_sql *r,
 }
 
 /* Adds the caller's visibility condition: which rows of the table the caller may see
- * at all (the query's own filters come on top). */
+ * at all (the query's own filters come on top).  For networks, subnets and security
+ * groups it includes what RBAC policies give the caller: one indexed sub-select over
+ * rbac_policies (target '*' or the caller's project), so the list stays one query. */
 static void
 qb_add_visibility(struct query_builder *qb, const struct resource_sql *r,
                   const struct list_query *q)
@@ -253,6 +255,10 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
         if (r_ || !visible) {
             return r_ ? r_ : -ENOENT;
         }
+    }
+    if (r->names_viewer) {
+        /* ?1 in the SELECT: bound first, so that the '?'s that follow number after it. */
+        qb_bind_text(&qb, q->viewer ? q->viewer : "");
     }
     buf_add_str(&qb.sql, r->select);
     buf_add_str(&qb.sql, " WHERE 1 = 1");

@@ -9,8 +9,25 @@
 
 LOG_MODULE("store");
 
+/* Whether the network 'n' is shared with the viewer (?1): a '*' access_as_shared policy
+ * (the "shared" column says so) or one naming the viewer's project.  Neutron shows
+ * "shared" per caller, so the same network is shared for one project and not for
+ * another.  One probe of the policies' unique key per row. */
+#define NETWORK_SHARED_TO_VIEWER                                                           \
+    "(n.shared = 1 OR EXISTS (SELECT 1 FROM rbac_policies rs WHERE"                        \
+    " rs.object_type = 'network' AND rs.object_id = n.id"                                  \
+    " AND rs.action = 'access_as_shared' AND rs.target_project = ?1))"
+
+/* A project sees its own networks and those a policy names it or '*' for, whatever
+ * the action (Neutron: access_as_shared, and access_as_external).  The sub-select is
+ * not correlated: it is read once, through rbac_policies_target. */
+#define NETWORK_VISIBLE(owner, project)                                                    \
+    "(n.project_id = " owner " OR n.id IN (SELECT rv.object_id FROM rbac_policies rv"      \
+    " WHERE rv.target_project IN ('*', " project ") AND rv.object_type = 'network'))"
+
 #define NETWORK_SELECT                                                                     \
-    "SELECT " SQL_STD_COLUMNS("n") ", n.admin_state_up, n.status, n.shared,"               \
+    "SELECT " SQL_STD_COLUMNS("n") ", n.admin_state_up, n.status,"                         \
+    " " NETWORK_SHARED_TO_VIEWER ","                                                       \
     " n.router_external, n.mtu, n.network_type, n.physical_network, n.segmentation_id,"    \
     " n.az_hints, n.port_security_enabled,"                                                \
     " (SELECT " SQL_JSON_ARRAY("json_quote(id)") " FROM (SELECT s.id FROM subnets s"       \
@@ -29,7 +46,7 @@ static const struct field_column network_columns[] = {
     { SF_REVISION_NUMBER, "n.revision_number" },
     { SF_ADMIN_STATE_UP, "n.admin_state_up" },
     { SF_STATUS, "n.status" },
-    { SF_SHARED, "n.shared" },
+    { SF_SHARED, NETWORK_SHARED_TO_VIEWER },
     { SF_MTU, "n.mtu" },
     { SF_ROUTER_EXTERNAL, "n.router_external" },
     { SF_NETWORK_TYPE, "n.network_type" },
@@ -42,8 +59,9 @@ static const struct resource_sql network_sql = {
     .select = NETWORK_SELECT,
     .table = "networks",
     .table_alias = "n",
-    .visibility = "(n.project_id = ? OR n.shared = 1 OR n.router_external = 1)",
-    .visibility_params = 1,
+    .visibility = NETWORK_VISIBLE("?", "?"),
+    .visibility_params = 2,
+    .names_viewer = true,
     .columns = network_columns,
     .n_columns = ARRAY_SIZE(network_columns),
 };
@@ -118,7 +136,7 @@ bind_segment(struct db_stmt *st, int first, const struct segment *seg)
 }
 
 /* The cached statement for 'sql' with what an insert and an update share bound:
- * conn_stmt_std(), then ?8 to ?15. */
+ * conn_stmt_std(), then ?8 to ?13. */
 static struct db_stmt *
 network_stmt(struct store_conn *c, const char *sql, const struct network *n)
 {
@@ -126,11 +144,9 @@ network_stmt(struct store_conn *c, const char *sql, const struct network *n)
 
     if (st) {
         db_bind_int(st, 8, n->admin_state_up);
-        db_bind_int(st, 9, n->shared);
-        db_bind_int(st, 10, n->external);
-        db_bind_int(st, 11, n->mtu);
-        bind_segment(st, 12, &n->segment);
-        db_bind_int(st, 15, n->port_security_enabled);
+        db_bind_int(st, 9, n->mtu);
+        bind_segment(st, 10, &n->segment);
+        db_bind_int(st, 13, n->port_security_enabled);
     }
     return st;
 }
@@ -139,13 +155,15 @@ int
 store_network_insert(struct store_conn *c, const struct network *n)
 {
     static const char sql[] =
-        "INSERT INTO networks (" SQL_STD_INSERT_COLUMNS ", admin_state_up, shared,"
-        " router_external, mtu, network_type, physical_network, segmentation_id,"
-        " port_security_enabled, status, az_hints)"
+        "INSERT INTO networks (" SQL_STD_INSERT_COLUMNS ", admin_state_up, mtu,"
+        " network_type, physical_network, segmentation_id, port_security_enabled,"
+        " shared, router_external, status, az_hints)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = network_stmt(c, sql, n);
 
     if (st) {
+        db_bind_int(st, 14, n->shared);
+        db_bind_int(st, 15, n->external);
         db_bind_text(st, 16, n->status);
         db_bind_text(st, 17, n->az_hints_json);
     }
@@ -155,10 +173,12 @@ store_network_insert(struct store_conn *c, const struct network *n)
 int
 store_network_update(struct store_conn *c, const struct network *n)
 {
+    /* Not "shared" nor "router:external": they follow the network's RBAC policies
+     * (store_network_rbac_sync()), and 'n->shared' is only what its reader saw. */
     static const char sql[] =
-        "UPDATE networks SET " SQL_STD_UPDATE_SET ", admin_state_up = ?8, shared = ?9,"
-        " router_external = ?10, mtu = ?11, network_type = ?12, physical_network = ?13,"
-        " segmentation_id = ?14, port_security_enabled = ?15 WHERE id = ?1";
+        "UPDATE networks SET " SQL_STD_UPDATE_SET ", admin_state_up = ?8, mtu = ?9,"
+        " network_type = ?10, physical_network = ?11, segmentation_id = ?12,"
+        " port_security_enabled = ?13 WHERE id = ?1";
 
     return conn_exec_stmt(c, network_stmt(c, sql, n), "update network");
 }
@@ -170,21 +190,30 @@ store_network_delete(struct store_conn *c, const char *id)
     static const char sql[] = "DELETE FROM networks WHERE id = ?";
     int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete network tags");
 
+    /* Its RBAC policies go with it, as Neutron's cascade does. */
+    r = r ? r : store_rbac_delete_matching(c, "network", id, NULL, NULL);
     return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete network");
+}
+
+int
+store_network_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                     const char *viewer, struct network *ret)
+{
+    static const char sql[] = NETWORK_SELECT " WHERE n.id = ?2";
+    static const char sql_vis[] =
+        NETWORK_SELECT " WHERE n.id = ?2 AND " NETWORK_VISIBLE("?3", "?3");
+    const char *values[] = { viewer ? viewer : "", id, visible_to };
+    struct db_stmt *st = visible_to ? conn_stmt_texts(c, sql_vis, values, 3)
+                                    : conn_stmt_texts(c, sql, values, 2);
+
+    return conn_read_row(c, st, network_read, ret, "get network");
 }
 
 int
 store_network_get(struct store_conn *c, const char *id, const char *visible_to,
                   struct network *ret)
 {
-    static const char sql[] = NETWORK_SELECT " WHERE n.id = ?";
-    static const char sql_vis[] =
-        NETWORK_SELECT " WHERE n.id = ? AND (n.project_id = ? OR n.shared = 1"
-        " OR n.router_external = 1)";
-    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
-                                    : conn_stmt_text(c, sql, id);
-
-    return conn_read_row(c, st, network_read, ret, "get network");
+    return store_network_get_as(c, id, visible_to, visible_to, ret);
 }
 
 int

@@ -39,11 +39,25 @@ LOG_MODULE("store");
     " || ',\"revision_number\":' || CAST(" r ".revision_number AS TEXT)"                   \
     " || ',\"project_id\":' || json_quote(" r ".project_id) || '}'"
 
+/* Whether the group 'g' is shared with the viewer (?1): an access_as_shared policy for
+ * '*' or the viewer's project (Neutron shows "shared" per caller). */
+#define SG_SHARED_TO_VIEWER                                                                \
+    "EXISTS (SELECT 1 FROM rbac_policies rs WHERE rs.object_type = 'security_group'"      \
+    " AND rs.object_id = g.id AND rs.action = 'access_as_shared'"                          \
+    " AND rs.target_project IN ('*', ?1))"
+
+/* A project sees its own groups and those shared with it; the sub-select is read
+ * once, through rbac_policies_target. */
+#define SG_VISIBLE(owner, project)                                                         \
+    "(g.project_id = " owner " OR g.id IN (SELECT rv.object_id FROM rbac_policies rv"      \
+    " WHERE rv.target_project IN ('*', " project ") AND rv.object_type = 'security_group'" \
+    " AND rv.action = 'access_as_shared'))"
+
 #define SG_SELECT                                                                          \
     "SELECT " SQL_STD_COLUMNS("g") ", g.stateful,"                                         \
     " (SELECT " SQL_JSON_ARRAY(SG_RULE_JSON("r"))                                          \
     "   FROM (SELECT * FROM security_group_rules r0 WHERE r0.security_group_id = g.id"     \
-    "   ORDER BY r0.seq) r)"                                                               \
+    "   ORDER BY r0.seq) r), " SG_SHARED_TO_VIEWER                                         \
     " FROM security_groups g"
 
 static const struct field_column sg_columns[] = {
@@ -52,15 +66,16 @@ static const struct field_column sg_columns[] = {
     { SF_PROJECT_ID, "g.project_id" },
     { SF_DESCRIPTION, "g.description" },
     { SF_REVISION_NUMBER, "g.revision_number" },
-    { SF_SHARED, "0" },         /* No group is shared until RBAC policies exist. */
+    { SF_SHARED, SG_SHARED_TO_VIEWER },
 };
 
 static const struct resource_sql sg_sql = {
     .select = SG_SELECT,
     .table = "security_groups",
     .table_alias = "g",
-    .visibility = "g.project_id = ?",
-    .visibility_params = 1,
+    .visibility = SG_VISIBLE("?", "?"),
+    .visibility_params = 2,
+    .names_viewer = true,
     .columns = sg_columns,
     .n_columns = ARRAY_SIZE(sg_columns),
 };
@@ -114,6 +129,7 @@ sg_from_row(struct db_stmt *st, struct security_group *g, bool copy)
     std_from_row(st, &g->std, copy);
     g->stateful = (int) db_col_int(st, STD_NCOLS);
     g->rules_json = col_text(st, STD_NCOLS + 1, copy);
+    g->shared = (int) db_col_int(st, STD_NCOLS + 2);
 }
 
 static void
@@ -146,15 +162,23 @@ store_sg_foreach(struct store_conn *c, const struct list_query *q, store_sg_cb *
 }
 
 int
+store_sg_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                const char *viewer, struct security_group *ret)
+{
+    static const char sql[] = SG_SELECT " WHERE g.id = ?2";
+    static const char sql_vis[] = SG_SELECT " WHERE g.id = ?2 AND " SG_VISIBLE("?3", "?3");
+    const char *values[] = { viewer ? viewer : "", id, visible_to };
+    struct db_stmt *st = visible_to ? conn_stmt_texts(c, sql_vis, values, 3)
+                                    : conn_stmt_texts(c, sql, values, 2);
+
+    return conn_read_row(c, st, sg_read, ret, "get security group");
+}
+
+int
 store_sg_get(struct store_conn *c, const char *id, const char *visible_to,
              struct security_group *ret)
 {
-    static const char sql[] = SG_SELECT " WHERE g.id = ?";
-    static const char sql_vis[] = SG_SELECT " WHERE g.id = ? AND g.project_id = ?";
-    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
-                                    : conn_stmt_text(c, sql, id);
-
-    return conn_read_row(c, st, sg_read, ret, "get security group");
+    return store_sg_get_as(c, id, visible_to, visible_to, ret);
 }
 
 int
@@ -192,7 +216,8 @@ store_sg_delete(struct store_conn *c, const char *id)
     int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete security group tags");
 
     /* Its rules, the rules naming it as their remote group and its place as a
-     * project's default go with it (ON DELETE CASCADE). */
+     * project's default go with it (ON DELETE CASCADE), and so do its RBAC policies. */
+    r = r ? r : store_rbac_delete_matching(c, "security_group", id, NULL, NULL);
     return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete security group");
 }
 

@@ -12,11 +12,26 @@
 
 LOG_MODULE("store");
 
+/* Whether the subnet's network is shared with the viewer (?1): an access_as_shared
+ * policy for '*' or the viewer's project (the network's "shared" as it sees it). */
+#define SUBNET_NETWORK_SHARED                                                              \
+    "EXISTS (SELECT 1 FROM rbac_policies rs WHERE rs.object_type = 'network'"             \
+    " AND rs.object_id = s.network_id AND rs.action = 'access_as_shared'"                  \
+    " AND rs.target_project IN ('*', ?1))"
+
+/* A project sees its own subnets and those of networks shared with it (Neutron reads
+ * a subnet's network's access_as_shared policies; access_as_external does not show a
+ * network's subnets).  Read once, through rbac_policies_target. */
+#define SUBNET_VISIBLE(owner, project)                                                     \
+    "(s.project_id = " owner " OR s.network_id IN (SELECT rv.object_id"                    \
+    " FROM rbac_policies rv WHERE rv.target_project IN ('*', " project ")"                 \
+    " AND rv.object_type = 'network' AND rv.action = 'access_as_shared'))"
+
 #define SUBNET_SELECT                                                                      \
     "SELECT " SQL_STD_COLUMNS("s") ", s.network_id, s.ip_version, s.cidr, s.gateway_ip,"   \
     " s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode, s.allocation_pools,"             \
     " s.dns_nameservers, s.host_routes,"                                                   \
-    " (SELECT n.shared FROM networks n WHERE n.id = s.network_id)"                         \
+    " " SUBNET_NETWORK_SHARED                                                              \
     " FROM subnets s"
 
 static const struct field_column subnet_columns[] = {
@@ -33,16 +48,16 @@ static const struct field_column subnet_columns[] = {
     { SF_IPV6_RA_MODE, "s.ipv6_ra_mode" },
     { SF_IPV6_ADDRESS_MODE, "s.ipv6_address_mode" },
     { SF_SUBNETPOOL_ID, "CAST(NULL AS TEXT)" },
-    { SF_SUBNET_SHARED, "(SELECT n2.shared FROM networks n2 WHERE n2.id = s.network_id)" },
+    { SF_SUBNET_SHARED, SUBNET_NETWORK_SHARED },
 };
 
 static const struct resource_sql subnet_sql = {
     .select = SUBNET_SELECT,
     .table = "subnets",
     .table_alias = "s",
-    .visibility = "(s.project_id = ? OR EXISTS (SELECT 1 FROM networks n2"
-                  " WHERE n2.id = s.network_id AND n2.shared = 1))",
-    .visibility_params = 1,
+    .visibility = SUBNET_VISIBLE("?", "?"),
+    .visibility_params = 2,
+    .names_viewer = true,
     .columns = subnet_columns,
     .n_columns = ARRAY_SIZE(subnet_columns),
 };
@@ -171,12 +186,11 @@ int
 store_subnet_get(struct store_conn *c, const char *id, const char *visible_to,
                  struct subnet *ret)
 {
-    static const char sql[] = SUBNET_SELECT " WHERE s.id = ?";
+    static const char sql[] = SUBNET_SELECT " WHERE s.id = ?2";
     static const char sql_vis[] =
-        SUBNET_SELECT " WHERE s.id = ? AND (s.project_id = ? OR EXISTS (SELECT 1 FROM"
-        " networks n2 WHERE n2.id = s.network_id AND n2.shared = 1))";
-    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
-                                    : conn_stmt_text(c, sql, id);
+        SUBNET_SELECT " WHERE s.id = ?2 AND " SUBNET_VISIBLE("?1", "?1");
+    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, visible_to, id)
+                                    : conn_stmt_text2(c, sql, "", id);
 
     return conn_read_row(c, st, subnet_read, ret, "get subnet");
 }
@@ -185,9 +199,10 @@ int
 store_subnets_of_network(struct store_conn *c, const char *network_id, struct subnet **ret,
                          size_t *ret_n)
 {
-    static const char sql[] = SUBNET_SELECT " WHERE s.network_id = ? ORDER BY s.seq";
+    static const char sql[] = SUBNET_SELECT " WHERE s.network_id = ?2 ORDER BY s.seq";
     void *subnets;
-    int r = conn_read_rows(c, conn_stmt_text(c, sql, network_id), subnet_read, sizeof **ret,
+    int r = conn_read_rows(c, conn_stmt_text2(c, sql, "", network_id), subnet_read,
+                           sizeof **ret,
                            subnet_clear, &subnets, ret_n, "subnets of network");
 
     if (!r) {
@@ -676,14 +691,21 @@ store_network_service_ports(struct store_conn *c, const char *network_id,
     return r;
 }
 
+/* The projects with an access_as_shared policy of their own on network ?1. */
+#define OWN_POLICY                                                                         \
+    "(SELECT rp.target_project FROM rbac_policies rp WHERE rp.object_type = 'network'"     \
+    " AND rp.object_id = ?1 AND rp.action = 'access_as_shared' AND rp.target_project <> '*')"
+
 int
 store_network_used_by_others(struct store_conn *c, const char *network_id,
                              const char *project_id, bool *ret)
 {
+    /* A project with an access_as_shared policy of its own keeps its access. */
     static const char sql[] =
         "SELECT EXISTS (SELECT 1 FROM ports WHERE network_id = ?1 AND project_id != ?2"
-        "   AND substr(device_owner, 1, 8) <> 'network:')"
-        " OR EXISTS (SELECT 1 FROM subnets WHERE network_id = ?1 AND project_id != ?2)";
+        "   AND substr(device_owner, 1, 8) <> 'network:' AND project_id NOT IN " OWN_POLICY ")"
+        " OR EXISTS (SELECT 1 FROM subnets WHERE network_id = ?1 AND project_id != ?2"
+        "   AND project_id NOT IN " OWN_POLICY ")";
 
     return conn_one_bool(c, conn_stmt_text2(c, sql, network_id, project_id), ret,
                          "network users");

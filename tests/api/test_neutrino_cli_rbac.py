@@ -1,0 +1,166 @@
+"""neutrino's own client for RBAC policies (docs/behaviour/cli.md §15), against a real
+server with the built-in identity service: what `neutrino network rbac … -f json` and
+the tables print must be what the real `openstack` client prints for the same
+policies, and errors must carry the same message and exit status."""
+
+import json
+import re
+import uuid
+
+import pytest
+
+from test_neutrino_cli import Clients, neutrino_binary, same
+
+pytestmark = pytest.mark.own_server
+
+SERVER_ERROR = re.compile(r"^(\w+ \(HTTP \d+\): |\w+Exception: \d+: Client Error for url: \S+, )")
+
+
+@pytest.fixture(scope="module")
+def cl(tmp_path_factory):
+    from conftest import EXTERNAL_URL, NeutrinoServer, check_clean_exit
+    if EXTERNAL_URL:
+        pytest.skip("needs a neutrino-server of its own")
+    if not neutrino_binary().exists():
+        pytest.fail("neutrino client not built at %s" % neutrino_binary())
+    from identity_helpers import identity_overrides
+    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-own-cli-rbac"),
+                         identity_overrides())
+    srv.start()
+    yield Clients(srv)
+    check_clean_exit(srv, srv.stop())
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
+
+
+def message(p):
+    """The last line of an error, without the clients' different prefixes."""
+    line = p.stderr.strip().splitlines()[-1]
+    for prefix in ("Error while executing command: ", "Error: "):
+        if line.startswith(prefix):
+            line = line[len(prefix):]
+    line = re.sub(r"^(neutrino|openstack) network rbac \w+: error: ", "usage: ", line)
+    return SERVER_ERROR.sub("", line)
+
+
+def agree_on_failure(cl, cloud, *args):
+    n = cl.run("neutrino", cloud, *args, check=False)
+    o = cl.run("openstack", cloud, *args, check=False)
+    assert (n.returncode, message(n)) == (o.returncode, message(o)), (n.stderr, o.stderr)
+    assert n.returncode != 0
+    return message(n)
+
+
+def tables_agree(cl, cloud, *args):
+    n = cl.run("neutrino", cloud, *args).stdout
+    o = cl.run("openstack", cloud, *args).stdout
+    assert n == o, "\n" + n + "\n" + o
+
+
+def rows(listing):
+    return sorted(json.dumps(r, sort_keys=True) for r in listing)
+
+
+@pytest.fixture(scope="module")
+def policies(cl):
+    """A network of demo's, shared with alt by demo and external for everyone by the
+    admin (both made with neutrino)."""
+    net = unique("rbac-net")
+    cl.nj("demo", "network", "create", net)
+    pol = cl.nj("demo", "network", "rbac", "create", "--type", "network", "--action",
+                "access_as_shared", "--target-project", "alt", net)
+    ext = cl.nj("admin", "network", "rbac", "create", "--type", "network", "--action",
+                "access_as_external", "--target-all-projects", net)
+    yield net, pol, ext
+    cl.run("neutrino", "admin", "network", "rbac", "delete", pol["id"], ext["id"],
+           check=False)
+    cl.run("neutrino", "admin", "network", "delete", net, check=False)
+
+
+def test_create_and_show_agree(cl, policies):
+    net, pol, ext = policies
+    assert sorted(pol) == ["action", "id", "object_id", "object_type", "project_id",
+                           "target_project_id"]
+    assert pol["object_type"] == "network" and pol["action"] == "access_as_shared"
+    assert ext["target_project_id"] == "*"
+    same(pol, cl.oj("demo", "network", "rbac", "show", pol["id"]))
+    tables_agree(cl, "demo", "network", "rbac", "show", pol["id"])
+    # The same policy again: the server's refusal, word for word.
+    msg = agree_on_failure(cl, "demo", "network", "rbac", "create", "--type", "network",
+                           "--action", "access_as_shared", "--target-project", "alt", net)
+    assert "An RBAC policy already exists with those values." in msg
+    agree_on_failure(cl, "demo", "network", "rbac", "show", str(uuid.uuid4()))
+
+
+@pytest.mark.parametrize("args", [(), ("--long",), ("--type", "network"),
+                                  ("--action", "access_as_external"),
+                                  ("--type", "security_group")])
+def test_lists_agree(cl, policies, args):
+    assert rows(cl.nj("admin", "network", "rbac", "list", *args)) == \
+        rows(cl.oj("admin", "network", "rbac", "list", *args))
+
+
+def test_list_table_agrees(cl, policies):
+    tables_agree(cl, "demo", "network", "rbac", "list", "--long")
+
+
+def test_set_and_delete_agree(cl, policies):
+    net, pol, ext = policies
+    # set moves the target as the openstack client would (the same project id for the
+    # same words); both clients print nothing.
+    targets = []
+    for prog in ("openstack", "neutrino"):
+        cl.run(prog, "demo", "network", "rbac", "set", "--target-project", "alt", pol["id"])
+        assert cl.run(prog, "demo", "network", "rbac", "set", "--target-project", "admin",
+                      pol["id"]).stdout == ""
+        targets.append(cl.oj("demo", "network", "rbac", "show", pol["id"])["target_project_id"])
+    assert targets[0] == targets[1]
+    missing = str(uuid.uuid4())
+    n = cl.run("neutrino", "demo", "network", "rbac", "delete", missing, pol["id"],
+               check=False)
+    assert n.returncode == 1
+    assert n.stderr.splitlines() == [
+        "Failed to delete RBAC policy with ID '%s': No RBACPolicy found for %s"
+        % (missing, missing), "1 of 2 RBAC policies failed to delete."]
+    agree_on_failure(cl, "demo", "network", "rbac", "show", pol["id"])
+
+
+def test_security_group_policy_and_refusals_agree(cl):
+    group = unique("rbac-sg")
+    cl.nj("demo", "security", "group", "create", group)
+    pol = cl.nj("demo", "network", "rbac", "create", "--type", "security_group", "--action",
+                "access_as_shared", "--target-project", "alt", group)
+    assert pol["object_type"] == "security_group"
+    same(pol, cl.oj("demo", "network", "rbac", "show", pol["id"]))
+    # A member may not share with every project.
+    msg = agree_on_failure(cl, "demo", "network", "rbac", "create", "--type",
+                           "security_group", "--action", "access_as_shared",
+                           "--target-all-projects", group)
+    assert "rule:create_rbac_policy:target_tenant" in msg
+    msg = agree_on_failure(cl, "demo", "network", "rbac", "create", "--type",
+                           "security_group", "--action", "access_as_external",
+                           "--target-project", "admin", group)
+    assert "Invalid action 'access_as_external'" in msg
+    agree_on_failure(cl, "demo", "network", "rbac", "create", "--type", "network",
+                     "--action", "access_as_shared", "--target-project", "alt",
+                     unique("nothing"))
+    cl.n("demo", "network", "rbac", "delete", pol["id"])
+    cl.n("demo", "security", "group", "delete", group)
+
+
+@pytest.mark.parametrize("args", [
+    ("network", "rbac", "create", "x"),
+    ("network", "rbac", "create", "--type", "bogus", "--action", "access_as_shared",
+     "--target-all-projects", "x"),
+    ("network", "rbac", "create", "--type", "network", "--action", "nope",
+     "--target-all-projects", "x"),
+    ("network", "rbac", "create", "--type", "network", "--action", "access_as_shared", "x"),
+    ("network", "rbac", "list", "--type", "bogus"),
+])
+def test_usage_errors_agree(cl, args):
+    n = cl.run("neutrino", "demo", *args, check=False)
+    o = cl.run("openstack", "demo", *args, check=False)
+    assert n.returncode == o.returncode == 2, (n.stderr, o.stderr)
+    assert message(n) == message(o), (n.stderr, o.stderr)
