@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/changes.h"
+#include "core/quota.h"
 #include "ip.h"
 #include "ip_protocol.h"
 #include "store/store.h"
@@ -218,6 +219,7 @@ core_security_group_create(const struct op *op, const struct security_group_spec
     if (core_owner(op, spec->project_id, &owner)
         || core_authorize(op, POLICY_SECURITY_GROUP, POLICY_CREATE,
                           &(struct policy_target) { .project_id = owner })
+        || quota_check(op, QUOTA_SECURITY_GROUP, owner, 1)
         || core_security_group_ensure_for_caller(op, owner)) {
         return -1;
     }
@@ -704,7 +706,7 @@ core_sg_rule_create(const struct op *op, const struct sg_rule_spec *spec, struct
 
     memset(&d, 0, sizeof d);
     memset(&group, 0, sizeof group);
-    if (rule_owner(op, spec, &owner)) {
+    if (rule_owner(op, spec, &owner) || quota_check(op, QUOTA_SECURITY_GROUP_RULE, owner, 1)) {
         return -1;
     }
     if (check_new_rule(op, spec, &d, &group)) {

@@ -309,6 +309,14 @@ const char *const schema_migrations[] = {
     "  router_id TEXT PRIMARY KEY REFERENCES routers(id) ON DELETE CASCADE,"
     "  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE);"
     "CREATE INDEX router_l3_agent_bindings_agent ON router_l3_agent_bindings(agent_id);",
+    /* 10: quotas: a project's limits that differ from the configured defaults (Neutron's
+     * quotas table), one row per (project, resource); -1 is unlimited.  What a project
+     * uses is counted from the resources' own tables, inside the creating write. */
+    "CREATE TABLE quotas ("
+    "  project_id TEXT NOT NULL,"
+    "  resource TEXT NOT NULL,"
+    "  quota_limit INTEGER NOT NULL,"
+    "  PRIMARY KEY (project_id, resource));",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
