@@ -22,6 +22,9 @@
 static bool
 py_truthy(const json_t *v)
 {
+    if (!v) {
+        return false;
+    }
     switch (json_typeof(v)) {
     case JSON_OBJECT:
         return json_object_size(v) > 0;

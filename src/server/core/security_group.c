@@ -126,6 +126,10 @@ core_security_group_ensure_default(const struct op *op, const char *project_id,
     if (r != -ENOENT) {
         return r ? core_internal(op, r) : 0;
     }
+    /* Neutron checks the rule quota for the group's four rules, whoever asks. */
+    if (quota_check(op, QUOTA_SECURITY_GROUP_RULE, project_id, 4)) {
+        return -1;
+    }
     new_group(&g, project_id, DEFAULT_SG_NAME, DEFAULT_SG_DESCRIPTION, true);
     r = insert_group(op, &g, true);
     if (r == -EEXIST) {
@@ -220,7 +224,8 @@ core_security_group_create(const struct op *op, const struct security_group_spec
         || core_authorize(op, POLICY_SECURITY_GROUP, POLICY_CREATE,
                           &(struct policy_target) { .project_id = owner })
         || quota_check(op, QUOTA_SECURITY_GROUP, owner, 1)
-        || core_security_group_ensure_for_caller(op, owner)) {
+        || core_security_group_ensure_for_caller(op, owner)
+        || quota_check(op, QUOTA_SECURITY_GROUP_RULE, owner, 2)) {
         return -1;
     }
     new_group(&g, owner, spec->name ? spec->name : "",
