@@ -282,13 +282,13 @@ def external_net(api):
     api.ok(api.post("/v2.0/subnets", {"subnet": {
         "network_id": net["id"], "cidr": "203.0.113.0/24", "ip_version": 4}}), 201)
     yield net
-    for f in api.get("/v2.0/floatingips",
-                     params={"floating_network_id": net["id"]}).json()["floatingips"]:
-        api.delete("/v2.0/floatingips/" + f["id"])
-    api.delete("/v2.0/networks/" + net["id"])
+    # Requested before the projects of the test, so it goes after them (their floating
+    # IPs and gateways gone first).
+    r = api.delete("/v2.0/networks/" + net["id"])
+    assert r.status_code == 204, r.text
 
 
-def test_each_create_is_refused_over_its_limit(api, proj, external_net):
+def test_each_create_is_refused_over_its_limit(api, external_net, proj):
     proj.set(network=1, subnet=1, port=1, router=1, floatingip=1, security_group=2,
              security_group_rule=6)
     net = proj.create("networks", {"name": uname("q")})
@@ -348,7 +348,7 @@ def test_policy_is_checked_before_the_quota(api, proj):
                           headers=member(proj.id)), 403, "PolicyNotAuthorized")
 
 
-def test_what_the_server_makes_is_not_checked_but_counts(api, proj):
+def test_what_the_server_makes_is_not_checked_but_counts(api, external_net, proj):
     # Router interface ports are the router's project's (as in Neutron) and count, but
     # adding the interface is not refused by the port quota: Neutron checks only the
     # creates clients ask for.
@@ -365,6 +365,14 @@ def test_what_the_server_makes_is_not_checked_but_counts(api, proj):
     assert d["security_group"]["used"] == 1 and d["security_group_rule"]["used"] == 4
     assert_error(proj.create("ports", {"network_id": net["id"]}, expect=None), 409,
                  "OverQuota", over("port"))
+    # A gateway's port and a floating IP's belong to no project: they count for none.
+    r = api.put("/v2.0/routers/" + rt["id"], {"router": {"external_gateway_info": {
+        "network_id": external_net["id"]}}})
+    assert r.status_code == 200, r.text
+    proj.set(floatingip=1)
+    proj.create("floatingips", {"floating_network_id": external_net["id"]})
+    d = proj.details()
+    assert d["port"]["used"] == 1 and d["floatingip"]["used"] == 1
 
 
 def test_a_new_group_needs_room_for_its_own_rules(api, proj):
@@ -384,6 +392,15 @@ def test_a_new_group_needs_room_for_its_own_rules(api, proj):
     proj.set(security_group_rule=6)
     proj.create("security-groups", {"name": uname("q")})
     assert proj.used("security_group_rule") == 6
+
+
+def test_listing_groups_that_would_make_the_default_one_checks_its_rules(api, proj):
+    proj.set(security_group_rule=3)
+    assert_error(api.get("/v2.0/security-groups", params={"project_id": proj.id}), 409,
+                 "OverQuota", over("security_group_rule"))
+    proj.set(security_group_rule=4)
+    groups = api.get("/v2.0/security-groups", params={"project_id": proj.id}).json()
+    assert [g["name"] for g in groups["security_groups"]] == ["default"]
 
 
 # --- Policy ----------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -179,14 +180,14 @@ struct list_walk_state {
     const struct op *op;
     core_quota_cb *cb;
     void *aux;
-    char project[256];              /* The project being gathered ("" before the first). */
+    char *project;                  /* The project being gathered (NULL before the first). */
     struct quota_set set;
 };
 
 static int
 flush_project(struct list_walk_state *s)
 {
-    return s->project[0] ? s->cb(s->project, &s->set, s->aux) : 0;
+    return s->project ? s->cb(s->project, &s->set, s->aux) : 0;
 }
 
 static int
@@ -195,12 +196,13 @@ list_row(const char *project_id, const char *resource, int64_t limit, void *aux)
     struct list_walk_state *s = aux;
     int r;
 
-    if (!STREQ(project_id, s->project)) {
+    if (!s->project || !STREQ(project_id, s->project)) {
         r = flush_project(s);
         if (r) {
             return r;
         }
-        snprintf(s->project, sizeof s->project, "%s", project_id);
+        free(s->project);
+        s->project = xstrdup(project_id);
         core_quota_defaults(s->op, &s->set);
     }
     return stored_limit(project_id, resource, limit, &s->set);
@@ -217,6 +219,7 @@ core_quota_list(const struct op *op, core_quota_cb *cb, void *aux)
     }
     r = store_quota_foreach(op->c, NULL, list_row, &s);
     r = r ? r : flush_project(&s);
+    free(s.project);
     return r ? core_internal(op, r) : 0;
 }
 
