@@ -547,3 +547,11 @@ def test_quotas_section_sets_the_defaults(start_server):
         client.ok(client.post("/v2.0/networks", {"network": {"project_id": p}}), 201)
     assert_error(client.post("/v2.0/networks", {"network": {"project_id": p}}), 409,
                  "OverQuota", over("network"))
+
+
+@pytest.mark.neutrino_only
+def test_put_and_delete_on_the_collection_are_not_allowed(api):
+    # Zed answers PUT with a 500 and DELETE with the list (docs/behaviour/quotas.md §7).
+    assert api.put(Q, {"quota": {"network": 1}}).status_code == 405
+    assert api.delete(Q).status_code == 405
+    assert api.get(Q + "/x/y").status_code == 404
