@@ -25,7 +25,8 @@ def main():
     lab = conftest.Lab(tempfile.mkdtemp(prefix="neutrino-agent-bench."))
     try:
         lab.build()
-        lab.start_server()
+        # More ports than a project's default quota of 500.
+        lab.start_server(extra={"neutron.conf": {"quotas": {"quota_port": "-1"}}})
         lab.start_agent("n1")
         node = lab.node_ns("n1")
         holder = lab.ns("peers")            # the instance ends of the veths

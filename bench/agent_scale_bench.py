@@ -77,7 +77,8 @@ def one_run(driver, n, keep_log=None, maps=False):
     lab = conftest.Lab(tempfile.mkdtemp(prefix="neutrino-agent-scale."))
     try:
         lab.build()
-        lab.start_server()
+        # More ports than a project's default quota of 500.
+        lab.start_server(extra={"neutron.conf": {"quotas": {"quota_port": "-1"}}})
         net = lab.network("10.52.0.0/16")
         ids = create_ports(lab, net, n)
         make_taps(lab, ids)

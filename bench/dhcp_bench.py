@@ -90,7 +90,9 @@ def main():
     probe = None
     try:
         lab.build()
-        lab.start_server(extra={"neutron.conf": {"DEFAULT": {"agent_down_time": "30"}}})
+        # 1,000 ports: more than a project's default quota of 500.
+        lab.start_server(extra={"neutron.conf": {"DEFAULT": {"agent_down_time": "30"},
+                                                 "quotas": {"quota_port": "-1"}}})
         lab.start_agent("n1", vxlan=False)
         lab.start_dhcp_agent("n1")
         net = lab.create("network", name="bench")

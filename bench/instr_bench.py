@@ -52,6 +52,7 @@ def measure(binary, n):
     with open(conf, "w") as f:
         f.write("[DEFAULT]\nbind_host = 127.0.0.1\nbind_port = %d\nstate_path = %s\n"
                 "auth_strategy = noauth\n[database]\nconnection = sqlite:///%s/db.sqlite\n"
+                "[quotas]\nquota_port = -1\n"
                 % (port, state, state))
     ml2 = os.path.join(state, "ml2_conf.ini")
     with open(ml2, "w") as f:

@@ -180,6 +180,7 @@ extern const struct command agent_commands[];
 extern const struct command security_group_commands[];
 extern const struct command router_commands[];
 extern const struct command floating_ip_commands[];
+extern const struct command quota_commands[];
 
 /* The options of "security group rule create", and the body they make without asking the
  * server (protocol, direction, ethertype, ports, ICMP type and code, the default remote

@@ -317,9 +317,10 @@ rule(const size_t *w, size_t n)
     fputs("+\n", stdout);
 }
 
-/* One table row whose cells may span several lines. */
+/* One table row whose cells may span several lines; 'right' (NULL: none) marks the
+ * columns aligned right. */
 static void
-row(char **cells, const size_t *w, size_t n)
+row(char **cells, const size_t *w, const bool *right, size_t n)
 {
     const char *pos[64];
     bool more = true;
@@ -331,7 +332,11 @@ row(char **cells, const size_t *w, size_t n)
         more = false;
         for (size_t i = 0; i < n; i++) {
             size_t len = strcspn(pos[i], "\n");
-            printf("| %-*.*s ", (int) w[i], (int) len, pos[i]);
+            if (right && right[i]) {
+                printf("| %*.*s ", (int) w[i], (int) len, pos[i]);
+            } else {
+                printf("| %-*.*s ", (int) w[i], (int) len, pos[i]);
+            }
             pos[i] += len;
             if (*pos[i] == '\n') {
                 pos[i]++;
@@ -347,9 +352,10 @@ row(char **cells, const size_t *w, size_t n)
     }
 }
 
-/* Prints a table of 'nrows' rows of 'ncols' cells each, then frees the rows. */
+/* Prints a table of 'nrows' rows of 'ncols' cells each, then frees the rows.  'right'
+ * (NULL: none) marks the columns aligned right, headers included. */
 static void
-print_table(const char **headers, size_t ncols, char ***rows, size_t nrows)
+print_table(const char **headers, size_t ncols, char ***rows, size_t nrows, const bool *right)
 {
     size_t w[64];
 
@@ -361,10 +367,10 @@ print_table(const char **headers, size_t ncols, char ***rows, size_t nrows)
         }
     }
     rule(w, ncols);
-    row((char **) headers, w, ncols);
+    row((char **) headers, w, right, ncols);
     rule(w, ncols);
     for (size_t r = 0; r < nrows; r++) {
-        row(rows[r], w, ncols);
+        row(rows[r], w, right, ncols);
     }
     rule(w, ncols);
     for (size_t r = 0; r < nrows; r++) {
@@ -763,7 +769,7 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
             rows[i][0] = xstrdup(f[idx[i]].name);
             rows[i][1] = cell(field_value(obj, &f[idx[i]]), f[idx[i]].render, OUT_TABLE);
         }
-        print_table(headers, 2, rows, k);
+        print_table(headers, 2, rows, k, NULL);
         return 0;
     }
     if (o->format == OUT_CSV) {
@@ -832,13 +838,19 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
         for (size_t i = 0; i < k; i++) {
             headers[i] = f[idx[i]].name;
         }
+        /* cliff aligns a column right when its first row holds a number. */
+        bool right[64];
+        for (size_t i = 0; i < k; i++) {
+            const json_t *first = field_value(json_array_get(items, 0), &f[idx[i]]);
+            right[i] = f[idx[i]].render == R_TEXT && json_is_number(first);
+        }
         json_array_foreach (items, r, item) {
             rows[r] = xcalloc(k, sizeof *rows[r]);
             for (size_t i = 0; i < k; i++) {
                 rows[r][i] = cell(field_value(item, &f[idx[i]]), f[idx[i]].render, OUT_TABLE);
             }
         }
-        print_table(headers, k, rows, nrows);
+        print_table(headers, k, rows, nrows, right);
         return 0;
     }
     if (o->format == OUT_CSV) {

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "conf.h"
@@ -53,6 +54,18 @@ static const struct conf_option server_options[] = {
     BOOL("DEFAULT", "allow_overlapping_ips", allow_overlapping_ips, "true"),
     BOOL("DEFAULT", "enable_snat_by_default", enable_snat_by_default, "true"),
     INT("DEFAULT", "max_routes", max_routes, "30", 0, 10000),
+    /* Neutron's [quotas] names and defaults, in enum quota_resource's order; subnet
+     * pools have no option of their own and take default_quota. */
+    INT("quotas", "quota_network", quota_defaults[0], "100", INT32_MIN, INT32_MAX),
+    INT("quotas", "quota_subnet", quota_defaults[1], "100", INT32_MIN, INT32_MAX),
+    INT("quotas", "default_quota", quota_defaults[2], "-1", INT32_MIN, INT32_MAX),
+    INT("quotas", "quota_port", quota_defaults[3], "500", INT32_MIN, INT32_MAX),
+    INT("quotas", "quota_router", quota_defaults[4], "10", INT32_MIN, INT32_MAX),
+    INT("quotas", "quota_floatingip", quota_defaults[5], "50", INT32_MIN, INT32_MAX),
+    INT("quotas", "quota_rbac_policy", quota_defaults[6], "10", INT32_MIN, INT32_MAX),
+    INT("quotas", "quota_security_group", quota_defaults[7], "10", INT32_MIN, INT32_MAX),
+    INT("quotas", "quota_security_group_rule", quota_defaults[8], "100", INT32_MIN,
+        INT32_MAX),
     /* Zed shipped false; Neutron turned the new defaults on in 2023.2, and they are
      * what makes the reader role read-only. */
     BOOL("oslo_policy", "enforce_new_defaults", enforce_new_defaults, "true"),

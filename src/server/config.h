@@ -50,6 +50,9 @@ struct server_config {
     bool allow_overlapping_ips;
     bool enable_snat_by_default;    /* A router gateway's enable_snat when not given. */
     int max_routes;                 /* Extra routes one router may have. */
+    /* [quotas]: each project's limits unless set through the API; negative is
+     * unlimited.  Indexed by enum quota_resource (core/quota.h), Neutron's order. */
+    int quota_defaults[9];
     /* [oslo_policy] */
     bool enforce_new_defaults;      /* policy.h: which default rules apply. */
     bool enforce_scope;             /* Accepted; scopes are not enforced (as Zed). */

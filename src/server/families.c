@@ -10,6 +10,7 @@
 #include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/floatingip.h"
+#include "api/quota.h"
 #include "api/port.h"
 #include "api/router.h"
 #include "api/rbac.h"
@@ -205,6 +206,15 @@ static const struct route network_routes[] = {
     { "GET", "/v2.0/floatingips/*", floatingip_show },
     { "PUT", "/v2.0/floatingips/*", floatingip_update },
     { "DELETE", "/v2.0/floatingips/*", floatingip_delete },
+    { "GET", "/v2.0/quotas", quotas_list },
+    { "POST", "/v2.0/quotas", quotas_create },
+    { "GET", "/v2.0/quotas/tenant", quota_own_tenant },
+    { "GET", "/v2.0/quotas/project", quota_own_project },
+    { "GET", "/v2.0/quotas/*", quota_show },
+    { "PUT", "/v2.0/quotas/*", quota_update },
+    { "DELETE", "/v2.0/quotas/*", quota_delete },
+    { "GET", "/v2.0/quotas/*/default", quota_show_default },
+    { "GET", "/v2.0/quotas/*/details", quota_show_details },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),

@@ -190,6 +190,7 @@ port_write(const struct op *op, const char *id, const json_t *item, int64_t expe
     int r;
 
     spec_from_item(item, &spec, &st);
+    spec.client_create = !id;
     r = id ? core_port_update(op, id, &spec, expected_revision, ret)
            : core_port_create(op, &spec, new_id);
     spec_storage_done(&st);

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "core/port.h"
+#include "core/quota.h"
 #include "ip.h"
 #include "l3/l3_sched.h"
 #include "store/store.h"
@@ -347,6 +348,7 @@ core_floatingip_create(const struct op *op, const struct floatingip_spec *spec,
     }
     if (core_authorize(op, POLICY_FLOATINGIP, POLICY_CREATE,
                        &(struct policy_target) { .project_id = owner })
+        || quota_check(op, QUOTA_FLOATINGIP, owner, 1)
         || check_floating_network(op, spec->floating_network_id)) {
         return -1;
     }

@@ -10,6 +10,7 @@
 #include "core/changes.h"
 #include "core/rbac.h"
 #include "core/security_group.h"
+#include "core/quota.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -78,7 +79,8 @@ core_network_create(const struct op *op, const struct network_spec *spec,
 
     if (core_owner(op, spec->project_id, &owner) || check_admin_attrs(op, spec, true)
         || core_authorize(op, POLICY_NETWORK, POLICY_CREATE,
-                          &(struct policy_target) { .project_id = owner })) {
+                          &(struct policy_target) { .project_id = owner })
+        || quota_check(op, QUOTA_NETWORK, owner, 1)) {
         return -1;
     }
     /* As in Neutron, a project's first network makes its default security group (in

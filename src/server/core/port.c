@@ -12,6 +12,7 @@
 #include "core/changes.h"
 #include "core/router.h"
 #include "core/security_group.h"
+#include "core/quota.h"
 #include "ipam.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
@@ -749,6 +750,7 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     /* Neutron makes the project's default group before anything else of a port. */
     if (core_owner(op, spec->project_id, &owner)
         || network_for_port(op, spec, owner, &seg, &net_port_security)
+        || (spec->client_create && quota_check(op, QUOTA_PORT, owner, 1))
         || core_security_group_ensure_for_caller(op, owner)) {
         return -1;
     }

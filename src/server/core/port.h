@@ -48,6 +48,9 @@ struct port_spec {
     bool has_address_pairs;
     const struct address_pair *address_pairs;   /* A NULL mac_address: the port's MAC. */
     size_t n_address_pairs;
+    bool client_create;             /* Create: a client asked, so the port quota applies
+                                     * (not to ports the server makes for a router, a
+                                     * floating IP or DHCP, as in Neutron). */
 };
 
 /* True if 'spec' changes nothing. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "core/quota.h"
 #include "buf.h"
 #include "config.h"
 #include "ip.h"
@@ -645,7 +646,8 @@ core_router_create(const struct op *op, const struct router_spec *spec, struct r
     if (core_owner(op, spec->project_id, &owner) || check_gateway_policy(op, spec, true)
         || check_router_kind(op, spec, true)
         || core_authorize(op, POLICY_ROUTER, POLICY_CREATE,
-                          &(struct policy_target) { .project_id = owner })) {
+                          &(struct policy_target) { .project_id = owner })
+        || quota_check(op, QUOTA_ROUTER, owner, 1)) {
         return -1;
     }
     memset(&rt, 0, sizeof rt);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/changes.h"
+#include "core/quota.h"
 #include "ip.h"
 #include "ip_protocol.h"
 #include "store/store.h"
@@ -125,6 +126,10 @@ core_security_group_ensure_default(const struct op *op, const char *project_id,
     if (r != -ENOENT) {
         return r ? core_internal(op, r) : 0;
     }
+    /* Neutron checks the rule quota for the group's four rules, whoever asks. */
+    if (quota_check(op, QUOTA_SECURITY_GROUP_RULE, project_id, 4)) {
+        return -1;
+    }
     new_group(&g, project_id, DEFAULT_SG_NAME, DEFAULT_SG_DESCRIPTION, true);
     r = insert_group(op, &g, true);
     if (r == -EEXIST) {
@@ -219,7 +224,9 @@ core_security_group_create(const struct op *op, const struct security_group_spec
     if (core_owner(op, spec->project_id, &owner)
         || core_authorize(op, POLICY_SECURITY_GROUP, POLICY_CREATE,
                           &(struct policy_target) { .project_id = owner })
-        || core_security_group_ensure_for_caller(op, owner)) {
+        || quota_check(op, QUOTA_SECURITY_GROUP, owner, 1)
+        || core_security_group_ensure_for_caller(op, owner)
+        || quota_check(op, QUOTA_SECURITY_GROUP_RULE, owner, 2)) {
         return -1;
     }
     new_group(&g, owner, spec->name ? spec->name : "",
@@ -705,7 +712,7 @@ core_sg_rule_create(const struct op *op, const struct sg_rule_spec *spec, struct
 
     memset(&d, 0, sizeof d);
     memset(&group, 0, sizeof group);
-    if (rule_owner(op, spec, &owner)) {
+    if (rule_owner(op, spec, &owner) || quota_check(op, QUOTA_SECURITY_GROUP_RULE, owner, 1)) {
         return -1;
     }
     if (check_new_rule(op, spec, &d, &group)) {

@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "core/changes.h"
+#include "core/quota.h"
 #include "dhcp/dhcp_sched.h"
 #include "mac.h"
 #include "l3/l3_sched.h"
@@ -404,7 +405,8 @@ core_subnet_create(const struct op *op, const struct subnet_spec *spec, struct s
         gateway = &gw;
     }
     if (check_dns_and_routes(op, spec, ip_version, true)
-        || check_ipv6_modes(op, spec, &cidr, enable_dhcp) || check_network(op, spec, owner)) {
+        || check_ipv6_modes(op, spec, &cidr, enable_dhcp) || check_network(op, spec, owner)
+        || quota_check(op, QUOTA_SUBNET, owner, 1)) {
         return -1;
     }
     if (cidr.prefix == 0) {

@@ -339,6 +339,14 @@ const char *const schema_migrations[] = {
     "  SELECT substr(id, 1, 14) || '8' || substr(id, 16, 4) || '9' || substr(id, 21),"
     "  project_id, 'network', id, 'access_as_external', '*' FROM networks"
     "  WHERE router_external = 1;",
+    /* 11: quotas: a project's limits that differ from the configured defaults (Neutron's
+     * quotas table), one row per (project, resource); -1 is unlimited.  What a project
+     * uses is counted from the resources' own tables, inside the creating write. */
+    "CREATE TABLE quotas ("
+    "  project_id TEXT NOT NULL,"
+    "  resource TEXT NOT NULL,"
+    "  quota_limit INTEGER NOT NULL,"
+    "  PRIMARY KEY (project_id, resource));",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

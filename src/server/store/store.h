@@ -454,6 +454,25 @@ int store_routers_between(struct store_conn *c, const char *subnet_id,
 int store_floatingip_fixed_of_router(struct store_conn *c, const char *router_id,
                                      store_pair_cb *cb, void *aux);
 
+/* --- Quotas (store_quota.c) -------------------------------------------------------- */
+
+/* Called with a project, a quota resource name and its stored limit. */
+typedef int store_quota_cb(const char *project_id, const char *resource, int64_t limit,
+                           void *aux);
+/* The stored limits of 'project_id', or of every project (NULL), ordered by project. */
+int store_quota_foreach(struct store_conn *c, const char *project_id, store_quota_cb *cb,
+                        void *aux);
+/* Sets the limit of 'resource' for 'project_id' (a row added or replaced). */
+int store_quota_set(struct store_conn *c, const char *project_id, const char *resource,
+                    int64_t limit);
+/* Deletes every stored limit of 'project_id'; -ENOENT if it had none. */
+int store_quota_delete(struct store_conn *c, const char *project_id);
+/* How many 'resource' (a quota resource name: "network", "port", ...) 'project_id'
+ * owns now, counted as Neutron counts rows by project.  -EINVAL for a name the store
+ * does not count. */
+int store_quota_usage(struct store_conn *c, const char *resource, const char *project_id,
+                      int64_t *ret);
+
 /* --- Tags ----------------------------------------------------------------------- */
 
 /* Reads a resource's tags as a JSON array into 'ret_json' (owned). */
