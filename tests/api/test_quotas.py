@@ -174,6 +174,24 @@ def test_rbac_policies_count_shared_and_external_networks(api, proj):
     assert proj.used("rbac_policy") == 4
 
 
+def test_rbac_policies_are_held_to_their_quota(api, proj):
+    """Policies a project makes count with the '*' ones its shared networks stand for;
+    one more than the limit is refused, and a freed one makes room."""
+    net = proj.create("networks", {"name": uname("qr"), "shared": True})
+    proj.set(rbac_policy=2)
+
+    def share():
+        return api.post("/v2.0/rbac-policies", {"rbac_policy": {
+            "object_type": "network", "object_id": net["id"], "action": "access_as_shared",
+            "target_tenant": new_project()}}, headers=member(proj.id))
+
+    first = api.ok(share(), 201)["rbac_policy"]
+    assert proj.used("rbac_policy") == 2
+    assert_error(share(), 409, "OverQuota", over("rbac_policy"))
+    assert api.delete("/v2.0/rbac-policies/" + first["id"]).status_code == 204
+    api.ok(share(), 201)
+
+
 def test_tenant_and_project_name_the_callers_project(api):
     p = new_project()
     assert api.get(Q + "/tenant", headers=member(p)).json() == {"tenant": {"tenant_id": p}}

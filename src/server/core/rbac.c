@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "quota.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -374,6 +375,7 @@ core_rbac_create(const struct op *op, const struct rbac_spec *spec, struct rbac_
     assert(t);
     if (core_owner(op, spec->project_id, &project)
         || authorize_write(op, POLICY_CREATE, project, spec->target_project)
+        || quota_check(op, QUOTA_RBAC_POLICY, project, 1)
         || t->owner_for_change(op, spec->object_id, &owner)) {
         return -1;
     }

@@ -9,10 +9,10 @@
 #include "store_conn.h"
 #include "util.h"
 
-/* The count of each quota resource neutrino stores.  Neutron makes one RBAC entry for
- * a shared network and one for an external network, in the network owner's project;
- * neutrino keeps no entries of its own, so it counts those networks.  Subnet pools
- * do not exist here: their count is always 0 (NULL). */
+/* The count of each quota resource neutrino stores.  RBAC policies count as Neutron
+ * counts them, every row by its owner, the '*' ones that stand for a shared or
+ * external network included.  Subnet pools do not exist here: their count is always 0
+ * (NULL). */
 static const struct {
     const char *resource;
     const char *sql;
@@ -23,8 +23,7 @@ static const struct {
     { "port", "SELECT count(*) FROM ports WHERE project_id = ?" },
     { "router", "SELECT count(*) FROM routers WHERE project_id = ?" },
     { "floatingip", "SELECT count(*) FROM floatingips WHERE project_id = ?" },
-    { "rbac_policy", "SELECT COALESCE(SUM(shared) + SUM(router_external), 0) FROM networks"
-                     " WHERE project_id = ?" },
+    { "rbac_policy", "SELECT count(*) FROM rbac_policies WHERE project_id = ?" },
     { "security_group", "SELECT count(*) FROM security_groups WHERE project_id = ?" },
     { "security_group_rule",
       "SELECT count(*) FROM security_group_rules WHERE project_id = ?" },
