@@ -43,6 +43,7 @@ static const struct field_column port_columns[] = {
     { SF_BINDING_HOST_ID, "p.binding_host_id" },
     { SF_FIXED_IP_ADDRESS, NULL },
     { SF_FIXED_IP_SUBNET_ID, NULL },
+    { SF_FIXED_IP_ADDRESS_SUBSTR, NULL },
     { SF_PORT_SECURITY_GROUP, NULL },
 };
 
