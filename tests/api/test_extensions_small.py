@@ -154,3 +154,73 @@ def test_fixed_ips_filter_keys_neutron_ignores(api, substr_ports):
 def test_listed(api):
     assert {"filter-validation", "empty-string-filtering",
             "ip-substring-filtering"} <= extension_aliases(api)
+
+
+# --- port-mac-address-regenerate ---
+
+def test_null_mac_on_create_is_a_random_one(res):
+    net = res.network()
+    port = res.port(net, mac_address=None)
+    assert port["mac_address"].startswith("fa:16:3e:")
+
+
+def test_null_mac_on_update_regenerates(api, res):
+    net = res.network()
+    port = res.port(net)
+    first = api.update("ports", port["id"], {"mac_address": None})["mac_address"]
+    second = api.update("ports", port["id"], {"mac_address": None})["mac_address"]
+    assert port["mac_address"] != first != second
+    assert first.startswith("fa:16:3e:") and second.startswith("fa:16:3e:")
+    assert api.show("ports", port["id"])["mac_address"] == second
+    # The old MAC is free again on the network.
+    assert res.port(net, mac_address=port["mac_address"])["mac_address"] == port["mac_address"]
+
+
+def test_null_mac_of_network_owned_port_refused(api, res):
+    net = res.network()
+    port = res.port(net, device_owner="network:foo")
+    resp = api.put("/v2.0/ports/" + port["id"], {"port": {"mac_address": None}})
+    # Zed's text names Python's id() built-in instead of the port.
+    assert_error(resp, 409, "UnsupportedPortDeviceOwner",
+                 "Operation mac address update is not supported for device_owner network:foo"
+                 " on port <built-in function id>.")
+    assert api.show("ports", port["id"])["mac_address"] == port["mac_address"]
+
+
+def test_null_mac_with_a_new_host_in_the_same_update(api, res):
+    # The binding that counts is the one before the update: an unbound port may get a
+    # new MAC and a host at once.
+    net = res.network()
+    port = res.port(net)
+    upd = api.update("ports", port["id"], {"mac_address": None,
+                                           "binding:host_id": uname("host")})
+    assert upd["mac_address"] != port["mac_address"]
+
+
+@pytest.mark.neutrino_only   # needs an agent to bind the port (the reference has none)
+def test_null_mac_of_bound_port_refused(api, url, res):
+    import requests
+    host = uname("host")
+    state = {"agent_type": "Linux bridge agent", "binary": "neutron-linuxbridge-agent",
+             "host": host, "topic": "N/A", "start_flag": True,
+             "configurations": {"interface_mappings": {}, "bridge_mappings": {},
+                                "devices": 0, "extensions": []}}
+    r = requests.post(url + "/agent/v1/report", json={"agent": state}, timeout=30)
+    assert r.status_code == 200, r.text
+    agent = [a for a in api.list("agents", {"host": host})]
+    try:
+        net = res.network()
+        port = res.port(net, **{"binding:host_id": host, "device_owner": "compute:nova"})
+        assert port["binding:vif_type"] == "bridge"
+        resp = api.put("/v2.0/ports/" + port["id"], {"port": {"mac_address": None}})
+        err = assert_error(resp, 409, "PortBound")
+        assert err["message"].startswith(
+            "Unable to complete operation on port %s, port is already bound, port type:"
+            " bridge, old_mac %s, new_mac fa:16:3e:" % (port["id"], port["mac_address"]))
+    finally:
+        for a in agent:
+            api.delete("/v2.0/agents/" + a["id"])
+
+
+def test_mac_regenerate_listed(api):
+    assert "port-mac-address-regenerate" in extension_aliases(api)

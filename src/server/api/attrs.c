@@ -879,6 +879,13 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
     case AK_MAC: {
         struct mac m;
         char text[MAC_STRLEN];
+        if (json_is_null(v) && req->app) {
+            /* port-mac-address-regenerate: null asks for a new random MAC from
+             * base_mac, on create and update alike (docs/behaviour/ipam.md §6). */
+            mac_generate(&req->app->base_mac, &m);
+            mac_format(&m, text);
+            return json_string(text);
+        }
         if (!json_is_string(v) || mac_parse(json_string_value(v), &m) || mac_is_reserved(&m)) {
             why_value(&why, v, "is not a valid MAC address");
             invalid_attr(req, a->name, &why);

@@ -54,6 +54,8 @@ static const struct extension extensions[] = {
       "2015-09-24T00:00:00-00:00" },
     { "pagination", "Pagination support",
       "Extension that indicates that pagination is enabled.", "2016-06-12T00:00:00-00:00" },
+    { "port-mac-address-regenerate", "Neutron Port MAC address regenerate",
+      "Network port MAC address regenerate", "2018-05-03T10:00:00-00:00" },
     { "port-security", "Port Security", "Provides port security",
       "2012-07-23T10:00:00-00:00" },
     { "port-security-groups-filtering", "Port filtering on security groups",

@@ -882,9 +882,10 @@ change_mac(const struct op *op, struct port *p, const char *mac)
                              mac);
     }
     if (str_startswith(p->device_owner, "network:")) {
+        /* Zed's text, which names Python's id() built-in rather than the port. */
         return api_error_set(op->err, API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER, "Operation"
-                             " mac_address update is not supported for port %s with"
-                             " device_owner %s.", p->std.id, p->device_owner);
+                             " mac address update is not supported for device_owner %s on"
+                             " port <built-in function id>.", p->device_owner);
     }
     r = store_mac_in_use(op->c, p->network_id, mac, &used);
     if (r) {
