@@ -61,6 +61,9 @@ port_done(struct port *p)
     free(p->fixed_ips_json);
     free(p->security_groups_json);
     free(p->address_pairs_json);
+    free(p->device_profile);
+    free(p->numa_affinity_policy);
+    p->device_profile = p->numa_affinity_policy = NULL;
     p->device_id = p->device_owner = p->binding_host_id = p->binding_vnic_type = NULL;
     p->binding_profile_json = p->binding_vif_type = p->binding_vif_details_json = NULL;
     p->fixed_ips_json = p->security_groups_json = p->address_pairs_json = NULL;

@@ -80,6 +80,8 @@ struct port {
                                  * filled by reads only. */
     char *address_pairs_json;   /* [{"mac_address", "ip_address"}...] in (MAC, address)
                                  * order; filled by reads only. */
+    char *device_profile;       /* NULL: none (port-device-profile). */
+    char *numa_affinity_policy; /* NULL: none (port-numa-affinity-policy). */
 };
 
 /* A security group.  Its rules are rendered inside it as JSON the store builds. */

@@ -224,3 +224,148 @@ def test_null_mac_of_bound_port_refused(api, url, res):
 
 def test_mac_regenerate_listed(api):
     assert "port-mac-address-regenerate" in extension_aliases(api)
+
+
+# --- port-device-profile, port-numa-affinity-policy ---
+# Zed's ML2 lists both extensions and checks both attributes whatever its configuration,
+# but keeps and shows them only with the extension drivers port_device_profile and
+# port_numa_affinity_policy in [ml2] extension_drivers.
+
+DRIVERS = "port_security,port_device_profile,port_numa_affinity_policy"
+
+
+@pytest.fixture(scope="module")
+def drivers_api(tmp_path_factory):
+    """An API whose server loads both drivers: a server of our own, or, with
+    NEUTRINO_TEST_URL, that server when NEUTRINO_TEST_PORT_DRIVERS=1 says it loads them."""
+    import os
+    from api_helpers import Api
+    from conftest import EXTERNAL_URL, NeutrinoServer
+    if EXTERNAL_URL:
+        if os.environ.get("NEUTRINO_TEST_PORT_DRIVERS") != "1":
+            pytest.skip("the server at NEUTRINO_TEST_URL does not load the port drivers")
+        yield Api(EXTERNAL_URL)
+        return
+    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-port-drivers"),
+                         {"ml2_conf.ini": {"ml2": {"extension_drivers": DRIVERS}}})
+    srv.start()
+    yield Api(srv.url)
+    srv.stop()
+
+
+@pytest.fixture
+def dres(drivers_api):
+    from api_helpers import Resources
+    r = Resources(drivers_api)
+    yield r
+    r.cleanup()
+
+
+def test_port_attributes_checked_but_not_kept_without_drivers(api, res):
+    import os
+    if os.environ.get("NEUTRINO_TEST_PORT_DRIVERS") == "1":
+        pytest.skip("the server at NEUTRINO_TEST_URL loads the port drivers")
+    net = res.network()
+    port = res.port(net, device_profile="dp", numa_affinity_policy="required")
+    assert "device_profile" not in port and "numa_affinity_policy" not in port
+    upd = api.update("ports", port["id"], {"numa_affinity_policy": "legacy"})
+    assert "numa_affinity_policy" not in upd
+    resp = api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                             "numa_affinity_policy": "socket"}})
+    assert_error(resp, 400, "HTTPBadRequest", "Invalid input for numa_affinity_policy."
+                 " Reason: socket is not in valid_values.")
+    resp = api.put("/v2.0/ports/" + port["id"], {"port": {"device_profile": "x"}})
+    assert_error(resp, 400, "HTTPBadRequest", "Cannot update read-only attribute device_profile")
+
+
+def test_device_profile_kept_on_create(drivers_api, dres):
+    api = drivers_api
+    net = dres.network()
+    port = dres.port(net, device_profile="cyborg-dp1")
+    assert port["device_profile"] == "cyborg-dp1"
+    assert api.show("ports", port["id"])["device_profile"] == "cyborg-dp1"
+    assert dres.port(net)["device_profile"] is None
+    assert dres.port(net, device_profile=None)["device_profile"] is None
+    assert dres.port(net, device_profile="")["device_profile"] is None   # "" is none
+    assert dres.port(net, device_profile="a" * 255)["device_profile"] == "a" * 255
+    resp = api.put("/v2.0/ports/" + port["id"], {"port": {"device_profile": "x"}})
+    assert_error(resp, 400, "HTTPBadRequest", "Cannot update read-only attribute device_profile")
+
+
+@pytest.mark.parametrize("value,why", [
+    (5, "'5' is not a valid string"),
+    ("a" * 256, "'%s' exceeds maximum length of 255" % ("a" * 256)),
+])
+def test_device_profile_invalid(drivers_api, dres, value, why):
+    net = dres.network()
+    resp = drivers_api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                                     "device_profile": value}})
+    assert_error(resp, 400, "HTTPBadRequest",
+                 "Invalid input for device_profile. Reason: %s." % why)
+
+
+def test_numa_affinity_policy_kept_and_changed(drivers_api, dres):
+    api = drivers_api
+    net = dres.network()
+    port = dres.port(net, numa_affinity_policy="required")
+    assert port["numa_affinity_policy"] == "required"
+    assert dres.port(net)["numa_affinity_policy"] is None
+    upd = api.update("ports", port["id"], {"numa_affinity_policy": "legacy"})
+    assert upd["numa_affinity_policy"] == "legacy"
+    assert upd["revision_number"] == port["revision_number"] + 1
+    assert api.update("ports", port["id"], {"numa_affinity_policy": None})[
+        "numa_affinity_policy"] is None
+    assert api.show("ports", port["id"])["numa_affinity_policy"] is None
+    # A binding that failed is no binding: the policy may still change.
+    upd = api.update("ports", port["id"], {"numa_affinity_policy": "preferred",
+                                           "binding:host_id": uname("host")})
+    assert upd["numa_affinity_policy"] == "preferred"
+    shown = api.ok(api.get("/v2.0/ports/" + port["id"],
+                           params={"fields": ["numa_affinity_policy", "device_profile"]}), 200)
+    assert shown == {"port": {"numa_affinity_policy": "preferred", "device_profile": None}}
+
+
+@pytest.mark.parametrize("value", ["", "Required", "socket", 5, []])
+def test_numa_affinity_policy_invalid(drivers_api, dres, value):
+    net = dres.network()
+    resp = drivers_api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                                     "numa_affinity_policy": value}})
+    shown = {"": "", "Required": "Required", "socket": "socket", 5: "5", (): "[]"}
+    assert_error(resp, 400, "HTTPBadRequest", "Invalid input for numa_affinity_policy."
+                 " Reason: %s is not in valid_values." % shown[value if value != [] else ()])
+
+
+def test_port_attributes_neither_filter_nor_sort(drivers_api):
+    for key in ("device_profile", "numa_affinity_policy"):
+        assert_error(drivers_api.get("/v2.0/ports", params={key: "x"}), 400, "HTTPBadRequest",
+                     "['%s'] is invalid attribute for filtering" % key)
+    resp = drivers_api.get("/v2.0/ports", params={"sort_key": "numa_affinity_policy",
+                                                  "sort_dir": "asc"})
+    assert_error(resp, 400, "HTTPBadRequest",
+                 "['numa_affinity_policy'] is invalid attribute for sort_keys")
+
+
+@pytest.mark.neutrino_only   # needs an agent to bind the port (the reference has none)
+def test_numa_affinity_policy_of_bound_port_refused(drivers_api, dres):
+    import requests
+    api = drivers_api
+    host = uname("host")
+    state = {"agent_type": "Linux bridge agent", "binary": "neutron-linuxbridge-agent",
+             "host": host, "topic": "N/A", "start_flag": True,
+             "configurations": {"interface_mappings": {}, "bridge_mappings": {},
+                                "devices": 0, "extensions": []}}
+    r = requests.post(api.url + "/agent/v1/report", json={"agent": state}, timeout=30)
+    assert r.status_code == 200, r.text
+    net = dres.network()
+    port = dres.port(net, numa_affinity_policy="required",
+                     **{"binding:host_id": host, "device_owner": "compute:nova"})
+    assert port["binding:vif_type"] == "bridge"
+    resp = api.put("/v2.0/ports/" + port["id"], {"port": {"numa_affinity_policy": None}})
+    assert_error(resp, 409, "PortBoundNUMAAffinityPolicy",
+                 "Unable to complete operation on port %s, port is already bound to host %s,"
+                 " numa_affinity_policy value given None." % (port["id"], host))
+    assert api.show("ports", port["id"])["numa_affinity_policy"] == "required"
+
+
+def test_port_attribute_extensions_listed(api):
+    assert {"port-device-profile", "port-numa-affinity-policy"} <= extension_aliases(api)

@@ -33,7 +33,8 @@ port_spec_empty(const struct port_spec *spec)
            && !spec->binding_host_id && !spec->binding_vnic_type
            && !spec->binding_profile_json && !spec->has_admin_state_up && !spec->has_fixed_ips
            && !spec->has_port_security && !spec->has_security_groups
-           && !spec->has_address_pairs;
+           && !spec->has_address_pairs && !spec->device_profile
+           && !spec->has_numa_affinity_policy;
 }
 
 /* --- Port security: groups and allowed address pairs (api.md §13.5) --------------- */
@@ -768,6 +769,13 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
                                                             : "normal");
     p.binding_profile_json = (char *) (spec->binding_profile_json ? spec->binding_profile_json
                                                                   : "{}");
+    /* Kept only with their ML2 extension drivers, as in Zed ("" is none). */
+    if (op->app->port_device_profile && spec->device_profile && *spec->device_profile) {
+        p.device_profile = (char *) spec->device_profile;
+    }
+    if (op->app->port_numa_affinity_policy) {
+        p.numa_affinity_policy = (char *) spec->numa_affinity_policy;
+    }
     if (bind_port(op, p.std.id, p.binding_host_id, p.binding_vnic_type, &seg, &b)) {
         return -1;
     }
@@ -898,6 +906,25 @@ change_mac(const struct op *op, struct port *p, const char *mac)
     return 0;
 }
 
+/* A new NUMA affinity policy (or none), kept only with its ML2 extension driver: not
+ * while the port is bound (the binding before this update), as in Zed. */
+static int
+change_numa_affinity_policy(const struct op *op, struct port *p, const char *policy)
+{
+    if (!op->app->port_numa_affinity_policy) {
+        return 0;
+    }
+    if (!STREQ(p->binding_vif_type, "unbound") && !STREQ(p->binding_vif_type, "binding_failed")) {
+        return api_error_set(op->err, API_ERR_PORT_BOUND_NUMA_AFFINITY_POLICY, "Unable to"
+                             " complete operation on port %s, port is already bound to host"
+                             " %s, numa_affinity_policy value given %s.", p->std.id,
+                             p->binding_host_id, policy ? policy : "None");
+    }
+    free(p->numa_affinity_policy);
+    p->numa_affinity_policy = policy ? xstrdup(policy) : NULL;
+    return 0;
+}
+
 /* Applies 'spec' to 'p' in memory and in the store's side tables (addresses, blocks,
  * changes); the port row itself is written by the caller. */
 static int
@@ -918,6 +945,9 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
     }
     if (!r && spec->has_fixed_ips) {
         r = update_fixed_ips(op, p, spec) || l3_port_changed(op, p);
+    }
+    if (!r && spec->has_numa_affinity_policy) {
+        r = change_numa_affinity_policy(op, p, spec->numa_affinity_policy);
     }
     if (!r) {
         r = update_port_security(op, p, spec);

@@ -48,6 +48,9 @@ struct port_spec {
     bool has_address_pairs;
     const struct address_pair *address_pairs;   /* A NULL mac_address: the port's MAC. */
     size_t n_address_pairs;
+    const char *device_profile;     /* Create only; NULL or "": none. */
+    bool has_numa_affinity_policy;
+    const char *numa_affinity_policy;   /* NULL: none. */
 };
 
 /* True if 'spec' changes nothing. */

@@ -101,6 +101,7 @@ static const struct {
     [API_ERR_NETWORK_NOT_HOSTED_BY_DHCP_AGENT] = { 409, "NetworkNotHostedByDhcpAgent" },
     [API_ERR_ROUTER_HOSTED_BY_L3_AGENT] = { 409, "RouterHostedByL3Agent" },
     [API_ERR_PORT_BOUND] = { 409, "PortBound" },
+    [API_ERR_PORT_BOUND_NUMA_AFFINITY_POLICY] = { 409, "PortBoundNUMAAffinityPolicy" },
     [API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER] = { 409, "UnsupportedPortDeviceOwner" },
     [API_ERR_OVER_QUOTA] = { 409, "OverQuota" },
     [API_ERR_IPAM_VALUE_INVALID] = { 409, "IpamValueInvalid" },

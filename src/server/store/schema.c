@@ -309,6 +309,10 @@ const char *const schema_migrations[] = {
     "  router_id TEXT PRIMARY KEY REFERENCES routers(id) ON DELETE CASCADE,"
     "  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE);"
     "CREATE INDEX router_l3_agent_bindings_agent ON router_l3_agent_bindings(agent_id);",
+    /* 10 (small extensions): a port's Cyborg device profile and NUMA affinity policy
+     * (port-device-profile, port-numa-affinity-policy); NULL: none. */
+    "ALTER TABLE ports ADD COLUMN device_profile TEXT;"
+    "ALTER TABLE ports ADD COLUMN numa_affinity_policy TEXT;",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
