@@ -40,6 +40,8 @@ subnet_done(struct subnet *s)
     free(s->allocation_pools_json);
     free(s->dns_nameservers_json);
     free(s->host_routes_json);
+    free(s->service_types_json);
+    s->service_types_json = NULL;
     s->cidr = s->gateway_ip = s->ipv6_ra_mode = s->ipv6_address_mode = NULL;
     s->allocation_pools_json = s->dns_nameservers_json = s->host_routes_json = NULL;
 }

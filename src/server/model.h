@@ -58,6 +58,8 @@ struct subnet {
     char *allocation_pools_json;  /* [{"start": .., "end": ..}, ...] in given order. */
     char *dns_nameservers_json;   /* ["8.8.8.8", ...] in given order. */
     char *host_routes_json;       /* [{"destination": .., "nexthop": ..}, ...]. */
+    char *service_types_json;     /* ["network:floatingip", ...] in byte order; [] for
+                                   * none (ipam.md §5.7). */
     bool network_shared;        /* The network's "shared"; filled by reads only. */
 };
 

@@ -369,3 +369,161 @@ def test_numa_affinity_policy_of_bound_port_refused(drivers_api, dres):
 
 def test_port_attribute_extensions_listed(api):
     assert {"port-device-profile", "port-numa-affinity-policy"} <= extension_aliases(api)
+
+
+# --- subnet-service-types (docs/behaviour/ipam.md §5.7) ---
+
+def test_service_types_stored_sorted(api, res):
+    net = res.network()
+    sub = res.subnet(net, "10.232.1.0/24",
+                     service_types=["network:router_gateway", "compute:nova", "neutron:LB"])
+    assert sub["service_types"] == ["compute:nova", "network:router_gateway", "neutron:LB"]
+    assert api.show("subnets", sub["id"])["service_types"] == sub["service_types"]
+    upd = api.update("subnets", sub["id"], {"service_types": ["network:floatingip"]})
+    assert upd["service_types"] == ["network:floatingip"]
+    assert upd["revision_number"] == sub["revision_number"] + 1
+    assert api.update("subnets", sub["id"], {"service_types": []})["service_types"] == []
+
+
+@pytest.mark.parametrize("value", [None, [], {}, ""])
+def test_service_types_empty_values_are_none(res, value):
+    net = res.network()
+    assert res.subnet(net, "10.232.2.0/24", service_types=value)["service_types"] == []
+
+
+@pytest.mark.parametrize("value,status,type_,message", [
+    ("x", 400, "HTTPBadRequest", "Subnet service types must be a list."),
+    (5, 400, "HTTPBadRequest", "Subnet service types must be a list."),
+    (True, 400, "HTTPBadRequest", "Subnet service types must be a list."),
+    ({"a": 1}, 400, "HTTPBadRequest", "Subnet service types must be a list."),
+    (["foo"], 400, "InvalidSubnetServiceType",
+     "Subnet service type foo does not correspond to a valid device owner."),
+    ([""], 400, "InvalidSubnetServiceType",
+     "Subnet service type  does not correspond to a valid device owner."),
+    (["compute:nova", 5], 400, "InvalidInputSubnetServiceType",
+     "Subnet service type 5 is not a string."),
+    ([None], 400, "InvalidInputSubnetServiceType", "Subnet service type None is not a string."),
+    (["network:dhcp", "network:dhcp"], 409, "NeutronDbObjectDuplicateEntry",
+     "Failed to create a duplicate SubnetServiceType: for attribute(s) ['subnet_id',"
+     " 'service_type'] with value(s) None"),
+])
+def test_service_types_invalid(api, res, value, status, type_, message):
+    net = res.network()
+    resp = api.post("/v2.0/subnets", {"subnet": {"network_id": net["id"], "ip_version": 4,
+                                                 "cidr": "10.232.3.0/24",
+                                                 "service_types": value}})
+    assert_error(resp, status, type_, message)
+    sub = res.subnet(net, "10.232.4.0/24")
+    resp = api.put("/v2.0/subnets/" + sub["id"], {"subnet": {"service_types": value}})
+    assert_error(resp, status, type_, message)
+
+
+def test_service_types_neither_filter_nor_sort(api):
+    assert_error(api.get("/v2.0/subnets", params={"service_types": "compute:nova"}), 400,
+                 "HTTPBadRequest", "['service_types'] is invalid attribute for filtering")
+    resp = api.get("/v2.0/subnets", params={"sort_key": "service_types", "sort_dir": "asc"})
+    assert_error(resp, 400, "HTTPBadRequest",
+                 "['service_types'] is invalid attribute for sort_keys")
+
+
+def subnet_of(port):
+    [ip] = port["fixed_ips"]
+    return ip["subnet_id"]
+
+
+def test_only_typed_subnets(api, res):
+    net = res.network()
+    typed = res.subnet(net, "10.232.5.0/24", service_types=["compute:nova", "network:foo"])
+    for owner in ("compute:nova", "network:foo", "network:dhcp"):
+        # network:dhcp: a subnet serving DHCP serves DHCP ports whatever its types.
+        assert subnet_of(res.port(net, device_owner=owner)) == typed["id"]
+    for owner in ("", "compute:other"):
+        resp = api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                                 "device_owner": owner}})
+        assert_error(resp, 409, "IpAddressGenerationFailureNoMatchingSubnet",
+                     "No valid service subnet for the given device owner, network %s,"
+                     " service type %s." % (net["id"], owner))
+    # Asking for the subnet or one of its addresses does not get around it.
+    for fixed in ({"subnet_id": typed["id"]}, {"ip_address": "10.232.5.50"}):
+        resp = api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                                 "fixed_ips": [fixed]}})
+        assert_error(resp, 409, "IpAddressGenerationFailureNoMatchingSubnet")
+
+
+def test_typed_and_untyped_subnets(api, res):
+    net = res.network()
+    typed = res.subnet(net, "10.232.6.0/24", service_types=["compute:nova"])
+    plain = res.subnet(net, "10.232.7.0/24")
+    # Subnets without types serve everyone; a matching typed subnet comes first.
+    assert subnet_of(res.port(net)) == plain["id"]
+    assert subnet_of(res.port(net, device_owner="compute:other")) == plain["id"]
+    assert subnet_of(res.port(net, device_owner="compute:nova")) == typed["id"]
+    assert subnet_of(res.port(net, device_owner="network:dhcp")) == typed["id"]
+    resp = api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                             "fixed_ips": [{"subnet_id": typed["id"]}]}})
+    assert_error(resp, 400, "InvalidInput", invalid_input(
+        "Failed to create port on network %s, because fixed_ips included invalid subnet %s"
+        % (net["id"], typed["id"])))
+    resp = api.post("/v2.0/ports", {"port": {"network_id": net["id"],
+                                             "fixed_ips": [{"ip_address": "10.232.6.50"}]}})
+    assert_error(resp, 400, "InvalidIpForNetwork", "IP address 10.232.6.50 is not a valid IP"
+                 " for any of the subnets on the specified network.")
+    port = res.port(net, device_owner="compute:nova",
+                    fixed_ips=[{"ip_address": "10.232.6.51"}])
+    assert port["fixed_ips"] == [{"subnet_id": typed["id"], "ip_address": "10.232.6.51"}]
+
+
+def test_service_types_apply_to_updates(api, res):
+    net = res.network()
+    typed = res.subnet(net, "10.232.8.0/24", service_types=["compute:nova"])
+    plain = res.subnet(net, "10.232.9.0/24")
+    port = res.port(net)
+    resp = api.put("/v2.0/ports/" + port["id"],
+                   {"port": {"fixed_ips": [{"subnet_id": typed["id"]}]}})
+    assert_error(resp, 400, "InvalidInput", invalid_input(
+        "Failed to create port on network %s, because fixed_ips included invalid subnet %s"
+        % (net["id"], typed["id"])))
+    upd = api.update("ports", port["id"], {"fixed_ips": [{"subnet_id": plain["id"]},
+                                                         {"subnet_id": plain["id"]}]})
+    assert [ip["subnet_id"] for ip in upd["fixed_ips"]] == [plain["id"], plain["id"]]
+    # Changing a subnet's types leaves the addresses it gave out alone.
+    api.update("subnets", plain["id"], {"service_types": ["network:foo"]})
+    assert len(api.show("ports", port["id"])["fixed_ips"]) == 2
+
+
+def test_floating_ip_subnet_by_service_type(api, res):
+    ext = res.network(**{"router:external": True})
+    fip_sub = res.subnet(ext, "10.232.10.0/24", service_types=["network:floatingip"])
+    gw_sub = res.subnet(ext, "10.232.11.0/24",
+                        service_types=["network:router_gateway", "network:dhcp"])
+    fip = api.ok(api.post("/v2.0/floatingips", {"floatingip": {
+        "floating_network_id": ext["id"]}}), 201)["floatingip"]
+    try:
+        assert fip["floating_ip_address"].startswith("10.232.10.")
+        router = api.ok(api.post("/v2.0/routers", {"router": {
+            "name": uname("r"), "external_gateway_info": {"network_id": ext["id"]}}}),
+            201)["router"]
+        try:
+            [gw_ip] = router["external_gateway_info"]["external_fixed_ips"]
+            assert gw_ip["subnet_id"] == gw_sub["id"]
+        finally:
+            api.delete("/v2.0/routers/" + router["id"])
+    finally:
+        api.delete("/v2.0/floatingips/" + fip["id"])
+    assert fip_sub["service_types"] == ["network:floatingip"]
+
+
+def test_slaac_subnet_skips_ports_its_types_exclude(api, res):
+    net = res.network()
+    res.subnet(net, "10.232.12.0/24")
+    other = res.port(net, device_owner="compute:other")
+    nova = res.port(net, device_owner="compute:nova")
+    v6 = res.subnet(net, "2001:db8:232::/64", ipv6_address_mode="slaac",
+                    ipv6_ra_mode="slaac", service_types=["compute:nova"])
+    assert [ip["subnet_id"] for ip in api.show("ports", other["id"])["fixed_ips"]] \
+        == [other["fixed_ips"][0]["subnet_id"]]
+    assert v6["id"] in [ip["subnet_id"] for ip in api.show("ports", nova["id"])["fixed_ips"]]
+
+
+def test_subnet_service_types_listed(api):
+    assert "subnet-service-types" in extension_aliases(api)

@@ -93,6 +93,8 @@ static const struct extension extensions[] = {
       " standard attributes.", "2016-09-12T10:00:00-00:00" },
     { "stateful-security-group", "Stateful security group",
       "Indicates if the security group is stateful or not", "2019-11-26T09:00:00-00:00" },
+    { "subnet-service-types", "Subnet service types",
+      "Provides ability to set the subnet service_types field", "2016-03-15T18:00:00-00:00" },
 };
 
 int

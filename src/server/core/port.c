@@ -289,6 +289,50 @@ subnet_for_address(struct net_subnets *ns, const struct ip_addr *a)
     return NULL;
 }
 
+/* Keeps the subnets of 'ns' a port owned by 'device_owner' may take addresses of, those
+ * with service types first (each group in its order), as Zed's candidate query does
+ * (docs/behaviour/ipam.md §5.7).  A network whose subnets all exclude the owner is
+ * 409 IpAddressGenerationFailureNoMatchingSubnet. */
+static int
+keep_service_subnets(const struct op *op, struct net_subnets *ns, const char *network_id,
+                     const char *device_owner)
+{
+    struct subnet *kept;
+    bool *taken;
+    size_t n = 0;
+
+    if (ns->n == 0) {
+        return 0;
+    }
+    kept = xcalloc(ns->n, sizeof *kept);
+    taken = xcalloc(ns->n, sizeof *taken);
+    for (int typed = 1; typed >= 0; typed--) {
+        for (size_t i = 0; i < ns->n; i++) {
+            const struct subnet *s = &ns->items[i];
+            if (ipam_subnet_has_service_types(s) == typed
+                && ipam_subnet_serves(s, device_owner)) {
+                kept[n++] = *s;
+                taken[i] = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < ns->n; i++) {
+        if (!taken[i]) {
+            subnet_done(&ns->items[i]);
+        }
+    }
+    free(taken);
+    free(ns->items);
+    ns->items = kept;
+    ns->n = n;
+    if (n == 0) {
+        return api_error_set(op->err, API_ERR_NO_MATCHING_SERVICE_SUBNET, "No valid service"
+                             " subnet for the given device owner, network %s, service type %s.",
+                             network_id, device_owner);
+    }
+    return 0;
+}
+
 /* The outcome 'r' of allocating 'a' on 's'. */
 static int
 held_or_taken(const struct op *op, int r, const struct subnet *s, const struct ip_addr *a)
@@ -528,7 +572,7 @@ allocate_auto_addresses(const struct op *op, const struct port *p, struct net_su
 static int
 update_fixed_ips(const struct op *op, const struct port *p, const struct port_spec *spec)
 {
-    struct net_subnets ns = { NULL, 0 };
+    struct net_subnets ns = { NULL, 0 }, serving = { NULL, 0 };
     struct ip_allocation *allocs = NULL;
     struct held *held = NULL;
     size_t n = 0;
@@ -556,7 +600,17 @@ update_fixed_ips(const struct op *op, const struct port *p, const struct port_sp
             }
         }
     }
-    r = allocate_fixed(op, p, &ns, spec, held, n);
+    /* New entries choose among the subnets serving the port; what it holds is
+     * released from wherever it is. */
+    r = store_subnets_of_network(op->c, p->network_id, &serving.items, &serving.n);
+    if (r) {
+        r = core_internal(op, r);
+    } else if (!keep_service_subnets(op, &serving, p->network_id, p->device_owner)) {
+        r = allocate_fixed(op, p, &serving, spec, held, n);
+    } else {
+        r = -1;
+    }
+    net_subnets_done(&serving);
     /* Then release what is no longer wanted. */
     for (size_t i = 0; i < n && !r; i++) {
         const struct subnet *s = subnet_by_id(&ns, held[i].alloc.subnet_id);
@@ -790,6 +844,10 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     r = store_subnets_of_network(op->c, p.network_id, &ns.items, &ns.n);
     if (r) {
         return core_internal(op, r);
+    }
+    if (keep_service_subnets(op, &ns, p.network_id, p.device_owner)) {
+        net_subnets_done(&ns);
+        return -1;
     }
     if (!spec->has_fixed_ips) {
         r = allocate_default(op, &p, &ns);

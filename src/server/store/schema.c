@@ -313,6 +313,9 @@ const char *const schema_migrations[] = {
      * (port-device-profile, port-numa-affinity-policy); NULL: none. */
     "ALTER TABLE ports ADD COLUMN device_profile TEXT;"
     "ALTER TABLE ports ADD COLUMN numa_affinity_policy TEXT;",
+    /* 11 (small extensions): a subnet's service types (subnet-service-types), a JSON
+     * array of device owners in byte order; [] serves every port. */
+    "ALTER TABLE subnets ADD COLUMN service_types TEXT NOT NULL DEFAULT '[]';",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
