@@ -527,3 +527,34 @@ def test_slaac_subnet_skips_ports_its_types_exclude(api, res):
 
 def test_subnet_service_types_listed(api):
     assert "subnet-service-types" in extension_aliases(api)
+
+
+# --- agent-resources-synced ---
+
+@pytest.mark.neutrino_only   # needs an agent (the reference has none)
+def test_agent_resources_synced_is_null_and_read_only(api, url):
+    import requests
+    host = uname("host")
+    state = {"agent_type": "Linux bridge agent", "binary": "neutron-linuxbridge-agent",
+             "host": host, "topic": "N/A", "start_flag": True,
+             "configurations": {"interface_mappings": {}, "bridge_mappings": {},
+                                "devices": 0, "extensions": []}}
+    r = requests.post(url + "/agent/v1/report", json={"agent": state}, timeout=30)
+    assert r.status_code == 200, r.text
+    [agent] = api.list("agents", {"host": host})
+    try:
+        # Only Zed's placement_report service plugin sets it; without placement it
+        # stays null.
+        assert agent["resources_synced"] is None
+        shown = api.ok(api.get("/v2.0/agents/" + agent["id"],
+                               params={"fields": "resources_synced"}), 200)
+        assert shown == {"agent": {"resources_synced": None}}
+        resp = api.put("/v2.0/agents/" + agent["id"], {"agent": {"resources_synced": True}})
+        assert_error(resp, 400, "HTTPBadRequest",
+                     "Cannot update read-only attribute resources_synced")
+    finally:
+        api.delete("/v2.0/agents/" + agent["id"])
+
+
+def test_agent_resources_synced_listed(api):
+    assert "agent-resources-synced" in extension_aliases(api)

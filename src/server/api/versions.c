@@ -16,6 +16,8 @@ struct extension {
 
 static const struct extension extensions[] = {
     { "agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00" },
+    { "agent-resources-synced", "Agent's Resource View Synced to Placement",
+      "Stores success/failure of last sync to Placement", "2018-12-19T00:00:00-00:00" },
     { "allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs",
       "2013-07-23T10:00:00-00:00" },
     { "binding", "Port Binding",
