@@ -563,3 +563,75 @@ def test_agent_resources_synced_is_null_and_read_only(api, url):
 
 def test_agent_resources_synced_listed(api):
     assert "agent-resources-synced" in extension_aliases(api)
+
+
+# --- port-mac-override (docs/behaviour/ml2.md §5.1) ---
+# Direct-physical ports bind nowhere here (nor in the reference: no agent), but every
+# binding attempt still sets the MAC.  Zed shows the new MAC from the next read on; the
+# tests read it back.
+
+def dp_port(res, net, **attrs):
+    attrs.setdefault("binding:vnic_type", "direct-physical")
+    return res.port(net, **attrs)
+
+
+def test_direct_physical_port_takes_the_device_mac(api, res):
+    net = res.network()
+    port = dp_port(res, net, mac_address="fa:16:3e:00:31:01",
+                   **{"binding:host_id": uname("host"),
+                      "binding:profile": {"device_mac_address": "fa:16:3e:aa:31:01"}})
+    assert api.show("ports", port["id"])["mac_address"] == "fa:16:3e:aa:31:01"
+    api.update("ports", port["id"], {"binding:profile": {"device_mac_address":
+                                                         "fa:16:3e:aa:31:02"}})
+    assert api.show("ports", port["id"])["mac_address"] == "fa:16:3e:aa:31:02"
+    # Any later update tries the binding again, and keeps the device's MAC.
+    api.update("ports", port["id"], {"name": uname("p")})
+    assert api.show("ports", port["id"])["mac_address"] == "fa:16:3e:aa:31:02"
+    # Without a device MAC the port gets a new random one.
+    api.update("ports", port["id"], {"binding:profile": {}})
+    mac = api.show("ports", port["id"])["mac_address"]
+    assert mac != "fa:16:3e:aa:31:02" and mac.startswith("fa:16:3e:")
+
+
+def test_device_mac_needs_a_host_and_direct_physical(api, res):
+    net = res.network()
+    port = dp_port(res, net, mac_address="fa:16:3e:00:31:04",
+                   **{"binding:profile": {"device_mac_address": "fa:16:3e:aa:31:04"}})
+    assert api.show("ports", port["id"])["mac_address"] == "fa:16:3e:00:31:04"
+    api.update("ports", port["id"], {"binding:host_id": uname("host")})
+    assert api.show("ports", port["id"])["mac_address"] == "fa:16:3e:aa:31:04"
+    normal = res.port(net, mac_address="fa:16:3e:00:31:05",
+                      **{"binding:host_id": uname("host"),
+                         "binding:profile": {"device_mac_address": "fa:16:3e:aa:31:05"}})
+    assert api.show("ports", normal["id"])["mac_address"] == "fa:16:3e:00:31:05"
+
+
+def test_direct_physical_port_leaving_its_instance_gets_a_new_mac(api, res):
+    net = res.network()
+    port = dp_port(res, net, mac_address="fa:16:3e:00:31:08", device_id=uname("vm"))
+    upd = api.update("ports", port["id"], {"device_id": "", "device_owner": ""})
+    assert upd["mac_address"] != "fa:16:3e:00:31:08"
+    assert api.show("ports", port["id"])["mac_address"] == upd["mac_address"]
+
+
+@pytest.mark.neutrino_only   # Zed: 500 for the first two, and it stores "zz" as the MAC
+def test_device_mac_where_zed_fails(api, res):
+    net = res.network()
+    host = uname("host")
+    port = dp_port(res, net, mac_address="fa:16:3e:00:31:03", **{"binding:host_id": host})
+    assert port["mac_address"] != "fa:16:3e:00:31:03"   # shown at once here
+    other = res.port(net, mac_address="fa:16:3e:00:31:06")
+    resp = api.post("/v2.0/ports", {"port": {
+        "network_id": net["id"], "binding:vnic_type": "direct-physical",
+        "binding:host_id": host,
+        "binding:profile": {"device_mac_address": other["mac_address"]}}})
+    assert_error(resp, 409, "MacAddressInUse")
+    resp = api.post("/v2.0/ports", {"port": {
+        "network_id": net["id"], "binding:vnic_type": "direct-physical",
+        "binding:host_id": host, "binding:profile": {"device_mac_address": "zz"}}})
+    assert_error(resp, 400, "InvalidInput", invalid_input(
+        "binding:profile device_mac_address is not a valid MAC address"))
+
+
+def test_mac_override_listed(api):
+    assert "port-mac-override" in extension_aliases(api)

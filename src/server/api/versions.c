@@ -60,6 +60,9 @@ static const struct extension extensions[] = {
       "2020-12-17T10:00:00-00:00" },
     { "port-mac-address-regenerate", "Neutron Port MAC address regenerate",
       "Network port MAC address regenerate", "2018-05-03T10:00:00-00:00" },
+    { "port-mac-override", "Neutron Port MAC address override",
+      "Allow overriding the MAC address of a direct-physical Port via the active binding"
+      " profile", "2022-03-18T10:00:00-00:00" },
     { "port-numa-affinity-policy", "Port NUMA affinity policy",
       "Expose the port NUMA affinity policy", "2020-07-08T10:00:00-00:00" },
     { "port-security", "Port Security", "Provides port security",

@@ -746,6 +746,68 @@ mac_in_use(const struct op *op, const char *network_id, const char *mac)
                          " for network %s. The mac address %s is in use.", network_id, mac);
 }
 
+/* --- port-mac-override (docs/behaviour/ml2.md §5.1) ----------------------------------- */
+
+/* True if binding the port takes its MAC from the physical device: a direct-physical
+ * port given a host (every binding attempt, failed ones included, as in Zed). */
+static bool
+mac_follows_device(const char *host, const char *vnic_type)
+{
+    return host && *host && vnic_type && STREQ(vnic_type, "direct-physical");
+}
+
+/* The MAC a direct-physical port takes at binding: binding:profile's
+ * device_mac_address (canonical) into 'out', or "" when the profile has none (a new
+ * random MAC then).  Returns 0, or -1 with the error set for a MAC that is not one. */
+static int
+device_mac(const struct op *op, const char *profile_json, char out[MAC_STRLEN])
+{
+    json_t *profile = json_loads(profile_json ? profile_json : "{}", 0, NULL);
+    json_t *v = json_object_get(profile, "device_mac_address");
+    struct mac m;
+    int r = 0;
+
+    out[0] = '\0';
+    if (v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v))) {
+        if (!json_is_string(v) || mac_parse(json_string_value(v), &m)) {
+            r = api_error_invalid(op->err, "binding:profile device_mac_address is not a"
+                                  " valid MAC address");
+        } else {
+            mac_format(&m, out);
+        }
+    }
+    json_decref(profile);
+    return r;
+}
+
+/* Gives 'p' the MAC 'mac' ("" for a new random one), unique on its network. */
+static int
+take_device_mac(const struct op *op, struct port *p, const char *mac)
+{
+    char text[MAC_STRLEN];
+    bool used;
+    int r;
+
+    if (!*mac) {
+        struct mac m;
+        mac_generate(&op->app->base_mac, &m);
+        mac_format(&m, text);
+        mac = text;
+    }
+    if (STREQ(mac, p->mac_address)) {
+        return 0;
+    }
+    r = store_mac_in_use(op->c, p->network_id, mac, &used);
+    if (r) {
+        return core_internal(op, r);
+    }
+    if (used) {
+        return mac_in_use(op, p->network_id, mac);
+    }
+    snprintf(p->mac_address, sizeof p->mac_address, "%s", mac);
+    return 0;
+}
+
 /* Inserts the new port with the given MAC, or with random ones until one is free on
  * the network: the unique key on (network, MAC) is the check, so a create costs no
  * separate look-up (a collision is rare: 2^24 MACs under the base). */
@@ -797,7 +859,8 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     struct segment seg;
     struct binding b;
     struct port p;
-    const char *owner;
+    const char *owner, *given_mac = spec->mac_address;
+    char device_mac_text[MAC_STRLEN];
     bool net_port_security;
     int r;
 
@@ -838,7 +901,13 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     time_iso8601_now(p.std.created_at);
     memcpy(p.std.updated_at, p.std.created_at, sizeof p.std.updated_at);
     p.std.revision_number = 1;
-    if (insert_with_mac(op, spec->mac_address, &p)) {
+    if (mac_follows_device(p.binding_host_id, p.binding_vnic_type)) {
+        if (device_mac(op, p.binding_profile_json, device_mac_text)) {
+            return -1;
+        }
+        given_mac = *device_mac_text ? device_mac_text : NULL;
+    }
+    if (insert_with_mac(op, given_mac, &p)) {
         return -1;
     }
     r = store_subnets_of_network(op->c, p.network_id, &ns.items, &ns.n);
@@ -910,6 +979,12 @@ rebind(const struct op *op, const struct port_spec *spec, struct port *p, const 
         free(p->binding_vif_details_json);
         p->binding_vif_type = xstrdup(b.vif_type);
         p->binding_vif_details_json = xstrdup(b.vif_details);
+        if (mac_follows_device(p->binding_host_id, p->binding_vnic_type)) {
+            char mac[MAC_STRLEN];
+            if (device_mac(op, p->binding_profile_json, mac) || take_device_mac(op, p, mac)) {
+                return -1;
+            }
+        }
         if (!STREQ(old_host, p->binding_host_id) && !STREQ(p->status, "DOWN")) {
             snprintf(p->status, sizeof p->status, "DOWN");
         }
@@ -989,6 +1064,7 @@ static int
 apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
 {
     char *old_host = xstrdup(p->binding_host_id);
+    char old_mac[MAC_STRLEN];
     struct network net;
     int r = store_network_get(op->c, p->network_id, NULL, &net);
 
@@ -998,8 +1074,15 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
     }
     r = check_port_policy(op, spec, &net, false);
     network_done(&net);
+    snprintf(old_mac, sizeof old_mac, "%s", p->mac_address);
     if (!r && spec->mac_address) {
         r = change_mac(op, p, spec->mac_address);
+    }
+    /* A direct-physical port leaving its instance gives the device's MAC back (Zed's
+     * reset, which wins over a MAC given in the same update). */
+    if (!r && STREQ(p->binding_vnic_type, "direct-physical") && spec->device_id
+        && !*spec->device_id && spec->device_owner && !*spec->device_owner && *p->device_id) {
+        r = take_device_mac(op, p, "");
     }
     if (!r && spec->has_fixed_ips) {
         r = update_fixed_ips(op, p, spec) || l3_port_changed(op, p);
@@ -1036,7 +1119,7 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
         return -1;
     }
     /* New addresses or MAC: the DHCP agents must confirm the new host entries. */
-    if (spec->has_fixed_ips || spec->mac_address) {
+    if (spec->has_fixed_ips || !STREQ(old_mac, p->mac_address)) {
         r = provisioning_setup(op->c, p, false, true);
     }
     if (!r) {
