@@ -58,20 +58,32 @@ static const struct field list_cols[] = {
 };
 enum { N_SHORT_COLS = 5 };
 
-/* "subnet=<name or id>,ip-address=<ip>" -> {"subnet_id", "ip_address"}. */
+/* "subnet=<name or id>,ip-address=<ip>" -> {"subnet_id", "ip_address"}; a list's
+ * filter may also have "ip-substring=<text>" -> {"ip_address_substr"}. */
 static json_t *
-fixed_ip_of(struct cli *c, const char *text)
+fixed_ip_filter_of(struct cli *c, const char *text, bool substring)
 {
     json_t *kv = arg_kv(text), *out = json_object();
     const char *sub = json_string_value(json_object_get(kv, "subnet"));
     const char *ip = json_string_value(json_object_get(kv, "ip-address"));
+    const char *part = substring ? json_string_value(json_object_get(kv, "ip-substring"))
+                                 : NULL;
     char id[64];
 
-    if (!kv || (!sub && !ip) || json_object_size(kv) != (size_t) (!!sub + !!ip)) {
+    if (!kv || (!sub && !ip && !part)
+        || json_object_size(kv) != (size_t) (!!sub + !!ip + !!part)) {
         json_decref(kv);
         json_decref(out);
-        cli_fail("--fixed-ip takes subnet=<subnet>,ip-address=<ip>, not '%s'", text);
+        if (substring) {
+            cli_fail("--fixed-ip takes subnet=<subnet>,ip-address=<ip>,"
+                     "ip-substring=<ip-substring>, not '%s'", text);
+        } else {
+            cli_fail("--fixed-ip takes subnet=<subnet>,ip-address=<ip>, not '%s'", text);
+        }
         return NULL;
+    }
+    if (part) {
+        json_object_set_new(out, "ip_address_substr", json_string(part));
     }
     if (sub) {
         if (cli_find_id(c, &kind_subnet, sub, id)) {
@@ -86,6 +98,12 @@ fixed_ip_of(struct cli *c, const char *text)
     }
     json_decref(kv);
     return out;
+}
+
+static json_t *
+fixed_ip_of(struct cli *c, const char *text)
+{
+    return fixed_ip_filter_of(c, text, false);
 }
 
 /* Whether an unset's --fixed-ip names 'entry': the subnet and the address it gives. */
@@ -191,7 +209,8 @@ profile(const json_t *given, const json_t *base, json_t *body)
     { "disable-port-security", OPT_FALSE, "port-security" },                               \
     { "tag", OPT_LIST, NULL }, { "no-tag", OPT_TRUE, NULL },                               \
     { "security-group", OPT_LIST, NULL }, { "no-security-group", OPT_TRUE, NULL },         \
-    { "allowed-address", OPT_LIST, NULL }
+    { "allowed-address", OPT_LIST, NULL }, { "numa-policy-required", OPT_TRUE, NULL },     \
+    { "numa-policy-preferred", OPT_TRUE, NULL }, { "numa-policy-legacy", OPT_TRUE, NULL }
 
 static int
 common_attrs(struct cli *c, const json_t *a, json_t *body)
@@ -204,12 +223,31 @@ common_attrs(struct cli *c, const json_t *a, json_t *body)
         { "port-security", "port_security_enabled" },
     };
 
+    static const char *const numa_policies[] = { "required", "preferred", "legacy" };
+    const char *numa = NULL;
+
+    for (size_t i = 0; i < ARRAY_SIZE(numa_policies); i++) {
+        char option[32];
+        snprintf(option, sizeof option, "numa-policy-%s", numa_policies[i]);
+        if (arg_bool(a, option) != 1) {
+            continue;
+        }
+        if (numa) {   /* One group of exclusive options, as the openstack client has. */
+            return cli_fail("--numa-policy-%s is not allowed with --numa-policy-%s",
+                            numa_policies[i], numa);
+        }
+        numa = numa_policies[i];
+    }
     cli_put_opts(body, a, given, ARRAY_SIZE(given));
+    if (numa) {
+        json_object_set_new(body, "numa_affinity_policy", json_string(numa));
+    }
     return 0;
 }
 
 static const struct opt create_opts[] = {
     COMMON_OPTS,
+    { "device-profile", OPT_STR, NULL },
     { "network", OPT_STR, NULL }, { "project", OPT_STR, NULL },
     { "project-domain", OPT_STR, NULL },
     { NULL, 0, NULL },
@@ -232,7 +270,13 @@ port_create(struct cli *c, const json_t *a)
     json_object_set_new(body, "network_id", json_string(net_id));
     json_object_set_new(body, "name", json_string(arg_pos(a, 0)));
     json_object_set_new(body, "admin_state_up", json_true());
-    common_attrs(c, a, body);
+    if (common_attrs(c, a, body)) {
+        json_decref(body);
+        return 1;
+    }
+    if (arg_str(a, "device-profile")) {
+        json_object_set_new(body, "device_profile", json_string(arg_str(a, "device-profile")));
+    }
     if (arg_bool(a, "no-fixed-ip") == 1) {
         json_object_set_new(body, "fixed_ips", json_array());
     } else if (arg_list(a, "fixed-ip")
@@ -292,7 +336,7 @@ port_list(struct cli *c, const json_t *a)
         return 1;
     }
     json_array_foreach (arg_list(a, "fixed-ip"), i, v) {
-        json_t *f = fixed_ip_of(c, json_string_value(v));
+        json_t *f = fixed_ip_filter_of(c, json_string_value(v), true);
         char filter[128];
         if (!f) {
             buf_done(&query);
@@ -306,6 +350,11 @@ port_list(struct cli *c, const json_t *a)
         if (json_object_get(f, "ip_address")) {
             snprintf(filter, sizeof filter, "ip_address=%s",
                      json_string_value(json_object_get(f, "ip_address")));
+            cli_q(&query, "fixed_ips", filter);
+        }
+        if (json_object_get(f, "ip_address_substr")) {
+            snprintf(filter, sizeof filter, "ip_address_substr=%s",
+                     json_string_value(json_object_get(f, "ip_address_substr")));
             cli_q(&query, "fixed_ips", filter);
         }
         json_decref(f);
@@ -371,15 +420,18 @@ static const struct opt unset_opts[] = {
     { "fixed-ip", OPT_LIST, NULL }, { "host", OPT_TRUE, NULL },
     { "binding-profile", OPT_LIST, NULL }, { "tag", OPT_LIST, NULL },
     { "all-tag", OPT_TRUE, NULL }, { "security-group", OPT_LIST, NULL },
-    { "allowed-address", OPT_LIST, NULL },
+    { "allowed-address", OPT_LIST, NULL }, { "numa-policy", OPT_TRUE, NULL },
     { NULL, 0, NULL },
 };
 
 static int
-unset_host(struct cli *c, const json_t *a, json_t *body)
+unset_values(struct cli *c, const json_t *a, json_t *body)
 {
     if (arg_bool(a, "host") == 1) {
         json_object_set_new(body, "binding:host_id", json_null());
+    }
+    if (arg_bool(a, "numa-policy") == 1) {
+        json_object_set_new(body, "numa_affinity_policy", json_null());
     }
     return 0;
 }
@@ -418,7 +470,7 @@ unset_lists(struct cli *c, const json_t *a, const json_t *p, json_t *body)
 static int
 port_unset(struct cli *c, const json_t *a)
 {
-    return cli_change(c, &kind_port, a, true, unset_host, unset_lists);
+    return cli_change(c, &kind_port, a, true, unset_values, unset_lists);
 }
 
 const struct command port_commands[] = {

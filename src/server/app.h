@@ -27,6 +27,10 @@ struct app {
     struct ml2 *ml2;
     struct mac base_mac;        /* Parsed [DEFAULT] base_mac. */
     bool ipam_random;           /* Zed's random choice instead of lowest-free. */
+    /* [ml2] extension_drivers that keep a port attribute (Zed's ML2 lists and accepts
+     * both attributes either way, but stores and shows them only with the driver). */
+    bool port_device_profile;
+    bool port_numa_affinity_policy;
     enum auth_mode auth_mode;
     struct identity *identity;          /* Built-in identity; NULL with AUTH_EXTERNAL. */
     struct keystone_client *keystone;   /* AUTH_EXTERNAL only. */

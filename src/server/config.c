@@ -220,3 +220,26 @@ server_config_external_keystone(const struct server_config *cfg)
 {
     return STREQ(cfg->auth_strategy, "keystone") && cfg->ks_auth_url && *cfg->ks_auth_url;
 }
+
+bool
+server_config_list_has(const char *list, const char *item)
+{
+    size_t want = strlen(item);
+
+    while (list && *list) {
+        size_t len = strcspn(list, ",");
+        const char *b = list, *e = list + len;
+
+        while (b < e && (*b == ' ' || *b == '\t')) {
+            b++;
+        }
+        while (e > b && (e[-1] == ' ' || e[-1] == '\t')) {
+            e--;
+        }
+        if ((size_t) (e - b) == want && !strncmp(b, item, want)) {
+            return true;
+        }
+        list += len + (list[len] == ',');
+    }
+    return false;
+}

@@ -135,6 +135,10 @@ void server_config_done(struct server_config *cfg);
  * carry a password). */
 char *server_config_database(const struct server_config *cfg, struct buf *error);
 
+/* True if the comma-separated option value 'list' names 'item' (blanks around items
+ * ignored): "[ml2] extension_drivers = port_security, port_numa_affinity_policy". */
+bool server_config_list_has(const char *list, const char *item);
+
 /* True when tokens are validated by an external Keystone ([keystone_authtoken]
  * auth_url set with auth_strategy = keystone); the built-in identity is then off. */
 bool server_config_external_keystone(const struct server_config *cfg);

@@ -2,6 +2,7 @@
 #include "ipam.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -380,6 +381,48 @@ ipam_allocate_eui64(struct store_conn *c, const struct subnet *s, const struct p
     }
     ipam_eui64(&prefix, &m, ret);
     return ipam_allocate(c, s, p, ret);
+}
+
+bool
+ipam_subnet_has_service_types(const struct subnet *s)
+{
+    const char *json = s->service_types_json;
+
+    return json && !STREQ(json, "[]");
+}
+
+bool
+ipam_subnet_serves(const struct subnet *s, const char *device_owner)
+{
+    json_t *types, *t;
+    bool named = false;
+    size_t i;
+
+    if (!ipam_subnet_has_service_types(s)
+        || (s->enable_dhcp && STREQ(device_owner, "network:dhcp"))) {
+        return true;
+    }
+    types = json_loads(s->service_types_json, 0, NULL);
+    json_array_foreach (types, i, t) {
+        named = named || (json_is_string(t) && STREQ(json_string_value(t), device_owner));
+    }
+    json_decref(types);
+    return named;
+}
+
+bool
+ipam_service_types_repeat(const char *json)
+{
+    json_t *types = json_loads(json ? json : "[]", 0, NULL);
+    bool repeat = false;
+
+    for (size_t i = 1; i < json_array_size(types) && !repeat; i++) {
+        const char *a = json_string_value(json_array_get(types, i - 1));
+        const char *b = json_string_value(json_array_get(types, i));
+        repeat = a && b && STREQ(a, b);
+    }
+    json_decref(types);
+    return repeat;
 }
 
 bool

@@ -95,4 +95,14 @@ int ipam_allocate_eui64(struct store_conn *c, const struct subnet *s, const stru
 /* True for IPv6 subnets whose ports get EUI-64 addresses (SLAAC, DHCPv6-stateless). */
 bool ipam_subnet_is_auto_address(const struct subnet *s);
 
+/* Service types (docs/behaviour/ipam.md §5.7). */
+/* True if 's' names at least one service type (device owner). */
+bool ipam_subnet_has_service_types(const struct subnet *s);
+/* True if a port owned by 'device_owner' may take addresses of 's': 's' has no service
+ * types, or names 'device_owner', or 'device_owner' is network:dhcp and 's' serves
+ * DHCP. */
+bool ipam_subnet_serves(const struct subnet *s, const char *device_owner);
+/* True if the JSON array of strings 'json', in byte order, repeats an item. */
+bool ipam_service_types_repeat(const char *json);
+
 #endif

@@ -16,6 +16,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "api/port.h"
 #include "core/housekeeping.h"
 #include "families.h"
 #include "http/router.h"
@@ -202,6 +203,10 @@ main(int argc, char **argv)
         goto out_config;
     }
     app.ipam_random = STREQ(cfg.allocation_order, "random");
+    app.port_device_profile = server_config_list_has(cfg.extension_drivers,
+                                                     "port_device_profile");
+    app.port_numa_affinity_policy = server_config_list_has(cfg.extension_drivers,
+                                                           "port_numa_affinity_policy");
     if (ml2_create(&cfg, &app.ml2, &error)) {
         log_err("%s", buf_cstr(&error));
         goto out_config;
@@ -268,6 +273,7 @@ main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    port_api_configure(&app);
     register_families(&app, &router);
     if (http_server_start(&app, &router, cfg.bind_host, cfg.bind_port, cfg.bind_unix_socket,
                           worker_threads(&cfg), &http, &error)) {

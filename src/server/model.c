@@ -40,6 +40,8 @@ subnet_done(struct subnet *s)
     free(s->allocation_pools_json);
     free(s->dns_nameservers_json);
     free(s->host_routes_json);
+    free(s->service_types_json);
+    s->service_types_json = NULL;
     s->cidr = s->gateway_ip = s->ipv6_ra_mode = s->ipv6_address_mode = NULL;
     s->allocation_pools_json = s->dns_nameservers_json = s->host_routes_json = NULL;
 }
@@ -61,6 +63,9 @@ port_done(struct port *p)
     free(p->fixed_ips_json);
     free(p->security_groups_json);
     free(p->address_pairs_json);
+    free(p->device_profile);
+    free(p->numa_affinity_policy);
+    p->device_profile = p->numa_affinity_policy = NULL;
     p->device_id = p->device_owner = p->binding_host_id = p->binding_vnic_type = NULL;
     p->binding_profile_json = p->binding_vif_type = p->binding_vif_details_json = NULL;
     p->fixed_ips_json = p->security_groups_json = p->address_pairs_json = NULL;

@@ -58,6 +58,8 @@ struct subnet {
     char *allocation_pools_json;  /* [{"start": .., "end": ..}, ...] in given order. */
     char *dns_nameservers_json;   /* ["8.8.8.8", ...] in given order. */
     char *host_routes_json;       /* [{"destination": .., "nexthop": ..}, ...]. */
+    char *service_types_json;     /* ["network:floatingip", ...] in byte order; [] for
+                                   * none (ipam.md §5.7). */
     bool network_shared;        /* The network's "shared"; filled by reads only. */
 };
 
@@ -80,6 +82,8 @@ struct port {
                                  * filled by reads only. */
     char *address_pairs_json;   /* [{"mac_address", "ip_address"}...] in (MAC, address)
                                  * order; filled by reads only. */
+    char *device_profile;       /* NULL: none (port-device-profile). */
+    char *numa_affinity_policy; /* NULL: none (port-numa-affinity-policy). */
 };
 
 /* A security group.  Its rules are rendered inside it as JSON the store builds. */

@@ -270,3 +270,54 @@ def test_configuration_sources_and_token_cache(cl):
     assert p.returncode == 1 and "auth_url" in p.stderr
     p = cl.run("neutrino", "nonexistent", "network", "list", check=False)
     assert p.returncode == 1 and "cloud neutrino-nonexistent not found" in p.stderr
+
+
+@pytest.fixture(scope="module")
+def cl_port_drivers(tmp_path_factory):
+    """A server whose ports keep device_profile and numa_affinity_policy."""
+    from conftest import EXTERNAL_URL, NeutrinoServer, check_clean_exit
+    if EXTERNAL_URL:
+        pytest.skip("needs a neutrino-server of its own")
+    from identity_helpers import identity_overrides
+    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-cli-drivers"), identity_overrides({
+        "ml2_conf.ini": {"ml2": {
+            "extension_drivers": "port_security,port_device_profile,port_numa_affinity_policy"}}}))
+    srv.start()
+    yield Clients(srv)
+    check_clean_exit(srv, srv.stop())
+
+
+def test_port_numa_policy_and_device_profile_agree_with_openstack(cl_port_drivers):
+    cl = cl_port_drivers
+    cl.nj("admin", "network", "create", "numa-net")
+    mine = cl.nj("admin", "port", "create", "--network", "numa-net", "--numa-policy-preferred",
+                 "--device-profile", "dp1", "numa-a")
+    assert mine["numa_affinity_policy"] == "preferred" and mine["device_profile"] == "dp1"
+    same(mine, cl.oj("admin", "port", "show", mine["id"]))
+    theirs = cl.oj("admin", "port", "create", "--network", "numa-net", "--numa-policy-required",
+                   "--device-profile", "dp2", "numa-b")
+    same(theirs, cl.nj("admin", "port", "show", theirs["id"]))
+    cl.n("admin", "port", "set", "--numa-policy-legacy", "numa-a")
+    assert cl.nj("admin", "port", "show", "numa-a")["numa_affinity_policy"] == "legacy"
+    cl.n("admin", "port", "unset", "--numa-policy", "numa-a")
+    assert cl.oj("admin", "port", "show", "numa-a")["numa_affinity_policy"] is None
+    p = cl.n("admin", "port", "set", "--numa-policy-legacy", "--numa-policy-required", "numa-a",
+             check=False)
+    assert p.returncode != 0 and "--numa-policy-" in p.stderr
+
+
+def test_port_list_ip_substring_agrees_with_openstack(cl):
+    cl.nj("demo", "network", "create", "substr-net")
+    cl.nj("demo", "subnet", "create", "--network", "substr-net", "--subnet-range",
+          "10.31.0.0/24", "substr-sub")
+    for name, ip in (("substr-a", "10.31.0.15"), ("substr-b", "10.31.0.150"),
+                     ("substr-c", "10.31.0.200")):
+        cl.nj("demo", "port", "create", "--network", "substr-net", "--fixed-ip",
+              "ip-address=" + ip, name)
+    for spec in ("ip-substring=0.15", "ip-substring=.200", "subnet=substr-sub,ip-substring=31.0.1"):
+        mine = cl.nj("demo", "port", "list", "--network", "substr-net", "--fixed-ip", spec)
+        theirs = cl.oj("demo", "port", "list", "--network", "substr-net", "--fixed-ip", spec)
+        assert sorted(r["Name"] for r in mine) == sorted(r["Name"] for r in theirs), spec
+    names = sorted(r["Name"] for r in cl.nj("demo", "port", "list", "--fixed-ip",
+                                            "ip-substring=0.15"))
+    assert names == ["substr-a", "substr-b"]

@@ -639,7 +639,10 @@ def test_ports_made_before_port_security_get_it_except_network_ports(start_serve
     srv.stop()
     # Back to schema 6, with every port as it would have been: no column, no pairs (and
     # none of what later migrations add: they run again).
-    for sql in ("ALTER TABLE ports DROP COLUMN port_security_enabled",
+    for sql in ("ALTER TABLE subnets DROP COLUMN service_types",
+                "ALTER TABLE ports DROP COLUMN numa_affinity_policy",
+                "ALTER TABLE ports DROP COLUMN device_profile",
+                "ALTER TABLE ports DROP COLUMN port_security_enabled",
                 "ALTER TABLE networks DROP COLUMN port_security_enabled",
                 "DROP TABLE port_allowed_address_pairs",
                 "DROP TABLE rbac_policies",

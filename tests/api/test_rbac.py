@@ -598,10 +598,14 @@ def test_migration_gives_shared_and_external_networks_their_policies(start_serve
                                              "router:external": True}}), 201)["network"]
     plain = api.ok(api.post(NETS, {"network": {"name": uname("old")}}), 201)["network"]
     srv.stop()
-    # Back to the schema before RBAC's migration (10): its table and every later one go.
-    for table in ("quotas", "rbac_policies"):
-        run_sql(srv, "DROP TABLE " + table)
-    run_sql(srv, "UPDATE schema_version SET version = 9")
+    # Back to the schema before RBAC's migration (10): what it and every later one
+    # made goes, and they run again.
+    for sql in ("ALTER TABLE subnets DROP COLUMN service_types",
+                "ALTER TABLE ports DROP COLUMN numa_affinity_policy",
+                "ALTER TABLE ports DROP COLUMN device_profile",
+                "DROP TABLE quotas", "DROP TABLE rbac_policies",
+                "UPDATE schema_version SET version = 9"):
+        run_sql(srv, sql)
     again = start_server(state_dir=srv.state)
     api = Api(again.url)
     (p,) = policies_of(api, shared["id"])

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "app.h"
+#include "attrs.h"
 #include "common.h"
+#include "listing.h"
 #include "request.h"
 #include "ml2/mech_linuxbridge.h"
 #include "core/core.h"
@@ -39,17 +41,68 @@ agent_render(struct jsonw *w, const struct agent *a, const struct field_set *fs,
     jsonw_object_end(w);
 }
 
-/* Matches a boolean filter value the way Neutron converts it. */
+/* The agent attributes a list may filter on, as Neutron's agent extension declares
+ * them; the two booleans are converted as in a body. */
+static const char *const agent_filter_keys[] = {
+    "id", "agent_type", "binary", "topic", "host", "availability_zone", "description",
+    "alive", "admin_state_up",
+};
+enum { AGENT_FILTER_ALIVE = 7, AGENT_FILTER_ADMIN_STATE_UP = 8 };
+
 static int
-parse_bool(const char *v)
+agent_filter_index(const char *key)
 {
-    if (!strcasecmp(v, "true") || STREQ(v, "1")) {
-        return 1;
-    }
-    if (!strcasecmp(v, "false") || STREQ(v, "0")) {
-        return 0;
+    for (size_t k = 0; k < ARRAY_SIZE(agent_filter_keys); k++) {
+        if (STREQ(key, agent_filter_keys[k])) {
+            return (int) k;
+        }
     }
     return -1;
+}
+
+static int
+convert_bool_text(const char *v, bool *ret)
+{
+    json_t *j = json_string(v);
+    int r = j ? attr_convert_bool(j, ret) : -EINVAL;
+
+    json_decref(j);
+    return r;
+}
+
+/* Refuses what Neutron's filter validation refuses (docs/behaviour/api.md §4.1): keys
+ * that are not agent filters (all of them in one message), then a boolean filter that
+ * cannot be converted.  Returns 0, or -1 after answering. */
+static int
+agents_check_filters(struct request *req)
+{
+    struct buf bad = BUF_INITIALIZER;
+    size_t n_bad = 0;
+    bool b;
+
+    for (size_t i = 0; i < req->n_params; i++) {
+        const char *key = req->params[i].key;
+        if (!listing_param_never_filters(key) && agent_filter_index(key) < 0) {
+            buf_printf(&bad, "%s'%s'", n_bad++ ? ", " : "", key);
+        }
+    }
+    if (n_bad) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "[%s] is invalid attribute for filtering",
+                 buf_cstr(&bad));
+        buf_done(&bad);
+        return -1;
+    }
+    buf_done(&bad);
+    for (size_t i = 0; i < req->n_params; i++) {
+        int k = agent_filter_index(req->params[i].key);
+        const char *v = req->params[i].value;
+        if ((k == AGENT_FILTER_ALIVE || k == AGENT_FILTER_ADMIN_STATE_UP)
+            && convert_bool_text(v, &b)) {
+            return api_fail(req, API_ERR_INVALID_INPUT, "'%s' cannot be converted to boolean",
+                            v);
+        }
+    }
+    return 0;
 }
 
 struct agent_list {
@@ -62,22 +115,19 @@ struct agent_list {
 static bool
 agent_matches(const struct request *req, const struct agent *a, bool alive)
 {
-    static const char *const keys[] = {
-        "id", "agent_type", "binary", "topic", "host", "availability_zone", "description",
-        "alive", "admin_state_up",
-    };
-
-    for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+    for (size_t k = 0; k < ARRAY_SIZE(agent_filter_keys); k++) {
         bool seen = false, hit = false;
         for (size_t i = 0; i < req->n_params; i++) {
             const char *v = req->params[i].value;
             const char *have = NULL;
-            if (!STREQ(req->params[i].key, keys[k])) {
+            bool b;
+            if (!STREQ(req->params[i].key, agent_filter_keys[k])) {
                 continue;
             }
             seen = true;
-            if (k == 7 || k == 8) {
-                hit = hit || parse_bool(v) == (k == 7 ? alive : a->admin_state_up);
+            if (k == AGENT_FILTER_ALIVE || k == AGENT_FILTER_ADMIN_STATE_UP) {
+                hit = hit || (convert_bool_text(v, &b) == 0
+                              && b == (k == AGENT_FILTER_ALIVE ? alive : a->admin_state_up));
                 continue;
             }
             switch (k) {
@@ -118,7 +168,7 @@ agents_list(struct request *req, char *const args[])
     struct agent_list l = { req, &w, &fs };
     int r = 0;
 
-    if (!c) {
+    if (!c || agents_check_filters(req)) {
         return -1;
     }
     fields_parse(req, &fs);

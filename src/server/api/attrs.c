@@ -813,6 +813,79 @@ convert_rbac_object_type(struct request *req, json_t *v)
     return NULL;
 }
 
+/* Python's truth value of a JSON value (Neutron tests "if not body[...]"). */
+static bool
+json_truthy(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return json_object_size(v) > 0;
+    case JSON_ARRAY: return json_array_size(v) > 0;
+    case JSON_STRING: return json_string_length(v) > 0;
+    case JSON_INTEGER: return json_integer_value(v) != 0;
+    case JSON_REAL: return json_real_value(v) != 0;
+    case JSON_TRUE: return true;
+    default: return false;
+    }
+}
+
+static int
+compare_json_strings(const void *a, const void *b)
+{
+    return strcmp(json_string_value(*(json_t *const *) a),
+                  json_string_value(*(json_t *const *) b));
+}
+
+/* A subnet's service_types as Neutron's validator takes them (docs/behaviour/ipam.md
+ * §5.7): anything empty is none; otherwise a list of strings, each starting with a
+ * device owner prefix.  Returns them sorted (Neutron shows them in its key's order),
+ * or NULL after answering 'req'. */
+static json_t *
+convert_service_types(struct request *req, json_t *v)
+{
+    static const char *const prefixes[] = { "network:", "neutron:", "compute:" };
+    struct buf why = BUF_INITIALIZER;
+    json_t **items, *out, *t;
+    size_t i, n;
+
+    if (!json_truthy(v)) {
+        return json_array();
+    }
+    if (!json_is_array(v)) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Subnet service types must be a list.");
+        return NULL;
+    }
+    json_array_foreach (v, i, t) {
+        bool known = false;
+        if (!json_is_string(t)) {
+            py_str(&why, t);
+            api_fail(req, API_ERR_INVALID_INPUT_SUBNET_SERVICE_TYPE,
+                     "Subnet service type %s is not a string.", buf_cstr(&why));
+            buf_done(&why);
+            return NULL;
+        }
+        for (size_t k = 0; k < ARRAY_SIZE(prefixes); k++) {
+            known = known || str_startswith(json_string_value(t), prefixes[k]);
+        }
+        if (!known) {
+            api_fail(req, API_ERR_INVALID_SUBNET_SERVICE_TYPE, "Subnet service type %s does"
+                     " not correspond to a valid device owner.", json_string_value(t));
+            return NULL;
+        }
+    }
+    n = json_array_size(v);
+    items = xcalloc(n, sizeof *items);
+    json_array_foreach (v, i, t) {
+        items[i] = t;
+    }
+    qsort(items, n, sizeof *items, compare_json_strings);
+    out = json_array();
+    for (i = 0; i < n; i++) {
+        json_array_append(out, items[i]);
+    }
+    free(items);
+    return out;
+}
+
 /* Converts and validates one attribute value.  Returns the converted value (new
  * reference) or NULL after answering 'req'. */
 static json_t *
@@ -897,6 +970,13 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
     case AK_MAC: {
         struct mac m;
         char text[MAC_STRLEN];
+        if (json_is_null(v) && req->app) {
+            /* port-mac-address-regenerate: null asks for a new random MAC from
+             * base_mac, on create and update alike (docs/behaviour/ipam.md §6). */
+            mac_generate(&req->app->base_mac, &m);
+            mac_format(&m, text);
+            return json_string(text);
+        }
         if (!json_is_string(v) || mac_parse(json_string_value(v), &m) || mac_is_reserved(&m)) {
             why_value(&why, v, "is not a valid MAC address");
             invalid_attr(req, a->name, &why);
@@ -1024,13 +1104,8 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         return convert_rbac_object_type(req, v);
     case AK_SG_PREFIX:
         return convert_sg_prefix(req, v);
-    case AK_EMPTY_LIST:
-        if (!json_is_array(v) || json_array_size(v)) {
-            why_value(&why, v, "is not supported here (no service types are configured)");
-            invalid_attr(req, a->name, &why);
-            return NULL;
-        }
-        return json_incref(v);
+    case AK_SERVICE_TYPES:
+        return convert_service_types(req, v);
     }
     return NULL;
 }
@@ -1142,21 +1217,6 @@ check_bulk_item(struct request *req, const struct resource_def *rd, json_t *item
     }
     json_array_append_new(items, checked);
     return 0;
-}
-
-/* Python's truth value of a JSON value (Neutron tests "if not body[...]"). */
-static bool
-json_truthy(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return json_object_size(v) > 0;
-    case JSON_ARRAY: return json_array_size(v) > 0;
-    case JSON_STRING: return json_string_length(v) > 0;
-    case JSON_INTEGER: return json_integer_value(v) != 0;
-    case JSON_REAL: return json_real_value(v) != 0;
-    case JSON_TRUE: return true;
-    default: return false;
-    }
 }
 
 int

@@ -32,7 +32,9 @@ enum attr_kind {
     AK_NAMESERVERS,     /* [ip], null = [] */
     AK_HOSTROUTES,      /* [{"destination", "nexthop"}], null = [] */
     AK_FIXED_IPS,       /* [{"subnet_id"?, "ip_address"?}] */
-    AK_EMPTY_LIST,      /* only [] is accepted (service_types) */
+    AK_SERVICE_TYPES,   /* a subnet's service_types: device owners (network:, neutron:,
+                         * compute: prefixes), converted to a sorted array; anything
+                         * empty or null is [] */
     AK_UUID_LIST,       /* [uuid], no duplicates; null = [] (a port's security_groups) */
     AK_ADDRESS_PAIRS,   /* [{"ip_address", "mac_address"?}], at most
                          * max_allowed_address_pair; null = [] */

@@ -1,6 +1,7 @@
 /* Query-string handling for collection GETs (see listing.h). */
 #include "listing.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,40 @@ is_reserved(const char *key)
 {
     for (size_t i = 0; i < ARRAY_SIZE(reserved_params); i++) {
         if (STREQ(key, reserved_params[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Neutron skips, before any validation, a query key that names an attribute of its
+ * models' base class (Python's hasattr(BASEV2, key)): such keys are neither filters
+ * nor errors there, so they are not here either. */
+static const char *const model_base_names[] = {
+    "__abstract__", "__class__", "__contains__", "__delattr__", "__dict__", "__dir__",
+    "__doc__", "__eq__", "__format__", "__ge__", "__getattribute__", "__getitem__",
+    "__getstate__", "__gt__", "__hash__", "__init__", "__init_subclass__", "__iter__",
+    "__le__", "__lt__", "__module__", "__ne__", "__new__", "__next__", "__reduce__",
+    "__reduce_ex__", "__repr__", "__setattr__", "__setitem__", "__sizeof__", "__str__",
+    "__subclasshook__", "__table_args__", "__table_initialized__", "__tablename__",
+    "__weakref__", "_as_dict", "_extra_keys", "_sa_registry", "get", "items", "iteritems",
+    "keys", "metadata", "next", "registry", "save", "update",
+};
+
+bool
+listing_param_never_filters(const char *key)
+{
+    static const char *const paging[] = {
+        "fields", "sort_key", "sort_dir", "limit", "marker", "page_reverse",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(paging); i++) {
+        if (STREQ(key, paging[i])) {
+            return true;
+        }
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(model_base_names); i++) {
+        if (STREQ(key, model_base_names[i])) {
             return true;
         }
     }
@@ -168,32 +203,83 @@ filter_add_value(struct listing_storage *st, struct store_filter *f, char *value
     f->values[f->n_values++] = keep(st, value);
 }
 
-/* fixed_ips=ip_address=X / subnet_id=Y (ports only). */
+/* Python's str.strip(): the bounds of 's' without surrounding white space. */
+static void
+strip_span(const char *s, size_t len, size_t *ret_start, size_t *ret_len)
+{
+    size_t start = 0;
+
+    while (start < len && isspace((unsigned char) s[start])) {
+        start++;
+    }
+    while (len > start && isspace((unsigned char) s[len - 1])) {
+        len--;
+    }
+    *ret_start = start;
+    *ret_len = len - start;
+}
+
+/* One fixed_ips=<key>=<value> filter of a port list (docs/behaviour/api.md §4.1): the
+ * key and value are split at the first '=' and stripped, as Neutron's key=value
+ * converter does; ip_address and subnet_id match exactly, ip_address_substr anywhere in
+ * an address (a SQL LIKE pattern, '_' and '%' included, as in Neutron); other keys are
+ * ignored, as Neutron ignores them. */
 static int
 parse_fixed_ips_filter(struct request *req, struct listing_storage *st, size_t *n,
                        const char *value)
 {
     const char *eq = strchr(value, '=');
+    size_t key_start, key_len, val_start, val_len;
     enum store_field field;
     struct store_filter *f;
+    char *text;
 
-    if (!eq) {
+    if (eq) {
+        strip_span(value, (size_t) (eq - value), &key_start, &key_len);
+    }
+    if (!eq || !key_len) {
         return api_fail(req, API_ERR_INVALID_INPUT, "'%s' is not of the form <key>=[value]",
                         value);
     }
-    if (!strncmp(value, "ip_address", (size_t) (eq - value)) && eq - value == 10) {
+    strip_span(eq + 1, strlen(eq + 1), &val_start, &val_len);
+    if (key_len == 10 && !strncmp(value + key_start, "ip_address", 10)) {
         field = SF_FIXED_IP_ADDRESS;
-    } else if (!strncmp(value, "subnet_id", (size_t) (eq - value)) && eq - value == 9) {
+    } else if (key_len == 9 && !strncmp(value + key_start, "subnet_id", 9)) {
         field = SF_FIXED_IP_SUBNET_ID;
+    } else if (key_len == 17 && !strncmp(value + key_start, "ip_address_substr", 17)) {
+        field = SF_FIXED_IP_ADDRESS_SUBSTR;
     } else {
-        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Invalid filter fixed_ips: '%s'", value);
+        return 0;
     }
     f = filter_for(st, n, field, SV_TEXT);
     if (!f) {
         return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Too many filters");
     }
-    filter_add_value(st, f, xstrdup(eq + 1));
+    text = xstrndup(eq + 1 + val_start, val_len);
+    if (field == SF_FIXED_IP_ADDRESS_SUBSTR) {
+        char *pattern = xasprintf("%%%s%%", text);
+        free(text);
+        text = pattern;
+    }
+    filter_add_value(st, f, text);
     return 0;
+}
+
+/* Neutron's key=value list converter takes a lone "True" (a flag given without a value)
+ * as no condition at all. */
+static bool
+fixed_ips_is_bare_flag(const struct request *req)
+{
+    size_t n = 0;
+    bool bare = false;
+
+    for (size_t i = 0; i < req->n_params; i++) {
+        if (STREQ(req->params[i].key, "fixed_ips")) {
+            n++;
+            bare = STREQ(req->params[i].value, "True");
+        }
+    }
+    return n == 1 && bare;
 }
 
 static int
@@ -225,13 +311,16 @@ parse_tag_filter(struct request *req, struct list_request *lr, struct listing_st
             *t = (struct store_tag_filter) { .match = kinds[i].match };
         }
     }
-    for (const char *p = value; *p;) {
+    /* Split at every comma, empty pieces included, as Neutron's split(','): "tags="
+     * asks for the tag "" (which nothing has), "not-tags=" excludes nothing. */
+    for (const char *p = value;; p++) {
         size_t len = strcspn(p, ",");
-        if (len) {
-            t->tags = xrealloc(t->tags, (t->n_tags + 1) * sizeof *t->tags);
-            t->tags[t->n_tags++] = keep(st, xstrndup(p, len));
+        t->tags = xrealloc(t->tags, (t->n_tags + 1) * sizeof *t->tags);
+        t->tags[t->n_tags++] = keep(st, xstrndup(p, len));
+        p += len;
+        if (!*p) {
+            break;
         }
-        p += len + (p[len] == ',');
     }
     (void) req;
     return 0;
@@ -244,9 +333,11 @@ parse_sorting(struct request *req, const struct resource_def *rd, struct list_re
     size_t n_keys = 0, n_dirs = 0;
     struct buf bad = BUF_INITIALIZER;
 
+    /* Empty sort_key and sort_dir values are dropped first, as Neutron does. */
     for (size_t i = 0; i < req->n_params; i++) {
-        n_keys += STREQ(req->params[i].key, "sort_key");
-        n_dirs += STREQ(req->params[i].key, "sort_dir");
+        bool given = *req->params[i].value != '\0';
+        n_keys += given && STREQ(req->params[i].key, "sort_key");
+        n_dirs += given && STREQ(req->params[i].key, "sort_dir");
     }
     if (n_keys != n_dirs) {
         return api_fail(req, API_ERR_HTTP_BAD_REQUEST,
@@ -257,6 +348,9 @@ parse_sorting(struct request *req, const struct resource_def *rd, struct list_re
     }
     size_t k = 0, d = 0;
     for (size_t i = 0; i < req->n_params; i++) {
+        if (!*req->params[i].value) {
+            continue;
+        }
         if (STREQ(req->params[i].key, "sort_key")) {
             const struct attr_def *a = attrs_find(rd, req->params[i].value);
             if (!a || !a->sort) {
@@ -324,6 +418,7 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
     struct list_request lr;
     struct buf bad = BUF_INITIALIZER;
     size_t n_filters = 0, n_bad = 0;
+    bool bare_fixed_ips = fixed_ips_is_bare_flag(req);
 
     memset(&lr, 0, sizeof lr);
     lr.storage = st;
@@ -332,6 +427,9 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
         const char *value = req->params[i].value;
         const struct attr_def *a;
 
+        if (listing_param_never_filters(key)) {
+            continue;
+        }
         if (is_reserved(key)) {
             bool tag_filter = str_startswith(key, "tags") || str_startswith(key, "not-tags");
             if (tag_filter && !attrs_find(rd, "tags")) {
@@ -342,7 +440,7 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
             continue;
         }
         if (STREQ(key, "fixed_ips") && STREQ(rd->singular, "port")) {
-            if (parse_fixed_ips_filter(req, st, &n_filters, value)) {
+            if (!bare_fixed_ips && parse_fixed_ips_filter(req, st, &n_filters, value)) {
                 goto fail;
             }
             continue;

@@ -29,6 +29,10 @@ struct list_request {
     void *storage;              /* Owned allocations behind 'q'. */
 };
 
+/* True for the query keys that are never filters nor refused as unknown ones: the
+ * paging, sorting and field parameters, and the names Neutron skips (listing.c). */
+bool listing_param_never_filters(const char *key);
+
 /* Parses the query of 'req' for listing 'rd'. Returns 0, or -1 after answering. */
 int listing_parse(struct request *req, const struct resource_def *rd, struct list_request *ret);
 void listing_done(struct list_request *lr);

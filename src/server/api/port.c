@@ -21,6 +21,8 @@ static const char *const vnic_types[] = {
     "remote-managed", NULL,
 };
 
+static const char *const numa_policies[] = { "required", "preferred", "legacy", NULL };
+
 static const struct attr_def port_attrs[] = {
     { "id", AK_ANY, false, false, .filter = true, .sort = true, .field = SF_ID },
     { "name", AK_STRING, true, true, .max_len = 255, .filter = true, .sort = true,
@@ -48,6 +50,9 @@ static const struct attr_def port_attrs[] = {
     { "binding:vif_type", AK_ANY, false, false },
     { "binding:vif_details", AK_ANY, false, false },
     { "port_security_enabled", AK_BOOL, true, true },
+    /* port-device-profile and port-numa-affinity-policy: neither filters nor sorts. */
+    { "device_profile", AK_STRING, true, false, .max_len = 255, .null_is_empty = true },
+    { "numa_affinity_policy", AK_VALUES_OR_NULL, true, true, .values = numa_policies },
     { "security_groups", AK_UUID_LIST, true, true, .filter = true,
       .field = SF_PORT_SECURITY_GROUP },
     ATTRS_STANDARD,
@@ -61,6 +66,28 @@ const struct resource_def port_def = {
     .attrs = port_attrs,
     .n_attrs = ARRAY_SIZE(port_attrs),
 };
+
+/* Set once before serving (port_api_configure()); read-only afterwards. */
+static bool show_device_profile;
+static bool show_numa_affinity_policy;
+
+void
+port_api_configure(const struct app *app)
+{
+    show_device_profile = app->port_device_profile;
+    show_numa_affinity_policy = app->port_numa_affinity_policy;
+}
+
+/* A nullable string attribute: null when 'v' is NULL. */
+static void
+kv_str_or_null(struct jsonw *w, const struct field_set *fs, const char *key, const char *v)
+{
+    if (v) {
+        api_kv_str(w, fs, key, v);
+    } else {
+        api_kv_raw(w, fs, key, "null");
+    }
+}
 
 static void
 port_render(struct jsonw *w, const struct port *p, const struct field_set *fs,
@@ -77,6 +104,12 @@ port_render(struct jsonw *w, const struct port *p, const struct field_set *fs,
     api_kv_str(w, fs, "device_owner", p->device_owner);
     api_kv_raw(w, fs, "fixed_ips", p->fixed_ips_json);
     api_kv_bool(w, fs, "port_security_enabled", p->port_security_enabled);
+    if (show_device_profile) {
+        kv_str_or_null(w, fs, "device_profile", p->device_profile);
+    }
+    if (show_numa_affinity_policy) {
+        kv_str_or_null(w, fs, "numa_affinity_policy", p->numa_affinity_policy);
+    }
     api_kv_raw(w, fs, "security_groups", p->security_groups_json);
     api_kv_raw(w, fs, "allowed_address_pairs", p->address_pairs_json);
     /* Returned as Neutron does; extra DHCP options are not settable here (their
@@ -174,6 +207,9 @@ spec_from_item(const json_t *item, struct port_spec *spec, struct spec_storage *
     }
     spec->fixed_ips = ips;
     spec->n_fixed_ips = json_array_size(fixed);
+    spec->device_profile = attr_str(item, "device_profile", NULL);
+    spec->has_numa_affinity_policy = attr_has(item, "numa_affinity_policy");
+    spec->numa_affinity_policy = attr_str(item, "numa_affinity_policy", NULL);
     spec_security(item, spec, st);
 }
 

@@ -10,4 +10,9 @@ route_handler ports_create;
 route_handler port_update;
 route_handler port_delete;
 
+struct app;
+/* Whether ports show device_profile and numa_affinity_policy (their ML2 extension
+ * drivers are loaded).  Called once by main() before the server serves. */
+void port_api_configure(const struct app *app);
+
 #endif

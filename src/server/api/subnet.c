@@ -43,7 +43,7 @@ static const struct attr_def subnet_attrs[] = {
       .filter = true, .sort = true, .field = SF_IPV6_ADDRESS_MODE },
     { "shared", AK_BOOL, false, false, .filter = true, .field = SF_SUBNET_SHARED,
       .field_kind = SV_INT },
-    { "service_types", AK_EMPTY_LIST, true, true },
+    { "service_types", AK_SERVICE_TYPES, true, true },
     ATTRS_STANDARD,
 };
 
@@ -74,7 +74,7 @@ subnet_render(struct jsonw *w, const struct subnet *s, const struct field_set *f
     api_kv_raw(w, fs, "allocation_pools", s->allocation_pools_json);
     api_kv_raw(w, fs, "host_routes", s->host_routes_json);
     api_kv_raw(w, fs, "dns_nameservers", s->dns_nameservers_json);
-    api_kv_raw(w, fs, "service_types", "[]");
+    api_kv_raw(w, fs, "service_types", s->service_types_json ? s->service_types_json : "[]");
     api_render_std(w, &s->std, fs);
     jsonw_object_end(w);
 }
@@ -86,11 +86,13 @@ struct spec_arrays {
     struct pool_spec *pools;
     const char **dns;
     struct host_route_spec *routes;
+    char *service_types;
 };
 
 static void
 spec_arrays_done(struct spec_arrays *a)
 {
+    free(a->service_types);
     free(a->pools);
     free(a->dns);
     free(a->routes);
@@ -121,6 +123,10 @@ spec_from_item(const json_t *item, struct subnet_spec *spec, struct spec_arrays 
     spec->has_enable_dhcp = attr_has(item, "enable_dhcp");
     spec->enable_dhcp = attr_bool(item, "enable_dhcp", true);
     spec->has_service_types = attr_has(item, "service_types");
+    a->service_types = spec->has_service_types
+                           ? json_dumps(json_object_get(item, "service_types"), JSON_COMPACT)
+                           : NULL;
+    spec->service_types_json = a->service_types;
 
     spec->has_pools = pools != NULL;
     a->pools = xcalloc(json_array_size(pools) + 1, sizeof *a->pools);

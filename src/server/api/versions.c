@@ -16,6 +16,8 @@ struct extension {
 
 static const struct extension extensions[] = {
     { "agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00" },
+    { "agent-resources-synced", "Agent's Resource View Synced to Placement",
+      "Stores success/failure of last sync to Placement", "2018-12-19T00:00:00-00:00" },
     { "allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs",
       "2013-07-23T10:00:00-00:00" },
     { "binding", "Port Binding",
@@ -39,6 +41,9 @@ static const struct extension extensions[] = {
       "Provides validation on filter parameters.", "2018-07-04T10:00:00-00:00" },
     { "fip-port-details", "Floating IP Port Details Extension",
       "Add port_details attribute to Floating IP resource", "2018-04-09T10:00:00-00:00" },
+    { "ip-substring-filtering", "IP address substring filtering",
+      "Provides IP address substring filtering when listing ports",
+      "2017-11-28T09:00:00-00:00" },
     { "l3_agent_scheduler", "L3 Agent Scheduler", "Schedule routers among l3 agents",
       "2013-02-07T10:00:00-00:00" },
     { "net-mtu", "Network MTU", "Provides MTU attribute for a network resource.",
@@ -51,6 +56,15 @@ static const struct extension extensions[] = {
       "2015-09-24T00:00:00-00:00" },
     { "pagination", "Pagination support",
       "Extension that indicates that pagination is enabled.", "2016-06-12T00:00:00-00:00" },
+    { "port-device-profile", "Port device profile", "Expose the port device profile (Cyborg)",
+      "2020-12-17T10:00:00-00:00" },
+    { "port-mac-address-regenerate", "Neutron Port MAC address regenerate",
+      "Network port MAC address regenerate", "2018-05-03T10:00:00-00:00" },
+    { "port-mac-override", "Neutron Port MAC address override",
+      "Allow overriding the MAC address of a direct-physical Port via the active binding"
+      " profile", "2022-03-18T10:00:00-00:00" },
+    { "port-numa-affinity-policy", "Port NUMA affinity policy",
+      "Expose the port NUMA affinity policy", "2020-07-08T10:00:00-00:00" },
     { "port-security", "Port Security", "Provides port security",
       "2012-07-23T10:00:00-00:00" },
     { "port-security-groups-filtering", "Port filtering on security groups",
@@ -96,6 +110,8 @@ static const struct extension extensions[] = {
       " standard attributes.", "2016-09-12T10:00:00-00:00" },
     { "stateful-security-group", "Stateful security group",
       "Indicates if the security group is stateful or not", "2019-11-26T09:00:00-00:00" },
+    { "subnet-service-types", "Subnet service types",
+      "Provides ability to set the subnet service_types field", "2016-03-15T18:00:00-00:00" },
 };
 
 int

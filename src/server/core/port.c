@@ -34,7 +34,8 @@ port_spec_empty(const struct port_spec *spec)
            && !spec->binding_host_id && !spec->binding_vnic_type
            && !spec->binding_profile_json && !spec->has_admin_state_up && !spec->has_fixed_ips
            && !spec->has_port_security && !spec->has_security_groups
-           && !spec->has_address_pairs;
+           && !spec->has_address_pairs && !spec->device_profile
+           && !spec->has_numa_affinity_policy;
 }
 
 /* --- Port security: groups and allowed address pairs (api.md §13.5) --------------- */
@@ -289,6 +290,50 @@ subnet_for_address(struct net_subnets *ns, const struct ip_addr *a)
     return NULL;
 }
 
+/* Keeps the subnets of 'ns' a port owned by 'device_owner' may take addresses of, those
+ * with service types first (each group in its order), as Zed's candidate query does
+ * (docs/behaviour/ipam.md §5.7).  A network whose subnets all exclude the owner is
+ * 409 IpAddressGenerationFailureNoMatchingSubnet. */
+static int
+keep_service_subnets(const struct op *op, struct net_subnets *ns, const char *network_id,
+                     const char *device_owner)
+{
+    struct subnet *kept;
+    bool *taken;
+    size_t n = 0;
+
+    if (ns->n == 0) {
+        return 0;
+    }
+    kept = xcalloc(ns->n, sizeof *kept);
+    taken = xcalloc(ns->n, sizeof *taken);
+    for (int typed = 1; typed >= 0; typed--) {
+        for (size_t i = 0; i < ns->n; i++) {
+            const struct subnet *s = &ns->items[i];
+            if (ipam_subnet_has_service_types(s) == typed
+                && ipam_subnet_serves(s, device_owner)) {
+                kept[n++] = *s;
+                taken[i] = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < ns->n; i++) {
+        if (!taken[i]) {
+            subnet_done(&ns->items[i]);
+        }
+    }
+    free(taken);
+    free(ns->items);
+    ns->items = kept;
+    ns->n = n;
+    if (n == 0) {
+        return api_error_set(op->err, API_ERR_NO_MATCHING_SERVICE_SUBNET, "No valid service"
+                             " subnet for the given device owner, network %s, service type %s.",
+                             network_id, device_owner);
+    }
+    return 0;
+}
+
 /* The outcome 'r' of allocating 'a' on 's'. */
 static int
 held_or_taken(const struct op *op, int r, const struct subnet *s, const struct ip_addr *a)
@@ -528,7 +573,7 @@ allocate_auto_addresses(const struct op *op, const struct port *p, struct net_su
 static int
 update_fixed_ips(const struct op *op, const struct port *p, const struct port_spec *spec)
 {
-    struct net_subnets ns = { NULL, 0 };
+    struct net_subnets ns = { NULL, 0 }, serving = { NULL, 0 };
     struct ip_allocation *allocs = NULL;
     struct held *held = NULL;
     size_t n = 0;
@@ -556,7 +601,17 @@ update_fixed_ips(const struct op *op, const struct port *p, const struct port_sp
             }
         }
     }
-    r = allocate_fixed(op, p, &ns, spec, held, n);
+    /* New entries choose among the subnets serving the port; what it holds is
+     * released from wherever it is. */
+    r = store_subnets_of_network(op->c, p->network_id, &serving.items, &serving.n);
+    if (r) {
+        r = core_internal(op, r);
+    } else if (!keep_service_subnets(op, &serving, p->network_id, p->device_owner)) {
+        r = allocate_fixed(op, p, &serving, spec, held, n);
+    } else {
+        r = -1;
+    }
+    net_subnets_done(&serving);
     /* Then release what is no longer wanted. */
     for (size_t i = 0; i < n && !r; i++) {
         const struct subnet *s = subnet_by_id(&ns, held[i].alloc.subnet_id);
@@ -692,6 +747,68 @@ mac_in_use(const struct op *op, const char *network_id, const char *mac)
                          " for network %s. The mac address %s is in use.", network_id, mac);
 }
 
+/* --- port-mac-override (docs/behaviour/ml2.md §5.1) ----------------------------------- */
+
+/* True if binding the port takes its MAC from the physical device: a direct-physical
+ * port given a host (every binding attempt, failed ones included, as in Zed). */
+static bool
+mac_follows_device(const char *host, const char *vnic_type)
+{
+    return host && *host && vnic_type && STREQ(vnic_type, "direct-physical");
+}
+
+/* The MAC a direct-physical port takes at binding: binding:profile's
+ * device_mac_address (canonical) into 'out', or "" when the profile has none (a new
+ * random MAC then).  Returns 0, or -1 with the error set for a MAC that is not one. */
+static int
+device_mac(const struct op *op, const char *profile_json, char out[MAC_STRLEN])
+{
+    json_t *profile = json_loads(profile_json ? profile_json : "{}", 0, NULL);
+    json_t *v = json_object_get(profile, "device_mac_address");
+    struct mac m;
+    int r = 0;
+
+    out[0] = '\0';
+    if (v && !json_is_null(v) && !(json_is_string(v) && !*json_string_value(v))) {
+        if (!json_is_string(v) || mac_parse(json_string_value(v), &m)) {
+            r = api_error_invalid(op->err, "binding:profile device_mac_address is not a"
+                                  " valid MAC address");
+        } else {
+            mac_format(&m, out);
+        }
+    }
+    json_decref(profile);
+    return r;
+}
+
+/* Gives 'p' the MAC 'mac' ("" for a new random one), unique on its network. */
+static int
+take_device_mac(const struct op *op, struct port *p, const char *mac)
+{
+    char text[MAC_STRLEN];
+    bool used;
+    int r;
+
+    if (!*mac) {
+        struct mac m;
+        mac_generate(&op->app->base_mac, &m);
+        mac_format(&m, text);
+        mac = text;
+    }
+    if (STREQ(mac, p->mac_address)) {
+        return 0;
+    }
+    r = store_mac_in_use(op->c, p->network_id, mac, &used);
+    if (r) {
+        return core_internal(op, r);
+    }
+    if (used) {
+        return mac_in_use(op, p->network_id, mac);
+    }
+    snprintf(p->mac_address, sizeof p->mac_address, "%s", mac);
+    return 0;
+}
+
 /* Inserts the new port with the given MAC, or with random ones until one is free on
  * the network: the unique key on (network, MAC) is the check, so a create costs no
  * separate look-up (a collision is rare: 2^24 MACs under the base). */
@@ -743,7 +860,8 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     struct segment seg;
     struct binding b;
     struct port p;
-    const char *owner;
+    const char *owner, *given_mac = spec->mac_address;
+    char device_mac_text[MAC_STRLEN];
     bool net_port_security;
     int r;
 
@@ -770,6 +888,13 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
                                                             : "normal");
     p.binding_profile_json = (char *) (spec->binding_profile_json ? spec->binding_profile_json
                                                                   : "{}");
+    /* Kept only with their ML2 extension drivers, as in Zed ("" is none). */
+    if (op->app->port_device_profile && spec->device_profile && *spec->device_profile) {
+        p.device_profile = (char *) spec->device_profile;
+    }
+    if (op->app->port_numa_affinity_policy) {
+        p.numa_affinity_policy = (char *) spec->numa_affinity_policy;
+    }
     if (bind_port(op, p.std.id, p.binding_host_id, p.binding_vnic_type, &seg, &b)) {
         return -1;
     }
@@ -778,12 +903,22 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     time_iso8601_now(p.std.created_at);
     memcpy(p.std.updated_at, p.std.created_at, sizeof p.std.updated_at);
     p.std.revision_number = 1;
-    if (insert_with_mac(op, spec->mac_address, &p)) {
+    if (mac_follows_device(p.binding_host_id, p.binding_vnic_type)) {
+        if (device_mac(op, p.binding_profile_json, device_mac_text)) {
+            return -1;
+        }
+        given_mac = *device_mac_text ? device_mac_text : NULL;
+    }
+    if (insert_with_mac(op, given_mac, &p)) {
         return -1;
     }
     r = store_subnets_of_network(op->c, p.network_id, &ns.items, &ns.n);
     if (r) {
         return core_internal(op, r);
+    }
+    if (keep_service_subnets(op, &ns, p.network_id, p.device_owner)) {
+        net_subnets_done(&ns);
+        return -1;
     }
     if (!spec->has_fixed_ips) {
         r = allocate_default(op, &p, &ns);
@@ -846,6 +981,12 @@ rebind(const struct op *op, const struct port_spec *spec, struct port *p, const 
         free(p->binding_vif_details_json);
         p->binding_vif_type = xstrdup(b.vif_type);
         p->binding_vif_details_json = xstrdup(b.vif_details);
+        if (mac_follows_device(p->binding_host_id, p->binding_vnic_type)) {
+            char mac[MAC_STRLEN];
+            if (device_mac(op, p->binding_profile_json, mac) || take_device_mac(op, p, mac)) {
+                return -1;
+            }
+        }
         if (!STREQ(old_host, p->binding_host_id) && !STREQ(p->status, "DOWN")) {
             snprintf(p->status, sizeof p->status, "DOWN");
         }
@@ -884,9 +1025,10 @@ change_mac(const struct op *op, struct port *p, const char *mac)
                              mac);
     }
     if (str_startswith(p->device_owner, "network:")) {
+        /* Zed's text, which names Python's id() built-in rather than the port. */
         return api_error_set(op->err, API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER, "Operation"
-                             " mac_address update is not supported for port %s with"
-                             " device_owner %s.", p->std.id, p->device_owner);
+                             " mac address update is not supported for device_owner %s on"
+                             " port <built-in function id>.", p->device_owner);
     }
     r = store_mac_in_use(op->c, p->network_id, mac, &used);
     if (r) {
@@ -899,12 +1041,32 @@ change_mac(const struct op *op, struct port *p, const char *mac)
     return 0;
 }
 
+/* A new NUMA affinity policy (or none), kept only with its ML2 extension driver: not
+ * while the port is bound (the binding before this update), as in Zed. */
+static int
+change_numa_affinity_policy(const struct op *op, struct port *p, const char *policy)
+{
+    if (!op->app->port_numa_affinity_policy) {
+        return 0;
+    }
+    if (!STREQ(p->binding_vif_type, "unbound") && !STREQ(p->binding_vif_type, "binding_failed")) {
+        return api_error_set(op->err, API_ERR_PORT_BOUND_NUMA_AFFINITY_POLICY, "Unable to"
+                             " complete operation on port %s, port is already bound to host"
+                             " %s, numa_affinity_policy value given %s.", p->std.id,
+                             p->binding_host_id, policy ? policy : "None");
+    }
+    free(p->numa_affinity_policy);
+    p->numa_affinity_policy = policy ? xstrdup(policy) : NULL;
+    return 0;
+}
+
 /* Applies 'spec' to 'p' in memory and in the store's side tables (addresses, blocks,
  * changes); the port row itself is written by the caller. */
 static int
 apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
 {
     char *old_host = xstrdup(p->binding_host_id);
+    char old_mac[MAC_STRLEN];
     struct network net;
     int r = store_network_get(op->c, p->network_id, NULL, &net);
 
@@ -914,11 +1076,21 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
     }
     r = check_port_policy(op, spec, &net, false);
     network_done(&net);
+    snprintf(old_mac, sizeof old_mac, "%s", p->mac_address);
     if (!r && spec->mac_address) {
         r = change_mac(op, p, spec->mac_address);
     }
+    /* A direct-physical port leaving its instance gives the device's MAC back (Zed's
+     * reset, which wins over a MAC given in the same update). */
+    if (!r && STREQ(p->binding_vnic_type, "direct-physical") && spec->device_id
+        && !*spec->device_id && spec->device_owner && !*spec->device_owner && *p->device_id) {
+        r = take_device_mac(op, p, "");
+    }
     if (!r && spec->has_fixed_ips) {
         r = update_fixed_ips(op, p, spec) || l3_port_changed(op, p);
+    }
+    if (!r && spec->has_numa_affinity_policy) {
+        r = change_numa_affinity_policy(op, p, spec->numa_affinity_policy);
     }
     if (!r) {
         r = update_port_security(op, p, spec);
@@ -949,7 +1121,7 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
         return -1;
     }
     /* New addresses or MAC: the DHCP agents must confirm the new host entries. */
-    if (spec->has_fixed_ips || spec->mac_address) {
+    if (spec->has_fixed_ips || !STREQ(old_mac, p->mac_address)) {
         r = provisioning_setup(op->c, p, false, true);
     }
     if (!r) {

@@ -51,6 +51,9 @@ struct port_spec {
     bool client_create;             /* Create: a client asked, so the port quota applies
                                      * (not to ports the server makes for a router, a
                                      * floating IP or DHCP, as in Neutron). */
+    const char *device_profile;     /* Create only; NULL or "": none. */
+    bool has_numa_affinity_policy;
+    const char *numa_affinity_policy;   /* NULL: none. */
 };
 
 /* True if 'spec' changes nothing. */

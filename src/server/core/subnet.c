@@ -29,6 +29,19 @@ subnet_spec_empty(const struct subnet_spec *spec)
 
 /* --- Checks ------------------------------------------------------------------------ */
 
+/* A service type given twice: Zed's database refuses the second row, in these words
+ * (docs/behaviour/ipam.md §5.7). */
+static int
+check_service_types(const struct op *op, const struct subnet_spec *spec)
+{
+    if (spec->has_service_types && ipam_service_types_repeat(spec->service_types_json)) {
+        return api_error_set(op->err, API_ERR_DUPLICATE_SERVICE_TYPE, "Failed to create a"
+                             " duplicate SubnetServiceType: for attribute(s) ['subnet_id',"
+                             " 'service_type'] with value(s) None");
+    }
+    return 0;
+}
+
 /* The DHCP-related prefix checks (enable_dhcp true). */
 static int
 check_dhcp_prefix(const struct op *op, const struct cidr *c)
@@ -242,7 +255,8 @@ eui64_add(const struct port *p, void *aux)
     struct ip_addr a;
     struct mac m;
 
-    if (str_startswith(p->device_owner, "network:router") || mac_parse(p->mac_address, &m)) {
+    if (str_startswith(p->device_owner, "network:router") || mac_parse(p->mac_address, &m)
+        || !ipam_subnet_serves(walk->s, p->device_owner)) {
         return 0;
     }
     ipam_eui64(&walk->prefix, &m, &a);
@@ -262,7 +276,8 @@ eui64_add(const struct port *p, void *aux)
 }
 
 /* A new SLAAC / DHCPv6-stateless subnet gives every port already on the network its
- * EUI-64 address (router ports excepted). Returns 0 or -errno. */
+ * EUI-64 address (router ports, and ports its service types exclude, excepted).
+ * Returns 0 or -errno. */
 static int
 add_auto_addresses(struct store_conn *c, const struct subnet *s)
 {
@@ -421,7 +436,9 @@ core_subnet_create(const struct op *op, const struct subnet_spec *spec, struct s
         }
         gateway = &gw;
     }
-    if (create_pools(op, spec, &cidr, gateway, &pools, &n_pools)) {
+    if (create_pools(op, spec, &cidr, gateway, &pools, &n_pools)
+        || check_service_types(op, spec)) {
+        free(pools);
         return -1;
     }
 
@@ -444,6 +461,7 @@ core_subnet_create(const struct op *op, const struct subnet_spec *spec, struct s
     s.allocation_pools_json = ipam_pools_to_json(ip_version, pools, n_pools);
     s.dns_nameservers_json = dns_json(spec);
     s.host_routes_json = routes_json(spec);
+    s.service_types_json = xstrdup(spec->has_service_types ? spec->service_types_json : "[]");
     s.std.tags_json = xstrdup("[]");
     time_iso8601_now(s.std.created_at);
     memcpy(s.std.updated_at, s.std.created_at, sizeof s.std.updated_at);
@@ -551,6 +569,13 @@ apply_update(const struct op *op, const struct subnet_spec *spec, struct subnet 
     if (spec->has_routes) {
         free(s->host_routes_json);
         s->host_routes_json = routes_json(spec);
+    }
+    if (spec->has_service_types) {
+        if (check_service_types(op, spec)) {
+            return -1;
+        }
+        free(s->service_types_json);
+        s->service_types_json = xstrdup(spec->service_types_json);
     }
     core_take_str(&s->std.name, spec->name);
     core_take_str(&s->std.description, spec->description);

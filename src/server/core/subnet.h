@@ -41,7 +41,8 @@ struct subnet_spec {
     bool has_routes;
     const struct host_route_spec *routes;
     size_t n_routes;
-    bool has_service_types;         /* Given (always empty: no service types exist). */
+    bool has_service_types;
+    const char *service_types_json; /* Given: a JSON array of device owners, sorted. */
 };
 
 /* True if 'spec' changes nothing. */

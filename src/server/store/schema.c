@@ -347,6 +347,13 @@ const char *const schema_migrations[] = {
     "  resource TEXT NOT NULL,"
     "  quota_limit INTEGER NOT NULL,"
     "  PRIMARY KEY (project_id, resource));",
+    /* 12: a port's Cyborg device profile and NUMA affinity policy
+     * (port-device-profile, port-numa-affinity-policy); NULL: none. */
+    "ALTER TABLE ports ADD COLUMN device_profile TEXT;"
+    "ALTER TABLE ports ADD COLUMN numa_affinity_policy TEXT;",
+    /* 13: a subnet's service types (subnet-service-types), a JSON
+     * array of device owners in byte order; [] serves every port. */
+    "ALTER TABLE subnets ADD COLUMN service_types TEXT NOT NULL DEFAULT '[]';",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -98,6 +98,7 @@ enum store_field {
     SF_FLOATING_IP_ADDRESS, SF_FLOATING_NETWORK_ID, SF_ROUTER_ID, SF_PORT_ID,
     SF_FIP_FIXED_IP_ADDRESS,    /* A floating IP's fixed_ip_address (a plain column). */
     SF_OBJECT_TYPE, SF_OBJECT_ID, SF_ACTION, SF_TARGET_PROJECT,     /* RBAC policies. */
+    SF_FIXED_IP_ADDRESS_SUBSTR, /* A port with an address matching a LIKE pattern. */
     SF__COUNT
 };
 

@@ -64,6 +64,17 @@ qb_add_filter(struct query_builder *qb, const struct resource_sql *r,
         buf_printf(&qb->sql, " AND EXISTS (SELECT 1 FROM ip_allocations a WHERE a.port_id = %s.id"
                    " AND a.%s IN (", r->table_alias,
                    f->field == SF_FIXED_IP_ADDRESS ? "ip_address" : "subnet_id");
+    } else if (f->field == SF_FIXED_IP_ADDRESS_SUBSTR) {
+        /* lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's not. */
+        buf_printf(&qb->sql, " AND EXISTS (SELECT 1 FROM ip_allocations a WHERE a.port_id = %s.id"
+                   " AND (", r->table_alias);
+        for (size_t i = 0; i < f->n_values; i++) {
+            buf_add_str(&qb->sql, i ? " OR lower(a.ip_address) LIKE lower(?)"
+                                    : "lower(a.ip_address) LIKE lower(?)");
+            qb_bind_text(qb, f->values[i]);
+        }
+        buf_add_str(&qb->sql, "))");
+        return;
     } else if (f->field == SF_PORT_SECURITY_GROUP) {
         buf_printf(&qb->sql, " AND EXISTS (SELECT 1 FROM port_security_group_bindings sgb"
                    " WHERE sgb.port_id = %s.id AND sgb.security_group_id IN (", r->table_alias);

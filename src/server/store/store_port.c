@@ -25,7 +25,8 @@ LOG_MODULE("store");
     " (SELECT "                                                                            \
     SQL_JSON_ARRAY("json_object('mac_address', mac_address, 'ip_address', ip_address)")   \
     "   FROM (SELECT e.mac_address, e.ip_address FROM port_allowed_address_pairs e"        \
-    "   WHERE e.port_id = p.id ORDER BY e.mac_address, e.ip_address) x)"                   \
+    "   WHERE e.port_id = p.id ORDER BY e.mac_address, e.ip_address) x),"                  \
+    " p.device_profile, p.numa_affinity_policy"                                            \
     " FROM ports p"
 
 static const struct field_column port_columns[] = {
@@ -43,6 +44,7 @@ static const struct field_column port_columns[] = {
     { SF_BINDING_HOST_ID, "p.binding_host_id" },
     { SF_FIXED_IP_ADDRESS, NULL },
     { SF_FIXED_IP_SUBNET_ID, NULL },
+    { SF_FIXED_IP_ADDRESS_SUBSTR, NULL },
     { SF_PORT_SECURITY_GROUP, NULL },
 };
 
@@ -78,6 +80,8 @@ port_from_row(struct db_stmt *st, struct port *p, bool copy)
     p->port_security_enabled = (int) db_col_int(st, STD_NCOLS + 12);
     p->security_groups_json = col_text(st, STD_NCOLS + 13, copy);
     p->address_pairs_json = col_text(st, STD_NCOLS + 14, copy);
+    p->device_profile = col_text(st, STD_NCOLS + 15, copy);
+    p->numa_affinity_policy = col_text(st, STD_NCOLS + 16, copy);
 }
 
 static void
@@ -111,7 +115,7 @@ store_port_foreach(struct store_conn *c, const struct list_query *q, store_port_
 }
 
 /* The cached statement for 'sql' with what an insert and an update share bound:
- * conn_stmt_std(), then ?8 to ?18. */
+ * conn_stmt_std(), then ?8 to ?20. */
 static struct db_stmt *
 port_stmt(struct store_conn *c, const char *sql, const struct port *p)
 {
@@ -126,6 +130,8 @@ port_stmt(struct store_conn *c, const char *sql, const struct port *p)
         db_bind_int(st, 9, p->admin_state_up);
         bind_texts(st, 10, texts, ARRAY_SIZE(texts));
         db_bind_int(st, 18, p->port_security_enabled);
+        db_bind_text(st, 19, p->device_profile);
+        db_bind_text(st, 20, p->numa_affinity_policy);
     }
     return st;
 }
@@ -136,12 +142,13 @@ store_port_insert(struct store_conn *c, const struct port *p)
     static const char sql[] =
         "INSERT INTO ports (" SQL_STD_INSERT_COLUMNS ", mac_address, admin_state_up, status,"
         " device_id, device_owner, binding_host_id, binding_vnic_type, binding_profile,"
-        " binding_vif_type, binding_vif_details, port_security_enabled, network_id)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+        " binding_vif_type, binding_vif_details, port_security_enabled, device_profile,"
+        " numa_affinity_policy, network_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
     struct db_stmt *st = port_stmt(c, sql, p);
 
     if (st) {
-        db_bind_text(st, 19, p->network_id);
+        db_bind_text(st, 21, p->network_id);
     }
     return conn_insert_stmt(c, st, "insert port");
 }
@@ -153,7 +160,8 @@ store_port_update(struct store_conn *c, const struct port *p)
         "UPDATE ports SET " SQL_STD_UPDATE_SET ", mac_address = ?8, admin_state_up = ?9,"
         " status = ?10, device_id = ?11, device_owner = ?12, binding_host_id = ?13,"
         " binding_vnic_type = ?14, binding_profile = ?15, binding_vif_type = ?16,"
-        " binding_vif_details = ?17, port_security_enabled = ?18 WHERE id = ?1";
+        " binding_vif_details = ?17, port_security_enabled = ?18, device_profile = ?19,"
+        " numa_affinity_policy = ?20 WHERE id = ?1";
 
     return conn_exec_stmt(c, port_stmt(c, sql, p), "update port");
 }

@@ -31,7 +31,7 @@ LOG_MODULE("store");
     "SELECT " SQL_STD_COLUMNS("s") ", s.network_id, s.ip_version, s.cidr, s.gateway_ip,"   \
     " s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode, s.allocation_pools,"             \
     " s.dns_nameservers, s.host_routes,"                                                   \
-    " " SUBNET_NETWORK_SHARED                                                              \
+    " " SUBNET_NETWORK_SHARED ", s.service_types"                                         \
     " FROM subnets s"
 
 static const struct field_column subnet_columns[] = {
@@ -78,6 +78,7 @@ subnet_from_row(struct db_stmt *st, struct subnet *s, bool copy)
     s->dns_nameservers_json = col_text(st, STD_NCOLS + 8, copy);
     s->host_routes_json = col_text(st, STD_NCOLS + 9, copy);
     s->network_shared = (int) db_col_int(st, STD_NCOLS + 10);
+    s->service_types_json = col_text(st, STD_NCOLS + 11, copy);
 }
 
 static void
@@ -117,12 +118,13 @@ store_subnet_foreach(struct store_conn *c, const struct list_query *q, store_sub
 }
 
 /* The cached statement for 'sql' with what an insert and an update share bound:
- * conn_stmt_std(), then ?8 to ?12. */
+ * conn_stmt_std(), then ?8 to ?13. */
 static struct db_stmt *
 subnet_stmt(struct store_conn *c, const char *sql, const struct subnet *s)
 {
     const char *const json[] = {
         s->allocation_pools_json, s->dns_nameservers_json, s->host_routes_json,
+        s->service_types_json ? s->service_types_json : "[]",
     };
     struct db_stmt *st = conn_stmt_std(c, sql, &s->std);
 
@@ -139,17 +141,18 @@ store_subnet_insert(struct store_conn *c, const struct subnet *s)
 {
     static const char sql[] =
         "INSERT INTO subnets (" SQL_STD_INSERT_COLUMNS ", gateway_ip, enable_dhcp,"
-        " allocation_pools, dns_nameservers, host_routes, network_id, ip_version, cidr,"
-        " ipv6_ra_mode, ipv6_address_mode, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?13))";
+        " allocation_pools, dns_nameservers, host_routes, service_types, network_id,"
+        " ip_version, cidr, ipv6_ra_mode, ipv6_address_mode, seq)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?14))";
     struct db_stmt *st = subnet_stmt(c, sql, s);
 
     if (st) {
-        db_bind_text(st, 13, s->network_id);
-        db_bind_int(st, 14, s->ip_version);
-        db_bind_text(st, 15, s->cidr);
-        db_bind_text(st, 16, s->ipv6_ra_mode);
-        db_bind_text(st, 17, s->ipv6_address_mode);
+        db_bind_text(st, 14, s->network_id);
+        db_bind_int(st, 15, s->ip_version);
+        db_bind_text(st, 16, s->cidr);
+        db_bind_text(st, 17, s->ipv6_ra_mode);
+        db_bind_text(st, 18, s->ipv6_address_mode);
     }
     return conn_exec_stmt(c, st, "insert subnet");
 }
@@ -159,7 +162,8 @@ store_subnet_update(struct store_conn *c, const struct subnet *s)
 {
     static const char sql[] =
         "UPDATE subnets SET " SQL_STD_UPDATE_SET ", gateway_ip = ?8, enable_dhcp = ?9,"
-        " allocation_pools = ?10, dns_nameservers = ?11, host_routes = ?12 WHERE id = ?1";
+        " allocation_pools = ?10, dns_nameservers = ?11, host_routes = ?12,"
+        " service_types = ?13 WHERE id = ?1";
 
     return conn_exec_stmt(c, subnet_stmt(c, sql, s), "update subnet");
 }
