@@ -281,6 +281,7 @@ def test_admin_remove_and_add_keeps_the_address(fresh):
     assert not dhcp.network(net["id"])["hosted"]
     r = api(srv, "POST", "/v2.0/agents/%s/dhcp-networks" % agent_id, {"network_id": net["id"]})
     assert r.status_code == 201, r.text
+    assert r.headers["Content-Type"] == "application/json" and r.json() is None
     assert_error(api(srv, "POST", "/v2.0/agents/%s/dhcp-networks" % agent_id,
                      {"network_id": net["id"]}),
                  409, "NetworkHostedByDHCPAgent",
