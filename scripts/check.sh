@@ -7,6 +7,10 @@
 #   agent tests (pytest, the linux-bridge agent in network namespaces)
 #                               debug build and ASan+UBSan build
 #   fuzzers (libFuzzer, clang)  corpus regression + a short time-boxed run
+#   tempest (OpenStack's conformance suite, tests/tempest/run.sh) against the debug
+#                               build with the lab's agents, in the background from the
+#                               debug build on (it waits on the server most of its
+#                               time); TEMPEST=0 leaves it out
 # The PostgreSQL API suite and the agent suite of each build run at the same time.
 # Exits non-zero if anything failed.  Logs of failed suites are kept in check-logs/.
 set -u
@@ -99,6 +103,30 @@ run_gui() {
     add "$p" "$f"
 }
 
+# tempest in the background: started once the debug build exists, collected at the end.
+tempest_pid=
+start_tempest() {
+    [ "${TEMPEST:-1}" = 0 ] && return
+    note "tempest: started in the background (log check-logs/tempest.log)"
+    RESULTS_DIR=$logs/tempest tests/tempest/run.sh >"$logs/tempest.log" 2>&1 &
+    tempest_pid=$!
+}
+
+collect_tempest() {
+    [ -n "$tempest_pid" ] || return
+    note "tempest"
+    wait "$tempest_pid"
+    local line p f s
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/tempest.log" | tail -1)
+    p=$(echo "$line" | awk '{print $1}'); f=$(echo "$line" | awk '{print $3}' | tr -d ,)
+    s=$(echo "$line" | grep -oE '[0-9]+ skipped' | grep -oE '[0-9]+')
+    p=${p:-0}; f=${f:-1}; s=${s:-0}
+    grep -E '^tempest|REGRESSION|known failures' "$logs/tempest.log" | sed 's/^/   /'
+    echo "   $p passed, $f failed, $s skipped"
+    [ "$f" -gt 0 ] && tail -20 "$logs/tempest.log"
+    add "$p" "$f" "$s"
+}
+
 run_fuzz() {
     local log=$logs/fuzz.log
     note "fuzzers"
@@ -119,6 +147,7 @@ make -s asan >"$logs/build-asan.log" 2>&1 || { echo "   asan build failed"; tail
 make -s fuzz >"$logs/build-fuzz.log" 2>&1 || { echo "   fuzz build failed"; tail -30 "$logs/build-fuzz.log"; add 0 1; }
 
 if [ "$build_ok" = 1 ]; then
+    start_tempest
     run_unit build debug
     run_api "$top/build/src/server/neutrino-server" debug api
     cmd1='NEUTRINO_TEST_DB=postgresql run_api "$top/build/src/server/neutrino-server" debug-postgresql api'
@@ -137,6 +166,7 @@ fi
 if [ -d build-fuzz/tests/fuzz ]; then
     run_fuzz
 fi
+collect_tempest
 
 if [ "$skipped" -gt 0 ]; then
     echo "$passed passed, $failed failed, $skipped skipped"
