@@ -39,6 +39,8 @@ static const struct extension extensions[] = {
       "Provides validation on filter parameters.", "2018-07-04T10:00:00-00:00" },
     { "fip-port-details", "Floating IP Port Details Extension",
       "Add port_details attribute to Floating IP resource", "2018-04-09T10:00:00-00:00" },
+    { "l3-ha", "HA Router extension", "Adds HA capability to routers.",
+      "2014-04-26T00:00:00-00:00" },
     { "l3_agent_scheduler", "L3 Agent Scheduler", "Schedule routers among l3 agents",
       "2013-02-07T10:00:00-00:00" },
     { "net-mtu", "Network MTU", "Provides MTU attribute for a network resource.",

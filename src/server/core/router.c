@@ -1,5 +1,6 @@
 /* Routers in the domain core; see router.h. */
 #include "router.h"
+#include "router_ha.h"
 #include "router_internal.h"
 
 #include <errno.h>
@@ -129,7 +130,7 @@ check_gateway_policy(const struct op *op, const struct router_spec *spec, bool c
     return r;
 }
 
-/* distributed and ha are admins' to give; neither kind of router exists here. */
+/* distributed and ha are admins' to give; distributed routers do not exist here. */
 static int
 check_router_kind(const struct op *op, const struct router_spec *spec, bool create)
 {
@@ -143,11 +144,25 @@ check_router_kind(const struct op *op, const struct router_spec *spec, bool crea
         return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED, "(rule:%s and rule:%s:%s)"
                              " is disallowed by policy", action, action, given);
     }
-    if ((spec->has_distributed && spec->distributed) || (spec->has_ha && spec->ha)) {
-        return router_bad_request(op, "distributed and HA routers are not supported; only false is"
-                          " accepted for distributed and ha");
+    if (spec->has_distributed && spec->distributed) {
+        return router_bad_request(op, "distributed routers are not supported; only false is"
+                                  " accepted for distributed");
     }
     return 0;
+}
+
+/* Neutron's check of a change of ha: only on a router set down (in this request or
+ * before). */
+static int
+check_ha_change(const struct op *op, const struct router *rt, const struct router_spec *spec)
+{
+    bool up = spec->has_admin_state_up ? spec->admin_state_up : rt->admin_state_up;
+
+    if (!spec->has_ha || spec->ha == rt->ha || !up) {
+        return 0;
+    }
+    return router_bad_request(op, "Cannot change HA attribute of active routers. Please set"
+                              " router admin_state_up to False prior to upgrade");
 }
 
 /* --- Extra routes ------------------------------------------------------------------ */
@@ -630,6 +645,11 @@ core_router_create(const struct op *op, const struct router_spec *spec, struct r
         return -1;
     }
     memset(&rt, 0, sizeof rt);
+    rt.ha = spec->has_ha ? spec->ha : op->app->cfg->l3_ha;
+    /* The HA network comes first, as in Neutron: its failure fails the create. */
+    if (rt.ha && router_ha_ensure_network(op, owner)) {
+        return -1;
+    }
     uuid_new(rt.std.id);
     rt.std.project_id = xstrdup(owner);
     rt.std.name = xstrdup(spec->name ? spec->name : "");
@@ -653,8 +673,9 @@ core_router_create(const struct op *op, const struct router_spec *spec, struct r
         r = store_router_update(op->c, &rt);
         r = r ? core_internal(op, r) : 0;
     }
-    /* Neutron's create notifies the L3 agents, and so schedules, only with a gateway. */
-    if (!r && *rt.gw_port_id) {
+    /* Neutron's create notifies the L3 agents, and so schedules, only with a gateway
+     * or for an HA router. */
+    if (!r && (*rt.gw_port_id || rt.ha)) {
         r = l3_router_changed(op, rt.std.id, true);
     }
     if (!r) {
@@ -675,6 +696,23 @@ router_spec_empty(const struct router_spec *spec)
            && !spec->has_ha;
 }
 
+/* ha changes (on a router set down): the router leaves its agents, so that the next
+ * schedule places it as its new kind, and a router no longer HA gives back its HA ports
+ * and VRRP id (its HA network goes after the write if it was the project's last). */
+static int
+change_ha(const struct op *op, struct router *rt, bool ha)
+{
+    if (l3_router_deleting(op, rt->std.id)) {
+        return -1;
+    }
+    if (ha) {
+        rt->ha = true;
+        return router_ha_ensure_network(op, rt->std.project_id);
+    }
+    rt->ha = false;
+    return router_ha_release(op, rt);
+}
+
 int
 core_router_update(const struct op *op, const char *id, const struct router_spec *spec,
                    int64_t expected_revision, struct router *ret)
@@ -685,6 +723,7 @@ core_router_update(const struct op *op, const char *id, const struct router_spec
             || check_gateway_policy(op, spec, false)
             || check_router_kind(op, spec, false)
             || core_check_revision(op, expected_revision, rt.std.revision_number)
+            || check_ha_change(op, &rt, spec)
             || (spec->has_routes && set_routes(op, &rt, spec->routes, spec->n_routes))
             || (spec->has_gateway && set_gateway(op, &rt, &spec->gateway, &bumps));
 
@@ -696,8 +735,14 @@ core_router_update(const struct op *op, const char *id, const struct router_spec
         }
         rt.std.revision_number += bumps ? bumps : 1;
         time_iso8601_now(rt.std.updated_at);
-        r = store_router_update(op->c, &rt);
-        r = r ? core_internal(op, r) : l3_router_changed(op, rt.std.id, true);
+        r = spec->has_ha && spec->ha != rt.ha ? change_ha(op, &rt, spec->ha) : 0;
+        if (!r) {
+            int e = store_router_update(op->c, &rt);
+            r = e ? core_internal(op, e) : l3_router_changed(op, rt.std.id, true);
+        }
+        if (!r && spec->has_ha && !rt.ha) {
+            r = router_ha_cleanup_network(op, rt.std.project_id);
+        }
     }
     if (r) {
         router_done(&rt);
@@ -736,11 +781,15 @@ core_router_delete(const struct op *op, const char *id, int64_t expected_revisio
             || core_check_revision(op, expected_revision, rt.std.revision_number)
             || check_no_interfaces(op, &rt)
             || l3_router_deleting(op, rt.std.id)
-            || (*rt.gw_port_id && remove_gateway_port(op, &rt));
+            || (*rt.gw_port_id && remove_gateway_port(op, &rt))
+            || (rt.ha && router_ha_release(op, &rt));
 
     if (!r) {
         int e = store_router_delete(op->c, rt.std.id);
         r = e ? core_internal(op, e) : 0;
+    }
+    if (!r && rt.ha) {
+        r = router_ha_cleanup_network(op, rt.std.project_id);
     }
     router_done(&rt);
     return r ? -1 : 0;
