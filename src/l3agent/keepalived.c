@@ -244,10 +244,23 @@ write_file(const char *path, const char *text)
     return r;
 }
 
+/* mkdir -p: the state path itself may not exist yet. */
 static int
 make_dir(const char *path)
 {
-    return mkdir(path, 0700) && errno != EEXIST ? -errno : 0;
+    char *copy = xstrdup(path);
+    int r = 0;
+
+    for (char *p = copy + 1; *p && !r; p++) {
+        if (*p == '/') {
+            *p = '\0';
+            r = mkdir(copy, 0755) && errno != EEXIST ? -errno : 0;
+            *p = '/';
+        }
+    }
+    r = r ? r : mkdir(copy, 0700) && errno != EEXIST ? -errno : 0;
+    free(copy);
+    return r;
 }
 
 /* --- Processes ---------------------------------------------------------------------------- */

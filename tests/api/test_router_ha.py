@@ -288,3 +288,32 @@ def test_l3_ha_default_and_agents_per_router(tmp_path_factory):
     finally:
         t.cleanup()
         check_clean_exit(s, s.stop())
+
+
+def test_every_side_gets_the_details_of_the_routers_ports(srv, lab):
+    """As Neutron's: the linux-bridge agent of each side plugs the HA router's taps,
+    though the ports are bound to the active side only, and the details leave the
+    binding alone; a legacy router's ports go to its host only."""
+    (lb1, one), (lb2, two), (lb3, _) = node(srv), node(srv), node(srv)
+    rt = lab.router(ha=True)
+    sub = lab.subnet()
+    lab.add_interface(rt["id"], sub["id"])
+    assert sorted(l3_agents(srv, rt["id"])) == sorted([one.host, two.host, lb3.host])
+    r = two.call("POST", "l3/ha-states", json={"host": two.host, "states": {rt["id"]: "active"}})
+    assert r.status_code == 200, r.text
+    [qr] = api(srv, "GET", "/v2.0/ports", params={
+        "device_id": rt["id"], "device_owner": "network:router_interface"}).json()["ports"]
+    tap = "tap" + qr["id"][:11]
+    [d] = lb1.details(tap)
+    assert (d["port_id"], d["network_id"], d["mac_address"]) == (qr["id"], qr["network_id"],
+                                                                  qr["mac_address"])
+    [qr2] = api(srv, "GET", "/v2.0/ports", params={"id": qr["id"]}).json()["ports"]
+    assert qr2["binding:host_id"] == two.host
+    # A legacy router's port goes to its host only.
+    legacy = lab.router()
+    lab.add_interface(legacy["id"], lab.subnet()["id"])
+    [lq] = api(srv, "GET", "/v2.0/ports", params={
+        "device_id": legacy["id"], "device_owner": "network:router_interface"}).json()["ports"]
+    others = [lb for lb in (lb1, lb2, lb3) if lb.host != lq["binding:host_id"]]
+    for lb in others:
+        assert lb.details("tap" + lq["id"][:11]) == [{"device": "tap" + lq["id"][:11]}]

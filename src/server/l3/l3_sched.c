@@ -675,3 +675,48 @@ l3_ha_state_reported(const struct op *op, const struct agent *a, const char *rou
     /* The router's ports follow the active side, as Neutron binds them. */
     return STREQ(state, L3_HA_STATE_ACTIVE) ? bind_ha_router_ports(op, router_id, a->host) : 0;
 }
+
+static int
+find_agent_state(const char *agent_id, const char *state, void *aux)
+{
+    const char **want = aux;
+
+    if (*want && STREQ(agent_id, *want)) {
+        *want = NULL;
+    }
+    return 0;
+}
+
+int
+l3_ha_port_hosted_on(struct store_conn *c, const struct port *p, const char *host, bool *ret)
+{
+    struct router rt;
+    struct agent a;
+    const char *want;
+    int r;
+
+    *ret = false;
+    if (!p->device_owner || !p->device_id || !*p->device_id
+        || (!STREQ(p->device_owner, ROUTER_GATEWAY_OWNER)
+            && !STREQ(p->device_owner, ROUTER_INTERFACE_OWNER))) {
+        return 0;
+    }
+    r = store_router_get(c, p->device_id, NULL, &rt);
+    if (r) {
+        return r == -ENOENT ? 0 : r;
+    }
+    if (!rt.ha) {
+        router_done(&rt);
+        return 0;
+    }
+    router_done(&rt);
+    r = store_agent_get_by_host(c, AGENT_TYPE_L3, host, &a);
+    if (r) {
+        return r == -ENOENT ? 0 : r;
+    }
+    want = a.id;
+    r = store_l3_ha_states(c, p->device_id, find_agent_state, &want);
+    *ret = !r && !want;
+    agent_done(&a);
+    return r;
+}

@@ -79,6 +79,12 @@ bool l3_ha_state_valid(const char *state);
 int l3_ha_state_reported(const struct op *op, const struct agent *a, const char *router_id,
                          const char *state);
 
+/* Whether port 'p' is the gateway or an interface of an HA router that the L3 agent of
+ * 'host' hosts: such a port is plugged on every side (the linux-bridge agent there gets
+ * its details, as Neutron's does), though bound to the active one.  0 or -errno. */
+int l3_ha_port_hosted_on(struct store_conn *c, const struct port *p, const char *host,
+                         bool *ret);
+
 /* Failover, run by the housekeeping timer: moves the routers of admin-up L3 agents
  * silent for twice agent_down_time to another candidate (if
  * allow_automatic_l3agent_failover); a router with nowhere to go stays.  Idempotent. */
