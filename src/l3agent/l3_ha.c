@@ -230,12 +230,21 @@ l3_ha_tick(struct l3_ha *h, struct server_client *sc)
         return INT64_MAX;
     }
     if (now >= h->next_check_ms) {
+        json_t *failed = json_object();
         for (size_t i = 0; i < h->model.n_routers; i++) {
             const struct l3_router *r = &h->model.routers[i];
-            if (r->ha && r->admin_state_up) {
-                check_router(h, r);
+            if (!r->ha || !r->admin_state_up) {
+                continue;
             }
+            /* A keepalived that died is started again, as Neutron's process monitor
+             * respawns it (it comes back as a backup: nopreempt). */
+            if (!keepalived_pid(&h->ko, r->id)) {
+                log_warn("router=%s: its keepalived is not running; starting it", r->id);
+                ensure_router(h, r, failed);
+            }
+            check_router(h, r);
         }
+        json_decref(failed);
         if (json_object_size(h->unsent)) {
             (void) send_states(h, sc);
         }

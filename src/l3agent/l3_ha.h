@@ -1,7 +1,7 @@
 /* The L3 agent's side of HA routers (behaviour/agents.md §E): after each apply, one
  * keepalived per hosted HA router (keepalived.h), reconciled rather than restarted;
- * then, every HA_CHECK_MS, which side this node is for each of them, read from the
- * kernel (the primary VIP on ha-), each change reported to the server (POST
+ * then, every HA_CHECK_MS, a keepalived that died is started again and which side this
+ * node is for each of them is read from the kernel (the primary VIP on ha-), each change reported to the server (POST
  * AGENT_PATH_L3_HA_STATES) and, on becoming active, gratuitous ARP for the router's
  * gateway and floating addresses (keepalived sends its own too).  A report the server
  * did not take is sent again at the next check. */

@@ -3,8 +3,9 @@ docs/behaviour/dataplane.md §8): L3 agents on both lab nodes, an HA router with
 gateway on the external flat network and an interface on a tenant vxlan network, an
 instance on n2.  keepalived elects one side: the server shows it active and the other
 standby, the instance reaches the outside through the active side; the active side's
-keepalived stopped, the other side takes over, the server follows and traffic passes
-again.  Only the router's agents' sides and the packets are checked, never how fast
+keepalived stopped, the other side takes over, the server follows, traffic passes again
+and the agent starts the stopped keepalived again (as standby); an agent restart leaves
+keepalived running; a deleted router's keepalived processes and files go.  Only the router's agents' sides and the packets are checked, never how fast
 (bench/l3_ha_failover_bench.py measures that)."""
 
 import os
@@ -133,5 +134,31 @@ def test_the_other_side_takes_over_when_the_active_ones_keepalived_stops(halab, 
                  what="%s to take over" % other)
         wait_for(lambda: reaches_outside(halab), timeout=20,
                  what="traffic through the new active side")
+        # The agent starts the stopped keepalived again; it comes back as standby.
+        wait_for(lambda: keepalived_pid(halab, first, rid) not in (None, pid), timeout=10,
+                 what="%s's keepalived started again" % first)
+        assert active_node(halab, rid) == other
     except AssertionError as e:
         raise AssertionError("%s\n%s" % (e, diagnostics(halab, rid)))
+
+
+def test_an_agent_restart_keeps_keepalived_and_the_router_goes_with_its_keepalived(
+        halab, topo):
+    rid = topo["router"]["id"]
+    pids = {n: keepalived_pid(halab, n, rid) for n in ("n1", "n2")}
+    assert all(pids.values()), pids
+    halab.stop_l3_agent("n1")
+    halab.start_l3_agent("n1", ha_vrrp_advert_int=1)
+    wait_for(lambda: "synchronised" in halab.l3_agent_log("n1").split("neutrino-l3-agent on")[-1],
+             timeout=10, what="the restarted agent's full comparison")
+    assert keepalived_pid(halab, "n1", rid) == pids["n1"]     # reconciled, not restarted
+    assert active_node(halab, rid)
+    # Deleted: each side's keepalived goes with the namespace.
+    api_ok(halab, "PUT", "/v2.0/routers/%s/remove_router_interface" % rid,
+           {"subnet_id": topo["sub"]["id"]})
+    api_ok(halab, "DELETE", "/v2.0/routers/" + rid)
+    for node in ("n1", "n2"):
+        wait_for(lambda: not halab._alive(pids[node]), timeout=10,
+                 what="%s's keepalived to stop" % node)
+        wait_for(lambda: not (halab.run_dir / node / "ha_confs" / rid).exists(), timeout=5,
+                 what="%s's keepalived files to go" % node)
