@@ -317,3 +317,26 @@ def test_every_side_gets_the_details_of_the_routers_ports(srv, lab):
     others = [lb for lb in (lb1, lb2, lb3) if lb.host != lq["binding:host_id"]]
     for lb in others:
         assert lb.details("tap" + lq["id"][:11]) == [{"device": "tap" + lq["id"][:11]}]
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("l3_ha_net_cidr", "169.254.192.1/18",
+     "The HA Network CIDR specified in the configuration file isn't valid; 169.254.192.1/18."),
+    ("l3_ha_net_cidr", "169.254.192.0",
+     "The HA Network CIDR specified in the configuration file isn't valid; 169.254.192.0."),
+    ("max_l3_agents_per_router", "-1",
+     "max_l3_agents_per_router -1 config parameter is not valid as it cannot be negative."
+     " It must be 1 or greater. Alternatively, it can be 0 to mean unlimited."),
+])
+def test_bad_ha_options_refuse_to_start(tmp_path, option, value, message):
+    import subprocess
+    from conftest import EXTERNAL_URL, NeutrinoServer, server_binary
+    if EXTERNAL_URL:
+        pytest.skip("needs a neutrino-server of its own")
+    srv = NeutrinoServer(tmp_path, {"neutron.conf": {"DEFAULT": {option: value}}})
+    cmd = [str(server_binary())]
+    for f in srv.config_files:
+        cmd += ["--config-file", str(f)]
+    p = subprocess.run(cmd, capture_output=True, timeout=30, text=True)
+    assert p.returncode != 0
+    assert message in p.stderr, p.stderr
