@@ -28,6 +28,7 @@ enum {
     PRIORITY = 50,              /* Neutron's HA_DEFAULT_PRIORITY: every side the same. */
     GARP_MASTER_DELAY_S = 60,   /* Neutron's: the second round of gratuitous ARP. */
     STOP_WAIT_MS = 3000,        /* How long a stop waits for keepalived to leave. */
+    START_WAIT_MS = 3000,       /* How long a start waits for its pid file. */
 };
 
 /* --- The configuration ----------------------------------------------------------------- */
@@ -307,8 +308,22 @@ keepalived_pid(const struct keepalived_options *o, const char *router_id)
     return pid;
 }
 
+static bool
+wait_pidfile(const char *pidfile, const char *conf, int timeout_ms)
+{
+    struct timespec step = { 0, 10 * 1000 * 1000 };
+
+    for (int waited = 0; waited < timeout_ms; waited += 10) {
+        if (live_pid(pidfile, conf)) {
+            return true;
+        }
+        nanosleep(&step, NULL);
+    }
+    return live_pid(pidfile, conf) != 0;
+}
+
 /* Runs keepalived in namespace 'netns_fd'; it goes to the background itself, so the
- * child we wait for exits as soon as it has. */
+ * child we wait for exits as soon as it has; then its pid file is waited for. */
 static int
 start(const struct keepalived_options *o, int netns_fd, const char *conf,
       const char *pidfile, const char *vrrp_pidfile)
@@ -342,7 +357,9 @@ start(const struct keepalived_options *o, int netns_fd, const char *conf,
     if (!WIFEXITED(status) || WEXITSTATUS(status)) {
         return WIFEXITED(status) && WEXITSTATUS(status) == 127 ? -ENOENT : -EIO;
     }
-    return 0;
+    /* The daemon writes its pid file a moment after the parent exits: until it has,
+     * the next check would find none and start a second one. */
+    return wait_pidfile(pidfile, conf, START_WAIT_MS) ? 0 : -ETIMEDOUT;
 }
 
 int

@@ -2,7 +2,8 @@
 docs/behaviour/dataplane.md §8): L3 agents on both lab nodes, an HA router with its
 gateway on the external flat network and an interface on a tenant vxlan network, an
 instance on n2.  keepalived elects one side: the server shows it active and the other
-standby, the instance reaches the outside through the active side; the active side's
+standby, the instance reaches the outside through the active side, a floating IP added
+later reaches it through the active side only (keepalived reloaded); the active side's
 keepalived stopped, the other side takes over, the server follows, traffic passes again
 and the agent starts the stopped keepalived again (as standby); an agent restart leaves
 keepalived running; a deleted router's keepalived processes and files go.  Only the router's agents' sides and the packets are checked, never how fast
@@ -14,7 +15,7 @@ import uuid
 
 import pytest
 
-from lab import running_lab, wait_for
+from lab import running_lab, sh, wait_for
 from test_l3_agent import (EXT_CIDR, EXT_GW, INT_CIDR, INT_GW, api_ok, in_ns,
                            outside_host, server_supports_routers)
 
@@ -102,8 +103,12 @@ def topo(halab):
     api_ok(lab, "PUT", "/v2.0/routers/%s/add_router_interface" % router["id"],
            {"subnet_id": sub["id"]})
     out = outside_host(lab)
+    # A group that lets ICMP in (pings to the floating IP); a new group lets all out.
     sg = api_ok(lab, "POST", "/v2.0/security-groups", {"security_group": {
         "name": "hasg-" + uuid.uuid4().hex[:6]}})["security_group"]
+    api_ok(lab, "POST", "/v2.0/security-group-rules", {"security_group_rule": {
+        "security_group_id": sg["id"], "direction": "ingress", "ethertype": "IPv4",
+        "protocol": "icmp"}})
     vm = lab.instance("havm", "n2", net, security_groups=[sg["id"]])
     in_ns(vm["ns"], "ip", "route", "add", "default", "via", INT_GW)
     yield {"ext": ext, "net": net, "sub": sub, "router": router, "out": out, "vm": vm}
@@ -120,6 +125,34 @@ def test_one_side_is_active_and_traffic_passes(halab, topo):
         raise AssertionError("%s\n%s" % (e, diagnostics(halab, rid)))
     for node in ("n1", "n2"):
         assert keepalived_pid(halab, node, rid), node
+        # Started once: the agent waits for the pid file before it checks again.
+        assert halab.l3_agent_log(node).count("keepalived started") == 1, node
+
+
+def test_a_floating_ip_added_later_reaches_the_instance_through_the_active_side(halab, topo):
+    """The new address reaches keepalived by a rewritten configuration and SIGHUP: the
+    active side adds it, the standby does not."""
+    rid = topo["router"]["id"]
+    first = wait_for(lambda: active_node(halab, rid), timeout=20, what="an active side")
+    pids = {n: keepalived_pid(halab, n, rid) for n in ("n1", "n2")}
+    fip = api_ok(halab, "POST", "/v2.0/floatingips", {"floatingip": {
+        "floating_network_id": topo["ext"]["id"],
+        "port_id": topo["vm"]["port"]["id"]}})["floatingip"]
+    try:
+        addr = fip["floating_ip_address"]
+        try:
+            wait_for(lambda: sh("busybox", "ping", "-c", "1", "-W", "1", addr,
+                                ns=topo["out"], check=False).returncode == 0,
+                     timeout=20, what="the outside pinging the floating IP")
+        except AssertionError as e:
+            raise AssertionError("%s\n%s" % (e, diagnostics(halab, rid)))
+        other = "n2" if first == "n1" else "n1"
+        out = halab.in_node(other, "ip", "-n", "qrouter-" + rid, "-4", "-o", "addr").stdout
+        assert addr not in out
+        # Reloaded, not restarted.
+        assert {n: keepalived_pid(halab, n, rid) for n in ("n1", "n2")} == pids
+    finally:
+        halab.api("DELETE", "/v2.0/floatingips/" + fip["id"])
 
 
 def test_the_other_side_takes_over_when_the_active_ones_keepalived_stops(halab, topo):
