@@ -182,15 +182,16 @@ set_floatingip_status(const struct op *op, const char *router_id, const struct a
 
 /* --- Binding and unbinding ---------------------------------------------------------- */
 
-/* Whether the router is HA. */
+/* Whether the router is HA (a router already gone is not). */
 static int
 router_is_ha(const struct op *op, const char *router_id, bool *ret)
 {
     struct router rt;
     int r = store_router_get(op->c, router_id, NULL, &rt);
 
+    *ret = false;
     if (r) {
-        return core_internal(op, r);
+        return r == -ENOENT ? 0 : core_internal(op, r);
     }
     *ret = rt.ha;
     router_done(&rt);
