@@ -8,8 +8,9 @@ build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih
        libyaml-dev libpq-dev dnsmasq-base busybox iproute2 bridge-utils
        iptables ebtables ipset)
 # conntrack: the firewall and L3 tests read the kernel's connections with it (the agents
-# do not need it: they end connections over ctnetlink).
-test=(conntrack clang libclang-rt-14-dev python3-openstacksdk python3-openstackclient python3-pytest
+# do not need it: they end connections over ctnetlink).  keepalived: the L3 agent runs it
+# for HA routers (tests/agent/test_l3_ha.py, bench/l3_ha_failover_bench.py).
+test=(conntrack keepalived clang libclang-rt-14-dev python3-openstacksdk python3-openstackclient python3-pytest
       python3-requests python3-yaml curl sqlite3 wrk busybox iproute2 chromium postgresql)
 # tempest: OpenStack's conformance suite and its network plugin (make tempest).
 tempest=(tempest neutron-tempest-plugin python3-subunit)

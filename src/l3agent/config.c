@@ -22,6 +22,10 @@ static const struct conf_option l3_options[] = {
     INT("DEFAULT", "periodic_interval", periodic_interval, "40", 1, 3600),
     BOOL("DEFAULT", "cleanup_on_shutdown", cleanup_on_shutdown, "false"),
     STR("DEFAULT", "namespace_prefix", namespace_prefix, "qrouter-"),
+    STR("DEFAULT", "ha_confs_path", ha_confs_path, NULL),
+    STR("DEFAULT", "ha_vrrp_auth_type", ha_vrrp_auth_type, "PASS"),
+    STR("DEFAULT", "ha_vrrp_auth_password", ha_vrrp_auth_password, NULL),
+    INT("DEFAULT", "ha_vrrp_advert_int", ha_vrrp_advert_int, "2", 1, 255),
     STR("AGENT", "availability_zone", availability_zone, "nova"),
     INT("AGENT", "report_interval", report_interval, "30", 0, 3600),
     BOOL("AGENT", "log_agent_heartbeats", log_agent_heartbeats, "false"),
@@ -69,6 +73,14 @@ l3_config_load(struct l3_config *cfg, char *const *files, size_t n_files,
     r = check_agent_mode(cfg->agent_mode, error);
     if (r) {
         return r;
+    }
+    if (!STREQ(cfg->ha_vrrp_auth_type, "PASS") && !STREQ(cfg->ha_vrrp_auth_type, "AH")) {
+        buf_printf(error, "[DEFAULT] ha_vrrp_auth_type = %s: expected AH or PASS",
+                   cfg->ha_vrrp_auth_type);
+        return -EINVAL;
+    }
+    if (!cfg->ha_confs_path) {
+        cfg->ha_confs_path = xasprintf("%s/ha_confs", cfg->state_path);
     }
     /* The engine's prefix holds at most 63 characters; a '/' would leave /run/netns. */
     if (!*cfg->namespace_prefix || strlen(cfg->namespace_prefix) > 63

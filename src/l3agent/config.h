@@ -24,6 +24,10 @@ struct l3_config {
     int periodic_interval;          /* Seconds: the longest pause before a retry. */
     bool cleanup_on_shutdown;       /* Remove every router when the agent stops. */
     char *namespace_prefix;         /* neutrino: "qrouter-" (Neutron's fixed prefix). */
+    char *ha_confs_path;            /* keepalived's files; default $state_path/ha_confs. */
+    char *ha_vrrp_auth_type;        /* "PASS" or "AH". */
+    char *ha_vrrp_auth_password;    /* NULL: VRRP without authentication. */
+    int ha_vrrp_advert_int;         /* Seconds between VRRP adverts. */
     /* [AGENT] */
     char *availability_zone;
     int report_interval;

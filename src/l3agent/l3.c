@@ -101,7 +101,8 @@ note_dev(const struct nl_link *l, void *aux)
 {
     struct dev_walk *w = aux;
 
-    if (!str_startswith(l->name, "qr-") && !str_startswith(l->name, "qg-")) {
+    if (!str_startswith(l->name, L3_IF_PREFIX) && !str_startswith(l->name, L3_GW_PREFIX)
+        && !str_startswith(l->name, L3_HA_PREFIX)) {
         return;
     }
     struct l3_dev_state *d = l3_router_state_add_dev(w->r, l->name);

@@ -14,8 +14,9 @@
  * Routers are independent, as in Neutron's agent: one the engine could not finish (its
  * namespace unreadable, or a step the kernel or a tool refused) is logged and asked for
  * again after a pause that doubles up to periodic_interval, while the others are done.
- * A stop signal leaves every namespace in place (Neutron's cleanup_on_shutdown, off by
- * default, removes them). */
+ * HA routers also get their keepalived after each apply, and their side is watched and
+ * reported (l3_ha.h).  A stop signal leaves every namespace and keepalived in place
+ * (Neutron's cleanup_on_shutdown, off by default, removes them). */
 #include "l3_agent.h"
 
 #include <errno.h>
@@ -30,6 +31,7 @@
 #include "agent_proto.h"
 #include "config.h"
 #include "l3.h"
+#include "l3_ha.h"
 #include "l3_routers.h"
 #include "log.h"
 #include "netns.h"
@@ -56,6 +58,7 @@ struct l3agent {
     json_t *failed;             /* Router id -> true: the last apply did not finish it. */
     int64_t retry_at;           /* When failed routers are retried (ms); 0: none due. */
     int64_t retry_pause_ms;     /* The next pause; doubles while failures go on. */
+    struct l3_ha ha;            /* keepalived and the sides of HA routers. */
 };
 
 /* --- The heartbeat --------------------------------------------------------------- */
@@ -313,6 +316,7 @@ full_sync(void *agent, int64_t *seq)
     }
     json_decref(a->hosted);
     a->hosted = json_incref(hosted);
+    l3_ha_reconcile(&a->ha, a->hosted, scope, a->failed);
     json_object_clear(a->pending);      /* Everything was just read. */
     schedule_retries(a);
     *seq = pos;
@@ -383,6 +387,9 @@ refresh_batch(struct l3agent *a)
     scope.ids = scope_ids;
     log_debug("applying %zu changed routers", scope.n_ids);
     r = apply(a, hosted, &scope);
+    if (!r) {
+        l3_ha_reconcile(&a->ha, a->hosted, &scope, a->failed);
+    }
 out:
     free(scope_ids);
     json_decref(asked);
@@ -430,10 +437,8 @@ on_changes(void *agent, const json_t *changes, bool sync_pending)
 
 /* Routers that failed are tried again once their pause is over. */
 static int64_t
-retry_due(void *agent)
+retry_due(struct l3agent *a)
 {
-    struct l3agent *a = agent;
-
     if (!json_object_size(a->pending)) {
         return INT64_MAX;
     }
@@ -443,11 +448,21 @@ retry_due(void *agent)
     return json_object_size(a->pending) ? a->retry_at : INT64_MAX;
 }
 
+/* The agent's timers: retries, and the sides of HA routers. */
+static int64_t
+tick(void *agent)
+{
+    struct l3agent *a = agent;
+    int64_t retry = retry_due(a), ha = l3_ha_tick(&a->ha, a->sc);
+
+    return retry < ha ? retry : ha;
+}
+
 static const struct agent_loop_ops loop_ops = {
     .report_state = report_state,
     .full_sync = full_sync,
     .on_changes = on_changes,
-    .tick = retry_due,
+    .tick = tick,
 };
 
 /* --- Start and stop ------------------------------------------------------------- */
@@ -474,6 +489,7 @@ remove_all(struct l3agent *a)
 
     log_info("cleanup_on_shutdown: removing every router");
     json_object_clear(a->failed);
+    l3_ha_stop_all(&a->ha);
     if (apply(a, none, NULL)) {
         log_warn("some routers could not be removed");
     }
@@ -502,6 +518,7 @@ l3_agent_run(const struct l3_config *cfg)
     a.pending = json_object();
     a.failed = json_object();
     a.retry_pause_ms = FIRST_RETRY_MS;
+    l3_ha_init(&a.ha, cfg);
     l3_engine_init(&a.engine, -1, cfg->namespace_prefix);
     a.engine.garp_count = cfg->send_arp_for_ha;
     a.engine.router_failed = router_failed;
@@ -526,6 +543,7 @@ out:
     json_decref(a.hosted);
     json_decref(a.pending);
     json_decref(a.failed);
+    l3_ha_done(&a.ha);
     log_info("stopped");
     return status;
 }

@@ -19,6 +19,7 @@ static void
 router_done(struct l3_router *r)
 {
     free(r->gateway.fixed_ips);
+    free(r->ha_port.fixed_ips);
     free(r->gateway_ips);
     free(r->extra_subnets);
     for (size_t i = 0; i < r->n_interfaces; i++) {
@@ -299,6 +300,38 @@ floating_ips_from_json(struct reader *rd, const json_t *j, struct l3_router *r)
     return 0;
 }
 
+/* "ha": {"vr_id": 1..254, "port": PORT (one IPv4 address), "state"} or absent. */
+static int
+ha_from_json(struct reader *rd, const json_t *j, struct l3_router *r)
+{
+    const json_t *vr_id = json_object_get(j, "vr_id"), *state = json_object_get(j, "state");
+
+    if (!j || json_is_null(j)) {
+        return 0;
+    }
+    if (!json_is_object(j)) {
+        return fail(rd, "ha must be an object");
+    }
+    r->ha = true;
+    if (!json_is_integer(vr_id) || json_integer_value(vr_id) < 1
+        || json_integer_value(vr_id) > 254) {
+        return fail(rd, "ha: vr_id must be an integer from 1 to 254");
+    }
+    r->ha_vr_id = (int) json_integer_value(vr_id);
+    if (port_from_json(rd, json_object_get(j, "port"), &r->ha_port)) {
+        return -1;
+    }
+    if (r->ha_port.n_fixed_ips != 1 || r->ha_port.fixed_ips[0].address.family != 4) {
+        return fail(rd, "ha: the HA port needs one IPv4 address");
+    }
+    if (state && !json_is_null(state) && !json_is_string(state)) {
+        return fail(rd, "ha: state must be a string");
+    }
+    snprintf(r->ha_state, sizeof r->ha_state, "%s",
+             json_is_string(state) ? json_string_value(state) : "");
+    return 0;
+}
+
 static int
 router_from_json(struct reader *rd, const json_t *j, struct l3_router *r)
 {
@@ -315,7 +348,8 @@ router_from_json(struct reader *rd, const json_t *j, struct l3_router *r)
              || get_bool(rd, j, "enable_snat", true, &r->enable_snat)
              || gateway_from_json(rd, json_object_get(j, "gateway"), r)
              || interfaces_from_json(rd, j, r) || routes_from_json(rd, j, r)
-             || floating_ips_from_json(rd, j, r);
+             || floating_ips_from_json(rd, j, r)
+             || ha_from_json(rd, json_object_get(j, "ha"), r);
     rd->where = "routers";
     return rc ? -1 : 0;
 }

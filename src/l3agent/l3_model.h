@@ -14,7 +14,12 @@
  *                                            "cidr"}]}],
  *             "routes": [{"destination", "nexthop"}],
  *             "floating_ips": [{"id", "floating_ip_address", "fixed_ip_address",
- *                               "port_id"}]}
+ *                               "port_id"}],
+ *             "ha": absent | {"vr_id": 1..254, "port": PORT with one IPv4 address,
+ *                             "state": "active" | "standby" as last reported}}
+ * An HA router ("ha" given; Neutron's l3-ha) is kept by keepalived (keepalived.h): the
+ * agent lays out its devices without their addresses, routes and gratuitous ARPs, which
+ * keepalived adds on the side VRRP makes active; its HA port is the ha- device.
  * A router that is administratively down is not hosted (the server sends Neutron's agent
  * only active routers), so its namespace goes.  "gateway_ips" are the next hops of the
  * external subnets (their gateway_ip); "extra_subnets" are the external network's other
@@ -76,6 +81,10 @@ struct l3_router {
     size_t n_routes;
     struct l3_floating_ip *floating_ips;
     size_t n_floating_ips;
+    bool ha;                    /* Kept by VRRP (keepalived) among several nodes. */
+    int ha_vr_id;               /* Its VRRP id, when ha. */
+    struct l3_port ha_port;     /* Its port on the HA network (ha-), when ha. */
+    char ha_state[16];          /* What this node last reported ("" if nothing). */
 };
 
 /* The routers a node hosts. */

@@ -370,19 +370,22 @@ struct want_dev {
     char name[IFNAMSIZ];
     char tap[IFNAMSIZ];
     bool gateway;
+    bool ha;                    /* The ha- device of an HA router. */
     struct cidr *addrs;         /* Owned. */
     size_t n_addrs;
     size_t n_fip_addrs;         /* The last ones of 'addrs' are floating IPs. */
 };
 
 static void
-want_dev_init(struct want_dev *d, const struct l3_port *port, bool gateway, size_t n_fips)
+want_dev_init(struct want_dev *d, const struct l3_port *port, const char *prefix,
+              size_t n_fips)
 {
     memset(d, 0, sizeof *d);
     d->addrs = xcalloc(port->n_fixed_ips + n_fips + 1, sizeof *d->addrs);
     d->port = port;
-    d->gateway = gateway;
-    l3_dev_name(gateway ? "qg-" : "qr-", port->id, d->name);
+    d->gateway = !strcmp(prefix, L3_GW_PREFIX);
+    d->ha = !strcmp(prefix, L3_HA_PREFIX);
+    l3_dev_name(prefix, port->id, d->name);
     l3_dev_name("tap", port->id, d->tap);
     for (size_t i = 0; i < port->n_fixed_ips; i++) {
         d->addrs[d->n_addrs++] = (struct cidr) { port->fixed_ips[i].address,
@@ -418,8 +421,8 @@ have_tap(const struct l3_state *node, const char *name)
     return NULL;
 }
 
-/* The router's devices, gateway first, in 'devs' (room for 1 + its interfaces);
- * returns how many. */
+/* The router's devices, gateway first (its ha- device last), in 'devs' (room for 2 +
+ * its interfaces); returns how many. */
 static size_t
 want_devs(const struct l3_router *r, struct want_dev *devs)
 {
@@ -427,14 +430,17 @@ want_devs(const struct l3_router *r, struct want_dev *devs)
 
     if (r->has_gateway) {
         struct want_dev *d = &devs[n++];
-        want_dev_init(d, &r->gateway, true, r->n_floating_ips);
+        want_dev_init(d, &r->gateway, L3_GW_PREFIX, r->n_floating_ips);
         for (size_t i = 0; i < r->n_floating_ips; i++) {
             d->addrs[d->n_addrs++] = (struct cidr) { r->floating_ips[i].floating, 32 };
             d->n_fip_addrs++;
         }
     }
     for (size_t i = 0; i < r->n_interfaces; i++) {
-        want_dev_init(&devs[n++], &r->interfaces[i], false, 0);
+        want_dev_init(&devs[n++], &r->interfaces[i], L3_IF_PREFIX, 0);
+    }
+    if (r->ha) {
+        want_dev_init(&devs[n++], &r->ha_port, L3_HA_PREFIX, 0);
     }
     return n;
 }
@@ -716,7 +722,7 @@ plan_rules(struct router_plan *rp)
 static void
 plan_router(struct router_plan *rp)
 {
-    struct want_dev *devs = xcalloc(rp->want->n_interfaces + 1, sizeof *devs);
+    struct want_dev *devs = xcalloc(rp->want->n_interfaces + 2, sizeof *devs);
     size_t n = want_devs(rp->want, devs);
     const struct l3_router_state *h = rp->have;
 
@@ -734,15 +740,22 @@ plan_router(struct router_plan *rp)
     for (size_t i = 0; i < n; i++) {
         plan_link(rp, &devs[i]);
     }
-    for (size_t i = 0; i < n; i++) {
+    /* An HA router's addresses, routes and gratuitous ARPs are keepalived's (on the
+     * active side); only its ha- device's own address is ours, and what keepalived
+     * adds there (the primary VIP) stays. */
+    for (size_t i = 0; i < n && !rp->want->ha; i++) {
         plan_addrs(rp, &devs[i], true);
     }
     for (size_t i = 0; i < n; i++) {
-        plan_addrs(rp, &devs[i], false);
+        if (!rp->want->ha || devs[i].ha) {
+            plan_addrs(rp, &devs[i], false);
+        }
     }
-    plan_routes(rp);
+    if (!rp->want->ha) {
+        plan_routes(rp);
+    }
     plan_rules(rp);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && !rp->want->ha; i++) {
         plan_garps(rp, &devs[i]);
     }
     for (size_t i = 0; i < n; i++) {

@@ -28,6 +28,11 @@
  * - gratuitous ARP for each gateway or floating address that appeared;
  * - the connections of a floating IP deleted when it leaves (or moves to another fixed
  *   address): conntrack -D with it as original destination or reply destination.
+ * An HA router (l3_model.h "ha") also has ha-<port id[:11]> (its tap likewise) with the
+ * HA port's address; its qr-/qg- devices are laid out without addresses, and neither
+ * routes nor gratuitous ARPs are planned for it: keepalived (keepalived.h) adds them on
+ * the active side and takes them away on the others.  Its rules are the same on every
+ * side (they match nothing where the addresses are absent).
  * Namespaces with the prefix whose router the model lacks (or is down) are removed with
  * their qr-/qg- devices (which takes their taps with them).  Nothing else is touched:
  * other namespaces, devices that are not qr-/qg-, routes not "proto static", rules
@@ -46,11 +51,15 @@
 
 #define L3_NS_SIZE 128
 #define L3_NS_PREFIX "qrouter-"
+/* Device name prefixes in a router's namespace. */
+#define L3_IF_PREFIX "qr-"
+#define L3_GW_PREFIX "qg-"
+#define L3_HA_PREFIX "ha-"
 
 /* --- What the kernel holds ------------------------------------------------------- */
 
 struct l3_dev_state {
-    char name[IFNAMSIZ];        /* qr-... or qg-... */
+    char name[IFNAMSIZ];        /* qr-..., qg-... or ha-... */
     uint8_t mac[6];
     int mtu;
     bool up;

@@ -25,6 +25,7 @@
 #define AGENT_PATH_DHCP_READY AGENT_PATH_PREFIX "/dhcp/ready"         /* POST served ports */
 #define AGENT_PATH_SECURITY_GROUPS AGENT_PATH_PREFIX "/security-groups" /* POST groups */
 #define AGENT_PATH_L3_ROUTERS AGENT_PATH_PREFIX "/l3/routers"         /* POST routers */
+#define AGENT_PATH_L3_HA_STATES AGENT_PATH_PREFIX "/l3/ha-states"     /* POST states */
 
 /* Query parameters of GET AGENT_PATH_CHANGES. */
 #define AGENT_PARAM_HOST "host"
@@ -70,6 +71,16 @@
  * agent follows the feed from there; an agent given none reads it from the feed first,
  * asking GET AGENT_PATH_CHANGES for a position past the end). */
 #define AGENT_FIELD_ROUTERS "routers"
+/* An HA router's model also has AGENT_FIELD_HA: {"vr_id", "port": the host's HA port
+ * (port_id, mac_address, mtu, fixed_ips with cidr), "state": what this host last
+ * reported ("active", "standby")}.
+ * POST AGENT_PATH_L3_HA_STATES: the body is {"host", AGENT_FIELD_HA_STATES: {router id:
+ * "active" | "standby"}}, what keepalived decided on the host (Neutron's
+ * update_ha_routers_states); routers the host's agent no longer hosts are ignored. */
+#define AGENT_FIELD_HA "ha"
+#define AGENT_FIELD_HA_STATES "states"
+#define AGENT_HA_ACTIVE "active"
+#define AGENT_HA_STANDBY "standby"
 
 /* --- Agent types (the agent record's agent_type, as Neutron names them) ------------ */
 #define AGENT_TYPE_LINUXBRIDGE "Linux bridge agent"

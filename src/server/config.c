@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "ip.h"
 #include "util.h"
 
 #define STR(...) CONF_OPT_STR(struct server_config, __VA_ARGS__)
@@ -66,6 +67,12 @@ static const struct conf_option server_options[] = {
     INT("quotas", "quota_security_group", quota_defaults[7], "10", INT32_MIN, INT32_MAX),
     INT("quotas", "quota_security_group_rule", quota_defaults[8], "100", INT32_MIN,
         INT32_MAX),
+    BOOL("DEFAULT", "l3_ha", l3_ha, "false"),
+    /* Negative is refused with Neutron's words below; 0 means every candidate. */
+    INT("DEFAULT", "max_l3_agents_per_router", max_l3_agents_per_router, "3", -1000, 1000),
+    STR("DEFAULT", "l3_ha_net_cidr", l3_ha_net_cidr, "169.254.192.0/18"),
+    STR("DEFAULT", "l3_ha_network_type", l3_ha_network_type, ""),
+    STR("DEFAULT", "l3_ha_network_physical_name", l3_ha_network_physical_name, ""),
     /* Zed shipped false; Neutron turned the new defaults on in 2023.2, and they are
      * what makes the reader role read-only. */
     BOOL("oslo_policy", "enforce_new_defaults", enforce_new_defaults, "true"),
@@ -127,6 +134,29 @@ static const struct conf_option server_options[] = {
     BOOL("securitygroup", "enable_security_group", enable_security_group, "true"),
 };
 
+/* Neutron's start-up checks of the HA options, in its words: the HA network's CIDR is
+ * a network address with its prefix (and IPv4: the HA subnets are), and at least one agent per router (or 0:
+ * as many as there are). */
+static int
+check_l3_ha(const struct server_config *cfg, struct buf *error)
+{
+    struct cidr c;
+
+    if (!strchr(cfg->l3_ha_net_cidr, '/') || cidr_parse(cfg->l3_ha_net_cidr, &c)
+        || c.addr.family != 4 || cidr_first(&c) != c.addr.v) {
+        buf_printf(error, "The HA Network CIDR specified in the configuration file isn't"
+                          " valid; %s.", cfg->l3_ha_net_cidr);
+        return -EINVAL;
+    }
+    if (cfg->max_l3_agents_per_router < 0) {
+        buf_printf(error, "max_l3_agents_per_router %d config parameter is not valid as it"
+                          " cannot be negative. It must be 1 or greater. Alternatively, it"
+                          " can be 0 to mean unlimited.", cfg->max_l3_agents_per_router);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 int
 server_config_load(struct server_config *cfg, char *const *files, size_t n_files,
                    struct buf *warnings, struct buf *error)
@@ -159,6 +189,9 @@ server_config_load(struct server_config *cfg, char *const *files, size_t n_files
                               " supported", cfg->ks_auth_type);
             return -EINVAL;
         }
+    }
+    if (check_l3_ha(cfg, error)) {
+        return -EINVAL;
     }
     if (!STREQ(cfg->router_scheduler_driver, ROUTER_SCHEDULER_LEAST)) {
         buf_printf(error, "[DEFAULT] router_scheduler_driver = '%s': only %s is provided",

@@ -53,6 +53,11 @@ struct server_config {
     /* [quotas]: each project's limits unless set through the API; negative is
      * unlimited.  Indexed by enum quota_resource (core/quota.h), Neutron's order. */
     int quota_defaults[9];
+    bool l3_ha;                     /* A new router's ha when not given. */
+    int max_l3_agents_per_router;   /* Agents an HA router is scheduled to; 0: all. */
+    char *l3_ha_net_cidr;           /* The HA networks' subnet. */
+    char *l3_ha_network_type;       /* Their provider:network_type ("": ML2's choice). */
+    char *l3_ha_network_physical_name;  /* Their provider:physical_network. */
     /* [oslo_policy] */
     bool enforce_new_defaults;      /* policy.h: which default rules apply. */
     bool enforce_scope;             /* Accepted; scopes are not enforced (as Zed). */

@@ -239,6 +239,7 @@ static const struct route agent_routes[] = {
     { "GET", AGENT_PATH_L2POP, agent_rpc_l2pop },
     { "POST", AGENT_PATH_SECURITY_GROUPS, agent_rpc_security_groups },
     { "POST", AGENT_PATH_L3_ROUTERS, l3_rpc_routers },
+    { "POST", AGENT_PATH_L3_HA_STATES, l3_rpc_ha_states },
     { "POST", AGENT_PATH_DHCP_SYNC, dhcp_rpc_sync },
     { "POST", AGENT_PATH_DHCP_NETWORK, dhcp_rpc_network },
     { "POST", AGENT_PATH_DHCP_PORTS, dhcp_rpc_ports },

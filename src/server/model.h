@@ -126,6 +126,8 @@ struct router {
     char gw_port_id[ID_LEN];    /* "" when the router has no gateway. */
     char gw_network_id[ID_LEN];
     char *gw_fixed_ips_json;    /* The gateway port's [{"subnet_id", "ip_address"}...]. */
+    bool ha;                    /* Kept by VRRP on several L3 agents. */
+    int ha_vr_id;               /* Its VRRP id on the project's HA network; 0: none yet. */
 };
 
 /* A floating IP (std.name is unused: floating IPs have none).  The port_* members

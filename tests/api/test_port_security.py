@@ -646,6 +646,7 @@ def test_ports_made_before_port_security_get_it_except_network_ports(start_serve
                 "ALTER TABLE networks DROP COLUMN port_security_enabled",
                 "DROP TABLE port_allowed_address_pairs",
                 "DROP TABLE rbac_policies",
+                "DROP TABLE ha_router_vrid_allocations", "DROP TABLE ha_router_networks",
                 "DROP TABLE router_l3_agent_bindings", "DROP TABLE floatingips",
                 "DROP TABLE router_ports", "DROP TABLE routers", "DROP TABLE quotas",
                 "UPDATE schema_version SET version = 6"):

@@ -621,6 +621,84 @@ test_bad_models_are_refused_with_a_reason(void **state)
     }
 }
 
+/* An HA router: the model of fresh_plan with its HA port. */
+static char *
+ha_router_json(void)
+{
+    const char *legacy = router_json("true", FIP_TO("10.10.0.11"), EXTRA_ROUTE, GW);
+    size_t len = strlen(legacy);
+    char *out = malloc(len + 512);
+
+    /* Drop the closing "}]}" and add "ha". */
+    snprintf(out, len + 512, "%.*s, \"ha\": {\"vr_id\": 7, \"state\": \"standby\","
+             " \"port\": {\"port_id\": \"4a4a4a4a-aa00-4000-8000-000000000009\","
+             " \"mac_address\": \"fa:16:3e:00:00:09\", \"mtu\": 1450,"
+             " \"fixed_ips\": [{\"ip_address\": \"169.254.192.9\","
+             " \"cidr\": \"169.254.192.0/18\"}]}}}]}", (int) (len - 3), legacy);
+    return out;
+}
+
+/* keepalived owns an HA router's addresses, routes and gratuitous ARPs: the planner
+ * lays out the devices with the ha- device and its address only, and leaves what
+ * keepalived adds (the primary VIP on ha-, the addresses on the active side) alone. */
+static void
+test_ha_router_leaves_addresses_and_routes_to_keepalived(void **state)
+{
+    char *json = ha_router_json();
+    struct l3_state s;
+
+    l3_state_init(&s);
+    assert_step(&s, json,
+                "ns-add " NS "\n"
+                "sysctls " NS "\n"
+                "veth-add " NS " " QG " tapa3ca8528-57 fa:16:3e:83:ce:80 mtu 1500\n"
+                "veth-add " NS " " QR " tapdbdeed35-cb fa:16:3e:29:62:42 mtu 1450\n"
+                "veth-add " NS " ha-4a4a4a4a-aa tap4a4a4a4a-aa fa:16:3e:00:00:09 mtu 1450\n"
+                "addr-add " NS " ha-4a4a4a4a-aa 169.254.192.9/18\n"
+                "rules " NS "\n");
+    /* What keepalived adds on the active side stays. */
+    struct l3_router_state *r = find_router(&s, NS);
+    struct l3_dev_state *ha = find_dev(r, "ha-4a4a4a4a-aa"), *qr = find_dev(r, QR);
+    ha->addrs = realloc(ha->addrs, (ha->n_addrs + 1) * sizeof *ha->addrs);
+    assert_int_equal(cidr_parse("169.254.0.7/24", &ha->addrs[ha->n_addrs++]), 0);
+    qr->addrs = realloc(qr->addrs, (qr->n_addrs + 1) * sizeof *qr->addrs);
+    assert_int_equal(cidr_parse("10.10.0.1/24", &qr->addrs[qr->n_addrs++]), 0);
+    assert_step(&s, json, "");
+    l3_state_done(&s);
+    free(json);
+}
+
+static void
+test_bad_ha_members_are_refused(void **state)
+{
+    static const struct {
+        const char *ha, *reason;
+    } cases[] = {
+        { "[]", "ha must be an object" },
+        { "{\"vr_id\": 255}", "vr_id must be an integer from 1 to 254" },
+        { "{\"vr_id\": 3, \"port\": {\"port_id\": \"" ROUTER "\", \"mac_address\":"
+          " \"fa:16:3e:00:00:09\", \"fixed_ips\": []}}", "needs one IPv4 address" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char text[1024];
+        struct l3_model m;
+        char reason[256] = "";
+
+        snprintf(text, sizeof text, "{\"routers\": [{\"id\": \"" ROUTER "\", \"ha\": %s}]}",
+                 cases[i].ha);
+        json_t *j = json_loads(text, 0, NULL);
+        assert_non_null(j);
+        l3_model_init(&m);
+        assert_int_equal(l3_model_from_json(j, &m, reason, sizeof reason), -1);
+        if (!strstr(reason, cases[i].reason)) {
+            fail_msg("case %zu: reason \"%s\" lacks \"%s\"", i, reason, cases[i].reason);
+        }
+        l3_model_done(&m);
+        json_decref(j);
+    }
+}
+
 int
 main(void)
 {
@@ -642,6 +720,8 @@ main(void)
         cmocka_unit_test(test_scope_limits_the_plan_to_the_named_routers),
         cmocka_unit_test(test_unreadable_router_is_left_alone),
         cmocka_unit_test(test_bad_models_are_refused_with_a_reason),
+        cmocka_unit_test(test_ha_router_leaves_addresses_and_routes_to_keepalived),
+        cmocka_unit_test(test_bad_ha_members_are_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,6 +25,7 @@
 #include "config.h"
 #include "core/changes.h"
 #include "dhcp/dhcp_sched.h"
+#include "l3/l3_sched.h"
 #include "http/errors.h"
 #include "request.h"
 #include "log.h"
@@ -266,6 +267,21 @@ retry_binding(struct request *req, struct store_conn *c, struct port *p, const s
     return store_port_update(c, p);
 }
 
+/* An HA router's port on a side it is not bound to (l3_ha_port_hosted_on()): its
+ * details, with neither its binding nor its status touched. */
+static int
+ha_side_details(struct store_conn *c, const char *device, const struct port *p, json_t **ret)
+{
+    struct network n;
+    int r = store_network_get(c, p->network_id, NULL, &n);
+
+    if (!r) {
+        *ret = port_details(device, p, &n);
+        network_done(&n);
+    }
+    return r;
+}
+
 /* Details of one device for 'host', binding and moving the port to BUILD on the way. */
 static int
 device_details(struct request *req, struct store_conn *c, const char *host, const char *device,
@@ -283,6 +299,17 @@ device_details(struct request *req, struct store_conn *c, const char *host, cons
         return r;
     }
     if (!STREQ(p.binding_host_id, host)) {
+        bool ha_side = false;
+        r = l3_ha_port_hosted_on(c, &p, host, &ha_side);
+        if (!r && ha_side) {
+            r = ha_side_details(c, device, &p, ret);
+            port_done(&p);
+            return r;
+        }
+        if (r) {
+            port_done(&p);
+            return r;
+        }
         *ret = str_startswith(p.device_owner, "compute:")
                    ? json_pack("{s:s,s:b}", "device", device, "no_active_binding", 1)
                    : json_pack("{s:s}", "device", device);

@@ -21,5 +21,6 @@ int dhcp_rpc_ready(struct request *req, char *const args[]);
 
 /* The L3 agent's call (l3_rpc.c): the routers it hosts. */
 int l3_rpc_routers(struct request *req, char *const args[]);
+int l3_rpc_ha_states(struct request *req, char *const args[]);
 
 #endif

@@ -7,7 +7,12 @@
  * feed's position ("seq").  Only routers that are
  * administratively up are answered, and none to an agent that is administratively down
  * (Neutron's); an asked router left out is no longer the host's.
- * Everything is read in the transaction that scheduled, so the answer matches it. */
+ * Everything is read in the transaction that scheduled, so the answer matches it.
+ * An HA router comes with this host's HA port, its VRRP id and the state last reported
+ * from here; one without an HA port here is left out, as Neutron does.
+ *
+ * POST /agent/v1/l3/ha-states: the states of HA routers keepalived decided on a host
+ * (AGENT_PATH_L3_HA_STATES), kept on the router's binding to the host's agent. */
 #include "agent_rpc.h"
 #include "rpc_util.h"
 
@@ -20,6 +25,7 @@
 #include "app.h"
 #include "core/core.h"
 #include "core/router.h"
+#include "core/router_ha.h"
 #include "http/errors.h"
 #include "ip.h"
 #include "l3/l3_sched.h"
@@ -207,10 +213,71 @@ add_floatingip(const char *id, const char *floating_ip, const char *fixed_ip,
     return 0;
 }
 
-/* The router 'id' in the model's shape into '*ret', or NULL when it is gone or down. */
+/* The HA port of the router bound to 'host' into '*ret' (-ENOENT: none). */
+struct ha_port_pick {
+    struct store_conn *c;
+    const char *host;
+    char id[ID_LEN];
+};
+
 static int
-router_model(struct store_conn *c, const char *id, json_t **ret)
+pick_ha_port(const char *port_id, void *aux)
 {
+    struct ha_port_pick *p = aux;
+    struct port port;
+
+    if (*p->id || store_port_get(p->c, port_id, NULL, &port)) {
+        return 0;
+    }
+    if (STREQ(port.binding_host_id, p->host)) {
+        snprintf(p->id, sizeof p->id, "%s", port_id);
+    }
+    port_done(&port);
+    return 0;
+}
+
+static int
+state_of(const char *agent_id, const char *state, void *aux)
+{
+    const char **want = aux;
+
+    if (STREQ(agent_id, want[0])) {
+        want[1] = xstrdup(state);
+    }
+    return 0;
+}
+
+/* {"vr_id", "port", "state"} of an HA router on the host of 'a'; NULL without a port. */
+static int
+ha_model(struct store_conn *c, const struct router *rt, const struct agent *a, json_t **ret)
+{
+    struct ha_port_pick pick = { c, a->host, "" };
+    const char *want[2] = { a->id, NULL };
+    json_t *port = NULL;
+    int r = store_router_ports(c, rt->std.id, ROUTER_HA_INTERFACE_OWNER, pick_ha_port, &pick);
+
+    *ret = NULL;
+    if (r || !*pick.id || !rt->ha_vr_id) {
+        return r;
+    }
+    r = port_model(c, pick.id, true, NULL, &port);
+    r = r ? r : store_l3_ha_states(c, rt->std.id, state_of, want);
+    if (!r) {
+        *ret = json_pack("{s:i,s:o,s:s}", "vr_id", rt->ha_vr_id, "port", port, "state",
+                         want[1] ? want[1] : AGENT_HA_STANDBY);
+        port = NULL;
+    }
+    json_decref(port);
+    free((char *) want[1]);
+    return r == -ENOENT ? 0 : r;
+}
+
+/* The router 'id' in the model's shape for agent 'a' into '*ret', or NULL when it is
+ * gone or down (or HA without an HA port on the agent's host). */
+static int
+router_model(struct store_conn *c, const char *id, const struct agent *a, json_t **ret)
+{
+    json_t *ha = NULL;
     json_t *gw = json_null(), *interfaces = NULL, *fips = json_array(), *routes;
     struct router rt;
     int r = store_router_get(c, id, NULL, &rt);
@@ -224,6 +291,11 @@ router_model(struct store_conn *c, const char *id, json_t **ret)
         json_decref(fips);
         router_done(&rt);
         return 0;
+    }
+    if (rt.ha && ((r = ha_model(c, &rt, a, &ha)) || !ha)) {
+        json_decref(fips);
+        router_done(&rt);
+        return r;
     }
     if (*rt.gw_port_id) {
         r = gateway_model(c, &rt, &gw);
@@ -239,7 +311,11 @@ router_model(struct store_conn *c, const char *id, json_t **ret)
                          rt.admin_state_up, "enable_snat", rt.enable_snat, "gateway", gw,
                          "interfaces", interfaces, "routes", routes, "floating_ips", fips);
         r = *ret ? 0 : -ENOMEM;
+        if (!r && ha) {
+            json_object_set(*ret, AGENT_FIELD_HA, ha);
+        }
     }
+    json_decref(ha);
     json_decref(gw);
     json_decref(interfaces);
     json_decref(routes);
@@ -252,7 +328,7 @@ router_model(struct store_conn *c, const char *id, json_t **ret)
 
 /* Appends the model of each router in 'ids' (a JSON array of ids) to 'out'. */
 static int
-add_routers(struct store_conn *c, const json_t *ids, json_t *out)
+add_routers(struct store_conn *c, const json_t *ids, const struct agent *a, json_t *out)
 {
     const json_t *id;
     size_t i;
@@ -260,7 +336,7 @@ add_routers(struct store_conn *c, const json_t *ids, json_t *out)
 
     json_array_foreach (ids, i, id) {
         json_t *m = NULL;
-        if (r || (r = router_model(c, json_string_value(id), &m))) {
+        if (r || (r = router_model(c, json_string_value(id), a, &m))) {
             break;
         }
         if (m) {
@@ -312,7 +388,7 @@ agent_routers(const struct op *op, const struct agent *a, const json_t *asked, j
             json_array_append(wanted, (json_t *) id);
         }
     }
-    r = r ? r : add_routers(op->c, wanted, out);
+    r = r ? r : add_routers(op->c, wanted, a, out);
     json_decref(ids);
     json_decref(wanted);
     return r ? core_internal(op, r) : 0;
@@ -384,4 +460,91 @@ internal:
     json_decref(out);
     json_decref(body);
     return api_fail_internal(req, r);
+}
+
+/* --- HA states ------------------------------------------------------------------------ */
+
+/* Checks {router id: "active" | "standby"}, at most MAX_ROUTERS of them. */
+static int
+check_states(struct request *req, const json_t *states)
+{
+    const char *id;
+    json_t *v;
+
+    if (!json_is_object(states) || json_object_size(states) > MAX_ROUTERS) {
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'%s' must be an object of at most %d"
+                        " router ids to states.", AGENT_FIELD_HA_STATES, MAX_ROUTERS);
+    }
+    json_object_foreach ((json_t *) states, id, v) {
+        if (strlen(id) >= ID_LEN || !json_is_string(v) || !l3_ha_state_valid(json_string_value(v))) {
+            return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Each state must be '%s' or '%s'"
+                            " for a router id.", AGENT_HA_ACTIVE, AGENT_HA_STANDBY);
+        }
+    }
+    return 0;
+}
+
+static int
+save_states(const struct op *op, const struct agent *a, const json_t *states)
+{
+    const char *id;
+    json_t *v;
+
+    json_object_foreach ((json_t *) states, id, v) {
+        if (l3_ha_state_reported(op, a, id, json_string_value(v))) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int
+l3_rpc_ha_states(struct request *req, char *const args[])
+{
+    struct store_conn *c = request_conn(req);
+    struct api_error err;
+    struct context svc;
+    struct op op;
+    const json_t *states;
+    const char *host;
+    struct agent a;
+    json_t *body;
+    int r;
+
+    if (!c || rpc_check_caller(req) || !(body = rpc_object_body(req))) {
+        return -1;
+    }
+    host = rpc_host_value(json_object_get(body, "host"));
+    states = json_object_get(body, AGENT_FIELD_HA_STATES);
+    if (!host || check_states(req, states)) {
+        if (!host) {
+            api_fail(req, API_ERR_HTTP_BAD_REQUEST, "'host' is required.");
+        }
+        json_decref(body);
+        return -1;
+    }
+    context_service(&svc);
+    op = (struct op) { req->app, &svc, c, &err };
+    r = store_begin(c);
+    if (r) {
+        json_decref(body);
+        return api_fail_internal(req, r);
+    }
+    r = store_agent_get_by_host(c, AGENT_TYPE_L3, host, &a);
+    if (!r) {
+        if (save_states(&op, &a, states)) {
+            agent_done(&a);
+            store_rollback(c);
+            json_decref(body);
+            return api_fail_with(req, &err);
+        }
+        agent_done(&a);
+    }
+    r = store_end(c, r == -ENOENT ? 0 : r);
+    json_decref(body);
+    if (r) {
+        return api_fail_internal(req, r);
+    }
+    rpc_reply(req, 200, json_object());
+    return 0;
 }

@@ -23,6 +23,13 @@ void
 agent_render(struct jsonw *w, const struct agent *a, const struct field_set *fs,
              const struct server_config *cfg)
 {
+    agent_render_ha(w, a, fs, cfg, NULL, false);
+}
+
+void
+agent_render_ha(struct jsonw *w, const struct agent *a, const struct field_set *fs,
+                const struct server_config *cfg, const char *ha_state, bool with_ha_state)
+{
     jsonw_object_begin(w);
     api_kv_str(w, fs, "id", a->id);
     api_kv_str(w, fs, "agent_type", a->agent_type);
@@ -38,6 +45,9 @@ agent_render(struct jsonw *w, const struct agent *a, const struct field_set *fs,
     api_kv_str(w, fs, "availability_zone", a->availability_zone);
     api_kv_raw(w, fs, "configurations", a->configurations_json ? a->configurations_json : "{}");
     api_kv_raw(w, fs, "resources_synced", "null");
+    if (with_ha_state) {
+        api_kv_str(w, fs, "ha_state", ha_state);
+    }
     jsonw_object_end(w);
 }
 

@@ -2,6 +2,8 @@
 #ifndef NEUTRINO_API_AGENTS_H
 #define NEUTRINO_API_AGENTS_H
 
+#include <stdbool.h>
+
 struct field_set;
 struct jsonw;
 struct request;
@@ -14,6 +16,11 @@ struct store_conn;
 /* One agent as the API shows it. */
 void agent_render(struct jsonw *w, const struct agent *a, const struct field_set *fs,
                   const struct server_config *cfg);
+/* The same with "ha_state" (null when 'ha_state' is NULL) if 'with_ha_state': an
+ * agent hosting a router, as the l3-agents list shows it. */
+void agent_render_ha(struct jsonw *w, const struct agent *a, const struct field_set *fs,
+                     const struct server_config *cfg, const char *ha_state,
+                     bool with_ha_state);
 
 int agents_list(struct request *req, char *const args[]);
 int agents_create(struct request *req, char *const args[]);

@@ -27,9 +27,9 @@ static const struct attr_def router_attrs[] = {
     ATTR_OWNER,
     { "external_gateway_info", AK_GATEWAY_INFO, true, true },
     { "routes", AK_HOSTROUTES, false, true },
-    /* Shown as Zed's router plugin shows them.  Neither distributed nor HA routers,
-     * availability zones nor flavors exist here: distributed and ha take only false
-     * (core/router.c), the others nothing. */
+    /* Shown as Zed's router plugin shows them.  Neither distributed routers,
+     * availability zones nor flavors exist here: distributed takes only false
+     * (core/router.c), the others nothing; ha is admins' to set. */
     { "distributed", AK_BOOL, true, true },
     { "ha", AK_BOOL, true, true },
     { "availability_zone_hints", AK_ANY, false, false },
@@ -87,10 +87,10 @@ render(struct jsonw *w, const struct router *r, const struct field_set *fs,
     if (ctx->is_admin) {
         /* Admin-only attributes in Neutron's policy. */
         api_kv_bool(w, fs, "distributed", false);
-        api_kv_bool(w, fs, "ha", false);
+        api_kv_bool(w, fs, "ha", r->ha);
     }
     if (internals) {
-        api_kv_int(w, fs, "ha_vr_id", 0);
+        api_kv_int(w, fs, "ha_vr_id", r->ha_vr_id);
     }
     api_kv_raw(w, fs, "availability_zone_hints", "[]");
     api_kv_raw(w, fs, "routes", r->routes_json ? r->routes_json : "[]");

@@ -44,6 +44,8 @@ static const struct extension extensions[] = {
     { "ip-substring-filtering", "IP address substring filtering",
       "Provides IP address substring filtering when listing ports",
       "2017-11-28T09:00:00-00:00" },
+    { "l3-ha", "HA Router extension", "Adds HA capability to routers.",
+      "2014-04-26T00:00:00-00:00" },
     { "l3_agent_scheduler", "L3 Agent Scheduler", "Schedule routers among l3 agents",
       "2013-02-07T10:00:00-00:00" },
     { "net-mtu", "Network MTU", "Provides MTU attribute for a network resource.",

@@ -100,6 +100,12 @@ quota_check(const struct op *op, enum quota_resource res, const char *project_id
     struct quota_set set;
     int64_t used;
 
+    /* What belongs to no project (the HA networks, their subnets) is the server's own:
+     * Neutron makes it past its API's quota checks, and no project could be asked to
+     * free room for it. */
+    if (!project_id || !*project_id) {
+        return 0;
+    }
     if (limits_of(op, project_id, &set)) {
         return -1;
     }

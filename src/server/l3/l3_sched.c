@@ -14,6 +14,7 @@
 #include "core/changes.h"
 #include "core/port.h"
 #include "core/router.h"
+#include "core/router_ha.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
 #include "store/store.h"
@@ -41,6 +42,38 @@ hosting_agent(const struct op *op, const char *router_id, struct agent *ret)
         return 0;
     }
     return r ? core_internal(op, r) : 1;
+}
+
+/* The agents hosting a router: one for a legacy router, up to
+ * max_l3_agents_per_router for an HA one (id, type, host, admin state, heartbeat). */
+struct hosts {
+    struct agent *a;
+    size_t n;
+};
+
+static int
+host_add(const struct agent *a, void *aux)
+{
+    struct hosts *h = aux;
+    struct agent *copy;
+
+    h->a = xrealloc(h->a, (h->n + 1) * sizeof *h->a);
+    copy = &h->a[h->n++];
+    memset(copy, 0, sizeof *copy);
+    snprintf(copy->id, sizeof copy->id, "%s", a->id);
+    snprintf(copy->agent_type, sizeof copy->agent_type, "%s", a->agent_type);
+    snprintf(copy->host, sizeof copy->host, "%s", a->host);
+    copy->admin_state_up = a->admin_state_up;
+    copy->heartbeat_at = a->heartbeat_at;
+    return 0;
+}
+
+static int
+hosting_agents(const struct op *op, const char *router_id, struct hosts *ret)
+{
+    int r = store_l3_agents_of_router(op->c, router_id, host_add, ret);
+
+    return r ? core_internal(op, r) : 0;
 }
 
 static int
@@ -149,10 +182,104 @@ set_floatingip_status(const struct op *op, const char *router_id, const struct a
 
 /* --- Binding and unbinding ---------------------------------------------------------- */
 
+/* Whether the router is HA (a router already gone is not). */
+static int
+router_is_ha(const struct op *op, const char *router_id, bool *ret)
+{
+    struct router rt;
+    int r = store_router_get(op->c, router_id, NULL, &rt);
+
+    *ret = false;
+    if (r) {
+        return r == -ENOENT ? 0 : core_internal(op, r);
+    }
+    *ret = rt.ha;
+    router_done(&rt);
+    return 0;
+}
+
+/* An HA router's ports (gateway and interfaces) are bound to the host of the agent
+ * that last reported it active, as Neutron binds them; before any report, and when
+ * that agent leaves, to none. */
+static int
+bind_ha_router_ports(const struct op *op, const char *router_id, const char *active_host)
+{
+    return bind_router_ports(op, router_id, active_host ? active_host : "");
+}
+
+/* The host of the agent whose binding says active (the first by agent id), "" if none. */
+static int
+active_state(const char *agent_id, const char *state, void *aux)
+{
+    char **ids = aux;
+
+    if (!*ids && STREQ(state, L3_HA_STATE_ACTIVE)) {
+        *ids = xstrdup(agent_id);
+    }
+    return 0;
+}
+
+static int
+ha_active_host(const struct op *op, const char *router_id, char ret[256])
+{
+    char *agent_id = NULL;
+    struct agent a;
+    int r = store_l3_ha_states(op->c, router_id, active_state, &agent_id);
+
+    ret[0] = '\0';
+    if (!r && agent_id) {
+        r = store_agent_get(op->c, agent_id, &a);
+        if (!r) {
+            snprintf(ret, 256, "%s", a.host);
+            agent_done(&a);
+        }
+        r = r == -ENOENT ? 0 : r;
+    }
+    free(agent_id);
+    return r ? core_internal(op, r) : 0;
+}
+
+/* Floating IPs through an HA router are ACTIVE while one of its agents is alive. */
+static int
+set_ha_floatingip_status(const struct op *op, const char *router_id, const struct hosts *h)
+{
+    const struct agent *alive = NULL;
+
+    for (size_t i = 0; i < h->n && !alive; i++) {
+        if (agent_is_alive(op->app->cfg, h->a[i].heartbeat_at)) {
+            alive = &h->a[i];
+        }
+    }
+    return set_floatingip_status(op, router_id, alive);
+}
+
+static int
+add_ha_router(const struct op *op, const char *router_id, const struct agent *a)
+{
+    struct hosts h = { NULL, 0 };
+    bool bound = false;
+    int r = router_ha_bind_agent(op, router_id, a, &bound);
+
+    if (r || !bound) {
+        return r;
+    }
+    log_info("HA router %s scheduled to the L3 agent on %.64s", router_id, a->host);
+    r = hosting_agents(op, router_id, &h) || set_ha_floatingip_status(op, router_id, &h)
+        || record(op, a->host, CHANGE_ROUTER_UPDATE, router_id);
+    free(h.a);
+    return r;
+}
+
 int
 l3_add_router(const struct op *op, const char *router_id, const struct agent *a)
 {
-    int r = store_l3_bind(op->c, router_id, a->id);
+    bool ha = false;
+    int r = router_is_ha(op, router_id, &ha);
+
+    if (r || ha) {
+        return r ? r : add_ha_router(op, router_id, a);
+    }
+    r = store_l3_bind(op->c, router_id, a->id);
 
     if (r == -EEXIST) {
         return 0;       /* Another server scheduled it first: its binding stands. */
@@ -168,6 +295,7 @@ l3_add_router(const struct op *op, const char *router_id, const struct agent *a)
 int
 l3_remove_router(const struct op *op, const char *router_id, const struct agent *a)
 {
+    bool ha = false;
     int r = store_l3_unbind(op->c, router_id, a->id);
 
     if (r == -ENOENT) {
@@ -177,8 +305,19 @@ l3_remove_router(const struct op *op, const char *router_id, const struct agent 
         return core_internal(op, r);
     }
     log_info("router %s removed from the L3 agent on %.64s", router_id, a->host);
-    return bind_router_ports(op, router_id, "") || set_floatingip_status(op, router_id, NULL)
-           || record(op, a->host, CHANGE_ROUTER_DELETE, router_id);
+    r = router_is_ha(op, router_id, &ha);
+    if (!r && ha) {
+        struct hosts h = { NULL, 0 };
+        char active[sizeof a->host] = "";
+        r = router_ha_unbind_agent(op, router_id, a->host) || hosting_agents(op, router_id, &h)
+            || ha_active_host(op, router_id, active)
+            || bind_ha_router_ports(op, router_id, *active ? active : NULL)
+            || set_ha_floatingip_status(op, router_id, &h);
+        free(h.a);
+    } else if (!r) {
+        r = bind_router_ports(op, router_id, "") || set_floatingip_status(op, router_id, NULL);
+    }
+    return r || record(op, a->host, CHANGE_ROUTER_DELETE, router_id);
 }
 
 int
@@ -255,6 +394,80 @@ pick_agent(const struct op *op, const char *router_id, struct pick *p)
     return r ? core_internal(op, r) : 0;
 }
 
+/* HA candidates: alive, admin-up agents able to host the router and not hosting it
+ * yet, fewest routers first, until the router has max_l3_agents_per_router (0: all). */
+struct ha_pick {
+    const char *router_id;
+    bool has_gateway;
+    const struct hosts *now;
+    struct hosts chosen;
+    size_t wanted;          /* SIZE_MAX: every candidate. */
+};
+
+static int
+consider_ha_agent(const struct agent *a, void *aux)
+{
+    struct ha_pick *p = aux;
+
+    if (p->now->n + p->chosen.n >= p->wanted
+        || !l3_agent_can_host(a, p->router_id, p->has_gateway)) {
+        return 0;
+    }
+    for (size_t i = 0; i < p->now->n; i++) {
+        if (STREQ(p->now->a[i].id, a->id)) {
+            return 0;
+        }
+    }
+    return host_add(a, &p->chosen);
+}
+
+static int
+schedule_ha_router(const struct op *op, const char *router_id, const struct hosts *now)
+{
+    int64_t alive_since = (int64_t) time(NULL) - op->app->cfg->agent_down_time;
+    int max = op->app->cfg->max_l3_agents_per_router;
+    struct ha_pick p = { router_id, false, now, { NULL, 0 }, max ? (size_t) max : SIZE_MAX };
+    int r = router_has_gateway(op, router_id, &p.has_gateway);
+
+    if (r || now->n >= p.wanted) {
+        return r;
+    }
+    r = store_l3_candidates(op->c, alive_since, consider_ha_agent, &p);
+    r = r ? core_internal(op, r) : 0;
+    for (size_t i = 0; i < p.chosen.n && !r; i++) {
+        r = add_ha_router(op, router_id, &p.chosen.a[i]);
+    }
+    free(p.chosen.a);
+    return r;
+}
+
+/* An HA router changed: scheduled to more agents if it has fewer than it should, its
+ * ports bound to the active agent's host, its agents told. */
+static int
+ha_router_changed(const struct op *op, const char *router_id, bool schedule)
+{
+    struct hosts h = { NULL, 0 };
+    char active[256];
+    int r = hosting_agents(op, router_id, &h);
+
+    if (!r && schedule) {
+        r = schedule_ha_router(op, router_id, &h);
+        free(h.a);
+        h = (struct hosts) { NULL, 0 };
+        r = r ? r : hosting_agents(op, router_id, &h);
+    }
+    r = r ? r : ha_active_host(op, router_id, active);
+    if (!r && h.n) {
+        r = bind_ha_router_ports(op, router_id, *active ? active : NULL)
+            || set_ha_floatingip_status(op, router_id, &h);
+    }
+    for (size_t i = 0; i < h.n && !r; i++) {
+        r = record(op, h.a[i].host, CHANGE_ROUTER_UPDATE, router_id);
+    }
+    free(h.a);
+    return r;
+}
+
 static int
 schedule_router(const struct op *op, const char *router_id)
 {
@@ -274,7 +487,13 @@ int
 l3_router_changed(const struct op *op, const char *router_id, bool schedule)
 {
     struct agent a;
-    int r = hosting_agent(op, router_id, &a);
+    bool ha = false;
+    int r = router_is_ha(op, router_id, &ha);
+
+    if (r || ha) {
+        return r ? r : ha_router_changed(op, router_id, schedule);
+    }
+    r = hosting_agent(op, router_id, &a);
 
     if (r < 0) {
         return -1;
@@ -291,14 +510,13 @@ l3_router_changed(const struct op *op, const char *router_id, bool schedule)
 int
 l3_notify_router(const struct op *op, const char *router_id)
 {
-    struct agent a;
-    int r = hosting_agent(op, router_id, &a);
+    struct hosts h = { NULL, 0 };
+    int r = hosting_agents(op, router_id, &h);
 
-    if (r <= 0) {
-        return r;
+    for (size_t i = 0; i < h.n && !r; i++) {
+        r = record(op, h.a[i].host, CHANGE_ROUTER_UPDATE, router_id);
     }
-    r = record(op, a.host, CHANGE_ROUTER_UPDATE, router_id);
-    agent_done(&a);
+    free(h.a);
     return r;
 }
 
@@ -341,15 +559,14 @@ l3_port_changed(const struct op *op, const struct port *p)
 int
 l3_router_deleting(const struct op *op, const char *router_id)
 {
-    struct agent a;
-    int r = hosting_agent(op, router_id, &a);
+    struct hosts h = { NULL, 0 };
+    int r = hosting_agents(op, router_id, &h);
 
-    if (r <= 0) {
-        return r;
+    for (size_t i = 0; i < h.n && !r; i++) {
+        int e = store_l3_unbind(op->c, router_id, h.a[i].id);
+        r = e ? core_internal(op, e) : record(op, h.a[i].host, CHANGE_ROUTER_DELETE, router_id);
     }
-    r = store_l3_unbind(op->c, router_id, a.id);
-    r = r ? core_internal(op, r) : record(op, a.host, CHANGE_ROUTER_DELETE, router_id);
-    agent_done(&a);
+    free(h.a);
     return r;
 }
 
@@ -366,6 +583,10 @@ l3_auto_schedule(const struct op *op, const struct agent *a)
         return 0;
     }
     r = store_l3_unscheduled(op->c, collect_id, ids);
+    /* HA routers with fewer agents than they should have take this one too. */
+    r = r ? r : store_l3_ha_underscheduled(op->c, a->id,
+                                           op->app->cfg->max_l3_agents_per_router,
+                                           collect_id, ids);
     r = r ? core_internal(op, r) : 0;
     json_array_foreach (ids, i, id) {
         const char *router_id = json_string_value(id);
@@ -428,5 +649,75 @@ l3_failover(const struct op *op)
                                 json_string_value(json_array_get(row, 1)));
     }
     json_decref(rows);
+    return r;
+}
+
+/* --- HA states --------------------------------------------------------------------- */
+
+bool
+l3_ha_state_valid(const char *state)
+{
+    return STREQ(state, L3_HA_STATE_ACTIVE) || STREQ(state, L3_HA_STATE_STANDBY);
+}
+
+int
+l3_ha_state_reported(const struct op *op, const struct agent *a, const char *router_id,
+                     const char *state)
+{
+    int r = store_l3_set_ha_state(op->c, router_id, a->id, state);
+
+    if (r == -ENOENT) {
+        return 0;       /* No longer this agent's router: the report is stale. */
+    }
+    if (r) {
+        return core_internal(op, r);
+    }
+    log_info("HA router %s is %s on %.64s", router_id, state, a->host);
+    /* The router's ports follow the active side, as Neutron binds them. */
+    return STREQ(state, L3_HA_STATE_ACTIVE) ? bind_ha_router_ports(op, router_id, a->host) : 0;
+}
+
+static int
+find_agent_state(const char *agent_id, const char *state, void *aux)
+{
+    const char **want = aux;
+
+    if (*want && STREQ(agent_id, *want)) {
+        *want = NULL;
+    }
+    return 0;
+}
+
+int
+l3_ha_port_hosted_on(struct store_conn *c, const struct port *p, const char *host, bool *ret)
+{
+    struct router rt;
+    struct agent a;
+    const char *want;
+    int r;
+
+    *ret = false;
+    if (!p->device_owner || !p->device_id || !*p->device_id
+        || (!STREQ(p->device_owner, ROUTER_GATEWAY_OWNER)
+            && !STREQ(p->device_owner, ROUTER_INTERFACE_OWNER))) {
+        return 0;
+    }
+    r = store_router_get(c, p->device_id, NULL, &rt);
+    if (r) {
+        return r == -ENOENT ? 0 : r;
+    }
+    if (!rt.ha) {
+        router_done(&rt);
+        return 0;
+    }
+    router_done(&rt);
+    r = store_agent_get_by_host(c, AGENT_TYPE_L3, host, &a);
+    if (r) {
+        return r == -ENOENT ? 0 : r;
+    }
+    want = a.id;
+    r = store_l3_ha_states(c, p->device_id, find_agent_state, &want);
+    *ret = !r && !want;
+    agent_done(&a);
     return r;
 }

@@ -66,6 +66,25 @@ int l3_agent_admin_changed(struct store_conn *c, const struct agent *a);
  * agent hosts that 'a' can host goes to 'a' (if 'a' is alive and admin up). */
 int l3_auto_schedule(const struct op *op, const struct agent *a);
 
+/* HA routers (core/router_ha.h) are scheduled to up to max_l3_agents_per_router agents
+ * (0: every candidate), each with its HA port; a change is told to each of them; their
+ * agents report which of them is active (l3_ha_state_reported()), and the router's
+ * ports are bound to that agent's host.  Failover does not move HA routers: VRRP
+ * does. */
+#define L3_HA_STATE_ACTIVE "active"
+#define L3_HA_STATE_STANDBY "standby"
+bool l3_ha_state_valid(const char *state);
+/* Agent 'a' says the HA router 'router_id' is 'state' (active or standby) there; a
+ * router 'a' does not host is ignored. */
+int l3_ha_state_reported(const struct op *op, const struct agent *a, const char *router_id,
+                         const char *state);
+
+/* Whether port 'p' is the gateway or an interface of an HA router that the L3 agent of
+ * 'host' hosts: such a port is plugged on every side (the linux-bridge agent there gets
+ * its details, as Neutron's does), though bound to the active one.  0 or -errno. */
+int l3_ha_port_hosted_on(struct store_conn *c, const struct port *p, const char *host,
+                         bool *ret);
+
 /* Failover, run by the housekeeping timer: moves the routers of admin-up L3 agents
  * silent for twice agent_down_time to another candidate (if
  * allow_automatic_l3agent_failover); a router with nowhere to go stays.  Idempotent. */

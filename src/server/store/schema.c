@@ -354,6 +354,31 @@ const char *const schema_migrations[] = {
     /* 13: a subnet's service types (subnet-service-types), a JSON
      * array of device owners in byte order; [] serves every port. */
     "ALTER TABLE subnets ADD COLUMN service_types TEXT NOT NULL DEFAULT '[]';",
+    /* 14: HA routers (Neutron's l3-ha).  A router says whether it is HA and its VRRP id;
+     * an HA router is hosted by several agents, so a binding is keyed by router and
+     * agent, and carries the state the agent reported for it ('' for a legacy
+     * router; the one-agent rule of legacy routers is kept by the insert, under the
+     * write lock).  Each project has at most one HA network (the primary key), and the
+     * VRRP ids in use on it are unique per network. */
+    "ALTER TABLE routers ADD COLUMN ha INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE routers ADD COLUMN ha_vr_id INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE router_l3_agent_bindings_new ("
+    "  router_id TEXT NOT NULL REFERENCES routers(id) ON DELETE CASCADE,"
+    "  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,"
+    "  ha_state TEXT NOT NULL DEFAULT '',"
+    "  PRIMARY KEY (router_id, agent_id));"
+    "INSERT INTO router_l3_agent_bindings_new (router_id, agent_id)"
+    "  SELECT router_id, agent_id FROM router_l3_agent_bindings;"
+    "DROP TABLE router_l3_agent_bindings;"
+    "ALTER TABLE router_l3_agent_bindings_new RENAME TO router_l3_agent_bindings;"
+    "CREATE INDEX router_l3_agent_bindings_agent ON router_l3_agent_bindings(agent_id);"
+    "CREATE TABLE ha_router_networks ("
+    "  project_id TEXT PRIMARY KEY,"
+    "  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE);"
+    "CREATE TABLE ha_router_vrid_allocations ("
+    "  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
+    "  vr_id INTEGER NOT NULL,"
+    "  PRIMARY KEY (network_id, vr_id));",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -590,6 +590,41 @@ int store_l3_unscheduled(struct store_conn *c, store_id_cb *cb, void *aux);
  * (router id, agent id) pairs. */
 int store_l3_dead_bindings(struct store_conn *c, int64_t dead_before, store_pair_cb *cb,
                            void *aux);
+/* --- HA routers (store_l3_ha.c) ---------------------------------------------------- */
+
+/* VRRP ids are 1..STORE_VRID_LIMIT - 1. */
+#define STORE_VRID_LIMIT 255
+/* Makes agent 'agent_id' one of the hosts of the HA router 'router_id' (state
+ * standby): -EEXIST if it is one already. */
+int store_l3_bind_ha(struct store_conn *c, const char *router_id, const char *agent_id);
+/* The agents hosting the router, by host. */
+int store_l3_agents_of_router(struct store_conn *c, const char *router_id, store_agent_cb *cb,
+                              void *aux);
+/* (agent id, ha_state) of each binding of the router, by agent id. */
+int store_l3_ha_states(struct store_conn *c, const char *router_id, store_pair_cb *cb,
+                       void *aux);
+/* The HA routers 'agent_id' does not host that have fewer than 'max_agents' agents
+ * (0: any number), by id. */
+int store_l3_ha_underscheduled(struct store_conn *c, const char *agent_id, int max_agents,
+                               store_id_cb *cb, void *aux);
+/* -ENOENT if the agent does not host the router. */
+int store_l3_set_ha_state(struct store_conn *c, const char *router_id, const char *agent_id,
+                          const char *state);
+/* The project's HA network: -ENOENT if it has none. */
+int store_ha_network_get(struct store_conn *c, const char *project_id, char ret[ID_LEN]);
+/* -EEXIST if the project has one already. */
+int store_ha_network_insert(struct store_conn *c, const char *project_id,
+                            const char *network_id);
+int store_ha_network_delete(struct store_conn *c, const char *project_id);
+/* The number of the project's HA routers. */
+int store_ha_routers_count(struct store_conn *c, const char *project_id, int64_t *ret);
+/* used[v] is true for each VRRP id v taken on the network. */
+int store_ha_vrids_used(struct store_conn *c, const char *network_id,
+                        bool used[STORE_VRID_LIMIT]);
+/* -EEXIST if taken. */
+int store_ha_vrid_insert(struct store_conn *c, const char *network_id, int vr_id);
+int store_ha_vrid_delete(struct store_conn *c, const char *network_id, int vr_id);
+
 /* Sets the status of every floating IP associated through 'router_id'. */
 int store_floatingips_of_router_status(struct store_conn *c, const char *router_id,
                                        const char *status);

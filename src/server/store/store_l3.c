@@ -10,8 +10,10 @@
 int
 store_l3_bind(struct store_conn *c, const char *router_id, const char *agent_id)
 {
+    /* One agent per legacy router: the write lock makes the check and the insert one. */
     static const char sql[] = "INSERT INTO router_l3_agent_bindings (router_id, agent_id)"
-                              " VALUES (?, ?) ON CONFLICT DO NOTHING";
+                              " SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM"
+                              " router_l3_agent_bindings WHERE router_id = ?1)";
 
     return conn_insert_stmt(c, conn_stmt_text2(c, sql, router_id, agent_id), "bind l3 agent");
 }
@@ -36,7 +38,8 @@ int
 store_l3_agent_of_router(struct store_conn *c, const char *router_id, struct agent *ret)
 {
     static const char sql[] = AGENT_SELECT " WHERE id = (SELECT agent_id FROM"
-                              " router_l3_agent_bindings WHERE router_id = ?)";
+                              " router_l3_agent_bindings WHERE router_id = ? ORDER BY agent_id"
+                              " LIMIT 1)";
 
     return conn_read_row(c, conn_stmt_text(c, sql, router_id), agent_copy_read, ret,
                          "l3 agent of router");
@@ -79,7 +82,8 @@ store_l3_dead_bindings(struct store_conn *c, int64_t dead_before, store_pair_cb 
 {
     static const char sql[] =
         "SELECT b.router_id, b.agent_id FROM router_l3_agent_bindings b JOIN agents a"
-        " ON a.id = b.agent_id WHERE a.admin_state_up = 1 AND a.heartbeat_at < ?"
+        " ON a.id = b.agent_id JOIN routers r ON r.id = b.router_id"
+        " WHERE a.admin_state_up = 1 AND a.heartbeat_at < ? AND r.ha = 0"
         " ORDER BY b.router_id";
 
     return conn_each_pair(c, conn_stmt_int(c, sql, dead_before), cb, aux,

@@ -23,7 +23,7 @@ LOG_MODULE("store");
     " (SELECT "                                                                            \
     SQL_JSON_ARRAY("json_object('subnet_id', subnet_id, 'ip_address', ip_address)")       \
     "   FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"                      \
-    "   WHERE a.port_id = " GATEWAY_PORT("r") " ORDER BY a.seq) x)"                        \
+    "   WHERE a.port_id = " GATEWAY_PORT("r") " ORDER BY a.seq) x), r.ha, r.ha_vr_id"      \
     " FROM routers r"
 
 static const struct field_column router_columns[] = {
@@ -58,6 +58,8 @@ router_from_row(struct db_stmt *st, struct router *r, bool copy)
     col_copy(st, STD_NCOLS + 4, r->gw_port_id, sizeof r->gw_port_id);
     col_copy(st, STD_NCOLS + 5, r->gw_network_id, sizeof r->gw_network_id);
     r->gw_fixed_ips_json = col_text(st, STD_NCOLS + 6, copy);
+    r->ha = (int) db_col_int(st, STD_NCOLS + 7);
+    r->ha_vr_id = (int) db_col_int(st, STD_NCOLS + 8);
 }
 
 static void
@@ -110,6 +112,8 @@ bind_router(struct db_stmt *st, const struct router *r)
     db_bind_text(st, 9, r->status);
     db_bind_int(st, 10, r->enable_snat);
     db_bind_text(st, 11, r->routes_json ? r->routes_json : "[]");
+    db_bind_int(st, 12, r->ha);
+    db_bind_int(st, 13, r->ha_vr_id);
 }
 
 int
@@ -117,7 +121,7 @@ store_router_insert(struct store_conn *c, const struct router *r)
 {
     static const char sql[] =
         "INSERT INTO routers (" SQL_STD_INSERT_COLUMNS ", admin_state_up, status,"
-        " enable_snat, routes) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+        " enable_snat, routes, ha, ha_vr_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = conn_stmt_std(c, sql, &r->std);
 
     if (st) {
@@ -131,7 +135,7 @@ store_router_update(struct store_conn *c, const struct router *r)
 {
     static const char sql[] =
         "UPDATE routers SET " SQL_STD_UPDATE_SET ", admin_state_up = ?8, status = ?9,"
-        " enable_snat = ?10, routes = ?11 WHERE id = ?1";
+        " enable_snat = ?10, routes = ?11, ha = ?12, ha_vr_id = ?13 WHERE id = ?1";
     struct db_stmt *st = conn_stmt_std(c, sql, &r->std);
 
     if (st) {
