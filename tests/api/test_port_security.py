@@ -629,7 +629,7 @@ def test_policy_of_port_security_attributes(ks_server, ks_legacy, case):
 def test_ports_made_before_port_security_get_it_except_network_ports(start_server):
     """Schema 7 adds port security to a database of schema 6: the ports already there
     have it, the network's own ports do not."""
-    from test_security_groups import run_sql
+    from schema_rewind import rewind
     srv = start_server()
     api = Api(srv.url)
     n = api.ok(api.post(NETS, {"network": {"name": uname("old")}}), 201)["network"]
@@ -639,18 +639,7 @@ def test_ports_made_before_port_security_get_it_except_network_ports(start_serve
     srv.stop()
     # Back to schema 6, with every port as it would have been: no column, no pairs (and
     # none of what later migrations add: they run again).
-    for sql in ("ALTER TABLE subnets DROP COLUMN service_types",
-                "ALTER TABLE ports DROP COLUMN numa_affinity_policy",
-                "ALTER TABLE ports DROP COLUMN device_profile",
-                "ALTER TABLE ports DROP COLUMN port_security_enabled",
-                "ALTER TABLE networks DROP COLUMN port_security_enabled",
-                "DROP TABLE port_allowed_address_pairs",
-                "DROP TABLE rbac_policies",
-                "DROP TABLE ha_router_vrid_allocations", "DROP TABLE ha_router_networks",
-                "DROP TABLE router_l3_agent_bindings", "DROP TABLE floatingips",
-                "DROP TABLE router_ports", "DROP TABLE routers", "DROP TABLE quotas",
-                "UPDATE schema_version SET version = 6"):
-        run_sql(srv, sql)
+    rewind(srv, 6)
     again = start_server(state_dir=srv.state)
     api = Api(again.url)
     assert api.show("networks", n["id"])["port_security_enabled"] is True

@@ -8,13 +8,12 @@ bodies (tenant_id), so they run against Neutron Zed too (NEUTRINO_TEST_URL).  Te
 acting as a project's member through noauth headers run on neutrino only: Zed's noauth
 does not honour X-Roles."""
 
-import sqlite3
 import uuid
 
 import pytest
 
-import pg_cluster
 from api_helpers import Api, UUID_RE, assert_error, bad_attr, invalid_input, uname
+from schema_rewind import rewind
 
 RBAC = "/v2.0/rbac-policies"
 NETS = "/v2.0/networks"
@@ -576,18 +575,6 @@ def test_external_policy_shows_the_network_but_not_its_subnets(api, pol):
 
 # --- A database made before RBAC policies ----------------------------------------------
 
-def run_sql(srv, sql):
-    if pg_cluster.wanted() == "sqlite":
-        db = sqlite3.connect(str(srv.state / "neutrino.sqlite"))
-        try:
-            db.execute(sql)
-            db.commit()
-        finally:
-            db.close()
-    else:
-        pg_cluster.cluster().psql((srv.state / "pgdb").read_text().strip(), sql)
-
-
 @pytest.mark.own_server
 def test_migration_gives_shared_and_external_networks_their_policies(start_server):
     srv = start_server()
@@ -598,14 +585,7 @@ def test_migration_gives_shared_and_external_networks_their_policies(start_serve
                                              "router:external": True}}), 201)["network"]
     plain = api.ok(api.post(NETS, {"network": {"name": uname("old")}}), 201)["network"]
     srv.stop()
-    # Back to the schema before RBAC's migration (10): what it and every later one
-    # made goes, and they run again.
-    for sql in ("ALTER TABLE subnets DROP COLUMN service_types",
-                "ALTER TABLE ports DROP COLUMN numa_affinity_policy",
-                "ALTER TABLE ports DROP COLUMN device_profile",
-                "DROP TABLE quotas", "DROP TABLE rbac_policies",
-                "UPDATE schema_version SET version = 9"):
-        run_sql(srv, sql)
+    rewind(srv, 9)      # the schema before RBAC's migration (10)
     again = start_server(state_dir=srv.state)
     api = Api(again.url)
     (p,) = policies_of(api, shared["id"])
