@@ -43,6 +43,9 @@ struct network {
     char *subnets_json;         /* JSON array of subnet ids; filled by reads only. */
     char *azs_json;             /* JSON array: zones of the DHCP agents hosting it;
                                  * filled by reads only. */
+    char ipv4_address_scope[ID_LEN];  /* The address scope of its subnets' IPv4 pool, ""
+                                       * when none; filled by reads only. */
+    char ipv6_address_scope[ID_LEN];
     bool port_security_enabled; /* What its new ports inherit. */
 };
 
@@ -59,6 +62,31 @@ struct subnet {
     char *dns_nameservers_json;   /* ["8.8.8.8", ...] in given order. */
     char *host_routes_json;       /* [{"destination": .., "nexthop": ..}, ...]. */
     bool network_shared;        /* The network's "shared"; filled by reads only. */
+    char subnetpool_id[ID_LEN]; /* The pool its CIDR came from; "" when none. */
+};
+
+/* A subnet pool: prefixes subnets are cut from (docs/behaviour/ipam.md §8). */
+#define SUBNETPOOL_QUOTA_NONE (-1)
+struct subnetpool {
+    struct std_attrs std;
+    int ip_version;
+    int default_prefixlen;
+    int min_prefixlen;
+    int max_prefixlen;
+    int64_t default_quota;      /* SUBNETPOOL_QUOTA_NONE when not set. */
+    bool shared;
+    bool is_default;
+    char address_scope_id[ID_LEN];  /* "" when none. */
+    char *prefixes_json;        /* ["10.0.0.0/16", ...]: merged, in address order. */
+    bool update_answer;         /* Shown as Zed answers an update (not stored). */
+};
+
+/* An address scope: pools whose prefixes must not overlap (std.description, the
+ * timestamps and the revision are kept but not shown, as in Zed). */
+struct address_scope {
+    struct std_attrs std;
+    int ip_version;
+    bool shared;
 };
 
 struct port {
@@ -179,5 +207,7 @@ void security_group_done(struct security_group *g);
 void sg_rule_done(struct sg_rule *r);
 void router_done(struct router *r);
 void floatingip_done(struct floatingip *f);
+void subnetpool_done(struct subnetpool *p);
+void address_scope_done(struct address_scope *a);
 
 #endif

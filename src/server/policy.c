@@ -150,6 +150,18 @@ router_rule(const struct context *ctx, enum policy_action action, bool owner, bo
     }
 }
 
+/* Subnet pools and address scopes: as a router, and anyone reads a shared one (Zed's
+ * shared_subnetpools and shared_address_scopes rules). */
+static bool
+shareable_rule(const struct context *ctx, enum policy_action action,
+               const struct policy_target *t, bool owner, bool legacy)
+{
+    if (action == POLICY_GET && t->shared) {
+        return true;
+    }
+    return router_rule(ctx, action, owner, legacy);
+}
+
 bool
 policy_allows(const struct context *ctx, enum policy_resource res, enum policy_action action,
               const struct policy_target *target)
@@ -175,6 +187,9 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
     case POLICY_FLOATINGIP:
         /* A floating IP's rules are a router's, as in Zed. */
         return router_rule(ctx, action, owner, legacy);
+    case POLICY_SUBNETPOOL:
+    case POLICY_ADDRESS_SCOPE:
+        return shareable_rule(ctx, action, target, owner, legacy);
     default:
         break;
     }
@@ -184,7 +199,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[7][8] = {
+    static const char *const names[9][10] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -196,6 +211,10 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
           "add_router_interface", "remove_router_interface", "add_extraroutes",
           "remove_extraroutes" },
         { "create_floatingip", "get_floatingip", "update_floatingip", "delete_floatingip" },
+        { "create_subnetpool", "get_subnetpool", "update_subnetpool", "delete_subnetpool",
+          NULL, NULL, NULL, NULL, "add_prefixes", "remove_prefixes" },
+        { "create_address_scope", "get_address_scope", "update_address_scope",
+          "delete_address_scope" },
     };
     const char *name = names[res][action];
 

@@ -309,6 +309,42 @@ const char *const schema_migrations[] = {
     "  router_id TEXT PRIMARY KEY REFERENCES routers(id) ON DELETE CASCADE,"
     "  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE);"
     "CREATE INDEX router_l3_agent_bindings_agent ON router_l3_agent_bindings(agent_id);",
+    /* subnet pools and address scopes: the pools subnets are cut from, each with its
+     * merged prefixes (JSON text in address order), and the scopes pools join; a
+     * subnet names its pool.  A pool's allocations are its subnets' CIDRs, read and
+     * extended inside the writer's transaction (docs/behaviour/ipam.md §8). */
+    "CREATE TABLE address_scopes ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  ip_version INTEGER NOT NULL,"
+    "  shared INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX address_scopes_project ON address_scopes(project_id);"
+    "CREATE TABLE subnetpools ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  ip_version INTEGER NOT NULL,"
+    "  default_prefixlen INTEGER NOT NULL,"
+    "  min_prefixlen INTEGER NOT NULL,"
+    "  max_prefixlen INTEGER NOT NULL,"
+    "  default_quota INTEGER,"
+    "  shared INTEGER NOT NULL,"
+    "  is_default INTEGER NOT NULL,"
+    "  address_scope_id TEXT REFERENCES address_scopes(id),"
+    "  prefixes TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX subnetpools_project ON subnetpools(project_id);"
+    "CREATE INDEX subnetpools_scope ON subnetpools(address_scope_id);"
+    "ALTER TABLE subnets ADD COLUMN subnetpool_id TEXT REFERENCES subnetpools(id);"
+    "CREATE INDEX subnets_subnetpool ON subnets(subnetpool_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
