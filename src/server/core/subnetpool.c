@@ -519,13 +519,17 @@ apply_spec(struct subnetpool *p, const struct subnetpool_spec *spec)
     }
 }
 
+/* Whether 'a' and 'b' differ in what an update may change (Zed bumps the revision of
+ * a pool only when something changed). */
 static bool
-spec_empty(const struct subnetpool_spec *spec)
+pool_changed(const struct subnetpool *a, const struct subnetpool *b)
 {
-    return !spec->name && !spec->description && !spec->has_prefixes
-           && !spec->has_default_prefixlen && !spec->has_min_prefixlen
-           && !spec->has_max_prefixlen && !spec->has_default_quota && !spec->has_is_default
-           && !spec->has_address_scope_id;
+    return !STREQ(a->std.name, b->std.name) || !STREQ(a->std.description, b->std.description)
+           || a->default_prefixlen != b->default_prefixlen
+           || a->min_prefixlen != b->min_prefixlen || a->max_prefixlen != b->max_prefixlen
+           || a->default_quota != b->default_quota || a->is_default != b->is_default
+           || !STREQ(a->address_scope_id, b->address_scope_id)
+           || !STREQ(a->prefixes_json, b->prefixes_json);
 }
 
 /* Applies 'spec' to 'p' (read in this transaction) with Zed's checks, and stores it. */
@@ -533,21 +537,28 @@ static int
 update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_spec *spec)
 {
     struct prefixset prefixes;
+    struct subnetpool before = *p;
     bool was_default = p->is_default;
     int r;
 
+    /* 'before' keeps copies of the strings 'p' may replace. */
+    before.std.name = xstrdup(p->std.name);
+    before.std.description = xstrdup(p->std.description);
+    before.prefixes_json = xstrdup(p->prefixes_json ? p->prefixes_json : "[]");
+    before.std.project_id = before.std.tags_json = NULL;
     if (spec->has_prefixes) {
         r = updated_prefixes(op, p, spec->prefixes, spec->n_prefixes, &prefixes);
     } else {
         r = pool_prefixes(p, &prefixes) ? core_internal(op, -EIO) : 0;
     }
-    if (r) {
-        return -1;
-    }
-    if (!lengths_in_range(spec)) {
+    if (!r && !lengths_in_range(spec)) {
         prefixset_done(&prefixes);
-        return bounds_error(op, "max_prefixlen", spec->max_prefixlen, "ip_version_max",
-                            ip_bits(p->ip_version));
+        r = bounds_error(op, "max_prefixlen", spec->max_prefixlen, "ip_version_max",
+                         ip_bits(p->ip_version));
+    }
+    if (r) {
+        subnetpool_done(&before);
+        return -1;
     }
     r = check_update_allowed(op, p);
     apply_spec(p, spec);
@@ -557,12 +568,15 @@ update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_s
         p->prefixes_json = prefixes_to_json(&prefixes);
     }
     prefixset_done(&prefixes);
-    if (!r && !spec_empty(spec)) {
+    /* Zed rewrites a pool's prefix rows whenever prefixes are given, which counts as a
+     * change even when they are the same. */
+    if (!r && (spec->has_prefixes || pool_changed(&before, p))) {
         p->std.revision_number++;
         time_iso8601_now(p->std.updated_at);
         r = store_subnetpool_update(op->c, p);
         r = r ? core_internal(op, r) : 0;
     }
+    subnetpool_done(&before);
     return r;
 }
 
@@ -721,11 +735,11 @@ core_subnetpool_remove_prefixes(const struct op *op, const char *id,
                                   "Illegal update to prefixes: One or more the prefixes to be"
                                   " removed is in use by a subnet..");
             } else {
+                /* Zed changes only the prefix rows here: the pool's revision and
+                 * updated_at stay. */
                 prefixset_subtract(&all, &removal);
                 free(ret->prefixes_json);
                 ret->prefixes_json = prefixes_to_json(&all);
-                ret->std.revision_number++;
-                time_iso8601_now(ret->std.updated_at);
                 r = store_subnetpool_update(op->c, ret);
                 r = r ? core_internal(op, r) : 0;
             }
