@@ -78,7 +78,9 @@ struct subnetpool {
     bool is_default;
     char address_scope_id[ID_LEN];  /* "" when none. */
     char *prefixes_json;        /* ["10.0.0.0/16", ...]: merged, in address order. */
-    bool update_answer;         /* Shown as Zed answers an update (not stored). */
+    /* Not stored: shown as Zed answers an update, which names address_scope_id and
+     * default_quota only when set or given. */
+    bool update_answer, update_gave_scope, update_gave_quota;
 };
 
 /* An address scope: pools whose prefixes must not overlap (std.description, the

@@ -84,13 +84,13 @@ subnetpool_render(struct jsonw *w, const struct subnetpool *p, const struct fiel
     api_kv_bool(w, fs, "is_default", p->is_default);
     api_kv_bool(w, fs, "shared", p->shared);
     api_kv_raw(w, fs, "prefixes", p->prefixes_json);
-    /* Zed's answer to an update leaves out what is unset. */
+    /* Zed's answer to an update leaves out what is neither set nor given. */
     if (p->default_quota != SUBNETPOOL_QUOTA_NONE) {
         api_kv_int(w, fs, "default_quota", p->default_quota);
-    } else if (!upd) {
+    } else if (!upd || p->update_gave_quota) {
         api_kv_str(w, fs, "default_quota", NULL);
     }
-    if (*p->address_scope_id || !upd) {
+    if (*p->address_scope_id || !upd || p->update_gave_scope) {
         api_kv_str(w, fs, "address_scope_id", *p->address_scope_id ? p->address_scope_id : NULL);
     }
     api_render_std(w, &p->std, fs);

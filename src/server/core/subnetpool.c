@@ -598,6 +598,8 @@ core_subnetpool_update(const struct op *op, const char *id,
         return -1;
     }
     ret->update_answer = true;
+    ret->update_gave_scope = spec->has_address_scope_id;
+    ret->update_gave_quota = spec->has_default_quota;
     return 0;
 }
 
