@@ -519,33 +519,14 @@ apply_spec(struct subnetpool *p, const struct subnetpool_spec *spec)
     }
 }
 
-/* Whether 'a' and 'b' differ in what an update may change (Zed bumps the revision of
- * a pool only when something changed). */
-static bool
-pool_changed(const struct subnetpool *a, const struct subnetpool *b)
-{
-    return !STREQ(a->std.name, b->std.name) || !STREQ(a->std.description, b->std.description)
-           || a->default_prefixlen != b->default_prefixlen
-           || a->min_prefixlen != b->min_prefixlen || a->max_prefixlen != b->max_prefixlen
-           || a->default_quota != b->default_quota || a->is_default != b->is_default
-           || !STREQ(a->address_scope_id, b->address_scope_id)
-           || !STREQ(a->prefixes_json, b->prefixes_json);
-}
-
 /* Applies 'spec' to 'p' (read in this transaction) with Zed's checks, and stores it. */
 static int
 update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_spec *spec)
 {
     struct prefixset prefixes;
-    struct subnetpool before = *p;
     bool was_default = p->is_default;
     int r;
 
-    /* 'before' keeps copies of the strings 'p' may replace. */
-    before.std.name = xstrdup(p->std.name);
-    before.std.description = xstrdup(p->std.description);
-    before.prefixes_json = xstrdup(p->prefixes_json ? p->prefixes_json : "[]");
-    before.std.project_id = before.std.tags_json = NULL;
     if (spec->has_prefixes) {
         r = updated_prefixes(op, p, spec->prefixes, spec->n_prefixes, &prefixes);
     } else {
@@ -557,7 +538,6 @@ update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_s
                          ip_bits(p->ip_version));
     }
     if (r) {
-        subnetpool_done(&before);
         return -1;
     }
     r = check_update_allowed(op, p);
@@ -568,15 +548,14 @@ update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_s
         p->prefixes_json = prefixes_to_json(&prefixes);
     }
     prefixset_done(&prefixes);
-    /* Zed rewrites a pool's prefix rows whenever prefixes are given, which counts as a
-     * change even when they are the same. */
-    if (!r && (spec->has_prefixes || pool_changed(&before, p))) {
+    /* Zed rewrites every attribute of the pool, its prefix rows too, on any update:
+     * a new revision even when nothing changed. */
+    if (!r) {
         p->std.revision_number++;
         time_iso8601_now(p->std.updated_at);
         r = store_subnetpool_update(op->c, p);
         r = r ? core_internal(op, r) : 0;
     }
-    subnetpool_done(&before);
     return r;
 }
 
