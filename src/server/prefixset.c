@@ -42,6 +42,9 @@ insert_range(struct prefixset *s, size_t at, u128 first, u128 last)
 static void
 remove_ranges(struct prefixset *s, size_t at, size_t count)
 {
+    if (!count) {
+        return;     /* Also: an empty set has no array to move in. */
+    }
     memmove(&s->ranges[at], &s->ranges[at + count], (s->n - at - count) * sizeof *s->ranges);
     s->n -= count;
 }
@@ -206,7 +209,9 @@ prefixset_first_fit(const struct prefixset *free_space, int prefixlen, struct ci
     size_t n = prefixset_cidrs(free_space, &cidrs);
     int r = -ENOSPC;
 
-    qsort(cidrs, n, sizeof *cidrs, cmp_longest_first);
+    if (n) {
+        qsort(cidrs, n, sizeof *cidrs, cmp_longest_first);
+    }
     for (size_t i = 0; i < n; i++) {
         if (prefixlen >= cidrs[i].prefix) {
             *ret = (struct cidr) { cidrs[i].addr, prefixlen };
