@@ -319,7 +319,7 @@ rule(const size_t *w, size_t n)
 
 /* One table row whose cells may span several lines. */
 static void
-row(char **cells, const size_t *w, size_t n)
+row(char **cells, const size_t *w, const bool *right, size_t n)
 {
     const char *pos[64];
     bool more = true;
@@ -331,7 +331,11 @@ row(char **cells, const size_t *w, size_t n)
         more = false;
         for (size_t i = 0; i < n; i++) {
             size_t len = strcspn(pos[i], "\n");
-            printf("| %-*.*s ", (int) w[i], (int) len, pos[i]);
+            if (right && right[i]) {
+                printf("| %*.*s ", (int) w[i], (int) len, pos[i]);
+            } else {
+                printf("| %-*.*s ", (int) w[i], (int) len, pos[i]);
+            }
             pos[i] += len;
             if (*pos[i] == '\n') {
                 pos[i]++;
@@ -349,7 +353,7 @@ row(char **cells, const size_t *w, size_t n)
 
 /* Prints a table of 'nrows' rows of 'ncols' cells each, then frees the rows. */
 static void
-print_table(const char **headers, size_t ncols, char ***rows, size_t nrows)
+print_table(const char **headers, size_t ncols, char ***rows, size_t nrows, const bool *right)
 {
     size_t w[64];
 
@@ -361,10 +365,10 @@ print_table(const char **headers, size_t ncols, char ***rows, size_t nrows)
         }
     }
     rule(w, ncols);
-    row((char **) headers, w, ncols);
+    row((char **) headers, w, right, ncols);
     rule(w, ncols);
     for (size_t r = 0; r < nrows; r++) {
-        row(rows[r], w, ncols);
+        row(rows[r], w, right, ncols);
     }
     rule(w, ncols);
     for (size_t r = 0; r < nrows; r++) {
@@ -681,6 +685,32 @@ csv_cell(const char *s, bool last)
 
 /* --- show and list --------------------------------------------------------------- */
 
+/* A new reference to 'v' as shown: R_INT's decimal text as a number. */
+static json_t *
+shown_value(const json_t *v, enum render r)
+{
+    if (r == R_INT && json_is_string(v)) {
+        char *end;
+        long long n = strtoll(json_string_value(v), &end, 10);
+        if (*json_string_value(v) && !*end) {
+            return json_integer(n);
+        }
+    }
+    return json_deep_copy(v);
+}
+
+/* Whether a list's column is a number, as cliff tells it by the first row: those are
+ * right-aligned, header too (booleans are not numbers there). */
+static bool
+is_number(const json_t *v, enum render r)
+{
+    json_t *shown = v ? shown_value(v, r) : NULL;
+    bool number = json_is_integer(shown) || json_is_real(shown);
+
+    json_decref(shown);
+    return number;
+}
+
 static char *
 cell(const json_t *v, enum render r, enum out_format fmt)
 {
@@ -698,7 +728,9 @@ cell(const json_t *v, enum render r, enum out_format fmt)
     } else if (!v) {
         buf_add_str(&b, fmt == OUT_CSV ? "" : "None");
     } else {
-        py_repr(&b, v, true);
+        json_t *shown = shown_value(v, r);
+        py_repr(&b, shown, true);
+        json_decref(shown);
     }
     return buf_steal(&b);
 }
@@ -711,7 +743,7 @@ selected(const json_t *obj, const struct field *f, const size_t *idx, size_t k)
 
     for (size_t i = 0; i < k; i++) {
         const json_t *v = field_value(obj, &f[idx[i]]);
-        json_t *shown = v                                           ? json_deep_copy(v)
+        json_t *shown = v                                           ? shown_value(v, f[idx[i]].render)
                         : f[idx[i]].render == R_DICT_OR_EMPTY ? json_object()
                                                               : json_null();
         json_object_set_new(out, f[idx[i]].name, shown);
@@ -763,7 +795,7 @@ out_show(const struct out_opts *o, const struct field *f, size_t n, const json_t
             rows[i][0] = xstrdup(f[idx[i]].name);
             rows[i][1] = cell(field_value(obj, &f[idx[i]]), f[idx[i]].render, OUT_TABLE);
         }
-        print_table(headers, 2, rows, k);
+        print_table(headers, 2, rows, k, NULL);
         return 0;
     }
     if (o->format == OUT_CSV) {
@@ -824,6 +856,7 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
     }
     if (o->format == OUT_TABLE) {
         const char *headers[64];
+        bool right[64];
         char ***rows;
         if (!nrows) {
             return 0;       /* cliff prints nothing for an empty list. */
@@ -831,6 +864,8 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
         rows = xcalloc(nrows, sizeof *rows);
         for (size_t i = 0; i < k; i++) {
             headers[i] = f[idx[i]].name;
+            right[i] = is_number(field_value(json_array_get(items, 0), &f[idx[i]]),
+                                 f[idx[i]].render);
         }
         json_array_foreach (items, r, item) {
             rows[r] = xcalloc(k, sizeof *rows[r]);
@@ -838,7 +873,7 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
                 rows[r][i] = cell(field_value(item, &f[idx[i]]), f[idx[i]].render, OUT_TABLE);
             }
         }
-        print_table(headers, k, rows, nrows);
+        print_table(headers, k, rows, nrows, right);
         return 0;
     }
     if (o->format == OUT_CSV) {
