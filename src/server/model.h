@@ -65,7 +65,7 @@ struct subnet {
     char subnetpool_id[ID_LEN]; /* The pool its CIDR came from; "" when none. */
 };
 
-/* A subnet pool: prefixes subnets are cut from (docs/behaviour/ipam.md §8). */
+/* A subnet pool: prefixes subnets are cut from (docs/behaviour/ipam.md §10). */
 #define SUBNETPOOL_QUOTA_NONE (-1)
 struct subnetpool {
     struct std_attrs std;

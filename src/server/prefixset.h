@@ -2,7 +2,7 @@
  * subnet pool's prefixes, its allocated CIDRs and the space still free are.  The set
  * operations give what Neutron computes with netaddr's IPSet (union, difference,
  * intersection, compaction into the fewest CIDRs), and prefixset_first_fit() is
- * Zed's choice of the prefix a new subnet gets from a pool (docs/behaviour/ipam.md §8).
+ * Zed's choice of the prefix a new subnet gets from a pool (docs/behaviour/ipam.md §10).
  * Pure computation: no store, no errors but a full-length check. */
 #ifndef NEUTRINO_PREFIXSET_H
 #define NEUTRINO_PREFIXSET_H

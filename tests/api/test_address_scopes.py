@@ -1,4 +1,4 @@
-"""Address scopes (docs/behaviour/ipam.md §8): the scope as Zed shows it (no standard
+"""Address scopes (docs/behaviour/ipam.md §10): the scope as Zed shows it (no standard
 attributes), its checks, the one-way sharing, a pool's address_scope_id (of the
 scope's IP version, no prefix shared with another pool of the scope, re-scoping
 refused when it would split a network), and a network's ipv4_address_scope /

@@ -1,4 +1,4 @@
-"""Subnet pools (docs/behaviour/ipam.md §8): the pool's attributes as Zed shows them
+"""Subnet pools (docs/behaviour/ipam.md §10): the pool's attributes as Zed shows them
 (prefix lengths as text, except in the answer to an update), merged prefixes, the
 checks of prefixes and prefix lengths, one default pool per IP version, add_prefixes
 and remove_prefixes, and subnets cut from a pool: Zed's choice of the first free

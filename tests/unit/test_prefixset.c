@@ -1,6 +1,6 @@
 /* Unit tests for src/server/prefixset.c: address sets as merged ranges, compaction into
  * the fewest CIDRs (netaddr's IPSet), and Zed's choice of a pool's next prefix
- * (docs/behaviour/ipam.md §8), IPv4 and IPv6, edges of the address space included. */
+ * (docs/behaviour/ipam.md §10), IPv4 and IPv6, edges of the address space included. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

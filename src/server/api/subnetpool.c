@@ -1,6 +1,6 @@
 /* /v2.0/subnetpools: the attribute table, rendering, the handlers of create, list,
  * show, update and delete, and the member actions add_prefixes and remove_prefixes;
- * the work is the core's (core/subnetpool.h, docs/behaviour/ipam.md §8). */
+ * the work is the core's (core/subnetpool.h, docs/behaviour/ipam.md §10). */
 #include "subnetpool.h"
 
 #include <stdlib.h>

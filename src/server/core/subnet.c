@@ -183,7 +183,7 @@ struct cidr_source {
 static int check_network(const struct op *op, const struct subnet_spec *spec,
                          const char *owner);
 
-/* The CIDR cut from a pool for the new subnet (docs/behaviour/ipam.md §8), in Zed's
+/* The CIDR cut from a pool for the new subnet (docs/behaviour/ipam.md §10), in Zed's
  * order: the network, then the pool and what it can give. */
 static int
 pool_cidr(const struct op *op, const struct subnet_spec *spec, const char *owner,

@@ -1,6 +1,6 @@
 /* Subnet pools in the domain core: Zed's checks for a pool's prefixes, prefix-length
  * bounds, default pool and address scope; adding and removing prefixes; and the
- * choice of a new subnet's CIDR from a pool (docs/behaviour/ipam.md §8), made inside
+ * choice of a new subnet's CIDR from a pool (docs/behaviour/ipam.md §10), made inside
  * the writer's transaction that inserts the subnet, so two creates never get
  * overlapping CIDRs.  See core.h for the calling convention. */
 #ifndef NEUTRINO_CORE_SUBNETPOOL_H

@@ -312,7 +312,7 @@ const char *const schema_migrations[] = {
     /* subnet pools and address scopes: the pools subnets are cut from, each with its
      * merged prefixes (JSON text in address order), and the scopes pools join; a
      * subnet names its pool.  A pool's allocations are its subnets' CIDRs, read and
-     * extended inside the writer's transaction (docs/behaviour/ipam.md §8). */
+     * extended inside the writer's transaction (docs/behaviour/ipam.md §10). */
     "CREATE TABLE address_scopes ("
     "  id TEXT PRIMARY KEY,"
     "  project_id TEXT NOT NULL,"
