@@ -70,9 +70,9 @@ struct subnet {
 struct subnetpool {
     struct std_attrs std;
     int ip_version;
-    int default_prefixlen;
-    int min_prefixlen;
-    int max_prefixlen;
+    int64_t default_prefixlen;  /* Within [min_prefixlen, max_prefixlen] once stored. */
+    int64_t min_prefixlen;
+    int64_t max_prefixlen;      /* At most 32 or 128 once stored. */
     int64_t default_quota;      /* SUBNETPOOL_QUOTA_NONE when not set. */
     bool shared;
     bool is_default;

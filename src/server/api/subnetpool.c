@@ -54,16 +54,16 @@ const struct resource_def subnetpool_def = {
 /* A prefix length as Zed shows it: text when read or created, a number in the answer
  * to an update. */
 static void
-render_prefixlen(struct jsonw *w, const struct field_set *fs, const char *key, int len,
+render_prefixlen(struct jsonw *w, const struct field_set *fs, const char *key, int64_t len,
                  bool as_number)
 {
-    char text[16];
+    char text[24];
 
     if (as_number) {
         api_kv_int(w, fs, key, len);
         return;
     }
-    snprintf(text, sizeof text, "%d", len);
+    snprintf(text, sizeof text, "%lld", (long long) len);
     api_kv_str(w, fs, key, text);
 }
 

@@ -192,9 +192,7 @@ pool_cidr(const struct op *op, const struct subnet_spec *spec, const char *owner
     struct subnetpool_request req = {
         .subnetpool_id = spec->subnetpool_id,
         .ip_version = spec->ip_version,
-        .prefixlen = spec->prefixlen >= 0 && spec->prefixlen <= 1024 ? (int) spec->prefixlen
-                                                                     : spec->prefixlen < 0 ? -1
-                                                                                           : 1024,
+        .prefixlen = spec->prefixlen,
     };
     struct cidr want;
     struct ip_addr gw;
@@ -214,7 +212,7 @@ pool_cidr(const struct op *op, const struct subnet_spec *spec, const char *owner
     if (spec->has_gateway_ip && spec->gateway_ip && !ip_parse(spec->gateway_ip, &gw)) {
         req.gateway = &gw;
     }
-    return core_subnetpool_allocate(op, &req, owner, &src->pool, ret, &src->any);
+    return core_subnetpool_allocate(op, &req, &src->pool, ret, &src->any);
 }
 
 /* The new subnet's CIDR, normalised: the one given, or one cut from a pool. */

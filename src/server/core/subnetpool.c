@@ -400,11 +400,9 @@ fill_new_pool(struct subnetpool *p, const struct subnetpool_spec *spec, const ch
     time_iso8601_now(p->std.created_at);
     memcpy(p->std.updated_at, p->std.created_at, sizeof p->std.updated_at);
     p->ip_version = ip_version;
-    p->min_prefixlen = spec->has_min_prefixlen ? (int) spec->min_prefixlen
-                                               : ip_version == 4 ? 8 : 64;
-    p->max_prefixlen = spec->has_max_prefixlen ? (int) spec->max_prefixlen
-                                               : ip_bits(ip_version);
-    p->default_prefixlen = spec->has_default_prefixlen ? (int) spec->default_prefixlen
+    p->min_prefixlen = spec->has_min_prefixlen ? spec->min_prefixlen : ip_version == 4 ? 8 : 64;
+    p->max_prefixlen = spec->has_max_prefixlen ? spec->max_prefixlen : ip_bits(ip_version);
+    p->default_prefixlen = spec->has_default_prefixlen ? spec->default_prefixlen
                                                        : p->min_prefixlen;
     p->default_quota = spec->has_default_quota ? spec->default_quota : SUBNETPOOL_QUOTA_NONE;
     p->shared = spec->has_shared && spec->shared;
@@ -413,15 +411,6 @@ fill_new_pool(struct subnetpool *p, const struct subnetpool_spec *spec, const ch
         snprintf(p->address_scope_id, sizeof p->address_scope_id, "%s",
                  spec->address_scope_id);
     }
-}
-
-/* Lengths beyond any family's are refused as too long for the family (they could not
- * be stored as they are). */
-static bool
-lengths_in_range(const struct subnetpool_spec *spec)
-{
-    return spec->default_prefixlen <= 1024 && spec->min_prefixlen <= 1024
-           && spec->max_prefixlen <= 1024;
 }
 
 int
@@ -441,12 +430,7 @@ core_subnetpool_create(const struct op *op, const struct subnetpool_spec *spec,
     }
     fill_new_pool(&p, spec, owner, prefixes.family);
     p.prefixes_json = prefixes_to_json(&prefixes);
-    if (!lengths_in_range(spec)) {
-        r = bounds_error(op, "max_prefixlen", spec->max_prefixlen, "ip_version_max",
-                         ip_bits(p.ip_version));
-    } else {
-        r = check_pool(op, &p, &prefixes, false);
-    }
+    r = check_pool(op, &p, &prefixes, false);
     prefixset_done(&prefixes);
     if (!r) {
         r = store_subnetpool_insert(op->c, &p);
@@ -499,13 +483,13 @@ apply_spec(struct subnetpool *p, const struct subnetpool_spec *spec)
     core_take_str(&p->std.name, spec->name);
     core_take_str(&p->std.description, spec->description);
     if (spec->has_default_prefixlen) {
-        p->default_prefixlen = (int) spec->default_prefixlen;
+        p->default_prefixlen = spec->default_prefixlen;
     }
     if (spec->has_min_prefixlen) {
-        p->min_prefixlen = (int) spec->min_prefixlen;
+        p->min_prefixlen = spec->min_prefixlen;
     }
     if (spec->has_max_prefixlen) {
-        p->max_prefixlen = (int) spec->max_prefixlen;
+        p->max_prefixlen = spec->max_prefixlen;
     }
     if (spec->has_default_quota) {
         p->default_quota = spec->default_quota;
@@ -531,11 +515,6 @@ update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_s
         r = updated_prefixes(op, p, spec->prefixes, spec->n_prefixes, &prefixes);
     } else {
         r = pool_prefixes(p, &prefixes) ? core_internal(op, -EIO) : 0;
-    }
-    if (!r && !lengths_in_range(spec)) {
-        prefixset_done(&prefixes);
-        r = bounds_error(op, "max_prefixlen", spec->max_prefixlen, "ip_version_max",
-                         ip_bits(p->ip_version));
     }
     if (r) {
         return -1;
@@ -846,36 +825,46 @@ choose_prefix(const struct op *op, const struct subnetpool *p, const struct cidr
     return r;
 }
 
-/* Zed's request: a CIDR asked for, one around the gateway asked for (of the length
- * asked for, or the pool's default), or any of that length. */
-static void
-request_shape(const struct subnetpool_request *req, const struct subnetpool *p,
-              struct cidr *ret_want, bool *ret_specific, int *ret_prefixlen)
+/* The length of the request: the CIDR's, else the one asked for, else the pool's
+ * default. */
+static int64_t
+request_prefixlen(const struct subnetpool_request *req, const struct subnetpool *p)
 {
-    int prefixlen = req->prefixlen >= 0 ? req->prefixlen : p->default_prefixlen;
-
-    *ret_specific = req->cidr || req->gateway;
     if (req->cidr) {
-        *ret_want = *req->cidr;
-        prefixlen = req->cidr->prefix;
-    } else if (req->gateway) {
-        *ret_want = (struct cidr) { *req->gateway, prefixlen };
-        cidr_normalize(ret_want);
+        return req->cidr->prefix;
     }
-    *ret_prefixlen = prefixlen;
+    return req->prefixlen >= 0 ? req->prefixlen : p->default_prefixlen;
+}
+
+/* Zed's bounds on the length of a pool's subnet. */
+static int
+check_request_length(const struct op *op, const struct subnetpool *p, int64_t prefixlen)
+{
+    if (prefixlen > p->max_prefixlen) {
+        return api_error_set(op->err, API_ERR_MAX_PREFIX_SUBNET_ALLOCATION, "Unable to"
+                             " allocate subnet with prefix length %lld, maximum allowed"
+                             " prefix is %lld.", (long long) prefixlen,
+                             (long long) p->max_prefixlen);
+    }
+    if (prefixlen < p->min_prefixlen) {
+        return api_error_set(op->err, API_ERR_MIN_PREFIX_SUBNET_ALLOCATION, "Unable to"
+                             " allocate subnet with prefix length %lld, minimum allowed"
+                             " prefix is %lld.", (long long) prefixlen,
+                             (long long) p->min_prefixlen);
+    }
+    return 0;
 }
 
 int
 core_subnetpool_allocate(const struct op *op, const struct subnetpool_request *req,
-                         const char *owner, struct subnetpool *ret_pool,
-                         struct cidr *ret_cidr, bool *ret_any)
+                         struct subnetpool *ret_pool, struct cidr *ret_cidr, bool *ret_any)
 {
     struct subnetpool p;
     struct cidr want, got;
-    bool specific;
-    int prefixlen, r;
+    bool specific = req->cidr || req->gateway;
+    int64_t prefixlen;
+    int r;
 
-    (void) owner;   /* Zed's quota counts the pool owner's subnets, not the asker's. */
     r = req->subnetpool_id ? core_subnetpool_get(op, req->subnetpool_id, &p)
                            : default_pool(op, req->ip_version, &p);
     if (r) {
@@ -887,19 +876,31 @@ core_subnetpool_allocate(const struct op *op, const struct subnetpool_request *r
                           p.ip_version);
         goto out;
     }
-    request_shape(req, &p, &want, &specific, &prefixlen);
-    if (prefixlen > p.max_prefixlen) {
-        r = api_error_set(op->err, API_ERR_MAX_PREFIX_SUBNET_ALLOCATION, "Unable to allocate"
-                          " subnet with prefix length %d, maximum allowed prefix is %d.",
-                          prefixlen, p.max_prefixlen);
-    } else if (prefixlen < p.min_prefixlen) {
-        r = api_error_set(op->err, API_ERR_MIN_PREFIX_SUBNET_ALLOCATION, "Unable to allocate"
-                          " subnet with prefix length %d, minimum allowed prefix is %d.",
-                          prefixlen, p.min_prefixlen);
-    } else {
-        r = check_quota(op, &p, prefixlen)
-            || choose_prefix(op, &p, specific ? &want : NULL, prefixlen, &got);
+    prefixlen = request_prefixlen(req, &p);
+    if (!specific && prefixlen > ip_bits(p.ip_version)) {
+        /* Zed builds the request as a network of that length first. */
+        r = api_error_set(op->err, API_ERR_ADDR_FORMAT_ERROR, "invalid IPNetwork %s/%lld",
+                          p.ip_version == 4 ? "0.0.0.0" : "::", (long long) prefixlen);
+        goto out;
     }
+    /* A CIDR asked for, or the one of the length asked for around the gateway asked for
+     * (Zed builds it before checking the pool's bounds). */
+    if (req->cidr) {
+        want = *req->cidr;
+    } else if (req->gateway) {
+        if (prefixlen > ip_bits(req->gateway->family)) {
+            char text[IP_STRLEN];
+            ip_format(req->gateway, text);
+            r = api_error_set(op->err, API_ERR_ADDR_FORMAT_ERROR, "invalid IPNetwork %s/%lld",
+                              text, (long long) prefixlen);
+            goto out;
+        }
+        want = (struct cidr) { *req->gateway, (int) prefixlen };
+        cidr_normalize(&want);
+    }
+    r = check_request_length(op, &p, prefixlen)
+        || check_quota(op, &p, (int) prefixlen)
+        || choose_prefix(op, &p, specific ? &want : NULL, (int) prefixlen, &got);
 out:
     if (r) {
         subnetpool_done(&p);

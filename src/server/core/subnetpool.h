@@ -56,16 +56,17 @@ struct subnetpool_request {
     int ip_version;
     const struct cidr *cidr;        /* A CIDR asked for (normalised), or NULL. */
     const struct ip_addr *gateway;  /* A gateway asked for, or NULL. */
-    int prefixlen;                  /* -1: the pool's default_prefixlen. */
+    int64_t prefixlen;              /* -1: the pool's default_prefixlen. */
 };
 
-/* Chooses the CIDR of a new subnet of 'owner' from a pool, as Zed does: the pool as
- * the caller sees it, its version, its prefix-length bounds, its quota, then the first
- * free prefix (or the one asked for, if free).  '*ret_pool' (owned) and '*ret_cidr'
- * are filled on success; '*ret_any' tells a request for any prefix (whose gateway is
- * its first host, whatever was asked). */
+/* Chooses the CIDR of a new subnet from a pool, as Zed does: the pool as the caller
+ * sees it, its version, its prefix-length bounds, its quota (counted for the pool's own
+ * project, whoever asks, as in Zed), then the first free prefix (or the one asked for,
+ * if free).  '*ret_pool' (owned) and '*ret_cidr' are filled on success; '*ret_any'
+ * tells a request for any prefix (whose gateway is its first host, whatever was
+ * asked). */
 int core_subnetpool_allocate(const struct op *op, const struct subnetpool_request *req,
-                             const char *owner, struct subnetpool *ret_pool,
-                             struct cidr *ret_cidr, bool *ret_any);
+                             struct subnetpool *ret_pool, struct cidr *ret_cidr,
+                             bool *ret_any);
 
 #endif

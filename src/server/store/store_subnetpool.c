@@ -52,9 +52,9 @@ pool_from_row(struct db_stmt *st, struct subnetpool *p, bool copy)
     memset(p, 0, sizeof *p);
     std_from_row(st, &p->std, copy);
     p->ip_version = (int) db_col_int(st, STD_NCOLS);
-    p->default_prefixlen = (int) db_col_int(st, STD_NCOLS + 1);
-    p->min_prefixlen = (int) db_col_int(st, STD_NCOLS + 2);
-    p->max_prefixlen = (int) db_col_int(st, STD_NCOLS + 3);
+    p->default_prefixlen = db_col_int(st, STD_NCOLS + 1);
+    p->min_prefixlen = db_col_int(st, STD_NCOLS + 2);
+    p->max_prefixlen = db_col_int(st, STD_NCOLS + 3);
     p->default_quota = db_col_is_null(st, STD_NCOLS + 4) ? SUBNETPOOL_QUOTA_NONE
                                                          : db_col_int(st, STD_NCOLS + 4);
     p->shared = (int) db_col_int(st, STD_NCOLS + 5);
