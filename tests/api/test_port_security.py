@@ -644,6 +644,8 @@ def test_ports_made_before_port_security_get_it_except_network_ports(start_serve
                 "DROP TABLE port_allowed_address_pairs",
                 "DROP TABLE router_l3_agent_bindings", "DROP TABLE floatingips",
                 "DROP TABLE router_ports", "DROP TABLE routers",
+                "DROP INDEX subnets_subnetpool", "ALTER TABLE subnets DROP COLUMN subnetpool_id",
+                "DROP TABLE subnetpools", "DROP TABLE address_scopes",
                 "UPDATE schema_version SET version = 6"):
         run_sql(srv, sql)
     again = start_server(state_dir=srv.state)

@@ -343,7 +343,10 @@ const char *const schema_migrations[] = {
     "  revision_number INTEGER NOT NULL);"
     "CREATE INDEX subnetpools_project ON subnetpools(project_id);"
     "CREATE INDEX subnetpools_scope ON subnetpools(address_scope_id);"
-    "ALTER TABLE subnets ADD COLUMN subnetpool_id TEXT REFERENCES subnetpools(id);"
+    /* No foreign key: the core refuses to delete a pool in use, in the same
+     * transaction as the check (and a column with one could never be dropped again on
+     * SQLite). */
+    "ALTER TABLE subnets ADD COLUMN subnetpool_id TEXT;"
     "CREATE INDEX subnets_subnetpool ON subnets(subnetpool_id);",
 };
 
