@@ -54,6 +54,10 @@ char *cli_sibling_binary(const char *subdir, const char *name);
 struct session *cli_session(struct cli *c);
 /* Prints "Error: ..." and returns 1. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints a command-line error as argparse does ("neutrino <words>: error: ...") and
+ * returns its exit status, 2. */
+int cli_usage_error(const struct cli *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Prints the session's last error and returns 1. */
 int cli_fail_call(struct cli *c);
 
@@ -76,6 +80,8 @@ extern const struct kind kind_network;
 extern const struct kind kind_subnet;
 extern const struct kind kind_port;
 extern const struct kind kind_security_group;
+extern const struct kind kind_subnet_pool;
+extern const struct kind kind_address_scope;
 
 /* Finds 'arg' (an id, else an exact name) among 'k'; '*ret' the resource (owned).
  * Returns 0, or 1 after printing "No Network found for x" / "More than one ...". */
@@ -181,6 +187,8 @@ extern const struct command security_group_commands[];
 extern const struct command router_commands[];
 extern const struct command floating_ip_commands[];
 extern const struct command quota_commands[];
+extern const struct command subnet_pool_commands[];
+extern const struct command address_scope_commands[];
 
 /* The options of "security group rule create", and the body they make without asking the
  * server (protocol, direction, ethertype, ports, ICMP type and code, the default remote

@@ -21,14 +21,11 @@ static const char *const actions[] = { "access_as_external", "access_as_shared",
  * in "No <title> found for <x>". */
 static const struct kind kind_address_group = { "address_group", "address-groups",
                                                 "AddressGroup" };
-static const struct kind kind_address_scope = { "address_scope", "address-scopes",
-                                                "AddressScope" };
-static const struct kind kind_subnetpool = { "subnetpool", "subnetpools", "SubnetPool" };
 static const struct kind kind_qos_policy = { "policy", "qos/policies", "QoSPolicy",
                                              .list_key = "policies" };
 
 static const struct kind *const type_kinds[] = {
-    &kind_address_group, &kind_address_scope, &kind_security_group, &kind_subnetpool,
+    &kind_address_group, &kind_address_scope, &kind_security_group, &kind_subnet_pool,
     &kind_qos_policy, &kind_network,
 };
 

@@ -131,9 +131,36 @@ static const struct opt create_opts[] = {
     { "network", OPT_STR, NULL }, { "subnet-range", OPT_STR, NULL },
     { "ip-version", OPT_STR, NULL }, { "project", OPT_STR, NULL },
     { "project-domain", OPT_STR, NULL }, { "ipv6-ra-mode", OPT_STR, NULL },
-    { "ipv6-address-mode", OPT_STR, NULL },
+    { "ipv6-address-mode", OPT_STR, NULL }, { "subnet-pool", OPT_STR, NULL },
+    { "use-default-subnet-pool", OPT_TRUE, NULL }, { "prefix-length", OPT_STR, NULL },
     { NULL, 0, NULL },
 };
+
+/* --subnet-pool, --use-default-subnet-pool and --prefix-length (sent as given, as the
+ * client does); 1 after a message, 2 after a usage error. */
+static int
+put_pool(struct cli *c, const json_t *a, json_t *body)
+{
+    char id[64];
+
+    if (arg_str(a, "subnet-pool") && arg_bool(a, "use-default-subnet-pool") == 1) {
+        return cli_usage_error(c, "argument --use-default-subnet-pool: not allowed with "
+                               "argument --subnet-pool");
+    }
+    if (arg_str(a, "subnet-pool")) {
+        if (cli_find_id(c, &kind_subnet_pool, arg_str(a, "subnet-pool"), id)) {
+            return 1;
+        }
+        json_object_set_new(body, "subnetpool_id", json_string(id));
+    }
+    if (arg_bool(a, "use-default-subnet-pool") == 1) {
+        json_object_set_new(body, "use_default_subnetpool", json_true());
+    }
+    if (arg_str(a, "prefix-length")) {
+        json_object_set_new(body, "prefixlen", json_string(arg_str(a, "prefix-length")));
+    }
+    return 0;
+}
 
 static int
 subnet_create(struct cli *c, const json_t *a)
@@ -147,6 +174,7 @@ subnet_create(struct cli *c, const json_t *a)
     const char *gw = arg_str(a, "gateway"), *v;
     json_t *body = json_object();
     char net_id[64];
+    int r;
 
     if (arg_npos(a) != 1 || !arg_str(a, "network")) {
         json_decref(body);
@@ -158,6 +186,10 @@ subnet_create(struct cli *c, const json_t *a)
     }
     json_object_set_new(body, "name", json_string(arg_pos(a, 0)));
     json_object_set_new(body, "network_id", json_string(net_id));
+    if ((r = put_pool(c, a, body)) != 0) {
+        json_decref(body);
+        return r;
+    }
     v = arg_str(a, "ip-version");
     json_object_set_new(body, "ip_version", json_integer(v ? atoi(v) : 4));
     if ((v = arg_str(a, "subnet-range")) != NULL) {
@@ -180,7 +212,7 @@ static const struct opt list_opts[] = {
     { "ip-version", OPT_STR, NULL }, { "dhcp", OPT_TRUE, NULL },
     { "no-dhcp", OPT_FALSE, "dhcp" }, { "project", OPT_STR, NULL },
     { "project-domain", OPT_STR, NULL }, { "service-type", OPT_STR, NULL },
-    { "tags", OPT_STR, NULL }, { "any-tags", OPT_STR, NULL }, { "not-tags", OPT_STR, NULL },
+    { "subnet-pool", OPT_STR, NULL }, { "tags", OPT_STR, NULL }, { "any-tags", OPT_STR, NULL }, { "not-tags", OPT_STR, NULL },
     { "not-any-tags", OPT_STR, NULL },
     { NULL, 0, NULL },
 };
@@ -197,6 +229,7 @@ subnet_list(struct cli *c, const json_t *a)
         { "enable_dhcp", "dhcp" },
         { "project_id", "project", .project = true },
         { "service_types", "service-type" },
+        { "subnetpool_id", "subnet-pool", &kind_subnet_pool },
     };
     struct buf query = BUF_INITIALIZER;
 

@@ -39,6 +39,19 @@ cli_fail(const char *fmt, ...)
 }
 
 int
+cli_usage_error(const struct cli *c, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "neutrino %s: error: ", c->command ? c->command->words : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
+int
 cli_fail_call(struct cli *c)
 {
     return cli_fail("%s", buf_cstr(&c->session.error));

@@ -687,6 +687,32 @@ csv_cell(const char *s, bool last)
 
 /* --- show and list --------------------------------------------------------------- */
 
+/* A new reference to 'v' as shown: R_INT's decimal text as a number. */
+static json_t *
+shown_value(const json_t *v, enum render r)
+{
+    if (r == R_INT && json_is_string(v)) {
+        char *end;
+        long long n = strtoll(json_string_value(v), &end, 10);
+        if (*json_string_value(v) && !*end) {
+            return json_integer(n);
+        }
+    }
+    return json_deep_copy(v);
+}
+
+/* Whether a list's column is a number, as cliff tells it by the first row: those are
+ * right-aligned, header too (booleans are not numbers there). */
+static bool
+is_number(const json_t *v, enum render r)
+{
+    json_t *shown = v ? shown_value(v, r) : NULL;
+    bool number = json_is_integer(shown) || json_is_real(shown);
+
+    json_decref(shown);
+    return number;
+}
+
 static char *
 cell(const json_t *v, enum render r, enum out_format fmt)
 {
@@ -704,7 +730,9 @@ cell(const json_t *v, enum render r, enum out_format fmt)
     } else if (!v) {
         buf_add_str(&b, fmt == OUT_CSV ? "" : "None");
     } else {
-        py_repr(&b, v, true);
+        json_t *shown = shown_value(v, r);
+        py_repr(&b, shown, true);
+        json_decref(shown);
     }
     return buf_steal(&b);
 }
@@ -717,7 +745,7 @@ selected(const json_t *obj, const struct field *f, const size_t *idx, size_t k)
 
     for (size_t i = 0; i < k; i++) {
         const json_t *v = field_value(obj, &f[idx[i]]);
-        json_t *shown = v                                           ? json_deep_copy(v)
+        json_t *shown = v                                           ? shown_value(v, f[idx[i]].render)
                         : f[idx[i]].render == R_DICT_OR_EMPTY ? json_object()
                                                               : json_null();
         json_object_set_new(out, f[idx[i]].name, shown);
@@ -830,6 +858,7 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
     }
     if (o->format == OUT_TABLE) {
         const char *headers[64];
+        bool right[64];
         char ***rows;
         if (!nrows) {
             return 0;       /* cliff prints nothing for an empty list. */
@@ -837,12 +866,8 @@ out_list(const struct out_opts *o, const struct field *f, size_t n, const json_t
         rows = xcalloc(nrows, sizeof *rows);
         for (size_t i = 0; i < k; i++) {
             headers[i] = f[idx[i]].name;
-        }
-        /* cliff aligns a column right when its first row holds a number. */
-        bool right[64];
-        for (size_t i = 0; i < k; i++) {
-            const json_t *first = field_value(json_array_get(items, 0), &f[idx[i]]);
-            right[i] = f[idx[i]].render == R_TEXT && json_is_number(first);
+            right[i] = is_number(field_value(json_array_get(items, 0), &f[idx[i]]),
+                                 f[idx[i]].render);
         }
         json_array_foreach (items, r, item) {
             rows[r] = xcalloc(k, sizeof *rows[r]);

@@ -27,6 +27,8 @@ enum render {
     R_PYLIST,       /* A list the client leaves unformatted: Python's ['a', 'b']. */
     R_PYREPR,       /* Any value as Python's repr() (a dict the client left as it is). */
     R_JSON,         /* JSON text, as the client's router columns (null too). */
+    R_INT,          /* A number the client reads with int(): a subnet pool's prefix
+                     * lengths, which Neutron sends as text. */
     R_SG_RULES,     /* A group's rules: key='value', ... per line, empty values and the
                      * keys the group already tells (its id, the project) left out. */
 };

@@ -9,6 +9,7 @@
 #include "api/agents.h"
 #include "api/ip_availability.h"
 #include "api/network.h"
+#include "api/address_scope.h"
 #include "api/floatingip.h"
 #include "api/quota.h"
 #include "api/port.h"
@@ -16,6 +17,7 @@
 #include "api/rbac.h"
 #include "api/security_group.h"
 #include "api/subnet.h"
+#include "api/subnetpool.h"
 #include "api/tags.h"
 #include "api/versions.h"
 #include "http/errors.h"
@@ -83,6 +85,9 @@ const struct api_family versions_family = {
 COLLECTION_NONE(networks, "Network", API_ERR_NETWORK_NOT_FOUND)
 COLLECTION_NONE(subnets, "Subnet", API_ERR_SUBNET_NOT_FOUND)
 COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
+
+COLLECTION_NONE(subnetpools, "Subnet pool", API_ERR_SUBNETPOOL_NOT_FOUND)
+COLLECTION_NONE(address_scopes, "Address scope", API_ERR_ADDRESS_SCOPE_NOT_FOUND)
 
 /* RouterNotFound's and FloatingIPNotFound's texts have no full stop. */
 static int
@@ -215,12 +220,29 @@ static const struct route network_routes[] = {
     { "DELETE", "/v2.0/quotas/*", quota_delete },
     { "GET", "/v2.0/quotas/*/default", quota_show_default },
     { "GET", "/v2.0/quotas/*/details", quota_show_details },
+    { "GET", "/v2.0/subnetpools", subnetpools_list },
+    { "POST", "/v2.0/subnetpools", subnetpools_create },
+    { "PUT", "/v2.0/subnetpools", subnetpools_none },
+    { "DELETE", "/v2.0/subnetpools", subnetpools_none },
+    { "GET", "/v2.0/subnetpools/*", subnetpool_show },
+    { "PUT", "/v2.0/subnetpools/*", subnetpool_update },
+    { "DELETE", "/v2.0/subnetpools/*", subnetpool_delete },
+    { "PUT", "/v2.0/subnetpools/*/add_prefixes", subnetpool_add_prefixes },
+    { "PUT", "/v2.0/subnetpools/*/remove_prefixes", subnetpool_remove_prefixes },
+    { "GET", "/v2.0/address-scopes", address_scopes_list },
+    { "POST", "/v2.0/address-scopes", address_scopes_create },
+    { "PUT", "/v2.0/address-scopes", address_scopes_none },
+    { "DELETE", "/v2.0/address-scopes", address_scopes_none },
+    { "GET", "/v2.0/address-scopes/*", address_scope_show },
+    { "PUT", "/v2.0/address-scopes/*", address_scope_update },
+    { "DELETE", "/v2.0/address-scopes/*", address_scope_delete },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),
     TAG_ROUTES("security-groups", security_group),
     TAG_ROUTES("routers", router),
     TAG_ROUTES("floatingips", floatingip),
+    TAG_ROUTES("subnetpools", subnetpool),
 };
 
 const struct api_family network_api_family = {

@@ -47,6 +47,25 @@ subnet_done(struct subnet *s)
 }
 
 void
+subnetpool_done(struct subnetpool *p)
+{
+    if (!p) {
+        return;
+    }
+    std_attrs_done(&p->std);
+    free(p->prefixes_json);
+    p->prefixes_json = NULL;
+}
+
+void
+address_scope_done(struct address_scope *a)
+{
+    if (a) {
+        std_attrs_done(&a->std);
+    }
+}
+
+void
 port_done(struct port *p)
 {
     if (!p) {

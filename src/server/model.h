@@ -43,6 +43,9 @@ struct network {
     char *subnets_json;         /* JSON array of subnet ids; filled by reads only. */
     char *azs_json;             /* JSON array: zones of the DHCP agents hosting it;
                                  * filled by reads only. */
+    char ipv4_address_scope[ID_LEN];  /* The address scope of its subnets' IPv4 pool, ""
+                                       * when none; filled by reads only. */
+    char ipv6_address_scope[ID_LEN];
     bool port_security_enabled; /* What its new ports inherit. */
 };
 
@@ -61,6 +64,33 @@ struct subnet {
     char *service_types_json;     /* ["network:floatingip", ...] in byte order; [] for
                                    * none (ipam.md §5.7). */
     bool network_shared;        /* The network's "shared"; filled by reads only. */
+    char subnetpool_id[ID_LEN]; /* The pool its CIDR came from; "" when none. */
+};
+
+/* A subnet pool: prefixes subnets are cut from (docs/behaviour/ipam.md §10). */
+#define SUBNETPOOL_QUOTA_NONE (-1)
+struct subnetpool {
+    struct std_attrs std;
+    int ip_version;
+    int64_t default_prefixlen;  /* Within [min_prefixlen, max_prefixlen] once stored. */
+    int64_t min_prefixlen;
+    int64_t max_prefixlen;      /* At most 32 or 128 once stored. */
+    int64_t default_quota;      /* SUBNETPOOL_QUOTA_NONE when not set. */
+    bool shared;
+    bool is_default;
+    char address_scope_id[ID_LEN];  /* "" when none. */
+    char *prefixes_json;        /* ["10.0.0.0/16", ...]: merged, in address order. */
+    /* Not stored: shown as Zed answers an update, which names address_scope_id and
+     * default_quota only when set or given. */
+    bool update_answer, update_gave_scope, update_gave_quota;
+};
+
+/* An address scope: pools whose prefixes must not overlap (std.description, the
+ * timestamps and the revision are kept but not shown, as in Zed). */
+struct address_scope {
+    struct std_attrs std;
+    int ip_version;
+    bool shared;
 };
 
 struct port {
@@ -199,5 +229,7 @@ void sg_rule_done(struct sg_rule *r);
 void router_done(struct router *r);
 void floatingip_done(struct floatingip *f);
 void rbac_policy_done(struct rbac_policy *p);
+void subnetpool_done(struct subnetpool *p);
+void address_scope_done(struct address_scope *a);
 
 #endif

@@ -152,6 +152,18 @@ router_rule(const struct context *ctx, enum policy_action action, bool owner, bo
     }
 }
 
+/* Subnet pools and address scopes: as a router, and anyone reads a shared one (Zed's
+ * shared_subnetpools and shared_address_scopes rules). */
+static bool
+shareable_rule(const struct context *ctx, enum policy_action action,
+               const struct policy_target *t, bool owner, bool legacy)
+{
+    if (action == POLICY_GET && t->shared) {
+        return true;
+    }
+    return router_rule(ctx, action, owner, legacy);
+}
+
 bool
 policy_allows(const struct context *ctx, enum policy_resource res, enum policy_action action,
               const struct policy_target *target)
@@ -179,6 +191,9 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
         /* A floating IP's rules are a router's, as in Zed, and so are an RBAC
          * policy's (the wildcard target's rule is checked in core/rbac.c). */
         return router_rule(ctx, action, owner, legacy);
+    case POLICY_SUBNETPOOL:
+    case POLICY_ADDRESS_SCOPE:
+        return shareable_rule(ctx, action, target, owner, legacy);
     default:
         break;
     }
@@ -188,7 +203,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[8][8] = {
+    static const char *const names[10][10] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -201,6 +216,10 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
           "remove_extraroutes" },
         { "create_floatingip", "get_floatingip", "update_floatingip", "delete_floatingip" },
         { "create_rbac_policy", "get_rbac_policy", "update_rbac_policy", "delete_rbac_policy" },
+        { "create_subnetpool", "get_subnetpool", "update_subnetpool", "delete_subnetpool",
+          NULL, NULL, NULL, NULL, "add_prefixes", "remove_prefixes" },
+        { "create_address_scope", "get_address_scope", "update_address_scope",
+          "delete_address_scope" },
     };
     const char *name = names[res][action];
 

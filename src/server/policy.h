@@ -21,11 +21,14 @@
 enum policy_resource {
     POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT, POLICY_SECURITY_GROUP,
     POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER, POLICY_FLOATINGIP, POLICY_RBAC_POLICY,
+    POLICY_SUBNETPOOL, POLICY_ADDRESS_SCOPE,
 };
-/* The last four are a router's own actions (add_router_interface, ...). */
+/* Then a router's own actions (add_router_interface, ...) and a subnet pool's
+ * (add_prefixes, remove_prefixes). */
 enum policy_action {
     POLICY_CREATE, POLICY_GET, POLICY_UPDATE, POLICY_DELETE,
     POLICY_ADD_INTERFACE, POLICY_REMOVE_INTERFACE, POLICY_ADD_ROUTES, POLICY_REMOVE_ROUTES,
+    POLICY_ADD_PREFIXES, POLICY_REMOVE_PREFIXES,
 };
 
 /* The resource a rule is evaluated against. */
@@ -34,7 +37,8 @@ struct policy_target {
                                      * for). */
     const char *net_project_id;     /* Subnets and ports: their network's owner. */
     bool shared;                    /* Networks, groups: shared with the caller (RBAC);
-                                     * subnets: their network is. */
+                                     * subnets: their network is; subnet pools and address
+                                     * scopes: shared. */
     bool external;                  /* Networks: router:external. */
     const char *sg_project_id;      /* Security group rules: their group's owner. */
 };

@@ -20,6 +20,8 @@ UNDO = {
     # Run again, 14 rebuilds the bindings table from the one it finds.
     14: ["DROP TABLE ha_router_vrid_allocations", "DROP TABLE ha_router_networks",
          "ALTER TABLE routers DROP COLUMN ha_vr_id", "ALTER TABLE routers DROP COLUMN ha"],
+    15: ["DROP INDEX subnets_subnetpool", "ALTER TABLE subnets DROP COLUMN subnetpool_id",
+         "DROP TABLE subnetpools", "DROP TABLE address_scopes"],
 }
 
 

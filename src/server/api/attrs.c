@@ -130,6 +130,16 @@ attr_convert_int(const json_t *v, json_int_t *ret)
     return -EINVAL;
 }
 
+/* True if 's' is empty or only white space (Python's "not s.strip()", ASCII). */
+static bool
+is_blank(const char *s)
+{
+    while (*s && isspace((unsigned char) *s)) {
+        s++;
+    }
+    return *s == '\0';
+}
+
 /* Validator failure: 400 HTTPBadRequest "Invalid input for <attr>. Reason: <why>." */
 static int
 invalid_attr(struct request *req, const char *attr, struct buf *why)
@@ -454,9 +464,10 @@ convert_gateway_info(struct request *req, const struct attr_def *a, json_t *v)
     return out;
 }
 
-/* A list of UUIDs (a port's security_groups): a list, no item twice, each a UUID. */
+/* Neutron's list check: 'v' is a list in which no value appears twice (every value
+ * seen more than once is named once, in the order of its second appearance). */
 static bool
-validate_uuid_list(const json_t *v, struct buf *why)
+validate_list_unique(const json_t *v, struct buf *why)
 {
     size_t i, j;
     json_t *item, *prev;
@@ -489,9 +500,53 @@ validate_uuid_list(const json_t *v, struct buf *why)
         buf_add_char(why, '\'');
         return false;
     }
+    return true;
+}
+
+/* A list of UUIDs (a port's security_groups): a list, no item twice, each a UUID. */
+static bool
+validate_uuid_list(const json_t *v, struct buf *why)
+{
+    size_t i;
+    json_t *item;
+
+    if (!validate_list_unique(v, why)) {
+        return false;
+    }
     json_array_foreach (v, i, item) {
         if (!json_is_string(item) || !uuid_is_valid(json_string_value(item))) {
             why_value(why, item, "is not a valid UUID");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A list of CIDRs (a subnet pool's prefixes), as Neutron's subnet_list: a list, no
+ * item twice, each an address with its prefix length ("10.0.0.5" alone is refused
+ * with the network Neutron recommends instead). */
+static bool
+validate_subnet_list(const json_t *v, struct buf *why)
+{
+    size_t i;
+    json_t *item;
+
+    if (!validate_list_unique(v, why)) {
+        return false;
+    }
+    json_array_foreach (v, i, item) {
+        const char *text = json_string_value(item);
+        struct ip_addr a;
+
+        if (text && !strchr(text, '/') && !ip_parse(text, &a)) {
+            char addr[IP_STRLEN];
+            ip_format(&a, addr);
+            buf_printf(why, "'%s' isn't a recognized IP subnet cidr, '%s/%d' is recommended",
+                       text, addr, a.family == 4 ? 32 : 128);
+            return false;
+        }
+        if (!text || !is_valid_cidr(text)) {
+            why_value(why, item, "is not a valid IP subnet");
             return false;
         }
     }
@@ -916,6 +971,11 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
             invalid_attr(req, a->name, &why);
             return NULL;
         }
+        if (a->not_empty && is_blank(json_string_value(v))) {
+            why_value(&why, v, "Blank strings are not permitted");
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
         if (a->not_default && !strcasecmp(json_string_value(v), "default")) {
             api_fail(req, API_ERR_SG_DEFAULT_ALREADY_EXISTS,
                      "Default security group already exists.");
@@ -1106,6 +1166,12 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         return convert_sg_prefix(req, v);
     case AK_SERVICE_TYPES:
         return convert_service_types(req, v);
+    case AK_SUBNET_LIST:
+        if (!validate_subnet_list(v, &why)) {
+            invalid_attr(req, a->name, &why);
+            return NULL;
+        }
+        return json_incref(v);
     }
     return NULL;
 }

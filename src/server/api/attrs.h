@@ -35,6 +35,7 @@ enum attr_kind {
     AK_SERVICE_TYPES,   /* a subnet's service_types: device owners (network:, neutron:,
                          * compute: prefixes), converted to a sorted array; anything
                          * empty or null is [] */
+    AK_SUBNET_LIST,     /* [cidr], no duplicates, each with its '/' (a pool's prefixes) */
     AK_UUID_LIST,       /* [uuid], no duplicates; null = [] (a port's security_groups) */
     AK_ADDRESS_PAIRS,   /* [{"ip_address", "mac_address"?}], at most
                          * max_allowed_address_pair; null = [] */
@@ -59,6 +60,7 @@ struct attr_def {
     bool null_is_empty;         /* AK_STRING: null means "" (binding:host_id: unbind). */
     bool not_default;           /* AK_STRING: "default" in any case is refused (a security
                                  * group's name). */
+    bool not_empty;             /* AK_STRING: blank strings are refused (a pool's name). */
     const char *const *values;  /* AK_VALUES*: NULL-terminated allowed values. */
     bool filter;                /* Usable as a list filter. */
     bool sort;                  /* Usable as a sort key. */

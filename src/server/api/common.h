@@ -19,6 +19,8 @@ extern const struct resource_def subnet_def;
 extern const struct resource_def port_def;
 extern const struct resource_def router_def;
 extern const struct resource_def floatingip_def;
+extern const struct resource_def subnetpool_def;
+extern const struct resource_def address_scope_def;
 
 /* Sets the status and an empty body ready for a JSON writer over req->response. */
 void api_begin(struct request *req, int status, struct jsonw *w);

@@ -84,8 +84,10 @@ network_render(struct jsonw *w, const struct network *n, const struct field_set 
     }
     api_kv_raw(w, fs, "availability_zone_hints", n->az_hints_json);
     api_kv_raw(w, fs, "availability_zones", n->azs_json ? n->azs_json : "[]");
-    api_kv_str(w, fs, "ipv4_address_scope", NULL);
-    api_kv_str(w, fs, "ipv6_address_scope", NULL);
+    api_kv_str(w, fs, "ipv4_address_scope",
+               *n->ipv4_address_scope ? n->ipv4_address_scope : NULL);
+    api_kv_str(w, fs, "ipv6_address_scope",
+               *n->ipv6_address_scope ? n->ipv6_address_scope : NULL);
     api_render_std(w, &n->std, fs);
     jsonw_object_end(w);
 }

@@ -51,7 +51,7 @@ struct resource_ops {
 /* The resources' operations, for what handles them all alike (tags).  The C struct of
  * each starts with its struct std_attrs. */
 extern const struct resource_ops network_ops, subnet_ops, port_ops, security_group_ops,
-    sg_rule_ops, router_ops, floatingip_ops;
+    sg_rule_ops, router_ops, floatingip_ops, subnetpool_ops;
 
 /* Renders one listed row, 'obj' with id 'id'.  Returns 0 (the store's callbacks
  * return it). */

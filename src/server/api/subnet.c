@@ -28,6 +28,7 @@ static const struct attr_def subnet_attrs[] = {
       .field = SF_NETWORK_ID },
     { "subnetpool_id", AK_UUID_OR_NULL, true, false, .filter = true, .sort = true,
       .field = SF_SUBNETPOOL_ID },
+    { "prefixlen", AK_NON_NEGATIVE, true, false },
     { "cidr", AK_CIDR, true, false, .filter = true, .sort = true, .field = SF_CIDR },
     { "gateway_ip", AK_IP_OR_NULL, true, true, .filter = true, .sort = true,
       .field = SF_GATEWAY_IP },
@@ -44,6 +45,7 @@ static const struct attr_def subnet_attrs[] = {
     { "shared", AK_BOOL, false, false, .filter = true, .field = SF_SUBNET_SHARED,
       .field_kind = SV_INT },
     { "service_types", AK_SERVICE_TYPES, true, true },
+    { "use_default_subnetpool", AK_BOOL, true, false },
     ATTRS_STANDARD,
 };
 
@@ -65,7 +67,7 @@ subnet_render(struct jsonw *w, const struct subnet *s, const struct field_set *f
     api_kv_str(w, fs, "name", s->std.name);
     api_kv_str(w, fs, "network_id", s->network_id);
     api_kv_int(w, fs, "ip_version", s->ip_version);
-    api_kv_str(w, fs, "subnetpool_id", NULL);
+    api_kv_str(w, fs, "subnetpool_id", *s->subnetpool_id ? s->subnetpool_id : NULL);
     api_kv_bool(w, fs, "enable_dhcp", s->enable_dhcp);
     api_kv_str(w, fs, "ipv6_ra_mode", s->ipv6_ra_mode);
     api_kv_str(w, fs, "ipv6_address_mode", s->ipv6_address_mode);
@@ -113,7 +115,10 @@ spec_from_item(const json_t *item, struct subnet_spec *spec, struct spec_arrays 
     spec->network_id = attr_str(item, "network_id", NULL);
     spec->ip_version = (int) attr_int(item, "ip_version", 4);
     spec->cidr = attr_str(item, "cidr", NULL);
-    spec->subnetpool_id = attr_str(item, "subnetpool_id", NULL);
+    spec->subnetpool_id = attr_is_null(item, "subnetpool_id")
+                          ? NULL : attr_str(item, "subnetpool_id", NULL);
+    spec->use_default_subnetpool = attr_bool(item, "use_default_subnetpool", false);
+    spec->prefixlen = attr_has(item, "prefixlen") ? attr_int(item, "prefixlen", 0) : -1;
     spec->ipv6_ra_mode = attr_str(item, "ipv6_ra_mode", NULL);
     spec->ipv6_address_mode = attr_str(item, "ipv6_address_mode", NULL);
     spec->name = attr_str(item, "name", NULL);

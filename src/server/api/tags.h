@@ -16,5 +16,7 @@ route_handler router_tags_get, router_tags_replace, router_tags_clear;
 route_handler router_tag_check, router_tag_add, router_tag_remove;
 route_handler floatingip_tags_get, floatingip_tags_replace, floatingip_tags_clear;
 route_handler floatingip_tag_check, floatingip_tag_add, floatingip_tag_remove;
+route_handler subnetpool_tags_get, subnetpool_tags_replace, subnetpool_tags_clear;
+route_handler subnetpool_tag_check, subnetpool_tag_add, subnetpool_tag_remove;
 
 #endif

@@ -15,6 +15,8 @@ struct extension {
 };
 
 static const struct extension extensions[] = {
+    { "address-scope", "Address scope", "Address scopes extension.",
+      "2015-07-26T10:00:00-00:00" },
     { "agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00" },
     { "agent-resources-synced", "Agent's Resource View Synced to Placement",
       "Stores success/failure of last sync to Placement", "2018-12-19T00:00:00-00:00" },
@@ -23,6 +25,9 @@ static const struct extension extensions[] = {
     { "binding", "Port Binding",
       "Expose port bindings of a virtual port to external application",
       "2014-02-03T10:00:00-00:00" },
+    { "default-subnetpools", "Default Subnetpools",
+      "Provides ability to mark and use a subnetpool as the default.",
+      "2016-02-18T18:00:00-00:00" },
     { "dhcp_agent_scheduler", "DHCP Agent Scheduler", "Schedule networks among dhcp agents",
       "2013-02-07T10:00:00-00:00" },
     { "empty-string-filtering", "Empty String Filtering Extension",
@@ -114,6 +119,11 @@ static const struct extension extensions[] = {
       "Indicates if the security group is stateful or not", "2019-11-26T09:00:00-00:00" },
     { "subnet-service-types", "Subnet service types",
       "Provides ability to set the subnet service_types field", "2016-03-15T18:00:00-00:00" },
+    { "subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool",
+      "2015-03-30T10:00:00-00:00" },
+    { "subnetpool-prefix-ops", "Subnet Pool Prefix Operations",
+      "Provides support for adjusting the prefix list of subnet pools",
+      "2019-02-08T10:00:00-00:00" },
 };
 
 int

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "core/changes.h"
 #include "core/quota.h"
+#include "core/subnetpool.h"
 #include "dhcp/dhcp_sched.h"
 #include "mac.h"
 #include "l3/l3_sched.h"
@@ -21,6 +22,7 @@ bool
 subnet_spec_empty(const struct subnet_spec *spec)
 {
     return !spec->project_id && !spec->network_id && !spec->cidr && !spec->subnetpool_id
+           && !spec->use_default_subnetpool && spec->prefixlen < 0
            && !spec->ipv6_ra_mode && !spec->ipv6_address_mode && !spec->name
            && !spec->description && !spec->has_gateway_ip && !spec->has_enable_dhcp
            && !spec->has_pools && !spec->has_dns && !spec->has_routes
@@ -180,17 +182,72 @@ check_ipv6_modes(const struct op *op, const struct subnet_spec *spec, const stru
     return 0;
 }
 
-/* The new subnet's CIDR, normalised. */
 static int
-subnet_cidr(const struct op *op, const struct subnet_spec *spec, struct cidr *ret)
+bad_subnets_request(const struct op *op, const char *what)
 {
-    if (spec->subnetpool_id) {
-        return api_error_set(op->err, API_ERR_SUBNETPOOL_NOT_FOUND,
-                             "Subnet pool %s could not be found.", spec->subnetpool_id);
+    return api_error_set(op->err, API_ERR_BAD_REQUEST, "Bad subnets request: %s.", what);
+}
+
+/* Where a new subnet's CIDR came from. */
+struct cidr_source {
+    struct subnetpool pool;     /* Its pool; std.id "" when none. */
+    bool any;                   /* Any prefix of the pool: its gateway is its first host. */
+};
+
+static int check_network(const struct op *op, const struct subnet_spec *spec,
+                         const char *owner);
+
+/* The CIDR cut from a pool for the new subnet (docs/behaviour/ipam.md §10), in Zed's
+ * order: the network, then the pool and what it can give. */
+static int
+pool_cidr(const struct op *op, const struct subnet_spec *spec, const char *owner,
+          struct cidr_source *src, struct cidr *ret)
+{
+    struct subnetpool_request req = {
+        .subnetpool_id = spec->subnetpool_id,
+        .ip_version = spec->ip_version,
+        .prefixlen = spec->prefixlen,
+    };
+    struct cidr want;
+    struct ip_addr gw;
+
+    if (spec->has_pools && !spec->cidr) {
+        return bad_subnets_request(op, "allocation_pools allowed only for specific subnet"
+                                   " requests.");
+    }
+    if (check_network(op, spec, owner)) {
+        return -1;
+    }
+    if (spec->cidr) {
+        cidr_parse(spec->cidr, &want);
+        cidr_normalize(&want);
+        req.cidr = &want;
+    }
+    if (spec->has_gateway_ip && spec->gateway_ip && !ip_parse(spec->gateway_ip, &gw)) {
+        req.gateway = &gw;
+    }
+    return core_subnetpool_allocate(op, &req, &src->pool, ret, &src->any);
+}
+
+/* The new subnet's CIDR, normalised: the one given, or one cut from a pool. */
+static int
+subnet_cidr(const struct op *op, const struct subnet_spec *spec, const char *owner,
+            struct cidr_source *src, struct cidr *ret)
+{
+    memset(src, 0, sizeof *src);
+    if (spec->cidr && spec->prefixlen >= 0) {
+        return bad_subnets_request(op, "cidr and prefixlen must not be supplied together");
+    }
+    if (spec->subnetpool_id && spec->use_default_subnetpool) {
+        return bad_subnets_request(op, "subnetpool_id and use_default_subnetpool cannot both"
+                                   " be specified");
+    }
+    if (spec->subnetpool_id || spec->use_default_subnetpool) {
+        return pool_cidr(op, spec, owner, src, ret);
     }
     if (!spec->cidr) {
-        return api_error_set(op->err, API_ERR_BAD_REQUEST, "Bad subnets request: a subnetpool"
-                             " must be specified in the absence of a cidr.");
+        return bad_subnets_request(op, "a subnetpool must be specified in the absence of a"
+                                   " cidr");
     }
     cidr_parse(spec->cidr, ret);
     cidr_normalize(ret);
@@ -199,6 +256,46 @@ subnet_cidr(const struct op *op, const struct subnet_spec *spec, struct cidr *re
                                  spec->cidr, spec->ip_version);
     }
     return 0;
+}
+
+/* Zed's rule for pools on one network: without address scopes, the subnets of one
+ * version come from one pool or none; with them, from pools of the network's scope. */
+static int
+check_pool_affinity(const struct op *op, const char *network_id, int ip_version,
+                    const struct subnetpool *pool)
+{
+    struct network net;
+    struct subnet *others = NULL;
+    size_t n = 0;
+    int r = store_network_get(op->c, network_id, NULL, &net), ret = 0;
+    const char *scope;
+
+    if (r) {
+        return core_internal(op, r);
+    }
+    scope = ip_version == 4 ? net.ipv4_address_scope : net.ipv6_address_scope;
+    if (*scope && *pool->std.id && !STREQ(pool->address_scope_id, scope)) {
+        ret = api_error_set(op->err, API_ERR_NETWORK_ADDRESS_SCOPE_AFFINITY, "Subnets of the"
+                            " same address family hosted on the same network must all"
+                            " participate in the same address scope.");
+    }
+    r = ret ? 0 : store_subnets_of_network(op->c, network_id, &others, &n);
+    ret = r ? core_internal(op, r) : ret;
+    for (size_t i = 0; i < n; i++) {
+        const struct subnet *o = &others[i];
+        bool mixed = *pool->std.id ? !STREQ(o->subnetpool_id, pool->std.id)
+                                         && o->ip_version == pool->ip_version && !*scope
+                                   : *o->subnetpool_id && o->ip_version == ip_version;
+        if (!ret && mixed) {
+            ret = api_error_set(op->err, API_ERR_NETWORK_SUBNETPOOL_AFFINITY, "Subnets hosted"
+                                " on the same network must be allocated from the same subnet"
+                                " pool.");
+        }
+        subnet_done(&others[i]);
+    }
+    free(others);
+    network_done(&net);
+    return ret;
 }
 
 /* Refuses a CIDR that overlaps another subnet of the same network. */
@@ -343,13 +440,14 @@ routes_json(const struct subnet_spec *spec)
 /* --- Create ---------------------------------------------------------------------- */
 
 /* The gateway when none was given: IPv4's first address after the network's, IPv6's
- * network address. */
+ * network address; a subnet cut from any prefix of a pool gets the first address after
+ * the network's in both versions, whatever was asked ('any'). */
 static int
-default_gateway(const struct op *op, const struct cidr *cidr, int ip_version,
+default_gateway(const struct op *op, const struct cidr *cidr, int ip_version, bool any,
                 struct ip_addr *ret)
 {
     ret->family = ip_version;
-    ret->v = cidr_first(cidr) + (ip_version == 4);
+    ret->v = cidr_first(cidr) + (ip_version == 4 || any);
     if (ip_version == 4) {
         ret->v &= 0xffffffffu;
     }
@@ -402,43 +500,41 @@ core_subnet_create(const struct op *op, const struct subnet_spec *spec, struct s
     bool enable_dhcp = spec->has_enable_dhcp ? spec->enable_dhcp : true;
     struct ip_addr gw, *gateway = NULL;
     struct ipam_pool *pools = NULL;
+    struct cidr_source src;
     size_t n_pools;
     struct cidr cidr;
     struct subnet s;
     const char *owner;
     char text[CIDR_STRLEN], gw_text[IP_STRLEN];
+    bool gateway_given = spec->has_gateway_ip;
     int r;
 
-    if (core_owner(op, spec->project_id, &owner) || subnet_cidr(op, spec, &cidr)
-        || (enable_dhcp && check_dhcp_prefix(op, &cidr))) {
+    if (core_owner(op, spec->project_id, &owner) || subnet_cidr(op, spec, owner, &src, &cidr)) {
         return -1;
     }
-    if (spec->has_gateway_ip && spec->gateway_ip) {
-        if (check_gateway(op, &cidr, spec->gateway_ip, ip_version, &gw)) {
-            return -1;
-        }
+    gateway_given = gateway_given && !src.any;
+    r = enable_dhcp && check_dhcp_prefix(op, &cidr);
+    if (!r && gateway_given && spec->gateway_ip) {
+        r = check_gateway(op, &cidr, spec->gateway_ip, ip_version, &gw);
         gateway = &gw;
     }
-    if (check_dns_and_routes(op, spec, ip_version, true)
+    r = r || check_dns_and_routes(op, spec, ip_version, true)
         || check_ipv6_modes(op, spec, &cidr, enable_dhcp) || check_network(op, spec, owner)
-        || quota_check(op, QUOTA_SUBNET, owner, 1)) {
-        return -1;
+        || quota_check(op, QUOTA_SUBNET, owner, 1);
+    if (!r && cidr.prefix == 0) {
+        r = api_error_invalid(op->err, "0 is not allowed as CIDR prefix length");
     }
-    if (cidr.prefix == 0) {
-        return api_error_invalid(op->err, "0 is not allowed as CIDR prefix length");
-    }
-    if (check_overlap(op, spec->network_id, &cidr)) {
-        return -1;
-    }
-    if (!spec->has_gateway_ip) {
-        if (default_gateway(op, &cidr, ip_version, &gw)) {
-            return -1;
-        }
+    r = r || check_overlap(op, spec->network_id, &cidr)
+        || check_pool_affinity(op, spec->network_id, ip_version, &src.pool);
+    if (!r && !gateway_given) {
+        r = default_gateway(op, &cidr, ip_version, src.any, &gw);
         gateway = &gw;
     }
-    if (create_pools(op, spec, &cidr, gateway, &pools, &n_pools)
-        || check_service_types(op, spec)) {
+    r = r || create_pools(op, spec, &cidr, gateway, &pools, &n_pools)
+        || check_service_types(op, spec);
+    if (r) {
         free(pools);
+        subnetpool_done(&src.pool);
         return -1;
     }
 
@@ -449,6 +545,8 @@ core_subnet_create(const struct op *op, const struct subnet_spec *spec, struct s
     s.std.description = xstrdup(spec->description ? spec->description : "");
     snprintf(s.network_id, sizeof s.network_id, "%s", spec->network_id);
     s.ip_version = ip_version;
+    memcpy(s.subnetpool_id, src.pool.std.id, sizeof s.subnetpool_id);
+    subnetpool_done(&src.pool);
     cidr_format(&cidr, text);
     s.cidr = xstrdup(text);
     if (gateway) {

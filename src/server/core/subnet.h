@@ -24,7 +24,9 @@ struct subnet_spec {
     const char *network_id;         /* Create only. */
     int ip_version;                 /* Create only: 4 or 6. */
     const char *cidr;               /* Create only. */
-    const char *subnetpool_id;      /* Create only: a pool asked for (none exist). */
+    const char *subnetpool_id;      /* Create only: the pool to cut the CIDR from. */
+    bool use_default_subnetpool;    /* Create only: cut it from the default pool. */
+    int64_t prefixlen;              /* Create only: the length asked of a pool; -1: none. */
     const char *ipv6_ra_mode;       /* Create only. */
     const char *ipv6_address_mode;  /* Create only. */
     const char *name;

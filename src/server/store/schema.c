@@ -379,6 +379,45 @@ const char *const schema_migrations[] = {
     "  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
     "  vr_id INTEGER NOT NULL,"
     "  PRIMARY KEY (network_id, vr_id));",
+    /* 15: subnet pools and address scopes: the pools subnets are cut from, each with its
+     * merged prefixes (JSON text in address order), and the scopes pools join; a
+     * subnet names its pool.  A pool's allocations are its subnets' CIDRs, read and
+     * extended inside the writer's transaction (docs/behaviour/ipam.md §10). */
+    "CREATE TABLE address_scopes ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  ip_version INTEGER NOT NULL,"
+    "  shared INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX address_scopes_project ON address_scopes(project_id);"
+    "CREATE TABLE subnetpools ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  ip_version INTEGER NOT NULL,"
+    "  default_prefixlen INTEGER NOT NULL,"
+    "  min_prefixlen INTEGER NOT NULL,"
+    "  max_prefixlen INTEGER NOT NULL,"
+    "  default_quota INTEGER,"
+    "  shared INTEGER NOT NULL,"
+    "  is_default INTEGER NOT NULL,"
+    "  address_scope_id TEXT REFERENCES address_scopes(id),"
+    "  prefixes TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX subnetpools_project ON subnetpools(project_id);"
+    "CREATE INDEX subnetpools_scope ON subnetpools(address_scope_id);"
+    /* No foreign key: the core refuses to delete a pool in use, in the same
+     * transaction as the check (and a column with one could never be dropped again on
+     * SQLite). */
+    "ALTER TABLE subnets ADD COLUMN subnetpool_id TEXT;"
+    "CREATE INDEX subnets_subnetpool ON subnets(subnetpool_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

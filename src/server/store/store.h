@@ -99,6 +99,8 @@ enum store_field {
     SF_FIP_FIXED_IP_ADDRESS,    /* A floating IP's fixed_ip_address (a plain column). */
     SF_OBJECT_TYPE, SF_OBJECT_ID, SF_ACTION, SF_TARGET_PROJECT,     /* RBAC policies. */
     SF_FIXED_IP_ADDRESS_SUBSTR, /* A port with an address matching a LIKE pattern. */
+    SF_DEFAULT_PREFIXLEN, SF_MIN_PREFIXLEN, SF_MAX_PREFIXLEN, SF_DEFAULT_QUOTA,
+    SF_IS_DEFAULT, SF_ADDRESS_SCOPE_ID,
     SF__COUNT
 };
 
@@ -784,5 +786,46 @@ int store_id_login_failures_get(struct store_conn *c, const char *user_id,
 int store_id_login_failure_add(struct store_conn *c, const char *user_id, int64_t now);
 /* Forgets the user's failures. */
 int store_id_login_failures_clear(struct store_conn *c, const char *user_id);
+
+/* --- Subnet pools and address scopes (store_subnetpool.c) ------------------------- */
+
+typedef int store_subnetpool_cb(const struct subnetpool *, void *aux);
+typedef int store_address_scope_cb(const struct address_scope *, void *aux);
+
+/* A pool or a scope is visible to its project and, when shared, to everyone. */
+int store_subnetpool_foreach(struct store_conn *c, const struct list_query *q,
+                             store_subnetpool_cb *cb, void *aux);
+int store_subnetpool_get(struct store_conn *c, const char *id, const char *visible_to,
+                         struct subnetpool *ret);
+int store_subnetpool_insert(struct store_conn *c, const struct subnetpool *p);
+/* Writes every attribute but the id, the owner, ip_version, shared and created_at. */
+int store_subnetpool_update(struct store_conn *c, const struct subnetpool *p);
+int store_subnetpool_delete(struct store_conn *c, const char *id);
+int store_subnetpool_bump(struct store_conn *c, const char *id, const char *now);
+/* The default pool of 'ip_version' into 'ret' (-ENOENT: none). */
+int store_subnetpool_default(struct store_conn *c, int ip_version, char ret[ID_LEN]);
+/* The CIDRs of the subnets cut from pool 'id' (of project 'project_id' only, unless
+ * NULL), lent to 'cb'. */
+int store_subnetpool_cidrs(struct store_conn *c, const char *id, const char *project_id,
+                           store_id_cb *cb, void *aux);
+/* Whether a subnet was cut from pool 'id'. */
+int store_subnetpool_in_use(struct store_conn *c, const char *id, bool *ret);
+/* The pools of address scope 'scope_id', lent to 'cb'. */
+int store_subnetpools_of_scope(struct store_conn *c, const char *scope_id,
+                               store_subnetpool_cb *cb, void *aux);
+/* The networks of the subnets cut from pool 'id', each once, lent to 'cb'. */
+int store_subnetpool_networks(struct store_conn *c, const char *id, store_id_cb *cb,
+                              void *aux);
+
+int store_address_scope_foreach(struct store_conn *c, const struct list_query *q,
+                                store_address_scope_cb *cb, void *aux);
+int store_address_scope_get(struct store_conn *c, const char *id, const char *visible_to,
+                            struct address_scope *ret);
+int store_address_scope_insert(struct store_conn *c, const struct address_scope *a);
+/* Writes name, shared, updated_at and revision_number. */
+int store_address_scope_update(struct store_conn *c, const struct address_scope *a);
+int store_address_scope_delete(struct store_conn *c, const char *id);
+/* Whether a pool is in the address scope 'id'. */
+int store_address_scope_in_use(struct store_conn *c, const char *id, bool *ret);
 
 #endif

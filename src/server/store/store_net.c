@@ -25,6 +25,12 @@ LOG_MODULE("store");
     "(n.project_id = " owner " OR n.id IN (SELECT rv.object_id FROM rbac_policies rv"      \
     " WHERE rv.target_project IN ('*', " project ") AND rv.object_type = 'network'))"
 
+/* The address scope of the network's subnets of one IP version: that of their pool (a
+ * network's subnets of one version all come from pools of one scope, or none). */
+#define NETWORK_SCOPE_COLUMN(v)                                                            \
+    " (SELECT MIN(sp.address_scope_id) FROM subnets s JOIN subnetpools sp"                 \
+    "   ON sp.id = s.subnetpool_id WHERE s.network_id = n.id AND sp.ip_version = " #v ")"
+
 #define NETWORK_SELECT                                                                     \
     "SELECT " SQL_STD_COLUMNS("n") ", n.admin_state_up, n.status,"                         \
     " " NETWORK_SHARED_TO_VIEWER ","                                                       \
@@ -35,7 +41,8 @@ LOG_MODULE("store");
     " (SELECT " SQL_JSON_ARRAY("json_quote(z)")                                            \
     "   FROM (SELECT DISTINCT a.availability_zone AS z"                                    \
     "   FROM network_dhcp_agents b JOIN agents a ON a.id = b.agent_id"                     \
-    "   WHERE b.network_id = n.id AND a.availability_zone IS NOT NULL ORDER BY z) x)"      \
+    "   WHERE b.network_id = n.id AND a.availability_zone IS NOT NULL ORDER BY z) x),"     \
+    NETWORK_SCOPE_COLUMN(4) "," NETWORK_SCOPE_COLUMN(6)                                   \
     " FROM networks n"
 
 static const struct field_column network_columns[] = {
@@ -87,6 +94,8 @@ network_from_row(struct db_stmt *st, struct network *n, bool copy)
     n->port_security_enabled = (int) db_col_int(st, STD_NCOLS + 9);
     n->subnets_json = col_text(st, STD_NCOLS + 10, copy);
     n->azs_json = col_text(st, STD_NCOLS + 11, copy);
+    col_copy(st, STD_NCOLS + 12, n->ipv4_address_scope, sizeof n->ipv4_address_scope);
+    col_copy(st, STD_NCOLS + 13, n->ipv6_address_scope, sizeof n->ipv6_address_scope);
 }
 
 static void

@@ -31,7 +31,7 @@ LOG_MODULE("store");
     "SELECT " SQL_STD_COLUMNS("s") ", s.network_id, s.ip_version, s.cidr, s.gateway_ip,"   \
     " s.enable_dhcp, s.ipv6_ra_mode, s.ipv6_address_mode, s.allocation_pools,"             \
     " s.dns_nameservers, s.host_routes,"                                                   \
-    " " SUBNET_NETWORK_SHARED ", s.service_types"                                         \
+    " " SUBNET_NETWORK_SHARED ", s.service_types, s.subnetpool_id"                        \
     " FROM subnets s"
 
 static const struct field_column subnet_columns[] = {
@@ -47,7 +47,7 @@ static const struct field_column subnet_columns[] = {
     { SF_ENABLE_DHCP, "s.enable_dhcp" },
     { SF_IPV6_RA_MODE, "s.ipv6_ra_mode" },
     { SF_IPV6_ADDRESS_MODE, "s.ipv6_address_mode" },
-    { SF_SUBNETPOOL_ID, "CAST(NULL AS TEXT)" },
+    { SF_SUBNETPOOL_ID, "s.subnetpool_id" },
     { SF_SUBNET_SHARED, SUBNET_NETWORK_SHARED },
 };
 
@@ -79,6 +79,7 @@ subnet_from_row(struct db_stmt *st, struct subnet *s, bool copy)
     s->host_routes_json = col_text(st, STD_NCOLS + 9, copy);
     s->network_shared = (int) db_col_int(st, STD_NCOLS + 10);
     s->service_types_json = col_text(st, STD_NCOLS + 11, copy);
+    col_copy(st, STD_NCOLS + 12, s->subnetpool_id, sizeof s->subnetpool_id);
 }
 
 static void
@@ -142,8 +143,8 @@ store_subnet_insert(struct store_conn *c, const struct subnet *s)
     static const char sql[] =
         "INSERT INTO subnets (" SQL_STD_INSERT_COLUMNS ", gateway_ip, enable_dhcp,"
         " allocation_pools, dns_nameservers, host_routes, service_types, network_id,"
-        " ip_version, cidr, ipv6_ra_mode, ipv6_address_mode, seq)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " ip_version, cidr, ipv6_ra_mode, ipv6_address_mode, subnetpool_id, seq)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " (SELECT COALESCE(MAX(seq), 0) + 1 FROM subnets WHERE network_id = ?14))";
     struct db_stmt *st = subnet_stmt(c, sql, s);
 
@@ -153,6 +154,7 @@ store_subnet_insert(struct store_conn *c, const struct subnet *s)
         db_bind_text(st, 16, s->cidr);
         db_bind_text(st, 17, s->ipv6_ra_mode);
         db_bind_text(st, 18, s->ipv6_address_mode);
+        db_bind_text(st, 19, *s->subnetpool_id ? s->subnetpool_id : NULL);
     }
     return conn_exec_stmt(c, st, "insert subnet");
 }
