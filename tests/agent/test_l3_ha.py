@@ -16,10 +16,14 @@ import uuid
 import pytest
 
 from lab import running_lab, sh, wait_for
-from test_l3_agent import (EXT_CIDR, EXT_GW, INT_CIDR, INT_GW, api_ok, in_ns,
-                           outside_host, server_supports_routers)
+from test_l3_agent import INT_CIDR, INT_GW, api_ok, in_ns, server_supports_routers
 
 pytestmark = pytest.mark.own_server
+
+# Both sides need the external network, so it is a flat network on physnet1 (which
+# both nodes have), not the lab's ext-net (n1's eth2 only), with an outside host of
+# its own.
+EXT_CIDR, EXT_GW = "203.0.113.0/24", "203.0.113.1"
 
 KEEPALIVED = "/usr/sbin/keepalived"
 
@@ -65,6 +69,19 @@ def diagnostics(lab, router_id):
                                                              check=False).stdout))
         out.append("--- %s linux-bridge agent log (tail):\n%s" % (node, lab.agent_log(node)[-2500:]))
     return "\n".join(out)
+
+
+def outside_host(lab):
+    """A namespace on the physnet1 switch holding the external subnet's gateway
+    (203.0.113.1): the Internet, as the routers see it."""
+    ns = lab.ns("out")
+    peer = "out-" + uuid.uuid4().hex[:6]
+    in_ns(ns, "ip", "link", "add", "eth0", "type", "veth", "peer", "name", peer, "netns",
+          lab.switch)
+    in_ns(lab.switch, "ip", "link", "set", peer, "master", "physnet1", "up")
+    in_ns(ns, "ip", "addr", "add", EXT_GW + "/24", "dev", "eth0")
+    in_ns(ns, "ip", "link", "set", "eth0", "up")
+    return ns
 
 
 def reaches_outside(lab):

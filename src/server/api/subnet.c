@@ -118,7 +118,8 @@ spec_from_item(const json_t *item, struct subnet_spec *spec, struct spec_arrays 
     spec->subnetpool_id = attr_is_null(item, "subnetpool_id")
                           ? NULL : attr_str(item, "subnetpool_id", NULL);
     spec->use_default_subnetpool = attr_bool(item, "use_default_subnetpool", false);
-    spec->prefixlen = attr_has(item, "prefixlen") ? attr_int(item, "prefixlen", 0) : -1;
+    spec->has_prefixlen = attr_has(item, "prefixlen");
+    spec->prefixlen = attr_int(item, "prefixlen", 0);
     spec->ipv6_ra_mode = attr_str(item, "ipv6_ra_mode", NULL);
     spec->ipv6_address_mode = attr_str(item, "ipv6_address_mode", NULL);
     spec->name = attr_str(item, "name", NULL);

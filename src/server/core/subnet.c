@@ -22,7 +22,7 @@ bool
 subnet_spec_empty(const struct subnet_spec *spec)
 {
     return !spec->project_id && !spec->network_id && !spec->cidr && !spec->subnetpool_id
-           && !spec->use_default_subnetpool && spec->prefixlen < 0
+           && !spec->use_default_subnetpool && !spec->has_prefixlen
            && !spec->ipv6_ra_mode && !spec->ipv6_address_mode && !spec->name
            && !spec->description && !spec->has_gateway_ip && !spec->has_enable_dhcp
            && !spec->has_pools && !spec->has_dns && !spec->has_routes
@@ -206,7 +206,7 @@ pool_cidr(const struct op *op, const struct subnet_spec *spec, const char *owner
     struct subnetpool_request req = {
         .subnetpool_id = spec->subnetpool_id,
         .ip_version = spec->ip_version,
-        .prefixlen = spec->prefixlen,
+        .prefixlen = spec->has_prefixlen ? spec->prefixlen : -1,
     };
     struct cidr want;
     struct ip_addr gw;
@@ -235,7 +235,7 @@ subnet_cidr(const struct op *op, const struct subnet_spec *spec, const char *own
             struct cidr_source *src, struct cidr *ret)
 {
     memset(src, 0, sizeof *src);
-    if (spec->cidr && spec->prefixlen >= 0) {
+    if (spec->cidr && spec->has_prefixlen) {
         return bad_subnets_request(op, "cidr and prefixlen must not be supplied together");
     }
     if (spec->subnetpool_id && spec->use_default_subnetpool) {

@@ -26,7 +26,8 @@ struct subnet_spec {
     const char *cidr;               /* Create only. */
     const char *subnetpool_id;      /* Create only: the pool to cut the CIDR from. */
     bool use_default_subnetpool;    /* Create only: cut it from the default pool. */
-    int64_t prefixlen;              /* Create only: the length asked of a pool; -1: none. */
+    bool has_prefixlen;             /* Create only: a length asked of a pool (a spec the */
+    int64_t prefixlen;              /* server fills zeroed asks none). */
     const char *ipv6_ra_mode;       /* Create only. */
     const char *ipv6_address_mode;  /* Create only. */
     const char *name;
