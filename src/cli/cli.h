@@ -58,6 +58,9 @@ int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * returns its exit status, 2. */
 int cli_usage_error(const struct cli *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same for the command "neutrino <words>", where no struct cli is at hand. */
+int cli_usage_error_words(const char *words, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Prints the session's last error and returns 1. */
 int cli_fail_call(struct cli *c);
 

@@ -1,6 +1,5 @@
 /* neutrino network rbac create|list|show|set|delete (docs/behaviour/cli.md §15): the
  * openstack client's options, columns and messages for Neutron's RBAC policies. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,24 +38,6 @@ static const struct field rbac_fields[] = {
     { "target_project_id", "target_tenant", R_TEXT },
 };
 
-static int usage_error(const char *words, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* An error in the command line of "neutrino <words>", as argparse reports it: exit
- * status 2. */
-static int
-usage_error(const char *words, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "neutrino %s: error: ", words);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return 2;
-}
-
 /* The index of 'value' in 'choices', or -1 after argparse's "invalid choice" error. */
 static int
 choice(const char *words, const char *opt, const char *value, const char *const *choices)
@@ -72,7 +53,7 @@ choice(const char *words, const char *opt, const char *value, const char *const 
     for (i = 0; choices[i]; i++) {
         buf_printf(&list, "%s'%s'", i ? ", " : "", choices[i]);
     }
-    usage_error(words, "argument --%s: invalid choice: '%s' (choose from %s)", opt, value,
+    cli_usage_error_words(words, "argument --%s: invalid choice: '%s' (choose from %s)", opt, value,
                 buf_cstr(&list));
     buf_done(&list);
     return -1;
@@ -105,7 +86,7 @@ create_usage(const json_t *a, int *ret_type)
         return 2;
     }
     if (arg_str(a, "target-project") && arg_bool(a, "target-all-projects") == 1) {
-        return usage_error(CREATE, "argument --target-all-projects: not allowed with argument"
+        return cli_usage_error_words(CREATE, "argument --target-all-projects: not allowed with argument"
                            " --target-project");
     }
     if (!arg_str(a, "type")) {
@@ -118,15 +99,15 @@ create_usage(const json_t *a, int *ret_type)
         buf_printf(&missing, "%s<rbac-object>", missing.len ? ", " : "");
     }
     if (missing.len) {
-        usage_error(CREATE, "the following arguments are required: %s", buf_cstr(&missing));
+        cli_usage_error_words(CREATE, "the following arguments are required: %s", buf_cstr(&missing));
         buf_done(&missing);
         return 2;
     }
     if (arg_npos(a) > 1) {
-        return usage_error(CREATE, "unrecognized arguments: %s", arg_pos(a, 1));
+        return cli_usage_error_words(CREATE, "unrecognized arguments: %s", arg_pos(a, 1));
     }
     if (!arg_str(a, "target-project") && arg_bool(a, "target-all-projects") != 1) {
-        return usage_error(CREATE, "one of the arguments --target-project"
+        return cli_usage_error_words(CREATE, "one of the arguments --target-project"
                            " --target-all-projects is required");
     }
     *ret_type = type;
@@ -198,7 +179,7 @@ rbac_list(struct cli *c, const json_t *a)
         return 2;
     }
     if (arg_npos(a)) {
-        return usage_error(LIST, "unrecognized arguments: %s", arg_pos(a, 0));
+        return cli_usage_error_words(LIST, "unrecognized arguments: %s", arg_pos(a, 0));
     }
     cli_q(&query, "object_type", arg_str(a, "type"));
     cli_q(&query, "action", arg_str(a, "action"));
@@ -235,7 +216,7 @@ static int
 rbac_set(struct cli *c, const json_t *a)
 {
     if (arg_npos(a) != 1) {
-        return usage_error("network rbac set", arg_npos(a) ? "unrecognized arguments: %s"
+        return cli_usage_error_words("network rbac set", arg_npos(a) ? "unrecognized arguments: %s"
                            : "the following arguments are required: <rbac-policy>",
                            arg_pos(a, 1));
     }
@@ -278,7 +259,7 @@ rbac_delete(struct cli *c, const json_t *a)
     size_t n = arg_npos(a), failed = 0;
 
     if (!n) {
-        return usage_error("network rbac delete", "the following arguments are required:"
+        return cli_usage_error_words("network rbac delete", "the following arguments are required:"
                            " <rbac-policy>");
     }
     if (!cli_session(c)) {

@@ -2,7 +2,6 @@
  * grammar and output for Neutron's quotas.  Only the network service's quotas exist
  * here, so the client's --network (restrict to it) is what every command does. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,23 +33,6 @@ static const char *const detail_order[] = {
     "floatingip", "network", "port", "rbac_policy", "router", "subnet", "subnetpool",
     "security_group_rule", "security_group",
 };
-
-/* An error in the command line, as argparse reports it: exit status 2. */
-static int
-usage_error(const char *words, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int
-usage_error(const char *words, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "neutrino %s: error: ", words);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return 2;
-}
 
 /* --- The project ------------------------------------------------------------------- */
 
@@ -211,10 +193,10 @@ quota_show(struct cli *c, const json_t *a)
     int r;
 
     if (arg_npos(a) > 1) {
-        return usage_error("quota show", "unrecognized arguments: %s", arg_pos(a, 1));
+        return cli_usage_error_words("quota show", "unrecognized arguments: %s", arg_pos(a, 1));
     }
     if (defaults && usage) {
-        return usage_error("quota show", "argument --usage: not allowed with argument"
+        return cli_usage_error_words("quota show", "argument --usage: not allowed with argument"
                            " --default");
     }
     if (show_project(c, a, id, name)) {
@@ -279,7 +261,7 @@ set_body(const json_t *a, json_t *quota)
             continue;
         }
         if (!parse_int_option(text, &v)) {
-            return usage_error("quota set", "argument --%s: invalid int value: '%s'",
+            return cli_usage_error_words("quota set", "argument --%s: invalid int value: '%s'",
                                quotas[i].option, text);
         }
         json_object_set_new(quota, quotas[i].api, json_integer(v));
@@ -302,7 +284,7 @@ quota_set(struct cli *c, const json_t *a)
 
     if (arg_npos(a) != 1) {
         json_decref(quota);
-        return usage_error("quota set", arg_npos(a) ? "unrecognized arguments: %s"
+        return cli_usage_error_words("quota set", arg_npos(a) ? "unrecognized arguments: %s"
                            : "the following arguments are required: <project/class>%s",
                            arg_npos(a) ? arg_pos(a, 1) : "");
     }
@@ -338,7 +320,7 @@ quota_delete(struct cli *c, const json_t *a)
     int r;
 
     if (arg_npos(a) != 1) {
-        return usage_error("quota delete", arg_npos(a) ? "unrecognized arguments: %s"
+        return cli_usage_error_words("quota delete", arg_npos(a) ? "unrecognized arguments: %s"
                            : "the following arguments are required: <project>%s",
                            arg_npos(a) ? arg_pos(a, 1) : "");
     }

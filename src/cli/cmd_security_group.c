@@ -3,7 +3,6 @@
  * defaults, columns and messages for Neutron's security groups. */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,24 +236,6 @@ ethertype_case(const char *text)
     return strcasecmp(text, "ipv4") == 0 ? "IPv4" : strcasecmp(text, "ipv6") == 0 ? "IPv6" : text;
 }
 
-static int
-usage_error(const char *words, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* An error in the command line of "neutrino <words>", as argparse reports it: exit
- * status 2. */
-static int
-usage_error(const char *words, const char *fmt, ...)
-{
-    va_list ap;
-
-    fprintf(stderr, "neutrino %s: error: ", words);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    return 2;
-}
-
 /* A decimal integer that fits an int; false when 'text' is not one. */
 static bool
 parse_int(const char *text, int *ret)
@@ -284,7 +265,7 @@ parse_port_range(const char *text, int ret[2])
     int lo, hi;
 
     if (colon && strchr(colon + 1, ':')) {
-        return usage_error(RULE_CREATE, "argument --dst-port: Invalid range, too many values");
+        return cli_usage_error_words(RULE_CREATE, "argument --dst-port: Invalid range, too many values");
     }
     snprintf(first, sizeof first, "%.*s", (int) first_len, text);
     if (first_len >= sizeof first || !parse_int(first, &lo)
@@ -292,7 +273,7 @@ parse_port_range(const char *text, int ret[2])
         return cli_fail("argument --dst-port: invalid port range '%s'", text);
     }
     if (lo > hi) {
-        return usage_error(RULE_CREATE, "argument --dst-port: Invalid range, %s is not less "
+        return cli_usage_error_words(RULE_CREATE, "argument --dst-port: Invalid range, %s is not less "
                            "than %s", first, colon + 1);
     }
     ret[0] = lo;
@@ -308,7 +289,7 @@ icmp_option(const json_t *a, const char *name, int *ret, bool *ret_given)
 
     *ret_given = text != NULL;
     if (text && !parse_int(text, ret)) {
-        return usage_error(RULE_CREATE, "argument --%s: invalid int value: '%s'", name, text);
+        return cli_usage_error_words(RULE_CREATE, "argument --%s: invalid int value: '%s'", name, text);
     }
     return 0;
 }
@@ -389,7 +370,7 @@ exclusive(const json_t *a, const char *const *names, size_t n)
     for (size_t i = 0; i < n; i++) {
         if (json_object_get(a, names[i])) {
             if (seen) {
-                return usage_error(RULE_CREATE, "argument --%s: not allowed with argument --%s",
+                return cli_usage_error_words(RULE_CREATE, "argument --%s: not allowed with argument --%s",
                                    names[i], seen);
             }
             seen = names[i];
@@ -414,7 +395,7 @@ sg_rule_attrs(const json_t *a, json_t *body)
     if (ethertype) {
         ethertype = ethertype_case(ethertype);
         if (!STREQ(ethertype, "IPv4") && !STREQ(ethertype, "IPv6")) {
-            return usage_error(RULE_CREATE, "argument --ethertype: invalid choice: '%s' "
+            return cli_usage_error_words(RULE_CREATE, "argument --ethertype: invalid choice: '%s' "
                                "(choose from 'IPv4', 'IPv6')", ethertype);
         }
     }
@@ -473,7 +454,7 @@ rule_create(struct cli *c, const json_t *a)
     int r;
 
     if (arg_npos(a) != 1) {
-        return usage_error(RULE_CREATE, "takes one group");
+        return cli_usage_error_words(RULE_CREATE, "takes one group");
     }
     body = json_object();
     if ((r = sg_rule_attrs(a, body)) || (r = rule_references(c, a, body))) {
@@ -540,10 +521,10 @@ rule_list_query(struct cli *c, const json_t *a, struct buf *query)
     char id[64], *protocol;
 
     if (arg_npos(a) > 1) {
-        return usage_error(RULE_LIST, "takes at most one group");
+        return cli_usage_error_words(RULE_LIST, "takes at most one group");
     }
     if (arg_bool(a, "ingress") == 1 && arg_bool(a, "egress") == 1) {
-        return usage_error(RULE_LIST, "argument --egress: not allowed with argument --ingress");
+        return cli_usage_error_words(RULE_LIST, "argument --egress: not allowed with argument --ingress");
     }
     if (arg_npos(a) == 1) {
         if (cli_find_id(c, &kind_security_group, arg_pos(a, 0), id)) {

@@ -38,17 +38,37 @@ cli_fail(const char *fmt, ...)
     return 1;
 }
 
+static int
+usage_error_v(const char *words, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "neutrino %s: error: ", words);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    return 2;
+}
+
 int
 cli_usage_error(const struct cli *c, const char *fmt, ...)
 {
     va_list ap;
+    int r;
 
-    fprintf(stderr, "neutrino %s: error: ", c->command ? c->command->words : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    r = usage_error_v(c->command ? c->command->words : "", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    return 2;
+    return r;
+}
+
+int
+cli_usage_error_words(const char *words, const char *fmt, ...)
+{
+    va_list ap;
+    int r;
+
+    va_start(ap, fmt);
+    r = usage_error_v(words, fmt, ap);
+    va_end(ap);
+    return r;
 }
 
 int
