@@ -5,9 +5,11 @@ field."""
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -53,18 +55,34 @@ class Clients:
         return json.loads(self.run("openstack", cloud, *args, "-f", "json").stdout)
 
 
-@pytest.fixture(scope="module")
-def cl(tmp_path_factory):
+def clients_with_a_server(tmp_path_factory, name, clients=None):
+    """For a module fixture: a server of its own with the built-in identity, and both
+    clients ('clients', default Clients) pointed at it; stops the server after."""
     from conftest import EXTERNAL_URL, NeutrinoServer, check_clean_exit
     if EXTERNAL_URL:
         pytest.skip("needs a neutrino-server of its own")
     if not neutrino_binary().exists():
         pytest.fail("neutrino client not built at %s" % neutrino_binary())
     from identity_helpers import identity_overrides
-    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-own-cli"), identity_overrides())
+    srv = NeutrinoServer(tmp_path_factory.mktemp(name), identity_overrides())
     srv.start()
-    yield Clients(srv)
+    yield (clients or Clients)(srv)
     check_clean_exit(srv, srv.stop())
+
+
+def unique(prefix):
+    return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
+
+
+# How each client introduces the server's message of a failed call: neutrino as
+# "<Type> (HTTP <status>): ", the openstack client as "<Type>Exception: <status>: Client
+# Error for url: <url>, " (docs/behaviour/cli.md §11).
+SERVER_ERROR = re.compile(r"^(\w+ \(HTTP \d+\): |\w+Exception: \d+: Client Error for url: \S+, )")
+
+
+@pytest.fixture(scope="module")
+def cl(tmp_path_factory):
+    yield from clients_with_a_server(tmp_path_factory, "neutrino-own-cli")
 
 
 def same(a, b, skip=("updated_at", "revision_number")):

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from test_neutrino_cli import Clients, neutrino_binary
+from test_neutrino_cli import Clients, clients_with_a_server
 from test_neutrino_cli_router import message
 
 pytestmark = pytest.mark.own_server
@@ -36,17 +36,7 @@ class QuotaClients(Clients):
 
 @pytest.fixture(scope="module")
 def cl(tmp_path_factory):
-    from conftest import EXTERNAL_URL, NeutrinoServer, check_clean_exit
-    if EXTERNAL_URL:
-        pytest.skip("needs a neutrino-server of its own")
-    if not neutrino_binary().exists():
-        pytest.fail("neutrino client not built at %s" % neutrino_binary())
-    from identity_helpers import identity_overrides
-    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-own-cli-quota"),
-                         identity_overrides())
-    srv.start()
-    yield QuotaClients(srv)
-    check_clean_exit(srv, srv.stop())
+    yield from clients_with_a_server(tmp_path_factory, "neutrino-own-cli-quota", QuotaClients)
 
 
 @pytest.fixture

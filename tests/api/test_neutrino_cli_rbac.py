@@ -9,30 +9,16 @@ import uuid
 
 import pytest
 
-from test_neutrino_cli import Clients, neutrino_binary, same
+from test_neutrino_cli import SERVER_ERROR, clients_with_a_server, same, unique
 
 pytestmark = pytest.mark.own_server
 
-SERVER_ERROR = re.compile(r"^(\w+ \(HTTP \d+\): |\w+Exception: \d+: Client Error for url: \S+, )")
 
 
 @pytest.fixture(scope="module")
 def cl(tmp_path_factory):
-    from conftest import EXTERNAL_URL, NeutrinoServer, check_clean_exit
-    if EXTERNAL_URL:
-        pytest.skip("needs a neutrino-server of its own")
-    if not neutrino_binary().exists():
-        pytest.fail("neutrino client not built at %s" % neutrino_binary())
-    from identity_helpers import identity_overrides
-    srv = NeutrinoServer(tmp_path_factory.mktemp("neutrino-own-cli-rbac"),
-                         identity_overrides())
-    srv.start()
-    yield Clients(srv)
-    check_clean_exit(srv, srv.stop())
+    yield from clients_with_a_server(tmp_path_factory, "neutrino-own-cli-rbac")
 
-
-def unique(prefix):
-    return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
 
 
 def message(p):
