@@ -22,6 +22,9 @@ static const struct attr_def address_group_attrs[] = {
       .field = SF_DESCRIPTION },
     ATTR_OWNER,
     { "addresses", AK_SUBNET_LIST, true, false, .null_is_empty = true },
+    /* Zed's table has it (hidden, for RBAC), so naming it is "not allowed", not
+     * "unrecognized". */
+    { "shared", AK_BOOL, false, false },
 };
 
 const struct resource_def address_group_def = {
@@ -129,19 +132,22 @@ action_addresses(struct request *req, const json_t *body, struct buf *holder,
 static void
 render_action_answer(struct jsonw *w, const struct address_group *g)
 {
+    static const struct field_set all = { 0 };
+    const struct field_set *fs = &all;
+
     jsonw_object_begin(w);
     jsonw_key(w, "address_group");
     jsonw_object_begin(w);
-    api_kv_str(w, NULL, "id", g->std.id);
-    api_kv_str(w, NULL, "name", g->std.name);
-    api_kv_str(w, NULL, "project_id", g->std.project_id);
-    api_kv_bool(w, NULL, "shared", false);
-    api_kv_raw(w, NULL, "addresses", g->addresses_json ? g->addresses_json : "[]");
-    api_kv_int(w, NULL, "revision_number", g->std.revision_number);
-    api_kv_str(w, NULL, "description", g->std.description);
-    api_kv_str(w, NULL, "created_at", g->std.created_at);
-    api_kv_str(w, NULL, "updated_at", g->std.updated_at);
-    api_kv_str(w, NULL, "tenant_id", g->std.project_id);
+    api_kv_str(w, fs, "id", g->std.id);
+    api_kv_str(w, fs, "name", g->std.name);
+    api_kv_str(w, fs, "project_id", g->std.project_id);
+    api_kv_bool(w, fs, "shared", false);
+    api_kv_raw(w, fs, "addresses", g->addresses_json ? g->addresses_json : "[]");
+    api_kv_int(w, fs, "revision_number", g->std.revision_number);
+    api_kv_str(w, fs, "description", g->std.description);
+    api_kv_str(w, fs, "created_at", g->std.created_at);
+    api_kv_str(w, fs, "updated_at", g->std.updated_at);
+    api_kv_str(w, fs, "tenant_id", g->std.project_id);
     jsonw_object_end(w);
     jsonw_object_end(w);
 }

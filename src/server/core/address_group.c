@@ -154,7 +154,8 @@ apply_addresses(const struct op *op, struct address_group *g, const struct cidr_
                 : store_address_group_remove_address(op->c, g->std.id, l->items[i]);
     }
     if (!r && l->n) {
-        g->std.revision_number++;
+        /* Zed revises the group once per address added or removed. */
+        g->std.revision_number += (int64_t) l->n;
         time_iso8601_now(g->std.updated_at);
         r = store_address_group_update(op->c, g);
         r = r ? r : notify_rules(op, g->std.id);
