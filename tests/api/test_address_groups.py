@@ -1,4 +1,4 @@
-"""Address groups (docs/behaviour/api.md §5.4): the group as Zed shows it (name,
+"""Address groups (docs/behaviour/api.md §13.6): the group as Zed shows it (name,
 description, owner, addresses normalized to their networks), add_addresses and
 remove_addresses with Zed's errors, a security group rule naming a group as its remote
 end (remote_address_group_id), and a group in use refused on delete.
