@@ -12,7 +12,8 @@ import uuid
 
 import pytest
 
-from api_helpers import UUID_RE, assert_error, uname
+from api_helpers import UUID_RE, Api, assert_error, uname
+from schema_rewind import rewind
 
 neutrino_only = pytest.mark.neutrino_only
 
@@ -251,3 +252,30 @@ def test_rule_cannot_name_another_projects_group(groups):
         "security_group_id": sg, "direction": "ingress",
         "remote_address_group_id": theirs["id"]}}, headers=member(groups.project))
     assert_error(r, 404, "AddressGroupNotFound")
+
+
+# --- A database made before address groups ---------------------------------------------
+
+@pytest.mark.own_server
+def test_migration_keeps_rules_and_adds_address_groups(start_server):
+    srv = start_server()
+    api = Api(srv.url)
+    sg = api.ok(api.post("/v2.0/security-groups", {"security_group": {
+        "name": uname("old")}}), 201)["security_group"]
+    old = api.ok(api.post("/v2.0/security-group-rules", {"security_group_rule": {
+        "security_group_id": sg["id"], "direction": "ingress", "protocol": "tcp"}}),
+        201)["security_group_rule"]
+    srv.stop()
+    rewind(srv, 15)     # the schema before address groups' migration (16)
+    again = start_server(state_dir=srv.state)
+    api = Api(again.url)
+    shown = api.ok(api.get("/v2.0/security-group-rules/" + old["id"]),
+                   200)["security_group_rule"]
+    assert shown["remote_address_group_id"] is None and shown["protocol"] == "tcp"
+    g = api.ok(api.post(AG, {"address_group": {"name": uname("ag"),
+                                               "addresses": ["10.0.0.0/8"]}}),
+               201)["address_group"]
+    r = api.ok(api.post("/v2.0/security-group-rules", {"security_group_rule": {
+        "security_group_id": sg["id"], "direction": "ingress",
+        "remote_address_group_id": g["id"]}}), 201)["security_group_rule"]
+    assert r["remote_address_group_id"] == g["id"]
