@@ -279,3 +279,20 @@ def test_migration_keeps_rules_and_adds_address_groups(start_server):
         "security_group_id": sg["id"], "direction": "ingress",
         "remote_address_group_id": g["id"]}}), 201)["security_group_rule"]
     assert r["remote_address_group_id"] == g["id"]
+
+
+@neutrino_only
+def test_a_reader_reads_but_does_not_write(groups):
+    """With the new defaults (neutrino's), writes need the member role in the group's
+    project; Zed's defaults let any role of the project write (docs/behaviour/policy.md)."""
+    g = groups.create(addresses=["10.1.0.0/16"])
+    reader = member(groups.project, "reader")
+    assert groups.api.get("%s/%s" % (AG, g["id"]), headers=reader).status_code == 200
+    r = groups.action(g["id"], "add_addresses", ["10.2.0.0/16"], expect=None, headers=reader)
+    assert_error(r, 403, "PolicyNotAuthorized", "rule:add_addresses is disallowed by policy")
+    r = groups.api.put("%s/%s" % (AG, g["id"]), {"address_group": {"name": "x"}},
+                       headers=reader)
+    assert_error(r, 403, "PolicyNotAuthorized", "rule:update_address_group is disallowed by"
+                 " policy")
+    r = groups.api.post(AG, {"address_group": {"name": "x"}}, headers=reader)
+    assert_error(r, 403, "PolicyNotAuthorized")
