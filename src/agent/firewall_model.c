@@ -233,6 +233,7 @@ rule_from_json(const json_t *j, struct fw_rule *r, char *reason, size_t n)
     const json_t *proto = json_object_get(j, "protocol");
     const json_t *prefix = json_object_get(j, "remote_ip_prefix");
     const json_t *group = json_object_get(j, "remote_group_id");
+    const json_t *address_group = json_object_get(j, "remote_address_group_id");
     char num[8];
 
     if (!dir || (!STREQ(dir, "ingress") && !STREQ(dir, "egress"))) {
@@ -270,6 +271,13 @@ rule_from_json(const json_t *j, struct fw_rule *r, char *reason, size_t n)
     }
     if (group && !json_is_null(group) && id_from_json(group, r->remote_group)) {
         return fail(reason, n, "rule remote_group_id is not an id");
+    }
+    /* An address group is a remote set like a group's members: the server sends its
+     * CIDRs under its id in sg_member_ips, so it becomes an ipset of its own (the ids
+     * are UUIDs, distinct from every security group's). */
+    if (!r->remote_group[0] && address_group && !json_is_null(address_group)
+        && id_from_json(address_group, r->remote_group)) {
+        return fail(reason, n, "rule remote_address_group_id is not an id");
     }
     return 0;
 }

@@ -134,7 +134,18 @@ node_firewall_watches(const struct node_firewall *nf, const char *id)
     return id && json_object_get(nf->watched, id);
 }
 
-/* Whether one of group 'g''s rules names 'remote' as its remote group. */
+/* The id of the remote set a rule names: its remote group, or its remote address
+ * group (whose CIDRs the server sends under its id with the groups' members); NULL
+ * for none. */
+static const char *
+rule_remote_set(const json_t *rule)
+{
+    const char *id = json_string_value(json_object_get(rule, "remote_group_id"));
+
+    return id ? id : json_string_value(json_object_get(rule, "remote_address_group_id"));
+}
+
+/* Whether one of group 'g''s rules names 'remote' as its remote (address) group. */
 static bool
 names_remote(const json_t *g, const char *remote)
 {
@@ -142,7 +153,7 @@ names_remote(const json_t *g, const char *remote)
     size_t i;
 
     json_array_foreach (json_object_get(g, "rules"), i, rule) {
-        const char *id = json_string_value(json_object_get(rule, "remote_group_id"));
+        const char *id = rule_remote_set(rule);
         if (id && STREQ(id, remote)) {
             return true;
         }
@@ -221,7 +232,7 @@ group_complete(const struct node_firewall *nf, const json_t *g)
     size_t i;
 
     json_array_foreach (json_object_get(g, "rules"), i, rule) {
-        const char *id = json_string_value(json_object_get(rule, "remote_group_id"));
+        const char *id = rule_remote_set(rule);
         if (id && !json_object_get(nf->members, id)) {
             return false;
         }
@@ -268,7 +279,7 @@ hold_answer(struct node_firewall *nf, const json_t *asked, const json_t *ans)
         }
         json_object_set(nf->groups, json_string_value(v), g);
         json_array_foreach (json_object_get(g, "rules"), k, rule) {
-            id = json_string_value(json_object_get(rule, "remote_group_id"));
+            id = rule_remote_set(rule);
             if (id && !json_object_get(nf->members, id)) {
                 json_object_set_new(nf->members, id, json_pack("{s:[],s:[]}", "IPv4", "IPv6"));
             }
@@ -293,7 +304,7 @@ model_groups(struct node_firewall *nf, const json_t *ids, json_t *model)
         }
         json_object_set(groups, json_string_value(v), g);
         json_array_foreach (json_object_get(g, "rules"), k, rule) {
-            id = json_string_value(json_object_get(rule, "remote_group_id"));
+            id = rule_remote_set(rule);
             if (id && json_object_get(nf->members, id)) {
                 json_object_set(members, id, json_object_get(nf->members, id));
             }

@@ -9,6 +9,7 @@
 #include "api/agents.h"
 #include "api/ip_availability.h"
 #include "api/network.h"
+#include "api/address_group.h"
 #include "api/address_scope.h"
 #include "api/floatingip.h"
 #include "api/quota.h"
@@ -88,6 +89,7 @@ COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
 
 COLLECTION_NONE(subnetpools, "Subnet pool", API_ERR_SUBNETPOOL_NOT_FOUND)
 COLLECTION_NONE(address_scopes, "Address scope", API_ERR_ADDRESS_SCOPE_NOT_FOUND)
+COLLECTION_NONE(address_groups, "Address group", API_ERR_ADDRESS_GROUP_NOT_FOUND)
 
 /* RouterNotFound's and FloatingIPNotFound's texts have no full stop. */
 static int
@@ -236,6 +238,15 @@ static const struct route network_routes[] = {
     { "GET", "/v2.0/address-scopes/*", address_scope_show },
     { "PUT", "/v2.0/address-scopes/*", address_scope_update },
     { "DELETE", "/v2.0/address-scopes/*", address_scope_delete },
+    { "GET", "/v2.0/address-groups", address_groups_list },
+    { "POST", "/v2.0/address-groups", address_groups_create },
+    { "PUT", "/v2.0/address-groups", address_groups_none },
+    { "DELETE", "/v2.0/address-groups", address_groups_none },
+    { "GET", "/v2.0/address-groups/*", address_group_show },
+    { "PUT", "/v2.0/address-groups/*", address_group_update },
+    { "DELETE", "/v2.0/address-groups/*", address_group_delete },
+    { "PUT", "/v2.0/address-groups/*/add_addresses", address_group_add_addresses },
+    { "PUT", "/v2.0/address-groups/*/remove_addresses", address_group_remove_addresses },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),

@@ -66,6 +66,16 @@ address_scope_done(struct address_scope *a)
 }
 
 void
+address_group_done(struct address_group *g)
+{
+    if (g) {
+        std_attrs_done(&g->std);
+        free(g->addresses_json);
+        g->addresses_json = NULL;
+    }
+}
+
+void
 port_done(struct port *p)
 {
     if (!p) {

@@ -93,6 +93,13 @@ struct address_scope {
     bool shared;
 };
 
+/* An address group: a named set of CIDRs a security group rule may name as its remote
+ * end (std.tags, the timestamps and the revision are kept but not shown, as in Zed). */
+struct address_group {
+    struct std_attrs std;
+    char *addresses_json;       /* ["cidr", ...], normalized, in the order they were added. */
+};
+
 struct port {
     struct std_attrs std;
     char network_id[ID_LEN];
@@ -143,6 +150,7 @@ struct sg_rule {
     char *normalized_cidr;      /* remote_ip_prefix with the host bits cleared. */
     int64_t seq;                /* Order of creation; shown as standard_attr_id. */
     char *sg_project_id;        /* The group's owner; filled by reads only. */
+    char remote_address_group_id[ID_LEN];   /* "" when none. */
 };
 
 /* A router.  Its gateway is the router's port of type network:router_gateway; the
@@ -231,5 +239,6 @@ void floatingip_done(struct floatingip *f);
 void rbac_policy_done(struct rbac_policy *p);
 void subnetpool_done(struct subnetpool *p);
 void address_scope_done(struct address_scope *a);
+void address_group_done(struct address_group *g);
 
 #endif

@@ -194,6 +194,10 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
     case POLICY_SUBNETPOOL:
     case POLICY_ADDRESS_SCOPE:
         return shareable_rule(ctx, action, target, owner, legacy);
+    case POLICY_ADDRESS_GROUP:
+        /* Zed names only get_address_group; the other actions fall to its default
+         * rule, admin_or_owner, which router_rule's legacy form is. */
+        return shareable_rule(ctx, action, target, owner, legacy);
     default:
         break;
     }
@@ -203,7 +207,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[10][10] = {
+    static const char *const names[11][12] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -220,6 +224,9 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
           NULL, NULL, NULL, NULL, "add_prefixes", "remove_prefixes" },
         { "create_address_scope", "get_address_scope", "update_address_scope",
           "delete_address_scope" },
+        { "create_address_group", "get_address_group", "update_address_group",
+          "delete_address_group", NULL, NULL, NULL, NULL, NULL, NULL, "add_addresses",
+          "remove_addresses" },
     };
     const char *name = names[res][action];
 

@@ -237,6 +237,41 @@ def test_a_member_leaving_the_group_ends_its_tcp_connection(lab):
         delete(lab, "/v2.0/security-groups/" + other["id"])
 
 
+def test_an_address_group_rule_admits_its_addresses_only(lab):
+    """A rule admitting ICMP from an address group lets a source in the group in and
+    not one outside; add_addresses and remove_addresses reach the firewall through the
+    feed, with nothing restarted."""
+    net = lab.network("172.16.49.0/24")
+    target_group = group(lab)
+    vms = Instances(lab)
+    ag = None
+    try:
+        inside = vms.add("n1", net)
+        outside = vms.add("n1", net)
+        target = vms.add("n1", net, security_groups=[target_group["id"]])
+        for vm in (inside, outside, target):
+            active(lab, vm)
+        ag = create(lab, "address-groups", "address_group", name="ag-" + uid(),
+                    addresses=[inside["ip"] + "/32"])
+        rule(lab, target_group["id"], direction="ingress", ethertype="IPv4",
+             protocol="icmp", remote_address_group_id=ag["id"])
+        reaches(lab, inside["name"], target["ip"], True)
+        assert not lab.ping(outside["name"], target["ip"])
+        path = "/v2.0/address-groups/%s/" % ag["id"]
+        r = lab.api("PUT", path + "add_addresses", {"addresses": [outside["ip"]]})
+        assert r.status_code == 200, r.text
+        reaches(lab, outside["name"], target["ip"], True)
+        r = lab.api("PUT", path + "remove_addresses", {"addresses": [inside["ip"] + "/32"]})
+        assert r.status_code == 200, r.text
+        reaches(lab, inside["name"], target["ip"], False)
+        assert lab.ping(outside["name"], target["ip"])
+    finally:
+        vms.close()
+        delete(lab, "/v2.0/security-groups/" + target_group["id"])
+        if ag:
+            delete(lab, "/v2.0/address-groups/" + ag["id"])
+
+
 def test_foreign_source_address_only_without_port_security(lab):
     net = lab.network("172.16.43.0/24")
     vms = Instances(lab)

@@ -22,6 +22,9 @@ UNDO = {
          "ALTER TABLE routers DROP COLUMN ha_vr_id", "ALTER TABLE routers DROP COLUMN ha"],
     15: ["DROP INDEX subnets_subnetpool", "ALTER TABLE subnets DROP COLUMN subnetpool_id",
          "DROP TABLE subnetpools", "DROP TABLE address_scopes"],
+    16: ["DROP INDEX sg_rules_remote_address_group",
+         "ALTER TABLE security_group_rules DROP COLUMN remote_address_group_id",
+         "DROP TABLE address_group_addresses", "DROP TABLE address_groups"],
 }
 
 

@@ -497,6 +497,46 @@ def test_security_group_changes_on_the_feed(srv, api_srv, net):
     api_srv.ok(api_srv.delete("/v2.0/security-groups/" + watcher["id"]), 204)
 
 
+def test_address_groups_reach_the_agents(srv, api_srv, net):
+    """A rule naming an address group: the group's CIDRs come with the rules, under its
+    id by family (as a remote group's members), and a change of its addresses reaches
+    the hosts of the groups whose rules name it, as those groups' rule change."""
+    a, bystander = agent_for(srv), agent_for(srv)
+    seq = a.report(start=True)["seq"]
+    other_seq = bystander.report(start=True)["seq"]
+    api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "cidr": "10.79.0.0/24", "ip_version": 4}}), 201)
+    ag = api_srv.ok(api_srv.post("/v2.0/address-groups", {"address_group": {
+        "name": "agents-ag", "addresses": ["10.20.0.0/16", "2001:db8::/64"]}}),
+        201)["address_group"]
+    g = make_group(api_srv)
+    make_rule(api_srv, g["id"], direction="ingress", remote_address_group_id=ag["id"])
+    port = make_port(api_srv, net["id"], security_groups=[g["id"]],
+                     **{"binding:host_id": a.host})
+    seq, kinds = sg_changes(a, seq)
+    body = a.call("POST", "security-groups", json={"host": a.host, "ids": [g["id"]]}).json()
+    assert body["sg_member_ips"] == {ag["id"]: {"IPv4": ["10.20.0.0/16"],
+                                                "IPv6": ["2001:db8::/64"]}}
+    api_srv.ok(api_srv.put("/v2.0/address-groups/%s/add_addresses" % ag["id"],
+                           {"addresses": ["192.0.2.9"]}), 200)
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", g["id"])]
+    body = a.call("POST", "security-groups", json={"host": a.host, "ids": [g["id"]]}).json()
+    assert body["sg_member_ips"][ag["id"]]["IPv4"] == ["10.20.0.0/16", "192.0.2.9/32"]
+    api_srv.ok(api_srv.put("/v2.0/address-groups/%s/remove_addresses" % ag["id"],
+                           {"addresses": ["10.20.0.0/16"]}), 200)
+    seq, kinds = sg_changes(a, seq)
+    assert kinds == [("sg_rules", g["id"])]
+    # A rename changes no address: nobody is told.
+    api_srv.ok(api_srv.put("/v2.0/address-groups/" + ag["id"],
+                           {"address_group": {"name": "renamed"}}), 200)
+    assert sg_changes(a, seq)[1] == []
+    assert sg_changes(bystander, other_seq)[1] == []
+    api_srv.ok(api_srv.delete("/v2.0/ports/" + port["id"]), 204)
+    api_srv.ok(api_srv.delete("/v2.0/security-groups/" + g["id"]), 204)
+    api_srv.ok(api_srv.delete("/v2.0/address-groups/" + ag["id"]), 204)
+
+
 def test_security_groups_for_an_agent(srv, api_srv, net):
     """Rules of the asked groups, and members of their remote groups by family."""
     a = agent_for(srv)

@@ -743,6 +743,37 @@ test_a_member_allowing_any_address_is_two_halves(void **state)
     fw_model_done(&m);
 }
 
+/* A rule naming an address group matches the group's CIDRs: a set of its own (named
+ * after the address group's id) holding what the server sent under that id, and the
+ * rule's match refers to it. */
+static void
+test_an_address_group_is_a_set_of_its_cidrs(void **state)
+{
+    struct fw_model m;
+    struct fw_state none, want;
+    char text[4096];
+
+    (void) state;
+    snprintf(text, sizeof text, "{\"ports\": [%s], \"security_groups\": {\"" DEFAULT "\": "
+             "{\"rules\": [{\"direction\": \"ingress\", \"ethertype\": \"IPv4\", "
+             "\"remote_group_id\": null, \"remote_address_group_id\": "
+             "\"5ab0c0de-1111-4222-8333-944455556666\"}]}}, \"sg_member_ips\": "
+             "{\"5ab0c0de-1111-4222-8333-944455556666\": {\"IPv4\": [\"10.20.0.0/16\", "
+             "\"192.0.2.7/32\"], \"IPv6\": []}}}", P2);
+    model_from(text, &m);
+    fw_state_init(&none);
+    fw_state_desired(&m, &none, &want);
+    const struct fw_set *s4 = fw_state_set(&want, "neutrino-fw4-5ab0c0de-1111-4222");
+    assert_non_null(s4);
+    assert_int_equal(s4->n_members, 2);
+    assert_string_equal(s4->members[0], "10.20.0.0/16");
+    assert_string_equal(s4->members[1], "192.0.2.7");
+    assert_null(fw_state_set(&want, SET4));
+    fw_state_done(&want);
+    fw_state_done(&none);
+    fw_model_done(&m);
+}
+
 /* A set's size as `ipset save` prints it is what the planner compares. */
 static void
 test_reading_a_sets_size(void **state)
@@ -1015,6 +1046,7 @@ main(void)
         cmocka_unit_test(test_connections_to_delete_are_picked_from_the_table),
         cmocka_unit_test(test_no_deletions_match_nothing),
         cmocka_unit_test(test_protocol_names),
+        cmocka_unit_test(test_an_address_group_is_a_set_of_its_cidrs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

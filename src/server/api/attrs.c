@@ -1167,6 +1167,9 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
     case AK_SERVICE_TYPES:
         return convert_service_types(req, v);
     case AK_SUBNET_LIST:
+        if (json_is_null(v) && a->null_is_empty) {
+            return json_array();
+        }
         if (!validate_subnet_list(v, &why)) {
             invalid_attr(req, a->name, &why);
             return NULL;

@@ -57,7 +57,8 @@ struct attr_def {
     bool put;                   /* May be given on update. */
     bool required;              /* Must be given on create (no default). */
     int max_len;                /* AK_STRING / AK_STRING_LIST; 0 = no limit. */
-    bool null_is_empty;         /* AK_STRING: null means "" (binding:host_id: unbind). */
+    bool null_is_empty;         /* AK_STRING: null means "" (binding:host_id: unbind);
+                                 * AK_SUBNET_LIST: null means [] (an address group's). */
     bool not_default;           /* AK_STRING: "default" in any case is refused (a security
                                  * group's name). */
     bool not_empty;             /* AK_STRING: blank strings are refused (a pool's name). */

@@ -123,7 +123,8 @@ sg_rule_render(struct jsonw *w, const struct sg_rule *r, const struct field_set 
     kv_port(w, fs, "port_range_min", r->port_range_min);
     kv_port(w, fs, "port_range_max", r->port_range_max);
     api_kv_str(w, fs, "remote_ip_prefix", r->remote_ip_prefix);
-    api_kv_str(w, fs, "remote_address_group_id", NULL);
+    api_kv_str(w, fs, "remote_address_group_id",
+               r->remote_address_group_id[0] ? r->remote_address_group_id : NULL);
     api_kv_str(w, fs, "normalized_cidr", r->normalized_cidr);
     api_kv_str(w, fs, "remote_group_id", r->remote_group_id[0] ? r->remote_group_id : NULL);
     api_kv_str(w, fs, "description", r->std.description);

@@ -15,6 +15,7 @@ struct extension {
 };
 
 static const struct extension extensions[] = {
+    { "address-group", "Address group", "Support address group", "2020-07-15T10:00:00-00:00" },
     { "address-scope", "Address scope", "Address scopes extension.",
       "2015-07-26T10:00:00-00:00" },
     { "agent", "agent", "The agent management extension.", "2013-02-03T10:00:00-00:00" },
@@ -99,6 +100,9 @@ static const struct extension extensions[] = {
       " external networks via a NAT gateway.", "2012-07-20T10:00:00-00:00" },
     { "security-group", "security-group", "The security groups extension.",
       "2012-10-05T10:00:00-00:00" },
+    { "security-groups-remote-address-group",
+      "Remote address group id field for security group rules",
+      "Add new field of remote address group id in SG rules", "2020-08-25T10:00:00-00:00" },
     { "security-groups-shared-filtering", "Security group filtering on the shared field",
       "Support filtering security groups on the shared field", "2021-10-05T09:00:00-00:00" },
     { "sorting", "Sorting support", "Extension that indicates that sorting is enabled.",

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/address_group.h"
 #include "core/changes.h"
 #include "core/quota.h"
 #include "ip.h"
@@ -532,6 +533,7 @@ same_rule(const struct sg_rule *a, const struct sg_rule *b)
     return STREQ(a->direction, b->direction) && STREQ(a->ethertype, b->ethertype)
            && a->port_range_min == b->port_range_min && a->port_range_max == b->port_range_max
            && STREQ(ka, kb) && STREQ(a->remote_group_id, b->remote_group_id)
+           && STREQ(a->remote_address_group_id, b->remote_address_group_id)
            && STREQ(prefix_key(a->remote_ip_prefix), prefix_key(b->remote_ip_prefix));
 }
 
@@ -584,6 +586,8 @@ draft_rule(const struct sg_rule_spec *spec, const char *owner, struct rule_draft
              spec->security_group_id);
     snprintf(r->remote_group_id, sizeof r->remote_group_id, "%s",
              spec->remote_group_id ? spec->remote_group_id : "");
+    snprintf(r->remote_address_group_id, sizeof r->remote_address_group_id, "%s",
+             spec->remote_address_group_id ? spec->remote_address_group_id : "");
     snprintf(r->direction, sizeof r->direction, "%s", spec->direction);
     snprintf(r->ethertype, sizeof r->ethertype, "%s", d->ethertype);
     r->protocol = (char *) d->protocol;
@@ -599,10 +603,11 @@ draft_rule(const struct sg_rule_spec *spec, const char *owner, struct rule_draft
     }
 }
 
-/* The checks of a new rule, in Neutron's order, after the policy check. */
+/* The checks of a new rule owned by 'owner', in Neutron's order, after the policy
+ * check. */
 static int
-check_new_rule(const struct op *op, const struct sg_rule_spec *spec, struct rule_draft *d,
-               struct security_group *ret_group)
+check_new_rule(const struct op *op, const struct sg_rule_spec *spec, const char *owner,
+               struct rule_draft *d, struct security_group *ret_group)
 {
     canonicalize(spec, d);
     if (check_port_range(op, d) || check_ethertype(op, spec, d)) {
@@ -617,10 +622,9 @@ check_new_rule(const struct op *op, const struct sg_rule_spec *spec, struct rule
     if (spec->remote_group_id && check_groups_remote(op, spec->remote_group_id)) {
         return -1;
     }
-    if (spec->remote_address_group_id) {
-        return api_error_set(op->err, API_ERR_ADDRESS_GROUP_NOT_FOUND,
-                             "Address group %s could not be found.",
-                             spec->remote_address_group_id);
+    if (spec->remote_address_group_id
+        && core_address_group_check_remote(op, spec->remote_address_group_id, owner)) {
+        return -1;
     }
     return check_group(op, spec->security_group_id, ret_group);
 }
@@ -666,7 +670,7 @@ check_bulk_rules(const struct op *op, const struct sg_rule_spec *specs, const ch
     for (size_t i = 0; i < n && !r; i++) {
         struct security_group g;
         memset(&g, 0, sizeof g);
-        r = check_new_rule(op, &specs[i], &d[i], &g);
+        r = check_new_rule(op, &specs[i], owners[i], &d[i], &g);
         security_group_done(&g);
         if (!r) {
             draft_rule(&specs[i], owners[i], &d[i], normalized[i], &rules[i]);
@@ -715,7 +719,7 @@ core_sg_rule_create(const struct op *op, const struct sg_rule_spec *spec, struct
     if (rule_owner(op, spec, &owner) || quota_check(op, QUOTA_SECURITY_GROUP_RULE, owner, 1)) {
         return -1;
     }
-    if (check_new_rule(op, spec, &d, &group)) {
+    if (check_new_rule(op, spec, owner, &d, &group)) {
         security_group_done(&group);
         return -1;
     }

@@ -31,7 +31,7 @@ struct sg_rule_spec {
     int64_t port_range_min;         /* SG_PORT_NONE when not given. */
     int64_t port_range_max;
     const char *remote_ip_prefix;   /* "address/length" as given; NULL: anywhere. */
-    const char *remote_address_group_id;    /* NULL: none (no address groups exist). */
+    const char *remote_address_group_id;    /* NULL: none. */
     bool has_description;
     const char *description;        /* NULL with has_description: null. */
 };

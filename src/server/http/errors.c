@@ -71,6 +71,7 @@ static const struct {
     [API_ERR_SG_NOT_FOUND] = { 404, "SecurityGroupNotFound" },
     [API_ERR_SG_RULE_NOT_FOUND] = { 404, "SecurityGroupRuleNotFound" },
     [API_ERR_ADDRESS_GROUP_NOT_FOUND] = { 404, "AddressGroupNotFound" },
+    [API_ERR_ADDRESSES_NOT_FOUND] = { 404, "AddressesNotFound" },
     [API_ERR_ROUTER_NOT_FOUND] = { 404, "RouterNotFound" },
     [API_ERR_RBAC_POLICY_NOT_FOUND] = { 404, "RbacPolicyNotFound" },
     [API_ERR_RBAC_POLICY_IN_USE] = { 409, "RbacPolicyInUse" },
@@ -147,6 +148,8 @@ static const struct {
     [API_ERR_SUBNETPOOL_QUOTA_EXCEEDED] = { 409, "SubnetPoolQuotaExceeded" },
     [API_ERR_ADDRESS_SCOPE_PREFIX_CONFLICT] = { 409, "AddressScopePrefixConflict" },
     [API_ERR_ADDRESS_SCOPE_IN_USE] = { 409, "AddressScopeInUse" },
+    [API_ERR_ADDRESS_GROUP_IN_USE] = { 409, "AddressGroupInUse" },
+    [API_ERR_ADDRESSES_ALREADY_EXIST] = { 400, "AddressesAlreadyExist" },
     /* Zed answers a pool without room with 500: the exception has no HTTP mapping. */
     [API_ERR_SUBNET_ALLOCATION] = { 500, "SubnetAllocationError" },
     [API_ERR_REVISION_CONSTRAINT_FAILED] = { 412, "RevisionNumberConstraintFailed" },

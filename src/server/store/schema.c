@@ -418,6 +418,26 @@ const char *const schema_migrations[] = {
      * SQLite). */
     "ALTER TABLE subnets ADD COLUMN subnetpool_id TEXT;"
     "CREATE INDEX subnets_subnetpool ON subnets(subnetpool_id);",
+    /* 16: address groups: named sets of CIDRs (normalized, one row each) that a
+     * security group rule may name as its remote end instead of a prefix or a group
+     * (docs/behaviour/api.md §5.4).  A rule's reference has no foreign key: the core
+     * refuses to delete a group in use, in the transaction that checks it. */
+    "CREATE TABLE address_groups ("
+    "  id TEXT PRIMARY KEY,"
+    "  project_id TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT NOT NULL,"
+    "  created_at TEXT NOT NULL,"
+    "  updated_at TEXT NOT NULL,"
+    "  revision_number INTEGER NOT NULL);"
+    "CREATE INDEX address_groups_project ON address_groups(project_id);"
+    "CREATE TABLE address_group_addresses ("
+    "  address_group_id TEXT NOT NULL REFERENCES address_groups(id) ON DELETE CASCADE,"
+    "  address TEXT NOT NULL,"
+    "  position INTEGER NOT NULL,"
+    "  PRIMARY KEY (address_group_id, address));"
+    "ALTER TABLE security_group_rules ADD COLUMN remote_address_group_id TEXT;"
+    "CREATE INDEX sg_rules_remote_address_group ON security_group_rules(remote_address_group_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -828,4 +828,33 @@ int store_address_scope_delete(struct store_conn *c, const char *id);
 /* Whether a pool is in the address scope 'id'. */
 int store_address_scope_in_use(struct store_conn *c, const char *id, bool *ret);
 
+/* --- Address groups (store_address_group.c) ---------------------------------------- */
+
+typedef int store_address_group_cb(const struct address_group *, void *aux);
+
+/* A group is visible to its project (visible_to NULL: to everyone). */
+int store_address_group_foreach(struct store_conn *c, const struct list_query *q,
+                                store_address_group_cb *cb, void *aux);
+int store_address_group_get(struct store_conn *c, const char *id, const char *visible_to,
+                            struct address_group *ret);
+/* Inserts the group's row (its addresses are added with
+ * store_address_group_add_address()). */
+int store_address_group_insert(struct store_conn *c, const struct address_group *g);
+/* Writes name, description, updated_at and revision_number. */
+int store_address_group_update(struct store_conn *c, const struct address_group *g);
+/* Deletes the group and its addresses. */
+int store_address_group_delete(struct store_conn *c, const char *id);
+/* Adds the normalized CIDR 'cidr' after the group's other addresses. */
+int store_address_group_add_address(struct store_conn *c, const char *id, const char *cidr);
+/* Removes 'cidr' from the group; -ENOENT when it is not there. */
+int store_address_group_remove_address(struct store_conn *c, const char *id,
+                                       const char *cidr);
+/* Whether a security group rule names the group 'id' as its remote end. */
+int store_address_group_in_use(struct store_conn *c, const char *id, bool *ret);
+/* The security groups with a rule naming the address group 'id', each once. */
+int store_address_group_sgs(struct store_conn *c, const char *id, store_id_cb *cb, void *aux);
+/* The addresses of group 'id' of one IP version ('ip_version' 4 or 6), lent to 'cb'. */
+int store_address_group_addresses(struct store_conn *c, const char *id, int ip_version,
+                                  store_id_cb *cb, void *aux);
+
 #endif

@@ -27,7 +27,8 @@ LOG_MODULE("store");
     " || ',\"port_range_min\":' || " SQL_JSON_OR_NULL("CAST(" r ".port_range_min AS TEXT)") \
     " || ',\"port_range_max\":' || " SQL_JSON_OR_NULL("CAST(" r ".port_range_max AS TEXT)") \
     " || ',\"remote_ip_prefix\":' || " SQL_JSON_OR_NULL("json_quote(" r ".remote_ip_prefix)") \
-    " || ',\"remote_address_group_id\":null'"                                              \
+    " || ',\"remote_address_group_id\":' || "                                              \
+    SQL_JSON_OR_NULL("json_quote(" r ".remote_address_group_id)")                         \
     " || ',\"normalized_cidr\":' || " SQL_JSON_OR_NULL("json_quote(" r ".normalized_cidr)") \
     " || ',\"remote_group_id\":' || " SQL_JSON_OR_NULL("json_quote(" r ".remote_group_id)") \
     " || ',\"standard_attr_id\":' || CAST(" r ".seq AS TEXT)"                              \
@@ -84,7 +85,8 @@ static const struct resource_sql sg_sql = {
     "SELECT " SQL_STD_COLUMNS("r") ", r.security_group_id, r.remote_group_id,"            \
     " r.direction, r.ethertype, r.protocol, r.port_range_min, r.port_range_max,"           \
     " r.remote_ip_prefix, r.normalized_cidr, r.seq,"                                      \
-    " (SELECT g3.project_id FROM security_groups g3 WHERE g3.id = r.security_group_id)"   \
+    " (SELECT g3.project_id FROM security_groups g3 WHERE g3.id = r.security_group_id),"  \
+    " r.remote_address_group_id"                                                          \
     " FROM security_group_rules r"
 
 static const struct field_column sg_rule_columns[] = {
@@ -101,10 +103,9 @@ static const struct field_column sg_rule_columns[] = {
     { SF_PORT_RANGE_MAX, "r.port_range_max" },
     { SF_REMOTE_IP_PREFIX, "r.remote_ip_prefix" },
     { SF_NORMALIZED_CIDR, "r.normalized_cidr" },
-    /* Address groups do not exist here: no rule names one.  '' rather than NULL, so
-     * that sorting on it pages (NULL compares to nothing), and cast, as PostgreSQL
-     * refuses a bare string constant in ORDER BY. */
-    { SF_REMOTE_ADDRESS_GROUP_ID, "CAST('' AS TEXT)" },
+    /* '' rather than NULL for a rule naming none, so that sorting on it pages (NULL
+     * compares to nothing). */
+    { SF_REMOTE_ADDRESS_GROUP_ID, "COALESCE(r.remote_address_group_id, '')" },
 };
 
 /* A project sees the rules it owns and every rule of its own groups (an admin may
@@ -311,6 +312,7 @@ sg_rule_from_row(struct db_stmt *st, struct sg_rule *r, bool copy)
     r->normalized_cidr = col_text(st, STD_NCOLS + 8, copy);
     r->seq = db_col_int(st, STD_NCOLS + 9);
     r->sg_project_id = col_text(st, STD_NCOLS + 10, copy);
+    col_copy(st, STD_NCOLS + 11, r->remote_address_group_id, sizeof r->remote_address_group_id);
 }
 
 static void
@@ -385,7 +387,8 @@ store_sg_rule_insert(struct store_conn *c, const struct sg_rule *r)
     static const char sql[] =
         "INSERT INTO security_group_rules (" SQL_STD_INSERT_COLUMNS ", security_group_id,"
         " remote_group_id, direction, ethertype, protocol, port_range_min, port_range_max,"
-        " remote_ip_prefix, normalized_cidr, seq) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+        " remote_ip_prefix, normalized_cidr, remote_address_group_id, seq)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
         " (SELECT COALESCE(MAX(seq), 0) + 1 FROM security_group_rules))";
     struct db_stmt *st = conn_stmt_std(c, sql, &r->std);
 
@@ -399,6 +402,7 @@ store_sg_rule_insert(struct store_conn *c, const struct sg_rule *r)
         bind_port(st, 14, r->port_range_max);
         db_bind_text(st, 15, r->remote_ip_prefix);
         db_bind_text(st, 16, r->normalized_cidr);
+        db_bind_text(st, 17, r->remote_address_group_id[0] ? r->remote_address_group_id : NULL);
     }
     return conn_exec_stmt(c, st, "insert security group rule");
 }
