@@ -35,6 +35,8 @@ static const struct conf_option server_options[] = {
     INT("DEFAULT", "client_socket_timeout", client_socket_timeout, "60", 0, 86400),
     INT("DEFAULT", "agent_down_time", agent_down_time, "75", 1, 86400),
     INT("DEFAULT", "dhcp_agents_per_network", dhcp_agents_per_network, "1", 1, 1000),
+    /* Comma-separated zone names, as Neutron's list option. */
+    STR("DEFAULT", "default_availability_zones", default_availability_zones, ""),
     INT("DEFAULT", "global_physnet_mtu", global_physnet_mtu, "1500", 68, 65535),
     INT("DEFAULT", "max_dns_nameservers", max_dns_nameservers, "5", -1, 1000),
     INT("DEFAULT", "max_subnet_host_routes", max_subnet_host_routes, "20", -1, 1000),

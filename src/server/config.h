@@ -31,6 +31,8 @@ struct server_config {
                                      * request, or stay inactive; 0: for ever. */
     int agent_down_time;
     int dhcp_agents_per_network;
+    char *default_availability_zones; /* Comma-separated: the hints of a network or
+                                       * router created without any. */
     int global_physnet_mtu;
     int max_dns_nameservers;
     int max_subnet_host_routes;
