@@ -1,8 +1,11 @@
 """Availability zones (docs/behaviour/agents.md "Availability zones", docs/behaviour/api.md
-§11): the zone list made from the agents' reports, networks' availability_zone_hints
-checked against the DHCP agents' zones (and [DEFAULT] default_availability_zones when a
-network asks for none), and DHCP scheduling kept within the hinted zones and spread over
-them.  Agents are played by HTTP calls."""
+§11): the zone list made from the agents' reports, networks' and routers'
+availability_zone_hints checked against the DHCP and L3 agents' zones (and [DEFAULT]
+default_availability_zones when they ask for none), DHCP and router scheduling kept
+within the hinted zones and, with the zone-aware drivers, spread over them.  Agents are
+played by HTTP calls."""
+
+import uuid
 
 import pytest
 import requests
@@ -26,9 +29,14 @@ def srv(tmp_path_factory):
     if EXTERNAL_URL:
         pytest.skip("needs a neutrino-server of its own")
     s = NeutrinoServer(tmp_path_factory.mktemp("neutrino-az"), {
-        "neutron.conf": {"DEFAULT": {"agent_down_time": "30",
-                                     "dhcp_agents_per_network": "2",
-                                     "default_availability_zones": " %s ," % DEFAULT_ZONE}}})
+        "neutron.conf": {"DEFAULT": {
+            "agent_down_time": "30", "dhcp_agents_per_network": "2",
+            "max_l3_agents_per_router": "2",
+            "default_availability_zones": " %s ," % DEFAULT_ZONE,
+            "network_scheduler_driver":
+                "neutron.scheduler.dhcp_agent_scheduler.AZAwareWeightScheduler",
+            "router_scheduler_driver":
+                "neutron.scheduler.l3_agent_scheduler.AZLeastRoutersScheduler"}}})
     s.start()
     yield s
     check_clean_exit(s, s.stop())
@@ -54,7 +62,9 @@ def dhcp_node(srv, zone, host=None, admin_up=True):
 
 
 def l3_agent(srv, zone, host=None):
+    """A host with a linux-bridge agent and an L3 agent reporting 'zone'."""
     host = host or uname("l3")
+    FakeAgent(srv.url, host).report(start=True)
     state = {"agent_type": L3, "binary": "neutron-l3-agent", "host": host,
              "topic": "l3_agent", "availability_zone": zone, "start_flag": True,
              "configurations": {"agent_mode": "legacy", "routers": 0}}
@@ -104,7 +114,10 @@ def hosts_of(srv, net_id):
 
 @pytest.fixture(scope="module")
 def default_zone(srv):
-    return dhcp_node(srv, DEFAULT_ZONE, admin_up=False)
+    """Agents of both kinds in the default zone, set down: they serve nothing."""
+    dhcp = dhcp_node(srv, DEFAULT_ZONE, admin_up=False)
+    set_admin_state(srv, l3_agent(srv, DEFAULT_ZONE), L3, False)
+    return dhcp
 
 
 def test_default_zone_must_exist_then_is_kept_as_the_hint(srv):
@@ -121,12 +134,21 @@ def test_default_zone_must_exist_then_is_kept_as_the_hint(srv):
     assert net["availability_zone_hints"] == [DEFAULT_ZONE]
     assert net["availability_zones"] == []
     api(srv, "DELETE", "/v2.0/networks/" + net["id"])
+    # Routers: the zone must be an L3 agent's.
+    r = api(srv, "POST", "/v2.0/routers", {"router": {"name": uname("r")}})
+    assert_error(r, 404, "AvailabilityZoneNotFound",
+                 "AvailabilityZone %s could not be found." % DEFAULT_ZONE)
+    set_admin_state(srv, l3_agent(srv, DEFAULT_ZONE), L3, False)
+    r = api(srv, "POST", "/v2.0/routers", {"router": {"name": uname("r")}})
+    assert r.status_code == 201, r.text
+    assert r.json()["router"]["availability_zone_hints"] == [DEFAULT_ZONE]
+    api(srv, "DELETE", "/v2.0/routers/" + r.json()["router"]["id"])
 
 
 def test_extensions_are_listed(srv):
     aliases = {e["alias"] for e in api(srv, "GET", "/v2.0/extensions").json()["extensions"]}
     assert {"availability_zone", "availability_zone_filter",
-            "network_availability_zone"} <= aliases
+            "network_availability_zone", "router_availability_zone"} <= aliases
 
 
 def test_zone_list_from_agents(srv, default_zone):
@@ -223,3 +245,143 @@ def test_dhcp_scheduling_spreads_over_the_hinted_zones(srv, default_zone):
     shown = api(srv, "GET", "/v2.0/networks/" + net["id"]).json()["network"]
     assert shown["availability_zones"] == sorted([za, zb])
     api(srv, "DELETE", "/v2.0/networks/" + net["id"])
+
+
+class Project:
+    """Routers and networks of a project of its own, removed whatever happens."""
+
+    def __init__(self, srv):
+        self.srv = srv
+        self.id = uuid.uuid4().hex
+        self.routers, self.nets, self.interfaces = [], [], []
+
+    def router(self, **attrs):
+        body = {"name": uname("r"), "tenant_id": self.id}
+        body.update(attrs)
+        r = api(self.srv, "POST", "/v2.0/routers", {"router": body})
+        assert r.status_code == 201, r.text
+        self.routers.append(r.json()["router"]["id"])
+        return r.json()["router"]
+
+    def interface(self, router_id):
+        net = api(self.srv, "POST", "/v2.0/networks", {"network": {
+            "name": uname("n"), "tenant_id": self.id}}).json()["network"]
+        self.nets.append(net["id"])
+        r = api(self.srv, "POST", "/v2.0/subnets", {"subnet": {
+            "network_id": net["id"], "cidr": "10.9.0.0/24", "ip_version": 4,
+            "tenant_id": self.id}})
+        assert r.status_code == 201, r.text
+        sid = r.json()["subnet"]["id"]
+        r = api(self.srv, "PUT", "/v2.0/routers/%s/add_router_interface" % router_id,
+                {"subnet_id": sid})
+        assert r.status_code == 200, r.text
+        self.interfaces.append((router_id, sid))
+
+    def cleanup(self):
+        for rid, sid in self.interfaces:
+            api(self.srv, "PUT", "/v2.0/routers/%s/remove_router_interface" % rid,
+                {"subnet_id": sid})
+        for rid in self.routers:
+            api(self.srv, "DELETE", "/v2.0/routers/" + rid)
+        for nid in self.nets:
+            api(self.srv, "DELETE", "/v2.0/networks/" + nid)
+
+
+@pytest.fixture
+def project(srv, default_zone):
+    p = Project(srv)
+    yield p
+    p.cleanup()
+
+
+def l3_hosts(srv, router_id):
+    r = api(srv, "GET", "/v2.0/routers/%s/l3-agents" % router_id)
+    assert r.status_code == 200, r.text
+    return sorted(a["host"] for a in r.json()["agents"])
+
+
+def test_router_hints_are_checked_and_sorted(srv, project):
+    za, zb = uname("za"), uname("zb")
+    l3_agent(srv, za)
+    l3_agent(srv, zb)
+    net_zone = uname("zn")
+    dhcp_node(srv, net_zone)
+    router = project.router(availability_zone_hints=[zb, za])
+    assert router["availability_zone_hints"] == [za, zb]
+    assert router["availability_zones"] == []
+    shown = api(srv, "GET", "/v2.0/routers/" + router["id"],
+                headers={"X-Project-Id": project.id, "X-Roles": "member"}).json()["router"]
+    assert shown["availability_zone_hints"] == [za, zb]
+    r = api(srv, "PUT", "/v2.0/routers/" + router["id"],
+            {"router": {"availability_zone_hints": [za]}})
+    assert_error(r, 400, "HTTPBadRequest",
+                 "Cannot update read-only attribute availability_zone_hints")
+    # A zone only DHCP agents report is no router zone.
+    r = api(srv, "POST", "/v2.0/routers", {"router": {
+        "name": uname("r"), "availability_zone_hints": [net_zone]}})
+    assert_error(r, 404, "AvailabilityZoneNotFound",
+                 "AvailabilityZone %s could not be found." % net_zone)
+    r = api(srv, "POST", "/v2.0/routers", {"router": {
+        "name": uname("r"), "availability_zone_hints": "x"}})
+    assert_error(r, 400, "HTTPBadRequest")
+
+
+def test_router_is_scheduled_in_its_zone(srv, project):
+    za, zb = uname("za"), uname("zb")
+    # Zone A's agent hosts nothing and its host sorts first: only the hint keeps the
+    # router off it.
+    l3_agent(srv, za, host="a-" + uname("h"))
+    b_host = l3_agent(srv, zb, host="zz-" + uname("h"))
+    busy = project.router(availability_zone_hints=[zb])
+    project.interface(busy["id"])
+    router = project.router(availability_zone_hints=[zb])
+    project.interface(router["id"])
+    assert l3_hosts(srv, router["id"]) == [b_host]
+    shown = api(srv, "GET", "/v2.0/routers/" + router["id"]).json()["router"]
+    assert shown["availability_zones"] == [zb]
+
+
+def test_ha_router_is_spread_over_its_zones(srv, project):
+    za, zb = uname("za"), uname("zb")
+    # Two idle agents in zone A whose hosts sort first, one in zone B that already hosts
+    # a router: the fewest-routers order alone would take both of A's.
+    a1 = l3_agent(srv, za, host="a1-" + uname("h"))
+    a2 = l3_agent(srv, za, host="a2-" + uname("h"))
+    b = l3_agent(srv, zb, host="zz-" + uname("h"))
+    busy = project.router(availability_zone_hints=[zb])
+    project.interface(busy["id"])
+    assert l3_hosts(srv, busy["id"]) == [b]
+    router = project.router(ha=True, availability_zone_hints=[za, zb])
+    hosts = l3_hosts(srv, router["id"])
+    assert len(hosts) == 2 and b in hosts and set(hosts) & {a1, a2}, hosts
+    shown = api(srv, "GET", "/v2.0/routers/" + router["id"]).json()["router"]
+    assert shown["availability_zones"] == sorted([za, zb])
+
+
+def test_default_schedulers_neither_spread_nor_place_routers_by_zone(tmp_path_factory):
+    """Zed's default drivers: the DHCP weight scheduler keeps to the hinted zones but
+    takes the least loaded agents; LeastRoutersScheduler ignores router hints."""
+    from conftest import NeutrinoServer, check_clean_exit
+    s = NeutrinoServer(tmp_path_factory.mktemp("neutrino-az-default"), {
+        "neutron.conf": {"DEFAULT": {"agent_down_time": "30",
+                                     "dhcp_agents_per_network": "2"}}})
+    s.start()
+    try:
+        za, zb = uname("za"), uname("zb")
+        a1 = dhcp_node(s, za, host="a1-" + uname("h"))
+        a2 = dhcp_node(s, za, host="a2-" + uname("h"))
+        dhcp_node(s, zb, host="zz-" + uname("h"))
+        net = network_with_subnet(s, [za, zb])
+        assert hosts_of(s, net["id"]) == sorted([a1.host, a2.host])
+        a_host = l3_agent(s, za, host="a-" + uname("h"))
+        l3_agent(s, zb, host="zz-" + uname("h"))
+        p = Project(s)
+        try:
+            router = p.router(availability_zone_hints=[zb])
+            p.interface(router["id"])
+            assert l3_hosts(s, router["id"]) == [a_host]
+        finally:
+            p.cleanup()
+        api(s, "DELETE", "/v2.0/networks/" + net["id"])
+    finally:
+        check_clean_exit(s, s.stop())

@@ -103,6 +103,8 @@ static const struct extension extensions[] = {
     { "router", "Neutron L3 Router",
       "Router abstraction for basic L3 forwarding between L2 Neutron networks and access to"
       " external networks via a NAT gateway.", "2012-07-20T10:00:00-00:00" },
+    { "router_availability_zone", "Router Availability Zone",
+      "Availability zone support for router.", "2015-01-01T10:00:00-00:00" },
     { "security-group", "security-group", "The security groups extension.",
       "2012-10-05T10:00:00-00:00" },
     { "security-groups-shared-filtering", "Security group filtering on the shared field",

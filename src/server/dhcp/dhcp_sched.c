@@ -137,7 +137,7 @@ count_zone(json_t *counts, const char *zone)
 }
 
 /* The index in 'fit' (rows in load order) of the next agent to take the network, as
- * Neutron's AZ-aware weight scheduler chooses: the zone hosting the network on the
+ * Neutron's AZ-aware weight scheduler chooses (the weight scheduler takes the first): the zone hosting the network on the
  * fewest agents ('hosted': zone -> count), ties to the zone whose least-loaded agent
  * comes first, then that zone's least-loaded agent.  -1 when 'fit' is empty. */
 static int
@@ -219,7 +219,8 @@ dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c,
                               collect_agent, candidates);
     r = r ? r : fitting_candidates(cfg, c, &n, candidates, fit);
     while (!r && wanted-- > 0) {
-        int i = pick_spread(fit, hosted.per_zone);
+        int i = cfg->network_scheduler_az ? pick_spread(fit, hosted.per_zone)
+                : json_array_size(fit) ? 0 : -1;
         json_t *row = json_array_get(fit, (size_t) (i < 0 ? 0 : i));
         struct agent a;
         if (i < 0) {

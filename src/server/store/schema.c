@@ -418,6 +418,9 @@ const char *const schema_migrations[] = {
      * SQLite). */
     "ALTER TABLE subnets ADD COLUMN subnetpool_id TEXT;"
     "CREATE INDEX subnets_subnetpool ON subnets(subnetpool_id);",
+    /* 16: a router's availability zone hints (router_availability_zone): a JSON array
+     * of zone names, sorted; routers made before have none. */
+    "ALTER TABLE routers ADD COLUMN az_hints TEXT NOT NULL DEFAULT '[]';",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
