@@ -175,7 +175,9 @@ def test_zone_list_from_agents(srv, default_zone):
     assert zones(srv, name=[router_zone, net_zone], state="available") == [
         {"name": net_zone, "resource": "network", "state": "available"}]
     assert all(z["resource"] == "router" for z in zones(srv, resource="router"))
-    assert zones(srv, name=net_zone, fields="name") == [{"name": net_zone}]
+    # fields= selects nothing here, as in Zed.
+    assert zones(srv, name=net_zone, fields="name") == [
+        {"name": net_zone, "resource": "network", "state": "available"}]
     r = api(srv, "GET", "/v2.0/availability_zones", params={"zone": "x", "host": "y"})
     assert_error(r, 400, "HTTPBadRequest",
                  "['zone', 'host'] is invalid attribute for filtering")
@@ -210,6 +212,18 @@ def test_network_hints_are_checked_and_sorted(srv, default_zone):
     r = create_network(srv, availability_zone_hints=[za, l3_zone])
     assert_error(r, 404, "AvailabilityZoneNotFound",
                  "AvailabilityZone %s could not be found." % l3_zone)
+    # Each zone once, and the list short enough for Neutron's column (255 characters of
+    # JSON as Python writes it): 3 names of 81 fit (255), 3 of 82 do not.
+    r = create_network(srv, availability_zone_hints=[za, zb, za])
+    assert_error(r, 400, "HTTPBadRequest", "Invalid input for availability_zone_hints."
+                 " Reason: Duplicate items in the list: '%s'." % za)
+    for n in (81, 82):
+        r = create_network(srv, availability_zone_hints=[c * n for c in "xyz"])
+        if n == 81:
+            assert_error(r, 404, "AvailabilityZoneNotFound")
+        else:
+            assert_error(r, 400, "InvalidInput", "Invalid input for operation: Too many"
+                         " availability_zone_hints specified.")
     r = create_network(srv, availability_zone_hints=["no-such-zone"], headers=member())
     assert_error(r, 404, "AvailabilityZoneNotFound",
                  "AvailabilityZone no-such-zone could not be found.")

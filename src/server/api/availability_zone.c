@@ -3,7 +3,7 @@
  * zones of DHCP agents, "router" for those of L3 agents.  A zone is "available" when
  * one of its agents of that kind is admin-up (alive or not, as in Zed), "unavailable"
  * otherwise.  Filters: name, resource, state (availability_zone_filter), repeated keys
- * OR'ed. */
+ * OR'ed.  Entries come by zone name, then resource (Zed's follow its agents' rows). */
 #include "availability_zone.h"
 
 #include <jansson.h>
@@ -135,12 +135,12 @@ static void
 render_zones(struct request *req, struct jsonw *w, json_t *zones)
 {
     const char **keys = xcalloc(json_object_size(zones) + 1, sizeof *keys);
-    struct field_set fs;
+    /* No field selection: Zed's zone list answers every field whatever fields= asks. */
+    const struct field_set fs = { 0 };
     const char *key;
     json_t *entry;
     size_t n = 0;
 
-    fields_parse(req, &fs);
     json_object_foreach (zones, key, entry) {
         keys[n++] = key;
     }
@@ -157,7 +157,6 @@ render_zones(struct request *req, struct jsonw *w, json_t *zones)
         jsonw_object_end(w);
     }
     free(keys);
-    fields_done(&fs);
 }
 
 int
