@@ -399,3 +399,24 @@ def test_default_schedulers_neither_spread_nor_place_routers_by_zone(tmp_path_fa
         api(s, "DELETE", "/v2.0/networks/" + net["id"])
     finally:
         check_clean_exit(s, s.stop())
+
+
+def test_routers_made_before_router_zones_have_none(start_server):
+    """Migration 16 gives routers made before it empty hints; new ones keep theirs."""
+    from schema_rewind import rewind
+    s = start_server()
+    old = api(s, "POST", "/v2.0/routers", {"router": {"name": uname("old")}}).json()["router"]
+    s.stop()
+    rewind(s, 15)
+    again = start_server(state_dir=s.state)
+    shown = api(again, "GET", "/v2.0/routers/" + old["id"]).json()["router"]
+    assert shown["availability_zone_hints"] == [] and shown["availability_zones"] == []
+    zone = uname("z")
+    l3_agent(again, zone)
+    r = api(again, "POST", "/v2.0/routers", {"router": {"name": uname("new"),
+                                                        "availability_zone_hints": [zone]}})
+    assert r.status_code == 201, r.text
+    shown = api(again, "GET", "/v2.0/routers/" + r.json()["router"]["id"]).json()["router"]
+    assert shown["availability_zone_hints"] == [zone]
+    for rid in (old["id"], shown["id"]):
+        api(again, "DELETE", "/v2.0/routers/" + rid)
