@@ -1,5 +1,6 @@
-"""neutrino availability zone list and the --availability-zone-hint of network create,
-against the openstack client on the same server (docs/behaviour/cli.md §18)."""
+"""neutrino availability zone list and the --availability-zone-hint of network create and
+router create, against the openstack client on the same server (docs/behaviour/cli.md
+§18)."""
 
 import json
 
@@ -57,6 +58,16 @@ def test_zone_list_agrees_with_openstack(cl):  # noqa: F811
         p = cl.n("admin", "network", "create", "--availability-zone-hint", "nowhere", "aznet2",
                  check=False)
         assert p.returncode == 1 and "AvailabilityZone nowhere could not be found" in p.stderr
+        # Routers take the zones of L3 agents only.
+        router = cl.nj("admin", "router", "create", "--availability-zone-hint", "cli-az1",
+                       "azrouter")
+        assert router["availability_zone_hints"] == ["cli-az1"]
+        assert cl.oj("admin", "router", "show", router["id"])["availability_zone_hints"] == [
+            "cli-az1"]
+        cl.n("admin", "router", "delete", router["id"])
+        p = cl.n("admin", "router", "create", "--availability-zone-hint", "cli-az2",
+                 "azrouter2", check=False)
+        assert p.returncode == 1 and "AvailabilityZone cli-az2 could not be found" in p.stderr
     finally:
         for host in ("azhost-1", "azhost-2"):
             for a in cl.nj("admin", "network", "agent", "list", "--host", host):
