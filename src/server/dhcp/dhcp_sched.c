@@ -2,6 +2,7 @@
 #include "dhcp_sched.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,18 +137,22 @@ count_zone(json_t *counts, const char *zone)
     json_object_set_new(counts, zone, json_integer(now + 1));
 }
 
-/* The index in 'fit' (rows in load order) of the next agent to take the network, as
- * Neutron's AZ-aware weight scheduler chooses (the weight scheduler takes the first): the zone hosting the network on the
- * fewest agents ('hosted': zone -> count), ties to the zone whose least-loaded agent
- * comes first, then that zone's least-loaded agent.  -1 when 'fit' is empty. */
+/* The index in 'fit' (rows in load order) of the next agent to take the network: the
+ * first for the weight scheduler; for the AZ-aware one ('spread'), the least loaded
+ * agent of the zone hosting the network on the fewest agents ('hosted': zone ->
+ * count), ties to the zone whose least loaded agent comes first.  -1 when 'fit' is
+ * empty. */
 static int
-pick_spread(const json_t *fit, const json_t *hosted)
+next_agent(const json_t *fit, const json_t *hosted, bool spread)
 {
     json_int_t best_count = 0;
     int best = -1;
     size_t i;
     json_t *row;
 
+    if (!spread) {
+        return json_array_size(fit) ? 0 : -1;
+    }
     json_array_foreach (fit, i, row) {
         const char *zone = json_string_value(json_array_get(row, 2));
         json_int_t count = json_integer_value(json_object_get(hosted, zone));
@@ -175,10 +180,12 @@ count_hosting(const struct agent *a, void *aux)
     return 0;
 }
 
-/* The rows of 'candidates' that fit (dhcp_candidate_fits()), in their order. */
+/* The rows of 'candidates' that fit (dhcp_candidate_fits()), in their order, up to
+ * 'limit' of them (each check may ask the store about the host). */
 static int
 fitting_candidates(const struct server_config *cfg, struct store_conn *c,
-                   const struct network *n, const json_t *candidates, json_t *fit)
+                   const struct network *n, const json_t *candidates, size_t limit,
+                   json_t *fit)
 {
     json_t *zones = az_effective_hints(cfg, n->az_hints_json), *row;
     size_t i;
@@ -186,7 +193,8 @@ fitting_candidates(const struct server_config *cfg, struct store_conn *c,
 
     json_array_foreach (candidates, i, row) {
         bool fits;
-        if ((r = dhcp_candidate_fits(cfg, c, n, zones, row, &fits))) {
+        if (json_array_size(fit) >= limit
+            || (r = dhcp_candidate_fits(cfg, c, n, zones, row, &fits))) {
             break;
         }
         if (fits) {
@@ -217,15 +225,18 @@ dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c,
     }
     r = store_dhcp_candidates(c, network_id, (int64_t) time(NULL) - cfg->agent_down_time,
                               collect_agent, candidates);
-    r = r ? r : fitting_candidates(cfg, c, &n, candidates, fit);
+    /* Spreading weighs every candidate; otherwise the first that fit are enough. */
+    r = r ? r : fitting_candidates(cfg, c, &n, candidates,
+                                   cfg->network_scheduler_az ? SIZE_MAX : (size_t) wanted,
+                                   fit);
     while (!r && wanted-- > 0) {
-        int i = cfg->network_scheduler_az ? pick_spread(fit, hosted.per_zone)
-                : json_array_size(fit) ? 0 : -1;
-        json_t *row = json_array_get(fit, (size_t) (i < 0 ? 0 : i));
+        int i = next_agent(fit, hosted.per_zone, cfg->network_scheduler_az);
+        json_t *row;
         struct agent a;
         if (i < 0) {
             break;
         }
+        row = json_array_get(fit, (size_t) i);
         memset(&a, 0, sizeof a);
         snprintf(a.id, sizeof a.id, "%s", json_string_value(json_array_get(row, 0)));
         snprintf(a.host, sizeof a.host, "%s", json_string_value(json_array_get(row, 1)));

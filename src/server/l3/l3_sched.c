@@ -11,13 +11,13 @@
 
 #include "app.h"
 #include "config.h"
+#include "core/availability_zone.h"
 #include "core/changes.h"
 #include "core/port.h"
 #include "core/router.h"
 #include "core/router_ha.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
-#include "core/availability_zone.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -409,9 +409,8 @@ static int
 pick_agent(const struct op *op, const char *router_id, struct pick *p)
 {
     int64_t alive_since = (int64_t) time(NULL) - op->app->cfg->agent_down_time;
-    int r;
-
     json_t *zones = NULL;
+    int r;
 
     memset(p, 0, sizeof *p);
     p->router_id = router_id;
@@ -459,14 +458,20 @@ consider_ha_agent(const struct agent *a, void *aux)
     return host_add(a, &p->fit);
 }
 
-/* Counts the router's hosting agents per zone (an object zone -> count). */
+/* Adds 1 to zone 'zone' in 'per_zone' (an object zone -> count). */
+static void
+add_to_zone(json_t *per_zone, const char *zone)
+{
+    json_int_t now = json_integer_value(json_object_get(per_zone, zone));
+
+    json_object_set_new(per_zone, zone, json_integer(now + 1));
+}
+
+/* Counts the router's hosting agents per zone. */
 static int
 count_zone(const struct agent *a, void *aux)
 {
-    const char *zone = a->availability_zone ? a->availability_zone : "";
-
-    json_object_set_new(aux, zone, json_integer(json_integer_value(json_object_get(aux, zone))
-                                                + 1));
+    add_to_zone(aux, a->availability_zone ? a->availability_zone : "");
     return 0;
 }
 
@@ -506,9 +511,12 @@ schedule_ha_router(const struct op *op, const char *router_id, const struct host
     bool *taken = NULL;
     int r = 0;
 
-    if (now->n >= wanted || router_has_gateway(op, router_id, &p.has_gateway)
+    if (now->n >= wanted) {
+        goto out;
+    }
+    if (router_has_gateway(op, router_id, &p.has_gateway)
         || router_zones(op, router_id, &zones)) {
-        r = now->n >= wanted ? 0 : -1;
+        r = -1;
         goto out;
     }
     p.zones = zones;
@@ -518,15 +526,11 @@ schedule_ha_router(const struct op *op, const char *router_id, const struct host
     taken = xcalloc(p.fit.n + 1, sizeof *taken);
     for (size_t n = now->n; !r && n < wanted; n++) {
         int i = next_ha_agent(&p, taken, per_zone, op->app->cfg->router_scheduler_az);
-        const char *zone;
         if (i < 0) {
             break;
         }
         taken[i] = true;
-        zone = json_string_value(json_array_get(p.fit_zones, (size_t) i));
-        json_object_set_new(per_zone, zone,
-                            json_integer(json_integer_value(json_object_get(per_zone, zone))
-                                         + 1));
+        add_to_zone(per_zone, json_string_value(json_array_get(p.fit_zones, (size_t) i)));
         r = add_ha_router(op, router_id, &p.fit.a[i]);
     }
 out:
