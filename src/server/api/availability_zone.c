@@ -1,5 +1,5 @@
 /* GET /v2.0/availability_zones (the availability_zone extension, docs/behaviour/api.md
- * §11): the zones agents report, one entry per (zone, resource) — "network" for the
+ * §11.1): the zones agents report, one entry per (zone, resource) — "network" for the
  * zones of DHCP agents, "router" for those of L3 agents.  A zone is "available" when
  * one of its agents of that kind is admin-up (alive or not, as in Zed), "unavailable"
  * otherwise.  Filters: name, resource, state (availability_zone_filter), repeated keys
@@ -35,7 +35,7 @@ zone_resource(const char *agent_type)
 }
 
 /* Collects {"name", "resource", "available"} per (zone, resource) in 'aux' (an
- * object keyed by resource + "\n" + zone, so the walk stays one pass). */
+ * object keyed by zone + "\n" + resource, so the walk stays one pass). */
 static int
 collect_zone(const struct agent *a, void *aux)
 {
