@@ -420,3 +420,13 @@ def test_routers_made_before_router_zones_have_none(start_server):
     assert shown["availability_zone_hints"] == [zone]
     for rid in (old["id"], shown["id"]):
         api(again, "DELETE", "/v2.0/routers/" + rid)
+
+
+def test_zone_list_is_for_everyone_under_zeds_defaults(start_server):
+    s = start_server({"neutron.conf": {"oslo_policy": {"enforce_new_defaults": "false"}}})
+    zone = uname("z")
+    dhcp_node(s, zone)
+    r = api(s, "GET", "/v2.0/availability_zones", headers=member())
+    assert r.status_code == 200, r.text
+    assert r.json()["availability_zones"] == [
+        {"name": zone, "resource": "network", "state": "available"}]
