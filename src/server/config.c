@@ -35,6 +35,8 @@ static const struct conf_option server_options[] = {
     INT("DEFAULT", "client_socket_timeout", client_socket_timeout, "60", 0, 86400),
     INT("DEFAULT", "agent_down_time", agent_down_time, "75", 1, 86400),
     INT("DEFAULT", "dhcp_agents_per_network", dhcp_agents_per_network, "1", 1, 1000),
+    /* Comma-separated zone names, as Neutron's list option. */
+    STR("DEFAULT", "default_availability_zones", default_availability_zones, ""),
     INT("DEFAULT", "global_physnet_mtu", global_physnet_mtu, "1500", 68, 65535),
     INT("DEFAULT", "max_dns_nameservers", max_dns_nameservers, "5", -1, 1000),
     INT("DEFAULT", "max_subnet_host_routes", max_subnet_host_routes, "20", -1, 1000),
@@ -48,6 +50,8 @@ static const struct conf_option server_options[] = {
     BOOL("DEFAULT", "allow_automatic_dhcp_failover", allow_automatic_dhcp_failover, "true"),
     BOOL("DEFAULT", "router_auto_schedule", router_auto_schedule, "true"),
     STR("DEFAULT", "router_scheduler_driver", router_scheduler_driver, ROUTER_SCHEDULER_LEAST),
+    STR("DEFAULT", "network_scheduler_driver", network_scheduler_driver,
+        NETWORK_SCHEDULER_WEIGHT),
     BOOL("DEFAULT", "allow_automatic_l3agent_failover", allow_automatic_l3agent_failover,
          "false"),
     BOOL("DEFAULT", "enable_new_agents", enable_new_agents, "true"),
@@ -157,6 +161,29 @@ check_l3_ha(const struct server_config *cfg, struct buf *error)
     return 0;
 }
 
+/* The scheduler drivers: Neutron's names of the ones provided; records whether each is
+ * the availability-zone aware one. */
+static int
+check_schedulers(struct server_config *cfg, struct buf *error)
+{
+    const char *router = cfg->router_scheduler_driver;
+    const char *network = cfg->network_scheduler_driver;
+
+    if (!STREQ(router, ROUTER_SCHEDULER_LEAST) && !STREQ(router, ROUTER_SCHEDULER_AZ)) {
+        buf_printf(error, "[DEFAULT] router_scheduler_driver = '%s': only %s and %s are"
+                          " provided", router, ROUTER_SCHEDULER_LEAST, ROUTER_SCHEDULER_AZ);
+        return -EINVAL;
+    }
+    if (!STREQ(network, NETWORK_SCHEDULER_WEIGHT) && !STREQ(network, NETWORK_SCHEDULER_AZ)) {
+        buf_printf(error, "[DEFAULT] network_scheduler_driver = '%s': only %s and %s are"
+                          " provided", network, NETWORK_SCHEDULER_WEIGHT, NETWORK_SCHEDULER_AZ);
+        return -EINVAL;
+    }
+    cfg->router_scheduler_az = STREQ(router, ROUTER_SCHEDULER_AZ);
+    cfg->network_scheduler_az = STREQ(network, NETWORK_SCHEDULER_AZ);
+    return 0;
+}
+
 int
 server_config_load(struct server_config *cfg, char *const *files, size_t n_files,
                    struct buf *warnings, struct buf *error)
@@ -193,9 +220,7 @@ server_config_load(struct server_config *cfg, char *const *files, size_t n_files
     if (check_l3_ha(cfg, error)) {
         return -EINVAL;
     }
-    if (!STREQ(cfg->router_scheduler_driver, ROUTER_SCHEDULER_LEAST)) {
-        buf_printf(error, "[DEFAULT] router_scheduler_driver = '%s': only %s is provided",
-                   cfg->router_scheduler_driver, ROUTER_SCHEDULER_LEAST);
+    if (check_schedulers(cfg, error)) {
         return -EINVAL;
     }
     if (!STREQ(cfg->core_plugin, "ml2")

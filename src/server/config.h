@@ -8,8 +8,12 @@
 
 #include "buf.h"
 
-/* Neutron's default router scheduler, the one neutrino provides (l3/l3_sched.h). */
+/* The schedulers neutrino provides: Neutron's defaults, and their availability-zone
+ * aware forms (l3/l3_sched.h, dhcp/dhcp_sched.h). */
 #define ROUTER_SCHEDULER_LEAST "neutron.scheduler.l3_agent_scheduler.LeastRoutersScheduler"
+#define ROUTER_SCHEDULER_AZ "neutron.scheduler.l3_agent_scheduler.AZLeastRoutersScheduler"
+#define NETWORK_SCHEDULER_WEIGHT "neutron.scheduler.dhcp_agent_scheduler.WeightScheduler"
+#define NETWORK_SCHEDULER_AZ "neutron.scheduler.dhcp_agent_scheduler.AZAwareWeightScheduler"
 
 struct server_config {
     /* [DEFAULT] */
@@ -31,6 +35,8 @@ struct server_config {
                                      * request, or stay inactive; 0: for ever. */
     int agent_down_time;
     int dhcp_agents_per_network;
+    char *default_availability_zones; /* Comma-separated: the hints of a network or
+                                       * router created without any. */
     int global_physnet_mtu;
     int max_dns_nameservers;
     int max_subnet_host_routes;
@@ -43,7 +49,10 @@ struct server_config {
     bool network_auto_schedule;
     bool allow_automatic_dhcp_failover;
     bool router_auto_schedule;      /* An L3 agent's full sync takes unhosted routers. */
-    char *router_scheduler_driver;  /* ROUTER_SCHEDULER_LEAST, the only one. */
+    char *router_scheduler_driver;  /* ROUTER_SCHEDULER_LEAST or _AZ. */
+    bool router_scheduler_az;       /* It is ROUTER_SCHEDULER_AZ. */
+    char *network_scheduler_driver; /* NETWORK_SCHEDULER_WEIGHT or _AZ. */
+    bool network_scheduler_az;      /* It is NETWORK_SCHEDULER_AZ. */
     bool allow_automatic_l3agent_failover;  /* Routers move off dead L3 agents. */
     bool enable_new_agents;
     char *ipam_driver;

@@ -7,6 +7,7 @@
 
 #include "agentapi/agent_rpc.h"
 #include "api/agents.h"
+#include "api/availability_zone.h"
 #include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/address_group.h"
@@ -160,6 +161,7 @@ static const struct route network_routes[] = {
     { "PUT", "/v2.0/ports/*", port_update },
     { "DELETE", "/v2.0/ports/*", port_delete },
     { "GET", "/v2.0/agents", agents_list },
+    { "GET", "/v2.0/availability_zones", availability_zones_list },
     { "POST", "/v2.0/agents", agents_create },
     { "GET", "/v2.0/agents/*", agent_show },
     { "GET", "/v2.0/agents/*/dhcp-networks", agent_dhcp_networks_list },

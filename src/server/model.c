@@ -148,7 +148,9 @@ router_done(struct router *r)
     std_attrs_done(&r->std);
     free(r->routes_json);
     free(r->gw_fixed_ips_json);
-    r->routes_json = r->gw_fixed_ips_json = NULL;
+    free(r->az_hints_json);
+    free(r->azs_json);
+    r->routes_json = r->gw_fixed_ips_json = r->az_hints_json = r->azs_json = NULL;
 }
 
 void

@@ -166,6 +166,8 @@ struct router {
     char *gw_fixed_ips_json;    /* The gateway port's [{"subnet_id", "ip_address"}...]. */
     bool ha;                    /* Kept by VRRP on several L3 agents. */
     int ha_vr_id;               /* Its VRRP id on the project's HA network; 0: none yet. */
+    char *az_hints_json;        /* JSON array of availability zone names (set at create). */
+    char *azs_json;             /* Read only: the zones of the L3 agents hosting it. */
 };
 
 /* A floating IP (std.name is unused: floating IPs have none).  The port_* members

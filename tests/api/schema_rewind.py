@@ -25,6 +25,7 @@ UNDO = {
     16: ["DROP INDEX sg_rules_remote_address_group",
          "ALTER TABLE security_group_rules DROP COLUMN remote_address_group_id",
          "DROP TABLE address_group_addresses", "DROP TABLE address_groups"],
+    17: ["ALTER TABLE routers DROP COLUMN az_hints"],
 }
 
 

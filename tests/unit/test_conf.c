@@ -74,7 +74,37 @@ conf_router_scheduler_is_least_routers(void **state)
     assert_int_equal(load("[DEFAULT]\nrouter_scheduler_driver = neutron.scheduler."
                           "l3_agent_scheduler.ChanceScheduler\n", NULL, &cfg, &w, &e), -EINVAL);
     assert_non_null(strstr(buf_cstr(&e), "only neutron.scheduler.l3_agent_scheduler."
-                                         "LeastRoutersScheduler is provided"));
+                                         "LeastRoutersScheduler and"));
+    server_config_done(&cfg);
+    buf_done(&w);
+    buf_done(&e);
+}
+
+/* The zone-aware schedulers are chosen by Neutron's names; the defaults are not. */
+static void
+conf_scheduler_drivers_and_zones(void **state)
+{
+    struct buf w = BUF_INITIALIZER, e = BUF_INITIALIZER;
+    struct server_config cfg;
+
+    assert_int_equal(load("[DEFAULT]\n", NULL, &cfg, &w, &e), 0);
+    assert_false(cfg.router_scheduler_az);
+    assert_false(cfg.network_scheduler_az);
+    assert_string_equal(cfg.default_availability_zones, "");
+    server_config_done(&cfg);
+    assert_int_equal(load("[DEFAULT]\nrouter_scheduler_driver = neutron.scheduler."
+                          "l3_agent_scheduler.AZLeastRoutersScheduler\n"
+                          "network_scheduler_driver = neutron.scheduler."
+                          "dhcp_agent_scheduler.AZAwareWeightScheduler\n"
+                          "default_availability_zones = az1, az2\n", NULL, &cfg, &w, &e), 0);
+    assert_true(cfg.router_scheduler_az);
+    assert_true(cfg.network_scheduler_az);
+    assert_string_equal(cfg.default_availability_zones, "az1, az2");
+    server_config_done(&cfg);
+    assert_int_equal(load("[DEFAULT]\nnetwork_scheduler_driver = neutron.scheduler."
+                          "dhcp_agent_scheduler.ChanceScheduler\n", NULL, &cfg, &w, &e), -EINVAL);
+    assert_non_null(strstr(buf_cstr(&e), "network_scheduler_driver = 'neutron.scheduler."
+                                         "dhcp_agent_scheduler.ChanceScheduler'"));
     server_config_done(&cfg);
     buf_done(&w);
     buf_done(&e);
@@ -230,6 +260,7 @@ main(void)
         cmocka_unit_test(conf_keeps_a_lone_dollar),
         cmocka_unit_test(conf_database_connections),
         cmocka_unit_test(conf_router_scheduler_is_least_routers),
+        cmocka_unit_test(conf_scheduler_drivers_and_zones),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

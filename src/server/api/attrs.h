@@ -27,7 +27,8 @@ enum attr_kind {
     AK_VALUES,          /* one of 'values' (strings), or ip_version-style ints */
     AK_VALUES_OR_NULL,
     AK_DICT_OR_NULL,
-    AK_STRING_LIST,     /* list of strings, max_len each (tags, AZ hints) */
+    AK_STRING_LIST,     /* list of unique strings whose JSON text (as Python writes it) is
+                         * at most max_len long: availability zone hints */
     AK_POOLS,           /* [{"start", "end"}] */
     AK_NAMESERVERS,     /* [ip], null = [] */
     AK_HOSTROUTES,      /* [{"destination", "nexthop"}], null = [] */
@@ -56,7 +57,8 @@ struct attr_def {
     bool post;                  /* May be given on create. */
     bool put;                   /* May be given on update. */
     bool required;              /* Must be given on create (no default). */
-    int max_len;                /* AK_STRING / AK_STRING_LIST; 0 = no limit. */
+    int max_len;                /* AK_STRING (each), AK_STRING_LIST (the list's JSON);
+                                 * 0 = no limit. */
     bool null_is_empty;         /* AK_STRING: null means "" (binding:host_id: unbind);
                                  * AK_SUBNET_LIST: null means [] (an address group's). */
     bool not_default;           /* AK_STRING: "default" in any case is refused (a security

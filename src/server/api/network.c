@@ -123,7 +123,6 @@ spec_from_item(const json_t *item, struct network_spec *spec, char **ret_hints)
     p->segmentation_id = attr_int(item, "provider:segmentation_id", 0);
     *ret_hints = hints ? json_dumps(hints, JSON_COMPACT) : NULL;
     spec->az_hints_json = *ret_hints;
-    spec->first_az_hint = json_string_value(json_array_get(hints, 0));
 }
 
 /* --- The resource's operations ---------------------------------------------------- */

@@ -27,12 +27,13 @@ static const struct attr_def router_attrs[] = {
     ATTR_OWNER,
     { "external_gateway_info", AK_GATEWAY_INFO, true, true },
     { "routes", AK_HOSTROUTES, false, true },
-    /* Shown as Zed's router plugin shows them.  Neither distributed routers,
-     * availability zones nor flavors exist here: distributed takes only false
-     * (core/router.c), the others nothing; ha is admins' to set. */
+    /* Shown as Zed's router plugin shows them.  Neither distributed routers nor
+     * flavors exist here: distributed takes only false (core/router.c), flavor_id
+     * nothing; ha is admins' to set.  Zone hints are given at creation only
+     * (router_availability_zone). */
     { "distributed", AK_BOOL, true, true },
     { "ha", AK_BOOL, true, true },
-    { "availability_zone_hints", AK_ANY, false, false },
+    { "availability_zone_hints", AK_STRING_LIST, true, false, .max_len = 255 },
     { "availability_zones", AK_ANY, false, false },
     { "flavor_id", AK_ANY, false, false },
     ATTRS_STANDARD,
@@ -83,7 +84,7 @@ render(struct jsonw *w, const struct router *r, const struct field_set *fs,
     if (internals) {
         api_kv_str(w, fs, "gw_port_id", *r->gw_port_id ? r->gw_port_id : NULL);
     }
-    api_kv_raw(w, fs, "availability_zones", "[]");
+    api_kv_raw(w, fs, "availability_zones", r->azs_json ? r->azs_json : "[]");
     if (ctx->is_admin) {
         /* Admin-only attributes in Neutron's policy. */
         api_kv_bool(w, fs, "distributed", false);
@@ -92,7 +93,8 @@ render(struct jsonw *w, const struct router *r, const struct field_set *fs,
     if (internals) {
         api_kv_int(w, fs, "ha_vr_id", r->ha_vr_id);
     }
-    api_kv_raw(w, fs, "availability_zone_hints", "[]");
+    api_kv_raw(w, fs, "availability_zone_hints",
+               r->az_hints_json ? r->az_hints_json : "[]");
     api_kv_raw(w, fs, "routes", r->routes_json ? r->routes_json : "[]");
     api_kv_str(w, fs, "flavor_id", NULL);
     api_render_std(w, &r->std, fs);
@@ -146,6 +148,8 @@ router_write(const struct op *op, const char *id, const json_t *item,
 {
     const json_t *gw = json_object_get(item, "external_gateway_info");
     const json_t *ips = json_object_get(gw, "external_fixed_ips");
+    const json_t *hints = json_object_get(item, "availability_zone_hints");
+    char *hints_json = hints ? json_dumps(hints, JSON_COMPACT) : NULL;
     struct route_spec *routes = NULL;
     struct fixed_ip_spec *fixed = NULL;
     struct router_spec spec = {
@@ -160,6 +164,7 @@ router_write(const struct op *op, const char *id, const json_t *item,
         .distributed = attr_bool(item, "distributed", false),
         .has_ha = attr_has(item, "ha"),
         .ha = attr_bool(item, "ha", false),
+        .az_hints_json = hints_json,
     };
     int r;
 
@@ -179,6 +184,7 @@ router_write(const struct op *op, const char *id, const json_t *item,
            : core_router_create(op, &spec, ret);
     free(routes);
     free(fixed);
+    free(hints_json);
     return r;
 }
 

@@ -7,6 +7,8 @@
 
 #include "app.h"
 #include "buf.h"
+#include "agent_proto.h"
+#include "core/availability_zone.h"
 #include "core/changes.h"
 #include "core/rbac.h"
 #include "core/security_group.h"
@@ -88,11 +90,6 @@ core_network_create(const struct op *op, const struct network_spec *spec,
     if (core_security_group_ensure_for_caller(op, owner)) {
         return -1;
     }
-    if (spec->first_az_hint) {
-        /* Zones are those of DHCP agents; none has reported yet. */
-        return api_error_set(op->err, API_ERR_AVAILABILITY_ZONE_NOT_FOUND,
-                             "AvailabilityZone %s could not be found.", spec->first_az_hint);
-    }
     memset(&n, 0, sizeof n);
     uuid_new(n.std.id);
     n.admin_state_up = spec->has_admin_state_up ? spec->admin_state_up : true;
@@ -105,13 +102,15 @@ core_network_create(const struct op *op, const struct network_spec *spec,
     n.std.revision_number = 1;
     if (ml2_segment_create(op->app->ml2, op->c, &spec->provider, n.external, n.std.id,
                            &n.segment, op->err)
-        || choose_mtu(op, &n.segment, spec->has_mtu ? spec->mtu : 0, &n.mtu)) {
+        || choose_mtu(op, &n.segment, spec->has_mtu ? spec->mtu : 0, &n.mtu)
+        /* After the segment, as in ML2: a zone is checked once the rest is valid. */
+        || core_az_hints(op, AGENT_TYPE_DHCP, spec->az_hints_json, &n.az_hints_json)) {
+        network_done(&n);
         return -1;
     }
     n.std.project_id = xstrdup(owner);
     n.std.name = xstrdup(spec->name ? spec->name : "");
     n.std.description = xstrdup(spec->description ? spec->description : "");
-    n.az_hints_json = xstrdup(spec->az_hints_json ? spec->az_hints_json : "[]");
     r = store_network_insert(op->c, &n);
     if (r) {
         network_done(&n);

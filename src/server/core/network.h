@@ -23,7 +23,6 @@ struct network_spec {
     int64_t mtu;                    /* 0: the largest the segment allows. */
     struct provider_request provider;
     const char *az_hints_json;      /* Create only: JSON array of zone names (NULL: []). */
-    const char *first_az_hint;      /* Its first name, NULL when empty. */
 };
 
 /* True if 'spec' changes nothing. */

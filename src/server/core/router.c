@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "agent_proto.h"
+#include "core/availability_zone.h"
 #include "core/quota.h"
 #include "buf.h"
 #include "config.h"
@@ -647,9 +649,14 @@ core_router_create(const struct op *op, const struct router_spec *spec, struct r
         return -1;
     }
     memset(&rt, 0, sizeof rt);
+    /* Zones are those of the L3 agents (core/availability_zone.h). */
+    if (core_az_hints(op, AGENT_TYPE_L3, spec->az_hints_json, &rt.az_hints_json)) {
+        return -1;
+    }
     rt.ha = spec->has_ha ? spec->ha : op->app->cfg->l3_ha;
     /* The HA network comes first, as in Neutron: its failure fails the create. */
     if (rt.ha && router_ha_ensure_network(op, owner)) {
+        router_done(&rt);
         return -1;
     }
     uuid_new(rt.std.id);

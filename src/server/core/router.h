@@ -50,6 +50,8 @@ struct router_spec {
     bool distributed;
     bool has_ha;                        /* Admin only; only false exists here. */
     bool ha;
+    const char *az_hints_json;          /* Create only: JSON array of zone names (NULL:
+                                         * none asked for). */
 };
 
 /* What add_router_interface and remove_router_interface answer. */

@@ -2,6 +2,7 @@
 #include "dhcp_sched.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "core/availability_zone.h"
 #include "core/changes.h"
 #include "log.h"
 #include "ml2/mech_linuxbridge.h"
@@ -79,19 +81,14 @@ dhcp_remove_network(struct store_conn *c, const char *network_id, const struct a
     return r;
 }
 
-static int
-count_agent(const struct agent *a, void *aux)
-{
-    (*(int *) aux)++;
-    return 0;
-}
-
 /* Rows are collected before anything is written: SQLite leaves undefined what a query
- * sees of a table changed while it steps through it. */
+ * sees of a table changed while it steps through it.  Each row is [id, host, zone]
+ * ("" for an agent that reports no zone). */
 static int
 collect_agent(const struct agent *a, void *aux)
 {
-    json_array_append_new(aux, json_pack("[s,s]", a->id, a->host));
+    json_array_append_new(aux, json_pack("[s,s,s]", a->id, a->host,
+                                         a->availability_zone ? a->availability_zone : ""));
     return 0;
 }
 
@@ -109,50 +106,149 @@ collect_pair(const char *a, const char *b, void *aux)
     return 0;
 }
 
+/* Whether the agent of 'row' ([id, host, zone]) may serve the network: its zone is
+ * one the network is hinted to, and its host's linux-bridge agent can plug the DHCP
+ * port into the network's segment. */
+static int
+dhcp_candidate_fits(const struct server_config *cfg, struct store_conn *c,
+                    const struct network *n, const json_t *zones, const json_t *row,
+                    bool *ret)
+{
+    const char *zone = json_string_value(json_array_get(row, 2));
+    struct binding b;
+    int r;
+
+    *ret = false;
+    if (!az_hints_allow(zones, *zone ? zone : NULL)) {
+        return 0;
+    }
+    r = linuxbridge_bind(cfg, c, json_string_value(json_array_get(row, 1)), "normal",
+                         &n->segment, &b);
+    *ret = !r && STREQ(b.vif_type, "bridge");
+    return r;
+}
+
+/* Adds 1 to the count of zone 'zone' in 'counts' (an object zone -> integer). */
+static void
+count_zone(json_t *counts, const char *zone)
+{
+    json_int_t now = json_integer_value(json_object_get(counts, zone));
+
+    json_object_set_new(counts, zone, json_integer(now + 1));
+}
+
+/* The index in 'fit' (rows in load order) of the next agent to take the network: the
+ * first for the weight scheduler; for the AZ-aware one ('spread'), the least loaded
+ * agent of the zone hosting the network on the fewest agents ('hosted': zone ->
+ * count), ties to the zone whose least loaded agent comes first.  -1 when 'fit' is
+ * empty. */
+static int
+next_agent(const json_t *fit, const json_t *hosted, bool spread)
+{
+    json_int_t best_count = 0;
+    int best = -1;
+    size_t i;
+    json_t *row;
+
+    if (!spread) {
+        return json_array_size(fit) ? 0 : -1;
+    }
+    json_array_foreach (fit, i, row) {
+        const char *zone = json_string_value(json_array_get(row, 2));
+        json_int_t count = json_integer_value(json_object_get(hosted, zone));
+        if (best < 0 || count < best_count) {
+            best = (int) i;
+            best_count = count;
+        }
+    }
+    return best;
+}
+
+/* The agents hosting a network: how many, and how many per zone. */
+struct hosting {
+    int total;
+    json_t *per_zone;
+};
+
+static int
+count_hosting(const struct agent *a, void *aux)
+{
+    struct hosting *h = aux;
+
+    h->total++;
+    count_zone(h->per_zone, a->availability_zone ? a->availability_zone : "");
+    return 0;
+}
+
+/* The rows of 'candidates' that fit (dhcp_candidate_fits()), in their order, up to
+ * 'limit' of them (each check may ask the store about the host). */
+static int
+fitting_candidates(const struct server_config *cfg, struct store_conn *c,
+                   const struct network *n, const json_t *candidates, size_t limit,
+                   json_t *fit)
+{
+    json_t *zones = az_effective_hints(cfg, n->az_hints_json), *row;
+    size_t i;
+    int r = 0;
+
+    json_array_foreach (candidates, i, row) {
+        bool fits;
+        if (json_array_size(fit) >= limit
+            || (r = dhcp_candidate_fits(cfg, c, n, zones, row, &fits))) {
+            break;
+        }
+        if (fits) {
+            json_array_append(fit, row);
+        }
+    }
+    json_decref(zones);
+    return r;
+}
+
 int
 dhcp_schedule_network(const struct server_config *cfg, struct store_conn *c,
                       const char *network_id)
 {
-    json_t *candidates = json_array(), *row;
+    json_t *candidates = json_array(), *fit = json_array();
+    struct hosting hosted = { 0, json_object() };
     struct network n;
     bool has_dhcp = false;
-    int hosted = 0, wanted;
-    size_t i;
+    int wanted;
     int r = store_network_has_dhcp(c, network_id, &has_dhcp);
 
     if (!r && has_dhcp) {
-        r = store_dhcp_agents_of_network(c, network_id, count_agent, &hosted);
+        r = store_dhcp_agents_of_network(c, network_id, count_hosting, &hosted);
     }
-    if (r || !has_dhcp || hosted >= cfg->dhcp_agents_per_network) {
-        json_decref(candidates);
-        return r;
+    wanted = cfg->dhcp_agents_per_network - hosted.total;
+    if (r || !has_dhcp || wanted <= 0 || (r = store_network_get(c, network_id, NULL, &n))) {
+        goto out;
     }
-    r = store_network_get(c, network_id, NULL, &n);
-    if (r) {
-        json_decref(candidates);
-        return r;
-    }
-    wanted = cfg->dhcp_agents_per_network - hosted;
     r = store_dhcp_candidates(c, network_id, (int64_t) time(NULL) - cfg->agent_down_time,
                               collect_agent, candidates);
-    json_array_foreach (candidates, i, row) {
-        struct binding b;
+    /* Spreading weighs every candidate; otherwise the first that fit are enough. */
+    r = r ? r : fitting_candidates(cfg, c, &n, candidates,
+                                   cfg->network_scheduler_az ? SIZE_MAX : (size_t) wanted,
+                                   fit);
+    while (!r && wanted-- > 0) {
+        int i = next_agent(fit, hosted.per_zone, cfg->network_scheduler_az);
+        json_t *row;
         struct agent a;
-        if (r || wanted <= 0) {
+        if (i < 0) {
             break;
         }
-        /* Only a host whose linux-bridge agent can plug the DHCP port will do. */
+        row = json_array_get(fit, (size_t) i);
         memset(&a, 0, sizeof a);
         snprintf(a.id, sizeof a.id, "%s", json_string_value(json_array_get(row, 0)));
         snprintf(a.host, sizeof a.host, "%s", json_string_value(json_array_get(row, 1)));
-        r = linuxbridge_bind(cfg, c, a.host, "normal", &n.segment, &b);
-        if (!r && STREQ(b.vif_type, "bridge")) {
-            r = dhcp_add_network(c, network_id, &a);
-            wanted--;
-        }
+        count_zone(hosted.per_zone, json_string_value(json_array_get(row, 2)));
+        r = dhcp_add_network(c, network_id, &a);
+        json_array_remove(fit, (size_t) i);
     }
     network_done(&n);
+out:
     json_decref(candidates);
+    json_decref(fit);
+    json_decref(hosted.per_zone);
     return r;
 }
 

@@ -1,7 +1,11 @@
 /* DHCP scheduling: which DHCP agents host which networks.  A network with a
  * DHCP-enabled subnet is hosted by up to dhcp_agents_per_network alive, admin-up DHCP
  * agents, least loaded first, on hosts whose linux-bridge agent can carry the
- * network's segment.  Networks are scheduled when a DHCP subnet appears and when a
+ * network's segment, in the zones the network is hinted to (its
+ * availability_zone_hints, else default_availability_zones; none: any zone).  With
+ * network_scheduler_driver AZAwareWeightScheduler a network's agents are spread over
+ * those zones: each next agent comes from the zone hosting it on the fewest.  Networks
+ * are scheduled when a DHCP subnet appears and when a
  * DHCP agent reports (auto-schedule of every network short of agents); the
  * housekeeping timer (housekeeping.h) moves them off agents dead for twice
  * agent_down_time.  Each agent learns of a change in what it hosts through a

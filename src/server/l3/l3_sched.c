@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "config.h"
+#include "core/availability_zone.h"
 #include "core/changes.h"
 #include "core/port.h"
 #include "core/router.h"
@@ -112,6 +113,29 @@ router_has_gateway(const struct op *op, const char *router_id, bool *ret)
         return core_internal(op, r);
     }
     *ret = *rt.gw_port_id != '\0';
+    router_done(&rt);
+    return 0;
+}
+
+/* The zones a router may be placed in (an array to json_decref(); empty: any): its
+ * hints, or default_availability_zones, when the scheduler is AZLeastRoutersScheduler;
+ * any zone for LeastRoutersScheduler, which ignores hints as Zed's does. */
+static int
+router_zones(const struct op *op, const char *router_id, json_t **ret)
+{
+    struct router rt;
+    int r;
+
+    *ret = NULL;
+    if (!op->app->cfg->router_scheduler_az) {
+        *ret = json_array();
+        return 0;
+    }
+    r = store_router_get(op->c, router_id, NULL, &rt);
+    if (r) {
+        return core_internal(op, r);
+    }
+    *ret = az_effective_hints(op->app->cfg, rt.az_hints_json);
     router_done(&rt);
     return 0;
 }
@@ -358,6 +382,7 @@ l3_agent_admin_changed(struct store_conn *c, const struct agent *a)
 struct pick {
     const char *router_id;
     bool has_gateway;
+    const json_t *zones;        /* router_zones() */
     bool found;
     struct agent chosen;        /* id and host only. */
 };
@@ -368,7 +393,8 @@ consider_agent(const struct agent *a, void *aux)
 {
     struct pick *p = aux;
 
-    if (!p->found && l3_agent_can_host(a, p->router_id, p->has_gateway)) {
+    if (!p->found && l3_agent_can_host(a, p->router_id, p->has_gateway)
+        && az_hints_allow(p->zones, a->availability_zone)) {
         p->found = true;
         snprintf(p->chosen.id, sizeof p->chosen.id, "%s", a->id);
         snprintf(p->chosen.host, sizeof p->chosen.host, "%s", a->host);
@@ -383,25 +409,34 @@ static int
 pick_agent(const struct op *op, const char *router_id, struct pick *p)
 {
     int64_t alive_since = (int64_t) time(NULL) - op->app->cfg->agent_down_time;
+    json_t *zones = NULL;
     int r;
 
     memset(p, 0, sizeof *p);
     p->router_id = router_id;
-    if (router_has_gateway(op, router_id, &p->has_gateway)) {
+    if (router_has_gateway(op, router_id, &p->has_gateway)
+        || router_zones(op, router_id, &zones)) {
         return -1;
     }
+    p->zones = zones;
     r = store_l3_candidates(op->c, alive_since, consider_agent, p);
+    json_decref(zones);
     return r ? core_internal(op, r) : 0;
 }
 
-/* HA candidates: alive, admin-up agents able to host the router and not hosting it
- * yet, fewest routers first, until the router has max_l3_agents_per_router (0: all). */
+/* HA candidates: alive, admin-up agents able to host the router, in its zones, and not
+ * hosting it yet, fewest routers first ('fit', with each one's zone in 'fit_zones', ""
+ * for none).  They are taken until the router has max_l3_agents_per_router (0: all):
+ * in that order, or with AZLeastRoutersScheduler spread over the zones, each next
+ * agent from the zone hosting the router on the fewest agents so far (ties: the zone
+ * whose least-loaded agent comes first), which is Zed's round robin over zones. */
 struct ha_pick {
     const char *router_id;
     bool has_gateway;
+    const json_t *zones;        /* router_zones() */
     const struct hosts *now;
-    struct hosts chosen;
-    size_t wanted;          /* SIZE_MAX: every candidate. */
+    struct hosts fit;
+    json_t *fit_zones;
 };
 
 static int
@@ -409,8 +444,8 @@ consider_ha_agent(const struct agent *a, void *aux)
 {
     struct ha_pick *p = aux;
 
-    if (p->now->n + p->chosen.n >= p->wanted
-        || !l3_agent_can_host(a, p->router_id, p->has_gateway)) {
+    if (!l3_agent_can_host(a, p->router_id, p->has_gateway)
+        || !az_hints_allow(p->zones, a->availability_zone)) {
         return 0;
     }
     for (size_t i = 0; i < p->now->n; i++) {
@@ -418,7 +453,51 @@ consider_ha_agent(const struct agent *a, void *aux)
             return 0;
         }
     }
-    return host_add(a, &p->chosen);
+    json_array_append_new(p->fit_zones,
+                          json_string(a->availability_zone ? a->availability_zone : ""));
+    return host_add(a, &p->fit);
+}
+
+/* Adds 1 to zone 'zone' in 'per_zone' (an object zone -> count). */
+static void
+add_to_zone(json_t *per_zone, const char *zone)
+{
+    json_int_t now = json_integer_value(json_object_get(per_zone, zone));
+
+    json_object_set_new(per_zone, zone, json_integer(now + 1));
+}
+
+/* Counts the router's hosting agents per zone. */
+static int
+count_zone(const struct agent *a, void *aux)
+{
+    add_to_zone(aux, a->availability_zone ? a->availability_zone : "");
+    return 0;
+}
+
+/* The index in p->fit of the next agent to take (not yet 'taken'), or -1. */
+static int
+next_ha_agent(const struct ha_pick *p, const bool *taken, const json_t *per_zone,
+              bool spread)
+{
+    json_int_t best_count = 0;
+    int best = -1;
+
+    for (size_t i = 0; i < p->fit.n; i++) {
+        const char *zone = json_string_value(json_array_get(p->fit_zones, i));
+        json_int_t count = json_integer_value(json_object_get(per_zone, zone));
+        if (taken[i]) {
+            continue;
+        }
+        if (!spread) {
+            return (int) i;
+        }
+        if (best < 0 || count < best_count) {
+            best = (int) i;
+            best_count = count;
+        }
+    }
+    return best;
 }
 
 static int
@@ -426,18 +505,40 @@ schedule_ha_router(const struct op *op, const char *router_id, const struct host
 {
     int64_t alive_since = (int64_t) time(NULL) - op->app->cfg->agent_down_time;
     int max = op->app->cfg->max_l3_agents_per_router;
-    struct ha_pick p = { router_id, false, now, { NULL, 0 }, max ? (size_t) max : SIZE_MAX };
-    int r = router_has_gateway(op, router_id, &p.has_gateway);
+    size_t wanted = max ? (size_t) max : SIZE_MAX;
+    struct ha_pick p = { router_id, false, NULL, now, { NULL, 0 }, json_array() };
+    json_t *zones = NULL, *per_zone = json_object();
+    bool *taken = NULL;
+    int r = 0;
 
-    if (r || now->n >= p.wanted) {
-        return r;
+    if (now->n >= wanted) {
+        goto out;
     }
+    if (router_has_gateway(op, router_id, &p.has_gateway)
+        || router_zones(op, router_id, &zones)) {
+        r = -1;
+        goto out;
+    }
+    p.zones = zones;
     r = store_l3_candidates(op->c, alive_since, consider_ha_agent, &p);
+    r = r ? r : store_l3_agents_of_router(op->c, router_id, count_zone, per_zone);
     r = r ? core_internal(op, r) : 0;
-    for (size_t i = 0; i < p.chosen.n && !r; i++) {
-        r = add_ha_router(op, router_id, &p.chosen.a[i]);
+    taken = xcalloc(p.fit.n + 1, sizeof *taken);
+    for (size_t n = now->n; !r && n < wanted; n++) {
+        int i = next_ha_agent(&p, taken, per_zone, op->app->cfg->router_scheduler_az);
+        if (i < 0) {
+            break;
+        }
+        taken[i] = true;
+        add_to_zone(per_zone, json_string_value(json_array_get(p.fit_zones, (size_t) i)));
+        r = add_ha_router(op, router_id, &p.fit.a[i]);
     }
-    free(p.chosen.a);
+out:
+    free(taken);
+    free(p.fit.a);
+    json_decref(p.fit_zones);
+    json_decref(zones);
+    json_decref(per_zone);
     return r;
 }
 
@@ -590,13 +691,17 @@ l3_auto_schedule(const struct op *op, const struct agent *a)
     r = r ? core_internal(op, r) : 0;
     json_array_foreach (ids, i, id) {
         const char *router_id = json_string_value(id);
+        json_t *zones = NULL;
         bool gw = false;
-        if (r || (r = router_has_gateway(op, router_id, &gw))) {
+        if (r || (r = router_has_gateway(op, router_id, &gw))
+            || (r = router_zones(op, router_id, &zones))) {
             break;
         }
-        if (l3_agent_can_host(a, router_id, gw)) {
+        if (l3_agent_can_host(a, router_id, gw)
+            && az_hints_allow(zones, a->availability_zone)) {
             r = l3_add_router(op, router_id, a);
         }
+        json_decref(zones);
     }
     json_decref(ids);
     return r;

@@ -438,6 +438,9 @@ const char *const schema_migrations[] = {
     "  PRIMARY KEY (address_group_id, address));"
     "ALTER TABLE security_group_rules ADD COLUMN remote_address_group_id TEXT;"
     "CREATE INDEX sg_rules_remote_address_group ON security_group_rules(remote_address_group_id);",
+    /* 17: a router's availability zone hints (router_availability_zone): a JSON array
+     * of zone names, sorted; routers made before have none. */
+    "ALTER TABLE routers ADD COLUMN az_hints TEXT NOT NULL DEFAULT '[]';",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

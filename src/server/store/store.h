@@ -502,6 +502,10 @@ int store_agent_delete(struct store_conn *c, const char *id);
 typedef int store_agent_cb(const struct agent *, void *aux);
 /* Every agent, by host then type (borrowed strings). */
 int store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux);
+/* Whether some agent of 'agent_type' reports availability zone 'zone' (alive or not,
+ * admin-up or not: a zone exists while any of its agents is registered). */
+int store_agent_zone_known(struct store_conn *c, const char *agent_type, const char *zone,
+                           bool *ret);
 
 /* --- Change feed ----------------------------------------------------------------- */
 

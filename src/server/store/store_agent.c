@@ -136,6 +136,16 @@ store_agent_foreach(struct store_conn *c, store_agent_cb *cb, void *aux)
                        "agents");
 }
 
+int
+store_agent_zone_known(struct store_conn *c, const char *agent_type, const char *zone,
+                       bool *ret)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM agents WHERE agent_type = ? AND availability_zone = ?)";
+
+    return conn_one_bool(c, conn_stmt_text2(c, sql, agent_type, zone), ret, "agent zone");
+}
+
 /* --- Views for agents ------------------------------------------------------------ */
 
 int

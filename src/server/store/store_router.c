@@ -23,7 +23,12 @@ LOG_MODULE("store");
     " (SELECT "                                                                            \
     SQL_JSON_ARRAY("json_object('subnet_id', subnet_id, 'ip_address', ip_address)")       \
     "   FROM (SELECT a.subnet_id, a.ip_address FROM ip_allocations a"                      \
-    "   WHERE a.port_id = " GATEWAY_PORT("r") " ORDER BY a.seq) x), r.ha, r.ha_vr_id"      \
+    "   WHERE a.port_id = " GATEWAY_PORT("r") " ORDER BY a.seq) x), r.ha, r.ha_vr_id,"     \
+    " r.az_hints,"                                                                         \
+    " (SELECT " SQL_JSON_ARRAY("json_quote(z)")                                            \
+    "   FROM (SELECT DISTINCT ag.availability_zone AS z"                                   \
+    "   FROM router_l3_agent_bindings b JOIN agents ag ON ag.id = b.agent_id"              \
+    "   WHERE b.router_id = r.id AND ag.availability_zone IS NOT NULL ORDER BY z) y)"      \
     " FROM routers r"
 
 static const struct field_column router_columns[] = {
@@ -60,6 +65,8 @@ router_from_row(struct db_stmt *st, struct router *r, bool copy)
     r->gw_fixed_ips_json = col_text(st, STD_NCOLS + 6, copy);
     r->ha = (int) db_col_int(st, STD_NCOLS + 7);
     r->ha_vr_id = (int) db_col_int(st, STD_NCOLS + 8);
+    r->az_hints_json = col_text(st, STD_NCOLS + 9, copy);
+    r->azs_json = col_text(st, STD_NCOLS + 10, copy);
 }
 
 static void
@@ -121,11 +128,13 @@ store_router_insert(struct store_conn *c, const struct router *r)
 {
     static const char sql[] =
         "INSERT INTO routers (" SQL_STD_INSERT_COLUMNS ", admin_state_up, status,"
-        " enable_snat, routes, ha, ha_vr_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " enable_snat, routes, ha, ha_vr_id, az_hints)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = conn_stmt_std(c, sql, &r->std);
 
     if (st) {
         bind_router(st, r);
+        db_bind_text(st, 14, r->az_hints_json ? r->az_hints_json : "[]");
     }
     return conn_exec_stmt(c, st, "insert router");
 }
