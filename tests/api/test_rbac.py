@@ -762,6 +762,24 @@ def test_subnetpool_policy_and_what_its_removal_strands(api, pol):
 
 
 @pytest.mark.neutrino_only
+def test_pool_update_by_a_project_it_is_shared_with_shares_it_with_all(api, pol):
+    """Zed writes "shared" back as the updating caller saw it: the admin, whose project
+    has a policy of its own on the pool, makes it shared with everyone by any update."""
+    pool = make_pool(pol, tenant_id=new_project(), prefixes=[pool_cidr()])
+    pol.policy(pool, ADMIN_PROJECT, object_type="subnetpool")
+    got = api.ok(api.put("%s/%s" % (POOLS, pool["id"]), {"subnetpool": {"name": "x"}}),
+                 200)["subnetpool"]
+    assert got["shared"] is True
+    star = [p for p in policies_of(api, pool["id"]) if p["target_tenant"] == "*"]
+    assert [p["project_id"] for p in star] == [ADMIN_PROJECT]
+    # A caller that sees the pool unshared changes nothing by its updates.
+    other = make_pool(pol, tenant_id=new_project(), prefixes=[pool_cidr()])
+    pol.policy(other, "someone", object_type="subnetpool")
+    api.ok(api.put("%s/%s" % (POOLS, other["id"]), {"subnetpool": {"name": "y"}}), 200)
+    assert [p["target_tenant"] for p in policies_of(api, other["id"])] == ["someone"]
+
+
+@pytest.mark.neutrino_only
 def test_pool_in_a_scope_is_shared_only_where_the_scope_reaches(api, pol):
     owner, b = new_project(), new_project()
     scope = make_scope(pol, tenant_id=owner)
