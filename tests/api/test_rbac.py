@@ -828,6 +828,14 @@ def test_project_sees_and_uses_a_pool_shared_with_it(api, pol):
     sub = pol._post("/v2.0/subnets", "subnet", {"network_id": net["id"], "ip_version": 4,
                                                 "subnetpool_id": pool["id"]}, member(b))
     assert sub["subnetpool_id"] == pool["id"] and sub["project_id"] == b
+    # Sorted on "shared" and paged, b's view holds: its own pool, then the shared one.
+    own = make_pool(pol, headers=member(b), prefixes=[pool_cidr()])
+    params = {"sort_key": ["shared", "id"], "sort_dir": ["asc", "asc"], "limit": 1}
+    page = api.ok(api.get(POOLS, headers=member(b), params=params), 200)["subnetpools"]
+    assert [(x["id"], x["shared"]) for x in page] == [(own["id"], False)]
+    page = api.ok(api.get(POOLS, headers=member(b), params=dict(params, marker=own["id"])),
+                  200)["subnetpools"]
+    assert [(x["id"], x["shared"]) for x in page] == [(pool["id"], True)]
     # Another project neither sees nor uses it.
     assert api.ok(api.get(POOLS, headers=member(c)), 200)["subnetpools"] == []
     assert_error(api.get("%s/%s" % (POOLS, pool["id"]), headers=member(c)), 404,
