@@ -55,7 +55,6 @@ static int scope_owner_for_change(const struct op *op, const char *id, char **re
 static int scope_owner(const struct op *op, const char *id, char **ret);
 static int scope_check_removal(const struct op *op, const struct rbac_policy *p,
                                const char *owner, const char *new_target);
-static int shared_column_changed(const struct op *op, const char *type, const char *id);
 static int pool_changed(const struct op *op, const char *id);
 static int scope_changed(const struct op *op, const char *id);
 
