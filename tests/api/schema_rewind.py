@@ -26,6 +26,7 @@ UNDO = {
          "ALTER TABLE security_group_rules DROP COLUMN remote_address_group_id",
          "DROP TABLE address_group_addresses", "DROP TABLE address_groups"],
     17: ["ALTER TABLE routers DROP COLUMN az_hints"],
+    18: ["DELETE FROM rbac_policies WHERE object_type IN ('subnetpool', 'address_scope')"],
 }
 
 

@@ -598,3 +598,296 @@ def test_migration_gives_shared_and_external_networks_their_policies(start_serve
     # They behave as any policy: deleting the shared one unshares the network.
     assert api.delete("%s/%s" % (RBAC, p["id"])).status_code == 204
     assert api.show("networks", shared["id"])["shared"] is False
+
+
+# --- Subnet pools and address scopes ------------------------------------------------------
+# Zed's SQLite reference cannot create a policy on a subnet pool through the API (its
+# check of the pool holds a read lock that fails the insert with "database is locked",
+# a 500); those tests are neutrino_only and follow Zed's source (objects/subnetpool.py,
+# objects/rbac_db.py).  Address scope policies are compared with Zed.
+
+POOLS = "/v2.0/subnetpools"
+SCOPES = "/v2.0/address-scopes"
+
+
+def make_pool(pol, headers=None, **attrs):
+    attrs.setdefault("name", uname("rbac-pool"))
+    attrs.setdefault("default_prefixlen", 26)
+    return pol._post(POOLS, "subnetpool", attrs, headers)
+
+
+def make_scope(pol, headers=None, **attrs):
+    attrs.setdefault("name", uname("rbac-scope"))
+    attrs.setdefault("ip_version", 4)
+    return pol._post(SCOPES, "address_scope", attrs, headers)
+
+
+def pool_cidr():
+    return "10.%d.%d.0/24" % (uuid.uuid4().int % 200 + 20, uuid.uuid4().int % 250)
+
+
+def test_pool_and_scope_extensions_listed(api):
+    got = {e["alias"]: e for e in api.ok(api.get("/v2.0/extensions"), 200)["extensions"]}
+    assert got["rbac-subnetpool"] == {
+        "name": "Add subnetpool type to RBAC", "alias": "rbac-subnetpool",
+        "description": "Add subnetpool type to RBAC", "updated": "2020-02-05T00:00:00-00:00",
+        "links": []}
+    assert got["rbac-address-scope"] == {
+        "name": "Add address_scope type to RBAC", "alias": "rbac-address-scope",
+        "description": "Add address_scope type to RBAC",
+        "updated": "2020-02-12T00:00:00-00:00", "links": []}
+
+
+def test_address_scope_policy_and_what_its_removal_strands(api, pol):
+    owner, b = new_project(), new_project()
+    scope = make_scope(pol, tenant_id=owner)
+    assert_error(pol.policy(scope, b, action="access_as_external", object_type="address_scope",
+                            expect=None), 400, "InvalidActionForType",
+                 "Invalid action 'access_as_external' for object type 'address_scope'. Valid"
+                 " actions: ('access_as_shared',)")
+    p = pol.policy(scope, b, object_type="address_scope")
+    assert p == {"id": p["id"], "project_id": ADMIN_PROJECT, "tenant_id": ADMIN_PROJECT,
+                 "object_type": "address_scope", "object_id": scope["id"],
+                 "action": "access_as_shared", "target_tenant": b}
+    assert_error(pol.policy(scope, b, object_type="address_scope", expect=None), 409,
+                 "DuplicateRbacPolicy", "An RBAC policy already exists with those values.")
+    # Shared per caller: the admin's project is not b.
+    assert show(api, SCOPES, scope["id"])["address_scope"]["shared"] is False
+    assert api.ok(api.get(SCOPES, params={"shared": "true", "id": scope["id"]}),
+                  200)["address_scopes"] == []
+    theirs = make_pool(pol, tenant_id=b, prefixes=[pool_cidr()], address_scope_id=scope["id"])
+    path = "%s/%s" % (RBAC, p["id"])
+    head, details = in_use(scope["id"], "project_id=%s" % b)
+    for r in (api.delete(path), api.put(path, {"rbac_policy": {"target_tenant": "r"}})):
+        err = assert_error(r, 409, "RbacPolicyInUse")
+        assert err["message"].startswith(head) and details in err["message"], err
+    moved = api.ok(api.put(path, {"rbac_policy": {"target_tenant": "*"}}), 200)["rbac_policy"]
+    assert moved["target_tenant"] == "*"
+    assert show(api, SCOPES, scope["id"])["address_scope"]["shared"] is True
+    assert_error(api.put("%s/%s" % (SCOPES, scope["id"]),
+                         {"address_scope": {"shared": False}}), 400, "AddressScopeUpdateError",
+                 "Unable to update address scope %s : Shared address scope can't be unshared."
+                 % scope["id"])
+    err = assert_error(api.delete(path), 409, "RbacPolicyInUse")
+    assert "Details: project_id=*" in err["message"], err
+    # The owner's own pool keeps the '*' policy too (as for groups).
+    make_pool(pol, tenant_id=owner, prefixes=[pool_cidr()], address_scope_id=scope["id"])
+    assert api.delete("%s/%s" % (POOLS, theirs["id"])).status_code == 204
+    err = assert_error(api.delete(path), 409, "RbacPolicyInUse")
+    assert "Details: project_id=*" in err["message"], err
+
+
+def test_shared_scope_is_its_wildcard_policy(api, pol):
+    owner = new_project()
+    scope = make_scope(pol, tenant_id=owner, shared=True)
+    (p,) = policies_of(api, scope["id"])
+    assert (p["object_type"], p["action"], p["target_tenant"], p["project_id"]) == (
+        "address_scope", "access_as_shared", "*", owner)
+    assert api.delete("%s/%s" % (RBAC, p["id"])).status_code == 204
+    assert show(api, SCOPES, scope["id"])["address_scope"]["shared"] is False
+    # Shared by an update: the policy is the caller's.
+    got = api.ok(api.put("%s/%s" % (SCOPES, scope["id"]), {"address_scope": {"shared": True}}),
+                 200)["address_scope"]
+    assert got["shared"] is True
+    (q,) = policies_of(api, scope["id"], object_type="address_scope")
+    assert (q["target_tenant"], q["project_id"]) == ("*", ADMIN_PROJECT)
+    listed = api.ok(api.get(SCOPES, params={"shared": "true", "id": scope["id"]}), 200)
+    assert [s["id"] for s in listed["address_scopes"]] == [scope["id"]]
+
+
+def test_shared_pool_is_its_wildcard_policy(api, pol):
+    owner = new_project()
+    pool = make_pool(pol, tenant_id=owner, prefixes=[pool_cidr()], shared=True)
+    assert pool["shared"] is True
+    (p,) = policies_of(api, pool["id"])
+    assert (p["object_type"], p["action"], p["target_tenant"], p["project_id"]) == (
+        "subnetpool", "access_as_shared", "*", owner)
+    listed = api.ok(api.get(POOLS, params={"shared": "true", "id": pool["id"]}), 200)
+    assert [x["id"] for x in listed["subnetpools"]] == [pool["id"]]
+    # Another project's subnet from the pool keeps the '*' policy, moved or deleted.
+    b = new_project()
+    net = pol.network(tenant_id=b)
+    sub = pol._post("/v2.0/subnets", "subnet", {"network_id": net["id"], "ip_version": 4,
+                                                "subnetpool_id": pool["id"], "tenant_id": b})
+    path = "%s/%s" % (RBAC, p["id"])
+    head, details = in_use(pool["id"], "project_id=*")
+    for r in (api.delete(path), api.put(path, {"rbac_policy": {"target_tenant": b}})):
+        err = assert_error(r, 409, "RbacPolicyInUse")
+        assert err["message"].startswith(head) and details in err["message"], err
+    assert api.delete("/v2.0/subnets/%s" % sub["id"]).status_code == 204
+    assert api.delete(path).status_code == 204
+    got = show(api, POOLS, pool["id"])["subnetpool"]
+    assert (got["shared"], got["revision_number"]) == (False, 0)
+
+
+def test_deleting_a_pool_or_scope_deletes_its_policies(api, pol):
+    scope = make_scope(pol, tenant_id=new_project(), shared=True)
+    pool = make_pool(pol, tenant_id=new_project(), prefixes=[pool_cidr()], shared=True)
+    for path, obj in ((POOLS, pool), (SCOPES, scope)):
+        assert policies_of(api, obj["id"]) != []
+        assert api.delete("%s/%s" % (path, obj["id"])).status_code == 204
+        assert policies_of(api, obj["id"]) == []
+
+
+@pytest.mark.neutrino_only
+def test_subnetpool_policy_and_what_its_removal_strands(api, pol):
+    owner, b = new_project(), new_project()
+    pool = make_pool(pol, tenant_id=owner, prefixes=[pool_cidr()])
+    assert_error(pol.policy(pool, b, action="access_as_external", object_type="subnetpool",
+                            expect=None), 400, "InvalidActionForType",
+                 "Invalid action 'access_as_external' for object type 'subnetpool'. Valid"
+                 " actions: ('access_as_shared',)")
+    p = pol.policy(pool, b, object_type="subnetpool")
+    assert (p["object_type"], p["object_id"], p["target_tenant"]) == (
+        "subnetpool", pool["id"], b)
+    assert_error(pol.policy(pool, b, object_type="subnetpool", expect=None), 409,
+                 "DuplicateRbacPolicy", "An RBAC policy already exists with those values.")
+    assert show(api, POOLS, pool["id"])["subnetpool"]["shared"] is False
+    net = pol.network(tenant_id=b)
+    sub = pol._post("/v2.0/subnets", "subnet", {"network_id": net["id"], "ip_version": 4,
+                                                "subnetpool_id": pool["id"], "tenant_id": b})
+    path = "%s/%s" % (RBAC, p["id"])
+    head, details = in_use(pool["id"], "project_id=%s" % b)
+    for r in (api.delete(path), api.put(path, {"rbac_policy": {"target_tenant": "r"}})):
+        err = assert_error(r, 409, "RbacPolicyInUse")
+        assert err["message"] == head + details, err
+    star = pol.policy(pool, "*", object_type="subnetpool")
+    assert show(api, POOLS, pool["id"])["subnetpool"]["shared"] is True
+    assert api.delete(path).status_code == 204          # '*' still lets b in
+    assert_error(api.delete("%s/%s" % (RBAC, star["id"])), 409, "RbacPolicyInUse",
+                 head + "project_id=*")
+    assert api.delete("/v2.0/subnets/%s" % sub["id"]).status_code == 204
+    assert api.delete("%s/%s" % (RBAC, star["id"])).status_code == 204
+    assert show(api, POOLS, pool["id"])["subnetpool"]["shared"] is False
+
+
+@pytest.mark.neutrino_only
+def test_pool_update_by_a_project_it_is_shared_with_shares_it_with_all(api, pol):
+    """Zed writes "shared" back as the updating caller saw it: the admin, whose project
+    has a policy of its own on the pool, makes it shared with everyone by any update."""
+    pool = make_pool(pol, tenant_id=new_project(), prefixes=[pool_cidr()])
+    pol.policy(pool, ADMIN_PROJECT, object_type="subnetpool")
+    got = api.ok(api.put("%s/%s" % (POOLS, pool["id"]), {"subnetpool": {"name": "x"}}),
+                 200)["subnetpool"]
+    assert got["shared"] is True
+    star = [p for p in policies_of(api, pool["id"]) if p["target_tenant"] == "*"]
+    assert [p["project_id"] for p in star] == [ADMIN_PROJECT]
+    # A caller that sees the pool unshared changes nothing by its updates.
+    other = make_pool(pol, tenant_id=new_project(), prefixes=[pool_cidr()])
+    pol.policy(other, "someone", object_type="subnetpool")
+    api.ok(api.put("%s/%s" % (POOLS, other["id"]), {"subnetpool": {"name": "y"}}), 200)
+    assert [p["target_tenant"] for p in policies_of(api, other["id"])] == ["someone"]
+
+
+@pytest.mark.neutrino_only
+def test_pool_in_a_scope_is_shared_only_where_the_scope_reaches(api, pol):
+    owner, b = new_project(), new_project()
+    scope = make_scope(pol, tenant_id=owner)
+    pool = make_pool(pol, tenant_id=owner, prefixes=[pool_cidr()], address_scope_id=scope["id"])
+    msg = ("Failed to create RBAC policy on object %s because target project doesn't have"
+           " access to associated address scope.." % pool["id"])
+    assert_error(pol.policy(pool, b, object_type="subnetpool", expect=None), 400,
+                 "InvalidInput", invalid_input(msg))
+    assert_error(pol.policy(pool, "*", object_type="subnetpool", expect=None), 400,
+                 "InvalidInput", invalid_input(msg))
+    pol.policy(scope, b, object_type="address_scope")
+    assert pol.policy(pool, b, object_type="subnetpool")["target_tenant"] == b
+    assert_error(pol.policy(pool, "*", object_type="subnetpool", expect=None), 400,
+                 "InvalidInput", invalid_input(msg))
+
+
+@pytest.mark.neutrino_only
+def test_pool_or_scope_policy_errors_where_zed_fails(api, pol):
+    """Zed answers 500 for a pool or scope that does not exist."""
+    missing = str(uuid.uuid4())
+    body = {"object_id": missing, "action": "access_as_shared", "target_tenant": "x"}
+    assert_error(api.post(RBAC, {"rbac_policy": dict(body, object_type="subnetpool")}), 400,
+                 "InvalidInput", invalid_input("Subnet pool %s could not be found." % missing))
+    assert_error(api.post(RBAC, {"rbac_policy": dict(body, object_type="address_scope")}),
+                 400, "InvalidInput",
+                 invalid_input("Address scope %s could not be found." % missing))
+
+
+@project_headers
+def test_project_sees_and_uses_a_pool_shared_with_it(api, pol):
+    a, b, c = new_project(), new_project(), new_project()
+    pool = make_pool(pol, headers=member(a), prefixes=[pool_cidr()])
+    assert_error(pol.policy(pool, c, object_type="subnetpool", headers=member(b),
+                            expect=None), 400, "InvalidInput",
+                 invalid_input("Only admins can manipulate policies on objects they do not"
+                               " own"))
+    pol.policy(pool, b, object_type="subnetpool", headers=member(a))
+    seen = api.ok(api.get(POOLS, headers=member(b)), 200)["subnetpools"]
+    assert [(x["id"], x["shared"]) for x in seen] == [(pool["id"], True)]
+    assert show(api, POOLS, pool["id"], member(b))["subnetpool"]["shared"] is True
+    assert show(api, POOLS, pool["id"], member(a))["subnetpool"]["shared"] is False
+    assert [x["id"] for x in api.ok(api.get(POOLS, headers=member(b),
+                                            params={"shared": "true"}), 200)["subnetpools"]] \
+        == [pool["id"]]
+    net = pol.network(headers=member(b))
+    sub = pol._post("/v2.0/subnets", "subnet", {"network_id": net["id"], "ip_version": 4,
+                                                "subnetpool_id": pool["id"]}, member(b))
+    assert sub["subnetpool_id"] == pool["id"] and sub["project_id"] == b
+    # Sorted on "shared" and paged, b's view holds: its own pool, then the shared one.
+    own = make_pool(pol, headers=member(b), prefixes=[pool_cidr()])
+    params = {"sort_key": ["shared", "id"], "sort_dir": ["asc", "asc"], "limit": 1}
+    page = api.ok(api.get(POOLS, headers=member(b), params=params), 200)["subnetpools"]
+    assert [(x["id"], x["shared"]) for x in page] == [(own["id"], False)]
+    page = api.ok(api.get(POOLS, headers=member(b), params=dict(params, marker=own["id"])),
+                  200)["subnetpools"]
+    assert [(x["id"], x["shared"]) for x in page] == [(pool["id"], True)]
+    # Another project neither sees nor uses it.
+    assert api.ok(api.get(POOLS, headers=member(c)), 200)["subnetpools"] == []
+    assert_error(api.get("%s/%s" % (POOLS, pool["id"]), headers=member(c)), 404,
+                 "SubnetPoolNotFound")
+    other = pol.network(headers=member(c))
+    r = pol._post("/v2.0/subnets", "subnet", {"network_id": other["id"], "ip_version": 4,
+                                              "subnetpool_id": pool["id"]}, member(c),
+                  expect=None)
+    assert_error(r, 404, "SubnetPoolNotFound")
+
+
+@project_headers
+def test_project_sees_and_joins_a_scope_shared_with_it(api, pol):
+    a, b, c = new_project(), new_project(), new_project()
+    scope = make_scope(pol, headers=member(a))
+    pol.policy(scope, b, object_type="address_scope", headers=member(a))
+    seen = api.ok(api.get(SCOPES, headers=member(b)), 200)["address_scopes"]
+    assert [(x["id"], x["shared"]) for x in seen] == [(scope["id"], True)]
+    assert show(api, SCOPES, scope["id"], member(a))["address_scope"]["shared"] is False
+    joined = make_pool(pol, headers=member(b), prefixes=[pool_cidr()],
+                       address_scope_id=scope["id"])
+    assert joined["address_scope_id"] == scope["id"]
+    assert api.ok(api.get(SCOPES, headers=member(c)), 200)["address_scopes"] == []
+    r = pol._post(POOLS, "subnetpool", {"name": uname("p"), "prefixes": [pool_cidr()],
+                                        "address_scope_id": scope["id"]}, member(c),
+                  expect=None)
+    assert_error(r, 404, "AddressScopeNotFound")
+
+
+@pytest.mark.own_server
+def test_migration_gives_shared_pools_and_scopes_their_policies(start_server):
+    srv = start_server()
+    api = Api(srv.url)
+    scope = api.ok(api.post(SCOPES, {"address_scope": {"name": uname("old"), "ip_version": 4,
+                                                       "shared": True}}), 201)["address_scope"]
+    pool = api.ok(api.post(POOLS, {"subnetpool": {"name": uname("old"), "shared": True,
+                                                  "prefixes": ["10.9.0.0/16"]}}),
+                  201)["subnetpool"]
+    plain = api.ok(api.post(POOLS, {"subnetpool": {"name": uname("old"),
+                                                   "prefixes": ["10.10.0.0/16"]}}),
+                   201)["subnetpool"]
+    srv.stop()
+    rewind(srv, 17)     # the schema before pools' and scopes' policies (18)
+    again = start_server(state_dir=srv.state)
+    api = Api(again.url)
+    (p,) = policies_of(api, pool["id"])
+    assert (p["object_type"], p["action"], p["target_tenant"], p["project_id"]) == (
+        "subnetpool", "access_as_shared", "*", pool["project_id"])
+    (q,) = policies_of(api, scope["id"])
+    assert (q["object_type"], q["target_tenant"]) == ("address_scope", "*")
+    assert policies_of(api, plain["id"]) == []
+    assert UUID_RE.match(p["id"]) is None and p["id"] != q["id"]
+    assert api.delete("%s/%s" % (RBAC, p["id"])).status_code == 204
+    assert api.show("subnetpools", pool["id"])["shared"] is False
+    assert show(api, SCOPES, scope["id"])["address_scope"]["shared"] is True

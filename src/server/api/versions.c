@@ -91,8 +91,12 @@ static const struct extension extensions[] = {
     { "rbac-policies", "RBAC Policies",
       "Allows creation and modification of policies that control tenant access to"
       " resources.", "2015-06-17T12:15:12-00:00" },
+    { "rbac-address-scope", "Add address_scope type to RBAC",
+      "Add address_scope type to RBAC", "2020-02-12T00:00:00-00:00" },
     { "rbac-security-groups", "Add security_group type to network RBAC",
       "Add security_group type to network RBAC", "2019-02-14T00:00:00-00:00" },
+    { "rbac-subnetpool", "Add subnetpool type to RBAC", "Add subnetpool type to RBAC",
+      "2020-02-05T00:00:00-00:00" },
     { "quota_details", "Quota details management support",
       "Expose functions for quotas usage statistics per project",
       "2017-02-10T10:00:00-00:00" },

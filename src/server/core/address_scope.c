@@ -4,13 +4,15 @@
 #include <errno.h>
 #include <string.h>
 
+#include "rbac.h"
 #include "store/store.h"
 #include "util.h"
 
 int
 core_address_scope_get(const struct op *op, const char *id, struct address_scope *ret)
 {
-    int r = store_address_scope_get(op->c, id, context_visible_to(op->caller), ret);
+    int r = store_address_scope_get_as(op->c, id, context_visible_to(op->caller),
+                                       op->caller->project_id, ret);
 
     if (r) {
         memset(ret, 0, sizeof *ret);
@@ -59,12 +61,38 @@ core_address_scope_create(const struct op *op, const struct address_scope_spec *
     a.ip_version = spec->ip_version;
     a.shared = spec->has_shared && spec->shared;
     r = store_address_scope_insert(op->c, &a);
+    r = r ? core_internal(op, r) : 0;
+    /* A shared scope is one with a '*' policy, which its owner gives. */
+    if (!r && a.shared) {
+        r = core_rbac_share_with_all(op, "address_scope", a.std.id, a.std.project_id);
+    }
     if (r) {
         address_scope_done(&a);
-        return core_internal(op, r);
+        return -1;
     }
     *ret = a;
     return 0;
+}
+
+/* "shared": true on an update gives the scope to everyone unless a '*' policy already
+ * does, by a policy in the caller's name (Zed's); false changes nothing (a scope the
+ * caller sees as shared was refused before). */
+static int
+share_on_update(const struct op *op, const struct address_scope *a, bool shared)
+{
+    bool wildcard = true;
+    int r;
+
+    if (!shared) {
+        return 0;
+    }
+    r = store_rbac_exists(op->c, "address_scope", a->std.id, RBAC_ACCESS_SHARED,
+                          RBAC_ANY_PROJECT, &wildcard);
+    if (r) {
+        return core_internal(op, r);
+    }
+    return wildcard ? 0 : core_rbac_share_with_all(op, "address_scope", a->std.id,
+                                                   op->caller->project_id);
 }
 
 /* The scope 'id' as the caller sees it, and the caller may do 'action' on it. */
@@ -107,7 +135,8 @@ core_address_scope_update(const struct op *op, const char *id,
         ret->std.revision_number++;
         time_iso8601_now(ret->std.updated_at);
         r = store_address_scope_update(op->c, ret);
-        r = r ? core_internal(op, r) : 0;
+        r = r ? core_internal(op, r) : spec->has_shared ? share_on_update(op, ret, spec->shared)
+                                                        : 0;
     }
     if (r) {
         address_scope_done(ret);

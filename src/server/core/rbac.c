@@ -33,6 +33,8 @@ struct rbac_type {
                          const char *new_target);
     /* After a policy of 'object_id' was made, changed or deleted through the API. */
     int (*changed)(const struct op *op, const char *object_id);
+    /* Further checks of a new policy 'spec' (NULL: none), after the owner's. */
+    int (*check_create)(const struct op *op, const struct rbac_spec *spec);
 };
 
 static int network_owner_for_change(const struct op *op, const char *id, char **ret);
@@ -44,6 +46,17 @@ static int sg_owner_for_change(const struct op *op, const char *id, char **ret);
 static int sg_owner(const struct op *op, const char *id, char **ret);
 static int sg_check_removal(const struct op *op, const struct rbac_policy *p,
                             const char *owner, const char *new_target);
+static int pool_owner_for_change(const struct op *op, const char *id, char **ret);
+static int pool_owner(const struct op *op, const char *id, char **ret);
+static int pool_check_removal(const struct op *op, const struct rbac_policy *p,
+                              const char *owner, const char *new_target);
+static int pool_check_create(const struct op *op, const struct rbac_spec *spec);
+static int scope_owner_for_change(const struct op *op, const char *id, char **ret);
+static int scope_owner(const struct op *op, const char *id, char **ret);
+static int scope_check_removal(const struct op *op, const struct rbac_policy *p,
+                               const char *owner, const char *new_target);
+static int pool_changed(const struct op *op, const char *id);
+static int scope_changed(const struct op *op, const char *id);
 
 static const char *const network_actions[] = { RBAC_ACCESS_SHARED, RBAC_ACCESS_EXTERNAL, NULL };
 static const char *const shared_only[] = { RBAC_ACCESS_SHARED, NULL };
@@ -51,9 +64,14 @@ static const char *const shared_only[] = { RBAC_ACCESS_SHARED, NULL };
 /* In Neutron's order (which is also how its list walks the kinds). */
 static const struct rbac_type rbac_types[] = {
     { "network", network_actions, "('access_as_shared', 'access_as_external')",
-      network_owner_for_change, network_owner, network_check_removal, network_changed },
+      network_owner_for_change, network_owner, network_check_removal, network_changed,
+      NULL },
+    { "subnetpool", shared_only, "('access_as_shared',)", pool_owner_for_change, pool_owner,
+      pool_check_removal, pool_changed, pool_check_create },
+    { "address_scope", shared_only, "('access_as_shared',)", scope_owner_for_change,
+      scope_owner, scope_check_removal, scope_changed, NULL },
     { "security_group", shared_only, "('access_as_shared',)",
-      sg_owner_for_change, sg_owner, sg_check_removal, NULL },
+      sg_owner_for_change, sg_owner, sg_check_removal, NULL, NULL },
 };
 
 static const struct rbac_type *
@@ -289,13 +307,18 @@ sg_owner_for_change(const struct op *op, const char *id, char **ret)
     return 0;
 }
 
-/* Neutron's rule for shared groups: the project losing access ('target'; for '*'
- * every project without a policy of its own, the owner included) must have no port
- * using the group, unless a '*' policy still lets everyone in.  Moving a policy to
- * '*' takes nothing away. */
+/* Whether what depends on object 'id' belongs to 'project' (NULL: to projects without
+ * an access_as_shared policy of their own on it): ports using a group, subnets from a
+ * pool, pools in a scope. */
+typedef int bound_query(struct store_conn *c, const char *id, const char *project, bool *ret);
+
+/* Neutron's rule for groups, pools and scopes (its RBAC-aware objects): the project
+ * losing access ('target'; for '*' every project without a policy of its own, the
+ * owner included) must have nothing bound to the object, unless a '*' policy still
+ * lets everyone in.  Moving a policy to '*' takes nothing away. */
 static int
-sg_check_removal(const struct op *op, const struct rbac_policy *p, const char *owner,
-                 const char *new_target)
+shared_object_removal(const struct op *op, const struct rbac_policy *p, const char *owner,
+                      const char *new_target, bound_query *bound)
 {
     const char *target = p->target_project;
     bool stranded = false;
@@ -308,14 +331,14 @@ sg_check_removal(const struct op *op, const struct rbac_policy *p, const char *o
         return 0;
     }
     if (STREQ(target, RBAC_ANY_PROJECT)) {
-        r = store_rbac_sg_ports(op->c, p->object_id, NULL, &stranded);
+        r = bound(op->c, p->object_id, NULL, &stranded);
     } else {
         bool wildcard;
-        if (wildcard_exists(op, "security_group", p->object_id, RBAC_ACCESS_SHARED,
+        if (wildcard_exists(op, p->object_type, p->object_id, RBAC_ACCESS_SHARED,
                             &wildcard)) {
             return -1;
         }
-        r = wildcard ? 0 : store_rbac_sg_ports(op->c, p->object_id, target, &stranded);
+        r = wildcard ? 0 : bound(op->c, p->object_id, target, &stranded);
     }
     if (r) {
         return core_internal(op, r);
@@ -327,6 +350,160 @@ sg_check_removal(const struct op *op, const struct rbac_policy *p, const char *o
         buf_done(&why);
     }
     return r;
+}
+
+static int
+sg_check_removal(const struct op *op, const struct rbac_policy *p, const char *owner,
+                 const char *new_target)
+{
+    return shared_object_removal(op, p, owner, new_target, store_rbac_sg_ports);
+}
+
+/* --- Subnet pools and address scopes ------------------------------------------------- */
+
+/* The owner of a pool or scope whoever asks (Neutron reads it with an admin's view,
+ * as for groups).  Zed fails with 500 on one that does not exist; neutrino answers as
+ * for a network. */
+static int
+pool_owner(const struct op *op, const char *id, char **ret)
+{
+    struct subnetpool sp;
+    int r = store_subnetpool_get(op->c, id, NULL, &sp);
+
+    if (r) {
+        return r == -ENOENT ? api_error_invalid(op->err, "Subnet pool %s could not be found.",
+                                                id)
+                            : core_internal(op, r);
+    }
+    *ret = xstrdup(sp.std.project_id);
+    subnetpool_done(&sp);
+    return 0;
+}
+
+static int
+scope_owner(const struct op *op, const char *id, char **ret)
+{
+    struct address_scope a;
+    int r = store_address_scope_get(op->c, id, NULL, &a);
+
+    if (r) {
+        return r == -ENOENT ? api_error_invalid(op->err, "Address scope %s could not be"
+                                                " found.", id)
+                            : core_internal(op, r);
+    }
+    *ret = xstrdup(a.std.project_id);
+    address_scope_done(&a);
+    return 0;
+}
+
+/* The owner through 'owner', refused (InvalidInput) when it is not the caller's and
+ * the caller is no admin. */
+static int
+owned_for_change(const struct op *op, const char *id,
+                 int (*owner)(const struct op *, const char *, char **), char **ret)
+{
+    char *o;
+
+    if (owner(op, id, &o)) {
+        return -1;
+    }
+    if (!op->caller->is_admin && !STREQ(o, op->caller->project_id)) {
+        free(o);
+        return not_owned(op, "objects");
+    }
+    *ret = o;
+    return 0;
+}
+
+static int
+pool_owner_for_change(const struct op *op, const char *id, char **ret)
+{
+    return owned_for_change(op, id, pool_owner, ret);
+}
+
+static int
+scope_owner_for_change(const struct op *op, const char *id, char **ret)
+{
+    return owned_for_change(op, id, scope_owner, ret);
+}
+
+static int
+pool_check_removal(const struct op *op, const struct rbac_policy *p, const char *owner,
+                   const char *new_target)
+{
+    return shared_object_removal(op, p, owner, new_target, store_rbac_pool_subnets);
+}
+
+static int
+scope_check_removal(const struct op *op, const struct rbac_policy *p, const char *owner,
+                    const char *new_target)
+{
+    return shared_object_removal(op, p, owner, new_target, store_rbac_scope_pools);
+}
+
+/* Zed's rule for sharing a pool that is in an address scope: the target must already
+ * reach the scope through one of its policies (for '*' or the target).  Zed counts
+ * only the policies it lets the caller see: a non-admin's own project's. */
+static int
+pool_check_create(const struct op *op, const struct rbac_spec *spec)
+{
+    struct subnetpool sp;
+    bool reaches = true;
+    int r = store_subnetpool_get(op->c, spec->object_id, NULL, &sp);
+
+    if (r) {
+        return core_internal(op, r);    /* The owner's check found it. */
+    }
+    if (*sp.address_scope_id) {
+        r = store_rbac_scope_reaches(op->c, sp.address_scope_id, spec->target_project,
+                                     op->caller->is_admin ? NULL : op->caller->project_id,
+                                     &reaches);
+    }
+    subnetpool_done(&sp);
+    if (r) {
+        return core_internal(op, r);
+    }
+    return reaches ? 0 : api_error_invalid(op->err, "Failed to create RBAC policy on object %s"
+                                           " because target project doesn't have access to"
+                                           " associated address scope..", spec->object_id);
+}
+
+/* The "shared" column follows the '*' policy. */
+static int
+shared_column_changed(const struct op *op, const char *type, const char *id)
+{
+    int r = store_rbac_shared_sync(op->c, type, id);
+
+    return r ? core_internal(op, r) : 0;
+}
+
+static int
+pool_changed(const struct op *op, const char *id)
+{
+    return shared_column_changed(op, "subnetpool", id);
+}
+
+static int
+scope_changed(const struct op *op, const char *id)
+{
+    return shared_column_changed(op, "address_scope", id);
+}
+
+int
+core_rbac_share_with_all(const struct op *op, const char *object_type, const char *object_id,
+                         const char *project)
+{
+    struct rbac_policy p = { .target_project = (char *) RBAC_ANY_PROJECT };
+    int r;
+
+    uuid_new(p.std.id);
+    p.std.project_id = (char *) project;
+    snprintf(p.object_type, sizeof p.object_type, "%s", object_type);
+    snprintf(p.object_id, sizeof p.object_id, "%s", object_id);
+    snprintf(p.action, sizeof p.action, "%s", RBAC_ACCESS_SHARED);
+    r = store_rbac_insert(op->c, &p);
+    r = r ? r : store_rbac_shared_sync(op->c, object_type, object_id);
+    return r ? core_internal(op, r) : 0;
 }
 
 /* --- The API's operations ------------------------------------------------------------ */
@@ -380,6 +557,9 @@ core_rbac_create(const struct op *op, const struct rbac_spec *spec, struct rbac_
         return -1;
     }
     free(owner);
+    if (t->check_create && t->check_create(op, spec)) {
+        return -1;
+    }
     if (!action_valid(t, spec->action)) {
         return api_error_set(op->err, API_ERR_INVALID_ACTION_FOR_TYPE, "Invalid action '%s'"
                              " for object type '%s'. Valid actions: %s", spec->action, t->name,

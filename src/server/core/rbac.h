@@ -1,13 +1,13 @@
 /* RBAC policies in the domain core (Neutron's rbac-policies and rbac-security-groups
  * extensions): a policy lets a project, or every project ('*'), do an action on one
  * object of another project — see a network and put ports on it (access_as_shared),
- * use it as an external network (access_as_external), use a security group
- * (access_as_shared).  See docs/behaviour/rbac.md.
+ * use it as an external network (access_as_external), use a security group, a subnet
+ * pool or an address scope (access_as_shared).  See docs/behaviour/rbac.md.
  *
  * The kinds of object a policy may name are a table (core/rbac.c): each says its
  * actions, how its owner is found, what a policy's removal must not strand, and what
  * follows a change (a network's "shared" and "router:external" flags, its revision).
- * A new kind (subnet pools, address scopes) is one more row there.
+ * A new kind is one more row there.
  *
  * A network's "shared" is its '*' access_as_shared policy and its "router:external"
  * its access_as_external policies: core/network.c sets the flags through
@@ -62,5 +62,11 @@ int core_rbac_delete(const struct op *op, const char *id);
  * The network's columns follow (store_network_rbac_sync()). */
 int core_rbac_network_flag(const struct op *op, const struct network *n, const char *action,
                            bool on);
+/* Gives subnet pool or address scope 'object_id' (by 'object_type') to every project:
+ * its '*' access_as_shared policy, made by 'project' (Neutron: the object's owner when
+ * it is made shared, the caller when an update shares it).  The caller has checked
+ * that there is none yet. */
+int core_rbac_share_with_all(const struct op *op, const char *object_type,
+                             const char *object_id, const char *project);
 
 #endif

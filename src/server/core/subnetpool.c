@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "prefixset.h"
+#include "rbac.h"
 #include "store/store.h"
 #include "util.h"
 
@@ -340,7 +341,8 @@ check_pool(const struct op *op, const struct subnetpool *p, const struct prefixs
 int
 core_subnetpool_get(const struct op *op, const char *id, struct subnetpool *ret)
 {
-    int r = store_subnetpool_get(op->c, id, context_visible_to(op->caller), ret);
+    int r = store_subnetpool_get_as(op->c, id, context_visible_to(op->caller),
+                                    op->caller->project_id, ret);
 
     if (r) {
         memset(ret, 0, sizeof *ret);
@@ -436,12 +438,37 @@ core_subnetpool_create(const struct op *op, const struct subnetpool_spec *spec,
         r = store_subnetpool_insert(op->c, &p);
         r = r ? core_internal(op, r) : 0;
     }
+    /* A shared pool is one with a '*' policy, which its owner gives. */
+    if (!r && p.shared) {
+        r = core_rbac_share_with_all(op, "subnetpool", p.std.id, p.std.project_id);
+    }
     if (r) {
         subnetpool_done(&p);
         return -1;
     }
     *ret = p;
     return 0;
+}
+
+/* Zed writes the pool's "shared" back on every update as the caller saw it, and so
+ * shares with everyone a pool the caller saw as shared through a policy for its own
+ * project (by a '*' policy in the caller's name). */
+static int
+rewrite_shared(const struct op *op, const struct subnetpool *p)
+{
+    bool wildcard = true;
+    int r;
+
+    if (!p->shared) {
+        return 0;
+    }
+    r = store_rbac_exists(op->c, "subnetpool", p->std.id, RBAC_ACCESS_SHARED, RBAC_ANY_PROJECT,
+                          &wildcard);
+    if (r) {
+        return core_internal(op, r);
+    }
+    return wildcard ? 0 : core_rbac_share_with_all(op, "subnetpool", p->std.id,
+                                                   op->caller->project_id);
 }
 
 /* --- Update ------------------------------------------------------------------------ */
@@ -533,7 +560,7 @@ update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_s
         p->std.revision_number++;
         time_iso8601_now(p->std.updated_at);
         r = store_subnetpool_update(op->c, p);
-        r = r ? core_internal(op, r) : 0;
+        r = r ? core_internal(op, r) : rewrite_shared(op, p);
     }
     return r;
 }

@@ -441,6 +441,20 @@ const char *const schema_migrations[] = {
     /* 17: a router's availability zone hints (router_availability_zone): a JSON array
      * of zone names, sorted; routers made before have none. */
     "ALTER TABLE routers ADD COLUMN az_hints TEXT NOT NULL DEFAULT '[]';",
+    /* 18: RBAC policies for subnet pools and address scopes: a shared pool or scope is
+     * one with a '*' access_as_shared policy, as networks are (docs/behaviour/rbac.md),
+     * so those shared so far get it, in their owner's name.  The ids are built as
+     * migration 10's, with variant digit a (pools) and b (scopes). */
+    "INSERT INTO rbac_policies (id, project_id, object_type, object_id, action,"
+    "  target_project)"
+    "  SELECT substr(id, 1, 14) || '8' || substr(id, 16, 4) || 'a' || substr(id, 21),"
+    "  project_id, 'subnetpool', id, 'access_as_shared', '*' FROM subnetpools"
+    "  WHERE shared = 1;"
+    "INSERT INTO rbac_policies (id, project_id, object_type, object_id, action,"
+    "  target_project)"
+    "  SELECT substr(id, 1, 14) || '8' || substr(id, 16, 4) || 'b' || substr(id, 21),"
+    "  project_id, 'address_scope', id, 'access_as_shared', '*' FROM address_scopes"
+    "  WHERE shared = 1;",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -394,6 +394,21 @@ int store_rbac_network_gateways(struct store_conn *c, const char *network_id,
  * access_as_shared policy of their own on the group). */
 int store_rbac_sg_ports(struct store_conn *c, const char *sg_id, const char *project,
                         bool *ret);
+/* Sets the "shared" column of subnet pool or address scope 'object_id' (by
+ * 'object_type') from its '*' access_as_shared policy. */
+int store_rbac_shared_sync(struct store_conn *c, const char *object_type,
+                           const char *object_id);
+/* Whether subnets from pool 'pool_id' belong to 'project' (NULL: to projects without an
+ * access_as_shared policy of their own on the pool). */
+int store_rbac_pool_subnets(struct store_conn *c, const char *pool_id, const char *project,
+                            bool *ret);
+/* Whether pools in scope 'scope_id' belong to 'project' (NULL: as above, for scopes). */
+int store_rbac_scope_pools(struct store_conn *c, const char *scope_id, const char *project,
+                           bool *ret);
+/* Whether a policy of scope 'scope_id' names '*' or 'target', made by project 'made_by'
+ * (NULL: by anyone). */
+int store_rbac_scope_reaches(struct store_conn *c, const char *scope_id, const char *target,
+                             const char *made_by, bool *ret);
 
 /* --- Routers (store_router.c) ----------------------------------------------------- */
 
@@ -796,11 +811,15 @@ int store_id_login_failures_clear(struct store_conn *c, const char *user_id);
 typedef int store_subnetpool_cb(const struct subnetpool *, void *aux);
 typedef int store_address_scope_cb(const struct address_scope *, void *aux);
 
-/* A pool or a scope is visible to its project and, when shared, to everyone. */
+/* A pool or a scope is visible to its project and to those its access_as_shared
+ * policies name ('*': everyone); "shared" is as the viewer sees it (docs/behaviour/rbac.md). */
 int store_subnetpool_foreach(struct store_conn *c, const struct list_query *q,
                              store_subnetpool_cb *cb, void *aux);
 int store_subnetpool_get(struct store_conn *c, const char *id, const char *visible_to,
                          struct subnetpool *ret);
+/* The same, with "shared" as project 'viewer' sees it (an admin's own project). */
+int store_subnetpool_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                            const char *viewer, struct subnetpool *ret);
 int store_subnetpool_insert(struct store_conn *c, const struct subnetpool *p);
 /* Writes every attribute but the id, the owner, ip_version, shared and created_at. */
 int store_subnetpool_update(struct store_conn *c, const struct subnetpool *p);
@@ -825,8 +844,11 @@ int store_address_scope_foreach(struct store_conn *c, const struct list_query *q
                                 store_address_scope_cb *cb, void *aux);
 int store_address_scope_get(struct store_conn *c, const char *id, const char *visible_to,
                             struct address_scope *ret);
+/* The same, with "shared" as project 'viewer' sees it (an admin's own project). */
+int store_address_scope_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                               const char *viewer, struct address_scope *ret);
 int store_address_scope_insert(struct store_conn *c, const struct address_scope *a);
-/* Writes name, shared, updated_at and revision_number. */
+/* Writes name, updated_at and revision_number ("shared" is its policies). */
 int store_address_scope_update(struct store_conn *c, const struct address_scope *a);
 int store_address_scope_delete(struct store_conn *c, const char *id);
 /* Whether a pool is in the address scope 'id'. */

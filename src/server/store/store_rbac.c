@@ -244,3 +244,75 @@ store_rbac_sg_ports(struct store_conn *c, const char *sg_id, const char *project
 
     return conn_one_bool(c, st, ret, "group ports of projects");
 }
+
+int
+store_rbac_shared_sync(struct store_conn *c, const char *object_type, const char *object_id)
+{
+    /* The column is what the '*' policy says (the unique key allows one): what the
+     * migration and older readers see.  Callers show "shared" per viewer. */
+    static const char pools[] =
+        "UPDATE subnetpools SET shared = (SELECT COUNT(*) FROM rbac_policies"
+        " WHERE object_type = 'subnetpool' AND object_id = ?1"
+        " AND action = 'access_as_shared' AND target_project = '*') WHERE id = ?1";
+    static const char scopes[] =
+        "UPDATE address_scopes SET shared = (SELECT COUNT(*) FROM rbac_policies"
+        " WHERE object_type = 'address_scope' AND object_id = ?1"
+        " AND action = 'access_as_shared' AND target_project = '*') WHERE id = ?1";
+
+    if (STREQ(object_type, "subnetpool")) {
+        return conn_exec_stmt(c, conn_stmt_text(c, pools, object_id), "sync pool sharing");
+    }
+    if (STREQ(object_type, "address_scope")) {
+        return conn_exec_stmt(c, conn_stmt_text(c, scopes, object_id), "sync scope sharing");
+    }
+    return -EINVAL;
+}
+
+int
+store_rbac_pool_subnets(struct store_conn *c, const char *pool_id, const char *project,
+                        bool *ret)
+{
+    static const char of_project[] =
+        "SELECT EXISTS (SELECT 1 FROM subnets WHERE subnetpool_id = ?1 AND project_id = ?2)";
+    static const char of_others[] =
+        "SELECT EXISTS (SELECT 1 FROM subnets WHERE subnetpool_id = ?1"
+        " AND project_id NOT IN (SELECT target_project FROM rbac_policies"
+        "   WHERE object_type = 'subnetpool' AND object_id = ?1"
+        "   AND action = 'access_as_shared' AND target_project <> '*'))";
+    struct db_stmt *st = project ? conn_stmt_text2(c, of_project, pool_id, project)
+                                 : conn_stmt_text(c, of_others, pool_id);
+
+    return conn_one_bool(c, st, ret, "pool subnets of projects");
+}
+
+int
+store_rbac_scope_pools(struct store_conn *c, const char *scope_id, const char *project,
+                       bool *ret)
+{
+    static const char of_project[] =
+        "SELECT EXISTS (SELECT 1 FROM subnetpools WHERE address_scope_id = ?1"
+        " AND project_id = ?2)";
+    static const char of_others[] =
+        "SELECT EXISTS (SELECT 1 FROM subnetpools WHERE address_scope_id = ?1"
+        " AND project_id NOT IN (SELECT target_project FROM rbac_policies"
+        "   WHERE object_type = 'address_scope' AND object_id = ?1"
+        "   AND action = 'access_as_shared' AND target_project <> '*'))";
+    struct db_stmt *st = project ? conn_stmt_text2(c, of_project, scope_id, project)
+                                 : conn_stmt_text(c, of_others, scope_id);
+
+    return conn_one_bool(c, st, ret, "scope pools of projects");
+}
+
+int
+store_rbac_scope_reaches(struct store_conn *c, const char *scope_id, const char *target,
+                         const char *made_by, bool *ret)
+{
+    static const char sql[] =
+        "SELECT EXISTS (SELECT 1 FROM rbac_policies WHERE object_type = 'address_scope'"
+        " AND object_id = ?1 AND target_project IN ('*', ?2)"
+        " AND (CAST(?3 AS TEXT) IS NULL OR project_id = ?3))";
+    const char *values[] = { scope_id, target, made_by };
+
+    return conn_one_bool(c, conn_stmt_texts(c, sql, values, ARRAY_SIZE(values)), ret,
+                         "scope reaches project");
+}

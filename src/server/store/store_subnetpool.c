@@ -15,9 +15,28 @@ LOG_MODULE("store");
 
 /* --- Subnet pools ------------------------------------------------------------------ */
 
+/* Whether the object 'alias'.id of RBAC type 'type' is shared with the viewer (?1): an
+ * access_as_shared policy for '*' or the viewer's project (Neutron shows "shared" per
+ * caller, as for networks). */
+#define SHARED_TO_VIEWER(type, alias)                                                      \
+    "EXISTS (SELECT 1 FROM rbac_policies rs WHERE rs.object_type = '" type "'"             \
+    " AND rs.object_id = " alias ".id AND rs.action = 'access_as_shared'"                  \
+    " AND rs.target_project IN ('*', ?1))"
+
+/* A project sees what it owns and what is shared with it; the sub-select is not
+ * correlated, so it is read once, through rbac_policies_target. */
+#define VISIBLE(type, alias, owner, project)                                               \
+    "(" alias ".project_id = " owner " OR " alias ".id IN (SELECT rv.object_id"            \
+    " FROM rbac_policies rv WHERE rv.target_project IN ('*', " project ")"                 \
+    " AND rv.object_type = '" type "' AND rv.action = 'access_as_shared'))"
+
+#define POOL_SHARED SHARED_TO_VIEWER("subnetpool", "sp")
+#define POOL_VISIBLE(owner, project) VISIBLE("subnetpool", "sp", owner, project)
+
+/* Names the viewer as ?1 (for "shared"), whether or not it uses it. */
 #define POOL_SELECT                                                                        \
     "SELECT " SQL_STD_COLUMNS("sp") ", sp.ip_version, sp.default_prefixlen,"               \
-    " sp.min_prefixlen, sp.max_prefixlen, sp.default_quota, sp.shared, sp.is_default,"     \
+    " sp.min_prefixlen, sp.max_prefixlen, sp.default_quota, " POOL_SHARED ", sp.is_default," \
     " sp.address_scope_id, sp.prefixes FROM subnetpools sp"
 
 static const struct field_column pool_columns[] = {
@@ -31,7 +50,7 @@ static const struct field_column pool_columns[] = {
     { SF_MIN_PREFIXLEN, "sp.min_prefixlen" },
     { SF_MAX_PREFIXLEN, "sp.max_prefixlen" },
     { SF_DEFAULT_QUOTA, "sp.default_quota" },
-    { SF_SHARED, "sp.shared" },
+    { SF_SHARED, POOL_SHARED },
     { SF_IS_DEFAULT, "sp.is_default" },
     { SF_ADDRESS_SCOPE_ID, "sp.address_scope_id" },
 };
@@ -40,8 +59,9 @@ static const struct resource_sql pool_sql = {
     .select = POOL_SELECT,
     .table = "subnetpools",
     .table_alias = "sp",
-    .visibility = "(sp.project_id = ? OR sp.shared = 1)",
-    .visibility_params = 1,
+    .visibility = POOL_VISIBLE("?", "?"),
+    .visibility_params = 2,
+    .names_viewer = true,
     .columns = pool_columns,
     .n_columns = ARRAY_SIZE(pool_columns),
 };
@@ -94,16 +114,23 @@ store_subnetpool_foreach(struct store_conn *c, const struct list_query *q,
 }
 
 int
+store_subnetpool_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                        const char *viewer, struct subnetpool *ret)
+{
+    static const char sql[] = POOL_SELECT " WHERE sp.id = ?2";
+    static const char sql_vis[] = POOL_SELECT " WHERE sp.id = ?2 AND " POOL_VISIBLE("?3", "?3");
+    const char *values[] = { viewer ? viewer : "", id, visible_to };
+    struct db_stmt *st = visible_to ? conn_stmt_texts(c, sql_vis, values, 3)
+                                    : conn_stmt_texts(c, sql, values, 2);
+
+    return conn_read_row(c, st, pool_read, ret, "get subnet pool");
+}
+
+int
 store_subnetpool_get(struct store_conn *c, const char *id, const char *visible_to,
                      struct subnetpool *ret)
 {
-    static const char sql[] = POOL_SELECT " WHERE sp.id = ?";
-    static const char sql_vis[] =
-        POOL_SELECT " WHERE sp.id = ? AND (sp.project_id = ? OR sp.shared = 1)";
-    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
-                                    : conn_stmt_text(c, sql, id);
-
-    return conn_read_row(c, st, pool_read, ret, "get subnet pool");
+    return store_subnetpool_get_as(c, id, visible_to, visible_to, ret);
 }
 
 /* Binds what an insert and an update share after the standard columns (?8 on). */
@@ -162,6 +189,7 @@ store_subnetpool_delete(struct store_conn *c, const char *id)
     static const char sql[] = "DELETE FROM subnetpools WHERE id = ?";
     int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete subnet pool tags");
 
+    r = r ? r : store_rbac_delete_matching(c, "subnetpool", id, NULL, NULL);
     return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete subnet pool");
 }
 
@@ -216,10 +244,10 @@ int
 store_subnetpools_of_scope(struct store_conn *c, const char *scope_id,
                            store_subnetpool_cb *cb, void *aux)
 {
-    static const char sql[] = POOL_SELECT " WHERE sp.address_scope_id = ? ORDER BY sp.id";
+    static const char sql[] = POOL_SELECT " WHERE sp.address_scope_id = ?2 ORDER BY sp.id";
     struct pool_walk w = { cb, aux };
 
-    return conn_each_row(c, conn_stmt_text(c, sql, scope_id), pool_row, &w,
+    return conn_each_row(c, conn_stmt_text2(c, sql, "", scope_id), pool_row, &w,
                          "subnet pools of scope");
 }
 
@@ -234,23 +262,28 @@ store_subnetpool_networks(struct store_conn *c, const char *id, store_id_cb *cb,
 
 /* --- Address scopes ---------------------------------------------------------------- */
 
+#define SCOPE_SHARED SHARED_TO_VIEWER("address_scope", "a")
+#define SCOPE_VISIBLE(owner, project) VISIBLE("address_scope", "a", owner, project)
+
+/* Names the viewer as ?1 (for "shared"). */
 #define SCOPE_SELECT                                                                       \
-    "SELECT " SQL_STD_COLUMNS("a") ", a.ip_version, a.shared FROM address_scopes a"
+    "SELECT " SQL_STD_COLUMNS("a") ", a.ip_version, " SCOPE_SHARED " FROM address_scopes a"
 
 static const struct field_column scope_columns[] = {
     { SF_ID, "a.id" },
     { SF_NAME, "a.name" },
     { SF_PROJECT_ID, "a.project_id" },
     { SF_IP_VERSION, "a.ip_version" },
-    { SF_SHARED, "a.shared" },
+    { SF_SHARED, SCOPE_SHARED },
 };
 
 static const struct resource_sql scope_sql = {
     .select = SCOPE_SELECT,
     .table = "address_scopes",
     .table_alias = "a",
-    .visibility = "(a.project_id = ? OR a.shared = 1)",
-    .visibility_params = 1,
+    .visibility = SCOPE_VISIBLE("?", "?"),
+    .visibility_params = 2,
+    .names_viewer = true,
     .columns = scope_columns,
     .n_columns = ARRAY_SIZE(scope_columns),
 };
@@ -295,16 +328,24 @@ store_address_scope_foreach(struct store_conn *c, const struct list_query *q,
 }
 
 int
+store_address_scope_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                           const char *viewer, struct address_scope *ret)
+{
+    static const char sql[] = SCOPE_SELECT " WHERE a.id = ?2";
+    static const char sql_vis[] =
+        SCOPE_SELECT " WHERE a.id = ?2 AND " SCOPE_VISIBLE("?3", "?3");
+    const char *values[] = { viewer ? viewer : "", id, visible_to };
+    struct db_stmt *st = visible_to ? conn_stmt_texts(c, sql_vis, values, 3)
+                                    : conn_stmt_texts(c, sql, values, 2);
+
+    return conn_read_row(c, st, scope_read, ret, "get address scope");
+}
+
+int
 store_address_scope_get(struct store_conn *c, const char *id, const char *visible_to,
                         struct address_scope *ret)
 {
-    static const char sql[] = SCOPE_SELECT " WHERE a.id = ?";
-    static const char sql_vis[] =
-        SCOPE_SELECT " WHERE a.id = ? AND (a.project_id = ? OR a.shared = 1)";
-    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
-                                    : conn_stmt_text(c, sql, id);
-
-    return conn_read_row(c, st, scope_read, ret, "get address scope");
+    return store_address_scope_get_as(c, id, visible_to, visible_to, ret);
 }
 
 int
@@ -326,21 +367,18 @@ int
 store_address_scope_update(struct store_conn *c, const struct address_scope *a)
 {
     static const char sql[] =
-        "UPDATE address_scopes SET " SQL_STD_UPDATE_SET ", shared = ?8 WHERE id = ?1";
-    struct db_stmt *st = conn_stmt_std(c, sql, &a->std);
+        "UPDATE address_scopes SET " SQL_STD_UPDATE_SET " WHERE id = ?1";
 
-    if (st) {
-        db_bind_int(st, 8, a->shared);
-    }
-    return conn_exec_change(c, st, "update address scope");
+    return conn_exec_change(c, conn_stmt_std(c, sql, &a->std), "update address scope");
 }
 
 int
 store_address_scope_delete(struct store_conn *c, const char *id)
 {
     static const char sql[] = "DELETE FROM address_scopes WHERE id = ?";
+    int r = store_rbac_delete_matching(c, "address_scope", id, NULL, NULL);
 
-    return conn_exec_change(c, conn_stmt_text(c, sql, id), "delete address scope");
+    return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete address scope");
 }
 
 int
