@@ -13,5 +13,6 @@ import "./security_groups.js";
 import "./routers.js";
 import "./floating_ips.js";
 import "./quotas.js";
+import "./rbac.js";
 
 render();

@@ -243,6 +243,8 @@ async function chrome() {
   $("#admin-menu").hidden = !session.isAdmin;
   if (!signedIn) return;
   $("#user-name").textContent = session.user;
+  // Horizon's RBAC Policies panel needs the server's extension.
+  if (session.isAdmin) hasExtension("rbac-policies").then((has) => { $("#rbac-menu").hidden = !has; });
   const sel = $("#project-select");
   if (sel.dataset.for !== session.token) {
     sel.dataset.for = session.token;
