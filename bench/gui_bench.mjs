@@ -19,7 +19,9 @@ const state = mkdtempSync(join(tmpdir(), "neutrino-gui-bench-"));
 const port = 20000 + Math.floor(Math.random() * 20000);
 const url = "http://127.0.0.1:" + port;
 writeFileSync(join(state, "n.conf"), ["[DEFAULT]", "bind_host = 127.0.0.1", "bind_port = " + port,
-  "state_path = " + state, "[identity]", "demo_password = bench-pw", ""].join("\n"));
+  "state_path = " + state, "[identity]", "demo_password = bench-pw",
+  // 1,000 networks: beyond the default quota of 100.
+  "[quotas]", "quota_network = -1", ""].join("\n"));
 const server = spawn(SERVER, ["--config-file", join(state, "n.conf")], { stdio: "ignore" });
 try {
   for (let i = 0; i < 100; i++) {
