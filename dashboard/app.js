@@ -12,5 +12,7 @@ import "./agents.js";
 import "./security_groups.js";
 import "./routers.js";
 import "./floating_ips.js";
+import "./quotas.js";
+import "./rbac.js";
 
 render();

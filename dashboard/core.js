@@ -162,6 +162,27 @@ async function extensions() {
 }
 const hasExtension = async (alias) => (await extensions()).has(alias);
 
+// --- quotas (docs/behaviour/dashboard.md §19): which of 'resources' the project has used
+// up, as Horizon reads them from /v2.0/quotas/{project}/details: nothing left when the
+// limit is not negative and used + reserved reach it.  If the details cannot be read,
+// nothing counts as used up (Horizon's default).
+async function quotaFull(projectId, ...resources) {
+  let q = {};
+  try {
+    q = (await api("GET", "/v2.0/quotas/" + encodeURIComponent(projectId) + "/details")).data.quota;
+  } catch (e) {
+    if (e.status === 401) throw e;
+  }
+  return Object.fromEntries(resources.map((r) => [r,
+    Boolean(q[r]) && q[r].limit >= 0 && q[r].limit - q[r].used - (q[r].reserved || 0) <= 0]));
+}
+// Whose quota a network's Create Subnet and Create Port count against, as Horizon: the
+// network's project on Admin pages, the current project on the project's.
+const quotaProject = (net, admin) => (admin ? net.project_id : session.projectId);
+// A Create button: disabled, and saying "(Quota exceeded)", when 'full'.
+const quotaAction = (label, full, run) => (full
+  ? { label: label + " (Quota exceeded)", disabled: true, run } : { label, run });
+
 // --- routing ------------------------------------------------------------------------
 const routes = [];
 function route(pattern, render, opts = {}) {
@@ -222,6 +243,8 @@ async function chrome() {
   $("#admin-menu").hidden = !session.isAdmin;
   if (!signedIn) return;
   $("#user-name").textContent = session.user;
+  // Horizon's RBAC Policies panel needs the server's extension.
+  if (session.isAdmin) hasExtension("rbac-policies").then((has) => { $("#rbac-menu").hidden = !has; });
   const sel = $("#project-select");
   if (sel.dataset.for !== session.token) {
     sel.dataset.for = session.token;
@@ -243,4 +266,4 @@ document.addEventListener("click", (ev) => {
 window.addEventListener("popstate", () => render());
 
 export { ROOT, KS, session, h, $, link, shortName, yesNo, upDown, status, dash, toast, ApiError, api, signIn, switchProject, signOut, route, navigate, render, notFound, chrome,
-  extensions, hasExtension, fetchDetail, networkOf };
+  extensions, hasExtension, fetchDetail, networkOf, quotaFull, quotaAction, quotaProject };

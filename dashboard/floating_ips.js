@@ -1,6 +1,7 @@
 // Project → Network → Floating IPs (docs/behaviour/dashboard.md §18; API api.md §15): the
 // list, Allocate IP To Project, Associate, Disassociate and Release.
-import { session, h, shortName, status, toast, api, route, render } from "./core.js";
+import { session, h, shortName, status, toast, api, route, render, quotaFull, quotaAction }
+  from "./core.js";
 import { table, modal, confirmAction, rowMenu, field } from "./widgets.js";
 import { parseIp } from "./validate.js";
 import { externalNetworks } from "./routers.js";
@@ -134,6 +135,7 @@ route("project/floating_ips/", async (main) => {
     if (e.status === 401) return;
     toast("error", "Unable to retrieve floating IP addresses.", e.message);
   }
+  const full = await quotaFull(session.projectId, "floatingip");
   main.replaceChildren(h("h1", {}, "Floating IPs"), table({ title: "Floating IPs",
     id: "floating_ips", rows: fips.map(named),
     filter: (f) => [f.floating_ip_address, f.fixed_ip_address || "", f.description || ""].join(" "),
@@ -142,7 +144,7 @@ route("project/floating_ips/", async (main) => {
       { title: "Mapped Fixed IP Address", cell: mapped },
       { title: "Pool", cell: (f) => poolName(f, nets) },
       { title: "Status", cell: (f) => status(f.status) }],
-    actions: [{ label: "Allocate IP To Project", run: () => allocate(nets) },
+    actions: [quotaAction("Allocate IP To Project", full.floatingip, () => allocate(nets)),
       { label: "Release Floating IPs", danger: true, run: release }],
     rowActions: (f) => rowMenu([f.port_id
       ? { label: "Disassociate", danger: true, run: () => disassociate([f]) }

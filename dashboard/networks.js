@@ -1,7 +1,7 @@
 // Networks: the project and admin lists (docs/behaviour/dashboard.md §3, §11.1), Edit
 // Network (§9) and the network detail page with its tabs (§5, §11.3).
 import { ROOT, KS, session, h, link, shortName, yesNo, upDown, status, dash, toast, api, route,
-  render, navigate, hasExtension, fetchDetail } from "./core.js";
+  render, navigate, hasExtension, fetchDetail, quotaFull, quotaAction, quotaProject } from "./core.js";
 import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
 import { subnetsTab } from "./subnets.js";
@@ -45,10 +45,11 @@ const deleteNetwork = (n) => api("DELETE", "/v2.0/networks/" + n.id);
 const networkInUse = (n) => "Unable to delete network " + shortName(n) +
   ": most likely ports still exist on it.";
 
-function networkActions(net, admin, done) {
+// subnetFull: the subnet quota is used up (docs/behaviour/dashboard.md §19).
+function networkActions(net, admin, done, subnetFull) {
   return [
     { label: "Edit Network", run: () => editNetwork(net) },
-    { label: "Create Subnet", run: () => createNetwork(admin, net) },
+    quotaAction("Create Subnet", subnetFull, () => createNetwork(admin, net)),
     { label: "Delete Network", danger: true, run: () => confirmDelete("Network", "Networks", [net],
       deleteNetwork, { conflict: networkInUse, done }) },
   ];
@@ -148,9 +149,14 @@ async function projectNetworksAsAdmin() {
 
 async function networksPage(main, admin) {
   const base = admin ? "admin/networks/" : "project/networks/";
-  const projects = admin ? await projectNames() : {};
-  const scheduler = admin && await hasExtension("dhcp_agent_scheduler");
-  const zones = await hasExtension("network_availability_zone");
+  // Horizon checks the quota of the project on the project's pages; Admin's Create
+  // Network is never held back (the admin picks the project).  Asked alongside the
+  // rest, so the page waits for no extra round trip.
+  const [projects, scheduler, zones, full] = await Promise.all([
+    admin ? projectNames() : {},
+    admin && hasExtension("dhcp_agent_scheduler"),
+    hasExtension("network_availability_zone"),
+    admin ? {} : quotaFull(session.projectId, "network", "subnet")]);
   let subnets = {};
   const cols = [
     ...(admin ? [{ title: "Project", cell: (n) => projects[n.project_id] || "" }] : []),
@@ -166,12 +172,12 @@ async function networksPage(main, admin) {
   ];
   const common = { title: "Networks", id: "networks", cols,
     actions: [
-      { label: "+ Create Network", run: () => createNetwork(admin) },
+      quotaAction("+ Create Network", full.network, () => createNetwork(admin)),
       { label: "Delete Networks", danger: true,
         run: (sel) => confirmDelete("Network", "Networks", sel, deleteNetwork,
           { conflict: networkInUse }) },
     ],
-    rowActions: (n) => rowMenu(networkActions(n, admin)) };
+    rowActions: (n) => rowMenu(networkActions(n, admin, undefined, full.subnet)) };
   let networks;
   if (!admin && session.isAdmin) {
     const rows = await projectNetworksAsAdmin();
@@ -220,13 +226,15 @@ async function networkDetail(main, id, admin, tabName) {
   const current = (new URLSearchParams(location.search).get("tab") || "network_tabs__overview")
     .replace("network_tabs__", "");
   const chosen = tabs.find((t) => t[0] === current) || tabs[0];
-  const tabBody = await chosen[2]();
+  const [tabBody, full] = await Promise.all([chosen[2](),
+    quotaFull(quotaProject(net, admin), "subnet")]);
   main.replaceChildren(
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" },
       link(admin ? "admin/networks/" : "project/networks/", "Networks"), " › ", net.name || net.id),
     h("div", { class: "title-row" }, h("h1", {}, net.name || net.id),
-      h("div", { class: "table-actions" }, networkActions(net, admin, () => navigate(area)).map((a) =>
-        h("button", { type: "button", class: a.danger ? "danger" : null, onclick: a.run }, a.label)))),
+      h("div", { class: "table-actions" }, networkActions(net, admin, () => navigate(area), full.subnet)
+        .map((a) => h("button", { type: "button", class: a.danger ? "danger" : null,
+          disabled: a.disabled, onclick: a.run }, a.label)))),
     h("div", { class: "tabs", role: "tablist" }, tabs.map(([key, title]) =>
       h("a", { href: ROOT + base + "?tab=network_tabs__" + key, "data-link": true, role: "tab",
         "aria-selected": key === chosen[0] ? "true" : "false" }, title))),

@@ -1,6 +1,7 @@
 // Ports: the Ports tab of a network (docs/behaviour/dashboard.md §5), Create Port and Edit
 // Port, and the port detail page (§7).
 import { session, h, link, shortName, status, upDown, dash, toast, api, route, render,
+  quotaFull, quotaAction, quotaProject,
   navigate, hasExtension, fetchDetail, networkOf } from "./core.js";
 import { table, modal, confirmDelete, definitionList, rowMenu, field } from "./widgets.js";
 import { ipVersion, lines, inCidr } from "./validate.js";
@@ -22,7 +23,9 @@ function portActions(port, net, admin, done) {
 // The "Ports" tab of a network's page.
 async function portsTab(net, admin) {
   const area = admin ? "admin/networks/" : "project/networks/";
-  const ports = (await api("GET", "/v2.0/ports?network_id=" + net.id)).data.ports;
+  const [ports, full] = await Promise.all([
+    api("GET", "/v2.0/ports?network_id=" + net.id).then((r) => r.data.ports),
+    quotaFull(quotaProject(net, admin), "port")]);
   return table({ title: "Ports", id: "ports", rows: ports,
     filter: (p) => [p.name, p.id, p.mac_address, p.device_owner].join(" "),
     cols: [{ title: "Name", cell: (p) => link(area + "ports/" + p.id + "/detail", shortName(p)) },
@@ -31,7 +34,7 @@ async function portsTab(net, admin) {
       { title: "Attached Device", cell: (p) => p.device_owner || (p.device_id ? "Attached" : "Detached") },
       { title: "Status", cell: (p) => status(p.status) },
       { title: "Admin State", cell: (p) => upDown(p.admin_state_up) }],
-    actions: [{ label: "+ Create Port", run: () => createPort(net, admin) },
+    actions: [quotaAction("+ Create Port", full.port, () => createPort(net, admin)),
       { label: "Delete Ports", danger: true, run: (sel) => confirmDelete("Port", "Ports", sel,
         deletePort) }],
     rowActions: (p) => rowMenu(portActions(p, net, admin)) });

@@ -2,6 +2,7 @@
 // the list, Create, Edit, Delete Router, Set and Clear Gateway, and the router's page with
 // its tabs Overview, Interfaces and Static Routes.
 import { ROOT, session, h, link, shortName, status, upDown, dash, toast, api, route,
+  quotaFull, quotaAction,
   render, navigate, fetchDetail, hasExtension } from "./core.js";
 import { table, modal, confirmDelete, confirmAction, rowMenu, field, definitionList } from "./widgets.js";
 import { inCidr, parseIp, routeErrors } from "./validate.js";
@@ -160,6 +161,7 @@ async function routersPage(main, admin) {
     toast("error", "Unable to retrieve router list.", e.message);
   }
   const zones = await hasExtension("router_availability_zone");
+  const full = admin ? {} : await quotaFull(session.projectId, "router");
   main.replaceChildren(h("h1", {}, "Routers"), table({ title: "Routers", id: "routers",
     rows: routers, filter: (r) => [r.name, r.id, projects[r.project_id] || ""].join(" "),
     cols: [
@@ -171,7 +173,7 @@ async function routersPage(main, admin) {
       ...(zones ? [{ title: "Availability Zones",
         cell: (r) => (r.availability_zones || []).join(", ") || "-" }] : [])],
     actions: [
-      ...(admin ? [] : [{ label: "+ Create Router", run: createRouter }]),
+      ...(admin ? [] : [quotaAction("+ Create Router", full.router, createRouter)]),
       { label: "Delete Routers", danger: true, run: (sel) => confirmDelete("Router", "Routers",
         sel, deleteRouter, { conflict: routerInUse }) }],
     rowActions: (r) => rowMenu(routerActions(r, extNets)) }));

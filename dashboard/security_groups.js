@@ -1,7 +1,8 @@
 // Project → Network → Security Groups (docs/behaviour/dashboard.md §16): the list, Create
 // and Edit Security Group, the rules page ("Manage Rules") with Add Rule and its rule
 // templates, and what the port pages use to show and choose a port's groups.
-import { session, h, link, toast, api, route, render, navigate, notFound } from "./core.js";
+import { session, h, link, toast, api, route, render, navigate, notFound, quotaFull, quotaAction }
+  from "./core.js";
 import { table, modal, confirmDelete, rowMenu, field } from "./widgets.js";
 import { CUSTOM, RULE_CHOICES, PORT_HELP, PROTOCOL_HELP, portRange, remotePrefix, groupName,
   ruleText, ruleFromForm } from "./sg_rules.js";
@@ -40,12 +41,13 @@ async function groupsPage(main) {
     if (e.status === 401) return;
     toast("error", "Unable to retrieve security groups.", e.message);
   }
+  const full = await quotaFull(session.projectId, "security_group");
   main.replaceChildren(h("h1", {}, "Security Groups"), table({ title: "Security Groups",
     id: "security_groups", rows: groups, filter: (g) => g.name,
     cols: [{ title: "Name", cell: (g) => g.name },
       { title: "Security Group ID", cell: (g) => g.id },
       { title: "Description", cell: (g) => g.description || "-" }],
-    actions: [{ label: "+ Create Security Group", run: () => groupForm(null) },
+    actions: [quotaAction("+ Create Security Group", full.security_group, () => groupForm(null)),
       { label: "Delete Security Groups", danger: true, run: (sel) => confirmDelete(
         "Security Group", "Security Groups", sel, deleteGroup, { conflict: groupNotDeleted }) }],
     rowActions: (g) => rowMenu(groupActions(g)) }));
@@ -110,6 +112,7 @@ async function rulesPage(main, id) {
   try { groups = await projectGroups(); } catch (e) { if (e.status === 401) return; }
   const rules = (group.security_group_rules || []).map((r) => ({ ...r, name: ruleText(r, groups) }));
   const deleteRule = (r) => api("DELETE", "/v2.0/security-group-rules/" + r.id);
+  const full = await quotaFull(session.projectId, "security_group_rule");
   main.replaceChildren(
     h("nav", { class: "crumbs", "aria-label": "Breadcrumb" }, link(LIST, "Security Groups"),
       " › ", group.name || group.id),
@@ -123,7 +126,7 @@ async function rulesPage(main, id) {
         { title: "Remote Security Group",
           cell: (r) => (r.remote_group_id ? groupName(r.remote_group_id, groups) : "-") },
         { title: "Description", cell: (r) => r.description || "-" }],
-      actions: [{ label: "+ Add Rule", run: () => addRule(group, groups) },
+      actions: [quotaAction("+ Add Rule", full.security_group_rule, () => addRule(group, groups)),
         { label: "Delete Rules", danger: true,
           run: (sel) => confirmDelete("Rule", "Rules", sel, deleteRule) }],
       rowActions: (r) => rowMenu([{ label: "Delete Rule", danger: true,

@@ -1,6 +1,7 @@
 // Subnets: the Subnets tab of a network (docs/behaviour/dashboard.md §5) and the subnet
 // detail page (§6).
 import { h, link, shortName, yesNo, dash, api, route, navigate, hasExtension, fetchDetail,
+  quotaFull, quotaAction, quotaProject,
   networkOf } from "./core.js";
 import { table, confirmDelete, definitionList, rowMenu } from "./widgets.js";
 import { createNetwork } from "./wizard.js";
@@ -37,7 +38,8 @@ const count = (n) => (n === undefined || n === null ? "Not Available" : n > 1000
 async function subnetsTab(net, admin) {
   const area = admin ? "admin/networks/" : "project/networks/";
   const subnets = (await api("GET", "/v2.0/subnets?network_id=" + net.id)).data.subnets;
-  const used = admin ? await usage(net) : null;
+  const [used, full] = await Promise.all([admin ? usage(net) : null,
+    quotaFull(quotaProject(net, admin), "subnet")]);
   return table({ title: "Subnets", id: "subnets", rows: subnets,
     filter: (s) => [s.name, s.cidr].join(" "),
     cols: [{ title: "Name", cell: (s) => link(area + "subnets/" + s.id + "/detail", shortName(s)) },
@@ -47,7 +49,7 @@ async function subnetsTab(net, admin) {
       ...(used ? [{ title: "Used IPs", cell: (s) => count((used[s.id] || {}).used_ips) },
         { title: "Free IPs", cell: (s) => { const u = used[s.id];
           return count(u ? u.total_ips - u.used_ips : undefined); } }] : [])],
-    actions: [{ label: "+ Create Subnet", run: () => createNetwork(admin, net) },
+    actions: [quotaAction("+ Create Subnet", full.subnet, () => createNetwork(admin, net)),
       { label: "Delete Subnets", danger: true, run: (sel) => confirmDelete("Subnet", "Subnets", sel,
         deleteSubnet, { conflict: subnetInUse }) }],
     rowActions: (s) => rowMenu(subnetActions(s, net, admin)) });

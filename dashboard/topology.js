@@ -4,7 +4,7 @@
 // balloons to act on them; a force-directed "Graph" tab (graph.js); and for admins, per
 // node, the bridges, taps, uplinks and namespaces the agents made (§15 "Dataplane view") —
 // updated live.
-import { ROOT, session, h, link, shortName, status, api, route } from "./core.js";
+import { ROOT, session, h, link, shortName, status, api, route, quotaFull } from "./core.js";
 import { graphView, routersOf, isRouterPort } from "./graph.js";
 import { confirmDelete } from "./widgets.js";
 import { networkInUse } from "./networks.js";
@@ -579,6 +579,7 @@ function highlighter(box) {
 
 route("project/network_topology/", async (main) => {
   const asGraph = new URLSearchParams(location.search).get("tab") === "topology_tabs__graph";
+  const full = await quotaFull(session.projectId, "network");
   const pictureBox = h("div", { class: "topology" });
   const frame = h("div", { class: "topology-frame" }, pictureBox);
   const textBox = h("div", { class: "topology-text" });
@@ -632,7 +633,8 @@ route("project/network_topology/", async (main) => {
     key, "data-link": true, role: "tab", "aria-selected": on ? "true" : "false" }, title);
   main.replaceChildren(h("div", { class: "title-row" }, h("h1", {}, "Network Topology"),
     h("div", { class: "table-actions" }, h("button", { type: "button", class: "primary",
-      onclick: () => createNetwork(false) }, "+ Create Network"))),
+      disabled: full.network, onclick: () => createNetwork(false) },
+    full.network ? "+ Create Network (Quota exceeded)" : "+ Create Network"))),
   h("div", { class: "tabs", role: "tablist" }, tab("topology", "Topology", !asGraph),
     tab("graph", "Graph", asGraph)),
   tools, frame, textBox, nodesBox);

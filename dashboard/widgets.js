@@ -161,8 +161,10 @@ function rowMenu(actions) {
   const [first, ...rest] = actions;
   const menu = rest.length ? h("details", { class: "menu" }, h("summary", { "aria-label": "More actions" }, "▾"),
     h("ul", { class: "plain" }, rest.map((a) => h("li", {}, h("button", { type: "button",
-      class: a.danger ? "link danger" : "link", onclick: (ev) => { ev.target.closest("details").open = false; a.run(); } }, a.label))))) : null;
-  return h("div", { class: "row-actions" }, h("button", { type: "button", onclick: first.run }, first.label), menu);
+      class: a.danger ? "link danger" : "link", disabled: a.disabled,
+      onclick: (ev) => { ev.target.closest("details").open = false; a.run(); } }, a.label))))) : null;
+  return h("div", { class: "row-actions" }, h("button", { type: "button", disabled: first.disabled,
+    onclick: first.run }, first.label), menu);
 }
 
 function field(label, input, help, required) {

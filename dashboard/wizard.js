@@ -1,6 +1,6 @@
 // The "Create Network" wizard (docs/behaviour/dashboard.md §4, §11.2), and its two subnet
 // steps on their own: "Create Subnet" on an existing network and "Edit Subnet" (§6).
-import { KS, session, h, shortName, toast, api, render } from "./core.js";
+import { KS, session, h, shortName, toast, api, render, hasExtension } from "./core.js";
 import { modal, field } from "./widgets.js";
 import { ipVersion, checkCidr, lines, parseIp, inCidr, cidrRange, subnetDefaults }
   from "./validate.js";
@@ -29,7 +29,13 @@ async function createNetwork(admin, existing, editing) {
     pools: h("textarea", { id: "id_allocation_pools", rows: 4 }),
     dns: h("textarea", { id: "id_dns_nameservers", rows: 3 }),
     routes: h("textarea", { id: "id_host_routes", rows: 3 }),
+    source: h("select", { id: "id_address_source" },
+      h("option", { value: "manual" }, "Enter Network Address manually"),
+      h("option", { value: "subnetpool" }, "Allocate Network Address from a pool")),
+    pool: h("select", { id: "id_subnetpool" }),
+    prefixlen: h("select", { id: "id_prefixlen" }),
   };
+  const pools = editing ? [] : await subnetPools();
   if (admin) {
     try {
       const { data } = await api("GET", KS + "/projects");
@@ -51,7 +57,42 @@ async function createNetwork(admin, existing, editing) {
     pools: field("Allocation Pools", f.pools, "One pool per line: start,end. Empty: the whole range but the gateway."),
     dns: field("DNS Name Servers", f.dns, "One IP address per line."),
     routes: field("Host Routes", f.routes, "One route per line: destination_cidr,nexthop."),
+    source: field("Network Address Source", f.source),
+    pool: field("Address pool", f.pool, null, true),
+    prefixlen: field("Network Mask", f.prefixlen),
   };
+  // A subnet from a pool (docs/behaviour/dashboard.md §4.6): offered only when the server
+  // has subnet allocation and the project sees a pool, as Horizon.
+  f.pool.replaceChildren(h("option", { value: "" }, "Select a pool"), ...pools.map((p) =>
+    h("option", { value: p.id }, p.name + " (" + (p.prefixes || []).join(", ") + ")")));
+  const fromPool = () => pools.length > 0 && f.source.value === "subnetpool";
+  const chosenPool = () => pools.find((p) => p.id === f.pool.value);
+  const showSource = () => {
+    w.cidr.hidden = w.gateway.hidden = fromPool();
+    if (!fromPool()) w.gateway.hidden = f.noGateway.checked;
+    w.pool.hidden = !fromPool();
+    w.prefixlen.hidden = !fromPool() || !chosenPool();
+  };
+  // The masks a pool can cut, its default chosen; the IP version follows the pool's.
+  const choosePool = () => {
+    const p = chosenPool();
+    if (p) {
+      const version = Number(p.ip_version) || 4;
+      const min = Number(p.min_prefixlen) || 1;
+      const max = Number(p.max_prefixlen) || (version === 4 ? 32 : 128);
+      const def = p.default_prefixlen === undefined ? -1 : Number(p.default_prefixlen);
+      f.version.value = String(version);
+      const masks = [];
+      for (let i = min; i <= max; i++) {
+        masks.push(h("option", { value: String(i), selected: i === def },
+          i === def ? i + " (pool default)" : String(i)));
+      }
+      f.prefixlen.replaceChildren(...masks);
+    }
+    showSource();
+  };
+  f.source.addEventListener("change", showSource);
+  f.pool.addEventListener("change", choosePool);
   const check = (input, label) => h("div", { class: "field check" }, input,
     h("label", { for: input.id }, label));
   const showProvider = () => {
@@ -61,7 +102,7 @@ async function createNetwork(admin, existing, editing) {
   };
   if (editing) prefillSubnet(f, w, editing);
   f.type.addEventListener("change", showProvider);
-  f.noGateway.addEventListener("change", () => { w.gateway.hidden = f.noGateway.checked; });
+  f.noGateway.addEventListener("change", () => { w.gateway.hidden = f.noGateway.checked || fromPool(); });
   const steps = [
     { id: "network", title: "Network", body: h("div", {},
       h("p", { class: "help" }, "Create a new network. A subnet can be created in the next steps."),
@@ -72,12 +113,14 @@ async function createNetwork(admin, existing, editing) {
       check(f.withSubnet, "Create Subnet"), w.mtu) },
     { id: "subnet", title: "Subnet", body: h("div", {},
       h("p", { class: "help" }, "Create a subnet associated with the network. If \"Gateway IP\" is empty, the first address of the network is the gateway."),
-      w.subnetName, w.cidr, w.version, w.gateway, check(f.noGateway, "Disable Gateway")) },
+      w.subnetName, pools.length ? [w.source, w.pool, w.prefixlen] : null, w.cidr, w.version,
+      w.gateway, check(f.noGateway, "Disable Gateway")) },
     { id: "details", title: "Subnet Details", body: h("div", {},
       h("p", { class: "help" }, "Specify additional attributes for the subnet."),
       check(f.dhcp, "Enable DHCP"), w.pools, w.dns, w.routes) },
   ];
   if (admin) showProvider();
+  showSource();
   let step = 0;
   const tabs = h("ol", { class: "steps", role: "tablist" });
   const pane = h("div", { class: "step" });
@@ -142,13 +185,17 @@ async function createNetwork(admin, existing, editing) {
     }
     if (st.id === "subnet" && f.withSubnet.checked) {
       const v = Number(f.version.value);
-      if (!f.cidr.value.trim()) {
+      if (fromPool()) {
+        if (!chosenPool()) {
+          bad(w.pool, "Specify \"Address pool\" or select \"Enter Network Address manually\" and specify \"Network Address\".");
+        }
+      } else if (!f.cidr.value.trim()) {
         bad(w.cidr, "Specify \"Network Address\" or clear the \"Create Subnet\" checkbox in the previous step.");
       } else {
         const e = checkCidr(f.cidr.value.trim(), v);
         if (e) bad(w.cidr, e);
       }
-      const gw = f.gateway.value.trim();
+      const gw = fromPool() ? "" : f.gateway.value.trim();
       if (editing && !gw && !f.noGateway.checked) {
         bad(w.gateway, "Specify a gateway address, or tick \"Disable Gateway\".");
       }
@@ -192,7 +239,14 @@ async function createNetwork(admin, existing, editing) {
     const b = { network_id: netObj.id, name: f.subnetName.value, cidr: f.cidr.value.trim(),
       ip_version: Number(f.version.value), tenant_id: netObj.project_id,
       enable_dhcp: f.dhcp.checked };
+    if (fromPool()) {
+      // The pool cuts the network address: Neutron picks it, of the mask chosen.
+      delete b.cidr;
+      b.subnetpool_id = f.pool.value;
+      if (f.prefixlen.value) b.prefixlen = Number(f.prefixlen.value);
+    }
     if (f.noGateway.checked) b.gateway_ip = null;
+    else if (fromPool()) { /* the pool's subnet gets Neutron's default gateway */ }
     else if (f.gateway.value.trim()) b.gateway_ip = f.gateway.value.trim();
     const pools = pairs(f.pools.value, "start", "end");
     if (pools.length) b.allocation_pools = pools;
@@ -208,13 +262,14 @@ async function createNetwork(admin, existing, editing) {
     try {
       await api("POST", "/v2.0/subnets", { subnet: b });
     } catch (e) {
-      formErr.textContent = "Failed to create subnet \"" + b.cidr + "\": " + e.message;
+      const what = b.cidr || b.name;
+      formErr.textContent = "Failed to create subnet \"" + what + "\": " + e.message;
       formErr.hidden = false;
-      toast("error", "Failed to create subnet \"" + b.cidr + "\" for network \"" + shortName(netObj) + "\".", e.message);
+      toast("error", "Failed to create subnet \"" + what + "\" for network \"" + shortName(netObj) + "\".", e.message);
       return;
     }
     closeModal();
-    toast("success", "Created subnet \"" + (b.name || b.cidr) + "\".");
+    toast("success", "Created subnet \"" + (b.name || b.cidr || b.subnetpool_id) + "\".");
     render();
   }
   async function submit() {
@@ -246,7 +301,7 @@ async function createNetwork(admin, existing, editing) {
         await api("POST", "/v2.0/subnets", { subnet: subnetBody(created) });
       } catch (e) {
         // No empty network is left behind (docs/behaviour/dashboard.md §4.5).
-        const cidr = f.cidr.value.trim();
+        const cidr = fromPool() ? f.subnetName.value : f.cidr.value.trim();
         formErr.textContent = "Failed to create subnet \"" + cidr + "\" for network \"" + net.name + "\": " + e.message;
         formErr.hidden = false;
         try {
@@ -295,6 +350,19 @@ async function createNetwork(admin, existing, editing) {
     h("div", { class: "wizard" }, tabs, formErr, pane),
     (close) => [h("button", { type: "button", onclick: close }, "Cancel"), back, next, create]);
   go(0);
+}
+
+// The subnet pools the project may allocate from, when the server has subnet allocation;
+// none if they cannot be read (the wizard then asks for an address, as without pools).
+async function subnetPools() {
+  if (!(await hasExtension("subnet_allocation"))) return [];
+  try {
+    return (await api("GET", "/v2.0/subnetpools")).data.subnetpools;
+  } catch (e) {
+    if (e.status === 401) throw e;
+    toast("error", "Unable to initialize subnetpools", e.message);
+    return [];
+  }
 }
 
 export { createNetwork };

@@ -5,7 +5,7 @@ set -euo pipefail
 what=${1:-all}
 build=(meson ninja-build pkg-config gcc libmicrohttpd-dev libjansson-dev libinih-dev
        libsqlite3-dev uuid-dev libcmocka-dev libsodium-dev libcurl4-gnutls-dev libmnl-dev
-       libyaml-dev libpq-dev dnsmasq-base busybox iproute2 bridge-utils
+       libyaml-dev libpq-dev zlib1g-dev dnsmasq-base busybox iproute2 bridge-utils
        iptables ebtables ipset)
 # conntrack: the firewall and L3 tests read the kernel's connections with it (the agents
 # do not need it: they end connections over ctnetlink).  keepalived: the L3 agent runs it

@@ -22,7 +22,7 @@ struct store_conn;
 #define REQUEST_MAX_PARAMS 1000         /* Query parameters. */
 #define REQUEST_MAX_QUERY_SIZE 65536    /* Bytes of query string. */
 #define REQUEST_MAX_PATH_SIZE 2048
-#define REQUEST_MAX_HEADERS 4           /* Response headers a handler may add. */
+#define REQUEST_MAX_HEADERS 6           /* Response headers a handler may add. */
 
 struct query_param {
     char *key;      /* URL-decoded. */
@@ -49,6 +49,8 @@ struct request {
                                  * libmicrohttpd. */
     const char *subject_token;  /* X-Subject-Token header (identity API), or NULL. */
     const char *accept;         /* Accept header, or NULL (browsers ask for HTML). */
+    const char *accept_encoding;/* Accept-Encoding header, or NULL (the dashboard's
+                                 * files go compressed to a client that asks). */
     const char *noauth_project_id;  /* X-Project-Id, X-User-Id and X-Roles headers, or */
     const char *noauth_user_id;     /* NULL: who the caller says it is, believed with */
     const char *noauth_roles;       /* auth_strategy = noauth. */

@@ -3,6 +3,9 @@
 the browser), browsers sent there from /, API clients untouched, nothing outside the
 dashboard's directory reachable."""
 
+import gzip
+import re
+
 import requests
 import pytest
 
@@ -56,7 +59,50 @@ def test_browsers_are_sent_to_the_dashboard_and_api_clients_are_not(url):
     assert "versions" in get(url, "/").json()
 
 
+def wire(url, path, encoding):
+    """The status, headers and body bytes of an answer as they crossed the wire."""
+    r = requests.get(url + path, timeout=10, stream=True,
+                     headers={"Accept-Encoding": encoding} if encoding is not None else {})
+    body = r.raw.read(decode_content=False)
+    return r.status_code, r.headers, body
+
+
+def test_text_files_go_gzip_compressed_to_clients_that_ask(url):
+    for path in ("/dashboard/", "/dashboard/app.js", "/dashboard/core.js",
+                 "/dashboard/style.css", "/dashboard/project/networks/"):
+        status, headers, plain_body = wire(url, path, "identity")
+        assert status == 200 and "Content-Encoding" not in headers, path
+        assert headers["Vary"] == "Accept-Encoding"
+        status, headers, gz_body = wire(url, path, "gzip, deflate, br")
+        assert status == 200 and headers["Content-Encoding"] == "gzip", path
+        assert headers["Vary"] == "Accept-Encoding"
+        assert int(headers["Content-Length"]) == len(gz_body) < len(plain_body)
+        assert gzip.decompress(gz_body) == plain_body, path
+        # Asked again: the same bytes (the compressed form is kept).
+        assert wire(url, path, "gzip")[2] == gz_body
+
+
+def test_no_gzip_unless_asked_for_in_a_header_understood(url):
+    _, _, plain_body = wire(url, "/dashboard/core.js", "identity")
+    for encoding in ("", "identity", "deflate, br", "gzip;q=0", "*;q=0", "gzip;q=0, *",
+                     "gzip;q=2", "gzip;level=9", "gzip;q=", "gzip q=1", "gzip;q=0.5x",
+                     "gzip, " + "," * 1100):
+        status, headers, body = wire(url, "/dashboard/core.js", encoding)
+        assert status == 200, encoding
+        assert "Content-Encoding" not in headers and body == plain_body, encoding
+    # HEAD answers as GET would, without a body.
+    h = requests.head(url + "/dashboard/core.js", timeout=10, headers={"Accept-Encoding": "gzip"})
+    assert h.status_code == 200 and h.headers["Content-Encoding"] == "gzip"
+    # Errors are never compressed.
+    r = wire(url, "/dashboard/nope.js", "gzip")
+    assert r[0] == 404 and "Content-Encoding" not in r[1]
+
+
 def test_assets_stay_small(url):
-    total = sum(len(get(url, p).content) for p in ("/dashboard/", "/dashboard/app.js",
-                                                   "/dashboard/style.css"))
+    """What a browser transfers for a page (it asks for gzip): the index, its style sheet
+    and every module it preloads, as compressed bytes on the wire."""
+    index = get(url, "/dashboard/", headers={"Accept-Encoding": "identity"}).text
+    assets = ["/dashboard/"] + re.findall(r'(?:href|src)="(/dashboard/[^"]+\.(?:js|css))"', index)
+    assert "/dashboard/core.js" in assets and "/dashboard/style.css" in assets
+    total = sum(len(wire(url, p, "gzip, deflate, br")[2]) for p in set(assets))
     assert total < 200 * 1024

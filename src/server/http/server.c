@@ -194,6 +194,7 @@ request_create(struct http_server *s, struct MHD_Connection *conn, const char *m
     req->auth_token = header(conn, "X-Auth-Token");
     req->subject_token = header(conn, "X-Subject-Token");
     req->accept = header(conn, "Accept");
+    req->accept_encoding = header(conn, "Accept-Encoding");
     req->noauth_project_id = header(conn, "X-Project-Id");
     req->noauth_user_id = header(conn, "X-User-Id");
     req->noauth_roles = header(conn, "X-Roles");
