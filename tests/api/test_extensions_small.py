@@ -391,6 +391,23 @@ def test_service_types_empty_values_are_none(res, value):
     assert res.subnet(net, "10.232.2.0/24", service_types=value)["service_types"] == []
 
 
+def test_service_types_take_what_zeds_validator_takes(api, res):
+    """Zed's list of prefixes holds "compute:" one character at a time, so a type
+    starting with any of them is valid (tempest's service type test uses "test:type_1");
+    ports of that device owner take their address from that subnet."""
+    net = res.network()
+    typed = res.subnet(net, "10.232.6.0/24", service_types=["test:type_1"])
+    res.subnet(net, "10.232.7.0/24", service_types=["otter:b"])
+    assert typed["service_types"] == ["test:type_1"]
+    port = res.port(net, device_owner="test:type_1")
+    assert [ip["subnet_id"] for ip in port["fixed_ips"]] == [typed["id"]]
+    resp = api.post("/v2.0/subnets", {"subnet": {"network_id": net["id"], "ip_version": 4,
+                                                 "cidr": "10.232.8.0/24",
+                                                 "service_types": ["sparrow:x"]}})
+    assert_error(resp, 400, "InvalidSubnetServiceType",
+                 "Subnet service type sparrow:x does not correspond to a valid device owner.")
+
+
 @pytest.mark.parametrize("value,status,type_,message", [
     ("x", 400, "HTTPBadRequest", "Subnet service types must be a list."),
     (5, 400, "HTTPBadRequest", "Subnet service types must be a list."),
