@@ -22,6 +22,7 @@ UNDO = {
          "ALTER TABLE routers DROP COLUMN ha_vr_id", "ALTER TABLE routers DROP COLUMN ha"],
     15: ["DROP INDEX subnets_subnetpool", "ALTER TABLE subnets DROP COLUMN subnetpool_id",
          "DROP TABLE subnetpools", "DROP TABLE address_scopes"],
+    16: ["DROP TABLE port_extra_dhcp_opts"],
 }
 
 

@@ -418,6 +418,13 @@ const char *const schema_migrations[] = {
      * SQLite). */
     "ALTER TABLE subnets ADD COLUMN subnetpool_id TEXT;"
     "CREATE INDEX subnets_subnetpool ON subnets(subnetpool_id);",
+    /* 16: extra_dhcp_opt: a port's extra DHCP options, one per (name, IP version). */
+    "CREATE TABLE port_extra_dhcp_opts ("
+    "  port_id TEXT NOT NULL REFERENCES ports(id),"
+    "  opt_name TEXT NOT NULL,"
+    "  opt_value TEXT NOT NULL,"
+    "  ip_version INTEGER NOT NULL,"
+    "  PRIMARY KEY (port_id, opt_name, ip_version));",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];
