@@ -6,7 +6,8 @@ project, as Zed's noauth asks."""
 
 import pytest
 
-from api_helpers import assert_error, invalid_input
+from api_helpers import Api, assert_error, invalid_input, uname
+from schema_rewind import rewind
 
 neutrino_only = pytest.mark.neutrino_only
 
@@ -173,3 +174,21 @@ def test_deleting_a_port_deletes_its_options(api, res, net):
     assert api.delete(PORTS + "/" + p["id"]).status_code == 204
     # A new port may use the same options (nothing was left behind under its id).
     assert create(res, net, [opt("mtu", "1400")])["extra_dhcp_opts"] == [opt("mtu", "1400")]
+
+
+@pytest.mark.own_server
+def test_migration_gives_existing_ports_no_options(start_server):
+    """Ports of a database made before the options' migration (16) have none, and may
+    be given some."""
+    srv = start_server()
+    api = Api(srv.url)
+    net = api.ok(api.post("/v2.0/networks", {"network": {"name": uname("old")}}),
+                 201)["network"]
+    port = api.ok(api.post(PORTS, {"port": {"network_id": net["id"]}}), 201)["port"]
+    srv.stop()
+    rewind(srv, 15)
+    again = start_server(state_dir=srv.state)
+    api = Api(again.url)
+    assert api.show("ports", port["id"])["extra_dhcp_opts"] == []
+    got = api.ok(update(api, port["id"], [opt("mtu", "1400")]), 200)["port"]
+    assert got["extra_dhcp_opts"] == [opt("mtu", "1400")]
