@@ -23,7 +23,7 @@ static const struct field show_fields[] = {
     { "dns_assignment", "dns_assignment", R_TEXT },
     { "dns_domain", "dns_domain", R_TEXT },
     { "dns_name", "dns_name", R_TEXT },
-    { "extra_dhcp_opts", "extra_dhcp_opts", R_TEXT },
+    { "extra_dhcp_opts", "extra_dhcp_opts", R_LIST_DICTS },
     { "fixed_ips", "fixed_ips", R_FIXED_IPS },
     { "id", "id", R_TEXT },
     { "ip_allocation", "ip_allocation", R_TEXT },
@@ -176,6 +176,113 @@ put_appended(struct cli *c, const struct list_attr *l, const json_t *given, cons
     return r;
 }
 
+/* --extra-dhcp-option's "key=value" pairs as the openstack client reads them
+ * (MultiKeyValueCommaAction): a piece without '=' continues the previous value, so a
+ * value may hold commas ("value=a,b").  NULL after a message. */
+static json_t *
+dhcp_option_kv(const char *text)
+{
+    json_t *kv = json_object();
+    const char *p = text, *key = NULL;
+
+    while (true) {
+        size_t len = strcspn(p, ",");
+        const char *eq = memchr(p, '=', len);
+        if (eq == p) {
+            json_decref(kv);
+            cli_fail("A key must be specified before '=': %.*s",
+                     (int) len, p);
+            return NULL;
+        }
+        if (eq) {
+            char *k = xstrndup(p, (size_t) (eq - p));
+            json_object_set_new(kv, k, json_stringn(eq + 1, len - (size_t) (eq - p) - 1));
+            key = json_object_iter_key(json_object_iter_at(kv, k));
+            free(k);
+        } else if (key) {
+            char *joined = xasprintf("%s,%.*s", json_string_value(json_object_get(kv, key)),
+                                     (int) len, p);
+            json_object_set_new(kv, key, json_string(joined));
+            free(joined);
+        } else {
+            json_decref(kv);
+            cli_fail("A key=value pair is required: %.*s",
+                     (int) len, p);
+            return NULL;
+        }
+        if (!p[len]) {
+            return kv;
+        }
+        p += len + 1;
+    }
+}
+
+/* One --extra-dhcp-option as the body's option: name=<name>[,value=<value>,
+ * ip-version={4,6}], the client's keys; an unset's names an option to remove (value
+ * null), so it takes no value. */
+static json_t *
+dhcp_option_of(const char *text, bool unset)
+{
+    json_t *kv = dhcp_option_kv(text), *out;
+    const char *key;
+    json_t *v;
+
+    if (!kv) {
+        return NULL;
+    }
+    json_object_foreach (kv, key, v) {
+        if (!STREQ(key, "name") && !STREQ(key, "ip-version") && (unset || !STREQ(key, "value"))) {
+            cli_fail("Invalid keys %s specified.\n"
+                     "Valid keys are: %s", key, unset ? "name, ip-version"
+                                                     : "name, value, ip-version");
+            json_decref(kv);
+            return NULL;
+        }
+    }
+    if (!json_object_get(kv, "name")) {
+        cli_fail("Missing required keys name.\n"
+                 "Required keys are: name");
+        json_decref(kv);
+        return NULL;
+    }
+    out = json_pack("{s:O}", "opt_name", json_object_get(kv, "name"));
+    if (unset) {
+        json_object_set_new(out, "opt_value", json_null());
+    } else if (json_object_get(kv, "value")) {
+        json_object_set(out, "opt_value", json_object_get(kv, "value"));
+    }
+    if (json_object_get(kv, "ip-version")) {
+        json_object_set(out, "ip_version", json_object_get(kv, "ip-version"));
+    }
+    json_decref(kv);
+    return out;
+}
+
+/* body's extra_dhcp_opts from the --extra-dhcp-option texts (the server merges them
+ * into the port's, so set sends only these); 1 after a message. */
+static int
+put_dhcp_options(const json_t *a, bool unset, json_t *body)
+{
+    const json_t *given = arg_list(a, "extra-dhcp-option"), *v;
+    json_t *list;
+    size_t i;
+
+    if (!given) {
+        return 0;
+    }
+    list = json_array();
+    json_array_foreach (given, i, v) {
+        json_t *opt = dhcp_option_of(json_string_value(v), unset);
+        if (!opt) {
+            json_decref(list);
+            return 1;
+        }
+        json_array_append_new(list, opt);
+    }
+    json_object_set_new(body, "extra_dhcp_opts", list);
+    return 0;
+}
+
 /* binding:profile from "k=v" or JSON items, merged over 'base'. */
 static int
 profile(const json_t *given, const json_t *base, json_t *body)
@@ -210,7 +317,8 @@ profile(const json_t *given, const json_t *base, json_t *body)
     { "tag", OPT_LIST, NULL }, { "no-tag", OPT_TRUE, NULL },                               \
     { "security-group", OPT_LIST, NULL }, { "no-security-group", OPT_TRUE, NULL },         \
     { "allowed-address", OPT_LIST, NULL }, { "numa-policy-required", OPT_TRUE, NULL },     \
-    { "numa-policy-preferred", OPT_TRUE, NULL }, { "numa-policy-legacy", OPT_TRUE, NULL }
+    { "numa-policy-preferred", OPT_TRUE, NULL }, { "numa-policy-legacy", OPT_TRUE, NULL }, \
+    { "extra-dhcp-option", OPT_LIST, NULL }
 
 static int
 common_attrs(struct cli *c, const json_t *a, json_t *body)
@@ -242,7 +350,7 @@ common_attrs(struct cli *c, const json_t *a, json_t *body)
     if (numa) {
         json_object_set_new(body, "numa_affinity_policy", json_string(numa));
     }
-    return 0;
+    return put_dhcp_options(a, false, body);
 }
 
 static const struct opt create_opts[] = {
@@ -421,6 +529,7 @@ static const struct opt unset_opts[] = {
     { "binding-profile", OPT_LIST, NULL }, { "tag", OPT_LIST, NULL },
     { "all-tag", OPT_TRUE, NULL }, { "security-group", OPT_LIST, NULL },
     { "allowed-address", OPT_LIST, NULL }, { "numa-policy", OPT_TRUE, NULL },
+    { "extra-dhcp-option", OPT_LIST, NULL },
     { NULL, 0, NULL },
 };
 
@@ -433,7 +542,7 @@ unset_values(struct cli *c, const json_t *a, json_t *body)
     if (arg_bool(a, "numa-policy") == 1) {
         json_object_set_new(body, "numa_affinity_policy", json_null());
     }
-    return 0;
+    return put_dhcp_options(a, true, body);
 }
 
 /* The port's binding profile but the keys --binding-profile names. */

@@ -258,7 +258,10 @@ table_text(struct buf *b, const json_t *v, enum render r)
     }
     if (json_is_array(v)) {
         json_array_foreach (v, i, x) {
-            if (r == R_SG_RULES && json_is_object(x)) {
+            if (r == R_LIST_DICTS && json_is_object(x)) {
+                buf_add_str(b, i ? "\n" : "");
+                format_dict_into(b, x, NULL);
+            } else if (r == R_SG_RULES && json_is_object(x)) {
                 buf_add_str(b, i ? "\n" : "");
                 sg_rule_text(b, x);
             } else if (r == R_POOLS) {

@@ -31,6 +31,8 @@ enum render {
                      * lengths, which Neutron sends as text. */
     R_SG_RULES,     /* A group's rules: key='value', ... per line, empty values and the
                      * keys the group already tells (its id, the project) left out. */
+    R_LIST_DICTS,   /* A list of objects as the client's ListDictColumn: format_dict
+                     * per line, every value quoted (numbers too), null as "key=". */
 };
 
 /* A column of a list, or a row of a show table.  'attr' may be "a|b": the first

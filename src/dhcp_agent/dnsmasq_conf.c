@@ -195,6 +195,144 @@ host_names(const char *ip, const struct dnsmasq_settings *s, char *name, size_t 
     }
 }
 
+/* --- A port's extra DHCP options (agents.md §B.5) ---------------------------------- */
+
+#define PORT_TAG "port-"
+
+/* The port's id if it may name a dnsmasq tag (hex digits and '-' only), else NULL. */
+static const char *
+port_tag_id(const json_t *port)
+{
+    const char *id = str_of(port, "id");
+
+    if (!id || !*id || strspn(id, "0123456789abcdefABCDEF-") != strlen(id)) {
+        return NULL;
+    }
+    return id;
+}
+
+/* The port's extra_dhcp_opts if it has any and a usable id, else NULL. */
+static const json_t *
+port_dhcp_opts(const json_t *port)
+{
+    const json_t *opts = json_object_get(port, "extra_dhcp_opts");
+
+    return json_array_size(opts) && port_tag_id(port) ? opts : NULL;
+}
+
+/* Whether an option names the client identifier (by name or as option 61): Neutron
+ * puts it in the hosts file, not among the options. */
+static bool
+is_client_id(const char *name)
+{
+    return STREQ(name, "client-id") || STREQ(name, "61");
+}
+
+/* The first line of 's' ('s' itself when it has one line), into 'out'. */
+static const char *
+first_line(const char *s, struct buf *out)
+{
+    buf_clear(out);
+    buf_add(out, s, strcspn(s, "\n"));
+    return buf_cstr(out);
+}
+
+/* The client-id option's value of a port with options, or NULL. */
+static const char *
+client_id_of(const json_t *opts)
+{
+    const json_t *opt;
+    size_t i;
+
+    json_array_foreach (opts, i, opt) {
+        const char *name = str_of(opt, "opt_name");
+        if (name && is_client_id(name) && str_of(opt, "opt_value")) {
+            return str_of(opt, "opt_value");
+        }
+    }
+    return NULL;
+}
+
+/* Whether 's' is all ASCII digits (Python's str.isdigit(), so "" is not). */
+static bool
+all_digits(const char *s)
+{
+    return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+void
+dnsmasq_format_option(int ip_version, const char *tag, const char *name, const char *value,
+                      struct buf *out)
+{
+    struct buf line = BUF_INITIALIZER;
+    const char *opt = first_line(name, &line), *comma;
+    char *extra_tag = NULL;
+
+    /* A name may carry a tag of its own: "tag:<tag>,<option>" (up to its last comma). */
+    if (!strncmp(opt, "tag:", 4) && (comma = strrchr(opt, ','))) {
+        extra_tag = xstrndup(opt, (size_t) (comma - opt));
+        opt = comma + 1;
+    }
+    buf_printf(out, "tag:%s,", tag);
+    if (extra_tag) {
+        buf_printf(out, "%s,", extra_tag);
+    }
+    if (ip_version == 6) {
+        buf_printf(out, "option6:%s", opt);
+    } else {
+        buf_printf(out, all_digits(opt) ? "%s" : "option:%s", opt);
+    }
+    if (value) {
+        buf_printf(out, ",%.*s", (int) strcspn(value, "\n"), value);
+    }
+    buf_add_char(out, '\n');
+    free(extra_tag);
+    buf_done(&line);
+}
+
+/* The IP versions of a port's fixed IPs, as bits (1 << 4, 1 << 6). */
+static unsigned
+port_ip_versions(const json_t *port)
+{
+    unsigned versions = 0;
+    const json_t *f;
+    size_t i;
+
+    json_array_foreach (json_object_get(port, "fixed_ips"), i, f) {
+        char text[IP_STRLEN];
+        struct ip_addr a;
+        if (addr_text(str_of(f, "ip_address"), &a, text)) {
+            versions |= 1u << (a.family == 4 ? 4 : 6);
+        }
+    }
+    return versions;
+}
+
+/* The lines of a port's own options, tagged with the port: each option of an IP
+ * version the port has an address of, but the client identifier. */
+static void
+port_opts(const json_t *port, struct buf *lines)
+{
+    const json_t *opts = port_dhcp_opts(port), *opt;
+    unsigned versions = port_ip_versions(port);
+    char tag[128];
+    size_t i;
+
+    if (!opts) {
+        return;
+    }
+    snprintf(tag, sizeof tag, PORT_TAG "%s", port_tag_id(port));
+    json_array_foreach (opts, i, opt) {
+        const char *name = str_of(opt, "opt_name"), *value = str_of(opt, "opt_value");
+        json_int_t v = json_integer_value(json_object_get(opt, "ip_version"));
+        if (!name || !value || is_client_id(name) || (v != 4 && v != 6)
+            || !(versions & (1u << v))) {
+            continue;
+        }
+        dnsmasq_format_option((int) v, tag, name, value, lines);
+    }
+}
+
 /* --- argv ------------------------------------------------------------------------ */
 
 bool
@@ -312,6 +450,7 @@ dnsmasq_argv(const json_t *info, const struct dnsmasq_settings *s, struct strv *
 /* A fixed IP of a port DHCP serves (port_wanted(), a well-formed MAC): a line of the
  * hosts, addn_hosts and leases files. */
 struct port_ip {
+    const json_t *port;
     const char *mac;
     struct sub sub;             /* ok=false: the subnet is not in 'info'. */
     struct ip_addr addr;
@@ -327,7 +466,7 @@ each_port_ip(const json_t *info, void (*fn)(const struct port_ip *, void *aux), 
     size_t i, j;
 
     json_array_foreach (json_object_get(info, "ports"), i, port) {
-        struct port_ip pi = { .mac = mac_of(port) };
+        struct port_ip pi = { .port = port, .mac = mac_of(port) };
         if (!pi.mac || !port_wanted(port)) {
             continue;
         }
@@ -352,21 +491,44 @@ hosts_lines(const struct port_ip *pi, void *files_)
     const struct sub *sub = &pi->sub;
     char name[64], fqdn[320];
 
+    const json_t *opts = port_dhcp_opts(pi->port);
+    const char *tag = pi->addr.family == 6 ? "tag:dhcpv6," : "";
+    const char *cid = opts ? client_id_of(opts) : NULL;
+    struct buf ip = BUF_INITIALIZER, id = BUF_INITIALIZER;
+
     host_names(pi->ip, files->s, name, sizeof name, fqdn, sizeof fqdn);
     buf_printf(files->addn_hosts, "%s\t%s %s\n", pi->ip, fqdn, name);
     if (!sub->ok || !sub->dhcp || sub->ip_version != (pi->addr.family == 4 ? 4 : 6)) {
         return;
     }
-    if (pi->addr.family == 6) {
-        /* SLAAC and stateless addresses are not handed out by DHCP. */
-        if (sub->addr_mode && (STREQ(sub->addr_mode, "slaac")
-                               || STREQ(sub->addr_mode, "dhcpv6-stateless"))) {
-            return;
+    /* SLAAC and stateless addresses are not handed out by DHCP; a stateless client
+     * still asks for options, so a port with its own is tagged. */
+    if (pi->addr.family == 6 && sub->addr_mode
+        && (STREQ(sub->addr_mode, "slaac") || STREQ(sub->addr_mode, "dhcpv6-stateless"))) {
+        if (opts && STREQ(sub->addr_mode, "dhcpv6-stateless")) {
+            buf_printf(files->host, "%s,%sset:" PORT_TAG "%s\n", pi->mac, tag,
+                       port_tag_id(pi->port));
         }
-        buf_printf(files->host, "%s,tag:dhcpv6,%s,[%s]\n", pi->mac, fqdn, pi->ip);
-    } else {
-        buf_printf(files->host, "%s,%s,%s\n", pi->mac, fqdn, pi->ip);
+        return;
     }
+    buf_printf(&ip, pi->addr.family == 6 ? "[%s]" : "%s", pi->ip);
+    if (cid) {
+        /* The client identifier chooses the lease; with it the only option, the
+         * port needs no tag. */
+        buf_printf(files->host, "%s,%sid:%s,%s,%s", pi->mac, tag, first_line(cid, &id), fqdn,
+                   buf_cstr(&ip));
+        if (json_array_size(opts) > 1) {
+            buf_printf(files->host, ",set:" PORT_TAG "%s", port_tag_id(pi->port));
+        }
+    } else {
+        buf_printf(files->host, "%s,%s%s,%s", pi->mac, tag, fqdn, buf_cstr(&ip));
+        if (opts) {
+            buf_printf(files->host, ",set:" PORT_TAG "%s", port_tag_id(pi->port));
+        }
+    }
+    buf_add_char(files->host, '\n');
+    buf_done(&ip);
+    buf_done(&id);
 }
 
 void
@@ -527,6 +689,10 @@ dnsmasq_opts(const json_t *info, const struct dnsmasq_settings *s, struct buf *r
         if (sub.ok && sub.dhcp && !is_slaac(&sub)) {
             subnet_opts(info, &sub, s, &lines, no_dns);
         }
+    }
+    /* Then each port's own options, as Neutron writes them after the subnets'. */
+    json_array_foreach (json_object_get(info, "ports"), i, port) {
+        port_opts(port, &lines);
     }
     /* Several DHCP servers on a subnet without DNS servers: offer all of them. */
     json_array_foreach (no_dns, k, id) {

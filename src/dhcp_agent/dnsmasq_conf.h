@@ -9,7 +9,8 @@
  *                 "dns_nameservers": [..], "host_routes": [{"destination", "nexthop"}],
  *                 "ipv6_address_mode", "ipv6_ra_mode" (string or null)}],
  *    "ports": [{"id", "mac_address", "fixed_ips": [{"subnet_id", "ip_address"}],
- *               "device_owner", "device_id", "admin_state_up"}],
+ *               "device_owner", "device_id", "admin_state_up",
+ *               "extra_dhcp_opts": [{"opt_name", "opt_value", "ip_version"}]}],
  *    "dhcp_port": {"id", "mac_address", "fixed_ips": [..]} or null}
  * Anything malformed in it (a missing key, a wrong type, an address that does not parse)
  * is skipped, never trusted: the functions then still return well-formed output. */
@@ -51,6 +52,13 @@ void strv_done(struct strv *sv);
 
 /* True if 'info' has a subnet dnsmasq should serve (enable_dhcp, and not IPv6 SLAAC). */
 bool dnsmasq_serves(const json_t *info);
+
+/* Appends one line of the opts file for a DHCP option tagged 'tag', as Neutron's
+ * Dnsmasq driver formats it: "tag:<tag>,option:<name>,<value>" for IPv4 ("<number>"
+ * instead when the name is all digits), "option6:<name>" for IPv6; a name
+ * "tag:<extra>,<name>" adds its tag; only the first line of the name and value. */
+void dnsmasq_format_option(int ip_version, const char *tag, const char *name,
+                           const char *value, struct buf *out);
 
 /* dnsmasq's argv (argv[0] = "dnsmasq"), as Neutron Zed builds it. */
 void dnsmasq_argv(const json_t *info, const struct dnsmasq_settings *s, struct strv *ret);

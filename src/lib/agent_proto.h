@@ -51,6 +51,10 @@
 #define AGENT_FIELD_PORT_SECURITY_ENABLED "port_security_enabled"
 #define AGENT_FIELD_SECURITY_GROUPS "security_groups"
 #define AGENT_FIELD_ALLOWED_ADDRESS_PAIRS "allowed_address_pairs"
+/* A port's extra DHCP options in the DHCP agent's port details (POST
+ * AGENT_PATH_DHCP_NETWORK and AGENT_PATH_DHCP_PORTS): [{"opt_name", "opt_value",
+ * "ip_version"}] as the API shows them (extra_dhcp_opt). */
+#define AGENT_FIELD_EXTRA_DHCP_OPTS "extra_dhcp_opts"
 /* POST AGENT_PATH_SECURITY_GROUPS: the body is {"host", AGENT_FIELD_IDS: [group id...]};
  * the answer {AGENT_FIELD_SG: {id: {"stateful", "rules": [rule as the API shows it]}},
  * AGENT_FIELD_SG_MEMBER_IPS: {remote group id: {"IPv4": [...], "IPv6": [...]}}} names

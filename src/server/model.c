@@ -94,6 +94,8 @@ port_done(struct port *p)
     free(p->address_pairs_json);
     free(p->device_profile);
     free(p->numa_affinity_policy);
+    free(p->extra_dhcp_opts_json);
+    p->extra_dhcp_opts_json = NULL;
     p->device_profile = p->numa_affinity_policy = NULL;
     p->device_id = p->device_owner = p->binding_host_id = p->binding_vnic_type = NULL;
     p->binding_profile_json = p->binding_vif_type = p->binding_vif_details_json = NULL;

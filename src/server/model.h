@@ -121,6 +121,8 @@ struct port {
                                  * order; filled by reads only. */
     char *device_profile;       /* NULL: none (port-device-profile). */
     char *numa_affinity_policy; /* NULL: none (port-numa-affinity-policy). */
+    char *extra_dhcp_opts_json; /* [{"opt_name", "opt_value", "ip_version"}...] in (name,
+                                 * version) order; filled by reads only. */
 };
 
 /* A security group.  Its rules are rendered inside it as JSON the store builds. */

@@ -349,6 +349,30 @@ def test_changed_fixed_ip_is_the_next_lease(dlab):
     assert lease_of(lab, other, net["id"])["ip"] == "172.16.3.3"
 
 
+def test_port_extra_dhcp_option_reaches_the_instance(dlab):
+    """A port's extra DHCP option (extra_dhcp_opt) overrides the network's MTU for that
+    instance only, and a changed value is the next lease's (agents.md §B.5)."""
+    lab = dlab
+    net, _ = dhcp_network(lab, "172.16.4.0/24")
+    wait_dhcp_ports(lab, net["id"])
+    inst = lab.instance("opts", "n1", net, dhcp=True)
+    plain = lab.instance("plain", "n1", net, dhcp=True)
+    port_id = inst["port"]["id"]
+    for mtu in ("1400", "1380"):
+        r = lab.api("PUT", "/v2.0/ports/" + port_id, {"port": {"extra_dhcp_opts": [
+            {"opt_name": "mtu", "opt_value": mtu}]}})
+        assert r.status_code == 200, r.text
+        line = "tag:port-%s,option:mtu,%s" % (port_id, mtu)
+        wait_for(lambda: line in (lab.dhcp_file("n1", net["id"], "opts") or ""),
+                 timeout=15, what="the port's option in dnsmasq's opts file")
+        assert ",set:port-" + port_id in lab.dhcp_file("n1", net["id"], "host")
+        # The instance asks again (a new udhcpc run, as a renewing guest would).
+        lease = lease_of(lab, inst, net["id"])
+        assert lease["mtu"] == mtu, diagnostics(lab, net["id"], inst)
+        assert eth0(lab, inst)["mtu"] == int(mtu)
+    assert lease_of(lab, plain, net["id"])["mtu"] == str(net["mtu"])
+
+
 def test_killed_dnsmasq_is_respawned(dlab):
     lab = dlab
     net, _ = dhcp_network(lab, "172.16.4.0/24")

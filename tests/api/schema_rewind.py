@@ -27,6 +27,7 @@ UNDO = {
          "DROP TABLE address_group_addresses", "DROP TABLE address_groups"],
     17: ["ALTER TABLE routers DROP COLUMN az_hints"],
     18: ["DELETE FROM rbac_policies WHERE object_type IN ('subnetpool', 'address_scope')"],
+    19: ["DROP TABLE port_extra_dhcp_opts"],
 }
 
 

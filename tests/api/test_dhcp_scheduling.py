@@ -265,6 +265,26 @@ def test_ports_lookup_returns_current_state(fresh):
     assert dhcp.ports(other["id"], [port["id"]]) == []
 
 
+def test_extra_dhcp_opts_reach_the_dhcp_agent(fresh):
+    """A change of a port's extra DHCP options is a port change for the DHCP agents, and
+    the port's details carry the options as the API shows them (agents.md §B.6)."""
+    srv = fresh
+    _, dhcp = node(srv)
+    net, _ = network_with_subnet(srv)
+    port = api(srv, "POST", "/v2.0/ports", {"port": {"network_id": net["id"]}}).json()["port"]
+    dhcp.network(net["id"])
+    seq = dhcp.changes(0)["seq"]
+    opts = [{"opt_name": "tftp-server", "opt_value": "192.0.2.9"}]
+    r = api(srv, "PUT", "/v2.0/ports/" + port["id"], {"port": {"extra_dhcp_opts": opts}})
+    assert r.status_code == 200, r.text
+    heard = [c for c in dhcp.changes(seq)["changes"] if c["kind"] == "dhcp_port"]
+    assert [c["id"] for c in heard] == [port["id"]]
+    [got] = dhcp.ports(net["id"], [port["id"]])
+    assert got["extra_dhcp_opts"] == [dict(opts[0], ip_version=4)]
+    served = {p["id"]: p for p in dhcp.network(net["id"])["ports"]}
+    assert served[port["id"]]["extra_dhcp_opts"] == got["extra_dhcp_opts"]
+
+
 def test_admin_remove_and_add_keeps_the_address(fresh):
     srv = fresh
     _, dhcp = node(srv)

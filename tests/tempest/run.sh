@@ -74,6 +74,11 @@ connection = sqlite:///$work/state/neutrino.sqlite
 [identity]
 admin_password = $password
 public_endpoint = $url
+# Zed's rule set, as the real Neutron Zed runs by default: its old rules or its new
+# ones.  neutrino's default (the new rules alone) keeps a reader read-only and a
+# network's owner out of other projects' ports, on purpose; tempest expects Zed's.
+[oslo_policy]
+enforce_new_defaults = false
 CONF
 # The tenant type is vxlan as on the tutorial's nodes; "public" is the flat external
 # network tempest routes to, on the physical network "external".

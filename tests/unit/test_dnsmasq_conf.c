@@ -346,6 +346,136 @@ malformed_input_is_skipped(void **state)
     }
 }
 
+/* Lines of the opts file for single options, as Zed's Dnsmasq._format_option()
+ * gives them for the same arguments. */
+static void
+options_are_formatted_as_neutrons(void **state)
+{
+    static const struct {
+        int version;
+        const char *name, *value, *line;
+    } cases[] = {
+        { 4, "tftp-server", "192.0.2.9", "tag:port-a,option:tftp-server,192.0.2.9\n" },
+        { 4, "26", "1400", "tag:port-a,26,1400\n" },
+        { 6, "26", "1400", "tag:port-a,option6:26,1400\n" },
+        { 6, "domain-search", "x.example", "tag:port-a,option6:domain-search,x.example\n" },
+        { 4, "router", "", "tag:port-a,option:router,\n" },
+        { 4, "tag:ipxe,bootfile-name", "http://x/boot.ipxe",
+          "tag:port-a,tag:ipxe,option:bootfile-name,http://x/boot.ipxe\n" },
+        { 4, "tag:a,b,67", "v", "tag:port-a,tag:a,b,67,v\n" },
+        { 4, "tag:ab", "v", "tag:port-a,option:tag:ab,v\n" },
+        { 4, "mtu", "1\n2", "tag:port-a,option:mtu,1\n" },
+        { 4, "", "v", "tag:port-a,option:,v\n" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf out = BUF_INITIALIZER;
+        dnsmasq_format_option(cases[i].version, "port-a", cases[i].name, cases[i].value, &out);
+        assert_string_equal(buf_cstr(&out), cases[i].line);
+        buf_done(&out);
+    }
+}
+
+#define PORT1 "0d7c5e9a-1111-4c4e-9f0e-0123456789ab"
+
+/* The tutorial with its first instance's port given 'opts' (JSON) and a UUID. */
+static json_t *
+tutorial_with_opts(const char *opts)
+{
+    json_t *info = tutorial();
+    json_t *port = json_array_get(json_object_get(info, "ports"), 1);
+
+    json_object_set_new(port, "id", json_string(PORT1));
+    json_object_set_new(port, "extra_dhcp_opts", json_loads(opts, 0, NULL));
+    return info;
+}
+
+/* A port's options: its hosts line sets the port's tag, its options follow the
+ * subnet's, only for the IP versions of its addresses. */
+static void
+port_options_follow_its_tag(void **state)
+{
+    struct buf host = BUF_INITIALIZER, addn = BUF_INITIALIZER, opts = BUF_INITIALIZER;
+    json_t *info = tutorial_with_opts(
+        "[{\"opt_name\": \"26\", \"opt_value\": \"1400\", \"ip_version\": 4},"
+        " {\"opt_name\": \"domain-search\", \"opt_value\": \"x.example\", \"ip_version\": 6},"
+        " {\"opt_name\": \"router\", \"opt_value\": \"\", \"ip_version\": 4},"
+        " {\"opt_name\": \"tftp-server\", \"opt_value\": \"192.0.2.9\", \"ip_version\": 4}]");
+
+    dnsmasq_hosts(info, &defaults, &host, &addn);
+    assert_string_equal(buf_cstr(&host),
+                        "fa:16:3e:c1:66:a5,host-172-16-1-3.openstacklocal,172.16.1.3,"
+                        "set:port-" PORT1 "\n"
+                        "fa:16:3e:4b:5c:6d,host-172-16-1-4.openstacklocal,172.16.1.4\n");
+    dnsmasq_opts(info, &defaults, &opts);
+    assert_string_equal(buf_cstr(&opts), "tag:subnet-" SUB ",option:router,172.16.1.1\n"
+                                         "tag:port-" PORT1 ",26,1400\n"
+                                         "tag:port-" PORT1 ",option:router,\n"
+                                         "tag:port-" PORT1 ",option:tftp-server,192.0.2.9");
+    buf_done(&host);
+    buf_done(&addn);
+    buf_done(&opts);
+    json_decref(info);
+}
+
+/* client-id picks the lease in the hosts file and is no option; alone, no tag. */
+static void
+client_id_goes_to_the_hosts_file(void **state)
+{
+    static const struct {
+        const char *opts, *host, *opts_file;
+    } cases[] = {
+        { "[{\"opt_name\": \"client-id\", \"opt_value\": \"cl1\", \"ip_version\": 4}]",
+          "fa:16:3e:c1:66:a5,id:cl1,host-172-16-1-3.openstacklocal,172.16.1.3\n",
+          "tag:subnet-" SUB ",option:router,172.16.1.1" },
+        { "[{\"opt_name\": \"61\", \"opt_value\": \"cl1\", \"ip_version\": 4},"
+          " {\"opt_name\": \"mtu\", \"opt_value\": \"1400\", \"ip_version\": 4}]",
+          "fa:16:3e:c1:66:a5,id:cl1,host-172-16-1-3.openstacklocal,172.16.1.3,"
+          "set:port-" PORT1 "\n",
+          "tag:subnet-" SUB ",option:router,172.16.1.1\n"
+          "tag:port-" PORT1 ",option:mtu,1400" },
+    };
+
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct buf host = BUF_INITIALIZER, addn = BUF_INITIALIZER, opts = BUF_INITIALIZER;
+        json_t *info = tutorial_with_opts(cases[i].opts);
+        json_array_remove(json_object_get(info, "ports"), 2);
+        dnsmasq_hosts(info, &defaults, &host, &addn);
+        assert_string_equal(buf_cstr(&host), cases[i].host);
+        dnsmasq_opts(info, &defaults, &opts);
+        assert_string_equal(buf_cstr(&opts), cases[i].opts_file);
+        buf_done(&host);
+        buf_done(&addn);
+        buf_done(&opts);
+        json_decref(info);
+    }
+}
+
+/* Options of a port whose id could not be a tag, and malformed options, are left out. */
+static void
+malformed_port_options_are_skipped(void **state)
+{
+    struct buf host = BUF_INITIALIZER, addn = BUF_INITIALIZER, opts = BUF_INITIALIZER;
+    json_t *info = tutorial_with_opts(
+        "[{\"opt_name\": \"mtu\", \"opt_value\": 5, \"ip_version\": 4},"
+        " {\"opt_name\": \"mtu\", \"opt_value\": \"1400\", \"ip_version\": 5},"
+        " {\"opt_value\": \"1400\", \"ip_version\": 4}, 7]");
+
+    dnsmasq_opts(info, &defaults, &opts);
+    assert_string_equal(buf_cstr(&opts), "tag:subnet-" SUB ",option:router,172.16.1.1");
+    buf_clear(&opts);
+    json_object_set_new(json_array_get(json_object_get(info, "ports"), 1), "id",
+                        json_string("a,b\nc"));
+    dnsmasq_hosts(info, &defaults, &host, &addn);
+    assert_null(strstr(buf_cstr(&host), "set:"));
+    dnsmasq_opts(info, &defaults, &opts);
+    assert_null(strstr(buf_cstr(&opts), "port-"));
+    buf_done(&host);
+    buf_done(&addn);
+    buf_done(&opts);
+    json_decref(info);
+}
+
 int
 main(void)
 {
@@ -358,6 +488,10 @@ main(void)
         cmocka_unit_test(ipv6_subnets),
         cmocka_unit_test(serves_only_dhcp_subnets),
         cmocka_unit_test(malformed_input_is_skipped),
+        cmocka_unit_test(options_are_formatted_as_neutrons),
+        cmocka_unit_test(port_options_follow_its_tag),
+        cmocka_unit_test(client_id_goes_to_the_hosts_file),
+        cmocka_unit_test(malformed_port_options_are_skipped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

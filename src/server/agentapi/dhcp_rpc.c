@@ -80,13 +80,23 @@ fixed_ips_of(const struct port *p)
 }
 
 static json_t *
+extra_dhcp_opts_of(const struct port *p)
+{
+    json_t *v = json_loads(p->extra_dhcp_opts_json ? p->extra_dhcp_opts_json : "[]", 0,
+                           NULL);
+
+    return v ? v : json_array();
+}
+
+static json_t *
 dhcp_port_json(const struct port *p)
 {
-    return json_pack("{s:s,s:s,s:o,s:s,s:s,s:b,s:s}", "id", p->std.id, "mac_address",
+    return json_pack("{s:s,s:s,s:o,s:s,s:s,s:b,s:s,s:o}", "id", p->std.id, "mac_address",
                      p->mac_address, "fixed_ips", fixed_ips_of(p), "device_owner",
                      p->device_owner ? p->device_owner : "", "device_id",
                      p->device_id ? p->device_id : "", "admin_state_up", p->admin_state_up,
-                     "binding_host_id", p->binding_host_id ? p->binding_host_id : "");
+                     "binding_host_id", p->binding_host_id ? p->binding_host_id : "",
+                     AGENT_FIELD_EXTRA_DHCP_OPTS, extra_dhcp_opts_of(p));
 }
 
 static json_t *

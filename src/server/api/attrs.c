@@ -962,6 +962,174 @@ convert_service_types(struct request *req, json_t *v)
     return out;
 }
 
+/* --- extra_dhcp_opts (api.md §13.7) ---------------------------------------------- */
+
+#define DHCP_OPT_NAME_MAX_LEN 64
+#define DHCP_OPT_VALUE_MAX_LEN 255
+
+/* The length of the line break at 's' as Python's splitlines() knows them (\r\n is
+ * one), 0 if none. */
+static size_t
+line_break_len(const char *s)
+{
+    const unsigned char *u = (const unsigned char *) s;
+
+    if (u[0] == '\r') {
+        return u[1] == '\n' ? 2 : 1;
+    }
+    if (u[0] == '\n' || u[0] == '\v' || u[0] == '\f' || (u[0] >= 0x1c && u[0] <= 0x1e)) {
+        return 1;
+    }
+    if (u[0] == 0xc2 && u[1] == 0x85) {
+        return 2;
+    }
+    return u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9) ? 3 : 0;
+}
+
+/* Whether 's' is more than one line for splitlines(): a break followed by anything. */
+static bool
+is_multiline(const char *s)
+{
+    for (; *s; s++) {
+        size_t n = line_break_len(s);
+        if (n && s[n]) {
+            return true;
+        }
+        s += n ? n - 1 : 0;
+    }
+    return false;
+}
+
+/* neutron-lib's oneline_not_empty_string(max_len). */
+static bool
+is_oneline_not_empty(const json_t *v, size_t max_len)
+{
+    const char *s = json_string_value(v);
+
+    return s && utf8_len(s) <= max_len && !is_blank(s) && !is_multiline(s);
+}
+
+/* Matches option 'opt' against one of the two key specs ('blank': the spec of the
+ * options that may be blank, "router" and "classless-static-route").  As in
+ * neutron-lib, the keys are checked in order (opt_name, opt_value, ip_version) and
+ * ip_version is converted in place when reached, so a later spec and the error message
+ * see the converted value.  Returns 1 on a match, 0 if none, -1 after answering 'req'
+ * (an ip_version that is no integer). */
+static int
+match_dhcp_opt_spec(struct request *req, json_t *opt, bool blank)
+{
+    const json_t *name = json_object_get(opt, "opt_name");
+    const json_t *value = json_object_get(opt, "opt_value");
+    json_t *version = json_object_get(opt, "ip_version");
+    struct buf why = BUF_INITIALIZER;
+    json_int_t v;
+    const char *key;
+    json_t *val;
+
+    if (!name || !value) {
+        return 0;
+    }
+    json_object_foreach (opt, key, val) {
+        if (!STREQ(key, "opt_name") && !STREQ(key, "opt_value") && !STREQ(key, "ip_version")) {
+            return 0;
+        }
+    }
+    if (blank ? !json_is_string(name) || (!STREQ(json_string_value(name), "router")
+                                          && !STREQ(json_string_value(name),
+                                                    "classless-static-route"))
+              : !is_oneline_not_empty(name, DHCP_OPT_NAME_MAX_LEN)) {
+        return 0;
+    }
+    if (!json_is_null(value)
+        && (blank ? !json_is_string(value)
+                        || utf8_len(json_string_value(value)) > DHCP_OPT_VALUE_MAX_LEN
+                  : !is_oneline_not_empty(value, DHCP_OPT_VALUE_MAX_LEN))) {
+        return 0;
+    }
+    if (!version) {
+        return 1;
+    }
+    if (attr_convert_int(version, &v)) {
+        py_str(&why, version);
+        api_fail(req, API_ERR_INVALID_INPUT, "'%s' is not an integer", buf_cstr(&why));
+        buf_done(&why);
+        return -1;
+    }
+    json_object_set_new(opt, "ip_version", json_integer(v));
+    return v == 4 || v == 6;
+}
+
+/* Whether option 'i' of 'opts' names the same (opt_name, ip_version) as an earlier
+ * one: Zed's database refuses the second (its unique key), so the request fails with
+ * Zed's error; here before anything is written. */
+static const json_t *
+earlier_same_dhcp_opt(const json_t *opts, size_t i)
+{
+    const json_t *opt = json_array_get(opts, i), *prev;
+    json_int_t version = json_integer_value(json_object_get(opt, "ip_version"));
+    size_t j;
+
+    json_array_foreach (opts, j, prev) {
+        if (j >= i) {
+            break;
+        }
+        if (json_equal(json_object_get(prev, "opt_name"), json_object_get(opt, "opt_name"))
+            && version == json_integer_value(json_object_get(prev, "ip_version"))) {
+            return prev;
+        }
+    }
+    return NULL;
+}
+
+/* extra_dhcp_opts: null stays null (an update then changes nothing), else a list with
+ * no item twice, each item matching a key spec; a missing ip_version becomes 4. */
+static json_t *
+convert_extra_dhcp_opts(struct request *req, json_t *v)
+{
+    struct buf why = BUF_INITIALIZER;
+    json_t *out, *opt;
+    size_t i;
+
+    if (json_is_null(v)) {
+        return json_null();
+    }
+    if (!validate_list_unique(v, &why)) {
+        api_fail(req, API_ERR_INVALID_INPUT, "%s", buf_cstr(&why));
+        buf_done(&why);
+        return NULL;
+    }
+    out = json_deep_copy(v);
+    json_array_foreach (out, i, opt) {
+        int m = json_is_object(opt) ? match_dhcp_opt_spec(req, opt, true) : 0;
+        m = m == 0 && json_is_object(opt) ? match_dhcp_opt_spec(req, opt, false) : m;
+        if (m == 0) {
+            py_str(&why, opt);
+            api_fail(req, API_ERR_INVALID_INPUT, "No valid key specs matched for: %s",
+                     buf_cstr(&why));
+        }
+        if (m <= 0) {
+            buf_done(&why);
+            json_decref(out);
+            return NULL;
+        }
+    }
+    json_array_foreach (out, i, opt) {
+        if (!json_object_get(opt, "ip_version")) {
+            json_object_set_new(opt, "ip_version", json_integer(4));
+        }
+    }
+    json_array_foreach (out, i, opt) {
+        if (earlier_same_dhcp_opt(out, i)) {
+            api_fail(req, API_ERR_DUPLICATE_DHCP_OPT, "Failed to create a duplicate"
+                     " ExtraDhcpOpt: for attribute(s) ['port_id', 'opt_name', 'ip_version']"
+                     " with value(s) None");
+            json_decref(out);
+            return NULL;
+        }
+    }
+    return out;
+}
+
 /* Converts and validates one attribute value.  Returns the converted value (new
  * reference) or NULL after answering 'req'. */
 static json_t *
@@ -1170,6 +1338,8 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         return json_incref(v);
     case AK_ADDRESS_PAIRS:
         return convert_address_pairs(req, v);
+    case AK_EXTRA_DHCP_OPTS:
+        return convert_extra_dhcp_opts(req, v);
     case AK_GATEWAY_INFO:
         return convert_gateway_info(req, a, v);
     case AK_SG_PROTOCOL:

@@ -48,6 +48,9 @@ enum attr_kind {
                          * "external_fixed_ips"?}; null or empty: {} (no gateway) */
     AK_RBAC_OBJECT_TYPE,    /* an RBAC policy's object_type: a known kind, white space
                              * dropped, lower-cased (core/rbac.h) */
+    AK_EXTRA_DHCP_OPTS, /* a port's [{"opt_name", "opt_value", "ip_version"?}], each
+                         * matching one of neutron-lib's two key specs; ip_version
+                         * converted to an integer; null = null (nothing to change) */
     AK_ANY,             /* read-only attributes: never converted */
 };
 

@@ -53,6 +53,8 @@ static const struct attr_def port_attrs[] = {
     /* port-device-profile and port-numa-affinity-policy: neither filters nor sorts. */
     { "device_profile", AK_STRING, true, false, .max_len = 255, .null_is_empty = true },
     { "numa_affinity_policy", AK_VALUES_OR_NULL, true, true, .values = numa_policies },
+    /* extra_dhcp_opt (§13.7): neither filters nor sorts. */
+    { "extra_dhcp_opts", AK_EXTRA_DHCP_OPTS, true, true },
     { "security_groups", AK_UUID_LIST, true, true, .filter = true,
       .field = SF_PORT_SECURITY_GROUP },
     ATTRS_STANDARD,
@@ -112,9 +114,8 @@ port_render(struct jsonw *w, const struct port *p, const struct field_set *fs,
     }
     api_kv_raw(w, fs, "security_groups", p->security_groups_json);
     api_kv_raw(w, fs, "allowed_address_pairs", p->address_pairs_json);
-    /* Returned as Neutron does; extra DHCP options are not settable here (their
-     * extension is not advertised). */
-    api_kv_raw(w, fs, "extra_dhcp_opts", "[]");
+    api_kv_raw(w, fs, "extra_dhcp_opts",
+               p->extra_dhcp_opts_json ? p->extra_dhcp_opts_json : "[]");
     api_kv_str(w, fs, "binding:vnic_type", p->binding_vnic_type);
     if (ctx->is_admin) {
         api_kv_raw(w, fs, "binding:profile", p->binding_profile_json);
@@ -134,6 +135,7 @@ struct spec_storage {
     char *profile;
     const char **groups;
     struct address_pair *pairs;
+    struct extra_dhcp_opt *dhcp_opts;
 };
 
 static void
@@ -143,6 +145,25 @@ spec_storage_done(struct spec_storage *st)
     free(st->profile);
     free(st->groups);
     free(st->pairs);
+    free(st->dhcp_opts);
+}
+
+/* extra_dhcp_opts of a checked item (null: none); a null opt_value stays NULL. */
+static void
+spec_dhcp_opts(const json_t *item, struct port_spec *spec, struct spec_storage *st)
+{
+    const json_t *opts = json_object_get(item, "extra_dhcp_opts"), *e;
+    size_t i, n = json_is_array(opts) ? json_array_size(opts) : 0;
+
+    st->dhcp_opts = xcalloc(n + 1, sizeof *st->dhcp_opts);
+    for (i = 0; i < n; i++) {
+        e = json_array_get(opts, i);
+        st->dhcp_opts[i].name = json_string_value(json_object_get(e, "opt_name"));
+        st->dhcp_opts[i].value = json_string_value(json_object_get(e, "opt_value"));
+        st->dhcp_opts[i].ip_version = (int) json_integer_value(json_object_get(e, "ip_version"));
+    }
+    spec->extra_dhcp_opts = st->dhcp_opts;
+    spec->n_extra_dhcp_opts = n;
 }
 
 /* security_groups and allowed_address_pairs of a checked item. */
@@ -211,6 +232,7 @@ spec_from_item(const json_t *item, struct port_spec *spec, struct spec_storage *
     spec->has_numa_affinity_policy = attr_has(item, "numa_affinity_policy");
     spec->numa_affinity_policy = attr_str(item, "numa_affinity_policy", NULL);
     spec_security(item, spec, st);
+    spec_dhcp_opts(item, spec, st);
 }
 
 /* --- The resource's operations ---------------------------------------------------- */

@@ -11,10 +11,17 @@ py_quote(struct buf *out, const char *s)
 {
     buf_add_char(out, '\'');
     for (; *s; s++) {
-        if (*s == '\'' || *s == '\\') {
-            buf_add_char(out, '\\');
+        unsigned char c = (unsigned char) *s;
+        if (c == '\n' || c == '\r' || c == '\t') {
+            buf_add_str(out, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+        } else if (c < 0x20 || c == 0x7f) {
+            buf_printf(out, "\\x%02x", c);
+        } else {
+            if (c == '\'' || c == '\\') {
+                buf_add_char(out, '\\');
+            }
+            buf_add_char(out, *s);
         }
-        buf_add_char(out, *s);
     }
     buf_add_char(out, '\'');
 }

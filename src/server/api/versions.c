@@ -42,6 +42,10 @@ static const struct extension extensions[] = {
       " external gateway", "2013-03-28T10:00:00-00:00" },
     { "external-net", "Neutron external network",
       "Adds external network attribute to network resource.", "2013-01-14T10:00:00-00:00" },
+    { "extra_dhcp_opt", "Neutron Extra DHCP options",
+      "Extra options configuration for DHCP. For example PXE boot options to DHCP clients"
+      " can be specified (e.g. tftp-server, server-ip-address, bootfile-name)",
+      "2013-03-17T12:00:00-00:00" },
     { "extraroute", "Neutron Extra Route", "Extra routes configuration for L3 router",
       "2013-02-01T10:00:00-00:00" },
     { "extraroute-atomic", "Atomically add/remove extra routes",

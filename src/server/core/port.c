@@ -249,6 +249,44 @@ changes_members(const struct port_spec *spec)
            || spec->has_port_security;
 }
 
+/* --- Extra DHCP options (api.md §13.7) --------------------------------------------- */
+
+/* Whether an option's value is one to keep: "router" and "classless-static-route" may
+ * be blank (the client asks dnsmasq to send none), others need a value. */
+static bool
+dhcp_opt_value_kept(const struct extra_dhcp_opt *opt)
+{
+    if (STREQ(opt->name, "router") || STREQ(opt->name, "classless-static-route")) {
+        return opt->value != NULL;
+    }
+    return opt->value && *opt->value;
+}
+
+/* Merges the spec's options into port 'port_id''s as Zed does: a NULL value removes
+ * the option of that name and version, another value replaces or adds it.
+ * '*ret_changed' becomes true if the stored options changed. */
+static int
+merge_dhcp_opts(const struct op *op, const char *port_id, const struct port_spec *spec,
+                bool *ret_changed)
+{
+    for (size_t i = 0; i < spec->n_extra_dhcp_opts; i++) {
+        const struct extra_dhcp_opt *opt = &spec->extra_dhcp_opts[i];
+        bool changed = false;
+        int r = 0;
+
+        if (!opt->value) {
+            r = store_port_remove_dhcp_opt(op->c, port_id, opt, &changed);
+        } else if (dhcp_opt_value_kept(opt)) {
+            r = store_port_put_dhcp_opt(op->c, port_id, opt, &changed);
+        }
+        if (r) {
+            return core_internal(op, r);
+        }
+        *ret_changed = *ret_changed || changed;
+    }
+    return 0;
+}
+
 /* --- Address allocation --------------------------------------------------------- */
 
 /* The network's subnets, read once per port. */
@@ -927,7 +965,8 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
             || allocate_auto_addresses(op, &p, &ns, NULL, 0);
     }
     net_subnets_done(&ns);
-    if (r || create_port_security(op, &p, spec)) {
+    if (r || create_port_security(op, &p, spec)
+        || merge_dhcp_opts(op, p.std.id, spec, &(bool) { false })) {
         return -1;
     }
     r = record_current_members(op, p.std.id);
@@ -1063,7 +1102,8 @@ change_numa_affinity_policy(const struct op *op, struct port *p, const char *pol
 /* Applies 'spec' to 'p' in memory and in the store's side tables (addresses, blocks,
  * changes); the port row itself is written by the caller. */
 static int
-apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
+apply_update(const struct op *op, const struct port_spec *spec, struct port *p,
+             bool *ret_opts_changed)
 {
     char *old_host = xstrdup(p->binding_host_id);
     char old_mac[MAC_STRLEN];
@@ -1094,6 +1134,9 @@ apply_update(const struct op *op, const struct port_spec *spec, struct port *p)
     }
     if (!r) {
         r = update_port_security(op, p, spec);
+    }
+    if (!r) {
+        r = merge_dhcp_opts(op, p->std.id, spec, ret_opts_changed);
     }
     /* The groups it leaves and the groups it is in now. */
     if (!r && changes_members(spec)) {
@@ -1164,7 +1207,7 @@ reread(const struct op *op, struct port *p)
 int
 core_port_update_read(const struct op *op, struct port *p, const struct port_spec *spec)
 {
-    if (apply_update(op, spec, p) || store_updated(op, p)) {
+    if (apply_update(op, spec, p, &(bool) { false }) || store_updated(op, p)) {
         return -1;
     }
     return reread(op, p);
@@ -1207,16 +1250,18 @@ core_port_update(const struct op *op, const char *id, const struct port_spec *sp
                  int64_t expected_revision, struct port *ret)
 {
     struct port p;
+    bool opts_changed = false;
     int r = core_port_visible(op, id, &p);
 
     if (!r) {
         r = core_authorize_on_network(op, POLICY_PORT, POLICY_UPDATE, p.std.project_id,
                                       p.network_id)
             || core_security_group_ensure_for_caller(op, p.std.project_id)
-            || apply_update(op, spec, &p)
+            || apply_update(op, spec, &p, &opts_changed)
             || core_check_revision(op, expected_revision, p.std.revision_number);
     }
-    if (!r && !port_spec_empty(spec)) {
+    /* Options that stay as they were leave the revision alone, as in Zed. */
+    if (!r && (!port_spec_empty(spec) || opts_changed)) {
         r = store_updated(op, &p);
     }
     if (r) {

@@ -54,6 +54,10 @@ struct port_spec {
     const char *device_profile;     /* Create only; NULL or "": none. */
     bool has_numa_affinity_policy;
     const char *numa_affinity_policy;   /* NULL: none. */
+    /* extra_dhcp_opt: create sets these, update merges them into the port's by (name,
+     * IP version), a NULL value removing one.  Each (name, version) at most once. */
+    const struct extra_dhcp_opt *extra_dhcp_opts;
+    size_t n_extra_dhcp_opts;
 };
 
 /* True if 'spec' changes nothing. */

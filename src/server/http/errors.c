@@ -111,6 +111,7 @@ static const struct {
     [API_ERR_PORT_BOUND_NUMA_AFFINITY_POLICY] = { 409, "PortBoundNUMAAffinityPolicy" },
     [API_ERR_NO_MATCHING_SERVICE_SUBNET] = { 409, "IpAddressGenerationFailureNoMatchingSubnet" },
     [API_ERR_DUPLICATE_SERVICE_TYPE] = { 409, "NeutronDbObjectDuplicateEntry" },
+    [API_ERR_DUPLICATE_DHCP_OPT] = { 409, "NeutronDbObjectDuplicateEntry" },
     [API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER] = { 409, "UnsupportedPortDeviceOwner" },
     [API_ERR_OVER_QUOTA] = { 409, "OverQuota" },
     [API_ERR_MALFORMED_REQUEST_BODY] = { 400, "MalformedRequestBody" },

@@ -455,6 +455,13 @@ const char *const schema_migrations[] = {
     "  SELECT substr(id, 1, 14) || '8' || substr(id, 16, 4) || 'b' || substr(id, 21),"
     "  project_id, 'address_scope', id, 'access_as_shared', '*' FROM address_scopes"
     "  WHERE shared = 1;",
+    /* 19: extra_dhcp_opt: a port's extra DHCP options, one per (name, IP version). */
+    "CREATE TABLE port_extra_dhcp_opts ("
+    "  port_id TEXT NOT NULL REFERENCES ports(id),"
+    "  opt_name TEXT NOT NULL,"
+    "  opt_value TEXT NOT NULL,"
+    "  ip_version INTEGER NOT NULL,"
+    "  PRIMARY KEY (port_id, opt_name, ip_version));",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

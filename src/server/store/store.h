@@ -297,6 +297,21 @@ int store_port_set_address_pairs(struct store_conn *c, const char *port_id,
                                  const struct address_pair *pairs, size_t n,
                                  size_t *ret_dup);
 
+/* One extra DHCP option of a port (extra_dhcp_opt).  In an update, a NULL value
+ * removes the option of that name and IP version. */
+struct extra_dhcp_opt {
+    const char *name;
+    const char *value;
+    int ip_version;             /* 4 or 6. */
+};
+/* Sets the option (name, IP version) of a port to 'opt->value', adding it if the port
+ * has none: '*ret_changed' tells whether the stored options changed. */
+int store_port_put_dhcp_opt(struct store_conn *c, const char *port_id,
+                            const struct extra_dhcp_opt *opt, bool *ret_changed);
+/* Removes a port's option (name, IP version); '*ret_changed' false if it had none. */
+int store_port_remove_dhcp_opt(struct store_conn *c, const char *port_id,
+                               const struct extra_dhcp_opt *opt, bool *ret_changed);
+
 /* --- Security groups -------------------------------------------------------------- */
 
 /* Called with each id (or other text) of a walk; nonzero stops it. */

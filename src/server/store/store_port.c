@@ -26,7 +26,12 @@ LOG_MODULE("store");
     SQL_JSON_ARRAY("json_object('mac_address', mac_address, 'ip_address', ip_address)")   \
     "   FROM (SELECT e.mac_address, e.ip_address FROM port_allowed_address_pairs e"        \
     "   WHERE e.port_id = p.id ORDER BY e.mac_address, e.ip_address) x),"                  \
-    " p.device_profile, p.numa_affinity_policy"                                            \
+    " p.device_profile, p.numa_affinity_policy,"                                           \
+    " (SELECT "                                                                            \
+    SQL_JSON_ARRAY("'{\"opt_name\": ' || json_quote(opt_name) || ', \"opt_value\": '"      \
+                   " || json_quote(opt_value) || ', \"ip_version\": ' || ip_version || '}'")  \
+    "   FROM (SELECT d.opt_name, d.opt_value, d.ip_version FROM port_extra_dhcp_opts d"    \
+    "   WHERE d.port_id = p.id ORDER BY d.opt_name, d.ip_version) x)"                      \
     " FROM ports p"
 
 static const struct field_column port_columns[] = {
@@ -82,6 +87,7 @@ port_from_row(struct db_stmt *st, struct port *p, bool copy)
     p->address_pairs_json = col_text(st, STD_NCOLS + 14, copy);
     p->device_profile = col_text(st, STD_NCOLS + 15, copy);
     p->numa_affinity_policy = col_text(st, STD_NCOLS + 16, copy);
+    p->extra_dhcp_opts_json = col_text(st, STD_NCOLS + 17, copy);
 }
 
 static void
@@ -183,7 +189,8 @@ store_port_delete(struct store_conn *c, const char *id)
     static const char groups[] = "DELETE FROM port_security_group_bindings WHERE port_id = ?";
     static const char pairs[] = "DELETE FROM port_allowed_address_pairs WHERE port_id = ?";
     static const char sql[] = "DELETE FROM ports WHERE id = ?";
-    const char *const steps[] = { allocs, tags, groups, pairs };
+    static const char dhcp_opts[] = "DELETE FROM port_extra_dhcp_opts WHERE port_id = ?";
+    const char *const steps[] = { allocs, tags, groups, pairs, dhcp_opts };
     int r = 0;
 
     for (size_t i = 0; i < ARRAY_SIZE(steps) && !r; i++) {
@@ -250,6 +257,57 @@ store_port_set_address_pairs(struct store_conn *c, const char *port_id,
         }
     }
     return r;
+}
+
+/* --- Extra DHCP options of a port ------------------------------------------------ */
+
+/* The statement for 'sql' with ?1 the port, ?2 the option's name, ?3 its IP version and
+ * ?4 its value. */
+static struct db_stmt *
+dhcp_opt_stmt(struct store_conn *c, const char *sql, const char *port_id,
+              const struct extra_dhcp_opt *opt)
+{
+    struct db_stmt *st = conn_stmt_text2(c, sql, port_id, opt->name);
+
+    if (st) {
+        db_bind_int(st, 3, opt->ip_version);
+        db_bind_text(st, 4, opt->value);
+    }
+    return st;
+}
+
+int
+store_port_put_dhcp_opt(struct store_conn *c, const char *port_id,
+                        const struct extra_dhcp_opt *opt, bool *ret_changed)
+{
+    /* An option already holding this value is no change (the port's revision stays). */
+    static const char sql[] =
+        "INSERT INTO port_extra_dhcp_opts (port_id, opt_name, ip_version, opt_value)"
+        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (port_id, opt_name, ip_version)"
+        " DO UPDATE SET opt_value = excluded.opt_value"
+        " WHERE port_extra_dhcp_opts.opt_value <> excluded.opt_value";
+    int r = conn_exec_change(c, dhcp_opt_stmt(c, sql, port_id, opt), "put dhcp option");
+
+    *ret_changed = !r;
+    return r == -ENOENT ? 0 : r;
+}
+
+int
+store_port_remove_dhcp_opt(struct store_conn *c, const char *port_id,
+                           const struct extra_dhcp_opt *opt, bool *ret_changed)
+{
+    static const char sql[] =
+        "DELETE FROM port_extra_dhcp_opts WHERE port_id = ?1 AND opt_name = ?2"
+        " AND ip_version = ?3";
+    struct db_stmt *st = conn_stmt_text2(c, sql, port_id, opt->name);
+    int r;
+
+    if (st) {
+        db_bind_int(st, 3, opt->ip_version);
+    }
+    r = conn_exec_change(c, st, "remove dhcp option");
+    *ret_changed = !r;
+    return r == -ENOENT ? 0 : r;
 }
 
 /* --- Tags ----------------------------------------------------------------------- */
