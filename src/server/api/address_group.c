@@ -51,21 +51,6 @@ address_group_render(struct jsonw *w, const struct address_group *g,
     jsonw_object_end(w);
 }
 
-/* The strings of a checked list (the strings stay the list's); never NULL. */
-static const char **
-string_items(const json_t *list, size_t *ret_n)
-{
-    const char **texts = xcalloc(json_array_size(list) + 1, sizeof *texts);
-    const json_t *v;
-    size_t i;
-
-    json_array_foreach (list, i, v) {
-        texts[i] = json_string_value(v);
-    }
-    *ret_n = json_array_size(list);
-    return texts;
-}
-
 static int
 address_group_write(const struct op *op, const char *id, const json_t *item,
                     int64_t expected_revision, void *ret)
@@ -75,7 +60,7 @@ address_group_write(const struct op *op, const char *id, const json_t *item,
         .name = attr_str(item, "name", NULL),
         .description = attr_str(item, "description", NULL),
     };
-    const char **texts = string_items(json_object_get(item, "addresses"), &spec.n_addresses);
+    const char **texts = attr_strings(item, "addresses", &spec.n_addresses);
     int r;
 
     spec.addresses = texts;

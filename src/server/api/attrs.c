@@ -1557,6 +1557,20 @@ attr_is_null(const json_t *obj, const char *name)
     return json_is_null(json_object_get(obj, name));
 }
 
+const char **
+attr_strings(const json_t *obj, const char *name, size_t *ret_n)
+{
+    const json_t *list = json_object_get(obj, name), *v;
+    const char **texts = xcalloc(json_array_size(list) + 1, sizeof *texts);
+    size_t i;
+
+    json_array_foreach (list, i, v) {
+        texts[i] = json_string_value(v);
+    }
+    *ret_n = json_array_size(list);
+    return texts;
+}
+
 const char *
 attr_str(const json_t *obj, const char *name, const char *def)
 {

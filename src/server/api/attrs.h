@@ -126,6 +126,9 @@ bool attr_bool(const json_t *obj, const char *name, bool def);
 json_int_t attr_int(const json_t *obj, const char *name, json_int_t def);
 bool attr_has(const json_t *obj, const char *name);
 bool attr_is_null(const json_t *obj, const char *name);
+/* The strings of the checked list attribute 'name' (they stay the list's), in a
+ * NULL-terminated array to free(); its length goes to '*ret_n' (0 when absent). */
+const char **attr_strings(const json_t *obj, const char *name, size_t *ret_n);
 
 /* Converts a boolean the way Neutron does (strings, 0/1). Returns 0 or -EINVAL. */
 int attr_convert_bool(const json_t *v, bool *ret);

@@ -97,21 +97,6 @@ subnetpool_render(struct jsonw *w, const struct subnetpool *p, const struct fiel
     jsonw_object_end(w);
 }
 
-/* The strings of a checked list (the strings stay the list's); NULL for none. */
-static const char **
-string_items(const json_t *list, size_t *ret_n)
-{
-    const char **texts = xcalloc(json_array_size(list) + 1, sizeof *texts);
-    const json_t *v;
-    size_t i;
-
-    json_array_foreach (list, i, v) {
-        texts[i] = json_string_value(v);
-    }
-    *ret_n = json_array_size(list);
-    return texts;
-}
-
 static int
 subnetpool_write(const struct op *op, const char *id, const json_t *item,
                  int64_t expected_revision, void *ret)
@@ -137,7 +122,7 @@ subnetpool_write(const struct op *op, const char *id, const json_t *item,
         .address_scope_id = attr_is_null(item, "address_scope_id")
                             ? NULL : attr_str(item, "address_scope_id", NULL),
     };
-    const char **texts = string_items(json_object_get(item, "prefixes"), &spec.n_prefixes);
+    const char **texts = attr_strings(item, "prefixes", &spec.n_prefixes);
     int r;
 
     spec.prefixes = texts;
