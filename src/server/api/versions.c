@@ -95,6 +95,8 @@ static const struct extension extensions[] = {
     { "rbac-policies", "RBAC Policies",
       "Allows creation and modification of policies that control tenant access to"
       " resources.", "2015-06-17T12:15:12-00:00" },
+    { "rbac-address-group", "Add address_group type to RBAC",
+      "Add address_group type to network RBAC", "2021-01-20T00:00:00-00:00" },
     { "rbac-address-scope", "Add address_scope type to RBAC",
       "Add address_scope type to RBAC", "2020-02-12T00:00:00-00:00" },
     { "rbac-security-groups", "Add security_group type to network RBAC",
