@@ -201,6 +201,10 @@ int store_subnet_insert(struct store_conn *c, const struct subnet *s);
 /* Writes name, description, gateway_ip, enable_dhcp, pools, dns, routes, revision,
  * updated_at. */
 int store_subnet_update(struct store_conn *c, const struct subnet *s);
+/* Puts subnet 'id' in pool 'pool_id' (its CIDR now counts as cut from it), with a new
+ * revision updated at 'now'. */
+int store_subnet_set_pool(struct store_conn *c, const char *id, const char *pool_id,
+                          const char *now);
 /* Bumps a subnet's revision, updated at 'now' (a change of its tags). */
 int store_subnet_bump(struct store_conn *c, const char *id, const char *now);
 int store_subnet_delete(struct store_conn *c, const char *id);
