@@ -19,7 +19,8 @@ static const char *const actions[] = { "access_as_external", "access_as_shared",
 /* What each type's object is looked up as: its collection and the client's name for it
  * in "No <title> found for <x>". */
 static const struct kind kind_address_group = { "address_group", "address-groups",
-                                                "AddressGroup" };
+                                                "AddressGroup",
+                                                .list_key = "address_groups" };
 static const struct kind kind_qos_policy = { "policy", "qos/policies", "QoSPolicy",
                                              .list_key = "policies" };
 

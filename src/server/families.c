@@ -233,6 +233,8 @@ static const struct route network_routes[] = {
     { "DELETE", "/v2.0/subnetpools/*", subnetpool_delete },
     { "PUT", "/v2.0/subnetpools/*/add_prefixes", subnetpool_add_prefixes },
     { "PUT", "/v2.0/subnetpools/*/remove_prefixes", subnetpool_remove_prefixes },
+    { "PUT", "/v2.0/subnetpools/*/onboard_network_subnets",
+      subnetpool_onboard_network_subnets },
     { "GET", "/v2.0/address-scopes", address_scopes_list },
     { "POST", "/v2.0/address-scopes", address_scopes_create },
     { "PUT", "/v2.0/address-scopes", address_scopes_none },

@@ -98,6 +98,7 @@ struct address_scope {
 struct address_group {
     struct std_attrs std;
     char *addresses_json;       /* ["cidr", ...], normalized, in the order they were added. */
+    bool shared;                /* Shared with the viewer by an RBAC policy (read only). */
 };
 
 struct port {

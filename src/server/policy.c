@@ -207,7 +207,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[11][12] = {
+    static const char *const names[11][13] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -221,7 +221,8 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
         { "create_floatingip", "get_floatingip", "update_floatingip", "delete_floatingip" },
         { "create_rbac_policy", "get_rbac_policy", "update_rbac_policy", "delete_rbac_policy" },
         { "create_subnetpool", "get_subnetpool", "update_subnetpool", "delete_subnetpool",
-          NULL, NULL, NULL, NULL, "add_prefixes", "remove_prefixes" },
+          NULL, NULL, NULL, NULL, "add_prefixes", "remove_prefixes", NULL, NULL,
+          "onboard_network_subnets" },
         { "create_address_scope", "get_address_scope", "update_address_scope",
           "delete_address_scope" },
         { "create_address_group", "get_address_group", "update_address_group",

@@ -24,12 +24,13 @@ enum policy_resource {
     POLICY_SUBNETPOOL, POLICY_ADDRESS_SCOPE, POLICY_ADDRESS_GROUP,
 };
 /* Then a router's own actions (add_router_interface, ...), a subnet pool's
- * (add_prefixes, remove_prefixes) and an address group's (add_addresses,
- * remove_addresses). */
+ * (add_prefixes, remove_prefixes, onboard_network_subnets) and an address group's
+ * (add_addresses, remove_addresses). */
 enum policy_action {
     POLICY_CREATE, POLICY_GET, POLICY_UPDATE, POLICY_DELETE,
     POLICY_ADD_INTERFACE, POLICY_REMOVE_INTERFACE, POLICY_ADD_ROUTES, POLICY_REMOVE_ROUTES,
     POLICY_ADD_PREFIXES, POLICY_REMOVE_PREFIXES, POLICY_ADD_ADDRESSES, POLICY_REMOVE_ADDRESSES,
+    POLICY_ONBOARD_SUBNETS,
 };
 
 /* The resource a rule is evaluated against. */

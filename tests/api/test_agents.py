@@ -537,6 +537,44 @@ def test_address_groups_reach_the_agents(srv, api_srv, net):
     api_srv.ok(api_srv.delete("/v2.0/address-groups/" + ag["id"]), 204)
 
 
+def test_a_shared_address_group_reaches_the_agents_of_another_project(srv, api_srv, net):
+    """Project b's rule naming project a's group, shared with b by an RBAC policy: the
+    group's addresses come with b's rules, and a's changes of them reach b's hosts."""
+    a_hdr = {"X-Project-Id": uname("pa"), "X-Roles": "member"}
+    b_proj = uname("pb")
+    b_hdr = {"X-Project-Id": b_proj, "X-Roles": "member"}
+    agent = agent_for(srv)
+    seq = agent.report(start=True)["seq"]
+    api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "cidr": "10.81.0.0/24", "ip_version": 4}}), 201)
+    ag = api_srv.ok(api_srv.post("/v2.0/address-groups", {"address_group": {
+        "name": "shared-ag", "addresses": ["10.30.0.0/16"]}}, headers=a_hdr),
+        201)["address_group"]
+    policy = api_srv.ok(api_srv.post("/v2.0/rbac-policies", {"rbac_policy": {
+        "object_type": "address_group", "object_id": ag["id"], "action": "access_as_shared",
+        "target_tenant": b_proj}}, headers=a_hdr), 201)["rbac_policy"]
+    g = api_srv.ok(api_srv.post("/v2.0/security-groups", {"security_group": {
+        "name": uname("sg")}}, headers=b_hdr), 201)["security_group"]
+    try:
+        api_srv.ok(api_srv.post("/v2.0/security-group-rules", {"security_group_rule": {
+            "security_group_id": g["id"], "direction": "ingress",
+            "remote_address_group_id": ag["id"]}}, headers=b_hdr), 201)
+        port = make_port(api_srv, net["id"], tenant_id=b_proj, security_groups=[g["id"]],
+                         **{"binding:host_id": agent.host})
+        seq, _ = sg_changes(agent, seq)
+        body = agent.call("POST", "security-groups",
+                          json={"host": agent.host, "ids": [g["id"]]}).json()
+        assert body["sg_member_ips"] == {ag["id"]: {"IPv4": ["10.30.0.0/16"], "IPv6": []}}
+        api_srv.ok(api_srv.put("/v2.0/address-groups/%s/add_addresses" % ag["id"],
+                               {"addresses": ["10.31.0.0/16"]}, headers=a_hdr), 200)
+        assert sg_changes(agent, seq)[1] == [("sg_rules", g["id"])]
+        api_srv.ok(api_srv.delete("/v2.0/ports/" + port["id"]), 204)
+    finally:
+        api_srv.delete("/v2.0/security-groups/" + g["id"])
+        api_srv.delete("/v2.0/rbac-policies/" + policy["id"])
+        api_srv.delete("/v2.0/address-groups/" + ag["id"])
+
+
 def test_security_groups_for_an_agent(srv, api_srv, net):
     """Rules of the asked groups, and members of their remote groups by family."""
     a = agent_for(srv)

@@ -180,3 +180,25 @@ def test_subnet_pool_and_address_scope_policies_agree(cl):
         cl.run("neutrino", "demo", "network", "rbac", "delete", *made, check=False)
         cl.run("neutrino", "demo", "subnet", "pool", "delete", pool, check=False)
         cl.run("neutrino", "demo", "address", "scope", "delete", scope, check=False)
+
+
+def test_address_group_policy_agrees(cl):
+    group = unique("rbac-ag")
+    cl.nj("demo", "address", "group", "create", "--address", "10.40.0.0/16", group)
+    made = []
+    try:
+        pol = cl.nj("demo", "network", "rbac", "create", "--type", "address_group", "--action",
+                    "access_as_shared", "--target-project", "alt", group)
+        made.append(pol["id"])
+        assert pol["object_type"] == "address_group"
+        same(pol, cl.oj("demo", "network", "rbac", "show", pol["id"]))
+        tables_agree(cl, "demo", "network", "rbac", "show", pol["id"])
+        assert rows(cl.nj("demo", "network", "rbac", "list", "--type", "address_group")) == \
+            rows(cl.oj("demo", "network", "rbac", "list", "--type", "address_group"))
+        msg = agree_on_failure(cl, "demo", "network", "rbac", "create", "--type",
+                               "address_group", "--action", "access_as_external",
+                               "--target-project", "admin", group)
+        assert "Invalid action 'access_as_external'" in msg
+    finally:
+        cl.run("neutrino", "demo", "network", "rbac", "delete", *made, check=False)
+        cl.run("neutrino", "demo", "address", "group", "delete", group, check=False)

@@ -891,3 +891,138 @@ def test_migration_gives_shared_pools_and_scopes_their_policies(start_server):
     assert api.delete("%s/%s" % (RBAC, p["id"])).status_code == 204
     assert api.show("subnetpools", pool["id"])["shared"] is False
     assert show(api, SCOPES, scope["id"])["address_scope"]["shared"] is True
+
+
+# --- Address groups (rbac-address-group) ---------------------------------------------------
+
+AGS = "/v2.0/address-groups"
+
+
+def make_address_group(pol, headers=None, **attrs):
+    attrs.setdefault("name", uname("rbac-ag"))
+    return pol._post(AGS, "address_group", attrs, headers)
+
+
+def remote_ag_rule(pol, group, ag, headers=None, expect=201, **attrs):
+    attrs.update(security_group_id=group["id"], direction="ingress",
+                 remote_address_group_id=ag["id"])
+    return pol._post("/v2.0/security-group-rules", "security_group_rule", attrs, headers,
+                     expect)
+
+
+def ag_action(api, ag, name, addresses, headers=None):
+    return api.put("%s/%s/%s" % (AGS, ag["id"], name), {"addresses": addresses},
+                   headers=headers)
+
+
+def test_address_group_extension_listed(api):
+    got = {e["alias"]: e for e in api.ok(api.get("/v2.0/extensions"), 200)["extensions"]}
+    assert got["rbac-address-group"] == {
+        "name": "Add address_group type to RBAC", "alias": "rbac-address-group",
+        "description": "Add address_group type to network RBAC",
+        "updated": "2021-01-20T00:00:00-00:00", "links": []}
+
+
+def test_address_group_policy_and_what_its_removal_strands(api, pol):
+    """The rules naming the group as their remote end keep their project's access, the
+    owner's own rules keep the '*' policy (as Zed's get_bound_project_ids counts them)."""
+    owner, b = new_project(), new_project()
+    ag = make_address_group(pol, tenant_id=owner, addresses=["10.5.0.0/16"])
+    assert_error(pol.policy(ag, b, action="access_as_external", object_type="address_group",
+                            expect=None), 400, "InvalidActionForType",
+                 "Invalid action 'access_as_external' for object type 'address_group'. Valid"
+                 " actions: ('access_as_shared',)")
+    p = pol.policy(ag, b, object_type="address_group")
+    assert p == {"id": p["id"], "project_id": ADMIN_PROJECT, "tenant_id": ADMIN_PROJECT,
+                 "object_type": "address_group", "object_id": ag["id"],
+                 "action": "access_as_shared", "target_tenant": b}
+    assert_error(pol.policy(ag, b, object_type="address_group", expect=None), 409,
+                 "DuplicateRbacPolicy", "An RBAC policy already exists with those values.")
+    # "shared" is hidden in a show, given in an action's answer, per caller.
+    assert "shared" not in show(api, AGS, ag["id"])["address_group"]
+    answer = api.ok(ag_action(api, ag, "add_addresses", ["10.6.0.0/16"]), 200)
+    assert answer["address_group"]["shared"] is False
+    group = pol.group(tenant_id=b)
+    rule = remote_ag_rule(pol, group, ag, tenant_id=b)
+    path = "%s/%s" % (RBAC, p["id"])
+    head, details = in_use(ag["id"], "project_id=%s" % b)
+    for r in (api.delete(path), api.put(path, {"rbac_policy": {"target_tenant": "q"}})):
+        err = assert_error(r, 409, "RbacPolicyInUse")
+        assert err["message"].startswith(head) and details in err["message"], err
+    moved = api.ok(api.put(path, {"rbac_policy": {"target_tenant": "*"}}), 200)["rbac_policy"]
+    assert moved["target_tenant"] == "*"
+    answer = api.ok(ag_action(api, ag, "remove_addresses", ["10.6.0.0/16"]), 200)
+    assert answer["address_group"]["shared"] is True
+    # Back from '*' to b is refused too: Zed counts b's rule as stranded by the '*' going.
+    err = assert_error(api.put(path, {"rbac_policy": {"target_tenant": b}}), 409,
+                       "RbacPolicyInUse")
+    assert "Details: project_id=*" in err["message"], err
+    assert api.delete("/v2.0/security-group-rules/%s" % rule["id"]).status_code == 204
+    # The owner's own rule keeps the '*' policy as well.
+    mine = pol.group(tenant_id=owner)
+    remote_ag_rule(pol, mine, ag, tenant_id=owner)
+    err = assert_error(api.delete(path), 409, "RbacPolicyInUse")
+    assert "Details: project_id=*" in err["message"], err
+    assert api.delete("%s/%s" % (SG, mine["id"])).status_code == 204
+    assert api.delete(path).status_code == 204
+
+
+def test_deleting_an_address_group_deletes_its_policies(api, pol):
+    ag = make_address_group(pol, tenant_id=new_project())
+    pol.policy(ag, new_project(), object_type="address_group")
+    pol.policy(ag, "*", object_type="address_group")
+    assert len(policies_of(api, ag["id"])) == 2
+    assert api.delete("%s/%s" % (AGS, ag["id"])).status_code == 204
+    assert policies_of(api, ag["id"]) == []
+
+
+@pytest.mark.neutrino_only
+def test_address_group_policy_errors_where_zed_fails(api):
+    """Zed answers 500 for an address group that does not exist."""
+    missing = str(uuid.uuid4())
+    assert_error(api.post(RBAC, {"rbac_policy": {
+        "object_type": "address_group", "object_id": missing, "action": "access_as_shared",
+        "target_tenant": "x"}}), 400, "InvalidInput",
+        invalid_input("Address group %s could not be found." % missing))
+
+
+@project_headers
+def test_project_sees_and_uses_an_address_group_shared_with_it(api, pol):
+    """As Zed's rules say: the target project reads the group and names it in its rules,
+    but may not change it (update: not found, as Zed's update checks the group without
+    "shared"; the member actions and delete: 403)."""
+    a, b, c = new_project(), new_project(), new_project()
+    ag = make_address_group(pol, headers=member(a), addresses=["10.7.0.0/16"])
+    theirs = pol.group(headers=member(b))
+    assert_error(api.get("%s/%s" % (AGS, ag["id"]), headers=member(b)), 404,
+                 "AddressGroupNotFound")
+    assert_error(remote_ag_rule(pol, theirs, ag, headers=member(b), expect=None), 404,
+                 "AddressGroupNotFound")
+    assert_error(pol.policy(ag, c, object_type="address_group", headers=member(b),
+                            expect=None), 400, "InvalidInput",
+                 invalid_input("Only admins can manipulate policies on objects they do not"
+                               " own"))
+    p = pol.policy(ag, b, object_type="address_group", headers=member(a))
+    seen = api.ok(api.get(AGS, headers=member(b)), 200)["address_groups"]
+    assert [(x["id"], x["addresses"]) for x in seen] == [(ag["id"], ["10.7.0.0/16"])]
+    assert show(api, AGS, ag["id"], member(b))["address_group"]["project_id"] == a
+    assert_error(api.put("%s/%s" % (AGS, ag["id"]), {"address_group": {"name": "x"}},
+                         headers=member(b)), 404, "HTTPNotFound")
+    assert_error(ag_action(api, ag, "add_addresses", ["10.8.0.0/16"], member(b)), 403,
+                 "PolicyNotAuthorized", "rule:add_addresses is disallowed by policy")
+    assert_error(api.delete("%s/%s" % (AGS, ag["id"]), headers=member(b)), 403,
+                 "PolicyNotAuthorized", "rule:delete_address_group is disallowed by policy")
+    rule = remote_ag_rule(pol, theirs, ag, headers=member(b))
+    assert rule["remote_address_group_id"] == ag["id"] and rule["project_id"] == b
+    # b sees not the policy, which is a's; c sees neither the group nor the policy.
+    assert [x["id"] for x in api.ok(api.get(RBAC, headers=member(b)), 200)["rbac_policies"]] \
+        == []
+    assert api.ok(api.get(AGS, headers=member(c)), 200)["address_groups"] == []
+    assert_error(api.get("%s/%s" % (AGS, ag["id"]), headers=member(c)), 404,
+                 "AddressGroupNotFound")
+    err = assert_error(api.delete("%s/%s" % (RBAC, p["id"]), headers=member(a)), 409,
+                       "RbacPolicyInUse")
+    assert "Details: project_id=%s" % b in err["message"], err
+    # The owner's answer to an action says "shared" as the owner sees it.
+    answer = api.ok(ag_action(api, ag, "add_addresses", ["10.8.0.0/16"], member(a)), 200)
+    assert answer["address_group"]["shared"] is False

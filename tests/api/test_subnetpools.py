@@ -497,3 +497,167 @@ def test_shared_pools_are_seen_and_used_by_all(res, pools):
         "network_id": net.json()["network"]["id"], "ip_version": 4,
         "subnetpool_id": private["id"]}}, headers=them)
     assert_error(r, 404, "SubnetPoolNotFound")
+
+
+# --- Onboarding a network's subnets (subnet_onboard) -------------------------------------
+
+def onboard(pools, pid, body, headers=None, raw=None):
+    path = "%s/%s/onboard_network_subnets" % (SP, pid)
+    if raw is not None:
+        return pools.api.put(path, data=raw, headers=dict(headers or {},
+                                                           **{"Content-Type":
+                                                              "application/json"}))
+    return pools.api.put(path, body, headers=headers)
+
+
+def test_onboard_extension_listed(api):
+    got = {e["alias"]: e for e in api.ok(api.get("/v2.0/extensions"), 200)["extensions"]}
+    assert got["subnet_onboard"] == {
+        "name": "Subnet Onboard", "alias": "subnet_onboard",
+        "description": "Provides support for onboarding subnets into subnet pools",
+        "updated": "2018-12-18T09:00:00-00:00", "links": []}
+
+
+def test_onboard_moves_the_networks_subnets_of_the_pools_version(res, pools, net):
+    s1 = subnet(res, pools, net, cidr="10.150.1.0/24")
+    s2 = subnet(res, pools, net, cidr="10.150.0.0/24")
+    v6 = subnet(res, pools, net, cidr="fd15:150::/64", ip_version=6)
+    pool = pools.create(prefixes=["10.160.0.0/16"])
+    got = pools.api.ok(onboard(pools, pool["id"], {"network_id": net["id"]}), 200)
+    # A bare list, in the subnets' creation order.
+    assert got == [{"id": s1["id"], "cidr": "10.150.1.0/24"},
+                   {"id": s2["id"], "cidr": "10.150.0.0/24"}]
+    shown = pools.show(pool["id"])
+    assert shown["prefixes"] == ["10.150.0.0/23", "10.160.0.0/16"]
+    assert shown["revision_number"] == pool["revision_number"] + 1
+    for s in (s1, s2):
+        now = res.api.ok(res.api.get("/v2.0/subnets/" + s["id"]), 200)["subnet"]
+        assert now["subnetpool_id"] == pool["id"]
+        assert now["revision_number"] == s["revision_number"] + 1
+    six = res.api.ok(res.api.get("/v2.0/subnets/" + v6["id"]), 200)["subnet"]
+    assert six["subnetpool_id"] is None and six["revision_number"] == v6["revision_number"]
+    # The pool now hands out around them, and counts them as in use.
+    cut = subnet(res, pools, res.network(tenant_id=pools.project), subnetpool_id=pool["id"],
+                 prefixlen=23)
+    assert cut["cidr"] == "10.160.0.0/23"
+    assert_error(pools.action(pool["id"], "remove_prefixes", {"prefixes": ["10.150.0.0/23"]},
+                              expect=None), 400, "IllegalSubnetPoolPrefixUpdate")
+    # Again: the subnets are the pool's own allocations now.
+    assert_error(onboard(pools, pool["id"], {"network_id": net["id"]}), 400,
+                 "IllegalSubnetPoolUpdate", "Illegal subnetpool update : Onboarding subnet %s:"
+                 " 10.150.1.0/24 conflicts with allocated prefixes in subnet pool %s."
+                 % (s1["id"], pool["id"]))
+
+
+def test_onboard_an_empty_network_still_revises_the_pool(res, pools, net):
+    pool = pools.create(prefixes=["10.161.0.0/16"])
+    assert pools.api.ok(onboard(pools, pool["id"], {"network_id": net["id"], "x": 1}),
+                        200) == []
+    shown = pools.show(pool["id"])
+    assert shown["prefixes"] == ["10.161.0.0/16"]
+    assert shown["revision_number"] == pool["revision_number"] + 1
+
+
+def test_onboard_conflict_with_the_pools_allocations_changes_nothing(res, pools, net):
+    pool = pools.create(prefixes=["10.162.0.0/16"], default_prefixlen=24)
+    subnet(res, pools, res.network(tenant_id=pools.project), subnetpool_id=pool["id"],
+           cidr="10.162.1.0/24")
+    free = subnet(res, pools, net, cidr="10.163.0.0/24")
+    clash = subnet(res, pools, net, cidr="10.162.1.128/25")
+    assert_error(onboard(pools, pool["id"], {"network_id": net["id"]}), 400,
+                 "IllegalSubnetPoolUpdate", "Illegal subnetpool update : Onboarding subnet %s:"
+                 " 10.162.1.128/25 conflicts with allocated prefixes in subnet pool %s."
+                 % (clash["id"], pool["id"]))
+    assert pools.show(pool["id"])["prefixes"] == ["10.162.0.0/16"]
+    now = res.api.ok(res.api.get("/v2.0/subnets/" + free["id"]), 200)["subnet"]
+    assert now["subnetpool_id"] is None
+
+
+def test_onboard_takes_a_subnet_from_another_pool(res, pools, net):
+    """The subnet moves; the pool it came from keeps its prefixes."""
+    old = pools.create(prefixes=["10.164.0.0/16"], default_prefixlen=24)
+    new = pools.create(prefixes=["10.165.0.0/16"])
+    s = subnet(res, pools, net, subnetpool_id=old["id"])
+    got = pools.api.ok(onboard(pools, new["id"], {"network_id": net["id"]}), 200)
+    assert got == [{"id": s["id"], "cidr": "10.164.0.0/24"}]
+    assert pools.show(new["id"])["prefixes"] == ["10.164.0.0/24", "10.165.0.0/16"]
+    assert pools.show(old["id"])["prefixes"] == ["10.164.0.0/16"]
+    assert pools.api.get(SP.replace("subnetpools", "subnets"),
+                         params={"subnetpool_id": old["id"]}).json()["subnets"] == []
+
+
+def test_onboard_into_a_scope_brings_the_network_into_it(res, pools, net):
+    scope = pools.api.ok(pools.api.post("/v2.0/address-scopes", {"address_scope": {
+        "name": uname("scope"), "ip_version": 4, "tenant_id": pools.project}}),
+        201)["address_scope"]
+    try:
+        pool = pools.create(prefixes=["10.166.0.0/16"], address_scope_id=scope["id"])
+        pools.create(prefixes=["10.167.0.0/16"], address_scope_id=scope["id"])
+        subnet(res, pools, net, cidr="10.168.0.0/24")
+        pools.api.ok(onboard(pools, pool["id"], {"network_id": net["id"]}), 200)
+        shown = res.api.ok(res.api.get("/v2.0/networks/" + net["id"]), 200)["network"]
+        assert shown["ipv4_address_scope"] == scope["id"]
+        # A subnet overlapping another pool of the scope: the scope's own rule.
+        other = res.network(tenant_id=pools.project)
+        subnet(res, pools, other, cidr="10.167.5.0/24")
+        assert_error(onboard(pools, pool["id"], {"network_id": other["id"]}), 409,
+                     "AddressScopePrefixConflict", "Failed to associate address scope:"
+                     " subnetpools within an address scope must have unique prefixes.")
+    finally:
+        pools.cleanup()
+        pools.ids = []
+        pools.api.delete("/v2.0/address-scopes/" + scope["id"])
+
+
+@pytest.mark.parametrize("body, status, type_, message", [
+    ({}, 400, "InvalidInput", invalid_input("network_id must be specified.")),
+    ({"network_id": None}, 400, "InvalidInput", invalid_input("network_id must be specified.")),
+    ({"network_id": ""}, 404, "NetworkNotFound", "Network  could not be found."),
+    ({"network_id": 5}, 404, "NetworkNotFound", "Network 5 could not be found."),
+    ({"network_id": MISSING}, 404, "NetworkNotFound", "Network %s could not be found."
+     % MISSING),
+])
+def test_onboard_refusals(pools, body, status, type_, message):
+    pool = pools.create(prefixes=["10.169.0.0/16"])
+    assert_error(onboard(pools, pool["id"], body), status, type_, message)
+
+
+def test_onboard_into_a_missing_pool(pools, net):
+    assert_error(onboard(pools, MISSING, {"network_id": net["id"]}), 404, "SubnetPoolNotFound",
+                 "Subnet pool %s could not be found." % MISSING)
+
+
+@neutrino_only
+@pytest.mark.parametrize("raw", ["[]", "", "\"x\"", "{"])
+def test_onboard_body_that_is_no_object(pools, raw):
+    """Zed answers 500."""
+    pool = pools.create(prefixes=["10.170.0.0/16"])
+    assert_error(onboard(pools, pool["id"], None, raw=raw), 400, "HTTPBadRequest",
+                 "The body must be an object with the network to onboard:"
+                 " {\"network_id\": ...}.")
+
+
+@neutrino_only
+def test_onboard_is_for_the_pools_and_the_networks_owner(res, pools):
+    """Zed's rule onboard_network_subnets (a member of the pool's project), then the
+    network must be the caller's own, shared or not: 403 NotAuthorized."""
+    a, b = uuid.uuid4().hex, uuid.uuid4().hex
+    pool = pools.create(headers=member(a), prefixes=["10.171.0.0/16"], name=uname("p"))
+    shared = pools.create(prefixes=["10.172.0.0/16"], shared=True)
+    mine = pools.api.ok(pools.api.post("/v2.0/networks", {"network": {"name": uname("n")}},
+                                       headers=member(a)), 201)["network"]
+    res.track("networks", mine["id"])
+    theirs = res.network(tenant_id=b, shared=True)
+    hidden = res.network(tenant_id=b)
+    assert_error(onboard(pools, shared["id"], {"network_id": mine["id"]}, member(a)), 403,
+                 "PolicyNotAuthorized", "rule:onboard_network_subnets is disallowed by policy")
+    assert_error(onboard(pools, pool["id"], {"network_id": mine["id"]}, member(a, "reader")),
+                 403, "PolicyNotAuthorized")
+    assert_error(onboard(pools, pool["id"], {"network_id": hidden["id"]}, member(a)), 404,
+                 "NetworkNotFound")
+    assert_error(onboard(pools, pool["id"], {"network_id": theirs["id"]}, member(a)), 403,
+                 "NotAuthorized", "Not authorized.")
+    assert_error(onboard(pools, pool["id"], {"network_id": mine["id"]}, member(b)), 404,
+                 "SubnetPoolNotFound")
+    assert pools.api.ok(onboard(pools, pool["id"], {"network_id": mine["id"]}, member(a)),
+                        200) == []

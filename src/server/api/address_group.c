@@ -112,8 +112,8 @@ action_addresses(struct request *req, const json_t *body, struct buf *holder,
     return 0;
 }
 
-/* An action's answer: the group with its revision, timestamps and "shared" (always
- * false: address groups are not shared here). */
+/* An action's answer: the group with its revision, timestamps and "shared" (whether a
+ * policy shares it with the caller's project or with everyone). */
 static void
 render_action_answer(struct jsonw *w, const struct address_group *g)
 {
@@ -126,7 +126,7 @@ render_action_answer(struct jsonw *w, const struct address_group *g)
     api_kv_str(w, fs, "id", g->std.id);
     api_kv_str(w, fs, "name", g->std.name);
     api_kv_str(w, fs, "project_id", g->std.project_id);
-    api_kv_bool(w, fs, "shared", false);
+    api_kv_bool(w, fs, "shared", g->shared);
     api_kv_raw(w, fs, "addresses", g->addresses_json ? g->addresses_json : "[]");
     api_kv_int(w, fs, "revision_number", g->std.revision_number);
     api_kv_str(w, fs, "description", g->std.description);

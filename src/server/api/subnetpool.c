@@ -1,6 +1,7 @@
 /* /v2.0/subnetpools: the attribute table, rendering, the handlers of create, list,
- * show, update and delete, and the member actions add_prefixes and remove_prefixes;
- * the work is the core's (core/subnetpool.h, docs/behaviour/ipam.md §10). */
+ * show, update and delete, and the member actions add_prefixes, remove_prefixes and
+ * onboard_network_subnets; the work is the core's (core/subnetpool.h,
+ * docs/behaviour/ipam.md §10). */
 #include "subnetpool.h"
 
 #include <stdlib.h>
@@ -232,4 +233,83 @@ int
 subnetpool_remove_prefixes(struct request *req, char *const args[])
 {
     return prefixes_action(req, args[0], false);
+}
+
+/* --- onboard_network_subnets --------------------------------------------------------- */
+
+/* The network_id of an onboard body {"network_id": ...} into '*ret' (NULL when absent
+ * or null; a value that is no string as Python prints it, as Zed looks that up).  -1
+ * after answering 'req' when the body is no JSON object (Zed fails with a 500). */
+static int
+onboard_network_id(struct request *req, const json_t *body, struct buf *holder,
+                   const char **ret)
+{
+    const json_t *v = json_object_get(body, "network_id");
+
+    *ret = NULL;
+    if (!json_is_object(body)) {
+        return api_fail(req, API_ERR_HTTP_BAD_REQUEST, "The body must be an object with the"
+                        " network to onboard: {\"network_id\": ...}.");
+    }
+    if (json_is_string(v)) {
+        *ret = json_string_value(v);
+    } else if (v && !json_is_null(v)) {
+        py_str(holder, v);
+        *ret = buf_cstr(holder);
+    }
+    return 0;
+}
+
+/* Zed answers with the onboarded subnets as a bare list: [{"id", "cidr"}, ...]. */
+static void
+render_onboarded(struct jsonw *w, const struct onboarded_subnet *subs, size_t n)
+{
+    jsonw_array_begin(w);
+    for (size_t i = 0; i < n; i++) {
+        jsonw_object_begin(w);
+        jsonw_key(w, "id");
+        jsonw_string(w, subs[i].id);
+        jsonw_key(w, "cidr");
+        jsonw_string(w, subs[i].cidr);
+        jsonw_object_end(w);
+    }
+    jsonw_array_end(w);
+}
+
+int
+subnetpool_onboard_network_subnets(struct request *req, char *const args[])
+{
+    struct store_conn *c = request_conn(req);
+    struct api_error err;
+    struct op op = { req->app, &req->ctx, c, &err };
+    struct buf holder = BUF_INITIALIZER;
+    struct onboarded_subnet *subs = NULL;
+    const char *network_id;
+    json_t *body = NULL;
+    struct jsonw w;
+    size_t n = 0;
+    int r;
+
+    if (!c) {
+        return -1;
+    }
+    if (req->body.len) {
+        body = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, NULL);
+    }
+    r = onboard_network_id(req, body, &holder, &network_id);
+    if (!r && (r = store_begin(c))) {
+        r = api_fail_internal(req, r);
+    } else if (!r && core_subnetpool_onboard(&op, args[0], network_id, &subs, &n)) {
+        store_rollback(c);
+        r = api_fail_with(req, &err);
+    } else if (!r) {
+        api_begin(req, 200, &w);
+        render_onboarded(&w, subs, n);
+        r = store_commit(c);
+        r = r ? api_fail_internal(req, r) : 0;
+    }
+    free(subs);
+    buf_done(&holder);
+    json_decref(body);
+    return r;
 }

@@ -1,5 +1,5 @@
-/* The handlers of /v2.0/subnetpools and its member actions add_prefixes and
- * remove_prefixes (see subnetpool.c). */
+/* The handlers of /v2.0/subnetpools and its member actions add_prefixes,
+ * remove_prefixes and onboard_network_subnets (see subnetpool.c). */
 #ifndef NEUTRINO_API_SUBNETPOOL_H
 #define NEUTRINO_API_SUBNETPOOL_H
 
@@ -12,5 +12,6 @@ route_handler subnetpool_update;
 route_handler subnetpool_delete;
 route_handler subnetpool_add_prefixes;
 route_handler subnetpool_remove_prefixes;
+route_handler subnetpool_onboard_network_subnets;
 
 #endif

@@ -95,6 +95,8 @@ static const struct extension extensions[] = {
     { "rbac-policies", "RBAC Policies",
       "Allows creation and modification of policies that control tenant access to"
       " resources.", "2015-06-17T12:15:12-00:00" },
+    { "rbac-address-group", "Add address_group type to RBAC",
+      "Add address_group type to network RBAC", "2021-01-20T00:00:00-00:00" },
     { "rbac-address-scope", "Add address_scope type to RBAC",
       "Add address_scope type to RBAC", "2020-02-12T00:00:00-00:00" },
     { "rbac-security-groups", "Add security_group type to network RBAC",
@@ -137,6 +139,9 @@ static const struct extension extensions[] = {
       " standard attributes.", "2016-09-12T10:00:00-00:00" },
     { "stateful-security-group", "Stateful security group",
       "Indicates if the security group is stateful or not", "2019-11-26T09:00:00-00:00" },
+    { "subnet_onboard", "Subnet Onboard",
+      "Provides support for onboarding subnets into subnet pools",
+      "2018-12-18T09:00:00-00:00" },
     { "subnet-service-types", "Subnet service types",
       "Provides ability to set the subnet service_types field", "2016-03-15T18:00:00-00:00" },
     { "subnet_allocation", "Subnet Allocation", "Enables allocation of subnets from a subnet pool",

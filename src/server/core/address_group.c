@@ -18,7 +18,8 @@ enum {
 int
 core_address_group_get(const struct op *op, const char *id, struct address_group *ret)
 {
-    int r = store_address_group_get(op->c, id, context_visible_to(op->caller), ret);
+    int r = store_address_group_get_as(op->c, id, context_visible_to(op->caller),
+                                       op->caller->project_id, ret);
 
     if (r) {
         memset(ret, 0, sizeof *ret);
@@ -29,7 +30,10 @@ core_address_group_get(const struct op *op, const char *id, struct address_group
     return 0;
 }
 
-/* The group 'id' as the caller sees it, and the caller may do 'action' on it. */
+/* The group 'id' as the caller sees it, and the caller may do 'action' on it.  A
+ * project the group is shared with may read it, not change it: Zed's update reads the
+ * group without "shared" for its policy check, so the refusal is "not found" there,
+ * while its member actions and delete see "shared" and answer 403. */
 static int
 group_for(const struct op *op, const char *id, enum policy_action action,
           struct address_group *ret)
@@ -38,7 +42,9 @@ group_for(const struct op *op, const char *id, enum policy_action action,
         return -1;
     }
     if (core_authorize(op, POLICY_ADDRESS_GROUP, action,
-                       &(struct policy_target) { .project_id = ret->std.project_id })) {
+                       &(struct policy_target) {
+                           .project_id = ret->std.project_id,
+                           .shared = action != POLICY_UPDATE && ret->shared })) {
         address_group_done(ret);
         return -1;
     }
@@ -163,7 +169,7 @@ apply_addresses(const struct op *op, struct address_group *g, const struct cidr_
     return r;
 }
 
-/* Re-reads the group into 'g' after a change. */
+/* Re-reads the group into 'g' after a change ("shared" as the caller sees it). */
 static int
 reread(const struct op *op, struct address_group *g)
 {
@@ -172,7 +178,7 @@ reread(const struct op *op, struct address_group *g)
 
     snprintf(id, sizeof id, "%s", g->std.id);
     address_group_done(g);
-    r = store_address_group_get(op->c, id, NULL, g);
+    r = store_address_group_get_as(op->c, id, NULL, op->caller->project_id, g);
     return r ? core_internal(op, r) : 0;
 }
 

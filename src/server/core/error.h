@@ -66,6 +66,7 @@ enum api_err {
     /* 403 */
     API_ERR_POLICY_NOT_AUTHORIZED,
     API_ERR_HTTP_FORBIDDEN,
+    API_ERR_NOT_AUTHORIZED,             /* NotAuthorized: Neutron's generic refusal */
     API_ERR_ADMIN_REQUIRED,
     /* 404 */
     API_ERR_HTTP_NOT_FOUND,

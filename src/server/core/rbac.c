@@ -57,6 +57,10 @@ static int scope_check_removal(const struct op *op, const struct rbac_policy *p,
                                const char *owner, const char *new_target);
 static int pool_changed(const struct op *op, const char *id);
 static int scope_changed(const struct op *op, const char *id);
+static int ag_owner_for_change(const struct op *op, const char *id, char **ret);
+static int ag_owner(const struct op *op, const char *id, char **ret);
+static int ag_check_removal(const struct op *op, const struct rbac_policy *p,
+                            const char *owner, const char *new_target);
 
 static const char *const network_actions[] = { RBAC_ACCESS_SHARED, RBAC_ACCESS_EXTERNAL, NULL };
 static const char *const shared_only[] = { RBAC_ACCESS_SHARED, NULL };
@@ -72,6 +76,8 @@ static const struct rbac_type rbac_types[] = {
       scope_owner, scope_check_removal, scope_changed, NULL },
     { "security_group", shared_only, "('access_as_shared',)",
       sg_owner_for_change, sg_owner, sg_check_removal, NULL, NULL },
+    { "address_group", shared_only, "('access_as_shared',)",
+      ag_owner_for_change, ag_owner, ag_check_removal, NULL, NULL },
 };
 
 static const struct rbac_type *
@@ -439,6 +445,41 @@ scope_check_removal(const struct op *op, const struct rbac_policy *p, const char
                     const char *new_target)
 {
     return shared_object_removal(op, p, owner, new_target, store_rbac_scope_pools);
+}
+
+/* --- Address groups ------------------------------------------------------------------ */
+
+/* The group's owner whoever asks (Zed fails with 500 on a group that does not exist;
+ * neutrino answers as for a pool). */
+static int
+ag_owner(const struct op *op, const char *id, char **ret)
+{
+    struct address_group g;
+    int r = store_address_group_get(op->c, id, NULL, &g);
+
+    if (r) {
+        return r == -ENOENT ? api_error_invalid(op->err, "Address group %s could not be"
+                                                " found.", id)
+                            : core_internal(op, r);
+    }
+    *ret = xstrdup(g.std.project_id);
+    address_group_done(&g);
+    return 0;
+}
+
+static int
+ag_owner_for_change(const struct op *op, const char *id, char **ret)
+{
+    return owned_for_change(op, id, ag_owner, ret);
+}
+
+/* What a group's policy guards: the security group rules that name the group as their
+ * remote end, counted by the rules' own project (Zed's get_bound_project_ids). */
+static int
+ag_check_removal(const struct op *op, const struct rbac_policy *p, const char *owner,
+                 const char *new_target)
+{
+    return shared_object_removal(op, p, owner, new_target, store_rbac_address_group_rules);
 }
 
 /* Zed's rule for sharing a pool that is in an address scope: the target must already

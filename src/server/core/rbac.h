@@ -2,7 +2,8 @@
  * extensions): a policy lets a project, or every project ('*'), do an action on one
  * object of another project — see a network and put ports on it (access_as_shared),
  * use it as an external network (access_as_external), use a security group, a subnet
- * pool or an address scope (access_as_shared).  See docs/behaviour/rbac.md.
+ * pool, an address scope or an address group (access_as_shared).  See
+ * docs/behaviour/rbac.md.
  *
  * The kinds of object a policy may name are a table (core/rbac.c): each says its
  * actions, how its owner is found, what a policy's removal must not strand, and what

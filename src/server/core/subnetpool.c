@@ -742,6 +742,165 @@ core_subnetpool_remove_prefixes(const struct op *op, const char *id,
     return 0;
 }
 
+/* --- Onboarding a network's subnets ------------------------------------------------- */
+
+/* The network whose subnets are to be onboarded: given, visible to the caller, and
+ * (unless the caller is an admin) the caller's own — Zed refuses another project's
+ * network, shared or not, so that no one moves subnets of someone else into a pool. */
+static int
+onboard_network(const struct op *op, const char *network_id)
+{
+    struct network n;
+    int r;
+
+    if (!network_id) {
+        return api_error_invalid(op->err, "network_id must be specified.");
+    }
+    r = store_network_get(op->c, network_id, context_visible_to(op->caller), &n);
+    if (r) {
+        return r == -ENOENT ? api_error_set(op->err, API_ERR_NETWORK_NOT_FOUND,
+                                            "Network %s could not be found.", network_id)
+                            : core_internal(op, r);
+    }
+    if (!op->caller->is_admin && !STREQ(n.std.project_id, op->caller->project_id)) {
+        r = api_error_set(op->err, API_ERR_NOT_AUTHORIZED, "Not authorized.");
+    }
+    network_done(&n);
+    return r;
+}
+
+/* Keeps the subnets of 'all' of version 'ip_version' at the front of the array (in
+ * their order) and frees the others; returns how many were kept. */
+static size_t
+keep_version(struct subnet *all, size_t n, int ip_version)
+{
+    size_t kept = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (all[i].ip_version == ip_version) {
+            all[kept++] = all[i];
+        } else {
+            subnet_done(&all[i]);
+        }
+    }
+    return kept;
+}
+
+/* Refuses (IllegalSubnetPoolUpdate) the first subnet whose CIDR overlaps what pool 'p'
+ * has handed out — a subnet already in the pool included.  Adds each CIDR to
+ * '*texts' (owned strings) for the pool's new prefixes. */
+static int
+check_onboarded(const struct op *op, const struct subnetpool *p, const struct subnet *subs,
+                size_t n, const char **texts)
+{
+    struct prefixset used;
+    int r = pool_allocations(op, p, &used);
+
+    for (size_t i = 0; !r && i < n; i++) {
+        struct prefixset one;
+        struct cidr c;
+
+        prefixset_init(&one, p->ip_version);
+        if (!cidr_parse(subs[i].cidr, &c)) {
+            prefixset_add(&one, &c);
+        }
+        if (prefixset_intersects(&one, &used)) {
+            r = api_error_set(op->err, API_ERR_ILLEGAL_SUBNETPOOL_UPDATE, "Illegal subnetpool"
+                              " update : Onboarding subnet %s: %s conflicts with allocated"
+                              " prefixes in subnet pool %s.", subs[i].std.id, subs[i].cidr,
+                              p->std.id);
+        }
+        texts[i] = subs[i].cidr;
+        prefixset_done(&one);
+    }
+    prefixset_done(&used);
+    return r;
+}
+
+/* The pool's prefixes with 'texts' added, through the checks of a pool update (Zed
+ * calls its update_subnetpool), then every subnet named by the pool. */
+static int
+onboard_into(const struct op *op, struct subnetpool *p, const struct subnet *subs, size_t n,
+             const char **texts)
+{
+    struct subnetpool_spec spec = { .has_prefixes = true };
+    struct prefixset all;
+    struct cidr *cidrs;
+    const char **merged;
+    char now[TIMESTAMP_LEN];
+    size_t n_cidrs;
+    bool mixed;
+    int r;
+
+    if (pool_prefixes(p, &all)) {
+        return core_internal(op, -EIO);
+    }
+    add_texts(&all, texts, n, &mixed);
+    n_cidrs = prefixset_cidrs(&all, &cidrs);
+    merged = xcalloc(n_cidrs + 1, sizeof *merged);
+    for (size_t i = 0; i < n_cidrs; i++) {
+        char t[CIDR_STRLEN];
+        cidr_format(&cidrs[i], t);
+        merged[i] = xstrdup(t);
+    }
+    spec.prefixes = merged;
+    spec.n_prefixes = n_cidrs;
+    r = update_pool(op, p, &spec);
+    for (size_t i = 0; i < n_cidrs; i++) {
+        free((char *) merged[i]);
+    }
+    free(merged);
+    free(cidrs);
+    prefixset_done(&all);
+    time_iso8601_now(now);
+    for (size_t i = 0; !r && i < n; i++) {
+        int e = store_subnet_set_pool(op->c, subs[i].std.id, p->std.id, now);
+        r = e ? core_internal(op, e) : 0;
+    }
+    return r;
+}
+
+int
+core_subnetpool_onboard(const struct op *op, const char *id, const char *network_id,
+                        struct onboarded_subnet **ret, size_t *ret_n)
+{
+    struct subnet *subs = NULL;
+    const char **texts = NULL;
+    struct subnetpool pool;
+    size_t n = 0;
+    int r;
+
+    if (pool_for(op, id, POLICY_ONBOARD_SUBNETS, &pool)) {
+        return -1;
+    }
+    r = onboard_network(op, network_id);
+    if (!r) {
+        int e = store_subnets_of_network(op->c, network_id, &subs, &n);
+        r = e ? core_internal(op, e) : 0;
+    }
+    if (!r) {
+        n = keep_version(subs, n, pool.ip_version);
+        texts = xcalloc(n + 1, sizeof *texts);
+        r = check_onboarded(op, &pool, subs, n, texts)
+            || onboard_into(op, &pool, subs, n, texts);
+    }
+    if (!r) {
+        *ret = xcalloc(n + 1, sizeof **ret);
+        *ret_n = n;
+        for (size_t i = 0; i < n; i++) {
+            snprintf((*ret)[i].id, sizeof (*ret)[i].id, "%s", subs[i].std.id);
+            snprintf((*ret)[i].cidr, sizeof (*ret)[i].cidr, "%s", subs[i].cidr);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        subnet_done(&subs[i]);
+    }
+    free(subs);
+    free(texts);
+    subnetpool_done(&pool);
+    return r ? -1 : 0;
+}
+
 /* --- Allocation ------------------------------------------------------------------------ */
 
 /* The default pool of 'ip_version' as the caller sees it. */

@@ -50,6 +50,21 @@ int core_subnetpool_remove_prefixes(const struct op *op, const char *id,
                                     const char *const *prefixes, size_t n,
                                     struct subnetpool *ret);
 
+/* A subnet onboarded into a pool: what the action answers for it. */
+struct onboarded_subnet {
+    char id[ID_LEN];
+    char cidr[CIDR_STRLEN];
+};
+
+/* PUT .../onboard_network_subnets (Zed's subnet_onboard): the subnets of network
+ * 'network_id' (NULL: not given; any text otherwise) of the pool's IP version join pool
+ * 'id' — the pool gains their CIDRs as prefixes, through the checks of a pool update,
+ * and they name the pool from then on — unless one overlaps what the pool has already
+ * handed out.  A subnet from another pool moves (that pool keeps its prefixes).
+ * '*ret' (owned, in the subnets' creation order) and '*ret_n' on success only. */
+int core_subnetpool_onboard(const struct op *op, const char *id, const char *network_id,
+                            struct onboarded_subnet **ret, size_t *ret_n);
+
 /* A new subnet's request to a pool. */
 struct subnetpool_request {
     const char *subnetpool_id;      /* NULL: the default pool of ip_version. */

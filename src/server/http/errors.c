@@ -57,6 +57,7 @@ static const struct {
     [API_ERR_SUBNET_MISMATCH_FOR_PORT] = { 400, "SubnetMismatchForPort" },
     [API_ERR_POLICY_NOT_AUTHORIZED] = { 403, "PolicyNotAuthorized" },
     [API_ERR_HTTP_FORBIDDEN] = { 403, "HTTPForbidden" },
+    [API_ERR_NOT_AUTHORIZED] = { 403, "NotAuthorized" },
     [API_ERR_HTTP_NOT_FOUND] = { 404, "HTTPNotFound" },
     [API_ERR_NETWORK_NOT_FOUND] = { 404, "NetworkNotFound" },
     [API_ERR_SUBNET_NOT_FOUND] = { 404, "SubnetNotFound" },

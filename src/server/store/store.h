@@ -201,6 +201,10 @@ int store_subnet_insert(struct store_conn *c, const struct subnet *s);
 /* Writes name, description, gateway_ip, enable_dhcp, pools, dns, routes, revision,
  * updated_at. */
 int store_subnet_update(struct store_conn *c, const struct subnet *s);
+/* Puts subnet 'id' in pool 'pool_id' (its CIDR now counts as cut from it), with a new
+ * revision updated at 'now'. */
+int store_subnet_set_pool(struct store_conn *c, const char *id, const char *pool_id,
+                          const char *now);
 /* Bumps a subnet's revision, updated at 'now' (a change of its tags). */
 int store_subnet_bump(struct store_conn *c, const char *id, const char *now);
 int store_subnet_delete(struct store_conn *c, const char *id);
@@ -417,6 +421,10 @@ int store_rbac_shared_sync(struct store_conn *c, const char *object_type,
  * access_as_shared policy of their own on the pool). */
 int store_rbac_pool_subnets(struct store_conn *c, const char *pool_id, const char *project,
                             bool *ret);
+/* Whether security group rules naming address group 'ag_id' as their remote end belong
+ * to 'project' (NULL: as above, for address groups). */
+int store_rbac_address_group_rules(struct store_conn *c, const char *ag_id,
+                                   const char *project, bool *ret);
 /* Whether pools in scope 'scope_id' belong to 'project' (NULL: as above, for scopes). */
 int store_rbac_scope_pools(struct store_conn *c, const char *scope_id, const char *project,
                            bool *ret);
@@ -873,17 +881,21 @@ int store_address_scope_in_use(struct store_conn *c, const char *id, bool *ret);
 
 typedef int store_address_group_cb(const struct address_group *, void *aux);
 
-/* A group is visible to its project (visible_to NULL: to everyone). */
+/* A group is visible to its project and to those its access_as_shared policies name
+ * (visible_to NULL: to everyone); "shared" is as the query's viewer sees it. */
 int store_address_group_foreach(struct store_conn *c, const struct list_query *q,
                                 store_address_group_cb *cb, void *aux);
 int store_address_group_get(struct store_conn *c, const char *id, const char *visible_to,
                             struct address_group *ret);
+/* The same, with "shared" as project 'viewer' sees it (an admin's own project). */
+int store_address_group_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                               const char *viewer, struct address_group *ret);
 /* Inserts the group's row (its addresses are added with
  * store_address_group_add_address()). */
 int store_address_group_insert(struct store_conn *c, const struct address_group *g);
 /* Writes name, description, updated_at and revision_number. */
 int store_address_group_update(struct store_conn *c, const struct address_group *g);
-/* Deletes the group and its addresses. */
+/* Deletes the group, its addresses and its RBAC policies. */
 int store_address_group_delete(struct store_conn *c, const char *id);
 /* Adds the normalized CIDR 'cidr' after the group's other addresses. */
 int store_address_group_add_address(struct store_conn *c, const char *id, const char *cidr);

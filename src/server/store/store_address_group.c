@@ -1,6 +1,8 @@
 /* Address groups and their addresses (store.h, "Address groups").  A group's addresses
  * are rows of address_group_addresses, one normalized CIDR each, kept in the order
- * they were added (position) and read back as one JSON array with the group. */
+ * they were added (position) and read back as one JSON array with the group.  A group
+ * is shared through its RBAC policies (object_type 'address_group'); it has no
+ * "shared" column of its own. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +11,26 @@
 #include "store_conn.h"
 #include "util.h"
 
+/* Whether the group 'ag' is shared with the viewer (?1): an access_as_shared policy
+ * for '*' or the viewer's project (Zed works "shared" out per caller). */
+#define AG_SHARED_TO_VIEWER                                                                \
+    "EXISTS (SELECT 1 FROM rbac_policies rs WHERE rs.object_type = 'address_group'"       \
+    " AND rs.object_id = ag.id AND rs.action = 'access_as_shared'"                         \
+    " AND rs.target_project IN ('*', ?1))"
+
+/* A project sees its own groups and those shared with it; the sub-select is not
+ * correlated, so it is read once, through rbac_policies_target. */
+#define AG_VISIBLE(owner, project)                                                         \
+    "(ag.project_id = " owner " OR ag.id IN (SELECT rv.object_id FROM rbac_policies rv"    \
+    " WHERE rv.target_project IN ('*', " project ") AND rv.object_type = 'address_group'"  \
+    " AND rv.action = 'access_as_shared'))"
+
+/* Names the viewer as ?1 (for "shared"), whether or not it uses it. */
 #define AG_SELECT                                                                          \
     "SELECT " SQL_STD_COLUMNS("ag") ","                                                    \
     " (SELECT " SQL_JSON_ARRAY("json_quote(x.address)")                                    \
     "   FROM (SELECT aa.address FROM address_group_addresses aa"                           \
-    "   WHERE aa.address_group_id = ag.id ORDER BY aa.position) x)"                        \
+    "   WHERE aa.address_group_id = ag.id ORDER BY aa.position) x), " AG_SHARED_TO_VIEWER  \
     " FROM address_groups ag"
 
 static const struct field_column ag_columns[] = {
@@ -27,8 +44,9 @@ static const struct resource_sql ag_sql = {
     .select = AG_SELECT,
     .table = "address_groups",
     .table_alias = "ag",
-    .visibility = "ag.project_id = ?",
-    .visibility_params = 1,
+    .visibility = AG_VISIBLE("?", "?"),
+    .visibility_params = 2,
+    .names_viewer = true,
     .columns = ag_columns,
     .n_columns = ARRAY_SIZE(ag_columns),
 };
@@ -39,6 +57,7 @@ ag_from_row(struct db_stmt *st, struct address_group *g, bool copy)
     memset(g, 0, sizeof *g);
     std_from_row(st, &g->std, copy);
     g->addresses_json = col_text(st, STD_NCOLS, copy);
+    g->shared = db_col_int(st, STD_NCOLS + 1) != 0;
 }
 
 static void
@@ -72,15 +91,23 @@ store_address_group_foreach(struct store_conn *c, const struct list_query *q,
 }
 
 int
+store_address_group_get_as(struct store_conn *c, const char *id, const char *visible_to,
+                           const char *viewer, struct address_group *ret)
+{
+    static const char sql[] = AG_SELECT " WHERE ag.id = ?2";
+    static const char sql_vis[] = AG_SELECT " WHERE ag.id = ?2 AND " AG_VISIBLE("?3", "?3");
+    const char *values[] = { viewer ? viewer : "", id, visible_to };
+    struct db_stmt *st = visible_to ? conn_stmt_texts(c, sql_vis, values, 3)
+                                    : conn_stmt_texts(c, sql, values, 2);
+
+    return conn_read_row(c, st, ag_read, ret, "get address group");
+}
+
+int
 store_address_group_get(struct store_conn *c, const char *id, const char *visible_to,
                         struct address_group *ret)
 {
-    static const char sql[] = AG_SELECT " WHERE ag.id = ?";
-    static const char sql_vis[] = AG_SELECT " WHERE ag.id = ? AND ag.project_id = ?";
-    struct db_stmt *st = visible_to ? conn_stmt_text2(c, sql_vis, id, visible_to)
-                                    : conn_stmt_text(c, sql, id);
-
-    return conn_read_row(c, st, ag_read, ret, "get address group");
+    return store_address_group_get_as(c, id, visible_to, visible_to, ret);
 }
 
 int
@@ -104,9 +131,10 @@ int
 store_address_group_delete(struct store_conn *c, const char *id)
 {
     static const char sql[] = "DELETE FROM address_groups WHERE id = ?";
+    /* Its addresses go with it (ON DELETE CASCADE), its policies here. */
+    int r = conn_exec_change(c, conn_stmt_text(c, sql, id), "delete address group");
 
-    /* Its addresses go with it (ON DELETE CASCADE). */
-    return conn_exec_change(c, conn_stmt_text(c, sql, id), "delete address group");
+    return r ? r : store_rbac_delete_matching(c, "address_group", id, NULL, NULL);
 }
 
 int

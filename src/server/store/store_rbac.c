@@ -286,6 +286,24 @@ store_rbac_pool_subnets(struct store_conn *c, const char *pool_id, const char *p
 }
 
 int
+store_rbac_address_group_rules(struct store_conn *c, const char *ag_id, const char *project,
+                               bool *ret)
+{
+    static const char of_project[] =
+        "SELECT EXISTS (SELECT 1 FROM security_group_rules WHERE remote_address_group_id = ?1"
+        " AND project_id = ?2)";
+    static const char of_others[] =
+        "SELECT EXISTS (SELECT 1 FROM security_group_rules WHERE remote_address_group_id = ?1"
+        " AND project_id NOT IN (SELECT target_project FROM rbac_policies"
+        "   WHERE object_type = 'address_group' AND object_id = ?1"
+        "   AND action = 'access_as_shared' AND target_project <> '*'))";
+    struct db_stmt *st = project ? conn_stmt_text2(c, of_project, ag_id, project)
+                                 : conn_stmt_text(c, of_others, ag_id);
+
+    return conn_one_bool(c, st, ret, "address group rules of projects");
+}
+
+int
 store_rbac_scope_pools(struct store_conn *c, const char *scope_id, const char *project,
                        bool *ret)
 {

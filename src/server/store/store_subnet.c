@@ -718,6 +718,19 @@ store_network_used_by_others(struct store_conn *c, const char *network_id,
 }
 
 int
+store_subnet_set_pool(struct store_conn *c, const char *id, const char *pool_id,
+                      const char *now)
+{
+    static const char sql[] =
+        "UPDATE subnets SET subnetpool_id = ?3, revision_number = revision_number + 1,"
+        " updated_at = ?2 WHERE id = ?1";
+    const char *values[] = { id, now, pool_id };
+
+    return conn_exec_change(c, conn_stmt_texts(c, sql, values, ARRAY_SIZE(values)),
+                            "set subnet pool");
+}
+
+int
 store_subnet_bump(struct store_conn *c, const char *id, const char *now)
 {
     static const char sql[] =
