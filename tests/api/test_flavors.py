@@ -1,4 +1,4 @@
-"""The flavors framework and the service providers (docs/behaviour/api.md §21):
+"""The flavors framework and the service providers (docs/behaviour/api.md §17):
 flavors, service profiles, a flavor's profiles, /v2.0/service-providers, with Zed's
 validation, errors and policy.
 

@@ -2,7 +2,7 @@
  * profiles for one service type), service profiles (a provider's driver and/or free
  * text), which profiles a flavor has, and the service providers this server offers
  * (Zed's service-type extension).  None of them belongs to a project: an admin writes
- * them all (docs/behaviour/api.md §21, policy.md).  See core.h for the calling
+ * them all (docs/behaviour/api.md §17, policy.md).  See core.h for the calling
  * convention. */
 #ifndef NEUTRINO_CORE_FLAVOR_H
 #define NEUTRINO_CORE_FLAVOR_H

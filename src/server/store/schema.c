@@ -463,7 +463,7 @@ const char *const schema_migrations[] = {
     "  ip_version INTEGER NOT NULL,"
     "  PRIMARY KEY (port_id, opt_name, ip_version));",
     /* 20: the flavors framework: flavors, service profiles and which profiles each
-     * flavor has (docs/behaviour/api.md §21).  Neither belongs to a project; a
+     * flavor has (docs/behaviour/api.md §17).  Neither belongs to a project; a
      * description and a profile's metainfo may be NULL (Zed shows null). */
     "CREATE TABLE flavors ("
     "  id TEXT PRIMARY KEY,"
