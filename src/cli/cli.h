@@ -194,6 +194,7 @@ extern const struct command subnet_pool_commands[];
 extern const struct command address_scope_commands[];
 extern const struct command address_group_commands[];
 extern const struct command availability_zone_commands[];
+extern const struct command flavor_commands[];
 
 /* The options of "security group rule create", and the body they make without asking the
  * server (protocol, direction, ethertype, ports, ICMP type and code, the default remote

@@ -19,7 +19,7 @@ static const struct command *const tables[] = {
     network_commands, subnet_commands, port_commands, security_group_commands, agent_commands,
     router_commands, floating_ip_commands, network_rbac_commands, quota_commands,
     subnet_pool_commands, address_scope_commands, address_group_commands,
-    availability_zone_commands,
+    availability_zone_commands, flavor_commands,
     lab_commands,
 };
 

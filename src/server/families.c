@@ -11,6 +11,7 @@
 #include "api/ip_availability.h"
 #include "api/network.h"
 #include "api/address_group.h"
+#include "api/flavor.h"
 #include "api/address_scope.h"
 #include "api/floatingip.h"
 #include "api/quota.h"
@@ -91,6 +92,8 @@ COLLECTION_NONE(ports, "Port", API_ERR_PORT_NOT_FOUND)
 COLLECTION_NONE(subnetpools, "Subnet pool", API_ERR_SUBNETPOOL_NOT_FOUND)
 COLLECTION_NONE(address_scopes, "Address scope", API_ERR_ADDRESS_SCOPE_NOT_FOUND)
 COLLECTION_NONE(address_groups, "Address group", API_ERR_ADDRESS_GROUP_NOT_FOUND)
+COLLECTION_NONE(flavors, "Flavor", API_ERR_FLAVOR_NOT_FOUND)
+COLLECTION_NONE(service_profiles, "Service Profile", API_ERR_SERVICE_PROFILE_NOT_FOUND)
 
 /* RouterNotFound's and FloatingIPNotFound's texts have no full stop. */
 static int
@@ -251,6 +254,24 @@ static const struct route network_routes[] = {
     { "DELETE", "/v2.0/address-groups/*", address_group_delete },
     { "PUT", "/v2.0/address-groups/*/add_addresses", address_group_add_addresses },
     { "PUT", "/v2.0/address-groups/*/remove_addresses", address_group_remove_addresses },
+    { "GET", "/v2.0/flavors", flavors_list },
+    { "POST", "/v2.0/flavors", flavors_create },
+    { "PUT", "/v2.0/flavors", flavors_none },
+    { "DELETE", "/v2.0/flavors", flavors_none },
+    { "GET", "/v2.0/flavors/*", flavor_show },
+    { "PUT", "/v2.0/flavors/*", flavor_update },
+    { "DELETE", "/v2.0/flavors/*", flavor_delete },
+    { "POST", "/v2.0/flavors/*/service_profiles", flavor_profiles_create },
+    { "GET", "/v2.0/flavors/*/service_profiles/*", flavor_profile_show },
+    { "DELETE", "/v2.0/flavors/*/service_profiles/*", flavor_profile_delete },
+    { "GET", "/v2.0/service_profiles", service_profiles_list },
+    { "POST", "/v2.0/service_profiles", service_profiles_create },
+    { "PUT", "/v2.0/service_profiles", service_profiles_none },
+    { "DELETE", "/v2.0/service_profiles", service_profiles_none },
+    { "GET", "/v2.0/service_profiles/*", service_profile_show },
+    { "PUT", "/v2.0/service_profiles/*", service_profile_update },
+    { "DELETE", "/v2.0/service_profiles/*", service_profile_delete },
+    { "GET", "/v2.0/service-providers", service_providers_list },
     TAG_ROUTES("networks", network),
     TAG_ROUTES("subnets", subnet),
     TAG_ROUTES("ports", port),

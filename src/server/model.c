@@ -76,6 +76,29 @@ address_group_done(struct address_group *g)
 }
 
 void
+flavor_done(struct flavor *f)
+{
+    if (f) {
+        free(f->name);
+        free(f->description);
+        free(f->service_type);
+        free(f->profiles_json);
+        f->name = f->description = f->service_type = f->profiles_json = NULL;
+    }
+}
+
+void
+service_profile_done(struct service_profile *p)
+{
+    if (p) {
+        free(p->description);
+        free(p->driver);
+        free(p->metainfo);
+        p->description = p->driver = p->metainfo = NULL;
+    }
+}
+
+void
 port_done(struct port *p)
 {
     if (!p) {

@@ -101,6 +101,26 @@ struct address_group {
     bool shared;                /* Shared with the viewer by an RBAC policy (read only). */
 };
 
+/* A flavor of the flavors framework: a named choice of service profiles for one
+ * service type.  No owner, no standard attributes (as in Zed). */
+struct flavor {
+    char id[ID_LEN];
+    char *name;
+    char *description;          /* NULL: null. */
+    char *service_type;         /* A service plugin's type ("L3_ROUTER_NAT", ...). */
+    bool enabled;
+    char *profiles_json;        /* ["profile id", ...] in the order they were added. */
+};
+
+/* A service profile: a provider's driver and/or free text (metainfo) a flavor may use. */
+struct service_profile {
+    char id[ID_LEN];
+    char *description;          /* NULL: null. */
+    char *driver;               /* "" when none. */
+    bool enabled;
+    char *metainfo;             /* NULL: null. */
+};
+
 struct port {
     struct std_attrs std;
     char network_id[ID_LEN];
@@ -245,5 +265,7 @@ void rbac_policy_done(struct rbac_policy *p);
 void subnetpool_done(struct subnetpool *p);
 void address_scope_done(struct address_scope *a);
 void address_group_done(struct address_group *g);
+void flavor_done(struct flavor *f);
+void service_profile_done(struct service_profile *p);
 
 #endif

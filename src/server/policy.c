@@ -164,6 +164,29 @@ shareable_rule(const struct context *ctx, enum policy_action action,
     return router_rule(ctx, action, owner, legacy);
 }
 
+/* The flavors framework has no owner: writes are the admin's in both sets.  In Zed's
+ * defaults anyone reads a flavor or an association (the deprecated rule is "any"); the
+ * new defaults ask for a reader of the flavor's project, and as a flavor has none, only
+ * an admin passes.  Service profiles are the admin's alone.  The service providers are
+ * read by anyone in Zed's defaults and by any reader in the new. */
+static bool
+flavors_rule(const struct context *ctx, enum policy_resource res, enum policy_action action,
+             bool legacy)
+{
+    if (action != POLICY_GET) {
+        return false;
+    }
+    switch (res) {
+    case POLICY_FLAVOR:
+    case POLICY_FLAVOR_SERVICE_PROFILE:
+        return legacy;
+    case POLICY_SERVICE_PROVIDER:
+        return legacy || (ctx->roles & ROLE_READER);
+    default:
+        return false;
+    }
+}
+
 bool
 policy_allows(const struct context *ctx, enum policy_resource res, enum policy_action action,
               const struct policy_target *target)
@@ -198,6 +221,11 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
         /* Zed names only get_address_group; the other actions fall to its default
          * rule, admin_or_owner, which router_rule's legacy form is. */
         return shareable_rule(ctx, action, target, owner, legacy);
+    case POLICY_FLAVOR:
+    case POLICY_SERVICE_PROFILE:
+    case POLICY_FLAVOR_SERVICE_PROFILE:
+    case POLICY_SERVICE_PROVIDER:
+        return flavors_rule(ctx, res, action, legacy);
     default:
         break;
     }
@@ -207,7 +235,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[11][13] = {
+    static const char *const names[15][13] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -228,6 +256,12 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
         { "create_address_group", "get_address_group", "update_address_group",
           "delete_address_group", NULL, NULL, NULL, NULL, NULL, NULL, "add_addresses",
           "remove_addresses" },
+        { "create_flavor", "get_flavor", "update_flavor", "delete_flavor" },
+        { "create_service_profile", "get_service_profile", "update_service_profile",
+          "delete_service_profile" },
+        { "create_flavor_service_profile", "get_flavor_service_profile", NULL,
+          "delete_flavor_service_profile" },
+        { NULL, "get_service_provider" },
     };
     const char *name = names[res][action];
 

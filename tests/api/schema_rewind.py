@@ -28,6 +28,8 @@ UNDO = {
     17: ["ALTER TABLE routers DROP COLUMN az_hints"],
     18: ["DELETE FROM rbac_policies WHERE object_type IN ('subnetpool', 'address_scope')"],
     19: ["DROP TABLE port_extra_dhcp_opts"],
+    20: ["DROP TABLE flavor_service_profiles", "DROP TABLE service_profiles",
+         "DROP TABLE flavors"],
 }
 
 

@@ -56,7 +56,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct resource_def *defs[] = {
         &network_def, &subnet_def, &port_def, &security_group_def, &sg_rule_def,
         &router_def, &floatingip_def, &rbac_policy_def, &subnetpool_def, &address_scope_def,
-        &address_group_def,
+        &address_group_def, &flavor_def, &service_profile_def,
     };
 
     for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++) {

@@ -16,6 +16,7 @@
 #include "ip_protocol.h"
 #include "mac.h"
 #include "pyfmt.h"
+#include "core/flavor.h"
 #include "util.h"
 
 const struct attr_def *
@@ -1130,6 +1131,44 @@ convert_extra_dhcp_opts(struct request *req, json_t *v)
     return out;
 }
 
+/* A flavor's service_type: the type of a service plugin this server has (Zed's
+ * type:service_plugin_type), else InvalidServiceType naming what was given. */
+static json_t *
+convert_service_type(struct request *req, json_t *v)
+{
+    struct buf text = BUF_INITIALIZER;
+
+    if (json_is_string(v) && flavor_service_type_known(json_string_value(v))) {
+        return json_incref(v);
+    }
+    py_str(&text, v);
+    api_fail(req, API_ERR_INVALID_SERVICE_TYPE, "Invalid service type: %s.", buf_cstr(&text));
+    buf_done(&text);
+    return NULL;
+}
+
+/* A service profile's metainfo: Zed keeps whatever scalar it is given as its Python
+ * text (and fails with a 500 on a list or an object, which are refused here). */
+static json_t *
+convert_metainfo(struct request *req, const struct attr_def *a, json_t *v)
+{
+    struct buf text = BUF_INITIALIZER;
+    json_t *out;
+
+    if (json_is_null(v) || json_is_string(v)) {
+        return json_incref(v);
+    }
+    if (json_is_array(v) || json_is_object(v)) {
+        why_value(&text, v, "is not a valid string");
+        invalid_attr(req, a->name, &text);
+        return NULL;
+    }
+    py_str(&text, v);
+    out = json_string(buf_cstr(&text));
+    buf_done(&text);
+    return out;
+}
+
 /* Converts and validates one attribute value.  Returns the converted value (new
  * reference) or NULL after answering 'req'. */
 static json_t *
@@ -1142,9 +1181,16 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
     switch (a->kind) {
     case AK_ANY:
         return json_incref(v);
+    case AK_SERVICE_TYPE:
+        return convert_service_type(req, v);
+    case AK_METAINFO:
+        return convert_metainfo(req, a, v);
     case AK_STRING:
         if (json_is_null(v) && a->null_is_empty) {
             return json_string("");
+        }
+        if (json_is_null(v) && a->null_ok) {
+            return json_null();
         }
         if (!json_is_string(v)) {
             why_value(&why, v, "is not a valid string");
@@ -1172,6 +1218,9 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         }
         return json_incref(v);
     case AK_BOOL:
+        if (json_is_null(v) && a->null_ok) {
+            return json_null();
+        }
         if (attr_convert_bool(v, &b)) {
             py_str(&why, v);
             api_fail(req, API_ERR_INVALID_INPUT, "'%s' cannot be converted to boolean",

@@ -51,6 +51,9 @@ enum attr_kind {
     AK_EXTRA_DHCP_OPTS, /* a port's [{"opt_name", "opt_value", "ip_version"?}], each
                          * matching one of neutron-lib's two key specs; ip_version
                          * converted to an integer; null = null (nothing to change) */
+    AK_SERVICE_TYPE,    /* a flavor's service_type: a service plugin this server has */
+    AK_METAINFO,        /* a service profile's metainfo: any scalar, kept as Python's
+                         * text of it (5 becomes "5"); null kept */
     AK_ANY,             /* read-only attributes: never converted */
 };
 
@@ -67,6 +70,9 @@ struct attr_def {
     bool not_default;           /* AK_STRING: "default" in any case is refused (a security
                                  * group's name). */
     bool not_empty;             /* AK_STRING: blank strings are refused (a pool's name). */
+    bool null_ok;               /* AK_STRING: null is kept (Neutron's string_or_none);
+                                 * AK_BOOL: null means "not given" (convert_to_boolean_if_
+                                 * not_none). */
     const char *const *values;  /* AK_VALUES*: NULL-terminated allowed values. */
     bool filter;                /* Usable as a list filter. */
     bool sort;                  /* Usable as a sort key. */

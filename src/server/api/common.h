@@ -22,6 +22,8 @@ extern const struct resource_def floatingip_def;
 extern const struct resource_def subnetpool_def;
 extern const struct resource_def address_scope_def;
 extern const struct resource_def address_group_def;
+extern const struct resource_def flavor_def;
+extern const struct resource_def service_profile_def;
 
 /* Sets the status and an empty body ready for a JSON writer over req->response. */
 void api_begin(struct request *req, int status, struct jsonw *w);

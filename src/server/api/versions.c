@@ -51,6 +51,8 @@ static const struct extension extensions[] = {
     { "extraroute-atomic", "Atomically add/remove extra routes",
       "Edit extra routes of a router on server side by atomically adding/removing extra"
       " routes", "2019-07-10T00:00:00+00:00" },
+    { "flavors", "Neutron Service Flavors",
+      "Flavor specification for Neutron advanced services.", "2015-09-17T10:00:00-00:00" },
     { "filter-validation", "Filter parameters validation",
       "Provides validation on filter parameters.", "2018-07-04T10:00:00-00:00" },
     { "fip-port-details", "Floating IP Port Details Extension",
@@ -123,6 +125,9 @@ static const struct extension extensions[] = {
       "Add new field of remote address group id in SG rules", "2020-08-25T10:00:00-00:00" },
     { "security-groups-shared-filtering", "Security group filtering on the shared field",
       "Support filtering security groups on the shared field", "2021-10-05T09:00:00-00:00" },
+    { "service-type", "Neutron Service Type Management",
+      "API for retrieving service providers for Neutron advanced services",
+      "2013-01-20T00:00:00-00:00" },
     { "sorting", "Sorting support", "Extension that indicates that sorting is enabled.",
       "2016-06-12T00:00:00-00:00" },
     { "standard-attr-description", "standard-attr-description",

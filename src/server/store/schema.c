@@ -462,6 +462,28 @@ const char *const schema_migrations[] = {
     "  opt_value TEXT NOT NULL,"
     "  ip_version INTEGER NOT NULL,"
     "  PRIMARY KEY (port_id, opt_name, ip_version));",
+    /* 20: the flavors framework: flavors, service profiles and which profiles each
+     * flavor has (docs/behaviour/api.md §17).  Neither belongs to a project; a
+     * description and a profile's metainfo may be NULL (Zed shows null). */
+    "CREATE TABLE flavors ("
+    "  id TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  description TEXT,"
+    "  service_type TEXT NOT NULL,"
+    "  enabled INTEGER NOT NULL);"
+    "CREATE TABLE service_profiles ("
+    "  id TEXT PRIMARY KEY,"
+    "  description TEXT,"
+    "  driver TEXT NOT NULL,"
+    "  enabled INTEGER NOT NULL,"
+    "  metainfo TEXT);"
+    "CREATE TABLE flavor_service_profiles ("
+    "  flavor_id TEXT NOT NULL REFERENCES flavors(id) ON DELETE CASCADE,"
+    "  service_profile_id TEXT NOT NULL REFERENCES service_profiles(id),"
+    "  position INTEGER NOT NULL,"
+    "  PRIMARY KEY (flavor_id, service_profile_id));"
+    "CREATE INDEX flavor_service_profiles_profile"
+    "  ON flavor_service_profiles(service_profile_id);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -101,6 +101,7 @@ enum store_field {
     SF_FIXED_IP_ADDRESS_SUBSTR, /* A port with an address matching a LIKE pattern. */
     SF_DEFAULT_PREFIXLEN, SF_MIN_PREFIXLEN, SF_MAX_PREFIXLEN, SF_DEFAULT_QUOTA,
     SF_IS_DEFAULT, SF_ADDRESS_SCOPE_ID,
+    SF_ENABLED, SF_SERVICE_TYPE, SF_DRIVER,    /* Flavors and service profiles. */
     SF__COUNT
 };
 
@@ -909,5 +910,41 @@ int store_address_group_sgs(struct store_conn *c, const char *id, store_id_cb *c
 /* The addresses of group 'id' of one IP version ('ip_version' 4 or 6), lent to 'cb'. */
 int store_address_group_addresses(struct store_conn *c, const char *id, int ip_version,
                                   store_id_cb *cb, void *aux);
+
+/* --- Flavors and service profiles (store_flavor.c) ---------------------------------- */
+
+typedef int store_flavor_cb(const struct flavor *, void *aux);
+typedef int store_service_profile_cb(const struct service_profile *, void *aux);
+
+/* Flavors and profiles belong to no project: the listing ignores q->visible_to (the
+ * core decides who may read them at all). */
+int store_flavor_foreach(struct store_conn *c, const struct list_query *q,
+                         store_flavor_cb *cb, void *aux);
+/* -ENOENT when there is no flavor 'id'. */
+int store_flavor_get(struct store_conn *c, const char *id, struct flavor *ret);
+int store_flavor_insert(struct store_conn *c, const struct flavor *f);
+/* Writes name, description and enabled. */
+int store_flavor_update(struct store_conn *c, const struct flavor *f);
+/* Deletes the flavor and its associations; -ENOENT when there is none. */
+int store_flavor_delete(struct store_conn *c, const char *id);
+int store_service_profile_foreach(struct store_conn *c, const struct list_query *q,
+                                  store_service_profile_cb *cb, void *aux);
+int store_service_profile_get(struct store_conn *c, const char *id,
+                              struct service_profile *ret);
+int store_service_profile_insert(struct store_conn *c, const struct service_profile *p);
+/* Writes description, driver, enabled and metainfo. */
+int store_service_profile_update(struct store_conn *c, const struct service_profile *p);
+int store_service_profile_delete(struct store_conn *c, const char *id);
+/* Whether some flavor has the profile 'id'. */
+int store_service_profile_in_use(struct store_conn *c, const char *id, bool *ret);
+/* Whether the flavor 'flavor_id' has the profile 'profile_id'. */
+int store_flavor_profile_exists(struct store_conn *c, const char *flavor_id,
+                                const char *profile_id, bool *ret);
+/* Gives the flavor the profile, after its others. */
+int store_flavor_profile_add(struct store_conn *c, const char *flavor_id,
+                             const char *profile_id);
+/* Takes the profile from the flavor; -ENOENT when the flavor does not have it. */
+int store_flavor_profile_remove(struct store_conn *c, const char *flavor_id,
+                                const char *profile_id);
 
 #endif
