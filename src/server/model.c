@@ -23,7 +23,22 @@ network_done(struct network *n)
     free(n->az_hints_json);
     free(n->subnets_json);
     free(n->azs_json);
+    free(n->more_segments);
     n->az_hints_json = n->subnets_json = n->azs_json = NULL;
+    n->more_segments = NULL;
+    n->n_more_segments = 0;
+}
+
+size_t
+network_n_segments(const struct network *n)
+{
+    return 1 + n->n_more_segments;
+}
+
+const struct segment *
+network_segment_at(const struct network *n, size_t i)
+{
+    return i == 0 || i > n->n_more_segments ? &n->segment : &n->more_segments[i - 1];
 }
 
 void

@@ -6,13 +6,14 @@
 #define NEUTRINO_MODEL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ID_LEN 37           /* UUID string plus NUL. */
 #define TIMESTAMP_LEN 21    /* "YYYY-MM-DDTHH:MM:SSZ" plus NUL. */
 #define SEGMENTATION_ID_NONE (-1)
 
-/* A network's single ML2 segment. */
+/* One ML2 segment of a network. */
 struct segment {
     char network_type[16];          /* "local", "flat", "vlan", "vxlan", "gre". */
     char physical_network[65];      /* "" when the type has none. */
@@ -38,7 +39,10 @@ struct network {
     bool shared;
     bool external;              /* router:external */
     int mtu;
-    struct segment segment;
+    struct segment segment;     /* Its first segment (every network has one). */
+    struct segment *more_segments;  /* Those after it (multi-provider), in order; NULL
+                                     * when none.  Owned, even in a borrowed view. */
+    size_t n_more_segments;
     char *az_hints_json;        /* JSON array of availability zone names. */
     char *subnets_json;         /* JSON array of subnet ids; filled by reads only. */
     char *azs_json;             /* JSON array: zones of the DHCP agents hosting it;
@@ -144,6 +148,8 @@ struct port {
     char *numa_affinity_policy; /* NULL: none (port-numa-affinity-policy). */
     char *extra_dhcp_opts_json; /* [{"opt_name", "opt_value", "ip_version"}...] in (name,
                                  * version) order; filled by reads only. */
+    int binding_segment;        /* Which of its network's segments the binding chose
+                                 * (0: the first); meaningful while bound. */
 };
 
 /* A security group.  Its rules are rendered inside it as JSON the store builds. */
@@ -251,6 +257,10 @@ struct rbac_policy {
     char action[32];            /* "access_as_shared", "access_as_external". */
     char *target_project;       /* A project id, or "*" for every project. */
 };
+
+/* A network's segments: how many (at least 1), and the one at 'i' (0: the first). */
+size_t network_n_segments(const struct network *n);
+const struct segment *network_segment_at(const struct network *n, size_t i);
 
 void std_attrs_done(struct std_attrs *s);
 void agent_done(struct agent *a);

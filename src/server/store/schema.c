@@ -484,6 +484,24 @@ const char *const schema_migrations[] = {
     "  PRIMARY KEY (flavor_id, service_profile_id));"
     "CREATE INDEX flavor_service_profiles_profile"
     "  ON flavor_service_profiles(service_profile_id);",
+    /* 21: the number held for another branch's migration, replaced by it when that
+     * branch lands.  Until then it does nothing, so a database's version counts the
+     * same everywhere. */
+    "SELECT 1;",
+    /* 22: multi-provider networks.  A network's first segment stays in its own row
+     * (networks.network_type, ...), which every network has; the segments after it
+     * are rows here, numbered from 1 in the order they were given.  So networks made
+     * before need nothing moved, and single-segment networks (nearly all) are read as
+     * before.  A port's binding names the segment it was bound to (its index; 0 for
+     * the ports bound before, which could only be on the first). */
+    "CREATE TABLE network_segments ("
+    "  network_id TEXT NOT NULL REFERENCES networks(id),"
+    "  segment_index INTEGER NOT NULL,"
+    "  network_type TEXT NOT NULL,"
+    "  physical_network TEXT,"
+    "  segmentation_id INTEGER,"
+    "  PRIMARY KEY (network_id, segment_index));"
+    "ALTER TABLE ports ADD COLUMN binding_segment INTEGER NOT NULL DEFAULT 0;",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

@@ -187,6 +187,9 @@ int store_network_bump(struct store_conn *c, const char *id, const char *now);
 /* Counts networks owned by 'project_id' (quota use). */
 int store_network_count(struct store_conn *c, const char *project_id, int64_t *ret);
 
+/* Records a network's segments after its first ('segs', 'n' of them) as numbers 1..n. */
+int store_network_segments_insert(struct store_conn *c, const char *network_id,
+                                  const struct segment *segs, size_t n);
 /* Records 'seg' as used by 'network_id'. -EEXIST if it already is. */
 int store_segment_reserve(struct store_conn *c, const struct segment *seg,
                           const char *network_id);

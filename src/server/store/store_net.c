@@ -1,5 +1,7 @@
 /* SQLite backend, part 3: networks and their segment allocations. */
 #include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,7 +44,12 @@ LOG_MODULE("store");
     "   FROM (SELECT DISTINCT a.availability_zone AS z"                                    \
     "   FROM network_dhcp_agents b JOIN agents a ON a.id = b.agent_id"                     \
     "   WHERE b.network_id = n.id AND a.availability_zone IS NOT NULL ORDER BY z) x),"     \
-    NETWORK_SCOPE_COLUMN(4) "," NETWORK_SCOPE_COLUMN(6)                                   \
+    NETWORK_SCOPE_COLUMN(4) "," NETWORK_SCOPE_COLUMN(6) ","                               \
+    " (SELECT " SQL_JSON_ARRAY("'[' || json_quote(network_type) || ','"                    \
+    "   || COALESCE(json_quote(physical_network), 'null') || ','"                          \
+    "   || COALESCE(CAST(segmentation_id AS TEXT), 'null') || ']'")                         \
+    "   FROM (SELECT g.network_type, g.physical_network, g.segmentation_id"                \
+    "   FROM network_segments g WHERE g.network_id = n.id ORDER BY g.segment_index) x)"    \
     " FROM networks n"
 
 static const struct field_column network_columns[] = {
@@ -73,7 +80,34 @@ static const struct resource_sql network_sql = {
     .n_columns = ARRAY_SIZE(network_columns),
 };
 
-/* Fills 'n' from a NETWORK_SELECT row; strings are copies if 'copy'. */
+/* Fills the segments after the first from 'text', the select's JSON array of
+ * [type, physnet or null, id or null] in order. */
+static void
+segments_from_text(const char *text, struct network *n)
+{
+    json_t *all = text ? json_loads(text, 0, NULL) : NULL;
+    size_t i, count = json_array_size(all);
+    json_t *row;
+
+    n->more_segments = count ? xcalloc(count, sizeof *n->more_segments) : NULL;
+    n->n_more_segments = count;
+    json_array_foreach (all, i, row) {
+        const json_t *id = json_array_get(row, 2);
+        const char *physnet = json_string_value(json_array_get(row, 1));
+        struct segment *seg = &n->more_segments[i];
+
+        snprintf(seg->network_type, sizeof seg->network_type, "%s",
+                 json_string_value(json_array_get(row, 0)) ?: "");
+        snprintf(seg->physical_network, sizeof seg->physical_network, "%s",
+                 physnet ? physnet : "");
+        seg->segmentation_id = json_is_integer(id) ? json_integer_value(id)
+                                                   : SEGMENTATION_ID_NONE;
+    }
+    json_decref(all);
+}
+
+/* Fills 'n' from a NETWORK_SELECT row; strings are copies if 'copy' (the segments
+ * after the first are always owned). */
 static void
 network_from_row(struct db_stmt *st, struct network *n, bool copy)
 {
@@ -96,6 +130,7 @@ network_from_row(struct db_stmt *st, struct network *n, bool copy)
     n->azs_json = col_text(st, STD_NCOLS + 11, copy);
     col_copy(st, STD_NCOLS + 12, n->ipv4_address_scope, sizeof n->ipv4_address_scope);
     col_copy(st, STD_NCOLS + 13, n->ipv6_address_scope, sizeof n->ipv6_address_scope);
+    segments_from_text(db_col_text(st, STD_NCOLS + 14), n);
 }
 
 static void
@@ -116,7 +151,9 @@ network_row(struct db_stmt *st, void *aux)
     struct network n;
 
     network_from_row(st, &n, false);
-    return w->cb(&n, w->aux);
+    int r = w->cb(&n, w->aux);
+    free(n.more_segments);
+    return r;
 }
 
 int
@@ -193,11 +230,34 @@ store_network_update(struct store_conn *c, const struct network *n)
 }
 
 int
+store_network_segments_insert(struct store_conn *c, const char *network_id,
+                              const struct segment *segs, size_t n)
+{
+    static const char sql[] =
+        "INSERT INTO network_segments (network_id, segment_index, network_type,"
+        " physical_network, segmentation_id) VALUES (?1, ?2, ?3, ?4, ?5)";
+    int r = 0;
+
+    for (size_t i = 0; i < n && !r; i++) {
+        struct db_stmt *st = conn_stmt_text(c, sql, network_id);
+        if (st) {
+            db_bind_int(st, 2, (int64_t) i + 1);
+            bind_segment(st, 3, &segs[i]);
+        }
+        r = conn_exec_stmt(c, st, "insert network segment");
+    }
+    return r;
+}
+
+int
 store_network_delete(struct store_conn *c, const char *id)
 {
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
+    static const char segments[] = "DELETE FROM network_segments WHERE network_id = ?";
     static const char sql[] = "DELETE FROM networks WHERE id = ?";
     int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete network tags");
+
+    r = r ? r : conn_exec_stmt(c, conn_stmt_text(c, segments, id), "delete network segments");
 
     /* Its RBAC policies go with it, as Neutron's cascade does. */
     r = r ? r : store_rbac_delete_matching(c, "network", id, NULL, NULL);

@@ -31,7 +31,8 @@ LOG_MODULE("store");
     SQL_JSON_ARRAY("'{\"opt_name\": ' || json_quote(opt_name) || ', \"opt_value\": '"      \
                    " || json_quote(opt_value) || ', \"ip_version\": ' || ip_version || '}'")  \
     "   FROM (SELECT d.opt_name, d.opt_value, d.ip_version FROM port_extra_dhcp_opts d"    \
-    "   WHERE d.port_id = p.id ORDER BY d.opt_name, d.ip_version) x)"                      \
+    "   WHERE d.port_id = p.id ORDER BY d.opt_name, d.ip_version) x),"                     \
+    " p.binding_segment"                                                                   \
     " FROM ports p"
 
 static const struct field_column port_columns[] = {
@@ -88,6 +89,7 @@ port_from_row(struct db_stmt *st, struct port *p, bool copy)
     p->device_profile = col_text(st, STD_NCOLS + 15, copy);
     p->numa_affinity_policy = col_text(st, STD_NCOLS + 16, copy);
     p->extra_dhcp_opts_json = col_text(st, STD_NCOLS + 17, copy);
+    p->binding_segment = (int) db_col_int(st, STD_NCOLS + 18);
 }
 
 static void
@@ -121,7 +123,7 @@ store_port_foreach(struct store_conn *c, const struct list_query *q, store_port_
 }
 
 /* The cached statement for 'sql' with what an insert and an update share bound:
- * conn_stmt_std(), then ?8 to ?20. */
+ * conn_stmt_std(), then ?8 to ?21. */
 static struct db_stmt *
 port_stmt(struct store_conn *c, const char *sql, const struct port *p)
 {
@@ -138,6 +140,7 @@ port_stmt(struct store_conn *c, const char *sql, const struct port *p)
         db_bind_int(st, 18, p->port_security_enabled);
         db_bind_text(st, 19, p->device_profile);
         db_bind_text(st, 20, p->numa_affinity_policy);
+        db_bind_int(st, 21, p->binding_segment);
     }
     return st;
 }
@@ -149,12 +152,12 @@ store_port_insert(struct store_conn *c, const struct port *p)
         "INSERT INTO ports (" SQL_STD_INSERT_COLUMNS ", mac_address, admin_state_up, status,"
         " device_id, device_owner, binding_host_id, binding_vnic_type, binding_profile,"
         " binding_vif_type, binding_vif_details, port_security_enabled, device_profile,"
-        " numa_affinity_policy, network_id)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
+        " numa_affinity_policy, binding_segment, network_id)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING";
     struct db_stmt *st = port_stmt(c, sql, p);
 
     if (st) {
-        db_bind_text(st, 21, p->network_id);
+        db_bind_text(st, 22, p->network_id);
     }
     return conn_insert_stmt(c, st, "insert port");
 }
@@ -167,7 +170,7 @@ store_port_update(struct store_conn *c, const struct port *p)
         " status = ?10, device_id = ?11, device_owner = ?12, binding_host_id = ?13,"
         " binding_vnic_type = ?14, binding_profile = ?15, binding_vif_type = ?16,"
         " binding_vif_details = ?17, port_security_enabled = ?18, device_profile = ?19,"
-        " numa_affinity_policy = ?20 WHERE id = ?1";
+        " numa_affinity_policy = ?20, binding_segment = ?21 WHERE id = ?1";
 
     return conn_exec_stmt(c, port_stmt(c, sql, p), "update port");
 }
