@@ -1169,6 +1169,101 @@ convert_metainfo(struct request *req, const struct attr_def *a, json_t *v)
     return out;
 }
 
+#define SEG_TYPE "provider:network_type"
+#define SEG_PHYSNET "provider:physical_network"
+#define SEG_ID "provider:segmentation_id"
+
+/* A segment's type or physnet as ML2 reads it: null stays null, anything else is the
+ * text Python's str() gives it. */
+static json_t *
+segment_text(const json_t *v)
+{
+    struct buf text = BUF_INITIALIZER;
+    json_t *out;
+
+    if (!v || json_is_null(v)) {
+        return json_null();
+    }
+    if (json_is_string(v)) {
+        return json_incref((json_t *) v);
+    }
+    py_str(&text, v);
+    out = json_string(buf_cstr(&text));
+    buf_done(&text);
+    return out;
+}
+
+/* One item of "segments" with its three keys (neutron-lib's convert_and_validate_segments),
+ * or NULL after answering 'req'. */
+static json_t *
+convert_segment(struct request *req, const json_t *seg)
+{
+    struct buf why = BUF_INITIALIZER;
+    const json_t *id = json_object_get(seg, SEG_ID);
+    const char *key;
+    json_t *out, *v;
+    json_int_t n;
+
+    json_object_foreach ((json_t *) seg, key, v) {
+        if (!STREQ(key, SEG_TYPE) && !STREQ(key, SEG_PHYSNET) && !STREQ(key, SEG_ID)) {
+            buf_printf(&why, "%s%s", why.len ? ", " : "", key);
+        }
+    }
+    if (why.len) {
+        api_fail(req, API_ERR_HTTP_BAD_REQUEST, "Unrecognized attribute(s) '%s'",
+                 buf_cstr(&why));
+        buf_done(&why);
+        return NULL;
+    }
+    out = json_object();
+    json_object_set_new(out, SEG_TYPE, segment_text(json_object_get(seg, SEG_TYPE)));
+    json_object_set_new(out, SEG_PHYSNET, segment_text(json_object_get(seg, SEG_PHYSNET)));
+    if (!id || !json_truthy(id)) {
+        json_object_set_new(out, SEG_ID, json_null());
+    } else if (attr_convert_int(id, &n)) {
+        why_value(&why, id, "is not an integer");
+        api_fail(req, API_ERR_INVALID_INPUT, "%s", buf_cstr(&why));
+        buf_done(&why);
+        json_decref(out);
+        return NULL;
+    } else {
+        json_object_set_new(out, SEG_ID, json_integer(n));
+    }
+    return out;
+}
+
+/* segments: a list of dictionaries, each converted by convert_segment(). */
+static json_t *
+convert_segments(struct request *req, const struct attr_def *a, json_t *v)
+{
+    struct buf why = BUF_INITIALIZER;
+    json_t *out, *seg;
+    size_t i;
+
+    if (!json_is_array(v)) {
+        why_value(&why, v, "is not a list");
+        invalid_attr(req, a->name, &why);
+        return NULL;
+    }
+    out = json_array();
+    json_array_foreach (v, i, seg) {
+        json_t *one;
+        if (!json_is_object(seg)) {
+            why_value(&why, seg, "is not a dictionary");
+            invalid_attr(req, a->name, &why);
+            json_decref(out);
+            return NULL;
+        }
+        one = convert_segment(req, seg);
+        if (!one) {
+            json_decref(out);
+            return NULL;
+        }
+        json_array_append_new(out, one);
+    }
+    return out;
+}
+
 /* Converts and validates one attribute value.  Returns the converted value (new
  * reference) or NULL after answering 'req'. */
 static json_t *
@@ -1389,6 +1484,8 @@ convert_value(struct request *req, const struct attr_def *a, json_t *v)
         return convert_address_pairs(req, v);
     case AK_EXTRA_DHCP_OPTS:
         return convert_extra_dhcp_opts(req, v);
+    case AK_SEGMENTS:
+        return convert_segments(req, a, v);
     case AK_GATEWAY_INFO:
         return convert_gateway_info(req, a, v);
     case AK_SG_PROTOCOL:

@@ -54,6 +54,10 @@ enum attr_kind {
     AK_SERVICE_TYPE,    /* a flavor's service_type: a service plugin this server has */
     AK_METAINFO,        /* a service profile's metainfo: any scalar, kept as Python's
                          * text of it (5 becomes "5"); null kept */
+    AK_SEGMENTS,        /* a network's multi-provider segments: [{"provider:network_type"?,
+                         * "provider:physical_network"?, "provider:segmentation_id"?}],
+                         * each converted to all three keys (null: not given; an id
+                         * that is false in Python is not given either) */
     AK_ANY,             /* read-only attributes: never converted */
 };
 

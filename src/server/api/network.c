@@ -36,6 +36,7 @@ static const struct attr_def network_attrs[] = {
       .field = SF_PHYSICAL_NETWORK },
     { "provider:segmentation_id", AK_INT, true, true, .filter = true,
       .field = SF_SEGMENTATION_ID, .field_kind = SV_INT },
+    { "segments", AK_SEGMENTS, true, true },
     { "availability_zone_hints", AK_STRING_LIST, true, false, .max_len = 255, .sort = true,
       .field = SF_AZ_HINTS },
     { "availability_zones", AK_ANY, false, false },
@@ -54,6 +55,23 @@ const struct resource_def network_def = {
     .n_attrs = ARRAY_SIZE(network_attrs),
 };
 
+/* A segment's three provider:* attributes (those 'fs' wants). */
+static void
+render_segment(struct jsonw *w, const struct field_set *fs, const struct segment *seg)
+{
+    api_kv_str(w, fs, "provider:network_type", seg->network_type);
+    api_kv_str(w, fs, "provider:physical_network",
+               seg->physical_network[0] ? seg->physical_network : NULL);
+    if (fields_want(fs, "provider:segmentation_id")) {
+        jsonw_key(w, "provider:segmentation_id");
+        if (seg->segmentation_id == SEGMENTATION_ID_NONE) {
+            jsonw_null(w);
+        } else {
+            jsonw_int(w, seg->segmentation_id);
+        }
+    }
+}
+
 void
 network_render(struct jsonw *w, const struct network *n, const struct field_set *fs,
                const struct context *ctx)
@@ -68,19 +86,19 @@ network_render(struct jsonw *w, const struct network *n, const struct field_set 
     api_kv_bool(w, fs, "shared", n->shared);
     api_kv_bool(w, fs, "port_security_enabled", n->port_security_enabled);
     api_kv_bool(w, fs, "router:external", n->external);
-    if (ctx->is_admin) {
-        /* Provider attributes are for admins only (Neutron's policy hides them). */
-        api_kv_str(w, fs, "provider:network_type", n->segment.network_type);
-        api_kv_str(w, fs, "provider:physical_network",
-                   n->segment.physical_network[0] ? n->segment.physical_network : NULL);
-        if (fields_want(fs, "provider:segmentation_id")) {
-            jsonw_key(w, "provider:segmentation_id");
-            if (n->segment.segmentation_id == SEGMENTATION_ID_NONE) {
-                jsonw_null(w);
-            } else {
-                jsonw_int(w, n->segment.segmentation_id);
-            }
+    /* Provider attributes are for admins only (Neutron's policy hides them): a
+     * network's one segment as provider:*, or its several as "segments" alone. */
+    if (ctx->is_admin && n->n_more_segments == 0) {
+        render_segment(w, fs, &n->segment);
+    } else if (ctx->is_admin && fields_want(fs, "segments")) {
+        jsonw_key(w, "segments");
+        jsonw_array_begin(w);
+        for (size_t i = 0; i < network_n_segments(n); i++) {
+            jsonw_object_begin(w);
+            render_segment(w, &(struct field_set) { 0 }, network_segment_at(n, i));
+            jsonw_object_end(w);
         }
+        jsonw_array_end(w);
     }
     api_kv_raw(w, fs, "availability_zone_hints", n->az_hints_json);
     api_kv_raw(w, fs, "availability_zones", n->azs_json ? n->azs_json : "[]");
@@ -92,8 +110,37 @@ network_render(struct jsonw *w, const struct network *n, const struct field_set 
     jsonw_object_end(w);
 }
 
+/* The converted "segments" of a checked item as provider requests (strings stay the
+ * item's); NULL when none. */
+static struct provider_request *
+segments_from_item(const json_t *item, size_t *ret_n)
+{
+    const json_t *list = json_object_get(item, "segments");
+    struct provider_request *reqs;
+    const json_t *seg;
+    size_t i;
+
+    *ret_n = json_array_size(list);
+    if (!*ret_n) {
+        return NULL;
+    }
+    reqs = xcalloc(*ret_n, sizeof *reqs);
+    json_array_foreach (list, i, seg) {
+        struct provider_request *p = &reqs[i];
+        p->network_type = json_string_value(json_object_get(seg, "provider:network_type"));
+        p->has_type = p->network_type != NULL;
+        p->physical_network =
+            json_string_value(json_object_get(seg, "provider:physical_network"));
+        p->has_physnet = p->physical_network != NULL;
+        p->has_segid = json_is_integer(json_object_get(seg, "provider:segmentation_id"));
+        p->segmentation_id = attr_int(seg, "provider:segmentation_id", 0);
+    }
+    return reqs;
+}
+
 /* A checked body item as a network_spec (strings stay the item's; '*ret_hints' is the
- * dumped availability_zone_hints, to free()). */
+ * dumped availability_zone_hints, to free(), and the segments' array is the spec's
+ * own, to free()). */
 static void
 spec_from_item(const json_t *item, struct network_spec *spec, char **ret_hints)
 {
@@ -121,6 +168,8 @@ spec_from_item(const json_t *item, struct network_spec *spec, char **ret_hints)
     p->has_segid = attr_has(item, "provider:segmentation_id");
     p->segid_null = attr_is_null(item, "provider:segmentation_id");
     p->segmentation_id = attr_int(item, "provider:segmentation_id", 0);
+    spec->has_segments = attr_has(item, "segments");
+    spec->segments = segments_from_item(item, &spec->n_segments);
     *ret_hints = hints ? json_dumps(hints, JSON_COMPACT) : NULL;
     spec->az_hints_json = *ret_hints;
 }
@@ -139,6 +188,7 @@ network_write(const struct op *op, const char *id, const json_t *item,
     r = id ? core_network_update(op, id, &spec, expected_revision, ret)
            : core_network_create(op, &spec, ret);
     free(hints);
+    free((void *) spec.segments);
     return r;
 }
 

@@ -128,6 +128,9 @@ enum api_err {
     API_ERR_NO_MATCHING_SERVICE_SUBNET,
     API_ERR_DUPLICATE_SERVICE_TYPE,
     API_ERR_DUPLICATE_DHCP_OPT,
+    API_ERR_DUPLICATE_NETWORK_SEGMENT,  /* Two segments of one type on one physnet. */
+    API_ERR_SEGMENTS_WITH_PROVIDERS,    /* segments and provider:* both given. */
+    API_ERR_SEGMENTS_DUPLICATE,         /* One segment twice in a request. */
     API_ERR_UNSUPPORTED_PORT_DEVICE_OWNER,
     API_ERR_OVER_QUOTA,
     API_ERR_IPAM_VALUE_INVALID,

@@ -49,6 +49,8 @@ check_admin_attrs(const struct op *op, const struct network_spec *spec, bool cre
         refused = "provider:physical_network";
     } else if (p->has_segid) {
         refused = "provider:segmentation_id";
+    } else if (spec->has_segments) {
+        refused = "segments";
     }
     if (refused) {
         return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED,
@@ -58,16 +60,60 @@ check_admin_attrs(const struct op *op, const struct network_spec *spec, bool cre
     return 0;
 }
 
-/* The MTU asked for on 'seg' (0: the largest), or MTU-too-big. */
+/* The MTU asked for on 'n''s segments (0: the largest), or MTU-too-big.  With several
+ * segments, the largest every one of them carries. */
 static int
-choose_mtu(const struct op *op, const struct segment *seg, int64_t asked, int *ret)
+choose_mtu(const struct op *op, const struct network *n, int64_t asked, int *ret)
 {
-    int max_mtu = ml2_max_mtu(op->app->ml2, seg);
+    int max_mtu = ml2_max_mtu(op->app->ml2, &n->segment);
 
+    for (size_t i = 1; i < network_n_segments(n); i++) {
+        int mtu = ml2_max_mtu(op->app->ml2, network_segment_at(n, i));
+        max_mtu = mtu < max_mtu ? mtu : max_mtu;
+    }
     if (asked > max_mtu) {
         return api_error_invalid(op->err, "Requested MTU is too big, maximum is %d", max_mtu);
     }
     *ret = asked > 0 ? (int) asked : max_mtu;
+    return 0;
+}
+
+static bool
+provider_given(const struct provider_request *p)
+{
+    return p->has_type || p->has_physnet || p->has_segid;
+}
+
+/* Gives 'n' its segments: those 'spec' lists (multi-provider; [] is as if none were
+ * given, as in ML2), else ML2's one segment (provider attributes or a tenant type). */
+static int
+create_segments(const struct op *op, const struct network_spec *spec, struct network *n)
+{
+    struct segment *segs;
+
+    if (spec->has_segments && provider_given(&spec->provider)) {
+        return api_error_set(op->err, API_ERR_SEGMENTS_WITH_PROVIDERS,
+                             "Segments and provider values cannot both be set.");
+    }
+    if (!spec->has_segments || spec->n_segments == 0) {
+        return ml2_segment_create(op->app->ml2, op->c, &spec->provider, n->external,
+                                  n->std.id, &n->segment, op->err);
+    }
+    segs = xcalloc(spec->n_segments, sizeof *segs);
+    if (ml2_segments_create(op->app->ml2, op->c, spec->segments, spec->n_segments, n->std.id,
+                            segs, op->err)) {
+        free(segs);
+        return -1;
+    }
+    n->segment = segs[0];
+    n->n_more_segments = spec->n_segments - 1;
+    if (n->n_more_segments) {
+        /* The rest of the array: what follows the first. */
+        memmove(segs, segs + 1, n->n_more_segments * sizeof *segs);
+        n->more_segments = segs;
+    } else {
+        free(segs);
+    }
     return 0;
 }
 
@@ -100,9 +146,8 @@ core_network_create(const struct op *op, const struct network_spec *spec,
     time_iso8601_now(n.std.created_at);
     memcpy(n.std.updated_at, n.std.created_at, sizeof n.std.updated_at);
     n.std.revision_number = 1;
-    if (ml2_segment_create(op->app->ml2, op->c, &spec->provider, n.external, n.std.id,
-                           &n.segment, op->err)
-        || choose_mtu(op, &n.segment, spec->has_mtu ? spec->mtu : 0, &n.mtu)
+    if (create_segments(op, spec, &n)
+        || choose_mtu(op, &n, spec->has_mtu ? spec->mtu : 0, &n.mtu)
         /* After the segment, as in ML2: a zone is checked once the rest is valid. */
         || core_az_hints(op, AGENT_TYPE_DHCP, spec->az_hints_json, &n.az_hints_json)) {
         network_done(&n);
@@ -112,6 +157,10 @@ core_network_create(const struct op *op, const struct network_spec *spec,
     n.std.name = xstrdup(spec->name ? spec->name : "");
     n.std.description = xstrdup(spec->description ? spec->description : "");
     r = store_network_insert(op->c, &n);
+    if (!r) {
+        r = store_network_segments_insert(op->c, n.std.id, n.more_segments,
+                                          n.n_more_segments);
+    }
     if (r) {
         network_done(&n);
         return core_internal(op, r);
@@ -197,13 +246,17 @@ apply_update(const struct op *op, const struct network_spec *spec, struct networ
                                  " tenants are using it.", n->std.name);
         }
     }
+    if (provider_given(p) && n->n_more_segments) {
+        return api_error_invalid(op->err, "Provider network attributes can be updated only"
+                                 " in provider networks with a single segment.");
+    }
     /* Ports are bound only once agents exist; none is bound yet. */
-    if ((p->has_type || p->has_physnet || p->has_segid)
+    if (provider_given(p)
         && ml2_segment_update(op->app->ml2, op->c, p, false, n->std.id, &n->segment,
                               op->err)) {
         return -1;
     }
-    if (spec->has_mtu && choose_mtu(op, &n->segment, spec->mtu, &n->mtu)) {
+    if (spec->has_mtu && choose_mtu(op, n, spec->mtu, &n->mtu)) {
         return -1;
     }
     core_take_str(&n->std.name, spec->name);
@@ -328,7 +381,9 @@ core_network_delete(const struct op *op, const char *id, int64_t expected_revisi
 
     if (!r) {
         r = delete_contents(op->c, n.std.id);
-        r = r ? r : ml2_segment_release(op->app->ml2, op->c, &n.segment);
+        for (size_t i = 0; i < network_n_segments(&n) && !r; i++) {
+            r = ml2_segment_release(op->app->ml2, op->c, network_segment_at(&n, i));
+        }
         r = r ? r : store_network_delete(op->c, n.std.id);
         /* Every agent removes the network's bridge. */
         r = r ? r : changes_record(op->c, "", CHANGE_NETWORK_DELETE, n.std.id, n.std.id);

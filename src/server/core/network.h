@@ -22,6 +22,11 @@ struct network_spec {
     bool has_mtu;
     int64_t mtu;                    /* 0: the largest the segment allows. */
     struct provider_request provider;
+    /* multi-provider's "segments": given (even as []), and its items in order.  An
+     * update accepts and ignores it, as Zed does. */
+    bool has_segments;
+    const struct provider_request *segments;
+    size_t n_segments;
     const char *az_hints_json;      /* Create only: JSON array of zone names (NULL: []). */
 };
 

@@ -476,6 +476,85 @@ ml2_segment_create(struct ml2 *m, struct store_conn *c, const struct provider_re
     return r ? ml2_no_free_segment(r, err) : 0;
 }
 
+/* Whether 'req' leaves its id for ML2 to choose (Neutron's is_partial_segment: the
+ * types with ids, given none).  Partial segments may repeat in one request. */
+static bool
+segment_request_partial(const struct provider_request *req)
+{
+    bool has_ids = !STREQ(req->network_type, "flat") && !STREQ(req->network_type, "local");
+
+    return has_ids && (!req->has_segid || req->segid_null);
+}
+
+/* Whether 'a' and 'b' ask for the same segment: the same three values. */
+static bool
+segment_requests_equal(const struct provider_request *a, const struct provider_request *b)
+{
+    bool a_id = a->has_segid && !a->segid_null, b_id = b->has_segid && !b->segid_null;
+
+    return STREQ(a->network_type, b->network_type)
+           && STREQ(a->physical_network ? a->physical_network : "\x01",
+                    b->physical_network ? b->physical_network : "\x01")
+           && a_id == b_id && (!a_id || a->segmentation_id == b->segmentation_id);
+}
+
+/* Refuses a request naming one fully given segment twice. */
+static int
+check_duplicate_requests(const struct provider_request *reqs, size_t n, struct api_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < i && !segment_request_partial(&reqs[i]); j++) {
+            if (!segment_request_partial(&reqs[j]) && segment_requests_equal(&reqs[i], &reqs[j])) {
+                return api_error_set(err, API_ERR_SEGMENTS_DUPLICATE,
+                                     "Duplicate segment entry in request.");
+            }
+        }
+    }
+    return 0;
+}
+
+/* A network holds at most one segment per (type, physnet) where the type has physnets
+ * (Neutron's unique key on its segments; no physnet never clashes). */
+static int
+check_physnet_taken(const struct segment *segs, size_t i, struct api_error *err)
+{
+    if (!segs[i].physical_network[0]) {
+        return 0;
+    }
+    for (size_t j = 0; j < i; j++) {
+        if (STREQ(segs[j].network_type, segs[i].network_type)
+            && STREQ(segs[j].physical_network, segs[i].physical_network)) {
+            return api_error_set(err, API_ERR_DUPLICATE_NETWORK_SEGMENT,
+                                 "Failed to create a duplicate NetworkSegment: for"
+                                 " attribute(s) ['network_id', 'network_type',"
+                                 " 'physical_network'] with value(s) None");
+        }
+    }
+    return 0;
+}
+
+int
+ml2_segments_create(struct ml2 *m, struct store_conn *c, const struct provider_request *reqs,
+                    size_t n, const char *network_id, struct segment *ret,
+                    struct api_error *err)
+{
+    const struct type_driver **drivers = xcalloc(n ? n : 1, sizeof *drivers);
+    int r = 0;
+
+    /* As ML2: every segment is checked, then duplicates, then each is reserved. */
+    for (size_t i = 0; i < n && !r; i++) {
+        drivers[i] = ml2_provider_driver(m, &reqs[i], err);
+        r = !drivers[i] || drivers[i]->validate(&m->types, &reqs[i], err) ? -1 : 0;
+    }
+    r = r ? r : check_duplicate_requests(reqs, n, err);
+    for (size_t i = 0; i < n && !r; i++) {
+        r = drivers[i]->reserve(&m->types, c, &reqs[i], network_id, &ret[i], err)
+            || check_physnet_taken(ret, i, err) ? -1 : 0;
+    }
+    free(drivers);
+    return r;
+}
+
 int
 ml2_segment_release(struct ml2 *m, struct store_conn *c, const struct segment *seg)
 {

@@ -39,6 +39,13 @@ void ml2_destroy(struct ml2 *m);
 int ml2_segment_create(struct ml2 *m, struct store_conn *c, const struct provider_request *req,
                        bool external, const char *network_id, struct segment *ret,
                        struct api_error *err);
+/* Gives a new network the 'n' segments 'reqs' lists (multi-provider), in 'ret': each
+ * checked as a provider request, then none asked twice, then each reserved in order.
+ * On failure some may be reserved: the caller's transaction is rolled back.  Returns
+ * 0 or -1 with 'err' set. */
+int ml2_segments_create(struct ml2 *m, struct store_conn *c, const struct provider_request *reqs,
+                        size_t n, const char *network_id, struct segment *ret,
+                        struct api_error *err);
 /* Frees a deleted network's segment. Returns 0 or a negative errno. */
 int ml2_segment_release(struct ml2 *m, struct store_conn *c, const struct segment *seg);
 /* Applies a provider-attribute update to 'seg' (only a vlan id may change, and only
