@@ -212,11 +212,12 @@ json_array_or_empty(const char *text)
     return v ? v : json_array();
 }
 
-/* Details of a bound port, as the agent needs them (Neutron's get_device_details). */
+/* Details of a bound port, as the agent needs them (Neutron's get_device_details):
+ * the network's segment its binding chose is the one the agent wires. */
 static json_t *
 port_details(const char *device, const struct port *p, const struct network *n)
 {
-    const struct segment *seg = &n->segment;
+    const struct segment *seg = network_segment_at(n, (size_t) p->binding_segment);
     json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:b,s:s,s:s,s:i,s:s,s:s}", "device", device,
                           "port_id", p->std.id, "network_id", p->network_id, "mac_address",
                           p->mac_address, "admin_state_up", p->admin_state_up, "status",
@@ -254,10 +255,11 @@ retry_binding(struct request *req, struct store_conn *c, struct port *p, const s
         return 0;
     }
     r = linuxbridge_bind(req->app->cfg, c, p->binding_host_id, p->binding_vnic_type,
-                         &n->segment, &b);
+                         n, &b);
     if (r || !STREQ(b.vif_type, "bridge")) {
         return r;
     }
+    p->binding_segment = b.segment;
     free(p->binding_vif_type);
     free(p->binding_vif_details_json);
     p->binding_vif_type = xstrdup(b.vif_type);
@@ -687,10 +689,24 @@ add_l2pop(const char *vtep, const char *mac, const char *ip, void *aux)
     return 0;
 }
 
+/* The segment l2population is about: a network's first vxlan one (the first segment
+ * when none is). */
+static const struct segment *
+tunnel_segment(const struct network *n)
+{
+    for (size_t i = 0; i < network_n_segments(n); i++) {
+        if (STREQ(network_segment_at(n, i)->network_type, "vxlan")) {
+            return network_segment_at(n, i);
+        }
+    }
+    return &n->segment;
+}
+
 int
 agent_rpc_l2pop(struct request *req, char *const args[])
 {
     struct store_conn *c = request_conn(req);
+    const struct segment *seg;
     const char *host, *net_id;
     struct network n;
     json_t *vteps;
@@ -717,9 +733,10 @@ agent_rpc_l2pop(struct request *req, char *const args[])
         network_done(&n);
         return api_fail_internal(req, r);
     }
+    seg = tunnel_segment(&n);
     rpc_reply(req, 200, json_pack("{s:s,s:s,s:I,s:o}", "network_id", net_id, "network_type",
-                                   n.segment.network_type, "segmentation_id",
-                                   (json_int_t) n.segment.segmentation_id, "vteps", vteps));
+                                   seg->network_type, "segmentation_id",
+                                   (json_int_t) seg->segmentation_id, "vteps", vteps));
     network_done(&n);
     return 0;
 }

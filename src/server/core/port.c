@@ -690,13 +690,14 @@ release_all(struct store_conn *c, const struct port *p)
 
 /* --- Binding and policy ----------------------------------------------------------- */
 
-/* Binds a port to 'host' on a network with segment 'seg'.  A failure to bind is an
- * outcome (binding_failed), logged with its reason; only a store failure fails. */
+/* Binds a port to 'host' on network 'net' (to one of its segments).  A failure to
+ * bind is an outcome (binding_failed), logged with its reason; only a store failure
+ * fails. */
 static int
 bind_port(const struct op *op, const char *port_id, const char *host, const char *vnic_type,
-          const struct segment *seg, struct binding *ret)
+          const struct network *net, struct binding *ret)
 {
-    int r = linuxbridge_bind(op->app->cfg, op->c, host, vnic_type, seg, ret);
+    int r = linuxbridge_bind(op->app->cfg, op->c, host, vnic_type, net, ret);
 
     if (r) {
         return core_internal(op, r);
@@ -873,30 +874,39 @@ insert_with_mac(const struct op *op, const char *given, struct port *p)
 
 /* --- Create ---------------------------------------------------------------------- */
 
-/* The network a new port goes on, as the caller may use it, and its segment. */
+/* The network a new port goes on, as the caller may use it (to network_done() even
+ * on failure). */
 static int
 network_for_port(const struct op *op, const struct port_spec *spec, const char *owner,
-                 struct segment *ret, bool *ret_port_security)
+                 struct network *ret)
 {
-    struct network net;
-    int r;
-
-    if (core_network_for_child(op, POLICY_PORT, spec->network_id, owner, &net)) {
+    memset(ret, 0, sizeof *ret);
+    if (core_network_for_child(op, POLICY_PORT, spec->network_id, owner, ret)) {
         return -1;
     }
-    r = check_port_policy(op, spec, &net, true);
-    *ret = net.segment;
-    *ret_port_security = net.port_security_enabled;
-    network_done(&net);
-    return r;
+    return check_port_policy(op, spec, ret, true);
+}
+
+/* Binds the new port 'p' on 'net'. */
+static int
+bind_new_port(const struct op *op, struct port *p, const struct network *net)
+{
+    struct binding b;
+
+    if (bind_port(op, p->std.id, p->binding_host_id, p->binding_vnic_type, net, &b)) {
+        return -1;
+    }
+    p->binding_vif_type = (char *) b.vif_type;
+    p->binding_vif_details_json = (char *) b.vif_details;
+    p->binding_segment = b.segment;
+    return 0;
 }
 
 int
 core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[ID_LEN])
 {
     struct net_subnets ns = { NULL, 0 };
-    struct segment seg;
-    struct binding b;
+    struct network net;
     struct port p;
     const char *owner, *given_mac = spec->mac_address;
     char device_mac_text[MAC_STRLEN];
@@ -904,10 +914,18 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     int r;
 
     /* Neutron makes the project's default group before anything else of a port. */
-    if (core_owner(op, spec->project_id, &owner)
-        || network_for_port(op, spec, owner, &seg, &net_port_security)
-        || (spec->client_create && quota_check(op, QUOTA_PORT, owner, 1))
+    if (core_owner(op, spec->project_id, &owner)) {
+        return -1;
+    }
+    r = network_for_port(op, spec, owner, &net);
+    net_port_security = net.port_security_enabled;
+    if (r) {
+        network_done(&net);
+        return -1;
+    }
+    if ((spec->client_create && quota_check(op, QUOTA_PORT, owner, 1))
         || core_security_group_ensure_for_caller(op, owner)) {
+        network_done(&net);
         return -1;
     }
     memset(&p, 0, sizeof p);
@@ -933,11 +951,11 @@ core_port_create(const struct op *op, const struct port_spec *spec, char ret_id[
     if (op->app->port_numa_affinity_policy) {
         p.numa_affinity_policy = (char *) spec->numa_affinity_policy;
     }
-    if (bind_port(op, p.std.id, p.binding_host_id, p.binding_vnic_type, &seg, &b)) {
+    r = bind_new_port(op, &p, &net);
+    network_done(&net);
+    if (r) {
         return -1;
     }
-    p.binding_vif_type = (char *) b.vif_type;
-    p.binding_vif_details_json = (char *) b.vif_details;
     time_iso8601_now(p.std.created_at);
     memcpy(p.std.updated_at, p.std.created_at, sizeof p.std.updated_at);
     p.std.revision_number = 1;
@@ -1010,12 +1028,12 @@ rebind(const struct op *op, const struct port_spec *spec, struct port *p, const 
         if (r) {
             return core_internal(op, r);
         }
-        r = bind_port(op, p->std.id, p->binding_host_id, p->binding_vnic_type, &net.segment,
-                      &b);
+        r = bind_port(op, p->std.id, p->binding_host_id, p->binding_vnic_type, &net, &b);
         network_done(&net);
         if (r) {
             return -1;
         }
+        p->binding_segment = b.segment;
         free(p->binding_vif_type);
         free(p->binding_vif_details_json);
         p->binding_vif_type = xstrdup(b.vif_type);

@@ -108,7 +108,7 @@ collect_pair(const char *a, const char *b, void *aux)
 
 /* Whether the agent of 'row' ([id, host, zone]) may serve the network: its zone is
  * one the network is hinted to, and its host's linux-bridge agent can plug the DHCP
- * port into the network's segment. */
+ * port into one of the network's segments. */
 static int
 dhcp_candidate_fits(const struct server_config *cfg, struct store_conn *c,
                     const struct network *n, const json_t *zones, const json_t *row,
@@ -123,7 +123,7 @@ dhcp_candidate_fits(const struct server_config *cfg, struct store_conn *c,
         return 0;
     }
     r = linuxbridge_bind(cfg, c, json_string_value(json_array_get(row, 1)), "normal",
-                         &n->segment, &b);
+                         n, &b);
     *ret = !r && STREQ(b.vif_type, "bridge");
     return r;
 }

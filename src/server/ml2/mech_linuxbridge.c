@@ -69,17 +69,18 @@ agent_serves(const json_t *conf, const struct segment *seg, const char **reason)
 
 int
 linuxbridge_bind(const struct server_config *cfg, struct store_conn *c, const char *host,
-                 const char *vnic_type, const struct segment *seg, struct binding *ret)
+                 const char *vnic_type, const struct network *n, struct binding *ret)
 {
     static const char failed_details[] = "{}";
     struct agent a;
     json_t *conf;
-    bool ok;
+    bool ok = false;
     int r;
 
     ret->vif_type = "binding_failed";
     ret->vif_details = failed_details;
     ret->reason = NULL;
+    ret->segment = 0;
     if (!host || !*host) {
         ret->vif_type = "unbound";
         return 0;
@@ -106,10 +107,14 @@ linuxbridge_bind(const struct server_config *cfg, struct store_conn *c, const ch
         return 0;
     }
     conf = json_loads(a.configurations_json ? a.configurations_json : "{}", 0, NULL);
-    ok = agent_serves(conf, seg, &ret->reason);
+    for (size_t i = 0; i < network_n_segments(n) && !ok; i++) {
+        ok = agent_serves(conf, network_segment_at(n, i), &ret->reason);
+        ret->segment = ok ? (int) i : 0;
+    }
     json_decref(conf);
     agent_done(&a);
     if (ok) {
+        ret->reason = NULL;
         ret->vif_type = "bridge";
         ret->vif_details = cfg->enable_security_group
                                ? "{\"connectivity\": \"l2\", \"port_filter\": true}"
