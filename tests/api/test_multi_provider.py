@@ -174,6 +174,24 @@ def test_only_admins_give_segments(api):
                  "rule:create_network:segments) is disallowed by policy")
 
 
+def test_provider_filters_match_any_one_segment(res, api):
+    """ML2 lists a network when one of its segments matches every provider filter."""
+    vni, vlan = rand_vni(), rand_vlan()
+    net = res.network(segments=[seg("vxlan", segid=vni), seg("vlan", "provider", vlan)])
+
+    def found(**filters):
+        filters["name"] = net["name"]
+        return [n["id"] for n in api.list("networks", filters)] == [net["id"]]
+
+    assert found(**{PT: "vxlan"}) and found(**{PT: "vlan"})
+    assert found(**{PT: "vlan", PN: "provider", SI: vlan})
+    assert found(**{PT: "vxlan", SI: vni}) and found(**{SI: vlan})
+    assert found(**{PT: ["flat", "vlan"]})
+    assert not found(**{PT: "vxlan", SI: vlan})     # Not both on one segment.
+    assert not found(**{PT: "vlan", SI: vni})
+    assert not found(**{PT: "flat"})
+
+
 def test_segments_cannot_filter(api):
     resp = api.get("/v2.0/networks", params={"segments": "x"})
     assert_error(resp, 400, "HTTPBadRequest", "['segments'] is invalid attribute for filtering")

@@ -170,6 +170,14 @@ struct resource_sql {
     bool names_viewer;
     const struct field_column *columns;
     size_t n_columns;
+    /* Fields a row may also have in rows of another table (a network's segments
+     * after its first): filters on them match a row whose own columns match them all,
+     * or one of whose rows there does.  'also_from' is "<table> <alias> WHERE <join>",
+     * where a column has the name it has in 'columns' after the alias's dot. */
+    const enum store_field *also_fields;
+    size_t n_also_fields;
+    const char *also_from;
+    const char *also_alias;
 };
 
 /* Runs the list query 'q' over resource 'r', calling 'cb' per row. */

@@ -97,6 +97,77 @@ qb_add_filter(struct query_builder *qb, const struct resource_sql *r,
                               ? "))" : ")");
 }
 
+/* The condition of a plain filter 'f' on 'expr': "expr IN (...)" or "expr IS NULL". */
+static void
+qb_add_condition(struct query_builder *qb, const char *expr, const struct store_filter *f)
+{
+    if (f->kind == SV_NULL) {
+        buf_printf(&qb->sql, "%s IS NULL", expr);
+        return;
+    }
+    buf_printf(&qb->sql, "%s IN (", expr);
+    for (size_t i = 0; i < f->n_values; i++) {
+        buf_add_str(&qb->sql, i ? ",?" : "?");
+        if (f->kind == SV_INT) {
+            qb_bind_int(qb, strtoll(f->values[i], NULL, 10));
+        } else {
+            qb_bind_text(qb, f->values[i]);
+        }
+    }
+    buf_add_char(&qb->sql, ')');
+}
+
+static bool
+is_also_field(const struct resource_sql *r, enum store_field f)
+{
+    for (size_t i = 0; i < r->n_also_fields; i++) {
+        if (r->also_fields[i] == f) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Adds the filters of 'q' on r's also_fields as one condition: the row's own columns
+ * match them all, or one of its rows in the other table does. */
+static void
+qb_add_also_filters(struct query_builder *qb, const struct resource_sql *r,
+                    const struct list_query *q)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < q->n_filters; i++) {
+        n += is_also_field(r, q->filters[i].field);
+    }
+    if (!n) {
+        return;
+    }
+    for (int branch = 0; branch < 2; branch++) {
+        bool first = true;
+        buf_add_str(&qb->sql, branch ? " OR EXISTS (SELECT 1 FROM " : " AND ((");
+        if (branch) {
+            buf_add_str(&qb->sql, r->also_from);
+        }
+        for (size_t i = 0; i < q->n_filters; i++) {
+            const struct store_filter *f = &q->filters[i];
+            const char *expr = column_expr(r, f->field);
+            if (!is_also_field(r, f->field)) {
+                continue;
+            }
+            buf_add_str(&qb->sql, first && !branch ? "" : " AND ");
+            first = false;
+            if (branch) {
+                char *other = xasprintf("%s.%s", r->also_alias, strchr(expr, '.') + 1);
+                qb_add_condition(qb, other, f);
+                free(other);
+            } else {
+                qb_add_condition(qb, expr, f);
+            }
+        }
+        buf_add_str(&qb->sql, branch ? "))" : ")");
+    }
+}
+
 static void
 qb_add_tag_filter(struct query_builder *qb, const struct resource_sql *r,
                   const struct store_tag_filter *t)
@@ -275,8 +346,11 @@ list_run(struct store_conn *c, const struct resource_sql *r, const struct list_q
     buf_add_str(&qb.sql, " WHERE 1 = 1");
     qb_add_visibility(&qb, r, q);
     for (size_t i = 0; i < q->n_filters; i++) {
-        qb_add_filter(&qb, r, &q->filters[i]);
+        if (!is_also_field(r, q->filters[i].field)) {
+            qb_add_filter(&qb, r, &q->filters[i]);
+        }
     }
+    qb_add_also_filters(&qb, r, q);
     for (size_t i = 0; i < q->n_tag_filters; i++) {
         qb_add_tag_filter(&qb, r, &q->tag_filters[i]);
     }

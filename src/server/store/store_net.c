@@ -69,6 +69,12 @@ static const struct field_column network_columns[] = {
     { SF_AZ_HINTS, "n.az_hints" },
 };
 
+/* A network matches provider:* filters if one of its segments matches them all (ML2's
+ * network_matches_filters): the first in its own row, or a later one. */
+static const enum store_field network_segment_fields[] = {
+    SF_NETWORK_TYPE, SF_PHYSICAL_NETWORK, SF_SEGMENTATION_ID,
+};
+
 static const struct resource_sql network_sql = {
     .select = NETWORK_SELECT,
     .table = "networks",
@@ -78,6 +84,10 @@ static const struct resource_sql network_sql = {
     .names_viewer = true,
     .columns = network_columns,
     .n_columns = ARRAY_SIZE(network_columns),
+    .also_fields = network_segment_fields,
+    .n_also_fields = ARRAY_SIZE(network_segment_fields),
+    .also_from = "network_segments g WHERE g.network_id = n.id",
+    .also_alias = "g",
 };
 
 /* Fills the segments after the first from 'text', the select's JSON array of
