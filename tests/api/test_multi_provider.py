@@ -333,6 +333,25 @@ def test_rebinding_to_another_host_changes_the_segment(srv, api_srv, two_segment
     assert (l2pop["network_type"], l2pop["segmentation_id"]) == ("vxlan", vni)
 
 
+@pytest.mark.own_server
+def test_dhcp_port_binds_to_the_segment_its_host_carries(srv, api_srv, two_segment_net):
+    from test_dhcp_scheduling import FakeDhcpAgent
+    net, _ = two_segment_net
+    host = uname("node")
+    lb = FakeAgent(srv.url, host, mappings={"provider": "eth1"})
+    lb.report(start=True)
+    dhcp = FakeDhcpAgent(srv.url, host)
+    dhcp.report(start=True)
+    api_srv.ok(api_srv.post("/v2.0/subnets", {"subnet": {
+        "network_id": net["id"], "cidr": "172.16.9.0/24", "ip_version": 4}}), 201)
+    info = dhcp.network(net["id"])
+    assert info["hosted"] and info["network"]["network_type"] == "flat"
+    port = info["dhcp_port"]
+    assert api_srv.show("ports", port["id"])["binding:vif_type"] == "bridge"
+    [d] = lb.details(tap(port["id"]))
+    assert (d["network_type"], d["physical_network"]) == ("flat", "provider")
+
+
 # --- Migration 22 ----------------------------------------------------------------------
 
 @pytest.mark.own_server

@@ -271,7 +271,9 @@ dhcp_rpc_network(struct request *req, char *const args[])
         out = json_pack("{s:s,s:b,s:b,s:{s:s,s:b,s:i,s:s,s:s},s:o,s:o,s:o}", "network_id",
                         network_id, "hosted", 1, "serve", 1, "network", "id", n.std.id,
                         "admin_state_up", n.admin_state_up, "mtu", n.mtu, "project_id",
-                        n.std.project_id, "network_type", n.segment.network_type, "subnets",
+                        n.std.project_id, "network_type",
+                        network_segment_at(&n, (size_t) dp.binding_segment)->network_type,
+                        "subnets",
                         subnets, "ports", v.ports, AGENT_FIELD_DHCP_PORT, dhcp_port_json(&dp));
         port_done(&dp);
     }
