@@ -28,7 +28,7 @@ static const struct field show_fields[] = {
     { "qos_policy_id", "qos_policy_id", R_TEXT },
     { "revision_number", "revision_number", R_TEXT },
     { "router:external", "router:external", R_EXTERNAL },
-    { "segments", "segments", R_TEXT },
+    { "segments", "segments", R_PYREPR },   /* The client leaves the list unformatted. */
     { "shared", "shared", R_TEXT },
     { "status", "status", R_TEXT },
     { "subnets", "subnets", R_TEXT },

@@ -252,7 +252,7 @@ table_text(struct buf *b, const json_t *v, enum render r)
                                          : (t ? "True" : "False"));
         return;
     }
-    if (json_is_array(v) && r == R_PYLIST) {
+    if (json_is_array(v) && (r == R_PYLIST || r == R_PYREPR)) {
         py_repr(b, v, true);
         return;
     }
