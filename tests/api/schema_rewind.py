@@ -30,8 +30,7 @@ UNDO = {
     19: ["DROP TABLE port_extra_dhcp_opts"],
     20: ["DROP TABLE flavor_service_profiles", "DROP TABLE service_profiles",
          "DROP TABLE flavors"],
-    21: [],
-    22: ["ALTER TABLE ports DROP COLUMN binding_segment", "DROP TABLE network_segments"],
+    21: ["ALTER TABLE ports DROP COLUMN binding_segment", "DROP TABLE network_segments"],
 }
 
 

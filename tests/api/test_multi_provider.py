@@ -1,7 +1,7 @@
 """multi-provider: networks with several segments (docs/behaviour/ml2.md §7).  Creation
 with "segments" and Zed's errors, what a network shows with one segment and with
 several, updates, the release of every segment on delete, port binding to the first
-segment the host's agent carries, and networks made before migration 22."""
+segment the host's agent carries, and networks made before migration 21."""
 
 import random
 import uuid
@@ -352,7 +352,7 @@ def test_dhcp_port_binds_to_the_segment_its_host_carries(srv, api_srv, two_segme
     assert (d["network_type"], d["physical_network"]) == ("flat", "provider")
 
 
-# --- Migration 22 ----------------------------------------------------------------------
+# --- Migration 21 ----------------------------------------------------------------------
 
 @pytest.mark.own_server
 def test_networks_made_before_migration_22_keep_working(start_server):
@@ -365,7 +365,7 @@ def test_networks_made_before_migration_22_keep_working(start_server):
     agent.report(start=True)
     port = make_port(api, net["id"], **{"binding:host_id": agent.host})
     srv.stop()
-    rewind(srv, 19)
+    rewind(srv, 20)
     again = start_server(state_dir=srv.state)
     api = Api(again.url)
     got = api.show("networks", net["id"])

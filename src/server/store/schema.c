@@ -484,11 +484,7 @@ const char *const schema_migrations[] = {
     "  PRIMARY KEY (flavor_id, service_profile_id));"
     "CREATE INDEX flavor_service_profiles_profile"
     "  ON flavor_service_profiles(service_profile_id);",
-    /* 21: the number held for another branch's migration, replaced by it when that
-     * branch lands.  Until then it does nothing, so a database's version counts the
-     * same everywhere. */
-    "SELECT 1;",
-    /* 22: multi-provider networks.  A network's first segment stays in its own row
+    /* 21: multi-provider networks.  A network's first segment stays in its own row
      * (networks.network_type, ...), which every network has; the segments after it
      * are rows here, numbered from 1 in the order they were given.  So networks made
      * before need nothing moved, and single-segment networks (nearly all) are read as
