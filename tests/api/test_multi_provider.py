@@ -334,6 +334,35 @@ def test_rebinding_to_another_host_changes_the_segment(srv, api_srv, two_segment
 
 
 @pytest.mark.own_server
+def test_l2pop_lists_only_ports_bound_to_the_tunnel_segment(srv, api_srv):
+    """A host whose port is bound to the flat segment carries no vxlan device for the
+    network, so the other hosts must not be told to send its traffic to that host."""
+    vni = rand_vni()
+    net = api_srv.ok(api_srv.post("/v2.0/networks", {"network": {
+        "name": uname("mp"), "segments": [seg("flat", "provider"),
+                                          seg("vxlan", segid=vni)]}}), 201)["network"]
+    try:
+        on_flat = FakeAgent(srv.url, uname("host"), mappings={"provider": "eth1"},
+                            vxlan_ip="10.0.10.1")
+        on_vxlan = FakeAgent(srv.url, uname("host"), vxlan_ip="10.0.10.2")
+        asking = FakeAgent(srv.url, uname("host"), vxlan_ip="10.0.10.3")
+        ports = {}
+        for agent in (on_flat, on_vxlan, asking):
+            agent.report(start=True)
+            port = make_port(api_srv, net["id"], **{"binding:host_id": agent.host})
+            [d] = agent.details(tap(port["id"]))
+            assert d["network_type"] == ("flat" if agent is on_flat else "vxlan")
+            agent.status(up=[tap(port["id"])])
+            ports[agent.host] = port
+        r = asking.call("GET", "l2pop", params={"host": asking.host,
+                                                "network_id": net["id"]}).json()
+        assert (r["network_type"], r["segmentation_id"]) == ("vxlan", vni)
+        assert r["vteps"] == {"10.0.10.2": [[ports[on_vxlan.host]["mac_address"], ""]]}
+    finally:
+        delete_network(api_srv, net["id"])
+
+
+@pytest.mark.own_server
 def test_dhcp_port_binds_to_the_segment_its_host_carries(srv, api_srv, two_segment_net):
     from test_dhcp_scheduling import FakeDhcpAgent
     net, _ = two_segment_net

@@ -689,17 +689,17 @@ add_l2pop(const char *vtep, const char *mac, const char *ip, void *aux)
     return 0;
 }
 
-/* The segment l2population is about: a network's first vxlan one (the first segment
- * when none is). */
-static const struct segment *
+/* The index of the segment l2population is about: a network's first vxlan one (the
+ * first segment when none is).  Only ports bound to it are behind a tunnel. */
+static size_t
 tunnel_segment(const struct network *n)
 {
     for (size_t i = 0; i < network_n_segments(n); i++) {
         if (STREQ(network_segment_at(n, i)->network_type, "vxlan")) {
-            return network_segment_at(n, i);
+            return i;
         }
     }
-    return &n->segment;
+    return 0;
 }
 
 int
@@ -710,6 +710,7 @@ agent_rpc_l2pop(struct request *req, char *const args[])
     const char *host, *net_id;
     struct network n;
     json_t *vteps;
+    size_t index;
     int r;
 
     if (!c || rpc_check_caller(req) || !(host = rpc_host_param(req))) {
@@ -726,14 +727,15 @@ agent_rpc_l2pop(struct request *req, char *const args[])
                                        "Network %s could not be found.", net_id)
                             : api_fail_internal(req, r);
     }
+    index = tunnel_segment(&n);
+    seg = network_segment_at(&n, index);
     vteps = json_object();
-    r = store_l2pop_entries(c, net_id, host, add_l2pop, vteps);
+    r = store_l2pop_entries(c, net_id, index, host, add_l2pop, vteps);
     if (r) {
         json_decref(vteps);
         network_done(&n);
         return api_fail_internal(req, r);
     }
-    seg = tunnel_segment(&n);
     rpc_reply(req, 200, json_pack("{s:s,s:s,s:I,s:o}", "network_id", net_id, "network_type",
                                    seg->network_type, "segmentation_id",
                                    (json_int_t) seg->segmentation_id, "vteps", vteps));

@@ -582,11 +582,12 @@ int store_port_by_prefix(struct store_conn *c, const char *prefix, struct port *
 int store_ports_of_host(struct store_conn *c, const char *host, store_port_cb *cb, void *aux);
 /* Calls 'cb' with each network id. */
 int store_network_ids(struct store_conn *c, store_id_cb *cb, void *aux);
-/* ACTIVE ports of a network bound to hosts other than 'host' whose linux-bridge agent
- * reports a tunneling_ip: (tunneling ip, mac, first fixed ip or "") per port. */
+/* ACTIVE ports of a network bound to its segment 'segment_index' (the tunnel one) on
+ * hosts other than 'host' whose linux-bridge agent reports a tunneling_ip: (tunneling
+ * ip, mac, first fixed ip or "") per port. */
 typedef int store_l2pop_cb(const char *vtep, const char *mac, const char *ip, void *aux);
-int store_l2pop_entries(struct store_conn *c, const char *network_id, const char *host,
-                        store_l2pop_cb *cb, void *aux);
+int store_l2pop_entries(struct store_conn *c, const char *network_id, size_t segment_index,
+                        const char *host, store_l2pop_cb *cb, void *aux);
 
 /* --- DHCP agents: scheduling and provisioning blocks ------------------------------ */
 

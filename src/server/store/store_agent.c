@@ -169,8 +169,8 @@ l2pop_row(struct db_stmt *st, void *aux)
 }
 
 int
-store_l2pop_entries(struct store_conn *c, const char *network_id, const char *host,
-                    store_l2pop_cb *cb, void *aux)
+store_l2pop_entries(struct store_conn *c, const char *network_id, size_t segment_index,
+                    const char *host, store_l2pop_cb *cb, void *aux)
 {
     static const char sql[] =
         "SELECT json_extract(a.configurations, '$.tunneling_ip'), p.mac_address,"
@@ -179,10 +179,14 @@ store_l2pop_entries(struct store_conn *c, const char *network_id, const char *ho
         " FROM ports p JOIN agents a ON a.host = p.binding_host_id"
         "  AND a.agent_type = 'Linux bridge agent'"
         " WHERE p.network_id = ?1 AND p.status = 'ACTIVE' AND p.binding_host_id <> ?2"
+        "  AND p.binding_segment = ?3"
         "  AND json_extract(a.configurations, '$.tunneling_ip') IS NOT NULL"
         " ORDER BY 1, 2";
     struct l2pop_walk w = { cb, aux };
+    struct db_stmt *st = conn_stmt_text2(c, sql, network_id, host);
 
-    return conn_each_row(c, conn_stmt_text2(c, sql, network_id, host), l2pop_row, &w,
-                         "l2pop");
+    if (st) {
+        db_bind_int(st, 3, (int64_t) segment_index);
+    }
+    return conn_each_row(c, st, l2pop_row, &w, "l2pop");
 }
