@@ -28,6 +28,8 @@ UNDO = {
     17: ["ALTER TABLE routers DROP COLUMN az_hints"],
     18: ["DELETE FROM rbac_policies WHERE object_type IN ('subnetpool', 'address_scope')"],
     19: ["DROP TABLE port_extra_dhcp_opts"],
+    23: ["DROP TABLE auto_allocated_topologies", "DROP INDEX networks_one_default",
+         "ALTER TABLE networks DROP COLUMN is_default"],
 }
 
 
