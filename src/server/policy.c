@@ -194,6 +194,10 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
     case POLICY_SUBNETPOOL:
     case POLICY_ADDRESS_SCOPE:
         return shareable_rule(ctx, action, target, owner, legacy);
+    case POLICY_AUTO_ALLOCATED_TOPOLOGY:
+        /* Zed: get is project_reader (admin_or_owner), delete project_member
+         * (admin_or_owner), as a router's. */
+        return router_rule(ctx, action, owner, legacy);
     case POLICY_ADDRESS_GROUP:
         /* Zed names only get_address_group; the other actions fall to its default
          * rule, admin_or_owner, which router_rule's legacy form is. */
@@ -207,7 +211,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[11][12] = {
+    static const char *const names[12][12] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -227,6 +231,7 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
         { "create_address_group", "get_address_group", "update_address_group",
           "delete_address_group", NULL, NULL, NULL, NULL, NULL, NULL, "add_addresses",
           "remove_addresses" },
+        { NULL, "get_auto_allocated_topology", NULL, "delete_auto_allocated_topology" },
     };
     const char *name = names[res][action];
 

@@ -22,6 +22,7 @@ enum policy_resource {
     POLICY_NETWORK, POLICY_SUBNET, POLICY_PORT, POLICY_SECURITY_GROUP,
     POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER, POLICY_FLOATINGIP, POLICY_RBAC_POLICY,
     POLICY_SUBNETPOOL, POLICY_ADDRESS_SCOPE, POLICY_ADDRESS_GROUP,
+    POLICY_AUTO_ALLOCATED_TOPOLOGY,
 };
 /* Then a router's own actions (add_router_interface, ...), a subnet pool's
  * (add_prefixes, remove_prefixes) and an address group's (add_addresses,
