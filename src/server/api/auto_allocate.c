@@ -52,16 +52,17 @@ answer(struct request *req, const char *network_id, const char *project_id, bool
     return 0;
 }
 
-/* Zed shows a refusal by the network step (a bad request or something not found) or
- * by the router step (a bad request) as the deployment's unmet requirement; anything
- * else as it is. */
+/* Zed shows a refusal by the network step (a bad request, something not found, a pool
+ * without room) or by the router step (a bad request) as the deployment's unmet
+ * requirement; anything else as it is. */
 static void
 explain_failure(enum auto_allocate_step step, struct api_error *err)
 {
     int status = api_err_status(err->kind);
     const char *reason = NULL;
 
-    if (step == AUTO_ALLOCATE_STEP_NETWORK && (status == 400 || status == 404)) {
+    if (step == AUTO_ALLOCATE_STEP_NETWORK
+        && (status == 400 || status == 404 || err->kind == API_ERR_SUBNET_ALLOCATION)) {
         reason = "Unable to provide tenant private network";
     } else if (step == AUTO_ALLOCATE_STEP_ROUTER && status == 400) {
         reason = "Unable to provide external connectivity";

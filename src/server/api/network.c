@@ -41,7 +41,8 @@ static const struct attr_def network_attrs[] = {
     { "availability_zones", AK_ANY, false, false },
     { "port_security_enabled", AK_BOOL, true, true },
     /* auto-allocated-topology's; Zed takes it as a filter and ignores it. */
-    { "is_default", AK_BOOL, true, true, .filter = true, .filter_ignored = true },
+    { "is_default", AK_BOOL, true, true, .filter = true, .filter_ignored = true,
+      .field_kind = SV_INT },
     { "ipv4_address_scope", AK_ANY, false, false },
     { "ipv6_address_scope", AK_ANY, false, false },
     ATTRS_STANDARD,
