@@ -29,9 +29,11 @@ int core_auto_allocate_authorize(const struct op *op, const char *project_id,
 /* dry-run: refuses, as an allocation would, when there is no default external network
  * or no default subnet pool. */
 int core_auto_allocate_check(const struct op *op);
-/* The network of 'project_id''s topology, made now if it has none.  When two requests
- * race, the one that records second undoes what it made and answers the other's.  On
- * failure '*ret_step' says where it stopped (nothing is left: the caller rolls back). */
+/* The network of 'project_id''s topology, made now if it has none.  Write
+ * transactions are serialised, so a racing request finds the first one's record; the
+ * record's key still guards it: one that finds it taken on insert undoes what it made
+ * and answers the recorded one.  On failure '*ret_step' says where it stopped (nothing
+ * is left: the caller rolls back). */
 int core_auto_allocate(const struct op *op, const char *project_id,
                        char ret_network_id[ID_LEN], enum auto_allocate_step *ret_step);
 /* Removes 'project_id''s topology: router interfaces, router, network with its
