@@ -330,6 +330,25 @@ def test_delete_after_the_router_was_removed(api, dep):
     assert owned(api, "networks", p) == []
 
 
+@neutrino_only
+def test_a_network_deleted_by_hand_takes_its_record(api, dep):
+    dep.full()
+    p = dep.new_project()
+    t = topology(api, p)
+    router = owned(api, "routers", p)[0]
+    for s in owned(api, "subnets", p, network_id=t["id"]):
+        api.ok(api.put("/v2.0/routers/%s/remove_router_interface" % router["id"],
+                       {"subnet_id": s["id"]}), 200)
+    assert api.delete("/v2.0/networks/" + t["id"]).status_code == 204
+    fresh = topology(api, p)
+    assert fresh["id"] != t["id"]
+    assert [n["id"] for n in owned(api, "networks", p)] == [fresh["id"]]
+    # The old router is no part of the new topology: its delete leaves it.
+    assert api.delete("%s/%s" % (AA, p), headers=member(p)).status_code == 204
+    assert [r["id"] for r in owned(api, "routers", p)] == [router["id"]]
+    assert api.delete("/v2.0/routers/" + router["id"]).status_code == 204
+
+
 # --- is_default on networks ---------------------------------------------------------
 
 def test_is_default_on_create_and_reads(api, dep):

@@ -221,7 +221,7 @@ network_shared_removal(const struct op *op, const struct rbac_policy *p, const c
 /* The default external network stays every project's: its '*' policy cannot go
  * (Zed's RbacPolicyInUse).  -1 with 'op->err' set when it is the default. */
 static int
-network_is_default(const struct op *op, const char *id)
+refuse_if_default(const struct op *op, const char *id)
 {
     struct network n;
     int r = store_network_get(op->c, id, NULL, &n);
@@ -252,7 +252,7 @@ network_external_removal(const struct op *op, const struct rbac_policy *p,
         return 0;
     }
     if (STREQ(target, RBAC_ANY_PROJECT)) {
-        if (network_is_default(op, p->object_id)) {
+        if (refuse_if_default(op, p->object_id)) {
             return -1;
         }
         r = store_rbac_network_gateways(op->c, p->object_id, NULL, new_target, &stranded);
