@@ -1,4 +1,5 @@
-/* neutrino network create|list|show|set|unset|delete (docs/behaviour/cli.md §3). */
+/* neutrino network create|list|show|set|unset|delete and network auto allocated topology
+ * create|delete (docs/behaviour/cli.md §3). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,10 @@ common_attrs(struct cli *c, const json_t *a, json_t *body)
     };
 
     cli_put_opts(body, a, given, ARRAY_SIZE(given));
+    /* The client sends --default or --no-default only with --external. */
+    if (arg_bool(a, "external") == 1 && arg_bool(a, "default") != -1) {
+        json_object_set_new(body, "is_default", json_boolean(arg_bool(a, "default") == 1));
+    }
     if (!put_int(body, "mtu", arg_str(a, "mtu"), "mtu")
         || !put_int(body, "provider:segmentation_id", arg_str(a, "provider-segment"),
                     "provider-segment")) {
@@ -103,6 +108,7 @@ common_attrs(struct cli *c, const json_t *a, json_t *body)
     { "enable", OPT_TRUE, NULL }, { "disable", OPT_FALSE, "enable" },                   \
     { "share", OPT_TRUE, NULL }, { "no-share", OPT_FALSE, "share" },                    \
     { "external", OPT_TRUE, NULL }, { "internal", OPT_FALSE, "external" },              \
+    { "default", OPT_TRUE, NULL }, { "no-default", OPT_FALSE, "default" },              \
     { "enable-port-security", OPT_TRUE, "port-security" },                              \
     { "disable-port-security", OPT_FALSE, "port-security" },                            \
     { "description", OPT_STR, NULL }, { "mtu", OPT_STR, NULL },                         \
@@ -206,7 +212,101 @@ network_unset(struct cli *c, const json_t *a)
     return cli_change(c, &kind_network, a, true, NULL, NULL);
 }
 
+/* --- network auto allocated topology create|delete (cli.md §3.6) --------------------- */
+
+static const struct opt topology_create_opts[] = {
+    { "project", OPT_STR, NULL }, { "project-domain", OPT_STR, NULL },
+    { "check-resources", OPT_TRUE, NULL }, { "or-show", OPT_TRUE, NULL },
+    { NULL, 0, NULL },
+};
+
+static const struct opt topology_delete_opts[] = {
+    { "project", OPT_STR, NULL }, { "project-domain", OPT_STR, NULL },
+    { NULL, 0, NULL },
+};
+
+/* The path of the project's topology.  As the openstack client, --project is sent as
+ * it is given (not looked up), else the session's project, else "None", which the
+ * server reads as the caller's. */
+static char *
+topology_path(struct session *s, const json_t *a, bool dry_run)
+{
+    const char *project = arg_str(a, "project");
+    struct buf path = BUF_INITIALIZER;
+
+    if (!project) {
+        project = s->project_id ? s->project_id : "None";
+    }
+    buf_add_str(&path, "/v2.0/auto-allocated-topology/");
+    url_encode(&path, project);
+    if (dry_run) {
+        buf_add_str(&path, "?fields=dry-run");
+    }
+    return buf_steal(&path);
+}
+
+static int
+topology_create(struct cli *c, const json_t *a)
+{
+    static const struct field fields[] = {
+        { "id", "id", R_TEXT },
+        { "project_id", "tenant_id", R_TEXT },
+    };
+    /* The client reads a dry_run attribute the answer never has: it prints None. */
+    static const struct field check_fields[] = {
+        { "dry_run", "dry_run", R_TEXT },
+    };
+    bool dry_run = arg_bool(a, "check-resources") == 1;
+    struct session *s = cli_session(c);
+    json_t *ans = NULL, *obj;
+    char *path;
+    int r;
+
+    if (!s) {
+        return 1;
+    }
+    if (arg_npos(a)) {
+        return cli_usage_error(c, "unrecognized arguments: %s", arg_pos(a, 0));
+    }
+    path = topology_path(s, a, dry_run);
+    r = session_call(s, "GET", path, NULL, &ans);
+    free(path);
+    if (r) {
+        return cli_fail_call(c);
+    }
+    obj = json_object_get(ans, "auto_allocated_topology");
+    r = dry_run ? out_show(&c->out, check_fields, ARRAY_SIZE(check_fields), obj)
+                : out_show(&c->out, fields, ARRAY_SIZE(fields), obj);
+    json_decref(ans);
+    return r;
+}
+
+static int
+topology_delete(struct cli *c, const json_t *a)
+{
+    struct session *s = cli_session(c);
+    json_t *ans = NULL;
+    char *path;
+    int r;
+
+    if (!s) {
+        return 1;
+    }
+    if (arg_npos(a)) {
+        return cli_usage_error(c, "unrecognized arguments: %s", arg_pos(a, 0));
+    }
+    path = topology_path(s, a, false);
+    r = session_call(s, "DELETE", path, NULL, &ans);
+    free(path);
+    json_decref(ans);
+    return r ? cli_fail_call(c) : 0;
+}
+
 const struct command network_commands[] = {
+    { "network auto allocated topology create", topology_create_opts, topology_create,
+      "Create the auto allocated topology for project" },
+    { "network auto allocated topology delete", topology_delete_opts, topology_delete,
+      "Delete auto allocated topology for project" },
     { "network create", create_opts, network_create, "Create a network" },
     { "network list", list_opts, network_list, "List networks" },
     { "network show", NULL, cli_show, "Show a network", .kind = &kind_network, .fields = show_fields,

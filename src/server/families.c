@@ -7,6 +7,7 @@
 
 #include "agentapi/agent_rpc.h"
 #include "api/agents.h"
+#include "api/auto_allocate.h"
 #include "api/availability_zone.h"
 #include "api/ip_availability.h"
 #include "api/network.h"
@@ -200,6 +201,8 @@ static const struct route network_routes[] = {
     { "GET", "/v2.0/security-group-rules/*", security_group_rule_show },
     { "PUT", "/v2.0/security-group-rules/*", security_group_rule_update },
     { "DELETE", "/v2.0/security-group-rules/*", security_group_rule_delete },
+    { "GET", "/v2.0/auto-allocated-topology/*", auto_allocated_topology_show },
+    { "DELETE", "/v2.0/auto-allocated-topology/*", auto_allocated_topology_delete },
     { "GET", "/v2.0/routers", routers_list },
     { "POST", "/v2.0/routers", routers_create },
     { "PUT", "/v2.0/routers", routers_none },

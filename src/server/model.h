@@ -51,6 +51,19 @@ struct network {
                                        * when none; filled by reads only. */
     char ipv6_address_scope[ID_LEN];
     bool port_security_enabled; /* What its new ports inherit. */
+    bool is_default;            /* The default external network (auto-allocated-topology);
+                                 * stored only while external.  After a write that named
+                                 * it, what was asked. */
+    bool is_default_asked;      /* Set by writes that named is_default (a create always
+                                 * does): the answer shows it even on an internal
+                                 * network, as Zed's does. */
+};
+
+/* A project's auto-allocated topology (auto-allocated-topology): its network and the
+ * router joining it to the default external network ("" once that router is gone). */
+struct auto_allocated_topology {
+    char network_id[ID_LEN];
+    char router_id[ID_LEN];
 };
 
 struct subnet {

@@ -217,6 +217,10 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
     case POLICY_SUBNETPOOL:
     case POLICY_ADDRESS_SCOPE:
         return shareable_rule(ctx, action, target, owner, legacy);
+    case POLICY_AUTO_ALLOCATED_TOPOLOGY:
+        /* Zed: get is project_reader (admin_or_owner), delete project_member
+         * (admin_or_owner), as a router's. */
+        return router_rule(ctx, action, owner, legacy);
     case POLICY_ADDRESS_GROUP:
         /* Zed names only get_address_group; the other actions fall to its default
          * rule, admin_or_owner, which router_rule's legacy form is. */
@@ -235,7 +239,7 @@ policy_allows(const struct context *ctx, enum policy_resource res, enum policy_a
 const char *
 policy_rule_name(enum policy_resource res, enum policy_action action)
 {
-    static const char *const names[15][13] = {
+    static const char *const names[16][13] = {
         { "create_network", "get_network", "update_network", "delete_network" },
         { "create_subnet", "get_subnet", "update_subnet", "delete_subnet" },
         { "create_port", "get_port", "update_port", "delete_port" },
@@ -262,6 +266,7 @@ policy_rule_name(enum policy_resource res, enum policy_action action)
         { "create_flavor_service_profile", "get_flavor_service_profile", NULL,
           "delete_flavor_service_profile" },
         { NULL, "get_service_provider" },
+        { NULL, "get_auto_allocated_topology", NULL, "delete_auto_allocated_topology" },
     };
     const char *name = names[res][action];
 

@@ -23,6 +23,7 @@ enum policy_resource {
     POLICY_SECURITY_GROUP_RULE, POLICY_ROUTER, POLICY_FLOATINGIP, POLICY_RBAC_POLICY,
     POLICY_SUBNETPOOL, POLICY_ADDRESS_SCOPE, POLICY_ADDRESS_GROUP, POLICY_FLAVOR,
     POLICY_SERVICE_PROFILE, POLICY_FLAVOR_SERVICE_PROFILE, POLICY_SERVICE_PROVIDER,
+    POLICY_AUTO_ALLOCATED_TOPOLOGY,
 };
 /* Then a router's own actions (add_router_interface, ...), a subnet pool's
  * (add_prefixes, remove_prefixes, onboard_network_subnets) and an address group's

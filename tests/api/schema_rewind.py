@@ -31,6 +31,8 @@ UNDO = {
     20: ["DROP TABLE flavor_service_profiles", "DROP TABLE service_profiles",
          "DROP TABLE flavors"],
     21: ["ALTER TABLE ports DROP COLUMN binding_segment", "DROP TABLE network_segments"],
+    22: ["DROP TABLE auto_allocated_topologies", "DROP INDEX networks_one_default",
+         "ALTER TABLE networks DROP COLUMN is_default"],
 }
 
 

@@ -11,6 +11,7 @@ costs clients a short wait, not an error."""
 import concurrent.futures
 import ipaddress
 import itertools
+import json
 import re
 import threading
 import time
@@ -525,3 +526,40 @@ def test_server_waits_for_a_database_that_is_not_up_yet(tmp_path_factory):
     finally:
         srv.stop()
         late.destroy()
+
+
+def test_concurrent_first_topology_gets_make_one(apis):
+    """32 clients over two servers ask at once for one project's auto-allocated
+    topology (docs/behaviour/api.md §18.2): every one gets the same network, and one
+    network and one router are left — the servers that lost the race to record theirs
+    removed what they made."""
+    owner = "aa-multi-owner"
+    project = "aa-multi-" + uname("p")[-8:]
+    ext = make_network(apis[0], **{"router:external": True, "is_default": True,
+                                   "tenant_id": owner})
+    make_subnet(apis[0], ext["id"], "198.51.100.0/24", tenant_id=owner)
+    pool = apis[1].post("/v2.0/subnetpools", {"subnetpool": {
+        "name": uname("mp"), "prefixes": ["10.79.0.0/16"], "default_prefixlen": 26,
+        "is_default": True, "shared": True, "tenant_id": owner}})
+    assert pool.status_code == 201, pool.text
+    pool = pool.json()["subnetpool"]
+    headers = {"X-Project-Id": project, "X-Roles": "member"}
+
+    def work(api, index):
+        r = api.get("/v2.0/auto-allocated-topology/" + project, headers=headers)
+        return r.status_code, r.text
+
+    try:
+        answers = run_workers(apis, work)
+        assert {status for status, _ in answers} == {200}, answers[:3]
+        ids = {json.loads(text)["auto_allocated_topology"]["id"] for _, text in answers}
+        assert len(ids) == 1
+        for api in apis:
+            nets = api.get("/v2.0/networks", params={"tenant_id": project}).json()
+            assert [n["id"] for n in nets["networks"]] == list(ids)
+            routers = api.get("/v2.0/routers", params={"tenant_id": project}).json()
+            assert len(routers["routers"]) == 1
+    finally:
+        apis[0].delete("/v2.0/auto-allocated-topology/" + project, headers=headers)
+        apis[1].delete("/v2.0/subnetpools/" + pool["id"])
+        apis[0].delete("/v2.0/networks/" + ext["id"])

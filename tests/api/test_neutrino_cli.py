@@ -93,10 +93,16 @@ def same(a, b, skip=("updated_at", "revision_number")):
             assert a[k] == b[k], (k, a[k], b[k])
 
 
+# A network's create answer has is_default (false), its show not (Zed shows it on
+# external networks only, api.md §18.1): both clients print None for it after a show.
+CREATE_VS_SHOW = ("updated_at", "revision_number", "is_default")
+
+
 def test_tutorial_network_and_subnet_agree_with_openstack(cl):
     net = cl.nj("demo", "network", "create", "first_local_net")
     assert net["name"] == "first_local_net" and net["admin_state_up"] is True
-    same(net, cl.oj("demo", "network", "show", net["id"]))
+    assert net["is_default"] is False
+    same(net, cl.oj("demo", "network", "show", net["id"]), skip=CREATE_VS_SHOW)
     sub = cl.nj("demo", "subnet", "create", "--network", "first_local_net", "--subnet-range",
                 "172.16.1.0/24", "--allocation-pool", "start=172.16.1.2,end=172.16.1.100",
                 "subnet_172_16_1_0")
@@ -114,7 +120,7 @@ def test_tutorial_network_and_subnet_agree_with_openstack(cl):
     admin_net = cl.nj("admin", "network", "create", "--project", "demo",
                       "--provider-network-type", "local", "second_local_net")
     assert admin_net["provider:network_type"] == "local"
-    same(admin_net, cl.oj("admin", "network", "show", admin_net["id"]))
+    same(admin_net, cl.oj("admin", "network", "show", admin_net["id"]), skip=CREATE_VS_SHOW)
     demo_project = cl.oj("admin", "project", "show", "demo")["id"]
     assert admin_net["project_id"] == demo_project
 

@@ -10,7 +10,8 @@
 # and a compute node, the DHCP and L3 agents on the controller, all in network
 # namespaces of their own), so that the tests of agents, scheduling and port status
 # meet real agents; makes the external network "public" (flat, on the controller's
-# eth2) that tempest's router and floating IP tests use, tells
+# eth2) that tempest's router and floating IP tests use, and default IPv4 and IPv6
+# subnet pools (shared) as devstack's, tells
 # tempest exactly the extensions the server lists (tests of others are skipped), runs
 # tempest, and compares the result with expected_passing.txt: the tests neutrino is
 # known to pass.  Ends with one line "N passed, N failed, N skipped" in which only a
@@ -150,6 +151,13 @@ call("POST", "/v2.0/subnets", {"subnet": {
     "network_id": net["id"], "name": "public-subnet", "ip_version": 4,
     "cidr": "10.10.10.0/24", "gateway_ip": "10.10.10.1", "enable_dhcp": False,
     "allocation_pools": [{"start": "10.10.10.100", "end": "10.10.10.250"}]}}, token)
+# Default subnet pools, shared, as devstack makes them: what auto-allocated-topology
+# cuts a project's subnets from (its tests skip without one).  Away from the CIDRs
+# tempest's own subnets use (10.100.0.0/16, 2001:db8::/48).
+for version, prefix, length in ((4, "10.220.0.0/16", 26), (6, "fd00:dc0::/48", 64)):
+    call("POST", "/v2.0/subnetpools", {"subnetpool": {
+        "name": "default-v%d" % version, "prefixes": [prefix], "default_prefixlen": length,
+        "shared": True, "is_default": True}}, token)
 aliases = sorted(e["alias"] for e in json.load(call("GET", "/v2.0/extensions", None, token))["extensions"])
 print("PUBLIC_NETWORK_ID=%s" % net["id"])
 print("API_EXTENSIONS=%s" % ",".join(aliases))

@@ -79,6 +79,7 @@ struct attr_def {
                                  * not_none). */
     const char *const *values;  /* AK_VALUES*: NULL-terminated allowed values. */
     bool filter;                /* Usable as a list filter. */
+    bool filter_ignored;        /* A filter checked and then ignored, as Zed does. */
     bool sort;                  /* Usable as a sort key. */
     enum store_field field;     /* Column for filter/sort. */
     enum store_value_kind field_kind;

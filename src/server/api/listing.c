@@ -454,6 +454,10 @@ listing_parse(struct request *req, const struct resource_def *rd, struct list_re
         if (!conv) {
             goto fail;
         }
+        if (a->filter_ignored) {
+            free(conv);
+            continue;
+        }
         struct store_filter *f = filter_for(st, &n_filters, a->field, a->field_kind);
         if (!f) {
             free(conv);

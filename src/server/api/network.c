@@ -41,6 +41,9 @@ static const struct attr_def network_attrs[] = {
       .field = SF_AZ_HINTS },
     { "availability_zones", AK_ANY, false, false },
     { "port_security_enabled", AK_BOOL, true, true },
+    /* auto-allocated-topology's; Zed takes it as a filter and ignores it. */
+    { "is_default", AK_BOOL, true, true, .filter = true, .filter_ignored = true,
+      .field_kind = SV_INT },
     { "ipv4_address_scope", AK_ANY, false, false },
     { "ipv6_address_scope", AK_ANY, false, false },
     ATTRS_STANDARD,
@@ -100,6 +103,10 @@ network_render(struct jsonw *w, const struct network *n, const struct field_set 
         }
         jsonw_array_end(w);
     }
+    /* Zed shows it on external networks, and in the answer to a write that set it. */
+    if (n->external || n->is_default_asked) {
+        api_kv_bool(w, fs, "is_default", n->is_default);
+    }
     api_kv_raw(w, fs, "availability_zone_hints", n->az_hints_json);
     api_kv_raw(w, fs, "availability_zones", n->azs_json ? n->azs_json : "[]");
     api_kv_str(w, fs, "ipv4_address_scope",
@@ -157,6 +164,8 @@ spec_from_item(const json_t *item, struct network_spec *spec, char **ret_hints)
     spec->shared = attr_bool(item, "shared", false);
     spec->has_external = attr_has(item, "router:external");
     spec->external = attr_bool(item, "router:external", false);
+    spec->has_is_default = attr_has(item, "is_default");
+    spec->is_default = attr_bool(item, "is_default", false);
     spec->has_port_security = attr_has(item, "port_security_enabled");
     spec->port_security = attr_bool(item, "port_security_enabled", true);
     spec->has_mtu = attr_has(item, "mtu");

@@ -23,6 +23,8 @@ static const struct extension extensions[] = {
       "Stores success/failure of last sync to Placement", "2018-12-19T00:00:00-00:00" },
     { "allowed-address-pairs", "Allowed Address Pairs", "Provides allowed address pairs",
       "2013-07-23T10:00:00-00:00" },
+    { "auto-allocated-topology", "Auto Allocated Topology Services",
+      "Auto Allocated Topology Services.", "2016-01-01T00:00:00-00:00" },
     { "availability_zone", "Availability Zone", "The availability zone extension.",
       "2015-01-01T10:00:00-00:00" },
     { "availability_zone_filter", "Availability Zone Filter Extension",

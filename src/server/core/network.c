@@ -51,6 +51,8 @@ check_admin_attrs(const struct op *op, const struct network_spec *spec, bool cre
         refused = "provider:segmentation_id";
     } else if (spec->has_segments) {
         refused = "segments";
+    } else if (spec->has_is_default && (!create || spec->is_default)) {
+        refused = "is_default";
     }
     if (refused) {
         return api_error_set(op->err, API_ERR_POLICY_NOT_AUTHORIZED,
@@ -58,6 +60,24 @@ check_admin_attrs(const struct op *op, const struct network_spec *spec, bool cre
                              refused);
     }
     return 0;
+}
+
+/* Only one network is the default external network: refuses to make 'id' (NULL: a
+ * new network) the default while another is (DefaultExternalNetworkExists). */
+static int
+check_default_free(const struct op *op, const char *id)
+{
+    char current[ID_LEN];
+    int r = store_network_default_external(op->c, current);
+
+    if (r == -ENOENT || (!r && id && STREQ(current, id))) {
+        return 0;
+    }
+    if (r) {
+        return core_internal(op, r);
+    }
+    return api_error_set(op->err, API_ERR_DEFAULT_EXTERNAL_NETWORK_EXISTS,
+                         "A default external network already exists: %s.", current);
 }
 
 /* The MTU asked for on 'n''s segments (0: the largest), or MTU-too-big.  With several
@@ -153,6 +173,13 @@ core_network_create(const struct op *op, const struct network_spec *spec,
         network_done(&n);
         return -1;
     }
+    /* As Zed, which checks it last, just before the network is written. */
+    if (spec->has_is_default && spec->is_default && check_default_free(op, NULL)) {
+        network_done(&n);
+        return -1;
+    }
+    n.is_default = spec->has_is_default && spec->is_default;
+    n.is_default_asked = true;
     n.std.project_id = xstrdup(owner);
     n.std.name = xstrdup(spec->name ? spec->name : "");
     n.std.description = xstrdup(spec->description ? spec->description : "");
@@ -294,6 +321,31 @@ sharing_update(const struct op *op, const struct network_spec *spec, struct netw
     return 0;
 }
 
+/* Applies is_default, once the network's other attributes (router:external among
+ * them) are written: only an external network keeps it, and its revision does not
+ * move, as in Zed.  The answer shows what was asked. */
+static int
+default_update(const struct op *op, const struct network_spec *spec, struct network *n)
+{
+    bool stored = n->external && spec->is_default;
+
+    if (!spec->has_is_default) {
+        return 0;
+    }
+    if (spec->is_default && check_default_free(op, n->std.id)) {
+        return -1;
+    }
+    if (stored != (n->external && n->is_default)) {
+        int r = store_network_set_default(op->c, n->std.id, stored);
+        if (r) {
+            return core_internal(op, r);
+        }
+    }
+    n->is_default = spec->is_default;
+    n->is_default_asked = true;
+    return 0;
+}
+
 int
 core_network_update(const struct op *op, const char *id, const struct network_spec *spec,
                     int64_t expected_revision, struct network *ret)
@@ -316,6 +368,7 @@ core_network_update(const struct op *op, const char *id, const struct network_sp
         }
         r = e ? core_internal(op, e) : sharing_update(op, spec, ret);
     }
+    r = r || default_update(op, spec, ret);
     if (r) {
         network_done(ret);
         return -1;

@@ -19,6 +19,7 @@ struct network_spec {
     bool has_shared, shared;
     bool has_external, external;    /* router:external */
     bool has_port_security, port_security;  /* port_security_enabled (create: true). */
+    bool has_is_default, is_default;        /* The default external network. */
     bool has_mtu;
     int64_t mtu;                    /* 0: the largest the segment allows. */
     struct provider_request provider;

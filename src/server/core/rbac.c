@@ -224,6 +224,25 @@ network_shared_removal(const struct op *op, const struct rbac_policy *p, const c
     return r;
 }
 
+/* The default external network stays every project's: its '*' policy cannot go
+ * (Zed's RbacPolicyInUse).  -1 with 'op->err' set when it is the default. */
+static int
+refuse_if_default(const struct op *op, const char *id)
+{
+    struct network n;
+    int r = store_network_get(op->c, id, NULL, &n);
+    bool is_default = !r && n.external && n.is_default;
+
+    if (!r) {
+        network_done(&n);
+    }
+    if (r && r != -ENOENT) {
+        return core_internal(op, r);
+    }
+    return is_default ? in_use(op, id, "Default external networks must be shared to everyone.")
+                      : 0;
+}
+
 /* Neutron's rule for access_as_external: routers whose gateway is on the network must
  * keep their access — those of 'target', or for '*' those of every project without a
  * policy of its own (nor the new target). */
@@ -239,6 +258,9 @@ network_external_removal(const struct op *op, const struct rbac_policy *p,
         return 0;
     }
     if (STREQ(target, RBAC_ANY_PROJECT)) {
+        if (refuse_if_default(op, p->object_id)) {
+            return -1;
+        }
         r = store_rbac_network_gateways(op->c, p->object_id, NULL, new_target, &stranded);
     } else {
         bool wildcard;

@@ -498,6 +498,15 @@ const char *const schema_migrations[] = {
     "  segmentation_id INTEGER,"
     "  PRIMARY KEY (network_id, segment_index));"
     "ALTER TABLE ports ADD COLUMN binding_segment INTEGER NOT NULL DEFAULT 0;",
+    /* 22: auto-allocated-topology: the default external network (is_default, kept
+     * only while the network is external) and each project's allocated network and
+     * router, one per project (the primary key is what makes racing requests agree). */
+    "ALTER TABLE networks ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;"
+    "CREATE UNIQUE INDEX networks_one_default ON networks(is_default) WHERE is_default = 1;"
+    "CREATE TABLE auto_allocated_topologies ("
+    "  project_id TEXT PRIMARY KEY,"
+    "  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,"
+    "  router_id TEXT REFERENCES routers(id) ON DELETE SET NULL);",
 };
 
 const size_t schema_n_migrations = sizeof schema_migrations / sizeof schema_migrations[0];

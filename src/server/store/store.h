@@ -182,6 +182,22 @@ int store_network_get(struct store_conn *c, const char *id, const char *visible_
 /* The same, with "shared" as project 'viewer' sees it (an admin's own project). */
 int store_network_get_as(struct store_conn *c, const char *id, const char *visible_to,
                          const char *viewer, struct network *ret);
+/* Makes network 'id' the default external network or not (its revision stays, as
+ * Zed's does).  -ENOENT if there is no such network; -EEXIST if another is it. */
+int store_network_set_default(struct store_conn *c, const char *id, bool is_default);
+/* The default external network's id; -ENOENT when there is none. */
+int store_network_default_external(struct store_conn *c, char ret[ID_LEN]);
+
+/* A project's auto-allocated topology; -ENOENT when it has none. */
+int store_auto_allocated_get(struct store_conn *c, const char *project_id,
+                             struct auto_allocated_topology *ret);
+/* Records the project's topology; -EEXIST if it already has one (the transaction
+ * stays usable, so the caller can undo its own and read the other). */
+int store_auto_allocated_insert(struct store_conn *c, const char *project_id,
+                                const struct auto_allocated_topology *t);
+/* Forgets the project's topology (its network and router are the caller's). */
+int store_auto_allocated_delete(struct store_conn *c, const char *project_id);
+
 /* Increments a network's revision_number and sets updated_at. */
 int store_network_bump(struct store_conn *c, const char *id, const char *now);
 /* Counts networks owned by 'project_id' (quota use). */

@@ -49,7 +49,8 @@ LOG_MODULE("store");
     "   || COALESCE(json_quote(physical_network), 'null') || ','"                          \
     "   || COALESCE(CAST(segmentation_id AS TEXT), 'null') || ']'")                         \
     "   FROM (SELECT g.network_type, g.physical_network, g.segmentation_id"                \
-    "   FROM network_segments g WHERE g.network_id = n.id ORDER BY g.segment_index) x)"    \
+    "   FROM network_segments g WHERE g.network_id = n.id ORDER BY g.segment_index) x),"  \
+    " n.is_default"                                                                        \
     " FROM networks n"
 
 static const struct field_column network_columns[] = {
@@ -141,6 +142,7 @@ network_from_row(struct db_stmt *st, struct network *n, bool copy)
     col_copy(st, STD_NCOLS + 12, n->ipv4_address_scope, sizeof n->ipv4_address_scope);
     col_copy(st, STD_NCOLS + 13, n->ipv6_address_scope, sizeof n->ipv6_address_scope);
     segments_from_text(db_col_text(st, STD_NCOLS + 14), n);
+    n->is_default = (int) db_col_int(st, STD_NCOLS + 15);
 }
 
 static void
@@ -213,8 +215,8 @@ store_network_insert(struct store_conn *c, const struct network *n)
     static const char sql[] =
         "INSERT INTO networks (" SQL_STD_INSERT_COLUMNS ", admin_state_up, mtu,"
         " network_type, physical_network, segmentation_id, port_security_enabled,"
-        " shared, router_external, status, az_hints)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+        " shared, router_external, status, az_hints, is_default)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
     struct db_stmt *st = network_stmt(c, sql, n);
 
     if (st) {
@@ -222,6 +224,7 @@ store_network_insert(struct store_conn *c, const struct network *n)
         db_bind_int(st, 15, n->external);
         db_bind_text(st, 16, n->status);
         db_bind_text(st, 17, n->az_hints_json);
+        db_bind_int(st, 18, n->external && n->is_default);
     }
     return conn_exec_stmt(c, st, "insert network");
 }
@@ -265,10 +268,14 @@ store_network_delete(struct store_conn *c, const char *id)
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char segments[] = "DELETE FROM network_segments WHERE network_id = ?";
     static const char sql[] = "DELETE FROM networks WHERE id = ?";
+    /* A project's auto-allocated topology goes with its network (Zed's cascade; the
+     * SQLite backend does not enforce foreign keys). */
+    static const char topology[] = "DELETE FROM auto_allocated_topologies WHERE network_id = ?";
     int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete network tags");
 
     r = r ? r : conn_exec_stmt(c, conn_stmt_text(c, segments, id), "delete network segments");
 
+    r = r ? r : conn_exec_stmt(c, conn_stmt_text(c, topology, id), "delete topology");
     /* Its RBAC policies go with it, as Neutron's cascade does. */
     r = r ? r : store_rbac_delete_matching(c, "network", id, NULL, NULL);
     return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete network");
@@ -293,6 +300,35 @@ store_network_get(struct store_conn *c, const char *id, const char *visible_to,
                   struct network *ret)
 {
     return store_network_get_as(c, id, visible_to, visible_to, ret);
+}
+
+int
+store_network_set_default(struct store_conn *c, const char *id, bool is_default)
+{
+    static const char sql[] = "UPDATE networks SET is_default = ? WHERE id = ?";
+    struct db_stmt *st = conn_stmt(c, sql);
+
+    if (st) {
+        db_bind_int(st, 1, is_default);
+        db_bind_text(st, 2, id);
+    }
+    return conn_exec_change(c, st, "set default network");
+}
+
+int
+store_network_default_external(struct store_conn *c, char ret[ID_LEN])
+{
+    static const char sql[] =
+        "SELECT id FROM networks WHERE is_default = 1 AND router_external = 1 ORDER BY id";
+    char *id = NULL;
+    int r = conn_read_row(c, conn_stmt(c, sql), col_text_read, &id,
+                          "default external network");
+
+    if (!r) {
+        snprintf(ret, ID_LEN, "%s", id ? id : "");
+    }
+    free(id);
+    return r;
 }
 
 int

@@ -176,8 +176,14 @@ store_network_rbac_sync(struct store_conn *c, const char *network_id)
         "   WHEN router_external = 1 AND EXISTS (SELECT 1 FROM ports WHERE network_id = ?1"
         "   AND device_owner = 'network:router_gateway') THEN 1 ELSE 0 END"
         " WHERE id = ?1";
+    /* Only an external network may be the default (Zed keeps is_default in the row
+     * that makes a network external, gone with it). */
+    static const char not_default[] =
+        "UPDATE networks SET is_default = 0 WHERE id = ?1 AND router_external = 0";
+    int r = conn_exec_stmt(c, conn_stmt_text(c, sql, network_id), "sync network rbac");
 
-    return conn_exec_stmt(c, conn_stmt_text(c, sql, network_id), "sync network rbac");
+    return r ? r : conn_exec_stmt(c, conn_stmt_text(c, not_default, network_id),
+                                  "sync default network");
 }
 
 int

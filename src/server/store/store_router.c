@@ -158,8 +158,13 @@ store_router_delete(struct store_conn *c, const char *id)
 {
     static const char tags[] = "DELETE FROM tags WHERE resource_id = ?";
     static const char sql[] = "DELETE FROM routers WHERE id = ?";
+    /* An auto-allocated topology keeps its network without the router (Zed's SET NULL;
+     * the SQLite backend does not enforce foreign keys). */
+    static const char topology[] =
+        "UPDATE auto_allocated_topologies SET router_id = NULL WHERE router_id = ?";
     int r = conn_exec_stmt(c, conn_stmt_text(c, tags, id), "delete router tags");
 
+    r = r ? r : conn_exec_stmt(c, conn_stmt_text(c, topology, id), "unlink topology router");
     return r ? r : conn_exec_change(c, conn_stmt_text(c, sql, id), "delete router");
 }
 
