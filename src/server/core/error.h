@@ -70,7 +70,6 @@ enum api_err {
     API_ERR_HTTP_FORBIDDEN,
     API_ERR_NOT_AUTHORIZED,             /* NotAuthorized: Neutron's generic refusal */
     API_ERR_ADMIN_REQUIRED,
-    API_ERR_NOT_AUTHORIZED,
     /* 404 */
     API_ERR_HTTP_NOT_FOUND,
     API_ERR_NETWORK_NOT_FOUND,

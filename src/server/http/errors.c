@@ -125,7 +125,6 @@ static const struct {
     [API_ERR_MALFORMED_REQUEST_BODY] = { 400, "MalformedRequestBody" },
     [API_ERR_QUOTA_MISSING_TENANT] = { 400, "QuotaMissingTenant" },
     [API_ERR_ADMIN_REQUIRED] = { 403, "AdminRequired" },
-    [API_ERR_NOT_AUTHORIZED] = { 403, "NotAuthorized" },
     [API_ERR_TENANT_QUOTA_NOT_FOUND] = { 404, "TenantQuotaNotFound" },
     [API_ERR_HTTP_NOT_IMPLEMENTED] = { 501, "HTTPNotImplemented" },
     [API_ERR_IPAM_VALUE_INVALID] = { 409, "IpamValueInvalid" },
