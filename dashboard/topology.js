@@ -97,24 +97,51 @@ function sceneOf(d) {
     services: onShown.filter((p) => !isInstancePort(p) && !isRouterPort(p)) };
 }
 
-function networkType(n) {
-  const type = n["provider:network_type"], phys = n["provider:physical_network"];
-  const seg = n["provider:segmentation_id"];
+// A network's segments, each with the provider:* keys: its `segments` when it has
+// several (multi-provider: the API then leaves the provider:* attributes out), else the
+// one its provider:* attributes describe.
+function segmentsOf(n) {
+  return Array.isArray(n.segments) && n.segments.length ? n.segments : [n];
+}
+
+// The segment a node's bridge for 'n' carries: the first one the node's linux-bridge
+// agent can, which is the one the server binds the node's ports to (ml2.md §5).
+function segmentOn(n, agent) {
+  const segs = segmentsOf(n);
+  const conf = (agent && agent.configurations) || {};
+  const carries = (s) => {
+    const type = s["provider:network_type"], phys = s["provider:physical_network"];
+    if (type === "vxlan") return Boolean(conf.tunneling_ip);
+    if (type === "flat" || type === "vlan") return phys in (conf.interface_mappings || {});
+    return type === "local";
+  };
+  return segs.length === 1 ? segs[0] : segs.find(carries) || segs[0];
+}
+
+function segmentType(s) {
+  const type = s["provider:network_type"], phys = s["provider:physical_network"];
+  const seg = s["provider:segmentation_id"];
   if (type === "vxlan" || type === "gre") return type + " " + seg;
   if (type === "vlan") return "vlan " + phys + ":" + seg;
   if (type === "flat") return "flat " + phys;
   return type || "";
 }
 
-function uplinkOf(net, agent) {
-  const type = net["provider:network_type"];
+function networkType(n) {
+  return segmentsOf(n).map(segmentType).join(" + ");
+}
+
+// The device that takes segment 's' off the node: null for a local one, which never
+// leaves its node.
+function uplinkOf(s, agent) {
+  const type = s["provider:network_type"];
   const conf = (agent && agent.configurations) || {};
-  const phys = net["provider:physical_network"];
+  const phys = s["provider:physical_network"];
   const iface = (conf.interface_mappings || {})[phys];
-  if (type === "vxlan") return "vxlan-" + net["provider:segmentation_id"];
+  if (type === "vxlan") return "vxlan-" + s["provider:segmentation_id"];
   if (type === "flat") return iface || "(" + phys + ")";
-  if (type === "vlan") return (iface || phys) + "." + net["provider:segmentation_id"];
-  return null;      // local: no uplink, the network never leaves its node
+  if (type === "vlan") return (iface || phys) + "." + s["provider:segmentation_id"];
+  return null;
 }
 
 // --- the flat view ---------------------------------------------------------------------
@@ -445,12 +472,14 @@ function unwired(d, host) {
 function bridgeRow(d, n, host, agent) {
   const taps = wiredOn(d, n, host);
   if (!taps.length) return null;
-  const up = uplinkOf(n, agent), local = n["provider:network_type"] === "local";
+  const seg = segmentOn(n, agent);
+  const up = uplinkOf(seg, agent), local = seg["provider:network_type"] === "local";
   const role = (p) => (isDhcp(p) ? "DHCP" : isInstancePort(p) ? "instance " + p.device_id
     : p.device_owner || "port");
   return h("tr", { "data-bridge": "brq" + short11(n.id) },
     h("td", {}, h("code", {}, "brq" + short11(n.id))),
-    h("td", {}, shortName(n), h("span", { class: "net-type" }, " " + networkType(n)),
+    h("td", {}, shortName(n), h("span", { class: "net-type" }, " " + networkType(n) +
+      (segmentsOf(n).length > 1 ? " (here: " + segmentType(seg) + ")" : "")),
       local ? h("span", { class: "island", title: "A local network never leaves its node" },
         " island") : null),
     h("td", {}, h("ul", { class: "plain" }, [

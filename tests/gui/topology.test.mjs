@@ -331,3 +331,46 @@ test("routers: a box between the networks they join, in both tabs; their namespa
   await http("DELETE", "/v2.0/networks/" + inner.id, null, demo);
   await http("DELETE", "/v2.0/networks/" + ext.id, null, admin);
 });
+
+test("admin: a network of two segments is wired on each node by the segment its agent carries", async () => {
+  const admin = await token("admin", "admin");
+  const agent = await token("neutrino-agent", "service");
+  // compute maps the physical network "provider"; the controller has a vxlan endpoint.
+  for (const [host, configurations] of [["compute", { interface_mappings: { provider: "eth1" } }],
+    ["controller", { interface_mappings: {}, tunneling_ip: "192.0.2.11", tunnel_types: ["vxlan"] }]]) {
+    const r = await http("POST", "/agent/v1/report", { agent: { agent_type: "Linux bridge agent",
+      binary: "neutron-linuxbridge-agent", host, topic: "N/A", configurations } }, agent);
+    assert.equal(r.status, 200, JSON.stringify(r.data));
+  }
+  const made = await http("POST", "/v2.0/networks", { network: { name: "topo_multi", segments: [
+    { "provider:network_type": "vxlan", "provider:segmentation_id": 1777 },
+    { "provider:network_type": "flat", "provider:physical_network": "provider" }] } }, admin);
+  assert.equal(made.status, 201, JSON.stringify(made.data));
+  const net = made.data.network;
+  const ports = {};
+  try {
+    assert.equal((await http("POST", "/v2.0/subnets", { subnet: { network_id: net.id,
+      cidr: "10.83.0.0/24", ip_version: 4 } }, admin)).status, 201);
+    for (const host of ["compute", "controller"]) {
+      ports[host] = await instancePort(admin, net, "lab-multi-" + host, host === "compute" ? "10.83.0.20"
+        : "10.83.0.21", { "binding:host_id": host });
+      assert.equal(ports[host]["binding:vif_type"], "bridge");
+    }
+    const page = await topologyPage("admin", "admin");
+    const bridge = 'tr[data-bridge="brq' + net.id.slice(0, 11) + '"]';
+    const compute = page.locator('.node[data-host="compute"] ' + bridge);
+    const controller = page.locator('.node[data-host="controller"] ' + bridge);
+    await compute.waitFor();
+    await controller.waitFor();
+    // Both segments are named; each node's uplink is its own segment's device.
+    assert.match(await compute.innerText(), /vxlan 1777 \+ flat provider \(here: flat provider\)/);
+    assert.match(await compute.innerText(), /eth1 \(uplink\)/);
+    assert.match(await controller.innerText(), /\(here: vxlan 1777\)/);
+    assert.match(await controller.innerText(), /vxlan-1777 \(uplink\)/);
+    await shot(page, "topology-07-multi-segment");
+    await page.close();
+  } finally {
+    for (const p of Object.values(ports)) await http("DELETE", "/v2.0/ports/" + p.id, null, admin);
+    assert.equal((await http("DELETE", "/v2.0/networks/" + net.id, null, admin)).status, 204);
+  }
+});
