@@ -174,6 +174,11 @@ int cli_q_filters(struct cli *c, struct buf *query, const json_t *a,
 /* "<kind> delete <one>...": deletes each positional argument of the command's kind;
  * aggregates failures as the openstack client. */
 int cli_delete(struct cli *c, const json_t *args);
+/* The same for kinds named by id only (RBAC policies, flavor profiles), with the
+ * client's words for them: "Failed to delete <one> with ID '<id>': ...", "N of M <many>
+ * failed to delete.". */
+int cli_delete_by_id(struct cli *c, const struct kind *k, const json_t *args, const char *one,
+                     const char *many);
 
 /* Appends "key=value" (encoded) to a query string when 'value' is not NULL. */
 void cli_q(struct buf *b, const char *key, const char *value);

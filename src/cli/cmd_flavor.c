@@ -251,61 +251,14 @@ profile_set(struct cli *c, const json_t *a)
     return cli_change(c, &kind_profile, a, false, profile_set_attrs, NULL);
 }
 
-/* Finds the profile 'id' and deletes it; 1 with the reason in 'why'. */
-static int
-profile_delete_one(struct cli *c, const char *id, struct buf *why)
-{
-    struct session *s = cli_session(c);
-    struct buf path = BUF_INITIALIZER;
-    json_t *ans = NULL;
-    int r;
-
-    buf_add_str(&path, "/v2.0/service_profiles/");
-    url_encode(&path, id);
-    r = session_call(s, "GET", buf_cstr(&path), NULL, &ans);
-    json_decref(ans);
-    ans = NULL;
-    if (r) {
-        if (s->status == 404 || s->status == 400) {
-            buf_printf(why, "No ServiceProfile found for %s", id);
-        } else {
-            buf_add_str(why, buf_cstr(&s->error));
-        }
-    } else if (session_call(s, "DELETE", buf_cstr(&path), NULL, &ans)) {
-        buf_add_str(why, buf_cstr(&s->error));
-        r = 1;
-    }
-    json_decref(ans);
-    buf_done(&path);
-    return r ? 1 : 0;
-}
-
 /* Each profile in turn; failures are told and counted as the client does. */
 static int
 profile_delete(struct cli *c, const json_t *a)
 {
-    size_t n = arg_npos(a), failed = 0;
-
-    if (!n) {
+    if (!arg_npos(a)) {
         return cli_usage_error(c, "the following arguments are required: <flavor-profile>");
     }
-    if (!cli_session(c)) {
-        return 1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct buf why = BUF_INITIALIZER;
-        if (profile_delete_one(c, arg_pos(a, i), &why)) {
-            fprintf(stderr, "Failed to delete flavor profile with ID '%s': %s\n", arg_pos(a, i),
-                    buf_cstr(&why));
-            failed++;
-        }
-        buf_done(&why);
-    }
-    if (failed) {
-        fprintf(stderr, "%zu of %zu flavor_profiles failed to delete.\n", failed, n);
-        return 1;
-    }
-    return 0;
+    return cli_delete_by_id(c, &kind_profile, a, "flavor profile", "flavor_profiles");
 }
 
 /* --- Service providers -------------------------------------------------------------- */

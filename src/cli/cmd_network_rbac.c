@@ -224,62 +224,15 @@ rbac_set(struct cli *c, const json_t *a)
     return cli_change(c, &kind_rbac, a, false, NULL, set_target);
 }
 
-/* Finds policy 'id' and deletes it; 1 with the reason in 'why'. */
-static int
-delete_one(struct cli *c, const char *id, struct buf *why)
-{
-    struct session *s = cli_session(c);
-    struct buf path = BUF_INITIALIZER;
-    json_t *ans = NULL;
-    int r;
-
-    buf_add_str(&path, "/v2.0/rbac-policies/");
-    url_encode(&path, id);
-    r = session_call(s, "GET", buf_cstr(&path), NULL, &ans);
-    json_decref(ans);
-    ans = NULL;
-    if (r) {
-        if (s->status == 404) {
-            buf_printf(why, "No RBACPolicy found for %s", id);
-        } else {
-            buf_add_str(why, buf_cstr(&s->error));
-        }
-    } else if (session_call(s, "DELETE", buf_cstr(&path), NULL, &ans)) {
-        buf_add_str(why, buf_cstr(&s->error));
-        r = 1;
-    }
-    json_decref(ans);
-    buf_done(&path);
-    return r ? 1 : 0;
-}
-
 /* Each policy in turn; failures are told and counted as the client does. */
 static int
 rbac_delete(struct cli *c, const json_t *a)
 {
-    size_t n = arg_npos(a), failed = 0;
-
-    if (!n) {
+    if (!arg_npos(a)) {
         return cli_usage_error_words("network rbac delete", "the following arguments are required:"
                            " <rbac-policy>");
     }
-    if (!cli_session(c)) {
-        return 1;
-    }
-    for (size_t i = 0; i < n; i++) {
-        struct buf why = BUF_INITIALIZER;
-        if (delete_one(c, arg_pos(a, i), &why)) {
-            fprintf(stderr, "Failed to delete RBAC policy with ID '%s': %s\n", arg_pos(a, i),
-                    buf_cstr(&why));
-            failed++;
-        }
-        buf_done(&why);
-    }
-    if (failed) {
-        fprintf(stderr, "%zu of %zu RBAC policies failed to delete.\n", failed, n);
-        return 1;
-    }
-    return 0;
+    return cli_delete_by_id(c, &kind_rbac, a, "RBAC policy", "RBAC policies");
 }
 
 const struct command network_rbac_commands[] = {

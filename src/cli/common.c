@@ -355,6 +355,62 @@ cli_delete(struct cli *c, const json_t *args)
     return 0;
 }
 
+/* Finds the object 'id' of kind 'k' (by id only) and deletes it; 1 with the reason in
+ * 'why'.  Only 404 is "not found": another refusal of the lookup is shown as the
+ * server gave it. */
+static int
+delete_by_id(struct cli *c, const struct kind *k, const char *id, struct buf *why)
+{
+    struct session *s = cli_session(c);
+    struct buf path = BUF_INITIALIZER;
+    json_t *ans = NULL;
+    int r;
+
+    buf_printf(&path, "/v2.0/%s/", k->collection);
+    url_encode(&path, id);
+    r = session_call(s, "GET", buf_cstr(&path), NULL, &ans);
+    json_decref(ans);
+    ans = NULL;
+    if (r) {
+        if (s->status == 404) {
+            buf_printf(why, "No %s found for %s", k->title, id);
+        } else {
+            buf_add_str(why, buf_cstr(&s->error));
+        }
+    } else if (session_call(s, "DELETE", buf_cstr(&path), NULL, &ans)) {
+        buf_add_str(why, buf_cstr(&s->error));
+        r = 1;
+    }
+    json_decref(ans);
+    buf_done(&path);
+    return r ? 1 : 0;
+}
+
+int
+cli_delete_by_id(struct cli *c, const struct kind *k, const json_t *args, const char *one,
+                 const char *many)
+{
+    size_t n = arg_npos(args), failed = 0;
+
+    if (!cli_session(c)) {
+        return 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct buf why = BUF_INITIALIZER;
+        if (delete_by_id(c, k, arg_pos(args, i), &why)) {
+            fprintf(stderr, "Failed to delete %s with ID '%s': %s\n", one, arg_pos(args, i),
+                    buf_cstr(&why));
+            failed++;
+        }
+        buf_done(&why);
+    }
+    if (failed) {
+        fprintf(stderr, "%zu of %zu %s failed to delete.\n", failed, n, many);
+        return 1;
+    }
+    return 0;
+}
+
 void
 cli_q(struct buf *b, const char *key, const char *value)
 {
