@@ -274,57 +274,71 @@ store_rbac_shared_sync(struct store_conn *c, const char *object_type, const char
     return -EINVAL;
 }
 
+/* The in-use checks of a shared object's policies: does a row of 'table' name the object
+ * in 'column' and belong to one project (?2), or to a project no other policy of the
+ * object targets?  Built from the same words so the three checks cannot drift apart. */
+#define USED_BY_PROJECT(table, column)                                                      \
+    "SELECT EXISTS (SELECT 1 FROM " table " WHERE " column " = ?1 AND project_id = ?2)"
+#define USED_OUTSIDE_TARGETS(table, column, type)                                           \
+    "SELECT EXISTS (SELECT 1 FROM " table " WHERE " column " = ?1"                          \
+    " AND project_id NOT IN (SELECT target_project FROM rbac_policies"                      \
+    "   WHERE object_type = '" type "' AND object_id = ?1"                                  \
+    "   AND action = 'access_as_shared' AND target_project <> '*'))"
+
+struct use_query {
+    const char *by_project;
+    const char *outside_targets;
+    const char *what;
+};
+
+static int
+object_used(struct store_conn *c, const struct use_query *q, const char *object_id,
+            const char *project, bool *ret)
+{
+    struct db_stmt *st = project ? conn_stmt_text2(c, q->by_project, object_id, project)
+                                 : conn_stmt_text(c, q->outside_targets, object_id);
+
+    return conn_one_bool(c, st, ret, q->what);
+}
+
 int
 store_rbac_pool_subnets(struct store_conn *c, const char *pool_id, const char *project,
                         bool *ret)
 {
-    static const char of_project[] =
-        "SELECT EXISTS (SELECT 1 FROM subnets WHERE subnetpool_id = ?1 AND project_id = ?2)";
-    static const char of_others[] =
-        "SELECT EXISTS (SELECT 1 FROM subnets WHERE subnetpool_id = ?1"
-        " AND project_id NOT IN (SELECT target_project FROM rbac_policies"
-        "   WHERE object_type = 'subnetpool' AND object_id = ?1"
-        "   AND action = 'access_as_shared' AND target_project <> '*'))";
-    struct db_stmt *st = project ? conn_stmt_text2(c, of_project, pool_id, project)
-                                 : conn_stmt_text(c, of_others, pool_id);
+    static const struct use_query q = {
+        USED_BY_PROJECT("subnets", "subnetpool_id"),
+        USED_OUTSIDE_TARGETS("subnets", "subnetpool_id", "subnetpool"),
+        "pool subnets of projects",
+    };
 
-    return conn_one_bool(c, st, ret, "pool subnets of projects");
+    return object_used(c, &q, pool_id, project, ret);
 }
 
 int
 store_rbac_address_group_rules(struct store_conn *c, const char *ag_id, const char *project,
                                bool *ret)
 {
-    static const char of_project[] =
-        "SELECT EXISTS (SELECT 1 FROM security_group_rules WHERE remote_address_group_id = ?1"
-        " AND project_id = ?2)";
-    static const char of_others[] =
-        "SELECT EXISTS (SELECT 1 FROM security_group_rules WHERE remote_address_group_id = ?1"
-        " AND project_id NOT IN (SELECT target_project FROM rbac_policies"
-        "   WHERE object_type = 'address_group' AND object_id = ?1"
-        "   AND action = 'access_as_shared' AND target_project <> '*'))";
-    struct db_stmt *st = project ? conn_stmt_text2(c, of_project, ag_id, project)
-                                 : conn_stmt_text(c, of_others, ag_id);
+    static const struct use_query q = {
+        USED_BY_PROJECT("security_group_rules", "remote_address_group_id"),
+        USED_OUTSIDE_TARGETS("security_group_rules", "remote_address_group_id",
+                             "address_group"),
+        "address group rules of projects",
+    };
 
-    return conn_one_bool(c, st, ret, "address group rules of projects");
+    return object_used(c, &q, ag_id, project, ret);
 }
 
 int
 store_rbac_scope_pools(struct store_conn *c, const char *scope_id, const char *project,
                        bool *ret)
 {
-    static const char of_project[] =
-        "SELECT EXISTS (SELECT 1 FROM subnetpools WHERE address_scope_id = ?1"
-        " AND project_id = ?2)";
-    static const char of_others[] =
-        "SELECT EXISTS (SELECT 1 FROM subnetpools WHERE address_scope_id = ?1"
-        " AND project_id NOT IN (SELECT target_project FROM rbac_policies"
-        "   WHERE object_type = 'address_scope' AND object_id = ?1"
-        "   AND action = 'access_as_shared' AND target_project <> '*'))";
-    struct db_stmt *st = project ? conn_stmt_text2(c, of_project, scope_id, project)
-                                 : conn_stmt_text(c, of_others, scope_id);
+    static const struct use_query q = {
+        USED_BY_PROJECT("subnetpools", "address_scope_id"),
+        USED_OUTSIDE_TARGETS("subnetpools", "address_scope_id", "address_scope"),
+        "scope pools of projects",
+    };
 
-    return conn_one_bool(c, st, ret, "scope pools of projects");
+    return object_used(c, &q, scope_id, project, ret);
 }
 
 int
