@@ -565,6 +565,33 @@ update_pool(const struct op *op, struct subnetpool *p, const struct subnetpool_s
     return r;
 }
 
+/* update_pool() with the prefixes of 'all' (add_prefixes, onboarding: the pool's own
+ * and the new ones, merged) as the pool's new prefixes. */
+static int
+update_pool_prefixes(const struct op *op, struct subnetpool *p, const struct prefixset *all)
+{
+    struct subnetpool_spec spec = { .has_prefixes = true };
+    struct cidr *cidrs;
+    size_t n_cidrs = prefixset_cidrs(all, &cidrs);
+    const char **texts = xcalloc(n_cidrs + 1, sizeof *texts);
+    int r;
+
+    for (size_t i = 0; i < n_cidrs; i++) {
+        char t[CIDR_STRLEN];
+        cidr_format(&cidrs[i], t);
+        texts[i] = xstrdup(t);
+    }
+    spec.prefixes = texts;
+    spec.n_prefixes = n_cidrs;
+    r = update_pool(op, p, &spec);
+    for (size_t i = 0; i < n_cidrs; i++) {
+        free((char *) texts[i]);
+    }
+    free(texts);
+    free(cidrs);
+    return r;
+}
+
 int
 core_subnetpool_update(const struct op *op, const char *id,
                        const struct subnetpool_spec *spec, int64_t expected_revision,
@@ -652,9 +679,7 @@ int
 core_subnetpool_add_prefixes(const struct op *op, const char *id, const char *const *prefixes,
                              size_t n, struct subnetpool *ret)
 {
-    struct subnetpool_spec spec = { .has_prefixes = true };
     struct prefixset given, all;
-    const char **texts;
     bool mixed;
     int r;
 
@@ -670,25 +695,8 @@ core_subnetpool_add_prefixes(const struct op *op, const char *id, const char *co
     if (!r && pool_prefixes(ret, &all)) {
         r = core_internal(op, -EIO);
     } else if (!r) {
-        struct cidr *cidrs;
-        size_t n_cidrs;
-
         prefixset_union(&all, &given);
-        n_cidrs = prefixset_cidrs(&all, &cidrs);
-        texts = xcalloc(n_cidrs + 1, sizeof *texts);
-        for (size_t i = 0; i < n_cidrs; i++) {
-            char t[CIDR_STRLEN];
-            cidr_format(&cidrs[i], t);
-            texts[i] = xstrdup(t);
-        }
-        spec.prefixes = texts;
-        spec.n_prefixes = n_cidrs;
-        r = update_pool(op, ret, &spec);
-        for (size_t i = 0; i < n_cidrs; i++) {
-            free((char *) texts[i]);
-        }
-        free(texts);
-        free(cidrs);
+        r = update_pool_prefixes(op, ret, &all);
         prefixset_done(&all);
     }
     prefixset_done(&given);
@@ -823,12 +831,8 @@ static int
 onboard_into(const struct op *op, struct subnetpool *p, const struct subnet *subs, size_t n,
              const char **texts)
 {
-    struct subnetpool_spec spec = { .has_prefixes = true };
     struct prefixset all;
-    struct cidr *cidrs;
-    const char **merged;
     char now[TIMESTAMP_LEN];
-    size_t n_cidrs;
     bool mixed;
     int r;
 
@@ -836,21 +840,7 @@ onboard_into(const struct op *op, struct subnetpool *p, const struct subnet *sub
         return core_internal(op, -EIO);
     }
     add_texts(&all, texts, n, &mixed);
-    n_cidrs = prefixset_cidrs(&all, &cidrs);
-    merged = xcalloc(n_cidrs + 1, sizeof *merged);
-    for (size_t i = 0; i < n_cidrs; i++) {
-        char t[CIDR_STRLEN];
-        cidr_format(&cidrs[i], t);
-        merged[i] = xstrdup(t);
-    }
-    spec.prefixes = merged;
-    spec.n_prefixes = n_cidrs;
-    r = update_pool(op, p, &spec);
-    for (size_t i = 0; i < n_cidrs; i++) {
-        free((char *) merged[i]);
-    }
-    free(merged);
-    free(cidrs);
+    r = update_pool_prefixes(op, p, &all);
     prefixset_done(&all);
     time_iso8601_now(now);
     for (size_t i = 0; !r && i < n; i++) {
