@@ -315,15 +315,21 @@ def test_delete_without_a_topology_makes_and_removes_one(api, dep):
     assert owned(api, "routers", p) == []
 
 
+def detach_router(api, project, t):
+    """Takes the project's topology router off the topology's subnets; returns it."""
+    router = owned(api, "routers", project)[0]
+    for s in owned(api, "subnets", project, network_id=t["id"]):
+        api.ok(api.put("/v2.0/routers/%s/remove_router_interface" % router["id"],
+                       {"subnet_id": s["id"]}), 200)
+    return router
+
+
 @neutrino_only
 def test_delete_after_the_router_was_removed(api, dep):
     dep.full()
     p = dep.new_project()
     t = topology(api, p)
-    router = owned(api, "routers", p)[0]
-    for s in owned(api, "subnets", p, network_id=t["id"]):
-        api.ok(api.put("/v2.0/routers/%s/remove_router_interface" % router["id"],
-                       {"subnet_id": s["id"]}), 200)
+    router = detach_router(api, p, t)
     assert api.delete("/v2.0/routers/" + router["id"]).status_code == 204
     assert topology(api, p)["id"] == t["id"]       # the network is still the topology
     assert api.delete("%s/%s" % (AA, p), headers=member(p)).status_code == 204
@@ -335,10 +341,7 @@ def test_a_network_deleted_by_hand_takes_its_record(api, dep):
     dep.full()
     p = dep.new_project()
     t = topology(api, p)
-    router = owned(api, "routers", p)[0]
-    for s in owned(api, "subnets", p, network_id=t["id"]):
-        api.ok(api.put("/v2.0/routers/%s/remove_router_interface" % router["id"],
-                       {"subnet_id": s["id"]}), 200)
+    router = detach_router(api, p, t)
     assert api.delete("/v2.0/networks/" + t["id"]).status_code == 204
     fresh = topology(api, p)
     assert fresh["id"] != t["id"]
