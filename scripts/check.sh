@@ -6,7 +6,8 @@
 #                               on a private PostgreSQL (with two servers sharing it)
 #   agent tests (pytest, the linux-bridge agent in network namespaces)
 #                               debug build and ASan+UBSan build
-#   fuzzers (libFuzzer, clang)  corpus regression + a short time-boxed run
+#   fuzzers (libFuzzer, clang)  corpus regression + a short time-boxed run, a target
+#                               per core at once
 #   tempest (OpenStack's conformance suite, tests/tempest/run.sh) against the debug
 #                               build with the lab's agents, in the background from the
 #                               debug build on (it waits on the server most of its

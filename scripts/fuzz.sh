@@ -10,8 +10,15 @@ work=$(mktemp -d /tmp/neutrino-fuzz.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 passed=0 failed=0
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-for target in "$top"/build-fuzz/tests/fuzz/fuzz_*; do
-    [ -f "$target" ] && [ -x "$target" ] || continue
+# Targets run side by side, one per core (FUZZ_JOBS): each is one process bound by its
+# time box, so two cores halve the phase.  Each writes its verdict to a file of its
+# own; they are shown in the targets' order once all have ended.
+jobs=${FUZZ_JOBS:-$(nproc)}
+
+# One target: the corpus regression run, then the time-boxed run; "ok" or "FAILED" in
+# $work/<name>.verdict.
+fuzz_one() {
+    local target=$1 name corpus log
     name=$(basename "$target"); corpus=$top/tests/fuzz/corpus/${name#fuzz_}
     log=$work/$name.log
     mkdir -p "$work/$name"
@@ -19,6 +26,26 @@ for target in "$top"/build-fuzz/tests/fuzz/fuzz_*; do
     if "$target" -runs=0 "$corpus" >"$log" 2>&1 &&
        "$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
            -artifact_prefix="$work/$name-" "$work/$name" >>"$log" 2>&1; then
+        echo ok >"$work/$name.verdict"
+    else
+        echo FAILED >"$work/$name.verdict"
+    fi
+}
+
+targets=()
+for target in "$top"/build-fuzz/tests/fuzz/fuzz_*; do
+    [ -f "$target" ] && [ -x "$target" ] || continue
+    targets+=("$target")
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+        wait -n
+    done
+    fuzz_one "$target" &
+done
+wait
+
+for target in "${targets[@]}"; do
+    name=$(basename "$target"); log=$work/$name.log
+    if [ "$(cat "$work/$name.verdict" 2>/dev/null)" = ok ]; then
         runs=$(grep -oE '#[0-9]+' "$log" | tail -1)
         echo "fuzz $name: ok (${runs#\#} runs)"
         passed=$((passed + 1))
