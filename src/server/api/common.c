@@ -139,3 +139,28 @@ api_authorize(struct request *req, enum policy_resource res, enum policy_action 
 
     return core_authorize(&op, res, action, target) ? api_fail_with(req, &err) : 0;
 }
+
+int
+api_in_transaction(struct request *req, int (*fn)(const struct op *op, void *aux),
+                   void (*render_ok)(struct request *req, void *aux), void *aux)
+{
+    struct store_conn *c = request_conn(req);
+    struct api_error err;
+    struct op op = { req->app, &req->ctx, c, &err };
+    int r;
+
+    if (!c) {
+        return -1;
+    }
+    r = store_begin(c);
+    if (r) {
+        return api_fail_internal(req, r);
+    }
+    if (fn(&op, aux)) {
+        store_rollback(c);
+        return api_fail_with(req, &err);
+    }
+    render_ok(req, aux);
+    r = store_commit(c);
+    return r ? api_fail_internal(req, r) : 0;
+}

@@ -28,6 +28,13 @@ extern const struct resource_def service_profile_def;
 /* Sets the status and an empty body ready for a JSON writer over req->response. */
 void api_begin(struct request *req, int status, struct jsonw *w);
 
+struct op;
+/* Runs 'fn' (a core call) in a write transaction: on success calls 'render_ok' (which
+ * begins the answer) and commits; on failure rolls back and answers the core's error.
+ * For the handlers outside the resource table's create/update/delete. */
+int api_in_transaction(struct request *req, int (*fn)(const struct op *op, void *aux),
+                       void (*render_ok)(struct request *req, void *aux), void *aux);
+
 /* Parses If-Match into '*ret' (-1: none given). Returns 0 or -1 after a 400. */
 int api_if_match_parse(struct request *req, int64_t *ret);
 

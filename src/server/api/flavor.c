@@ -279,36 +279,44 @@ render_association(struct jsonw *w, const char *flavor_id, size_t n, bool bulk)
     jsonw_object_end(w);
 }
 
+struct association_call {
+    const char *flavor_id;
+    const char *profile_id;     /* delete */
+    json_t *items;              /* create */
+    bool bulk;
+};
+
+static int
+association_add(const struct op *op, void *aux)
+{
+    struct association_call *call = aux;
+
+    return add_profiles(op, call->flavor_id, call->items);
+}
+
+static void
+association_added(struct request *req, void *aux)
+{
+    struct association_call *call = aux;
+    struct jsonw w;
+
+    api_begin(req, 201, &w);
+    render_association(&w, call->flavor_id, json_array_size(call->items), call->bulk);
+}
+
 int
 flavor_profiles_create(struct request *req, char *const args[])
 {
-    struct store_conn *c = request_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    json_t *items;
-    struct jsonw w;
-    bool bulk;
+    struct association_call call = { .flavor_id = args[0] };
     int r;
 
-    if (!c || attrs_parse_body(req, &association_def, true, &items, &bulk)) {
+    if (!request_conn(req)
+        || attrs_parse_body(req, &association_def, true, &call.items, &call.bulk)) {
         return -1;
     }
-    r = store_begin(c);
-    if (r) {
-        json_decref(items);
-        return api_fail_internal(req, r);
-    }
-    r = add_profiles(&op, args[0], items);
-    if (r) {
-        store_rollback(c);
-        json_decref(items);
-        return api_fail_with(req, &err);
-    }
-    api_begin(req, 201, &w);
-    render_association(&w, args[0], json_array_size(items), bulk);
-    json_decref(items);
-    r = store_commit(c);
-    return r ? api_fail_internal(req, r) : 0;
+    r = api_in_transaction(req, association_add, association_added, &call);
+    json_decref(call.items);
+    return r;
 }
 
 int
@@ -335,32 +343,28 @@ flavor_profile_show(struct request *req, char *const args[])
     return 0;
 }
 
+static int
+association_remove(const struct op *op, void *aux)
+{
+    struct association_call *call = aux;
+
+    return core_flavor_profile_remove(op, call->flavor_id, call->profile_id);
+}
+
+static void
+association_removed(struct request *req, void *aux)
+{
+    (void) aux;
+    buf_clear(&req->response);
+    req->status = 204;
+}
+
 int
 flavor_profile_delete(struct request *req, char *const args[])
 {
-    struct store_conn *c = request_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    int r;
+    struct association_call call = { .flavor_id = args[0], .profile_id = args[1] };
 
-    if (!c) {
-        return -1;
-    }
-    r = store_begin(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    if (core_flavor_profile_remove(&op, args[0], args[1])) {
-        store_rollback(c);
-        return api_fail_with(req, &err);
-    }
-    r = store_commit(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    buf_clear(&req->response);
-    req->status = 204;
-    return 0;
+    return api_in_transaction(req, association_remove, association_removed, &call);
 }
 
 /* --- Service providers -------------------------------------------------------------- */

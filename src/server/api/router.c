@@ -248,32 +248,6 @@ render_interface(struct jsonw *w, const struct router_interface *ri)
     jsonw_object_end(w);
 }
 
-/* Runs 'fn' in a write transaction; answers 200 with 'render_ok' or the core's error. */
-static int
-in_transaction(struct request *req, int (*fn)(const struct op *op, void *aux),
-               void (*render_ok)(struct request *req, void *aux), void *aux)
-{
-    struct store_conn *c = request_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
-    int r;
-
-    if (!c) {
-        return -1;
-    }
-    r = store_begin(c);
-    if (r) {
-        return api_fail_internal(req, r);
-    }
-    if (fn(&op, aux)) {
-        store_rollback(c);
-        return api_fail_with(req, &err);
-    }
-    render_ok(req, aux);
-    r = store_commit(c);
-    return r ? api_fail_internal(req, r) : 0;
-}
-
 struct interface_call {
     const char *router_id;
     bool add;
@@ -317,7 +291,7 @@ interface_action(struct request *req, const char *router_id, bool add)
     }
     call.subnet_id = interface_key(body, "subnet_id", &subnet_text);
     call.port_id = interface_key(body, "port_id", &port_text);
-    r = in_transaction(req, interface_run, interface_answer, &call);
+    r = api_in_transaction(req, interface_run, interface_answer, &call);
     buf_done(&subnet_text);
     buf_done(&port_text);
     json_decref(body);
@@ -419,7 +393,7 @@ routes_action(struct request *req, const char *router_id, bool add)
         return -1;
     }
     routes_from_json(checked, &call.routes, &call.n_routes);
-    r = in_transaction(req, routes_run, routes_answer, &call);
+    r = api_in_transaction(req, routes_run, routes_answer, &call);
     free(call.routes);
     json_decref(checked);
     json_decref(body);

@@ -260,55 +260,61 @@ onboard_network_id(struct request *req, const json_t *body, struct buf *holder,
     return 0;
 }
 
+struct onboard_call {
+    const char *pool_id;
+    const char *network_id;
+    struct onboarded_subnet *subs;
+    size_t n;
+};
+
+static int
+onboard_run(const struct op *op, void *aux)
+{
+    struct onboard_call *call = aux;
+
+    return core_subnetpool_onboard(op, call->pool_id, call->network_id, &call->subs,
+                                   &call->n);
+}
+
 /* Zed answers with the onboarded subnets as a bare list: [{"id", "cidr"}, ...]. */
 static void
-render_onboarded(struct jsonw *w, const struct onboarded_subnet *subs, size_t n)
+onboard_answer(struct request *req, void *aux)
 {
-    jsonw_array_begin(w);
-    for (size_t i = 0; i < n; i++) {
-        jsonw_object_begin(w);
-        jsonw_key(w, "id");
-        jsonw_string(w, subs[i].id);
-        jsonw_key(w, "cidr");
-        jsonw_string(w, subs[i].cidr);
-        jsonw_object_end(w);
+    struct onboard_call *call = aux;
+    struct jsonw w;
+
+    api_begin(req, 200, &w);
+    jsonw_array_begin(&w);
+    for (size_t i = 0; i < call->n; i++) {
+        jsonw_object_begin(&w);
+        jsonw_key(&w, "id");
+        jsonw_string(&w, call->subs[i].id);
+        jsonw_key(&w, "cidr");
+        jsonw_string(&w, call->subs[i].cidr);
+        jsonw_object_end(&w);
     }
-    jsonw_array_end(w);
+    jsonw_array_end(&w);
 }
 
 int
 subnetpool_onboard_network_subnets(struct request *req, char *const args[])
 {
-    struct store_conn *c = request_conn(req);
-    struct api_error err;
-    struct op op = { req->app, &req->ctx, c, &err };
+    struct onboard_call call = { .pool_id = args[0] };
     struct buf holder = BUF_INITIALIZER;
-    struct onboarded_subnet *subs = NULL;
-    const char *network_id;
     json_t *body = NULL;
-    struct jsonw w;
-    size_t n = 0;
     int r;
 
-    if (!c) {
+    if (!request_conn(req)) {
         return -1;
     }
     if (req->body.len) {
         body = json_loadb(req->body.data, req->body.len, JSON_REJECT_DUPLICATES, NULL);
     }
-    r = onboard_network_id(req, body, &holder, &network_id);
-    if (!r && (r = store_begin(c))) {
-        r = api_fail_internal(req, r);
-    } else if (!r && core_subnetpool_onboard(&op, args[0], network_id, &subs, &n)) {
-        store_rollback(c);
-        r = api_fail_with(req, &err);
-    } else if (!r) {
-        api_begin(req, 200, &w);
-        render_onboarded(&w, subs, n);
-        r = store_commit(c);
-        r = r ? api_fail_internal(req, r) : 0;
+    r = onboard_network_id(req, body, &holder, &call.network_id);
+    if (!r) {
+        r = api_in_transaction(req, onboard_run, onboard_answer, &call);
     }
-    free(subs);
+    free(call.subs);
     buf_done(&holder);
     json_decref(body);
     return r;
